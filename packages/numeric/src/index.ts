@@ -1,0 +1,9 @@
+/**
+ * @firth/numeric — the numeric foundation every Firth model stands on.
+ */
+
+// Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
+export * from './random-state.js';
+
+// Input validation with errors that name the offending value.
+export * from './validation.js';

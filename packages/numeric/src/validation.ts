@@ -1,0 +1,117 @@
+/**
+ * Input validation shared by every estimator, in the spirit of scikit-learn's `check_X_y`:
+ * a model never trains on a ragged matrix, a string where a number belongs, NaN or Infinity.
+ *
+ * Every error names the problem and where it is (row, column, field), because the same message
+ * reaches a person through an n8n node, a LangChain tool call or an HTTP response.
+ */
+
+/** Raised for bad input; `path` locates the offending value (e.g. `X[2][1]`, `y[3]`). */
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/** A dense row-major matrix of float64 values, as plain arrays (the estimator API's input). */
+export type Matrix = number[][];
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing (undefined)';
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * Checks that `value` is a finite number.
+ *
+ * checkFinite(0.5, 'X[0][1]') // 0.5
+ * checkFinite('abc', 'X[0][1]') // throws: X[0][1] must be a finite number, got the string "abc"
+ */
+export function checkFinite(value: unknown, path: string): number {
+  if (typeof value !== 'number') {
+    throw new ValidationError(`${path} must be a finite number, got ${describe(value)}`, path);
+  }
+  if (!Number.isFinite(value)) {
+    throw new ValidationError(`${path} must be a finite number, got ${value}`, path);
+  }
+  return value;
+}
+
+/**
+ * Checks a feature matrix: a non-empty array of equally long, non-empty rows of finite numbers.
+ * Returns a copy, so a caller mutating its input later cannot change a trained model.
+ *
+ * checkMatrix([[0, 1], [1]], 'X') // throws: X is ragged: row 1 has 1 value, row 0 has 2
+ */
+export function checkMatrix(X: unknown, name = 'X', options: { nFeatures?: number } = {}): Matrix {
+  if (!Array.isArray(X)) throw new ValidationError(`${name} must be an array of rows, got ${describe(X)}`, name);
+  if (X.length === 0) throw new ValidationError(`${name} is empty: at least one row is needed`, name);
+  const out: Matrix = [];
+  let width = -1;
+  for (let i = 0; i < X.length; i++) {
+    const row: unknown = X[i];
+    if (!Array.isArray(row)) {
+      throw new ValidationError(`${name}[${i}] must be an array of numbers, got ${describe(row)}`, `${name}[${i}]`);
+    }
+    if (row.length === 0) throw new ValidationError(`${name}[${i}] is empty: rows need at least one feature`, `${name}[${i}]`);
+    if (width === -1) width = row.length;
+    else if (row.length !== width) {
+      throw new ValidationError(
+        `${name} is ragged: row ${i} has ${row.length} value${row.length === 1 ? '' : 's'}, row 0 has ${width}`,
+        `${name}[${i}]`,
+      );
+    }
+    out.push(row.map((v, j) => checkFinite(v, `${name}[${i}][${j}]`)));
+  }
+  if (options.nFeatures !== undefined && width !== options.nFeatures) {
+    throw new ValidationError(
+      `${name} has ${width} feature${width === 1 ? '' : 's'} per row, but the model was trained on ${options.nFeatures}`,
+      name,
+    );
+  }
+  return out;
+}
+
+/** Checks a vector of finite numbers, optionally of a given length. */
+export function checkVector(v: unknown, name: string, length?: number): number[] {
+  if (!Array.isArray(v)) throw new ValidationError(`${name} must be an array of numbers, got ${describe(v)}`, name);
+  if (length !== undefined && v.length !== length) {
+    throw new ValidationError(`${name} must have ${length} value${length === 1 ? '' : 's'}, got ${v.length}`, name);
+  }
+  return v.map((x, i) => checkFinite(x, `${name}[${i}]`));
+}
+
+/**
+ * Checks class labels against the rows they belong to. With `allowed`, every label must be one of
+ * those values (the course's perceptron accepts only 0 and 1).
+ *
+ * checkLabels([0, 2], 2, 'y', [0, 1]) // throws: y[1] must be one of 0, 1, got 2
+ */
+export function checkLabels<T extends number | string = number | string>(
+  y: unknown,
+  nSamples: number,
+  name = 'y',
+  allowed?: readonly T[],
+): T[] {
+  if (!Array.isArray(y)) throw new ValidationError(`${name} must be an array of labels, got ${describe(y)}`, name);
+  if (y.length !== nSamples) {
+    throw new ValidationError(`${name} has ${y.length} label${y.length === 1 ? '' : 's'} but X has ${nSamples} row${nSamples === 1 ? '' : 's'}`, name);
+  }
+  return y.map((label, i) => {
+    const path = `${name}[${i}]`;
+    if (typeof label === 'number') checkFinite(label, path);
+    else if (typeof label !== 'string') throw new ValidationError(`${path} must be a number or a string, got ${describe(label)}`, path);
+    if (allowed && !allowed.includes(label as T)) {
+      throw new ValidationError(`${path} must be one of ${allowed.join(', ')}, got ${describe(label)}`, path);
+    }
+    return label as T;
+  });
+}
