@@ -1,1 +1,48 @@
-export {};
+/**
+ * @firth/n8n-host — drives a real n8n (the pinned n8n@2.41.1 at `FIRTH_N8N_BIN`) with
+ * n8n-nodes-firth installed as a community node: `scripts/start.sh` and the end-to-end tests.
+ *
+ *   const folder = mkdtempSync('/tmp/n8n-');
+ *   await prepareUserFolder({ userFolder: folder, packageDir: 'packages/n8n-nodes-firth', workflowsDir: 'workflows' });
+ *   const runs = await executeBatch(folder, ['firth0perceptron1']);
+ *   nodeOutput(runs['firth0perceptron1'], 'Perceptron')[0] // { coef: [[0.2, 0.2]], ... }
+ */
+
+// A user folder's environment: headless, offline, loopback only.
+export { assertPortFree, encryptionKey, freePort, LOOPBACK, type N8nEnvOptions, n8nDir, n8nEnv } from './env.js';
+
+// Installing the community package the way n8n users do.
+export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
+
+// Headless n8n commands: import, list node types, execute (one process each).
+export {
+  type ExecutionItem,
+  executeBatch,
+  exportNodes,
+  importWorkflows,
+  type NodeTypeDescription,
+  n8nCli,
+  nodeOutput,
+  type RunData,
+  readWorkflowFiles,
+  type WorkflowFile,
+  type WorkflowRun,
+} from './headless.js';
+
+// A running `n8n start` and a logged-in REST session.
+export {
+  login,
+  type N8nHandle,
+  type OwnerAccount,
+  type RestSession,
+  type StartOptions,
+  setupOwner,
+  spawnN8n,
+  startN8n,
+} from './server.js';
+
+// What `firth-n8n start` does before starting n8n.
+export { ownerAccount, ownerFile, type PrepareOptions, type Prepared, prepareUserFolder } from './prepare.js';
+
+// Running the n8n binary.
+export { n8nBin } from './process.js';

@@ -1,1 +1,7 @@
-export {};
+/**
+ * @firth/langchain — Firth's models as LangChain.js tools (and, as they land, Embeddings,
+ * VectorStores, Retrievers and chat models). Thin adapters over the core packages.
+ */
+
+// Tools an agent can call.
+export { perceptronSchema, perceptronTool, trainPerceptron, type PerceptronToolInput } from './tools/perceptron.js';

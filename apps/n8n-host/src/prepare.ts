@@ -1,0 +1,67 @@
+/**
+ * Getting a user folder ready for `n8n start`: the project's community package installed, every
+ * workflow imported, and the owner's login decided. Shared by `firth-n8n start` and the tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { installCommunityPackage, installedVersion, packCommunityPackage } from './community-package.js';
+import { importWorkflows, type WorkflowFile } from './headless.js';
+import type { OwnerAccount } from './server.js';
+
+export interface PrepareOptions {
+  userFolder: string;
+  /** The community package's folder, built (`packages/n8n-nodes-firth`). */
+  packageDir: string;
+  /** Folder of importable workflow JSON files (`workflows/`). */
+  workflowsDir: string;
+}
+
+export interface Prepared {
+  /** `{ name, version }` of the installed community package. */
+  package: { name: string; version: string };
+  workflows: WorkflowFile[];
+}
+
+/** Packs and installs the package, then imports every workflow. Safe to run on every start. */
+export async function prepareUserFolder({ userFolder, packageDir, workflowsDir }: PrepareOptions): Promise<Prepared> {
+  mkdirSync(userFolder, { recursive: true });
+  const tarball = await packCommunityPackage(packageDir);
+  try {
+    const installed = await installCommunityPackage(userFolder, tarball);
+    const workflows = await importWorkflows(userFolder, workflowsDir);
+    return { package: installedVersion(installed), workflows };
+  } finally {
+    rmSync(dirname(tarball), { recursive: true, force: true });
+  }
+}
+
+/** Where the generated owner login is kept between starts (mode 0600, inside the gitignored folder). */
+export function ownerFile(userFolder: string): string {
+  return join(userFolder, 'firth-owner.json');
+}
+
+/**
+ * The owner's login: `FIRTH_N8N_EMAIL` / `FIRTH_N8N_PASSWORD` when set; otherwise
+ * `admin@firth.local` and a password generated once and stored in the user folder, so every
+ * restart logs in with the same one. `generated` says whether the password is ours to print.
+ */
+export function ownerAccount(
+  userFolder: string,
+  env: NodeJS.ProcessEnv = process.env,
+): OwnerAccount & { generated: boolean } {
+  const email = env['FIRTH_N8N_EMAIL'] || 'admin@firth.local';
+  const base = { email, firstName: 'Firth', lastName: 'Admin' };
+  const fromEnv = env['FIRTH_N8N_PASSWORD'];
+  if (fromEnv) return { ...base, password: fromEnv, generated: false };
+  const file = ownerFile(userFolder);
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { password?: unknown };
+    if (typeof stored.password === 'string') return { ...base, password: stored.password, generated: true };
+  }
+  // n8n wants 8–64 characters with a digit and a capital letter.
+  const password = `Firth1-${randomBytes(12).toString('base64url')}`;
+  mkdirSync(userFolder, { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ password }, null, 2)}\n`, { mode: 0o600 });
+  return { ...base, password, generated: true };
+}

@@ -1,0 +1,63 @@
+// Adds up the vitest JSON reports of every package (`.reports/unit.json`, `.reports/int.json`) and
+// the turbo run summary, and prints the suite's closing line: `N passed, N failed`.
+// A test file that failed to load counts as one failure; so does a failed non-test task (lint,
+// typecheck, build), named above the line. Exit code: 0 only when nothing failed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const upstreamStatus = Number(process.argv[2] ?? 0);
+const biomeStatus = Number(process.argv[3] ?? 0);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const problems = [];
+
+for (const group of ['packages', 'apps']) {
+  for (const name of existsSync(join(root, group)) ? readdirSync(join(root, group)) : []) readReports(join(root, group, name));
+}
+readReports(join(root, 'test'));
+
+function readReports(dir) {
+  const reports = join(dir, '.reports');
+  if (!existsSync(reports)) return;
+  for (const file of readdirSync(reports).filter((f) => f.endsWith('.json'))) {
+    const r = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+    passed += r.numPassedTests ?? 0;
+    failed += r.numFailedTests ?? 0;
+    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    for (const t of r.testResults ?? []) {
+      const assertions = t.assertionResults ?? [];
+      if (t.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
+        failed += 1;
+        problems.push(`test file failed to run: ${t.name}${t.message ? ` — ${t.message.split('\n')[0]}` : ''}`);
+      }
+    }
+  }
+}
+
+// Non-test turbo tasks (lint, typecheck, build) that failed.
+const runs = join(root, '.turbo', 'runs');
+if (existsSync(runs)) {
+  for (const file of readdirSync(runs).filter((f) => f.endsWith('.json'))) {
+    const summary = JSON.parse(readFileSync(join(runs, file), 'utf8'));
+    for (const task of summary.tasks ?? []) {
+      const code = task.execution?.exitCode;
+      if (code && !/#test(:int)?$/.test(task.taskId)) {
+        failed += 1;
+        problems.push(`task failed: ${task.taskId} (exit ${code})`);
+      }
+    }
+  }
+}
+if (biomeStatus !== 0) {
+  failed += 1;
+  problems.push('lint/format failed: biome check (run `pnpm format`, then fix what remains)');
+}
+if (upstreamStatus !== 0 && failed === 0) {
+  failed += 1;
+  problems.push('a step failed before or outside the test runner (see the log above)');
+}
+for (const p of problems) console.log(`[firth] ${p}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 ? 0 : 1);

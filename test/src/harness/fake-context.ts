@@ -1,0 +1,50 @@
+/**
+ * A fake `IExecuteFunctions` for unit tests (tier 1): enough of n8n's execution context to call a
+ * node's `execute()` directly. Parameters are plain values (no expressions: tier 2 runs the real
+ * engine for that).
+ */
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+
+export interface FakeContextOptions {
+  items: IDataObject[] | INodeExecutionData[];
+  /** Node parameters; a function gets the item index. */
+  parameters: Record<string, unknown | ((itemIndex: number) => unknown)>;
+  continueOnFail?: boolean;
+}
+
+export function fakeContext({ items, parameters, continueOnFail = false }: FakeContextOptions): IExecuteFunctions {
+  const input: INodeExecutionData[] = items.map((it) =>
+    'json' in it && typeof it.json === 'object' ? (it as INodeExecutionData) : { json: it as IDataObject },
+  );
+  const node: INode = {
+    id: 'test-node',
+    name: 'Perceptron',
+    type: 'n8n-nodes-firth.perceptron',
+    typeVersion: 1,
+    position: [0, 0],
+    parameters: {},
+  };
+  const ctx = {
+    getInputData: () => input,
+    getNode: () => node,
+    continueOnFail: () => continueOnFail,
+    getNodeParameter: (name: string, itemIndex: number, ...fallback: unknown[]) => {
+      const v = parameters[name];
+      if (v === undefined) {
+        if (fallback.length > 0) return fallback[0];
+        throw new Error(`test context: parameter "${name}" not set`);
+      }
+      return typeof v === 'function' ? (v as (i: number) => unknown)(itemIndex) : v;
+    },
+    helpers: {
+      prepareBinaryData: async (data: Buffer, fileName?: string, mimeType?: string) => ({
+        data: data.toString('base64'),
+        fileName,
+        mimeType: mimeType ?? 'application/octet-stream',
+        fileSize: String(data.length),
+      }),
+    },
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  };
+  return ctx as unknown as IExecuteFunctions;
+}

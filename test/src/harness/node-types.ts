@@ -1,0 +1,113 @@
+/**
+ * The node-type registry a tier-2 workflow run uses: the REAL node classes, loaded the way n8n
+ * loads them.
+ *
+ * - `n8n-nodes-base` (Manual Trigger, Edit Fields, Split Out, …) through n8n-core's
+ *   `LazyPackageDirectoryLoader`, as n8n itself does: its `dist/known/nodes.json` maps a type
+ *   name to a file, and a class is required only when a workflow asks for it.
+ * - `n8n-nodes-firth` through `PackageDirectoryLoader`, as n8n loads a community package: the
+ *   files listed under `n8n.nodes` in its package.json, i.e. the BUILT `dist/**\/*.node.js`
+ *   bundle that ships (build it first: `pnpm --filter n8n-nodes-firth... build`).
+ *
+ * Types are named `<package name>.<description.name>` (`n8n-nodes-firth.perceptron`), exactly as
+ * in workflow JSON a user imports. The generated `<name>Tool` variants are left out.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DirectoryLoader } from 'n8n-core';
+import type { IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+
+// n8n-workflow ships ESM and CJS builds; n8n-core and every node require() the CJS one. Take
+// runtime values from that same instance so classes and `instanceof` checks agree.
+const require = createRequire(import.meta.url);
+const { LazyPackageDirectoryLoader, PackageDirectoryLoader } = require('n8n-core') as typeof import('n8n-core');
+const { NodeHelpers } = require('n8n-workflow') as typeof import('n8n-workflow');
+
+/** Repository root (this file is test/src/harness/node-types.ts). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The directory of n8n's own node package, as installed for this test package. */
+export const n8nNodesBaseDir = path.dirname(require.resolve('n8n-nodes-base/package.json'));
+
+/** The directory of our community-node package (its package.json points into `dist/`). */
+export const firthNodesDir = path.join(repoRoot, 'packages/n8n-nodes-firth');
+
+export class NodeTypeRegistry implements INodeTypes {
+  private readonly loaders = new Map<string, DirectoryLoader>();
+
+  add(loader: DirectoryLoader): this {
+    this.loaders.set(loader.packageName, loader);
+    return this;
+  }
+
+  /** `true` when `type` (`<package>.<name>`) is a node this registry can load. */
+  has(type: string): boolean {
+    const { loader, name } = this.split(type);
+    return loader !== undefined && (name in loader.nodeTypes || name in loader.known.nodes);
+  }
+
+  getByName(type: string): INodeType | IVersionedNodeType {
+    const { loader, name } = this.split(type);
+    if (!loader) throw new Error(`No node package registered for node type "${type}"`);
+    return loader.getNode(name).type;
+  }
+
+  getByNameAndVersion(type: string, version?: number): INodeType {
+    return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+  }
+
+  getKnownTypes(): IDataObject {
+    const known: IDataObject = {};
+    for (const [pkg, loader] of this.loaders) {
+      for (const [name, entry] of Object.entries(loader.known.nodes)) known[`${pkg}.${name}`] = entry;
+    }
+    return known;
+  }
+
+  /** Every full type name this registry knows (lazy ones included, not yet loaded). */
+  knownTypeNames(): string[] {
+    return Object.keys(this.getKnownTypes());
+  }
+
+  private split(type: string): { loader?: DirectoryLoader; name: string } {
+    const dot = type.lastIndexOf('.');
+    return { loader: this.loaders.get(type.slice(0, dot)), name: type.slice(dot + 1) };
+  }
+}
+
+/** n8n's own nodes, lazily: a class is required the first time a workflow uses it. */
+export async function loadN8nNodesBase(dir = n8nNodesBaseDir): Promise<DirectoryLoader> {
+  const loader = new LazyPackageDirectoryLoader(dir);
+  await loader.loadAll();
+  return loader;
+}
+
+/** A community package from the built files its package.json `n8n.nodes` lists. */
+export async function loadCommunityPackage(dir: string): Promise<DirectoryLoader> {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    name: string;
+    n8n?: { nodes?: string[] };
+  };
+  const missing = (pkg.n8n?.nodes ?? []).filter((file) => !existsSync(path.join(dir, file)));
+  if (missing.length > 0) {
+    throw new Error(
+      `${pkg.name} is not built (missing ${missing.join(', ')}); run \`pnpm --filter ${pkg.name}... build\``,
+    );
+  }
+  const loader = new PackageDirectoryLoader(dir);
+  await loader.loadAll();
+  return loader;
+}
+
+/** The registry every workflow in `workflows/` runs against: n8n-nodes-base + n8n-nodes-firth. */
+export async function createNodeTypes(
+  options: { communityPackages?: string[] } = {},
+): Promise<NodeTypeRegistry> {
+  const registry = new NodeTypeRegistry().add(await loadN8nNodesBase());
+  for (const dir of options.communityPackages ?? [firthNodesDir]) {
+    registry.add(await loadCommunityPackage(dir));
+  }
+  return registry;
+}
