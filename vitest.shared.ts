@@ -21,7 +21,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['firth-source'] } },
   test: {
     include: tier === 'int' ? ['**/*.int.test.ts'] : ['**/*.test.ts'],
-    exclude: tier === 'int' ? ['**/node_modules/**', '**/dist/**'] : ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts'],
+    exclude:
+      tier === 'int'
+        ? ['**/node_modules/**', '**/dist/**']
+        : ['**/node_modules/**', '**/dist/**', '**/*.int.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: `.reports/${tier}.json` },
     testTimeout: tier === 'int' ? 600_000 : 30_000,

@@ -14,7 +14,8 @@ let skipped = 0;
 const problems = [];
 
 for (const group of ['packages', 'apps']) {
-  for (const name of existsSync(join(root, group)) ? readdirSync(join(root, group)) : []) readReports(join(root, group, name));
+  for (const name of existsSync(join(root, group)) ? readdirSync(join(root, group)) : [])
+    readReports(join(root, group, name));
 }
 readReports(join(root, 'test'));
 
@@ -30,7 +31,9 @@ function readReports(dir) {
       const assertions = t.assertionResults ?? [];
       if (t.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
         failed += 1;
-        problems.push(`test file failed to run: ${t.name}${t.message ? ` — ${t.message.split('\n')[0]}` : ''}`);
+        problems.push(
+          `test file failed to run: ${t.name}${t.message ? ` — ${t.message.split('\n')[0]}` : ''}`,
+        );
       }
     }
   }

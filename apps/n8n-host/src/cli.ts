@@ -24,7 +24,8 @@ function repoRoot(): string {
 
 function parsePort(value: string | undefined): number {
   const port = Number(value ?? 5678);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`N8N_PORT must be a port number, not ${value}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`N8N_PORT must be a port number, not ${value}`);
   return port;
 }
 
@@ -45,7 +46,9 @@ async function start(args: string[]): Promise<number> {
     packageDir: join(root, 'packages', 'n8n-nodes-firth'),
     workflowsDir: join(root, 'workflows'),
   });
-  say(`installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.workflows.length} workflows (${seconds()})`);
+  say(
+    `installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.workflows.length} workflows (${seconds()})`,
+  );
 
   say(`starting n8n on 127.0.0.1:${port} (log: ${join(userFolder, 'n8n.log')}) ...`);
   const n8n = await spawnN8n(userFolder, { port });

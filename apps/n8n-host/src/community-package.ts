@@ -75,5 +75,9 @@ export async function installCommunityPackage(userFolder: string, tarball: strin
 
 /** `{ name, version }` of an installed community package, read from its package.json. */
 export function installedVersion(installedDir: string): { name: string; version: string } {
-  return JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  return { name, version };
 }

@@ -60,6 +60,9 @@ export async function n8nEnv(
 ): Promise<NodeJS.ProcessEnv> {
   return {
     ...process.env,
+    // As n8n's Docker image runs it. Under vitest NODE_ENV is 'test', and n8n then behaves like its
+    // own test suite (e.g. `export:nodes` writes nothing and exits 0).
+    NODE_ENV: 'production',
     N8N_USER_FOLDER: userFolder,
     N8N_ENCRYPTION_KEY: encryptionKey(userFolder),
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',

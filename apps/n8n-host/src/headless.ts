@@ -108,7 +108,10 @@ export interface WorkflowRun {
  *
  * Pitfall: execute-batch silently drops ids without a digit in them (`/\d+/`); we throw instead.
  */
-export async function executeBatch(userFolder: string, ids: readonly string[]): Promise<Record<string, WorkflowRun>> {
+export async function executeBatch(
+  userFolder: string,
+  ids: readonly string[],
+): Promise<Record<string, WorkflowRun>> {
   const noDigit = ids.filter((id) => !/\d/.test(id));
   if (noDigit.length > 0) {
     throw new Error(`n8n execute-batch ignores workflow ids without a digit: ${noDigit.join(', ')}`);
@@ -124,17 +127,35 @@ export async function executeBatch(userFolder: string, ids: readonly string[]): 
     );
     // Exit code 1 just means some workflow failed; the summary file says which.
     const result = await run(command, argv, { env });
-    let summary: { executions: Omit<WorkflowRun, 'runData'>[] };
+    let summary: {
+      executions: {
+        workflowId: string;
+        workflowName: string;
+        executionStatus: WorkflowRun['status'];
+        error?: string;
+        executionTime: number;
+      }[];
+    };
     try {
       summary = JSON.parse(readFileSync(output, 'utf8'));
     } catch {
-      throw new Error(`n8n execute-batch wrote no summary (exit ${result.code}):\n${result.stdout}${result.stderr}`);
+      throw new Error(
+        `n8n execute-batch wrote no summary (exit ${result.code}):\n${result.stdout}${result.stderr}`,
+      );
     }
     const runs: Record<string, WorkflowRun> = {};
     for (const execution of summary.executions) {
-      const run: WorkflowRun = { ...execution };
+      const run: WorkflowRun = {
+        workflowId: execution.workflowId,
+        workflowName: execution.workflowName,
+        status: execution.executionStatus,
+        executionTime: execution.executionTime,
+        ...(execution.error !== undefined ? { error: execution.error } : {}),
+      };
       try {
-        const snapshot = JSON.parse(readFileSync(join(dir, `${execution.workflowId}-snapshot.json`), 'utf8')) as {
+        const snapshot = JSON.parse(
+          readFileSync(join(dir, `${execution.workflowId}-snapshot.json`), 'utf8'),
+        ) as {
           data: { resultData: { runData: RunData } };
         };
         run.runData = snapshot.data.resultData.runData;
@@ -157,9 +178,15 @@ export async function executeBatch(userFolder: string, ids: readonly string[]): 
  *
  *   nodeOutput(runs['firth0perceptron1'], 'Perceptron')[0] // { coef: [[0.2, 0.2]], ... }
  */
-export function nodeOutput(run: WorkflowRun | undefined, nodeName: string, output = 0): Record<string, unknown>[] {
+export function nodeOutput(
+  run: WorkflowRun | undefined,
+  nodeName: string,
+  output = 0,
+): Record<string, unknown>[] {
   if (!run?.runData) {
-    throw new Error(`workflow ${run?.workflowId ?? '?'} has no run data (${run?.status}: ${run?.error ?? ''})`);
+    throw new Error(
+      `workflow ${run?.workflowId ?? '?'} has no run data (${run?.status}: ${run?.error ?? ''})`,
+    );
   }
   const task = run.runData[nodeName]?.at(-1);
   if (!task) {

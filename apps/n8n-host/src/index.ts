@@ -8,11 +8,18 @@
  *   nodeOutput(runs['firth0perceptron1'], 'Perceptron')[0] // { coef: [[0.2, 0.2]], ... }
  */
 
-// A user folder's environment: headless, offline, loopback only.
-export { assertPortFree, encryptionKey, freePort, LOOPBACK, type N8nEnvOptions, n8nDir, n8nEnv } from './env.js';
-
 // Installing the community package the way n8n users do.
 export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
+// A user folder's environment: headless, offline, loopback only.
+export {
+  assertPortFree,
+  encryptionKey,
+  freePort,
+  LOOPBACK,
+  type N8nEnvOptions,
+  n8nDir,
+  n8nEnv,
+} from './env.js';
 
 // Headless n8n commands: import, list node types, execute (one process each).
 export {
@@ -28,7 +35,10 @@ export {
   type WorkflowFile,
   type WorkflowRun,
 } from './headless.js';
-
+// What `firth-n8n start` does before starting n8n.
+export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
+// Running the n8n binary.
+export { n8nBin } from './process.js';
 // A running `n8n start` and a logged-in REST session.
 export {
   login,
@@ -40,9 +50,3 @@ export {
   spawnN8n,
   startN8n,
 } from './server.js';
-
-// What `firth-n8n start` does before starting n8n.
-export { ownerAccount, ownerFile, type PrepareOptions, type Prepared, prepareUserFolder } from './prepare.js';
-
-// Running the n8n binary.
-export { n8nBin } from './process.js';

@@ -24,7 +24,11 @@ export interface Prepared {
 }
 
 /** Packs and installs the package, then imports every workflow. Safe to run on every start. */
-export async function prepareUserFolder({ userFolder, packageDir, workflowsDir }: PrepareOptions): Promise<Prepared> {
+export async function prepareUserFolder({
+  userFolder,
+  packageDir,
+  workflowsDir,
+}: PrepareOptions): Promise<Prepared> {
   mkdirSync(userFolder, { recursive: true });
   const tarball = await packCommunityPackage(packageDir);
   try {

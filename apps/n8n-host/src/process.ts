@@ -19,7 +19,11 @@ export function run(
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -70,6 +74,9 @@ export function n8nBin(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** `n8n <args>` as [command, args] for `spawn`, run by the current Node. */
-export function n8nCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): [string, string[]] {
+export function n8nCommand(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): [string, string[]] {
   return [process.execPath, [n8nBin(env), ...args]];
 }

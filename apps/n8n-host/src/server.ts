@@ -98,14 +98,18 @@ export async function spawnN8n(
     const deadline = Date.now() + timeoutMs;
     while (true) {
       if (exitCode !== undefined) {
-        throw new Error(`n8n exited with ${exitCode} before it was ready. ${logFile}:\n${tail(readLog(logFile))}`);
+        throw new Error(
+          `n8n exited with ${exitCode} before it was ready. ${logFile}:\n${tail(readLog(logFile))}`,
+        );
       }
       if (Date.now() > deadline) {
         await handle.stop(5_000);
         throw new Error(`n8n was not ready after ${timeoutMs} ms. ${logFile}:\n${tail(readLog(logFile))}`);
       }
       try {
-        const response = await fetch(`${handle.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(`${handle.baseUrl}/healthz/readiness`, {
+          signal: AbortSignal.timeout(2_000),
+        });
         if (response.ok) return;
       } catch {
         // Not listening yet.

@@ -4,4 +4,9 @@
  */
 
 // Tools an agent can call.
-export { perceptronSchema, perceptronTool, trainPerceptron, type PerceptronToolInput } from './tools/perceptron.js';
+export {
+  type PerceptronToolInput,
+  perceptronSchema,
+  perceptronTool,
+  trainPerceptron,
+} from './tools/perceptron.js';

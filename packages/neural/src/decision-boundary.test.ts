@@ -20,7 +20,16 @@ describe('decision boundary', () => {
   });
 
   it('draws the AND points by class with the line', () => {
-    const svg = decisionBoundarySvg([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1], { weights: [0.2, 0.2], bias: -0.2 });
+    const svg = decisionBoundarySvg(
+      [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      [0, 0, 0, 1],
+      { weights: [0.2, 0.2], bias: -0.2 },
+    );
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.match(/class="point" data-series="class 0"/g)).toHaveLength(3);
     expect(svg.match(/class="point" data-series="class 1"/g)).toHaveLength(1);
@@ -29,6 +38,8 @@ describe('decision boundary', () => {
   });
 
   it('refuses more than two features', () => {
-    expect(() => decisionBoundarySvg([[0, 0, 0]], [0], { weights: [1, 1, 1], bias: 0 })).toThrow(/2 features/);
+    expect(() => decisionBoundarySvg([[0, 0, 0]], [0], { weights: [1, 1, 1], bias: 0 })).toThrow(
+      /2 features/,
+    );
   });
 });

@@ -3,7 +3,7 @@
  * the line w1·x1 + w2·x2 + b = 0 separates the points classified 1 (w·x + b > 0 side) from those
  * classified 0. Works for any linear model with two features.
  */
-import { ValidationError, checkMatrix, checkVector } from '@firth/numeric';
+import { checkMatrix, checkVector, ValidationError } from '@firth/numeric';
 import { Chart } from '@firth/plot';
 
 export interface DecisionBoundaryOptions {
@@ -61,10 +61,14 @@ export function decisionBoundarySvg(
 ): string {
   const rows = checkMatrix(X, 'X');
   if (rows[0]!.length !== 2) {
-    throw new ValidationError(`a decision boundary can be drawn for 2 features, X has ${rows[0]!.length}`, 'X');
+    throw new ValidationError(
+      `a decision boundary can be drawn for 2 features, X has ${rows[0]!.length}`,
+      'X',
+    );
   }
   const w = checkVector(model.weights, 'weights', 2);
-  if (y.length !== rows.length) throw new ValidationError(`y has ${y.length} labels but X has ${rows.length} rows`, 'y');
+  if (y.length !== rows.length)
+    throw new ValidationError(`y has ${y.length} labels but X has ${rows.length} rows`, 'y');
   const [n1, n2] = options.featureNames ?? ['x1', 'x2'];
   const pad = (vals: number[]): [number, number] => {
     const lo = Math.min(...vals);
@@ -75,7 +79,9 @@ export function decisionBoundarySvg(
   const xd = pad(rows.map((r) => r[0]!));
   const yd = pad(rows.map((r) => r[1]!));
   const chart = new Chart({
-    title: options.title ?? `Decision boundary ${fmtTerm(w[0]!, n1)} ${fmtTerm(w[1]!, n2, true)} ${fmtBias(model.bias)} = 0`,
+    title:
+      options.title ??
+      `Decision boundary ${fmtTerm(w[0]!, n1)} ${fmtTerm(w[1]!, n2, true)} ${fmtBias(model.bias)} = 0`,
     xLabel: n1,
     yLabel: n2,
     xDomain: xd,

@@ -83,18 +83,72 @@ describe('Perceptron (course rule)', () => {
 
   describe('bad input gets an error naming the problem', () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ['non-numeric feature', () => new Perceptron().fit([[0, 0], [0, 'abc' as unknown as number]], [0, 1]), /X\[1\]\[1\] must be a finite number, got the string "abc"/],
-      ['ragged rows', () => new Perceptron().fit([[0, 0], [1]], [0, 1]), /X is ragged: row 1 has 1 value, row 0 has 2/],
-      ['label outside {0, 1}', () => new Perceptron().fit(X, [0, 0, 2, 1]), /y\[2\] must be one of 0, 1, got 2/],
+      [
+        'non-numeric feature',
+        () =>
+          new Perceptron().fit(
+            [
+              [0, 0],
+              [0, 'abc' as unknown as number],
+            ],
+            [0, 1],
+          ),
+        /X\[1\]\[1\] must be a finite number, got the string "abc"/,
+      ],
+      [
+        'ragged rows',
+        () => new Perceptron().fit([[0, 0], [1]], [0, 1]),
+        /X is ragged: row 1 has 1 value, row 0 has 2/,
+      ],
+      [
+        'label outside {0, 1}',
+        () => new Perceptron().fit(X, [0, 0, 2, 1]),
+        /y\[2\] must be one of 0, 1, got 2/,
+      ],
       ['empty input', () => new Perceptron().fit([], []), /X is empty/],
-      ['NaN', () => new Perceptron().fit([[0, Number.NaN]], [0]), /X\[0\]\[1\] must be a finite number, got NaN/],
-      ['Infinity', () => new Perceptron().fit([[Number.POSITIVE_INFINITY, 0]], [0]), /X\[0\]\[0\] must be a finite number, got Infinity/],
-      ['labels and rows differ in number', () => new Perceptron().fit(X, [0, 1]), /y has 2 labels but X has 4 rows/],
-      ['initial weights of the wrong size', () => new Perceptron({ initialWeights: [1] }).fit(X, y), /initialWeights has 1 values but X has 2 features/],
-      ['model JSON of the wrong shape', () => Perceptron.fromJSON({ type: 'firth.Perceptron', weights: 'abc', bias: 0 }), /model.weights must be an array of numbers/],
-      ['model JSON of another type', () => Perceptron.fromJSON({ type: 'other' }), /model.type must be "firth.Perceptron"/],
-      ['wrong feature count at predict', () => course().fit(X, y).predict([[1, 2, 3]]), /X has 3 features per row, but the model was trained on 2/],
-      ['non-positive learning rate', () => new Perceptron({ learningRate: 0 }), /learningRate must be positive/],
+      [
+        'NaN',
+        () => new Perceptron().fit([[0, Number.NaN]], [0]),
+        /X\[0\]\[1\] must be a finite number, got NaN/,
+      ],
+      [
+        'Infinity',
+        () => new Perceptron().fit([[Number.POSITIVE_INFINITY, 0]], [0]),
+        /X\[0\]\[0\] must be a finite number, got Infinity/,
+      ],
+      [
+        'labels and rows differ in number',
+        () => new Perceptron().fit(X, [0, 1]),
+        /y has 2 labels but X has 4 rows/,
+      ],
+      [
+        'initial weights of the wrong size',
+        () => new Perceptron({ initialWeights: [1] }).fit(X, y),
+        /initialWeights has 1 values but X has 2 features/,
+      ],
+      [
+        'model JSON of the wrong shape',
+        () => Perceptron.fromJSON({ type: 'firth.Perceptron', weights: 'abc', bias: 0 }),
+        /model.weights must be an array of numbers/,
+      ],
+      [
+        'model JSON of another type',
+        () => Perceptron.fromJSON({ type: 'other' }),
+        /model.type must be "firth.Perceptron"/,
+      ],
+      [
+        'wrong feature count at predict',
+        () =>
+          course()
+            .fit(X, y)
+            .predict([[1, 2, 3]]),
+        /X has 3 features per row, but the model was trained on 2/,
+      ],
+      [
+        'non-positive learning rate',
+        () => new Perceptron({ learningRate: 0 }),
+        /learningRate must be positive/,
+      ],
     ];
     it.each(cases)('%s', (_name, run, message) => {
       expect(run).toThrow(ValidationError);

@@ -94,7 +94,8 @@ export class Perceptron {
    */
   constructor(options: PerceptronOptions = {}) {
     const learningRate = checkFinite(options.learningRate ?? 0.1, 'learningRate');
-    if (learningRate <= 0) throw new ValidationError(`learningRate must be positive, got ${learningRate}`, 'learningRate');
+    if (learningRate <= 0)
+      throw new ValidationError(`learningRate must be positive, got ${learningRate}`, 'learningRate');
     const maxEpochs = options.maxEpochs ?? 100;
     if (!Number.isInteger(maxEpochs) || maxEpochs < 1) {
       throw new ValidationError(`maxEpochs must be a positive integer, got ${maxEpochs}`, 'maxEpochs');
@@ -150,7 +151,17 @@ export class Perceptron {
           b = b + eta * error;
         }
         if (this.options.trace) {
-          this.trace.push({ epoch, index: i, inputs: [...x], z, output, target, error, weights: [...w], bias: b });
+          this.trace.push({
+            epoch,
+            index: i,
+            inputs: [...x],
+            z,
+            output,
+            target,
+            error,
+            weights: [...w],
+            bias: b,
+          });
         }
       }
       this.errorsPerEpoch.push(mistakes);
@@ -168,7 +179,9 @@ export class Perceptron {
   /** z = w·x + b for each row (the signed distance to the boundary, scaled by |w|). */
   decisionFunction(X: number[][]): number[] {
     this.assertFitted();
-    return checkMatrix(X, 'X', { nFeatures: this.weights.length }).map((x) => dot(this.weights, x) + this.bias);
+    return checkMatrix(X, 'X', { nFeatures: this.weights.length }).map(
+      (x) => dot(this.weights, x) + this.bias,
+    );
   }
 
   /** step(w·x + b) for each row. */
@@ -211,16 +224,24 @@ export class Perceptron {
     }
     const m = json as Partial<PerceptronJSON>;
     if (m.type !== 'firth.Perceptron') {
-      throw new ValidationError(`model.type must be "firth.Perceptron", got ${JSON.stringify(m.type)}`, 'model.type');
+      throw new ValidationError(
+        `model.type must be "firth.Perceptron", got ${JSON.stringify(m.type)}`,
+        'model.type',
+      );
     }
     const weights = checkVector(m.weights, 'model.weights');
     if (weights.length === 0) throw new ValidationError('model.weights is empty', 'model.weights');
-    const model = new Perceptron({ ...(m.options ?? {}), initialWeights: m.options?.initialWeights ?? undefined });
+    const model = new Perceptron({
+      ...(m.options ?? {}),
+      initialWeights: m.options?.initialWeights ?? undefined,
+    });
     model.weights = weights;
     model.bias = checkFinite(m.bias, 'model.bias');
     model.epochs = typeof m.epochs === 'number' ? m.epochs : 0;
     model.converged = m.converged === true;
-    model.errorsPerEpoch = Array.isArray(m.errorsPerEpoch) ? checkVector(m.errorsPerEpoch, 'model.errorsPerEpoch') : [];
+    model.errorsPerEpoch = Array.isArray(m.errorsPerEpoch)
+      ? checkVector(m.errorsPerEpoch, 'model.errorsPerEpoch')
+      : [];
     return model;
   }
 

@@ -33,7 +33,7 @@ import {
 } from '@firth/numeric';
 
 /** A class label: numbers or strings (one kind per model), sorted like `np.unique`. */
-export type Label = number | string;
+export type ClassLabel = number | string;
 export type Penalty = 'l2' | 'l1' | 'elasticnet';
 
 export interface SklearnPerceptronOptions {
@@ -75,7 +75,7 @@ export interface SklearnPerceptronJSON {
   version: 1;
   /** Options; a shared RandomState instance is written as null (it cannot be serialised). */
   options: Omit<ResolvedOptions, 'randomState'> & { randomState: number | null };
-  classes: Label[];
+  classes: ClassLabel[];
   coef: number[][];
   intercept: number[];
   nIter: number;
@@ -231,7 +231,7 @@ function plainSgd(o: ResolvedOptions, p: SgdProblem): { intercept: number; nIter
 }
 
 /** np.unique order: numbers ascending, strings by Unicode code point. */
-function compareLabels(a: Label, b: Label): number {
+function compareLabels(a: ClassLabel, b: ClassLabel): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const ca = Array.from(String(a), (c) => c.codePointAt(0)!);
   const cb = Array.from(String(b), (c) => c.codePointAt(0)!);
@@ -239,9 +239,10 @@ function compareLabels(a: Label, b: Label): number {
   return ca.length - cb.length;
 }
 
-function uniqueLabels(y: readonly Label[], name: string): Label[] {
+function uniqueLabels(y: readonly ClassLabel[], name: string): ClassLabel[] {
   const kinds = new Set(y.map((v) => typeof v));
-  if (kinds.size > 1) throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
+  if (kinds.size > 1)
+    throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
   return [...new Set(y)].sort(compareLabels);
 }
 
@@ -272,7 +273,7 @@ export class SklearnPerceptron {
   readonly options: ResolvedOptions;
 
   /** Sorted class labels (`classes_`). */
-  classes: Label[] | null = null;
+  classes: ClassLabel[] | null = null;
   /** Weights (`coef_`): shape (1, nFeatures) for two classes, else (nClasses, nFeatures) — one-vs-all rows. */
   coef: number[][] | null = null;
   /** Biases b (`intercept_`): length 1 for two classes, else nClasses. */
@@ -314,12 +315,15 @@ export class SklearnPerceptron {
    * One epoch over (X, y), continuing from the current weights. The first call needs `classes`
    * (every label that will ever appear); earlyStopping and 'balanced' weights are not allowed.
    */
-  partialFit(X: unknown, y: unknown, opts: { classes?: Label[]; sampleWeight?: number[] } = {}): this {
-    let classes: Label[];
+  partialFit(X: unknown, y: unknown, opts: { classes?: ClassLabel[]; sampleWeight?: number[] } = {}): this {
+    let classes: ClassLabel[];
     if (this.classes === null) {
-      if (this.options.earlyStopping) throw new ValidationError('earlyStopping must be false with partialFit');
+      if (this.options.earlyStopping)
+        throw new ValidationError('earlyStopping must be false with partialFit');
       if (this.options.classWeight === 'balanced') {
-        throw new ValidationError("classWeight 'balanced' is not supported by partialFit; pass a record of weights");
+        throw new ValidationError(
+          "classWeight 'balanced' is not supported by partialFit; pass a record of weights",
+        );
       }
       if (opts.classes === undefined) {
         throw new ValidationError('classes must be passed on the first call to partialFit', 'classes');
@@ -330,14 +334,17 @@ export class SklearnPerceptron {
       if (opts.classes !== undefined) {
         const given = uniqueLabels(checkLabels(opts.classes, opts.classes.length, 'classes'), 'classes');
         if (given.length !== classes.length || given.some((c, i) => c !== classes[i])) {
-          throw new ValidationError(`classes ${given.join(', ')} differ from the first call's ${classes.join(', ')}`);
+          throw new ValidationError(
+            `classes ${given.join(', ')} differ from the first call's ${classes.join(', ')}`,
+          );
         }
       }
     }
     const Xc = checkMatrix(X, 'X');
     const yc = checkLabels(y, Xc.length, 'y');
     const unknown = yc.findIndex((label) => !classes.includes(label));
-    if (unknown >= 0) throw new ValidationError(`y[${unknown}] = ${yc[unknown]} is not one of the classes`, `y[${unknown}]`);
+    if (unknown >= 0)
+      throw new ValidationError(`y[${unknown}] = ${yc[unknown]} is not one of the classes`, `y[${unknown}]`);
     this.partialFitCore(Xc, yc, 1, classes, opts.sampleWeight, null, null);
     return this;
   }
@@ -345,9 +352,9 @@ export class SklearnPerceptron {
   /** `_partial_fit`: class weights, parameter memory, then binary or one-vs-all SGD. */
   private partialFitCore(
     X: number[][],
-    y: Label[],
+    y: ClassLabel[],
     maxIter: number,
-    classes: Label[],
+    classes: ClassLabel[],
     sampleWeight: number[] | undefined,
     coefInit: number[][] | null,
     interceptInit: number[] | null,
@@ -355,7 +362,10 @@ export class SklearnPerceptron {
     const nFeatures = X[0]!.length;
     const nClasses = classes.length;
     if (nClasses < 2) {
-      throw new ValidationError(`The number of classes has to be greater than one; got ${nClasses} class`, 'y');
+      throw new ValidationError(
+        `The number of classes has to be greater than one; got ${nClasses} class`,
+        'y',
+      );
     }
     const sw = Float64Array.from(
       sampleWeight === undefined ? X.map(() => 1) : checkVector(sampleWeight, 'sampleWeight', X.length),
@@ -364,23 +374,44 @@ export class SklearnPerceptron {
     const rows = nClasses === 2 ? 1 : nClasses;
     if (this.coef === null || coefInit !== null) {
       if (coefInit && (coefInit.length !== rows || coefInit.some((r) => r.length !== nFeatures))) {
-        throw new ValidationError(`warm start: the previous coef has shape (${coefInit.length}, ${coefInit[0]?.length}), `
-          + `this data needs (${rows}, ${nFeatures})`, 'coef');
+        throw new ValidationError(
+          `warm start: the previous coef has shape (${coefInit.length}, ${coefInit[0]?.length}), ` +
+            `this data needs (${rows}, ${nFeatures})`,
+          'coef',
+        );
       }
-      this.coef = coefInit ? coefInit.map((r) => r.slice()) : Array.from({ length: rows }, () => new Array(nFeatures).fill(0));
+      this.coef = coefInit
+        ? coefInit.map((r) => r.slice())
+        : Array.from({ length: rows }, () => new Array(nFeatures).fill(0));
       this.intercept = interceptInit ? interceptInit.slice() : new Array(rows).fill(0);
     } else if (this.coef[0]!.length !== nFeatures) {
-      throw new ValidationError(`X has ${nFeatures} features, but the model was trained on ${this.coef[0]!.length}`, 'X');
+      throw new ValidationError(
+        `X has ${nFeatures} features, but the model was trained on ${this.coef[0]!.length}`,
+        'X',
+      );
     }
     this.classes = classes;
     if (this.tUpdates === 0) this.tUpdates = 1.0;
     let nIter = 0;
     if (nClasses === 2) {
       // binary: one problem, classes[1] is the positive class
-      nIter = this.fitBinary(1, X, y, maxIter, classWeight[1]!, classWeight[0]!, sw, null, this.options.randomState);
+      nIter = this.fitBinary(
+        1,
+        X,
+        y,
+        maxIter,
+        classWeight[1]!,
+        classWeight[0]!,
+        sw,
+        null,
+        this.options.randomState,
+      );
     } else {
       // one-vs-all: a shared validation split, then one seed per class drawn up front
-      const mask = this.validationSplit(y.map((label) => classes.indexOf(label)), sw);
+      const mask = this.validationSplit(
+        y.map((label) => classes.indexOf(label)),
+        sw,
+      );
       const seeds = checkRandomState(this.options.randomState).randintArray(0, MAX_INT, nClasses);
       for (let i = 0; i < nClasses; i++) {
         nIter = Math.max(nIter, this.fitBinary(i, X, y, maxIter, classWeight[i]!, 1.0, sw, mask, seeds[i]!));
@@ -395,7 +426,7 @@ export class SklearnPerceptron {
   private fitBinary(
     i: number,
     X: number[][],
-    y: Label[],
+    y: ClassLabel[],
     maxIter: number,
     weightPos: number,
     weightNeg: number,
@@ -409,7 +440,12 @@ export class SklearnPerceptron {
     const yi = Float64Array.from(y, (label) => (label === classes[i] ? 1.0 : -1.0));
     const rng = checkRandomState(randomState);
     rng.randint(1, MAX_INT); // make_dataset's dataset seed (only SAG's random sampling uses it)
-    const validationMask = mask ?? this.validationSplit(Array.from(yi, (v) => (v > 0 ? 1 : 0)), sw);
+    const validationMask =
+      mask ??
+      this.validationSplit(
+        Array.from(yi, (v) => (v > 0 ? 1 : 0)),
+        sw,
+      );
     const seed = rng.randint(MAX_INT); // the shuffling seed
     const weights = Float64Array.from(this.coef![row]!);
     const validationScore = this.options.earlyStopping ? accuracyOn(X, yi, sw, validationMask) : null;
@@ -447,13 +483,23 @@ export class SklearnPerceptron {
     const counts = new Array<number>(nClasses).fill(0);
     for (const k of yIndex) counts[k]! += 1;
     const fail = (msg: string) => new ValidationError(`early stopping: ${msg}`, 'validationFraction');
-    if (nTrain === 0) throw fail(`${n} samples with validationFraction=${this.options.validationFraction} leave no training set`);
-    if (Math.min(...counts) < 2) throw fail('the least populated class in y has only 1 member; at least 2 are needed');
-    if (nTrain < nClasses) throw fail(`the train size ${nTrain} should be at least the number of classes ${nClasses}`);
-    if (nTest < nClasses) throw fail(`the validation size ${nTest} should be at least the number of classes ${nClasses}`);
+    if (nTrain === 0)
+      throw fail(
+        `${n} samples with validationFraction=${this.options.validationFraction} leave no training set`,
+      );
+    if (Math.min(...counts) < 2)
+      throw fail('the least populated class in y has only 1 member; at least 2 are needed');
+    if (nTrain < nClasses)
+      throw fail(`the train size ${nTrain} should be at least the number of classes ${nClasses}`);
+    if (nTest < nClasses)
+      throw fail(`the validation size ${nTest} should be at least the number of classes ${nClasses}`);
     const rng = checkRandomState(this.options.randomState);
     const nI = approximateMode(counts, nTrain, rng);
-    const tI = approximateMode(counts.map((c, k) => c - nI[k]!), nTest, rng);
+    const tI = approximateMode(
+      counts.map((c, k) => c - nI[k]!),
+      nTest,
+      rng,
+    );
     const train: number[] = [];
     const test: number[] = [];
     for (let k = 0; k < nClasses; k++) {
@@ -471,7 +517,7 @@ export class SklearnPerceptron {
     return mask;
   }
 
-  private fitted(): { classes: Label[]; coef: number[][]; intercept: number[] } {
+  private fitted(): { classes: ClassLabel[]; coef: number[][]; intercept: number[] } {
     if (!this.classes || !this.coef || !this.intercept) {
       throw new ValidationError('this SklearnPerceptron is not fitted yet; call fit() first', 'model');
     }
@@ -486,12 +532,14 @@ export class SklearnPerceptron {
     const { coef, intercept } = this.fitted();
     const Xc = checkMatrix(X, 'X', { nFeatures: coef[0]!.length });
     // scores = X · coefᵀ + intercept   (n, d) @ (d, k) -> (n, k)
-    const scores = Xc.map((x) => coef.map((w, k) => w.reduce((s, wj, j) => s + wj * x[j]!, 0) + intercept[k]!));
+    const scores = Xc.map((x) =>
+      coef.map((w, k) => w.reduce((s, wj, j) => s + wj * x[j]!, 0) + intercept[k]!),
+    );
     return coef.length === 1 ? scores.map((r) => r[0]!) : scores;
   }
 
   /** Binary: classes[1] where w·x + b > 0; one-vs-all: the class with the largest score (first on ties). */
-  predict(X: unknown): Label[] {
+  predict(X: unknown): ClassLabel[] {
     const { classes } = this.fitted();
     const scores = this.decisionFunction(X);
     return scores.map((s) => {
@@ -548,32 +596,47 @@ export class SklearnPerceptron {
     }
     const j = m as Partial<SklearnPerceptronJSON>;
     if (j.type !== 'firth.SklearnPerceptron') {
-      throw new ValidationError(`model.type must be "firth.SklearnPerceptron", got ${JSON.stringify(j.type)}`, 'model.type');
+      throw new ValidationError(
+        `model.type must be "firth.SklearnPerceptron", got ${JSON.stringify(j.type)}`,
+        'model.type',
+      );
     }
-    if (j.version !== 1) throw new ValidationError(`model.version must be 1, got ${JSON.stringify(j.version)}`, 'model.version');
+    if (j.version !== 1)
+      throw new ValidationError(`model.version must be 1, got ${JSON.stringify(j.version)}`, 'model.version');
     if (typeof j.options !== 'object' || j.options === null || Array.isArray(j.options)) {
       throw new ValidationError('model.options must be an object', 'model.options');
     }
     const model = new SklearnPerceptron(j.options);
-    if (!Array.isArray(j.classes)) throw new ValidationError('model.classes must be an array of labels', 'model.classes');
+    if (!Array.isArray(j.classes))
+      throw new ValidationError('model.classes must be an array of labels', 'model.classes');
     const classes = checkLabels(j.classes, j.classes.length, 'model.classes');
     const sorted = uniqueLabels(classes, 'model.classes');
     if (classes.length < 2 || sorted.length !== classes.length || sorted.some((c, i) => c !== classes[i])) {
-      throw new ValidationError('model.classes must hold at least 2 distinct labels, sorted', 'model.classes');
+      throw new ValidationError(
+        'model.classes must hold at least 2 distinct labels, sorted',
+        'model.classes',
+      );
     }
     const rows = classes.length === 2 ? 1 : classes.length;
     if (!Array.isArray(j.coef) || j.coef.length !== rows) {
-      throw new ValidationError(`model.coef must have ${rows} row${rows === 1 ? '' : 's'} for ${classes.length} classes`, 'model.coef');
+      throw new ValidationError(
+        `model.coef must have ${rows} row${rows === 1 ? '' : 's'} for ${classes.length} classes`,
+        'model.coef',
+      );
     }
     const coef = checkMatrix(j.coef, 'model.coef');
     const intercept = checkVector(j.intercept, 'model.intercept', rows);
     for (const field of ['nIter', 'tUpdates'] as const) {
       const v = j[field];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new ValidationError(`model.${field} must be a non-negative integer, got ${JSON.stringify(v)}`, `model.${field}`);
+        throw new ValidationError(
+          `model.${field} must be a non-negative integer, got ${JSON.stringify(v)}`,
+          `model.${field}`,
+        );
       }
     }
-    if (typeof j.converged !== 'boolean') throw new ValidationError('model.converged must be a boolean', 'model.converged');
+    if (typeof j.converged !== 'boolean')
+      throw new ValidationError('model.converged must be a boolean', 'model.converged');
     model.classes = classes;
     model.coef = coef;
     model.intercept = intercept;
@@ -603,19 +666,27 @@ function accuracyOn(X: number[][], y: Float64Array, sw: Float64Array, mask: Uint
 }
 
 /** `compute_class_weight`: 'balanced' = n / (n_classes · count(c)); a record sets some, the rest stay 1. */
-function computeClassWeight(cw: ResolvedOptions['classWeight'], classes: Label[], y: Label[]): number[] {
+function computeClassWeight(
+  cw: ResolvedOptions['classWeight'],
+  classes: ClassLabel[],
+  y: ClassLabel[],
+): number[] {
   if (cw === null) return classes.map(() => 1.0);
   if (cw === 'balanced') {
     const present = uniqueLabels(y, 'y');
-    const counts = new Map<Label, number>();
+    const counts = new Map<ClassLabel, number>();
     for (const label of y) counts.set(label, (counts.get(label) ?? 0) + 1);
     const missing = classes.find((c) => !counts.has(c));
-    if (missing !== undefined) throw new ValidationError(`classWeight 'balanced': class ${missing} does not occur in y`, 'y');
+    if (missing !== undefined)
+      throw new ValidationError(`classWeight 'balanced': class ${missing} does not occur in y`, 'y');
     return classes.map((c) => y.length / (present.length * counts.get(c)!));
   }
   const unweighted = classes.filter((c) => !(String(c) in cw));
   if (unweighted.length > 0 && classes.length - unweighted.length !== Object.keys(cw).length) {
-    throw new ValidationError(`classWeight: the classes ${unweighted.join(', ')} are not in classWeight`, 'classWeight');
+    throw new ValidationError(
+      `classWeight: the classes ${unweighted.join(', ')} are not in classWeight`,
+      'classWeight',
+    );
   }
   return classes.map((c) => (String(c) in cw ? cw[String(c)]! : 1.0));
 }
@@ -644,11 +715,13 @@ function resolveOptions(options: SklearnPerceptronOptions): ResolvedOptions {
     throw bad('penalty', "null, 'l2', 'l1' or 'elasticnet'", o.penalty);
   }
   if (!num(o.alpha) || o.alpha < 0) throw bad('alpha', 'a number >= 0', o.alpha);
-  if (!num(o.l1Ratio) || o.l1Ratio < 0 || o.l1Ratio > 1) throw bad('l1Ratio', 'a number in [0, 1]', o.l1Ratio);
+  if (!num(o.l1Ratio) || o.l1Ratio < 0 || o.l1Ratio > 1)
+    throw bad('l1Ratio', 'a number in [0, 1]', o.l1Ratio);
   if (!num(o.eta0) || o.eta0 <= 0) throw bad('eta0', 'a number > 0', o.eta0);
   if (o.tol !== null && (!num(o.tol) || o.tol < 0)) throw bad('tol', 'a number >= 0 or null', o.tol);
   if (!Number.isInteger(o.maxIter) || o.maxIter < 1) throw bad('maxIter', 'an integer >= 1', o.maxIter);
-  if (!Number.isInteger(o.nIterNoChange) || o.nIterNoChange < 1) throw bad('nIterNoChange', 'an integer >= 1', o.nIterNoChange);
+  if (!Number.isInteger(o.nIterNoChange) || o.nIterNoChange < 1)
+    throw bad('nIterNoChange', 'an integer >= 1', o.nIterNoChange);
   if (!num(o.validationFraction) || o.validationFraction <= 0 || o.validationFraction >= 1) {
     throw bad('validationFraction', 'a number in (0, 1)', o.validationFraction);
   }
@@ -656,12 +729,17 @@ function resolveOptions(options: SklearnPerceptronOptions): ResolvedOptions {
     if (typeof o[field] !== 'boolean') throw bad(field, 'a boolean', o[field]);
   }
   const rs = o.randomState;
-  if (rs !== null && !(rs instanceof RandomState) && !(typeof rs === 'number' && Number.isInteger(rs) && rs >= 0 && rs < 2 ** 32)) {
+  if (
+    rs !== null &&
+    !(rs instanceof RandomState) &&
+    !(typeof rs === 'number' && Number.isInteger(rs) && rs >= 0 && rs < 2 ** 32)
+  ) {
     throw bad('randomState', 'an integer in [0, 2**32), a RandomState or null', rs);
   }
   const cw = o.classWeight;
   if (cw !== null && cw !== 'balanced') {
-    if (typeof cw !== 'object' || Array.isArray(cw)) throw bad('classWeight', "null, 'balanced' or a record", cw);
+    if (typeof cw !== 'object' || Array.isArray(cw))
+      throw bad('classWeight', "null, 'balanced' or a record", cw);
     for (const [k, v] of Object.entries(cw)) if (!num(v)) throw bad(`classWeight.${k}`, 'a finite number', v);
   }
   return o;

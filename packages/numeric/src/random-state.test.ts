@@ -161,9 +161,12 @@ describe('getState / setState', () => {
 
     const other = new RandomState(123);
     other.setState(saved);
-    expect([other.standardNormal(), other.randint(0, 1000), other.randomSample(), other.standardNormal()]).toEqual(
-      expected,
-    );
+    expect([
+      other.standardNormal(),
+      other.randint(0, 1000),
+      other.randomSample(),
+      other.standardNormal(),
+    ]).toEqual(expected);
     expect(other.getState()).toEqual(rs.getState());
   });
 

@@ -21,7 +21,8 @@ export class ValidationError extends Error {
 export type Matrix = number[][];
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (value === null) return 'null';
   if (value === undefined) return 'nothing (undefined)';
   if (typeof value === 'number') return String(value);
@@ -52,16 +53,21 @@ export function checkFinite(value: unknown, path: string): number {
  * checkMatrix([[0, 1], [1]], 'X') // throws: X is ragged: row 1 has 1 value, row 0 has 2
  */
 export function checkMatrix(X: unknown, name = 'X', options: { nFeatures?: number } = {}): Matrix {
-  if (!Array.isArray(X)) throw new ValidationError(`${name} must be an array of rows, got ${describe(X)}`, name);
+  if (!Array.isArray(X))
+    throw new ValidationError(`${name} must be an array of rows, got ${describe(X)}`, name);
   if (X.length === 0) throw new ValidationError(`${name} is empty: at least one row is needed`, name);
   const out: Matrix = [];
   let width = -1;
   for (let i = 0; i < X.length; i++) {
     const row: unknown = X[i];
     if (!Array.isArray(row)) {
-      throw new ValidationError(`${name}[${i}] must be an array of numbers, got ${describe(row)}`, `${name}[${i}]`);
+      throw new ValidationError(
+        `${name}[${i}] must be an array of numbers, got ${describe(row)}`,
+        `${name}[${i}]`,
+      );
     }
-    if (row.length === 0) throw new ValidationError(`${name}[${i}] is empty: rows need at least one feature`, `${name}[${i}]`);
+    if (row.length === 0)
+      throw new ValidationError(`${name}[${i}] is empty: rows need at least one feature`, `${name}[${i}]`);
     if (width === -1) width = row.length;
     else if (row.length !== width) {
       throw new ValidationError(
@@ -82,9 +88,13 @@ export function checkMatrix(X: unknown, name = 'X', options: { nFeatures?: numbe
 
 /** Checks a vector of finite numbers, optionally of a given length. */
 export function checkVector(v: unknown, name: string, length?: number): number[] {
-  if (!Array.isArray(v)) throw new ValidationError(`${name} must be an array of numbers, got ${describe(v)}`, name);
+  if (!Array.isArray(v))
+    throw new ValidationError(`${name} must be an array of numbers, got ${describe(v)}`, name);
   if (length !== undefined && v.length !== length) {
-    throw new ValidationError(`${name} must have ${length} value${length === 1 ? '' : 's'}, got ${v.length}`, name);
+    throw new ValidationError(
+      `${name} must have ${length} value${length === 1 ? '' : 's'}, got ${v.length}`,
+      name,
+    );
   }
   return v.map((x, i) => checkFinite(x, `${name}[${i}]`));
 }
@@ -101,14 +111,19 @@ export function checkLabels<T extends number | string = number | string>(
   name = 'y',
   allowed?: readonly T[],
 ): T[] {
-  if (!Array.isArray(y)) throw new ValidationError(`${name} must be an array of labels, got ${describe(y)}`, name);
+  if (!Array.isArray(y))
+    throw new ValidationError(`${name} must be an array of labels, got ${describe(y)}`, name);
   if (y.length !== nSamples) {
-    throw new ValidationError(`${name} has ${y.length} label${y.length === 1 ? '' : 's'} but X has ${nSamples} row${nSamples === 1 ? '' : 's'}`, name);
+    throw new ValidationError(
+      `${name} has ${y.length} label${y.length === 1 ? '' : 's'} but X has ${nSamples} row${nSamples === 1 ? '' : 's'}`,
+      name,
+    );
   }
   return y.map((label, i) => {
     const path = `${name}[${i}]`;
     if (typeof label === 'number') checkFinite(label, path);
-    else if (typeof label !== 'string') throw new ValidationError(`${path} must be a number or a string, got ${describe(label)}`, path);
+    else if (typeof label !== 'string')
+      throw new ValidationError(`${path} must be a number or a string, got ${describe(label)}`, path);
     if (allowed && !allowed.includes(label as T)) {
       throw new ValidationError(`${path} must be one of ${allowed.join(', ')}, got ${describe(label)}`, path);
     }

@@ -30,7 +30,16 @@ export interface Point {
 }
 
 /** Colour-blind-safe palette (Okabe–Ito). */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+export const PALETTE = [
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#F0E442',
+  '#000000',
+];
 
 interface LineItem {
   points: { x: number; y: number }[];
@@ -62,7 +71,8 @@ export class Chart {
 
   points(points: Point[]): this {
     for (const p of points) {
-      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) throw new RangeError(`point (${p.x}, ${p.y}) is not finite`);
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y))
+        throw new RangeError(`point (${p.x}, ${p.y}) is not finite`);
       this.color(p.series ?? '');
       this.scatter.push(p);
     }
@@ -70,7 +80,10 @@ export class Chart {
   }
 
   /** A polyline through `points` (e.g. a loss curve, or a boundary clipped to the view). */
-  polyline(points: { x: number; y: number }[], options: { label?: string; color?: string; dashed?: boolean } = {}): this {
+  polyline(
+    points: { x: number; y: number }[],
+    options: { label?: string; color?: string; dashed?: boolean } = {},
+  ): this {
     this.lines.push({
       points,
       color: options.color ?? (options.label ? this.color(options.label) : '#333333'),
@@ -91,26 +104,52 @@ export class Chart {
     const m = { top: title ? 32 : 12, right: 120, bottom: 40, left: 52 };
     const { x: xd, y: yd } = this.domain();
     const sx = (x: number) => m.left + ((x - xd[0]) / (xd[1] - xd[0])) * (width - m.left - m.right);
-    const sy = (y: number) => height - m.bottom - ((y - yd[0]) / (yd[1] - yd[0])) * (height - m.top - m.bottom);
+    const sy = (y: number) =>
+      height - m.bottom - ((y - yd[0]) / (yd[1] - yd[0])) * (height - m.top - m.bottom);
     const body: string[] = [];
-    if (title) body.push(el('text', { x: width / 2, y: 20, 'text-anchor': 'middle', 'font-weight': 'bold' }, text(title)));
+    if (title)
+      body.push(
+        el('text', { x: width / 2, y: 20, 'text-anchor': 'middle', 'font-weight': 'bold' }, text(title)),
+      );
     // plot area and clip path, so lines never leave the axes
     const pw = width - m.left - m.right;
     const ph = height - m.top - m.bottom;
-    body.push(el('clipPath', { id: 'plot-area' }, el('rect', { x: m.left, y: m.top, width: pw, height: ph })));
+    body.push(
+      el('clipPath', { id: 'plot-area' }, el('rect', { x: m.left, y: m.top, width: pw, height: ph })),
+    );
     body.push(el('rect', { x: m.left, y: m.top, width: pw, height: ph, fill: 'none', stroke: '#999999' }));
     for (const t of ticks(xd)) {
-      body.push(el('line', { x1: sx(t), x2: sx(t), y1: height - m.bottom, y2: height - m.bottom + 4, stroke: '#999999' }));
-      body.push(el('text', { x: sx(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, text(tickLabel(t))));
+      body.push(
+        el('line', {
+          x1: sx(t),
+          x2: sx(t),
+          y1: height - m.bottom,
+          y2: height - m.bottom + 4,
+          stroke: '#999999',
+        }),
+      );
+      body.push(
+        el('text', { x: sx(t), y: height - m.bottom + 16, 'text-anchor': 'middle' }, text(tickLabel(t))),
+      );
     }
     for (const t of ticks(yd)) {
       body.push(el('line', { x1: m.left - 4, x2: m.left, y1: sy(t), y2: sy(t), stroke: '#999999' }));
       body.push(el('text', { x: m.left - 6, y: sy(t) + 4, 'text-anchor': 'end' }, text(tickLabel(t))));
     }
-    if (xLabel) body.push(el('text', { x: m.left + pw / 2, y: height - 6, 'text-anchor': 'middle' }, text(xLabel)));
+    if (xLabel)
+      body.push(el('text', { x: m.left + pw / 2, y: height - 6, 'text-anchor': 'middle' }, text(xLabel)));
     if (yLabel) {
       body.push(
-        el('text', { x: 14, y: m.top + ph / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${m.top + ph / 2})` }, text(yLabel)),
+        el(
+          'text',
+          {
+            x: 14,
+            y: m.top + ph / 2,
+            'text-anchor': 'middle',
+            transform: `rotate(-90 14 ${m.top + ph / 2})`,
+          },
+          text(yLabel),
+        ),
       );
     }
     for (const l of this.lines) {
@@ -130,13 +169,23 @@ export class Chart {
       const cx = sx(p.x);
       const cy = sy(p.y);
       body.push(
-        el('circle', { cx, cy, r: 6, fill: this.color(p.series ?? ''), stroke: 'white', class: 'point', 'data-series': p.series }),
+        el('circle', {
+          cx,
+          cy,
+          r: 6,
+          fill: this.color(p.series ?? ''),
+          stroke: 'white',
+          class: 'point',
+          'data-series': p.series,
+        }),
       );
       if (p.label) body.push(el('text', { x: cx + 8, y: cy - 8 }, text(p.label)));
     }
     // legend: series colours, then labelled lines
     const entries: [string, string, 'point' | 'line'][] = [
-      ...[...this.seriesColors].filter(([s]) => s !== '').map(([s, c]): [string, string, 'point'] => [s, c, 'point']),
+      ...[...this.seriesColors]
+        .filter(([s]) => s !== '')
+        .map(([s, c]): [string, string, 'point'] => [s, c, 'point']),
       ...this.lines.filter((l) => l.label).map((l): [string, string, 'line'] => [l.label!, l.color, 'line']),
     ];
     entries.forEach(([label, color, kind], i) => {
@@ -171,7 +220,10 @@ export function ticks([lo, hi]: [number, number], count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const stepSize = [1, 2, 5, 10].map((f) => f * mag).find((s) => raw <= s) ?? 10 * mag;
   const out: number[] = [];
-  for (let t = Math.ceil(lo / stepSize) * stepSize; t <= hi + 1e-12; t += stepSize) out.push(Math.round(t / stepSize) * stepSize);
+  // k·step rounded to 12 significant digits, so 3 × 0.2 is 0.6, not 0.6000000000000001
+  for (let k = Math.ceil(lo / stepSize - 1e-9); k * stepSize <= hi + stepSize * 1e-9; k++) {
+    out.push(Number((k * stepSize).toPrecision(12)));
+  }
   return out;
 }
 

@@ -3,8 +3,7 @@
  * (later) attention heatmaps and embedding projections.
  */
 
-// Low-level SVG writing with escaping.
-export { escapeXml, el, fmt, svgDocument, text, type Attributes } from './svg.js';
-
 // A 2-D chart: points, lines, legend.
-export { Chart, PALETTE, ticks, type ChartOptions, type Point } from './chart.js';
+export { Chart, type ChartOptions, PALETTE, type Point, ticks } from './chart.js';
+// Low-level SVG writing with escaping.
+export { type Attributes, el, escapeXml, fmt, svgDocument, text } from './svg.js';

@@ -12,7 +12,11 @@ export interface FakeContextOptions {
   continueOnFail?: boolean;
 }
 
-export function fakeContext({ items, parameters, continueOnFail = false }: FakeContextOptions): IExecuteFunctions {
+export function fakeContext({
+  items,
+  parameters,
+  continueOnFail = false,
+}: FakeContextOptions): IExecuteFunctions {
   const input: INodeExecutionData[] = items.map((it) =>
     'json' in it && typeof it.json === 'object' ? (it as INodeExecutionData) : { json: it as IDataObject },
   );

@@ -12,7 +12,7 @@
  * Types are named `<package name>.<description.name>` (`n8n-nodes-firth.perceptron`), exactly as
  * in workflow JSON a user imports. The generated `<name>Tool` variants are left out.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,10 @@ import type { IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n
 // n8n-workflow ships ESM and CJS builds; n8n-core and every node require() the CJS one. Take
 // runtime values from that same instance so classes and `instanceof` checks agree.
 const require = createRequire(import.meta.url);
-const { LazyPackageDirectoryLoader, PackageDirectoryLoader } = require('n8n-core') as typeof import('n8n-core');
+// n8n's logger prints every node error to stdout; a test reads errors from the result instead.
+process.env.N8N_LOG_LEVEL ??= 'silent';
+const { LazyPackageDirectoryLoader, PackageDirectoryLoader } =
+  require('n8n-core') as typeof import('n8n-core');
 const { NodeHelpers } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 /** Repository root (this file is test/src/harness/node-types.ts). */
@@ -84,21 +87,46 @@ export async function loadN8nNodesBase(dir = n8nNodesBaseDir): Promise<Directory
   return loader;
 }
 
-/** A community package from the built files its package.json `n8n.nodes` lists. */
+/**
+ * A community package from the built files its package.json `n8n.nodes` lists. Refuses a missing
+ * or stale build: one older than any source file of the package (`nodes/`, `credentials/`) or of
+ * the workspace packages it bundles (their `src/`, tests left out).
+ */
 export async function loadCommunityPackage(dir: string): Promise<DirectoryLoader> {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
     name: string;
     n8n?: { nodes?: string[] };
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
-  const missing = (pkg.n8n?.nodes ?? []).filter((file) => !existsSync(path.join(dir, file)));
+  const built = (pkg.n8n?.nodes ?? []).map((file) => path.join(dir, file));
+  const rebuild = `run \`pnpm --filter ${pkg.name}... build\``;
+  const missing = built.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     throw new Error(
-      `${pkg.name} is not built (missing ${missing.join(', ')}); run \`pnpm --filter ${pkg.name}... build\``,
+      `${pkg.name} is not built (missing ${missing.map((f) => path.relative(dir, f))}); ${rebuild}`,
     );
   }
+  const workspaceDeps = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })
+    .filter(([, version]) => version.startsWith('workspace:'))
+    .map(([name]) => path.join(realpathSync(path.join(dir, 'node_modules', name)), 'src'));
+  const sources = [path.join(dir, 'nodes'), path.join(dir, 'credentials'), ...workspaceDeps];
+  const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
+  const newer = sources.flatMap(sourceFiles).find((file) => statSync(file).mtimeMs > builtAt);
+  if (newer)
+    throw new Error(`${pkg.name}'s dist/ is older than ${path.relative(repoRoot, newer)}; ${rebuild}`);
+
   const loader = new PackageDirectoryLoader(dir);
   await loader.loadAll();
   return loader;
+}
+
+/** Files a build reads under `dir`: everything but tests and benchmarks. */
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !/\.(test|int\.test|bench)\.ts$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 /** The registry every workflow in `workflows/` runs against: n8n-nodes-base + n8n-nodes-firth. */

@@ -29,7 +29,10 @@ import type {
 
 // One instance of each engine module: the CJS builds that n8n-core and the nodes require().
 const require = createRequire(import.meta.url);
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core') as typeof import('n8n-core');
+// n8n's logger prints every node error to stdout; a test reads errors from the result instead.
+process.env.N8N_LOG_LEVEL ??= 'silent';
+const { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } =
+  require('n8n-core') as typeof import('n8n-core');
 const { Workflow } = require('n8n-workflow') as typeof import('n8n-workflow');
 
 /** A workflow as n8n exports it (the files under `workflows/`). */
@@ -136,7 +139,7 @@ export async function runWorkflow(
   const additionalData = createAdditionalData(hooks, executionId);
   const raw = await new WorkflowExecute(additionalData, 'manual').run({
     workflow,
-    startNode: options.startNode ? workflow.getNode(options.startNode) ?? undefined : undefined,
+    startNode: options.startNode ? (workflow.getNode(options.startNode) ?? undefined) : undefined,
     destinationNode: options.destinationNode
       ? { nodeName: options.destinationNode, mode: 'inclusive' }
       : undefined,
@@ -194,7 +197,7 @@ function toNodeRunError(error: ExecutionError, nodeName?: string): NodeRunError 
 
 /**
  * The services a run may call on. Everything a workflow in this repository cannot reach
- * (credentials, sub-workflows, task runners) throws with a message saying so.
+ * (credentials, sub-workflows, task runners) throws with a message saying so; `$secrets` is empty.
  * `encryptedRunnerIdentity` stays undefined: when set, n8n-core expects a task-runner setup.
  */
 function createAdditionalData(
@@ -211,6 +214,7 @@ function createAdditionalData(
     credentialsHelper: new Proxy({} as IWorkflowExecuteAdditionalData['credentialsHelper'], {
       get: (_target, property) => unavailable(`Credentials (${String(property)})`),
     }),
+    externalSecretsProxy: new ExternalSecretsProxy(),
     executeWorkflow: unavailable('Execute Workflow (sub-workflows)'),
     getRunExecutionData: async () => undefined,
     getRuntimeCredential: async () => undefined,

@@ -1,7 +1,7 @@
+import { Perceptron } from 'n8n-nodes-firth/nodes/Perceptron/Perceptron.node';
 import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { fakeContext } from '../harness/fake-context.js';
-import { Perceptron } from 'n8n-nodes-firth/nodes/Perceptron/Perceptron.node';
 
 const AND = [
   { x1: 0, x2: 0, y: 0 },
@@ -37,7 +37,9 @@ describe('Perceptron node', () => {
   });
 
   it('trains with the course rule: trace, weights, plot', async () => {
-    const [[out]] = (await run(AND, courseParams)) as [[{ json: Record<string, any>; binary?: any; pairedItem: unknown }]];
+    const [[out]] = (await run(AND, courseParams)) as [
+      [{ json: Record<string, any>; binary?: any; pairedItem: unknown }],
+    ];
     expect(out.json.converged).toBe(true);
     expect(out.json.predictions).toEqual([0, 0, 0, 1]);
     expect(out.json.trace[2]).toMatchObject({ inputs: [1, 0], output: 1, error: -1 });
@@ -65,7 +67,11 @@ describe('Perceptron node', () => {
     expect(trained.json.coef[0][1]).toBeCloseTo(0.2, 9);
     expect(trained.json.intercept[0]).toBeCloseTo(-0.2, 9);
     expect(trained.binary).toBeUndefined();
-    const [predicted] = await run(AND, { operation: 'predict', featureFields: 'x1, x2', model: trained.json.model });
+    const [predicted] = await run(AND, {
+      operation: 'predict',
+      featureFields: 'x1, x2',
+      model: trained.json.model,
+    });
     expect(predicted!.map((i) => i.json.prediction)).toEqual([0, 0, 0, 1]);
     // the model also arrives as a JSON string when typed into the parameter
     const [again] = await run([{ x1: 1, x2: 1 }], {
@@ -85,14 +91,59 @@ describe('Perceptron node', () => {
 
   describe('bad input: a NodeOperationError naming the problem and the item', () => {
     const bad: [string, object[], Record<string, unknown>, RegExp, number][] = [
-      ['non-numeric feature', [AND[0]!, { x1: 'abc', x2: 1, y: 0 }], courseParams, /Item 1: field "x1" must be a number, got the string "abc"/, 1],
-      ['missing feature (ragged rows)', [AND[0]!, { x1: 1, y: 0 }], courseParams, /Item 1: field "x2" is missing/, 1],
-      ['ragged array rows', [{ f: [0, 0], y: 0 }, { f: [1], y: 1 }], { ...courseParams, featureFields: 'f' }, /Item 1 has 1 features but item 0 has 2/, 1],
-      ['label outside {0, 1}', [AND[0]!, AND[1]!, { x1: 1, x2: 1, y: 2 }], courseParams, /y\[2\] must be one of 0, 1, got 2/, 2],
+      [
+        'non-numeric feature',
+        [AND[0]!, { x1: 'abc', x2: 1, y: 0 }],
+        courseParams,
+        /Item 1: field "x1" must be a number, got the string "abc"/,
+        1,
+      ],
+      [
+        'missing feature (ragged rows)',
+        [AND[0]!, { x1: 1, y: 0 }],
+        courseParams,
+        /Item 1: field "x2" is missing/,
+        1,
+      ],
+      [
+        'ragged array rows',
+        [
+          { f: [0, 0], y: 0 },
+          { f: [1], y: 1 },
+        ],
+        { ...courseParams, featureFields: 'f' },
+        /Item 1 has 1 features but item 0 has 2/,
+        1,
+      ],
+      [
+        'label outside {0, 1}',
+        [AND[0]!, AND[1]!, { x1: 1, x2: 1, y: 2 }],
+        courseParams,
+        /y\[2\] must be one of 0, 1, got 2/,
+        2,
+      ],
       ['empty input', [], courseParams, /No input items/, 0],
-      ['NaN', [{ x1: Number.NaN, x2: 0, y: 0 }], courseParams, /Item 0: field "x1" must be a finite number, got NaN/, 0],
-      ['Infinity', [AND[0]!, { x1: 1, x2: Number.POSITIVE_INFINITY, y: 1 }], courseParams, /Item 1: field "x2" must be a finite number, got Infinity/, 1],
-      ['bad initial weights', AND, { ...courseParams, initialWeights: '0.3, abc' }, /Initial Weights: value 2 \("abc"\) is not a number/, 0],
+      [
+        'NaN',
+        [{ x1: Number.NaN, x2: 0, y: 0 }],
+        courseParams,
+        /Item 0: field "x1" must be a finite number, got NaN/,
+        0,
+      ],
+      [
+        'Infinity',
+        [AND[0]!, { x1: 1, x2: Number.POSITIVE_INFINITY, y: 1 }],
+        courseParams,
+        /Item 1: field "x2" must be a finite number, got Infinity/,
+        1,
+      ],
+      [
+        'bad initial weights',
+        AND,
+        { ...courseParams, initialWeights: '0.3, abc' },
+        /Initial Weights: value 2 \("abc"\) is not a number/,
+        0,
+      ],
     ];
     it.each(bad)('%s', async (_name, items, params, message, itemIndex) => {
       const err = await run(items, params).catch((e: unknown) => e);
@@ -102,11 +153,20 @@ describe('Perceptron node', () => {
     });
 
     it('a model JSON of the wrong shape fails the item that carries it', async () => {
-      const err = await run([{ x1: 0, x2: 0 }, { x1: 1, x2: 1 }], {
-        operation: 'predict',
-        featureFields: 'x1, x2',
-        model: (i: number) => (i === 1 ? { type: 'firth.Perceptron', weights: 'oops', bias: 0 } : { type: 'firth.Perceptron', weights: [1, 1], bias: -1.5 }),
-      }).catch((e: unknown) => e);
+      const err = await run(
+        [
+          { x1: 0, x2: 0 },
+          { x1: 1, x2: 1 },
+        ],
+        {
+          operation: 'predict',
+          featureFields: 'x1, x2',
+          model: (i: number) =>
+            i === 1
+              ? { type: 'firth.Perceptron', weights: 'oops', bias: 0 }
+              : { type: 'firth.Perceptron', weights: [1, 1], bias: -1.5 },
+        },
+      ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NodeOperationError);
       expect((err as Error).message).toMatch(/model.weights must be an array of numbers/);
       expect((err as NodeOperationError).context.itemIndex).toBe(1);
@@ -114,8 +174,16 @@ describe('Perceptron node', () => {
 
     it('continueOnFail keeps every item: the bad one carries its error, the others their predictions', async () => {
       const [out] = await run(
-        [{ x1: 1, x2: 1 }, { x1: 'abc', x2: 1 }, { x1: 0, x2: 0 }],
-        { operation: 'predict', featureFields: 'x1, x2', model: { type: 'firth.Perceptron', weights: [1, 1], bias: -1.5 } },
+        [
+          { x1: 1, x2: 1 },
+          { x1: 'abc', x2: 1 },
+          { x1: 0, x2: 0 },
+        ],
+        {
+          operation: 'predict',
+          featureFields: 'x1, x2',
+          model: { type: 'firth.Perceptron', weights: [1, 1], bias: -1.5 },
+        },
         true,
       );
       expect(out).toHaveLength(3);

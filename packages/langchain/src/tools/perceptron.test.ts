@@ -32,7 +32,14 @@ describe('perceptron tool', () => {
 
   it("replays the course's scikit-learn cell", async () => {
     const out = JSON.parse(
-      await perceptronTool.invoke({ rows, labels: [0, 0, 0, 1], rule: 'sklearn', maxIter: 100, eta0: 0.1, randomState: 42 }),
+      await perceptronTool.invoke({
+        rows,
+        labels: [0, 0, 0, 1],
+        rule: 'sklearn',
+        maxIter: 100,
+        eta0: 0.1,
+        randomState: 42,
+      }),
     );
     expect(out.coef[0][0]).toBeCloseTo(0.2, 9);
     expect(out.coef[0][1]).toBeCloseTo(0.2, 9);
@@ -57,7 +64,11 @@ describe('perceptron tool', () => {
   });
 
   it('passes core validation errors through: ragged rows, labels outside {0, 1}', async () => {
-    await expect(perceptronTool.invoke({ rows: [[0, 0], [1]], labels: [0, 1] })).rejects.toThrow(/X is ragged/);
-    await expect(perceptronTool.invoke({ rows, labels: [0, 0, 0, 2] })).rejects.toThrow(/y\[3\] must be one of 0, 1/);
+    await expect(perceptronTool.invoke({ rows: [[0, 0], [1]], labels: [0, 1] })).rejects.toThrow(
+      /X is ragged/,
+    );
+    await expect(perceptronTool.invoke({ rows, labels: [0, 0, 0, 2] })).rejects.toThrow(
+      /y\[3\] must be one of 0, 1/,
+    );
   });
 });

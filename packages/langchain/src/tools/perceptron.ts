@@ -61,10 +61,11 @@ export function trainPerceptron(input: z.output<typeof perceptronSchema>): Recor
       ...(input.includeTrace ? { trace: model.trace } : {}),
     };
   }
-  const model = new SklearnPerceptron({ maxIter: input.maxIter, eta0: input.eta0, randomState: input.randomState }).fit(
-    input.rows,
-    input.labels,
-  );
+  const model = new SklearnPerceptron({
+    maxIter: input.maxIter,
+    eta0: input.eta0,
+    randomState: input.randomState,
+  }).fit(input.rows, input.labels);
   return {
     rule: 'sklearn',
     coef: model.coef,

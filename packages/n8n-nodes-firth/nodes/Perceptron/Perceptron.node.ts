@@ -7,10 +7,10 @@
  * Prediction returns one item per input item.
  */
 import {
-  Perceptron as PerceptronModel,
-  SklearnPerceptron,
   decisionBoundarySvg,
   type PerceptronJSON,
+  Perceptron as PerceptronModel,
+  SklearnPerceptron,
 } from '@firth/neural';
 import {
   type IDataObject,
@@ -33,8 +33,10 @@ export class Perceptron implements INodeType {
     icon: { light: 'file:perceptron.svg', dark: 'file:perceptron.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["operation"] === "train" ? "train (" + $parameter["rule"] + " rule)" : "predict" }}',
-    description: "Rosenblatt's perceptron from the course: train on items (with a step-by-step trace) or predict",
+    subtitle:
+      '={{ $parameter["operation"] === "train" ? "train (" + $parameter["rule"] + " rule)" : "predict" }}',
+    description:
+      "Rosenblatt's perceptron from the course: train on items (with a step-by-step trace) or predict",
     defaults: { name: 'Perceptron' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -78,7 +80,8 @@ export class Perceptron implements INodeType {
         default: 'y',
         required: true,
         displayOptions: { show: { operation: ['train'] } },
-        description: 'Field holding the class of each item (0 or 1 for the course rule; any labels for scikit-learn)',
+        description:
+          'Field holding the class of each item (0 or 1 for the course rule; any labels for scikit-learn)',
       },
       {
         displayName: 'Learning Rule',
@@ -95,7 +98,8 @@ export class Perceptron implements INodeType {
           {
             name: 'Scikit-Learn',
             value: 'sklearn',
-            description: 'Identical to sklearn.linear_model.Perceptron (SGD, shuffling, tolerance, multi-class)',
+            description:
+              'Identical to sklearn.linear_model.Perceptron (SGD, shuffling, tolerance, multi-class)',
           },
         ],
         default: 'course',
@@ -133,7 +137,8 @@ export class Perceptron implements INodeType {
         typeOptions: { minValue: 1 },
         default: 100,
         displayOptions: { show: { operation: ['train'], rule: ['course'] } },
-        description: 'Passes over the data before giving up (data that is not linearly separable never converges)',
+        description:
+          'Passes over the data before giving up (data that is not linearly separable never converges)',
       },
       {
         displayName: 'Include Trace',
@@ -141,7 +146,8 @@ export class Perceptron implements INodeType {
         type: 'boolean',
         default: true,
         displayOptions: { show: { operation: ['train'], rule: ['course'] } },
-        description: 'Whether to output every step: inputs, z, output, error and the updated weights and bias',
+        description:
+          'Whether to output every step: inputs, z, output, error and the updated weights and bias',
       },
       {
         displayName: 'Max Iterations',
@@ -215,7 +221,8 @@ export class Perceptron implements INodeType {
         type: 'boolean',
         default: true,
         displayOptions: { show: { operation: ['train'] } },
-        description: 'Whether to attach the decision boundary as an SVG image (binary property "plot"; two features only)',
+        description:
+          'Whether to attach the decision boundary as an SVG image (binary property "plot"; two features only)',
       },
       {
         displayName: 'Model',
@@ -255,7 +262,10 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     if (rule === 'course') {
       const model = new PerceptronModel({
         learningRate: this.getNodeParameter('learningRate', 0) as number,
-        initialWeights: parseNumberList(this.getNodeParameter('initialWeights', 0, '') as string, 'Initial Weights'),
+        initialWeights: parseNumberList(
+          this.getNodeParameter('initialWeights', 0, '') as string,
+          'Initial Weights',
+        ),
         initialBias: this.getNodeParameter('initialBias', 0) as number,
         maxEpochs: this.getNodeParameter('maxEpochs', 0) as number,
         trace: this.getNodeParameter('includeTrace', 0, true) as boolean,
@@ -289,14 +299,16 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
         ...(options.shuffle !== undefined ? { shuffle: options.shuffle } : {}),
         ...(options.tol !== undefined ? { tol: options.tol === 0 ? null : options.tol } : {}),
       }).fit(data.X, data.y);
-      if (model.coef.length === 1) {
-        weights = model.coef[0]!;
-        bias = model.intercept[0]!;
+      const coef = model.coef ?? [];
+      const intercept = model.intercept ?? [];
+      if (coef.length === 1) {
+        weights = coef[0]!;
+        bias = intercept[0]!;
         Object.assign(json, { weights, bias });
       }
       Object.assign(json, {
-        coef: model.coef,
-        intercept: model.intercept,
+        coef,
+        intercept,
         classes: model.classes,
         nIter: model.nIter,
         predictions: model.predict(data.X),
@@ -307,18 +319,28 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     const out: INodeExecutionData = { json, pairedItem };
     const classes = new Set(data.y.map(String));
     if (includePlot && data.X[0]!.length === 2 && classes.size <= 2 && weights.length === 2) {
-      const svg = decisionBoundarySvg(data.X, data.y, { weights, bias }, {
-        featureNames: [data.featureNames[0] ?? 'x1', data.featureNames[1] ?? 'x2'],
-      });
+      const svg = decisionBoundarySvg(
+        data.X,
+        data.y,
+        { weights, bias },
+        {
+          featureNames: [data.featureNames[0] ?? 'x1', data.featureNames[1] ?? 'x2'],
+        },
+      );
       out.binary = {
-        plot: await this.helpers.prepareBinaryData(Buffer.from(svg, 'utf8'), 'decision-boundary.svg', 'image/svg+xml'),
+        plot: await this.helpers.prepareBinaryData(
+          Buffer.from(svg, 'utf8'),
+          'decision-boundary.svg',
+          'image/svg+xml',
+        ),
       };
     }
     return [out];
   } catch (error) {
     const message = toErrorMessage(error);
     itemIndex = itemOf(error) ?? itemIndex;
-    if (this.continueOnFail()) return [{ json: { error: message, itemIndex }, pairedItem: { item: itemIndex } }];
+    if (this.continueOnFail())
+      return [{ json: { error: message, itemIndex }, pairedItem: { item: itemIndex } }];
     throw new NodeOperationError(this.getNode(), message, { itemIndex });
   }
 }
@@ -329,7 +351,11 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
   for (let i = 0; i < items.length; i++) {
     try {
       const model = loadModel(this.getNodeParameter('model', i));
-      const { features } = readFeatures(items[i]!.json, this.getNodeParameter('featureFields', i) as string, i);
+      const { features } = readFeatures(
+        items[i]!.json,
+        this.getNodeParameter('featureFields', i) as string,
+        i,
+      );
       const decision = model.decisionFunction([features]);
       const prediction = model.predict([features])[0];
       out.push({ json: { ...items[i]!.json, prediction, decision: decision[0] }, pairedItem: { item: i } });
@@ -348,7 +374,8 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
 function loadModel(value: unknown): PerceptronModel | SklearnPerceptron {
   let json = value;
   if (typeof json === 'string') {
-    if (json.trim() === '') throw new UserError('Model is empty: connect it to the "model" output of a Perceptron Train step');
+    if (json.trim() === '')
+      throw new UserError('Model is empty: connect it to the "model" output of a Perceptron Train step');
     json = parseJson(json);
     if (json === undefined) throw new UserError('Model is not valid JSON');
   }

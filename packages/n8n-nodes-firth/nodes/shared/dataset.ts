@@ -16,7 +16,8 @@ export function parseFieldList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (names.length === 0) throw new UserError('Feature Fields is empty: name at least one numeric field, e.g. "x1, x2"');
+  if (names.length === 0)
+    throw new UserError('Feature Fields is empty: name at least one numeric field, e.g. "x1, x2"');
   return names;
 }
 
@@ -32,11 +33,17 @@ export function toNumber(value: unknown, where: string): number {
     throw new UserError(`${where} must be a number, got the string ${JSON.stringify(value)}`);
   }
   if (value === undefined) throw new UserError(`${where} is missing`);
-  throw new UserError(`${where} must be a number, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  throw new UserError(
+    `${where} must be a number, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+  );
 }
 
 /** The feature vector of one item: the listed fields, or the single listed field if it holds an array. */
-export function readFeatures(json: IDataObject, featureFields: string, itemIndex: number): { features: number[]; names: string[] } {
+export function readFeatures(
+  json: IDataObject,
+  featureFields: string,
+  itemIndex: number,
+): { features: number[]; names: string[] } {
   const names = parseFieldList(featureFields);
   if (names.length === 1 && Array.isArray(json[names[0]!])) {
     const arr = json[names[0]!] as unknown[];
@@ -69,7 +76,8 @@ export function readDataset(
     }
     X.push(features);
     const label = item.json[labelField];
-    if (label === undefined || label === null || label === '') throw new UserError(`Item ${i}: label field "${labelField}" is missing`);
+    if (label === undefined || label === null || label === '')
+      throw new UserError(`Item ${i}: label field "${labelField}" is missing`);
     if (typeof label === 'number') y.push(toNumber(label, `Item ${i}: label field "${labelField}"`));
     else if (typeof label === 'string') y.push(Number.isFinite(Number(label)) ? Number(label) : label);
     else if (typeof label === 'boolean') y.push(label ? 1 : 0);

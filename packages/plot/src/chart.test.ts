@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Chart, ticks } from './chart.js';
+import { el, escapeXml } from './svg.js';
+
+describe('svg', () => {
+  it('escapes text and attributes', () => {
+    expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;');
+    expect(el('text', { x: 1.005, label: 'a"b' }, 'hi')).toBe('<text x="1" label="a&quot;b">hi</text>');
+    expect(el('circle', { r: 3, skip: undefined })).toBe('<circle r="3"/>');
+  });
+});
+
+describe('Chart', () => {
+  it('places nice ticks inside the domain', () => {
+    expect(ticks([0, 1])).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(ticks([-0.5, 1.5])).toEqual([-0.5, 0, 0.5, 1, 1.5]);
+    expect(ticks([0, 1000])).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
+
+  it('maps data to pixels: the domain corners land on the plot-area corners', () => {
+    const svg = new Chart({ xDomain: [0, 10], yDomain: [0, 10], width: 480, height: 360 })
+      .points([
+        { x: 0, y: 0, series: 'a' },
+        { x: 10, y: 10, series: 'b' },
+      ])
+      .toSVG();
+    // margins: left 52, right 120, top 12, bottom 40
+    expect(svg).toContain('<circle cx="52" cy="320" r="6" fill="#0072B2"');
+    expect(svg).toContain('<circle cx="360" cy="12" r="6" fill="#D55E00"');
+    expect(svg.match(/<text[^>]*>a<\/text>/)).not.toBeNull(); // legend entry
+  });
+
+  it('escapes titles and refuses non-finite points', () => {
+    expect(new Chart({ title: 'x < y & z' }).toSVG()).toContain('x &lt; y &amp; z');
+    expect(() => new Chart().points([{ x: Number.NaN, y: 0 }])).toThrow(/not finite/);
+  });
+});

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the project: the pinned n8n on http://127.0.0.1:${N8N_PORT:-5678} with n8n-nodes-firth installed as
+# a community node and every workflows/*.json imported; prints the login. Ctrl-C stops it.
+#
+# First run installs Node 24 + pnpm and n8n into ~/.cache/firth (~8 min); later runs start in ~40 s.
+# State (database, owner login) lives in ${FIRTH_N8N_USER_FOLDER:-.n8n-user/} and survives restarts.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/toolchain.sh
+source scripts/lib/n8n-runtime.sh
+firth_ensure_toolchain
+firth_install_and_build
+firth_ensure_n8n
+exec node apps/n8n-host/dist/cli.js start "$@"

@@ -1,0 +1,156 @@
+/**
+ * Tier 3: the real n8n (the pinned n8n@2.41.1 at FIRTH_N8N_BIN) with n8n-nodes-firth installed as
+ * a community package, exactly as a user installs it, and every workflows/*.json imported.
+ *
+ * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. n8n's own
+ * `execute-batch --compare` checks only that the same keys come out, so the values are asserted
+ * here: the course's numbers for the AND gate.
+ *
+ * Run: `cd test && pnpm test:int` with FIRTH_N8N_BIN exported
+ * (`source scripts/lib/n8n-runtime.sh && firth_ensure_n8n`). ~1 min.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  executeBatch,
+  exportNodes,
+  freePort,
+  type N8nHandle,
+  n8nBin,
+  nodeOutput,
+  type Prepared,
+  prepareUserFolder,
+  setupOwner,
+  startN8n,
+  type WorkflowRun,
+} from '@firth/n8n-host';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const packageDir = join(root, 'packages', 'n8n-nodes-firth');
+const workflowsDir = join(root, 'workflows');
+
+const AND_GATE = 'firthPerceptAND1'; // workflows/perceptron-and-gate.json
+
+let userFolder: string;
+let prepared: Prepared;
+let nodeTypes: string[];
+let runs: Record<string, WorkflowRun>;
+
+beforeAll(async () => {
+  // No silent skip: tier 3 exists to run the real n8n.
+  n8nBin();
+  // Pack what the sources say today, never a stale dist/ (esbuild, ~1 s).
+  execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
+  userFolder = mkdtempSync(join(tmpdir(), 'firth-n8n-int-'));
+  prepared = await prepareUserFolder({ userFolder, packageDir, workflowsDir });
+  nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);
+  runs = await executeBatch(
+    userFolder,
+    prepared.workflows.map((w) => w.id),
+  );
+});
+
+afterAll(() => {
+  if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+});
+
+describe('n8n-nodes-firth in the real n8n', () => {
+  it('installs as a community package: types keep the package name, tools are generated', () => {
+    expect(prepared.package.name).toBe('n8n-nodes-firth');
+    expect(nodeTypes).toContain('n8n-nodes-firth.perceptron');
+    expect(nodeTypes).toContain('n8n-nodes-firth.perceptronTool');
+  });
+
+  it('imports and runs every workflow in workflows/ without an error', () => {
+    expect(prepared.workflows.map((w) => w.id)).toContain(AND_GATE);
+    for (const workflow of prepared.workflows) {
+      const run = runs[workflow.id];
+      expect(run?.error, `${workflow.name} (${workflow.id})`).toBeUndefined();
+      expect(run?.status, `${workflow.name} (${workflow.id})`).toBe('success');
+    }
+  });
+});
+
+describe('workflows/perceptron-and-gate.json', () => {
+  it("replays the course's hand calculation: η 0.1, w [0.3, -0.1], b 0.2, first epoch step by step", () => {
+    const [out] = nodeOutput(runs[AND_GATE], 'Perceptron (course rule)');
+    const trace = out?.['trace'] as {
+      inputs: number[];
+      z: number;
+      output: number;
+      error: number;
+      weights: number[];
+      bias: number;
+    }[];
+    const expected = [
+      { inputs: [0, 0], z: 0.2, output: 1, error: -1, weights: [0.3, -0.1], bias: 0.1 },
+      { inputs: [0, 1], z: 0, output: 1, error: -1, weights: [0.3, -0.2], bias: 0 },
+      { inputs: [1, 0], z: 0.3, output: 1, error: -1, weights: [0.2, -0.2], bias: -0.1 },
+      { inputs: [1, 1], z: -0.1, output: 0, error: 1, weights: [0.3, -0.1], bias: 0 },
+    ];
+    expect(trace.length).toBeGreaterThanOrEqual(4);
+    expected.forEach((step, i) => {
+      const got = trace[i]!;
+      expect(got.inputs, `step ${i + 1} inputs`).toEqual(step.inputs);
+      expect(got.z, `step ${i + 1} z`).toBeCloseTo(step.z, 9);
+      expect(got.output, `step ${i + 1} output`).toBe(step.output);
+      expect(got.error, `step ${i + 1} error`).toBe(step.error);
+      expect(got.weights).toHaveLength(2);
+      for (const [k, w] of step.weights.entries()) {
+        expect(got.weights[k], `step ${i + 1} w${k + 1}`).toBeCloseTo(w, 9);
+      }
+      expect(got.bias, `step ${i + 1} bias`).toBeCloseTo(step.bias, 9);
+    });
+  });
+
+  it("matches scikit-learn's Perceptron(max_iter=100, eta0=0.1, random_state=42): coef [[0.2, 0.2]], intercept [-0.2]", () => {
+    const [out] = nodeOutput(runs[AND_GATE], 'Perceptron (scikit-learn)');
+    const coef = out?.['coef'] as number[][];
+    const intercept = out?.['intercept'] as number[];
+    expect(coef).toHaveLength(1);
+    expect(coef[0]).toHaveLength(2);
+    expect(coef[0]![0]).toBeCloseTo(0.2, 9);
+    expect(coef[0]![1]).toBeCloseTo(0.2, 9);
+    expect(intercept).toHaveLength(1);
+    expect(intercept[0]).toBeCloseTo(-0.2, 9);
+    expect(out?.['predictions']).toEqual([0, 0, 0, 1]);
+  });
+
+  it('predicts AND with the trained scikit-learn model: [0, 0, 0, 1]', () => {
+    const items = nodeOutput(runs[AND_GATE], 'Predict AND');
+    expect(items.map((item) => item['prediction'])).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('n8n start (what scripts/start.sh runs)', () => {
+  let n8n: N8nHandle | undefined;
+  afterAll(async () => {
+    await n8n?.stop();
+  });
+
+  it('serves the editor on 127.0.0.1 with the owner set up, every workflow listed and the node known', async () => {
+    n8n = await startN8n(userFolder, { port: await freePort() });
+    expect(n8n.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const owner = {
+      email: 'owner@firth.test',
+      firstName: 'Firth',
+      lastName: 'Test',
+      password: 'Firth1-integration',
+    };
+    expect((await setupOwner(n8n.baseUrl, owner)).created).toBe(true);
+    // A second start finds the owner there and logs in instead.
+    const session = await setupOwner(n8n.baseUrl, owner);
+    expect(session.created).toBe(false);
+
+    const listed = await session.get<{ data: { id: string; name: string }[] }>('/rest/workflows');
+    expect(listed.data.map((w) => w.id).sort()).toEqual(prepared.workflows.map((w) => w.id).sort());
+    const types = await session.get<{ name: string }[]>('/types/nodes.json');
+    expect(types.map((t) => t.name)).toContain('n8n-nodes-firth.perceptron');
+
+    expect(await n8n.stop()).toBe(0);
+    n8n = undefined;
+  });
+});
