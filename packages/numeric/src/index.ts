@@ -2,6 +2,7 @@
  * @firth/numeric — the numeric foundation every Firth model stands on.
  */
 
+export { fma, glibcLog } from './glibc-log.js';
 // Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
 export * from './random-state.js';
 
