@@ -160,7 +160,7 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
 
     expect(run.errors).toEqual([]);
     expect(run.status).toBe('success');
-    expect(run.order.sort()).toEqual(
+    expect([...run.order].sort()).toEqual(
       workflow.nodes
         .filter((n) => !isStickyNote(n) && !n.disabled)
         .map((n) => n.name)

@@ -1,4 +1,4 @@
-import { Perceptron } from 'n8n-nodes-firth/nodes/Perceptron/Perceptron.node';
+import { Perceptron } from '../../../packages/n8n-nodes-firth/nodes/Perceptron/Perceptron.node.js';
 import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { fakeContext } from '../harness/fake-context.js';
