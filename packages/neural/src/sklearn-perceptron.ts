@@ -29,6 +29,7 @@ import {
   checkVector,
   RandomState,
   type RandomStateLike,
+  stratifiedShuffleSplit,
   ValidationError,
 } from '@firth/numeric';
 
@@ -246,29 +247,6 @@ function uniqueLabels(y: readonly ClassLabel[], name: string): ClassLabel[] {
   return [...new Set(y)].sort(compareLabels);
 }
 
-/**
- * `_approximate_mode`: how many of each class to draw so the split keeps the class proportions;
- * leftovers go to the largest remainders, ties broken by `rng.choice(..., replace=False)`.
- */
-function approximateMode(counts: number[], nDraws: number, rng: RandomState): number[] {
-  const total = counts.reduce((a, b) => a + b, 0);
-  const continuous = counts.map((c) => (c / total) * nDraws);
-  const floored = continuous.map(Math.floor);
-  let needToAdd = Math.trunc(nDraws - floored.reduce((a, b) => a + b, 0));
-  if (needToAdd > 0) {
-    const remainder = continuous.map((c, i) => c - floored[i]!);
-    const values = [...new Set(remainder)].sort((a, b) => b - a);
-    for (const value of values) {
-      const inds = remainder.flatMap((r, i) => (r === value ? [i] : []));
-      const addNow = Math.min(inds.length, needToAdd);
-      for (const k of rng.choice(inds.length, addNow, false)) floored[inds[k]!]! += 1;
-      needToAdd -= addNow;
-      if (needToAdd === 0) break;
-    }
-  }
-  return floored;
-}
-
 export class SklearnPerceptron {
   readonly options: ResolvedOptions;
 
@@ -478,38 +456,16 @@ export class SklearnPerceptron {
     const mask = new Uint8Array(n);
     if (!this.options.earlyStopping) return mask;
     const nTest = Math.ceil(this.options.validationFraction * n);
-    const nTrain = n - nTest;
-    const nClasses = Math.max(...yIndex) + 1;
-    const counts = new Array<number>(nClasses).fill(0);
-    for (const k of yIndex) counts[k]! += 1;
-    const fail = (msg: string) => new ValidationError(`early stopping: ${msg}`, 'validationFraction');
-    if (nTrain === 0)
-      throw fail(
-        `${n} samples with validationFraction=${this.options.validationFraction} leave no training set`,
-      );
-    if (Math.min(...counts) < 2)
-      throw fail('the least populated class in y has only 1 member; at least 2 are needed');
-    if (nTrain < nClasses)
-      throw fail(`the train size ${nTrain} should be at least the number of classes ${nClasses}`);
-    if (nTest < nClasses)
-      throw fail(`the validation size ${nTest} should be at least the number of classes ${nClasses}`);
     const rng = checkRandomState(this.options.randomState);
-    const nI = approximateMode(counts, nTrain, rng);
-    const tI = approximateMode(
-      counts.map((c, k) => c - nI[k]!),
-      nTest,
-      rng,
-    );
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let k = 0; k < nClasses; k++) {
-      const members = yIndex.flatMap((c, idx) => (c === k ? [idx] : [])); // stable argsort, split by class
-      const perm = rng.permutation(counts[k]!).map((j) => members[j]!);
-      train.push(...perm.slice(0, nI[k]));
-      test.push(...perm.slice(nI[k], nI[k]! + tI[k]!));
+    let test: number[];
+    try {
+      ({ test } = stratifiedShuffleSplit(yIndex, nTest, rng, 'validationFraction'));
+    } catch (error) {
+      throw error instanceof ValidationError
+        ? new ValidationError(`early stopping: ${error.message}`, 'validationFraction')
+        : error;
     }
-    rng.shuffle(train); // rng.permutation(train): draws consumed even though only test is used
-    rng.shuffle(test);
+    const fail = (msg: string) => new ValidationError(`early stopping: ${msg}`, 'validationFraction');
     if (!test.some((idx) => sw[idx]! > 0)) {
       throw fail('the sample weights of the validation set are all zero; try another randomState');
     }

@@ -3,8 +3,9 @@
  */
 
 export { fma, glibcLog } from './glibc-log.js';
+// Train/validation splits with scikit-learn's random draws.
+export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 // Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
 export * from './random-state.js';
-
 // Input validation with errors that name the offending value.
 export * from './validation.js';
