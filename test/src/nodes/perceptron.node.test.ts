@@ -1,6 +1,6 @@
-import { Perceptron } from '../../../packages/n8n-nodes-firth/nodes/Perceptron/Perceptron.node.js';
 import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
+import { Perceptron } from '../../../packages/n8n-nodes-firth/nodes/Perceptron/Perceptron.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 
 const AND = [
