@@ -18,7 +18,14 @@
  * Deliberately left out: shuffling, stopping tolerances and multi-class one-vs-rest — that is
  * scikit-learn's variant, see `SklearnPerceptron` (sklearn-perceptron.ts). Labels are 0 and 1 only.
  */
-import { checkFinite, checkLabels, checkMatrix, checkVector, ValidationError } from '@firth/numeric';
+import {
+  checkFinite,
+  checkLabels,
+  checkMatrix,
+  checkModelJSON,
+  checkVector,
+  ValidationError,
+} from '@firth/numeric';
 
 export interface PerceptronOptions {
   /** Learning rate η. @default 0.1 — the course's value; any positive number works for separable data. */
@@ -212,23 +219,7 @@ export class Perceptron {
 
   /** Restores a model saved with `toJSON`; throws a `ValidationError` naming the first bad field. */
   static fromJSON(json: unknown): Perceptron {
-    if (typeof json === 'string') {
-      try {
-        json = JSON.parse(json);
-      } catch {
-        throw new ValidationError('model is not valid JSON', 'model');
-      }
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new ValidationError('model must be an object produced by Perceptron.toJSON()', 'model');
-    }
-    const m = json as Partial<PerceptronJSON>;
-    if (m.type !== 'firth.Perceptron') {
-      throw new ValidationError(
-        `model.type must be "firth.Perceptron", got ${JSON.stringify(m.type)}`,
-        'model.type',
-      );
-    }
+    const m = checkModelJSON<PerceptronJSON>(json, 'firth.Perceptron');
     const weights = checkVector(m.weights, 'model.weights');
     if (weights.length === 0) throw new ValidationError('model.weights is empty', 'model.weights');
     const model = new Perceptron({

@@ -25,6 +25,7 @@
 import {
   checkLabels,
   checkMatrix,
+  checkModelJSON,
   checkRandomState,
   checkVector,
   RandomState,
@@ -539,24 +540,7 @@ export class SklearnPerceptron {
 
   /** Rebuilds a trained model from `toJSON()` output (object or JSON string), checking every field. */
   static fromJSON(json: unknown): SklearnPerceptron {
-    let m = json;
-    if (typeof m === 'string') {
-      try {
-        m = JSON.parse(m);
-      } catch {
-        throw new ValidationError('model is not valid JSON', 'model');
-      }
-    }
-    if (typeof m !== 'object' || m === null || Array.isArray(m)) {
-      throw new ValidationError('model must be an object produced by SklearnPerceptron.toJSON()', 'model');
-    }
-    const j = m as Partial<SklearnPerceptronJSON>;
-    if (j.type !== 'firth.SklearnPerceptron') {
-      throw new ValidationError(
-        `model.type must be "firth.SklearnPerceptron", got ${JSON.stringify(j.type)}`,
-        'model.type',
-      );
-    }
+    const j = checkModelJSON<SklearnPerceptronJSON>(json, 'firth.SklearnPerceptron');
     if (j.version !== 1)
       throw new ValidationError(`model.version must be 1, got ${JSON.stringify(j.version)}`, 'model.version');
     if (typeof j.options !== 'object' || j.options === null || Array.isArray(j.options)) {

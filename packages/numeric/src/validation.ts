@@ -130,3 +130,34 @@ export function checkLabels<T extends number | string = number | string>(
     return label as T;
   });
 }
+
+/**
+ * The common start of every `fromJSON`: accepts the object from `toJSON()` or its JSON string,
+ * checks that it is an object of the expected `type`, and returns it for field-by-field checks.
+ *
+ * checkModelJSON('{"type":"other"}', 'firth.Perceptron') // throws: model.type must be "firth.Perceptron", got "other"
+ */
+export function checkModelJSON<T extends { type: string }>(json: unknown, type: T['type']): Partial<T> {
+  let m = json;
+  if (typeof m === 'string') {
+    try {
+      m = JSON.parse(m);
+    } catch {
+      throw new ValidationError('model is not valid JSON', 'model');
+    }
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) {
+    throw new ValidationError(
+      `model must be an object produced by toJSON() (type "${type}"), got ${describe(m)}`,
+      'model',
+    );
+  }
+  const model = m as Partial<T>;
+  if (model.type !== type) {
+    throw new ValidationError(
+      `model.type must be "${type}", got ${JSON.stringify(model.type)}`,
+      'model.type',
+    );
+  }
+  return model;
+}
