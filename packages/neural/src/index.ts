@@ -2,6 +2,28 @@
  * @firth/neural — neural networks from the course, from the single perceptron up.
  */
 
+// Activation functions with derivatives (course: sigmoid, tanh, ReLU, leaky ReLU, maxout, ELU;
+// plus GELU, SiLU, softplus, identity), softmax with its Jacobian, and a plot of the curves.
+export {
+  ACTIVATION_NAMES,
+  ACTIVATIONS,
+  type Activation,
+  type ActivationName,
+  type ActivationOptions,
+  type ActivationPlotOptions,
+  activation,
+  activationPlotSvg,
+  applyActivation,
+  erf,
+  erfc,
+  type MaxoutPiece,
+  type MaxoutResult,
+  maxout,
+  sigmoid,
+  softmax,
+  softmaxJacobian,
+  softmaxJvp,
+} from './activations.js';
 // Pictures of what a linear classifier learned.
 export { boundarySegment, type DecisionBoundaryOptions, decisionBoundarySvg } from './decision-boundary.js';
 // The perceptron, with the course's learning rule and a trace of every step.
@@ -12,6 +34,5 @@ export {
   type PerceptronStep,
   step,
 } from './perceptron.js';
-
 // scikit-learn's Perceptron (SGD with the perceptron loss), numerically identical to sklearn 1.2.1.
 export * from './sklearn-perceptron.js';

@@ -35,3 +35,29 @@ describe('Chart', () => {
     expect(() => new Chart().points([{ x: Number.NaN, y: 0 }])).toThrow(/not finite/);
   });
 });
+
+describe('Chart legend and options', () => {
+  it('gives labelled lines their own colours and legend entries (dashed when dashed), no point entry', () => {
+    const svg = new Chart({ width: undefined })
+      .polyline(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        { label: 'f' },
+      )
+      .polyline(
+        [
+          { x: 0, y: 1 },
+          { x: 1, y: 0 },
+        ],
+        { label: "f'", dashed: true },
+      )
+      .toSVG();
+    expect(svg).toContain('width="480"'); // undefined options keep the defaults
+    expect(svg.match(/<circle/g)).toBeNull(); // no point legend entries for lines
+    expect(svg.match(/stroke-dasharray="4 3"/g)).toHaveLength(1);
+    expect(svg).toContain('stroke="#0072B2"');
+    expect(svg).toContain('stroke="#D55E00"');
+  });
+});

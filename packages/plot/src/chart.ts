@@ -53,18 +53,28 @@ export class Chart {
     ChartOptions;
   private readonly scatter: Point[] = [];
   private readonly lines: LineItem[] = [];
+  /** Point series in order of first use, with their colours (the legend's point entries). */
   private readonly seriesColors = new Map<string, string>();
+  /** Every colour handed out, points and lines alike, so lines and series never share one. */
+  private readonly assigned = new Map<string, string>();
 
   constructor(options: ChartOptions = {}) {
-    this.opts = { width: 480, height: 360, ...options };
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.opts = { width: 480, height: 360, ...given };
   }
 
-  /** Colour of a series, assigned in order of first use. */
+  /** Colour of a point series, assigned in order of first use. */
   color(series: string): string {
-    let c = this.seriesColors.get(series);
+    const c = this.colorFor(`series:${series}`);
+    this.seriesColors.set(series, c);
+    return c;
+  }
+
+  private colorFor(key: string): string {
+    let c = this.assigned.get(key);
     if (!c) {
-      c = PALETTE[this.seriesColors.size % PALETTE.length]!;
-      this.seriesColors.set(series, c);
+      c = PALETTE[this.assigned.size % PALETTE.length]!;
+      this.assigned.set(key, c);
     }
     return c;
   }
@@ -86,7 +96,7 @@ export class Chart {
   ): this {
     this.lines.push({
       points,
-      color: options.color ?? (options.label ? this.color(options.label) : '#333333'),
+      color: options.color ?? (options.label ? this.colorFor(`line:${options.label}`) : '#333333'),
       dashed: options.dashed ?? false,
       label: options.label,
     });
@@ -182,11 +192,13 @@ export class Chart {
       if (p.label) body.push(el('text', { x: cx + 8, y: cy - 8 }, text(p.label)));
     }
     // legend: series colours, then labelled lines
-    const entries: [string, string, 'point' | 'line'][] = [
+    const entries: [string, string, 'point' | 'line' | 'dashed'][] = [
       ...[...this.seriesColors]
         .filter(([s]) => s !== '')
         .map(([s, c]): [string, string, 'point'] => [s, c, 'point']),
-      ...this.lines.filter((l) => l.label).map((l): [string, string, 'line'] => [l.label!, l.color, 'line']),
+      ...this.lines
+        .filter((l) => l.label)
+        .map((l): [string, string, 'line' | 'dashed'] => [l.label!, l.color, l.dashed ? 'dashed' : 'line']),
     ];
     entries.forEach(([label, color, kind], i) => {
       const y = m.top + 10 + i * 18;
@@ -194,7 +206,15 @@ export class Chart {
       body.push(
         kind === 'point'
           ? el('circle', { cx: x + 6, cy: y - 4, r: 5, fill: color })
-          : el('line', { x1: x, x2: x + 14, y1: y - 4, y2: y - 4, stroke: color, 'stroke-width': 2 }),
+          : el('line', {
+              x1: x,
+              x2: x + 14,
+              y1: y - 4,
+              y2: y - 4,
+              stroke: color,
+              'stroke-width': 2,
+              'stroke-dasharray': kind === 'dashed' ? '4 3' : undefined,
+            }),
       );
       body.push(el('text', { x: x + 18, y }, text(label)));
     });
