@@ -26,6 +26,11 @@ export {
 } from './activations.js';
 // Pictures of what a linear classifier learned.
 export { boundarySegment, type DecisionBoundaryOptions, decisionBoundarySvg } from './decision-boundary.js';
+// scikit-learn's MLPClassifier / MLPRegressor (adam, sgd) with their losses and optimizers,
+// numerically identical to sklearn 1.2.1.
+export { binaryLogLoss, logLoss, pairwiseSum, r2Score, squaredLoss } from './losses.js';
+export * from './mlp.js';
+export { AdamOptimizer, type LearningRateSchedule, type Optimizer, SGDOptimizer } from './optimizers.js';
 // The perceptron, with the course's learning rule and a trace of every step.
 export {
   Perceptron,
