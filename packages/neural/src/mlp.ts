@@ -28,6 +28,7 @@ import {
   checkRandomState,
   type RandomState,
   stratifiedShuffleSplit,
+  uniqueLabels,
   ValidationError,
 } from '@firth/numeric';
 import { binaryLogLoss, logLoss, pairwiseSum, r2Score, squaredLoss } from './losses.js';
@@ -60,11 +61,9 @@ export interface MLPJSON {
   outActivation: MLPOutActivation;
 }
 
-/** np.unique order: numbers ascending, strings by code point. */
-function uniqueLabels(y: readonly MLPLabel[], name: string): MLPLabel[] {
-  const kinds = new Set(y.map((v) => typeof v));
-  if (kinds.size > 1)
-    throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
+/** The classes of y in np.unique order; numeric labels must be integers (else it is regression). */
+function classLabels(y: readonly MLPLabel[], name: string): MLPLabel[] {
+  const labels = uniqueLabels(y, name);
   const bad = y.findIndex((v) => typeof v === 'number' && !Number.isInteger(v));
   if (bad >= 0) {
     throw new ValidationError(
@@ -72,9 +71,7 @@ function uniqueLabels(y: readonly MLPLabel[], name: string): MLPLabel[] {
       name,
     );
   }
-  return [...new Set(y)].sort((a, b) =>
-    typeof a === 'number' ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0,
-  );
+  return labels;
 }
 
 /** Hidden activations in place on a row-major array, as sklearn's ACTIVATIONS. */
@@ -519,7 +516,7 @@ export class MLPClassifier extends BaseMLP {
     if (this.classes === null) {
       if (opts.classes === undefined)
         throw new ValidationError('classes must be passed on the first call to partialFit', 'classes');
-      this.classes = uniqueLabels(checkLabels(opts.classes, opts.classes.length, 'classes'), 'classes');
+      this.classes = classLabels(checkLabels(opts.classes, opts.classes.length, 'classes'), 'classes');
     }
     return this.fitCore(X, y, true);
   }
@@ -531,7 +528,7 @@ export class MLPClassifier extends BaseMLP {
   /** LabelBinarizer: two classes -> one 0/1 column (1 = classes[1]); k > 2 -> one-hot (n, k). */
   protected encode(y: unknown, n: number, incremental: boolean, firstPass: boolean): Float64Array {
     const labels = checkLabels(y, n, 'y');
-    const seen = uniqueLabels(labels, 'y');
+    const seen = classLabels(labels, 'y');
     if (this.classes === null || (!this.options.warmStart && !incremental)) this.classes = seen;
     const classes = this.classes;
     const unknown = seen.filter((c) => !classes.includes(c));
@@ -608,7 +605,7 @@ export class MLPClassifier extends BaseMLP {
     model.loadJSON(j);
     if (!Array.isArray(j.classes))
       throw new ValidationError('model.classes must be an array of labels', 'model.classes');
-    model.classes = uniqueLabels(checkLabels(j.classes, j.classes.length, 'model.classes'), 'model.classes');
+    model.classes = classLabels(checkLabels(j.classes, j.classes.length, 'model.classes'), 'model.classes');
     if ((model.classes.length > 2 ? model.classes.length : 1) !== model.nOutputs) {
       throw new ValidationError('model.classes does not fit the output layer', 'model.classes');
     }

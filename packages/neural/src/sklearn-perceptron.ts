@@ -31,6 +31,7 @@ import {
   RandomState,
   type RandomStateLike,
   stratifiedShuffleSplit,
+  uniqueLabels,
   ValidationError,
 } from '@firth/numeric';
 
@@ -230,22 +231,6 @@ function plainSgd(o: ResolvedOptions, p: SgdProblem): { intercept: number; nIter
   }
   resetWscale();
   return { intercept, nIter };
-}
-
-/** np.unique order: numbers ascending, strings by Unicode code point. */
-function compareLabels(a: ClassLabel, b: ClassLabel): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const ca = Array.from(String(a), (c) => c.codePointAt(0)!);
-  const cb = Array.from(String(b), (c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return ca[i]! - cb[i]!;
-  return ca.length - cb.length;
-}
-
-function uniqueLabels(y: readonly ClassLabel[], name: string): ClassLabel[] {
-  const kinds = new Set(y.map((v) => typeof v));
-  if (kinds.size > 1)
-    throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
-  return [...new Set(y)].sort(compareLabels);
 }
 
 export class SklearnPerceptron {

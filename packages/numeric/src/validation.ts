@@ -161,3 +161,25 @@ export function checkModelJSON<T extends { type: string }>(json: unknown, type: 
   }
   return model;
 }
+
+/** np.unique's order: numbers ascending, strings by Unicode code point (not UTF-16 code unit). */
+export function compareLabels(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const ca = Array.from(String(a), (c) => c.codePointAt(0)!);
+  const cb = Array.from(String(b), (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return ca[i]! - cb[i]!;
+  return ca.length - cb.length;
+}
+
+/**
+ * The distinct class labels in np.unique's order (`classes_` of every scikit-learn classifier).
+ * Labels must all be numbers or all strings.
+ *
+ * uniqueLabels(['b', 'a', 'b'], 'y') // ['a', 'b']
+ */
+export function uniqueLabels<T extends number | string>(y: readonly T[], name: string): T[] {
+  const kinds = new Set(y.map((v) => typeof v));
+  if (kinds.size > 1)
+    throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
+  return [...new Set(y)].sort(compareLabels);
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { uniqueLabels, ValidationError } from './validation.js';
+
+describe('uniqueLabels (np.unique order)', () => {
+  it('sorts numbers ascending and strings by code point, not UTF-16 code unit', () => {
+    expect(uniqueLabels([3, 1, 2, 1], 'y')).toEqual([1, 2, 3]);
+    // U+FF01 < U+1F600 by code point, although '😀' starts with the surrogate U+D83D < U+FF01
+    expect(uniqueLabels(['😀', '！', 'b', 'a', 'b'], 'y')).toEqual(['a', 'b', '！', '😀']);
+  });
+
+  it('refuses a mix of numbers and strings, naming the field', () => {
+    expect(() => uniqueLabels([1, 'a'], 'y')).toThrow(ValidationError);
+    expect(() => uniqueLabels([1, 'a'], 'y')).toThrow(/y mixes numbers and strings/);
+  });
+});
