@@ -41,3 +41,15 @@ export {
 } from './perceptron.js';
 // scikit-learn's Perceptron (SGD with the perceptron loss), numerically identical to sklearn 1.2.1.
 export * from './sklearn-perceptron.js';
+// Training you can watch: progress events, a terminal progress bar, a loss-curve SVG.
+export {
+  formatMetrics,
+  type LossCurveOptions,
+  lossCurveSvg,
+  ProgressBar,
+  type ProgressBarOptions,
+  type ProgressCallback,
+  type ProgressEvent,
+  ProgressLog,
+  progressFraction,
+} from './progress.js';

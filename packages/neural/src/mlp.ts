@@ -41,6 +41,13 @@ import {
   resolveOptions,
 } from './mlp-options.js';
 import { AdamOptimizer, type Optimizer, SGDOptimizer } from './optimizers.js';
+import type { ProgressCallback } from './progress.js';
+
+/** Per-call options of `fit` / `partialFit`. */
+export interface FitOptions {
+  /** Called after every mini-batch (`step`), epoch and at the end, with the running loss. */
+  onProgress?: ProgressCallback;
+}
 
 export type { MLPActivation, MLPLabel, MLPOptions, MLPOutActivation } from './mlp-options.js';
 
@@ -115,6 +122,8 @@ abstract class BaseMLP {
   protected units: number[] = [];
   /** Epochs run (`n_iter_`); with warmStart / partialFit it keeps counting. */
   nIter = 0;
+  /** The current fit's progress listener (not part of the model's state). */
+  protected progress: ProgressCallback | undefined;
   /** Samples seen by the optimizer (`t_`). */
   t = 0;
   /** Training loss of the last epoch (`loss_`). */
@@ -345,6 +354,11 @@ abstract class BaseMLP {
     const batchSize = o.batchSize === 'auto' ? Math.min(200, n) : Math.min(Math.max(o.batchSize, 1), n);
     let sampleIdx = Array.from({ length: n }, (_, i) => i);
     let best: { W: Float64Array[]; b: Float64Array[] } | null = null;
+    const started = performance.now();
+    const steps = Math.ceil(n / batchSize);
+    const epochs = incremental ? 1 : o.maxIter;
+    const emit = (phase: 'step' | 'epoch' | 'end', epoch: number, step: number, loss: number) =>
+      this.progress?.({ phase, epoch, epochs, step, steps, loss, elapsedMs: performance.now() - started });
     for (let it = 0; it < o.maxIter; it++) {
       if (o.shuffle) {
         // sklearn.utils.shuffle(sample_idx): idx = arange(n); rng.shuffle(idx); sample_idx = sample_idx[idx]
@@ -363,11 +377,13 @@ abstract class BaseMLP {
         );
         accumulatedLoss += loss * (end - start);
         opt.update(params, grads);
+        if (this.progress) emit('step', it + 1, start / batchSize + 1, loss);
       }
       this.nIter += 1;
       this.loss = accumulatedLoss / n;
       this.t += n;
       this.lossCurve.push(this.loss);
+      if (this.progress) emit('epoch', it + 1, steps, this.loss);
       // `_update_no_improvement_count`
       if (val) {
         const score = this.validationScore(val.X, val.n, val.Y);
@@ -396,6 +412,7 @@ abstract class BaseMLP {
       }
       if (incremental) break;
     }
+    if (this.progress) emit('end', this.lossCurve.length, steps, this.loss);
     if (val && best) {
       this.W = best.W;
       this.b = best.b;
@@ -507,12 +524,14 @@ export class MLPClassifier extends BaseMLP {
   /** Sorted class labels (`classes_`). */
   classes: MLPLabel[] | null = null;
 
-  fit(X: unknown, y: unknown): this {
+  fit(X: unknown, y: unknown, options: FitOptions = {}): this {
+    this.progress = options.onProgress;
     return this.fitCore(X, y, false);
   }
 
   /** One epoch on (X, y); the first call needs every class that will ever appear. */
-  partialFit(X: unknown, y: unknown, opts: { classes?: MLPLabel[] } = {}): this {
+  partialFit(X: unknown, y: unknown, opts: { classes?: MLPLabel[] } & FitOptions = {}): this {
+    this.progress = opts.onProgress;
     if (this.classes === null) {
       if (opts.classes === undefined)
         throw new ValidationError('classes must be passed on the first call to partialFit', 'classes');
@@ -619,12 +638,14 @@ export class MLPClassifier extends BaseMLP {
 export class MLPRegressor extends BaseMLP {
   protected readonly lossName = 'squared_error';
 
-  fit(X: unknown, y: unknown): this {
+  fit(X: unknown, y: unknown, options: FitOptions = {}): this {
+    this.progress = options.onProgress;
     return this.fitCore(X, y, false);
   }
 
   /** One epoch on (X, y), continuing from the current weights. */
-  partialFit(X: unknown, y: unknown): this {
+  partialFit(X: unknown, y: unknown, options: FitOptions = {}): this {
+    this.progress = options.onProgress;
     return this.fitCore(X, y, true);
   }
 

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataPath, loadDigits, loadTinyShakespeare } from './index.js';
+
+describe('digits', () => {
+  it('has the shape and class balance of sklearn.datasets.load_digits()', () => {
+    const { data, images, target } = loadDigits();
+    expect(data).toHaveLength(1797);
+    expect(data.every((r) => r.length === 64 && r.every((v) => Number.isInteger(v) && v >= 0 && v <= 16))).toBe(true);
+    expect(images[0]).toHaveLength(8);
+    expect(images[0]?.[1]).toEqual(data[0]?.slice(8, 16));
+    // load_digits(): target[:10] == [0..9], np.bincount(target) == [178,182,177,183,181,182,181,179,174,180]
+    expect(target.slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const counts = Array(10).fill(0);
+    for (const t of target) counts[t]++;
+    expect(counts).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+  });
+  it('names the file and line of a malformed row', () => {
+    expect(() => loadDigits(join(import.meta.dirname, 'index.ts'))).toThrow(/incorrect header|index\.ts/);
+  });
+});
+
+describe('tiny shakespeare and the ml5 checkpoint', () => {
+  it('is the char-rnn file, byte for byte', () => {
+    const text = loadTinyShakespeare();
+    expect(text.length).toBe(1115394);
+    expect(text.startsWith('First Citizen:')).toBe(true);
+    const sha = createHash('sha256').update(readFileSync(dataPath('data/tinyshakespeare/input.txt'))).digest('hex');
+    expect(sha).toBe('86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed');
+  });
+  it('finds the ml5 char-LSTM and says where it looked when a file is missing', () => {
+    const manifest = JSON.parse(readFileSync(dataPath('models/charrnn-shakespeare-ml5/manifest.json'), 'utf8'));
+    expect(manifest.embedding.shape).toEqual([65, 128]);
+    expect(() => dataPath('models/nope')).toThrow(/"models\/nope" was not found.*FIRTH_DATA_DIR/);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { initBackend, tf } from './backend.js';
+
+describe('backend', () => {
+  it('picks wasm here (no tfjs-node), leaves no process-wide rethrowing handlers', async () => {
+    const before = process.listeners('unhandledRejection').length;
+    const name = await initBackend();
+    expect(['wasm', 'tensorflow']).toContain(name);
+    expect(tf.getBackend()).toBe(name);
+    expect(process.listeners('unhandledRejection').length).toBeLessThanOrEqual(before);
+  });
+
+  it('transposed and batched matmuls on the repaired wasm kernel equal the cpu backend', async () => {
+    await initBackend();
+    const shapes: [number[], number[], boolean, boolean][] = [];
+    for (const ta of [false, true])
+      for (const tb of [false, true]) {
+        shapes.push([ta ? [7, 5] : [5, 7], tb ? [3, 7] : [7, 3], ta, tb]);
+        shapes.push([ta ? [2, 7, 5] : [2, 5, 7], tb ? [2, 3, 7] : [2, 7, 3], ta, tb]);
+      }
+    const results: number[][] = [];
+    for (const [sa, sb, ta, tb] of shapes) {
+      const a = tf.randomUniform(sa, -1, 1, 'float32', 1);
+      const b = tf.randomUniform(sb, -1, 1, 'float32', 2);
+      results.push([...(await tf.matMul(a, b, ta, tb).data())]);
+      tf.dispose([a, b]);
+    }
+    const backend = tf.getBackend();
+    await tf.setBackend('cpu');
+    try {
+      for (const [i, [sa, sb, ta, tb]] of shapes.entries()) {
+        const a = tf.randomUniform(sa, -1, 1, 'float32', 1);
+        const b = tf.randomUniform(sb, -1, 1, 'float32', 2);
+        const ref = await tf.matMul(a, b, ta, tb).data();
+        const got = results[i] as number[];
+        expect(got.length).toBe(ref.length);
+        for (let j = 0; j < ref.length; j++) expect(Math.abs((got[j] as number) - (ref[j] as number))).toBeLessThan(2e-6);
+      }
+    } finally {
+      await tf.setBackend(backend);
+    }
+  });
+
+  it('rejects an unknown backend by name', () => {
+    expect(() => initBackend({ backend: 'gpu' as never })).toThrow(/Unknown TensorFlow.js backend "gpu"/);
+  });
+});
