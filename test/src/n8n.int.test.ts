@@ -4,7 +4,8 @@
  *
  * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. n8n's own
  * `execute-batch --compare` checks only that the same keys come out, so the values are asserted
- * here: the course's numbers for the AND gate.
+ * here: every workflow's pinned numbers (src/workflow-expectations.ts, shared with tier 2), and the
+ * course's hand calculation for the AND gate step by step.
  *
  * Run: `cd test && pnpm test:int` with FIRTH_N8N_BIN exported
  * (`source scripts/lib/n8n-runtime.sh && firth_ensure_n8n`). ~1 min.
@@ -12,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   executeBatch,
   exportNodes,
@@ -22,11 +23,14 @@ import {
   nodeOutput,
   type Prepared,
   prepareUserFolder,
+  readWorkflowFiles,
   setupOwner,
   startN8n,
   type WorkflowRun,
 } from '@firth/n8n-host';
+import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectations, type WorkflowValues } from './workflow-expectations.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const packageDir = join(root, 'packages', 'n8n-nodes-firth');
@@ -72,6 +76,28 @@ describe('n8n-nodes-firth in the real n8n', () => {
       expect(run?.status, `${workflow.name} (${workflow.id})`).toBe('success');
     }
   });
+});
+
+/** The real n8n's run data, read the way the shared expectations read a run. */
+function valuesOf(run: WorkflowRun | undefined): WorkflowValues {
+  return {
+    json: (node) => nodeOutput(run, node) as IDataObject[],
+    binary: (node) => {
+      const items = run?.runData?.[node]?.at(-1)?.data?.['main']?.[0] ?? [];
+      return items.map((item) => (item.binary ?? {}) as Record<string, { mimeType?: string; data?: string }>);
+    },
+  };
+}
+
+describe('every workflow pins its numbers in the real n8n', () => {
+  for (const { file, id } of readWorkflowFiles(workflowsDir)) {
+    const name = basename(file);
+    it(name, () => {
+      const check = expectations[name];
+      expect(check, `add an entry for ${name} to test/src/workflow-expectations.ts`).toBeDefined();
+      check?.(valuesOf(runs[id]));
+    });
+  }
 });
 
 describe('workflows/perceptron-and-gate.json', () => {

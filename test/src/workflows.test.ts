@@ -5,7 +5,8 @@
  *
  * A new `workflows/*.json` is picked up by the generic checks (it parses, every node type exists
  * in the version used, it runs without node errors) and fails the "pins its numbers" check until
- * it has an entry in `expectations` below.
+ * it has an entry in `expectations` (src/workflow-expectations.ts), which tier 3 (n8n.int.test.ts)
+ * replays on the real n8n's output too.
  *
  * Needs `packages/n8n-nodes-firth/dist` (turbo's `test` task builds it first; by hand:
  * `pnpm --filter n8n-nodes-firth... build`).
@@ -16,6 +17,7 @@ import type { INode } from 'n8n-workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeTypes, type NodeTypeRegistry, repoRoot } from './harness/node-types.js';
 import { runWorkflow, type WorkflowJson, type WorkflowRunResult } from './harness/workflow-runner.js';
+import { expectations } from './workflow-expectations.js';
 
 const workflowsDir = path.join(repoRoot, 'workflows');
 const workflowFiles = readdirSync(workflowsDir)
@@ -28,93 +30,6 @@ function readWorkflow(file: string): WorkflowJson {
 
 /** Nodes that are notes on the canvas, never executed. */
 const isStickyNote = (node: INode) => node.type === 'n8n-nodes-base.stickyNote';
-
-/** Deep comparison where every number is compared with toBeCloseTo(…, 9). */
-function expectClose(actual: unknown, expected: unknown, where = 'value'): void {
-  if (typeof expected === 'number') {
-    expect(actual, where).toBeTypeOf('number');
-    expect(actual as number, where).toBeCloseTo(expected, 9);
-  } else if (Array.isArray(expected)) {
-    expect(actual, where).toBeInstanceOf(Array);
-    expect((actual as unknown[]).length, `${where}.length`).toBe(expected.length);
-    for (const [i, e] of expected.entries()) expectClose((actual as unknown[])[i], e, `${where}[${i}]`);
-  } else if (expected !== null && typeof expected === 'object') {
-    expect(actual, where).toBeTypeOf('object');
-    for (const [key, e] of Object.entries(expected)) {
-      expectClose((actual as Record<string, unknown>)[key], e, `${where}.${key}`);
-    }
-  } else {
-    expect(actual, where).toEqual(expected);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-workflow value assertions: the numbers of the lesson each workflow replays.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * "Step-by-Step Hand Calculation for AND Gate": η = 0.1, w = [0.3, −0.1], b = 0.2,
- * w ← w + η·error·x, b ← b + η·error, rows in order. The first six steps of the trace.
- */
-const andGateCourseTrace = [
-  //   epoch, index, inputs, z, output, target, error, weights after, bias after
-  step(1, 0, [0, 0], 0.2, 1, 0, -1, [0.3, -0.1], 0.1),
-  step(1, 1, [0, 1], 0, 1, 0, -1, [0.3, -0.2], 0),
-  step(1, 2, [1, 0], 0.3, 1, 0, -1, [0.2, -0.2], -0.1),
-  step(1, 3, [1, 1], -0.1, 0, 1, 1, [0.3, -0.1], 0),
-  step(2, 0, [0, 0], 0, 1, 0, -1, [0.3, -0.1], -0.1),
-  step(2, 1, [0, 1], -0.2, 0, 0, 0, [0.3, -0.1], -0.1),
-];
-
-/** One row of the hand calculation, named as the node's `trace` names it. */
-function step(
-  epoch: number,
-  index: number,
-  inputs: number[],
-  z: number,
-  output: number,
-  target: number,
-  error: number,
-  weights: number[],
-  bias: number,
-) {
-  return { epoch, index, inputs, z, output, target, error, weights, bias };
-}
-
-/** `workflow file → assertions on its run`. Every workflow needs one (see the generic checks). */
-const expectations: Record<string, (run: WorkflowRunResult) => void> = {
-  'perceptron-and-gate.json': (run) => {
-    const [course] = run.json('Perceptron (course rule)');
-    expectClose(
-      ((course?.trace ?? []) as unknown[]).slice(0, andGateCourseTrace.length),
-      andGateCourseTrace,
-      'trace',
-    );
-    expect(course).toMatchObject({
-      rule: 'course',
-      converged: true,
-      accuracy: 1,
-      featureNames: ['x1', 'x2'],
-    });
-    expect(course?.predictions).toEqual([0, 0, 0, 1]);
-
-    // The course's Python cell: Perceptron(max_iter=100, eta0=0.1, random_state=42)
-    const [sklearn] = run.json('Perceptron (scikit-learn)');
-    expectClose(sklearn?.coef, [[0.2, 0.2]], 'coef');
-    expectClose(sklearn?.intercept, [-0.2], 'intercept');
-    expect(sklearn?.predictions).toEqual([0, 0, 0, 1]);
-
-    // Predict AND: the scikit-learn model, read with $('Perceptron (scikit-learn)').first()
-    expect(run.json('Predict AND').map((item) => item.prediction)).toEqual([0, 0, 0, 1]);
-
-    // Both trainings attach the decision boundary as an SVG
-    for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) {
-      const plot = run.binary(node)[0]?.plot;
-      expect(plot?.mimeType, node).toBe('image/svg+xml');
-      expect(Buffer.from(plot?.data ?? '', 'base64').toString('utf8'), node).toMatch(/^<svg[\s>]/);
-    }
-  },
-};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -170,7 +85,10 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
 
   it('pins its numbers', async () => {
     const check = expectations[file];
-    expect(check, `add an entry for ${file} to \`expectations\` in test/src/workflows.test.ts`).toBeDefined();
+    expect(
+      check,
+      `add an entry for ${file} to \`expectations\` in test/src/workflow-expectations.ts`,
+    ).toBeDefined();
     check?.(await runOf(file));
   });
 });

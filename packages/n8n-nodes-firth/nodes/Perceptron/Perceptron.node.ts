@@ -20,9 +20,9 @@ import {
   type INodeTypeDescription,
   NodeConnectionTypes,
   NodeOperationError,
-  UserError,
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
+import { parseModelParameter, parseNumberList, svgBinary } from '../shared/parameters';
 
 type Rule = 'course' | 'sklearn';
 
@@ -328,11 +328,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
         },
       );
       out.binary = {
-        plot: await this.helpers.prepareBinaryData(
-          Buffer.from(svg, 'utf8'),
-          'decision-boundary.svg',
-          'image/svg+xml',
-        ),
+        plot: await svgBinary(this, svg, 'decision-boundary.svg'),
       };
     }
     return [out];
@@ -372,33 +368,8 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
 }
 
 function loadModel(value: unknown): PerceptronModel | SklearnPerceptron {
-  let json = value;
-  if (typeof json === 'string') {
-    if (json.trim() === '')
-      throw new UserError('Model is empty: connect it to the "model" output of a Perceptron Train step');
-    json = parseJson(json);
-    if (json === undefined) throw new UserError('Model is not valid JSON');
-  }
+  const json = parseModelParameter(value, 'Perceptron Train');
   const type = (json as { type?: unknown } | null)?.type;
   if (type === 'firth.SklearnPerceptron') return SklearnPerceptron.fromJSON(json);
   return PerceptronModel.fromJSON(json as PerceptronJSON);
-}
-
-function parseNumberList(text: string, name: string): number[] | undefined {
-  if (text.trim() === '') return undefined;
-  return text.split(',').map((part, k) => {
-    const v = Number(part.trim());
-    if (part.trim() === '' || !Number.isFinite(v)) {
-      throw new UserError(`${name}: value ${k + 1} ("${part.trim()}") is not a number`);
-    }
-    return v;
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,50 @@
+/**
+ * Parsing node parameters that arrive as text (lists of numbers, model JSON) and attaching SVG
+ * pictures as binary data. Shared by every Firth node; errors name the parameter.
+ */
+import { type IBinaryData, type IExecuteFunctions, UserError } from 'n8n-workflow';
+
+/** "0.3, -0.1" → [0.3, -0.1]; empty → undefined; a bad part names its position. */
+export function parseNumberList(text: string, name: string): number[] | undefined {
+  if (String(text ?? '').trim() === '') return undefined;
+  return String(text)
+    .split(',')
+    .map((part, k) => {
+      const v = Number(part.trim());
+      if (part.trim() === '' || !Number.isFinite(v)) {
+        throw new UserError(`${name}: value ${k + 1} ("${part.trim()}") is not a number`);
+      }
+      return v;
+    });
+}
+
+/**
+ * A model parameter: the object itself (an expression pointing at an earlier node's `model`
+ * output) or its JSON text.
+ */
+export function parseModelParameter(value: unknown, producer: string): unknown {
+  if (typeof value !== 'string') {
+    if (value === null || value === undefined || typeof value !== 'object')
+      throw new UserError(`Model is missing: connect it to the "model" output of a ${producer} step`);
+    return value;
+  }
+  if (value.trim() === '')
+    throw new UserError(`Model is empty: connect it to the "model" output of a ${producer} step`);
+  const parsed = tryParseJson(value);
+  if (parsed === undefined)
+    throw new UserError(`Model is not valid JSON: expected the "model" output of a ${producer} step`);
+  return parsed;
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An SVG string as n8n binary data, ready for `item.binary[name]`. */
+export function svgBinary(ctx: IExecuteFunctions, svg: string, fileName: string): Promise<IBinaryData> {
+  return ctx.helpers.prepareBinaryData(Buffer.from(svg, 'utf8'), fileName, 'image/svg+xml');
+}

@@ -1,0 +1,176 @@
+/**
+ * The numbers each workflow in `workflows/` must produce — the lesson it replays. Shared by tier 2
+ * (workflows.test.ts, n8n's engine in-process) and tier 3 (n8n.int.test.ts, the real n8n CLI), so
+ * both assert the same values on the same JSON.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { expect } from 'vitest';
+
+/** What an expectation reads from a finished run, whichever tier produced it. */
+export interface WorkflowValues {
+  /** `json` of every item a node emitted on its first main output. */
+  json(nodeName: string): IDataObject[];
+  /** `binary` of those items; tier 3 may carry only metadata (no `data`). */
+  binary(nodeName: string): Array<Record<string, { mimeType?: string; data?: string }>>;
+}
+
+/** An SVG attached as binary `plot` by every item of a node (content checked when present). */
+function expectSvgPlot(run: WorkflowValues, node: string): void {
+  const plots = run.binary(node);
+  expect(plots.length, node).toBeGreaterThan(0);
+  for (const binary of plots) {
+    expect(binary.plot?.mimeType, node).toBe('image/svg+xml');
+    if (binary.plot?.data)
+      expect(Buffer.from(binary.plot.data, 'base64').toString('utf8'), node).toMatch(/^<svg[\s>]/);
+  }
+}
+
+/** Deep comparison where every number is compared with toBeCloseTo(…, 9). */
+function expectClose(actual: unknown, expected: unknown, where = 'value'): void {
+  if (typeof expected === 'number') {
+    expect(actual, where).toBeTypeOf('number');
+    expect(actual as number, where).toBeCloseTo(expected, 9);
+  } else if (Array.isArray(expected)) {
+    expect(actual, where).toBeInstanceOf(Array);
+    expect((actual as unknown[]).length, `${where}.length`).toBe(expected.length);
+    for (const [i, e] of expected.entries()) expectClose((actual as unknown[])[i], e, `${where}[${i}]`);
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(actual, where).toBeTypeOf('object');
+    for (const [key, e] of Object.entries(expected)) {
+      expectClose((actual as Record<string, unknown>)[key], e, `${where}.${key}`);
+    }
+  } else {
+    expect(actual, where).toEqual(expected);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-workflow value assertions: the numbers of the lesson each workflow replays.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * "Step-by-Step Hand Calculation for AND Gate": η = 0.1, w = [0.3, −0.1], b = 0.2,
+ * w ← w + η·error·x, b ← b + η·error, rows in order. The first six steps of the trace.
+ */
+const andGateCourseTrace = [
+  //   epoch, index, inputs, z, output, target, error, weights after, bias after
+  step(1, 0, [0, 0], 0.2, 1, 0, -1, [0.3, -0.1], 0.1),
+  step(1, 1, [0, 1], 0, 1, 0, -1, [0.3, -0.2], 0),
+  step(1, 2, [1, 0], 0.3, 1, 0, -1, [0.2, -0.2], -0.1),
+  step(1, 3, [1, 1], -0.1, 0, 1, 1, [0.3, -0.1], 0),
+  step(2, 0, [0, 0], 0, 1, 0, -1, [0.3, -0.1], -0.1),
+  step(2, 1, [0, 1], -0.2, 0, 0, 0, [0.3, -0.1], -0.1),
+];
+
+/** One row of the hand calculation, named as the node's `trace` names it. */
+function step(
+  epoch: number,
+  index: number,
+  inputs: number[],
+  z: number,
+  output: number,
+  target: number,
+  error: number,
+  weights: number[],
+  bias: number,
+) {
+  return { epoch, index, inputs, z, output, target, error, weights, bias };
+}
+
+/** Every number within 1e-6 (the precision the course prints). */
+function expectClose6(actual: unknown, expected: unknown, where = 'value'): void {
+  if (typeof expected === 'number') {
+    expect(Math.abs((actual as number) - expected), where).toBeLessThan(1e-6);
+  } else if (Array.isArray(expected)) {
+    expect((actual as unknown[]).length, `${where}.length`).toBe(expected.length);
+    for (const [i, e] of expected.entries()) expectClose6((actual as unknown[])[i], e, `${where}[${i}]`);
+  }
+}
+
+/** `workflow file → assertions on its run`. Every workflow needs one (see the generic checks). */
+export const expectations: Record<string, (run: WorkflowValues) => void> = {
+  'perceptron-and-gate.json': (run) => {
+    const [course] = run.json('Perceptron (course rule)');
+    expectClose(
+      ((course?.trace ?? []) as unknown[]).slice(0, andGateCourseTrace.length),
+      andGateCourseTrace,
+      'trace',
+    );
+    expect(course).toMatchObject({
+      rule: 'course',
+      converged: true,
+      accuracy: 1,
+      featureNames: ['x1', 'x2'],
+    });
+    expect(course?.predictions).toEqual([0, 0, 0, 1]);
+
+    // The course's Python cell: Perceptron(max_iter=100, eta0=0.1, random_state=42)
+    const [sklearn] = run.json('Perceptron (scikit-learn)');
+    expectClose(sklearn?.coef, [[0.2, 0.2]], 'coef');
+    expectClose(sklearn?.intercept, [-0.2], 'intercept');
+    expect(sklearn?.predictions).toEqual([0, 0, 0, 1]);
+
+    // Predict AND: the scikit-learn model, read with $('Perceptron (scikit-learn)').first()
+    expect(run.json('Predict AND').map((item) => item.prediction)).toEqual([0, 0, 0, 1]);
+
+    // Both trainings attach the decision boundary as an SVG
+    for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) expectSvgPlot(run, node);
+  },
+
+  'xor-mlp.json': (run) => {
+    // The course's cell: MLPClassifier((2,), tanh, adam, learning_rate_init=0.01, max_iter=10000,
+    // random_state=42) — the weights and biases it prints, to 1e-6.
+    const [mlp] = run.json('MLP (course XOR)');
+    expect(mlp?.nIter).toBe(617);
+    expectClose6(mlp?.coefs, [
+      [
+        [2.7144501, 3.27401218],
+        [-2.73418453, -3.17014048],
+      ],
+      [[-4.37775211], [4.46553876]],
+    ]);
+    expectClose6(mlp?.intercepts, [[1.21994174, -1.63451199], [3.61855675]]);
+    expect(mlp?.loss as number).toBeCloseTo(0.0279368, 7);
+    expect(mlp?.predictions).toEqual([0, 1, 1, 0]);
+    expect(mlp?.accuracy).toBe(1);
+    expect((mlp?.lossCurve as number[]).length).toBe(617);
+    expectSvgPlot(run, 'MLP (course XOR)');
+    expect(run.json('Predict XOR').map((i) => i.prediction)).toEqual([0, 1, 1, 0]);
+    // XOR is not linearly separable: the perceptron never has an error-free pass.
+    const [perceptron] = run.json('Perceptron cannot learn XOR');
+    expect(perceptron?.converged).toBe(false);
+    expect(perceptron?.accuracy as number).toBeLessThan(1);
+  },
+
+  'activation-functions.json': (run) => {
+    const rows = run.json('Step');
+    expect(rows.map((r) => r.x)).toEqual([-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3]);
+    const at = (x: number) => rows.find((r) => r.x === x)!;
+    // σ(0) = 0.5, σ′(0) = 0.25; tanh(0) = 0, tanh′(0) = 1; σ(1) = 1/(1+e^−1)
+    expect(at(0)).toMatchObject({ sigmoid: 0.5, sigmoidDerivative: 0.25, tanh: 0, tanhDerivative: 1 });
+    expect(at(1).sigmoid as number).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+    expect(at(2).tanh as number).toBeCloseTo(Math.tanh(2), 12);
+    expect(at(2).tanhDerivative as number).toBeCloseTo(1 - Math.tanh(2) ** 2, 12);
+    // ReLU max(0, x), leaky ReLU max(0.1x, x), ELU α(e^x − 1) for x < 0, step at x ≥ 0
+    expect(rows.map((r) => r.relu)).toEqual([0, 0, 0, 0, 0, 0.5, 1, 2, 3]);
+    expectClose(
+      rows.map((r) => r.leakyRelu),
+      [-0.3, -0.2, -0.1, -0.05, 0, 0.5, 1, 2, 3],
+    );
+    expect(at(-1).leakyReluDerivative).toBe(0.1);
+    expect(at(-1).elu as number).toBeCloseTo(Math.exp(-1) - 1, 12);
+    expect(rows.map((r) => r.step)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    // softmax of the nine values sums to 1 and keeps their order
+    const [soft] = run.json('Softmax of the logits');
+    const p = soft?.probabilities as number[];
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p[8]! / p[7]!).toBeCloseTo(Math.E, 12);
+    const [plot] = run.json("Plot the course's functions");
+    expect((plot?.table as IDataObject[]).find((r) => r.x === 0)).toMatchObject({
+      sigmoid: 0.5,
+      relu: 0,
+      step: 1,
+    });
+    expectSvgPlot(run, "Plot the course's functions");
+  },
+};
