@@ -3,7 +3,21 @@
  * VectorStores, Retrievers and chat models). Thin adapters over the core packages.
  */
 
-// Tools an agent can call.
+// Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
+// function behind it is exported too.
+export {
+  type ActivationToolInput,
+  activationSchema,
+  activationTool,
+  evaluateActivation,
+} from './tools/activation.js';
+export {
+  type ConvolutionToolInput,
+  convolutionSchema,
+  convolutionTool,
+  convolve,
+} from './tools/convolution.js';
+export { type MLPToolInput, mlpSchema, mlpTool, trainMlp } from './tools/mlp.js';
 export {
   type PerceptronToolInput,
   perceptronSchema,
