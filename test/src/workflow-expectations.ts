@@ -87,6 +87,21 @@ function expectClose6(actual: unknown, expected: unknown, where = 'value'): void
   }
 }
 
+/** A deliberately naive cross-correlation with zero padding p and stride s, to compare against. */
+function crossCorrelate(x: number[][], k: number[][], s: number, p: number): number[][] {
+  const at = (i: number, j: number) => x[i - p]?.[j - p] ?? 0;
+  const rows = Math.floor((x.length + 2 * p - k.length) / s) + 1;
+  const cols = Math.floor((x[0]!.length + 2 * p - k[0]!.length) / s) + 1;
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => {
+      let sum = 0;
+      for (let u = 0; u < k.length; u++)
+        for (let v = 0; v < k[0]!.length; v++) sum += at(i * s + u, j * s + v) * k[u]![v]!;
+      return sum;
+    }),
+  );
+}
+
 /** `workflow file → assertions on its run`. Every workflow needs one (see the generic checks). */
 export const expectations: Record<string, (run: WorkflowValues) => void> = {
   'perceptron-and-gate.json': (run) => {
@@ -140,6 +155,42 @@ export const expectations: Record<string, (run: WorkflowValues) => void> = {
     const [perceptron] = run.json('Perceptron cannot learn XOR');
     expect(perceptron?.converged).toBe(false);
     expect(perceptron?.accuracy as number).toBeLessThan(1);
+  },
+
+  'cnn-convolution.json': (run) => {
+    const COURSE_IMAGE = [
+      [3, 3, 2, 1, 0],
+      [0, 0, 1, 3, 1],
+      [3, 1, 2, 2, 3],
+      [2, 0, 0, 2, 2],
+      [2, 0, 0, 0, 1],
+    ];
+    const COURSE_KERNEL = [
+      [0, 1, 2],
+      [2, 2, 0],
+      [0, 1, 2],
+    ];
+    const map = (node: string) => run.json(node)[0]?.featureMap;
+    // The course's figure: the 5×5 input with the 3×3 kernel
+    expect(map('Course example (5×5 ∗ 3×3)')).toEqual([
+      [12, 12, 17],
+      [10, 17, 19],
+      [9, 6, 14],
+    ]);
+    // The others against a naive reference: out[i][j] = Σ_{u,v} x[i·s+u−p][j·s+v−p]·k[u][v]
+    expect(map('Same padding')).toEqual(crossCorrelate(COURSE_IMAGE, COURSE_KERNEL, 1, 1));
+    expect(map('Stride 2')).toEqual(crossCorrelate(COURSE_IMAGE, COURSE_KERNEL, 2, 0));
+    expect(run.json('Max pooling 2×2')[0]?.pooled).toEqual([[17]]);
+    const [edge] = run.json('Vertical-edge kernel');
+    const EDGE = [
+      [1, 0, -1],
+      [1, 0, -1],
+      [1, 0, -1],
+    ];
+    expect(edge?.featureMap).toEqual(crossCorrelate(edge?.image as number[][], EDGE, 1, 0));
+    expect(edge?.shape).toEqual([6, 6]);
+    for (const node of ['Course example (5×5 ∗ 3×3)', 'Same padding', 'Stride 2', 'Vertical-edge kernel'])
+      expectSvgPlot(run, node);
   },
 
   'activation-functions.json': (run) => {
