@@ -41,6 +41,21 @@ describe('backend', () => {
     }
   });
 
+  it('names why tfjs-node cannot start when it is forced but not installed, and falls back to cpu on request', async () => {
+    await expect(initBackend({ backend: 'tensorflow' })).rejects.toThrow(
+      /No TensorFlow.js backend could start \(tensorflow: Cannot find module '@tensorflow\/tfjs-node'/,
+    );
+    try {
+      expect(await initBackend({ backend: 'cpu' })).toBe('cpu');
+      expect(tf.getBackend()).toBe('cpu');
+      // the same numbers on cpu: a 2×2 conv
+      const y = tf.conv2d(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]), 1, 'valid');
+      expect(Array.from(await y.data())).toEqual([10]);
+    } finally {
+      expect(await initBackend()).toBe('wasm');
+    }
+  });
+
   it('rejects an unknown backend by name', () => {
     expect(() => initBackend({ backend: 'gpu' as never })).toThrow(/Unknown TensorFlow.js backend "gpu"/);
   });

@@ -24,6 +24,22 @@ export {
   softmaxJacobian,
   softmaxJvp,
 } from './activations.js';
+// Convolution and pooling on one 2-D image in plain JavaScript (the course's CNN figure): the
+// reference the TensorFlow.js CNN in @firth/deep is tested against, and a feature-map heat map.
+export {
+  type AxisGeometry,
+  avgPool2d,
+  axisGeometry,
+  type Conv2dOptions,
+  checkImage,
+  conv2d,
+  type FeatureMapSvgOptions,
+  featureMapSvg,
+  flatten,
+  maxPool2d,
+  type Padding,
+  type Pool2dOptions,
+} from './convolution.js';
 // Pictures of what a linear classifier learned.
 export { boundarySegment, type DecisionBoundaryOptions, decisionBoundarySvg } from './decision-boundary.js';
 // scikit-learn's MLPClassifier / MLPRegressor (adam, sgd) with their losses and optimizers,
@@ -39,8 +55,6 @@ export {
   type PerceptronStep,
   step,
 } from './perceptron.js';
-// scikit-learn's Perceptron (SGD with the perceptron loss), numerically identical to sklearn 1.2.1.
-export * from './sklearn-perceptron.js';
 // Training you can watch: progress events, a terminal progress bar, a loss-curve SVG.
 export {
   formatMetrics,
@@ -53,3 +67,5 @@ export {
   ProgressLog,
   progressFraction,
 } from './progress.js';
+// scikit-learn's Perceptron (SGD with the perceptron loss), numerically identical to sklearn 1.2.1.
+export * from './sklearn-perceptron.js';
