@@ -220,14 +220,8 @@ abstract class BaseMLP {
       const W = this.W![l]!;
       const b = this.b![l]!;
       // Z = A W + b   (n, fanIn) @ (fanIn, fanOut) + (fanOut) -> (n, fanOut)
-      const Z = new Float64Array(n * fanOut);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < fanOut; j++) {
-          let s = 0.0;
-          for (let k = 0; k < fanIn; k++) s += A[i * fanIn + k]! * W[k * fanOut + j]!;
-          Z[i * fanOut + j] = s + b[j]!;
-        }
-      }
+      const Z = matmul(A, W, n, fanIn, fanOut);
+      for (let i = 0; i < n * fanOut; i += fanOut) for (let j = 0; j < fanOut; j++) Z[i + j]! += b[j]!;
       activate(l + 1 === L ? this.outActivation : this.options.activation, Z, fanOut);
       acts.push(Z);
     }
@@ -256,19 +250,14 @@ abstract class BaseMLP {
     const coefGrads: Float64Array[] = new Array(L);
     const interceptGrads: Float64Array[] = new Array(L);
     // δ_{L−1} = A_L − Y   (n, nOutputs)
-    let delta = out.map((a, i) => a - Y[i]!);
+    let delta: Float64Array = out.map((a, i) => a - Y[i]!);
     for (let l = L - 1; l >= 0; l--) {
       const [fanIn, fanOut] = [this.units[l]!, this.units[l + 1]!];
       const A = acts[l]!;
       // ∂W_l = (A_lᵀ δ_l + α W_l) / n   (fanIn, n) @ (n, fanOut) -> (fanIn, fanOut)
-      const gW = new Float64Array(fanIn * fanOut);
-      for (let k = 0; k < fanIn; k++) {
-        for (let j = 0; j < fanOut; j++) {
-          let s = 0.0;
-          for (let i = 0; i < n; i++) s += A[i * fanIn + k]! * delta[i * fanOut + j]!;
-          gW[k * fanOut + j] = (s + alpha * W[l]![k * fanOut + j]!) / n;
-        }
-      }
+      const gW = matmulTN(A, delta, n, fanIn, fanOut);
+      const Wl = W[l]!;
+      for (let i = 0; i < gW.length; i++) gW[i] = (gW[i]! + alpha * Wl[i]!) / n;
       // ∂b_l = mean over rows of δ_l   (fanOut); NumPy sums a single column pairwise
       const gb = new Float64Array(fanOut);
       if (fanOut === 1) gb[0] = pairwiseSum(delta) / n;
@@ -280,14 +269,7 @@ abstract class BaseMLP {
       interceptGrads[l] = gb;
       if (l === 0) break;
       // δ_{l−1} = (δ_l W_lᵀ) ⊙ f'(A_l)   (n, fanOut) @ (fanOut, fanIn) -> (n, fanIn)
-      const prev = new Float64Array(n * fanIn);
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < fanIn; k++) {
-          let s = 0.0;
-          for (let j = 0; j < fanOut; j++) s += delta[i * fanOut + j]! * W[l]![k * fanOut + j]!;
-          prev[i * fanIn + k] = s;
-        }
-      }
+      const prev = matmulNT(delta, Wl, n, fanOut, fanIn);
       derivative(activation, A, prev);
       delta = prev;
     }
@@ -499,6 +481,201 @@ abstract class BaseMLP {
       throw fail('outActivation', "'identity', 'logistic' or 'softmax'");
     this.outActivation = j.outActivation!;
   }
+}
+
+/*
+ * Matrix products on row-major float64 arrays. Each output element is summed term by term in index
+ * order from 0.0 — the same additions as the textbook triple loop, so the results are bit-identical
+ * to it — but the loops run along contiguous rows and keep four sums in flight (JS has no SIMD or
+ * FMA: this ordering is what makes the difference, ~4× over the column-strided loops).
+ */
+
+/** C = A B: A (n, m), B (m, p) -> C (n, p); C[i,j] = Σ_k A[i,k] B[k,j], k ascending. */
+function matmul(A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array {
+  const C = new Float64Array(n * p);
+  let i = 0;
+  // i-k-j order, two rows i at a time (each B load serves both), k unrolled by 4:
+  // ((C + a0 b0) + a1 b1) + … still adds the k terms in order
+  for (; i + 2 <= n; i += 2) {
+    const a = i * m;
+    const e = a + m;
+    const c = i * p;
+    const d = c + p;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      const a0 = A[a + k]!;
+      const a1 = A[a + k + 1]!;
+      const a2 = A[a + k + 2]!;
+      const a3 = A[a + k + 3]!;
+      const e0 = A[e + k]!;
+      const e1 = A[e + k + 1]!;
+      const e2 = A[e + k + 2]!;
+      const e3 = A[e + k + 3]!;
+      const b0 = k * p;
+      const b1 = b0 + p;
+      const b2 = b1 + p;
+      const b3 = b2 + p;
+      for (let j = 0; j < p; j++) {
+        const w0 = B[b0 + j]!;
+        const w1 = B[b1 + j]!;
+        const w2 = B[b2 + j]!;
+        const w3 = B[b3 + j]!;
+        C[c + j] = C[c + j]! + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
+        C[d + j] = C[d + j]! + e0 * w0 + e1 * w1 + e2 * w2 + e3 * w3;
+      }
+    }
+    for (; k < m; k++) {
+      const ak = A[a + k]!;
+      const ek = A[e + k]!;
+      const b0 = k * p;
+      for (let j = 0; j < p; j++) {
+        const w = B[b0 + j]!;
+        C[c + j]! += ak * w;
+        C[d + j]! += ek * w;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * m;
+    const c = i * p;
+    for (let k = 0; k < m; k++) {
+      const ak = A[a + k]!;
+      const b0 = k * p;
+      for (let j = 0; j < p; j++) C[c + j]! += ak * B[b0 + j]!;
+    }
+  }
+  return C;
+}
+
+/** C = Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] = Σ_i A[i,k] B[i,j], i ascending. */
+function matmulTN(A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array {
+  const C = new Float64Array(m * p);
+  let i = 0;
+  // four rows i at a time, two output rows k at a time (each B load serves both)
+  for (; i + 4 <= n; i += 4) {
+    const a0 = i * m;
+    const a1 = a0 + m;
+    const a2 = a1 + m;
+    const a3 = a2 + m;
+    const b0 = i * p;
+    const b1 = b0 + p;
+    const b2 = b1 + p;
+    const b3 = b2 + p;
+    let k = 0;
+    for (; k + 2 <= m; k += 2) {
+      const x0 = A[a0 + k]!;
+      const x1 = A[a1 + k]!;
+      const x2 = A[a2 + k]!;
+      const x3 = A[a3 + k]!;
+      const y0 = A[a0 + k + 1]!;
+      const y1 = A[a1 + k + 1]!;
+      const y2 = A[a2 + k + 1]!;
+      const y3 = A[a3 + k + 1]!;
+      const c = k * p;
+      const d = c + p;
+      for (let j = 0; j < p; j++) {
+        const v0 = B[b0 + j]!;
+        const v1 = B[b1 + j]!;
+        const v2 = B[b2 + j]!;
+        const v3 = B[b3 + j]!;
+        C[c + j] = C[c + j]! + x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+        C[d + j] = C[d + j]! + y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+      }
+    }
+    for (; k < m; k++) {
+      const x0 = A[a0 + k]!;
+      const x1 = A[a1 + k]!;
+      const x2 = A[a2 + k]!;
+      const x3 = A[a3 + k]!;
+      const c = k * p;
+      for (let j = 0; j < p; j++)
+        C[c + j] = C[c + j]! + x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * m;
+    const b = i * p;
+    for (let k = 0; k < m; k++) {
+      const x = A[a + k]!;
+      const c = k * p;
+      for (let j = 0; j < p; j++) C[c + j]! += x * B[b + j]!;
+    }
+  }
+  return C;
+}
+
+/** C = A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] = Σ_j A[i,j] B[k,j], j ascending. */
+function matmulNT(A: Float64Array, B: Float64Array, n: number, p: number, m: number): Float64Array {
+  const C = new Float64Array(n * m);
+  let i = 0;
+  // row-by-row dot products, two rows i × four rows k at once: eight independent sums
+  for (; i + 2 <= n; i += 2) {
+    const a = i * p;
+    const e = a + p;
+    const c = i * m;
+    const d = c + m;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      const b0 = k * p;
+      const b1 = b0 + p;
+      const b2 = b1 + p;
+      const b3 = b2 + p;
+      let s0 = 0.0;
+      let s1 = 0.0;
+      let s2 = 0.0;
+      let s3 = 0.0;
+      let t0 = 0.0;
+      let t1 = 0.0;
+      let t2 = 0.0;
+      let t3 = 0.0;
+      for (let j = 0; j < p; j++) {
+        const x = A[a + j]!;
+        const y = A[e + j]!;
+        const w0 = B[b0 + j]!;
+        const w1 = B[b1 + j]!;
+        const w2 = B[b2 + j]!;
+        const w3 = B[b3 + j]!;
+        s0 += x * w0;
+        s1 += x * w1;
+        s2 += x * w2;
+        s3 += x * w3;
+        t0 += y * w0;
+        t1 += y * w1;
+        t2 += y * w2;
+        t3 += y * w3;
+      }
+      C[c + k] = s0;
+      C[c + k + 1] = s1;
+      C[c + k + 2] = s2;
+      C[c + k + 3] = s3;
+      C[d + k] = t0;
+      C[d + k + 1] = t1;
+      C[d + k + 2] = t2;
+      C[d + k + 3] = t3;
+    }
+    for (; k < m; k++) {
+      const b0 = k * p;
+      let s = 0.0;
+      let t = 0.0;
+      for (let j = 0; j < p; j++) {
+        s += A[a + j]! * B[b0 + j]!;
+        t += A[e + j]! * B[b0 + j]!;
+      }
+      C[c + k] = s;
+      C[d + k] = t;
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * p;
+    const c = i * m;
+    for (let k = 0; k < m; k++) {
+      const b0 = k * p;
+      let s = 0.0;
+      for (let j = 0; j < p; j++) s += A[a + j]! * B[b0 + j]!;
+      C[c + k] = s;
+    }
+  }
+  return C;
 }
 
 /** Rows `idx` of an (n, cols) row-major matrix. */

@@ -1,0 +1,211 @@
+/**
+ * Benchmark (issue 3): the same MLP, the same data, the same epochs, trained by Firth and by
+ * scikit-learn 1.2.1 (Debian's python3-sklearn, `/usr/bin/python3`) in one run; prints the median
+ * times and the ratio. Goal: Firth ≤ 2× scikit-learn's time.
+ *
+ * Run:  pnpm bench                          (from the repo root: turbo runs every package's bench)
+ *       cd packages/neural && pnpm bench    (this file only)
+ * which is `node --conditions=firth-source --experimental-transform-types src/mlp.bench.ts`: Node 24
+ * runs the TypeScript sources itself (transform-types, not strip-only: @firth/numeric uses parameter
+ * properties), and the resolve hook below maps their `./x.js` imports to `./x.ts` — no build, no dist/.
+ * Environment: FIRTH_BENCH_REPS (timed fits per side, default 3; the median is reported),
+ * FIRTH_BENCH_PYTHON (default /usr/bin/python3).
+ *
+ * scikit-learn is timed twice, in separate processes: with OPENBLAS_NUM_THREADS=1 (Firth runs on
+ * one thread) and with OpenBLAS's default thread count; the goal line compares with the faster.
+ * Only `fit` is timed on either side (not Python's start-up or imports). Both sides fit the same
+ * doubles from the same seed and run exactly maxIter epochs (tol 0, no early stop), so their final
+ * losses agree to ~1e-12 (BLAS sums in another order) — printed as a check that the work is the same.
+ * Without Python or scikit-learn it prints Firth's times and "scikit-learn not available: skipped
+ * the comparison", and exits 0.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// `import './mlp.js'` names the TypeScript source `./mlp.ts` (tsc's NodeNext convention); Node does
+// not rewrite it, so try `.ts` when a relative `.js` file does not exist.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    try {
+      return nextResolve(specifier, context);
+    } catch (error) {
+      if (/^\.\.?\/.*\.js$/.test(specifier)) return nextResolve(specifier.replace(/\.js$/, '.ts'), context);
+      throw error;
+    }
+  },
+});
+const { RandomState } = await import('@firth/numeric');
+const { MLPClassifier, MLPRegressor } = await import('./mlp.js');
+type Options = import('./mlp.js').MLPOptions;
+
+interface Case {
+  name: string;
+  estimator: 'MLPClassifier' | 'MLPRegressor';
+  options: Options;
+  X: number[][];
+  y: number[];
+}
+
+/** make_classification-like: k Gaussian clusters in d dimensions, n rows (seeded, deterministic). */
+function blobs(n: number, d: number, k: number, seed: number): { X: number[][]; y: number[] } {
+  const rs = new RandomState(seed);
+  const centers = Array.from({ length: k }, () => rs.normalArray(0, 1, d));
+  const y = Array.from({ length: n }, (_, i) => i % k);
+  const X = y.map((c) => rs.normalArray(0, 1.5, d).map((v, j) => v + centers[c]![j]!));
+  return { X, y };
+}
+
+/** A smooth nonlinear target of d standardised features, plus noise. */
+function regression(n: number, d: number, seed: number): { X: number[][]; y: number[] } {
+  const rs = new RandomState(seed);
+  const X = Array.from({ length: n }, () => rs.normalArray(0, 1, d));
+  const y = X.map(
+    (x) => Math.sin(x[0]!) + x[1]! * x[2]! + 0.5 * Math.tanh(x[3]! - x[4]!) + 0.1 * rs.standardNormal(),
+  );
+  return { X, y };
+}
+
+const FIXED = { tol: 0, nIterNoChange: 1_000_000_000, randomState: 0 } as const;
+const cases: Case[] = [
+  {
+    name: 'classifier 2000×64, 10 classes; [100] relu adam, batch 200, 50 epochs',
+    estimator: 'MLPClassifier',
+    options: { hiddenLayerSizes: [100], activation: 'relu', solver: 'adam', maxIter: 50, ...FIXED },
+    ...blobs(2000, 64, 10, 0),
+  },
+  {
+    name: 'regressor 4000×32; [128, 64] tanh sgd+nesterov, batch 100, 20 epochs',
+    estimator: 'MLPRegressor',
+    options: {
+      hiddenLayerSizes: [128, 64],
+      activation: 'tanh',
+      solver: 'sgd',
+      learningRateInit: 0.01,
+      batchSize: 100,
+      maxIter: 20,
+      ...FIXED,
+    },
+    ...regression(4000, 32, 1),
+  },
+];
+
+const reps = Math.max(1, Number(process.env.FIRTH_BENCH_REPS ?? 3) || 3);
+const python = process.env.FIRTH_BENCH_PYTHON ?? '/usr/bin/python3';
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+interface Side {
+  times: number[];
+  loss: number;
+  nIter: number;
+}
+
+function runFirth(c: Case): Side {
+  const times: number[] = [];
+  let model: InstanceType<typeof MLPClassifier> | InstanceType<typeof MLPRegressor> | null = null;
+  for (let r = 0; r < reps; r++) {
+    model = c.estimator === 'MLPClassifier' ? new MLPClassifier(c.options) : new MLPRegressor(c.options);
+    const t0 = performance.now();
+    model.fit(c.X, c.y);
+    times.push((performance.now() - t0) / 1000);
+  }
+  return { times, loss: model!.loss, nIter: model!.nIter };
+}
+
+// Reads the cases, fits each `reps` times with the same options (snake_case), prints JSON results.
+const PY = `
+import json, sys, time, warnings
+try:
+    import numpy as np
+    import sklearn
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+except ImportError as e:
+    print(json.dumps({"error": str(e)})); sys.exit(0)
+warnings.simplefilter("ignore", ConvergenceWarning)
+SNAKE = {"hiddenLayerSizes": "hidden_layer_sizes", "learningRateInit": "learning_rate_init",
+         "batchSize": "batch_size", "maxIter": "max_iter", "randomState": "random_state",
+         "nIterNoChange": "n_iter_no_change"}
+spec = json.load(open(sys.argv[1]))
+out = []
+for c in spec["cases"]:
+    X = np.array(c["X"], dtype=np.float64); y = np.array(c["y"])
+    opts = {SNAKE.get(k, k): (tuple(v) if isinstance(v, list) else v) for k, v in c["options"].items()}
+    times = []
+    for _ in range(spec["reps"]):
+        m = (MLPClassifier if c["estimator"] == "MLPClassifier" else MLPRegressor)(**opts)
+        t0 = time.perf_counter(); m.fit(X, y); times.append(time.perf_counter() - t0)
+    out.append({"times": times, "loss": float(m.loss_), "nIter": int(m.n_iter_)})
+print(json.dumps({"version": sklearn.__version__, "numpy": np.__version__, "cases": out}))
+`;
+
+function runSklearn(file: string, threads: string | null): { version: string; cases: Side[] } | string {
+  const env = { ...process.env };
+  if (threads === null) delete env.OPENBLAS_NUM_THREADS;
+  else env.OPENBLAS_NUM_THREADS = threads;
+  const r = spawnSync(python, ['-c', PY, file], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.error) return `${python}: ${r.error.message}`;
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  let parsed: { error?: string; version?: string; cases?: Side[] };
+  try {
+    parsed = JSON.parse(last);
+  } catch {
+    return `${python} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`;
+  }
+  if (parsed.error || !parsed.cases) return parsed.error ?? 'no results';
+  return { version: parsed.version ?? '?', cases: parsed.cases };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'firth-mlp-bench-'));
+const file = join(dir, 'cases.json');
+writeFileSync(file, JSON.stringify({ reps, cases }));
+
+console.log(
+  `MLP benchmark: Firth vs scikit-learn, median of ${reps} fits per side (wall seconds); load average ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
+const sk1 = runSklearn(file, '1');
+const firth = cases.map(runFirth);
+const skDefault = typeof sk1 === 'string' ? sk1 : runSklearn(file, null);
+rmSync(dir, { recursive: true, force: true });
+
+const fmt = (s: number) => s.toFixed(3);
+let worst = 0;
+for (const [i, c] of cases.entries()) {
+  const f = firth[i]!;
+  console.log(`\n${c.name}`);
+  const row = (who: string, side: Side) =>
+    console.log(
+      `  ${who.padEnd(30)} ${fmt(median(side.times)).padStart(8)} s   [${side.times.map(fmt).join(', ')}]  loss ${side.loss}  epochs ${side.nIter}`,
+    );
+  row('Firth (Node, 1 thread)', f);
+  if (typeof sk1 === 'string' || typeof skDefault === 'string') continue;
+  const a = sk1.cases[i]!;
+  const b = skDefault.cases[i]!;
+  row(`sklearn ${sk1.version} OPENBLAS=1`, a);
+  row(`sklearn ${sk1.version} OPENBLAS default`, b);
+  const ratio1 = median(f.times) / median(a.times);
+  const ratioD = median(f.times) / median(b.times);
+  const ratio = Math.max(ratio1, ratioD);
+  worst = Math.max(worst, ratio);
+  console.log(
+    `  |Δ final loss| ${Math.abs(f.loss - a.loss).toExponential(1)}   epochs ${f.nIter === a.nIter ? 'equal' : 'DIFFER'}`,
+  );
+  console.log(
+    `  ratio firth/sklearn = ${ratio.toFixed(2)} (goal ≤ 2)   [vs OPENBLAS=1 ${ratio1.toFixed(2)}, vs default ${ratioD.toFixed(2)}]`,
+  );
+}
+if (typeof sk1 === 'string' || typeof skDefault === 'string') {
+  const why = typeof sk1 === 'string' ? sk1 : (skDefault as string);
+  console.log(`\nscikit-learn not available: skipped the comparison (${why})`);
+} else {
+  console.log(
+    `\nworst ratio firth/sklearn = ${worst.toFixed(2)} (goal ≤ 2): ${worst <= 2 ? 'met' : 'NOT met'}`,
+  );
+}
