@@ -1,7 +1,8 @@
 // Builds the community-node package: one CommonJS bundle per node (core @firth packages inlined,
 // so the package installs with no runtime dependencies; `n8n-workflow` stays external because n8n
 // provides it), plus the icons and codex files n8n reads next to each node.
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,6 +24,9 @@ await build({
   target: 'node20',
   external: ['n8n-workflow'],
   conditions: ['firth-source'],
+  // ESM sources that locate files via import.meta.url get the bundle's own URL
+  banner: { js: "const __firthImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__firthImportMetaUrl' },
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
@@ -31,4 +35,20 @@ cpSync(join(root, 'nodes'), join(root, 'dist', 'nodes'), {
   recursive: true,
   filter: (src) => !/\.ts$/.test(src),
 });
+// What the bundled core reads at run time: tfjs-backend-wasm's binaries (found by @firth/deep's
+// findWasmDir in dist/firth-wasm) and the shipped data the nodes use by default (found by
+// @firth/datasets' dataPath in dist/firth-data).
+const require = createRequire(import.meta.url);
+const deepDir = dirname(require.resolve('@firth/deep/package.json'));
+const wasmDir = dirname(
+  createRequire(join(deepDir, 'package.json')).resolve('@tensorflow/tfjs-backend-wasm'),
+);
+mkdirSync(join(root, 'dist', 'firth-wasm'), { recursive: true });
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+  copyFileSync(join(wasmDir, f), join(root, 'dist', 'firth-wasm', f));
+}
+const datasetsDir = dirname(require.resolve('@firth/datasets/package.json'));
+for (const rel of ['models/charrnn-shakespeare-ml5', 'data/tinyshakespeare']) {
+  cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });
+}
 console.log(`built ${entries.length} entries into dist/`);

@@ -64,8 +64,10 @@ afterAll(() => {
 describe('n8n-nodes-firth in the real n8n', () => {
   it('installs as a community package: types keep the package name, tools are generated', () => {
     expect(prepared.package.name).toBe('n8n-nodes-firth');
-    expect(nodeTypes).toContain('n8n-nodes-firth.perceptron');
-    expect(nodeTypes).toContain('n8n-nodes-firth.perceptronTool');
+    for (const name of ['perceptron', 'mlp', 'activationFunction', 'convolution', 'recurrentTextGenerator']) {
+      expect(nodeTypes).toContain(`n8n-nodes-firth.${name}`);
+      expect(nodeTypes).toContain(`n8n-nodes-firth.${name}Tool`);
+    }
   });
 
   it('imports and runs every workflow in workflows/ without an error', () => {

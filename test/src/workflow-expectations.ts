@@ -148,13 +148,37 @@ export const expectations: Record<string, (run: WorkflowValues) => void> = {
     expect(mlp?.loss as number).toBeCloseTo(0.0279368, 7);
     expect(mlp?.predictions).toEqual([0, 1, 1, 0]);
     expect(mlp?.accuracy).toBe(1);
-    expect((mlp?.lossCurve as number[]).length).toBe(617);
+    expect(mlp?.lossCurve as number[]).toHaveLength(617);
     expectSvgPlot(run, 'MLP (course XOR)');
     expect(run.json('Predict XOR').map((i) => i.prediction)).toEqual([0, 1, 1, 0]);
     // XOR is not linearly separable: the perceptron never has an error-free pass.
     const [perceptron] = run.json('Perceptron cannot learn XOR');
     expect(perceptron?.converged).toBe(false);
     expect(perceptron?.accuracy as number).toBeLessThan(1);
+  },
+
+  'char-rnn-shakespeare.json': (run) => {
+    // ml5's pretrained char-LSTM continues "ROMEO:\n" with Shakespeare-like text: words, and
+    // speaker lines ("GLOUCESTER:") on their own line.
+    const [ml5] = run.json('Pretrained Shakespeare LSTM (ml5)');
+    const text = ml5?.text as string;
+    expect(text).toHaveLength(300);
+    expect(ml5?.completion).toBe(`ROMEO:\n${text}`);
+    expect(text).toMatch(/^[A-Z][A-Za-z ]+:$/m);
+    expect(text.split(/\s+/).filter((w) => /^[a-z]+[,.;:!?]?$/i.test(w)).length).toBeGreaterThan(30);
+    // The LSTM trained in the workflow: starts near ln(vocabulary) and learns.
+    const [trained] = run.json('Train a char-LSTM on tiny Shakespeare');
+    const curve = trained?.lossCurve as number[];
+    expect(curve).toHaveLength(100);
+    expect(Math.abs(curve[0]! - Math.log(trained?.vocabSize as number))).toBeLessThan(0.3);
+    const last10 = curve.slice(-10).reduce((a, b) => a + b, 0) / 10;
+    expect(last10).toBeLessThan(2.6);
+    expect(trained?.valLoss as number).toBeLessThan(2.6);
+    expect(trained?.sample as string).toHaveLength(200);
+    expectSvgPlot(run, 'Train a char-LSTM on tiny Shakespeare');
+    const [again] = run.json('Sample the trained LSTM');
+    expect(again?.text as string).toHaveLength(200);
+    expect(again?.completion).toMatch(/^JULIET:\n/);
   },
 
   'cnn-convolution.json': (run) => {
@@ -217,7 +241,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void> = {
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(p[8]! / p[7]!).toBeCloseTo(Math.E, 12);
     const [plot] = run.json("Plot the course's functions");
-    expect((plot?.table as IDataObject[]).find((r) => r.x === 0)).toMatchObject({
+    expect((plot?.table as IDataObject[] | undefined)?.find((r) => r.x === 0)).toMatchObject({
       sigmoid: 0.5,
       relu: 0,
       step: 1,

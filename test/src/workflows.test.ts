@@ -81,7 +81,7 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
         .map((n) => n.name)
         .sort(),
     );
-  });
+  }, 180_000);
 
   it('pins its numbers', async () => {
     const check = expectations[file];
@@ -90,7 +90,7 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
       `add an entry for ${file} to \`expectations\` in test/src/workflow-expectations.ts`,
     ).toBeDefined();
     check?.(await runOf(file));
-  });
+  }, 180_000);
 });
 
 describe('perceptron-and-gate.json with a bad feature value', () => {

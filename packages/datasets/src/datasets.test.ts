@@ -8,7 +8,9 @@ describe('digits', () => {
   it('has the shape and class balance of sklearn.datasets.load_digits()', () => {
     const { data, images, target } = loadDigits();
     expect(data).toHaveLength(1797);
-    expect(data.every((r) => r.length === 64 && r.every((v) => Number.isInteger(v) && v >= 0 && v <= 16))).toBe(true);
+    expect(
+      data.every((r) => r.length === 64 && r.every((v) => Number.isInteger(v) && v >= 0 && v <= 16)),
+    ).toBe(true);
     expect(images[0]).toHaveLength(8);
     expect(images[0]?.[1]).toEqual(data[0]?.slice(8, 16));
     // load_digits(): target[:10] == [0..9], np.bincount(target) == [178,182,177,183,181,182,181,179,174,180]
@@ -27,11 +29,15 @@ describe('tiny shakespeare and the ml5 checkpoint', () => {
     const text = loadTinyShakespeare();
     expect(text.length).toBe(1115394);
     expect(text.startsWith('First Citizen:')).toBe(true);
-    const sha = createHash('sha256').update(readFileSync(dataPath('data/tinyshakespeare/input.txt'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(dataPath('data/tinyshakespeare/input.txt')))
+      .digest('hex');
     expect(sha).toBe('86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed');
   });
   it('finds the ml5 char-LSTM and says where it looked when a file is missing', () => {
-    const manifest = JSON.parse(readFileSync(dataPath('models/charrnn-shakespeare-ml5/manifest.json'), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(dataPath('models/charrnn-shakespeare-ml5/manifest.json'), 'utf8'),
+    );
     expect(manifest.embedding.shape).toEqual([65, 128]);
     expect(() => dataPath('models/nope')).toThrow(/"models\/nope" was not found.*FIRTH_DATA_DIR/);
   });

@@ -34,7 +34,8 @@ describe('backend', () => {
         const ref = await tf.matMul(a, b, ta, tb).data();
         const got = results[i] as number[];
         expect(got.length).toBe(ref.length);
-        for (let j = 0; j < ref.length; j++) expect(Math.abs((got[j] as number) - (ref[j] as number))).toBeLessThan(2e-6);
+        for (let j = 0; j < ref.length; j++)
+          expect(Math.abs((got[j] as number) - (ref[j] as number))).toBeLessThan(2e-6);
       }
     } finally {
       await tf.setBackend(backend);
@@ -49,7 +50,12 @@ describe('backend', () => {
       expect(await initBackend({ backend: 'cpu' })).toBe('cpu');
       expect(tf.getBackend()).toBe('cpu');
       // the same numbers on cpu: a 2×2 conv
-      const y = tf.conv2d(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]), 1, 'valid');
+      const y = tf.conv2d(
+        tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]),
+        tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]),
+        1,
+        'valid',
+      );
       expect(Array.from(await y.data())).toEqual([10]);
     } finally {
       expect(await initBackend()).toBe('wasm');

@@ -64,7 +64,9 @@ let requested: string | undefined;
 export function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const want = options.backend ?? (process.env.FIRTH_TF_BACKEND as BackendName | undefined) ?? 'auto';
   if (want !== 'auto' && !BACKEND_NAMES.includes(want)) {
-    throw new Error(`Unknown TensorFlow.js backend "${want}"; use one of ${BACKEND_NAMES.join(', ')} or auto`);
+    throw new Error(
+      `Unknown TensorFlow.js backend "${want}"; use one of ${BACKEND_NAMES.join(', ')} or auto`,
+    );
   }
   const key = `${want}|${options.wasmDir ?? ''}`;
   if (current && requested === key) return current;

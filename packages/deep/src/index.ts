@@ -3,4 +3,78 @@
  */
 
 // Where TensorFlow.js runs: tfjs-node when installed, else wasm, else cpu. One place decides.
-export { BACKEND_NAMES, type BackendName, type BackendOptions, findWasmDir, initBackend, tf } from './backend.js';
+export {
+  BACKEND_NAMES,
+  type BackendName,
+  type BackendOptions,
+  findWasmDir,
+  initBackend,
+  tf,
+} from './backend.js';
+// char-rnn: a character language model (RNN/LSTM/GRU) trained with truncated BPTT, Adam, clipping.
+export {
+  CharLanguageModel,
+  type CharLanguageModelFitOptions,
+  type CharLanguageModelJSON,
+  type CharLanguageModelOptions,
+} from './char-lm.js';
+// A convolutional network written with tf ops (conv → pool → dense), sklearn-style: CNNClassifier
+// (≥ 97 % on the 8×8 digits), plus its layers as functions — convLayer equals @firth/neural conv2d
+// on the course's figure, and carries its own kernel gradient (wasm lacks Conv2DBackpropFilter).
+export {
+  CNNClassifier,
+  type CNNFitOptions,
+  type CNNJSON,
+  type CNNLabel,
+  type CNNOptions,
+  type LayerSummary,
+} from './cnn.js';
+export {
+  type CNNActivation,
+  type ConvLayerSpec,
+  convFilterGradient,
+  convLayer,
+  DEFAULT_CNN_LAYERS,
+  type DenseLayerSpec,
+  denseLayer,
+  type FlattenLayerSpec,
+  type LayerSpec,
+  type PoolLayerSpec,
+  poolLayer,
+  type ResolvedLayer,
+} from './cnn-layers.js';
+// The pretrained ml5 Shakespeare char-LSTM (TF1 BasicLSTMCell, 2×128) in plain Float32 math.
+export { loadMl5CharLSTM, Ml5CharLSTM } from './ml5-char-lstm.js';
+// Recurrent cells written out with tf ops — vanilla RNN, LSTM, GRU — with a common step interface.
+export {
+  CELL_TYPES,
+  type CellJSON,
+  type CellState,
+  type CellType,
+  type CellWeights,
+  cellFromJSON,
+  checkCellType,
+  createCell,
+  GRUCell,
+  LSTMCell,
+  type RecurrentCell,
+  RNNCell,
+} from './rnn.js';
+// Sampling text from any character model: options, the TextSampler interface, temperature draws.
+export {
+  checkSampleOptions,
+  encodeChars,
+  GREEDY_TEMPERATURE,
+  type SampleOptions,
+  sampleFromLogits,
+  softmaxWithTemperature,
+  type TextSampler,
+} from './sampling.js';
+// The vanishing gradient, measured: ‖∂L/∂h_t‖ of a plain RNN vs an LSTM over 50 steps.
+export {
+  type GradientNormOptions,
+  gradientNormsByTimeStep,
+  type VanishingGradientRow,
+  vanishingGradientSvg,
+  vanishingGradientTable,
+} from './vanishing-gradient.js';

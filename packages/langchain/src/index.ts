@@ -24,3 +24,9 @@ export {
   perceptronTool,
   trainPerceptron,
 } from './tools/perceptron.js';
+export {
+  type CharRnnToolInput,
+  charRnnSchema,
+  charRnnTool,
+  generateWithCharRnn,
+} from './tools/text-generator.js';

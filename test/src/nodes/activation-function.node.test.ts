@@ -38,7 +38,7 @@ describe('Activation Function node', () => {
     const [out] = await run([{ x: [1, 2, 3] }], { ...apply, function: 'softmax' });
     const e = [1, 2, 3].map((v) => Math.exp(v));
     const s = e.reduce((a, b) => a + b);
-    out!.json.y.forEach((p: number, k: number) => expect(p).toBeCloseTo(e[k]! / s, 15));
+    for (const [k, p] of (out!.json.y as number[]).entries()) expect(p).toBeCloseTo(e[k]! / s, 15);
     expect(out!.json.yDerivative[0][0]).toBeCloseTo(out!.json.y[0] * (1 - out!.json.y[0]), 15);
   });
 

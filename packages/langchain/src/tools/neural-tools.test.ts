@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { activationTool } from './activation.js';
 import { convolutionTool } from './convolution.js';
 import { mlpTool } from './mlp.js';
+import { charRnnTool } from './text-generator.js';
 
 const XOR = [
   [0, 0],
@@ -118,5 +119,19 @@ describe('convolution tool', () => {
     await expect(convolutionTool.invoke({ image: IMAGE, kernel: KERNEL, stride: 0 })).rejects.toThrow(
       /stride/,
     );
+  });
+});
+
+describe('char_rnn_generate tool', () => {
+  it('continues a prompt with the pretrained Shakespeare LSTM, reproducibly', async () => {
+    const a = JSON.parse(await charRnnTool.invoke({ prompt: 'ROMEO:\n', length: 60, seed: 3 }));
+    const b = JSON.parse(await charRnnTool.invoke({ prompt: 'ROMEO:\n', length: 60, seed: 3 }));
+    expect(a.text).toHaveLength(60);
+    expect(a.text).toBe(b.text);
+    expect(a.completion.startsWith('ROMEO:\n')).toBe(true);
+  }, 60_000);
+  it('names bad arguments', async () => {
+    await expect(charRnnTool.invoke({ prompt: 'naïve €', length: 5 })).rejects.toThrow(/"€"|"ï"/);
+    await expect(charRnnTool.invoke({ length: 0 })).rejects.toThrow(/length/);
   });
 });

@@ -5,12 +5,7 @@
  *
  * Thin adapter (STYLE.md): every number comes from @firth/neural.
  */
-import {
-  activationPlotSvg,
-  applyActivation,
-  softmax,
-  softmaxJacobian,
-} from '@firth/neural';
+import { activationPlotSvg, applyActivation, softmax, softmaxJacobian } from '@firth/neural';
 import {
   type IDataObject,
   type IExecuteFunctions,
@@ -48,7 +43,8 @@ export class ActivationFunction implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["operation"] === "apply" ? $parameter["function"] : "plot" }}',
-    description: 'Apply an activation function (sigmoid, tanh, ReLU, softmax…) and its derivative, or plot them',
+    description:
+      'Apply an activation function (sigmoid, tanh, ReLU, softmax…) and its derivative, or plot them',
     defaults: { name: 'Activation Function' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -181,14 +177,18 @@ function apply(this: IExecuteFunctions): INodeExecutionData[] {
       const derivative = this.getNodeParameter('derivative', i, false) as boolean;
       const value = items[i]!.json[inputField];
       const where = `Item ${i}: field "${inputField}"`;
-      const xs = Array.isArray(value) ? value.map((v, j) => toNumber(v, `${where}[${j}]`)) : [toNumber(value, where)];
+      const xs = Array.isArray(value)
+        ? value.map((v, j) => toNumber(v, `${where}[${j}]`))
+        : [toNumber(value, where)];
       const result: IDataObject = {};
       if (name === 'softmax') {
-        if (!Array.isArray(value)) throw new UserError(`${where}: softmax needs an array of numbers, got one number`);
+        if (!Array.isArray(value))
+          throw new UserError(`${where}: softmax needs an array of numbers, got one number`);
         result[outputField] = softmax(xs);
         if (derivative) result[`${outputField}Derivative`] = softmaxJacobian(xs);
       } else {
-        const alpha = name === 'leakyRelu' || name === 'elu' ? (this.getNodeParameter('alpha', i) as number) : undefined;
+        const alpha =
+          name === 'leakyRelu' || name === 'elu' ? (this.getNodeParameter('alpha', i) as number) : undefined;
         const options = alpha === undefined ? {} : { alpha };
         const ys = applyActivation(name, xs, options);
         result[outputField] = Array.isArray(value) ? ys : ys[0];

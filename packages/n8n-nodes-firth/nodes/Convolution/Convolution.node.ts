@@ -30,7 +30,8 @@ export class Convolution implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ "stride " + $parameter["stride"] + ", " + $parameter["padding"] + " padding" }}',
-    description: "Slide a kernel over a 2-D image as a CNN does (the course's 5×5 example by default), then pool",
+    description:
+      "Slide a kernel over a 2-D image as a CNN does (the course's 5×5 example by default), then pool",
     defaults: { name: 'Convolution' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -87,8 +88,16 @@ export class Convolution implements INodeType {
         type: 'options',
         options: [
           { name: 'Valid (None)', value: 'valid', description: 'Only positions where the kernel fits' },
-          { name: 'Same', value: 'same', description: 'Zeros around the image so that stride 1 keeps its size' },
-          { name: 'Zeros', value: 'number', description: 'A given number of zero rows and columns on each side' },
+          {
+            name: 'Same',
+            value: 'same',
+            description: 'Zeros around the image so that stride 1 keeps its size',
+          },
+          {
+            name: 'Zeros',
+            value: 'number',
+            description: 'A given number of zero rows and columns on each side',
+          },
         ],
         default: 'valid',
       },
@@ -182,7 +191,8 @@ function parseMatrix(value: unknown, name: string): number[][] {
   let parsed = value;
   if (typeof value === 'string') {
     parsed = tryParse(value);
-    if (parsed === undefined) throw new UserError(`${name} is not valid JSON: write rows of numbers like [[1, 2], [3, 4]]`);
+    if (parsed === undefined)
+      throw new UserError(`${name} is not valid JSON: write rows of numbers like [[1, 2], [3, 4]]`);
   }
   return asRows(parsed, name.toLowerCase());
 }
@@ -195,7 +205,12 @@ function fieldMatrix(json: IDataObject, field: string, itemIndex: number): numbe
 /** Refuses a value that is not even an array; conv2d checks rows, widths and numbers itself. */
 function asRows(value: unknown, name: string): number[][] {
   if (!Array.isArray(value)) {
-    const got = value === null ? 'null' : typeof value === 'object' ? 'an object' : `the ${typeof value} ${JSON.stringify(value)}`;
+    const got =
+      value === null
+        ? 'null'
+        : typeof value === 'object'
+          ? 'an object'
+          : `the ${typeof value} ${JSON.stringify(value)}`;
     throw new UserError(`${name} must be a 2-D array (rows of numbers), got ${got}`);
   }
   return value as number[][];

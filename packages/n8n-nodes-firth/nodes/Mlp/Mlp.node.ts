@@ -288,7 +288,8 @@ export class Mlp implements INodeType {
           {
             name: 'Model',
             value: 'model',
-            description: 'One item: weights, biases, loss curve, predictions on the training items, the model',
+            description:
+              'One item: weights, biases, loss curve, predictions on the training items, the model',
           },
           {
             name: 'Model and Epochs',
@@ -328,7 +329,10 @@ export class Mlp implements INodeType {
 
 /** Node parameters → MLPOptions (0 batch size = 'auto'; the collection only overrides what is set). */
 function mlpOptions(ctx: IExecuteFunctions): MLPOptions {
-  const sizes = parseNumberList(ctx.getNodeParameter('hiddenLayerSizes', 0, '') as string, 'Hidden Layer Sizes');
+  const sizes = parseNumberList(
+    ctx.getNodeParameter('hiddenLayerSizes', 0, '') as string,
+    'Hidden Layer Sizes',
+  );
   const extra = ctx.getNodeParameter('options', 0, {}) as IDataObject & { batchSize?: number };
   const { batchSize, ...rest } = extra;
   return {
@@ -401,7 +405,8 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
   } catch (error) {
     const message = toErrorMessage(error);
     itemIndex = itemOf(error) ?? itemIndex;
-    if (this.continueOnFail()) return [{ json: { error: message, itemIndex }, pairedItem: { item: itemIndex } }];
+    if (this.continueOnFail())
+      return [{ json: { error: message, itemIndex }, pairedItem: { item: itemIndex } }];
     throw new NodeOperationError(this.getNode(), message, { itemIndex });
   }
 }
@@ -422,7 +427,11 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
   for (let i = 0; i < items.length; i++) {
     try {
       const json = parseModelParameter(this.getNodeParameter('model', i), 'MLP Train');
-      const { features } = readFeatures(items[i]!.json, this.getNodeParameter('featureFields', i) as string, i);
+      const { features } = readFeatures(
+        items[i]!.json,
+        this.getNodeParameter('featureFields', i) as string,
+        i,
+      );
       const type = (json as { type?: unknown }).type;
       let result: IDataObject;
       if (type === 'firth.MLPRegressor') {

@@ -1,0 +1,87 @@
+import { NodeOperationError } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+import { RecurrentTextGenerator } from '../../../packages/n8n-nodes-firth/nodes/RecurrentTextGenerator/RecurrentTextGenerator.node.js';
+import { fakeContext } from '../harness/fake-context.js';
+
+const node = new RecurrentTextGenerator();
+type Out = { json: Record<string, any>; binary?: any };
+const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
+const run = async (items: object[], parameters: Record<string, unknown> = {}, continueOnFail = false) =>
+  (
+    (await node.execute.call(
+      fakeContext({ items: items as never, parameters: { ...defaults, ...parameters }, continueOnFail }),
+    )) as Out[][]
+  )[0]!;
+
+describe('Recurrent Text Generator node', () => {
+  it('samples Shakespeare from the pretrained ml5 char-LSTM, reproducibly per seed', async () => {
+    const out = await run([{ seed: 1 }, { seed: 1 }, { seed: 2 }], {
+      length: 120,
+      seed: (i: number) => [1, 1, 2][i],
+    });
+    const texts = out.map((o) => o.json.text as string);
+    expect(texts[0]).toHaveLength(120);
+    expect(out[0]!.json.completion.startsWith('ROMEO:\n')).toBe(true);
+    expect(out[0]!.json.model).toBe('ml5');
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).not.toBe(texts[0]);
+    expect(texts[0]).toMatch(/[a-z]+ [a-z]+/);
+  }, 60_000);
+
+  it('trains a small LSTM on item text, lowers the loss, and samples from the trained model', async () => {
+    const text = 'to be or not to be, that is the question. '.repeat(40);
+    const [trained] = await run([{ text }], {
+      operation: 'train',
+      textSource: 'field',
+      textField: 'text',
+      maxChars: 0,
+      cell: 'lstm',
+      hiddenSize: 32,
+      steps: 60,
+      trainOptions: { seqLength: 16, batchSize: 16, learningRate: 0.02 },
+      prompt: 'to be',
+      length: 30,
+      temperature: 0,
+    });
+    const curve = trained!.json.lossCurve as number[];
+    expect(curve).toHaveLength(60);
+    expect(curve[0]).toBeGreaterThan(2.5);
+    expect(trained!.json.loss).toBeLessThan(curve[0]! / 2);
+    expect(trained!.json.valLoss).toBeLessThan(curve[0]!);
+    expect(trained!.json.sample).toHaveLength(30);
+    expect(Buffer.from(trained!.binary.plot.data, 'base64').toString()).toMatch(/^<svg/);
+    const [again] = await run([{}], {
+      modelSource: 'trained',
+      model: trained!.json.model,
+      prompt: 'to be',
+      length: 30,
+      temperature: 0,
+    });
+    expect(again!.json.text).toBe(trained!.json.sample);
+  }, 120_000);
+
+  it('names bad input per item', async () => {
+    const error = await run([{ p: 'ROMEO' }, { p: 'ROMEO~' }], {
+      prompt: (i: number) => ['ROMEO', 'ROMEO~'][i],
+      length: 5,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.context.itemIndex).toBe(1);
+    expect(error.message).toMatch(/"~"/);
+    const soft = await run([{}], { length: 5, temperature: -1 }, true);
+    expect(soft[0]!.json.error).toMatch(/temperature/);
+    await expect(run([{}], { modelSource: 'trained', model: '' })).rejects.toThrow(/Model is empty/);
+    await expect(
+      run([{ text: 42 }], { operation: 'train', textSource: 'field', textField: 'text', steps: 1 }),
+    ).rejects.toThrow(/Item 0: field "text" must be text, got number/);
+    await expect(
+      run([{ text: 'abc' }], {
+        operation: 'train',
+        textSource: 'field',
+        textField: 'text',
+        steps: 1,
+        hiddenSize: 0,
+      }),
+    ).rejects.toThrow(/hiddenSize/);
+  });
+});
