@@ -12,7 +12,13 @@ const XOR = [
 describe('progress events from the MLP', () => {
   it('reports every step and epoch; the epoch losses are the loss curve', () => {
     const events: ProgressEvent[] = [];
-    const mlp = new MLPClassifier({ hiddenLayerSizes: [4], activation: 'tanh', maxIter: 30, randomState: 0, batchSize: 2 });
+    const mlp = new MLPClassifier({
+      hiddenLayerSizes: [4],
+      activation: 'tanh',
+      maxIter: 30,
+      randomState: 0,
+      batchSize: 2,
+    });
     mlp.fit(XOR, [0, 1, 1, 0], { onProgress: (e) => events.push(e) });
     const epochs = events.filter((e) => e.phase === 'epoch');
     expect(epochs.map((e) => e.loss)).toEqual(mlp.lossCurve);
@@ -42,7 +48,11 @@ describe('ProgressBar', () => {
   });
   it('redraws in place on a TTY and prints one line per epoch elsewhere', () => {
     const tty: string[] = [];
-    const bar = new ProgressBar({ width: 4, throttleMs: 0, stream: { write: (s) => tty.push(s), isTTY: true } });
+    const bar = new ProgressBar({
+      width: 4,
+      throttleMs: 0,
+      stream: { write: (s) => tty.push(s), isTTY: true },
+    });
     for (let s = 1; s <= 4; s++) bar.update(ev(1, s));
     bar.update(ev(1, 4, 'epoch'));
     bar.update(ev(2, 4, 'end'));
@@ -67,7 +77,10 @@ describe('ProgressLog and lossCurveSvg', () => {
     const mlp = new MLPClassifier({ hiddenLayerSizes: [3], maxIter: 5, randomState: 1 });
     mlp.fit(XOR, [0, 1, 1, 0], { onProgress: log.update });
     expect(log.rows().map((r) => r.loss)).toEqual(mlp.lossCurve);
-    const svg = lossCurveSvg({ train: mlp.lossCurve, other: mlp.lossCurve.map((l) => l / 2) }, { logY: true });
+    const svg = lossCurveSvg(
+      { train: mlp.lossCurve, other: mlp.lossCurve.map((l) => l / 2) },
+      { logY: true },
+    );
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('log10(loss)');
   });

@@ -141,7 +141,10 @@ export interface LossCurveOptions {
  *   lossCurveSvg({ train: model.lossCurve, validation: valLosses }, { title: 'XOR MLP' })
  *   // '<svg xmlns="http://www.w3.org/2000/svg" …>…<polyline …/>…</svg>'
  */
-export function lossCurveSvg(series: number[] | Record<string, number[]>, options: LossCurveOptions = {}): string {
+export function lossCurveSvg(
+  series: number[] | Record<string, number[]>,
+  options: LossCurveOptions = {},
+): string {
   const named = Array.isArray(series) ? { loss: series } : series;
   const entries = Object.entries(named);
   if (entries.length === 0 || entries.every(([, v]) => !Array.isArray(v) || v.length === 0)) {
@@ -149,10 +152,12 @@ export function lossCurveSvg(series: number[] | Record<string, number[]>, option
   }
   const logY = options.logY ?? false;
   for (const [name, values] of entries) {
-    if (!Array.isArray(values)) throw new ValidationError(`series "${name}" must be an array of numbers`, name);
+    if (!Array.isArray(values))
+      throw new ValidationError(`series "${name}" must be an array of numbers`, name);
     values.forEach((v, i) => {
       checkFinite(v, `${name}[${i}]`);
-      if (logY && v <= 0) throw new ValidationError(`${name}[${i}] must be > 0 on a log axis, got ${v}`, name);
+      if (logY && v <= 0)
+        throw new ValidationError(`${name}[${i}] must be > 0 on a log axis, got ${v}`, name);
     });
   }
   const y = (v: number) => (logY ? Math.log10(v) : v);
