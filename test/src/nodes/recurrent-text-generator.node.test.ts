@@ -85,3 +85,25 @@ describe('Recurrent Text Generator node', () => {
     ).rejects.toThrow(/hiddenSize/);
   });
 });
+
+describe('Recurrent Text Generator node: vanishing gradient', () => {
+  it('shows the RNN gradient dying out over 50 steps while the LSTM keeps far more of it', async () => {
+    const rows = await run([{}], {
+      operation: 'vanishingGradient',
+      timeSteps: 50,
+      gradientHiddenSize: 32,
+      seed: 0,
+    });
+    expect(rows).toHaveLength(50);
+    expect(rows.map((r) => r.json.timeStep)).toEqual(Array.from({ length: 50 }, (_, t) => t + 1));
+    const first = rows[0]!.json;
+    expect(rows[49]!.json.rnnRatio).toBe(1);
+    // measured: RNN 1.6e-12, LSTM 5.3e-5 (seed 0)
+    expect(first.rnnRatio).toBeLessThan(1e-9);
+    expect(first.lstmRatio).toBeGreaterThan(1e-6);
+    expect(Buffer.from(rows[0]!.binary.plot.data, 'base64').toString()).toMatch(/^<svg/);
+    await expect(
+      run([{}], { operation: 'vanishingGradient', timeSteps: 0, gradientHiddenSize: 32 }),
+    ).rejects.toThrow(/timeSteps/);
+  });
+});

@@ -13,6 +13,8 @@ import {
   type CharLanguageModelOptions,
   loadMl5CharLSTM,
   type TextSampler,
+  vanishingGradientSvg,
+  vanishingGradientTable,
 } from '@firth/deep';
 import { lossCurveSvg, ProgressLog } from '@firth/neural';
 import {
@@ -62,8 +64,32 @@ export class RecurrentTextGenerator implements INodeType {
             action: 'Train a character level language model',
             description: 'Train on text and output the model, its loss curve and a sample',
           },
+          {
+            name: 'Vanishing Gradient',
+            value: 'vanishingGradient',
+            action: 'Compare gradient flow in an RNN and an LSTM',
+            description:
+              "Gradient norm of the last step's loss with respect to each earlier hidden state, plain RNN vs LSTM: a table and a log plot",
+          },
         ],
         default: 'sample',
+      },
+      {
+        displayName: 'Time Steps',
+        name: 'timeSteps',
+        type: 'number',
+        typeOptions: { minValue: 2, maxValue: 500 },
+        default: 50,
+        displayOptions: { show: { operation: ['vanishingGradient'] } },
+        description: 'Length of the unrolled sequence',
+      },
+      {
+        displayName: 'Hidden Units',
+        name: 'gradientHiddenSize',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 32,
+        displayOptions: { show: { operation: ['vanishingGradient'] } },
       },
       {
         displayName: 'Model',
@@ -96,6 +122,7 @@ export class RecurrentTextGenerator implements INodeType {
         type: 'string',
         typeOptions: { rows: 2 },
         default: 'ROMEO:\n',
+        displayOptions: { show: { operation: ['sample', 'train'] } },
         description:
           'Text the model reads first; the sample continues it. Every character must be in the vocabulary.',
       },
@@ -105,6 +132,7 @@ export class RecurrentTextGenerator implements INodeType {
         type: 'number',
         typeOptions: { minValue: 1, maxValue: 5000 },
         default: 200,
+        displayOptions: { show: { operation: ['sample', 'train'] } },
         description: 'Characters to generate',
       },
       {
@@ -113,6 +141,7 @@ export class RecurrentTextGenerator implements INodeType {
         type: 'number',
         typeOptions: { minValue: 0, numberPrecision: 3 },
         default: 0.5,
+        displayOptions: { show: { operation: ['sample', 'train'] } },
         description: 'Below 1 picks likely characters more often; 0 always takes the most likely one',
       },
       {
@@ -120,7 +149,8 @@ export class RecurrentTextGenerator implements INodeType {
         name: 'seed',
         type: 'number',
         default: 0,
-        description: 'Seed of the random draws: the same seed gives the same text',
+        description:
+          'Seed of the random draws and of the initial weights: the same seed gives the same result',
       },
       {
         displayName: 'Training Text',
@@ -241,7 +271,8 @@ export class RecurrentTextGenerator implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const operation = this.getNodeParameter('operation', 0) as 'train' | 'sample';
+    const operation = this.getNodeParameter('operation', 0) as 'train' | 'sample' | 'vanishingGradient';
+    if (operation === 'vanishingGradient') return [await vanishingGradient.call(this)];
     return operation === 'train' ? [await train.call(this)] : [await sample.call(this)];
   }
 }
@@ -373,5 +404,38 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     throw new NodeOperationError(this.getNode(), message, { itemIndex });
   } finally {
     model?.dispose();
+  }
+}
+
+/**
+ * The course's vanishing-gradient demonstration: ‖∂L/∂h_t‖ for every step t of one unrolled
+ * sequence, L being the last step's loss, for a plain RNN and an LSTM of the same size.
+ * One output item per time step, and the log plot on the first.
+ */
+async function vanishingGradient(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+  const items = this.getInputData();
+  const pairedItem = items.map((_, item) => ({ item }));
+  try {
+    const rows = await vanishingGradientTable({
+      timeSteps: this.getNodeParameter('timeSteps', 0) as number,
+      hiddenSize: this.getNodeParameter('gradientHiddenSize', 0) as number,
+      seed: this.getNodeParameter('seed', 0) as number,
+    });
+    const last = rows.at(-1)!;
+    const out: INodeExecutionData[] = rows.map((row) => ({
+      json: {
+        ...row,
+        // how much of the last step's gradient survives back to step t
+        rnnRatio: row.rnn / last.rnn,
+        lstmRatio: row.lstm / last.lstm,
+      },
+      pairedItem,
+    }));
+    out[0]!.binary = { plot: await svgBinary(this, vanishingGradientSvg(rows), 'vanishing-gradient.svg') };
+    return out;
+  } catch (error) {
+    const message = toErrorMessage(error);
+    if (this.continueOnFail()) return [{ json: { error: message }, pairedItem }];
+    throw new NodeOperationError(this.getNode(), message, { itemIndex: 0 });
   }
 }
