@@ -5,9 +5,10 @@
  *
  * Run:  pnpm bench                          (from the repo root: turbo runs every package's bench)
  *       cd packages/neural && pnpm bench    (this file only)
- * which is `node --conditions=firth-source --experimental-transform-types src/mlp.bench.ts`: Node 24
- * runs the TypeScript sources itself (transform-types, not strip-only: @firth/numeric uses parameter
- * properties), and the resolve hook below maps their `./x.js` imports to `./x.ts` — no build, no dist/.
+ * which is `node --import ../../scripts/bench/ts-hooks.mjs --conditions=firth-source
+ * --experimental-transform-types src/mlp.bench.ts`: Node 24 runs the TypeScript sources itself (the
+ * hook maps their `./x.js` imports to `./x.ts`) — no build, no dist/. The Python runner is shared
+ * with the other benches (scripts/bench/peer.ts).
  * Environment: FIRTH_BENCH_REPS (timed fits per side, default 3; the median is reported),
  * FIRTH_BENCH_PYTHON (default /usr/bin/python3).
  *
@@ -19,27 +20,9 @@
  * Without Python or scikit-learn it prints Firth's times and "scikit-learn not available: skipped
  * the comparison", and exits 0.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-// `import './mlp.js'` names the TypeScript source `./mlp.ts` (tsc's NodeNext convention); Node does
-// not rewrite it, so try `.ts` when a relative `.js` file does not exist.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (error) {
-      if (/^\.\.?\/.*\.js$/.test(specifier)) return nextResolve(specifier.replace(/\.js$/, '.ts'), context);
-      throw error;
-    }
-  },
-});
-const { RandomState } = await import('@firth/numeric');
-const { MLPClassifier, MLPRegressor } = await import('./mlp.js');
-type Options = import('./mlp.js').MLPOptions;
+import { RandomState } from '@firth/numeric';
+import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
+import { MLPClassifier, MLPRegressor, type MLPOptions as Options } from './mlp.js';
 
 interface Case {
   name: string;
@@ -93,11 +76,6 @@ const cases: Case[] = [
 ];
 
 const reps = Math.max(1, Number(process.env.FIRTH_BENCH_REPS ?? 3) || 3);
-const python = process.env.FIRTH_BENCH_PYTHON ?? '/usr/bin/python3';
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface Side {
   times: number[];
@@ -144,36 +122,16 @@ for c in spec["cases"]:
 print(json.dumps({"version": sklearn.__version__, "numpy": np.__version__, "cases": out}))
 `;
 
-function runSklearn(file: string, threads: string | null): { version: string; cases: Side[] } | string {
-  const env = { ...process.env };
-  if (threads === null) delete env.OPENBLAS_NUM_THREADS;
-  else env.OPENBLAS_NUM_THREADS = threads;
-  const r = spawnSync(python, ['-c', PY, file], { env, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.error) return `${python}: ${r.error.message}`;
-  const last = r.stdout.trim().split('\n').at(-1) ?? '';
-  let parsed: { error?: string; version?: string; cases?: Side[] };
-  try {
-    parsed = JSON.parse(last);
-  } catch {
-    return `${python} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`;
-  }
-  if (parsed.error || !parsed.cases) return parsed.error ?? 'no results';
-  return { version: parsed.version ?? '?', cases: parsed.cases };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'firth-mlp-bench-'));
-const file = join(dir, 'cases.json');
-writeFileSync(file, JSON.stringify({ reps, cases }));
+// scikit-learn on OpenBLAS's `threads` threads (null: its default)
+const runSklearn = (threads: string | null) =>
+  runPython<{ version: string; cases: Side[] }>(PY, { reps, cases }, { OPENBLAS_NUM_THREADS: threads });
 
 console.log(
-  `MLP benchmark: Firth vs scikit-learn, median of ${reps} fits per side (wall seconds); load average ${loadavg()
-    .map((v) => v.toFixed(2))
-    .join(' ')}`,
+  `MLP benchmark: Firth vs scikit-learn, median of ${reps} fits per side (wall seconds); ${loadAverage()}`,
 );
-const sk1 = runSklearn(file, '1');
+const sk1 = runSklearn('1');
 const firth = cases.map(runFirth);
-const skDefault = typeof sk1 === 'string' ? sk1 : runSklearn(file, null);
-rmSync(dir, { recursive: true, force: true });
+const skDefault = typeof sk1 === 'string' ? sk1 : runSklearn(null);
 
 const fmt = (s: number) => s.toFixed(3);
 let worst = 0;
