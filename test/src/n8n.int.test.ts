@@ -86,7 +86,9 @@ function valuesOf(run: WorkflowRun | undefined): WorkflowValues {
     json: (node) => nodeOutput(run, node) as IDataObject[],
     binary: (node) => {
       const items = run?.runData?.[node]?.at(-1)?.data?.['main']?.[0] ?? [];
-      return items.map((item) => (item.binary ?? {}) as Record<string, { mimeType?: string; data?: string; id?: string }>);
+      return items.map(
+        (item) => (item.binary ?? {}) as Record<string, { mimeType?: string; data?: string; id?: string }>,
+      );
     },
   };
 }

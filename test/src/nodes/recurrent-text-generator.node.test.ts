@@ -30,7 +30,7 @@ describe('Recurrent Text Generator node', () => {
 
   it('trains a small LSTM on item text, lowers the loss, and samples from the trained model', async () => {
     const text = 'to be or not to be, that is the question. '.repeat(40);
-    const [trained] = await run([{ text }], {
+    const [trained, ...progress] = await run([{ text }], {
       operation: 'train',
       textSource: 'field',
       textField: 'text',
@@ -42,6 +42,7 @@ describe('Recurrent Text Generator node', () => {
       prompt: 'to be',
       length: 30,
       temperature: 0,
+      output: 'progress',
     });
     const curve = trained!.json.lossCurve as number[];
     expect(curve).toHaveLength(60);
@@ -49,6 +50,9 @@ describe('Recurrent Text Generator node', () => {
     expect(trained!.json.loss).toBeLessThan(curve[0]! / 2);
     expect(trained!.json.valLoss).toBeLessThan(curve[0]!);
     expect(trained!.json.sample).toHaveLength(30);
+    // one progress item per validation point, the last one at the last step
+    expect(progress.map((p) => p.json.valLoss)).toEqual(trained!.json.valLossCurve.map((v: any) => v.loss));
+    expect(progress.at(-1)!.json.step).toBe(60);
     expect(Buffer.from(trained!.binary.plot.data, 'base64').toString()).toMatch(/^<svg/);
     const [again] = await run([{}], {
       modelSource: 'trained',

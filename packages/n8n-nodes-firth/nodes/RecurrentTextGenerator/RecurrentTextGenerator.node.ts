@@ -16,7 +16,7 @@ import {
   vanishingGradientSvg,
   vanishingGradientTable,
 } from '@firth/deep';
-import { lossCurveSvg, ProgressLog } from '@firth/neural';
+import { lossCurveSvg, type ProgressCallback } from '@firth/neural';
 import {
   type IDataObject,
   type IExecuteFunctions,
@@ -219,6 +219,26 @@ export class RecurrentTextGenerator implements INodeType {
         description: 'Adam updates, one random batch of windows each',
       },
       {
+        displayName: 'Output',
+        name: 'output',
+        type: 'options',
+        options: [
+          {
+            name: 'Model',
+            value: 'model',
+            description: 'One item: loss curve, validation loss, sample, model',
+          },
+          {
+            name: 'Model and Progress',
+            value: 'progress',
+            description:
+              'The model item, then one item per validation point (step, loss, validation loss, time)',
+          },
+        ],
+        default: 'model',
+        displayOptions: { show: { operation: ['train'] } },
+      },
+      {
         displayName: 'Options',
         name: 'trainOptions',
         type: 'collection',
@@ -368,13 +388,18 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
       seed: this.getNodeParameter('seed', 0) as number,
       ...(options as CharLanguageModelOptions),
     });
-    const log = new ProgressLog();
+    // training you can watch: every validation point becomes a row (an output item on request)
+    const progress: IDataObject[] = [];
+    const onProgress: ProgressCallback = (e) => {
+      if (e.phase === 'step' && e.metrics?.valLoss !== undefined)
+        progress.push({ step: e.step, loss: e.loss, valLoss: e.metrics.valLoss, elapsedMs: e.elapsedMs });
+    };
     const steps = this.getNodeParameter('steps', 0) as number;
     await model.fit(text.slice(0, cut), {
       steps,
       validationText,
       evalEvery: Math.max(1, Math.floor(steps / 4)),
-      onProgress: log.update,
+      onProgress,
     });
     const sampled = sampleOptions(this, 0);
     const generated = await model.sample(sampled);
@@ -396,7 +421,15 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
       { train: model.lossCurve },
       { title: `Char-${model.options.cell.toUpperCase()} training loss (nats/char)`, xLabel: 'step' },
     );
-    return [{ json, pairedItem, binary: { plot: await svgBinary(this, svg, 'loss-curve.svg') } }];
+    const out: INodeExecutionData = {
+      json,
+      pairedItem,
+      binary: { plot: await svgBinary(this, svg, 'loss-curve.svg') },
+    };
+    if (this.getNodeParameter('output', 0, 'model') === 'progress') {
+      return [out, ...progress.map((row) => ({ json: row, pairedItem }))];
+    }
+    return [out];
   } catch (error) {
     const message = toErrorMessage(error);
     if (this.continueOnFail())
