@@ -30,13 +30,13 @@ describe('mlp tool', () => {
   it("replays the course's XOR cell with the same weights as the core model", async () => {
     const args = {
       hiddenLayerSizes: [2],
-      activation: 'tanh',
+      activation: 'tanh' as const,
       learningRateInit: 0.01,
       maxIter: 10000,
       randomState: 42,
-    } as const;
+    };
     const out = JSON.parse(
-      await mlpTool.invoke({ rows: XOR, labels: [0, 1, 1, 0], ...args, predictRows: [[1, 1]] }),
+      (await mlpTool.invoke({ rows: XOR, labels: [0, 1, 1, 0], ...args, predictRows: [[1, 1]] })) as string,
     );
     const core = new MLPClassifier(args).fit(XOR, [0, 1, 1, 0]);
     expect(out.coefs).toEqual(core.coefs);
