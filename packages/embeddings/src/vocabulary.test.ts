@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { CUM_TABLE_DOMAIN, Vocabulary } from './vocabulary.js';
+
+/** The course's toy corpus ("Learn Embeddings From Scratch"). */
+const TOY = [
+  ['data', 'science', 'is', 'fun'],
+  ['machine', 'learning', 'is', 'powerful'],
+  ['data', 'and', 'learning', 'are', 'related'],
+];
+
+/** Counts f 7, a 5, b 4, c 3, d 2, e 1 — no ties, so gensim's order is defined. */
+const DISTINCT = [
+  [
+    'a',
+    'b',
+    'c',
+    'a',
+    'b',
+    'a',
+    'd',
+    'a',
+    'b',
+    'c',
+    'e',
+    'a',
+    'b',
+    'c',
+    'd',
+    'f',
+    'f',
+    'f',
+    'f',
+    'f',
+    'f',
+    'f',
+  ],
+];
+
+describe('Vocabulary', () => {
+  it('course toy corpus: descending counts, ties in first-seen order', async () => {
+    const v = await Vocabulary.build(TOY, { minCount: 1 });
+    expect(v.words).toEqual([
+      'data',
+      'is',
+      'learning',
+      'science',
+      'fun',
+      'machine',
+      'powerful',
+      'and',
+      'are',
+      'related',
+    ]);
+    expect(v.counts).toEqual([2, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
+    expect(v.totalWords).toBe(13);
+    expect(v.corpusCount).toBe(3);
+    expect(Vocabulary.fromSentences(TOY, { minCount: 1 }).words).toEqual(v.words);
+  });
+
+  it('matches gensim 4.2 on counts, cum_table, sample_int and the Huffman tree', async () => {
+    // gensim: Word2Vec(DISTINCT, vector_size=4, min_count=1, hs=1, negative=5, sample=0.1)
+    const v = await Vocabulary.build(DISTINCT, { minCount: 1, sample: 0.1, huffman: true });
+    expect(v.words).toEqual(['f', 'a', 'b', 'c', 'd', 'e']);
+    expect(v.counts).toEqual([7, 5, 4, 3, 2, 1]);
+    expect([...v.cumTable]).toEqual([598676239, 1063829419, 1457301104, 1774410735, 2008370399, 2147483647]);
+    expect([...v.sampleInt]).toEqual([
+      3757656685, 4294967295, 4294967295, 4294967295, 4294967295, 4294967295,
+    ]);
+    expect(v.codes.map((c) => [...c])).toEqual([
+      [1, 1],
+      [0, 1],
+      [0, 0],
+      [1, 0, 0],
+      [1, 0, 1, 1],
+      [1, 0, 1, 0],
+    ]);
+    expect(v.points.map((p) => [...p])).toEqual([
+      [4, 3],
+      [4, 2],
+      [4, 2],
+      [4, 3, 1],
+      [4, 3, 1, 0],
+      [4, 3, 1, 0],
+    ]);
+    expect(v.cumTable.at(-1)).toBe(CUM_TABLE_DOMAIN);
+  });
+
+  it('minCount, maxFinalVocab and maxVocabSize pruning', async () => {
+    expect((await Vocabulary.build(DISTINCT, { minCount: 3 })).words).toEqual(['f', 'a', 'b', 'c']);
+    // keep 3 words: effective min count = count of the 4th (3) + 1
+    expect((await Vocabulary.build(DISTINCT, { minCount: 1, maxFinalVocab: 3 })).words).toEqual([
+      'f',
+      'a',
+      'b',
+    ]);
+    // prune after each sentence once > 2 distinct words: words seen < minReduce (1, then 2, …) go
+    const pruned = await Vocabulary.build([['x', 'y', 'z'], ['x', 'x', 'w'], ['x']], {
+      minCount: 1,
+      maxVocabSize: 2,
+    });
+    // after s1: 3 > 2 → drop count < 1 (none), minReduce 2; after s2: {x:3,y:1,z:1,w:1} → drop < 2 → {x}
+    expect(pruned.words).toEqual(['x']);
+    expect(pruned.counts).toEqual([4]);
+  });
+
+  it('errors: empty corpus, nothing left after minCount, bad options', async () => {
+    await expect(Vocabulary.build([])).rejects.toThrow(/corpus is empty/);
+    await expect(Vocabulary.build([[], []])).rejects.toThrow(/corpus is empty/);
+    await expect(Vocabulary.build(TOY)).rejects.toThrow(
+      'no word left after minCount 5: the corpus has 10 distinct words and the most frequent occurs 2 times',
+    );
+    await expect(Vocabulary.build(TOY, { minCount: -1 })).rejects.toThrow(/minCount must be an integer/);
+    await expect(Vocabulary.build(TOY, { sample: -1 })).rejects.toThrow(/sample must be/);
+  });
+
+  it('round-trips through JSON', async () => {
+    const v = await Vocabulary.build(DISTINCT, { minCount: 1, huffman: true });
+    const w = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v)));
+    expect(w.words).toEqual(v.words);
+    expect([...w.cumTable]).toEqual([...v.cumTable]);
+    expect(w.codes.map((c) => [...c])).toEqual(v.codes.map((c) => [...c]));
+  });
+});

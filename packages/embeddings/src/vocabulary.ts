@@ -1,0 +1,333 @@
+/**
+ * Vocabulary — the word list a Word2Vec model learns vectors for, with everything training needs
+ * to know about each word: its count, how often to skip it (subsampling of frequent words), how
+ * often to draw it as a negative sample (unigram^0.75 table), and its path in the Huffman tree
+ * (hierarchical softmax). Built by streaming a corpus once, with gensim 4.2's semantics
+ * (`Word2Vec.scan_vocab`, `prepare_vocab`, `make_cum_table`, `create_binary_tree`).
+ *
+ *   const vocab = await Vocabulary.build([['data', 'science', 'is', 'fun'], ['data', 'is', 'big']], { minCount: 2 });
+ *   vocab.words   // ['data', 'is']       (descending count, ties in first-seen order)
+ *   vocab.counts  // [2, 2]
+ *
+ * One deliberate difference from gensim: ties in count keep first-seen order (a stable sort);
+ * gensim sorts with NumPy's unstable `argsort`, so its order among equal counts is arbitrary.
+ */
+import { ValidationError } from '@firth/numeric';
+import { type Corpus, sentences } from './corpus.js';
+
+export interface VocabularyOptions {
+  /** Ignore words seen fewer times than this. @default 5 — gensim's default; rare words get poor vectors anyway */
+  minCount?: number;
+  /**
+   * Bound on distinct words held while scanning: when exceeded, words seen fewer than `minReduce`
+   * times are dropped and `minReduce` grows by one (gensim's `max_vocab_size`, `prune_vocab`).
+   * About 1 GB of RAM per 10 million words in gensim. @default null — no bound
+   */
+  maxVocabSize?: number | null;
+  /** Keep at most this many words, raising the effective min count as needed (gensim's `max_final_vocab`). @default null */
+  maxFinalVocab?: number | null;
+  /** Subsampling threshold t: words more frequent than t are randomly skipped. @default 1e-3 — gensim's default; 0 disables */
+  sample?: number;
+  /** Exponent of the negative-sampling distribution P(w) ∝ count^e. @default 0.75 — Mikolov et al. 2013 */
+  nsExponent?: number;
+  /** Build the Huffman tree for hierarchical softmax. @default false */
+  huffman?: boolean;
+}
+
+/** Size of the cumulative negative-sampling table's range: gensim's `domain = 2**31 - 1`. */
+export const CUM_TABLE_DOMAIN = 2 ** 31 - 1;
+
+/** Python's `round` (half to even), as gensim's `make_cum_table` uses it. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export interface VocabularyJSON {
+  type: 'Vocabulary';
+  words: string[];
+  counts: number[];
+  totalWords: number;
+  corpusCount: number;
+  options: Required<VocabularyOptions>;
+}
+
+export class Vocabulary {
+  /** index → word, most frequent first (gensim's `wv.index_to_key`). */
+  readonly words: string[];
+  /** index → count in the corpus. */
+  readonly counts: number[];
+  /** word → index (gensim's `wv.key_to_index`). */
+  readonly index: Map<string, number>;
+  /** Raw words in the corpus, every word counted (gensim's `corpus_total_words`). */
+  readonly totalWords: number;
+  /** Sentences in the corpus (gensim's `corpus_count`). */
+  readonly corpusCount: number;
+  /**
+   * index → keep probability × (2^32 − 1) (gensim's `sample_int`); a word is kept when
+   * sampleInt[w] ≥ a uniform 32-bit random number.
+   *   threshold = sample × (sum of retained counts)
+   *   p_keep(w) = (√(count/threshold) + 1) · threshold/count, capped at 1
+   */
+  readonly sampleInt: Uint32Array;
+  /**
+   * Cumulative unigram^nsExponent table (gensim's `cum_table`): cumTable[i] = round(Σ_{j≤i} c_j^e / Σ_j c_j^e · (2^31 − 1)).
+   * A negative sample is the first index whose entry exceeds a uniform draw (bisect_left).
+   */
+  readonly cumTable: Uint32Array;
+  /** Huffman codes (0/1 per inner node on the path from the root), when built. */
+  codes: Uint8Array[] = [];
+  /** Inner-node indexes on each word's path (rows of `syn1`), when built. */
+  points: Uint32Array[] = [];
+  readonly options: Required<VocabularyOptions>;
+
+  private constructor(
+    words: string[],
+    counts: number[],
+    totalWords: number,
+    corpusCount: number,
+    options: Required<VocabularyOptions>,
+  ) {
+    this.words = words;
+    this.counts = counts;
+    this.totalWords = totalWords;
+    this.corpusCount = corpusCount;
+    this.options = options;
+    this.index = new Map(words.map((w, i) => [w, i]));
+    this.sampleInt = makeSampleInt(counts, options.sample);
+    this.cumTable = makeCumTable(counts, options.nsExponent);
+    if (options.huffman) this.buildHuffman();
+  }
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** Counts the corpus's words in one streaming pass, then applies minCount/maxFinalVocab and sorts. */
+  static async build(corpus: Corpus, options: VocabularyOptions = {}): Promise<Vocabulary> {
+    const opts = checkVocabularyOptions(options);
+    const counter = new WordCounter(opts.maxVocabSize);
+    for await (const sentence of sentences(corpus)) counter.add(sentence);
+    return counter.finish(opts);
+  }
+
+  /** `build` for sentences already in memory, synchronously. */
+  static fromSentences(corpus: readonly (readonly string[])[], options: VocabularyOptions = {}): Vocabulary {
+    const opts = checkVocabularyOptions(options);
+    const counter = new WordCounter(opts.maxVocabSize);
+    corpus.forEach((sentence, i) => {
+      if (!Array.isArray(sentence) || sentence.some((t) => typeof t !== 'string'))
+        throw new ValidationError(
+          `corpus[${i}] must be an array of strings (a tokenized sentence)`,
+          `corpus[${i}]`,
+        );
+      counter.add(sentence);
+    });
+    return counter.finish(opts);
+  }
+
+  /** From word counts in first-seen order (what `build` collects). */
+  static fromCounts(
+    raw: Map<string, number>,
+    totalWords: number,
+    corpusCount: number,
+    options: VocabularyOptions = {},
+  ): Vocabulary {
+    const opts = checkVocabularyOptions(options);
+    let minCount = opts.minCount;
+    if (opts.maxFinalVocab !== null) {
+      // gensim: effective min count = count of the (maxFinalVocab+1)-th most frequent word + 1
+      const sorted = [...raw.values()].sort((a, b) => b - a);
+      if (opts.maxFinalVocab < sorted.length) minCount = Math.max(minCount, sorted[opts.maxFinalVocab]! + 1);
+    }
+    const kept: [string, number][] = [];
+    let maxCount = 0;
+    for (const [w, c] of raw) {
+      if (c >= minCount) kept.push([w, c]);
+      if (c > maxCount) maxCount = c;
+    }
+    if (kept.length === 0) {
+      throw new ValidationError(
+        `no word left after minCount ${minCount}: the corpus has ${raw.size} distinct words and the most frequent occurs ${maxCount} times`,
+        'minCount',
+      );
+    }
+    // Array.prototype.sort is stable: equal counts keep first-seen order
+    kept.sort((a, b) => b[1] - a[1]);
+    return new Vocabulary(
+      kept.map(([w]) => w),
+      kept.map(([, c]) => c),
+      totalWords,
+      corpusCount,
+      opts,
+    );
+  }
+
+  /**
+   * gensim's `_assign_binary_codes`: a min-heap of (count, index) items; repeatedly merge the two
+   * smallest into a new inner node numbered size + i; then walk from the root, left = 0, right = 1.
+   * points[w] lists the inner nodes (0-based, minus size) from the root down.
+   */
+  private buildHuffman(): void {
+    const n = this.size;
+    const count = new Float64Array(2 * n);
+    const left = new Int32Array(2 * n).fill(-1);
+    const right = new Int32Array(2 * n).fill(-1);
+    for (let i = 0; i < n; i++) count[i] = this.counts[i]!;
+    const heap: number[] = []; // node ids, ordered by (count, id) like Python's tuple comparison
+    const less = (a: number, b: number) => count[a]! < count[b]! || (count[a] === count[b] && a < b);
+    const push = (x: number) => {
+      heap.push(x);
+      let i = heap.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!less(heap[i]!, heap[p]!)) break;
+        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+        i = p;
+      }
+    };
+    const pop = (): number => {
+      const top = heap[0]!;
+      const last = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+          if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+          if (m === i) break;
+          [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+          i = m;
+        }
+      }
+      return top;
+    };
+    for (let i = 0; i < n; i++) push(i);
+    for (let i = 0; i < n - 1; i++) {
+      const a = pop();
+      const b = pop();
+      const id = n + i;
+      count[id] = count[a]! + count[b]!;
+      left[id] = a;
+      right[id] = b;
+      push(id);
+    }
+    this.codes = new Array(n);
+    this.points = new Array(n);
+    if (n === 1) {
+      this.codes[0] = new Uint8Array(0);
+      this.points[0] = new Uint32Array(0);
+      return;
+    }
+    const stack: [number, number[], number[]][] = [[heap[0]!, [], []]];
+    while (stack.length > 0) {
+      const [node, codes, points] = stack.pop()!;
+      if (node < n) {
+        this.codes[node] = Uint8Array.from(codes);
+        this.points[node] = Uint32Array.from(points);
+      } else {
+        const p = [...points, node - n];
+        stack.push([left[node]!, [...codes, 0], p]);
+        stack.push([right[node]!, [...codes, 1], p]);
+      }
+    }
+  }
+
+  toJSON(): VocabularyJSON {
+    return {
+      type: 'Vocabulary',
+      words: this.words,
+      counts: this.counts,
+      totalWords: this.totalWords,
+      corpusCount: this.corpusCount,
+      options: this.options,
+    };
+  }
+
+  static fromJSON(json: VocabularyJSON): Vocabulary {
+    if (json?.type !== 'Vocabulary') throw new ValidationError('not a Vocabulary JSON object', 'type');
+    return new Vocabulary(json.words, json.counts, json.totalWords, json.corpusCount, json.options);
+  }
+}
+
+function makeSampleInt(counts: number[], sample: number): Uint32Array {
+  const retainTotal = counts.reduce((s, c) => s + c, 0);
+  // gensim: sample < 1 is a proportion of the corpus; sample ≥ 1 an absolute count (golden-ratio shorthand)
+  const threshold = !sample
+    ? retainTotal
+    : sample < 1
+      ? sample * retainTotal
+      : Math.trunc((sample * (3 + Math.sqrt(5))) / 2);
+  const out = new Uint32Array(counts.length);
+  counts.forEach((v, i) => {
+    const p = Math.min(1, (Math.sqrt(v / threshold) + 1) * (threshold / v));
+    out[i] = Math.trunc(p * (2 ** 32 - 1)); // np.uint32(p * (2**32 - 1)) truncates
+  });
+  return out;
+}
+
+function makeCumTable(counts: number[], exponent: number): Uint32Array {
+  let total = 0;
+  for (const c of counts) total += c ** exponent;
+  const out = new Uint32Array(counts.length);
+  let cumulative = 0;
+  counts.forEach((c, i) => {
+    cumulative += c ** exponent;
+    out[i] = roundHalfEven((cumulative / total) * CUM_TABLE_DOMAIN);
+  });
+  return out;
+}
+
+function checkVocabularyOptions(o: VocabularyOptions): Required<VocabularyOptions> {
+  const opts = {
+    minCount: o.minCount ?? 5,
+    maxVocabSize: o.maxVocabSize ?? null,
+    maxFinalVocab: o.maxFinalVocab ?? null,
+    sample: o.sample ?? 1e-3,
+    nsExponent: o.nsExponent ?? 0.75,
+    huffman: o.huffman ?? false,
+  };
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min)
+      throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${v}`, name);
+  };
+  int('minCount', opts.minCount, 0);
+  if (opts.maxVocabSize !== null) int('maxVocabSize', opts.maxVocabSize, 1);
+  if (opts.maxFinalVocab !== null) int('maxFinalVocab', opts.maxFinalVocab, 1);
+  if (!Number.isFinite(opts.sample) || opts.sample < 0)
+    throw new ValidationError(`sample must be a number ≥ 0, got ${opts.sample}`, 'sample');
+  if (!Number.isFinite(opts.nsExponent))
+    throw new ValidationError(`nsExponent must be a finite number, got ${opts.nsExponent}`, 'nsExponent');
+  return opts;
+}
+
+/** gensim's `_scan_vocab`: word counts in first-seen order, pruned when maxVocabSize is exceeded. */
+class WordCounter {
+  /** A Map keeps insertion (first-seen) order, like gensim's dict. */
+  readonly raw = new Map<string, number>();
+  totalWords = 0;
+  corpusCount = 0;
+  private minReduce = 1;
+  constructor(private readonly maxVocabSize: number | null) {}
+
+  add(sentence: readonly string[]): void {
+    const raw = this.raw;
+    for (const w of sentence) raw.set(w, (raw.get(w) ?? 0) + 1);
+    this.totalWords += sentence.length;
+    this.corpusCount++;
+    // prune_vocab: drop words seen fewer than minReduce times, then raise the bar
+    if (this.maxVocabSize !== null && raw.size > this.maxVocabSize) {
+      for (const [w, c] of raw) if (c < this.minReduce) raw.delete(w);
+      this.minReduce++;
+    }
+  }
+
+  finish(opts: Required<VocabularyOptions>): Vocabulary {
+    if (this.totalWords === 0)
+      throw new ValidationError('the corpus is empty: no words to build a vocabulary from', 'corpus');
+    return Vocabulary.fromCounts(this.raw, this.totalWords, this.corpusCount, opts);
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * The fast path of Word2Vec training (word2vec.ts holds the model and the plain reference path):
+ * the job loop of word2vec.wat, compiled once, over one shared WebAssembly memory that holds the
+ * weights and the vocabulary tables. With `workers > 1` each worker thread instantiates the same
+ * module over the same memory and trains whole jobs as they arrive, all writing the same rows
+ * without locks — Hogwild (Recht et al. 2011), as word2vec.c and gensim do. The learning rate of
+ * every job is fixed when the job is cut, from the count of words handed out so far (gensim's
+ * job producer), so it decays linearly over all words of all epochs whichever worker runs it.
+ *
+ * Memory layout (byte addresses, 16-aligned): σ and log σ tables, config, cum_table, sample_int,
+ * Huffman offsets/lengths/codes/points, syn0, syn1neg, syn1, then per worker a job buffer and a
+ * scratch area. Rows are padded to a multiple of 4 floats with zeros (which stay zero).
+ */
+import { Worker } from 'node:worker_threads';
+import type { Vocabulary } from './vocabulary.js';
+import { WORD2VEC_WASM_BASE64 } from './word2vec-wasm.js';
+
+/** What both training paths read and update (word2vec.ts owns it). */
+export interface TrainState {
+  vocab: Vocabulary;
+  vectorSize: number;
+  /** W_in, "syn0": row-major V × vectorSize. */
+  syn0: Float32Array;
+  /** W_out for negative sampling, "syn1neg" (null when negative = 0). */
+  syn1neg: Float32Array | null;
+  /** Inner-node vectors for hierarchical softmax, "syn1" (null when hs = 0). */
+  syn1: Float32Array | null;
+  window: number;
+  negative: number;
+  hs: boolean;
+  sg: boolean;
+  cbowMean: boolean;
+  sample: boolean;
+}
+
+/** Up to 10,000 words in whole sentences, as vocabulary indexes, with its learning rate and seed. */
+export interface Job {
+  words: Int32Array;
+  /** Exclusive end (in `words`) of each sentence. */
+  sentenceEnds: Int32Array;
+  alpha: number;
+  /** The job's 48-bit random state, split (high 16 bits, low 32 bits). */
+  seedHi: number;
+  seedLo: number;
+  /** Corpus words the job covers, out-of-vocabulary words included (for progress and alpha). */
+  rawWords: number;
+}
+
+export interface JobResult {
+  /** Words left after subsampling. */
+  effectiveWords: number;
+  /** Σ −log σ(±u·v) over the job's logistic terms, and their number. */
+  loss: number;
+  terms: number;
+}
+
+/** EXP_TABLE_SIZE and MAX_EXP of word2vec.c/gensim. */
+export const EXP_TABLE_SIZE = 1000;
+export const MAX_EXP = 6;
+
+/** σ(x) and log σ(x) at x_i = (2i/1000 − 1)·6, float32 (gensim's EXP_TABLE, LOG_TABLE). */
+export function sigmoidTables(): { exp: Float32Array; log: Float32Array } {
+  const exp = new Float32Array(EXP_TABLE_SIZE);
+  const log = new Float32Array(EXP_TABLE_SIZE);
+  for (let i = 0; i < EXP_TABLE_SIZE; i++) {
+    const e = Math.exp(((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP);
+    exp[i] = e / (e + 1);
+    log[i] = Math.log(exp[i]!);
+  }
+  return { exp, log };
+}
+
+const MAX_JOB_WORDS = 10_000;
+
+/** The part of the WebAssembly API used here, typed: the package compiles without the DOM library. */
+interface WasmMemory {
+  readonly buffer: SharedArrayBuffer;
+}
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+}
+const WA = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+let compiled: object | null = null;
+function wasmModule(): object {
+  compiled ??= new WA.Module(Buffer.from(WORD2VEC_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+interface KernelExports {
+  init(cfg: number): void;
+  train_job(
+    job: number,
+    nWords: number,
+    nSents: number,
+    alpha: number,
+    seedHi: number,
+    seedLo: number,
+    scratch: number,
+  ): number;
+  loss(): number;
+  terms(): number;
+}
+
+/** Copies a job into the memory at `at` and runs it (used on the main thread and in workers alike). */
+function runJob(k: KernelExports, mem: ArrayBufferLike, at: number, scratch: number, job: Job): JobResult {
+  const i32 = new Int32Array(mem, at, job.words.length + job.sentenceEnds.length);
+  i32.set(job.words);
+  i32.set(job.sentenceEnds, job.words.length);
+  const n = k.train_job(
+    at,
+    job.words.length,
+    job.sentenceEnds.length,
+    job.alpha,
+    job.seedHi,
+    job.seedLo,
+    scratch,
+  );
+  return { effectiveWords: n, loss: k.loss(), terms: k.terms() };
+}
+
+/**
+ * A worker: instantiates the module over the shared memory and trains jobs as they come. Source
+ * text (`eval: true`) so that it runs the same from src/*.ts and from dist/*.js.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, cfg, jobAt, scratch } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+k.init(cfg);
+parentPort.on('message', (job) => {
+  const i32 = new Int32Array(memory.buffer, jobAt, job.words.length + job.sentenceEnds.length);
+  i32.set(job.words);
+  i32.set(job.sentenceEnds, job.words.length);
+  const n = k.train_job(jobAt, job.words.length, job.sentenceEnds.length, job.alpha, job.seedHi, job.seedLo, scratch);
+  parentPort.postMessage({ effectiveWords: n, loss: k.loss(), terms: k.terms() });
+});
+`;
+
+interface Slot {
+  worker: Worker;
+  pending: ((r: JobResult) => void)[];
+}
+
+export class WasmTrainer {
+  private readonly memory: WasmMemory;
+  private readonly kernel: KernelExports;
+  private readonly D: number;
+  private readonly at: { syn0: number; syn1neg: number; syn1: number; cfg: number; slots: number[] };
+  private readonly slotBytes: number;
+  private readonly workers: Slot[] = [];
+  private inFlight = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly state: TrainState,
+    nWorkers: number,
+    private readonly onResult: (job: Job, r: JobResult) => void,
+  ) {
+    const { vocab, vectorSize } = state;
+    const V = vocab.size;
+    const D = Math.ceil(vectorSize / 4) * 4;
+    this.D = D;
+    const rowBytes = D * 4;
+    let top = 0;
+    const alloc = (bytes: number) => {
+      const a = top;
+      top += Math.ceil(bytes / 16) * 16;
+      return a;
+    };
+    const codeLens = state.hs ? vocab.codes.map((c) => c.length) : [];
+    const totalCode = codeLens.reduce((s, n) => s + n, 0);
+    const tables = sigmoidTables();
+    const expTab = alloc(EXP_TABLE_SIZE * 4);
+    const logTab = alloc(EXP_TABLE_SIZE * 4);
+    const cfg = alloc(32 * 4);
+    const cum = alloc(V * 4);
+    const sampleInt = alloc(V * 4);
+    const codeOff = alloc(V * 4);
+    const codeLen = alloc(V * 4);
+    const codes = alloc(totalCode);
+    const points = alloc(totalCode * 4);
+    const syn0 = alloc(V * rowBytes);
+    const syn1neg = state.syn1neg ? alloc(V * rowBytes) : 0;
+    const syn1 = state.syn1 ? alloc(V * rowBytes) : 0;
+    const workerCount = Math.max(1, nWorkers);
+    // per slot: the job (words + sentence ends) and scratch (work, neu1, 3 × (words + 1) ints)
+    this.slotBytes = 2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 16;
+    const slots = Array.from({ length: workerCount }, () => alloc(this.slotBytes));
+    const pages = Math.ceil(top / 65536) + 1;
+    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    const buf = this.memory.buffer;
+    new Float32Array(buf, expTab, EXP_TABLE_SIZE).set(tables.exp);
+    new Float32Array(buf, logTab, EXP_TABLE_SIZE).set(tables.log);
+    new Uint32Array(buf, cum, V).set(vocab.cumTable);
+    new Uint32Array(buf, sampleInt, V).set(vocab.sampleInt);
+    if (state.hs) {
+      const off = new Uint32Array(buf, codeOff, V);
+      const len = new Uint32Array(buf, codeLen, V);
+      const c8 = new Uint8Array(buf, codes, totalCode);
+      const p32 = new Uint32Array(buf, points, totalCode);
+      let o = 0;
+      for (let w = 0; w < V; w++) {
+        off[w] = o;
+        len[w] = codeLens[w]!;
+        c8.set(vocab.codes[w]!, o);
+        p32.set(vocab.points[w]!, o);
+        o += codeLens[w]!;
+      }
+    }
+    new Int32Array(buf, cfg, 19).set([
+      D,
+      syn0,
+      syn1neg,
+      syn1,
+      cum,
+      V,
+      sampleInt,
+      codeOff,
+      codeLen,
+      codes,
+      points,
+      expTab,
+      logTab,
+      state.window,
+      state.negative,
+      state.hs ? 1 : 0,
+      state.sg ? 1 : 0,
+      state.cbowMean ? 1 : 0,
+      state.sample ? 1 : 0,
+    ]);
+    this.at = { syn0, syn1neg, syn1, cfg, slots };
+    this.copyRows(state.syn0, syn0, 'in');
+    if (state.syn1neg) this.copyRows(state.syn1neg, syn1neg, 'in');
+    if (state.syn1) this.copyRows(state.syn1, syn1, 'in');
+
+    const module = wasmModule();
+    this.kernel = new WA.Instance(module, { env: { memory: this.memory } })
+      .exports as unknown as KernelExports;
+    this.kernel.init(cfg);
+    if (nWorkers > 1) {
+      for (let w = 0; w < nWorkers; w++) {
+        const slot = slots[w]!;
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: {
+            module,
+            memory: this.memory,
+            cfg,
+            jobAt: slot,
+            scratch: slot + 2 * MAX_JOB_WORDS * 4 + 16,
+          },
+        });
+        const s: Slot = { worker, pending: [] };
+        worker.on('message', (r: JobResult) => s.pending.shift()?.(r));
+        this.workers.push(s);
+      }
+    }
+  }
+
+  /** Copies V rows between a packed (vectorSize) array and the padded (D) rows in memory. */
+  private copyRows(arr: Float32Array, addr: number, dir: 'in' | 'out'): void {
+    const { vectorSize: n } = this.state;
+    const V = this.state.vocab.size;
+    const mem = new Float32Array(this.memory.buffer, addr, V * this.D);
+    for (let w = 0; w < V; w++) {
+      if (dir === 'in') mem.set(arr.subarray(w * n, w * n + n), w * this.D);
+      else arr.set(mem.subarray(w * this.D, w * this.D + n), w * n);
+    }
+  }
+
+  /** Trains one job on the calling thread. */
+  runSync(job: Job): JobResult {
+    const slot = this.at.slots[0]!;
+    const r = runJob(this.kernel, this.memory.buffer, slot, slot + 2 * MAX_JOB_WORDS * 4 + 16, job);
+    this.onResult(job, r);
+    return r;
+  }
+
+  /** Hands a job to the least busy worker; waits while every worker has two jobs queued. */
+  async submit(job: Job): Promise<void> {
+    if (this.workers.length === 0) {
+      this.runSync(job);
+      return;
+    }
+    while (this.inFlight >= 2 * this.workers.length) await new Promise<void>((r) => (this.wake = r));
+    const slot = this.workers.reduce((a, b) => (b.pending.length < a.pending.length ? b : a));
+    this.inFlight++;
+    slot.pending.push((r) => {
+      this.inFlight--;
+      this.onResult(job, r);
+      const wake = this.wake;
+      this.wake = null;
+      wake?.();
+    });
+    slot.worker.postMessage(job);
+  }
+
+  /** Waits until every submitted job is done. */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0) await new Promise<void>((r) => (this.wake = r));
+  }
+
+  /** Copies the weights back into the state's arrays and stops the workers. */
+  async close(): Promise<void> {
+    await this.drain();
+    this.copyRows(this.state.syn0, this.at.syn0, 'out');
+    if (this.state.syn1neg) this.copyRows(this.state.syn1neg, this.at.syn1neg, 'out');
+    if (this.state.syn1) this.copyRows(this.state.syn1, this.at.syn1, 'out');
+    await Promise.all(this.workers.map((s) => s.worker.terminate()));
+    this.workers.length = 0;
+  }
+
+  /** Like close, for the synchronous path (no workers were started). */
+  closeSync(): void {
+    this.copyRows(this.state.syn0, this.at.syn0, 'out');
+    if (this.state.syn1neg) this.copyRows(this.state.syn1neg, this.at.syn1neg, 'out');
+    if (this.state.syn1) this.copyRows(this.state.syn1, this.at.syn1, 'out');
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Benchmark: Word2Vec skip-gram and CBOW, one epoch on the text8-style corpus, trained by Firth
+ * and by gensim 4.2 (Debian's python3-gensim, `/usr/bin/python3`) in the same run. Prints words/s
+ * for both and their ratio, then analogy accuracy (questions-words.txt, restrict_vocab 30000),
+ * WordSim-353 and SimLex-999 Spearman ρ for both. Goal: Firth ≥ 1.0× gensim's words/s, analogy
+ * accuracy within one point.
+ *
+ * Run:  pnpm bench:word2vec                 (repo root or packages/embeddings)
+ * Settings (both sides): vector size 100, window 5, negative 5, no hs, sample 1e-3, min count 5,
+ * 2 workers, 1 epoch, alpha 0.025 → 0.0001, seed 1. Only training is timed (not the vocabulary
+ * scan, not Python's start-up); words/s = corpus words ÷ training seconds, as gensim reports it.
+ * Environment: FIRTH_TEXT8 (corpus path; default ../shared/data/enwiki2015_text8style.txt.gz from
+ * the repo root), FIRTH_BENCH_MODES (default "sg,cbow"), FIRTH_BENCH_PYTHON.
+ * Without the corpus it says so and exits 0; without gensim it prints Firth's numbers only.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAverage, runPython } from '../../../scripts/bench/peer.js';
+import { Word2Vec } from './word2vec.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const corpus = resolve(
+  process.env.FIRTH_TEXT8 ??
+    join(here, '..', '..', '..', '..', 'shared', 'data', 'enwiki2015_text8style.txt.gz'),
+);
+const evalDir = join(here, '..', '..', 'datasets', 'data', 'evaluation');
+const files = {
+  analogies: join(evalDir, 'questions-words.txt'),
+  wordsim: join(evalDir, 'wordsim353.tsv'),
+  simlex: join(evalDir, 'simlex999.txt'),
+};
+const modes = (process.env.FIRTH_BENCH_MODES ?? 'sg,cbow').split(',').map((s) => s.trim()) as (
+  | 'sg'
+  | 'cbow'
+)[];
+const SETTINGS = {
+  vectorSize: 100,
+  window: 5,
+  negative: 5,
+  hs: 0,
+  sample: 1e-3,
+  minCount: 5,
+  workers: 2,
+  epochs: 1,
+  seed: 1,
+} as const;
+
+interface Result {
+  vocab: number;
+  words: number;
+  vocabSeconds: number;
+  trainSeconds: number;
+  wordsPerSecond: number;
+  analogy: number;
+  semantic: number;
+  syntactic: number;
+  wordsim: number;
+  simlex: number;
+}
+
+/** Semantic = the first 5 sections of questions-words.txt, syntactic = the other 9 (gram*). */
+function splitAccuracy(sections: { section: string; correct: number; incorrect: number }[]) {
+  const sum = (pred: (s: string) => boolean) => {
+    const picked = sections.filter((s) => s.section !== 'Total accuracy' && pred(s.section));
+    const c = picked.reduce((a, s) => a + s.correct, 0);
+    const n = picked.reduce((a, s) => a + s.correct + s.incorrect, 0);
+    return n > 0 ? c / n : 0;
+  };
+  return { semantic: sum((s) => !s.startsWith('gram')), syntactic: sum((s) => s.startsWith('gram')) };
+}
+
+async function runFirth(sg: 0 | 1): Promise<Result> {
+  const model = new Word2Vec({ ...SETTINGS, sg });
+  const t0 = performance.now();
+  await model.buildVocab(corpus);
+  const vocabSeconds = (performance.now() - t0) / 1000;
+  await model.train(corpus);
+  const wv = model.wv;
+  const a = wv.evaluateWordAnalogies(files.analogies, { restrictVocab: 30000 });
+  return {
+    vocab: model.vocabulary!.size,
+    words: model.rawWords,
+    vocabSeconds,
+    trainSeconds: model.trainSeconds,
+    wordsPerSecond: model.rawWords / model.trainSeconds,
+    analogy: a.score,
+    ...splitAccuracy(a.sections),
+    wordsim: wv.evaluateWordPairs(files.wordsim).spearman,
+    simlex: wv.evaluateWordPairs(files.simlex).spearman,
+  };
+}
+
+const PY = `
+import json, sys, time
+try:
+    import gensim
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+except ImportError as e:
+    print(json.dumps({"error": str(e)})); sys.exit(0)
+spec = json.load(open(sys.argv[1]))
+s = spec["settings"]
+corpus = LineSentence(spec["corpus"])
+m = Word2Vec(vector_size=s["vectorSize"], window=s["window"], negative=s["negative"], hs=s["hs"],
+             sample=s["sample"], min_count=s["minCount"], workers=s["workers"], epochs=s["epochs"],
+             seed=s["seed"], sg=spec["sg"])
+t0 = time.perf_counter(); m.build_vocab(corpus); tv = time.perf_counter() - t0
+t0 = time.perf_counter()
+m.train(corpus, total_examples=m.corpus_count, total_words=m.corpus_total_words, epochs=m.epochs)
+tt = time.perf_counter() - t0
+score, sections = m.wv.evaluate_word_analogies(spec["analogies"], restrict_vocab=30000)
+def acc(secs):
+    c = sum(len(x["correct"]) for x in secs); n = c + sum(len(x["incorrect"]) for x in secs)
+    return c / n if n else 0.0
+body = [x for x in sections if x["section"] != "Total accuracy"]
+print(json.dumps({"vocab": len(m.wv), "words": m.corpus_total_words, "vocabSeconds": tv, "trainSeconds": tt,
+  "wordsPerSecond": m.corpus_total_words * m.epochs / tt, "analogy": score,
+  "semantic": acc([x for x in body if not x["section"].startswith("gram")]),
+  "syntactic": acc([x for x in body if x["section"].startswith("gram")]),
+  "wordsim": m.wv.evaluate_word_pairs(spec["wordsim"])[1][0],
+  "simlex": m.wv.evaluate_word_pairs(spec["simlex"])[1][0], "version": gensim.__version__}))
+`;
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+function row(name: string, r: Result): string {
+  return [
+    name.padEnd(8),
+    `vocab ${r.vocab}`,
+    `train ${r.trainSeconds.toFixed(1)} s`,
+    `${Math.round(r.wordsPerSecond / 1000)}k words/s`,
+    `analogy ${pct(r.analogy)} (sem ${pct(r.semantic)} / syn ${pct(r.syntactic)})`,
+    `WS353 ρ ${r.wordsim.toFixed(3)}`,
+    `SimLex ρ ${r.simlex.toFixed(3)}`,
+    `(vocab scan ${r.vocabSeconds.toFixed(1)} s)`,
+  ].join('  ');
+}
+
+if (!existsSync(corpus)) {
+  console.log(`corpus not found: ${corpus} — set FIRTH_TEXT8 to a text8-style file; skipped`);
+  process.exit(0);
+}
+console.log(`Word2Vec, 1 epoch on ${corpus}`);
+console.log(`settings ${JSON.stringify(SETTINGS)}; ${loadAverage()}`);
+for (const mode of modes) {
+  const sg = mode === 'sg' ? 1 : 0;
+  console.log(`\n${mode === 'sg' ? 'skip-gram' : 'CBOW'}`);
+  const firth = await runFirth(sg);
+  console.log(row('Firth', firth));
+  const gensim = runPython<Result & { version: string }>(PY, { settings: SETTINGS, sg, corpus, ...files });
+  if (typeof gensim === 'string') {
+    console.log(`gensim not available: ${gensim} — skipped the comparison`);
+    continue;
+  }
+  console.log(row(`gensim ${gensim.version}`, gensim));
+  const ratio = firth.wordsPerSecond / gensim.wordsPerSecond;
+  const gap = 100 * (firth.analogy - gensim.analogy);
+  console.log(
+    `Firth/gensim words/s ${ratio.toFixed(2)}× (goal ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}); ` +
+      `analogy ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within 1: ${gap >= -1 ? 'met' : 'NOT met'}); ${loadAverage()}`,
+  );
+}

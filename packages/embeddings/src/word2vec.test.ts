@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { simplePreprocess } from './tokenizer.js';
+import { Word2Vec, type Word2VecOptions, type Word2VecProgress } from './word2vec.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LEE = readFileSync(join(here, '..', '..', 'datasets', 'data', 'lee', 'lee_background.cor'), 'utf8')
+  .split('\n')
+  .map((line) => simplePreprocess(line))
+  .filter((s) => s.length > 0);
+
+/** The course's toy corpus ("Learn Embeddings From Scratch"). */
+const TOY = [
+  ['data', 'science', 'is', 'fun'],
+  ['machine', 'learning', 'is', 'powerful'],
+  ['data', 'and', 'learning', 'are', 'related'],
+];
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('Word2Vec — the course', () => {
+  it('Learn Embeddings From Scratch: vector_size=50, window=2, min_count=1, workers=2', () => {
+    const model = new Word2Vec(TOY, { vectorSize: 50, window: 2, minCount: 1, workers: 2 });
+    const data = model.wv.get('data');
+    expect(data).toBeInstanceOf(Float32Array);
+    expect(data.length).toBe(50);
+    // like the course's printout: small values, of the order of the initial ±1/50
+    for (const x of data) expect(Math.abs(x)).toBeLessThan(0.03);
+    const similar = model.wv.mostSimilar('data');
+    expect(similar).toHaveLength(9); // the 9 other words, best first
+    expect(similar.map(([w]) => w)).not.toContain('data');
+    for (let i = 1; i < similar.length; i++) expect(similar[i]![1]).toBeLessThanOrEqual(similar[i - 1]![1]);
+  });
+
+  it('Train your own: [["cat","say","meow"],["dog","say","woof"]], vector_size=100', () => {
+    const model = new Word2Vec(
+      [
+        ['cat', 'say', 'meow'],
+        ['dog', 'say', 'woof'],
+      ],
+      { vectorSize: 100, window: 5, minCount: 1, workers: 4 },
+    );
+    expect(model.wv.get('cat').slice(0, 5)).toHaveLength(5);
+    expect(model.wv.indexToKey).toEqual(['say', 'cat', 'meow', 'dog', 'woof']);
+  });
+});
+
+describe('Word2Vec — reference and fast path', () => {
+  // 80 Lee articles, 2 epochs: small enough for the plain TypeScript path
+  const small = LEE.slice(0, 80);
+  for (const [sg, hs] of [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ] as const) {
+    it(`agree with workers = 1 (sg ${sg}, hs ${hs}): same random draws, vectors within float32 rounding`, () => {
+      const opts: Word2VecOptions = {
+        vectorSize: 24,
+        minCount: 2,
+        sg,
+        hs,
+        negative: hs ? 0 : 5,
+        epochs: 2,
+        workers: 1,
+      };
+      const fast = new Word2Vec(small, { ...opts, engine: 'wasm' });
+      const ref = new Word2Vec(small, { ...opts, engine: 'reference' });
+      expect(fast.effectiveWords).toBe(ref.effectiveWords); // identical subsampling draws
+      expect(maxAbsDiff(fast.inputVectors, ref.inputVectors)).toBeLessThan(1e-4);
+      const out = hs ? [fast.hsVectors!, ref.hsVectors!] : [fast.outputVectors!, ref.outputVectors!];
+      expect(maxAbsDiff(out[0]!, out[1]!)).toBeLessThan(1e-4);
+      fast.lossCurve.forEach((l, i) => expect(l).toBeCloseTo(ref.lossCurve[i]!, 5));
+    });
+  }
+
+  it('word2vec-wasm.ts is what word2vec.wat assembles to', () => {
+    const r = spawnSync(process.execPath, [join(here, '..', 'scripts', 'build-wasm.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('Word2Vec — Lee corpus (gensim test data)', () => {
+  const base: Word2VecOptions = { vectorSize: 50, minCount: 2, epochs: 10, seed: 1 };
+
+  it('skip-gram with negative sampling learns: loss falls, related words come closer', async () => {
+    const events: Word2VecProgress[] = [];
+    const model = new Word2Vec({ ...base, sg: 1, workers: 1 });
+    await model.buildVocab(LEE);
+    await model.train(LEE, { onProgress: (e) => events.push(e) });
+    expect(model.lossCurve).toHaveLength(10);
+    expect(model.lossCurve[9]!).toBeLessThan(model.lossCurve[0]! - 0.05);
+    expect(events.filter((e) => e.phase === 'epoch')).toHaveLength(10);
+    expect(events.at(-1)!.phase).toBe('end');
+    const wv = model.wv;
+    expect(wv.similarity('afghanistan', 'taliban')).toBeGreaterThan(wv.similarity('afghanistan', 'cricket'));
+    expect(wv.similarity('bank', 'interest')).toBeGreaterThan(wv.similarity('bank', 'fire'));
+    expect(wv.mostSimilar({ positive: 'president', topn: 10 }).map(([w]) => w)).toContain('bush');
+  });
+
+  it('sg/cbow × negative sampling/hierarchical softmax all train (loss falls)', () => {
+    for (const [sg, hs] of [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+    ] as const) {
+      const model = new Word2Vec(LEE, { ...base, epochs: 5, sg, hs, negative: hs ? 0 : 5 });
+      expect(model.lossCurve[4]!).toBeLessThan(model.lossCurve[0]!);
+      expect(model.wv.length).toBe(model.vocabulary!.size);
+    }
+  });
+
+  it('workers = 2 (Hogwild) reaches the quality of workers = 1', async () => {
+    const one = await Word2Vec.create(LEE, { ...base, sg: 1, workers: 1 });
+    const two = await Word2Vec.create(LEE, { ...base, sg: 1, workers: 2 });
+    expect(two.rawWords).toBe(one.rawWords);
+    expect(Math.abs(two.lossCurve[9]! - one.lossCurve[9]!)).toBeLessThan(0.01);
+    expect(two.wv.similarity('afghanistan', 'taliban')).toBeGreaterThan(
+      two.wv.similarity('afghanistan', 'cricket'),
+    );
+  });
+
+  it('toJSON/fromJSON round-trips; trainMore continues', async () => {
+    const model = new Word2Vec(LEE.slice(0, 50), { vectorSize: 16, minCount: 2, epochs: 1 });
+    const copy = Word2Vec.fromJSON(JSON.parse(JSON.stringify(model)));
+    expect(copy.inputVectors).toEqual(model.inputVectors);
+    expect(copy.wv.mostSimilar('the', 3)).toEqual(model.wv.mostSimilar('the', 3));
+    await copy.trainMore(LEE.slice(0, 50), { epochs: 2 });
+    expect(copy.lossCurve).toHaveLength(3);
+  });
+});
+
+describe('Word2Vec — bad input', () => {
+  it('bad options', () => {
+    expect(() => new Word2Vec({ vectorSize: 0 })).toThrow('vectorSize must be an integer ≥ 1, got 0');
+    expect(() => new Word2Vec({ window: 1.5 })).toThrow(/window must be an integer/);
+    expect(() => new Word2Vec({ sg: 2 as 0 })).toThrow('sg must be 0 or 1, got 2');
+    expect(() => new Word2Vec({ hs: 0, negative: 0 })).toThrow(/nothing to train/);
+    expect(() => new Word2Vec({ alpha: -1 })).toThrow(/alpha must be/);
+  });
+
+  it('empty corpus, nothing after minCount, non-UTF-8 file, training before buildVocab', async () => {
+    expect(() => new Word2Vec([], {})).toThrow(/corpus is empty/);
+    expect(() => new Word2Vec(TOY)).toThrow(
+      /no word left after minCount 5: the corpus has 10 distinct words/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'firth-w2v-'));
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, Buffer.from([0x61, 0x62, 0x20, 0xff, 0x0a]));
+    await expect(Word2Vec.create(bad, { minCount: 1 })).rejects.toThrow(
+      /not valid UTF-8: bad byte at offset 3/,
+    );
+    await expect(new Word2Vec().train(TOY)).rejects.toThrow(/call buildVocab/);
+    expect(() => new Word2Vec().wv).toThrow(/no vocabulary yet/);
+  });
+});

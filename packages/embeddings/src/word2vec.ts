@@ -1,0 +1,734 @@
+/**
+ * Word2Vec (Mikolov et al. 2013, "Efficient Estimation of Word Representations in Vector Space"
+ * and "Distributed Representations of Words and Phrases and their Compositionality") — the
+ * course's lessons "Word2Vec", "CBow and Skip-Gram Models" and "Learn Embeddings From Scratch",
+ * with gensim 4.2's `Word2Vec` API in TypeScript idiom:
+ *
+ *   const model = new Word2Vec(sentences, { vectorSize: 50, window: 2, minCount: 1, workers: 2 });
+ *   model.wv.get('data')          // Float32Array(50) [-0.0172, 0.0073, …]
+ *   model.wv.mostSimilar('data')  // [['are', 0.17], ['fun', 0.14], …]
+ *
+ * Two architectures, each a shallow network with an input table W_in ("syn0", the word vectors)
+ * and an output table W_out ("syn1neg"):
+ *   - CBOW: the mean of the context words' input vectors predicts the centre word;
+ *   - skip-gram: each context word's input vector predicts the centre word (gensim's and
+ *     word2vec.c's orientation — the same pairs as "centre predicts context", swapped).
+ * The softmax over the whole vocabulary is replaced by one of
+ *   - negative sampling: for a pair (h, w), maximise log σ(u_w·h) + Σ_{k noise words} log σ(−u_k·h),
+ *     noise drawn from unigram^0.75;
+ *   - hierarchical softmax: a product of binary decisions σ(±u_n·h) along w's Huffman path.
+ * Also from the papers: random window shrinking (each word looks at window − b words each side,
+ * b uniform in [0, window)), subsampling of frequent words, and a learning rate that decays linearly
+ * from `alpha` to `minAlpha` over all words of all epochs.
+ *
+ * Two paths compute the same updates: the REFERENCE path below (plain loops over Float32Arrays, one
+ * thread) and the FAST path (word2vec.wat: WebAssembly SIMD, `workers` threads over shared memory,
+ * word2vec-fast.ts). They draw identical random numbers; they differ only in float rounding (SIMD
+ * sums in another order), so with workers = 1 their vectors agree to ~1e-6 (word2vec.test.ts).
+ *
+ * Left out: gensim's `corpus_file` mode, `build_vocab(update=True)` (new words after training),
+ * `trim_rule`, `null_word`, word locks, and `compute_loss` as an option (the loss is always
+ * tracked). Initial vectors are uniform in [−1, 1)/vectorSize as in gensim 4 (word2vec.c uses
+ * [−0.5, 0.5)/vectorSize), drawn from Firth's seeded MT19937 rather than NumPy's PCG64, so the
+ * numbers differ from gensim's while the distribution is the same.
+ */
+import { RandomState, ValidationError } from '@firth/numeric';
+import { type Corpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
+import { KeyedVectors } from './keyed-vectors.js';
+import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
+import {
+  EXP_TABLE_SIZE,
+  type Job,
+  type JobResult,
+  MAX_EXP,
+  sigmoidTables,
+  type TrainState,
+  WasmTrainer,
+} from './word2vec-fast.js';
+
+export interface Word2VecOptions {
+  /** Dimensions of a word vector. @default 100 — gensim's default; the course uses 50 on its toy corpus */
+  vectorSize?: number;
+  /** Largest distance between the centre word and a context word. @default 5 */
+  window?: number;
+  /** Ignore words rarer than this. @default 5 */
+  minCount?: number;
+  /** Bound on distinct words while counting (gensim's `max_vocab_size`). @default null */
+  maxVocabSize?: number | null;
+  /** Keep at most this many words (gensim's `max_final_vocab`). @default null */
+  maxFinalVocab?: number | null;
+  /** 1 = skip-gram, 0 = CBOW. @default 0 — gensim's default */
+  sg?: 0 | 1;
+  /** 1 = hierarchical softmax. @default 0 */
+  hs?: 0 | 1;
+  /** Noise words per positive example (0 = no negative sampling). @default 5 — 5–20 for small corpora, 2–5 for large (Mikolov et al.) */
+  negative?: number;
+  /** Exponent of the noise distribution. @default 0.75 */
+  nsExponent?: number;
+  /** Subsampling threshold for frequent words. @default 1e-3 */
+  sample?: number;
+  /** Initial learning rate. @default 0.025 */
+  alpha?: number;
+  /** Final learning rate. @default 0.0001 */
+  minAlpha?: number;
+  /** Passes over the corpus. @default 5 */
+  epochs?: number;
+  /** Training threads (worker_threads, Hogwild). @default 3 — gensim's default */
+  workers?: number;
+  /** Seeds the initial vectors and every job's random numbers. @default 1 — gensim's default */
+  seed?: number;
+  /** CBOW: 1 = mean of the context vectors, 0 = their sum. @default 1 */
+  cbowMean?: 0 | 1;
+  /** 'wasm' (fast path) or 'reference' (plain TypeScript, one thread). @default 'wasm' */
+  engine?: 'wasm' | 'reference';
+}
+
+export interface TrainOptions {
+  /** @default the model's `epochs` */
+  epochs?: number;
+  /** Called after every job (`step`), every epoch and at the end. */
+  onProgress?: (event: Word2VecProgress) => void;
+}
+
+/** The ProgressEvent every Firth trainer emits (see @firth/neural's progress.ts), plus words/s. */
+export interface Word2VecProgress {
+  phase: 'step' | 'epoch' | 'end';
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  /** Mean −log σ(±u·v) per logistic term: of the job at `step`, of the epoch at `epoch`/`end`. */
+  loss: number;
+  metrics?: Record<string, number>;
+  elapsedMs: number;
+}
+
+type Options = Required<Omit<Word2VecOptions, 'maxVocabSize' | 'maxFinalVocab'>> & {
+  maxVocabSize: number | null;
+  maxFinalVocab: number | null;
+};
+
+function checkOptions(o: Word2VecOptions): Options {
+  const opts: Options = {
+    vectorSize: o.vectorSize ?? 100,
+    window: o.window ?? 5,
+    minCount: o.minCount ?? 5,
+    maxVocabSize: o.maxVocabSize ?? null,
+    maxFinalVocab: o.maxFinalVocab ?? null,
+    sg: o.sg ?? 0,
+    hs: o.hs ?? 0,
+    negative: o.negative ?? 5,
+    nsExponent: o.nsExponent ?? 0.75,
+    sample: o.sample ?? 1e-3,
+    alpha: o.alpha ?? 0.025,
+    minAlpha: o.minAlpha ?? 0.0001,
+    epochs: o.epochs ?? 5,
+    workers: o.workers ?? 3,
+    seed: o.seed ?? 1,
+    cbowMean: o.cbowMean ?? 1,
+    engine: o.engine ?? 'wasm',
+  };
+  const int = (name: keyof Options, min: number) => {
+    const v = opts[name] as number;
+    if (!Number.isInteger(v) || v < min)
+      throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${v}`, name);
+  };
+  int('vectorSize', 1);
+  int('window', 1);
+  int('negative', 0);
+  int('epochs', 1);
+  int('workers', 1);
+  int('seed', 0);
+  for (const k of ['sg', 'hs', 'cbowMean'] as const)
+    if (opts[k] !== 0 && opts[k] !== 1) throw new ValidationError(`${k} must be 0 or 1, got ${opts[k]}`, k);
+  if (opts.hs === 0 && opts.negative === 0)
+    throw new ValidationError(
+      'either hs must be 1 or negative > 0: there would be nothing to train',
+      'negative',
+    );
+  for (const k of ['alpha', 'minAlpha'] as const)
+    if (!Number.isFinite(opts[k]) || opts[k] < 0)
+      throw new ValidationError(`${k} must be a number ≥ 0, got ${opts[k]}`, k);
+  if (opts.engine !== 'wasm' && opts.engine !== 'reference')
+    throw new ValidationError(`engine must be 'wasm' or 'reference', got ${String(opts.engine)}`, 'engine');
+  return opts;
+}
+
+/** A job's 48-bit random state from (seed, epoch, job number): murmur3's finaliser, twice. */
+function jobSeed(seed: number, epoch: number, job: number): { seedHi: number; seedLo: number } {
+  const mix = (h: number) => {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const lo = mix(seed ^ mix(Math.imul(epoch + 1, 0x9e3779b9) ^ job));
+  return { seedHi: mix(lo ^ 0x632be5ab) & 0xffff, seedLo: lo };
+}
+
+/**
+ * Cuts sentences into jobs of at most 10,000 corpus words, as gensim's `_job_producer` does: a
+ * sentence that does not fit closes the job. Out-of-vocabulary words are dropped here (they still
+ * count as corpus words for the learning rate).
+ */
+class JobBuilder {
+  private words: number[] = [];
+  private ends: number[] = [];
+  private raw = 0;
+  private pushedWords = 0;
+  private jobNo = 0;
+
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly epoch: number,
+    private readonly alphaAt: (epoch: number, epochProgress: number) => number,
+    private readonly totalWords: number,
+    private readonly seed: number,
+  ) {}
+
+  add(sentence: readonly string[]): Job[] {
+    const out: Job[] = [];
+    for (let start = 0; start < sentence.length || start === 0; start += MAX_SENTENCE_LENGTH) {
+      const piece =
+        sentence.length > MAX_SENTENCE_LENGTH ? sentence.slice(start, start + MAX_SENTENCE_LENGTH) : sentence;
+      if (this.raw + piece.length > MAX_SENTENCE_LENGTH && this.raw > 0) out.push(this.cut());
+      for (const w of piece) {
+        const i = this.vocab.index.get(w);
+        if (i !== undefined) this.words.push(i);
+      }
+      this.ends.push(this.words.length);
+      this.raw += piece.length;
+      if (sentence.length <= MAX_SENTENCE_LENGTH) break;
+    }
+    return out;
+  }
+
+  flush(): Job[] {
+    return this.raw > 0 ? [this.cut()] : [];
+  }
+
+  private cut(): Job {
+    const job: Job = {
+      words: Int32Array.from(this.words),
+      sentenceEnds: Int32Array.from(this.ends),
+      alpha: this.alphaAt(this.epoch, this.pushedWords / this.totalWords),
+      ...jobSeed(this.seed, this.epoch, this.jobNo++),
+      rawWords: this.raw,
+    };
+    this.pushedWords += this.raw;
+    this.words = [];
+    this.ends = [];
+    this.raw = 0;
+    return job;
+  }
+}
+
+export interface Word2VecJSON {
+  type: 'Word2Vec';
+  options: Options;
+  vocabulary: VocabularyJSON;
+  /** base64 of the float32 tables. */
+  syn0: string;
+  syn1neg: string | null;
+  syn1: string | null;
+  lossCurve: number[];
+}
+
+const toBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const fromBase64 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+export class Word2Vec {
+  readonly options: Options;
+  /** The words, counts and sampling tables (after buildVocab). */
+  vocabulary: Vocabulary | null = null;
+  /** W_in, "syn0" in word2vec.c: the word vectors, row-major (V × vectorSize). */
+  inputVectors: Float32Array = new Float32Array(0);
+  /** W_out for negative sampling, "syn1neg". */
+  outputVectors: Float32Array | null = null;
+  /** Inner-node vectors of the Huffman tree for hierarchical softmax, "syn1". */
+  hsVectors: Float32Array | null = null;
+  /** Mean loss per logistic term, one entry per epoch trained. */
+  readonly lossCurve: number[] = [];
+  /** Corpus words, and words left after subsampling, of the last `train` call. */
+  rawWords = 0;
+  effectiveWords = 0;
+  /** Seconds the last `train` call took. */
+  trainSeconds = 0;
+  private kv: KeyedVectors | null = null;
+
+  /**
+   * `new Word2Vec(options)` stores the options; `new Word2Vec(sentences, options)` with an
+   * in-memory corpus (string[][]) also builds the vocabulary and trains, like gensim, on the
+   * calling thread. For files or parallel workers: `await Word2Vec.create(corpus, options)`.
+   */
+  constructor(
+    corpusOrOptions?: readonly (readonly string[])[] | Word2VecOptions,
+    options: Word2VecOptions = {},
+  ) {
+    const hasCorpus = Array.isArray(corpusOrOptions);
+    this.options = checkOptions(
+      hasCorpus ? options : ((corpusOrOptions as Word2VecOptions | undefined) ?? {}),
+    );
+    if (hasCorpus) {
+      const corpus = corpusOrOptions as readonly (readonly string[])[];
+      this.initVocab(Vocabulary.fromSentences(corpus, this.vocabOptions()));
+      this.trainSync(corpus, this.options.epochs);
+    }
+  }
+
+  /** Builds the vocabulary and trains with `workers` threads. */
+  static async create(corpus: Corpus, options: Word2VecOptions = {}): Promise<Word2Vec> {
+    const model = new Word2Vec(options);
+    await model.buildVocab(corpus);
+    await model.train(corpus);
+    return model;
+  }
+
+  /** The trained vectors with gensim's KeyedVectors API (shares `inputVectors`). */
+  get wv(): KeyedVectors {
+    if (!this.kv)
+      throw new ValidationError('the model has no vocabulary yet: call buildVocab (or create) first', 'wv');
+    return this.kv;
+  }
+
+  private vocabOptions() {
+    const o = this.options;
+    return {
+      minCount: o.minCount,
+      maxVocabSize: o.maxVocabSize,
+      maxFinalVocab: o.maxFinalVocab,
+      sample: o.sample,
+      nsExponent: o.nsExponent,
+      huffman: o.hs === 1,
+    };
+  }
+
+  /** Scans the corpus once: counts, minCount, sampling and noise tables, Huffman tree; random initial vectors. */
+  async buildVocab(corpus: Corpus): Promise<this> {
+    this.initVocab(await Vocabulary.build(corpus, this.vocabOptions()));
+    return this;
+  }
+
+  private initVocab(vocab: Vocabulary): void {
+    const { vectorSize, seed, negative, hs } = this.options;
+    const V = vocab.size;
+    this.vocabulary = vocab;
+    // gensim 4's prep_vectors: uniform in [−1, 1) / vectorSize; output tables start at zero
+    const rs = new RandomState(seed);
+    this.inputVectors = new Float32Array(V * vectorSize);
+    for (let i = 0; i < this.inputVectors.length; i++)
+      this.inputVectors[i] = (rs.randomSample() * 2 - 1) / vectorSize;
+    this.outputVectors = negative > 0 ? new Float32Array(V * vectorSize) : null;
+    this.hsVectors = hs ? new Float32Array(V * vectorSize) : null;
+    this.lossCurve.length = 0;
+    this.refreshKeyedVectors();
+  }
+
+  private refreshKeyedVectors(): void {
+    const v = this.vocabulary!;
+    this.kv = new KeyedVectors(v.words, this.inputVectors, this.options.vectorSize, v.counts);
+  }
+
+  private trainState(): TrainState {
+    if (!this.vocabulary)
+      throw new ValidationError('call buildVocab(corpus) before train(corpus)', 'vocabulary');
+    const o = this.options;
+    return {
+      vocab: this.vocabulary,
+      vectorSize: o.vectorSize,
+      syn0: this.inputVectors,
+      syn1neg: this.outputVectors,
+      syn1: this.hsVectors,
+      window: o.window,
+      negative: o.negative,
+      hs: o.hs === 1,
+      sg: o.sg === 1,
+      cbowMean: o.cbowMean === 1,
+      sample: o.sample > 0,
+    };
+  }
+
+  /** alpha − (alpha − minAlpha) · progress, progress = (epoch + epochProgress) / epochs (gensim's `_get_next_alpha`). */
+  private alphaSchedule(epochs: number) {
+    const { alpha, minAlpha } = this.options;
+    return (epoch: number, epochProgress: number) =>
+      Math.max(minAlpha, alpha - (alpha - minAlpha) * ((epoch + epochProgress) / epochs));
+  }
+
+  /**
+   * Trains for `epochs` passes over the corpus (streamed again each epoch), with `workers` threads.
+   * The learning rate decays from alpha to minAlpha over this call's words.
+   */
+  async train(corpus: Corpus, options: TrainOptions = {}): Promise<this> {
+    const epochs = options.epochs ?? this.options.epochs;
+    const state = this.trainState();
+    const progress = new ProgressTracker(epochs, state.vocab.totalWords, options.onProgress);
+    const useWorkers = this.options.engine === 'wasm' && this.options.workers > 1;
+    const trainer =
+      this.options.engine === 'wasm'
+        ? new WasmTrainer(state, useWorkers ? this.options.workers : 1, progress.onJob)
+        : new ReferenceTrainer(state, progress.onJob);
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        progress.startEpoch(epoch);
+        const builder = this.jobBuilder(epoch, epochs);
+        for await (const sentence of sentences(corpus))
+          for (const job of builder.add(sentence)) await trainer.submit(job);
+        for (const job of builder.flush()) await trainer.submit(job);
+        await trainer.drain();
+        this.lossCurve.push(progress.endEpoch());
+      }
+    } finally {
+      await trainer.close();
+    }
+    this.finish(progress);
+    return this;
+  }
+
+  /** Continues training (gensim: calling `train` again): same vocabulary, a fresh alpha → minAlpha schedule. */
+  trainMore(corpus: Corpus, options: TrainOptions = {}): Promise<this> {
+    return this.train(corpus, options);
+  }
+
+  private trainSync(corpus: readonly (readonly string[])[], epochs: number): void {
+    const state = this.trainState();
+    const progress = new ProgressTracker(epochs, state.vocab.totalWords, undefined);
+    const trainer =
+      this.options.engine === 'wasm'
+        ? new WasmTrainer(state, 1, progress.onJob)
+        : new ReferenceTrainer(state, progress.onJob);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      progress.startEpoch(epoch);
+      const builder = this.jobBuilder(epoch, epochs);
+      for (const sentence of corpus) for (const job of builder.add(sentence)) trainer.runSync(job);
+      for (const job of builder.flush()) trainer.runSync(job);
+      this.lossCurve.push(progress.endEpoch());
+    }
+    trainer.closeSync();
+    this.finish(progress);
+  }
+
+  private jobBuilder(epoch: number, epochs: number): JobBuilder {
+    const v = this.vocabulary!;
+    return new JobBuilder(v, epoch, this.alphaSchedule(epochs), v.totalWords, this.options.seed);
+  }
+
+  private finish(progress: ProgressTracker): void {
+    this.rawWords = progress.rawWords;
+    this.effectiveWords = progress.effectiveWords;
+    this.trainSeconds = progress.seconds();
+    progress.end(this.lossCurve.at(-1) ?? Number.NaN);
+    this.refreshKeyedVectors();
+  }
+
+  toJSON(): Word2VecJSON {
+    if (!this.vocabulary)
+      throw new ValidationError('an untrained Word2Vec has nothing to save', 'vocabulary');
+    return {
+      type: 'Word2Vec',
+      options: this.options,
+      vocabulary: this.vocabulary.toJSON(),
+      syn0: toBase64(this.inputVectors),
+      syn1neg: this.outputVectors ? toBase64(this.outputVectors) : null,
+      syn1: this.hsVectors ? toBase64(this.hsVectors) : null,
+      lossCurve: [...this.lossCurve],
+    };
+  }
+
+  static fromJSON(json: Word2VecJSON): Word2Vec {
+    if (json?.type !== 'Word2Vec') throw new ValidationError('not a Word2Vec JSON object', 'type');
+    const model = new Word2Vec(json.options);
+    model.vocabulary = Vocabulary.fromJSON(json.vocabulary);
+    model.inputVectors = fromBase64(json.syn0);
+    model.outputVectors = json.syn1neg ? fromBase64(json.syn1neg) : null;
+    model.hsVectors = json.syn1 ? fromBase64(json.syn1) : null;
+    model.lossCurve.push(...json.lossCurve);
+    model.refreshKeyedVectors();
+    return model;
+  }
+}
+
+/** Counts words and loss as jobs finish; emits progress events. */
+class ProgressTracker {
+  rawWords = 0;
+  effectiveWords = 0;
+  private epoch = 0;
+  private step = 0;
+  private epochLoss = 0;
+  private epochTerms = 0;
+  private readonly t0 = performance.now();
+  private readonly steps: number;
+
+  constructor(
+    private readonly epochs: number,
+    totalWords: number,
+    private readonly onProgress: TrainOptions['onProgress'],
+  ) {
+    this.steps = Math.max(1, Math.ceil(totalWords / MAX_SENTENCE_LENGTH));
+  }
+
+  seconds(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  private emit(phase: Word2VecProgress['phase'], loss: number): void {
+    this.onProgress?.({
+      phase,
+      epoch: this.epoch + 1,
+      epochs: this.epochs,
+      step: Math.min(this.step, this.steps),
+      steps: this.steps,
+      loss,
+      metrics: { wordsPerSecond: this.rawWords / Math.max(1e-9, this.seconds()) },
+      elapsedMs: performance.now() - this.t0,
+    });
+  }
+
+  startEpoch(epoch: number): void {
+    this.epoch = epoch;
+    this.step = 0;
+    this.epochLoss = 0;
+    this.epochTerms = 0;
+  }
+
+  onJob = (job: Job, r: JobResult): void => {
+    this.rawWords += job.rawWords;
+    this.effectiveWords += r.effectiveWords;
+    this.epochLoss += r.loss;
+    this.epochTerms += r.terms;
+    this.step++;
+    this.emit('step', r.terms > 0 ? r.loss / r.terms : 0);
+  };
+
+  endEpoch(): number {
+    const loss = this.epochTerms > 0 ? this.epochLoss / this.epochTerms : 0;
+    this.emit('epoch', loss);
+    return loss;
+  }
+
+  end(loss: number): void {
+    this.emit('end', loss);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The reference path: gensim's train_batch_sg / train_batch_cbow (word2vec_inner.pyx) in plain
+// TypeScript, one job at a time. word2vec.wat is the same code, statement for statement.
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * gensim's next_random: a 48-bit linear congruential generator (java.util.Random's constants),
+ *   next = (next · 25214903917 + 11) mod 2^48,   random_int32 = (next >> 16) mod 2^32,
+ * kept as two 24-bit halves so that every product is exact in a double.
+ */
+class Lcg48 {
+  private hi: number;
+  private lo: number;
+  constructor(seedHi: number, seedLo: number) {
+    const v = (seedHi & 0xffff) * 2 ** 32 + (seedLo >>> 0);
+    this.hi = Math.floor(v / 2 ** 24);
+    this.lo = v % 2 ** 24;
+  }
+  /** random_int32: the current state's bits 16..47, then one step. */
+  next32(): number {
+    const r = (this.hi * 256 + Math.floor(this.lo / 65536)) >>> 0;
+    // 25214903917 = 0x5DE · 2^24 + 0xECE66D
+    const t = this.lo * 0xece66d + 11;
+    this.hi = (this.hi * 0xece66d + this.lo * 0x5de + Math.floor(t / 2 ** 24)) % 2 ** 24;
+    this.lo = t % 2 ** 24;
+    return r;
+  }
+}
+
+const TABLES = sigmoidTables();
+/** EXP_TABLE_SIZE / MAX_EXP / 2 = 1000/12, as a float32 (word2vec.wat computes the index in float32). */
+const TABLE_SCALE = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
+/** Table row of x ∈ (−6, 6): ⌊(x + 6) · 1000/12⌋. */
+const tableIndex = (x: number) => Math.trunc(Math.fround(Math.fround(x + MAX_EXP) * TABLE_SCALE));
+
+/** The reference path: one job at a time on the calling thread, straight from the math. */
+class ReferenceTrainer {
+  private readonly work: Float32Array;
+  private readonly neu1: Float32Array;
+  private loss = 0;
+  private terms = 0;
+
+  constructor(
+    private readonly s: TrainState,
+    private readonly onResult: (job: Job, r: JobResult) => void,
+  ) {
+    this.work = new Float32Array(s.vectorSize);
+    this.neu1 = new Float32Array(s.vectorSize);
+  }
+
+  runSync(job: Job): JobResult {
+    const { vocab, window, negative, hs, sg, sample, vectorSize: D, syn0 } = this.s;
+    const rng = new Lcg48(job.seedHi, job.seedLo);
+    const alpha = Math.fround(job.alpha);
+    this.loss = 0;
+    this.terms = 0;
+    // 1. subsampling: keep word w with probability p_keep(w), i.e. iff sampleInt[w] ≥ a random uint32
+    const eff: number[] = [];
+    const effEnds = [0];
+    let w = 0;
+    for (const end of job.sentenceEnds) {
+      for (; w < end; w++) {
+        const word = job.words[w]!;
+        if (sample && vocab.sampleInt[word]! < rng.next32()) continue;
+        eff.push(word);
+      }
+      effEnds.push(eff.length);
+    }
+    // 2. random window shrinking: word i looks at window − b_i words each side, b_i uniform in [0, window)
+    const reduced = eff.map(() => rng.next32() % window);
+    // 3. train, sentence by sentence
+    for (let s = 0; s + 1 < effEnds.length; s++) {
+      const start = effEnds[s]!;
+      const end = effEnds[s + 1]!;
+      for (let i = start; i < end; i++) {
+        const j = Math.max(start, i - window + reduced[i]!);
+        const k = Math.min(end, i + window + 1 - reduced[i]!);
+        const centre = eff[i]!;
+        if (sg) {
+          // skip-gram: h = W_in[context] predicts the centre word; W_in[context] += Σ g·u
+          for (let m = j; m < k; m++) {
+            if (m === i) continue;
+            const row = eff[m]! * D;
+            if (hs) {
+              this.work.fill(0);
+              this.hsPath(centre, syn0, row, alpha);
+              for (let d = 0; d < D; d++) syn0[row + d]! += this.work[d]!;
+            }
+            if (negative) {
+              this.work.fill(0);
+              this.negSample(centre, syn0, row, alpha, rng);
+              for (let d = 0; d < D; d++) syn0[row + d]! += this.work[d]!;
+            }
+          }
+        } else {
+          // CBOW: h = mean (or sum) of the context words' W_in rows predicts the centre word
+          if (hs) {
+            const inv = this.cbowInput(eff, i, j, k);
+            this.work.fill(0);
+            this.hsPath(centre, this.neu1, 0, alpha);
+            this.cbowApply(eff, i, j, k, inv);
+          }
+          if (negative) {
+            const inv = this.cbowInput(eff, i, j, k);
+            this.work.fill(0);
+            this.negSample(centre, this.neu1, 0, alpha, rng);
+            this.cbowApply(eff, i, j, k, inv);
+          }
+        }
+      }
+    }
+    const r = { effectiveWords: eff.length, loss: this.loss, terms: this.terms };
+    this.onResult(job, r);
+    return r;
+  }
+
+  /** f = u·h; returns g = (label − σ(f))·alpha, or null when |f| ≥ 6 (σ saturated: no update, as gensim). */
+  private logistic(f: number, label: number, alpha: number): number | null {
+    if (f <= -MAX_EXP || f >= MAX_EXP) return null;
+    // loss −log σ(f) for the true word (label 1), −log σ(−f) for a noise word (label 0)
+    this.loss -= TABLES.log[tableIndex(label === 1 ? f : -f)]!;
+    this.terms++;
+    return Math.fround((label - TABLES.exp[tableIndex(f)]!) * alpha);
+  }
+
+  /** u·h over vectorSize floats. */
+  private dot(a: Float32Array, ao: number, b: Float32Array, bo: number): number {
+    let s = 0;
+    for (let d = 0; d < this.s.vectorSize; d++) s += a[ao + d]! * b[bo + d]!;
+    return Math.fround(s);
+  }
+
+  /**
+   * Negative sampling for input h (a W_in row or neu1) and the centre word:
+   *   for t in [centre, k noise words ~ unigram^0.75]:  g = (label − σ(u_t·h))·alpha
+   *     work += g·u_t        (the gradient for h, applied by the caller)
+   *     u_t  += g·h          (u_t = W_out[t], "syn1neg")
+   */
+  private negSample(centre: number, h: Float32Array, ho: number, alpha: number, rng: Lcg48): void {
+    const { cumTable } = this.s.vocab;
+    const out = this.s.syn1neg!;
+    const D = this.s.vectorSize;
+    const last = cumTable[cumTable.length - 1]!;
+    for (let d = 0; d <= this.s.negative; d++) {
+      let target = centre;
+      let label = 1;
+      if (d > 0) {
+        // bisect_left(cum_table, random mod cum_table[-1]): word t drawn with probability ∝ count_t^0.75
+        const x = rng.next32() % last;
+        let lo = 0;
+        let hi = cumTable.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (cumTable[mid]! < x) lo = mid + 1;
+          else hi = mid;
+        }
+        target = lo;
+        if (target === centre) continue;
+        label = 0;
+      }
+      const row = target * D;
+      const g = this.logistic(this.dot(h, ho, out, row), label, alpha);
+      if (g === null) continue;
+      for (let e = 0; e < D; e++) this.work[e]! += g * out[row + e]!;
+      for (let e = 0; e < D; e++) out[row + e]! += g * h[ho + e]!;
+    }
+  }
+
+  /**
+   * Hierarchical softmax: p(centre | h) = Π_n σ((1 − 2·code_n)·u_n·h) over the inner nodes n on the
+   * centre word's Huffman path; each node is one logistic term with label 1 − code_n.
+   */
+  private hsPath(centre: number, h: Float32Array, ho: number, alpha: number): void {
+    const codes = this.s.vocab.codes[centre]!;
+    const points = this.s.vocab.points[centre]!;
+    const out = this.s.syn1!;
+    const D = this.s.vectorSize;
+    for (let b = 0; b < codes.length; b++) {
+      const row = points[b]! * D;
+      const g = this.logistic(this.dot(h, ho, out, row), 1 - codes[b]!, alpha);
+      if (g === null) continue;
+      for (let e = 0; e < D; e++) this.work[e]! += g * out[row + e]!;
+      for (let e = 0; e < D; e++) out[row + e]! += g * h[ho + e]!;
+    }
+  }
+
+  /** neu1 = Σ_{m ∈ [j, k), m ≠ i} W_in[eff[m]], ÷ count when cbowMean; returns 1/count. */
+  private cbowInput(eff: number[], i: number, j: number, k: number): number {
+    const { syn0, vectorSize: D, cbowMean } = this.s;
+    this.neu1.fill(0);
+    let count = 0;
+    for (let m = j; m < k; m++) {
+      if (m === i) continue;
+      count++;
+      for (let d = 0; d < D; d++) this.neu1[d]! += syn0[eff[m]! * D + d]!;
+    }
+    const inv = count > 0 ? Math.fround(1 / count) : 1;
+    if (cbowMean) for (let d = 0; d < D; d++) this.neu1[d]! *= inv;
+    return inv;
+  }
+
+  /** W_in[eff[m]] += work for every context word (work ÷ count first when summing, as gensim). */
+  private cbowApply(eff: number[], i: number, j: number, k: number, inv: number): void {
+    const { syn0, vectorSize: D, cbowMean } = this.s;
+    if (!cbowMean) for (let d = 0; d < D; d++) this.work[d]! *= inv;
+    for (let m = j; m < k; m++) {
+      if (m === i) continue;
+      const row = eff[m]! * D;
+      for (let d = 0; d < D; d++) syn0[row + d]! += this.work[d]!;
+    }
+  }
+
+  async submit(job: Job): Promise<void> {
+    this.runSync(job);
+  }
+  async drain(): Promise<void> {}
+  async close(): Promise<void> {}
+  closeSync(): void {}
+}

@@ -1,0 +1,382 @@
+;; Word2Vec training in WebAssembly SIMD — the fast path of word2vec.ts (the reference path there
+;; is the same algorithm in plain TypeScript; word2vec.test.ts checks they agree).
+;;
+;; One call, train_job, trains on one job (≤ 10,000 words in whole sentences), exactly as gensim's
+;; train_batch_sg / train_batch_cbow (word2vec_inner.pyx) do: drop subsampled words, draw a reduced
+;; window per word, then for each word update the vectors with negative sampling and/or
+;; hierarchical softmax. The weights live in a shared memory: several workers (threads) call
+;; train_job at once on different jobs and update the same rows without locks (Hogwild, as
+;; word2vec.c and gensim do).
+;;
+;; Vectors are float32 rows of D floats, D a multiple of 4 (word2vec-fast.ts pads vectorSize with
+;; zeros, which stay zero), so every dot/axpy is a loop of f32x4 operations.
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt, features simd + threads) into src/word2vec-wasm.ts.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; ---- configuration (init reads it from a block of i32s; per instance, i.e. per worker) ----
+  (global $D (mut i32) (i32.const 0))        ;; floats per row
+  (global $rowBytes (mut i32) (i32.const 0)) ;; 4·D
+  (global $syn0 (mut i32) (i32.const 0))     ;; input vectors W_in  (V × D)
+  (global $syn1neg (mut i32) (i32.const 0))  ;; output vectors for negative sampling (V × D)
+  (global $syn1 (mut i32) (i32.const 0))     ;; inner-node vectors for hierarchical softmax (V × D)
+  (global $cum (mut i32) (i32.const 0))      ;; u32 cum_table (V)
+  (global $cumLen (mut i32) (i32.const 0))
+  (global $sampleInt (mut i32) (i32.const 0));; u32 keep thresholds (V)
+  (global $codeOff (mut i32) (i32.const 0))  ;; u32 per word: offset of its code in codes/points
+  (global $codeLen (mut i32) (i32.const 0))  ;; u32 per word: Huffman code length
+  (global $codes (mut i32) (i32.const 0))    ;; u8 codes
+  (global $points (mut i32) (i32.const 0))   ;; u32 inner nodes
+  (global $expTab (mut i32) (i32.const 0))   ;; f32 σ(x) table, 1000 entries over (−6, 6)
+  (global $logTab (mut i32) (i32.const 0))   ;; f32 log σ(x) table
+  (global $window (mut i32) (i32.const 0))
+  (global $negative (mut i32) (i32.const 0))
+  (global $hs (mut i32) (i32.const 0))
+  (global $sg (mut i32) (i32.const 0))
+  (global $cbowMean (mut i32) (i32.const 0))
+  (global $sample (mut i32) (i32.const 0))
+
+  ;; ---- per-call state ----
+  (global $rnd (mut i64) (i64.const 0))      ;; gensim's next_random (48-bit LCG)
+  (global $work (mut i32) (i32.const 0))     ;; D floats: accumulated error for the input vector(s)
+  (global $neu1 (mut i32) (i32.const 0))     ;; D floats: CBOW's mean context vector
+  (global $loss (mut f64) (f64.const 0))     ;; Σ −log σ(±u·v) over this job's terms
+  (global $terms (mut f64) (f64.const 0))    ;; number of those terms
+
+  (func (export "init") (param $cfg i32)
+    (global.set $D (i32.load offset=0 (local.get $cfg)))
+    (global.set $rowBytes (i32.shl (global.get $D) (i32.const 2)))
+    (global.set $syn0 (i32.load offset=4 (local.get $cfg)))
+    (global.set $syn1neg (i32.load offset=8 (local.get $cfg)))
+    (global.set $syn1 (i32.load offset=12 (local.get $cfg)))
+    (global.set $cum (i32.load offset=16 (local.get $cfg)))
+    (global.set $cumLen (i32.load offset=20 (local.get $cfg)))
+    (global.set $sampleInt (i32.load offset=24 (local.get $cfg)))
+    (global.set $codeOff (i32.load offset=28 (local.get $cfg)))
+    (global.set $codeLen (i32.load offset=32 (local.get $cfg)))
+    (global.set $codes (i32.load offset=36 (local.get $cfg)))
+    (global.set $points (i32.load offset=40 (local.get $cfg)))
+    (global.set $expTab (i32.load offset=44 (local.get $cfg)))
+    (global.set $logTab (i32.load offset=48 (local.get $cfg)))
+    (global.set $window (i32.load offset=52 (local.get $cfg)))
+    (global.set $negative (i32.load offset=56 (local.get $cfg)))
+    (global.set $hs (i32.load offset=60 (local.get $cfg)))
+    (global.set $sg (i32.load offset=64 (local.get $cfg)))
+    (global.set $cbowMean (i32.load offset=68 (local.get $cfg)))
+    (global.set $sample (i32.load offset=72 (local.get $cfg))))
+
+  (func (export "loss") (result f64) (global.get $loss))
+  (func (export "terms") (result f64) (global.get $terms))
+
+  ;; random_int32: r = (next_random >> 16) & 0xffffffff; next_random = (next_random · 25214903917 + 11) mod 2^48
+  (func $rand32 (result i32)
+    (local $r i32)
+    (local.set $r (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16))))
+    (global.set $rnd
+      (i64.and
+        (i64.add (i64.mul (global.get $rnd) (i64.const 25214903917)) (i64.const 11))
+        (i64.const 281474976710655)))
+    (local.get $r))
+
+  ;; u·v over one row (D floats): two f32x4 sums, then the lanes ((l0 + l1) + (l2 + l3))
+  (func $dot (param $a i32) (param $b i32) (result f32)
+    (local $end i32) (local $s0 v128) (local $s1 v128)
+    (local.set $end (i32.add (local.get $a) (global.get $rowBytes)))
+    (block $tail
+      (loop $l
+        (br_if $tail (i32.gt_u (i32.add (local.get $a) (i32.const 32)) (local.get $end)))
+        (local.set $s0 (f32x4.add (local.get $s0)
+          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $s1 (f32x4.add (local.get $s1)
+          (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br $l)))
+    (if (i32.lt_u (local.get $a) (local.get $end))
+      (then
+        (local.set $s0 (f32x4.add (local.get $s0)
+          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))))
+    (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+
+  ;; y += g·x over one row
+  (func $axpy (param $g f32) (param $x i32) (param $y i32)
+    (local $end i32) (local $gv v128)
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $end (i32.add (local.get $x) (global.get $rowBytes)))
+    (block $tail
+      (loop $l
+        (br_if $tail (i32.gt_u (i32.add (local.get $x) (i32.const 32)) (local.get $end)))
+        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
+          (f32x4.mul (local.get $gv) (v128.load (local.get $x)))))
+        (v128.store offset=16 (local.get $y) (f32x4.add (v128.load offset=16 (local.get $y))
+          (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $x)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $l)))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then
+        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
+          (f32x4.mul (local.get $gv) (v128.load (local.get $x))))))))
+
+  ;; x *= s over one row
+  (func $scale (param $x i32) (param $s f32)
+    (local $end i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $x) (global.get $rowBytes)))
+    (loop $l
+      (v128.store (local.get $x) (f32x4.mul (v128.load (local.get $x)) (local.get $sv)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $x) (local.get $end)))))
+
+  (func $zero (param $x i32)
+    (memory.fill (local.get $x) (i32.const 0) (global.get $rowBytes)))
+
+  ;; table index for x ∈ (−6, 6): ⌊(x + 6) · 1000/12⌋ (float32 arithmetic)
+  (func $tabIdx (param $x f32) (result i32)
+    (i32.shl
+      (i32.trunc_f32_s (f32.mul (f32.add (local.get $x) (f32.const 6)) (f32.const 83.33333333)))
+      (i32.const 2)))
+
+  ;; one logistic term: g = (label − σ(f))·alpha, loss += −log σ(±f); returns nan-free g
+  ;; (the caller has checked −6 < f < 6)
+  (func $grad (param $f f32) (param $label f32) (param $alpha f32) (result f32)
+    (local $s f32)
+    ;; loss of this term: −log σ(f) for label 1, −log σ(−f) for label 0
+    (local.set $s (if (result f32) (f32.gt (local.get $label) (f32.const 0.5))
+      (then (local.get $f)) (else (f32.neg (local.get $f)))))
+    (global.set $loss (f64.sub (global.get $loss)
+      (f64.promote_f32 (f32.load (i32.add (global.get $logTab) (call $tabIdx (local.get $s)))))))
+    (global.set $terms (f64.add (global.get $terms) (f64.const 1)))
+    (f32.mul
+      (f32.sub (local.get $label) (f32.load (i32.add (global.get $expTab) (call $tabIdx (local.get $f)))))
+      (local.get $alpha)))
+
+  ;; bisect_left(cum_table, x): first index whose entry is ≥ x
+  (func $bisect (param $x i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $mid i32)
+    (local.set $hi (global.get $cumLen))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+        (if (i32.lt_u (i32.load (i32.add (global.get $cum) (i32.shl (local.get $mid) (i32.const 2)))) (local.get $x))
+          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+          (else (local.set $hi (local.get $mid))))
+        (br $l)))
+    (local.get $lo))
+
+  ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
+  ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0.
+  ;; work += g·syn1neg[t];  syn1neg[t] += g·l1
+  (func $negSample (param $word i32) (param $l1 i32) (param $alpha f32)
+    (local $d i32) (local $t i32) (local $l2 i32) (local $f f32) (local $g f32) (local $label f32) (local $x i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.gt_u (local.get $d) (global.get $negative)))
+        (block $next
+          (if (i32.eqz (local.get $d))
+            (then (local.set $t (local.get $word)) (local.set $label (f32.const 1)))
+            (else
+              ;; x = (next_random >> 16) mod cum_table[-1]; then step the generator
+              (local.set $x (i32.rem_u
+                (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16)))
+                (i32.load (i32.add (global.get $cum)
+                  (i32.shl (i32.sub (global.get $cumLen) (i32.const 1)) (i32.const 2))))))
+              (drop (call $rand32))
+              (local.set $t (call $bisect (local.get $x)))
+              (br_if $next (i32.eq (local.get $t) (local.get $word)))
+              (local.set $label (f32.const 0))))
+          (local.set $l2 (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
+          (local.set $f (call $dot (local.get $l1) (local.get $l2)))
+          (br_if $next (f32.le (local.get $f) (f32.const -6)))
+          (br_if $next (f32.ge (local.get $f) (f32.const 6)))
+          (local.set $g (call $grad (local.get $f) (local.get $label) (local.get $alpha)))
+          (call $axpy (local.get $g) (local.get $l2) (global.get $work))
+          (call $axpy (local.get $g) (local.get $l1) (local.get $l2)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $l))))
+
+  ;; hierarchical softmax: one logistic term per inner node on `word`'s Huffman path, label 1 − code
+  (func $hsPath (param $word i32) (param $l1 i32) (param $alpha f32)
+    (local $b i32) (local $n i32) (local $off i32) (local $l2 i32) (local $f f32) (local $g f32)
+    (local.set $off (i32.load (i32.add (global.get $codeOff) (i32.shl (local.get $word) (i32.const 2)))))
+    (local.set $n (i32.load (i32.add (global.get $codeLen) (i32.shl (local.get $word) (i32.const 2)))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
+        (block $next
+          (local.set $l2 (i32.add (global.get $syn1) (i32.mul
+            (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $off) (local.get $b)) (i32.const 2))))
+            (global.get $rowBytes))))
+          (local.set $f (call $dot (local.get $l1) (local.get $l2)))
+          (br_if $next (f32.le (local.get $f) (f32.const -6)))
+          (br_if $next (f32.ge (local.get $f) (f32.const 6)))
+          (local.set $g (call $grad (local.get $f)
+            (f32.convert_i32_u (i32.sub (i32.const 1)
+              (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $off) (local.get $b))))))
+            (local.get $alpha)))
+          (call $axpy (local.get $g) (local.get $l2) (global.get $work))
+          (call $axpy (local.get $g) (local.get $l1) (local.get $l2)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $l))))
+
+  ;; CBOW input: neu1 = Σ syn0[eff[m]] for m in [j, k), m ≠ i; divided by the count when cbowMean.
+  ;; Returns 1/count (1 when there is no context word).
+  (func $cbowInput (param $eff i32) (param $i i32) (param $j i32) (param $k i32) (result f32)
+    (local $m i32) (local $count f32) (local $inv f32)
+    (call $zero (global.get $neu1))
+    (local.set $m (local.get $j))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $m) (local.get $k)))
+        (if (i32.ne (local.get $m) (local.get $i))
+          (then
+            (local.set $count (f32.add (local.get $count) (f32.const 1)))
+            (call $axpy (f32.const 1)
+              (i32.add (global.get $syn0) (i32.mul
+                (i32.load (i32.add (local.get $eff) (i32.shl (local.get $m) (i32.const 2)))) (global.get $rowBytes)))
+              (global.get $neu1))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $l)))
+    (local.set $inv (f32.const 1))
+    (if (f32.gt (local.get $count) (f32.const 0.5))
+      (then (local.set $inv (f32.div (f32.const 1) (local.get $count)))))
+    (if (global.get $cbowMean) (then (call $scale (global.get $neu1) (local.get $inv))))
+    (local.get $inv))
+
+  ;; CBOW output: syn0[eff[m]] += work for every context word (work ÷ count first when summing)
+  (func $cbowApply (param $eff i32) (param $i i32) (param $j i32) (param $k i32) (param $inv f32)
+    (local $m i32)
+    (if (i32.eqz (global.get $cbowMean)) (then (call $scale (global.get $work) (local.get $inv))))
+    (local.set $m (local.get $j))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $m) (local.get $k)))
+        (if (i32.ne (local.get $m) (local.get $i))
+          (then
+            (call $axpy (f32.const 1) (global.get $work)
+              (i32.add (global.get $syn0) (i32.mul
+                (i32.load (i32.add (local.get $eff) (i32.shl (local.get $m) (i32.const 2)))) (global.get $rowBytes))))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $l))))
+
+  ;; Trains on one job. Memory at $job: i32 words[nWords] (vocabulary indexes), then i32
+  ;; sentenceEnds[nSents] (exclusive ends). $scratch: this worker's 2·D floats + 3·(nWords + 1) i32.
+  ;; Returns the number of words left after subsampling.
+  (func (export "train_job")
+    (param $job i32) (param $nWords i32) (param $nSents i32) (param $alpha f32)
+    (param $seedHi i32) (param $seedLo i32) (param $scratch i32) (result i32)
+    (local $eff i32) (local $effEnd i32) (local $reduced i32) (local $ends i32)
+    (local $s i32) (local $w i32) (local $end i32) (local $n i32) (local $word i32)
+    (local $start i32) (local $i i32) (local $j i32) (local $k i32) (local $m i32) (local $b i32)
+    (local $center i32) (local $l1 i32) (local $inv f32)
+    (global.set $rnd (i64.and
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $seedHi)) (i64.const 32)) (i64.extend_i32_u (local.get $seedLo)))
+      (i64.const 281474976710655)))
+    (global.set $loss (f64.const 0))
+    (global.set $terms (f64.const 0))
+    (global.set $work (local.get $scratch))
+    (global.set $neu1 (i32.add (local.get $scratch) (global.get $rowBytes)))
+    (local.set $eff (i32.add (global.get $neu1) (global.get $rowBytes)))
+    (local.set $effEnd (i32.add (local.get $eff) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
+    (local.set $reduced (i32.add (local.get $effEnd) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
+    (local.set $ends (i32.add (local.get $job) (i32.shl (local.get $nWords) (i32.const 2))))
+
+    ;; 1. subsampling: keep word w iff sample_int[w] ≥ random_int32 (every word draws when sample > 0)
+    (i32.store (local.get $effEnd) (i32.const 0))
+    (block $sDone
+      (loop $sLoop
+        (br_if $sDone (i32.ge_u (local.get $s) (local.get $nSents)))
+        (local.set $end (i32.load (i32.add (local.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
+        (block $wDone
+          (loop $wLoop
+            (br_if $wDone (i32.ge_u (local.get $w) (local.get $end)))
+            (local.set $word (i32.load (i32.add (local.get $job) (i32.shl (local.get $w) (i32.const 2)))))
+            (local.set $w (i32.add (local.get $w) (i32.const 1)))
+            (if (global.get $sample)
+              (then
+                (br_if $wLoop (i32.lt_u
+                  (i32.load (i32.add (global.get $sampleInt) (i32.shl (local.get $word) (i32.const 2))))
+                  (call $rand32)))))
+            (i32.store (i32.add (local.get $eff) (i32.shl (local.get $n) (i32.const 2))) (local.get $word))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $wLoop)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (i32.store (i32.add (local.get $effEnd) (i32.shl (local.get $s) (i32.const 2))) (local.get $n))
+        (br $sLoop)))
+
+    ;; 2. reduced windows: b_i = random_int32 mod window; word i sees window − b_i words each side
+    (local.set $i (i32.const 0))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.add (local.get $reduced) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.rem_u (call $rand32) (global.get $window)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rLoop)))
+
+    ;; 3. train, sentence by sentence (no window crosses a sentence boundary)
+    (local.set $s (i32.const 0))
+    (block $tDone
+      (loop $tLoop
+        (br_if $tDone (i32.ge_u (local.get $s) (local.get $nSents)))
+        (local.set $start (i32.load (i32.add (local.get $effEnd) (i32.shl (local.get $s) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $effEnd) (i32.shl (local.get $s) (i32.const 2)))))
+        (local.set $i (local.get $start))
+        (block $iDone
+          (loop $iLoop
+            (br_if $iDone (i32.ge_s (local.get $i) (local.get $end)))
+            (local.set $b (i32.load (i32.add (local.get $reduced) (i32.shl (local.get $i) (i32.const 2)))))
+            ;; context [j, k) = [i − window + b, i + window + 1 − b] clipped to the sentence
+            (local.set $j (i32.add (i32.sub (local.get $i) (global.get $window)) (local.get $b)))
+            (if (i32.lt_s (local.get $j) (local.get $start)) (then (local.set $j (local.get $start))))
+            (local.set $k (i32.sub (i32.add (i32.add (local.get $i) (global.get $window)) (i32.const 1)) (local.get $b)))
+            (if (i32.gt_s (local.get $k) (local.get $end)) (then (local.set $k (local.get $end))))
+            (local.set $center (i32.load (i32.add (local.get $eff) (i32.shl (local.get $i) (i32.const 2)))))
+            (if (global.get $sg)
+              (then
+                ;; skip-gram (gensim's orientation): each context word's input vector predicts the centre
+                (local.set $m (local.get $j))
+                (block $mDone
+                  (loop $mLoop
+                    (br_if $mDone (i32.ge_s (local.get $m) (local.get $k)))
+                    (if (i32.ne (local.get $m) (local.get $i))
+                      (then
+                        (local.set $l1 (i32.add (global.get $syn0) (i32.mul
+                          (i32.load (i32.add (local.get $eff) (i32.shl (local.get $m) (i32.const 2)))) (global.get $rowBytes))))
+                        (if (global.get $hs)
+                          (then
+                            (call $zero (global.get $work))
+                            (call $hsPath (local.get $center) (local.get $l1) (local.get $alpha))
+                            (call $axpy (f32.const 1) (global.get $work) (local.get $l1))))
+                        (if (global.get $negative)
+                          (then
+                            (call $zero (global.get $work))
+                            (call $negSample (local.get $center) (local.get $l1) (local.get $alpha))
+                            (call $axpy (f32.const 1) (global.get $work) (local.get $l1))))))
+                    (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                    (br $mLoop))))
+              (else
+                ;; CBOW: the (mean) context vector predicts the centre
+                (if (global.get $hs)
+                  (then
+                    (local.set $inv (call $cbowInput (local.get $eff) (local.get $i) (local.get $j) (local.get $k)))
+                    (call $zero (global.get $work))
+                    (call $hsPath (local.get $center) (global.get $neu1) (local.get $alpha))
+                    (call $cbowApply (local.get $eff) (local.get $i) (local.get $j) (local.get $k) (local.get $inv))))
+                (if (global.get $negative)
+                  (then
+                    (local.set $inv (call $cbowInput (local.get $eff) (local.get $i) (local.get $j) (local.get $k)))
+                    (call $zero (global.get $work))
+                    (call $negSample (local.get $center) (global.get $neu1) (local.get $alpha))
+                    (call $cbowApply (local.get $eff) (local.get $i) (local.get $j) (local.get $k) (local.get $inv))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iLoop)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $tLoop)))
+    (local.get $n))
+)
