@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   cosineOf,
   documentSimilarity,
+  embedTexts,
   firstPrincipalComponent,
   meanVector,
   sifEmbeddings,
@@ -85,5 +86,26 @@ describe('pieces', () => {
     expect(() => documentSimilarity('a', 'b', kv, { pooling: 'max' as never })).toThrow(
       "pooling must be 'mean' or 'sif'",
     );
+  });
+});
+
+describe('embedTexts (what embeddings APIs return)', () => {
+  it('gives unit vectors whose dot products are the documents’ cosine similarities', async () => {
+    const kv = await loadPretrained('glove-6b-100d-top20k');
+    const texts = [
+      'The cat sat on the mat.',
+      'A kitten is resting on a rug.',
+      'Stock markets fell sharply today.',
+    ];
+    const [a, b, c] = embedTexts(texts, kv);
+    const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * (y[i] as number), 0);
+    expect(dot(a!, a!)).toBeCloseTo(1, 6);
+    expect(dot(a!, b!)).toBeCloseTo(documentSimilarity(texts[0]!, texts[1]!, kv), 6);
+    expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!));
+    const [sifA, sifB, sifC] = embedTexts(texts, kv, { pooling: 'sif' });
+    expect(dot(sifA!, sifB!)).toBeGreaterThan(dot(sifA!, sifC!));
+    expect(embedTexts(['qqqzzz xxyyzz'], kv)[0]!.every((x) => x === 0)).toBe(true);
+    expect(() => embedTexts([1 as never], kv)).toThrow(/texts\[0\] must be a string/);
+    expect(() => embedTexts(['a'], kv, { pooling: 'max' as never })).toThrow(/pooling/);
   });
 });

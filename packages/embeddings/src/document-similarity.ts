@@ -210,3 +210,39 @@ export function documentSimilarity(
   }
   return cosineOf(va, vb);
 }
+
+export interface EmbedTextsOptions {
+  /** @default 'mean' */
+  pooling?: Pooling;
+  /** Scale each vector to length 1 (cosine = dot product in a vector store). @default true */
+  normalize?: boolean;
+}
+
+/**
+ * One plain `number[]` per text, as an embeddings API returns them (LangChain `embedDocuments`,
+ * n8n's vector stores). SIF here uses only the word weights: a principal component estimated
+ * from one batch would differ between the documents and a later query.
+ *
+ *   embedTexts(['the cat sat', 'a kitten rested'], glove) // [[0.04, …100 numbers], […]]
+ */
+export function embedTexts(
+  texts: readonly string[],
+  kv: KeyedVectors,
+  options: EmbedTextsOptions = {},
+): number[][] {
+  if (!Array.isArray(texts)) throw new ValidationError('texts must be an array of strings', 'texts');
+  const pooling = options.pooling ?? 'mean';
+  if (pooling !== 'mean' && pooling !== 'sif')
+    throw new ValidationError(`pooling must be 'mean' or 'sif', got ${JSON.stringify(pooling)}`, 'pooling');
+  return texts.map((text, i) => {
+    if (typeof text !== 'string')
+      throw new ValidationError(`texts[${i}] must be a string, got ${typeof text}`, `texts[${i}]`);
+    const v = pooling === 'mean' ? meanVector(text, kv) : sifVector(text, kv);
+    // v / ‖v‖ (the zero vector of a text with no known word stays zero)
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm);
+    const scale = options.normalize === false || norm === 0 ? 1 : 1 / norm;
+    return Array.from(v, (x) => x * scale);
+  });
+}

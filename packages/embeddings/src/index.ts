@@ -39,6 +39,8 @@ export {
   cosineOf,
   type DocumentSimilarityOptions,
   documentSimilarity,
+  type EmbedTextsOptions,
+  embedTexts,
   firstPrincipalComponent,
   meanVector,
   type Pooling,

@@ -3,6 +3,8 @@
  * VectorStores, Retrievers and chat models). Thin adapters over the core packages.
  */
 
+// Embeddings for any LangChain vector store, from Firth's word vectors (offline by default).
+export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
 // function behind it is exported too.
 export {
@@ -30,3 +32,4 @@ export {
   charRnnTool,
   generateWithCharRnn,
 } from './tools/text-generator.js';
+export { wordVectorTools } from './tools/word-vectors.js';
