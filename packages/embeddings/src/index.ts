@@ -64,6 +64,19 @@ export {
   type WordPairsOptions,
   type WordPairsResult,
 } from './evaluation.js';
+// ── GloVe: weighted least squares on log co-occurrences, AdaGrad as Stanford's glove.c (glove.ts) ──
+//   new GloVe(sentences, { vectorSize: 50, minCount: 1 }).wv.mostSimilar('data')
+//   await GloVe.create('lee_background.cor', { xMax: 10 })  // files and other streamed corpora
+export {
+  type CooccurrenceEntries,
+  GloVe,
+  type GloVeJSON,
+  type GloVeOptions,
+  type GloVeParameters,
+  type GloVeProgress,
+  type GloVeTrainOptions,
+  gloveStep,
+} from './glove.js';
 // ── Querying word vectors: gensim's KeyedVectors (keyed-vectors.ts, evaluation.ts) ──────────────
 //   kv.mostSimilar({ positive: ['woman', 'king'], negative: ['man'], topn: 1 }) // [['queen', 0.7699]]
 export {

@@ -1,0 +1,513 @@
+/**
+ * GloVe, Global Vectors for word representation (Pennington, Socher & Manning 2014, "GloVe: Global
+ * Vectors for Word Representation") — the course's "Glove" lesson: count how often words occur
+ * near each other in the whole corpus, then learn vectors whose dot products predict the logarithm
+ * of those counts, by weighted least squares. As in the Stanford C code (vocab_count, cooccur,
+ * shuffle, glove.c):
+ *
+ *   // Lee background corpus, each line through simplePreprocess (glove.test.ts)
+ *   const model = new GloVe(lee, { vectorSize: 32, window: 5, xMax: 10, epochs: 10 });
+ *   model.wv.mostSimilar('arafat', 3) // [['mr', 0.89], ['leader', 0.86], ['has', 0.81]]
+ *   model.lossCurve                   // [0.1576, 0.1372, 0.1155, …, 0.0844]  mean J per entry
+ *   await GloVe.create('corpus.txt.gz', options)  // streamed: files, iterables of lines
+ *
+ * The pipeline:
+ *   1. vocabulary: words with count ≥ minCount, most frequent first (vocab_count);
+ *   2. co-occurrences X_ij = Σ over occurrences of word i of 1/d for each word j at distance
+ *      d ≤ window (cooccur.c), accumulated in sparse rows while the corpus streams by;
+ *   3. minimise J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)²,
+ *      f(x) = min(1, (x / xMax)^α), by AdaGrad over the non-zero entries in a random order (glove.c);
+ *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
+ *
+ * Window conventions are those of cooccurrence.ts (a test proves the counts agree with
+ * `cooccurrenceMatrixSparse`): windows stop at sentence ends, out-of-vocabulary words are removed
+ * first, and with `symmetric: false` only the words to the left of word i are its context.
+ *
+ * Deliberate differences and omissions: the entries are reshuffled every epoch with a seeded
+ * RandomState (glove.c reads one file shuffled once by shuffle.c); one thread (glove.c runs Hogwild
+ * threads); initial values come from Firth's MT19937 rather than glibc's `rand()`; left out are the
+ * later glove.c's gradient clipping (`-grad-clip`), the `<unk>` vector, vocab_count's random
+ * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here) and cooccur.c's
+ * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
+ */
+import { RandomState, ValidationError } from '@firth/numeric';
+import { type Corpus, sentences } from './corpus.js';
+import { KeyedVectors } from './keyed-vectors.js';
+import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
+
+export interface GloVeOptions {
+  /** Dimensions of a word vector. @default 100 — the paper reports 100–300; 50 suits a toy corpus */
+  vectorSize?: number;
+  /** Context words counted on each side. @default 10 — the paper's "ten words to the left and ten to the right" */
+  window?: number;
+  /** Ignore words seen fewer times than this. @default 5 — GloVe's demo.sh (VOCAB_MIN_COUNT) */
+  minCount?: number;
+  /** Keep only the most frequent words (vocab_count's `-max-vocab`). @default null — no cap; the paper kept 400,000 */
+  maxVocabSize?: number | null;
+  /** Counts at or above xMax get full weight f = 1. @default 100 — the paper's x_max */
+  xMax?: number;
+  /** Exponent of the weighting function f(x) = (x / xMax)^α. @default 0.75 — the paper; better than α = 1 */
+  alpha?: number;
+  /** AdaGrad's initial learning rate η. @default 0.05 — the paper and glove.c's `eta` */
+  learningRate?: number;
+  /** Passes over the co-occurrence entries. @default 25 — glove.c's `num_iter` (the paper: 50 below 300 dims) */
+  epochs?: number;
+  /** Count context on both sides of a word (X symmetric). @default true — cooccur.c's default */
+  symmetric?: boolean;
+  /** Seeds the initial parameters and every epoch's shuffle. @default 1 */
+  seed?: number;
+}
+
+export interface GloVeTrainOptions {
+  /** @default the model's `epochs` */
+  epochs?: number;
+  /** Called every STEP_ENTRIES updates (`step`), after every epoch and once at the end. */
+  onProgress?: (event: GloVeProgress) => void;
+}
+
+/** The ProgressEvent every Firth trainer emits (see @firth/neural's progress.ts). */
+export interface GloVeProgress {
+  phase: 'step' | 'epoch' | 'end';
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  /** Mean f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² over the entries of the step / the epoch. */
+  loss: number;
+  metrics?: Record<string, number>;
+  elapsedMs: number;
+}
+
+/** The co-occurrence matrix as coordinate lists, sorted by row then column (only X_ij > 0). */
+export interface CooccurrenceEntries {
+  rows: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+}
+
+/** Updates between two `step` progress events. */
+export const STEP_ENTRIES = 65_536;
+
+type Options = Required<GloVeOptions> & { maxVocabSize: number | null };
+
+function checkOptions(o: GloVeOptions): Options {
+  if (typeof o !== 'object' || o === null) throw new ValidationError('options must be an object', 'options');
+  const opts: Options = {
+    vectorSize: o.vectorSize ?? 100,
+    window: o.window ?? 10,
+    minCount: o.minCount ?? 5,
+    maxVocabSize: o.maxVocabSize ?? null,
+    xMax: o.xMax ?? 100,
+    alpha: o.alpha ?? 0.75,
+    learningRate: o.learningRate ?? 0.05,
+    epochs: o.epochs ?? 25,
+    symmetric: o.symmetric ?? true,
+    seed: o.seed ?? 1,
+  };
+  const int = (name: keyof Options, v: unknown, min: number) => {
+    if (!Number.isInteger(v) || (v as number) < min)
+      throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`, name);
+  };
+  int('vectorSize', opts.vectorSize, 1);
+  int('window', opts.window, 1);
+  int('minCount', opts.minCount, 1);
+  if (opts.maxVocabSize !== null) int('maxVocabSize', opts.maxVocabSize, 1);
+  int('epochs', opts.epochs, 1);
+  int('seed', opts.seed, 0);
+  if (opts.seed > 0xffffffff) throw new ValidationError(`seed must be < 2^32, got ${opts.seed}`, 'seed');
+  for (const k of ['xMax', 'learningRate'] as const)
+    if (typeof opts[k] !== 'number' || !Number.isFinite(opts[k]) || opts[k] <= 0)
+      throw new ValidationError(`${k} must be a number > 0, got ${JSON.stringify(opts[k])}`, k);
+  if (typeof opts.alpha !== 'number' || !Number.isFinite(opts.alpha) || opts.alpha < 0)
+    throw new ValidationError(`alpha must be a number ≥ 0, got ${JSON.stringify(opts.alpha)}`, 'alpha');
+  if (typeof opts.symmetric !== 'boolean')
+    throw new ValidationError(
+      `symmetric must be true or false, got ${JSON.stringify(opts.symmetric)}`,
+      'symmetric',
+    );
+  return opts;
+}
+
+/**
+ * cooccur.c, streamed: each sentence adds its pairs to sparse rows (one Map per word, so no V×V
+ * array and no single Map past V8's 2^24-entry limit). For position t and d = 1..window with
+ * t − d ≥ 0, the left neighbour c = s[t − d] is context of w = s[t] with weight 1/d; when
+ * symmetric, w is also context of c (which covers right neighbours).
+ */
+class CooccurrenceCounter {
+  private readonly rowMaps: (Map<number, number> | undefined)[];
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly window: number,
+    private readonly symmetric: boolean,
+  ) {
+    this.rowMaps = new Array(vocab.size);
+  }
+
+  private add(i: number, j: number, weight: number): void {
+    let row = this.rowMaps[i];
+    if (row === undefined) this.rowMaps[i] = row = new Map();
+    // X[i][j] += weight
+    row.set(j, (row.get(j) ?? 0) + weight);
+  }
+
+  addSentence(sentence: readonly string[]): void {
+    const ids: number[] = [];
+    for (const w of sentence) {
+      const i = this.vocab.index.get(w);
+      if (i !== undefined) ids.push(i); // out-of-vocabulary words are removed before windowing
+    }
+    for (let t = 0; t < ids.length; t++) {
+      for (let d = 1; d <= this.window && t - d >= 0; d++) {
+        // weight = 1/d: a context word d positions away counts 1/d
+        this.add(ids[t]!, ids[t - d]!, 1 / d);
+        if (this.symmetric) this.add(ids[t - d]!, ids[t]!, 1 / d);
+      }
+    }
+  }
+
+  finish(): CooccurrenceEntries {
+    let nnz = 0;
+    for (const row of this.rowMaps) nnz += row?.size ?? 0;
+    if (nnz === 0)
+      throw new ValidationError(
+        'no co-occurrences: no sentence has two in-vocabulary words (lower minCount or use longer sentences)',
+        'corpus',
+      );
+    const out = { rows: new Int32Array(nnz), cols: new Int32Array(nnz), values: new Float64Array(nnz) };
+    let k = 0;
+    this.rowMaps.forEach((row, i) => {
+      if (!row) return;
+      for (const j of [...row.keys()].sort((a, b) => a - b)) {
+        out.rows[k] = i;
+        out.cols[k] = j;
+        out.values[k++] = row.get(j)!;
+      }
+    });
+    return out;
+  }
+}
+
+/** What glove.c trains: W, W̃, b, b̃ and AdaGrad's accumulators (fields of a GloVe model). */
+export interface GloVeParameters {
+  wordVectors: Float64Array;
+  contextVectors: Float64Array;
+  wordBiases: Float64Array;
+  contextBiases: Float64Array;
+  gradsqWords: Float64Array;
+  gradsqContexts: Float64Array;
+  gradsqWordBiases: Float64Array;
+  gradsqContextBiases: Float64Array;
+}
+
+/**
+ * One AdaGrad update on one co-occurrence entry (i, j), exactly glove.c's inner loop; returns the
+ * entry's J_ij = f(X_ij)·diff² measured before the update.
+ *
+ *   // w_b = [0.1, 0.2], w̃_a = [0.3, −0.1], b_b = 0.05, b̃_a = −0.02, X_ba = 1 (glove.test.ts)
+ *   gloveStep(model, 2, 1, 0, Math.log(1), model.weight(1), 0.05) // 0.0000506 = (1/100)^0.75 · 0.04²
+ */
+export function gloveStep(
+  p: GloVeParameters,
+  vectorSize: number,
+  i: number,
+  j: number,
+  logX: number,
+  f: number,
+  eta: number,
+): number {
+  const D = vectorSize;
+  const { wordVectors: W, contextVectors: Wt, gradsqWords: G, gradsqContexts: Gt } = p;
+  const l1 = i * D;
+  const l2 = j * D;
+  // diff = w_iᵀ w̃_j + b_i + b̃_j − log X_ij      (D) · (D) -> scalar
+  let diff = p.wordBiases[i]! + p.contextBiases[j]! - logX;
+  for (let d = 0; d < D; d++) diff += W[l1 + d]! * Wt[l2 + d]!;
+  // gradients of ½ J_ij (glove.c folds the 2 into η):
+  //   ∂/∂w_i = f·diff·w̃_j,  ∂/∂w̃_j = f·diff·w_i,  ∂/∂b_i = ∂/∂b̃_j = f·diff
+  const fdiff = f * diff;
+  // AdaGrad as glove.c: with g = η·∂, θ -= g / √G, then G += g²   (G starts at 1, so step 1 is plain SGD)
+  const g = eta * fdiff;
+  for (let d = 0; d < D; d++) {
+    const gW = g * Wt[l2 + d]!;
+    const gWt = g * W[l1 + d]!;
+    W[l1 + d]! -= gW / Math.sqrt(G[l1 + d]!);
+    Wt[l2 + d]! -= gWt / Math.sqrt(Gt[l2 + d]!);
+    G[l1 + d]! += gW * gW;
+    Gt[l2 + d]! += gWt * gWt;
+  }
+  p.wordBiases[i]! -= g / Math.sqrt(p.gradsqWordBiases[i]!);
+  p.contextBiases[j]! -= g / Math.sqrt(p.gradsqContextBiases[j]!);
+  p.gradsqWordBiases[i]! += g * g;
+  p.gradsqContextBiases[j]! += g * g;
+  // J_ij = f(X_ij) · diff²
+  return fdiff * diff;
+}
+
+export interface GloVeJSON {
+  type: 'GloVe';
+  options: Options;
+  vocabulary: VocabularyJSON;
+  /** base64 of the float64 tables: W, W̃, b, b̃ and their AdaGrad accumulators. */
+  params: Record<(typeof PARAM_NAMES)[number], string>;
+  lossCurve: number[];
+}
+
+const PARAM_NAMES = [
+  'wordVectors',
+  'contextVectors',
+  'wordBiases',
+  'contextBiases',
+  'gradsqWords',
+  'gradsqContexts',
+  'gradsqWordBiases',
+  'gradsqContextBiases',
+] as const;
+
+const toBase64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const fromBase64 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+export class GloVe implements GloVeParameters {
+  readonly options: Options;
+  /** The words and their counts (after buildVocab). */
+  vocabulary: Vocabulary | null = null;
+  /** X, the non-zero co-occurrences of the last `train` call's corpus. */
+  cooccurrences: CooccurrenceEntries | null = null;
+  /** W, the word vectors (V × vectorSize, row-major); glove.c's W[0 .. V). */
+  wordVectors: Float64Array = new Float64Array(0);
+  /** W̃, the context vectors (V × vectorSize); glove.c's W[V .. 2V). */
+  contextVectors: Float64Array = new Float64Array(0);
+  /** b and b̃, one bias per word and per context (glove.c's extra last column). */
+  wordBiases: Float64Array = new Float64Array(0);
+  contextBiases: Float64Array = new Float64Array(0);
+  /** AdaGrad's sums of squared (η-scaled) gradients per parameter, starting at 1 (glove.c's `gradsq`). */
+  gradsqWords: Float64Array = new Float64Array(0);
+  gradsqContexts: Float64Array = new Float64Array(0);
+  gradsqWordBiases: Float64Array = new Float64Array(0);
+  gradsqContextBiases: Float64Array = new Float64Array(0);
+  /** Mean J per co-occurrence entry, one entry per epoch trained (glove.c prints half of it as "cost"). */
+  readonly lossCurve: number[] = [];
+  /** Seconds the last `train` call took. */
+  trainSeconds = 0;
+  private kv: KeyedVectors | null = null;
+
+  /**
+   * `new GloVe(options)` stores the options; `new GloVe(sentences, options)` with an in-memory
+   * corpus (string[][]) also builds the vocabulary and trains, like Word2Vec. For files and other
+   * streamed corpora: `await GloVe.create(corpus, options)`.
+   */
+  constructor(corpusOrOptions?: readonly (readonly string[])[] | GloVeOptions, options: GloVeOptions = {}) {
+    const hasCorpus = Array.isArray(corpusOrOptions);
+    this.options = checkOptions(hasCorpus ? options : ((corpusOrOptions as GloVeOptions | undefined) ?? {}));
+    if (hasCorpus) {
+      const corpus = corpusOrOptions as readonly (readonly string[])[];
+      this.initVocab(Vocabulary.fromSentences(corpus, { minCount: this.options.minCount }));
+      const counter = this.counter();
+      for (const s of corpus) counter.addSentence(s);
+      this.cooccurrences = counter.finish();
+      this.runEpochs(this.options.epochs, undefined);
+    }
+  }
+
+  /** Builds the vocabulary, counts co-occurrences and trains. */
+  static async create(corpus: Corpus, options: GloVeOptions = {}): Promise<GloVe> {
+    const model = new GloVe(options);
+    await model.buildVocab(corpus);
+    await model.train(corpus);
+    return model;
+  }
+
+  /** The trained vectors w_i + w̃_i with gensim's KeyedVectors API. */
+  get wv(): KeyedVectors {
+    if (!this.kv)
+      throw new ValidationError('the model has no vocabulary yet: call buildVocab (or create) first', 'wv');
+    return this.kv;
+  }
+
+  /** vocab_count: one streaming pass for the word counts; then minCount, maxVocabSize and random initial parameters. */
+  async buildVocab(corpus: Corpus): Promise<this> {
+    this.initVocab(await Vocabulary.build(corpus, { minCount: this.options.minCount }));
+    return this;
+  }
+
+  private initVocab(full: Vocabulary): void {
+    const { vectorSize: D, seed, maxVocabSize } = this.options;
+    let vocab = full;
+    if (maxVocabSize !== null && full.size > maxVocabSize) {
+      // vocab_count -max-vocab: keep the maxVocabSize most frequent words
+      const kept = new Map(full.words.slice(0, maxVocabSize).map((w, i) => [w, full.counts[i]!]));
+      vocab = Vocabulary.fromCounts(kept, full.totalWords, full.corpusCount, {
+        minCount: this.options.minCount,
+      });
+    }
+    const V = vocab.size;
+    this.vocabulary = vocab;
+    this.cooccurrences = null;
+    this.wordVectors = new Float64Array(V * D);
+    this.contextVectors = new Float64Array(V * D);
+    this.wordBiases = new Float64Array(V);
+    this.contextBiases = new Float64Array(V);
+    // glove.c: every parameter (vectors and biases) uniform in [−0.5, 0.5) / vectorSize, drawn
+    // column by column (b outer, the 2V rows inner) — the same order as initialize_parameters
+    const rs = new RandomState(seed);
+    const draw = () => (rs.randomSample() - 0.5) / D;
+    for (let b = 0; b <= D; b++) {
+      for (let a = 0; a < 2 * V; a++) {
+        const words = a < V;
+        const row = words ? a : a - V;
+        if (b < D) (words ? this.wordVectors : this.contextVectors)[row * D + b] = draw();
+        else (words ? this.wordBiases : this.contextBiases)[row] = draw();
+      }
+    }
+    // gradsq = 1 everywhere, "so initial value of eta is equal to initial learning rate"
+    this.gradsqWords = new Float64Array(V * D).fill(1);
+    this.gradsqContexts = new Float64Array(V * D).fill(1);
+    this.gradsqWordBiases = new Float64Array(V).fill(1);
+    this.gradsqContextBiases = new Float64Array(V).fill(1);
+    this.lossCurve.length = 0;
+    this.refreshKeyedVectors();
+  }
+
+  private counter(): CooccurrenceCounter {
+    if (!this.vocabulary)
+      throw new ValidationError('call buildVocab(corpus) before train(corpus)', 'vocabulary');
+    return new CooccurrenceCounter(this.vocabulary, this.options.window, this.options.symmetric);
+  }
+
+  /**
+   * cooccur.c over the corpus (one streaming pass, in the built vocabulary), then `epochs` passes
+   * of AdaGrad over the shuffled entries. Calling it again continues training (the AdaGrad sums carry on).
+   */
+  async train(corpus: Corpus, options: GloVeTrainOptions = {}): Promise<this> {
+    const epochs = options.epochs ?? this.options.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new ValidationError(`epochs must be an integer ≥ 1, got ${JSON.stringify(epochs)}`, 'epochs');
+    const counter = this.counter();
+    let seen = 0;
+    for await (const s of sentences(corpus)) {
+      counter.addSentence(s);
+      seen++;
+    }
+    if (seen === 0)
+      throw new ValidationError(
+        'the corpus yielded no sentences: a generator runs once, so pass a file path, an array, or an object whose [Symbol.asyncIterator]() starts afresh',
+        'corpus',
+      );
+    this.cooccurrences = counter.finish();
+    this.runEpochs(epochs, options.onProgress);
+    return this;
+  }
+
+  /** f(x) = (x / xMax)^α for x < xMax, else 1: rare pairs count less, frequent ones are capped. */
+  weight(x: number): number {
+    const { xMax, alpha } = this.options;
+    return x > xMax ? 1 : (x / xMax) ** alpha;
+  }
+
+  /** The objective J = Σ_ij f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² at the current parameters. */
+  objective(entries: CooccurrenceEntries | null = this.cooccurrences): number {
+    if (!entries) throw new ValidationError('no co-occurrences yet: call train first', 'cooccurrences');
+    const D = this.options.vectorSize;
+    let J = 0;
+    for (let k = 0; k < entries.values.length; k++) {
+      const l1 = entries.rows[k]! * D;
+      const l2 = entries.cols[k]! * D;
+      let diff = this.wordBiases[entries.rows[k]!]! + this.contextBiases[entries.cols[k]!]!;
+      for (let d = 0; d < D; d++) diff += this.wordVectors[l1 + d]! * this.contextVectors[l2 + d]!;
+      diff -= Math.log(entries.values[k]!);
+      J += this.weight(entries.values[k]!) * diff * diff;
+    }
+    return J;
+  }
+
+  private runEpochs(epochs: number, onProgress: GloVeTrainOptions['onProgress']): void {
+    const X = this.cooccurrences!;
+    const { vectorSize: D, learningRate: eta, seed } = this.options;
+    const nnz = X.values.length;
+    // per entry, once: log X_ij and f(X_ij)
+    const logX = X.values.map(Math.log);
+    const fX = X.values.map((x) => this.weight(x));
+    const order = Array.from({ length: nnz }, (_, k) => k);
+    const steps = Math.ceil(nnz / STEP_ENTRIES);
+    const t0 = performance.now();
+    const emit = (phase: GloVeProgress['phase'], epoch: number, step: number, loss: number) =>
+      onProgress?.({
+        phase,
+        epoch,
+        epochs,
+        step,
+        steps,
+        loss,
+        metrics: { entries: nnz },
+        elapsedMs: performance.now() - t0,
+      });
+    for (let e = 0; e < epochs; e++) {
+      // a fresh order every epoch, seeded by (seed, epochs trained so far): reproducible, resumable
+      new RandomState([seed, this.lossCurve.length]).shuffle(order);
+      let epochLoss = 0;
+      let stepLoss = 0;
+      for (let n = 0; n < nnz; n++) {
+        const k = order[n]!;
+        stepLoss += gloveStep(this, D, X.rows[k]!, X.cols[k]!, logX[k]!, fX[k]!, eta);
+        if ((n + 1) % STEP_ENTRIES === 0 || n + 1 === nnz) {
+          const size = n % STEP_ENTRIES;
+          epochLoss += stepLoss;
+          emit('step', e + 1, Math.ceil((n + 1) / STEP_ENTRIES), stepLoss / (size + 1));
+          stepLoss = 0;
+        }
+      }
+      if (!Number.isFinite(epochLoss))
+        throw new ValidationError(
+          `training diverged (loss ${epochLoss}) in epoch ${e + 1}: lower learningRate`,
+          'learningRate',
+        );
+      this.lossCurve.push(epochLoss / nnz);
+      emit('epoch', e + 1, steps, epochLoss / nnz);
+    }
+    this.trainSeconds = (performance.now() - t0) / 1000;
+    emit('end', epochs, steps, this.lossCurve.at(-1)!);
+    this.refreshKeyedVectors();
+  }
+
+  /** wv = W + W̃ (glove.c's `-model 2`): both tables learn the same thing from the symmetric X. */
+  private refreshKeyedVectors(): void {
+    const v = this.vocabulary!;
+    const sum = new Float32Array(this.wordVectors.length);
+    for (let k = 0; k < sum.length; k++) sum[k] = this.wordVectors[k]! + this.contextVectors[k]!;
+    this.kv = new KeyedVectors(v.words, sum, this.options.vectorSize, v.counts);
+  }
+
+  toJSON(): GloVeJSON {
+    if (!this.vocabulary) throw new ValidationError('an untrained GloVe has nothing to save', 'vocabulary');
+    const params = Object.fromEntries(PARAM_NAMES.map((n) => [n, toBase64(this[n])]));
+    return {
+      type: 'GloVe',
+      options: this.options,
+      vocabulary: this.vocabulary.toJSON(),
+      params: params as GloVeJSON['params'],
+      lossCurve: [...this.lossCurve],
+    };
+  }
+
+  static fromJSON(json: GloVeJSON): GloVe {
+    if (json?.type !== 'GloVe') throw new ValidationError('not a GloVe JSON object', 'type');
+    const model = new GloVe(json.options);
+    const vocab = Vocabulary.fromJSON(json.vocabulary);
+    const V = vocab.size;
+    const D = model.options.vectorSize;
+    model.vocabulary = vocab;
+    for (const n of PARAM_NAMES) {
+      const a = fromBase64(json.params[n]);
+      const expected = n.includes('Biases') ? V : V * D;
+      if (a.length !== expected)
+        throw new ValidationError(`${n} has ${a.length} values, expected ${expected}`, `params.${n}`);
+      model[n] = a;
+    }
+    model.lossCurve.push(...json.lossCurve);
+    model.refreshKeyedVectors();
+    return model;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Embeddings Firth: an AI sub-node (`ai_embedding`) that gives n8n's own vector stores (In-Memory,
+ * PGVector, Qdrant, Pinecone…) and retrievers document embeddings from Firth's word vectors —
+ * offline, no API key. A text's vector is the mean (or SIF-weighted mean) of its words' vectors,
+ * unit length (lesson "Applications of Word Embeddings": semantic search).
+ *
+ * Thin adapter: `embedTexts` from @firth/embeddings; the object handed to n8n has LangChain's
+ * Embeddings shape (`embedDocuments`, `embedQuery`).
+ */
+import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
+import {
+  type INodeType,
+  type INodeTypeDescription,
+  type ISupplyDataFunctions,
+  NodeConnectionTypes,
+  NodeOperationError,
+  type SupplyData,
+} from 'n8n-workflow';
+import { toErrorMessage } from '../shared/dataset';
+import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
+
+/** LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods). */
+export class FirthWordVectorEmbeddings {
+  constructor(
+    private readonly vectors: () => Promise<KeyedVectors>,
+    readonly pooling: Pooling,
+    private readonly fail: (error: unknown) => never,
+  ) {}
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    try {
+      return embedTexts(texts, await this.vectors(), { pooling: this.pooling });
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return (await this.embedDocuments([text]))[0] as number[];
+  }
+}
+
+export class EmbeddingsFirth implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Embeddings Firth',
+    name: 'embeddingsFirth',
+    icon: { light: 'file:embeddings.svg', dark: 'file:embeddings.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["vectors"] + ", " + $parameter["pooling"] + " pooling" }}',
+    description: 'Offline document embeddings from word vectors (GloVe, Word2Vec) for n8n vector stores',
+    defaults: { name: 'Embeddings Firth' },
+    codex: {
+      categories: ['AI'],
+      subcategories: { AI: ['Embeddings'] },
+      resources: {
+        primaryDocumentation: [
+          {
+            url: 'https://github.com/firth-dev/firth/blob/main/packages/n8n-nodes-firth/README.md#embeddings-firth',
+          },
+        ],
+      },
+    },
+    inputs: [],
+    outputs: [NodeConnectionTypes.AiEmbedding],
+    outputNames: ['Embeddings'],
+    properties: [
+      {
+        displayName: 'Vectors',
+        name: 'vectors',
+        type: 'options',
+        options: VECTOR_SOURCES,
+        default: 'glove-6b-100d-top20k',
+      },
+      {
+        displayName: 'Model',
+        name: 'model',
+        type: 'json',
+        default: '',
+        required: true,
+        displayOptions: { show: { vectors: ['model'] } },
+        description: 'The "model" output of a Word2Vec Train or GloVe Train step',
+      },
+      {
+        displayName: 'Pooling',
+        name: 'pooling',
+        type: 'options',
+        options: [
+          { name: 'Mean', value: 'mean', description: "Average of the word vectors (spaCy's doc.vector)" },
+          {
+            name: 'SIF',
+            value: 'sif',
+            description: 'Frequent words weigh less: a / (a + p(word)), after Arora et al. 2017.',
+          },
+        ],
+        default: 'mean',
+      },
+    ],
+  };
+
+  async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
+    const cache = new Map<string, Promise<KeyedVectors>>();
+    const pooling = this.getNodeParameter('pooling', itemIndex, 'mean') as Pooling;
+    const node = this.getNode();
+    const embeddings = new FirthWordVectorEmbeddings(
+      () => vectorsFor(this, itemIndex, cache),
+      pooling,
+      (error) => {
+        throw new NodeOperationError(node, toErrorMessage(error), { itemIndex });
+      },
+    );
+    return { response: embeddings };
+  }
+}
