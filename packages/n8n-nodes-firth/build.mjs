@@ -48,7 +48,13 @@ for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
   copyFileSync(join(wasmDir, f), join(root, 'dist', 'firth-wasm', f));
 }
 const datasetsDir = dirname(require.resolve('@firth/datasets/package.json'));
-for (const rel of ['models/charrnn-shakespeare-ml5', 'data/tinyshakespeare']) {
+for (const rel of [
+  'models/charrnn-shakespeare-ml5',
+  'data/tinyshakespeare',
+  'models/glove-6B-100d-top20k',
+  'models/word2vec-300d-top1000-ml5',
+  'data/lee',
+]) {
   cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });
 }
 console.log(`built ${entries.length} entries into dist/`);

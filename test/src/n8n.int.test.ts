@@ -96,10 +96,10 @@ function valuesOf(run: WorkflowRun | undefined): WorkflowValues {
 describe('every workflow pins its numbers in the real n8n', () => {
   for (const { file, id } of readWorkflowFiles(workflowsDir)) {
     const name = basename(file);
-    it(name, () => {
+    it(name, async () => {
       const check = expectations[name];
       expect(check, `add an entry for ${name} to test/src/workflow-expectations.ts`).toBeDefined();
-      check?.(valuesOf(runs[id]));
+      await check?.(valuesOf(runs[id]));
     });
   }
 });

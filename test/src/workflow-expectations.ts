@@ -3,6 +3,7 @@
  * (workflows.test.ts, n8n's engine in-process) and tier 3 (n8n.int.test.ts, the real n8n CLI), so
  * both assert the same values on the same JSON.
  */
+import { documentSimilarity, loadPretrained } from '@firth/embeddings';
 import type { IDataObject } from 'n8n-workflow';
 import { expect } from 'vitest';
 
@@ -104,7 +105,7 @@ function crossCorrelate(x: number[][], k: number[][], s: number, p: number): num
 }
 
 /** `workflow file → assertions on its run`. Every workflow needs one (see the generic checks). */
-export const expectations: Record<string, (run: WorkflowValues) => void> = {
+export const expectations: Record<string, (run: WorkflowValues) => void | Promise<void>> = {
   'perceptron-and-gate.json': (run) => {
     const [course] = run.json('Perceptron (course rule)');
     expectClose(
@@ -131,6 +132,24 @@ export const expectations: Record<string, (run: WorkflowValues) => void> = {
 
     // Both trainings attach the decision boundary as an SVG
     for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) expectSvgPlot(run, node);
+  },
+
+  'embeddings-into-vector-store.json': async (run) => {
+    expect(run.json('Insert documents')).toHaveLength(5);
+    const hits = run.json('Search: a cardiac illness') as {
+      document: { pageContent: string; metadata: { id: string } };
+      score: number;
+    }[];
+    expect(hits).toHaveLength(3);
+    // no shared word, yet the heart-attack story is closest in GloVe space
+    expect(hits[0]?.document.metadata.id).toBe('cardiac');
+    // the store's scores are the cosine of the mean word vectors, computed here by the core
+    const glove = await loadPretrained('glove-6b-100d-top20k');
+    for (const hit of hits) {
+      const expected = documentSimilarity('doctors treated a cardiac illness', hit.document.pageContent, glove);
+      expect(hit.score).toBeCloseTo(expected, 5);
+    }
+    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
   },
 
   'xor-mlp.json': (run) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPath, loadDigits, loadTinyShakespeare } from './index.js';
+import { dataPath, loadDigits, loadLeeCorpus, loadTinyShakespeare } from './index.js';
 
 describe('digits', () => {
   it('has the shape and class balance of sklearn.datasets.load_digits()', () => {
@@ -40,5 +40,14 @@ describe('tiny shakespeare and the ml5 checkpoint', () => {
     );
     expect(manifest.embedding.shape).toEqual([65, 128]);
     expect(() => dataPath('models/nope')).toThrow(/"models\/nope" was not found.*FIRTH_DATA_DIR/);
+  });
+});
+
+describe('Lee corpus', () => {
+  it("has gensim's 300 background and 50 test articles", () => {
+    const background = loadLeeCorpus();
+    expect(background).toHaveLength(300);
+    expect(background.join(' ').split(/\s+/).filter(Boolean).length).toBeGreaterThan(55000);
+    expect(loadLeeCorpus('test')).toHaveLength(50);
   });
 });

@@ -2,5 +2,6 @@
  * @firth/datasets — the small data sets and checkpoints the course uses, shipped offline.
  */
 export { type Digits, loadDigits } from './digits.js';
+export { loadLeeCorpus } from './lee.js';
 export { dataPath } from './paths.js';
 export { loadTinyShakespeare } from './tinyshakespeare.js';

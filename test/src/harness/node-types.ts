@@ -129,11 +129,30 @@ function sourceFiles(dir: string): string[] {
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-/** The registry every workflow in `workflows/` runs against: n8n-nodes-base + n8n-nodes-firth. */
+/**
+ * n8n's AI nodes (`@n8n/n8n-nodes-langchain`: vector stores, document loaders, agents) from the
+ * pinned real n8n that tier 3 runs (FIRTH_N8N_BIN, set by `firth_ensure_n8n`; scripts/test.sh
+ * installs it first). The package is large and versioned with n8n itself, so tier 2 borrows that
+ * copy rather than installing a second one. `undefined` when no runtime is present.
+ */
+export function n8nNodesLangchainDir(): string | undefined {
+  const bin = process.env.FIRTH_N8N_BIN;
+  if (!bin) return undefined;
+  // <runtime>/node_modules/n8n/bin/n8n → <runtime>/node_modules/@n8n/n8n-nodes-langchain
+  const dir = path.resolve(path.dirname(bin), '../../@n8n/n8n-nodes-langchain');
+  return existsSync(path.join(dir, 'package.json')) ? dir : undefined;
+}
+
+/**
+ * The registry every workflow in `workflows/` runs against: n8n-nodes-base + n8n-nodes-firth, and
+ * n8n's AI nodes when the n8n runtime is installed (see n8nNodesLangchainDir).
+ */
 export async function createNodeTypes(
   options: { communityPackages?: string[] } = {},
 ): Promise<NodeTypeRegistry> {
   const registry = new NodeTypeRegistry().add(await loadN8nNodesBase());
+  const langchain = n8nNodesLangchainDir();
+  if (langchain) registry.add(await loadN8nNodesBase(langchain));
   for (const dir of options.communityPackages ?? [firthNodesDir]) {
     registry.add(await loadCommunityPackage(dir));
   }
