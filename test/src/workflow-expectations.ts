@@ -146,7 +146,11 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     // the store's scores are the cosine of the mean word vectors, computed here by the core
     const glove = await loadPretrained('glove-6b-100d-top20k');
     for (const hit of hits) {
-      const expected = documentSimilarity('doctors treated a cardiac illness', hit.document.pageContent, glove);
+      const expected = documentSimilarity(
+        'doctors treated a cardiac illness',
+        hit.document.pageContent,
+        glove,
+      );
       expect(hit.score).toBeCloseTo(expected, 5);
     }
     expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));

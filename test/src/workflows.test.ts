@@ -64,7 +64,7 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
   it('uses only registered node types, in versions they have', () => {
     for (const node of readWorkflow(file).nodes) {
       const hint = node.type.startsWith('@n8n/n8n-nodes-langchain.')
-        ? ' (n8n\'s AI nodes come from the n8n runtime: source scripts/lib/n8n-runtime.sh && firth_ensure_n8n)'
+        ? " (n8n's AI nodes come from the n8n runtime: source scripts/lib/n8n-runtime.sh && firth_ensure_n8n)"
         : '';
       expect(nodeTypes.has(node.type), `${node.name}: ${node.type}${hint}`).toBe(true);
       const { version } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;

@@ -75,7 +75,7 @@ export class LineSentence implements AsyncIterable<string[]> {
 /** The file's bytes in chunks; gunzipped when the name ends in `.gz`. */
 async function* readBytes(path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
   const raw = createReadStream(path, { highWaterMark: chunkSize });
-  const stream = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize })) : raw;
+  const stream = path.endsWith('.gz') ? raw.pipe(createGunzip({ chunkSize: Math.max(64, chunkSize) })) : raw;
   for await (const chunk of stream) yield chunk as Uint8Array;
 }
 
@@ -113,7 +113,9 @@ function firstInvalid(bytes: Uint8Array): number {
  * back (at most 3 bytes) until the next chunk completes it.
  */
 export async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>, name = 'input'): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: every chunk is decoded on its own, so a chunk starting with U+FEFF must not lose it
+  // (Python's 'utf-8' codec, which gensim uses, keeps a BOM too)
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let carry: Uint8Array = new Uint8Array(0);
   let offset = 0; // bytes of the stream before `carry`
   for await (const chunk of chunks) {

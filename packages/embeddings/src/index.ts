@@ -16,6 +16,13 @@ export {
   oneHot,
   toDense,
 } from './bag-of-words.js';
+// ── Word–word co-occurrence counts, the matrix GloVe factorises (cooccurrence.ts) ───────────────
+export {
+  type Cooccurrence,
+  type CooccurrenceOptions,
+  cooccurrenceMatrix,
+  cooccurrenceMatrixSparse,
+} from './cooccurrence.js';
 // ── Corpora, streamed: string[][], files (gensim LineSentence, .gz), iterables of lines (corpus.ts) ──
 //   for await (const s of sentences('text8.txt.gz')) …  // 10,000-word pseudo-sentences
 export {
@@ -27,13 +34,6 @@ export {
   sentences,
   splitLines,
 } from './corpus.js';
-// ── Word–word co-occurrence counts, the matrix GloVe factorises (cooccurrence.ts) ───────────────
-export {
-  type Cooccurrence,
-  type CooccurrenceOptions,
-  cooccurrenceMatrix,
-  cooccurrenceMatrixSparse,
-} from './cooccurrence.js';
 // ── Document vectors: mean (spaCy's doc.similarity) and SIF pooling (document-similarity.ts) ────
 export {
   cosineOf,

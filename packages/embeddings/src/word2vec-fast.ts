@@ -1,5 +1,5 @@
 /**
- * The fast path of Word2Vec training (word2vec.ts holds the model and the plain reference path):
+ * The fast path of Word2Vec training (word2vec.ts holds the model, word2vec-reference.ts the plain path):
  * the job loop of word2vec.wat, compiled once, over one shared WebAssembly memory that holds the
  * weights and the vocabulary tables. With `workers > 1` each worker thread instantiates the same
  * module over the same memory and trains whole jobs as they arrive, all writing the same rows
@@ -8,69 +8,39 @@
  * job producer), so it decays linearly over all words of all epochs whichever worker runs it.
  *
  * Memory layout (byte addresses, 16-aligned): σ and log σ tables, config, cum_table, sample_int,
+ * the noise-word search index (bucketIndex),
  * Huffman offsets/lengths/codes/points, syn0, syn1neg, syn1, then per worker a job buffer and a
  * scratch area. Rows are padded to a multiple of 4 floats with zeros (which stay zero).
  */
 import { Worker } from 'node:worker_threads';
-import type { Vocabulary } from './vocabulary.js';
+import {
+  EXP_TABLE_SIZE,
+  type Job,
+  type JobResult,
+  sigmoidTables,
+  type TrainState,
+} from './word2vec-reference.js';
 import { WORD2VEC_WASM_BASE64 } from './word2vec-wasm.js';
 
-/** What both training paths read and update (word2vec.ts owns it). */
-export interface TrainState {
-  vocab: Vocabulary;
-  vectorSize: number;
-  /** W_in, "syn0": row-major V × vectorSize. */
-  syn0: Float32Array;
-  /** W_out for negative sampling, "syn1neg" (null when negative = 0). */
-  syn1neg: Float32Array | null;
-  /** Inner-node vectors for hierarchical softmax, "syn1" (null when hs = 0). */
-  syn1: Float32Array | null;
-  window: number;
-  negative: number;
-  hs: boolean;
-  sg: boolean;
-  cbowMean: boolean;
-  sample: boolean;
-}
-
-/** Up to 10,000 words in whole sentences, as vocabulary indexes, with its learning rate and seed. */
-export interface Job {
-  words: Int32Array;
-  /** Exclusive end (in `words`) of each sentence. */
-  sentenceEnds: Int32Array;
-  alpha: number;
-  /** The job's 48-bit random state, split (high 16 bits, low 32 bits). */
-  seedHi: number;
-  seedLo: number;
-  /** Corpus words the job covers, out-of-vocabulary words included (for progress and alpha). */
-  rawWords: number;
-}
-
-export interface JobResult {
-  /** Words left after subsampling. */
-  effectiveWords: number;
-  /** Σ −log σ(±u·v) over the job's logistic terms, and their number. */
-  loss: number;
-  terms: number;
-}
-
-/** EXP_TABLE_SIZE and MAX_EXP of word2vec.c/gensim. */
-export const EXP_TABLE_SIZE = 1000;
-export const MAX_EXP = 6;
-
-/** σ(x) and log σ(x) at x_i = (2i/1000 − 1)·6, float32 (gensim's EXP_TABLE, LOG_TABLE). */
-export function sigmoidTables(): { exp: Float32Array; log: Float32Array } {
-  const exp = new Float32Array(EXP_TABLE_SIZE);
-  const log = new Float32Array(EXP_TABLE_SIZE);
-  for (let i = 0; i < EXP_TABLE_SIZE; i++) {
-    const e = Math.exp(((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP);
-    exp[i] = e / (e + 1);
-    log[i] = Math.log(exp[i]!);
-  }
-  return { exp, log };
-}
-
 const MAX_JOB_WORDS = 10_000;
+
+/** Buckets of the negative-sampling search index: draws are < 2^31, bucket = draw >> 15. */
+const NEG_BUCKETS = 1 << 16;
+
+/**
+ * bucketIndex[b] = bisect_left(cumTable, b · 2^15): where the search for a draw in bucket b starts
+ * (word2vec.wat's `$bisect`); the last entry closes the final bucket.
+ */
+export function bucketIndex(cumTable: Uint32Array): Uint32Array {
+  const out = new Uint32Array(NEG_BUCKETS + 1);
+  let i = 0;
+  for (let b = 0; b <= NEG_BUCKETS; b++) {
+    const x = b * 2 ** 15;
+    while (i < cumTable.length - 1 && cumTable[i]! < x) i++;
+    out[b] = i;
+  }
+  return out;
+}
 
 /** The part of the WebAssembly API used here, typed: the package compiles without the DOM library. */
 interface WasmMemory {
@@ -178,6 +148,7 @@ export class WasmTrainer {
     const cfg = alloc(32 * 4);
     const cum = alloc(V * 4);
     const sampleInt = alloc(V * 4);
+    const buckets = alloc((NEG_BUCKETS + 1) * 4);
     const codeOff = alloc(V * 4);
     const codeLen = alloc(V * 4);
     const codes = alloc(totalCode);
@@ -196,6 +167,7 @@ export class WasmTrainer {
     new Float32Array(buf, logTab, EXP_TABLE_SIZE).set(tables.log);
     new Uint32Array(buf, cum, V).set(vocab.cumTable);
     new Uint32Array(buf, sampleInt, V).set(vocab.sampleInt);
+    new Uint32Array(buf, buckets, NEG_BUCKETS + 1).set(bucketIndex(vocab.cumTable));
     if (state.hs) {
       const off = new Uint32Array(buf, codeOff, V);
       const len = new Uint32Array(buf, codeLen, V);
@@ -210,7 +182,7 @@ export class WasmTrainer {
         o += codeLens[w]!;
       }
     }
-    new Int32Array(buf, cfg, 19).set([
+    new Int32Array(buf, cfg, 20).set([
       D,
       syn0,
       syn1neg,
@@ -230,6 +202,7 @@ export class WasmTrainer {
       state.sg ? 1 : 0,
       state.cbowMean ? 1 : 0,
       state.sample ? 1 : 0,
+      buckets,
     ]);
     this.at = { syn0, syn1neg, syn1, cfg, slots };
     this.copyRows(state.syn0, syn0, 'in');

@@ -38,6 +38,12 @@ describe('Word2Vec — the course', () => {
     expect(similar).toHaveLength(9); // the 9 other words, best first
     expect(similar.map(([w]) => w)).not.toContain('data');
     for (let i = 1; i < similar.length; i++) expect(similar[i]![1]).toBeLessThanOrEqual(similar[i - 1]![1]);
+    // Firth's numbers for this seed (gensim's differ: other initial random vectors, see word2vec.ts)
+    [-0.0033, 0.0088, -0.02].forEach((x, i) => {
+      expect(data[i]).toBeCloseTo(x, 4);
+    });
+    expect(similar[0]![0]).toBe('powerful');
+    expect(similar[0]![1]).toBeCloseTo(0.2483, 4);
   });
 
   it('Train your own: [["cat","say","meow"],["dog","say","woof"]], vector_size=100', () => {
@@ -78,7 +84,7 @@ describe('Word2Vec — reference and fast path', () => {
       expect(maxAbsDiff(fast.inputVectors, ref.inputVectors)).toBeLessThan(1e-4);
       const out = hs ? [fast.hsVectors!, ref.hsVectors!] : [fast.outputVectors!, ref.outputVectors!];
       expect(maxAbsDiff(out[0]!, out[1]!)).toBeLessThan(1e-4);
-      fast.lossCurve.forEach((l, i) => expect(l).toBeCloseTo(ref.lossCurve[i]!, 5));
+      for (const [i, l] of fast.lossCurve.entries()) expect(l).toBeCloseTo(ref.lossCurve[i]!, 5);
     });
   }
 
@@ -103,10 +109,17 @@ describe('Word2Vec — Lee corpus (gensim test data)', () => {
     expect(model.lossCurve[9]!).toBeLessThan(model.lossCurve[0]! - 0.05);
     expect(events.filter((e) => e.phase === 'epoch')).toHaveLength(10);
     expect(events.at(-1)!.phase).toBe('end');
+    // measured (seeds 1–3 alike): loss 0.58 → 0.42; 'bush' is president's nearest word, 'west' bank's
+    // (the West Bank of the Lee news stories), afghanistan·taliban ≈ 0.9 against afghanistan·cricket ≈ 0.4
     const wv = model.wv;
-    expect(wv.similarity('afghanistan', 'taliban')).toBeGreaterThan(wv.similarity('afghanistan', 'cricket'));
-    expect(wv.similarity('bank', 'interest')).toBeGreaterThan(wv.similarity('bank', 'fire'));
-    expect(wv.mostSimilar({ positive: 'president', topn: 10 }).map(([w]) => w)).toContain('bush');
+    expect(model.lossCurve[9]!).toBeLessThan(0.43);
+    expect(wv.mostSimilar('president', 2).map(([w]) => w)).toContain('bush');
+    expect(wv.mostSimilar('bank', 3).map(([w]) => w)).toContain('west');
+    expect(wv.similarity('afghanistan', 'taliban')).toBeGreaterThan(0.8);
+    expect(wv.similarity('afghanistan', 'cricket')).toBeLessThan(0.6);
+    expect(wv.similarity('israeli', 'palestinian')).toBeGreaterThan(
+      wv.similarity('israeli', 'cricket') + 0.4,
+    );
   });
 
   it('sg/cbow × negative sampling/hierarchical softmax all train (loss falls)', () => {
@@ -125,7 +138,8 @@ describe('Word2Vec — Lee corpus (gensim test data)', () => {
     const one = await Word2Vec.create(LEE, { ...base, sg: 1, workers: 1 });
     const two = await Word2Vec.create(LEE, { ...base, sg: 1, workers: 2 });
     expect(two.rawWords).toBe(one.rawWords);
-    expect(Math.abs(two.lossCurve[9]! - one.lossCurve[9]!)).toBeLessThan(0.01);
+    expect(Math.abs(two.lossCurve[9]! - one.lossCurve[9]!)).toBeLessThan(0.005); // measured: 0.4178 vs 0.4180
+    expect(two.wv.mostSimilar('president', 2).map(([w]) => w)).toContain('bush');
     expect(two.wv.similarity('afghanistan', 'taliban')).toBeGreaterThan(
       two.wv.similarity('afghanistan', 'cricket'),
     );

@@ -24,6 +24,7 @@
   (global $cum (mut i32) (i32.const 0))      ;; u32 cum_table (V)
   (global $cumLen (mut i32) (i32.const 0))
   (global $sampleInt (mut i32) (i32.const 0));; u32 keep thresholds (V)
+  (global $buckets (mut i32) (i32.const 0))  ;; u32 bucket index into cum_table (65,537)
   (global $codeOff (mut i32) (i32.const 0))  ;; u32 per word: offset of its code in codes/points
   (global $codeLen (mut i32) (i32.const 0))  ;; u32 per word: Huffman code length
   (global $codes (mut i32) (i32.const 0))    ;; u8 codes
@@ -64,7 +65,8 @@
     (global.set $hs (i32.load offset=60 (local.get $cfg)))
     (global.set $sg (i32.load offset=64 (local.get $cfg)))
     (global.set $cbowMean (i32.load offset=68 (local.get $cfg)))
-    (global.set $sample (i32.load offset=72 (local.get $cfg))))
+    (global.set $sample (i32.load offset=72 (local.get $cfg)))
+    (global.set $buckets (i32.load offset=76 (local.get $cfg))))
 
   (func (export "loss") (result f64) (global.get $loss))
   (func (export "terms") (result f64) (global.get $terms))
@@ -122,6 +124,34 @@
         (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
           (f32x4.mul (local.get $gv) (v128.load (local.get $x))))))))
 
+  ;; the two updates of one logistic term, fused into one pass over the rows:
+  ;;   work += g·u  (with u before its update)      u += g·h
+  (func $update (param $g f32) (param $h i32) (param $u i32)
+    (local $end i32) (local $gv v128) (local $w i32) (local $a v128) (local $b v128)
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $w (global.get $work))
+    (local.set $end (i32.add (local.get $h) (global.get $rowBytes)))
+    (block $tail
+      (loop $l
+        (br_if $tail (i32.gt_u (i32.add (local.get $h) (i32.const 32)) (local.get $end)))
+        (local.set $a (v128.load (local.get $u)))
+        (local.set $b (v128.load offset=16 (local.get $u)))
+        (v128.store (local.get $w) (f32x4.add (v128.load (local.get $w)) (f32x4.mul (local.get $gv) (local.get $a))))
+        (v128.store offset=16 (local.get $w)
+          (f32x4.add (v128.load offset=16 (local.get $w)) (f32x4.mul (local.get $gv) (local.get $b))))
+        (v128.store (local.get $u) (f32x4.add (local.get $a) (f32x4.mul (local.get $gv) (v128.load (local.get $h)))))
+        (v128.store offset=16 (local.get $u)
+          (f32x4.add (local.get $b) (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $h)))))
+        (local.set $h (i32.add (local.get $h) (i32.const 32)))
+        (local.set $u (i32.add (local.get $u) (i32.const 32)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br $l)))
+    (if (i32.lt_u (local.get $h) (local.get $end))
+      (then
+        (local.set $a (v128.load (local.get $u)))
+        (v128.store (local.get $w) (f32x4.add (v128.load (local.get $w)) (f32x4.mul (local.get $gv) (local.get $a))))
+        (v128.store (local.get $u) (f32x4.add (local.get $a) (f32x4.mul (local.get $gv) (v128.load (local.get $h))))))))
+
   ;; x *= s over one row
   (func $scale (param $x i32) (param $s f32)
     (local $end i32) (local $sv v128)
@@ -132,8 +162,14 @@
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (br_if $l (i32.lt_u (local.get $x) (local.get $end)))))
 
+  ;; x = 0 over one row (a store loop: memory.fill calls out of the compiled code)
   (func $zero (param $x i32)
-    (memory.fill (local.get $x) (i32.const 0) (global.get $rowBytes)))
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (global.get $rowBytes)))
+    (loop $l
+      (v128.store (local.get $x) (v128.const i64x2 0 0))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br_if $l (i32.lt_u (local.get $x) (local.get $end)))))
 
   ;; table index for x ∈ (−6, 6): ⌊(x + 6) · 1000/12⌋ (float32 arithmetic)
   (func $tabIdx (param $x f32) (result i32)
@@ -155,19 +191,33 @@
       (f32.sub (local.get $label) (f32.load (i32.add (global.get $expTab) (call $tabIdx (local.get $f)))))
       (local.get $alpha)))
 
-  ;; bisect_left(cum_table, x): first index whose entry is ≥ x
+  ;; bisect_left(cum_table, x): first index whose entry is ≥ x — the same answer as a binary search
+  ;; over the whole table, found faster. A bucket index narrows the range first: bucket b covers
+  ;; x ∈ [b·2^15, (b+1)·2^15) and bucketStart[b] = bisect_left(cum_table, b·2^15), so the answer lies in
+  ;; [bucketStart[b], bucketStart[b+1]] (usually a few entries). Then a branch-free search over that
+  ;; range (`select` is a conditional move: the draws are random, a branch would mispredict):
+  ;;   base = lo, n = hi − lo + 1;  while n > 1: half = n/2; if cum[base + half] < x: base += half; n −= half
+  ;;   return base + (cum[base] < x)
   (func $bisect (param $x i32) (result i32)
-    (local $lo i32) (local $hi i32) (local $mid i32)
-    (local.set $hi (global.get $cumLen))
+    (local $base i32) (local $n i32) (local $half i32) (local $b i32)
+    (local.set $b (i32.add (global.get $buckets) (i32.shl (i32.shr_u (local.get $x) (i32.const 15)) (i32.const 2))))
+    (local.set $base (i32.load (local.get $b)))
+    (local.set $n (i32.add (i32.sub (i32.load offset=4 (local.get $b)) (local.get $base)) (i32.const 1)))
     (block $done
       (loop $l
-        (br_if $done (i32.ge_u (local.get $lo) (local.get $hi)))
-        (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
-        (if (i32.lt_u (i32.load (i32.add (global.get $cum) (i32.shl (local.get $mid) (i32.const 2)))) (local.get $x))
-          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
-          (else (local.set $hi (local.get $mid))))
+        (br_if $done (i32.le_u (local.get $n) (i32.const 1)))
+        (local.set $half (i32.shr_u (local.get $n) (i32.const 1)))
+        (local.set $base
+          (select
+            (i32.add (local.get $base) (local.get $half))
+            (local.get $base)
+            (i32.lt_u
+              (i32.load (i32.add (global.get $cum) (i32.shl (i32.add (local.get $base) (local.get $half)) (i32.const 2))))
+              (local.get $x))))
+        (local.set $n (i32.sub (local.get $n) (local.get $half)))
         (br $l)))
-    (local.get $lo))
+    (i32.add (local.get $base)
+      (i32.lt_u (i32.load (i32.add (global.get $cum) (i32.shl (local.get $base) (i32.const 2)))) (local.get $x))))
 
   ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
   ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0.
@@ -195,8 +245,7 @@
           (br_if $next (f32.le (local.get $f) (f32.const -6)))
           (br_if $next (f32.ge (local.get $f) (f32.const 6)))
           (local.set $g (call $grad (local.get $f) (local.get $label) (local.get $alpha)))
-          (call $axpy (local.get $g) (local.get $l2) (global.get $work))
-          (call $axpy (local.get $g) (local.get $l1) (local.get $l2)))
+          (call $update (local.get $g) (local.get $l1) (local.get $l2)))
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
         (br $l))))
 
@@ -219,8 +268,7 @@
             (f32.convert_i32_u (i32.sub (i32.const 1)
               (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $off) (local.get $b))))))
             (local.get $alpha)))
-          (call $axpy (local.get $g) (local.get $l2) (global.get $work))
-          (call $axpy (local.get $g) (local.get $l1) (local.get $l2)))
+          (call $update (local.get $g) (local.get $l1) (local.get $l2)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $l))))
 
