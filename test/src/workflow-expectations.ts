@@ -3,7 +3,7 @@
  * (workflows.test.ts, n8n's engine in-process) and tier 3 (n8n.int.test.ts, the real n8n CLI), so
  * both assert the same values on the same JSON.
  */
-import { documentSimilarity, loadPretrained } from '@firth/embeddings';
+import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
 import type { IDataObject } from 'n8n-workflow';
 import { expect } from 'vitest';
 
@@ -154,6 +154,94 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       expect(hit.score).toBeCloseTo(expected, 5);
     }
     expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+  },
+
+  'word-analogies.json': async (run) => {
+    // b − a + c by gensim's 3CosAdd, recomputed here by the core on the same shipped vectors
+    const glove = await loadPretrained('glove-6b-100d-top20k');
+    const items = run.json('Analogy (GloVe 6B 100d)') as {
+      a: string;
+      b: string;
+      c: string;
+      expected: string;
+      answer: string;
+      answers: { word: string; score: number }[];
+    }[];
+    expect(items).toHaveLength(8);
+    for (const q of items) {
+      const core = glove.mostSimilar({ positive: [q.b, q.c], negative: [q.a], topn: 3 });
+      expect(
+        q.answers.map((x) => x.word),
+        `${q.a}:${q.b}::${q.c}`,
+      ).toEqual(core.map(([w]) => w));
+      for (const [k, [, score]] of core.entries()) expect(q.answers[k]!.score).toBeCloseTo(score, 6);
+    }
+    // the course's king − man + woman = queen, and (measured) 7 of the 8 questions right
+    expect(items[0]).toMatchObject({ a: 'man', b: 'king', c: 'woman', answer: 'queen' });
+    expect(items.filter((q) => q.answer === q.expected).length).toBeGreaterThanOrEqual(7);
+
+    const [computer] = run.json("Words similar to 'computer'") as {
+      similar: { word: string; score: number }[];
+    }[];
+    expect(computer!.similar.map((x) => x.word)).toEqual(
+      glove.mostSimilar({ positive: ['computer'], topn: 5 }).map(([w]) => w),
+    );
+    expect(computer!.similar.map((x) => x.word)).toContain('software');
+
+    const w2v = await loadPretrained('word2vec-300d-top1000');
+    const [w2vAnalogy] = run.json('Analogy (word2vec 300d)');
+    expect(w2vAnalogy?.answer).toBe(
+      w2v.mostSimilar({ positive: ['king', 'woman'], negative: ['man'], topn: 1 })[0]![0],
+    );
+    expect(run.json("Doesn't match")[0]?.doesntMatch).toBe('cereal');
+  },
+
+  'word2vec-train-and-query.json': async (run) => {
+    // The course's cell: Word2Vec(sentences, vector_size=50, window=2, min_count=1) — the node's
+    // model equals the core's for the same options and seed (workers 1: deterministic)
+    const [toy] = run.json('Word2Vec (course toy corpus)');
+    const core = new Word2Vec(
+      [
+        ['data', 'science', 'is', 'fun'],
+        ['machine', 'learning', 'is', 'powerful'],
+        ['data', 'and', 'learning', 'are', 'related'],
+      ],
+      { vectorSize: 50, window: 2, minCount: 1, epochs: 5, seed: 1, workers: 1 },
+    );
+    expect(toy).toMatchObject({ vocabularySize: 10, vectorSize: 50, documents: 3 });
+    const near = (toy?.neighbours as Record<string, { word: string; score: number }[]>).data!;
+    const coreNear = core.wv.mostSimilar('data', 5);
+    expect(near.map((n) => n.word)).toEqual(coreNear.map(([w]) => w));
+    for (const [k, [, score]] of coreNear.entries()) expect(near[k]!.score).toBeCloseTo(score, 6);
+    const wv = (toy?.model as { wv: { keys: string[]; vectors: number[] } }).wv;
+    const at = wv.keys.indexOf('data');
+    expectClose6(wv.vectors.slice(at * 50, at * 50 + 50), [...core.wv.get('data')]);
+
+    // skip-gram on the Lee news corpus: loss falls; (measured, seeds 1–3) 'bush' next to 'president'
+    const [lee] = run.json('Word2Vec (Lee news, skip-gram)');
+    const loss = lee?.lossCurve as number[];
+    expect(loss).toHaveLength(10);
+    expect(loss[9]!).toBeLessThan(loss[0]! - 0.05);
+    const [president] = run.json("Most similar to 'president'") as {
+      similar: { word: string; score: number }[];
+    }[];
+    expect(president!.similar.map((s) => s.word)).toContain('bush');
+    // the query node, reading the model from JSON, ranks as the Train node did in memory
+    const probe = (lee?.neighbours as Record<string, { word: string; score: number }[]>).president!;
+    expect(president!.similar.map((s) => s.word)).toEqual(probe.map((s) => s.word));
+    const sim = Object.fromEntries(
+      run.json('Similarity').map((r) => [`${r.word1}/${r.word2}`, r.similarity as number]),
+    );
+    expect(sim['afghanistan/taliban']!).toBeGreaterThan(0.8);
+    expect(sim['afghanistan/cricket']!).toBeLessThan(0.6);
+    expect(sim['israeli/palestinian']!).toBeGreaterThan(sim['israeli/cricket']! + 0.4);
+
+    // GloVe on the same corpus: the weighted least-squares loss falls to under half
+    const [glove] = run.json('GloVe (Lee news)');
+    const gloveLoss = glove?.lossCurve as number[];
+    expect(gloveLoss).toHaveLength(15);
+    expect(gloveLoss[14]!).toBeLessThan(gloveLoss[0]! * 0.5);
+    expect((glove?.neighbours as Record<string, unknown[]>).president).toHaveLength(5);
   },
 
   'xor-mlp.json': (run) => {

@@ -7,7 +7,11 @@
  *     each line cut into pieces of at most 10,000 words (so a text8-style file, one 100 MB line,
  *     becomes 10,000-word pseudo-sentences exactly as gensim's `Text8Corpus`/`LineSentence` make
  *     them); `.gz` files are decompressed on the fly;
- *   - an (async) iterable of lines, split like a file's lines.
+ *   - an (async) iterable of lines, split like a file's lines — one that can be read again (an
+ *     array, or an object whose [Symbol.asyncIterator]() starts over), or a function returning a
+ *     fresh one (`() => readLines()`): training reads the corpus once for the vocabulary and once
+ *     per epoch, so a bare generator object, which can be read only once, is refused (gensim
+ *     refuses a generator for the same reason).
  *
  * Files are never held whole: bytes arrive in chunks (64 KiB by default), are decoded as strict
  * UTF-8 (a bad byte is an error naming its offset, not a silent U+FFFD) and split into tokens, and
@@ -27,7 +31,27 @@ export type Corpus =
   | string
   | LineSentence
   | AsyncIterable<string>
-  | Iterable<string>;
+  | Iterable<string>
+  | (() => AsyncIterable<string> | Iterable<string>);
+
+/**
+ * Throws when `corpus` is an iterator that reads only once (a generator object: its iterator is
+ * itself) and training needs `passes` > 1 reads — instead of silently training on nothing.
+ */
+export function checkRestartable(corpus: Corpus, passes: number): void {
+  if (passes <= 1 || corpus === null || typeof corpus !== 'object' || Array.isArray(corpus)) return;
+  const it = corpus as { [Symbol.asyncIterator]?: () => unknown; [Symbol.iterator]?: () => unknown };
+  const self =
+    (typeof it[Symbol.asyncIterator] === 'function' && it[Symbol.asyncIterator]!() === corpus) ||
+    (typeof it[Symbol.iterator] === 'function' && it[Symbol.iterator]!() === corpus);
+  if (self)
+    throw new ValidationError(
+      `the corpus is a one-shot iterator (a generator object), but training reads it ${passes} times ` +
+        '(once for the vocabulary, once per epoch): pass a function that returns a fresh iterable ' +
+        '(() => lines()), a file path, or an array',
+      'corpus',
+    );
+}
 
 export interface LineSentenceOptions {
   /** Longest sentence; longer lines are cut into pieces. @default 10000 — gensim's `max_sentence_length` */
@@ -205,7 +229,15 @@ async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): 
  *   for await (const s of sentences([['a', 'b'], ['c']])) …  // ['a', 'b'], ['c']
  */
 export async function* sentences(corpus: Corpus): AsyncGenerator<string[]> {
-  if (typeof corpus === 'string') {
+  if (typeof corpus === 'function') {
+    const fresh = corpus();
+    if (fresh === null || typeof fresh !== 'object' || typeof fresh === 'function')
+      throw new ValidationError(
+        `a corpus function must return an iterable of lines, got ${fresh === null ? 'null' : typeof fresh}`,
+        'corpus',
+      );
+    yield* sentences(fresh);
+  } else if (typeof corpus === 'string') {
     yield* new LineSentence(corpus);
   } else if (corpus instanceof LineSentence) {
     yield* corpus;
@@ -230,7 +262,7 @@ export async function* sentences(corpus: Corpus): AsyncGenerator<string[]> {
     yield* splitLines(linesToChunks(corpus as AsyncIterable<string>));
   } else {
     throw new ValidationError(
-      'a corpus must be string[][] (tokenized sentences), a file path, or an iterable of lines',
+      'a corpus must be string[][] (tokenized sentences), a file path, an iterable of lines or a function returning one',
       'corpus',
     );
   }

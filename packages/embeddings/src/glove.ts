@@ -31,7 +31,7 @@
  * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { type Corpus, sentences } from './corpus.js';
+import { type Corpus, checkRestartable, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
@@ -315,6 +315,7 @@ export class GloVe implements GloVeParameters {
   /** Builds the vocabulary, counts co-occurrences and trains. */
   static async create(corpus: Corpus, options: GloVeOptions = {}): Promise<GloVe> {
     const model = new GloVe(options);
+    checkRestartable(corpus, 2);
     await model.buildVocab(corpus);
     await model.train(corpus);
     return model;
@@ -393,7 +394,7 @@ export class GloVe implements GloVeParameters {
     }
     if (seen === 0)
       throw new ValidationError(
-        'the corpus yielded no sentences: a generator runs once, so pass a file path, an array, or an object whose [Symbol.asyncIterator]() starts afresh',
+        'the corpus yielded no sentences when read again for training: pass a file path, an array, or a function returning a fresh iterable',
         'corpus',
       );
     this.cooccurrences = counter.finish();

@@ -182,7 +182,7 @@ export class WasmTrainer {
         o += codeLens[w]!;
       }
     }
-    new Int32Array(buf, cfg, 20).set([
+    new Int32Array(buf, cfg, 21).set([
       D,
       syn0,
       syn1neg,
@@ -203,6 +203,7 @@ export class WasmTrainer {
       state.cbowMean ? 1 : 0,
       state.sample ? 1 : 0,
       buckets,
+      state.computeLoss ? 1 : 0,
     ]);
     this.at = { syn0, syn1neg, syn1, cfg, slots };
     this.copyRows(state.syn0, syn0, 'in');

@@ -25,6 +25,8 @@ export interface TrainState {
   sg: boolean;
   cbowMean: boolean;
   sample: boolean;
+  /** Accumulate the loss (off: loss and terms stay 0). */
+  computeLoss: boolean;
 }
 
 /** Up to 10,000 words in whole sentences, as vocabulary indexes, with its learning rate and seed. */
@@ -179,8 +181,10 @@ export class ReferenceTrainer {
   private logistic(f: number, label: number, alpha: number): number | null {
     if (f <= -MAX_EXP || f >= MAX_EXP) return null;
     // loss −log σ(f) for the true word (label 1), −log σ(−f) for a noise word (label 0)
-    this.loss -= TABLES.log[tableIndex(label === 1 ? f : -f)]!;
-    this.terms++;
+    if (this.s.computeLoss) {
+      this.loss -= TABLES.log[tableIndex(label === 1 ? f : -f)]!;
+      this.terms++;
+    }
     return Math.fround((label - TABLES.exp[tableIndex(f)]!) * alpha);
   }
 

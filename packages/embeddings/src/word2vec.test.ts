@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { simplePreprocess } from './tokenizer.js';
 import { Word2Vec, type Word2VecOptions, type Word2VecProgress } from './word2vec.js';
@@ -152,6 +153,36 @@ describe('Word2Vec — Lee corpus (gensim test data)', () => {
     expect(copy.wv.mostSimilar('the', 3)).toEqual(model.wv.mostSimilar('the', 3));
     await copy.trainMore(LEE.slice(0, 50), { epochs: 2 });
     expect(copy.lossCurve).toHaveLength(3);
+  });
+});
+
+describe('Word2Vec — streamed corpora', () => {
+  it('a file path, a .gz file and an async iterable of lines train the same model as token arrays', async () => {
+    const opts: Word2VecOptions = { vectorSize: 16, minCount: 2, epochs: 2, workers: 1, seed: 3 };
+    const sents = LEE.slice(0, 80);
+    const text = `${sents.map((s) => s.join(' ')).join('\n')}\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'firth-w2v-'));
+    writeFileSync(join(dir, 'lee.txt'), text);
+    writeFileSync(join(dir, 'lee.txt.gz'), gzipSync(text));
+    async function* lines() {
+      for (const line of text.split('\n')) yield line;
+    }
+    const fromArrays = await Word2Vec.create(sents, opts);
+    for (const corpus of [
+      join(dir, 'lee.txt'),
+      join(dir, 'lee.txt.gz'),
+      lines,
+      { [Symbol.iterator]: () => text.split('\n')[Symbol.iterator]() },
+    ]) {
+      const model = await Word2Vec.create(corpus, opts);
+      expect(model.wv.indexToKey).toEqual(fromArrays.wv.indexToKey);
+      expect(model.rawWords).toBe(fromArrays.rawWords);
+      expect(maxAbsDiff(model.inputVectors, fromArrays.inputVectors)).toBe(0);
+    }
+    // a generator object reads once: refused, not trained on nothing in epochs 2…n
+    await expect(Word2Vec.create(lines(), opts)).rejects.toThrow(
+      /the corpus is a one-shot iterator \(a generator object\), but training reads it 3 times/,
+    );
   });
 });
 

@@ -31,8 +31,8 @@
  * workers = 1 their vectors agree within 1e-4 after 2 epochs (word2vec.test.ts), not bit for bit.
  *
  * Left out: gensim's `corpus_file` mode, `build_vocab(update=True)` (new words after training),
- * `trim_rule`, `null_word`, word locks, and `compute_loss` as an option (the loss is always
- * tracked). Initial vectors are uniform in [−1, 1)/vectorSize as in gensim 4 (word2vec.c uses
+ * `trim_rule`, `null_word` and word locks. `computeLoss` defaults to true (gensim: false) so
+ * that `lossCurve` and progress events show training by default. Initial vectors are uniform in [−1, 1)/vectorSize as in gensim 4 (word2vec.c uses
  * [−0.5, 0.5)/vectorSize), drawn from Firth's seeded MT19937 rather than NumPy's PCG64, so the
  * numbers differ from gensim's while the distribution is the same. Likewise each job's random
  * numbers (subsampling, reduced windows, noise words) come from gensim's 48-bit generator seeded
@@ -41,7 +41,7 @@
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { type Corpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
+import { type Corpus, checkRestartable, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 import { WasmTrainer } from './word2vec-fast.js';
@@ -80,6 +80,12 @@ export interface Word2VecOptions {
   seed?: number;
   /** CBOW: 1 = mean of the context vectors, 0 = their sum. @default 1 */
   cbowMean?: 0 | 1;
+  /**
+   * Track the loss (mean −log σ per logistic term) for `lossCurve` and progress events. @default
+   * true — gensim's `compute_loss` defaults to false; off, training skips two table look-ups per
+   * logistic term and `lossCurve` holds NaN.
+   */
+  computeLoss?: boolean;
   /** 'wasm' (fast path) or 'reference' (plain TypeScript, one thread). @default 'wasm' */
   engine?: 'wasm' | 'reference';
 }
@@ -127,6 +133,7 @@ function checkOptions(o: Word2VecOptions): Options {
     workers: o.workers ?? 3,
     seed: o.seed ?? 1,
     cbowMean: o.cbowMean ?? 1,
+    computeLoss: o.computeLoss ?? true,
     engine: o.engine ?? 'wasm',
   };
   const int = (name: keyof Options, min: number) => {
@@ -150,6 +157,11 @@ function checkOptions(o: Word2VecOptions): Options {
   for (const k of ['alpha', 'minAlpha'] as const)
     if (!Number.isFinite(opts[k]) || opts[k] < 0)
       throw new ValidationError(`${k} must be a number ≥ 0, got ${opts[k]}`, k);
+  if (typeof opts.computeLoss !== 'boolean')
+    throw new ValidationError(
+      `computeLoss must be true or false, got ${String(opts.computeLoss)}`,
+      'computeLoss',
+    );
   if (opts.engine !== 'wasm' && opts.engine !== 'reference')
     throw new ValidationError(`engine must be 'wasm' or 'reference', got ${String(opts.engine)}`, 'engine');
   return opts;
@@ -282,6 +294,7 @@ export class Word2Vec {
   /** Builds the vocabulary and trains with `workers` threads. */
   static async create(corpus: Corpus, options: Word2VecOptions = {}): Promise<Word2Vec> {
     const model = new Word2Vec(options);
+    checkRestartable(corpus, 1 + model.options.epochs);
     await model.buildVocab(corpus);
     await model.train(corpus);
     return model;
@@ -348,6 +361,7 @@ export class Word2Vec {
       sg: o.sg === 1,
       cbowMean: o.cbowMean === 1,
       sample: o.sample > 0,
+      computeLoss: o.computeLoss,
     };
   }
 
@@ -364,6 +378,7 @@ export class Word2Vec {
    */
   async train(corpus: Corpus, options: TrainOptions = {}): Promise<this> {
     const epochs = options.epochs ?? this.options.epochs;
+    checkRestartable(corpus, epochs);
     const state = this.trainState();
     const progress = new ProgressTracker(epochs, state.vocab.totalWords, options.onProgress);
     const useWorkers = this.options.engine === 'wasm' && this.options.workers > 1;
@@ -500,11 +515,11 @@ class ProgressTracker {
     this.epochLoss += r.loss;
     this.epochTerms += r.terms;
     this.step++;
-    this.emit('step', r.terms > 0 ? r.loss / r.terms : 0);
+    this.emit('step', r.terms > 0 ? r.loss / r.terms : Number.NaN);
   };
 
   endEpoch(): number {
-    const loss = this.epochTerms > 0 ? this.epochLoss / this.epochTerms : 0;
+    const loss = this.epochTerms > 0 ? this.epochLoss / this.epochTerms : Number.NaN;
     this.emit('epoch', loss);
     return loss;
   }
