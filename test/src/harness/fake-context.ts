@@ -49,6 +49,15 @@ export function fakeContext({
       }),
     },
     logger: { debug() {}, info() {}, warn() {}, error() {} },
+    // a sub-node's runs (addInputData / addOutputData), kept for tests to read as `ctx.runs`
+    runs: [] as { type: string; input: unknown; output?: unknown }[],
+    addInputData(type: string, data: unknown) {
+      this.runs.push({ type, input: data });
+      return { index: this.runs.length - 1 };
+    },
+    addOutputData(_type: string, index: number, data: unknown) {
+      this.runs[index]!.output = data;
+    },
   };
   return ctx as unknown as IExecuteFunctions;
 }

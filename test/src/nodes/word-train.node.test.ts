@@ -67,6 +67,17 @@ describe('Word2Vec Train node', () => {
     }
   });
 
+  it('trains on 2 worker threads (Hogwild) when the Workers option says so', async () => {
+    const [out] = await word2vec([{}], {
+      sg: 1,
+      epochs: 10,
+      probeWords: 'president',
+      options: { workers: 2 },
+    });
+    expect(out!.json.lossCurve[9]).toBeLessThan(out!.json.lossCurve[0] - 0.05);
+    expect(out!.json.neighbours.president.map((n: { word: string }) => n.word)).toContain('bush');
+  });
+
   it("trains CBOW with hierarchical softmax on the items' text, one document per item", async () => {
     const texts = Array.from({ length: 40 }, (_, i) =>
       i % 2 ? 'The cat sat on the mat and the cat purred.' : 'The dog sat on the log and the dog barked.',

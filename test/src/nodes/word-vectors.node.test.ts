@@ -82,6 +82,13 @@ describe('Embeddings Firth sub-node', () => {
     expect(q).toEqual(a);
     expect(dot(a!, a!)).toBeCloseTo(1, 6);
     expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!));
+    // each call shows in n8n as a run of the sub-node: texts in, vectors out
+    const runs = (ctx as unknown as { runs: { type: string; input: any; output: any }[] }).runs;
+    expect(runs.map((r) => r.type)).toEqual(['ai_embedding', 'ai_embedding']);
+    expect(runs[0]!.input[0][0].json.documents).toEqual(['heart attack', 'cardiac arrest', 'stock market']);
+    expect(runs[0]!.output[0][0].json.response).toEqual([a, b, c]);
+    expect(runs[1]!.input[0][0].json.query).toBe('heart attack');
+    expect(runs[1]!.output[0][0].json.response).toEqual(q);
   });
   it('reports a bad model as a node error', async () => {
     const sub = new EmbeddingsFirth();
@@ -90,5 +97,8 @@ describe('Embeddings Firth sub-node', () => {
     await expect((response as { embedQuery(t: string): Promise<number[]> }).embedQuery('x')).rejects.toThrow(
       /Model is empty/,
     );
+    // the error is the sub-node's output in n8n's editor too
+    const runs = (ctx as unknown as { runs: { output: unknown }[] }).runs;
+    expect(runs[0]!.output).toBeInstanceOf(NodeOperationError);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
 import {
+  type IDataObject,
   type INodeType,
   type INodeTypeDescription,
   type ISupplyDataFunctions,
@@ -19,24 +20,44 @@ import {
 import { toErrorMessage } from '../shared/dataset';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
 
-/** LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods). */
+/** What the sub-node reports to n8n so that its runs show in the editor (inputs, outputs, errors). */
+type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
+
+/**
+ * LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods). Each
+ * call is recorded as a run of the sub-node, as n8n's own embedding nodes do: the texts in, the
+ * vectors (or the error) out.
+ */
 export class FirthWordVectorEmbeddings {
   constructor(
     private readonly vectors: () => Promise<KeyedVectors>,
     readonly pooling: Pooling,
-    private readonly fail: (error: unknown) => never,
+    private readonly fail: (error: unknown) => NodeOperationError,
+    private readonly trace?: Trace,
   ) {}
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    try {
-      return embedTexts(texts, await this.vectors(), { pooling: this.pooling });
-    } catch (error) {
-      return this.fail(error);
-    }
+    return this.embed(texts, { documents: texts });
   }
 
   async embedQuery(text: string): Promise<number[]> {
-    return (await this.embedDocuments([text]))[0] as number[];
+    return (await this.embed([text], { query: text }))[0] as number[];
+  }
+
+  private async embed(texts: string[], input: IDataObject): Promise<number[][]> {
+    const run = this.trace?.addInputData(NodeConnectionTypes.AiEmbedding, [[{ json: input }]]);
+    try {
+      const vectors = embedTexts(texts, await this.vectors(), { pooling: this.pooling });
+      if (run)
+        this.trace!.addOutputData(NodeConnectionTypes.AiEmbedding, run.index, [
+          [{ json: { response: 'query' in input ? vectors[0]! : vectors } }],
+        ]);
+      return vectors;
+    } catch (cause) {
+      const error = this.fail(cause);
+      if (run) this.trace!.addOutputData(NodeConnectionTypes.AiEmbedding, run.index, error);
+      throw error;
+    }
   }
 }
 
@@ -105,9 +126,8 @@ export class EmbeddingsFirth implements INodeType {
     const embeddings = new FirthWordVectorEmbeddings(
       () => vectorsFor(this, itemIndex, cache),
       pooling,
-      (error) => {
-        throw new NodeOperationError(node, toErrorMessage(error), { itemIndex });
-      },
+      (error) => new NodeOperationError(node, toErrorMessage(error), { itemIndex }),
+      typeof this.addInputData === 'function' ? this : undefined,
     );
     return { response: embeddings };
   }
