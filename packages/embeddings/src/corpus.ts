@@ -35,6 +35,32 @@ export type Corpus =
   | (() => AsyncIterable<string> | Iterable<string>);
 
 /**
+ * Throws when a constructor that trains synchronously (`new Word2Vec(corpus, …)`, `new GloVe(…)`)
+ * is given a corpus it can only read asynchronously: a file path, a LineSentence, an iterable of
+ * lines or a function — those go through `await Model.create(corpus, options)`.
+ */
+export function checkSyncCorpus(first: unknown, model: string): void {
+  if (first === undefined || Array.isArray(first)) return;
+  const streamed =
+    typeof first === 'string' ||
+    typeof first === 'function' ||
+    first instanceof LineSentence ||
+    (first !== null &&
+      typeof first === 'object' &&
+      (Symbol.asyncIterator in first || Symbol.iterator in first));
+  if (streamed)
+    throw new ValidationError(
+      `new ${model}(corpus) trains synchronously on tokenized sentences (string[][]) only: for a file path or a stream of lines use await ${model}.create(corpus, options)`,
+      'corpus',
+    );
+  if (first === null || typeof first !== 'object')
+    throw new ValidationError(
+      `options must be an object, got ${first === null ? 'null' : typeof first}`,
+      'options',
+    );
+}
+
+/**
  * Throws when `corpus` is an iterator that reads only once (a generator object: its iterator is
  * itself) and training needs `passes` > 1 reads — instead of silently training on nothing.
  */

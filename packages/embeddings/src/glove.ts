@@ -31,7 +31,7 @@
  * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { type Corpus, checkRestartable, sentences } from './corpus.js';
+import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
@@ -300,6 +300,7 @@ export class GloVe implements GloVeParameters {
    * streamed corpora: `await GloVe.create(corpus, options)`.
    */
   constructor(corpusOrOptions?: readonly (readonly string[])[] | GloVeOptions, options: GloVeOptions = {}) {
+    checkSyncCorpus(corpusOrOptions, 'GloVe');
     const hasCorpus = Array.isArray(corpusOrOptions);
     this.options = checkOptions(hasCorpus ? options : ((corpusOrOptions as GloVeOptions | undefined) ?? {}));
     if (hasCorpus) {

@@ -193,6 +193,11 @@ describe('Word2Vec — bad input', () => {
     expect(() => new Word2Vec({ sg: 2 as 0 })).toThrow('sg must be 0 or 1, got 2');
     expect(() => new Word2Vec({ hs: 0, negative: 0 })).toThrow(/nothing to train/);
     expect(() => new Word2Vec({ alpha: -1 })).toThrow(/alpha must be/);
+    // a file path cannot be read synchronously: the error points at create()
+    expect(() => new Word2Vec('lee.txt' as never)).toThrow(
+      'new Word2Vec(corpus) trains synchronously on tokenized sentences (string[][]) only: for a file path or a stream of lines use await Word2Vec.create(corpus, options)',
+    );
+    expect(() => new Word2Vec(5 as never)).toThrow('options must be an object, got number');
   });
 
   it('empty corpus, nothing after minCount, non-UTF-8 file, training before buildVocab', async () => {

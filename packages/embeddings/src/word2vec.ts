@@ -41,7 +41,7 @@
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { type Corpus, checkRestartable, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
+import { type Corpus, checkRestartable, checkSyncCorpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 import { WasmTrainer } from './word2vec-fast.js';
@@ -280,6 +280,7 @@ export class Word2Vec {
     corpusOrOptions?: readonly (readonly string[])[] | Word2VecOptions,
     options: Word2VecOptions = {},
   ) {
+    checkSyncCorpus(corpusOrOptions, 'Word2Vec');
     const hasCorpus = Array.isArray(corpusOrOptions);
     this.options = checkOptions(
       hasCorpus ? options : ((corpusOrOptions as Word2VecOptions | undefined) ?? {}),
