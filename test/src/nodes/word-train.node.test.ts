@@ -1,6 +1,6 @@
 import { loadLeeCorpus } from '@firth/datasets';
 import { simplePreprocess, Vocabulary } from '@firth/embeddings';
-import { NodeOperationError } from 'n8n-workflow';
+import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { GloVeTrain } from '../../../packages/n8n-nodes-firth/nodes/GloVeTrain/GloVeTrain.node.js';
 import { Word2VecTrain } from '../../../packages/n8n-nodes-firth/nodes/Word2VecTrain/Word2VecTrain.node.js';
@@ -8,7 +8,10 @@ import { WordVectors } from '../../../packages/n8n-nodes-firth/nodes/WordVectors
 import { fakeContext } from '../harness/fake-context.js';
 
 type Out = { json: Record<string, any> };
-type Node = { description: { properties: { name: string; default: unknown }[] }; execute: Function };
+type Node = {
+  description: { properties: { name: string; default: unknown }[] };
+  execute(this: IExecuteFunctions): Promise<unknown>;
+};
 const runner =
   (node: Node) =>
   async (items: object[], parameters: Record<string, unknown> = {}, continueOnFail = false) => {
