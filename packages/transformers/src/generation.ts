@@ -1,0 +1,260 @@
+/**
+ * Text generation from any causal language model — the course's decoder loop ("the final linear
+ * layer and the softmax layer": logits → probabilities → pick a token → feed it back), with the
+ * knobs of an LLM playground.
+ *
+ *   const model = await loadLlama2c();
+ *   const tok = await loadLlama2cTokenizer();
+ *   for await (const chunk of streamGenerate(model, tok, 'Once upon a time', { temperature: 0 }))
+ *     process.stdout.write(chunk.text);      // ", there was a little girl named Lily. …"
+ *
+ * How the next token is chosen from the logits z (Hugging Face's order of "logits processors"):
+ *   1. repetition penalty ρ (CTRL, Keskar et al. 2019): for every token already in the prompt or
+ *      the output, z ← z/ρ if z > 0 else z·ρ (ρ > 1 discourages repeats; 1 = off)
+ *   2. temperature T: T = 0 → greedy, argmax z (ties: lowest id). Otherwise z ← z / T
+ *   3. top-k: keep the k largest z (ties at the k-th value are all kept); the others → −∞
+ *   4. p = softmax(z)
+ *   5. top-p (nucleus, Holtzman et al. 2019): sort p descending and keep the smallest prefix whose
+ *      mass reaches topP (always at least one token), renormalise
+ *   6. sample: the first token whose cumulative probability exceeds u ~ U[0, 1) — u from a seeded
+ *      MT19937 (`RandomState(seed)`), so the same seed gives the same text
+ * Generation stops at `maxNewTokens` (finish reason "length"), at an end token (`stopTokens`, by
+ * default the tokenizer's), or when the text contains a stop sequence (finish reason "stop"; the
+ * text is cut before it). While streaming, text that might be the start of a stop sequence, or an
+ * unfinished UTF-8 character, is held back until it is settled — no chunk is ever taken back.
+ *
+ * The model keeps its own key/value cache (`start()` → `step(token)`): each new token costs one
+ * forward pass at one position, not a pass over the whole sequence.
+ */
+import { RandomState, ValidationError } from '@firth/numeric';
+
+/** A model that predicts the next token: `start()` opens a sequence, `step` feeds one token. */
+export interface CausalLM {
+  readonly vocabSize: number;
+  start(): { step(token: number): Float32Array };
+}
+
+/** What generation needs from a tokenizer. */
+export interface GenerationTokenizer {
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+}
+
+export interface GenerateOptions {
+  /** Most tokens to generate. @default 256 */
+  maxNewTokens?: number;
+  /** 0 = greedy; higher = more random. @default 1 */
+  temperature?: number;
+  /** Sample among the k most likely tokens (0 = all). @default 0 */
+  topK?: number;
+  /** Sample from the smallest set of tokens whose probability reaches p (1 = all). @default 1 */
+  topP?: number;
+  /** > 1 penalises tokens already present. @default 1 */
+  repetitionPenalty?: number;
+  /** Stop when the text contains one of these (at most 4, as OpenAI/Groq). @default [] */
+  stop?: string[];
+  /** Token ids that end generation (not included in the text). */
+  stopTokens?: number[];
+  /** Seeds the sampler: the same seed gives the same text. @default 0 */
+  seed?: number;
+  /** Prompt token ids to use instead of encoding the prompt text (e.g. [BOS]). */
+  promptIds?: number[];
+}
+
+export type FinishReason = 'stop' | 'length';
+
+export interface GenerationChunk {
+  /** New text since the previous chunk (may be '' while text is held back). */
+  text: string;
+  /** The token generated at this step (absent in the final chunk). */
+  token?: number;
+  /** Set on the last chunk. */
+  finishReason?: FinishReason;
+}
+
+export interface GenerationResult {
+  text: string;
+  tokens: number[];
+  finishReason: FinishReason;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface Checked {
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  repetitionPenalty: number;
+  stop: string[];
+  stopTokens: Set<number>;
+  seed: number;
+}
+
+function check(o: GenerateOptions, defaultStopTokens: number[]): Checked {
+  const num = (name: keyof GenerateOptions, v: number, ok: boolean, what: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok)
+      throw new ValidationError(`${name} must be ${what}, got ${JSON.stringify(v)}`, name);
+  };
+  const c: Checked = {
+    maxNewTokens: o.maxNewTokens ?? 256,
+    temperature: o.temperature ?? 1,
+    topK: o.topK ?? 0,
+    topP: o.topP ?? 1,
+    repetitionPenalty: o.repetitionPenalty ?? 1,
+    stop: o.stop ?? [],
+    stopTokens: new Set(o.stopTokens ?? defaultStopTokens),
+    seed: o.seed ?? 0,
+  };
+  num(
+    'maxNewTokens',
+    c.maxNewTokens,
+    Number.isInteger(c.maxNewTokens) && c.maxNewTokens >= 0,
+    'an integer ≥ 0',
+  );
+  num('temperature', c.temperature, c.temperature >= 0, 'a number ≥ 0');
+  num('topK', c.topK, Number.isInteger(c.topK) && c.topK >= 0, 'an integer ≥ 0');
+  num('topP', c.topP, c.topP > 0 && c.topP <= 1, 'a number in (0, 1]');
+  num('repetitionPenalty', c.repetitionPenalty, c.repetitionPenalty > 0, 'a number > 0');
+  num('seed', c.seed, Number.isInteger(c.seed) && c.seed >= 0 && c.seed < 2 ** 32, 'an integer in [0, 2^32)');
+  if (!Array.isArray(c.stop) || c.stop.length > 4 || c.stop.some((s) => typeof s !== 'string' || s === ''))
+    throw new ValidationError('stop must be at most 4 non-empty strings', 'stop');
+  return c;
+}
+
+/** Index of the largest value (the lowest index among ties). */
+export function argmax(z: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < z.length; i++) if (z[i]! > z[best]!) best = i;
+  return best;
+}
+
+/**
+ * The next token from logits `z` by steps 1–6 above. `seen` holds the tokens the repetition
+ * penalty applies to; `rng` is consulted once per sampled (non-greedy) token.
+ */
+export function sampleNext(
+  logits: Float32Array,
+  options: Pick<Checked, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty'>,
+  seen: ReadonlySet<number>,
+  rng: RandomState,
+): number {
+  const z = Float64Array.from(logits);
+  // 1. repetition penalty
+  if (options.repetitionPenalty !== 1)
+    for (const t of seen)
+      z[t] = z[t]! > 0 ? z[t]! / options.repetitionPenalty : z[t]! * options.repetitionPenalty;
+  // 2. greedy, or temperature
+  if (options.temperature === 0) return argmax(z);
+  for (let i = 0; i < z.length; i++) z[i] = z[i]! / options.temperature;
+  // 3. top-k: drop everything below the k-th largest value
+  if (options.topK > 0 && options.topK < z.length) {
+    const kth = [...z].sort((a, b) => b - a)[options.topK - 1]!;
+    for (let i = 0; i < z.length; i++) if (z[i]! < kth) z[i] = Number.NEGATIVE_INFINITY;
+  }
+  // 4. p = softmax(z)
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) {
+    z[i] = Math.exp(z[i]! - max);
+    sum += z[i]!;
+  }
+  // 5. top-p over the tokens sorted by probability (stable: ties keep id order)
+  let order = Array.from(z.keys()).sort((a, b) => z[b]! - z[a]! || a - b);
+  let mass = sum;
+  if (options.topP < 1) {
+    let cum = 0;
+    let keep = 0;
+    while (keep < order.length && (keep === 0 || cum < options.topP * sum)) cum += z[order[keep++]!]!;
+    order = order.slice(0, keep);
+    mass = cum;
+  }
+  // 6. u ~ U[0, 1): the first token whose cumulative probability exceeds u
+  const u = rng.randomSample() * mass;
+  let cum = 0;
+  for (const t of order) {
+    cum += z[t]!;
+    if (u < cum) return t;
+  }
+  return order[order.length - 1]!;
+}
+
+/** Longest suffix of `text` that is a proper prefix of some stop sequence (held back while streaming). */
+function pendingStopPrefix(text: string, stops: string[]): number {
+  let longest = 0;
+  for (const s of stops)
+    for (let n = Math.min(s.length - 1, text.length); n > longest; n--)
+      if (text.endsWith(s.slice(0, n))) {
+        longest = n;
+        break;
+      }
+  return longest;
+}
+
+/**
+ * Generates a continuation of `prompt`, chunk by chunk, as an async iterator. The last chunk
+ * carries `finishReason`.
+ */
+export async function* streamGenerate(
+  model: CausalLM,
+  tokenizer: GenerationTokenizer & { eos?: number; bos?: number },
+  prompt: string,
+  options: GenerateOptions = {},
+): AsyncGenerator<GenerationChunk> {
+  const defaults = [tokenizer.eos, tokenizer.bos].filter((t): t is number => t !== undefined);
+  const o = check(options, defaults);
+  const promptIds = options.promptIds ?? tokenizer.encode(prompt);
+  if (promptIds.length === 0)
+    throw new ValidationError('the prompt is empty: give text or promptIds (e.g. [BOS])', 'prompt');
+  const run = model.start();
+  const rng = new RandomState(o.seed);
+  const seen = new Set(promptIds);
+  let logits: Float32Array = new Float32Array(0);
+  for (const t of promptIds) logits = run.step(t);
+  const out: number[] = [];
+  let emitted = '';
+  for (let n = 0; n < o.maxNewTokens; n++) {
+    const token = sampleNext(logits, o, seen, rng);
+    if (o.stopTokens.has(token)) {
+      yield { text: tokenizer.decode(out).slice(emitted.length), finishReason: 'stop' };
+      return;
+    }
+    out.push(token);
+    seen.add(token);
+    const full = tokenizer.decode(out);
+    const hit = o.stop.map((s) => full.indexOf(s)).filter((i) => i >= 0);
+    if (hit.length > 0) {
+      const cut = full.slice(0, Math.min(...hit));
+      yield { text: cut.slice(emitted.length), token, finishReason: 'stop' };
+      return;
+    }
+    // hold back a possible stop-sequence start and an unfinished UTF-8 character (U+FFFD at the end)
+    let settled = full.slice(0, full.length - pendingStopPrefix(full, o.stop));
+    if (settled.endsWith('\uFFFD')) settled = settled.slice(0, -1);
+    if (settled.length < emitted.length || !settled.startsWith(emitted)) settled = emitted;
+    yield { text: settled.slice(emitted.length), token };
+    emitted = settled;
+    if (n + 1 < o.maxNewTokens) logits = run.step(token);
+  }
+  yield { text: tokenizer.decode(out).slice(emitted.length), finishReason: 'length' };
+}
+
+/** `streamGenerate` collected: the whole text, the tokens and why it stopped. */
+export async function generate(
+  model: CausalLM,
+  tokenizer: GenerationTokenizer & { eos?: number; bos?: number },
+  prompt: string,
+  options: GenerateOptions = {},
+): Promise<GenerationResult> {
+  let text = '';
+  const tokens: number[] = [];
+  let finishReason: FinishReason = 'length';
+  for await (const chunk of streamGenerate(model, tokenizer, prompt, options)) {
+    text += chunk.text;
+    if (chunk.token !== undefined) tokens.push(chunk.token);
+    if (chunk.finishReason) finishReason = chunk.finishReason;
+  }
+  const promptTokens = (options.promptIds ?? tokenizer.encode(prompt)).length;
+  return { text, tokens, finishReason, promptTokens, completionTokens: tokens.length };
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { dataPath } from '@firth/datasets';
+import { RandomState } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import { argmax, sampleNext } from './generation.js';
+import { Llama2c, loadLlama2c, parseLlama2cCheckpoint } from './llama2c.js';
+
+/** Written by fixtures/generate_llama2c.py: an independent NumPy forward pass (float32). */
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/llama2c-stories260k.json', import.meta.url), 'utf8'),
+) as { greedy: { ids: number[]; logits: number[][]; steps: number } };
+
+describe('llama2.c stories260K', () => {
+  it('reads the checkpoint header: dim 64, 5 layers, 8 heads over 4 kv heads, tied classifier', async () => {
+    const model = await loadLlama2c();
+    expect(model.config).toEqual({
+      dim: 64,
+      hiddenDim: 172,
+      nLayers: 5,
+      nHeads: 8,
+      nKvHeads: 4,
+      vocabSize: 512,
+      seqLen: 512,
+      sharedClassifier: true,
+    });
+    expect(model.weights.wcls).toBe(model.weights.tokenEmbedding);
+  });
+
+  it('matches the NumPy reference: logits of the first 3 positions to 1e-4, 256 greedy tokens from BOS', async () => {
+    const model = await loadLlama2c();
+    const run = model.start();
+    let logits = run.step(1); // BOS
+    const ids: number[] = [];
+    for (let n = 0; n < fixture.greedy.steps; n++) {
+      if (n < fixture.greedy.logits.length) {
+        const ref = fixture.greedy.logits[n]!;
+        let worst = 0;
+        for (let i = 0; i < 512; i++) worst = Math.max(worst, Math.abs(logits[i]! - ref[i]!));
+        expect(worst, `position ${n}`).toBeLessThan(1e-4);
+      }
+      const next = argmax(logits);
+      ids.push(next);
+      logits = run.step(next);
+    }
+    expect(ids).toEqual(fixture.greedy.ids);
+    expect(run.position).toBe(fixture.greedy.steps + 1);
+  });
+
+  it('runs are independent: two sequences interleaved give what each gives alone', async () => {
+    const model = await loadLlama2c();
+    const a = model.start();
+    const b = model.start();
+    const alone = model.start();
+    const tokens = [1, 403, 407, 261];
+    let la: Float32Array = new Float32Array();
+    let lAlone: Float32Array = new Float32Array();
+    for (const t of tokens) {
+      la = a.step(t);
+      b.step(((t * 7) % 500) + 3);
+      lAlone = alone.step(t);
+    }
+    expect([...la]).toEqual([...lAlone]);
+  });
+
+  it('seeded sampling is reproducible and temperature 0 is greedy', async () => {
+    const model = await loadLlama2c();
+    const logits = model.start().step(1);
+    const opts = { temperature: 1, topK: 0, topP: 0.9, repetitionPenalty: 1 };
+    const draw = (seed: number) => {
+      const rng = new RandomState(seed);
+      return Array.from({ length: 20 }, () => sampleNext(logits, opts, new Set(), rng));
+    };
+    expect(draw(7)).toEqual(draw(7));
+    expect(sampleNext(logits, { ...opts, temperature: 0 }, new Set(), new RandomState(1))).toBe(
+      argmax(logits),
+    );
+  });
+});
+
+describe('llama2.c checkpoints — bad input', () => {
+  const bytes = readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin'));
+  it('a truncated file, a header that is not a config, a token outside the vocabulary, a full sequence', async () => {
+    expect(() => parseLlama2cCheckpoint(bytes.subarray(0, 1000), 'cut.bin')).toThrow(
+      /cut\.bin: 1000 bytes, but its header .* needs 1056540/,
+    );
+    expect(() => parseLlama2cCheckpoint(bytes.subarray(0, 10), 'tiny.bin')).toThrow(
+      /too short for the 28-byte header/,
+    );
+    const bad = Uint8Array.from(bytes);
+    new DataView(bad.buffer).setInt32(12, 7, true); // n_heads 7: 64 is not divisible by 7
+    expect(() => parseLlama2cCheckpoint(bad, 'bad.bin')).toThrow(/is not a llama2\.c config/);
+    await expect(loadLlama2c('/nonexistent/model.bin')).rejects.toThrow(
+      /cannot read the llama2\.c checkpoint/,
+    );
+    const { config, weights } = parseLlama2cCheckpoint(bytes);
+    const run = new Llama2c({ ...config, seqLen: 2 }, weights).start();
+    expect(() => run.step(512)).toThrow('token 512 is outside the vocabulary [0, 512)');
+    run.step(1);
+    run.step(2);
+    expect(() => run.step(3)).toThrow('the sequence is full: the model knows 2 positions');
+  });
+});
