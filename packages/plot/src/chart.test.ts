@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Chart, ticks } from './chart.js';
+import { heatmapSvg } from './heatmap.js';
 import { el, escapeXml } from './svg.js';
 
 describe('svg', () => {
@@ -59,5 +60,25 @@ describe('Chart legend and options', () => {
     expect(svg.match(/stroke-dasharray="4 3"/g)).toHaveLength(1);
     expect(svg).toContain('stroke="#0072B2"');
     expect(svg).toContain('stroke="#D55E00"');
+  });
+});
+
+describe('heatmapSvg', () => {
+  it('draws one cell per value with labels, white at the minimum and deep blue at the maximum', () => {
+    const svg = heatmapSvg(
+      [
+        [0.1, 0.9],
+        [0.5, 0.5],
+      ],
+      { rowLabels: ['YOUR', 'CAT'], colLabels: ['YOUR', 'CAT'], title: 'attention' },
+    );
+    expect(svg).toMatch(/^<svg[\s>]/);
+    expect(svg.match(/<rect [^>]*stroke="#ccc"/g)).toHaveLength(4); // plus the background
+    expect(svg).toContain('fill="rgb(255,255,255)"'); // 0.1, the minimum
+    expect(svg).toContain('fill="rgb(8,48,107)"'); // 0.9, the maximum
+    expect(svg).toContain('>0.90<');
+    expect(svg.match(/>CAT</g)).toHaveLength(2);
+    expect(() => heatmapSvg([[1, 2], [3]])).toThrow(RangeError);
+    expect(() => heatmapSvg([[Number.NaN]])).toThrow(/non-finite/);
   });
 });

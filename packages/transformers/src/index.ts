@@ -1,6 +1,20 @@
 /**
  * @firth/transformers — the course's transformer lessons from scratch.
  */
+// ── Attention: softmax(QKᵀ/√d_k)V with causal/padding masks and its backward; multi-head and grouped-query (attention.ts)
+//   scaledDotProductAttention(X, X, X).weights // 6×6 for "YOUR CAT IS A LOVELY CAT", rows sum to 1
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  type Matrix,
+  matmul,
+  type MultiHeadOptions,
+  type MultiHeadWeights,
+  multiHeadAttention,
+  scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
+  transpose,
+} from './attention.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
 //   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
 export {
