@@ -7,14 +7,22 @@ export {
   type AttentionOptions,
   type AttentionResult,
   type Matrix,
-  matmul,
   type MultiHeadOptions,
   type MultiHeadWeights,
+  matmul,
   multiHeadAttention,
   scaledDotProductAttention,
   scaledDotProductAttentionBackward,
   transpose,
 } from './attention.js';
+// ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
+export {
+  activations,
+  type FeedForwardKind,
+  type FeedForwardWeights,
+  feedForward,
+  feedForwardBackward,
+} from './feed-forward.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
 //   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
 export {
@@ -39,3 +47,11 @@ export {
   loadLlama2c,
   parseLlama2cCheckpoint,
 } from './llama2c.js';
+export {
+  layerNorm,
+  layerNormBackward,
+  type NormGradients,
+  rmsNorm,
+  rmsNormBackward,
+} from './normalization.js';
+export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
