@@ -23,6 +23,15 @@ export {
   feedForward,
   feedForwardBackward,
 } from './feed-forward.js';
+// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
+export {
+  type DecoderLayerWeights,
+  decoderLayer,
+  type EncoderLayerWeights,
+  encoderLayer,
+  type LayerOptions,
+  type NormWeights,
+} from './transformer-layers.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
 //   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
 export {
