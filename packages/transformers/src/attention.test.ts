@@ -7,6 +7,7 @@ import {
   multiHeadAttention,
   scaledDotProductAttention,
   scaledDotProductAttentionBackward,
+  selfAttentionLesson,
 } from './attention.js';
 
 const randn = (rng: RandomState, rows: number, cols: number, sd = 1): Matrix =>
@@ -14,14 +15,8 @@ const randn = (rng: RandomState, rows: number, cols: number, sd = 1): Matrix =>
 
 describe('self-attention — the course: "YOUR CAT IS A LOVELY CAT", seq 6, d_model = d_k = 512', () => {
   const words = ['YOUR', 'CAT', 'IS', 'A', 'LOVELY', 'CAT'];
-  // random embeddings, one per distinct word (both CATs share one), entries N(0, 1/√512):
-  // a token's score with itself is then ≈ 1 and with another ≈ 0, as in the course's table
-  const rng = new RandomState(0);
-  const table = new Map<string, number[]>();
-  for (const w of words) if (!table.has(w)) table.set(w, randn(rng, 1, 512, 512 ** -0.25)[0]!);
-  const X = words.map((w) => table.get(w)!);
-  // Q, K and V are just the input sentence
-  const { weights } = scaledDotProductAttention(X, X, X);
+  // random embeddings, one per distinct word (both CATs share one); Q, K and V are just the sentence
+  const { weights, vectors: X } = selfAttentionLesson(words);
 
   it('a 6 × 6 matrix of positive weights whose rows sum to 1', () => {
     expect(weights).toHaveLength(6);
@@ -44,6 +39,15 @@ describe('self-attention — the course: "YOUR CAT IS A LOVELY CAT", seq 6, d_mo
       expect(row[i]!).toBeGreaterThan(0.2);
       expect(row[i]!).toBeLessThan(0.45);
     }
+  });
+
+  it('is softmax(XXᵀ/√512) of its vectors; with sinusoidal positions the two CATs differ', () => {
+    expect(X).toHaveLength(6);
+    expect(X[0]).toHaveLength(512);
+    expect(weights).toEqual(scaledDotProductAttention(X, X, X).weights);
+    const withPositions = selfAttentionLesson(words, { positions: true }).weights;
+    expect(withPositions[1]![1]).not.toBe(withPositions[1]![5]);
+    expect(() => selfAttentionLesson([])).toThrow('words must be a non-empty list of non-empty strings');
   });
 
   it('prints as a table and a heatmap', () => {

@@ -20,7 +20,8 @@
  * projects; grouped-query attention (GQA, as Llama 2) lets groups of query heads share one key/value
  * head: nKvHeads < nHeads.
  */
-import { ValidationError } from '@firth/numeric';
+import { RandomState, ValidationError } from '@firth/numeric';
+import { addPositions, sinusoidalEncoding } from './positional-encoding.js';
 
 export type Matrix = number[][];
 
@@ -224,4 +225,56 @@ export function multiHeadAttention(
   );
   const concat = xq.map((_, i) => heads.flatMap((hd) => hd.output[i]!));
   return { output: matmul(concat, w.wo), weights: heads.map((hd) => hd.weights) };
+}
+
+export interface SelfAttentionLessonOptions {
+  /** A word's vector (e.g. GloVe); default: a random vector per distinct word, as in the course. */
+  embed?: (word: string) => ArrayLike<number>;
+  /** Width of the random vectors. @default 512 — the course's d_model = d_k */
+  dModel?: number;
+  /** Seeds the random vectors. @default 0 */
+  seed?: number;
+  /** Add sinusoidal positions to the vectors first (then the two CATs differ). @default false */
+  positions?: boolean;
+  /** @default null */
+  mask?: 'causal' | null;
+}
+
+/**
+ * The course's self-attention lesson on any sentence: one vector per word, Q = K = V = those
+ * vectors (one head, d_model = d_k), weights = softmax(QKᵀ/√d_k).
+ *   selfAttentionLesson(['YOUR', 'CAT', 'IS', 'A', 'LOVELY', 'CAT']).weights // 6×6, rows sum to 1
+ * Random vectors have entries N(0, 1/√d): a word's score with itself is then ≈ 1 and with another
+ * word ≈ 0, the regime of the course's table (diagonal 0.21–0.28 over 6 words).
+ */
+export function selfAttentionLesson(
+  words: string[],
+  options: SelfAttentionLessonOptions = {},
+): { words: string[]; vectors: Matrix; weights: Matrix; output: Matrix } {
+  if (!Array.isArray(words) || words.length === 0 || words.some((w) => typeof w !== 'string' || w === ''))
+    throw new ValidationError('words must be a non-empty list of non-empty strings', 'words');
+  const dModel = options.dModel ?? 512;
+  if (!Number.isInteger(dModel) || dModel < 2 || dModel % 2)
+    throw new ValidationError(`dModel must be an even integer ≥ 2, got ${dModel}`, 'dModel');
+  let vectors: Matrix;
+  if (options.embed) {
+    vectors = words.map((w) => Array.from(options.embed!(w)));
+  } else {
+    const rng = new RandomState(options.seed ?? 0);
+    const table = new Map<string, number[]>();
+    const sd = dModel ** -0.25;
+    for (const w of words)
+      if (!table.has(w))
+        table.set(
+          w,
+          Array.from({ length: dModel }, () => sd * rng.standardNormal()),
+        );
+    vectors = words.map((w) => table.get(w)!);
+  }
+  if (options.positions)
+    vectors = addPositions(vectors, sinusoidalEncoding(vectors.length, vectors[0]!.length));
+  const { weights, output } = scaledDotProductAttention(vectors, vectors, vectors, {
+    mask: options.mask ?? null,
+  });
+  return { words, vectors, weights, output };
 }

@@ -11,8 +11,10 @@ export {
   type MultiHeadWeights,
   matmul,
   multiHeadAttention,
+  type SelfAttentionLessonOptions,
   scaledDotProductAttention,
   scaledDotProductAttentionBackward,
+  selfAttentionLesson,
   transpose,
 } from './attention.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
@@ -23,15 +25,6 @@ export {
   feedForward,
   feedForwardBackward,
 } from './feed-forward.js';
-// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
-export {
-  type DecoderLayerWeights,
-  decoderLayer,
-  type EncoderLayerWeights,
-  encoderLayer,
-  type LayerOptions,
-  type NormWeights,
-} from './transformer-layers.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
 //   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
 export {
@@ -64,3 +57,12 @@ export {
   rmsNormBackward,
 } from './normalization.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
+// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
+export {
+  type DecoderLayerWeights,
+  decoderLayer,
+  type EncoderLayerWeights,
+  encoderLayer,
+  type LayerOptions,
+  type NormWeights,
+} from './transformer-layers.js';
