@@ -213,16 +213,27 @@ export async function* streamGenerate(
   let logits: Float32Array = new Float32Array(0);
   for (const t of promptIds) logits = run.step(t);
   const out: number[] = [];
+  // the completion is decoded after the prompt's last token and that token's text is cut off: a
+  // tokenizer decodes a piece differently at the start (llama2.c drops the space of the piece after
+  // BOS; a UTF-8 character may straddle the boundary)
+  const context = promptIds.slice(-1);
+  const contextText = tokenizer.decode(context);
+  const decodeOut = (ids: number[]) => {
+    const withContext = tokenizer.decode([...context, ...ids]);
+    return withContext.startsWith(contextText)
+      ? withContext.slice(contextText.length)
+      : tokenizer.decode(ids);
+  };
   let emitted = '';
   for (let n = 0; n < o.maxNewTokens; n++) {
     const token = sampleNext(logits, o, seen, rng);
     if (o.stopTokens.has(token)) {
-      yield { text: tokenizer.decode(out).slice(emitted.length), finishReason: 'stop' };
+      yield { text: decodeOut(out).slice(emitted.length), finishReason: 'stop' };
       return;
     }
     out.push(token);
     seen.add(token);
-    const full = tokenizer.decode(out);
+    const full = decodeOut(out);
     const hit = o.stop.map((s) => full.indexOf(s)).filter((i) => i >= 0);
     if (hit.length > 0) {
       const cut = full.slice(0, Math.min(...hit));
@@ -237,7 +248,7 @@ export async function* streamGenerate(
     emitted = settled;
     if (n + 1 < o.maxNewTokens) logits = run.step(token);
   }
-  yield { text: tokenizer.decode(out).slice(emitted.length), finishReason: 'length' };
+  yield { text: decodeOut(out).slice(emitted.length), finishReason: 'length' };
 }
 
 /** `streamGenerate` collected: the whole text, the tokens and why it stopped. */

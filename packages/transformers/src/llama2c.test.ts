@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dataPath } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
-import { argmax, sampleNext } from './generation.js';
+import { argmax, generate, sampleNext, streamGenerate } from './generation.js';
 import { Llama2c, loadLlama2c, parseLlama2cCheckpoint } from './llama2c.js';
+import { loadLlama2cTokenizer } from './tokenizers/index.js';
 
 /** Written by fixtures/generate_llama2c.py: an independent NumPy forward pass (float32). */
 const fixture = JSON.parse(
@@ -98,5 +99,43 @@ describe('llama2.c checkpoints — bad input', () => {
     run.step(1);
     run.step(2);
     expect(() => run.step(3)).toThrow('the sequence is full: the model knows 2 positions');
+  });
+});
+
+describe('TinyStories generation (model + tokenizer)', () => {
+  const reference = JSON.parse(
+    readFileSync(new URL('../fixtures/llama2c-stories260k.json', import.meta.url), 'utf8'),
+  ) as { greedy: { text: string; steps: number } };
+
+  it("greedy from BOS writes the reference story: 'Once upon a time, there was a little girl named Lily. …'", async () => {
+    const [model, tokenizer] = await Promise.all([loadLlama2c(), loadLlama2cTokenizer()]);
+    const r = await generate(model, tokenizer, '', { promptIds: [1], temperature: 0, maxNewTokens: 256 });
+    expect(r.text.startsWith('Once upon a time, there was a little girl named Lily.')).toBe(true);
+    expect(r.text).toBe(reference.greedy.text);
+    expect(r).toMatchObject({ finishReason: 'length', completionTokens: 256, promptTokens: 1 });
+  });
+
+  it('continues a prompt; streams chunk by chunk; the same seed gives the same story', async () => {
+    const [model, tokenizer] = await Promise.all([loadLlama2c(), loadLlama2cTokenizer()]);
+    const chunks: string[] = [];
+    for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', {
+      temperature: 0.8,
+      topP: 0.9,
+      seed: 42,
+      maxNewTokens: 40,
+      stop: ['\n'],
+    }))
+      chunks.push(c.text);
+    const again = await generate(model, tokenizer, 'Once upon a time', {
+      temperature: 0.8,
+      topP: 0.9,
+      seed: 42,
+      maxNewTokens: 40,
+      stop: ['\n'],
+    });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join('')).toBe(again.text);
+    expect(again.text).not.toContain('\n');
+    expect(again.text.length).toBeGreaterThan(20);
   });
 });

@@ -17,7 +17,9 @@ const weights: DecoderLayerWeights = {
   norm3: norm(),
   ffn: { w1: randn(D, 16), b1: new Array(16).fill(0), w2: randn(16, D), b2: new Array(D).fill(0) },
 };
-const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 12));
+const close = (a: number[], b: number[]) => {
+  for (const [i, v] of a.entries()) expect(v).toBeCloseTo(b[i]!, 12);
+};
 
 describe('encoder layer', () => {
   const x = randn(5, D, 1);

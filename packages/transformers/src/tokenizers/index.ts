@@ -1,0 +1,69 @@
+/**
+ * Tokenizers of the course, one idea per file (as minbpe): the contract (base), characters (char),
+ * byte pair merges (basic-bpe), GPT-2's regex + byte-level alphabet (bpe), BERT's WordPiece
+ * (bert-basic + wordpiece), llama2.c's SentencePiece BPE with byte fallback (sentencepiece-bpe),
+ * and Hugging Face's tokenizer.json (tokenizer-json).
+ */
+
+// ── The contract, special tokens, errors (base.ts) ──────────────────────────────────────────────
+export {
+  checkIds,
+  splitOnSpecialTokens,
+  type TextSegment,
+  type Tokenizer,
+  type TrainableTokenizer,
+  ValidationError,
+  Vocabulary,
+} from './base.js';
+// ── Basic BPE on raw bytes, minbpe basic.py (basic-bpe.ts) ──────────────────────────────────────
+//   new BasicBPETokenizer().train('aaabdaaabac', 259).encode('aaabdaaabac') // [258, 100, 258, 97, 99]
+export {
+  applyMerges,
+  type BasicBPEJSON,
+  type BasicBPEOptions,
+  BasicBPETokenizer,
+  learnMerges,
+  mergePair,
+  type TieBreak,
+  type WordCount,
+} from './basic-bpe.js';
+// ── BERT's basic tokenization: clean, CJK, uncased, punctuation (bert-basic.ts) ─────────────────
+//   bertBasicTokenize('Héllo, World!') // ['hello', ',', 'world', '!']
+export { type BertBasicOptions, bertBasicTokenize, bertNormalize, bertPreTokenize } from './bert-basic.js';
+// ── GPT-2 byte-level BPE, Hugging Face tokenizer.json (bpe.ts) ──────────────────────────────────
+export {
+  type ByteLevelBPEOptions,
+  ByteLevelBPETokenizer,
+  bytesToUnicode,
+  GPT2_SPLIT_PATTERN,
+  toByteLevel,
+} from './bpe.js';
+// ── Character-level, "Let's build GPT" (char.ts) ────────────────────────────────────────────────
+//   new CharTokenizer().train('hello world').encode('hell') // [3, 2, 4, 4]
+export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char.js';
+// ── llama2.c's SentencePiece BPE, tok512.bin (sentencepiece-bpe.ts) ────────────────────────────
+//   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
+export {
+  LLAMA2C_BOS,
+  LLAMA2C_EOS,
+  LLAMA2C_UNK,
+  loadLlama2cTokenizer,
+  SentencePieceBPETokenizer,
+  type SentencePieceEncodeOptions,
+} from './sentencepiece-bpe.js';
+// ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
+export {
+  type AddedTokenJSON,
+  parseTokenizerJSON,
+  type StepJSON,
+  type TokenizerJSON,
+} from './tokenizer-json.js';
+// ── BERT WordPiece (wordpiece.ts) ───────────────────────────────────────────────────────────────
+//   tok.tokenize('unaffable') // ['un', '##aff', '##able']
+export {
+  BERT_SPECIAL_TOKENS,
+  type BertEncodeOptions,
+  type BertEncoding,
+  type WordPieceOptions,
+  WordPieceTokenizer,
+} from './wordpiece.js';

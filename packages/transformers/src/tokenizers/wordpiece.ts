@@ -1,0 +1,359 @@
+/**
+ * WordPiece as BERT (Schuster & Nakajima 2012; Devlin et al. 2019; google-research/bert
+ * `tokenization.py`, Hugging Face `BertTokenizer`). The one idea it adds: **a word is cut greedily
+ * into the longest vocabulary pieces from the left**, a piece inside a word carrying the prefix
+ * "##" — no merge list is replayed at encoding time. Words come from bert-basic.ts.
+ *
+ *   const tok = new WordPieceTokenizer({ vocab: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'un', '##aff', '##able'] });
+ *   tok.tokenize('unaffable')          // ['un', '##aff', '##able']   (BERT's README example)
+ *   tok.encode('unaffable')            // [2, 5, 6, 7, 3]              [CLS] … [SEP]
+ *   tok.encodePlus('a', 'b').tokenTypeIds // [0, 0, 0, 1, 1]            segment A, then B
+ *
+ * Training (`train`) follows the rule of Hugging Face's NLP course, chapter 6 ("WordPiece
+ * tokenization"): start from characters ("##"-prefixed inside words) and repeatedly merge the pair
+ * with the highest score = freq(ab) / (freq(a) · freq(b)); ties → the pair seen first. (The Rust
+ * `tokenizers` WordPieceTrainer instead runs BPE's frequency rule; Google never published theirs.)
+ * Left out: offsets, stride/overflowing tokens, batch padding to the longest.
+ */
+import {
+  checkIds,
+  checkText,
+  splitOnSpecialTokens,
+  type TrainableTokenizer,
+  ValidationError,
+  Vocabulary,
+} from './base.js';
+import { type BertBasicOptions, bertBasicTokenize, bertNormalize, bertPreTokenize } from './bert-basic.js';
+import { parseTokenizerJSON, specialAddedTokens, type TokenizerJSON } from './tokenizer-json.js';
+
+/** BERT's special tokens, in bert-base-uncased's order of ids 0, 100, 101, 102, 103. */
+export const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+export interface WordPieceOptions extends BertBasicOptions {
+  /** id → piece. @default [] — `train` or a loader fills it */
+  vocab?: readonly string[];
+  /** @default '[UNK]' */
+  unkToken?: string;
+  /** Marks a piece that continues a word. @default '##' */
+  continuingSubwordPrefix?: string;
+  /** Longer words become one [UNK] (they are noise, and greedy matching is O(n²)). @default 100 */
+  maxInputCharsPerWord?: number;
+}
+
+/** Options of {@link WordPieceTokenizer.encodePlus}. */
+export interface BertEncodeOptions {
+  /** Wrap in [CLS] … [SEP] (… [SEP]). @default true */
+  addSpecialTokens?: boolean;
+  /** Length limit, special tokens included. @default undefined — no limit */
+  maxLength?: number;
+  /** Cut to `maxLength`, one token at a time from the longer sequence ("longest_first"). @default true when maxLength is set */
+  truncation?: boolean;
+  /** Pad with [PAD] up to `maxLength` (padding 'max_length'). @default false */
+  padding?: boolean;
+}
+
+/** What BERT's forward pass reads (`input_ids`, `token_type_ids`, `attention_mask`). */
+export interface BertEncoding {
+  ids: number[];
+  tokens: string[];
+  /** 0 for [CLS], segment A and its [SEP]; 1 for segment B and its [SEP]; 0 for padding. */
+  tokenTypeIds: number[];
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: number[];
+}
+
+export class WordPieceTokenizer implements TrainableTokenizer {
+  readonly lowercase: boolean;
+  readonly stripAccents: boolean;
+  readonly handleChineseChars: boolean;
+  readonly unkToken: string;
+  readonly prefix: string;
+  readonly maxInputCharsPerWord: number;
+  readonly specialTokens: readonly string[];
+  /** Learned (or loaded): id → piece. */
+  vocab: Vocabulary;
+
+  constructor(options: WordPieceOptions = {}) {
+    this.lowercase = options.lowercase ?? true;
+    this.stripAccents = options.stripAccents ?? this.lowercase;
+    this.handleChineseChars = options.handleChineseChars ?? true;
+    this.unkToken = options.unkToken ?? '[UNK]';
+    this.prefix = options.continuingSubwordPrefix ?? '##';
+    this.maxInputCharsPerWord = options.maxInputCharsPerWord ?? 100;
+    this.specialTokens = [...new Set([...BERT_SPECIAL_TOKENS, this.unkToken])];
+    this.vocab = new Vocabulary(options.vocab ?? []);
+  }
+
+  /** Loads BERT's `vocab.txt`: one piece per line, the line number is the id. */
+  static fromVocabTxt(text: string, options: Omit<WordPieceOptions, 'vocab'> = {}): WordPieceTokenizer {
+    const lines = text.split(/\r?\n/);
+    if (lines.at(-1) === '') lines.pop();
+    return new WordPieceTokenizer({ ...options, vocab: lines });
+  }
+
+  get vocabSize(): number {
+    return this.vocab.size;
+  }
+
+  /**
+   * Learns a vocabulary of `vocabSize` pieces: the special tokens, every character (and its "##"
+   * form) of the corpus, then merges by score = freq(ab) / (freq(a)·freq(b)).
+   */
+  train(text: string, vocabSize: number): this {
+    checkText(text);
+    const wordFreqs = new Map<string, number>();
+    for (const seg of splitOnSpecialTokens(text, this.specialTokens))
+      if (!seg.special)
+        for (const w of bertBasicTokenize(seg.text, this)) wordFreqs.set(w, (wordFreqs.get(w) ?? 0) + 1);
+    // "hug" → ['h', '##u', '##g']
+    const words = [...wordFreqs].map(([w, freq]) => ({
+      freq,
+      split: [...w].map((c, i) => (i === 0 ? c : this.prefix + c)),
+    }));
+    const alphabet = [...new Set(words.flatMap((w) => w.split))].sort();
+    const pieces = [...this.specialTokens, ...alphabet.filter((c) => !this.specialTokens.includes(c))];
+    const known = new Set(pieces);
+    while (pieces.length < vocabSize) {
+      const unitFreq = new Map<string, number>();
+      const pairFreq = new Map<string, { a: string; b: string; freq: number }>();
+      for (const { freq, split } of words) {
+        split.forEach((s, i) => {
+          unitFreq.set(s, (unitFreq.get(s) ?? 0) + freq);
+          if (i + 1 < split.length) {
+            const key = `${s}\u0000${split[i + 1]}`;
+            const p = pairFreq.get(key) ?? { a: s, b: split[i + 1]!, freq: 0 };
+            p.freq += freq;
+            pairFreq.set(key, p);
+          }
+        });
+      }
+      let best: { a: string; b: string } | undefined;
+      let bestScore = -1;
+      for (const p of pairFreq.values()) {
+        // score(a, b) = freq(ab) / (freq(a) · freq(b)): favours pairs whose parts rarely occur apart
+        const score = p.freq / (unitFreq.get(p.a)! * unitFreq.get(p.b)!);
+        if (score > bestScore) [best, bestScore] = [p, score];
+      }
+      if (best === undefined) break; // every word is a single piece
+      const { a, b } = best;
+      const merged = a + (b.startsWith(this.prefix) ? b.slice(this.prefix.length) : b);
+      for (const w of words) {
+        const next: string[] = [];
+        for (let i = 0; i < w.split.length; i++) {
+          if (i + 1 < w.split.length && w.split[i] === a && w.split[i + 1] === b) {
+            next.push(merged);
+            i++;
+          } else next.push(w.split[i]!);
+        }
+        w.split = next;
+      }
+      if (!known.has(merged)) {
+        known.add(merged);
+        pieces.push(merged);
+      }
+    }
+    this.vocab = new Vocabulary(pieces);
+    return this;
+  }
+
+  /** Pieces of the text, no [CLS]/[SEP]: 'unaffable' → ['un', '##aff', '##able']; '' → []. */
+  tokenize(text: string): string[] {
+    checkText(text);
+    if (this.vocab.idOf(this.unkToken) === undefined)
+      throw new ValidationError(`the vocabulary has no unknown token ${this.unkToken}`, 'unkToken');
+    const out: string[] = [];
+    for (const seg of splitOnSpecialTokens(text, this.specialTokens)) {
+      if (seg.special) out.push(seg.text);
+      else
+        for (const word of bertPreTokenize(bertNormalize(seg.text, this))) out.push(...this.wordPiece(word));
+    }
+    return out;
+  }
+
+  /**
+   * Greedy longest-match-first (BERT's WordpieceTokenizer): from `start`, take the longest
+   * prefix in the vocabulary ("##"-prefixed unless at the word's start), then continue after it.
+   * If some position matches nothing, the whole word is [UNK].
+   */
+  private wordPiece(word: string): string[] {
+    const chars = [...word];
+    if (chars.length > this.maxInputCharsPerWord) return [this.unkToken];
+    const pieces: string[] = [];
+    let start = 0;
+    while (start < chars.length) {
+      let end = chars.length;
+      let found: string | undefined;
+      for (; end > start; end--) {
+        const sub = (start > 0 ? this.prefix : '') + chars.slice(start, end).join('');
+        if (this.vocab.idOf(sub) !== undefined) {
+          found = sub;
+          break;
+        }
+      }
+      if (found === undefined) return [this.unkToken];
+      pieces.push(found);
+      start = end;
+    }
+    return pieces;
+  }
+
+  /** Ids with [CLS] text [SEP] (pair [SEP]); `encodePlus(…).ids`. */
+  encode(text: string, pair?: string, options: BertEncodeOptions = {}): number[] {
+    return this.encodePlus(text, pair, options).ids;
+  }
+
+  /**
+   * BERT's model input (Hugging Face's `tokenizer(text, text_pair)`):
+   *   single: [CLS] A [SEP]            tokenTypeIds 0 … 0
+   *   pair:   [CLS] A [SEP] B [SEP]    tokenTypeIds 0 … 0 1 … 1
+   */
+  encodePlus(text: string, pair?: string, options: BertEncodeOptions = {}): BertEncoding {
+    let a = this.tokenize(text);
+    let b = pair === undefined ? undefined : this.tokenize(checkText(pair, 'pair'));
+    const addSpecial = options.addSpecialTokens ?? true;
+    const { maxLength } = options;
+    if (maxLength !== undefined && (options.truncation ?? true)) {
+      const budget = maxLength - (addSpecial ? (b ? 3 : 2) : 0);
+      if (!Number.isInteger(maxLength) || budget < 0)
+        throw new ValidationError(
+          `maxLength ${maxLength} leaves no room for the special tokens`,
+          'maxLength',
+        );
+      // longest_first: drop the last token of the longer sequence (of the pair on a tie)
+      while (a.length + (b?.length ?? 0) > budget) {
+        if (b === undefined || a.length > b.length) a = a.slice(0, -1);
+        else b = b.slice(0, -1);
+      }
+    }
+    const [cls, sep] = addSpecial ? ['[CLS]', '[SEP]'] : [];
+    const tokens = [...(cls ? [cls] : []), ...a, ...(sep ? [sep] : [])];
+    const tokenTypeIds = tokens.map(() => 0);
+    if (b) {
+      const second = [...b, ...(sep ? [sep] : [])];
+      tokens.push(...second);
+      tokenTypeIds.push(...second.map(() => 1));
+    }
+    const attentionMask = tokens.map(() => 1);
+    if (options.padding && maxLength !== undefined)
+      while (tokens.length < maxLength) {
+        tokens.push('[PAD]');
+        tokenTypeIds.push(0);
+        attentionMask.push(0);
+      }
+    const ids = tokens.map((t) => {
+      const id = this.vocab.idOf(t);
+      if (id === undefined) throw new ValidationError(`the vocabulary has no ${t} token`, 'vocab');
+      return id;
+    });
+    return { ids, tokens, tokenTypeIds, attentionMask };
+  }
+
+  /**
+   * Pieces back to text: "##" pieces glue to the previous one, others are space-separated, then
+   * Hugging Face's `clean_up_tokenization` removes the space before punctuation (" ," → ",").
+   * Uncased text comes back lowercased and without accents; [UNK] stays [UNK].
+   */
+  decode(ids: readonly number[], options: { skipSpecialTokens?: boolean } = {}): string {
+    checkIds(ids, this.vocabSize);
+    const skip = options.skipSpecialTokens ?? true;
+    let out = '';
+    for (const id of ids) {
+      const t = this.vocab.pieces[id]!;
+      if (skip && t !== this.unkToken && this.specialTokens.includes(t)) continue;
+      if (t.startsWith(this.prefix)) out += t.slice(this.prefix.length);
+      else out += out ? ` ${t}` : t;
+    }
+    return out
+      .replaceAll(' .', '.')
+      .replaceAll(' ?', '?')
+      .replaceAll(' !', '!')
+      .replaceAll(' ,', ',')
+      .replaceAll(" ' ", "'")
+      .replaceAll(" n't", "n't")
+      .replaceAll(" 'm", "'m")
+      .replaceAll(" 's", "'s")
+      .replaceAll(" 've", "'ve")
+      .replaceAll(" 're", "'re");
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.vocab.pieceOf(id);
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.idOf(token);
+  }
+
+  /** BERT's `vocab.txt`: one piece per line. */
+  toVocabTxt(): string {
+    return `${this.vocab.pieces.join('\n')}\n`;
+  }
+
+  /** Hugging Face `tokenizer.json`, as bert-base-uncased's. */
+  toJSON(): TokenizerJSON {
+    const specials = this.specialTokens
+      .map((t) => [t, this.vocab.idOf(t)] as const)
+      .filter((e): e is readonly [string, number] => e[1] !== undefined);
+    const special = (t: string) => ({ SpecialToken: { id: t, type_id: 0 } });
+    return {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: specialAddedTokens(specials),
+      normalizer: {
+        type: 'BertNormalizer',
+        clean_text: true,
+        handle_chinese_chars: this.handleChineseChars,
+        strip_accents: this.stripAccents,
+        lowercase: this.lowercase,
+      },
+      pre_tokenizer: { type: 'BertPreTokenizer' },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]')],
+        pair: [
+          special('[CLS]'),
+          { Sequence: { id: 'A', type_id: 0 } },
+          special('[SEP]'),
+          { Sequence: { id: 'B', type_id: 1 } },
+          { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        ],
+        special_tokens: Object.fromEntries(
+          specials
+            .filter(([t]) => t === '[CLS]' || t === '[SEP]')
+            .map(([t, id]) => [t, { id: t, ids: [id], tokens: [t] }]),
+        ),
+      },
+      decoder: { type: 'WordPiece', prefix: this.prefix, cleanup: true },
+      model: {
+        type: 'WordPiece',
+        unk_token: this.unkToken,
+        continuing_subword_prefix: this.prefix,
+        max_input_chars_per_word: this.maxInputCharsPerWord,
+        vocab: this.vocab.toRecord(),
+      },
+    };
+  }
+
+  /** Loads a Hugging Face `tokenizer.json` whose model is "WordPiece" (BERT, DistilBERT, …). */
+  static fromJSON(json: TokenizerJSON | string): WordPieceTokenizer {
+    const j = parseTokenizerJSON(json, 'WordPiece');
+    const norm = j.normalizer?.type === 'BertNormalizer' ? j.normalizer : undefined;
+    const lowercase = norm ? norm.lowercase !== false : false;
+    const unkToken = typeof j.model.unk_token === 'string' ? j.model.unk_token : '[UNK]';
+    const vocab = Vocabulary.fromRecord(j.model.vocab);
+    if (vocab.idOf(unkToken) === undefined)
+      throw new ValidationError(`model.vocab has no entry for unk_token ${unkToken}`, 'model.unk_token');
+    return new WordPieceTokenizer({
+      vocab: vocab.pieces,
+      lowercase,
+      stripAccents: typeof norm?.strip_accents === 'boolean' ? norm.strip_accents : lowercase,
+      handleChineseChars: norm ? norm.handle_chinese_chars !== false : true,
+      unkToken,
+      continuingSubwordPrefix:
+        typeof j.model.continuing_subword_prefix === 'string' ? j.model.continuing_subword_prefix : '##',
+      maxInputCharsPerWord:
+        typeof j.model.max_input_chars_per_word === 'number' ? j.model.max_input_chars_per_word : 100,
+    });
+  }
+}
