@@ -51,6 +51,12 @@ export {
   SentencePieceBPETokenizer,
   type SentencePieceEncodeOptions,
 } from './sentencepiece-bpe.js';
+export {
+  SHIPPED_TOKENIZERS,
+  type ShippedTokenizerName,
+  shippedTokenizer,
+  tokenizeForDisplay,
+} from './shipped.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,
