@@ -54,6 +54,7 @@ for (const rel of [
   'models/glove-6B-100d-top20k',
   'models/word2vec-300d-top1000-ml5',
   'data/lee',
+  'models/tinyllamas-stories260K',
 ]) {
   cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });
 }

@@ -4,6 +4,7 @@
  * both assert the same values on the same JSON.
  */
 import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
+import { generate, loadLlama2c, selfAttentionLesson, shippedTokenizer } from '@firth/transformers';
 import type { IDataObject } from 'n8n-workflow';
 import { expect } from 'vitest';
 
@@ -250,6 +251,59 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(gloveLoss).toHaveLength(15);
     expect(gloveLoss[14]!).toBeLessThan(gloveLoss[0]! * 0.5);
     expect((glove!.neighbours as Record<string, unknown[]>).president).toHaveLength(5);
+  },
+
+  'attention-explained.json': (run) => {
+    // "What is Self-Attention": Q = K = V = the sentence, 6 × 6 weights, rows sum to 1 — equal to
+    // the core's computation for the same random vectors (seed 0, d 512)
+    const words = ['YOUR', 'CAT', 'IS', 'A', 'LOVELY', 'CAT'];
+    const [course] = run.json('Self-attention (course)');
+    const weights = course?.weights as number[][];
+    expectClose(weights, selfAttentionLesson(words, { seed: 0, dModel: 512 }).weights, 'weights');
+    for (const row of weights) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // without positions the two CATs are the same vector: CAT attends equally to both
+    expect(weights[1]![1]).toBe(weights[1]![5]);
+    expectSvgPlot(run, 'Self-attention (course)');
+    const positioned = run.json('With positions')[0]?.weights as number[][];
+    expect(positioned[1]![1]).not.toBeCloseTo(positioned[1]![5]!, 6);
+    // masked: each word sees only itself and earlier words; 'queen' attends to 'king' over 'and'
+    const masked = run.json('Masked (decoder), GloVe')[0]?.weights as number[][];
+    expect(masked[0]).toEqual([1, 0, 0, 0, 0]);
+    for (const [i, row] of masked.entries()) expect(row.slice(i + 1).every((w) => w === 0)).toBe(true);
+    expect(masked[4]![1]!).toBeGreaterThan(masked[4]![2]!);
+    const [tokens] = run.json('Tokens');
+    expect(tokens?.tokens).toEqual(
+      shippedTokenizer('wordpiece-shakespeare').tokenize('YOUR CAT IS A LOVELY CAT'),
+    );
+  },
+
+  'tinystories-generate.json': async (run) => {
+    const [tokens] = run.json('Tokens of the prompt');
+    expect(tokens).toMatchObject({ tokens: [' Once', ' upon', ' a', ' time'], ids: [403, 407, 261, 378] });
+    // greedy from the start token: the story an independent NumPy llama2.c writes
+    const [greedy] = run.json('Story from scratch (greedy)');
+    expect(greedy?.text as string).toMatch(
+      /^Once upon a time, there was a little girl named Lily\. She loved to play outside in the park\./,
+    );
+    expect(greedy).toMatchObject({
+      finishReason: 'length',
+      usage: { promptTokens: 1, completionTokens: 60 },
+    });
+    // sampled: the same text as the core for the same seed and settings, cut at the stop sequence
+    const model = await loadLlama2c();
+    const tokenizer = shippedTokenizer('llama2c-tinystories') as Parameters<typeof generate>[1];
+    const core = await generate(model, tokenizer, 'Lily and Ben', {
+      maxNewTokens: 80,
+      temperature: 0.9,
+      seed: 7,
+      topP: 0.9,
+      repetitionPenalty: 1.1,
+      stop: ['\n'],
+    });
+    const [sampled] = run.json('Story about Lily and Ben (sampled)');
+    expect(sampled?.text).toBe(core.text);
+    expect(sampled?.completion).toBe(`Lily and Ben${core.text}`);
+    expect(sampled?.text as string).not.toContain('\n');
   },
 
   'xor-mlp.json': (run) => {

@@ -1,0 +1,98 @@
+/**
+ * Tokenizer node: the tokenizer playground — a text cut into tokens by one of Firth's tokenizers
+ * (llama2.c's SentencePiece BPE, byte-level BPE, WordPiece, characters), with the ids and counts.
+ *
+ * Thin adapter (STYLE.md): @firth/transformers' shippedTokenizer and tokenizeForDisplay do the work.
+ */
+import {
+  SHIPPED_TOKENIZERS,
+  type ShippedTokenizerName,
+  shippedTokenizer,
+  tokenizeForDisplay,
+} from '@firth/transformers';
+import {
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  NodeConnectionTypes,
+  NodeOperationError,
+  UserError,
+} from 'n8n-workflow';
+import { toErrorMessage } from '../shared/dataset';
+
+export class Tokenizer implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Tokenizer',
+    name: 'tokenizer',
+    icon: { light: 'file:tokenizer.svg', dark: 'file:tokenizer.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["tokenizer"] }}',
+    description: 'Split text into tokens and ids with a BPE, WordPiece, SentencePiece or character tokenizer',
+    defaults: { name: 'Tokenizer' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [
+      {
+        displayName: 'Tokenizer',
+        name: 'tokenizer',
+        type: 'options',
+        options: [
+          {
+            name: 'BPE (Byte-Level, Tiny Shakespeare, 512)',
+            value: 'bpe-shakespeare',
+            description: 'GPT-2-style byte-level BPE trained on tiny Shakespeare',
+          },
+          {
+            name: 'Characters (Tiny Shakespeare, 65)',
+            value: 'char-shakespeare',
+            description: 'One token per character',
+          },
+          {
+            name: 'Llama2.c TinyStories (SentencePiece BPE, 512)',
+            value: 'llama2c-tinystories',
+            description: 'The tokenizer of the TinyStories model used by Transformer Generate',
+          },
+          {
+            name: 'WordPiece (BERT-Style, Tiny Shakespeare, 1000)',
+            value: 'wordpiece-shakespeare',
+            description: 'Uncased WordPiece with ## continuation pieces',
+          },
+        ],
+        default: 'llama2c-tinystories',
+      },
+      {
+        displayName: 'Text',
+        name: 'text',
+        type: 'string',
+        typeOptions: { rows: 3 },
+        default: 'Once upon a time, there was a little girl named Lily.',
+      },
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const out: INodeExecutionData[] = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        const name = this.getNodeParameter('tokenizer', i) as ShippedTokenizerName;
+        if (!SHIPPED_TOKENIZERS.includes(name)) throw new UserError(`Unknown tokenizer "${name}"`);
+        const text = this.getNodeParameter('text', i);
+        if (typeof text !== 'string') throw new UserError(`Text must be text, got ${typeof text}`);
+        const result = tokenizeForDisplay(shippedTokenizer(name), text);
+        out.push({ json: { ...items[i]!.json, tokenizer: name, ...result }, pairedItem: { item: i } });
+      } catch (error) {
+        const message = toErrorMessage(error);
+        if (this.continueOnFail()) {
+          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
+          continue;
+        }
+        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
+      }
+    }
+    return [out];
+  }
+}
