@@ -3,6 +3,12 @@
  * VectorStores, Retrievers and chat models). Thin adapters over the core packages.
  */
 
+// A chat model over Firth's local transformer (llama2.c TinyStories): invoke, stream, stop, usage.
+export {
+  FirthChatModel,
+  type FirthChatModelCallOptions,
+  type FirthChatModelFields,
+} from './chat-models/firth-chat-model.js';
 // Embeddings for any LangChain vector store, from Firth's word vectors (offline by default).
 export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain

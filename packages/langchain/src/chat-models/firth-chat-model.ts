@@ -1,0 +1,161 @@
+/**
+ * `FirthChatModel` — a LangChain chat model over Firth's local transformer: the llama2.c
+ * TinyStories model (260K parameters, shipped, offline). It streams, honours `stop`, and reports
+ * token usage, so it composes with LangChain chains like any hosted chat model.
+ *
+ *   const chat = new FirthChatModel({ temperature: 0, maxTokens: 40 });
+ *   (await chat.invoke('Once upon a time')).content // ', there was a little girl named Lily. …'
+ *   for await (const chunk of await chat.stream('Lily and Ben')) process.stdout.write(chunk.content)
+ *
+ * TinyStories is a story model, not an instruction-tuned assistant: the prompt is the text of the
+ * last human message (system and earlier messages are not shown to it), and the answer continues
+ * that text. Thin adapter: @firth/transformers' `streamGenerate` does the work.
+ */
+
+import {
+  type GenerateOptions,
+  type GenerationTokenizer,
+  type Llama2c,
+  loadLlama2c,
+  shippedTokenizer,
+  streamGenerate,
+} from '@firth/transformers';
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BaseChatModelParams,
+} from '@langchain/core/language_models/chat_models';
+import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
+
+export interface FirthChatModelFields extends BaseChatModelParams {
+  /** @default 'tinystories-260k' — the only local model so far */
+  model?: 'tinystories-260k';
+  /** @default 0.8 */
+  temperature?: number;
+  /** Most new tokens. @default 256 */
+  maxTokens?: number;
+  topK?: number;
+  topP?: number;
+  repetitionPenalty?: number;
+  /** @default 42 */
+  seed?: number;
+}
+
+export interface FirthChatModelCallOptions extends BaseChatModelCallOptions {
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+}
+
+let tinyStories: Promise<Llama2c> | null = null;
+
+export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIMessageChunk> {
+  model: 'tinystories-260k';
+  temperature: number;
+  maxTokens: number;
+  topK: number | undefined;
+  topP: number | undefined;
+  repetitionPenalty: number | undefined;
+  seed: number;
+
+  static override lc_name() {
+    return 'FirthChatModel';
+  }
+
+  constructor(fields: FirthChatModelFields = {}) {
+    super(fields);
+    this.model = fields.model ?? 'tinystories-260k';
+    if (this.model !== 'tinystories-260k')
+      throw new Error(`FirthChatModel: unknown model "${String(this.model)}"; available: tinystories-260k`);
+    this.temperature = fields.temperature ?? 0.8;
+    this.maxTokens = fields.maxTokens ?? 256;
+    this.topK = fields.topK;
+    this.topP = fields.topP;
+    this.repetitionPenalty = fields.repetitionPenalty;
+    this.seed = fields.seed ?? 42;
+  }
+
+  _llmType(): string {
+    return 'firth';
+  }
+
+  /** The generation settings of one call: constructor fields, overridden by call options. */
+  private settings(options: this['ParsedCallOptions']): GenerateOptions {
+    return {
+      temperature: options.temperature ?? this.temperature,
+      maxNewTokens: options.maxTokens ?? this.maxTokens,
+      seed: options.seed ?? this.seed,
+      ...(this.topK !== undefined ? { topK: this.topK } : {}),
+      ...(this.topP !== undefined ? { topP: this.topP } : {}),
+      ...(this.repetitionPenalty !== undefined ? { repetitionPenalty: this.repetitionPenalty } : {}),
+      ...(options.stop ? { stop: options.stop } : {}),
+    };
+  }
+
+  /** The story so far: the last human message's text ('' starts a story from scratch). */
+  private prompt(messages: BaseMessage[]): string {
+    const human = [...messages].reverse().find((m) => m.getType() === 'human');
+    if (!human) throw new Error('FirthChatModel needs a human message: its text is the start of the story');
+    return typeof human.content === 'string' ? human.content : human.text;
+  }
+
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    tinyStories ??= loadLlama2c();
+    const model = await tinyStories;
+    const tokenizer = shippedTokenizer('llama2c-tinystories') as unknown as GenerationTokenizer & {
+      bos: number;
+    };
+    const prompt = this.prompt(messages);
+    const settings = this.settings(options);
+    const promptTokens = prompt === '' ? 1 : tokenizer.encode(prompt).length;
+    let completionTokens = 0;
+    for await (const chunk of streamGenerate(model, tokenizer, prompt, {
+      ...settings,
+      ...(prompt === '' ? { promptIds: [tokenizer.bos] } : {}),
+    })) {
+      if (chunk.token !== undefined) completionTokens++;
+      const done = chunk.finishReason !== undefined;
+      const message = new AIMessageChunk({
+        content: chunk.text,
+        ...(done
+          ? {
+              usage_metadata: {
+                input_tokens: promptTokens,
+                output_tokens: completionTokens,
+                total_tokens: promptTokens + completionTokens,
+              },
+              response_metadata: { finish_reason: chunk.finishReason, model: this.model },
+            }
+          : {}),
+      });
+      if (chunk.text === '' && !done) continue;
+      yield new ChatGenerationChunk({ text: chunk.text, message });
+      if (chunk.text !== '') await runManager?.handleLLMNewToken(chunk.text);
+    }
+  }
+
+  async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
+    let text = '';
+    let last: AIMessageChunk | undefined;
+    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) {
+      text += chunk.text;
+      last = chunk.message as AIMessageChunk;
+    }
+    const message = new AIMessage({
+      content: text,
+      ...(last?.usage_metadata ? { usage_metadata: last.usage_metadata } : {}),
+      response_metadata: last?.response_metadata ?? {},
+    });
+    return { generations: [{ text, message }] };
+  }
+}
