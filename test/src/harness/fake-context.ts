@@ -61,3 +61,34 @@ export function fakeContext({
   };
   return ctx as unknown as IExecuteFunctions;
 }
+
+/** A node as tests drive it: its parameter defaults and `execute`. */
+export interface TestableNode {
+  description: { properties: { name: string; default: unknown }[] };
+  execute(this: IExecuteFunctions): Promise<unknown>;
+}
+
+/**
+ * `run(items, parameters, continueOnFail)` for a node: its defaults overridden by `parameters`,
+ * returning the items of its first output.
+ *
+ *   const run = nodeRunner(new Attention());
+ *   const [out] = await run([{}], { text: 'the cat' });
+ */
+export function nodeRunner(node: TestableNode) {
+  const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
+  return async (
+    items: object[],
+    parameters: Record<string, unknown> = {},
+    continueOnFail = false,
+  ): Promise<
+    { json: Record<string, any>; binary?: Record<string, { mimeType: string; data: string }> }[]
+  > => {
+    const ctx = fakeContext({
+      items: items as never,
+      parameters: { ...defaults, ...parameters },
+      continueOnFail,
+    });
+    return ((await node.execute.call(ctx)) as never[][])[0]!;
+  };
+}

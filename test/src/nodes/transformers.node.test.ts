@@ -1,30 +1,14 @@
 import { generate, loadLlama2c, selfAttentionLesson, shippedTokenizer } from '@firth/transformers';
-import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { Attention } from '../../../packages/n8n-nodes-firth/nodes/Attention/Attention.node.js';
 import { Tokenizer } from '../../../packages/n8n-nodes-firth/nodes/Tokenizer/Tokenizer.node.js';
 import { TransformerGenerate } from '../../../packages/n8n-nodes-firth/nodes/TransformerGenerate/TransformerGenerate.node.js';
-import { fakeContext } from '../harness/fake-context.js';
+import { nodeRunner } from '../harness/fake-context.js';
 
-type Out = { json: Record<string, any>; binary?: Record<string, { mimeType: string; data: string }> };
-type Node = {
-  description: { properties: { name: string; default: unknown }[] };
-  execute(this: IExecuteFunctions): Promise<unknown>;
-};
-const runner =
-  (node: Node) =>
-  async (items: object[], parameters: Record<string, unknown> = {}, continueOnFail = false) => {
-    const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
-    const ctx = fakeContext({
-      items: items as never,
-      parameters: { ...defaults, ...parameters },
-      continueOnFail,
-    });
-    return ((await node.execute.call(ctx)) as Out[][])[0]!;
-  };
-const attention = runner(new Attention());
-const tokenizer = runner(new Tokenizer());
-const transformerGenerate = runner(new TransformerGenerate());
+const attention = nodeRunner(new Attention());
+const tokenizer = nodeRunner(new Tokenizer());
+const transformerGenerate = nodeRunner(new TransformerGenerate());
 
 describe('Attention node', () => {
   it("the course's YOUR CAT IS A LOVELY CAT: a 6 × 6 table whose rows sum to 1, and a heatmap", async () => {

@@ -1,31 +1,15 @@
 import { loadLeeCorpus } from '@firth/datasets';
 import { simplePreprocess, Vocabulary } from '@firth/embeddings';
-import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { GloVeTrain } from '../../../packages/n8n-nodes-firth/nodes/GloVeTrain/GloVeTrain.node.js';
 import { Word2VecTrain } from '../../../packages/n8n-nodes-firth/nodes/Word2VecTrain/Word2VecTrain.node.js';
 import { WordVectors } from '../../../packages/n8n-nodes-firth/nodes/WordVectors/WordVectors.node.js';
-import { fakeContext } from '../harness/fake-context.js';
+import { nodeRunner } from '../harness/fake-context.js';
 
-type Out = { json: Record<string, any> };
-type Node = {
-  description: { properties: { name: string; default: unknown }[] };
-  execute(this: IExecuteFunctions): Promise<unknown>;
-};
-const runner =
-  (node: Node) =>
-  async (items: object[], parameters: Record<string, unknown> = {}, continueOnFail = false) => {
-    const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
-    const ctx = fakeContext({
-      items: items as never,
-      parameters: { ...defaults, ...parameters },
-      continueOnFail,
-    });
-    return ((await node.execute.call(ctx)) as Out[][])[0]!;
-  };
-const word2vec = runner(new Word2VecTrain());
-const glove = runner(new GloVeTrain());
-const wordVectors = runner(new WordVectors());
+const word2vec = nodeRunner(new Word2VecTrain());
+const glove = nodeRunner(new GloVeTrain());
+const wordVectors = nodeRunner(new WordVectors());
 
 /** The Lee corpus the nodes train on by default, counted independently of the nodes. */
 const leeVocabulary = (minCount: number) =>
