@@ -17,6 +17,9 @@ export {
   selfAttentionLesson,
   transpose,
 } from './attention.js';
+// ── Hugging Face checkpoints (config.json + model.safetensors): BERT and GPT-2 forward passes (bert.ts, gpt2.ts)
+//   (await Gpt2.load('models/gpt2')).forward([15496, 995]).logits
+export { Bert, type BertConfig, type BertInput, erf, geluErf } from './bert.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,
@@ -39,6 +42,8 @@ export {
   sampleNext,
   streamGenerate,
 } from './generation.js';
+export { Gpt2, type Gpt2Config, linear } from './gpt2.js';
+export { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export {
@@ -57,6 +62,7 @@ export {
   rmsNormBackward,
 } from './normalization.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
+export { readSafetensors, type Tensor, writeSafetensors } from './safetensors.js';
 // ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';

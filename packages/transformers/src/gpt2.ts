@@ -1,0 +1,155 @@
+/**
+ * GPT-2 (Radford et al. 2019) — the course's "GPT": a decoder-only transformer, forward pass over
+ * Hugging Face checkpoints (`GPT2LMHeadModel`: config.json + model.safetensors).
+ *
+ *   const gpt2 = await Gpt2.load('fixtures/hf-tiny-gpt2');
+ *   gpt2.forward([15496, 995]).logits   // (T × vocab)
+ *
+ *   h = wte[ids] + wpe[0..T)                                   token + learned position embeddings
+ *   per block (pre-norm):
+ *     q | k | v = LN₁(h) W_attn + b_attn                       HF's Conv1D: x W + b, W (in × out)
+ *     h += concat_heads(softmax(q kᵀ/√d_head + causal) v) W_proj + b_proj
+ *     h += GELU_tanh(LN₂(h) W_fc + b_fc) W_mlp + b_mlp
+ *   logits = LN_f(h) wteᵀ                                       the output layer is tied to wte
+ *
+ * The reference implementation (plain arrays, float64): right for checking against PyTorch and for
+ * small models; the full 124M GPT-2 runs but slowly. Left out: past key/values, dropout (inference).
+ */
+import { ValidationError } from '@firth/numeric';
+import { type Matrix, matmul, scaledDotProductAttention, transpose } from './attention.js';
+import { activations } from './feed-forward.js';
+import { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+import { layerNorm } from './normalization.js';
+
+export interface Gpt2Config {
+  vocabSize: number;
+  nPositions: number;
+  nEmbd: number;
+  nLayer: number;
+  nHead: number;
+  layerNormEpsilon: number;
+}
+
+interface Block {
+  ln1: [number[], number[]];
+  attnW: Matrix;
+  attnB: number[];
+  projW: Matrix;
+  projB: number[];
+  ln2: [number[], number[]];
+  fcW: Matrix;
+  fcB: number[];
+  mlpW: Matrix;
+  mlpB: number[];
+}
+
+/** x W + b (row vectors). */
+export function linear(x: Matrix, W: Matrix, b?: number[]): Matrix {
+  const y = matmul(x, W);
+  return b ? y.map((r) => r.map((v, j) => v + b[j]!)) : y;
+}
+
+export class Gpt2 {
+  private constructor(
+    readonly config: Gpt2Config,
+    private readonly wte: Matrix,
+    private readonly wpe: Matrix,
+    private readonly blocks: Block[],
+    private readonly lnF: [number[], number[]],
+  ) {}
+
+  static async load(folder: string): Promise<Gpt2> {
+    return Gpt2.fromCheckpoint(await readHfCheckpoint(folder, ['transformer.', '']));
+  }
+
+  static fromCheckpoint(ckpt: HfCheckpoint): Gpt2 {
+    const c = ckpt.config;
+    if (c.model_type !== undefined && c.model_type !== 'gpt2')
+      throw new ValidationError(
+        `config.json: model_type is ${JSON.stringify(c.model_type)}, not "gpt2"`,
+        'model_type',
+      );
+    if (c.activation_function !== undefined && c.activation_function !== 'gelu_new')
+      throw new ValidationError(
+        `config.json: activation_function ${JSON.stringify(c.activation_function)} is not supported (gelu_new)`,
+        'activation_function',
+      );
+    const config: Gpt2Config = {
+      vocabSize: configInt(c, 'vocab_size'),
+      nPositions: configInt(c, 'n_positions'),
+      nEmbd: configInt(c, 'n_embd'),
+      nLayer: configInt(c, 'n_layer'),
+      nHead: configInt(c, 'n_head'),
+      layerNormEpsilon: typeof c.layer_norm_epsilon === 'number' ? c.layer_norm_epsilon : 1e-5,
+    };
+    const { nEmbd: d, nLayer } = config;
+    if (d % config.nHead)
+      throw new ValidationError(
+        `config.json: n_embd ${d} is not a multiple of n_head ${config.nHead}`,
+        'n_head',
+      );
+    const ln = (p: string): [number[], number[]] => [
+      ckpt.vector(`${p}.weight`, d),
+      ckpt.vector(`${p}.bias`, d),
+    ];
+    const blocks = Array.from({ length: nLayer }, (_, i): Block => {
+      const p = `h.${i}`;
+      return {
+        ln1: ln(`${p}.ln_1`),
+        attnW: ckpt.matrix(`${p}.attn.c_attn.weight`, [d, 3 * d]),
+        attnB: ckpt.vector(`${p}.attn.c_attn.bias`, 3 * d),
+        projW: ckpt.matrix(`${p}.attn.c_proj.weight`, [d, d]),
+        projB: ckpt.vector(`${p}.attn.c_proj.bias`, d),
+        ln2: ln(`${p}.ln_2`),
+        fcW: ckpt.matrix(`${p}.mlp.c_fc.weight`, [d, 4 * d]),
+        fcB: ckpt.vector(`${p}.mlp.c_fc.bias`, 4 * d),
+        mlpW: ckpt.matrix(`${p}.mlp.c_proj.weight`, [4 * d, d]),
+        mlpB: ckpt.vector(`${p}.mlp.c_proj.bias`, d),
+      };
+    });
+    return new Gpt2(
+      config,
+      ckpt.matrix('wte.weight', [config.vocabSize, d]),
+      ckpt.matrix('wpe.weight', [config.nPositions, d]),
+      blocks,
+      ln('ln_f'),
+    );
+  }
+
+  /** Logits for every position of one sequence, and the final hidden states (after LN_f). */
+  forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix } {
+    const { vocabSize, nPositions, nEmbd: d, nHead, layerNormEpsilon: eps } = this.config;
+    if (ids.length === 0) throw new ValidationError('ids is empty', 'ids');
+    if (ids.length > nPositions)
+      throw new ValidationError(`${ids.length} tokens, but the model has ${nPositions} positions`, 'ids');
+    for (const [i, t] of ids.entries())
+      if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
+        throw new ValidationError(
+          `ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
+          `ids[${i}]`,
+        );
+    const hd = d / nHead;
+    let h = ids.map((t, pos) => this.wte[t]!.map((v, j) => v + this.wpe[pos]![j]!));
+    for (const b of this.blocks) {
+      const qkv = linear(layerNorm(h, b.ln1[0], b.ln1[1], eps), b.attnW, b.attnB);
+      const cols = (m: Matrix, from: number) => m.map((r) => r.slice(from, from + hd));
+      const heads = Array.from(
+        { length: nHead },
+        (_, k) =>
+          scaledDotProductAttention(cols(qkv, k * hd), cols(qkv, d + k * hd), cols(qkv, 2 * d + k * hd), {
+            mask: 'causal',
+          }).output,
+      );
+      const merged = h.map((_, i) => heads.flatMap((o) => o[i]!));
+      const attn = linear(merged, b.projW, b.projB);
+      h = h.map((r, i) => r.map((v, j) => v + attn[i]![j]!));
+      const m = linear(layerNorm(h, b.ln2[0], b.ln2[1], eps), b.fcW, b.fcB).map((r) =>
+        r.map(activations.gelu),
+      );
+      const mlp = linear(m, b.mlpW, b.mlpB);
+      h = h.map((r, i) => r.map((v, j) => v + mlp[i]![j]!));
+    }
+    const lastHiddenState = layerNorm(h, this.lnF[0], this.lnF[1], eps);
+    return { logits: matmul(lastHiddenState, transpose(this.wte)), lastHiddenState };
+  }
+}
