@@ -93,6 +93,15 @@ describe('generate', () => {
     expect(await run(42)).not.toBe(await run(43));
   });
 
+  it('a full context ends generation ("length"); a prompt that fills it is an error', async () => {
+    const small = { ...toyModel(CYCLE), maxContext: 4 };
+    const r = await generate(small, toy, 'a', { temperature: 0, maxNewTokens: 100 });
+    expect(r).toMatchObject({ text: 'bca', finishReason: 'length', completionTokens: 3 });
+    await expect(generate(small, toy, 'abca', { temperature: 0 })).rejects.toThrow(
+      "the prompt has 4 tokens but the model's context is 4: shorten it (at most 3 tokens)",
+    );
+  });
+
   it('rejects bad options with the option named', async () => {
     const m = toyModel(CYCLE);
     await expect(generate(m, toy, 'a', { temperature: -1 })).rejects.toThrow(

@@ -18,7 +18,8 @@
  *      mass reaches topP (always at least one token), renormalise
  *   6. sample: the first token whose cumulative probability exceeds u ~ U[0, 1) — u from a seeded
  *      MT19937 (`RandomState(seed)`), so the same seed gives the same text
- * Generation stops at `maxNewTokens` (finish reason "length"), at an end token (`stopTokens`, by
+ * Generation stops at `maxNewTokens` or when the model's context is full (finish reason "length";
+ * a prompt that already fills the context is an error), at an end token (`stopTokens`, by
  * default the tokenizer's), or when the text contains a stop sequence (finish reason "stop"; the
  * text is cut before it). While streaming, text that might be the start of a stop sequence, or an
  * unfinished UTF-8 character, is held back until it is settled — no chunk is ever taken back.
@@ -31,6 +32,8 @@ import { RandomState, ValidationError } from '@firth/numeric';
 /** A model that predicts the next token: `start()` opens a sequence, `step` feeds one token. */
 export interface CausalLM {
   readonly vocabSize: number;
+  /** Most positions a sequence may have (prompt + generated); absent = unbounded. */
+  readonly maxContext?: number;
   start(): { step(token: number): Float32Array };
 }
 
@@ -207,6 +210,13 @@ export async function* streamGenerate(
   const promptIds = options.promptIds ?? tokenizer.encode(prompt);
   if (promptIds.length === 0)
     throw new ValidationError('the prompt is empty: give text or promptIds (e.g. [BOS])', 'prompt');
+  // over-long input is an error, not a silent truncation: the caller decides what to cut
+  const context = model.maxContext ?? Number.POSITIVE_INFINITY;
+  if (promptIds.length >= context)
+    throw new ValidationError(
+      `the prompt has ${promptIds.length} tokens but the model's context is ${context}: shorten it (at most ${context - 1} tokens)`,
+      'prompt',
+    );
   const run = model.start();
   const rng = new RandomState(o.seed);
   const seen = new Set(promptIds);
@@ -216,16 +226,18 @@ export async function* streamGenerate(
   // the completion is decoded after the prompt's last token and that token's text is cut off: a
   // tokenizer decodes a piece differently at the start (llama2.c drops the space of the piece after
   // BOS; a UTF-8 character may straddle the boundary)
-  const context = promptIds.slice(-1);
-  const contextText = tokenizer.decode(context);
+  const last = promptIds.slice(-1);
+  const contextText = tokenizer.decode(last);
   const decodeOut = (ids: number[]) => {
-    const withContext = tokenizer.decode([...context, ...ids]);
+    const withContext = tokenizer.decode([...last, ...ids]);
     return withContext.startsWith(contextText)
       ? withContext.slice(contextText.length)
       : tokenizer.decode(ids);
   };
   let emitted = '';
-  for (let n = 0; n < o.maxNewTokens; n++) {
+  // generation also ends ("length") when the context is full
+  const budget = Math.min(o.maxNewTokens, context - promptIds.length);
+  for (let n = 0; n < budget; n++) {
     const token = sampleNext(logits, o, seen, rng);
     if (o.stopTokens.has(token)) {
       yield { text: decodeOut(out).slice(emitted.length), finishReason: 'stop' };
@@ -246,7 +258,7 @@ export async function* streamGenerate(
     if (settled.length < emitted.length || !settled.startsWith(emitted)) settled = emitted;
     yield { text: settled.slice(emitted.length), token };
     emitted = settled;
-    if (n + 1 < o.maxNewTokens) logits = run.step(token);
+    if (n + 1 < budget) logits = run.step(token);
   }
   yield { text: decodeOut(out).slice(emitted.length), finishReason: 'length' };
 }

@@ -204,6 +204,11 @@ export class Llama2c {
     return this.config.vocabSize;
   }
 
+  /** Positions a sequence may have (generation stops there). */
+  get maxContext(): number {
+    return this.config.seqLen;
+  }
+
   /** A fresh sequence (empty cache). Runs are independent: several can be alive at once. */
   start(): Llama2cRun {
     const { dim, hiddenDim, nLayers, nHeads, nKvHeads, seqLen, vocabSize } = this.config;
