@@ -13,7 +13,9 @@
  *   logits = LN_f(h) wteᵀ                                       the output layer is tied to wte
  *
  * The reference implementation (plain arrays, float64): right for checking against PyTorch and for
- * small models; the full 124M GPT-2 runs but slowly. Left out: past key/values, dropout (inference).
+ * small models; the full 124M GPT-2 runs but slowly. `start()` makes it a CausalLM for
+ * generation.ts (with a byte-level BPE tokenizer loaded from the folder's tokenizer.json).
+ * Left out: past key/values (each step recomputes the sequence), dropout (inference).
  */
 import { ValidationError } from '@firth/numeric';
 import { type Matrix, matmul, scaledDotProductAttention, transpose } from './attention.js';
@@ -114,6 +116,30 @@ export class Gpt2 {
       blocks,
       ln('ln_f'),
     );
+  }
+
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /** Positions a sequence may have: generation stops there. */
+  get maxContext(): number {
+    return this.config.nPositions;
+  }
+
+  /**
+   * A sequence for `generate` (the CausalLM contract): each step runs the whole sequence so far
+   * again and returns the last position's logits — no key/value cache, O(T²) per step, fine for
+   * the reference path and short texts.
+   */
+  start(): { step(token: number): Float32Array } {
+    const ids: number[] = [];
+    return {
+      step: (token: number) => {
+        ids.push(token);
+        return Float32Array.from(this.forward(ids).logits.at(-1)!);
+      },
+    };
   }
 
   /** Logits for every position of one sequence, and the final hidden states (after LN_f). */

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Bert, erf } from './bert.js';
+import { argmax, generate } from './generation.js';
 import { Gpt2 } from './gpt2.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
@@ -41,6 +42,21 @@ describe('Hugging Face checkpoints: Firth forward passes = PyTorch (tiny random 
       expect(maxDiff(out.lastHiddenState, ref.last_hidden_state[b]), `batch ${b} hidden`).toBeLessThan(1e-4);
       expect(maxDiff([out.poolerOutput!], [ref.pooler_output[b]]), `batch ${b} pooler`).toBeLessThan(1e-4);
     }
+  });
+
+  it('GPT-2 generates through the CausalLM contract: greedy = argmax of the reference logits', async () => {
+    const gpt2 = await Gpt2.load(join(fixtures, 'hf-tiny-gpt2'));
+    const ids = (reference('hf-tiny-gpt2').input_ids as number[][])[0]!;
+    const run = gpt2.start();
+    let logits: Float32Array = new Float32Array();
+    for (const t of ids) logits = run.step(t);
+    const full = gpt2.forward(ids).logits.at(-1)!;
+    for (const [i, v] of full.entries()) expect(logits[i]).toBeCloseTo(v, 5);
+    const byId = { encode: () => ids, decode: (xs: readonly number[]) => xs.map((x) => `<${x}>`).join('') };
+    const r = await generate(gpt2, byId, 'ignored', { temperature: 0, maxNewTokens: 20 });
+    // the context is 16 positions: 7 prompt tokens leave room for 9
+    expect(r).toMatchObject({ finishReason: 'length', completionTokens: 9 });
+    expect(r.tokens[0]).toBe(argmax(full));
   });
 
   it('erf to 1e-7 (BERT’s exact GELU)', () => {
