@@ -17,6 +17,23 @@ export {
   selfAttentionLesson,
   transpose,
 } from './attention.js';
+// ── Training: a float32 tensor autograd engine (reference path) and AdamW (autograd.ts, optim.ts)
+//   const loss = crossEntropy(matmul(x, W), y); loss.backward(); new AdamW([W]).step()
+export {
+  add,
+  crossEntropy,
+  embedding,
+  gelu,
+  layerNorm as layerNormOp,
+  matmul as matmulOp,
+  relu,
+  reshape,
+  scale,
+  softmax,
+  swapAxes12,
+  Tensor,
+  transposeLast,
+} from './autograd.js';
 // ── Hugging Face checkpoints (config.json + model.safetensors): BERT and GPT-2 forward passes (bert.ts, gpt2.ts)
 //   (await Gpt2.load('models/gpt2')).forward([15496, 995]).logits
 export { Bert, type BertConfig, type BertInput, erf, geluErf } from './bert.js';
@@ -61,8 +78,9 @@ export {
   rmsNorm,
   rmsNormBackward,
 } from './normalization.js';
+export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
-export { readSafetensors, type Tensor, writeSafetensors } from './safetensors.js';
+export { readSafetensors, type Tensor as SafetensorsTensor, writeSafetensors } from './safetensors.js';
 // ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';

@@ -1,0 +1,154 @@
+import { RandomState } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import { scaledDotProductAttention } from './attention.js';
+import {
+  add,
+  crossEntropy,
+  embedding,
+  gelu,
+  layerNorm,
+  matmul,
+  relu,
+  reshape,
+  scale,
+  softmax,
+  swapAxes12,
+  Tensor,
+  transposeLast,
+} from './autograd.js';
+import { layerNorm as layerNormRef } from './normalization.js';
+import { AdamW, clipGradNorm } from './optim.js';
+
+const rng = new RandomState(11);
+const randn = (shape: number[], grad = true) => Tensor.randn(shape, rng, 1, grad);
+
+/**
+ * For L = Σ G ⊙ f(params) (G fixed random), compares every parameter's autograd gradient with
+ * central differences. float32 storage: h = 2e-3 (smaller drowns in rounding) and a 3e-3 tolerance
+ * relative to the scale.
+ */
+function checkGradients(name: string, params: Tensor[], f: () => Tensor) {
+  const out = f();
+  const G = Tensor.randn(out.shape, new RandomState(5), 1);
+  const loss = () => {
+    const y = f();
+    let s = 0;
+    for (let i = 0; i < y.size; i++) s += y.data[i]! * G.data[i]!;
+    return s;
+  };
+  for (const p of params) p.grad = null;
+  const y = f();
+  // backward from L = Σ G ⊙ y: seed y's gradient with G through a dot product op
+  const L = matmul(reshape(y, [1, y.size]), reshape(G, [y.size, 1]));
+  L.backward();
+  const h = 2e-3;
+  for (const [k, p] of params.entries())
+    for (let i = 0; i < p.size; i++) {
+      const orig = p.data[i]!;
+      p.data[i] = orig + h;
+      const up = loss();
+      p.data[i] = orig - h;
+      const down = loss();
+      p.data[i] = orig;
+      const numeric = (up - down) / (2 * h);
+      expect(Math.abs(numeric - p.grad![i]!), `${name}: param ${k}[${i}]`).toBeLessThan(
+        2e-3 * Math.max(1, Math.abs(numeric)),
+      );
+    }
+}
+
+describe('autograd: every op against finite differences', () => {
+  it('matmul (shared and batched right side), add (bias broadcast), scale', () => {
+    const A = randn([2, 3, 4]);
+    const W = randn([4, 5]);
+    const b = randn([5]);
+    checkGradients('matmul+add', [A, W, b], () => scale(add(matmul(A, W), b), 0.5));
+    const B = randn([2, 4, 2]);
+    checkGradients('batched matmul', [A, B], () => matmul(A, B));
+  });
+
+  it('relu, gelu, softmax (plain and causal), layerNorm, transposes, embedding', () => {
+    const X = randn([2, 3, 3]);
+    checkGradients('gelu', [X], () => gelu(X));
+    checkGradients('relu', [X], () => relu(X));
+    checkGradients('softmax', [X], () => softmax(X));
+    checkGradients('causal softmax', [X], () => softmax(X, { causal: true }));
+    const g = randn([3]);
+    const bb = randn([3]);
+    checkGradients('layerNorm', [X, g, bb], () => layerNorm(X, g, bb));
+    checkGradients('transposeLast', [X], () => transposeLast(X));
+    const Y = randn([2, 3, 2, 2]);
+    checkGradients('swapAxes12', [Y], () => swapAxes12(Y));
+    const E = randn([5, 3]);
+    checkGradients('embedding', [E], () => embedding(E, [4, 1, 1, 0], [2, 2]));
+  });
+
+  it('crossEntropy: value and gradient', () => {
+    const Z = randn([4, 5]);
+    const loss = crossEntropy(Z, [0, 3, 3, 4]);
+    let ref = 0;
+    for (const [n, y] of [0, 3, 3, 4].entries()) {
+      const row = Array.from(Z.data.subarray(n * 5, n * 5 + 5));
+      ref -= row[y]! - Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+    }
+    expect(loss.item()).toBeCloseTo(ref / 4, 5);
+    checkGradients('crossEntropy', [Z], () => crossEntropy(Z, [0, 3, 3, 4]));
+  });
+});
+
+describe('autograd: the same numbers as the reference blocks', () => {
+  it('layerNorm and causal attention built from ops equal normalization.ts and attention.ts', () => {
+    const X = randn([4, 6], false);
+    const g = randn([6], false);
+    const b = randn([6], false);
+    const ref = layerNormRef(
+      Array.from({ length: 4 }, (_, i) => Array.from(X.data.subarray(i * 6, i * 6 + 6))),
+      Array.from(g.data),
+      Array.from(b.data),
+    );
+    const ours = layerNorm(X, g, b);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 6; j++) expect(ours.data[i * 6 + j]).toBeCloseTo(ref[i]![j]!, 5);
+    // softmax(Q Kᵀ/√d, causal) V
+    const Q = randn([4, 6], false);
+    const att = matmul(softmax(scale(matmul(Q, transposeLast(X)), 1 / Math.sqrt(6)), { causal: true }), X);
+    const rows = (t: Tensor) =>
+      Array.from({ length: 4 }, (_, i) => Array.from(t.data.subarray(i * 6, i * 6 + 6)));
+    const refAtt = scaledDotProductAttention(rows(Q), rows(X), rows(X), { mask: 'causal' }).output;
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 6; j++) expect(att.data[i * 6 + j]).toBeCloseTo(refAtt[i]![j]!, 5);
+  });
+});
+
+describe('training with AdamW', () => {
+  it('a two-layer network learns XOR: loss below 0.05 within 300 steps', () => {
+    const r = new RandomState(0);
+    const W1 = Tensor.randn([2, 8], r, 1, true);
+    const b1 = Tensor.zeros([8], true);
+    const W2 = Tensor.randn([8, 2], r, 1, true);
+    const b2 = Tensor.zeros([2], true);
+    const X = Tensor.from([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]);
+    const y = [0, 1, 1, 0];
+    const opt = new AdamW([W1, b1, W2, b2], { lr: 0.05, weightDecay: 0 });
+    let loss = Number.POSITIVE_INFINITY;
+    const first = crossEntropy(add(matmul(gelu(add(matmul(X, W1), b1)), W2), b2), y).item();
+    for (let step = 0; step < 300 && loss > 0.05; step++) {
+      opt.zeroGrad();
+      const L = crossEntropy(add(matmul(gelu(add(matmul(X, W1), b1)), W2), b2), y);
+      L.backward();
+      clipGradNorm(opt.params, 1);
+      opt.step();
+      loss = L.item();
+    }
+    expect(first).toBeGreaterThan(0.3);
+    expect(loss).toBeLessThan(0.05);
+  });
+
+  it('clipGradNorm scales the global norm down to the limit', () => {
+    const p = Tensor.zeros([2], true);
+    p.grad = Float32Array.of(3, 4);
+    expect(clipGradNorm([p], 1)).toBe(5);
+    expect(Array.from(p.grad)).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.8, 6)]);
+    expect(() => new AdamW([p], { lr: -1 })).toThrow('AdamW: lr must be a number ≥ 0, got -1');
+  });
+});

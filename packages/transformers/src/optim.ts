@@ -1,0 +1,75 @@
+/**
+ * Training utilities for autograd.ts: AdamW (Loshchilov & Hutter 2019) and gradient clipping.
+ *
+ *   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
+ *   θ ← θ − lr·(m̂ / (√v̂ + ε) + λθ),   m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)        (decoupled weight decay λ)
+ */
+import { ValidationError } from '@firth/numeric';
+import type { Tensor } from './autograd.js';
+
+export interface AdamWOptions {
+  /** @default 1e-3 */
+  lr?: number;
+  /** @default 0.9 */
+  beta1?: number;
+  /** @default 0.999 */
+  beta2?: number;
+  /** @default 1e-8 */
+  eps?: number;
+  /** λ, applied to every parameter given (pass biases and norms separately with 0). @default 0.01 */
+  weightDecay?: number;
+}
+
+export class AdamW {
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private t = 0;
+  readonly lr: number;
+  private readonly o: Required<AdamWOptions>;
+
+  constructor(
+    readonly params: Tensor[],
+    options: AdamWOptions = {},
+  ) {
+    this.o = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, ...options };
+    for (const [k, v] of Object.entries(this.o))
+      if (!Number.isFinite(v) || v < 0)
+        throw new ValidationError(`AdamW: ${k} must be a number ≥ 0, got ${v}`, k);
+    this.lr = this.o.lr;
+    this.m = params.map((p) => new Float32Array(p.size));
+    this.v = params.map((p) => new Float32Array(p.size));
+  }
+
+  /** One update from the current gradients (a parameter without one is skipped); `lr` overrides the rate. */
+  step(lr = this.o.lr): void {
+    const { beta1, beta2, eps, weightDecay } = this.o;
+    this.t++;
+    const c1 = 1 - beta1 ** this.t;
+    const c2 = 1 - beta2 ** this.t;
+    for (const [k, p] of this.params.entries()) {
+      const g = p.grad;
+      if (!g) continue;
+      const m = this.m[k]!;
+      const v = this.v[k]!;
+      for (let i = 0; i < p.size; i++) {
+        m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
+        v[i] = beta2 * v[i]! + (1 - beta2) * g[i]! * g[i]!;
+        p.data[i]! -= lr * (m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps) + weightDecay * p.data[i]!);
+      }
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+}
+
+/** Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the norm before. */
+export function clipGradNorm(params: Tensor[], maxNorm: number): number {
+  let ss = 0;
+  for (const p of params) if (p.grad) for (const g of p.grad) ss += g * g;
+  const norm = Math.sqrt(ss);
+  if (norm > maxNorm)
+    for (const p of params) if (p.grad) for (let i = 0; i < p.size; i++) p.grad[i]! *= maxNorm / norm;
+  return norm;
+}
