@@ -81,6 +81,15 @@ export {
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
 export { readSafetensors, type Tensor as SafetensorsTensor, writeSafetensors } from './safetensors.js';
+// ── An encoder–decoder transformer that trains on toy translation tasks (seq2seq.ts)
+export {
+  type DecodeStep,
+  type FitOptions,
+  type PairSampler,
+  reversalTask,
+  type Seq2SeqConfig,
+  Seq2SeqTransformer,
+} from './seq2seq.js';
 // ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';
