@@ -30,7 +30,7 @@
  * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here) and cooccur.c's
  * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
  */
-import { RandomState, ValidationError } from '@firth/numeric';
+import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
@@ -65,18 +65,11 @@ export interface GloVeTrainOptions {
   onProgress?: (event: GloVeProgress) => void;
 }
 
-/** The ProgressEvent every Firth trainer emits (see @firth/neural's progress.ts). */
-export interface GloVeProgress {
-  phase: 'step' | 'epoch' | 'end';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  /** Mean f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² over the entries of the step / the epoch. */
-  loss: number;
-  metrics?: Record<string, number>;
-  elapsedMs: number;
-}
+/**
+ * Firth's ProgressEvent: `loss` is the mean f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² over the
+ * entries of the step / the epoch.
+ */
+export type GloVeProgress = ProgressEvent;
 
 /** The co-occurrence matrix as coordinate lists, sorted by row then column (only X_ij > 0). */
 export interface CooccurrenceEntries {

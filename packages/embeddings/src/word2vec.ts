@@ -40,7 +40,7 @@
  * is reproducible (with workers = 1) but not bit-identical to gensim's. A sentence longer than
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
-import { RandomState, ValidationError } from '@firth/numeric';
+import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
@@ -97,18 +97,11 @@ export interface TrainOptions {
   onProgress?: (event: Word2VecProgress) => void;
 }
 
-/** The ProgressEvent every Firth trainer emits (see @firth/neural's progress.ts), plus words/s. */
-export interface Word2VecProgress {
-  phase: 'step' | 'epoch' | 'end';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  /** Mean −log σ(±u·v) per logistic term: of the job at `step`, of the epoch at `epoch`/`end`. */
-  loss: number;
-  metrics?: Record<string, number>;
-  elapsedMs: number;
-}
+/**
+ * Firth's ProgressEvent: `loss` is the mean −log σ(±u·v) per logistic term (of the job at `step`,
+ * of the epoch at `epoch`/`end`), `metrics.wordsPerSecond` the throughput.
+ */
+export type Word2VecProgress = ProgressEvent;
 
 type Options = Required<Omit<Word2VecOptions, 'maxVocabSize' | 'maxFinalVocab'>> & {
   maxVocabSize: number | null;

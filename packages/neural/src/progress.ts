@@ -7,26 +7,11 @@
  *   await model.fit(data, { onProgress: (e) => bar.update(e) });
  *   // char-LSTM ████████████░░░░░░░░  60% epoch 3/5 step 120/200 loss 1.8734 acc 0.4410 12.3s
  */
-import { checkFinite, ValidationError } from '@firth/numeric';
+import { checkFinite, type ProgressEvent, ValidationError } from '@firth/numeric';
 import { Chart, PALETTE } from '@firth/plot';
 
-/** One moment of training. `step` counts optimizer updates within the epoch, from 1. */
-export interface ProgressEvent {
-  /** `step` after each update, `epoch` when an epoch ends, `end` once when training stops. */
-  phase: 'step' | 'epoch' | 'end';
-  /** 1-based epoch number. */
-  epoch: number;
-  epochs: number;
-  /** 1-based step within the epoch (= steps at an `epoch` or `end` event). */
-  step: number;
-  steps: number;
-  /** Training loss: of the last batch at `step`, the epoch's mean at `epoch`/`end`. */
-  loss: number;
-  /** Anything else measured, e.g. `{ accuracy: 0.97, valLoss: 0.12 }`. */
-  metrics?: Record<string, number>;
-  /** Milliseconds since training started. */
-  elapsedMs: number;
-}
+/** One moment of training (defined in @firth/numeric, shared by every trainer). */
+export type { ProgressEvent };
 
 export type ProgressCallback = (event: ProgressEvent) => void;
 

@@ -5,6 +5,8 @@
 export { fma, glibcLog } from './glibc-log.js';
 // Train/validation splits with scikit-learn's random draws.
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
+// The event every trainer emits while training.
+export type { ProgressEvent } from './progress-event.js';
 // Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
 export * from './random-state.js';
 // Input validation with errors that name the offending value.

@@ -59,6 +59,8 @@ export {
   sampleNext,
   streamGenerate,
 } from './generation.js';
+// ── GPT, decoder-only, trainable (character level on tiny Shakespeare); safetensors checkpoints (gpt.ts)
+export { GPT, type GptConfig, type GptFitOptions, type GptProgress } from './gpt.js';
 export { Gpt2, type Gpt2Config, linear } from './gpt2.js';
 export { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
@@ -71,6 +73,18 @@ export {
   loadLlama2c,
   parseLlama2cCheckpoint,
 } from './llama2c.js';
+// ── Trainable pieces shared by gpt.ts and seq2seq.ts (nn.ts)
+export {
+  type AttentionWeights,
+  type FeedForwardWeights as FeedForwardParams,
+  feedForward as feedForwardOp,
+  multiHeadAttention as multiHeadAttentionOp,
+  type Norm,
+  ParameterStore,
+  type TransformerBlock,
+  transformerBlock,
+  warmupCosine,
+} from './nn.js';
 export {
   layerNorm,
   layerNormBackward,

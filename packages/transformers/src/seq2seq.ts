@@ -22,20 +22,18 @@
  * Left out: padding (every sequence in a batch has the same length), beam search, weight tying.
  */
 import { RandomState, ValidationError } from '@firth/numeric';
+import { add, crossEntropy, embedding, matmul, type Tensor } from './autograd.js';
 import {
-  add,
-  crossEntropy,
-  embedding,
-  gelu,
-  layerNorm,
-  matmul,
-  reshape,
-  scale,
-  softmax,
-  swapAxes12,
-  Tensor,
-  transposeLast,
-} from './autograd.js';
+  type AttentionWeights,
+  feedForward,
+  multiHeadAttention,
+  type Norm,
+  norm,
+  ParameterStore,
+  type TransformerBlock,
+  transformerBlock,
+  warmupCosine,
+} from './nn.js';
 import { AdamW, clipGradNorm } from './optim.js';
 
 export interface Seq2SeqConfig {
@@ -69,31 +67,10 @@ export interface FitOptions {
   onStep?: (step: number, loss: number) => void;
 }
 
-interface Attn {
-  wq: Tensor;
-  wk: Tensor;
-  wv: Tensor;
-  wo: Tensor;
-}
-interface Norm {
-  g: Tensor;
-  b: Tensor;
-}
-interface Ffn {
-  w1: Tensor;
-  b1: Tensor;
-  w2: Tensor;
-  b2: Tensor;
-}
-interface EncLayer {
-  ln1: Norm;
-  attn: Attn;
-  ln2: Norm;
-  ffn: Ffn;
-}
-interface DecLayer extends EncLayer {
+type EncLayer = TransformerBlock;
+interface DecLayer extends TransformerBlock {
   lnX: Norm;
-  cross: Attn;
+  cross: AttentionWeights;
 }
 
 export interface DecodeStep {
@@ -108,7 +85,7 @@ export interface DecodeStep {
 export class Seq2SeqTransformer {
   readonly config: Required<Seq2SeqConfig>;
   readonly lossCurve: number[] = [];
-  private readonly params: Tensor[] = [];
+  private readonly params: Tensor[];
   private readonly tokenEmb: Tensor;
   private readonly posEmb: Tensor;
   private readonly enc: EncLayer[];
@@ -134,48 +111,22 @@ export class Seq2SeqTransformer {
         throw new ValidationError(`${k} must be a positive integer, got ${v}`, k);
     if (dModel % nHeads)
       throw new ValidationError(`dModel ${dModel} is not a multiple of nHeads ${nHeads}`, 'nHeads');
-    const rng = new RandomState(this.config.seed);
-    // weights ~ N(0, 0.02²) as GPT-2; norms start at γ = 1, β = 0; biases at 0
-    const w = (shape: number[], std = 0.02) => this.track(Tensor.randn(shape, rng, std, true));
-    const zeros = (n: number) => this.track(Tensor.zeros([n], true));
-    const ones = (n: number) => this.track(Tensor.from(new Array(n).fill(1), [n], true));
-    const norm = (): Norm => ({ g: ones(dModel), b: zeros(dModel) });
-    const attn = (): Attn => ({
-      wq: w([dModel, dModel]),
-      wk: w([dModel, dModel]),
-      wv: w([dModel, dModel]),
-      wo: w([dModel, dModel]),
-    });
-    const ffn = (): Ffn => ({
-      w1: w([dModel, dFF]),
-      b1: zeros(dFF),
-      w2: w([dFF, dModel]),
-      b2: zeros(dModel),
-    });
-    this.tokenEmb = w([vocabSize, dModel]);
-    this.posEmb = w([maxLen, dModel]);
-    this.enc = Array.from({ length: nLayers }, () => ({
-      ln1: norm(),
-      attn: attn(),
-      ln2: norm(),
-      ffn: ffn(),
+    const p = new ParameterStore(new RandomState(this.config.seed));
+    this.tokenEmb = p.weight('tokenEmbedding', [vocabSize, dModel]);
+    this.posEmb = p.weight('positionEmbedding', [maxLen, dModel]);
+    this.enc = Array.from({ length: nLayers }, (_, i) => p.block(`encoder.${i}`, dModel, dFF));
+    this.dec = Array.from({ length: nLayers }, (_, i) => ({
+      ln1: p.norm(`decoder.${i}.ln1`, dModel),
+      attn: p.attention(`decoder.${i}.attention`, dModel),
+      lnX: p.norm(`decoder.${i}.lnCross`, dModel),
+      cross: p.attention(`decoder.${i}.crossAttention`, dModel),
+      ln2: p.norm(`decoder.${i}.ln2`, dModel),
+      ffn: p.feedForward(`decoder.${i}.ffn`, dModel, dFF),
     }));
-    this.dec = Array.from({ length: nLayers }, () => ({
-      ln1: norm(),
-      attn: attn(),
-      lnX: norm(),
-      cross: attn(),
-      ln2: norm(),
-      ffn: ffn(),
-    }));
-    this.encOut = norm();
-    this.decOut = norm();
-    this.wOut = w([dModel, vocabSize]);
-  }
-
-  private track(t: Tensor): Tensor {
-    this.params.push(t);
-    return t;
+    this.encOut = p.norm('encoder.lnOut', dModel);
+    this.decOut = p.norm('decoder.lnOut', dModel);
+    this.wOut = p.weight('output', [dModel, vocabSize]);
+    this.params = p.list;
   }
 
   get parameterCount(): number {
@@ -200,53 +151,26 @@ export class Seq2SeqTransformer {
     return add(tok, pos);
   }
 
-  /** Multi-head attention: queries from x (B, Tq, d), keys/values from kv (B, Tk, d). */
-  private attention(x: Tensor, kv: Tensor, a: Attn, causal: boolean): { out: Tensor; weights: Tensor } {
-    const { dModel: d, nHeads: h } = this.config;
-    const [B, Tq] = x.shape as [number, number];
-    const Tk = kv.shape[1]!;
-    const hd = d / h;
-    // (B, T, d) → (B, h, T, hd)
-    const heads = (t: Tensor, T: number) => swapAxes12(reshape(t, [B, T, h, hd]));
-    const q = heads(matmul(x, a.wq), Tq);
-    const k = heads(matmul(kv, a.wk), Tk);
-    const v = heads(matmul(kv, a.wv), Tk);
-    // softmax(q kᵀ / √hd) v, per head   (B, h, Tq, hd) @ (B, h, hd, Tk) → (B, h, Tq, Tk)
-    const weights = softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { causal });
-    const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
-    return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
-  }
-
-  private ffn(x: Tensor, f: Ffn): Tensor {
-    return add(matmul(gelu(add(matmul(x, f.w1), f.b1)), f.w2), f.b2);
-  }
-
-  private ln(x: Tensor, n: Norm): Tensor {
-    return layerNorm(x, n.g, n.b);
-  }
-
   private encode(src: number[][]): Tensor {
     let x = this.embed(src);
     for (const L of this.enc) {
-      const n1 = this.ln(x, L.ln1);
-      x = add(x, this.attention(n1, n1, L.attn, false).out);
-      x = add(x, this.ffn(this.ln(x, L.ln2), L.ffn));
+      x = transformerBlock(x, L, this.config.nHeads, false);
     }
-    return this.ln(x, this.encOut);
+    return norm(x, this.encOut);
   }
 
   private decode(tgtIn: number[][], memory: Tensor): { logits: Tensor; cross: Tensor | null } {
     let y = this.embed(tgtIn);
     let cross: Tensor | null = null;
     for (const L of this.dec) {
-      const n1 = this.ln(y, L.ln1);
-      y = add(y, this.attention(n1, n1, L.attn, true).out);
-      const c = this.attention(this.ln(y, L.lnX), memory, L.cross, false);
+      const n1 = norm(y, L.ln1);
+      y = add(y, multiHeadAttention(n1, n1, L.attn, this.config.nHeads, true).out);
+      const c = multiHeadAttention(norm(y, L.lnX), memory, L.cross, this.config.nHeads, false);
       cross = c.weights;
       y = add(y, c.out);
-      y = add(y, this.ffn(this.ln(y, L.ln2), L.ffn));
+      y = add(y, feedForward(norm(y, L.ln2), L.ffn));
     }
-    return { logits: matmul(this.ln(y, this.decOut), this.wOut), cross };
+    return { logits: matmul(norm(y, this.decOut), this.wOut), cross };
   }
 
   /** Mean cross-entropy of a batch (teacher forcing: the decoder reads BOS + target[:-1]). */
@@ -273,11 +197,7 @@ export class Seq2SeqTransformer {
       );
       L.backward();
       clipGradNorm(this.params, 1);
-      const rate =
-        step < warmup
-          ? (lr * (step + 1)) / warmup
-          : 0.5 * lr * (1 + Math.cos((Math.PI * (step - warmup)) / (steps - warmup)));
-      opt.step(rate);
+      opt.step(warmupCosine(step, steps, lr, warmup));
       this.lossCurve.push(L.item());
       onStep?.(step, L.item());
     }

@@ -1,0 +1,69 @@
+import { loadTinyShakespeare } from '@firth/datasets';
+import { describe, expect, it } from 'vitest';
+import { generate } from './generation.js';
+import { GPT, type GptProgress } from './gpt.js';
+import { CharTokenizer } from './tokenizers/char.js';
+
+describe('character-level GPT on tiny Shakespeare (a tiny config that trains in seconds)', () => {
+  const text = loadTinyShakespeare();
+  const tok = new CharTokenizer().train(text);
+  const train = tok.encode(text.slice(0, 100_000));
+  const val = tok.encode(text.slice(1_000_000, 1_020_000));
+  const gpt = new GPT({ vocabSize: tok.vocabSize, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32, seed: 0 });
+  const events: GptProgress[] = [];
+  const t0 = performance.now();
+  gpt.fit(train, {
+    steps: 150,
+    batchSize: 16,
+    lr: 3e-3,
+    valTokens: val,
+    evalEvery: 50,
+    onProgress: (e) => events.push(e),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+
+  it('the loss falls from ln 65 ≈ 4.17 to below 2.9, on held-out text too (measured: 4.19 → 2.50, validation 2.68)', () => {
+    expect(tok.vocabSize).toBe(65);
+    expect(gpt.lossCurve[0]!).toBeGreaterThan(3.9);
+    const tail = gpt.lossCurve.slice(-10).reduce((a, b) => a + b, 0) / 10;
+    expect(tail).toBeLessThan(2.9);
+    expect(gpt.valLossCurve.map((v) => v.step)).toEqual([50, 100, 150]);
+    expect(gpt.valLossCurve.at(-1)!.loss).toBeLessThan(2.9);
+    expect(seconds).toBeGreaterThan(0);
+  });
+
+  it('reports progress: a step event per step, evals with the validation loss, and the end', () => {
+    expect(events.filter((e) => e.phase === 'step')).toHaveLength(150);
+    expect(events.filter((e) => e.phase === 'eval').map((e) => e.step)).toEqual([50, 100, 150]);
+    expect(events.at(-1)).toMatchObject({ phase: 'end', step: 150, steps: 150 });
+    // warm-up then cosine decay: the rate peaks after the warm-up and ends at lr/10
+    const rates = events.filter((e) => e.phase === 'step').map((e) => e.metrics!.lr!);
+    expect(Math.max(...rates)).toBeCloseTo(3e-3, 6);
+    expect(rates.at(-1)!).toBeCloseTo(3e-4, 4);
+  });
+
+  it('checkpoints to safetensors and back: the same logits', () => {
+    const copy = GPT.fromSafetensors(gpt.toSafetensors());
+    const ids = [tok.encode('ROMEO:')];
+    expect(Array.from(copy.forward(ids).data)).toEqual(Array.from(gpt.forward(ids).data));
+    const bytes = gpt.toSafetensors();
+    const other = new GPT({ vocabSize: 65, blockSize: 32, nLayer: 1, nHead: 2, nEmbd: 32 }).toSafetensors();
+    expect(() => GPT.fromSafetensors(other.subarray(0, 8), 'cut')).toThrow(/not a Firth GPT checkpoint/);
+    expect(bytes.byteLength).toBeGreaterThan(other.byteLength);
+  });
+
+  it('generates with a seed: the same seed gives the same text', async () => {
+    const a = await generate(gpt, tok, 'ROMEO:', { temperature: 0.8, maxNewTokens: 40, seed: 1 });
+    const b = await generate(gpt, tok, 'ROMEO:', { temperature: 0.8, maxNewTokens: 40, seed: 1 });
+    expect(a.text).toBe(b.text);
+    expect(a.text).toHaveLength(40);
+  });
+
+  it('bad configurations are named', () => {
+    expect(() => new GPT({ vocabSize: 65, nEmbd: 30, nHead: 4 })).toThrow(
+      'nEmbd 30 is not a multiple of nHead 4',
+    );
+    expect(() => gpt.forward([new Array(33).fill(0)])).toThrow('sequences must have 1..32 tokens, got 33');
+    expect(() => gpt.fit([1, 2, 3], { steps: 1 })).toThrow(/training needs more than blockSize 32/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Trainable transformer pieces on the autograd engine (autograd.ts): parameters created from a
+ * seeded generator and registered for the optimiser, and the sub-layers both seq2seq.ts and gpt.ts
+ * stack — multi-head attention, the GELU feed-forward network, LayerNorm.
+ */
+import type { RandomState } from '@firth/numeric';
+import {
+  add,
+  gelu,
+  layerNorm,
+  matmul,
+  reshape,
+  scale,
+  softmax,
+  swapAxes12,
+  Tensor,
+  transposeLast,
+} from './autograd.js';
+
+/** Creates parameters (N(0, 0.02²) weights as GPT-2, γ = 1, β = 0) and remembers them, named. */
+export class ParameterStore {
+  readonly tensors = new Map<string, Tensor>();
+  constructor(private readonly rng: RandomState) {}
+
+  private put(name: string, t: Tensor): Tensor {
+    this.tensors.set(name, t);
+    return t;
+  }
+  weight(name: string, shape: number[], std = 0.02): Tensor {
+    return this.put(name, Tensor.randn(shape, this.rng, std, true));
+  }
+  zeros(name: string, n: number): Tensor {
+    return this.put(name, Tensor.zeros([n], true));
+  }
+  ones(name: string, n: number): Tensor {
+    return this.put(name, Tensor.from(new Array(n).fill(1), [n], true));
+  }
+  norm(name: string, d: number): Norm {
+    return { g: this.ones(`${name}.weight`, d), b: this.zeros(`${name}.bias`, d) };
+  }
+  attention(name: string, d: number): AttentionWeights {
+    return {
+      wq: this.weight(`${name}.wq`, [d, d]),
+      wk: this.weight(`${name}.wk`, [d, d]),
+      wv: this.weight(`${name}.wv`, [d, d]),
+      wo: this.weight(`${name}.wo`, [d, d]),
+    };
+  }
+  feedForward(name: string, d: number, dFF: number): FeedForwardWeights {
+    return {
+      w1: this.weight(`${name}.w1`, [d, dFF]),
+      b1: this.zeros(`${name}.b1`, dFF),
+      w2: this.weight(`${name}.w2`, [dFF, d]),
+      b2: this.zeros(`${name}.b2`, d),
+    };
+  }
+  /** The weights of one pre-norm block: ln1, attention, ln2, feed-forward. */
+  block(name: string, d: number, dFF: number): TransformerBlock {
+    return {
+      ln1: this.norm(`${name}.ln1`, d),
+      attn: this.attention(`${name}.attention`, d),
+      ln2: this.norm(`${name}.ln2`, d),
+      ffn: this.feedForward(`${name}.ffn`, d, dFF),
+    };
+  }
+  get list(): Tensor[] {
+    return [...this.tensors.values()];
+  }
+  get count(): number {
+    return this.list.reduce((s, p) => s + p.size, 0);
+  }
+}
+
+export interface Norm {
+  g: Tensor;
+  b: Tensor;
+}
+export interface AttentionWeights {
+  wq: Tensor;
+  wk: Tensor;
+  wv: Tensor;
+  wo: Tensor;
+}
+export interface FeedForwardWeights {
+  w1: Tensor;
+  b1: Tensor;
+  w2: Tensor;
+  b2: Tensor;
+}
+
+export interface TransformerBlock {
+  ln1: Norm;
+  attn: AttentionWeights;
+  ln2: Norm;
+  ffn: FeedForwardWeights;
+}
+
+export const norm = (x: Tensor, n: Norm): Tensor => layerNorm(x, n.g, n.b);
+
+/**
+ * One pre-norm block (GPT-2): x ← x + SelfAttention(LN₁(x)); x ← x + FFN(LN₂(x)). `causal` for a
+ * decoder (GPT), not for an encoder.
+ */
+export function transformerBlock(x: Tensor, b: TransformerBlock, nHeads: number, causal: boolean): Tensor {
+  const h = norm(x, b.ln1);
+  const y = add(x, multiHeadAttention(h, h, b.attn, nHeads, causal).out);
+  return add(y, feedForward(norm(y, b.ln2), b.ffn));
+}
+
+/** FFN(x) = GELU(x W1 + b1) W2 + b2 */
+export const feedForward = (x: Tensor, f: FeedForwardWeights): Tensor =>
+  add(matmul(gelu(add(matmul(x, f.w1), f.b1)), f.w2), f.b2);
+
+/**
+ * Multi-head attention of queries from x (B, Tq, d) over keys/values from kv (B, Tk, d):
+ *   per head: softmax(q kᵀ / √d_head [+ causal mask]) v;  heads concatenated, then Wo.
+ * Returns the output and the weights (B, h, Tq, Tk).
+ */
+export function multiHeadAttention(
+  x: Tensor,
+  kv: Tensor,
+  a: AttentionWeights,
+  nHeads: number,
+  causal: boolean,
+): { out: Tensor; weights: Tensor } {
+  const [B, Tq, d] = x.shape as [number, number, number];
+  const Tk = kv.shape[1]!;
+  const hd = d / nHeads;
+  // (B, T, d) → (B, h, T, hd)
+  const heads = (t: Tensor, T: number) => swapAxes12(reshape(t, [B, T, nHeads, hd]));
+  const q = heads(matmul(x, a.wq), Tq);
+  const k = heads(matmul(kv, a.wk), Tk);
+  const v = heads(matmul(kv, a.wv), Tk);
+  // (B, h, Tq, hd) @ (B, h, hd, Tk) → (B, h, Tq, Tk)
+  const weights = softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { causal });
+  const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
+  return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
+}
+
+/** Learning rate at `step`: linear warm-up to `lr`, then cosine decay to `minLr` at `steps`. */
+export function warmupCosine(step: number, steps: number, lr: number, warmup: number, minLr = 0): number {
+  if (step < warmup) return (lr * (step + 1)) / warmup;
+  const progress = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
+  return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * progress));
+}
