@@ -9,12 +9,13 @@
  *   loss.backward();                                     // W.grad: ∂loss/∂W, shape [4, 3]
  *
  * Tensors are row-major Float32Arrays with a shape. Operations here work on the last two axes and
- * treat leading axes as a batch; each one's gradient rule is written beside it. This is the plain
- * (reference) path: simple loops, float32 storage, float64 sums; every rule is checked against
- * finite differences in autograd.test.ts.
+ * treat leading axes as a batch; each one's gradient rule is written beside it. Matrix products run
+ * in WebAssembly SIMD (matmul-f32.ts, with a plain JavaScript reference); the other ops are simple
+ * loops. Every rule is checked against finite differences in autograd.test.ts.
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
+import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
 
 let nextId = 0;
 
@@ -116,6 +117,8 @@ const lastTwo = (t: Tensor): [number, number, number] => {
 /**
  * A @ B over the last two axes: A (…, n, m), B (m, p) shared, or B (…, m, p) with A's batch.
  *   dA = dC Bᵀ,   dB = Aᵀ dC (summed over the batch when B is shared)
+ * The products run in matmul-f32.ts (WebAssembly SIMD when available); with B shared, the whole
+ * batch is one product of (batch·n) rows.
  */
 export function matmul(A: Tensor, B: Tensor): Tensor {
   const [batch, n, m] = lastTwo(A);
@@ -132,40 +135,26 @@ export function matmul(A: Tensor, B: Tensor): Tensor {
     );
   const shared = bBatch === 1;
   const C = new Float32Array(batch * n * p);
-  const a = A.data;
-  const b = B.data;
-  for (let s = 0; s < batch; s++) {
-    const ao = s * n * m;
-    const bo = shared ? 0 : s * m * p;
-    const co = s * n * p;
-    for (let i = 0; i < n; i++)
-      for (let k = 0; k < m; k++) {
-        const v = a[ao + i * m + k]!;
-        if (v === 0) continue;
-        const bRow = bo + k * p;
-        const cRow = co + i * p;
-        for (let j = 0; j < p; j++) C[cRow + j]! += v * b[bRow + j]!;
-      }
-  }
+  // the s-th matrix of a batched operand
+  const at = (x: Float32Array, s: number, size: number) => x.subarray(s * size, (s + 1) * size);
+  if (shared) matmulF32(A.data, B.data, batch * n, m, p, C);
+  else
+    for (let s = 0; s < batch; s++)
+      matmulF32(at(A.data, s, n * m), at(B.data, s, m * p), n, m, p, at(C, s, n * p));
   return result(C, [...A.shape.slice(0, -1), p], [A, B], (out) => {
     const dC = out.grad!;
     const dA = gradOf(A);
     const dB = gradOf(B);
+    if (shared) {
+      // dA (batch·n × m) += dC (batch·n × p) Bᵀ;  dB (m × p) += Aᵀ dC, the batch summed by the product
+      if (dA) matmulF32NT(dC, B.data, batch * n, p, m, dA, true);
+      if (dB) matmulF32TN(A.data, dC, batch * n, m, p, dB, true);
+      return;
+    }
     for (let s = 0; s < batch; s++) {
-      const ao = s * n * m;
-      const bo = shared ? 0 : s * m * p;
-      const co = s * n * p;
-      for (let i = 0; i < n; i++)
-        for (let k = 0; k < m; k++) {
-          let acc = 0;
-          const av = a[ao + i * m + k]!;
-          for (let j = 0; j < p; j++) {
-            const g = dC[co + i * p + j]!;
-            acc += g * b[bo + k * p + j]!;
-            if (dB) dB[bo + k * p + j]! += av * g;
-          }
-          if (dA) dA[ao + i * m + k]! += acc;
-        }
+      const dCs = at(dC, s, n * p);
+      if (dA) matmulF32NT(dCs, at(B.data, s, m * p), n, p, m, at(dA, s, n * m), true);
+      if (dB) matmulF32TN(at(A.data, s, n * m), dCs, n, m, p, at(dB, s, m * p), true);
     }
   });
 }

@@ -1,0 +1,293 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RandomState } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import {
+  jsKernelsF32,
+  type MatmulF32Kernels,
+  matmulF32,
+  matmulF32Backend,
+  matmulF32Js,
+  matmulF32NT,
+  matmulF32NTJs,
+  matmulF32TN,
+  matmulF32TNJs,
+  wasmKernelsF32,
+} from './matmul-f32.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Uniform(−1, 1) float32 values from a seeded generator. */
+const randomF32 = (rs: RandomState, size: number): Float32Array =>
+  Float32Array.from({ length: size }, () => 2 * rs.randomSample() - 1);
+
+/** The textbook triple loop in float64: C[i,j] = Σ_k a(i,k) b(k,j), and Σ_k |a(i,k) b(k,j)| for the tolerance. */
+function reference(
+  a: (i: number, k: number) => number,
+  b: (k: number, j: number) => number,
+  rows: number,
+  len: number,
+  cols: number,
+): { C: Float64Array; scale: Float64Array } {
+  const C = new Float64Array(rows * cols);
+  const scale = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      for (let k = 0; k < len; k++) {
+        C[i * cols + j]! += a(i, k) * b(k, j);
+        scale[i * cols + j]! += Math.abs(a(i, k) * b(k, j));
+      }
+  return { C, scale };
+}
+
+/** Largest |got − want| / (Σ|a·b| + tiny): float32 sums of ≤ 70 terms stay well under 1e-5. */
+function maxRelError(got: Float32Array, want: ArrayLike<number>, scale: ArrayLike<number>): number {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++)
+    worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (scale[i]! + 1e-30));
+  return worst;
+}
+
+/** Every dimension in 1..70: the ends, primes, the tile sizes (4, 8) and their neighbours. */
+const SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 11, 13, 16, 17, 31, 33, 64, 67, 70];
+
+/** A seeded sample of (n, m, p) triples over SIZES, plus the all-ones and all-70 corners. */
+function shapes(count: number, seed: number): [number, number, number][] {
+  const rs = new RandomState(seed);
+  const pick = () => SIZES[Math.floor(rs.randomSample() * SIZES.length)]!;
+  const out: [number, number, number][] = [
+    [1, 1, 1],
+    [70, 70, 70],
+    [1, 70, 1],
+    [70, 1, 70],
+  ];
+  for (let s = 0; s < count; s++) out.push([pick(), pick(), pick()]);
+  return out;
+}
+
+const paths: [string, MatmulF32Kernels | null][] = [
+  ['js', jsKernelsF32],
+  ['wasm', wasmKernelsF32],
+];
+
+describe('matmul-f32 — the worked 2×2 examples', () => {
+  const A = new Float32Array([1, 2, 3, 4]);
+  const B = new Float32Array([5, 6, 7, 8]);
+  it('A B, Aᵀ B, A Bᵀ on the default path', () => {
+    expect([...matmulF32(A, B, 2, 2, 2)]).toEqual([19, 22, 43, 50]);
+    expect([...matmulF32TN(A, B, 2, 2, 2)]).toEqual([26, 30, 38, 44]);
+    expect([...matmulF32NT(A, B, 2, 2, 2)]).toEqual([17, 23, 39, 53]);
+  });
+  it('the same on the JavaScript path', () => {
+    expect([...matmulF32Js(A, B, 2, 2, 2)]).toEqual([19, 22, 43, 50]);
+    expect([...matmulF32TNJs(A, B, 2, 2, 2)]).toEqual([26, 30, 38, 44]);
+    expect([...matmulF32NTJs(A, B, 2, 2, 2)]).toEqual([17, 23, 39, 53]);
+  });
+  it('writes into out, and adds to it with accumulate', () => {
+    const out = new Float32Array([1, 1, 1, 1]);
+    expect(matmulF32(A, B, 2, 2, 2, out)).toBe(out);
+    expect([...out]).toEqual([19, 22, 43, 50]);
+    matmulF32(A, B, 2, 2, 2, out, true);
+    expect([...out]).toEqual([38, 44, 86, 100]);
+  });
+  it('rejects operands too short for the shape', () => {
+    expect(() => matmulF32(A, B, 2, 3, 2)).toThrow(/needs 6 values of A/);
+    expect(() => matmulF32(A, B, 2, 2, 2, new Float32Array(3))).toThrow(/out holds 3/);
+    expect(() => matmulF32(A, B, 2, 2, 2, undefined, true)).toThrow(/accumulate needs an out/);
+  });
+});
+
+describe('matmul-f32 — wasm SIMD path', () => {
+  it('is available and is the default in this runtime (Node ≥ 16.4) unless FIRTH_MATMUL=js', () => {
+    expect(wasmKernelsF32).not.toBeNull();
+    expect(matmulF32Backend).toBe(process.env.FIRTH_MATMUL === 'js' ? 'js' : 'wasm');
+  });
+
+  it('matmul-f32-wasm.ts is what matmul-f32.wat assembles to (scripts/build-wasm.mjs --check)', () => {
+    const r = spawnSync(process.execPath, [join(here, '..', 'scripts', 'build-wasm.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+for (const [name, k] of paths) {
+  describe.skipIf(k === null)(`matmul-f32 — ${name} path against the float64 triple loop`, () => {
+    const kernels = k!;
+    const cases = shapes(60, name === 'js' ? 1 : 2);
+
+    it('C = A B on shapes 1..70 (n, m, p), tails and sizes 1 included', () => {
+      const rs = new RandomState(10);
+      for (const [n, m, p] of cases) {
+        const A = randomF32(rs, n * m);
+        const B = randomF32(rs, m * p);
+        const { C, scale } = reference(
+          (i, kk) => A[i * m + kk]!,
+          (kk, j) => B[kk * p + j]!,
+          n,
+          m,
+          p,
+        );
+        const got = new Float32Array(n * p).fill(Number.NaN);
+        kernels.matmul(A, B, n, m, p, got, false);
+        expect(maxRelError(got, C, scale), `${n}×${m} @ ${m}×${p}`).toBeLessThan(1e-5);
+      }
+    });
+
+    it('C = Aᵀ B: A (n, m), B (n, p) -> (m, p)', () => {
+      const rs = new RandomState(11);
+      for (const [n, m, p] of cases) {
+        const A = randomF32(rs, n * m);
+        const B = randomF32(rs, n * p);
+        const { C, scale } = reference(
+          (kk, i) => A[i * m + kk]!,
+          (i, j) => B[i * p + j]!,
+          m,
+          n,
+          p,
+        );
+        const got = new Float32Array(m * p).fill(Number.NaN);
+        kernels.matmulTN(A, B, n, m, p, got, false);
+        expect(maxRelError(got, C, scale), `(${n}×${m})ᵀ @ ${n}×${p}`).toBeLessThan(1e-5);
+      }
+    });
+
+    it('C = A Bᵀ: A (n, p), B (m, p) -> (n, m)', () => {
+      const rs = new RandomState(12);
+      for (const [n, p, m] of cases) {
+        const A = randomF32(rs, n * p);
+        const B = randomF32(rs, m * p);
+        const { C, scale } = reference(
+          (i, j) => A[i * p + j]!,
+          (j, kk) => B[kk * p + j]!,
+          n,
+          p,
+          m,
+        );
+        const got = new Float32Array(n * m).fill(Number.NaN);
+        kernels.matmulNT(A, B, n, p, m, got, false);
+        expect(maxRelError(got, C, scale), `${n}×${p} @ (${m}×${p})ᵀ`).toBeLessThan(1e-5);
+      }
+    });
+
+    it('accumulate adds the product to what C holds, in all three variants', () => {
+      const rs = new RandomState(13);
+      for (const [n, m, p] of cases.slice(0, 30)) {
+        const A = randomF32(rs, n * m);
+        const B = randomF32(rs, m * p);
+        const Bt = randomF32(rs, n * p);
+        const C0 = randomF32(rs, Math.max(n * p, m * p, n * n));
+        const check = (got: Float32Array, product: Float32Array, label: string) => {
+          const want = product.map((v, i) => v + C0[i]!);
+          const scale = product.map((v, i) => Math.abs(v) + Math.abs(C0[i]!) + 1);
+          expect(maxRelError(got, want, scale), label).toBeLessThan(1e-5);
+        };
+        let got = C0.slice(0, n * p);
+        kernels.matmul(A, B, n, m, p, got, true);
+        check(got, matmulF32Js(A, B, n, m, p), `${n}×${m} @ ${m}×${p} +=`);
+        got = C0.slice(0, m * p);
+        kernels.matmulTN(A, Bt, n, m, p, got, true);
+        check(got, matmulF32TNJs(A, Bt, n, m, p), `(${n}×${m})ᵀ @ ${n}×${p} +=`);
+        got = C0.slice(0, n * n);
+        kernels.matmulNT(A, A, n, m, n, got, true);
+        check(got, matmulF32NTJs(A, A, n, m, n), `${n}×${m} @ (${n}×${m})ᵀ +=`);
+      }
+    });
+
+    it('a reduction longer than one 256-k block (A 5×600 @ B 600×19, and its TN / NT forms)', () => {
+      const rs = new RandomState(14);
+      const [n, m, p] = [5, 600, 19];
+      const A = randomF32(rs, n * m);
+      const B = randomF32(rs, m * p);
+      const got = new Float32Array(n * p);
+      kernels.matmul(A, B, n, m, p, got, false);
+      const ab = reference(
+        (i, kk) => A[i * m + kk]!,
+        (kk, j) => B[kk * p + j]!,
+        n,
+        m,
+        p,
+      );
+      expect(maxRelError(got, ab.C, ab.scale)).toBeLessThan(1e-5);
+      // Aᵀ B with A (600, 19) = B, B (600, 19) = B: reduction over 600 rows
+      const tn = new Float32Array(p * p);
+      kernels.matmulTN(B, B, m, p, p, tn, false);
+      const btb = reference(
+        (kk, i) => B[i * p + kk]!,
+        (i, j) => B[i * p + j]!,
+        p,
+        m,
+        p,
+      );
+      expect(maxRelError(tn, btb.C, btb.scale)).toBeLessThan(1e-5);
+      // A Aᵀ: reduction over 600 columns
+      const nt = new Float32Array(n * n);
+      kernels.matmulNT(A, A, n, m, n, nt, false);
+      const aat = reference(
+        (i, j) => A[i * m + j]!,
+        (j, kk) => A[kk * m + j]!,
+        n,
+        m,
+        n,
+      );
+      expect(maxRelError(nt, aat.C, aat.scale)).toBeLessThan(1e-5);
+    });
+  });
+}
+
+describe('matmul-f32 — wasm agrees with the JavaScript reference', () => {
+  it.skipIf(wasmKernelsF32 === null)('on 200 random shapes in 1..70, all three variants', () => {
+    const rs = new RandomState(20);
+    const dim = () => 1 + Math.floor(rs.randomSample() * 70);
+    const wasm = wasmKernelsF32!;
+    for (let s = 0; s < 200; s++) {
+      const [n, m, p] = [dim(), dim(), dim()];
+      const A = randomF32(rs, n * m);
+      const B = randomF32(rs, m * p);
+      const Bn = randomF32(rs, n * p);
+      const C = new Float32Array(n * p);
+      wasm.matmul(A, B, n, m, p, C, false);
+      const scaleAB = matmulF32Js(A.map(Math.abs), B.map(Math.abs), n, m, p);
+      expect(maxRelError(C, matmulF32Js(A, B, n, m, p), scaleAB)).toBeLessThan(1e-5);
+      const T = new Float32Array(m * p);
+      wasm.matmulTN(A, Bn, n, m, p, T, false);
+      const scaleTN = matmulF32TNJs(A.map(Math.abs), Bn.map(Math.abs), n, m, p);
+      expect(maxRelError(T, matmulF32TNJs(A, Bn, n, m, p), scaleTN)).toBeLessThan(1e-5);
+      // A (n, m) @ Bᵀ with B (p, m) -> (n, p)
+      const Bp = randomF32(rs, p * m);
+      const N = new Float32Array(n * p);
+      wasm.matmulNT(A, Bp, n, m, p, N, false);
+      const scaleNT = matmulF32NTJs(A.map(Math.abs), Bp.map(Math.abs), n, m, p);
+      expect(maxRelError(N, matmulF32NTJs(A, Bp, n, m, p), scaleNT)).toBeLessThan(1e-5);
+    }
+  });
+
+  it.skipIf(wasmKernelsF32 === null)(
+    'keeps working after its memory grows (one 512×300 @ 300×256 product)',
+    () => {
+      const rs = new RandomState(21);
+      const [n, m, p] = [512, 300, 256];
+      const A = randomF32(rs, n * m);
+      const B = randomF32(rs, m * p);
+      const C = new Float32Array(n * p);
+      wasmKernelsF32!.matmul(A, B, n, m, p, C, false);
+      const scale = matmulF32Js(A.map(Math.abs), B.map(Math.abs), n, m, p);
+      expect(maxRelError(C, matmulF32Js(A, B, n, m, p), scale)).toBeLessThan(1e-5);
+      // and a small product afterwards still reads the right addresses
+      const small = new Float32Array(4);
+      wasmKernelsF32!.matmul(
+        new Float32Array([1, 2, 3, 4]),
+        new Float32Array([5, 6, 7, 8]),
+        2,
+        2,
+        2,
+        small,
+        false,
+      );
+      expect([...small]).toEqual([19, 22, 43, 50]);
+    },
+  );
+});

@@ -1,0 +1,531 @@
+/**
+ * Float32 matrix products for the autograd engine (autograd.ts): C = A B (forward), C = Aᵀ B
+ * (weight gradients) and C = A Bᵀ (gradients sent back to the input), row-major Float32Arrays —
+ * the float32 counterpart of @firth/neural's float64 matmul.ts.
+ *
+ * Two implementations: the reference path in plain JavaScript below, and a fast path in WebAssembly
+ * SIMD (matmul-f32.wat, assembled into matmul-f32-wasm.ts by scripts/build-wasm.mjs) that sums four
+ * output columns per f32x4 in float32. Both add the terms of every output element in index order,
+ * but JavaScript rounds its partial sums to float32 only when it stores them and wasm after every
+ * operation, so they agree to float32 rounding (~1e-6 of Σ|a·b|), not bit for bit;
+ * matmul-f32.test.ts checks that on many shapes. The wasm path is used when the runtime has
+ * WebAssembly SIMD (Node ≥ 16.4, current browsers), the JavaScript one otherwise;
+ * FIRTH_MATMUL=js in the environment forces JavaScript.
+ *
+ * Every product takes an optional `out` (written and returned; it must not overlap A or B) and a
+ * flag `accumulate`: true adds the product to what `out` holds (C += A B), as backward passes add
+ * into existing gradients.
+ *
+ *   matmulF32(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
+ *   // Float32Array [19, 22, 43, 50]
+ */
+import { ValidationError } from '@firth/numeric';
+import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
+
+/** The three products, as both paths implement them. */
+export interface MatmulF32Kernels {
+  /** C (+)= A B: A (n, m), B (m, p) -> C (n, p). */
+  matmul(
+    A: Float32Array,
+    B: Float32Array,
+    n: number,
+    m: number,
+    p: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
+  /** C (+)= Aᵀ B: A (n, m), B (n, p) -> C (m, p). */
+  matmulTN(
+    A: Float32Array,
+    B: Float32Array,
+    n: number,
+    m: number,
+    p: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
+  /** C (+)= A Bᵀ: A (n, p), B (m, p) -> C (n, m). */
+  matmulNT(
+    A: Float32Array,
+    B: Float32Array,
+    n: number,
+    p: number,
+    m: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
+}
+
+/*
+ * The reference path, plain JavaScript. Every kernel adds its product to C (the callers zero C
+ * first unless accumulating). The loops run along contiguous rows and keep several sums in flight,
+ * as neural's matmul.ts does; the terms of each element are added in index order.
+ */
+
+/** C += A B: A (n, m), B (m, p) -> C (n, p); C[i,j] += Σ_k A[i,k] B[k,j]. */
+function addMatmulJs(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  C: Float32Array,
+): void {
+  let i = 0;
+  // i-k-j order, two rows i at a time (each B load serves both), k unrolled by 4
+  for (; i + 2 <= n; i += 2) {
+    const a = i * m;
+    const e = a + m;
+    const c = i * p;
+    const d = c + p;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      const a0 = A[a + k]!;
+      const a1 = A[a + k + 1]!;
+      const a2 = A[a + k + 2]!;
+      const a3 = A[a + k + 3]!;
+      const e0 = A[e + k]!;
+      const e1 = A[e + k + 1]!;
+      const e2 = A[e + k + 2]!;
+      const e3 = A[e + k + 3]!;
+      const b0 = k * p;
+      const b1 = b0 + p;
+      const b2 = b1 + p;
+      const b3 = b2 + p;
+      for (let j = 0; j < p; j++) {
+        const w0 = B[b0 + j]!;
+        const w1 = B[b1 + j]!;
+        const w2 = B[b2 + j]!;
+        const w3 = B[b3 + j]!;
+        C[c + j] = C[c + j]! + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
+        C[d + j] = C[d + j]! + e0 * w0 + e1 * w1 + e2 * w2 + e3 * w3;
+      }
+    }
+    for (; k < m; k++) {
+      const ak = A[a + k]!;
+      const ek = A[e + k]!;
+      const b0 = k * p;
+      for (let j = 0; j < p; j++) {
+        const w = B[b0 + j]!;
+        C[c + j]! += ak * w;
+        C[d + j]! += ek * w;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * m;
+    const c = i * p;
+    for (let k = 0; k < m; k++) {
+      const ak = A[a + k]!;
+      const b0 = k * p;
+      for (let j = 0; j < p; j++) C[c + j]! += ak * B[b0 + j]!;
+    }
+  }
+}
+
+/** C += Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] += Σ_i A[i,k] B[i,j]. */
+function addMatmulTNJs(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  C: Float32Array,
+): void {
+  let i = 0;
+  // four rows i at a time, two output rows k at a time (each B load serves both)
+  for (; i + 4 <= n; i += 4) {
+    const a0 = i * m;
+    const a1 = a0 + m;
+    const a2 = a1 + m;
+    const a3 = a2 + m;
+    const b0 = i * p;
+    const b1 = b0 + p;
+    const b2 = b1 + p;
+    const b3 = b2 + p;
+    let k = 0;
+    for (; k + 2 <= m; k += 2) {
+      const x0 = A[a0 + k]!;
+      const x1 = A[a1 + k]!;
+      const x2 = A[a2 + k]!;
+      const x3 = A[a3 + k]!;
+      const y0 = A[a0 + k + 1]!;
+      const y1 = A[a1 + k + 1]!;
+      const y2 = A[a2 + k + 1]!;
+      const y3 = A[a3 + k + 1]!;
+      const c = k * p;
+      const d = c + p;
+      for (let j = 0; j < p; j++) {
+        const v0 = B[b0 + j]!;
+        const v1 = B[b1 + j]!;
+        const v2 = B[b2 + j]!;
+        const v3 = B[b3 + j]!;
+        C[c + j] = C[c + j]! + x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+        C[d + j] = C[d + j]! + y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+      }
+    }
+    for (; k < m; k++) {
+      const x0 = A[a0 + k]!;
+      const x1 = A[a1 + k]!;
+      const x2 = A[a2 + k]!;
+      const x3 = A[a3 + k]!;
+      const c = k * p;
+      for (let j = 0; j < p; j++)
+        C[c + j] = C[c + j]! + x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * m;
+    const b = i * p;
+    for (let k = 0; k < m; k++) {
+      const x = A[a + k]!;
+      const c = k * p;
+      for (let j = 0; j < p; j++) C[c + j]! += x * B[b + j]!;
+    }
+  }
+}
+
+/** C += A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] += Σ_j A[i,j] B[k,j]. */
+function addMatmulNTJs(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  p: number,
+  m: number,
+  C: Float32Array,
+): void {
+  let i = 0;
+  // row-by-row dot products (float64 sums), two rows i × four rows k at once: eight sums in flight
+  for (; i + 2 <= n; i += 2) {
+    const a = i * p;
+    const e = a + p;
+    const c = i * m;
+    const d = c + m;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      const b0 = k * p;
+      const b1 = b0 + p;
+      const b2 = b1 + p;
+      const b3 = b2 + p;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let j = 0; j < p; j++) {
+        const x = A[a + j]!;
+        const y = A[e + j]!;
+        const w0 = B[b0 + j]!;
+        const w1 = B[b1 + j]!;
+        const w2 = B[b2 + j]!;
+        const w3 = B[b3 + j]!;
+        s0 += x * w0;
+        s1 += x * w1;
+        s2 += x * w2;
+        s3 += x * w3;
+        t0 += y * w0;
+        t1 += y * w1;
+        t2 += y * w2;
+        t3 += y * w3;
+      }
+      C[c + k]! += s0;
+      C[c + k + 1]! += s1;
+      C[c + k + 2]! += s2;
+      C[c + k + 3]! += s3;
+      C[d + k]! += t0;
+      C[d + k + 1]! += t1;
+      C[d + k + 2]! += t2;
+      C[d + k + 3]! += t3;
+    }
+    for (; k < m; k++) {
+      const b0 = k * p;
+      let s = 0;
+      let t = 0;
+      for (let j = 0; j < p; j++) {
+        s += A[a + j]! * B[b0 + j]!;
+        t += A[e + j]! * B[b0 + j]!;
+      }
+      C[c + k]! += s;
+      C[d + k]! += t;
+    }
+  }
+  for (; i < n; i++) {
+    const a = i * p;
+    const c = i * m;
+    for (let k = 0; k < m; k++) {
+      const b0 = k * p;
+      let s = 0;
+      for (let j = 0; j < p; j++) s += A[a + j]! * B[b0 + j]!;
+      C[c + k]! += s;
+    }
+  }
+}
+
+/** The reference path: C is zeroed first unless accumulating. */
+export const jsKernelsF32: MatmulF32Kernels = {
+  matmul(A, B, n, m, p, C, acc) {
+    if (!acc) C.fill(0, 0, n * p);
+    addMatmulJs(A, B, n, m, p, C);
+  },
+  matmulTN(A, B, n, m, p, C, acc) {
+    if (!acc) C.fill(0, 0, m * p);
+    addMatmulTNJs(A, B, n, m, p, C);
+  },
+  matmulNT(A, B, n, p, m, C, acc) {
+    if (!acc) C.fill(0, 0, n * m);
+    addMatmulNTJs(A, B, n, p, m, C);
+  },
+};
+
+/** matmul-f32.wat's exports: addresses in bytes, sizes in elements, acc 0 or 1. */
+interface WasmExports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  matmul(a: number, b: number, c: number, w: number, n: number, m: number, p: number, acc: number): void;
+  matmulTN(a: number, b: number, c: number, w: number, n: number, m: number, p: number, acc: number): void;
+  matmulNT(
+    a: number,
+    b: number,
+    c: number,
+    t: number,
+    w: number,
+    n: number,
+    p: number,
+    m: number,
+    acc: number,
+  ): void;
+}
+
+/** Above this many bytes of operands the products stay in JavaScript (wasm32 addresses are 32-bit). */
+const WASM_MAX_BYTES = 2 ** 30;
+
+/** The next multiple of 4 floats: every region starts on a 16-byte boundary, as f32x4 loads prefer. */
+const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
+
+/** Floats of scratch the kernels pack their panels into: 256 k × (cols + 4), see matmul-f32.wat's $gemm. */
+const packFloats = (cols: number): number => 256 * (cols + 4);
+
+/**
+ * The fast path: one module instance whose memory holds, one after the other, A, B, C, the scratch
+ * for Bᵀ (matmulNT) and the packed panels; each product copies its operands in (and C, when
+ * accumulating), runs the kernel and copies C out. The copies cost O(nm + mp + np) against the
+ * product's O(nmp). The memory grows to the largest product seen and stays that size.
+ */
+function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
+  let heap = new Float32Array(ex.memory.buffer);
+  /** The memory as floats, grown to hold at least `floats`. */
+  const reserve = (floats: number): Float32Array => {
+    const missing = floats * 4 - ex.memory.buffer.byteLength;
+    if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
+    // growing detaches the old buffer
+    if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
+    return heap;
+  };
+  /** Copies A in at 0, B at b and, when accumulating, C at c (sizes in floats); returns the heap. */
+  const load = (
+    A: Float32Array,
+    B: Float32Array,
+    C: Float32Array,
+    sizes: [number, number, number],
+    b: number,
+    c: number,
+    acc: boolean,
+    end: number,
+  ): Float32Array => {
+    const h = reserve(end);
+    h.set(A.subarray(0, sizes[0]), 0);
+    h.set(B.subarray(0, sizes[1]), b);
+    if (acc) h.set(C.subarray(0, sizes[2]), c);
+    return h;
+  };
+  return {
+    matmul(A, B, n, m, p, C, acc) {
+      const b = align4(n * m);
+      const c = b + align4(m * p);
+      const w = c + align4(n * p);
+      const end = w + packFloats(p);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmul(A, B, n, m, p, C, acc);
+      const h = load(A, B, C, [n * m, m * p, n * p], b, c, acc, end);
+      ex.matmul(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0);
+      C.set(h.subarray(c, c + n * p));
+    },
+    matmulTN(A, B, n, m, p, C, acc) {
+      const b = align4(n * m);
+      const c = b + align4(n * p);
+      const w = c + align4(m * p);
+      const end = w + packFloats(p);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulTN(A, B, n, m, p, C, acc);
+      const h = load(A, B, C, [n * m, n * p, m * p], b, c, acc, end);
+      ex.matmulTN(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0);
+      C.set(h.subarray(c, c + m * p));
+    },
+    matmulNT(A, B, n, p, m, C, acc) {
+      // t: room for Bᵀ (p, m)
+      const b = align4(n * p);
+      const c = b + align4(m * p);
+      const t = c + align4(n * m);
+      const w = t + align4(m * p);
+      const end = w + packFloats(m);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulNT(A, B, n, p, m, C, acc);
+      const h = load(A, B, C, [n * p, m * p, n * m], b, c, acc, end);
+      ex.matmulNT(0, b * 4, c * 4, t * 4, w * 4, n, p, m, acc ? 1 : 0);
+      C.set(h.subarray(c, c + n * m));
+    },
+  };
+}
+
+/** The part of the WebAssembly API used here. */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: object };
+}
+
+/** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
+export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
+  // the global WebAssembly, typed here: the package compiles without the DOM library
+  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wasm === undefined) return null;
+  try {
+    const bytes = Uint8Array.from(atob(MATMUL_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    // synchronous: the module is ~1.5 KB, under browsers' 4 KB limit for compiling on the main thread
+    const instance = new wasm.Instance(new wasm.Module(bytes));
+    return wasmKernelsFrom(instance.exports as unknown as WasmExports);
+  } catch {
+    return null;
+  }
+})();
+
+/** Which path `matmulF32`, `matmulF32TN` and `matmulF32NT` take: 'wasm' when available unless FIRTH_MATMUL=js. */
+export const matmulF32Backend: 'wasm' | 'js' =
+  wasmKernelsF32 !== null && globalThis.process?.env?.FIRTH_MATMUL !== 'js' ? 'wasm' : 'js';
+const kernels = matmulF32Backend === 'wasm' ? wasmKernelsF32! : jsKernelsF32;
+
+/** Checks the operands' lengths and returns `out` (or a new array of `size` zeros). */
+function prepare(
+  name: string,
+  A: Float32Array,
+  sizeA: number,
+  B: Float32Array,
+  sizeB: number,
+  size: number,
+  out: Float32Array | undefined,
+  accumulate: boolean,
+): Float32Array {
+  if (A.length < sizeA || B.length < sizeB)
+    throw new ValidationError(
+      `${name}: needs ${sizeA} values of A and ${sizeB} of B, got ${A.length} and ${B.length}`,
+      'shape',
+    );
+  if (out !== undefined && out.length < size)
+    throw new ValidationError(`${name}: out holds ${out.length} values, the product ${size}`, 'shape');
+  if (out === undefined && accumulate)
+    throw new ValidationError(`${name}: accumulate needs an out array to add to`, 'out');
+  return out ?? new Float32Array(size);
+}
+
+/**
+ * C = A B: A (n, m), B (m, p) -> C (n, p); C[i,j] = Σ_k A[i,k] B[k,j]. With `accumulate`, C = out + A B.
+ *
+ *   matmulF32(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
+ *   // Float32Array [19, 22, 43, 50]
+ */
+export function matmulF32(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32', A, n * m, B, m * p, n * p, out, accumulate);
+  kernels.matmul(A, B, n, m, p, C, accumulate);
+  return C;
+}
+
+/**
+ * C = Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] = Σ_i A[i,k] B[i,j] — dW = Xᵀ dY.
+ *
+ *   matmulF32TN(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
+ *   // Float32Array [26, 30, 38, 44]
+ */
+export function matmulF32TN(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32TN', A, n * m, B, n * p, m * p, out, accumulate);
+  kernels.matmulTN(A, B, n, m, p, C, accumulate);
+  return C;
+}
+
+/**
+ * C = A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] = Σ_j A[i,j] B[k,j] — dX = dY Wᵀ.
+ *
+ *   matmulF32NT(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
+ *   // Float32Array [17, 23, 39, 53]
+ */
+export function matmulF32NT(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  p: number,
+  m: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32NT', A, n * p, B, m * p, n * m, out, accumulate);
+  kernels.matmulNT(A, B, n, p, m, C, accumulate);
+  return C;
+}
+
+/** matmulF32 on the JavaScript path, whatever the backend (the reference the tests compare with). */
+export function matmulF32Js(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32Js', A, n * m, B, m * p, n * p, out, accumulate);
+  jsKernelsF32.matmul(A, B, n, m, p, C, accumulate);
+  return C;
+}
+
+/** matmulF32TN on the JavaScript path. */
+export function matmulF32TNJs(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32TNJs', A, n * m, B, n * p, m * p, out, accumulate);
+  jsKernelsF32.matmulTN(A, B, n, m, p, C, accumulate);
+  return C;
+}
+
+/** matmulF32NT on the JavaScript path. */
+export function matmulF32NTJs(
+  A: Float32Array,
+  B: Float32Array,
+  n: number,
+  p: number,
+  m: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32NTJs', A, n * p, B, m * p, n * m, out, accumulate);
+  jsKernelsF32.matmulNT(A, B, n, p, m, C, accumulate);
+  return C;
+}

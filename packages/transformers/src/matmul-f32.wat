@@ -1,0 +1,338 @@
+;; Float32 matrix products for the autograd engine (autograd.ts) in WebAssembly SIMD — the fast path
+;; of the JavaScript kernels in matmul-f32.ts.
+;;
+;; All matrices are row-major float32 in the exported linear memory; addresses and strides are in
+;; bytes. Vectorisation is over the output columns j: the four lanes of an f32x4 hold four output
+;; elements C[r,j..j+3], each with its own sum over k in ascending order, so every element is summed
+;; as the textbook loop sums it, in float32 (round to nearest even after every mul and every add —
+;; wasm SIMD has no fused multiply-add). The JavaScript path keeps its partial sums in float64
+;; between stores, so the two agree to float32 rounding, not bit for bit (matmul-f32.test.ts).
+;;
+;; Every kernel takes a flag `acc`: 0 writes C = A·B, 1 adds to what C holds (C += A·B), which the
+;; backward passes use to add into existing gradients and the reduction blocking below uses to
+;; continue a sum.
+;;
+;; Assembled by scripts/build-wasm.mjs (wabt, feature simd) into src/matmul-f32-wasm.ts.
+(module
+  ;; The operands live here; matmul-f32.ts copies them in, grows the memory when needed, copies C out.
+  (memory (export "memory") 1)
+
+  ;; ------------------------------------------------------------------------------------------
+  ;; Micro-kernels: one tile of C, every sum held in registers over the whole reduction.
+  ;;   a      address of a(0,0), the tile's first A entry
+  ;;   ar     bytes from a(r,k) to a(r+1,k)      (the tile's rows)
+  ;;   ak     bytes from a(r,k) to a(r,k+1)      (the reduction)
+  ;;   b      address of B[0,j], the tile's first column;  br: bytes per row of B
+  ;;   c      address of C[0,j];                           cr: bytes per row of C
+  ;;   len    length of the reduction (number of k)
+  ;;   acc    1: the sums start from C's current values, 0: from +0.0
+  ;; ------------------------------------------------------------------------------------------
+
+  ;; 4 rows × 8 columns from packed panels (see $gemmPanel): C[r, j..j+7] (+)= Σ_k a(r,k) · B[k, j..j+7]
+  ;;   pa  4 rows of A, k-major: a(0,k) a(1,k) a(2,k) a(3,k) at pa + 16k
+  ;;   pb  8 columns of B, k-major: B[k, j..j+7] at pb + 32k
+  ;; eight f32x4 sums (s<r><half>), two B loads and four broadcasts of A per k — eleven vectors,
+  ;; which fit the sixteen SIMD registers of x86-64 without spilling
+  (func $tile4x8
+    (param $pa i32) (param $pb i32) (param $c i32) (param $cr i32) (param $len i32) (param $acc i32)
+    (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
+    (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local.set $c1 (i32.add (local.get $c) (local.get $cr)))
+    (local.set $c2 (i32.add (local.get $c1) (local.get $cr)))
+    (local.set $c3 (i32.add (local.get $c2) (local.get $cr)))
+    ;; s = C (accumulate) or +0.0 (the locals start as all-zero bits)
+    (if (local.get $acc)
+      (then
+        (local.set $s00 (v128.load (local.get $c)))
+        (local.set $s01 (v128.load offset=16 (local.get $c)))
+        (local.set $s10 (v128.load (local.get $c1)))
+        (local.set $s11 (v128.load offset=16 (local.get $c1)))
+        (local.set $s20 (v128.load (local.get $c2)))
+        (local.set $s21 (v128.load offset=16 (local.get $c2)))
+        (local.set $s30 (v128.load (local.get $c3)))
+        (local.set $s31 (v128.load offset=16 (local.get $c3)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $len)))
+      (loop $k
+        ;; (w0 | w1) = B[k, j..j+7]
+        (local.set $w0 (v128.load (local.get $pb)))
+        (local.set $w1 (v128.load offset=16 (local.get $pb)))
+        ;; s_r += a(r,k) · B[k, j..j+7]: broadcast a(r,k) to the four lanes, multiply, then add
+        (local.set $x (v128.load32_splat (local.get $pa)))
+        (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x) (local.get $w0))))
+        (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+        (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x) (local.get $w0))))
+        (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+        (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (local.get $x) (local.get $w0))))
+        (local.set $s21 (f32x4.add (local.get $s21) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+        (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (local.get $x) (local.get $w0))))
+        (local.set $s31 (f32x4.add (local.get $s31) (f32x4.mul (local.get $x) (local.get $w1))))
+        ;; k += 1
+        (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+        (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
+    ;; C[r, j..j+7] = s_r
+    (v128.store (local.get $c) (local.get $s00))
+    (v128.store offset=16 (local.get $c) (local.get $s01))
+    (v128.store (local.get $c1) (local.get $s10))
+    (v128.store offset=16 (local.get $c1) (local.get $s11))
+    (v128.store (local.get $c2) (local.get $s20))
+    (v128.store offset=16 (local.get $c2) (local.get $s21))
+    (v128.store (local.get $c3) (local.get $s30))
+    (v128.store offset=16 (local.get $c3) (local.get $s31)))
+
+  ;; 1 row × 8 columns: C[0, j..j+7] (+)= Σ_k a(0,k) · B[k, j..j+7]   (the rows below the 4-row blocks)
+  (func $tile1x8
+    (param $a i32) (param $ak i32) (param $b i32) (param $br i32) (param $c i32) (param $len i32) (param $acc i32)
+    (local $s0 v128) (local $s1 v128) (local $x v128)
+    (if (local.get $acc)
+      (then
+        (local.set $s0 (v128.load (local.get $c)))
+        (local.set $s1 (v128.load offset=16 (local.get $c)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $len)))
+      (loop $k
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $x) (v128.load (local.get $b)))))
+        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $br)))
+        (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
+    (v128.store (local.get $c) (local.get $s0))
+    (v128.store offset=16 (local.get $c) (local.get $s1)))
+
+  ;; 1 row × 4 columns: C[0, j..j+3] (+)= Σ_k a(0,k) · B[k, j..j+3]
+  (func $tile1x4
+    (param $a i32) (param $ak i32) (param $b i32) (param $br i32) (param $c i32) (param $len i32) (param $acc i32)
+    (local $s v128)
+    (if (local.get $acc) (then (local.set $s (v128.load (local.get $c)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $len)))
+      (loop $k
+        (local.set $s
+          (f32x4.add (local.get $s) (f32x4.mul (v128.load32_splat (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $br)))
+        (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
+    (v128.store (local.get $c) (local.get $s)))
+
+  ;; 1 row × 1 column, scalar: C[0,j] (+)= Σ_k a(0,k) · B[k,j]   (the last 1–3 columns)
+  (func $tile1x1
+    (param $a i32) (param $ak i32) (param $b i32) (param $br i32) (param $c i32) (param $len i32) (param $acc i32)
+    (local $s f32)
+    (if (local.get $acc) (then (local.set $s (f32.load (local.get $c)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $len)))
+      (loop $k
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $ak)))
+        (local.set $b (i32.add (local.get $b) (local.get $br)))
+        (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
+    (f32.store (local.get $c) (local.get $s)))
+
+  ;; One row of C from column j on: 8-column tiles, then a 4-column tile, then single columns.
+  (func $rowFrom
+    (param $a i32) (param $ak i32) (param $b i32) (param $br i32) (param $c i32) (param $len i32)
+    (param $j i32) (param $cols i32) (param $acc i32)
+    ;; b and c point at column 0; move them to column j
+    (local.set $b (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+    (local.set $c (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+    (block $done8
+      (loop $j8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $cols)))
+        (call $tile1x8
+          (local.get $a) (local.get $ak) (local.get $b) (local.get $br) (local.get $c) (local.get $len)
+          (local.get $acc))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $j8)))
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $cols))
+      (then
+        (call $tile1x4
+          (local.get $a) (local.get $ak) (local.get $b) (local.get $br) (local.get $c) (local.get $len)
+          (local.get $acc))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+    (block $done1
+      (loop $j1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $cols)))
+        (call $tile1x1
+          (local.get $a) (local.get $ak) (local.get $b) (local.get $br) (local.get $c) (local.get $len)
+          (local.get $acc))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $j1))))
+
+  ;; C (+)= a · B   with a(r,k) at a + r·ar + k·ak:  (rows, len) @ (len, cols) -> (rows, cols)
+  ;; B and C are dense row-major (cols entries a row); w is scratch for the packed panels
+  ;; (16·len + 4·len·cols bytes). Blocks of 4 rows × 8 columns, then the leftover columns of those
+  ;; 4 rows, then the leftover rows one at a time.
+  ;;
+  ;; Packing (as BLAS does): B's columns 0..8⌊cols/8⌋ are copied once into 8-column panels, each
+  ;; k-major and contiguous (pb = w + 16·len, panel jt at pb + 32·len·jt), and each block of 4 rows
+  ;; of A into one k-major panel at w. The micro-kernel then reads both sequentially, whatever the
+  ;; strides: a row of B 2 KB long would otherwise put every k of a column strip in the same few
+  ;; cache sets, and Aᵀ's columns are m floats apart.
+  (func $gemmPanel
+    (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
+    (param $rows i32) (param $len i32) (param $cols i32) (param $acc i32) (param $w i32)
+    (local $rb i32) (local $r i32) (local $j i32) (local $row i32) (local $ra i32) (local $rc i32)
+    (local $pb i32) (local $cols8 i32) (local $k i32) (local $src i32) (local $dst i32) (local $panel i32)
+    (local.set $rb (i32.shl (local.get $cols) (i32.const 2))) ;; bytes per row of B and C
+    (local.set $cols8 (i32.and (local.get $cols) (i32.const -8)))
+    (local.set $pb (i32.add (local.get $w) (i32.shl (local.get $len) (i32.const 4))))
+    (local.set $panel (i32.shl (local.get $len) (i32.const 5))) ;; bytes per packed B panel
+    ;; pack B: panel jt holds B[k, 8jt..8jt+7] at pb + panel·jt + 32k (only when a 4-row block exists)
+    (if (i32.ge_u (local.get $rows) (i32.const 4))
+      (then
+        (local.set $j (i32.const 0))
+        (block $donePackB
+          (loop $packB
+            (br_if $donePackB (i32.ge_u (local.get $j) (local.get $cols8)))
+            (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $dst (i32.add (local.get $pb) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))))
+            (local.set $k (i32.const 0))
+            (block $donePackK
+              (loop $packK
+                (br_if $donePackK (i32.ge_u (local.get $k) (local.get $len)))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $rb)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $packK)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $packB)))))
+    (block $doneRows4
+      (loop $rows4
+        (br_if $doneRows4 (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        ;; ra = address of a(r,0), rc = address of C[r,0]
+        (local.set $ra (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $ar))))
+        (local.set $rc (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $rb))))
+        ;; pack A: a(r+q, k) at w + 16k + 4q
+        (local.set $src (local.get $ra))
+        (local.set $dst (local.get $w))
+        (local.set $k (i32.const 0))
+        (block $donePackA
+          (loop $packA
+            (br_if $donePackA (i32.ge_u (local.get $k) (local.get $len)))
+            (f32.store (local.get $dst) (f32.load (local.get $src)))
+            (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $ar))))
+            (f32.store offset=8 (local.get $dst)
+              (f32.load (i32.add (local.get $src) (i32.shl (local.get $ar) (i32.const 1)))))
+            (f32.store offset=12 (local.get $dst)
+              (f32.load (i32.add (local.get $src) (i32.mul (local.get $ar) (i32.const 3)))))
+            (local.set $src (i32.add (local.get $src) (local.get $ak)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $packA)))
+        (local.set $j (i32.const 0))
+        (block $doneCols8
+          (loop $cols8
+            (br_if $doneCols8 (i32.ge_u (local.get $j) (local.get $cols8)))
+            (call $tile4x8
+              (local.get $w)
+              (i32.add (local.get $pb) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel)))
+              (i32.add (local.get $rc) (i32.shl (local.get $j) (i32.const 2))) (local.get $rb)
+              (local.get $len) (local.get $acc))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $cols8)))
+        ;; columns j.. of rows r..r+3
+        (if (i32.lt_u (local.get $j) (local.get $cols))
+          (then
+            (local.set $row (i32.const 0))
+            (loop $tail
+              (call $rowFrom
+                (i32.add (local.get $ra) (i32.mul (local.get $row) (local.get $ar))) (local.get $ak)
+                (local.get $b) (local.get $rb)
+                (i32.add (local.get $rc) (i32.mul (local.get $row) (local.get $rb))) (local.get $len)
+                (local.get $j) (local.get $cols) (local.get $acc))
+              (br_if $tail (i32.lt_u (local.tee $row (i32.add (local.get $row) (i32.const 1))) (i32.const 4))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rows4)))
+    ;; rows r.. one at a time
+    (block $doneRows
+      (loop $rows1
+        (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $rowFrom
+          (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $ar))) (local.get $ak)
+          (local.get $b) (local.get $rb)
+          (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $rb))) (local.get $len)
+          (i32.const 0) (local.get $cols) (local.get $acc))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows1))))
+
+  ;; The same product with the reduction cut into blocks of at most 256 k: each block's packed
+  ;; panels of B (256 · cols floats, 384 KB at cols = 384) stay in cache while every row block of
+  ;; C passes over them; blocks after the first add to C (acc = 1). w: scratch of
+  ;; 4 · 256 · (cols + 4) bytes.
+  (func $gemm
+    (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
+    (param $rows i32) (param $len i32) (param $cols i32) (param $acc i32) (param $w i32)
+    (local $kc i32)
+    (loop $blocks
+      (local.set $kc (select (i32.const 256) (local.get $len) (i32.gt_u (local.get $len) (i32.const 256))))
+      (call $gemmPanel
+        (local.get $a) (local.get $ar) (local.get $ak) (local.get $b) (local.get $c)
+        (local.get $rows) (local.get $kc) (local.get $cols) (local.get $acc) (local.get $w))
+      ;; next block: k += kc
+      (local.set $a (i32.add (local.get $a) (i32.mul (local.get $kc) (local.get $ak))))
+      (local.set $b (i32.add (local.get $b) (i32.mul (local.get $kc) (i32.shl (local.get $cols) (i32.const 2)))))
+      (local.set $acc (i32.const 1))
+      (br_if $blocks (local.tee $len (i32.sub (local.get $len) (local.get $kc))))))
+
+  ;; C (+)= A B: A (n, m) at a, B (m, p) at b -> C (n, p) at c;  C[i,j] = Σ_k A[i,k] B[k,j].
+  ;; a(i,k) = A[i·m + k]: rows m·4 bytes apart, the reduction 4 bytes. w: scratch, 1024·(p + 4) bytes.
+  (func (export "matmul")
+    (param $a i32) (param $b i32) (param $c i32) (param $w i32) (param $n i32) (param $m i32) (param $p i32)
+    (param $acc i32)
+    (call $gemm
+      (local.get $a) (i32.shl (local.get $m) (i32.const 2)) (i32.const 4) (local.get $b) (local.get $c)
+      (local.get $n) (local.get $m) (local.get $p) (local.get $acc) (local.get $w)))
+
+  ;; C (+)= Aᵀ B: A (n, m) at a, B (n, p) at b -> C (m, p) at c;  C[k,j] = Σ_i A[i,k] B[i,j].
+  ;; The rows of C are the columns k of A: a(k,i) = A[i·m + k], rows 4 bytes apart, the reduction m·4.
+  ;; w: scratch, 1024·(p + 4) bytes.
+  (func (export "matmulTN")
+    (param $a i32) (param $b i32) (param $c i32) (param $w i32) (param $n i32) (param $m i32) (param $p i32)
+    (param $acc i32)
+    (call $gemm
+      (local.get $a) (i32.const 4) (i32.shl (local.get $m) (i32.const 2)) (local.get $b) (local.get $c)
+      (local.get $m) (local.get $n) (local.get $p) (local.get $acc) (local.get $w)))
+
+  ;; C (+)= A Bᵀ: A (n, p) at a, B (m, p) at b -> C (n, m) at c;  C[i,k] = Σ_j A[i,j] B[k,j].
+  ;; Bᵀ (p, m) is first written to t (scratch, m·p floats), so that the lanes hold C[i,k..k+3]'s
+  ;; terms side by side; then C = A · Bᵀ is the plain product above. w: scratch, 1024·(m + 4) bytes.
+  (func (export "matmulNT")
+    (param $a i32) (param $b i32) (param $c i32) (param $t i32) (param $w i32) (param $n i32) (param $p i32)
+    (param $m i32) (param $acc i32)
+    (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rt i32)
+    (local.set $rt (i32.shl (local.get $m) (i32.const 2))) ;; bytes per row of Bᵀ
+    ;; t[j,k] = B[k,j]: walk B row by row, write down the columns of t
+    (local.set $src (local.get $b))
+    (block $doneK
+      (loop $rowsB
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $m)))
+        (local.set $dst (i32.add (local.get $t) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $doneJ
+          (loop $colsB
+            (br_if $doneJ (i32.ge_u (local.get $j) (local.get $p)))
+            (f32.store (local.get $dst) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $rt)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $colsB)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rowsB)))
+    (call $gemm
+      (local.get $a) (i32.shl (local.get $p) (i32.const 2)) (i32.const 4) (local.get $t) (local.get $c)
+      (local.get $n) (local.get $p) (local.get $m) (local.get $acc) (local.get $w))))
