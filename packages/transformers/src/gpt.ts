@@ -68,6 +68,8 @@ export interface GptFitOptions {
   /** Seeds the batch sampling. @default 1 */
   seed?: number;
   onProgress?: (event: GptProgress) => void;
+  /** Checked after every step: true ends training early (e.g. a time budget). */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -206,6 +208,7 @@ export class GPT {
       emit('eval', step, this.lossCurve.at(-1) ?? Number.NaN, rate, v);
     };
     let rate = lr;
+    let done = 0;
     for (let step = 0; step < steps; step++) {
       rate = warmupCosine(step, steps, lr, warmup, minLr);
       const { x, y } = this.batch(tokens, batchSize, rng);
@@ -217,11 +220,13 @@ export class GPT {
       opt.step(rate);
       optPlain.step(rate);
       this.lossCurve.push(L.item());
-      emit('step', step + 1, L.item(), rate);
+      done = step + 1;
+      emit('step', done, L.item(), rate);
       if ((step + 1) % evalEvery === 0 && step + 1 < steps) validate(step + 1, rate);
+      if (options.shouldStop?.()) break;
     }
-    validate(steps, rate);
-    emit('end', steps, this.lossCurve.at(-1) ?? Number.NaN, rate, this.valLossCurve.at(-1)?.loss);
+    if (this.valLossCurve.at(-1)?.step !== done) validate(done, rate);
+    emit('end', done, this.lossCurve.at(-1) ?? Number.NaN, rate, this.valLossCurve.at(-1)?.loss);
     return this;
   }
 

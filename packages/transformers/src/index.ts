@@ -107,6 +107,12 @@ export {
 // ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';
+export {
+  parseTrainArgs,
+  type TrainCharGptOptions,
+  type TrainCharGptResult,
+  trainCharGpt,
+} from './train-char-gpt.js';
 // ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
 export {
   type DecoderLayerWeights,
