@@ -15,7 +15,14 @@
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
-import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
+import {
+  matmulF32,
+  matmulF32Batch,
+  matmulF32NT,
+  matmulF32NTBatch,
+  matmulF32TN,
+  matmulF32TNBatch,
+} from './matmul-f32.js';
 
 let nextId = 0;
 
@@ -118,7 +125,7 @@ const lastTwo = (t: Tensor): [number, number, number] => {
  * A @ B over the last two axes: A (…, n, m), B (m, p) shared, or B (…, m, p) with A's batch.
  *   dA = dC Bᵀ,   dB = Aᵀ dC (summed over the batch when B is shared)
  * The products run in matmul-f32.ts (WebAssembly SIMD when available); with B shared, the whole
- * batch is one product of (batch·n) rows.
+ * batch is one product of (batch·n) rows, and with B batched one batched product (matmulF32Batch).
  */
 export function matmul(A: Tensor, B: Tensor): Tensor {
   const [batch, n, m] = lastTwo(A);
@@ -135,12 +142,8 @@ export function matmul(A: Tensor, B: Tensor): Tensor {
     );
   const shared = bBatch === 1;
   const C = new Float32Array(batch * n * p);
-  // the s-th matrix of a batched operand
-  const at = (x: Float32Array, s: number, size: number) => x.subarray(s * size, (s + 1) * size);
   if (shared) matmulF32(A.data, B.data, batch * n, m, p, C);
-  else
-    for (let s = 0; s < batch; s++)
-      matmulF32(at(A.data, s, n * m), at(B.data, s, m * p), n, m, p, at(C, s, n * p));
+  else matmulF32Batch(A.data, B.data, batch, n, m, p, C);
   return result(C, [...A.shape.slice(0, -1), p], [A, B], (out) => {
     const dC = out.grad!;
     const dA = gradOf(A);
@@ -151,11 +154,9 @@ export function matmul(A: Tensor, B: Tensor): Tensor {
       if (dB) matmulF32TN(A.data, dC, batch * n, m, p, dB, true);
       return;
     }
-    for (let s = 0; s < batch; s++) {
-      const dCs = at(dC, s, n * p);
-      if (dA) matmulF32NT(dCs, at(B.data, s, m * p), n, p, m, at(dA, s, n * m), true);
-      if (dB) matmulF32TN(at(A.data, s, n * m), dCs, n, m, p, at(dB, s, m * p), true);
-    }
+    // per matrix: dA_s += dC_s B_sᵀ, dB_s += A_sᵀ dC_s — each a batched product (one wasm call)
+    if (dA) matmulF32NTBatch(dC, B.data, batch, n, p, m, dA, true);
+    if (dB) matmulF32TNBatch(A.data, dC, batch, n, m, p, dB, true);
   });
 }
 
@@ -170,27 +171,34 @@ export function add(A: Tensor, B: Tensor): Tensor {
       `add: ${JSON.stringify(B.shape)} does not broadcast to ${JSON.stringify(A.shape)}`,
       'shape',
     );
-  const C = new Float32Array(A.size);
+  const size = A.size;
   const nb = B.size;
-  for (let i = 0; i < A.size; i++) C[i] = A.data[i]! + B.data[i % nb]!;
+  const a = A.data;
+  const b = B.data;
+  const C = new Float32Array(size);
+  // B repeats every nb values: walk A in blocks of nb (no modulo per element)
+  for (let o = 0; o < size; o += nb) for (let j = 0; j < nb; j++) C[o + j] = a[o + j]! + b[j]!;
   return result(C, A.shape, [A, B], (out) => {
     const dC = out.grad!;
     const dA = gradOf(A);
     const dB = gradOf(B);
-    for (let i = 0; i < A.size; i++) {
-      if (dA) dA[i]! += dC[i]!;
-      if (dB) dB[i % nb]! += dC[i]!;
-    }
+    if (dA) for (let i = 0; i < size; i++) dA[i]! += dC[i]!;
+    if (dB) for (let o = 0; o < size; o += nb) for (let j = 0; j < nb; j++) dB[j]! += dC[o + j]!;
   });
 }
 
 /** Elementwise f with derivative f' (of the input). d: dX = dY ⊙ f'(x) */
 function unary(X: Tensor, f: (x: number) => number, df: (x: number) => number): Tensor {
-  const Y = X.data.map(f);
+  const x = X.data;
+  const size = x.length;
+  // a plain loop: TypedArray.prototype.map calls f through a builtin, several times slower
+  const Y = new Float32Array(size);
+  for (let i = 0; i < size; i++) Y[i] = f(x[i]!);
   return result(Y, X.shape, [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;
-    for (let i = 0; i < X.size; i++) dX[i]! += out.grad![i]! * df(X.data[i]!);
+    const dY = out.grad!;
+    for (let i = 0; i < size; i++) dX[i]! += dY[i]! * df(x[i]!);
   });
 }
 
@@ -202,31 +210,59 @@ export const relu = (X: Tensor) =>
   );
 
 const K = Math.sqrt(2 / Math.PI);
-/** GELU, GPT-2's tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) */
-export const gelu = (X: Tensor) =>
-  unary(
-    X,
-    (x) => 0.5 * x * (1 + Math.tanh(K * (x + 0.044715 * x ** 3))),
-    (x) => {
-      const t = Math.tanh(K * (x + 0.044715 * x ** 3));
-      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * K * (1 + 3 * 0.044715 * x * x);
-    },
-  );
+
+/** tanh(u) = (e²ᵘ − 1)/(e²ᵘ + 1) in float64 (one Math.exp, faster than Math.tanh); ±1 beyond |u| > 20. */
+const tanh = (u: number): number => {
+  if (u > 20) return 1;
+  if (u < -20) return -1;
+  const e = Math.exp(2 * u);
+  return (e - 1) / (e + 1);
+};
+
+/**
+ * GELU, GPT-2's tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+ *   d: dX = dY ⊙ (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²)),  t = tanh(√(2/π)(x + 0.044715x³))
+ * t is kept (float64) from the forward pass for the backward one.
+ */
+export function gelu(X: Tensor): Tensor {
+  const x = X.data;
+  const size = x.length;
+  const Y = new Float32Array(size);
+  const T = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = x[i]!;
+    const t = tanh(K * (v + 0.044715 * v * v * v));
+    T[i] = t;
+    Y[i] = 0.5 * v * (1 + t);
+  }
+  return result(Y, X.shape, [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    const dY = out.grad!;
+    for (let i = 0; i < size; i++) {
+      const v = x[i]!;
+      const t = T[i]!;
+      dX[i]! += dY[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * K * (1 + 3 * 0.044715 * v * v));
+    }
+  });
+}
 
 /** Softmax over the last axis, with an optional causal mask on (…, T, T). d: dX = Y ⊙ (dY − Σ dY ⊙ Y) */
 export function softmax(X: Tensor, options: { causal?: boolean } = {}): Tensor {
   const c = X.shape.at(-1)!;
   const rows = X.size / c;
   const T = X.shape.at(-2) ?? 1;
+  const causal = options.causal === true;
+  const x = X.data;
   const Y = new Float32Array(X.size);
   for (let r = 0; r < rows; r++) {
     const o = r * c;
-    const limit = options.causal ? (r % T) + 1 : c; // row i of a (T × T) block sees columns 0..i
+    const limit = causal ? (r % T) + 1 : c; // row i of a (T × T) block sees columns 0..i
     let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < limit; j++) max = Math.max(max, X.data[o + j]!);
+    for (let j = 0; j < limit; j++) max = Math.max(max, x[o + j]!);
     let sum = 0;
     for (let j = 0; j < limit; j++) {
-      const e = Math.exp(X.data[o + j]! - max);
+      const e = Math.exp(x[o + j]! - max);
       Y[o + j] = e;
       sum += e;
     }
@@ -238,9 +274,11 @@ export function softmax(X: Tensor, options: { causal?: boolean } = {}): Tensor {
     const dY = out.grad!;
     for (let r = 0; r < rows; r++) {
       const o = r * c;
+      // masked columns (beyond limit) have Y = 0: their terms are zero, so they are skipped
+      const limit = causal ? (r % T) + 1 : c;
       let dot = 0;
-      for (let j = 0; j < c; j++) dot += dY[o + j]! * Y[o + j]!;
-      for (let j = 0; j < c; j++) dX[o + j]! += Y[o + j]! * (dY[o + j]! - dot);
+      for (let j = 0; j < limit; j++) dot += dY[o + j]! * Y[o + j]!;
+      for (let j = 0; j < limit; j++) dX[o + j]! += Y[o + j]! * (dY[o + j]! - dot);
     }
   });
 }
@@ -260,17 +298,22 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const xhat = new Float32Array(X.size);
   const inv = new Float64Array(rows);
   const Y = new Float32Array(X.size);
+  const x = X.data;
+  const gam = gamma.data;
+  const bet = beta.data;
   for (let r = 0; r < rows; r++) {
     const o = r * d;
     let mu = 0;
-    for (let j = 0; j < d; j++) mu += X.data[o + j]!;
+    for (let j = 0; j < d; j++) mu += x[o + j]!;
     mu /= d;
     let v = 0;
-    for (let j = 0; j < d; j++) v += (X.data[o + j]! - mu) ** 2;
-    inv[r] = 1 / Math.sqrt(v / d + eps);
+    for (let j = 0; j < d; j++) v += (x[o + j]! - mu) ** 2;
+    const ir = 1 / Math.sqrt(v / d + eps);
+    inv[r] = ir;
     for (let j = 0; j < d; j++) {
-      xhat[o + j] = (X.data[o + j]! - mu) * inv[r]!;
-      Y[o + j] = gamma.data[j]! * xhat[o + j]! + beta.data[j]!;
+      const xh = Math.fround((x[o + j]! - mu) * ir); // xhat is stored as float32
+      xhat[o + j] = xh;
+      Y[o + j] = gam[j]! * xh + bet[j]!;
     }
   }
   return result(Y, X.shape, [X, gamma, beta], (out) => {
@@ -283,17 +326,17 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
       let meanG = 0;
       let meanGX = 0;
       for (let j = 0; j < d; j++) {
-        const g = dY[o + j]! * gamma.data[j]!;
+        const g = dY[o + j]! * gam[j]!;
         meanG += g;
         meanGX += g * xhat[o + j]!;
-        if (dG) dG[j]! += dY[o + j]! * xhat[o + j]!;
-        if (dB) dB[j]! += dY[o + j]!;
       }
+      if (dG) for (let j = 0; j < d; j++) dG[j]! += dY[o + j]! * xhat[o + j]!;
+      if (dB) for (let j = 0; j < d; j++) dB[j]! += dY[o + j]!;
       meanG /= d;
       meanGX /= d;
+      const ir = inv[r]!;
       if (dX)
-        for (let j = 0; j < d; j++)
-          dX[o + j]! += inv[r]! * (dY[o + j]! * gamma.data[j]! - meanG - xhat[o + j]! * meanGX);
+        for (let j = 0; j < d; j++) dX[o + j]! += ir * (dY[o + j]! * gam[j]! - meanG - xhat[o + j]! * meanGX);
     }
   });
 }
@@ -354,7 +397,8 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>): Tensor
 export function reshape(X: Tensor, shape: number[]): Tensor {
   return result(X.data, shape, [X], (out) => {
     const dX = gradOf(X);
-    if (dX) for (let i = 0; i < X.size; i++) dX[i]! += out.grad![i]!;
+    const dY = out.grad!;
+    if (dX) for (let i = 0, size = X.size; i < size; i++) dX[i]! += dY[i]!;
   });
 }
 
@@ -364,19 +408,26 @@ export function reshape(X: Tensor, shape: number[]): Tensor {
  */
 export function swapAxes12(X: Tensor): Tensor {
   const [B, T, H, D] = X.shape as [number, number, number, number];
+  const x = X.data;
   const Y = new Float32Array(X.size);
-  const src = (b: number, t: number, h: number) => ((b * T + t) * H + h) * D;
-  const dst = (b: number, t: number, h: number) => ((b * H + h) * T + t) * D;
-  for (let b = 0; b < B; b++)
+  // the D values at (b, t, h) sit at ((b·T + t)·H + h)·D in X and ((b·H + h)·T + t)·D in Y;
+  // X is walked in order (src), Y's offset computed per row
+  for (let b = 0, src = 0; b < B; b++)
     for (let t = 0; t < T; t++)
-      for (let h = 0; h < H; h++) Y.set(X.data.subarray(src(b, t, h), src(b, t, h) + D), dst(b, t, h));
+      for (let h = 0; h < H; h++, src += D) {
+        const dst = ((b * H + h) * T + t) * D;
+        for (let i = 0; i < D; i++) Y[dst + i] = x[src + i]!;
+      }
   return result(Y, [B, H, T, D], [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;
-    for (let b = 0; b < B; b++)
+    const dY = out.grad!;
+    for (let b = 0, src = 0; b < B; b++)
       for (let t = 0; t < T; t++)
-        for (let h = 0; h < H; h++)
-          for (let i = 0; i < D; i++) dX[src(b, t, h) + i]! += out.grad![dst(b, t, h) + i]!;
+        for (let h = 0; h < H; h++, src += D) {
+          const dst = ((b * H + h) * T + t) * D;
+          for (let i = 0; i < D; i++) dX[src + i]! += dY[dst + i]!;
+        }
   });
 }
 
@@ -398,13 +449,13 @@ export function transposeLast(X: Tensor): Tensor {
 
 /** X · s. d: dX = s dY */
 export function scale(X: Tensor, s: number): Tensor {
-  return result(
-    X.data.map((v) => v * s),
-    X.shape,
-    [X],
-    (out) => {
-      const dX = gradOf(X);
-      if (dX) for (let i = 0; i < X.size; i++) dX[i]! += s * out.grad![i]!;
-    },
-  );
+  const x = X.data;
+  const size = x.length;
+  const Y = new Float32Array(size);
+  for (let i = 0; i < size; i++) Y[i] = x[i]! * s;
+  return result(Y, X.shape, [X], (out) => {
+    const dX = gradOf(X);
+    const dY = out.grad!;
+    if (dX) for (let i = 0; i < size; i++) dX[i]! += s * dY[i]!;
+  });
 }

@@ -8,10 +8,13 @@ import {
   type MatmulF32Kernels,
   matmulF32,
   matmulF32Backend,
+  matmulF32Batch,
   matmulF32Js,
   matmulF32NT,
+  matmulF32NTBatch,
   matmulF32NTJs,
   matmulF32TN,
+  matmulF32TNBatch,
   matmulF32TNJs,
   wasmKernelsF32,
 } from './matmul-f32.js';
@@ -290,4 +293,85 @@ describe('matmul-f32 — wasm agrees with the JavaScript reference', () => {
       expect([...small]).toEqual([19, 22, 43, 50]);
     },
   );
+});
+
+describe('matmul-f32 — batched products (matmulF32Batch, matmulF32TNBatch, matmulF32NTBatch)', () => {
+  it('the worked example: two 2×2 products in one call', () => {
+    const A = new Float32Array([1, 2, 3, 4, 1, 0, 0, 1]);
+    const B = new Float32Array([5, 6, 7, 8, 5, 6, 7, 8]);
+    expect([...matmulF32Batch(A, B, 2, 2, 2, 2)]).toEqual([19, 22, 43, 50, 5, 6, 7, 8]);
+    expect([...matmulF32TNBatch(A, B, 2, 2, 2, 2)]).toEqual([26, 30, 38, 44, 5, 6, 7, 8]);
+    expect([...matmulF32NTBatch(A, B, 2, 2, 2, 2)]).toEqual([17, 23, 39, 53, 5, 7, 6, 8]);
+    expect(() => matmulF32Batch(A, B, 3, 2, 2, 2)).toThrow(/needs 12 values of A/);
+  });
+
+  for (const [name, k] of paths) {
+    it.skipIf(k === null)(
+      `${name} path: every matrix as the single-product JS reference, with and without accumulate`,
+      () => {
+        const kernels = k!;
+        const rs = new RandomState(20);
+        const cases = shapes(25, 3);
+        for (const [c, [n, m, p]] of cases.entries()) {
+          const batch = [1, 2, 3, 5, 8][c % 5]!;
+          for (const acc of [false, true]) {
+            const label = `batch ${batch}, ${n}, ${m}, ${p}${acc ? ' +=' : ''}`;
+            // A_s (n, m), B_s (m, p); Bt_s (n, p) for TN; A_s (n, m) and Bn_s (p, m) for NT
+            const A = randomF32(rs, batch * n * m);
+            const B = randomF32(rs, batch * m * p);
+            const Bt = randomF32(rs, batch * n * p);
+            const Bn = randomF32(rs, batch * p * m);
+            const check = (
+              size: number,
+              run: (C: Float32Array) => void,
+              single: (s: number, C: Float32Array) => void,
+            ) => {
+              const C0 = randomF32(rs, batch * size);
+              const got = acc ? C0.slice() : new Float32Array(batch * size).fill(Number.NaN);
+              run(got);
+              const want = acc ? C0.slice() : new Float32Array(batch * size);
+              for (let s = 0; s < batch; s++) single(s, want.subarray(s * size, (s + 1) * size));
+              const scale = want.map((v) => Math.abs(v) + 1);
+              expect(maxRelError(got, want, scale), label).toBeLessThan(1e-5);
+            };
+            const at = (x: Float32Array, s: number, size: number) => x.subarray(s * size, (s + 1) * size);
+            check(
+              n * p,
+              (C) => kernels.matmulBatch(A, B, batch, n, m, p, C, acc),
+              (s, C) => matmulF32Js(at(A, s, n * m), at(B, s, m * p), n, m, p, C, acc),
+            );
+            check(
+              m * p,
+              (C) => kernels.matmulTNBatch(A, Bt, batch, n, m, p, C, acc),
+              (s, C) => matmulF32TNJs(at(A, s, n * m), at(Bt, s, n * p), n, m, p, C, acc),
+            );
+            check(
+              n * p,
+              (C) => kernels.matmulNTBatch(A, Bn, batch, n, m, p, C, acc),
+              (s, C) => matmulF32NTJs(at(A, s, n * m), at(Bn, s, p * m), n, m, p, C, acc),
+            );
+          }
+        }
+      },
+    );
+  }
+
+  it('the default path agrees with a loop of single products (attention-sized: 16 × 64×32 @ 32×64)', () => {
+    const rs = new RandomState(21);
+    const [batch, n, m, p] = [16, 64, 32, 64];
+    const A = randomF32(rs, batch * n * m);
+    const B = randomF32(rs, batch * m * p);
+    const got = matmulF32Batch(A, B, batch, n, m, p);
+    const want = new Float32Array(batch * n * p);
+    for (let s = 0; s < batch; s++)
+      matmulF32(
+        A.subarray(s * n * m),
+        B.subarray(s * m * p),
+        n,
+        m,
+        p,
+        want.subarray(s * n * p, (s + 1) * n * p),
+      );
+    expect(got).toEqual(want);
+  });
 });

@@ -54,6 +54,39 @@ export interface MatmulF32Kernels {
     C: Float32Array,
     acc: boolean,
   ): void;
+  /** C_s (+)= A_s B_s for s < batch: the s-th (n, m), (m, p) and (n, p) matrices, one after another. */
+  matmulBatch(
+    A: Float32Array,
+    B: Float32Array,
+    batch: number,
+    n: number,
+    m: number,
+    p: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
+  /** C_s (+)= A_sᵀ B_s: A_s (n, m), B_s (n, p) -> C_s (m, p). */
+  matmulTNBatch(
+    A: Float32Array,
+    B: Float32Array,
+    batch: number,
+    n: number,
+    m: number,
+    p: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
+  /** C_s (+)= A_s B_sᵀ: A_s (n, p), B_s (m, p) -> C_s (n, m). */
+  matmulNTBatch(
+    A: Float32Array,
+    B: Float32Array,
+    batch: number,
+    n: number,
+    p: number,
+    m: number,
+    C: Float32Array,
+    acc: boolean,
+  ): void;
 }
 
 /*
@@ -264,7 +297,10 @@ function addMatmulNTJs(
   }
 }
 
-/** The reference path: C is zeroed first unless accumulating. */
+/** The s-th matrix of `size` floats of a batched operand. */
+const at = (x: Float32Array, s: number, size: number): Float32Array => x.subarray(s * size, (s + 1) * size);
+
+/** The reference path: C is zeroed first unless accumulating; a batch is a loop over its matrices. */
 export const jsKernelsF32: MatmulF32Kernels = {
   matmul(A, B, n, m, p, C, acc) {
     if (!acc) C.fill(0, 0, n * p);
@@ -277,6 +313,18 @@ export const jsKernelsF32: MatmulF32Kernels = {
   matmulNT(A, B, n, p, m, C, acc) {
     if (!acc) C.fill(0, 0, n * m);
     addMatmulNTJs(A, B, n, p, m, C);
+  },
+  matmulBatch(A, B, batch, n, m, p, C, acc) {
+    if (!acc) C.fill(0, 0, batch * n * p);
+    for (let s = 0; s < batch; s++) addMatmulJs(at(A, s, n * m), at(B, s, m * p), n, m, p, at(C, s, n * p));
+  },
+  matmulTNBatch(A, B, batch, n, m, p, C, acc) {
+    if (!acc) C.fill(0, 0, batch * m * p);
+    for (let s = 0; s < batch; s++) addMatmulTNJs(at(A, s, n * m), at(B, s, n * p), n, m, p, at(C, s, m * p));
+  },
+  matmulNTBatch(A, B, batch, n, p, m, C, acc) {
+    if (!acc) C.fill(0, 0, batch * n * m);
+    for (let s = 0; s < batch; s++) addMatmulNTJs(at(A, s, n * p), at(B, s, m * p), n, p, m, at(C, s, n * m));
   },
 };
 
@@ -295,6 +343,40 @@ interface WasmExports {
     p: number,
     m: number,
     acc: number,
+  ): void;
+  matmulBatch(
+    a: number,
+    b: number,
+    c: number,
+    w: number,
+    n: number,
+    m: number,
+    p: number,
+    acc: number,
+    batch: number,
+  ): void;
+  matmulTNBatch(
+    a: number,
+    b: number,
+    c: number,
+    w: number,
+    n: number,
+    m: number,
+    p: number,
+    acc: number,
+    batch: number,
+  ): void;
+  matmulNTBatch(
+    a: number,
+    b: number,
+    c: number,
+    t: number,
+    w: number,
+    n: number,
+    p: number,
+    m: number,
+    acc: number,
+    batch: number,
   ): void;
 }
 
@@ -373,6 +455,39 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
       ex.matmulNT(0, b * 4, c * 4, t * 4, w * 4, n, p, m, acc ? 1 : 0);
       C.set(h.subarray(c, c + n * m));
     },
+    // the batched products: every operand copied in once (the matrices stay back to back), one call
+    matmulBatch(A, B, batch, n, m, p, C, acc) {
+      const b = align4(batch * n * m);
+      const c = b + align4(batch * m * p);
+      const w = c + align4(batch * n * p);
+      const end = w + packFloats(p);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBatch(A, B, batch, n, m, p, C, acc);
+      const h = load(A, B, C, [batch * n * m, batch * m * p, batch * n * p], b, c, acc, end);
+      ex.matmulBatch(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0, batch);
+      C.set(h.subarray(c, c + batch * n * p));
+    },
+    matmulTNBatch(A, B, batch, n, m, p, C, acc) {
+      const b = align4(batch * n * m);
+      const c = b + align4(batch * n * p);
+      const w = c + align4(batch * m * p);
+      const end = w + packFloats(p);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulTNBatch(A, B, batch, n, m, p, C, acc);
+      const h = load(A, B, C, [batch * n * m, batch * n * p, batch * m * p], b, c, acc, end);
+      ex.matmulTNBatch(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0, batch);
+      C.set(h.subarray(c, c + batch * m * p));
+    },
+    matmulNTBatch(A, B, batch, n, p, m, C, acc) {
+      // t: room for one Bᵀ (p, m), reused by every matrix of the batch
+      const b = align4(batch * n * p);
+      const c = b + align4(batch * m * p);
+      const t = c + align4(batch * n * m);
+      const w = t + align4(m * p);
+      const end = w + packFloats(m);
+      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulNTBatch(A, B, batch, n, p, m, C, acc);
+      const h = load(A, B, C, [batch * n * p, batch * m * p, batch * n * m], b, c, acc, end);
+      ex.matmulNTBatch(0, b * 4, c * 4, t * 4, w * 4, n, p, m, acc ? 1 : 0, batch);
+      C.set(h.subarray(c, c + batch * n * m));
+    },
   };
 }
 
@@ -389,7 +504,7 @@ export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
   if (wasm === undefined) return null;
   try {
     const bytes = Uint8Array.from(atob(MATMUL_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    // synchronous: the module is ~1.5 KB, under browsers' 4 KB limit for compiling on the main thread
+    // synchronous: the module is ~2 KB, under browsers' 4 KB limit for compiling on the main thread
     const instance = new wasm.Instance(new wasm.Module(bytes));
     return wasmKernelsFrom(instance.exports as unknown as WasmExports);
   } catch {
@@ -482,6 +597,61 @@ export function matmulF32NT(
 ): Float32Array {
   const C = prepare('matmulF32NT', A, n * p, B, m * p, n * m, out, accumulate);
   kernels.matmulNT(A, B, n, p, m, C, accumulate);
+  return C;
+}
+
+/**
+ * `batch` products C_s = A_s B_s at once: A holds batch (n, m) matrices one after another, B batch
+ * (m, p), C batch (n, p) — e.g. attention's per-head products. With `accumulate`, C += the products.
+ * The same as matmulF32 on every matrix, in one call (one copy in and out of wasm memory).
+ *
+ *   matmulF32Batch(new Float32Array([1, 2, 3, 4, 1, 0, 0, 1]), new Float32Array([5, 6, 7, 8, 5, 6, 7, 8]), 2, 2, 2, 2)
+ *   // Float32Array [19, 22, 43, 50, 5, 6, 7, 8]
+ */
+export function matmulF32Batch(
+  A: Float32Array,
+  B: Float32Array,
+  batch: number,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32Batch', A, batch * n * m, B, batch * m * p, batch * n * p, out, accumulate);
+  kernels.matmulBatch(A, B, batch, n, m, p, C, accumulate);
+  return C;
+}
+
+/** `batch` products C_s = A_sᵀ B_s: A batch (n, m), B batch (n, p) -> C batch (m, p). */
+export function matmulF32TNBatch(
+  A: Float32Array,
+  B: Float32Array,
+  batch: number,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32TNBatch', A, batch * n * m, B, batch * n * p, batch * m * p, out, accumulate);
+  kernels.matmulTNBatch(A, B, batch, n, m, p, C, accumulate);
+  return C;
+}
+
+/** `batch` products C_s = A_s B_sᵀ: A batch (n, p), B batch (m, p) -> C batch (n, m). */
+export function matmulF32NTBatch(
+  A: Float32Array,
+  B: Float32Array,
+  batch: number,
+  n: number,
+  p: number,
+  m: number,
+  out?: Float32Array,
+  accumulate = false,
+): Float32Array {
+  const C = prepare('matmulF32NTBatch', A, batch * n * p, B, batch * m * p, batch * n * m, out, accumulate);
+  kernels.matmulNTBatch(A, B, batch, n, p, m, C, accumulate);
   return C;
 }
 

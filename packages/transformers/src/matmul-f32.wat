@@ -308,15 +308,10 @@
       (local.get $a) (i32.const 4) (i32.shl (local.get $m) (i32.const 2)) (local.get $b) (local.get $c)
       (local.get $m) (local.get $n) (local.get $p) (local.get $acc) (local.get $w)))
 
-  ;; C (+)= A Bᵀ: A (n, p) at a, B (m, p) at b -> C (n, m) at c;  C[i,k] = Σ_j A[i,j] B[k,j].
-  ;; Bᵀ (p, m) is first written to t (scratch, m·p floats), so that the lanes hold C[i,k..k+3]'s
-  ;; terms side by side; then C = A · Bᵀ is the plain product above. w: scratch, 1024·(m + 4) bytes.
-  (func (export "matmulNT")
-    (param $a i32) (param $b i32) (param $c i32) (param $t i32) (param $w i32) (param $n i32) (param $p i32)
-    (param $m i32) (param $acc i32)
+  ;; Bᵀ: t[j,k] = B[k,j] for B (m, p) at b, t (p, m) at t — walk B row by row, write down the columns of t.
+  (func $transpose (param $b i32) (param $t i32) (param $m i32) (param $p i32)
     (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rt i32)
     (local.set $rt (i32.shl (local.get $m) (i32.const 2))) ;; bytes per row of Bᵀ
-    ;; t[j,k] = B[k,j]: walk B row by row, write down the columns of t
     (local.set $src (local.get $b))
     (block $doneK
       (loop $rowsB
@@ -332,7 +327,83 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $colsB)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $rowsB)))
+        (br $rowsB))))
+
+  ;; C (+)= A Bᵀ: A (n, p) at a, B (m, p) at b -> C (n, m) at c;  C[i,k] = Σ_j A[i,j] B[k,j].
+  ;; Bᵀ (p, m) is first written to t (scratch, m·p floats), so that the lanes hold C[i,k..k+3]'s
+  ;; terms side by side; then C = A · Bᵀ is the plain product above. w: scratch, 1024·(m + 4) bytes.
+  (func (export "matmulNT")
+    (param $a i32) (param $b i32) (param $c i32) (param $t i32) (param $w i32) (param $n i32) (param $p i32)
+    (param $m i32) (param $acc i32)
+    (call $transpose (local.get $b) (local.get $t) (local.get $m) (local.get $p))
     (call $gemm
       (local.get $a) (i32.shl (local.get $p) (i32.const 2)) (i32.const 4) (local.get $t) (local.get $c)
-      (local.get $n) (local.get $p) (local.get $m) (local.get $acc) (local.get $w))))
+      (local.get $n) (local.get $p) (local.get $m) (local.get $acc) (local.get $w)))
+
+  ;; ------------------------------------------------------------------------------------------
+  ;; Batched products: `batch` independent products of the same shapes, the s-th matrix of each
+  ;; operand right after the (s−1)-th (dense, no padding), e.g. the per-head products of attention.
+  ;; One call does them all, so matmul-f32.ts copies every operand in and out once.
+  ;; ------------------------------------------------------------------------------------------
+
+  ;; C_s (+)= A_s B_s for s < batch: A_s (n, m), B_s (m, p), C_s (n, p). w as for matmul.
+  (func (export "matmulBatch")
+    (param $a i32) (param $b i32) (param $c i32) (param $w i32) (param $n i32) (param $m i32) (param $p i32)
+    (param $acc i32) (param $batch i32)
+    (local $sa i32) (local $sb i32) (local $sc i32)
+    (local.set $sa (i32.shl (i32.mul (local.get $n) (local.get $m)) (i32.const 2)))
+    (local.set $sb (i32.shl (i32.mul (local.get $m) (local.get $p)) (i32.const 2)))
+    (local.set $sc (i32.shl (i32.mul (local.get $n) (local.get $p)) (i32.const 2)))
+    (block $done
+      (loop $s
+        (br_if $done (i32.eqz (local.get $batch)))
+        (call $gemm
+          (local.get $a) (i32.shl (local.get $m) (i32.const 2)) (i32.const 4) (local.get $b) (local.get $c)
+          (local.get $n) (local.get $m) (local.get $p) (local.get $acc) (local.get $w))
+        (local.set $a (i32.add (local.get $a) (local.get $sa)))
+        (local.set $b (i32.add (local.get $b) (local.get $sb)))
+        (local.set $c (i32.add (local.get $c) (local.get $sc)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $s))))
+
+  ;; C_s (+)= A_sᵀ B_s for s < batch: A_s (n, m), B_s (n, p), C_s (m, p). w as for matmulTN.
+  (func (export "matmulTNBatch")
+    (param $a i32) (param $b i32) (param $c i32) (param $w i32) (param $n i32) (param $m i32) (param $p i32)
+    (param $acc i32) (param $batch i32)
+    (local $sa i32) (local $sb i32) (local $sc i32)
+    (local.set $sa (i32.shl (i32.mul (local.get $n) (local.get $m)) (i32.const 2)))
+    (local.set $sb (i32.shl (i32.mul (local.get $n) (local.get $p)) (i32.const 2)))
+    (local.set $sc (i32.shl (i32.mul (local.get $m) (local.get $p)) (i32.const 2)))
+    (block $done
+      (loop $s
+        (br_if $done (i32.eqz (local.get $batch)))
+        (call $gemm
+          (local.get $a) (i32.const 4) (i32.shl (local.get $m) (i32.const 2)) (local.get $b) (local.get $c)
+          (local.get $m) (local.get $n) (local.get $p) (local.get $acc) (local.get $w))
+        (local.set $a (i32.add (local.get $a) (local.get $sa)))
+        (local.set $b (i32.add (local.get $b) (local.get $sb)))
+        (local.set $c (i32.add (local.get $c) (local.get $sc)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $s))))
+
+  ;; C_s (+)= A_s B_sᵀ for s < batch: A_s (n, p), B_s (m, p), C_s (n, m). t: scratch for one Bᵀ
+  ;; (m·p floats, reused by every s); w as for matmulNT.
+  (func (export "matmulNTBatch")
+    (param $a i32) (param $b i32) (param $c i32) (param $t i32) (param $w i32) (param $n i32) (param $p i32)
+    (param $m i32) (param $acc i32) (param $batch i32)
+    (local $sa i32) (local $sb i32) (local $sc i32)
+    (local.set $sa (i32.shl (i32.mul (local.get $n) (local.get $p)) (i32.const 2)))
+    (local.set $sb (i32.shl (i32.mul (local.get $m) (local.get $p)) (i32.const 2)))
+    (local.set $sc (i32.shl (i32.mul (local.get $n) (local.get $m)) (i32.const 2)))
+    (block $done
+      (loop $s
+        (br_if $done (i32.eqz (local.get $batch)))
+        (call $transpose (local.get $b) (local.get $t) (local.get $m) (local.get $p))
+        (call $gemm
+          (local.get $a) (i32.shl (local.get $p) (i32.const 2)) (i32.const 4) (local.get $t) (local.get $c)
+          (local.get $n) (local.get $p) (local.get $m) (local.get $acc) (local.get $w))
+        (local.set $a (i32.add (local.get $a) (local.get $sa)))
+        (local.set $b (i32.add (local.get $b) (local.get $sb)))
+        (local.set $c (i32.add (local.get $c) (local.get $sc)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $s)))))
