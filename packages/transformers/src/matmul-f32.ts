@@ -540,25 +540,61 @@ function prepare(
   return out ?? new Float32Array(size);
 }
 
+type Variant = 'matmul' | 'matmulTN' | 'matmulNT';
+type Product = (
+  A: Float32Array,
+  B: Float32Array,
+  d0: number,
+  d1: number,
+  d2: number,
+  out?: Float32Array,
+  accumulate?: boolean,
+) => Float32Array;
+type BatchedProduct = (
+  A: Float32Array,
+  B: Float32Array,
+  batch: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  out?: Float32Array,
+  accumulate?: boolean,
+) => Float32Array;
+
+/** Sizes of A, B and C for each product, from its three dimensions in argument order. */
+const SIZES: Record<Variant, (d0: number, d1: number, d2: number) => [number, number, number]> = {
+  matmul: (n, m, p) => [n * m, m * p, n * p],
+  matmulTN: (n, m, p) => [n * m, n * p, m * p],
+  matmulNT: (n, p, m) => [n * p, m * p, n * m],
+};
+
+/** A checked public product over one set of kernels. */
+function product(name: string, variant: Variant, ks: MatmulF32Kernels): Product {
+  return (A, B, d0, d1, d2, out, accumulate = false) => {
+    const [a, b, c] = SIZES[variant](d0, d1, d2);
+    const C = prepare(name, A, a, B, b, c, out, accumulate);
+    ks[variant](A, B, d0, d1, d2, C, accumulate);
+    return C;
+  };
+}
+
+/** The batched form: `batch` matrices of each operand one after another, one kernel call. */
+function batchedProduct(name: string, variant: Variant): BatchedProduct {
+  return (A, B, batch, d0, d1, d2, out, accumulate = false) => {
+    const [a, b, c] = SIZES[variant](d0, d1, d2);
+    const C = prepare(name, A, batch * a, B, batch * b, batch * c, out, accumulate);
+    kernels[`${variant}Batch`](A, B, batch, d0, d1, d2, C, accumulate);
+    return C;
+  };
+}
+
 /**
  * C = A B: A (n, m), B (m, p) -> C (n, p); C[i,j] = Σ_k A[i,k] B[k,j]. With `accumulate`, C = out + A B.
  *
  *   matmulF32(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
  *   // Float32Array [19, 22, 43, 50]
  */
-export function matmulF32(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32', A, n * m, B, m * p, n * p, out, accumulate);
-  kernels.matmul(A, B, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32: Product = product('matmulF32', 'matmul', kernels);
 
 /**
  * C = Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] = Σ_i A[i,k] B[i,j] — dW = Xᵀ dY.
@@ -566,19 +602,7 @@ export function matmulF32(
  *   matmulF32TN(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
  *   // Float32Array [26, 30, 38, 44]
  */
-export function matmulF32TN(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32TN', A, n * m, B, n * p, m * p, out, accumulate);
-  kernels.matmulTN(A, B, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32TN: Product = product('matmulF32TN', 'matmulTN', kernels);
 
 /**
  * C = A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] = Σ_j A[i,j] B[k,j] — dX = dY Wᵀ.
@@ -586,19 +610,7 @@ export function matmulF32TN(
  *   matmulF32NT(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), 2, 2, 2)
  *   // Float32Array [17, 23, 39, 53]
  */
-export function matmulF32NT(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  p: number,
-  m: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32NT', A, n * p, B, m * p, n * m, out, accumulate);
-  kernels.matmulNT(A, B, n, p, m, C, accumulate);
-  return C;
-}
+export const matmulF32NT: Product = product('matmulF32NT', 'matmulNT', kernels);
 
 /**
  * `batch` products C_s = A_s B_s at once: A holds batch (n, m) matrices one after another, B batch
@@ -608,94 +620,19 @@ export function matmulF32NT(
  *   matmulF32Batch(new Float32Array([1, 2, 3, 4, 1, 0, 0, 1]), new Float32Array([5, 6, 7, 8, 5, 6, 7, 8]), 2, 2, 2, 2)
  *   // Float32Array [19, 22, 43, 50, 5, 6, 7, 8]
  */
-export function matmulF32Batch(
-  A: Float32Array,
-  B: Float32Array,
-  batch: number,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32Batch', A, batch * n * m, B, batch * m * p, batch * n * p, out, accumulate);
-  kernels.matmulBatch(A, B, batch, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32Batch: BatchedProduct = batchedProduct('matmulF32Batch', 'matmul');
 
 /** `batch` products C_s = A_sᵀ B_s: A batch (n, m), B batch (n, p) -> C batch (m, p). */
-export function matmulF32TNBatch(
-  A: Float32Array,
-  B: Float32Array,
-  batch: number,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32TNBatch', A, batch * n * m, B, batch * n * p, batch * m * p, out, accumulate);
-  kernels.matmulTNBatch(A, B, batch, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32TNBatch: BatchedProduct = batchedProduct('matmulF32TNBatch', 'matmulTN');
 
 /** `batch` products C_s = A_s B_sᵀ: A batch (n, p), B batch (m, p) -> C batch (n, m). */
-export function matmulF32NTBatch(
-  A: Float32Array,
-  B: Float32Array,
-  batch: number,
-  n: number,
-  p: number,
-  m: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32NTBatch', A, batch * n * p, B, batch * m * p, batch * n * m, out, accumulate);
-  kernels.matmulNTBatch(A, B, batch, n, p, m, C, accumulate);
-  return C;
-}
+export const matmulF32NTBatch: BatchedProduct = batchedProduct('matmulF32NTBatch', 'matmulNT');
 
 /** matmulF32 on the JavaScript path, whatever the backend (the reference the tests compare with). */
-export function matmulF32Js(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32Js', A, n * m, B, m * p, n * p, out, accumulate);
-  jsKernelsF32.matmul(A, B, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32Js: Product = product('matmulF32Js', 'matmul', jsKernelsF32);
 
 /** matmulF32TN on the JavaScript path. */
-export function matmulF32TNJs(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  m: number,
-  p: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32TNJs', A, n * m, B, n * p, m * p, out, accumulate);
-  jsKernelsF32.matmulTN(A, B, n, m, p, C, accumulate);
-  return C;
-}
+export const matmulF32TNJs: Product = product('matmulF32TNJs', 'matmulTN', jsKernelsF32);
 
 /** matmulF32NT on the JavaScript path. */
-export function matmulF32NTJs(
-  A: Float32Array,
-  B: Float32Array,
-  n: number,
-  p: number,
-  m: number,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  const C = prepare('matmulF32NTJs', A, n * p, B, m * p, n * m, out, accumulate);
-  jsKernelsF32.matmulNT(A, B, n, p, m, C, accumulate);
-  return C;
-}
+export const matmulF32NTJs: Product = product('matmulF32NTJs', 'matmulNT', jsKernelsF32);
