@@ -1,0 +1,113 @@
+/**
+ * Benchmark (not a test): one training step of a character-level GPT — Firth (gpt.ts on the
+ * autograd engine with WebAssembly SIMD products) against PyTorch (Debian's python3-torch) with
+ * the same model and optimiser, at the same thread count (1: Firth trains on one thread), measured
+ * in the same run; plus generation speed.
+ *
+ *   pnpm bench:transformer          (from the repository root)
+ *
+ * Config (the issue's): 4 layers, d_model 128, 4 heads, context 64, batch 32, vocab 65 (tiny
+ * Shakespeare's characters); AdamW. Each side: 2 warm-up steps, then the median of 5 timed steps
+ * (forward, backward, update). Goal: Firth ≤ 2× PyTorch's step time.
+ */
+import { loadTinyShakespeare } from '@firth/datasets';
+import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
+import { generate } from './generation.js';
+import { GPT } from './gpt.js';
+import { CharTokenizer } from './tokenizers/char.js';
+
+const CONFIG = { nLayer: 4, nEmbd: 128, nHead: 4, blockSize: 64, batchSize: 32 };
+const WARMUP = 2;
+const TIMED = 5;
+
+const text = loadTinyShakespeare();
+const tok = new CharTokenizer().train(text);
+const data = tok.encode(text.slice(0, 300_000));
+const gpt = new GPT({ vocabSize: tok.vocabSize, ...CONFIG, seed: 0 });
+const stepMs: number[] = [];
+let last = performance.now();
+gpt.fit(data, {
+  steps: WARMUP + TIMED,
+  batchSize: CONFIG.batchSize,
+  lr: 1e-3,
+  onProgress: (e) => {
+    if (e.phase !== 'step') return;
+    const now = performance.now();
+    if (e.step > WARMUP) stepMs.push(now - last);
+    last = now;
+  },
+});
+const firthStep = median(stepMs);
+
+const PY = `
+import json, sys, time, math
+spec = json.load(open(sys.argv[1]))
+try:
+    import torch, torch.nn as nn, torch.nn.functional as F
+except ImportError as e:
+    print(json.dumps({"error": str(e)})); sys.exit(0)
+torch.set_num_threads(spec["threads"]); torch.manual_seed(0)
+c = spec["config"]; V = spec["vocab"]; d = c["nEmbd"]; T = c["blockSize"]; h = c["nHead"]
+class Block(nn.Module):
+    def __init__(s):
+        super().__init__(); s.ln1 = nn.LayerNorm(d); s.qkv = nn.Linear(d, 3 * d, bias=False); s.o = nn.Linear(d, d, bias=False)
+        s.ln2 = nn.LayerNorm(d); s.fc = nn.Linear(d, 4 * d); s.proj = nn.Linear(4 * d, d)
+    def forward(s, x):
+        B, L, _ = x.shape
+        q, k, v = s.qkv(s.ln1(x)).split(d, dim=2)
+        q, k, v = [t.view(B, L, h, d // h).transpose(1, 2) for t in (q, k, v)]
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(d // h)
+        att = att.masked_fill(torch.ones(L, L).tril() == 0, float('-inf')).softmax(-1)
+        x = x + s.o((att @ v).transpose(1, 2).reshape(B, L, d))
+        return x + s.proj(F.gelu(s.fc(s.ln2(x)), approximate='tanh'))
+class GPT(nn.Module):
+    def __init__(s):
+        super().__init__(); s.tok = nn.Embedding(V, d); s.pos = nn.Embedding(T, d)
+        s.blocks = nn.ModuleList([Block() for _ in range(c["nLayer"])]); s.lnf = nn.LayerNorm(d); s.out = nn.Linear(d, V, bias=False)
+    def forward(s, idx):
+        x = s.tok(idx) + s.pos(torch.arange(idx.shape[1]))
+        for b in s.blocks: x = b(x)
+        return s.out(s.lnf(x))
+m = GPT(); opt = torch.optim.AdamW(m.parameters(), lr=1e-3)
+data = torch.tensor(spec["data"])
+ms = []
+for step in range(spec["warmup"] + spec["timed"]):
+    ix = torch.randint(len(data) - T - 1, (spec["batch"],))
+    x = torch.stack([data[i:i + T] for i in ix]); y = torch.stack([data[i + 1:i + T + 1] for i in ix])
+    t0 = time.perf_counter()
+    loss = F.cross_entropy(m(x).view(-1, V), y.view(-1))
+    opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
+    if step >= spec["warmup"]: ms.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"ms": ms, "version": torch.__version__, "params": sum(p.numel() for p in m.parameters())}))
+`;
+const torch = runPython<{ ms: number[]; version: string; params: number }>(
+  PY,
+  {
+    config: CONFIG,
+    vocab: tok.vocabSize,
+    batch: CONFIG.batchSize,
+    threads: 1,
+    warmup: WARMUP,
+    timed: TIMED,
+    data: Array.from(data.slice(0, 50_000)),
+  },
+  { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+);
+
+// generation: 100 new characters, temperature 0.8 (each step re-reads the context: no KV cache)
+const t0 = performance.now();
+const g = await generate(gpt, tok, 'ROMEO:', { temperature: 0.8, maxNewTokens: 100, seed: 1 });
+const genTps = (g.completionTokens * 1000) / (performance.now() - t0);
+
+console.log(
+  `GPT training step: ${JSON.stringify(CONFIG)}, vocab ${tok.vocabSize}, 1 thread; ${loadAverage()}`,
+);
+console.log(`Firth        ${firthStep.toFixed(0)} ms/step  (${gpt.parameterCount} parameters)`);
+if (typeof torch === 'string') console.log(`PyTorch not available: ${torch}`);
+else {
+  const ref = median(torch.ms);
+  const ratio = firthStep / ref;
+  console.log(`PyTorch ${torch.version}  ${ref.toFixed(0)} ms/step  (${torch.params} parameters)`);
+  console.log(`Firth/PyTorch step time ${ratio.toFixed(2)}× (goal ≤ 2: ${ratio <= 2 ? 'met' : 'NOT met'})`);
+}
+console.log(`generation (GPT above, no KV cache): ${genTps.toFixed(0)} tokens/s`);
