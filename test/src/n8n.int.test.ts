@@ -30,6 +30,7 @@ import {
 } from '@firth/n8n-host';
 import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staleBuild } from './harness/node-types.js';
 import { expectations, type WorkflowValues } from './workflow-expectations.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -46,8 +47,10 @@ let runs: Record<string, WorkflowRun>;
 beforeAll(async () => {
   // No silent skip: tier 3 exists to run the real n8n.
   n8nBin();
-  // Pack what the sources say today, never a stale dist/ (esbuild, ~1 s).
-  execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
+  // Pack what the sources say today, never a stale dist/: rebuild (esbuild, ~1 s) only when a source
+  // is newer — rebuilding a current dist/ would pull it from under tier 2 running beside this file.
+  if (staleBuild(packageDir))
+    execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   userFolder = mkdtempSync(join(tmpdir(), 'firth-n8n-int-'));
   prepared = await prepareUserFolder({ userFolder, packageDir, workflowsDir });
   nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);

@@ -92,7 +92,11 @@ export async function loadN8nNodesBase(dir = n8nNodesBaseDir): Promise<Directory
  * or stale build: one older than any source file of the package (`nodes/`, `credentials/`) or of
  * the workspace packages it bundles (their `src/`, tests left out).
  */
-export async function loadCommunityPackage(dir: string): Promise<DirectoryLoader> {
+/**
+ * Why the community package's dist/ cannot be used as it is — not built, or older than a source
+ * file it bundles (its own nodes or a workspace package) — or null when it is current.
+ */
+export function staleBuild(dir: string): string | null {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
     name: string;
     n8n?: { nodes?: string[] };
@@ -102,19 +106,20 @@ export async function loadCommunityPackage(dir: string): Promise<DirectoryLoader
   const built = (pkg.n8n?.nodes ?? []).map((file) => path.join(dir, file));
   const rebuild = `run \`pnpm --filter ${pkg.name}... build\``;
   const missing = built.filter((file) => !existsSync(file));
-  if (missing.length > 0) {
-    throw new Error(
-      `${pkg.name} is not built (missing ${missing.map((f) => path.relative(dir, f))}); ${rebuild}`,
-    );
-  }
+  if (missing.length > 0)
+    return `${pkg.name} is not built (missing ${missing.map((f) => path.relative(dir, f))}); ${rebuild}`;
   const workspaceDeps = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })
     .filter(([, version]) => version.startsWith('workspace:'))
     .map(([name]) => path.join(realpathSync(path.join(dir, 'node_modules', name)), 'src'));
   const sources = [path.join(dir, 'nodes'), path.join(dir, 'credentials'), ...workspaceDeps];
   const builtAt = Math.min(...built.map((file) => statSync(file).mtimeMs));
   const newer = sources.flatMap(sourceFiles).find((file) => statSync(file).mtimeMs > builtAt);
-  if (newer)
-    throw new Error(`${pkg.name}'s dist/ is older than ${path.relative(repoRoot, newer)}; ${rebuild}`);
+  return newer ? `${pkg.name}'s dist/ is older than ${path.relative(repoRoot, newer)}; ${rebuild}` : null;
+}
+
+export async function loadCommunityPackage(dir: string): Promise<DirectoryLoader> {
+  const stale = staleBuild(dir);
+  if (stale) throw new Error(stale);
 
   const loader = new PackageDirectoryLoader(dir);
   await loader.loadAll();
