@@ -73,6 +73,8 @@ export interface GenerationChunk {
   token?: number;
   /** Set on the last chunk. */
   finishReason?: FinishReason;
+  /** Set on the last chunk: tokens read (the prompt) and generated. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 export interface GenerationResult {
@@ -235,12 +237,13 @@ export async function* streamGenerate(
       : tokenizer.decode(ids);
   };
   let emitted = '';
+  const usage = () => ({ promptTokens: promptIds.length, completionTokens: out.length });
   // generation also ends ("length") when the context is full
   const budget = Math.min(o.maxNewTokens, context - promptIds.length);
   for (let n = 0; n < budget; n++) {
     const token = sampleNext(logits, o, seen, rng);
     if (o.stopTokens.has(token)) {
-      yield { text: decodeOut(out).slice(emitted.length), finishReason: 'stop' };
+      yield { text: decodeOut(out).slice(emitted.length), finishReason: 'stop', usage: usage() };
       return;
     }
     out.push(token);
@@ -249,7 +252,7 @@ export async function* streamGenerate(
     const hit = o.stop.map((s) => full.indexOf(s)).filter((i) => i >= 0);
     if (hit.length > 0) {
       const cut = full.slice(0, Math.min(...hit));
-      yield { text: cut.slice(emitted.length), token, finishReason: 'stop' };
+      yield { text: cut.slice(emitted.length), token, finishReason: 'stop', usage: usage() };
       return;
     }
     // hold back a possible stop-sequence start and an unfinished UTF-8 character (U+FFFD at the end)
@@ -260,7 +263,7 @@ export async function* streamGenerate(
     emitted = settled;
     if (n + 1 < budget) logits = run.step(token);
   }
-  yield { text: decodeOut(out).slice(emitted.length), finishReason: 'length' };
+  yield { text: decodeOut(out).slice(emitted.length), finishReason: 'length', usage: usage() };
 }
 
 /** `streamGenerate` collected: the whole text, the tokens and why it stopped. */
@@ -273,11 +276,12 @@ export async function generate(
   let text = '';
   const tokens: number[] = [];
   let finishReason: FinishReason = 'length';
+  let usage = { promptTokens: 0, completionTokens: 0 };
   for await (const chunk of streamGenerate(model, tokenizer, prompt, options)) {
     text += chunk.text;
     if (chunk.token !== undefined) tokens.push(chunk.token);
     if (chunk.finishReason) finishReason = chunk.finishReason;
+    if (chunk.usage) usage = chunk.usage;
   }
-  const promptTokens = (options.promptIds ?? tokenizer.encode(prompt)).length;
-  return { text, tokens, finishReason, promptTokens, completionTokens: tokens.length };
+  return { text, tokens, finishReason, ...usage };
 }

@@ -113,22 +113,19 @@ export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIM
     };
     const prompt = this.prompt(messages);
     const settings = this.settings(options);
-    const promptTokens = prompt === '' ? 1 : tokenizer.encode(prompt).length;
-    let completionTokens = 0;
     for await (const chunk of streamGenerate(model, tokenizer, prompt, {
       ...settings,
       ...(prompt === '' ? { promptIds: [tokenizer.bos] } : {}),
     })) {
-      if (chunk.token !== undefined) completionTokens++;
       const done = chunk.finishReason !== undefined;
       const message = new AIMessageChunk({
         content: chunk.text,
-        ...(done
+        ...(done && chunk.usage
           ? {
               usage_metadata: {
-                input_tokens: promptTokens,
-                output_tokens: completionTokens,
-                total_tokens: promptTokens + completionTokens,
+                input_tokens: chunk.usage.promptTokens,
+                output_tokens: chunk.usage.completionTokens,
+                total_tokens: chunk.usage.promptTokens + chunk.usage.completionTokens,
               },
               response_metadata: { finish_reason: chunk.finishReason, model: this.model },
             }
