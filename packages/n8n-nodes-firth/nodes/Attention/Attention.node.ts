@@ -15,11 +15,10 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
   UserError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
 import { svgBinary } from '../shared/parameters';
+import { mapItems } from '../shared/per-item';
 
 export class Attention implements INodeType {
   description: INodeTypeDescription = {
@@ -102,62 +101,49 @@ export class Attention implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const out: INodeExecutionData[] = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        const text = String(this.getNodeParameter('text', i) ?? '');
-        const words = text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-        if (words.length === 0) throw new UserError('Text has no words');
-        if (words.length > 64)
-          throw new UserError(`Text has ${words.length} words; the node shows at most 64`);
-        const source = this.getNodeParameter('vectors', i) as 'random' | 'glove';
-        let embed: ((w: string) => ArrayLike<number>) | undefined;
-        if (source === 'glove') {
-          const glove = await loadPretrained('glove-6b-100d-top20k');
-          const missing = [...new Set(words.map((w) => w.toLowerCase()).filter((w) => !glove.has(w)))];
-          if (missing.length > 0)
-            throw new UserError(
-              `Not among GloVe's 20,000 shipped words: ${missing.map((w) => JSON.stringify(w)).join(', ')} — leave them out or use Random vectors`,
-            );
-          embed = (w) => glove.get(w.toLowerCase());
-        }
-        const lesson = selfAttentionLesson(words, {
-          ...(embed ? { embed } : {}),
-          dModel: source === 'random' ? (this.getNodeParameter('dModel', i) as number) : 100,
-          seed: source === 'random' ? (this.getNodeParameter('seed', i) as number) : 0,
-          positions: this.getNodeParameter('positions', i) as boolean,
-          mask: (this.getNodeParameter('causal', i) as boolean) ? 'causal' : null,
-        });
-        // the table: one row per query word, a column per key word (numbered: words repeat)
-        const table = lesson.weights.map((row, q) => {
-          const r: IDataObject = { query: words[q] };
-          for (const [k, w] of row.entries()) r[`${k + 1} ${words[k]}`] = Number(w.toFixed(6));
-          r.sum = Number(row.reduce((a, b) => a + b, 0).toFixed(12));
-          return r;
-        });
-        const json: IDataObject = { ...items[i]!.json, words, weights: lesson.weights, table };
-        const item: INodeExecutionData = { json, pairedItem: { item: i } };
-        if (this.getNodeParameter('includePlot', i, true) as boolean) {
-          const svg = heatmapSvg(lesson.weights, {
-            rowLabels: words,
-            colLabels: words,
-            title: 'softmax(QKᵀ/√d_k): each row sums to 1',
-            digits: 3,
-            min: 0,
-          });
-          item.binary = { plot: await svgBinary(this, svg, 'attention.svg') };
-        }
-        out.push(item);
-      } catch (error) {
-        const message = toErrorMessage(error);
-        if (this.continueOnFail()) {
-          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
-          continue;
-        }
-        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
+    return mapItems(this, async (i, item) => {
+      const text = String(this.getNodeParameter('text', i) ?? '');
+      const words = text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+      if (words.length === 0) throw new UserError('Text has no words');
+      if (words.length > 64) throw new UserError(`Text has ${words.length} words; the node shows at most 64`);
+      const source = this.getNodeParameter('vectors', i) as 'random' | 'glove';
+      let embed: ((w: string) => ArrayLike<number>) | undefined;
+      if (source === 'glove') {
+        const glove = await loadPretrained('glove-6b-100d-top20k');
+        const missing = [...new Set(words.map((w) => w.toLowerCase()).filter((w) => !glove.has(w)))];
+        if (missing.length > 0)
+          throw new UserError(
+            `Not among GloVe's 20,000 shipped words: ${missing.map((w) => JSON.stringify(w)).join(', ')} — leave them out or use Random vectors`,
+          );
+        embed = (w) => glove.get(w.toLowerCase());
       }
-    }
-    return [out];
+      const lesson = selfAttentionLesson(words, {
+        ...(embed ? { embed } : {}),
+        dModel: source === 'random' ? (this.getNodeParameter('dModel', i) as number) : 100,
+        seed: source === 'random' ? (this.getNodeParameter('seed', i) as number) : 0,
+        positions: this.getNodeParameter('positions', i) as boolean,
+        mask: (this.getNodeParameter('causal', i) as boolean) ? 'causal' : null,
+      });
+      // the table: one row per query word, a column per key word (numbered: words repeat)
+      const table = lesson.weights.map((row, q) => {
+        const r: IDataObject = { query: words[q] };
+        for (const [k, w] of row.entries()) r[`${k + 1} ${words[k]}`] = Number(w.toFixed(6));
+        r.sum = Number(row.reduce((a, b) => a + b, 0).toFixed(12));
+        return r;
+      });
+      const json: IDataObject = { ...item.json, words, weights: lesson.weights, table };
+      const output: INodeExecutionData = { json, pairedItem: { item: i } };
+      if (this.getNodeParameter('includePlot', i, true) as boolean) {
+        const svg = heatmapSvg(lesson.weights, {
+          rowLabels: words,
+          colLabels: words,
+          title: 'softmax(QKᵀ/√d_k): each row sums to 1',
+          digits: 3,
+          min: 0,
+        });
+        output.binary = { plot: await svgBinary(this, svg, 'attention.svg') };
+      }
+      return output;
+    });
   }
 }

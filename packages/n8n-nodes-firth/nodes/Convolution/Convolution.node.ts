@@ -13,11 +13,10 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
   UserError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
 import { svgBinary } from '../shared/parameters';
+import { mapItems } from '../shared/per-item';
 
 const COURSE_IMAGE = '[[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]';
 const COURSE_KERNEL = '[[0, 1, 2], [2, 2, 0], [0, 1, 2]]';
@@ -140,49 +139,37 @@ export class Convolution implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const out: INodeExecutionData[] = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        const source = this.getNodeParameter('imageSource', i) as 'parameter' | 'field';
-        const image =
-          source === 'parameter'
-            ? parseMatrix(this.getNodeParameter('image', i), 'Image')
-            : fieldMatrix(items[i]!.json, this.getNodeParameter('imageField', i) as string, i);
-        const kernel = parseMatrix(this.getNodeParameter('kernel', i), 'Kernel');
-        const paddingChoice = this.getNodeParameter('padding', i) as 'valid' | 'same' | 'number';
-        const padding: Padding =
-          paddingChoice === 'number' ? (this.getNodeParameter('paddingSize', i) as number) : paddingChoice;
-        const stride = this.getNodeParameter('stride', i) as number;
-        const featureMap = conv2d(image, kernel, { stride, padding });
-        const json: IDataObject = {
-          ...items[i]!.json,
-          featureMap,
-          shape: [featureMap.length, featureMap[0]!.length],
-        };
-        const pooling = this.getNodeParameter('pooling', i) as 'none' | 'max' | 'avg';
-        let shown = featureMap;
-        if (pooling !== 'none') {
-          const size = this.getNodeParameter('poolSize', i) as number;
-          shown = (pooling === 'max' ? maxPool2d : avgPool2d)(featureMap, { size });
-          Object.assign(json, { pooled: shown, pooledShape: [shown.length, shown[0]!.length] });
-        }
-        const item: INodeExecutionData = { json, pairedItem: { item: i } };
-        if (this.getNodeParameter('includePlot', i, true) as boolean) {
-          const title = pooling === 'none' ? 'Feature map' : `Feature map after ${pooling} pooling`;
-          item.binary = { plot: await svgBinary(this, featureMapSvg(shown, { title }), 'feature-map.svg') };
-        }
-        out.push(item);
-      } catch (error) {
-        const message = toErrorMessage(error);
-        if (this.continueOnFail()) {
-          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
-          continue;
-        }
-        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
+    return mapItems(this, async (i, item) => {
+      const source = this.getNodeParameter('imageSource', i) as 'parameter' | 'field';
+      const image =
+        source === 'parameter'
+          ? parseMatrix(this.getNodeParameter('image', i), 'Image')
+          : fieldMatrix(item.json, this.getNodeParameter('imageField', i) as string, i);
+      const kernel = parseMatrix(this.getNodeParameter('kernel', i), 'Kernel');
+      const paddingChoice = this.getNodeParameter('padding', i) as 'valid' | 'same' | 'number';
+      const padding: Padding =
+        paddingChoice === 'number' ? (this.getNodeParameter('paddingSize', i) as number) : paddingChoice;
+      const stride = this.getNodeParameter('stride', i) as number;
+      const featureMap = conv2d(image, kernel, { stride, padding });
+      const json: IDataObject = {
+        ...item.json,
+        featureMap,
+        shape: [featureMap.length, featureMap[0]!.length],
+      };
+      const pooling = this.getNodeParameter('pooling', i) as 'none' | 'max' | 'avg';
+      let shown = featureMap;
+      if (pooling !== 'none') {
+        const size = this.getNodeParameter('poolSize', i) as number;
+        shown = (pooling === 'max' ? maxPool2d : avgPool2d)(featureMap, { size });
+        Object.assign(json, { pooled: shown, pooledShape: [shown.length, shown[0]!.length] });
       }
-    }
-    return [out];
+      const output: INodeExecutionData = { json, pairedItem: { item: i } };
+      if (this.getNodeParameter('includePlot', i, true) as boolean) {
+        const title = pooling === 'none' ? 'Feature map' : `Feature map after ${pooling} pooling`;
+        output.binary = { plot: await svgBinary(this, featureMapSvg(shown, { title }), 'feature-map.svg') };
+      }
+      return output;
+    });
   }
 }
 

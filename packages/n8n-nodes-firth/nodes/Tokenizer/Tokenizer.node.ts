@@ -16,10 +16,9 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
   UserError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
+import { mapItems } from '../shared/per-item';
 
 export class Tokenizer implements INodeType {
   description: INodeTypeDescription = {
@@ -74,25 +73,13 @@ export class Tokenizer implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const out: INodeExecutionData[] = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        const name = this.getNodeParameter('tokenizer', i) as ShippedTokenizerName;
-        if (!SHIPPED_TOKENIZERS.includes(name)) throw new UserError(`Unknown tokenizer "${name}"`);
-        const text = this.getNodeParameter('text', i);
-        if (typeof text !== 'string') throw new UserError(`Text must be text, got ${typeof text}`);
-        const result = tokenizeForDisplay(shippedTokenizer(name), text);
-        out.push({ json: { ...items[i]!.json, tokenizer: name, ...result }, pairedItem: { item: i } });
-      } catch (error) {
-        const message = toErrorMessage(error);
-        if (this.continueOnFail()) {
-          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
-          continue;
-        }
-        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
-      }
-    }
-    return [out];
+    return mapItems(this, async (i, item) => {
+      const name = this.getNodeParameter('tokenizer', i) as ShippedTokenizerName;
+      if (!SHIPPED_TOKENIZERS.includes(name)) throw new UserError(`Unknown tokenizer "${name}"`);
+      const text = this.getNodeParameter('text', i);
+      if (typeof text !== 'string') throw new UserError(`Text must be text, got ${typeof text}`);
+      const result = tokenizeForDisplay(shippedTokenizer(name), text);
+      return { json: { ...item.json, tokenizer: name, ...result }, pairedItem: { item: i } };
+    });
   }
 }

@@ -12,9 +12,8 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
+import { mapItems } from '../shared/per-item';
 
 /** The model is read once per process. */
 let tinyStories: Promise<Llama2c> | null = null;
@@ -122,54 +121,42 @@ export class TransformerGenerate implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const out: INodeExecutionData[] = [];
-    for (let i = 0; i < items.length; i++) {
-      try {
-        tinyStories ??= loadLlama2c();
-        const model = await tinyStories.catch((error) => {
-          tinyStories = null;
-          throw error;
-        });
-        const tokenizer = shippedTokenizer('llama2c-tinystories') as Parameters<typeof generate>[1];
-        const prompt = String(this.getNodeParameter('prompt', i) ?? '');
-        const options = this.getNodeParameter('options', i, {}) as {
-          repetitionPenalty?: number;
-          stop?: string[];
-          topK?: number;
-          topP?: number;
-        };
-        const t0 = performance.now();
-        const result = await generate(model, tokenizer, prompt, {
-          maxNewTokens: this.getNodeParameter('maxNewTokens', i) as number,
-          temperature: this.getNodeParameter('temperature', i) as number,
-          seed: this.getNodeParameter('seed', i) as number,
-          ...options,
-          // an empty prompt starts from the beginning-of-sequence token alone
-          ...(prompt === '' ? { promptIds: [1] } : {}),
-        });
-        const seconds = (performance.now() - t0) / 1000;
-        out.push({
-          json: {
-            ...items[i]!.json,
-            prompt,
-            text: result.text,
-            completion: prompt + result.text,
-            finishReason: result.finishReason,
-            usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
-            tokensPerSecond: Math.round(result.completionTokens / Math.max(seconds, 1e-6)),
-          },
-          pairedItem: { item: i },
-        });
-      } catch (error) {
-        const message = toErrorMessage(error);
-        if (this.continueOnFail()) {
-          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
-          continue;
-        }
-        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
-      }
-    }
-    return [out];
+    return mapItems(this, async (i, item) => {
+      tinyStories ??= loadLlama2c();
+      const model = await tinyStories.catch((error) => {
+        tinyStories = null;
+        throw error;
+      });
+      const tokenizer = shippedTokenizer('llama2c-tinystories') as Parameters<typeof generate>[1];
+      const prompt = String(this.getNodeParameter('prompt', i) ?? '');
+      const options = this.getNodeParameter('options', i, {}) as {
+        repetitionPenalty?: number;
+        stop?: string[];
+        topK?: number;
+        topP?: number;
+      };
+      const t0 = performance.now();
+      const result = await generate(model, tokenizer, prompt, {
+        maxNewTokens: this.getNodeParameter('maxNewTokens', i) as number,
+        temperature: this.getNodeParameter('temperature', i) as number,
+        seed: this.getNodeParameter('seed', i) as number,
+        ...options,
+        // an empty prompt starts from the beginning-of-sequence token alone
+        ...(prompt === '' ? { promptIds: [1] } : {}),
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      return {
+        json: {
+          ...item.json,
+          prompt,
+          text: result.text,
+          completion: prompt + result.text,
+          finishReason: result.finishReason,
+          usage: { promptTokens: result.promptTokens, completionTokens: result.completionTokens },
+          tokensPerSecond: Math.round(result.completionTokens / Math.max(seconds, 1e-6)),
+        },
+        pairedItem: { item: i },
+      };
+    });
   }
 }

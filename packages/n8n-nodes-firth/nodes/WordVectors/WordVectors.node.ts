@@ -14,10 +14,9 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
   UserError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
+import { mapItems } from '../shared/per-item';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
 
 type Operation = 'mostSimilar' | 'analogy' | 'similarity' | 'doesntMatch' | 'documentSimilarity';
@@ -195,24 +194,12 @@ export class WordVectors implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const out: INodeExecutionData[] = [];
     const cache = new Map<string, Promise<KeyedVectors>>();
-    for (let i = 0; i < items.length; i++) {
-      try {
-        const kv = await vectorsFor(this, i, cache);
-        const result = query(this, i, this.getNodeParameter('operation', i) as Operation, kv);
-        out.push({ json: { ...items[i]!.json, ...result }, pairedItem: { item: i } });
-      } catch (error) {
-        const message = toErrorMessage(error);
-        if (this.continueOnFail()) {
-          out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
-          continue;
-        }
-        throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
-      }
-    }
-    return [out];
+    return mapItems(this, async (i, item) => {
+      const kv = await vectorsFor(this, i, cache);
+      const result = query(this, i, this.getNodeParameter('operation', i) as Operation, kv);
+      return { json: { ...item.json, ...result }, pairedItem: { item: i } };
+    });
   }
 }
 

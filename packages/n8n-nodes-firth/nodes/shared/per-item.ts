@@ -1,0 +1,32 @@
+/**
+ * The execute loop every item-wise node shares: one output item per input item, and errors per
+ * item — with Continue On Fail the item carries `error` (its other fields kept), otherwise a
+ * NodeOperationError names the item.
+ *
+ *   async execute(this: IExecuteFunctions) {
+ *     return mapItems(this, async (i, item) => ({ json: { ...item.json, answer: 42 }, pairedItem: { item: i } }));
+ *   }
+ */
+import { type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import { toErrorMessage } from './dataset';
+
+export async function mapItems(
+  ctx: IExecuteFunctions,
+  each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[][]> {
+  const items = ctx.getInputData();
+  const out: INodeExecutionData[] = [];
+  for (let i = 0; i < items.length; i++) {
+    try {
+      out.push(await each(i, items[i]!));
+    } catch (error) {
+      const message = toErrorMessage(error);
+      if (ctx.continueOnFail()) {
+        out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
+        continue;
+      }
+      throw new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
+    }
+  }
+  return [out];
+}
