@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPath, loadDigits, loadLeeCorpus, loadTinyShakespeare } from './index.js';
+import { dataPath, loadDigits, loadLeeCorpus, loadSst2, loadTinyShakespeare } from './index.js';
 
 describe('digits', () => {
   it('has the shape and class balance of sklearn.datasets.load_digits()', () => {
@@ -49,5 +49,18 @@ describe('Lee corpus', () => {
     expect(background).toHaveLength(300);
     expect(background.join(' ').split(/\s+/).filter(Boolean).length).toBeGreaterThan(55000);
     expect(loadLeeCorpus('test')).toHaveLength(50);
+  });
+});
+
+describe('SST-2', () => {
+  it('has the GLUE splits with their sizes and label counts (data/sst2/README.md)', () => {
+    const count = (split: 'train' | 'dev' | 'test') => {
+      const rows = loadSst2(split);
+      return [rows.length, rows.filter((r) => r.label === 1).length];
+    };
+    expect(count('train')).toEqual([67349, 37569]);
+    expect(count('dev')).toEqual([872, 444]);
+    expect(count('test')).toEqual([1821, 904]);
+    expect(loadSst2('dev')[0]).toEqual({ sentence: "it 's a charming and often affecting journey .", label: 1 });
   });
 });

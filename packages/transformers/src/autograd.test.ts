@@ -4,16 +4,21 @@ import { scaledDotProductAttention } from './attention.js';
 import {
   add,
   crossEntropy,
+  dropout,
   embedding,
+  erf,
   gelu,
+  geluErfOp,
   layerNorm,
   matmul,
   relu,
   reshape,
   scale,
+  sliceLast,
   softmax,
   swapAxes12,
   Tensor,
+  tanhOp,
   transposeLast,
 } from './autograd.js';
 import { layerNorm as layerNormRef } from './normalization.js';
@@ -65,6 +70,38 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('matmul+add', [A, W, b], () => scale(add(matmul(A, W), b), 0.5));
     const B = randn([2, 4, 2]);
     checkGradients('batched matmul', [A, B], () => matmul(A, B));
+  });
+
+  it("BERT's pieces: exact GELU, tanh, padding-key softmax, dropout, last-axis slices", () => {
+    // erf against known values (Abramowitz & Stegun tables)
+    expect(erf(0.5)).toBeCloseTo(0.5204998778, 6);
+    expect(erf(-1.5)).toBeCloseTo(-0.9661051465, 6);
+    const X = randn([2, 3, 4]);
+    checkGradients('geluErf', [X], () => geluErfOp(X));
+    checkGradients('tanh', [X], () => tanhOp(X));
+    checkGradients('sliceLast', [X], () => sliceLast(X, 1, 2));
+    // scores (B=2, h=1, Tq=3, Tk=4); batch 0 has 3 real keys, batch 1 has 2
+    const S = randn([2, 1, 3, 4]);
+    const keyMask = [1, 1, 1, 0, 1, 1, 0, 0];
+    checkGradients('softmax keyMask', [S], () => softmax(S, { keyMask }));
+    const Y = softmax(S, { keyMask });
+    for (let r = 0; r < 6; r++) {
+      const row = Array.from(Y.data.subarray(r * 4, r * 4 + 4));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      const b = r < 3 ? 0 : 1;
+      row.forEach((v, j) => {
+        if (keyMask[b * 4 + j] === 0) expect(v).toBe(0);
+      });
+    }
+    expect(() => softmax(S, { keyMask: [1, 1] })).toThrow(/keyMask needs 2 × 4 entries/);
+    // dropout: about p of the values zeroed, the rest scaled by 1/(1 − p); the gradient uses the same mask
+    const big = Tensor.from(new Array(10000).fill(1), [10000], true);
+    const D = dropout(big, 0.1, new RandomState(3));
+    const zeros = D.data.filter((v) => v === 0).length;
+    expect(zeros).toBeGreaterThan(900);
+    expect(zeros).toBeLessThan(1100);
+    expect(D.data.find((v) => v !== 0)).toBeCloseTo(1 / 0.9, 6);
+    expect(() => dropout(big, 1, new RandomState(3))).toThrow(/p must be in \[0, 1\)/);
   });
 
   it('relu, gelu, softmax (plain and causal), layerNorm, transposes, embedding', () => {

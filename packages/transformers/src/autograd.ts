@@ -247,21 +247,39 @@ export function gelu(X: Tensor): Tensor {
   });
 }
 
-/** Softmax over the last axis, with an optional causal mask on (…, T, T). d: dX = Y ⊙ (dY − Σ dY ⊙ Y) */
-export function softmax(X: Tensor, options: { causal?: boolean } = {}): Tensor {
+/**
+ * Softmax over the last axis, with optional masks on attention scores (…, Tq, Tk):
+ *   causal — row i of each (T × T) block sees columns 0..i (a decoder);
+ *   keyMask — (B × Tk) with 0 for padding keys, for X of shape (B, …, Tq, Tk): those columns get
+ *   weight exactly 0 (BERT's attention_mask). A row with every key masked is all zeros.
+ * d: dX = Y ⊙ (dY − Σ dY ⊙ Y)  (masked columns have Y = 0, so their gradient is 0)
+ */
+export function softmax(X: Tensor, options: { causal?: boolean; keyMask?: ArrayLike<number> } = {}): Tensor {
   const c = X.shape.at(-1)!;
   const rows = X.size / c;
   const T = X.shape.at(-2) ?? 1;
   const causal = options.causal === true;
+  const keyMask = options.keyMask;
+  const B = X.shape[0]!;
+  if (keyMask !== undefined && (X.shape.length < 3 || keyMask.length !== B * c))
+    throw new ValidationError(
+      `softmax: keyMask needs ${B} × ${c} entries for scores of shape ${JSON.stringify(X.shape)}, got ${keyMask.length}`,
+      'keyMask',
+    );
+  const rowsPerBatch = rows / B;
   const x = X.data;
   const Y = new Float32Array(X.size);
   for (let r = 0; r < rows; r++) {
     const o = r * c;
     const limit = causal ? (r % T) + 1 : c; // row i of a (T × T) block sees columns 0..i
+    const mo = keyMask ? Math.floor(r / rowsPerBatch) * c : 0;
+    const keep = (j: number) => keyMask === undefined || keyMask[mo + j] !== 0;
     let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < limit; j++) max = Math.max(max, x[o + j]!);
+    for (let j = 0; j < limit; j++) if (keep(j)) max = Math.max(max, x[o + j]!);
+    if (max === Number.NEGATIVE_INFINITY) continue; // every key masked: a zero row
     let sum = 0;
     for (let j = 0; j < limit; j++) {
+      if (!keep(j)) continue;
       const e = Math.exp(x[o + j]! - max);
       Y[o + j] = e;
       sum += e;
@@ -274,7 +292,7 @@ export function softmax(X: Tensor, options: { causal?: boolean } = {}): Tensor {
     const dY = out.grad!;
     for (let r = 0; r < rows; r++) {
       const o = r * c;
-      // masked columns (beyond limit) have Y = 0: their terms are zero, so they are skipped
+      // masked columns (beyond limit, or padding keys) have Y = 0: their terms are zero
       const limit = causal ? (r % T) + 1 : c;
       let dot = 0;
       for (let j = 0; j < limit; j++) dot += dY[o + j]! * Y[o + j]!;
@@ -457,5 +475,110 @@ export function scale(X: Tensor, s: number): Tensor {
     const dX = gradOf(X);
     const dY = out.grad!;
     if (dX) for (let i = 0; i < size; i++) dX[i]! += s * dY[i]!;
+  });
+}
+
+/** erf(x) to |error| < 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), in float64. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+/**
+ * GELU, BERT's exact form: x Φ(x) = ½x(1 + erf(x/√2)).
+ *   d: dX = dY ⊙ (Φ(x) + x φ(x)),  φ(x) = e^(−x²/2)/√(2π)
+ * Φ(x) is kept from the forward pass for the backward one (one erf per value).
+ */
+export function geluErfOp(X: Tensor): Tensor {
+  const x = X.data;
+  const size = x.length;
+  const Y = new Float32Array(size);
+  const Phi = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = x[i]!;
+    const p = 0.5 * (1 + erf(v * Math.SQRT1_2));
+    Phi[i] = p;
+    Y[i] = v * p;
+  }
+  return result(Y, X.shape, [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    const dY = out.grad!;
+    const c = 1 / Math.sqrt(2 * Math.PI);
+    for (let i = 0; i < size; i++) {
+      const v = x[i]!;
+      dX[i]! += dY[i]! * (Phi[i]! + v * c * Math.exp(-0.5 * v * v));
+    }
+  });
+}
+
+/** tanh (BERT's pooler). d: dX = dY ⊙ (1 − tanh²x) */
+export const tanhOp = (X: Tensor) =>
+  unary(X, tanh, (x) => {
+    const t = tanh(x);
+    return 1 - t * t;
+  });
+
+/**
+ * Inverted dropout: each value is zeroed with probability p and the rest scaled by 1/(1 − p), so
+ * the expected value is unchanged and inference needs no rescaling. d: the same mask and scale.
+ */
+export function dropout(X: Tensor, p: number, rng: RandomState): Tensor {
+  if (!(p >= 0 && p < 1)) throw new ValidationError(`dropout: p must be in [0, 1), got ${p}`, 'p');
+  if (p === 0) return X;
+  const keep = 1 / (1 - p);
+  const M = new Float32Array(X.size);
+  const Y = new Float32Array(X.size);
+  // the mask's bits come from a fast 32-bit generator (mulberry32) seeded by `rng`: one draw from
+  // the Mersenne Twister per call instead of one per value
+  let state = rng.randint(2 ** 31) >>> 0;
+  const threshold = p * 2 ** 32;
+  for (let i = 0; i < X.size; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = (t ^ (t >>> 14)) >>> 0;
+    M[i] = u < threshold ? 0 : keep;
+    Y[i] = X.data[i]! * M[i]!;
+  }
+  return result(Y, X.shape, [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    const dY = out.grad!;
+    for (let i = 0; i < X.size; i++) dX[i]! += dY[i]! * M[i]!;
+  });
+}
+
+/** The last-axis slice [start, start + n) of every row: (…, c) → (…, n). d: scattered back. */
+export function sliceLast(X: Tensor, start: number, n: number): Tensor {
+  const c = X.shape.at(-1)!;
+  if (start < 0 || n < 1 || start + n > c)
+    throw new ValidationError(`sliceLast: [${start}, ${start + n}) is outside 0..${c}`, 'start');
+  const rows = X.size / c;
+  const Y = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) Y.set(X.data.subarray(r * c + start, r * c + start + n), r * n);
+  return result(Y, [...X.shape.slice(0, -1), n], [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) dX[r * c + start + j]! += out.grad![r * n + j]!;
   });
 }

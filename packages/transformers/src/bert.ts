@@ -18,34 +18,11 @@
  * steps: masked LM, NSP, classification), relative position embeddings, dropout (inference).
  */
 import { ValidationError } from '@firth/numeric';
+import { erf } from './autograd.js';
 import { type Matrix, scaledDotProductAttention, transpose } from './attention.js';
 import { linear } from './gpt2.js';
 import { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import { layerNorm } from './normalization.js';
-
-/** erf(x), |error| < 1.2e-7 (Numerical Recipes' erfc by Chebyshev fitting). */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
 
 /** BERT's GELU, exact form: ½ x (1 + erf(x/√2)). */
 export const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));

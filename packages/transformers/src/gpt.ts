@@ -13,7 +13,7 @@
  *   logits = LN_f(x) W_out;  loss = cross-entropy against the next token at every position
  * Training: random windows of blockSize + 1 tokens, AdamW (weight decay on matrices only), linear
  * warm-up then cosine decay, gradient-norm clipping at 1, progress events, optional validation.
- * Checkpoints: safetensors with the config in its metadata.
+ * Checkpoints: safetensors with the config (and, when given, the tokenizer) in its metadata.
  *
  * Speed: the engine's plain loops make this fit small configs (tests, lessons); the issue's 4-layer
  * 128-wide config needs the fast kernels still to come. Left out: dropout, weight tying, KV cache
@@ -244,26 +244,37 @@ export class GPT {
     };
   }
 
-  /** The weights as safetensors, the config in the metadata. */
-  toSafetensors(): Uint8Array {
-    return writeSafetensors(this.store.tensors, { format: 'firth-gpt', config: JSON.stringify(this.config) });
+  /**
+   * The weights as safetensors, the config in the metadata — plus any `metadata` given, e.g. the
+   * tokenizer, so the vocabulary travels with the weights:
+   * `gpt.toSafetensors({ tokenizer: JSON.stringify(tok.toJSON()) })`.
+   */
+  toSafetensors(metadata: Record<string, string> = {}): Uint8Array {
+    return writeSafetensors(this.store.tensors, {
+      ...metadata,
+      format: 'firth-gpt',
+      config: JSON.stringify(this.config),
+    });
   }
 
-  static fromSafetensors(bytes: Uint8Array, name = 'checkpoint'): GPT {
-    const n = Number(
-      new DataView(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength)).getBigUint64(0, true),
-    );
-    let config: GptConfig;
+  /** A checkpoint's safetensors metadata: `format`, `config` and what `toSafetensors` was given. */
+  static checkpointMetadata(bytes: Uint8Array, name = 'checkpoint'): Record<string, string> {
     try {
+      const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
       const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-      config = JSON.parse(header.__metadata__.config);
+      const metadata = header.__metadata__ as Record<string, string>;
+      if (typeof JSON.parse(metadata.config!) !== 'object') throw new Error('config is not an object');
+      return metadata;
     } catch {
       throw new ValidationError(
         `${name}: not a Firth GPT checkpoint (no config in the safetensors metadata)`,
         'checkpoint',
       );
     }
-    const gpt = new GPT(config);
+  }
+
+  static fromSafetensors(bytes: Uint8Array, name = 'checkpoint'): GPT {
+    const gpt = new GPT(JSON.parse(GPT.checkpointMetadata(bytes, name).config!) as GptConfig);
     const tensors = readSafetensors(bytes, name);
     for (const [key, p] of gpt.store.tensors) {
       const t = tensors.get(key);

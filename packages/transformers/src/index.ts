@@ -22,21 +22,58 @@ export {
 export {
   add,
   crossEntropy,
+  dropout,
   embedding,
+  erf,
   gelu,
+  geluErfOp,
   layerNorm as layerNormOp,
   matmul as matmulOp,
   relu,
   reshape,
   scale,
+  sliceLast,
   softmax,
   swapAxes12,
   Tensor,
+  tanhOp,
   transposeLast,
 } from './autograd.js';
 // ── Hugging Face checkpoints (config.json + model.safetensors): BERT and GPT-2 forward passes (bert.ts, gpt2.ts)
 //   (await Gpt2.load('models/gpt2')).forward([15496, 995]).logits
-export { Bert, type BertConfig, type BertInput, erf, geluErf } from './bert.js';
+export { Bert, type BertConfig, type BertInput, geluErf } from './bert.js';
+// ── BERT, trainable (bert-model.ts, bert-heads.ts): HF names, save/load, pretraining and fine-tuning heads
+//   new BertForSequenceClassification(new BertModel({ vocabSize }), tokenizer, ['negative', 'positive']).fit(texts, labels)
+export {
+  type BertFitOptions,
+  BertForPreTraining,
+  BertForQuestionAnswering,
+  BertForSequenceClassification,
+  BertForTokenClassification,
+  type BertProgress,
+  type FillMaskPrediction,
+  maskTokens,
+  PretrainingCorpus,
+  type PretrainingExample,
+  type QaAnswer,
+  type QaExample,
+  splitSentences,
+  type TaggedSentence,
+  type TextClassification,
+  type TokenPrediction,
+} from './bert-heads.js';
+export { type BertBatch, BertModel, type BertModelConfig, collate } from './bert-model.js';
+export { loadTinyBert, type TinyBert } from './bert-tiny.js';
+export {
+  bankCosine,
+  cosine,
+  MONEY_BANK,
+  RIVER_BANK,
+  type TrainBertOptions,
+  type TrainBertResult,
+  trainBert,
+  wordVector,
+} from './train-bert.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,

@@ -97,9 +97,14 @@ export class WordPieceTokenizer implements TrainableTokenizer {
 
   /**
    * Learns a vocabulary of `vocabSize` pieces: the special tokens, every character (and its "##"
-   * form) of the corpus, then merges by score = freq(ab) / (freq(a)·freq(b)).
+   * form) of the corpus, then merges pairs by a score:
+   *   'likelihood' (default, the WordPiece of the Hugging Face course): freq(ab) / (freq(a)·freq(b))
+   *     — favours pairs whose parts rarely occur apart;
+   *   'frequency' (what Hugging Face's WordPieceTrainer does, BPE-style): freq(ab) — common words
+   *     like "the" become single pieces even in a small vocabulary.
    */
-  train(text: string, vocabSize: number): this {
+  train(text: string, vocabSize: number, options: { scoring?: 'likelihood' | 'frequency' } = {}): this {
+    const byFrequency = options.scoring === 'frequency';
     checkText(text);
     const wordFreqs = new Map<string, number>();
     for (const seg of splitOnSpecialTokens(text, this.specialTokens))
@@ -131,7 +136,7 @@ export class WordPieceTokenizer implements TrainableTokenizer {
       let bestScore = -1;
       for (const p of pairFreq.values()) {
         // score(a, b) = freq(ab) / (freq(a) · freq(b)): favours pairs whose parts rarely occur apart
-        const score = p.freq / (unitFreq.get(p.a)! * unitFreq.get(p.b)!);
+        const score = byFrequency ? p.freq : p.freq / (unitFreq.get(p.a)! * unitFreq.get(p.b)!);
         if (score > bestScore) [best, bestScore] = [p, score];
       }
       if (best === undefined) break; // every word is a single piece

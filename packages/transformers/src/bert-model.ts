@@ -1,0 +1,479 @@
+/**
+ * BERT, trainable — the course's "BERT" (encoder-only, bidirectional) on Firth's autograd engine,
+ * with Hugging Face's parameter names so that what is trained here saves as a `BertModel` folder
+ * (config.json + model.safetensors + vocab.txt) that bert.ts, or `transformers`, reads back.
+ *
+ *   const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 128, numHiddenLayers: 2 });
+ *   const h = bert.encode(collate([tok.encodePlus('he went to the bank')]));   // (B, T, H)
+ *
+ *   e = Dropout(LN(word[ids] + position[0..T) + tokenType[segments]))
+ *   per layer (post-norm, as the original):
+ *     q, k, v = e Wq + bq, e Wk + bk, e Wv + bv                 split into heads (B, h, T, d_head)
+ *     A = Dropout(softmax(q kᵀ / √d_head, padding keys masked))
+ *     a = LN(e + Dropout(concat_heads(A v) Wo + bo))
+ *     e = LN(a + Dropout(GELU(a W1 + b1) W2 + b2))                 GELU(x) = ½x(1 + erf(x/√2))
+ *   pooled = tanh(e[CLS] Wp + bp)                                  the sentence vector of [CLS]
+ *
+ * The heads (masked LM + next-sentence prediction, sequence/token classification, question
+ * answering) live in bert-heads.ts and register their weights in the same store, under the names
+ * Hugging Face gives them (`cls.predictions.*`, `classifier.*`, `qa_outputs.*`).
+ *
+ * Linear weights are kept (in × out) so every product is x W; Hugging Face's nn.Linear stores
+ * (out × in), so saving and loading transpose them. Embedding tables are (rows × H) in both.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RandomState, ValidationError } from '@firth/numeric';
+import {
+  add,
+  dropout,
+  embedding,
+  geluErfOp,
+  layerNorm,
+  matmul,
+  reshape,
+  scale,
+  softmax,
+  swapAxes12,
+  Tensor,
+  tanhOp,
+  transposeLast,
+} from './autograd.js';
+import { configInt, readHfCheckpoint } from './hf-checkpoint.js';
+import { readSafetensors, type Tensor as SafeTensor, writeSafetensors } from './safetensors.js';
+import type { BertEncoding, WordPieceTokenizer } from './tokenizers/wordpiece.js';
+
+export interface BertModelConfig {
+  vocabSize: number;
+  /** @default 128 */
+  hiddenSize?: number;
+  /** @default 2 */
+  numHiddenLayers?: number;
+  /** @default 2 */
+  numAttentionHeads?: number;
+  /** @default 4 · hiddenSize */
+  intermediateSize?: number;
+  /** @default 128 */
+  maxPositionEmbeddings?: number;
+  /** @default 2 */
+  typeVocabSize?: number;
+  /** Dropout on embeddings and sub-layer outputs while training. @default 0.1 */
+  hiddenDropoutProb?: number;
+  /** Dropout on attention weights while training. @default 0.1 */
+  attentionProbsDropoutProb?: number;
+  /** @default 1e-12 */
+  layerNormEps?: number;
+  /** Seeds the initial weights. @default 0 */
+  seed?: number;
+}
+
+/** A padded batch: what BERT's forward pass reads (`input_ids`, `token_type_ids`, `attention_mask`). */
+export interface BertBatch {
+  inputIds: number[][];
+  tokenTypeIds: number[][];
+  attentionMask: number[][];
+}
+
+/** A linear layer y = x W + b, W (in × out). */
+export interface Dense {
+  w: Tensor;
+  b: Tensor;
+}
+
+interface Norm {
+  g: Tensor;
+  b: Tensor;
+}
+
+interface Layer {
+  q: Dense;
+  k: Dense;
+  v: Dense;
+  o: Dense;
+  ln1: Norm;
+  up: Dense;
+  down: Dense;
+  ln2: Norm;
+}
+
+/** Pads encodings to the longest with [PAD] = `padId` (attention mask 0, segment 0). */
+export function collate(encodings: readonly BertEncoding[], padId = 0): BertBatch {
+  if (encodings.length === 0) throw new ValidationError('an empty batch', 'batch');
+  const T = Math.max(...encodings.map((e) => e.ids.length));
+  const pad = (row: number[], v: number) => [...row, ...new Array<number>(T - row.length).fill(v)];
+  return {
+    inputIds: encodings.map((e) => pad(e.ids, padId)),
+    tokenTypeIds: encodings.map((e) => pad(e.tokenTypeIds, 0)),
+    attentionMask: encodings.map((e) => pad(e.attentionMask, 0)),
+  };
+}
+
+/** The entries whose value is not undefined (so that `{ hiddenSize: undefined }` keeps the default). */
+export const definedOnly = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export const linear = (x: Tensor, d: Dense): Tensor => add(matmul(x, d.w), d.b);
+
+/** Rows `rows` of a (B, T, H) tensor as (rows.length, H) — e.g. the [CLS] rows or masked positions. */
+export const gatherRows = (h: Tensor, rows: number[]): Tensor => {
+  const H = h.shape.at(-1)!;
+  return embedding(reshape(h, [h.size / H, H]), rows);
+};
+
+/** A 2-D weight is a linear layer's (transposed on save/load) unless it is an embedding table. */
+const isLinearWeight = (name: string, shape: number[]) =>
+  shape.length === 2 && name.endsWith('.weight') && !name.includes('embeddings.');
+
+export class BertModel {
+  readonly config: Required<BertModelConfig>;
+  /** Every parameter, the heads' too, under Hugging Face's names. */
+  readonly tensors = new Map<string, Tensor>();
+  private readonly rng: RandomState;
+
+  constructor(config: BertModelConfig) {
+    const H = config.hiddenSize ?? 128;
+    this.config = {
+      hiddenSize: H,
+      numHiddenLayers: 2,
+      numAttentionHeads: 2,
+      intermediateSize: 4 * H,
+      maxPositionEmbeddings: 128,
+      typeVocabSize: 2,
+      hiddenDropoutProb: 0.1,
+      attentionProbsDropoutProb: 0.1,
+      layerNormEps: 1e-12,
+      seed: 0,
+      ...definedOnly(config),
+    };
+    const c = this.config;
+    for (const k of [
+      'vocabSize',
+      'hiddenSize',
+      'numHiddenLayers',
+      'numAttentionHeads',
+      'intermediateSize',
+      'maxPositionEmbeddings',
+      'typeVocabSize',
+    ] as const)
+      if (!Number.isInteger(c[k]) || c[k] < 1)
+        throw new ValidationError(`${k} must be a positive integer, got ${c[k]}`, k);
+    if (c.hiddenSize % c.numAttentionHeads)
+      throw new ValidationError(
+        `hiddenSize ${c.hiddenSize} is not a multiple of numAttentionHeads ${c.numAttentionHeads}`,
+        'numAttentionHeads',
+      );
+    for (const k of ['hiddenDropoutProb', 'attentionProbsDropoutProb'] as const)
+      if (!(c[k] >= 0 && c[k] < 1)) throw new ValidationError(`${k} must be in [0, 1), got ${c[k]}`, k);
+    this.rng = new RandomState(c.seed);
+    // create every encoder weight now, in a fixed order (the seed decides them all)
+    this.embeddings();
+    for (let i = 0; i < c.numHiddenLayers; i++) this.layer(i);
+    this.pooler();
+  }
+
+  // ── parameters: created on first use (N(0, 0.02²) as BERT, γ = 1, β = 0), found afterwards
+  param(name: string, shape: number[], init: 'normal' | 'zeros' | 'ones' = 'normal'): Tensor {
+    const have = this.tensors.get(name);
+    if (have) {
+      if (have.shape.join() !== shape.join())
+        throw new ValidationError(
+          `parameter ${name} has shape ${JSON.stringify(have.shape)}, the model needs ${JSON.stringify(shape)}`,
+          name,
+        );
+      return have;
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    const t =
+      init === 'normal'
+        ? Tensor.randn(shape, this.rng, 0.02, true)
+        : Tensor.from(new Array(n).fill(init === 'ones' ? 1 : 0), shape, true);
+    this.tensors.set(name, t);
+    return t;
+  }
+  dense(name: string, inp: number, out: number): Dense {
+    return { w: this.param(`${name}.weight`, [inp, out]), b: this.param(`${name}.bias`, [out], 'zeros') };
+  }
+  norm(name: string): Norm {
+    const H = this.config.hiddenSize;
+    return { g: this.param(`${name}.weight`, [H], 'ones'), b: this.param(`${name}.bias`, [H], 'zeros') };
+  }
+  layerNorm(x: Tensor, n: Norm): Tensor {
+    return layerNorm(x, n.g, n.b, this.config.layerNormEps);
+  }
+
+  private embeddings() {
+    const { vocabSize: V, hiddenSize: H, maxPositionEmbeddings: P, typeVocabSize } = this.config;
+    return {
+      word: this.param('bert.embeddings.word_embeddings.weight', [V, H]),
+      position: this.param('bert.embeddings.position_embeddings.weight', [P, H]),
+      type: this.param('bert.embeddings.token_type_embeddings.weight', [typeVocabSize, H]),
+      ln: this.norm('bert.embeddings.LayerNorm'),
+    };
+  }
+  private layer(i: number): Layer {
+    const { hiddenSize: H, intermediateSize: I } = this.config;
+    const p = `bert.encoder.layer.${i}`;
+    return {
+      q: this.dense(`${p}.attention.self.query`, H, H),
+      k: this.dense(`${p}.attention.self.key`, H, H),
+      v: this.dense(`${p}.attention.self.value`, H, H),
+      o: this.dense(`${p}.attention.output.dense`, H, H),
+      ln1: this.norm(`${p}.attention.output.LayerNorm`),
+      up: this.dense(`${p}.intermediate.dense`, H, I),
+      down: this.dense(`${p}.output.dense`, I, H),
+      ln2: this.norm(`${p}.output.LayerNorm`),
+    };
+  }
+  private pooler(): Dense {
+    const H = this.config.hiddenSize;
+    return this.dense('bert.pooler.dense', H, H);
+  }
+  /** The word-embedding table (V × H): the masked-LM decoder is tied to it. */
+  get wordEmbeddings(): Tensor {
+    return this.embeddings().word;
+  }
+
+  /** The parameters a loss over these names would train (all of them by default). */
+  parameters(prefixes?: string[]): Tensor[] {
+    return [...this.tensors]
+      .filter(([k]) => !prefixes || prefixes.some((p) => k.startsWith(p)))
+      .map(([, t]) => t);
+  }
+  get parameterCount(): number {
+    return this.parameters(['bert.']).reduce((s, p) => s + p.size, 0);
+  }
+
+  /** Checks a batch: rectangular, ids in the vocabulary, segments < typeVocabSize, T ≤ positions. */
+  private check(batch: BertBatch): [number, number] {
+    const B = batch.inputIds.length;
+    const T = batch.inputIds[0]?.length ?? 0;
+    const { vocabSize: V, maxPositionEmbeddings: P, typeVocabSize } = this.config;
+    if (B === 0 || T === 0) throw new ValidationError('an empty batch (no sequences or no tokens)', 'inputIds');
+    if (T > P)
+      throw new ValidationError(
+        `sequences of ${T} tokens, but the model has ${P} positions (truncate with maxLength)`,
+        'inputIds',
+      );
+    const rows = (name: keyof BertBatch, limit: number) => {
+      const m = batch[name];
+      if (m.length !== B || m.some((r) => r.length !== T))
+        throw new ValidationError(`${name} must be ${B} rows of ${T} values like inputIds`, name);
+      for (const [b, r] of m.entries())
+        for (const [t, v] of r.entries())
+          if (!Number.isInteger(v) || v < 0 || v >= limit)
+            throw new ValidationError(`${name}[${b}][${t}] = ${v} is outside [0, ${limit})`, name);
+    };
+    rows('inputIds', V);
+    rows('tokenTypeIds', typeVocabSize);
+    rows('attentionMask', 2);
+    return [B, T];
+  }
+
+  /**
+   * The contextual vectors (B, T, H) of a padded batch — BertModel's `last_hidden_state`. With
+   * `train`, dropout is on (seeded by `rng`); padding keys never receive attention.
+   */
+  encode(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}): Tensor {
+    const [B, T] = this.check(batch);
+    const c = this.config;
+    const H = c.hiddenSize;
+    const nh = c.numAttentionHeads;
+    const hd = H / nh;
+    const rng = options.rng ?? this.rng;
+    const drop = (x: Tensor, p: number) => (options.train && p > 0 ? dropout(x, p, rng) : x);
+    const e = this.embeddings();
+    let x = add(
+      add(
+        embedding(e.word, batch.inputIds.flat(), [B, T]),
+        embedding(
+          e.position,
+          Array.from({ length: T }, (_, t) => t),
+          [T],
+        ),
+      ),
+      embedding(e.type, batch.tokenTypeIds.flat(), [B, T]),
+    );
+    x = drop(this.layerNorm(x, e.ln), c.hiddenDropoutProb);
+    const keyMask = batch.attentionMask.flat();
+    // (B, T, H) → (B, h, T, d_head)
+    const heads = (t: Tensor) => swapAxes12(reshape(t, [B, T, nh, hd]));
+    for (let i = 0; i < c.numHiddenLayers; i++) {
+      const L = this.layer(i);
+      const q = heads(linear(x, L.q));
+      const k = heads(linear(x, L.k));
+      const v = heads(linear(x, L.v));
+      const A = drop(
+        softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { keyMask }),
+        c.attentionProbsDropoutProb,
+      );
+      const ctx = reshape(swapAxes12(matmul(A, v)), [B, T, H]);
+      const a = this.layerNorm(add(x, drop(linear(ctx, L.o), c.hiddenDropoutProb)), L.ln1);
+      const f = linear(geluErfOp(linear(a, L.up)), L.down);
+      x = this.layerNorm(add(a, drop(f, c.hiddenDropoutProb)), L.ln2);
+    }
+    return x;
+  }
+
+  /** tanh(h[CLS] Wp + bp) for each sequence: (B, H) — BertModel's `pooler_output`. */
+  pool(hidden: Tensor): Tensor {
+    const [B, T] = hidden.shape as [number, number, number];
+    return tanhOp(
+      linear(
+        gatherRows(
+          hidden,
+          Array.from({ length: B }, (_, b) => b * T),
+        ),
+        this.pooler(),
+      ),
+    );
+  }
+
+  /**
+   * The course's "print the embeddings": contextual vectors for a text, one per token, [CLS] and
+   * [SEP] included (`outputs.last_hidden_state[0]`), with the tokens they belong to.
+   */
+  embed(tokenizer: WordPieceTokenizer, text: string, pair?: string): { tokens: string[]; vectors: number[][] } {
+    const enc = tokenizer.encodePlus(text, pair, { maxLength: this.config.maxPositionEmbeddings });
+    const h = this.encode(collate([enc]));
+    const H = this.config.hiddenSize;
+    return {
+      tokens: enc.tokens,
+      vectors: enc.tokens.map((_, t) => Array.from(h.data.subarray(t * H, (t + 1) * H))),
+    };
+  }
+
+  /** config.json as Hugging Face writes it for BertModel. */
+  hfConfig(): Record<string, unknown> {
+    const c = this.config;
+    return {
+      architectures: ['BertForPreTraining'],
+      model_type: 'bert',
+      vocab_size: c.vocabSize,
+      hidden_size: c.hiddenSize,
+      num_hidden_layers: c.numHiddenLayers,
+      num_attention_heads: c.numAttentionHeads,
+      intermediate_size: c.intermediateSize,
+      max_position_embeddings: c.maxPositionEmbeddings,
+      type_vocab_size: c.typeVocabSize,
+      hidden_act: 'gelu',
+      hidden_dropout_prob: c.hiddenDropoutProb,
+      attention_probs_dropout_prob: c.attentionProbsDropoutProb,
+      layer_norm_eps: c.layerNormEps,
+      initializer_range: 0.02,
+      pad_token_id: 0,
+      firth_seed: c.seed,
+    };
+  }
+
+  /** Every parameter under its Hugging Face name, linear weights as (out × in); `metadata` added. */
+  toSafetensors(metadata: Record<string, string> = {}): Uint8Array {
+    const out = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [name, t] of this.tensors) {
+      if (!isLinearWeight(name, t.shape)) {
+        out.set(name, t);
+        continue;
+      }
+      const [r, c] = t.shape as [number, number];
+      const data = new Float32Array(t.size);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[j * r + i] = t.data[i * c + j]!;
+      out.set(name, { shape: [c, r], data });
+    }
+    return writeSafetensors(out, { format: 'pt', ...metadata });
+  }
+
+  /**
+   * A Hugging Face folder: config.json, model.safetensors and, with a tokenizer, vocab.txt —
+   * `BertForPreTraining.from_pretrained(folder)` (and bert.ts's `Bert.load`) read it.
+   */
+  async save(folder: string, tokenizer?: WordPieceTokenizer, extraConfig: Record<string, unknown> = {}) {
+    await writeFile(join(folder, 'config.json'), `${JSON.stringify({ ...this.hfConfig(), ...extraConfig }, null, 2)}\n`);
+    await writeFile(join(folder, 'model.safetensors'), this.toSafetensors());
+    if (tokenizer) await writeFile(join(folder, 'vocab.txt'), tokenizer.toVocabTxt());
+  }
+
+  /**
+   * A model from a Hugging Face config (config.json's fields) and its tensors: every tensor is
+   * loaded under its name (`bert.` added where a `BertModel` checkpoint lacks it), so heads saved
+   * beside the encoder come back too; the encoder's tensors must all be there, with the config's
+   * shapes.
+   */
+  static fromTensors(
+    hfConfig: Record<string, unknown>,
+    tensors: Map<string, SafeTensor>,
+    name = 'model.safetensors',
+  ): BertModel {
+    if (hfConfig.model_type !== undefined && hfConfig.model_type !== 'bert')
+      throw new ValidationError(
+        `config.json: model_type is ${JSON.stringify(hfConfig.model_type)}, not "bert"`,
+        'model_type',
+      );
+    if (hfConfig.hidden_act !== undefined && hfConfig.hidden_act !== 'gelu')
+      throw new ValidationError(
+        `config.json: hidden_act ${JSON.stringify(hfConfig.hidden_act)} is not supported (gelu)`,
+        'hidden_act',
+      );
+    const num = (k: string, fallback: number) =>
+      typeof hfConfig[k] === 'number' ? (hfConfig[k] as number) : fallback;
+    const bert = new BertModel({
+      vocabSize: configInt(hfConfig, 'vocab_size'),
+      hiddenSize: configInt(hfConfig, 'hidden_size'),
+      numHiddenLayers: configInt(hfConfig, 'num_hidden_layers'),
+      numAttentionHeads: configInt(hfConfig, 'num_attention_heads'),
+      intermediateSize: configInt(hfConfig, 'intermediate_size'),
+      maxPositionEmbeddings: configInt(hfConfig, 'max_position_embeddings'),
+      typeVocabSize: configInt(hfConfig, 'type_vocab_size', 2),
+      hiddenDropoutProb: num('hidden_dropout_prob', 0.1),
+      attentionProbsDropoutProb: num('attention_probs_dropout_prob', 0.1),
+      layerNormEps: num('layer_norm_eps', 1e-12),
+      seed: num('firth_seed', 0),
+    });
+    const missing = new Set(bert.tensors.keys());
+    for (const [raw, t] of tensors) {
+      // the decoder is tied to the word embeddings; position_ids is a buffer
+      if (raw === 'cls.predictions.decoder.weight' || raw.endsWith('position_ids')) continue;
+      const key = /^(embeddings|encoder|pooler)\./.test(raw) ? `bert.${raw}` : raw;
+      if (!(t.data instanceof Float32Array))
+        throw new ValidationError(`${name}: tensor ${raw} is ${t.dtype}, not a float`, raw);
+      let shape = t.shape;
+      let data = t.data;
+      if (isLinearWeight(key, shape)) {
+        const [r, c] = shape as [number, number];
+        const tr = new Float32Array(data.length);
+        for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) tr[j * r + i] = data[i * c + j]!;
+        [shape, data] = [[c, r], tr];
+      }
+      const have = bert.tensors.get(key);
+      if (!have) {
+        bert.tensors.set(key, new Tensor(Float32Array.from(data), shape, true));
+        continue;
+      }
+      if (have.shape.join() !== shape.join()) {
+        const expected = isLinearWeight(key, shape) ? [...have.shape].reverse() : have.shape;
+        throw new ValidationError(
+          `${name}: ${raw} has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(expected)}`,
+          raw,
+        );
+      }
+      have.data.set(data);
+      missing.delete(key);
+    }
+    const lacking = [...missing].filter((k) => !k.startsWith('bert.pooler.'));
+    if (lacking.length)
+      throw new ValidationError(
+        `${name}: ${lacking.length} encoder tensors are missing, e.g. ${lacking.slice(0, 3).join(', ')}`,
+        lacking[0]!,
+      );
+    return bert;
+  }
+
+  /** From `toSafetensors` bytes and the config they were saved with. */
+  static fromSafetensors(bytes: Uint8Array, hfConfig: Record<string, unknown>, name = 'model.safetensors') {
+    return BertModel.fromTensors(hfConfig, readSafetensors(bytes, name), name);
+  }
+
+  /** A Hugging Face BERT folder (config.json + model.safetensors), for fine-tuning or inference. */
+  static async load(folder: string): Promise<BertModel> {
+    const ckpt = await readHfCheckpoint(folder);
+    return BertModel.fromTensors(ckpt.config, ckpt.tensors, join(folder, 'model.safetensors'));
+  }
+}
