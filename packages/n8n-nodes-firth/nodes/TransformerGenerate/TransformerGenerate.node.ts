@@ -2,17 +2,31 @@
  * Transformer Generate node: the lesson "GPT" on a real pretrained model — Karpathy's llama2.c
  * TinyStories model (260K parameters, shipped) continues a prompt, with an LLM playground's
  * parameters: max new tokens, temperature, top-k, top-p, repetition penalty, stop sequences, seed.
+ * Or the GPT a GPT Train step just trained: its checkpoint arrives as binary data (safetensors,
+ * the character vocabulary in the metadata).
  *
- * Thin adapter (STYLE.md): @firth/transformers' loadLlama2c and generate do the work.
+ * Thin adapter (STYLE.md): @firth/transformers' loadLlama2c, GPT and generate do the work.
  */
-import { generate, type Llama2c, loadLlama2c, shippedTokenizer } from '@firth/transformers';
+import {
+  type CausalLM,
+  CharTokenizer,
+  type CharTokenizerJSON,
+  GPT,
+  generate,
+  type Llama2c,
+  loadLlama2c,
+  shippedTokenizer,
+} from '@firth/transformers';
 import {
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
+  NodeOperationError,
+  UserError,
 } from 'n8n-workflow';
+import { toErrorMessage } from '../shared/dataset';
 import { mapItems } from '../shared/per-item';
 
 /** The model is read once per process. */
@@ -25,7 +39,8 @@ export class TransformerGenerate implements INodeType {
     icon: { light: 'file:transformerGenerate.svg', dark: 'file:transformerGenerate.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ "TinyStories, T=" + $parameter["temperature"] }}',
+    subtitle:
+      '={{ ($parameter["model"] === "gptCheckpoint" ? "GPT checkpoint" : "TinyStories") + ", T=" + $parameter["temperature"] }}',
     description: 'Continue a text with a local transformer language model (offline)',
     defaults: { name: 'Transformer Generate' },
     usableAsTool: true,
@@ -43,8 +58,22 @@ export class TransformerGenerate implements INodeType {
             description:
               "Karpathy's tiny Llama 2 trained on children's stories: 5 layers, 64-wide, 512 tokens",
           },
+          {
+            name: 'GPT Checkpoint From Input Binary',
+            value: 'gptCheckpoint',
+            description: 'The character-level GPT a GPT Train step trained (its binary checkpoint)',
+          },
         ],
         default: 'tinystories-260k',
+      },
+      {
+        displayName: 'Input Binary Field',
+        name: 'binaryPropertyName',
+        type: 'string',
+        default: 'data',
+        required: true,
+        displayOptions: { show: { model: ['gptCheckpoint'] } },
+        description: 'The binary property holding the GPT Train checkpoint (safetensors)',
       },
       {
         displayName: 'Prompt',
@@ -122,13 +151,25 @@ export class TransformerGenerate implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return mapItems(this, async (i, item) => {
-      tinyStories ??= loadLlama2c();
-      const model = await tinyStories.catch((error) => {
-        tinyStories = null;
-        throw error;
-      });
-      const tokenizer = shippedTokenizer('llama2c-tinystories') as Parameters<typeof generate>[1];
       const prompt = String(this.getNodeParameter('prompt', i) ?? '');
+      let model: CausalLM;
+      let tokenizer: Parameters<typeof generate>[1];
+      let startIds: number[];
+      if (this.getNodeParameter('model', i) === 'gptCheckpoint') {
+        ({ model, tokenizer } = await readGptCheckpoint(this, i, item));
+        // an empty prompt starts a new line (when the vocabulary has one)
+        const newline = (tokenizer as CharTokenizer).tokenToId('\n');
+        startIds = newline === undefined ? [] : [newline];
+      } else {
+        tinyStories ??= loadLlama2c();
+        model = await tinyStories.catch((error) => {
+          tinyStories = null;
+          throw error;
+        });
+        tokenizer = shippedTokenizer('llama2c-tinystories') as Parameters<typeof generate>[1];
+        // an empty prompt starts from the beginning-of-sequence token alone
+        startIds = [1];
+      }
       const options = this.getNodeParameter('options', i, {}) as {
         repetitionPenalty?: number;
         stop?: string[];
@@ -141,8 +182,7 @@ export class TransformerGenerate implements INodeType {
         temperature: this.getNodeParameter('temperature', i) as number,
         seed: this.getNodeParameter('seed', i) as number,
         ...options,
-        // an empty prompt starts from the beginning-of-sequence token alone
-        ...(prompt === '' ? { promptIds: [1] } : {}),
+        ...(prompt === '' && startIds.length > 0 ? { promptIds: startIds } : {}),
       });
       const seconds = (performance.now() - t0) / 1000;
       return {
@@ -159,4 +199,48 @@ export class TransformerGenerate implements INodeType {
       };
     });
   }
+}
+
+/** The GPT and its character tokenizer from item i's binary checkpoint; errors say what is wrong. */
+async function readGptCheckpoint(
+  ctx: IExecuteFunctions,
+  i: number,
+  item: INodeExecutionData,
+): Promise<{ model: GPT; tokenizer: CharTokenizer }> {
+  const name = ctx.getNodeParameter('binaryPropertyName', i) as string;
+  if (!item.binary?.[name]) {
+    const present = Object.keys(item.binary ?? {});
+    throw new UserError(
+      `No binary field "${name}" on the item (${present.length > 0 ? `it has ${present.map((p) => `"${p}"`).join(', ')}` : 'it has no binary data'}): connect the output of a GPT Train step`,
+    );
+  }
+  const bytes = new Uint8Array(await ctx.helpers.getBinaryDataBuffer(i, name));
+  const where = `Binary field "${name}"`;
+  let model: GPT;
+  let metadata: Record<string, string>;
+  try {
+    metadata = GPT.checkpointMetadata(bytes, where);
+    model = GPT.fromSafetensors(bytes, where);
+  } catch (error) {
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `${toErrorMessage(error)}: expected the checkpoint of a GPT Train step`,
+      { itemIndex: i },
+    );
+  }
+  let tokenizer: CharTokenizer;
+  try {
+    tokenizer = CharTokenizer.fromJSON(JSON.parse(metadata.tokenizer ?? 'null') as CharTokenizerJSON);
+  } catch {
+    throw new NodeOperationError(
+      ctx.getNode(),
+      `${where}: the GPT checkpoint carries no character vocabulary (no "tokenizer" in its metadata): train it with the GPT Train node`,
+      { itemIndex: i },
+    );
+  }
+  if (tokenizer.vocabSize !== model.vocabSize)
+    throw new UserError(
+      `${where}: the vocabulary has ${tokenizer.vocabSize} characters but the model ${model.vocabSize}`,
+    );
+  return { model, tokenizer };
 }
