@@ -59,6 +59,20 @@ describe('character-level GPT on tiny Shakespeare (a tiny config that trains in 
     expect(a.text).toHaveLength(40);
   });
 
+  it('the key/value cache gives the logits of re-reading the window, past the context length too', () => {
+    const cached = gpt.start();
+    const plain = gpt.start({ cache: false });
+    const ids = tok.encode(text.slice(5000, 5000 + 48)); // 48 tokens: 16 past blockSize 32
+    let worst = 0;
+    for (const t of ids) {
+      const a = cached.step(t);
+      const b = plain.step(t);
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    }
+    expect(worst).toBeLessThan(1e-4);
+    expect(() => cached.step(65)).toThrow(/token 65 is outside the vocabulary/);
+  });
+
   it('bad configurations are named', () => {
     expect(() => new GPT({ vocabSize: 65, nEmbd: 30, nHead: 4 })).toThrow(
       'nEmbd 30 is not a multiple of nHead 4',

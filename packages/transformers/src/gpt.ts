@@ -15,9 +15,8 @@
  * warm-up then cosine decay, gradient-norm clipping at 1, progress events, optional validation.
  * Checkpoints: safetensors with the config (and, when given, the tokenizer) in its metadata.
  *
- * Speed: the engine's plain loops make this fit small configs (tests, lessons); the issue's 4-layer
- * 128-wide config needs the fast kernels still to come. Left out: dropout, weight tying, KV cache
- * (each generation step re-reads the last blockSize tokens), mixed precision.
+ * Generation reads a key/value cache (start()). Speed: the engine's plain loops make this fit small configs (tests, lessons); the issue's 4-layer
+ * 128-wide config needs the fast kernels still to come. Left out: dropout, weight tying, mixed precision.
  */
 import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
 import { add, crossEntropy, embedding, matmul, type Tensor } from './autograd.js';
@@ -230,16 +229,98 @@ export class GPT {
     return this;
   }
 
-  /** A sequence for generate(): each step reads the last blockSize tokens again (no KV cache). */
-  start(): { step(token: number): Float32Array } {
+  /**
+   * A sequence for generate(), with a key/value cache: each step runs only the new token through
+   * the blocks, its query attending to the cached keys and values of every earlier position
+   *   per block: k_t, v_t = LN₁(x_t) Wk, LN₁(x_t) Wv appended to the cache;
+   *   a_t = Σ_s softmax_s(q_t·k_s/√d_head) v_s  (s ≤ t: causal by construction)
+   * — O(T) per token instead of re-reading the whole window. The positions end at blockSize: past
+   * it, each step refills the cache from the last blockSize tokens (the window slides, as forward()
+   * would).
+   * `cache: false` re-reads the window every step (the reference the cache is tested against).
+   */
+  start(options: { cache?: boolean } = {}): { step(token: number): Float32Array } {
     const ids: number[] = [];
+    const { blockSize, nEmbd: d, nHead, vocabSize: V } = this.config;
+    if (options.cache === false)
+      return {
+        step: (token: number) => {
+          ids.push(token);
+          const window = ids.slice(-blockSize);
+          const logits = this.forward([window]);
+          return logits.data.slice((window.length - 1) * V, window.length * V);
+        },
+      };
+    const hd = d / nHead;
+    const L = this.blocks.length;
+    const K = Array.from({ length: L }, () => new Float32Array(blockSize * d));
+    const Vc = Array.from({ length: L }, () => new Float32Array(blockSize * d));
+    let pos = 0;
+    // x (d) W (d × n) → (n), with an optional bias
+    const vecMat = (x: Float32Array, W: Tensor, bias?: Tensor): Float32Array => {
+      const n = W.shape[1]!;
+      const y = bias ? Float32Array.from(bias.data) : new Float32Array(n);
+      for (let i = 0; i < x.length; i++) {
+        const xi = x[i]!;
+        if (xi === 0) continue;
+        const row = W.data.subarray(i * n, (i + 1) * n);
+        for (let j = 0; j < n; j++) y[j]! += xi * row[j]!;
+      }
+      return y;
+    };
+    const ln = (x: Float32Array, n: Norm): Float32Array => {
+      let mu = 0;
+      for (const v of x) mu += v;
+      mu /= x.length;
+      let v2 = 0;
+      for (const v of x) v2 += (v - mu) ** 2;
+      const inv = 1 / Math.sqrt(v2 / x.length + 1e-5);
+      return x.map((v, j) => n.g.data[j]! * Math.fround((v - mu) * inv) + n.b.data[j]!);
+    };
+    const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+    const run = (token: number): Float32Array => {
+      const x = Float32Array.from(this.tokenEmb.data.subarray(token * d, (token + 1) * d));
+      for (let j = 0; j < d; j++) x[j]! += this.posEmb.data[pos * d + j]!;
+      for (const [l, b] of this.blocks.entries()) {
+        const h = ln(x, b.ln1);
+        const q = vecMat(h, b.attn.wq);
+        K[l]!.set(vecMat(h, b.attn.wk), pos * d);
+        Vc[l]!.set(vecMat(h, b.attn.wv), pos * d);
+        const ctx = new Float32Array(d);
+        for (let k = 0; k < nHead; k++) {
+          const o = k * hd;
+          const w = new Float64Array(pos + 1);
+          let max = Number.NEGATIVE_INFINITY;
+          for (let s = 0; s <= pos; s++) {
+            let dot = 0;
+            for (let i = 0; i < hd; i++) dot += q[o + i]! * K[l]![s * d + o + i]!;
+            w[s] = dot / Math.sqrt(hd);
+            max = Math.max(max, w[s]!);
+          }
+          let sum = 0;
+          for (let s = 0; s <= pos; s++) sum += w[s] = Math.exp(w[s]! - max);
+          for (let s = 0; s <= pos; s++)
+            for (let i = 0; i < hd; i++) ctx[o + i]! += (w[s]! / sum) * Vc[l]![s * d + o + i]!;
+        }
+        const a = vecMat(ctx, b.attn.wo);
+        for (let j = 0; j < d; j++) x[j]! += a[j]!;
+        const f = vecMat(vecMat(ln(x, b.ln2), b.ffn.w1, b.ffn.b1).map(gelu), b.ffn.w2, b.ffn.b2);
+        for (let j = 0; j < d; j++) x[j]! += f[j]!;
+      }
+      pos++;
+      return vecMat(ln(x, this.lnF), this.wOut);
+    };
     return {
       step: (token: number) => {
+        if (!Number.isInteger(token) || token < 0 || token >= V)
+          throw new ValidationError(`token ${token} is outside the vocabulary [0, ${V})`, 'token');
         ids.push(token);
-        const window = ids.slice(-this.config.blockSize);
-        const logits = this.forward([window]);
-        const V = this.config.vocabSize;
-        return logits.data.slice((window.length - 1) * V, window.length * V);
+        if (pos < blockSize) return run(token);
+        // the context is full: refill the cache from the last blockSize tokens (this one included)
+        pos = 0;
+        let logits = new Float32Array();
+        for (const t of ids.slice(-blockSize)) logits = run(t);
+        return logits;
       },
     };
   }

@@ -57,6 +57,8 @@ export {
   shippedTokenizer,
   tokenizeForDisplay,
 } from './shipped.js';
+// ── A Hugging Face model folder's tokenizer (tokenizer.json, vocab.txt, vocab.json + merges.txt)
+export { loadHfTokenizer } from './hf-folder.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,
