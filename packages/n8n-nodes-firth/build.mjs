@@ -55,6 +55,7 @@ for (const rel of [
   'models/word2vec-300d-top1000-ml5',
   'data/lee',
   'models/tinyllamas-stories260K',
+  'models/bert-tiny-sst2',
 ]) {
   cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });
 }

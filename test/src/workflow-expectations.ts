@@ -8,11 +8,16 @@ import { loadTinyShakespeare } from '@firth/datasets';
 import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
 import {
   CharTokenizer,
+  cosine,
   GPT,
   generate,
   loadLlama2c,
+  loadTinyBert,
+  MONEY_BANK,
+  RIVER_BANK,
   selfAttentionLesson,
   shippedTokenizer,
+  wordVector,
 } from '@firth/transformers';
 import type { IDataObject } from 'n8n-workflow';
 import { expect } from 'vitest';
@@ -496,5 +501,62 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       });
       expect(romeo?.text).toBe(core.text);
     }
+  },
+
+  'bert-bank.json': async (run) => {
+    // The lesson "BERT" on the shipped tiny BERT (models/bert-tiny-sst2): after pretraining, "bank"
+    // by the river and "bank" of the money sentence get different vectors — cosine below 1 (no
+    // number pinned: it is the trained model's), equal to the core's for the same sentences.
+    const { bert, tokenizer, pretrainer, classifier } = await loadTinyBert();
+    const [bank] = run.json('"bank": river vs money');
+    expect(bank).toMatchObject({ word: 'bank', sentenceA: RIVER_BANK, sentenceB: MONEY_BANK });
+    const cos = bank?.cosine as number;
+    expect(Number.isFinite(cos)).toBe(true);
+    expect(cos).toBeGreaterThan(-1);
+    expect(cos).toBeLessThan(0.99);
+    expect(cos).toBeCloseTo(
+      cosine(
+        wordVector(bert, tokenizer, RIVER_BANK, 'bank'),
+        wordVector(bert, tokenizer, MONEY_BANK, 'bank'),
+      ),
+      9,
+    );
+    expect(bank?.explanation as string).toContain(`= ${cos.toFixed(3)}: "bank" gets a different vector`);
+    expect(bank?.vectorA as number[]).toHaveLength(128);
+    expect(bank?.vectorB as number[]).toHaveLength(128);
+    // the same word in the same sentence: the same vector
+    const [same] = run.json('"bank": same sentence');
+    expect(same?.cosine as number).toBeCloseTo(1, 9);
+    expect(same?.vectorA).toBeUndefined();
+    // "print the embeddings": one 128-number vector per token, [CLS] and [SEP] included, and the mean
+    const [tokens] = run.json('Token vectors');
+    expect(tokens?.tokens).toEqual(['[CLS]', ...tokenizer.tokenize(MONEY_BANK), '[SEP]']);
+    const vectors = tokens?.vectors as number[][];
+    expect(vectors).toHaveLength(tokenizer.tokenize(MONEY_BANK).length + 2);
+    for (const v of vectors) expect(v).toHaveLength(128);
+    expect(tokens).toMatchObject({ dimensions: 128, truncated: false });
+    expect(tokens?.sentenceVector as number[]).toHaveLength(128);
+    // fill-mask: 5 guesses, best first, probabilities in (0, 1] summing to at most 1 — the core's
+    const [fill] = run.json('Fill the mask');
+    const predictions = fill?.predictions as Array<{ score: number; token_str: string; sequence: string }>;
+    expect(predictions).toHaveLength(5);
+    for (const [k, p] of predictions.entries()) {
+      expect(p.score).toBeGreaterThan(0);
+      expect(p.score).toBeLessThanOrEqual(k === 0 ? 1 : predictions[k - 1]!.score);
+      expect(p.sequence).not.toContain('[MASK]');
+    }
+    expect(predictions.reduce((s, p) => s + p.score, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    expectClose(predictions, pretrainer.fillMask('he went to the [MASK] to deposit money .', { topK: 5 }));
+    expect(fill?.sequence).toBe(predictions[0]!.sequence);
+    // one item per guess: ranks 1..3, best first
+    const guesses = run.json('Fill the mask (one item per guess)');
+    expect(guesses.map((g) => g.rank)).toEqual([1, 2, 3]);
+    expect(guesses[0]!.score as number).toBeGreaterThanOrEqual(guesses[2]!.score as number);
+    // the SST-2 head: a label and its probability, as the core's classifier gives them
+    const [review] = run.json('Sentiment of a review');
+    expect(['negative', 'positive']).toContain(review?.label);
+    const scores = review?.scores as Record<string, number>;
+    expect(scores.negative! + scores.positive!).toBeCloseTo(1, 9);
+    expectClose(review, classifier.predict(['a charming and moving film'])[0]);
   },
 };

@@ -9,7 +9,12 @@ export {
   type FirthChatModelCallOptions,
   type FirthChatModelFields,
 } from './chat-models/firth-chat-model.js';
-// Embeddings for any LangChain vector store, from Firth's word vectors (offline by default).
+// Embeddings for any LangChain vector store, offline: from Firth's tiny BERT (contextual token
+// vectors, mean-pooled or [CLS], 128 dimensions) and from Firth's word vectors.
+export {
+  FirthBertEmbeddings,
+  type FirthBertEmbeddingsParams,
+} from './embeddings/firth-bert-embeddings.js';
 export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
 // function behind it is exported too.

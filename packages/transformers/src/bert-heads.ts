@@ -601,19 +601,22 @@ export class BertForSequenceClassification {
   /** Hugging Face's text-classification output for each text: the best label and its probability. */
   predict(texts: readonly string[], options: { maxLength?: number } = {}): TextClassification[] {
     const encodings = this.encodeAll(texts, options.maxLength ?? this.bert.config.maxPositionEmbeddings);
-    const out: TextClassification[] = [];
+    const out: TextClassification[] = new Array(encodings.length);
     const C = this.labels.length;
-    for (let s = 0; s < encodings.length; s += 64) {
-      const logits = this.logits(collate(encodings.slice(s, s + 64)));
-      for (let b = 0; b * C < logits.size; b++) {
+    // batches of similar lengths (less padding); results go back to the input order
+    const order = [...encodings.keys()].sort((a, b) => encodings[a]!.ids.length - encodings[b]!.ids.length);
+    for (let s = 0; s < order.length; s += 64) {
+      const part = order.slice(s, s + 64);
+      const logits = this.logits(collate(part.map((i) => encodings[i]!)));
+      part.forEach((i, b) => {
         const p = softmaxRow(logits.data.subarray(b * C, (b + 1) * C));
         const k = argmax(p);
-        out.push({
+        out[i] = {
           label: this.labels[k]!,
           score: p[k]!,
-          scores: Object.fromEntries(this.labels.map((l, i) => [l, p[i]!])),
-        });
-      }
+          scores: Object.fromEntries(this.labels.map((l, j) => [l, p[j]!])),
+        };
+      });
     }
     return out;
   }

@@ -74,6 +74,27 @@ export interface BertBatch {
   attentionMask: number[][];
 }
 
+/**
+ * One vector for a text from BERT's token vectors (sentence-transformers' pooling): their mean,
+ * [CLS] and [SEP] included (for one unpadded text), or the [CLS] vector alone; optionally scaled
+ * to unit length.   v = (1/T) Σ_t h_t;  v / ‖v‖ when `normalize`
+ */
+export function poolVectors(
+  vectors: readonly (readonly number[])[],
+  options: { pooling?: 'mean' | 'cls'; normalize?: boolean } = {},
+): number[] {
+  if (vectors.length === 0) throw new ValidationError('no token vectors to pool', 'vectors');
+  const pooling = options.pooling ?? 'mean';
+  if (pooling !== 'mean' && pooling !== 'cls')
+    throw new ValidationError(`pooling must be "mean" or "cls", got ${JSON.stringify(pooling)}`, 'pooling');
+  const v =
+    pooling === 'cls'
+      ? [...vectors[0]!]
+      : vectors[0]!.map((_, j) => vectors.reduce((s, row) => s + row[j]!, 0) / vectors.length);
+  const norm = Math.hypot(...v);
+  return options.normalize && norm > 0 ? v.map((x) => x / norm) : v;
+}
+
 /** A linear layer y = x W + b, W (in × out). */
 export interface Dense {
   w: Tensor;

@@ -318,7 +318,7 @@ export class GPT {
         if (pos < blockSize) return run(token);
         // the context is full: refill the cache from the last blockSize tokens (this one included)
         pos = 0;
-        let logits = new Float32Array();
+        let logits: Float32Array = new Float32Array();
         for (const t of ids.slice(-blockSize)) logits = run(t);
         return logits;
       },

@@ -62,7 +62,7 @@ export {
   type TextClassification,
   type TokenPrediction,
 } from './bert-heads.js';
-export { type BertBatch, BertModel, type BertModelConfig, collate } from './bert-model.js';
+export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
 export { loadTinyBert, type TinyBert } from './bert-tiny.js';
 export {
   bankCosine,

@@ -32,13 +32,13 @@ import { WordPieceTokenizer } from './tokenizers/wordpiece.js';
 export interface TrainBertOptions extends Omit<BertModelConfig, 'vocabSize'> {
   /** WordPiece vocabulary size. @default 4000 */
   vocabSize?: number;
-  /** @default 1500 */
+  /** @default 2000 */
   pretrainSteps?: number;
   /** @default 64 */
   maxLength?: number;
   /** @default 32 */
   batchSize?: number;
-  /** Pretraining peak learning rate. @default 1e-3 */
+  /** Pretraining peak learning rate. @default 5e-4 */
   pretrainLr?: number;
   /** Fine-tuning passes over SST-2 train. @default 2 */
   epochs?: number;
@@ -50,6 +50,8 @@ export interface TrainBertOptions extends Omit<BertModelConfig, 'vocabSize'> {
   leeOnly?: boolean;
   /** Folder to save the fine-tuned model in; null: not saved. @default null */
   out?: string | null;
+  /** Folder to save the pretrained model in (before fine-tuning: fill-mask, embeddings). @default null */
+  outPretrained?: string | null;
   onProgress?: (stage: 'pretrain' | 'finetune', event: BertProgress) => void;
 }
 
@@ -97,7 +99,7 @@ export const bankCosine = (bert: BertModel, tokenizer: WordPieceTokenizer) =>
 
 export { cosine };
 
-export function trainBert(options: TrainBertOptions = {}): TrainBertResult {
+export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBertResult> {
   const lee = loadLeeCorpus();
   const sst = loadSst2('train').slice(0, options.trainLimit);
   const dev = loadSst2('dev');
@@ -121,17 +123,21 @@ export function trainBert(options: TrainBertOptions = {}): TrainBertResult {
   const rng = new RandomState(99);
   const heldOut: PretrainingExample[] = Array.from({ length: 128 }, () => heldOutCorpus.sample(rng, maxLength));
   const pretrainer = new BertForPreTraining(bert, tokenizer);
-  const steps = options.pretrainSteps ?? 1500;
+  const steps = options.pretrainSteps ?? 2000;
   let t0 = performance.now();
   if (steps > 0) pretrainer.fit(corpus, {
     steps,
     batchSize: options.batchSize ?? 32,
     maxLength,
-    lr: options.pretrainLr ?? 1e-3,
+    lr: options.pretrainLr ?? 5e-4,
     heldOut,
     evalEvery: 250,
     onProgress: (e) => options.onProgress?.('pretrain', e),
   });
+  if (options.outPretrained) {
+    mkdirSync(options.outPretrained, { recursive: true });
+    await bert.save(options.outPretrained, tokenizer);
+  }
   const pretrain = {
     steps,
     seconds: (performance.now() - t0) / 1000,
@@ -188,7 +194,7 @@ async function main() {
   const a = parseArgs(process.argv.slice(2));
   const num = (k: string) => (a[k] === undefined ? undefined : Number(a[k]));
   const out = a.out ? resolve(process.env.INIT_CWD ?? process.cwd(), a.out) : null;
-  const r = trainBert({
+  const r = await trainBert({
     vocabSize: num('vocab-size'),
     hiddenSize: num('hidden'),
     numHiddenLayers: num('layers'),
@@ -201,6 +207,7 @@ async function main() {
     trainLimit: num('train-limit'),
     leeOnly: a['lee-only'] === 'true',
     out,
+    outPretrained: a['out-pretrained'] ? resolve(process.env.INIT_CWD ?? process.cwd(), a['out-pretrained']) : null,
     onProgress: (stage, e) => {
       if (e.phase === 'step' && e.step % 50 !== 0) return;
       const m = Object.entries(e.metrics ?? {})

@@ -2,10 +2,12 @@
  * Embeddings Firth: an AI sub-node (`ai_embedding`) that gives n8n's own vector stores (In-Memory,
  * PGVector, Qdrant, Pinecone…) and retrievers document embeddings from Firth's word vectors —
  * offline, no API key. A text's vector is the mean (or SIF-weighted mean) of its words' vectors,
- * unit length (lesson "Applications of Word Embeddings": semantic search).
+ * unit length (lesson "Applications of Word Embeddings": semantic search). Or, with the shipped
+ * tiny BERT, the mean of its contextual token vectors (or the [CLS] vector), unit length (lesson
+ * "BERT").
  *
- * Thin adapter: `embedTexts` from @firth/embeddings; the object handed to n8n has LangChain's
- * Embeddings shape (`embedDocuments`, `embedQuery`).
+ * Thin adapter: `embedTexts` from @firth/embeddings, BertModel.embed from @firth/transformers; the
+ * object handed to n8n has LangChain's Embeddings shape (`embedDocuments`, `embedQuery`).
  */
 import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
 import {
@@ -17,21 +19,36 @@ import {
   NodeOperationError,
   type SupplyData,
 } from 'n8n-workflow';
+import { poolVectors } from '@firth/transformers';
+import { textOf, tinyBert } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
 
 /** What the sub-node reports to n8n so that its runs show in the editor (inputs, outputs, errors). */
 type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
 
+/** The value of the Vectors parameter that picks the shipped tiny BERT. */
+const BERT = 'bert-tiny-sst2';
+
+/** Word vectors (shared with the Word Vectors node), then BERT. */
+const SOURCES = [
+  ...VECTOR_SOURCES,
+  {
+    name: 'BERT Tiny (Contextual, Shipped)',
+    value: BERT,
+    description:
+      "Firth's 2-layer BERT (128 dimensions): each word's vector depends on its sentence; texts over 64 tokens are cut",
+  },
+];
+
 /**
- * LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods). Each
- * call is recorded as a run of the sub-node, as n8n's own embedding nodes do: the texts in, the
- * vectors (or the error) out.
+ * LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods), over
+ * a function that embeds texts. Each call is recorded as a run of the sub-node, as n8n's own
+ * embedding nodes do: the texts in, the vectors (or the error) out.
  */
-export class FirthWordVectorEmbeddings {
+export class FirthNodeEmbeddings {
   constructor(
-    private readonly vectors: () => Promise<KeyedVectors>,
-    readonly pooling: Pooling,
+    private readonly embedTexts: (texts: string[]) => Promise<number[][]>,
     private readonly fail: (error: unknown) => NodeOperationError,
     private readonly trace?: Trace,
   ) {}
@@ -47,7 +64,7 @@ export class FirthWordVectorEmbeddings {
   private async embed(texts: string[], input: IDataObject): Promise<number[][]> {
     const run = this.trace?.addInputData(NodeConnectionTypes.AiEmbedding, [[{ json: input }]]);
     try {
-      const vectors = embedTexts(texts, await this.vectors(), { pooling: this.pooling });
+      const vectors = await this.embedTexts(texts);
       if (run)
         this.trace!.addOutputData(NodeConnectionTypes.AiEmbedding, run.index, [
           [{ json: { response: 'query' in input ? vectors[0]! : vectors } }],
@@ -68,7 +85,8 @@ export class EmbeddingsFirth implements INodeType {
     icon: { light: 'file:embeddings.svg', dark: 'file:embeddings.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["vectors"] + ", " + $parameter["pooling"] + " pooling" }}',
+    subtitle:
+      '={{ $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny-sst2" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
     description: 'Offline document embeddings from word vectors (GloVe, Word2Vec) for n8n vector stores',
     defaults: { name: 'Embeddings Firth' },
     codex: {
@@ -90,7 +108,7 @@ export class EmbeddingsFirth implements INodeType {
         displayName: 'Vectors',
         name: 'vectors',
         type: 'options',
-        options: VECTOR_SOURCES,
+        options: SOURCES,
         default: 'glove-6b-100d-top20k',
       },
       {
@@ -115,17 +133,48 @@ export class EmbeddingsFirth implements INodeType {
           },
         ],
         default: 'mean',
+        displayOptions: { hide: { vectors: [BERT] } },
+      },
+      {
+        displayName: 'Pooling',
+        name: 'bertPooling',
+        type: 'options',
+        options: [
+          {
+            name: 'Mean',
+            value: 'mean',
+            description: "Average of the token vectors, [CLS] and [SEP] included (sentence-transformers')",
+          },
+          {
+            name: 'CLS',
+            value: 'cls',
+            description: 'The vector of the [CLS] token, which BERT reads as the whole text',
+          },
+        ],
+        default: 'mean',
+        displayOptions: { show: { vectors: [BERT] } },
       },
     ],
   };
 
   async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-    const cache = new Map<string, Promise<KeyedVectors>>();
-    const pooling = this.getNodeParameter('pooling', itemIndex, 'mean') as Pooling;
     const node = this.getNode();
-    const embeddings = new FirthWordVectorEmbeddings(
-      () => vectorsFor(this, itemIndex, cache),
-      pooling,
+    let embed: (texts: string[]) => Promise<number[][]>;
+    if (this.getNodeParameter('vectors', itemIndex) === BERT) {
+      const pooling = this.getNodeParameter('bertPooling', itemIndex, 'mean') as 'mean' | 'cls';
+      embed = async (texts) => {
+        const { bert, tokenizer } = await tinyBert();
+        return texts.map((text, k) =>
+          poolVectors(bert.embed(tokenizer, textOf(text, `Text ${k + 1}`)).vectors, { pooling, normalize: true }),
+        );
+      };
+    } else {
+      const cache = new Map<string, Promise<KeyedVectors>>();
+      const pooling = this.getNodeParameter('pooling', itemIndex, 'mean') as Pooling;
+      embed = async (texts) => embedTexts(texts, await vectorsFor(this, itemIndex, cache), { pooling });
+    }
+    const embeddings = new FirthNodeEmbeddings(
+      embed,
       (error) => new NodeOperationError(node, toErrorMessage(error), { itemIndex }),
       typeof this.addInputData === 'function' ? this : undefined,
     );

@@ -1,0 +1,36 @@
+import { loadSst2 } from '@firth/datasets';
+import { describe, expect, it } from 'vitest';
+import { loadTinyBert } from './bert-tiny.js';
+import { bankCosine } from './train-bert.js';
+
+/**
+ * The shipped BERT (models/bert-tiny-sst2), made by `pnpm train:bert` (train-bert.ts): these replay
+ * what that training produced — the issue's goal of ≥ 80 % on the SST-2 dev set — on every run.
+ */
+describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () => {
+  it('classifies the GLUE SST-2 dev set with accuracy ≥ 80 % (the labelled test set too)', async () => {
+    const { classifier, bert } = await loadTinyBert();
+    expect(bert.config).toMatchObject({ hiddenSize: 128, numHiddenLayers: 2, vocabSize: 4000 });
+    const dev = loadSst2('dev');
+    const acc = classifier.accuracy(
+      dev.map((r) => r.sentence),
+      dev.map((r) => ['negative', 'positive'][r.label]!),
+    );
+    expect(acc).toBeGreaterThanOrEqual(0.8);
+    const test = loadSst2('test');
+    expect(
+      classifier.accuracy(
+        test.map((r) => r.sentence),
+        test.map((r) => r.label),
+      ),
+    ).toBeGreaterThanOrEqual(0.78);
+    const [pos, neg] = classifier.predict(['a charming , funny and moving film .', 'a dull , tedious mess .']);
+    expect(pos!.label).toBe('positive');
+    expect(neg!.label).toBe('negative');
+  });
+
+  it('gives "bank" clearly different vectors by the river and at the bank (the course\'s contextual embeddings)', async () => {
+    const { bert, tokenizer } = await loadTinyBert();
+    expect(bankCosine(bert, tokenizer)).toBeLessThan(0.95);
+  });
+});
