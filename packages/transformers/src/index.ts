@@ -148,6 +148,7 @@ export {
   parseTrainArgs,
   type TrainCharGptOptions,
   type TrainCharGptResult,
+  readCharGptCheckpoint,
   trainCharGpt,
 } from './train-char-gpt.js';
 // ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)

@@ -21,7 +21,7 @@ import { loadTinyShakespeare } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import { generate } from './generation.js';
 import { GPT, type GptConfig, type GptProgress } from './gpt.js';
-import { CharTokenizer } from './tokenizers/char.js';
+import { CharTokenizer, type CharTokenizerJSON } from './tokenizers/char.js';
 
 export interface TrainCharGptOptions extends Omit<GptConfig, 'vocabSize'> {
   /** @default 1900 — about 20 minutes on this project's 2-core machine (0.61 s per step) */
@@ -49,6 +49,31 @@ export interface TrainCharGptResult {
   trainLoss: number;
   bestValLoss: number;
   sample: string;
+}
+
+/**
+ * A character-level GPT and its vocabulary from a checkpoint that carries both (what `train:gpt`
+ * and the n8n GPT Train node write: `gpt.toSafetensors({ tokenizer: JSON.stringify(tok.toJSON()) })`).
+ * Errors name the checkpoint (`name`) and what is wrong with it.
+ */
+export function readCharGptCheckpoint(bytes: Uint8Array, name = 'checkpoint'): { model: GPT; tokenizer: CharTokenizer } {
+  const metadata = GPT.checkpointMetadata(bytes, name);
+  const model = GPT.fromSafetensors(bytes, name);
+  let tokenizer: CharTokenizer;
+  try {
+    tokenizer = CharTokenizer.fromJSON(JSON.parse(metadata.tokenizer ?? 'null') as CharTokenizerJSON);
+  } catch {
+    throw new ValidationError(
+      `${name}: the GPT checkpoint carries no character vocabulary (no "tokenizer" in its metadata)`,
+      'tokenizer',
+    );
+  }
+  if (tokenizer.vocabSize !== model.vocabSize)
+    throw new ValidationError(
+      `${name}: the vocabulary has ${tokenizer.vocabSize} characters but the model ${model.vocabSize}`,
+      'tokenizer',
+    );
+  return { model, tokenizer };
 }
 
 export async function trainCharGpt(options: TrainCharGptOptions = {}): Promise<TrainCharGptResult> {

@@ -1,4 +1,4 @@
-import { generate, loadLlama2c, shippedTokenizer } from '@firth/transformers';
+import { CharTokenizer, GPT, generate, loadLlama2c, readCharGptCheckpoint, shippedTokenizer } from '@firth/transformers';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,29 @@ describe('FirthChatModel (llama2.c TinyStories, offline)', () => {
       /needs a human message/,
     );
     await expect(new FirthChatModel({ temperature: -1 }).invoke('x')).rejects.toThrow(/temperature must be/);
+  });
+});
+
+describe('FirthChatModel over a character-level GPT checkpoint (train:gpt, the GPT Train node)', () => {
+  const text = 'to be or not to be, that is the question. '.repeat(40);
+  const tok = new CharTokenizer().train(text);
+  const gpt = new GPT({ vocabSize: tok.vocabSize, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16, seed: 0 });
+  gpt.fit(tok.encode(text), { steps: 60, batchSize: 8, lr: 1e-2 });
+  const checkpoint = gpt.toSafetensors({ tokenizer: JSON.stringify(tok.toJSON()) });
+
+  it('generates what the core generates from the same checkpoint, with usage', async () => {
+    const chat = new FirthChatModel({ checkpoint, temperature: 0, maxTokens: 20 });
+    expect(chat.model).toBe('char-gpt');
+    const reply = await chat.invoke('to be');
+    const { model, tokenizer } = readCharGptCheckpoint(checkpoint);
+    const core = await generate(model, tokenizer, 'to be', { temperature: 0, maxNewTokens: 20, seed: 42 });
+    expect(reply.content).toBe(core.text);
+    expect(reply.usage_metadata).toEqual({ input_tokens: 5, output_tokens: 20, total_tokens: 25 });
+  });
+
+  it('refuses a checkpoint without its vocabulary and a model name without a checkpoint', () => {
+    expect(() => new FirthChatModel({ checkpoint: gpt.toSafetensors() })).toThrow(/carries no character vocabulary/);
+    expect(() => new FirthChatModel({ model: 'char-gpt' })).toThrow(/"char-gpt" and `checkpoint` go together/);
+    expect(() => new FirthChatModel({ checkpoint: new Uint8Array(4) })).toThrow(/not a Firth GPT checkpoint/);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * `FirthChatModel` — a LangChain chat model over Firth's local transformer: the llama2.c
- * TinyStories model (260K parameters, shipped, offline). It streams, honours `stop`, and reports
- * token usage, so it composes with LangChain chains like any hosted chat model.
+ * `FirthChatModel` — a LangChain chat model over Firth's local transformers: the llama2.c
+ * TinyStories model (260K parameters, shipped, offline), or a character-level GPT trained here
+ * (`checkpoint`: the safetensors bytes `train:gpt` or the n8n GPT Train node writes). It streams,
+ * honours `stop`, and reports token usage, so it composes with LangChain chains like any hosted
+ * chat model.
  *
  *   const chat = new FirthChatModel({ temperature: 0, maxTokens: 40 });
  *   (await chat.invoke('Once upon a time')).content // ', there was a little girl named Lily. …'
@@ -15,8 +17,10 @@
 import {
   type GenerateOptions,
   type GenerationTokenizer,
+  type CausalLM,
   type Llama2c,
   loadLlama2c,
+  readCharGptCheckpoint,
   shippedTokenizer,
   streamGenerate,
 } from '@firth/transformers';
@@ -30,8 +34,10 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 
 export interface FirthChatModelFields extends BaseChatModelParams {
-  /** @default 'tinystories-260k' — the only local model so far */
-  model?: 'tinystories-260k';
+  /** @default 'tinystories-260k' ('char-gpt' when a checkpoint is given) */
+  model?: 'tinystories-260k' | 'char-gpt';
+  /** A character-level GPT checkpoint with its vocabulary (train:gpt, the GPT Train node). */
+  checkpoint?: Uint8Array;
   /** @default 0.8 */
   temperature?: number;
   /** Most new tokens. @default 256 */
@@ -52,7 +58,8 @@ export interface FirthChatModelCallOptions extends BaseChatModelCallOptions {
 let tinyStories: Promise<Llama2c> | null = null;
 
 export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIMessageChunk> {
-  model: 'tinystories-260k';
+  model: 'tinystories-260k' | 'char-gpt';
+  private readonly gpt: { model: CausalLM; tokenizer: GenerationTokenizer; startIds: number[] } | null;
   temperature: number;
   maxTokens: number;
   topK: number | undefined;
@@ -66,9 +73,19 @@ export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIM
 
   constructor(fields: FirthChatModelFields = {}) {
     super(fields);
-    this.model = fields.model ?? 'tinystories-260k';
-    if (this.model !== 'tinystories-260k')
-      throw new Error(`FirthChatModel: unknown model "${String(this.model)}"; available: tinystories-260k`);
+    this.model = fields.model ?? (fields.checkpoint ? 'char-gpt' : 'tinystories-260k');
+    if (this.model !== 'tinystories-260k' && this.model !== 'char-gpt')
+      throw new Error(
+        `FirthChatModel: unknown model "${String(this.model)}"; available: tinystories-260k, char-gpt (with a checkpoint)`,
+      );
+    if ((this.model === 'char-gpt') !== (fields.checkpoint !== undefined))
+      throw new Error('FirthChatModel: model "char-gpt" and `checkpoint` go together');
+    if (fields.checkpoint) {
+      const { model, tokenizer } = readCharGptCheckpoint(fields.checkpoint, 'FirthChatModel checkpoint');
+      // an empty prompt starts a new line (when the vocabulary has one)
+      const newline = tokenizer.tokenToId('\n');
+      this.gpt = { model, tokenizer, startIds: newline === undefined ? [] : [newline] };
+    } else this.gpt = null;
     this.temperature = fields.temperature ?? 0.8;
     this.maxTokens = fields.maxTokens ?? 256;
     this.topK = fields.topK;
@@ -106,16 +123,21 @@ export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIM
     options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    tinyStories ??= loadLlama2c();
-    const model = await tinyStories;
-    const tokenizer = shippedTokenizer('llama2c-tinystories') as unknown as GenerationTokenizer & {
-      bos: number;
-    };
+    let model: CausalLM;
+    let tokenizer: GenerationTokenizer;
+    let startIds: number[];
+    if (this.gpt) ({ model, tokenizer, startIds } = this.gpt);
+    else {
+      tinyStories ??= loadLlama2c();
+      model = await tinyStories;
+      const tok = shippedTokenizer('llama2c-tinystories') as unknown as GenerationTokenizer & { bos: number };
+      [tokenizer, startIds] = [tok, [tok.bos]];
+    }
     const prompt = this.prompt(messages);
     const settings = this.settings(options);
     for await (const chunk of streamGenerate(model, tokenizer, prompt, {
       ...settings,
-      ...(prompt === '' ? { promptIds: [tokenizer.bos] } : {}),
+      ...(prompt === '' && startIds.length > 0 ? { promptIds: startIds } : {}),
     })) {
       const done = chunk.finishReason !== undefined;
       const message = new AIMessageChunk({

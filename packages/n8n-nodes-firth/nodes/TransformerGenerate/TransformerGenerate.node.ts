@@ -9,12 +9,12 @@
  */
 import {
   type CausalLM,
-  CharTokenizer,
-  type CharTokenizerJSON,
-  GPT,
+  type CharTokenizer,
+  type GPT,
   generate,
   type Llama2c,
   loadLlama2c,
+  readCharGptCheckpoint,
   shippedTokenizer,
 } from '@firth/transformers';
 import {
@@ -215,12 +215,8 @@ async function readGptCheckpoint(
     );
   }
   const bytes = new Uint8Array(await ctx.helpers.getBinaryDataBuffer(i, name));
-  const where = `Binary field "${name}"`;
-  let model: GPT;
-  let metadata: Record<string, string>;
   try {
-    metadata = GPT.checkpointMetadata(bytes, where);
-    model = GPT.fromSafetensors(bytes, where);
+    return readCharGptCheckpoint(bytes, `Binary field "${name}"`);
   } catch (error) {
     throw new NodeOperationError(
       ctx.getNode(),
@@ -228,19 +224,4 @@ async function readGptCheckpoint(
       { itemIndex: i },
     );
   }
-  let tokenizer: CharTokenizer;
-  try {
-    tokenizer = CharTokenizer.fromJSON(JSON.parse(metadata.tokenizer ?? 'null') as CharTokenizerJSON);
-  } catch {
-    throw new NodeOperationError(
-      ctx.getNode(),
-      `${where}: the GPT checkpoint carries no character vocabulary (no "tokenizer" in its metadata): train it with the GPT Train node`,
-      { itemIndex: i },
-    );
-  }
-  if (tokenizer.vocabSize !== model.vocabSize)
-    throw new UserError(
-      `${where}: the vocabulary has ${tokenizer.vocabSize} characters but the model ${model.vocabSize}`,
-    );
-  return { model, tokenizer };
 }
