@@ -214,7 +214,7 @@ describe('Transformer Generate node with a GPT Train checkpoint', async () => {
       ],
       [
         { json: {}, ...bin(noVocabulary) },
-        'Binary field "data": the GPT checkpoint carries no character vocabulary (no "tokenizer" in its metadata): train it with the GPT Train node',
+        'Binary field "data": the GPT checkpoint carries no character vocabulary (no "tokenizer" in its metadata): expected the checkpoint of a GPT Train step',
       ],
     ] as never;
     for (const [item, message] of cases) {
