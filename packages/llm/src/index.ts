@@ -1,0 +1,73 @@
+/**
+ * @firth/llm — LLM access for Firth (course: "groq Playground", "Access Cloud Based LLMs
+ * (groq.com)", "Prompt Engineering", "Tokenizer Playground", "Local LLM i.e. Ollama").
+ *
+ *   import { chat } from '@firth/llm';
+ *   await chat({ provider: 'local', temperature: 0, maxTokens: 20 }, 'Once upon a time')
+ *   // { text: ', there was a little girl …', usage: { promptTokens: 5, completionTokens: 20, totalTokens: 25 }, … }
+ */
+
+// ── One chat interface, many providers: Groq, Ollama, any OpenAI-compatible URL, Firth's local model
+export {
+  type ChatConfig,
+  DEFAULT_BASE_URLS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MODELS,
+  DEFAULT_RETRY_DELAY_MS,
+  DEFAULT_TIMEOUT_MS,
+  MAX_STOP_SEQUENCES,
+  PROVIDERS,
+  type Provider,
+  validateChatConfig,
+} from './config.js';
+// ── Errors: one LlmError with a clear message and `retryable`; keys redacted everywhere
+export {
+  describeError,
+  type ErrorContext,
+  LlmError,
+  type LlmErrorKind,
+  redact,
+  retryAfterMs,
+  toLlmError,
+} from './errors.js';
+// ── Prompt engineering: templates, few-shot, system prompts, chat templates, structured output
+export {
+  applyChatTemplate,
+  CHAT_TEMPLATES,
+  type ChatMessage,
+  type ChatTemplateName,
+  chatPrompt,
+  type FewShotOptions,
+  fewShotPrompt,
+  formatPrompt,
+  PromptTemplate,
+  parseJsonAnswer,
+  type Role,
+  type Schema,
+  type StructuredResult,
+  structured,
+  templateVariables,
+  toLangChainMessages,
+} from './prompts.js';
+export {
+  type ChatCallOptions,
+  type ChatResponse,
+  chat,
+  createChatModel,
+  MISSING_GROQ_KEY_MESSAGE,
+  normaliseResponse,
+  type TokenUsage,
+  type ToolCallResult,
+  type ToolInput,
+} from './providers.js';
+// ── Retries, timeouts and redaction as a `fetch`, shared by every provider SDK
+export { isRetryableStatus, type RetryOptions, retryingFetch } from './retry.js';
+// ── Tokenizer playground: Firth's tokenizers side by side with GPT-4o's
+export {
+  compareTokenizers,
+  GPT4O_TOKENIZER,
+  PLAYGROUND_TOKENIZERS,
+  type PlaygroundTokenizerName,
+  type TokenizerView,
+  tokenizeWith,
+} from './tokenizer-playground.js';
