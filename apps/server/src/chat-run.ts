@@ -1,0 +1,153 @@
+/**
+ * One chat turn, whatever API asked for it: the chat template picks the prompt, the tool policy
+ * may answer with a tool call, otherwise @firth/transformers' `streamGenerate` writes the text
+ * (wrapped as JSON when asked). The result is a stream of events the two APIs frame their own way
+ * (OpenAI: SSE `chat.completion.chunk`s; Ollama: NDJSON lines).
+ *
+ * `startChat` does everything that can fail on the caller's input — loading the model, encoding
+ * the prompt, checking it fits the context, the first token — before it returns, so that an error
+ * is still a proper status code and not a broken stream.
+ *
+ * Usage is counted by the model's tokenizer: prompt tokens = the prompt's ids (BOS included);
+ * completion tokens = tokens generated (0 for a tool call, which the model did not write).
+ */
+import { type GenerateOptions, type GenerationChunk, streamGenerate } from '@firth/transformers';
+import {
+  type ChatMessage,
+  hasToolResultsSinceLastUser,
+  JSON_OBJECT_CLOSE,
+  JSON_OBJECT_OPEN,
+  jsonForSchema,
+  jsonStringPiece,
+  type OutputFormat,
+  promptFor,
+} from './chat-template.js';
+import { HttpError } from './http.js';
+import type { ChatTokenizer, LocalChatModel } from './registry.js';
+import { chooseTool, type ToolCall, type ToolChoice, type ToolSpec, toolCallFor } from './tool-policy.js';
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export interface ChatJob {
+  model: LocalChatModel;
+  messages: ChatMessage[];
+  /** Sampling: temperature, topK, topP, repetitionPenalty, stop, seed, maxNewTokens. */
+  generation: GenerateOptions;
+  format: OutputFormat;
+  tools: ToolSpec[];
+  toolChoice: ToolChoice;
+}
+
+export type ChatEvent =
+  | { type: 'text'; text: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | {
+      type: 'done';
+      finishReason: FinishReason;
+      promptTokens: number;
+      completionTokens: number;
+      /** Milliseconds: reading the model (0 once loaded), and until the first token. */
+      loadMs: number;
+      promptMs: number;
+    };
+
+/** Longest text one token decodes to, per tokenizer (bounds how much text can fit in a context). */
+const longestPiece = new WeakMap<object, number>();
+function maxPromptChars(
+  model: { vocabSize: number },
+  tokenizer: ChatTokenizer,
+  contextLength: number,
+): number {
+  let longest = longestPiece.get(tokenizer);
+  if (longest === undefined) {
+    longest = 1;
+    for (let id = 0; id < model.vocabSize; id++) longest = Math.max(longest, tokenizer.decode([id]).length);
+    longestPiece.set(tokenizer, longest);
+  }
+  return (contextLength - 1) * longest;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Starts a turn; resolves once the first token exists (or rejects with the caller's error). */
+export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>> {
+  const t0 = performance.now();
+  const { model, tokenizer } = await job.model.load();
+  const loadMs = performance.now() - t0;
+  const prompt = promptFor(job.messages);
+  // a text longer than (context − 1) × the longest piece cannot fit: refuse it before encoding
+  // (encoding is not linear in the text's length, and the body may be up to the size limit)
+  const limit = maxPromptChars(model, tokenizer, job.model.contextLength);
+  if (prompt.length > limit)
+    throw new HttpError(
+      400,
+      `the prompt has ${prompt.length} characters; ${job.model.id} reads at most ${job.model.contextLength} tokens (${limit} characters at most): shorten it`,
+      'messages',
+      'context_length_exceeded',
+    );
+  const promptIds = prompt === '' && tokenizer.bos !== undefined ? [tokenizer.bos] : tokenizer.encode(prompt);
+
+  const tool = chooseTool(job.tools, job.toolChoice, prompt, hasToolResultsSinceLastUser(job.messages));
+  if (tool) {
+    const call = toolCallFor(tool, prompt, job.messages.length);
+    return (async function* () {
+      yield { type: 'tool_call', call };
+      yield {
+        type: 'done',
+        finishReason: 'tool_calls',
+        promptTokens: promptIds.length,
+        completionTokens: 0,
+        loadMs,
+        promptMs: performance.now() - t0 - loadMs,
+      };
+    })();
+  }
+
+  const chunks = streamGenerate(model, tokenizer, prompt, { ...job.generation, promptIds });
+  const first = await chunks.next(); // encodes, checks the context, runs the prompt: errors surface here
+  const promptMs = performance.now() - t0 - loadMs;
+  const format = job.format;
+  return (async function* (): AsyncGenerator<ChatEvent> {
+    let last: GenerationChunk | undefined;
+    let generated = '';
+    if (format.type === 'json_object') yield { type: 'text', text: JSON_OBJECT_OPEN };
+    try {
+      for (let r = first; !r.done; r = await chunks.next()) {
+        await turn(); // generation is CPU work: let other requests (and sockets) take turns
+        last = r.value;
+        if (r.value.text === '') continue;
+        if (format.type === 'json_schema') generated += r.value.text;
+        else
+          yield {
+            type: 'text',
+            text: format.type === 'json_object' ? jsonStringPiece(r.value.text) : r.value.text,
+          };
+      }
+    } finally {
+      await chunks.return(undefined); // the client went away: stop generating
+    }
+    if (format.type === 'json_object') yield { type: 'text', text: JSON_OBJECT_CLOSE };
+    if (format.type === 'json_schema') yield { type: 'text', text: jsonForSchema(format.schema, generated) };
+    yield {
+      type: 'done',
+      finishReason: last?.finishReason ?? 'length',
+      promptTokens: last?.usage?.promptTokens ?? promptIds.length,
+      completionTokens: last?.usage?.completionTokens ?? 0,
+      loadMs,
+      promptMs,
+    };
+  })();
+}
+
+/** A whole turn collected: the text, the tool calls and the closing event. */
+export async function runChat(job: ChatJob) {
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  let done: Extract<ChatEvent, { type: 'done' }> | undefined;
+  for await (const e of await startChat(job)) {
+    if (e.type === 'text') text += e.text;
+    else if (e.type === 'tool_call') toolCalls.push(e.call);
+    else done = e;
+  }
+  return { text, toolCalls, done: done! };
+}

@@ -1,0 +1,66 @@
+/**
+ * How a chat becomes a prompt for a story model, and how its text becomes the answer.
+ *
+ * TinyStories 260K was trained on children's stories only: it has no chat template and no notion
+ * of roles, and its context is 512 tokens. Printing a transcript ("System: … User: …") into the
+ * prompt would only make it write a stranger story, so the template is the one FirthChatModel uses:
+ *
+ *   prompt = the text of the LAST user message; the answer continues it.
+ *
+ * System/developer messages, earlier turns, assistant turns and tool results are not shown to the
+ * model (they are still validated). No user message, or an empty one, starts a story from scratch
+ * (the prompt is the BOS token alone). Content given as parts keeps its text parts, joined by "\n".
+ *
+ * JSON output (`response_format: { type: 'json_object' }`, Ollama's `format: 'json'`): a story
+ * model cannot be constrained to a grammar here, so the generated text is wrapped, deterministically,
+ * as `{"text": "<generated text>"}` — always valid JSON, also when streamed piece by piece (each
+ * piece is JSON-string-escaped on its own, which is exact because escaping works per character).
+ * With a JSON schema (`json_schema`, Ollama's `format: {…}`) the object is built from the schema
+ * (tool-policy.ts' `valueForSchema`) with the generated text in its string fields.
+ */
+import { type JsonSchema, valueForSchema } from './tool-policy.js';
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+/** A chat message as both APIs reduce to it. */
+export interface ChatMessage {
+  role: Role;
+  content: string;
+}
+
+/** What the answer must look like. */
+export type OutputFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; schema: JsonSchema };
+
+/** The text the model continues: the last user message's ('' = start from BOS). */
+export function promptFor(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i]!.role === 'user') return messages[i]!.content;
+  return '';
+}
+
+/** The last user message's text, for the tool policy ('' when there is none). */
+export const lastUserText = promptFor;
+
+/** True when tool results came after the last user message: the model should now answer in text. */
+export function hasToolResultsSinceLastUser(messages: readonly ChatMessage[]): boolean {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]!.role === 'user') return false;
+    if (messages[i]!.role === 'tool') return true;
+  }
+  return false;
+}
+
+/** A piece of generated text as part of a JSON string literal (no quotes). */
+export const jsonStringPiece = (text: string) => JSON.stringify(text).slice(1, -1);
+
+/** The opening and closing of the json_object wrapper: `{"text":"` + pieces + `"}`. */
+export const JSON_OBJECT_OPEN = '{"text":"';
+export const JSON_OBJECT_CLOSE = '"}';
+
+/** The whole answer for a JSON schema: the schema's value with the generated text in string fields. */
+export function jsonForSchema(schema: JsonSchema, generated: string): string {
+  return JSON.stringify(valueForSchema(schema, generated));
+}

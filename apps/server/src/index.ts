@@ -1,0 +1,23 @@
+/**
+ * @firth/server — Firth's local models over HTTP: OpenAI/Groq-compatible and Ollama-compatible.
+ *
+ *   const server = await createFirthServer({ port: 8787 });   // http://127.0.0.1:8787
+ *   // OpenAI/Groq: POST /v1/chat/completions, GET /v1/models, POST /v1/embeddings (also /openai/v1/…)
+ *   // Ollama:      POST /api/chat, /api/generate, /api/embed; GET /api/tags
+ */
+
+// ── How a chat becomes a prompt, and the tool-call policy (chat-template.ts, tool-policy.ts)
+export { type ChatMessage, type OutputFormat, promptFor } from './chat-template.js';
+// ── The models it serves and how to add one (registry.ts)
+export {
+  bertTiny,
+  type ChatTokenizer,
+  defaultRegistry,
+  type LocalChatModel,
+  type LocalEmbeddingModel,
+  type ModelRegistry,
+  tinyStories260k,
+} from './registry.js';
+// ── The server and its options (server.ts)
+export { createFirthServer, type FirthServer, type FirthServerOptions, isLoopback } from './server.js';
+export { chooseTool, numbersIn, type ToolSpec, valueForSchema } from './tool-policy.js';

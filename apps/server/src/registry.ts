@@ -1,0 +1,98 @@
+/**
+ * The models the server offers, behind two small interfaces so that more local models (a GPT
+ * checkpoint trained with @firth/transformers, say) can be added without touching the routes:
+ *
+ *   - a chat/generation model is any `CausalLM` with its tokenizer (`start()` → `step(token)`);
+ *   - an embedding model turns one text into one vector and says how many tokens it read.
+ *
+ * The defaults are the two models shipped offline in @firth/datasets:
+ *   - `tinystories-260k`: llama2.c's TinyStories 260K (Karpathy), a story model — not an assistant;
+ *   - `bert-tiny`: the tiny BERT pretrained here (masked LM + NSP) and fine-tuned on SST-2; a text's
+ *     vector is the mean of its token vectors ([CLS] and [SEP] included), scaled to unit length,
+ *     128 numbers; texts past 64 tokens are cut (its position table has 64 rows).
+ * Each loads on first use, once per process.
+ */
+import {
+  type CausalLM,
+  type GenerationTokenizer,
+  loadLlama2c,
+  loadTinyBert,
+  poolVectors,
+  shippedTokenizer,
+} from '@firth/transformers';
+
+export type ChatTokenizer = GenerationTokenizer & { bos?: number; eos?: number };
+
+/** A local model that continues text. */
+export interface LocalChatModel {
+  /** The name clients ask for (`model` in requests, listed by /v1/models and /api/tags). */
+  id: string;
+  /** Prompt + completion, in tokens. */
+  contextLength: number;
+  /** Shown in Ollama's model details, e.g. 'llama', '260K'. */
+  family: string;
+  parameterSize: string;
+  load(): Promise<{ model: CausalLM; tokenizer: ChatTokenizer }>;
+}
+
+/** A local model that turns a text into a vector. */
+export interface LocalEmbeddingModel {
+  id: string;
+  dimensions: number;
+  family: string;
+  parameterSize: string;
+  load(): Promise<{ embed(text: string): { vector: number[]; tokens: number } }>;
+}
+
+export interface ModelRegistry {
+  chat: LocalChatModel[];
+  embeddings: LocalEmbeddingModel[];
+}
+
+const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= f().catch((e: unknown) => {
+      p = undefined; // a failed load may be retried
+      throw e;
+    });
+    return p;
+  };
+};
+
+/** llama2.c's TinyStories 260K: 512-token context, 512-piece SentencePiece vocabulary. */
+export const tinyStories260k: LocalChatModel = {
+  id: 'tinystories-260k',
+  contextLength: 512,
+  family: 'llama',
+  parameterSize: '260K',
+  load: once(async () => ({
+    model: await loadLlama2c(),
+    tokenizer: shippedTokenizer('llama2c-tinystories') as unknown as ChatTokenizer,
+  })),
+};
+
+/** The shipped tiny BERT, mean pooled and normalised (as FirthBertEmbeddings): 128 dimensions. */
+export const bertTiny: LocalEmbeddingModel = {
+  id: 'bert-tiny',
+  dimensions: 128,
+  family: 'bert',
+  parameterSize: '0.9M',
+  load: once(async () => {
+    const { bert, tokenizer } = await loadTinyBert();
+    return {
+      embed(text: string) {
+        // last_hidden_state[0] (T, 128) → mean over T → v / ‖v‖
+        const { tokens, vectors } = bert.embed(tokenizer, text);
+        return { vector: poolVectors(vectors, { pooling: 'mean', normalize: true }), tokens: tokens.length };
+      },
+    };
+  }),
+};
+
+export const defaultRegistry = (): ModelRegistry => ({ chat: [tinyStories260k], embeddings: [bertTiny] });
+
+/** A model by the name a client gave; Ollama clients may add the tag ':latest'. */
+export function findModel<M extends { id: string }>(models: readonly M[], name: string): M | undefined {
+  return models.find((m) => m.id === name || `${m.id}:latest` === name);
+}

@@ -1,0 +1,166 @@
+/**
+ * The tool policy and JSON output rules as data tables: which tool, which arguments, which
+ * schemas are refused. No server, no model.
+ */
+import { describe, expect, test } from 'vitest';
+import { hasToolResultsSinceLastUser, promptFor } from './chat-template.js';
+import { HttpError } from './http.js';
+import {
+  chooseTool,
+  numbersIn,
+  parseToolChoice,
+  parseTools,
+  type ToolSpec,
+  valueForSchema,
+} from './tool-policy.js';
+
+const tool = (name: string, description = '', properties = {}): ToolSpec => ({
+  name,
+  description,
+  parameters: { type: 'object', properties },
+});
+
+describe('chat template', () => {
+  test('the prompt is the last user message; none → "" (a story from BOS)', () => {
+    expect(
+      promptFor([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'reply' },
+        { role: 'user', content: 'Once upon a time' },
+      ]),
+    ).toBe('Once upon a time');
+    expect(promptFor([{ role: 'system', content: 'Be brief.' }])).toBe('');
+  });
+
+  test('tool results after the last user message are noticed', () => {
+    expect(
+      hasToolResultsSinceLastUser([
+        { role: 'user', content: 'x' },
+        { role: 'tool', content: '1' },
+      ]),
+    ).toBe(true);
+    expect(
+      hasToolResultsSinceLastUser([
+        { role: 'tool', content: '1' },
+        { role: 'user', content: 'x' },
+      ]),
+    ).toBe(false);
+  });
+});
+
+describe('which tool', () => {
+  const weather = tool('get_weather', 'Current weather for a city');
+  const stocks = tool('stockPrice', 'Price of a stock ticker');
+  test.each([
+    ['none', [weather], 'none', 'weather in Oslo', false, null],
+    ['no tools', [], 'auto', 'weather in Oslo', false, null],
+    ['named', [weather, stocks], { name: 'stockPrice' }, 'weather in Oslo', false, 'stockPrice'],
+    ['only one, auto', [stocks], 'auto', 'hello', false, 'stockPrice'],
+    ['shared words', [weather, stocks], 'auto', 'what is the weather in Oslo', false, 'get_weather'],
+    ['camelCase words', [weather, stocks], 'auto', 'the price of ACME stock', false, 'stockPrice'],
+    ['auto, no shared word', [weather, stocks], 'auto', 'hello there', false, null],
+    ['required, no shared word', [weather, stocks], 'required', 'hello there', false, 'get_weather'],
+    ['tool results since the user', [weather], { name: 'get_weather' }, 'Oslo', true, null],
+  ] as const)('%s', (_, tools, choice, text, results, expected) => {
+    expect(chooseTool(tools as unknown as ToolSpec[], choice as never, text, results)?.name ?? null).toBe(
+      expected,
+    );
+  });
+});
+
+describe('arguments from the schema', () => {
+  test.each([
+    ['string', { type: 'string' }, 'hello', 'hello'],
+    ['maxLength', { type: 'string', maxLength: 3 }, 'hello', 'hel'],
+    ['number', { type: 'number' }, 'it costs 4.5 now', 4.5],
+    ['no number → minimum', { type: 'number', minimum: 1 }, 'none', 1],
+    ['clamped', { type: 'integer', maximum: 10 }, 'give me 99', 10],
+    ['integer', { type: 'integer' }, 'about 7.9', 7],
+    ['boolean', { type: 'boolean' }, 'yes please', true],
+    ['enum found', { type: 'string', enum: ['celsius', 'fahrenheit'] }, 'in Fahrenheit', 'fahrenheit'],
+    ['enum default', { type: 'string', enum: ['celsius', 'fahrenheit'] }, 'in kelvin', 'celsius'],
+    ['default', { type: 'string', default: 'x' }, 'hello', 'x'],
+    ['const', { const: 3 }, 'hello', 3],
+    ['nullable', { type: ['null', 'number'] }, '8', 8],
+    ['anyOf', { anyOf: [{ type: 'integer' }, { type: 'string' }] }, 'n=2', 2],
+    ['array', { type: 'array', items: { type: 'string' } }, 'cats', ['cats']],
+    [
+      'object: required only, numbers in order',
+      {
+        type: 'object',
+        properties: { a: { type: 'number' }, b: { type: 'number' }, note: { type: 'string' } },
+        required: ['a', 'b'],
+      },
+      'add 2 and -3',
+      { a: 2, b: -3 },
+    ],
+    [
+      'object without required: all',
+      { type: 'object', properties: { q: { type: 'string' } } },
+      'hi',
+      { q: 'hi' },
+    ],
+  ] as const)('%s', (_, schema, text, expected) => {
+    expect(valueForSchema(schema as never, text)).toEqual(expected);
+  });
+
+  test('numbersIn', () => {
+    expect(numbersIn('add 2 and 3.5, minus -1')).toEqual([2, 3.5, -1]);
+  });
+});
+
+describe('tool validation', () => {
+  const bad = (tools: unknown) => {
+    try {
+      parseTools(tools);
+    } catch (e) {
+      expect(e).toBeInstanceOf(HttpError);
+      return (e as HttpError).param;
+    }
+    throw new Error('accepted');
+  };
+  test.each([
+    ['not an array', { type: 'function' }, 'tools'],
+    ['no function', [{ type: 'function' }], 'tools[0]'],
+    ['bad name', [{ type: 'function', function: { name: 'a b' } }], 'tools[0].function.name'],
+    [
+      'not an object schema',
+      [{ type: 'function', function: { name: 'f', parameters: { type: 'string' } } }],
+      'tools[0].function.parameters',
+    ],
+    [
+      'required not in properties',
+      [
+        {
+          type: 'function',
+          function: { name: 'f', parameters: { type: 'object', properties: {}, required: ['x'] } },
+        },
+      ],
+      'tools[0].function.parameters',
+    ],
+    [
+      'twice',
+      [
+        { type: 'function', function: { name: 'f' } },
+        { type: 'function', function: { name: 'f' } },
+      ],
+      'tools',
+    ],
+  ])('%s', (_, tools, param) => {
+    expect(bad(tools)).toBe(param);
+  });
+
+  test('a good tool; a missing parameters schema means no arguments', () => {
+    const [t] = parseTools([{ type: 'function', function: { name: 'now', description: 'the time' } }]);
+    expect(t).toEqual({
+      name: 'now',
+      description: 'the time',
+      parameters: { type: 'object', properties: {} },
+    });
+    expect(valueForSchema(t!.parameters, 'what time is it?')).toEqual({});
+    expect(parseToolChoice({ type: 'function', function: { name: 'now' } }, [t!])).toEqual({ name: 'now' });
+    expect(() => parseToolChoice('required', [])).toThrow(HttpError);
+    expect(() => parseToolChoice('sometimes', [t!])).toThrow(HttpError);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Tool calls from a model that cannot reason about tools: a documented, deterministic policy, so
+ * that clients and agents (LangChain, n8n's AI Agent) get well-formed `tool_calls` to run.
+ *
+ * Which tool (none = answer in text):
+ *   1. `tool_choice: 'none'`, or no tools → none.
+ *   2. Tool results came after the last user message → none: the turn is answered in text (this is
+ *      what ends an agent's loop).
+ *   3. `tool_choice` names a function → that one.
+ *   4. Exactly one tool → that one (`auto` or `required`).
+ *   5. Several → the one whose name and description share the most words (3+ letters, any case)
+ *      with the last user message; ties → the first listed. With `auto` and no shared word → none;
+ *      with `required` → the first tool.
+ *
+ * Its arguments come from its JSON schema and the last user message (`valueForSchema`):
+ *   `const` or `default` if given; an `enum` → the first value that appears in the message, else
+ *   the first value; string → the message (cut to `maxLength`); number/integer → the numbers of the
+ *   message in order (the first numeric field gets the first number, …; none left → `minimum` or
+ *   0; clamped to [minimum, maximum]); boolean → true when the message says "true" or "yes";
+ *   array → one item; object → its required properties (all of them when it lists none); `anyOf`/
+ *   `oneOf` → the first branch. One call per turn: the local model makes no parallel calls.
+ */
+import { createHash } from 'node:crypto';
+import { invalid } from './http.js';
+
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { name: string };
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as a JSON object. */
+  arguments: Record<string, unknown>;
+}
+
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object', 'null']);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks the part of JSON Schema the policy reads; throws a 400 naming the bad field. */
+export function validateSchema(schema: unknown, param: string, depth = 0): asserts schema is JsonSchema {
+  if (!isObject(schema)) throw invalid(`${param} must be a JSON Schema object`, param);
+  if (depth > 16) throw invalid(`${param} is nested too deeply (over 16 levels)`, param);
+  const { type, properties, required, items, enum: enumValues, anyOf, oneOf } = schema;
+  const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
+  for (const t of types)
+    if (typeof t !== 'string' || !TYPES.has(t))
+      throw invalid(`${param}.type must be one of ${[...TYPES].join(', ')}, got ${JSON.stringify(t)}`, param);
+  if (properties !== undefined) {
+    if (!isObject(properties)) throw invalid(`${param}.properties must be an object`, param);
+    for (const [k, v] of Object.entries(properties)) validateSchema(v, `${param}.properties.${k}`, depth + 1);
+  }
+  if (required !== undefined) {
+    if (!Array.isArray(required) || required.some((r) => typeof r !== 'string'))
+      throw invalid(`${param}.required must be an array of property names`, param);
+    const names = isObject(properties) ? Object.keys(properties) : [];
+    const unknown = required.find((r) => !names.includes(r as string));
+    if (unknown !== undefined)
+      throw invalid(`${param}.required names "${unknown}", which is not in properties`, param);
+  }
+  if (items !== undefined) validateSchema(items, `${param}.items`, depth + 1);
+  if (enumValues !== undefined && (!Array.isArray(enumValues) || enumValues.length === 0))
+    throw invalid(`${param}.enum must be a non-empty array`, param);
+  for (const [key, branches] of [['anyOf', anyOf] as const, ['oneOf', oneOf] as const])
+    if (branches !== undefined) {
+      if (!Array.isArray(branches) || branches.length === 0)
+        throw invalid(`${param}.${key} must be a non-empty array of schemas`, param);
+      for (const [i, b] of branches.entries()) validateSchema(b, `${param}.${key}[${i}]`, depth + 1);
+    }
+}
+
+/** Validates OpenAI-style `tools` (`[{ type: 'function', function: { name, description, parameters } }]`). */
+export function parseTools(raw: unknown): ToolSpec[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw invalid('tools must be an array', 'tools');
+  if (raw.length > 128) throw invalid('tools may list at most 128 functions', 'tools');
+  const tools = raw.map((t, i): ToolSpec => {
+    const p = `tools[${i}]`;
+    if (!isObject(t) || (t.type !== undefined && t.type !== 'function') || !isObject(t.function))
+      throw invalid(`${p} must be { type: 'function', function: { name, description, parameters } }`, p);
+    const { name, description, parameters } = t.function;
+    if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(name))
+      throw invalid(`${p}.function.name must be 1–64 letters, digits, _ or -`, `${p}.function.name`);
+    if (description !== undefined && typeof description !== 'string')
+      throw invalid(`${p}.function.description must be a string`, `${p}.function.description`);
+    const params = parameters ?? { type: 'object', properties: {} };
+    validateSchema(params, `${p}.function.parameters`);
+    if (params.type !== undefined && params.type !== 'object')
+      throw invalid(
+        `${p}.function.parameters must describe an object (type "object")`,
+        `${p}.function.parameters`,
+      );
+    return { name, description: description ?? '', parameters: params };
+  });
+  const names = tools.map((t) => t.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw invalid(`tools lists the function "${twice}" twice`, 'tools');
+  return tools;
+}
+
+/** Validates `tool_choice` against the tools given. */
+export function parseToolChoice(raw: unknown, tools: readonly ToolSpec[]): ToolChoice {
+  if (raw === undefined || raw === null) return 'auto';
+  if (raw === 'none' || raw === 'auto' || raw === 'required') {
+    if (raw === 'required' && tools.length === 0)
+      throw invalid('tool_choice "required" needs tools', 'tool_choice');
+    return raw;
+  }
+  if (isObject(raw) && isObject(raw.function) && typeof raw.function.name === 'string') {
+    const name = raw.function.name;
+    if (!tools.some((t) => t.name === name))
+      throw invalid(`tool_choice names the function "${name}", which is not in tools`, 'tool_choice');
+    return { name };
+  }
+  throw invalid(
+    'tool_choice must be "none", "auto", "required" or { type: "function", function: { name } }',
+    'tool_choice',
+  );
+}
+
+const words = (text: string) =>
+  new Set(
+    text
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length >= 3),
+  );
+
+/** Rules 1–5 above: the tool to call, or null to answer in text. */
+export function chooseTool(
+  tools: readonly ToolSpec[],
+  choice: ToolChoice,
+  userText: string,
+  toolResultsSinceUser: boolean,
+): ToolSpec | null {
+  if (choice === 'none' || tools.length === 0 || toolResultsSinceUser) return null;
+  if (typeof choice === 'object') return tools.find((t) => t.name === choice.name) ?? null;
+  if (tools.length === 1) return tools[0]!;
+  const asked = words(userText);
+  let best: ToolSpec | null = null;
+  let bestScore = 0;
+  for (const t of tools) {
+    const described = words(`${t.name.replace(/[_-]/g, ' ')} ${t.description}`);
+    const score = [...asked].filter((w) => described.has(w)).length;
+    if (score > bestScore) [best, bestScore] = [t, score];
+  }
+  return best ?? (choice === 'required' ? tools[0]! : null);
+}
+
+/** A value that fits `schema`, filled from `text` (rules above). `numbers` is consumed in order. */
+export function valueForSchema(schema: JsonSchema, text: string, numbers = numbersIn(text)): unknown {
+  if (schema.const !== undefined) return schema.const;
+  if (schema.default !== undefined) return schema.default;
+  if (Array.isArray(schema.enum)) {
+    const lower = text.toLowerCase();
+    return schema.enum.find((v) => lower.includes(String(v).toLowerCase())) ?? schema.enum[0];
+  }
+  const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (branches) return valueForSchema(branches[0]!, text, numbers);
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string | undefined];
+  const type =
+    types.find((t) => t !== 'null') ?? types[0] ?? (isObject(schema.properties) ? 'object' : 'string');
+  const min = typeof schema.minimum === 'number' ? schema.minimum : Number.NEGATIVE_INFINITY;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : Number.POSITIVE_INFINITY;
+  switch (type) {
+    case 'string':
+      return typeof schema.maxLength === 'number' ? text.slice(0, schema.maxLength) : text;
+    case 'number':
+    case 'integer': {
+      const n = numbers.shift() ?? (Number.isFinite(min) ? min : 0);
+      const v = Math.min(max, Math.max(min, n));
+      return type === 'integer' ? Math.trunc(v) : v;
+    }
+    case 'boolean':
+      return /\b(true|yes)\b/i.test(text);
+    case 'array':
+      return isObject(schema.items) ? [valueForSchema(schema.items, text, numbers)] : [];
+    case 'null':
+      return null;
+    default: {
+      const properties = isObject(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+      const names = Array.isArray(schema.required) ? (schema.required as string[]) : Object.keys(properties);
+      return Object.fromEntries(names.map((k) => [k, valueForSchema(properties[k] ?? {}, text, numbers)]));
+    }
+  }
+}
+
+/** The numbers written in a text, in order: "add 2 and 3.5" → [2, 3.5]. */
+export function numbersIn(text: string): number[] {
+  return [...text.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+}
+
+/** The tool call for `tool`: arguments from its schema, a deterministic id. */
+export function toolCallFor(tool: ToolSpec, userText: string, turn: number): ToolCall {
+  const args = valueForSchema(tool.parameters, userText) as Record<string, unknown>;
+  const id = `call_${createHash('sha256')
+    .update(`${turn}\n${tool.name}\n${JSON.stringify(args)}`)
+    .digest('hex')
+    .slice(0, 24)}`;
+  return { id, name: tool.name, arguments: args };
+}
