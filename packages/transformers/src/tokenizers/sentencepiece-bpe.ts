@@ -147,19 +147,37 @@ export class SentencePieceBPETokenizer implements Tokenizer {
       if (id !== undefined) tokens.push(id);
       else for (const b of bytes) tokens.push(b + BYTE_OFFSET);
     }
+    // run.c merges, again and again, the adjacent pair whose merged piece scores best (the first
+    // such pair on ties). The pair scores are kept in an array and only the two pairs next to a
+    // merge are looked up again, and pair lookups are cached by id: the same merges as run.c's
+    // rescan of every pair, without its quadratic string building.
+    const V = this.pieces.length;
+    const cache = new Map<number, number>();
+    const mergeOf = (a: number, b: number): number => {
+      const key = a * V + b;
+      let id = cache.get(key);
+      if (id === undefined) {
+        // str_buffer = vocab[a] + vocab[b]
+        id = this.ids.get(binary(this.pieces[a]!) + binary(this.pieces[b]!)) ?? -1;
+        cache.set(key, id);
+      }
+      return id;
+    };
+    const pairScore = (i: number): number => {
+      const id = mergeOf(tokens[i]!, tokens[i + 1]!);
+      return id < 0 ? Number.NEGATIVE_INFINITY : this.scores[id]!;
+    };
+    const scores = tokens.slice(0, -1).map((_, i) => pairScore(i));
     while (true) {
       let bestScore = -1e10;
-      let bestId = -1;
       let bestIdx = -1;
-      for (let i = 0; i + 1 < tokens.length; i++) {
-        // str_buffer = vocab[tokens[i]] + vocab[tokens[i+1]]
-        const merged = binary(this.pieces[tokens[i]!]!) + binary(this.pieces[tokens[i + 1]!]!);
-        const id = this.ids.get(merged);
-        if (id !== undefined && this.scores[id]! > bestScore)
-          [bestScore, bestId, bestIdx] = [this.scores[id]!, id, i];
-      }
+      for (let i = 0; i < scores.length; i++)
+        if (scores[i]! > bestScore) [bestScore, bestIdx] = [scores[i]!, i];
       if (bestIdx === -1) break;
-      tokens.splice(bestIdx, 2, bestId);
+      tokens.splice(bestIdx, 2, mergeOf(tokens[bestIdx]!, tokens[bestIdx + 1]!));
+      scores.splice(bestIdx, 1);
+      if (bestIdx > 0) scores[bestIdx - 1] = pairScore(bestIdx - 1);
+      if (bestIdx < scores.length) scores[bestIdx] = pairScore(bestIdx);
     }
     if (options.eos ?? false) tokens.push(LLAMA2C_EOS);
     return tokens;
