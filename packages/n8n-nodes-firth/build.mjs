@@ -35,6 +35,11 @@ cpSync(join(root, 'nodes'), join(root, 'dist', 'nodes'), {
   recursive: true,
   filter: (src) => !/\.ts$/.test(src),
 });
+// the credentials' icons
+cpSync(join(root, 'credentials'), join(root, 'dist', 'credentials'), {
+  recursive: true,
+  filter: (src) => !/\.ts$/.test(src),
+});
 // What the bundled core reads at run time: tfjs-backend-wasm's binaries (found by @firth/deep's
 // findWasmDir in dist/firth-wasm) and the shipped data the nodes use by default (found by
 // @firth/datasets' dataPath in dist/firth-data).
@@ -55,6 +60,7 @@ for (const rel of [
   'models/word2vec-300d-top1000-ml5',
   'data/lee',
   'models/tinyllamas-stories260K',
+  'models/bert-tiny',
   'models/bert-tiny-sst2',
 ]) {
   cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });

@@ -6,6 +6,8 @@
 
 import { loadTinyShakespeare } from '@firth/datasets';
 import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
+// @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
+import { compareTokenizers, chat as llmChat } from '@firth/llm';
 import {
   CharTokenizer,
   cosine,
@@ -504,7 +506,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
   },
 
   'bert-bank.json': async (run) => {
-    // The lesson "BERT" on the shipped tiny BERT (models/bert-tiny-sst2): after pretraining, "bank"
+    // The lesson "BERT" on the shipped tiny BERT (models/bert-tiny): after pretraining, "bank"
     // by the river and "bank" of the money sentence get different vectors — cosine below 1 (no
     // number pinned: it is the trained model's), equal to the core's for the same sentences.
     const { bert, tokenizer, pretrainer, classifier } = await loadTinyBert();
@@ -558,5 +560,64 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     const scores = review?.scores as Record<string, number>;
     expect(scores.negative! + scores.positive!).toBeCloseTo(1, 9);
     expectClose(review, classifier.predict(['a charming and moving film'])[0]);
+  },
+
+  'groq-chat.json': async (run) => {
+    // no Groq credential here: "Use Local Model Without a Key" lets the offline model answer, and says so
+    const [answer] = run.json('Ask Groq');
+    const core = await llmChat(
+      { provider: 'local', temperature: 0, maxTokens: 64 },
+      'What is the capital of France?',
+    );
+    expect(answer).toMatchObject({
+      text: core.text,
+      usage: core.usage,
+      finishReason: core.finishReason,
+      provider: 'local',
+      model: 'tinystories-260k',
+      requestedProvider: 'groq',
+      note: 'No Groq credential: the local Firth model (tinystories-260k) answered instead',
+    });
+    const usage = answer?.usage as { promptTokens: number; completionTokens: number; totalTokens: number };
+    expect(usage.promptTokens).toBeGreaterThan(0);
+    expect(usage.completionTokens).toBeGreaterThan(0);
+    expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
+    expect(['stop', 'length']).toContain(answer?.finishReason);
+    // no key, nor anything shaped like one, in the output
+    expect(JSON.stringify(run.json('Ask Groq'))).not.toMatch(/gsk_|\bsk-[A-Za-z0-9]|Bearer|apiKey/i);
+    const [tokens] = run.json('Tokens of the question');
+    const views = await compareTokenizers('What is the capital of France?', [
+      'llama2c-tinystories',
+      'gpt-4o',
+    ]);
+    expect(tokens?.tokenizers).toEqual(views);
+    expect(tokens?.counts).toEqual({ 'llama2c-tinystories': views[0]!.count, 'gpt-4o': 7 });
+  },
+
+  'local-chat.json': async (run) => {
+    // n8n's Basic LLM Chain asks the Firth Chat Model sub-node (local, greedy, 40 tokens)
+    const [out] = run.json('Basic LLM Chain');
+    const core = await llmChat({ provider: 'local', temperature: 0, maxTokens: 40 }, 'Once upon a time');
+    expect(core.text.trim().length).toBeGreaterThan(0);
+    expect(out?.text).toBe(core.text.trim());
+  },
+
+  'prompt-few-shot.json': async (run) => {
+    const prompt =
+      'Give the antonym of every word.\n\nWord: happy\nAntonym: sad\n\nWord: tall\nAntonym: short\n\nWord: fast\nAntonym:';
+    const [template] = run.json('Few-shot prompt');
+    expect(template).toEqual({ word: 'fast', prompt, variables: ['word'] });
+    const [answer] = run.json('Generate');
+    const core = await llmChat({ provider: 'local', temperature: 0, maxTokens: 16, stop: ['\n'] }, prompt);
+    expect(answer).toMatchObject({
+      prompt,
+      text: core.text,
+      usage: core.usage,
+      finishReason: core.finishReason,
+      provider: 'local',
+      model: 'tinystories-260k',
+    });
+    expect(answer?.text as string).not.toContain('\n');
+    expect((answer?.usage as { completionTokens: number } | undefined)?.completionTokens).toBeGreaterThan(0);
   },
 };

@@ -61,6 +61,9 @@ describe('SST-2', () => {
     expect(count('train')).toEqual([67349, 37569]);
     expect(count('dev')).toEqual([872, 444]);
     expect(count('test')).toEqual([1821, 904]);
-    expect(loadSst2('dev')[0]).toEqual({ sentence: "it 's a charming and often affecting journey .", label: 1 });
+    expect(loadSst2('dev')[0]).toEqual({
+      sentence: "it 's a charming and often affecting journey .",
+      label: 1,
+    });
   });
 });

@@ -3,6 +3,6 @@
  */
 export { type Digits, loadDigits } from './digits.js';
 export { loadLeeCorpus } from './lee.js';
-export { loadSst2, type Sst2Example } from './sst2.js';
 export { dataPath } from './paths.js';
+export { loadSst2, type Sst2Example } from './sst2.js';
 export { loadTinyShakespeare } from './tinyshakespeare.js';

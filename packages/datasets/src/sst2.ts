@@ -19,8 +19,11 @@ export interface Sst2Example {
  */
 export function loadSst2(split: 'train' | 'dev' | 'test' = 'train'): Sst2Example[] {
   const file = `data/sst2/${split === 'test' ? 'test_labeled' : split}.tsv.gz`;
-  const lines = gunzipSync(readFileSync(dataPath(file))).toString('utf8').split('\n');
-  if (lines[0]?.trim() !== 'sentence\tlabel') throw new ValidationError(`${file}: expected the header "sentence\\tlabel"`, file);
+  const lines = gunzipSync(readFileSync(dataPath(file)))
+    .toString('utf8')
+    .split('\n');
+  if (lines[0]?.trim() !== 'sentence\tlabel')
+    throw new ValidationError(`${file}: expected the header "sentence\\tlabel"`, file);
   return lines.slice(1).flatMap((line, i) => {
     if (line.trim() === '') return [];
     const tab = line.lastIndexOf('\t');

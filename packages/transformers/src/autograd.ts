@@ -579,6 +579,7 @@ export function sliceLast(X: Tensor, start: number, n: number): Tensor {
   return result(Y, [...X.shape.slice(0, -1), n], [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;
-    for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) dX[r * c + start + j]! += out.grad![r * n + j]!;
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < n; j++) dX[r * c + start + j]! += out.grad![r * n + j]!;
   });
 }

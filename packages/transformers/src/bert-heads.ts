@@ -131,7 +131,8 @@ const checkTokenizer = (bert: BertModel, tokenizer: WordPieceTokenizer) => {
 };
 
 const positive = (v: number, name: string) => {
-  if (!Number.isInteger(v) || v < 1) throw new ValidationError(`${name} must be a positive integer, got ${v}`, name);
+  if (!Number.isInteger(v) || v < 1)
+    throw new ValidationError(`${name} must be a positive integer, got ${v}`, name);
   return v;
 };
 
@@ -212,7 +213,8 @@ export class PretrainingCorpus {
   sample(rng: RandomState, maxLength: number, maskProb = 0.15): PretrainingExample {
     const tok = this.tokenizer;
     const budget = maxLength - 3;
-    if (budget < 2) throw new ValidationError(`maxLength ${maxLength} is too short for two segments`, 'maxLength');
+    if (budget < 2)
+      throw new ValidationError(`maxLength ${maxLength} is too short for two segments`, 'maxLength');
     const doc = this.documents[rng.randint(this.documents.length)]!;
     let a: number[] = [];
     let b: number[] | undefined;
@@ -489,7 +491,10 @@ const softmaxRow = (v: ArrayLike<number>): Float64Array => {
 
 const labelIndex = (labels: readonly string[]) => {
   if (labels.length < 2 || new Set(labels).size !== labels.length)
-    throw new ValidationError(`labels must be at least 2 distinct names, got ${JSON.stringify(labels)}`, 'labels');
+    throw new ValidationError(
+      `labels must be at least 2 distinct names, got ${JSON.stringify(labels)}`,
+      'labels',
+    );
   return new Map(labels.map((l, i) => [l, i]));
 };
 
@@ -836,8 +841,14 @@ export class BertForQuestionAnswering {
         const { start, end } = this.logits(collate(part.map((p) => p.enc)), { train: true, rng });
         // (CE(start) + CE(end)) / 2, as Hugging Face
         return add(
-          crossEntropy(start, part.map((p) => p.start)),
-          crossEntropy(end, part.map((p) => p.end)),
+          crossEntropy(
+            start,
+            part.map((p) => p.start),
+          ),
+          crossEntropy(
+            end,
+            part.map((p) => p.end),
+          ),
         );
       },
       options,

@@ -269,7 +269,8 @@ export class BertModel {
     const B = batch.inputIds.length;
     const T = batch.inputIds[0]?.length ?? 0;
     const { vocabSize: V, maxPositionEmbeddings: P, typeVocabSize } = this.config;
-    if (B === 0 || T === 0) throw new ValidationError('an empty batch (no sequences or no tokens)', 'inputIds');
+    if (B === 0 || T === 0)
+      throw new ValidationError('an empty batch (no sequences or no tokens)', 'inputIds');
     if (T > P)
       throw new ValidationError(
         `sequences of ${T} tokens, but the model has ${P} positions (truncate with maxLength)`,
@@ -353,7 +354,11 @@ export class BertModel {
    * The course's "print the embeddings": contextual vectors for a text, one per token, [CLS] and
    * [SEP] included (`outputs.last_hidden_state[0]`), with the tokens they belong to.
    */
-  embed(tokenizer: WordPieceTokenizer, text: string, pair?: string): { tokens: string[]; vectors: number[][] } {
+  embed(
+    tokenizer: WordPieceTokenizer,
+    text: string,
+    pair?: string,
+  ): { tokens: string[]; vectors: number[][] } {
     const enc = tokenizer.encodePlus(text, pair, { maxLength: this.config.maxPositionEmbeddings });
     const h = this.encode(collate([enc]));
     const H = this.config.hiddenSize;
@@ -407,7 +412,10 @@ export class BertModel {
    * `BertForPreTraining.from_pretrained(folder)` (and bert.ts's `Bert.load`) read it.
    */
   async save(folder: string, tokenizer?: WordPieceTokenizer, extraConfig: Record<string, unknown> = {}) {
-    await writeFile(join(folder, 'config.json'), `${JSON.stringify({ ...this.hfConfig(), ...extraConfig }, null, 2)}\n`);
+    await writeFile(
+      join(folder, 'config.json'),
+      `${JSON.stringify({ ...this.hfConfig(), ...extraConfig }, null, 2)}\n`,
+    );
     await writeFile(join(folder, 'model.safetensors'), this.toSafetensors());
     if (tokenizer) await writeFile(join(folder, 'vocab.txt'), tokenizer.toVocabTxt());
   }

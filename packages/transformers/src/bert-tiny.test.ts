@@ -1,5 +1,7 @@
 import { loadSst2 } from '@firth/datasets';
+import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
+import { maskTokens } from './bert-heads.js';
 import { loadTinyBert } from './bert-tiny.js';
 import { bankCosine } from './train-bert.js';
 
@@ -24,9 +26,33 @@ describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () =>
         test.map((r) => r.label),
       ),
     ).toBeGreaterThanOrEqual(0.78);
-    const [pos, neg] = classifier.predict(['a charming , funny and moving film .', 'a dull , tedious mess .']);
+    const [pos, neg] = classifier.predict([
+      'a charming , funny and moving film .',
+      'a dull , tedious mess .',
+    ]);
     expect(pos!.label).toBe('positive');
     expect(neg!.label).toBe('negative');
+  });
+
+  it('the pretrained model predicts masked words of SST-2 dev sentences better than word frequency alone', async () => {
+    const { pretrainer, tokenizer } = await loadTinyBert();
+    const rng = new RandomState(5);
+    const examples = loadSst2('dev')
+      .slice(0, 300)
+      .map((r) => {
+        const e = tokenizer.encodePlus(r.sentence, undefined, { maxLength: 64 });
+        return { ...maskTokens(tokenizer, e.ids, e.tokenTypeIds, rng), nextSentenceLabel: -1 as const };
+      });
+    // always guessing the most frequent token of the masked positions: the frequency baseline
+    const counts = new Map<number, number>();
+    for (const e of examples) for (const y of e.maskedLabels) counts.set(y, (counts.get(y) ?? 0) + 1);
+    const total = examples.reduce((s, e) => s + e.maskedLabels.length, 0);
+    const baseline = Math.max(...counts.values()) / total;
+    const { mlmAccuracy, evalMlmLoss } = pretrainer.evaluate(examples);
+    expect(mlmAccuracy).toBeGreaterThan(baseline);
+    expect(evalMlmLoss).toBeLessThan(Math.log(4000) - 1.5);
+    const top = pretrainer.fillMask('it is a [MASK] film .').map((p) => p.token_str);
+    expect(top.some((g) => ['movie', 'film', 'good', 'great', 'funny', 'bad'].includes(g))).toBe(true);
   });
 
   it('gives "bank" clearly different vectors by the river and at the bank (the course\'s contextual embeddings)', async () => {

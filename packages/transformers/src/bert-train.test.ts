@@ -16,20 +16,25 @@ import {
   PretrainingCorpus,
 } from './bert-heads.js';
 import { BertModel, collate } from './bert-model.js';
-import { bankCosine, cosine, MONEY_BANK, RIVER_BANK, wordVector } from './train-bert.js';
 import { WordPieceTokenizer } from './tokenizers/wordpiece.js';
+import { bankCosine, cosine, MONEY_BANK, RIVER_BANK, wordVector } from './train-bert.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** A vocabulary from a text, frequency merges (common words become single pieces). */
-const tokenizerFor = (text: string, size: number) => new WordPieceTokenizer().train(text, size, { scoring: 'frequency' });
+const tokenizerFor = (text: string, size: number) =>
+  new WordPieceTokenizer().train(text, size, { scoring: 'frequency' });
 
 describe('BertModel (trainable): the same network as the reference bert.ts and PyTorch', () => {
   it('loads the tiny PyTorch BertModel and matches its last hidden state and pooler to 1e-4', async () => {
     const bert = await BertModel.load(join(fixtures, 'hf-tiny-bert'));
     const ref = JSON.parse(readFileSync(join(fixtures, 'hf-tiny-bert', 'reference.json'), 'utf8'));
-    const batch = { inputIds: ref.input_ids, tokenTypeIds: ref.token_type_ids, attentionMask: ref.attention_mask };
+    const batch = {
+      inputIds: ref.input_ids,
+      tokenTypeIds: ref.token_type_ids,
+      attentionMask: ref.attention_mask,
+    };
     const h = bert.encode(batch);
     const pooled = bert.pool(h);
     const [B, T, H] = h.shape as [number, number, number];
@@ -42,12 +47,19 @@ describe('BertModel (trainable): the same network as the reference bert.ts and P
       }
     expect(worst).toBeLessThan(1e-4);
     for (let b = 0; b < B; b++)
-      for (let j = 0; j < H; j++) expect(Math.abs(pooled.data[b * H + j]! - ref.pooler_output[b][j])).toBeLessThan(1e-4);
+      for (let j = 0; j < H; j++)
+        expect(Math.abs(pooled.data[b * H + j]! - ref.pooler_output[b][j])).toBeLessThan(1e-4);
   });
 
   it('saves a Hugging Face folder that the reference implementation reads back with the same outputs', async () => {
     const tok = tokenizerFor(loadLeeCorpus().slice(0, 20).join('\n'), 300);
-    const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 16, numAttentionHeads: 2, maxPositionEmbeddings: 32, seed: 3 });
+    const bert = new BertModel({
+      vocabSize: tok.vocabSize,
+      hiddenSize: 16,
+      numAttentionHeads: 2,
+      maxPositionEmbeddings: 32,
+      seed: 3,
+    });
     // move the weights away from their initial values so the test is not of zeros and ones
     new BertForPreTraining(bert, tok).fit(new PretrainingCorpus(tok, loadLeeCorpus().slice(0, 20)), {
       steps: 3,
@@ -59,15 +71,22 @@ describe('BertModel (trainable): the same network as the reference bert.ts and P
     const ref = await Bert.load(dir);
     const enc = tok.encodePlus('the fire moved towards the town', 'residents left their homes');
     const h = bert.encode(collate([enc]));
-    const out = ref.forward({ inputIds: enc.ids, tokenTypeIds: enc.tokenTypeIds, attentionMask: enc.attentionMask });
+    const out = ref.forward({
+      inputIds: enc.ids,
+      tokenTypeIds: enc.tokenTypeIds,
+      attentionMask: enc.attentionMask,
+    });
     let worst = 0;
-    out.lastHiddenState.forEach((row, t) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - h.data[t * 16 + j]!)))));
+    for (const [t, row] of out.lastHiddenState.entries())
+      for (const [j, v] of row.entries()) worst = Math.max(worst, Math.abs(v - h.data[t * 16 + j]!));
     expect(worst).toBeLessThan(1e-4);
     // and BertModel reads its own folder back: encoder and heads
     const again = await BertModel.load(dir);
     expect(Array.from(again.encode(collate([enc])).data)).toEqual(Array.from(h.data));
     expect(again.tensors.has('cls.predictions.bias')).toBe(true);
-    expect(WordPieceTokenizer.fromVocabTxt(readFileSync(join(dir, 'vocab.txt'), 'utf8')).vocabSize).toBe(tok.vocabSize);
+    expect(WordPieceTokenizer.fromVocabTxt(readFileSync(join(dir, 'vocab.txt'), 'utf8')).vocabSize).toBe(
+      tok.vocabSize,
+    );
   });
 
   it('padding changes nothing for the real tokens (padding keys get no attention)', () => {
@@ -123,7 +142,7 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
   const lee = loadLeeCorpus();
   const tok = tokenizerFor([...lee.slice(0, 60), RIVER_BANK, MONEY_BANK].join('\n'), 600);
 
-  it("chooses 15 % of the tokens and replaces them 80 % [MASK], 10 % random, 10 % unchanged", () => {
+  it('chooses 15 % of the tokens and replaces them 80 % [MASK], 10 % random, 10 % unchanged', () => {
     const rng = new RandomState(1);
     const ids = tok.encode(lee[0]!, undefined, { maxLength: 128 });
     let chosen = 0;
@@ -131,7 +150,12 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
     const kinds = { mask: 0, random: 0, same: 0 };
     const maskId = tok.tokenToId('[MASK]');
     for (let r = 0; r < 400; r++) {
-      const ex = maskTokens(tok, ids, ids.map(() => 0), rng);
+      const ex = maskTokens(
+        tok,
+        ids,
+        ids.map(() => 0),
+        rng,
+      );
       candidates += ids.length - 2;
       chosen += ex.maskedPositions.length;
       ex.maskedPositions.forEach((t, k) => {
@@ -175,13 +199,24 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
 
   it('pretraining a tiny BERT on the Lee corpus lowers the masked-LM loss; "bank" becomes contextual', () => {
     const corpus = new PretrainingCorpus(tok, [...lee.slice(0, 60), RIVER_BANK, MONEY_BANK]);
-    const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 32, numAttentionHeads: 2, maxPositionEmbeddings: 48 });
+    const bert = new BertModel({
+      vocabSize: tok.vocabSize,
+      hiddenSize: 32,
+      numAttentionHeads: 2,
+      maxPositionEmbeddings: 48,
+    });
     const pre = new BertForPreTraining(bert, tok);
     const heldOutRng = new RandomState(7);
     const heldOut = Array.from({ length: 64 }, () => corpus.sample(heldOutRng, 48));
     const before = pre.evaluate(heldOut);
     const events: string[] = [];
-    pre.fit(corpus, { steps: 150, batchSize: 16, maxLength: 48, lr: 2e-3, onProgress: (e) => events.push(e.phase) });
+    pre.fit(corpus, {
+      steps: 150,
+      batchSize: 16,
+      maxLength: 48,
+      lr: 2e-3,
+      onProgress: (e) => events.push(e.phase),
+    });
     const after = pre.evaluate(heldOut);
     expect(events.filter((p) => p === 'step')).toHaveLength(150);
     expect(events.at(-1)).toBe('end');
@@ -197,10 +232,18 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
 
   it('fill-mask learns a pattern: "the cat sat on the [MASK]" → mat', () => {
     const docs = Array.from({ length: 40 }, (_, i) =>
-      i % 2 ? 'the cat sat on the mat . the dog lay on the rug .' : 'the dog lay on the rug . the cat sat on the mat .',
+      i % 2
+        ? 'the cat sat on the mat . the dog lay on the rug .'
+        : 'the dog lay on the rug . the cat sat on the mat .',
     );
     const small = tokenizerFor(docs.join('\n'), 40);
-    const bert = new BertModel({ vocabSize: small.vocabSize, hiddenSize: 32, maxPositionEmbeddings: 32, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0 });
+    const bert = new BertModel({
+      vocabSize: small.vocabSize,
+      hiddenSize: 32,
+      maxPositionEmbeddings: 32,
+      hiddenDropoutProb: 0,
+      attentionProbsDropoutProb: 0,
+    });
     const pre = new BertForPreTraining(bert, small).fit(new PretrainingCorpus(small, docs), {
       steps: 400,
       batchSize: 16,
@@ -225,9 +268,19 @@ describe('BERT fine-tuning heads', () => {
     const tok = tokenizerFor(train.map((r) => r.sentence).join('\n'), 800);
     const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 32, maxPositionEmbeddings: 64 });
     const clf = new BertForSequenceClassification(bert, tok, ['negative', 'positive']);
-    const accBefore = clf.accuracy(dev.map((r) => r.sentence), dev.map((r) => r.label));
-    clf.fit(train.map((r) => r.sentence), train.map((r) => r.label), { epochs: 2, batchSize: 32, lr: 2e-3 });
-    const acc = clf.accuracy(dev.map((r) => r.sentence), dev.map((r) => r.label));
+    const accBefore = clf.accuracy(
+      dev.map((r) => r.sentence),
+      dev.map((r) => r.label),
+    );
+    clf.fit(
+      train.map((r) => r.sentence),
+      train.map((r) => r.label),
+      { epochs: 2, batchSize: 32, lr: 2e-3 },
+    );
+    const acc = clf.accuracy(
+      dev.map((r) => r.sentence),
+      dev.map((r) => r.label),
+    );
     // dev is 444 positive / 428 negative: 50.9 % for a constant answer
     expect(acc).toBeGreaterThan(0.6);
     expect(acc).toBeGreaterThan(accBefore + 0.05);
@@ -238,7 +291,9 @@ describe('BERT fine-tuning heads', () => {
 
   const colors = ['red', 'blue', 'green', 'white', 'black', 'pink'];
   const animals = ['cat', 'dog', 'cow', 'fox', 'owl', 'pig'];
-  const vocabText = [...colors, ...animals, 'the', 'a', 'is', 'sat', 'near', 'what', 'color', '?', '.'].join(' ');
+  const vocabText = [...colors, ...animals, 'the', 'a', 'is', 'sat', 'near', 'what', 'color', '?', '.'].join(
+    ' ',
+  );
 
   it('token classification tags colours and animals in unseen combinations', () => {
     const tok = tokenizerFor(vocabText, 120);
@@ -248,7 +303,9 @@ describe('BERT fine-tuning heads', () => {
     });
     const rng = new RandomState(4);
     const pick = (xs: string[]) => xs[rng.randint(xs.length)]!;
-    const sentences = Array.from({ length: 300 }, () => make(pick(colors), pick(animals), pick(colors), pick(animals)));
+    const sentences = Array.from({ length: 300 }, () =>
+      make(pick(colors), pick(animals), pick(colors), pick(animals)),
+    );
     const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 32, maxPositionEmbeddings: 16 });
     const tagger = new BertForTokenClassification(bert, tok, ['O', 'COLOR', 'ANIMAL']).fit(sentences, {
       epochs: 3,
@@ -271,9 +328,16 @@ describe('BERT fine-tuning heads', () => {
     const rng = new RandomState(6);
     // the colour sentence sits among others at a random place; the answer is its colour
     const example = () => {
-      const [a1, a2, a3] = rng.permutation(animals.length).slice(0, 3).map((i) => animals[i]!);
+      const [a1, a2, a3] = rng
+        .permutation(animals.length)
+        .slice(0, 3)
+        .map((i) => animals[i]!);
       const color = colors[rng.randint(colors.length)]!;
-      const sentences = [`the ${a1} is ${color} .`, `the ${a2} sat near a ${a3} .`, `a ${a3} is near the ${a1} .`];
+      const sentences = [
+        `the ${a1} is ${color} .`,
+        `the ${a2} sat near a ${a3} .`,
+        `a ${a3} is near the ${a1} .`,
+      ];
       const order = rng.permutation(3).map((i) => sentences[i]!);
       return { question: `what color is the ${a1} ?`, context: order.join(' '), answer: color };
     };
@@ -303,7 +367,12 @@ describe('BERT fine-tuning heads', () => {
 describe('contextual embeddings: the course\'s "bank" sentences', () => {
   it('gives "bank" a different vector in a river sentence and a money sentence (a static embedding would not)', () => {
     const tok = tokenizerFor(`${RIVER_BANK}\n${MONEY_BANK}`, 60);
-    const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 32, maxPositionEmbeddings: 32, seed: 1 });
+    const bert = new BertModel({
+      vocabSize: tok.vocabSize,
+      hiddenSize: 32,
+      maxPositionEmbeddings: 32,
+      seed: 1,
+    });
     const river = wordVector(bert, tok, RIVER_BANK, 'bank');
     const money = wordVector(bert, tok, MONEY_BANK, 'bank');
     expect(river).toHaveLength(32);
@@ -321,29 +390,39 @@ describe('BERT bad input', () => {
   const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 16, maxPositionEmbeddings: 8 });
 
   it('names the problem: lengths, ids, masks, configs, tokenizers, labels, texts', () => {
-    expect(() => bert.encode({ inputIds: [], tokenTypeIds: [], attentionMask: [] })).toThrow(/an empty batch/);
+    expect(() => bert.encode({ inputIds: [], tokenTypeIds: [], attentionMask: [] })).toThrow(
+      /an empty batch/,
+    );
     const long = tok.encodePlus('the cat sat on the mat the cat sat on the mat');
-    expect(() => bert.encode(collate([long]))).toThrow(/sequences of 14 tokens, but the model has 8 positions/);
-    expect(() => bert.encode({ inputIds: [[2, 999]], tokenTypeIds: [[0, 0]], attentionMask: [[1, 1]] })).toThrow(
-      /inputIds\[0\]\[1\] = 999 is outside/,
+    expect(() => bert.encode(collate([long]))).toThrow(
+      /sequences of 14 tokens, but the model has 8 positions/,
     );
-    expect(() => bert.encode({ inputIds: [[2, 3]], tokenTypeIds: [[0, 5]], attentionMask: [[1, 1]] })).toThrow(
-      /tokenTypeIds\[0\]\[1\] = 5/,
-    );
+    expect(() =>
+      bert.encode({ inputIds: [[2, 999]], tokenTypeIds: [[0, 0]], attentionMask: [[1, 1]] }),
+    ).toThrow(/inputIds\[0\]\[1\] = 999 is outside/);
+    expect(() =>
+      bert.encode({ inputIds: [[2, 3]], tokenTypeIds: [[0, 5]], attentionMask: [[1, 1]] }),
+    ).toThrow(/tokenTypeIds\[0\]\[1\] = 5/);
     expect(() => bert.encode({ inputIds: [[2, 3]], tokenTypeIds: [[0]], attentionMask: [[1, 1]] })).toThrow(
       /tokenTypeIds must be 1 rows of 2 values/,
     );
     // embed() truncates over-long text to the model's positions (documented) instead of failing
     expect(bert.embed(tok, 'the cat sat on the mat the cat sat on the mat').tokens).toHaveLength(8);
-    expect(() => new BertModel({ vocabSize: 10, hiddenSize: 10, numAttentionHeads: 3 })).toThrow(/not a multiple of numAttentionHeads/);
+    expect(() => new BertModel({ vocabSize: 10, hiddenSize: 10, numAttentionHeads: 3 })).toThrow(
+      /not a multiple of numAttentionHeads/,
+    );
     expect(() => new BertModel({ vocabSize: 0 })).toThrow(/vocabSize must be a positive integer/);
     const other = tokenizerFor('a completely different text with other words', 45);
-    expect(() => new BertForPreTraining(bert, other)).toThrow(/tokenizer has 45 pieces but the model's vocabulary is \d+/);
+    expect(() => new BertForPreTraining(bert, other)).toThrow(
+      /tokenizer has 45 pieces but the model's vocabulary is \d+/,
+    );
     const clf = new BertForSequenceClassification(bert, tok, ['a', 'b']);
     expect(() => clf.fit(['the cat'], ['c'])).toThrow(/label "c" of example 0 is not one of/);
     expect(() => clf.fit(['the cat', ' '], ['a', 'b'])).toThrow(/text 1 is empty/);
     expect(() => clf.fit(['the cat'], ['a', 'b'])).toThrow(/1 texts but 2 labels/);
-    expect(() => new BertForSequenceClassification(bert, tok, ['a', 'a'])).toThrow(/at least 2 distinct names/);
+    expect(() => new BertForSequenceClassification(bert, tok, ['a', 'a'])).toThrow(
+      /at least 2 distinct names/,
+    );
   });
 
   it('a checkpoint whose shapes do not match its config, and a corrupt safetensors header, are refused', async () => {
@@ -363,9 +442,13 @@ describe('BERT bad input', () => {
     await expect(BertModel.load(dir)).rejects.toThrow(/model\.safetensors/);
     // a tensor missing from the checkpoint
     const V = config.vocab_size as number;
-    const tensors = new Map([['bert.embeddings.word_embeddings.weight', { shape: [V, 16], data: new Float32Array(V * 16) }]]);
+    const tensors = new Map([
+      ['bert.embeddings.word_embeddings.weight', { shape: [V, 16], data: new Float32Array(V * 16) }],
+    ]);
     const { writeSafetensors } = await import('./safetensors.js');
-    expect(() => BertModel.fromSafetensors(writeSafetensors(tensors), config)).toThrow(/encoder tensors are missing/);
+    expect(() => BertModel.fromSafetensors(writeSafetensors(tensors), config)).toThrow(
+      /encoder tensors are missing/,
+    );
     void Tensor;
     void matmul;
     void reshape;

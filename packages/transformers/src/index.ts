@@ -64,16 +64,6 @@ export {
 } from './bert-heads.js';
 export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
 export { loadTinyBert, type TinyBert } from './bert-tiny.js';
-export {
-  bankCosine,
-  cosine,
-  MONEY_BANK,
-  RIVER_BANK,
-  type TrainBertOptions,
-  type TrainBertResult,
-  trainBert,
-  wordVector,
-} from './train-bert.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,
@@ -145,10 +135,20 @@ export {
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';
 export {
+  bankCosine,
+  cosine,
+  MONEY_BANK,
+  RIVER_BANK,
+  type TrainBertOptions,
+  type TrainBertResult,
+  trainBert,
+  wordVector,
+} from './train-bert.js';
+export {
   parseTrainArgs,
+  readCharGptCheckpoint,
   type TrainCharGptOptions,
   type TrainCharGptResult,
-  readCharGptCheckpoint,
   trainCharGpt,
 } from './train-char-gpt.js';
 // ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)

@@ -20,9 +20,9 @@ import { pathToFileURL } from 'node:url';
 import { loadLeeCorpus, loadSst2 } from '@firth/datasets';
 import { RandomState, ValidationError } from '@firth/numeric';
 import {
-  type BertProgress,
   BertForPreTraining,
   BertForSequenceClassification,
+  type BertProgress,
   PretrainingCorpus,
   type PretrainingExample,
 } from './bert-heads.js';
@@ -60,7 +60,13 @@ export interface TrainBertResult {
   bert: BertModel;
   pretrainer: BertForPreTraining;
   classifier: BertForSequenceClassification;
-  pretrain: { steps: number; seconds: number; firstLoss: number; lastLoss: number; heldOut: Record<string, number> };
+  pretrain: {
+    steps: number;
+    seconds: number;
+    firstLoss: number;
+    lastLoss: number;
+    heldOut: Record<string, number>;
+  };
   finetune: { steps: number; seconds: number; devAccuracy: number; testAccuracy: number };
   bankCosine: number;
 }
@@ -84,13 +90,21 @@ const cosine = (a: number[], b: number[]) => {
  * The contextual vector of `word` in `text`: the mean of its pieces' vectors where it occurs
  * first (a word the vocabulary splits, "riv ##er", is averaged over its pieces).
  */
-export function wordVector(bert: BertModel, tokenizer: WordPieceTokenizer, text: string, word: string): number[] {
+export function wordVector(
+  bert: BertModel,
+  tokenizer: WordPieceTokenizer,
+  text: string,
+  word: string,
+): number[] {
   const { tokens, vectors } = bert.embed(tokenizer, text);
   const pieces = tokenizer.tokenize(word);
   const at = tokens.findIndex((_, t) => pieces.length > 0 && pieces.every((p, k) => tokens[t + k] === p));
   if (at < 0) throw new ValidationError(`"${word}" is not a word of ${JSON.stringify(text)}`, 'word');
   const H = vectors[0]!.length;
-  return Array.from({ length: H }, (_, j) => pieces.reduce((s, _, k) => s + vectors[at + k]![j]!, 0) / pieces.length);
+  return Array.from(
+    { length: H },
+    (_, j) => pieces.reduce((s, _, k) => s + vectors[at + k]![j]!, 0) / pieces.length,
+  );
 }
 
 /** cos("bank" in the river sentence, "bank" in the money sentence): < 1 because BERT is contextual. */
@@ -121,19 +135,22 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
   const corpus = new PretrainingCorpus(tokenizer, pretrainDocs);
   const heldOutCorpus = new PretrainingCorpus(tokenizer, loadLeeCorpus('test'));
   const rng = new RandomState(99);
-  const heldOut: PretrainingExample[] = Array.from({ length: 128 }, () => heldOutCorpus.sample(rng, maxLength));
+  const heldOut: PretrainingExample[] = Array.from({ length: 128 }, () =>
+    heldOutCorpus.sample(rng, maxLength),
+  );
   const pretrainer = new BertForPreTraining(bert, tokenizer);
   const steps = options.pretrainSteps ?? 2000;
   let t0 = performance.now();
-  if (steps > 0) pretrainer.fit(corpus, {
-    steps,
-    batchSize: options.batchSize ?? 32,
-    maxLength,
-    lr: options.pretrainLr ?? 5e-4,
-    heldOut,
-    evalEvery: 250,
-    onProgress: (e) => options.onProgress?.('pretrain', e),
-  });
+  if (steps > 0)
+    pretrainer.fit(corpus, {
+      steps,
+      batchSize: options.batchSize ?? 32,
+      maxLength,
+      lr: options.pretrainLr ?? 5e-4,
+      heldOut,
+      evalEvery: 250,
+      onProgress: (e) => options.onProgress?.('pretrain', e),
+    });
   if (options.outPretrained) {
     mkdirSync(options.outPretrained, { recursive: true });
     await bert.save(options.outPretrained, tokenizer);
@@ -142,7 +159,8 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
     steps,
     seconds: (performance.now() - t0) / 1000,
     firstLoss: pretrainer.lossCurve[0] ?? Number.NaN,
-    lastLoss: pretrainer.lossCurve.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, pretrainer.lossCurve.length),
+    lastLoss:
+      pretrainer.lossCurve.slice(-20).reduce((a, b) => a + b, 0) / Math.min(20, pretrainer.lossCurve.length),
     heldOut: pretrainer.evaluate(heldOut),
   };
   // 3. fine-tuning
@@ -174,7 +192,15 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
       test.map((r) => r.label),
     ),
   };
-  return { tokenizer, bert, pretrainer, classifier, pretrain, finetune, bankCosine: bankCosine(bert, tokenizer) };
+  return {
+    tokenizer,
+    bert,
+    pretrainer,
+    classifier,
+    pretrain,
+    finetune,
+    bankCosine: bankCosine(bert, tokenizer),
+  };
 }
 
 /** `--flag value` pairs from argv. */
@@ -207,7 +233,9 @@ async function main() {
     trainLimit: num('train-limit'),
     leeOnly: a['lee-only'] === 'true',
     out,
-    outPretrained: a['out-pretrained'] ? resolve(process.env.INIT_CWD ?? process.cwd(), a['out-pretrained']) : null,
+    outPretrained: a['out-pretrained']
+      ? resolve(process.env.INIT_CWD ?? process.cwd(), a['out-pretrained'])
+      : null,
     onProgress: (stage, e) => {
       if (e.phase === 'step' && e.step % 50 !== 0) return;
       const m = Object.entries(e.metrics ?? {})
@@ -218,7 +246,9 @@ async function main() {
       );
     },
   });
-  console.log(JSON.stringify({ pretrain: r.pretrain, finetune: r.finetune, bankCosine: r.bankCosine }, null, 2));
+  console.log(
+    JSON.stringify({ pretrain: r.pretrain, finetune: r.finetune, bankCosine: r.bankCosine }, null, 2),
+  );
   if (out) {
     mkdirSync(out, { recursive: true });
     await r.bert.save(out, r.tokenizer, {

@@ -56,7 +56,10 @@ export interface TrainCharGptResult {
  * and the n8n GPT Train node write: `gpt.toSafetensors({ tokenizer: JSON.stringify(tok.toJSON()) })`).
  * Errors name the checkpoint (`name`) and what is wrong with it.
  */
-export function readCharGptCheckpoint(bytes: Uint8Array, name = 'checkpoint'): { model: GPT; tokenizer: CharTokenizer } {
+export function readCharGptCheckpoint(
+  bytes: Uint8Array,
+  name = 'checkpoint',
+): { model: GPT; tokenizer: CharTokenizer } {
   const metadata = GPT.checkpointMetadata(bytes, name);
   const model = GPT.fromSafetensors(bytes, name);
   let tokenizer: CharTokenizer;

@@ -1,4 +1,11 @@
-import { CharTokenizer, GPT, generate, loadLlama2c, readCharGptCheckpoint, shippedTokenizer } from '@firth/transformers';
+import {
+  CharTokenizer,
+  GPT,
+  generate,
+  loadLlama2c,
+  readCharGptCheckpoint,
+  shippedTokenizer,
+} from '@firth/transformers';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import { describe, expect, it } from 'vitest';
@@ -76,8 +83,12 @@ describe('FirthChatModel over a character-level GPT checkpoint (train:gpt, the G
   });
 
   it('refuses a checkpoint without its vocabulary and a model name without a checkpoint', () => {
-    expect(() => new FirthChatModel({ checkpoint: gpt.toSafetensors() })).toThrow(/carries no character vocabulary/);
-    expect(() => new FirthChatModel({ model: 'char-gpt' })).toThrow(/"char-gpt" and `checkpoint` go together/);
+    expect(() => new FirthChatModel({ checkpoint: gpt.toSafetensors() })).toThrow(
+      /carries no character vocabulary/,
+    );
+    expect(() => new FirthChatModel({ model: 'char-gpt' })).toThrow(
+      /"char-gpt" and `checkpoint` go together/,
+    );
     expect(() => new FirthChatModel({ checkpoint: new Uint8Array(4) })).toThrow(/not a Firth GPT checkpoint/);
   });
 });

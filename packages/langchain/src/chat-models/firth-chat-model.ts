@@ -15,9 +15,9 @@
  */
 
 import {
+  type CausalLM,
   type GenerateOptions,
   type GenerationTokenizer,
-  type CausalLM,
   type Llama2c,
   loadLlama2c,
   readCharGptCheckpoint,

@@ -10,6 +10,7 @@
  * object handed to n8n has LangChain's Embeddings shape (`embedDocuments`, `embedQuery`).
  */
 import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
+import { poolVectors } from '@firth/transformers';
 import {
   type IDataObject,
   type INodeType,
@@ -19,7 +20,6 @@ import {
   NodeOperationError,
   type SupplyData,
 } from 'n8n-workflow';
-import { poolVectors } from '@firth/transformers';
 import { textOf, tinyBert } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
@@ -28,7 +28,7 @@ import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
 type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
 
 /** The value of the Vectors parameter that picks the shipped tiny BERT. */
-const BERT = 'bert-tiny-sst2';
+const BERT = 'bert-tiny';
 
 /** Word vectors (shared with the Word Vectors node), then BERT. */
 const SOURCES = [
@@ -86,7 +86,7 @@ export class EmbeddingsFirth implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle:
-      '={{ $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny-sst2" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
+      '={{ $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
     description: 'Offline document embeddings from word vectors (GloVe, Word2Vec) for n8n vector stores',
     defaults: { name: 'Embeddings Firth' },
     codex: {
@@ -165,7 +165,10 @@ export class EmbeddingsFirth implements INodeType {
       embed = async (texts) => {
         const { bert, tokenizer } = await tinyBert();
         return texts.map((text, k) =>
-          poolVectors(bert.embed(tokenizer, textOf(text, `Text ${k + 1}`)).vectors, { pooling, normalize: true }),
+          poolVectors(bert.embed(tokenizer, textOf(text, `Text ${k + 1}`)).vectors, {
+            pooling,
+            normalize: true,
+          }),
         );
       };
     } else {

@@ -1,5 +1,5 @@
 /**
- * The shipped tiny BERT (models/bert-tiny-sst2: 2 layers, 128 wide, 4,000 WordPiece tokens, 64
+ * The shipped tiny BERT (models/bert-tiny, pretrained, and models/bert-tiny-sst2, its SST-2 fine-tune: 2 layers, 128 wide, 4,000 WordPiece tokens, 64
  * positions) as the BERT nodes read it: Fill Mask, Contextual Embeddings and the BERT choice of the
  * Embeddings Firth sub-node. The model is read once per process (@firth/transformers caches it);
  * texts are checked here so that every node words the same mistake the same way.
@@ -13,7 +13,7 @@ export { MONEY_BANK, RIVER_BANK } from '@firth/transformers';
 export function tinyBert(): Promise<TinyBert> {
   return loadTinyBert().catch((error: unknown) => {
     throw new UserError(
-      `Could not read the shipped BERT (models/bert-tiny-sst2): ${error instanceof Error ? error.message : String(error)}`,
+      `Could not read the shipped BERT (models/bert-tiny, models/bert-tiny-sst2): ${error instanceof Error ? error.message : String(error)}`,
     );
   });
 }

@@ -39,19 +39,28 @@ describe("a Hugging Face model folder's tokenizer, found as AutoTokenizer finds 
   });
 
   it("vocab.json + merges.txt (GPT-2's slow-tokenizer files)", async () => {
-    const j = bpe.toJSON() as unknown as { model: { vocab: Record<string, number>; merges: (string | string[])[] } };
+    const j = bpe.toJSON() as unknown as {
+      model: { vocab: Record<string, number>; merges: (string | string[])[] };
+    };
     const merges = j.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m));
     const tok = await loadHfTokenizer(
-      folder({ 'vocab.json': JSON.stringify(j.model.vocab), 'merges.txt': `#version: 0.2\n${merges.join('\n')}\n` }),
+      folder({
+        'vocab.json': JSON.stringify(j.model.vocab),
+        'merges.txt': `#version: 0.2\n${merges.join('\n')}\n`,
+      }),
     );
     expect(tok.encode(sample)).toEqual(bpe.encode(sample));
   });
 
   it('names what is missing or broken', async () => {
-    await expect(loadHfTokenizer(folder({}))).rejects.toThrow(/no tokenizer files \(tokenizer.json, vocab.txt/);
-    await expect(loadHfTokenizer(folder({ 'tokenizer.json': '{"model": {"type": "Unigram"}}' }))).rejects.toThrow(
-      /model.type "Unigram" is not supported/,
+    await expect(loadHfTokenizer(folder({}))).rejects.toThrow(
+      /no tokenizer files \(tokenizer.json, vocab.txt/,
     );
-    await expect(loadHfTokenizer(folder({ 'tokenizer.json': '{oops' }))).rejects.toThrow(/tokenizer.json is not valid JSON/);
+    await expect(
+      loadHfTokenizer(folder({ 'tokenizer.json': '{"model": {"type": "Unigram"}}' })),
+    ).rejects.toThrow(/model.type "Unigram" is not supported/);
+    await expect(loadHfTokenizer(folder({ 'tokenizer.json': '{oops' }))).rejects.toThrow(
+      /tokenizer.json is not valid JSON/,
+    );
   });
 });

@@ -41,6 +41,8 @@ export {
 // ── Character-level, "Let's build GPT" (char.ts) ────────────────────────────────────────────────
 //   new CharTokenizer().train('hello world').encode('hell') // [3, 2, 4, 4]
 export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char.js';
+// ── A Hugging Face model folder's tokenizer (tokenizer.json, vocab.txt, vocab.json + merges.txt)
+export { loadHfTokenizer } from './hf-folder.js';
 // ── llama2.c's SentencePiece BPE, tok512.bin (sentencepiece-bpe.ts) ────────────────────────────
 //   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
 export {
@@ -57,8 +59,6 @@ export {
   shippedTokenizer,
   tokenizeForDisplay,
 } from './shipped.js';
-// ── A Hugging Face model folder's tokenizer (tokenizer.json, vocab.txt, vocab.json + merges.txt)
-export { loadHfTokenizer } from './hf-folder.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,

@@ -1,0 +1,71 @@
+/**
+ * Firth Chat Model: an AI sub-node (`ai_languageModel`) that gives n8n's own chains and agents
+ * (Basic LLM Chain, AI Agent, …) a chat model — Firth's in-process TinyStories model (offline, no
+ * key), Groq, Ollama or any OpenAI-compatible server such as the Firth server — with the LLM
+ * playground's parameters (course: "groq Playground", "Local LLM i.e. Ollama").
+ *
+ * Thin adapter: @firth/llm's createChatModel builds the LangChain chat model (and checks every
+ * parameter); this node reads the parameters and credentials, and records each call as a run.
+ */
+import { createChatModel } from '@firth/llm';
+import {
+  type INodeType,
+  type INodeTypeDescription,
+  type ISupplyDataFunctions,
+  NodeConnectionTypes,
+  type SupplyData,
+} from 'n8n-workflow';
+import {
+  llmCredentials,
+  llmError,
+  playgroundOptions,
+  providerProperties,
+  readChatConfig,
+  traceModelCalls,
+} from '../shared/llm';
+
+export class LmChatFirth implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Firth Chat Model',
+    name: 'lmChatFirth',
+    icon: { light: 'file:lmChatFirth.svg', dark: 'file:lmChatFirth.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["provider"] + ($parameter["model"] ? ": " + $parameter["model"] : "") }}',
+    description: 'Chat model for n8n chains and agents: local Firth model, Groq, Ollama or OpenAI-compatible',
+    defaults: { name: 'Firth Chat Model' },
+    codex: {
+      categories: ['AI'],
+      subcategories: { AI: ['Language Models', 'Chat Models (Recommended)'] },
+      resources: {
+        primaryDocumentation: [
+          {
+            url: 'https://github.com/firth-dev/firth/blob/main/packages/n8n-nodes-firth/README.md#firth-chat-model',
+          },
+        ],
+      },
+    },
+    inputs: [],
+    outputs: [NodeConnectionTypes.AiLanguageModel],
+    outputNames: ['Model'],
+    credentials: llmCredentials,
+    properties: [...providerProperties, playgroundOptions(true)],
+  };
+
+  async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
+    const node = this.getNode();
+    let secrets: string[] = [];
+    try {
+      const resolved = await readChatConfig(this, itemIndex);
+      secrets = resolved.secrets;
+      if (resolved.fallback) this.logger.warn(resolved.fallback);
+      const model = createChatModel(resolved.config);
+      const fail = (error: unknown) => llmError(node, error, itemIndex, secrets);
+      return {
+        response: typeof this.addInputData === 'function' ? traceModelCalls(model, this, fail) : model,
+      };
+    } catch (error) {
+      throw llmError(node, error, itemIndex, secrets);
+    }
+  }
+}

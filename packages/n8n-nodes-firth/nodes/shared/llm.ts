@@ -1,0 +1,363 @@
+/**
+ * The LLM playground as n8n parameters (course: "groq Playground", "Access Cloud Based LLMs
+ * (groq.com)", "Local LLM i.e. Ollama"), shared by the Firth Chat Model sub-node and the Generate
+ * node: which provider (Firth's in-process model, Groq, Ollama, any OpenAI-compatible server such as
+ * the Firth server), which model, and the playground's parameters — read into one `ChatConfig` for
+ * @firth/llm, which validates them (temperature 0–2, at most 4 stop sequences, …).
+ *
+ * Keys come only from n8n credentials (never from the environment, never into an output or an
+ * error: `describeError` redacts them). Groq without a key fails with a message naming the key, or —
+ * with "Use Local Model Without a Key" on — answers with the local model and says so.
+ */
+import { type ChatConfig, type createChatModel, describeError, type Provider } from '@firth/llm';
+import {
+  type ICredentialDataDecryptedObject,
+  type IExecuteFunctions,
+  type INode,
+  type INodeCredentialDescription,
+  type INodeExecutionData,
+  type INodeProperties,
+  type ISupplyDataFunctions,
+  NodeConnectionTypes,
+  NodeOperationError,
+  UserError,
+} from 'n8n-workflow';
+
+export const GROQ_CREDENTIAL = 'firthGroqApi';
+export const LOCAL_SERVER_CREDENTIAL = 'firthLocalServerApi';
+/** Where `firth-server` (apps/server) listens by default. */
+export const DEFAULT_LOCAL_SERVER_URL = 'http://127.0.0.1:8787';
+
+export const MISSING_GROQ_CREDENTIAL =
+  'Groq needs an API key (GROQ_API_KEY): add a "Firth Groq API" credential with a key from https://console.groq.com/keys, or turn on "Use Local Model Without a Key"';
+
+export const providerProperties: INodeProperties[] = [
+  {
+    displayName: 'Provider',
+    name: 'provider',
+    type: 'options',
+    options: [
+      {
+        name: 'Local (Firth TinyStories, In-Process)',
+        value: 'local',
+        description: "Karpathy's llama2.c TinyStories 260K, shipped with Firth: offline, no key",
+      },
+      {
+        name: 'Groq',
+        value: 'groq',
+        description: 'Hosted open models at api.groq.com (needs a Firth Groq API credential)',
+      },
+      {
+        name: 'Ollama',
+        value: 'ollama',
+        description: 'A local Ollama server (ollama serve)',
+      },
+      {
+        name: 'OpenAI-Compatible / Firth Server',
+        value: 'openai-compatible',
+        description:
+          'Any /v1/chat/completions server: firth-server, llama.cpp, vLLM… (Firth Local Server credential, default http://127.0.0.1:8787)',
+      },
+    ],
+    default: 'local',
+  },
+  {
+    displayName: 'Use Local Model Without a Key',
+    name: 'fallbackToLocal',
+    type: 'boolean',
+    default: false,
+    displayOptions: { show: { provider: ['groq'] } },
+    description:
+      'Whether to answer with the local Firth model when no Groq credential is set (the output says so), instead of failing',
+  },
+  {
+    displayName: 'Model',
+    name: 'model',
+    type: 'string',
+    default: '',
+    placeholder: 'provider default',
+    description:
+      "Empty: the provider's default (local: tinystories-260k, Groq: meta-llama/llama-4-scout-17b-16e-instruct, Ollama: llama3.2, OpenAI-compatible: tinystories-260k)",
+  },
+  {
+    displayName: 'Ollama URL',
+    name: 'ollamaBaseUrl',
+    type: 'string',
+    default: 'http://127.0.0.1:11434',
+    displayOptions: { show: { provider: ['ollama'] } },
+  },
+];
+
+/** The playground's parameters; `system` only where the node has no System field of its own. */
+export function playgroundOptions(withSystem: boolean): INodeProperties {
+  const options: INodeProperties[] = [
+    {
+      displayName: 'JSON Mode',
+      name: 'jsonMode',
+      type: 'boolean',
+      default: false,
+      description: 'Whether the answer must be one JSON object (not on the local model)',
+    },
+    {
+      displayName: 'Max Retries',
+      name: 'maxRetries',
+      type: 'number',
+      typeOptions: { minValue: 0, maxValue: 10 },
+      default: 2,
+      description: 'Retries after a 429, a 5xx, a timeout or a refused connection (never after other 4xx)',
+    },
+    {
+      displayName: 'Max Tokens',
+      name: 'maxTokens',
+      type: 'number',
+      typeOptions: { minValue: 1 },
+      default: 256,
+      description: 'The most tokens the answer may have (max completion tokens)',
+    },
+    {
+      displayName: 'Seed',
+      name: 'seed',
+      type: 'number',
+      default: 42,
+      description: 'Integer for (best-effort) reproducible sampling',
+    },
+    {
+      displayName: 'Stop Sequences',
+      name: 'stop',
+      type: 'string',
+      typeOptions: { multipleValues: true },
+      default: [],
+      description: 'Up to 4 texts that end the answer',
+    },
+    ...(withSystem
+      ? [
+          {
+            displayName: 'System Message',
+            name: 'system',
+            type: 'string' as const,
+            typeOptions: { rows: 2 },
+            default: '',
+            description: "The playground's SYSTEM box: used when the conversation has no system message",
+          },
+        ]
+      : []),
+    {
+      displayName: 'Temperature',
+      name: 'temperature',
+      type: 'number',
+      typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+      default: 0.8,
+      description: '0 (almost) always picks the likeliest token; up to 2',
+    },
+    {
+      displayName: 'Timeout (Ms)',
+      name: 'timeoutMs',
+      type: 'number',
+      typeOptions: { minValue: 1 },
+      default: 60000,
+      description: 'How long to wait for the response to start, per attempt',
+    },
+    {
+      displayName: 'Top P',
+      name: 'topP',
+      type: 'number',
+      typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+      default: 1,
+      description: 'Sample from the smallest set of tokens whose probability reaches P',
+    },
+  ];
+  return {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add Option',
+    default: {},
+    options,
+  };
+}
+
+export const llmCredentials: INodeCredentialDescription[] = [
+  { name: GROQ_CREDENTIAL, required: false, displayOptions: { show: { provider: ['groq'] } } },
+  {
+    name: LOCAL_SERVER_CREDENTIAL,
+    required: false,
+    displayOptions: { show: { provider: ['openai-compatible'] } },
+  },
+];
+
+type Context = Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode' | 'getCredentials'>;
+
+/** A provider's config for item i, where the keys came from, and whether Groq fell back to local. */
+export interface ResolvedChat {
+  config: ChatConfig;
+  /** The provider the node is set to (differs from config.provider after a fallback). */
+  requestedProvider: Provider;
+  /** Set when Groq had no key and the local model answers instead. */
+  fallback?: string;
+  /** Keys to redact from anything shown. */
+  secrets: string[];
+}
+
+async function credential(
+  ctx: Context,
+  name: string,
+  i: number,
+): Promise<ICredentialDataDecryptedObject | undefined> {
+  // n8n's getCredentials throws when the node has none of this type: ask only when one is set
+  if (!ctx.getNode().credentials?.[name]) return undefined;
+  return (await ctx.getCredentials(name, i)) as ICredentialDataDecryptedObject;
+}
+
+/** "http://127.0.0.1:8787" → ".../v1": an OpenAI client appends /chat/completions to its base URL. */
+export function openAiBaseUrl(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  try {
+    return new URL(trimmed).pathname.replace(/\/+$/, '') === '' ? `${trimmed}/v1` : trimmed;
+  } catch {
+    return trimmed; // @firth/llm names the bad URL
+  }
+}
+
+/** Item i's provider and playground parameters, keys from the credentials. */
+export async function readChatConfig(ctx: Context, i: number, system?: string): Promise<ResolvedChat> {
+  const requestedProvider = ctx.getNodeParameter('provider', i) as Provider;
+  const model = String(ctx.getNodeParameter('model', i, '') ?? '').trim();
+  const options = ctx.getNodeParameter('options', i, {}) as Partial<ChatConfig> & {
+    stop?: string[] | string;
+  };
+  const stop = (typeof options.stop === 'string' ? [options.stop] : (options.stop ?? [])).filter(
+    (s) => s !== '',
+  );
+  const config: ChatConfig = {
+    provider: requestedProvider,
+    ...(model ? { model } : {}),
+    ...Object.fromEntries(
+      (['temperature', 'maxTokens', 'topP', 'seed', 'jsonMode', 'timeoutMs', 'maxRetries', 'system'] as const)
+        .filter((k) => options[k] !== undefined && options[k] !== '')
+        .map((k) => [k, options[k]]),
+    ),
+    ...(stop.length ? { stop } : {}),
+    ...(system ? { system } : {}),
+  };
+  const secrets: string[] = [];
+
+  if (requestedProvider === 'groq') {
+    const apiKey = String((await credential(ctx, GROQ_CREDENTIAL, i))?.apiKey ?? '').trim();
+    if (apiKey) {
+      secrets.push(apiKey);
+      return { config: { ...config, apiKey }, requestedProvider, secrets };
+    }
+    if (!ctx.getNodeParameter('fallbackToLocal', i, false)) throw new UserError(MISSING_GROQ_CREDENTIAL);
+    // the local model has its own model name and writes no JSON
+    const local: ChatConfig = { ...config, provider: 'local' };
+    delete local.model;
+    delete local.jsonMode;
+    return {
+      config: local,
+      requestedProvider,
+      fallback: 'No Groq credential: the local Firth model (tinystories-260k) answered instead',
+      secrets,
+    };
+  }
+  if (requestedProvider === 'ollama') {
+    const baseUrl = String(ctx.getNodeParameter('ollamaBaseUrl', i, '') ?? '').trim();
+    return { config: { ...config, ...(baseUrl ? { baseUrl } : {}) }, requestedProvider, secrets };
+  }
+  if (requestedProvider === 'openai-compatible') {
+    const server = await credential(ctx, LOCAL_SERVER_CREDENTIAL, i);
+    const apiKey = String(server?.apiKey ?? '').trim();
+    if (apiKey) secrets.push(apiKey);
+    const baseUrl = openAiBaseUrl(String(server?.baseUrl || DEFAULT_LOCAL_SERVER_URL));
+    return {
+      config: {
+        ...config,
+        baseUrl,
+        model: model || 'tinystories-260k',
+        ...(apiKey ? { apiKey } : {}),
+      },
+      requestedProvider,
+      secrets,
+    };
+  }
+  return { config, requestedProvider, secrets };
+}
+
+/**
+ * Any error as a NodeOperationError on item i, its message redacted of the keys in use. n8n swaps a
+ * message that mentions ECONNREFUSED, ETIMEDOUT… for a generic one ("The service refused the
+ * connection - perhaps it is offline"); @firth/llm's says which server and what to do, so it stays.
+ */
+export function llmError(
+  node: INode,
+  error: unknown,
+  i: number,
+  secrets: readonly string[],
+): NodeOperationError {
+  if (error instanceof NodeOperationError && error.context.itemIndex === i) return error;
+  const message = describeError(error, secrets);
+  const wrapped = new NodeOperationError(node, message, { itemIndex: i });
+  wrapped.message = message;
+  return wrapped;
+}
+
+/**
+ * The per-item loop of ../shared/per-item.ts (one output item per input item; with Continue On
+ * Fail the item carries `error`), keeping the LLM error's own wording when the run stops.
+ */
+export async function mapLlmItems(
+  ctx: IExecuteFunctions,
+  each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[][]> {
+  const items = ctx.getInputData();
+  const out: INodeExecutionData[] = [];
+  for (let i = 0; i < items.length; i++) {
+    try {
+      out.push(await each(i, items[i]!));
+    } catch (cause) {
+      const error = llmError(ctx.getNode(), cause, i, []);
+      if (!ctx.continueOnFail()) throw error;
+      out.push({ json: { ...items[i]!.json, error: error.message }, pairedItem: { item: i } });
+    }
+  }
+  return [out];
+}
+
+type ChatModel = ReturnType<typeof createChatModel>;
+type Generate = ChatModel['_generate'];
+
+/**
+ * Records each call of the model as a run of the sub-node, as n8n's own model nodes do (the
+ * messages in, the answer or the error out), so that it shows in the editor and in the run data.
+ */
+export function traceModelCalls(
+  model: ChatModel,
+  trace: Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>,
+  fail: (error: unknown) => NodeOperationError,
+): ChatModel {
+  const generate = model._generate.bind(model) as Generate;
+  const traced: Generate = async (messages, options, runManager) => {
+    const { index } = trace.addInputData(NodeConnectionTypes.AiLanguageModel, [
+      [{ json: { messages: messages.map((m) => ({ role: m.getType(), content: m.text })) } }],
+    ]);
+    try {
+      const result = await generate(messages, options, runManager);
+      trace.addOutputData(NodeConnectionTypes.AiLanguageModel, index, [
+        [
+          {
+            json: {
+              response: { generations: result.generations.map((g) => ({ text: g.text })) },
+              ...(result.llmOutput ? { llmOutput: JSON.parse(JSON.stringify(result.llmOutput)) } : {}),
+            },
+          },
+        ],
+      ]);
+      return result;
+    } catch (cause) {
+      const error = fail(cause);
+      trace.addOutputData(NodeConnectionTypes.AiLanguageModel, index, error);
+      throw error;
+    }
+  };
+  (model as { _generate: Generate })._generate = traced;
+  return model;
+}
