@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the project: the pinned n8n on http://127.0.0.1:${N8N_PORT:-5678} with n8n-nodes-firth installed as
 # a community node and every workflows/*.json imported; prints the login. Ctrl-C stops it.
+# Firth's model server runs beside it on http://127.0.0.1:${FIRTH_SERVER_PORT:-8787} (FIRTH_SERVER=off: not).
 #
 # First run installs Node 24 + pnpm and n8n into ~/.cache/firth (~8 min); later runs start in ~40 s.
 # State (database, owner login) lives in ${FIRTH_N8N_USER_FOLDER:-.n8n-user/} and survives restarts.

@@ -2,7 +2,11 @@
  * Tier 3: the real n8n (the pinned n8n@2.41.1 at FIRTH_N8N_BIN) with n8n-nodes-firth installed as
  * a community package, exactly as a user installs it, and every workflows/*.json imported.
  *
- * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. n8n's own
+ * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. Firth's model
+ * server (@firth/server) runs beside it on a free port with a random key, and the committed
+ * credentials (workflows/credentials/, placeholder key) are imported rewritten to point at it, as
+ * `firth-n8n start` does for its own port: n8n's own OpenAI and Ollama chat-model nodes call it.
+ * n8n's own
  * `execute-batch --compare` checks only that the same keys come out, so the values are asserted
  * here: every workflow's pinned numbers (src/workflow-expectations.ts, shared with tier 2), and the
  * course's hand calculation for the AND gate step by step.
@@ -11,12 +15,14 @@
  * (`source scripts/lib/n8n-runtime.sh && firth_ensure_n8n`). ~1 min.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
   executeBatch,
   exportNodes,
+  type FirthServer,
   freePort,
   type N8nHandle,
   n8nBin,
@@ -25,17 +31,19 @@ import {
   prepareUserFolder,
   readWorkflowFiles,
   setupOwner,
+  startFirthServer,
   startN8n,
   type WorkflowRun,
 } from '@firth/n8n-host';
 import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staleBuild } from './harness/node-types.js';
-import { expectations, type WorkflowValues } from './workflow-expectations.js';
+import { expectations, useFirthServer, type WorkflowValues } from './workflow-expectations.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const packageDir = join(root, 'packages', 'n8n-nodes-firth');
 const workflowsDir = join(root, 'workflows');
+const credentialsDir = join(workflowsDir, 'credentials');
 
 const AND_GATE = 'firthPerceptAND1'; // workflows/perceptron-and-gate.json
 
@@ -43,6 +51,7 @@ let userFolder: string;
 let prepared: Prepared;
 let nodeTypes: string[];
 let runs: Record<string, WorkflowRun>;
+let server: FirthServer | undefined;
 
 beforeAll(async () => {
   // No silent skip: tier 3 exists to run the real n8n.
@@ -52,7 +61,17 @@ beforeAll(async () => {
   if (staleBuild(packageDir))
     execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
   userFolder = mkdtempSync(join(tmpdir(), 'firth-n8n-int-'));
-  prepared = await prepareUserFolder({ userFolder, packageDir, workflowsDir });
+  // A key the committed credentials do not hold: a run that succeeds proves n8n sent the imported one.
+  const apiKey = `firth-int-${randomBytes(9).toString('base64url')}`;
+  server = await startFirthServer({ port: 0, apiKey });
+  useFirthServer({ url: server.url, apiKey });
+  prepared = await prepareUserFolder({
+    userFolder,
+    packageDir,
+    workflowsDir,
+    credentialsDir,
+    credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey },
+  });
   nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);
   runs = await executeBatch(
     userFolder,
@@ -60,7 +79,8 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await server?.close();
   if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
@@ -71,6 +91,13 @@ describe('n8n-nodes-firth in the real n8n', () => {
       expect(nodeTypes).toContain(`n8n-nodes-firth.${name}`);
       expect(nodeTypes).toContain(`n8n-nodes-firth.${name}Tool`);
     }
+  });
+
+  it("imports the Firth server's credentials (workflows/credentials/) with the ids the workflows use", () => {
+    expect(prepared.credentials.map((c) => [c.id, c.type]).sort()).toEqual([
+      ['firthLocalOllama1', 'ollamaApi'],
+      ['firthLocalOpenAi1', 'openAiApi'],
+    ]);
   });
 
   it('imports and runs every workflow in workflows/ without an error', () => {

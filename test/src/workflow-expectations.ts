@@ -620,4 +620,70 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(answer?.text as string).not.toContain('\n');
     expect((answer?.usage as { completionTokens: number } | undefined)?.completionTokens).toBeGreaterThan(0);
   },
+
+  'local-server-chat.json': async (run) => {
+    // n8n's own OpenAI Chat Model (v1.2, Chat Completions) and Ollama Chat Model, on Firth's server
+    // through the imported credentials: each chain's text is what the server returns for the same
+    // request (temperature 0.8, 40 tokens, the server's default seed 42 — same seed, same text)
+    const { url, apiKey } = firthServerOf('local-server-chat.json');
+    const messages = [{ role: 'user', content: 'Once upon a time' }];
+    const openAi = (await postJson(`${url}/v1/chat/completions`, apiKey, {
+      model: 'tinystories-260k',
+      messages,
+      temperature: 0.8,
+      max_tokens: 40,
+    })) as { choices: { message: { content: string } }[] };
+    const ollama = (await postJson(`${url}/api/chat`, apiKey, {
+      model: 'tinystories-260k',
+      messages,
+      stream: false,
+      options: { temperature: 0.8, num_predict: 40 },
+    })) as { message: { content: string } };
+    const expected = {
+      'Basic LLM Chain (OpenAI API)': openAi.choices[0]!.message.content,
+      'Basic LLM Chain (Ollama API)': ollama.message.content,
+    };
+    for (const [chain, text] of Object.entries(expected)) {
+      expect(text.trim().length, chain).toBeGreaterThan(0);
+      const [out] = run.json(chain);
+      expect(out?.text, chain).toBe(text.trim());
+      // neither the key n8n sent nor anything shaped like one is in the output
+      const json = JSON.stringify(run.json(chain));
+      expect(json, chain).not.toContain(apiKey);
+      expect(json, chain).not.toMatch(/firth-local|Bearer|apiKey|\bsk-[A-Za-z0-9]/i);
+    }
+  },
 };
+
+/**
+ * Workflows only tier 3 runs, and why: the in-process runner (tier 2) has no credentials and no
+ * model server, so it checks their JSON and node types but does not execute them.
+ */
+export const tier3Only: Record<string, string> = {
+  'local-server-chat.json':
+    "n8n's OpenAI/Ollama chat models need credentials and the Firth model server (tier 3 starts both)",
+};
+
+/** The Firth model server the tier-3 run started, for workflows that call it. */
+let firthServer: { url: string; apiKey: string } | undefined;
+
+/** Tier 3 calls this with the server it started before the expectations run. */
+export function useFirthServer(server: { url: string; apiKey: string }): void {
+  firthServer = server;
+}
+
+function firthServerOf(file: string): { url: string; apiKey: string } {
+  if (!firthServer) throw new Error(`${file} needs the Firth model server: tier 3 only (${tier3Only[file]})`);
+  return firthServer;
+}
+
+/** POSTs JSON with the server's bearer key; throws with the body on a non-2xx answer. */
+async function postJson(url: string, apiKey: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

@@ -2,15 +2,21 @@
 /**
  * firth-n8n — the project's n8n, ready to use.
  *
- *   firth-n8n start    install n8n-nodes-firth into the user folder, import every workflows/*.json,
- *                      run n8n on 127.0.0.1:$N8N_PORT (5678) in the foreground until Ctrl-C
+ *   firth-n8n start    start Firth's model server on 127.0.0.1:$FIRTH_SERVER_PORT (8787), install
+ *                      n8n-nodes-firth into the user folder, import workflows/credentials/*.json and
+ *                      every workflows/*.json, run n8n on 127.0.0.1:$N8N_PORT (5678) in the
+ *                      foreground until Ctrl-C (which stops both)
  *
  * Environment: FIRTH_N8N_BIN (required; scripts/start.sh sets it), N8N_PORT,
- * FIRTH_N8N_USER_FOLDER (default <repo>/.n8n-user), FIRTH_N8N_EMAIL, FIRTH_N8N_PASSWORD.
+ * FIRTH_N8N_USER_FOLDER (default <repo>/.n8n-user), FIRTH_N8N_EMAIL, FIRTH_N8N_PASSWORD,
+ * FIRTH_SERVER_PORT (default 8787), FIRTH_SERVER_KEY (the server then wants it; the imported
+ * credentials carry it), FIRTH_SERVER=off (no model server; the credentials still point at the port).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertPortFree } from './env.js';
+import type { FirthServer } from '@firth/server';
+import { assertPortFree, LOOPBACK } from './env.js';
+import { firthServerPort, startFirthServer } from './firth-server.js';
 import { ownerAccount, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
 import { setupOwner, spawnN8n } from './server.js';
@@ -36,28 +42,57 @@ async function start(args: string[]): Promise<number> {
   const port = parsePort(portFlag ?? process.env['N8N_PORT']);
   await assertPortFree(port);
   const userFolder = resolve(process.env['FIRTH_N8N_USER_FOLDER'] || join(root, '.n8n-user'));
+  const serverPort = firthServerPort(process.env['FIRTH_SERVER_PORT']);
+  const serverKey = process.env['FIRTH_SERVER_KEY'] || undefined;
+  const serverOff = /^(off|0|false|no)$/i.test(process.env['FIRTH_SERVER'] ?? '');
+  if (!serverOff && serverPort === port)
+    throw new Error(`FIRTH_SERVER_PORT and N8N_PORT are both ${port}: pick two ports`);
 
   const t0 = Date.now();
   const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-  say(`user folder ${userFolder}`);
-  say('installing n8n-nodes-firth and importing workflows/*.json ...');
-  const prepared = await prepareUserFolder({
-    userFolder,
-    packageDir: join(root, 'packages', 'n8n-nodes-firth'),
-    workflowsDir: join(root, 'workflows'),
-  });
-  say(
-    `installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.workflows.length} workflows (${seconds()})`,
-  );
+  // The model server first: the workflows' credentials point at it, and a taken port fails fast.
+  let server: FirthServer | undefined;
+  if (!serverOff) {
+    server = await startFirthServer({ port: serverPort, ...(serverKey ? { apiKey: serverKey } : {}) });
+    say(`Firth model server on ${server.url} (OpenAI API ${server.url}/v1, Ollama API ${server.url}/api)`);
+  } else {
+    say('FIRTH_SERVER=off: not starting the Firth model server');
+  }
+  const serverUrl = server?.url ?? `http://${LOOPBACK}:${serverPort}`;
+  const closeServer = async () => {
+    const s = server;
+    server = undefined;
+    await s?.close().catch(() => {});
+  };
 
-  say(`starting n8n on 127.0.0.1:${port} (log: ${join(userFolder, 'n8n.log')}) ...`);
-  const n8n = await spawnN8n(userFolder, { port });
+  let n8n: Awaited<ReturnType<typeof spawnN8n>>;
+  let prepared: Awaited<ReturnType<typeof prepareUserFolder>>;
+  try {
+    say(`user folder ${userFolder}`);
+    say('installing n8n-nodes-firth and importing workflows/credentials/*.json and workflows/*.json ...');
+    prepared = await prepareUserFolder({
+      userFolder,
+      packageDir: join(root, 'packages', 'n8n-nodes-firth'),
+      workflowsDir: join(root, 'workflows'),
+      credentialsDir: join(root, 'workflows', 'credentials'),
+      credentialOverrides: { firthServerUrl: serverUrl, ...(serverKey ? { firthServerKey: serverKey } : {}) },
+    });
+    say(
+      `installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.credentials.length} credentials and ${prepared.workflows.length} workflows (${seconds()})`,
+    );
+
+    say(`starting n8n on 127.0.0.1:${port} (log: ${join(userFolder, 'n8n.log')}) ...`);
+    n8n = await spawnN8n(userFolder, { port });
+  } catch (error) {
+    await closeServer();
+    throw error;
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping n8n ...`);
-    void n8n.stop().then(() => process.exit(0));
+    say(`${signal}: stopping n8n${server ? ' and the Firth model server' : ''} ...`);
+    void Promise.all([n8n.stop(), closeServer()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -72,6 +107,7 @@ async function start(args: string[]): Promise<number> {
   } catch (error) {
     if (stopping) return new Promise<number>(() => {}); // The signal handler exits.
     await n8n.stop();
+    await closeServer();
     throw error;
   }
 
@@ -81,19 +117,25 @@ async function start(args: string[]): Promise<number> {
     `  email:    ${owner.email}`,
     `  password: ${owner.generated ? owner.password : '(from FIRTH_N8N_PASSWORD)'}`,
     '',
+    server
+      ? `Firth model server: ${server.url}  (OpenAI API ${server.url}/v1, Ollama API ${server.url}/api${serverKey ? ', key from FIRTH_SERVER_KEY' : ', no key'})`
+      : `Firth model server: off (FIRTH_SERVER=off); the credentials point at ${serverUrl}`,
+    ...prepared.credentials.map((c) => `  credential "${c.name}" (${c.type})`),
+    '',
     'Workflows:',
     ...prepared.workflows.map(
       (w) => `  ${w.name}  ${n8n.baseUrl}/workflow/${w.id}${known.has(w.id) ? '' : '  (NOT listed by n8n!)'}`,
     ),
     ...(prepared.workflows.length === 0 ? ['  (none in workflows/)'] : []),
     '',
-    'Ctrl-C stops n8n.',
+    `Ctrl-C stops n8n${server ? ' and the model server' : ''}.`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
 
   const code = await n8n.exited;
   if (stopping) return new Promise<number>(() => {});
+  await closeServer();
   say(`n8n exited on its own with code ${code}; see ${n8n.logFile}`);
   return code === 0 ? 1 : code;
 }

@@ -8,6 +8,8 @@
  *   nodeOutput(runs['firth0perceptron1'], 'Perceptron')[0] // { coef: [[0.2, 0.2]], ... }
  */
 
+// The model server's handle, as @firth/server returns it.
+export type { FirthServer } from '@firth/server';
 // Installing the community package the way n8n users do.
 export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
 // A user folder's environment: headless, offline, loopback only.
@@ -20,7 +22,17 @@ export {
   n8nDir,
   n8nEnv,
 } from './env.js';
-
+// Firth's local model server beside n8n, and the credentials that point n8n's own nodes at it.
+export {
+  applyCredentialOverrides,
+  type CredentialFile,
+  type CredentialOverrides,
+  DEFAULT_FIRTH_SERVER_URL,
+  firthServerPort,
+  importCredentials,
+  readCredentialFiles,
+  startFirthServer,
+} from './firth-server.js';
 // Headless n8n commands: import, list node types, execute (one process each).
 export {
   type ExecutionItem,

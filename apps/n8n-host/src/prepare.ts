@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { installCommunityPackage, installedVersion, packCommunityPackage } from './community-package.js';
+import { type CredentialOverrides, importCredentials } from './firth-server.js';
 import { importWorkflows, type WorkflowFile } from './headless.js';
 import type { OwnerAccount } from './server.js';
 
@@ -15,26 +16,44 @@ export interface PrepareOptions {
   packageDir: string;
   /** Folder of importable workflow JSON files (`workflows/`). */
   workflowsDir: string;
+  /**
+   * Folder of credential JSON files imported before the workflows (`workflows/credentials/`: the
+   * Firth server's, placeholder key only). @default none
+   */
+  credentialsDir?: string;
+  /** Where the imported credentials point instead (another port, a key). @default as the files say */
+  credentialOverrides?: CredentialOverrides;
 }
 
 export interface Prepared {
   /** `{ name, version }` of the installed community package. */
   package: { name: string; version: string };
   workflows: WorkflowFile[];
+  /** The credentials imported (ids, names, types; never their data). */
+  credentials: { id: string; name: string; type: string }[];
 }
 
-/** Packs and installs the package, then imports every workflow. Safe to run on every start. */
+/**
+ * Packs and installs the package, then imports the credentials (if any) and every workflow. Safe to
+ * run on every start.
+ */
 export async function prepareUserFolder({
   userFolder,
   packageDir,
   workflowsDir,
+  credentialsDir,
+  credentialOverrides,
 }: PrepareOptions): Promise<Prepared> {
   mkdirSync(userFolder, { recursive: true });
   const tarball = await packCommunityPackage(packageDir);
   try {
     const installed = await installCommunityPackage(userFolder, tarball);
+    // Credentials first: the workflows refer to them by id.
+    const credentials = credentialsDir
+      ? await importCredentials(userFolder, credentialsDir, credentialOverrides)
+      : [];
     const workflows = await importWorkflows(userFolder, workflowsDir);
-    return { package: installedVersion(installed), workflows };
+    return { package: installedVersion(installed), workflows, credentials };
   } finally {
     rmSync(dirname(tarball), { recursive: true, force: true });
   }

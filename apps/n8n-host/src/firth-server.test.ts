@@ -1,0 +1,80 @@
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  applyCredentialOverrides,
+  DEFAULT_FIRTH_SERVER_URL,
+  firthServerPort,
+  readCredentialFiles,
+  startFirthServer,
+} from './firth-server.js';
+
+const credentialsDir = join(resolve(import.meta.dirname, '../../..'), 'workflows', 'credentials');
+
+describe('the committed credentials (workflows/credentials/)', () => {
+  it('point at the Firth server on 8787 and hold only the placeholder key', () => {
+    const credentials = readCredentialFiles(credentialsDir);
+    expect(credentials.map((c) => [c.id, c.type, c.data])).toEqual([
+      ['firthLocalOpenAi1', 'openAiApi', { apiKey: 'firth-local', url: `${DEFAULT_FIRTH_SERVER_URL}/v1` }],
+      ['firthLocalOllama1', 'ollamaApi', { baseUrl: DEFAULT_FIRTH_SERVER_URL, apiKey: 'firth-local' }],
+    ]);
+  });
+});
+
+describe('applyCredentialOverrides', () => {
+  const credentials = [
+    {
+      id: 'a1',
+      name: 'A',
+      type: 'openAiApi',
+      data: { apiKey: 'firth-local', url: 'http://127.0.0.1:8787/v1' },
+    },
+    { id: 'b1', name: 'B', type: 'groqApi', data: { apiKey: 'gsk_other' } },
+  ];
+
+  it('moves the Firth URLs to another server and sets its key there only', () => {
+    const out = applyCredentialOverrides(credentials, {
+      firthServerUrl: 'http://127.0.0.1:40123/',
+      firthServerKey: 'k3y',
+    });
+    expect(out[0]?.data).toEqual({ apiKey: 'k3y', url: 'http://127.0.0.1:40123/v1' });
+    expect(out[1]?.data).toEqual({ apiKey: 'gsk_other' });
+    expect(credentials[0]?.data.url).toBe('http://127.0.0.1:8787/v1'); // input untouched
+  });
+
+  it('leaves everything as the files say without overrides', () => {
+    expect(applyCredentialOverrides(credentials)).toEqual(credentials);
+  });
+});
+
+describe('startFirthServer', () => {
+  it('fails clearly when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const { port } = blocker.address() as { port: number };
+    try {
+      await expect(startFirthServer({ port })).rejects.toThrow(
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*FIRTH_SERVER=off`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('serves /v1/models on 127.0.0.1 and stops', async () => {
+    const server = await startFirthServer({ port: 0 });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((m) => m.id)).toContain('tinystories-260k');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads FIRTH_SERVER_PORT', () => {
+    expect(firthServerPort(undefined)).toBe(8787);
+    expect(firthServerPort('9000')).toBe(9000);
+    expect(() => firthServerPort('80a')).toThrow(/FIRTH_SERVER_PORT/);
+  });
+});
