@@ -5,7 +5,8 @@
  * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. Firth's model
  * server (@firth/server) runs beside it on a free port with a random key, and the committed
  * credentials (workflows/credentials/, placeholder key) are imported rewritten to point at it, as
- * `firth-n8n start` does for its own port: n8n's own OpenAI and Ollama chat-model nodes call it.
+ * `firth-n8n start` does for its own port: n8n's own OpenAI and Ollama chat-model nodes call it, and
+ * the Firth nodes without a credential find it through FIRTH_SERVER_URL / FIRTH_SERVER_KEY.
  * n8n's own
  * `execute-batch --compare` checks only that the same keys come out, so the values are asserted
  * here: every workflow's pinned numbers (src/workflow-expectations.ts, shared with tier 2), and the
@@ -65,6 +66,9 @@ beforeAll(async () => {
   const apiKey = `firth-int-${randomBytes(9).toString('base64url')}`;
   server = await startFirthServer({ port: 0, apiKey });
   useFirthServer({ url: server.url, apiKey });
+  // n8n inherits this environment (n8nEnv): the Firth nodes without a credential find the server here
+  process.env.FIRTH_SERVER_URL = server.url;
+  process.env.FIRTH_SERVER_KEY = apiKey;
   prepared = await prepareUserFolder({
     userFolder,
     packageDir,
@@ -80,6 +84,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.FIRTH_SERVER_URL;
+  delete process.env.FIRTH_SERVER_KEY;
   await server?.close();
   if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });

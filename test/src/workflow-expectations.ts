@@ -7,7 +7,7 @@
 import { loadTinyShakespeare } from '@firth/datasets';
 import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
 // @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
-import { compareTokenizers, chat as llmChat } from '@firth/llm';
+import { compareTokenizers } from '@firth/llm';
 import {
   CharTokenizer,
   cosine,
@@ -563,28 +563,28 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
   },
 
   'groq-chat.json': async (run) => {
-    // no Groq credential here: "Use Local Model Without a Key" lets the offline model answer, and says so
+    // no Groq credential: "Use the Firth Local Server Without a Key" points the Groq client (ChatGroq)
+    // at the Firth local server's Groq routes; the answer is what the server returns for the same
+    // request (greedy, 64 tokens, the server's default seed 42), and the output says who answered
+    const { url, apiKey } = firthServerOf('groq-chat.json');
     const [answer] = run.json('Ask Groq');
-    const core = await llmChat(
-      { provider: 'local', temperature: 0, maxTokens: 64 },
-      'What is the capital of France?',
-    );
+    const served = await serverChat(`${url}/openai/v1/chat/completions`, apiKey, {
+      model: 'tinystories-260k',
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+      temperature: 0,
+      max_completion_tokens: 64,
+    });
     expect(answer).toMatchObject({
-      text: core.text,
-      usage: core.usage,
-      finishReason: core.finishReason,
-      provider: 'local',
+      ...served,
+      provider: 'groq',
       model: 'tinystories-260k',
       requestedProvider: 'groq',
-      note: 'No Groq credential: the local Firth model (tinystories-260k) answered instead',
+      servedBy: 'firth-local-server',
+      note: `No Groq credential: the Groq client asked the Firth local server at ${url} (model tinystories-260k) instead`,
     });
-    const usage = answer?.usage as { promptTokens: number; completionTokens: number; totalTokens: number };
-    expect(usage.promptTokens).toBeGreaterThan(0);
-    expect(usage.completionTokens).toBeGreaterThan(0);
-    expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
+    expectUsage(answer);
     expect(['stop', 'length']).toContain(answer?.finishReason);
-    // no key, nor anything shaped like one, in the output
-    expect(JSON.stringify(run.json('Ask Groq'))).not.toMatch(/gsk_|\bsk-[A-Za-z0-9]|Bearer|apiKey/i);
+    expectNoKey(run.json('Ask Groq'), apiKey);
     const [tokens] = run.json('Tokens of the question');
     const views = await compareTokenizers('What is the capital of France?', [
       'llama2c-tinystories',
@@ -595,11 +595,20 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
   },
 
   'local-chat.json': async (run) => {
-    // n8n's Basic LLM Chain asks the Firth Chat Model sub-node (local, greedy, 40 tokens)
+    // n8n's Basic LLM Chain asks the Firth Chat Model sub-node (OpenAI-compatible, no credential:
+    // the Firth local server; greedy, 40 tokens): the chain's text is what the server returns
+    const { url, apiKey } = firthServerOf('local-chat.json');
+    const served = await serverChat(`${url}/v1/chat/completions`, apiKey, {
+      model: 'tinystories-260k',
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      temperature: 0,
+      max_tokens: 40,
+    });
+    expect(served.text.trim().length).toBeGreaterThan(0);
+    expect(served.usage.completionTokens).toBeGreaterThan(0);
     const [out] = run.json('Basic LLM Chain');
-    const core = await llmChat({ provider: 'local', temperature: 0, maxTokens: 40 }, 'Once upon a time');
-    expect(core.text.trim().length).toBeGreaterThan(0);
-    expect(out?.text).toBe(core.text.trim());
+    expect(out?.text).toBe(served.text.trim());
+    expectNoKey(run.json('Basic LLM Chain'), apiKey);
   },
 
   'prompt-few-shot.json': async (run) => {
@@ -607,18 +616,28 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       'Give the antonym of every word.\n\nWord: happy\nAntonym: sad\n\nWord: tall\nAntonym: short\n\nWord: fast\nAntonym:';
     const [template] = run.json('Few-shot prompt');
     expect(template).toEqual({ word: 'fast', prompt, variables: ['word'] });
+    // Generate, OpenAI-compatible with no credential: the Firth local server (greedy, 16 tokens, stops at \n)
+    const { url, apiKey } = firthServerOf('prompt-few-shot.json');
+    const served = await serverChat(`${url}/v1/chat/completions`, apiKey, {
+      model: 'tinystories-260k',
+      messages: [{ role: 'user', content: prompt }],
+      temperature: 0,
+      max_tokens: 16,
+      stop: ['\n'],
+    });
     const [answer] = run.json('Generate');
-    const core = await llmChat({ provider: 'local', temperature: 0, maxTokens: 16, stop: ['\n'] }, prompt);
     expect(answer).toMatchObject({
       prompt,
-      text: core.text,
-      usage: core.usage,
-      finishReason: core.finishReason,
-      provider: 'local',
+      ...served,
+      provider: 'openai-compatible',
       model: 'tinystories-260k',
+      requestedProvider: 'openai-compatible',
+      servedBy: 'firth-local-server',
     });
     expect(answer?.text as string).not.toContain('\n');
-    expect((answer?.usage as { completionTokens: number } | undefined)?.completionTokens).toBeGreaterThan(0);
+    expectUsage(answer);
+    expect(['stop', 'length']).toContain(answer?.finishReason);
+    expectNoKey(run.json('Generate'), apiKey);
   },
 
   'local-server-chat.json': async (run) => {
@@ -656,25 +675,69 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
 };
 
 /**
- * Workflows only tier 3 runs, and why: the in-process runner (tier 2) has no credentials and no
- * model server, so it checks their JSON and node types but does not execute them.
+ * Workflows only tier 3 runs, and why: the in-process runner (tier 2) has no n8n credentials, so it
+ * checks their JSON and node types but does not execute them. (Both tiers start the Firth model
+ * server and set FIRTH_SERVER_URL/FIRTH_SERVER_KEY, which the Firth nodes use without a credential.)
  */
 export const tier3Only: Record<string, string> = {
   'local-server-chat.json':
     "n8n's OpenAI/Ollama chat models need credentials and the Firth model server (tier 3 starts both)",
 };
 
-/** The Firth model server the tier-3 run started, for workflows that call it. */
+/** The Firth model server the run started (tiers 2 and 3), for workflows that call it. */
 let firthServer: { url: string; apiKey: string } | undefined;
 
-/** Tier 3 calls this with the server it started before the expectations run. */
+/** Each tier calls this with the server it started before the expectations run. */
 export function useFirthServer(server: { url: string; apiKey: string }): void {
   firthServer = server;
 }
 
 function firthServerOf(file: string): { url: string; apiKey: string } {
-  if (!firthServer) throw new Error(`${file} needs the Firth model server: tier 3 only (${tier3Only[file]})`);
+  if (!firthServer)
+    throw new Error(
+      `${file} needs the Firth model server: call useFirthServer() with the one the test started`,
+    );
   return firthServer;
+}
+
+/** The server's answer to a chat request, as the Generate node reports it: text, usage, finishReason. */
+async function serverChat(
+  url: string,
+  apiKey: string,
+  body: unknown,
+): Promise<{
+  text: string;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  finishReason: string;
+}> {
+  const res = (await postJson(url, apiKey, body)) as {
+    choices: { message: { content: string }; finish_reason: string }[];
+    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  };
+  return {
+    text: res.choices[0]!.message.content,
+    usage: {
+      promptTokens: res.usage.prompt_tokens,
+      completionTokens: res.usage.completion_tokens,
+      totalTokens: res.usage.total_tokens,
+    },
+    finishReason: res.choices[0]!.finish_reason,
+  };
+}
+
+/** Token usage counted: prompt and completion tokens, their sum. */
+function expectUsage(item: IDataObject | undefined): void {
+  const usage = item?.usage as { promptTokens: number; completionTokens: number; totalTokens: number };
+  expect(usage.promptTokens).toBeGreaterThan(0);
+  expect(usage.completionTokens).toBeGreaterThan(0);
+  expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
+}
+
+/** Neither the server's key nor anything shaped like a key anywhere in a node's output. */
+function expectNoKey(items: IDataObject[], apiKey: string): void {
+  const json = JSON.stringify(items);
+  expect(json).not.toContain(apiKey);
+  expect(json).not.toMatch(/gsk_|\bsk-[A-Za-z0-9]|firth-local\b(?!-server)|Bearer|apiKey/i);
 }
 
 /** POSTs JSON with the server's bearer key; throws with the body on a non-2xx answer. */

@@ -8,16 +8,22 @@
  * it has an entry in `expectations` (src/workflow-expectations.ts), which tier 3 (n8n.int.test.ts)
  * replays on the real n8n's output too.
  *
+ * Starts Firth's model server (@firth/server) on a free port with a random key, as tier 3 does, and
+ * points the Firth nodes at it (FIRTH_SERVER_URL, FIRTH_SERVER_KEY): the LLM workflows without a
+ * credential run against it, never the internet.
+ *
  * Needs `packages/n8n-nodes-firth/dist` (turbo's `test` task builds it first; by hand:
  * `pnpm --filter n8n-nodes-firth... build`).
  */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createFirthServer, type FirthServer } from '@firth/server';
 import type { INode } from 'n8n-workflow';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeTypes, type NodeTypeRegistry, repoRoot } from './harness/node-types.js';
 import { runWorkflow, type WorkflowJson, type WorkflowRunResult } from './harness/workflow-runner.js';
-import { expectations, tier3Only } from './workflow-expectations.js';
+import { expectations, tier3Only, useFirthServer } from './workflow-expectations.js';
 
 const workflowsDir = path.join(repoRoot, 'workflows');
 const workflowFiles = readdirSync(workflowsDir)
@@ -34,8 +40,22 @@ const isStickyNote = (node: INode) => node.type === 'n8n-nodes-base.stickyNote';
 // ---------------------------------------------------------------------------------------------
 
 let nodeTypes: NodeTypeRegistry;
+let server: FirthServer | undefined;
 beforeAll(async () => {
+  // Firth's model server on a free port with a random key: the Firth nodes without a credential
+  // (groq-chat, local-chat, prompt-few-shot) find it through FIRTH_SERVER_URL / FIRTH_SERVER_KEY
+  const apiKey = `firth-t2-${randomBytes(9).toString('base64url')}`;
+  server = await createFirthServer({ port: 0, apiKey });
+  process.env.FIRTH_SERVER_URL = server.url;
+  process.env.FIRTH_SERVER_KEY = apiKey;
+  useFirthServer({ url: server.url, apiKey });
   nodeTypes = await createNodeTypes();
+});
+
+afterAll(async () => {
+  delete process.env.FIRTH_SERVER_URL;
+  delete process.env.FIRTH_SERVER_KEY;
+  await server?.close();
 });
 
 /** One run per workflow file, shared by the checks below. */

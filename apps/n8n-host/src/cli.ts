@@ -82,6 +82,9 @@ async function start(args: string[]): Promise<number> {
     );
 
     say(`starting n8n on 127.0.0.1:${port} (log: ${join(userFolder, 'n8n.log')}) ...`);
+    // n8n inherits it: the Firth nodes without a credential (Groq without a key, OpenAI-compatible)
+    // reach the server here; FIRTH_SERVER_KEY, when set, is already in the environment
+    process.env['FIRTH_SERVER_URL'] = serverUrl;
     n8n = await spawnN8n(userFolder, { port });
   } catch (error) {
     await closeServer();

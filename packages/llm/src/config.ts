@@ -33,6 +33,21 @@ export const DEFAULT_BASE_URLS: Record<Provider, string | undefined> = {
   local: undefined,
 };
 
+/** Where Firth's local model server (apps/server, `firth-server`) listens unless told otherwise. */
+export const DEFAULT_FIRTH_SERVER_URL = 'http://127.0.0.1:8787';
+
+/**
+ * Firth's local model server as the environment names it — the variables `firth-server` and
+ * `firth-n8n start` read: FIRTH_SERVER_URL (else http://127.0.0.1:8787) and FIRTH_SERVER_KEY.
+ *
+ *   firthServerFromEnv({}) // { url: 'http://127.0.0.1:8787' }
+ */
+export function firthServerFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey?: string } {
+  const url = (env.FIRTH_SERVER_URL ?? '').trim() || DEFAULT_FIRTH_SERVER_URL;
+  const apiKey = (env.FIRTH_SERVER_KEY ?? '').trim();
+  return { url, ...(apiKey ? { apiKey } : {}) };
+}
+
 export interface ChatConfig {
   provider: Provider;
   /** Model name. @default DEFAULT_MODELS[provider] (required for 'openai-compatible') */

@@ -32,7 +32,7 @@ describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () =>
     ]);
     expect(pos!.label).toBe('positive');
     expect(neg!.label).toBe('negative');
-  });
+  }, 120_000);
 
   it('the pretrained model predicts masked words of SST-2 dev sentences better than word frequency alone', async () => {
     const { pretrainer, tokenizer } = await loadTinyBert();
@@ -53,10 +53,10 @@ describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () =>
     expect(evalMlmLoss).toBeLessThan(Math.log(4000) - 1.5);
     const top = pretrainer.fillMask('it is a [MASK] film .').map((p) => p.token_str);
     expect(top.some((g) => ['movie', 'film', 'good', 'great', 'funny', 'bad'].includes(g))).toBe(true);
-  });
+  }, 120_000);
 
   it('gives "bank" clearly different vectors by the river and at the bank (the course\'s contextual embeddings)', async () => {
     const { bert, tokenizer } = await loadTinyBert();
     expect(bankCosine(bert, tokenizer)).toBeLessThan(0.95);
-  });
+  }, 120_000);
 });

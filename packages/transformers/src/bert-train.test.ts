@@ -228,7 +228,7 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
     const c = bankCosine(bert, tok);
     expect(c).toBeLessThan(0.99);
     expect(c).toBeGreaterThan(-1);
-  });
+  }, 180_000); // training: minutes when the 2-core CI machine runs every package at once
 
   it('fill-mask learns a pattern: "the cat sat on the [MASK]" → mat', () => {
     const docs = Array.from({ length: 40 }, (_, i) =>
@@ -258,7 +258,7 @@ describe('BERT pretraining: masked LM (80/10/10) and next-sentence prediction', 
     expect(preds[0]!.score).toBeGreaterThanOrEqual(preds[1]!.score);
     expect(pre.fillMask('the dog lay on the [MASK] .')[0]!.token_str).toBe('rug');
     expect(() => pre.fillMask('no mask here')).toThrow(/has no \[MASK\] token/);
-  });
+  }, 180_000); // training: minutes when the 2-core CI machine runs every package at once
 });
 
 describe('BERT fine-tuning heads', () => {
@@ -287,7 +287,7 @@ describe('BERT fine-tuning heads', () => {
     const [p] = clf.predict(['a charming , funny and moving film']);
     expect(Object.keys(p!.scores)).toEqual(['negative', 'positive']);
     expect(p!.scores.negative! + p!.scores.positive!).toBeCloseTo(1, 6);
-  });
+  }, 180_000); // training: minutes when the 2-core CI machine runs every package at once
 
   const colors = ['red', 'blue', 'green', 'white', 'black', 'pink'];
   const animals = ['cat', 'dog', 'cow', 'fox', 'owl', 'pig'];
@@ -321,7 +321,7 @@ describe('BERT fine-tuning heads', () => {
     ]);
     expect(out.map((p) => p.index)).toEqual([1, 2, 6, 7]);
     expect(() => tagger.fit([{ words: ['the'], tags: ['VERB'] }])).toThrow(/tag "VERB" is not one of/);
-  });
+  }, 180_000); // training: minutes when the 2-core CI machine runs every package at once
 
   it('question answering finds the answer span in a context', () => {
     const tok = tokenizerFor(vocabText, 120);
@@ -361,7 +361,7 @@ describe('BERT fine-tuning heads', () => {
     expect(() => qa.fit([{ question: 'what ?', context: 'the cat is red .', answer: 'green' }])).toThrow(
       /the answer "green" is not in the \(truncated\) context/,
     );
-  });
+  }, 180_000); // training: minutes when the 2-core CI machine runs every package at once
 });
 
 describe('contextual embeddings: the course\'s "bank" sentences', () => {

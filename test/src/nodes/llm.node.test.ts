@@ -2,12 +2,14 @@
  * The LLM nodes (Firth Chat Model sub-node, Generate, Prompt Template, Tokenizer Playground) with a
  * fake execution context: the course's prompts on the in-process model, the playground's parameters
  * checked per item, an OpenAI-compatible server started here on 127.0.0.1 (the Firth server's
- * shape), and keys that never show in an output or an error.
+ * shape), the real Firth server (@firth/server) for Groq without a key, and keys that never show in
+ * an output or an error.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // @firth/llm is not a dependency of this test package: the core's own source, for the expected values
 import { chat, compareTokenizers, fewShotPrompt } from '@firth/llm';
+import { createFirthServer, type FirthServer } from '@firth/server';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, ISupplyDataFunctions } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generate } from '../../../packages/n8n-nodes-firth/nodes/Generate/Generate.node.js';
@@ -110,6 +112,67 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
+
+// ---------------------------------------------------------------------------------------------
+// The real Firth local server (@firth/server), with a key, where Groq without a key is sent
+
+const FIRTH_KEY = 'firth-node-test-key-0123456789';
+let firth: FirthServer;
+beforeAll(async () => {
+  firth = await createFirthServer({ port: 0, apiKey: FIRTH_KEY });
+});
+afterAll(async () => {
+  await firth.close();
+});
+
+/** What the Firth server answers a request itself (model tinystories-260k), as Generate reports it. */
+async function firthServerAnswer(path: string, body: Record<string, unknown>) {
+  const res = await fetch(`${firth.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${FIRTH_KEY}` },
+    body: JSON.stringify({ model: 'tinystories-260k', ...body }),
+  });
+  expect(res.status).toBe(200);
+  const json = (await res.json()) as {
+    choices: { message: { content: string }; finish_reason: string }[];
+    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  };
+  return {
+    text: json.choices[0]!.message.content,
+    usage: {
+      promptTokens: json.usage.prompt_tokens,
+      completionTokens: json.usage.completion_tokens,
+      totalTokens: json.usage.total_tokens,
+    },
+    finishReason: json.choices[0]!.finish_reason,
+  };
+}
+
+/** Runs `fn` with these environment variables (undefined: unset), restoring them after. */
+async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  try {
+    return await fn();
+  } finally {
+    apply(saved);
+  }
+}
+
+/** A URL on a port that was just free: nothing listens there. */
+async function deadUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise((resolve) => probe.close(resolve));
+  return url;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -220,28 +283,115 @@ describe('Generate node', () => {
     expect(out[2]!.json.usage.completionTokens).toBe(4);
   });
 
-  it('Groq with no credential: an error naming GROQ_API_KEY; with the fallback on, the local model answers and says so', async () => {
-    const run = (fallbackToLocal: boolean, continueOnFail = false) =>
-      generate(
-        [{}],
-        {
-          provider: 'groq',
-          fallbackToLocal,
-          prompt: 'What is the capital of France?',
-          options: { maxTokens: 6, temperature: 0 },
-        },
-        { continueOnFail },
-      );
-    await expect(run(false)).rejects.toThrow(/Groq needs an API key \(GROQ_API_KEY\)/);
-    const [failed] = await run(false, true);
+  it('Groq with no credential: an error naming GROQ_API_KEY, unless the Firth local server is to answer', async () => {
+    const run = (continueOnFail = false) =>
+      generate([{}], { provider: 'groq', prompt: 'What is the capital of France?' }, { continueOnFail });
+    await expect(run()).rejects.toThrow(/Groq needs an API key \(GROQ_API_KEY\).*Use the Firth Local Server/);
+    const [failed] = await run(true);
     expect(failed!.json.error).toContain('GROQ_API_KEY');
-    const [out] = await run(true);
-    expect(out!.json).toMatchObject({
-      provider: 'local',
+  });
+
+  it('Groq without a key, "Use the Firth Local Server": ChatGroq asks the real Firth server and the output says so', async () => {
+    const parameters = {
+      provider: 'groq',
+      useLocalServerWithoutKey: true,
+      model: 'ignored-without-a-key',
+      prompt: 'What is the capital of France?',
+      options: { maxTokens: 12, temperature: 0 },
+    };
+    const expected = await firthServerAnswer('/openai/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+      max_completion_tokens: 12,
+      temperature: 0,
+    });
+    const output = (url: string) => ({
+      ...expected,
+      provider: 'groq',
       model: 'tinystories-260k',
       requestedProvider: 'groq',
-      note: 'No Groq credential: the local Firth model (tinystories-260k) answered instead',
-      usage: { completionTokens: 6 },
+      servedBy: 'firth-local-server',
+      note: `No Groq credential: the Groq client asked the Firth local server at ${url} (model tinystories-260k) instead`,
+    });
+    // the URL and key from a Firth Local Server API credential ("/v1" on the URL is fine)
+    const [viaCredential] = await generate([{}], parameters, {
+      credentials: { firthLocalServerApi: { baseUrl: `${firth.url}/v1`, apiKey: FIRTH_KEY } },
+    });
+    expect(viaCredential!.json).toEqual(output(firth.url));
+    expect(viaCredential!.json.usage.completionTokens).toBeGreaterThan(0);
+    // without one: FIRTH_SERVER_URL and FIRTH_SERVER_KEY
+    const [viaEnv] = await withEnv({ FIRTH_SERVER_URL: firth.url, FIRTH_SERVER_KEY: FIRTH_KEY }, () =>
+      generate([{}], parameters),
+    );
+    expect(viaEnv!.json).toEqual(output(firth.url));
+    for (const out of [viaCredential, viaEnv]) {
+      expect(JSON.stringify(out)).not.toContain(FIRTH_KEY);
+      expect(JSON.stringify(out)).not.toMatch(/Bearer|apiKey|gsk_/i);
+    }
+  });
+
+  it('Groq with a key and a Base URL: ChatGroq sends the key there (the Firth server, Groq routes)', async () => {
+    const [out] = await generate(
+      [{}],
+      {
+        provider: 'groq',
+        groqBaseUrl: firth.url,
+        model: 'tinystories-260k',
+        prompt: 'Once upon a time',
+        options: { maxTokens: 8, temperature: 0 },
+      },
+      { credentials: { firthGroqApi: { apiKey: FIRTH_KEY } } },
+    );
+    const expected = await firthServerAnswer('/openai/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      max_completion_tokens: 8,
+      temperature: 0,
+    });
+    expect(out!.json).toEqual({ ...expected, provider: 'groq', model: 'tinystories-260k' });
+    // a wrong key: the server's 401, the key redacted
+    await expect(
+      generate(
+        [{}],
+        { provider: 'groq', groqBaseUrl: firth.url, options: { maxRetries: 0 } },
+        { credentials: { firthGroqApi: { apiKey: 'gsk_wrong0123456789' } } },
+      ),
+    ).rejects.toThrow(/401/);
+  });
+
+  it('Groq without a key and no Firth server listening: a per-item error naming the URL and scripts/start.sh', async () => {
+    const url = await deadUrl();
+    const parameters = {
+      provider: 'groq',
+      useLocalServerWithoutKey: true,
+      options: { maxRetries: 0, timeoutMs: 2000 },
+    };
+    const message = `The Firth local server at ${url} is not reachable: bash scripts/start.sh starts it`;
+    await withEnv({ FIRTH_SERVER_URL: url, FIRTH_SERVER_KEY: undefined }, async () => {
+      await expect(generate([{}], parameters)).rejects.toThrow(message);
+      const [out] = await generate([{ q: 1 }], parameters, { continueOnFail: true });
+      expect(out!.json.q).toBe(1);
+      expect(out!.json.error).toContain(message);
+      expect(out!.json.error).toContain('ECONNREFUSED');
+    });
+  });
+
+  it('OpenAI-compatible without a credential: the Firth server at FIRTH_SERVER_URL, and the output says so', async () => {
+    const [out] = await withEnv({ FIRTH_SERVER_URL: firth.url, FIRTH_SERVER_KEY: FIRTH_KEY }, () =>
+      generate([{}], {
+        provider: 'openai-compatible',
+        prompt: 'Once upon a time',
+        options: { maxTokens: 8 },
+      }),
+    );
+    const expected = await firthServerAnswer('/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      max_tokens: 8,
+    });
+    expect(out!.json).toEqual({
+      ...expected,
+      provider: 'openai-compatible',
+      model: 'tinystories-260k',
+      requestedProvider: 'openai-compatible',
+      servedBy: 'firth-local-server',
     });
   });
 
@@ -307,8 +457,34 @@ describe('Firth Chat Model sub-node', () => {
       'temperature must be a number from 0 to 2, got 3',
     );
     await expect(supply({ provider: 'groq' })).rejects.toThrow('GROQ_API_KEY');
-    const fallback = await supply({ provider: 'groq', fallbackToLocal: true });
-    expect((fallback.response as { lc_namespace: string[] }).lc_namespace).toContain('chat_models');
+  });
+
+  it('Groq without a key, "Use the Firth Local Server": a ChatGroq on the real Firth server; unreachable, a clear error', async () => {
+    const supply = (ctx: ReturnType<typeof contextWith>) =>
+      node.supplyData.call(ctx as unknown as ISupplyDataFunctions, 0);
+    const parameters = {
+      provider: 'groq',
+      useLocalServerWithoutKey: true,
+      options: { temperature: 0, maxTokens: 8 },
+    };
+    const { response } = await withEnv({ FIRTH_SERVER_URL: firth.url, FIRTH_SERVER_KEY: FIRTH_KEY }, () =>
+      supply(contextWith(node, [{}], parameters)),
+    );
+    const model = response as { lc_namespace: string[]; invoke(input: string): Promise<{ text: string }> };
+    expect(model.constructor.name).toBe('ChatGroq');
+    const expected = await firthServerAnswer('/openai/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'Once upon a time' }],
+      max_completion_tokens: 8,
+      temperature: 0,
+    });
+    expect((await model.invoke('Once upon a time')).text).toBe(expected.text);
+
+    const url = await deadUrl();
+    const ctx = contextWith(node, [{}], { ...parameters, options: { maxRetries: 0, timeoutMs: 2000 } });
+    const dead = await withEnv({ FIRTH_SERVER_URL: url, FIRTH_SERVER_KEY: undefined }, () => supply(ctx));
+    await expect((dead.response as typeof model).invoke('Once upon a time')).rejects.toThrow(
+      `The Firth local server at ${url} is not reachable: bash scripts/start.sh starts it`,
+    );
   });
 
   it('an OpenAI-compatible server: a failed call is recorded on the run and thrown, without the key', async () => {

@@ -8,6 +8,10 @@
  *   // { text: 'The capital of France is Paris.', usage: { promptTokens: 17, completionTokens: 8,
  *   //   totalTokens: 25 }, finishReason: 'stop', provider: 'groq', model: '…' }
  *
+ * Groq without a credential, with "Use the Firth Local Server Without a Key" on: the Groq client asks
+ * the Firth local server (model tinystories-260k) and the output says so — `requestedProvider: 'groq'`,
+ * `servedBy: 'firth-local-server'`, `note`. An unreachable server fails the item naming its URL.
+ *
  * Thin adapter: @firth/llm's chat does the work; errors (401, 429, refused connections, a bad
  * parameter) fail the item with @firth/llm's clear, redacted message.
  */
@@ -28,6 +32,7 @@ import {
   playgroundOptions,
   providerProperties,
   readChatConfig,
+  SERVED_BY_LOCAL_SERVER,
 } from '../shared/llm';
 
 const ROLES = ['system', 'user', 'assistant'];
@@ -163,7 +168,11 @@ export class Generate implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return mapLlmItems(this, async (i, item) => {
       const system = String(this.getNodeParameter('system', i, '') ?? '');
-      const { config, requestedProvider, fallback, secrets } = await readChatConfig(this, i, system);
+      const { config, requestedProvider, localServerUrl, fallback, secrets } = await readChatConfig(
+        this,
+        i,
+        system,
+      );
       const input =
         this.getNodeParameter('input', i) === 'messages'
           ? readMessages(this.getNodeParameter('messages', i))
@@ -180,7 +189,7 @@ export class Generate implements INodeType {
           ...(tools ? { tools: tools as never, toolChoice: toolOptions.toolChoice || 'auto' } : {}),
         });
       } catch (error) {
-        throw llmError(this.getNode(), error, i, secrets);
+        throw llmError(this.getNode(), error, i, secrets, localServerUrl);
       }
       return {
         json: {
@@ -191,7 +200,8 @@ export class Generate implements INodeType {
           ...(answer.toolCalls.length ? { toolCalls: answer.toolCalls as unknown as IDataObject[] } : {}),
           provider: answer.provider,
           model: answer.model,
-          ...(fallback ? { requestedProvider, note: fallback } : {}),
+          ...(localServerUrl ? { requestedProvider, servedBy: SERVED_BY_LOCAL_SERVER } : {}),
+          ...(fallback ? { note: fallback } : {}),
         },
         pairedItem: { item: i },
       };

@@ -60,7 +60,7 @@ export class LmChatFirth implements INodeType {
       secrets = resolved.secrets;
       if (resolved.fallback) this.logger.warn(resolved.fallback);
       const model = createChatModel(resolved.config);
-      const fail = (error: unknown) => llmError(node, error, itemIndex, secrets);
+      const fail = (error: unknown) => llmError(node, error, itemIndex, secrets, resolved.localServerUrl);
       return {
         response: typeof this.addInputData === 'function' ? traceModelCalls(model, this, fail) : model,
       };

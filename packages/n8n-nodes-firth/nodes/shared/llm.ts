@@ -5,11 +5,22 @@
  * the Firth server), which model, and the playground's parameters — read into one `ChatConfig` for
  * @firth/llm, which validates them (temperature 0–2, at most 4 stop sequences, …).
  *
- * Keys come only from n8n credentials (never from the environment, never into an output or an
- * error: `describeError` redacts them). Groq without a key fails with a message naming the key, or —
- * with "Use Local Model Without a Key" on — answers with the local model and says so.
+ * Keys come only from n8n credentials (never GROQ_API_KEY from the environment, never into an
+ * output or an error: `describeError` redacts them). Groq without a key fails with a message naming
+ * the key, or — with "Use the Firth Local Server Without a Key" on — runs the same Groq client
+ * (LangChain's ChatGroq) against the Firth local server (apps/server, model tinystories-260k) and
+ * says so in the output. The local server's URL: the Firth Local Server API credential, else
+ * FIRTH_SERVER_URL, else http://127.0.0.1:8787; its key: the credential's, else FIRTH_SERVER_KEY
+ * (the variable `firth-server` and `firth-n8n start` read), else none.
  */
-import { type ChatConfig, type createChatModel, describeError, type Provider } from '@firth/llm';
+import {
+  type ChatConfig,
+  type createChatModel,
+  describeError,
+  firthServerFromEnv,
+  LlmError,
+  type Provider,
+} from '@firth/llm';
 import {
   type ICredentialDataDecryptedObject,
   type IExecuteFunctions,
@@ -27,9 +38,17 @@ export const GROQ_CREDENTIAL = 'firthGroqApi';
 export const LOCAL_SERVER_CREDENTIAL = 'firthLocalServerApi';
 /** Where `firth-server` (apps/server) listens by default. */
 export const DEFAULT_LOCAL_SERVER_URL = 'http://127.0.0.1:8787';
+/** Groq's API (ChatGroq appends /openai/v1/…). */
+export const DEFAULT_GROQ_BASE_URL = 'https://api.groq.com';
+/** The model the Firth local server serves for chat. */
+export const LOCAL_SERVER_MODEL = 'tinystories-260k';
+/** `servedBy` in an output answered by the Firth local server. */
+export const SERVED_BY_LOCAL_SERVER = 'firth-local-server';
+/** The key sent to a keyless local server: ChatGroq insists on one; the server ignores it. */
+const PLACEHOLDER_KEY = 'firth-local';
 
 export const MISSING_GROQ_CREDENTIAL =
-  'Groq needs an API key (GROQ_API_KEY): add a "Firth Groq API" credential with a key from https://console.groq.com/keys, or turn on "Use Local Model Without a Key"';
+  'Groq needs an API key (GROQ_API_KEY): add a "Firth Groq API" credential with a key from https://console.groq.com/keys, or turn on "Use the Firth Local Server Without a Key"';
 
 export const providerProperties: INodeProperties[] = [
   {
@@ -62,13 +81,22 @@ export const providerProperties: INodeProperties[] = [
     default: 'local',
   },
   {
-    displayName: 'Use Local Model Without a Key',
-    name: 'fallbackToLocal',
+    displayName: 'Base URL',
+    name: 'groqBaseUrl',
+    type: 'string',
+    default: DEFAULT_GROQ_BASE_URL,
+    displayOptions: { show: { provider: ['groq'] } },
+    description:
+      "Groq's API, or any server with Groq's routes (/openai/v1/…), such as the Firth local server's root URL",
+  },
+  {
+    displayName: 'Use the Firth Local Server Without a Key',
+    name: 'useLocalServerWithoutKey',
     type: 'boolean',
     default: false,
     displayOptions: { show: { provider: ['groq'] } },
     description:
-      'Whether to answer with the local Firth model when no Groq credential is set (the output says so), instead of failing',
+      'Whether, with no Groq credential, the Groq client asks the Firth local server (model tinystories-260k; Firth Local Server API credential, else FIRTH_SERVER_URL, else http://127.0.0.1:8787) instead of failing; the output says so',
   },
   {
     displayName: 'Model',
@@ -181,18 +209,20 @@ export const llmCredentials: INodeCredentialDescription[] = [
   {
     name: LOCAL_SERVER_CREDENTIAL,
     required: false,
-    displayOptions: { show: { provider: ['openai-compatible'] } },
+    displayOptions: { show: { provider: ['openai-compatible', 'groq'] } },
   },
 ];
 
 type Context = Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode' | 'getCredentials'>;
 
-/** A provider's config for item i, where the keys came from, and whether Groq fell back to local. */
+/** A provider's config for item i, where the keys came from, and whether the local server answers. */
 export interface ResolvedChat {
   config: ChatConfig;
-  /** The provider the node is set to (differs from config.provider after a fallback). */
+  /** The provider the node is set to. */
   requestedProvider: Provider;
-  /** Set when Groq had no key and the local model answers instead. */
+  /** Set when the Firth local server answers: its root URL (named when it cannot be reached). */
+  localServerUrl?: string;
+  /** Set when Groq had no key and the Firth local server answers instead: says so. */
   fallback?: string;
   /** Keys to redact from anything shown. */
   secrets: string[];
@@ -216,6 +246,30 @@ export function openAiBaseUrl(url: string): string {
   } catch {
     return trimmed; // @firth/llm names the bad URL
   }
+}
+
+/**
+ * The Firth local server for item i: the Firth Local Server API credential's URL and key, else
+ * FIRTH_SERVER_URL and FIRTH_SERVER_KEY, else http://127.0.0.1:8787 and no key.
+ */
+async function localServer(
+  ctx: Context,
+  i: number,
+): Promise<{ url: string; apiKey: string; fromCredential: boolean }> {
+  const server = await credential(ctx, LOCAL_SERVER_CREDENTIAL, i);
+  if (server)
+    return {
+      url: String(server.baseUrl || DEFAULT_LOCAL_SERVER_URL).trim(),
+      apiKey: String(server.apiKey ?? '').trim(),
+      fromCredential: true,
+    };
+  const fromEnv = firthServerFromEnv();
+  return { url: fromEnv.url, apiKey: fromEnv.apiKey ?? '', fromCredential: false };
+}
+
+/** "http://127.0.0.1:8787/v1/" → "http://127.0.0.1:8787": ChatGroq appends /openai/v1 to a root URL. */
+function rootUrl(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/(openai\/)?v1$/, '');
 }
 
 /** Item i's provider and playground parameters, keys from the credentials. */
@@ -245,17 +299,25 @@ export async function readChatConfig(ctx: Context, i: number, system?: string): 
     const apiKey = String((await credential(ctx, GROQ_CREDENTIAL, i))?.apiKey ?? '').trim();
     if (apiKey) {
       secrets.push(apiKey);
-      return { config: { ...config, apiKey }, requestedProvider, secrets };
+      const baseUrl = String(ctx.getNodeParameter('groqBaseUrl', i, '') ?? '').trim();
+      return { config: { ...config, apiKey, ...(baseUrl ? { baseUrl } : {}) }, requestedProvider, secrets };
     }
-    if (!ctx.getNodeParameter('fallbackToLocal', i, false)) throw new UserError(MISSING_GROQ_CREDENTIAL);
-    // the local model has its own model name and writes no JSON
-    const local: ChatConfig = { ...config, provider: 'local' };
-    delete local.model;
-    delete local.jsonMode;
+    if (!ctx.getNodeParameter('useLocalServerWithoutKey', i, false))
+      throw new UserError(MISSING_GROQ_CREDENTIAL);
+    // the same Groq client (ChatGroq) pointed at the Firth local server's Groq routes (/openai/v1)
+    const server = await localServer(ctx, i);
+    if (server.apiKey) secrets.push(server.apiKey);
+    const url = rootUrl(server.url);
     return {
-      config: local,
+      config: {
+        ...config,
+        apiKey: server.apiKey || PLACEHOLDER_KEY,
+        baseUrl: url,
+        model: LOCAL_SERVER_MODEL,
+      },
       requestedProvider,
-      fallback: 'No Groq credential: the local Firth model (tinystories-260k) answered instead',
+      localServerUrl: url,
+      fallback: `No Groq credential: the Groq client asked the Firth local server at ${url} (model ${LOCAL_SERVER_MODEL}) instead`,
       secrets,
     };
   }
@@ -264,18 +326,18 @@ export async function readChatConfig(ctx: Context, i: number, system?: string): 
     return { config: { ...config, ...(baseUrl ? { baseUrl } : {}) }, requestedProvider, secrets };
   }
   if (requestedProvider === 'openai-compatible') {
-    const server = await credential(ctx, LOCAL_SERVER_CREDENTIAL, i);
-    const apiKey = String(server?.apiKey ?? '').trim();
-    if (apiKey) secrets.push(apiKey);
-    const baseUrl = openAiBaseUrl(String(server?.baseUrl || DEFAULT_LOCAL_SERVER_URL));
+    const server = await localServer(ctx, i);
+    if (server.apiKey) secrets.push(server.apiKey);
     return {
       config: {
         ...config,
-        baseUrl,
-        model: model || 'tinystories-260k',
-        ...(apiKey ? { apiKey } : {}),
+        baseUrl: openAiBaseUrl(server.url),
+        model: model || LOCAL_SERVER_MODEL,
+        ...(server.apiKey ? { apiKey: server.apiKey } : {}),
       },
       requestedProvider,
+      // without a credential it is the Firth local server by definition
+      ...(server.fromCredential ? {} : { localServerUrl: rootUrl(server.url) }),
       secrets,
     };
   }
@@ -292,9 +354,12 @@ export function llmError(
   error: unknown,
   i: number,
   secrets: readonly string[],
+  localServerUrl?: string,
 ): NodeOperationError {
   if (error instanceof NodeOperationError && error.context.itemIndex === i) return error;
-  const message = describeError(error, secrets);
+  let message = describeError(error, secrets);
+  if (localServerUrl && error instanceof LlmError && error.kind === 'connection')
+    message = `The Firth local server at ${localServerUrl} is not reachable: bash scripts/start.sh starts it (or point FIRTH_SERVER_URL or a Firth Local Server API credential at one). ${message}`;
   const wrapped = new NodeOperationError(node, message, { itemIndex: i });
   wrapped.message = message;
   return wrapped;
