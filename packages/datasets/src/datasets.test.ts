@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPath, loadDigits, loadLeeCorpus, loadSst2, loadTinyShakespeare } from './index.js';
+import {
+  dataPath,
+  loadCranfield,
+  loadDigits,
+  loadLeeCorpus,
+  loadSst2,
+  loadTinyShakespeare,
+} from './index.js';
 
 describe('digits', () => {
   it('has the shape and class balance of sklearn.datasets.load_digits()', () => {
@@ -65,5 +72,31 @@ describe('SST-2', () => {
       sentence: "it 's a charming and often affecting journey .",
       label: 1,
     });
+  });
+});
+
+describe('Cranfield', () => {
+  it('has 1,400 documents, 225 queries and 1,837 judgements (data/cranfield/README.md)', () => {
+    const { documents, queries, judgements } = loadCranfield();
+    expect(documents).toHaveLength(1400);
+    expect(documents[0]).toMatchObject({
+      id: 1,
+      title: 'experimental investigation of the aerodynamics of a wing in a slipstream .',
+      author: 'brenckman,m.',
+      bibliography: 'j. ae. scs. 25, 1958, 324.',
+    });
+    expect(documents[1399]?.id).toBe(1400);
+    expect(queries).toHaveLength(225);
+    expect(queries[0]).toEqual({
+      id: 1,
+      number: 1,
+      text: 'what similarity laws must be obeyed when constructing aeroelastic models of heated high speed aircraft .',
+    });
+    expect(queries[224]?.number).toBe(365);
+    expect(judgements).toHaveLength(1837); // 1,612 relevant (codes 1–4) + 225 '-1' rows
+    expect(judgements[0]).toEqual({ query: 1, doc: 184, relevance: 2 });
+    const counts: Record<string, number> = {};
+    for (const j of judgements) counts[j.relevance] = (counts[j.relevance] ?? 0) + 1;
+    expect(counts).toEqual({ '1': 128, '2': 387, '3': 734, '4': 363, '-1': 225 });
   });
 });

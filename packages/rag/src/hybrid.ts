@@ -1,0 +1,124 @@
+/**
+ * Hybrid retrieval: lexical (BM25) and dense (a vector store) results fused by reciprocal rank
+ * fusion (Cormack, Clarke & Büttcher, SIGIR 2009) — ranks, not scores, so BM25's unbounded scores
+ * and cosine similarities need no calibration:
+ *
+ *   RRF(d) = Σ_{lists L} w_L / (k + rank_L(d))      rank from 1; k = 60 (the paper's value)
+ *
+ *   reciprocalRankFusion([['a', 'b', 'c'], ['b', 'c', 'a']]) // [{ item: 'b', score: 0.03252 }, { item: 'a', … }, …]
+ */
+
+import { Document, type DocumentInterface } from '@langchain/core/documents';
+import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
+import type { VectorStoreInterface } from '@langchain/core/vectorstores';
+import type { BM25 } from './bm25.js';
+
+export interface FusionOptions<T> {
+  /** Damping constant: larger k flattens the difference between top ranks. @default 60 */
+  k?: number;
+  /** One weight per list. @default all 1 */
+  weights?: number[];
+  /** Identity of an item across lists. @default the item itself */
+  key?: (item: T) => unknown;
+}
+
+export interface Fused<T> {
+  item: T;
+  score: number;
+}
+
+/** Fuses ranked lists (best first), best fused first; ties keep first-seen order. */
+export function reciprocalRankFusion<T>(lists: T[][], options: FusionOptions<T> = {}): Fused<T>[] {
+  const k = options.k ?? 60;
+  const key = options.key ?? ((x: T) => x);
+  if (options.weights && options.weights.length !== lists.length)
+    throw new Error(`reciprocalRankFusion: ${options.weights.length} weights for ${lists.length} lists`);
+  const fused = new Map<unknown, Fused<T>>();
+  lists.forEach((list, l) => {
+    const w = options.weights?.[l] ?? 1;
+    const seen = new Set<unknown>();
+    list.forEach((item, r) => {
+      const id = key(item);
+      if (seen.has(id)) return; // a list counts an item once, at its best rank
+      seen.add(id);
+      const entry = fused.get(id) ?? { item, score: 0 };
+      // w / (k + rank), rank counted from 1
+      entry.score += w / (k + r + 1);
+      fused.set(id, entry);
+    });
+  });
+  return [...fused.values()].sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Identity of a Document across retrievers: its source, section, chunk and text (not `id`, which a
+ * vector store may assign on its own).
+ */
+export function documentKey(doc: DocumentInterface): string {
+  const m = doc.metadata;
+  return JSON.stringify([m.source, m.section, m.chunk, doc.pageContent]);
+}
+
+export interface HybridRetrieverInput extends BaseRetrieverInput {
+  /** A fitted BM25 index over the same Documents as the vector store. */
+  bm25: BM25;
+  vectorStore: VectorStoreInterface;
+  /** Documents returned. @default 4 */
+  k?: number;
+  /** Candidates taken from each retriever before fusion. @default 20 */
+  fetchK?: number;
+  /** RRF constant. @default 60 */
+  rrfK?: number;
+  /** [BM25 weight, vector weight]. @default [1, 1] */
+  weights?: [number, number];
+}
+
+/**
+ * A LangChain retriever fusing BM25 and a vector store with RRF. Returned Documents carry
+ * `metadata.rrfScore`.
+ *
+ *   const retriever = new HybridRetriever({ bm25: new BM25().fit(docs), vectorStore: store, k: 3 });
+ *   await retriever.invoke('wing in a slipstream') // [Document { metadata: { rrfScore: 0.0328, … } }, …]
+ */
+export class HybridRetriever extends BaseRetriever {
+  override lc_namespace = ['firth', 'rag', 'retrievers'];
+  static override lc_name() {
+    return 'HybridRetriever';
+  }
+
+  bm25: BM25;
+  vectorStore: VectorStoreInterface;
+  k: number;
+  fetchK: number;
+  rrfK: number;
+  weights: [number, number];
+
+  constructor(fields: HybridRetrieverInput) {
+    super(fields);
+    this.bm25 = fields.bm25;
+    this.vectorStore = fields.vectorStore;
+    this.k = fields.k ?? 4;
+    this.fetchK = fields.fetchK ?? 20;
+    this.rrfK = fields.rrfK ?? 60;
+    this.weights = fields.weights ?? [1, 1];
+  }
+
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
+    const lexical = this.bm25.search(query, this.fetchK).map((h) => h.document);
+    const dense = await this.vectorStore.similaritySearch(query, this.fetchK);
+    return reciprocalRankFusion<DocumentInterface>([lexical, dense], {
+      k: this.rrfK,
+      weights: this.weights,
+      key: documentKey,
+    })
+      .slice(0, this.k)
+      .map(
+        ({ item, score }) =>
+          new Document({
+            pageContent: item.pageContent,
+            metadata: { ...item.metadata, rrfScore: score },
+            id: item.id,
+          }),
+      );
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * @firth/rag — retrieval for the course's RAG lesson (issue 7, "RAG and agents"), each step its own
+ * file: load → split → index (BM25, vectors) → retrieve (hybrid) → measure (Cranfield).
+ * Everything is offline and LangChain-compatible (`Document`, `VectorStore`, `BaseRetriever`).
+ */
+
+// 3. Lexical retrieval: Okapi BM25 with Lucene's idf.
+export {
+  BM25,
+  type BM25Hit,
+  type BM25Options,
+  ENGLISH_STOP_WORDS,
+  type TokenizeOptions,
+  tokenize,
+} from './bm25.js';
+// 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
+export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';
+// 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
+export {
+  documentKey,
+  type Fused,
+  type FusionOptions,
+  HybridRetriever,
+  type HybridRetrieverInput,
+  reciprocalRankFusion,
+} from './hybrid.js';
+// 1. Loaders: text, Markdown (sections), HTML, JSON → Documents; files confined to a root folder.
+export {
+  FileLoader,
+  type FileLoaderOptions,
+  type JsonLoadOptions,
+  loadHtml,
+  loadJson,
+  loadMarkdown,
+  loadText,
+  type SourceMetadata,
+  SUPPORTED_EXTENSIONS,
+} from './loaders.js';
+// 4. Dense retrieval: an exact in-memory LangChain vector store (cosine, dot, L2; filters; MMR).
+export {
+  FirthMemoryVectorStore,
+  type FirthMemoryVectorStoreArgs,
+  type MetadataFilter,
+  type MmrOptions,
+  type Similarity,
+} from './memory-store.js';
+export {
+  type Evaluation,
+  type EvaluationQuery,
+  evaluateRetrieval,
+  type Id,
+  type Judgements,
+  ndcgAtK,
+  recallAtK,
+  reciprocalRank,
+} from './metrics.js';
+// 2. Splitters: recursive character, sentence, token windows; metadata kept, chunk index added.
+export {
+  DEFAULT_SEPARATORS,
+  RecursiveCharacterSplitter,
+  SentenceSplitter,
+  type Separator,
+  type SplitterOptions,
+  splitSentences,
+  TextSplitter,
+  type Tokenizer,
+  TokenSplitter,
+} from './splitters.js';
