@@ -1,6 +1,7 @@
 /**
  * @firth/rag — retrieval for the course's RAG lesson (issue 7, "RAG and agents"), each step its own
- * file: load → split → index (BM25, vectors) → retrieve (hybrid) → measure (Cranfield).
+ * file: load → split → index (BM25, vectors) → retrieve (hybrid) → measure (Cranfield) → answer
+ * with numbered sources (extractive offline, or any chat model).
  * Everything is offline and LangChain-compatible (`Document`, `VectorStore`, `BaseRetriever`).
  */
 
@@ -15,6 +16,22 @@ export {
 } from './bm25.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
 export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';
+// 7. Generation with sources: the extractive answerer (offline) and the RAG chain (any chat model).
+export {
+  type AnswerSentence,
+  type Citation,
+  containsPhrase,
+  type ExtractiveAnswer,
+  type ExtractiveOptions,
+  extractiveAnswer,
+  NO_ANSWER,
+  normalizeSpace,
+  proseSentences,
+  QUESTION_WORDS,
+  type QuestionKind,
+  questionKind,
+  sourceNumbers,
+} from './extractive.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
   documentKey,
@@ -54,6 +71,19 @@ export {
   recallAtK,
   reciprocalRank,
 } from './metrics.js';
+export {
+  citedNumbers,
+  citedSentences,
+  createRagChain,
+  formatSources,
+  groundedness,
+  type PassageRetriever,
+  RAG_PROMPT,
+  type RagChainOptions,
+  type RagInput,
+  type RagOutput,
+  type RagSource,
+} from './rag-chain.js';
 // 2. Splitters: recursive character, sentence, token windows; metadata kept, chunk index added.
 export {
   DEFAULT_SEPARATORS,
