@@ -130,12 +130,22 @@ export class FirthMemoryVectorStore extends VectorStore {
     if (this.rows.length === 0) return [];
     const q = this.toRow(query, 'query vector');
     const qNorm = Math.sqrt(dot(q, q));
-    const scored: [number, number][] = [];
-    for (let i = 0; i < this.rows.length; i++)
-      if (matches(this.documents[i]!, filter)) scored.push([i, this.score(q, qNorm, i)]);
-    const sign = this.similarity === 'l2' ? 1 : -1;
-    scored.sort((a, b) => sign * (a[1] - b[1]) || a[0] - b[0]);
-    return scored.slice(0, k);
+    // keep only the best k, best first (an insertion into a short sorted list): a full sort of
+    // every score cost most of a 100k-row search. Ties keep the earlier row first.
+    const better =
+      this.similarity === 'l2' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
+    const top: [number, number][] = [];
+    if (k < 1) return top;
+    for (let i = 0; i < this.rows.length; i++) {
+      if (!matches(this.documents[i]!, filter)) continue;
+      const s = this.score(q, qNorm, i);
+      if (top.length === k && !better(s, top[k - 1]![1])) continue;
+      let at = top.length;
+      while (at > 0 && better(s, top[at - 1]![1])) at--;
+      top.splice(at, 0, [i, s]);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
 
   async similaritySearchVectorWithScore(
