@@ -96,3 +96,9 @@ export {
   type Tokenizer,
   TokenSplitter,
 } from './splitters.js';
+// 4b. The same exact store persisted in one SQLite file (node:sqlite; WAL; survives a kill mid-insert).
+export {
+  FirthSqliteVectorStore,
+  type FirthSqliteVectorStoreArgs,
+  SQLITE_STORE_FORMAT,
+} from './sqlite-store.js';

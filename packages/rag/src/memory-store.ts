@@ -8,42 +8,30 @@
  *
  * Scores: cosine similarity and dot product (higher is closer), or Euclidean distance for 'l2'
  * (lower is closer — results come nearest first either way). Left out: approximate indexes (HNSW,
- * IVF), persistence.
+ * IVF); persistence is `FirthSqliteVectorStore`.
  */
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
+import {
+  checkAddVectors,
+  type MetadataFilter,
+  type MmrOptions,
+  matches,
+  mmrSelect,
+  norm,
+  type Similarity,
+  score,
+  TopK,
+  textsToDocuments,
+  toRow,
+} from './exact-search.js';
 
-export type Similarity = 'cosine' | 'dot' | 'l2';
-
-/** Keep a Document if every given metadata field equals the value, or if the function says so. */
-export type MetadataFilter = Record<string, unknown> | ((doc: DocumentInterface) => boolean);
+export type { MetadataFilter, MmrOptions, Similarity };
 
 export interface FirthMemoryVectorStoreArgs {
   /** How a query is compared with each row. @default 'cosine' — what sentence embeddings are trained for */
   similarity?: Similarity;
-}
-
-export interface MmrOptions {
-  /** Documents returned. @default 4 */
-  k?: number;
-  /** Candidates taken by similarity before re-ranking. @default 20 */
-  fetchK?: number;
-  /** 1 = pure relevance, 0 = pure diversity. @default 0.5 — LangChain's default */
-  lambda?: number;
-  filter?: MetadataFilter;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function matches(doc: DocumentInterface, filter: MetadataFilter | undefined): boolean {
-  if (!filter) return true;
-  if (typeof filter === 'function') return filter(doc);
-  return Object.entries(filter).every(([key, value]) => doc.metadata[key] === value);
 }
 
 export class FirthMemoryVectorStore extends VectorStore {
@@ -70,13 +58,7 @@ export class FirthMemoryVectorStore extends VectorStore {
   }
 
   private toRow(vector: number[] | Float32Array, what: string): Float32Array {
-    if (this.dimension !== undefined && vector.length !== this.dimension)
-      throw new Error(
-        `${what} has ${vector.length} dimensions but this store holds ${this.dimension}-dimensional vectors (were they made by a different embedding model?)`,
-      );
-    const row = Float32Array.from(vector);
-    if (!row.every(Number.isFinite)) throw new Error(`${what} contains NaN or Infinity`);
-    return row;
+    return toRow(vector, this.dimension, what);
   }
 
   async addVectors(
@@ -84,10 +66,7 @@ export class FirthMemoryVectorStore extends VectorStore {
     documents: DocumentInterface[],
     options?: { ids?: string[] },
   ): Promise<string[]> {
-    if (vectors.length !== documents.length)
-      throw new Error(`addVectors: ${vectors.length} vectors for ${documents.length} documents`);
-    if (options?.ids && options.ids.length !== documents.length)
-      throw new Error(`addVectors: ${options.ids.length} ids for ${documents.length} documents`);
+    checkAddVectors(vectors.length, documents.length, options?.ids);
     const rows = vectors.map((v, i) => {
       if (this.dimension === undefined) this.dimension = v.length;
       return this.toRow(v, `vector ${i}`);
@@ -96,7 +75,7 @@ export class FirthMemoryVectorStore extends VectorStore {
     rows.forEach((row, i) => {
       const doc = documents[i]!;
       this.rows.push(row);
-      this.norms.push(Math.sqrt(dot(row, row)));
+      this.norms.push(norm(row));
       this.documents.push(
         new Document({ pageContent: doc.pageContent, metadata: { ...doc.metadata }, id: ids[i] }),
       );
@@ -110,42 +89,18 @@ export class FirthMemoryVectorStore extends VectorStore {
     return this.addVectors(vectors, documents, options);
   }
 
-  /** Score of row i against the query (q with its norm). */
-  private score(q: Float32Array, qNorm: number, i: number): number {
-    const row = this.rows[i]!;
-    if (this.similarity === 'dot') return dot(q, row);
-    if (this.similarity === 'cosine') {
-      // cos(q, x) = q·x / (‖q‖ ‖x‖); a zero vector is similar to nothing
-      const denom = qNorm * this.norms[i]!;
-      return denom === 0 ? 0 : dot(q, row) / denom;
-    }
-    // ‖q − x‖₂
-    let s = 0;
-    for (let j = 0; j < q.length; j++) s += (q[j]! - row[j]!) ** 2;
-    return Math.sqrt(s);
-  }
-
   /** Indexes and scores of the k nearest rows passing the filter, nearest first. */
   private nearest(query: number[], k: number, filter?: MetadataFilter): [number, number][] {
     if (this.rows.length === 0) return [];
     const q = this.toRow(query, 'query vector');
-    const qNorm = Math.sqrt(dot(q, q));
-    // keep only the best k, best first (an insertion into a short sorted list): a full sort of
-    // every score cost most of a 100k-row search. Ties keep the earlier row first.
-    const better =
-      this.similarity === 'l2' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
-    const top: [number, number][] = [];
-    if (k < 1) return top;
+    const qNorm = norm(q);
+    const top = new TopK<number>(k, this.similarity);
+    if (k < 1) return top.items;
     for (let i = 0; i < this.rows.length; i++) {
       if (!matches(this.documents[i]!, filter)) continue;
-      const s = this.score(q, qNorm, i);
-      if (top.length === k && !better(s, top[k - 1]![1])) continue;
-      let at = top.length;
-      while (at > 0 && better(s, top[at - 1]![1])) at--;
-      top.splice(at, 0, [i, s]);
-      if (top.length > k) top.pop();
+      top.offer(i, score(this.similarity, q, qNorm, this.rows[i]!, this.norms[i]!));
     }
-    return top;
+    return top.items;
   }
 
   async similaritySearchVectorWithScore(
@@ -161,33 +116,16 @@ export class FirthMemoryVectorStore extends VectorStore {
    * a time the Document maximising  λ·cos(q, d) − (1 − λ)·max_{s ∈ picked} cos(d, s).
    */
   async maxMarginalRelevanceSearchByVector(query: number[], options: MmrOptions = {}): Promise<Document[]> {
-    const k = options.k ?? 4;
     const lambda = options.lambda ?? 0.5;
     if (!(lambda >= 0 && lambda <= 1)) throw new Error(`lambda must be in [0, 1], got ${lambda}`);
     const candidates = this.nearest(query, options.fetchK ?? 20, options.filter).map(([i]) => i);
-    const q = this.toRow(query, 'query vector');
-    const qNorm = Math.sqrt(dot(q, q));
-    const cos = (a: Float32Array, na: number, b: Float32Array, nb: number) =>
-      na * nb === 0 ? 0 : dot(a, b) / (na * nb);
-    const relevance = candidates.map((i) => cos(q, qNorm, this.rows[i]!, this.norms[i]!));
-    const picked: number[] = []; // positions in `candidates`
-    const maxSimToPicked = candidates.map(() => Number.NEGATIVE_INFINITY);
-    while (picked.length < Math.min(k, candidates.length)) {
-      let best = -1;
-      let bestScore = Number.NEGATIVE_INFINITY;
-      candidates.forEach((_, c) => {
-        if (picked.includes(c)) return;
-        const redundancy = picked.length === 0 ? 0 : maxSimToPicked[c]!;
-        const mmr = lambda * relevance[c]! - (1 - lambda) * redundancy;
-        if (mmr > bestScore) [best, bestScore] = [c, mmr];
-      });
-      picked.push(best);
-      const row = this.rows[candidates[best]!]!;
-      const norm = this.norms[candidates[best]!]!;
-      candidates.forEach((i, c) => {
-        maxSimToPicked[c] = Math.max(maxSimToPicked[c]!, cos(this.rows[i]!, this.norms[i]!, row, norm));
-      });
-    }
+    const picked = mmrSelect(
+      this.toRow(query, 'query vector'),
+      candidates.map((i) => this.rows[i]!),
+      candidates.map((i) => this.norms[i]!),
+      options.k ?? 4,
+      lambda,
+    );
     return picked.map((c) => this.documents[candidates[c]!]!);
   }
 
@@ -214,14 +152,7 @@ export class FirthMemoryVectorStore extends VectorStore {
     embeddings: EmbeddingsInterface,
     args: FirthMemoryVectorStoreArgs = {},
   ): Promise<FirthMemoryVectorStore> {
-    const docs = texts.map(
-      (pageContent, i) =>
-        new Document({
-          pageContent,
-          metadata: { ...((Array.isArray(metadatas) ? metadatas[i] : metadatas) as Record<string, unknown>) },
-        }),
-    );
-    return FirthMemoryVectorStore.fromDocuments(docs, embeddings, args);
+    return FirthMemoryVectorStore.fromDocuments(textsToDocuments(texts, metadatas), embeddings, args);
   }
 
   static override async fromDocuments(

@@ -1,0 +1,158 @@
+/**
+ * Exact (brute-force) nearest-neighbour search, shared by the vector stores: the scores (cosine,
+ * dot, L2), the metadata filter, a top-k list kept while scanning, and maximal marginal relevance.
+ * Pure functions on Float32Array rows; where the rows live (memory, SQLite) is the store's business.
+ */
+import { Document, type DocumentInterface } from '@langchain/core/documents';
+
+export type Similarity = 'cosine' | 'dot' | 'l2';
+
+/** Keep a Document if every given metadata field equals the value, or if the function says so. */
+export type MetadataFilter = Record<string, unknown> | ((doc: DocumentInterface) => boolean);
+
+export interface MmrOptions {
+  /** Documents returned. @default 4 */
+  k?: number;
+  /** Candidates taken by similarity before re-ranking. @default 20 */
+  fetchK?: number;
+  /** 1 = pure relevance, 0 = pure diversity. @default 0.5 — LangChain's default */
+  lambda?: number;
+  filter?: MetadataFilter;
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** ‖a‖₂ */
+export function norm(a: Float32Array): number {
+  return Math.sqrt(dot(a, a));
+}
+
+export function matches(doc: DocumentInterface, filter: MetadataFilter | undefined): boolean {
+  if (!filter) return true;
+  if (typeof filter === 'function') return filter(doc);
+  return Object.entries(filter).every(([key, value]) => doc.metadata[key] === value);
+}
+
+/** A vector as a Float32Array row, refused if its length is not `dimension` or it is not finite. */
+export function toRow(
+  vector: number[] | Float32Array,
+  dimension: number | undefined,
+  what: string,
+): Float32Array {
+  if (dimension !== undefined && vector.length !== dimension)
+    throw new Error(
+      `${what} has ${vector.length} dimensions but this store holds ${dimension}-dimensional vectors (were they made by a different embedding model?)`,
+    );
+  const row = Float32Array.from(vector);
+  if (!row.every(Number.isFinite)) throw new Error(`${what} contains NaN or Infinity`);
+  return row;
+}
+
+/** Score of a row against the query q (with their norms): higher is closer, except for 'l2'. */
+export function score(
+  similarity: Similarity,
+  q: Float32Array,
+  qNorm: number,
+  row: Float32Array,
+  rowNorm: number,
+): number {
+  if (similarity === 'dot') return dot(q, row);
+  if (similarity === 'cosine') {
+    // cos(q, x) = q·x / (‖q‖ ‖x‖); a zero vector is similar to nothing
+    const denom = qNorm * rowNorm;
+    return denom === 0 ? 0 : dot(q, row) / denom;
+  }
+  // ‖q − x‖₂
+  let s = 0;
+  for (let j = 0; j < q.length; j++) s += (q[j]! - row[j]!) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * The best k items seen so far, best first: an insertion into a short sorted list (a full sort of
+ * every score cost most of a 100k-row search). Ties keep the earlier item first.
+ */
+export class TopK<T> {
+  readonly items: [T, number][] = [];
+  private readonly better: (a: number, b: number) => boolean;
+
+  constructor(
+    readonly k: number,
+    similarity: Similarity,
+  ) {
+    this.better = similarity === 'l2' ? (a, b) => a < b : (a, b) => a > b;
+  }
+
+  /** Would an item with this score get in? (Lets a scan skip building items that would not.) */
+  admits(s: number): boolean {
+    return this.k >= 1 && (this.items.length < this.k || this.better(s, this.items[this.k - 1]![1]));
+  }
+
+  offer(item: T, s: number): void {
+    if (!this.admits(s)) return;
+    const top = this.items;
+    let at = top.length;
+    while (at > 0 && this.better(s, top[at - 1]![1])) at--;
+    top.splice(at, 0, [item, s]);
+    if (top.length > this.k) top.pop();
+  }
+}
+
+/**
+ * Maximal marginal relevance (Carbonell & Goldstein 1998): from the candidates, pick one at a time
+ * the one maximising  λ·cos(q, d) − (1 − λ)·max_{s ∈ picked} cos(d, s).  Returns candidate positions.
+ */
+export function mmrSelect(
+  q: Float32Array,
+  rows: Float32Array[],
+  norms: number[],
+  k: number,
+  lambda: number,
+): number[] {
+  if (!(lambda >= 0 && lambda <= 1)) throw new Error(`lambda must be in [0, 1], got ${lambda}`);
+  const qNorm = norm(q);
+  const cos = (a: Float32Array, na: number, b: Float32Array, nb: number) =>
+    na * nb === 0 ? 0 : dot(a, b) / (na * nb);
+  const relevance = rows.map((row, c) => cos(q, qNorm, row, norms[c]!));
+  const picked: number[] = [];
+  const maxSimToPicked = rows.map(() => Number.NEGATIVE_INFINITY);
+  while (picked.length < Math.min(k, rows.length)) {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    rows.forEach((_, c) => {
+      if (picked.includes(c)) return;
+      const redundancy = picked.length === 0 ? 0 : maxSimToPicked[c]!;
+      const mmr = lambda * relevance[c]! - (1 - lambda) * redundancy;
+      if (mmr > bestScore) [best, bestScore] = [c, mmr];
+    });
+    picked.push(best);
+    const row = rows[best]!;
+    const rowNorm = norms[best]!;
+    rows.forEach((other, c) => {
+      maxSimToPicked[c] = Math.max(maxSimToPicked[c]!, cos(other, norms[c]!, row, rowNorm));
+    });
+  }
+  return picked;
+}
+
+/** LangChain's fromTexts input as Documents: metadatas per text (an array) or shared (an object). */
+export function textsToDocuments(texts: string[], metadatas: object[] | object): Document[] {
+  return texts.map(
+    (pageContent, i) =>
+      new Document({
+        pageContent,
+        metadata: { ...((Array.isArray(metadatas) ? metadatas[i] : metadatas) as Record<string, unknown>) },
+      }),
+  );
+}
+
+/** addVectors' arguments agree: one vector (and one id, when ids are given) per Document. */
+export function checkAddVectors(vectors: number, documents: number, ids?: string[]): void {
+  if (vectors !== documents) throw new Error(`addVectors: ${vectors} vectors for ${documents} documents`);
+  if (ids && ids.length !== documents)
+    throw new Error(`addVectors: ${ids.length} ids for ${documents} documents`);
+}
