@@ -28,12 +28,12 @@ import {
 import {
   llmCredentials,
   llmError,
-  mapLlmItems,
   playgroundOptions,
   providerProperties,
   readChatConfig,
   SERVED_BY_LOCAL_SERVER,
 } from '../shared/llm';
+import { mapItems } from '../shared/per-item';
 
 const ROLES = ['system', 'user', 'assistant'];
 
@@ -166,45 +166,50 @@ export class Generate implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return mapLlmItems(this, async (i, item) => {
-      const system = String(this.getNodeParameter('system', i, '') ?? '');
-      const { config, requestedProvider, localServerUrl, fallback, secrets } = await readChatConfig(
-        this,
-        i,
-        system,
-      );
-      const input =
-        this.getNodeParameter('input', i) === 'messages'
-          ? readMessages(this.getNodeParameter('messages', i))
-          : String(this.getNodeParameter('prompt', i) ?? '');
-      if (input === '') throw new UserError('Prompt is empty');
-      const toolOptions = this.getNodeParameter('tools', i, {}) as {
-        definitions?: unknown;
-        toolChoice?: string;
-      };
-      const tools = readTools(toolOptions.definitions);
-      let answer: Awaited<ReturnType<typeof chat>>;
-      try {
-        answer = await chat(config, input as Parameters<typeof chat>[1], {
-          ...(tools ? { tools: tools as never, toolChoice: toolOptions.toolChoice || 'auto' } : {}),
-        });
-      } catch (error) {
-        throw llmError(this.getNode(), error, i, secrets, localServerUrl);
-      }
-      return {
-        json: {
-          ...item.json,
-          text: answer.text,
-          usage: { ...answer.usage },
-          finishReason: answer.finishReason,
-          ...(answer.toolCalls.length ? { toolCalls: answer.toolCalls as unknown as IDataObject[] } : {}),
-          provider: answer.provider,
-          model: answer.model,
-          ...(localServerUrl ? { requestedProvider, servedBy: SERVED_BY_LOCAL_SERVER } : {}),
-          ...(fallback ? { note: fallback } : {}),
-        },
-        pairedItem: { item: i },
-      };
-    });
+    return mapItems(
+      this,
+      async (i, item) => {
+        const system = String(this.getNodeParameter('system', i, '') ?? '');
+        const { config, requestedProvider, localServerUrl, fallback, secrets } = await readChatConfig(
+          this,
+          i,
+          system,
+        );
+        const input =
+          this.getNodeParameter('input', i) === 'messages'
+            ? readMessages(this.getNodeParameter('messages', i))
+            : String(this.getNodeParameter('prompt', i) ?? '');
+        if (input === '') throw new UserError('Prompt is empty');
+        const toolOptions = this.getNodeParameter('tools', i, {}) as {
+          definitions?: unknown;
+          toolChoice?: string;
+        };
+        const tools = readTools(toolOptions.definitions);
+        let answer: Awaited<ReturnType<typeof chat>>;
+        try {
+          answer = await chat(config, input as Parameters<typeof chat>[1], {
+            ...(tools ? { tools: tools as never, toolChoice: toolOptions.toolChoice || 'auto' } : {}),
+          });
+        } catch (error) {
+          throw llmError(this.getNode(), error, i, secrets, localServerUrl);
+        }
+        return {
+          json: {
+            ...item.json,
+            text: answer.text,
+            usage: { ...answer.usage },
+            finishReason: answer.finishReason,
+            ...(answer.toolCalls.length ? { toolCalls: answer.toolCalls as unknown as IDataObject[] } : {}),
+            provider: answer.provider,
+            model: answer.model,
+            ...(localServerUrl ? { requestedProvider, servedBy: SERVED_BY_LOCAL_SERVER } : {}),
+            ...(fallback ? { note: fallback } : {}),
+          },
+          pairedItem: { item: i },
+        };
+      },
+      // keep @firth/llm's wording (n8n's default would replace e.g. a refused connection's)
+      (error, i) => llmError(this.getNode(), error, i, []),
+    );
   }
 }

@@ -26,7 +26,6 @@ import {
   type IExecuteFunctions,
   type INode,
   type INodeCredentialDescription,
-  type INodeExecutionData,
   type INodeProperties,
   type ISupplyDataFunctions,
   NodeConnectionTypes,
@@ -363,28 +362,6 @@ export function llmError(
   const wrapped = new NodeOperationError(node, message, { itemIndex: i });
   wrapped.message = message;
   return wrapped;
-}
-
-/**
- * The per-item loop of ../shared/per-item.ts (one output item per input item; with Continue On
- * Fail the item carries `error`), keeping the LLM error's own wording when the run stops.
- */
-export async function mapLlmItems(
-  ctx: IExecuteFunctions,
-  each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>,
-): Promise<INodeExecutionData[][]> {
-  const items = ctx.getInputData();
-  const out: INodeExecutionData[] = [];
-  for (let i = 0; i < items.length; i++) {
-    try {
-      out.push(await each(i, items[i]!));
-    } catch (cause) {
-      const error = llmError(ctx.getNode(), cause, i, []);
-      if (!ctx.continueOnFail()) throw error;
-      out.push({ json: { ...items[i]!.json, error: error.message }, pairedItem: { item: i } });
-    }
-  }
-  return [out];
 }
 
 type ChatModel = ReturnType<typeof createChatModel>;

@@ -1,7 +1,9 @@
 /**
  * The execute loop every item-wise node shares: one output item per input item, and errors per
  * item — with Continue On Fail the item carries `error` (its other fields kept), otherwise a
- * NodeOperationError names the item.
+ * NodeOperationError names the item. `fail` builds that error when a node words its own (the LLM
+ * nodes keep @firth/llm's message, which n8n's default wording would replace); its message is the
+ * one an item carries under Continue On Fail.
  *
  *   async execute(this: IExecuteFunctions) {
  *     return mapItems(this, async (i, item) => ({ json: { ...item.json, answer: 42 }, pairedItem: { item: i } }));
@@ -13,6 +15,7 @@ import { toErrorMessage } from './dataset';
 export async function mapItems(
   ctx: IExecuteFunctions,
   each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>,
+  fail?: (error: unknown, i: number) => NodeOperationError,
 ): Promise<INodeExecutionData[][]> {
   const items = ctx.getInputData();
   const out: INodeExecutionData[] = [];
@@ -20,12 +23,13 @@ export async function mapItems(
     try {
       out.push(await each(i, items[i]!));
     } catch (error) {
-      const message = toErrorMessage(error);
+      const failure = fail?.(error, i);
+      const message = failure ? failure.message : toErrorMessage(error);
       if (ctx.continueOnFail()) {
         out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
         continue;
       }
-      throw new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
+      throw failure ?? new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
     }
   }
   return [out];
