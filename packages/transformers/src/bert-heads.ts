@@ -498,19 +498,13 @@ const labelIndex = (labels: readonly string[]) => {
   return new Map(labels.map((l, i) => [l, i]));
 };
 
-// ── Sequence classification ──────────────────────────────────────────────────────────────────────
-
-export interface TextClassification {
-  label: string;
-  score: number;
-  /** Every label's probability. */
-  scores: Record<string, number>;
-}
-
-/** A label for a whole text from the pooled [CLS] vector (BertForSequenceClassification). */
-export class BertForSequenceClassification {
+/**
+ * What the labelling heads share: the labels and their index, and the `classifier` layer (H ×
+ * labels) Hugging Face names the same for sequence and token classification.
+ */
+abstract class BertLabelHead {
   readonly lossCurve: number[] = [];
-  private readonly index: Map<string, number>;
+  protected readonly index: Map<string, number>;
 
   constructor(
     readonly bert: BertModel,
@@ -521,10 +515,22 @@ export class BertForSequenceClassification {
     this.index = labelIndex(labels);
     this.head();
   }
-  private head() {
+  protected head() {
     return this.bert.dense('classifier', this.bert.config.hiddenSize, this.labels.length);
   }
+}
 
+// ── Sequence classification ──────────────────────────────────────────────────────────────────────
+
+export interface TextClassification {
+  label: string;
+  score: number;
+  /** Every label's probability. */
+  scores: Record<string, number>;
+}
+
+/** A label for a whole text from the pooled [CLS] vector (BertForSequenceClassification). */
+export class BertForSequenceClassification extends BertLabelHead {
   logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}): Tensor {
     const pooled = this.bert.pool(this.bert.encode(batch, options));
     const p = this.bert.config.hiddenDropoutProb;
@@ -652,23 +658,7 @@ export interface TokenPrediction {
 }
 
 /** A tag for every word from its first piece's vector (BertForTokenClassification). */
-export class BertForTokenClassification {
-  readonly lossCurve: number[] = [];
-  private readonly index: Map<string, number>;
-
-  constructor(
-    readonly bert: BertModel,
-    readonly tokenizer: WordPieceTokenizer,
-    readonly labels: readonly string[],
-  ) {
-    checkTokenizer(bert, tokenizer);
-    this.index = labelIndex(labels);
-    this.head();
-  }
-  private head() {
-    return this.bert.dense('classifier', this.bert.config.hiddenSize, this.labels.length);
-  }
-
+export class BertForTokenClassification extends BertLabelHead {
   /** [CLS] pieces… [SEP]; firstPiece[w] = the position of word w's first piece. */
   private encodeWords(words: readonly string[], maxLength: number) {
     if (words.length === 0) throw new ValidationError('a sentence with no words', 'words');
