@@ -1,6 +1,7 @@
 /**
  * What the benchmarks (`packages/<name>/src/<x>.bench.ts`) share: running a peer written in Python in a
- * separate process, the median, the machine's load. Run them with `scripts/bench/ts-hooks.mjs`
+ * separate process, the median and percentiles, the machine's load, plain-text tables, seeded
+ * random unit vectors. Run them with `scripts/bench/ts-hooks.mjs`
  * preloaded (see there).
  *
  * The peer script reads one JSON file (its first argument) and prints one JSON line last: its
@@ -19,6 +20,39 @@ export const PYTHON = process.env.FIRTH_BENCH_PYTHON ?? '/usr/bin/python3';
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Nearest-rank percentile (p in 0–100) of a non-empty list. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** Plain-text table: first column left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Deterministic standard normals (mulberry32 + Box–Muller). */
+export function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** A random direction in d dimensions, unit length. */
+export function unitVector(rand: () => number, d: number): number[] {
+  const v = Array.from({ length: d }, rand);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
 }
 
 /** `load average 1.02 0.97 0.80` — timings on a busy machine are pessimistic; print it with them. */

@@ -1,6 +1,6 @@
 import { Document } from '@langchain/core/documents';
 import { describe, expect, it } from 'vitest';
-import { BM25, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
+import { BM25, BM25_FORMAT, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
 
 describe('tokenize', () => {
   it('lowercases, splits on non-letters/digits, optionally drops stop words', () => {
@@ -55,6 +55,67 @@ describe('BM25', () => {
     expect(hits.map((h) => h.document.metadata.id)).toEqual(['b', 'a']);
     expect(bm25.search('the of', 10)).toEqual([]);
     expect(bm25.search('nothing matches', 10)).toEqual([]);
+  });
+
+  it('no shared terms, an empty corpus or empty documents: empty results, never NaN scores', () => {
+    const bm25 = new BM25().fit(corpus);
+    expect([...bm25.scores('zebra quantum')]).toEqual([0, 0, 0]);
+    expect(bm25.search('zebra quantum')).toEqual([]);
+    expect(bm25.search('')).toEqual([]);
+    const empty = new BM25().fit([]);
+    expect(empty.search('cat')).toEqual([]);
+    expect(empty.scores('cat')).toHaveLength(0);
+    const blank = new BM25().fit(['', '   ', '!!']);
+    expect(blank.avgDocLength).toBe(0);
+    expect([...blank.scores('cat')]).toEqual([0, 0, 0]);
+    const some = new BM25().fit(['', 'cat']).scores('cat');
+    expect(Number.isNaN(some[0]!) || Number.isNaN(some[1]!)).toBe(false);
+    expect(some[1]).toBeGreaterThan(0);
+  });
+
+  it('toJSON / fromJSON: the same scores and Documents after a round trip through JSON text', () => {
+    const docs = [
+      new Document({
+        pageContent: 'Boundary layer flow over a flat plate',
+        metadata: { id: 'a' },
+        id: 'doc-a',
+      }),
+      new Document({ pageContent: 'Heat transfer in the boundary layer', metadata: { id: 'b' } }),
+      new Document({ pageContent: 'Propeller slipstream effects on a wing', metadata: { id: 'c' } }),
+    ];
+    const bm25 = new BM25({ k1: 1.5, b: 0.6, stopWords: ['the', 'a'] }).fit(docs);
+    const text = JSON.stringify(bm25);
+    const back = BM25.fromJSON(text);
+    expect([back.k1, back.b, back.tokenizeOptions]).toEqual([
+      1.5,
+      0.6,
+      { lowercase: true, stopWords: ['the', 'a'] },
+    ]);
+    for (const q of ['boundary layer heat', 'a wing', 'the flat plate', 'nothing']) {
+      const [x, y] = [bm25.search(q), back.search(q)];
+      expect(y.map((h) => h.index)).toEqual(x.map((h) => h.index));
+      y.forEach((h, i) => {
+        expect(Math.abs(h.score - x[i]!.score)).toBeLessThan(1e-6);
+      });
+    }
+    expect(back.documents[0]).toEqual(docs[0]);
+    expect(BM25.fromJSON(bm25.toJSON()).search('heat')[0]?.document.metadata.id).toBe('b');
+    expect(BM25.fromJSON(JSON.stringify(new BM25().fit([]))).search('x')).toEqual([]);
+  });
+
+  it('fromJSON refuses another version, a foreign object and a truncated or edited snapshot', () => {
+    const json = new BM25().fit(corpus).toJSON();
+    expect(BM25_FORMAT).toBe(1);
+    expect(() => BM25.fromJSON({ ...json, format: 2 })).toThrow(/format version 2; this version reads 1/);
+    expect(() => BM25.fromJSON('{"type":"Other"}')).toThrow(/not a saved BM25 index/);
+    const text = JSON.stringify(json);
+    expect(() => BM25.fromJSON(text.slice(0, text.length / 2))).toThrow(/BM25\.fromJSON: not valid JSON/);
+    expect(() => BM25.fromJSON({ ...json, docLengths: [3] })).toThrow(
+      /inconsistent snapshot \(3 documents, 1 lengths\)/,
+    );
+    expect(() => BM25.fromJSON({ ...json, postings: [['cat', [[7, 1]]]] })).toThrow(
+      /postings of "cat" point outside the 3 documents/,
+    );
   });
 
   it('rejects bad hyperparameters', () => {

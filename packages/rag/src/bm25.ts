@@ -9,6 +9,9 @@
  *   const bm25 = new BM25().fit(['the cat sat', 'the dog ran', 'a cat and a dog']);
  *   bm25.search('cat', 2) // [{ index: 0, score: 0.5078, document }, { index: 2, score: 0.4091, document }]
  *
+ * Persistence: `toJSON()` / `BM25.fromJSON(json)` keep the fitted index (postings, lengths,
+ * Documents) with a format version, so a corpus is tokenized once.
+ *
  * Left out: query-time field boosts, phrase queries, stemming (the tokenizer only lowercases and,
  * optionally, drops stop words).
  */
@@ -55,6 +58,23 @@ export interface BM25Hit {
   score: number;
   /** The Document, when `fit` was given Documents (or strings, wrapped). */
   document: Document;
+}
+
+/** Bumped when `BM25JSON` changes; a snapshot of another version is refused rather than misread. */
+export const BM25_FORMAT = 1;
+
+/** A fitted BM25 as plain JSON (`BM25#toJSON`). */
+export interface BM25JSON {
+  type: 'BM25';
+  format: number;
+  k1: number;
+  b: number;
+  lowercase: boolean;
+  stopWords: boolean | string[];
+  docLengths: number[];
+  /** [term, [[doc index, tf], …]] in first-seen order. */
+  postings: [string, [number, number][]][];
+  documents: { pageContent: string; metadata: Record<string, unknown>; id?: string }[];
 }
 
 /** BM25 over an inverted index: `fit` documents once, `search` many queries. */
@@ -124,6 +144,61 @@ export class BM25 {
       }
     }
     return scores;
+  }
+
+  /** The fitted index as plain JSON (what `JSON.stringify(bm25)` writes). */
+  toJSON(): BM25JSON {
+    const stop = this.tokenizeOptions.stopWords ?? false;
+    return {
+      type: 'BM25',
+      format: BM25_FORMAT,
+      k1: this.k1,
+      b: this.b,
+      lowercase: this.tokenizeOptions.lowercase ?? true,
+      stopWords: typeof stop === 'boolean' ? stop : [...stop],
+      docLengths: [...this.docLengths],
+      postings: [...this.postings].map(([t, list]) => [t, list.map(([i, n]) => [i, n])]),
+      documents: this.documents.map((d) => ({
+        pageContent: d.pageContent,
+        metadata: d.metadata,
+        ...(d.id === undefined ? {} : { id: d.id }),
+      })),
+    };
+  }
+
+  /**
+   * A BM25 from `toJSON()`'s output (or its JSON text); scores equal the original's. Throws on
+   * another format version and on a snapshot whose parts disagree (a truncated or edited file).
+   */
+  static fromJSON(json: BM25JSON | string): BM25 {
+    let j: BM25JSON;
+    try {
+      j = (typeof json === 'string' ? JSON.parse(json) : json) as BM25JSON;
+    } catch (e) {
+      throw new Error(`BM25.fromJSON: not valid JSON (${(e as Error).message})`);
+    }
+    if (j?.type !== 'BM25') throw new Error('BM25.fromJSON: not a saved BM25 index (expected type "BM25")');
+    if (j.format !== BM25_FORMAT)
+      throw new Error(`BM25.fromJSON: format version ${j.format}; this version reads ${BM25_FORMAT}`);
+    const n = j.documents?.length;
+    if (!Array.isArray(j.documents) || !Array.isArray(j.postings) || j.docLengths?.length !== n)
+      throw new Error(
+        `BM25.fromJSON: inconsistent snapshot (${n} documents, ${j.docLengths?.length} lengths)`,
+      );
+    const bm25 = new BM25({ k1: j.k1, b: j.b, lowercase: j.lowercase, stopWords: j.stopWords });
+    bm25.documents = j.documents.map((d) => new Document(d));
+    bm25.nDocs = n;
+    bm25.docLengths = [...j.docLengths];
+    bm25.avgDocLength = n > 0 ? bm25.docLengths.reduce((s, x) => s + x, 0) / n : 0;
+    for (const [term, list] of j.postings) {
+      if (!list.every(([i, tf]) => Number.isInteger(i) && i >= 0 && i < n && tf > 0))
+        throw new Error(`BM25.fromJSON: postings of "${term}" point outside the ${n} documents`);
+      bm25.postings.set(
+        term,
+        list.map(([i, tf]) => [i, tf]),
+      );
+    }
+    return bm25;
   }
 
   /** The k best documents with a positive score, best first (ties: lower index first). */

@@ -47,8 +47,10 @@ export function toRow(
     throw new Error(
       `${what} has ${vector.length} dimensions but this store holds ${dimension}-dimensional vectors (were they made by a different embedding model?)`,
     );
-  const row = Float32Array.from(vector);
-  if (!row.every(Number.isFinite)) throw new Error(`${what} contains NaN or Infinity`);
+  const row = new Float32Array(vector);
+  // a plain loop: \`row.every(Number.isFinite)\` made inserts ~2× slower
+  for (let j = 0; j < row.length; j++)
+    if (!Number.isFinite(row[j]!)) throw new Error(`${what} contains NaN or Infinity`);
   return row;
 }
 

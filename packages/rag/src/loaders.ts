@@ -7,12 +7,13 @@
  *   // [Document { pageContent: 'Hi.', metadata: { source: 'notes.md', section: 'Intro' } },
  *   //  Document { pageContent: 'Run it.', metadata: { source: 'notes.md', section: 'Intro > Setup' } }]
  *
- * Formats: plain text, Markdown, HTML, JSON. Deliberately left out: PDF (needs a PDF parser; not
- * shipped yet), DOCX, OCR. `FileLoader` reads files only from inside one configured root folder.
+ * Formats: plain text, Markdown, HTML, JSON, and PDF (`pdf.ts`, one Document per page). Deliberately
+ * left out: DOCX, OCR. `FileLoader` reads files only from inside one configured root folder.
  */
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Document } from '@langchain/core/documents';
+import { loadPdf } from './pdf.js';
 
 /** Metadata every loader sets. */
 export interface SourceMetadata extends Record<string, unknown> {
@@ -20,6 +21,10 @@ export interface SourceMetadata extends Record<string, unknown> {
   source: string;
   /** Heading path (Markdown, 'A > B'), JSON path (JSON) — absent for plain text. */
   section?: string;
+  /** Page number, 1-based (PDF). */
+  page?: number;
+  /** Pages in the file (PDF). */
+  pages?: number;
 }
 
 /** Plain text: one Document. */
@@ -155,8 +160,8 @@ const BY_EXTENSION: Record<string, (text: string, source: string) => Document<So
   '.json': (t, s) => loadJson(t, s),
 };
 
-/** File extensions `FileLoader` reads. */
-export const SUPPORTED_EXTENSIONS = Object.keys(BY_EXTENSION);
+/** File extensions `FileLoader` reads: the text formats above, and `.pdf` (bytes, `loadPdf`). */
+export const SUPPORTED_EXTENSIONS = [...Object.keys(BY_EXTENSION), '.pdf'];
 
 export interface FileLoaderOptions {
   /** The only folder files may be read from; symlinks must also resolve inside it. */
@@ -168,8 +173,9 @@ export interface FileLoaderOptions {
 /**
  * Reads files under one root folder into Documents, choosing the loader by extension.
  * Refuses, with a message naming the file: paths escaping the root (`..`, absolute paths elsewhere,
- * symlinks whose target lies outside), unsupported extensions (PDF is not supported yet), empty
- * files, and binary content (NUL bytes or invalid UTF-8).
+ * symlinks whose target lies outside), unsupported extensions (the message lists the supported
+ * ones), empty or whitespace-only files, binary content in a text format (NUL bytes or invalid
+ * UTF-8), and PDFs that are not PDFs, are truncated, encrypted or have no text (see `loadPdf`).
  *
  *   await new FileLoader({ root: 'docs' }).load('guide/intro.md') // [Document { metadata: { source: 'guide/intro.md', section: … } }, …]
  */
@@ -209,9 +215,9 @@ export class FileLoader {
     const source = relative(this.root, resolve(this.root, file)).split(sep).join('/');
     const ext = extname(real).toLowerCase();
     const loader = BY_EXTENSION[ext];
-    if (!loader)
+    if (!loader && ext !== '.pdf')
       throw new Error(
-        `"${file}": unsupported file type "${ext || '(none)'}"${ext === '.pdf' ? ' (PDF is not supported yet)' : ''}; supported: ${SUPPORTED_EXTENSIONS.join(', ')}`,
+        `"${file}": unsupported file type "${ext || '(none)'}"; supported: ${SUPPORTED_EXTENSIONS.join(', ')}`,
       );
     const stat = statSync(real);
     if (!stat.isFile()) throw new Error(`"${file}" is not a regular file`);
@@ -219,6 +225,7 @@ export class FileLoader {
     if (stat.size > this.maxBytes)
       throw new Error(`"${file}" is ${stat.size} bytes, over maxBytes ${this.maxBytes}`);
     const bytes = readFileSync(real);
+    if (!loader) return loadPdf(bytes, source);
     if (bytes.includes(0)) throw new Error(`"${file}" looks binary (contains NUL bytes)`);
     let text: string;
     try {

@@ -1,8 +1,11 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
-import { FirthMemoryVectorStore } from './memory-store.js';
+import { FirthMemoryVectorStore, MEMORY_STORE_FORMAT } from './memory-store.js';
 
 /** Texts name their vectors: 'x:1,0' embeds as [1, 0]. */
 class TableEmbeddings extends Embeddings {
@@ -89,6 +92,37 @@ describe('FirthMemoryVectorStore', () => {
     expect(store.documents).toHaveLength(5);
   });
 
+  it('a filter matching nothing, or an empty store, gives []', async () => {
+    const store = await FirthMemoryVectorStore.fromTexts(texts, metas, new TableEmbeddings());
+    expect(await store.similaritySearch('q:1,0', 3, { name: 'zzz' })).toEqual([]);
+    expect(await store.similaritySearch('q:1,0', 3, () => false)).toEqual([]);
+    expect(await store.maxMarginalRelevanceSearch('q:1,0', { k: 2, filter: { name: 'zzz' } })).toEqual([]);
+    expect(await new FirthMemoryVectorStore(new TableEmbeddings()).similaritySearch('q:1,0', 3)).toEqual([]);
+  });
+
+  it('a batch with vectors of two lengths is refused whole, fixing no dimension', async () => {
+    const store = new FirthMemoryVectorStore(new TableEmbeddings());
+    const docs = [new Document({ pageContent: 'x' }), new Document({ pageContent: 'y' })];
+    await expect(
+      store.addVectors(
+        [
+          [1, 0],
+          [1, 0, 0],
+        ],
+        docs,
+      ),
+    ).rejects.toThrow(/vector 1 has 3 dimensions but this store holds 2-dimensional vectors/);
+    expect([store.dimension, store.rows.length]).toEqual([undefined, 0]);
+    await store.addVectors(
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      docs,
+    );
+    expect(store.dimension).toBe(3);
+  });
+
   it('works with FirthEmbeddings (GloVe) end to end', async () => {
     const store = await FirthMemoryVectorStore.fromTexts(
       ['The cat sat on the mat.', 'Stock markets fell sharply today.', 'The rocket reached orbit.'],
@@ -98,5 +132,132 @@ describe('FirthMemoryVectorStore', () => {
     expect((await store.similaritySearch('kittens and dogs', 1))[0]?.metadata.id).toBe('pets');
     expect((await store.similaritySearch('shares and investors', 1))[0]?.metadata.id).toBe('finance');
     expect(store.dimension).toBe(100);
+  });
+});
+
+describe('FirthMemoryVectorStore snapshots: save / load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'firth-memstore-'));
+  /** Seeded pseudo-random rows (mulberry32). */
+  const random = (seed: number, n: number, d: number) => {
+    let a = seed;
+    const u = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let x = Math.imul(a ^ (a >>> 15), 1 | a);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296 - 0.5;
+    };
+    return Array.from({ length: n }, () => Array.from({ length: d }, u));
+  };
+
+  it('round trip: same Documents, ids, similarity and search results (to 1e-6)', async () => {
+    for (const similarity of ['cosine', 'dot', 'l2'] as const) {
+      const store = new FirthMemoryVectorStore(new TableEmbeddings(), { similarity });
+      const docs = random(1, 200, 16).map(
+        (_, i) => new Document({ pageContent: `doc ${i} – ünïcode`, metadata: { i, even: i % 2 === 0 } }),
+      );
+      await store.addVectors(random(1, 200, 16), docs);
+      const path = join(dir, `${similarity}.firthvs`);
+      await store.save(path);
+      const back = await FirthMemoryVectorStore.load(path, new TableEmbeddings());
+      expect([back.similarity, back.dimension, back.ids]).toEqual([similarity, 16, store.ids]);
+      expect(back.documents[5]).toEqual(store.documents[5]);
+      for (const q of random(2, 5, 16)) {
+        const [x, y] = [
+          await store.similaritySearchVectorWithScore(q, 10, { even: true }),
+          await back.similaritySearchVectorWithScore(q, 10, { even: true }),
+        ];
+        expect(y.map(([d]) => d.id)).toEqual(x.map(([d]) => d.id));
+        y.forEach(([, s], i) => {
+          expect(Math.abs(s - x[i]![1])).toBeLessThan(1e-6);
+        });
+      }
+      // new default ids continue after the loaded ones
+      const [id] = await back.addVectors(random(3, 1, 16), [new Document({ pageContent: 'new' })]);
+      expect(store.ids).not.toContain(id);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('an empty store round-trips; save replaces an existing file whole', async () => {
+    const path = join(dir, 'empty.firthvs');
+    writeFileSync(path, 'old contents');
+    await new FirthMemoryVectorStore(new TableEmbeddings()).save(path);
+    const back = await FirthMemoryVectorStore.load(path, new TableEmbeddings());
+    expect([back.dimension, back.rows.length]).toEqual([undefined, 0]);
+    expect(await back.similaritySearch('q:1,0', 2)).toEqual([]);
+  });
+
+  it('embeddings of another dimension are caught on the first query, naming the file', async () => {
+    const path = join(dir, 'dim.firthvs');
+    await (await FirthMemoryVectorStore.fromTexts(texts, metas, new TableEmbeddings())).save(path);
+    const back = await FirthMemoryVectorStore.load(path, new TableEmbeddings());
+    await expect(back.similaritySearch('q:1,0,0', 1)).rejects.toThrow(
+      /dim\.firthvs: query vector has 3 dimensions but this store holds 2-dimensional vectors/,
+    );
+    await expect(back.addDocuments([new Document({ pageContent: 'z:1,2,3' })])).rejects.toThrow(
+      /vector 0 has 3 dimensions/,
+    );
+  });
+
+  it('refuses another version and missing, foreign, truncated or garbled files, leaving them untouched', async () => {
+    const path = join(dir, 'good.firthvs');
+    await (await FirthMemoryVectorStore.fromTexts(texts, metas, new TableEmbeddings())).save(path);
+    const good = readFileSync(path);
+    expect(MEMORY_STORE_FORMAT).toBe(1);
+    const h = good.readUInt32LE(8);
+    const header = JSON.parse(good.toString('utf8', 12, 12 + h));
+    const write = (name: string, bytes: Uint8Array) => {
+      const p = join(dir, name);
+      writeFileSync(p, bytes);
+      return p;
+    };
+    const withHeader = (name: string, changed: object) => {
+      const json = Buffer.from(JSON.stringify({ ...header, ...changed }));
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(json.length);
+      const pad = Buffer.alloc((4 - (json.length % 4)) % 4);
+      return write(
+        name,
+        Buffer.concat([good.subarray(0, 8), len, json, pad, good.subarray(12 + h + ((4 - (h % 4)) % 4))]),
+      );
+    };
+    const cases: [string, RegExp][] = [
+      [withHeader('v2.firthvs', { format: 2 }), /v2\.firthvs has snapshot format 2; this version reads 1/],
+      [join(dir, 'missing.firthvs'), /missing\.firthvs: cannot read the vector store snapshot/],
+      [
+        write('foreign.firthvs', Buffer.from('{"not":"a store"}')),
+        /foreign\.firthvs is not a readable .*does not start with "FIRTHVS1"/,
+      ],
+      [
+        write('cut.firthvs', good.subarray(0, good.length - 6)),
+        /cut\.firthvs is not a readable .*truncated: \d+ bytes, expected \d+/,
+      ],
+      [
+        write('cuthead.firthvs', good.subarray(0, 40)),
+        /cuthead\.firthvs is not a readable .*truncated \(header of/,
+      ],
+      [write('long.firthvs', Buffer.concat([good, Buffer.alloc(4)])), /trailing bytes/],
+      [
+        write(
+          'garbled.firthvs',
+          Buffer.concat([good.subarray(0, 12), Buffer.from('{{{'), good.subarray(15)]),
+        ),
+        /garbled\.firthvs is not a readable .*corrupt header/,
+      ],
+      [withHeader('count.firthvs', { count: 7 }), /corrupt header \(5 documents for count 7/],
+    ];
+    for (const [p, error] of cases) {
+      let before: Buffer | undefined;
+      try {
+        before = readFileSync(p);
+      } catch {}
+      await expect(FirthMemoryVectorStore.load(p, new TableEmbeddings()), p).rejects.toThrow(error);
+      if (before) expect(readFileSync(p).equals(before)).toBe(true);
+    }
+    const nan = Buffer.from(good);
+    nan.writeFloatLE(Number.NaN, nan.length - 4);
+    await expect(
+      FirthMemoryVectorStore.load(write('nan.firthvs', nan), new TableEmbeddings()),
+    ).rejects.toThrow(/row 4 contains NaN/);
   });
 });

@@ -7,9 +7,19 @@
  *   await store.similaritySearchWithScore('kitten', 1) // [[Document { pageContent: 'cat', … }, 0.78]]
  *
  * Scores: cosine similarity and dot product (higher is closer), or Euclidean distance for 'l2'
- * (lower is closer — results come nearest first either way). Left out: approximate indexes (HNSW,
- * IVF); persistence is `FirthSqliteVectorStore`.
+ * (lower is closer — results come nearest first either way).
+ *
+ * Snapshots: `save(path)` writes the whole store to one file and `FirthMemoryVectorStore.load(path,
+ * embeddings)` reads it back (format below); for a store that is written row by row and survives a
+ * crash mid-insert, use `FirthSqliteVectorStore`. Left out: approximate indexes (HNSW, IVF).
+ *
+ * Snapshot file:  'FIRTHVS1' (8 bytes) | header length h (uint32 LE) | header JSON (h bytes, UTF-8:
+ * format, similarity, dimension, count, nextId, documents) | zero padding to a multiple of 4 |
+ * count × dimension float32 little-endian (row-major). Written to a temporary file in the same
+ * folder, flushed, then renamed over `path`: a crash leaves the old file or the new one, never half.
  */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
@@ -29,6 +39,20 @@ import {
 
 export type { MetadataFilter, MmrOptions, Similarity };
 
+/** Bumped when the snapshot layout changes; a file of another version is refused rather than misread. */
+export const MEMORY_STORE_FORMAT = 1;
+const MAGIC = 'FIRTHVS1';
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+interface SnapshotHeader {
+  format: number;
+  similarity: Similarity;
+  dimension: number | null;
+  count: number;
+  nextId: number;
+  documents: { id: string; pageContent: string; metadata: Record<string, unknown> }[];
+}
+
 export interface FirthMemoryVectorStoreArgs {
   /** How a query is compared with each row. @default 'cosine' — what sentence embeddings are trained for */
   similarity?: Similarity;
@@ -47,6 +71,8 @@ export class FirthMemoryVectorStore extends VectorStore {
   documents: Document[] = [];
   ids: string[] = [];
   private nextId = 0;
+  /** The snapshot file this store was loaded from, named in its errors. */
+  loadedFrom: string | undefined;
 
   constructor(embeddings: EmbeddingsInterface, args: FirthMemoryVectorStoreArgs = {}) {
     super(embeddings, args);
@@ -67,10 +93,10 @@ export class FirthMemoryVectorStore extends VectorStore {
     options?: { ids?: string[] },
   ): Promise<string[]> {
     checkAddVectors(vectors.length, documents.length, options?.ids);
-    const rows = vectors.map((v, i) => {
-      if (this.dimension === undefined) this.dimension = v.length;
-      return this.toRow(v, `vector ${i}`);
-    });
+    // the first row fixes the dimension, but only once the whole batch is accepted
+    const dimension = this.dimension ?? vectors[0]?.length;
+    const rows = vectors.map((v, i) => toRow(v, dimension, `vector ${i}`));
+    this.dimension = dimension;
     const ids = documents.map((d, i) => options?.ids?.[i] ?? d.id ?? String(this.nextId++));
     rows.forEach((row, i) => {
       const doc = documents[i]!;
@@ -92,7 +118,7 @@ export class FirthMemoryVectorStore extends VectorStore {
   /** Indexes and scores of the k nearest rows passing the filter, nearest first. */
   private nearest(query: number[], k: number, filter?: MetadataFilter): [number, number][] {
     if (this.rows.length === 0) return [];
-    const q = this.toRow(query, 'query vector');
+    const q = this.toRow(query, this.loadedFrom ? `${this.loadedFrom}: query vector` : 'query vector');
     const qNorm = norm(q);
     const top = new TopK<number>(k, this.similarity);
     if (k < 1) return top.items;
@@ -144,6 +170,114 @@ export class FirthMemoryVectorStore extends VectorStore {
     this.norms = keep.map((i) => this.norms[i]!);
     this.documents = keep.map((i) => this.documents[i]!);
     this.ids = keep.map((i) => this.ids[i]!);
+  }
+
+  /**
+   * Writes the store to `path` (format in the header comment): to `path.tmp-…` first, flushed to
+   * disk, then renamed over `path`, so `path` is never a half-written file.
+   *
+   *   await store.save('index.firthvs'); const again = await FirthMemoryVectorStore.load('index.firthvs', embeddings);
+   */
+  async save(path: string): Promise<void> {
+    const header: SnapshotHeader = {
+      format: MEMORY_STORE_FORMAT,
+      similarity: this.similarity,
+      dimension: this.dimension ?? null,
+      count: this.rows.length,
+      nextId: this.nextId,
+      documents: this.documents.map((d, i) => ({
+        id: this.ids[i]!,
+        pageContent: d.pageContent,
+        metadata: d.metadata,
+      })),
+    };
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const start = 12 + json.length + ((4 - (json.length % 4)) % 4);
+    const d = this.dimension ?? 0;
+    const out = Buffer.alloc(start + 4 * d * this.rows.length);
+    out.write(MAGIC, 0, 'latin1');
+    out.writeUInt32LE(json.length, 8);
+    json.copy(out, 12);
+    this.rows.forEach((row, r) => {
+      const at = start + 4 * d * r;
+      if (LITTLE_ENDIAN) out.set(new Uint8Array(row.buffer, row.byteOffset, row.byteLength), at);
+      else row.forEach((x, j) => void out.writeFloatLE(x, at + 4 * j));
+    });
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      const fd = openSync(tmp, 'w');
+      try {
+        writeSync(fd, out);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Reads a store written by `save`. Throws, naming `path` and leaving the file untouched, when it
+   * is missing, not a snapshot, truncated or corrupt, or of another format version. `embeddings`
+   * embed later queries and Documents; a model making vectors of another length is caught on the
+   * first query or insert ("…: query vector has 3 dimensions but this store holds 2-dimensional …").
+   */
+  static async load(path: string, embeddings: EmbeddingsInterface): Promise<FirthMemoryVectorStore> {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw new Error(`${path}: cannot read the vector store snapshot (${(error as Error).message})`);
+    }
+    const bad = (why: string) => new Error(`${path} is not a readable Firth vector store snapshot: ${why}`);
+    if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC)
+      throw bad(`it does not start with "${MAGIC}"`);
+    const h = bytes.readUInt32LE(8);
+    if (12 + h > bytes.length) throw bad(`truncated (header of ${h} bytes, file of ${bytes.length})`);
+    let header: SnapshotHeader;
+    try {
+      header = JSON.parse(bytes.toString('utf8', 12, 12 + h)) as SnapshotHeader;
+    } catch (error) {
+      throw bad(`corrupt header (${(error as Error).message})`);
+    }
+    if (header?.format !== MEMORY_STORE_FORMAT)
+      throw new Error(
+        `${path} has snapshot format ${header?.format}; this version reads ${MEMORY_STORE_FORMAT}`,
+      );
+    const { count, documents } = header;
+    const d = header.dimension ?? 0;
+    if (!Array.isArray(documents) || documents.length !== count || !Number.isInteger(d) || d < 0)
+      throw bad(`corrupt header (${documents?.length} documents for count ${count}, dimension ${d})`);
+    if (!['cosine', 'dot', 'l2'].includes(header.similarity))
+      throw bad(`corrupt header (similarity ${JSON.stringify(header.similarity)})`);
+    const start = 12 + h + ((4 - (h % 4)) % 4);
+    const expected = start + 4 * d * count;
+    if (bytes.length !== expected)
+      throw bad(
+        `${bytes.length < expected ? 'truncated' : 'trailing bytes'}: ${bytes.length} bytes, expected ${expected}`,
+      );
+    const store = new FirthMemoryVectorStore(embeddings, { similarity: header.similarity });
+    store.dimension = header.dimension ?? undefined;
+    store.nextId = header.nextId;
+    for (let r = 0; r < count; r++) {
+      const at = start + 4 * d * r;
+      // copied: the rows must not share (or misalign on) the file's buffer
+      const row = LITTLE_ENDIAN
+        ? new Float32Array(new Uint8Array(bytes.buffer, bytes.byteOffset + at, 4 * d).slice().buffer)
+        : Float32Array.from({ length: d }, (_, j) => bytes.readFloatLE(at + 4 * j));
+      for (let j = 0; j < d; j++)
+        if (!Number.isFinite(row[j]!)) throw bad(`row ${r} contains NaN or Infinity`);
+      const { id, pageContent, metadata } = documents[r]!;
+      store.rows.push(row);
+      store.norms.push(norm(row));
+      store.documents.push(new Document({ pageContent, metadata, id }));
+      store.ids.push(id);
+    }
+    store.loadedFrom = path;
+    return store;
   }
 
   static override async fromTexts(

@@ -98,6 +98,23 @@ describe('FirthSqliteVectorStore', () => {
     again.close();
   });
 
+  it('a filter matching nothing, or an empty store, gives []', async () => {
+    const store = await FirthSqliteVectorStore.fromTexts(texts, metas, new TableEmbeddings(), {
+      path: join(dir, 'filter.db'),
+    });
+    expect(await store.similaritySearch('q:1,0', 3, { name: 'zzz' })).toEqual([]);
+    expect(await store.similaritySearch('q:1,0', 3, () => false)).toEqual([]);
+    expect(await store.maxMarginalRelevanceSearch('q:1,0', { k: 2, filter: { name: 'zzz' } })).toEqual([]);
+    store.close();
+    const empty = await FirthSqliteVectorStore.open({
+      path: join(dir, 'empty.db'),
+      embeddings: new TableEmbeddings(),
+    });
+    expect(await empty.similaritySearch('q:1,0', 3)).toEqual([]);
+    expect(await empty.maxMarginalRelevanceSearch('q:1,0', { k: 2 })).toEqual([]);
+    empty.close();
+  });
+
   it('refuses a different embedding dimension, naming both, and loses nothing', async () => {
     const path = join(dir, 'store.db');
     (await FirthSqliteVectorStore.fromTexts(texts, metas, new TableEmbeddings(), { path })).close();
