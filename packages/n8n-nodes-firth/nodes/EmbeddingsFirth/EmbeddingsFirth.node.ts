@@ -4,11 +4,15 @@
  * offline, no API key. A text's vector is the mean (or SIF-weighted mean) of its words' vectors,
  * unit length (lesson "Applications of Word Embeddings": semantic search). Or, with the shipped
  * tiny BERT, the mean of its contextual token vectors (or the [CLS] vector), unit length (lesson
- * "BERT").
+ * "BERT"). Or Google's pretrained Universal Sentence Encoder Lite: one 512-d vector per sentence,
+ * trained so that cosine tracks meaning (lesson "Sentence embeddings"); its files ship in
+ * dist/firth-data/models/use-lite.
  *
- * Thin adapter: `embedTexts` from @firth/embeddings, BertModel.embed from @firth/transformers; the
- * object handed to n8n has LangChain's Embeddings shape (`embedDocuments`, `embedQuery`).
+ * Thin adapter: `embedTexts` from @firth/embeddings, BertModel.embed from @firth/transformers,
+ * UniversalSentenceEncoderLite from @firth/deep; the object handed to n8n has LangChain's
+ * Embeddings shape (`embedDocuments`, `embedQuery`).
  */
+import { UniversalSentenceEncoderLite } from '@firth/deep';
 import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
 import { poolVectors } from '@firth/transformers';
 import {
@@ -19,6 +23,7 @@ import {
   NodeConnectionTypes,
   NodeOperationError,
   type SupplyData,
+  UserError,
 } from 'n8n-workflow';
 import { textOf, tinyBert } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
@@ -30,7 +35,10 @@ type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
 /** The value of the Vectors parameter that picks the shipped tiny BERT. */
 const BERT = 'bert-tiny';
 
-/** Word vectors (shared with the Word Vectors node), then BERT. */
+/** The value of the Vectors parameter that picks Universal Sentence Encoder Lite. */
+const USE_LITE = 'use-lite';
+
+/** Word vectors (shared with the Word Vectors node), then BERT, then USE-lite. */
 const SOURCES = [
   ...VECTOR_SOURCES,
   {
@@ -39,7 +47,25 @@ const SOURCES = [
     description:
       "Firth's 2-layer BERT (128 dimensions): each word's vector depends on its sentence; texts over 64 tokens are cut",
   },
+  {
+    name: 'Universal Sentence Encoder Lite (512-D, Sentences)',
+    value: USE_LITE,
+    description:
+      "Google's pretrained sentence encoder (2-layer Transformer, 8k SentencePiece vocabulary): similar meanings, close vectors",
+  },
 ];
+
+let useLite: Promise<UniversalSentenceEncoderLite> | undefined;
+/** The USE-lite model, read once per process (a failed read is tried again next time). */
+function universalSentenceEncoder(): Promise<UniversalSentenceEncoderLite> {
+  useLite ??= UniversalSentenceEncoderLite.load().catch((error: unknown) => {
+    useLite = undefined;
+    throw new UserError(
+      `Could not read Universal Sentence Encoder Lite (models/use-lite): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
+  return useLite;
+}
 
 /**
  * LangChain's `Embeddings` interface, by shape (n8n's vector stores call these two methods), over
@@ -86,8 +112,9 @@ export class EmbeddingsFirth implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle:
-      '={{ $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
-    description: 'Offline document embeddings from word vectors (GloVe, Word2Vec) for n8n vector stores',
+      '={{ $parameter["vectors"] === "use-lite" ? "Universal Sentence Encoder Lite" : $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
+    description:
+      'Offline document embeddings from word vectors (GloVe, Word2Vec), BERT or Universal Sentence Encoder Lite for n8n vector stores',
     defaults: { name: 'Embeddings Firth' },
     codex: {
       categories: ['AI'],
@@ -133,7 +160,7 @@ export class EmbeddingsFirth implements INodeType {
           },
         ],
         default: 'mean',
-        displayOptions: { hide: { vectors: [BERT] } },
+        displayOptions: { hide: { vectors: [BERT, USE_LITE] } },
       },
       {
         displayName: 'Pooling',
@@ -160,7 +187,11 @@ export class EmbeddingsFirth implements INodeType {
   async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
     const node = this.getNode();
     let embed: (texts: string[]) => Promise<number[][]>;
-    if (this.getNodeParameter('vectors', itemIndex) === BERT) {
+    const source = this.getNodeParameter('vectors', itemIndex);
+    if (source === USE_LITE) {
+      embed = async (texts) =>
+        (await universalSentenceEncoder()).embed(texts.map((text, k) => textOf(text, `Text ${k + 1}`)));
+    } else if (source === BERT) {
       const pooling = this.getNodeParameter('bertPooling', itemIndex, 'mean') as 'mean' | 'cls';
       embed = async (texts) => {
         const { bert, tokenizer } = await tinyBert();
