@@ -21,6 +21,7 @@ import {
   jsonStringPiece,
   type OutputFormat,
   promptFor,
+  toolResultsSinceLastUser,
 } from './chat-template.js';
 import { HttpError } from './http.js';
 import type { ChatTokenizer, LocalChatModel } from './registry.js';
@@ -97,6 +98,24 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
         finishReason: 'tool_calls',
         promptTokens: promptIds.length,
         completionTokens: 0,
+        loadMs,
+        promptMs: performance.now() - t0 - loadMs,
+      };
+    })();
+  }
+
+  // Tool results after the last user message: the story model cannot read them, so the answer
+  // relays them verbatim (tool-policy.ts, "After tool results") instead of continuing the question.
+  const results = toolResultsSinceLastUser(job.messages);
+  if (results.length > 0 && job.format.type === 'text') {
+    const text = results.join('\n\n');
+    return (async function* (): AsyncGenerator<ChatEvent> {
+      yield { type: 'text', text };
+      yield {
+        type: 'done',
+        finishReason: 'stop',
+        promptTokens: promptIds.length,
+        completionTokens: tokenizer.encode(text).length,
         loadMs,
         promptMs: performance.now() - t0 - loadMs,
       };

@@ -44,6 +44,14 @@ export function promptFor(messages: readonly ChatMessage[]): string {
 /** The last user message's text, for the tool policy ('' when there is none). */
 export const lastUserText = promptFor;
 
+/** The contents of the tool results after the last user message, in order ([] when there are none). */
+export function toolResultsSinceLastUser(messages: readonly ChatMessage[]): string[] {
+  const results: string[] = [];
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.role !== 'user'; i--)
+    if (messages[i]!.role === 'tool') results.unshift(messages[i]!.content);
+  return results;
+}
+
 /** True when tool results came after the last user message: the model should now answer in text. */
 export function hasToolResultsSinceLastUser(messages: readonly ChatMessage[]): boolean {
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -210,7 +210,7 @@ describe('OpenAI-compatible API', () => {
       name: 'weather',
       arguments: JSON.stringify({ city: 'the weather in Paris' }),
     });
-    // a tool result after the user message: the turn is answered in text
+    // a tool result after the user message: the turn is answered in text, relaying the result
     const after = (await (
       await post('/v1/chat/completions', {
         model: MODEL,
@@ -223,8 +223,10 @@ describe('OpenAI-compatible API', () => {
         ],
       })
     ).json()) as any;
-    expect(after.choices[0].finish_reason).toBe('length');
-    expect(typeof after.choices[0].message.content).toBe('string');
+    expect(after.choices[0].finish_reason).toBe('stop');
+    expect(after.choices[0].message.content).toBe('5.5');
+    expect(after.choices[0].message.tool_calls).toBeUndefined();
+    expect(after.usage.completion_tokens).toBeGreaterThan(0);
   });
 
   test('tools stream as one tool_calls delta', async () => {

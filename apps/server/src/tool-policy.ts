@@ -19,6 +19,11 @@
  *   0; clamped to [minimum, maximum]); boolean → true when the message says "true" or "yes";
  *   array → one item; object → its required properties (all of them when it lists none); `anyOf`/
  *   `oneOf` → the first branch. One call per turn: the local model makes no parallel calls.
+ *
+ * After tool results (rule 2), the text answer relays the results verbatim, in order, separated
+ * by a blank line (chat-run.ts): the story model cannot read them, and continuing the question
+ * would bury what the tools found. So an agent on the local server ends with its tools' answer.
+ * (With a JSON response format the model generates as usual.)
  */
 import { createHash } from 'node:crypto';
 import { invalid } from './http.js';

@@ -16,6 +16,8 @@ export {
   type FirthBertEmbeddingsParams,
 } from './embeddings/firth-bert-embeddings.js';
 export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
+// …and from Universal Sentence Encoder Lite (Google's pretrained sentence encoder, 512 dimensions).
+export { FirthUseEmbeddings, type FirthUseEmbeddingsParams } from './embeddings/firth-use-embeddings.js';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
 // function behind it is exported too.
 export {
@@ -25,11 +27,19 @@ export {
   evaluateActivation,
 } from './tools/activation.js';
 export {
+  type AttentionToolInput,
+  attentionSchema,
+  attentionTool,
+  selfAttentionWeights,
+} from './tools/attention.js';
+export {
   type ConvolutionToolInput,
   convolutionSchema,
   convolutionTool,
   convolve,
 } from './tools/convolution.js';
+// Every tool in one list for an agent: firthTools().
+export { type FirthToolsOptions, firthTools } from './tools/firth-tools.js';
 export { type MLPToolInput, mlpSchema, mlpTool, trainMlp } from './tools/mlp.js';
 export {
   type PerceptronToolInput,
@@ -43,4 +53,43 @@ export {
   charRnnTool,
   generateWithCharRnn,
 } from './tools/text-generator.js';
+export {
+  type TextVectorizerToolInput,
+  textVectorizerSchema,
+  textVectorizerTool,
+  vectorizeTexts,
+} from './tools/text-vectorizer.js';
+export {
+  contextualSimilaritySchema,
+  contextualSimilarityTool,
+  contextualWordSimilarity,
+  fillMask,
+  fillMaskSchema,
+  fillMaskTool,
+  sentiment,
+  sentimentSchema,
+  sentimentTool,
+} from './tools/tiny-bert.js';
+export {
+  generateStory,
+  type TinyStoriesToolInput,
+  tinyStoriesSchema,
+  tinyStoriesTool,
+} from './tools/tinystories.js';
+export {
+  type TokenizerToolInput,
+  tokenizerSchema,
+  tokenizerTool,
+  tokenizeText,
+} from './tools/tokenizer.js';
+export {
+  type GloVeTrainToolInput,
+  gloVeTrainSchema,
+  gloVeTrainTool,
+  trainGloVe,
+  trainWord2Vec,
+  type Word2VecTrainToolInput,
+  word2VecTrainSchema,
+  word2VecTrainTool,
+} from './tools/train-word-vectors.js';
 export { wordVectorTools } from './tools/word-vectors.js';
