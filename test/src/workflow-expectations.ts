@@ -6,8 +6,20 @@
 
 import { loadTinyShakespeare } from '@firth/datasets';
 import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
+import { FirthEmbeddings } from '@firth/langchain';
 // @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
 import { compareTokenizers } from '@firth/llm';
+import {
+  askCourseNotes,
+  BM25,
+  createRagChain,
+  ENGLISH_STOP_WORDS,
+  FirthMemoryVectorStore,
+  groundedness,
+  HybridRetriever,
+  loadCourseNotes,
+  QUESTION_WORDS,
+} from '@firth/rag';
 import {
   CharTokenizer,
   cosine,
@@ -562,6 +574,73 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expectClose(review, classifier.predict(['a charming and moving film'])[0]);
   },
 
+  'rag-course-notes.json': async (run) => {
+    // The RAG lesson on Firth's course notes (docs/concepts), offline: the two questions answered
+    // by the extractive answerer from the retrieved passages, cited [n] — each answer equal to the
+    // core's for the same question and retriever, every sentence traceable to a cited passage.
+    const answers = run.json('Answer from the course notes');
+    expect(answers.map((a) => a.question)).toEqual(['What is BERT?', 'How does skip-gram differ from CBOW?']);
+    for (const answer of answers) {
+      const core = await askCourseNotes(answer.question as string);
+      expect(answer).toMatchObject({ answer: core.answer, sources: core.sources, answeredBy: 'extractive' });
+      expect(answer.groundedness).toBe(1);
+      expect(answer.answer as string).toMatch(/\[1\]/);
+    }
+    expect(answers[0]!.answer as string).toMatch(
+      /^BERT \(Bidirectional Encoder Representations from Transformers\) is an encoder-only transformer/,
+    );
+    expect((answers[0]!.sources as { source: string }[])[0]!.source).toBe('bert.md');
+    expect((answers[1]!.sources as { source: string }[]).map((s) => s.source)).toContain('word2vec.md');
+    expect(answers[1]!.answer as string).toMatch(/skip-gram/i);
+    expect(answers[1]!.answer as string).toMatch(/CBOW/);
+    // the hybrid branch: BM25 and GloVe (SIF) rankings fused by RRF — the core's retriever, same answer
+    const docs = await loadCourseNotes();
+    const retriever = new HybridRetriever({
+      bm25: new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(docs),
+      vectorStore: await FirthMemoryVectorStore.fromDocuments(docs, new FirthEmbeddings({ pooling: 'sif' })),
+      k: 4,
+    });
+    const hybrid = run.json('Answer (hybrid search)');
+    expect(hybrid).toHaveLength(2);
+    for (const answer of hybrid) {
+      const core = await createRagChain({ retriever, k: 4 }).invoke({ question: answer.question as string });
+      expect(answer).toMatchObject({ answer: core.answer, sources: core.sources, answeredBy: 'extractive' });
+      expect(answer.groundedness).toBe(groundedness(core.answer, core.context));
+      const passages = answer.passages as { pageContent: string; metadata: { rrfScore: number } }[];
+      expect(passages.map((p) => p.pageContent)).toEqual(core.context.map((d) => d.pageContent));
+      expect(passages[0]!.metadata.rrfScore).toBeGreaterThan(0);
+    }
+  },
+
+  'agent-course-assistant.json': async (run) => {
+    // n8n's AI Agent with the Firth Chat Model (no Groq credential: the Groq client on the Firth
+    // server) and three Firth nodes as tools. The server's tool policy picks Course_notes (the tool
+    // sharing the most words with the request) with the request as its question; Firth RAG Answer
+    // answers from the course notes with citations; the server's next turn relays that result, which
+    // becomes the agent's answer. Exactly one tool call, to Course_notes, and nothing else.
+    const request = 'What does the course say about attention?';
+    const [agent] = run.json('AI Agent');
+    const steps = agent?.intermediateSteps as {
+      action: { tool: string; toolInput: Record<string, unknown> };
+      observation: string;
+    }[];
+    expect(steps.map((s) => s.action.tool)).toEqual(['Course_notes']);
+    expect(steps[0]!.action.toolInput.question).toBe(request);
+    const [result] = JSON.parse(steps[0]!.observation) as IDataObject[];
+    const core = await askCourseNotes(request);
+    expect(result).toMatchObject({
+      question: request,
+      answer: core.answer,
+      sources: core.sources,
+      groundedness: 1,
+      answeredBy: 'extractive',
+    });
+    expect((result!.sources as { source: string }[])[0]!.source).toBe('attention.md');
+    expect(core.answer).toMatch(/\[1\]/);
+    // the local server relays the tool's result verbatim as the final answer
+    expect(agent?.output).toBe(steps[0]!.observation);
+  },
+
   'groq-chat.json': async (run) => {
     // no Groq credential: "Use the Firth Local Server Without a Key" points the Groq client (ChatGroq)
     // at the Firth local server's Groq routes; the answer is what the server returns for the same
@@ -680,6 +759,8 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
  * server and set FIRTH_SERVER_URL/FIRTH_SERVER_KEY, which the Firth nodes use without a credential.)
  */
 export const tier3Only: Record<string, string> = {
+  'agent-course-assistant.json':
+    "n8n's AI Agent calls Firth nodes as tools (their generated <name>Tool variants, which only the real n8n makes)",
   'local-server-chat.json':
     "n8n's OpenAI/Ollama chat models need credentials and the Firth model server (tier 3 starts both)",
 };

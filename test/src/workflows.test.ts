@@ -34,6 +34,10 @@ function readWorkflow(file: string): WorkflowJson {
   return JSON.parse(readFileSync(path.join(workflowsDir, file), 'utf8')) as WorkflowJson;
 }
 
+/** A Firth node's generated AI-tool type (`n8n-nodes-firth.sentimentTool`), which only the real n8n registers. */
+const isToolVariant = (type: string) =>
+  type.startsWith('n8n-nodes-firth.') && type.endsWith('Tool') && !nodeTypes.has(type);
+
 /** Nodes that are notes on the canvas, never executed. */
 const isStickyNote = (node: INode) => node.type === 'n8n-nodes-base.stickyNote';
 
@@ -90,9 +94,12 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
       const hint = node.type.startsWith('@n8n/n8n-nodes-langchain.')
         ? " (n8n's AI nodes come from the n8n runtime: source scripts/lib/n8n-runtime.sh && firth_ensure_n8n)"
         : '';
-      expect(nodeTypes.has(node.type), `${node.name}: ${node.type}${hint}`).toBe(true);
-      const { version } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
+      // `<node>Tool`: the AI-tool variant n8n generates for a node marked usableAsTool
+      const type = isToolVariant(node.type) ? node.type.slice(0, -'Tool'.length) : node.type;
+      expect(nodeTypes.has(type), `${node.name}: ${node.type}${hint}`).toBe(true);
+      const { version, usableAsTool } = nodeTypes.getByNameAndVersion(type, node.typeVersion).description;
       expect([version].flat(), `${node.name}: ${node.type} v${node.typeVersion}`).toContain(node.typeVersion);
+      if (type !== node.type) expect(usableAsTool, `${node.name}: ${type} is usable as a tool`).toBeTruthy();
     }
   });
 
@@ -123,6 +130,37 @@ describe.each(workflowFiles)('workflows/%s', (file) => {
     ).toBeDefined();
     await check?.(await runOf(file));
   }, 180_000);
+});
+
+describe('workflows/scale/embeddings-into-pgvector-qdrant.json (not run: no PGVector or Qdrant offline)', () => {
+  const workflow = JSON.parse(
+    readFileSync(path.join(workflowsDir, 'scale', 'embeddings-into-pgvector-qdrant.json'), 'utf8'),
+  ) as WorkflowJson;
+
+  it("uses n8n's PGVector and Qdrant store nodes in versions they have, with every parameter they read", () => {
+    for (const node of workflow.nodes) {
+      expect(nodeTypes.has(node.type), node.type).toBe(true);
+      const { version, properties } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
+      expect([version].flat(), `${node.name} v${node.typeVersion}`).toContain(node.typeVersion);
+      const known = new Set(properties.map((p) => p.name));
+      for (const name of Object.keys(node.parameters))
+        expect(known.has(name), `${node.name}: ${name}`).toBe(true);
+    }
+    const types = workflow.nodes.map((n) => n.type);
+    expect(types).toContain('@n8n/n8n-nodes-langchain.vectorStorePGVector');
+    expect(types).toContain('@n8n/n8n-nodes-langchain.vectorStoreQdrant');
+  });
+
+  it('feeds both stores from the one Embeddings Firth sub-node and the same documents', () => {
+    const stores = ['Insert into Postgres PGVector', 'Insert into Qdrant'];
+    const targets = (from: string, type: string) =>
+      (workflow.connections[from]?.[type] ?? []).flat().map((c) => c?.node);
+    expect(targets('Embeddings Firth', 'ai_embedding').sort()).toEqual(stores.sort());
+    expect(targets('Default Data Loader', 'ai_document').sort()).toEqual(stores.sort());
+    expect(targets('One item per document', 'main').sort()).toEqual(stores.sort());
+    for (const name of stores)
+      expect(workflow.nodes.find((n) => n.name === name)?.parameters.mode, name).toBe('insert');
+  });
 });
 
 describe('perceptron-and-gate.json with a bad feature value', () => {

@@ -129,7 +129,9 @@ export function proseSentences(passage: DocumentInterface): string[] {
 export const QUESTION_WORDS: readonly string[] = [
   ...['what', 'who', 'which', 'when', 'where', 'why', 'how', 'does', 'do', 'did', 'can', 'could'],
   ...['should', 'would', 'from', 'differ', 'difference', 'between', 'compare', 'compared', 'versus', 'vs'],
-  ...['mean', 'means', 'define', 'explain', 'describe', 'tell', 'me', 'about', 'i', 'you'],
+  ...['mean', 'means', 'define', 'explain', 'describe', 'tell', 'me', 'about', 'i', 'you', 'say', 'says'],
+  // "what does the course say about …": every note is about the course
+  ...['course', 'notes'],
 ];
 
 /** What a question asks for: a definition of `term`, a comparison of `a` and `b`, or neither. */

@@ -8,12 +8,25 @@
 // 3. Lexical retrieval: Okapi BM25 with Lucene's idf.
 export {
   BM25,
+  BM25_FORMAT,
   type BM25Hit,
+  type BM25JSON,
   type BM25Options,
   ENGLISH_STOP_WORDS,
   type TokenizeOptions,
   tokenize,
 } from './bm25.js';
+export { BM25Retriever, type BM25RetrieverInput } from './bm25-retriever.js';
+export {
+  askCourseNotes,
+  COURSE_NOTES_QUESTIONS,
+  courseNotesDir,
+  courseNotesRetriever,
+  loadCourseNotes,
+  loadFolder,
+  resolveStoreFile,
+  sectionText,
+} from './course-notes.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
 export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';
 // 7. Generation with sources: the extractive answerer (offline) and the RAG chain (any chat model).
@@ -57,6 +70,7 @@ export {
 export {
   FirthMemoryVectorStore,
   type FirthMemoryVectorStoreArgs,
+  MEMORY_STORE_FORMAT,
   type MetadataFilter,
   type MmrOptions,
   type Similarity,
@@ -71,6 +85,8 @@ export {
   recallAtK,
   reciprocalRank,
 } from './metrics.js';
+// 1b. PDF: one Document per page with text ({ source, page, pages }), through unpdf (pdf.js).
+export { joinTextItems, loadPdf, type PdfMetadata, type PdfTextItem } from './pdf.js';
 export {
   citedNumbers,
   citedSentences,

@@ -6,6 +6,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BM25, ENGLISH_STOP_WORDS } from './bm25.js';
+import { COURSE_NOTES_QUESTIONS } from './course-notes.js';
 import { NO_ANSWER, QUESTION_WORDS } from './extractive.js';
 import { FileLoader } from './loaders.js';
 import { citedSentences, createRagChain, formatSources, groundedness } from './rag-chain.js';
@@ -25,21 +26,7 @@ beforeAll(async () => {
   );
 });
 
-// Questions over the concept pages, each with the file that answers it.
-const QUESTIONS: [string, string][] = [
-  ['What is BERT?', 'bert.md'],
-  ['How does skip-gram differ from CBOW?', 'word2vec.md'],
-  ['What is GloVe?', 'glove.md'],
-  ['What is a perceptron?', 'perceptron.md'],
-  ['What is attention?', 'attention.md'],
-  ['What is an AI agent?', 'agents.md'],
-  ['What is retrieval-augmented generation?', 'rag.md'],
-  ['Why does a transformer need positional encoding?', 'transformers.md'],
-  ['Which activation function avoids vanishing gradients?', 'activations.md'],
-  ['How does GPT generate text?', 'gpt.md'],
-  ['What is a multi-layer perceptron?', 'mlp.md'],
-  ['How is cosine similarity computed between word vectors?', 'embeddings.md'],
-];
+const QUESTIONS = COURSE_NOTES_QUESTIONS;
 
 describe('the question set over docs/concepts (BM25, extractive answers)', () => {
   test('retrieval hit@3 = 1 (12/12; hit@1 11/12), every answer grounded and citing the expected file', async () => {

@@ -1,0 +1,120 @@
+/**
+ * Firth RAG Answer: the course's RAG diagram as one node — query → retriever → knowledge base →
+ * generator. The question's best passages are retrieved (the connected retriever, e.g. Firth
+ * Retriever; by default BM25 over the shipped course notes) and the answer cites them as [1], [2]…
+ * Offline, with no chat model connected, the answer is extractive: the best-supported sentences
+ * copied from the passages, never invented text. With a chat model connected (Firth Chat Model:
+ * Groq, Ollama, the Firth server) the model writes the answer from the numbered sources.
+ *
+ * Thin adapter over @firth/rag's createRagChain and groundedness.
+ */
+import { courseNotesRetriever, createRagChain, groundedness, type RagChainOptions } from '@firth/rag';
+import {
+  type AINodeConnectionType,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  NodeConnectionTypes,
+  NodeOperationError,
+} from 'n8n-workflow';
+import { documentJson, type Retrieves } from '../shared/knowledge';
+import { mapItems } from '../shared/per-item';
+
+/** A sub-node connected to `type`, or undefined when the node has no such input (as an agent's tool it has none). */
+async function optionalInput<T>(ctx: IExecuteFunctions, type: AINodeConnectionType): Promise<T | undefined> {
+  if (!ctx.getNodeInputs().some((input) => input.type === type)) return undefined;
+  return ((await ctx.getInputConnectionData(type, 0)) as T | undefined) ?? undefined;
+}
+
+export class RagAnswer implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Firth RAG Answer',
+    name: 'ragAnswer',
+    icon: { light: 'file:ragAnswer.svg', dark: 'file:ragAnswer.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["question"] }}',
+    description:
+      'Answer a question from retrieved passages, citing them [1], [2] — offline extractive, or with a chat model',
+    defaults: { name: 'Firth RAG Answer' },
+    usableAsTool: true,
+    inputs: [
+      NodeConnectionTypes.Main,
+      { displayName: 'Retriever', type: NodeConnectionTypes.AiRetriever, required: false, maxConnections: 1 },
+      {
+        displayName: 'Chat Model',
+        type: NodeConnectionTypes.AiLanguageModel,
+        required: false,
+        maxConnections: 1,
+      },
+    ],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [
+      {
+        displayName: 'Question',
+        name: 'question',
+        type: 'string',
+        typeOptions: { rows: 2 },
+        default: '={{ $json.question }}',
+        required: true,
+        description:
+          'What to answer. Without a Retriever connected, the course notes (docs/concepts) are searched.',
+      },
+      {
+        displayName: 'Passages',
+        name: 'k',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 4,
+        description: 'Passages kept from what the retriever returns ("usually three to five")',
+      },
+      {
+        displayName: 'Include Passages',
+        name: 'includeContext',
+        type: 'boolean',
+        default: false,
+        description: 'Whether to output every retrieved passage beside the answer',
+      },
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const retriever =
+      (await optionalInput<Retrieves>(this, NodeConnectionTypes.AiRetriever)) ??
+      (await courseNotesRetriever());
+    const llm = await optionalInput<NonNullable<RagChainOptions['llm']>>(
+      this,
+      NodeConnectionTypes.AiLanguageModel,
+    );
+    return mapItems(this, async (i, item) => {
+      const question = this.getNodeParameter('question', i);
+      if (typeof question !== 'string' || question.trim() === '')
+        throw new NodeOperationError(
+          this.getNode(),
+          'Question is empty: give the question to answer (by default {{ $json.question }})',
+          { itemIndex: i },
+        );
+      const k = this.getNodeParameter('k', i, 4) as number;
+      if (!Number.isInteger(k) || k < 1)
+        throw new NodeOperationError(this.getNode(), `Passages must be a positive integer, got ${k}`, {
+          itemIndex: i,
+        });
+      const { answer, sources, context } = await createRagChain({
+        retriever: (q) => retriever.invoke(q),
+        llm,
+        k,
+      }).invoke({ question });
+      const json: Record<string, unknown> = {
+        ...item.json,
+        question,
+        answer,
+        sources,
+        groundedness: groundedness(answer, context),
+        answeredBy: llm ? 'chat model' : 'extractive',
+      };
+      if (this.getNodeParameter('includeContext', i, false)) json.passages = context.map(documentJson);
+      return { json: json as INodeExecutionData['json'], pairedItem: { item: i } };
+    });
+  }
+}

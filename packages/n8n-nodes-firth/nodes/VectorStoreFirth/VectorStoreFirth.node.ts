@@ -1,0 +1,187 @@
+/**
+ * Firth Vector Store: a persistent vector store in one SQLite file (Node's built-in SQLite, WAL,
+ * one transaction per insert: a crash never leaves half a batch). Insert items' text with the
+ * connected Embedding sub-node (default: Firth's GloVe embeddings), or search it by meaning; the Firth Retriever reads the same file.
+ * Offline, no server — for one machine. Users who outgrow it keep the same Embedding sub-node and
+ * move to n8n's own vector-store nodes (PGVector, Qdrant, …).
+ *
+ * Thin adapter over @firth/rag's FirthSqliteVectorStore and RecursiveCharacterSplitter.
+ */
+import { FirthEmbeddings } from '@firth/langchain';
+import { FirthSqliteVectorStore, RecursiveCharacterSplitter } from '@firth/rag';
+import { Document } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import {
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  NodeConnectionTypes,
+  NodeOperationError,
+} from 'n8n-workflow';
+import { toErrorMessage } from '../shared/dataset';
+import { documentJson, storePath } from '../shared/knowledge';
+
+export class VectorStoreFirth implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Firth Vector Store',
+    name: 'vectorStoreFirth',
+    icon: { light: 'file:vectorStore.svg', dark: 'file:vectorStore.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["operation"] + ": " + $parameter["storeFile"] }}',
+    description: 'Insert documents into, or search, a persistent vector store in one SQLite file (offline)',
+    defaults: { name: 'Firth Vector Store' },
+    // As an agent's tool n8n gives the node no inputs: it then embeds with Firth's default embeddings
+    // (GloVe, as Embeddings Firth's default); a store built with another model is refused, named.
+    usableAsTool: true,
+    inputs: [
+      NodeConnectionTypes.Main,
+      { displayName: 'Embedding', type: NodeConnectionTypes.AiEmbedding, required: false, maxConnections: 1 },
+    ],
+    outputs: [NodeConnectionTypes.Main],
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        options: [
+          {
+            name: 'Insert Documents',
+            value: 'insert',
+            action: 'Insert documents',
+            description: "Embed each item's text and store it with the item's other fields as metadata",
+          },
+          {
+            name: 'Search',
+            value: 'search',
+            action: 'Search the store',
+            description: 'The stored documents nearest to a query, one item each',
+          },
+        ],
+        default: 'insert',
+      },
+      {
+        displayName: 'Store File',
+        name: 'storeFile',
+        type: 'string',
+        default: 'firth-vector-store.sqlite',
+        required: true,
+        description:
+          'The SQLite file of the store (created when missing): absolute, or relative to ~/.n8n/firth',
+      },
+      {
+        displayName: 'Text Field',
+        name: 'textField',
+        type: 'string',
+        default: 'text',
+        description: "The item field holding the document's text; the other fields become its metadata",
+        displayOptions: { show: { operation: ['insert'] } },
+      },
+      {
+        displayName: 'Chunk Size',
+        name: 'chunkSize',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 0,
+        description:
+          'Split longer texts into chunks of at most this many characters (0: store each text whole)',
+        displayOptions: { show: { operation: ['insert'] } },
+      },
+      {
+        displayName: 'Query',
+        name: 'query',
+        type: 'string',
+        default: '={{ $json.query }}',
+        description: 'What to search for',
+        displayOptions: { show: { operation: ['search'] } },
+      },
+      {
+        displayName: 'Top K',
+        name: 'topK',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 4,
+        description: 'How many documents to return per query',
+        displayOptions: { show: { operation: ['search'] } },
+      },
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const node = this.getNode();
+    const items = this.getInputData();
+    const operation = this.getNodeParameter('operation', 0) as 'insert' | 'search';
+    const connected = this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiEmbedding)
+      ? ((await this.getInputConnectionData(NodeConnectionTypes.AiEmbedding, 0)) as
+          | EmbeddingsInterface
+          | undefined)
+      : undefined;
+    const embeddings: EmbeddingsInterface = connected ?? new FirthEmbeddings();
+    const stores = new Map<string, FirthSqliteVectorStore>();
+    const storeFor = async (i: number) => {
+      const path = storePath(this.getNodeParameter('storeFile', i) as string);
+      let store = stores.get(path);
+      if (!store) {
+        store = await FirthSqliteVectorStore.open({ path, embeddings });
+        stores.set(path, store);
+      }
+      return { path, store };
+    };
+    const out: INodeExecutionData[] = [];
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const json = items[i]!.json;
+        try {
+          const { path, store } = await storeFor(i);
+          if (operation === 'insert') {
+            const field = this.getNodeParameter('textField', i) as string;
+            const text = json[field];
+            if (typeof text !== 'string' || text.trim() === '')
+              throw new NodeOperationError(
+                node,
+                `Item has no text in field "${field}" (set Text Field to the field holding the document)`,
+                { itemIndex: i },
+              );
+            const metadata: IDataObject = { ...json };
+            delete metadata[field];
+            const chunkSize = this.getNodeParameter('chunkSize', i, 0) as number;
+            let docs = [new Document({ pageContent: text, metadata })];
+            if (chunkSize > 0)
+              docs = new RecursiveCharacterSplitter({
+                chunkSize,
+                chunkOverlap: Math.floor(chunkSize / 10),
+              }).splitDocuments(docs);
+            const ids = await store.addDocuments(docs);
+            out.push({ json: { ...json, inserted: ids.length, ids, store: path }, pairedItem: { item: i } });
+          } else {
+            const query = this.getNodeParameter('query', i);
+            if (typeof query !== 'string' || query.trim() === '')
+              throw new NodeOperationError(
+                node,
+                'Query is empty: give the text to search for (by default {{ $json.query }})',
+                { itemIndex: i },
+              );
+            const k = this.getNodeParameter('topK', i, 4) as number;
+            for (const [doc, score] of await store.similaritySearchWithScore(query, k))
+              out.push({ json: { query, document: documentJson(doc), score }, pairedItem: { item: i } });
+          }
+        } catch (error) {
+          const message = toErrorMessage(error);
+          if (this.continueOnFail()) {
+            out.push({ json: { ...json, error: message }, pairedItem: { item: i } });
+            continue;
+          }
+          throw error instanceof NodeOperationError
+            ? error
+            : new NodeOperationError(node, message, { itemIndex: i });
+        }
+      }
+    } finally {
+      for (const store of stores.values()) store.close();
+    }
+    return [out];
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Knowledge bases and retrievers for the RAG nodes (Firth Retriever, Firth RAG Answer, Firth Vector
+ * Store): which documents, searched how. Thin: every step is @firth/rag; this file only maps the
+ * nodes' parameters onto it and records each retrieval as a run of the sub-node, as n8n's own
+ * retriever nodes do.
+ */
+import {
+  BM25,
+  BM25Retriever,
+  ENGLISH_STOP_WORDS,
+  FirthMemoryVectorStore,
+  FirthSqliteVectorStore,
+  HybridRetriever,
+  loadCourseNotes,
+  loadFolder,
+  QUESTION_WORDS,
+  resolveStoreFile,
+  sectionText,
+} from '@firth/rag';
+import type { DocumentInterface } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { BaseRetriever } from '@langchain/core/retrievers';
+import {
+  type INodeProperties,
+  type ISupplyDataFunctions,
+  NodeConnectionTypes,
+  type NodeOperationError,
+} from 'n8n-workflow';
+
+export type KnowledgeBase = 'courseNotes' | 'folder' | 'store';
+export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
+
+export interface RetrieverSettings {
+  knowledgeBase: KnowledgeBase;
+  search: SearchMode;
+  topK: number;
+  folder?: string;
+  storeFile?: string;
+  chunkSize?: number;
+  chunkOverlap?: number;
+  /** Needed by semantic and hybrid search and by stores. */
+  embeddings?: EmbeddingsInterface;
+}
+
+/**
+ * A retriever, by shape: what the nodes call. (@firth/rag's retrievers are LangChain retrievers;
+ * typed by shape here so that the node code does not depend on which build of @langchain/core's
+ * types a compiler resolves.)
+ */
+export interface Retrieves {
+  invoke(query: string): Promise<DocumentInterface[]>;
+}
+
+/** The store file: absolute as given, or relative to ~/.n8n/firth (n8n's user folder). */
+export const storePath = (file: string, mustExist = false) => resolveStoreFile(file, { mustExist });
+
+const QUESTION_STOP_WORDS = [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS];
+
+/** Builds the retriever the settings describe (documents loaded and indexed now). */
+export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
+  if (!Number.isInteger(s.topK) || s.topK < 1)
+    throw new Error(`Top K must be a positive integer, got ${s.topK}`);
+  const needsVectors = s.knowledgeBase === 'store' || s.search !== 'keyword';
+  if (needsVectors && !s.embeddings)
+    throw new Error(
+      `${s.knowledgeBase === 'store' ? 'A vector store' : `${s.search === 'hybrid' ? 'Hybrid' : 'Semantic'} search`} compares vectors: connect an Embedding sub-node (e.g. Embeddings Firth) to the Embedding input`,
+    );
+  if (s.knowledgeBase === 'store') {
+    const path = storePath(s.storeFile ?? '', true);
+    const store = await FirthSqliteVectorStore.open({ path, embeddings: s.embeddings! });
+    return store.asRetriever(s.topK);
+  }
+  let docs: DocumentInterface[];
+  if (s.knowledgeBase === 'courseNotes') docs = await loadCourseNotes();
+  else {
+    const folder = (s.folder ?? '').trim();
+    if (folder === '') throw new Error('Folder is empty: give the absolute path of a folder of documents');
+    docs = await loadFolder(folder, { chunkSize: s.chunkSize, chunkOverlap: s.chunkOverlap });
+  }
+  if (s.search === 'keyword')
+    return BM25Retriever.fromDocuments(docs, {
+      k: s.topK,
+      stopWords: QUESTION_STOP_WORDS,
+      indexText: sectionText,
+    });
+  const vectorStore = await FirthMemoryVectorStore.fromDocuments(docs as never, s.embeddings!);
+  if (s.search === 'semantic') return vectorStore.asRetriever(s.topK);
+  return new HybridRetriever({
+    bm25: new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(docs as never),
+    vectorStore,
+    k: s.topK,
+  });
+}
+
+/** A document as n8n items show it. */
+export const documentJson = (d: DocumentInterface) => ({ pageContent: d.pageContent, metadata: d.metadata });
+
+type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
+
+/** A retriever that records each query and its documents (or error) as a run of the sub-node. */
+export class TracedRetriever extends BaseRetriever {
+  override lc_namespace = ['firth', 'n8n', 'retrievers'];
+
+  constructor(
+    private readonly inner: Retrieves,
+    private readonly fail: (error: unknown) => NodeOperationError,
+    private readonly trace?: Trace,
+  ) {
+    super();
+  }
+
+  override async _getRelevantDocuments(query: string) {
+    const run = this.trace?.addInputData(NodeConnectionTypes.AiRetriever, [[{ json: { query } }]]);
+    try {
+      const docs = await this.inner.invoke(query);
+      if (run)
+        this.trace!.addOutputData(NodeConnectionTypes.AiRetriever, run.index, [
+          [{ json: { documents: docs.map(documentJson) } }],
+        ]);
+      return docs;
+    } catch (cause) {
+      const error = this.fail(cause);
+      if (run) this.trace!.addOutputData(NodeConnectionTypes.AiRetriever, run.index, error);
+      throw error;
+    }
+  }
+}
+
+/** The parameters that pick a knowledge base and a search (shared by the nodes that retrieve). */
+export const knowledgeProperties: INodeProperties[] = [
+  {
+    displayName: 'Knowledge Base',
+    name: 'knowledgeBase',
+    type: 'options',
+    options: [
+      {
+        name: 'Course Notes (Shipped)',
+        value: 'courseNotes',
+        description: "Firth's docs/concepts: one page per course concept, split by section",
+      },
+      {
+        name: 'Folder',
+        value: 'folder',
+        description: 'Every .txt, .md, .html, .JSON and .pdf file under a folder, split into chunks',
+      },
+      {
+        name: 'Firth Vector Store',
+        value: 'store',
+        description: 'A store file written by the Firth Vector Store node (semantic search)',
+      },
+    ],
+    default: 'courseNotes',
+  },
+  {
+    displayName: 'Folder',
+    name: 'folder',
+    type: 'string',
+    default: '',
+    placeholder: '/home/node/.n8n/docs',
+    description: 'Absolute path; files are read only from inside it (no .. or links out).',
+    displayOptions: { show: { knowledgeBase: ['folder'] } },
+  },
+  {
+    displayName: 'Chunk Size',
+    name: 'chunkSize',
+    type: 'number',
+    typeOptions: { minValue: 50 },
+    default: 1000,
+    description: 'Largest chunk, in characters',
+    displayOptions: { show: { knowledgeBase: ['folder'] } },
+  },
+  {
+    displayName: 'Chunk Overlap',
+    name: 'chunkOverlap',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 200,
+    description: 'Characters repeated between neighbouring chunks',
+    displayOptions: { show: { knowledgeBase: ['folder'] } },
+  },
+  {
+    displayName: 'Store File',
+    name: 'storeFile',
+    type: 'string',
+    default: 'firth-vector-store.sqlite',
+    description: 'The SQLite file of the store: absolute, or relative to ~/.n8n/firth',
+    displayOptions: { show: { knowledgeBase: ['store'] } },
+  },
+  {
+    displayName: 'Search',
+    name: 'search',
+    type: 'options',
+    options: [
+      {
+        name: 'Keyword (BM25)',
+        value: 'keyword',
+        description: 'Documents sharing the rarest words with the query',
+      },
+      {
+        name: 'Semantic (Embeddings)',
+        value: 'semantic',
+        description: 'Nearest documents by cosine similarity of embeddings (connect an Embedding)',
+      },
+      {
+        name: 'Hybrid (BM25 + Embeddings, RRF)',
+        value: 'hybrid',
+        description: 'Both rankings fused by reciprocal rank fusion (connect an Embedding)',
+      },
+    ],
+    default: 'keyword',
+    displayOptions: { show: { knowledgeBase: ['courseNotes', 'folder'] } },
+  },
+  {
+    displayName: 'Top K',
+    name: 'topK',
+    type: 'number',
+    typeOptions: { minValue: 1 },
+    default: 4,
+    description: 'How many passages to retrieve',
+  },
+];
+
+type ParameterReader = Pick<ISupplyDataFunctions, 'getNodeParameter'>;
+
+/** Reads the knowledge-base parameters of item `i`. */
+export function readRetrieverSettings(
+  ctx: ParameterReader,
+  i: number,
+): Omit<RetrieverSettings, 'embeddings'> {
+  const knowledgeBase = ctx.getNodeParameter('knowledgeBase', i, 'courseNotes') as KnowledgeBase;
+  return {
+    knowledgeBase,
+    search:
+      knowledgeBase === 'store' ? 'semantic' : (ctx.getNodeParameter('search', i, 'keyword') as SearchMode),
+    topK: ctx.getNodeParameter('topK', i, 4) as number,
+    folder: knowledgeBase === 'folder' ? (ctx.getNodeParameter('folder', i, '') as string) : undefined,
+    chunkSize:
+      knowledgeBase === 'folder' ? (ctx.getNodeParameter('chunkSize', i, 1000) as number) : undefined,
+    chunkOverlap:
+      knowledgeBase === 'folder' ? (ctx.getNodeParameter('chunkOverlap', i, 200) as number) : undefined,
+    storeFile: knowledgeBase === 'store' ? (ctx.getNodeParameter('storeFile', i, '') as string) : undefined,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Tier 1 for the RAG nodes: Firth Retriever (ai_retriever sub-node), Firth RAG Answer and Firth
+ * Vector Store, driven with a fake n8n context whose AI inputs are set per test.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FirthEmbeddings } from '@firth/langchain';
+import { askCourseNotes } from '@firth/rag';
+import { FakeListChatModel } from '@langchain/core/utils/testing';
+import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+import { RagAnswer } from '../../../packages/n8n-nodes-firth/nodes/RagAnswer/RagAnswer.node.js';
+import { RetrieverFirth } from '../../../packages/n8n-nodes-firth/nodes/RetrieverFirth/RetrieverFirth.node.js';
+import { VectorStoreFirth } from '../../../packages/n8n-nodes-firth/nodes/VectorStoreFirth/VectorStoreFirth.node.js';
+import { fakeContext } from '../harness/fake-context.js';
+
+type Retriever = { invoke(q: string): Promise<{ pageContent: string; metadata: Record<string, any> }[]> };
+
+/** A fake context whose AI inputs are `inputs` (type → the object a sub-node supplies). */
+function withInputs(ctx: IExecuteFunctions, inputs: Record<string, unknown>, declared?: string[]) {
+  const c = ctx as any;
+  c.getNodeInputs = () => (declared ?? ['main', ...Object.keys(inputs)]).map((type) => ({ type }));
+  c.getInputConnectionData = async (type: string) => inputs[type];
+  return ctx;
+}
+
+const defaultsOf = (node: { description: { properties: { name: string; default: unknown }[] } }) =>
+  Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
+
+async function retriever(parameters: Record<string, unknown>, inputs: Record<string, unknown> = {}) {
+  const sub = new RetrieverFirth();
+  const ctx = withInputs(
+    fakeContext({ items: [], parameters: { ...defaultsOf(sub), ...parameters } }),
+    inputs,
+  );
+  const { response } = await sub.supplyData.call(ctx as never, 0);
+  return { retriever: response as Retriever, ctx: ctx as any };
+}
+
+describe('Firth Retriever (ai_retriever)', () => {
+  it('by default: BM25 over the shipped course notes, each query recorded as a run', async () => {
+    const { retriever: r, ctx } = await retriever({});
+    const docs = await r.invoke('What is BERT?');
+    expect(docs).toHaveLength(4);
+    expect(docs[0]!.metadata.source).toBe('bert.md');
+    expect(docs[0]!.metadata.bm25Score).toBeGreaterThan(0);
+    expect(ctx.runs).toHaveLength(1);
+    expect(ctx.runs[0]).toMatchObject({
+      type: 'ai_retriever',
+      input: [[{ json: { query: 'What is BERT?' } }]],
+    });
+    expect(ctx.runs[0].output[0][0].json.documents).toHaveLength(4);
+  });
+
+  it('semantic and hybrid search need an Embedding sub-node, and say so', async () => {
+    for (const search of ['semantic', 'hybrid']) {
+      const error = await retriever({ search }).catch((e) => e);
+      expect(error).toBeInstanceOf(NodeOperationError);
+      expect(error.message).toMatch(/compares vectors: connect an Embedding sub-node/);
+    }
+  });
+
+  it('a folder of documents, searched by hybrid BM25 + GloVe (RRF); an empty or missing folder is an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-kb-'));
+    writeFileSync(join(dir, 'heart.txt'), 'A heart attack happens when blood flow to the heart is blocked.');
+    writeFileSync(
+      join(dir, 'market.md'),
+      '# Markets\n\nStock markets fell sharply as investors sold shares.',
+    );
+    writeFileSync(join(dir, 'rain.txt'), 'Heavy rain and strong winds are expected on the coast.');
+    const { retriever: r } = await retriever(
+      { knowledgeBase: 'folder', folder: dir, search: 'hybrid', topK: 2, chunkSize: 500, chunkOverlap: 50 },
+      { ai_embedding: new FirthEmbeddings() },
+    );
+    const docs = await r.invoke('cardiac illness of the heart');
+    expect(docs[0]!.metadata.source).toBe('heart.txt');
+    expect(docs[0]!.metadata.rrfScore).toBeGreaterThan(0);
+    expect(docs).toHaveLength(2);
+    const empty = await retriever({ knowledgeBase: 'folder', folder: '' }).catch((e) => e);
+    expect(empty.message).toMatch(/Folder is empty/);
+    const missing = await retriever({ knowledgeBase: 'folder', folder: join(dir, 'nope') }).catch((e) => e);
+    expect(missing).toBeInstanceOf(NodeOperationError);
+  });
+
+  it('a store file that does not exist is an error, not a new empty store', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'firth-store-')), 'none.sqlite');
+    const error = await retriever(
+      { knowledgeBase: 'store', storeFile: path },
+      { ai_embedding: new FirthEmbeddings() },
+    ).catch((e) => e);
+    expect(error.message).toContain(`Store File ${path} does not exist`);
+  });
+});
+
+async function answer(
+  items: object[],
+  parameters: Record<string, unknown> = {},
+  inputs: Record<string, unknown> = {},
+  options: { continueOnFail?: boolean; declared?: string[] } = {},
+) {
+  const node = new RagAnswer();
+  const ctx = withInputs(
+    fakeContext({
+      items: items as never,
+      parameters: { ...defaultsOf(node), ...parameters },
+      continueOnFail: options.continueOnFail,
+    }),
+    inputs,
+    options.declared,
+  );
+  return ((await node.execute.call(ctx)) as { json: Record<string, any> }[][])[0]!;
+}
+
+describe('Firth RAG Answer', () => {
+  it('with nothing connected: the course notes, an extractive answer citing them, grounded', async () => {
+    const [out] = await answer([{ question: 'What is BERT?' }], { question: 'What is BERT?' });
+    const core = await askCourseNotes('What is BERT?');
+    expect(out!.json).toMatchObject({
+      question: 'What is BERT?',
+      answer: core.answer,
+      sources: core.sources,
+      groundedness: 1,
+      answeredBy: 'extractive',
+    });
+    expect(out!.json.passages).toBeUndefined();
+  });
+
+  it('as an agent tool (no inputs at all) it still answers from the course notes', async () => {
+    const [out] = await answer(
+      [{}],
+      { question: 'How does skip-gram differ from CBOW?' },
+      {},
+      { declared: [] },
+    );
+    expect(out!.json.sources.map((s: { source: string }) => s.source)).toContain('word2vec.md');
+  });
+
+  it('uses a connected retriever and chat model: the model writes the answer from the numbered sources', async () => {
+    const { retriever: r } = await retriever({ topK: 2 });
+    const llm = new FakeListChatModel({ responses: ['BERT is an encoder-only transformer [1].'] });
+    const [out] = await answer(
+      [{}],
+      { question: 'What is BERT?', includeContext: true },
+      { ai_retriever: r, ai_languageModel: llm },
+    );
+    expect(out!.json).toMatchObject({
+      answer: 'BERT is an encoder-only transformer [1].',
+      answeredBy: 'chat model',
+    });
+    expect(out!.json.passages).toHaveLength(2);
+    expect(out!.json.sources[0].source).toBe('bert.md');
+  });
+
+  it('an empty question fails that item only, named; with Continue On Fail the item carries the error', async () => {
+    const items = [{ question: 'What is GloVe?' }, { question: '  ' }];
+    const q = { question: (i: number) => items[i]!.question };
+    const error = await answer(items, q).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toMatch(/Question is empty/);
+    expect(error.context.itemIndex).toBe(1);
+    const out = await answer(items, q, {}, { continueOnFail: true });
+    expect(out[0]!.json.sources[0].source).toBe('glove.md');
+    expect(out[1]!.json.error).toMatch(/Question is empty/);
+  });
+});
+
+async function store(
+  items: object[],
+  parameters: Record<string, unknown>,
+  embeddings: unknown = new FirthEmbeddings(),
+  continueOnFail = false,
+) {
+  const node = new VectorStoreFirth();
+  const ctx = withInputs(
+    fakeContext({
+      items: items as never,
+      parameters: { ...defaultsOf(node), ...parameters },
+      continueOnFail,
+    }),
+    { ai_embedding: embeddings },
+  );
+  return ((await node.execute.call(ctx)) as { json: Record<string, any> }[][])[0]!;
+}
+
+describe('Firth Vector Store', () => {
+  const docs = [
+    { text: 'The patient suffered a heart attack and was rushed to hospital.', id: 'cardiac' },
+    { text: 'The stock market fell sharply as investors sold shares.', id: 'markets' },
+    { text: 'The team won the football match with a late goal.', id: 'football' },
+  ];
+
+  it('inserts items (other fields become metadata), persists them, and searches by meaning', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'firth-store-')), 'lesson.sqlite');
+    const inserted = await store(docs, { operation: 'insert', storeFile: path });
+    expect(inserted.map((o) => o.json.inserted)).toEqual([1, 1, 1]);
+    expect(inserted[0]!.json.store).toBe(path);
+    // a second run opens the same file
+    const hits = await store([{ query: 'a cardiac illness' }], {
+      operation: 'search',
+      storeFile: path,
+      query: 'a cardiac illness',
+      topK: 2,
+    });
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.json.document).toMatchObject({ metadata: { id: 'cardiac' } });
+    expect(hits[0]!.json.score).toBeGreaterThan(hits[1]!.json.score);
+  });
+
+  it('refuses, per item and named, an item without text and a store built with another embedding', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'firth-store-')), 'lesson.sqlite');
+    const out = await store(
+      [docs[0]!, { title: 'no text' }],
+      { operation: 'insert', storeFile: path },
+      undefined,
+      true,
+    );
+    expect(out[0]!.json.inserted).toBe(1);
+    expect(out[1]!.json.error).toMatch(/Item has no text in field "text"/);
+    const threeD = {
+      embedDocuments: async (t: string[]) => t.map(() => [1, 0, 0]),
+      embedQuery: async () => [1, 0, 0],
+    };
+    const error = await store(
+      [{ query: 'heart' }],
+      { operation: 'search', storeFile: path, query: 'heart' },
+      threeD,
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toContain(
+      `${path} holds 100-dimensional vectors but the embeddings make 3-dimensional ones`,
+    );
+  });
+});
