@@ -46,6 +46,28 @@ describe('createFirthAgent over the local Firth server (OpenAI-compatible)', () 
   }, 60_000);
 });
 
+describe('createFirthAgent over the local Firth server (Groq API, ChatGroq)', () => {
+  it('the Groq client, pointed at the server\'s Groq routes, runs the same loop', async () => {
+    const model = createChatModel({
+      provider: 'groq',
+      baseUrl: server.url, // the Groq client adds /openai/v1
+      apiKey: 'local',
+      model: 'tinystories-260k',
+      temperature: 0,
+      maxTokens: 20,
+    });
+    const agent = createFirthAgent({ model });
+    const { messages } = await agent.invoke({
+      messages: [{ role: 'user', content: 'what is the sentiment of "a charming and moving film"?' }],
+    });
+    const calls = toolCalls(messages);
+    expect(calls.map((c) => c.name)).toEqual(['sentiment']);
+    const results = messages.filter((m): m is ToolMessage => ToolMessage.isInstance(m));
+    expect(JSON.parse(String(results[0]!.content))).toHaveProperty('label');
+    expect(String(messages.at(-1)!.content)).toBe(String(results[0]!.content));
+  }, 60_000);
+});
+
 describe('createFirthAgent over the local Firth server (Ollama API, ChatOllama)', () => {
   it('"what does the course say about attention?": course_notes is called and its cited answer comes back', async () => {
     const model = createChatModel({
