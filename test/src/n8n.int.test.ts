@@ -39,6 +39,7 @@ import {
 import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staleBuild } from './harness/node-types.js';
+import { aiOutputsOf } from './harness/workflow-runner.js';
 import { expectations, useFirthServer, type WorkflowValues } from './workflow-expectations.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -133,6 +134,7 @@ describe('n8n-nodes-firth in the real n8n', () => {
 function valuesOf(run: WorkflowRun | undefined): WorkflowValues {
   return {
     json: (node) => nodeOutput(run, node) as IDataObject[],
+    aiOutputs: (node, type) => aiOutputsOf(run?.runData as never, node, type),
     binary: (node) => {
       const items = run?.runData?.[node]?.at(-1)?.data?.['main']?.[0] ?? [];
       return items.map(

@@ -12,6 +12,7 @@ import { compareTokenizers } from '@firth/llm';
 import {
   askCourseNotes,
   BM25,
+  courseNotesRetriever,
   createRagChain,
   ENGLISH_STOP_WORDS,
   FirthMemoryVectorStore,
@@ -42,6 +43,8 @@ export interface WorkflowValues {
   json(nodeName: string): IDataObject[];
   /** `binary` of those items; tier 3 may carry only metadata (no `data`). */
   binary(nodeName: string): Array<Record<string, { mimeType?: string; data?: string; id?: string }>>;
+  /** A sub-node's calls: the first item it reported on its AI output (`ai_retriever`, …), per call. */
+  aiOutputs(nodeName: string, type: string): IDataObject[];
 }
 
 /** An SVG attached as binary `plot` by every item of a node (content checked when present). */
@@ -609,6 +612,33 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       const passages = answer.passages as { pageContent: string; metadata: { rrfScore: number } }[];
       expect(passages.map((p) => p.pageContent)).toEqual(core.context.map((d) => d.pageContent));
       expect(passages[0]!.metadata.rrfScore).toBeGreaterThan(0);
+    }
+    // n8n's own Question and Answer Chain with the Firth Retriever: the retriever is called once per
+    // question with it as the query and hands the chain the course notes' best sections (the core's
+    // BM25 top 2); the chain's model (Firth Chat Model → the Firth server, greedy, 24 tokens) answers,
+    // and the server's answer to the same question is what comes out
+    const calls = run.aiOutputs("Course notes for n8n's chain", 'ai_retriever');
+    expect(calls).toHaveLength(2);
+    const notes = await courseNotesRetriever({ k: 2 });
+    for (const [i, question] of ['What is BERT?', 'How does skip-gram differ from CBOW?'].entries()) {
+      const documents = calls[i]!.documents as { pageContent: string; metadata: { source: string } }[];
+      expect(documents.map((d) => d.pageContent)).toEqual(
+        (await notes.invoke(question)).map((d) => d.pageContent),
+      );
+    }
+    expect((calls[0]!.documents as { metadata: { source: string } }[])[0]!.metadata.source).toBe('bert.md');
+    const { url, apiKey } = firthServerOf('rag-course-notes.json');
+    const chain = run.json('Question and Answer Chain');
+    expect(chain).toHaveLength(2);
+    for (const [i, question] of ['What is BERT?', 'How does skip-gram differ from CBOW?'].entries()) {
+      const served = await serverChat(`${url}/v1/chat/completions`, apiKey, {
+        model: 'tinystories-260k',
+        messages: [{ role: 'user', content: question }],
+        temperature: 0,
+        max_tokens: 24,
+      });
+      expect(served.text.trim().length).toBeGreaterThan(0);
+      expect(chain[i]!.response).toBe(served.text); // the chain keeps the text as the model gave it
     }
   },
 

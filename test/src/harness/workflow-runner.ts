@@ -82,6 +82,8 @@ export interface WorkflowRunResult {
   json(nodeName: string, output?: number): IDataObject[];
   /** `binary` of every item on one output of a node (`{}` for an item without binary data). */
   binary(nodeName: string, output?: number): Array<Record<string, IBinaryData>>;
+  /** A sub-node's calls: the first item it reported on its AI output (`ai_retriever`, …), per call. */
+  aiOutputs(nodeName: string, type: string): IDataObject[];
   /** The raw `IRun` n8n would store for this execution. */
   raw: IRun;
 }
@@ -179,8 +181,18 @@ function collect(raw: IRun, order: string[]): WorkflowRunResult {
     errors,
     json: (nodeName, index = 0) => output(nodeName, index).map((item) => item.json),
     binary: (nodeName, index = 0) => output(nodeName, index).map((item) => item.binary ?? {}),
+    aiOutputs: (nodeName, type) => aiOutputsOf(raw.data.resultData.runData, nodeName, type),
     raw,
   };
+}
+
+/** A sub-node's runs in `runData` (one per call): the first json item of each on `type`. */
+export function aiOutputsOf(
+  runData: Record<string, ITaskData[]> | undefined,
+  nodeName: string,
+  type: string,
+): IDataObject[] {
+  return (runData?.[nodeName] ?? []).map((task) => task.data?.[type]?.[0]?.[0]?.json ?? {});
 }
 
 function toNodeRunError(error: ExecutionError, nodeName?: string): NodeRunError {
