@@ -7,6 +7,9 @@
  * credentials (workflows/credentials/, placeholder key) are imported rewritten to point at it, as
  * `firth-n8n start` does for its own port: n8n's own OpenAI and Ollama chat-model nodes call it, and
  * the Firth nodes without a credential find it through FIRTH_SERVER_URL / FIRTH_SERVER_KEY.
+ * PGlite (Postgres in WASM with pgvector, served over the wire protocol) runs beside them on another
+ * free port, and the committed `postgres` credential is imported pointing at it: n8n's own Postgres
+ * PGVector Store node stores and searches Firth's embeddings there.
  * n8n's own
  * `execute-batch --compare` checks only that the same keys come out, so the values are asserted
  * here: every workflow's pinned numbers (src/workflow-expectations.ts, shared with tier 2), and the
@@ -28,12 +31,14 @@ import {
   type N8nHandle,
   n8nBin,
   nodeOutput,
+  type PgliteServer,
   type Prepared,
   prepareUserFolder,
   readWorkflowFiles,
   setupOwner,
   startFirthServer,
   startN8n,
+  startPgliteServer,
   type WorkflowRun,
 } from '@firth/n8n-host';
 import type { IDataObject } from 'n8n-workflow';
@@ -54,6 +59,7 @@ let prepared: Prepared;
 let nodeTypes: string[];
 let runs: Record<string, WorkflowRun>;
 let server: FirthServer | undefined;
+let postgres: PgliteServer | undefined;
 
 beforeAll(async () => {
   // No silent skip: tier 3 exists to run the real n8n.
@@ -66,6 +72,8 @@ beforeAll(async () => {
   // A key the committed credentials do not hold: a run that succeeds proves n8n sent the imported one.
   const apiKey = `firth-int-${randomBytes(9).toString('base64url')}`;
   server = await startFirthServer({ port: 0, apiKey });
+  // workflows/embeddings-into-pgvector.json's database, empty (n8n's own PGVector node)
+  postgres = await startPgliteServer({ port: 0 });
   useFirthServer({ url: server.url, apiKey });
   // n8n inherits this environment (n8nEnv): the Firth nodes without a credential find the server here
   process.env.FIRTH_SERVER_URL = server.url;
@@ -75,7 +83,7 @@ beforeAll(async () => {
     packageDir,
     workflowsDir,
     credentialsDir,
-    credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey },
+    credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey, postgres },
   });
   nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);
   runs = await executeBatch(
@@ -88,6 +96,7 @@ afterAll(async () => {
   delete process.env.FIRTH_SERVER_URL;
   delete process.env.FIRTH_SERVER_KEY;
   await server?.close();
+  await postgres?.close();
   if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 });
 
@@ -113,10 +122,11 @@ describe('n8n-nodes-firth in the real n8n', () => {
     }
   });
 
-  it("imports the Firth server's credentials (workflows/credentials/) with the ids the workflows use", () => {
+  it('imports the committed credentials (workflows/credentials/) with the ids the workflows use', () => {
     expect(prepared.credentials.map((c) => [c.id, c.type]).sort()).toEqual([
       ['firthLocalOllama1', 'ollamaApi'],
       ['firthLocalOpenAi1', 'openAiApi'],
+      ['firthPostgresVec1', 'postgres'],
     ]);
   });
 

@@ -188,6 +188,29 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
   },
 
+  'embeddings-into-pgvector.json': async (run) => {
+    expect(run.json('Insert into Postgres PGVector')).toHaveLength(5);
+    const hits = run.json('Search: a cardiac illness') as {
+      document: { pageContent: string; metadata: { id: string } };
+      score: number;
+    }[];
+    expect(hits).toHaveLength(3);
+    // the same lesson as embeddings-into-vector-store.json, stored by pgvector: the heart-attack story first
+    expect(hits[0]?.document.metadata.id).toBe('cardiac');
+    // pgvector's `<=>` score is the cosine *distance* of the mean word vectors (1 − similarity),
+    // computed here by the core; stored as float4, hence 5 digits
+    const glove = await loadPretrained('glove-6b-100d-top20k');
+    for (const hit of hits) {
+      const similarity = documentSimilarity(
+        'doctors treated a cardiac illness',
+        hit.document.pageContent,
+        glove,
+      );
+      expect(hit.score).toBeCloseTo(1 - similarity, 5);
+    }
+    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => a - b));
+  },
+
   'word-analogies.json': async (run) => {
     // b − a + c by gensim's 3CosAdd, recomputed here by the core on the same shipped vectors
     const glove = await loadPretrained('glove-6b-100d-top20k');
@@ -791,6 +814,8 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
 export const tier3Only: Record<string, string> = {
   'agent-course-assistant.json':
     "n8n's AI Agent calls Firth nodes as tools (their generated <name>Tool variants, which only the real n8n makes)",
+  'embeddings-into-pgvector.json':
+    "n8n's Postgres PGVector Store needs a postgres credential and a database with pgvector (tier 3 starts PGlite)",
   'local-server-chat.json':
     "n8n's OpenAI/Ollama chat models need credentials and the Firth model server (tier 3 starts both)",
 };

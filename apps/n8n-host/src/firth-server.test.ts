@@ -17,6 +17,19 @@ describe('the committed credentials (workflows/credentials/)', () => {
     expect(credentials.map((c) => [c.id, c.type, c.data])).toEqual([
       ['firthLocalOpenAi1', 'openAiApi', { apiKey: 'firth-local', url: `${DEFAULT_FIRTH_SERVER_URL}/v1` }],
       ['firthLocalOllama1', 'ollamaApi', { baseUrl: DEFAULT_FIRTH_SERVER_URL, apiKey: 'firth-local' }],
+      [
+        'firthPostgresVec1',
+        'postgres',
+        {
+          host: '127.0.0.1',
+          port: 5432,
+          database: 'postgres',
+          user: 'postgres',
+          password: 'firth-local',
+          maxConnections: 10,
+          ssl: 'disable',
+        },
+      ],
     ]);
   });
 });
@@ -40,6 +53,29 @@ describe('applyCredentialOverrides', () => {
     expect(out[0]?.data).toEqual({ apiKey: 'k3y', url: 'http://127.0.0.1:40123/v1' });
     expect(out[1]?.data).toEqual({ apiKey: 'gsk_other' });
     expect(credentials[0]?.data.url).toBe('http://127.0.0.1:8787/v1'); // input untouched
+  });
+
+  it('points every postgres credential at another server, SSL off, and nothing else', () => {
+    const pg = {
+      id: 'p1',
+      name: 'P',
+      type: 'postgres',
+      data: { host: 'localhost', port: 5432, maxConnections: 10 },
+    };
+    const [openAi, groq, postgres] = applyCredentialOverrides([...credentials, pg], {
+      postgres: { host: '127.0.0.1', port: 40124, user: 'u', password: 'p', database: 'd' },
+    });
+    expect(postgres?.data).toEqual({
+      host: '127.0.0.1',
+      port: 40124,
+      user: 'u',
+      password: 'p',
+      database: 'd',
+      maxConnections: 10,
+      ssl: 'disable',
+    });
+    expect([openAi, groq]).toEqual(credentials);
+    expect(pg.data.port).toBe(5432); // input untouched
   });
 
   it('leaves everything as the files say without overrides', () => {

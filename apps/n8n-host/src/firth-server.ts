@@ -68,6 +68,11 @@ export interface CredentialOverrides {
   firthServerUrl?: string;
   /** Replaces `apiKey` in every credential whose URL points at the Firth server. */
   firthServerKey?: string;
+  /**
+   * Replaces the connection of every `postgres` credential (host, port, user, password, database;
+   * SSL off), e.g. the tests' PGlite server (startPgliteServer). The other fields stay.
+   */
+  postgres?: { host: string; port: number; user: string; password: string; database: string };
 }
 
 /** Every credential in the `*.json` files of `dir` (each file: one credential or an array), by file name. */
@@ -111,6 +116,10 @@ export function applyCredentialOverrides(
       }
     }
     if (pointsAtFirth && overrides.firthServerKey) data['apiKey'] = overrides.firthServerKey;
+    if (credential.type === 'postgres' && overrides.postgres) {
+      const { host, port, user, password, database } = overrides.postgres;
+      Object.assign(data, { host, port, user, password, database, ssl: 'disable' });
+    }
     return { ...credential, data };
   });
 }

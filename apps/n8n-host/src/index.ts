@@ -47,6 +47,8 @@ export {
   type WorkflowFile,
   type WorkflowRun,
 } from './headless.js';
+// A throwaway Postgres with pgvector (PGlite over the wire protocol) for n8n's PGVector Store node.
+export { type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
 // Running the n8n binary.

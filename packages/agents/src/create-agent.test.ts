@@ -47,7 +47,7 @@ describe('createFirthAgent over the local Firth server (OpenAI-compatible)', () 
 });
 
 describe('createFirthAgent over the local Firth server (Groq API, ChatGroq)', () => {
-  it('the Groq client, pointed at the server\'s Groq routes, runs the same loop', async () => {
+  it("the Groq client, pointed at the server's Groq routes, runs the same loop", async () => {
     const model = createChatModel({
       provider: 'groq',
       baseUrl: server.url, // the Groq client adds /openai/v1
