@@ -55,6 +55,19 @@ export function unitVector(rand: () => number, d: number): number[] {
   return v.map((x) => x / n);
 }
 
+/**
+ * An `Embeddings` for stores filled with ready vectors (`addVectors`, searches by vector): any call
+ * to embed text is a mistake in the benchmark, so it throws.
+ */
+export const vectorsOnlyEmbeddings = {
+  embedDocuments: async (): Promise<number[][]> => {
+    throw new Error('vectors only');
+  },
+  embedQuery: async (): Promise<number[]> => {
+    throw new Error('vectors only');
+  },
+};
+
 /** `load average 1.02 0.97 0.80` — timings on a busy machine are pessimistic; print it with them. */
 export function loadAverage(): string {
   return `load average ${loadavg()

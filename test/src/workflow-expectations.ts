@@ -59,6 +59,37 @@ function expectSvgPlot(run: WorkflowValues, node: string): void {
   }
 }
 
+/**
+ * The embeddings-into-a-vector-store lesson: five documents inserted by `insertNode`, and for
+ * "doctors treated a cardiac illness" three hits with the heart-attack story first although they
+ * share no word — each score the core's cosine of the mean GloVe vectors, as the store reports it.
+ */
+async function expectCardiacSearch(
+  run: WorkflowValues,
+  insertNode: string,
+  scoreOf: (similarity: number) => number,
+  order: 'ascending' | 'descending',
+): Promise<void> {
+  expect(run.json(insertNode)).toHaveLength(5);
+  const hits = run.json('Search: a cardiac illness') as {
+    document: { pageContent: string; metadata: { id: string } };
+    score: number;
+  }[];
+  expect(hits).toHaveLength(3);
+  expect(hits[0]?.document.metadata.id).toBe('cardiac');
+  const glove = await loadPretrained('glove-6b-100d-top20k');
+  for (const hit of hits) {
+    const similarity = documentSimilarity(
+      'doctors treated a cardiac illness',
+      hit.document.pageContent,
+      glove,
+    );
+    expect(hit.score).toBeCloseTo(scoreOf(similarity), 5);
+  }
+  const scores = hits.map((h) => h.score);
+  expect(scores).toEqual([...scores].sort((x, y) => (order === 'ascending' ? x - y : y - x)));
+}
+
 /** Deep comparison where every number is compared with toBeCloseTo(…, 9). */
 function expectClose(actual: unknown, expected: unknown, where = 'value'): void {
   if (typeof expected === 'number') {
@@ -167,48 +198,19 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
   },
 
   'embeddings-into-vector-store.json': async (run) => {
-    expect(run.json('Insert documents')).toHaveLength(5);
-    const hits = run.json('Search: a cardiac illness') as {
-      document: { pageContent: string; metadata: { id: string } };
-      score: number;
-    }[];
-    expect(hits).toHaveLength(3);
-    // no shared word, yet the heart-attack story is closest in GloVe space
-    expect(hits[0]?.document.metadata.id).toBe('cardiac');
-    // the store's scores are the cosine of the mean word vectors, computed here by the core
-    const glove = await loadPretrained('glove-6b-100d-top20k');
-    for (const hit of hits) {
-      const expected = documentSimilarity(
-        'doctors treated a cardiac illness',
-        hit.document.pageContent,
-        glove,
-      );
-      expect(hit.score).toBeCloseTo(expected, 5);
-    }
-    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
+    // the store's scores are the cosine of the mean word vectors, best first
+    await expectCardiacSearch(run, 'Insert documents', (similarity) => similarity, 'descending');
   },
 
   'embeddings-into-pgvector.json': async (run) => {
-    expect(run.json('Insert into Postgres PGVector')).toHaveLength(5);
-    const hits = run.json('Search: a cardiac illness') as {
-      document: { pageContent: string; metadata: { id: string } };
-      score: number;
-    }[];
-    expect(hits).toHaveLength(3);
-    // the same lesson as embeddings-into-vector-store.json, stored by pgvector: the heart-attack story first
-    expect(hits[0]?.document.metadata.id).toBe('cardiac');
-    // pgvector's `<=>` score is the cosine *distance* of the mean word vectors (1 − similarity),
-    // computed here by the core; stored as float4, hence 5 digits
-    const glove = await loadPretrained('glove-6b-100d-top20k');
-    for (const hit of hits) {
-      const similarity = documentSimilarity(
-        'doctors treated a cardiac illness',
-        hit.document.pageContent,
-        glove,
-      );
-      expect(hit.score).toBeCloseTo(1 - similarity, 5);
-    }
-    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => a - b));
+    // the same lesson stored by pgvector: its `<=>` score is the cosine *distance* (1 − similarity),
+    // nearest first; stored as float4, hence 5 digits
+    await expectCardiacSearch(
+      run,
+      'Insert into Postgres PGVector',
+      (similarity) => 1 - similarity,
+      'ascending',
+    );
   },
 
   'word-analogies.json': async (run) => {

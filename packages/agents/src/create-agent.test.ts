@@ -1,31 +1,14 @@
 import { createChatModel } from '@firth/llm';
-import { createFirthServer, type FirthServer } from '@firth/server';
-import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AIMessage, ToolMessage } from '@langchain/core/messages';
+import { describe, expect, it } from 'vitest';
 import { createFirthAgent } from './create-agent.js';
+import { localModel, toolCalls, useLocalServer } from './local-server.test-support.js';
 
-let server: FirthServer;
-beforeAll(async () => {
-  server = await createFirthServer({ port: 0 });
-});
-afterAll(() => server?.close());
-
-const localModel = () =>
-  createChatModel({
-    provider: 'openai-compatible',
-    baseUrl: `${server.url}/v1`,
-    apiKey: 'local',
-    model: 'tinystories-260k',
-    temperature: 0,
-    maxTokens: 20,
-  });
-
-const toolCalls = (messages: BaseMessage[]) =>
-  messages.flatMap((m) => (AIMessage.isInstance(m) ? (m.tool_calls ?? []) : []));
+const local = useLocalServer();
 
 describe('createFirthAgent over the local Firth server (OpenAI-compatible)', () => {
   it('"train a perceptron on the AND gate and report its weights": tool call, tool result, final answer', async () => {
-    const agent = createFirthAgent({ model: localModel() });
+    const agent = createFirthAgent({ model: localModel(local.server) });
     const { messages } = await agent.invoke({
       messages: [{ role: 'user', content: 'train a perceptron on the AND gate and report its weights' }],
     });
@@ -50,7 +33,7 @@ describe('createFirthAgent over the local Firth server (Groq API, ChatGroq)', ()
   it("the Groq client, pointed at the server's Groq routes, runs the same loop", async () => {
     const model = createChatModel({
       provider: 'groq',
-      baseUrl: server.url, // the Groq client adds /openai/v1
+      baseUrl: local.server.url, // the Groq client adds /openai/v1
       apiKey: 'local',
       model: 'tinystories-260k',
       temperature: 0,
@@ -72,7 +55,7 @@ describe('createFirthAgent over the local Firth server (Ollama API, ChatOllama)'
   it('"what does the course say about attention?": course_notes is called and its cited answer comes back', async () => {
     const model = createChatModel({
       provider: 'ollama',
-      baseUrl: server.url,
+      baseUrl: local.server.url,
       model: 'tinystories-260k',
       temperature: 0,
       maxTokens: 20,

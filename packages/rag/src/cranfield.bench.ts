@@ -29,7 +29,14 @@
 import { FirthBertEmbeddings, FirthEmbeddings, FirthUseEmbeddings } from '@firth/langchain';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { gaussian, loadAverage, percentile, table, unitVector } from '../../../scripts/bench/peer.js';
+import {
+  gaussian,
+  loadAverage,
+  percentile,
+  table,
+  unitVector,
+  vectorsOnlyEmbeddings,
+} from '../../../scripts/bench/peer.js';
 import { BM25 } from './bm25.js';
 import { cranfieldBenchmark } from './cranfield.js';
 import { reciprocalRankFusion } from './hybrid.js';
@@ -223,14 +230,7 @@ async function speed(): Promise<void> {
   const k = 10;
   const batch = 1000;
   const rand = gaussian(1);
-  const noEmbeddings = {
-    embedDocuments: async () => {
-      throw new Error('vectors only');
-    },
-    embedQuery: async () => {
-      throw new Error('vectors only');
-    },
-  } as unknown as EmbeddingsInterface;
+  const noEmbeddings = vectorsOnlyEmbeddings as unknown as EmbeddingsInterface;
 
   const store = new FirthMemoryVectorStore(noEmbeddings);
   const flat = new Float32Array(n * d);

@@ -26,7 +26,14 @@ import { fileURLToPath } from 'node:url';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { gaussian, loadAverage, percentile, table, unitVector } from '../../../scripts/bench/peer.js';
+import {
+  gaussian,
+  loadAverage,
+  percentile,
+  table,
+  unitVector,
+  vectorsOnlyEmbeddings,
+} from '../../../scripts/bench/peer.js';
 import { BM25, ENGLISH_STOP_WORDS } from './bm25.js';
 import { COURSE_NOTES_QUESTIONS } from './course-notes.js';
 import { QUESTION_WORDS } from './extractive.js';
@@ -59,14 +66,7 @@ async function insert(): Promise<void> {
     );
     return { vectors, docs };
   });
-  const noEmbeddings = {
-    embedDocuments: async () => {
-      throw new Error('vectors only');
-    },
-    embedQuery: async () => {
-      throw new Error('vectors only');
-    },
-  } as unknown as EmbeddingsInterface;
+  const noEmbeddings = vectorsOnlyEmbeddings as unknown as EmbeddingsInterface;
   const dir = mkdtempSync(join(tmpdir(), 'firth-rag-bench-'));
   try {
     /** Vectors per second of addVectors over every batch, into a fresh store. */
