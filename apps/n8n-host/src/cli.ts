@@ -10,13 +10,20 @@
  * Environment: FIRTH_N8N_BIN (required; scripts/start.sh sets it), N8N_PORT,
  * FIRTH_N8N_USER_FOLDER (default <repo>/.n8n-user), FIRTH_N8N_EMAIL, FIRTH_N8N_PASSWORD,
  * FIRTH_SERVER_PORT (default 8787), FIRTH_SERVER_KEY (the server then wants it; the imported
- * credentials carry it), FIRTH_SERVER=off (no model server; the credentials still point at the port).
+ * credentials carry it), FIRTH_SERVER=off (no model server; the credentials still point at the port),
+ * FIRTH_PGVECTOR=off (no PGlite: the committed postgres credential keeps its placeholder).
+ *
+ * Beside them, for workflows/embeddings-into-pgvector.json (n8n's own Postgres PGVector Store):
+ * PGlite — Postgres compiled to WASM, in memory, with the real pgvector extension — on a free
+ * 127.0.0.1 port, and the committed `postgres` credential pointed at it. Its data lives as long as
+ * the process; for a real database, set FIRTH_PGVECTOR=off and edit the credential in n8n.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FirthServer } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
 import { firthServerPort, startFirthServer } from './firth-server.js';
+import { type PgliteServer, startPgliteServer } from './pglite-server.js';
 import { ownerAccount, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
 import { setupOwner, spawnN8n } from './server.js';
@@ -59,11 +66,36 @@ async function start(args: string[]): Promise<number> {
     say('FIRTH_SERVER=off: not starting the Firth model server');
   }
   const serverUrl = server?.url ?? `http://${LOOPBACK}:${serverPort}`;
+  let postgres: PgliteServer | undefined;
   const closeServer = async () => {
     const s = server;
+    const pg = postgres;
     server = undefined;
-    await s?.close().catch(() => {});
+    postgres = undefined;
+    await Promise.all([s?.close().catch(() => {}), pg?.close().catch(() => {})]);
   };
+  if (!/^(off|0|false|no)$/i.test(process.env['FIRTH_PGVECTOR'] ?? '')) {
+    try {
+      postgres = await startPgliteServer({ port: 0 });
+      say(
+        `PGlite (Postgres with pgvector, in memory) on ${postgres.host}:${postgres.port} for the PGVector workflow`,
+      );
+    } catch (error) {
+      await closeServer();
+      throw error;
+    }
+  }
+  const pgOverride = postgres
+    ? {
+        postgres: {
+          host: postgres.host,
+          port: postgres.port,
+          user: postgres.user,
+          password: postgres.password,
+          database: postgres.database,
+        },
+      }
+    : {};
 
   let n8n: Awaited<ReturnType<typeof spawnN8n>>;
   let prepared: Awaited<ReturnType<typeof prepareUserFolder>>;
@@ -75,7 +107,11 @@ async function start(args: string[]): Promise<number> {
       packageDir: join(root, 'packages', 'n8n-nodes-firth'),
       workflowsDir: join(root, 'workflows'),
       credentialsDir: join(root, 'workflows', 'credentials'),
-      credentialOverrides: { firthServerUrl: serverUrl, ...(serverKey ? { firthServerKey: serverKey } : {}) },
+      credentialOverrides: {
+        firthServerUrl: serverUrl,
+        ...(serverKey ? { firthServerKey: serverKey } : {}),
+        ...pgOverride,
+      },
     });
     say(
       `installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.credentials.length} credentials and ${prepared.workflows.length} workflows (${seconds()})`,
@@ -94,7 +130,9 @@ async function start(args: string[]): Promise<number> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping n8n${server ? ' and the Firth model server' : ''} ...`);
+    say(
+      `${signal}: stopping n8n${server ? ' and the Firth model server' : ''}${postgres ? ' and PGlite' : ''} ...`,
+    );
     void Promise.all([n8n.stop(), closeServer()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
@@ -123,6 +161,9 @@ async function start(args: string[]): Promise<number> {
     server
       ? `Firth model server: ${server.url}  (OpenAI API ${server.url}/v1, Ollama API ${server.url}/api${serverKey ? ', key from FIRTH_SERVER_KEY' : ', no key'})`
       : `Firth model server: off (FIRTH_SERVER=off); the credentials point at ${serverUrl}`,
+    postgres
+      ? `PGlite (Postgres + pgvector, in memory): ${postgres.host}:${postgres.port}, for the PGVector workflow`
+      : 'PGlite: off (FIRTH_PGVECTOR=off)',
     ...prepared.credentials.map((c) => `  credential "${c.name}" (${c.type})`),
     '',
     'Workflows:',
