@@ -172,7 +172,10 @@ async function start(args: string[]): Promise<number> {
     ),
     ...(prepared.workflows.length === 0 ? ['  (none in workflows/)'] : []),
     '',
-    `Ctrl-C stops n8n${server ? ' and the model server' : ''}.`,
+    `Ctrl-C stops n8n${[server ? 'the model server' : '', postgres ? 'PGlite' : '']
+      .filter(Boolean)
+      .map((x) => `, ${x}`)
+      .join('')}.`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
