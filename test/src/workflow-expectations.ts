@@ -14,12 +14,11 @@ import {
   BM25,
   courseNotesRetriever,
   createRagChain,
-  ENGLISH_STOP_WORDS,
   FirthMemoryVectorStore,
   groundedness,
   HybridRetriever,
   loadCourseNotes,
-  QUESTION_WORDS,
+  QUESTION_STOP_WORDS,
 } from '@firth/rag';
 import {
   CharTokenizer,
@@ -624,7 +623,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     // the hybrid branch: BM25 and GloVe (SIF) rankings fused by RRF — the core's retriever, same answer
     const docs = await loadCourseNotes();
     const retriever = new HybridRetriever({
-      bm25: new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(docs),
+      bm25: new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(docs),
       vectorStore: await FirthMemoryVectorStore.fromDocuments(docs, new FirthEmbeddings({ pooling: 'sif' })),
       k: 4,
     });

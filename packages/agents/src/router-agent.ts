@@ -24,7 +24,7 @@
  *   //   explanation: 'I trained the perceptron on the AND gate: weights [0.2, 0.1], bias -0.2, it classifies all 4 rows correctly.' }
  */
 import { FirthUseEmbeddings } from '@firth/langchain';
-import { ENGLISH_STOP_WORDS, QUESTION_WORDS, tokenize } from '@firth/rag';
+import { QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { Runnable, type RunnableConfig } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -64,7 +64,7 @@ const KEEP = new Set([
   'course',
   'notes',
 ]);
-const STOP = new Set([...ENGLISH_STOP_WORDS, ...QUESTION_WORDS].filter((w) => !KEEP.has(w)));
+const STOP = new Set(QUESTION_STOP_WORDS.filter((w) => !KEEP.has(w)));
 const SUFFIXES = [
   'izations',
   'ization',

@@ -15,9 +15,8 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
-import { ENGLISH_STOP_WORDS } from './bm25.js';
 import { BM25Retriever } from './bm25-retriever.js';
-import { QUESTION_WORDS } from './extractive.js';
+import { QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader, type SourceMetadata, SUPPORTED_EXTENSIONS } from './loaders.js';
 import { createRagChain, type RagChainOptions, type RagOutput } from './rag-chain.js';
 import { RecursiveCharacterSplitter, type SplitterOptions } from './splitters.js';
@@ -89,7 +88,7 @@ export async function courseNotesRetriever(
   const docs = await loadCourseNotes(options.dir);
   return BM25Retriever.fromDocuments(docs, {
     k: options.k ?? 4,
-    stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS],
+    stopWords: QUESTION_STOP_WORDS,
     indexText: sectionText,
   });
 }

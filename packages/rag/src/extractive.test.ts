@@ -1,35 +1,17 @@
-import { readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Document } from '@langchain/core/documents';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BM25, ENGLISH_STOP_WORDS } from './bm25.js';
-import {
-  extractiveAnswer,
-  NO_ANSWER,
-  proseSentences,
-  QUESTION_WORDS,
-  questionKind,
-  sourceNumbers,
-} from './extractive.js';
-import { FileLoader } from './loaders.js';
+import type { BM25Retriever } from './bm25-retriever.js';
+import { courseNotesRetriever } from './course-notes.js';
+import { extractiveAnswer, NO_ANSWER, proseSentences, questionKind, sourceNumbers } from './extractive.js';
 
 // The knowledge base: docs/concepts, one Document per Markdown section; "See also" sections are
 // links, never answers, so they are not indexed. BM25 sees the heading path too (the page title is
 // a heading, not in the section text) and drops stop words and question words.
-const CONCEPTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/concepts');
-let passages: Document[];
-let bm25: BM25;
-const retrieve = (q: string, k = 4) => bm25.search(q, k).map((h) => passages[h.index]!);
+let notes: BM25Retriever;
+const retrieve = (q: string, k = 4) => notes.search(q, k);
 
 beforeAll(async () => {
-  const files = readdirSync(CONCEPTS).filter((f) => f.endsWith('.md'));
-  passages = (await new FileLoader({ root: CONCEPTS }).loadAll(files.sort())).filter(
-    (d) => !/see also$/i.test(d.metadata.section ?? ''),
-  );
-  bm25 = new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(
-    passages.map((d) => `${d.metadata.section ?? ''}\n${d.pageContent}`),
-  );
+  notes = await courseNotesRetriever();
 });
 
 describe('extractiveAnswer on docs/concepts', () => {

@@ -134,6 +134,9 @@ export const QUESTION_WORDS: readonly string[] = [
   ...['course', 'notes'],
 ];
 
+/** What BM25 drops from a question: the English stop words and the question words. */
+export const QUESTION_STOP_WORDS: readonly string[] = [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS];
+
 /** What a question asks for: a definition of `term`, a comparison of `a` and `b`, or neither. */
 export type QuestionKind =
   | { kind: 'definition'; term: string }
@@ -226,9 +229,7 @@ export function extractiveAnswer(
   if (candidates.length === 0) return none;
 
   // BM25 over sentences: each sentence is a "document" (stop and question words dropped).
-  const bm25 = new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(
-    candidates.map((c) => c.text),
-  );
+  const bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(candidates.map((c) => c.text));
   const lexical = bm25.scores(query);
   const best = Math.max(...lexical);
   if (!(best > 0)) return none;

@@ -40,6 +40,7 @@ export {
   NO_ANSWER,
   normalizeSpace,
   proseSentences,
+  QUESTION_STOP_WORDS,
   QUESTION_WORDS,
   type QuestionKind,
   questionKind,

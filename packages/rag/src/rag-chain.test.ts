@@ -5,9 +5,9 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { BaseMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BM25, ENGLISH_STOP_WORDS } from './bm25.js';
+import { BM25 } from './bm25.js';
 import { COURSE_NOTES_QUESTIONS } from './course-notes.js';
-import { NO_ANSWER, QUESTION_WORDS } from './extractive.js';
+import { NO_ANSWER, QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader } from './loaders.js';
 import { citedSentences, createRagChain, formatSources, groundedness } from './rag-chain.js';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   passages = (await new FileLoader({ root: CONCEPTS }).loadAll(files.sort())).filter(
     (d) => !/see also$/i.test(d.metadata.section ?? ''),
   );
-  bm25 = new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(
+  bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(
     passages.map((d) => `${d.metadata.section ?? ''}\n${d.pageContent}`),
   );
 });

@@ -34,9 +34,9 @@ import {
   unitVector,
   vectorsOnlyEmbeddings,
 } from '../../../scripts/bench/peer.js';
-import { BM25, ENGLISH_STOP_WORDS } from './bm25.js';
+import { BM25 } from './bm25.js';
 import { COURSE_NOTES_QUESTIONS } from './course-notes.js';
-import { QUESTION_WORDS } from './extractive.js';
+import { QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader } from './loaders.js';
 import { FirthMemoryVectorStore } from './memory-store.js';
 import { createRagChain } from './rag-chain.js';
@@ -145,7 +145,7 @@ async function endToEnd(): Promise<void> {
   );
   const splitMs = performance.now() - t0;
   t0 = performance.now();
-  const bm25 = new BM25({ stopWords: [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS] }).fit(
+  const bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(
     passages.map((doc) => `${doc.metadata.section ?? ''}\n${doc.pageContent}`),
   );
   const indexMs = performance.now() - t0;

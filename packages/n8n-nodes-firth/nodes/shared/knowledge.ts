@@ -7,13 +7,12 @@
 import {
   BM25,
   BM25Retriever,
-  ENGLISH_STOP_WORDS,
   FirthMemoryVectorStore,
   FirthSqliteVectorStore,
   HybridRetriever,
   loadCourseNotes,
   loadFolder,
-  QUESTION_WORDS,
+  QUESTION_STOP_WORDS,
   resolveStoreFile,
   sectionText,
 } from '@firth/rag';
@@ -53,8 +52,6 @@ export interface Retrieves {
 
 /** The store file: absolute as given, or relative to ~/.n8n/firth (n8n's user folder). */
 export const storePath = (file: string, mustExist = false) => resolveStoreFile(file, { mustExist });
-
-const QUESTION_STOP_WORDS = [...ENGLISH_STOP_WORDS, ...QUESTION_WORDS];
 
 /** Builds the retriever the settings describe (documents loaded and indexed now). */
 export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
