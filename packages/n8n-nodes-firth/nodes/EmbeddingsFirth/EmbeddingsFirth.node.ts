@@ -27,10 +27,8 @@ import {
 } from 'n8n-workflow';
 import { textOf, tinyBert } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
+import { recordRun, type Trace, traceOf } from '../shared/sub-node-run';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
-
-/** What the sub-node reports to n8n so that its runs show in the editor (inputs, outputs, errors). */
-type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
 
 /** The value of the Vectors parameter that picks the shipped tiny BERT. */
 const BERT = 'bert-tiny';
@@ -87,20 +85,15 @@ export class FirthNodeEmbeddings {
     return (await this.embed([text], { query: text }))[0] as number[];
   }
 
-  private async embed(texts: string[], input: IDataObject): Promise<number[][]> {
-    const run = this.trace?.addInputData(NodeConnectionTypes.AiEmbedding, [[{ json: input }]]);
-    try {
-      const vectors = await this.embedTexts(texts);
-      if (run)
-        this.trace!.addOutputData(NodeConnectionTypes.AiEmbedding, run.index, [
-          [{ json: { response: 'query' in input ? vectors[0]! : vectors } }],
-        ]);
-      return vectors;
-    } catch (cause) {
-      const error = this.fail(cause);
-      if (run) this.trace!.addOutputData(NodeConnectionTypes.AiEmbedding, run.index, error);
-      throw error;
-    }
+  private embed(texts: string[], input: IDataObject): Promise<number[][]> {
+    return recordRun(
+      this.trace,
+      NodeConnectionTypes.AiEmbedding,
+      input,
+      () => this.embedTexts(texts),
+      (vectors) => ({ response: 'query' in input ? vectors[0]! : vectors }),
+      this.fail,
+    );
   }
 }
 
@@ -210,7 +203,7 @@ export class EmbeddingsFirth implements INodeType {
     const embeddings = new FirthNodeEmbeddings(
       embed,
       (error) => new NodeOperationError(node, toErrorMessage(error), { itemIndex }),
-      typeof this.addInputData === 'function' ? this : undefined,
+      traceOf(this),
     );
     return { response: embeddings };
   }

@@ -23,6 +23,7 @@ import {
   readChatConfig,
   traceModelCalls,
 } from '../shared/llm';
+import { traceOf } from '../shared/sub-node-run';
 
 export class LmChatFirth implements INodeType {
   description: INodeTypeDescription = {
@@ -62,7 +63,7 @@ export class LmChatFirth implements INodeType {
       const model = createChatModel(resolved.config);
       const fail = (error: unknown) => llmError(node, error, itemIndex, secrets, resolved.localServerUrl);
       return {
-        response: typeof this.addInputData === 'function' ? traceModelCalls(model, this, fail) : model,
+        response: traceOf(this) ? traceModelCalls(model, this, fail) : model,
       };
     } catch (error) {
       throw llmError(node, error, itemIndex, secrets);

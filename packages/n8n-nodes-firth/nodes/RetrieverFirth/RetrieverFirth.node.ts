@@ -23,6 +23,7 @@ import {
   readRetrieverSettings,
   TracedRetriever,
 } from '../shared/knowledge';
+import { traceOf } from '../shared/sub-node-run';
 
 // An AI sub-node (Retriever output; its only input is an optional Embedding): chains and agents use it
 // through that output. As a tool n8n would run it without inputs and with nothing to execute.
@@ -69,8 +70,7 @@ export class RetrieverFirth implements INodeType {
         | EmbeddingsInterface
         | undefined;
       const inner = await buildRetriever({ ...settings, embeddings: embeddings ?? undefined });
-      const traced = typeof this.addInputData === 'function' ? this : undefined;
-      return { response: new TracedRetriever(inner, fail, traced) };
+      return { response: new TracedRetriever(inner, fail, traceOf(this)) };
     } catch (error) {
       throw fail(error);
     }

@@ -25,6 +25,7 @@ import {
   NodeConnectionTypes,
   type NodeOperationError,
 } from 'n8n-workflow';
+import { recordRun, type Trace } from './sub-node-run';
 
 export type KnowledgeBase = 'courseNotes' | 'folder' | 'store';
 export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
@@ -92,8 +93,6 @@ export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
 /** A document as n8n items show it. */
 export const documentJson = (d: DocumentInterface) => ({ pageContent: d.pageContent, metadata: d.metadata });
 
-type Trace = Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>;
-
 /** A retriever that records each query and its documents (or error) as a run of the sub-node. */
 export class TracedRetriever extends BaseRetriever {
   override lc_namespace = ['firth', 'n8n', 'retrievers'];
@@ -106,20 +105,15 @@ export class TracedRetriever extends BaseRetriever {
     super();
   }
 
-  override async _getRelevantDocuments(query: string) {
-    const run = this.trace?.addInputData(NodeConnectionTypes.AiRetriever, [[{ json: { query } }]]);
-    try {
-      const docs = await this.inner.invoke(query);
-      if (run)
-        this.trace!.addOutputData(NodeConnectionTypes.AiRetriever, run.index, [
-          [{ json: { documents: docs.map(documentJson) } }],
-        ]);
-      return docs;
-    } catch (cause) {
-      const error = this.fail(cause);
-      if (run) this.trace!.addOutputData(NodeConnectionTypes.AiRetriever, run.index, error);
-      throw error;
-    }
+  override _getRelevantDocuments(query: string) {
+    return recordRun(
+      this.trace,
+      NodeConnectionTypes.AiRetriever,
+      { query },
+      () => this.inner.invoke(query),
+      (docs) => ({ documents: docs.map(documentJson) }),
+      this.fail,
+    );
   }
 }
 

@@ -27,11 +27,11 @@ import {
   type INode,
   type INodeCredentialDescription,
   type INodeProperties,
-  type ISupplyDataFunctions,
   NodeConnectionTypes,
   NodeOperationError,
   UserError,
 } from 'n8n-workflow';
+import { recordRun, type Trace } from './sub-node-run';
 
 export const GROQ_CREDENTIAL = 'firthGroqApi';
 export const LOCAL_SERVER_CREDENTIAL = 'firthLocalServerApi';
@@ -373,33 +373,22 @@ type Generate = ChatModel['_generate'];
  */
 export function traceModelCalls(
   model: ChatModel,
-  trace: Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData'>,
+  trace: Trace,
   fail: (error: unknown) => NodeOperationError,
 ): ChatModel {
   const generate = model._generate.bind(model) as Generate;
-  const traced: Generate = async (messages, options, runManager) => {
-    const { index } = trace.addInputData(NodeConnectionTypes.AiLanguageModel, [
-      [{ json: { messages: messages.map((m) => ({ role: m.getType(), content: m.text })) } }],
-    ]);
-    try {
-      const result = await generate(messages, options, runManager);
-      trace.addOutputData(NodeConnectionTypes.AiLanguageModel, index, [
-        [
-          {
-            json: {
-              response: { generations: result.generations.map((g) => ({ text: g.text })) },
-              ...(result.llmOutput ? { llmOutput: JSON.parse(JSON.stringify(result.llmOutput)) } : {}),
-            },
-          },
-        ],
-      ]);
-      return result;
-    } catch (cause) {
-      const error = fail(cause);
-      trace.addOutputData(NodeConnectionTypes.AiLanguageModel, index, error);
-      throw error;
-    }
-  };
+  const traced: Generate = (messages, options, runManager) =>
+    recordRun(
+      trace,
+      NodeConnectionTypes.AiLanguageModel,
+      { messages: messages.map((m) => ({ role: m.getType(), content: m.text })) },
+      () => generate(messages, options, runManager),
+      (result) => ({
+        response: { generations: result.generations.map((g) => ({ text: g.text })) },
+        ...(result.llmOutput ? { llmOutput: JSON.parse(JSON.stringify(result.llmOutput)) } : {}),
+      }),
+      fail,
+    );
   (model as { _generate: Generate })._generate = traced;
   return model;
 }
