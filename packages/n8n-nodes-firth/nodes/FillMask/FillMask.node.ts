@@ -70,7 +70,7 @@ export class FillMask implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const perText = await mapItems(this, async (i, item) => {
+    return mapItems(this, async (i, item) => {
       const text = textOf(this.getNodeParameter('text', i), 'Text');
       if (!text.includes('[MASK]'))
         throw new UserError(
@@ -84,6 +84,17 @@ export class FillMask implements INodeType {
       const { pretrainer } = await tinyBert();
       const predictions = pretrainer.fillMask(text, { topK });
       const best = predictions[0]!;
+      if (this.getNodeParameter('output', i, 'perText') === 'perPrediction') {
+        // One Item per Prediction: the input's fields, the text, the guess and its rank among its mask's
+        const rest: INodeExecutionData['json'] = { ...item.json, text };
+        for (const key of ['predictions', 'sequence', 'token_str', 'score']) delete rest[key];
+        const ranks = new Map<number, number>();
+        return predictions.map((p) => {
+          const rank = (ranks.get(p.maskIndex) ?? 0) + 1;
+          ranks.set(p.maskIndex, rank);
+          return { json: { ...rest, rank, ...p }, pairedItem: { item: i } };
+        });
+      }
       return {
         json: {
           ...item.json,
@@ -96,21 +107,5 @@ export class FillMask implements INodeType {
         pairedItem: { item: i },
       };
     });
-    // One Item per Prediction: the input's fields, the text, the guess and its rank among its mask's
-    const pairedIndex = (out: INodeExecutionData) => (out.pairedItem as { item: number }).item;
-    return [
-      perText[0]!.flatMap((out) => {
-        if (out.json.predictions === undefined) return [out]; // failed, Continue On Fail
-        if (this.getNodeParameter('output', pairedIndex(out), 'perText') !== 'perPrediction') return [out];
-        const rest = { ...out.json };
-        for (const key of ['predictions', 'sequence', 'token_str', 'score']) delete rest[key];
-        const ranks = new Map<number, number>();
-        return (out.json.predictions as Array<{ maskIndex: number }>).map((p) => {
-          const rank = (ranks.get(p.maskIndex) ?? 0) + 1;
-          ranks.set(p.maskIndex, rank);
-          return { json: { ...rest, rank, ...p }, pairedItem: out.pairedItem };
-        });
-      }),
-    ];
   }
 }

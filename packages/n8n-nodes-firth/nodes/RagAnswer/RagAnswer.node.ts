@@ -10,7 +10,6 @@
  */
 import { courseNotesRetriever, createRagChain, groundedness, type RagChainOptions } from '@firth/rag';
 import {
-  type AINodeConnectionType,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -19,13 +18,7 @@ import {
   NodeOperationError,
 } from 'n8n-workflow';
 import { documentJson, type Retrieves } from '../shared/knowledge';
-import { mapItems } from '../shared/per-item';
-
-/** A sub-node connected to `type`, or undefined when the node has no such input (as an agent's tool it has none). */
-async function optionalInput<T>(ctx: IExecuteFunctions, type: AINodeConnectionType): Promise<T | undefined> {
-  if (!ctx.getNodeInputs().some((input) => input.type === type)) return undefined;
-  return ((await ctx.getInputConnectionData(type, 0)) as T | undefined) ?? undefined;
-}
+import { mapItems, optionalInput } from '../shared/per-item';
 
 export class RagAnswer implements INodeType {
   description: INodeTypeDescription = {

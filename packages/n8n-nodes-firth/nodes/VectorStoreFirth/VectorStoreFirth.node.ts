@@ -20,8 +20,8 @@ import {
   NodeConnectionTypes,
   NodeOperationError,
 } from 'n8n-workflow';
-import { toErrorMessage } from '../shared/dataset';
 import { documentJson, storePath } from '../shared/knowledge';
+import { mapItems, optionalInput } from '../shared/per-item';
 
 export class VectorStoreFirth implements INodeType {
   description: INodeTypeDescription = {
@@ -112,14 +112,10 @@ export class VectorStoreFirth implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const node = this.getNode();
-    const items = this.getInputData();
     const operation = this.getNodeParameter('operation', 0) as 'insert' | 'search';
-    const connected = this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiEmbedding)
-      ? ((await this.getInputConnectionData(NodeConnectionTypes.AiEmbedding, 0)) as
-          | EmbeddingsInterface
-          | undefined)
-      : undefined;
-    const embeddings: EmbeddingsInterface = connected ?? new FirthEmbeddings();
+    const embeddings: EmbeddingsInterface =
+      (await optionalInput<EmbeddingsInterface>(this, NodeConnectionTypes.AiEmbedding)) ??
+      new FirthEmbeddings();
     const stores = new Map<string, FirthSqliteVectorStore>();
     const storeFor = async (i: number) => {
       const path = storePath(this.getNodeParameter('storeFile', i) as string);
@@ -130,58 +126,47 @@ export class VectorStoreFirth implements INodeType {
       }
       return { path, store };
     };
-    const out: INodeExecutionData[] = [];
     try {
-      for (let i = 0; i < items.length; i++) {
-        const json = items[i]!.json;
-        try {
-          const { path, store } = await storeFor(i);
-          if (operation === 'insert') {
-            const field = this.getNodeParameter('textField', i) as string;
-            const text = json[field];
-            if (typeof text !== 'string' || text.trim() === '')
-              throw new NodeOperationError(
-                node,
-                `Item has no text in field "${field}" (set Text Field to the field holding the document)`,
-                { itemIndex: i },
-              );
-            const metadata: IDataObject = { ...json };
-            delete metadata[field];
-            const chunkSize = this.getNodeParameter('chunkSize', i, 0) as number;
-            let docs = [new Document({ pageContent: text, metadata })];
-            if (chunkSize > 0)
-              docs = new RecursiveCharacterSplitter({
-                chunkSize,
-                chunkOverlap: Math.floor(chunkSize / 10),
-              }).splitDocuments(docs);
-            const ids = await store.addDocuments(docs);
-            out.push({ json: { ...json, inserted: ids.length, ids, store: path }, pairedItem: { item: i } });
-          } else {
-            const query = this.getNodeParameter('query', i);
-            if (typeof query !== 'string' || query.trim() === '')
-              throw new NodeOperationError(
-                node,
-                'Query is empty: give the text to search for (by default {{ $json.query }})',
-                { itemIndex: i },
-              );
-            const k = this.getNodeParameter('topK', i, 4) as number;
-            for (const [doc, score] of await store.similaritySearchWithScore(query, k))
-              out.push({ json: { query, document: documentJson(doc), score }, pairedItem: { item: i } });
-          }
-        } catch (error) {
-          const message = toErrorMessage(error);
-          if (this.continueOnFail()) {
-            out.push({ json: { ...json, error: message }, pairedItem: { item: i } });
-            continue;
-          }
-          throw error instanceof NodeOperationError
-            ? error
-            : new NodeOperationError(node, message, { itemIndex: i });
+      return await mapItems(this, async (i, { json }) => {
+        const { path, store } = await storeFor(i);
+        if (operation === 'insert') {
+          const field = this.getNodeParameter('textField', i) as string;
+          const text = json[field];
+          if (typeof text !== 'string' || text.trim() === '')
+            throw new NodeOperationError(
+              node,
+              `Item has no text in field "${field}" (set Text Field to the field holding the document)`,
+              { itemIndex: i },
+            );
+          const metadata: IDataObject = { ...json };
+          delete metadata[field];
+          const chunkSize = this.getNodeParameter('chunkSize', i, 0) as number;
+          let docs = [new Document({ pageContent: text, metadata })];
+          if (chunkSize > 0)
+            docs = new RecursiveCharacterSplitter({
+              chunkSize,
+              chunkOverlap: Math.floor(chunkSize / 10),
+            }).splitDocuments(docs);
+          const ids = await store.addDocuments(docs);
+          return { json: { ...json, inserted: ids.length, ids, store: path }, pairedItem: { item: i } };
         }
-      }
+        const query = this.getNodeParameter('query', i);
+        if (typeof query !== 'string' || query.trim() === '')
+          throw new NodeOperationError(
+            node,
+            'Query is empty: give the text to search for (by default {{ $json.query }})',
+            {
+              itemIndex: i,
+            },
+          );
+        const k = this.getNodeParameter('topK', i, 4) as number;
+        return (await store.similaritySearchWithScore(query, k)).map(([doc, score]) => ({
+          json: { query, document: documentJson(doc), score },
+          pairedItem: { item: i },
+        }));
+      });
     } finally {
       for (const store of stores.values()) store.close();
     }
-    return [out];
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The execute loop every item-wise node shares: one output item per input item, and errors per
- * item — with Continue On Fail the item carries `error` (its other fields kept), otherwise a
+ * The execute loop every item-wise node shares: one output item per input item (or several, when
+ * `each` returns a list: one per search hit, per prediction…), and errors per item — with Continue On Fail the item carries `error` (its other fields kept), otherwise a
  * NodeOperationError names the item. `fail` builds that error when a node words its own (the LLM
  * nodes keep @firth/llm's message, which n8n's default wording would replace); its message is the
  * one an item carries under Continue On Fail.
@@ -9,19 +9,24 @@
  *     return mapItems(this, async (i, item) => ({ json: { ...item.json, answer: 42 }, pairedItem: { item: i } }));
  *   }
  */
-import { type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import {
+  type AINodeConnectionType,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  NodeOperationError,
+} from 'n8n-workflow';
 import { toErrorMessage } from './dataset';
 
 export async function mapItems(
   ctx: IExecuteFunctions,
-  each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>,
+  each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData | INodeExecutionData[]>,
   fail?: (error: unknown, i: number) => NodeOperationError,
 ): Promise<INodeExecutionData[][]> {
   const items = ctx.getInputData();
   const out: INodeExecutionData[] = [];
   for (let i = 0; i < items.length; i++) {
     try {
-      out.push(await each(i, items[i]!));
+      out.push(...[await each(i, items[i]!)].flat());
     } catch (error) {
       const failure = fail?.(error, i);
       const message = failure ? failure.message : toErrorMessage(error);
@@ -33,4 +38,16 @@ export async function mapItems(
     }
   }
   return [out];
+}
+
+/**
+ * The sub-node connected to an optional AI input, or undefined when none is — or when the node has
+ * no such input at all (n8n gives a node used as an agent's tool no inputs).
+ */
+export async function optionalInput<T>(
+  ctx: IExecuteFunctions,
+  type: AINodeConnectionType,
+): Promise<T | undefined> {
+  if (!ctx.getNodeInputs().some((input) => input.type === type)) return undefined;
+  return ((await ctx.getInputConnectionData(type, 0)) as T | undefined) ?? undefined;
 }
