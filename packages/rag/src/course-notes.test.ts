@@ -86,6 +86,15 @@ describe('loadFolder', () => {
 });
 
 describe('asking about the course', () => {
+  test('k passages are retrieved, beyond the default 4 too', async () => {
+    expect((await askCourseNotes('What is BERT?')).context).toHaveLength(4);
+    const six = await askCourseNotes('What is BERT?', { k: 6 });
+    expect(six.context).toHaveLength(6);
+    expect(six.context.map((d) => d.pageContent)).toEqual(
+      (await courseNotesRetriever({ k: 6 })).search('What is BERT?').map((d) => d.pageContent),
+    );
+  });
+
   test('"What does the course say about attention?" opens with attention.md, not a sentence that merely says "say"', async () => {
     const { answer, sources } = await askCourseNotes('What does the course say about attention?');
     expect(sources[0]!.source).toBe('attention.md');

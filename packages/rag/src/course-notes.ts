@@ -96,8 +96,23 @@ export async function courseNotesRetriever(
 let shared: Promise<BM25Retriever> | undefined;
 
 /**
+ * The retriever over the shipped course notes, built once per process (the notes do not change
+ * while it runs); a failed build is retried on the next call. `search(query, k)` takes any k.
+ */
+export function sharedCourseNotesRetriever(): Promise<BM25Retriever> {
+  if (!shared) {
+    shared = courseNotesRetriever();
+    shared.catch(() => {
+      shared = undefined;
+    });
+  }
+  return shared;
+}
+
+/**
  * Answers a question from the course notes with numbered citations: the extractive answerer by
- * default (sentences copied from the notes, no invented text), or `llm` when one is given.
+ * default (sentences copied from the notes, no invented text), or `llm` when one is given. `k`
+ * passages are retrieved (default 4).
  */
 export async function askCourseNotes(
   question: string,
@@ -107,16 +122,9 @@ export async function askCourseNotes(
     throw new Error('question must be a non-empty string');
   }
   const { dir, ...chainOptions } = options;
-  let retriever: BM25Retriever;
-  if (dir) retriever = await courseNotesRetriever({ dir });
-  else {
-    shared ??= courseNotesRetriever();
-    shared.catch(() => {
-      shared = undefined;
-    });
-    retriever = await shared;
-  }
-  return createRagChain({ retriever, ...chainOptions }).invoke({ question });
+  const notes = dir ? await courseNotesRetriever({ dir }) : await sharedCourseNotesRetriever();
+  const k = chainOptions.k ?? 4;
+  return createRagChain({ retriever: (q) => notes.search(q, k), ...chainOptions }).invoke({ question });
 }
 
 /**

@@ -26,6 +26,7 @@ export {
   loadFolder,
   resolveStoreFile,
   sectionText,
+  sharedCourseNotesRetriever,
 } from './course-notes.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
 export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';

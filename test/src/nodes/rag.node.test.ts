@@ -126,6 +126,12 @@ describe('Firth RAG Answer', () => {
     expect(out!.json.passages).toBeUndefined();
   });
 
+  it('Passages sets how many course-note passages are read, beyond the default 4 too', async () => {
+    const [out] = await answer([{}], { question: 'What is BERT?', k: 6, includeContext: true });
+    expect(out!.json.passages).toHaveLength(6);
+    expect(out!.json.answer).toBe((await askCourseNotes('What is BERT?', { k: 6 })).answer);
+  });
+
   it('as an agent tool (no inputs at all) it still answers from the course notes', async () => {
     const [out] = await answer(
       [{}],

@@ -8,7 +8,7 @@
  *
  * Thin adapter over @firth/rag's createRagChain and groundedness.
  */
-import { courseNotesRetriever, createRagChain, groundedness, type RagChainOptions } from '@firth/rag';
+import { createRagChain, groundedness, type RagChainOptions, sharedCourseNotesRetriever } from '@firth/rag';
 import {
   type IExecuteFunctions,
   type INodeExecutionData,
@@ -73,9 +73,9 @@ export class RagAnswer implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const retriever =
-      (await optionalInput<Retrieves>(this, NodeConnectionTypes.AiRetriever)) ??
-      (await courseNotesRetriever());
+    // the connected retriever returns its own top K; the course notes (by default) as many as asked
+    const connected = await optionalInput<Retrieves>(this, NodeConnectionTypes.AiRetriever);
+    const notes = connected ? undefined : await sharedCourseNotesRetriever();
     const llm = await optionalInput<NonNullable<RagChainOptions['llm']>>(
       this,
       NodeConnectionTypes.AiLanguageModel,
@@ -94,7 +94,7 @@ export class RagAnswer implements INodeType {
           itemIndex: i,
         });
       const { answer, sources, context } = await createRagChain({
-        retriever: (q) => retriever.invoke(q),
+        retriever: connected ? (q) => connected.invoke(q) : (q) => notes!.search(q, k),
         llm,
         k,
       }).invoke({ question });
