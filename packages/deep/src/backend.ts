@@ -16,12 +16,10 @@
  *   pass: dW = xᵀ·dy, dx = dy·Wᵀ); it is re-registered to transpose explicitly first and then take
  *   the fast XNNPACK path. A test checks it against the cpu backend.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { findAbove, requireHere } from './locate.js';
 
 export { tf };
 
@@ -36,21 +34,13 @@ export interface BackendOptions {
   wasmDir?: string;
 }
 
-declare const __dirname: string | undefined;
-const moduleDir = (): string =>
-  typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
-const requireHere = createRequire(typeof __dirname === 'string' ? join(__dirname, 'x.js') : import.meta.url);
-
 /** Finds the wasm binaries: FIRTH_TFJS_WASM_DIR, a `firth-wasm/` folder beside a bundle, or the npm package. */
 export function findWasmDir(): string {
-  const file = 'tfjs-backend-wasm-simd.wasm';
   if (process.env.FIRTH_TFJS_WASM_DIR) return resolve(process.env.FIRTH_TFJS_WASM_DIR);
-  let dir = moduleDir();
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'firth-wasm', file))) return join(dir, 'firth-wasm');
-    dir = dirname(dir);
-  }
-  return dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm'));
+  return (
+    findAbove('firth-wasm', 'tfjs-backend-wasm-simd.wasm') ??
+    dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm'))
+  );
 }
 
 let current: Promise<BackendName> | undefined;

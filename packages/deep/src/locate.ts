@@ -1,0 +1,33 @@
+/**
+ * Finding files that ship beside the code: in the repository and an npm install they sit in a
+ * package (resolved with `require.resolve`); the n8n bundle copies them into a folder beside its
+ * dist/ (dist/firth-wasm, dist/firth-data/…), found by walking up from the running module.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+declare const __dirname: string | undefined;
+
+/** The folder this module runs from (ESM in the repo, CommonJS inside a bundle). */
+export const moduleDir = (): string =>
+  typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+
+/** `require` from this module (resolves packages the way Node would from here). */
+export const requireHere = createRequire(
+  typeof __dirname === 'string' ? join(__dirname, 'x.js') : import.meta.url,
+);
+
+/** The first `<folder above this module>/<folder>` that holds `file`, or undefined. */
+export function findAbove(folder: string, file: string, levels = 6): string | undefined {
+  let dir = moduleDir();
+  for (let i = 0; i < levels; i++) {
+    const candidate = join(dir, folder);
+    if (existsSync(join(candidate, file))) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
