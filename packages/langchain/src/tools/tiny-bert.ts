@@ -8,7 +8,7 @@
  *   JSON.parse(await fillMaskTool.invoke({ text: 'he went to the [MASK] to deposit money .' })).predictions[0]
  *   // { score: 0.…, token: …, token_str: 'bank', sequence: 'he went to the bank to deposit money .', maskIndex: 0 }
  */
-import { cosine, loadTinyBert, type TinyBert, wordVector } from '@firth/transformers';
+import { cosine, loadTinyBert, wordVector } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
@@ -16,9 +16,6 @@ const text = z
   .string()
   .max(2000)
   .refine((s) => s.trim() !== '', 'must not be empty');
-
-/** The shipped model, read once per process (@firth/transformers caches it). */
-const tinyBert = (): Promise<TinyBert> => loadTinyBert();
 
 export const fillMaskSchema = z.object({
   text: text
@@ -31,7 +28,7 @@ export const fillMaskSchema = z.object({
 
 /** Fill-mask: the guesses, best first, as Hugging Face's pipeline returns them. */
 export async function fillMask(input: z.output<typeof fillMaskSchema>): Promise<Record<string, unknown>> {
-  const { pretrainer } = await tinyBert();
+  const { pretrainer } = await loadTinyBert();
   const predictions = pretrainer.fillMask(input.text, { topK: input.topK });
   return { text: input.text, predictions: predictions.map((p) => ({ ...p })) };
 }
@@ -53,7 +50,7 @@ export const contextualSimilaritySchema = z.object({
 export async function contextualWordSimilarity(
   input: z.output<typeof contextualSimilaritySchema>,
 ): Promise<Record<string, unknown>> {
-  const { bert, tokenizer } = await tinyBert();
+  const { bert, tokenizer } = await loadTinyBert();
   const word = input.word.trim();
   const vectorIn = (sentence: string, label: string) => {
     try {
@@ -82,7 +79,7 @@ export const sentimentSchema = z.object({
 
 /** SST-2 sentiment of the fine-tuned tiny BERT. */
 export async function sentiment(input: z.output<typeof sentimentSchema>): Promise<Record<string, unknown>> {
-  const { classifier } = await tinyBert();
+  const { classifier } = await loadTinyBert();
   const { label, score, scores } = classifier.predict([input.text])[0]!;
   return { text: input.text, label, score, scores };
 }
