@@ -2,6 +2,8 @@
  * @firth/numeric — the numeric foundation every Firth model stands on.
  */
 
+// Reading files: FormatError (file, where, problem), JSON shapes, finite-weight checks.
+export * from './file-format.js';
 export { fma, glibcLog } from './glibc-log.js';
 // Train/validation splits with scikit-learn's random draws.
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';

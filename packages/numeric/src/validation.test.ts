@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueLabels, ValidationError } from './validation.js';
+import { checkTextLength, MAX_TEXT_LENGTH, uniqueLabels, ValidationError } from './validation.js';
 
 describe('uniqueLabels (np.unique order)', () => {
   it('sorts numbers ascending and strings by code point, not UTF-16 code unit', () => {
@@ -11,5 +11,16 @@ describe('uniqueLabels (np.unique order)', () => {
   it('refuses a mix of numbers and strings, naming the field', () => {
     expect(() => uniqueLabels([1, 'a'], 'y')).toThrow(ValidationError);
     expect(() => uniqueLabels([1, 'a'], 'y')).toThrow(/y mixes numbers and strings/);
+  });
+});
+
+describe('checkTextLength', () => {
+  it('accepts strings up to the limit and names the length past it', () => {
+    expect(checkTextLength('abc', 'text', 3)).toBe('abc');
+    expect(() => checkTextLength('abcd', 'text', 3)).toThrow(
+      'text has 4 characters; at most 3 are accepted (split it into smaller pieces)',
+    );
+    expect(() => checkTextLength(42, 'prompt')).toThrow('prompt must be a string, got 42');
+    expect(MAX_TEXT_LENGTH).toBe(4194304);
   });
 });

@@ -183,3 +183,27 @@ export function uniqueLabels<T extends number | string>(y: readonly T[], name: s
     throw new ValidationError(`${name} mixes numbers and strings; use one kind of label`, name);
   return [...new Set(y)].sort(compareLabels);
 }
+
+/**
+ * The longest text Firth's tokenizers and text utilities accept: 4 Mi UTF-16 code units (about
+ * 4 MB of English). Every one of them runs in linear (or n log n) time, so this bounds one call to
+ * a few seconds of CPU; past it the caller gets a ValidationError at once instead of a stalled
+ * process (a 10 MB n8n item is an error on that item).
+ */
+export const MAX_TEXT_LENGTH = 4 * 1024 * 1024;
+
+/**
+ * Checks that `text` is a string of at most `max` UTF-16 code units.
+ *
+ * checkTextLength('x'.repeat(5_000_000), 'text') // throws: text has 5000000 characters; at most 4194304 are accepted
+ */
+export function checkTextLength(text: unknown, name: string, max = MAX_TEXT_LENGTH): string {
+  if (typeof text !== 'string')
+    throw new ValidationError(`${name} must be a string, got ${describe(text)}`, name);
+  if (text.length > max)
+    throw new ValidationError(
+      `${name} has ${text.length} characters; at most ${max} are accepted (split it into smaller pieces)`,
+      name,
+    );
+  return text;
+}
