@@ -40,7 +40,8 @@ export interface WorkerTask {
   count: number;
 }
 
-export type WorkerMessage =
-  | { type: 'start'; index: number; description: string }
-  | { type: 'result'; index: number; outcome: Outcome; detail: string; ms: number }
-  | { type: 'end' };
+/** What the fuzz worker posts as a case's result (watchdog.ts carries it). */
+export interface FuzzResult {
+  outcome: Outcome;
+  detail: string;
+}

@@ -14,8 +14,8 @@
  * to test/.reports/fuzz/<format>.json for the record.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import { FAILURES, type Outcome, type WorkerMessage, type WorkerTask } from './format.ts';
+import { FAILURES, type Outcome, type WorkerTask } from './format.ts';
+import { runUnderWatchdog, type WatchdogOptions } from './watchdog.ts';
 
 export interface FuzzFailure {
   index: number;
@@ -37,17 +37,11 @@ export interface FuzzReport {
   wallMs: number;
 }
 
-export interface FuzzOptions {
+export interface FuzzOptions extends WatchdogOptions {
   /** Mutations to try. @default 300 */
   count?: number;
   /** @default 1 */
   seed?: number;
-  /** A case running longer than this is a hang. @default 2000 */
-  timeoutMs?: number;
-  /** Worker heap limit. @default 1024 */
-  memoryMb?: number;
-  /** Time allowed for the worker to start and build its seeds. @default 60000 */
-  startMs?: number;
 }
 
 const empty = (): Record<Outcome, number> => ({
@@ -63,7 +57,6 @@ const empty = (): Record<Outcome, number> => ({
 export async function fuzz(module: URL, name: string, options: FuzzOptions = {}): Promise<FuzzReport> {
   const count = options.count ?? 300;
   const seed = options.seed ?? 1;
-  const timeoutMs = options.timeoutMs ?? 2000;
   const t0 = performance.now();
   const report: FuzzReport = {
     format: name,
@@ -84,78 +77,17 @@ export async function fuzz(module: URL, name: string, options: FuzzOptions = {})
     }
   };
 
-  let from = 0;
-  while (from < count) {
-    // one worker for as many cases as it survives; a hang or a death restarts after that case
-    from = await new Promise<number>((resolve, reject) => {
-      const task: WorkerTask = { module: module.href, seed, from, count };
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), {
-        workerData: task,
-        // not the test runner's flags: its `--conditions firth-source` would load packages' TypeScript
-        // sources, which Node's type stripping cannot resolve; the worker uses the built dist/
-        execArgv: [],
-        resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? 1024 },
-      });
-      let current: { index: number; description: string } | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let settled = false;
-      const arm = (ms: number, onFire: () => void) => {
-        clearTimeout(timer);
-        timer = setTimeout(onFire, ms);
-      };
-      const finish = (next: number) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        void worker.terminate();
-        resolve(next);
-      };
-      arm(options.startMs ?? 60_000, () => {
-        settled = true;
-        void worker.terminate();
-        reject(new Error(`fuzz ${name}: the worker did not start within ${options.startMs ?? 60_000} ms`));
-      });
-      worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'start') {
-          current = { index: m.index, description: m.description };
-          arm(timeoutMs, () => {
-            record(m.index, 'hang', m.description, `no result after ${timeoutMs} ms`);
-            finish(m.index + 1);
-          });
-        } else if (m.type === 'result') {
-          clearTimeout(timer);
-          report.slowestMs = Math.max(report.slowestMs, m.ms);
-          if (m.ms > timeoutMs)
-            record(m.index, 'hang', current?.description ?? '', `took ${Math.round(m.ms)} ms`);
-          else record(m.index, m.outcome, current?.description ?? '', m.detail);
-          current = undefined;
-        } else finish(count);
-      });
-      worker.on('error', (e: Error & { code?: string }) => {
-        if (settled) return;
-        if (!current) {
-          settled = true;
-          clearTimeout(timer);
-          reject(new Error(`fuzz ${name}: the worker failed outside a case: ${e.stack ?? e}`));
-          return;
-        }
-        const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory/i.test(e.message);
-        record(current.index, oom ? 'oom' : 'crash', current.description, `${e.name}: ${e.message}`);
-        finish(current.index + 1);
-      });
-      worker.on('exit', (code) => {
-        if (settled) return;
-        if (current) {
-          record(current.index, 'crash', current.description, `worker exited with code ${code}`);
-          finish(current.index + 1);
-        } else {
-          settled = true;
-          clearTimeout(timer);
-          reject(new Error(`fuzz ${name}: the worker exited (code ${code}) between cases`));
-        }
-      });
-    });
-  }
+  await runUnderWatchdog<{ outcome: Outcome; detail: string }>(
+    new URL('./worker.ts', import.meta.url),
+    { module: module.href, seed } satisfies Omit<WorkerTask, 'from' | 'count'>,
+    count,
+    (c) => {
+      report.slowestMs = Math.max(report.slowestMs, c.ms);
+      if ('failure' in c.outcome) record(c.index, c.outcome.failure, c.description, c.outcome.detail);
+      else record(c.index, c.outcome.result.outcome, c.description, c.outcome.result.detail);
+    },
+    options,
+  );
   report.wallMs = Math.round(performance.now() - t0);
   report.slowestMs = Math.round(report.slowestMs);
   const dir = new URL('../../.reports/fuzz/', import.meta.url);
