@@ -24,20 +24,30 @@ import {
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
-const value = z.union([z.string(), z.number(), z.boolean()]);
+const value = z.union([z.string().max(20_000), z.number(), z.boolean()]);
+/** A record of at most `max` entries (z.record has no entry limit of its own); `maxEntries` says so to the limits test. */
+const boundedRecord = <T extends z.ZodTypeAny>(values: T, max: number) =>
+  Object.assign(
+    z.record(values).refine((r) => Object.keys(r).length <= max, { message: `at most ${max} entries` }),
+    { maxEntries: max },
+  );
 
 export const promptTemplateSchema = z.object({
   mode: z.enum(['template', 'fewShot', 'chat']).default('template'),
   template: z.string().max(20_000).default('').describe('template mode: text with {variables}'),
-  variables: z.record(value).default({}).describe('Values of the {variables}'),
+  variables: boundedRecord(value, 100).default({}).describe('Values of the {variables}'),
   prefix: z.string().max(20_000).default('').describe('fewShot: the instruction before the examples'),
-  examples: z.array(z.record(value)).max(100).default([]).describe('fewShot: worked examples (objects)'),
+  examples: z
+    .array(boundedRecord(value, 100))
+    .max(100)
+    .default([])
+    .describe('fewShot: worked examples (objects)'),
   exampleTemplate: z.string().max(20_000).default('').describe('fewShot: how one example is written'),
   suffix: z.string().max(20_000).default('').describe('fewShot: the new input, same shape'),
   separator: z.string().max(100).default('\n\n'),
   system: z.string().max(20_000).default('').describe('chat: the system prompt'),
   turns: z
-    .array(z.object({ input: z.string(), output: z.string() }))
+    .array(z.object({ input: z.string().max(20_000), output: z.string().max(20_000) }))
     .max(100)
     .default([])
     .describe('chat: example turns'),
@@ -93,6 +103,7 @@ export const tokenizerPlaygroundSchema = z.object({
   tokenizers: z
     .array(z.enum(PLAYGROUND_TOKENIZERS as unknown as [string, ...string[]]))
     .min(1)
+    .max(PLAYGROUND_TOKENIZERS.length)
     .default([...PLAYGROUND_TOKENIZERS])
     .describe(`Which tokenizers: ${PLAYGROUND_TOKENIZERS.join(', ')}`),
 });

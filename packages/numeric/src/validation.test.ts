@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkTextLength, MAX_TEXT_LENGTH, uniqueLabels, ValidationError } from './validation.js';
+import {
+  checkTextLength,
+  clipMessage,
+  MAX_MESSAGE_LENGTH,
+  MAX_TEXT_LENGTH,
+  quote,
+  uniqueLabels,
+  ValidationError,
+} from './validation.js';
 
 describe('uniqueLabels (np.unique order)', () => {
   it('sorts numbers ascending and strings by code point, not UTF-16 code unit', () => {
@@ -22,5 +30,20 @@ describe('checkTextLength', () => {
     );
     expect(() => checkTextLength(42, 'prompt')).toThrow('prompt must be a string, got 42');
     expect(MAX_TEXT_LENGTH).toBe(4194304);
+  });
+});
+
+describe('messages that quote what the user sent stay short', () => {
+  it('quote cuts long values and says how long they were', () => {
+    expect(quote('bank')).toBe('"bank"');
+    expect(quote('ab'.repeat(100), 6)).toBe('"ababab…" (200 characters)');
+  });
+
+  it('a ValidationError message is cut at MAX_MESSAGE_LENGTH, the path kept', () => {
+    const e = new ValidationError(`unknown word "${'w'.repeat(5_000_000)}"`, 'word');
+    expect(e.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(e.message).toMatch(/^unknown word "w+ … \(message cut: 5000015 characters\)$/);
+    expect(e.path).toBe('word');
+    expect(clipMessage('short')).toBe('short');
   });
 });

@@ -6,13 +6,38 @@
  * reaches a person through an n8n node, a LangChain tool call or an HTTP response.
  */
 
+/**
+ * The longest message a Firth error carries. A message that quotes what the user sent (a field
+ * name, a word, a path) must not become a 10 MB string in an n8n execution or an HTTP body.
+ */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** `message` cut to `max` characters, saying how long it was. */
+export function clipMessage(message: string, max = MAX_MESSAGE_LENGTH): string {
+  if (message.length <= max) return message;
+  const tail = ` … (message cut: ${message.length} characters)`;
+  return message.slice(0, Math.max(0, max - tail.length)) + tail;
+}
+
+/**
+ * A value the user gave, for a message: JSON-quoted and cut to `max` characters.
+ *
+ * quote('bank') // '"bank"'
+ * quote('word '.repeat(2e6)) // '"word word word … word wo…" (10000000 characters)'
+ */
+export function quote(value: string, max = 60): string {
+  return value.length <= max
+    ? JSON.stringify(value)
+    : `${JSON.stringify(`${value.slice(0, max)}…`)} (${value.length} characters)`;
+}
+
 /** Raised for bad input; `path` locates the offending value (e.g. `X[2][1]`, `y[3]`). */
 export class ValidationError extends Error {
   constructor(
     message: string,
     readonly path?: string,
   ) {
-    super(message);
+    super(clipMessage(message));
     this.name = 'ValidationError';
   }
 }

@@ -8,10 +8,15 @@
 import { ACTIVATION_NAMES, applyActivation, softmax, softmaxJacobian } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
+import { MAX_ROWS } from './limits.js';
 
 export const activationSchema = z.object({
   function: z.enum([...ACTIVATION_NAMES, 'softmax']).describe('Which activation to apply'),
-  values: z.array(z.number()).min(1).describe('Inputs x (softmax treats them as one vector of logits)'),
+  values: z
+    .array(z.number())
+    .min(1)
+    .max(MAX_ROWS)
+    .describe('Inputs x (softmax treats them as one vector of logits)'),
   derivative: z.boolean().default(false).describe("Also return f'(x) (for softmax: the Jacobian)"),
   alpha: z.number().optional().describe('Leaky ReLU slope for x < 0 (default 0.1) or ELU alpha (default 1)'),
 });

@@ -15,6 +15,7 @@ export const attentionSchema = z.object({
   text: z
     .string()
     .min(1)
+    .max(10_000)
     .describe('The sentence whose words attend to each other, e.g. "YOUR CAT IS A LOVELY CAT"'),
   vectors: z
     .enum(['random', 'glove'])

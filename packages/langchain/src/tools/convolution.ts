@@ -10,8 +10,16 @@ import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
 export const convolutionSchema = z.object({
-  image: z.array(z.array(z.number()).min(1)).min(1).describe('The input as rows of numbers (a 2-D array)'),
-  kernel: z.array(z.array(z.number()).min(1)).min(1).describe('The filter as rows of numbers, e.g. 3x3'),
+  image: z
+    .array(z.array(z.number()).min(1).max(512))
+    .min(1)
+    .max(512)
+    .describe('The input as rows of numbers (a 2-D array)'),
+  kernel: z
+    .array(z.array(z.number()).min(1).max(64))
+    .min(1)
+    .max(64)
+    .describe('The filter as rows of numbers, e.g. 3x3'),
   stride: z.number().int().positive().default(1),
   padding: z
     .union([z.enum(['valid', 'same']), z.number().int().min(0)])

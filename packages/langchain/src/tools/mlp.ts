@@ -9,20 +9,24 @@
 import { MLPClassifier, MLPRegressor } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
+import { MAX_FEATURES, MAX_ROWS } from './limits.js';
 
 export const mlpSchema = z.object({
   rows: z
-    .array(z.array(z.number()).min(1))
+    .array(z.array(z.number()).min(1).max(MAX_FEATURES))
     .min(1)
+    .max(MAX_ROWS)
     .describe('Training inputs: one array of numbers per example'),
   labels: z
-    .array(z.union([z.number(), z.string()]))
+    .array(z.union([z.number(), z.string().max(200)]))
     .min(1)
+    .max(MAX_ROWS)
     .describe('Class of each row (classification) or its target number (regression)'),
   task: z.enum(['classification', 'regression']).default('classification'),
   hiddenLayerSizes: z
-    .array(z.number().int().positive())
+    .array(z.number().int().positive().max(10_000))
     .min(1)
+    .max(10)
     .default([100])
     .describe('Units per hidden layer'),
   activation: z.enum(['identity', 'logistic', 'tanh', 'relu']).default('relu').describe('Hidden activation'),
@@ -32,7 +36,8 @@ export const mlpSchema = z.object({
   alpha: z.number().min(0).default(0.0001).describe('L2 penalty'),
   randomState: z.number().int().min(0).default(0).describe("Seed, as scikit-learn's random_state"),
   predictRows: z
-    .array(z.array(z.number()))
+    .array(z.array(z.number()).max(MAX_FEATURES))
+    .max(MAX_ROWS)
     .optional()
     .describe('New rows to predict with the trained network'),
 });

@@ -12,15 +12,18 @@
 import { Perceptron, SklearnPerceptron } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
+import { MAX_FEATURES, MAX_ROWS } from './limits.js';
 
 export const perceptronSchema = z.object({
   rows: z
-    .array(z.array(z.number()).min(1))
+    .array(z.array(z.number()).min(1).max(MAX_FEATURES))
     .min(1)
+    .max(MAX_ROWS)
     .describe('Training inputs: one array of numbers per example, e.g. [[0,0],[0,1],[1,0],[1,1]]'),
   labels: z
-    .array(z.union([z.number(), z.string()]))
+    .array(z.union([z.number(), z.string().max(200)]))
     .min(1)
+    .max(MAX_ROWS)
     .describe('The class of each row: 0 or 1 for the course rule; any labels for the scikit-learn rule'),
   rule: z
     .enum(['course', 'sklearn'])
@@ -29,7 +32,11 @@ export const perceptronSchema = z.object({
       '"course": w <- w + lr*error*x in order until a pass has no mistake (with a trace). "sklearn": identical to sklearn.linear_model.Perceptron',
     ),
   learningRate: z.number().positive().default(0.1).describe('Course rule: learning rate η'),
-  initialWeights: z.array(z.number()).optional().describe('Course rule: starting weights (default zeros)'),
+  initialWeights: z
+    .array(z.number())
+    .max(MAX_FEATURES)
+    .optional()
+    .describe('Course rule: starting weights (default zeros)'),
   initialBias: z.number().default(0).describe('Course rule: starting bias'),
   maxEpochs: z.number().int().positive().default(100).describe('Course rule: passes over the data at most'),
   includeTrace: z.boolean().default(false).describe('Course rule: return every update step'),

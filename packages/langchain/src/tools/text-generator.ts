@@ -13,6 +13,7 @@ import { z } from 'zod';
 export const charRnnSchema = z.object({
   prompt: z
     .string()
+    .max(10_000)
     .default('ROMEO:\n')
     .describe('Text to continue (letters, digits, punctuation, newlines)'),
   length: z.number().int().positive().max(5000).default(200).describe('Characters to generate'),

@@ -23,7 +23,7 @@ export const tinyStoriesSchema = z.object({
     .optional()
     .describe('Nucleus sampling: the smallest set with this much probability'),
   repetitionPenalty: z.number().min(1).optional().describe('Above 1 discourages repeating tokens'),
-  stop: z.array(z.string().min(1)).max(4).optional().describe('Stop before any of these texts'),
+  stop: z.array(z.string().min(1).max(100)).max(4).optional().describe('Stop before any of these texts'),
 });
 
 export type TinyStoriesToolInput = z.input<typeof tinyStoriesSchema>;

@@ -22,7 +22,7 @@ const common = {
   epochs: z.number().int().min(1).max(200).default(10).describe('Passes over the corpus'),
   seed: z.number().int().default(1).describe('Seed (same seed, same vectors)'),
   probeWords: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(200))
     .max(20)
     .default([])
     .describe('Words whose 5 nearest neighbours to list'),

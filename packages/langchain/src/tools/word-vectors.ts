@@ -10,7 +10,7 @@ import { type KeyedVectors, loadPretrained } from '@firth/embeddings';
 import { type StructuredToolInterface, tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
-const word = z.string().min(1);
+const word = z.string().min(1).max(200);
 
 /** The tools over one set of vectors (default: the shipped GloVe 20k). */
 export function wordVectorTools(
@@ -59,7 +59,7 @@ export function wordVectorTools(
     tool(async ({ words }) => JSON.stringify({ words, oddOneOut: (await kv()).doesntMatch(words) }), {
       name: 'odd_one_out',
       description: 'The word that fits least with the others, e.g. breakfast cereal dinner lunch -> cereal.',
-      schema: z.object({ words: z.array(word).min(2) }),
+      schema: z.object({ words: z.array(word).min(2).max(1000) }),
     }),
   ];
 }

@@ -2,6 +2,7 @@
  * Reading a numeric data set out of n8n items: feature fields and a label field per item, with
  * errors that name the item and the field. Shared by every node that trains or predicts on rows.
  */
+import { clipMessage } from '@firth/numeric';
 import { type IDataObject, type INodeExecutionData, UserError } from 'n8n-workflow';
 
 export interface Dataset {
@@ -88,7 +89,8 @@ export function readDataset(
 
 /** An error's message prefixed for people; never includes a stack. */
 export function toErrorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  // cut: a message quoting a huge value must not bloat n8n's execution data
+  return clipMessage(error instanceof Error ? error.message : String(error));
 }
 
 /** The item a core validation error points at: `X[2][1]` and `y[2]` are item 2 (rows are items). */

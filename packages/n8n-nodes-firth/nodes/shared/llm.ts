@@ -13,6 +13,7 @@
  * FIRTH_SERVER_URL, else http://127.0.0.1:8787; its key: the credential's, else FIRTH_SERVER_KEY
  * (the variable `firth-server` and `firth-n8n start` read), else none.
  */
+
 import {
   type ChatConfig,
   type createChatModel,
@@ -21,6 +22,7 @@ import {
   LlmError,
   type Provider,
 } from '@firth/llm';
+import { clipMessage } from '@firth/numeric';
 import {
   type ICredentialDataDecryptedObject,
   type IExecuteFunctions,
@@ -356,7 +358,7 @@ export function llmError(
   localServerUrl?: string,
 ): NodeOperationError {
   if (error instanceof NodeOperationError && error.context.itemIndex === i) return error;
-  let message = describeError(error, secrets);
+  let message = clipMessage(describeError(error, secrets));
   if (localServerUrl && error instanceof LlmError && error.kind === 'connection')
     message = `The Firth local server at ${localServerUrl} is not reachable: bash scripts/start.sh starts it (or point FIRTH_SERVER_URL or a Firth Local Server API credential at one). ${message}`;
   const wrapped = new NodeOperationError(node, message, { itemIndex: i });

@@ -9,6 +9,7 @@
  *     return mapItems(this, async (i, item) => ({ json: { ...item.json, answer: 42 }, pairedItem: { item: i } }));
  *   }
  */
+import { clipMessage } from '@firth/numeric';
 import {
   type AINodeConnectionType,
   type IExecuteFunctions,
@@ -29,7 +30,7 @@ export async function mapItems(
       out.push(...[await each(i, items[i]!)].flat());
     } catch (error) {
       const failure = fail?.(error, i);
-      const message = failure ? failure.message : toErrorMessage(error);
+      const message = failure ? clipMessage(failure.message) : toErrorMessage(error);
       if (ctx.continueOnFail()) {
         out.push({ json: { ...items[i]!.json, error: message }, pairedItem: { item: i } });
         continue;
