@@ -29,6 +29,7 @@ import {
   type RecurrentCell,
 } from './rnn.js';
 import {
+  checkEvaluateText,
   checkSampleOptions,
   encodeChars,
   type SampleOptions,
@@ -284,8 +285,7 @@ export class CharLanguageModel implements TextSampler {
   async evaluate(text: string): Promise<number> {
     this.checkFitted();
     await this.ready();
-    const ids = this.encode(text, 'text');
-    if (ids.length < 2) throw new ValidationError('text needs at least 2 characters to evaluate', 'text');
+    const ids = this.encode(checkEvaluateText(text), 'text');
     return this.meanCrossEntropy(ids);
   }
 

@@ -62,9 +62,13 @@ export {
 } from './rnn.js';
 // Sampling text from any character model: options, the TextSampler interface, temperature draws.
 export {
+  checkEvaluateText,
   checkSampleOptions,
   encodeChars,
   GREEDY_TEMPERATURE,
+  MAX_EVALUATE_CHARS,
+  MAX_PROMPT_CHARS,
+  MAX_SAMPLE_LENGTH,
   type SampleOptions,
   sampleFromLogits,
   softmaxWithTemperature,

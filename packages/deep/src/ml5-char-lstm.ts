@@ -21,8 +21,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
-import { RandomState, ValidationError } from '@firth/numeric';
+import { RandomState } from '@firth/numeric';
 import {
+  checkEvaluateText,
   checkSampleOptions,
   encodeChars,
   type SampleOptions,
@@ -154,8 +155,7 @@ export class Ml5CharLSTM implements TextSampler {
 
   /** Mean cross-entropy of `text` in nats per predicted character, from a zero state. */
   async evaluate(text: string): Promise<number> {
-    const ids = encodeChars(text, this.index, 'text');
-    if (ids.length < 2) throw new ValidationError('text needs at least 2 characters to evaluate', 'text');
+    const ids = encodeChars(checkEvaluateText(text), this.index, 'text');
     const state = this.initialState();
     let total = 0;
     for (let t = 0; t + 1 < ids.length; t++) {

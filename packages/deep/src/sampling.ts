@@ -8,7 +8,7 @@
  * T = 1 samples the model as trained, T < 1 sharpens it (safer, more repetitive text), T > 1
  * flattens it (more surprising, more misspelt), and T → 0 is greedy decoding (always the argmax).
  */
-import { type RandomState, ValidationError } from '@firth/numeric';
+import { checkTextLength, type RandomState, ValidationError } from '@firth/numeric';
 
 export interface SampleOptions {
   /** Text fed to the model first; the sample continues it. @default '' (start after a newline, like the beginning of a speech) */
@@ -36,13 +36,33 @@ export interface TextSampler {
 /** Below this temperature a draw is the argmax (exp(z/T) would only be rounding noise). */
 export const GREEDY_TEMPERATURE = 1e-6;
 
+/**
+ * The longest prompt a character model reads: each character is one recurrent step (~0.1 ms), so
+ * 10,000 characters prime in about a second; past that, the caller hears so at once.
+ */
+export const MAX_PROMPT_CHARS = 10_000;
+/** The most characters one sample generates (each is one step and one draw). */
+export const MAX_SAMPLE_LENGTH = 100_000;
+/** The longest text `evaluate` scores (one step per character: about 10 s at this size). */
+export const MAX_EVALUATE_CHARS = 100_000;
+
+/** Checks a text to evaluate: a string of 2 to MAX_EVALUATE_CHARS characters. */
+export function checkEvaluateText(text: unknown): string {
+  checkTextLength(text, 'text', MAX_EVALUATE_CHARS);
+  if ((text as string).length < 2)
+    throw new ValidationError('text needs at least 2 characters to evaluate', 'text');
+  return text as string;
+}
+
 /** Checks sampling options and fills the defaults. */
 export function checkSampleOptions(options: SampleOptions): Required<SampleOptions> {
   const { prompt = '', length, temperature = 1, seed = 0 } = options ?? ({} as SampleOptions);
-  if (typeof prompt !== 'string')
-    throw new ValidationError(`prompt must be a string, got ${typeof prompt}`, 'prompt');
-  if (!Number.isInteger(length) || length < 0) {
-    throw new ValidationError(`length must be a non-negative integer, got ${String(length)}`, 'length');
+  checkTextLength(prompt, 'prompt', MAX_PROMPT_CHARS);
+  if (!Number.isInteger(length) || length < 0 || length > MAX_SAMPLE_LENGTH) {
+    throw new ValidationError(
+      `length must be an integer from 0 to ${MAX_SAMPLE_LENGTH}, got ${String(length)}`,
+      'length',
+    );
   }
   if (typeof temperature !== 'number' || !(temperature >= 0) || !Number.isFinite(temperature)) {
     throw new ValidationError(
