@@ -44,7 +44,7 @@ export class FileWindow {
     private readonly chunk = 1 << 22,
   ) {}
 
-  /** Bytes [pos, pos + n), fewer at the end of the file. n must not exceed the chunk size. */
+  /** Bytes [pos, pos + n), fewer at the end of the file (the window moves to pos when needed). */
   async bytes(pos: number, n: number): Promise<Buffer> {
     const end = Math.min(pos + n, this.size);
     if (pos < this.start || end > this.start + this.buf.length) {
