@@ -166,5 +166,22 @@ describe('CharLanguageModel: bad input', () => {
     expect(() => CharLanguageModel.fromJSON({ kind: 'Other' } as never)).toThrow(
       /not a CharLanguageModel JSON/,
     );
+    // weights that are not finite numbers (NaN becomes null in JSON) and a repeated character
+    const small = new CharLanguageModel({ hiddenSize: 4, embeddingSize: 2, seqLength: 4, batchSize: 2 });
+    await small.fit('abcabcabcabc', { steps: 1 });
+    const json = JSON.parse(JSON.stringify(small.toJSON()));
+    small.dispose();
+    json.Wy[1][2] = null;
+    expect(() => CharLanguageModel.fromJSON(json)).toThrow(/Wy\[1\]\[2\] must be a finite number, got null/);
+    json.Wy[1][2] = 0;
+    json.cells[0].weights.Wh[0][1] = 'x';
+    expect(() => CharLanguageModel.fromJSON(json)).toThrow(
+      /cells\[0\]\.weights\.Wh\[0\]\[1\] must be a finite number, got "x"/,
+    );
+    json.cells[0].weights.Wh[0][1] = 0;
+    json.vocab[2] = 'a';
+    expect(() => CharLanguageModel.fromJSON(json)).toThrow(
+      /vocab\[2\] must be a character not seen before, got "a"/,
+    );
   });
 });

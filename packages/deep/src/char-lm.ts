@@ -106,6 +106,20 @@ function positiveNumber(value: unknown, name: string): number {
   return value;
 }
 
+/**
+ * Every number in a (nested) weight array is finite: a diverged model, or NaN/Infinity that
+ * JSON.stringify wrote as null, is refused with the path of the first bad value.
+ */
+function checkFiniteWeights(value: unknown, path: string): void {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`]);
+    else if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValidationError(`${at} must be a finite number, got ${JSON.stringify(v) ?? String(v)}`, at);
+  }
+}
+
 export class CharLanguageModel implements TextSampler {
   readonly options: Readonly<Required<CharLanguageModelOptions>>;
   /** Characters, sorted by code point; id = index. Empty until `fit`. */
@@ -372,6 +386,21 @@ export class CharLanguageModel implements TextSampler {
           `cells[${l}]`,
         );
       }
+    });
+    const seen = new Set<string>();
+    json.vocab.forEach((c, i) => {
+      if (typeof c !== 'string' || [...c].length !== 1 || seen.has(c))
+        throw new ValidationError(
+          `vocab[${i}] must be a character not seen before, got ${JSON.stringify(c)}`,
+          `vocab[${i}]`,
+        );
+      seen.add(c);
+    });
+    checkFiniteWeights(json.embedding, 'embedding');
+    checkFiniteWeights(json.Wy, 'Wy');
+    checkFiniteWeights(json.by, 'by');
+    json.cells.forEach((c, l) => {
+      for (const [name, w] of Object.entries(c.weights)) checkFiniteWeights(w, `cells[${l}].weights.${name}`);
     });
     lm.vocab = [...json.vocab];
     lm.index = new Map(lm.vocab.map((c, i) => [c, i]));

@@ -18,10 +18,18 @@
  * (the ids are tiny Shakespeare's frequency ranks, and 13 = 'u', 40 = 'U' there); they are
  * repaired on load. Left out: the ml5 JavaScript API (callbacks, `feed`/`reset` state objects).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
-import { RandomState } from '@firth/numeric';
+import {
+  checkFiniteValues,
+  FormatError,
+  RandomState,
+  readJson,
+  type ShapeType,
+  shape,
+  ValidationError,
+} from '@firth/numeric';
 import {
   checkEvaluateText,
   checkSampleOptions,
@@ -34,11 +42,6 @@ import {
 
 /** Damaged vocab.json keys and the characters they stand for (see the header). */
 const VOCAB_REPAIRS: Record<string, string> = { '': 'U', '  ': 'u' };
-
-interface ManifestEntry {
-  filename: string;
-  shape: number[];
-}
 
 /** A layer's weights: W (in + H, 4H) row-major, b (4H). */
 interface LSTMLayer {
@@ -179,60 +182,121 @@ export class Ml5CharLSTM implements TextSampler {
   }
 }
 
-async function readJSON(path: string, what: string): Promise<unknown> {
-  let raw: string;
+/** Options of `loadMl5CharLSTM`. */
+export interface Ml5LoadOptions {
+  /** Load NaN and ±Infinity weights instead of refusing them. @default false */
+  allowNonFinite?: boolean;
+}
+
+/** A weight's TF1 name → file; `Variable` is TF's global step, the rest are read. */
+const MANIFEST_SHAPE = shape.record(
+  shape.object({
+    filename: shape.string({ nonEmpty: true, maxLength: 255 }),
+    shape: shape.array(shape.integer({ min: 0, max: 2 ** 31 }), { max: 4 }),
+  }),
+  { max: 1000 },
+);
+/** character → id. */
+const VOCAB_SHAPE = shape.record(shape.integer({ min: 0 }), { max: 1 << 16 });
+const CELL = /^rnnlm\/multi_rnn_cell\/cell_(\d+)\/basic_lstm_cell\/(?:weights|biases)$/;
+const KNOWN = new Set(['Variable', 'embedding', 'rnnlm/softmax_w', 'rnnlm/softmax_b']);
+/** The JSON path of a top-level key, written as the shapes write it: `$.embedding`, `$["rnnlm/softmax_w"]`. */
+const at = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `$.${key}` : `$[${JSON.stringify(key)}]`);
+
+/** A file of the model folder; missing or unreadable is a FormatError naming it. */
+async function readModelFile(path: string, what: string): Promise<Buffer> {
   try {
-    raw = await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
-    throw new Error(
-      `ml5 char-LSTM: cannot read ${what} at ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
+    throw new FormatError(
+      path,
+      '',
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? error}): ${what}`,
     );
-  }
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new Error(`ml5 char-LSTM: ${what} at ${path} is not valid JSON`);
   }
 }
 
-/** Reads one raw little-endian float32 variable and checks its size against the manifest shape. */
+/**
+ * Reads one raw little-endian float32 variable: the manifest names a plain file of the folder, its
+ * shape is the one the model needs, the file size is checked before reading (4 bytes a value),
+ * and the values are finite unless allowNonFinite.
+ */
 async function readVariable(
   dir: string,
-  manifest: Record<string, ManifestEntry>,
+  manifest: ShapeType<typeof MANIFEST_SHAPE>,
   name: string,
-  shape: number[],
+  dims: number[],
+  allowNonFinite: boolean,
 ): Promise<Float32Array> {
+  const manifestPath = join(dir, 'manifest.json');
   const entry = manifest[name];
-  if (!entry || typeof entry.filename !== 'string')
-    throw new Error(`ml5 char-LSTM: manifest.json has no variable "${name}"`);
-  const want = shape.reduce((a, b) => a * b, 1);
-  if (!Array.isArray(entry.shape) || entry.shape.join() !== shape.join()) {
-    throw new Error(
-      `ml5 char-LSTM: variable "${name}" has shape [${entry.shape}] in manifest.json, expected [${shape}]`,
+  if (!entry) throw new FormatError(manifestPath, at(name), 'is missing: the model needs this variable');
+  if (entry.shape.join() !== dims.join())
+    throw new FormatError(manifestPath, `${at(name)}.shape`, `is [${entry.shape}], expected [${dims}]`);
+  if (/[/\\\0]/.test(entry.filename) || entry.filename === '.' || entry.filename === '..')
+    throw new FormatError(
+      manifestPath,
+      `${at(name)}.filename`,
+      `must name a file in the model folder, got ${JSON.stringify(entry.filename)}`,
     );
-  }
   const path = join(dir, entry.filename);
-  let bytes: Buffer;
+  const want = dims.reduce((a, b) => a * b, 1);
+  let size: number;
   try {
-    bytes = await readFile(path);
+    size = (await stat(path)).size;
   } catch (error) {
-    throw new Error(
-      `ml5 char-LSTM: weight file ${entry.filename} for "${name}" is missing or unreadable (${(error as NodeJS.ErrnoException).code ?? error})`,
+    throw new FormatError(
+      path,
+      '',
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? error}): the weights of "${name}" are missing`,
     );
   }
-  if (bytes.byteLength !== want * 4) {
-    throw new Error(
-      `ml5 char-LSTM: weight file ${entry.filename} has ${bytes.byteLength} bytes; shape [${shape}] needs ${want} float32 = ${want * 4} bytes`,
+  if (size !== want * 4)
+    throw new FormatError(
+      path,
+      '',
+      `has ${size} bytes; "${name}" of shape [${dims}] needs ${want} float32 = ${want * 4} bytes`,
     );
-  }
+  const bytes = await readModelFile(path, `the weights of "${name}"`);
+  if (bytes.byteLength !== want * 4)
+    throw new FormatError(path, '', `changed size while being read (${bytes.byteLength} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(want);
   for (let i = 0; i < want; i++) out[i] = view.getFloat32(4 * i, true);
+  if (!allowNonFinite) checkFiniteValues(out, path, `variable "${name}"`);
   return out;
 }
 
 /**
- * Loads the ml5 Shakespeare char-LSTM shipped in @firth/datasets (or another folder of the same format).
+ * vocab.json → id → character: every id 0…V−1 exactly once, every key one character (after the
+ * two known repairs, see the header).
+ */
+function readVocab(raw: Record<string, number>, file: string): string[] {
+  const entries = Object.entries(raw);
+  const V = entries.length;
+  if (V === 0) throw new FormatError(file, '$', 'holds no characters');
+  const vocab = new Array<string>(V);
+  const present = new Set(entries.map(([c]) => c));
+  for (const [key, id] of entries) {
+    let ch = key;
+    if ([...key].length !== 1) {
+      const fix = VOCAB_REPAIRS[key];
+      if (fix === undefined || present.has(fix))
+        throw new FormatError(file, at(key), `is not a single character (id ${id})`);
+      ch = fix;
+    }
+    if (id >= V)
+      throw new FormatError(file, at(key), `has id ${id}: ${V} characters take the ids 0 to ${V - 1}`);
+    if (vocab[id] !== undefined)
+      throw new FormatError(file, at(key), `repeats the id ${id} of ${JSON.stringify(vocab[id])}`);
+    vocab[id] = ch;
+  }
+  return vocab;
+}
+
+/**
+ * Loads the ml5 Shakespeare char-LSTM shipped in @firth/datasets (or another folder of the same
+ * format). A bad folder is a FormatError naming the file and the JSON path or weight.
  *
  *   const ml5 = await loadMl5CharLSTM();
  *   ml5.vocab.length // 65
@@ -240,50 +304,57 @@ async function readVariable(
  */
 export async function loadMl5CharLSTM(
   dir: string = dataPath('models/charrnn-shakespeare-ml5'),
+  options: Ml5LoadOptions = {},
 ): Promise<Ml5CharLSTM> {
-  const manifest = (await readJSON(join(dir, 'manifest.json'), 'manifest.json')) as Record<
-    string,
-    ManifestEntry
-  >;
-  const rawVocab = (await readJSON(join(dir, 'vocab.json'), 'vocab.json')) as Record<string, number>;
-  const entries = Object.entries(rawVocab ?? {});
-  const V = entries.length;
-  const vocab = new Array<string>(V);
-  const present = new Set(entries.map(([c]) => c));
-  for (const [key, id] of entries) {
-    let ch = key;
-    if ([...key].length !== 1) {
-      const fix = VOCAB_REPAIRS[key];
-      if (fix === undefined || present.has(fix)) {
-        throw new Error(
-          `ml5 char-LSTM: vocab.json key ${JSON.stringify(key)} (id ${id}) is not a single character`,
-        );
-      }
-      ch = fix;
-    }
-    if (!Number.isInteger(id) || id < 0 || id >= V || vocab[id] !== undefined) {
-      throw new Error(
-        `ml5 char-LSTM: vocab.json id ${id} of ${JSON.stringify(key)} is out of range or repeated`,
+  const allowNonFinite = options.allowNonFinite ?? false;
+  const manifestPath = join(dir, 'manifest.json');
+  const vocabPath = join(dir, 'vocab.json');
+  const manifest = readJson(
+    await readModelFile(manifestPath, 'the manifest of the weight files'),
+    MANIFEST_SHAPE,
+    manifestPath,
+  );
+  const vocab = readVocab(
+    readJson(await readModelFile(vocabPath, 'the characters'), VOCAB_SHAPE, vocabPath),
+    vocabPath,
+  );
+  // the variables: exactly embedding, softmax_w/_b and cells 0…L−1 (an unknown one would be ignored)
+  let numLayers = 0;
+  for (const name of Object.keys(manifest)) {
+    const cell = CELL.exec(name);
+    if (cell) numLayers = Math.max(numLayers, Number(cell[1]) + 1);
+    else if (!KNOWN.has(name))
+      throw new FormatError(
+        manifestPath,
+        at(name),
+        'is not a variable of the TF1 char-RNN this loader runs (embedding, rnnlm/softmax_w, rnnlm/softmax_b, rnnlm/multi_rnn_cell/cell_N/basic_lstm_cell/weights and biases)',
       );
-    }
-    vocab[id] = ch;
   }
-  const embeddingShape = manifest?.embedding?.shape;
-  const E = Array.isArray(embeddingShape) ? (embeddingShape[1] as number) : 0;
-  const H = (manifest?.['rnnlm/softmax_w']?.shape?.[0] as number | undefined) ?? 0;
-  const embedding = await readVariable(dir, manifest, 'embedding', [V, E]);
+  if (numLayers === 0) throw new FormatError(manifestPath, '', 'lists no LSTM layers');
+  if (numLayers > 64) throw new FormatError(manifestPath, '', `lists ${numLayers} LSTM layers (at most 64)`);
+  const V = vocab.length;
+  const E = manifest.embedding?.shape[1] ?? 0;
+  const H = manifest['rnnlm/softmax_w']?.shape[0] ?? 0;
+  for (const [name, size] of [
+    ['embedding', E],
+    ['rnnlm/softmax_w', H],
+  ] as const) {
+    if (!manifest[name])
+      throw new FormatError(manifestPath, at(name), 'is missing: the model needs this variable');
+    if (size < 1) throw new FormatError(manifestPath, `${at(name)}.shape`, 'must give a size of at least 1');
+  }
+  const embedding = await readVariable(dir, manifest, 'embedding', [V, E], allowNonFinite);
   const layers: LSTMLayer[] = [];
-  for (let l = 0; manifest[`rnnlm/multi_rnn_cell/cell_${l}/basic_lstm_cell/weights`]; l++) {
+  for (let l = 0; l < numLayers; l++) {
     const prefix = `rnnlm/multi_rnn_cell/cell_${l}/basic_lstm_cell`;
     const inputSize = l === 0 ? E : H;
     layers.push({
-      W: await readVariable(dir, manifest, `${prefix}/weights`, [inputSize + H, 4 * H]),
-      b: await readVariable(dir, manifest, `${prefix}/biases`, [4 * H]),
+      W: await readVariable(dir, manifest, `${prefix}/weights`, [inputSize + H, 4 * H], allowNonFinite),
+      b: await readVariable(dir, manifest, `${prefix}/biases`, [4 * H], allowNonFinite),
       inputSize,
     });
   }
-  if (layers.length === 0) throw new Error('ml5 char-LSTM: manifest.json lists no LSTM layers');
-  const softmaxW = await readVariable(dir, manifest, 'rnnlm/softmax_w', [H, V]);
-  const softmaxB = await readVariable(dir, manifest, 'rnnlm/softmax_b', [V]);
+  const softmaxW = await readVariable(dir, manifest, 'rnnlm/softmax_w', [H, V], allowNonFinite);
+  const softmaxB = await readVariable(dir, manifest, 'rnnlm/softmax_b', [V], allowNonFinite);
   return new Ml5CharLSTM(vocab, embedding, layers, softmaxW, softmaxB);
 }

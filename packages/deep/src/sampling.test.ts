@@ -10,9 +10,9 @@ import {
 
 describe('sampling limits: one call is a bounded number of recurrent steps', () => {
   it('prompts, lengths and evaluated texts past their limits are refused by name', () => {
-    expect(checkSampleOptions({ prompt: 'x'.repeat(MAX_PROMPT_CHARS), length: MAX_SAMPLE_LENGTH }).length).toBe(
-      MAX_SAMPLE_LENGTH,
-    );
+    expect(
+      checkSampleOptions({ prompt: 'x'.repeat(MAX_PROMPT_CHARS), length: MAX_SAMPLE_LENGTH }).length,
+    ).toBe(MAX_SAMPLE_LENGTH);
     expect(() => checkSampleOptions({ prompt: 'x'.repeat(MAX_PROMPT_CHARS + 1), length: 1 })).toThrow(
       `prompt has ${MAX_PROMPT_CHARS + 1} characters; at most ${MAX_PROMPT_CHARS} are accepted`,
     );

@@ -30,9 +30,18 @@
  * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here) and cooccur.c's
  * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
  */
-import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
+import { type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
+import {
+  atPath,
+  checkAt,
+  checkModelType,
+  decodeFloats,
+  encodeFloats,
+  type FromJSONOptions,
+  jsonInput,
+} from './model-json.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
 export interface GloVeOptions {
@@ -257,11 +266,13 @@ const PARAM_NAMES = [
   'gradsqContextBiases',
 ] as const;
 
-const toBase64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const fromBase64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
+/** What `GloVe.fromJSON` accepts (options and vocabulary are checked by their own code). */
+const GLOVE_SHAPE = shape.object({
+  options: shape.object({}),
+  vocabulary: shape.object({}),
+  params: shape.object(Object.fromEntries(PARAM_NAMES.map((n) => [n, shape.string()]))),
+  lossCurve: shape.array(shape.nullable(shape.number())),
+});
 
 export class GloVe implements GloVeParameters {
   readonly options: Options;
@@ -477,7 +488,7 @@ export class GloVe implements GloVeParameters {
 
   toJSON(): GloVeJSON {
     if (!this.vocabulary) throw new ValidationError('an untrained GloVe has nothing to save', 'vocabulary');
-    const params = Object.fromEntries(PARAM_NAMES.map((n) => [n, toBase64(this[n])]));
+    const params = Object.fromEntries(PARAM_NAMES.map((n) => [n, encodeFloats(this[n])]));
     return {
       type: 'GloVe',
       options: this.options,
@@ -487,21 +498,32 @@ export class GloVe implements GloVeParameters {
     };
   }
 
-  static fromJSON(json: GloVeJSON): GloVe {
-    if (json?.type !== 'GloVe') throw new ValidationError('not a GloVe JSON object', 'type');
-    const model = new GloVe(json.options);
-    const vocab = Vocabulary.fromJSON(json.vocabulary);
+  /**
+   * Rebuilds a model from `toJSON()` (object or JSON text), checking every field: each table holds
+   * V × vectorSize (vectors) or V (biases) float64 values, finite unless `allowNonFinite`.
+   */
+  static fromJSON(json: GloVeJSON | unknown, options: FromJSONOptions = {}): GloVe {
+    const label = 'GloVe JSON';
+    const m = checkAt(checkModelType(jsonInput(json, label), 'GloVe', label), GLOVE_SHAPE, label, '$');
+    const model = atPath(label, '$.options', () => new GloVe(m.options as GloVeOptions));
+    const vocab = Vocabulary.fromJSON(m.vocabulary, label, '$.vocabulary');
     const V = vocab.size;
     const D = model.options.vectorSize;
     model.vocabulary = vocab;
     for (const n of PARAM_NAMES) {
-      const a = fromBase64(json.params[n]);
-      const expected = n.includes('Biases') ? V : V * D;
-      if (a.length !== expected)
-        throw new ValidationError(`${n} has ${a.length} values, expected ${expected}`, `params.${n}`);
-      model[n] = a;
+      const [count, what] = n.includes('Biases') ? [V, `${V} words`] : [V * D, `${V} words × ${D}`];
+      const params = m.params as Record<string, string>;
+      model[n] = decodeFloats(
+        params[n] as string,
+        Float64Array,
+        count,
+        what,
+        label,
+        `$.params.${n}`,
+        options.allowNonFinite ?? false,
+      );
     }
-    model.lossCurve.push(...json.lossCurve);
+    model.lossCurve.push(...m.lossCurve.map((l) => l ?? Number.NaN));
     model.refreshKeyedVectors();
     return model;
   }

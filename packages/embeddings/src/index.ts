@@ -82,6 +82,7 @@ export {
 export {
   KeyError,
   KeyedVectors,
+  type KeyedVectorsJSON,
   type KeyOrVector,
   type MostSimilarOptions,
   type Similar,

@@ -15,7 +15,7 @@
  * Left out on purpose: approximate-nearest-neighbour indexers, Word Mover's Distance, adding or
  * resizing vectors after construction, gensim's pickle format (see `vector-formats.ts` instead).
  */
-import { ValidationError } from '@firth/numeric';
+import { FormatError, type Shape, shape, ValidationError } from '@firth/numeric';
 import {
   type AnalogyOptions,
   type AnalogyResult,
@@ -24,6 +24,7 @@ import {
   type WordPairsOptions,
   type WordPairsResult,
 } from './evaluation.js';
+import { checkAt, type FromJSONOptions, firstDuplicate, jsonInput } from './model-json.js';
 
 /** A word is missing from the vocabulary; `keys` lists every missing one (Python's KeyError). */
 export class KeyError extends ValidationError {
@@ -461,7 +462,7 @@ export class KeyedVectors {
   }
 
   /** `{ keys, vectorSize, vectors, counts? }` with plain arrays, for JSON.stringify. */
-  toJSON(): { keys: string[]; vectorSize: number; vectors: number[]; counts?: number[] } {
+  toJSON(): KeyedVectorsJSON {
     return {
       keys: this.indexToKey,
       vectorSize: this.vectorSize,
@@ -470,15 +471,52 @@ export class KeyedVectors {
     };
   }
 
-  static fromJSON(json: {
-    keys: string[];
-    vectorSize: number;
-    vectors: number[];
-    counts?: number[];
-  }): KeyedVectors {
-    return new KeyedVectors(json.keys, Float32Array.from(json.vectors), json.vectorSize, json.counts);
+  /**
+   * Rebuilds from `toJSON()` (object or JSON text), checking every field with its JSON path:
+   * unique keys, `vectors` holding keys × vectorSize finite numbers (JSON.stringify writes NaN and
+   * ±Infinity as null: read back as NaN with `allowNonFinite`), one count per key.
+   *
+   *   KeyedVectors.fromJSON({ keys: ['a'], vectorSize: 2, vectors: [1] })
+   *   // FormatError: KeyedVectors JSON: $.vectors holds 1 numbers, expected 2 (1 keys × 2)
+   */
+  static fromJSON(json: KeyedVectorsJSON | string | unknown, options: FromJSONOptions = {}): KeyedVectors {
+    const label = 'KeyedVectors JSON';
+    const allow = options.allowNonFinite ?? false;
+    const m = checkAt(jsonInput(json, label), allow ? KV_SHAPE_NON_FINITE : KV_SHAPE, label, '$');
+    const dup = firstDuplicate(m.keys);
+    if (dup >= 0)
+      throw new FormatError(label, `$.keys[${dup}]`, `repeats the key ${JSON.stringify(m.keys[dup])}`);
+    const expected = m.keys.length * m.vectorSize;
+    if (m.vectors.length !== expected)
+      throw new FormatError(
+        label,
+        '$.vectors',
+        `holds ${m.vectors.length} numbers, expected ${expected} (${m.keys.length} keys × ${m.vectorSize})`,
+      );
+    if (m.counts !== undefined && m.counts.length !== m.keys.length)
+      throw new FormatError(label, '$.counts', `holds ${m.counts.length} counts for ${m.keys.length} keys`);
+    const vectors = Float32Array.from(m.vectors, (v) => v ?? Number.NaN);
+    return new KeyedVectors(m.keys, vectors, m.vectorSize, m.counts);
   }
 }
+
+/** The serialised form of KeyedVectors (`toJSON` / `fromJSON`). */
+export interface KeyedVectorsJSON {
+  keys: string[];
+  vectorSize: number;
+  vectors: number[];
+  counts?: number[];
+}
+
+const kvShape = <T>(value: Shape<T>) =>
+  shape.object({
+    keys: shape.array(shape.string()),
+    vectorSize: shape.integer({ min: 1 }),
+    vectors: shape.array(value),
+    counts: shape.optional(shape.array(shape.integer({ min: 0 }))),
+  });
+const KV_SHAPE = kvShape(shape.number());
+const KV_SHAPE_NON_FINITE = kvShape(shape.nullable(shape.number()));
 
 /** v / ‖v‖ (a zero vector stays zero). */
 export function unitVec(v: Float64Array): Float64Array {

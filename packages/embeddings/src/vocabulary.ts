@@ -12,8 +12,9 @@
  * One deliberate difference from gensim: ties in count keep first-seen order (a stable sort);
  * gensim sorts with NumPy's unstable `argsort`, so its order among equal counts is arbitrary.
  */
-import { ValidationError } from '@firth/numeric';
+import { FormatError, shape, ValidationError } from '@firth/numeric';
 import { type Corpus, sentences } from './corpus.js';
+import { atPath, checkAt, checkModelType, firstDuplicate, jsonInput } from './model-json.js';
 
 export interface VocabularyOptions {
   /** Ignore words seen fewer times than this. @default 5 — gensim's default; rare words get poor vectors anyway */
@@ -247,11 +248,47 @@ export class Vocabulary {
     };
   }
 
-  static fromJSON(json: VocabularyJSON): Vocabulary {
-    if (json?.type !== 'Vocabulary') throw new ValidationError('not a Vocabulary JSON object', 'type');
-    return new Vocabulary(json.words, json.counts, json.totalWords, json.corpusCount, json.options);
+  /**
+   * Rebuilds a vocabulary from `toJSON()` (object or JSON text), checking every field; `label` and
+   * `path` name where it sits when it is part of a model's JSON (`$.vocabulary` of Word2Vec JSON).
+   */
+  static fromJSON(json: VocabularyJSON | unknown, label = 'Vocabulary JSON', path = '$'): Vocabulary {
+    const v = checkAt(
+      checkModelType(jsonInput(json, label), 'Vocabulary', label, path),
+      VOCABULARY_SHAPE,
+      label,
+      path,
+    );
+    if (v.words.length === 0)
+      throw new FormatError(label, `${path}.words`, 'is empty: a vocabulary holds at least one word');
+    if (v.counts.length !== v.words.length)
+      throw new FormatError(
+        label,
+        `${path}.counts`,
+        `holds ${v.counts.length} counts for ${v.words.length} words`,
+      );
+    const dup = firstDuplicate(v.words);
+    if (dup >= 0)
+      throw new FormatError(
+        label,
+        `${path}.words[${dup}]`,
+        `repeats the word ${JSON.stringify(v.words[dup])}`,
+      );
+    const options = atPath(label, `${path}.options`, () =>
+      checkVocabularyOptions(v.options as VocabularyOptions),
+    );
+    return new Vocabulary(v.words, v.counts, v.totalWords, v.corpusCount, options);
   }
 }
+
+/** What `Vocabulary.fromJSON` accepts (the options are checked by checkVocabularyOptions). */
+const VOCABULARY_SHAPE = shape.object({
+  words: shape.array(shape.string({ nonEmpty: true })),
+  counts: shape.array(shape.integer({ min: 1 })),
+  totalWords: shape.integer({ min: 0 }),
+  corpusCount: shape.integer({ min: 0 }),
+  options: shape.object({}),
+});
 
 function makeSampleInt(counts: number[], sample: number): Uint32Array {
   const retainTotal = counts.reduce((s, c) => s + c, 0);
@@ -301,6 +338,8 @@ function checkVocabularyOptions(o: VocabularyOptions): Required<VocabularyOption
     throw new ValidationError(`sample must be a number ≥ 0, got ${opts.sample}`, 'sample');
   if (!Number.isFinite(opts.nsExponent))
     throw new ValidationError(`nsExponent must be a finite number, got ${opts.nsExponent}`, 'nsExponent');
+  if (typeof opts.huffman !== 'boolean')
+    throw new ValidationError(`huffman must be true or false, got ${String(opts.huffman)}`, 'huffman');
   return opts;
 }
 

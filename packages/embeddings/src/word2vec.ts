@@ -40,9 +40,18 @@
  * is reproducible (with workers = 1) but not bit-identical to gensim's. A sentence longer than
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
-import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
+import { FormatError, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
+import {
+  atPath,
+  checkAt,
+  checkModelType,
+  decodeFloats,
+  encodeFloats,
+  type FromJSONOptions,
+  jsonInput,
+} from './model-json.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 import { WasmTrainer } from './word2vec-fast.js';
 import { type Job, type JobResult, ReferenceTrainer, type TrainState } from './word2vec-reference.js';
@@ -239,11 +248,16 @@ export interface Word2VecJSON {
   lossCurve: number[];
 }
 
-const toBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const fromBase64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
+/** What `Word2Vec.fromJSON` accepts (options and vocabulary are checked by their own code). */
+const WORD2VEC_SHAPE = shape.object({
+  options: shape.object({}),
+  vocabulary: shape.object({}),
+  syn0: shape.string(),
+  syn1neg: shape.nullable(shape.string()),
+  syn1: shape.nullable(shape.string()),
+  // JSON.stringify writes NaN (an epoch without loss terms) as null
+  lossCurve: shape.array(shape.nullable(shape.number())),
+});
 
 export class Word2Vec {
   readonly options: Options;
@@ -440,21 +454,49 @@ export class Word2Vec {
       type: 'Word2Vec',
       options: this.options,
       vocabulary: this.vocabulary.toJSON(),
-      syn0: toBase64(this.inputVectors),
-      syn1neg: this.outputVectors ? toBase64(this.outputVectors) : null,
-      syn1: this.hsVectors ? toBase64(this.hsVectors) : null,
+      syn0: encodeFloats(this.inputVectors),
+      syn1neg: this.outputVectors ? encodeFloats(this.outputVectors) : null,
+      syn1: this.hsVectors ? encodeFloats(this.hsVectors) : null,
       lossCurve: [...this.lossCurve],
     };
   }
 
-  static fromJSON(json: Word2VecJSON): Word2Vec {
-    if (json?.type !== 'Word2Vec') throw new ValidationError('not a Word2Vec JSON object', 'type');
-    const model = new Word2Vec(json.options);
-    model.vocabulary = Vocabulary.fromJSON(json.vocabulary);
-    model.inputVectors = fromBase64(json.syn0);
-    model.outputVectors = json.syn1neg ? fromBase64(json.syn1neg) : null;
-    model.hsVectors = json.syn1 ? fromBase64(json.syn1) : null;
-    model.lossCurve.push(...json.lossCurve);
+  /**
+   * Rebuilds a model from `toJSON()` (object or JSON text), checking every field: the tables must
+   * be V × vectorSize float32 values, finite unless `allowNonFinite`; syn1neg present exactly when
+   * `negative` > 0, syn1 exactly when `hs` = 1.
+   */
+  static fromJSON(json: Word2VecJSON | unknown, options: FromJSONOptions = {}): Word2Vec {
+    const label = 'Word2Vec JSON';
+    const m = checkAt(checkModelType(jsonInput(json, label), 'Word2Vec', label), WORD2VEC_SHAPE, label, '$');
+    const model = atPath(label, '$.options', () => new Word2Vec(m.options as Word2VecOptions));
+    const vocabulary = Vocabulary.fromJSON(m.vocabulary, label, '$.vocabulary');
+    const V = vocabulary.size;
+    const D = model.options.vectorSize;
+    const table = (text: string, name: string) =>
+      decodeFloats(
+        text,
+        Float32Array,
+        V * D,
+        `${V} words × ${D}`,
+        label,
+        `$.${name}`,
+        options.allowNonFinite ?? false,
+      );
+    const optional = (text: string | null, name: string, trained: boolean, why: string) => {
+      if ((text !== null) !== trained)
+        throw new FormatError(
+          label,
+          `$.${name}`,
+          trained ? `is missing: ${why} trains it` : `must be null: nothing trains it (${why} is off)`,
+        );
+      return text === null ? null : table(text, name);
+    };
+    model.vocabulary = vocabulary;
+    model.inputVectors = table(m.syn0, 'syn0');
+    model.outputVectors = optional(m.syn1neg, 'syn1neg', model.options.negative > 0, 'negative sampling');
+    model.hsVectors = optional(m.syn1, 'syn1', model.options.hs === 1, 'hierarchical softmax (hs)');
+    model.lossCurve.push(...m.lossCurve.map((l) => l ?? Number.NaN));
     model.refreshKeyedVectors();
     return model;
   }
