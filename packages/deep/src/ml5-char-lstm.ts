@@ -24,11 +24,11 @@ import { dataPath } from '@firth/datasets';
 import {
   checkFiniteValues,
   FormatError,
+  keyPath,
   RandomState,
   readJson,
   type ShapeType,
   shape,
-  ValidationError,
 } from '@firth/numeric';
 import {
   checkEvaluateText,
@@ -201,7 +201,7 @@ const VOCAB_SHAPE = shape.record(shape.integer({ min: 0 }), { max: 1 << 16 });
 const CELL = /^rnnlm\/multi_rnn_cell\/cell_(\d+)\/basic_lstm_cell\/(?:weights|biases)$/;
 const KNOWN = new Set(['Variable', 'embedding', 'rnnlm/softmax_w', 'rnnlm/softmax_b']);
 /** The JSON path of a top-level key, written as the shapes write it: `$.embedding`, `$["rnnlm/softmax_w"]`. */
-const at = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `$.${key}` : `$[${JSON.stringify(key)}]`);
+const at = (key: string) => keyPath('$', key);
 
 /** A file of the model folder; missing or unreadable is a FormatError naming it. */
 async function readModelFile(path: string, what: string): Promise<Buffer> {

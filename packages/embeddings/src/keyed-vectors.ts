@@ -15,7 +15,7 @@
  * Left out on purpose: approximate-nearest-neighbour indexers, Word Mover's Distance, adding or
  * resizing vectors after construction, gensim's pickle format (see `vector-formats.ts` instead).
  */
-import { FormatError, type Shape, shape, ValidationError } from '@firth/numeric';
+import { FormatError, quote, type Shape, shape, ValidationError } from '@firth/numeric';
 import {
   type AnalogyOptions,
   type AnalogyResult,
@@ -31,8 +31,8 @@ export class KeyError extends ValidationError {
   constructor(readonly keys: string[]) {
     super(
       keys.length === 1
-        ? `Key ${JSON.stringify(keys[0])} not present in vocabulary`
-        : `Keys not present in vocabulary: ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
+        ? `Key ${quote(keys[0]!)} not present in vocabulary`
+        : `Keys not present in vocabulary: ${keys.map((k) => quote(k)).join(', ')}`,
       keys[0],
     );
     this.name = 'KeyError';

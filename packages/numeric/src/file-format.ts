@@ -152,7 +152,8 @@ export interface Shape<T = unknown> {
 
 export type ShapeType<S> = S extends Shape<infer T> ? T : never;
 
-const keyPath = (path: string, key: string) =>
+/** A JSON path one key deeper: `$.vocab` + 'a b' → `$.vocab["a b"]`, + 'merges' → `$.merges`. */
+export const keyPath = (path: string, key: string) =>
   /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 
 const leaf = <T>(describe: string, ok: (v: unknown) => boolean): Shape<T> => ({
