@@ -28,16 +28,22 @@ const ordinary = {
   prompt: 'Once',
 };
 
-function context(c: NodeCase, node: { description: { properties: { name: string; default: unknown }[] } }) {
+/** The context for one execution: `which` items — the hostile one, the ordinary one, or both in that order. */
+function context(
+  c: NodeCase,
+  node: { description: { properties: { name: string; default: unknown }[] } },
+  which: 'hostile' | 'ordinary' | 'both',
+) {
   const params: Record<string, unknown> = Object.fromEntries(
     node.description.properties.map((p) => [p.name, p.default]),
   );
   Object.assign(params, c.parameters ?? {});
-  if (c.param !== '@item' && c.param !== '@call') params[c.param] = big;
+  if (c.param !== '@item' && c.param !== '@call' && which !== 'ordinary') params[c.param] = big;
   const hostile = {
     json: c.param === '@item' ? Object.fromEntries(ITEM_FIELDS.map((f) => [f, big])) : { ...ordinary },
   };
-  const items = [hostile, { json: { ...ordinary } }];
+  const plain = { json: { ...ordinary } };
+  const items = which === 'hostile' ? [hostile] : which === 'ordinary' ? [plain] : [hostile, plain];
   return {
     getInputData: () => items,
     getNode: () => ({
@@ -96,26 +102,41 @@ async function run(c: NodeCase): Promise<NodeCaseResult> {
       i: number,
     ) => Promise<{ response: Record<string, (x: unknown) => Promise<unknown>> }>;
   };
-  const ctx = context(c, node);
+  const execute = (which: 'hostile' | 'ordinary' | 'both') => node.execute!.call(context(c, node, which));
   try {
     if (c.param === '@call') {
-      const { response } = await node.supplyData!.call(ctx, 0);
-      await response[c.call!]!.call(response, c.call === 'embedDocuments' ? [big, 'the cat'] : big);
-      return { status: 'ok', message: '', messageLength: 0, errorName: '', neighbour: 'n/a' };
+      const { response } = await node.supplyData!.call(context(c, node, 'ordinary'), 0);
+      const call = (x: string) =>
+        response[c.call!]!.call(response, c.call === 'embedDocuments' ? [x, 'the cat'] : x);
+      await call('the cat sat on the mat').catch(() => undefined); // warm up: load the model
+      const t0 = performance.now();
+      await call(big);
+      return {
+        status: 'ok',
+        message: '',
+        messageLength: 0,
+        errorName: '',
+        neighbour: 'n/a',
+        hostileMs: performance.now() - t0,
+      };
     }
-    const [out] = await node.execute!.call(ctx);
-    const first = out?.[0]?.json;
-    const second = out?.[1]?.json;
-    const error = first?.error;
+    await execute('ordinary'); // warm up: models load on the first execution
+    const t0 = performance.now();
+    const [alone] = await execute('hostile');
+    const hostileMs = performance.now() - t0;
+    const error = alone?.[0]?.json.error;
+    const [both] = await execute('both');
+    const second = both?.[1]?.json;
     return {
       status: error === undefined ? 'ok' : 'item-error',
       message: String(error ?? '').slice(0, 300),
       messageLength: String(error ?? '').length,
       errorName: '',
       neighbour: second === undefined ? 'missing' : second.error === undefined ? 'ok' : 'item-error',
+      hostileMs,
     };
   } catch (e) {
-    return { status: 'thrown', ...describeError(e), neighbour: 'n/a' };
+    return { status: 'thrown', ...describeError(e), neighbour: 'n/a', hostileMs: Number.NaN };
   }
 }
 
