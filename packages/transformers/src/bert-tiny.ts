@@ -62,6 +62,39 @@ function fromCheckpoint<M extends { bert: BertModel }>(
   return model;
 }
 
+/**
+ * A Hugging Face `BertForPreTraining` folder — config.json, model.safetensors and vocab.txt, as
+ * `BertModel.save` writes it: the encoder and its masked-LM and NSP heads, all read from the
+ * checkpoint (none left random), and the WordPiece vocabulary (as many pieces as vocab_size).
+ *
+ *   const pretrainer = await loadBertForPreTraining(dataPath('models/bert-tiny'));
+ *   pretrainer.fillMask('it is a [MASK] film .')
+ */
+export async function loadBertForPreTraining(
+  folder: string,
+  options: CheckpointOptions = {},
+): Promise<BertForPreTraining> {
+  const vocabFile = join(folder, 'vocab.txt');
+  let vocab: string;
+  try {
+    vocab = new TextDecoder('utf-8', { fatal: true }).decode(await readModelFile(vocabFile));
+  } catch (e) {
+    if (e instanceof TypeError) throw new FormatError(vocabFile, '', 'is not valid UTF-8 text');
+    throw e;
+  }
+  const tokenizer = WordPieceTokenizer.fromVocabTxt(vocab);
+  const ckpt = await readHfCheckpoint(folder, [''], options);
+  return fromCheckpoint(ckpt, (bert) => {
+    if (tokenizer.vocabSize !== bert.config.vocabSize)
+      throw new FormatError(
+        vocabFile,
+        '',
+        `has ${tokenizer.vocabSize} pieces, but ${ckpt.configFile} says vocab_size ${bert.config.vocabSize}`,
+      );
+    return new BertForPreTraining(bert, tokenizer);
+  });
+}
+
 let cached: Promise<TinyBert> | null = null;
 
 /**
@@ -74,34 +107,15 @@ export function loadTinyBert(
   options: CheckpointOptions = {},
 ): Promise<TinyBert> {
   const load = async (): Promise<TinyBert> => {
-    const pretrained = folders.pretrained ?? dataPath('models/bert-tiny');
-    const sst2 = folders.sst2 ?? dataPath('models/bert-tiny-sst2');
-    const vocabFile = join(pretrained, 'vocab.txt');
-    let vocab: string;
-    try {
-      vocab = new TextDecoder('utf-8', { fatal: true }).decode(await readModelFile(vocabFile));
-    } catch (e) {
-      if (e instanceof TypeError) throw new FormatError(vocabFile, '', 'is not valid UTF-8 text');
-      throw e;
-    }
-    const tokenizer = WordPieceTokenizer.fromVocabTxt(vocab);
-    const base = await readHfCheckpoint(pretrained, [''], options);
-    const pretrainer = fromCheckpoint(base, (bert) => {
-      if (tokenizer.vocabSize !== bert.config.vocabSize)
-        throw new FormatError(
-          vocabFile,
-          '',
-          `has ${tokenizer.vocabSize} pieces, but ${base.configFile} says vocab_size ${bert.config.vocabSize}`,
-        );
-      return new BertForPreTraining(bert, tokenizer);
-    });
-    const tuned = await readHfCheckpoint(sst2, [''], options);
-    const labels = labelsOf(tuned);
-    const classifier = fromCheckpoint(
-      tuned,
-      (bert) => new BertForSequenceClassification(bert, tokenizer, labels),
+    const pretrainer = await loadBertForPreTraining(
+      folders.pretrained ?? dataPath('models/bert-tiny'),
+      options,
     );
-    return { bert: pretrainer.bert, tokenizer, pretrainer, classifier };
+    const { bert, tokenizer } = pretrainer;
+    const tuned = await readHfCheckpoint(folders.sst2 ?? dataPath('models/bert-tiny-sst2'), [''], options);
+    const labels = labelsOf(tuned);
+    const classifier = fromCheckpoint(tuned, (b) => new BertForSequenceClassification(b, tokenizer, labels));
+    return { bert, tokenizer, pretrainer, classifier };
   };
   if (folders.pretrained || folders.sst2) return load();
   cached ??= load().catch((error) => {

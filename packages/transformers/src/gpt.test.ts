@@ -50,7 +50,7 @@ describe('character-level GPT on tiny Shakespeare (a tiny config that trains in 
     const bytes = gpt.toSafetensors();
     const other = new GPT({ vocabSize: 65, blockSize: 32, nLayer: 1, nHead: 2, nEmbd: 32 }).toSafetensors();
     expect(() => GPT.fromSafetensors(other.subarray(0, 8), 'cut')).toThrow(
-      /^cut: header length \d+ runs past the end of the file \(0 bytes follow the length\)$/,
+      /^cut: is not a Firth GPT checkpoint: header length \d+ runs past the end of the file \(0 bytes follow the length\)$/,
     );
     const plain = writeSafetensors(new Map([['w', { shape: [1], data: [0] }]]));
     expect(() => GPT.fromSafetensors(plain, 'plain.safetensors')).toThrow(

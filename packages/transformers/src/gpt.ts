@@ -366,7 +366,17 @@ export class GPT {
 
   /** A checkpoint's safetensors metadata: `format`, `config` and what `toSafetensors` was given. */
   static checkpointMetadata(bytes: Uint8Array, name = 'checkpoint'): Record<string, string> {
-    const { metadata } = readSafetensorsHeader(bytes, name);
+    let metadata: Record<string, string>;
+    try {
+      ({ metadata } = readSafetensorsHeader(bytes, name));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      throw new FormatError(
+        name,
+        '',
+        `is not a Firth GPT checkpoint: ${e.where ? `${e.where} ` : ''}${e.problem}`,
+      );
+    }
     if (metadata.config === undefined)
       throw new FormatError(
         name,

@@ -63,7 +63,7 @@ export {
   type TokenPrediction,
 } from './bert-heads.js';
 export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
-export { loadTinyBert, type TinyBert } from './bert-tiny.js';
+export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,
