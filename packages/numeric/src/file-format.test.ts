@@ -73,6 +73,15 @@ describe('FormatError and JSON shapes', () => {
     expect(() => checkJson({ version: '2', vocab: {}, merges: [] }, vocab, 't.json')).toThrow(
       '$.version must be one of "1.0"',
     );
+    // `at` names the value's place when it is part of something larger
+    expect(() =>
+      checkJson(
+        { shape: [2, -1] },
+        shape.object({ shape: shape.array(shape.integer({ min: 0 })) }),
+        'm.safetensors',
+        'tensor "w"',
+      ),
+    ).toThrow('m.safetensors: tensor "w".shape[1] must be an integer ≥ 0, got number -1');
     const ok = checkJson({ vocab: { a: 0 }, merges: ['a b', ['a', 'b']] }, vocab, 't.json');
     expect(ok.vocab.a).toBe(0);
   });

@@ -3,7 +3,7 @@
  * `save_pretrained` writes), with every tensor's shape checked against the config before use.
  *
  *   const ckpt = await readHfCheckpoint('models/gpt2');   // { config, tensor(name, shape) }
- *   const c = ckpt.checkConfig(shape.object({ n_embd: positiveInt })) // FormatError naming the field
+ *   ckpt.checkConfig(shape.object({ n_embd: configSize() }))   // FormatError naming the field
  *
  * config.json must be a JSON object naming no key twice; each architecture checks the fields it
  * reads with a shape (gpt2.ts, bert-model.ts), so a bad value is a FormatError with the file and
