@@ -44,6 +44,24 @@ describe('FormatError and JSON shapes', () => {
     );
   });
 
+  it('uniqueKeys: a key named twice in one object is refused with its JSON path, at any depth', () => {
+    const dup = (text: string) => () => parseJson(text, 'h.json', { uniqueKeys: true });
+    expect(dup('{"w": 1, "b": 2, "w": 3}')).toThrow('h.json: $.w appears twice in the same object');
+    expect(dup('{"w": {"dtype": "F32", "shape": [], "dtype": "F16"}}')).toThrow(
+      'h.json: $.w.dtype appears twice',
+    );
+    expect(dup('{"a": [{"k": 1}, {"x": 0, "k\\u0031": 2, "k1": 3}]}')).toThrow(
+      'h.json: $.a[1].k1 appears twice',
+    );
+    // the same key in sibling objects, a key equal to a string value, escaped quotes in keys: fine
+    const ok = '{"a": {"k": "a"}, "b": {"k": "b\\"k"}, "c\\"": [{"k": 1}, {"k": 2}], "k": "k"}';
+    expect(parseJson(ok, 'h.json', { uniqueKeys: true })).toEqual(JSON.parse(ok));
+    expect(parseJson('{"w": 1, "w": 3}', 'h.json')).toEqual({ w: 3 }); // off by default, as JSON.parse
+    expect(() =>
+      readJson('{"n": 1, "n": 2}', shape.object({ n: shape.integer() }), 'c.json', { uniqueKeys: true }),
+    ).toThrow('c.json: $.n appears twice');
+  });
+
   it('checkJson names the JSON path of the first mismatch', () => {
     expect(() => checkJson({ vocab: { a: 0, 'b c': 'x' }, merges: [] }, vocab, 'tokenizer.json')).toThrow(
       'tokenizer.json: $.vocab["b c"] must be an integer ≥ 0, got the string "x"',
@@ -55,6 +73,15 @@ describe('FormatError and JSON shapes', () => {
     expect(() => checkJson({ version: '2', vocab: {}, merges: [] }, vocab, 't.json')).toThrow(
       '$.version must be one of "1.0"',
     );
+    // `at` names the value's place when it is part of something larger
+    expect(() =>
+      checkJson(
+        { shape: [2, -1] },
+        shape.object({ shape: shape.array(shape.integer({ min: 0 })) }),
+        'm.safetensors',
+        'tensor "w"',
+      ),
+    ).toThrow('m.safetensors: tensor "w".shape[1] must be an integer ≥ 0, got number -1');
     const ok = checkJson({ vocab: { a: 0 }, merges: ['a b', ['a', 'b']] }, vocab, 't.json');
     expect(ok.vocab.a).toBe(0);
   });

@@ -43,11 +43,24 @@ const preview = (v: unknown): string => {
   return `${typeof v} ${String(v)}`;
 };
 
+export interface ParseJsonOptions {
+  /**
+   * Refuse an object that names a key twice. JSON.parse keeps the last value silently (RFC 8259
+   * §4 leaves it to the reader), so two readers of the same file could see two different things:
+   * where a key names something (a tensor, a config field) a repeat is a corrupt file.
+   * @default false
+   */
+  uniqueKeys?: boolean;
+}
+
 /**
  * JSON text → value; a syntax error becomes a FormatError with the line and column.
  * `bytes` are decoded as strict UTF-8 (invalid UTF-8 is an error too).
+ *
+ *   parseJson('{"w": 1, "w": 2}', 'h.json', { uniqueKeys: true })
+ *   // throws FormatError: h.json: $.w appears twice in the same object (JSON keeps only the last)
  */
-export function parseJson(text: string | Uint8Array, file: string): unknown {
+export function parseJson(text: string | Uint8Array, file: string, options: ParseJsonOptions = {}): unknown {
   let source: string;
   if (typeof text === 'string') source = text;
   else
@@ -56,8 +69,9 @@ export function parseJson(text: string | Uint8Array, file: string): unknown {
     } catch {
       throw new FormatError(file, '', 'is not valid UTF-8 text');
     }
+  let value: unknown;
   try {
-    return JSON.parse(source);
+    value = JSON.parse(source);
   } catch {
     const pos = jsonErrorOffset(source);
     const before = source.slice(0, pos);
@@ -69,6 +83,50 @@ export function parseJson(text: string | Uint8Array, file: string): unknown {
         : `unexpected ${JSON.stringify(String.fromCodePoint(source.codePointAt(pos)!))}`;
     throw new FormatError(file, '', `is not valid JSON: ${what} at line ${line}, column ${column}`);
   }
+  if (options.uniqueKeys) {
+    const repeated = findRepeatedKey(source);
+    if (repeated)
+      throw new FormatError(file, repeated, 'appears twice in the same object (JSON keeps only the last)');
+  }
+  return value;
+}
+
+/**
+ * The JSON path of the first key that an object of `text` names a second time, or null. `text` is
+ * JSON that JSON.parse accepted. One pass, no recursion: a stack of the open containers, each with
+ * the keys seen so far (objects) or the index reached (arrays), for the path.
+ */
+function findRepeatedKey(text: string): string | null {
+  const open: { keys: Set<string> | null; path: string; at: number; key: string }[] = [];
+  let expectKey = false; // after '{' or an object's ',' the next string is a key
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = open[open.length - 1];
+      if (expectKey && top?.keys) {
+        const raw = text.slice(i + 1, j);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (top.keys.has(key)) return keyPath(top.path, key);
+        top.keys.add(key);
+        top.key = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const top = open[open.length - 1];
+      const path = !top ? '$' : top.keys ? keyPath(top.path, top.key) : `${top.path}[${top.at}]`;
+      open.push({ keys: c === '{' ? new Set() : null, path, at: 0, key: '' });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') open.pop();
+    else if (c === ',') {
+      const top = open[open.length - 1]!;
+      if (top.keys) expectKey = true;
+      else top.at++;
+    }
+  }
+  return null;
 }
 
 /**
@@ -284,18 +342,23 @@ const MISMATCH = Symbol('shape mismatch');
 
 /**
  * Checks a parsed JSON value against a shape; the first mismatch is a FormatError naming the file
- * and the JSON path. Returns the value, typed.
+ * and the JSON path. Returns the value, typed. `at` names the value's own place when it is part of
+ * something larger (`tensor "w"` gives `tensor "w".shape[1] must be …`). @default '$'
  */
-export function checkJson<S extends Shape>(value: unknown, s: S, file: string): ShapeType<S> {
-  s.check(value, '$', (path, problem) => {
+export function checkJson<S extends Shape>(value: unknown, s: S, file: string, at = '$'): ShapeType<S> {
+  s.check(value, at, (path, problem) => {
     throw new FormatError(file, path, problem);
   });
   return value as ShapeType<S>;
 }
 
 /** `parseJson` then `checkJson`. */
-export const readJson = <S extends Shape>(text: string | Uint8Array, s: S, file: string): ShapeType<S> =>
-  checkJson(parseJson(text, file), s, file);
+export const readJson = <S extends Shape>(
+  text: string | Uint8Array,
+  s: S,
+  file: string,
+  options: ParseJsonOptions = {},
+): ShapeType<S> => checkJson(parseJson(text, file, options), s, file);
 
 /**
  * Refuses NaN and ±Infinity in loaded weights (a corrupt or diverged checkpoint), naming the tensor

@@ -23,7 +23,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RandomState, ValidationError } from '@firth/numeric';
+import { checkJson, FormatError, RandomState, shape, ValidationError } from '@firth/numeric';
 import {
   add,
   dropout,
@@ -39,8 +39,13 @@ import {
   tanhOp,
   transposeLast,
 } from './autograd.js';
-import { configInt, readHfCheckpoint } from './hf-checkpoint.js';
-import { readSafetensors, type Tensor as SafeTensor, writeSafetensors } from './safetensors.js';
+import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
+import {
+  type CheckpointOptions,
+  readSafetensors,
+  type Tensor as SafeTensor,
+  writeSafetensors,
+} from './safetensors.js';
 import type { BertEncoding, WordPieceTokenizer } from './tokenizers/wordpiece.js';
 
 export interface BertModelConfig {
@@ -145,13 +150,81 @@ export const gatherRows = (h: Tensor, rows: number[]): Tensor => {
 const isLinearWeight = (name: string, shape: number[]) =>
   shape.length === 2 && name.endsWith('.weight') && !name.includes('embeddings.');
 
+/** The transpose of a row-major (rows × cols) matrix. */
+function transposed(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j]!;
+  return out;
+}
+
+/** The fields of a Hugging Face BERT config.json that Firth reads (other fields may be there). */
+const hfBertConfig = shape.object({
+  model_type: shape.optional(shape.literal('bert')),
+  hidden_act: shape.optional(shape.literal('gelu')),
+  vocab_size: configSize(),
+  hidden_size: configSize(1 << 16),
+  num_hidden_layers: configSize(1024),
+  num_attention_heads: configSize(1 << 16),
+  intermediate_size: configSize(1 << 20),
+  max_position_embeddings: configSize(1 << 20),
+  type_vocab_size: shape.optional(configSize(1 << 16)),
+  hidden_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
+  attention_probs_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
+  layer_norm_eps: shape.optional(shape.number({ min: 0, max: 1 })),
+  firth_seed: shape.optional(shape.integer()),
+});
+
+/**
+ * A Hugging Face BERT config.json (parsed) → the model's config, every field Firth reads checked:
+ * FormatError naming `file` and the field (`config.json: $.hidden_act must be one of "gelu", …`).
+ */
+export function bertConfigFromHf(json: unknown, file = 'config.json'): Required<BertModelConfig> {
+  const c = checkJson(json, hfBertConfig, file);
+  if (c.hidden_size % c.num_attention_heads)
+    throw new FormatError(
+      file,
+      '$.num_attention_heads',
+      `must divide hidden_size ${c.hidden_size}, got ${c.num_attention_heads}`,
+    );
+  for (const k of ['hidden_dropout_prob', 'attention_probs_dropout_prob'] as const)
+    if (c[k] === 1) throw new FormatError(file, `$.${k}`, 'must be below 1, got 1');
+  return {
+    vocabSize: c.vocab_size,
+    hiddenSize: c.hidden_size,
+    numHiddenLayers: c.num_hidden_layers,
+    numAttentionHeads: c.num_attention_heads,
+    intermediateSize: c.intermediate_size,
+    maxPositionEmbeddings: c.max_position_embeddings,
+    typeVocabSize: c.type_vocab_size ?? 2,
+    hiddenDropoutProb: c.hidden_dropout_prob ?? 0.1,
+    attentionProbsDropoutProb: c.attention_probs_dropout_prob ?? 0.1,
+    layerNormEps: c.layer_norm_eps ?? 1e-12,
+    seed: c.firth_seed ?? 0,
+  };
+}
+
+/** A checkpoint's tensors under BertModel's names (`bert.` added where missing), and its file. */
+export interface BertCheckpointTensors {
+  tensors: Map<string, SafeTensor>;
+  file: string;
+}
+
 export class BertModel {
   readonly config: Required<BertModelConfig>;
   /** Every parameter, the heads' too, under Hugging Face's names. */
   readonly tensors = new Map<string, Tensor>();
   private readonly rng: RandomState;
+  /** While a checkpoint loads: its tensors, each checked as the parameter it fills is created. */
+  private loading: BertCheckpointTensors | undefined;
+  /** The parameters whose values came from a checkpoint. */
+  private readonly loaded = new Set<string>();
 
-  constructor(config: BertModelConfig) {
+  /**
+   * A model with seeded random weights, or — `checkpoint`, used by fromTensors — with a
+   * checkpoint's: each tensor is checked against the config's shape before the parameter is made,
+   * so a config cannot make the model allocate more than the file holds.
+   */
+  constructor(config: BertModelConfig, checkpoint?: BertCheckpointTensors) {
     const H = config.hiddenSize ?? 128;
     this.config = {
       hiddenSize: H,
@@ -186,10 +259,44 @@ export class BertModel {
     for (const k of ['hiddenDropoutProb', 'attentionProbsDropoutProb'] as const)
       if (!(c[k] >= 0 && c[k] < 1)) throw new ValidationError(`${k} must be in [0, 1), got ${c[k]}`, k);
     this.rng = new RandomState(c.seed);
+    this.loading = checkpoint;
     // create every encoder weight now, in a fixed order (the seed decides them all)
     this.embeddings();
     for (let i = 0; i < c.numHiddenLayers; i++) this.layer(i);
     this.pooler();
+    this.loading = undefined;
+  }
+
+  /**
+   * The checkpoint's values for parameter `name` of `shape` (Firth's layout), or undefined where
+   * the checkpoint may lack it (the pooler: it starts random, as in Hugging Face).
+   */
+  private fromCheckpoint(
+    name: string,
+    shape: number[],
+    { tensors, file }: BertCheckpointTensors,
+  ): Float32Array | undefined {
+    const t = tensors.get(name);
+    const linear = isLinearWeight(name, shape);
+    // nn.Linear stores (out × in); Firth keeps (in × out)
+    const stored = linear ? [...shape].reverse() : shape;
+    if (!t) {
+      if (name.startsWith('bert.pooler.')) return undefined;
+      throw new FormatError(
+        file,
+        '',
+        `has no tensor "${name}" (config.json implies ${JSON.stringify(stored)})`,
+      );
+    }
+    if (t.shape.join() !== stored.join())
+      throw new FormatError(
+        file,
+        `tensor "${name}"`,
+        `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(stored)}`,
+      );
+    if (!(t.data instanceof Float32Array))
+      throw new FormatError(file, `tensor "${name}"`, `is ${t.dtype}, not a float`);
+    return linear ? transposed(t.data, stored[0]!, stored[1]!) : t.data;
   }
 
   // ── parameters: created on first use (N(0, 0.02²) as BERT, γ = 1, β = 0), found afterwards
@@ -203,11 +310,17 @@ export class BertModel {
         );
       return have;
     }
+    const loaded = this.loading && this.fromCheckpoint(name, shape, this.loading);
     const n = shape.reduce((a, b) => a * b, 1);
+    // drawn even when loaded: the seed's later draws (a new head's weights) stay the same
     const t =
       init === 'normal'
         ? Tensor.randn(shape, this.rng, 0.02, true)
         : Tensor.from(new Array(n).fill(init === 'ones' ? 1 : 0), shape, true);
+    if (loaded) {
+      t.data.set(loaded);
+      this.loaded.add(name);
+    }
     this.tensors.set(name, t);
     return t;
   }
@@ -249,6 +362,15 @@ export class BertModel {
     const H = this.config.hiddenSize;
     return this.dense('bert.pooler.dense', H, H);
   }
+  /**
+   * The parameters that did not come from the checkpoint the model was loaded from (Hugging Face's
+   * "newly initialized" weights): a missing pooler, a head created after loading. All of them for
+   * a model built from scratch.
+   */
+  newlyInitialized(): string[] {
+    return [...this.tensors.keys()].filter((k) => !this.loaded.has(k));
+  }
+
   /** The word-embedding table (V × H): the masked-LM decoder is tied to it. */
   get wordEmbeddings(): Tensor {
     return this.embeddings().word;
@@ -400,9 +522,7 @@ export class BertModel {
         continue;
       }
       const [r, c] = t.shape as [number, number];
-      const data = new Float32Array(t.size);
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[j * r + i] = t.data[i * c + j]!;
-      out.set(name, { shape: [c, r], data });
+      out.set(name, { shape: [c, r], data: transposed(t.data, r, c) });
     }
     return writeSafetensors(out, { format: 'pt', ...metadata });
   }
@@ -424,85 +544,60 @@ export class BertModel {
    * A model from a Hugging Face config (config.json's fields) and its tensors: every tensor is
    * loaded under its name (`bert.` added where a `BertModel` checkpoint lacks it), so heads saved
    * beside the encoder come back too; the encoder's tensors must all be there, with the config's
-   * shapes.
+   * shapes. `files` name config.json and the weights in errors.
    */
   static fromTensors(
-    hfConfig: Record<string, unknown>,
+    hfConfig: unknown,
     tensors: Map<string, SafeTensor>,
-    name = 'model.safetensors',
+    files: { config?: string; weights?: string } = {},
   ): BertModel {
-    if (hfConfig.model_type !== undefined && hfConfig.model_type !== 'bert')
-      throw new ValidationError(
-        `config.json: model_type is ${JSON.stringify(hfConfig.model_type)}, not "bert"`,
-        'model_type',
-      );
-    if (hfConfig.hidden_act !== undefined && hfConfig.hidden_act !== 'gelu')
-      throw new ValidationError(
-        `config.json: hidden_act ${JSON.stringify(hfConfig.hidden_act)} is not supported (gelu)`,
-        'hidden_act',
-      );
-    const num = (k: string, fallback: number) =>
-      typeof hfConfig[k] === 'number' ? (hfConfig[k] as number) : fallback;
-    const bert = new BertModel({
-      vocabSize: configInt(hfConfig, 'vocab_size'),
-      hiddenSize: configInt(hfConfig, 'hidden_size'),
-      numHiddenLayers: configInt(hfConfig, 'num_hidden_layers'),
-      numAttentionHeads: configInt(hfConfig, 'num_attention_heads'),
-      intermediateSize: configInt(hfConfig, 'intermediate_size'),
-      maxPositionEmbeddings: configInt(hfConfig, 'max_position_embeddings'),
-      typeVocabSize: configInt(hfConfig, 'type_vocab_size', 2),
-      hiddenDropoutProb: num('hidden_dropout_prob', 0.1),
-      attentionProbsDropoutProb: num('attention_probs_dropout_prob', 0.1),
-      layerNormEps: num('layer_norm_eps', 1e-12),
-      seed: num('firth_seed', 0),
-    });
-    const missing = new Set(bert.tensors.keys());
+    const file = files.weights ?? 'model.safetensors';
+    const config = bertConfigFromHf(hfConfig, files.config ?? 'config.json');
+    const named = new Map<string, SafeTensor>();
     for (const [raw, t] of tensors) {
       // the decoder is tied to the word embeddings; position_ids is a buffer
       if (raw === 'cls.predictions.decoder.weight' || raw.endsWith('position_ids')) continue;
       const key = /^(embeddings|encoder|pooler)\./.test(raw) ? `bert.${raw}` : raw;
-      if (!(t.data instanceof Float32Array))
-        throw new ValidationError(`${name}: tensor ${raw} is ${t.dtype}, not a float`, raw);
-      let shape = t.shape;
-      let data = t.data;
-      if (isLinearWeight(key, shape)) {
-        const [r, c] = shape as [number, number];
-        const tr = new Float32Array(data.length);
-        for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) tr[j * r + i] = data[i * c + j]!;
-        [shape, data] = [[c, r], tr];
-      }
-      const have = bert.tensors.get(key);
-      if (!have) {
-        bert.tensors.set(key, new Tensor(Float32Array.from(data), shape, true));
-        continue;
-      }
-      if (have.shape.join() !== shape.join()) {
-        const expected = isLinearWeight(key, shape) ? [...have.shape].reverse() : have.shape;
-        throw new ValidationError(
-          `${name}: ${raw} has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(expected)}`,
-          raw,
-        );
-      }
-      have.data.set(data);
-      missing.delete(key);
+      if (named.has(key))
+        throw new FormatError(file, `tensor "${raw}"`, `is there twice, with and without the "bert." prefix`);
+      named.set(key, t);
     }
-    const lacking = [...missing].filter((k) => !k.startsWith('bert.pooler.'));
-    if (lacking.length)
-      throw new ValidationError(
-        `${name}: ${lacking.length} encoder tensors are missing, e.g. ${lacking.slice(0, 3).join(', ')}`,
-        lacking[0]!,
+    const bert = new BertModel(config, { tensors: named, file });
+    // the rest (heads saved beside the encoder), for the head classes to find
+    for (const [key, t] of named) {
+      if (bert.tensors.has(key)) continue;
+      if (!(t.data instanceof Float32Array))
+        throw new FormatError(file, `tensor "${key}"`, `is ${t.dtype}, not a float`);
+      const [r, c] = t.shape as [number, number];
+      const data = isLinearWeight(key, t.shape) ? transposed(t.data, r, c) : t.data;
+      bert.tensors.set(
+        key,
+        new Tensor(Float32Array.from(data), isLinearWeight(key, t.shape) ? [c, r] : t.shape, true),
       );
+      bert.loaded.add(key);
+    }
     return bert;
   }
 
   /** From `toSafetensors` bytes and the config they were saved with. */
-  static fromSafetensors(bytes: Uint8Array, hfConfig: Record<string, unknown>, name = 'model.safetensors') {
-    return BertModel.fromTensors(hfConfig, readSafetensors(bytes, name), name);
+  static fromSafetensors(
+    bytes: Uint8Array,
+    hfConfig: Record<string, unknown>,
+    name = 'model.safetensors',
+    options: CheckpointOptions = {},
+  ): BertModel {
+    return BertModel.fromTensors(hfConfig, readSafetensors(bytes, name, options), { weights: name });
   }
 
-  /** A Hugging Face BERT folder (config.json + model.safetensors), for fine-tuning or inference. */
-  static async load(folder: string): Promise<BertModel> {
-    const ckpt = await readHfCheckpoint(folder);
-    return BertModel.fromTensors(ckpt.config, ckpt.tensors, join(folder, 'model.safetensors'));
+  /**
+   * A Hugging Face BERT folder (config.json + model.safetensors), for fine-tuning or inference.
+   * NaN/Infinity weights are refused unless `allowNonFinite`.
+   */
+  static async load(folder: string, options: CheckpointOptions = {}): Promise<BertModel> {
+    const ckpt = await readHfCheckpoint(folder, [''], options);
+    return BertModel.fromTensors(ckpt.config, ckpt.tensors, {
+      config: ckpt.configFile,
+      weights: ckpt.weightsFile,
+    });
   }
 }

@@ -1,8 +1,12 @@
-import { loadSst2 } from '@firth/datasets';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPath, loadSst2 } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { maskTokens } from './bert-heads.js';
 import { loadTinyBert } from './bert-tiny.js';
+import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { bankCosine } from './train-bert.js';
 
 /**
@@ -59,4 +63,43 @@ describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () =>
     const { bert, tokenizer } = await loadTinyBert();
     expect(bankCosine(bert, tokenizer)).toBeLessThan(0.95);
   }, 120_000);
+});
+
+describe('loadTinyBert checks the folders it is given', () => {
+  /** Copies of the shipped folders, `edit` applied to them. */
+  const folders = (edit: (pretrained: string, sst2: string) => void) => {
+    const root = mkdtempSync(join(tmpdir(), 'firth-tiny-bert-'));
+    const pretrained = join(root, 'bert-tiny');
+    const sst2 = join(root, 'bert-tiny-sst2');
+    cpSync(dataPath('models/bert-tiny'), pretrained, { recursive: true });
+    cpSync(dataPath('models/bert-tiny-sst2'), sst2, { recursive: true });
+    edit(pretrained, sst2);
+    return { pretrained, sst2 };
+  };
+
+  it('a head tensor missing (it would start random), vocab.txt against vocab_size, id2label numbering', async () => {
+    const noBias = folders((pretrained) => {
+      const file = join(pretrained, 'model.safetensors');
+      const tensors = readSafetensors(readFileSync(file));
+      tensors.delete('cls.predictions.bias');
+      writeFileSync(file, writeSafetensors(tensors as never));
+    });
+    await expect(loadTinyBert(noBias)).rejects.toThrow(
+      /bert-tiny\/model\.safetensors: has no tensor "cls\.predictions\.bias", which the model needs$/,
+    );
+    const longVocab = folders((pretrained) => appendFileSync(join(pretrained, 'vocab.txt'), 'extra\n'));
+    await expect(loadTinyBert(longVocab)).rejects.toThrow(
+      /bert-tiny\/vocab\.txt: has 4001 pieces, but .*bert-tiny\/config\.json says vocab_size 4000$/,
+    );
+    const labels = folders((_, sst2) => {
+      const config = JSON.parse(readFileSync(join(sst2, 'config.json'), 'utf8'));
+      writeFileSync(
+        join(sst2, 'config.json'),
+        JSON.stringify({ ...config, id2label: { 0: 'negative', 2: 'positive' } }),
+      );
+    });
+    await expect(loadTinyBert(labels)).rejects.toThrow(
+      /bert-tiny-sst2\/config\.json: \$\.id2label must number its labels 0 … 1$/,
+    );
+  }, 60_000);
 });

@@ -12,11 +12,13 @@
  *   pretrainer.fillMask('it is a [MASK] film .')
  *   classifier.predict(['a charming and moving film'])   // [{ label: 'positive', score, scores }]
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
+import { FormatError, shape } from '@firth/numeric';
 import { BertForPreTraining, BertForSequenceClassification } from './bert-heads.js';
 import { BertModel } from './bert-model.js';
+import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
+import type { CheckpointOptions } from './safetensors.js';
 import { WordPieceTokenizer } from './tokenizers/wordpiece.js';
 
 export interface TinyBert {
@@ -29,27 +31,91 @@ export interface TinyBert {
   classifier: BertForSequenceClassification;
 }
 
+/** The label names of a classifier's config.json: id2label with ids 0 … n−1. */
+const labelConfig = shape.object({
+  id2label: shape.optional(shape.record(shape.string({ nonEmpty: true }))),
+});
+
+function labelsOf(ckpt: HfCheckpoint): string[] {
+  const { id2label = { 0: 'negative', 1: 'positive' } } = ckpt.checkConfig(labelConfig);
+  const labels = Object.keys(id2label).map((_, i) => id2label[i]);
+  if (labels.some((l) => l === undefined))
+    throw new FormatError(ckpt.configFile, '$.id2label', `must number its labels 0 … ${labels.length - 1}`);
+  return labels as string[];
+}
+
+/** A model from a folder, every parameter its heads use read from the checkpoint (none left random). */
+function fromCheckpoint<M extends { bert: BertModel }>(
+  ckpt: HfCheckpoint,
+  withHeads: (bert: BertModel) => M,
+): M {
+  const model = withHeads(
+    BertModel.fromTensors(ckpt.config, ckpt.tensors, { config: ckpt.configFile, weights: ckpt.weightsFile }),
+  );
+  const fresh = model.bert.newlyInitialized();
+  if (fresh.length)
+    throw new FormatError(
+      ckpt.weightsFile,
+      '',
+      `has no tensor "${fresh[0]}"${fresh.length > 1 ? ` (nor ${fresh.length - 1} more)` : ''}, which the model needs`,
+    );
+  return model;
+}
+
+/**
+ * A Hugging Face `BertForPreTraining` folder — config.json, model.safetensors and vocab.txt, as
+ * `BertModel.save` writes it: the encoder and its masked-LM and NSP heads, all read from the
+ * checkpoint (none left random), and the WordPiece vocabulary (as many pieces as vocab_size).
+ *
+ *   const pretrainer = await loadBertForPreTraining(dataPath('models/bert-tiny'));
+ *   pretrainer.fillMask('it is a [MASK] film .')
+ */
+export async function loadBertForPreTraining(
+  folder: string,
+  options: CheckpointOptions = {},
+): Promise<BertForPreTraining> {
+  const vocabFile = join(folder, 'vocab.txt');
+  let vocab: string;
+  try {
+    vocab = new TextDecoder('utf-8', { fatal: true }).decode(await readModelFile(vocabFile));
+  } catch (e) {
+    if (e instanceof TypeError) throw new FormatError(vocabFile, '', 'is not valid UTF-8 text');
+    throw e;
+  }
+  const tokenizer = WordPieceTokenizer.fromVocabTxt(vocab);
+  const ckpt = await readHfCheckpoint(folder, [''], options);
+  return fromCheckpoint(ckpt, (bert) => {
+    if (tokenizer.vocabSize !== bert.config.vocabSize)
+      throw new FormatError(
+        vocabFile,
+        '',
+        `has ${tokenizer.vocabSize} pieces, but ${ckpt.configFile} says vocab_size ${bert.config.vocabSize}`,
+      );
+    return new BertForPreTraining(bert, tokenizer);
+  });
+}
+
 let cached: Promise<TinyBert> | null = null;
 
-/** The shipped models, read once per process (or from other folders of the same shapes). */
-export function loadTinyBert(folders: { pretrained?: string; sst2?: string } = {}): Promise<TinyBert> {
+/**
+ * The shipped models, read once per process (or from other folders of the same shapes). Every
+ * file is checked (config.json fields, the safetensors layout, vocab.txt against vocab_size, the
+ * heads' tensors present); NaN/Infinity weights are refused unless `allowNonFinite`.
+ */
+export function loadTinyBert(
+  folders: { pretrained?: string; sst2?: string } = {},
+  options: CheckpointOptions = {},
+): Promise<TinyBert> {
   const load = async (): Promise<TinyBert> => {
-    const pretrained = folders.pretrained ?? dataPath('models/bert-tiny');
-    const sst2 = folders.sst2 ?? dataPath('models/bert-tiny-sst2');
-    const bert = await BertModel.load(pretrained);
-    const tokenizer = WordPieceTokenizer.fromVocabTxt(readFileSync(join(pretrained, 'vocab.txt'), 'utf8'));
-    const config = JSON.parse(readFileSync(join(sst2, 'config.json'), 'utf8')) as {
-      id2label?: Record<string, string>;
-    };
-    const labels = Object.entries(config.id2label ?? { 0: 'negative', 1: 'positive' })
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([, l]) => l);
-    return {
-      bert,
-      tokenizer,
-      pretrainer: new BertForPreTraining(bert, tokenizer),
-      classifier: new BertForSequenceClassification(await BertModel.load(sst2), tokenizer, labels),
-    };
+    const pretrainer = await loadBertForPreTraining(
+      folders.pretrained ?? dataPath('models/bert-tiny'),
+      options,
+    );
+    const { bert, tokenizer } = pretrainer;
+    const tuned = await readHfCheckpoint(folders.sst2 ?? dataPath('models/bert-tiny-sst2'), [''], options);
+    const labels = labelsOf(tuned);
+    const classifier = fromCheckpoint(tuned, (b) => new BertForSequenceClassification(b, tokenizer, labels));
+    return { bert, tokenizer, pretrainer, classifier };
   };
   if (folders.pretrained || folders.sst2) return load();
   cached ??= load().catch((error) => {

@@ -20,9 +20,11 @@
 import { ValidationError } from '@firth/numeric';
 import { type Matrix, scaledDotProductAttention, transpose } from './attention.js';
 import { erf } from './autograd.js';
+import { bertConfigFromHf } from './bert-model.js';
 import { linear } from './gpt2.js';
-import { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import { layerNorm } from './normalization.js';
+import type { CheckpointOptions } from './safetensors.js';
 
 /** BERT's GELU, exact form: ½ x (1 + erf(x/√2)). */
 export const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
@@ -65,39 +67,25 @@ export class Bert {
     private readonly pooler: [Matrix, number[]] | null,
   ) {}
 
-  static async load(folder: string): Promise<Bert> {
-    return Bert.fromCheckpoint(await readHfCheckpoint(folder, ['bert.', '']));
+  /** A Hugging Face BERT folder; NaN/Infinity weights are refused unless `allowNonFinite`. */
+  static async load(folder: string, options: CheckpointOptions = {}): Promise<Bert> {
+    return Bert.fromCheckpoint(await readHfCheckpoint(folder, ['bert.', ''], options));
   }
 
   static fromCheckpoint(ckpt: HfCheckpoint): Bert {
-    const c = ckpt.config;
-    if (c.model_type !== undefined && c.model_type !== 'bert')
-      throw new ValidationError(
-        `config.json: model_type is ${JSON.stringify(c.model_type)}, not "bert"`,
-        'model_type',
-      );
-    if (c.hidden_act !== undefined && c.hidden_act !== 'gelu')
-      throw new ValidationError(
-        `config.json: hidden_act ${JSON.stringify(c.hidden_act)} is not supported (gelu)`,
-        'hidden_act',
-      );
+    const c = bertConfigFromHf(ckpt.config, ckpt.configFile);
     const config: BertConfig = {
-      vocabSize: configInt(c, 'vocab_size'),
-      hiddenSize: configInt(c, 'hidden_size'),
-      numHiddenLayers: configInt(c, 'num_hidden_layers'),
-      numAttentionHeads: configInt(c, 'num_attention_heads'),
-      intermediateSize: configInt(c, 'intermediate_size'),
-      maxPositionEmbeddings: configInt(c, 'max_position_embeddings'),
-      typeVocabSize: configInt(c, 'type_vocab_size', 2),
-      layerNormEps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : 1e-12,
+      vocabSize: c.vocabSize,
+      hiddenSize: c.hiddenSize,
+      numHiddenLayers: c.numHiddenLayers,
+      numAttentionHeads: c.numAttentionHeads,
+      intermediateSize: c.intermediateSize,
+      maxPositionEmbeddings: c.maxPositionEmbeddings,
+      typeVocabSize: c.typeVocabSize,
+      layerNormEps: c.layerNormEps,
     };
     const H = config.hiddenSize;
     const I = config.intermediateSize;
-    if (H % config.numAttentionHeads)
-      throw new ValidationError(
-        `config.json: hidden_size ${H} is not a multiple of num_attention_heads`,
-        'num_attention_heads',
-      );
     // nn.Linear keeps W as (out × in): transpose once so that every product is x W
     const dense = (p: string, out: number, inp: number): [Matrix, number[]] => [
       transpose(ckpt.matrix(`${p}.weight`, [out, inp])),

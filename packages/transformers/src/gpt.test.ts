@@ -2,6 +2,7 @@ import { loadTinyShakespeare } from '@firth/datasets';
 import { describe, expect, it } from 'vitest';
 import { generate } from './generation.js';
 import { GPT, type GptProgress } from './gpt.js';
+import { writeSafetensors } from './safetensors.js';
 import { CharTokenizer } from './tokenizers/char.js';
 
 describe('character-level GPT on tiny Shakespeare (a tiny config that trains in seconds)', () => {
@@ -48,7 +49,13 @@ describe('character-level GPT on tiny Shakespeare (a tiny config that trains in 
     expect(Array.from(copy.forward(ids).data)).toEqual(Array.from(gpt.forward(ids).data));
     const bytes = gpt.toSafetensors();
     const other = new GPT({ vocabSize: 65, blockSize: 32, nLayer: 1, nHead: 2, nEmbd: 32 }).toSafetensors();
-    expect(() => GPT.fromSafetensors(other.subarray(0, 8), 'cut')).toThrow(/not a Firth GPT checkpoint/);
+    expect(() => GPT.fromSafetensors(other.subarray(0, 8), 'cut')).toThrow(
+      /^cut: is not a Firth GPT checkpoint: header length \d+ runs past the end of the file \(0 bytes follow the length\)$/,
+    );
+    const plain = writeSafetensors(new Map([['w', { shape: [1], data: [0] }]]));
+    expect(() => GPT.fromSafetensors(plain, 'plain.safetensors')).toThrow(
+      'plain.safetensors: is not a Firth GPT checkpoint (no config in the safetensors metadata)',
+    );
     expect(bytes.byteLength).toBeGreaterThan(other.byteLength);
   });
 

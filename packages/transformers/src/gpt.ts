@@ -18,18 +18,43 @@
  * Generation reads a key/value cache (start()). Speed: the engine's plain loops make this fit small configs (tests, lessons); the issue's 4-layer
  * 128-wide config needs the fast kernels still to come. Left out: dropout, weight tying, mixed precision.
  */
-import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
+import {
+  FormatError,
+  type ProgressEvent,
+  RandomState,
+  readJson,
+  shape,
+  ValidationError,
+} from '@firth/numeric';
 import { add, crossEntropy, embedding, matmul, type Tensor } from './autograd.js';
 import {
   type Norm,
   norm,
+  type ParameterSource,
   ParameterStore,
   type TransformerBlock,
   transformerBlock,
   warmupCosine,
 } from './nn.js';
 import { AdamW, clipGradNorm } from './optim.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import {
+  type CheckpointOptions,
+  readSafetensors,
+  readSafetensorsHeader,
+  writeSafetensors,
+} from './safetensors.js';
+
+const GPT_DEFAULTS = { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, seed: 0 };
+
+/** The config a Firth GPT checkpoint keeps in its metadata (what `toSafetensors` writes). */
+const gptCheckpointConfig = shape.object({
+  vocabSize: shape.integer({ min: 1, max: 1 << 24 }),
+  blockSize: shape.optional(shape.integer({ min: 1, max: 1 << 20 })),
+  nLayer: shape.optional(shape.integer({ min: 1, max: 1024 })),
+  nHead: shape.optional(shape.integer({ min: 1, max: 1 << 16 })),
+  nEmbd: shape.optional(shape.integer({ min: 1, max: 1 << 16 })),
+  seed: shape.optional(shape.integer()),
+});
 
 export interface GptConfig {
   vocabSize: number;
@@ -88,15 +113,16 @@ export class GPT {
   private readonly lnF: Norm;
   private readonly wOut: Tensor;
 
-  constructor(config: GptConfig) {
-    this.config = { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, seed: 0, ...config };
+  /** `weights`: a checkpoint's values for each parameter (fromSafetensors); random otherwise. */
+  constructor(config: GptConfig, weights?: ParameterSource) {
+    this.config = { ...GPT_DEFAULTS, ...config };
     const { vocabSize, blockSize, nLayer, nHead, nEmbd } = this.config;
     for (const [k, v] of Object.entries({ vocabSize, blockSize, nLayer, nHead, nEmbd }))
       if (!Number.isInteger(v) || v < 1)
         throw new ValidationError(`${k} must be a positive integer, got ${v}`, k);
     if (nEmbd % nHead)
       throw new ValidationError(`nEmbd ${nEmbd} is not a multiple of nHead ${nHead}`, 'nHead');
-    const p = new ParameterStore(new RandomState(this.config.seed));
+    const p = new ParameterStore(new RandomState(this.config.seed), weights);
     this.store = p;
     this.tokenEmb = p.weight('tokenEmbedding', [vocabSize, nEmbd]);
     this.posEmb = p.weight('positionEmbedding', [blockSize, nEmbd]);
@@ -340,32 +366,56 @@ export class GPT {
 
   /** A checkpoint's safetensors metadata: `format`, `config` and what `toSafetensors` was given. */
   static checkpointMetadata(bytes: Uint8Array, name = 'checkpoint'): Record<string, string> {
+    let metadata: Record<string, string>;
     try {
-      const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
-      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-      const metadata = header.__metadata__ as Record<string, string>;
-      if (typeof JSON.parse(metadata.config!) !== 'object') throw new Error('config is not an object');
-      return metadata;
-    } catch {
-      throw new ValidationError(
-        `${name}: not a Firth GPT checkpoint (no config in the safetensors metadata)`,
-        'checkpoint',
+      ({ metadata } = readSafetensorsHeader(bytes, name));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      throw new FormatError(
+        name,
+        '',
+        `is not a Firth GPT checkpoint: ${e.where ? `${e.where} ` : ''}${e.problem}`,
       );
     }
+    if (metadata.config === undefined)
+      throw new FormatError(
+        name,
+        '',
+        'is not a Firth GPT checkpoint (no config in the safetensors metadata)',
+      );
+    return metadata;
   }
 
-  static fromSafetensors(bytes: Uint8Array, name = 'checkpoint'): GPT {
-    const gpt = new GPT(JSON.parse(GPT.checkpointMetadata(bytes, name).config!) as GptConfig);
-    const tensors = readSafetensors(bytes, name);
-    for (const [key, p] of gpt.store.tensors) {
+  /**
+   * A GPT from `toSafetensors` bytes: the config from the metadata (checked), each parameter from
+   * its tensor (shape checked before it is allocated). NaN/Infinity refused unless `allowNonFinite`.
+   */
+  static fromSafetensors(bytes: Uint8Array, name = 'checkpoint', options: CheckpointOptions = {}): GPT {
+    const config = readJson(
+      GPT.checkpointMetadata(bytes, name).config!,
+      gptCheckpointConfig,
+      `${name} metadata config`,
+      {
+        uniqueKeys: true,
+      },
+    );
+    const { nEmbd, nHead } = { ...GPT_DEFAULTS, ...config };
+    if (nEmbd % nHead)
+      throw new FormatError(name, 'metadata config', `nHead ${nHead} does not divide nEmbd ${nEmbd}`);
+    const tensors = readSafetensors(bytes, name, options);
+    return new GPT(config, (key, shape) => {
       const t = tensors.get(key);
-      if (!t || t.shape.join() !== p.shape.join())
-        throw new ValidationError(
-          `${name}: tensor "${key}" ${t ? `has shape ${JSON.stringify(t.shape)}` : 'is missing'}, the config needs ${JSON.stringify(p.shape)}`,
-          key,
+      if (!t)
+        throw new FormatError(name, '', `has no tensor "${key}" (the config needs ${JSON.stringify(shape)})`);
+      if (t.shape.join() !== shape.join())
+        throw new FormatError(
+          name,
+          `tensor "${key}"`,
+          `has shape ${JSON.stringify(t.shape)}, the config needs ${JSON.stringify(shape)}`,
         );
-      p.data.set(t.data);
-    }
-    return gpt;
+      if (!(t.data instanceof Float32Array))
+        throw new FormatError(name, `tensor "${key}"`, `is ${t.dtype}, not a float`);
+      return t.data;
+    });
   }
 }

@@ -17,11 +17,24 @@
  * generation.ts (with a byte-level BPE tokenizer loaded from the folder's tokenizer.json).
  * Left out: past key/values (each step recomputes the sequence), dropout (inference).
  */
-import { ValidationError } from '@firth/numeric';
+import { FormatError, shape, ValidationError } from '@firth/numeric';
 import { type Matrix, matmul, scaledDotProductAttention, transpose } from './attention.js';
 import { activations } from './feed-forward.js';
-import { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+import { configSize, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import { layerNorm } from './normalization.js';
+import type { CheckpointOptions } from './safetensors.js';
+
+/** The fields of a Hugging Face GPT-2 config.json that Firth reads (other fields may be there). */
+const hfGpt2Config = shape.object({
+  model_type: shape.optional(shape.literal('gpt2')),
+  activation_function: shape.optional(shape.literal('gelu_new')),
+  vocab_size: configSize(),
+  n_positions: configSize(1 << 20),
+  n_embd: configSize(1 << 16),
+  n_layer: configSize(1024),
+  n_head: configSize(1 << 16),
+  layer_norm_epsilon: shape.optional(shape.number({ min: 0, max: 1 })),
+});
 
 export interface Gpt2Config {
   vocabSize: number;
@@ -60,36 +73,24 @@ export class Gpt2 {
     private readonly lnF: [number[], number[]],
   ) {}
 
-  static async load(folder: string): Promise<Gpt2> {
-    return Gpt2.fromCheckpoint(await readHfCheckpoint(folder, ['transformer.', '']));
+  /** A Hugging Face GPT-2 folder; NaN/Infinity weights are refused unless `allowNonFinite`. */
+  static async load(folder: string, options: CheckpointOptions = {}): Promise<Gpt2> {
+    return Gpt2.fromCheckpoint(await readHfCheckpoint(folder, ['transformer.', ''], options));
   }
 
   static fromCheckpoint(ckpt: HfCheckpoint): Gpt2 {
-    const c = ckpt.config;
-    if (c.model_type !== undefined && c.model_type !== 'gpt2')
-      throw new ValidationError(
-        `config.json: model_type is ${JSON.stringify(c.model_type)}, not "gpt2"`,
-        'model_type',
-      );
-    if (c.activation_function !== undefined && c.activation_function !== 'gelu_new')
-      throw new ValidationError(
-        `config.json: activation_function ${JSON.stringify(c.activation_function)} is not supported (gelu_new)`,
-        'activation_function',
-      );
+    const c = ckpt.checkConfig(hfGpt2Config);
+    if (c.n_embd % c.n_head)
+      throw new FormatError(ckpt.configFile, '$.n_head', `must divide n_embd ${c.n_embd}, got ${c.n_head}`);
     const config: Gpt2Config = {
-      vocabSize: configInt(c, 'vocab_size'),
-      nPositions: configInt(c, 'n_positions'),
-      nEmbd: configInt(c, 'n_embd'),
-      nLayer: configInt(c, 'n_layer'),
-      nHead: configInt(c, 'n_head'),
-      layerNormEpsilon: typeof c.layer_norm_epsilon === 'number' ? c.layer_norm_epsilon : 1e-5,
+      vocabSize: c.vocab_size,
+      nPositions: c.n_positions,
+      nEmbd: c.n_embd,
+      nLayer: c.n_layer,
+      nHead: c.n_head,
+      layerNormEpsilon: c.layer_norm_epsilon ?? 1e-5,
     };
     const { nEmbd: d, nLayer } = config;
-    if (d % config.nHead)
-      throw new ValidationError(
-        `config.json: n_embd ${d} is not a multiple of n_head ${config.nHead}`,
-        'n_head',
-      );
     const ln = (p: string): [number[], number[]] => [
       ckpt.vector(`${p}.weight`, d),
       ckpt.vector(`${p}.bias`, d),

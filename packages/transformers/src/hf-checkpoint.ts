@@ -3,17 +3,37 @@
  * `save_pretrained` writes), with every tensor's shape checked against the config before use.
  *
  *   const ckpt = await readHfCheckpoint('models/gpt2');   // { config, tensor(name, shape) }
+ *   ckpt.checkConfig(shape.object({ n_embd: configSize() }))   // FormatError naming the field
+ *
+ * config.json must be a JSON object naming no key twice; each architecture checks the fields it
+ * reads with a shape (gpt2.ts, bert-model.ts), so a bad value is a FormatError with the file and
+ * its JSON path (`…/config.json: $.hidden_size must be an integer ≥ 1 and ≤ 65536, got -1`). The
+ * tensors are read by readSafetensors (layout checked, NaN/Infinity refused unless allowed).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValidationError } from '@firth/numeric';
+import {
+  checkJson,
+  FormatError,
+  parseJson,
+  type Shape,
+  type ShapeType,
+  shape,
+  ValidationError,
+} from '@firth/numeric';
 import type { Matrix } from './attention.js';
-import { readSafetensors, type Tensor } from './safetensors.js';
+import { type CheckpointOptions, readSafetensors, type Tensor } from './safetensors.js';
 
 export interface HfCheckpoint {
   folder: string;
+  /** The path of config.json, for messages. */
+  configFile: string;
+  /** The path of model.safetensors, for messages. */
+  weightsFile: string;
   config: Record<string, unknown>;
   tensors: Map<string, Tensor>;
+  /** config.json checked against an architecture's shape (FormatError with the JSON path). */
+  checkConfig<S extends Shape>(s: S): ShapeType<S>;
   /** The tensor `name` (tried with each prefix), checked to have `shape`. */
   tensor(name: string, shape: number[]): Float32Array;
   /** A 2-D tensor as rows. */
@@ -22,44 +42,58 @@ export interface HfCheckpoint {
   vector(name: string, length: number): number[];
 }
 
-export async function readHfCheckpoint(folder: string, prefixes: string[] = ['']): Promise<HfCheckpoint> {
-  const read = (file: string) =>
-    readFile(join(folder, file)).catch((e: NodeJS.ErrnoException) => {
-      throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, file);
-    });
-  let config: Record<string, unknown>;
-  try {
-    config = JSON.parse((await read('config.json')).toString('utf8'));
-  } catch (e) {
-    if (e instanceof ValidationError) throw e;
-    throw new ValidationError(
-      `${join(folder, 'config.json')} is not valid JSON: ${(e as Error).message}`,
-      'config.json',
-    );
-  }
-  const tensors = readSafetensors(await read('model.safetensors'), join(folder, 'model.safetensors'));
+/**
+ * A size field of config.json: a whole number ≥ 1 and ≤ `max` (far above any real model's, low
+ * enough that a corrupt value is named here rather than met as a failed allocation).
+ */
+export const configSize = (max = 1 << 24) => shape.integer({ min: 1, max });
+
+/** Reads a file of a model folder; a missing or unreadable file is a ValidationError naming it. */
+export const readModelFile = (path: string): Promise<Buffer> =>
+  readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new ValidationError(`cannot read ${path}: ${e.code ?? e.message}`, path);
+  });
+
+export async function readHfCheckpoint(
+  folder: string,
+  prefixes: string[] = [''],
+  options: CheckpointOptions = {},
+): Promise<HfCheckpoint> {
+  const configFile = join(folder, 'config.json');
+  const weightsFile = join(folder, 'model.safetensors');
+  const config = checkJson(
+    parseJson(await readModelFile(configFile), configFile, { uniqueKeys: true }),
+    shape.record(shape.any()),
+    configFile,
+  );
+  const tensors = readSafetensors(await readModelFile(weightsFile), weightsFile, options);
   const tensor = (name: string, shape: number[]) => {
     for (const p of prefixes) {
       const t = tensors.get(p + name);
       if (!t) continue;
       if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-        throw new ValidationError(
-          `${p + name} has shape ${JSON.stringify(t.shape)} but config.json implies ${JSON.stringify(shape)}`,
-          p + name,
+        throw new FormatError(
+          weightsFile,
+          `tensor "${p + name}"`,
+          `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(shape)}`,
         );
       if (!(t.data instanceof Float32Array))
-        throw new ValidationError(`${p + name} is ${t.dtype}, expected floats`, p + name);
+        throw new FormatError(weightsFile, `tensor "${p + name}"`, `is ${t.dtype}, expected floats`);
       return t.data;
     }
-    throw new ValidationError(
-      `${folder}: model.safetensors has no tensor "${name}"${prefixes.some((p) => p) ? ` (tried prefixes ${JSON.stringify(prefixes)})` : ''}`,
-      name,
+    throw new FormatError(
+      weightsFile,
+      '',
+      `has no tensor "${name}"${prefixes.some((p) => p) ? ` (tried prefixes ${JSON.stringify(prefixes)})` : ''}`,
     );
   };
   return {
     folder,
+    configFile,
+    weightsFile,
     config,
     tensors,
+    checkConfig: (s) => checkJson(config, s, configFile),
     tensor,
     matrix: (name, [r, c]) => {
       const d = tensor(name, [r, c]);
@@ -67,15 +101,4 @@ export async function readHfCheckpoint(folder: string, prefixes: string[] = ['']
     },
     vector: (name, n) => Array.from(tensor(name, [n])),
   };
-}
-
-/** A positive integer field of config.json. */
-export function configInt(config: Record<string, unknown>, key: string, fallback?: number): number {
-  const v = config[key] ?? fallback;
-  if (!Number.isInteger(v) || (v as number) < 1)
-    throw new ValidationError(
-      `config.json: "${key}" must be a positive integer, got ${JSON.stringify(config[key])}`,
-      key,
-    );
-  return v as number;
 }

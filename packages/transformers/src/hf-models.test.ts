@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { erf } from './autograd.js';
 import { Bert } from './bert.js';
+import { BertModel } from './bert-model.js';
 import { argmax, generate } from './generation.js';
 import { Gpt2 } from './gpt2.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from './safetensors.js';
 
 /** Written by fixtures/generate_hf_tiny.py: tiny random models in PyTorch with HF's parameter names. */
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -80,7 +81,7 @@ describe('checkpoints — bad input', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, n_embd: 48 }));
     await expect(Gpt2.load(dir)).rejects.toThrow(
-      /transformer\.h\.0\.ln_1\.weight has shape \[32\] but config\.json implies \[48\]/,
+      /model\.safetensors: tensor "transformer\.h\.0\.ln_1\.weight" has shape \[32\], but config\.json implies \[48\]/,
     );
   });
 
@@ -90,14 +91,14 @@ describe('checkpoints — bad input', () => {
     garbled[9] = 0x7b; // '{{…' — not JSON any more
     garbled[10] = 0x7b;
     expect(() => readSafetensors(garbled, 'x.safetensors')).toThrow(
-      /x\.safetensors: the header is not valid UTF-8 JSON/,
+      'x.safetensors: header is not valid JSON: unexpected "{" at line 1, column 2',
     );
     expect(() => readSafetensors(bytes.subarray(0, 100), 'cut.safetensors')).toThrow(
-      /the header claims \d+ bytes but the file has 92/,
+      /cut\.safetensors: header length \d+ runs past the end of the file \(92 bytes follow the length\)/,
     );
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
     expect(() => readSafetensors(bytes.subarray(0, 8 + n + 10), 'short.safetensors')).toThrow(
-      /data_offsets give/,
+      /short\.safetensors: tensor "[\w.]+" has data_offsets \[\d+, \d+\] past the end of the 10-byte data section/,
     );
     const dir = copy('hf-tiny-bert');
     const tensors = readSafetensors(bytes);
@@ -105,6 +106,80 @@ describe('checkpoints — bad input', () => {
     writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(tensors as never));
     await expect(Bert.load(dir)).rejects.toThrow(/has no tensor "pooler\.dense\.bias"/);
     await expect(Bert.load('/nonexistent')).rejects.toThrow(/cannot read \/nonexistent\/config\.json/);
+  });
+
+  /** A copy of a fixture folder with config.json edited. */
+  const withConfig = (
+    name: string,
+    edit: (c: Record<string, unknown>) => Record<string, unknown> | string,
+  ) => {
+    const dir = copy(name);
+    const edited = edit(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+    writeFileSync(join(dir, 'config.json'), typeof edited === 'string' ? edited : JSON.stringify(edited));
+    return dir;
+  };
+
+  it('config.json: each field BERT and GPT-2 read is checked, naming the file and the JSON path', async () => {
+    const bert = (edit: (c: Record<string, unknown>) => Record<string, unknown> | string) =>
+      BertModel.load(withConfig('hf-tiny-bert', edit));
+    await expect(bert((c) => ({ ...c, hidden_act: 'relu' }))).rejects.toThrow(
+      /config\.json: \$\.hidden_act must be one of "gelu", got the string "relu"$/,
+    );
+    await expect(bert((c) => ({ ...c, vocab_size: -1 }))).rejects.toThrow(
+      /config\.json: \$\.vocab_size must be an integer ≥ 1 and ≤ 16777216, got number -1$/,
+    );
+    await expect(bert((c) => ({ ...c, num_attention_heads: 5 }))).rejects.toThrow(
+      /config\.json: \$\.num_attention_heads must divide hidden_size 32, got 5$/,
+    );
+    await expect(bert(({ hidden_size, ...c }) => c)).rejects.toThrow(
+      /config\.json: \$\.hidden_size is missing$/,
+    );
+    await expect(bert((c) => ({ ...c, model_type: 'gpt2' }))).rejects.toThrow(
+      /\$\.model_type must be one of "bert"/,
+    );
+    await expect(bert((c) => `{"vocab_size": 60, ${JSON.stringify(c).slice(1)}`)).rejects.toThrow(
+      /config\.json: \$\.vocab_size appears twice in the same object/,
+    );
+    await expect(bert(() => '[1, 2')).rejects.toThrow(
+      /config\.json: is not valid JSON: the text ends too early/,
+    );
+    // a vocabulary of 2^24 × 32 floats is refused by its shape before the model allocates it
+    await expect(bert((c) => ({ ...c, vocab_size: 2 ** 24 }))).rejects.toThrow(
+      /model\.safetensors: tensor "bert\.embeddings\.word_embeddings\.weight" has shape \[60,32\], but config\.json implies \[16777216,32\]$/,
+    );
+    await expect(
+      Bert.load(withConfig('hf-tiny-bert', (c) => ({ ...c, hidden_act: 'tanh' }))),
+    ).rejects.toThrow('$.hidden_act must be one of "gelu"');
+    const gpt2 = (edit: (c: Record<string, unknown>) => Record<string, unknown>) =>
+      Gpt2.load(withConfig('hf-tiny-gpt2', edit));
+    await expect(gpt2((c) => ({ ...c, activation_function: 'relu' }))).rejects.toThrow(
+      /config\.json: \$\.activation_function must be one of "gelu_new", got the string "relu"$/,
+    );
+    await expect(gpt2((c) => ({ ...c, n_head: 3 }))).rejects.toThrow(
+      /config\.json: \$\.n_head must divide n_embd 32, got 3$/,
+    );
+    await expect(gpt2((c) => ({ ...c, n_layer: 1.5 }))).rejects.toThrow(
+      /\$\.n_layer must be an integer ≥ 1 and ≤ 1024, got number 1\.5$/,
+    );
+  });
+
+  it('NaN weights: every HF loader refuses them naming the tensor, and loads them with allowNonFinite', async () => {
+    const dir = copy('hf-tiny-bert');
+    const bytes = readFileSync(join(dir, 'model.safetensors'));
+    const { tensors, dataStart } = readSafetensorsHeader(bytes);
+    const t = tensors.find((x) => x.name === 'bert.encoder.layer.1.output.dense.weight')!;
+    bytes.writeFloatLE(Number.NaN, dataStart + t.begin + 4 * 7);
+    writeFileSync(join(dir, 'model.safetensors'), bytes);
+    const problem =
+      /model\.safetensors: tensor "bert\.encoder\.layer\.1\.output\.dense\.weight" holds NaN at index 7: weights must be finite/;
+    await expect(Bert.load(dir)).rejects.toThrow(problem);
+    await expect(BertModel.load(dir)).rejects.toThrow(problem);
+    const bert = await BertModel.load(dir, { allowNonFinite: true });
+    // Firth keeps linear weights (in × out): HF's (out, in) = (32, 64) index 7 is row 0, column 7
+    expect(Number.isNaN(bert.tensors.get('bert.encoder.layer.1.output.dense.weight')!.data[7 * 32])).toBe(
+      true,
+    );
+    expect((await Bert.load(dir, { allowNonFinite: true })).config.hiddenSize).toBe(32);
   });
 
   it('safetensors written by Firth read back identically; inputs are checked', async () => {

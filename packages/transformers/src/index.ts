@@ -63,7 +63,7 @@ export {
   type TokenPrediction,
 } from './bert-heads.js';
 export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
-export { loadTinyBert, type TinyBert } from './bert-tiny.js';
+export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,
@@ -89,7 +89,7 @@ export {
 // ── GPT, decoder-only, trainable (character level on tiny Shakespeare); safetensors checkpoints (gpt.ts)
 export { GPT, type GptConfig, type GptFitOptions, type GptProgress } from './gpt.js';
 export { Gpt2, type Gpt2Config, linear } from './gpt2.js';
-export { configInt, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export {
@@ -121,7 +121,17 @@ export {
 } from './normalization.js';
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
-export { readSafetensors, type Tensor as SafetensorsTensor, writeSafetensors } from './safetensors.js';
+// ── Checkpoint files: safetensors (layout checked: no gap, overlap, repeat or stray byte), NaN/Inf refused
+//   unless { allowNonFinite: true } — the same option on every loader (CheckpointOptions)
+export {
+  type CheckpointOptions,
+  readSafetensors,
+  readSafetensorsHeader,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type Tensor as SafetensorsTensor,
+  writeSafetensors,
+} from './safetensors.js';
 // ── An encoder–decoder transformer that trains on toy translation tasks (seq2seq.ts)
 export {
   type DecodeStep,

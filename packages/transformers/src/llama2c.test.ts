@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
@@ -82,16 +84,18 @@ describe('llama2.c checkpoints — bad input', () => {
   const bytes = readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin'));
   it('a truncated file, a header that is not a config, a token outside the vocabulary, a full sequence', async () => {
     expect(() => parseLlama2cCheckpoint(bytes.subarray(0, 1000), 'cut.bin')).toThrow(
-      /cut\.bin: 1000 bytes, but its header .* needs 1056540/,
+      'cut.bin: has 1000 bytes, but its header (dim 64, hidden_dim 172, n_layers 5, n_heads 8, n_kv_heads 4, vocab_size 512, seq_len 512) needs exactly 1056540: 1055540 bytes missing',
     );
     expect(() => parseLlama2cCheckpoint(bytes.subarray(0, 10), 'tiny.bin')).toThrow(
-      /too short for the 28-byte header/,
+      'tiny.bin: has 10 bytes, too few for the 28-byte header',
     );
     const bad = Uint8Array.from(bytes);
     new DataView(bad.buffer).setInt32(12, 7, true); // n_heads 7: 64 is not divisible by 7
-    expect(() => parseLlama2cCheckpoint(bad, 'bad.bin')).toThrow(/is not a llama2\.c config/);
+    expect(() => parseLlama2cCheckpoint(bad, 'bad.bin')).toThrow(
+      'bad.bin: header field n_heads is 7, which does not divide dim 64',
+    );
     await expect(loadLlama2c('/nonexistent/model.bin')).rejects.toThrow(
-      /cannot read the llama2\.c checkpoint/,
+      'cannot read /nonexistent/model.bin: ENOENT',
     );
     const { config, weights } = parseLlama2cCheckpoint(bytes);
     const run = new Llama2c({ ...config, seqLen: 2 }, weights).start();
@@ -99,6 +103,74 @@ describe('llama2.c checkpoints — bad input', () => {
     run.step(1);
     run.step(2);
     expect(() => run.step(3)).toThrow('the sequence is full: the model knows 2 positions');
+  });
+});
+
+describe('llama2.c checkpoints — each inconsistency is refused before anything is allocated', () => {
+  const bytes = readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin'));
+  /** stories260K with header field `i` (0 dim … 6 seq_len) set to `v`. */
+  const withField = (i: number, v: number) => {
+    const b = Uint8Array.from(bytes);
+    new DataView(b.buffer).setInt32(4 * i, v, true);
+    return b;
+  };
+  const parse =
+    (b: Uint8Array, options = {}) =>
+    () =>
+      parseLlama2cCheckpoint(b, 'm.bin', options);
+
+  it('header fields: positive, bounded, heads dividing dim into even heads, kv heads dividing heads', () => {
+    expect(parse(withField(3, 0))).toThrow('m.bin: header field n_heads is 0: must be 1 … 16777216');
+    expect(parse(withField(0, 2 ** 30))).toThrow(
+      'm.bin: header field dim is 1073741824: must be 1 … 16777216',
+    );
+    expect(parse(withField(5, 0))).toThrow('m.bin: header field vocab_size is 0: must be ± 1 … 16777216');
+    expect(parse(withField(5, -(2 ** 31)))).toThrow('header field vocab_size is -2147483648');
+    expect(parse(withField(4, 3))).toThrow(
+      'm.bin: header field n_kv_heads is 3, which does not divide n_heads 8',
+    );
+    expect(parse(withField(3, 64))).toThrow(
+      'm.bin: header field n_heads is 64: heads of 1 values, but RoPE needs an even head size',
+    );
+  });
+
+  it('header inconsistent with the file size: bytes missing, trailing bytes, the other classifier convention', () => {
+    const longer = new Uint8Array(bytes.length + 4);
+    longer.set(bytes);
+    // run.c mmaps the file and ignores extra bytes; legacy_export writes none, so they are refused
+    expect(parse(longer)).toThrow(
+      /^m\.bin: has 1056544 bytes, but its header \(.*\) needs exactly 1056540: 4 bytes too many$/,
+    );
+    // vocab_size −512: the classifier (512 × 64 floats) is stored after the weights, and is not there
+    expect(parse(withField(5, -512))).toThrow('needs exactly 1187612: 131072 bytes missing');
+    // 2^24 layers of dim 2^24: the size is counted exactly (not rounded past 2^53) and nothing allocated
+    const huge = Uint8Array.from(bytes);
+    for (const i of [0, 1, 2]) new DataView(huge.buffer).setInt32(4 * i, 2 ** 24, true);
+    expect(parse(huge)).toThrow(/needs exactly 113336797840710020628508: \d+ bytes missing$/);
+    const v1 = withField(0, 0x616b3432);
+    new DataView(v1.buffer).setInt32(4, 1, true);
+    expect(parse(v1)).toThrow(
+      'm.bin: is a llama2.c version 1 export (magic "ak42"); only the legacy format is read',
+    );
+  });
+
+  it('NaN/Infinity weights: refused naming the tensor, loaded with allowNonFinite', async () => {
+    const nan = Uint8Array.from(bytes);
+    // w1 starts after the header and tokenEmbedding (512·64), rmsAtt (5·64), wq, wk, wv, wo, rmsFfn
+    const w1 = 512 * 64 + 5 * 64 + 5 * 64 * 64 + 2 * 5 * 32 * 64 + 5 * 64 * 64 + 5 * 64;
+    new DataView(nan.buffer).setFloat32(28 + 4 * (w1 + 10), Number.NaN, true);
+    expect(parse(nan)).toThrow(
+      'm.bin: tensor w1 holds NaN at index 10: weights must be finite (pass allowNonFinite: true to load them anyway)',
+    );
+    expect(Number.isNaN(parseLlama2cCheckpoint(nan, 'm.bin', { allowNonFinite: true }).weights.w1[10])).toBe(
+      true,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'firth-llama2c-'));
+    writeFileSync(join(dir, 'nan.bin'), nan);
+    await expect(loadLlama2c(join(dir, 'nan.bin'))).rejects.toThrow(
+      /nan\.bin: tensor w1 holds NaN at index 10/,
+    );
+    expect((await loadLlama2c(join(dir, 'nan.bin'), { allowNonFinite: true })).vocabSize).toBe(512);
   });
 });
 

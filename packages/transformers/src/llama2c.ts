@@ -29,9 +29,10 @@
  * Left out: the llama2.c "version 1/2" exports (only the legacy format the shipped model uses),
  * quantised (int8) checkpoints, batching several sequences through one call.
  */
-import { readFile } from 'node:fs/promises';
 import { dataPath } from '@firth/datasets';
-import { ValidationError } from '@firth/numeric';
+import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
+import { readModelFile } from './hf-checkpoint.js';
+import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
 export interface Llama2cConfig {
@@ -68,26 +69,45 @@ export interface Llama2cWeights {
 }
 
 const HEADER_BYTES = 7 * 4;
+/** The header fields in file order, as run.c's `Config` names them. */
+const FIELDS = ['dim', 'hidden_dim', 'n_layers', 'n_heads', 'n_kv_heads', 'vocab_size', 'seq_len'] as const;
+/** Far above any llama2.c model (Llama 2 70B: dim 8192, 80 layers, 32000 tokens, 4096 positions). */
+const MAX_FIELD = 1 << 24;
+/** The first uint32 of llama2.c's later exports (export.py `version1_export`, `version2_export`). */
+const VERSIONED_MAGIC = 0x616b3432; // "ak42"
 
 /**
- * Parses a llama2.c checkpoint (legacy format): the header, then the tensors in run.c's order, then
- * (legacy) seqLen × headSize/2 × 2 floats of precomputed RoPE frequencies, which are not needed.
- * Throws when the byte count does not match what the header implies.
+ * Parses a llama2.c checkpoint (legacy format, export.py `legacy_export`): seven int32 header
+ * fields (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len; a negative
+ * vocab_size means the classifier is stored separately, positive that it is the token embedding),
+ * then float32 tensors in run.c's order, then seq_len × head_size floats of precomputed RoPE
+ * frequencies (unused; RoPE is computed here), then — when not shared — the classifier.
+ *
+ * Checked before anything is allocated: every field positive and ≤ 2^24, n_heads divides dim into
+ * heads of even size (RoPE rotates pairs), n_kv_heads divides n_heads, and the file holds exactly
+ * the bytes the header implies. run.c itself checks none of this (it mmaps the file: extra bytes
+ * are ignored, missing ones read past the mapping); here a file one byte off is a FormatError —
+ * legacy_export writes nothing after the weights, so extra bytes mean a different or damaged file.
+ * NaN/±Infinity weights are refused (naming the tensor) unless `allowNonFinite`.
  */
 export function parseLlama2cCheckpoint(
   bytes: Uint8Array,
   name = 'checkpoint',
+  options: CheckpointOptions = {},
 ): {
   config: Llama2cConfig;
   weights: Llama2cWeights;
 } {
   if (bytes.byteLength < HEADER_BYTES)
-    throw new ValidationError(
-      `${name}: ${bytes.byteLength} bytes, too short for the 28-byte header`,
-      'checkpoint',
-    );
+    throw new FormatError(name, '', `has ${bytes.byteLength} bytes, too few for the 28-byte header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const h = Array.from({ length: 7 }, (_, i) => view.getInt32(i * 4, true));
+  if (view.getUint32(0, true) === VERSIONED_MAGIC)
+    throw new FormatError(
+      name,
+      '',
+      `is a llama2.c version ${view.getInt32(4, true)} export (magic "ak42"); only the legacy format is read`,
+    );
+  const h = FIELDS.map((_, i) => view.getInt32(i * 4, true));
   const [dim, hiddenDim, nLayers, nHeads, nKvHeads, rawVocab, seqLen] = h as [
     number,
     number,
@@ -107,50 +127,73 @@ export function parseLlama2cCheckpoint(
     seqLen,
     sharedClassifier: rawVocab > 0,
   };
-  const positive = [dim, hiddenDim, nLayers, nHeads, nKvHeads, config.vocabSize, seqLen];
-  if (positive.some((v) => !(v > 0 && v < 1 << 24)) || dim % nHeads !== 0 || nHeads % nKvHeads !== 0)
-    throw new ValidationError(
-      `${name}: the header ${JSON.stringify(h)} is not a llama2.c config (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len)`,
-      'checkpoint',
+  const header = (field: string, problem: string) => new FormatError(name, `header field ${field}`, problem);
+  for (const [i, field] of FIELDS.entries()) {
+    const v = field === 'vocab_size' ? config.vocabSize : h[i]!;
+    if (v < 1 || v > MAX_FIELD)
+      throw header(field, `is ${h[i]}: must be ${field === 'vocab_size' ? '± ' : ''}1 … ${MAX_FIELD}`);
+  }
+  if (dim % nHeads !== 0) throw header('n_heads', `is ${nHeads}, which does not divide dim ${dim}`);
+  if ((dim / nHeads) % 2 !== 0)
+    throw header(
+      'n_heads',
+      `is ${nHeads}: heads of ${dim / nHeads} values, but RoPE needs an even head size`,
     );
+  if (nHeads % nKvHeads !== 0)
+    throw header('n_kv_heads', `is ${nKvHeads}, which does not divide n_heads ${nHeads}`);
   const headSize = dim / nHeads;
-  const kvDim = (dim * nKvHeads) / nHeads;
-  const L = nLayers;
-  const sizes: [keyof Llama2cWeights, number][] = [
-    ['tokenEmbedding', config.vocabSize * dim],
-    ['rmsAtt', L * dim],
-    ['wq', L * dim * dim],
-    ['wk', L * kvDim * dim],
-    ['wv', L * kvDim * dim],
-    ['wo', L * dim * dim],
-    ['rmsFfn', L * dim],
-    ['w1', L * hiddenDim * dim],
-    ['w2', L * dim * hiddenDim],
-    ['w3', L * hiddenDim * dim],
-    ['rmsFinal', dim],
+  const kvDim = headSize * nKvHeads;
+  // sizes in floats, counted in BigInt: products of fields up to 2^24 pass 2^53
+  const [D, Hd, L, Kv, V] = [dim, hiddenDim, nLayers, kvDim, config.vocabSize].map(BigInt) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
   ];
-  const freqFloats = seqLen * headSize; // legacy freq_cis_real + freq_cis_imag
-  const tensorFloats = sizes.reduce((s, [, n]) => s + n, 0);
-  const classifierFloats = config.sharedClassifier ? 0 : config.vocabSize * dim;
-  const expected = HEADER_BYTES + 4 * (tensorFloats + freqFloats + classifierFloats);
-  if (bytes.byteLength !== expected)
-    throw new ValidationError(
-      `${name}: ${bytes.byteLength} bytes, but its header (${JSON.stringify(config)}) needs ${expected}`,
-      'checkpoint',
+  const sizes: [keyof Llama2cWeights, bigint][] = [
+    ['tokenEmbedding', V * D],
+    ['rmsAtt', L * D],
+    ['wq', L * D * D],
+    ['wk', L * Kv * D],
+    ['wv', L * Kv * D],
+    ['wo', L * D * D],
+    ['rmsFfn', L * D],
+    ['w1', L * Hd * D],
+    ['w2', L * D * Hd],
+    ['w3', L * Hd * D],
+    ['rmsFinal', D],
+  ];
+  const freqFloats = BigInt(seqLen * headSize); // legacy freq_cis_real + freq_cis_imag
+  const classifierFloats = config.sharedClassifier ? 0n : V * D;
+  const floats = sizes.reduce((s, [, n]) => s + n, 0n) + freqFloats + classifierFloats;
+  const expected = BigInt(HEADER_BYTES) + 4n * floats;
+  // compared before anything is allocated
+  if (BigInt(bytes.byteLength) !== expected) {
+    const off = BigInt(bytes.byteLength) - expected;
+    throw new FormatError(
+      name,
+      '',
+      `has ${bytes.byteLength} bytes, but its header (${FIELDS.map((f, i) => `${f} ${h[i]}`).join(', ')}) needs exactly ${expected}: ${off > 0n ? `${off} bytes too many` : `${-off} bytes missing`}`,
     );
-  // one aligned copy of the float payload; every tensor is a view into it
-  const floats = new Float32Array((bytes.byteLength - HEADER_BYTES) / 4);
-  new Uint8Array(floats.buffer).set(bytes.subarray(HEADER_BYTES));
+  }
+  // one aligned copy of the float payload; every tensor is a view into it (all sizes now < 2^30)
+  const payload = new Float32Array((bytes.byteLength - HEADER_BYTES) / 4);
+  new Uint8Array(payload.buffer).set(bytes.subarray(HEADER_BYTES));
   const weights = {} as Llama2cWeights;
   let at = 0;
-  for (const [key, n] of sizes) {
-    weights[key] = floats.subarray(at, at + n);
-    at += n;
+  const take = (n: bigint) => {
+    const from = at;
+    at += Number(n);
+    return payload.subarray(from, at);
+  };
+  for (const [key, n] of sizes) weights[key] = take(n);
+  take(freqFloats);
+  weights.wcls = config.sharedClassifier ? weights.tokenEmbedding : take(classifierFloats);
+  if (!options.allowNonFinite) {
+    for (const [key] of sizes) checkFiniteValues(weights[key], name, `tensor ${key}`);
+    if (!config.sharedClassifier) checkFiniteValues(weights.wcls, name, 'tensor wcls');
   }
-  at += freqFloats;
-  weights.wcls = config.sharedClassifier
-    ? weights.tokenEmbedding
-    : floats.subarray(at, at + classifierFloats);
   return { config, weights };
 }
 
@@ -317,12 +360,12 @@ export class Llama2c {
   }
 }
 
-/** The shipped TinyStories model (or a llama2.c checkpoint at `path`). */
-export async function loadLlama2c(path?: string): Promise<Llama2c> {
+/**
+ * The shipped TinyStories model, or a llama2.c checkpoint at `path` (checked as parseLlama2cCheckpoint
+ * says; NaN/Infinity weights refused unless `allowNonFinite`).
+ */
+export async function loadLlama2c(path?: string, options: CheckpointOptions = {}): Promise<Llama2c> {
   const file = path ?? dataPath('models/tinyllamas-stories260K/stories260K.bin');
-  const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new ValidationError(`cannot read the llama2.c checkpoint ${file}: ${e.code ?? e.message}`, 'path');
-  });
-  const { config, weights } = parseLlama2cCheckpoint(bytes, file);
+  const { config, weights } = parseLlama2cCheckpoint(await readModelFile(file), file, options);
   return new Llama2c(config, weights);
 }

@@ -17,23 +17,40 @@ import {
   transposeLast,
 } from './autograd.js';
 
-/** Creates parameters (N(0, 0.02²) weights as GPT-2, γ = 1, β = 0) and remembers them, named. */
+/**
+ * A checkpoint's values for parameter `name` of `shape`; throws (naming the file) when the
+ * checkpoint lacks it or holds another shape.
+ */
+export type ParameterSource = (name: string, shape: number[]) => Float32Array;
+
+/**
+ * Creates parameters (N(0, 0.02²) weights as GPT-2, γ = 1, β = 0) and remembers them, named.
+ * With a `source` (a checkpoint being loaded) each parameter takes the source's values, asked for
+ * before it is allocated: a config cannot make the model allocate more than the checkpoint holds.
+ */
 export class ParameterStore {
   readonly tensors = new Map<string, Tensor>();
-  constructor(private readonly rng: RandomState) {}
+  constructor(
+    private readonly rng: RandomState,
+    private readonly source?: ParameterSource,
+  ) {}
 
-  private put(name: string, t: Tensor): Tensor {
+  private put(name: string, shape: number[], create: () => Tensor): Tensor {
+    const loaded = this.source?.(name, shape);
+    // created (and the seed drawn) even when loaded, so the draws after it stay the same
+    const t = create();
+    if (loaded) t.data.set(loaded);
     this.tensors.set(name, t);
     return t;
   }
   weight(name: string, shape: number[], std = 0.02): Tensor {
-    return this.put(name, Tensor.randn(shape, this.rng, std, true));
+    return this.put(name, shape, () => Tensor.randn(shape, this.rng, std, true));
   }
   zeros(name: string, n: number): Tensor {
-    return this.put(name, Tensor.zeros([n], true));
+    return this.put(name, [n], () => Tensor.zeros([n], true));
   }
   ones(name: string, n: number): Tensor {
-    return this.put(name, Tensor.from(new Array(n).fill(1), [n], true));
+    return this.put(name, [n], () => Tensor.from(new Array(n).fill(1), [n], true));
   }
   norm(name: string, d: number): Norm {
     return { g: this.ones(`${name}.weight`, d), b: this.zeros(`${name}.bias`, d) };

@@ -21,6 +21,7 @@ import { loadTinyShakespeare } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import { generate } from './generation.js';
 import { GPT, type GptConfig, type GptProgress } from './gpt.js';
+import type { CheckpointOptions } from './safetensors.js';
 import { CharTokenizer, type CharTokenizerJSON } from './tokenizers/char.js';
 
 export interface TrainCharGptOptions extends Omit<GptConfig, 'vocabSize'> {
@@ -54,14 +55,16 @@ export interface TrainCharGptResult {
 /**
  * A character-level GPT and its vocabulary from a checkpoint that carries both (what `train:gpt`
  * and the n8n GPT Train node write: `gpt.toSafetensors({ tokenizer: JSON.stringify(tok.toJSON()) })`).
- * Errors name the checkpoint (`name`) and what is wrong with it.
+ * Errors name the checkpoint (`name`) and what is wrong with it; NaN/Infinity weights are refused
+ * unless `allowNonFinite`.
  */
 export function readCharGptCheckpoint(
   bytes: Uint8Array,
   name = 'checkpoint',
+  options: CheckpointOptions = {},
 ): { model: GPT; tokenizer: CharTokenizer } {
   const metadata = GPT.checkpointMetadata(bytes, name);
-  const model = GPT.fromSafetensors(bytes, name);
+  const model = GPT.fromSafetensors(bytes, name, options);
   let tokenizer: CharTokenizer;
   try {
     tokenizer = CharTokenizer.fromJSON(JSON.parse(metadata.tokenizer ?? 'null') as CharTokenizerJSON);

@@ -199,17 +199,18 @@ describe('Transformer Generate node with a GPT Train checkpoint', async () => {
       ],
       [
         { json: {}, ...bin(new TextEncoder().encode('not a checkpoint at all')) },
-        'Binary field "data": not a Firth GPT checkpoint (no config in the safetensors metadata): expected the checkpoint of a GPT Train step',
+        // its first 8 bytes read as the header length: "not a ch" = 0x6863206120746f6e
+        'Binary field "data": is not a Firth GPT checkpoint: header length 7521891404167278446 is over the 100000000-byte limit: expected the checkpoint of a GPT Train step',
       ],
       [
         { json: {}, ...bin(new Uint8Array(3)) },
-        'Binary field "data": not a Firth GPT checkpoint (no config in the safetensors metadata): expected the checkpoint of a GPT Train step',
+        'Binary field "data": is not a Firth GPT checkpoint: has 3 bytes, fewer than the 8 of the header length: expected the checkpoint of a GPT Train step',
       ],
       [
         { json: {}, ...bin(bytes.subarray(0, bytes.byteLength - 100)) },
         // the last tensor (keys are sorted) lost its end
         expect.stringMatching(
-          /^Binary field "data": tensor "tokenEmbedding": shape \[65,16\] × 4 bytes needs 4160 bytes, data_offsets give \[\d+, \d+\) of \d+: expected the checkpoint of a GPT Train step$/,
+          /^Binary field "data": is not a Firth GPT checkpoint: tensor "tokenEmbedding" has data_offsets \[\d+, \d+\] past the end of the \d+-byte data section: expected the checkpoint of a GPT Train step$/,
         ),
       ],
       [
