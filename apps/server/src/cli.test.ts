@@ -8,6 +8,7 @@ describe('firth-server command line', () => {
       port: 8787,
       apiKey: undefined,
       allowRemote: false,
+      allowedHosts: [],
       quiet: false,
     });
   });
