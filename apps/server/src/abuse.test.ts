@@ -826,6 +826,31 @@ describe('slow clients are timed out', () => {
     expect(text).not.toContain('"error"');
   });
 
+  test('connections past maxConnections are refused; the server answers again once they close', async () => {
+    const capped = await createFirthServer({ maxConnections: 2 });
+    const { connect } = await import('node:net');
+    const idle = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<import('node:net').Socket>((resolve) => {
+            const s = connect(port(capped), '127.0.0.1', () => resolve(s));
+            s.on('error', () => {});
+          }),
+      ),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const third = await rawRequest(port(capped), httpRequest('GET', '/v1/models'));
+      expect(third.status).toBe(0); // closed at once, no answer
+      for (const s of idle) s.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await rawRequest(port(capped), httpRequest('GET', '/v1/models'))).status).toBe(200);
+    } finally {
+      for (const s of idle) s.destroy();
+      await capped.close();
+    }
+  });
+
   test('writeChunk disconnects a client that stops reading for writeStallMs', async () => {
     let handlerDone: (destroyed: boolean) => void;
     const finished = new Promise<boolean>((resolve) => {

@@ -37,4 +37,13 @@ describe('firth-server command line', () => {
     expect(() => parseCli(['--port', '70000'], {})).toThrow(/--port/);
     expect(() => parseCli(['--bogus'], {})).toThrow();
   });
+
+  test('--allow-host is repeatable and checked', () => {
+    expect(parseCli(['--allow-host', 'mybox.lan', '--allow-host', 'proxy:8080'], {}).allowedHosts).toEqual([
+      'mybox.lan',
+      'proxy:8080',
+    ]);
+    expect(parseCli(['--allow-host', '*'], {}).allowedHosts).toEqual(['*']);
+    expect(() => parseCli(['--allow-host', 'http://x/'], {})).toThrow(/--allow-host/);
+  });
 });

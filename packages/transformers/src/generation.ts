@@ -198,7 +198,7 @@ function pendingStopPrefix(text: string, stops: string[]): number {
 }
 
 /** Longest run of prompt steps between two turns of the event loop, in milliseconds. */
-const PREFILL_SLICE_MS = 10;
+const PREFILL_SLICE_MS = 5;
 
 /**
  * Generates a continuation of `prompt`, chunk by chunk, as an async iterator. The last chunk
