@@ -18,7 +18,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, quote } from './http.js';
 
+/** The names of this machine a Host header may carry by default. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** A loopback host: `localhost`, `127.x.x.x`, `::1` or `[::1]` (to listen on, or in a Host/Origin). */
+export const isLoopback = (host: string) =>
+  LOOPBACK_NAMES.includes(host) || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** `host[:port]` → its parts, lowercased (`[::1]` keeps its brackets); null when malformed. */
 export function parseHost(text: string): { name: string; port?: number } | null {
@@ -68,8 +73,6 @@ export function hostRules(port: number, listenHost: string, allowed: readonly st
   return rules;
 }
 
-const isLoopbackName = (name: string) => LOOPBACK_NAMES.includes(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
-
 /** 400 without a Host, 403 for a Host (or absolute-form authority) that is not allowed. */
 export function checkHost(req: IncomingMessage, rules: HostRules, authority?: string): void {
   const given = authority ?? req.headers.host;
@@ -96,7 +99,7 @@ export function checkOrigin(req: IncomingMessage, rules: HostRules): void {
   if (origin === undefined) return;
   const m = /^https?:\/\/([^/]+)$/i.exec(origin.trim());
   const host = m ? parseHost(m[1]!) : null;
-  if (host && (isLoopbackName(host.name) || rules.originNames.has(host.name))) return;
+  if (host && (isLoopback(host.name) || rules.originNames.has(host.name))) return;
   throw new HttpError(
     403,
     `requests from the web page ${quote(origin)} are not allowed (Origin must be a page on this machine, or a host given with allowedHosts / --allow-host)`,

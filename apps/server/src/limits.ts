@@ -89,7 +89,7 @@ export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
 });
 
 /** Defaults overridden by the options given; every value must be a positive number. */
-export function resolve<T extends object>(
+export function withDefaults<T extends object>(
   defaults: Readonly<T>,
   given: Partial<T> | undefined,
   name: string,

@@ -19,7 +19,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { checkBearer, checkHost, checkOrigin, type HostRules, hostRules } from './access.js';
+import { checkBearer, checkHost, checkOrigin, type HostRules, hostRules, isLoopback } from './access.js';
 import {
   checkJsonContentType,
   decodeSegment,
@@ -36,13 +36,15 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TIMEOUTS,
   type Env,
-  resolve,
   type ServerLimits,
   type ServerTimeouts,
+  withDefaults,
 } from './limits.js';
 import * as ollama from './ollama.js';
 import * as openai from './openai.js';
 import { defaultRegistry, type ModelRegistry } from './registry.js';
+
+export { isLoopback }; // for cli.ts and the package's index
 
 export interface FirthServerOptions {
   /** Interface to listen on. @default '127.0.0.1' — only this machine can connect */
@@ -125,9 +127,6 @@ function modelRoute(path: string): Route | undefined {
 /** HEAD is GET without the body (Node leaves the body out and keeps the headers). */
 const allowed = (route: Route) => Object.keys(route).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-
 /** A path as it may appear in a log line or a message: printable, at most 200 characters. */
 const shown = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
@@ -139,7 +138,7 @@ export async function createFirthServer(options: FirthServerOptions = {}): Promi
     );
   if (options.apiKey !== undefined && options.apiKey.trim() === '')
     throw new Error('apiKey is empty: give a key, or leave it out to accept every request');
-  const limits = resolve(
+  const limits = withDefaults(
     DEFAULT_LIMITS,
     {
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
@@ -147,10 +146,10 @@ export async function createFirthServer(options: FirthServerOptions = {}): Promi
     },
     'limits',
   );
-  const timeouts = resolve(DEFAULT_TIMEOUTS, options.timeouts, 'timeouts');
+  const timeouts = withDefaults(DEFAULT_TIMEOUTS, options.timeouts, 'timeouts');
   if (timeouts.headersMs > timeouts.requestMs)
     throw new Error('timeouts.headersMs must not be longer than timeouts.requestMs');
-  hostRules(0, host, options.allowedHosts); // a bad allowedHosts entry fails here, before listening
+  let rules: HostRules = hostRules(0, host, options.allowedHosts); // a bad entry fails before listening
   const log = (line: string) => {
     try {
       options.log?.(line);
@@ -169,7 +168,6 @@ export async function createFirthServer(options: FirthServerOptions = {}): Promi
     },
   };
   const table = routes();
-  let rules: HostRules;
 
   /** One request, start to end, inside the error boundary. */
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -192,7 +190,12 @@ export async function createFirthServer(options: FirthServerOptions = {}): Promi
       const method = req.method === 'HEAD' ? 'GET' : req.method;
       const handler = route[method as keyof Route];
       if (!handler)
-        throw new HttpError(405, `${req.method} is not allowed on ${path}`, null, 'method_not_allowed');
+        throw new HttpError(
+          405,
+          `${req.method} is not allowed on ${shown(path)}`,
+          null,
+          'method_not_allowed',
+        );
       if (method === 'POST') checkJsonContentType(req);
       let body: Promise<Body> | undefined;
       const read = () =>
@@ -301,12 +304,12 @@ export async function createFirthServer(options: FirthServerOptions = {}): Promi
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
+      rules = hostRules((server.address() as AddressInfo).port, host, options.allowedHosts);
       resolve();
     });
   });
   server.on('error', (e) => log(`server error: ${e.message}`)); // e.g. EMFILE while accepting
   const address = server.address() as AddressInfo;
-  rules = hostRules(address.port, host, options.allowedHosts);
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}`,
