@@ -9,7 +9,8 @@
  * is still a proper status code and not a broken stream.
  *
  * Usage is counted by the model's tokenizer: prompt tokens = the prompt's ids (BOS included);
- * completion tokens = tokens generated (0 for a tool call, which the model did not write).
+ * completion tokens = tokens generated (0 for a tool call and for relayed tool results, which the
+ * model did not write — and which may be far longer than any prompt the tokenizer is given).
  */
 import { type GenerateOptions, type GenerationChunk, streamGenerate } from '@firth/transformers';
 import {
@@ -25,7 +26,14 @@ import {
 } from './chat-template.js';
 import { HttpError } from './http.js';
 import type { ChatTokenizer, LocalChatModel } from './registry.js';
-import { chooseTool, type ToolCall, type ToolChoice, type ToolSpec, toolCallFor } from './tool-policy.js';
+import {
+  chooseTool,
+  type ToolCall,
+  type ToolChoice,
+  type ToolSpec,
+  toolCallFor,
+  type ValueBudget,
+} from './tool-policy.js';
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
@@ -37,6 +45,8 @@ export interface ChatJob {
   format: OutputFormat;
   tools: ToolSpec[];
   toolChoice: ToolChoice;
+  /** What building tool arguments or a JSON-schema answer may cost (limits.ts). */
+  valueBudget?: ValueBudget;
 }
 
 export type ChatEvent =
@@ -90,7 +100,7 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
 
   const tool = chooseTool(job.tools, job.toolChoice, prompt, hasToolResultsSinceLastUser(job.messages));
   if (tool) {
-    const call = toolCallFor(tool, prompt, job.messages.length);
+    const call = toolCallFor(tool, prompt, job.messages.length, job.valueBudget);
     return (async function* () {
       yield { type: 'tool_call', call };
       yield {
@@ -115,7 +125,7 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
         type: 'done',
         finishReason: 'stop',
         promptTokens: promptIds.length,
-        completionTokens: tokenizer.encode(text).length,
+        completionTokens: 0,
         loadMs,
         promptMs: performance.now() - t0 - loadMs,
       };
@@ -146,7 +156,8 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
       await chunks.return(undefined); // the client went away: stop generating
     }
     if (format.type === 'json_object') yield { type: 'text', text: JSON_OBJECT_CLOSE };
-    if (format.type === 'json_schema') yield { type: 'text', text: jsonForSchema(format.schema, generated) };
+    if (format.type === 'json_schema')
+      yield { type: 'text', text: jsonForSchema(format.schema, generated, job.valueBudget) };
     yield {
       type: 'done',
       finishReason: last?.finishReason ?? 'length',

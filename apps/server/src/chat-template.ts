@@ -18,7 +18,7 @@
  * With a JSON schema (`json_schema`, Ollama's `format: {…}`) the object is built from the schema
  * (tool-policy.ts' `valueForSchema`) with the generated text in its string fields.
  */
-import { type JsonSchema, valueForSchema } from './tool-policy.js';
+import { type JsonSchema, type ValueBudget, valueForSchema } from './tool-policy.js';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
@@ -69,6 +69,6 @@ export const JSON_OBJECT_OPEN = '{"text":"';
 export const JSON_OBJECT_CLOSE = '"}';
 
 /** The whole answer for a JSON schema: the schema's value with the generated text in string fields. */
-export function jsonForSchema(schema: JsonSchema, generated: string): string {
-  return JSON.stringify(valueForSchema(schema, generated));
+export function jsonForSchema(schema: JsonSchema, generated: string, budget?: ValueBudget): string {
+  return JSON.stringify(valueForSchema(schema, generated, budget));
 }

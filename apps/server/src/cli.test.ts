@@ -8,6 +8,7 @@ describe('firth-server command line', () => {
       port: 8787,
       apiKey: undefined,
       allowRemote: false,
+      allowedHosts: [],
       quiet: false,
     });
   });
@@ -35,5 +36,14 @@ describe('firth-server command line', () => {
     expect(() => parseCli(['--port', 'http'], {})).toThrow(/--port/);
     expect(() => parseCli(['--port', '70000'], {})).toThrow(/--port/);
     expect(() => parseCli(['--bogus'], {})).toThrow();
+  });
+
+  test('--allow-host is repeatable and checked', () => {
+    expect(parseCli(['--allow-host', 'mybox.lan', '--allow-host', 'proxy:8080'], {}).allowedHosts).toEqual([
+      'mybox.lan',
+      'proxy:8080',
+    ]);
+    expect(parseCli(['--allow-host', '*'], {}).allowedHosts).toEqual(['*']);
+    expect(() => parseCli(['--allow-host', 'http://x/'], {})).toThrow(/--allow-host/);
   });
 });

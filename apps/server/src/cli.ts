@@ -5,14 +5,17 @@
  *   firth-server                         # http://127.0.0.1:8787
  *   firth-server --port 9000 --key s3cret
  *   FIRTH_SERVER_PORT=9000 FIRTH_SERVER_KEY=s3cret firth-server
- *   firth-server --host 0.0.0.0 --allow-remote   # reachable from the network: set a key
+ *   firth-server --host 0.0.0.0 --allow-remote --allow-host mybox.lan   # reachable from the network: set a key
  *
  * Options: --port (env FIRTH_SERVER_PORT, default 8787), --host (default 127.0.0.1), --key (env
- * FIRTH_SERVER_KEY; prefer the env var, a flag shows in `ps`), --allow-remote, --quiet.
+ * FIRTH_SERVER_KEY; prefer the env var, a flag shows in `ps`), --allow-remote, --allow-host NAME
+ * (repeatable: a Host name, or name:port, accepted besides localhost/127.0.0.1/[::1]; '*' = any),
+ * --quiet.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseHost } from './access.js';
 import { createFirthServer, isLoopback } from './server.js';
 
 export interface CliOptions {
@@ -20,6 +23,7 @@ export interface CliOptions {
   port: number;
   apiKey: string | undefined;
   allowRemote: boolean;
+  allowedHosts: string[];
   quiet: boolean;
 }
 
@@ -32,6 +36,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       host: { type: 'string' },
       key: { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
+      'allow-host': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -39,7 +44,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   });
   if (values.help)
     throw new Error(
-      'usage: firth-server [--port 8787] [--host 127.0.0.1] [--key KEY] [--allow-remote] [--quiet]\n' +
+      'usage: firth-server [--port 8787] [--host 127.0.0.1] [--key KEY] [--allow-remote] [--allow-host NAME]… [--quiet]\n' +
         'env: FIRTH_SERVER_PORT, FIRTH_SERVER_KEY',
     );
   const portText = values.port ?? env.FIRTH_SERVER_PORT ?? '8787';
@@ -51,8 +56,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     throw new Error(
       `refusing to listen on ${host}: not a loopback address; add --allow-remote (and set a key)`,
     );
+  const allowedHosts = values['allow-host'] ?? [];
+  for (const name of allowedHosts)
+    if (name !== '*' && !parseHost(name))
+      throw new Error(`--allow-host must be a host name or host:port (or '*'), got "${name}"`);
   const apiKey = values.key ?? (env.FIRTH_SERVER_KEY || undefined);
-  return { host, port, apiKey, allowRemote, quiet: values.quiet ?? false };
+  return { host, port, apiKey, allowRemote, allowedHosts, quiet: values.quiet ?? false };
 }
 
 async function main() {
@@ -68,6 +77,7 @@ async function main() {
     port: o.port,
     apiKey: o.apiKey,
     allowRemote: o.allowRemote,
+    allowedHosts: o.allowedHosts,
     ...(o.quiet ? {} : { log: (line: string) => console.error(line) }),
   });
   console.log(server.url);

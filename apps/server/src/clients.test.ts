@@ -146,7 +146,7 @@ describe('openai', () => {
     const raw = (await (
       await fetch(`${server.url}/v1/embeddings`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${KEY}` },
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'bert-tiny', input: 'money in the bank' }),
       })
     ).json()) as { data: { embedding: number[] }[] };

@@ -7,17 +7,19 @@
  *   GET  /api/tags        the models (as `name:latest`); POST /api/show one; GET /api/version
  *
  * As Ollama does: an empty `messages` / `prompt` only "loads" the model (`done_reason: 'load'`);
- * `format: 'json'` or a JSON schema; `tools`; options temperature, top_k, top_p, seed,
- * num_predict (−1/−2 = until the context is full), stop (≤ 4), repeat_penalty (others ignored);
+ * `format: 'json'` or a JSON schema; `tools`; options temperature (0–2), top_k, top_p, seed,
+ * num_predict (−1/−2 = until the context is full), stop (≤ 4), repeat_penalty (others ignored),
+ * checked by the parser the OpenAI routes share (generation-params.ts);
  * `system` of /api/generate is ignored, as system messages are (chat-template.ts). Durations are in
  * nanoseconds. Errors are `{ "error": "…" }` with the status; mid-stream, an `{"error"}` line.
  */
 import type { ServerResponse } from 'node:http';
-import type { GenerateOptions } from '@firth/transformers';
 import { type ChatEvent, type ChatJob, startChat } from './chat-run.js';
 import type { ChatMessage, OutputFormat, Role } from './chat-template.js';
-import { HttpError, invalid, ollamaError, sendJson, toHttpError, writeChunk } from './http.js';
-import { embedAll, embeddingInputs, foldSeed, parseStop } from './openai.js';
+import { OLLAMA_PARAMS, parseGeneration } from './generation-params.js';
+import { HttpError, invalid, objectWithArray, ollamaError, sendJson, writeChunk } from './http.js';
+import { checkChatSize, type Env, overLimit, type ServerLimits } from './limits.js';
+import { embedAll, embeddingInputs } from './openai.js';
 import { findModel, type LocalChatModel, type LocalEmbeddingModel, type ModelRegistry } from './registry.js';
 import { parseTools, validateSchema } from './tool-policy.js';
 
@@ -85,47 +87,27 @@ function chatModel(
   return { model, name: body.model };
 }
 
-function options(body: Record<string, unknown>, model: LocalChatModel): GenerateOptions {
+function options(body: Record<string, unknown>, model: LocalChatModel, limits: ServerLimits) {
   const o = body.options ?? {};
   if (!isObject(o)) throw invalid('options must be an object', 'options');
-  const num = (key: string, ok: (v: number) => boolean, what: string): number | undefined => {
-    const v = o[key];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
-      throw invalid(`options.${key} must be ${what}, got ${JSON.stringify(v)}`, `options.${key}`);
-    return v;
-  };
-  const temperature = num('temperature', (v) => v >= 0, 'a number ≥ 0');
-  const topK = num('top_k', (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
-  const topP = num('top_p', (v) => v >= 0 && v <= 1, 'a number from 0 to 1');
-  const seed = num('seed', Number.isInteger, 'an integer');
-  const numPredict = num('num_predict', (v) => Number.isInteger(v) && v >= -2, 'an integer ≥ −2');
-  const repeatPenalty = num('repeat_penalty', (v) => v > 0, 'a number > 0');
-  const stop = parseStop(o.stop, 'options.stop');
-  return {
-    maxNewTokens: numPredict === undefined || numPredict < 0 ? model.contextLength : numPredict,
-    seed: foldSeed(seed ?? 42),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topK !== undefined ? { topK } : {}),
-    ...(topP !== undefined ? { topP: Math.max(topP, 1e-9) } : {}),
-    ...(repeatPenalty !== undefined ? { repetitionPenalty: repeatPenalty } : {}),
-    ...(stop ? { stop } : {}),
-  };
+  return parseGeneration(o, OLLAMA_PARAMS, model.contextLength, limits);
 }
 
-function format(raw: unknown): OutputFormat {
+function format(raw: unknown, limits: ServerLimits): OutputFormat {
   if (raw === undefined || raw === null || raw === '') return { type: 'text' };
   if (raw === 'json') return { type: 'json_object' };
   if (isObject(raw)) {
-    validateSchema(raw, 'format');
+    validateSchema(raw, 'format', limits);
     return { type: 'json_schema', schema: raw };
   }
   throw invalid('format must be "json" or a JSON schema object', 'format');
 }
 
-function messages(raw: unknown): ChatMessage[] {
+function messages(raw: unknown, limits: ServerLimits): ChatMessage[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalid('messages must be an array', 'messages');
+  if (raw.length > limits.maxMessages)
+    throw overLimit('messages', 'messages', raw.length, 'messages', 'maxMessages', limits);
   return raw.map((m, i) => {
     const p = `messages[${i}]`;
     if (!isObject(m) || typeof m.role !== 'string' || !ROLES.has(m.role as Role))
@@ -149,13 +131,14 @@ export async function chatOrGenerate(
   kind: 'chat' | 'generate',
   body: Record<string, unknown>,
   res: ServerResponse,
-  registry: ModelRegistry,
+  env: Env,
 ) {
   const t0 = performance.now();
-  const { model, name } = chatModel(body, registry);
+  const { limits } = env;
+  const { model, name } = chatModel(body, env.registry);
   const stream = streamFlag(body);
   let msgs: ChatMessage[];
-  if (kind === 'chat') msgs = messages(body.messages);
+  if (kind === 'chat') msgs = messages(body.messages, limits);
   else {
     if (body.prompt !== undefined && typeof body.prompt !== 'string')
       throw invalid('prompt must be a string', 'prompt');
@@ -163,14 +146,16 @@ export async function chatOrGenerate(
       throw invalid('the local models read text only', 'images');
     msgs = body.prompt ? [{ role: 'user', content: body.prompt as string }] : [];
   }
-  const tools = kind === 'chat' ? parseTools(body.tools) : [];
+  checkChatSize(msgs, limits);
+  const tools = kind === 'chat' ? parseTools(body.tools, limits) : [];
   const job: ChatJob = {
     model,
     messages: msgs,
-    generation: options(body, model),
-    format: format(body.format),
+    generation: options(body, model, limits),
+    format: format(body.format, limits),
     tools,
     toolChoice: 'auto',
+    valueBudget: { maxNodes: limits.maxSchemaNodes, maxChars: limits.maxSchemaValueChars },
   };
   const head = () => ({ model: name, created_at: new Date().toISOString() });
   const piece = (text: string, calls?: object[]) =>
@@ -213,7 +198,7 @@ export async function chatOrGenerate(
     return;
   }
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const line = (v: object) => writeChunk(res, `${JSON.stringify(v)}\n`);
+  const line = (v: object) => writeChunk(res, `${JSON.stringify(v)}\n`, env.writeStallMs);
   try {
     for await (const e of events) {
       if (res.destroyed) break;
@@ -222,17 +207,14 @@ export async function chatOrGenerate(
       else await line({ ...head(), ...piece(''), ...final(e) });
     }
   } catch (e) {
-    await line(ollamaError(toHttpError(e)));
+    await line(ollamaError(env.streamFailure(e)));
   }
   res.end();
 }
 
 /** POST /api/embed ({ model, input }) and the older /api/embeddings ({ model, prompt }). */
-export async function embed(
-  kind: 'embed' | 'embeddings',
-  body: Record<string, unknown>,
-  registry: ModelRegistry,
-) {
+export async function embed(kind: 'embed' | 'embeddings', body: Record<string, unknown>, env: Env) {
+  const { registry, limits } = env;
   const t0 = performance.now();
   if (typeof body.model !== 'string' || body.model === '') throw invalid('model is required', 'model');
   const model = findModel(registry.embeddings, body.model);
@@ -242,18 +224,21 @@ export async function embed(
     throw notFound(body.model);
   }
   if (kind === 'embeddings') {
-    const [text] = embeddingInputs(body.prompt, 'prompt');
-    const { vectors } = await embedAll(model, [text!]);
-    return { embedding: vectors[0] };
+    const [text] = embeddingInputs(body.prompt, 'prompt', limits);
+    const { pieces } = await embedAll(model, [text!]);
+    return objectWithArray({}, 'embedding', pieces, false);
   }
   if (body.dimensions !== undefined && body.dimensions !== model.dimensions)
     throw invalid(`dimensions: ${model.id} gives ${model.dimensions}-dimensional vectors only`, 'dimensions');
-  const { vectors, tokens } = await embedAll(model, embeddingInputs(body.input, 'input'));
-  return {
-    model: body.model,
-    embeddings: vectors,
-    total_duration: ns(performance.now() - t0),
-    load_duration: 0,
-    prompt_eval_count: tokens,
-  };
+  const { pieces, tokens } = await embedAll(model, embeddingInputs(body.input, 'input', limits));
+  return objectWithArray(
+    {
+      model: body.model,
+      total_duration: ns(performance.now() - t0),
+      load_duration: 0,
+      prompt_eval_count: tokens,
+    },
+    'embeddings',
+    pieces,
+  );
 }

@@ -8,17 +8,19 @@
  * Parameters honoured: model, messages, temperature (0–2), top_p, max_tokens /
  * max_completion_tokens, stop (≤ 4), seed (taken modulo 2^32; default 42, so the same request
  * gives the same text), stream, stream_options.include_usage, response_format (text, json_object,
- * json_schema), tools, tool_choice; extensions top_k and repetition_penalty.
+ * json_schema), tools, tool_choice; extensions top_k and repetition_penalty — checked by the
+ * parser Ollama's routes share (generation-params.ts), within the limits of limits.ts.
  * frequency_penalty and presence_penalty are range-checked (−2…2) and not applied;
  * n > 1 and logprobs are refused (400). Streams end with a chunk carrying finish_reason and
  * Groq's `x_groq.usage`, then (with include_usage) a chunk with `usage` and no choices, then [DONE].
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { GenerateOptions } from '@firth/transformers';
 import { type ChatEvent, type ChatJob, runChat, startChat } from './chat-run.js';
 import type { ChatMessage, OutputFormat, Role } from './chat-template.js';
-import { HttpError, invalid, openAiError, sendJson, toHttpError, writeChunk } from './http.js';
+import { numberParam, OPENAI_PARAMS, parseGeneration } from './generation-params.js';
+import { HttpError, invalid, objectWithArray, openAiError, sendJson, writeChunk } from './http.js';
+import { checkChatSize, type Env, overLimit, type ServerLimits } from './limits.js';
 import { findModel, type LocalChatModel, type LocalEmbeddingModel, type ModelRegistry } from './registry.js';
 import { parseToolChoice, parseTools, type ToolCall, validateSchema } from './tool-policy.js';
 
@@ -57,35 +59,6 @@ export function getModel(registry: ModelRegistry, id: string) {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function numberIn(body: Record<string, unknown>, key: string, lo: number, hi: number): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
-    throw invalid(`${key} must be a number from ${lo} to ${hi}, got ${JSON.stringify(v)}`, key);
-  return v;
-}
-
-function integerFrom(body: Record<string, unknown>, key: string, lo: number): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo)
-    throw invalid(`${key} must be an integer ≥ ${lo}, got ${JSON.stringify(v)}`, key);
-  return v;
-}
-
-/** Up to 4 non-empty stop sequences, from a string or an array. */
-export function parseStop(v: unknown, param = 'stop'): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  const list = typeof v === 'string' ? [v] : v;
-  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === ''))
-    throw invalid(`${param} must be a string or an array of non-empty strings`, param);
-  if (list.length > 4) throw invalid(`${param} may hold at most 4 sequences, got ${list.length}`, param);
-  return list as string[];
-}
-
-/** Any integer seed, folded into the sampler's [0, 2^32). */
-export const foldSeed = (seed: number) => ((seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
-
 function contentText(content: unknown, param: string, nullable: boolean): string {
   if (typeof content === 'string') return content;
   if ((content === null || content === undefined) && nullable) return '';
@@ -100,11 +73,13 @@ function contentText(content: unknown, param: string, nullable: boolean): string
   throw invalid(`${param} must be a string or an array of text parts`, param);
 }
 
-function parseMessages(raw: unknown): ChatMessage[] {
+function parseMessages(raw: unknown, limits: ServerLimits): ChatMessage[] {
   if (raw === undefined) throw invalid("you must provide a 'messages' parameter", 'messages');
   if (!Array.isArray(raw) || raw.length === 0)
     throw invalid('messages must be a non-empty array', 'messages');
-  return raw.map((m, i): ChatMessage => {
+  if (raw.length > limits.maxMessages)
+    throw overLimit('messages', 'messages', raw.length, 'messages', 'maxMessages', limits);
+  const messages = raw.map((m, i): ChatMessage => {
     const p = `messages[${i}]`;
     if (!isObject(m)) throw invalid(`${p} must be an object with a role and content`, p);
     if (typeof m.role !== 'string' || !ROLES.has(m.role as Role))
@@ -120,9 +95,11 @@ function parseMessages(raw: unknown): ChatMessage[] {
       throw invalid(`${p}.tool_calls must be an array on an assistant message`, `${p}.tool_calls`);
     return { role, content: contentText(m.content, `${p}.content`, role === 'assistant') };
   });
+  checkChatSize(messages, limits);
+  return messages;
 }
 
-function parseFormat(raw: unknown): OutputFormat {
+function parseFormat(raw: unknown, limits: ServerLimits): OutputFormat {
   if (raw === undefined || raw === null) return { type: 'text' };
   if (!isObject(raw)) throw invalid('response_format must be an object', 'response_format');
   if (raw.type === 'text' || raw.type === 'json_object') return { type: raw.type };
@@ -131,14 +108,18 @@ function parseFormat(raw: unknown): OutputFormat {
     if (!isObject(js) || typeof js.name !== 'string')
       throw invalid('response_format.json_schema must be { name, schema }', 'response_format');
     const schema = js.schema ?? { type: 'object', properties: {} };
-    validateSchema(schema, 'response_format.json_schema.schema');
+    validateSchema(schema, 'response_format.json_schema.schema', limits);
     return { type: 'json_schema', schema };
   }
   throw invalid('response_format.type must be "text", "json_object" or "json_schema"', 'response_format');
 }
 
 /** Checks a chat-completions body; throws the 400 or 404 it deserves. */
-export function parseChatRequest(body: Record<string, unknown>, registry: ModelRegistry) {
+export function parseChatRequest(
+  body: Record<string, unknown>,
+  registry: ModelRegistry,
+  limits: ServerLimits,
+) {
   if (typeof body.model !== 'string' || body.model === '')
     throw invalid('you must provide a model parameter', 'model');
   const model = findModel(registry.chat, body.model);
@@ -151,42 +132,27 @@ export function parseChatRequest(body: Record<string, unknown>, registry: ModelR
       );
     throw modelNotFound(body.model);
   }
-  const messages = parseMessages(body.messages);
-  const temperature = numberIn(body, 'temperature', 0, 2);
-  const topP = numberIn(body, 'top_p', 0, 1);
-  numberIn(body, 'frequency_penalty', -2, 2);
-  numberIn(body, 'presence_penalty', -2, 2);
-  const repetitionPenalty = numberIn(body, 'repetition_penalty', 0.01, 10);
-  const topK = integerFrom(body, 'top_k', 0);
-  const maxTokens = integerFrom(body, 'max_completion_tokens', 1) ?? integerFrom(body, 'max_tokens', 1);
-  const n = integerFrom(body, 'n', 1);
+  const messages = parseMessages(body.messages, limits);
+  const generation = parseGeneration(body, OPENAI_PARAMS, model.contextLength, limits);
+  numberParam(body, 'frequency_penalty', 'frequency_penalty', -2, 2);
+  numberParam(body, 'presence_penalty', 'presence_penalty', -2, 2);
+  const n = numberParam(body, 'n', 'n', 1, Number.MAX_SAFE_INTEGER, true);
   if (n !== undefined && n > 1) throw invalid('n must be 1: the local models return one choice', 'n');
   if (body.logprobs === true) throw invalid('logprobs are not supported by the local models', 'logprobs');
-  const seed = body.seed === undefined || body.seed === null ? 42 : body.seed;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw invalid('seed must be an integer', 'seed');
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean')
     throw invalid('stream must be a boolean', 'stream');
   const streamOptions = body.stream_options;
   if (streamOptions !== undefined && streamOptions !== null && !isObject(streamOptions))
     throw invalid('stream_options must be an object', 'stream_options');
-  const tools = parseTools(body.tools);
-  const stop = parseStop(body.stop);
-  const generation: GenerateOptions = {
-    maxNewTokens: maxTokens ?? model.contextLength,
-    seed: foldSeed(seed),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP: Math.max(topP, 1e-9) } : {}), // top_p 0 → the most likely token
-    ...(topK !== undefined ? { topK } : {}),
-    ...(repetitionPenalty !== undefined ? { repetitionPenalty } : {}),
-    ...(stop ? { stop } : {}),
-  };
+  const tools = parseTools(body.tools, limits);
   const job: ChatJob = {
     model,
     messages,
     generation,
-    format: parseFormat(body.response_format),
+    format: parseFormat(body.response_format, limits),
     tools,
     toolChoice: parseToolChoice(body.tool_choice, tools),
+    valueBudget: { maxNodes: limits.maxSchemaNodes, maxChars: limits.maxSchemaValueChars },
   };
   return {
     job,
@@ -210,12 +176,8 @@ const toolCallJson = (c: ToolCall) => ({
   function: { name: c.name, arguments: JSON.stringify(c.arguments) },
 });
 
-export async function chatCompletions(
-  body: Record<string, unknown>,
-  res: ServerResponse,
-  registry: ModelRegistry,
-) {
-  const request = parseChatRequest(body, registry);
+export async function chatCompletions(body: Record<string, unknown>, res: ServerResponse, env: Env) {
+  const request = parseChatRequest(body, env.registry, env.limits);
   const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);
   const head = { id, created, model: request.modelName, system_fingerprint: 'firth' };
@@ -247,7 +209,7 @@ export async function chatCompletions(
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
-  const send = (data: unknown) => writeChunk(res, `data: ${JSON.stringify(data)}\n\n`);
+  const send = (data: unknown) => writeChunk(res, `data: ${JSON.stringify(data)}\n\n`, env.writeStallMs);
   const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
     send({
       ...head,
@@ -268,13 +230,13 @@ export async function chatCompletions(
       }
     }
   } catch (e) {
-    await send(openAiError(toHttpError(e)));
+    await send(openAiError(env.streamFailure(e)));
   }
-  await writeChunk(res, 'data: [DONE]\n\n');
+  await writeChunk(res, 'data: [DONE]\n\n', env.writeStallMs);
   res.end();
 }
 
-export async function embeddings(body: Record<string, unknown>, registry: ModelRegistry) {
+export async function embeddings(body: Record<string, unknown>, { registry, limits }: Env) {
   if (typeof body.model !== 'string' || body.model === '')
     throw invalid('you must provide a model parameter', 'model');
   const model = findModel(registry.embeddings, body.model);
@@ -287,49 +249,69 @@ export async function embeddings(body: Record<string, unknown>, registry: ModelR
       );
     throw modelNotFound(body.model);
   }
-  const texts = embeddingInputs(body.input, 'input');
+  const texts = embeddingInputs(body.input, 'input', limits);
   const format = body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64')
     throw invalid('encoding_format must be "float" or "base64"', 'encoding_format');
   if (body.dimensions !== undefined && body.dimensions !== model.dimensions)
     throw invalid(`dimensions: ${model.id} gives ${model.dimensions}-dimensional vectors only`, 'dimensions');
-  const { vectors, tokens } = await embedAll(model, texts);
-  return {
-    object: 'list',
-    data: vectors.map((v, index) => ({
+  const { pieces, tokens } = await embedAll(model, texts, (v, index) =>
+    JSON.stringify({
       object: 'embedding',
       index,
       embedding: format === 'base64' ? Buffer.from(Float32Array.from(v).buffer).toString('base64') : v,
-    })),
-    model: model.id,
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  };
+    }),
+  );
+  return objectWithArray(
+    { object: 'list', model: model.id, usage: { prompt_tokens: tokens, total_tokens: tokens } },
+    'data',
+    pieces,
+  );
 }
 
-/** A text or a list of texts (1–2048, none empty); token-id inputs are refused. */
-export function embeddingInputs(raw: unknown, param: string): string[] {
+/**
+ * A text or a list of texts, none empty; token-id inputs are refused. At most
+ * limits.maxEmbeddingInputs texts, each of at most limits.maxEmbeddingInputChars characters,
+ * limits.maxEmbeddingTotalChars in all.
+ */
+export function embeddingInputs(raw: unknown, param: string, limits: ServerLimits): string[] {
   const list = typeof raw === 'string' ? [raw] : raw;
   if (!Array.isArray(list) || list.length === 0)
     throw invalid(`${param} must be a string or a non-empty array of strings`, param);
-  if (list.length > 2048) throw invalid(`${param} may hold at most 2048 texts`, param);
+  if (list.length > limits.maxEmbeddingInputs)
+    throw overLimit(param, param, list.length, 'texts', 'maxEmbeddingInputs', limits);
+  let total = 0;
   list.forEach((t, i) => {
     if (typeof t !== 'string')
       throw invalid(`${param}[${i}] must be a string (token ids are not accepted)`, param);
+    if (t.length > limits.maxEmbeddingInputChars)
+      throw overLimit(param, `${param}[${i}]`, t.length, 'characters', 'maxEmbeddingInputChars', limits);
     if (t.trim() === '') throw invalid(`${param}[${i}] is empty: BERT needs at least one token`, param);
+    total += t.length;
   });
+  if (total > limits.maxEmbeddingTotalChars)
+    throw overLimit(param, param, total, 'characters in all', 'maxEmbeddingTotalChars', limits);
   return list as string[];
 }
 
-/** Embeds texts one by one, letting other requests run in between. */
-export async function embedAll(model: LocalEmbeddingModel, texts: string[]) {
+/**
+ * Embeds texts one by one, letting other requests run in between, and writes each vector's JSON
+ * (`json`) as soon as it exists: 2048 vectors are ~5 MB of JSON, which built in one piece at the
+ * end would hold the event loop for ~40 ms.
+ */
+export async function embedAll(
+  model: LocalEmbeddingModel,
+  texts: string[],
+  json: (vector: number[], index: number) => string = (v) => JSON.stringify(v),
+) {
   const loaded = await model.load();
-  const vectors: number[][] = [];
+  const pieces: string[] = [];
   let tokens = 0;
-  for (const text of texts) {
+  for (const [i, text] of texts.entries()) {
     const e = loaded.embed(text);
-    vectors.push(e.vector);
+    pieces.push(json(e.vector, i));
     tokens += e.tokens;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { vectors, tokens };
+  return { pieces, tokens };
 }

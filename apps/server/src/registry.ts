@@ -9,7 +9,8 @@
  *   - `tinystories-260k`: llama2.c's TinyStories 260K (Karpathy), a story model — not an assistant;
  *   - `bert-tiny`: the tiny BERT pretrained here (masked LM + NSP) and fine-tuned on SST-2; a text's
  *     vector is the mean of its token vectors ([CLS] and [SEP] included), scaled to unit length,
- *     128 numbers; texts past 64 tokens are cut (its position table has 64 rows).
+ *     128 numbers; texts past 64 tokens are cut (its position table has 64 rows) — and a long text
+ *     is first cut to the prefix that holds those tokens (bert-prefix.ts), so its length costs nothing.
  * Each loads on first use, once per process.
  */
 import {
@@ -20,6 +21,7 @@ import {
   poolVectors,
   shippedTokenizer,
 } from '@firth/transformers';
+import { bertReadablePrefix } from './bert-prefix.js';
 
 export type ChatTokenizer = GenerationTokenizer & { bos?: number; eos?: number };
 
@@ -80,10 +82,11 @@ export const bertTiny: LocalEmbeddingModel = {
   parameterSize: '0.9M',
   load: once(async () => {
     const { bert, tokenizer } = await loadTinyBert();
+    const readable = bert.config.maxPositionEmbeddings - 2; // [CLS] text [SEP]
     return {
       embed(text: string) {
         // last_hidden_state[0] (T, 128) → mean over T → v / ‖v‖
-        const { tokens, vectors } = bert.embed(tokenizer, text);
+        const { tokens, vectors } = bert.embed(tokenizer, bertReadablePrefix(tokenizer, text, readable));
         return { vector: poolVectors(vectors, { pooling: 'mean', normalize: true }), tokens: tokens.length };
       },
     };

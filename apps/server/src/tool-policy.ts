@@ -17,8 +17,11 @@
  *   the first value; string → the message (cut to `maxLength`); number/integer → the numbers of the
  *   message in order (the first numeric field gets the first number, …; none left → `minimum` or
  *   0; clamped to [minimum, maximum]); boolean → true when the message says "true" or "yes";
- *   array → one item; object → its required properties (all of them when it lists none); `anyOf`/
- *   `oneOf` → the first branch. One call per turn: the local model makes no parallel calls.
+ *   array → one item; object → its required properties, each once (all of them when it lists
+ *   none); `anyOf`/`oneOf` → the first branch. One call per turn: the local model makes no
+ *   parallel calls. The walk is bounded (valueForSchema's budget): each node is visited once, and
+ *   a schema whose value would take more than limits.maxSchemaNodes steps or hold more than
+ *   limits.maxSchemaValueChars characters of text is a 400.
  *
  * After tool results (rule 2), the text answer relays the results verbatim, in order, separated
  * by a blank line (chat-run.ts): the story model cannot read them, and continuing the question
@@ -27,6 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { invalid } from './http.js';
+import { DEFAULT_LIMITS, overLimit, type ServerLimits } from './limits.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -49,10 +53,42 @@ const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'objec
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Checks the part of JSON Schema the policy reads; throws a 400 naming the bad field. */
-export function validateSchema(schema: unknown, param: string, depth = 0): asserts schema is JsonSchema {
+/**
+ * Checks the part of JSON Schema the policy reads; throws a 400 naming the bad field. The walk is
+ * bounded: at most `limits.maxSchemaDepth` levels and `limits.maxSchemaNodes` nodes (sub-schemas,
+ * `required` and `enum` entries), and a `required` name may appear once — so the value built
+ * from a valid schema costs at most one visit per node.
+ */
+export function validateSchema(
+  schema: unknown,
+  param: string,
+  limits: ServerLimits = DEFAULT_LIMITS,
+): asserts schema is JsonSchema {
+  const budget = { nodes: 0 };
+  walkSchema(schema, param, 0, limits, budget, param);
+}
+
+function walkSchema(
+  schema: unknown,
+  param: string,
+  depth: number,
+  limits: ServerLimits,
+  budget: { nodes: number },
+  root: string,
+): asserts schema is JsonSchema {
   if (!isObject(schema)) throw invalid(`${param} must be a JSON Schema object`, param);
-  if (depth > 16) throw invalid(`${param} is nested too deeply (over 16 levels)`, param);
+  if (depth > limits.maxSchemaDepth)
+    throw invalid(
+      `${param} is nested too deeply: this server accepts schemas ${limits.maxSchemaDepth} levels deep (limits.maxSchemaDepth)`,
+      param,
+      'limit_exceeded',
+    );
+  const count = (n: number) => {
+    budget.nodes += n;
+    if (budget.nodes > limits.maxSchemaNodes)
+      throw overLimit(root, root, budget.nodes, 'schema nodes or more', 'maxSchemaNodes', limits);
+  };
+  count(1);
   const { type, properties, required, items, enum: enumValues, anyOf, oneOf } = schema;
   const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
   for (const t of types)
@@ -60,32 +96,42 @@ export function validateSchema(schema: unknown, param: string, depth = 0): asser
       throw invalid(`${param}.type must be one of ${[...TYPES].join(', ')}, got ${JSON.stringify(t)}`, param);
   if (properties !== undefined) {
     if (!isObject(properties)) throw invalid(`${param}.properties must be an object`, param);
-    for (const [k, v] of Object.entries(properties)) validateSchema(v, `${param}.properties.${k}`, depth + 1);
+    for (const [k, v] of Object.entries(properties))
+      walkSchema(v, `${param}.properties.${k}`, depth + 1, limits, budget, root);
   }
   if (required !== undefined) {
     if (!Array.isArray(required) || required.some((r) => typeof r !== 'string'))
       throw invalid(`${param}.required must be an array of property names`, param);
-    const names = isObject(properties) ? Object.keys(properties) : [];
-    const unknown = required.find((r) => !names.includes(r as string));
-    if (unknown !== undefined)
-      throw invalid(`${param}.required names "${unknown}", which is not in properties`, param);
+    count(required.length);
+    const seen = new Set<string>();
+    for (const r of required as string[]) {
+      if (!isObject(properties) || !Object.hasOwn(properties, r))
+        throw invalid(`${param}.required names "${r}", which is not in properties`, param);
+      if (seen.has(r)) throw invalid(`${param}.required names "${r}" twice`, param);
+      seen.add(r);
+    }
   }
-  if (items !== undefined) validateSchema(items, `${param}.items`, depth + 1);
-  if (enumValues !== undefined && (!Array.isArray(enumValues) || enumValues.length === 0))
-    throw invalid(`${param}.enum must be a non-empty array`, param);
+  if (items !== undefined) walkSchema(items, `${param}.items`, depth + 1, limits, budget, root);
+  if (enumValues !== undefined) {
+    if (!Array.isArray(enumValues) || enumValues.length === 0)
+      throw invalid(`${param}.enum must be a non-empty array`, param);
+    count(enumValues.length);
+  }
   for (const [key, branches] of [['anyOf', anyOf] as const, ['oneOf', oneOf] as const])
     if (branches !== undefined) {
       if (!Array.isArray(branches) || branches.length === 0)
         throw invalid(`${param}.${key} must be a non-empty array of schemas`, param);
-      for (const [i, b] of branches.entries()) validateSchema(b, `${param}.${key}[${i}]`, depth + 1);
+      for (const [i, b] of branches.entries())
+        walkSchema(b, `${param}.${key}[${i}]`, depth + 1, limits, budget, root);
     }
 }
 
 /** Validates OpenAI-style `tools` (`[{ type: 'function', function: { name, description, parameters } }]`). */
-export function parseTools(raw: unknown): ToolSpec[] {
+export function parseTools(raw: unknown, limits: ServerLimits = DEFAULT_LIMITS): ToolSpec[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalid('tools must be an array', 'tools');
-  if (raw.length > 128) throw invalid('tools may list at most 128 functions', 'tools');
+  if (raw.length > limits.maxTools)
+    throw overLimit('tools', 'tools', raw.length, 'functions', 'maxTools', limits);
   const tools = raw.map((t, i): ToolSpec => {
     const p = `tools[${i}]`;
     if (!isObject(t) || (t.type !== undefined && t.type !== 'function') || !isObject(t.function))
@@ -96,7 +142,7 @@ export function parseTools(raw: unknown): ToolSpec[] {
     if (description !== undefined && typeof description !== 'string')
       throw invalid(`${p}.function.description must be a string`, `${p}.function.description`);
     const params = parameters ?? { type: 'object', properties: {} };
-    validateSchema(params, `${p}.function.parameters`);
+    validateSchema(params, `${p}.function.parameters`, limits);
     if (params.type !== undefined && params.type !== 'object')
       throw invalid(
         `${p}.function.parameters must describe an object (type "object")`,
@@ -104,9 +150,11 @@ export function parseTools(raw: unknown): ToolSpec[] {
       );
     return { name, description: description ?? '', parameters: params };
   });
-  const names = tools.map((t) => t.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) throw invalid(`tools lists the function "${twice}" twice`, 'tools');
+  const names = new Set<string>();
+  for (const { name } of tools) {
+    if (names.has(name)) throw invalid(`tools lists the function "${name}" twice`, 'tools');
+    names.add(name);
+  }
   return tools;
 }
 
@@ -160,8 +208,42 @@ export function chooseTool(
   return best ?? (choice === 'required' ? tools[0]! : null);
 }
 
-/** A value that fits `schema`, filled from `text` (rules above). `numbers` is consumed in order. */
-export function valueForSchema(schema: JsonSchema, text: string, numbers = numbersIn(text)): unknown {
+/** What building one value may cost: nodes visited and characters of text placed in it. */
+export interface ValueBudget {
+  maxNodes: number;
+  maxChars: number;
+}
+
+/**
+ * A value that fits `schema`, filled from `text` (rules above). Each sub-schema is visited at most
+ * once per place it is referenced and repeated `required` names once, and the walk stops with a
+ * 400 past `budget.maxNodes` visits or `budget.maxChars` characters of text — so even a schema
+ * that was never validated (a shared sub-schema referenced from everywhere) costs a bounded time.
+ */
+export function valueForSchema(
+  schema: JsonSchema,
+  text: string,
+  budget: ValueBudget = {
+    maxNodes: DEFAULT_LIMITS.maxSchemaNodes,
+    maxChars: DEFAULT_LIMITS.maxSchemaValueChars,
+  },
+): unknown {
+  const state = { numbers: numbersIn(text), next: 0, nodes: 0, chars: 0 };
+  return fill(schema, text, state, budget);
+}
+
+function fill(
+  schema: JsonSchema,
+  text: string,
+  state: { numbers: number[]; next: number; nodes: number; chars: number },
+  budget: ValueBudget,
+): unknown {
+  if (++state.nodes > budget.maxNodes)
+    throw invalid(
+      `the schema needs more than ${budget.maxNodes} steps to fill (limits.maxSchemaNodes)`,
+      null,
+      'limit_exceeded',
+    );
   if (schema.const !== undefined) return schema.const;
   if (schema.default !== undefined) return schema.default;
   if (Array.isArray(schema.enum)) {
@@ -169,31 +251,47 @@ export function valueForSchema(schema: JsonSchema, text: string, numbers = numbe
     return schema.enum.find((v) => lower.includes(String(v).toLowerCase())) ?? schema.enum[0];
   }
   const branches = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
-  if (branches) return valueForSchema(branches[0]!, text, numbers);
+  if (Array.isArray(branches) && isObject(branches[0])) return fill(branches[0], text, state, budget);
   const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string | undefined];
   const type =
     types.find((t) => t !== 'null') ?? types[0] ?? (isObject(schema.properties) ? 'object' : 'string');
   const min = typeof schema.minimum === 'number' ? schema.minimum : Number.NEGATIVE_INFINITY;
   const max = typeof schema.maximum === 'number' ? schema.maximum : Number.POSITIVE_INFINITY;
   switch (type) {
-    case 'string':
-      return typeof schema.maxLength === 'number' ? text.slice(0, schema.maxLength) : text;
+    case 'string': {
+      const value = typeof schema.maxLength === 'number' ? text.slice(0, schema.maxLength) : text;
+      state.chars += value.length;
+      if (state.chars > budget.maxChars)
+        throw invalid(
+          `the value built from the schema would hold more than ${budget.maxChars} characters of text (limits.maxSchemaValueChars)`,
+          null,
+          'limit_exceeded',
+        );
+      return value;
+    }
     case 'number':
     case 'integer': {
-      const n = numbers.shift() ?? (Number.isFinite(min) ? min : 0);
+      const n = state.numbers[state.next++] ?? (Number.isFinite(min) ? min : 0);
       const v = Math.min(max, Math.max(min, n));
       return type === 'integer' ? Math.trunc(v) : v;
     }
     case 'boolean':
       return /\b(true|yes)\b/i.test(text);
     case 'array':
-      return isObject(schema.items) ? [valueForSchema(schema.items, text, numbers)] : [];
+      return isObject(schema.items) ? [fill(schema.items, text, state, budget)] : [];
     case 'null':
       return null;
     default: {
       const properties = isObject(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
-      const names = Array.isArray(schema.required) ? (schema.required as string[]) : Object.keys(properties);
-      return Object.fromEntries(names.map((k) => [k, valueForSchema(properties[k] ?? {}, text, numbers)]));
+      const names = Array.isArray(schema.required)
+        ? [...new Set(schema.required.filter((k): k is string => typeof k === 'string'))]
+        : Object.keys(properties);
+      return Object.fromEntries(
+        names.map((k) => {
+          const sub = Object.hasOwn(properties, k) ? properties[k] : undefined;
+          return [k, fill(isObject(sub) ? sub : {}, text, state, budget)];
+        }),
+      );
     }
   }
 }
@@ -204,8 +302,8 @@ export function numbersIn(text: string): number[] {
 }
 
 /** The tool call for `tool`: arguments from its schema, a deterministic id. */
-export function toolCallFor(tool: ToolSpec, userText: string, turn: number): ToolCall {
-  const args = valueForSchema(tool.parameters, userText) as Record<string, unknown>;
+export function toolCallFor(tool: ToolSpec, userText: string, turn: number, budget?: ValueBudget): ToolCall {
+  const args = valueForSchema(tool.parameters, userText, budget) as Record<string, unknown>;
   const id = `call_${createHash('sha256')
     .update(`${turn}\n${tool.name}\n${JSON.stringify(args)}`)
     .digest('hex')

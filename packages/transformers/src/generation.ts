@@ -197,6 +197,9 @@ function pendingStopPrefix(text: string, stops: string[]): number {
   return longest;
 }
 
+/** Longest run of prompt steps between two turns of the event loop, in milliseconds. */
+const PREFILL_SLICE_MS = 5;
+
 /**
  * Generates a continuation of `prompt`, chunk by chunk, as an async iterator. The last chunk
  * carries `finishReason`.
@@ -223,7 +226,16 @@ export async function* streamGenerate(
   const rng = new RandomState(o.seed);
   const seen = new Set(promptIds);
   let logits: Float32Array = new Float32Array(0);
-  for (const t of promptIds) logits = run.step(t);
+  // the prompt's forward passes, handing the event loop back every PREFILL_SLICE_MS: a 511-token
+  // prompt is ~0.3 s of CPU, which a server must not spend in one piece (same steps, same logits)
+  let slice = performance.now();
+  for (const t of promptIds) {
+    logits = run.step(t);
+    if (performance.now() - slice > PREFILL_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
   const out: number[] = [];
   // the completion is decoded after the prompt's last token and that token's text is cut off: a
   // tokenizer decodes a piece differently at the start (llama2.c drops the space of the piece after
