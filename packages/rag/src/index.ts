@@ -75,6 +75,7 @@ export {
   MEMORY_STORE_FORMAT,
   type MetadataFilter,
   type MmrOptions,
+  SIMILARITIES,
   type Similarity,
 } from './memory-store.js';
 export {
