@@ -1,6 +1,7 @@
+import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { describe, expect, it } from 'vitest';
-import { BM25, BM25_FORMAT, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
+import { BM25, BM25_FORMAT, type BM25JSON, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
 
 describe('tokenize', () => {
   it('lowercases, splits on non-letters/digits, optionally drops stop words', () => {
@@ -109,17 +110,61 @@ describe('BM25', () => {
     expect(() => BM25.fromJSON({ ...json, format: 2 })).toThrow(/format version 2; this version reads 1/);
     expect(() => BM25.fromJSON('{"type":"Other"}')).toThrow(/not a saved BM25 index/);
     const text = JSON.stringify(json);
-    expect(() => BM25.fromJSON(text.slice(0, text.length / 2))).toThrow(/BM25\.fromJSON: not valid JSON/);
+    expect(() => BM25.fromJSON(text.slice(0, text.length / 2))).toThrow(
+      /^BM25\.fromJSON: is not valid JSON: the text ends too early at line 1, column \d+$/,
+    );
     expect(() => BM25.fromJSON({ ...json, docLengths: [3] })).toThrow(
-      /inconsistent snapshot \(3 documents, 1 lengths\)/,
+      'BM25.fromJSON: $.docLengths holds 1 lengths for 3 documents (inconsistent snapshot)',
     );
     expect(() => BM25.fromJSON({ ...json, postings: [['cat', [[7, 1]]]] })).toThrow(
-      /postings of "cat" point outside the 3 documents/,
+      'BM25.fromJSON: $.postings[0] "cat" points at document 7, outside the 3 documents',
     );
+  });
+
+  it('fromJSON checks every field and that the parts agree, naming the file and JSON path', () => {
+    const json = new BM25().fit(['the cat sat', 'the dog']).toJSON();
+    // postings in first-seen order: the [[0,1],[1,1]], cat [[0,1]], sat [[0,1]], dog [[1,1]]
+    const cases: [unknown, string][] = [
+      [{ ...json, documents: null }, '$.documents must be an array, got null'],
+      [{ ...json, documents: [null, json.documents[1]] }, '$.documents[0] must be an object, got null'],
+      [
+        { ...json, documents: [{ ...json.documents[0], pageContent: null }, json.documents[1]] },
+        '$.documents[0].pageContent must be a string, got null',
+      ],
+      [{ ...json, k1: -1 }, '$.k1 must be a finite number ≥ 0, got number -1'],
+      [{ ...json, b: '0.75' }, '$.b must be a finite number ≥ 0 and ≤ 1, got the string "0.75"'],
+      [{ ...json, docLengths: [3, -2] }, '$.docLengths[1] must be an integer ≥ 0, got number -2'],
+      [
+        { ...json, postings: [['cat', [[0, 0]]]] },
+        '$.postings[0][1][0][1] must be an integer ≥ 1, got number 0',
+      ],
+      [{ ...json, postings: [['cat', []]] }, '$.postings[0][1] must hold at least 1 items, got 0'],
+      [
+        { ...json, stopWords: [1] },
+        '$.stopWords must be true or false or an array of a string, got an array of 1',
+      ],
+      [{ ...json, extra: 1 }, '$.extra is not a known field'],
+      [{ ...json, postings: [...json.postings, ['cat', [[1, 1]]]] }, '$.postings[4] repeats the term "cat"'],
+      [
+        { ...json, postings: json.postings.map(([t, l]) => [t, t === 'the' ? [...l].reverse() : l]) },
+        '$.postings[0] "the" lists document 0 after document 1 (postings go in document order, once each)',
+      ],
+      [{ ...json, docLengths: [3, 3] }, '$.docLengths[1] is 3, but the postings hold 2 tokens of document 1'],
+    ];
+    for (const [snapshot, problem] of cases) {
+      expect(() => BM25.fromJSON(JSON.stringify(snapshot), 'index.json'), problem).toThrow(
+        `index.json: ${problem}`,
+      );
+      expect(() => BM25.fromJSON(snapshot as BM25JSON), problem).toThrow(FormatError);
+    }
   });
 
   it('rejects bad hyperparameters', () => {
     expect(() => new BM25({ b: 2 })).toThrow(/b must be in \[0, 1\]/);
     expect(() => new BM25({ k1: -1 })).toThrow(/k1/);
+    expect(() => new BM25({ stopWords: [1 as unknown as string] })).toThrow(ValidationError);
+    expect(() => new BM25().fit([null as unknown as string])).toThrow(
+      /^BM25\.fit: corpus\[0\] is neither a string nor a Document$/,
+    );
   });
 });

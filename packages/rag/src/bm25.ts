@@ -10,11 +10,14 @@
  *   bm25.search('cat', 2) // [{ index: 0, score: 0.5078, document }, { index: 2, score: 0.4091, document }]
  *
  * Persistence: `toJSON()` / `BM25.fromJSON(json)` keep the fitted index (postings, lengths,
- * Documents) with a format version, so a corpus is tokenized once.
+ * Documents) with a format version, so a corpus is tokenized once. `fromJSON` checks every field
+ * (`BM25_JSON_SHAPE`) and that the parts agree (unique terms, postings in document order inside
+ * the corpus, Σ tf = |d|), refusing a bad snapshot with a FormatError naming the JSON path.
  *
  * Left out: query-time field boosts, phrase queries, stemming (the tokenizer only lowercases and,
  * optionally, drops stop words).
  */
+import { checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 
 /** Lucene's `EnglishAnalyzer.ENGLISH_STOP_WORDS_SET` (33 words). */
@@ -38,6 +41,8 @@ export interface TokenizeOptions {
  *   tokenize('The Mach-2 flow!', { stopWords: true }) // ['mach', '2', 'flow']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  if (typeof text !== 'string')
+    throw new ValidationError(`tokenize: text must be a string, got ${typeof text}`);
   const lower = options.lowercase ?? true;
   const stop = options.stopWords === true ? ENGLISH_STOP_WORDS : options.stopWords || [];
   const stopSet = new Set(lower ? stop.map((w) => w.toLowerCase()) : stop);
@@ -77,6 +82,37 @@ export interface BM25JSON {
   documents: { pageContent: string; metadata: Record<string, unknown>; id?: string }[];
 }
 
+/** `BM25JSON`, field by field (unknown fields refused). */
+const BM25_JSON_SHAPE = shape.object(
+  {
+    type: shape.literal('BM25'),
+    format: shape.literal(BM25_FORMAT),
+    k1: shape.number({ min: 0 }),
+    b: shape.number({ min: 0, max: 1 }),
+    lowercase: shape.boolean(),
+    stopWords: shape.union(shape.boolean(), shape.array(shape.string())),
+    docLengths: shape.array(shape.integer({ min: 0 })),
+    // [term, [[doc index, tf ≥ 1], …]]: a term is only listed where it occurs
+    postings: shape.array(
+      shape.tuple(
+        shape.string({ nonEmpty: true }),
+        shape.array(shape.tuple(shape.integer({ min: 0 }), shape.integer({ min: 1 })), { min: 1 }),
+      ),
+    ),
+    documents: shape.array(
+      shape.object(
+        {
+          pageContent: shape.string(),
+          metadata: shape.record(shape.any()),
+          id: shape.optional(shape.string()),
+        },
+        { strict: true },
+      ),
+    ),
+  },
+  { strict: true },
+);
+
 /** BM25 over an inverted index: `fit` documents once, `search` many queries. */
 export class BM25 {
   readonly k1: number;
@@ -98,12 +134,25 @@ export class BM25 {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
     this.tokenizeOptions = { lowercase: options.lowercase ?? true, stopWords: options.stopWords ?? false };
-    if (!(this.k1 >= 0)) throw new Error(`k1 must be ≥ 0, got ${this.k1}`);
-    if (!(this.b >= 0 && this.b <= 1)) throw new Error(`b must be in [0, 1], got ${this.b}`);
+    if (!(typeof this.k1 === 'number' && this.k1 >= 0 && this.k1 < Number.POSITIVE_INFINITY))
+      throw new ValidationError(`k1 must be a finite number ≥ 0, got ${String(this.k1)}`, 'k1');
+    if (!(typeof this.b === 'number' && this.b >= 0 && this.b <= 1))
+      throw new ValidationError(`b must be in [0, 1], got ${String(this.b)}`, 'b');
+    const stop = this.tokenizeOptions.stopWords;
+    if (typeof stop !== 'boolean' && !(Array.isArray(stop) && stop.every((w) => typeof w === 'string')))
+      throw new ValidationError('stopWords must be true, false or an array of strings', 'stopWords');
   }
 
   /** Indexes the corpus (replacing any earlier one). */
   fit(corpus: (string | Document)[]): this {
+    if (!Array.isArray(corpus)) throw new ValidationError('BM25.fit: corpus must be an array', 'corpus');
+    corpus.forEach((d, i) => {
+      if (typeof d !== 'string' && typeof (d as Document | null)?.pageContent !== 'string')
+        throw new ValidationError(
+          `BM25.fit: corpus[${i}] is neither a string nor a Document`,
+          `corpus[${i}]`,
+        );
+    });
     this.documents = corpus.map((d) => (typeof d === 'string' ? new Document({ pageContent: d }) : d));
     this.nDocs = corpus.length;
     this.docLengths = [];
@@ -167,37 +216,69 @@ export class BM25 {
   }
 
   /**
-   * A BM25 from `toJSON()`'s output (or its JSON text); scores equal the original's. Throws on
-   * another format version and on a snapshot whose parts disagree (a truncated or edited file).
+   * A BM25 from `toJSON()`'s output (or its JSON text, or the bytes of a file holding it); scores
+   * equal the original's. `source` names the snapshot in errors. Throws a FormatError on another format version, on a field of the wrong
+   * type, and on a snapshot whose parts disagree (a truncated or edited file):
+   *
+   *   BM25.fromJSON('{"type":"BM25","format":1,…,"docLengths":[3],"postings":[["cat",[[7,1]]]],…}')
+   *   // throws: BM25.fromJSON: $.postings[0] "cat" points at document 7, outside the 1 documents
    */
-  static fromJSON(json: BM25JSON | string): BM25 {
-    let j: BM25JSON;
-    try {
-      j = (typeof json === 'string' ? JSON.parse(json) : json) as BM25JSON;
-    } catch (e) {
-      throw new Error(`BM25.fromJSON: not valid JSON (${(e as Error).message})`);
-    }
-    if (j?.type !== 'BM25') throw new Error('BM25.fromJSON: not a saved BM25 index (expected type "BM25")');
-    if (j.format !== BM25_FORMAT)
-      throw new Error(`BM25.fromJSON: format version ${j.format}; this version reads ${BM25_FORMAT}`);
-    const n = j.documents?.length;
-    if (!Array.isArray(j.documents) || !Array.isArray(j.postings) || j.docLengths?.length !== n)
-      throw new Error(
-        `BM25.fromJSON: inconsistent snapshot (${n} documents, ${j.docLengths?.length} lengths)`,
+  static fromJSON(json: BM25JSON | string | Uint8Array, source = 'BM25.fromJSON'): BM25 {
+    // text or a file's bytes (strict UTF-8) are parsed; an object is checked as it is
+    const value: unknown =
+      typeof json === 'string' || json instanceof Uint8Array ? parseJson(json, source) : json;
+    const bad = (where: string, problem: string) => new FormatError(source, where, problem);
+    const head = value as Partial<BM25JSON> | null;
+    if (head === null || typeof head !== 'object' || head.type !== 'BM25')
+      throw bad('', 'is not a saved BM25 index (expected type "BM25")');
+    if (head.format !== BM25_FORMAT)
+      throw bad(
+        '',
+        `has ${head.format === undefined ? 'no format version' : `format version ${JSON.stringify(head.format)}`}; this version reads ${BM25_FORMAT}`,
+      );
+    const j = checkJson(value, BM25_JSON_SHAPE, source);
+    const n = j.documents.length;
+    if (j.docLengths.length !== n)
+      throw bad(
+        '$.docLengths',
+        `holds ${j.docLengths.length} lengths for ${n} documents (inconsistent snapshot)`,
       );
     const bm25 = new BM25({ k1: j.k1, b: j.b, lowercase: j.lowercase, stopWords: j.stopWords });
-    bm25.documents = j.documents.map((d) => new Document(d));
-    bm25.nDocs = n;
-    bm25.docLengths = [...j.docLengths];
-    bm25.avgDocLength = n > 0 ? bm25.docLengths.reduce((s, x) => s + x, 0) / n : 0;
-    for (const [term, list] of j.postings) {
-      if (!list.every(([i, tf]) => Number.isInteger(i) && i >= 0 && i < n && tf > 0))
-        throw new Error(`BM25.fromJSON: postings of "${term}" point outside the ${n} documents`);
+    // Σ_t tf(t, d) must give back |d|: every token of a document is in exactly one posting
+    const tokens = new Array<number>(n).fill(0);
+    j.postings.forEach(([term, list], p) => {
+      if (bm25.postings.has(term)) throw bad(`$.postings[${p}]`, `repeats the term ${JSON.stringify(term)}`);
+      let previous = -1;
+      for (const [i, tf] of list) {
+        if (i >= n)
+          throw bad(
+            `$.postings[${p}]`,
+            `${JSON.stringify(term)} points at document ${i}, outside the ${n} documents`,
+          );
+        if (i <= previous)
+          throw bad(
+            `$.postings[${p}]`,
+            `${JSON.stringify(term)} lists document ${i} after document ${previous} (postings go in document order, once each)`,
+          );
+        previous = i;
+        tokens[i]! += tf;
+      }
       bm25.postings.set(
         term,
         list.map(([i, tf]) => [i, tf]),
       );
-    }
+    });
+    tokens.forEach((count, i) => {
+      if (count !== j.docLengths[i])
+        throw bad(
+          `$.docLengths[${i}]`,
+          `is ${j.docLengths[i]}, but the postings hold ${count} tokens of document ${i}`,
+        );
+    });
+    bm25.documents = j.documents.map((d) => new Document(d));
+    bm25.nDocs = n;
+    bm25.docLengths = [...j.docLengths];
+    bm25.avgDocLength = n > 0 ? bm25.docLengths.reduce((s, x) => s + x, 0) / n : 0;
     return bm25;
   }
 

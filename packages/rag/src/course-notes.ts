@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { dataPath } from '@firth/datasets';
+import { ValidationError } from '@firth/numeric';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
 import { BM25Retriever } from './bm25-retriever.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
@@ -22,8 +23,8 @@ import { createRagChain, type RagChainOptions, type RagOutput } from './rag-chai
 import { RecursiveCharacterSplitter, type SplitterOptions } from './splitters.js';
 
 /**
- * Every supported file under a folder (sub-folders included, sorted by path), through the
- * root-confined FileLoader, then split into chunks of at most `chunkSize` characters. Sections
+ * Every supported file under a folder (sub-folders included, sorted by path; FileLoader's folder
+ * limits apply: 10 000 entries, 16 levels), through the root-confined FileLoader, then split into chunks of at most `chunkSize` characters. Sections
  * already shorter than a chunk stay whole. An empty folder is an error naming it.
  */
 export async function loadFolder(
@@ -31,11 +32,11 @@ export async function loadFolder(
   options: SplitterOptions = {},
 ): Promise<Document<SourceMetadata & { chunk: number }>[]> {
   const loader = new FileLoader({ root: dir });
-  const files = (readdirSync(loader.root, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((f) => SUPPORTED_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext)))
-    .sort();
+  const files = loader.list();
   if (files.length === 0)
-    throw new Error(`No documents in ${loader.root} (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
+    throw new ValidationError(
+      `No documents in ${loader.root} (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`,
+    );
   const docs = await loader.loadAll(files);
   return new RecursiveCharacterSplitter(options).splitDocuments(docs);
 }
@@ -54,7 +55,7 @@ export async function loadCourseNotes(dir?: string): Promise<Document<SourceMeta
   const files = readdirSync(root)
     .filter((f) => f.endsWith('.md') && f !== 'README.md')
     .sort();
-  if (files.length === 0) throw new Error(`No course notes (*.md) in ${root}`);
+  if (files.length === 0) throw new ValidationError(`No course notes (*.md) in ${root}`);
   const docs = await new FileLoader({ root }).loadAll(files);
   return docs.filter((d) => !/see also$/i.test(String(d.metadata.section ?? '')));
 }
@@ -119,7 +120,7 @@ export async function askCourseNotes(
   options: Omit<RagChainOptions, 'retriever'> & { dir?: string } = {},
 ): Promise<RagOutput> {
   if (typeof question !== 'string' || question.trim() === '') {
-    throw new Error('question must be a non-empty string');
+    throw new ValidationError('question must be a non-empty string');
   }
   const { dir, ...chainOptions } = options;
   const notes = dir ? await courseNotesRetriever({ dir }) : await sharedCourseNotesRetriever();
@@ -134,10 +135,11 @@ export async function askCourseNotes(
  */
 export function resolveStoreFile(file: string, options: { dir?: string; mustExist?: boolean } = {}): string {
   const name = typeof file === 'string' ? file.trim() : '';
-  if (name === '') throw new Error('Store File is empty: name a .sqlite file, e.g. course-notes.sqlite');
+  if (name === '')
+    throw new ValidationError('Store File is empty: name a .sqlite file, e.g. course-notes.sqlite');
   const path = isAbsolute(name) ? name : join(options.dir ?? join(homedir(), '.n8n', 'firth'), name);
   if (options.mustExist && !existsSync(path))
-    throw new Error(`Store File ${path} does not exist: insert documents into it first`);
+    throw new ValidationError(`Store File ${path} does not exist: insert documents into it first`);
   mkdirSync(dirname(path), { recursive: true });
   return path;
 }

@@ -56,7 +56,8 @@ export {
   type HybridRetrieverInput,
   reciprocalRankFusion,
 } from './hybrid.js';
-// 1. Loaders: text, Markdown (sections), HTML, JSON → Documents; files confined to a root folder.
+// 1. Loaders: text, Markdown (sections), HTML, JSON → Documents; files confined to a root folder,
+//    within size limits (MAX_FILE_BYTES; MAX_TEXT_LENGTH from @firth/numeric; folder entries, depth).
 export {
   FileLoader,
   type FileLoaderOptions,
@@ -65,6 +66,7 @@ export {
   loadJson,
   loadMarkdown,
   loadText,
+  MAX_FILE_BYTES,
   type SourceMetadata,
   SUPPORTED_EXTENSIONS,
 } from './loaders.js';
@@ -75,6 +77,7 @@ export {
   MEMORY_STORE_FORMAT,
   type MetadataFilter,
   type MmrOptions,
+  SIMILARITIES,
   type Similarity,
 } from './memory-store.js';
 export {
@@ -88,7 +91,16 @@ export {
   reciprocalRank,
 } from './metrics.js';
 // 1b. PDF: one Document per page with text ({ source, page, pages }), through unpdf (pdf.js).
-export { joinTextItems, loadPdf, type PdfMetadata, type PdfTextItem } from './pdf.js';
+export {
+  joinTextItems,
+  loadPdf,
+  MAX_PDF_BYTES,
+  MAX_PDF_DECODED_BYTES,
+  MAX_PDF_PAGES,
+  type PdfMetadata,
+  type PdfOptions,
+  type PdfTextItem,
+} from './pdf.js';
 export {
   citedNumbers,
   citedSentences,

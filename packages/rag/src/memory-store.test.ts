@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
+import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +91,43 @@ describe('FirthMemoryVectorStore', () => {
     expect((await store.similaritySearchVectorWithScore([0, -1], 1))[0]?.[0].pageContent).toBe('neg');
     await store.delete({ ids: ['neg'] });
     expect(store.documents).toHaveLength(5);
+  });
+
+  it('ids stay unique: a held id is replaced, default ids skip taken ones; an unknown similarity is refused', async () => {
+    const store = new FirthMemoryVectorStore(new TableEmbeddings());
+    await store.addVectors([[1, 0]], [new Document({ pageContent: 'taken' })], { ids: ['0'] });
+    const ids = await store.addVectors(
+      [
+        [0, 1],
+        [1, 1],
+      ],
+      [new Document({ pageContent: 'x' }), new Document({ pageContent: 'y' })],
+    );
+    expect(ids).toEqual(['1', '2']);
+    await store.addVectors([[2, 0]], [new Document({ pageContent: 'again' })], { ids: ['0'] });
+    expect(store.ids).toEqual(['0', '1', '2']);
+    expect(store.documents.map((d) => d.pageContent)).toEqual(['again', 'x', 'y']);
+    expect(Array.from(store.rows[0]!)).toEqual([2, 0]);
+    for (const k of [-1, 1.5, Number.NaN, '2' as unknown as number])
+      await expect(store.similaritySearchVectorWithScore([1, 0], k)).rejects.toThrow(
+        `k must be an integer ≥ 0, got ${String(k)}`,
+      );
+    expect(await store.similaritySearchVectorWithScore([1, 0], 0)).toEqual([]);
+    expect(await store.similaritySearchVectorWithScore([1, 0], Number.POSITIVE_INFINITY)).toHaveLength(3);
+    const l2 = () => new FirthMemoryVectorStore(new TableEmbeddings(), { similarity: 'L2' as 'l2' });
+    expect(l2).toThrow(/^similarity must be one of 'cosine', 'dot', 'l2', got "L2"$/);
+    expect(l2).toThrow(ValidationError);
+    await expect(store.addVectors([[1, 0]], [{ pageContent: null } as unknown as Document])).rejects.toThrow(
+      /addVectors: document 0 has no string pageContent/,
+    );
+    await expect(
+      store.addVectors([[1, 0]], [new Document({ pageContent: 'big', metadata: { n: 1n } })]),
+    ).resolves.toEqual(['3']);
+    await expect(
+      store.save(join(mkdtempSync(join(tmpdir(), 'firth-memstore-')), 'x.firthvs')),
+    ).rejects.toThrow(
+      /x\.firthvs: the store's metadata cannot be saved as JSON \(Do not know how to serialize a BigInt\)/,
+    );
   });
 
   it('a filter matching nothing, or an empty store, gives []', async () => {
@@ -222,42 +260,97 @@ describe('FirthMemoryVectorStore snapshots: save / load', () => {
       );
     };
     const cases: [string, RegExp][] = [
-      [withHeader('v2.firthvs', { format: 2 }), /v2\.firthvs has snapshot format 2; this version reads 1/],
+      [withHeader('v2.firthvs', { format: 2 }), /v2\.firthvs: has snapshot format 2; this version reads 1$/],
       [join(dir, 'missing.firthvs'), /missing\.firthvs: cannot read the vector store snapshot/],
       [
         write('foreign.firthvs', Buffer.from('{"not":"a store"}')),
-        /foreign\.firthvs is not a readable .*does not start with "FIRTHVS1"/,
+        /foreign\.firthvs: is not a Firth vector store snapshot \(it does not start with "FIRTHVS1"\)$/,
       ],
       [
         write('cut.firthvs', good.subarray(0, good.length - 6)),
-        /cut\.firthvs is not a readable .*truncated: \d+ bytes, expected \d+/,
+        /cut\.firthvs: is truncated: \d+ bytes, expected \d+$/,
       ],
       [
         write('cuthead.firthvs', good.subarray(0, 40)),
-        /cuthead\.firthvs is not a readable .*truncated \(header of/,
+        /cuthead\.firthvs: is truncated: a header of \d+ bytes in a file of 40$/,
       ],
-      [write('long.firthvs', Buffer.concat([good, Buffer.alloc(4)])), /trailing bytes/],
+      [write('long.firthvs', Buffer.concat([good, Buffer.alloc(4)])), /long\.firthvs: has trailing bytes/],
       [
         write(
           'garbled.firthvs',
           Buffer.concat([good.subarray(0, 12), Buffer.from('{{{'), good.subarray(15)]),
         ),
-        /garbled\.firthvs is not a readable .*corrupt header/,
+        /garbled\.firthvs: header is not valid JSON: unexpected "\{" at line 1, column 2$/,
       ],
-      [withHeader('count.firthvs', { count: 7 }), /corrupt header \(5 documents for count 7/],
+      [
+        withHeader('count.firthvs', { count: 7 }),
+        /count\.firthvs: \$\.count is 7, but the header lists 5 documents$/,
+      ],
+      // the refusal classes found on main: null / wrongly typed fields, repeated ids, unknown names
+      [
+        withHeader('nulldocs.firthvs', { documents: null }),
+        /nulldocs\.firthvs: \$\.documents must be an array, got null$/,
+      ],
+      [
+        withHeader('nulldoc.firthvs', { documents: [null, ...header.documents.slice(1)] }),
+        /nulldoc\.firthvs: \$\.documents\[0\] must be an object, got null$/,
+      ],
+      [
+        withHeader('nullpage.firthvs', {
+          documents: header.documents.map((d: object, i: number) =>
+            i === 1 ? { ...d, pageContent: null } : d,
+          ),
+        }),
+        /nullpage\.firthvs: \$\.documents\[1\]\.pageContent must be a string, got null$/,
+      ],
+      [
+        withHeader('numid.firthvs', {
+          documents: header.documents.map((d: object, i: number) => (i === 0 ? { ...d, id: 7 } : d)),
+        }),
+        /numid\.firthvs: \$\.documents\[0\]\.id must be a non-empty string, got number 7$/,
+      ],
+      [
+        withHeader('arraymeta.firthvs', {
+          documents: header.documents.map((d: object, i: number) => (i === 2 ? { ...d, metadata: [] } : d)),
+        }),
+        /arraymeta\.firthvs: \$\.documents\[2\]\.metadata must be an object, got an array of 0$/,
+      ],
+      [
+        withHeader('dupid.firthvs', {
+          documents: header.documents.map((d: { id: string }, i: number) =>
+            i === 3 ? { ...d, id: header.documents[0].id } : d,
+          ),
+        }),
+        /dupid\.firthvs: \$\.documents\[3\]\.id repeats the id "0" of \$\.documents\[0\]$/,
+      ],
+      [
+        withHeader('l2.firthvs', { similarity: 'L2' }),
+        /l2\.firthvs: \$\.similarity must be one of "cosine", "dot", "l2", got the string "L2"$/,
+      ],
+      [
+        withHeader('dim.firthvs', { dimension: 2.5 }),
+        /dim\.firthvs: \$\.dimension must be an integer ≥ 1 and ≤ 1048576, got number 2\.5$/,
+      ],
+      [
+        withHeader('nulldim.firthvs', { dimension: null }),
+        /nulldim\.firthvs: \$\.dimension is null, but the snapshot holds 5 rows$/,
+      ],
+      [withHeader('extra.firthvs', { extra: 1 }), /extra\.firthvs: \$\.extra is not a known field$/],
     ];
     for (const [p, error] of cases) {
       let before: Buffer | undefined;
       try {
         before = readFileSync(p);
       } catch {}
-      await expect(FirthMemoryVectorStore.load(p, new TableEmbeddings()), p).rejects.toThrow(error);
+      const refused = FirthMemoryVectorStore.load(p, new TableEmbeddings());
+      await expect(refused, p).rejects.toThrow(error);
+      await expect(refused, p).rejects.toBeInstanceOf(p.includes('missing') ? ValidationError : FormatError);
       if (before) expect(readFileSync(p).equals(before)).toBe(true);
     }
     const nan = Buffer.from(good);
     nan.writeFloatLE(Number.NaN, nan.length - 4);
     await expect(
       FirthMemoryVectorStore.load(write('nan.firthvs', nan), new TableEmbeddings()),
-    ).rejects.toThrow(/row 4 contains NaN/);
+    ).rejects.toThrow(/nan\.firthvs: row 4 holds NaN at index 1: vectors must be finite$/);
   });
 });

@@ -17,19 +17,31 @@
  * format, similarity, dimension, count, nextId, documents) | zero padding to a multiple of 4 |
  * count × dimension float32 little-endian (row-major). Written to a temporary file in the same
  * folder, flushed, then renamed over `path`: a crash leaves the old file or the new one, never half.
+ * `load` checks all of it (`SNAPSHOT_HEADER` below, then the counts, unique ids, byte length and
+ * finite rows) and refuses a bad file with a `FormatError` naming it and the JSON path or row.
+ *
+ * Ids are unique: adding a Document under an id the store holds replaces it (as the SQLite store
+ * does), and default ids skip any id already taken.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
+import { checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
 import {
+  batchDimension,
   checkAddVectors,
+  checkK,
+  checkLambda,
+  checkSimilarity,
+  MAX_DIMENSION,
   type MetadataFilter,
   type MmrOptions,
   matches,
   mmrSelect,
   norm,
+  SIMILARITIES,
   type Similarity,
   score,
   TopK,
@@ -37,21 +49,38 @@ import {
   toRow,
 } from './exact-search.js';
 
-export type { MetadataFilter, MmrOptions, Similarity };
+export { type MetadataFilter, type MmrOptions, SIMILARITIES, type Similarity };
 
 /** Bumped when the snapshot layout changes; a file of another version is refused rather than misread. */
 export const MEMORY_STORE_FORMAT = 1;
 const MAGIC = 'FIRTHVS1';
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-interface SnapshotHeader {
-  format: number;
-  similarity: Similarity;
-  dimension: number | null;
-  count: number;
-  nextId: number;
-  documents: { id: string; pageContent: string; metadata: Record<string, unknown> }[];
-}
+/** The snapshot's header JSON, field by field (nothing else is allowed in it). */
+const SNAPSHOT_HEADER = shape.object(
+  {
+    format: shape.literal(MEMORY_STORE_FORMAT),
+    similarity: shape.literal(...SIMILARITIES),
+    /** null only for a store that never held a vector. */
+    dimension: shape.nullable(shape.integer({ min: 1, max: MAX_DIMENSION })),
+    /** Rows after the header: documents.length of them. */
+    count: shape.integer({ min: 0 }),
+    /** Next default id to try. */
+    nextId: shape.integer({ min: 0 }),
+    documents: shape.array(
+      shape.object(
+        {
+          id: shape.string({ nonEmpty: true }),
+          pageContent: shape.string(),
+          metadata: shape.record(shape.any()),
+        },
+        { strict: true },
+      ),
+    ),
+  },
+  { strict: true },
+);
+type SnapshotHeader = NonNullable<(typeof SNAPSHOT_HEADER)['_type']>;
 
 export interface FirthMemoryVectorStoreArgs {
   /** How a query is compared with each row. @default 'cosine' — what sentence embeddings are trained for */
@@ -71,12 +100,15 @@ export class FirthMemoryVectorStore extends VectorStore {
   documents: Document[] = [];
   ids: string[] = [];
   private nextId = 0;
+  /** id → position in rows/documents/ids. */
+  private positions = new Map<string, number>();
   /** The snapshot file this store was loaded from, named in its errors. */
   loadedFrom: string | undefined;
 
   constructor(embeddings: EmbeddingsInterface, args: FirthMemoryVectorStoreArgs = {}) {
     super(embeddings, args);
-    this.similarity = args.similarity ?? 'cosine';
+    this.similarity =
+      args.similarity === undefined ? 'cosine' : checkSimilarity(args.similarity, 'similarity');
   }
 
   _vectorstoreType(): string {
@@ -92,31 +124,42 @@ export class FirthMemoryVectorStore extends VectorStore {
     documents: DocumentInterface[],
     options?: { ids?: string[] },
   ): Promise<string[]> {
-    checkAddVectors(vectors.length, documents.length, options?.ids);
+    checkAddVectors(vectors, documents, options?.ids);
     // the first row fixes the dimension, but only once the whole batch is accepted
-    const dimension = this.dimension ?? vectors[0]?.length;
+    const dimension = batchDimension(this.dimension, vectors);
     const rows = vectors.map((v, i) => toRow(v, dimension, `vector ${i}`));
     this.dimension = dimension;
-    const ids = documents.map((d, i) => options?.ids?.[i] ?? d.id ?? String(this.nextId++));
+    const ids = documents.map((d, i) => options?.ids?.[i] ?? d.id ?? this.freshId());
     rows.forEach((row, i) => {
       const doc = documents[i]!;
-      this.rows.push(row);
-      this.norms.push(norm(row));
-      this.documents.push(
-        new Document({ pageContent: doc.pageContent, metadata: { ...doc.metadata }, id: ids[i] }),
-      );
-      this.ids.push(ids[i]!);
+      const id = ids[i]!;
+      const document = new Document({ pageContent: doc.pageContent, metadata: { ...doc.metadata }, id });
+      // an id already held is replaced in place; a new one is appended
+      const at = this.positions.get(id) ?? this.rows.length;
+      this.positions.set(id, at);
+      this.rows[at] = row;
+      this.norms[at] = norm(row);
+      this.documents[at] = document;
+      this.ids[at] = id;
     });
     return ids;
   }
 
+  /** The next default id ('0', '1', …) not already taken by a Document. */
+  private freshId(): string {
+    while (this.positions.has(String(this.nextId))) this.nextId++;
+    return String(this.nextId++);
+  }
+
   async addDocuments(documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
+    checkAddVectors(documents, documents, options?.ids);
     const vectors = await this.embeddings.embedDocuments(documents.map((d) => d.pageContent));
     return this.addVectors(vectors, documents, options);
   }
 
   /** Indexes and scores of the k nearest rows passing the filter, nearest first. */
   private nearest(query: number[], k: number, filter?: MetadataFilter): [number, number][] {
+    checkK(k, 'k');
     if (this.rows.length === 0) return [];
     const q = this.toRow(query, this.loadedFrom ? `${this.loadedFrom}: query vector` : 'query vector');
     const qNorm = norm(q);
@@ -142,8 +185,7 @@ export class FirthMemoryVectorStore extends VectorStore {
    * a time the Document maximising  λ·cos(q, d) − (1 − λ)·max_{s ∈ picked} cos(d, s).
    */
   async maxMarginalRelevanceSearchByVector(query: number[], options: MmrOptions = {}): Promise<Document[]> {
-    const lambda = options.lambda ?? 0.5;
-    if (!(lambda >= 0 && lambda <= 1)) throw new Error(`lambda must be in [0, 1], got ${lambda}`);
+    const lambda = checkLambda(options.lambda ?? 0.5);
     const candidates = this.nearest(query, options.fetchK ?? 20, options.filter).map(([i]) => i);
     const picked = mmrSelect(
       this.toRow(query, 'query vector'),
@@ -164,12 +206,15 @@ export class FirthMemoryVectorStore extends VectorStore {
 
   /** Removes Documents by id. */
   override async delete(params: { ids: string[] }): Promise<void> {
+    if (!Array.isArray(params?.ids) || !params.ids.every((id) => typeof id === 'string'))
+      throw new ValidationError('delete: ids must be an array of strings', 'ids');
     const drop = new Set(params.ids);
     const keep = this.ids.map((id, i) => (drop.has(id) ? -1 : i)).filter((i) => i >= 0);
     this.rows = keep.map((i) => this.rows[i]!);
     this.norms = keep.map((i) => this.norms[i]!);
     this.documents = keep.map((i) => this.documents[i]!);
     this.ids = keep.map((i) => this.ids[i]!);
+    this.positions = new Map(this.ids.map((id, i) => [id, i]));
   }
 
   /**
@@ -191,7 +236,16 @@ export class FirthMemoryVectorStore extends VectorStore {
         metadata: d.metadata,
       })),
     };
-    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    let text: string;
+    try {
+      text = JSON.stringify(header);
+    } catch (error) {
+      throw new ValidationError(
+        `${path}: the store's metadata cannot be saved as JSON (${(error as Error).message})`,
+        path,
+      );
+    }
+    const json = Buffer.from(text, 'utf8');
     const start = 12 + json.length + ((4 - (json.length % 4)) % 4);
     const d = this.dimension ?? 0;
     const out = Buffer.alloc(start + 4 * d * this.rows.length);
@@ -221,43 +275,48 @@ export class FirthMemoryVectorStore extends VectorStore {
 
   /**
    * Reads a store written by `save`. Throws, naming `path` and leaving the file untouched, when it
-   * is missing, not a snapshot, truncated or corrupt, or of another format version. `embeddings`
-   * embed later queries and Documents; a model making vectors of another length is caught on the
-   * first query or insert ("…: query vector has 3 dimensions but this store holds 2-dimensional …").
+   * is missing, not a snapshot, truncated or corrupt, or of another format version: a FormatError
+   * naming the place ("x.firthvs: $.documents[2].pageContent must be a string, got null",
+   * "x.firthvs: row 4 holds NaN at index 1"). `embeddings` embed later queries and Documents; a model
+   * making vectors of another length is caught on the first query or insert ("…: query vector has
+   * 3 dimensions but this store holds 2-dimensional …").
    */
   static async load(path: string, embeddings: EmbeddingsInterface): Promise<FirthMemoryVectorStore> {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
     } catch (error) {
-      throw new Error(`${path}: cannot read the vector store snapshot (${(error as Error).message})`);
-    }
-    const bad = (why: string) => new Error(`${path} is not a readable Firth vector store snapshot: ${why}`);
-    if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC)
-      throw bad(`it does not start with "${MAGIC}"`);
-    const h = bytes.readUInt32LE(8);
-    if (12 + h > bytes.length) throw bad(`truncated (header of ${h} bytes, file of ${bytes.length})`);
-    let header: SnapshotHeader;
-    try {
-      header = JSON.parse(bytes.toString('utf8', 12, 12 + h)) as SnapshotHeader;
-    } catch (error) {
-      throw bad(`corrupt header (${(error as Error).message})`);
-    }
-    if (header?.format !== MEMORY_STORE_FORMAT)
-      throw new Error(
-        `${path} has snapshot format ${header?.format}; this version reads ${MEMORY_STORE_FORMAT}`,
+      throw new ValidationError(
+        `${path}: cannot read the vector store snapshot (${(error as Error).message})`,
+        path,
       );
+    }
+    const bad = (where: string, problem: string) => new FormatError(path, where, problem);
+    if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC)
+      throw bad('', `is not a Firth vector store snapshot (it does not start with "${MAGIC}")`);
+    const h = bytes.readUInt32LE(8);
+    if (12 + h > bytes.length)
+      throw bad('', `is truncated: a header of ${h} bytes in a file of ${bytes.length}`);
+    const header = FirthMemoryVectorStore.readHeader(bytes.subarray(12, 12 + h), path);
     const { count, documents } = header;
+    if (documents.length !== count)
+      throw bad('$.count', `is ${count}, but the header lists ${documents.length} documents`);
+    if (header.dimension === null && count > 0)
+      throw bad('$.dimension', `is null, but the snapshot holds ${count} rows`);
+    const seen = new Map<string, number>();
+    documents.forEach(({ id }, i) => {
+      const first = seen.get(id);
+      if (first !== undefined)
+        throw bad(`$.documents[${i}].id`, `repeats the id ${JSON.stringify(id)} of $.documents[${first}]`);
+      seen.set(id, i);
+    });
     const d = header.dimension ?? 0;
-    if (!Array.isArray(documents) || documents.length !== count || !Number.isInteger(d) || d < 0)
-      throw bad(`corrupt header (${documents?.length} documents for count ${count}, dimension ${d})`);
-    if (!['cosine', 'dot', 'l2'].includes(header.similarity))
-      throw bad(`corrupt header (similarity ${JSON.stringify(header.similarity)})`);
     const start = 12 + h + ((4 - (h % 4)) % 4);
     const expected = start + 4 * d * count;
     if (bytes.length !== expected)
       throw bad(
-        `${bytes.length < expected ? 'truncated' : 'trailing bytes'}: ${bytes.length} bytes, expected ${expected}`,
+        '',
+        `${bytes.length < expected ? 'is truncated' : 'has trailing bytes'}: ${bytes.length} bytes, expected ${expected}`,
       );
     const store = new FirthMemoryVectorStore(embeddings, { similarity: header.similarity });
     store.dimension = header.dimension ?? undefined;
@@ -269,15 +328,35 @@ export class FirthMemoryVectorStore extends VectorStore {
         ? new Float32Array(new Uint8Array(bytes.buffer, bytes.byteOffset + at, 4 * d).slice().buffer)
         : Float32Array.from({ length: d }, (_, j) => bytes.readFloatLE(at + 4 * j));
       for (let j = 0; j < d; j++)
-        if (!Number.isFinite(row[j]!)) throw bad(`row ${r} contains NaN or Infinity`);
+        if (!Number.isFinite(row[j]!))
+          throw bad(`row ${r}`, `holds ${row[j]} at index ${j}: vectors must be finite`);
       const { id, pageContent, metadata } = documents[r]!;
       store.rows.push(row);
       store.norms.push(norm(row));
       store.documents.push(new Document({ pageContent, metadata, id }));
       store.ids.push(id);
     }
+    store.positions = seen;
     store.loadedFrom = path;
     return store;
+  }
+
+  /** The header JSON, checked against SNAPSHOT_HEADER (its format version first, for a clear message). */
+  private static readHeader(json: Uint8Array, path: string): SnapshotHeader {
+    let value: unknown;
+    try {
+      value = parseJson(json, path);
+    } catch (error) {
+      throw error instanceof FormatError ? new FormatError(path, 'header', error.problem) : error;
+    }
+    const format = checkJson(value, shape.object({ format: shape.any() }), path).format;
+    if (format !== MEMORY_STORE_FORMAT)
+      throw new FormatError(
+        path,
+        '',
+        `has snapshot format ${JSON.stringify(format) ?? 'nothing'}; this version reads ${MEMORY_STORE_FORMAT}`,
+      );
+    return checkJson(value, SNAPSHOT_HEADER, path);
   }
 
   static override async fromTexts(

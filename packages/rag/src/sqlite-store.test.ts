@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -153,9 +154,7 @@ describe('FirthSqliteVectorStore', () => {
     const bytes = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 131 + 7) % 256));
     writeFileSync(garbage, bytes);
     expect(() => new FirthSqliteVectorStore({ path: garbage, embeddings: e })).toThrow(
-      new RegExp(
-        `${garbage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a readable Firth SQLite vector store`,
-      ),
+      `${garbage}: is not a SQLite database (it does not start with "SQLite format 3")`,
     );
     expect(readFileSync(garbage)).toEqual(bytes);
     expect(existsSync(`${garbage}-wal`)).toBe(false);
@@ -166,9 +165,212 @@ describe('FirthSqliteVectorStore', () => {
     db.close();
     const before = readFileSync(foreign);
     expect(() => new FirthSqliteVectorStore({ path: foreign, embeddings: e })).toThrow(
-      /no meta\/docs tables/,
+      `${foreign}: holds the tables notes, not a Firth SQLite vector store's meta and docs`,
     );
     expect(readFileSync(foreign)).toEqual(before);
+  });
+
+  it('refuses an unknown similarity, listing the valid ones, before any file is made', async () => {
+    const path = join(dir, 'typo.db');
+    const typo = { path, embeddings: new TableEmbeddings(), similarity: 'L2' as 'l2' };
+    const message = `similarity must be one of 'cosine', 'dot', 'l2', got "L2"`;
+    expect(() => new FirthSqliteVectorStore(typo)).toThrow(message);
+    await expect(FirthSqliteVectorStore.open(typo)).rejects.toThrow(ValidationError);
+    await expect(FirthSqliteVectorStore.fromTexts(texts, metas, typo.embeddings, typo)).rejects.toThrow(
+      message,
+    );
+    expect(existsSync(path)).toBe(false);
+    expect(() => new FirthSqliteVectorStore({ ...typo, similarity: undefined, dimension: 0 })).toThrow(
+      /^dimension must be an integer from 1 to 1048576, got 0$/,
+    );
+    expect(() => new FirthSqliteVectorStore({ ...typo, path: ' ' })).toThrow(
+      /path must be a non-empty string/,
+    );
+  });
+
+  it('refuses a 0-byte file, a folder, or a SQLite file without its tables — untouched, never made a store', () => {
+    const e = new TableEmbeddings();
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    const open = (path: string) => () => new FirthSqliteVectorStore({ path, embeddings: e });
+    expect(open(empty)).toThrow(
+      `${empty}: is empty (0 bytes), not a Firth SQLite vector store; delete it to create a new store there`,
+    );
+    expect(open(empty)).toThrow(FormatError);
+    expect(readFileSync(empty).length).toBe(0);
+    expect(readdirSync(dir)).toEqual(['empty.db']); // no -wal, -shm or temporary file beside it
+    expect(open(dir)).toThrow(`${dir}: is not a regular file`);
+    const bare = join(dir, 'bare.db');
+    new DatabaseSync(bare).exec('PRAGMA user_version = 7'); // a valid SQLite file with no tables
+    const before = readFileSync(bare);
+    expect(open(bare)).toThrow(`${bare}: holds no tables, not a Firth SQLite vector store's meta and docs`);
+    expect(readFileSync(bare)).toEqual(before);
+  });
+
+  /** The five texts under ids '1-a' … '5-e' (rows seq 1 … 5). */
+  const written = async (path: string) => {
+    const store = await FirthSqliteVectorStore.open({ path, embeddings: new TableEmbeddings() });
+    await store.addDocuments(
+      texts.map((t, i) => new Document({ pageContent: t, metadata: metas[i] })),
+      { ids: texts.map((t, i) => `${i + 1}-${t[0]}`) },
+    );
+    return store;
+  };
+  /** A store of the five texts, then `sql` run on its file directly (a tampered or damaged file). */
+  const tampered = async (name: string, sql: string, params: (string | number | Uint8Array)[] = []) => {
+    const path = join(dir, name);
+    (await written(path)).close();
+    const db = new DatabaseSync(path);
+    db.prepare(sql).run(...params);
+    db.close();
+    return path;
+  };
+
+  it('refuses a tampered meta row on open, naming the file and the key', async () => {
+    const e = new TableEmbeddings();
+    const cases: [string, string, string][] = [
+      [
+        'l2.db',
+        "UPDATE meta SET value = 'L2' WHERE key = 'similarity'",
+        `meta "similarity" must be one of 'cosine', 'dot', 'l2', got "L2"`,
+      ],
+      [
+        'v2.db',
+        "UPDATE meta SET value = '2' WHERE key = 'format'",
+        'has store format "2"; this version reads 1',
+      ],
+      ['nofmt.db', "DELETE FROM meta WHERE key = 'format'", 'meta has no "format" row'],
+      [
+        'dim0.db',
+        "UPDATE meta SET value = '0' WHERE key = 'dimension'",
+        'meta "dimension" must be an integer from 1 to 1048576, got "0"',
+      ],
+      [
+        'dimx.db',
+        "UPDATE meta SET value = '2.0' WHERE key = 'dimension'",
+        'meta "dimension" must be an integer from 1 to 1048576, got "2.0"',
+      ],
+      [
+        'nodim.db',
+        "DELETE FROM meta WHERE key = 'dimension'",
+        'meta has no "dimension" row, but the store holds rows',
+      ],
+      [
+        'key.db',
+        "INSERT INTO meta VALUES ('model', 'x')",
+        'meta holds an unknown key "model" (known: format, similarity, dimension)',
+      ],
+      [
+        'blob.db',
+        "UPDATE meta SET value = x'6c32' WHERE key = 'similarity'",
+        'meta "similarity" must be text, got a BLOB',
+      ],
+    ];
+    for (const [name, sql, problem] of cases) {
+      const path = await tampered(name, sql);
+      const before = readFileSync(path);
+      const open = () => new FirthSqliteVectorStore({ path, embeddings: e });
+      expect(open, name).toThrow(`${path}: ${problem}`);
+      expect(open, name).toThrow(FormatError);
+      expect(readFileSync(path).equals(before), name).toBe(true);
+    }
+  });
+
+  it('a corrupt row is a FormatError naming the file and the row, where it is read', async () => {
+    const e = new TableEmbeddings();
+    const read = async (path: string) => {
+      const store = new FirthSqliteVectorStore({ path, embeddings: e });
+      try {
+        // a filtered search reads every row's Document; k = 5 returns them all
+        return await store.similaritySearch('q:1,0', 5, () => true);
+      } finally {
+        store.close();
+      }
+    };
+    const cases: [string, string, (string | number | Uint8Array)[], string][] = [
+      [
+        'json.db',
+        'UPDATE docs SET metadata = ? WHERE seq = 3',
+        ['{"name": "c",'],
+        'row 3 (id "3-c") metadata is not valid JSON: the text ends too early at line 1, column 14',
+      ],
+      [
+        'array.db',
+        'UPDATE docs SET metadata = ? WHERE seq = 2',
+        ['[1]'],
+        'row 2 (id "2-b") metadata must be an object, got an array of 1',
+      ],
+      [
+        'short.db',
+        'UPDATE docs SET vector = ? WHERE seq = 4',
+        [new Uint8Array(4)],
+        'row 4 has a vector of 4 bytes; 2-dimensional float32 vectors take 8 bytes (corrupt store?)',
+      ],
+      [
+        'nan.db',
+        'UPDATE docs SET vector = ? WHERE seq = 1',
+        [new Uint8Array(new Float32Array([Number.NaN, 0]).buffer)],
+        'row 1 has a vector holding NaN or Infinity (corrupt store?)',
+      ],
+      [
+        'norm.db',
+        'UPDATE docs SET norm = 5 WHERE seq = 5',
+        [],
+        "row 5 stores the norm 5, but its vector's norm is 1 (corrupt store?)",
+      ],
+      ['id.db', 'UPDATE docs SET id = 42 WHERE seq = 2', [], ''],
+      [
+        'content.db',
+        'UPDATE docs SET content = ? WHERE seq = 1',
+        [new Uint8Array([1])],
+        'row 1 (id "1-a") has content of a BLOB, not text',
+      ],
+    ];
+    for (const [name, sql, params, problem] of cases) {
+      const path = await tampered(name, sql, params);
+      if (!problem) {
+        // id 42 is stored as the text '42' (the column's TEXT affinity): still a valid store
+        expect((await read(path)).map((d) => d.id)).toContain('42');
+        continue;
+      }
+      await expect(read(path), name).rejects.toThrow(`${path}: ${problem}`);
+      await expect(read(path), name).rejects.toThrow(FormatError);
+    }
+  });
+
+  it('damaged pages surface as a FormatError naming the file, never a bare SQLite error', async () => {
+    const path = await tampered('pages.db', 'UPDATE docs SET content = content');
+    const bytes = readFileSync(path);
+    const page = bytes.readUInt16BE(16); // page size, from the file header
+    bytes.fill(0xa5, page + 8, 2 * page); // scribble over page 2
+    writeFileSync(path, bytes);
+    const open = () => new FirthSqliteVectorStore({ path, embeddings: new TableEmbeddings() });
+    expect(open).toThrow(FormatError);
+    expect(open).toThrow(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (is a damaged SQLite database|fails SQLite's integrity check)`,
+      ),
+    );
+  });
+
+  it('no two rows share an id: the UNIQUE index is checked, a table without it refused', async () => {
+    const path = join(dir, 'dup.db');
+    const store = await written(path);
+    await store.addVectors([[3, 3]], [new Document({ pageContent: 'again', id: '1-a' })]);
+    expect(store.count()).toBe(5); // replaced, not added
+    store.close();
+    const db = new DatabaseSync(path);
+    expect(() =>
+      db.exec(
+        'INSERT INTO docs (id, content, metadata, vector, norm) SELECT id, content, metadata, vector, norm FROM docs WHERE seq = 1',
+      ),
+    ).toThrow(/UNIQUE constraint failed: docs\.id/);
+    db.exec('CREATE TABLE copy AS SELECT * FROM docs; DROP TABLE docs; ALTER TABLE copy RENAME TO docs');
+    db.exec('INSERT INTO docs SELECT 99, id, content, metadata, vector, norm FROM docs WHERE seq = 1');
+    db.close();
+    expect(() => new FirthSqliteVectorStore({ path, embeddings: new TableEmbeddings() })).toThrow(
+      `${path}: has Firth's meta and docs tables in another layout (another program's database, or a damaged schema)`,
+    );
   });
 
   it('survives being killed mid-insert: whole batches only, every row readable and searchable', async () => {

@@ -12,20 +12,38 @@
  * Layout: `meta(key, value)` holds the format version, the dimension and the similarity;
  * `docs(seq, id, content, metadata JSON, vector BLOB of float32 little-endian, norm)`. The file is
  * in WAL mode, so a process killed mid-insert leaves the last committed transaction.
+ *
+ * A file nobody vouches for is checked before it is used: on open, the schema (exactly these
+ * tables), SQLite's integrity_check (pages, indexes: no two rows share an id) and the meta rows
+ * (known keys; format 1; similarity 'cosine' | 'dot' | 'l2'; dimension a positive integer); on
+ * every read, each row (vector of 4 × dimension bytes, finite, its stored norm; metadata a JSON
+ * object). Whatever fails is a `FormatError` naming the file and the row, never a bare
+ * SyntaxError or SQLite error; a refused file is left as it was. Only a path that does not exist
+ * becomes a new store — an empty (0-byte) file is refused, not silently made into one.
  * Left out: an approximate index (every query reads every row), concurrent writers.
  */
 import { randomUUID } from 'node:crypto';
+import { closeSync, linkSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
 import {
+  batchDimension,
   checkAddVectors,
+  checkK,
+  checkLambda,
+  checkSimilarity,
+  isSimilarity,
+  MAX_DIMENSION,
   type MetadataFilter,
   type MmrOptions,
   matches,
+  metadataJson,
   mmrSelect,
   norm,
+  SIMILARITIES,
   type Similarity,
   score,
   TopK,
@@ -33,14 +51,21 @@ import {
   toRow,
 } from './exact-search.js';
 
+/** A row's metadata column: JSON text of an object. */
+const METADATA = shape.record(shape.any());
+
 /** Bumped when the tables change; a file of another version is refused rather than misread. */
 export const SQLITE_STORE_FORMAT = 1;
 
 export interface FirthSqliteVectorStoreArgs {
-  /** The store's file; created (with its tables) when missing. */
+  /**
+   * The store's file. A path that does not exist becomes a new store (its tables written to a
+   * temporary file, then renamed into place); an existing file must be a Firth store — an empty
+   * (0-byte) file, another program's SQLite database or a non-SQLite file is refused, untouched.
+   */
   path: string;
   embeddings: EmbeddingsInterface;
-  /** How a query is compared with each row. @default the stored one, else 'cosine' */
+  /** How a query is compared with each row: 'cosine', 'dot' or 'l2'. @default the stored one, else 'cosine' */
   similarity?: Similarity;
   /** Embedding length expected; a store holding another is refused on open. @default unchecked until the first vector */
   dimension?: number;
@@ -52,20 +77,51 @@ interface Row {
   norm: number;
 }
 
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE docs (
+/** The tables, exactly as sqlite_master records them (a file with any other schema is refused). */
+const TABLES = {
+  meta: 'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  docs: `CREATE TABLE docs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
   content TEXT NOT NULL,
   metadata TEXT NOT NULL,
   vector BLOB NOT NULL,
   norm REAL NOT NULL
-);`;
+)`,
+};
+/** sqlite_master of a store: the two tables, their key indexes, AUTOINCREMENT's counter table. */
+const SCHEMA_ROWS = [
+  `table docs ${TABLES.docs}`,
+  'index sqlite_autoindex_docs_1 null',
+  'index sqlite_autoindex_meta_1 null',
+  `table meta ${TABLES.meta}`,
+  'table sqlite_sequence CREATE TABLE sqlite_sequence(name,seq)',
+]
+  .map((r) => r.replace(/\s+/g, ' '))
+  .sort();
+
+/** The meta rows: `format` and `similarity` always, `dimension` once a vector is stored. */
+const META_KEYS = ['format', 'similarity', 'dimension'];
+
+/** The 16 bytes every SQLite 3 database file starts with. */
+const SQLITE_HEADER = 'SQLite format 3\0';
 
 function toBlob(row: Float32Array): Uint8Array {
   return new Uint8Array(row.buffer, row.byteOffset, row.byteLength);
 }
+
+/** What a SQLite value is, for messages: 'text', 'a number', 'a BLOB', 'NULL'. */
+const sqlType = (v: unknown): string =>
+  typeof v === 'string'
+    ? 'text'
+    : typeof v === 'number' || typeof v === 'bigint'
+      ? 'a number'
+      : v instanceof Uint8Array
+        ? 'a BLOB'
+        : 'NULL';
+
+/** SQLite's result codes for a damaged or foreign file: SQLITE_CORRUPT, SQLITE_FORMAT, SQLITE_NOTADB. */
+const CORRUPT_CODES = new Set([11, 24, 26]);
 
 export class FirthSqliteVectorStore extends VectorStore {
   declare FilterType: MetadataFilter;
@@ -78,41 +134,49 @@ export class FirthSqliteVectorStore extends VectorStore {
 
   /** Opens (or creates) the store at `args.path`; throws, leaving the file as it was, if it is not one. */
   constructor(args: FirthSqliteVectorStoreArgs) {
-    super(args.embeddings, {});
-    this.path = args.path;
+    super(args?.embeddings, {});
+    const path = args?.path;
+    if (typeof path !== 'string' || path.trim() === '')
+      throw new ValidationError('FirthSqliteVectorStore: path must be a non-empty string', 'path');
+    const similarity =
+      args.similarity === undefined ? undefined : checkSimilarity(args.similarity, 'similarity');
+    if (
+      args.dimension !== undefined &&
+      !(Number.isInteger(args.dimension) && args.dimension >= 1 && args.dimension <= MAX_DIMENSION)
+    )
+      throw new ValidationError(
+        `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(args.dimension)}`,
+        'dimension',
+      );
+    this.path = path;
+    if (!FirthSqliteVectorStore.checkFile(path)) FirthSqliteVectorStore.create(path, similarity ?? 'cosine');
     let db: DatabaseSync | undefined;
-    let meta: Map<string, string>;
+    let meta: { similarity: Similarity; dimension: number | undefined };
     try {
-      db = new DatabaseSync(args.path);
-      meta = FirthSqliteVectorStore.readMeta(db);
+      db = new DatabaseSync(path);
+      this.db = db;
+      meta = this.guard(() => this.readMeta());
     } catch (error) {
       db?.close();
-      throw new Error(
-        `${args.path} is not a readable Firth SQLite vector store (corrupt, or not SQLite): ${(error as Error).message}`,
-      );
+      throw error instanceof ValidationError
+        ? error
+        : new ValidationError(
+            `${path}: cannot open the SQLite vector store (${(error as Error).message})`,
+            path,
+          );
     }
-    this.db = db;
     try {
-      const version = Number(meta.get('format') ?? SQLITE_STORE_FORMAT);
-      if (version !== SQLITE_STORE_FORMAT)
-        throw new Error(
-          `${args.path} has store format ${version}; this version reads ${SQLITE_STORE_FORMAT}`,
-        );
-      const stored = meta.get('dimension');
-      this.dimension = stored === undefined ? undefined : Number(stored);
+      this.dimension = meta.dimension;
       if (args.dimension !== undefined && this.dimension !== undefined && args.dimension !== this.dimension)
-        throw new Error(
-          `${args.path} holds ${this.dimension}-dimensional vectors but the embeddings make ${args.dimension}-dimensional ones (a different embedding model?)`,
+        throw new ValidationError(
+          `${path} holds ${this.dimension}-dimensional vectors but the embeddings make ${args.dimension}-dimensional ones (a different embedding model?)`,
         );
-      const storedSimilarity = meta.get('similarity') as Similarity | undefined;
-      if (args.similarity && storedSimilarity && args.similarity !== storedSimilarity)
-        throw new Error(
-          `${args.path} was built for '${storedSimilarity}' similarity, not '${args.similarity}'`,
+      if (similarity && similarity !== meta.similarity)
+        throw new ValidationError(
+          `${path} was built for '${meta.similarity}' similarity, not '${similarity}'`,
         );
-      this.similarity = args.similarity ?? storedSimilarity ?? 'cosine';
-      if (!storedSimilarity)
-        this.setMeta({ format: String(SQLITE_STORE_FORMAT), similarity: this.similarity });
-      this.db.exec('PRAGMA journal_mode = WAL');
+      this.similarity = meta.similarity;
+      this.guard(() => this.db.exec('PRAGMA journal_mode = WAL'));
     } catch (error) {
       db.close();
       throw error;
@@ -129,7 +193,7 @@ export class FirthSqliteVectorStore extends VectorStore {
       const made = (await args.embeddings.embedQuery('dimension check')).length;
       if (made !== store.dimension) {
         store.close();
-        throw new Error(
+        throw new ValidationError(
           `${args.path} holds ${store.dimension}-dimensional vectors but the embeddings make ${made}-dimensional ones (a different embedding model?)`,
         );
       }
@@ -137,19 +201,141 @@ export class FirthSqliteVectorStore extends VectorStore {
     return store;
   }
 
-  /** The meta table; a new (empty) file gets the tables, any other file without them is refused. */
-  private static readMeta(db: DatabaseSync): Map<string, string> {
-    // reading the schema is what fails on a file that is not SQLite ("file is not a database")
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
-    const names = new Set(tables.map((t) => String(t.name)));
-    if (names.size === 0) db.exec(SCHEMA);
-    else if (!names.has('meta') || !names.has('docs')) throw new Error('it has no meta/docs tables');
-    else {
-      const check = db.prepare('PRAGMA quick_check').get();
-      if (check?.quick_check !== 'ok') throw new Error(`quick_check: ${String(check?.quick_check)}`);
+  /**
+   * Before SQLite sees the file: false when `path` does not exist (a new store is made there);
+   * a FormatError for anything that cannot be a store (not a regular file, 0 bytes, no SQLite header).
+   */
+  private static checkFile(path: string): boolean {
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new FormatError(path, '', 'is not a regular file');
+      size = stat.size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      if (error instanceof FormatError) throw error;
+      throw new ValidationError(`${path}: cannot read the store (${(error as Error).message})`, path);
     }
-    const rows = db.prepare('SELECT key, value FROM meta').all();
-    return new Map(rows.map((r) => [String(r.key), String(r.value)]));
+    if (size === 0)
+      throw new FormatError(
+        path,
+        '',
+        'is empty (0 bytes), not a Firth SQLite vector store; delete it to create a new store there',
+      );
+    const head = Buffer.alloc(16);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, head, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (head.toString('latin1') !== SQLITE_HEADER)
+      throw new FormatError(path, '', 'is not a SQLite database (it does not start with "SQLite format 3")');
+    return true;
+  }
+
+  /**
+   * A new store at `path`: tables and meta written to a temporary file beside it, then moved into
+   * place, so a process killed meanwhile leaves no half-made (or 0-byte) store behind.
+   */
+  private static create(path: string, similarity: Similarity): void {
+    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      const db = new DatabaseSync(tmp);
+      try {
+        db.exec('PRAGMA journal_mode = WAL');
+        db.exec(`BEGIN; ${TABLES.meta}; ${TABLES.docs}; COMMIT`);
+        const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+        put.run('format', String(SQLITE_STORE_FORMAT));
+        put.run('similarity', similarity);
+      } finally {
+        db.close();
+      }
+      // linked, not renamed, into place: if another process made the store meanwhile, theirs stays
+      try {
+        linkSync(tmp, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') renameSync(tmp, path); // no hard links here
+      }
+      rmSync(tmp, { force: true });
+    } catch (error) {
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+      throw new ValidationError(
+        `${path}: cannot create the vector store (${(error as Error).message})`,
+        path,
+      );
+    }
+  }
+
+  /**
+   * Runs SQLite work, turning SQLite's own "file is not a database" / "database disk image is
+   * malformed" errors into a FormatError naming the file; other errors (busy, read-only) pass.
+   */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const e = error as { code?: string; errcode?: number; message?: string };
+      if (e?.code === 'ERR_SQLITE_ERROR' && CORRUPT_CODES.has((e.errcode ?? 0) & 0xff))
+        throw new FormatError(this.path, '', `is a damaged SQLite database (${e.message})`);
+      throw error;
+    }
+  }
+
+  /**
+   * Checks the schema (exactly Firth's tables), SQLite's integrity_check (pages, and every index
+   * against its table: so no two rows share an id) and the meta rows (known keys, valid values).
+   */
+  private readMeta(): { similarity: Similarity; dimension: number | undefined } {
+    const bad = (where: string, problem: string) => new FormatError(this.path, where, problem);
+    const master = this.db
+      .prepare('SELECT type, name, sql FROM sqlite_master')
+      .all()
+      .map((r) => `${String(r.type)} ${String(r.name)} ${String(r.sql)}`.replace(/\s+/g, ' '))
+      .sort();
+    if (master.join('\n') !== SCHEMA_ROWS.join('\n')) {
+      const names = master.map((r) => r.split(' ')[1]).filter((n) => !n?.startsWith('sqlite_'));
+      throw bad(
+        '',
+        names.includes('meta') && names.includes('docs')
+          ? "has Firth's meta and docs tables in another layout (another program's database, or a damaged schema)"
+          : `holds ${names.length === 0 ? 'no tables' : `the tables ${names.join(', ')}`}, not a Firth SQLite vector store's meta and docs`,
+      );
+    }
+    const check = this.db.prepare('PRAGMA integrity_check(1)').get();
+    if (check?.integrity_check !== 'ok')
+      throw bad('', `fails SQLite's integrity check (${String(check?.integrity_check)})`);
+    const meta = new Map<string, string>();
+    for (const r of this.db.prepare('SELECT key, value FROM meta').iterate()) {
+      if (typeof r.key !== 'string' || !META_KEYS.includes(r.key))
+        throw bad(
+          'meta',
+          `holds an unknown key ${JSON.stringify(r.key) ?? String(r.key)} (known: ${META_KEYS.join(', ')})`,
+        );
+      if (typeof r.value !== 'string') throw bad(`meta "${r.key}"`, `must be text, got ${sqlType(r.value)}`);
+      meta.set(r.key, r.value);
+    }
+    for (const key of ['format', 'similarity']) if (!meta.has(key)) throw bad('meta', `has no "${key}" row`);
+    if (meta.get('format') !== String(SQLITE_STORE_FORMAT))
+      throw bad(
+        '',
+        `has store format ${JSON.stringify(meta.get('format'))}; this version reads ${SQLITE_STORE_FORMAT}`,
+      );
+    const similarity = meta.get('similarity');
+    if (!isSimilarity(similarity))
+      throw bad(
+        'meta "similarity"',
+        `must be one of ${SIMILARITIES.map((x) => `'${x}'`).join(', ')}, got ${JSON.stringify(similarity)}`,
+      );
+    const d = meta.get('dimension');
+    if (d !== undefined && !(/^[1-9]\d{0,8}$/.test(d) && Number(d) <= MAX_DIMENSION))
+      throw bad(
+        'meta "dimension"',
+        `must be an integer from 1 to ${MAX_DIMENSION}, got ${JSON.stringify(d)}`,
+      );
+    if (d === undefined && this.db.prepare('SELECT 1 FROM docs LIMIT 1').get())
+      throw bad('meta', 'has no "dimension" row, but the store holds rows');
+    return { similarity, dimension: d === undefined ? undefined : Number(d) };
   }
 
   private setMeta(values: Record<string, string>): void {
@@ -165,7 +351,7 @@ export class FirthSqliteVectorStore extends VectorStore {
 
   /** Number of Documents stored. */
   count(): number {
-    return Number(this.db.prepare('SELECT count(*) AS n FROM docs').get()?.n);
+    return this.guard(() => Number(this.db.prepare('SELECT count(*) AS n FROM docs').get()?.n));
   }
 
   /** Adds the rows in one transaction: all of them or, on any error, none. An existing id is replaced. */
@@ -174,21 +360,23 @@ export class FirthSqliteVectorStore extends VectorStore {
     documents: DocumentInterface[],
     options?: { ids?: string[] },
   ): Promise<string[]> {
-    checkAddVectors(vectors.length, documents.length, options?.ids);
-    const dimension = this.dimension ?? vectors[0]?.length;
+    checkAddVectors(vectors, documents, options?.ids);
+    const dimension = batchDimension(this.dimension, vectors);
     const rows = vectors.map((v, i) => toRow(v, dimension, `vector ${i}`));
+    const metadata = documents.map((d, i) => metadataJson(d.metadata, `document ${i}`));
     const ids = documents.map((d, i) => options?.ids?.[i] ?? d.id ?? randomUUID());
-    const insert = this.db.prepare(
-      `INSERT INTO docs (id, content, metadata, vector, norm) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata,
-         vector = excluded.vector, norm = excluded.norm`,
-    );
-    this.transaction(() => {
-      if (this.dimension === undefined && dimension !== undefined)
-        this.setMeta({ dimension: String(dimension) });
-      rows.forEach((row, i) => {
-        const doc = documents[i]!;
-        insert.run(ids[i]!, doc.pageContent, JSON.stringify(doc.metadata ?? {}), toBlob(row), norm(row));
+    this.guard(() => {
+      const insert = this.db.prepare(
+        `INSERT INTO docs (id, content, metadata, vector, norm) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata,
+           vector = excluded.vector, norm = excluded.norm`,
+      );
+      this.transaction(() => {
+        if (this.dimension === undefined && dimension !== undefined)
+          this.setMeta({ dimension: String(dimension) });
+        rows.forEach((row, i) => {
+          insert.run(ids[i]!, documents[i]!.pageContent, metadata[i]!, toBlob(row), norm(row));
+        });
       });
     });
     this.dimension = dimension;
@@ -196,46 +384,101 @@ export class FirthSqliteVectorStore extends VectorStore {
   }
 
   async addDocuments(documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
+    checkAddVectors(documents, documents, options?.ids);
     const vectors = await this.embeddings.embedDocuments(documents.map((d) => d.pageContent));
     return this.addVectors(vectors, documents, options);
   }
 
-  private readVector(blob: unknown, seq: number): Float32Array {
-    if (!ArrayBuffer.isView(blob) || blob.byteLength !== 4 * (this.dimension ?? 0))
-      throw new Error(`${this.path}: row ${seq} has a vector of the wrong size (corrupt store?)`);
+  /**
+   * A row's vector and norm, checked: 4 × dimension bytes of finite float32, and the stored norm
+   * equal to the vector's (the same float64 sum `norm` computed when the row was written).
+   */
+  private readRow(r: Record<string, unknown>): Row {
+    const seq = Number(r.seq);
+    const blob = r.vector;
+    const d = this.dimension ?? 0;
+    if (!(blob instanceof Uint8Array) || blob.byteLength !== 4 * d)
+      throw new FormatError(
+        this.path,
+        `row ${seq}`,
+        `has a vector of ${blob instanceof Uint8Array ? `${blob.byteLength} bytes` : sqlType(blob)}; ${d}-dimensional float32 vectors take ${4 * d} bytes (corrupt store?)`,
+      );
     // copied: a Float32Array needs 4-byte alignment
-    return new Float32Array(new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength).slice().buffer);
+    const vector = new Float32Array(blob.slice().buffer);
+    // Σ x² is NaN or ±Infinity exactly when some x is: one loop checks finiteness and makes the norm
+    let sumSquares = 0;
+    for (let j = 0; j < d; j++) sumSquares += vector[j]! * vector[j]!;
+    if (!Number.isFinite(sumSquares))
+      throw new FormatError(this.path, `row ${seq}`, 'has a vector holding NaN or Infinity (corrupt store?)');
+    const rowNorm = Math.sqrt(sumSquares);
+    if (r.norm !== rowNorm)
+      throw new FormatError(
+        this.path,
+        `row ${seq}`,
+        `stores the norm ${String(r.norm)}, but its vector's norm is ${rowNorm} (corrupt store?)`,
+      );
+    return { seq, vector, norm: rowNorm };
   }
 
+  /** A row's Document: id and content text, metadata a JSON object — else a FormatError naming the row. */
   private readDocument(r: Record<string, unknown>): Document {
-    return new Document({
-      pageContent: String(r.content),
-      metadata: JSON.parse(String(r.metadata)) as Record<string, unknown>,
-      id: String(r.id),
+    const where = `row ${String(r.seq)}`;
+    if (typeof r.id !== 'string' || r.id === '')
+      throw new FormatError(
+        this.path,
+        where,
+        `${r.id === '' ? 'has an empty id' : `has an id of ${sqlType(r.id)}, not text`} (corrupt store?)`,
+      );
+    if (typeof r.content !== 'string')
+      throw new FormatError(
+        this.path,
+        where,
+        `(id "${r.id}") has content of ${sqlType(r.content)}, not text`,
+      );
+    const at = `${where} (id "${r.id}") metadata`;
+    if (typeof r.metadata !== 'string')
+      throw new FormatError(this.path, at, `is ${sqlType(r.metadata)}, not JSON text`);
+    let metadata: unknown;
+    try {
+      metadata = parseJson(r.metadata, this.path);
+    } catch (error) {
+      throw error instanceof FormatError ? new FormatError(this.path, at, error.problem) : error;
+    }
+    METADATA.check(metadata, at, (path, problem) => {
+      throw new FormatError(this.path, path, problem);
     });
+    return new Document({ pageContent: r.content, metadata: metadata as Record<string, unknown>, id: r.id });
   }
 
   /** The k nearest rows passing the filter, nearest first: one exact scan over the file. */
   private nearest(query: number[], k: number, filter?: MetadataFilter): [Row, number][] {
+    checkK(k, 'k');
     if (this.dimension === undefined) return [];
     const q = toRow(query, this.dimension, 'query vector');
     const qNorm = norm(q);
     const top = new TopK<Row>(k, this.similarity);
     // documents are only built for the filter; the top k are read again by seq afterwards
     const columns = filter ? 'seq, id, content, metadata, vector, norm' : 'seq, vector, norm';
-    for (const r of this.db.prepare(`SELECT ${columns} FROM docs ORDER BY seq`).iterate()) {
-      if (filter && !matches(this.readDocument(r), filter)) continue;
-      const seq = Number(r.seq);
-      const vector = this.readVector(r.vector, seq);
-      const s = score(this.similarity, q, qNorm, vector, Number(r.norm));
-      if (top.admits(s)) top.offer({ seq, vector, norm: Number(r.norm) }, s);
-    }
-    return top.items;
+    return this.guard(() => {
+      for (const r of this.db.prepare(`SELECT ${columns} FROM docs ORDER BY seq`).iterate()) {
+        const row = this.readRow(r);
+        if (filter && !matches(this.readDocument(r), filter)) continue;
+        const s = score(this.similarity, q, qNorm, row.vector, row.norm);
+        if (top.admits(s)) top.offer(row, s);
+      }
+      return top.items;
+    });
   }
 
   private documentsBySeq(seqs: number[]): Document[] {
-    const get = this.db.prepare('SELECT id, content, metadata FROM docs WHERE seq = ?');
-    return seqs.map((seq) => this.readDocument(get.get(seq)!));
+    return this.guard(() => {
+      const get = this.db.prepare('SELECT seq, id, content, metadata FROM docs WHERE seq = ?');
+      return seqs.map((seq) => {
+        const r = get.get(seq);
+        if (!r) throw new ValidationError(`${this.path}: row ${seq} was deleted during the search`);
+        return this.readDocument(r);
+      });
+    });
   }
 
   async similaritySearchVectorWithScore(
@@ -250,8 +493,7 @@ export class FirthSqliteVectorStore extends VectorStore {
 
   /** Maximal marginal relevance over the `fetchK` nearest, as in `FirthMemoryVectorStore`. */
   async maxMarginalRelevanceSearchByVector(query: number[], options: MmrOptions = {}): Promise<Document[]> {
-    const lambda = options.lambda ?? 0.5;
-    if (!(lambda >= 0 && lambda <= 1)) throw new Error(`lambda must be in [0, 1], got ${lambda}`);
+    const lambda = checkLambda(options.lambda ?? 0.5);
     const candidates = this.nearest(query, options.fetchK ?? 20, options.filter).map(([r]) => r);
     if (candidates.length === 0) return [];
     const picked = mmrSelect(
@@ -273,9 +515,13 @@ export class FirthSqliteVectorStore extends VectorStore {
 
   /** Removes Documents by id, in one transaction. */
   override async delete(params: { ids: string[] }): Promise<void> {
-    const del = this.db.prepare('DELETE FROM docs WHERE id = ?');
-    this.transaction(() => {
-      for (const id of params.ids) del.run(id);
+    if (!Array.isArray(params?.ids) || !params.ids.every((id) => typeof id === 'string'))
+      throw new ValidationError('delete: ids must be an array of strings', 'ids');
+    this.guard(() => {
+      const del = this.db.prepare('DELETE FROM docs WHERE id = ?');
+      this.transaction(() => {
+        for (const id of params.ids) del.run(id);
+      });
     });
   }
 
@@ -286,7 +532,7 @@ export class FirthSqliteVectorStore extends VectorStore {
       work();
       this.db.exec('COMMIT');
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
   }
