@@ -1,7 +1,9 @@
 import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { describe, expect, it } from 'vitest';
-import { BM25, BM25_FORMAT, type BM25JSON, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
+import { BM25, BM25_FORMAT, type BM25JSON, ENGLISH_STOP_WORDS, MAX_QUERY_LENGTH, tokenize } from './bm25.js';
+import { extractiveAnswer } from './extractive.js';
+import { createRagChain } from './rag-chain.js';
 
 describe('tokenize', () => {
   it('lowercases, splits on non-letters/digits, optionally drops stop words', () => {
@@ -166,5 +168,22 @@ describe('BM25', () => {
     expect(() => new BM25().fit([null as unknown as string])).toThrow(
       /^BM25\.fit: corpus\[0\] is neither a string nor a Document$/,
     );
+  });
+});
+
+describe('query limits', () => {
+  it('a query past MAX_QUERY_LENGTH is refused by name before any scoring; the RAG chain too', async () => {
+    const bm25 = new BM25().fit([new Document({ pageContent: 'the cat sat' })]);
+    expect(bm25.search('x '.repeat(MAX_QUERY_LENGTH / 2))).toEqual([]);
+    const huge = 'cat '.repeat(2_500_000);
+    const t0 = performance.now();
+    expect(() => bm25.search(huge)).toThrow(
+      `query has 10000000 characters; at most ${MAX_QUERY_LENGTH} are accepted`,
+    );
+    expect(() => extractiveAnswer(huge, [])).toThrow('question has 10000000 characters');
+    await expect(createRagChain({ retriever: async () => [] }).invoke({ question: huge })).rejects.toThrow(
+      'question has 10000000 characters',
+    );
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 });

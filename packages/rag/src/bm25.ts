@@ -17,7 +17,7 @@
  * Left out: query-time field boosts, phrase queries, stemming (the tokenizer only lowercases and,
  * optionally, drops stop words).
  */
-import { checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
+import { checkJson, checkTextLength, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 
 /** Lucene's `EnglishAnalyzer.ENGLISH_STOP_WORDS_SET` (33 words). */
@@ -113,6 +113,18 @@ const BM25_JSON_SHAPE = shape.object(
   { strict: true },
 );
 
+/**
+ * The longest query BM25, the retrievers and the RAG chain accept: a question or a search, not a
+ * document (10,000 characters; the course's questions are under 100). Longer is a ValidationError
+ * at once, so a pasted file cannot make every search walk millions of terms.
+ */
+export const MAX_QUERY_LENGTH = 10_000;
+
+/** Checks a query or question: a string of at most MAX_QUERY_LENGTH characters. */
+export function checkQuery(query: unknown, name = 'query'): string {
+  return checkTextLength(query, name, MAX_QUERY_LENGTH);
+}
+
 /** BM25 over an inverted index: `fit` documents once, `search` many queries. */
 export class BM25 {
   readonly k1: number;
@@ -180,6 +192,7 @@ export class BM25 {
 
   /** BM25 score of every document for the query (0 where no query word occurs). */
   scores(query: string): Float64Array {
+    checkQuery(query);
     const scores = new Float64Array(this.nDocs);
     const { k1, b } = this;
     for (const term of tokenize(query, this.tokenizeOptions)) {

@@ -17,8 +17,9 @@
  * Left out: sentence fusion or rewriting (that is the LLM path, `createRagChain({ llm })`), coreference
  * ("It is …" keeps its pronoun), stemming beyond a plural "s".
  */
+import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
-import { BM25, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
+import { BM25, checkQuery, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
 import { splitSentences } from './splitters.js';
 
 /** What the answerer says when no sentence matches the question; it makes no claim. */
@@ -217,7 +218,8 @@ export function extractiveAnswer(
   const maxOverlap = options.maxOverlap ?? 0.8;
   const definitionBonus = options.definitionBonus ?? 1;
   const comparisonBonus = options.comparisonBonus ?? 0.5;
-  if (normalizeSpace(query) === '') throw new Error('extractiveAnswer: the question is empty');
+  if (normalizeSpace(checkQuery(query, 'question')) === '')
+    throw new ValidationError('the question is empty', 'question');
   if (!(Number.isInteger(maxSentences) && maxSentences >= 1))
     throw new Error(`extractiveAnswer: maxSentences must be a positive integer, got ${maxSentences}`);
 

@@ -12,7 +12,9 @@ export {
   type BM25Hit,
   type BM25JSON,
   type BM25Options,
+  checkQuery,
   ENGLISH_STOP_WORDS,
+  MAX_QUERY_LENGTH,
   type TokenizeOptions,
   tokenize,
 } from './bm25.js';

@@ -19,12 +19,14 @@
  * order, so two sections of one file share a number. Left out: streaming the answer token by token,
  * chat history (follow-up questions), re-ranking.
  */
+import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { StringOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { BaseRetrieverInterface } from '@langchain/core/retrievers';
 import { type Runnable, RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
+import { checkQuery } from './bm25.js';
 import {
   type ExtractiveOptions,
   extractiveAnswer,
@@ -178,8 +180,8 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
   const generate = llm ? RAG_PROMPT.pipe(llm).pipe(new StringOutputParser()) : undefined;
 
   const retrieve = RunnableLambda.from(async (input: RagInput, config) => {
-    const question = normalizeSpace(input?.question ?? '');
-    if (question === '') throw new Error('createRagChain: the question is empty');
+    const question = normalizeSpace(checkQuery(input?.question ?? '', 'question'));
+    if (question === '') throw new ValidationError('the question is empty', 'question');
     const found =
       typeof retriever === 'function' ? await retriever(question) : await retriever.invoke(question, config);
     return { question, context: found.slice(0, k) };
