@@ -15,6 +15,7 @@
  * Left out: query-time field boosts, phrase queries, stemming (the tokenizer only lowercases and,
  * optionally, drops stop words).
  */
+import { checkTextLength } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 
 /** Lucene's `EnglishAnalyzer.ENGLISH_STOP_WORDS_SET` (33 words). */
@@ -34,10 +35,12 @@ export interface TokenizeOptions {
 
 /**
  * Words of a text: runs of letters and digits (Unicode), lowercased, stop words optionally dropped.
+ * Linear time; a text longer than `MAX_TEXT_LENGTH` (4 Mi UTF-16 units) is a ValidationError.
  *
  *   tokenize('The Mach-2 flow!', { stopWords: true }) // ['mach', '2', 'flow']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  checkTextLength(text, 'text');
   const lower = options.lowercase ?? true;
   const stop = options.stopWords === true ? ENGLISH_STOP_WORDS : options.stopWords || [];
   const stopSet = new Set(lower ? stop.map((w) => w.toLowerCase()) : stop);
