@@ -9,10 +9,10 @@
  *   - the symbols are a doubly linked list (`prev`, `next`), so merging two neighbours is O(1);
  *   - every adjacent pair that can merge waits in a binary heap ordered by (priority, position),
  *     position = the index of the pair's left symbol in the input, which keeps list order because a
- *     merge keeps its left node;
+ *     merge keeps its left node; both are packed in one number, key = priority · 2^24 + position;
  *   - a merge only creates the two pairs around the new symbol; pairs it destroyed stay in the heap
- *     and are skipped when popped (each node has a version, bumped whenever it changes or dies).
- * Every merge pushes at most two pairs, so the heap holds < 3n entries: O(n log n) time, O(n) memory.
+ *     and are skipped when popped (the pair now at that position no longer has that key).
+ * Every merge pushes at most two pairs, so the heap holds < 3n keys: O(n log n) time, O(n) memory.
  *
  * Two orders, exactly those of the reference loops (their tests compare the results id for id):
  *   'every-occurrence' (minbpe, GPT-2): take the lowest-priority pair, merge **all** its
@@ -22,21 +22,26 @@
  * in a hand-written merge list, never in a trained one).
  */
 
+import { ValidationError } from '@firth/numeric';
+
 /** How pairs merge: `find` names the rule for (a, b), or −1 when the pair does not merge. */
 export interface MergeRules {
   /** A handle for the rule merging (a, b) — a rank, or the merged piece's id — or −1. */
   find(a: number, b: number): number;
-  /** Lower merges first (a rank; a negated score). */
+  /** Lower merges first: an integer in [0, 2^29) (a rank; the position of a score, best first). */
   priority(rule: number): number;
   /** The id of the merged symbol. */
   result(rule: number): number;
 }
 
+/** Positions take the low 24 bits of a key: up to 16 Mi symbols (a 4 Mi-unit text is ≤ 12 MiB of UTF-8). */
+const POSITIONS = 2 ** 24;
+
 /**
  * Applies `rules` to `ids` until no adjacent pair merges; returns the remaining ids in order.
  *
- *   mergeSymbols([97, 97, 97], { find: (a, b) => (a === 97 && b === 97 ? 0 : -1), priority: (r) => r, result: () => 256 }, 'every-occurrence')
- *   // [256, 97]
+ *   const aa = { find: (a, b) => (a === 97 && b === 97 ? 0 : -1), priority: (r) => r, result: () => 256 };
+ *   mergeSymbols([97, 97, 97], aa, 'every-occurrence') // [256, 97]
  */
 export function mergeSymbols(
   ids: ArrayLike<number>,
@@ -45,62 +50,77 @@ export function mergeSymbols(
 ): number[] {
   const n = ids.length;
   if (n < 2) return Array.from(ids);
+  if (n > POSITIONS)
+    throw new ValidationError(`mergeSymbols takes at most ${POSITIONS} symbols, got ${n}`, 'ids');
   const sym = Int32Array.from(ids);
   const prev = new Int32Array(n);
   const next = new Int32Array(n);
-  const version = new Uint32Array(n);
+  const dead = new Uint8Array(n);
+  /** pass[i] = the every-occurrence pass in which node i last merged (0: never). */
+  const pass = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     prev[i] = i - 1;
     next[i] = i + 1 < n ? i + 1 : -1;
   }
-  const heap = new PairHeap();
-  // Queues the pair (left, next[left]) if it merges.
-  const offer = (left: number) => {
-    if (left < 0) return;
+  // The key of the pair starting at node `left` now, or −1 when there is none or it does not merge.
+  const keyAt = (left: number): number => {
+    if (left < 0) return -1;
     const right = next[left]!;
-    if (right < 0) return;
+    if (right < 0) return -1;
     const rule = rules.find(sym[left]!, sym[right]!);
-    if (rule >= 0) heap.push(rules.priority(rule), left, right, version[left]!, version[right]!, rule);
+    return rule < 0 ? -1 : rules.priority(rule) * POSITIONS + left;
   };
-  for (let i = 0; i + 1 < n; i++) offer(i);
-
-  // A popped pair is still there if neither of its nodes changed since it was pushed.
-  const live = () => version[heap.left] === heap.leftVersion && version[heap.right] === heap.rightVersion;
-  // left absorbs right: sym[left] = merged; right leaves the list.
-  const merge = (left: number, right: number, rule: number) => {
-    sym[left] = rules.result(rule);
-    version[left]!++;
-    version[right]!++;
+  const heap = new KeyHeap();
+  for (let i = 0; i + 1 < n; i++) heap.add(keyAt(i));
+  heap.heapify();
+  const offer = (left: number) => {
+    const key = keyAt(left);
+    if (key >= 0) heap.push(key);
+  };
+  // left absorbs its right neighbour: sym[left] = the merged id; the neighbour leaves the list.
+  const merge = (left: number) => {
+    const right = next[left]!;
+    sym[left] = rules.result(rules.find(sym[left]!, sym[right]!));
+    dead[right] = 1;
     const after = next[right]!;
     next[left] = after;
     if (after >= 0) prev[after] = left;
   };
 
   const merged: number[] = [];
-  while (heap.pop()) {
-    if (!live()) continue;
+  let passes = 0;
+  while (heap.size > 0) {
+    const key = heap.pop();
+    const left = key % POSITIONS;
+    // stale: the pair now at `left` is not the one queued (a merge changed or removed it)
+    if (dead[left] || keyAt(left) !== key) continue;
     if (order === 'leftmost') {
-      const left = heap.left;
-      merge(left, heap.right, heap.rule);
+      merge(left);
       offer(prev[left]!);
       offer(left);
       continue;
     }
-    // every-occurrence: this pair and every other live occurrence of the same rule, left to right
-    // (the heap yields equal priorities by position); new pairs are offered only after the pass.
-    // A node merged in the pass stays alive through it: a later pair holding it is stale.
-    const rule = heap.rule;
+    // every-occurrence: this pair and every other occurrence of the same rule (same priority) that
+    // was there when the pass began, left to right — the heap yields them by position. Pairs the
+    // pass creates are queued after it, as the textbook loop sees them only on its next scan.
+    const priority = key - left;
+    passes++;
     merged.length = 0;
+    let k = key;
     for (;;) {
-      if (live()) {
-        merge(heap.left, heap.right, rule);
-        merged.push(heap.left);
+      const at = k % POSITIONS;
+      const fresh = !dead[at] && pass[at] !== passes && pass[next[at]!] !== passes && keyAt(at) === k;
+      if (fresh) {
+        merge(at);
+        pass[at] = passes;
+        merged.push(at);
       }
-      if (heap.size === 0 || heap.peekRule() !== rule) break;
-      heap.pop();
+      if (heap.size === 0 || heap.peek() - (heap.peek() % POSITIONS) !== priority) break;
+      k = heap.pop();
     }
     for (const node of merged) {
-      offer(prev[node]!);
+      // (prev, node) is queued by prev itself when prev also merged in this pass
+      if (prev[node]! >= 0 && pass[prev[node]!] !== passes) offer(prev[node]!);
       offer(node);
     }
   }
@@ -109,91 +129,69 @@ export function mergeSymbols(
   return out;
 }
 
-/** Numbers per heap entry: priority, left, right, left's version, right's version, rule. */
-const STRIDE = 6;
+/** A binary min-heap of numbers in a growable Float64Array. */
+class KeyHeap {
+  private keys = new Float64Array(16);
+  size = 0;
 
-/**
- * A binary min-heap of pairs keyed by (priority, left position), flat in one array. `pop()` moves
- * the smallest entry into the fields `left`, `right`, `rule`, `leftVersion`, `rightVersion`.
- */
-class PairHeap {
-  private readonly d: number[] = [];
-  private readonly hole = new Float64Array(STRIDE);
-  left = 0;
-  right = 0;
-  leftVersion = 0;
-  rightVersion = 0;
-  rule = 0;
-
-  get size(): number {
-    return this.d.length / STRIDE;
+  /** Appends without ordering (call `heapify` once after the first batch). Negative keys are dropped. */
+  add(key: number): void {
+    if (key < 0) return;
+    if (this.size === this.keys.length) {
+      const bigger = new Float64Array(2 * this.keys.length);
+      bigger.set(this.keys);
+      this.keys = bigger;
+    }
+    this.keys[this.size++] = key;
   }
 
-  push(priority: number, left: number, right: number, lv: number, rv: number, rule: number): void {
-    this.d.push(priority, left, right, lv, rv, rule);
-    this.up(this.size - 1);
+  /** Orders what `add` appended: O(n), bottom-up (Floyd). */
+  heapify(): void {
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
-  /** The rule of the smallest entry (the heap is not empty). */
-  peekRule(): number {
-    return this.d[5]!;
-  }
-
-  pop(): boolean {
-    const d = this.d;
-    if (d.length === 0) return false;
-    this.left = d[1]!;
-    this.right = d[2]!;
-    this.leftVersion = d[3]!;
-    this.rightVersion = d[4]!;
-    this.rule = d[5]!;
-    const last = d.length - STRIDE;
-    for (let k = 0; k < STRIDE; k++) d[k] = d[last + k]!;
-    d.length = last;
-    if (last > 0) this.down(0);
-    return true;
-  }
-
-  /** Entry i (in `d`, or the hole when i < 0) sorts before entry j. */
-  private before(i: number, j: number): boolean {
-    const d = this.d;
-    const pi = i < 0 ? this.hole[0]! : d[i * STRIDE]!;
-    const pj = d[j * STRIDE]!;
-    if (pi !== pj) return pi < pj;
-    return (i < 0 ? this.hole[1]! : d[i * STRIDE + 1]!) < d[j * STRIDE + 1]!;
-  }
-
-  private copy(from: number, to: number): void {
-    const d = this.d;
-    for (let k = 0; k < STRIDE; k++) d[to * STRIDE + k] = d[from * STRIDE + k]!;
-  }
-
-  /** Sift entry i up: parents after it move down, then it fills the hole. */
-  private up(i: number): void {
-    const d = this.d;
-    for (let k = 0; k < STRIDE; k++) this.hole[k] = d[i * STRIDE + k]!;
+  push(key: number): void {
+    this.add(key);
+    // sift up: parents larger than the key move down into the hole
+    const h = this.keys;
+    let i = this.size - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(-1, parent)) break;
-      this.copy(parent, i);
+      if (h[parent]! <= key) break;
+      h[i] = h[parent]!;
       i = parent;
     }
-    for (let k = 0; k < STRIDE; k++) d[i * STRIDE + k] = this.hole[k]!;
+    h[i] = key;
   }
 
-  /** Sift entry i down: smaller children move up, then it fills the hole. */
+  peek(): number {
+    return this.keys[0]!;
+  }
+
+  pop(): number {
+    const h = this.keys;
+    const top = h[0]!;
+    this.size--;
+    if (this.size > 0) {
+      h[0] = h[this.size]!;
+      this.down(0);
+    }
+    return top;
+  }
+
+  /** Sift down: smaller children move up into the hole. */
   private down(i: number): void {
-    const d = this.d;
+    const h = this.keys;
     const n = this.size;
-    for (let k = 0; k < STRIDE; k++) this.hole[k] = d[i * STRIDE + k]!;
+    const key = h[i]!;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const c = l + 1 < n && this.before(l + 1, l) ? l + 1 : l;
-      if (this.before(-1, c)) break;
-      this.copy(c, i);
+      const c = l + 1 < n && h[l + 1]! < h[l]! ? l + 1 : l;
+      if (h[c]! >= key) break;
+      h[i] = h[c]!;
       i = c;
     }
-    for (let k = 0; k < STRIDE; k++) d[i * STRIDE + k] = this.hole[k]!;
+    h[i] = key;
   }
 }

@@ -85,6 +85,8 @@ export class SentencePieceBPETokenizer implements Tokenizer {
   private readonly keys: string[];
   /** id → the bytes decode writes: the piece, or the one byte of `<0xHH>`. */
   private readonly output: Uint8Array[];
+  /** id → the rank of its score among the distinct scores, best first (0 = the best score). */
+  private readonly scoreRank: Int32Array;
   /** (a, b) packed as a · vocabSize + b → the id of the piece vocab[a] + vocab[b], or −1. */
   private readonly pairs = new Map<number, number>();
   private readonly rules: MergeRules = {
@@ -100,7 +102,7 @@ export class SentencePieceBPETokenizer implements Tokenizer {
       return id;
     },
     // the best score first; the heap breaks ties by position, leftmost first, as run.c's strict `>`
-    priority: (id) => -this.scores[id]!,
+    priority: (id) => this.scoreRank[id]!,
     result: (id) => id,
   };
 
@@ -118,6 +120,9 @@ export class SentencePieceBPETokenizer implements Tokenizer {
       if (!this.ids.has(k)) this.ids.set(k, id);
     });
     this.output = this.pieces.map(printed);
+    const distinct = [...new Set(this.scores)].filter((x) => x > NO_MERGE_SCORE).sort((a, b) => b - a);
+    const rankOf = new Map(distinct.map((score, rank) => [score, rank]));
+    this.scoreRank = Int32Array.from(this.scores, (score) => rankOf.get(score) ?? 0);
   }
 
   /**

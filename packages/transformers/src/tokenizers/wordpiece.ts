@@ -224,11 +224,14 @@ export class WordPieceTokenizer implements TrainableTokenizer {
    */
   private wordPiece(word: string): string[] {
     // at[k] = UTF-16 offset of the k-th code point; at[chars] = word.length
+    // (counting stops past maxInputCharsPerWord: a 1 MB word costs nothing more)
     const at: number[] = [];
-    for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) at.push(i);
+    for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) {
+      if (at.length === this.maxInputCharsPerWord) return [this.unkToken];
+      at.push(i);
+    }
     const chars = at.length;
     at.push(word.length);
-    if (chars > this.maxInputCharsPerWord) return [this.unkToken];
     const longest = this.longestPiece();
     const pieces: string[] = [];
     let start = 0;
