@@ -43,6 +43,9 @@ import {
 
 /** BERT's special tokens, in bert-base-uncased's order of ids 0, 100, 101, 102, 103. */
 export const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+/** What `encode` puts around every text, so a loaded vocabulary must have them. */
+const WRAPPERS = ['[CLS]', '[SEP]'] as const;
+const WRAPPED = 'encode wraps every text in [CLS] … [SEP]';
 
 export interface WordPieceOptions extends BertBasicOptions {
   /** id → piece. @default [] — `train` or a loader fills it */
@@ -128,6 +131,8 @@ export class WordPieceTokenizer implements TrainableTokenizer {
     });
     const unk = options.unkToken ?? '[UNK]';
     if (!seen.has(unk)) throw new FormatError(file, '', `has no line for the unknown token ${unk}`);
+    for (const t of WRAPPERS)
+      if (!seen.has(t)) throw new FormatError(file, '', `has no line for ${t}: ${WRAPPED}`);
     return new WordPieceTokenizer({ ...options, vocab: lines });
   }
 
@@ -437,6 +442,9 @@ export class WordPieceTokenizer implements TrainableTokenizer {
         '$.model.unk_token',
         `names ${unkToken}, but model.vocab has no entry for unk_token ${unkToken}`,
       );
+    for (const t of WRAPPERS)
+      if (vocab.idOf(t) === undefined)
+        throw new FormatError(file, '$.model.vocab', `has no entry for ${t}: ${WRAPPED}`);
     const norm = j.normalizer;
     if (norm !== null && norm.type !== 'BertNormalizer')
       throw new FormatError(
