@@ -115,7 +115,8 @@ export function mergeRanks(merges: ReadonlyArray<readonly [number, number]>): Ma
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8'); // invalid bytes → U+FFFD, as minbpe's errors="replace"
+// invalid bytes → U+FFFD, as minbpe's errors="replace"; a leading U+FEFF is text, not a BOM to drop
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export interface BasicBPEOptions {
   /** @default 'lowest-pair' — Hugging Face's rule; reproduces Wikipedia's example */

@@ -61,7 +61,8 @@ export function bytesToUnicode(): string[] {
 const BYTE_TO_CHAR = bytesToUnicode();
 const CHAR_TO_BYTE = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8');
+// a cut character → U+FFFD; a leading U+FEFF is text, not a byte order mark to drop
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** Words up to this many characters are cached (real words; a 1 MB "word" is not kept). */
 const CACHED_WORD_LENGTH = 64;
 

@@ -41,7 +41,8 @@ export const LLAMA2C_EOS = 2;
 const BYTE_OFFSET = 3;
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8');
+// a cut character → U+FFFD; a leading U+FEFF is text, not a byte order mark to drop
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 /** run.c never merges a pair scoring at or below this (its `best_score` starts here). */
 const NO_MERGE_SCORE = -1e10;
 
@@ -175,7 +176,7 @@ export class SentencePieceBPETokenizer implements Tokenizer {
         '',
         `has ${bytes.length - o} bytes after its ${vocabSize} entries; is vocabSize right?`,
       );
-    const strict = new TextDecoder('utf-8', { fatal: true });
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const seen = new Map<string, number>();
     for (let i = 0; i < vocabSize; i++) {
       const at = `entry ${i} at byte offset ${offsets[i]}`;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { loadLlama2cTokenizer, SentencePieceBPETokenizer } from '@firth/transformers';
 import type { Files, FuzzFormat } from '../format.ts';
-import { exercise, utf8 } from './tokenizer-rules.ts';
+import { exercise } from './tokenizer-rules.ts';
 
 const FILE = 'tok512.bin';
 const VOCAB = 512;
@@ -106,8 +106,12 @@ function problem(b: Uint8Array): string | null {
     const len = view(b).getInt32(o + 4, true);
     if (!Number.isFinite(score)) return `entry ${i} scores ${score}`;
     if (len < 0 || len > max || o + 8 + len > b.length) return `entry ${i} has length ${len}`;
-    const piece = utf8(b.subarray(o + 8, o + 8 + len));
-    if (piece === null) return `entry ${i} is not UTF-8`;
+    let piece: string;
+    try {
+      piece = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b.subarray(o + 8, o + 8 + len));
+    } catch {
+      return `entry ${i} is not UTF-8`;
+    }
     if (pieces.has(piece)) return `entry ${i} repeats ${JSON.stringify(piece)}`;
     pieces.add(piece);
     const byte = i - 3;
