@@ -5,6 +5,7 @@
  * linear-time test times (1 MB).
  */
 import { deaccent, simplePreprocess, tokenize as sklearnTokenize } from '@firth/embeddings';
+import { tokenizeWith } from '@firth/llm';
 import { MAX_TEXT_LENGTH, ValidationError } from '@firth/numeric';
 import {
   tokenize as bm25Tokenize,
@@ -69,4 +70,8 @@ describe(`texts longer than MAX_TEXT_LENGTH (${MAX_TEXT_LENGTH} UTF-16 units) ar
     // "before any work": a length check, not a pass over 4 MB of text (which takes ≥ 10× longer)
     expect(ms).toBeLessThan(100);
   });
+});
+
+test('the tokenizer playground refuses it too, before any tokenizer (GPT-4o included) runs', async () => {
+  await expect(tokenizeWith('gpt-4o', tooLong)).rejects.toThrow(`at most ${MAX_TEXT_LENGTH} are accepted`);
 });

@@ -13,6 +13,7 @@
 // ── The contract, special tokens, errors (base.ts) ──────────────────────────────────────────────
 export {
   checkIds,
+  MAX_TEXT_LENGTH,
   splitOnSpecialTokens,
   type TextSegment,
   type Tokenizer,

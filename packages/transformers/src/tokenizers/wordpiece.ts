@@ -21,7 +21,8 @@
  * greedy match tries at most as many characters as the longest vocabulary piece, so a text costs
  * O(n · longest piece). Truncation (`encodePlus` with `maxLength`) is O(n). Texts longer than
  * `MAX_TEXT_LENGTH` are refused (base.ts). `vocab.txt` and `tokenizer.json` are read strictly:
- * an empty or repeated line, ids that are not 0..n−1, or no unknown token is a FormatError.
+ * an empty or repeated line, ids that are not 0..n−1, no unknown token, no [CLS] or [SEP] (encode
+ * wraps every text in them), or a normalizer/pre-tokenizer other than BERT's is a FormatError.
  */
 import { checkJson, shape } from '@firth/numeric';
 import {
