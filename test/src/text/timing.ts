@@ -115,7 +115,7 @@ export function measure(f: (text: string) => unknown, input: (n: number) => stri
  * timer and scheduler noise. Linear is 10 and quadratic 100. The limit sits between them, above
  * 20 because a 1 MB input's per-symbol state (≈ 16 MB for the merge queue) no longer fits a core's
  * L2 cache while 100 KB's nearly does: loops that follow a linked list over it run up to ~2× slower
- * per symbol (measured on the BPE merge queue: ratios 11–20 for an O(n log n) loop). A quadratic
+ * per symbol (measured on the basic BPE merge queue: ratios 11–22 for an O(n log n) loop). A quadratic
  * algorithm whose 100 KB run takes more than FLOOR_MS / 4 still fails: 100× that is more than LIMIT × FLOOR_MS.
  */
 export const FLOOR_MS = 5;

@@ -108,7 +108,9 @@ function problem(b: Uint8Array): string | null {
     if (len < 0 || len > max || o + 8 + len > b.length) return `entry ${i} has length ${len}`;
     let piece: string;
     try {
-      piece = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b.subarray(o + 8, o + 8 + len));
+      piece = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+        b.subarray(o + 8, o + 8 + len),
+      );
     } catch {
       return `entry ${i} is not UTF-8`;
     }
