@@ -23,8 +23,17 @@
  * - a piece listed twice keeps the id of its last listing;
  * - only U+0020 spaces become "▁"; tabs and newlines stay as they are (and are unknown).
  * Characters are Unicode code points (an emoji is one character, as in the reference).
+ *
+ * Cost: the lattice is walked forward — from each start, the trie gives every piece starting there
+ * (at most as many as the longest piece has characters) and relaxes best[end] at once — so a text
+ * of n characters costs O(n · longest piece) time and O(n) memory. Texts longer than
+ * `MAX_TEXT_LENGTH` (4 Mi UTF-16 units, `@firth/numeric`) are refused before any work. A
+ * vocabulary that is not a list of `[piece, score]` rows (score a finite number or null) is a
+ * FormatError naming the row.
+ * No round trip: there is no decode, and NFKC changes the text.
  * Left out: SentencePiece's sampling (subword regularization) and decoding ids back to text.
  */
+import { checkTextLength, FormatError, ValidationError } from '@firth/numeric';
 
 /** A vocabulary row as stored in vocab.json: `[piece, log-probability score]`. */
 export type VocabularyEntry = [piece: string, score: number | null];
@@ -43,22 +52,35 @@ interface TrieNode {
   score?: number;
 }
 
-/** One arc of the lattice: the piece `id` covering characters [start, end). */
-interface Arc {
-  start: number;
-  id: number;
-  score: number;
-}
-
 export class UnigramTokenizer {
   private readonly root: TrieNode = { children: new Map() };
   /** Length of each piece in characters (code points), by id; the unknown piece counts 1. */
   private readonly pieceLength: number[];
 
-  constructor(readonly vocabulary: readonly VocabularyEntry[]) {
+  constructor(
+    readonly vocabulary: readonly VocabularyEntry[],
+    file = 'vocab.json',
+  ) {
     if (!Array.isArray(vocabulary) || vocabulary.length <= RESERVED_IDS) {
-      throw new Error(`A SentencePiece vocabulary needs more than ${RESERVED_IDS} [piece, score] rows`);
+      throw new FormatError(
+        file,
+        '$',
+        `A SentencePiece vocabulary needs more than ${RESERVED_IDS} [piece, score] rows`,
+      );
     }
+    vocabulary.forEach((row, i) => {
+      const ok =
+        Array.isArray(row) &&
+        row.length === 2 &&
+        typeof row[0] === 'string' &&
+        (row[1] === null || (typeof row[1] === 'number' && Number.isFinite(row[1])));
+      if (!ok)
+        throw new FormatError(
+          file,
+          `$[${i}]`,
+          'must be a [piece, score] row: a string and a finite number or null',
+        );
+    });
     this.pieceLength = vocabulary.map(([piece]) => [...piece].length);
     this.pieceLength[UNKNOWN_ID] = 1;
     for (let id = RESERVED_IDS; id < vocabulary.length; id++) {
@@ -91,36 +113,36 @@ export class UnigramTokenizer {
    */
   encode(text: string): number[] {
     if (typeof text !== 'string') {
-      throw new TypeError(`UnigramTokenizer.encode expects a string, got ${typeof text}`);
+      throw new ValidationError(`UnigramTokenizer.encode expects a string, got ${typeof text}`, 'text');
     }
-    const chars = [...UnigramTokenizer.normalize(text)];
+    checkTextLength(text, 'text');
+    const chars = Array.from(UnigramTokenizer.normalize(text));
     const n = chars.length;
-    // arcs[e] = every piece ending at e, in increasing start order (the reference's visiting order).
-    const arcs: Arc[][] = Array.from({ length: n + 1 }, () => []);
+    // Viterbi forward pass: best[e] = max_b best[b] + s(text[b, e)); 0 doubles as "unset".
+    // Walked forward: best[start] is final once every start before it is done, so each piece found
+    // from `start` relaxes best[end] right away — for every end, in increasing start order, which is
+    // the reference's visiting order (its arcs[e] list, built the same way).
+    const best = new Float64Array(n + 1);
+    const bestId = new Int32Array(n + 1); // the last piece of the best path to e (0 if unreached)
+    const relax = (start: number, end: number, id: number, score: number) => {
+      const total = score + (best[start] as number);
+      if (best[end] === 0 || total >= (best[end] as number)) {
+        best[end] = total;
+        bestId[end] = id;
+      }
+    };
     for (let start = 0; start < n; start++) {
       let node: TrieNode | undefined = this.root;
       let matched = false;
       for (let end = start; end < n && node; end++) {
         node = node.children.get(chars[end] as string);
         if (node?.id !== undefined) {
-          (arcs[end + 1] as Arc[]).push({ start, id: node.id, score: node.score ?? 0 });
+          relax(start, end + 1, node.id, node.score ?? 0);
           matched = true;
         }
       }
       // No piece starts here: the single character becomes the unknown piece, score 0.
-      if (!matched) (arcs[start + 1] as Arc[]).push({ start, id: UNKNOWN_ID, score: 0 });
-    }
-    // Viterbi forward pass: best[e] = max_b best[b] + s(text[b, e)); 0 doubles as "unset".
-    const best = new Float64Array(n + 1);
-    const bestId = new Int32Array(n + 1); // the last piece of the best path to e (0 if unreached)
-    for (let end = 1; end <= n; end++) {
-      for (const arc of arcs[end] as Arc[]) {
-        const score = arc.score + (best[arc.start] as number);
-        if (best[end] === 0 || score >= (best[end] as number)) {
-          best[end] = score;
-          bestId[end] = arc.id;
-        }
-      }
+      if (!matched) relax(start, start + 1, UNKNOWN_ID, 0);
     }
     // Backward pass: read the path from the end, stepping back by each piece's length.
     const reversed: number[] = [];

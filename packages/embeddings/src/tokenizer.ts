@@ -21,10 +21,14 @@
  * Lengths count code points, as Python's `len` does. Unicode versions differ slightly (Python
  * 3.11 knows Unicode 14, Node 24 knows 16), which matters only for characters added since.
  *
+ * Both run in linear time (one pass of a regex with no nested quantifiers); texts longer than
+ * `MAX_TEXT_LENGTH` (4 Mi UTF-16 units, `@firth/numeric`) are refused at once with a ValidationError.
+ * A caller's own `tokenPattern` is run as given: its cost is the pattern's.
+ *
  * Deliberately left out: sklearn's character n-gram analyzers and `strip_accents` (use
  * `simplePreprocess({ deacc: true })` or `deaccent`), and gensim's HTML-entity decoding.
  */
-import { ValidationError } from '@firth/numeric';
+import { checkTextLength, ValidationError } from '@firth/numeric';
 
 /**
  * scikit-learn's `ENGLISH_STOP_WORDS` (318 words), copied as data from
@@ -144,13 +148,14 @@ export function findTokens(text: string, compiled: { regex: RegExp; group: numbe
   return out;
 }
 
+/** A string of at most `MAX_TEXT_LENGTH` UTF-16 units (`@firth/numeric`), checked before any work. */
 function checkText(text: unknown, name: string): string {
   if (typeof text !== 'string')
     throw new ValidationError(
       `${name} must be a string, got ${text === null ? 'null' : `a value of type ${typeof text}`}`,
       name,
     );
-  return text;
+  return checkTextLength(text, name);
 }
 
 /**

@@ -12,10 +12,12 @@
  * A tokenizer trained on a small vocabulary cuts text into more, shorter pieces (tiny Shakespeare's
  * 65 characters: one token per character); GPT-4o's 200k-token vocabulary keeps common words whole.
  * A GPT-4o token that holds part of a multi-byte character shows its bytes, e.g. ' <0xF0><0x9F><0xA4>'.
- * The GPT-4o tables (a few MB) are loaded on first use only.
+ * The GPT-4o tables (a few MB) are loaded on first use only. A text longer than `MAX_TEXT_LENGTH`
+ * (4 Mi UTF-16 units, the limit of every Firth tokenizer) is refused before any tokenizer runs.
  */
 
 import {
+  MAX_TEXT_LENGTH,
   SHIPPED_TOKENIZERS,
   type ShippedTokenizerName,
   shippedTokenizer,
@@ -83,6 +85,11 @@ const perToken = (chars: number, count: number) =>
 export async function tokenizeWith(name: PlaygroundTokenizerName, text: string): Promise<TokenizerView> {
   if (typeof text !== 'string')
     throw new LlmError(`text must be a string, got ${typeof text}`, { kind: 'invalid-config' });
+  if (text.length > MAX_TEXT_LENGTH)
+    throw new LlmError(
+      `text has ${text.length} characters; at most ${MAX_TEXT_LENGTH} are accepted (split it into smaller pieces)`,
+      { kind: 'invalid-config' },
+    );
   if (!PLAYGROUND_TOKENIZERS.includes(name))
     throw new LlmError(`unknown tokenizer "${String(name)}": one of ${PLAYGROUND_TOKENIZERS.join(', ')}`, {
       kind: 'invalid-config',

@@ -37,12 +37,12 @@ export interface TokenizeOptions {
 
 /**
  * Words of a text: runs of letters and digits (Unicode), lowercased, stop words optionally dropped.
+ * Linear time; a text longer than `MAX_TEXT_LENGTH` (4 Mi UTF-16 units) is a ValidationError.
  *
  *   tokenize('The Mach-2 flow!', { stopWords: true }) // ['mach', '2', 'flow']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
-  if (typeof text !== 'string')
-    throw new ValidationError(`tokenize: text must be a string, got ${typeof text}`);
+  checkTextLength(text, 'text');
   const lower = options.lowercase ?? true;
   const stop = options.stopWords === true ? ENGLISH_STOP_WORDS : options.stopWords || [];
   const stopSet = new Set(lower ? stop.map((w) => w.toLowerCase()) : stop);

@@ -169,13 +169,14 @@ function stems(text: string): string[] {
   return tokenize(text).map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
 }
 
-/** Whether `phrase`'s words occur consecutively in `text`. */
+/**
+ * Whether `phrase`'s words occur consecutively in `text`: one substring search over the words
+ * joined by spaces (words hold no spaces), so a long text and a long phrase cost O(n + m).
+ */
 export function containsPhrase(text: string, phrase: string): boolean {
-  const words = stems(text);
   const p = stems(phrase);
   if (p.length === 0) return false;
-  for (let i = 0; i + p.length <= words.length; i++) if (p.every((w, j) => words[i + j] === w)) return true;
-  return false;
+  return ` ${stems(text).join(' ')} `.includes(` ${p.join(' ')} `);
 }
 
 /**
@@ -233,7 +234,8 @@ export function extractiveAnswer(
   // BM25 over sentences: each sentence is a "document" (stop and question words dropped).
   const bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(candidates.map((c) => c.text));
   const lexical = bm25.scores(query);
-  const best = Math.max(...lexical);
+  let best = Number.NEGATIVE_INFINITY;
+  for (const score of lexical) best = Math.max(best, score);
   if (!(best > 0)) return none;
 
   // score = BM25 + bonus·max BM25 for a definition of X ("What is X?") or a sentence naming A and B.
@@ -268,9 +270,9 @@ export function extractiveAnswer(
   // in reading order — passage rank, then position inside the passage.
   const [lead, ...rest] = chosen;
   rest.sort((x, y) => x.passageIndex - y.passageIndex || x.position - y.position);
-  chosen.splice(0, chosen.length, ...(lead ? [lead] : []), ...rest);
+  const ordered = lead ? [lead, ...rest] : rest;
 
-  const sentences: AnswerSentence[] = chosen.map((c) => {
+  const sentences: AnswerSentence[] = ordered.map((c) => {
     const source = String(c.passage.metadata.source ?? 'unknown');
     const section = c.passage.metadata.section as string | undefined;
     return {

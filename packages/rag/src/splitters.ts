@@ -9,7 +9,14 @@
  *   - `SentenceSplitter`: pack whole sentences into chunks of at most `chunkSize` characters;
  *   - `TokenSplitter`: windows of `chunkSize` tokens of any tokenizer (BPE, WordPiece, …).
  * Every chunk keeps its Document's metadata and gets `metadata.chunk` (0, 1, … within that Document).
+ *
+ * Cost: linear in the text (the chunks themselves aside, which overlap by `chunkOverlap`): queues
+ * with a moving head instead of `shift()`, running lengths instead of re-joining, and a sentence
+ * regex that cannot backtrack across a run of "!!!!". Texts longer than `MAX_TEXT_LENGTH` (4 Mi
+ * UTF-16 units, `@firth/numeric`) are refused at once with a ValidationError. The last resort of
+ * the recursive splitter cuts between characters (code points), never inside an emoji.
  */
+import { checkTextLength } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 
 export interface SplitterOptions {
@@ -79,10 +86,14 @@ export class RecursiveCharacterSplitter extends TextSplitter {
   }
 
   splitText(text: string): string[] {
-    return this.split(text, this.separators);
+    checkTextLength(text, 'text');
+    const chunks: string[] = [];
+    this.split(text, this.separators, chunks);
+    return chunks;
   }
 
-  private split(text: string, separators: Separator[]): string[] {
+  /** Appends the chunks of `text` to `out` (recursion depth ≤ the number of separators). */
+  private split(text: string, separators: Separator[], out: string[]): void {
     // The first separator that occurs in the text (the last one, '', always does).
     let i = separators.findIndex((s) =>
       typeof s.split === 'string' ? text.includes(s.split) : s.split.test(text),
@@ -90,65 +101,111 @@ export class RecursiveCharacterSplitter extends TextSplitter {
     if (i < 0) i = separators.length - 1;
     const sep = separators[i] ?? { split: '', join: '' };
     const finer = separators.slice(i + 1);
-    const pieces = text.split(sep.split).filter((p) => p !== '');
-    const chunks: string[] = [];
+    // '' cuts between characters: code points, so an emoji is never cut in half
+    const pieces = (sep.split === '' ? Array.from(text) : text.split(sep.split)).filter((p) => p !== '');
     let small: string[] = [];
     for (const piece of pieces) {
       if (piece.length <= this.chunkSize) small.push(piece);
       else {
-        if (small.length > 0) chunks.push(...this.merge(small, sep.join));
+        if (small.length > 0) this.merge(small, sep.join, out);
         small = [];
-        chunks.push(...(finer.length > 0 ? this.split(piece, finer) : [piece]));
+        if (finer.length > 0) this.split(piece, finer, out);
+        else out.push(piece);
       }
     }
-    if (small.length > 0) chunks.push(...this.merge(small, sep.join));
-    return chunks;
+    if (small.length > 0) this.merge(small, sep.join, out);
   }
 
-  /** Greedy merge with overlap (LangChain's `mergeSplits`). */
-  private merge(pieces: string[], join: string): string[] {
-    const out: string[] = [];
-    const current: string[] = [];
+  /** Greedy merge with overlap (LangChain's `mergeSplits`), appended to `out`. */
+  private merge(pieces: string[], join: string, out: string[]): void {
+    const current = new Queue<string>();
     let total = 0; // length of current.join(join)
     const emit = () => {
-      const chunk = current.join(join).trim();
+      const chunk = current.items().join(join).trim();
       if (chunk !== '') out.push(chunk);
     };
     for (const piece of pieces) {
-      const extra = current.length > 0 ? join.length : 0;
-      if (total + piece.length + extra > this.chunkSize && current.length > 0) {
+      const extra = current.size > 0 ? join.length : 0;
+      if (total + piece.length + extra > this.chunkSize && current.size > 0) {
         emit();
         // Drop pieces from the front until what is left fits as overlap and leaves room for `piece`.
         while (
-          current.length > 0 &&
-          (total > this.chunkOverlap ||
-            total + piece.length + (current.length > 0 ? join.length : 0) > this.chunkSize)
+          current.size > 0 &&
+          (total > this.chunkOverlap || total + piece.length + join.length > this.chunkSize)
         ) {
-          total -= (current[0]?.length ?? 0) + (current.length > 1 ? join.length : 0);
+          total -= current.first()!.length + (current.size > 1 ? join.length : 0);
           current.shift();
         }
       }
-      total += piece.length + (current.length > 0 ? join.length : 0);
+      total += piece.length + (current.size > 0 ? join.length : 0);
       current.push(piece);
     }
-    if (current.length > 0) emit();
-    return out;
+    if (current.size > 0) emit();
   }
 }
+
+/** A first-in first-out queue whose `shift` is O(1): a moving head, compacted now and then. */
+class Queue<T> {
+  private list: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.list.length - this.head;
+  }
+
+  first(): T | undefined {
+    return this.list[this.head];
+  }
+
+  push(x: T): void {
+    this.list.push(x);
+  }
+
+  shift(): void {
+    this.head++;
+    if (this.head > 1024 && 2 * this.head > this.list.length) {
+      this.list = this.list.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.list = [];
+    this.head = 0;
+  }
+
+  items(): T[] {
+    return this.list.slice(this.head);
+  }
+}
+
+/** A sentence end: `.`, `!`, `?` (a whole run of them), closing quotes/brackets, space, then a capital, digit or quote. */
+// The lookbehind starts a match only at the first of a run of ".!?": the match there is the one a
+// later start would find, and no start inside a run of "!!!!" is tried again (which made a
+// 100 KB run of "!" take a minute: O(n²) backtracking).
+const SENTENCE_END = /(?<![.!?])[.!?]+["')\]]*\s+(?=["'([]?[A-Z0-9])/g;
+/** Text before a sentence end that is an abbreviation or an initial, not a sentence (`e.g.`, `Dr.`, `J.`). */
+const ABBREVIATION = /(?:^|\s)(?:[A-Z]|e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|Fig|No|al)\.$/;
+/** The longest text ABBREVIATION can match ("\sProf.") is 6 characters: only that tail is tested. */
+const ABBREVIATION_TAIL = 8;
 
 /**
  * Sentences of a text: cut after `.`, `!` or `?` (and closing quotes/brackets) followed by space and
  * a capital, digit or quote — not after common abbreviations (`e.g.`, `Dr.`, single initials).
+ * Linear time.
  *
  *   splitSentences('Dr. Smith came. He left! Did he?') // ['Dr. Smith came.', 'He left!', 'Did he?']
  */
 export function splitSentences(text: string): string[] {
+  checkTextLength(text, 'text');
   const out: string[] = [];
-  const re = /[.!?]+["')\]]*\s+(?=["'([]?[A-Z0-9])/g;
+  const re = new RegExp(SENTENCE_END);
   let start = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const before = text.slice(start, m.index + 1);
-    if (/(?:^|\s)(?:[A-Z]|e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|Fig|No|al)\.$/.test(before)) continue;
+    // The abbreviation test on the whole sentence so far, text[start, m.index + 1), needs only its
+    // last few characters: `^` can match inside that tail only if the sentence is that short.
+    const tail = text.slice(Math.max(start, m.index + 1 - ABBREVIATION_TAIL), m.index + 1);
+    if (ABBREVIATION.test(tail)) continue;
     const sentence = text.slice(start, m.index + m[0].length).trim();
     if (sentence) out.push(sentence.replace(/\s+/g, ' '));
     start = m.index + m[0].length;
@@ -173,22 +230,30 @@ export class SentenceSplitter extends TextSplitter {
   splitText(text: string): string[] {
     const sentences = splitSentences(text);
     const chunks: string[] = [];
-    let current: string[] = [];
+    const current = new Queue<string>();
+    let joined = 0; // Σ (sentence length + 1) over `current` = current.join(' ').length + 1
     let fresh = 0; // sentences in `current` not carried over from the previous chunk
+    const drop = () => {
+      joined -= current.first()!.length + 1;
+      current.shift();
+    };
     for (const s of sentences) {
-      const length = current.reduce((n, x) => n + x.length + 1, 0) + s.length;
-      if (current.length > 0 && length > this.chunkSize && fresh > 0) {
-        chunks.push(current.join(' '));
-        current = this.chunkOverlap > 0 ? current.slice(-this.chunkOverlap) : [];
+      if (current.size > 0 && joined + s.length > this.chunkSize && fresh > 0) {
+        chunks.push(current.items().join(' '));
+        if (this.chunkOverlap > 0) while (current.size > this.chunkOverlap) drop();
+        else {
+          current.clear();
+          joined = 0;
+        }
         // Carried sentences that would not leave room for `s` are dropped.
-        while (current.length > 0 && current.join(' ').length + 1 + s.length > this.chunkSize)
-          current.shift();
+        while (current.size > 0 && joined + s.length > this.chunkSize) drop();
         fresh = 0;
       }
       current.push(s);
+      joined += s.length + 1;
       fresh++;
     }
-    if (fresh > 0) chunks.push(current.join(' '));
+    if (fresh > 0) chunks.push(current.items().join(' '));
     return chunks;
   }
 }
@@ -214,6 +279,7 @@ export class TokenSplitter extends TextSplitter {
   }
 
   splitText(text: string): string[] {
+    checkTextLength(text, 'text');
     const ids = this.tokenizer.encode(text);
     const step = this.chunkSize - this.chunkOverlap;
     const chunks: string[] = [];

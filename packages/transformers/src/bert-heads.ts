@@ -224,18 +224,19 @@ export class PretrainingCorpus {
       let i = rng.randint(doc.length - 1);
       a = [...doc[i]!];
       // grow A while it is under half the budget and a next sentence remains for B
-      while (a.length < budget / 2 && i + 2 < doc.length) a.push(...doc[++i]!);
+      while (a.length < budget / 2 && i + 2 < doc.length) for (const id of doc[++i]!) a.push(id);
       if (rng.randomSample() < 0.5 || this.documents.length === 1) {
         label = 0;
         b = [];
-        for (let j = i + 1; j < doc.length && b.length < budget - a.length; j++) b.push(...doc[j]!);
+        for (let j = i + 1; j < doc.length && b.length < budget - a.length; j++)
+          for (const id of doc[j]!) b.push(id);
       } else {
         label = 1;
         let other = doc;
         while (other === doc) other = this.documents[rng.randint(this.documents.length)]!;
         b = [];
         for (let j = rng.randint(other.length); j < other.length && b.length < budget - a.length; j++)
-          b.push(...other[j]!);
+          for (const id of other[j]!) b.push(id);
       }
     }
     // truncate longest-first to the budget (a single segment keeps budget + 1 tokens)
@@ -668,7 +669,7 @@ export class BertForTokenClassification extends BertLabelHead {
       const pieces = this.tokenizer.encode(w, undefined, { addSpecialTokens: false });
       if (ids.length + pieces.length + 1 > maxLength) break; // truncated: later words get no tag
       firstPiece.push(ids.length);
-      ids.push(...(pieces.length ? pieces : [idOf(this.tokenizer, this.tokenizer.unkToken)]));
+      for (const id of pieces.length ? pieces : [idOf(this.tokenizer, this.tokenizer.unkToken)]) ids.push(id);
     }
     ids.push(idOf(this.tokenizer, '[SEP]'));
     const enc: BertEncoding = {

@@ -13,13 +13,21 @@
  * Each variant then adds one idea: char.ts (characters), basic-bpe.ts (byte pair merges), bpe.ts
  * (GPT-2's regex + byte-to-unicode table), wordpiece.ts (BERT), sentencepiece-bpe.ts (llama2.c).
  *
- * Errors: `ValidationError(message, path)` from `@firth/numeric` (re-exported here).
+ * Errors: `ValidationError(message, path)` from `@firth/numeric` (re-exported here) for bad input,
+ * its subclass `FormatError(file, where, problem)` for a bad tokenizer file. Nothing else escapes.
+ *
+ * Limits. Every public `encode` / `tokenize` / `train` accepts at most `MAX_TEXT_LENGTH` (4 Mi
+ * UTF-16 units, from `@firth/numeric`) and refuses a longer text at once, before any work, with a
+ * ValidationError naming its length and the limit. Up to that size every tokenizer runs in
+ * O(n log n) time or better (the merge loops: merge-queue.ts) and never recurses or spreads an
+ * argument list in proportion to the text, so a 1 MB word without spaces encodes in well under a
+ * second and cannot overflow the call stack.
  */
 
-import { ValidationError } from '@firth/numeric';
+import { checkTextLength, FormatError, MAX_TEXT_LENGTH, ValidationError } from '@firth/numeric';
 
 /** Raised for bad input; the field names the offending value (e.g. `text[12]`, `model.vocab`). */
-export { ValidationError };
+export { FormatError, MAX_TEXT_LENGTH, ValidationError };
 
 /** What every tokenizer answers. */
 export interface Tokenizer {
@@ -75,7 +83,8 @@ function escapeRegExp(s: string): string {
 
 /**
  * A vocabulary as two lookups, id → piece and piece → id, shared by the variants that store
- * their pieces as strings. The first id wins when a piece appears twice.
+ * their pieces as strings. The first id wins when a piece appears twice (a trained vocabulary;
+ * the file loaders refuse repeated pieces).
  */
 export class Vocabulary {
   readonly pieces: string[];
@@ -88,25 +97,51 @@ export class Vocabulary {
     });
   }
 
-  /** Builds the id → piece table from a `{ piece: id }` object (Hugging Face's `model.vocab`). */
-  static fromRecord(vocab: Record<string, number>, path = 'model.vocab'): Vocabulary {
-    const pieces: string[] = [];
-    for (const [piece, id] of Object.entries(vocab)) {
+  /**
+   * Builds the id → piece table from `{ piece: id }` entries (Hugging Face's `model.vocab`, GPT-2's
+   * `vocab.json`). The ids must be exactly 0..n−1, each once; otherwise a FormatError names the
+   * first id given twice or the first id missing. O(n), whatever the ids claim.
+   */
+  static fromEntries(
+    entries: Iterable<readonly [string, number]>,
+    file = 'tokenizer.json',
+    where = '$.model.vocab',
+  ): Vocabulary {
+    const list = [...entries];
+    const pieces: Array<string | undefined> = new Array(list.length).fill(undefined);
+    for (const [piece, id] of list) {
       if (!Number.isInteger(id) || id < 0)
-        throw new ValidationError(
-          `${path}[${JSON.stringify(piece)}] must be a non-negative integer id`,
-          path,
+        throw new FormatError(
+          file,
+          `${where}[${JSON.stringify(piece)}]`,
+          `must be an integer id ≥ 0, got ${id}`,
         );
+      if (id >= list.length) continue; // then some id below n is missing: reported below
       if (pieces[id] !== undefined)
-        throw new ValidationError(
-          `${path} gives id ${id} to both ${JSON.stringify(pieces[id])} and ${JSON.stringify(piece)}`,
-          path,
+        throw new FormatError(
+          file,
+          where,
+          `gives id ${id} to both ${JSON.stringify(pieces[id])} and ${JSON.stringify(piece)}`,
         );
       pieces[id] = piece;
     }
-    for (let id = 0; id < pieces.length; id++)
-      if (pieces[id] === undefined) throw new ValidationError(`${path} has no piece for id ${id}`, path);
-    return new Vocabulary(pieces);
+    const missing = pieces.indexOf(undefined);
+    if (missing >= 0)
+      throw new FormatError(
+        file,
+        where,
+        `has no piece for id ${missing} (${list.length} pieces must hold the ids 0..${list.length - 1})`,
+      );
+    return new Vocabulary(pieces as string[]);
+  }
+
+  /** {@link fromEntries} of a `{ piece: id }` object. */
+  static fromRecord(
+    vocab: Record<string, number>,
+    file = 'tokenizer.json',
+    where = '$.model.vocab',
+  ): Vocabulary {
+    return Vocabulary.fromEntries(Object.entries(vocab), file, where);
   }
 
   get size(): number {
@@ -121,11 +156,14 @@ export class Vocabulary {
     return Number.isInteger(id) ? this.pieces[id] : undefined;
   }
 
-  /** `{ piece: id }`, as Hugging Face's `tokenizer.json` stores it. */
+  /**
+   * `{ piece: id }`, as Hugging Face's `tokenizer.json` stores it. A prototype-free object, so that
+   * pieces such as "constructor" or "__proto__" are written like any other.
+   */
   toRecord(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = Object.create(null);
     this.pieces.forEach((p, id) => {
-      if (!(p in out)) out[p] = id;
+      if (!Object.hasOwn(out, p)) out[p] = id;
     });
     return out;
   }
@@ -143,9 +181,17 @@ export function checkIds(ids: readonly number[], vocabSize: number): void {
   }
 }
 
-/** Throws unless `text` is a string (the same message reaches n8n and LangChain users). */
+/**
+ * Throws unless `text` is a string of at most `MAX_TEXT_LENGTH` UTF-16 units (the same message
+ * reaches n8n and LangChain users); checked before any work, so a 5 MB text fails at once.
+ */
 export function checkText(text: unknown, path = 'text'): string {
-  if (typeof text !== 'string')
-    throw new ValidationError(`${path} must be a string, got ${typeof text}`, path);
-  return text;
+  return checkTextLength(text, path);
+}
+
+/** A long text shortened for an error message: its first 40 characters and its length. */
+export function preview(text: string): string {
+  return text.length <= 40
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, 40))}… (${text.length} characters)`;
 }

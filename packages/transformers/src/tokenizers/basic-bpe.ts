@@ -14,8 +14,15 @@
  * reproduces Wikipedia's "ab"→Y. minbpe instead takes the pair seen first in the text
  * (`max(stats, key=stats.get)` over an insertion-ordered dict): `tieBreak: 'first-occurrence'`.
  * On Wikipedia's text that rule merges "Za" then "Zab" instead — different merges, same final ids.
+ *
+ * Encoding replays the merges with a priority queue (merge-queue.ts): O(n log n) on any text, the
+ * same ids as minbpe's loop. Round trip: decode(encode(x)) === x for every well-formed string (UTF-8
+ * is lossless); a lone UTF-16 surrogate becomes U+FFFD, as `TextEncoder` writes it. Texts longer than
+ * `MAX_TEXT_LENGTH` are refused (base.ts).
  */
-import { checkIds, checkText, type TrainableTokenizer, ValidationError } from './base.js';
+import { checkJson, parseJson, shape } from '@firth/numeric';
+import { checkIds, checkText, FormatError, type TrainableTokenizer, ValidationError } from './base.js';
+import { mergeSymbols } from './merge-queue.js';
 
 /** How to choose between equally frequent pairs during training. */
 export type TieBreak = 'lowest-pair' | 'first-occurrence';
@@ -83,24 +90,23 @@ export function mergePair(ids: readonly number[], pair: readonly [number, number
 
 /**
  * Encodes byte ids by replaying merges in the order they were learned (minbpe `encode`): while
- * some adjacent pair has a merge, merge the pair with the lowest rank (= learned earliest).
+ * some adjacent pair has a merge, merge every occurrence of the pair with the lowest rank (= learned
+ * earliest). Through the priority queue of merge-queue.ts: O(n log n), the same ids as the loop.
  */
-export function applyMerges(ids: number[], ranks: ReadonlyMap<number, number>, firstNewId: number): number[] {
-  let out = ids;
-  while (out.length >= 2) {
-    let bestRank = Infinity;
-    let bestPair: [number, number] | undefined;
-    for (let j = 0; j + 1 < out.length; j++) {
-      const r = ranks.get(pairKey(out[j]!, out[j + 1]!));
-      if (r !== undefined && r < bestRank) {
-        bestRank = r;
-        bestPair = [out[j]!, out[j + 1]!];
-      }
-    }
-    if (bestPair === undefined) break;
-    out = mergePair(out, bestPair, firstNewId + bestRank);
-  }
-  return out;
+export function applyMerges(
+  ids: ArrayLike<number>,
+  ranks: ReadonlyMap<number, number>,
+  firstNewId: number,
+): number[] {
+  return mergeSymbols(
+    ids,
+    {
+      find: (a, b) => ranks.get(pairKey(a, b)) ?? -1,
+      priority: (rank) => rank,
+      result: (rank) => firstNewId + rank,
+    },
+    'every-occurrence',
+  );
 }
 
 /** `merges[i] = (a, b)` → a lookup pair → rank i. */
@@ -109,7 +115,8 @@ export function mergeRanks(merges: ReadonlyArray<readonly [number, number]>): Ma
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8'); // invalid bytes → U+FFFD, as minbpe's errors="replace"
+// invalid bytes → U+FFFD, as minbpe's errors="replace"; a leading U+FEFF is text, not a BOM to drop
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export interface BasicBPEOptions {
   /** @default 'lowest-pair' — Hugging Face's rule; reproduces Wikipedia's example */
@@ -144,7 +151,7 @@ export class BasicBPETokenizer implements TrainableTokenizer {
         `vocabSize must be an integer ≥ 256 (the byte values), got ${vocabSize}`,
         'vocabSize',
       );
-    const ids = [...utf8.encode(text)];
+    const ids = Array.from(utf8.encode(text));
     this.setMerges(learnMerges([{ ids, count: 1 }], vocabSize - 256, 256, this.tieBreak));
     return this;
   }
@@ -155,7 +162,7 @@ export class BasicBPETokenizer implements TrainableTokenizer {
 
   encode(text: string): number[] {
     checkText(text);
-    return applyMerges([...utf8.encode(text)], this.ranks, 256);
+    return applyMerges(utf8.encode(text), this.ranks, 256);
   }
 
   decode(ids: readonly number[]): string {
@@ -183,33 +190,48 @@ export class BasicBPETokenizer implements TrainableTokenizer {
     return { type: 'BasicBPE', tieBreak: this.tieBreak, merges: this.merges.map(([a, b]) => [a, b]) };
   }
 
-  static fromJSON(json: BasicBPEJSON | string): BasicBPETokenizer {
-    const j = (typeof json === 'string' ? JSON.parse(json) : json) as BasicBPEJSON;
-    if (j?.type !== 'BasicBPE' || !Array.isArray(j.merges))
-      throw new ValidationError(
-        'not a saved BasicBPE tokenizer (expected type "BasicBPE" and merges)',
-        'type',
+  /** Loads what `toJSON` wrote (an object or its JSON text); a bad file is a FormatError naming the field. */
+  static fromJSON(json: BasicBPEJSON | string, file = 'BasicBPE JSON'): BasicBPETokenizer {
+    const j = typeof json === 'string' ? parseJson(json, file) : json;
+    if ((j as { type?: unknown } | null)?.type !== 'BasicBPE')
+      throw new FormatError(
+        file,
+        '$.type',
+        'must be "BasicBPE": not a saved BasicBPE tokenizer (expected type "BasicBPE" and merges)',
       );
-    return new BasicBPETokenizer({ tieBreak: j.tieBreak }).setMerges(j.merges);
+    const checked = checkJson(j, BASIC_BPE_JSON, file);
+    return new BasicBPETokenizer({ tieBreak: checked.tieBreak ?? 'lowest-pair' }).setMerges(
+      checked.merges.map(([a, b]) => [a, b]),
+      file,
+    );
   }
 
-  private setMerges(merges: Array<[number, number]>): this {
+  private setMerges(merges: Array<[number, number]>, file = 'merges'): this {
+    const vocabBytes = this.vocabBytes.slice(0, 256);
+    merges.forEach(([a, b], i) => {
+      const left = vocabBytes[a];
+      const right = vocabBytes[b];
+      if (left === undefined || right === undefined)
+        throw new FormatError(
+          file,
+          `$.merges[${i}]`,
+          `= [${a}, ${b}] uses an id not defined before it (ids 0..${vocabBytes.length - 1})`,
+        );
+      vocabBytes.push(concatBytes([left, right]));
+    });
     this.merges = merges;
     this.ranks = mergeRanks(merges);
-    this.vocabBytes = this.vocabBytes.slice(0, 256);
-    merges.forEach(([a, b], i) => {
-      const left = this.vocabBytes[a];
-      const right = this.vocabBytes[b];
-      if (left === undefined || right === undefined)
-        throw new ValidationError(
-          `merges[${i}] = [${a}, ${b}] uses an id not defined before it`,
-          `merges[${i}]`,
-        );
-      this.vocabBytes.push(concatBytes([left, right]));
-    });
+    this.vocabBytes = vocabBytes;
     return this;
   }
 }
+
+/** The saved form, checked field by field (merges are new ids 256.., so at most 2^21 − 256 of them). */
+const BASIC_BPE_JSON = shape.object({
+  type: shape.literal('BasicBPE'),
+  tieBreak: shape.optional(shape.literal('lowest-pair', 'first-occurrence')),
+  merges: shape.array(shape.tuple(shape.integer({ min: 0 }), shape.integer({ min: 0 })), { max: PAIR - 256 }),
+});
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;

@@ -10,11 +10,16 @@
  *   tok.decode([3, 2, 4, 4])     // 'hell'
  *
  * An unseen character is an error naming it and its index, unless an `unk` token is configured.
+ * Round trip: decode(encode(x)) === x for every text over the training alphabet (special tokens
+ * included); with `unk`, an unseen character comes back as the unk piece. Linear time; texts longer
+ * than `MAX_TEXT_LENGTH` are refused (base.ts).
  * Left out: normalisation (NFC vs NFD are different characters here, as in the lesson).
  */
+import { checkJson, parseJson, shape } from '@firth/numeric';
 import {
   checkIds,
   checkText,
+  FormatError,
   splitOnSpecialTokens,
   type TrainableTokenizer,
   ValidationError,
@@ -128,15 +133,44 @@ export class CharTokenizer implements TrainableTokenizer {
     };
   }
 
-  static fromJSON(json: CharTokenizerJSON | string): CharTokenizer {
-    const j = (typeof json === 'string' ? JSON.parse(json) : json) as CharTokenizerJSON;
-    if (j?.type !== 'CharTokenizer' || !Array.isArray(j.vocab))
-      throw new ValidationError(
-        'not a saved CharTokenizer (expected type "CharTokenizer" and a vocab array)',
-        'type',
+  /**
+   * Loads what `toJSON` wrote (an object or its JSON text). The vocabulary must be the `unk` piece
+   * and the special tokens, in that order, then distinct single characters: otherwise a
+   * FormatError names the entry.
+   */
+  static fromJSON(json: CharTokenizerJSON | string, file = 'CharTokenizer JSON'): CharTokenizer {
+    const j = typeof json === 'string' ? parseJson(json, file) : json;
+    if ((j as { type?: unknown } | null)?.type !== 'CharTokenizer')
+      throw new FormatError(
+        file,
+        '$.type',
+        'must be "CharTokenizer": not a saved CharTokenizer (expected type "CharTokenizer" and a vocab array)',
       );
-    const tok = new CharTokenizer({ unk: j.unk ?? undefined, specialTokens: j.specialTokens ?? [] });
-    tok.vocab = new Vocabulary(j.vocab);
+    const checked = checkJson(j, CHAR_TOKENIZER_JSON, file);
+    const tok = new CharTokenizer({
+      unk: checked.unk ?? undefined,
+      specialTokens: checked.specialTokens ?? [],
+    });
+    const specials = [...(tok.unk === undefined ? [] : [tok.unk]), ...tok.specialTokens];
+    const seen = new Map<string, number>();
+    checked.vocab.forEach((piece, id) => {
+      const where = `$.vocab[${id}]`;
+      if (id < specials.length && piece !== specials[id])
+        throw new FormatError(
+          file,
+          where,
+          `must be the special token ${JSON.stringify(specials[id])}, got ${JSON.stringify(piece)}`,
+        );
+      if (id >= specials.length && [...piece].length !== 1)
+        throw new FormatError(file, where, `must be one character, got ${JSON.stringify(piece)}`);
+      const first = seen.get(piece);
+      if (first !== undefined)
+        throw new FormatError(file, where, `repeats ${JSON.stringify(piece)} of $.vocab[${first}]`);
+      seen.set(piece, id);
+    });
+    if (checked.vocab.length < specials.length)
+      throw new FormatError(file, '$.vocab', `must start with the ${specials.length} special tokens`);
+    tok.vocab = new Vocabulary(checked.vocab);
     return tok;
   }
 
@@ -145,6 +179,13 @@ export class CharTokenizer implements TrainableTokenizer {
       throw new ValidationError('CharTokenizer is not trained; call train(text) first', 'vocab');
   }
 }
+
+const CHAR_TOKENIZER_JSON = shape.object({
+  type: shape.literal('CharTokenizer'),
+  unk: shape.optional(shape.nullable(shape.string({ nonEmpty: true }))),
+  specialTokens: shape.optional(shape.array(shape.string({ nonEmpty: true }))),
+  vocab: shape.array(shape.string({ nonEmpty: true })),
+});
 
 function unknownCharacter(c: string, index: number): ValidationError {
   const code = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');

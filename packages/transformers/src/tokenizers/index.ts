@@ -2,12 +2,18 @@
  * Tokenizers of the course, one idea per file (as minbpe): the contract (base), characters (char),
  * byte pair merges (basic-bpe), GPT-2's regex + byte-level alphabet (bpe), BERT's WordPiece
  * (bert-basic + wordpiece), llama2.c's SentencePiece BPE with byte fallback (sentencepiece-bpe),
- * and Hugging Face's tokenizer.json (tokenizer-json).
+ * and Hugging Face's tokenizer.json (tokenizer-json); the merge loop they share, in O(n log n)
+ * (merge-queue).
+ *
+ * Limits: every encode/tokenize/train refuses a text longer than `MAX_TEXT_LENGTH` (4 Mi UTF-16
+ * units, `@firth/numeric`) at once with a ValidationError; below it, every tokenizer is linear or
+ * n log n in the text. Tokenizer files that are not what their format says are FormatErrors.
  */
 
 // ── The contract, special tokens, errors (base.ts) ──────────────────────────────────────────────
 export {
   checkIds,
+  MAX_TEXT_LENGTH,
   splitOnSpecialTokens,
   type TextSegment,
   type Tokenizer,
@@ -43,6 +49,8 @@ export {
 export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char.js';
 // ── A Hugging Face model folder's tokenizer (tokenizer.json, vocab.txt, vocab.json + merges.txt)
 export { loadHfTokenizer } from './hf-folder.js';
+// ── The merge loop of every BPE variant, with a priority queue (merge-queue.ts) ─────────────────
+export { type MergeRules, mergeSymbols } from './merge-queue.js';
 // ── llama2.c's SentencePiece BPE, tok512.bin (sentencepiece-bpe.ts) ────────────────────────────
 //   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
 export {
@@ -65,6 +73,7 @@ export {
   parseTokenizerJSON,
   type StepJSON,
   type TokenizerJSON,
+  tokenizerVocabulary,
 } from './tokenizer-json.js';
 // ── BERT WordPiece (wordpiece.ts) ───────────────────────────────────────────────────────────────
 //   tok.tokenize('unaffable') // ['un', '##aff', '##able']

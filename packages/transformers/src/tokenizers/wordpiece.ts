@@ -13,21 +13,40 @@
  * tokenization"): start from characters ("##"-prefixed inside words) and repeatedly merge the pair
  * with the highest score = freq(ab) / (freq(a) · freq(b)); ties → the pair seen first. (The Rust
  * `tokenizers` WordPieceTrainer instead runs BPE's frequency rule; Google never published theirs.)
- * Left out: offsets, stride/overflowing tokens, batch padding to the longest.
+ *
+ * No round trip: BERT's normalizer lowercases, strips accents, drops control characters and folds
+ * whitespace, and an unknown word becomes [UNK], so decode(encode(x)) is only x's normalized words.
+ *
+ * Cost: a word longer than `maxInputCharsPerWord` (100, as Hugging Face) is one [UNK] at once; the
+ * greedy match tries at most as many characters as the longest vocabulary piece, so a text costs
+ * O(n · longest piece). Truncation (`encodePlus` with `maxLength`) is O(n). Texts longer than
+ * `MAX_TEXT_LENGTH` are refused (base.ts). `vocab.txt` and `tokenizer.json` are read strictly:
+ * an empty or repeated line, ids that are not 0..n−1, no unknown token, no [CLS] or [SEP] (encode
+ * wraps every text in them), or a normalizer/pre-tokenizer other than BERT's is a FormatError.
  */
+import { checkJson, shape } from '@firth/numeric';
 import {
   checkIds,
   checkText,
+  FormatError,
   splitOnSpecialTokens,
   type TrainableTokenizer,
   ValidationError,
   Vocabulary,
 } from './base.js';
 import { type BertBasicOptions, bertBasicTokenize, bertNormalize, bertPreTokenize } from './bert-basic.js';
-import { parseTokenizerJSON, specialAddedTokens, type TokenizerJSON } from './tokenizer-json.js';
+import {
+  parseTokenizerJSON,
+  specialAddedTokens,
+  type TokenizerJSON,
+  tokenizerVocabulary,
+} from './tokenizer-json.js';
 
 /** BERT's special tokens, in bert-base-uncased's order of ids 0, 100, 101, 102, 103. */
 export const BERT_SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+/** What `encode` puts around every text, so a loaded vocabulary must have them. */
+const WRAPPERS = ['[CLS]', '[SEP]'] as const;
+const WRAPPED = 'encode wraps every text in [CLS] … [SEP]';
 
 export interface WordPieceOptions extends BertBasicOptions {
   /** id → piece. @default [] — `train` or a loader fills it */
@@ -72,6 +91,8 @@ export class WordPieceTokenizer implements TrainableTokenizer {
   readonly specialTokens: readonly string[];
   /** Learned (or loaded): id → piece. */
   vocab: Vocabulary;
+  /** The longest piece of `vocab`, in code points (computed when `vocab` changes). */
+  private longest = { vocab: undefined as Vocabulary | undefined, chars: 0 };
 
   constructor(options: WordPieceOptions = {}) {
     this.lowercase = options.lowercase ?? true;
@@ -84,10 +105,35 @@ export class WordPieceTokenizer implements TrainableTokenizer {
     this.vocab = new Vocabulary(options.vocab ?? []);
   }
 
-  /** Loads BERT's `vocab.txt`: one piece per line, the line number is the id. */
-  static fromVocabTxt(text: string, options: Omit<WordPieceOptions, 'vocab'> = {}): WordPieceTokenizer {
+  /**
+   * Loads BERT's `vocab.txt`: one piece per line, the line number (from 0) is the id. A line may
+   * end in "\r\n"; the last line may lack its newline. An empty line, a piece listed twice, or no
+   * unknown token ([UNK]) is a FormatError naming `file` and the line.
+   */
+  static fromVocabTxt(
+    text: string,
+    options: Omit<WordPieceOptions, 'vocab'> = {},
+    file = 'vocab.txt',
+  ): WordPieceTokenizer {
+    checkText(text, file);
     const lines = text.split(/\r?\n/);
     if (lines.at(-1) === '') lines.pop();
+    const seen = new Map<string, number>();
+    lines.forEach((piece, i) => {
+      if (piece === '') throw new FormatError(file, `line ${i + 1}`, 'is empty; every line is one piece');
+      const first = seen.get(piece);
+      if (first !== undefined)
+        throw new FormatError(
+          file,
+          `line ${i + 1}`,
+          `repeats the piece ${JSON.stringify(piece)} of line ${first + 1}`,
+        );
+      seen.set(piece, i);
+    });
+    const unk = options.unkToken ?? '[UNK]';
+    if (!seen.has(unk)) throw new FormatError(file, '', `has no line for the unknown token ${unk}`);
+    for (const t of WRAPPERS)
+      if (!seen.has(t)) throw new FormatError(file, '', `has no line for ${t}: ${WRAPPED}`);
     return new WordPieceTokenizer({ ...options, vocab: lines });
   }
 
@@ -170,7 +216,8 @@ export class WordPieceTokenizer implements TrainableTokenizer {
     for (const seg of splitOnSpecialTokens(text, this.specialTokens)) {
       if (seg.special) out.push(seg.text);
       else
-        for (const word of bertPreTokenize(bertNormalize(seg.text, this))) out.push(...this.wordPiece(word));
+        for (const word of bertPreTokenize(bertNormalize(seg.text, this)))
+          for (const piece of this.wordPiece(word)) out.push(piece);
     }
     return out;
   }
@@ -178,18 +225,27 @@ export class WordPieceTokenizer implements TrainableTokenizer {
   /**
    * Greedy longest-match-first (BERT's WordpieceTokenizer): from `start`, take the longest
    * prefix in the vocabulary ("##"-prefixed unless at the word's start), then continue after it.
-   * If some position matches nothing, the whole word is [UNK].
+   * If some position matches nothing, the whole word is [UNK]. No piece is longer than the longest
+   * in the vocabulary, so only that many lengths are tried at each position.
    */
   private wordPiece(word: string): string[] {
-    const chars = [...word];
-    if (chars.length > this.maxInputCharsPerWord) return [this.unkToken];
+    // at[k] = UTF-16 offset of the k-th code point; at[chars] = word.length
+    // (counting stops past maxInputCharsPerWord: a 1 MB word costs nothing more)
+    const at: number[] = [];
+    for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) {
+      if (at.length === this.maxInputCharsPerWord) return [this.unkToken];
+      at.push(i);
+    }
+    const chars = at.length;
+    at.push(word.length);
+    const longest = this.longestPiece();
     const pieces: string[] = [];
     let start = 0;
-    while (start < chars.length) {
-      let end = chars.length;
+    while (start < chars) {
+      let end = Math.min(chars, start + longest);
       let found: string | undefined;
       for (; end > start; end--) {
-        const sub = (start > 0 ? this.prefix : '') + chars.slice(start, end).join('');
+        const sub = (start > 0 ? this.prefix : '') + word.slice(at[start], at[end]);
         if (this.vocab.idOf(sub) !== undefined) {
           found = sub;
           break;
@@ -200,6 +256,20 @@ export class WordPieceTokenizer implements TrainableTokenizer {
       start = end;
     }
     return pieces;
+  }
+
+  /** Code points of the longest piece (an upper bound on what one match can take). */
+  private longestPiece(): number {
+    if (this.longest.vocab !== this.vocab) {
+      let chars = 0;
+      for (const p of this.vocab.pieces) {
+        let n = 0;
+        for (const _ of p) n++;
+        chars = Math.max(chars, n);
+      }
+      this.longest = { vocab: this.vocab, chars };
+    }
+    return this.longest.chars;
   }
 
   /** Ids with [CLS] text [SEP] (pair [SEP]); `encodePlus(…).ids`. */
@@ -213,8 +283,10 @@ export class WordPieceTokenizer implements TrainableTokenizer {
    *   pair:   [CLS] A [SEP] B [SEP]    tokenTypeIds 0 … 0 1 … 1
    */
   encodePlus(text: string, pair?: string, options: BertEncodeOptions = {}): BertEncoding {
-    let a = this.tokenize(text);
-    let b = pair === undefined ? undefined : this.tokenize(checkText(pair, 'pair'));
+    checkText(text);
+    if (pair !== undefined) checkText(pair, 'pair');
+    const a = this.tokenize(text);
+    const b = pair === undefined ? undefined : this.tokenize(pair);
     const addSpecial = options.addSpecialTokens ?? true;
     const { maxLength } = options;
     if (maxLength !== undefined && (options.truncation ?? true)) {
@@ -224,25 +296,35 @@ export class WordPieceTokenizer implements TrainableTokenizer {
           `maxLength ${maxLength} leaves no room for the special tokens`,
           'maxLength',
         );
-      // longest_first: drop the last token of the longer sequence (of the pair on a tie)
-      while (a.length + (b?.length ?? 0) > budget) {
-        if (b === undefined || a.length > b.length) a = a.slice(0, -1);
-        else b = b.slice(0, -1);
+      // longest_first: drop the last token of the longer sequence (of the pair on a tie), one at a
+      // time — counted here, then both cut once: O(n).
+      let la = a.length;
+      let lb = b?.length ?? 0;
+      while (la + lb > budget) {
+        if (b === undefined || la > lb) la--;
+        else lb--;
       }
+      a.length = la;
+      if (b) b.length = lb;
     }
     const [cls, sep] = addSpecial ? ['[CLS]', '[SEP]'] : [];
-    const tokens = [...(cls ? [cls] : []), ...a, ...(sep ? [sep] : [])];
-    const tokenTypeIds = tokens.map(() => 0);
+    const tokens: string[] = [];
+    const tokenTypeIds: number[] = [];
+    const add = (token: string, type: number) => {
+      tokens.push(token);
+      tokenTypeIds.push(type);
+    };
+    if (cls) add(cls, 0);
+    for (const t of a) add(t, 0);
+    if (sep) add(sep, 0);
     if (b) {
-      const second = [...b, ...(sep ? [sep] : [])];
-      tokens.push(...second);
-      tokenTypeIds.push(...second.map(() => 1));
+      for (const t of b) add(t, 1);
+      if (sep) add(sep, 1);
     }
     const attentionMask = tokens.map(() => 1);
     if (options.padding && maxLength !== undefined)
       while (tokens.length < maxLength) {
-        tokens.push('[PAD]');
-        tokenTypeIds.push(0);
+        add('[PAD]', 0);
         attentionMask.push(0);
       }
     const ids = tokens.map((t) => {
@@ -340,25 +422,77 @@ export class WordPieceTokenizer implements TrainableTokenizer {
     };
   }
 
-  /** Loads a Hugging Face `tokenizer.json` whose model is "WordPiece" (BERT, DistilBERT, …). */
-  static fromJSON(json: TokenizerJSON | string): WordPieceTokenizer {
-    const j = parseTokenizerJSON(json, 'WordPiece');
-    const norm = j.normalizer?.type === 'BertNormalizer' ? j.normalizer : undefined;
-    const lowercase = norm ? norm.lowercase !== false : false;
-    const unkToken = typeof j.model.unk_token === 'string' ? j.model.unk_token : '[UNK]';
-    const vocab = Vocabulary.fromRecord(j.model.vocab);
+  /**
+   * Loads a Hugging Face `tokenizer.json` whose model is "WordPiece" (BERT, DistilBERT, …). The
+   * normalizer must be BertNormalizer or none, the pre-tokenizer BertPreTokenizer or none (both
+   * run as BERT's basic tokenization); anything else is a FormatError rather than a silent skip.
+   */
+  static fromJSON(json: TokenizerJSON | string, file = 'tokenizer.json'): WordPieceTokenizer {
+    const j = parseTokenizerJSON(json, 'WordPiece', file);
+    checkJson(j, WORDPIECE_JSON, file);
+    const model = j.model as {
+      unk_token?: string;
+      continuing_subword_prefix?: string;
+      max_input_chars_per_word?: number;
+    };
+    const unkToken = model.unk_token ?? '[UNK]';
+    const vocab = tokenizerVocabulary(j, file);
     if (vocab.idOf(unkToken) === undefined)
-      throw new ValidationError(`model.vocab has no entry for unk_token ${unkToken}`, 'model.unk_token');
+      throw new FormatError(
+        file,
+        '$.model.unk_token',
+        `names ${unkToken}, but model.vocab has no entry for unk_token ${unkToken}`,
+      );
+    for (const t of WRAPPERS)
+      if (vocab.idOf(t) === undefined)
+        throw new FormatError(file, '$.model.vocab', `has no entry for ${t}: ${WRAPPED}`);
+    const norm = j.normalizer;
+    if (norm !== null && norm.type !== 'BertNormalizer')
+      throw new FormatError(
+        file,
+        '$.normalizer.type',
+        `${JSON.stringify(norm.type)} is not supported; WordPiece files use BertNormalizer or none`,
+      );
+    if (j.pre_tokenizer !== null && j.pre_tokenizer.type !== 'BertPreTokenizer')
+      throw new FormatError(
+        file,
+        '$.pre_tokenizer.type',
+        `${JSON.stringify(j.pre_tokenizer.type)} is not supported; WordPiece files use BertPreTokenizer`,
+      );
+    const settings = norm as {
+      lowercase?: boolean | null;
+      strip_accents?: boolean | null;
+      handle_chinese_chars?: boolean | null;
+    } | null;
+    const lowercase = settings ? settings.lowercase !== false : false;
     return new WordPieceTokenizer({
       vocab: vocab.pieces,
       lowercase,
-      stripAccents: typeof norm?.strip_accents === 'boolean' ? norm.strip_accents : lowercase,
-      handleChineseChars: norm ? norm.handle_chinese_chars !== false : true,
+      stripAccents: typeof settings?.strip_accents === 'boolean' ? settings.strip_accents : lowercase,
+      handleChineseChars: settings ? settings.handle_chinese_chars !== false : true,
       unkToken,
-      continuingSubwordPrefix:
-        typeof j.model.continuing_subword_prefix === 'string' ? j.model.continuing_subword_prefix : '##',
-      maxInputCharsPerWord:
-        typeof j.model.max_input_chars_per_word === 'number' ? j.model.max_input_chars_per_word : 100,
+      continuingSubwordPrefix: model.continuing_subword_prefix ?? '##',
+      maxInputCharsPerWord: model.max_input_chars_per_word ?? 100,
     });
   }
 }
+
+/** WordPiece's own fields (beside tokenizer-json.ts's common ones); a normalizer is BertNormalizer's. */
+const optionalFlag = shape.optional(shape.nullable(shape.boolean()));
+const WORDPIECE_JSON = shape.object({
+  normalizer: shape.optional(
+    shape.nullable(
+      shape.object({
+        clean_text: optionalFlag,
+        handle_chinese_chars: optionalFlag,
+        strip_accents: optionalFlag,
+        lowercase: optionalFlag,
+      }),
+    ),
+  ),
+  model: shape.object({
+    unk_token: shape.optional(shape.string({ nonEmpty: true })),
+    continuing_subword_prefix: shape.optional(shape.string({ nonEmpty: true })),
+    max_input_chars_per_word: shape.optional(shape.integer({ min: 1 })),
+  }),
+});

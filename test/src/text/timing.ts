@@ -1,0 +1,123 @@
+/**
+ * Linear time, measured as ratios (a 10× longer input may take about 10× longer, a quadratic
+ * algorithm takes 100×): medians of a few runs after a warm-up, the two sizes interleaved so that
+ * a slow patch of a busy machine hits both, and the adversarial inputs that made Firth quadratic
+ * or overflow its stack before (one huge word, "aaaa…", runs of "!!!", initials, CJK, ZWJ emoji).
+ */
+
+/** mulberry32, for inputs that are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Repeats `unit` (or draws from `next`) up to exactly n UTF-16 units, never ending in half a pair. */
+function fill(n: number, next: () => string): string {
+  const parts: string[] = [];
+  let length = 0;
+  while (length < n) {
+    const p = next();
+    parts.push(p);
+    length += p.length;
+  }
+  const s = parts.join('').slice(0, n);
+  return /[\uD800-\uDBFF]$/.test(s) ? `${s.slice(0, -1)}x` : s;
+}
+
+export type InputKind =
+  | 'english'
+  | 'one word "aaaa…"'
+  | 'random letters, no spaces'
+  | 'random code points'
+  | 'random bytes as UTF-8'
+  | 'many short words'
+  | 'CJK'
+  | 'ZWJ emoji'
+  | 'runs of "!!!"'
+  | 'initials "A. A. A."'
+  | 'short sentences'
+  | 'a whitespace run';
+
+/** An input of n UTF-16 units; `english` repeats `corpus`. */
+export function makeInput(kind: InputKind, n: number, corpus: string): string {
+  const r = rng(n ^ kind.length);
+  switch (kind) {
+    case 'english':
+      return fill(n, () => corpus);
+    case 'one word "aaaa…"':
+      return 'a'.repeat(n);
+    case 'random letters, no spaces':
+      return fill(n, () => String.fromCharCode(97 + Math.floor(r() * 26)));
+    case 'random code points':
+      return fill(n, () => {
+        const cp = Math.floor(r() * 0x110000);
+        return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
+      });
+    case 'random bytes as UTF-8':
+      return new TextDecoder()
+        .decode(Uint8Array.from({ length: n }, () => Math.floor(r() * 256)))
+        .slice(0, n);
+    case 'many short words':
+      return fill(n, () => pickWord(r));
+    case 'CJK':
+      return fill(n, () => String.fromCharCode(0x4e00 + Math.floor(r() * 2000)));
+    case 'ZWJ emoji':
+      return fill(n, () => '👩‍👩‍👧‍👦');
+    case 'runs of "!!!"':
+      return '!'.repeat(n);
+    case 'initials "A. A. A."':
+      return fill(n, () => 'A. ');
+    case 'short sentences':
+      return fill(n, () => `${pickWord(r).trim()}. `.replace(/^./, (c) => c.toUpperCase()));
+    case 'a whitespace run':
+      return `a${' '.repeat(n - 2)}b`;
+  }
+}
+
+const WORDS = ['the ', 'a ', 'of ', 'king ', 'to ', 'be ', 'or ', 'not ', 'I ', 'x. ', 'ab ', 'cd. ', 'e '];
+const pickWord = (r: () => number) => WORDS[Math.floor(r() * WORDS.length)]!;
+
+const time = (f: () => unknown) => {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export interface Scaling {
+  ms10k: number;
+  ms100k: number;
+  ms1m: number;
+}
+
+/** Times `f` on inputs of 10 K, 100 K and 1 M units: medians of 7, 5 and 5 runs, 100 K and 1 M interleaved. */
+export function measure(f: (text: string) => unknown, input: (n: number) => string): Scaling {
+  const [small, medium, large] = [input(10_000), input(100_000), input(1_000_000)];
+  f(small); // warm-up: compile, caches
+  const t10k = Array.from({ length: 7 }, () => time(() => f(small)));
+  const t100k: number[] = [];
+  const t1m: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t100k.push(time(() => f(medium)));
+    t1m.push(time(() => f(large)));
+  }
+  return { ms10k: median(t10k), ms100k: median(t100k), ms1m: median(t1m) };
+}
+
+/**
+ * The ratio that decides, with a floor under the smaller time: below FLOOR_MS a time is mostly
+ * timer and scheduler noise. Linear is 10 and quadratic 100. The limit sits between them, above
+ * 20 because a 1 MB input's per-symbol state (≈ 16 MB for the merge queue) no longer fits a core's
+ * L2 cache while 100 KB's nearly does: loops that follow a linked list over it run up to ~2× slower
+ * per symbol (measured on the basic BPE merge queue: ratios 11–22 for an O(n log n) loop). A quadratic
+ * algorithm whose 100 KB run takes more than FLOOR_MS / 4 still fails: 100× that is more than LIMIT × FLOOR_MS.
+ */
+export const FLOOR_MS = 5;
+export const LIMIT = 25;
+export const ratio = (big: number, small: number) => big / Math.max(small, FLOOR_MS);
