@@ -19,14 +19,18 @@
  *
  * Left out: spaCy's tokenizer (strings are split by a small regex), contextual vectors.
  */
-import { ValidationError } from '@firth/numeric';
+import { checkTextLength, ValidationError } from '@firth/numeric';
 import { KeyError, type KeyedVectors } from './keyed-vectors.js';
 
 export type Pooling = 'mean' | 'sif';
 
 /** Lowercased words and numbers of `text` (punctuation dropped). */
 export function simpleTokens(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [];
+  return (
+    checkTextLength(text, 'text')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? []
+  );
 }
 
 function tokensOf(doc: string | readonly string[]): readonly string[] {

@@ -24,9 +24,7 @@ describe('tokenize (scikit-learn word analyzer)', () => {
   });
 
   it('refuses bad input, naming it', () => {
-    expect(() => tokenize(42 as unknown as string)).toThrow(
-      /text must be a string, got a value of type number/,
-    );
+    expect(() => tokenize(42 as unknown as string)).toThrow('text must be a string, got 42');
     expect(() => tokenize('a b', { stopWords: 'french' as 'english' })).toThrow(/got the string "french"/);
     expect(() => tokenize('a b', { tokenPattern: /(a)(b)/ })).toThrow(ValidationError);
     expect(() => tokenize('a b', { tokenPattern: '\\w+' as unknown as RegExp })).toThrow(/must be a RegExp/);

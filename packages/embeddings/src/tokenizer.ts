@@ -141,21 +141,14 @@ export function compileTokenPattern(
   return { regex: new RegExp(pattern.source, flags), group: groups };
 }
 
-/** Every token of `text` under a compiled pattern (Python's `re.findall`). */
+/**
+ * Every token of `text` under a compiled pattern (Python's `re.findall`). The text is a string of
+ * at most `MAX_TEXT_LENGTH` UTF-16 units (`@firth/numeric`), checked before any work.
+ */
 export function findTokens(text: string, compiled: { regex: RegExp; group: number }): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(compiled.regex)) out.push(m[compiled.group] ?? '');
+  for (const m of checkTextLength(text, 'text').matchAll(compiled.regex)) out.push(m[compiled.group] ?? '');
   return out;
-}
-
-/** A string of at most `MAX_TEXT_LENGTH` UTF-16 units (`@firth/numeric`), checked before any work. */
-function checkText(text: unknown, name: string): string {
-  if (typeof text !== 'string')
-    throw new ValidationError(
-      `${name} must be a string, got ${text === null ? 'null' : `a value of type ${typeof text}`}`,
-      name,
-    );
-  return checkTextLength(text, name);
 }
 
 /**
@@ -166,7 +159,7 @@ function checkText(text: unknown, name: string): string {
  *   tokenize('A B cd', { tokenPattern: /\b\w+\b/g })                  // ['a', 'b', 'cd']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
-  checkText(text, 'text');
+  checkTextLength(text, 'text');
   const compiled = compileTokenPattern(options.tokenPattern);
   const stop = resolveStopWords(options.stopWords);
   const tokens = findTokens(options.lowercase === false ? text : text.toLowerCase(), compiled);
@@ -179,7 +172,7 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
  *   deaccent('Šéf chomutovských komunistů') // 'Sef chomutovskych komunistu'
  */
 export function deaccent(text: string): string {
-  return checkText(text, 'text')
+  return checkTextLength(text, 'text')
     .normalize('NFD')
     .replace(/\p{Mn}/gu, '')
     .normalize('NFC');
@@ -202,7 +195,7 @@ export interface SimplePreprocessOptions {
  *   simplePreprocess('At about 4:00pm AEDT')                                      // ['at', 'about', 'pm', 'aedt']
  */
 export function simplePreprocess(text: string, options: SimplePreprocessOptions = {}): string[] {
-  checkText(text, 'text');
+  checkTextLength(text, 'text');
   const { deacc = false, minLen = 2, maxLen = 15 } = options;
   for (const [name, v] of [
     ['minLen', minLen],

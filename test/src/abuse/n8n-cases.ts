@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { KeyedVectors } from '@firth/embeddings';
 
 export const PACKAGE = new URL('../../../packages/n8n-nodes-firth/', import.meta.url);
 
@@ -62,7 +63,39 @@ export function loadNode(name: string): { description: NodeDescription; supplyDa
  */
 const QUICK: Record<string, Record<string, unknown>> = {
   GptTrain: { textSource: 'itemField', steps: 2, batchSize: 2, options: { sampleLength: 0 } },
+  Word2VecTrain: { corpus: 'field', epochs: 1 },
+  GloVeTrain: { corpus: 'field', epochs: 1 },
 };
+
+/**
+ * Cases whose huge value is the node's own text input: they must be refused on the item, with a
+ * message naming the size limit (a node that quietly processed 10 MB would pass the time check on a
+ * fast machine and still stall a busy worker).
+ */
+export const MUST_REFUSE = [
+  'RecurrentTextGenerator prompt',
+  'Tokenizer text',
+  'TokenizerPlayground text',
+  'TransformerGenerate prompt',
+  'Generate prompt',
+  'Sentiment text',
+  'ContextualEmbeddings word',
+  'ContextualEmbeddings sentenceA',
+  'ContextualEmbeddings sentenceB',
+  'GptTrain @item',
+  'Word2VecTrain @item',
+  'GloVeTrain @item',
+  'TextVectorizer @item',
+  'RagAnswer @item',
+  'RagAnswer question',
+  'VectorStoreFirth @item',
+  'LmChatFirth @call invoke',
+  'RetrieverFirth @call invoke',
+  'EmbeddingsFirth @call embedQuery',
+  'EmbeddingsFirth @call embedDocuments',
+];
+/** How a size refusal reads (checkTextLength in @firth/numeric). */
+export const SIZE_REFUSAL = /has \d+ characters; at most \d+ are accepted/;
 
 /** Every case: each node's text parameters, its item fields, and the sub-nodes' calls. */
 export function nodeCases(): NodeCase[] {
@@ -74,7 +107,13 @@ export function nodeCases(): NodeCase[] {
         const vectors = n.description.properties.find((p) => p.name === 'vectors')?.options ?? [];
         for (const v of vectors)
           for (const call of ['embedQuery', 'embedDocuments'])
-            cases.push({ node, param: '@call', call, parameters: { vectors: v.value } });
+            cases.push({
+              node,
+              param: '@call',
+              call,
+              // the 'model' source: word vectors from a Train step, here two words of two dimensions
+              parameters: { vectors: v.value, ...(v.value === 'model' ? { model: TRAINED } : {}) },
+            });
       } else cases.push({ node, param: '@call', call: 'invoke' });
       continue;
     }
@@ -85,6 +124,9 @@ export function nodeCases(): NodeCase[] {
   }
   return cases;
 }
+
+/** A Word2Vec Train step's "model" output, as small as it gets. */
+const TRAINED = { wv: new KeyedVectors(['cat', 'dog'], new Float32Array([1, 0, 0, 1]), 2).toJSON() };
 
 /** '10 MB' of words: what a careless expression or a pasted file puts into a field. */
 export const HUGE_TEXT_BYTES = 10_000_000;

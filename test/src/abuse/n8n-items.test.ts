@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runUnderWatchdog } from '../fuzz/watchdog.ts';
-import { type NodeCaseResult, nodeCases } from './n8n-cases.ts';
+import { MUST_REFUSE, type NodeCaseResult, nodeCases, SIZE_REFUSAL } from './n8n-cases.ts';
 
 /** The longest error message a node may put on an item (the value it quotes is cut). */
 const MAX_MESSAGE = 1000;
@@ -52,10 +52,21 @@ describe('n8n nodes with 10 MB items', () => {
         out.push(`${r.case}: threw ${x.errorName} despite Continue On Fail: ${x.message}`);
       if (x.hostileMs > REFUSE_MS)
         out.push(`${r.case}: ${x.status} only after ${Math.round(x.hostileMs)} ms`);
-      if (x.neighbour === 'missing') out.push(`${r.case}: the ordinary item beside it was lost`);
+      // (a huge parameter applies to every item; only a huge item leaves its neighbour intact)
+      if (x.neighbour === 'missing' && r.case.includes(' @item'))
+        out.push(`${r.case}: the ordinary item beside it was lost`);
+      const mustRefuse = MUST_REFUSE.some((m) => r.case === m || r.case.startsWith(`${m} `));
+      if (mustRefuse && (x.status === 'ok' || !SIZE_REFUSAL.test(x.message)))
+        out.push(`${r.case}: must be refused for its size, got ${x.status}: ${x.message.slice(0, 120)}`);
       return out;
     });
     expect(problems, problems.join('\n')).toEqual([]);
     expect(rows).toHaveLength(cases.length);
+    // every MUST_REFUSE entry names an existing case (a renamed parameter cannot silently drop out)
+    for (const m of MUST_REFUSE)
+      expect(
+        rows.some((r) => r.case === m || r.case.startsWith(`${m} `)),
+        m,
+      ).toBe(true);
   }, 900_000);
 });

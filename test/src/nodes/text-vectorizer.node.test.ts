@@ -54,6 +54,26 @@ describe('Text Vectorizer node', () => {
     expect(at('the', 'sat')).toBe(0);
   });
 
+  it('with Continue On Fail a bad item is an error in its place, and the others are vectorized', async () => {
+    const items = [docs[0]!, { text: 'x '.repeat(2_100_000) }, {}, docs[1]!];
+    const out = await run(items, {}, true);
+    expect(out.map((o) => o.json.error === undefined)).toEqual([true, false, false, true]);
+    expect(out[1]!.json).toMatchObject({
+      itemIndex: 1,
+      error: expect.stringMatching(/^Item 1: field "text" has 4200000 characters; at most 4194304/),
+    });
+    expect(out[2]!.json).toMatchObject({
+      itemIndex: 2,
+      error: 'Item 2: field "text" must be text, got nothing',
+    });
+    // fitted on the two good documents only
+    expect(out[0]!.json.features).toEqual(['cat', 'dog', 'log', 'mat', 'on', 'sat', 'the']);
+    expect(out[3]!.json.terms).toEqual({ dog: 1, log: 1, on: 1, sat: 1, the: 2 });
+    const error = await run(items).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.context.itemIndex).toBe(1);
+  });
+
   it('names bad input', async () => {
     const error = await run([{ text: 'ok' }, { text: 3 }]).catch((e) => e);
     expect(error).toBeInstanceOf(NodeOperationError);

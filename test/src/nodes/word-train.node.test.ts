@@ -79,6 +79,24 @@ describe('Word2Vec Train node', () => {
     expect(json.lossCurve.at(-1)).toBeLessThan(json.lossCurve[0]);
   });
 
+  it('a 10 MB item is refused by name; with Continue On Fail the others still train', async () => {
+    const texts = Array.from({ length: 20 }, () => ({
+      text: 'the cat sat on the mat and the dog sat on the log',
+    }));
+    const items = [...texts.slice(0, 3), { text: 'word '.repeat(2_000_000) }, ...texts.slice(3)];
+    const params = { corpus: 'field', minCount: 2, vectorSize: 8, epochs: 2 };
+    const error = await word2vec(items, params).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.context.itemIndex).toBe(3);
+    expect(error.message).toMatch(/^text has 10000000 characters; at most 4194304 are accepted/);
+    const out = await word2vec(items, params, true);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.json).toMatchObject({ itemIndex: 3, error: expect.stringMatching(/10000000 characters/) });
+    expect(out[1]!.json.documents).toBe(20);
+    expect(out[1]!.json.vocabularySize).toBeGreaterThan(5);
+    expect(out[1]!.pairedItem).toHaveLength(20);
+  });
+
   it('bad input: a non-text item (per item), an empty corpus, nothing after Min Count, bad options', async () => {
     const error = await word2vec([{ text: 'a b c' }, { text: 42 }], { corpus: 'field' }).catch((e) => e);
     expect(error).toBeInstanceOf(NodeOperationError);

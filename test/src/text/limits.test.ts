@@ -4,12 +4,20 @@
  * length and the limit, before any work — and accepts one at the limit's edge in size classes the
  * linear-time test times (1 MB).
  */
-import { deaccent, simplePreprocess, tokenize as sklearnTokenize } from '@firth/embeddings';
+import {
+  deaccent,
+  embedTexts,
+  KeyedVectors,
+  simplePreprocess,
+  simpleTokens,
+  tokenize as sklearnTokenize,
+} from '@firth/embeddings';
 import { tokenizeWith } from '@firth/llm';
 import { MAX_TEXT_LENGTH, ValidationError } from '@firth/numeric';
 import {
   tokenize as bm25Tokenize,
   extractiveAnswer,
+  MAX_QUERY_LENGTH,
   RecursiveCharacterSplitter,
   SentenceSplitter,
   splitSentences,
@@ -25,6 +33,7 @@ import { describe, expect, test } from 'vitest';
 import { basicBpe, byteLevelBpe, charWithUnk, llama2c, useLite, wordPiece } from './tokenizers.ts';
 
 const tooLong = 'a'.repeat(MAX_TEXT_LENGTH + 1);
+const glove = new KeyedVectors(['cat'], new Float32Array([1, 0]), 2);
 
 const ENTRY_POINTS: Array<[string, (text: string) => unknown]> = [
   ['BasicBPETokenizer.encode', (t) => basicBpe.encode(t)],
@@ -50,7 +59,8 @@ const ENTRY_POINTS: Array<[string, (text: string) => unknown]> = [
   ['RecursiveCharacterSplitter.splitText', (t) => new RecursiveCharacterSplitter().splitText(t)],
   ['SentenceSplitter.splitText', (t) => new SentenceSplitter().splitText(t)],
   ['TokenSplitter.splitText', (t) => new TokenSplitter(byteLevelBpe).splitText(t)],
-  ['extractiveAnswer (the question)', (t) => extractiveAnswer(t, [])],
+  ['embeddings simpleTokens (document vectors)', (t) => simpleTokens(t)],
+  ['embeddings embedTexts', (t) => embedTexts([t], glove)],
 ];
 
 describe(`texts longer than MAX_TEXT_LENGTH (${MAX_TEXT_LENGTH} UTF-16 units) are refused at once`, () => {
@@ -74,4 +84,10 @@ describe(`texts longer than MAX_TEXT_LENGTH (${MAX_TEXT_LENGTH} UTF-16 units) ar
 
 test('the tokenizer playground refuses it too, before any tokenizer (GPT-4o included) runs', async () => {
   await expect(tokenizeWith('gpt-4o', tooLong)).rejects.toThrow(`at most ${MAX_TEXT_LENGTH} are accepted`);
+});
+
+test('questions have the tighter MAX_QUERY_LENGTH (a question, not a document)', () => {
+  expect(() => extractiveAnswer(tooLong, [])).toThrow(
+    `question has ${MAX_TEXT_LENGTH + 1} characters; at most ${MAX_QUERY_LENGTH} are accepted`,
+  );
 });

@@ -91,8 +91,11 @@ export class GloVeTrain implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const pairedItem = items.map((_, item) => ({ item }));
+    let failed: INodeExecutionData[] = [];
     try {
-      const sentences = readCorpus(this);
+      const { sentences, items: used, failed: refused } = readCorpus(this);
+      failed = refused;
+      if (used.length === 0 && failed.length > 0) return [failed];
       const model = await GloVe.create(sentences, {
         vectorSize: this.getNodeParameter('vectorSize', 0) as number,
         window: this.getNodeParameter('window', 0) as number,
@@ -105,6 +108,7 @@ export class GloVeTrain implements INodeType {
       const kv = model.wv;
       return [
         [
+          ...failed,
           {
             json: {
               vocabularySize: kv.length,
@@ -114,14 +118,15 @@ export class GloVeTrain implements INodeType {
               neighbours: probeNeighbours(this, kv),
               model: { type: 'firth.GloVe', wv: kv.toJSON() },
             },
-            pairedItem,
+            pairedItem: used.map((item) => ({ item })),
           },
         ],
       ];
     } catch (error) {
+      if (error instanceof NodeOperationError) throw error; // an item readCorpus already named
       const message = toErrorMessage(error);
       const itemIndex = itemOf(error) ?? Number(/^Item (\d+):/.exec(message)?.[1] ?? 0);
-      if (this.continueOnFail()) return [[{ json: { error: message, itemIndex }, pairedItem }]];
+      if (this.continueOnFail()) return [[...failed, { json: { error: message, itemIndex }, pairedItem }]];
       throw new NodeOperationError(this.getNode(), message, { itemIndex });
     }
   }

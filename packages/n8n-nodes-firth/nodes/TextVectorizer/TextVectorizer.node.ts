@@ -8,6 +8,7 @@
  * one item per document / one item for the corpus.
  */
 import { CountVectorizer, cooccurrenceMatrix, oneHot, TfidfVectorizer, tokenize } from '@firth/embeddings';
+import { checkTextLength, quote } from '@firth/numeric';
 import {
   type IDataObject,
   type IExecuteFunctions,
@@ -19,6 +20,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { toErrorMessage } from '../shared/dataset';
+import { readItems } from '../shared/per-item';
 
 type Method = 'oneHot' | 'bagOfWords' | 'tfidf' | 'cooccurrence';
 
@@ -149,25 +151,28 @@ export class TextVectorizer implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
-    const pairedItem = items.map((_, item) => ({ item }));
-    let itemIndex = 0;
     try {
       const method = this.getNodeParameter('method', 0) as Method;
       const field = this.getNodeParameter('textField', 0) as string;
       const stopWords = (this.getNodeParameter('stopWords', 0, false) as boolean)
         ? ('english' as const)
         : null;
-      const documents = items.map((item, i) => {
-        itemIndex = i;
+      // one document per item; an item that is not text (or is over the text limit) is named, and
+      // with Continue On Fail comes out as an error item while the others are vectorized
+      const { inputs, failed } = readItems(this, (item, i) => {
         const text = item.json[field];
         if (typeof text !== 'string')
           throw new UserError(
-            `Item ${i}: field "${field}" must be text, got ${text === undefined ? 'nothing' : typeof text}`,
+            `Item ${i}: field ${quote(field)} must be text, got ${text === undefined ? 'nothing' : typeof text}`,
           );
-        return text;
+        return checkTextLength(text, `Item ${i}: field ${quote(field)}`);
       });
-      itemIndex = 0;
-      if (documents.length === 0) throw new UserError('No input items: give at least one document');
+      const documents = inputs.map((x) => x.value);
+      const used = inputs.map((x) => items[x.index]!);
+      const pairedItem = inputs.map((x) => ({ item: x.index }));
+      if (documents.length === 0)
+        if (failed.length > 0) return [failed];
+        else throw new UserError('No input items: give at least one document');
 
       if (method === 'bagOfWords' || method === 'tfidf') {
         const o = this.getNodeParameter('options', 0, {}) as {
@@ -188,17 +193,20 @@ export class TextVectorizer implements INodeType {
         const features = vectorizer.getFeatureNamesOut();
         const idf = vectorizer instanceof TfidfVectorizer ? vectorizer.idf : null;
         return [
-          matrix.map((vector, i) => {
-            // the non-zero entries by name, e.g. { cat: 1, sat: 1 }
-            const terms: IDataObject = {};
-            vector.forEach((v, k) => {
-              if (v !== 0) terms[features[k] as string] = v;
-            });
-            return {
-              json: { ...items[i]!.json, vector, terms, features, ...(idf && i === 0 && { idf }) },
-              pairedItem: { item: i },
-            };
-          }),
+          inItemOrder(
+            failed,
+            matrix.map((vector, i) => {
+              // the non-zero entries by name, e.g. { cat: 1, sat: 1 }
+              const terms: IDataObject = {};
+              vector.forEach((v, k) => {
+                if (v !== 0) terms[features[k] as string] = v;
+              });
+              return {
+                json: { ...used[i]!.json, vector, terms, features, ...(idf && i === 0 && { idf }) },
+                pairedItem: pairedItem[i],
+              };
+            }),
+          ),
         ];
       }
 
@@ -207,22 +215,33 @@ export class TextVectorizer implements INodeType {
         // one vocabulary for the whole corpus, in order of first appearance
         const vocabulary = [...new Set(tokenized.flat())];
         return [
-          tokenized.map((tokens, i) => ({
-            json: { ...items[i]!.json, tokens, vocabulary, oneHot: oneHot(tokens, vocabulary) },
-            pairedItem: { item: i },
-          })),
+          inItemOrder(
+            failed,
+            tokenized.map((tokens, i) => ({
+              json: { ...used[i]!.json, tokens, vocabulary, oneHot: oneHot(tokens, vocabulary) },
+              pairedItem: pairedItem[i],
+            })),
+          ),
         ];
       }
       const { vocabulary, matrix } = cooccurrenceMatrix(tokenized, {
         window: this.getNodeParameter('window', 0) as number,
         distanceWeighting: this.getNodeParameter('distanceWeighting', 0, false) as boolean,
       });
-      return [[{ json: { vocabulary, matrix }, pairedItem }]];
+      return [[...failed, { json: { vocabulary, matrix }, pairedItem }]];
     } catch (error) {
+      if (error instanceof NodeOperationError) throw error; // an item readItems already named
+      // an error of the whole corpus (e.g. an empty vocabulary) is reported on the first item
       const message = toErrorMessage(error);
       if (this.continueOnFail())
-        return [[{ json: { error: message, itemIndex }, pairedItem: { item: itemIndex } }]];
-      throw new NodeOperationError(this.getNode(), message, { itemIndex });
+        return [[{ json: { error: message, itemIndex: 0 }, pairedItem: { item: 0 } }]];
+      throw new NodeOperationError(this.getNode(), message, { itemIndex: 0 });
     }
   }
+}
+
+/** Error items and results merged back into the items' order (by `pairedItem`). */
+function inItemOrder(failed: INodeExecutionData[], results: INodeExecutionData[]): INodeExecutionData[] {
+  const at = (x: INodeExecutionData) => (x.pairedItem as { item: number }).item;
+  return [...failed, ...results].sort((a, b) => at(a) - at(b));
 }

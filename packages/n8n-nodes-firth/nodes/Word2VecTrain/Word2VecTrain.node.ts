@@ -137,8 +137,11 @@ export class Word2VecTrain implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const pairedItem = items.map((_, item) => ({ item }));
+    let failed: INodeExecutionData[] = [];
     try {
-      const sentences = readCorpus(this);
+      const { sentences, items: used, failed: refused } = readCorpus(this);
+      failed = refused;
+      if (used.length === 0 && failed.length > 0) return [failed];
       const model = await Word2Vec.create(sentences, {
         sg: this.getNodeParameter('sg', 0) as 0 | 1,
         vectorSize: this.getNodeParameter('vectorSize', 0) as number,
@@ -152,6 +155,7 @@ export class Word2VecTrain implements INodeType {
       const kv = model.wv;
       return [
         [
+          ...failed,
           {
             json: {
               vocabularySize: kv.length,
@@ -161,14 +165,15 @@ export class Word2VecTrain implements INodeType {
               neighbours: probeNeighbours(this, kv),
               model: { type: 'firth.Word2Vec', wv: kv.toJSON() },
             },
-            pairedItem,
+            pairedItem: used.map((item) => ({ item })),
           },
         ],
       ];
     } catch (error) {
+      if (error instanceof NodeOperationError) throw error; // an item readCorpus already named
       const message = toErrorMessage(error);
       const itemIndex = itemOf(error) ?? Number(/^Item (\d+):/.exec(message)?.[1] ?? 0);
-      if (this.continueOnFail()) return [[{ json: { error: message, itemIndex }, pairedItem }]];
+      if (this.continueOnFail()) return [[...failed, { json: { error: message, itemIndex }, pairedItem }]];
       throw new NodeOperationError(this.getNode(), message, { itemIndex });
     }
   }

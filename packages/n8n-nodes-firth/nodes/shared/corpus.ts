@@ -5,7 +5,15 @@
  */
 import { loadLeeCorpus } from '@firth/datasets';
 import { type KeyedVectors, simplePreprocess } from '@firth/embeddings';
-import { type IDataObject, type IExecuteFunctions, type INodeProperties, UserError } from 'n8n-workflow';
+import { quote } from '@firth/numeric';
+import {
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeProperties,
+  UserError,
+} from 'n8n-workflow';
+import { readItems } from './per-item';
 
 export const corpusProperties: INodeProperties[] = [
   {
@@ -44,20 +52,31 @@ export const corpusProperties: INodeProperties[] = [
   },
 ];
 
-/** Documents as token lists, and the item that failed when one is not text. */
-export function readCorpus(ctx: IExecuteFunctions): string[][] {
+/**
+ * Documents as token lists, from the Lee corpus or one per item. An item whose field is not text
+ * (or is over the text limit) is named; with Continue On Fail it comes back in `failed` and the
+ * rest are trained on (`readItems`). `items` are the indexes of the items used (none when every
+ * item was refused: the node then outputs just the error items).
+ */
+export function readCorpus(ctx: IExecuteFunctions): {
+  sentences: string[][];
+  items: number[];
+  failed: INodeExecutionData[];
+} {
   if (ctx.getNodeParameter('corpus', 0) === 'lee') {
-    return loadLeeCorpus().map((line) => simplePreprocess(line));
+    const all = ctx.getInputData().map((_, i) => i);
+    return { sentences: loadLeeCorpus().map((line) => simplePreprocess(line)), items: all, failed: [] };
   }
   const field = ctx.getNodeParameter('textField', 0) as string;
-  return ctx.getInputData().map((item, i) => {
+  const { inputs, failed } = readItems(ctx, (item, i) => {
     const text = item.json[field];
     if (typeof text !== 'string')
       throw new UserError(
-        `Item ${i}: field "${field}" must be text, got ${text === undefined ? 'nothing' : typeof text}`,
+        `Item ${i}: field ${quote(field)} must be text, got ${text === undefined ? 'nothing' : typeof text}`,
       );
     return simplePreprocess(text);
   });
+  return { sentences: inputs.map((x) => x.value), items: inputs.map((x) => x.index), failed };
 }
 
 /** `{ word: [[neighbour, cosine], …] }` for the probe words the model knows. */

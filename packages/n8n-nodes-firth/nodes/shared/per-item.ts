@@ -52,3 +52,30 @@ export async function optionalInput<T>(
   if (!ctx.getNodeInputs().some((input) => input.type === type)) return undefined;
   return ((await ctx.getInputConnectionData(type, 0)) as T | undefined) ?? undefined;
 }
+
+/**
+ * The inputs of a node that works on all items at once (fitting a vectorizer, training word
+ * vectors): `read` turns item i into its input and throws when it cannot. With Continue On Fail a
+ * refused item becomes an error item (its other fields kept, `itemIndex` set) and is left out of
+ * the rest, so one bad item does not cost the others; otherwise a NodeOperationError names it.
+ *
+ *   const { inputs, failed } = readItems(this, (item, i) => textOf(item, i));
+ *   // fit on inputs.map((x) => x.value); output failed alongside the result
+ */
+export function readItems<T>(
+  ctx: IExecuteFunctions,
+  read: (item: INodeExecutionData, i: number) => T,
+): { inputs: { index: number; value: T }[]; failed: INodeExecutionData[] } {
+  const inputs: { index: number; value: T }[] = [];
+  const failed: INodeExecutionData[] = [];
+  ctx.getInputData().forEach((item, i) => {
+    try {
+      inputs.push({ index: i, value: read(item, i) });
+    } catch (error) {
+      const message = toErrorMessage(error);
+      if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
+      failed.push({ json: { ...item.json, error: message, itemIndex: i }, pairedItem: { item: i } });
+    }
+  });
+  return { inputs, failed };
+}
