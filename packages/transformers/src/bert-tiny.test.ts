@@ -87,7 +87,9 @@ describe('loadTinyBert checks the folders it is given', () => {
     await expect(loadTinyBert(noBias)).rejects.toThrow(
       /bert-tiny\/model\.safetensors: has no tensor "cls\.predictions\.bias", which the model needs$/,
     );
-    const longVocab = folders((pretrained) => appendFileSync(join(pretrained, 'vocab.txt'), 'extra\n'));
+    const longVocab = folders((pretrained) =>
+      appendFileSync(join(pretrained, 'vocab.txt'), 'zzzz-unique-extra-piece\n'),
+    );
     await expect(loadTinyBert(longVocab)).rejects.toThrow(
       /bert-tiny\/vocab\.txt: has 4001 pieces, but .*bert-tiny\/config\.json says vocab_size 4000$/,
     );

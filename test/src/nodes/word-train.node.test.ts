@@ -94,7 +94,7 @@ describe('Word2Vec Train node', () => {
     expect(out[0]!.json).toMatchObject({ itemIndex: 3, error: expect.stringMatching(/10000000 characters/) });
     expect(out[1]!.json.documents).toBe(20);
     expect(out[1]!.json.vocabularySize).toBeGreaterThan(5);
-    expect(out[1]!.pairedItem).toHaveLength(20);
+    expect((out[1] as { pairedItem?: unknown[] }).pairedItem).toHaveLength(20);
   });
 
   it('bad input: a non-text item (per item), an empty corpus, nothing after Min Count, bad options', async () => {

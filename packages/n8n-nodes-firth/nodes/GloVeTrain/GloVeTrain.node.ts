@@ -91,11 +91,10 @@ export class GloVeTrain implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const pairedItem = items.map((_, item) => ({ item }));
-    let failed: INodeExecutionData[] = [];
+    // an item that is not text is named (per item, or an error item with Continue On Fail)
+    const { sentences, items: used, failed } = readCorpus(this);
+    if (used.length === 0 && failed.length > 0) return [failed];
     try {
-      const { sentences, items: used, failed: refused } = readCorpus(this);
-      failed = refused;
-      if (used.length === 0 && failed.length > 0) return [failed];
       const model = await GloVe.create(sentences, {
         vectorSize: this.getNodeParameter('vectorSize', 0) as number,
         window: this.getNodeParameter('window', 0) as number,
@@ -123,7 +122,6 @@ export class GloVeTrain implements INodeType {
         ],
       ];
     } catch (error) {
-      if (error instanceof NodeOperationError) throw error; // an item readCorpus already named
       const message = toErrorMessage(error);
       const itemIndex = itemOf(error) ?? Number(/^Item (\d+):/.exec(message)?.[1] ?? 0);
       if (this.continueOnFail()) return [[...failed, { json: { error: message, itemIndex }, pairedItem }]];

@@ -151,22 +151,20 @@ export class TextVectorizer implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
+    const method = this.getNodeParameter('method', 0) as Method;
+    const field = this.getNodeParameter('textField', 0) as string;
+    const stopWords = (this.getNodeParameter('stopWords', 0, false) as boolean) ? ('english' as const) : null;
+    // one document per item; an item that is not text (or is over the text limit) is named, and
+    // with Continue On Fail comes out as an error item while the others are vectorized
+    const { inputs, failed } = readItems(this, (item, i) => {
+      const text = item.json[field];
+      if (typeof text !== 'string')
+        throw new UserError(
+          `Item ${i}: field ${quote(field)} must be text, got ${text === undefined ? 'nothing' : typeof text}`,
+        );
+      return checkTextLength(text, `Item ${i}: field ${quote(field)}`);
+    });
     try {
-      const method = this.getNodeParameter('method', 0) as Method;
-      const field = this.getNodeParameter('textField', 0) as string;
-      const stopWords = (this.getNodeParameter('stopWords', 0, false) as boolean)
-        ? ('english' as const)
-        : null;
-      // one document per item; an item that is not text (or is over the text limit) is named, and
-      // with Continue On Fail comes out as an error item while the others are vectorized
-      const { inputs, failed } = readItems(this, (item, i) => {
-        const text = item.json[field];
-        if (typeof text !== 'string')
-          throw new UserError(
-            `Item ${i}: field ${quote(field)} must be text, got ${text === undefined ? 'nothing' : typeof text}`,
-          );
-        return checkTextLength(text, `Item ${i}: field ${quote(field)}`);
-      });
       const documents = inputs.map((x) => x.value);
       const used = inputs.map((x) => items[x.index]!);
       const pairedItem = inputs.map((x) => ({ item: x.index }));
@@ -230,7 +228,6 @@ export class TextVectorizer implements INodeType {
       });
       return [[...failed, { json: { vocabulary, matrix }, pairedItem }]];
     } catch (error) {
-      if (error instanceof NodeOperationError) throw error; // an item readItems already named
       // an error of the whole corpus (e.g. an empty vocabulary) is reported on the first item
       const message = toErrorMessage(error);
       if (this.continueOnFail())
