@@ -23,7 +23,9 @@
  *   // { tool: 'perceptron', arguments: { rows: [[0,0],…], labels: [0,0,0,1] }, result: { weights: [0.2, 0.1], … },
  *   //   explanation: 'I trained the perceptron on the AND gate: weights [0.2, 0.1], bias -0.2, it classifies all 4 rows correctly.' }
  */
+
 import { FirthUseEmbeddings } from '@firth/langchain';
+import { ValidationError } from '@firth/numeric';
 import { QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { Runnable, type RunnableConfig } from '@langchain/core/runnables';
@@ -235,7 +237,7 @@ export class FirthRouterAgent extends Runnable<string | { input: string }, Route
   /** Routes, extracts, validates and runs: the whole agent in one call. */
   async route(request: string): Promise<RouterResult> {
     if (typeof request !== 'string' || request.trim() === '')
-      throw new Error('request must be a non-empty string');
+      throw new ValidationError('request must be a non-empty string');
     const ranked = await this.rank(request);
     const candidates = ranked.slice(0, this.topCandidates);
     const best = ranked[0];

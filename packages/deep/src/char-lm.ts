@@ -533,7 +533,9 @@ export class CharLanguageModel implements TextSampler {
 
   private checkFitted(): void {
     if (!this.fitted)
-      throw new Error('CharLanguageModel is not fitted: call fit(text, { steps }) or fromJSON first');
+      throw new ValidationError(
+        'CharLanguageModel is not fitted: call fit(text, { steps }) or fromJSON first',
+      );
   }
 
   private disposeWeights(): void {

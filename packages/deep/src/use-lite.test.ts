@@ -125,7 +125,7 @@ describe('Universal Sentence Encoder Lite — loading errors', () => {
     );
     writeFileSync(join(dir, 'model.json'), '{ "modelTopology": ');
     await expect(UniversalSentenceEncoderLite.load({ modelDir: dir })).rejects.toThrow(
-      /model\.json is not valid JSON/,
+      /model\.json: is not valid JSON: the text ends too early at line 1, column 20/,
     );
     writeFileSync(join(dir, 'model.json'), '{"format":"layers-model"}');
     await expect(UniversalSentenceEncoderLite.load({ modelDir: dir })).rejects.toThrow(

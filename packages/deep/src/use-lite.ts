@@ -30,9 +30,11 @@
  * attention's batched BatchMatMul (the wasm kernel's slow scalar path for batch > 1).
  * Left out: the question/answer variant (USE-QnA) and fine-tuning; inference only.
  */
+
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { parseJson, ValidationError } from '@firth/numeric';
 import { type BackendOptions, initBackend, tf } from './backend.js';
 import { findAbove, moduleDir, requireHere } from './locate.js';
 import { RESERVED_IDS, UnigramTokenizer, type VocabularyEntry } from './use-lite-tokenizer.js';
@@ -69,7 +71,7 @@ export function findUseLiteDir(explicit?: string): string {
   try {
     return dirname(requireHere.resolve(NPM_PACKAGE));
   } catch {
-    throw new Error(
+    throw new ValidationError(
       `Universal Sentence Encoder Lite files not found: no ${NPM_PACKAGE} package, no ` +
         `firth-data/${USE_LITE_BUNDLE_PATH} above ${moduleDir()}. Pass modelDir or set FIRTH_USE_LITE_DIR ` +
         'to a folder holding model.json, group1-shard*of7 and vocab.json.',
@@ -82,15 +84,7 @@ async function readOrExplain(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`USE-lite: cannot read ${path} (${code ?? (error as Error).message})`);
-  }
-}
-
-function parseJson(bytes: Buffer, path: string): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new Error(`USE-lite: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new ValidationError(`USE-lite: cannot read ${path} (${code ?? (error as Error).message})`);
   }
 }
 
@@ -103,11 +97,13 @@ interface ModelJson {
 async function readModelFiles(
   dir: string,
 ): Promise<{ artifacts: tf.io.ModelArtifacts; vocab: VocabularyEntry[] }> {
-  if (!existsSync(dir)) throw new Error(`USE-lite: model folder ${dir} does not exist`);
+  if (!existsSync(dir)) throw new ValidationError(`USE-lite: model folder ${dir} does not exist`);
   const modelPath = join(dir, MODEL_FILE);
   const json = parseJson(await readOrExplain(modelPath), modelPath) as Partial<ModelJson>;
   if (typeof json?.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
-    throw new Error(`USE-lite: ${modelPath} is not a TF.js graph model (no modelTopology/weightsManifest)`);
+    throw new ValidationError(
+      `USE-lite: ${modelPath} is not a TF.js graph model (no modelTopology/weightsManifest)`,
+    );
   }
   const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
   const shards = await Promise.all(
@@ -122,7 +118,8 @@ async function readModelFiles(
   }
   const vocabPath = join(dir, VOCAB_FILE);
   const vocab = parseJson(await readOrExplain(vocabPath), vocabPath);
-  if (!Array.isArray(vocab)) throw new Error(`USE-lite: ${vocabPath} is not a [[piece, score], …] list`);
+  if (!Array.isArray(vocab))
+    throw new ValidationError(`USE-lite: ${vocabPath} is not a [[piece, score], …] list`);
   return {
     artifacts: { modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer },
     vocab: vocab as VocabularyEntry[],
@@ -152,7 +149,7 @@ export class UniversalSentenceEncoderLite {
   static async load(options: UseLiteOptions = {}): Promise<UniversalSentenceEncoderLite> {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(`USE-lite: batchSize must be a positive integer, got ${batchSize}`);
+      throw new ValidationError(`USE-lite: batchSize must be a positive integer, got ${batchSize}`);
     }
     const dir = findUseLiteDir(options.modelDir);
     const { artifacts, vocab } = await readModelFiles(dir);
@@ -161,7 +158,9 @@ export class UniversalSentenceEncoderLite {
     try {
       model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
     } catch (error) {
-      throw new Error(`USE-lite: the graph model in ${dir} could not be built (${(error as Error).message})`);
+      throw new ValidationError(
+        `USE-lite: the graph model in ${dir} could not be built (${(error as Error).message})`,
+      );
     }
     return new UniversalSentenceEncoderLite(model, new UnigramTokenizer(vocab), batchSize, dir);
   }
@@ -172,7 +171,7 @@ export class UniversalSentenceEncoderLite {
    *   await use.embed(['The cat sat on the mat.']) // [[0.0485, -0.0038, -0.0609, …]] (512 numbers)
    */
   async embed(texts: readonly string[]): Promise<number[][]> {
-    if (this.disposed) throw new Error('USE-lite: embed() after dispose()');
+    if (this.disposed) throw new ValidationError('USE-lite: embed() after dispose()');
     if (!Array.isArray(texts)) throw new TypeError('USE-lite: embed() expects an array of strings');
     texts.forEach((t, i) => {
       if (typeof t !== 'string') {

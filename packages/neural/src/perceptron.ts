@@ -237,7 +237,8 @@ export class Perceptron {
   }
 
   private assertFitted(): void {
-    if (this.weights.length === 0) throw new Error('This Perceptron is not fitted yet: call fit(X, y) first');
+    if (this.weights.length === 0)
+      throw new ValidationError('This Perceptron is not fitted yet: call fit(X, y) first');
   }
 }
 

@@ -10,6 +10,7 @@
  *   await retriever.invoke('skip-gram') // [Document { metadata: { source: 'word2vec.md', bm25Score: 7.1, … } }, …]
  */
 
+import { ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
 import { BM25, type BM25Options } from './bm25.js';
@@ -35,7 +36,7 @@ export class BM25Retriever extends BaseRetriever {
     super(fields);
     this.k = fields.k ?? 4;
     if (!Number.isInteger(this.k) || this.k < 1)
-      throw new Error(`k must be a positive integer, got ${fields.k}`);
+      throw new ValidationError(`k must be a positive integer, got ${fields.k}`);
     const indexText = fields.indexText ?? ((d: DocumentInterface) => d.pageContent);
     this.documents = documents;
     this.bm25 = new BM25(fields).fit(documents.map(indexText));

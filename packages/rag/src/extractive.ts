@@ -222,7 +222,9 @@ export function extractiveAnswer(
   if (normalizeSpace(checkQuery(query, 'question')) === '')
     throw new ValidationError('the question is empty', 'question');
   if (!(Number.isInteger(maxSentences) && maxSentences >= 1))
-    throw new Error(`extractiveAnswer: maxSentences must be a positive integer, got ${maxSentences}`);
+    throw new ValidationError(
+      `extractiveAnswer: maxSentences must be a positive integer, got ${maxSentences}`,
+    );
 
   const numbers = sourceNumbers(passages);
   const candidates = passages.flatMap((passage, passageIndex) =>

@@ -8,6 +8,7 @@
  *   reciprocalRankFusion([['a', 'b', 'c'], ['b', 'c', 'a']]) // [{ item: 'b', score: 0.03252 }, { item: 'a', … }, …]
  */
 
+import { ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import { BaseRetriever, type BaseRetrieverInput } from '@langchain/core/retrievers';
 import type { VectorStoreInterface } from '@langchain/core/vectorstores';
@@ -32,7 +33,9 @@ export function reciprocalRankFusion<T>(lists: T[][], options: FusionOptions<T> 
   const k = options.k ?? 60;
   const key = options.key ?? ((x: T) => x);
   if (options.weights && options.weights.length !== lists.length)
-    throw new Error(`reciprocalRankFusion: ${options.weights.length} weights for ${lists.length} lists`);
+    throw new ValidationError(
+      `reciprocalRankFusion: ${options.weights.length} weights for ${lists.length} lists`,
+    );
   const fused = new Map<unknown, Fused<T>>();
   lists.forEach((list, l) => {
     const w = options.weights?.[l] ?? 1;

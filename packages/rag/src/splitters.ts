@@ -16,7 +16,7 @@
  * UTF-16 units, `@firth/numeric`) are refused at once with a ValidationError. The last resort of
  * the recursive splitter cuts between characters (code points), never inside an emoji.
  */
-import { checkTextLength } from '@firth/numeric';
+import { checkTextLength, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 
 export interface SplitterOptions {
@@ -36,9 +36,11 @@ export abstract class TextSplitter {
     this.chunkOverlap =
       options.chunkOverlap ?? Math.min(defaults.chunkOverlap, Math.floor(this.chunkSize / 2));
     if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1)
-      throw new Error(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+      throw new ValidationError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
     if (!Number.isInteger(this.chunkOverlap) || this.chunkOverlap < 0 || this.chunkOverlap >= this.chunkSize)
-      throw new Error(`chunkOverlap must be an integer in [0, chunkSize), got ${this.chunkOverlap}`);
+      throw new ValidationError(
+        `chunkOverlap must be an integer in [0, chunkSize), got ${this.chunkOverlap}`,
+      );
   }
 
   /** The chunks of one text. */

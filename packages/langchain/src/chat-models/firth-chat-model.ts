@@ -14,6 +14,7 @@
  * that text. Thin adapter: @firth/transformers' `streamGenerate` does the work.
  */
 
+import { ValidationError } from '@firth/numeric';
 import {
   type CausalLM,
   type GenerateOptions,
@@ -75,11 +76,11 @@ export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIM
     super(fields);
     this.model = fields.model ?? (fields.checkpoint ? 'char-gpt' : 'tinystories-260k');
     if (this.model !== 'tinystories-260k' && this.model !== 'char-gpt')
-      throw new Error(
+      throw new ValidationError(
         `FirthChatModel: unknown model "${String(this.model)}"; available: tinystories-260k, char-gpt (with a checkpoint)`,
       );
     if ((this.model === 'char-gpt') !== (fields.checkpoint !== undefined))
-      throw new Error('FirthChatModel: model "char-gpt" and `checkpoint` go together');
+      throw new ValidationError('FirthChatModel: model "char-gpt" and `checkpoint` go together');
     if (fields.checkpoint) {
       const { model, tokenizer } = readCharGptCheckpoint(fields.checkpoint, 'FirthChatModel checkpoint');
       // an empty prompt starts a new line (when the vocabulary has one)
@@ -114,7 +115,8 @@ export class FirthChatModel extends BaseChatModel<FirthChatModelCallOptions, AIM
   /** The story so far: the last human message's text ('' starts a story from scratch). */
   private prompt(messages: BaseMessage[]): string {
     const human = [...messages].reverse().find((m) => m.getType() === 'human');
-    if (!human) throw new Error('FirthChatModel needs a human message: its text is the start of the story');
+    if (!human)
+      throw new ValidationError('FirthChatModel needs a human message: its text is the start of the story');
     return typeof human.content === 'string' ? human.content : human.text;
   }
 

@@ -10,6 +10,7 @@
  *   const store = await MemoryVectorStore.fromTexts(texts, metadatas, embeddings);
  *   await embeddings.embedQuery('he went to the bank to deposit money .') // [0.031, …128 numbers]
  */
+import { ValidationError } from '@firth/numeric';
 import { loadTinyBert, poolVectors, type TinyBert } from '@firth/transformers';
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
 
@@ -32,7 +33,7 @@ export class FirthBertEmbeddings extends Embeddings {
     super(params);
     this.pooling = params.pooling ?? 'mean';
     if (this.pooling !== 'mean' && this.pooling !== 'cls')
-      throw new Error(`pooling must be "mean" or "cls", got ${JSON.stringify(this.pooling)}`);
+      throw new ValidationError(`pooling must be "mean" or "cls", got ${JSON.stringify(this.pooling)}`);
     this.normalize = params.normalize ?? true;
     this.source = params.model;
   }
@@ -47,7 +48,7 @@ export class FirthBertEmbeddings extends Embeddings {
     const { bert, tokenizer } = await this.model();
     return documents.map((text, i) => {
       if (typeof text !== 'string' || text.trim() === '')
-        throw new Error(`document ${i} is empty: BERT needs at least one token to embed`);
+        throw new ValidationError(`document ${i} is empty: BERT needs at least one token to embed`);
       // last_hidden_state[0]: one vector per token, (T, H)
       const { vectors } = bert.embed(tokenizer, text);
       return poolVectors(vectors, { pooling: this.pooling, normalize: this.normalize });
@@ -56,7 +57,7 @@ export class FirthBertEmbeddings extends Embeddings {
 
   async embedQuery(document: string): Promise<number[]> {
     if (typeof document !== 'string' || document.trim() === '')
-      throw new Error('the query is empty: BERT needs at least one token to embed');
+      throw new ValidationError('the query is empty: BERT needs at least one token to embed');
     return (await this.embedDocuments([document]))[0]!;
   }
 }

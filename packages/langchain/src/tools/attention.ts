@@ -6,7 +6,9 @@
  *   JSON.parse(await attentionTool.invoke({ text: 'YOUR CAT IS A LOVELY CAT' })).weights[1]
  *   // [0.0…, 0.49…, 0.0…, 0.0…, 0.0…, 0.49…]  ("CAT" attends to both CATs)
  */
+
 import { loadPretrained } from '@firth/embeddings';
+import { ValidationError } from '@firth/numeric';
 import { selfAttentionLesson } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
@@ -41,14 +43,16 @@ export async function selfAttentionWeights(
   input: z.output<typeof attentionSchema>,
 ): Promise<Record<string, unknown>> {
   const words = input.text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
-  if (words.length === 0) throw new Error('text has no words');
-  if (words.length > 64) throw new Error(`text has ${words.length} words; at most 64`);
+  if (words.length === 0) throw new ValidationError('text has no words');
+  if (words.length > 64) throw new ValidationError(`text has ${words.length} words; at most 64`);
   let embed: ((w: string) => ArrayLike<number>) | undefined;
   if (input.vectors === 'glove') {
     const glove = await loadPretrained('glove-6b-100d-top20k');
     const missing = [...new Set(words.map((w) => w.toLowerCase()).filter((w) => !glove.has(w)))];
     if (missing.length > 0)
-      throw new Error(`Not among GloVe's 20,000 shipped words: ${missing.join(', ')} — use vectors "random"`);
+      throw new ValidationError(
+        `Not among GloVe's 20,000 shipped words: ${missing.join(', ')} — use vectors "random"`,
+      );
     embed = (w) => glove.get(w.toLowerCase());
   }
   const lesson = selfAttentionLesson(words, {

@@ -8,6 +8,7 @@
  *   JSON.parse(await fillMaskTool.invoke({ text: 'he went to the [MASK] to deposit money .' })).predictions[0]
  *   // { score: 0.…, token: …, token_str: 'bank', sequence: 'he went to the bank to deposit money .', maskIndex: 0 }
  */
+import { ValidationError } from '@firth/numeric';
 import { cosine, loadTinyBert, wordVector } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
@@ -56,7 +57,7 @@ export async function contextualWordSimilarity(
     try {
       return wordVector(bert, tokenizer, sentence, word);
     } catch (error) {
-      throw new Error(`word "${word}" is not in ${label}: ${(error as Error).message}`);
+      throw new ValidationError(`word "${word}" is not in ${label}: ${(error as Error).message}`);
     }
   };
   const similarity = cosine(vectorIn(input.sentenceA, 'sentenceA'), vectorIn(input.sentenceB, 'sentenceB'));

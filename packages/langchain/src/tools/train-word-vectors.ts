@@ -6,7 +6,9 @@
  *   const out = JSON.parse(await word2VecTrainTool.invoke({ texts: ['the cat sat on the mat', …], vectorSize: 8 }));
  *   out.vectors.cat.length // 8
  */
+
 import { GloVe, type KeyedVectors, simplePreprocess, Word2Vec } from '@firth/embeddings';
+import { ValidationError } from '@firth/numeric';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
@@ -52,7 +54,7 @@ export type GloVeTrainToolInput = z.input<typeof gloVeTrainSchema>;
 
 function corpusOf(texts: string[]): string[][] {
   const sentences = texts.map((t) => simplePreprocess(t));
-  if (sentences.every((s) => s.length === 0)) throw new Error('texts: no words to train on');
+  if (sentences.every((s) => s.length === 0)) throw new ValidationError('texts: no words to train on');
   return sentences;
 }
 
