@@ -32,28 +32,32 @@ describe.each(TOKENIZERS)('$name on hostile Unicode', (tok) => {
       RUNS,
     );
   });
+});
 
-  const { roundTrip } = tok;
-  test.runIf(typeof roundTrip === 'function')('decode(encode(x)) === x (lone surrogates → U+FFFD)', () => {
+// where a tokenizer promises a round trip it is checked; the others must still decode their own ids
+const ROUND_TRIP = TOKENIZERS.filter((t) => typeof t.roundTrip === 'function');
+const DECODE_ONLY = TOKENIZERS.filter((t) => typeof t.roundTrip !== 'function' && t.decode !== undefined);
+
+describe.each(ROUND_TRIP)('$name on hostile Unicode', (tok) => {
+  test('decode(encode(x)) === x (lone surrogates → U+FFFD)', () => {
     fc.assert(
       fc.property(nastyText, (x) => {
-        expect(tok.decode!(tok.encode(x))).toBe((roundTrip as (x: string) => string)(x));
+        expect(tok.decode!(tok.encode(x))).toBe((tok.roundTrip as (x: string) => string)(x));
       }),
       RUNS,
     );
   });
+});
 
-  test.runIf(typeof roundTrip !== 'function' && tok.decode !== undefined)(
-    'decode never throws on encode’s ids',
-    () => {
-      fc.assert(
-        fc.property(nastyText, (x) => {
-          expect(typeof tok.decode!(tok.encode(x))).toBe('string');
-        }),
-        RUNS,
-      );
-    },
-  );
+describe.each(DECODE_ONLY)('$name on hostile Unicode', (tok) => {
+  test('decode never throws on encode’s ids', () => {
+    fc.assert(
+      fc.property(nastyText, (x) => {
+        expect(typeof tok.decode!(tok.encode(x))).toBe('string');
+      }),
+      RUNS,
+    );
+  });
 });
 
 describe('char tokenizer (tiny Shakespeare, no <unk>)', () => {
