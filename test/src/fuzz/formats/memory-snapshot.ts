@@ -17,38 +17,24 @@
  * pageContent string; metadata object }]; the file is exactly 12 + h + padding + 4·count·dimension
  * bytes; every float finite; the store returned those Documents, ranked closest first.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthMemoryVectorStore } from '@firth/rag';
 import type { Files, FuzzFormat } from '../format.ts';
 import { type Mutator, TEXT } from '../mutate.ts';
+import { noEmbeddings, STORE_TABLES, writtenFile } from './shared/store-seeds.ts';
 
 const FILE = 'store.firthvs';
-const embeddings = {
-  embedQuery: async () => [] as number[],
-  embedDocuments: async (texts: string[]) => texts.map(() => [] as number[]),
-};
-
-async function seed(
-  similarity: 'cosine' | 'dot' | 'l2',
-  vectors: number[][],
-  metadata: Record<string, unknown>[],
-): Promise<Files> {
-  const dir = mkdtempSync(join(tmpdir(), 'firth-fuzz-memory-seed-'));
-  try {
-    const store = new FirthMemoryVectorStore(embeddings, { similarity });
-    if (vectors.length > 0)
+/** A store of `t` saved by FirthMemoryVectorStore.save. */
+const seed = (t: (typeof STORE_TABLES)[number]) =>
+  writtenFile(FILE, async (path) => {
+    const store = new FirthMemoryVectorStore(noEmbeddings, { similarity: t.similarity });
+    if (t.vectors.length > 0)
       await store.addVectors(
-        vectors,
-        vectors.map((_, i) => ({ pageContent: `text ${i} «ünïcode»`, metadata: metadata[i]! })),
+        t.vectors,
+        t.vectors.map((_, i) => ({ pageContent: `text ${i} «ünïcode»`, metadata: t.metadata[i]! })),
       );
-    await store.save(join(dir, FILE));
-    return { [FILE]: new Uint8Array(readFileSync(join(dir, FILE))) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+    await store.save(path);
+  });
 
 /** The parts of a snapshot: header bytes and the rows after the padding (null if not framed). */
 function split(b: Uint8Array): { header: Uint8Array; rows: Uint8Array } | null {
@@ -200,7 +186,7 @@ interface Loaded {
 }
 
 async function load(_files: Files, dir: string): Promise<Loaded> {
-  const store = await FirthMemoryVectorStore.load(join(dir, FILE), embeddings);
+  const store = await FirthMemoryVectorStore.load(join(dir, FILE), noEmbeddings);
   const d = store.dimension;
   const n = store.rows.length;
   const query = Array.from({ length: d ?? 0 }, (_, j) => (j % 3) - 0.5);
@@ -301,29 +287,7 @@ function inconsistency(files: Files, loaded: unknown): string | null {
 const format: FuzzFormat = {
   name: 'memory-snapshot',
   kind: 'binary',
-  seeds: async () => [
-    await seed(
-      'cosine',
-      [
-        [1, 0, 0, 0],
-        [0.9, 0.1, 0, 0],
-        [0, 1, 0.5, -1],
-        [2, 2, 2, 2],
-        [-1, 0, 0, 0.25],
-      ],
-      [{ name: 'a', n: 1 }, { name: 'b', tags: ['x', 'y'] }, {}, { nested: { deep: true } }, { name: 'e' }],
-    ),
-    await seed(
-      'l2',
-      [
-        [1, 2, 3],
-        [0, 0, 0],
-        [-1.5, 0.25, 8],
-      ],
-      [{ source: 'a.md' }, { source: 'b.md', page: 2 }, { source: 'c.md' }],
-    ),
-    await seed('dot', [], []),
-  ],
+  seeds: () => Promise.all(STORE_TABLES.map(seed)),
   extra,
   load,
   inconsistency,

@@ -27,14 +27,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { FirthSqliteVectorStore } from '@firth/rag';
 import type { Files, FuzzFormat } from '../format.ts';
 import type { Mutator } from '../mutate.ts';
+import { noEmbeddings, STORE_TABLES, writtenFile } from './shared/store-seeds.ts';
 
 const FILE = 'store.sqlite';
-
-/** Embeddings are never called by what `load` does; the store only needs the object. */
-const embeddings = {
-  embedQuery: async () => [] as number[],
-  embedDocuments: async (texts: string[]) => texts.map(() => [] as number[]),
-};
 
 /** Runs `work` on a copy of `bytes` in a temporary folder; returns what `work` returns. */
 function withCopy<T>(bytes: Uint8Array, work: (path: string) => T): T {
@@ -48,27 +43,18 @@ function withCopy<T>(bytes: Uint8Array, work: (path: string) => T): T {
   }
 }
 
-async function seed(
-  similarity: 'cosine' | 'dot' | 'l2',
-  vectors: number[][],
-  metadata: Record<string, unknown>[],
-): Promise<Files> {
-  const dir = mkdtempSync(join(tmpdir(), 'firth-fuzz-sqlite-seed-'));
-  try {
-    const path = join(dir, FILE);
-    const store = new FirthSqliteVectorStore({ path, embeddings, similarity });
-    if (vectors.length > 0)
+/** A store of `t` written by FirthSqliteVectorStore, closed. */
+const seed = (t: (typeof STORE_TABLES)[number]) =>
+  writtenFile(FILE, async (path) => {
+    const store = new FirthSqliteVectorStore({ path, embeddings: noEmbeddings, similarity: t.similarity });
+    if (t.vectors.length > 0)
       await store.addVectors(
-        vectors,
-        vectors.map((_, i) => ({ pageContent: `text ${i} ünïcode`, metadata: metadata[i]! })),
-        { ids: vectors.map((_, i) => `id-${i}`) },
+        t.vectors,
+        t.vectors.map((_, i) => ({ pageContent: `text ${i} ünïcode`, metadata: t.metadata[i]! })),
+        { ids: t.vectors.map((_, i) => `id-${i}`) },
       );
     store.close();
-    return { [FILE]: new Uint8Array(readFileSync(path)) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+  });
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -244,7 +230,7 @@ interface Loaded {
 }
 
 async function load(_files: Files, dir: string): Promise<Loaded> {
-  const store = new FirthSqliteVectorStore({ path: join(dir, FILE), embeddings });
+  const store = new FirthSqliteVectorStore({ path: join(dir, FILE), embeddings: noEmbeddings });
   try {
     const count = store.count();
     const d = store.dimension;
@@ -381,29 +367,7 @@ function check(path: string, loaded: Loaded): string | null {
 const format: FuzzFormat = {
   name: 'sqlite-store',
   kind: 'binary',
-  seeds: async () => [
-    await seed(
-      'cosine',
-      [
-        [1, 0, 0, 0],
-        [0.9, 0.1, 0, 0],
-        [0, 1, 0.5, -1],
-        [2, 2, 2, 2],
-        [-1, 0, 0, 0.25],
-      ],
-      [{ name: 'a', n: 1 }, { name: 'b', tags: ['x', 'y'] }, {}, { nested: { deep: true } }, { name: 'e' }],
-    ),
-    await seed(
-      'l2',
-      [
-        [1, 2, 3],
-        [0, 0, 0],
-        [-1.5, 0.25, 8],
-      ],
-      [{ source: 'a.md' }, { source: 'b.md', page: 2 }, { source: 'c.md' }],
-    ),
-    await seed('dot', [], []),
-  ],
+  seeds: () => Promise.all(STORE_TABLES.map(seed)),
   extra,
   load,
   inconsistency(files, loaded) {
