@@ -5,17 +5,7 @@
  * or overflow its stack before (one huge word, "aaaa…", runs of "!!!", initials, CJK, ZWJ emoji).
  */
 
-/** mulberry32, for inputs that are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../fuzz/mutate.ts';
 
 /** Repeats `unit` (or draws from `next`) up to exactly n UTF-16 units, never ending in half a pair. */
 function fill(n: number, next: () => string): string {

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { loadVectors } from '@firth/embeddings';
 import type { Files, FuzzFormat } from '../format.ts';
+import { concat } from '../mutate.ts';
 import { vectorSeeds } from './shared/vector-seeds.ts';
 import { binaryMutators, compare, readBinary } from './shared/word-vectors.ts';
 
@@ -20,13 +21,7 @@ function withNewlines(words: string[], rows: number[][]): Uint8Array {
     for (const [k, x] of rows[i]!.entries()) new DataView(v.buffer).setFloat32(4 * k, x, true);
     parts.push(new TextEncoder().encode(`${w} `), v, Uint8Array.of(10));
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 const format: FuzzFormat = {
