@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { RandomState } from '@firth/numeric';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeChunk } from './http.js';
+import { storyModelWith } from './models.test-support.js';
 import { httpRequest, rawRequest } from './raw-http.test-support.js';
 import { type LocalChatModel, type LocalEmbeddingModel, tinyStories260k } from './registry.js';
 import { createFirthServer, type FirthServer } from './server.js';
@@ -643,30 +644,9 @@ describe('handlers that throw: one 500 with a generic message, the process lives
     },
   };
   /** A model that fails after a few tokens, when the stream has long started. */
-  const flaky: LocalChatModel = {
-    ...tinyStories260k,
-    id: 'flaky',
-    load: async () => {
-      const { model, tokenizer } = await tinyStories260k.load();
-      return {
-        tokenizer,
-        model: {
-          vocabSize: model.vocabSize,
-          maxContext: model.maxContext,
-          start: () => {
-            const run = model.start();
-            let n = 0;
-            return {
-              step: (t: number) => {
-                if (++n > 8) throw new RangeError('the kernel fell over');
-                return run.step(t);
-              },
-            };
-          },
-        },
-      };
-    },
-  };
+  const flaky = storyModelWith('flaky', (n) => {
+    if (n > 8) throw new RangeError('the kernel fell over');
+  });
   const badEmbedder: LocalEmbeddingModel = {
     id: 'bad-embedder',
     dimensions: 4,
@@ -740,24 +720,10 @@ describe('handlers that throw: one 500 with a generic message, the process lives
 describe('slow clients are timed out', () => {
   let slow: FirthServer;
   /** The story model, 1.5 ms slower per step: a generation that outlasts requestMs. */
-  const sluggish: LocalChatModel = {
-    ...tinyStories260k,
-    id: 'sluggish',
-    load: async () => {
-      const { model, tokenizer } = await tinyStories260k.load();
-      const start = () => {
-        const run = model.start();
-        return {
-          step: (t: number) => {
-            const until = performance.now() + 1.5;
-            while (performance.now() < until);
-            return run.step(t);
-          },
-        };
-      };
-      return { tokenizer, model: { vocabSize: model.vocabSize, maxContext: model.maxContext, start } };
-    },
-  };
+  const sluggish = storyModelWith('sluggish', () => {
+    const until = performance.now() + 1.5;
+    while (performance.now() < until);
+  });
   beforeAll(async () => {
     slow = await createFirthServer({
       models: { chat: [tinyStories260k, sluggish] },

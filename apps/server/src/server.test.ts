@@ -4,7 +4,7 @@
  * writes ~1,700 tokens/s on one core.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type LocalChatModel, tinyStories260k } from './registry.js';
+import { storyModelWith } from './models.test-support.js';
 import { createFirthServer, type FirthServer } from './server.js';
 
 const MODEL = 'tinystories-260k';
@@ -606,25 +606,11 @@ describe('the rest', () => {
   });
 
   test('a client that hangs up mid-stream stops its generation; the server carries on', async () => {
-    // a registry entry wrapping the shipped model, counting forward steps (also: how to add a model)
+    // the shipped model under another id, counting forward steps
     let steps = 0;
-    const counting: LocalChatModel = {
-      ...tinyStories260k,
-      id: 'counting',
-      load: async () => {
-        const { model, tokenizer } = await tinyStories260k.load();
-        const start = () => {
-          const run = model.start();
-          return {
-            step: (t: number) => {
-              steps++;
-              return run.step(t);
-            },
-          };
-        };
-        return { model: { vocabSize: model.vocabSize, maxContext: model.maxContext, start }, tokenizer };
-      },
-    };
+    const counting = storyModelWith('counting', () => {
+      steps++;
+    });
     const own = await createFirthServer({ models: { chat: [counting] } });
     try {
       const r = await fetch(`${own.url}/v1/chat/completions`, {
