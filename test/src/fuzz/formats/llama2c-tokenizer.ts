@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { loadLlama2cTokenizer, SentencePieceBPETokenizer } from '@firth/transformers';
 import type { Files, FuzzFormat } from '../format.ts';
+import { concat } from '../mutate.ts';
 import { exercise } from './tokenizer-rules.ts';
 
 const FILE = 'tok512.bin';
@@ -83,13 +84,7 @@ const MUTATORS = [
     const entry = out.slice(start, end);
     const rest = [out.subarray(0, start), out.subarray(r() < 0.5 ? start : end)];
     const parts = r() < 0.5 ? [rest[0]!, entry, out.subarray(start)] : rest;
-    const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let k = 0;
-    for (const p of parts) {
-      joined.set(p, k);
-      k += p.length;
-    }
-    return joined;
+    return concat(...parts);
   }),
 ];
 
