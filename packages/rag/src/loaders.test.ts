@@ -8,6 +8,7 @@ import { FormatError, MAX_TEXT_LENGTH, ValidationError } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { FileLoader, loadHtml, loadJson, loadMarkdown, loadText, SUPPORTED_EXTENSIONS } from './loaders.js';
 import { joinTextItems, loadPdf } from './pdf.js';
+import { onSources } from './source-child.test-support.js';
 
 /** The PDFs written by fixtures/make-pdf.mjs. */
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -384,20 +385,10 @@ await new Promise((resolve) => setTimeout(resolve, 100));
 console.log(docs.map((d) => d.metadata.page).join(','), process.listenerCount('unhandledRejection'));
 `,
     );
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--conditions=firth-source',
-        '--experimental-transform-types',
-        '--disable-warning=ExperimentalWarning',
-        '--import',
-        join(root, 'scripts/bench/ts-hooks.mjs'),
-        script,
-        join(dir, 'moved.pdf'),
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
+    const run = spawnSync(process.execPath, onSources(script, join(dir, 'moved.pdf')), {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect([run.status, run.stdout.trim()]).toEqual([0, '1,2,3 0']); // all pages; the guard removed again
   });

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FirthMemoryVectorStore } from './memory-store.js';
+import { onSources } from './source-child.test-support.js';
 import { FirthSqliteVectorStore } from './sqlite-store.js';
 
 /** Texts name their vectors: 'x:1,0' embeds as [1, 0]; a text without ':' embeds as zeros. */
@@ -377,7 +377,6 @@ describe('FirthSqliteVectorStore', () => {
     const path = join(dir, 'killed.db');
     const BATCH = 50;
     const source = new URL('./sqlite-store.ts', import.meta.url).href;
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
     const child = join(dir, 'writer.mjs');
     writeFileSync(
       child,
@@ -396,19 +395,7 @@ for (let b = 0; ; b++) {
 }
 `,
     );
-    const proc = spawn(
-      process.execPath,
-      [
-        '--conditions=firth-source',
-        '--experimental-transform-types',
-        '--disable-warning=ExperimentalWarning',
-        '--import',
-        join(root, 'scripts/bench/ts-hooks.mjs'),
-        child,
-        path,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const proc = spawn(process.execPath, onSources(child, path), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (d) => {
       stderr += d;
