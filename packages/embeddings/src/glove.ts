@@ -30,12 +30,11 @@
  * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here) and cooccur.c's
  * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
  */
-import { type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
+import { checkJson, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
   atPath,
-  checkAt,
   checkModelType,
   decodeFloats,
   encodeFloats,
@@ -504,7 +503,7 @@ export class GloVe implements GloVeParameters {
    */
   static fromJSON(json: GloVeJSON | unknown, options: FromJSONOptions = {}): GloVe {
     const label = 'GloVe JSON';
-    const m = checkAt(checkModelType(jsonInput(json, label), 'GloVe', label), GLOVE_SHAPE, label, '$');
+    const m = checkJson(checkModelType(jsonInput(json, label), 'GloVe', label), GLOVE_SHAPE, label, '$');
     const model = atPath(label, '$.options', () => new GloVe(m.options as GloVeOptions));
     const vocab = Vocabulary.fromJSON(m.vocabulary, label, '$.vocabulary');
     const V = vocab.size;

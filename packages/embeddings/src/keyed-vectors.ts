@@ -15,7 +15,7 @@
  * Left out on purpose: approximate-nearest-neighbour indexers, Word Mover's Distance, adding or
  * resizing vectors after construction, gensim's pickle format (see `vector-formats.ts` instead).
  */
-import { FormatError, quote, type Shape, shape, ValidationError } from '@firth/numeric';
+import { checkJson, FormatError, quote, type Shape, shape, ValidationError } from '@firth/numeric';
 import {
   type AnalogyOptions,
   type AnalogyResult,
@@ -24,7 +24,7 @@ import {
   type WordPairsOptions,
   type WordPairsResult,
 } from './evaluation.js';
-import { checkAt, type FromJSONOptions, firstDuplicate, jsonInput } from './model-json.js';
+import { type FromJSONOptions, firstDuplicate, jsonInput } from './model-json.js';
 
 /** A word is missing from the vocabulary; `keys` lists every missing one (Python's KeyError). */
 export class KeyError extends ValidationError {
@@ -482,7 +482,7 @@ export class KeyedVectors {
   static fromJSON(json: KeyedVectorsJSON | string | unknown, options: FromJSONOptions = {}): KeyedVectors {
     const label = 'KeyedVectors JSON';
     const allow = options.allowNonFinite ?? false;
-    const m = checkAt(jsonInput(json, label), allow ? KV_SHAPE_NON_FINITE : KV_SHAPE, label, '$');
+    const m = checkJson(jsonInput(json, label), allow ? KV_SHAPE_NON_FINITE : KV_SHAPE, label, '$');
     const dup = firstDuplicate(m.keys);
     if (dup >= 0)
       throw new FormatError(label, `$.keys[${dup}]`, `repeats the key ${JSON.stringify(m.keys[dup])}`);

@@ -10,7 +10,7 @@
  * `Buffer.from(s, 'base64')` silently skips bad characters) and NaN/±Infinity are refused unless
  * `allowNonFinite`.
  */
-import { checkFiniteValues, FormatError, parseJson, type Shape, ValidationError } from '@firth/numeric';
+import { checkFiniteValues, FormatError, parseJson, ValidationError } from '@firth/numeric';
 
 /** Options every `fromJSON` of this package takes. */
 export interface FromJSONOptions {
@@ -38,14 +38,6 @@ export function checkModelType(
       `is not a ${type} JSON object (${path}.type must be ${JSON.stringify(type)}, got ${t === undefined ? 'nothing' : JSON.stringify(t)})`,
     );
   return value as Record<string, unknown>;
-}
-
-/** Checks `value` (found at `path`) against `s`; a mismatch is a FormatError at its JSON path. */
-export function checkAt<T>(value: unknown, s: Shape<T>, label: string, path: string): T {
-  s.check(value, path, (at, problem) => {
-    throw new FormatError(label, at, problem);
-  });
-  return value as T;
 }
 
 /**

@@ -12,9 +12,9 @@
  * One deliberate difference from gensim: ties in count keep first-seen order (a stable sort);
  * gensim sorts with NumPy's unstable `argsort`, so its order among equal counts is arbitrary.
  */
-import { FormatError, shape, ValidationError } from '@firth/numeric';
+import { checkJson, FormatError, shape, ValidationError } from '@firth/numeric';
 import { type Corpus, sentences } from './corpus.js';
-import { atPath, checkAt, checkModelType, firstDuplicate, jsonInput } from './model-json.js';
+import { atPath, checkModelType, firstDuplicate, jsonInput } from './model-json.js';
 
 export interface VocabularyOptions {
   /** Ignore words seen fewer times than this. @default 5 — gensim's default; rare words get poor vectors anyway */
@@ -253,7 +253,7 @@ export class Vocabulary {
    * `path` name where it sits when it is part of a model's JSON (`$.vocabulary` of Word2Vec JSON).
    */
   static fromJSON(json: VocabularyJSON | unknown, label = 'Vocabulary JSON', path = '$'): Vocabulary {
-    const v = checkAt(
+    const v = checkJson(
       checkModelType(jsonInput(json, label), 'Vocabulary', label, path),
       VOCABULARY_SHAPE,
       label,

@@ -40,12 +40,18 @@
  * is reproducible (with workers = 1) but not bit-identical to gensim's. A sentence longer than
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
-import { FormatError, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
+import {
+  checkJson,
+  FormatError,
+  type ProgressEvent,
+  RandomState,
+  shape,
+  ValidationError,
+} from '@firth/numeric';
 import { type Corpus, checkRestartable, checkSyncCorpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
   atPath,
-  checkAt,
   checkModelType,
   decodeFloats,
   encodeFloats,
@@ -468,7 +474,12 @@ export class Word2Vec {
    */
   static fromJSON(json: Word2VecJSON | unknown, options: FromJSONOptions = {}): Word2Vec {
     const label = 'Word2Vec JSON';
-    const m = checkAt(checkModelType(jsonInput(json, label), 'Word2Vec', label), WORD2VEC_SHAPE, label, '$');
+    const m = checkJson(
+      checkModelType(jsonInput(json, label), 'Word2Vec', label),
+      WORD2VEC_SHAPE,
+      label,
+      '$',
+    );
     const model = atPath(label, '$.options', () => new Word2Vec(m.options as Word2VecOptions));
     const vocabulary = Vocabulary.fromJSON(m.vocabulary, label, '$.vocabulary');
     const V = vocabulary.size;
