@@ -46,12 +46,9 @@ export interface SourceMetadata extends Record<string, unknown> {
 /** Largest file `FileLoader` reads, in bytes (checked with stat, before reading). */
 export const MAX_FILE_BYTES = 10_000_000;
 
-/** `text` as given, or a ValidationError naming `source` when it is not a string or over MAX_TEXT_LENGTH. */
-const checkText = (text: unknown, source: string): string => checkTextLength(text, source, MAX_TEXT_LENGTH);
-
 /** Plain text: one Document. */
 export function loadText(text: string, source = 'text'): Document<SourceMetadata>[] {
-  checkText(text, source);
+  checkTextLength(text, source);
   return [new Document({ pageContent: text, metadata: { source } })];
 }
 
@@ -80,7 +77,7 @@ function atxHeading(line: string): [number, string] | undefined {
  * heading has no section. Sections with no text under their heading are skipped.
  */
 export function loadMarkdown(text: string, source = 'markdown'): Document<SourceMetadata>[] {
-  checkText(text, source);
+  checkTextLength(text, source);
   const docs: Document<SourceMetadata>[] = [];
   const headings: string[] = []; // headings[level - 1]
   let lines: string[] = [];
@@ -193,7 +190,7 @@ function dropHidden(html: string): string {
  *   // Document { pageContent: 'a & b', metadata: { source: 'page.html', title: 'T' } }
  */
 export function loadHtml(html: string, source = 'html'): Document<SourceMetadata>[] {
-  checkText(html, source);
+  checkTextLength(html, source);
   const title = htmlTitle(html);
   let text = replaceBeforeLast(html, '-->', /<!--[\s\S]*?-->/g, '');
   text = dropHidden(text);
@@ -233,7 +230,7 @@ export function loadJson(
   source = 'json',
   options: JsonLoadOptions = {},
 ): Document<SourceMetadata>[] {
-  checkText(json, source);
+  checkTextLength(json, source);
   const value = parseJson(json, source);
   const found: [string, string][] = [];
   const keys = options.path ? options.path.split('.').filter(Boolean) : undefined;

@@ -188,10 +188,3 @@ export function checkIds(ids: readonly number[], vocabSize: number): void {
 export function checkText(text: unknown, path = 'text'): string {
   return checkTextLength(text, path);
 }
-
-/** A long text shortened for an error message: its first 40 characters and its length. */
-export function preview(text: string): string {
-  return text.length <= 40
-    ? JSON.stringify(text)
-    : `${JSON.stringify(text.slice(0, 40))}… (${text.length} characters)`;
-}

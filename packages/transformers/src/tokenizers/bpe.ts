@@ -22,11 +22,10 @@
  * throw a FormatError naming the file and the place.
  * Left out: BPE dropout, `ignore_merges`, byte fallback, offsets.
  */
-import { checkJson, FormatError, readJson, shape } from '@firth/numeric';
+import { checkJson, FormatError, quote, readJson, shape } from '@firth/numeric';
 import {
   checkIds,
   checkText,
-  preview,
   splitOnSpecialTokens,
   type TrainableTokenizer,
   ValidationError,
@@ -191,7 +190,7 @@ export class ByteLevelBPETokenizer implements TrainableTokenizer {
     for (const id of ids)
       if (id < 0)
         throw new ValidationError(
-          `the byte-level piece ${JSON.stringify(BYTE_TO_CHAR[-1 - id])} of ${preview(word)} is not in the vocabulary`,
+          `the byte-level piece ${JSON.stringify(BYTE_TO_CHAR[-1 - id])} of ${quote(word, 40)} is not in the vocabulary`,
           'vocab',
         );
     if (word.length <= CACHED_WORD_LENGTH && this.cache.size < 100_000) this.cache.set(word, ids);
@@ -336,7 +335,7 @@ export class ByteLevelBPETokenizer implements TrainableTokenizer {
         throw new FormatError(
           files.merges,
           `line ${i + first + 1}`,
-          `must be "a b" (two pieces and one space), got ${preview(line)}`,
+          `must be "a b" (two pieces and one space), got ${quote(line, 40)}`,
         );
       return [pair[0]!, pair[1]!];
     });
