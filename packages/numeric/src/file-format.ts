@@ -53,6 +53,17 @@ export interface ParseJsonOptions {
   uniqueKeys?: boolean;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes → text, refusing invalid UTF-8 with a FormatError ("<file>: <where> is not valid UTF-8 text"). */
+export function decodeUtf8(bytes: Uint8Array, file: string, where = ''): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new FormatError(file, where, 'is not valid UTF-8 text');
+  }
+}
+
 /**
  * JSON text → value; a syntax error becomes a FormatError with the line and column.
  * `bytes` are decoded as strict UTF-8 (invalid UTF-8 is an error too).
@@ -61,14 +72,7 @@ export interface ParseJsonOptions {
  *   // throws FormatError: h.json: $.w appears twice in the same object (JSON keeps only the last)
  */
 export function parseJson(text: string | Uint8Array, file: string, options: ParseJsonOptions = {}): unknown {
-  let source: string;
-  if (typeof text === 'string') source = text;
-  else
-    try {
-      source = new TextDecoder('utf-8', { fatal: true }).decode(text);
-    } catch {
-      throw new FormatError(file, '', 'is not valid UTF-8 text');
-    }
+  const source = typeof text === 'string' ? text : decodeUtf8(text, file);
   let value: unknown;
   try {
     value = JSON.parse(source);

@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
-import { FormatError, shape } from '@firth/numeric';
+import { decodeUtf8, FormatError, shape } from '@firth/numeric';
 import { BertForPreTraining, BertForSequenceClassification } from './bert-heads.js';
 import { BertModel } from './bert-model.js';
 import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
@@ -75,13 +75,7 @@ export async function loadBertForPreTraining(
   options: CheckpointOptions = {},
 ): Promise<BertForPreTraining> {
   const vocabFile = join(folder, 'vocab.txt');
-  let vocab: string;
-  try {
-    vocab = new TextDecoder('utf-8', { fatal: true }).decode(await readModelFile(vocabFile));
-  } catch (e) {
-    if (e instanceof TypeError) throw new FormatError(vocabFile, '', 'is not valid UTF-8 text');
-    throw e;
-  }
+  const vocab = decodeUtf8(await readModelFile(vocabFile), vocabFile);
   const tokenizer = WordPieceTokenizer.fromVocabTxt(vocab);
   const ckpt = await readHfCheckpoint(folder, [''], options);
   return fromCheckpoint(ckpt, (bert) => {

@@ -22,7 +22,7 @@
  * throw a FormatError naming the file and the place.
  * Left out: BPE dropout, `ignore_merges`, byte fallback, offsets.
  */
-import { checkJson, FormatError, quote, readJson, shape } from '@firth/numeric';
+import { checkJson, decodeUtf8, FormatError, quote, readJson, shape } from '@firth/numeric';
 import {
   checkIds,
   checkText,
@@ -317,15 +317,7 @@ export class ByteLevelBPETokenizer implements TrainableTokenizer {
   ): ByteLevelBPETokenizer {
     const record = readJson(vocabJson, shape.record(shape.integer({ min: 0 })), files.vocab);
     const vocab = Vocabulary.fromRecord(record, files.vocab, '$');
-    let text: string;
-    try {
-      text =
-        typeof mergesTxt === 'string'
-          ? mergesTxt
-          : new TextDecoder('utf-8', { fatal: true }).decode(mergesTxt);
-    } catch {
-      throw new FormatError(files.merges, '', 'is not valid UTF-8 text');
-    }
+    const text = typeof mergesTxt === 'string' ? mergesTxt : decodeUtf8(mergesTxt, files.merges);
     const lines = text.split(/\r?\n/);
     if (lines.at(-1) === '') lines.pop();
     const first = lines[0]?.startsWith('#version') ? 1 : 0;

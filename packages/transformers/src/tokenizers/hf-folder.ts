@@ -15,20 +15,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FormatError, parseJson, readJson, shape, ValidationError } from '@firth/numeric';
+import { decodeUtf8, FormatError, parseJson, readJson, shape, ValidationError } from '@firth/numeric';
 import { ByteLevelBPETokenizer } from './bpe.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /** A file's text (strict UTF-8), or null when the folder does not have it. */
 const readIf = (folder: string, file: string): Promise<string | null> =>
   readFile(join(folder, file)).then(
-    (bytes) => {
-      try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        throw new FormatError(folder, file, 'is not valid UTF-8 text');
-      }
-    },
+    (bytes) => decodeUtf8(bytes, folder, file),
     (e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, file);
