@@ -17,7 +17,7 @@
  * Deliberately left out: channels, batches, dilation and bias (cnn.ts has them), and speed.
  */
 import { checkFinite, ValidationError } from '@firth/numeric';
-import { el, svgDocument, text } from '@firth/plot';
+import { heatmapSvg } from '@firth/plot';
 
 /** `'valid'`: no padding; `'same'`: enough zeros that out = ceil(n / stride); a number p: p zeros on every side. */
 export type Padding = 'valid' | 'same' | number;
@@ -254,14 +254,15 @@ export function flatten(maps: number[][] | number[][][]): number[] {
 
 export interface FeatureMapSvgOptions {
   title?: string;
-  /** Side of one cell in pixels. @default 40 — room for a 3-digit number */
+  /** Side of one cell in pixels (cells grow to fit the printed values). @default 40 */
   cell?: number;
   /** Print each value in its cell. @default true for maps up to 12×12 */
   showValues?: boolean;
 }
 
 /**
- * A feature map (or image, or kernel) as a grey-scale heat map: white = smallest, black = largest.
+ * A feature map (or image, or kernel) as a grey-scale heat map: white = smallest, black = largest;
+ * integers print as they are, other values with 2 decimals. @firth/plot's heatmapSvg draws it.
  *
  *   featureMapSvg(conv2d(image, kernel), { title: 'feature map' }) // '<svg …><rect …/>…</svg>'
  */
@@ -270,31 +271,11 @@ export function featureMapSvg(map: number[][], options: FeatureMapSvgOptions = {
   const cell = checkPositiveInt(options.cell ?? 40, 'cell');
   const H = map.length;
   const W = (map[0] as number[]).length;
-  const showValues = options.showValues ?? (H <= 12 && W <= 12);
-  const flat = map.flat();
-  const lo = Math.min(...flat);
-  const hi = Math.max(...flat);
-  const top = options.title ? 24 : 0;
-  const body: string[] = [];
-  if (options.title) body.push(el('text', { x: 4, y: 16, 'font-weight': 'bold' }, text(options.title)));
-  for (const [i, row] of map.entries()) {
-    for (const [j, v] of row.entries()) {
-      const t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      const g = Math.round(255 * (1 - t));
-      const x = j * cell;
-      const y = top + i * cell;
-      body.push(el('rect', { x, y, width: cell, height: cell, fill: `rgb(${g},${g},${g})`, stroke: '#999' }));
-      if (showValues) {
-        const label = Number.isInteger(v) ? String(v) : v.toFixed(2);
-        const attrs = {
-          x: x + cell / 2,
-          y: y + cell / 2 + 4,
-          'text-anchor': 'middle',
-          fill: t > 0.5 ? 'white' : 'black',
-        };
-        body.push(el('text', attrs, text(label)));
-      }
-    }
-  }
-  return svgDocument(W * cell, top + H * cell, body, options.title);
+  return heatmapSvg(map, {
+    ...(options.title !== undefined && { title: options.title }),
+    cell,
+    colors: 'greys',
+    showValues: options.showValues ?? (H <= 12 && W <= 12),
+    format: (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2)),
+  });
 }

@@ -2,6 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { Chart, ticks } from './chart.js';
 import { heatmapSvg } from './heatmap.js';
 import { el, escapeXml } from './svg.js';
+import { textWidth } from './text-width.js';
+
+/** The SVG's declared size. */
+const sizeOf = (svg: string) => {
+  const [, w, h] = svg.match(/^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/) ?? [];
+  return { width: Number(w), height: Number(h) };
+};
+
+/** Each unrotated <text>'s estimated box [left, right] from its x, anchor and content. */
+const textBoxes = (svg: string) =>
+  [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)]
+    .filter(([, attrs]) => !attrs!.includes('rotate('))
+    .map(([, attrs, content]) => {
+      const x = Number(attrs!.match(/\bx="([-\d.]+)"/)?.[1]);
+      const size = Number(attrs!.match(/font-size="([\d.]+)"/)?.[1] ?? 12);
+      const w = textWidth(content!.replace(/&lt;/g, '<').replace(/&amp;/g, '&'), size, {
+        bold: attrs!.includes('font-weight="bold"'),
+      });
+      const anchor = attrs!.match(/text-anchor="(\w+)"/)?.[1] ?? 'start';
+      const left = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
+      return { content, left, right: left + w };
+    });
 
 describe('svg', () => {
   it('escapes text and attributes', () => {
@@ -25,9 +47,10 @@ describe('Chart', () => {
         { x: 10, y: 10, series: 'b' },
       ])
       .toSVG();
-    // margins: left 52, right 120, top 12, bottom 40
-    expect(svg).toContain('<circle cx="52" cy="320" r="6" fill="#0072B2"');
-    expect(svg).toContain('<circle cx="360" cy="12" r="6" fill="#D55E00"');
+    // margins sized to the text: left 6 + the widest y tick label ("10", 15.3 px) + 10 → 32;
+    // right: the legend (12 + swatch 18 + "a" 7.4 + 6) → 44; top 12; bottom 28 (no x label)
+    expect(svg).toContain('<circle cx="32" cy="332" r="6" fill="#0072B2"');
+    expect(svg).toContain('<circle cx="436" cy="12" r="6" fill="#D55E00"');
     expect(svg.match(/<text[^>]*>a<\/text>/)).not.toBeNull(); // legend entry
   });
 
@@ -80,5 +103,80 @@ describe('heatmapSvg', () => {
     expect(svg.match(/>CAT</g)).toHaveLength(2);
     expect(() => heatmapSvg([[1, 2], [3]])).toThrow(RangeError);
     expect(() => heatmapSvg([[Number.NaN]])).toThrow(/non-finite/);
+  });
+
+  it('is as wide as its title: "the king and the queen" no longer clips it', () => {
+    const words = ['the', 'king', 'and', 'the', 'queen'];
+    const title = 'softmax(QKᵀ/√d_k): each row sums to 1';
+    const svg = heatmapSvg(
+      words.map(() => words.map(() => 0.2)),
+      { rowLabels: words, colLabels: words, title, digits: 3 },
+    );
+    const { width } = sizeOf(svg);
+    expect(width).toBeGreaterThanOrEqual(textWidth(title, 12, { bold: true }) + 4);
+    for (const box of textBoxes(svg)) {
+      expect(box.left, box.content).toBeGreaterThanOrEqual(0);
+      expect(box.right, box.content).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('stands column labels upright when one is wider than a cell, and widens cells for the values', () => {
+    const svg = heatmapSvg(
+      [
+        [1, -12345.678],
+        [3, 4],
+      ],
+      { colLabels: ['a', 'internationalization'], rowLabels: ['a', 'internationalization'] },
+    );
+    expect(svg.match(/transform="rotate\(-90 /g)).toHaveLength(2);
+    const cell = Number(svg.match(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"[^>]*stroke="#ccc"/)?.[1]);
+    expect(cell).toBeGreaterThanOrEqual(textWidth('-12345.68', 11) + 8);
+    const { width } = sizeOf(svg);
+    for (const box of textBoxes(svg)) expect(box.left, box.content).toBeGreaterThanOrEqual(0);
+    for (const box of textBoxes(svg)) expect(box.right, box.content).toBeLessThanOrEqual(width);
+    // horizontal labels when every one fits its cell
+    expect(heatmapSvg([[1, 2]], { colLabels: ['a', 'b'] })).not.toContain('rotate(');
+  });
+
+  it('draws greys for images: white at the minimum, black at the maximum, with its own format', () => {
+    const svg = heatmapSvg([[0, 0.5, 2]], { colors: 'greys', format: (v) => `<${v}>` });
+    expect(svg).toContain('fill="rgb(255,255,255)"');
+    expect(svg).toContain('fill="rgb(0,0,0)"');
+    expect(svg).toContain('>&lt;0.5&gt;<');
+  });
+});
+
+describe('Chart sizing', () => {
+  it('grows past its width for a long title and keeps every label inside the picture', () => {
+    const title = 'Decision boundary 0.19999999999999998·petal length (cm) + 0.3·petal width (cm) − 0.3 = 0';
+    const svg = new Chart({ title, xLabel: 'petal length (cm)', yLabel: 'petal width (cm)' })
+      .points([
+        { x: 0, y: 0, series: 'class 0', label: 'setosa' },
+        { x: 1, y: 1, series: 'class 1 (versicolor and virginica)', label: 'a long point label' },
+      ])
+      .toSVG();
+    const { width } = sizeOf(svg);
+    expect(width).toBeGreaterThan(480);
+    expect(width).toBeGreaterThanOrEqual(textWidth(title, 12, { bold: true }));
+    for (const box of textBoxes(svg)) {
+      expect(box.left, box.content).toBeGreaterThanOrEqual(0);
+      expect(box.right, box.content).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('makes room for the legend and grows taller when the legend is long', () => {
+    const chart = new Chart({ height: 200 });
+    for (let k = 0; k < 12; k++)
+      chart.polyline(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: k },
+        ],
+        { label: `a rather long legend entry ${k}` },
+      );
+    const svg = chart.toSVG();
+    const { width, height } = sizeOf(svg);
+    expect(height).toBeGreaterThanOrEqual(12 + 10 + 12 * 18 + 28);
+    for (const box of textBoxes(svg)) expect(box.right, box.content).toBeLessThanOrEqual(width);
   });
 });

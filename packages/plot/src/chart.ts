@@ -7,14 +7,26 @@
  * chart.toSVG() // '<svg xmlns="http://www.w3.org/2000/svg" …'
  */
 import { el, svgDocument, text } from './svg.js';
+import { textWidth } from './text-width.js';
+
+/** Font size of every label (svgDocument's default). */
+const FONT = 12;
+/** Height of a line of text at FONT. */
+const LINE = 14;
+/** Blank space kept between any text and the picture's edge. */
+const EDGE = 6;
+/** Vertical distance between legend entries. */
+const LEGEND_ROW = 18;
+/** The plot area is never narrower than this (and not lower than ¾ of it). */
+const MIN_PLOT = 200;
 
 export interface ChartOptions {
   title?: string;
   xLabel?: string;
   yLabel?: string;
-  /** @default 480 — fits an n8n binary preview */
+  /** @default 480 — fits an n8n binary preview; grows when the title or legend needs more */
   width?: number;
-  /** @default 360 */
+  /** @default 360; grows when the legend or the y label needs more */
   height?: number;
   /** Visible x range; @default the data's range with 10% padding */
   xDomain?: [number, number];
@@ -109,21 +121,72 @@ export class Chart {
     return { x: this.opts.xDomain ?? padded(xs), y: this.opts.yDomain ?? padded(ys) };
   }
 
+  /**
+   * The layout, sized to the text: margins fit the tick labels, the axis labels and the legend;
+   * the chart grows past `width` × `height` when the title, the legend or an axis label needs it.
+   */
+  private layout(xd: [number, number], yd: [number, number]) {
+    const { title, xLabel, yLabel } = this.opts;
+    const legend = this.legend();
+    const yTickWidth = Math.max(0, ...ticks(yd).map((t) => textWidth(tickLabel(t), FONT)));
+    const xTickLabels = ticks(xd).map((t) => textWidth(tickLabel(t), FONT));
+    // left: the rotated y label, the y tick labels and 10 px for the tick marks; or half the
+    // first x tick label, which is centred on the plot area's left edge
+    const left = Math.ceil(
+      Math.max((yLabel ? EDGE + LINE + 6 : EDGE) + yTickWidth + 10, EDGE + (xTickLabels[0] ?? 0) / 2),
+    );
+    // right: the legend (swatch 18 px + label), or half the last x tick label
+    const legendWidth = Math.max(0, ...legend.map((e) => 12 + 18 + textWidth(e.label, FONT)));
+    const right = Math.ceil(Math.max(legendWidth + EDGE, EDGE + (xTickLabels.at(-1) ?? 0) / 2, 16));
+    const top = title ? 32 : 12;
+    const bottom = xLabel ? 40 : 28;
+    const width = Math.ceil(
+      Math.max(
+        this.opts.width,
+        title ? textWidth(title, FONT, { bold: true }) + 2 * EDGE : 0,
+        left + Math.max(MIN_PLOT, xLabel ? textWidth(xLabel, FONT) : 0) + right,
+      ),
+    );
+    const height = Math.ceil(
+      Math.max(
+        this.opts.height,
+        top + 10 + legend.length * LEGEND_ROW + bottom,
+        top + Math.max(MIN_PLOT * 0.75, yLabel ? textWidth(yLabel, FONT) + 8 : 0) + bottom,
+      ),
+    );
+    return { width, height, m: { top, right, bottom, left }, legend };
+  }
+
+  /** Legend entries: point series in order of first use, then labelled lines. */
+  private legend(): { label: string; color: string; kind: 'point' | 'line' | 'dashed' }[] {
+    return [
+      ...[...this.seriesColors]
+        .filter(([s]) => s !== '')
+        .map(([label, color]) => ({ label, color, kind: 'point' as const })),
+      ...this.lines
+        .filter((l) => l.label)
+        .map((l) => ({
+          label: l.label!,
+          color: l.color,
+          kind: l.dashed ? ('dashed' as const) : ('line' as const),
+        })),
+    ];
+  }
+
   toSVG(): string {
-    const { width, height, title, xLabel, yLabel } = this.opts;
-    const m = { top: title ? 32 : 12, right: 120, bottom: 40, left: 52 };
+    const { title, xLabel, yLabel } = this.opts;
     const { x: xd, y: yd } = this.domain();
-    const sx = (x: number) => m.left + ((x - xd[0]) / (xd[1] - xd[0])) * (width - m.left - m.right);
-    const sy = (y: number) =>
-      height - m.bottom - ((y - yd[0]) / (yd[1] - yd[0])) * (height - m.top - m.bottom);
+    const { width, height, m, legend } = this.layout(xd, yd);
+    const pw = width - m.left - m.right;
+    const ph = height - m.top - m.bottom;
+    const sx = (x: number) => m.left + ((x - xd[0]) / (xd[1] - xd[0])) * pw;
+    const sy = (y: number) => height - m.bottom - ((y - yd[0]) / (yd[1] - yd[0])) * ph;
     const body: string[] = [];
     if (title)
       body.push(
         el('text', { x: width / 2, y: 20, 'text-anchor': 'middle', 'font-weight': 'bold' }, text(title)),
       );
     // plot area and clip path, so lines never leave the axes
-    const pw = width - m.left - m.right;
-    const ph = height - m.top - m.bottom;
     body.push(
       el('clipPath', { id: 'plot-area' }, el('rect', { x: m.left, y: m.top, width: pw, height: ph })),
     );
@@ -146,17 +209,22 @@ export class Chart {
       body.push(el('line', { x1: m.left - 4, x2: m.left, y1: sy(t), y2: sy(t), stroke: '#999999' }));
       body.push(el('text', { x: m.left - 6, y: sy(t) + 4, 'text-anchor': 'end' }, text(tickLabel(t))));
     }
-    if (xLabel)
-      body.push(el('text', { x: m.left + pw / 2, y: height - 6, 'text-anchor': 'middle' }, text(xLabel)));
+    if (xLabel) {
+      // centred under the plot area, moved in when that would push it past an edge
+      const half = textWidth(xLabel, FONT) / 2;
+      const x = Math.min(Math.max(m.left + pw / 2, EDGE + half), width - EDGE - half);
+      body.push(el('text', { x, y: height - 8, 'text-anchor': 'middle' }, text(xLabel)));
+    }
     if (yLabel) {
+      const x = EDGE + LINE - 4; // the baseline of the rotated label; its glyphs rise to the left
       body.push(
         el(
           'text',
           {
-            x: 14,
+            x,
             y: m.top + ph / 2,
             'text-anchor': 'middle',
-            transform: `rotate(-90 14 ${m.top + ph / 2})`,
+            transform: `rotate(-90 ${x} ${m.top + ph / 2})`,
           },
           text(yLabel),
         ),
@@ -189,19 +257,26 @@ export class Chart {
           'data-series': p.series,
         }),
       );
-      if (p.label) body.push(el('text', { x: cx + 8, y: cy - 8 }, text(p.label)));
+      if (p.label) {
+        // above right of the point; left of it when that would leave the plot area, below it
+        // when that would run into the title
+        const toLeft = cx + 8 + textWidth(p.label, FONT) > m.left + pw;
+        const below = cy - 8 - LINE < m.top;
+        body.push(
+          el(
+            'text',
+            {
+              x: toLeft ? cx - 8 : cx + 8,
+              y: below ? cy + 8 + LINE : cy - 8,
+              'text-anchor': toLeft ? 'end' : undefined,
+            },
+            text(p.label),
+          ),
+        );
+      }
     }
-    // legend: series colours, then labelled lines
-    const entries: [string, string, 'point' | 'line' | 'dashed'][] = [
-      ...[...this.seriesColors]
-        .filter(([s]) => s !== '')
-        .map(([s, c]): [string, string, 'point'] => [s, c, 'point']),
-      ...this.lines
-        .filter((l) => l.label)
-        .map((l): [string, string, 'line' | 'dashed'] => [l.label!, l.color, l.dashed ? 'dashed' : 'line']),
-    ];
-    entries.forEach(([label, color, kind], i) => {
-      const y = m.top + 10 + i * 18;
+    legend.forEach(({ label, color, kind }, i) => {
+      const y = m.top + 10 + i * LEGEND_ROW;
       const x = width - m.right + 12;
       body.push(
         kind === 'point'

@@ -33,7 +33,10 @@ export function text(content: string): string {
   return escapeXml(content);
 }
 
-/** Wraps elements into a standalone SVG document. */
+/**
+ * Wraps elements into a standalone SVG document. Text is set in DejaVu Sans, the font the PNG
+ * renderer ships and that textWidth measures, falling back to the viewer's sans-serif.
+ */
 export function svgDocument(width: number, height: number, body: string[], title?: string): string {
   return el(
     'svg',
@@ -42,7 +45,7 @@ export function svgDocument(width: number, height: number, body: string[], title
       width,
       height,
       viewBox: `0 0 ${width} ${height}`,
-      'font-family': 'system-ui, sans-serif',
+      'font-family': 'DejaVu Sans, system-ui, sans-serif',
       'font-size': 12,
       role: 'img',
       'aria-label': title,
