@@ -8,6 +8,7 @@
 export { Chart, type ChartOptions, PALETTE, type Point, ticks } from './chart.js';
 // A labelled heat map (attention weights, confusion matrices).
 export { type HeatmapOptions, heatmapSvg } from './heatmap.js';
+// SVG → PNG with resvg (WebAssembly) and the shipped DejaVu Sans.
 export {
   findPlotAssets,
   PLOT_FONTS,
@@ -16,6 +17,7 @@ export {
   RESVG_WASM,
   renderSvg,
   svgToPng,
+} from './png.js';
 // Low-level SVG writing with escaping.
 export { type Attributes, el, escapeXml, fmt, svgDocument, text } from './svg.js';
 // How wide a label is in the charts' font, for sizing a chart to its text.

@@ -7,8 +7,8 @@
  * U+2200, rounded up). Browsers drawing the SVG with their own sans-serif use narrower fonts, so
  * a box that fits DejaVu Sans fits them too.
  *
- *   textWidth('Loss curve', 12)             // 62.25
- *   textWidth('Loss curve', 12, { bold: true }) // 70.2…
+ *   textWidth('Loss curve', 12)                  // 63.966796875
+ *   textWidth('Loss curve', 12, { bold: true })  // 71.888671875
  */
 
 /** Font units per em in DejaVu Sans. */
