@@ -83,4 +83,16 @@ copyFileSync(join(useLiteDir, '..', 'LICENSE'), join(useLiteOut, 'LICENSE'));
 cpSync(join(root, '..', '..', 'docs', 'concepts'), join(root, 'dist', 'firth-data', 'docs', 'concepts'), {
   recursive: true,
 });
+// @firth/plot's PNG renderer (svgToPng): resvg's WebAssembly binary and the DejaVu Sans fonts with
+// their licence, found by @firth/plot's findPlotAssets in dist/firth-plot.
+{
+  const plotDir = dirname(require.resolve('@firth/plot/package.json'));
+  const resvgWasm = createRequire(join(plotDir, 'package.json')).resolve('@resvg/resvg-wasm/index_bg.wasm');
+  const plotOut = join(root, 'dist', 'firth-plot');
+  mkdirSync(plotOut, { recursive: true });
+  copyFileSync(resvgWasm, join(plotOut, 'index_bg.wasm'));
+  for (const f of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'LICENSE']) {
+    copyFileSync(join(plotDir, 'fonts', f), join(plotOut, f === 'LICENSE' ? 'LICENSE-DejaVu' : f));
+  }
+}
 console.log(`built ${entries.length} entries into dist/`);

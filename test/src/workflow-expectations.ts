@@ -9,6 +9,7 @@ import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings'
 import { FirthEmbeddings } from '@firth/langchain';
 // @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
 import { compareTokenizers } from '@firth/llm';
+import { pngSize } from '@firth/plot';
 import {
   askCourseNotes,
   BM25,
@@ -46,15 +47,31 @@ export interface WorkflowValues {
   aiOutputs(nodeName: string, type: string): IDataObject[];
 }
 
-/** An SVG attached as binary `plot` by every item of a node (content checked when present). */
-function expectSvgPlot(run: WorkflowValues, node: string): void {
-  const plots = run.binary(node);
-  expect(plots.length, node).toBeGreaterThan(0);
-  for (const binary of plots) {
-    expect(binary.plot?.mimeType, node).toBe('image/svg+xml');
-    // the real n8n keeps binary data in its store: `id` names it and `data` is only the mode
-    if (binary.plot?.data && !binary.plot.id)
-      expect(Buffer.from(binary.plot.data, 'base64').toString('utf8'), node).toMatch(/^<svg[\s>]/);
+/**
+ * The chart every item (or the first) of a node attaches: binary `plot`, a PNG (n8n's binary view
+ * shows it inline), first; `plotSvg`, the same chart as SVG, second. When the bytes are there
+ * (tier 2; the real n8n keeps them in its store and sends an `id`), the PNG is 2 × the SVG's size.
+ */
+function expectPlot(run: WorkflowValues, node: string, items: 'every' | 'first' = 'every'): void {
+  const binaries = run.binary(node).slice(0, items === 'first' ? 1 : undefined);
+  expect(binaries.length, node).toBeGreaterThan(0);
+  for (const binary of binaries) {
+    expect(Object.keys(binary), node).toEqual(['plot', 'plotSvg']);
+    const { plot, plotSvg } = binary as Record<
+      'plot' | 'plotSvg',
+      { mimeType?: string; data?: string; id?: string }
+    >;
+    expect(plot.mimeType, node).toBe('image/png');
+    expect(plotSvg.mimeType, node).toBe('image/svg+xml');
+    if (plot.data && !plot.id && plotSvg.data && !plotSvg.id) {
+      const svg = Buffer.from(plotSvg.data, 'base64').toString('utf8');
+      expect(svg, node).toMatch(/^<svg[\s>]/);
+      const [, width, height] = svg.match(/^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/) ?? [];
+      expect(pngSize(Buffer.from(plot.data, 'base64')), node).toEqual({
+        width: 2 * Number(width),
+        height: 2 * Number(height),
+      });
+    }
   }
 }
 
@@ -193,7 +210,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(run.json('Predict AND').map((item) => item.prediction)).toEqual([0, 0, 0, 1]);
 
     // Both trainings attach the decision boundary as an SVG
-    for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) expectSvgPlot(run, node);
+    for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) expectPlot(run, node);
   },
 
   'embeddings-into-vector-store.json': async (run) => {
@@ -318,7 +335,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     for (const row of weights) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     // without positions the two CATs are the same vector: CAT attends equally to both
     expect(weights[1]![1]).toBe(weights[1]![5]);
-    expectSvgPlot(run, 'Self-attention (course)');
+    expectPlot(run, 'Self-attention (course)');
     const positioned = run.json('With positions')[0]?.weights as number[][];
     expect(positioned[1]![1]).not.toBeCloseTo(positioned[1]![5]!, 6);
     // masked: each word sees only itself and earlier words; 'queen' attends to 'king' over 'and'
@@ -378,7 +395,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(mlp?.predictions).toEqual([0, 1, 1, 0]);
     expect(mlp?.accuracy).toBe(1);
     expect(mlp?.lossCurve as number[]).toHaveLength(617);
-    expectSvgPlot(run, 'MLP (course XOR)');
+    expectPlot(run, 'MLP (course XOR)');
     expect(run.json('Predict XOR').map((i) => i.prediction)).toEqual([0, 1, 1, 0]);
     // XOR is not linearly separable: the perceptron never has an error-free pass.
     const [perceptron] = run.json('Perceptron cannot learn XOR');
@@ -404,7 +421,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(last10).toBeLessThan(2.6);
     expect(trained?.valLoss as number).toBeLessThan(2.6);
     expect(trained?.sample as string).toHaveLength(200);
-    expectSvgPlot(run, 'Train a char-LSTM on tiny Shakespeare');
+    expectPlot(run, 'Train a char-LSTM on tiny Shakespeare');
     const [again] = run.json('Sample the trained LSTM');
     expect(again?.text as string).toHaveLength(200);
     expect(again?.completion).toMatch(/^JULIET:\n/);
@@ -415,7 +432,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(steps[0]?.rnnRatio as number).toBeLessThan(1e-9);
     expect(steps[0]?.lstmRatio as number).toBeGreaterThan(1e-6);
     expect((steps[0]?.lstmRatio as number) / (steps[0]?.rnnRatio as number)).toBeGreaterThan(1e5);
-    expect(run.binary('Vanishing gradient: RNN vs LSTM')[0]?.plot?.mimeType).toBe('image/svg+xml');
+    expectPlot(run, 'Vanishing gradient: RNN vs LSTM', 'first'); // the chart rides on step 1
   },
 
   'cnn-convolution.json': (run) => {
@@ -451,7 +468,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(edge?.featureMap).toEqual(crossCorrelate(edge?.image as number[][], EDGE, 1, 0));
     expect(edge?.shape).toEqual([6, 6]);
     for (const node of ['Course example (5×5 ∗ 3×3)', 'Same padding', 'Stride 2', 'Vertical-edge kernel'])
-      expectSvgPlot(run, node);
+      expectPlot(run, node);
   },
 
   'activation-functions.json': (run) => {
@@ -483,7 +500,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       relu: 0,
       step: 1,
     });
-    expectSvgPlot(run, "Plot the course's functions");
+    expectPlot(run, "Plot the course's functions");
   },
 
   'shakespeare-gpt.json': async (run) => {

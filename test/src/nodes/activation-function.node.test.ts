@@ -6,6 +6,7 @@ import {
   FUNCTION_OPTIONS,
 } from '../../../packages/n8n-nodes-firth/nodes/ActivationFunction/ActivationFunction.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectPlotBinaries } from '../harness/plot-binaries.js';
 
 const node = new ActivationFunction();
 type Out = { json: Record<string, any>; binary?: any };
@@ -59,7 +60,7 @@ describe('Activation Function node', () => {
       sigmoidDerivative: 0.25,
       tanhDerivative: 1,
     });
-    const svg = Buffer.from(out!.binary.plot.data, 'base64').toString();
+    const svg = expectPlotBinaries(out!.binary, 'activation-functions');
     expect(svg.match(/<polyline/g)).toHaveLength(6);
   });
 

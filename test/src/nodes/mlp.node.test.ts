@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { Mlp } from '../../../packages/n8n-nodes-firth/nodes/Mlp/Mlp.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectPlotBinaries } from '../harness/plot-binaries.js';
 
 const XOR = [
   { x1: 0, x2: 0, y: 0 },
@@ -59,8 +60,7 @@ describe('MLP node', () => {
     expect(out!.json.accuracy).toBe(1);
     expect(out!.json.model.type).toBe('firth.MLPClassifier');
     expect(out!.pairedItem).toHaveLength(4);
-    const svg = Buffer.from(out!.binary.plot.data, 'base64').toString();
-    expect(svg).toContain('<polyline');
+    expect(expectPlotBinaries(out!.binary, 'loss-curve')).toContain('<polyline');
   });
 
   it('outputs one item per epoch on request, and predicts with the trained model', async () => {

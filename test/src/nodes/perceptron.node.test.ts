@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { Perceptron } from '../../../packages/n8n-nodes-firth/nodes/Perceptron/Perceptron.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectPlotBinaries } from '../harness/plot-binaries.js';
 
 const AND = [
   { x1: 0, x2: 0, y: 0 },
@@ -47,8 +48,7 @@ describe('Perceptron node', () => {
     expect(out.json.trace[2].bias).toBeCloseTo(-0.1, 12);
     expect(out.json.model.type).toBe('firth.Perceptron');
     expect(out.pairedItem).toHaveLength(4);
-    expect(out.binary.plot.mimeType).toBe('image/svg+xml');
-    expect(Buffer.from(out.binary.plot.data, 'base64').toString()).toContain('class="point"');
+    expect(expectPlotBinaries(out.binary, 'decision-boundary')).toContain('class="point"');
   });
 
   it("trains with scikit-learn's rule (the course's Python cell) and predicts with the model", async () => {

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { RecurrentTextGenerator } from '../../../packages/n8n-nodes-firth/nodes/RecurrentTextGenerator/RecurrentTextGenerator.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectPlotBinaries } from '../harness/plot-binaries.js';
 
 const node = new RecurrentTextGenerator();
 type Out = { json: Record<string, any>; binary?: any };
@@ -53,7 +54,7 @@ describe('Recurrent Text Generator node', () => {
     // one progress item per validation point, the last one at the last step
     expect(progress.map((p) => p.json.valLoss)).toEqual(trained!.json.valLossCurve.map((v: any) => v.loss));
     expect(progress.at(-1)!.json.step).toBe(60);
-    expect(Buffer.from(trained!.binary.plot.data, 'base64').toString()).toMatch(/^<svg/);
+    expect(expectPlotBinaries(trained!.binary, 'loss-curve')).toContain('<polyline');
     const [again] = await run([{}], {
       modelSource: 'trained',
       model: trained!.json.model,
@@ -105,7 +106,7 @@ describe('Recurrent Text Generator node: vanishing gradient', () => {
     // measured: RNN 1.6e-12, LSTM 5.3e-5 (seed 0)
     expect(first.rnnRatio).toBeLessThan(1e-9);
     expect(first.lstmRatio).toBeGreaterThan(1e-6);
-    expect(Buffer.from(rows[0]!.binary.plot.data, 'base64').toString()).toMatch(/^<svg/);
+    expect(expectPlotBinaries(rows[0]!.binary, 'vanishing-gradient')).toContain('LSTM');
     await expect(
       run([{}], { operation: 'vanishingGradient', timeSteps: 0, gradientHiddenSize: 32 }),
     ).rejects.toThrow(/timeSteps/);

@@ -5,6 +5,7 @@ import { Attention } from '../../../packages/n8n-nodes-firth/nodes/Attention/Att
 import { Tokenizer } from '../../../packages/n8n-nodes-firth/nodes/Tokenizer/Tokenizer.node.js';
 import { TransformerGenerate } from '../../../packages/n8n-nodes-firth/nodes/TransformerGenerate/TransformerGenerate.node.js';
 import { nodeRunner } from '../harness/fake-context.js';
+import { expectPlotBinaries } from '../harness/plot-binaries.js';
 
 const attention = nodeRunner(new Attention());
 const tokenizer = nodeRunner(new Tokenizer());
@@ -28,8 +29,7 @@ describe('Attention node', () => {
       '6 CAT',
       'sum',
     ]);
-    expect(out!.binary!.plot!.mimeType).toBe('image/svg+xml');
-    expect(Buffer.from(out!.binary!.plot!.data, 'base64').toString()).toMatch(/^<svg[\s>]/);
+    expect(expectPlotBinaries(out!.binary as never, 'attention')).toContain('>LOVELY<');
   });
 
   it('GloVe vectors and a causal mask; unknown words are listed, per item', async () => {

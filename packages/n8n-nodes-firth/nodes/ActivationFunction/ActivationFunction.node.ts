@@ -17,7 +17,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { toErrorMessage, toNumber } from '../shared/dataset';
-import { svgBinary } from '../shared/parameters';
+import { plotBinaries } from '../shared/parameters';
 
 // Listed literally (not mapped from ACTIVATION_NAMES) so n8n's linter can check the defaults;
 // a test checks this list covers ACTIVATION_NAMES.
@@ -66,7 +66,7 @@ export class ActivationFunction implements INodeType {
             name: 'Plot',
             value: 'plot',
             action: 'Plot activation functions',
-            description: 'Output one item with the curves as an SVG image and a table of values',
+            description: 'Output one item with the curves as an image (PNG, and SVG) and a table of values',
           },
         ],
         default: 'apply',
@@ -234,7 +234,7 @@ async function plot(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     return [
       {
         json: { functions, from, to, derivative, table },
-        binary: { plot: await svgBinary(this, svg, 'activation-functions.svg') },
+        binary: await plotBinaries(this, svg, 'activation-functions'),
         pairedItem,
       },
     ];

@@ -17,7 +17,7 @@ import {
   NodeConnectionTypes,
   UserError,
 } from 'n8n-workflow';
-import { svgBinary } from '../shared/parameters';
+import { plotBinaries } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
 
 export class Attention implements INodeType {
@@ -95,7 +95,8 @@ export class Attention implements INodeType {
         name: 'includePlot',
         type: 'boolean',
         default: true,
-        description: 'Whether to attach the weights as an SVG heatmap (binary property "plot")',
+        description:
+          'Whether to attach the weights as a heatmap image (binary property "plot": PNG; "plotSvg": SVG)',
       },
     ],
   };
@@ -141,7 +142,7 @@ export class Attention implements INodeType {
           digits: 3,
           min: 0,
         });
-        output.binary = { plot: await svgBinary(this, svg, 'attention.svg') };
+        output.binary = await plotBinaries(this, svg, 'attention');
       }
       return output;
     });

@@ -15,7 +15,7 @@ import {
   NodeConnectionTypes,
   UserError,
 } from 'n8n-workflow';
-import { svgBinary } from '../shared/parameters';
+import { plotBinaries } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
 
 const COURSE_IMAGE = '[[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]';
@@ -133,7 +133,8 @@ export class Convolution implements INodeType {
         name: 'includePlot',
         type: 'boolean',
         default: true,
-        description: 'Whether to attach the feature map as an SVG heatmap (binary property "plot")',
+        description:
+          'Whether to attach the feature map as a heatmap image (binary property "plot": PNG; "plotSvg": SVG)',
       },
     ],
   };
@@ -166,7 +167,7 @@ export class Convolution implements INodeType {
       const output: INodeExecutionData = { json, pairedItem: { item: i } };
       if (this.getNodeParameter('includePlot', i, true) as boolean) {
         const title = pooling === 'none' ? 'Feature map' : `Feature map after ${pooling} pooling`;
-        output.binary = { plot: await svgBinary(this, featureMapSvg(shown, { title }), 'feature-map.svg') };
+        output.binary = await plotBinaries(this, featureMapSvg(shown, { title }), 'feature-map');
       }
       return output;
     });

@@ -4,7 +4,7 @@
  *
  * Thin adapter (STYLE.md): reads items and parameters, calls @firth/neural, maps results to JSON.
  * Train treats all items as one data set and returns one item: weights (`coefs`, `intercepts`),
- * `lossCurve`, predictions, the model, and the loss curve as an SVG in binary property `plot`;
+ * `lossCurve`, predictions, the model, and the loss curve as a PNG in binary property `plot` (SVG in `plotSvg`);
  * with "Output Epochs" it returns one item per epoch instead (the progress events as rows).
  */
 import {
@@ -27,7 +27,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
-import { parseModelParameter, parseNumberList, svgBinary } from '../shared/parameters';
+import { parseModelParameter, parseNumberList, plotBinaries } from '../shared/parameters';
 
 type Task = 'classification' | 'regression';
 
@@ -306,7 +306,8 @@ export class Mlp implements INodeType {
         type: 'boolean',
         default: true,
         displayOptions: { show: { operation: ['train'] } },
-        description: 'Whether to attach the loss curve as an SVG image (binary property "plot")',
+        description:
+          'Whether to attach the loss curve as an image (binary property "plot": PNG; "plotSvg": SVG)',
       },
       {
         displayName: 'Model',
@@ -396,7 +397,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     const out: INodeExecutionData = { json, pairedItem };
     if (this.getNodeParameter('includePlot', 0, true) as boolean) {
       const svg = lossCurveSvg({ train: json.lossCurve as number[] }, { title: `MLP ${task} loss` });
-      out.binary = { plot: await svgBinary(this, svg, 'loss-curve.svg') };
+      out.binary = await plotBinaries(this, svg, 'loss-curve');
     }
     if (this.getNodeParameter('output', 0, 'model') === 'epochs') {
       return [out, ...log.rows().map((row) => ({ json: row, pairedItem }))];

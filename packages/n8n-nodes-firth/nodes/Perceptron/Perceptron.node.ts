@@ -3,7 +3,8 @@
  *
  * Thin adapter (STYLE.md): reads items and parameters, calls @firth/neural, maps results to JSON.
  * Training treats all input items as one data set and returns one item (weights, bias, predictions,
- * optionally the step-by-step trace, and the decision boundary as an SVG in binary property `plot`).
+ * optionally the step-by-step trace, and the decision boundary: PNG in binary property `plot`, SVG
+ * in `plotSvg`).
  * Prediction returns one item per input item.
  */
 import {
@@ -22,7 +23,7 @@ import {
   NodeOperationError,
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
-import { parseModelParameter, parseNumberList, svgBinary } from '../shared/parameters';
+import { parseModelParameter, parseNumberList, plotBinaries } from '../shared/parameters';
 
 type Rule = 'course' | 'sklearn';
 
@@ -222,7 +223,7 @@ export class Perceptron implements INodeType {
         default: true,
         displayOptions: { show: { operation: ['train'] } },
         description:
-          'Whether to attach the decision boundary as an SVG image (binary property "plot"; two features only)',
+          'Whether to attach the decision boundary as an image (binary property "plot": PNG; "plotSvg": SVG; two features only)',
       },
       {
         displayName: 'Model',
@@ -327,9 +328,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
           featureNames: [data.featureNames[0] ?? 'x1', data.featureNames[1] ?? 'x2'],
         },
       );
-      out.binary = {
-        plot: await svgBinary(this, svg, 'decision-boundary.svg'),
-      };
+      out.binary = await plotBinaries(this, svg, 'decision-boundary');
     }
     return [out];
   } catch (error) {

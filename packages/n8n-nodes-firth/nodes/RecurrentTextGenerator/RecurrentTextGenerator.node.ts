@@ -28,7 +28,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { toErrorMessage } from '../shared/dataset';
-import { parseModelParameter, svgBinary } from '../shared/parameters';
+import { parseModelParameter, plotBinaries } from '../shared/parameters';
 
 export class RecurrentTextGenerator implements INodeType {
   description: INodeTypeDescription = {
@@ -424,7 +424,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     const out: INodeExecutionData = {
       json,
       pairedItem,
-      binary: { plot: await svgBinary(this, svg, 'loss-curve.svg') },
+      binary: await plotBinaries(this, svg, 'loss-curve'),
     };
     if (this.getNodeParameter('output', 0, 'model') === 'progress') {
       return [out, ...progress.map((row) => ({ json: row, pairedItem }))];
@@ -464,7 +464,7 @@ async function vanishingGradient(this: IExecuteFunctions): Promise<INodeExecutio
       },
       pairedItem,
     }));
-    out[0]!.binary = { plot: await svgBinary(this, vanishingGradientSvg(rows), 'vanishing-gradient.svg') };
+    out[0]!.binary = await plotBinaries(this, vanishingGradientSvg(rows), 'vanishing-gradient');
     return out;
   } catch (error) {
     const message = toErrorMessage(error);

@@ -1,8 +1,9 @@
 /**
- * Parsing node parameters that arrive as text (lists of numbers, model JSON) and attaching SVG
- * pictures as binary data. Shared by every Firth node; errors name the parameter.
+ * Parsing node parameters that arrive as text (lists of numbers, model JSON) and attaching charts
+ * as binary data. Shared by every Firth node; errors name the parameter.
  */
-import { type IBinaryData, type IExecuteFunctions, UserError } from 'n8n-workflow';
+import { svgToPng } from '@firth/plot';
+import { type IBinaryKeyData, type IExecuteFunctions, UserError } from 'n8n-workflow';
 
 /** "0.3, -0.1" → [0.3, -0.1]; empty → undefined; a bad part names its position. */
 export function parseNumberList(text: string, name: string): number[] | undefined {
@@ -44,7 +45,19 @@ function tryParseJson(text: string): unknown {
   }
 }
 
-/** An SVG string as n8n binary data, ready for `item.binary[name]`. */
-export function svgBinary(ctx: IExecuteFunctions, svg: string, fileName: string): Promise<IBinaryData> {
-  return ctx.helpers.prepareBinaryData(Buffer.from(svg, 'utf8'), fileName, 'image/svg+xml');
+/**
+ * A chart as an item's binary data: `plot`, the PNG that n8n's binary view shows inline ("View";
+ * it only offers "Download" for SVG), first; `plotSvg`, the same chart as SVG, second.
+ * `name` is the file name without extension: plotBinaries(this, svg, 'loss-curve').
+ */
+export async function plotBinaries(
+  ctx: IExecuteFunctions,
+  svg: string,
+  name: string,
+): Promise<IBinaryKeyData> {
+  const png = await svgToPng(svg);
+  return {
+    plot: await ctx.helpers.prepareBinaryData(Buffer.from(png), `${name}.png`, 'image/png'),
+    plotSvg: await ctx.helpers.prepareBinaryData(Buffer.from(svg, 'utf8'), `${name}.svg`, 'image/svg+xml'),
+  };
 }
