@@ -120,7 +120,7 @@ describe('heatmapSvg', () => {
     }
   });
 
-  it('stands column labels upright when one is wider than a cell, and widens cells for the values', () => {
+  it('stands long column labels upright, widens cells for short ones and for the values', () => {
     const svg = heatmapSvg(
       [
         [1, -12345.678],
@@ -134,8 +134,11 @@ describe('heatmapSvg', () => {
     const { width } = sizeOf(svg);
     for (const box of textBoxes(svg)) expect(box.left, box.content).toBeGreaterThanOrEqual(0);
     for (const box of textBoxes(svg)) expect(box.right, box.content).toBeLessThanOrEqual(width);
-    // horizontal labels when every one fits its cell
+    // horizontal labels when every one fits its cell, or a cell half again as wide
     expect(heatmapSvg([[1, 2]], { colLabels: ['a', 'b'] })).not.toContain('rotate(');
+    const lovely = heatmapSvg([[1, 2]], { colLabels: ['A', 'LOVELY'] });
+    expect(lovely).not.toContain('rotate(');
+    expect(lovely).toContain('width="49"'); // 44 → "LOVELY" (42.1 px) + 6
   });
 
   it('draws greys for images: white at the minimum, black at the maximum, with its own format', () => {

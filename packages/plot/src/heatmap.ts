@@ -8,7 +8,8 @@
  *
  * Colour: white at the smallest value (or `min`), deep blue (or black, `colors: 'greys'`) at the
  * largest (or `max`), linear. The picture is sized to its text: the title, the widest row label,
- * the column labels (turned upright when wider than a cell) and the printed values all fit.
+ * the column labels (cells widen for short ones, long ones stand upright) and the printed values
+ * all fit.
  */
 import { el, svgDocument, text } from './svg.js';
 import { textWidth } from './text-width.js';
@@ -17,7 +18,7 @@ export interface HeatmapOptions {
   title?: string;
   rowLabels?: string[];
   colLabels?: string[];
-  /** Side of one cell in pixels; cells grow to fit the printed values. @default 44 */
+  /** Side of one cell in pixels; cells grow to fit the printed values and short column labels. @default 44 */
   cell?: number;
   /** Print each value in its cell (with `digits` decimals). @default true up to 16 × 16 */
   showValues?: boolean;
@@ -68,14 +69,16 @@ export function heatmapSvg(matrix: number[][], options: HeatmapOptions = {}): st
   const labels = matrix.map((row) => row.map(format));
   // cells wide enough for the widest printed value
   const widestValue = showValues ? Math.max(...labels.flat().map((l) => textWidth(l, FONT))) : 0;
-  const cell = Math.ceil(Math.max(options.cell ?? 44, widestValue + 8));
+  // column labels sit above their cells: cells widen up to half again for a short word
+  // ("LOVELY"), a longer label stands upright instead
+  const colLabelWidth = Math.max(0, ...(options.colLabels ?? []).map((l) => textWidth(l, FONT)));
+  const base = Math.max(options.cell ?? 44, widestValue + 8);
+  const upright = colLabelWidth + 6 > 1.5 * base;
+  const cell = Math.ceil(upright ? base : Math.max(base, colLabelWidth + 6));
   const rowLabelWidth = options.rowLabels
     ? Math.ceil(6 + Math.max(0, ...options.rowLabels.map((l) => textWidth(l, FONT))))
     : 0;
   const left = EDGE + rowLabelWidth;
-  // column labels sit above their cells, or stand upright when one is wider than a cell
-  const colLabelWidth = Math.max(0, ...(options.colLabels ?? []).map((l) => textWidth(l, FONT)));
-  const upright = colLabelWidth > cell - 4;
   const colBand = options.colLabels ? (upright ? Math.ceil(colLabelWidth) + 10 : 20) : 0;
   const titleBand = options.title ? 24 : 0;
   const top = EDGE + titleBand + colBand;
