@@ -44,7 +44,7 @@ export class ActivationFunction implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["operation"] === "apply" ? $parameter["function"] : "plot" }}',
     description:
-      'Apply an activation function (sigmoid, tanh, ReLU, softmax…) and its derivative, or plot them',
+      'Sigmoid, tanh, ReLU, softmax… and their derivatives, applied or plotted. Lesson: Introduction to Neural Networks',
     defaults: { name: 'Activation Function' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -129,7 +129,6 @@ export class ActivationFunction implements INodeType {
         displayName: 'Alpha',
         name: 'alpha',
         type: 'number',
-        typeOptions: { numberPrecision: 4 },
         default: 0.1,
         displayOptions: { show: { operation: ['apply'], function: ['leakyRelu', 'elu'] } },
         description: "Leaky ReLU's slope for x < 0 (course: 0.1) or ELU's saturation level −α (usually 1)",

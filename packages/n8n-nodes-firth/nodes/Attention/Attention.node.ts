@@ -28,7 +28,8 @@ export class Attention implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: 'Self-attention weights softmax(QKᵀ/√d) of a sentence, as a table and a heatmap',
+    description:
+      'Self-attention weights softmax(QKᵀ/√d) of a sentence, as a table and a heatmap. Lesson: Introduction to Deep Neural Networks',
     defaults: { name: 'Attention' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

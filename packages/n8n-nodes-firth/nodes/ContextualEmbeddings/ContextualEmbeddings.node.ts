@@ -33,7 +33,7 @@ export class ContextualEmbeddings implements INodeType {
     subtitle:
       '={{ $parameter["operation"] === "tokenVectors" ? "token vectors" : "\\"" + $parameter["word"] + "\\" in two sentences" }}',
     description:
-      "A word's BERT vector in context: compare a word across two sentences, or list token vectors",
+      "A word's BERT vector in context: one word across two sentences, or every token's vector. Lesson: Contextual Word Embeddings (BERT and GPT)",
     defaults: { name: 'Contextual Embeddings' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -25,7 +25,8 @@ export class FillMask implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: "Guess the word behind [MASK] with a small pretrained BERT (Hugging Face's fill-mask)",
+    description:
+      "Guess the word behind [MASK] with a small pretrained BERT (Hugging Face's fill-mask). Lesson: Contextual Word Embeddings (BERT and GPT)",
     defaults: { name: 'Fill Mask' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -32,7 +32,8 @@ export class GptTrain implements INodeType {
     version: 1,
     subtitle:
       '={{ $parameter["nLayer"] + " layers × " + $parameter["nEmbd"] + ", " + $parameter["steps"] + " steps" }}',
-    description: 'Train a character-level GPT (nanoGPT) on tiny Shakespeare or your text (offline)',
+    description:
+      'Train a character-level GPT (nanoGPT) on tiny Shakespeare or your text, offline. Lesson: Contextual Word Embeddings (BERT and GPT)',
     defaults: { name: 'GPT Train' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -115,7 +116,7 @@ export class GptTrain implements INodeType {
         displayName: 'Learning Rate',
         name: 'lr',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 5 },
+        typeOptions: { minValue: 0 },
         default: 0.003,
         description: 'Peak learning rate; it decays to a tenth by the last step',
       },
@@ -131,7 +132,7 @@ export class GptTrain implements INodeType {
         displayName: 'Validation Fraction',
         name: 'validationFraction',
         type: 'number',
-        typeOptions: { minValue: 0, maxValue: 0.5, numberPrecision: 2 },
+        typeOptions: { minValue: 0, maxValue: 0.5 },
         default: 0.1,
         description: 'The end of the text held out for the validation loss (nanoGPT: 0.1); 0 for none',
       },

@@ -40,7 +40,7 @@ export class RecurrentTextGenerator implements INodeType {
     subtitle:
       '={{ $parameter["operation"] + ($parameter["operation"] === "train" ? " " + $parameter["cell"] : "") }}',
     description:
-      'Character-level RNN / LSTM / GRU language model: train on text or sample (pretrained Shakespeare LSTM included)',
+      'Character-level RNN / LSTM / GRU: train on text or sample (pretrained Shakespeare LSTM). Lesson: Introduction to Deep Neural Networks',
     defaults: { name: 'Recurrent Text Generator' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -139,7 +139,7 @@ export class RecurrentTextGenerator implements INodeType {
         displayName: 'Temperature',
         name: 'temperature',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 3 },
+        typeOptions: { minValue: 0 },
         default: 0.5,
         displayOptions: { show: { operation: ['sample', 'train'] } },
         description: 'Below 1 picks likely characters more often; 0 always takes the most likely one',
@@ -273,7 +273,7 @@ export class RecurrentTextGenerator implements INodeType {
             displayName: 'Learning Rate',
             name: 'learningRate',
             type: 'number',
-            typeOptions: { minValue: 0, numberPrecision: 5 },
+            typeOptions: { minValue: 0 },
             default: 0.005,
             description: "Adam's step size",
           },

@@ -24,7 +24,8 @@ export class Sentiment implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: 'Positive or negative? A small BERT fine-tuned on SST-2 movie reviews (offline)',
+    description:
+      'Positive or negative? A small BERT fine-tuned on SST-2 movie reviews, offline. Lesson: Introduction to Hugging Face',
     defaults: { name: 'Sentiment (BERT)' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -33,7 +33,7 @@ export class TextVectorizer implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["method"] }}',
     description:
-      'Turn text into numbers: one-hot, bag-of-words, TF-IDF (as scikit-learn) or a co-occurrence matrix',
+      'Text to numbers: one-hot, bag-of-words, TF-IDF (as scikit-learn) or co-occurrence counts. Lesson: Introduction to Word Embeddings',
     defaults: { name: 'Text Vectorizer' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -30,7 +30,7 @@ export class WordVectors implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["operation"] }}',
     description:
-      'Nearest words, analogies, similarity and the odd one out with word embeddings (GloVe, Word2Vec)',
+      'Nearest words, analogies (king − man + woman), similarity, the odd one out. Lesson: Introduction to Word Embeddings',
     defaults: { name: 'Word Vectors' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
