@@ -18,6 +18,7 @@ import {
 } from 'n8n-workflow';
 import { toErrorMessage, toNumber } from '../shared/dataset';
 import { svgBinary } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 // Listed literally (not mapped from ACTIVATION_NAMES) so n8n's linter can check the defaults;
 // a test checks this list covers ACTIVATION_NAMES.
@@ -196,7 +197,10 @@ function apply(this: IExecuteFunctions): INodeExecutionData[] {
           result[`${outputField}Derivative`] = Array.isArray(value) ? ds : ds[0];
         }
       }
-      out.push({ json: { ...items[i]!.json, ...result }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, ...result }, Object.keys(result)),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {
@@ -232,7 +236,7 @@ async function plot(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     });
     return [
       {
-        json: { functions, from, to, derivative, table },
+        json: withRounded({ functions, from, to, derivative, table }, ['table']),
         binary: { plot: await svgBinary(this, svg, 'activation-functions.svg') },
         pairedItem,
       },

@@ -17,6 +17,7 @@ import {
 } from 'n8n-workflow';
 import { corpusProperties, probeNeighbours, readCorpus } from '../shared/corpus';
 import { itemOf, toErrorMessage } from '../shared/dataset';
+import { withRounded } from '../shared/rounded';
 
 export class GloVeTrain implements INodeType {
   description: INodeTypeDescription = {
@@ -108,14 +109,17 @@ export class GloVeTrain implements INodeType {
         [
           ...failed,
           {
-            json: {
-              vocabularySize: kv.length,
-              vectorSize: kv.vectorSize,
-              documents: sentences.length,
-              lossCurve: model.lossCurve,
-              neighbours: probeNeighbours(this, kv),
-              model: { type: 'firth.GloVe', wv: kv.toJSON() },
-            },
+            json: withRounded(
+              {
+                vocabularySize: kv.length,
+                vectorSize: kv.vectorSize,
+                documents: sentences.length,
+                lossCurve: model.lossCurve,
+                neighbours: probeNeighbours(this, kv),
+                model: { type: 'firth.GloVe', wv: kv.toJSON() },
+              },
+              ['lossCurve', 'neighbours'],
+            ),
             pairedItem: used.map((item) => ({ item })),
           },
         ],

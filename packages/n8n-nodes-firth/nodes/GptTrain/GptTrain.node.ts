@@ -10,7 +10,6 @@
 import { loadTinyShakespeare } from '@firth/datasets';
 import { CharTokenizer, GPT, generate } from '@firth/transformers';
 import {
-  type IDataObject,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -19,6 +18,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 /** How many of the last steps' batch losses `finalLoss` averages (one batch alone is noisy). */
 const FINAL_LOSS_STEPS = 10;
@@ -239,23 +239,26 @@ export class GptTrain implements INodeType {
           : '';
       const checkpoint = model.toSafetensors({ tokenizer: JSON.stringify(tokenizer.toJSON()) });
       const binaryPropertyName = this.getNodeParameter('binaryPropertyName', i) as string;
-      const json: IDataObject = {
-        ...item.json,
-        textSource: source,
-        vocabSize: tokenizer.vocabSize,
-        trainTokens: trainIds.length,
-        validationTokens: valIds.length,
-        parameterCount: model.parameterCount,
-        config: { ...model.config },
-        steps: model.lossCurve.length,
-        initialLoss: model.lossCurve[0],
-        finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-        valLoss: model.valLossCurve.at(-1)?.loss ?? null,
-        lossCurve: model.lossCurve,
-        valLossCurve: model.valLossCurve,
-        elapsedMs,
-        sample,
-      };
+      const json = withRounded(
+        {
+          ...item.json,
+          textSource: source,
+          vocabSize: tokenizer.vocabSize,
+          trainTokens: trainIds.length,
+          validationTokens: valIds.length,
+          parameterCount: model.parameterCount,
+          config: { ...model.config },
+          steps: model.lossCurve.length,
+          initialLoss: model.lossCurve[0],
+          finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+          valLoss: model.valLossCurve.at(-1)?.loss ?? null,
+          lossCurve: model.lossCurve,
+          valLossCurve: model.valLossCurve,
+          elapsedMs,
+          sample,
+        },
+        ['initialLoss', 'finalLoss', 'valLoss'],
+      );
       return {
         json,
         binary: {

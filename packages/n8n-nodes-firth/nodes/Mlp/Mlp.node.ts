@@ -28,6 +28,7 @@ import {
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, parseNumberList, svgBinary } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 type Task = 'classification' | 'regression';
 
@@ -388,6 +389,15 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
       };
     }
     json.featureNames = data.featureNames;
+    json = withRounded(json, [
+      'predictions',
+      'probabilities',
+      'accuracy',
+      'r2',
+      'coefs',
+      'intercepts',
+      'loss',
+    ]);
     const out: INodeExecutionData = { json, pairedItem };
     if (this.getNodeParameter('includePlot', 0, true) as boolean) {
       const svg = lossCurveSvg({ train: json.lossCurve as number[] }, { title: `MLP ${task} loss` });
@@ -439,7 +449,10 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
           probabilities: Object.fromEntries(model.classes!.map((c, k) => [String(c), probabilities[k]!])),
         };
       }
-      out.push({ json: { ...items[i]!.json, ...result }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, ...result }, ['prediction', 'probabilities']),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {

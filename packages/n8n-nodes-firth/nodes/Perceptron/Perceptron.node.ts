@@ -23,6 +23,7 @@ import {
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, parseNumberList, svgBinary } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 type Rule = 'course' | 'sklearn';
 
@@ -241,6 +242,9 @@ export class Perceptron implements INodeType {
   }
 }
 
+/** The trained numbers a learner reads, rounded beside the exact ones (shared/rounded.ts). */
+const ROUNDED_TRAIN_FIELDS = ['weights', 'bias', 'coef', 'intercept', 'accuracy', 'trace'];
+
 async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const items = this.getInputData();
   const pairedItem = items.map((_, item) => ({ item }));
@@ -314,7 +318,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
         model: model.toJSON() as unknown as IDataObject,
       });
     }
-    const out: INodeExecutionData = { json, pairedItem };
+    const out: INodeExecutionData = { json: withRounded(json, ROUNDED_TRAIN_FIELDS), pairedItem };
     const classes = new Set(data.y.map(String));
     if (includePlot && data.X[0]!.length === 2 && classes.size <= 2 && weights.length === 2) {
       const svg = decisionBoundarySvg(
@@ -352,7 +356,10 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
       );
       const decision = model.decisionFunction([features]);
       const prediction = model.predict([features])[0];
-      out.push({ json: { ...items[i]!.json, prediction, decision: decision[0] }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, prediction, decision: decision[0] }, ['decision']),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {

@@ -29,6 +29,7 @@ import {
 } from 'n8n-workflow';
 import { toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, svgBinary } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 export class RecurrentTextGenerator implements INodeType {
   description: INodeTypeDescription = {
@@ -403,20 +404,23 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     });
     const sampled = sampleOptions(this, 0);
     const generated = await model.sample(sampled);
-    const json: IDataObject = {
-      cell: model.options.cell,
-      vocabSize: model.vocab.length,
-      trainChars: cut,
-      validationChars: validationText.length,
-      steps,
-      loss: model.lossCurve.at(-1),
-      lossCurve: model.lossCurve,
-      valLossCurve: model.valLossCurve,
-      valLoss: model.valLossCurve.at(-1)?.loss,
-      prompt: sampled.prompt,
-      sample: generated,
-      model: model.toJSON() as unknown as IDataObject,
-    };
+    const json = withRounded(
+      {
+        cell: model.options.cell,
+        vocabSize: model.vocab.length,
+        trainChars: cut,
+        validationChars: validationText.length,
+        steps,
+        loss: model.lossCurve.at(-1),
+        lossCurve: model.lossCurve,
+        valLossCurve: model.valLossCurve,
+        valLoss: model.valLossCurve.at(-1)?.loss,
+        prompt: sampled.prompt,
+        sample: generated,
+        model: model.toJSON() as unknown as IDataObject,
+      },
+      ['loss', 'valLoss'],
+    );
     const svg = lossCurveSvg(
       { train: model.lossCurve },
       { title: `Char-${model.options.cell.toUpperCase()} training loss (nats/char)`, xLabel: 'step' },

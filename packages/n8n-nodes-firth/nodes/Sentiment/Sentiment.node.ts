@@ -15,6 +15,7 @@ import {
 } from 'n8n-workflow';
 import { isTruncated, textOf, tinyBert } from '../shared/bert';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 export class Sentiment implements INodeType {
   description: INodeTypeDescription = {
@@ -48,7 +49,10 @@ export class Sentiment implements INodeType {
       const model = await tinyBert();
       const { label, score, scores } = model.classifier.predict([text])[0]!;
       return {
-        json: { ...item.json, text, label, score, scores, truncated: isTruncated(model, text) },
+        json: withRounded({ ...item.json, text, label, score, scores, truncated: isTruncated(model, text) }, [
+          'score',
+          'scores',
+        ]),
         pairedItem: { item: i },
       };
     });

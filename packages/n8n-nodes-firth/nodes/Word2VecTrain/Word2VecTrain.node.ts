@@ -18,6 +18,7 @@ import {
 } from 'n8n-workflow';
 import { corpusProperties, probeNeighbours, readCorpus } from '../shared/corpus';
 import { itemOf, toErrorMessage } from '../shared/dataset';
+import { withRounded } from '../shared/rounded';
 
 export class Word2VecTrain implements INodeType {
   description: INodeTypeDescription = {
@@ -154,14 +155,17 @@ export class Word2VecTrain implements INodeType {
         [
           ...failed,
           {
-            json: {
-              vocabularySize: kv.length,
-              vectorSize: kv.vectorSize,
-              documents: sentences.length,
-              lossCurve: model.lossCurve,
-              neighbours: probeNeighbours(this, kv),
-              model: { type: 'firth.Word2Vec', wv: kv.toJSON() },
-            },
+            json: withRounded(
+              {
+                vocabularySize: kv.length,
+                vectorSize: kv.vectorSize,
+                documents: sentences.length,
+                lossCurve: model.lossCurve,
+                neighbours: probeNeighbours(this, kv),
+                model: { type: 'firth.Word2Vec', wv: kv.toJSON() },
+              },
+              ['lossCurve', 'neighbours'],
+            ),
             pairedItem: used.map((item) => ({ item })),
           },
         ],
