@@ -62,12 +62,12 @@ export interface AnalogyAnswer {
   analogy: string;
   /** The best answer (`answers[0]`), or null when the vocabulary has no fourth word. */
   answer: string | null;
-  /** The words nearest to b − a + c by cosine, the three query words left out, best first. */
-  answers: { word: string; score: number }[];
   /** The expected answer, when the question has one. */
   expected?: string;
   /** Whether `answer` is `expected` (only when the question has one). */
   correct?: boolean;
+  /** The words nearest to b − a + c by cosine, the three query words left out, best first. */
+  answers: { word: string; score: number }[];
 }
 
 /**
@@ -77,8 +77,8 @@ export interface AnalogyAnswer {
  * counts).
  *
  * answerAnalogy(glove, { a: 'man', b: 'king', c: 'woman', expected: 'queen' })
- * // { analogy: 'man : king :: woman : ?', answer: 'queen', answers: [{ word: 'queen', score: 0.7699 }, …],
- * //   expected: 'queen', correct: true }
+ * // { analogy: 'man : king :: woman : ?', answer: 'queen', expected: 'queen', correct: true,
+ * //   answers: [{ word: 'queen', score: 0.7699 }, …] }
  * answerAnalogy(glove, { a: 'boy', b: 'girl', c: 'brother', expected: 'sister' }).correct // false: 'daughter'
  */
 export function answerAnalogy(
@@ -92,13 +92,14 @@ export function answerAnalogy(
     .mostSimilar({ positive: [b, c], negative: [a], topn })
     .map(([word, score]) => ({ word, score }));
   const answer = answers[0]?.word ?? null;
+  // the verdict next to the answer, before the list (what n8n's table shows first)
   return {
     analogy: `${a} : ${b} :: ${c} : ?`,
     answer,
-    answers,
     ...(expected === undefined
       ? {}
       : { expected, correct: answer !== null && sameWord(answer, expected, caseInsensitive) }),
+    answers,
   };
 }
 
