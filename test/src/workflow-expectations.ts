@@ -5,7 +5,7 @@
  */
 
 import { loadTinyShakespeare } from '@firth/datasets';
-import { documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
+import { answerAnalogy, documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
 import { FirthEmbeddings } from '@firth/langchain';
 // @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
 import { compareTokenizers } from '@firth/llm';
@@ -36,6 +36,7 @@ import {
 } from '@firth/transformers';
 import type { IDataObject } from 'n8n-workflow';
 import { expect } from 'vitest';
+import { expectRoundedBeside } from './harness/rounded.js';
 
 /** What an expectation reads from a finished run, whichever tier produced it. */
 export interface WorkflowValues {
@@ -199,6 +200,10 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       featureNames: ['x1', 'x2'],
     });
     expect(course?.predictions).toEqual([0, 0, 0, 1]);
+    // what the learner reads: the hand calculation's 0.2 and −0.3, not 0.19999999999999998 and
+    // −0.30000000000000004 (exact values beside them)
+    expect(course?.rounded).toMatchObject({ weights: [0.2, 0.2], bias: -0.3 });
+    expectRoundedBeside(course!, ['weights', 'bias', 'trace']);
 
     // The course's Python cell: Perceptron(max_iter=100, eta0=0.1, random_state=42)
     const [sklearn] = run.json('Perceptron (scikit-learn)');
@@ -208,6 +213,10 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
 
     // Predict AND: the scikit-learn model, read with $('Perceptron (scikit-learn)').first()
     expect(run.json('Predict AND').map((item) => item.prediction)).toEqual([0, 0, 0, 1]);
+    // w·x + b read as the course writes it: −2.7755575615628914e-17 reads 0
+    expect(run.json('Predict AND').map((item) => (item.rounded as IDataObject).decision)).toEqual([
+      -0.2, 0, 0, 0.2,
+    ]);
 
     // Both trainings attach the decision boundary as an SVG
     for (const node of ['Perceptron (course rule)', 'Perceptron (scikit-learn)']) expectPlot(run, node);
@@ -239,6 +248,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       expected: string;
       answer: string;
       answers: { word: string; score: number }[];
+      correct: boolean;
     }[];
     expect(items).toHaveLength(8);
     for (const q of items) {
@@ -250,15 +260,25 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       for (const [k, [, score]] of core.entries()) expect(q.answers[k]!.score).toBeCloseTo(score, 6);
     }
     // the course's king − man + woman = queen; 6 of the 8 right, as measured (GloVe answers
-    // boy : girl :: brother : daughter and mouse : mice :: dollar : weaker — 3CosAdd's known misses)
-    expect(items[0]).toMatchObject({ a: 'man', b: 'king', c: 'woman', answer: 'queen' });
-    expect(items.filter((q) => q.answer === q.expected).map((q) => q.expected)).toEqual([
+    // boy : girl :: brother : daughter and mouse : mice :: dollar : weaker — 3CosAdd's known misses),
+    // and each item says so: `correct`, the core's verdict (answerAnalogy), beside its scores rounded
+    expect(items[0]).toMatchObject({ a: 'man', b: 'king', c: 'woman', answer: 'queen', correct: true });
+    for (const q of items) {
+      expect(q.correct, `${q.a}:${q.b}::${q.c}`).toBe(q.answer === q.expected);
+      expect(q.correct).toBe(answerAnalogy(glove, q).correct);
+      expectRoundedBeside(q, ['answers']);
+    }
+    expect(items.filter((q) => q.correct).map((q) => q.expected)).toEqual([
       'queen',
       'iraq',
       'japan',
       'worse',
       'swimming',
       'chinese',
+    ]);
+    expect(items.filter((q) => !q.correct).map((q) => `${q.c} : ${q.answer}, not ${q.expected}`)).toEqual([
+      'brother : daughter, not sister',
+      'dollar : weaker, not dollars',
     ]);
 
     const [computer] = run.json("Words similar to 'computer'") as {
@@ -274,6 +294,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(w2vAnalogy?.answer).toBe(
       w2v.mostSimilar({ positive: ['king', 'woman'], negative: ['man'], topn: 1 })[0]![0],
     );
+    expect(w2vAnalogy).toMatchObject({ expected: 'queen', correct: true });
     expect(run.json("Doesn't match")[0]?.doesntMatch).toBe('cereal');
   },
 
@@ -335,6 +356,8 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     for (const row of weights) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     // without positions the two CATs are the same vector: CAT attends equally to both
     expect(weights[1]![1]).toBe(weights[1]![5]);
+    // read as the course prints its table (YOUR → YOUR 0.268 there, with other random vectors)
+    expectRoundedBeside(course!, ['weights']);
     expectPlot(run, 'Self-attention (course)');
     const positioned = run.json('With positions')[0]?.weights as number[][];
     expect(positioned[1]![1]).not.toBeCloseTo(positioned[1]![5]!, 6);
@@ -488,6 +511,18 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     );
     expect(at(-1).leakyReluDerivative).toBe(0.1);
     expect(at(-1).elu as number).toBeCloseTo(Math.exp(-1) - 1, 12);
+    // each of the chained nodes adds its rounded values: 0.1 · −3 reads −0.3, σ(−3) reads 0.0474
+    expect(at(-3).leakyRelu).toBe(-0.30000000000000004);
+    expect(at(-3).rounded).toMatchObject({ leakyRelu: -0.3, sigmoid: 0.0474, tanh: -0.9951, relu: 0 });
+    for (const row of rows)
+      expectRoundedBeside(row, [
+        'sigmoid',
+        'sigmoidDerivative',
+        'tanh',
+        'tanhDerivative',
+        'leakyRelu',
+        'elu',
+      ]);
     expect(rows.map((r) => r.step)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1]);
     // softmax of the nine values sums to 1 and keeps their order
     const [soft] = run.json('Softmax of the logits');

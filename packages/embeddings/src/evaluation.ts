@@ -8,6 +8,10 @@
  *
  * Both restrict the vocabulary to the first `restrictVocab` words (the most frequent) and compare
  * in upper case by default, skipping questions with words outside it, as gensim does.
+ *
+ * One question at a time, as the course asks it ("king − man + woman = ?"), `answerAnalogy` answers
+ * and, given the expected word, says whether the answer is correct — the same verdict
+ * `evaluateWordAnalogies` counts.
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@firth/numeric';
@@ -35,6 +39,73 @@ export interface AnalogyResult {
   sections: AnalogySection[];
   /** Percentage of questions with a word outside the restricted vocabulary. */
   oovRatio: number;
+}
+
+/** One analogy question: a is to b as c is to ? (questions-words.txt's line "a b c expected"). */
+export interface AnalogyQuestion {
+  a: string;
+  b: string;
+  c: string;
+  /** The right answer, when known: the result then says whether the model found it. */
+  expected?: string;
+}
+
+export interface AnalogyAnswerOptions {
+  /** How many answers to list, best first. @default 5 — what gensim's evaluation looks at */
+  topn?: number;
+  /** Compare the answer with `expected` in upper case. @default true — as gensim's evaluation */
+  caseInsensitive?: boolean;
+}
+
+export interface AnalogyAnswer {
+  /** The question as the course writes it: 'man : king :: woman : ?' */
+  analogy: string;
+  /** The best answer (`answers[0]`), or null when the vocabulary has no fourth word. */
+  answer: string | null;
+  /** The expected answer, when the question has one. */
+  expected?: string;
+  /** Whether `answer` is `expected` (only when the question has one). */
+  correct?: boolean;
+  /** The words nearest to b − a + c by cosine, the three query words left out, best first. */
+  answers: { word: string; score: number }[];
+}
+
+/**
+ * Answers "a is to b as c is to ?" by 3CosAdd — the nearest words to b − a + c (unit vectors), the
+ * query words excluded, gensim's `most_similar(positive=[b, c], negative=[a])` — and, when the
+ * question gives the expected word, whether the answer is it (the check `evaluateWordAnalogies`
+ * counts).
+ *
+ * answerAnalogy(glove, { a: 'man', b: 'king', c: 'woman', expected: 'queen' })
+ * // { analogy: 'man : king :: woman : ?', answer: 'queen', expected: 'queen', correct: true,
+ * //   answers: [{ word: 'queen', score: 0.7699 }, …] }
+ * answerAnalogy(glove, { a: 'boy', b: 'girl', c: 'brother', expected: 'sister' }).correct // false: 'daughter'
+ */
+export function answerAnalogy(
+  kv: KeyedVectors,
+  question: AnalogyQuestion,
+  options: AnalogyAnswerOptions = {},
+): AnalogyAnswer {
+  const { a, b, c, expected } = question;
+  const { topn = 5, caseInsensitive = true } = options;
+  const answers = kv
+    .mostSimilar({ positive: [b, c], negative: [a], topn })
+    .map(([word, score]) => ({ word, score }));
+  const answer = answers[0]?.word ?? null;
+  // the verdict next to the answer, before the list (what n8n's table shows first)
+  return {
+    analogy: `${a} : ${b} :: ${c} : ?`,
+    answer,
+    ...(expected === undefined
+      ? {}
+      : { expected, correct: answer !== null && sameWord(answer, expected, caseInsensitive) }),
+    answers,
+  };
+}
+
+/** An analogy's verdict: the predicted word is the expected one (in upper case by default, as gensim). */
+function sameWord(predicted: string, expected: string, caseInsensitive: boolean): boolean {
+  return caseInsensitive ? predicted.toUpperCase() === expected.toUpperCase() : predicted === expected;
 }
 
 export interface WordPairsOptions extends AnalogyOptions {
@@ -165,7 +236,7 @@ export function evaluateWordAnalogies(
       predicted = caseInsensitive ? w.toUpperCase() : w;
       if (okVocab.has(predicted) && !ignore.has(predicted)) break;
     }
-    if (predicted === expected) section.correct++;
+    if (predicted !== null && sameWord(predicted, expected, caseInsensitive)) section.correct++;
     else section.incorrect++;
   }
   if (section) sections.push(section);

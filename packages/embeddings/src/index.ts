@@ -52,10 +52,15 @@ export {
   wordProbabilities,
 } from './document-similarity.js';
 // ── Intrinsic evaluation as gensim computes it: analogies, word-pair correlations (evaluation.ts) ──
+//   answerAnalogy(glove, { a: 'man', b: 'king', c: 'woman', expected: 'queen' }).correct // true
 export {
+  type AnalogyAnswer,
+  type AnalogyAnswerOptions,
   type AnalogyOptions,
+  type AnalogyQuestion,
   type AnalogyResult,
   type AnalogySection,
+  answerAnalogy,
   averageRanks,
   evaluateWordAnalogies,
   evaluateWordPairs,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { averageRanks, pearson, spearman } from './evaluation.js';
+import { answerAnalogy, averageRanks, pearson, spearman } from './evaluation.js';
 import { KeyError, KeyedVectors, topK } from './keyed-vectors.js';
 import { loadVectors } from './vector-formats.js';
 
@@ -176,6 +176,40 @@ describe('GloVe 6B 100d, the 20,000 shipped words, against gensim 4.2', () => {
       expect(result.score).toBe(expected.score);
     }
     // restrictVocab 30000 (all 20,000 words): 8356 / 12363 = 67.59 %; 36.7 % of questions skipped.
+  });
+
+  it("answerAnalogy says which answers are correct: its verdicts add up to gensim's section counts", () => {
+    const course = answerAnalogy(kv, { a: 'man', b: 'king', c: 'woman', expected: 'queen' }, { topn: 3 });
+    expect(course).toMatchObject({ analogy: 'man : king :: woman : ?', answer: 'queen', expected: 'queen' });
+    expect(course.correct).toBe(true);
+    expect(course.answers.map((x) => x.word)).toEqual(
+      kv.mostSimilar({ positive: ['king', 'woman'], negative: ['man'], topn: 3 }).map(([w]) => w),
+    );
+    // 3CosAdd's known miss: boy : girl :: brother : daughter (not sister)
+    const miss = answerAnalogy(kv, { a: 'boy', b: 'girl', c: 'brother', expected: 'sister' });
+    expect(miss).toMatchObject({ answer: 'daughter', correct: false });
+    expect(answerAnalogy(kv, { a: 'man', b: 'king', c: 'woman', expected: 'QUEEN' }).correct).toBe(true);
+    expect(
+      answerAnalogy(kv, { a: 'man', b: 'king', c: 'woman', expected: 'QUEEN' }, { caseInsensitive: false })
+        .correct,
+    ).toBe(false);
+    expect('correct' in answerAnalogy(kv, { a: 'man', b: 'king', c: 'woman' })).toBe(false);
+
+    // every question of "capital-common-countries" (all words among the 20,000): gensim counts
+    // correct/incorrect over the whole vocabulary (restrictVocab 30000) with the same 3CosAdd
+    const lines = readFileSync(dataPath('data/evaluation/questions-words.txt'), 'utf8').split('\n');
+    const section = lines.slice(
+      1,
+      lines.findIndex((l, i) => i > 0 && l.startsWith(': ')),
+    );
+    const verdicts = section.map((line) => {
+      const [a, b, c, expected] = line.toLowerCase().split(' ') as [string, string, string, string];
+      return answerAnalogy(kv, { a, b, c, expected }).correct;
+    });
+    const gensimCounts = g.analogies.find((x) => x.restrictVocab === 30000)!.sections[0]!;
+    expect(gensimCounts.section).toBe('capital-common-countries');
+    expect(verdicts.filter((v) => v === true).length).toBe(gensimCounts.correct);
+    expect(verdicts.filter((v) => v === false).length).toBe(gensimCounts.incorrect);
   });
 
   it('evaluateWordPairs on WordSim-353 and SimLex-999: Pearson, Spearman, OOV ratio to 1e-6', () => {

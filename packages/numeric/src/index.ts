@@ -11,5 +11,7 @@ export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 export type { ProgressEvent } from './progress-event.js';
 // Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
 export * from './random-state.js';
+// Numbers for reading: roundTo / roundDeep (display only; exact values stay beside them).
+export { DISPLAY_DECIMALS, type Rounded, roundDeep, roundTo } from './rounding.js';
 // Input validation with errors that name the offending value.
 export * from './validation.js';

@@ -7,6 +7,7 @@ import {
 } from '../../../packages/n8n-nodes-firth/nodes/ActivationFunction/ActivationFunction.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 import { expectPlotBinaries } from '../harness/plot-binaries.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const node = new ActivationFunction();
 type Out = { json: Record<string, any>; binary?: any };
@@ -35,6 +36,23 @@ describe('Activation Function node', () => {
     expect(relu[0]!.json.yDerivative).toEqual([0, 1]);
   });
 
+  it('rounds what a learner reads beside the exact values, and keeps what an earlier node rounded', async () => {
+    // leaky ReLU(-3) = 0.1 · -3 = -0.30000000000000004 in float arithmetic
+    const [leaky] = await run([{ x: -3 }], { ...apply, function: 'leakyRelu' });
+    expect(leaky!.json.y).toBe(-0.30000000000000004);
+    expect(leaky!.json.rounded).toEqual({ y: -0.3, yDerivative: 0.1 });
+    // Sigmoid then Tanh on the same item (the activation-functions workflow): both stay rounded
+    const [sig] = await run([{ x: -3 }], { ...apply, outputField: 'sigmoid', function: 'sigmoid' });
+    const [both] = await run([sig!.json], { ...apply, outputField: 'tanh', function: 'tanh' });
+    expect(both!.json.rounded).toEqual({
+      sigmoid: 0.0474,
+      sigmoidDerivative: 0.0452,
+      tanh: -0.9951,
+      tanhDerivative: 0.0099,
+    });
+    expectRoundedBeside(both!.json, ['sigmoid', 'sigmoidDerivative', 'tanh', 'tanhDerivative']);
+  });
+
   it('applies softmax over an array, with its Jacobian', async () => {
     const [out] = await run([{ x: [1, 2, 3] }], { ...apply, function: 'softmax' });
     const e = [1, 2, 3].map((v) => Math.exp(v));
@@ -60,6 +78,8 @@ describe('Activation Function node', () => {
       sigmoidDerivative: 0.25,
       tanhDerivative: 1,
     });
+    expectRoundedBeside(out!.json, ['table']);
+    expect(out!.json.rounded.table[0]).toMatchObject({ x: -4, sigmoid: 0.018, tanh: -0.9993 });
     const svg = expectPlotBinaries(out!.binary, 'activation-functions');
     expect(svg.match(/<polyline/g)).toHaveLength(6);
   });

@@ -6,6 +6,7 @@ import { EmbeddingsFirth } from '../../../packages/n8n-nodes-firth/nodes/Embeddi
 import { FillMask } from '../../../packages/n8n-nodes-firth/nodes/FillMask/FillMask.node.js';
 import { Sentiment } from '../../../packages/n8n-nodes-firth/nodes/Sentiment/Sentiment.node.js';
 import { fakeContext, nodeRunner } from '../harness/fake-context.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const fillMask = nodeRunner(new FillMask());
 const contextual = nodeRunner(new ContextualEmbeddings());
@@ -36,6 +37,7 @@ describe('Fill Mask node (shipped tiny BERT)', () => {
     expect(json.sequence).toBe(json.predictions[0].sequence);
     expect(json.token_str).toBe(json.predictions[0].token_str);
     expect(json.score).toBe(json.predictions[0].score);
+    expectRoundedBeside(json, ['score', 'predictions']);
     // the same as the core's pipeline
     const { pretrainer } = await loadTinyBert();
     expect(json.predictions).toEqual(
@@ -77,8 +79,10 @@ describe('Fill Mask node (shipped tiny BERT)', () => {
       [2, 3],
     ]);
     expect(Object.keys(out[0]!.json).sort()).toEqual(
-      ['id', 'maskIndex', 'rank', 'score', 'sequence', 'text', 'token', 'token_str'].sort(),
+      ['id', 'maskIndex', 'rank', 'rounded', 'score', 'sequence', 'text', 'token', 'token_str'].sort(),
     );
+    // the score a person reads beside the exact one
+    for (const o of out) expectRoundedBeside(o.json, ['score']);
     expect((out[1] as { pairedItem?: unknown }).pairedItem).toEqual({ item: 0 });
     expect((out[3] as { pairedItem?: unknown }).pairedItem).toEqual({ item: 1 });
   });
@@ -130,6 +134,7 @@ describe('Contextual Embeddings node (shipped tiny BERT)', () => {
       `cos("bank" in A, "bank" in B) = ${json.cosine.toFixed(3)}: "bank" gets a different vector in each sentence, because BERT reads every word with its context (static word vectors such as GloVe would give exactly 1).`,
     );
     expect(json.vectorA).toBeUndefined();
+    expectRoundedBeside(json, ['cosine']);
     const { bert, tokenizer } = await loadTinyBert();
     expect(json.cosine).toBeCloseTo(
       cosine(
@@ -263,6 +268,7 @@ describe('Sentiment (BERT) node (shipped tiny BERT, SST-2 head)', () => {
       expect(json.truncated).toBe(false);
     }
     expect(out.map((o) => o.json.id)).toEqual([1, 2]);
+    for (const { json } of out) expectRoundedBeside(json, ['score', 'scores']);
     const { classifier } = await loadTinyBert();
     expect(out[0]!.json).toMatchObject(classifier.predict(['a charming and moving film'])[0]!);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Mlp } from '../../../packages/n8n-nodes-firth/nodes/Mlp/Mlp.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 import { expectPlotBinaries } from '../harness/plot-binaries.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const XOR = [
   { x1: 0, x2: 0, y: 0 },
@@ -58,6 +59,9 @@ describe('MLP node', () => {
     expect(out!.json.nIter).toBe(core.nIter);
     expect(out!.json.predictions).toEqual([0, 1, 1, 0]);
     expect(out!.json.accuracy).toBe(1);
+    // the course prints 2.7144501 for coefs[0][0][0]: 2.7145 beside the exact 2.7144501001242287
+    expect(out!.json.rounded.coefs[0][0][0]).toBe(2.7145);
+    expectRoundedBeside(out!.json, ['coefs', 'intercepts', 'loss', 'probabilities', 'accuracy']);
     expect(out!.json.model.type).toBe('firth.MLPClassifier');
     expect(out!.pairedItem).toHaveLength(4);
     expect(expectPlotBinaries(out!.binary, 'loss-curve')).toContain('<polyline');
@@ -76,6 +80,7 @@ describe('MLP node', () => {
     });
     expect(predicted.map((p) => p.json.prediction)).toEqual([0, 1, 1, 0]);
     expect(Object.keys(predicted[0]!.json.probabilities)).toEqual(['0', '1']);
+    for (const p of predicted) expectRoundedBeside(p.json, ['probabilities']);
     // the model also arrives as JSON text when typed into the field
     const fromText = await run(XOR.slice(0, 1), {
       operation: 'predict',
@@ -106,6 +111,8 @@ describe('MLP node', () => {
       model: out!.json.model,
     });
     expect(pred[0]!.json.prediction).toBeCloseTo(2, 0);
+    expectRoundedBeside(pred[0]!.json, ['prediction']);
+    expectRoundedBeside(out!.json, ['predictions', 'r2']);
   });
 
   it('reports bad input per item, naming the problem', async () => {

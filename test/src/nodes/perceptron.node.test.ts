@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Perceptron } from '../../../packages/n8n-nodes-firth/nodes/Perceptron/Perceptron.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 import { expectPlotBinaries } from '../harness/plot-binaries.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const AND = [
   { x1: 0, x2: 0, y: 0 },
@@ -47,6 +48,14 @@ describe('Perceptron node', () => {
     expect(out.json.trace[2].weights[0]).toBeCloseTo(0.2, 12);
     expect(out.json.trace[2].bias).toBeCloseTo(-0.1, 12);
     expect(out.json.model.type).toBe('firth.Perceptron');
+    // the hand calculation's numbers beside float arithmetic's: 0.3 − 0.1 = 0.19999999999999998
+    expect(out.json.trace[2].weights).toEqual([0.19999999999999998, -0.2]);
+    expect(out.json.rounded.trace[2]).toEqual({ ...out.json.trace[2], weights: [0.2, -0.2] });
+    expect(out.json.weights).toEqual([0.19999999999999998, 0.2]);
+    expect(out.json.bias).toBe(-0.30000000000000004);
+    expect(out.json.rounded).toMatchObject({ weights: [0.2, 0.2], bias: -0.3, accuracy: 1 });
+    expectRoundedBeside(out.json, ['weights', 'bias', 'accuracy', 'trace']);
+    expect(out.json.rounded.model).toBeUndefined();
     expect(out.pairedItem).toHaveLength(4);
     expect(expectPlotBinaries(out.binary, 'decision-boundary')).toContain('class="point"');
   });
@@ -73,6 +82,12 @@ describe('Perceptron node', () => {
       model: trained.json.model,
     });
     expect(predicted!.map((i) => i.json.prediction)).toEqual([0, 0, 0, 1]);
+    // w·x + b for (0, 1) is 0.2 − 0.20000000000000004 in float arithmetic: it reads 0
+    expect(predicted![1]!.json.decision).toBe(-2.7755575615628914e-17);
+    const rounded = predicted!.map((i) => (i.json.rounded as { decision: number }).decision);
+    expect(rounded).toEqual([-0.2, 0, 0, 0.2]);
+    expect(Object.is(rounded[1], -0)).toBe(false);
+    expectRoundedBeside(trained.json, ['coef', 'intercept']);
     // the model also arrives as a JSON string when typed into the parameter
     const [again] = await run([{ x1: 1, x2: 1 }], {
       operation: 'predict',

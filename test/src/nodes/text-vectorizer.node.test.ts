@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { TextVectorizer } from '../../../packages/n8n-nodes-firth/nodes/TextVectorizer/TextVectorizer.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const node = new TextVectorizer();
 type Out = { json: Record<string, any> };
@@ -33,6 +34,8 @@ describe('Text Vectorizer node', () => {
     const norm = Math.sqrt(2 * rare * rare + 1);
     expect(v[0]).toBeCloseTo(rare / norm, 12);
     expect(v[4]).toBeCloseTo(1 / norm, 12);
+    expectRoundedBeside(out[0]!.json, ['vector', 'terms', 'idf']);
+    expect(out[0]!.json.rounded.idf[0]).toBe(1.4055); // ln(3/2) + 1 = 1.4054651…
   });
 
   it("one-hot encodes each document's words over the corpus vocabulary", async () => {

@@ -6,6 +6,7 @@ import { Tokenizer } from '../../../packages/n8n-nodes-firth/nodes/Tokenizer/Tok
 import { TransformerGenerate } from '../../../packages/n8n-nodes-firth/nodes/TransformerGenerate/TransformerGenerate.node.js';
 import { nodeRunner } from '../harness/fake-context.js';
 import { expectPlotBinaries } from '../harness/plot-binaries.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const attention = nodeRunner(new Attention());
 const tokenizer = nodeRunner(new Tokenizer());
@@ -19,6 +20,11 @@ describe('Attention node', () => {
     expect(out!.json.weights).toEqual(selfAttentionLesson(words).weights);
     expect(out!.json.table).toHaveLength(6);
     expect(out!.json.table[0]).toMatchObject({ query: 'YOUR', sum: 1 });
+    // the table reads as the rounded weights (4 decimals), the exact ones stay in `weights`
+    expectRoundedBeside(out!.json, ['weights']);
+    expect(out!.json.table.map((r: Record<string, number>) => Object.values(r).slice(1, 7))).toEqual(
+      out!.json.rounded.weights,
+    );
     expect(Object.keys(out!.json.table[1])).toEqual([
       'query',
       '1 YOUR',

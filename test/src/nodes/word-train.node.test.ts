@@ -6,6 +6,7 @@ import { GloVeTrain } from '../../../packages/n8n-nodes-firth/nodes/GloVeTrain/G
 import { Word2VecTrain } from '../../../packages/n8n-nodes-firth/nodes/Word2VecTrain/Word2VecTrain.node.js';
 import { WordVectors } from '../../../packages/n8n-nodes-firth/nodes/WordVectors/WordVectors.node.js';
 import { nodeRunner } from '../harness/fake-context.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const word2vec = nodeRunner(new Word2VecTrain());
 const glove = nodeRunner(new GloVeTrain());
@@ -33,6 +34,8 @@ describe('Word2Vec Train node', () => {
     const near = json.neighbours.president.map((n: { word: string }) => n.word);
     expect(near).toHaveLength(5);
     expect(near).toContain('bush');
+    expectRoundedBeside(json, ['lossCurve', 'neighbours']);
+    expect(json.rounded.model).toBeUndefined();
     expect(json.model.type).toBe('firth.Word2Vec');
     expect(json.model.wv.keys).toHaveLength(json.vocabularySize);
   });

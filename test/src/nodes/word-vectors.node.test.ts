@@ -1,9 +1,10 @@
-import { KeyedVectors } from '@firth/embeddings';
+import { answerAnalogy, KeyedVectors, loadPretrained } from '@firth/embeddings';
 import { NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { EmbeddingsFirth } from '../../../packages/n8n-nodes-firth/nodes/EmbeddingsFirth/EmbeddingsFirth.node.js';
 import { WordVectors } from '../../../packages/n8n-nodes-firth/nodes/WordVectors/WordVectors.node.js';
 import { fakeContext } from '../harness/fake-context.js';
+import { expectRoundedBeside } from '../harness/rounded.js';
 
 const node = new WordVectors();
 type Out = { json: Record<string, any> };
@@ -21,6 +22,33 @@ describe('Word Vectors node (GloVe 6B 100d, 20k words, shipped)', () => {
     expect(out!.json.answer).toBe('queen');
     expect(out!.json.answers[0].score).toBeGreaterThan(0.7);
     expect(out!.json.analogy).toBe('man : king :: woman : ?');
+    expect(out!.json.correct).toBeUndefined(); // no expected answer given
+    expectRoundedBeside(out!.json, ['answers']);
+  });
+
+  it('says whether each analogy answer is the expected one (the core decides)', async () => {
+    const questions = [
+      { a: 'man', b: 'king', c: 'woman', expected: 'queen' },
+      { a: 'boy', b: 'girl', c: 'brother', expected: 'sister' }, // GloVe answers 'daughter'
+      { a: 'paris', b: 'france', c: 'tokyo', expected: 'Japan' }, // compared case-insensitively
+    ];
+    const out = await run(questions, {
+      operation: 'analogy',
+      topn: 3,
+      ...Object.fromEntries(
+        ['a', 'b', 'c', 'expected'].map((k) => [k, (i: number) => (questions[i] as any)[k]]),
+      ),
+    });
+    expect(out.map((o) => [o.json.answer, o.json.expected, o.json.correct])).toEqual([
+      ['queen', 'queen', true],
+      ['daughter', 'sister', false],
+      ['japan', 'japan', true],
+    ]);
+    const kv = await loadPretrained('glove-6b-100d-top20k');
+    for (const [i, q] of questions.entries())
+      expect(out[i]!.json).toMatchObject(
+        answerAnalogy(kv, { ...q, expected: q.expected.toLowerCase() }, { topn: 3 }),
+      );
   });
 
   it('finds neighbours, similarities, the odd one out and document similarity', async () => {
@@ -28,6 +56,8 @@ describe('Word Vectors node (GloVe 6B 100d, 20k words, shipped)', () => {
     expect(near!.json.similar.map((s: any) => s.word)).toContain('france');
     const [sim] = await run([{}], { operation: 'similarity' });
     expect(sim!.json.similarity).toBeGreaterThan(0.7);
+    expectRoundedBeside(sim!.json, ['similarity']);
+    expectRoundedBeside(near!.json, ['similar']);
     const [odd] = await run([{}], { operation: 'doesntMatch' });
     expect(odd!.json.doesntMatch).toBe('cereal');
     const docs = await run(

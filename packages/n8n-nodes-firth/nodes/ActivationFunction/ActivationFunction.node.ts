@@ -18,6 +18,7 @@ import {
 } from 'n8n-workflow';
 import { toErrorMessage, toNumber } from '../shared/dataset';
 import { plotBinaries } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 // Listed literally (not mapped from ACTIVATION_NAMES) so n8n's linter can check the defaults;
 // a test checks this list covers ACTIVATION_NAMES.
@@ -44,7 +45,7 @@ export class ActivationFunction implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["operation"] === "apply" ? $parameter["function"] : "plot" }}',
     description:
-      'Apply an activation function (sigmoid, tanh, ReLU, softmax…) and its derivative, or plot them',
+      'Sigmoid, tanh, ReLU, softmax… and their derivatives, applied or plotted. Lesson: Introduction to Neural Networks',
     defaults: { name: 'Activation Function' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -129,7 +130,6 @@ export class ActivationFunction implements INodeType {
         displayName: 'Alpha',
         name: 'alpha',
         type: 'number',
-        typeOptions: { numberPrecision: 4 },
         default: 0.1,
         displayOptions: { show: { operation: ['apply'], function: ['leakyRelu', 'elu'] } },
         description: "Leaky ReLU's slope for x < 0 (course: 0.1) or ELU's saturation level −α (usually 1)",
@@ -197,7 +197,10 @@ function apply(this: IExecuteFunctions): INodeExecutionData[] {
           result[`${outputField}Derivative`] = Array.isArray(value) ? ds : ds[0];
         }
       }
-      out.push({ json: { ...items[i]!.json, ...result }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, ...result }, Object.keys(result)),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {
@@ -233,7 +236,7 @@ async function plot(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     });
     return [
       {
-        json: { functions, from, to, derivative, table },
+        json: withRounded({ functions, from, to, derivative, table }, ['table']),
         binary: await plotBinaries(this, svg, 'activation-functions'),
         pairedItem,
       },

@@ -6,6 +6,7 @@
  * Thin adapter (STYLE.md): @firth/transformers' selfAttentionLesson does the work; @firth/plot draws.
  */
 import { loadPretrained } from '@firth/embeddings';
+import { roundTo } from '@firth/numeric';
 import { heatmapSvg } from '@firth/plot';
 import { selfAttentionLesson } from '@firth/transformers';
 import {
@@ -19,6 +20,7 @@ import {
 } from 'n8n-workflow';
 import { plotBinaries } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 export class Attention implements INodeType {
   description: INodeTypeDescription = {
@@ -28,7 +30,8 @@ export class Attention implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: 'Self-attention weights softmax(QKᵀ/√d) of a sentence, as a table and a heatmap',
+    description:
+      'Self-attention weights softmax(QKᵀ/√d) of a sentence, as a table and a heatmap. Lesson: Introduction to Deep Neural Networks',
     defaults: { name: 'Attention' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -125,14 +128,15 @@ export class Attention implements INodeType {
         positions: this.getNodeParameter('positions', i) as boolean,
         mask: (this.getNodeParameter('causal', i) as boolean) ? 'causal' : null,
       });
-      // the table: one row per query word, a column per key word (numbered: words repeat)
+      // the table: one row per query word, a column per key word (numbered: words repeat), every
+      // weight rounded as `rounded` rounds it
       const table = lesson.weights.map((row, q) => {
         const r: IDataObject = { query: words[q] };
-        for (const [k, w] of row.entries()) r[`${k + 1} ${words[k]}`] = Number(w.toFixed(6));
-        r.sum = Number(row.reduce((a, b) => a + b, 0).toFixed(12));
+        for (const [k, w] of row.entries()) r[`${k + 1} ${words[k]}`] = roundTo(w);
+        r.sum = roundTo(row.reduce((a, b) => a + b, 0));
         return r;
       });
-      const json: IDataObject = { ...item.json, words, weights: lesson.weights, table };
+      const json = withRounded({ ...item.json, words, weights: lesson.weights, table }, ['weights']);
       const output: INodeExecutionData = { json, pairedItem: { item: i } };
       if (this.getNodeParameter('includePlot', i, true) as boolean) {
         const svg = heatmapSvg(lesson.weights, {

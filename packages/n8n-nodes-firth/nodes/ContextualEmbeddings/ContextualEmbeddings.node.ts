@@ -22,6 +22,7 @@ import {
 } from 'n8n-workflow';
 import { isTruncated, MONEY_BANK, RIVER_BANK, textOf, tinyBert } from '../shared/bert';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 export class ContextualEmbeddings implements INodeType {
   description: INodeTypeDescription = {
@@ -33,7 +34,7 @@ export class ContextualEmbeddings implements INodeType {
     subtitle:
       '={{ $parameter["operation"] === "tokenVectors" ? "token vectors" : "\\"" + $parameter["word"] + "\\" in two sentences" }}',
     description:
-      "A word's BERT vector in context: compare a word across two sentences, or list token vectors",
+      "A word's BERT vector in context: one word across two sentences, or every token's vector. Lesson: Contextual Word Embeddings (BERT and GPT)",
     defaults: { name: 'Contextual Embeddings' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -154,7 +155,7 @@ export class ContextualEmbeddings implements INodeType {
           ...(this.getNodeParameter('includeVectors', i, false) ? { vectorA, vectorB } : {}),
         };
       }
-      return { json: { ...item.json, ...json }, pairedItem: { item: i } };
+      return { json: withRounded({ ...item.json, ...json }, ['cosine']), pairedItem: { item: i } };
     });
   }
 }

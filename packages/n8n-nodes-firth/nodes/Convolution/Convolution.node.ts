@@ -30,7 +30,7 @@ export class Convolution implements INodeType {
     version: 1,
     subtitle: '={{ "stride " + $parameter["stride"] + ", " + $parameter["padding"] + " padding" }}',
     description:
-      "Slide a kernel over a 2-D image as a CNN does (the course's 5×5 example by default), then pool",
+      "Slide a kernel over a 2-D image as a CNN does (the course's 5×5 example), then pool. Lesson: Introduction to Deep Neural Networks",
     defaults: { name: 'Convolution' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -107,19 +107,8 @@ export class EmbeddingsFirth implements INodeType {
     subtitle:
       '={{ $parameter["vectors"] === "use-lite" ? "Universal Sentence Encoder Lite" : $parameter["vectors"] + ", " + ($parameter["vectors"] === "bert-tiny" ? $parameter["bertPooling"] : $parameter["pooling"]) + " pooling" }}',
     description:
-      'Offline document embeddings from word vectors (GloVe, Word2Vec), BERT or Universal Sentence Encoder Lite for n8n vector stores',
+      'Offline embeddings (word vectors, BERT or Universal Sentence Encoder Lite) for n8n vector stores. Lesson: Introduction to Word Embeddings',
     defaults: { name: 'Embeddings Firth' },
-    codex: {
-      categories: ['AI'],
-      subcategories: { AI: ['Embeddings'] },
-      resources: {
-        primaryDocumentation: [
-          {
-            url: 'https://github.com/firth-dev/firth/blob/main/packages/n8n-nodes-firth/README.md#embeddings-firth',
-          },
-        ],
-      },
-    },
     inputs: [],
     outputs: [NodeConnectionTypes.AiEmbedding],
     outputNames: ['Embeddings'],

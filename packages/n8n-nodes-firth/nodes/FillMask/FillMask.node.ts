@@ -16,6 +16,7 @@ import {
 } from 'n8n-workflow';
 import { textOf, tinyBert } from '../shared/bert';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 export class FillMask implements INodeType {
   description: INodeTypeDescription = {
@@ -25,7 +26,8 @@ export class FillMask implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: "Guess the word behind [MASK] with a small pretrained BERT (Hugging Face's fill-mask)",
+    description:
+      "Guess the word behind [MASK] with a small pretrained BERT (Hugging Face's fill-mask). Lesson: Contextual Word Embeddings (BERT and GPT)",
     defaults: { name: 'Fill Mask' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -87,23 +89,26 @@ export class FillMask implements INodeType {
       if (this.getNodeParameter('output', i, 'perText') === 'perPrediction') {
         // One Item per Prediction: the input's fields, the text, the guess and its rank among its mask's
         const rest: INodeExecutionData['json'] = { ...item.json, text };
-        for (const key of ['predictions', 'sequence', 'token_str', 'score']) delete rest[key];
+        for (const key of ['predictions', 'sequence', 'token_str', 'score', 'rounded']) delete rest[key];
         const ranks = new Map<number, number>();
         return predictions.map((p) => {
           const rank = (ranks.get(p.maskIndex) ?? 0) + 1;
           ranks.set(p.maskIndex, rank);
-          return { json: { ...rest, rank, ...p }, pairedItem: { item: i } };
+          return { json: withRounded({ ...rest, rank, ...p }, ['score']), pairedItem: { item: i } };
         });
       }
       return {
-        json: {
-          ...item.json,
-          text,
-          predictions: predictions.map((p) => ({ ...p })),
-          sequence: best.sequence,
-          token_str: best.token_str,
-          score: best.score,
-        },
+        json: withRounded(
+          {
+            ...item.json,
+            text,
+            predictions: predictions.map((p) => ({ ...p })),
+            sequence: best.sequence,
+            token_str: best.token_str,
+            score: best.score,
+          },
+          ['score', 'predictions'],
+        ),
         pairedItem: { item: i },
       };
     });

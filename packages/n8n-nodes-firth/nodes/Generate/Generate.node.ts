@@ -92,7 +92,8 @@ export class Generate implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["provider"] + ($parameter["model"] ? ": " + $parameter["model"] : "") }}',
-    description: 'Answer a prompt with an LLM: local Firth model, Groq, Ollama or OpenAI-compatible',
+    description:
+      'Answer a prompt with an LLM: local Firth model, Groq, Ollama or OpenAI-compatible. Lesson: Introduction to Large Language Models',
     defaults: { name: 'Generate' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -17,6 +17,7 @@ import {
 } from 'n8n-workflow';
 import { corpusProperties, probeNeighbours, readCorpus } from '../shared/corpus';
 import { itemOf, toErrorMessage } from '../shared/dataset';
+import { withRounded } from '../shared/rounded';
 
 export class GloVeTrain implements INodeType {
   description: INodeTypeDescription = {
@@ -26,7 +27,8 @@ export class GloVeTrain implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["vectorSize"] + "-d, " + $parameter["epochs"] + " epochs" }}',
-    description: 'Learn word vectors with GloVe (global co-occurrence counts, weighted least squares)',
+    description:
+      'Learn word vectors with GloVe (co-occurrence counts, weighted least squares). Lesson: Introduction to Word Embeddings',
     defaults: { name: 'GloVe Train' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -71,7 +73,6 @@ export class GloVeTrain implements INodeType {
             displayName: 'Alpha',
             name: 'alpha',
             type: 'number',
-            typeOptions: { numberPrecision: 3 },
             default: 0.75,
             description: 'Exponent of the weighting function (x / xMax)^α',
           },
@@ -79,7 +80,6 @@ export class GloVeTrain implements INodeType {
             displayName: 'Learning Rate',
             name: 'learningRate',
             type: 'number',
-            typeOptions: { numberPrecision: 4 },
             default: 0.05,
             description: "AdaGrad's initial step size",
           },
@@ -109,14 +109,17 @@ export class GloVeTrain implements INodeType {
         [
           ...failed,
           {
-            json: {
-              vocabularySize: kv.length,
-              vectorSize: kv.vectorSize,
-              documents: sentences.length,
-              lossCurve: model.lossCurve,
-              neighbours: probeNeighbours(this, kv),
-              model: { type: 'firth.GloVe', wv: kv.toJSON() },
-            },
+            json: withRounded(
+              {
+                vocabularySize: kv.length,
+                vectorSize: kv.vectorSize,
+                documents: sentences.length,
+                lossCurve: model.lossCurve,
+                neighbours: probeNeighbours(this, kv),
+                model: { type: 'firth.GloVe', wv: kv.toJSON() },
+              },
+              ['lossCurve', 'neighbours'],
+            ),
             pairedItem: used.map((item) => ({ item })),
           },
         ],

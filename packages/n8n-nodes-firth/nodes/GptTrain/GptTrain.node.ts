@@ -10,7 +10,6 @@
 import { loadTinyShakespeare } from '@firth/datasets';
 import { CharTokenizer, GPT, generate } from '@firth/transformers';
 import {
-  type IDataObject,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -19,6 +18,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 /** How many of the last steps' batch losses `finalLoss` averages (one batch alone is noisy). */
 const FINAL_LOSS_STEPS = 10;
@@ -32,7 +32,8 @@ export class GptTrain implements INodeType {
     version: 1,
     subtitle:
       '={{ $parameter["nLayer"] + " layers × " + $parameter["nEmbd"] + ", " + $parameter["steps"] + " steps" }}',
-    description: 'Train a character-level GPT (nanoGPT) on tiny Shakespeare or your text (offline)',
+    description:
+      'Train a character-level GPT (nanoGPT) on tiny Shakespeare or your text, offline. Lesson: Contextual Word Embeddings (BERT and GPT)',
     defaults: { name: 'GPT Train' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -115,7 +116,7 @@ export class GptTrain implements INodeType {
         displayName: 'Learning Rate',
         name: 'lr',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 5 },
+        typeOptions: { minValue: 0 },
         default: 0.003,
         description: 'Peak learning rate; it decays to a tenth by the last step',
       },
@@ -131,7 +132,7 @@ export class GptTrain implements INodeType {
         displayName: 'Validation Fraction',
         name: 'validationFraction',
         type: 'number',
-        typeOptions: { minValue: 0, maxValue: 0.5, numberPrecision: 2 },
+        typeOptions: { minValue: 0, maxValue: 0.5 },
         default: 0.1,
         description: 'The end of the text held out for the validation loss (nanoGPT: 0.1); 0 for none',
       },
@@ -238,23 +239,26 @@ export class GptTrain implements INodeType {
           : '';
       const checkpoint = model.toSafetensors({ tokenizer: JSON.stringify(tokenizer.toJSON()) });
       const binaryPropertyName = this.getNodeParameter('binaryPropertyName', i) as string;
-      const json: IDataObject = {
-        ...item.json,
-        textSource: source,
-        vocabSize: tokenizer.vocabSize,
-        trainTokens: trainIds.length,
-        validationTokens: valIds.length,
-        parameterCount: model.parameterCount,
-        config: { ...model.config },
-        steps: model.lossCurve.length,
-        initialLoss: model.lossCurve[0],
-        finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-        valLoss: model.valLossCurve.at(-1)?.loss ?? null,
-        lossCurve: model.lossCurve,
-        valLossCurve: model.valLossCurve,
-        elapsedMs,
-        sample,
-      };
+      const json = withRounded(
+        {
+          ...item.json,
+          textSource: source,
+          vocabSize: tokenizer.vocabSize,
+          trainTokens: trainIds.length,
+          validationTokens: valIds.length,
+          parameterCount: model.parameterCount,
+          config: { ...model.config },
+          steps: model.lossCurve.length,
+          initialLoss: model.lossCurve[0],
+          finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+          valLoss: model.valLossCurve.at(-1)?.loss ?? null,
+          lossCurve: model.lossCurve,
+          valLossCurve: model.valLossCurve,
+          elapsedMs,
+          sample,
+        },
+        ['initialLoss', 'finalLoss', 'valLoss'],
+      );
       return {
         json,
         binary: {

@@ -33,19 +33,9 @@ export class LmChatFirth implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["provider"] + ($parameter["model"] ? ": " + $parameter["model"] : "") }}',
-    description: 'Chat model for n8n chains and agents: local Firth model, Groq, Ollama or OpenAI-compatible',
+    description:
+      'Chat model for n8n chains and agents: local Firth model, Groq, Ollama or OpenAI-compatible. Lesson: Introduction to Large Language Models',
     defaults: { name: 'Firth Chat Model' },
-    codex: {
-      categories: ['AI'],
-      subcategories: { AI: ['Language Models', 'Chat Models (Recommended)'] },
-      resources: {
-        primaryDocumentation: [
-          {
-            url: 'https://github.com/firth-dev/firth/blob/main/packages/n8n-nodes-firth/README.md#firth-chat-model',
-          },
-        ],
-      },
-    },
     inputs: [],
     outputs: [NodeConnectionTypes.AiLanguageModel],
     outputNames: ['Model'],

@@ -28,6 +28,7 @@ import {
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, parseNumberList, plotBinaries } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 type Task = 'classification' | 'regression';
 
@@ -40,7 +41,7 @@ export class Mlp implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["operation"] + " (" + $parameter["task"] + ")" }}',
     description:
-      "Multi-layer perceptron identical to scikit-learn's MLPClassifier / MLPRegressor: train on items or predict",
+      "Multi-layer perceptron as scikit-learn's MLPClassifier / MLPRegressor: train on items or predict. Lesson: Introduction to Neural Networks",
     defaults: { name: 'MLP' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -135,7 +136,7 @@ export class Mlp implements INodeType {
         displayName: 'Learning Rate Init',
         name: 'learningRateInit',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 6 },
+        typeOptions: { minValue: 0 },
         default: 0.001,
         displayOptions: { show: { operation: ['train'] } },
         description: 'Initial step size (scikit-learn learning_rate_init)',
@@ -169,7 +170,7 @@ export class Mlp implements INodeType {
             displayName: 'Alpha',
             name: 'alpha',
             type: 'number',
-            typeOptions: { minValue: 0, numberPrecision: 8 },
+            typeOptions: { minValue: 0 },
             default: 0.0001,
             description: 'L2 penalty on the weights',
           },
@@ -185,7 +186,6 @@ export class Mlp implements INodeType {
             displayName: 'Beta 1',
             name: 'beta1',
             type: 'number',
-            typeOptions: { numberPrecision: 6 },
             default: 0.9,
             description: "Adam's first-moment decay",
           },
@@ -193,7 +193,6 @@ export class Mlp implements INodeType {
             displayName: 'Beta 2',
             name: 'beta2',
             type: 'number',
-            typeOptions: { numberPrecision: 6 },
             default: 0.999,
             description: "Adam's second-moment decay",
           },
@@ -208,7 +207,6 @@ export class Mlp implements INodeType {
             displayName: 'Epsilon',
             name: 'epsilon',
             type: 'number',
-            typeOptions: { numberPrecision: 10 },
             default: 1e-8,
             description: "Adam's epsilon",
           },
@@ -236,7 +234,7 @@ export class Mlp implements INodeType {
             displayName: 'Momentum',
             name: 'momentum',
             type: 'number',
-            typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 4 },
+            typeOptions: { minValue: 0, maxValue: 1 },
             default: 0.9,
             description: 'SGD momentum',
           },
@@ -251,7 +249,6 @@ export class Mlp implements INodeType {
             displayName: 'Power T',
             name: 'powerT',
             type: 'number',
-            typeOptions: { numberPrecision: 4 },
             default: 0.5,
             description: "Exponent of the 'invscaling' schedule",
           },
@@ -266,7 +263,6 @@ export class Mlp implements INodeType {
             displayName: 'Tolerance',
             name: 'tol',
             type: 'number',
-            typeOptions: { numberPrecision: 8 },
             default: 0.0001,
             description: 'Minimum improvement of the loss that counts as progress',
           },
@@ -274,7 +270,7 @@ export class Mlp implements INodeType {
             displayName: 'Validation Fraction',
             name: 'validationFraction',
             type: 'number',
-            typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 4 },
+            typeOptions: { minValue: 0, maxValue: 1 },
             default: 0.1,
             description: 'Share held out for early stopping',
           },
@@ -394,6 +390,15 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
       };
     }
     json.featureNames = data.featureNames;
+    json = withRounded(json, [
+      'predictions',
+      'probabilities',
+      'accuracy',
+      'r2',
+      'coefs',
+      'intercepts',
+      'loss',
+    ]);
     const out: INodeExecutionData = { json, pairedItem };
     if (this.getNodeParameter('includePlot', 0, true) as boolean) {
       const svg = lossCurveSvg({ train: json.lossCurve as number[] }, { title: `MLP ${task} loss` });
@@ -445,7 +450,10 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
           probabilities: Object.fromEntries(model.classes!.map((c, k) => [String(c), probabilities[k]!])),
         };
       }
-      out.push({ json: { ...items[i]!.json, ...result }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, ...result }, ['prediction', 'probabilities']),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {

@@ -24,6 +24,7 @@ import {
 } from 'n8n-workflow';
 import { itemOf, readDataset, readFeatures, toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, parseNumberList, plotBinaries } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 type Rule = 'course' | 'sklearn';
 
@@ -37,7 +38,7 @@ export class Perceptron implements INodeType {
     subtitle:
       '={{ $parameter["operation"] === "train" ? "train (" + $parameter["rule"] + " rule)" : "predict" }}',
     description:
-      "Rosenblatt's perceptron from the course: train on items (with a step-by-step trace) or predict",
+      "Rosenblatt's perceptron: train on items with a step-by-step trace, or predict. Lesson: Introduction to Neural Networks",
     defaults: { name: 'Perceptron' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -109,7 +110,7 @@ export class Perceptron implements INodeType {
         displayName: 'Learning Rate (η)',
         name: 'learningRate',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 6 },
+        typeOptions: { minValue: 0 },
         default: 0.1,
         displayOptions: { show: { operation: ['train'], rule: ['course'] } },
         description: 'Step size of each update',
@@ -127,7 +128,6 @@ export class Perceptron implements INodeType {
         displayName: 'Initial Bias',
         name: 'initialBias',
         type: 'number',
-        typeOptions: { numberPrecision: 6 },
         default: 0,
         displayOptions: { show: { operation: ['train'], rule: ['course'] } },
       },
@@ -163,7 +163,7 @@ export class Perceptron implements INodeType {
         displayName: 'Eta0',
         name: 'eta0',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 6 },
+        typeOptions: { minValue: 0 },
         default: 1,
         displayOptions: { show: { operation: ['train'], rule: ['sklearn'] } },
         description: 'Scikit-learn eta0: constant learning rate',
@@ -210,7 +210,6 @@ export class Perceptron implements INodeType {
             displayName: 'Tolerance',
             name: 'tol',
             type: 'number',
-            typeOptions: { numberPrecision: 8 },
             default: 0.001,
             description: 'Stop when the loss does not improve by this much; 0 disables the check',
           },
@@ -243,6 +242,9 @@ export class Perceptron implements INodeType {
     return operation === 'train' ? [await train.call(this)] : [predict.call(this)];
   }
 }
+
+/** The trained numbers a learner reads, rounded beside the exact ones (shared/rounded.ts). */
+const ROUNDED_TRAIN_FIELDS = ['weights', 'bias', 'coef', 'intercept', 'accuracy', 'trace'];
 
 async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const items = this.getInputData();
@@ -317,7 +319,7 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
         model: model.toJSON() as unknown as IDataObject,
       });
     }
-    const out: INodeExecutionData = { json, pairedItem };
+    const out: INodeExecutionData = { json: withRounded(json, ROUNDED_TRAIN_FIELDS), pairedItem };
     const classes = new Set(data.y.map(String));
     if (includePlot && data.X[0]!.length === 2 && classes.size <= 2 && weights.length === 2) {
       const svg = decisionBoundarySvg(
@@ -353,7 +355,10 @@ function predict(this: IExecuteFunctions): INodeExecutionData[] {
       );
       const decision = model.decisionFunction([features]);
       const prediction = model.predict([features])[0];
-      out.push({ json: { ...items[i]!.json, prediction, decision: decision[0] }, pairedItem: { item: i } });
+      out.push({
+        json: withRounded({ ...items[i]!.json, prediction, decision: decision[0] }, ['decision']),
+        pairedItem: { item: i },
+      });
     } catch (error) {
       const message = toErrorMessage(error);
       if (this.continueOnFail()) {

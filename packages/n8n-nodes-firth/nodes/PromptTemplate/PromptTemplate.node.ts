@@ -61,7 +61,8 @@ export class PromptTemplate implements INodeType {
     version: 1,
     subtitle:
       '={{ $parameter["mode"] + ($parameter["chatTemplate"] !== "none" ? ", " + $parameter["chatTemplate"] : "") }}',
-    description: "Fill a prompt's {variables} from the item: template, few-shot examples or chat messages",
+    description:
+      "Fill a prompt's {variables} from the item: template, few-shot examples or chat messages. Lesson: Introduction to Large Language Models",
     defaults: { name: 'Prompt Template' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

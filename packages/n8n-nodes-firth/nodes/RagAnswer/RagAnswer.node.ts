@@ -29,7 +29,7 @@ export class RagAnswer implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["question"] }}',
     description:
-      'Answer a question from retrieved passages, citing them [1], [2] — offline extractive, or with a chat model',
+      'Answer a question from retrieved passages, citing them [1], [2]: extractive or with a chat model. Lesson: Retrieval Augmented Generation (RAG)',
     defaults: { name: 'Firth RAG Answer' },
     usableAsTool: true,
     inputs: [

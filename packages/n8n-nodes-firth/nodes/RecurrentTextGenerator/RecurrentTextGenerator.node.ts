@@ -29,6 +29,7 @@ import {
 } from 'n8n-workflow';
 import { toErrorMessage } from '../shared/dataset';
 import { parseModelParameter, plotBinaries } from '../shared/parameters';
+import { withRounded } from '../shared/rounded';
 
 export class RecurrentTextGenerator implements INodeType {
   description: INodeTypeDescription = {
@@ -40,7 +41,7 @@ export class RecurrentTextGenerator implements INodeType {
     subtitle:
       '={{ $parameter["operation"] + ($parameter["operation"] === "train" ? " " + $parameter["cell"] : "") }}',
     description:
-      'Character-level RNN / LSTM / GRU language model: train on text or sample (pretrained Shakespeare LSTM included)',
+      'Character-level RNN / LSTM / GRU: train on text or sample (pretrained Shakespeare LSTM). Lesson: Introduction to Deep Neural Networks',
     defaults: { name: 'Recurrent Text Generator' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -139,7 +140,7 @@ export class RecurrentTextGenerator implements INodeType {
         displayName: 'Temperature',
         name: 'temperature',
         type: 'number',
-        typeOptions: { minValue: 0, numberPrecision: 3 },
+        typeOptions: { minValue: 0 },
         default: 0.5,
         displayOptions: { show: { operation: ['sample', 'train'] } },
         description: 'Below 1 picks likely characters more often; 0 always takes the most likely one',
@@ -273,7 +274,7 @@ export class RecurrentTextGenerator implements INodeType {
             displayName: 'Learning Rate',
             name: 'learningRate',
             type: 'number',
-            typeOptions: { minValue: 0, numberPrecision: 5 },
+            typeOptions: { minValue: 0 },
             default: 0.005,
             description: "Adam's step size",
           },
@@ -403,20 +404,23 @@ async function train(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
     });
     const sampled = sampleOptions(this, 0);
     const generated = await model.sample(sampled);
-    const json: IDataObject = {
-      cell: model.options.cell,
-      vocabSize: model.vocab.length,
-      trainChars: cut,
-      validationChars: validationText.length,
-      steps,
-      loss: model.lossCurve.at(-1),
-      lossCurve: model.lossCurve,
-      valLossCurve: model.valLossCurve,
-      valLoss: model.valLossCurve.at(-1)?.loss,
-      prompt: sampled.prompt,
-      sample: generated,
-      model: model.toJSON() as unknown as IDataObject,
-    };
+    const json = withRounded(
+      {
+        cell: model.options.cell,
+        vocabSize: model.vocab.length,
+        trainChars: cut,
+        validationChars: validationText.length,
+        steps,
+        loss: model.lossCurve.at(-1),
+        lossCurve: model.lossCurve,
+        valLossCurve: model.valLossCurve,
+        valLoss: model.valLossCurve.at(-1)?.loss,
+        prompt: sampled.prompt,
+        sample: generated,
+        model: model.toJSON() as unknown as IDataObject,
+      },
+      ['loss', 'valLoss'],
+    );
     const svg = lossCurveSvg(
       { train: model.lossCurve },
       { title: `Char-${model.options.cell.toUpperCase()} training loss (nats/char)`, xLabel: 'step' },

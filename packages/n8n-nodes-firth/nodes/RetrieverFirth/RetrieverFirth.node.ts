@@ -37,19 +37,8 @@ export class RetrieverFirth implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["knowledgeBase"] + ", " + $parameter["search"] }}',
     description:
-      'Retrieve passages offline: BM25, embeddings or hybrid, over the course notes, a folder or a Firth store',
+      'Retrieve passages offline (BM25, embeddings or hybrid) from the course notes, a folder or a store. Lesson: Retrieval Augmented Generation (RAG)',
     defaults: { name: 'Firth Retriever' },
-    codex: {
-      categories: ['AI'],
-      subcategories: { AI: ['Retrievers'] },
-      resources: {
-        primaryDocumentation: [
-          {
-            url: 'https://github.com/firth-dev/firth/blob/main/packages/n8n-nodes-firth/README.md#firth-retriever',
-          },
-        ],
-      },
-    },
     inputs: [
       { displayName: 'Embedding', type: NodeConnectionTypes.AiEmbedding, required: false, maxConnections: 1 },
     ],

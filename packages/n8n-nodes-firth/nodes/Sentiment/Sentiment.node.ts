@@ -15,6 +15,7 @@ import {
 } from 'n8n-workflow';
 import { isTruncated, textOf, tinyBert } from '../shared/bert';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 export class Sentiment implements INodeType {
   description: INodeTypeDescription = {
@@ -24,7 +25,8 @@ export class Sentiment implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["text"] }}',
-    description: 'Positive or negative? A small BERT fine-tuned on SST-2 movie reviews (offline)',
+    description:
+      'Positive or negative? A small BERT fine-tuned on SST-2 movie reviews, offline. Lesson: Introduction to Hugging Face',
     defaults: { name: 'Sentiment (BERT)' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -47,7 +49,10 @@ export class Sentiment implements INodeType {
       const model = await tinyBert();
       const { label, score, scores } = model.classifier.predict([text])[0]!;
       return {
-        json: { ...item.json, text, label, score, scores, truncated: isTruncated(model, text) },
+        json: withRounded({ ...item.json, text, label, score, scores, truncated: isTruncated(model, text) }, [
+          'score',
+          'scores',
+        ]),
         pairedItem: { item: i },
       };
     });

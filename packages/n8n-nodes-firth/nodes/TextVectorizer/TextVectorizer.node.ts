@@ -21,6 +21,7 @@ import {
 } from 'n8n-workflow';
 import { toErrorMessage } from '../shared/dataset';
 import { readItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 
 type Method = 'oneHot' | 'bagOfWords' | 'tfidf' | 'cooccurrence';
 
@@ -33,7 +34,7 @@ export class TextVectorizer implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["method"] }}',
     description:
-      'Turn text into numbers: one-hot, bag-of-words, TF-IDF (as scikit-learn) or a co-occurrence matrix',
+      'Text to numbers: one-hot, bag-of-words, TF-IDF (as scikit-learn) or co-occurrence counts. Lesson: Introduction to Word Embeddings',
     defaults: { name: 'Text Vectorizer' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -200,7 +201,10 @@ export class TextVectorizer implements INodeType {
                 if (v !== 0) terms[features[k] as string] = v;
               });
               return {
-                json: { ...used[i]!.json, vector, terms, features, ...(idf && i === 0 && { idf }) },
+                json: withRounded(
+                  { ...used[i]!.json, vector, terms, features, ...(idf && i === 0 && { idf }) },
+                  ['vector', 'terms', 'idf'],
+                ),
                 pairedItem: pairedItem[i],
               };
             }),

@@ -28,7 +28,8 @@ export class Tokenizer implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["tokenizer"] }}',
-    description: 'Split text into tokens and ids with a BPE, WordPiece, SentencePiece or character tokenizer',
+    description:
+      'Split text into tokens and ids with a BPE, WordPiece, SentencePiece or character tokenizer. Lesson: Contextual Word Embeddings (BERT and GPT)',
     defaults: { name: 'Tokenizer' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

@@ -28,7 +28,8 @@ export class TokenizerPlayground implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["tokenizers"].join(", ") }}',
-    description: "Compare how Firth's tokenizers and GPT-4o's cut the same text into tokens",
+    description:
+      "Compare how Firth's tokenizers and GPT-4o's cut the same text into tokens. Lesson: Introduction to Large Language Models",
     defaults: { name: 'Tokenizer Playground' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],

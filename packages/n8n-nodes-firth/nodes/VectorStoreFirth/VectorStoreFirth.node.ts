@@ -31,7 +31,8 @@ export class VectorStoreFirth implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["operation"] + ": " + $parameter["storeFile"] }}',
-    description: 'Insert documents into, or search, a persistent vector store in one SQLite file (offline)',
+    description:
+      'Insert documents into, or search, a persistent vector store in one SQLite file, offline. Lesson: Retrieval Augmented Generation (RAG)',
     defaults: { name: 'Firth Vector Store' },
     // As an agent's tool n8n gives the node no inputs: it then embeds with Firth's default embeddings
     // (GloVe, as Embeddings Firth's default); a store built with another model is refused, named.

@@ -18,6 +18,7 @@ import {
 } from 'n8n-workflow';
 import { corpusProperties, probeNeighbours, readCorpus } from '../shared/corpus';
 import { itemOf, toErrorMessage } from '../shared/dataset';
+import { withRounded } from '../shared/rounded';
 
 export class Word2VecTrain implements INodeType {
   description: INodeTypeDescription = {
@@ -27,7 +28,8 @@ export class Word2VecTrain implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["sg"] === 1 ? "skip-gram" : "CBOW" }}',
-    description: "Learn word vectors with Word2Vec (CBOW or skip-gram, gensim's options)",
+    description:
+      "Learn word vectors with Word2Vec (CBOW or skip-gram, gensim's options). Lesson: Introduction to Word Embeddings",
     defaults: { name: 'Word2Vec Train' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -83,7 +85,6 @@ export class Word2VecTrain implements INodeType {
             displayName: 'Alpha',
             name: 'alpha',
             type: 'number',
-            typeOptions: { numberPrecision: 4 },
             default: 0.025,
             description: 'Initial learning rate',
           },
@@ -101,7 +102,6 @@ export class Word2VecTrain implements INodeType {
             displayName: 'Min Alpha',
             name: 'minAlpha',
             type: 'number',
-            typeOptions: { numberPrecision: 6 },
             default: 0.0001,
             description: 'Final learning rate',
           },
@@ -117,7 +117,6 @@ export class Word2VecTrain implements INodeType {
             displayName: 'Sample',
             name: 'sample',
             type: 'number',
-            typeOptions: { numberPrecision: 6 },
             default: 0.001,
             description: 'Subsampling threshold for frequent words',
           },
@@ -156,14 +155,17 @@ export class Word2VecTrain implements INodeType {
         [
           ...failed,
           {
-            json: {
-              vocabularySize: kv.length,
-              vectorSize: kv.vectorSize,
-              documents: sentences.length,
-              lossCurve: model.lossCurve,
-              neighbours: probeNeighbours(this, kv),
-              model: { type: 'firth.Word2Vec', wv: kv.toJSON() },
-            },
+            json: withRounded(
+              {
+                vocabularySize: kv.length,
+                vectorSize: kv.vectorSize,
+                documents: sentences.length,
+                lossCurve: model.lossCurve,
+                neighbours: probeNeighbours(this, kv),
+                model: { type: 'firth.Word2Vec', wv: kv.toJSON() },
+              },
+              ['lossCurve', 'neighbours'],
+            ),
             pairedItem: used.map((item) => ({ item })),
           },
         ],

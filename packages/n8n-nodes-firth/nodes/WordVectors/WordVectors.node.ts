@@ -6,7 +6,7 @@
  *
  * Thin adapter (STYLE.md): gensim-style KeyedVectors from @firth/embeddings do the work.
  */
-import { documentSimilarity, type KeyedVectors, type Pooling } from '@firth/embeddings';
+import { answerAnalogy, documentSimilarity, type KeyedVectors, type Pooling } from '@firth/embeddings';
 import {
   type IDataObject,
   type IExecuteFunctions,
@@ -17,6 +17,7 @@ import {
   UserError,
 } from 'n8n-workflow';
 import { mapItems } from '../shared/per-item';
+import { withRounded } from '../shared/rounded';
 import { VECTOR_SOURCES, vectorsFor } from '../shared/word-vectors';
 
 type Operation = 'mostSimilar' | 'analogy' | 'similarity' | 'doesntMatch' | 'documentSimilarity';
@@ -30,7 +31,7 @@ export class WordVectors implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["operation"] }}',
     description:
-      'Nearest words, analogies, similarity and the odd one out with word embeddings (GloVe, Word2Vec)',
+      'Nearest words, analogies (king − man + woman), similarity, the odd one out. Lesson: Introduction to Word Embeddings',
     defaults: { name: 'Word Vectors' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -131,6 +132,16 @@ export class WordVectors implements INodeType {
         displayOptions: { show: { operation: ['analogy'] } },
       },
       {
+        displayName: 'Expected Answer',
+        name: 'expected',
+        type: 'string',
+        default: '',
+        displayOptions: { show: { operation: ['analogy'] } },
+        placeholder: 'queen',
+        description:
+          'The right answer, if you know it (optional): the output then says whether the vectors found it (correct: true or false)',
+      },
+      {
         displayName: 'Word 1',
         name: 'word1',
         type: 'string',
@@ -198,7 +209,10 @@ export class WordVectors implements INodeType {
     return mapItems(this, async (i, item) => {
       const kv = await vectorsFor(this, i, cache);
       const result = query(this, i, this.getNodeParameter('operation', i) as Operation, kv);
-      return { json: { ...item.json, ...result }, pairedItem: { item: i } };
+      return {
+        json: withRounded({ ...item.json, ...result }, ['similar', 'answers', 'similarity']),
+        pairedItem: { item: i },
+      };
     });
   }
 }
@@ -227,15 +241,14 @@ function query(ctx: IExecuteFunctions, i: number, operation: Operation, kv: Keye
     }
     case 'analogy': {
       const [a, b, c] = ['a', 'b', 'c'].map((k) => words(p(k), k.toUpperCase(), true)[0] as string);
-      // b − a + c, nearest by cosine, the query words excluded (gensim's 3CosAdd)
-      const answers = ranked(
-        kv.mostSimilar({
-          positive: [b!, c!],
-          negative: [a!],
-          topn: ctx.getNodeParameter('topn', i) as number,
-        }),
-      );
-      return { analogy: `${a} : ${b} :: ${c} : ?`, answer: answers[0]?.word, answers };
+      const [expected] = words(ctx.getNodeParameter('expected', i, '') as string, 'Expected Answer', false);
+      // b − a + c, nearest by cosine, the query words excluded (gensim's 3CosAdd); with the
+      // expected word, whether the answer is it
+      return answerAnalogy(
+        kv,
+        { a: a!, b: b!, c: c!, ...(expected === undefined ? {} : { expected }) },
+        { topn: ctx.getNodeParameter('topn', i) as number },
+      ) as unknown as IDataObject;
     }
     case 'similarity': {
       const [w1] = words(p('word1'), 'Word 1', true);
