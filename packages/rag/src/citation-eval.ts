@@ -18,8 +18,8 @@
  *   // { sentences: 3, correct: 3, leadExpected: true }
  */
 import type { DocumentInterface } from '@langchain/core/documents';
+import { citedSentences, type RagSource } from './citations.js';
 import { normalizeSpace } from './extractive.js';
-import { citedSentences, type RagSource } from './rag-chain.js';
 
 /** One passage of the course notes: its file and heading path. */
 export interface PassageRef {
