@@ -710,7 +710,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect(core.sources[0]!.source).toBe('attention.md');
     expect(agent?.output).toBe(reply);
     expect(reply).toMatch(/^[A-Z][^[]+\. \[\d\]/); // opens with a sentence and its citation
-    expect(reply).toMatch(/\n\nSources:\n\[\d\] attention\.md — Attention and self-attention > /);
+    expect(reply).toMatch(/\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > /);
   },
 
   'groq-chat.json': async (run) => {

@@ -9,7 +9,7 @@
  *     work), and @firth/rag's FileLoader refuses symlinks that lead out of the folder.
  *
  *   await courseNotesTool.invoke({ question: 'What is BERT?' })
- *   // 'BERT (Bidirectional …) is an encoder-only transformer, … [2] … [3]\n\nSources:\n[2] bert.md — BERT > What it is\n…'
+ *   // 'BERT (Bidirectional …) is an encoder-only transformer, … [2] … [3]\n\nSources:\n- [2] bert.md — BERT > What it is\n…'
  *   (await courseNotesTool.invoke({ type: 'tool_call', id: '1', name: 'course_notes', args: { question: 'What is BERT?' } })).artifact
  *   // { question: 'What is BERT?', answer: 'BERT (…) is … [2] …', sources: [{ n: 2, source: 'bert.md', section: 'BERT > What it is' }, …] }
  */

@@ -65,7 +65,7 @@ describe('course_notes tool', () => {
     expect(text).toBe(answerWithSources({ answer, sources }));
     expect(text).toMatch(/^BERT \(Bidirectional Encoder Representations from Transformers\) is .* \[\d\] /);
     expect(text).toContain('\n\nSources:\n');
-    expect(text).toMatch(/^\[\d\] bert\.md — BERT > What it is$/m);
+    expect(text).toMatch(/^- \[\d\] bert\.md — BERT > What it is$/m);
     expect(() => JSON.parse(text)).toThrow();
   });
 

@@ -100,7 +100,7 @@ describe('answerWithSources: the reply a person or an agent reads', () => {
     expect(answerWithSources({ answer: out.answer, sources: out.citations })).toBe(
       'Owls are birds of prey that hunt at night. [1] ' +
         'Owls hunt mice by sound, with ears set at different heights. [2]\n\n' +
-        'Sources:\n[1] owls.md — Owls > What they are\n[2] owls.md — Owls > How they hunt',
+        'Sources:\n- [1] owls.md — Owls > What they are\n- [2] owls.md — Owls > How they hunt',
     );
   });
 

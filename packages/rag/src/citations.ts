@@ -7,7 +7,7 @@
  *   formatSources([bertIntro, bertLearns])
  *   // '[1] bert.md — BERT > What it is\nBERT (…) is …\n\n[2] bert.md — BERT > How it learns\nBERT is pretrained …'
  *   answerWithSources({ answer: 'BERT is … [1] BERT is pretrained … [2]', sources })
- *   // 'BERT is … [1] BERT is pretrained … [2]\n\nSources:\n[1] bert.md — BERT > What it is\n[2] bert.md — BERT > How it learns'
+ *   // 'BERT is … [1] BERT is pretrained … [2]\n\nSources:\n- [1] bert.md — BERT > What it is\n- [2] bert.md — BERT > How it learns'
  *
  * Here: the numbering (shared by the prompt, the extractive answer and `groundedness`), the source
  * list, reading the citations back out of an answer (a model's included, with the numbers it cites
@@ -133,10 +133,11 @@ export function invalidCitations(answer: string, passages: readonly DocumentInte
 
 /**
  * The answer as a person (or an agent) reads it: the answer, a blank line, then "Sources:" and one
- * line per cited passage. An answer citing nothing stands alone.
+ * line per cited passage, as a list ("- [2] bert.md — BERT > What it is") so that a chat window
+ * rendering Markdown (n8n's) shows one source a line. An answer citing nothing stands alone.
  */
 export function answerWithSources(output: { answer: string; sources: readonly RagSource[] }): string {
   const answer = output.answer.trim();
   if (output.sources.length === 0) return answer;
-  return `${answer}\n\nSources:\n${output.sources.map(sourceLabel).join('\n')}`;
+  return `${answer}\n\nSources:\n${output.sources.map((s) => `- ${sourceLabel(s)}`).join('\n')}`;
 }

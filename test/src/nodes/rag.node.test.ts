@@ -147,7 +147,7 @@ describe('Firth RAG Answer', () => {
   });
 
   it("as n8n's tool variant (ragAnswerTool): one field, the answer in prose with its numbered sources", async () => {
-    // n8n hands the agent JSON.stringify of the items: [{"response":"BERT … [2] …\n\nSources:\n[2] bert.md — …"}]
+    // n8n hands the agent JSON.stringify of the items: [{"response":"BERT … [2] …\n\nSources:\n- [2] bert.md — …"}]
     const out = await answer(
       [{ chatInput: 'What is BERT?' }],
       { question: 'What is BERT?' },
@@ -157,7 +157,7 @@ describe('Firth RAG Answer', () => {
     const core = await askCourseNotes('What is BERT?');
     expect(out).toEqual([{ json: { response: answerWithSources(core) }, pairedItem: { item: 0 } }]);
     expect(out[0]!.json.response).toMatch(
-      /\n\nSources:\n\[\d\] bert\.md — BERT > What it is\n\[\d\] bert\.md — BERT > How it learns$/,
+      /\n\nSources:\n- \[\d\] bert\.md — BERT > What it is\n- \[\d\] bert\.md — BERT > How it learns$/,
     );
   });
 
