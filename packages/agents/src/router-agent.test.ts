@@ -47,7 +47,9 @@ describe('FirthRouterAgent: the three examples of the issue', () => {
     expect(result.answer).toMatch(/\[\d\]/);
     // the explanation is the answer in prose, then its numbered sources (file and section)
     expect(out.explanation).toMatch(/^Self-attention is attention in which .* \[\d\]/);
-    expect(out.explanation).toMatch(/\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > What it is/);
+    expect(out.explanation).toMatch(
+      /\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > What it is/,
+    );
   });
 });
 
