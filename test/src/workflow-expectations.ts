@@ -11,8 +11,10 @@ import { FirthEmbeddings } from '@firth/langchain';
 import { compareTokenizers } from '@firth/llm';
 import { pngSize } from '@firth/plot';
 import {
+  answerWithSources,
   askCourseNotes,
   BM25,
+  citedSentences,
   courseNotesRetriever,
   createRagChain,
   FirthMemoryVectorStore,
@@ -655,20 +657,30 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
 
   'rag-course-notes.json': async (run) => {
     // The RAG lesson on Firth's course notes (docs/concepts), offline: the two questions answered
-    // by the extractive answerer from the retrieved passages, cited [n] — each answer equal to the
-    // core's for the same question and retriever, every sentence traceable to a cited passage.
+    // by the extractive answerer from the retrieved passages — each answer equal to the core's for
+    // the same question and retriever, each passage its own numbered source (file and section), each
+    // sentence citing the one passage it was copied from.
     const answers = run.json('Answer from the course notes');
     expect(answers.map((a) => a.question)).toEqual(['What is BERT?', 'How does skip-gram differ from CBOW?']);
     for (const answer of answers) {
       const core = await askCourseNotes(answer.question as string);
       expect(answer).toMatchObject({ answer: core.answer, sources: core.sources, answeredBy: 'extractive' });
       expect(answer.groundedness).toBe(1);
-      expect(answer.answer as string).toMatch(/\[1\]/);
+      const sources = answer.sources as { n: number; source: string; section: string }[];
+      expect(new Set(sources.map((s) => s.n)).size, 'one number per passage').toBe(sources.length);
+      for (const { cites } of citedSentences(answer.answer as string)) {
+        expect(cites).toHaveLength(1);
+        expect(sources.map((s) => s.n)).toContain(cites[0]);
+      }
     }
     expect(answers[0]!.answer as string).toMatch(
       /^BERT \(Bidirectional Encoder Representations from Transformers\) is an encoder-only transformer/,
     );
-    expect((answers[0]!.sources as { source: string }[])[0]!.source).toBe('bert.md');
+    // "What is BERT?" draws on two sections of bert.md: two numbers, not one [1] for the file
+    expect(answers[0]!.sources).toEqual([
+      expect.objectContaining({ source: 'bert.md', section: 'BERT > What it is' }),
+      expect.objectContaining({ source: 'bert.md', section: 'BERT > How it learns' }),
+    ]);
     expect((answers[1]!.sources as { source: string }[]).map((s) => s.source)).toContain('word2vec.md');
     expect(answers[1]!.answer as string).toMatch(/skip-gram/i);
     expect(answers[1]!.answer as string).toMatch(/CBOW/);
@@ -716,14 +728,26 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       expect(served.text.trim().length).toBeGreaterThan(0);
       expect(chain[i]!.response).toBe(served.text); // the chain keeps the text as the model gave it
     }
+    // the story model cannot answer a question: its text comes out labelled as a continuation, not an answer
+    const labelled = run.json('Story model continuation (not an answer)');
+    expect(labelled).toEqual(
+      chain.map((c, i) => ({
+        question: ['What is BERT?', 'How does skip-gram differ from CBOW?'][i],
+        storyModelContinuation: c.response,
+        isAnswer: false,
+        note: expect.stringMatching(/^Not an answer: .* story model .* cannot answer questions\./),
+      })),
+    );
   },
 
   'agent-course-assistant.json': async (run) => {
     // n8n's AI Agent with the Firth Chat Model (no Groq credential: the Groq client on the Firth
-    // server) and three Firth nodes as tools. The server's tool policy picks Course_notes (the tool
-    // sharing the most words with the request) with the request as its question; Firth RAG Answer
-    // answers from the course notes with citations; the server's next turn relays that result, which
-    // becomes the agent's answer. Exactly one tool call, to Course_notes, and nothing else.
+    // server) and three Firth nodes as tools; run from the manual trigger (the Chat Trigger beside it
+    // is what the editor's "Open chat" runs). The server's tool policy picks Course_notes (the tool
+    // sharing the most words with the request) with the request as its question; Firth RAG Answer,
+    // as a tool, answers in one field: the answer in prose, each sentence citing its passage, then
+    // the numbered sources. n8n hands the agent that item as JSON; the server's next turn relays its
+    // one text, which becomes the agent's answer — a sentence with sources, not JSON.
     const request = 'What does the course say about attention?';
     const [agent] = run.json('AI Agent');
     const steps = agent?.intermediateSteps as {
@@ -732,19 +756,13 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     }[];
     expect(steps.map((s) => s.action.tool)).toEqual(['Course_notes']);
     expect(steps[0]!.action.toolInput.question).toBe(request);
-    const [result] = JSON.parse(steps[0]!.observation) as IDataObject[];
     const core = await askCourseNotes(request);
-    expect(result).toMatchObject({
-      question: request,
-      answer: core.answer,
-      sources: core.sources,
-      groundedness: 1,
-      answeredBy: 'extractive',
-    });
-    expect((result!.sources as { source: string }[])[0]!.source).toBe('attention.md');
-    expect(core.answer).toMatch(/\[1\]/);
-    // the local server relays the tool's result verbatim as the final answer
-    expect(agent?.output).toBe(steps[0]!.observation);
+    const reply = answerWithSources(core);
+    expect(JSON.parse(steps[0]!.observation)).toEqual([{ response: reply }]);
+    expect(core.sources[0]!.source).toBe('attention.md');
+    expect(agent?.output).toBe(reply);
+    expect(reply).toMatch(/^[A-Z][^[]+\. \[\d\]/); // opens with a sentence and its citation
+    expect(reply).toMatch(/\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > /);
   },
 
   'groq-chat.json': async (run) => {

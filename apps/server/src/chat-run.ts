@@ -32,6 +32,7 @@ import {
   type ToolChoice,
   type ToolSpec,
   toolCallFor,
+  toolResultText,
   type ValueBudget,
 } from './tool-policy.js';
 
@@ -115,10 +116,10 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
   }
 
   // Tool results after the last user message: the story model cannot read them, so the answer
-  // relays them verbatim (tool-policy.ts, "After tool results") instead of continuing the question.
+  // relays them as text (tool-policy.ts, "After tool results") instead of continuing the question.
   const results = toolResultsSinceLastUser(job.messages);
   if (results.length > 0 && job.format.type === 'text') {
-    const text = results.join('\n\n');
+    const text = results.map(toolResultText).join('\n\n');
     return (async function* (): AsyncGenerator<ChatEvent> {
       yield { type: 'text', text };
       yield {

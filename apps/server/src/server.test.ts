@@ -227,6 +227,21 @@ describe('OpenAI-compatible API', () => {
     expect(after.choices[0].message.content).toBe('5.5');
     expect(after.choices[0].message.tool_calls).toBeUndefined();
     expect(after.usage.completion_tokens).toBe(0); // relayed, not written by the model
+    // n8n sends a node-as-tool's output as the JSON list of its items: one item of one text field
+    // is relayed as that text (an answer with its sources reads as prose, not as JSON)
+    const answer = 'BERT is an encoder-only transformer. [2]\n\nSources:\n[2] bert.md — BERT > What it is';
+    const fromN8n = (await (
+      await post('/v1/chat/completions', {
+        model: MODEL,
+        tools,
+        messages: [
+          ...user('What is BERT?'),
+          { role: 'assistant', content: null, tool_calls: [call] },
+          { role: 'tool', tool_call_id: call.id, content: JSON.stringify([{ response: answer }]) },
+        ],
+      })
+    ).json()) as any;
+    expect(fromN8n.choices[0].message.content).toBe(answer);
   });
 
   test('tools stream as one tool_calls delta', async () => {

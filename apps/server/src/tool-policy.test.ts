@@ -11,6 +11,7 @@ import {
   parseToolChoice,
   parseTools,
   type ToolSpec,
+  toolResultText,
   valueForSchema,
 } from './tool-policy.js';
 
@@ -66,6 +67,28 @@ describe('which tool', () => {
     expect(chooseTool(tools as unknown as ToolSpec[], choice as never, text, results)?.name ?? null).toBe(
       expected,
     );
+  });
+});
+
+describe('a tool result, relayed as text', () => {
+  const prose = 'BERT is an encoder-only transformer. [2]\n\nSources:\n[2] bert.md — BERT > What it is';
+  test.each([
+    ['prose, as is', prose, prose],
+    ["n8n's list of one item with one field", JSON.stringify([{ response: prose }]), prose],
+    ['a JSON string', JSON.stringify(prose), prose],
+    ['one field, nested', JSON.stringify({ result: [{ text: 'ok' }] }), 'ok'],
+    [
+      'several fields: verbatim',
+      '[{"label":"positive","score":0.93}]',
+      '[{"label":"positive","score":0.93}]',
+    ],
+    ['several items: verbatim', '[{"a":"x"},{"a":"y"}]', '[{"a":"x"},{"a":"y"}]'],
+    ['one field, not text: verbatim', '[{"n":5.5}]', '[{"n":5.5}]'],
+    ['a number', '5.5', '5.5'],
+    ['not JSON', '[1] bert.md', '[1] bert.md'],
+    ['an empty list', '[]', '[]'],
+  ])('%s', (_, content, expected) => {
+    expect(toolResultText(content)).toBe(expected);
   });
 });
 

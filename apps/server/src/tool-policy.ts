@@ -23,10 +23,14 @@
  *   a schema whose value would take more than limits.maxSchemaNodes steps or hold more than
  *   limits.maxSchemaValueChars characters of text is a 400.
  *
- * After tool results (rule 2), the text answer relays the results verbatim, in order, separated
- * by a blank line (chat-run.ts): the story model cannot read them, and continuing the question
- * would bury what the tools found. So an agent on the local server ends with its tools' answer.
- * (With a JSON response format the model generates as usual.)
+ * After tool results (rule 2), the text answer relays the results, in order, separated by a blank
+ * line (chat-run.ts): the story model cannot read them, and continuing the question would bury what
+ * the tools found. So an agent on the local server ends with its tools' answer. Each result is
+ * relayed as its text (`toolResultText`): verbatim, except that JSON holding one text — a string, a
+ * list of one item, an object of one field — is that text. n8n hands a node used as a tool to the
+ * agent as the JSON list of its output items, so a node answering in one field (Firth RAG Answer's
+ * `response`: the answer with its numbered sources) reaches the user as prose, not as
+ * `[{"response":"…"}]`. (With a JSON response format the model generates as usual.)
  */
 import { createHash } from 'node:crypto';
 import { invalid } from './http.js';
@@ -293,6 +297,31 @@ function fill(
         }),
       );
     }
+  }
+}
+
+/**
+ * A tool result as the text relayed to the user: JSON holding one text — a string, a list of one
+ * item, an object of one field, nested — is that text; anything else (several items or fields,
+ * numbers, prose that is not JSON) is relayed verbatim.
+ *
+ *   toolResultText('[{"response":"BERT is … [1]\\n\\nSources:\\n[1] bert.md — BERT > What it is"}]')
+ *   // 'BERT is … [1]\n\nSources:\n[1] bert.md — BERT > What it is'
+ *   toolResultText('[{"label":"positive","score":0.93}]') // unchanged
+ */
+export function toolResultText(content: string): string {
+  if (!/^\s*[[{"]/.test(content)) return content;
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return content;
+  }
+  for (;;) {
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && value.length === 1) value = value[0];
+    else if (isObject(value) && Object.keys(value).length === 1) value = Object.values(value)[0];
+    else return content;
   }
 }
 

@@ -1,15 +1,19 @@
 /**
  * The course notes as two tools for an agent (lesson "RAG and agents"):
  *   - `course_notes`: "what does the course say about X?" — retrieval over docs/concepts (BM25),
- *     an extractive answer copied from the notes, and its numbered sources;
+ *     an extractive answer copied from the notes, each sentence citing its passage [n], and the
+ *     passages as numbered sources (file and section). The model reads prose — the answer, then
+ *     "Sources:" lines — and the structured result rides along as the tool message's artifact;
  *   - `read_note`: one file of the knowledge base by name — the "file tool". Confined to the notes
  *     folder: relative names only, no `..`, no absolute paths (checked by the schema, before any
  *     work), and @firth/rag's FileLoader refuses symlinks that lead out of the folder.
  *
- *   JSON.parse(await courseNotesTool.invoke({ question: 'What does the course say about attention?' }))
- *   // { answer: 'Attention … [1]', sources: [{ n: 1, source: 'attention.md', section: 'Attention' }] }
+ *   await courseNotesTool.invoke({ question: 'What is BERT?' })
+ *   // 'BERT (Bidirectional …) is an encoder-only transformer, … [2] … [3]\n\nSources:\n- [2] bert.md — BERT > What it is\n…'
+ *   (await courseNotesTool.invoke({ type: 'tool_call', id: '1', name: 'course_notes', args: { question: 'What is BERT?' } })).artifact
+ *   // { question: 'What is BERT?', answer: 'BERT (…) is … [2] …', sources: [{ n: 2, source: 'bert.md', section: 'BERT > What it is' }, …] }
  */
-import { askCourseNotes, courseNotesDir, FileLoader } from '@firth/rag';
+import { answerWithSources, askCourseNotes, courseNotesDir, FileLoader, type RagSource } from '@firth/rag';
 import { type StructuredToolInterface, tool } from '@langchain/core/tools';
 import { z } from 'zod';
 
@@ -22,18 +26,26 @@ export const courseNotesSchema = z.object({
   question: z.string().min(3).max(1000).describe('The question about the course, e.g. "What is attention?"'),
 });
 
-/** `course_notes` over the notes in `dir`. */
+/** The structured result of `course_notes`: the tool message's artifact. */
+export interface CourseNotesResult {
+  question: string;
+  answer: string;
+  sources: RagSource[];
+}
+
+/** `course_notes` over the notes in `dir`: prose with numbered sources for the model, the fields as artifact. */
 export function createCourseNotesTool(options: CourseToolsOptions = {}): StructuredToolInterface {
   return tool(
-    async ({ question }) => {
+    async ({ question }): Promise<[string, CourseNotesResult]> => {
       const { answer, sources } = await askCourseNotes(question, options.dir ? { dir: options.dir } : {});
-      return JSON.stringify({ question, answer, sources });
+      return [answerWithSources({ answer, sources }), { question, answer, sources }];
     },
     {
       name: 'course_notes',
       description:
         'Answer what the course says about a topic or concept (attention, transformers, BERT, GPT, word2vec, GloVe, embeddings, perceptron, MLP, activations, RAG, agents) from the course notes, with numbered sources.',
       schema: courseNotesSchema,
+      responseFormat: 'content_and_artifact',
     },
   );
 }

@@ -8,6 +8,7 @@
 
 // The course notes as tools: answer with sources; read one note, confined to the notes folder.
 export {
+  type CourseNotesResult,
   type CourseToolsOptions,
   courseNotesSchema,
   courseNotesTool,

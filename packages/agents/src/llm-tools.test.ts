@@ -1,5 +1,7 @@
+import { answerWithSources, askCourseNotes } from '@firth/rag';
+import type { ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { courseNotesTool } from './course-tools.js';
+import { type CourseNotesResult, courseNotesTool } from './course-tools.js';
 import { promptTemplateTool, tokenizerPlaygroundTool } from './llm-tools.js';
 
 // a JavaScript template placeholder, as a plain string
@@ -57,9 +59,29 @@ describe('tokenizer_playground tool', () => {
 });
 
 describe('course_notes tool', () => {
-  it('answers from the shipped notes with numbered sources', async () => {
-    const out = await parse(courseNotesTool.invoke({ question: 'What is BERT?' }));
-    expect(out.answer).toMatch(/\[1\]/);
-    expect(out.sources.map((s: { source: string }) => s.source)).toContain('bert.md');
+  it('the model reads prose: the answer, each sentence citing its passage, then the numbered sources', async () => {
+    const text = (await courseNotesTool.invoke({ question: 'What is BERT?' })) as string;
+    const { answer, sources } = await askCourseNotes('What is BERT?');
+    expect(text).toBe(answerWithSources({ answer, sources }));
+    expect(text).toMatch(/^BERT \(Bidirectional Encoder Representations from Transformers\) is .* \[\d\] /);
+    expect(text).toContain('\n\nSources:\n');
+    expect(text).toMatch(/^- \[\d\] bert\.md — BERT > What it is$/m);
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('as a tool call: the message holds the prose, its artifact the question, answer and sources', async () => {
+    const message = (await courseNotesTool.invoke({
+      type: 'tool_call',
+      id: 'call_1',
+      name: 'course_notes',
+      args: { question: 'What is BERT?' },
+    })) as ToolMessage;
+    const artifact = message.artifact as CourseNotesResult;
+    expect(message.content).toBe(answerWithSources(artifact));
+    expect(artifact.question).toBe('What is BERT?');
+    expect(artifact.sources).toContainEqual(
+      expect.objectContaining({ source: 'bert.md', section: 'BERT > What it is' }),
+    );
+    expect(new Set(artifact.sources.map((s) => s.n)).size).toBe(artifact.sources.length);
   });
 });

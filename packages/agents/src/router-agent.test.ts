@@ -45,7 +45,11 @@ describe('FirthRouterAgent: the three examples of the issue', () => {
     const result = out.result as { answer: string; sources: { n: number; source: string }[] };
     expect(result.sources.map((s) => s.source)).toContain('attention.md');
     expect(result.answer).toMatch(/\[\d\]/);
-    expect(out.explanation).toContain('attention.md');
+    // the explanation is the answer in prose, then its numbered sources (file and section)
+    expect(out.explanation).toMatch(/^Self-attention is attention in which .* \[\d\]/);
+    expect(out.explanation).toMatch(
+      /\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > What it is/,
+    );
   });
 });
 

@@ -28,6 +28,7 @@ import { FirthUseEmbeddings } from '@firth/langchain';
 import { ValidationError } from '@firth/numeric';
 import { QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
 import type { Embeddings } from '@langchain/core/embeddings';
+import { ToolMessage } from '@langchain/core/messages';
 import { Runnable, type RunnableConfig } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { extractArguments } from './extract-arguments.js';
@@ -276,7 +277,14 @@ export class FirthRouterAgent extends Runnable<string | { input: string }, Route
     }
     let raw: unknown;
     try {
-      raw = await route.tool.invoke(args);
+      // called as a tool call, so a tool that answers in prose hands its fields over as the artifact
+      const message: unknown = await route.tool.invoke({
+        type: 'tool_call',
+        id: `router_${route.tool.name}`,
+        name: route.tool.name,
+        args,
+      });
+      raw = ToolMessage.isInstance(message) ? (message.artifact ?? message.content) : message;
     } catch (error) {
       return {
         tool: route.tool.name,

@@ -4,6 +4,8 @@
  * schema walk cannot read ("the AND gate", "man is to king as woman is to …"), and an optional
  * `explain` that says in words what the tool did.
  */
+import { answerWithSources } from '@firth/rag';
+
 // biome-ignore lint/suspicious/noExplicitAny: tool arguments and results are free-form JSON
 type Json = Record<string, any>;
 
@@ -301,8 +303,7 @@ export const DEFAULT_ROUTES: Record<string, RouteHints> = {
       'what is BERT in the lessons',
     ],
     extract: (r) => ({ question: r }),
-    explain: (_a, res) =>
-      `${res.answer} (sources: ${res.sources.map((s: Json) => `[${s.n}] ${s.source}`).join(', ') || 'none'})`,
+    explain: (_a, res) => answerWithSources({ answer: res.answer, sources: res.sources }),
   },
   read_note: {
     examples: ['open the note attention.md', 'show me the file word2vec.md from the notes'],

@@ -2,7 +2,7 @@ import { Document } from '@langchain/core/documents';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { BM25Retriever } from './bm25-retriever.js';
 import { courseNotesRetriever } from './course-notes.js';
-import { extractiveAnswer, NO_ANSWER, proseSentences, questionKind, sourceNumbers } from './extractive.js';
+import { extractiveAnswer, NO_ANSWER, proseSentences, questionKind } from './extractive.js';
 
 // The knowledge base: docs/concepts, one Document per Markdown section; "See also" sections are
 // links, never answers, so they are not indexed. BM25 sees the heading path too (the page title is
@@ -27,7 +27,7 @@ describe('extractiveAnswer on docs/concepts', () => {
       position: 0,
     });
     expect(answer.startsWith(`${definition} [${sentences[0]!.n}]`)).toBe(true);
-    expect(citations).toContainEqual({ n: sentences[0]!.n, source: 'bert.md' });
+    expect(citations).toContainEqual({ n: sentences[0]!.n, source: 'bert.md', section: 'BERT > What it is' });
     expect(sentences).toHaveLength(3);
   });
 
@@ -96,14 +96,6 @@ describe('pieces', () => {
       metadata: { source: 'x.md', section: 'X > See also' },
     });
     expect(proseSentences(seeAlso)).toEqual([]);
-  });
-
-  test('sources are numbered per file in retrieval order', () => {
-    const d = (source: string) => new Document({ pageContent: 'x', metadata: { source } });
-    expect([...sourceNumbers([d('b.md'), d('a.md'), d('b.md')])]).toEqual([
-      ['b.md', 1],
-      ['a.md', 2],
-    ]);
   });
 
   test('empty question throws; no passages or no matching word → NO_ANSWER', () => {

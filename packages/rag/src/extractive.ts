@@ -11,8 +11,9 @@
  * sections dropped; `splitSentences` cuts the rest) → a score per sentence (BM25 over the sentences,
  * plus a bonus for a definition of X when asked "What is X?" and for a sentence naming both A and B
  * when asked "How does A differ from B?") → the best few, near-duplicates skipped → the best one
- * first, the others in reading order (passage rank, then position in the passage) → cited `[n]`, n numbering sources (files) in the order
- * they first appear among the passages.
+ * first, the others in reading order (passage rank, then position in the passage) → each cited `[n]`,
+ * n the number of the passage it was copied from (`passageNumbers`: one number per passage, in
+ * retrieval order — two sections of one file are two sources).
  *
  * Left out: sentence fusion or rewriting (that is the LLM path, `createRagChain({ llm })`), coreference
  * ("It is …" keeps its pronoun), stemming beyond a plural "s".
@@ -20,6 +21,7 @@
 import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
 import { BM25, checkQuery, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
+import { passageNumbers, type RagSource, sourceOf } from './citations.js';
 import { splitSentences } from './splitters.js';
 
 /** What the answerer says when no sentence matches the question; it makes no claim. */
@@ -50,36 +52,19 @@ export interface AnswerSentence {
   /** Position of the sentence among its passage's prose sentences, from 0. */
   position: number;
   score: number;
-  /** Its citation number. */
+  /** Its citation number: the number of its passage. */
   n: number;
 }
 
-export interface Citation {
-  n: number;
-  source: string;
-}
+/** A cited passage of an extractive answer (the chain's `RagSource`). */
+export type Citation = RagSource;
 
 export interface ExtractiveAnswer {
-  /** Sentences joined by spaces, each followed by its citation: 'S1. [1] S2. [2]'; or `NO_ANSWER`. */
+  /** Sentences joined by spaces, each followed by its passage's number: 'S1. [1] S2. [3]'; or `NO_ANSWER`. */
   answer: string;
   sentences: AnswerSentence[];
-  /** Sources cited in the answer, by number. */
+  /** The passages cited in the answer, by number: file and section (or page). */
   citations: Citation[];
-}
-
-/**
- * Citation numbers: each distinct `metadata.source` numbered 1, 2, … in the order it first appears
- * among the passages (best-ranked first). Shared by the prompt, the extractive answer and `groundedness`.
- *
- *   sourceNumbers([bertIntro, gptIntro, bertHow]) // Map { 'bert.md' => 1, 'gpt.md' => 2 }
- */
-export function sourceNumbers(passages: DocumentInterface[]): Map<string, number> {
-  const numbers = new Map<string, number>();
-  for (const p of passages) {
-    const source = String(p.metadata.source ?? 'unknown');
-    if (!numbers.has(source)) numbers.set(source, numbers.size + 1);
-  }
-  return numbers;
 }
 
 /** Collapses runs of whitespace to one space and trims. */
@@ -204,7 +189,7 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 
 /**
  * Answers `query` with up to `maxSentences` sentences copied from `passages` (ranked best first),
- * each cited `[n]` by source. An empty query throws; no passages, or no sentence sharing a word with
+ * each cited `[n]`, the number of the passage it was copied from. An empty query throws; no passages, or no sentence sharing a word with
  * the query, gives `NO_ANSWER` with no sentences and no citations.
  *
  *   extractiveAnswer('How does skip-gram differ from CBOW?', passages).sentences[0].text
@@ -226,7 +211,7 @@ export function extractiveAnswer(
       `extractiveAnswer: maxSentences must be a positive integer, got ${maxSentences}`,
     );
 
-  const numbers = sourceNumbers(passages);
+  const numbers = passageNumbers(passages);
   const candidates = passages.flatMap((passage, passageIndex) =>
     proseSentences(passage).map((text, position) => ({ text, passage, passageIndex, position })),
   );
@@ -275,8 +260,7 @@ export function extractiveAnswer(
   const ordered = lead ? [lead, ...rest] : rest;
 
   const sentences: AnswerSentence[] = ordered.map((c) => {
-    const source = String(c.passage.metadata.source ?? 'unknown');
-    const section = c.passage.metadata.section as string | undefined;
+    const { source, section } = sourceOf(c.passage, 0);
     return {
       text: c.text,
       source,
@@ -284,14 +268,13 @@ export function extractiveAnswer(
       passageIndex: c.passageIndex,
       position: c.position,
       score: c.score,
-      n: numbers.get(source)!,
+      n: numbers[c.passageIndex]!,
     };
   });
   const cited = [...new Set(sentences.map((s) => s.n))].sort((a, b) => a - b);
-  const byNumber = new Map([...numbers].map(([source, n]) => [n, source]));
   return {
     answer: sentences.map((s) => `${s.text} [${s.n}]`).join(' '),
     sentences,
-    citations: cited.map((n) => ({ n, source: byNumber.get(n)! })),
+    citations: cited.map((n) => sourceOf(passages[numbers.indexOf(n)]!, n)),
   };
 }

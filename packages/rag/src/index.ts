@@ -20,6 +20,27 @@ export {
 } from './bm25.js';
 export { BM25Retriever, type BM25RetrieverInput } from './bm25-retriever.js';
 export {
+  CITATION_QUESTIONS,
+  type CitationQuestion,
+  type CitationScore,
+  type PassageRef,
+  scoreCitations,
+} from './citation-eval.js';
+// 7. Generation with sources: each passage its own numbered source, each sentence citing its passage;
+//    the answer as prose with its sources; the extractive answerer (offline) and the RAG chain (any chat model).
+export {
+  answerWithSources,
+  citedNumbers,
+  citedSentences,
+  citedSources,
+  formatSources,
+  invalidCitations,
+  passageNumbers,
+  type RagSource,
+  sourceLabel,
+  sourceOf,
+} from './citations.js';
+export {
   askCourseNotes,
   COURSE_NOTES_QUESTIONS,
   courseNotesDir,
@@ -32,7 +53,6 @@ export {
 } from './course-notes.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
 export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';
-// 7. Generation with sources: the extractive answerer (offline) and the RAG chain (any chat model).
 export {
   type AnswerSentence,
   type Citation,
@@ -47,7 +67,6 @@ export {
   QUESTION_WORDS,
   type QuestionKind,
   questionKind,
-  sourceNumbers,
 } from './extractive.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
@@ -104,17 +123,13 @@ export {
   type PdfTextItem,
 } from './pdf.js';
 export {
-  citedNumbers,
-  citedSentences,
   createRagChain,
-  formatSources,
   groundedness,
   type PassageRetriever,
   RAG_PROMPT,
   type RagChainOptions,
   type RagInput,
   type RagOutput,
-  type RagSource,
 } from './rag-chain.js';
 // 2. Splitters: recursive character, sentence, token windows; metadata kept, chunk index added.
 export {

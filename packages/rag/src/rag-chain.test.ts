@@ -6,10 +6,11 @@ import type { BaseMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BM25 } from './bm25.js';
+import { citedSentences } from './citations.js';
 import { COURSE_NOTES_QUESTIONS } from './course-notes.js';
 import { NO_ANSWER, QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader } from './loaders.js';
-import { citedSentences, createRagChain, formatSources, groundedness } from './rag-chain.js';
+import { createRagChain, groundedness } from './rag-chain.js';
 
 const CONCEPTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/concepts');
 let passages: Document[];
@@ -51,13 +52,26 @@ describe('the question set over docs/concepts (BM25, extractive answers)', () =>
     expect(hits1 / QUESTIONS.length).toBeGreaterThanOrEqual(11 / 12);
   });
 
-  test('What is BERT? through the chain: sources name the file and section', async () => {
+  test('What is BERT? through the chain: each passage its own number, each sentence citing its passage', async () => {
     const out = await createRagChain({ retriever }).invoke({ question: 'What is BERT?' });
     expect(out.answer).toMatch(
       /^BERT \(Bidirectional Encoder Representations from Transformers\) is an encoder-only transformer/,
     );
-    expect(out.sources).toContainEqual({ n: 1, source: 'bert.md', section: 'BERT > What it is' });
-    expect(out.context.length).toBeLessThanOrEqual(4);
+    // three sections of bert.md among the four passages: each its own number, in retrieval order
+    expect(out.context.filter((d) => d.metadata.source === 'bert.md')).toHaveLength(3);
+    const n = (section: string) => out.context.findIndex((d) => d.metadata.section === section) + 1;
+    expect(out.sources).toEqual([
+      { n: n('BERT > What it is'), source: 'bert.md', section: 'BERT > What it is' },
+      { n: n('BERT > How it learns'), source: 'bert.md', section: 'BERT > How it learns' },
+    ]);
+    expect(new Set(out.sources.map((s) => s.n)).size).toBe(2);
+    // the definition and the sizes come from "What it is", the pretraining sentence from "How it learns"
+    expect(citedSentences(out.answer)).toEqual([
+      { text: expect.stringMatching(/^BERT \(Bidirectional/), cites: [n('BERT > What it is')] },
+      { text: expect.stringMatching(/^BERT-Base has 12 layers/), cites: [n('BERT > What it is')] },
+      { text: 'BERT is pretrained with two self-supervised tasks.', cites: [n('BERT > How it learns')] },
+    ]);
+    expect(groundedness(out.answer, out.context)).toBe(1);
   });
 });
 
@@ -74,10 +88,15 @@ describe('createRagChain with an LLM', () => {
     expect(prompts).toHaveLength(1);
     const [system, human] = prompts[0]!;
     expect(String(system!.content)).toMatch(/cite the source it comes from as \[n\]/);
-    expect(String(system!.content)).toContain('[1] bert.md — BERT > ');
-    expect(String(system!.content)).toMatch(/\n\[2\] \S+\.md — /);
+    // one numbered block per passage: the sections of bert.md are [1], [2], [3]
+    const labels = String(system!.content).match(/^\[\d+\] .+$/gm);
+    expect(labels).toEqual(
+      out.context.map((d, i) => `[${i + 1}] ${d.metadata.source} — ${d.metadata.section}`),
+    );
+    expect(labels!.filter((l) => l.includes(' bert.md — '))).toHaveLength(3);
     expect(human!.content).toBe('What is BERT?');
-    expect(out.sources.every((s) => s.n === 1 && s.source === 'bert.md')).toBe(true);
+    expect(out.sources).toEqual([{ n: 1, source: 'bert.md', section: 'BERT > Where it is in Firth' }]);
+    expect(out.invalidCitations).toEqual([]);
     // An abstractive paraphrase is not verbatim: groundedness says so.
     expect(groundedness(out.answer, out.context)).toBe(0);
   });
@@ -89,11 +108,26 @@ describe('createRagChain with an LLM', () => {
       answer: NO_ANSWER,
       sources: [],
       context: [],
+      invalidCitations: [],
     });
     expect(llm.i).toBe(0);
     await expect(createRagChain({ retriever }).invoke({ question: '   ' })).rejects.toThrow(
       /question is empty/,
     );
+  });
+
+  test('a model citing a number that names no passage: kept as written, reported, not a source', async () => {
+    const reply = 'BERT is an encoder-only transformer. [2] It was trained on the moon. [9][2, 7]';
+    const out = await createRagChain({
+      retriever,
+      llm: new FakeListChatModel({ responses: [reply] }),
+    }).invoke({
+      question: 'What is BERT?',
+    });
+    expect(out.answer).toBe(reply);
+    expect(out.invalidCitations).toEqual([7, 9]);
+    expect(out.sources.map((s) => s.n)).toEqual([2]);
+    expect(citedSentences(reply)[1]!.cites).toEqual([9, 2, 7]);
   });
 });
 
@@ -115,16 +149,16 @@ describe('groundedness and citations', () => {
     expect(groundedness(NO_ANSWER, [])).toBe(1);
   });
 
-  test('citedSentences and formatSources', () => {
-    expect(citedSentences('A one. B two [1]. C three. [2, 3]')).toEqual([
-      { text: 'A one.', cites: [1] },
-      { text: 'B two', cites: [1] },
-      { text: 'C three.', cites: [2, 3] },
-    ]);
-    expect(
-      formatSources([a, b, new Document({ pageContent: 'x', metadata: { source: 'a.md', section: 'S' } })]),
-    ).toBe(
-      '[1] a.md\nCats purr when content.\nDogs bark at night.\n\n[2] b.md\nBirds sing in the morning.\n\n[1] a.md — S\nx',
-    );
+  test('two sections of one file are two sources: a sentence cited to the other section is not grounded', () => {
+    const intro = new Document({
+      pageContent: 'Cats purr.',
+      metadata: { source: 'a.md', section: 'A > Intro' },
+    });
+    const more = new Document({
+      pageContent: 'Cats nap a lot.',
+      metadata: { source: 'a.md', section: 'A > More' },
+    });
+    expect(groundedness('Cats purr. [1] Cats nap a lot. [2]', [intro, more])).toBe(1);
+    expect(groundedness('Cats purr. [2] Cats nap a lot. [1]', [intro, more])).toBe(0);
   });
 });

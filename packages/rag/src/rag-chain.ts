@@ -11,13 +11,16 @@
  *
  *   const chain = createRagChain({ retriever });
  *   await chain.invoke({ question: 'What is BERT?' })
- *   // { answer: 'BERT (Bidirectional Encoder Representations from Transformers) is … [1] …',
- *   //   sources: [{ n: 1, source: 'bert.md', section: 'BERT > What it is' }, …], context: [Document, …] }
+ *   // { answer: 'BERT (Bidirectional Encoder Representations from Transformers) is … [1] … [3]',
+ *   //   sources: [{ n: 1, source: 'bert.md', section: 'BERT > What it is' },
+ *   //             { n: 3, source: 'bert.md', section: 'BERT > How it learns' }], context: [Document, …] }
  *
  * Decisions: an empty question throws; no passages retrieved (or nothing matching) answers
- * `NO_ANSWER` with no sources, and the LLM is not called. Sources are numbered per file, in retrieval
- * order, so two sections of one file share a number. Left out: streaming the answer token by token,
- * chat history (follow-up questions), re-ranking.
+ * `NO_ANSWER` with no sources, and the LLM is not called. Each passage is its own numbered source
+ * (citations.ts), so two sections of one file are [1] and [2], and each sentence cites the passage it
+ * came from. A model's answer is kept as written; the numbers it cites that name no passage are
+ * reported in `invalidCitations`, and `groundedness` says how much of it is found in what it cites.
+ * Left out: streaming the answer token by token, chat history (follow-up questions), re-ranking.
  */
 import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
@@ -28,13 +31,14 @@ import type { BaseRetrieverInterface } from '@langchain/core/retrievers';
 import { type Runnable, RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { checkQuery } from './bm25.js';
 import {
-  type ExtractiveOptions,
-  extractiveAnswer,
-  NO_ANSWER,
-  normalizeSpace,
-  sourceNumbers,
-} from './extractive.js';
-import { splitSentences } from './splitters.js';
+  citedSentences,
+  citedSources,
+  formatSources,
+  invalidCitations,
+  passageNumbers,
+  type RagSource,
+} from './citations.js';
+import { type ExtractiveOptions, extractiveAnswer, NO_ANSWER, normalizeSpace } from './extractive.js';
 
 /** A LangChain retriever, or any function from a query to ranked Documents (BM25 wrapped, …). */
 export type PassageRetriever =
@@ -51,85 +55,35 @@ export interface RagChainOptions {
   extractive?: ExtractiveOptions;
 }
 
-export interface RagSource {
-  /** The citation number, [n] in the answer. */
-  n: number;
-  source: string;
-  section?: string;
-}
-
 export interface RagInput {
   question: string;
 }
 
 export interface RagOutput {
   answer: string;
-  /** Passages cited in the answer (one entry per passage; passages of one file share `n`). */
+  /** The passages cited in the answer, by number: file and section (or page). */
   sources: RagSource[];
   /** Every passage retrieved, best first — what `groundedness` checks against. */
   context: DocumentInterface[];
+  /** With an `llm`: the numbers its answer cites that name no passage (none: []). */
+  invalidCitations?: number[];
 }
 
 /** The prompt of the LLM path: instructions, then numbered sources, then the question. */
 export const RAG_PROMPT = ChatPromptTemplate.fromMessages([
   [
     'system',
-    'You answer questions using only the numbered sources below. After every sentence, cite the ' +
-      'source it comes from as [n]. Prefer copying sentences from the sources. If the sources do not ' +
+    'You answer questions using only the numbered sources below; each source is one passage. After ' +
+      'every sentence, cite the source it comes from as [n]. Prefer copying sentences from the sources. If the sources do not ' +
       'contain the answer, say so.\n\nSources:\n{sources}',
   ],
   ['human', '{question}'],
 ]);
 
 /**
- * The passages as numbered sources, one block per passage, `[n] source — section`, then its text.
- *
- *   formatSources([bertIntro, gptIntro])
- *   // '[1] bert.md — BERT > What it is\nBERT (Bidirectional …) is …\n\n[2] gpt.md — GPT > What it is\n…'
- */
-export function formatSources(passages: DocumentInterface[]): string {
-  const numbers = sourceNumbers(passages);
-  return passages
-    .map((p) => {
-      const source = String(p.metadata.source ?? 'unknown');
-      const section = p.metadata.section ? ` — ${p.metadata.section}` : '';
-      return `[${numbers.get(source)}] ${source}${section}\n${p.pageContent.trim()}`;
-    })
-    .join('\n\n');
-}
-
-/** Citation numbers in a text: '[1] … [2, 3]' → [1, 2, 3]. */
-export function citedNumbers(text: string): number[] {
-  const out = new Set<number>();
-  for (const m of text.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g))
-    for (const n of m[1]!.split(',')) out.add(Number(n));
-  return [...out].sort((a, b) => a - b);
-}
-
-/**
- * Answer sentences with the numbers they cite: the citations after a stretch of text apply to every
- * sentence in it ('A. B. [1]' → A and B cite 1); sentences followed by no citation cite nothing.
- */
-export function citedSentences(answer: string): { text: string; cites: number[] }[] {
-  const out: { text: string; cites: number[] }[] = [];
-  const marker = /\s*\[(\d+(?:\s*,\s*\d+)*)\]/g;
-  let start = 0;
-  const add = (chunk: string, cites: number[]) => {
-    for (const s of splitSentences(chunk))
-      if (/[\p{L}\p{N}]/u.test(s)) out.push({ text: s.replace(/^[.!?;,\s]+/, ''), cites });
-  };
-  for (const m of answer.matchAll(marker)) {
-    add(answer.slice(start, m.index), m[1]!.split(',').map(Number));
-    start = m.index + m[0].length;
-  }
-  add(answer.slice(start), []);
-  return out;
-}
-
-/**
  * Groundedness of an answer: the fraction of its sentences found verbatim (whitespace normalised,
- * final punctuation ignored) in a passage of a source they cite, numbered as `sourceNumbers`
- * numbers `passages`. Uncited sentences count as ungrounded. `NO_ANSWER` (and an empty answer)
+ * final punctuation ignored) in a passage they cite, numbered as `passageNumbers` numbers
+ * `passages`. Uncited sentences count as ungrounded. `NO_ANSWER` (and an empty answer)
  * makes no claim: 1.
  *
  *   groundedness('BERT is an encoder-only transformer … [1]', [bertIntro]) // 1
@@ -139,31 +93,15 @@ export function groundedness(answer: string, passages: DocumentInterface[]): num
   if (answer.trim() === NO_ANSWER) return 1;
   const sentences = citedSentences(answer);
   if (sentences.length === 0) return 1;
-  const numbers = sourceNumbers(passages);
-  const texts = new Map<number, string[]>();
-  for (const p of passages) {
-    const n = numbers.get(String(p.metadata.source ?? 'unknown'))!;
-    texts.set(n, [...(texts.get(n) ?? []), normalizeSpace(p.pageContent)]);
-  }
+  const numbers = passageNumbers(passages);
+  const texts = new Map<number, string>();
+  for (const [i, p] of passages.entries()) texts.set(numbers[i]!, normalizeSpace(p.pageContent));
   let grounded = 0;
   for (const { text, cites } of sentences) {
     const needle = normalizeSpace(text).replace(/[.!?]+$/, '');
-    if (cites.some((n) => (texts.get(n) ?? []).some((t) => t.includes(needle)))) grounded++;
+    if (cites.some((n) => texts.get(n)?.includes(needle))) grounded++;
   }
   return grounded / sentences.length;
-}
-
-/** The cited passages as sources, in retrieval order, one entry per passage. */
-function citedSources(answer: string, passages: DocumentInterface[]): RagSource[] {
-  const numbers = sourceNumbers(passages);
-  const cited = new Set(citedNumbers(answer));
-  return passages.flatMap((p) => {
-    const source = String(p.metadata.source ?? 'unknown');
-    const n = numbers.get(source)!;
-    if (!cited.has(n)) return [];
-    const section = p.metadata.section as string | undefined;
-    return [{ n, source, ...(section !== undefined ? { section } : {}) }];
-  });
 }
 
 /**
@@ -189,11 +127,19 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
 
   const answer = RunnableLambda.from(
     async ({ question, context }: { question: string; context: DocumentInterface[] }, config) => {
-      if (context.length === 0) return { answer: NO_ANSWER, sources: [], context };
-      const text = generate
-        ? await generate.invoke({ question, sources: formatSources(context) }, config)
-        : extractiveAnswer(question, context, options.extractive).answer;
-      return { answer: text, sources: text === NO_ANSWER ? [] : citedSources(text, context), context };
+      if (context.length === 0)
+        return { answer: NO_ANSWER, sources: [], context, ...(generate ? { invalidCitations: [] } : {}) };
+      if (!generate) {
+        const { answer, citations } = extractiveAnswer(question, context, options.extractive);
+        return { answer, sources: citations, context };
+      }
+      const text = await generate.invoke({ question, sources: formatSources(context) }, config);
+      return {
+        answer: text,
+        sources: citedSources(text, context),
+        context,
+        invalidCitations: invalidCitations(text, context),
+      };
     },
   ).withConfig({ runName: 'answer' });
 

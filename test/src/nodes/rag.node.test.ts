@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
-import { askCourseNotes } from '@firth/rag';
+import { answerWithSources, askCourseNotes } from '@firth/rag';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ async function answer(
   items: object[],
   parameters: Record<string, unknown> = {},
   inputs: Record<string, unknown> = {},
-  options: { continueOnFail?: boolean; declared?: string[] } = {},
+  options: { continueOnFail?: boolean; declared?: string[]; type?: string } = {},
 ) {
   const node = new RagAnswer();
   const ctx = withInputs(
@@ -109,6 +109,10 @@ async function answer(
     inputs,
     options.declared,
   );
+  if (options.type) {
+    const inner = ctx.getNode();
+    (ctx as any).getNode = () => ({ ...inner, type: options.type });
+  }
   return ((await node.execute.call(ctx)) as { json: Record<string, any> }[][])[0]!;
 }
 
@@ -142,6 +146,36 @@ describe('Firth RAG Answer', () => {
     expect(out!.json.sources.map((s: { source: string }) => s.source)).toContain('word2vec.md');
   });
 
+  it("as n8n's tool variant (ragAnswerTool): one field, the answer in prose with its numbered sources", async () => {
+    // n8n hands the agent JSON.stringify of the items: [{"response":"BERT … [2] …\n\nSources:\n- [2] bert.md — …"}]
+    const out = await answer(
+      [{ chatInput: 'What is BERT?' }],
+      { question: 'What is BERT?' },
+      {},
+      { declared: [], type: 'n8n-nodes-firth.ragAnswerTool' },
+    );
+    const core = await askCourseNotes('What is BERT?');
+    expect(out).toEqual([{ json: { response: answerWithSources(core) }, pairedItem: { item: 0 } }]);
+    expect(out[0]!.json.response).toMatch(
+      /\n\nSources:\n- \[\d\] bert\.md — BERT > What it is\n- \[\d\] bert\.md — BERT > How it learns$/,
+    );
+  });
+
+  it('sources are passages: two sections of bert.md cited with two numbers, each sentence with its own', async () => {
+    const [out] = await answer([{}], { question: 'What is BERT?', includeContext: true });
+    const passages = out!.json.passages as { metadata: { section: string } }[];
+    const numberOf = (section: string) => passages.findIndex((p) => p.metadata.section === section) + 1;
+    expect(out!.json.sources).toEqual([
+      { n: numberOf('BERT > What it is'), source: 'bert.md', section: 'BERT > What it is' },
+      { n: numberOf('BERT > How it learns'), source: 'bert.md', section: 'BERT > How it learns' },
+    ]);
+    expect(out!.json.answer).toMatch(
+      new RegExp(
+        `tasks\\. \\[${numberOf('BERT > What it is')}\\] .* tasks\\. \\[${numberOf('BERT > How it learns')}\\]$`,
+      ),
+    );
+  });
+
   it('uses a connected retriever and chat model: the model writes the answer from the numbered sources', async () => {
     const { retriever: r } = await retriever({ topK: 2 });
     const llm = new FakeListChatModel({ responses: ['BERT is an encoder-only transformer [1].'] });
@@ -153,6 +187,7 @@ describe('Firth RAG Answer', () => {
     expect(out!.json).toMatchObject({
       answer: 'BERT is an encoder-only transformer [1].',
       answeredBy: 'chat model',
+      invalidCitations: [],
     });
     expect(out!.json.passages).toHaveLength(2);
     expect(out!.json.sources[0].source).toBe('bert.md');

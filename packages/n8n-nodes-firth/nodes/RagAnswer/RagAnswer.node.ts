@@ -6,9 +6,21 @@
  * copied from the passages, never invented text. With a chat model connected (Firth Chat Model:
  * Groq, Ollama, the Firth server) the model writes the answer from the numbered sources.
  *
- * Thin adapter over @firth/rag's createRagChain and groundedness.
+ * Each retrieved passage is its own source [n] (file and section) and each sentence cites the
+ * passage it came from. Used as an agent's tool (`ragAnswerTool`), the node answers in one field,
+ * `response`: the answer, then its numbered sources, as prose — n8n hands the agent the JSON list
+ * of the tool's items, and a model (or the Firth server relaying for its story model) reads that
+ * one text rather than the fields.
+ *
+ * Thin adapter over @firth/rag's createRagChain, groundedness and answerWithSources.
  */
-import { createRagChain, groundedness, type RagChainOptions, sharedCourseNotesRetriever } from '@firth/rag';
+import {
+  answerWithSources,
+  createRagChain,
+  groundedness,
+  type RagChainOptions,
+  sharedCourseNotesRetriever,
+} from '@firth/rag';
 import {
   type IExecuteFunctions,
   type INodeExecutionData,
@@ -93,11 +105,14 @@ export class RagAnswer implements INodeType {
         throw new NodeOperationError(this.getNode(), `Passages must be a positive integer, got ${k}`, {
           itemIndex: i,
         });
-      const { answer, sources, context } = await createRagChain({
+      const { answer, sources, context, invalidCitations } = await createRagChain({
         retriever: connected ? (q) => connected.invoke(q) : (q) => notes!.search(q, k),
         llm,
         k,
       }).invoke({ question });
+      // n8n names a node's tool variant `<name>Tool`; the agent reads one text, not fields
+      if (this.getNode().type.endsWith('Tool'))
+        return { json: { response: answerWithSources({ answer, sources }) }, pairedItem: { item: i } };
       const json: Record<string, unknown> = {
         ...item.json,
         question,
@@ -105,6 +120,7 @@ export class RagAnswer implements INodeType {
         sources,
         groundedness: groundedness(answer, context),
         answeredBy: llm ? 'chat model' : 'extractive',
+        ...(invalidCitations ? { invalidCitations } : {}),
       };
       if (this.getNodeParameter('includeContext', i, false)) json.passages = context.map(documentJson);
       return { json: json as INodeExecutionData['json'], pairedItem: { item: i } };
