@@ -11,7 +11,16 @@
 // The model server's handle, as @firth/server returns it.
 export type { FirthServer } from '@firth/server';
 // Installing the community package the way n8n users do.
-export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
+export {
+  communityNodesDir,
+  describeCommunityPackage,
+  installCommunityPackage,
+  n8nDatabaseFile,
+  packCommunityPackage,
+  type RegisteredPackage,
+  recordInstalledPackage,
+  registerCommunityPackage,
+} from './community-package.js';
 // A user folder's environment: headless, offline, loopback only.
 export {
   assertPortFree,
