@@ -56,6 +56,8 @@ export {
   type WorkflowFile,
   type WorkflowRun,
 } from './headless.js';
+// Lines of n8n's log that Firth caused (none on a normal run).
+export { firthLogLines } from './log.js';
 // A throwaway Postgres with pgvector (PGlite over the wire protocol) for n8n's PGVector Store node.
 export { type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
