@@ -145,6 +145,11 @@ rmSync(join(dist, 'nodes', 'shared'), { recursive: true, force: true }); // its 
 // 4. The runtime files.
 for (const { from, to, files } of RUNTIME_FILES) {
   const dest = join(dist, to);
+  if (statSync(from).isFile()) {
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(from, dest);
+    continue;
+  }
   mkdirSync(dest, { recursive: true });
   if (!files) {
     cpSync(from, dest, { recursive: true });

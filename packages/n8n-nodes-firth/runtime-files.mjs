@@ -17,8 +17,9 @@ const deepDir = packageDir('@firth/deep');
 const datasetsDir = packageDir('@firth/datasets');
 
 /**
- * `from`: a folder; `to`: where it goes under dist/; `files`: which file names directly in `from` to
- * copy (default: the whole folder, recursively).
+ * `from`: a folder, or one file; `to`: where it goes under dist/ (for a file, its new path);
+ * `files`: which file names directly in the folder `from` to copy (default: the whole folder,
+ * recursively).
  *
  * @type {{ from: string; to: string; files?: RegExp }[]}
  */
