@@ -20,13 +20,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import {
   executeBatch,
   exportNodes,
   type FirthServer,
+  firthLogLines,
   freePort,
   type N8nHandle,
   n8nBin,
@@ -58,6 +59,7 @@ let userFolder: string;
 let prepared: Prepared;
 let nodeTypes: string[];
 let runs: Record<string, WorkflowRun>;
+let batchLog: string;
 let server: FirthServer | undefined;
 let postgres: PgliteServer | undefined;
 
@@ -78,6 +80,8 @@ beforeAll(async () => {
   // n8n inherits this environment (n8nEnv): the Firth nodes without a credential find the server here
   process.env.FIRTH_SERVER_URL = server.url;
   process.env.FIRTH_SERVER_KEY = apiKey;
+  // n8n's default log level (harness/node-types.ts silences n8n for tier 2): the log is checked below
+  process.env.N8N_LOG_LEVEL = 'info';
   prepared = await prepareUserFolder({
     userFolder,
     packageDir,
@@ -86,10 +90,13 @@ beforeAll(async () => {
     credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey, postgres },
   });
   nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);
+  const batchLogFile = join(userFolder, 'execute-batch.log');
   runs = await executeBatch(
     userFolder,
     prepared.workflows.map((w) => w.id),
+    { logFile: batchLogFile },
   );
+  batchLog = readFileSync(batchLogFile, 'utf8');
 });
 
 afterAll(async () => {
@@ -128,6 +135,25 @@ describe('n8n-nodes-firth in the real n8n', () => {
       ['firthLocalOpenAi1', 'openAiApi'],
       ['firthPostgresVec1', 'postgres'],
     ]);
+  });
+
+  it('is recorded as installed, as n8n records a package its installer installed', () => {
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+      version: string;
+      n8n: { nodes: string[] };
+    };
+    expect(prepared.registered.packageName).toBe('n8n-nodes-firth');
+    expect(prepared.registered.installedVersion).toBe(pkg.version);
+    expect(prepared.registered.nodes).toHaveLength(pkg.n8n.nodes.length);
+    expect(prepared.registered.nodes.map((n) => n.type)).toContain('n8n-nodes-firth.perceptron');
+    expect(prepared.registered.nodes.find((n) => n.type === 'n8n-nodes-firth.perceptron')?.name).toBe(
+      'Perceptron',
+    );
+  });
+
+  it("runs every workflow without a line from Firth in n8n's log (one TF.js, no warnings)", () => {
+    expect(batchLog).toMatch(/Execution finished/);
+    expect(firthLogLines(batchLog)).toEqual([]);
   });
 
   it('imports and runs every workflow in workflows/ without an error', () => {
@@ -241,7 +267,30 @@ describe('n8n start (what scripts/start.sh runs)', () => {
     const types = await session.get<{ name: string }[]>('/types/nodes.json');
     expect(types.map((t) => t.name)).toContain('n8n-nodes-firth.perceptron');
 
+    // Settings → Community nodes: the package, installed and loaded, with every node
+    const packages = await session.get<{
+      data: {
+        packageName: string;
+        installedVersion: string;
+        failedLoading?: boolean;
+        installedNodes: { type: string }[];
+      }[];
+    }>('/rest/community-packages');
+    const firth = packages.data.find((p) => p.packageName === 'n8n-nodes-firth');
+    expect(firth).toMatchObject({
+      installedVersion: prepared.registered.installedVersion,
+      failedLoading: false,
+    });
+    expect(firth?.installedNodes.map((n) => n.type).sort()).toEqual(
+      prepared.registered.nodes.map((n) => n.type).sort(),
+    );
+
+    const logFile = n8n.logFile;
     expect(await n8n.stop()).toBe(0);
     n8n = undefined;
+    // Start-up loads every node: one TF.js, so no "kernel … already registered" (~500 lines before)
+    const log = readFileSync(logFile, 'utf8');
+    expect(log).toMatch(/Editor is now accessible/);
+    expect(firthLogLines(log)).toEqual([]);
   });
 });

@@ -114,7 +114,7 @@ async function start(args: string[]): Promise<number> {
       },
     });
     say(
-      `installed ${prepared.package.name}@${prepared.package.version}, imported ${prepared.credentials.length} credentials and ${prepared.workflows.length} workflows (${seconds()})`,
+      `installed ${prepared.package.name}@${prepared.package.version} (${prepared.registered.nodes.length} nodes, listed in Settings → Community nodes), imported ${prepared.credentials.length} credentials and ${prepared.workflows.length} workflows (${seconds()})`,
     );
 
     say(`starting n8n on 127.0.0.1:${port} (log: ${join(userFolder, 'n8n.log')}) ...`);

@@ -5,7 +5,7 @@
  * n8n prints log lines on stdout before any data, so nothing here parses stdout: every command
  * writes its result to a file we name (`--output`, `--snapshot`) and we read that.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type N8nEnvOptions, n8nEnv } from './env.js';
@@ -111,6 +111,7 @@ export interface WorkflowRun {
 export async function executeBatch(
   userFolder: string,
   ids: readonly string[],
+  options: { /** Where to write what n8n printed (its log). @default nowhere */ logFile?: string } = {},
 ): Promise<Record<string, WorkflowRun>> {
   const noDigit = ids.filter((id) => !/\d/.test(id));
   if (noDigit.length > 0) {
@@ -127,6 +128,7 @@ export async function executeBatch(
     );
     // Exit code 1 just means some workflow failed; the summary file says which.
     const result = await run(command, argv, { env });
+    if (options.logFile) writeFileSync(options.logFile, result.stdout + result.stderr);
     let summary: {
       executions: {
         workflowId: string;

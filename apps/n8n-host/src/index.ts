@@ -11,7 +11,16 @@
 // The model server's handle, as @firth/server returns it.
 export type { FirthServer } from '@firth/server';
 // Installing the community package the way n8n users do.
-export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
+export {
+  communityNodesDir,
+  describeCommunityPackage,
+  installCommunityPackage,
+  n8nDatabaseFile,
+  packCommunityPackage,
+  type RegisteredPackage,
+  recordInstalledPackage,
+  registerCommunityPackage,
+} from './community-package.js';
 // A user folder's environment: headless, offline, loopback only.
 export {
   assertPortFree,
@@ -47,6 +56,8 @@ export {
   type WorkflowFile,
   type WorkflowRun,
 } from './headless.js';
+// Lines of n8n's log that Firth caused (none on a normal run).
+export { firthLogLines } from './log.js';
 // A throwaway Postgres with pgvector (PGlite over the wire protocol) for n8n's PGVector Store node.
 export { type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.

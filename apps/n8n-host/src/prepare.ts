@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { installCommunityPackage, installedVersion, packCommunityPackage } from './community-package.js';
+import {
+  installCommunityPackage,
+  installedVersion,
+  packCommunityPackage,
+  type RegisteredPackage,
+  registerCommunityPackage,
+} from './community-package.js';
 import { type CredentialOverrides, importCredentials } from './firth-server.js';
 import { importWorkflows, type WorkflowFile } from './headless.js';
 import type { OwnerAccount } from './server.js';
@@ -28,14 +34,16 @@ export interface PrepareOptions {
 export interface Prepared {
   /** `{ name, version }` of the installed community package. */
   package: { name: string; version: string };
+  /** What n8n's database records about it (Settings → Community nodes). */
+  registered: RegisteredPackage;
   workflows: WorkflowFile[];
   /** The credentials imported (ids, names, types; never their data). */
   credentials: { id: string; name: string; type: string }[];
 }
 
 /**
- * Packs and installs the package, then imports the credentials (if any) and every workflow. Safe to
- * run on every start.
+ * Packs and installs the package as n8n's installer does, imports the credentials (if any) and every
+ * workflow, then records the package as installed in n8n's database. Safe to run on every start.
  */
 export async function prepareUserFolder({
   userFolder,
@@ -53,7 +61,9 @@ export async function prepareUserFolder({
       ? await importCredentials(userFolder, credentialsDir, credentialOverrides)
       : [];
     const workflows = await importWorkflows(userFolder, workflowsDir);
-    return { package: installedVersion(installed), workflows, credentials };
+    // The imports above ran n8n on the folder, so its database exists, migrated.
+    const registered = await registerCommunityPackage(userFolder, installed);
+    return { package: installedVersion(installed), registered, workflows, credentials };
   } finally {
     rmSync(dirname(tarball), { recursive: true, force: true });
   }

