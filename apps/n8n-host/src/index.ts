@@ -12,6 +12,8 @@
 export type { FirthServer } from '@firth/server';
 // Installing the community package the way n8n users do.
 export { communityNodesDir, installCommunityPackage, packCommunityPackage } from './community-package.js';
+// The course path: lesson numbers in workflow names, and the workflows in that order.
+export { inCourseOrder, lessonNumber } from './course.js';
 // A user folder's environment: headless, offline, loopback only.
 export {
   assertPortFree,
@@ -48,7 +50,7 @@ export {
   type WorkflowRun,
 } from './headless.js';
 // A throwaway Postgres with pgvector (PGlite over the wire protocol) for n8n's PGVector Store node.
-export { type PgliteServer, startPgliteServer } from './pglite-server.js';
+export { PGLITE_CREDENTIAL_NAME, type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
 // Running the n8n binary.
