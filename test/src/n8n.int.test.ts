@@ -29,9 +29,11 @@ import {
   type FirthServer,
   firthLogLines,
   freePort,
+  inCourseOrder,
   type N8nHandle,
   n8nBin,
   nodeOutput,
+  PGLITE_CREDENTIAL_NAME,
   type PgliteServer,
   type Prepared,
   prepareUserFolder,
@@ -135,6 +137,8 @@ describe('n8n-nodes-firth in the real n8n', () => {
       ['firthLocalOpenAi1', 'openAiApi'],
       ['firthPostgresVec1', 'postgres'],
     ]);
+    // pointed at PGlite, the postgres credential says so
+    expect(prepared.credentials.find((c) => c.type === 'postgres')?.name).toBe(PGLITE_CREDENTIAL_NAME);
   });
 
   it('is recorded as installed, as n8n records a package its installer installed', () => {
@@ -264,6 +268,10 @@ describe('n8n start (what scripts/start.sh runs)', () => {
 
     const listed = await session.get<{ data: { id: string; name: string }[] }>('/rest/workflows');
     expect(listed.data.map((w) => w.id).sort()).toEqual(prepared.workflows.map((w) => w.id).sort());
+    // the editor's list (last updated first) reads in course order, from 01 · …
+    const byUpdate = await session.get<{ data: { name: string }[] }>('/rest/workflows?sortBy=updatedAt:desc');
+    expect(byUpdate.data.map((w) => w.name)).toEqual(inCourseOrder(prepared.workflows).map((w) => w.name));
+    expect(byUpdate.data[0]?.name).toMatch(/^01 · /);
     const types = await session.get<{ name: string }[]>('/types/nodes.json');
     expect(types.map((t) => t.name)).toContain('n8n-nodes-firth.perceptron');
 

@@ -93,6 +93,7 @@ async function start(args: string[]): Promise<number> {
           user: postgres.user,
           password: postgres.password,
           database: postgres.database,
+          name: postgres.name,
         },
       }
     : {};
@@ -166,9 +167,10 @@ async function start(args: string[]): Promise<number> {
       : 'PGlite: off (FIRTH_PGVECTOR=off)',
     ...prepared.credentials.map((c) => `  credential "${c.name}" (${c.type})`),
     '',
-    'Workflows:',
+    'Workflows, the course in order (each sticky note names the next lesson):',
     ...prepared.workflows.map(
-      (w) => `  ${w.name}  ${n8n.baseUrl}/workflow/${w.id}${known.has(w.id) ? '' : '  (NOT listed by n8n!)'}`,
+      (w, i) =>
+        `  ${w.name}  ${n8n.baseUrl}/workflow/${w.id}${i === 0 ? '  <- start here' : ''}${known.has(w.id) ? '' : '  (NOT listed by n8n!)'}`,
     ),
     ...(prepared.workflows.length === 0 ? ['  (none in workflows/)'] : []),
     '',

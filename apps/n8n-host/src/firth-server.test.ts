@@ -8,10 +8,19 @@ import {
   readCredentialFiles,
   startFirthServer,
 } from './firth-server.js';
+import { PGLITE_CREDENTIAL_NAME } from './pglite-server.js';
 
 const credentialsDir = join(resolve(import.meta.dirname, '../../..'), 'workflows', 'credentials');
 
 describe('the committed credentials (workflows/credentials/)', () => {
+  it('are named for what they are: the Firth server, and a Postgres to point at your own server', () => {
+    expect(readCredentialFiles(credentialsDir).map((c) => c.name)).toEqual([
+      'Firth local server (OpenAI API)',
+      'Firth local server (Ollama API)',
+      'Postgres with pgvector (your own server: edit host, port and password)',
+    ]);
+  });
+
   it('point at the Firth server on 8787 and hold only the placeholder key', () => {
     const credentials = readCredentialFiles(credentialsDir);
     expect(credentials.map((c) => [c.id, c.type, c.data])).toEqual([
@@ -74,8 +83,21 @@ describe('applyCredentialOverrides', () => {
       maxConnections: 10,
       ssl: 'disable',
     });
+    expect(postgres?.name).toBe('P');
     expect([openAi, groq]).toEqual(credentials);
     expect(pg.data.port).toBe(5432); // input untouched
+  });
+
+  it("names the postgres credential after the server it now points at (PGlite's name)", () => {
+    const pg = { id: 'p1', name: 'P', type: 'postgres', data: { host: 'localhost', port: 5432 } };
+    const server = { host: '127.0.0.1', port: 40125, user: 'u', password: 'p', database: 'd' };
+    const [renamed, openAi] = applyCredentialOverrides([pg, credentials[0]!], {
+      postgres: { ...server, name: PGLITE_CREDENTIAL_NAME },
+    });
+    expect(renamed?.name).toBe('Postgres with pgvector: PGlite in memory, started by Firth');
+    expect(renamed?.data).toMatchObject({ port: 40125 });
+    expect(openAi?.name).toBe('A');
+    expect(pg.name).toBe('P'); // input untouched
   });
 
   it('leaves everything as the files say without overrides', () => {

@@ -70,9 +70,10 @@ export interface CredentialOverrides {
   firthServerKey?: string;
   /**
    * Replaces the connection of every `postgres` credential (host, port, user, password, database;
-   * SSL off), e.g. the tests' PGlite server (startPgliteServer). The other fields stay.
+   * SSL off), e.g. the tests' PGlite server (startPgliteServer), and with `name` its display name
+   * (a PgliteServer carries PGLITE_CREDENTIAL_NAME). The other fields stay.
    */
-  postgres?: { host: string; port: number; user: string; password: string; database: string };
+  postgres?: { host: string; port: number; user: string; password: string; database: string; name?: string };
 }
 
 /** Every credential in the `*.json` files of `dir` (each file: one credential or an array), by file name. */
@@ -117,8 +118,9 @@ export function applyCredentialOverrides(
     }
     if (pointsAtFirth && overrides.firthServerKey) data['apiKey'] = overrides.firthServerKey;
     if (credential.type === 'postgres' && overrides.postgres) {
-      const { host, port, user, password, database } = overrides.postgres;
+      const { host, port, user, password, database, name } = overrides.postgres;
       Object.assign(data, { host, port, user, password, database, ssl: 'disable' });
+      if (name) return { ...credential, name, data };
     }
     return { ...credential, data };
   });

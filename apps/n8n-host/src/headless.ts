@@ -8,6 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inCourseOrder } from './course.js';
 import { type N8nEnvOptions, n8nEnv } from './env.js';
 import { n8nCommand, run, runChecked } from './process.js';
 
@@ -40,13 +41,29 @@ export async function n8nCli(userFolder: string, args: readonly string[], option
 }
 
 /**
- * Imports every `*.json` workflow in `dir` (`n8n import:workflow --separate`). Workflows keep the
- * file's `id`, so importing again updates them instead of adding copies. Imported workflows are
- * inactive. Returns what was imported.
+ * Imports every `*.json` workflow in `dir` (`n8n import:workflow`). Workflows keep the file's `id`,
+ * so importing again updates them instead of adding copies. Imported workflows are inactive.
+ *
+ * n8n's workflow list shows the last updated first: each import stamps `updatedAt` 10 ms apart,
+ * 01 newest, so the list reads in course order from 01 (see course.ts) on every start, including
+ * a user folder imported before. Returns what was imported, in course order.
  */
 export async function importWorkflows(userFolder: string, dir: string): Promise<WorkflowFile[]> {
-  const workflows = readWorkflowFiles(dir);
-  if (workflows.length > 0) await n8nCli(userFolder, ['import:workflow', '--separate', `--input=${dir}`]);
+  const workflows = inCourseOrder(readWorkflowFiles(dir));
+  if (workflows.length === 0) return workflows;
+  const tmp = mkdtempSync(join(tmpdir(), 'firth-workflows-'));
+  try {
+    const file = join(tmp, 'workflows.json');
+    const now = Date.now();
+    const stamped = workflows.map(({ file: path }, i) => ({
+      ...(JSON.parse(readFileSync(path, 'utf8')) as object),
+      updatedAt: new Date(now - i * 10).toISOString(),
+    }));
+    writeFileSync(file, JSON.stringify(stamped));
+    await n8nCli(userFolder, ['import:workflow', `--input=${file}`]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return workflows;
 }
 

@@ -21,6 +21,8 @@ export {
   recordInstalledPackage,
   registerCommunityPackage,
 } from './community-package.js';
+// The course path: lesson numbers in workflow names, and the workflows in that order.
+export { inCourseOrder, lessonNumber } from './course.js';
 // A user folder's environment: headless, offline, loopback only.
 export {
   assertPortFree,
@@ -59,7 +61,7 @@ export {
 // Lines of n8n's log that Firth caused (none on a normal run).
 export { firthLogLines } from './log.js';
 // A throwaway Postgres with pgvector (PGlite over the wire protocol) for n8n's PGVector Store node.
-export { type PgliteServer, startPgliteServer } from './pglite-server.js';
+export { PGLITE_CREDENTIAL_NAME, type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
 // Running the n8n binary.

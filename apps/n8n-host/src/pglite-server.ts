@@ -17,6 +17,12 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { LOOPBACK } from './env.js';
 
+/**
+ * The display name of the `postgres` credential while it points at a PGlite server, so a learner
+ * who opens it in n8n sees what it is (the committed file's name says how to use a real server).
+ */
+export const PGLITE_CREDENTIAL_NAME = 'Postgres with pgvector: PGlite in memory, started by Firth';
+
 export interface PgliteServer {
   host: string;
   port: number;
@@ -24,6 +30,8 @@ export interface PgliteServer {
   user: string;
   password: string;
   database: string;
+  /** The name a credential pointing here gets: PGLITE_CREDENTIAL_NAME. */
+  name: string;
   /** `postgres://user:password@host:port/database`. */
   url: string;
   /** Stops the server and the database (its data is gone). */
@@ -61,6 +69,7 @@ export async function startPgliteServer(
     user,
     password,
     database,
+    name: PGLITE_CREDENTIAL_NAME,
     url: `postgres://${user}:${password}@${LOOPBACK}:${port}/${database}`,
     close: () => {
       closed ??= (async () => {
