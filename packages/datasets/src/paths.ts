@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { foldersUp } from '@firth/numeric';
 
 declare const __dirname: string | undefined;
 
@@ -23,13 +24,7 @@ function candidateRoots(): string[] {
   if (process.env.FIRTH_DATA_DIR) roots.push(resolve(process.env.FIRTH_DATA_DIR));
   // Walk up from the running module: `<pkg>/src` or `<pkg>/dist` → `<pkg>`; a bundle in
   // `dist/nodes/X/` → `dist/firth-data`.
-  let dir = moduleDir();
-  for (let i = 0; i < 6; i++) {
-    roots.push(join(dir, 'firth-data'), dir);
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
+  for (const dir of foldersUp(moduleDir())) roots.push(join(dir, 'firth-data'), dir);
   return roots;
 }
 

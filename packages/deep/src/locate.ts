@@ -3,10 +3,10 @@
  * package (resolved with `require.resolve`); the n8n bundle copies them into a folder beside its
  * dist/ (dist/firth-wasm, dist/firth-data/…), found by walking up from the running module.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findAbove as findAboveFrom } from '@firth/numeric';
 
 declare const __dirname: string | undefined;
 
@@ -20,14 +20,5 @@ export const requireHere = createRequire(
 );
 
 /** The first `<folder above this module>/<folder>` that holds `file`, or undefined. */
-export function findAbove(folder: string, file: string, levels = 6): string | undefined {
-  let dir = moduleDir();
-  for (let i = 0; i < levels; i++) {
-    const candidate = join(dir, folder);
-    if (existsSync(join(candidate, file))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
+export const findAbove = (folder: string, file: string, levels = 6): string | undefined =>
+  findAboveFrom(moduleDir(), folder, file, levels);

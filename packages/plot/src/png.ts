@@ -20,6 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findAbove as findAboveFrom } from '@firth/numeric';
 
 export interface PngOptions {
   /** Pixels per SVG unit. @default 2 — sharp text on high-density screens, readable on others */
@@ -40,17 +41,8 @@ const moduleDir = (): string =>
   typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
 
 /** The first `<folder above this module>/<folder>` that holds `file`, or undefined. */
-function findAbove(folder: string, file: string, levels = 6): string | undefined {
-  let dir = moduleDir();
-  for (let i = 0; i < levels; i++) {
-    const candidate = join(dir, folder);
-    if (existsSync(join(candidate, file))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return undefined;
-}
+const findAbove = (folder: string, file: string): string | undefined =>
+  findAboveFrom(moduleDir(), folder, file);
 
 /**
  * Where the renderer's files are. The fonts: `FIRTH_PLOT_ASSETS_DIR`, else a `firth-plot/` folder
