@@ -243,6 +243,23 @@ describe.skipIf(skip !== undefined)('the n8n editor in Chromium (browser tier)',
       expect(missing(listed), `listed: ${listed.join(', ')}`).toEqual([]);
       expect(firthErrorsSince(since)).toEqual([]);
     });
+
+    it('picking a Firth node puts it on the canvas, with no lookup outside the machine', async () => {
+      const since = Date.now();
+      const perceptron = nodes.find((n) => n.name === 'perceptron') ?? nodes[0]!;
+      await creator().openNextView();
+      await creator().search(perceptron.displayName);
+      await creator().add(perceptron.displayName);
+      const shot = await shots.take(page, 'node-panel-04-picked');
+      await new Ndv(page).close();
+      const errors = firthErrorsSince(since);
+      see(
+        'Node panel',
+        `${errors.length === 0 ? '✓' : '✗'} picking "${perceptron.displayName}" opened its details view${errors.length ? `; the browser console: ${errors.join('; ')}` : ''} — \`${basename(shot)}\``,
+      );
+      // (n8n's community "Node details" pane asks the npm registry for n8n-nodes-firth: offline, an error)
+      expect(errors).toEqual([]);
+    });
   });
 
   it('the workflows list shows every lesson, numbered in course order', async () => {

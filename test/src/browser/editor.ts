@@ -149,6 +149,23 @@ export class NodeCreator {
     await this.root().getByTestId('node-creator-item-name').getByText(displayName, { exact: true }).click();
   }
 
+  /**
+   * Picks a node by its display name and, where n8n lists its actions (a node with operations),
+   * the first one; resolves when the node's details view opened, i.e. the node is on the canvas.
+   */
+  async add(displayName: string): Promise<void> {
+    await this.pick(displayName);
+    const ndv = this.page.getByTestId('ndv');
+    // the node's own panel ("Node details" for a community node) with its actions
+    const header = this.root().getByTestId('nodes-list-header');
+    await Promise.race([ndv.waitFor(), header.first().waitFor()]);
+    if (!(await ndv.isVisible())) {
+      await this.page.waitForTimeout(500); // the previous list slides out
+      await this.root().getByTestId('item-iterator-item').first().click();
+    }
+    await ndv.waitFor();
+  }
+
   async close(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.root().waitFor({ state: 'hidden' });
