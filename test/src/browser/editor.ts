@@ -84,6 +84,16 @@ export async function listedWorkflowNames(page: Page): Promise<string[]> {
   );
 }
 
+/** Sorts the workflows list by name, A to Z (the list's sort menu). */
+export async function sortWorkflowsByName(page: Page): Promise<void> {
+  await page.getByTestId('resources-list-sort').click();
+  await page
+    .getByTestId('resources-list-sort-item')
+    .filter({ hasText: /name \(A-Z\)/i })
+    .click();
+  await page.waitForURL(/sort=nameAsc/);
+}
+
 /** Opens a workflow from the list by its name (search box, then its card). */
 export async function openWorkflow(page: Page, name: string): Promise<void> {
   await openWorkflowsList(page);
