@@ -62,5 +62,8 @@ if (upstreamStatus !== 0 && failed === 0) {
   problems.push('a step failed before or outside the test runner (see the log above)');
 }
 for (const p of problems) console.log(`[firth] ${p}`);
+// scripts/lib/chromium.sh: no Chromium here (and none could be installed), so its tests were skipped
+if (process.env.FIRTH_BROWSER_SKIP)
+  console.log(`[firth] browser tier skipped: ${process.env.FIRTH_BROWSER_SKIP}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

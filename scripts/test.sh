@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite — exactly what CI runs (.ci/run). Works on a fresh machine with only a system
 # Node 20 and npm: installs Node 24 + pnpm (cached), the workspace (frozen lockfile), builds, installs
-# the pinned real n8n (cached), then runs lint, typecheck, unit + in-process workflow tests (tiers 1
-# and 2) and the end-to-end tests against the real n8n (tier 3). Ends with "N passed, N failed".
+# the pinned real n8n (cached) and Debian's Chromium (apt-get, when missing and allowed), then runs
+# lint, typecheck, unit + in-process workflow tests (tiers 1 and 2), the end-to-end tests against the
+# real n8n (tier 3) and the browser tier (n8n's editor in Chromium, test/src/browser). Ends with
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/toolchain.sh
 source scripts/lib/n8n-runtime.sh
+source scripts/lib/chromium.sh
 
 setup_failed() {
   echo "[firth] set-up failed: $1" >&2
@@ -16,6 +19,7 @@ setup_failed() {
 firth_ensure_toolchain || setup_failed "installing Node 24 and pnpm"
 firth_install_and_build || setup_failed "pnpm install --frozen-lockfile / build"
 firth_ensure_n8n || setup_failed "installing the pinned n8n"
+firth_ensure_chromium # never fails: without Chromium the browser tier is skipped, with the reason
 
 rm -rf packages/*/.reports apps/*/.reports test/.reports .turbo/runs
 biome_status=0
