@@ -87,6 +87,16 @@ describe('classify', () => {
     ).toBe('firth');
   });
 
+  it("counts a request leaving the machine for Firth as Firth's, answered or not", () => {
+    expect(classify('outside', 'GET https://registry.npmjs.org/n8n-nodes-firth').class).toBe('firth');
+    expect(
+      classify('outside', 'GET https://api.npmjs.org/downloads/range/2022-01-01:2026-12-06/n8n-nodes-firth')
+        .class,
+    ).toBe('firth');
+    // n8n's own calls home are n8n's business
+    expect(classify('outside', 'GET https://api.n8n.io/api/versions/2.41.1').class).toBe('other');
+  });
+
   it('gives every known entry a reason', () => {
     for (const known of [...KNOWN_NOISE, ...KNOWN_FIRTH]) expect(known.reason.length).toBeGreaterThan(20);
   });

@@ -1,6 +1,8 @@
 /**
  * What the browser complained about while a learner used the editor: console errors, uncaught page
- * errors, failed requests and HTTP errors. Each entry is classified:
+ * errors, failed requests, HTTP errors, and requests that leave the machine (Firth works offline:
+ * one that names Firth is an error whether or not the network happens to answer it). Each entry is
+ * classified:
  *
  * - `noise`: a known, harmless consequence of running offline or of navigating (listed below, each
  *   with the reason it is not a problem);
@@ -13,7 +15,8 @@ import type { Page, Request } from 'playwright-core';
 
 export interface ConsoleEntry {
   at: number;
-  kind: 'console' | 'pageerror' | 'requestfailed' | 'http';
+  /** `outside`: a request that leaves the machine (to a host other than 127.0.0.1 / localhost) */
+  kind: 'console' | 'pageerror' | 'requestfailed' | 'http' | 'outside';
   text: string;
   class: 'firth' | 'noise' | 'other';
   /** For `noise`: why it is ignored. */
@@ -94,6 +97,14 @@ export class ConsoleLog {
       if (message.type() === 'error') this.add('console', `${message.text()} @ ${message.location().url}`);
     });
     page.on('pageerror', (error) => this.add('pageerror', `${error.name}: ${error.message}`));
+    page.on('request', (request) => {
+      const host = new URL(request.url()).hostname;
+      if (
+        /^https?:$/.test(new URL(request.url()).protocol) &&
+        !['127.0.0.1', 'localhost', '[::1]'].includes(host)
+      )
+        this.add('outside', `${request.method()} ${request.url()}`, request);
+    });
     page.on('requestfailed', (request) =>
       this.add(
         'requestfailed',

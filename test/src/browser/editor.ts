@@ -208,23 +208,16 @@ export function canvasNode(page: Page, name: string): Locator {
 }
 
 /**
- * Clicks "Execute workflow" (with several triggers: the Execute workflow button on `trigger`) and
- * waits until the execution has finished and the canvas shows it. Returns what the run produced, read
- * from n8n's REST API with the page's session.
+ * Clicks the canvas's "Execute workflow" and waits until the execution has finished and the canvas
+ * shows it. Returns what the run produced, read from n8n's REST API with the page's session.
  */
-export async function executeWorkflow(
-  page: Page,
-  options: { trigger?: string; timeoutMs?: number } = {},
-): Promise<EditorRun> {
+export async function executeWorkflow(page: Page, options: { timeoutMs?: number } = {}): Promise<EditorRun> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const started = page.waitForResponse(
     (r) => /\/rest\/workflows\/[^/]+\/run(\?|$)/.test(r.url()) && r.request().method() === 'POST',
     { timeout: 30_000 },
   );
-  const button = options.trigger
-    ? page.getByTestId(`execute-workflow-button-${options.trigger}`)
-    : page.getByTestId('execute-workflow-button');
-  await button.click();
+  await page.getByTestId('execute-workflow-button').click();
   const response = await started;
   const body = (await response.json()) as { data?: { executionId?: string } };
   const executionId = body.data?.executionId;
@@ -400,9 +393,10 @@ export class Ndv {
    */
   async viewImage(property: string): Promise<{ naturalWidth: number; naturalHeight: number }> {
     await this.view('Binary');
+    // the card whose header is the property's name (`plot`, not `plotSvg`)
     const card = this.output()
       .getByTestId('ndv-binary-data_0')
-      .filter({ hasText: new RegExp(`^\\s*${property}\\b`) })
+      .filter({ has: this.page.getByText(property, { exact: true }) })
       .first();
     await card.getByTestId('ndv-view-binary-data').click();
     // n8n 2.41 shows the file in the panel (.binary-data-window); later versions in a "File Preview" modal
