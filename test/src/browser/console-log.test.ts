@@ -13,7 +13,7 @@ describe('classify', () => {
     expect(
       classify('http', '404 GET http://127.0.0.1:5678/icons/n8n-nodes-firth/dist/nodes/Mlp/mlp.svg').class,
     ).toBe('firth');
-    expect(classify('http', '404 GET https://registry.npmjs.org/n8n-nodes-firth').class).toBe('firth');
+    expect(classify('http', '500 GET http://127.0.0.1:5678/rest/n8n-nodes-firth/x').class).toBe('firth');
     // a load-options call names the node type only in its body
     expect(
       classify(
@@ -88,11 +88,21 @@ describe('classify', () => {
   });
 
   it("counts a request leaving the machine for Firth as Firth's, answered or not", () => {
-    expect(classify('outside', 'GET https://registry.npmjs.org/n8n-nodes-firth').class).toBe('firth');
-    expect(
-      classify('outside', 'GET https://api.npmjs.org/downloads/range/2022-01-01:2026-12-06/n8n-nodes-firth')
-        .class,
-    ).toBe('firth');
+    expect(classify('outside', 'GET https://example.com/n8n-nodes-firth/model.bin').class).toBe('firth');
+    expect(classify('requestfailed', 'GET https://example.com/firth net::ERR_NAME_NOT_RESOLVED').class).toBe(
+      'firth',
+    );
+  });
+
+  it("knows n8n's own npm lookup of a community package from its Node details pane, with the reason", () => {
+    for (const line of [
+      'GET https://registry.npmjs.org/n8n-nodes-firth',
+      'GET https://api.npmjs.org/downloads/range/2022-01-01:2026-12-06/n8n-nodes-firth',
+    ]) {
+      const entry = classify('outside', line);
+      expect(entry.class).toBe('noise');
+      expect(entry.reason).toMatch(/Node details/);
+    }
     // n8n's own calls home are n8n's business
     expect(classify('outside', 'GET https://api.n8n.io/api/versions/2.41.1').class).toBe('other');
   });

@@ -29,6 +29,14 @@ export interface ConsoleEntry {
  */
 export const KNOWN_FIRTH: { pattern: RegExp; reason: string }[] = [
   {
+    pattern: /https:\/\/(registry|api)\.npmjs\.org\/\S*n8n-nodes-firth/,
+    reason:
+      'n8n 2.41\'s node panel opens its community "Node details" pane for every node whose package is ' +
+      'named n8n-nodes-* (installed or not: shouldShowCommunityNodeDetails) and looks the package up on ' +
+      "npm when it is not on n8n's vetted list; n8n requires that name, so Firth cannot avoid it (offline: " +
+      'a failed request; the pane still shows "Installed" and adds the node)',
+  },
+  {
     pattern: /^requestfailed .* net::ERR_ABORTED$/,
     reason: 'the browser cancelled the request (a Firth node icon, say) because the view that asked left',
   },
