@@ -13,11 +13,8 @@ import {
   type INodeType,
   type INodeTypeDescription,
   NodeConnectionTypes,
-  NodeOperationError,
 } from 'n8n-workflow';
-import { corpusProperties, probeNeighbours, readCorpus } from '../shared/corpus';
-import { itemOf, toErrorMessage } from '../shared/dataset';
-import { withRounded } from '../shared/rounded';
+import { corpusProperties, trainOnCorpus } from '../shared/corpus';
 
 export class GloVeTrain implements INodeType {
   description: INodeTypeDescription = {
@@ -89,13 +86,8 @@ export class GloVeTrain implements INodeType {
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const items = this.getInputData();
-    const pairedItem = items.map((_, item) => ({ item }));
-    // an item that is not text is named (per item, or an error item with Continue On Fail)
-    const { sentences, items: used, failed } = readCorpus(this);
-    if (used.length === 0 && failed.length > 0) return [failed];
-    try {
-      const model = await GloVe.create(sentences, {
+    return trainOnCorpus(this, 'firth.GloVe', (sentences) =>
+      GloVe.create(sentences, {
         vectorSize: this.getNodeParameter('vectorSize', 0) as number,
         window: this.getNodeParameter('window', 0) as number,
         minCount: this.getNodeParameter('minCount', 0) as number,
@@ -103,32 +95,7 @@ export class GloVeTrain implements INodeType {
         xMax: this.getNodeParameter('xMax', 0) as number,
         seed: this.getNodeParameter('seed', 0) as number,
         ...(this.getNodeParameter('options', 0, {}) as object),
-      });
-      const kv = model.wv;
-      return [
-        [
-          ...failed,
-          {
-            json: withRounded(
-              {
-                vocabularySize: kv.length,
-                vectorSize: kv.vectorSize,
-                documents: sentences.length,
-                lossCurve: model.lossCurve,
-                neighbours: probeNeighbours(this, kv),
-                model: { type: 'firth.GloVe', wv: kv.toJSON() },
-              },
-              ['lossCurve', 'neighbours'],
-            ),
-            pairedItem: used.map((item) => ({ item })),
-          },
-        ],
-      ];
-    } catch (error) {
-      const message = toErrorMessage(error);
-      const itemIndex = itemOf(error) ?? Number(/^Item (\d+):/.exec(message)?.[1] ?? 0);
-      if (this.continueOnFail()) return [[...failed, { json: { error: message, itemIndex }, pairedItem }]];
-      throw new NodeOperationError(this.getNode(), message, { itemIndex });
-    }
+      }),
+    );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The training corpus of the Word2Vec / GloVe Train nodes: the items' text (one document per
  * item) or the Lee news corpus shipped with Firth, tokenised like gensim's `simple_preprocess`.
- * Plus the summary both nodes output: vocabulary size, nearest neighbours of probe words.
+ * Plus the one `execute` both nodes run (trainOnCorpus): read the corpus, train, output the summary
+ * (vocabulary size, loss per epoch, nearest neighbours of probe words) and the model.
  */
 import { loadLeeCorpus } from '@firth/datasets';
 import { type KeyedVectors, simplePreprocess } from '@firth/embeddings';
@@ -11,9 +12,12 @@ import {
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeProperties,
+  NodeOperationError,
   UserError,
 } from 'n8n-workflow';
+import { itemOf, toErrorMessage } from './dataset';
 import { readItems } from './per-item';
+import { withRounded } from './rounded';
 
 export const corpusProperties: INodeProperties[] = [
   {
@@ -91,4 +95,47 @@ export function probeNeighbours(ctx: IExecuteFunctions, kv: KeyedVectors): IData
       kv.mostSimilar({ positive: [w], topn: 5 }).map(([n, s]) => ({ word: n, score: s })),
     ]),
   );
+}
+
+/**
+ * The Word2Vec / GloVe Train nodes' `execute`: one output item from the whole corpus (paired with
+ * every item trained on), the items refused with Continue On Fail before it. A training error names
+ * its item (`Item N: …`) and is reported for that item.
+ */
+export async function trainOnCorpus(
+  ctx: IExecuteFunctions,
+  modelType: 'firth.Word2Vec' | 'firth.GloVe',
+  train: (sentences: string[][]) => Promise<{ wv: KeyedVectors; lossCurve: number[] }>,
+): Promise<INodeExecutionData[][]> {
+  const pairedItem = ctx.getInputData().map((_, item) => ({ item }));
+  // an item that is not text is named (per item, or an error item with Continue On Fail)
+  const { sentences, items: used, failed } = readCorpus(ctx);
+  if (used.length === 0 && failed.length > 0) return [failed];
+  try {
+    const { wv: kv, lossCurve } = await train(sentences);
+    return [
+      [
+        ...failed,
+        {
+          json: withRounded(
+            {
+              vocabularySize: kv.length,
+              vectorSize: kv.vectorSize,
+              documents: sentences.length,
+              lossCurve,
+              neighbours: probeNeighbours(ctx, kv),
+              model: { type: modelType, wv: kv.toJSON() },
+            },
+            ['lossCurve', 'neighbours'],
+          ),
+          pairedItem: used.map((item) => ({ item })),
+        },
+      ],
+    ];
+  } catch (error) {
+    const message = toErrorMessage(error);
+    const itemIndex = itemOf(error) ?? Number(/^Item (\d+):/.exec(message)?.[1] ?? 0);
+    if (ctx.continueOnFail()) return [[...failed, { json: { error: message, itemIndex }, pairedItem }]];
+    throw new NodeOperationError(ctx.getNode(), message, { itemIndex });
+  }
 }
