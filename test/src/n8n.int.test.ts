@@ -2,9 +2,10 @@
  * Tier 3: the real n8n (the pinned n8n@2.41.1 at FIRTH_N8N_BIN) with n8n-nodes-firth installed as
  * a community package, exactly as a user installs it, and every workflows/*.json imported.
  *
- * One fresh user folder, one `execute-batch` for all workflows, one `n8n start`. Firth's model
- * server (@firth/server) runs beside it on a free port with a random key, and the committed
- * credentials (workflows/credentials/, placeholder key) are imported rewritten to point at it, as
+ * One fresh user folder (harness/firth-n8n.ts), one `execute-batch` for all workflows, one
+ * `n8n start`. Firth's model server (@firth/server) runs beside it on a free port with a random
+ * key, and the committed credentials (workflows/credentials/, placeholder key) are imported
+ * rewritten to point at it, as
  * `firth-n8n start` does for its own port: n8n's own OpenAI and Ollama chat-model nodes call it, and
  * the Firth nodes without a credential find it through FIRTH_SERVER_URL / FIRTH_SERVER_KEY.
  * PGlite (Postgres in WASM with pgvector, served over the wire protocol) runs beside them on another
@@ -18,79 +19,49 @@
  * Run: `cd test && pnpm test:int` with FIRTH_N8N_BIN exported
  * (`source scripts/lib/n8n-runtime.sh && firth_ensure_n8n`). ~1 min.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import {
   executeBatch,
   exportNodes,
-  type FirthServer,
   firthLogLines,
   freePort,
   inCourseOrder,
   type N8nHandle,
-  n8nBin,
   nodeOutput,
   PGLITE_CREDENTIAL_NAME,
-  type PgliteServer,
   type Prepared,
-  prepareUserFolder,
   readWorkflowFiles,
   setupOwner,
-  startFirthServer,
   startN8n,
-  startPgliteServer,
   type WorkflowRun,
 } from '@firth/n8n-host';
 import type { IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staleBuild } from './harness/node-types.js';
+import {
+  type FirthN8nFolder,
+  firthNodesPackageDir as packageDir,
+  prepareFirthN8n,
+  workflowsDir,
+} from './harness/firth-n8n.js';
 import { aiOutputsOf } from './harness/workflow-runner.js';
 import { expectations, useFirthServer, type WorkflowValues } from './workflow-expectations.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const packageDir = join(root, 'packages', 'n8n-nodes-firth');
-const workflowsDir = join(root, 'workflows');
-const credentialsDir = join(workflowsDir, 'credentials');
-
 const AND_GATE = 'firthPerceptAND1'; // workflows/perceptron-and-gate.json
 
+let stack: FirthN8nFolder | undefined;
 let userFolder: string;
 let prepared: Prepared;
 let nodeTypes: string[];
 let runs: Record<string, WorkflowRun>;
 let batchLog: string;
-let server: FirthServer | undefined;
-let postgres: PgliteServer | undefined;
 
 beforeAll(async () => {
-  // No silent skip: tier 3 exists to run the real n8n.
-  n8nBin();
-  // Pack what the sources say today, never a stale dist/: rebuild (esbuild, ~1 s) only when a source
-  // is newer — rebuilding a current dist/ would pull it from under tier 2 running beside this file.
-  if (staleBuild(packageDir))
-    execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
-  userFolder = mkdtempSync(join(tmpdir(), 'firth-n8n-int-'));
-  // A key the committed credentials do not hold: a run that succeeds proves n8n sent the imported one.
-  const apiKey = `firth-int-${randomBytes(9).toString('base64url')}`;
-  server = await startFirthServer({ port: 0, apiKey });
-  // workflows/embeddings-into-pgvector.json's database, empty (n8n's own PGVector node)
-  postgres = await startPgliteServer({ port: 0 });
-  useFirthServer({ url: server.url, apiKey });
-  // n8n inherits this environment (n8nEnv): the Firth nodes without a credential find the server here
-  process.env.FIRTH_SERVER_URL = server.url;
-  process.env.FIRTH_SERVER_KEY = apiKey;
   // n8n's default log level (harness/node-types.ts silences n8n for tier 2): the log is checked below
   process.env.N8N_LOG_LEVEL = 'info';
-  prepared = await prepareUserFolder({
-    userFolder,
-    packageDir,
-    workflowsDir,
-    credentialsDir,
-    credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey, postgres },
-  });
+  stack = await prepareFirthN8n('int');
+  ({ userFolder, prepared } = stack);
+  useFirthServer({ url: stack.server.url, apiKey: stack.apiKey });
   nodeTypes = (await exportNodes(userFolder)).map((n) => n.name);
   const batchLogFile = join(userFolder, 'execute-batch.log');
   runs = await executeBatch(
@@ -102,11 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  delete process.env.FIRTH_SERVER_URL;
-  delete process.env.FIRTH_SERVER_KEY;
-  await server?.close();
-  await postgres?.close();
-  if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('n8n-nodes-firth in the real n8n', () => {

@@ -24,28 +24,25 @@
  * with apt-get where it can). Run: `cd test && FIRTH_TEST_TIER=int npx vitest run src/browser`
  * with FIRTH_N8N_BIN exported (`source scripts/lib/n8n-runtime.sh && firth_ensure_n8n`). ~4 min.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
-  type FirthServer,
   freePort,
   type N8nHandle,
-  n8nBin,
-  type PgliteServer,
   type Prepared,
-  prepareUserFolder,
   readWorkflowFiles,
   setupOwner,
-  startFirthServer,
   startN8n,
-  startPgliteServer,
 } from '@firth/n8n-host';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { staleBuild } from '../harness/node-types.js';
+import {
+  type FirthN8nFolder,
+  firthNodesPackageDir as packageDir,
+  prepareFirthN8n,
+  workflowsDir,
+} from '../harness/firth-n8n.js';
 import { expectColumns } from './cells.js';
 import { findChromium, launchChromium } from './chromium.js';
 import { ConsoleLog } from './console-log.js';
@@ -68,8 +65,6 @@ import { type FirthNode, firthNodes } from './firth-nodes.js';
 import { type Look, lessons } from './lessons.js';
 
 const root = resolve(import.meta.dirname, '../../..');
-const packageDir = join(root, 'packages', 'n8n-nodes-firth');
-const workflowsDir = join(root, 'workflows');
 const artifacts = join(root, 'test', '.artifacts', 'browser');
 
 const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
@@ -93,8 +88,7 @@ describe.skipIf(skip !== undefined)('the n8n editor in Chromium (browser tier)',
   const seen = new Map<string, string[]>();
   const see = (section: string, line: string) => seen.set(section, [...(seen.get(section) ?? []), line]);
   let userFolder: string;
-  let server: FirthServer | undefined;
-  let postgres: PgliteServer | undefined;
+  let stack: FirthN8nFolder | undefined;
   let n8n: N8nHandle | undefined;
   let prepared: Prepared;
   let browser: Browser | undefined;
@@ -107,28 +101,14 @@ describe.skipIf(skip !== undefined)('the n8n editor in Chromium (browser tier)',
   let chromiumVersion: string | undefined;
 
   beforeAll(async () => {
-    n8nBin(); // no silent skip once Chromium is there: the tier needs the real n8n
-    if (staleBuild(packageDir))
-      execFileSync(process.execPath, ['build.mjs'], { cwd: packageDir, stdio: 'inherit' });
+    // no silent skip once Chromium is there: prepareFirthN8n needs the real n8n
+    stack = await prepareFirthN8n('browser');
+    // Chromium starts while n8n does
+    const browserStarting = launchChromium((chromium as { path: string }).path);
+    ({ userFolder, prepared } = stack);
     nodes = firthNodes(packageDir);
     rmSync(artifacts, { recursive: true, force: true });
     shots = new Screenshots(artifacts);
-
-    userFolder = mkdtempSync(join(tmpdir(), 'firth-n8n-browser-'));
-    const apiKey = `firth-browser-${randomBytes(9).toString('base64url')}`;
-    server = await startFirthServer({ port: 0, apiKey });
-    postgres = await startPgliteServer({ port: 0 });
-    // n8n inherits this environment: the Firth nodes without a credential find the server here
-    process.env.FIRTH_SERVER_URL = server.url;
-    process.env.FIRTH_SERVER_KEY = apiKey;
-    const browserStarting = launchChromium((chromium as { path: string }).path);
-    prepared = await prepareUserFolder({
-      userFolder,
-      packageDir,
-      workflowsDir,
-      credentialsDir: join(workflowsDir, 'credentials'),
-      credentialOverrides: { firthServerUrl: server.url, firthServerKey: apiKey, postgres },
-    });
     n8n = await startN8n(userFolder, { port: await freePort() });
     const session = await setupOwner(n8n.baseUrl, owner);
     n8nVersion = await session
@@ -148,11 +128,7 @@ describe.skipIf(skip !== undefined)('the n8n editor in Chromium (browser tier)',
     await context?.close().catch(() => {});
     await browser?.close().catch(() => {});
     await n8n?.stop();
-    await server?.close();
-    await postgres?.close();
-    delete process.env.FIRTH_SERVER_URL;
-    delete process.env.FIRTH_SERVER_KEY;
-    if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+    await stack?.close();
     timings.push(`whole tier: ${seconds(startedAt)}`);
     if (shots) {
       const md = [
