@@ -129,3 +129,18 @@ describe.each(toolPackages)('$name: the tools’ declarations', ({ dir, folder }
     expect(typeErrors(dir, decls, zod4)).toEqual([]);
   });
 });
+
+// The public declarations of modules that are not about Node name no Node type, so a consumer
+// without @types/node (a browser bundle, a Deno or edge project) type-checks them.
+const nodeFree = [
+  { dir: join(root, 'packages/llm'), file: 'src/config.ts' },
+  { dir: join(root, 'packages/transformers'), file: 'src/hf-checkpoint.ts' },
+  { dir: join(root, 'packages/embeddings'), file: 'src/vector-file.ts' },
+];
+
+it.each(nodeFree)('$file declares no Node type (NodeJS.*, Buffer, node:*)', ({ dir, file }) => {
+  const decls = declarations(dir, [join(dir, file)]);
+  const text = decls.get(join(dir, file));
+  expect(text).toBeDefined();
+  expect(text!.match(/NodeJS\.\w+|\bBuffer\b|['"]node:[\w/]+['"]/g)).toBeNull();
+});
