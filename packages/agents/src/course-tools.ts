@@ -15,7 +15,7 @@
  */
 import { answerWithSources, askCourseNotes, courseNotesDir, FileLoader, type RagSource } from '@firth/rag';
 import { type StructuredToolInterface, tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export interface CourseToolsOptions {
   /** The knowledge base folder. @default docs/concepts (or FIRTH_COURSE_NOTES_DIR), as @firth/rag */

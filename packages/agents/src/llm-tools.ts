@@ -22,7 +22,7 @@ import {
   templateVariables,
 } from '@firth/llm';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const value = z.union([z.string().max(20_000), z.number(), z.boolean()]);
 /** A record of at most `max` entries (z.record has no entry limit of its own); `maxEntries` says so to the limits test. */

@@ -71,7 +71,8 @@ export async function readBinaryVectors(
     if (bytes.length < vectorBytes)
       throw new FormatError(file, where, `is truncated: ${bytes.length} of ${vectorBytes} vector bytes`);
     const row = table.add(word, place);
-    for (let k = 0; k < table.keep; k++) row[k] = bytes.readFloatLE(4 * k);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let k = 0; k < table.keep; k++) row[k] = view.getFloat32(4 * k, true);
     table.checkRow(row, where);
     pos = space + 1 + vectorBytes;
   }

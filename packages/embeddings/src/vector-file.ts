@@ -12,7 +12,6 @@
  * - NaN and ±Infinity are refused unless `allowNonFinite: true` (gensim loads them);
  * - bytes that are not UTF-8 are an error (gensim's default `unicode_errors='strict'` too).
  */
-import type { FileHandle } from 'node:fs/promises';
 import { checkFiniteValues, FormatError } from '@firth/numeric';
 
 /** Longest word, in UTF-8 bytes (word2vec.c caps words at 100; real vocabularies stay far below). */
@@ -32,20 +31,25 @@ export interface ReadOptions {
   allowNonFinite: boolean;
 }
 
+/** What FileWindow reads through: an open file (node:fs/promises' FileHandle is one). */
+export interface ReadableFile {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
 /** Random access to a file's bytes through one buffer (4 MiB), reading ahead in order. */
 export class FileWindow {
   private buf: Buffer = Buffer.alloc(0);
   /** File offset of buf[0]. */
   private start = 0;
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: ReadableFile,
     /** File size in bytes. */
     readonly size: number,
     private readonly chunk = 1 << 22,
   ) {}
 
   /** Bytes [pos, pos + n), fewer at the end of the file (the window moves to pos when needed). */
-  async bytes(pos: number, n: number): Promise<Buffer> {
+  async bytes(pos: number, n: number): Promise<Uint8Array> {
     const end = Math.min(pos + n, this.size);
     if (pos < this.start || end > this.start + this.buf.length) {
       const len = Math.min(Math.max(n, this.chunk), this.size - pos);

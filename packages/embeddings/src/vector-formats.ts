@@ -68,7 +68,7 @@ async function sniff(win: FileWindow, path: string): Promise<VectorFormat> {
   if (ext === '.vec') return 'fasttext';
   const head = await win.bytes(0, 256);
   const nl = head.indexOf(10);
-  const first = head.subarray(0, nl === -1 ? head.length : nl).toString('latin1');
+  const first = String.fromCharCode(...head.subarray(0, nl === -1 ? head.length : nl)); // latin1
   if (!/^\s*\d+\s+\d+\s*$/.test(first)) return 'glove';
   // a header: binary if the first record holds bytes that are not text
   const body = head.subarray(nl + 1);

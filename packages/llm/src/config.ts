@@ -42,7 +42,10 @@ export const DEFAULT_FIRTH_SERVER_URL = 'http://127.0.0.1:8787';
  *
  *   firthServerFromEnv({}) // { url: 'http://127.0.0.1:8787' }
  */
-export function firthServerFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; apiKey?: string } {
+export function firthServerFromEnv(env: Record<string, string | undefined> = process.env): {
+  url: string;
+  apiKey?: string;
+} {
   const url = (env.FIRTH_SERVER_URL ?? '').trim() || DEFAULT_FIRTH_SERVER_URL;
   const apiKey = (env.FIRTH_SERVER_KEY ?? '').trim();
   return { url, ...(apiKey ? { apiKey } : {}) };

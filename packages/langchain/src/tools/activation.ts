@@ -7,7 +7,7 @@
  */
 import { ACTIVATION_NAMES, applyActivation, softmax, softmaxJacobian } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { MAX_ROWS } from './limits.js';
 
 export const activationSchema = z.object({

@@ -11,7 +11,7 @@ import { loadPretrained } from '@firth/embeddings';
 import { ValidationError } from '@firth/numeric';
 import { selfAttentionLesson } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const attentionSchema = z.object({
   text: z

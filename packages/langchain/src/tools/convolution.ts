@@ -7,7 +7,7 @@
  */
 import { avgPool2d, conv2d, maxPool2d } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const convolutionSchema = z.object({
   image: z

@@ -8,7 +8,7 @@
  */
 import { MLPClassifier, MLPRegressor } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { MAX_FEATURES, MAX_ROWS } from './limits.js';
 
 export const mlpSchema = z.object({

@@ -11,7 +11,7 @@
  */
 import { Perceptron, SklearnPerceptron } from '@firth/neural';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { MAX_FEATURES, MAX_ROWS } from './limits.js';
 
 export const perceptronSchema = z.object({

@@ -8,7 +8,7 @@
  */
 import { loadMl5CharLSTM, type TextSampler } from '@firth/deep';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const charRnnSchema = z.object({
   prompt: z

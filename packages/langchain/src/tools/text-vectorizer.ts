@@ -8,7 +8,7 @@
  */
 import { CountVectorizer, cooccurrenceMatrix, oneHot, TfidfVectorizer, tokenize } from '@firth/embeddings';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const textVectorizerSchema = z.object({
   texts: z.array(z.string().max(20_000)).min(1).max(200).describe('The documents, one text each'),

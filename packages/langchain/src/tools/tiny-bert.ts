@@ -11,7 +11,7 @@
 import { ValidationError } from '@firth/numeric';
 import { cosine, loadTinyBert, wordVector } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const text = z
   .string()

@@ -8,7 +8,7 @@
  */
 import { generate, type Llama2c, loadLlama2c, shippedTokenizer } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const tinyStoriesSchema = z.object({
   prompt: z.string().max(2000).default('Once upon a time').describe('The start of the story'),

@@ -7,7 +7,7 @@
  */
 import { SHIPPED_TOKENIZERS, shippedTokenizer, tokenizeForDisplay } from '@firth/transformers';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 export const tokenizerSchema = z.object({
   text: z.string().max(100_000).describe('The text to split into tokens'),

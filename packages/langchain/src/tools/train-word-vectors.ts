@@ -10,7 +10,7 @@
 import { GloVe, type KeyedVectors, simplePreprocess, Word2Vec } from '@firth/embeddings';
 import { ValidationError } from '@firth/numeric';
 import { tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const common = {
   texts: z

@@ -8,7 +8,7 @@
  */
 import { type KeyedVectors, loadPretrained } from '@firth/embeddings';
 import { type StructuredToolInterface, tool } from '@langchain/core/tools';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const word = z.string().min(1).max(200);
 
