@@ -49,7 +49,7 @@ export interface HfCheckpoint {
 export const configSize = (max = 1 << 24) => shape.integer({ min: 1, max });
 
 /** Reads a file of a model folder; a missing or unreadable file is a ValidationError naming it. */
-export const readModelFile = (path: string): Promise<Buffer> =>
+export const readModelFile = (path: string): Promise<Uint8Array> =>
   readFile(path).catch((e: NodeJS.ErrnoException) => {
     throw new ValidationError(`cannot read ${path}: ${e.code ?? e.message}`, path);
   });
