@@ -13,9 +13,16 @@
  * and, given the expected word, says whether the answer is correct — the same verdict
  * `evaluateWordAnalogies` counts.
  */
-import { readFileSync } from 'node:fs';
-import { ValidationError } from '@firth/numeric';
+import type * as fs from 'node:fs';
+import { nodeBuiltin, ValidationError } from '@firth/numeric';
 import { dot, type KeyedVectors } from './keyed-vectors.js';
+
+/**
+ * A benchmark file's text. Node's fs is looked up when called (nodeBuiltin), so KeyedVectors, whose
+ * evaluate methods land here, bundles for a browser; there these two methods say they need Node.
+ */
+const readText = (path: string, what: string): string =>
+  nodeBuiltin<typeof fs>('fs', what).readFileSync(path, 'utf8');
 
 export interface AnalogyOptions {
   /** Skip questions with a word outside the first N words. @default 300000 — gensim's default */
@@ -158,7 +165,7 @@ export function evaluateWordAnalogies(
   let section: AnalogySection | null = null;
   let oov = 0;
   let questions = 0;
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readText(path, 'evaluateWordAnalogies(path)').split('\n');
   // The 8 best rows of the current question (5 answers + the 3 query words), best first.
   const K = 8;
   const bestIndex = new Int32Array(K);
@@ -267,7 +274,7 @@ export function evaluateWordPairs(
   const model: number[] = [];
   let oov = 0;
   const u = kv.unitVectors();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readText(path, 'evaluateWordPairs(path)').split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const parts = line.split(delimiter).map((p) => (caseInsensitive ? p.toUpperCase() : p));
     if (parts.length !== 3) continue; // gensim: "Skipping invalid line"

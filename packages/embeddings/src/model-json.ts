@@ -64,9 +64,17 @@ export function firstDuplicate(keys: readonly string[]): number {
   return -1;
 }
 
-/** A float table → base64 of its little-endian bytes. */
-export const encodeFloats = (a: Float32Array | Float64Array): string =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+/**
+ * A float table → base64 of its little-endian bytes (btoa over a binary string, built in chunks:
+ * no Node Buffer, so it runs in a browser too).
+ */
+export function encodeFloats(a: Float32Array | Float64Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 // RFC 4648 base64 with padding, nothing else (what `encodeFloats` writes)
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -96,8 +104,10 @@ export function decodeFloats<T extends Float32Array | Float64Array>(
       path,
       `holds ${n} bytes, expected ${bytes} (${expected} ${kind} values: ${what})`,
     );
-  const b = Buffer.from(text, 'base64');
-  const table = new Table(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  const binary = atob(text);
+  const b = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) b[i] = binary.charCodeAt(i);
+  const table = new Table(b.buffer);
   if (!allowNonFinite) checkFiniteValues(table, label, path);
   return table;
 }

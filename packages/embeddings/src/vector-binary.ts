@@ -15,9 +15,9 @@
 import { FormatError } from '@firth/numeric';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
+  type ByteWindow,
   checkAnnounced,
   decodeUtf8,
-  type FileWindow,
   MAX_WORD_BYTES,
   parseHeader,
   quote,
@@ -29,7 +29,7 @@ import {
 const MAX_HEADER_BYTES = 64;
 
 export async function readBinaryVectors(
-  win: FileWindow,
+  win: ByteWindow,
   file: string,
   o: ReadOptions,
 ): Promise<KeyedVectors> {
@@ -71,8 +71,8 @@ export async function readBinaryVectors(
     if (bytes.length < vectorBytes)
       throw new FormatError(file, where, `is truncated: ${bytes.length} of ${vectorBytes} vector bytes`);
     const row = table.add(word, place);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let k = 0; k < table.keep; k++) row[k] = view.getFloat32(4 * k, true);
+    const floats = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let k = 0; k < table.keep; k++) row[k] = floats.getFloat32(4 * k, true);
     table.checkRow(row, where);
     pos = space + 1 + vectorBytes;
   }

@@ -31,46 +31,50 @@ export interface ReadOptions {
   allowNonFinite: boolean;
 }
 
-/** What FileWindow reads through: an open file (node:fs/promises' FileHandle is one). */
-export interface ReadableFile {
-  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+/**
+ * Random access to a vector file's bytes, which the readers ask for in order: a window onto a file
+ * on disk (FileWindow in vector-formats.ts, Node) or the bytes already in memory (BytesWindow).
+ */
+export interface ByteWindow {
+  /** File size in bytes. */
+  readonly size: number;
+  /** Bytes [pos, pos + n), fewer at the end of the file. */
+  bytes(pos: number, n: number): Promise<Uint8Array>;
+  /** Offset of the first `byte` in [pos, pos + max), or −1. */
+  find(byte: number, pos: number, max: number): Promise<number>;
 }
 
-/** Random access to a file's bytes through one buffer (4 MiB), reading ahead in order. */
-export class FileWindow {
-  private buf: Buffer = Buffer.alloc(0);
-  /** File offset of buf[0]. */
-  private start = 0;
-  constructor(
-    private readonly handle: ReadableFile,
-    /** File size in bytes. */
-    readonly size: number,
-    private readonly chunk = 1 << 22,
-  ) {}
-
-  /** Bytes [pos, pos + n), fewer at the end of the file (the window moves to pos when needed). */
-  async bytes(pos: number, n: number): Promise<Uint8Array> {
-    const end = Math.min(pos + n, this.size);
-    if (pos < this.start || end > this.start + this.buf.length) {
-      const len = Math.min(Math.max(n, this.chunk), this.size - pos);
-      const buf = Buffer.allocUnsafe(len);
-      let got = 0;
-      while (got < len) {
-        const { bytesRead } = await this.handle.read(buf, got, len - got, pos + got);
-        if (bytesRead === 0) break; // the file shrank while we read it
-        got += bytesRead;
-      }
-      this.buf = buf.subarray(0, got);
-      this.start = pos;
-    }
-    return this.buf.subarray(pos - this.start, Math.min(end, this.start + this.buf.length) - this.start);
+/** A whole file's bytes in memory as a ByteWindow (parseVectors: a browser's fetched file). */
+export class BytesWindow implements ByteWindow {
+  readonly size: number;
+  constructor(private readonly data: Uint8Array) {
+    this.size = data.length;
   }
-
-  /** Offset of the first `byte` in [pos, pos + max), or −1. */
+  async bytes(pos: number, n: number): Promise<Uint8Array> {
+    return this.data.subarray(pos, Math.min(pos + n, this.size));
+  }
   async find(byte: number, pos: number, max: number): Promise<number> {
-    const i = (await this.bytes(pos, max)).indexOf(byte);
+    const i = this.data.subarray(pos, Math.min(pos + max, this.size)).indexOf(byte);
     return i < 0 ? -1 : pos + i;
   }
+}
+
+/** Bytes of `text` in UTF-8, as Buffer.byteLength counts them (a lone surrogate as U+FFFD, 3). */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -149,7 +153,7 @@ export function wordProblem(word: string): string | null {
   if (bad)
     return `contains ${CONTROL_NAMES[bad[0]] ?? `the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`}`;
   if (LONE_SURROGATE.test(word)) return 'contains a lone UTF-16 surrogate (not Unicode text)';
-  if (Buffer.byteLength(word) > MAX_WORD_BYTES) return `is longer than ${MAX_WORD_BYTES} bytes`;
+  if (utf8Length(word) > MAX_WORD_BYTES) return `is longer than ${MAX_WORD_BYTES} bytes`;
   return null;
 }
 

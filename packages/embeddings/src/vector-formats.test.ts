@@ -13,6 +13,7 @@ import {
   saveVectors,
   type VectorFormat,
 } from './vector-formats.js';
+import { parseVectors } from './vector-parse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firth-vector-formats-'));
 const file = (name: string, content: string | Uint8Array) => {
@@ -46,6 +47,18 @@ describe('round trips through a temp file', () => {
       expect(back.indexToKey).toEqual(small.indexToKey);
       expect(back.vectorSize).toBe(3);
       expect(Array.from(back.vectors)).toEqual(Array.from(small.vectors));
+      // the same readers over the file's contents (a browser's fetched bytes): same result, same sniffing
+      const bytes = new Uint8Array(readFileSync(p));
+      for (const parsed of [
+        await parseVectors(bytes, { name }),
+        await parseVectors(bytes.slice().buffer, { format }),
+        ...(format === 'word2vec-binary'
+          ? []
+          : [await parseVectors(new TextDecoder().decode(bytes), { name })]),
+      ]) {
+        expect(parsed.indexToKey).toEqual(small.indexToKey);
+        expect(Array.from(parsed.vectors)).toEqual(Array.from(small.vectors));
+      }
       const two = await loadVectors(p, { format, limit: 2 });
       expect(two.indexToKey).toEqual(['the', 'king']);
       expect(Array.from(two.vectors)).toEqual(Array.from(small.vectors.subarray(0, 6)));
@@ -400,5 +413,16 @@ describe('bad files say what is wrong and where', () => {
     );
     await saveVectors(nan, join(dir, 'nan-out.txt'), { format: 'glove' });
     expect(readFileSync(join(dir, 'nan-out.txt'), 'utf8')).toBe('a nan\n');
+  });
+});
+
+describe("parseVectors: a file's contents, with no file system", () => {
+  it('names the given name in errors, refuses empty data and data that is not bytes or text', async () => {
+    await expect(parseVectors('a 1 2\nb 3\n', { name: 'fetched.txt' })).rejects.toThrow(
+      'fetched.txt: line 2 (word "b") has 1 values, expected 2',
+    );
+    await expect(parseVectors('', { name: 'empty.txt' })).rejects.toThrow('empty.txt: is empty');
+    await expect(parseVectors(42 as never)).rejects.toThrow(ValidationError);
+    await expect(parseVectors('a 1\n', { limit: 0 })).rejects.toThrow('limit must be a positive integer');
   });
 });

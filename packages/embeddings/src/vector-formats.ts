@@ -22,27 +22,56 @@
  */
 import { createWriteStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { FormatError, ValidationError } from '@firth/numeric';
 import type { KeyedVectors } from './keyed-vectors.js';
-import { readBinaryVectors } from './vector-binary.js';
-import { FileWindow, type ReadOptions, wordProblem } from './vector-file.js';
-import { readJsonVectors } from './vector-json.js';
-import { readTextVectors } from './vector-text.js';
+import { type ByteWindow, wordProblem } from './vector-file.js';
+import {
+  checkOptions,
+  FORMATS,
+  type LoadVectorsOptions,
+  readVectors,
+  sniffFormat,
+  type VectorFormat,
+} from './vector-parse.js';
 
 export { firstInvalidUtf8 } from './vector-file.js';
+export type { LoadVectorsOptions, VectorFormat } from './vector-parse.js';
 
-export type VectorFormat = 'word2vec' | 'word2vec-binary' | 'glove' | 'fasttext' | 'ml5-json';
+/** Random access to a file's bytes through one buffer (4 MiB), reading ahead in order. */
+class FileWindow implements ByteWindow {
+  private buf: Buffer = Buffer.alloc(0);
+  /** File offset of buf[0]. */
+  private start = 0;
+  constructor(
+    private readonly handle: FileHandle,
+    /** File size in bytes. */
+    readonly size: number,
+    private readonly chunk = 1 << 22,
+  ) {}
 
-export interface LoadVectorsOptions {
-  /** File layout. @default detected from the extension, then from the first line */
-  format?: VectorFormat;
-  /** Read only the first N words (the most frequent in a frequency-sorted file). @default all */
-  limit?: number;
-  /** Keep only the first N numbers of each vector (wink appends a norm and an index). @default all */
-  dimensions?: number;
-  /** Load NaN and ±Infinity (a diverged or damaged model) instead of refusing the file. @default false */
-  allowNonFinite?: boolean;
+  /** Bytes [pos, pos + n), fewer at the end of the file (the window moves to pos when needed). */
+  async bytes(pos: number, n: number): Promise<Buffer> {
+    const end = Math.min(pos + n, this.size);
+    if (pos < this.start || end > this.start + this.buf.length) {
+      const len = Math.min(Math.max(n, this.chunk), this.size - pos);
+      const buf = Buffer.allocUnsafe(len);
+      let got = 0;
+      while (got < len) {
+        const { bytesRead } = await this.handle.read(buf, got, len - got, pos + got);
+        if (bytesRead === 0) break; // the file shrank while we read it
+        got += bytesRead;
+      }
+      this.buf = buf.subarray(0, got);
+      this.start = pos;
+    }
+    return this.buf.subarray(pos - this.start, Math.min(end, this.start + this.buf.length) - this.start);
+  }
+
+  /** Offset of the first `byte` in [pos, pos + max), or −1. */
+  async find(byte: number, pos: number, max: number): Promise<number> {
+    const i = (await this.bytes(pos, max)).indexOf(byte);
+    return i < 0 ? -1 : pos + i;
+  }
 }
 
 /** Opens `path` for reading; a missing or unreadable file is a FormatError naming it. */
@@ -60,56 +89,15 @@ async function openFile(path: string): Promise<{ handle: FileHandle; size: numbe
   }
 }
 
-/** The format from the extension, else from the first 256 bytes (a "count dim" header or not). */
-async function sniff(win: FileWindow, path: string): Promise<VectorFormat> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.bin') return 'word2vec-binary';
-  if (ext === '.json') return 'ml5-json';
-  if (ext === '.vec') return 'fasttext';
-  const head = await win.bytes(0, 256);
-  const nl = head.indexOf(10);
-  const first = String.fromCharCode(...head.subarray(0, nl === -1 ? head.length : nl)); // latin1
-  if (!/^\s*\d+\s+\d+\s*$/.test(first)) return 'glove';
-  // a header: binary if the first record holds bytes that are not text
-  const body = head.subarray(nl + 1);
-  return body.some((b) => b === 0 || (b < 32 && b !== 10 && b !== 13 && b !== 9))
-    ? 'word2vec-binary'
-    : 'word2vec';
-}
-
 /** Guesses the format: `.bin` binary, `.json` ml5, `.vec` fastText, else a "count dim" header or GloVe. */
 export async function detectFormat(path: string): Promise<VectorFormat> {
   const { handle, size } = await openFile(path);
   try {
     if (size === 0) throw new FormatError(path, '', 'is empty');
-    return await sniff(new FileWindow(handle, size), path);
+    return await sniffFormat(new FileWindow(handle, size), path);
   } finally {
     await handle.close();
   }
-}
-
-const FORMATS: readonly VectorFormat[] = ['word2vec', 'word2vec-binary', 'glove', 'fasttext', 'ml5-json'];
-
-function checkOptions(options: LoadVectorsOptions): ReadOptions {
-  const { limit = Number.POSITIVE_INFINITY, dimensions, allowNonFinite = false, format } = options;
-  if (!(limit === Number.POSITIVE_INFINITY || (Number.isSafeInteger(limit) && limit >= 1)))
-    throw new ValidationError(`limit must be a positive integer, got ${String(limit)}`, 'limit');
-  if (dimensions !== undefined && !(Number.isSafeInteger(dimensions) && dimensions >= 1))
-    throw new ValidationError(
-      `dimensions must be a positive integer, got ${String(dimensions)}`,
-      'dimensions',
-    );
-  if (typeof allowNonFinite !== 'boolean')
-    throw new ValidationError(
-      `allowNonFinite must be true or false, got ${String(allowNonFinite)}`,
-      'allowNonFinite',
-    );
-  if (format !== undefined && !FORMATS.includes(format))
-    throw new ValidationError(
-      `unknown vector format ${JSON.stringify(format)}; choose ${FORMATS.map((f) => `'${f}'`).join(', ')}`,
-      'format',
-    );
-  return { limit, dimensions, allowNonFinite };
 }
 
 /**
@@ -124,17 +112,7 @@ export async function loadVectors(path: string, options: LoadVectorsOptions = {}
   try {
     if (size === 0) throw new FormatError(path, '', 'is empty');
     const win = new FileWindow(handle, size);
-    switch (options.format ?? (await sniff(win, path))) {
-      case 'word2vec':
-      case 'fasttext':
-        return await readTextVectors(win, path, true, o);
-      case 'glove':
-        return await readTextVectors(win, path, false, o);
-      case 'word2vec-binary':
-        return await readBinaryVectors(win, path, o);
-      case 'ml5-json':
-        return await readJsonVectors(win, path, o);
-    }
+    return await readVectors(win, path, options.format ?? (await sniffFormat(win, path)), o);
   } finally {
     await handle.close();
   }

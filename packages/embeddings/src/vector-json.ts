@@ -15,7 +15,7 @@
 import { FormatError } from '@firth/numeric';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
-  type FileWindow,
+  type ByteWindow,
   firstInvalidUtf8,
   MAX_LINE_BYTES,
   MAX_VECTOR_SIZE,
@@ -50,7 +50,7 @@ class JsonCursor {
   private columnBefore = 1;
 
   constructor(
-    private readonly win: FileWindow,
+    private readonly win: ByteWindow,
     readonly file: string,
   ) {}
 
@@ -244,7 +244,7 @@ async function readVectors(r: JsonCursor, o: ReadOptions): Promise<VectorTable> 
 }
 
 /** Reads ml5 / wink JSON word vectors into KeyedVectors. */
-export async function readJsonVectors(win: FileWindow, file: string, o: ReadOptions): Promise<KeyedVectors> {
+export async function readJsonVectors(win: ByteWindow, file: string, o: ReadOptions): Promise<KeyedVectors> {
   const r = new JsonCursor(win, file);
   let table: VectorTable | null = null;
   await r.expect('{', 'at the start of the file (an object holding "vectors")');

@@ -15,15 +15,16 @@
 import { FormatError } from '@firth/numeric';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
+  type ByteWindow,
   checkAnnounced,
   decodeUtf8,
-  type FileWindow,
   MAX_LINE_BYTES,
   MAX_VECTOR_SIZE,
   parseDecimal,
   parseHeader,
   quote,
   type ReadOptions,
+  utf8Length,
   VectorTable,
 } from './vector-file.js';
 
@@ -35,7 +36,7 @@ interface Line {
 }
 
 /** The file's lines as strict UTF-8, each at most MAX_LINE_BYTES. */
-async function* lines(win: FileWindow, file: string): AsyncGenerator<Line> {
+async function* lines(win: ByteWindow, file: string): AsyncGenerator<Line> {
   let pos = 0;
   for (let no = 1; pos < win.size; no++) {
     const nl = await win.find(10, pos, MAX_LINE_BYTES + 1);
@@ -59,7 +60,7 @@ function split(line: Line, file: string): string[] {
 
 /** Reads word2vec / fastText text (`header`) or GloVe text into KeyedVectors. */
 export async function readTextVectors(
-  win: FileWindow,
+  win: ByteWindow,
   file: string,
   header: boolean,
   o: ReadOptions,
@@ -70,7 +71,7 @@ export async function readTextVectors(
     if (header && line.no === 1) {
       const [n, dim] = parseHeader(line.text, file);
       // each vector line takes at least 1 + 2·dim bytes: a 1-byte word, then " 0" per number
-      const after = Math.max(0, win.size - Buffer.byteLength(line.text) - 1);
+      const after = Math.max(0, win.size - utf8Length(line.text) - 1);
       checkAnnounced(n, dim, 1 + 2 * dim, after, file, 'line 1 (the header)');
       count = n;
       table = new VectorTable(

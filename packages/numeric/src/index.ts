@@ -1,19 +1,14 @@
 /**
  * @firth/numeric — the numeric foundation every Firth model stands on.
+ *
+ * The Node entry: the browser entry (browser.ts: file formats, RandomState, splits, rounding,
+ * validation) and the one part that touches the file system, `findAbove` (locate.ts).
  */
 
-// Reading files: FormatError (file, where, problem), JSON shapes, finite-weight checks.
-export * from './file-format.js';
-export { fma, glibcLog } from './glibc-log.js';
-// Train/validation splits with scikit-learn's random draws.
-// Files shipped beside the code, found from the running module's folder.
+// Reading files: FormatError (file, where, problem), JSON shapes, finite-weight checks; glibc's log;
+// train/validation splits with scikit-learn's random draws; the event every trainer emits; seeded
+// random numbers, bit for bit NumPy's legacy `RandomState` (MT19937); roundTo / roundDeep (display
+// only); input validation with errors that name the offending value.
+export * from './browser.js';
+// Files shipped beside the code, found from the running module's folder (Node only).
 export { findAbove, foldersUp } from './locate.js';
-export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
-// The event every trainer emits while training.
-export type { ProgressEvent } from './progress-event.js';
-// Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
-export * from './random-state.js';
-// Numbers for reading: roundTo / roundDeep (display only; exact values stay beside them).
-export { DISPLAY_DECIMALS, type Rounded, roundDeep, roundTo } from './rounding.js';
-// Input validation with errors that name the offending value.
-export * from './validation.js';

@@ -4,11 +4,11 @@
  * not show SVG (n8n's binary view).
  */
 
-// A 2-D chart: points, lines, legend.
-export { Chart, type ChartOptions, PALETTE, type Point, ticks } from './chart.js';
-// A labelled heat map (attention weights, confusion matrices).
-export { type HeatmapOptions, heatmapSvg } from './heatmap.js';
-// SVG → PNG with resvg (WebAssembly) and the shipped DejaVu Sans.
+// The browser entry (browser.ts): a 2-D chart (points, lines, legend); a labelled heat map
+// (attention weights, confusion matrices); low-level SVG writing with escaping; how wide a label
+// is in the charts' font, for sizing a chart to its text.
+export * from './browser.js';
+// SVG → PNG with resvg (WebAssembly) and the shipped DejaVu Sans (Node only: reads the font and wasm).
 export {
   findPlotAssets,
   PLOT_FONTS,
@@ -18,7 +18,3 @@ export {
   renderSvg,
   svgToPng,
 } from './png.js';
-// Low-level SVG writing with escaping.
-export { type Attributes, el, escapeXml, fmt, svgDocument, text } from './svg.js';
-// How wide a label is in the charts' font, for sizing a chart to its text.
-export { textWidth } from './text-width.js';

@@ -198,6 +198,14 @@ describe('FirthMemoryVectorStore snapshots: save / load', () => {
       await store.save(path);
       const back = await FirthMemoryVectorStore.load(path, new TableEmbeddings());
       expect([back.similarity, back.dimension, back.ids]).toEqual([similarity, 16, store.ids]);
+      // the same bytes without a file (what a browser keeps): toSnapshot is the file, fromSnapshot reads it
+      const snapshot = store.toSnapshot();
+      expect(Buffer.from(snapshot).equals(readFileSync(path))).toBe(true);
+      const fromBytes = FirthMemoryVectorStore.fromSnapshot(snapshot, new TableEmbeddings(), 'kept');
+      expect([fromBytes.ids, fromBytes.loadedFrom]).toEqual([store.ids, 'kept']);
+      expect(() =>
+        FirthMemoryVectorStore.fromSnapshot(snapshot.subarray(0, 20), new TableEmbeddings(), 'kept'),
+      ).toThrow(/^kept: is truncated/);
       expect(back.documents[5]).toEqual(store.documents[5]);
       for (const q of random(2, 5, 16)) {
         const [x, y] = [

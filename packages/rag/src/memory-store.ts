@@ -10,7 +10,9 @@
  * (lower is closer — results come nearest first either way).
  *
  * Snapshots: `save(path)` writes the whole store to one file and `FirthMemoryVectorStore.load(path,
- * embeddings)` reads it back (format below); for a store that is written row by row and survives a
+ * embeddings)` reads it back (format below); `toSnapshot()` / `fromSnapshot(bytes, embeddings)` are
+ * the same bytes without a file (a browser keeps them where it likes; save and load need Node and
+ * find node:fs when called, so the class bundles for a browser); for a store that is written row by row and survives a
  * crash mid-insert, use `FirthSqliteVectorStore`. Left out: approximate indexes (HNSW, IVF).
  *
  * Snapshot file:  'FIRTHVS1' (8 bytes) | header length h (uint32 LE) | header JSON (h bytes, UTF-8:
@@ -23,9 +25,8 @@
  * Ids are unique: adding a Document under an id the store holds replaces it (as the SQLite store
  * does), and default ids skip any id already taken.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { endianness } from 'node:os';
-import { checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
+import type * as fs from 'node:fs';
+import { checkJson, FormatError, nodeBuiltin, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
@@ -54,7 +55,7 @@ export { type MetadataFilter, type MmrOptions, SIMILARITIES, type Similarity };
 /** Bumped when the snapshot layout changes; a file of another version is refused rather than misread. */
 export const MEMORY_STORE_FORMAT = 1;
 const MAGIC = 'FIRTHVS1';
-const LITTLE_ENDIAN = endianness() === 'LE';
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The snapshot's header JSON, field by field (nothing else is allowed in it). */
 const SNAPSHOT_HEADER = shape.object(
@@ -224,39 +225,12 @@ export class FirthMemoryVectorStore extends VectorStore {
    *   await store.save('index.firthvs'); const again = await FirthMemoryVectorStore.load('index.firthvs', embeddings);
    */
   async save(path: string): Promise<void> {
-    const header: SnapshotHeader = {
-      format: MEMORY_STORE_FORMAT,
-      similarity: this.similarity,
-      dimension: this.dimension ?? null,
-      count: this.rows.length,
-      nextId: this.nextId,
-      documents: this.documents.map((d, i) => ({
-        id: this.ids[i]!,
-        pageContent: d.pageContent,
-        metadata: d.metadata,
-      })),
-    };
-    let text: string;
-    try {
-      text = JSON.stringify(header);
-    } catch (error) {
-      throw new ValidationError(
-        `${path}: the store's metadata cannot be saved as JSON (${(error as Error).message})`,
-        path,
-      );
-    }
-    const json = Buffer.from(text, 'utf8');
-    const start = 12 + json.length + ((4 - (json.length % 4)) % 4);
-    const d = this.dimension ?? 0;
-    const out = Buffer.alloc(start + 4 * d * this.rows.length);
-    out.write(MAGIC, 0, 'latin1');
-    out.writeUInt32LE(json.length, 8);
-    json.copy(out, 12);
-    this.rows.forEach((row, r) => {
-      const at = start + 4 * d * r;
-      if (LITTLE_ENDIAN) out.set(new Uint8Array(row.buffer, row.byteOffset, row.byteLength), at);
-      else row.forEach((x, j) => void out.writeFloatLE(x, at + 4 * j));
-    });
+    const out = this.toSnapshot(path);
+    const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeBuiltin<typeof fs>(
+      'fs',
+      'FirthMemoryVectorStore.save(path)',
+      'in a browser keep store.toSnapshot() instead',
+    );
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     try {
       const fd = openSync(tmp, 'w');
@@ -274,6 +248,48 @@ export class FirthMemoryVectorStore extends VectorStore {
   }
 
   /**
+   * The store as the bytes `save` writes (`name` names it in errors). No file system: what a
+   * browser stores (IndexedDB, a download) and gives back to `fromSnapshot`.
+   */
+  toSnapshot(name = 'snapshot'): Uint8Array {
+    const header: SnapshotHeader = {
+      format: MEMORY_STORE_FORMAT,
+      similarity: this.similarity,
+      dimension: this.dimension ?? null,
+      count: this.rows.length,
+      nextId: this.nextId,
+      documents: this.documents.map((d, i) => ({
+        id: this.ids[i]!,
+        pageContent: d.pageContent,
+        metadata: d.metadata,
+      })),
+    };
+    let text: string;
+    try {
+      text = JSON.stringify(header);
+    } catch (error) {
+      throw new ValidationError(
+        `${name}: the store's metadata cannot be saved as JSON (${(error as Error).message})`,
+        name,
+      );
+    }
+    const json = new TextEncoder().encode(text);
+    const start = 12 + json.length + ((4 - (json.length % 4)) % 4);
+    const d = this.dimension ?? 0;
+    const out = new Uint8Array(start + 4 * d * this.rows.length);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+    view.setUint32(8, json.length, true);
+    out.set(json, 12);
+    this.rows.forEach((row, r) => {
+      const at = start + 4 * d * r;
+      if (LITTLE_ENDIAN) out.set(new Uint8Array(row.buffer, row.byteOffset, row.byteLength), at);
+      else row.forEach((x, j) => void view.setFloat32(at + 4 * j, x, true));
+    });
+    return out;
+  }
+
+  /**
    * Reads a store written by `save`. Throws, naming `path` and leaving the file untouched, when it
    * is missing, not a snapshot, truncated or corrupt, or of another format version: a FormatError
    * naming the place ("x.firthvs: $.documents[2].pageContent must be a string, got null",
@@ -282,7 +298,12 @@ export class FirthMemoryVectorStore extends VectorStore {
    * 3 dimensions but this store holds 2-dimensional …").
    */
   static async load(path: string, embeddings: EmbeddingsInterface): Promise<FirthMemoryVectorStore> {
-    let bytes: Buffer;
+    const { readFileSync } = nodeBuiltin<typeof fs>(
+      'fs',
+      'FirthMemoryVectorStore.load(path)',
+      'in a browser use FirthMemoryVectorStore.fromSnapshot(bytes, embeddings)',
+    );
+    let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);
     } catch (error) {
@@ -291,10 +312,23 @@ export class FirthMemoryVectorStore extends VectorStore {
         path,
       );
     }
+    return FirthMemoryVectorStore.fromSnapshot(bytes, embeddings, path);
+  }
+
+  /**
+   * A store from the bytes `toSnapshot` (or `save`) wrote, checked as `load` checks a file; `path`
+   * names them in errors and in later query errors.
+   */
+  static fromSnapshot(
+    bytes: Uint8Array,
+    embeddings: EmbeddingsInterface,
+    path = 'snapshot',
+  ): FirthMemoryVectorStore {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const bad = (where: string, problem: string) => new FormatError(path, where, problem);
-    if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC)
+    if (bytes.length < 12 || String.fromCharCode(...bytes.subarray(0, 8)) !== MAGIC)
       throw bad('', `is not a Firth vector store snapshot (it does not start with "${MAGIC}")`);
-    const h = bytes.readUInt32LE(8);
+    const h = view.getUint32(8, true);
     if (12 + h > bytes.length)
       throw bad('', `is truncated: a header of ${h} bytes in a file of ${bytes.length}`);
     const header = FirthMemoryVectorStore.readHeader(bytes.subarray(12, 12 + h), path);
@@ -326,7 +360,7 @@ export class FirthMemoryVectorStore extends VectorStore {
       // copied: the rows must not share (or misalign on) the file's buffer
       const row = LITTLE_ENDIAN
         ? new Float32Array(new Uint8Array(bytes.buffer, bytes.byteOffset + at, 4 * d).slice().buffer)
-        : Float32Array.from({ length: d }, (_, j) => bytes.readFloatLE(at + 4 * j));
+        : Float32Array.from({ length: d }, (_, j) => view.getFloat32(at + 4 * j, true));
       for (let j = 0; j < d; j++)
         if (!Number.isFinite(row[j]!))
           throw bad(`row ${r}`, `holds ${row[j]} at index ${j}: vectors must be finite`);

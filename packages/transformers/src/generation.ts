@@ -232,7 +232,10 @@ export async function* streamGenerate(
   for (const t of promptIds) {
     logits = run.step(t);
     if (performance.now() - slice > PREFILL_SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // setImmediate in Node (no 1 ms floor); a browser has only setTimeout
+      await new Promise<void>((resolve) =>
+        typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+      );
       slice = performance.now();
     }
   }

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
 import { argmax } from './generation.js';
-import { loadLlama2c } from './llama2c.js';
+import { loadLlama2c } from './llama2c-file.js';
 
 const STEPS = 256;
 const RUNS = 5;

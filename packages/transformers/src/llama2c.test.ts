@@ -5,8 +5,9 @@ import { dataPath } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { argmax, generate, sampleNext, streamGenerate } from './generation.js';
-import { Llama2c, loadLlama2c, parseLlama2cCheckpoint } from './llama2c.js';
-import { loadLlama2cTokenizer } from './tokenizers/index.js';
+import { Llama2c, parseLlama2cCheckpoint } from './llama2c.js';
+import { loadLlama2c } from './llama2c-file.js';
+import { loadLlama2cTokenizer } from './tokenizers/sentencepiece-file.js';
 
 /** Written by fixtures/generate_llama2c.py: an independent NumPy forward pass (float32). */
 const fixture = JSON.parse(
@@ -47,6 +48,19 @@ describe('llama2.c stories260K', () => {
     }
     expect(ids).toEqual(fixture.greedy.ids);
     expect(run.position).toBe(fixture.greedy.steps + 1);
+  });
+
+  it('Llama2c.fromBytes (an ArrayBuffer or a Uint8Array, no file system) is the model loadLlama2c reads', async () => {
+    const file = readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin'));
+    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    const fromBuffer = Llama2c.fromBytes(buffer, 'stories260K.bin');
+    const fromView = Llama2c.fromBytes(new Uint8Array(buffer));
+    const loaded = await loadLlama2c();
+    expect(fromBuffer.config).toEqual(loaded.config);
+    const expected = [...loaded.start().step(1)];
+    expect([...fromBuffer.start().step(1)]).toEqual(expected);
+    expect([...fromView.start().step(1)]).toEqual(expected);
+    expect(() => Llama2c.fromBytes(buffer.slice(0, 100), 'cut.bin')).toThrow(/cut\.bin/);
   });
 
   it('runs are independent: two sequences interleaved give what each gives alone', async () => {

@@ -5,6 +5,7 @@
  * pretrained model, the 260K-parameter TinyStories model shipped in @firth/datasets.
  *
  *   const model = await loadLlama2c();          // stories260K: dim 64, 5 layers, 8 heads, 4 kv heads
+ *   const model = Llama2c.fromBytes(bytes);     // any checkpoint's bytes, e.g. fetched in a browser
  *   const run = model.start();
  *   run.step(1)                                 // BOS → Float32Array(512) logits of the next token
  *
@@ -29,9 +30,7 @@
  * Left out: the llama2.c "version 1/2" exports (only the legacy format the shipped model uses),
  * quantised (int8) checkpoints, batching several sequences through one call.
  */
-import { dataPath } from '@firth/datasets';
 import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
-import { readModelFile } from './hf-checkpoint.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
@@ -243,6 +242,20 @@ export class Llama2c {
     this.kvDim = config.nKvHeads * this.headSize;
   }
 
+  /**
+   * The model in a llama2.c checkpoint's bytes (checked as parseLlama2cCheckpoint says; `name` names
+   * it in errors). No file system: in a browser, the bytes of a fetched `stories260K.bin`.
+   */
+  static fromBytes(
+    bytes: ArrayBuffer | Uint8Array,
+    name = 'checkpoint',
+    options: CheckpointOptions = {},
+  ): Llama2c {
+    const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const { config, weights } = parseLlama2cCheckpoint(view, name, options);
+    return new Llama2c(config, weights);
+  }
+
   get vocabSize(): number {
     return this.config.vocabSize;
   }
@@ -358,14 +371,4 @@ export class Llama2c {
       },
     };
   }
-}
-
-/**
- * The shipped TinyStories model, or a llama2.c checkpoint at `path` (checked as parseLlama2cCheckpoint
- * says; NaN/Infinity weights refused unless `allowNonFinite`).
- */
-export async function loadLlama2c(path?: string, options: CheckpointOptions = {}): Promise<Llama2c> {
-  const file = path ?? dataPath('models/tinyllamas-stories260K/stories260K.bin');
-  const { config, weights } = parseLlama2cCheckpoint(await readModelFile(file), file, options);
-  return new Llama2c(config, weights);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadTinyShakespeare } from '@firth/datasets';
 import { describe, expect, it } from 'vitest';
 import { ByteLevelBPETokenizer } from './bpe.js';
+import { hfTokenizerFromFiles } from './hf-files.js';
 import { loadHfTokenizer } from './hf-folder.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
@@ -62,5 +63,19 @@ describe("a Hugging Face model folder's tokenizer, found as AutoTokenizer finds 
     await expect(loadHfTokenizer(folder({ 'tokenizer.json': '{oops' }))).rejects.toThrow(
       /tokenizer.json is not valid JSON/,
     );
+  });
+
+  it("from the files' contents, as strings or bytes, without a folder (what a browser passes)", () => {
+    const json = JSON.stringify(bpe.toJSON());
+    const fromText = hfTokenizerFromFiles({ 'tokenizer.json': json });
+    const fromBytes = hfTokenizerFromFiles({ 'tokenizer.json': new TextEncoder().encode(json) });
+    expect(fromText).toBeInstanceOf(ByteLevelBPETokenizer);
+    expect(fromBytes.encode(sample)).toEqual(bpe.encode(sample));
+    const vocab = hfTokenizerFromFiles({ 'vocab.txt': new TextEncoder().encode(wp.toVocabTxt()) });
+    expect(vocab.encode(sample)).toEqual(wp.encode(sample));
+    expect(() => hfTokenizerFromFiles({ 'vocab.txt': new Uint8Array([0x61, 0xff]) }, 'fetched')).toThrow(
+      /fetched.*vocab.txt.*UTF-8/,
+    );
+    expect(() => hfTokenizerFromFiles({}, 'fetched')).toThrow(/fetched: no tokenizer files/);
   });
 });

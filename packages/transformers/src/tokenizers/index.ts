@@ -5,6 +5,10 @@
  * and Hugging Face's tokenizer.json (tokenizer-json); the merge loop they share, in O(n log n)
  * (merge-queue).
  *
+ * This index is what needs no file system (the browser entry re-exports it); the loaders that read
+ * files — loadHfTokenizer (hf-folder.ts), loadLlama2cTokenizer (sentencepiece-file.ts) and the
+ * shipped tokenizers (shipped.ts) — are exported by the package's Node entry (../index.ts).
+ *
  * Limits: every encode/tokenize/train refuses a text longer than `MAX_TEXT_LENGTH` (4 Mi UTF-16
  * units, `@firth/numeric`) at once with a ValidationError; below it, every tokenizer is linear or
  * n log n in the text. Tokenizer files that are not what their format says are FormatErrors.
@@ -47,26 +51,21 @@ export {
 // ── Character-level, "Let's build GPT" (char.ts) ────────────────────────────────────────────────
 //   new CharTokenizer().train('hello world').encode('hell') // [3, 2, 4, 4]
 export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char.js';
-// ── A Hugging Face model folder's tokenizer (tokenizer.json, vocab.txt, vocab.json + merges.txt)
-export { loadHfTokenizer } from './hf-folder.js';
+// ── A Hugging Face model folder's tokenizer from its files' contents (tokenizer.json, vocab.txt,
+//    vocab.json + merges.txt) — `loadHfTokenizer(folder)` reads them from disk (hf-folder.ts, Node)
+export { type HfTokenizerFiles, hfTokenizerFromFiles } from './hf-files.js';
 // ── The merge loop of every BPE variant, with a priority queue (merge-queue.ts) ─────────────────
 export { type MergeRules, mergeSymbols } from './merge-queue.js';
-// ── llama2.c's SentencePiece BPE, tok512.bin (sentencepiece-bpe.ts) ────────────────────────────
-//   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
+// ── llama2.c's SentencePiece BPE, tok512.bin's bytes (sentencepiece-bpe.ts) ────────────────────
+//   SentencePieceBPETokenizer.fromBytes(bytes).encode('Once upon a time') // [1, 403, 407, 261, 378]
+//   (the shipped file, from disk: loadLlama2cTokenizer() in sentencepiece-file.ts, Node)
 export {
   LLAMA2C_BOS,
   LLAMA2C_EOS,
   LLAMA2C_UNK,
-  loadLlama2cTokenizer,
   SentencePieceBPETokenizer,
   type SentencePieceEncodeOptions,
 } from './sentencepiece-bpe.js';
-export {
-  SHIPPED_TOKENIZERS,
-  type ShippedTokenizerName,
-  shippedTokenizer,
-  tokenizeForDisplay,
-} from './shipped.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,

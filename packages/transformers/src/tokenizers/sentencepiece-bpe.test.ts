@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from './base.js';
-import { loadLlama2cTokenizer, SentencePieceBPETokenizer } from './sentencepiece-bpe.js';
+import { SentencePieceBPETokenizer } from './sentencepiece-bpe.js';
+import { loadLlama2cTokenizer } from './sentencepiece-file.js';
 
 const tok = loadLlama2cTokenizer();
 

@@ -11,7 +11,8 @@
  * tinyllamas-stories260K: 512 pieces; 0 `<unk>`, 1 BOS (`\n<s>\n`), 2 EOS (`\n</s>\n`),
  * 3..258 the byte tokens `<0x00>`..`<0xFF>`, then merged pieces with scores 0, −1, −2, …
  *
- *   const tok = loadLlama2cTokenizer();
+ *   const tok = loadLlama2cTokenizer();   // the shipped tok512.bin (Node: sentencepiece-file.ts)
+ *   const tok = SentencePieceBPETokenizer.fromBytes(bytes);   // any tokenizer.bin's bytes (a browser too)
  *   tok.encode('Once upon a time') // BOS, then pieces such as ' Once', ' upon', ' a', ' time'
  *   tok.decode(tok.encode('Once upon a time')) // 'Once upon a time'
  *
@@ -27,8 +28,6 @@
  *
  * Left out: SentencePiece's normalizer (NFKC), unigram models, sampling.
  */
-import { readFileSync } from 'node:fs';
-import { dataPath } from '@firth/datasets';
 import { checkIds, checkText, FormatError, type Tokenizer, ValidationError } from './base.js';
 import { concatBytes } from './basic-bpe.js';
 import { type MergeRules, mergeSymbols } from './merge-queue.js';
@@ -298,30 +297,4 @@ export class SentencePieceBPETokenizer implements Tokenizer {
   tokenToId(token: string): number | undefined {
     return this.ids.get(binary(utf8.encode(token)));
   }
-}
-
-/**
- * Loads llama2.c's tokenizer file, by default the shipped `tok512.bin` of tinyllamas-stories260K.
- *
- *   loadLlama2cTokenizer().encode('Once upon a time') // [1, …]
- */
-export function loadLlama2cTokenizer(path?: string, vocabSize = 512): SentencePieceBPETokenizer {
-  const file = path ?? shippedTok512Path();
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new ValidationError(
-      `cannot read the llama2.c tokenizer at ${file}: ${(e as Error).message}`,
-      'path',
-    );
-  }
-  return SentencePieceBPETokenizer.fromBytes(bytes, vocabSize, file);
-}
-
-const TOK512 = 'models/tinyllamas-stories260K/tok512.bin';
-
-/** Where the shipped tok512.bin is (in @firth/datasets, or next to a bundle: see dataPath). */
-function shippedTok512Path(): string {
-  return dataPath(TOK512);
 }

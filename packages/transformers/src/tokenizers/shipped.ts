@@ -20,7 +20,7 @@ import { ValidationError } from '@firth/numeric';
 import type { Tokenizer } from './base.js';
 import { ByteLevelBPETokenizer } from './bpe.js';
 import { CharTokenizer } from './char.js';
-import { loadLlama2cTokenizer } from './sentencepiece-bpe.js';
+import { loadLlama2cTokenizer } from './sentencepiece-file.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 export const SHIPPED_TOKENIZERS = [

@@ -1,0 +1,15 @@
+/**
+ * @firth/numeric for a browser (and any bundler that sets the `browser` condition): everything in
+ * the package except `findAbove` / `foldersUp` (locate.ts), which look for files on disk.
+ * `@firth/numeric` resolves here under the `browser` condition; `@firth/numeric/browser` names it.
+ */
+
+export * from './file-format.js';
+export { fma, glibcLog } from './glibc-log.js';
+export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
+// Node's fs for the few methods that read files on classes a browser uses too (Node only at call time).
+export { nodeBuiltin } from './node-builtin.js';
+export type { ProgressEvent } from './progress-event.js';
+export * from './random-state.js';
+export { DISPLAY_DECIMALS, type Rounded, roundDeep, roundTo } from './rounding.js';
+export * from './validation.js';

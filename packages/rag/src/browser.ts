@@ -1,0 +1,110 @@
+/**
+ * @firth/rag for a browser (and any bundler that sets the `browser` condition): the retrieval that
+ * needs no file system — BM25 and its LangChain retriever, the splitters, the exact in-memory vector
+ * store (snapshots as bytes: toSnapshot / fromSnapshot), hybrid retrieval (reciprocal rank fusion),
+ * the metrics, the extractive answer with numbered sources and the RAG chain for any chat model.
+ * `@firth/rag` resolves here under the `browser` condition; `@firth/rag/browser` names it. The file
+ * loaders (text, Markdown, HTML, JSON, PDF), the SQLite store (node:sqlite), the course notes and
+ * Cranfield are in the Node entry.
+ */
+
+// 3. Lexical retrieval: Okapi BM25 with Lucene's idf.
+export {
+  BM25,
+  BM25_FORMAT,
+  type BM25Hit,
+  type BM25JSON,
+  type BM25Options,
+  checkQuery,
+  ENGLISH_STOP_WORDS,
+  MAX_QUERY_LENGTH,
+  type TokenizeOptions,
+  tokenize,
+} from './bm25.js';
+export { BM25Retriever, type BM25RetrieverInput } from './bm25-retriever.js';
+export {
+  CITATION_QUESTIONS,
+  type CitationQuestion,
+  type CitationScore,
+  type PassageRef,
+  scoreCitations,
+} from './citation-eval.js';
+// 7. Generation with sources: each passage its own numbered source, each sentence citing its passage;
+//    the answer as prose with its sources; the extractive answerer (offline) and the RAG chain (any chat model).
+export {
+  answerWithSources,
+  citedNumbers,
+  citedSentences,
+  citedSources,
+  formatSources,
+  invalidCitations,
+  passageNumbers,
+  type RagSource,
+  sourceLabel,
+  sourceOf,
+} from './citations.js';
+export {
+  type AnswerSentence,
+  type Citation,
+  containsPhrase,
+  type ExtractiveAnswer,
+  type ExtractiveOptions,
+  extractiveAnswer,
+  NO_ANSWER,
+  normalizeSpace,
+  proseSentences,
+  QUESTION_STOP_WORDS,
+  QUESTION_WORDS,
+  type QuestionKind,
+  questionKind,
+} from './extractive.js';
+// 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
+export {
+  documentKey,
+  type Fused,
+  type FusionOptions,
+  HybridRetriever,
+  type HybridRetrieverInput,
+  reciprocalRankFusion,
+} from './hybrid.js';
+// 4. Dense retrieval: an exact in-memory LangChain vector store (cosine, dot, L2; filters; MMR).
+export {
+  FirthMemoryVectorStore,
+  type FirthMemoryVectorStoreArgs,
+  MEMORY_STORE_FORMAT,
+  type MetadataFilter,
+  type MmrOptions,
+  SIMILARITIES,
+  type Similarity,
+} from './memory-store.js';
+export {
+  type Evaluation,
+  type EvaluationQuery,
+  evaluateRetrieval,
+  type Id,
+  type Judgements,
+  ndcgAtK,
+  recallAtK,
+  reciprocalRank,
+} from './metrics.js';
+export {
+  createRagChain,
+  groundedness,
+  type PassageRetriever,
+  RAG_PROMPT,
+  type RagChainOptions,
+  type RagInput,
+  type RagOutput,
+} from './rag-chain.js';
+// 2. Splitters: recursive character, sentence, token windows; metadata kept, chunk index added.
+export {
+  DEFAULT_SEPARATORS,
+  RecursiveCharacterSplitter,
+  SentenceSplitter,
+  type Separator,
+  type SplitterOptions,
+  splitSentences,
+  TextSplitter,
+  type Tokenizer,
+  TokenSplitter,
+} from './splitters.js';

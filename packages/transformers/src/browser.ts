@@ -1,0 +1,133 @@
+/**
+ * @firth/transformers for a browser (and any bundler that sets the `browser` condition): the parts
+ * that need no file system — tokenizers built from their files' contents (tokenizer.json, vocab.txt,
+ * tok512.bin as strings or bytes), attention and the self-attention lesson, the training engine
+ * (autograd, AdamW), GPT and the seq2seq transformer, the llama2.c model from a checkpoint's bytes,
+ * and text generation. `@firth/transformers` resolves here under the `browser` condition;
+ * `@firth/transformers/browser` names it. What reads files (the shipped models and tokenizers,
+ * Hugging Face folders, BERT, GPT-2, the training scripts) is in the Node entry, index.ts.
+ */
+// ── Attention: softmax(QKᵀ/√d_k)V with causal/padding masks and its backward; multi-head and grouped-query (attention.ts)
+//   scaledDotProductAttention(X, X, X).weights // 6×6 for "YOUR CAT IS A LOVELY CAT", rows sum to 1
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  type Matrix,
+  type MultiHeadOptions,
+  type MultiHeadWeights,
+  matmul,
+  multiHeadAttention,
+  type SelfAttentionLessonOptions,
+  scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
+  selfAttentionLesson,
+  transpose,
+} from './attention.js';
+// ── Training: a float32 tensor autograd engine (reference path) and AdamW (autograd.ts, optim.ts)
+//   const loss = crossEntropy(matmul(x, W), y); loss.backward(); new AdamW([W]).step()
+export {
+  add,
+  crossEntropy,
+  dropout,
+  embedding,
+  erf,
+  gelu,
+  geluErfOp,
+  layerNorm as layerNormOp,
+  matmul as matmulOp,
+  relu,
+  reshape,
+  scale,
+  sliceLast,
+  softmax,
+  swapAxes12,
+  Tensor,
+  tanhOp,
+  transposeLast,
+} from './autograd.js';
+// ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
+export {
+  activations,
+  type FeedForwardKind,
+  type FeedForwardWeights,
+  feedForward,
+  feedForwardBackward,
+} from './feed-forward.js';
+// ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
+//   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
+export {
+  argmax,
+  type CausalLM,
+  type FinishReason,
+  type GenerateOptions,
+  type GenerationChunk,
+  type GenerationResult,
+  type GenerationTokenizer,
+  generate,
+  sampleNext,
+  streamGenerate,
+} from './generation.js';
+// ── GPT, decoder-only, trainable (character level on tiny Shakespeare); safetensors checkpoints (gpt.ts)
+export { GPT, type GptConfig, type GptFitOptions, type GptProgress } from './gpt.js';
+// ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
+//   Llama2c.fromBytes(bytes).start().step(1) // logits after BOS (Node: loadLlama2c() reads the shipped model)
+export {
+  Llama2c,
+  type Llama2cConfig,
+  type Llama2cRun,
+  type Llama2cWeights,
+  parseLlama2cCheckpoint,
+} from './llama2c.js';
+// ── Trainable pieces shared by gpt.ts and seq2seq.ts (nn.ts)
+export {
+  type AttentionWeights,
+  type FeedForwardWeights as FeedForwardParams,
+  feedForward as feedForwardOp,
+  multiHeadAttention as multiHeadAttentionOp,
+  type Norm,
+  ParameterStore,
+  type TransformerBlock,
+  transformerBlock,
+  warmupCosine,
+} from './nn.js';
+export {
+  layerNorm,
+  layerNormBackward,
+  type NormGradients,
+  rmsNorm,
+  rmsNormBackward,
+} from './normalization.js';
+export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
+export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
+// ── Checkpoint files: safetensors (layout checked: no gap, overlap, repeat or stray byte), NaN/Inf refused
+//   unless { allowNonFinite: true } — the same option on every loader (CheckpointOptions)
+export {
+  type CheckpointOptions,
+  readSafetensors,
+  readSafetensorsHeader,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type Tensor as SafetensorsTensor,
+  writeSafetensors,
+} from './safetensors.js';
+// ── An encoder–decoder transformer that trains on toy translation tasks (seq2seq.ts)
+export {
+  type DecodeStep,
+  type FitOptions,
+  type PairSampler,
+  reversalTask,
+  type Seq2SeqConfig,
+  Seq2SeqTransformer,
+} from './seq2seq.js';
+// ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
+//   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
+export * from './tokenizers/index.js';
+// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
+export {
+  type DecoderLayerWeights,
+  decoderLayer,
+  type EncoderLayerWeights,
+  encoderLayer,
+  type LayerOptions,
+  type NormWeights,
+} from './transformer-layers.js';
