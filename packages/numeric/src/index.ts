@@ -7,7 +7,7 @@ export * from './file-format.js';
 export { fma, glibcLog } from './glibc-log.js';
 // Train/validation splits with scikit-learn's random draws.
 // Files shipped beside the code, found from the running module's folder.
-export { findAbove, foldersUp } from './locate.js';
+export { findAbove, foldersUp, moduleDirOf } from './locate.js';
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 // The event every trainer emits while training.
 export type { ProgressEvent } from './progress-event.js';
