@@ -9,6 +9,8 @@ export { fma, glibcLog } from './glibc-log.js';
 // Files shipped beside the code, found from the running module's folder.
 export { findAbove, foldersUp, moduleDirOf } from './locate.js';
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
+// Optional peer dependencies, imported when the feature that needs them first runs.
+export { importOptional, isMissingPackage, MissingOptionalPackageError } from './optional-import.js';
 // The event every trainer emits while training.
 export type { ProgressEvent } from './progress-event.js';
 // Seeded random numbers, bit for bit NumPy's legacy `RandomState` (MT19937).
