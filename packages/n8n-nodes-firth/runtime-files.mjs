@@ -41,10 +41,10 @@ export const RUNTIME_FILES = [
     'models/tinyllamas-stories260K',
     'models/bert-tiny',
     'models/bert-tiny-sst2',
+    // The course notes: the default knowledge base of Firth Retriever and Firth RAG Answer, found
+    // by @firth/rag's courseNotesDir as dist/firth-data/docs/concepts.
+    'docs/concepts',
   ].map((rel) => ({ from: join(datasetsDir, rel), to: `firth-data/${rel}` })),
-  // The course notes (docs/concepts): the default knowledge base of Firth Retriever and Firth RAG
-  // Answer, found by @firth/rag's courseNotesDir as dist/firth-data/docs/concepts.
-  { from: join(root, '..', '..', 'docs', 'concepts'), to: 'firth-data/docs/concepts' },
   // @firth/plot's PNG renderer (svgToPng): the DejaVu Sans subsets and their licence, found by
   // @firth/plot's findPlotAssets in dist/firth-plot (resvg's wasm comes from RUNTIME_PACKAGES).
   { from: join(plotDir, 'fonts'), to: 'firth-plot', files: /^DejaVuSans(-Bold)?\.ttf$/ },

@@ -6,17 +6,11 @@
  * `firth-data/` folder beside the bundle. `FIRTH_DATA_DIR` overrides both.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { foldersUp } from '@firth/numeric';
+import { join, resolve } from 'node:path';
+import { foldersUp, moduleDirOf } from '@firth/numeric';
 
-declare const __dirname: string | undefined;
-
-/** The folder this module runs from (ESM in the repo, CommonJS inside a bundle). */
-function moduleDir(): string {
-  if (typeof __dirname === 'string') return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
-}
+/** The folder this module runs from (ESM in the repo and an npm install, CommonJS inside a bundle). */
+const moduleDir = (): string => moduleDirOf(import.meta.url);
 
 /** Folders that may hold the data, most specific first. */
 function candidateRoots(): string[] {

@@ -4,20 +4,14 @@
  * dist/ (dist/firth-wasm, dist/firth-data/…), found by walking up from the running module.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findAbove as findAboveFrom } from '@firth/numeric';
+import { join } from 'node:path';
+import { findAbove as findAboveFrom, moduleDirOf } from '@firth/numeric';
 
-declare const __dirname: string | undefined;
-
-/** The folder this module runs from (ESM in the repo, CommonJS inside a bundle). */
-export const moduleDir = (): string =>
-  typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+/** The folder this module runs from (ESM in the repo and an npm install, CommonJS inside a bundle). */
+export const moduleDir = (): string => moduleDirOf(import.meta.url);
 
 /** `require` from this module (resolves packages the way Node would from here). */
-export const requireHere = createRequire(
-  typeof __dirname === 'string' ? join(__dirname, 'x.js') : import.meta.url,
-);
+export const requireHere = createRequire(join(moduleDir(), 'x.js'));
 
 /** The first `<folder above this module>/<folder>` that holds `file`, or undefined. */
 export const findAbove = (folder: string, file: string, levels = 6): string | undefined =>

@@ -17,7 +17,12 @@ export {
 } from './embeddings/firth-bert-embeddings.js';
 export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
 // …and from Universal Sentence Encoder Lite (Google's pretrained sentence encoder, 512 dimensions).
-export { FirthUseEmbeddings, type FirthUseEmbeddingsParams } from './embeddings/firth-use-embeddings.js';
+export {
+  FirthUseEmbeddings,
+  type FirthUseEmbeddingsParams,
+  type SentenceEncoder,
+  type UseLiteLoadOptions,
+} from './embeddings/firth-use-embeddings.js';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
 // function behind it is exported too.
 export {
@@ -49,6 +54,7 @@ export {
 } from './tools/perceptron.js';
 export {
   type CharRnnToolInput,
+  type CharSampler,
   charRnnSchema,
   charRnnTool,
   generateWithCharRnn,

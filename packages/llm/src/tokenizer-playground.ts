@@ -12,10 +12,12 @@
  * A tokenizer trained on a small vocabulary cuts text into more, shorter pieces (tiny Shakespeare's
  * 65 characters: one token per character); GPT-4o's 200k-token vocabulary keeps common words whole.
  * A GPT-4o token that holds part of a multi-byte character shows its bytes, e.g. ' <0xF0><0x9F><0xA4>'.
- * The GPT-4o tables (a few MB) are loaded on first use only. A text longer than `MAX_TEXT_LENGTH`
+ * The GPT-4o tables (gpt-tokenizer, 30 MB installed: an optional peer of this package) are loaded on
+ * first use only; without the package the 'gpt-4o' column says what to install. A text longer than `MAX_TEXT_LENGTH`
  * (4 Mi UTF-16 units, the limit of every Firth tokenizer) is refused before any tokenizer runs.
  */
 
+import { importOptional } from '@firth/numeric';
 import {
   MAX_TEXT_LENGTH,
   SHIPPED_TOKENIZERS,
@@ -48,12 +50,20 @@ type Gpt4o = {
 };
 let gpt4o: Promise<Gpt4o> | null = null;
 
-/** GPT-4o's tokenizer (o200k_base), loaded once. */
+const FEATURE = "The tokenizer playground's gpt-4o";
+
+/** GPT-4o's tokenizer (o200k_base), loaded once (a failed load is tried again on the next call). */
 async function loadGpt4o(): Promise<Gpt4o> {
   gpt4o ??= Promise.all([
-    import('gpt-tokenizer/model/gpt-4o'),
-    import('gpt-tokenizer/bpeRanks/o200k_base'),
-  ]).then(([model, ranks]) => ({ encode: model.encode, ranks: ranks.default }));
+    importOptional(() => import('gpt-tokenizer/model/gpt-4o'), 'gpt-tokenizer', FEATURE),
+    importOptional(() => import('gpt-tokenizer/bpeRanks/o200k_base'), 'gpt-tokenizer', FEATURE),
+  ]).then(
+    ([model, ranks]) => ({ encode: model.encode, ranks: ranks.default }),
+    (error: unknown) => {
+      gpt4o = null;
+      throw error;
+    },
+  );
   return gpt4o;
 }
 

@@ -9,6 +9,8 @@ export { fma, glibcLog } from './glibc-log.js';
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 // Node's fs for the few methods that read files on classes a browser uses too (Node only at call time).
 export { nodeBuiltin } from './node-builtin.js';
+// Optional peer dependencies, imported when the feature that needs them first runs.
+export { importOptional, isMissingPackage, MissingOptionalPackageError } from './optional-import.js';
 export type { ProgressEvent } from './progress-event.js';
 export * from './random-state.js';
 export { DISPLAY_DECIMALS, type Rounded, roundDeep, roundTo } from './rounding.js';

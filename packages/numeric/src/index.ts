@@ -11,4 +11,4 @@
 // only); input validation with errors that name the offending value.
 export * from './browser.js';
 // Files shipped beside the code, found from the running module's folder (Node only).
-export { findAbove, foldersUp } from './locate.js';
+export { findAbove, foldersUp, moduleDirOf } from './locate.js';

@@ -18,9 +18,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findAbove as findAboveFrom } from '@firth/numeric';
+import { join } from 'node:path';
+import { findAbove as findAboveFrom, moduleDirOf } from '@firth/numeric';
 
 export interface PngOptions {
   /** Pixels per SVG unit. @default 2 — sharp text on high-density screens, readable on others */
@@ -34,11 +33,8 @@ export const PLOT_FONTS = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const;
 /** The resvg WebAssembly binary's file name (in @resvg/resvg-wasm and in a bundle's firth-plot/). */
 export const RESVG_WASM = 'index_bg.wasm';
 
-declare const __dirname: string | undefined;
-
-/** The folder this module runs from (ESM in the repository, CommonJS inside a bundle). */
-const moduleDir = (): string =>
-  typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+/** The folder this module runs from (ESM in the repository and an npm install, CommonJS inside a bundle). */
+const moduleDir = (): string => moduleDirOf(import.meta.url);
 
 /** The first `<folder above this module>/<folder>` that holds `file`, or undefined. */
 const findAbove = (folder: string, file: string): string | undefined =>

@@ -1,6 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataPath } from '@firth/datasets';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { BaseMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
@@ -12,7 +11,8 @@ import { NO_ANSWER, QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader } from './loaders.js';
 import { createRagChain, groundedness } from './rag-chain.js';
 
-const CONCEPTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/concepts');
+// The course notes as shipped in @firth/datasets (docs/concepts in the repository links there).
+const CONCEPTS = dataPath('docs/concepts');
 let passages: Document[];
 let bm25: BM25;
 const retriever = (q: string) => bm25.search(q, 4).map((h) => passages[h.index]!);

@@ -21,8 +21,8 @@
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { dataPath } from '@firth/datasets';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -43,7 +43,8 @@ import { createRagChain } from './rag-chain.js';
 import { RecursiveCharacterSplitter } from './splitters.js';
 import { FirthSqliteVectorStore } from './sqlite-store.js';
 
-const CONCEPTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/concepts');
+// The course notes as shipped in @firth/datasets (docs/concepts in the repository links there).
+const CONCEPTS = dataPath('docs/concepts');
 
 const QUESTIONS = COURSE_NOTES_QUESTIONS;
 

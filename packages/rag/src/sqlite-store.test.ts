@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FirthMemoryVectorStore } from './memory-store.js';
 import { onSources } from './source-child.test-support.js';
 import { FirthSqliteVectorStore } from './sqlite-store.js';
@@ -435,5 +435,20 @@ for (let b = 0; ; b++) {
       expect(s).toBeCloseTo(1, 6);
     }
     store.close();
+  });
+});
+
+describe('FirthSqliteVectorStore on a Node without node:sqlite (Node 20)', () => {
+  it('refuses to open with an error naming the Node versions, and creates no file', () => {
+    const spy = vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
+    try {
+      const path = join(dir, 'store.db');
+      expect(() => new FirthSqliteVectorStore({ path, embeddings: new TableEmbeddings() })).toThrow(
+        /needs Node's built-in SQLite \(node:sqlite\): Node 22\.13 or newer .* this is Node /,
+      );
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -24,7 +24,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -120,6 +120,23 @@ const sqlType = (v: unknown): string =>
         ? 'a BLOB'
         : 'NULL';
 
+/** The Node versions whose built-in SQLite needs no flag. */
+export const SQLITE_NODE_VERSIONS = 'Node 22.13 or newer (22.5 to 22.12 with --experimental-sqlite)';
+
+/**
+ * `node:sqlite`, loaded when a store is opened rather than when @firth/rag is imported, so that
+ * everything else in the package works on Node versions without it (Node 20).
+ */
+export function loadNodeSqlite(): typeof import('node:sqlite') {
+  const sqlite = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
+  if (!sqlite?.DatabaseSync)
+    throw new ValidationError(
+      `FirthSqliteVectorStore needs Node's built-in SQLite (node:sqlite): ${SQLITE_NODE_VERSIONS}; ` +
+        `this is Node ${process.versions.node}. FirthMemoryVectorStore (with snapshots) works on every supported Node.`,
+    );
+  return sqlite;
+}
+
 /** SQLite's result codes for a damaged or foreign file: SQLITE_CORRUPT, SQLITE_FORMAT, SQLITE_NOTADB. */
 const CORRUPT_CODES = new Set([11, 24, 26]);
 
@@ -148,6 +165,7 @@ export class FirthSqliteVectorStore extends VectorStore {
         `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(args.dimension)}`,
         'dimension',
       );
+    const { DatabaseSync } = loadNodeSqlite();
     this.path = path;
     if (!FirthSqliteVectorStore.checkFile(path)) FirthSqliteVectorStore.create(path, similarity ?? 'cosine');
     let db: DatabaseSync | undefined;
@@ -240,6 +258,7 @@ export class FirthSqliteVectorStore extends VectorStore {
    */
   private static create(path: string, similarity: Similarity): void {
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    const { DatabaseSync } = loadNodeSqlite();
     try {
       const db = new DatabaseSync(tmp);
       try {

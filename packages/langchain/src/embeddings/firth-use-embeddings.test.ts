@@ -1,6 +1,8 @@
+import type { TextSampler, UniversalSentenceEncoderLite, UseLiteOptions } from '@firth/deep';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
-import { describe, expect, it } from 'vitest';
-import { FirthUseEmbeddings } from './firth-use-embeddings.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { CharSampler } from '../tools/text-generator.js';
+import { FirthUseEmbeddings, type SentenceEncoder, type UseLiteLoadOptions } from './firth-use-embeddings.js';
 
 const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
@@ -42,5 +44,14 @@ describe('FirthUseEmbeddings', () => {
     const model = await first.model();
     const second = new FirthUseEmbeddings({ model });
     expect(await second.model()).toBe(model);
+  });
+
+  it("writes @firth/deep's types out (an optional peer) the same as @firth/deep has them", () => {
+    // checked by tsc (the package's typecheck): each side must accept the other
+    expectTypeOf<UseLiteOptions>().toExtend<UseLiteLoadOptions>();
+    expectTypeOf<UseLiteLoadOptions>().toExtend<UseLiteOptions>();
+    expectTypeOf<UniversalSentenceEncoderLite>().toExtend<SentenceEncoder>();
+    expectTypeOf<TextSampler>().toExtend<CharSampler>();
+    expect(new FirthUseEmbeddings({ backend: { backend: 'cpu' } })).toBeInstanceOf(FirthUseEmbeddings);
   });
 });

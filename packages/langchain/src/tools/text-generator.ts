@@ -1,12 +1,13 @@
 /**
  * `char_rnn_generate` — a LangChain tool that continues a prompt character by character with the
  * pretrained ml5 char-LSTM (2 × 128 LSTM trained on tiny Shakespeare, shipped with Firth), the
- * course's RNN lesson. Runs offline on TensorFlow.js.
+ * course's RNN lesson. Runs offline on TensorFlow.js, through @firth/deep: an optional peer of
+ * this package, imported when the tool first runs (without it the tool says what to install).
  *
  *   JSON.parse(await charRnnTool.invoke({ prompt: 'ROMEO:\n', length: 80, temperature: 0.5 })).text
  *   // 'I will not stay the stranger of the world, …' (Shakespeare-like, different per seed)
  */
-import { loadMl5CharLSTM, type TextSampler } from '@firth/deep';
+import { importOptional } from '@firth/numeric';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod/v3';
 
@@ -27,16 +28,23 @@ export const charRnnSchema = z.object({
 
 export type CharRnnToolInput = z.input<typeof charRnnSchema>;
 
-let pretrained: Promise<TextSampler> | undefined;
+/** What the tool needs of @firth/deep's pretrained char-LSTM (its TextSampler). */
+export interface CharSampler {
+  sample(options: { prompt: string; length: number; temperature: number; seed: number }): Promise<string>;
+}
+
+let pretrained: Promise<CharSampler> | undefined;
 
 /** The function behind the tool; loads the pretrained model once per process. */
 export async function generateWithCharRnn(
   input: z.output<typeof charRnnSchema>,
 ): Promise<Record<string, unknown>> {
-  pretrained ??= loadMl5CharLSTM().catch((error: unknown) => {
-    pretrained = undefined;
-    throw error;
-  });
+  pretrained ??= importOptional(() => import('@firth/deep'), '@firth/deep', 'char_rnn_generate')
+    .then(({ loadMl5CharLSTM }) => loadMl5CharLSTM())
+    .catch((error: unknown) => {
+      pretrained = undefined;
+      throw error;
+    });
   const model = await pretrained;
   const text = await model.sample(input);
   return {
