@@ -7,7 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../browser/chromium.ts';
 import {
   type Block,
   blockTitle,
@@ -17,7 +19,7 @@ import {
   rewriteAssertions,
   toCommonJs,
 } from './readme-blocks.ts';
-import { type Checker, prepareChecker, runNodeBlock } from './runner.ts';
+import { type Checker, prepareChecker, runBrowserBlock, runNodeBlock } from './runner.ts';
 
 const README = [
   '# @firth/example', // 1
@@ -200,6 +202,43 @@ describe('running a deliberately broken README', () => {
     const [esm] = await runBoth(readme('process.exit(0);\nadd(1, 1); // → 2'));
     expect(esm.ok).toBe(false);
     expect(esm.message).toContain('the block did not finish');
+  });
+
+  const chromium = findChromium();
+  describe.skipIf('skip' in chromium)('in Chromium (a `browser` block)', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      if ('path' in chromium) browser = await launchChromium(chromium.path);
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+    const inPage = (block: Block) =>
+      runBrowserBlock(block, {
+        project,
+        checker,
+        readmePath: join(project, 'README.md'),
+        browser,
+        timeoutMs: 20_000,
+      });
+
+    it('bundles the block with its imports and checks its assertions in the page', async () => {
+      const ok = await inPage(readme("add(2, 3); // → 5\ndocument.title; // → 'firth'"));
+      expect(ok.message).toBe('t/README.md:4 (block 1, browser): 2 assertions');
+      const wrong = await inPage(readme('add(2, 3); // → 6'));
+      expect(wrong.ok).toBe(false);
+      expect(wrong.message).toContain('README line 5: add(2, 3) // → 6\n  expected 6, got 5 (±0.5)');
+    });
+
+    it('fails a block that throws in the page or cannot be bundled for a browser', async () => {
+      const thrown = await inPage(readme("fail('no fs here');"));
+      expect(thrown.ok).toBe(false);
+      expect(thrown.message).toContain('no fs here');
+      const unbundled = await inPage(readme("import { zzz } from 'not-installed-anywhere';\nzzz();"));
+      expect(unbundled.ok).toBe(false);
+      expect(unbundled.message).toContain('esbuild could not bundle it for a browser');
+      expect(unbundled.message).toContain('not-installed-anywhere');
+    });
   });
 
   it('a block that never finishes fails with a timeout', async () => {
