@@ -3,8 +3,10 @@
 # Node 20 and npm: installs Node 24 + pnpm (cached), the workspace (frozen lockfile), builds, installs
 # the pinned real n8n (cached) and Debian's Chromium (apt-get, when missing and allowed), then runs
 # lint, typecheck, unit + in-process workflow tests (tiers 1 and 2), the end-to-end tests against the
-# real n8n (tier 3) and the browser tier (n8n's editor in Chromium, test/src/browser). Ends with
-# "N passed, N failed".
+# real n8n (tier 3), the browser tier (n8n's editor in Chromium, test/src/browser) and the package
+# tier (the packed tarballs installed with npm outside the workspace, every README block run as ESM
+# and CommonJS, type-checked under zod 3 and 4 and, where marked, in Chromium: test/src/packages;
+# part of `test:int`). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/toolchain.sh

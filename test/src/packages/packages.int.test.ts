@@ -1,0 +1,406 @@
+/**
+ * The package tier (issue 15): Firth as a developer outside the repository gets it.
+ *
+ * Every published workspace package (not `private`) is packed with `pnpm pack`, and the tarballs are
+ * installed with npm into a project in the system's temp folder, beside zod, @langchain/core,
+ * langchain and @types/node. Then every ts/js block of every published package's README
+ * (the convention: README-CONVENTION.md, "README code blocks that run as tests") is
+ *   - run as ESM with this Node and as CommonJS with the system Node (≥ 20.19), each in a fresh
+ *     empty working folder, its `// →` assertions checked (one test per block and form);
+ *   - bundled for a browser with esbuild and run in headless Chromium when marked `browser`;
+ *   - type-checked with tsc (strict, nodenext, skipLibCheck false) with the consumer fixture
+ *     test/fixtures/consumer-types, once under zod 3.25.76 and once under zod 4.
+ * Sizes and results go to test/.artifacts/packages/report.md.
+ *
+ * Alone: `cd test && FIRTH_TEST_TIER=int npx vitest run src/packages` (the packages must be built:
+ * `pnpm turbo run build`). FIRTH_PACK_KEEP=1 keeps the temp project and names it.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findChromium, launchChromium } from '../browser/chromium.ts';
+import {
+  diskUsage,
+  formatBytes,
+  installClosureBytes,
+  npmInstall,
+  type Packed,
+  pack,
+  publishedPackages,
+} from './install.ts';
+import { type Block, blockTitle, extractBlocks, rewriteAssertions } from './readme-blocks.ts';
+import {
+  type BlockOutcome,
+  type Checker,
+  commonJsNode,
+  prepareChecker,
+  runBrowserBlock,
+  runNodeBlock,
+  type TypeErrors,
+  typecheck,
+} from './runner.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const artifacts = join(root, 'test', '.artifacts', 'packages');
+const published = publishedPackages(root);
+const readmes = published
+  .filter((p) => existsSync(join(p.dir, 'README.md')))
+  .map((p) => {
+    const path = join(p.dir, 'README.md');
+    return { pkg: p, path, blocks: extractBlocks(readFileSync(path, 'utf8'), p.name, `${p.rel}/README.md`) };
+  });
+const allBlocks = readmes.flatMap((r) => r.blocks);
+const readmePath = (b: Block) => join(root, b.readme);
+const has = (b: Block, flag: string) => (b.flags as string[]).includes(flag);
+const runnable = allBlocks.filter(
+  (b) => !has(b, 'needs-network') && !has(b, 'browser') && !has(b, 'no-check'),
+);
+const inBrowser = allBlocks.filter((b) => has(b, 'browser') && !has(b, 'no-check'));
+const typeChecked = allBlocks.filter((b) => !has(b, 'no-check') && b.lang === 'ts');
+const consumerFixture = join(root, 'test', 'fixtures', 'consumer-types');
+const chromium = findChromium();
+
+/** An exact version of a third-party package as the workspace pins it (devDependencies). */
+function workspaceVersion(name: string, fallback: string): string {
+  for (const dir of ['packages', 'apps'].flatMap((g) =>
+    existsSync(join(root, g)) ? readdirSync(join(root, g)).map((n) => join(root, g, n)) : [],
+  )) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const v = m['devDependencies']?.[name] ?? m['dependencies']?.[name];
+    if (v && /^\d+\.\d+\.\d+$/.test(v)) return v;
+  }
+  return fallback;
+}
+const ZOD3 = '3.25.76';
+const thirdParty = [
+  `@langchain/core@${workspaceVersion('@langchain/core', '1.2.8')}`,
+  `langchain@${workspaceVersion('langchain', '1.2.30')}`,
+  `@types/node@${workspaceVersion('@types/node', '24.19.2')}`,
+];
+
+/** Two block processes at a time (the machine running the suite has 2 cores). */
+function limiter(slots: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= slots) await new Promise<void>((r) => waiting.push(r));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+let scratch = '';
+let project = '';
+let checker: Checker;
+let packed: Packed[] = [];
+let installBytes = 0;
+let setupMs = 0;
+const started = Date.now();
+const outcomes = new Map<string, Promise<BlockOutcome>>();
+const settled = new Map<string, BlockOutcome>();
+const browserOutcomes = new Map<Block, BlockOutcome>();
+const types = new Map<string, TypeErrors>();
+const key = (b: Block, mode: string) => `${b.readme}#${b.index}#${mode}`;
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'firth-pack-'));
+  const tarballs = join(scratch, 'tarballs');
+  project = join(scratch, 'project');
+  mkdirSync(tarballs);
+  mkdirSync(project);
+  const two = limiter(2);
+  packed = await Promise.all(published.map((p) => two(() => pack(p, tarballs))));
+  const install = await npmInstall(project, [...packed.map((p) => p.tarball), `zod@${ZOD3}`, ...thirdParty]);
+  if (install.code !== 0) {
+    throw new Error(
+      `npm install of the tarballs failed (exit ${install.code}):\n${install.stderr}\n${install.stdout}`,
+    );
+  }
+  installBytes = diskUsage(join(project, 'node_modules'));
+  checker = await prepareChecker(project);
+  setupMs = Date.now() - started;
+  const limit = limiter(2);
+  for (const block of runnable) {
+    for (const mode of ['esm', 'cjs'] as const) {
+      const outcome = limit(() =>
+        runNodeBlock(block, mode, { project, scratch, checker, readmePath: readmePath(block) }),
+      );
+      outcomes.set(
+        key(block, mode),
+        outcome.then((o) => {
+          settled.set(key(block, mode), o);
+          return o;
+        }),
+      );
+    }
+  }
+}, 900_000);
+
+afterAll(() => {
+  try {
+    writeReport();
+  } finally {
+    if (scratch && !process.env['FIRTH_PACK_KEEP']) rmSync(scratch, { recursive: true, force: true });
+    else if (scratch) console.log(`[packages] kept the install project: ${project}`);
+  }
+});
+
+describe('pack and install', () => {
+  it('finds the published packages and their READMEs', () => {
+    expect(published.map((p) => p.name)).toContain('@firth/numeric');
+    expect(readmes.length).toBe(published.length);
+  });
+
+  it('README blocks use only the convention’s info-string flags', () => {
+    const unknown = allBlocks
+      .filter((b) => b.unknownFlags.length > 0)
+      .map((b) => `${b.readme}:${b.line - 1}: unknown flag(s) ${b.unknownFlags.join(' ')}`);
+    expect(unknown).toEqual([]);
+  });
+
+  for (const p of published) {
+    it(`${p.name}: the tarball installs and holds the files its package.json points to`, () => {
+      const dir = join(project, 'node_modules', p.name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const missing = entryFiles(manifest).filter((f) => !existsSync(join(dir, f)));
+      expect(missing, `${p.name}: files named in package.json but not in the tarball`).toEqual([]);
+    });
+  }
+});
+
+/** Files a package.json points at: main, module, types, bin, exports targets (not `firth-source`), n8n. */
+function entryFiles(m: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const add = (v: unknown, condition?: string) => {
+    if (condition === 'firth-source') return;
+    if (typeof v === 'string') {
+      if (!v.includes('*')) out.push(v);
+    } else if (Array.isArray(v)) for (const x of v) add(x);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) add(x, k);
+  };
+  for (const field of ['main', 'module', 'types', 'typings', 'bin', 'exports']) add(m[field]);
+  const n8n = m['n8n'] as { nodes?: string[]; credentials?: string[] } | undefined;
+  add(n8n?.nodes);
+  add(n8n?.credentials);
+  return [...new Set(out)];
+}
+
+describe('README blocks in Node', () => {
+  for (const block of runnable) {
+    for (const mode of ['esm', 'cjs'] as const) {
+      const form =
+        mode === 'esm' ? `ESM, Node ${process.version}` : `CommonJS, Node ${commonJsNode().version}`;
+      it(`${blockTitle(block)} [${form}]`, async () => {
+        const outcome = await outcomes.get(key(block, mode));
+        if (!outcome) throw new Error('the tier set-up did not run this block (see the beforeAll failure)');
+        if (!outcome.ok) throw new Error(outcome.message);
+      });
+    }
+  }
+});
+
+describe.skipIf('skip' in chromium)('README blocks in Chromium', () => {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if ('path' in chromium && inBrowser.length > 0) browser = await launchChromium(chromium.path);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  for (const block of inBrowser) {
+    it(`${blockTitle(block)} [browser]`, async () => {
+      if (!browser) throw new Error('Chromium did not start');
+      const outcome = await runBrowserBlock(block, {
+        project,
+        checker,
+        readmePath: readmePath(block),
+        browser,
+      });
+      browserOutcomes.set(block, outcome);
+      if (!outcome.ok) throw new Error(outcome.message);
+    });
+  }
+});
+if ('skip' in chromium) console.log(`[packages] browser blocks skipped: ${chromium.skip}`);
+
+/** The type-checked files: each ts block padded so its lines are the README's, and the fixture. */
+function typeFiles(): { name: string; source: string }[] {
+  const files = typeChecked.map((b) => ({
+    name: typeFileName(b),
+    source: `${'\n'.repeat(b.line - 1)}${b.code}\n`,
+  }));
+  if (existsSync(consumerFixture)) {
+    const target = join(project, 'types', 'consumer');
+    mkdirSync(target, { recursive: true });
+    cpSync(consumerFixture, target, { recursive: true });
+    for (const f of readdirSync(consumerFixture).filter(
+      (n) => /\.(m|c)?ts$/.test(n) && !n.endsWith('.d.ts'),
+    )) {
+      files.push({ name: `consumer/${f}`, source: readFileSync(join(consumerFixture, f), 'utf8') });
+    }
+  }
+  return files;
+}
+const typeFileName = (b: Block) =>
+  `${b.readme.replace(/\/README\.md$/, '').replace(/[^\w]+/g, '-')}-block-${b.index}.mts`;
+
+/**
+ * Errors in Firth's files (blocks, the consumer fixture, the packed packages' .d.ts) fail the
+ * test; errors inside third-party declarations (TF.js's, langchain's under skipLibCheck false) are
+ * printed and listed in the report, but are not Firth's to fix.
+ */
+const isFirthFile = (file: string) =>
+  !file.startsWith('node_modules/') || published.some((p) => file.startsWith(`node_modules/${p.name}/`));
+
+function firthErrors(result: TypeErrors): TypeErrors['byFile'] {
+  return new Map([...result.byFile].filter(([file]) => isFirthFile(file)));
+}
+
+function thirdPartyNote(result: TypeErrors, zod: string): void {
+  const files = [...result.byFile.keys()].filter((f) => !isFirthFile(f));
+  if (files.length > 0)
+    console.log(
+      `[packages] zod ${zod}: type errors in third-party declarations (not failing):\n  ${files.join('\n  ')}`,
+    );
+}
+
+function describeTypeErrors(byFile: TypeErrors['byFile']): string {
+  const lines: string[] = [];
+  for (const [file, errors] of byFile) {
+    const block = typeChecked.find((b) => file.endsWith(typeFileName(b)));
+    lines.push(block ? `${block.readme} (block ${block.index}; line numbers are the README's):` : `${file}:`);
+    for (const e of errors.slice(0, 15)) lines.push(`  ${e}`);
+    if (errors.length > 15) lines.push(`  … ${errors.length - 15} more`);
+  }
+  return lines.join('\n');
+}
+
+describe('types', () => {
+  it(`README blocks and the consumer fixture type-check with zod ${ZOD3}`, async () => {
+    const result = await typecheck(project, typeFiles());
+    types.set('zod3', result);
+    thirdPartyNote(result, ZOD3);
+    const mine = firthErrors(result);
+    if (mine.size > 0) throw new Error(`tsc found errors under zod ${ZOD3}:\n${describeTypeErrors(mine)}`);
+  });
+
+  it('README blocks and the consumer fixture type-check with zod 4', async () => {
+    const swap = await npmInstall(project, ['zod@^4']);
+    if (swap.code !== 0) throw new Error(`npm install zod@^4 failed:\n${swap.stderr}`);
+    const zod = JSON.parse(
+      readFileSync(join(project, 'node_modules', 'zod', 'package.json'), 'utf8'),
+    ).version;
+    expect(zod).toMatch(/^4\./);
+    const result = await typecheck(project, typeFiles());
+    types.set('zod4', result);
+    thirdPartyNote(result, zod);
+    const mine = firthErrors(result);
+    if (mine.size > 0) throw new Error(`tsc found errors under zod ${zod}:\n${describeTypeErrors(mine)}`);
+  });
+});
+
+function writeReport(): void {
+  if (!project || packed.length === 0) return;
+  mkdirSync(artifacts, { recursive: true });
+  const count = (blocks: Block[], mode: string) => {
+    const done = blocks.map((b) => settled.get(key(b, mode))).filter((o): o is BlockOutcome => !!o);
+    return blocks.length === 0 ? '—' : `${done.filter((o) => o.ok).length}/${blocks.length}`;
+  };
+  const typeCell = (name: string, version: string) => {
+    const r = types.get(version);
+    if (!r) return 'not run';
+    let errors = 0;
+    for (const [file, list] of r.byFile) {
+      const block = typeChecked.find((b) => file.endsWith(typeFileName(b)));
+      if (block ? block.pkg === name : file.startsWith(`node_modules/${name}/`)) errors += list.length;
+    }
+    return errors === 0 ? 'ok' : `${errors} errors`;
+  };
+  const rows = packed.map((p) => {
+    const name = p.pkg.name;
+    const mine = (list: Block[]) => list.filter((b) => b.pkg === name);
+    const browserBlocks = mine(inBrowser);
+    const browserPass = browserBlocks.filter((b) => browserOutcomes.get(b)?.ok).length;
+    const shownOnly = allBlocks.filter(
+      (b) => b.pkg === name && (has(b, 'no-check') || has(b, 'needs-network')),
+    );
+    const asserted = mine(allBlocks).reduce((sum, b) => {
+      try {
+        return sum + rewriteAssertions(b).assertions.length;
+      } catch {
+        return sum;
+      }
+    }, 0);
+    return [
+      `\`${name}\``,
+      formatBytes(p.bytes),
+      formatBytes(installClosureBytes(project, name)),
+      count(mine(runnable), 'esm'),
+      count(mine(runnable), 'cjs'),
+      typeCell(name, 'zod3'),
+      typeCell(name, 'zod4'),
+      browserBlocks.length === 0 ? '—' : `${browserPass}/${browserBlocks.length}`,
+      String(asserted),
+      String(shownOnly.length),
+    ];
+  });
+  const other = (version: string) => {
+    const r = types.get(version);
+    if (!r) return [];
+    return [...r.byFile.keys()].filter(
+      (f) =>
+        !typeChecked.some((b) => f.endsWith(typeFileName(b))) &&
+        !packed.some((p) => f.startsWith(`node_modules/${p.pkg.name}/`)),
+    );
+  };
+  const failures = [...settled.entries()].filter(([, o]) => !o.ok);
+  const slowest = [...settled.entries()].sort(([, a], [, b]) => b.ms - a.ms).slice(0, 5);
+  const md = [
+    '# Package tier report',
+    '',
+    `Generated by \`test/src/packages/packages.int.test.ts\` on ${new Date().toISOString()}: ESM with Node ${process.version}, CommonJS with Node ${commonJsNode().version}, tsc strict nodenext (skipLibCheck false).`,
+    '',
+    '| package | tarball | install (package + its dependencies) | README ESM | README CJS | types zod 3 | types zod 4 | browser | `// →` lines | not run (needs-network / no-check) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `All tarballs installed together: ${formatBytes(installBytes)} of node_modules (with zod, @langchain/core, langchain, @types/node). Pack + install took ${(setupMs / 1000).toFixed(0)} s; the tier ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    '',
+    'Install sizes per package are the package and everything npm installs for it (dependencies and required peers, the whole closure) measured in the shared install (disk usage, as `du`).',
+    '',
+    ...(other('zod3').length + other('zod4').length > 0
+      ? [
+          'Type errors outside the blocks and the packed packages (the consumer fixture fails the test; third-party declarations do not):',
+          '',
+          ...[...new Set([...other('zod3'), ...other('zod4')])].map((f) => `- ${f}`),
+          '',
+        ]
+      : []),
+    `Slowest block runs: ${slowest.map(([k, o]) => `${k} ${(o.ms / 1000).toFixed(1)} s`).join(', ')}.`,
+    '',
+    `## Failed blocks (${failures.length})`,
+    '',
+    ...failures.map(([k, o]) => `### ${k}\n\n\`\`\`\n${o.message.slice(0, 3000)}\n\`\`\`\n`),
+  ];
+  writeFileSync(join(artifacts, 'report.md'), md.join('\n'));
+  console.log(`[packages] report: ${relative(root, join(artifacts, 'report.md'))}`);
+}
