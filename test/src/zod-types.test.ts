@@ -9,7 +9,7 @@
  * memory), and the declarations type-checked twice: as the workspace installs them (zod 3), and
  * with `zod` mapped to `zod/v4` — zod 4's API, which zod 3.25 ships under that name — as a consumer
  * with zod 4 reads them. A check beside them proves each schema's output type is not `any`.
- * test/fixtures/consumer-types/index.ts does the same for the packed tarballs (the package tier).
+ * test/fixtures/consumer-types/index.mts (ESM) does the same for the packed tarballs (the package tier).
  */
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
