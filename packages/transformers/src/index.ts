@@ -150,6 +150,7 @@ export {
   MONEY_BANK,
   RIVER_BANK,
   type TrainBertOptions,
+  saveBertClassifier,
   type TrainBertResult,
   trainBert,
   wordVector,
@@ -160,6 +161,7 @@ export {
   type TrainCharGptOptions,
   type TrainCharGptResult,
   trainCharGpt,
+  writeCharGptCheckpoint,
 } from './train-char-gpt.js';
 // ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
 export {
