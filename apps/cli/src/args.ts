@@ -109,7 +109,7 @@ export function helpText(cmd: CommandSpec): string {
 
 /** The option named in one of util.parseArgs' messages, e.g. "Unknown option '--x'. …" → --x. */
 function namedOption(message: string): string {
-  return /'(-[^']*)'/.exec(message)?.[1] ?? message;
+  return /'(-[^' ]*)[^']*'/.exec(message)?.[1] ?? message;
 }
 
 /** Parses argv for `cmd`; every problem is a UsageError naming it. Returns null for --help. */

@@ -1,21 +1,16 @@
 /** `firth generate`: stream text from the shipped TinyStories model or a `firth gpt train` checkpoint. */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CausalLM,
-  type GenerationTokenizer,
-  LLAMA2C_BOS,
-  loadLlama2c,
-  readCharGptCheckpoint,
-  shippedTokenizer,
-  streamGenerate,
-} from '@firth/transformers';
+import type { CausalLM, GenerationTokenizer } from '@firth/transformers';
 import { CliError, type CommandSpec } from '../args.js';
 
 /** The model and tokenizer of --model: 'tinystories', a checkpoint folder or a .safetensors file. */
 async function openModel(
   spec: string,
 ): Promise<{ model: CausalLM; tokenizer: GenerationTokenizer; bos?: number }> {
+  const { LLAMA2C_BOS, loadLlama2c, readCharGptCheckpoint, shippedTokenizer } = await import(
+    '@firth/transformers'
+  );
   if (spec === 'tinystories' || spec === 'tinystories-260k')
     return {
       model: await loadLlama2c(),
@@ -61,6 +56,7 @@ export const generateCommand: CommandSpec = {
     'firth generate --model my-gpt --prompt "ROMEO:" --max-tokens 200',
   ],
   async run({ options, json }) {
+    const { streamGenerate } = await import('@firth/transformers');
     const spec = options.model as string;
     const { model, tokenizer, bos } = await openModel(spec);
     const prompt = options.prompt as string;

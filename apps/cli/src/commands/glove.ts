@@ -1,5 +1,4 @@
 /** `firth glove train`: Stanford GloVe's demo.sh (vocab_count, cooccur, glove) in one command. */
-import { GloVe, saveVectors } from '@firth/embeddings';
 import type { CommandSpec } from '../args.js';
 import { existingFile, printResult, requireOut, thousands, vectorFormatFor } from '../io.js';
 import { ProgressBar } from '../progress.js';
@@ -26,6 +25,7 @@ export const gloveTrain: CommandSpec = {
   },
   examples: ['firth glove train corpus.txt --dim 50 --window 5 --epochs 10 --x-max 10 --out glove.txt'],
   async run({ args, options, json }) {
+    const { GloVe, saveVectors } = await import('@firth/embeddings');
     const corpus = existingFile(args.corpus!, 'corpus');
     const out = requireOut(options.out);
     const bar = new ProgressBar({ label: 'glove' });

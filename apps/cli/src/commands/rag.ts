@@ -1,21 +1,13 @@
 /** `firth rag index|ask`: the RAG lesson's pipeline (@firth/rag) over a folder of documents. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  askCourseNotes,
-  BM25,
-  createRagChain,
-  loadFolder,
-  QUESTION_STOP_WORDS,
-  type RagOutput,
-  SUPPORTED_EXTENSIONS,
-  sourceLabel,
-} from '@firth/rag';
+import type { BM25, RagOutput } from '@firth/rag';
 import { CliError, type CommandSpec, UsageError } from '../args.js';
 import { existingFile, existingFolder, printResult, requireOut } from '../io.js';
 
 /** Loads, splits and indexes a folder with BM25 (stop and question words dropped). */
 async function indexFolder(folder: string, chunkSize: number): Promise<BM25> {
+  const { BM25, loadFolder, QUESTION_STOP_WORDS } = await import('@firth/rag');
   const docs = await loadFolder(existingFolder(folder, 'folder'), {
     chunkSize,
     chunkOverlap: Math.min(200, Math.floor(chunkSize / 5)),
@@ -33,7 +25,7 @@ const CHUNK_SIZE = {
 export const ragIndex: CommandSpec = {
   name: 'rag index',
   summary: 'Load, split and index a folder of documents (BM25) into one JSON file for `firth rag ask`.',
-  description: `Files: ${SUPPORTED_EXTENSIONS.join(', ')} (Markdown split by section), sub-folders included.`,
+  description: 'Markdown (split by section), text, HTML, JSON and PDF files, sub-folders included.',
   args: [{ name: 'folder', description: 'the documents' }],
   options: {
     out: { type: 'string', placeholder: 'file', description: 'the index file (JSON)' },
@@ -80,6 +72,7 @@ export const ragAsk: CommandSpec = {
     'firth rag ask "What is the refund policy?" --index index.json',
   ],
   async run({ args, options, json }) {
+    const { askCourseNotes, BM25, createRagChain, sourceLabel } = await import('@firth/rag');
     const question = args.question!;
     const k = options.k as number;
     if (options.index && options.folder) throw new UsageError('give --index or --folder, not both');

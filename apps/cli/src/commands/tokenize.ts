@@ -1,8 +1,17 @@
 /** `firth tokenize`: the tokenizer playground on the command line (tokenizeWith from @firth/llm). */
 import { readFileSync } from 'node:fs';
-import { PLAYGROUND_TOKENIZERS, type PlaygroundTokenizerName, tokenizeWith } from '@firth/llm';
+import type { PlaygroundTokenizerName } from '@firth/llm';
 import { CliError, type CommandSpec } from '../args.js';
 import { printResult } from '../io.js';
+
+/** @firth/llm's PLAYGROUND_TOKENIZERS (a test checks they agree), listed here so --help loads no model code. */
+export const TOKENIZERS = [
+  'llama2c-tinystories',
+  'bpe-shakespeare',
+  'wordpiece-shakespeare',
+  'char-shakespeare',
+  'gpt-4o',
+] as const satisfies readonly PlaygroundTokenizerName[];
 
 /** Short names for the shipped tokenizers. */
 const ALIASES: Record<string, PlaygroundTokenizerName> = {
@@ -27,7 +36,7 @@ export const tokenizeCommand: CommandSpec = {
       type: 'string',
       placeholder: 'name',
       default: 'llama2c-tinystories',
-      choices: [...PLAYGROUND_TOKENIZERS, ...Object.keys(ALIASES)],
+      choices: [...TOKENIZERS, ...Object.keys(ALIASES)],
       description: 'which tokenizer',
     },
   },
@@ -36,6 +45,7 @@ export const tokenizeCommand: CommandSpec = {
     'echo "To be, or not to be" | firth tokenize - --tokenizer bpe',
   ],
   async run({ args, options, json }) {
+    const { tokenizeWith } = await import('@firth/llm');
     const text = args.text === '-' ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : args.text!;
     const name = ALIASES[options.tokenizer as string] ?? (options.tokenizer as PlaygroundTokenizerName);
     const view = await tokenizeWith(name, text);

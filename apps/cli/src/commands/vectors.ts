@@ -1,15 +1,6 @@
 /** `firth vectors similar|analogy|eval`: gensim's KeyedVectors queries and its intrinsic evaluation. */
 import { existsSync } from 'node:fs';
-import { dataPath } from '@firth/datasets';
-import {
-  answerAnalogy,
-  evaluateWordAnalogies,
-  evaluateWordPairs,
-  type KeyedVectors,
-  loadPretrained,
-  loadVectors,
-  type PretrainedName,
-} from '@firth/embeddings';
+import type { KeyedVectors, PretrainedName } from '@firth/embeddings';
 import { CliError, type CommandSpec } from '../args.js';
 import { printResult } from '../io.js';
 
@@ -27,6 +18,7 @@ const VECTORS_ARG = {
 
 /** A file when one exists at that path, else a shipped name; else a CliError saying both. */
 export async function openVectors(spec: string): Promise<KeyedVectors> {
+  const { loadPretrained, loadVectors } = await import('@firth/embeddings');
   if (existsSync(spec)) return loadVectors(spec);
   if ((PRETRAINED as readonly string[]).includes(spec)) return loadPretrained(spec as PretrainedName);
   throw new CliError(`"${spec}" is neither a vectors file nor a shipped model (${PRETRAINED.join(', ')})`);
@@ -78,6 +70,7 @@ export const vectorsAnalogy: CommandSpec = {
   async run({ args, options, json }) {
     const kv = await openVectors(args.vectors!);
     for (const w of [args.a!, args.b!, args.c!]) known(kv, w, args.vectors!);
+    const { answerAnalogy } = await import('@firth/embeddings');
     const r = answerAnalogy(kv, { a: args.a!, b: args.b!, c: args.c! }, { topn: options.topn as number });
     printResult(json, r, () =>
       [`${r.analogy} ${r.answer ?? '(none)'}`, pad(r.answers.map((x) => [x.word, x.score.toFixed(4)]))].join(
@@ -111,6 +104,8 @@ export const vectorsEval: CommandSpec = {
   },
   examples: ['firth vectors eval glove-6b-100d-top20k', 'firth vectors eval vectors.bin --wordsim --json'],
   async run({ args, options, json }) {
+    const { evaluateWordAnalogies, evaluateWordPairs } = await import('@firth/embeddings');
+    const { dataPath } = await import('@firth/datasets');
     const none = !options.analogies && !options.wordsim && !options.simlex;
     const kv = await openVectors(args.vectors!);
     const restrictVocab = options['restrict-vocab'] as number;

@@ -1,5 +1,4 @@
 /** `firth word2vec train`: gensim's `Word2Vec(corpus_file=…)` from the command line. */
-import { saveVectors, Word2Vec } from '@firth/embeddings';
 import { type CommandSpec, UsageError } from '../args.js';
 import { existingFile, printResult, requireOut, thousands, vectorFormatFor } from '../io.js';
 import { ProgressBar } from '../progress.js';
@@ -35,6 +34,7 @@ export const word2vecTrain: CommandSpec = {
   },
   examples: ['firth word2vec train corpus.txt.gz --sg --dim 100 --workers 2 --out vectors.bin'],
   async run({ args, options, json }) {
+    const { saveVectors, Word2Vec } = await import('@firth/embeddings');
     const corpus = existingFile(args.corpus!, 'corpus');
     const out = requireOut(options.out);
     if (options.sg && options.cbow) throw new UsageError('--sg and --cbow exclude each other');
