@@ -62,7 +62,7 @@ describe('trainCharGpt (the train script) on a tiny config', () => {
 
   it('parses its command line, naming bad flags', () => {
     expect(
-      parseTrainArgs(['--steps', '300', '--minutes', '5', '--out', 'x.safetensors', '--n-embd', '64']),
+      parseTrainArgs(['--', '--steps', '300', '--minutes', '5', '--out', 'x.safetensors', '--n-embd', '64']),
     ).toEqual({
       steps: 300,
       minutes: 5,

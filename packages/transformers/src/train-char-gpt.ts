@@ -170,6 +170,7 @@ export function parseTrainArgs(argv: string[]): TrainCharGptOptions {
   ];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
+    if (flag === '--') continue; // what `pnpm train:gpt -- --steps 300` passes through
     if (!flag.startsWith('--')) throw new ValidationError(`unexpected argument "${flag}"`, 'argv');
     const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = argv[++i];
