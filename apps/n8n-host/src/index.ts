@@ -77,3 +77,5 @@ export {
   spawnN8n,
   startN8n,
 } from './server.js';
+// `firth-n8n start` / `firth n8n`: n8n with Firth, in the foreground; where start.sh installed n8n.
+export { installedN8nBin, repoRoot, startFirthN8n } from './start.js';

@@ -18,6 +18,8 @@ export {
   type ModelRegistry,
   tinyStories260k,
 } from './registry.js';
+// ── The command line's options and start (serve.ts): `firth-server` and `firth serve`
+export { type CliOptions, parseCli, SERVER_USAGE, serve } from './serve.js';
 // ── The server and its options (server.ts)
 export { createFirthServer, type FirthServer, type FirthServerOptions, isLoopback } from './server.js';
 export { chooseTool, numbersIn, type ToolSpec, valueForSchema } from './tool-policy.js';

@@ -55,6 +55,7 @@ export {
   MONEY_BANK,
   RIVER_BANK,
   type TrainBertOptions,
+  saveBertClassifier,
   type TrainBertResult,
   trainBert,
   wordVector,
@@ -65,4 +66,5 @@ export {
   type TrainCharGptOptions,
   type TrainCharGptResult,
   trainCharGpt,
+  writeCharGptCheckpoint,
 } from './train-char-gpt.js';

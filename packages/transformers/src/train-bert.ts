@@ -53,6 +53,12 @@ export interface TrainBertOptions extends Omit<BertModelConfig, 'vocabSize'> {
   /** Folder to save the pretrained model in (before fine-tuning: fill-mask, embeddings). @default null */
   outPretrained?: string | null;
   onProgress?: (stage: 'pretrain' | 'finetune', event: BertProgress) => void;
+  /**
+   * Checked after every step: true ends training early (Ctrl-C in `firth bert train`). Stopped in
+   * pretraining, fine-tuning is skipped; either way the model is saved to `out` as it stands, and
+   * the accuracies (not measured, to exit quickly) are NaN.
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainBertResult {
@@ -69,6 +75,18 @@ export interface TrainBertResult {
   };
   finetune: { steps: number; seconds: number; devAccuracy: number; testAccuracy: number };
   bankCosine: number;
+  /** True when `shouldStop` ended training early. */
+  stopped: boolean;
+}
+
+/** The fine-tuned classifier as a Hugging Face folder (config.json, model.safetensors, vocab.txt). */
+export async function saveBertClassifier(folder: string, bert: BertModel, tokenizer: WordPieceTokenizer) {
+  mkdirSync(folder, { recursive: true });
+  await bert.save(folder, tokenizer, {
+    architectures: ['BertForSequenceClassification'],
+    id2label: { 0: 'negative', 1: 'positive' },
+    label2id: { negative: 0, positive: 1 },
+  });
 }
 
 export const RIVER_BANK = 'he sat on the bank of the river and watched the water .';
@@ -140,6 +158,11 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
   );
   const pretrainer = new BertForPreTraining(bert, tokenizer);
   const steps = options.pretrainSteps ?? 2000;
+  let stopped = false;
+  const shouldStop = () => {
+    stopped ||= options.shouldStop?.() ?? false;
+    return stopped;
+  };
   let t0 = performance.now();
   if (steps > 0)
     pretrainer.fit(corpus, {
@@ -150,13 +173,14 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
       heldOut,
       evalEvery: 250,
       onProgress: (e) => options.onProgress?.('pretrain', e),
+      shouldStop,
     });
   if (options.outPretrained) {
     mkdirSync(options.outPretrained, { recursive: true });
     await bert.save(options.outPretrained, tokenizer);
   }
   const pretrain = {
-    steps,
+    steps: pretrainer.lossCurve.length,
     seconds: (performance.now() - t0) / 1000,
     firstLoss: pretrainer.lossCurve[0] ?? Number.NaN,
     lastLoss:
@@ -166,32 +190,39 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
   // 3. fine-tuning
   const classifier = new BertForSequenceClassification(bert, tokenizer, ['negative', 'positive']);
   t0 = performance.now();
-  classifier.fit(
-    sst.map((r) => r.sentence),
-    sst.map((r) => r.label),
-    {
-      epochs: options.epochs ?? 2,
-      batchSize: options.batchSize ?? 32,
-      lr: options.lr ?? 2e-4,
-      maxLength,
-      valTexts: dev.map((r) => r.sentence),
-      valLabels: dev.map((r) => r.label),
-      evalEvery: 500,
-      onProgress: (e) => options.onProgress?.('finetune', e),
-    },
-  );
+  if (!stopped)
+    classifier.fit(
+      sst.map((r) => r.sentence),
+      sst.map((r) => r.label),
+      {
+        epochs: options.epochs ?? 2,
+        batchSize: options.batchSize ?? 32,
+        lr: options.lr ?? 2e-4,
+        maxLength,
+        valTexts: dev.map((r) => r.sentence),
+        valLabels: dev.map((r) => r.label),
+        evalEvery: 500,
+        onProgress: (e) => options.onProgress?.('finetune', e),
+        shouldStop,
+      },
+    );
   const finetune = {
     steps: classifier.lossCurve.length,
     seconds: (performance.now() - t0) / 1000,
-    devAccuracy: classifier.accuracy(
-      dev.map((r) => r.sentence),
-      dev.map((r) => r.label),
-    ),
-    testAccuracy: classifier.accuracy(
-      test.map((r) => r.sentence),
-      test.map((r) => r.label),
-    ),
+    devAccuracy: stopped
+      ? Number.NaN
+      : classifier.accuracy(
+          dev.map((r) => r.sentence),
+          dev.map((r) => r.label),
+        ),
+    testAccuracy: stopped
+      ? Number.NaN
+      : classifier.accuracy(
+          test.map((r) => r.sentence),
+          test.map((r) => r.label),
+        ),
   };
+  if (options.out) await saveBertClassifier(options.out, bert, tokenizer);
   return {
     tokenizer,
     bert,
@@ -200,6 +231,7 @@ export async function trainBert(options: TrainBertOptions = {}): Promise<TrainBe
     pretrain,
     finetune,
     bankCosine: bankCosine(bert, tokenizer),
+    stopped,
   };
 }
 
@@ -249,15 +281,7 @@ async function main() {
   console.log(
     JSON.stringify({ pretrain: r.pretrain, finetune: r.finetune, bankCosine: r.bankCosine }, null, 2),
   );
-  if (out) {
-    mkdirSync(out, { recursive: true });
-    await r.bert.save(out, r.tokenizer, {
-      architectures: ['BertForSequenceClassification'],
-      id2label: { 0: 'negative', 1: 'positive' },
-      label2id: { negative: 0, positive: 1 },
-    });
-    console.log(`saved ${out}`);
-  }
+  if (out) console.log(`saved ${out}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GPT } from './gpt.js';
-import { parseTrainArgs, trainCharGpt } from './train-char-gpt.js';
+import { parseTrainArgs, readCharGptCheckpoint, trainCharGpt } from './train-char-gpt.js';
 
 describe('trainCharGpt (the train script) on a tiny config', () => {
   it('trains, validates on the last 10 %, keeps the best checkpoint and samples', async () => {
@@ -23,9 +23,27 @@ describe('trainCharGpt (the train script) on a tiny config', () => {
     expect(r.bestValLoss).toBeLessThan(Math.log(65));
     expect(r.trainLoss).toBeLessThan(r.model.lossCurve[0]!);
     expect(r.sample).toHaveLength(200);
-    // the checkpoint on disk has the best validation loss
+    // the checkpoint on disk has the best validation loss, and carries its vocabulary
     const back = GPT.fromSafetensors(readFileSync(out));
     expect(back.config.nEmbd).toBe(16);
+    expect(readCharGptCheckpoint(readFileSync(out), out).tokenizer.vocabSize).toBe(r.tokenizer.vocabSize);
+  });
+
+  it('stops when shouldStop says so (Ctrl-C), without a sample when sampleTokens is 0', async () => {
+    let calls = 0;
+    const r = await trainCharGpt({
+      steps: 50,
+      batchSize: 4,
+      blockSize: 8,
+      nLayer: 1,
+      nHead: 1,
+      nEmbd: 8,
+      sampleTokens: 0,
+      shouldStop: () => ++calls >= 3,
+    });
+    expect(r.steps).toBe(3);
+    expect(r.stopped).toBe(true);
+    expect(r.sample).toBe('');
   });
 
   it('stops at the time budget', async () => {
@@ -44,7 +62,7 @@ describe('trainCharGpt (the train script) on a tiny config', () => {
 
   it('parses its command line, naming bad flags', () => {
     expect(
-      parseTrainArgs(['--steps', '300', '--minutes', '5', '--out', 'x.safetensors', '--n-embd', '64']),
+      parseTrainArgs(['--', '--steps', '300', '--minutes', '5', '--out', 'x.safetensors', '--n-embd', '64']),
     ).toEqual({
       steps: 300,
       minutes: 5,

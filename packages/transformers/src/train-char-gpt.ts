@@ -39,7 +39,11 @@ export interface TrainCharGptOptions extends Omit<GptConfig, 'vocabSize'> {
   out?: string | null;
   /** The text; default tiny Shakespeare. */
   text?: string;
+  /** Characters sampled from the trained model for `sample` (0: none). @default 200 */
+  sampleTokens?: number;
   onProgress?: (event: GptProgress) => void;
+  /** Checked after every step: true ends training early, keeping what was learnt (Ctrl-C in `firth gpt train`). */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainCharGptResult {
@@ -50,6 +54,17 @@ export interface TrainCharGptResult {
   trainLoss: number;
   bestValLoss: number;
   sample: string;
+  /** True when `shouldStop` or the time budget ended training before `steps`. */
+  stopped: boolean;
+}
+
+/**
+ * Writes a checkpoint that carries the model and its character vocabulary (what
+ * `readCharGptCheckpoint` reads), creating the folder.
+ */
+export function writeCharGptCheckpoint(path: string, model: GPT, tokenizer: CharTokenizer): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, model.toSafetensors({ tokenizer: JSON.stringify(tokenizer.toJSON()) }));
 }
 
 /**
@@ -100,17 +115,17 @@ export async function trainCharGpt(options: TrainCharGptOptions = {}): Promise<T
   const t0 = performance.now();
   let best = Number.POSITIVE_INFINITY;
   const save = () => {
-    if (!options.out) return;
-    mkdirSync(dirname(resolve(options.out)), { recursive: true });
-    writeFileSync(options.out, model.toSafetensors());
+    if (options.out) writeCharGptCheckpoint(options.out, model, tokenizer);
   };
+  const steps = options.steps ?? 1900;
+  const sampleTokens = options.sampleTokens ?? 200;
   model.fit(ids.slice(0, cut), {
-    steps: options.steps ?? 1900,
+    steps,
     batchSize: options.batchSize ?? 32,
     lr: options.lr ?? 1e-3,
     valTokens: ids.slice(cut),
     evalEvery: options.evalEvery ?? 100,
-    shouldStop: () => performance.now() - t0 > minutes * 60_000,
+    shouldStop: () => performance.now() - t0 > minutes * 60_000 || (options.shouldStop?.() ?? false),
     onProgress: (e) => {
       const v = e.metrics?.valLoss;
       if (e.phase === 'eval' && v !== undefined && v < best) {
@@ -120,7 +135,11 @@ export async function trainCharGpt(options: TrainCharGptOptions = {}): Promise<T
       options.onProgress?.(e);
     },
   });
-  const sample = await generate(model, tokenizer, '\n', { temperature: 0.8, maxNewTokens: 200, seed: 1 });
+  const sample =
+    sampleTokens > 0
+      ? (await generate(model, tokenizer, '\n', { temperature: 0.8, maxNewTokens: sampleTokens, seed: 1 }))
+          .text
+      : '';
   const tail = model.lossCurve.slice(-20);
   return {
     model,
@@ -129,7 +148,8 @@ export async function trainCharGpt(options: TrainCharGptOptions = {}): Promise<T
     seconds: (performance.now() - t0) / 1000,
     trainLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
     bestValLoss: best,
-    sample: sample.text,
+    sample,
+    stopped: model.lossCurve.length < steps,
   };
 }
 
@@ -150,6 +170,7 @@ export function parseTrainArgs(argv: string[]): TrainCharGptOptions {
   ];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
+    if (flag === '--') continue; // what `pnpm train:gpt -- --steps 300` passes through
     if (!flag.startsWith('--')) throw new ValidationError(`unexpected argument "${flag}"`, 'argv');
     const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const value = argv[++i];

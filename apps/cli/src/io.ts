@@ -1,0 +1,48 @@
+/** What every command shares: files the user names, and the result on stdout (text or --json). */
+import { statSync } from 'node:fs';
+import { CliError, UsageError } from './args.js';
+
+/** `path` if it is a readable file; else a CliError naming it and what it was for. */
+export function existingFile(path: string, what: string): string {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new CliError(`${what} "${path}" does not exist`);
+  }
+  if (!isFile) throw new CliError(`${what} "${path}" is not a file`);
+  return path;
+}
+
+/** A folder the user names; else a CliError. */
+export function existingFolder(path: string, what: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new CliError(`${what} "${path}" does not exist`);
+  }
+  if (!isDir) throw new CliError(`${what} "${path}" is not a folder`);
+  return path;
+}
+
+/** The result: one JSON document with --json, else the text lines. */
+export function printResult(json: boolean, value: unknown, text: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+
+/** A number for people: 1234567 → '1,234,567'. */
+export const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** The file extension picks the vector format saveVectors writes. */
+export function vectorFormatFor(path: string): 'word2vec-binary' | 'word2vec' | 'ml5-json' {
+  if (/\.bin$/i.test(path)) return 'word2vec-binary';
+  if (/\.json$/i.test(path)) return 'ml5-json';
+  return 'word2vec';
+}
+
+/** --out, required by the training commands that write one file. */
+export function requireOut(out: unknown): string {
+  if (typeof out !== 'string' || out === '') throw new UsageError('missing --out <file>');
+  return out;
+}
