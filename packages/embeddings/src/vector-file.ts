@@ -59,7 +59,7 @@ export class BytesWindow implements ByteWindow {
   }
 }
 
-/** Bytes of `text` in UTF-8, as Buffer.byteLength counts them (a lone surrogate as U+FFFD, 3). */
+/** Bytes of `text` in UTF-8, as Node counts a UTF-8 byte length (a lone surrogate as U+FFFD, 3). */
 export function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
