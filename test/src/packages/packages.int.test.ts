@@ -15,6 +15,8 @@
  * Alone: `cd test && FIRTH_TEST_TIER=int npx vitest run src/packages` (the packages must be built:
  * `pnpm turbo run build`). FIRTH_PACK_KEEP=1 keeps the temp project and names it.
  */
+
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -203,6 +205,120 @@ function entryFiles(m: Record<string, unknown>): string[] {
   add(n8n?.credentials);
   return [...new Set(out)];
 }
+
+/**
+ * `firth` as a stranger gets it: the bin npm linked from the @firth/cli tarball, run with this Node
+ * and with the system Node 20, in an empty folder; what it prints is checked against the libraries
+ * installed beside it (never numbers written here).
+ */
+describe('the installed firth command', () => {
+  const nodes = [
+    { label: `Node ${process.version}`, path: process.execPath },
+    { label: `Node ${commonJsNode().version}`, path: commonJsNode().path },
+  ];
+  const firth = (node: string, args: string[], cwd = scratch) =>
+    spawnSync(node, [join(project, 'node_modules', '.bin', 'firth'), ...args], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+    });
+  /** What an ES module run in the install project prints (JSON), e.g. the library's own answer. */
+  const library = (code: string): unknown => {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (run.status !== 0) throw new Error(`the library check failed: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  };
+
+  for (const node of nodes) {
+    it(`--version and --help, and a usage error exits 2 [${node.label}]`, () => {
+      const manifest = JSON.parse(
+        readFileSync(join(project, 'node_modules', '@firth', 'cli', 'package.json'), 'utf8'),
+      ) as { version: string };
+      const version = firth(node.path, ['--version']);
+      expect(version.status, version.stderr).toBe(0);
+      expect(version.stdout.trim()).toContain(manifest.version);
+      const help = firth(node.path, ['word2vec', 'train', '--help']);
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout).toContain('--out');
+      const bad = firth(node.path, ['vectors', 'similar', 'glove-6b-100d-top20k', 'king', '--topn', 'ten']);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('--topn');
+    });
+
+    it(`vectors similar on the shipped GloVe gives the library's neighbours [${node.label}]`, () => {
+      const run = firth(node.path, [
+        'vectors',
+        'similar',
+        'glove-6b-100d-top20k',
+        'king',
+        '--topn',
+        '3',
+        '--json',
+      ]);
+      expect(run.status, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout) as { similar: { word: string; similarity: number }[] };
+      const expected = library(
+        "import { loadPretrained } from '@firth/embeddings'; const kv = await loadPretrained('glove-6b-100d-top20k'); console.log(JSON.stringify(kv.mostSimilar('king', 3).map(([w]) => w)));",
+      );
+      expect(out.similar.map((s) => s.word)).toEqual(expected);
+    });
+
+    it(`word2vec train on a corpus file, then vectors similar on what it wrote [${node.label}]`, () => {
+      const dir = mkdtempSync(join(scratch, 'cli-'));
+      const corpus = library(
+        "import { dataPath } from '@firth/datasets'; console.log(JSON.stringify(dataPath('data/lee/lee_background.cor')));",
+      ) as string;
+      const lee = readFileSync(corpus, 'utf8');
+      writeFileSync(join(dir, 'corpus.txt'), lee);
+      const train = firth(
+        node.path,
+        [
+          'word2vec',
+          'train',
+          'corpus.txt',
+          '--dim',
+          '20',
+          '--min-count',
+          '3',
+          '--epochs',
+          '1',
+          '--out',
+          'v.bin',
+        ],
+        dir,
+      );
+      expect(train.status, train.stderr).toBe(0);
+      expect(train.stderr).toMatch(/words\/s/);
+      expect(train.stderr).not.toMatch(/\u001b\[/); // not a TTY: no escape codes
+      const similar = firth(
+        node.path,
+        ['vectors', 'similar', 'v.bin', 'government', '--topn', '2', '--json'],
+        dir,
+      );
+      expect(similar.status, similar.stderr).toBe(0);
+      expect((JSON.parse(similar.stdout) as { similar: unknown[] }).similar).toHaveLength(2);
+    });
+
+    it(`rag ask answers from the shipped course notes with citations [${node.label}]`, () => {
+      const run = firth(node.path, ['rag', 'ask', 'What is BERT?', '--json']);
+      expect(run.status, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout) as { answer: string; sources: { n: number }[] };
+      expect(out.answer).toMatch(/\[\d+\]/);
+      expect(out.sources.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('firth n8n outside a clone says what it needs and exits 1', () => {
+    const run = firth(process.execPath, ['n8n']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('clone of the Firth repository');
+  });
+});
 
 describe('README blocks in Node', () => {
   for (const block of runnable) {
