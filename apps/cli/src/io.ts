@@ -41,6 +41,29 @@ export function vectorFormatFor(path: string): 'word2vec-binary' | 'word2vec' | 
   return 'word2vec';
 }
 
+/** What the training commands report about the vectors they saved. */
+export interface SavedVectors {
+  out: string;
+  format: ReturnType<typeof vectorFormatFor>;
+  words: number;
+  vectorSize: number;
+}
+
+/** Saves trained vectors in the format --out's extension names (word2vec and GloVe train). */
+export async function saveTrainedVectors(
+  wv: import('@firth/embeddings').KeyedVectors,
+  out: string,
+): Promise<SavedVectors> {
+  const { saveVectors } = await import('@firth/embeddings');
+  const format = vectorFormatFor(out);
+  await saveVectors(wv, out, { format });
+  return { out, format, words: wv.length, vectorSize: wv.vectorSize };
+}
+
+/** "saved 4,844 vectors of 50 dimensions to vectors.bin (word2vec-binary)" */
+export const savedLine = (s: SavedVectors): string =>
+  `saved ${thousands(s.words)} vectors of ${s.vectorSize} dimensions to ${s.out} (${s.format})`;
+
 /** --out, required by the training commands that write one file. */
 export function requireOut(out: unknown): string {
   if (typeof out !== 'string' || out === '') throw new UsageError('missing --out <file>');

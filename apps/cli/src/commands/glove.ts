@@ -1,6 +1,6 @@
 /** `firth glove train`: Stanford GloVe's demo.sh (vocab_count, cooccur, glove) in one command. */
 import type { CommandSpec } from '../args.js';
-import { existingFile, printResult, requireOut, thousands, vectorFormatFor } from '../io.js';
+import { existingFile, printResult, requireOut, savedLine, saveTrainedVectors, thousands } from '../io.js';
 import { ProgressBar } from '../progress.js';
 
 export const gloveTrain: CommandSpec = {
@@ -25,7 +25,7 @@ export const gloveTrain: CommandSpec = {
   },
   examples: ['firth glove train corpus.txt --dim 50 --window 5 --epochs 10 --x-max 10 --out glove.txt'],
   async run({ args, options, json }) {
-    const { GloVe, saveVectors } = await import('@firth/embeddings');
+    const { GloVe } = await import('@firth/embeddings');
     const corpus = existingFile(args.corpus!, 'corpus');
     const out = requireOut(options.out);
     const bar = new ProgressBar({ label: 'glove' });
@@ -62,13 +62,8 @@ export const gloveTrain: CommandSpec = {
       },
     });
     bar.done();
-    const format = vectorFormatFor(out);
-    await saveVectors(model.wv, out, { format });
     const summary = {
-      out,
-      format,
-      words: model.wv.length,
-      vectorSize: model.wv.vectorSize,
+      ...(await saveTrainedVectors(model.wv, out)),
       cooccurrences: model.cooccurrences?.values.length ?? 0,
       epochs: options.epochs,
       lossCurve: model.lossCurve,
@@ -78,7 +73,7 @@ export const gloveTrain: CommandSpec = {
       json,
       summary,
       () =>
-        `saved ${thousands(summary.words)} vectors of ${summary.vectorSize} dimensions to ${out} (${format}); ` +
+        `${savedLine(summary)}; ` +
         `${thousands(summary.cooccurrences)} co-occurrences, loss ${(model.lossCurve[0] ?? Number.NaN).toFixed(4)} -> ${(model.lossCurve.at(-1) ?? Number.NaN).toFixed(4)} in ${summary.seconds.toFixed(1)} s`,
     );
     return 0;

@@ -1,6 +1,6 @@
 /** `firth word2vec train`: gensim's `Word2Vec(corpus_file=…)` from the command line. */
 import { type CommandSpec, UsageError } from '../args.js';
-import { existingFile, printResult, requireOut, thousands, vectorFormatFor } from '../io.js';
+import { existingFile, printResult, requireOut, savedLine, saveTrainedVectors, thousands } from '../io.js';
 import { ProgressBar } from '../progress.js';
 
 export const word2vecTrain: CommandSpec = {
@@ -34,7 +34,7 @@ export const word2vecTrain: CommandSpec = {
   },
   examples: ['firth word2vec train corpus.txt.gz --sg --dim 100 --workers 2 --out vectors.bin'],
   async run({ args, options, json }) {
-    const { saveVectors, Word2Vec } = await import('@firth/embeddings');
+    const { Word2Vec } = await import('@firth/embeddings');
     const corpus = existingFile(args.corpus!, 'corpus');
     const out = requireOut(options.out);
     if (options.sg && options.cbow) throw new UsageError('--sg and --cbow exclude each other');
@@ -70,13 +70,8 @@ export const word2vecTrain: CommandSpec = {
       },
     });
     bar.done();
-    const format = vectorFormatFor(out);
-    await saveVectors(model.wv, out, { format });
     const summary = {
-      out,
-      format,
-      words: model.wv.length,
-      vectorSize: model.wv.vectorSize,
+      ...(await saveTrainedVectors(model.wv, out)),
       corpusWords: model.rawWords,
       epochs: options.epochs,
       lossCurve: model.lossCurve,
@@ -87,7 +82,7 @@ export const word2vecTrain: CommandSpec = {
       json,
       summary,
       () =>
-        `saved ${thousands(summary.words)} vectors of ${summary.vectorSize} dimensions to ${out} (${format}); ` +
+        `${savedLine(summary)}; ` +
         `${thousands(summary.corpusWords)} words in ${summary.seconds.toFixed(1)} s, ${thousands(summary.wordsPerSecond)} words/s, final loss ${(model.lossCurve.at(-1) ?? Number.NaN).toFixed(4)}`,
     );
     return 0;
