@@ -6,7 +6,7 @@
  *   await compareTokenizers('Once upon a time', ['llama2c-tinystories', 'gpt-4o'])
  *   // [{ name: 'llama2c-tinystories', tokens: [' Once', ' upon', ' a', ' time'], ids: [403, 407, 261, 378],
  *   //    count: 4, charsPerToken: 4 },
- *   //  { name: 'gpt-4o', tokens: ['Once', ' upon', ' a', ' time'], ids: [12194, 19327, 261, 1058],
+ *   //  { name: 'gpt-4o', tokens: ['Once', ' upon', ' a', ' time'], ids: [18049, 7557, 261, 1058],
  *   //    count: 4, charsPerToken: 4 }]
  *
  * A tokenizer trained on a small vocabulary cuts text into more, shorter pieces (tiny Shakespeare's
