@@ -101,8 +101,17 @@ export async function openWorkflow(page: Page, name: string): Promise<void> {
   const card = page
     .getByTestId('resources-list-item-workflow')
     .filter({ has: page.getByTestId('workflow-card-name').getByText(name, { exact: true }) });
-  await card.getByTestId('workflow-card-name').click();
-  await page.waitForURL(/\/workflow\/[^/]+$/);
+  // The list filters as the search is typed (debounced) and re-renders; a click that lands during
+  // that re-render is dropped (seen once in CI: no navigation for 30 s). Click again, at most 3 times.
+  for (let attempt = 1; ; attempt++) {
+    await card.getByTestId('workflow-card-name').click();
+    try {
+      await page.waitForURL(/\/workflow\/[^/]+$/, { timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await page.getByTestId('canvas-node').first().waitFor();
 }
 
