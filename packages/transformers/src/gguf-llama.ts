@@ -19,7 +19,7 @@
  *     the rest NORMAL; spaces written as "▁" (U+2581, llama_escape_whitespaces); scores as they are.
  * Q8_0 applies to 2-D weights whose rows are a multiple of 32 long; norms (1-D) stay F32.
  */
-import { FormatError } from '@firth/numeric';
+import { checkFiniteValues, FormatError } from '@firth/numeric';
 import {
   type GgufFile,
   type GgufTensorInput,
@@ -29,6 +29,7 @@ import {
   writeGguf,
 } from './gguf.js';
 import { Llama2c, type Llama2cConfig, type Llama2cWeights } from './llama2c.js';
+import type { CheckpointOptions } from './safetensors.js';
 import {
   LLAMA2C_BOS,
   LLAMA2C_EOS,
@@ -155,11 +156,13 @@ function meta(file: GgufFile, key: string, kind: 'uint' | 'string'): number | st
  * A llama-architecture GGUF (F32, F16 or Q8_0 weights, SentencePiece "llama" vocabulary) as a Firth
  * Llama2c model and tokenizer. Refused with a FormatError: another architecture or tokenizer, a
  * missing tensor or one of the wrong shape, rope or RMS settings Llama2c does not compute
- * (freq_base ≠ 10000, rope dimension ≠ head size, epsilon ≠ 1e-5).
+ * (freq_base ≠ 10000, rope dimension ≠ head size, epsilon ≠ 1e-5), NaN/±Infinity weights (unless
+ * `allowNonFinite`).
  */
 export function ggufToLlama2c(
   bytes: Uint8Array,
   name = 'model.gguf',
+  options: CheckpointOptions = {},
 ): { model: Llama2c; tokenizer: SentencePieceBPETokenizer; file: GgufFile } {
   const file = readGguf(bytes, name);
   const arch = meta(file, 'general.architecture', 'string');
@@ -228,7 +231,9 @@ export function ggufToLlama2c(
         `tensor ${JSON.stringify(tname)}`,
         `has shape [${t.shape}]; expected [${want}]`,
       );
-    return ggufTensorToFloat32(file, t);
+    const values = ggufTensorToFloat32(file, t);
+    if (!options.allowNonFinite) checkFiniteValues(values, name, `tensor ${JSON.stringify(tname)}`);
+    return values;
   };
   const config: Llama2cConfig = {
     dim,

@@ -1,4 +1,7 @@
-import { FormatError } from '@firth/numeric';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FormatError, ValidationError } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { argmax } from './generation.js';
 import {
@@ -11,6 +14,7 @@ import {
   writeGguf,
 } from './gguf.js';
 import { ggufToLlama2c, llama2cToGguf } from './gguf-llama.js';
+import { writeLlama2cGguf } from './gguf-write.js';
 import type { Llama2c } from './llama2c.js';
 import { loadLlama2c } from './llama2c-file.js';
 import { loadLlama2cTokenizer } from './tokenizers/sentencepiece-file.js';
@@ -245,5 +249,32 @@ describe('stories260K as a llama-architecture GGUF', () => {
     expect(() => ggufToLlama2c(writeGguf({ metadata: file.metadata, tensors }), 'x.gguf')).toThrow(
       /x\.gguf: tensor "blk\.3\.ffn_up\.weight" is missing/,
     );
+  });
+
+  it('refuses NaN weights unless allowNonFinite', async () => {
+    const model = await loadLlama2c();
+    const tokenizer = loadLlama2cTokenizer();
+    const file = readGguf(llama2cToGguf(model, tokenizer));
+    const tensors = file.tensors.map((t) => {
+      const data = ggufTensorToFloat32(file, t);
+      if (t.name === 'blk.1.attn_k.weight') data[5] = Number.NaN;
+      return { name: t.name, shape: t.shape, type: 'F32' as const, data };
+    });
+    const bytes = writeGguf({ metadata: file.metadata, tensors });
+    expect(() => ggufToLlama2c(bytes, 'nan.gguf')).toThrow(/nan\.gguf.*blk\.1\.attn_k\.weight/);
+    expect(
+      Number.isNaN(ggufToLlama2c(bytes, 'nan.gguf', { allowNonFinite: true }).model.weights.wk[5 + 64 * 32]!),
+    ).toBe(true);
+  });
+
+  it('the gguf:write script writes the file the converter makes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-gguf-'));
+    const out = join(dir, 'q.gguf');
+    const { path, bytes } = await writeLlama2cGguf(['--', '--type', 'q8_0', '--out', out]);
+    expect(path).toBe(out);
+    const expected = llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'q8_0' });
+    expect(bytes).toBe(expected.length);
+    expect(new Uint8Array(readFileSync(out))).toEqual(expected);
+    await expect(writeLlama2cGguf(['--type', 'q4'])).rejects.toThrow(ValidationError);
   });
 });
