@@ -2,7 +2,7 @@
  * @firth/transformers for a browser (and any bundler that sets the `browser` condition): the parts
  * that need no file system — tokenizers built from their files' contents (tokenizer.json, vocab.txt,
  * tok512.bin as strings or bytes), attention and the self-attention lesson, the training engine
- * (autograd, AdamW), GPT and the seq2seq transformer, the llama2.c model from a checkpoint's bytes,
+ * (autograd, AdamW), GPT and the seq2seq transformer, the llama2.c model from a checkpoint's bytes, GGUF files (read and written),
  * and text generation. `@firth/transformers` resolves here under the `browser` condition;
  * `@firth/transformers/browser` names it. What reads files (the shipped models and tokenizers,
  * Hugging Face folders, BERT, GPT-2, the training scripts) is in the Node entry, index.ts.
@@ -67,6 +67,31 @@ export {
   sampleNext,
   streamGenerate,
 } from './generation.js';
+// ── GGUF (llama.cpp / Ollama model files), read and written from bytes: metadata of every type, F32/F16/Q8_0
+//    tensors; llama2.c models as llama-architecture GGUF and back (gguf.ts, gguf-llama.ts)
+//   ggufToLlama2c(llama2cToGguf(model, tokenizer, { type: 'q8_0' })).model.start().step(1)
+export {
+  f16ToNumber,
+  GGUF_DEFAULT_ALIGNMENT,
+  GGUF_MAGIC,
+  GGUF_VERSION,
+  type GgmlType,
+  type GgufArray,
+  type GgufFile,
+  type GgufScalar,
+  type GgufScalarType,
+  type GgufTensorInfo,
+  type GgufTensorInput,
+  type GgufValue,
+  type GgufValueType,
+  ggufTensorToFloat32,
+  numberToF16,
+  Q8_0_BLOCK,
+  quantizeQ8_0,
+  readGguf,
+  writeGguf,
+} from './gguf.js';
+export { ggufToLlama2c, type LlamaGgufOptions, llama2cToGguf } from './gguf-llama.js';
 // ── GPT, decoder-only, trainable (character level on tiny Shakespeare); safetensors checkpoints (gpt.ts)
 export { GPT, type GptConfig, type GptFitOptions, type GptProgress } from './gpt.js';
 // ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
