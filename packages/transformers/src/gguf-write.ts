@@ -37,7 +37,14 @@ export async function writeLlama2cGguf(argv: string[]): Promise<{ path: string; 
   return { path, bytes: bytes.length };
 }
 
+// Run as a script (pnpm gguf:write): no top-level await, so a bundle or require() of the package
+// never trips on this module.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { path, bytes } = await writeLlama2cGguf(process.argv.slice(2));
-  console.log(`wrote ${path} (${bytes} bytes)`);
+  writeLlama2cGguf(process.argv.slice(2)).then(
+    ({ path, bytes }) => console.log(`wrote ${path} (${bytes} bytes)`),
+    (error: Error) => {
+      console.error(`gguf:write: ${error.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -34,8 +34,6 @@ export {
 export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
 export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny.js';
 export * from './browser.js';
-// ── GGUF from disk: the shipped stories260K written as a llama-architecture GGUF (gguf-write.ts; pnpm gguf:write)
-export { writeLlama2cGguf } from './gguf-write.js';
 export { Gpt2, type Gpt2Config, linear } from './gpt2.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
