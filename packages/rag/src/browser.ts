@@ -42,6 +42,7 @@ export {
   type RagSource,
   sourceLabel,
   sourceOf,
+  stripCitations,
 } from './citations.js';
 export {
   type AnswerSentence,

@@ -84,6 +84,9 @@ export function formatSources(passages: readonly DocumentInterface[]): string {
 const MARKERS = /(?:\s*\[\d+(?:\s*,\s*\d+)*\])+/g;
 const numbersOf = (markers: string) => [...markers.matchAll(/\d+/g)].map((m) => Number(m[0]));
 
+/** The text without its citation markers, each run of them one space: 'A [1]. B [2, 3]' → 'A . B '. */
+export const stripCitations = (text: string): string => text.replace(MARKERS, ' ');
+
 /** Citation numbers in a text, sorted: '[1] … [2, 3]' → [1, 2, 3]. */
 export function citedNumbers(text: string): number[] {
   const out = new Set<number>();

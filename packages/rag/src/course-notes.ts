@@ -82,16 +82,20 @@ export const COURSE_NOTES_QUESTIONS: readonly (readonly [question: string, sourc
 /** The heading path and the text: what BM25 indexes for a section. */
 export const sectionText = (d: DocumentInterface): string => `${d.metadata.section ?? ''}\n${d.pageContent}`;
 
+/**
+ * BM25 set up for questions over documents: stop words and question words dropped, each passage
+ * indexed with its heading path (`sectionText`). The course notes, the RAG nodes' keyword search and
+ * the unseen-documents evaluation all retrieve through it.
+ */
+export function questionRetriever(docs: DocumentInterface[], k = 4): BM25Retriever {
+  return BM25Retriever.fromDocuments(docs, { k, stopWords: QUESTION_STOP_WORDS, indexText: sectionText });
+}
+
 /** A BM25 retriever over the course notes (stop words and question words dropped). */
 export async function courseNotesRetriever(
   options: { k?: number; dir?: string } = {},
 ): Promise<BM25Retriever> {
-  const docs = await loadCourseNotes(options.dir);
-  return BM25Retriever.fromDocuments(docs, {
-    k: options.k ?? 4,
-    stopWords: QUESTION_STOP_WORDS,
-    indexText: sectionText,
-  });
+  return questionRetriever(await loadCourseNotes(options.dir), options.k ?? 4);
 }
 
 let shared: Promise<BM25Retriever> | undefined;

@@ -17,6 +17,7 @@ export {
   courseNotesRetriever,
   loadCourseNotes,
   loadFolder,
+  questionRetriever,
   resolveStoreFile,
   sectionText,
   sharedCourseNotesRetriever,

@@ -20,9 +20,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocumentInterface } from '@langchain/core/documents';
 import { median, table } from '../../../scripts/bench/peer.js';
-import { BM25Retriever } from './bm25-retriever.js';
-import { sectionText } from './course-notes.js';
-import { QUESTION_STOP_WORDS } from './extractive.js';
+import { stripCitations } from './citations.js';
+import { questionRetriever } from './course-notes.js';
 import { FileLoader } from './loaders.js';
 import { createRagChain } from './rag-chain.js';
 import { RecursiveCharacterSplitter } from './splitters.js';
@@ -119,21 +118,17 @@ export async function runUnseenEval(
   const results: UnseenResult[] = [];
   for (const set of [...new Set(questions.map((q) => q.set))]) {
     const docs = await loadUnseenSet(set, dir);
-    const retriever = BM25Retriever.fromDocuments(docs, {
-      k: 4,
-      stopWords: QUESTION_STOP_WORDS,
-      indexText: sectionText,
-    });
+    const retriever = questionRetriever(docs);
     const chain = createRagChain({ retriever: (q) => retriever.search(q, 4) });
     for (const q of questions.filter((x) => x.set === set)) {
       if (!docs.some((d) => holdsQuote(d, q)))
         console.warn(`${q.id}: no chunk holds the quote whole (split across chunks?)`);
-      const top = retriever.search(q.question, 3);
       const out = await chain.invoke({ question: q.question });
-      const answer = collapse(out.answer.replace(/\[\d+(?:,\s*\d+)*\]/g, ' '));
+      const answer = collapse(stripCitations(out.answer));
       results.push({
         question: q,
-        hit3: top.some((d) => holdsQuote(d, q)),
+        // the chain's retrieved passages, best first: its top 3 are BM25's top 3
+        hit3: out.context.slice(0, 3).some((d) => holdsQuote(d, q)),
         contains: q.expected.some((e) => answer.toLowerCase().includes(e.toLowerCase())),
         answer: out.answer,
       });
@@ -144,11 +139,7 @@ export async function runUnseenEval(
 
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${n}/${d} (${Math.round((100 * n) / d)} %)`);
 
-const wordsOf = (answer: string) =>
-  answer
-    .replace(/\[\d+(?:,\s*\d+)*\]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean).length;
+const wordsOf = (answer: string) => stripCitations(answer).split(/\s+/).filter(Boolean).length;
 
 /** The Markdown table: per set and overall, tune and held-out apart. */
 export function unseenTable(results: readonly UnseenResult[]): string {

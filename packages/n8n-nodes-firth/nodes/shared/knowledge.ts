@@ -6,15 +6,14 @@
  */
 import {
   BM25,
-  BM25Retriever,
   FirthMemoryVectorStore,
   FirthSqliteVectorStore,
   HybridRetriever,
   loadCourseNotes,
   loadFolder,
   QUESTION_STOP_WORDS,
+  questionRetriever,
   resolveStoreFile,
-  sectionText,
 } from '@firth/rag';
 import type { DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -75,12 +74,7 @@ export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
     if (folder === '') throw new Error('Folder is empty: give the absolute path of a folder of documents');
     docs = await loadFolder(folder, { chunkSize: s.chunkSize, chunkOverlap: s.chunkOverlap });
   }
-  if (s.search === 'keyword')
-    return BM25Retriever.fromDocuments(docs, {
-      k: s.topK,
-      stopWords: QUESTION_STOP_WORDS,
-      indexText: sectionText,
-    });
+  if (s.search === 'keyword') return questionRetriever(docs, s.topK);
   const vectorStore = await FirthMemoryVectorStore.fromDocuments(docs as never, s.embeddings!);
   if (s.search === 'semantic') return vectorStore.asRetriever(s.topK);
   return new HybridRetriever({
