@@ -24,7 +24,9 @@ export const n8nCommand: CommandSpec = {
     try {
       host = await import('@firth/n8n-host');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND')
+      // only @firth/n8n-host itself missing; a broken install fails with its own error
+      const { isMissingPackage } = await import('@firth/numeric');
+      if (isMissingPackage(e, '@firth/n8n-host'))
         throw new CliError(
           'firth n8n runs inside a clone of the Firth repository (it needs @firth/n8n-host and the workflows)',
         );
