@@ -5,7 +5,7 @@
  * whole install, and each package's own install (the closure of its dependencies and required
  * peers in that install).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -44,6 +44,21 @@ export function publishedPackages(root: string): Published[] {
     out.push({ name: pkg.name, version: pkg.version, dir: join(root, rel), rel });
   }
   return out;
+}
+
+/**
+ * The system Node (/usr/bin/node: what a clean machine and CI have) when the packages support it
+ * (engines >=20.19), else undefined.
+ */
+export function supportedSystemNode(): { path: string; version: string } | undefined {
+  const path = '/usr/bin/node';
+  try {
+    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+    const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
+    return major > 20 || (major === 20 && minor >= 19) ? { path, version } : undefined;
+  } catch {
+    return undefined; // no system Node
+  }
 }
 
 export interface RunResult {

@@ -15,6 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/node-types.js';
+import { supportedSystemNode } from './install.ts';
 
 const entry = (name: string) => join(repoRoot, 'packages', name, 'dist', 'index.js');
 
@@ -54,12 +55,7 @@ describe('node -e "import(…)" finds the shipped files', () => {
 });
 
 /** The system Node when it is one the packages support (>=20.19), else undefined. */
-const systemNode = (() => {
-  const node = '/usr/bin/node';
-  if (!existsSync(node)) return undefined;
-  const [major = 0, minor = 0] = nodeE(node, 'console.log(process.versions.node)').split('.').map(Number);
-  return major > 20 || (major === 20 && minor >= 19) ? node : undefined;
-})();
+const systemNode = supportedSystemNode()?.path;
 
 const packages = readdirSync(join(repoRoot, 'packages')).filter((name) => existsSync(entry(name)));
 

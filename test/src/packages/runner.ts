@@ -4,14 +4,13 @@
  * Each run gives a `BlockOutcome` whose `message` says what failed: the README line of a failed
  * `// →` with expected and actual, the block's stderr, its exit code.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { cleanEnv, run } from './install.ts';
+import { cleanEnv, run, supportedSystemNode } from './install.ts';
 import { type Block, compileBlock } from './readme-blocks.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,17 +45,9 @@ export async function prepareChecker(project: string): Promise<Checker> {
   };
 }
 
-/** The Node that runs CommonJS blocks: the system's (a clean machine's) when it is ≥ 20.19. */
+/** The Node that runs CommonJS blocks: the system's (a clean machine's) when it is ≥ 20.19, else this one. */
 export function commonJsNode(): { path: string; version: string } {
-  const system = '/usr/bin/node';
-  try {
-    const version = execFileSync(system, ['--version'], { encoding: 'utf8' }).trim();
-    const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
-    if (major > 20 || (major === 20 && minor >= 19)) return { path: system, version };
-  } catch {
-    // no system Node: use this one
-  }
-  return { path: process.execPath, version: process.version };
+  return supportedSystemNode() ?? { path: process.execPath, version: process.version };
 }
 
 export interface BlockOutcome {
