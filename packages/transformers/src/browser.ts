@@ -53,6 +53,8 @@ export {
   feedForward,
   feedForwardBackward,
 } from './feed-forward.js';
+// float16 bits ↔ numbers (safetensors' and GGUF's F16, Q8_0 scales)
+export { f16ToNumber, numberToF16 } from './float16.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
 //   for await (const c of streamGenerate(model, tokenizer, 'Once upon a time', { temperature: 0 })) …
 export {
@@ -71,7 +73,6 @@ export {
 //    tensors; llama2.c models as llama-architecture GGUF and back (gguf.ts, gguf-llama.ts)
 //   ggufToLlama2c(llama2cToGguf(model, tokenizer, { type: 'q8_0' })).model.start().step(1)
 export {
-  f16ToNumber,
   GGUF_DEFAULT_ALIGNMENT,
   GGUF_MAGIC,
   GGUF_VERSION,
@@ -85,7 +86,6 @@ export {
   type GgufValue,
   type GgufValueType,
   ggufTensorToFloat32,
-  numberToF16,
   Q8_0_BLOCK,
   quantizeQ8_0,
   readGguf,

@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, ValidationError } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
+import { f16ToNumber, numberToF16 } from './float16.js';
 import { argmax } from './generation.js';
-import {
-  f16ToNumber,
-  type GgufValue,
-  ggufTensorToFloat32,
-  numberToF16,
-  quantizeQ8_0,
-  readGguf,
-  writeGguf,
-} from './gguf.js';
+import { type GgufValue, ggufTensorToFloat32, quantizeQ8_0, readGguf, writeGguf } from './gguf.js';
 import { ggufToLlama2c, llama2cToGguf } from './gguf-llama.js';
 import { writeLlama2cGguf } from './gguf-write.js';
 import type { Llama2c } from './llama2c.js';

@@ -26,6 +26,7 @@
  * Written: F32.
  */
 import { checkFiniteValues, checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
+import { f16ToNumber } from './float16.js';
 
 export interface Tensor {
   dtype: string;
@@ -164,16 +165,6 @@ export function readSafetensorsHeader(bytes: Uint8Array, file = 'safetensors fil
   return { tensors, metadata, dataStart };
 }
 
-/** float16 bits → number */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
 /** Typed arrays use the host's byte order; the file's is little-endian (every platform Node runs on). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -197,7 +188,7 @@ function decode(
   }
   if (dtype === 'F16') {
     const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+    for (let i = 0; i < count; i++) out[i] = f16ToNumber(view.getUint16(2 * i, true));
     return out;
   }
   if (dtype === 'BF16') {
