@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, ValidationError } from '@firth/numeric';
@@ -262,12 +262,16 @@ describe('stories260K as a llama-architecture GGUF', () => {
 
   it('the gguf:write script writes the file the converter makes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firth-gguf-'));
-    const out = join(dir, 'q.gguf');
-    const { path, bytes } = await writeLlama2cGguf(['--', '--type', 'q8_0', '--out', out]);
-    expect(path).toBe(out);
-    const expected = llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'q8_0' });
-    expect(bytes).toBe(expected.length);
-    expect(new Uint8Array(readFileSync(out))).toEqual(expected);
-    await expect(writeLlama2cGguf(['--type', 'q4'])).rejects.toThrow(ValidationError);
+    try {
+      const out = join(dir, 'q.gguf');
+      const { path, bytes } = await writeLlama2cGguf(['--', '--type', 'q8_0', '--out', out]);
+      expect(path).toBe(out);
+      const expected = llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'q8_0' });
+      expect(bytes).toBe(expected.length);
+      expect(new Uint8Array(readFileSync(out))).toEqual(expected);
+      await expect(writeLlama2cGguf(['--type', 'q4'])).rejects.toThrow(ValidationError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

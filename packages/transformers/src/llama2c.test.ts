@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
@@ -180,11 +180,15 @@ describe('llama2.c checkpoints — each inconsistency is refused before anything
       true,
     );
     const dir = mkdtempSync(join(tmpdir(), 'firth-llama2c-'));
-    writeFileSync(join(dir, 'nan.bin'), nan);
-    await expect(loadLlama2c(join(dir, 'nan.bin'))).rejects.toThrow(
-      /nan\.bin: tensor w1 holds NaN at index 10/,
-    );
-    expect((await loadLlama2c(join(dir, 'nan.bin'), { allowNonFinite: true })).vocabSize).toBe(512);
+    try {
+      writeFileSync(join(dir, 'nan.bin'), nan);
+      await expect(loadLlama2c(join(dir, 'nan.bin'))).rejects.toThrow(
+        /nan\.bin: tensor w1 holds NaN at index 10/,
+      );
+      expect((await loadLlama2c(join(dir, 'nan.bin'), { allowNonFinite: true })).vocabSize).toBe(512);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
