@@ -28,7 +28,8 @@ describe('extractiveAnswer on docs/concepts', () => {
     });
     expect(answer.startsWith(`${definition} [${sentences[0]!.n}]`)).toBe(true);
     expect(citations).toContainEqual({ n: sentences[0]!.n, source: 'bert.md', section: 'BERT > What it is' });
-    expect(sentences).toHaveLength(3);
+    // two sentences (the default maxSentences, issue 16): the definition and one supporting fact
+    expect(sentences).toHaveLength(2);
   });
 
   test('How does skip-gram differ from CBOW? — cites word2vec.md, names both', () => {
