@@ -22,7 +22,14 @@ import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
 import { BM25, checkQuery, ENGLISH_STOP_WORDS, tokenize } from './bm25.js';
 import { passageNumbers, type RagSource, sourceOf } from './citations.js';
-import { type AnswerType, asksForCode, holdsAnswerType, questionType } from './question-type.js';
+import {
+  type AnswerType,
+  asksForCode,
+  asksForMeaning,
+  holdsAnswerType,
+  questionType,
+  saysMeaning,
+} from './question-type.js';
 import { splitSentences } from './splitters.js';
 
 /** What the answerer says when no sentence matches the question; it makes no claim. */
@@ -239,8 +246,10 @@ function splitTokenised(sentence: string): string[] {
 /** A candidate answer sentence and the kind of line it came from. */
 export interface AnswerCandidate {
   text: string;
-  /** Prose; a list item (marker dropped); a line of code (only when the question asks for code). */
+  /** Prose; a list item (marker dropped); a fenced code block (only when the question asks for code). */
   form: 'prose' | 'list' | 'code';
+  /** For a code block: the sentence leading into it ("Requires these flags in `tsconfig.json`:"), scored with it. */
+  context?: string;
 }
 
 /**
@@ -262,36 +271,45 @@ export function answerCandidates(
   const out: AnswerCandidate[] = [];
   const keep = (text: string, form: AnswerCandidate['form']) => {
     const t = normalizeSpace(text);
-    if (form === 'code') {
-      if (tokenize(t).length >= 1 && /[\p{L}]/u.test(t)) out.push({ text: t, form });
-      return;
-    }
     for (const s of splitSentences(t).flatMap(splitTokenised)) {
       const words = tokenize(s).length;
       if (words < (form === 'list' ? 2 : 4)) continue; // fragments ("See below.") answer nothing
-      if (!code && /:\s*$/.test(s)) continue; // a lead-in to a list or a code block
+      if (/:\s*$/.test(s)) continue; // a lead-in to a list or a code block (read with its block)
       if (linkOnly(s) || (!code && (markupHeavy(s) || codeHeavy(s)))) continue;
       out.push({ text: s, form });
     }
   };
   let paragraph: string[] = [];
+  let lastSentence = ''; // the last prose sentence read: what a code block after it is read with
   const flush = () => {
-    if (paragraph.length > 0) keep(paragraph.join('\n'), 'prose');
+    if (paragraph.length > 0) {
+      keep(paragraph.join('\n'), 'prose');
+      lastSentence = splitSentences(normalizeSpace(paragraph.join(' '))).at(-1) ?? '';
+    }
     paragraph = [];
   };
   let inFence = false;
+  // a fenced block, when code is asked: one candidate, read with the sentence that leads into it
+  let block: string[] = [];
+  let leadIn = '';
   for (const line of passage.pageContent.split(/\r?\n/)) {
     if (/^\s*(```|~~~)/.test(line)) {
-      flush();
+      if (!inFence) {
+        flush();
+        leadIn = lastSentence;
+      } else if (block.some((l) => /[\p{L}]/u.test(l)))
+        out.push({ text: normalizeSpace(block.join('\n')), form: 'code', context: leadIn });
+      block = [];
       inFence = !inFence;
       continue;
     }
     if (inFence) {
-      if (code && line.trim() !== '') keep(line, 'code');
+      if (code) block.push(line);
       continue;
     }
     if (line.trim() === '' || HEADING.test(line) || TABLE_ROW.test(line) || HTML_LINE.test(line)) {
       flush();
+      if (line.trim() !== '') lastSentence = '';
       continue;
     }
     if (LIST_ITEM.test(line)) {
@@ -312,7 +330,7 @@ export function answerCandidates(
     paragraph.push(line);
   }
   flush();
-  return out.filter((c) => c.form !== 'code' || code);
+  return out;
 }
 
 /**
@@ -398,7 +416,16 @@ export function extractiveAnswer(
   if (candidates.length === 0) return none;
 
   // BM25 over sentences: each sentence is a "document" (stop and question words dropped).
-  const bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(candidates.map((c) => c.text));
+  // Each is read with its section's own heading (the last of its path: "What does n8n mean?"), and
+  // a code block with the sentence leading into it.
+  const heading = (c: (typeof candidates)[number]) =>
+    String(c.passage.metadata.section ?? '')
+      .split('>')
+      .at(-1)!
+      .trim();
+  const bm25 = new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(
+    candidates.map((c) => `${heading(c)}\n${c.context ?? ''}\n${c.text}`),
+  );
   const lexical = bm25.scores(query);
   let best = Number.NEGATIVE_INFINITY;
   for (const score of lexical) best = Math.max(best, score);
@@ -408,6 +435,7 @@ export function extractiveAnswer(
   // or one holding the type of answer asked for.
   const kind = questionKind(query);
   const type = questionType(query);
+  const meaning = asksForMeaning(query);
   const scored = candidates.map((c, i) => {
     let score = lexical[i]!;
     // A definition opening its passage is the course pages' convention: a quarter more.
@@ -421,6 +449,7 @@ export function extractiveAnswer(
     )
       score += comparisonBonus * best * (CONTRAST.test(c.text) ? 1.5 : 1);
     if (score > 0 && TYPED.has(type) && holdsAnswerType(c.text, type, query)) score += typeBonus * best;
+    if (score > 0 && meaning && saysMeaning(c.text)) score += definitionBonus * best;
     // a list item is often a feature or a link with a label; prose answers first on equal terms
     if (c.form === 'list') score *= listWeight;
     return { ...c, score };

@@ -64,7 +64,7 @@ export function questionType(question: string): AnswerType {
  *   asksForCode('Which command installs the package?') // true
  */
 export function asksForCode(question: string): boolean {
-  return /\b(?:code|commands?|flags?|options?|environment variables?|env vars?|install(?:ed|s)?|import(?:ed|s)?|snippet|syntax|config(?:uration)?|tsconfig|cli|script|run|url|port)\b/i.test(
+  return /\b(?:code|commands?|flags?|options?|environment variables?|env vars?|install(?:ed|s)?|import(?:ed|s)?|snippet|syntax|config(?:uration)?|tsconfig|cli|script)\b/i.test(
     question,
   );
 }
@@ -78,6 +78,33 @@ const NUMBER =
   /(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|single|double|twice|half)\b)/i;
 const REASON =
   /\b(?:because|since|due to|owing to|so that|in order to|as a result|therefore|thus|hence|the reason|caused by|leads? to|for (?:refusing|failing|being|having|\w+ing)\b)/i;
+/** Nouns after "which"/"what" whose answer is a number or a version: "Which versions …", "At which mach number …". */
+const NUMERIC_FOCUS =
+  /\b(?:which|what)\s+(?:\S+\s+)?(?:versions?|numbers?|ports?|sizes?|rates?|speeds?|percentages?|temperatures?|ratios?|values?|ages?|amounts?|prices?|costs?|releases?)\b/i;
+
+/**
+ * Whether a "which"/"what" question asks for a number or a version by its noun ("Which Node.js
+ * versions …", "At which mach number …"): then only a number the question does not hold answers.
+ */
+export function asksForNumber(question: string): boolean {
+  return NUMERIC_FOCUS.test(question);
+}
+
+const MEANING_QUESTION = /\bwhat (?:does|do|did) .+ (?:mean|stand for)\b/i;
+const MEANING = /\b(?:means?|meant|stands? for|short for|refers? to|derived from|abbreviation)\b/i;
+
+/**
+ * Whether the question asks what a name or term means ("What does the name n8n mean?", "What does
+ * SSRF stand for?"), and whether a sentence says what something means.
+ */
+export function asksForMeaning(question: string): boolean {
+  return MEANING_QUESTION.test(question);
+}
+export function saysMeaning(sentence: string): boolean {
+  return MEANING.test(sentence);
+}
+
+const CONDITION = /\b(?:when|whenever|once|until|only if|as soon as)\b/i;
 const METHOD = /\b(?:by|using|through|via|with|as)\b/i;
 const DEFINITION = /^(.{1,160}?)\s(?:is|are|was|were|means|refers to|stands for)\s/i;
 
@@ -117,7 +144,8 @@ function newNumbers(text: string, question: string): boolean {
 export function holdsAnswerType(sentence: string, type: AnswerType, question: string): boolean {
   switch (type) {
     case 'when':
-      return YEAR.test(sentence) || MONTH.test(sentence) || DAY.test(sentence);
+      // a date, or a condition ("… only when aircraft and model are identical")
+      return YEAR.test(sentence) || MONTH.test(sentence) || DAY.test(sentence) || CONDITION.test(sentence);
     case 'how-many':
       return newNumbers(sentence, question);
     case 'who':
@@ -127,6 +155,7 @@ export function holdsAnswerType(sentence: string, type: AnswerType, question: st
     case 'where':
       return newNames(sentence, question).length > 0 || /\b(?:in|at|near|from)\s+\p{Lu}/u.test(sentence);
     case 'which':
+      if (asksForNumber(question)) return newNumbers(sentence, question);
       return (
         newNames(sentence, question).length > 0 || newNumbers(sentence, question) || /`[^`]+`/.test(sentence)
       );
