@@ -27,6 +27,7 @@ import {
   asksForCode,
   asksForMeaning,
   holdsAnswerType,
+  questionNames,
   questionType,
   saysMeaning,
 } from './question-type.js';
@@ -48,6 +49,11 @@ export interface ExtractiveOptions {
    * for (a date for "when", a number for "how many", a name for "who", …: question-type.ts). @default 0.5
    */
   answerTypeBonus?: number;
+  /**
+   * Bonus, as a fraction of the best BM25 score, times the share of the question's names (its
+   * capitalised words) the sentence holds. @default 0.5
+   */
+  nameBonus?: number;
   /** A list item's score is multiplied by this (prose answers first, on equal terms). @default 0.75 */
   listItemWeight?: number;
   /**
@@ -333,11 +339,17 @@ export function answerCandidates(
   return out;
 }
 
+/** Lower-cased words of a text, letters and digits (names compared as `questionNames` gives them). */
+const wordsOf = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
 /**
  * The types whose answer a sentence can be seen to hold; "what", "how" and yes-no questions are
  * answered by what the sentence says, which BM25 and the definition bonus judge.
  */
 const TYPED: ReadonlySet<AnswerType> = new Set(['who', 'when', 'where', 'which', 'how-many', 'why']);
+
+/** Types answered by one fact (a name, a date, a number): one sentence by default. */
+const FOCUSED: ReadonlySet<AnswerType> = new Set(['who', 'when', 'where', 'which', 'how-many']);
 
 /** The words of `text`, as `tightSpan` counts them. */
 const countWords = (text: string) => text.split(' ').filter(Boolean).length;
@@ -391,13 +403,15 @@ export function extractiveAnswer(
   passages: DocumentInterface[],
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
-  const maxSentences = options.maxSentences ?? 2;
+  const focused = FOCUSED.has(questionType(query));
+  const maxSentences = options.maxSentences ?? (focused ? 1 : 2);
   const maxWords = options.maxWords ?? 60;
   const maxOverlap = options.maxOverlap ?? 0.8;
   const definitionBonus = options.definitionBonus ?? 1;
   const comparisonBonus = options.comparisonBonus ?? 0.5;
   const typeBonus = options.answerTypeBonus ?? 0.5;
   const listWeight = options.listItemWeight ?? 0.75;
+  const entityBonus = options.nameBonus ?? 0.5;
   if (normalizeSpace(checkQuery(query, 'question')) === '')
     throw new ValidationError('the question is empty', 'question');
   if (!(Number.isInteger(maxSentences) && maxSentences >= 1))
@@ -436,6 +450,7 @@ export function extractiveAnswer(
   const kind = questionKind(query);
   const type = questionType(query);
   const meaning = asksForMeaning(query);
+  const names = questionNames(query);
   const scored = candidates.map((c, i) => {
     let score = lexical[i]!;
     // A definition opening its passage is the course pages' convention: a quarter more.
@@ -450,6 +465,11 @@ export function extractiveAnswer(
       score += comparisonBonus * best * (CONTRAST.test(c.text) ? 1.5 : 1);
     if (score > 0 && TYPED.has(type) && holdsAnswerType(c.text, type, query)) score += typeBonus * best;
     if (score > 0 && meaning && saysMeaning(c.text)) score += definitionBonus * best;
+    // the names the question is about ("Hunan"): the share of them the sentence holds
+    if (score > 0 && names.length > 0) {
+      const has = new Set(wordsOf(c.text));
+      score += entityBonus * best * (names.filter((w) => has.has(w)).length / names.length);
+    }
     // a list item is often a feature or a link with a label; prose answers first on equal terms
     if (c.form === 'list') score *= listWeight;
     return { ...c, score };

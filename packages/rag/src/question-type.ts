@@ -104,6 +104,30 @@ export function saysMeaning(sentence: string): boolean {
   return MEANING.test(sentence);
 }
 
+const URL_FOCUS = /\b(?:which|what)\s+(?:\S+\s+)?(?:url|urls|address|endpoint|link|website|site|host)\b/i;
+const URL = /\bhttps?:\/\/|\blocalhost\b|\b[\w-]+\.(?:com|org|io|dev|net)\b/i;
+
+/** Whether a "which"/"what" question asks for a URL or an address ("Which URL …"). */
+export function asksForUrl(question: string): boolean {
+  return URL_FOCUS.test(question);
+}
+
+/**
+ * The names a question is about: its capitalised words but the first ("Hunan" in "How many
+ * people have died in the Hunan flood crisis?"), lower-cased.
+ */
+export function questionNames(question: string): string[] {
+  const tokens = question.split(/\s+/).slice(1);
+  return [
+    ...new Set(
+      tokens
+        .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+        .filter((t) => /^\p{Lu}/u.test(t))
+        .map((t) => t.toLowerCase()),
+    ),
+  ];
+}
+
 const CONDITION = /\b(?:when|whenever|once|until|only if|as soon as)\b/i;
 const METHOD = /\b(?:by|using|through|via|with|as)\b/i;
 const DEFINITION = /^(.{1,160}?)\s(?:is|are|was|were|means|refers to|stands for)\s/i;
@@ -155,6 +179,7 @@ export function holdsAnswerType(sentence: string, type: AnswerType, question: st
     case 'where':
       return newNames(sentence, question).length > 0 || /\b(?:in|at|near|from)\s+\p{Lu}/u.test(sentence);
     case 'which':
+      if (asksForUrl(question)) return URL.test(sentence);
       if (asksForNumber(question)) return newNumbers(sentence, question);
       return (
         newNames(sentence, question).length > 0 || newNumbers(sentence, question) || /`[^`]+`/.test(sentence)
