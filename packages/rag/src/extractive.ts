@@ -403,6 +403,8 @@ export function extractiveAnswer(
   passages: DocumentInterface[],
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
+  if (normalizeSpace(checkQuery(query, 'question')) === '')
+    throw new ValidationError('the question is empty', 'question');
   const focused = FOCUSED.has(questionType(query));
   const maxSentences = options.maxSentences ?? (focused ? 1 : 2);
   const maxWords = options.maxWords ?? 60;
@@ -412,8 +414,6 @@ export function extractiveAnswer(
   const typeBonus = options.answerTypeBonus ?? 0.5;
   const listWeight = options.listItemWeight ?? 0.75;
   const entityBonus = options.nameBonus ?? 0.5;
-  if (normalizeSpace(checkQuery(query, 'question')) === '')
-    throw new ValidationError('the question is empty', 'question');
   if (!(Number.isInteger(maxSentences) && maxSentences >= 1))
     throw new ValidationError(
       `extractiveAnswer: maxSentences must be a positive integer, got ${maxSentences}`,

@@ -109,6 +109,7 @@ describe('createRagChain with an LLM', () => {
       sources: [],
       context: [],
       invalidCitations: [],
+      evidence: [],
     });
     expect(llm.i).toBe(0);
     await expect(createRagChain({ retriever }).invoke({ question: '   ' })).rejects.toThrow(
@@ -128,6 +129,12 @@ describe('createRagChain with an LLM', () => {
     expect(out.invalidCitations).toEqual([7, 9]);
     expect(out.sources.map((s) => s.n)).toEqual([2]);
     expect(citedSentences(reply)[1]!.cites).toEqual([9, 2, 7]);
+    // evidence: each sentence beside the passages its numbers name, whole; [7] and [9] name none
+    expect(out.evidence.map((e) => [e.sentence, e.cites, e.passages.map((p) => p.n)])).toEqual([
+      ['BERT is an encoder-only transformer.', [2], [2]],
+      ['It was trained on the moon.', [9, 2, 7], [2]],
+    ]);
+    expect(out.evidence[0]!.passages[0]!.text).toBe(out.context[1]!.pageContent);
   });
 });
 
