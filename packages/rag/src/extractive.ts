@@ -7,13 +7,23 @@
  *   extractiveAnswer('What is BERT?', await retriever.invoke('What is BERT?'), { maxSentences: 1 }).answer
  *   // 'BERT (Bidirectional Encoder Representations from Transformers) is an encoder-only transformer, … [1]'
  *
- * Steps: passages → prose sentences (headings, list items, link lines, tables, code and "See also"
- * sections dropped; `splitSentences` cuts the rest) → a score per sentence (BM25 over the sentences,
- * plus a bonus for a definition of X when asked "What is X?" and for a sentence naming both A and B
- * when asked "How does A differ from B?") → the best few, near-duplicates skipped → the best one
- * first, the others in reading order (passage rank, then position in the passage) → each cited `[n]`,
- * n the number of the passage it was copied from (`passageNumbers`: one number per passage, in
- * retrieval order — two sections of one file are two sources).
+ * Steps: passages → candidate sentences (`answerCandidates`: prose and list items; fenced code blocks
+ * only when the question asks for code; headings, badge and link-only lines, tables, HTML,
+ * code-heavy text, lead-ins ending in ":" and "See also" sections never) → a score per sentence
+ * (BM25 over the sentences, each read with its section heading, plus bonuses: a definition of X for
+ * "What is X?", a sentence saying what X means for "What does X mean?", one naming both A and B for
+ * "How does A differ from B?", one holding the type of answer asked for — question-type.ts: a date
+ * for "when", a number for "how many", a name for "who"/"which", a reason for "why" — and one
+ * naming the question's names) → the best few, near-duplicates skipped, at most 2 sentences and 60
+ * words (1 sentence for who/when/where/which/how many: one fact is asked), a long lead cut to its
+ * answering span (`tightSpan`) → the best one first, the others in reading order (passage rank,
+ * then position in the passage) → each cited `[n]`, n the number of the passage it was copied from
+ * (`passageNumbers`: one number per passage, in retrieval order — two sections of one file are two
+ * sources), each sentence carrying its passage's text.
+ *
+ * Issue 16 measured it on documents no one here wrote (eval/unseen: results.md beside baseline.md).
+ * No extractive-QA reader (a BERT with a span head) takes part: no such checkpoint is available
+ * offline here.
  *
  * Left out: sentence fusion or rewriting (that is the LLM path, `createRagChain({ llm })`), coreference
  * ("It is …" keeps its pronoun), stemming beyond a plural "s".
