@@ -32,7 +32,10 @@ export {
 // 7. Generation with sources: each passage its own numbered source, each sentence citing its passage;
 //    the answer as prose with its sources; the extractive answerer (offline) and the RAG chain (any chat model).
 export {
+  type AnswerEvidence,
+  answerEvidence,
   answerWithSources,
+  type CitedPassage,
   citedNumbers,
   citedSentences,
   citedSources,
@@ -45,7 +48,9 @@ export {
   stripCitations,
 } from './citations.js';
 export {
+  type AnswerCandidate,
   type AnswerSentence,
+  answerCandidates,
   type Citation,
   containsPhrase,
   type ExtractiveAnswer,
@@ -58,6 +63,7 @@ export {
   QUESTION_WORDS,
   type QuestionKind,
   questionKind,
+  tightSpan,
 } from './extractive.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
@@ -88,6 +94,13 @@ export {
   recallAtK,
   reciprocalRank,
 } from './metrics.js';
+export {
+  ANSWER_TYPES,
+  type AnswerType,
+  asksForCode,
+  holdsAnswerType,
+  questionType,
+} from './question-type.js';
 export {
   createRagChain,
   groundedness,

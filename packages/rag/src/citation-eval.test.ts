@@ -47,8 +47,10 @@ describe('scoreCitations', () => {
 describe('the citation evaluation over the course notes', () => {
   // Before the change (sources numbered per file): tune 8/20 sentences, lead 1/7; held out 6/17, 2/7.
   test.each([
-    ['tune', CITATION_QUESTIONS.tune, 20, 5],
-    ['heldOut', CITATION_QUESTIONS.heldOut, 17, 5],
+    // issue 16: answers of at most two sentences / 60 words (were three: 20 and 17 sentences); the
+    // question's names weighed, one more held-out lead comes from the expected passage (5 → 6)
+    ['tune', CITATION_QUESTIONS.tune, 14, 5],
+    ['heldOut', CITATION_QUESTIONS.heldOut, 11, 6],
   ] as const)(
     '%s: every sentence cites the passage it came from',
     async (_set, questions, sentences, leads) => {

@@ -144,3 +144,36 @@ export function answerWithSources(output: { answer: string; sources: readonly Ra
   if (output.sources.length === 0) return answer;
   return `${answer}\n\nSources:\n${output.sources.map((s) => `- ${sourceLabel(s)}`).join('\n')}`;
 }
+
+/** A cited passage with its text: what a reader following [n] reads. */
+export interface CitedPassage extends RagSource {
+  /** The passage, whole (`pageContent`). */
+  text: string;
+}
+
+/** One sentence of an answer, the numbers it cites and those passages, whole. */
+export interface AnswerEvidence {
+  sentence: string;
+  cites: number[];
+  /** The passages its numbers name, in the order cited (a number naming no passage: left out). */
+  passages: CitedPassage[];
+}
+
+/**
+ * Each sentence of an answer beside the passages it cites, whole — so a reader (or a UI) can show,
+ * under each sentence, the exact text its [n] points at. Sentences citing nothing have no passages.
+ *
+ *   answerEvidence('Owls hunt at night. [1]', [owls])
+ *   // [{ sentence: 'Owls hunt at night.', cites: [1], passages: [{ n: 1, source: 'owls.md', text: 'Owls …' }] }]
+ */
+export function answerEvidence(answer: string, passages: readonly DocumentInterface[]): AnswerEvidence[] {
+  const numbers = passageNumbers(passages);
+  return citedSentences(answer).map(({ text, cites }) => ({
+    sentence: text,
+    cites,
+    passages: cites.flatMap((n) => {
+      const i = numbers.indexOf(n);
+      return i < 0 ? [] : [{ ...sourceOf(passages[i]!, n), text: passages[i]!.pageContent }];
+    }),
+  }));
+}

@@ -13,7 +13,8 @@
  *   await chain.invoke({ question: 'What is BERT?' })
  *   // { answer: 'BERT (Bidirectional Encoder Representations from Transformers) is … [1] … [3]',
  *   //   sources: [{ n: 1, source: 'bert.md', section: 'BERT > What it is' },
- *   //             { n: 3, source: 'bert.md', section: 'BERT > How it learns' }], context: [Document, …] }
+ *   //             { n: 3, source: 'bert.md', section: 'BERT > How it learns' }], context: [Document, …],
+ *   //   evidence: [{ sentence: 'BERT (…) is …', cites: [1], passages: [{ n: 1, …, text: 'BERT (…) is … tasks. …' }] }, …] }
  *
  * Decisions: an empty question throws; no passages retrieved (or nothing matching) answers
  * `NO_ANSWER` with no sources, and the LLM is not called. Each passage is its own numbered source
@@ -31,12 +32,15 @@ import type { BaseRetrieverInterface } from '@langchain/core/retrievers';
 import { type Runnable, RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { checkQuery } from './bm25.js';
 import {
+  type AnswerEvidence,
+  answerEvidence,
   citedSentences,
   citedSources,
   formatSources,
   invalidCitations,
   passageNumbers,
   type RagSource,
+  sourceOf,
 } from './citations.js';
 import { type ExtractiveOptions, extractiveAnswer, NO_ANSWER, normalizeSpace } from './extractive.js';
 
@@ -67,6 +71,11 @@ export interface RagOutput {
   context: DocumentInterface[];
   /** With an `llm`: the numbers its answer cites that name no passage (none: []). */
   invalidCitations?: number[];
+  /**
+   * Each answer sentence with the passages it cites, whole (`text`): what its [n] points at. The
+   * extractive answer's sentences each cite the one passage they were copied from. None for `NO_ANSWER`.
+   */
+  evidence: AnswerEvidence[];
 }
 
 /** The prompt of the LLM path: instructions, then numbered sources, then the question. */
@@ -128,10 +137,21 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
   const answer = RunnableLambda.from(
     async ({ question, context }: { question: string; context: DocumentInterface[] }, config) => {
       if (context.length === 0)
-        return { answer: NO_ANSWER, sources: [], context, ...(generate ? { invalidCitations: [] } : {}) };
+        return {
+          answer: NO_ANSWER,
+          sources: [],
+          context,
+          evidence: [],
+          ...(generate ? { invalidCitations: [] } : {}),
+        };
       if (!generate) {
-        const { answer, citations } = extractiveAnswer(question, context, options.extractive);
-        return { answer, sources: citations, context };
+        const { answer, citations, sentences } = extractiveAnswer(question, context, options.extractive);
+        const evidence: AnswerEvidence[] = sentences.map((s) => ({
+          sentence: s.text,
+          cites: [s.n],
+          passages: [{ ...sourceOf(context[s.passageIndex]!, s.n), text: s.passage }],
+        }));
+        return { answer, sources: citations, context, evidence };
       }
       const text = await generate.invoke({ question, sources: formatSources(context) }, config);
       return {
@@ -139,6 +159,7 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
         sources: citedSources(text, context),
         context,
         invalidCitations: invalidCitations(text, context),
+        evidence: answerEvidence(text, context),
       };
     },
   ).withConfig({ runName: 'answer' });

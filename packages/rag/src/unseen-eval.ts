@@ -13,7 +13,8 @@
  *     whitespace collapsed) is among the top 3 retrieved;
  *   - contains: the answer (citation marks removed) contains an expected string, case-insensitive.
  *
- * Run:  pnpm --filter @firth/rag eval:unseen   (prints the table, writes eval/unseen/baseline.md)
+ * Run:  pnpm --filter @firth/rag eval:unseen   (prints the table, writes eval/unseen/results.md;
+ *       eval/unseen/baseline.md is the table measured before any tuning, kept as the before)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -186,21 +187,43 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       (r) =>
         `- ${r.question.id}${r.hit3 ? '' : ' (passage not in top 3)'}: ${r.question.question} → ${collapse(r.answer).slice(0, 160)}`,
     );
-  const md = `# Offline RAG answers on unseen documents — baseline
+  const here = dirname(fileURLToPath(import.meta.url));
+  // the table measured before tuning, kept in baseline.md: shown beside today's
+  const baseline = readFileSync(join(here, '../eval/unseen/baseline.md'), 'utf8');
+  const before = baseline.slice(baseline.indexOf('\nset ') + 1).split('\n\n')[0];
+  const examples = [...new Set(results.map((r) => r.question.set))].flatMap((set) =>
+    results
+      .filter((r) => r.question.set === set)
+      .slice(0, 3)
+      .map(
+        (r) =>
+          `- ${r.question.id}${r.question.heldOut ? ' (held out)' : ''}: ${r.question.question} → ${collapse(r.answer)}`,
+      ),
+  );
+  const md = `# Offline RAG answers on unseen documents — results
 
-Measured by \`pnpm --filter @firth/rag eval:unseen\` (src/unseen-eval.ts) before any tuning: each
-set's files through FileLoader, RecursiveCharacterSplitter (1,000/200), BM25 (question words
-dropped, heading path indexed, as the course notes), \`createRagChain\` offline (extractive), k = 4.
-hit@3: a chunk holding the answering sentence is in the top 3; contains: the answer contains an
-expected string (case-insensitive) — read it beside the answer's length (a longer answer contains
-more by chance).
+Measured by \`pnpm --filter @firth/rag eval:unseen\` (src/unseen-eval.ts): each set's files through
+FileLoader, RecursiveCharacterSplitter (1,000/200), BM25 (question words dropped, heading path
+indexed, as the course notes), \`createRagChain\` offline (the extractive answerer with its
+defaults: question-typed sentence choice, at most 2 sentences / 60 words, one sentence for
+who/when/which/where/how-many), k = 4. hit@3: a chunk holding the answering sentence is in the top
+3; contains: the answer contains an expected string (case-insensitive), read beside the answer's
+length. The answerer was tuned on the \`tune\` questions only; \`held-out\` ones were only measured.
 
 ${unseenTable(results)}
+
+Before (baseline.md, measured before any tuning):
+
+${before}
+
+Example answers (the first three questions of each set):
+
+${examples.join('\n')}
 
 Questions whose answer misses the expected fact (answer cut at 160 characters):
 
 ${misses.join('\n')}
 `;
   console.log(md);
-  writeFileSync(join(dirname(fileURLToPath(import.meta.url)), '../eval/unseen/baseline.md'), md);
+  writeFileSync(join(here, '../eval/unseen/results.md'), md);
 }

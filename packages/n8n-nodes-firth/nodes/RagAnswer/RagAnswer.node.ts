@@ -105,7 +105,7 @@ export class RagAnswer implements INodeType {
         throw new NodeOperationError(this.getNode(), `Passages must be a positive integer, got ${k}`, {
           itemIndex: i,
         });
-      const { answer, sources, context, invalidCitations } = await createRagChain({
+      const { answer, sources, context, invalidCitations, evidence } = await createRagChain({
         retriever: connected ? (q) => connected.invoke(q) : (q) => notes!.search(q, k),
         llm,
         k,
@@ -118,6 +118,8 @@ export class RagAnswer implements INodeType {
         question,
         answer,
         sources,
+        // each answer sentence with the passages it cites, whole: what its [n] points at
+        evidence,
         groundedness: groundedness(answer, context),
         answeredBy: llm ? 'chat model' : 'extractive',
         ...(invalidCitations ? { invalidCitations } : {}),
