@@ -44,6 +44,18 @@ export {
   sourceOf,
   stripCitations,
 } from './citations.js';
+// 8. Conversations: a follow-up rewritten into a standalone question before retrieval.
+export {
+  type ChatHistoryMessage,
+  type ChatTurn,
+  CONDENSE_QUESTION_PROMPT,
+  type CondenseOptions,
+  chatTurns,
+  condenseOffline,
+  condenseQuestion,
+  createCondenseQuestionChain,
+  subjectOf,
+} from './conversation.js';
 export {
   type AnswerSentence,
   type Citation,
