@@ -54,6 +54,7 @@ export {
   condenseOffline,
   condenseQuestion,
   createCondenseQuestionChain,
+  createHistoryAwareRetriever,
   subjectOf,
 } from './conversation.js';
 export {

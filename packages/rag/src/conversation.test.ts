@@ -8,6 +8,7 @@ import {
   condenseOffline,
   condenseQuestion,
   createCondenseQuestionChain,
+  createHistoryAwareRetriever,
   subjectOf,
 } from './conversation.js';
 import { sharedCourseNotesRetriever } from './course-notes.js';
@@ -228,5 +229,22 @@ describe('createRagChain with chat history (the course notes, offline)', () => {
     expect(out.standaloneQuestion).toBe('When was Word2Vec published?');
     expect(out.context[0]!.metadata.source).toBe('word2vec.md');
     expect(out.answer).toBe('In 2013. [1]');
+  });
+});
+
+describe('createHistoryAwareRetriever: the condense step piped into a retriever', () => {
+  test("a follow-up retrieves the previous question's subject; a first question as it is", async () => {
+    const notes = await sharedCourseNotesRetriever();
+    const retriever = createHistoryAwareRetriever({ retriever: notes });
+    const followUp = await retriever.invoke({
+      question: 'When was it released?',
+      chatHistory: [new HumanMessage('What is BERT?')],
+    });
+    expect(followUp.map((d) => d.pageContent)).toEqual(
+      (await notes.invoke('When was BERT released?')).map((d) => d.pageContent),
+    );
+    expect(followUp[0]!.metadata.source).toBe('bert.md');
+    const alone = await retriever.invoke({ question: 'When was it released?' });
+    expect(alone[0]!.metadata.source).toBe('gpt.md');
   });
 });

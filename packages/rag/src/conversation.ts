@@ -33,12 +33,14 @@
  * beyond the fallback of rule 1.
  */
 import { ValidationError } from '@firth/numeric';
+import type { DocumentInterface } from '@langchain/core/documents';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type BaseMessage, isBaseMessage } from '@langchain/core/messages';
 import { StringOutputParser } from '@langchain/core/output_parsers';
 import { PromptTemplate } from '@langchain/core/prompts';
 import { type Runnable, type RunnableConfig, RunnableLambda } from '@langchain/core/runnables';
 import { checkQuery } from './bm25.js';
+import type { PassageRetriever } from './rag-chain.js';
 
 /** A message of a conversation: LangChain's, or the `{ role, content }` of chat APIs. */
 export type ChatHistoryMessage = BaseMessage | { role: string; content: string };
@@ -380,4 +382,24 @@ export function createCondenseQuestionChain(
   return RunnableLambda.from((input: { question: string; chatHistory?: ChatHistoryMessage[] }, config) =>
     condenseQuestion(input?.chatHistory, input?.question ?? '', options, config),
   ).withConfig({ runName: 'condenseQuestion' });
+}
+
+/**
+ * A retriever that reads the conversation, as LangChain's `createHistoryAwareRetriever`:
+ * `{ question, chatHistory }` → the condense step → the retriever's passages for the standalone question.
+ *
+ *   await createHistoryAwareRetriever({ retriever }).invoke({ question: 'When was it released?', chatHistory })
+ *   // the passages for 'When was BERT released?'
+ */
+export function createHistoryAwareRetriever(
+  options: CondenseOptions & { retriever: PassageRetriever },
+): Runnable<{ question: string; chatHistory?: ChatHistoryMessage[] }, DocumentInterface[]> {
+  const { retriever } = options;
+  return createCondenseQuestionChain(options)
+    .pipe(
+      RunnableLambda.from((query: string, config) =>
+        typeof retriever === 'function' ? retriever(query) : retriever.invoke(query, config),
+      ),
+    )
+    .withConfig({ runName: 'historyAwareRetriever' });
 }
