@@ -81,6 +81,12 @@ describe('condenseOffline: follow-ups rewritten, self-contained questions kept',
       'What is the method that learns word vectors?',
     ],
     [[], 'When was it published?', 'When was it published?'],
+    [
+      [user('Who published Word2Vec?')],
+      'Is it true that GloVe counts co-occurrences?',
+      'Is it true that GloVe counts co-occurrences?',
+    ],
+    [[user('What is BERT?')], 'Is it possible to fine-tune it?', 'Is it possible to fine-tune BERT?'],
   ])('%j + %s → %s', (history, question, standalone) => {
     expect(condenseOffline(chatTurns(history), question)).toBe(standalone);
   });

@@ -131,6 +131,8 @@ const DETERMINERS = new Set(['the', 'a', 'an']);
 const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those']);
 const PRONOUNS = new Set(['it', 'they', 'them', 'he', 'him', 'she']);
 const POSSESSIVES = new Set(['its', 'their', 'his', 'her']);
+const EXPLETIVE =
+  /^it\s+(?:is|was|'s)?\s*(?:\w+\s+)?(?:true|possible|necessary|better|worth|hard|easy|important)\s+(?:that|to)\b/i;
 const PREPOSITIONS = new Set(
   'in on at for during before after since by from with without to of under over about'.split(' '),
 );
@@ -255,6 +257,8 @@ function resolveAnaphora(question: string, subject: string): string | undefined 
     const next = toks[i + 1];
     const atEnd = !next || !adjacent(question, t, next);
     if (PRONOUNS.has(t.lower)) {
+      // "is it true that …", "it is possible to …": an expletive "it" points at nothing
+      if (t.lower === 'it' && EXPLETIVE.test(question.slice(t.start))) continue;
       edits.push({ start: t.start, end: t.end, text: subject });
     } else if (POSSESSIVES.has(t.lower)) {
       // "her" before a content word is a possessive; alone it is an object pronoun
