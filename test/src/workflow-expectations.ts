@@ -740,6 +740,36 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     );
   },
 
+  'rag-conversation.json': async (run) => {
+    // Two turns of one session through Firth RAG Answer with n8n's Simple Memory: the second,
+    // "When was it released?", is rewritten from the memory's history into "When was BERT
+    // released?" before retrieval, so it is answered from bert.md (Google, 2018) — asked alone, the
+    // same words find gpt.md first (OpenAI). Each answer is the core's for the standalone question.
+    const answers = run.json('Firth RAG Answer');
+    expect(answers.map((a) => [a.question, a.standaloneQuestion])).toEqual([
+      ['What is BERT?', 'What is BERT?'],
+      ['When was it released?', 'When was BERT released?'],
+    ]);
+    for (const answer of answers) {
+      const core = await askCourseNotes(answer.standaloneQuestion as string);
+      expect(answer).toMatchObject({ answer: core.answer, sources: core.sources, answeredBy: 'extractive' });
+      expect(answer.groundedness).toBe(1);
+    }
+    expect((answers[1]!.sources as { source: string }[])[0]!.source).toBe('bert.md');
+    expect(answers[1]!.answer as string).toMatch(/released by Google in 2018/);
+    expect((await askCourseNotes('When was it released?')).sources[0]!.source).toBe('gpt.md');
+    // what the chat shows: the answer as `output`
+    expect(run.json('Chat reply').map((r) => r.output)).toEqual(answers.map((a) => a.answer));
+    // the memory was read before each turn and the turn saved after it: turn 2 read turn 1
+    const memory = run.aiOutputs('Simple Memory', 'ai_memory');
+    expect(memory.map((m) => m.action)).toEqual([
+      'loadMemoryVariables',
+      'saveContext',
+      'loadMemoryVariables',
+      'saveContext',
+    ]);
+  },
+
   'agent-course-assistant.json': async (run) => {
     // n8n's AI Agent with the Firth Chat Model (no Groq credential: the Groq client on the Firth
     // server) and three Firth nodes as tools; run from the manual trigger (the Chat Trigger beside it

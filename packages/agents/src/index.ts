@@ -6,6 +6,13 @@
  *   // 'The cosine similarity of "king" and "queen" in GloVe is 0.7508.'
  */
 
+// Conversations: an agent that reads and saves a BaseChatMessageHistory.
+export {
+  type ConversationInput,
+  type ConversationOutput,
+  type MessagesAgent,
+  withChatHistory,
+} from './conversation.js';
 // The course notes as tools: answer with sources; read one note, confined to the notes folder.
 export {
   type CourseNotesResult,

@@ -26,9 +26,10 @@
 
 import { FirthUseEmbeddings } from '@firth/langchain';
 import { ValidationError } from '@firth/numeric';
-import { QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
+import { type ChatHistoryMessage, condenseQuestion, QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
+import type { BaseChatMessageHistory } from '@langchain/core/chat_history';
 import type { Embeddings } from '@langchain/core/embeddings';
-import { ToolMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { Runnable, type RunnableConfig } from '@langchain/core/runnables';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { extractArguments } from './extract-arguments.js';
@@ -131,6 +132,12 @@ export interface FirthRouterAgentOptions {
   margin?: number;
   /** How many candidates an answer lists. @default 3 */
   topCandidates?: number;
+  /**
+   * A conversation to keep: read before each request (a follow-up is rewritten into a standalone
+   * request before routing) and the turn saved after it — the request and the explanation.
+   * @default undefined — each request on its own, unless the input carries `chatHistory`
+   */
+  history?: BaseChatMessageHistory;
 }
 
 export interface RouterCandidate {
@@ -150,6 +157,8 @@ export interface RouterResult {
   candidates: RouterCandidate[];
   /** Why nothing ran: 'no-tool', 'invalid-arguments' or 'tool-error'. */
   error?: string;
+  /** With a conversation: the request as routed — a follow-up rewritten into a standalone request. */
+  standaloneRequest?: string;
 }
 
 /** cos(a, b); 0 when either is the zero vector (a request of unknown words). */
@@ -180,6 +189,7 @@ export class FirthRouterAgent extends Runnable<string | { input: string }, Route
   readonly lexicalWeight: number;
   readonly margin: number;
   readonly topCandidates: number;
+  readonly history: BaseChatMessageHistory | undefined;
   private index: Promise<Indexed[]> | undefined;
 
   constructor(options: FirthRouterAgentOptions = {}) {
@@ -192,6 +202,7 @@ export class FirthRouterAgent extends Runnable<string | { input: string }, Route
     this.lexicalWeight = options.lexicalWeight ?? DEFAULT_ROUTER.lexicalWeight;
     this.margin = options.margin ?? DEFAULT_ROUTER.margin;
     this.topCandidates = options.topCandidates ?? 3;
+    this.history = options.history;
   }
 
   /** Embeds every tool's description and examples once. */
@@ -305,13 +316,33 @@ export class FirthRouterAgent extends Runnable<string | { input: string }, Route
     return { tool: route.tool.name, arguments: args, result, explanation, candidates };
   }
 
-  /** The Runnable entry: a request string, or `{ input }` as chains pass it. */
+  /**
+   * The Runnable entry: a request string, or `{ input }` as chains pass it — with `chatHistory`
+   * (LangChain messages or `{ role, content }`), or the agent's `history`, a follow-up ("when was it
+   * released?") is rewritten into a standalone request before routing.
+   */
   override async invoke(
-    input: string | { input: string },
+    input: string | { input: string; chatHistory?: ChatHistoryMessage[] },
     options?: Partial<RunnableConfig>,
   ): Promise<RouterResult> {
     const request = typeof input === 'string' ? input : input?.input;
-    return this._callWithConfig((r: string) => this.route(r), request, options);
+    const given = typeof input === 'string' ? undefined : input?.chatHistory;
+    return this._callWithConfig((r: string) => this.converse(r, given), request, options);
+  }
+
+  private async converse(request: string, given: ChatHistoryMessage[] | undefined): Promise<RouterResult> {
+    const chatHistory = given ?? (await this.history?.getMessages());
+    if (!chatHistory || chatHistory.length === 0) {
+      const result = await this.route(request);
+      await this.history?.addMessages([new HumanMessage(request), new AIMessage(result.explanation)]);
+      return result;
+    }
+    if (typeof request !== 'string' || request.trim() === '')
+      throw new ValidationError('request must be a non-empty string');
+    const standaloneRequest = await condenseQuestion(chatHistory, request);
+    const result = { ...(await this.route(standaloneRequest)), standaloneRequest };
+    await this.history?.addMessages([new HumanMessage(request), new AIMessage(result.explanation)]);
+    return result;
   }
 }
 

@@ -47,6 +47,19 @@ export {
   sourceOf,
   stripCitations,
 } from './citations.js';
+// 8. Conversations: a follow-up rewritten into a standalone question before retrieval.
+export {
+  type ChatHistoryMessage,
+  type ChatTurn,
+  CONDENSE_QUESTION_PROMPT,
+  type CondenseOptions,
+  chatTurns,
+  condenseOffline,
+  condenseQuestion,
+  createCondenseQuestionChain,
+  createHistoryAwareRetriever,
+  subjectOf,
+} from './conversation.js';
 export {
   type AnswerCandidate,
   type AnswerSentence,

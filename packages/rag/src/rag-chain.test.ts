@@ -106,6 +106,7 @@ describe('createRagChain with an LLM', () => {
     const none = createRagChain({ retriever: () => [], llm });
     expect(await none.invoke({ question: 'What is BERT?' })).toEqual({
       answer: NO_ANSWER,
+      standaloneQuestion: 'What is BERT?',
       sources: [],
       context: [],
       invalidCitations: [],

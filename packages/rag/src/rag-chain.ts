@@ -21,7 +21,12 @@
  * (citations.ts), so two sections of one file are [1] and [2], and each sentence cites the passage it
  * came from. A model's answer is kept as written; the numbers it cites that name no passage are
  * reported in `invalidCitations`, and `groundedness` says how much of it is found in what it cites.
- * Left out: streaming the answer token by token, chat history (follow-up questions), re-ranking.
+ * Chat history (issue 16): `chatHistory` in the input (LangChain messages or `{ role, content }`)
+ * rewrites a follow-up into a standalone question before retrieval (conversation.ts: the model's
+ * condense prompt with `llm`, the deterministic rewrite without); the answer is to that question, and
+ * `standaloneQuestion` says what was asked. With LangChain's RunnableWithMessageHistory:
+ * `inputMessagesKey: 'question', historyMessagesKey: 'chatHistory', outputMessagesKey: 'answer'`.
+ * Left out: streaming the answer token by token, re-ranking.
  */
 import { ValidationError } from '@firth/numeric';
 import type { DocumentInterface } from '@langchain/core/documents';
@@ -42,6 +47,7 @@ import {
   type RagSource,
   sourceOf,
 } from './citations.js';
+import { type ChatHistoryMessage, condenseQuestion } from './conversation.js';
 import { type ExtractiveOptions, extractiveAnswer, NO_ANSWER, normalizeSpace } from './extractive.js';
 
 /** A LangChain retriever, or any function from a query to ranked Documents (BM25 wrapped, …). */
@@ -61,10 +67,14 @@ export interface RagChainOptions {
 
 export interface RagInput {
   question: string;
+  /** The conversation so far: a follow-up is rewritten into a standalone question before retrieval. */
+  chatHistory?: ChatHistoryMessage[];
 }
 
 export interface RagOutput {
   answer: string;
+  /** The question retrieved for and answered: the input's, or its standalone rewrite given `chatHistory`. */
+  standaloneQuestion: string;
   /** The passages cited in the answer, by number: file and section (or page). */
   sources: RagSource[];
   /** Every passage retrieved, best first — what `groundedness` checks against. */
@@ -127,8 +137,9 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
   const generate = llm ? RAG_PROMPT.pipe(llm).pipe(new StringOutputParser()) : undefined;
 
   const retrieve = RunnableLambda.from(async (input: RagInput, config) => {
-    const question = normalizeSpace(checkQuery(input?.question ?? '', 'question'));
-    if (question === '') throw new ValidationError('the question is empty', 'question');
+    const asked = normalizeSpace(checkQuery(input?.question ?? '', 'question'));
+    if (asked === '') throw new ValidationError('the question is empty', 'question');
+    const question = normalizeSpace(await condenseQuestion(input?.chatHistory, asked, { llm }, config));
     const found =
       typeof retriever === 'function' ? await retriever(question) : await retriever.invoke(question, config);
     return { question, context: found.slice(0, k) };
@@ -136,9 +147,11 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
 
   const answer = RunnableLambda.from(
     async ({ question, context }: { question: string; context: DocumentInterface[] }, config) => {
+      const standaloneQuestion = question;
       if (context.length === 0)
         return {
           answer: NO_ANSWER,
+          standaloneQuestion,
           sources: [],
           context,
           evidence: [],
@@ -151,11 +164,12 @@ export function createRagChain(options: RagChainOptions): Runnable<RagInput, Rag
           cites: [s.n],
           passages: [{ ...sourceOf(context[s.passageIndex]!, s.n), text: s.passage }],
         }));
-        return { answer, sources: citations, context, evidence };
+        return { answer, standaloneQuestion, sources: citations, context, evidence };
       }
       const text = await generate.invoke({ question, sources: formatSources(context) }, config);
       return {
         answer: text,
+        standaloneQuestion,
         sources: citedSources(text, context),
         context,
         invalidCitations: invalidCitations(text, context),

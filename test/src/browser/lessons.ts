@@ -316,6 +316,28 @@ export const lessons: Record<string, Lesson> = {
     ],
   },
 
+  'rag-conversation.json': {
+    // turn 2's follow-up rewritten from the memory's history, then answered from bert.md
+    looks: [
+      {
+        node: 'Firth RAG Answer',
+        columns: {
+          question: ['What is BERT?', 'When was it released?'],
+          standaloneQuestion: ['What is BERT?', 'When was BERT released?'],
+          answer: [
+            /^BERT \(Bidirectional Encoder Representations from Transformers\)/,
+            /released by Google in 2018/,
+          ],
+        },
+      },
+    ],
+    chat: {
+      question: 'What is BERT?',
+      check: (reply) =>
+        expect(reply).toMatch(/^BERT \(Bidirectional Encoder Representations from Transformers\).*\[\d\]/s),
+    },
+  },
+
   'agent-course-assistant.json': {
     // the AI Agent's answer as the canvas shows it, then the same question through "Open chat"
     looks: [

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
 import { answerWithSources, askCourseNotes } from '@firth/rag';
+import { InMemoryChatMessageHistory } from '@langchain/core/chat_history';
+import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +193,57 @@ describe('Firth RAG Answer', () => {
     });
     expect(out!.json.passages).toHaveLength(2);
     expect(out!.json.sources[0].source).toBe('bert.md');
+  });
+
+  it('with a memory: the follow-up is rewritten from the history, and each turn is saved', async () => {
+    // what n8n's Simple Memory supplies: a BaseChatMemory (BufferWindowMemory) over a message history
+    const history = new InMemoryChatMessageHistory();
+    const memory = {
+      memoryKey: 'chat_history',
+      loadMemoryVariables: async () => ({ chat_history: await history.getMessages() }),
+      saveContext: async (input: { input: string }, output: { output: string }) => {
+        await history.addMessages([new HumanMessage(input.input), new AIMessage(output.output)]);
+      },
+    };
+    const items = [{ question: 'What is BERT?' }, { question: 'When was it released?' }];
+    const out = await answer(items, { question: (i: number) => items[i]!.question }, { ai_memory: memory });
+    expect(out[0]!.json.standaloneQuestion).toBe('What is BERT?');
+    expect(out[1]!.json).toMatchObject({
+      question: 'When was it released?',
+      standaloneQuestion: 'When was BERT released?',
+      answer: (await askCourseNotes('When was BERT released?')).answer,
+    });
+    expect(out[1]!.json.sources[0].source).toBe('bert.md');
+    expect(out[1]!.json.answer).toMatch(/released by Google in 2018/);
+    expect((await history.getMessages()).map((m) => m.text)).toEqual([
+      'What is BERT?',
+      out[0]!.json.answer,
+      'When was it released?',
+      out[1]!.json.answer,
+    ]);
+    // without the memory the same follow-up is about GPT (the passage that says "released" first)
+    const [alone] = await answer([{}], { question: 'When was it released?' });
+    expect(alone!.json.standaloneQuestion).toBeUndefined();
+    expect(alone!.json.sources[0].source).toBe('gpt.md');
+  });
+
+  it('a memory that fails to load fails that item, named', async () => {
+    const memory = {
+      loadMemoryVariables: async () => {
+        throw new Error('memory store unreachable');
+      },
+      saveContext: async () => {},
+    };
+    const error = await answer([{}], { question: 'What is BERT?' }, { ai_memory: memory }).catch((e) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toContain('memory store unreachable');
+    const [out] = await answer(
+      [{}],
+      { question: 'What is BERT?' },
+      { ai_memory: memory },
+      { continueOnFail: true },
+    );
+    expect(out!.json.error).toContain('memory store unreachable');
   });
 
   it('an empty question fails that item only, named; with Continue On Fail the item carries the error', async () => {

@@ -12,10 +12,16 @@
  * of the tool's items, and a model (or the Firth server relaying for its story model) reads that
  * one text rather than the fields.
  *
+ * A memory sub-node (n8n's Simple Memory, Redis, Postgres… Chat Memory) makes it a conversation:
+ * the history the memory holds for the item's session is read, a follow-up ("When was it
+ * released?") is rewritten into a standalone question before retrieval (`standaloneQuestion` in the
+ * output), and the question and answer are saved to the memory as the turn.
+ *
  * Thin adapter over @firth/rag's createRagChain, groundedness and answerWithSources.
  */
 import {
   answerWithSources,
+  type ChatHistoryMessage,
   createRagChain,
   groundedness,
   type RagChainOptions,
@@ -31,6 +37,23 @@ import {
 } from 'n8n-workflow';
 import { documentJson, type Retrieves } from '../shared/knowledge';
 import { mapItems, optionalInput } from '../shared/per-item';
+
+/** What n8n's memory sub-nodes supply: a LangChain BaseChatMemory (BufferWindowMemory, …). */
+interface ChatMemory {
+  memoryKey?: string;
+  loadMemoryVariables(values: Record<string, unknown>): Promise<Record<string, unknown>>;
+  saveContext(input: Record<string, unknown>, output: Record<string, unknown>): Promise<void>;
+  chatHistory?: { getMessages(): Promise<ChatHistoryMessage[]> };
+}
+
+/** The messages a memory holds (its window), as n8n's agents read them. */
+async function historyOf(memory: ChatMemory): Promise<ChatHistoryMessage[]> {
+  const vars = await memory.loadMemoryVariables({});
+  const held = vars[memory.memoryKey ?? 'chat_history'];
+  if (Array.isArray(held)) return held as ChatHistoryMessage[];
+  // a memory that returns its history as one string: read the messages themselves
+  return (await memory.chatHistory?.getMessages()) ?? [];
+}
 
 export class RagAnswer implements INodeType {
   description: INodeTypeDescription = {
@@ -53,6 +76,7 @@ export class RagAnswer implements INodeType {
         required: false,
         maxConnections: 1,
       },
+      { displayName: 'Memory', type: NodeConnectionTypes.AiMemory, required: false, maxConnections: 1 },
     ],
     outputs: [NodeConnectionTypes.Main],
     properties: [
@@ -92,6 +116,7 @@ export class RagAnswer implements INodeType {
       this,
       NodeConnectionTypes.AiLanguageModel,
     );
+    const hasMemory = this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiMemory);
     return mapItems(this, async (i, item) => {
       const question = this.getNodeParameter('question', i);
       if (typeof question !== 'string' || question.trim() === '')
@@ -105,17 +130,23 @@ export class RagAnswer implements INodeType {
         throw new NodeOperationError(this.getNode(), `Passages must be a positive integer, got ${k}`, {
           itemIndex: i,
         });
-      const { answer, sources, context, invalidCitations, evidence } = await createRagChain({
+      // the memory of the item's session (n8n's memory nodes read the session id per item)
+      const memory = hasMemory
+        ? ((await this.getInputConnectionData(NodeConnectionTypes.AiMemory, i)) as ChatMemory | undefined)
+        : undefined;
+      const { answer, sources, context, invalidCitations, evidence, standaloneQuestion } = await createRagChain({
         retriever: connected ? (q) => connected.invoke(q) : (q) => notes!.search(q, k),
         llm,
         k,
-      }).invoke({ question });
+      }).invoke({ question, chatHistory: memory ? await historyOf(memory) : undefined });
+      await memory?.saveContext({ input: question }, { output: answer });
       // n8n names a node's tool variant `<name>Tool`; the agent reads one text, not fields
       if (this.getNode().type.endsWith('Tool'))
         return { json: { response: answerWithSources({ answer, sources }) }, pairedItem: { item: i } };
       const json: Record<string, unknown> = {
         ...item.json,
         question,
+        ...(memory ? { standaloneQuestion } : {}),
         answer,
         sources,
         // each answer sentence with the passages it cites, whole: what its [n] points at
