@@ -8,13 +8,16 @@
  * Cranfield are in the Node entry.
  */
 
-// 3. Lexical retrieval: Okapi BM25 with Lucene's idf.
+// 3. Lexical retrieval: Okapi BM25 with Lucene's idf; a 'standard' or 'english' (Porter) analyzer.
 export {
   BM25,
+  BM25_ANALYZERS,
   BM25_FORMAT,
+  type BM25Analyzer,
   type BM25Hit,
   type BM25JSON,
   type BM25Options,
+  checkAnalyzer,
   checkQuery,
   ENGLISH_STOP_WORDS,
   MAX_QUERY_LENGTH,
@@ -88,6 +91,7 @@ export {
   recallAtK,
   reciprocalRank,
 } from './metrics.js';
+export { porterMeasure, porterStem } from './porter.js';
 export {
   createRagChain,
   groundedness,
