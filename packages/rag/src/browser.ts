@@ -64,6 +64,9 @@ export {
 } from './extractive.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
+  DEFAULT_FETCH_K,
+  DEFAULT_HYBRID_WEIGHTS,
+  DEFAULT_RRF_K,
   documentKey,
   type Fused,
   type FusionOptions,

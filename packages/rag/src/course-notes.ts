@@ -16,6 +16,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
+import type { BM25Analyzer } from './bm25.js';
 import { BM25Retriever } from './bm25-retriever.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader, type SourceMetadata, SUPPORTED_EXTENSIONS } from './loaders.js';
@@ -87,8 +88,17 @@ export const sectionText = (d: DocumentInterface): string => `${d.metadata.secti
  * indexed with its heading path (`sectionText`). The course notes, the RAG nodes' keyword search and
  * the unseen-documents evaluation all retrieve through it.
  */
-export function questionRetriever(docs: DocumentInterface[], k = 4): BM25Retriever {
-  return BM25Retriever.fromDocuments(docs, { k, stopWords: QUESTION_STOP_WORDS, indexText: sectionText });
+export function questionRetriever(
+  docs: DocumentInterface[],
+  k = 4,
+  options: { analyzer?: BM25Analyzer } = {},
+): BM25Retriever {
+  return BM25Retriever.fromDocuments(docs, {
+    k,
+    analyzer: options.analyzer,
+    stopWords: QUESTION_STOP_WORDS,
+    indexText: sectionText,
+  });
 }
 
 /** A BM25 retriever over the course notes (stop words and question words dropped). */
