@@ -6,12 +6,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
-import { answerWithSources, askCourseNotes } from '@firth/rag';
+import {
+  answerWithSources,
+  askCourseNotes,
+  DEFAULT_HYBRID_WEIGHTS,
+  DEFAULT_RRF_K,
+  HybridRetriever,
+} from '@firth/rag';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { RagAnswer } from '../../../packages/n8n-nodes-firth/nodes/RagAnswer/RagAnswer.node.js';
 import { RetrieverFirth } from '../../../packages/n8n-nodes-firth/nodes/RetrieverFirth/RetrieverFirth.node.js';
+import {
+  buildRetriever,
+  retrieverOptions,
+} from '../../../packages/n8n-nodes-firth/nodes/shared/knowledge.js';
 import { VectorStoreFirth } from '../../../packages/n8n-nodes-firth/nodes/VectorStoreFirth/VectorStoreFirth.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 
@@ -81,6 +91,61 @@ describe('Firth Retriever (ai_retriever)', () => {
     expect(empty.message).toMatch(/Folder is empty/);
     const missing = await retriever({ knowledgeBase: 'folder', folder: join(dir, 'nope') }).catch((e) => e);
     expect(missing).toBeInstanceOf(NodeOperationError);
+  });
+
+  it("Options: the analyzer and hybrid weights, defaulting to @firth/rag's measured constants", async () => {
+    const options = new RetrieverFirth().description.properties.find((p) => p.name === 'options')!;
+    const defaults = Object.fromEntries(
+      (options.options as { name: string; default: unknown }[]).map((o) => [o.name, o.default]),
+    );
+    expect(defaults).toEqual({
+      analyzer: 'standard',
+      bm25Weight: DEFAULT_HYBRID_WEIGHTS[0],
+      vectorWeight: DEFAULT_HYBRID_WEIGHTS[1],
+      rrfK: DEFAULT_RRF_K,
+    });
+    expect(retrieverOptions({})).toEqual({
+      analyzer: 'standard',
+      weights: [...DEFAULT_HYBRID_WEIGHTS],
+      rrfK: DEFAULT_RRF_K,
+    });
+    expect(() => retrieverOptions({ analyzer: 'french' })).toThrow(/Analyzer must be one of/);
+    const dir = mkdtempSync(join(tmpdir(), 'firth-kb-'));
+    writeFileSync(join(dir, 'wing.txt'), 'The pressure on the wing rises with the angle of attack.');
+    writeFileSync(join(dir, 'rain.txt'), 'Heavy rain and strong winds are expected on the coast.');
+    const embeddings = new FirthEmbeddings();
+    const hybrid = await buildRetriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'hybrid',
+      topK: 2,
+      embeddings,
+    });
+    expect(hybrid).toBeInstanceOf(HybridRetriever);
+    expect([(hybrid as HybridRetriever).weights, (hybrid as HybridRetriever).rrfK]).toEqual([
+      [...DEFAULT_HYBRID_WEIGHTS],
+      DEFAULT_RRF_K,
+    ]);
+    const set = await buildRetriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'hybrid',
+      topK: 2,
+      embeddings,
+      ...retrieverOptions({ analyzer: 'english', bm25Weight: 2, vectorWeight: 0.5, rrfK: 10 }),
+    });
+    expect([(set as HybridRetriever).weights, (set as HybridRetriever).rrfK]).toEqual([[2, 0.5], 10]);
+    expect((set as HybridRetriever).bm25.tokenizeOptions.analyzer).toBe('english');
+    // keyword search through the node: 'pressures' finds 'pressure' only with the english analyzer
+    const standard = await retriever({ knowledgeBase: 'folder', folder: dir, search: 'keyword' });
+    expect(await standard.retriever.invoke('pressures')).toEqual([]);
+    const english = await retriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'keyword',
+      options: { analyzer: 'english' },
+    });
+    expect((await english.retriever.invoke('pressures')).map((d) => d.metadata.source)).toEqual(['wing.txt']);
   });
 
   it('a store file that does not exist is an error, not a new empty store', async () => {
