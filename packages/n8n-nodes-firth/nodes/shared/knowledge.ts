@@ -123,6 +123,8 @@ export class TracedRetriever extends BaseRetriever {
   }
 }
 
+const [BM25_WEIGHT, VECTOR_WEIGHT] = DEFAULT_HYBRID_WEIGHTS;
+
 /** The parameters that pick a knowledge base and a search (shared by the nodes that retrieve). */
 export const knowledgeProperties: INodeProperties[] = [
   {
@@ -249,7 +251,7 @@ export const knowledgeProperties: INodeProperties[] = [
         name: 'bm25Weight',
         type: 'number',
         typeOptions: { minValue: 0, numberPrecision: 2 },
-        default: DEFAULT_HYBRID_WEIGHTS[0],
+        default: BM25_WEIGHT,
         description: "Weight of BM25's ranking in hybrid search (reciprocal rank fusion)",
       },
       {
@@ -266,7 +268,7 @@ export const knowledgeProperties: INodeProperties[] = [
         name: 'vectorWeight',
         type: 'number',
         typeOptions: { minValue: 0, numberPrecision: 2 },
-        default: DEFAULT_HYBRID_WEIGHTS[1],
+        default: VECTOR_WEIGHT,
         description: "Weight of the embeddings' ranking in hybrid search (reciprocal rank fusion)",
       },
     ],
