@@ -19,6 +19,7 @@ export {
   type BM25Options,
   checkAnalyzer,
   checkQuery,
+  DEFAULT_ANALYZER,
   ENGLISH_STOP_WORDS,
   MAX_QUERY_LENGTH,
   type TokenizeOptions,

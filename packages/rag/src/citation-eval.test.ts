@@ -46,9 +46,10 @@ describe('scoreCitations', () => {
 
 describe('the citation evaluation over the course notes', () => {
   // Before the change (sources numbered per file): tune 8/20 sentences, lead 1/7; held out 6/17, 2/7.
+  // With the english analyzer (issue 16): tune 21 sentences (was 20), held out 16 (was 17), leads 5 and 6 (was 5).
   test.each([
-    ['tune', CITATION_QUESTIONS.tune, 20, 5],
-    ['heldOut', CITATION_QUESTIONS.heldOut, 17, 5],
+    ['tune', CITATION_QUESTIONS.tune, 21, 5],
+    ['heldOut', CITATION_QUESTIONS.heldOut, 16, 6],
   ] as const)(
     '%s: every sentence cites the passage it came from',
     async (_set, questions, sentences, leads) => {

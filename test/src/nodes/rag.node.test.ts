@@ -9,6 +9,7 @@ import { FirthEmbeddings } from '@firth/langchain';
 import {
   answerWithSources,
   askCourseNotes,
+  DEFAULT_ANALYZER,
   DEFAULT_HYBRID_WEIGHTS,
   DEFAULT_RRF_K,
   HybridRetriever,
@@ -98,14 +99,15 @@ describe('Firth Retriever (ai_retriever)', () => {
     const defaults = Object.fromEntries(
       (options.options as { name: string; default: unknown }[]).map((o) => [o.name, o.default]),
     );
+    expect(DEFAULT_ANALYZER).toBe('english');
     expect(defaults).toEqual({
-      analyzer: 'standard',
+      analyzer: DEFAULT_ANALYZER,
       bm25Weight: DEFAULT_HYBRID_WEIGHTS[0],
       vectorWeight: DEFAULT_HYBRID_WEIGHTS[1],
       rrfK: DEFAULT_RRF_K,
     });
     expect(retrieverOptions({})).toEqual({
-      analyzer: 'standard',
+      analyzer: DEFAULT_ANALYZER,
       weights: [...DEFAULT_HYBRID_WEIGHTS],
       rrfK: DEFAULT_RRF_K,
     });
@@ -122,6 +124,7 @@ describe('Firth Retriever (ai_retriever)', () => {
       embeddings,
     });
     expect(hybrid).toBeInstanceOf(HybridRetriever);
+    expect((hybrid as HybridRetriever).bm25.tokenizeOptions.analyzer).toBe(DEFAULT_ANALYZER);
     expect([(hybrid as HybridRetriever).weights, (hybrid as HybridRetriever).rrfK]).toEqual([
       [...DEFAULT_HYBRID_WEIGHTS],
       DEFAULT_RRF_K,
@@ -137,14 +140,14 @@ describe('Firth Retriever (ai_retriever)', () => {
     expect([(set as HybridRetriever).weights, (set as HybridRetriever).rrfK]).toEqual([[2, 0.5], 10]);
     expect((set as HybridRetriever).bm25.tokenizeOptions.analyzer).toBe('english');
     // keyword search through the node: 'pressures' finds 'pressure' only with the english analyzer
-    const standard = await retriever({ knowledgeBase: 'folder', folder: dir, search: 'keyword' });
-    expect(await standard.retriever.invoke('pressures')).toEqual([]);
-    const english = await retriever({
+    const standard = await retriever({
       knowledgeBase: 'folder',
       folder: dir,
       search: 'keyword',
-      options: { analyzer: 'english' },
+      options: { analyzer: 'standard' },
     });
+    expect(await standard.retriever.invoke('pressures')).toEqual([]);
+    const english = await retriever({ knowledgeBase: 'folder', folder: dir, search: 'keyword' });
     expect((await english.retriever.invoke('pressures')).map((d) => d.metadata.source)).toEqual(['wing.txt']);
   });
 

@@ -8,6 +8,7 @@ import {
   BM25,
   type BM25Analyzer,
   checkAnalyzer,
+  DEFAULT_ANALYZER,
   DEFAULT_HYBRID_WEIGHTS,
   DEFAULT_RRF_K,
   FirthMemoryVectorStore,
@@ -41,7 +42,7 @@ export interface RetrieverSettings {
   storeFile?: string;
   chunkSize?: number;
   chunkOverlap?: number;
-  /** BM25's analyzer (keyword and hybrid search). @default 'standard' */
+  /** BM25's analyzer (keyword and hybrid search). @default DEFAULT_ANALYZER (@firth/rag) */
   analyzer?: BM25Analyzer;
   /** Hybrid search's [BM25 weight, vector weight]. @default DEFAULT_HYBRID_WEIGHTS (@firth/rag) */
   weights?: [number, number];
@@ -88,7 +89,9 @@ export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
   const vectorStore = await FirthMemoryVectorStore.fromDocuments(docs as never, s.embeddings!);
   if (s.search === 'semantic') return vectorStore.asRetriever(s.topK);
   return new HybridRetriever({
-    bm25: new BM25({ analyzer: s.analyzer, stopWords: QUESTION_STOP_WORDS }).fit(docs as never),
+    bm25: new BM25({ analyzer: s.analyzer ?? DEFAULT_ANALYZER, stopWords: QUESTION_STOP_WORDS }).fit(
+      docs as never,
+    ),
     vectorStore,
     k: s.topK,
     weights: s.weights ?? [...DEFAULT_HYBRID_WEIGHTS],
@@ -243,7 +246,7 @@ export const knowledgeProperties: INodeProperties[] = [
             description: 'Words lowercased, stop words dropped, no stemming',
           },
         ],
-        default: 'standard',
+        default: DEFAULT_ANALYZER,
         description: 'How BM25 cuts text into terms (keyword and hybrid search)',
       },
       {
@@ -288,7 +291,7 @@ export function retrieverOptions(
   options: RetrieverOptions,
 ): Pick<RetrieverSettings, 'analyzer' | 'weights' | 'rrfK'> {
   return {
-    analyzer: checkAnalyzer(options.analyzer ?? 'standard', 'Analyzer'),
+    analyzer: checkAnalyzer(options.analyzer ?? DEFAULT_ANALYZER, 'Analyzer'),
     weights: [
       options.bm25Weight ?? DEFAULT_HYBRID_WEIGHTS[0],
       options.vectorWeight ?? DEFAULT_HYBRID_WEIGHTS[1],
