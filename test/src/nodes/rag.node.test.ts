@@ -272,6 +272,33 @@ describe('Firth RAG Answer', () => {
     expect(out[0]!.json.sources[0].source).toBe('glove.md');
     expect(out[1]!.json.error).toMatch(/Question is empty/);
   });
+
+  it("Options > Analyzer: the course notes searched with the analyzer asked (default: DEFAULT_ANALYZER); a bad one is the item's error", async () => {
+    // 'vectors trained' reaches 'vector … train' only through the stems (GloVe's page)
+    const question = 'How are word vectors trained?';
+    const items = [{ question }, { question }];
+    const sourcesOf = (out: { json: Record<string, any> }[]) =>
+      out.map((o) => o.json.passages.map((p: { metadata: { source: string } }) => p.metadata.source));
+    const byDefault = await answer(items, { question, includeContext: true });
+    const english = await answer(items, { question, includeContext: true, options: { analyzer: 'english' } });
+    const standard = await answer(items, {
+      question,
+      includeContext: true,
+      options: { analyzer: 'standard' },
+    });
+    expect(DEFAULT_ANALYZER).toBe('english');
+    expect(byDefault.map((o) => o.json.answer)).toEqual(english.map((o) => o.json.answer));
+    expect(sourcesOf(english)[0]).toContain('glove.md');
+    expect(sourcesOf(standard)[1]).not.toContain('glove.md');
+    expect(standard[0]!.json.answer).not.toBe(english[0]!.json.answer);
+    const bad = await answer(
+      [{ question }],
+      { question, options: { analyzer: 'klingon' } },
+      {},
+      { continueOnFail: true },
+    );
+    expect(bad[0]!.json.error).toMatch(/Analyzer must be one of 'standard', 'english', got "klingon"/);
+  });
 });
 
 async function store(

@@ -128,6 +128,28 @@ export class TracedRetriever extends BaseRetriever {
 
 const [BM25_WEIGHT, VECTOR_WEIGHT] = DEFAULT_HYBRID_WEIGHTS;
 
+/** The Analyzer field of the retrieving nodes' Options (Firth Retriever, Firth RAG Answer). */
+export const analyzerOption: INodeProperties = {
+  displayName: 'Analyzer',
+  name: 'analyzer',
+  type: 'options',
+  options: [
+    {
+      name: 'English (Porter Stemming)',
+      value: 'english',
+      description:
+        "As Lucene's EnglishAnalyzer: possessive 's dropped, lowercased, stop words dropped, Porter stems (pressures finds pressure)",
+    },
+    {
+      name: 'Standard',
+      value: 'standard',
+      description: 'Words lowercased, stop words dropped, no stemming',
+    },
+  ],
+  default: DEFAULT_ANALYZER,
+  description: 'How BM25 cuts text into terms (keyword and hybrid search)',
+};
+
 /** The parameters that pick a knowledge base and a search (shared by the nodes that retrieve). */
 export const knowledgeProperties: INodeProperties[] = [
   {
@@ -229,26 +251,7 @@ export const knowledgeProperties: INodeProperties[] = [
     displayOptions: { show: { knowledgeBase: ['courseNotes', 'folder'] } },
     // defaults are @firth/rag's (measured: packages/rag/eval/retrieval/results.md)
     options: [
-      {
-        displayName: 'Analyzer',
-        name: 'analyzer',
-        type: 'options',
-        options: [
-          {
-            name: 'English (Porter Stemming)',
-            value: 'english',
-            description:
-              "As Lucene's EnglishAnalyzer: possessive 's dropped, lowercased, stop words dropped, Porter stems (pressures finds pressure)",
-          },
-          {
-            name: 'Standard',
-            value: 'standard',
-            description: 'Words lowercased, stop words dropped, no stemming',
-          },
-        ],
-        default: DEFAULT_ANALYZER,
-        description: 'How BM25 cuts text into terms (keyword and hybrid search)',
-      },
+      analyzerOption,
       {
         displayName: 'BM25 Weight',
         name: 'bm25Weight',
