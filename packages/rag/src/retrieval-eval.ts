@@ -30,7 +30,7 @@ import { Embeddings } from '@langchain/core/embeddings';
 import { loadAverage, table } from '../../../scripts/bench/peer.js';
 import { BM25, type BM25Analyzer, DEFAULT_ANALYZER } from './bm25.js';
 import { questionRetriever } from './course-notes.js';
-import { cranfieldBenchmark } from './cranfield.js';
+import { cranfieldBenchmark, cranfieldSplit } from './cranfield.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
 import {
   DEFAULT_FETCH_K,
@@ -45,14 +45,6 @@ import { loadUnseenQuestions, loadUnseenSet, looseText, type UnseenQuestion } fr
 
 const RESULTS = fileURLToPath(new URL('../eval/retrieval/results.md', import.meta.url));
 const CACHE = join(tmpdir(), 'firth-retrieval-eval');
-
-/** The split of SPLIT.md: position % 3 === 2 held out. */
-export function cranfieldSplit<T>(queries: readonly T[]): { tune: T[]; heldOut: T[] } {
-  return {
-    tune: queries.filter((_, i) => i % 3 !== 2),
-    heldOut: queries.filter((_, i) => i % 3 === 2),
-  };
-}
 
 export const ANALYZERS: readonly BM25Analyzer[] = ['standard', 'english'];
 export const DENSE_WEIGHTS = [0, 0.1, 0.25, 0.5, 0.75, 1] as const;
