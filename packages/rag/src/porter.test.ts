@@ -118,6 +118,11 @@ describe('Porter stemmer (1980 paper examples)', () => {
       expect(porterStem(w)).toBe('connect');
   });
 
+  it("follows the paper's step 2 (ABLI → ABLE, no LOGI rule), not the reference code's departures", () => {
+    expect(porterStem('technology')).toBe('technologi');
+    expect(porterStem('possibly')).toBe('possibli');
+  });
+
   it('leaves one- and two-letter words alone', () => {
     expect(porterStem('is')).toBe('is');
     expect(porterStem('as')).toBe('as');
