@@ -17,6 +17,7 @@ import {
   citedSentences,
   courseNotesRetriever,
   createRagChain,
+  DEFAULT_ANALYZER,
   FirthMemoryVectorStore,
   groundedness,
   HybridRetriever,
@@ -684,10 +685,11 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     expect((answers[1]!.sources as { source: string }[]).map((s) => s.source)).toContain('word2vec.md');
     expect(answers[1]!.answer as string).toMatch(/skip-gram/i);
     expect(answers[1]!.answer as string).toMatch(/CBOW/);
-    // the hybrid branch: BM25 and GloVe (SIF) rankings fused by RRF — the core's retriever, same answer
+    // the hybrid branch: BM25 and GloVe (SIF) rankings fused by RRF — the core's retriever with its
+    // defaults (DEFAULT_HYBRID_WEIGHTS; the node's analyzer DEFAULT_ANALYZER), same answer
     const docs = await loadCourseNotes();
     const retriever = new HybridRetriever({
-      bm25: new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(docs),
+      bm25: new BM25({ analyzer: DEFAULT_ANALYZER, stopWords: QUESTION_STOP_WORDS }).fit(docs),
       vectorStore: await FirthMemoryVectorStore.fromDocuments(docs, new FirthEmbeddings({ pooling: 'sif' })),
       k: 4,
     });

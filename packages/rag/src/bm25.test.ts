@@ -19,6 +19,51 @@ describe('tokenize', () => {
   });
 });
 
+describe("the 'english' analyzer (Lucene EnglishAnalyzer-like)", () => {
+  it('drops possessives and stop words, lowercases, then Porter-stems', () => {
+    expect(tokenize("The Wing's pressures are rising", { analyzer: 'english' })).toEqual([
+      'wing',
+      'pressur',
+      'rise',
+    ]);
+    // curly apostrophe too; an explicit stop list replaces the default one
+    expect(tokenize('the pilot\u2019s connections', { analyzer: 'english', stopWords: false })).toEqual([
+      'the',
+      'pilot',
+      'connect',
+    ]);
+    // 'standard' (the default) is unchanged: no stemming, the 's is a word of its own
+    expect(tokenize("The Wing's pressures")).toEqual(['the', 'wing', 's', 'pressures']);
+  });
+
+  it("lets 'pressures' find 'pressure' and 'connected' find 'connection'", () => {
+    const docs = ['the pressure on the wing', 'a connection between plates', 'boundary layer flow'];
+    const standard = new BM25().fit(docs);
+    const english = new BM25({ analyzer: 'english' }).fit(docs);
+    expect(standard.search('pressures')).toEqual([]);
+    expect(english.search('pressures').map((h) => h.index)).toEqual([0]);
+    expect(standard.search('connected plate')).toEqual([]);
+    expect(english.search('connected plate').map((h) => h.index)).toEqual([1]);
+    expect(english.tokenizeOptions).toEqual({ analyzer: 'english', lowercase: true, stopWords: true });
+  });
+
+  it('survives toJSON / fromJSON; older snapshots read as standard; a bad name is refused', () => {
+    const english = new BM25({ analyzer: 'english' }).fit(['the pressure on the wing', 'plates']);
+    const json = JSON.parse(JSON.stringify(english)) as BM25JSON;
+    expect(json.analyzer).toBe('english');
+    const back = BM25.fromJSON(json);
+    expect(back.search('pressures')).toEqual(english.search('pressures'));
+    const standard = JSON.parse(JSON.stringify(new BM25().fit(['pressure']))) as BM25JSON;
+    expect('analyzer' in standard).toBe(false);
+    expect(BM25.fromJSON(standard).tokenizeOptions.analyzer).toBe('standard');
+    expect(() => BM25.fromJSON({ ...json, analyzer: 'french' as never })).toThrow(FormatError);
+    expect(() => new BM25({ analyzer: 'french' as never })).toThrow(
+      /analyzer must be one of 'standard', 'english', got "french"/,
+    );
+    expect(() => tokenize('x', { analyzer: 'snowball' as never })).toThrow(ValidationError);
+  });
+});
+
 describe('BM25', () => {
   const corpus = ['the cat sat', 'the dog ran', 'a cat and a dog'];
 
@@ -92,7 +137,7 @@ describe('BM25', () => {
     expect([back.k1, back.b, back.tokenizeOptions]).toEqual([
       1.5,
       0.6,
-      { lowercase: true, stopWords: ['the', 'a'] },
+      { analyzer: 'standard', lowercase: true, stopWords: ['the', 'a'] },
     ]);
     for (const q of ['boundary layer heat', 'a wing', 'the flat plate', 'nothing']) {
       const [x, y] = [bm25.search(q), back.search(q)];

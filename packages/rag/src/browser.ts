@@ -8,14 +8,18 @@
  * Cranfield are in the Node entry.
  */
 
-// 3. Lexical retrieval: Okapi BM25 with Lucene's idf.
+// 3. Lexical retrieval: Okapi BM25 with Lucene's idf; a 'standard' or 'english' (Porter) analyzer.
 export {
   BM25,
+  BM25_ANALYZERS,
   BM25_FORMAT,
+  type BM25Analyzer,
   type BM25Hit,
   type BM25JSON,
   type BM25Options,
+  checkAnalyzer,
   checkQuery,
+  DEFAULT_ANALYZER,
   ENGLISH_STOP_WORDS,
   MAX_QUERY_LENGTH,
   type TokenizeOptions,
@@ -80,6 +84,9 @@ export {
 } from './extractive.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
+  DEFAULT_FETCH_K,
+  DEFAULT_HYBRID_WEIGHTS,
+  DEFAULT_RRF_K,
   documentKey,
   type Fused,
   type FusionOptions,
@@ -107,6 +114,7 @@ export {
   recallAtK,
   reciprocalRank,
 } from './metrics.js';
+export { porterMeasure, porterStem } from './porter.js';
 export {
   ANSWER_TYPES,
   type AnswerType,

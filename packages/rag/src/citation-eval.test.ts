@@ -46,10 +46,11 @@ describe('scoreCitations', () => {
 
 describe('the citation evaluation over the course notes', () => {
   // Before the change (sources numbered per file): tune 8/20 sentences, lead 1/7; held out 6/17, 2/7.
+  // Issue 16: answers of at most two sentences / 60 words (were three: 20 and 17 sentences) over
+  // passages the english analyzer finds; the question's names weighed, one more held-out lead comes
+  // from the expected passage (5 → 6).
   test.each([
-    // issue 16: answers of at most two sentences / 60 words (were three: 20 and 17 sentences); the
-    // question's names weighed, one more held-out lead comes from the expected passage (5 → 6)
-    ['tune', CITATION_QUESTIONS.tune, 14, 5],
+    ['tune', CITATION_QUESTIONS.tune, 13, 5],
     ['heldOut', CITATION_QUESTIONS.heldOut, 11, 6],
   ] as const)(
     '%s: every sentence cites the passage it came from',

@@ -16,6 +16,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
+import { type BM25Analyzer, DEFAULT_ANALYZER } from './bm25.js';
 import { BM25Retriever } from './bm25-retriever.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader, type SourceMetadata, SUPPORTED_EXTENSIONS } from './loaders.js';
@@ -84,18 +85,30 @@ export const sectionText = (d: DocumentInterface): string => `${d.metadata.secti
 
 /**
  * BM25 set up for questions over documents: stop words and question words dropped, each passage
- * indexed with its heading path (`sectionText`). The course notes, the RAG nodes' keyword search and
+ * indexed with its heading path (`sectionText`), the `DEFAULT_ANALYZER` ('english': Porter stems)
+ * unless `options.analyzer` says otherwise. The course notes, the RAG nodes' keyword search and
  * the unseen-documents evaluation all retrieve through it.
  */
-export function questionRetriever(docs: DocumentInterface[], k = 4): BM25Retriever {
-  return BM25Retriever.fromDocuments(docs, { k, stopWords: QUESTION_STOP_WORDS, indexText: sectionText });
+export function questionRetriever(
+  docs: DocumentInterface[],
+  k = 4,
+  options: { analyzer?: BM25Analyzer } = {},
+): BM25Retriever {
+  return BM25Retriever.fromDocuments(docs, {
+    k,
+    analyzer: options.analyzer ?? DEFAULT_ANALYZER,
+    stopWords: QUESTION_STOP_WORDS,
+    indexText: sectionText,
+  });
 }
 
 /** A BM25 retriever over the course notes (stop words and question words dropped). */
 export async function courseNotesRetriever(
-  options: { k?: number; dir?: string } = {},
+  options: { k?: number; dir?: string; analyzer?: BM25Analyzer } = {},
 ): Promise<BM25Retriever> {
-  return questionRetriever(await loadCourseNotes(options.dir), options.k ?? 4);
+  return questionRetriever(await loadCourseNotes(options.dir), options.k ?? 4, {
+    analyzer: options.analyzer,
+  });
 }
 
 let shared: Promise<BM25Retriever> | undefined;

@@ -48,3 +48,14 @@ export function cranfieldBenchmark(): CranfieldBenchmark {
   }));
   return { documents, queries };
 }
+
+/**
+ * The split the retrieval defaults were chosen on (eval/retrieval/SPLIT.md, fixed before any
+ * tuning): queries at positions ≡ 2 (mod 3) are held out (75), the others tune (150).
+ */
+export function cranfieldSplit<T>(queries: readonly T[]): { tune: T[]; heldOut: T[] } {
+  return {
+    tune: queries.filter((_, i) => i % 3 !== 2),
+    heldOut: queries.filter((_, i) => i % 3 === 2),
+  };
+}

@@ -62,17 +62,35 @@ export function documentKey(doc: DocumentInterface): string {
   return JSON.stringify([m.source, m.section, m.chunk, doc.pageContent]);
 }
 
+/**
+ * The default [BM25 weight, vector weight] of `HybridRetriever` and of the n8n nodes' hybrid
+ * search, chosen on Cranfield's 150 tune queries (82 settings: analyzer × dense weight × RRF k ×
+ * fetchK) and checked on its 75 held-out queries and the unseen Markdown sets:
+ * eval/retrieval/results.md (`pnpm --filter @firth/rag eval:retrieval`). Held out, BM25 (english)
+ * + USE-lite at [1, 0.1] gives nDCG@10 0.3734, BM25 alone 0.3695, the former default [1, 1] 0.3171:
+ * an embedding weaker than BM25 (USE-lite alone 0.1935) helps only as a light tie-breaker.
+ */
+export const DEFAULT_HYBRID_WEIGHTS: readonly [bm25: number, vectors: number] = Object.freeze([
+  1, 0.1,
+] as const);
+
+/** The default RRF constant k of `HybridRetriever`: Cormack et al.'s 60, also the best on tune with [1, 0.1]. */
+export const DEFAULT_RRF_K = 60;
+
+/** The default number of candidates `HybridRetriever` takes from each list before fusion (20: best on tune). */
+export const DEFAULT_FETCH_K = 20;
+
 export interface HybridRetrieverInput extends BaseRetrieverInput {
   /** A fitted BM25 index over the same Documents as the vector store. */
   bm25: BM25;
   vectorStore: VectorStoreInterface;
   /** Documents returned. @default 4 */
   k?: number;
-  /** Candidates taken from each retriever before fusion. @default 20 */
+  /** Candidates taken from each retriever before fusion. @default DEFAULT_FETCH_K */
   fetchK?: number;
-  /** RRF constant. @default 60 */
+  /** RRF constant. @default DEFAULT_RRF_K */
   rrfK?: number;
-  /** [BM25 weight, vector weight]. @default [1, 1] */
+  /** [BM25 weight, vector weight]. @default DEFAULT_HYBRID_WEIGHTS */
   weights?: [number, number];
 }
 
@@ -101,9 +119,31 @@ export class HybridRetriever extends BaseRetriever {
     this.bm25 = fields.bm25;
     this.vectorStore = fields.vectorStore;
     this.k = fields.k ?? 4;
-    this.fetchK = fields.fetchK ?? 20;
-    this.rrfK = fields.rrfK ?? 60;
-    this.weights = fields.weights ?? [1, 1];
+    this.fetchK = fields.fetchK ?? DEFAULT_FETCH_K;
+    this.rrfK = fields.rrfK ?? DEFAULT_RRF_K;
+    this.weights = fields.weights ?? [...DEFAULT_HYBRID_WEIGHTS];
+    for (const [name, v] of [
+      ['k', this.k],
+      ['fetchK', this.fetchK],
+    ] as const)
+      if (!Number.isInteger(v) || v < 1)
+        throw new ValidationError(`HybridRetriever: ${name} must be a positive integer, got ${v}`, name);
+    if (!(typeof this.rrfK === 'number' && this.rrfK >= 0 && Number.isFinite(this.rrfK)))
+      throw new ValidationError(
+        `HybridRetriever: rrfK must be a finite number ≥ 0, got ${this.rrfK}`,
+        'rrfK',
+      );
+    const w = this.weights;
+    if (
+      !Array.isArray(w) ||
+      w.length !== 2 ||
+      !w.every((x) => typeof x === 'number' && x >= 0 && Number.isFinite(x)) ||
+      w[0] + w[1] === 0
+    )
+      throw new ValidationError(
+        `HybridRetriever: weights must be [BM25 weight, vector weight], two finite numbers ≥ 0 not both 0, got ${JSON.stringify(w)}`,
+        'weights',
+      );
   }
 
   override async _getRelevantDocuments(query: string): Promise<Document[]> {

@@ -23,7 +23,7 @@ export {
   sharedCourseNotesRetriever,
 } from './course-notes.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
-export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain } from './cranfield.js';
+export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain, cranfieldSplit } from './cranfield.js';
 // 1. Loaders: text, Markdown (sections), HTML, JSON → Documents; files confined to a root folder,
 //    within size limits (MAX_FILE_BYTES; MAX_TEXT_LENGTH from @firth/numeric; folder entries, depth).
 export {

@@ -6,7 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FirthEmbeddings } from '@firth/langchain';
-import { answerWithSources, askCourseNotes } from '@firth/rag';
+import {
+  answerWithSources,
+  askCourseNotes,
+  DEFAULT_ANALYZER,
+  DEFAULT_HYBRID_WEIGHTS,
+  DEFAULT_RRF_K,
+  HybridRetriever,
+} from '@firth/rag';
 import { InMemoryChatMessageHistory } from '@langchain/core/chat_history';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { FakeListChatModel } from '@langchain/core/utils/testing';
@@ -14,6 +21,10 @@ import { type IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { RagAnswer } from '../../../packages/n8n-nodes-firth/nodes/RagAnswer/RagAnswer.node.js';
 import { RetrieverFirth } from '../../../packages/n8n-nodes-firth/nodes/RetrieverFirth/RetrieverFirth.node.js';
+import {
+  buildRetriever,
+  retrieverOptions,
+} from '../../../packages/n8n-nodes-firth/nodes/shared/knowledge.js';
 import { VectorStoreFirth } from '../../../packages/n8n-nodes-firth/nodes/VectorStoreFirth/VectorStoreFirth.node.js';
 import { fakeContext } from '../harness/fake-context.js';
 
@@ -83,6 +94,63 @@ describe('Firth Retriever (ai_retriever)', () => {
     expect(empty.message).toMatch(/Folder is empty/);
     const missing = await retriever({ knowledgeBase: 'folder', folder: join(dir, 'nope') }).catch((e) => e);
     expect(missing).toBeInstanceOf(NodeOperationError);
+  });
+
+  it("Options: the analyzer and hybrid weights, defaulting to @firth/rag's measured constants", async () => {
+    const options = new RetrieverFirth().description.properties.find((p) => p.name === 'options')!;
+    const defaults = Object.fromEntries(
+      (options.options as { name: string; default: unknown }[]).map((o) => [o.name, o.default]),
+    );
+    expect(DEFAULT_ANALYZER).toBe('english');
+    expect(defaults).toEqual({
+      analyzer: DEFAULT_ANALYZER,
+      bm25Weight: DEFAULT_HYBRID_WEIGHTS[0],
+      vectorWeight: DEFAULT_HYBRID_WEIGHTS[1],
+      rrfK: DEFAULT_RRF_K,
+    });
+    expect(retrieverOptions({})).toEqual({
+      analyzer: DEFAULT_ANALYZER,
+      weights: [...DEFAULT_HYBRID_WEIGHTS],
+      rrfK: DEFAULT_RRF_K,
+    });
+    expect(() => retrieverOptions({ analyzer: 'french' })).toThrow(/Analyzer must be one of/);
+    const dir = mkdtempSync(join(tmpdir(), 'firth-kb-'));
+    writeFileSync(join(dir, 'wing.txt'), 'The pressure on the wing rises with the angle of attack.');
+    writeFileSync(join(dir, 'rain.txt'), 'Heavy rain and strong winds are expected on the coast.');
+    const embeddings = new FirthEmbeddings();
+    const hybrid = await buildRetriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'hybrid',
+      topK: 2,
+      embeddings,
+    });
+    expect(hybrid).toBeInstanceOf(HybridRetriever);
+    expect((hybrid as HybridRetriever).bm25.tokenizeOptions.analyzer).toBe(DEFAULT_ANALYZER);
+    expect([(hybrid as HybridRetriever).weights, (hybrid as HybridRetriever).rrfK]).toEqual([
+      [...DEFAULT_HYBRID_WEIGHTS],
+      DEFAULT_RRF_K,
+    ]);
+    const set = await buildRetriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'hybrid',
+      topK: 2,
+      embeddings,
+      ...retrieverOptions({ analyzer: 'english', bm25Weight: 2, vectorWeight: 0.5, rrfK: 10 }),
+    });
+    expect([(set as HybridRetriever).weights, (set as HybridRetriever).rrfK]).toEqual([[2, 0.5], 10]);
+    expect((set as HybridRetriever).bm25.tokenizeOptions.analyzer).toBe('english');
+    // keyword search through the node: 'pressures' finds 'pressure' only with the english analyzer
+    const standard = await retriever({
+      knowledgeBase: 'folder',
+      folder: dir,
+      search: 'keyword',
+      options: { analyzer: 'standard' },
+    });
+    expect(await standard.retriever.invoke('pressures')).toEqual([]);
+    const english = await retriever({ knowledgeBase: 'folder', folder: dir, search: 'keyword' });
+    expect((await english.retriever.invoke('pressures')).map((d) => d.metadata.source)).toEqual(['wing.txt']);
   });
 
   it('a store file that does not exist is an error, not a new empty store', async () => {
@@ -256,6 +324,33 @@ describe('Firth RAG Answer', () => {
     const out = await answer(items, q, {}, { continueOnFail: true });
     expect(out[0]!.json.sources[0].source).toBe('glove.md');
     expect(out[1]!.json.error).toMatch(/Question is empty/);
+  });
+
+  it("Options > Analyzer: the course notes searched with the analyzer asked (default: DEFAULT_ANALYZER); a bad one is the item's error", async () => {
+    // 'vectors trained' reaches 'vector … train' only through the stems (GloVe's page)
+    const question = 'How are word vectors trained?';
+    const items = [{ question }, { question }];
+    const sourcesOf = (out: { json: Record<string, any> }[]) =>
+      out.map((o) => o.json.passages.map((p: { metadata: { source: string } }) => p.metadata.source));
+    const byDefault = await answer(items, { question, includeContext: true });
+    const english = await answer(items, { question, includeContext: true, options: { analyzer: 'english' } });
+    const standard = await answer(items, {
+      question,
+      includeContext: true,
+      options: { analyzer: 'standard' },
+    });
+    expect(DEFAULT_ANALYZER).toBe('english');
+    expect(byDefault.map((o) => o.json.answer)).toEqual(english.map((o) => o.json.answer));
+    expect(sourcesOf(english)[0]).toContain('glove.md');
+    expect(sourcesOf(standard)[1]).not.toContain('glove.md');
+    expect(standard[0]!.json.answer).not.toBe(english[0]!.json.answer);
+    const bad = await answer(
+      [{ question }],
+      { question, options: { analyzer: 'klingon' } },
+      {},
+      { continueOnFail: true },
+    );
+    expect(bad[0]!.json.error).toMatch(/Analyzer must be one of 'standard', 'english', got "klingon"/);
   });
 });
 

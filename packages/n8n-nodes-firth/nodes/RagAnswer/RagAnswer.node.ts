@@ -21,8 +21,12 @@
  */
 import {
   answerWithSources,
+  type BM25Analyzer,
+  type BM25Retriever,
   type ChatHistoryMessage,
+  courseNotesRetriever,
   createRagChain,
+  DEFAULT_ANALYZER,
   groundedness,
   type RagChainOptions,
   sharedCourseNotesRetriever,
@@ -35,7 +39,7 @@ import {
   NodeConnectionTypes,
   NodeOperationError,
 } from 'n8n-workflow';
-import { documentJson, type Retrieves } from '../shared/knowledge';
+import { analyzerOption, documentJson, type Retrieves, retrieverOptions } from '../shared/knowledge';
 import { mapItems, optionalInput } from '../shared/per-item';
 
 /** What n8n's memory sub-nodes supply: a LangChain BaseChatMemory (BufferWindowMemory, …). */
@@ -105,6 +109,15 @@ export class RagAnswer implements INodeType {
         default: false,
         description: 'Whether to output every retrieved passage beside the answer',
       },
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add Option',
+        default: {},
+        description: 'How the course notes are searched when no Retriever is connected',
+        options: [analyzerOption],
+      },
     ],
   };
 
@@ -112,6 +125,13 @@ export class RagAnswer implements INodeType {
     // the connected retriever returns its own top K; the course notes (by default) as many as asked
     const connected = await optionalInput<Retrieves>(this, NodeConnectionTypes.AiRetriever);
     const notes = connected ? undefined : await sharedCourseNotesRetriever();
+    // the course notes searched with another analyzer than the default, built once per analyzer
+    const byAnalyzer = new Map<BM25Analyzer, Promise<BM25Retriever>>();
+    const notesFor = (analyzer: BM25Analyzer) => {
+      if (analyzer === DEFAULT_ANALYZER) return Promise.resolve(notes!);
+      if (!byAnalyzer.has(analyzer)) byAnalyzer.set(analyzer, courseNotesRetriever({ analyzer }));
+      return byAnalyzer.get(analyzer)!;
+    };
     const llm = await optionalInput<NonNullable<RagChainOptions['llm']>>(
       this,
       NodeConnectionTypes.AiLanguageModel,
@@ -130,12 +150,14 @@ export class RagAnswer implements INodeType {
         throw new NodeOperationError(this.getNode(), `Passages must be a positive integer, got ${k}`, {
           itemIndex: i,
         });
+      const { analyzer } = retrieverOptions(this.getNodeParameter('options', i, {}) as { analyzer?: string });
+      const search = connected ? undefined : await notesFor(analyzer!);
       // the memory of the item's session (n8n's memory nodes read the session id per item)
       const memory = hasMemory
         ? ((await this.getInputConnectionData(NodeConnectionTypes.AiMemory, i)) as ChatMemory | undefined)
         : undefined;
       const { answer, sources, context, invalidCitations, evidence, standaloneQuestion } = await createRagChain({
-        retriever: connected ? (q) => connected.invoke(q) : (q) => notes!.search(q, k),
+        retriever: connected ? (q) => connected.invoke(q) : (q) => search!.search(q, k),
         llm,
         k,
       }).invoke({ question, chatHistory: memory ? await historyOf(memory) : undefined });

@@ -6,6 +6,11 @@
  */
 import {
   BM25,
+  type BM25Analyzer,
+  checkAnalyzer,
+  DEFAULT_ANALYZER,
+  DEFAULT_HYBRID_WEIGHTS,
+  DEFAULT_RRF_K,
   FirthMemoryVectorStore,
   FirthSqliteVectorStore,
   HybridRetriever,
@@ -37,6 +42,12 @@ export interface RetrieverSettings {
   storeFile?: string;
   chunkSize?: number;
   chunkOverlap?: number;
+  /** BM25's analyzer (keyword and hybrid search). @default DEFAULT_ANALYZER (@firth/rag) */
+  analyzer?: BM25Analyzer;
+  /** Hybrid search's [BM25 weight, vector weight]. @default DEFAULT_HYBRID_WEIGHTS (@firth/rag) */
+  weights?: [number, number];
+  /** Hybrid search's RRF constant. @default DEFAULT_RRF_K (@firth/rag) */
+  rrfK?: number;
   /** Needed by semantic and hybrid search and by stores. */
   embeddings?: EmbeddingsInterface;
 }
@@ -74,13 +85,17 @@ export async function buildRetriever(s: RetrieverSettings): Promise<Retrieves> {
     if (folder === '') throw new Error('Folder is empty: give the absolute path of a folder of documents');
     docs = await loadFolder(folder, { chunkSize: s.chunkSize, chunkOverlap: s.chunkOverlap });
   }
-  if (s.search === 'keyword') return questionRetriever(docs, s.topK);
+  if (s.search === 'keyword') return questionRetriever(docs, s.topK, { analyzer: s.analyzer });
   const vectorStore = await FirthMemoryVectorStore.fromDocuments(docs as never, s.embeddings!);
   if (s.search === 'semantic') return vectorStore.asRetriever(s.topK);
   return new HybridRetriever({
-    bm25: new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(docs as never),
+    bm25: new BM25({ analyzer: s.analyzer ?? DEFAULT_ANALYZER, stopWords: QUESTION_STOP_WORDS }).fit(
+      docs as never,
+    ),
     vectorStore,
     k: s.topK,
+    weights: s.weights ?? [...DEFAULT_HYBRID_WEIGHTS],
+    rrfK: s.rrfK ?? DEFAULT_RRF_K,
   });
 }
 
@@ -110,6 +125,30 @@ export class TracedRetriever extends BaseRetriever {
     );
   }
 }
+
+const [BM25_WEIGHT, VECTOR_WEIGHT] = DEFAULT_HYBRID_WEIGHTS;
+
+/** The Analyzer field of the retrieving nodes' Options (Firth Retriever, Firth RAG Answer). */
+export const analyzerOption: INodeProperties = {
+  displayName: 'Analyzer',
+  name: 'analyzer',
+  type: 'options',
+  options: [
+    {
+      name: 'English (Porter Stemming)',
+      value: 'english',
+      description:
+        "As Lucene's EnglishAnalyzer: possessive 's dropped, lowercased, stop words dropped, Porter stems (pressures finds pressure)",
+    },
+    {
+      name: 'Standard',
+      value: 'standard',
+      description: 'Words lowercased, stop words dropped, no stemming',
+    },
+  ],
+  default: DEFAULT_ANALYZER,
+  description: 'How BM25 cuts text into terms (keyword and hybrid search)',
+};
 
 /** The parameters that pick a knowledge base and a search (shared by the nodes that retrieve). */
 export const knowledgeProperties: INodeProperties[] = [
@@ -203,7 +242,66 @@ export const knowledgeProperties: INodeProperties[] = [
     default: 4,
     description: 'How many passages to retrieve',
   },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add Option',
+    default: {},
+    displayOptions: { show: { knowledgeBase: ['courseNotes', 'folder'] } },
+    // defaults are @firth/rag's (measured: packages/rag/eval/retrieval/results.md)
+    options: [
+      analyzerOption,
+      {
+        displayName: 'BM25 Weight',
+        name: 'bm25Weight',
+        type: 'number',
+        typeOptions: { minValue: 0, numberPrecision: 2 },
+        default: BM25_WEIGHT,
+        description: "Weight of BM25's ranking in hybrid search (reciprocal rank fusion)",
+      },
+      {
+        displayName: 'RRF K',
+        name: 'rrfK',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: DEFAULT_RRF_K,
+        description:
+          'Reciprocal rank fusion constant: larger flattens the gap between top ranks (hybrid search)',
+      },
+      {
+        displayName: 'Vector Weight',
+        name: 'vectorWeight',
+        type: 'number',
+        typeOptions: { minValue: 0, numberPrecision: 2 },
+        default: VECTOR_WEIGHT,
+        description: "Weight of the embeddings' ranking in hybrid search (reciprocal rank fusion)",
+      },
+    ],
+  },
 ];
+
+/** The Options collection of the retrieving nodes, as read from n8n. */
+interface RetrieverOptions {
+  analyzer?: string;
+  bm25Weight?: number;
+  vectorWeight?: number;
+  rrfK?: number;
+}
+
+/** Analyzer and hybrid weights from the Options collection (@firth/rag's defaults where unset). */
+export function retrieverOptions(
+  options: RetrieverOptions,
+): Pick<RetrieverSettings, 'analyzer' | 'weights' | 'rrfK'> {
+  return {
+    analyzer: checkAnalyzer(options.analyzer ?? DEFAULT_ANALYZER, 'Analyzer'),
+    weights: [
+      options.bm25Weight ?? DEFAULT_HYBRID_WEIGHTS[0],
+      options.vectorWeight ?? DEFAULT_HYBRID_WEIGHTS[1],
+    ],
+    rrfK: options.rrfK ?? DEFAULT_RRF_K,
+  };
+}
 
 type ParameterReader = Pick<ISupplyDataFunctions, 'getNodeParameter'>;
 
@@ -224,5 +322,8 @@ export function readRetrieverSettings(
     chunkOverlap:
       knowledgeBase === 'folder' ? (ctx.getNodeParameter('chunkOverlap', i, 200) as number) : undefined,
     storeFile: knowledgeBase === 'store' ? (ctx.getNodeParameter('storeFile', i, '') as string) : undefined,
+    ...(knowledgeBase === 'store'
+      ? {}
+      : retrieverOptions(ctx.getNodeParameter('options', i, {}) as RetrieverOptions)),
   };
 }
