@@ -13,6 +13,7 @@
  *     is first cut to the prefix that holds those tokens (bert-prefix.ts), so its length costs nothing.
  * Each loads on first use, once per process.
  */
+import { type GgufModel, type GgufModelOptions, loadGgufModel } from '@firth/llm';
 import {
   type CausalLM,
   type GenerationTokenizer,
@@ -25,8 +26,7 @@ import { bertReadablePrefix } from './bert-prefix.js';
 
 export type ChatTokenizer = GenerationTokenizer & { bos?: number; eos?: number };
 
-/** A local model that continues text. */
-export interface LocalChatModel {
+interface ChatModelInfo {
   /** The name clients ask for (`model` in requests, listed by /v1/models and /api/tags). */
   id: string;
   /** Prompt + completion, in tokens. */
@@ -34,8 +34,21 @@ export interface LocalChatModel {
   /** Shown in Ollama's model details, e.g. 'llama', '260K'. */
   family: string;
   parameterSize: string;
+}
+
+/** A local model that continues text: Firth's own engine (`start()` → `step(token)`)… */
+export interface FirthLocalChatModel extends ChatModelInfo {
+  engine?: 'firth';
   load(): Promise<{ model: CausalLM; tokenizer: ChatTokenizer }>;
 }
+
+/** …or a GGUF file run by llama.cpp (@firth/llm's loadGgufModel), with its own chat template. */
+export interface GgufLocalChatModel extends ChatModelInfo {
+  engine: 'gguf';
+  load(): Promise<GgufModel>;
+}
+
+export type LocalChatModel = FirthLocalChatModel | GgufLocalChatModel;
 
 /** A local model that turns a text into a vector. */
 export interface LocalEmbeddingModel {
@@ -63,7 +76,7 @@ const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /** llama2.c's TinyStories 260K: 512-token context, 512-piece SentencePiece vocabulary. */
-export const tinyStories260k: LocalChatModel = {
+export const tinyStories260k: FirthLocalChatModel = {
   id: 'tinystories-260k',
   contextLength: 512,
   family: 'llama',
@@ -92,6 +105,38 @@ export const bertTiny: LocalEmbeddingModel = {
     };
   }),
 };
+
+/** 289536 → '290K', 1_235_814_400 → '1.2B' (as Ollama shows sizes). */
+export function parameterSize(n: number): string {
+  for (const [unit, v] of [
+    ['B', 1e9],
+    ['M', 1e6],
+    ['K', 1e3],
+  ] as const)
+    if (n >= v) return `${Number((n / v).toPrecision(2))}${unit}`;
+  return String(n);
+}
+
+/**
+ * A GGUF model file as a chat model the server serves (`firth-server --gguf FILE`, or
+ * FIRTH_GGUF_MODEL): loaded now, so that its context length and architecture are known. Its id is
+ * the file name without `.gguf` unless `id` is given.
+ */
+export async function ggufChatModel(
+  path: string,
+  options: GgufModelOptions & { id?: string } = {},
+): Promise<GgufLocalChatModel> {
+  const { id, ...modelOptions } = options;
+  const model = await loadGgufModel(path, modelOptions);
+  return {
+    engine: 'gguf',
+    id: id ?? (model.path.split('/').pop() ?? model.path).replace(/\.gguf$/i, ''),
+    contextLength: model.contextLength,
+    family: model.architecture,
+    parameterSize: parameterSize(model.parameterCount),
+    load: () => loadGgufModel(path, modelOptions),
+  };
+}
 
 export const defaultRegistry = (): ModelRegistry => ({ chat: [tinyStories260k], embeddings: [bertTiny] });
 

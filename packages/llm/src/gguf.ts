@@ -61,6 +61,8 @@ export interface GgufGenerateOptions {
   topP?: number;
   topK?: number;
   seed?: number;
+  /** Penalty on tokens already in the answer (1 = none). */
+  repeatPenalty?: number;
   /** The most tokens the answer may have. @default 256 */
   maxTokens?: number;
   /** The answer ends before the first of these. */
@@ -114,6 +116,14 @@ export class GgufModel {
     return String(this.llama.fileInfo.metadata.general?.architecture ?? 'unknown');
   }
 
+  /** Weights in the file (the product of each tensor's dimensions, summed). */
+  get parameterCount(): number {
+    let n = 0;
+    for (const t of this.llama.fileInfo.tensorInfo ?? [])
+      n += t.dimensions.reduce<number>((a, d) => a * Number(d), 1);
+    return n;
+  }
+
   /** Tokens a prompt and its answer may have together. */
   get contextLength(): number {
     return this.sequence.context.contextSize;
@@ -140,17 +150,23 @@ export class GgufModel {
     });
   }
 
+  /** Tokens of the prompt the chat template makes of `messages` (BOS and the answer's header included). */
+  promptTokens(messages: ChatMessage[]): number {
+    return this.countPrompt(chatHistory(messages));
+  }
+
+  private countPrompt(history: ChatHistoryItem[]): number {
+    const state = this.wrapper.generateContextState({ chatHistory: history });
+    return state.contextText.tokenize(this.llama.tokenizer).length;
+  }
+
   /** One chat turn: the conversation through the chat template, the answer generated. */
   chat(messages: ChatMessage[], options: GgufGenerateOptions = {}): Promise<GgufTurn> {
     if (messages.length === 0)
-      throw new LlmError('messages: give at least one message', { kind: 'invalid-config' });
+      return Promise.reject(new LlmError('messages: give at least one message', { kind: 'invalid-config' }));
     return this.exclusive(async () => {
-      const history: ChatHistoryItem[] = messages.map((m) =>
-        m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
-      );
-      history.push({ type: 'model', response: [] });
-      const state = this.wrapper.generateContextState({ chatHistory: history });
-      const promptTokens = state.contextText.tokenize(this.llama.tokenizer).length;
+      const history = chatHistory(messages);
+      const promptTokens = this.countPrompt(history);
       if (promptTokens >= this.contextLength)
         throw new LlmError(
           `the prompt has ${promptTokens} tokens; ${this.name} reads at most ${this.contextLength}: shorten it`,
@@ -169,6 +185,9 @@ export class GgufModel {
           ...(options.topP !== undefined ? { topP: options.topP } : {}),
           ...(options.topK !== undefined ? { topK: options.topK } : {}),
           ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.repeatPenalty !== undefined
+            ? { repeatPenalty: { penalty: options.repeatPenalty } }
+            : {}),
           maxTokens,
           ...(options.stop?.length ? { customStopTriggers: options.stop } : {}),
           ...(options.signal ? { signal: options.signal, stopOnAbortSignal: true } : {}),
@@ -237,6 +256,15 @@ export class GgufModel {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The conversation as node-llama-cpp's chat history, ending with the answer to write. */
+function chatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((m) =>
+    m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
+  );
+  history.push({ type: 'model', response: [] });
+  return history;
 }
 
 const loaded = new Map<string, Promise<GgufModel>>();
