@@ -84,8 +84,9 @@ export interface GgufModelOptions {
   /** Tokens of prompt + answer. @default the model's training context, at most 4096 */
   contextSize?: number;
   /**
-   * CPU threads llama.cpp computes with. @default node-llama-cpp's: every core. On a busy machine,
-   * or for a tiny model, 1 is faster: llama.cpp's threads wait for each other by spinning.
+   * CPU threads llama.cpp computes with. @default FIRTH_GGUF_THREADS, else node-llama-cpp's: every
+   * core. On a busy machine, or for a tiny model, 1 is faster: llama.cpp's threads wait for each
+   * other by spinning.
    */
   threads?: number;
 }
@@ -279,6 +280,18 @@ export function loadGgufModel(path: string, options: GgufModelOptions = {}): Pro
       new LlmError('modelPath: give the path of a .gguf file', { kind: 'invalid-config', provider: 'gguf' }),
     );
   const file = resolve(path);
+  const fromEnv = process.env.FIRTH_GGUF_THREADS?.trim();
+  if (options.threads === undefined && fromEnv) {
+    const threads = Number(fromEnv);
+    if (!Number.isInteger(threads) || threads < 1)
+      return Promise.reject(
+        new LlmError(`FIRTH_GGUF_THREADS must be a whole number from 1, got "${fromEnv}"`, {
+          kind: 'invalid-config',
+          provider: 'gguf',
+        }),
+      );
+    options = { ...options, threads };
+  }
   const key = `${file}\0${options.contextSize ?? ''}\0${options.threads ?? ''}`;
   let model = loaded.get(key);
   if (!model) {
