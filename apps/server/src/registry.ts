@@ -34,6 +34,9 @@ interface ChatModelInfo {
   /** Shown in Ollama's model details, e.g. 'llama', '260K'. */
   family: string;
   parameterSize: string;
+  /** Ollama's details.format and quantization_level. @default 'firth', 'F32' */
+  format?: string;
+  quantization?: string;
 }
 
 /** A local model that continues text: Firth's own engine (`start()` → `step(token)`)… */
@@ -134,6 +137,8 @@ export async function ggufChatModel(
     contextLength: model.contextLength,
     family: model.architecture,
     parameterSize: parameterSize(model.parameterCount),
+    format: 'gguf',
+    quantization: model.quantization,
     load: () => loadGgufModel(path, modelOptions),
   };
 }

@@ -88,6 +88,7 @@ describe.skipIf(!hasLlamaCpp)(
 
     it(`Q8_0: llama.cpp's first ≥ ${Q8_0_PREFIX_FLOOR} greedy tokens equal Firth's float32 ones`, async () => {
       const q8 = await loadGgufModel(paths.q8_0, { threads: 1 });
+      expect([f32.quantization, q8.quantization]).toEqual(['F32', 'Q8_0']);
       const tokens = await q8.greedyFromBos(N);
       const { prefix, same } = agreement(tokens, firth);
       console.log(

@@ -125,6 +125,17 @@ export class GgufModel {
     return n;
   }
 
+  /** The weights' storage type, as Ollama names it: the type holding most of the weights ('F32', 'Q8_0', …). */
+  get quantization(): string {
+    const weights = new Map<number, number>();
+    for (const t of this.llama.fileInfo.tensorInfo ?? []) {
+      const n = t.dimensions.reduce<number>((a, d) => a * Number(d), 1);
+      weights.set(t.ggmlType, (weights.get(t.ggmlType) ?? 0) + n);
+    }
+    const [type] = [...weights].sort((a, b) => b[1] - a[1])[0] ?? [0];
+    return this.lib.GgmlType[type] ?? `GGML type ${type}`;
+  }
+
   /** Tokens a prompt and its answer may have together. */
   get contextLength(): number {
     return this.sequence.context.contextSize;
