@@ -28,7 +28,13 @@ async function main() {
     console.error((e as Error).message);
     process.exit(2);
   }
-  await serve(o);
+  try {
+    await serve(o);
+  } catch (e) {
+    // what can fail before listening: the port taken, a --gguf file that is not a model…
+    console.error(`firth-server: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
 
 // run when executed (also through the node_modules/.bin symlink), not when imported by a test

@@ -13,7 +13,8 @@
  *     is first cut to the prefix that holds those tokens (bert-prefix.ts), so its length costs nothing.
  * Each loads on first use, once per process.
  */
-import { type GgufModel, type GgufModelOptions, loadGgufModel } from '@firth/llm';
+import type { GgufModel, GgufModelOptions } from '@firth/llm';
+import { importOptional } from '@firth/numeric';
 import {
   type CausalLM,
   type GenerationTokenizer,
@@ -122,7 +123,8 @@ export function parameterSize(n: number): string {
 
 /**
  * A GGUF model file as a chat model the server serves (`firth-server --gguf FILE`, or
- * FIRTH_GGUF_MODEL): loaded now, so that its context length and architecture are known. Its id is
+ * FIRTH_GGUF_MODEL): loaded now, so that its context length and architecture are known. Needs the
+ * optional packages @firth/llm and node-llama-cpp (each missing one is named with its install command). Its id is
  * the file name without `.gguf` unless `id` is given.
  */
 export async function ggufChatModel(
@@ -130,6 +132,8 @@ export async function ggufChatModel(
   options: GgufModelOptions & { id?: string } = {},
 ): Promise<GgufLocalChatModel> {
   const { id, ...modelOptions } = options;
+  // @firth/llm (and node-llama-cpp under it) only for a GGUF model: optional peers of the server
+  const { loadGgufModel } = await importOptional(() => import('@firth/llm'), '@firth/llm', 'a GGUF model');
   const model = await loadGgufModel(path, modelOptions);
   return {
     engine: 'gguf',
