@@ -12,7 +12,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Llama2c } from '@firth/transformers';
-import { llama2cToGguf, loadLlama2c, loadLlama2cTokenizer } from '@firth/transformers';
+import {
+  ggufTensorToFloat32,
+  llama2cToGguf,
+  loadLlama2c,
+  loadLlama2cTokenizer,
+  readGguf,
+  writeGguf,
+} from '@firth/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateChatConfig } from './config.js';
 import { LlmError } from './errors.js';
@@ -120,6 +127,37 @@ describe.skipIf(!hasLlamaCpp)(
       expect(again.text).toBe(turn.text);
       // maxTokens reached → 'length'
       if (turn.completionTokens === 12) expect(turn.finishReason).toBe('length');
+    });
+
+    it("the chat template in the file's metadata (tokenizer.chat_template, Jinja) formats the conversation", async () => {
+      // stories260K with a chat template added to its metadata: the same weights, now a "chat model"
+      const file = readGguf(llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'f32' }));
+      const metadata = new Map(file.metadata);
+      const template =
+        "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+      metadata.set('tokenizer.chat_template', { type: 'string', value: template });
+      const tensors = file.tensors.map((t) => ({
+        name: t.name,
+        shape: t.shape,
+        type: 'F32' as const,
+        data: ggufTensorToFloat32(file, t),
+      }));
+      const withTemplate = join(dir, 'stories260K-chat.gguf');
+      writeFileSync(withTemplate, writeGguf({ metadata, tensors }));
+      const chatModel = await loadGgufModel(withTemplate, { threads: 1 });
+      const conversation = [
+        { role: 'system', content: 'Be kind.' },
+        { role: 'user', content: 'Hi' },
+      ] as const;
+      expect(chatModel.template).toBe('gguf');
+      expect(chatModel.renderPrompt([...conversation])).toBe(
+        '<|system|>\nBe kind.\n<|user|>\nHi\n<|assistant|>\n',
+      );
+      // no template in the file: the plain transcript
+      expect(f32.renderPrompt([...conversation])).toContain('Be kind.\n\n### User\nHi\n\n### Assistant\n');
+      const turn = await chatModel.chat([...conversation], { temperature: 0, maxTokens: 4 });
+      expect(turn.promptTokens).toBe(chatModel.promptTokens([...conversation]));
+      expect(turn.completionTokens).toBe(4);
     });
 
     it("chat({ provider: 'gguf' }) answers through LangChain, streamed and not, with usage", async () => {

@@ -167,6 +167,11 @@ export class GgufModel {
     return this.countPrompt(chatHistory(messages));
   }
 
+  /** The prompt text the chat template makes of `messages` (special tokens as their text). */
+  renderPrompt(messages: ChatMessage[]): string {
+    return this.wrapper.generateContextState({ chatHistory: chatHistory(messages) }).contextText.toString();
+  }
+
   private countPrompt(history: ChatHistoryItem[]): number {
     const state = this.wrapper.generateContextState({ chatHistory: history });
     return state.contextText.tokenize(this.llama.tokenizer).length;
