@@ -25,7 +25,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { CORE_FILE, RUNTIME_FILES, RUNTIME_PACKAGES } from './runtime-files.mjs';
+import { CORE_FILE, OPTIONAL_PACKAGES, RUNTIME_FILES, RUNTIME_PACKAGES } from './runtime-files.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -133,7 +133,7 @@ await build({
   stdin: { contents: coreSource, resolveDir: root, sourcefile: 'firth-core.js', loader: 'js' },
   outfile: join(dist, CORE_FILE),
   // Read from node_modules when (and only when) the code that needs them runs.
-  external: [...N8N_PROVIDED, ...RUNTIME_PACKAGES],
+  external: [...N8N_PROVIDED, ...RUNTIME_PACKAGES, ...OPTIONAL_PACKAGES],
   // Whitespace and syntax only: identifiers and function names stay, so a stack trace still
   // reads (the core is the package's largest file: 11.2 MB → 7.8 MB, 0.3 MB less in the tarball).
   minifyWhitespace: true,

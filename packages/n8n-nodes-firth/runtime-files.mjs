@@ -72,3 +72,11 @@ export const RUNTIME_PACKAGES = [
   // @firth/rag's PDF loader on first use.
   'unpdf',
 ];
+
+/**
+ * npm packages the core imports (dynamic import(), on first use) but that are NOT dependencies: the
+ * user installs one only for its feature, beside this package, and without it the feature says
+ * what to install. node-llama-cpp: llama.cpp's prebuilt binaries for a GGUF model file (Firth Chat
+ * Model → GGUF File); with its optional GPU builds it is ~700 MB, too much for every install.
+ */
+export const OPTIONAL_PACKAGES = ['node-llama-cpp'];

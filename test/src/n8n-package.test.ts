@@ -18,12 +18,13 @@ import { join, posix, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firthNodesDir, staleBuild } from './harness/node-types.js';
 
-const { CORE_FILE, RUNTIME_FILES, RUNTIME_PACKAGES } = (await import(
+const { CORE_FILE, OPTIONAL_PACKAGES, RUNTIME_FILES, RUNTIME_PACKAGES } = (await import(
   join(firthNodesDir, 'runtime-files.mjs')
 )) as {
   CORE_FILE: string;
   RUNTIME_FILES: { from: string; to: string; files?: RegExp }[];
   RUNTIME_PACKAGES: string[];
+  OPTIONAL_PACKAGES: string[];
 };
 
 const LIMIT_BYTES = 20_000_000;
@@ -147,6 +148,19 @@ describe('the n8n-nodes-firth tarball', () => {
   });
 });
 
+describe('the optional packages (node-llama-cpp)', () => {
+  it('are neither dependencies nor inside the tarball; without one, its feature says what to install', () => {
+    const pkg = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    expect(OPTIONAL_PACKAGES).toEqual(['node-llama-cpp']);
+    for (const name of OPTIONAL_PACKAGES) {
+      expect(Object.keys(pkg.dependencies ?? {})).not.toContain(name);
+      expect([...files].some((f) => f.includes(`node_modules/${name}/`))).toBe(false);
+    }
+  });
+});
+
 describe('the unpacked package, alone', () => {
   /**
    * Runs a CommonJS script in a child Node whose only Firth code is the unpacked core (argv[2]);
@@ -165,6 +179,21 @@ describe('the unpacked package, alone', () => {
     });
     return JSON.parse(out.trim().split('\n').at(-1) ?? 'null');
   }
+
+  it('a GGUF model without node-llama-cpp: the Firth error naming the install command', () => {
+    const result = runAlone(`
+      const core = require(process.argv[2]);
+      core['@firth/llm'].loadGgufModel('/nowhere/model.gguf').then(
+        () => console.log(JSON.stringify('loaded')),
+        (e) => console.log(JSON.stringify({ name: e.name, message: e.message })),
+      );
+    `);
+    expect(result).toEqual({
+      name: 'LlmError',
+      message:
+        'a GGUF model (llama.cpp) needs the optional package node-llama-cpp: npm install node-llama-cpp@3.22.1',
+    });
+  });
 
   it('finds the wasm binaries and the shipped data inside itself, and loads them', () => {
     const dataFolders = RUNTIME_FILES.filter((f) => f.to.startsWith('firth-data/')).map((f) =>

@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -21,7 +22,14 @@ import { gzipSync } from 'node:zlib';
 import { dataPath, loadLeeCorpus } from '@firth/datasets';
 import { answerAnalogy, evaluateWordPairs, loadPretrained, loadVectors } from '@firth/embeddings';
 import { PLAYGROUND_TOKENIZERS } from '@firth/llm';
-import { generate, loadLlama2c, shippedTokenizer, tokenizeForDisplay } from '@firth/transformers';
+import {
+  generate,
+  llama2cToGguf,
+  loadLlama2c,
+  loadLlama2cTokenizer,
+  shippedTokenizer,
+  tokenizeForDisplay,
+} from '@firth/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TOKENIZERS } from './commands/tokenize.js';
 import { COMMANDS } from './main.js';
@@ -486,5 +494,39 @@ describe('firth tokenize / rag / serve', () => {
     expect(models.data.map((m) => m.id)).toEqual(['tinystories-260k', 'bert-tiny']);
     run.child.kill('SIGTERM');
     expect((await run.done).code).toBe(0);
+  });
+
+  it('serve --gguf FILE --threads 1 serves the GGUF model beside the shipped ones (llama.cpp)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-cli-gguf-'));
+    const file = join(dir, 'stories260K-q8_0.gguf');
+    writeFileSync(file, llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'q8_0' }));
+    let resolveUrl: (url: string) => void;
+    const url = new Promise<string>((r) => {
+      resolveUrl = r;
+    });
+    const run = start(['serve', '--port', '0', '--quiet', '--gguf', file, '--threads', '1']);
+    run.child.stdout!.on('data', () => {
+      const line = run.stdout().split('\n')[0];
+      if (line && run.stdout().includes('\n')) resolveUrl(line);
+    });
+    const base = await url;
+    const models = (await (await fetch(`${base}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toEqual(['tinystories-260k', 'stories260K-q8_0', 'bert-tiny']);
+    const answer = (await (
+      await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'stories260K-q8_0',
+          messages: [{ role: 'user', content: 'Once upon a time' }],
+          temperature: 0,
+          max_tokens: 6,
+        }),
+      })
+    ).json()) as { usage: { completion_tokens: number } };
+    expect(answer.usage.completion_tokens).toBe(6);
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

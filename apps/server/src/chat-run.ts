@@ -12,6 +12,8 @@
  * completion tokens = tokens generated (0 for a tool call and for relayed tool results, which the
  * model did not write — and which may be far longer than any prompt the tokenizer is given).
  */
+
+import type { ChatMessage as GgufMessage } from '@firth/llm';
 import { type GenerateOptions, type GenerationChunk, streamGenerate } from '@firth/transformers';
 import {
   type ChatMessage,
@@ -25,7 +27,7 @@ import {
   toolResultsSinceLastUser,
 } from './chat-template.js';
 import { HttpError } from './http.js';
-import type { ChatTokenizer, LocalChatModel } from './registry.js';
+import type { ChatTokenizer, GgufLocalChatModel, LocalChatModel } from './registry.js';
 import {
   chooseTool,
   type ToolCall,
@@ -83,8 +85,9 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Starts a turn; resolves once the first token exists (or rejects with the caller's error). */
 export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>> {
+  if (job.model.engine === 'gguf') return startGgufChat(job, job.model);
   const t0 = performance.now();
-  const { model, tokenizer } = await job.model.load();
+  const { model, tokenizer } = await (job.model as Exclude<LocalChatModel, GgufLocalChatModel>).load();
   const loadMs = performance.now() - t0;
   const prompt = promptFor(job.messages);
   // a text longer than (context − 1) × the longest piece cannot fit: refuse it before encoding
@@ -164,6 +167,91 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
       finishReason: last?.finishReason ?? 'length',
       promptTokens: last?.usage?.promptTokens ?? promptIds.length,
       completionTokens: last?.usage?.completionTokens ?? 0,
+      loadMs,
+      promptMs,
+    };
+  })();
+}
+
+/**
+ * The conversation as a GGUF model's chat template reads it: system and developer messages as
+ * system, tool results as user messages ("Tool result: …"), assistant turns that only called tools
+ * left out. Unlike the story model, a chat model reads the whole conversation — tool results too.
+ */
+export function ggufConversation(messages: readonly ChatMessage[]): GgufMessage[] {
+  const out: GgufMessage[] = [];
+  for (const m of messages) {
+    if (m.role === 'tool') out.push({ role: 'user', content: `Tool result: ${m.content}` });
+    else if (m.role === 'assistant') {
+      if (m.content !== '') out.push({ role: 'assistant', content: m.content });
+    } else out.push({ role: m.role === 'developer' ? 'system' : m.role, content: m.content });
+  }
+  if (!out.some((m) => m.role === 'user')) out.push({ role: 'user', content: '' });
+  return out;
+}
+
+/**
+ * A turn on a GGUF model (llama.cpp through @firth/llm): the same tool policy first, then the
+ * file's chat template and llama.cpp's sampling; JSON formats wrap the text as for the story model.
+ */
+async function startGgufChat(job: ChatJob, entry: GgufLocalChatModel): Promise<AsyncGenerator<ChatEvent>> {
+  const t0 = performance.now();
+  const gguf = await entry.load();
+  const loadMs = performance.now() - t0;
+  const conversation = ggufConversation(job.messages);
+  const promptTokens = gguf.promptTokens(conversation);
+  if (promptTokens >= entry.contextLength)
+    throw new HttpError(
+      400,
+      `the prompt has ${promptTokens} tokens; ${entry.id} reads at most ${entry.contextLength} tokens: shorten it`,
+      'messages',
+      'context_length_exceeded',
+    );
+  const prompt = promptFor(job.messages);
+  const tool = chooseTool(job.tools, job.toolChoice, prompt, hasToolResultsSinceLastUser(job.messages));
+  if (tool) {
+    const call = toolCallFor(tool, prompt, job.messages.length, job.valueBudget);
+    return (async function* (): AsyncGenerator<ChatEvent> {
+      yield { type: 'tool_call', call };
+      const promptMs = performance.now() - t0 - loadMs;
+      yield { type: 'done', finishReason: 'tool_calls', promptTokens, completionTokens: 0, loadMs, promptMs };
+    })();
+  }
+  const g = job.generation;
+  const pieces = gguf.stream(conversation, {
+    // the server's defaults for every local model: temperature 1, the request's folded seed
+    temperature: g.temperature ?? 1,
+    ...(g.topP !== undefined ? { topP: g.topP } : {}),
+    ...(g.topK !== undefined ? { topK: g.topK } : {}),
+    ...(g.repetitionPenalty !== undefined ? { repeatPenalty: g.repetitionPenalty } : {}),
+    ...(g.seed !== undefined ? { seed: g.seed } : {}),
+    ...(g.maxNewTokens !== undefined ? { maxTokens: g.maxNewTokens } : {}),
+    ...(g.stop?.length ? { stop: g.stop } : {}),
+  });
+  const first = await pieces.next(); // runs the prompt: errors surface here, as a status code
+  const promptMs = performance.now() - t0 - loadMs;
+  const format = job.format;
+  return (async function* (): AsyncGenerator<ChatEvent> {
+    let generated = '';
+    let r = first;
+    if (format.type === 'json_object') yield { type: 'text', text: JSON_OBJECT_OPEN };
+    try {
+      for (; !r.done; r = await pieces.next()) {
+        if (r.value === '') continue;
+        if (format.type === 'json_schema') generated += r.value;
+        else yield { type: 'text', text: format.type === 'json_object' ? jsonStringPiece(r.value) : r.value };
+      }
+    } finally {
+      await pieces.return(undefined as never); // the client went away: stop generating
+    }
+    if (format.type === 'json_object') yield { type: 'text', text: JSON_OBJECT_CLOSE };
+    if (format.type === 'json_schema')
+      yield { type: 'text', text: jsonForSchema(format.schema, generated, job.valueBudget) };
+    yield {
+      type: 'done',
+      finishReason: r.value.finishReason,
+      promptTokens: r.value.promptTokens,
+      completionTokens: r.value.completionTokens,
       loadMs,
       promptMs,
     };

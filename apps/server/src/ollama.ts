@@ -35,11 +35,11 @@ const notFound = (name: string) =>
 function details(m: LocalChatModel | LocalEmbeddingModel) {
   return {
     parent_model: '',
-    format: 'firth',
+    format: ('format' in m && m.format) || 'firth',
     family: m.family,
     families: [m.family],
     parameter_size: m.parameterSize,
-    quantization_level: 'F32',
+    quantization_level: ('quantization' in m && m.quantization) || 'F32',
   };
 }
 

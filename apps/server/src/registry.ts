@@ -13,6 +13,8 @@
  *     is first cut to the prefix that holds those tokens (bert-prefix.ts), so its length costs nothing.
  * Each loads on first use, once per process.
  */
+import type { GgufModel, GgufModelOptions } from '@firth/llm';
+import { importOptional } from '@firth/numeric';
 import {
   type CausalLM,
   type GenerationTokenizer,
@@ -25,8 +27,7 @@ import { bertReadablePrefix } from './bert-prefix.js';
 
 export type ChatTokenizer = GenerationTokenizer & { bos?: number; eos?: number };
 
-/** A local model that continues text. */
-export interface LocalChatModel {
+interface ChatModelInfo {
   /** The name clients ask for (`model` in requests, listed by /v1/models and /api/tags). */
   id: string;
   /** Prompt + completion, in tokens. */
@@ -34,8 +35,24 @@ export interface LocalChatModel {
   /** Shown in Ollama's model details, e.g. 'llama', '260K'. */
   family: string;
   parameterSize: string;
+  /** Ollama's details.format and quantization_level. @default 'firth', 'F32' */
+  format?: string;
+  quantization?: string;
+}
+
+/** A local model that continues text: Firth's own engine (`start()` → `step(token)`)… */
+export interface FirthLocalChatModel extends ChatModelInfo {
+  engine?: 'firth';
   load(): Promise<{ model: CausalLM; tokenizer: ChatTokenizer }>;
 }
+
+/** …or a GGUF file run by llama.cpp (@firth/llm's loadGgufModel), with its own chat template. */
+export interface GgufLocalChatModel extends ChatModelInfo {
+  engine: 'gguf';
+  load(): Promise<GgufModel>;
+}
+
+export type LocalChatModel = FirthLocalChatModel | GgufLocalChatModel;
 
 /** A local model that turns a text into a vector. */
 export interface LocalEmbeddingModel {
@@ -63,7 +80,7 @@ const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
 };
 
 /** llama2.c's TinyStories 260K: 512-token context, 512-piece SentencePiece vocabulary. */
-export const tinyStories260k: LocalChatModel = {
+export const tinyStories260k: FirthLocalChatModel = {
   id: 'tinystories-260k',
   contextLength: 512,
   family: 'llama',
@@ -92,6 +109,43 @@ export const bertTiny: LocalEmbeddingModel = {
     };
   }),
 };
+
+/** 289536 → '290K', 1_235_814_400 → '1.2B' (as Ollama shows sizes). */
+export function parameterSize(n: number): string {
+  for (const [unit, v] of [
+    ['B', 1e9],
+    ['M', 1e6],
+    ['K', 1e3],
+  ] as const)
+    if (n >= v) return `${Number((n / v).toPrecision(2))}${unit}`;
+  return String(n);
+}
+
+/**
+ * A GGUF model file as a chat model the server serves (`firth-server --gguf FILE`, or
+ * FIRTH_GGUF_MODEL): loaded now, so that its context length and architecture are known. Needs the
+ * optional packages @firth/llm and node-llama-cpp (each missing one is named with its install command). Its id is
+ * the file name without `.gguf` unless `id` is given.
+ */
+export async function ggufChatModel(
+  path: string,
+  options: GgufModelOptions & { id?: string } = {},
+): Promise<GgufLocalChatModel> {
+  const { id, ...modelOptions } = options;
+  // @firth/llm (and node-llama-cpp under it) only for a GGUF model: optional peers of the server
+  const { loadGgufModel } = await importOptional(() => import('@firth/llm'), '@firth/llm', 'a GGUF model');
+  const model = await loadGgufModel(path, modelOptions);
+  return {
+    engine: 'gguf',
+    id: id ?? (model.path.split('/').pop() ?? model.path).replace(/\.gguf$/i, ''),
+    contextLength: model.contextLength,
+    family: model.architecture,
+    parameterSize: parameterSize(model.parameterCount),
+    format: 'gguf',
+    quantization: model.quantization,
+    load: () => loadGgufModel(path, modelOptions),
+  };
+}
 
 export const defaultRegistry = (): ModelRegistry => ({ chat: [tinyStories260k], embeddings: [bertTiny] });
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseHost } from './access.js';
+import { ggufChatModel, tinyStories260k } from './registry.js';
 import { createFirthServer, type FirthServer, isLoopback } from './server.js';
 
 export interface CliOptions {
@@ -13,6 +14,10 @@ export interface CliOptions {
   allowRemote: boolean;
   allowedHosts: string[];
   quiet: boolean;
+  /** A GGUF model file served beside tinystories-260k (llama.cpp through node-llama-cpp). */
+  gguf?: string;
+  /** CPU threads for the GGUF model. @default every core */
+  threads?: number;
 }
 
 /** Reads argv and the environment; throws a message for the user on bad input. */
@@ -26,6 +31,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'allow-remote': { type: 'boolean', default: false },
       'allow-host': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
+      gguf: { type: 'string' },
+      threads: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -45,20 +52,37 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     if (name !== '*' && !parseHost(name))
       throw new Error(`--allow-host must be a host name or host:port (or '*'), got "${name}"`);
   const apiKey = values.key ?? (env.FIRTH_SERVER_KEY || undefined);
-  return { host, port, apiKey, allowRemote, allowedHosts, quiet: values.quiet ?? false };
+  const gguf = values.gguf ?? (env.FIRTH_GGUF_MODEL || undefined);
+  const threadsText = values.threads ?? (env.FIRTH_GGUF_THREADS || undefined);
+  if (threadsText !== undefined && !/^[1-9]\d{0,3}$/.test(threadsText))
+    throw new Error(`--threads must be a whole number from 1, got "${threadsText}"`);
+  if (threadsText !== undefined && gguf === undefined) throw new Error('--threads is for a --gguf model');
+  return {
+    host,
+    port,
+    apiKey,
+    allowRemote,
+    allowedHosts,
+    quiet: values.quiet ?? false,
+    ...(gguf !== undefined ? { gguf } : {}),
+    ...(threadsText !== undefined ? { threads: Number(threadsText) } : {}),
+  };
 }
 
 /** The usage line of `firth-server` (parseCli throws it for --help). */
 export const SERVER_USAGE =
-  'usage: firth-server [--port 8787] [--host 127.0.0.1] [--key KEY] [--allow-remote] [--allow-host NAME]… [--quiet]\n' +
-  'env: FIRTH_SERVER_PORT, FIRTH_SERVER_KEY';
+  'usage: firth-server [--port 8787] [--host 127.0.0.1] [--key KEY] [--allow-remote] [--allow-host NAME]… [--gguf FILE [--threads N]] [--quiet]\n' +
+  'env: FIRTH_SERVER_PORT, FIRTH_SERVER_KEY, FIRTH_GGUF_MODEL, FIRTH_GGUF_THREADS';
 
 /**
  * Starts the server with parsed options, prints its URL (stdout) and what it serves (stderr), and
  * closes it then exits 0 on SIGINT/SIGTERM. Resolves with the running server.
  */
 export async function serve(o: CliOptions): Promise<FirthServer> {
+  // a GGUF file is loaded before the server listens: a bad path fails here, not on the first request
+  const gguf = o.gguf ? await ggufChatModel(o.gguf, o.threads ? { threads: o.threads } : {}) : undefined;
   const server = await createFirthServer({
+    ...(gguf ? { models: { chat: [tinyStories260k, gguf] } } : {}),
     host: o.host,
     port: o.port,
     apiKey: o.apiKey,
@@ -69,7 +93,10 @@ export async function serve(o: CliOptions): Promise<FirthServer> {
   console.log(server.url);
   console.error(
     `Firth local model server: OpenAI/Groq at ${server.url}/v1, Ollama at ${server.url}/api` +
-      (o.apiKey ? ' (bearer key required)' : ' (no key)'),
+      (o.apiKey ? ' (bearer key required)' : ' (no key)') +
+      (gguf
+        ? `; GGUF model "${gguf.id}" (${gguf.family}, ${gguf.parameterSize}, context ${gguf.contextLength})`
+        : ''),
   );
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

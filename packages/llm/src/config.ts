@@ -12,7 +12,7 @@
 
 import { LlmError } from './errors.js';
 
-export const PROVIDERS = ['groq', 'ollama', 'openai-compatible', 'local'] as const;
+export const PROVIDERS = ['groq', 'ollama', 'openai-compatible', 'local', 'gguf'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 /** Model used when `model` is unset. */
@@ -24,6 +24,8 @@ export const DEFAULT_MODELS: Record<Provider, string | undefined> = {
   'openai-compatible': undefined,
   /** the shipped llama2.c TinyStories model */
   local: 'tinystories-260k',
+  /** the file's name (modelPath) */
+  gguf: undefined,
 };
 
 export const DEFAULT_BASE_URLS: Record<Provider, string | undefined> = {
@@ -31,7 +33,11 @@ export const DEFAULT_BASE_URLS: Record<Provider, string | undefined> = {
   ollama: 'http://127.0.0.1:11434',
   'openai-compatible': undefined,
   local: undefined,
+  gguf: undefined,
 };
+
+/** The environment variable naming a GGUF file when `modelPath` is unset (provider 'gguf'). */
+export const GGUF_MODEL_ENV = 'FIRTH_GGUF_MODEL';
 
 /** Where Firth's local model server (apps/server, `firth-server`) listens unless told otherwise. */
 export const DEFAULT_FIRTH_SERVER_URL = 'http://127.0.0.1:8787';
@@ -74,6 +80,13 @@ export interface ChatConfig {
   seed?: number;
   /** Stop sequences, at most 4 (as the OpenAI and Groq APIs allow). */
   stop?: string[];
+  /**
+   * Provider 'gguf': the .gguf model file llama.cpp runs (node-llama-cpp, CPU). @default
+   * process.env.FIRTH_GGUF_MODEL
+   */
+  modelPath?: string;
+  /** Provider 'gguf': CPU threads. @default every core */
+  threads?: number;
   /** Stream the answer token by token. @default false */
   streaming?: boolean;
   /** JSON mode: the answer is a JSON object (`response_format: { type: 'json_object' }`). @default false */
@@ -107,6 +120,8 @@ const KNOWN_KEYS = new Set<string>([
   'timeoutMs',
   'maxRetries',
   'retryDelayMs',
+  'modelPath',
+  'threads',
 ]);
 
 function invalid(message: string): never {
@@ -137,7 +152,7 @@ export function validateChatConfig(config: ChatConfig): ChatConfig & {
     invalid(`unknown provider ${JSON.stringify(config.provider)}: one of ${PROVIDERS.join(', ')}`);
   for (const key of Object.keys(config))
     if (!KNOWN_KEYS.has(key)) invalid(`unknown parameter "${key}": one of ${[...KNOWN_KEYS].join(', ')}`);
-  for (const name of ['model', 'apiKey', 'baseUrl', 'system'] as const) {
+  for (const name of ['model', 'apiKey', 'baseUrl', 'system', 'modelPath'] as const) {
     const value = config[name];
     if (value !== undefined && typeof value !== 'string')
       invalid(`${name} must be a string, got ${typeof value}`);
@@ -149,6 +164,9 @@ export function validateChatConfig(config: ChatConfig): ChatConfig & {
   checkNumber('timeoutMs', config.timeoutMs, 1, Number.MAX_SAFE_INTEGER, true);
   checkNumber('maxRetries', config.maxRetries, 0, 10, true);
   checkNumber('retryDelayMs', config.retryDelayMs, 0, 60_000, true);
+  checkNumber('threads', config.threads, 1, 1024, true);
+  if ((config.modelPath !== undefined || config.threads !== undefined) && config.provider !== 'gguf')
+    invalid(`${config.modelPath !== undefined ? 'modelPath' : 'threads'} is for the gguf provider only`);
   if (config.stop !== undefined) {
     if (!Array.isArray(config.stop) || config.stop.some((s) => typeof s !== 'string' || s === ''))
       invalid('stop must be a list of non-empty strings');
@@ -160,8 +178,8 @@ export function validateChatConfig(config: ChatConfig): ChatConfig & {
       invalid(`${name} must be true or false, got ${JSON.stringify(config[name])}`);
   const baseUrl = config.baseUrl ?? DEFAULT_BASE_URLS[config.provider];
   if (baseUrl !== undefined) {
-    if (config.provider === 'local')
-      invalid('baseUrl: the local provider runs in this process and has no URL');
+    if (config.provider === 'local' || config.provider === 'gguf')
+      invalid(`baseUrl: the ${config.provider} provider runs in this process and has no URL`);
     let url: URL | undefined;
     try {
       url = new URL(baseUrl);
@@ -172,7 +190,16 @@ export function validateChatConfig(config: ChatConfig): ChatConfig & {
       invalid(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
   } else if (config.provider === 'openai-compatible')
     invalid('baseUrl is required for an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1)');
-  const model = config.model ?? DEFAULT_MODELS[config.provider];
+  let modelPath: string | undefined;
+  if (config.provider === 'gguf') {
+    modelPath = (config.modelPath ?? process.env[GGUF_MODEL_ENV] ?? '').trim();
+    if (!modelPath)
+      invalid(
+        `modelPath is required for the gguf provider: the path of a .gguf file (or set ${GGUF_MODEL_ENV})`,
+      );
+    if (config.jsonMode) invalid('jsonMode: not supported for GGUF models here');
+  }
+  const model = config.model ?? DEFAULT_MODELS[config.provider] ?? modelPath?.split(/[\\/]/).pop();
   if (!model) invalid(`model is required for the ${config.provider} provider`);
   if (config.provider === 'local') {
     if (model !== 'tinystories-260k') invalid(`unknown local model "${model}": available: tinystories-260k`);
@@ -182,6 +209,7 @@ export function validateChatConfig(config: ChatConfig): ChatConfig & {
     ...config,
     model,
     ...(baseUrl !== undefined ? { baseUrl } : {}),
+    ...(modelPath !== undefined ? { modelPath } : {}),
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
     retryDelayMs: config.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,

@@ -33,6 +33,7 @@ const PROVIDER_NAMES: Record<Provider, string> = {
   ollama: 'Ollama',
   'openai-compatible': 'The OpenAI-compatible server',
   local: 'The local Firth model',
+  gguf: 'The GGUF model (llama.cpp)',
 };
 
 const KEY_ENV: Partial<Record<Provider, string>> = {

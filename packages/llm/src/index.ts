@@ -17,6 +17,7 @@ export {
   DEFAULT_RETRY_DELAY_MS,
   DEFAULT_TIMEOUT_MS,
   firthServerFromEnv,
+  GGUF_MODEL_ENV,
   MAX_STOP_SEQUENCES,
   PROVIDERS,
   type Provider,
@@ -32,6 +33,17 @@ export {
   retryAfterMs,
   toLlmError,
 } from './errors.js';
+// ── The user's own model, offline: any GGUF file through llama.cpp (optional peer node-llama-cpp)
+export {
+  type GgufGenerateOptions,
+  GgufModel,
+  type GgufModelOptions,
+  type GgufTurn,
+  importNodeLlamaCpp,
+  loadGgufModel,
+  NODE_LLAMA_CPP_VERSION,
+} from './gguf.js';
+export { GgufChatModel, type GgufChatModelFields, toGgufMessages } from './gguf-chat-model.js';
 // ── Prompt engineering: templates, few-shot, system prompts, chat templates, structured output
 export {
   applyChatTemplate,

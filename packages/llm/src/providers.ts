@@ -35,6 +35,7 @@ import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
 import { type ChatConfig, type Provider, validateChatConfig } from './config.js';
 import { type ErrorContext, LlmError, toLlmError } from './errors.js';
+import { GgufChatModel } from './gguf-chat-model.js';
 import { retryingFetch } from './retry.js';
 
 /** What the course's example prints when the key is missing, plus where to get one. */
@@ -102,6 +103,7 @@ function playground<T extends BaseChatModel>(
  *   createChatModel({ provider: 'ollama', model: 'llama3.2', temperature: 0.2, seed: 7 })  // ChatOllama
  *   createChatModel({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen' }) // ChatOpenAI
  *   createChatModel({ provider: 'local' })                                               // FirthChatModel
+ *   createChatModel({ provider: 'gguf', modelPath: 'model.gguf' })                      // GgufChatModel (llama.cpp)
  *   createChatModel({ provider: 'groq' }) // without GROQ_API_KEY: throws LlmError
  *   //   'Please set the GROQ_API_KEY environment variable (or pass apiKey). …'
  */
@@ -119,6 +121,18 @@ export function createChatModel(config: ChatConfig): BaseChatModel {
       ...(c.seed !== undefined ? { seed: c.seed } : {}),
     });
     return playground(model, c.system, { stop }, { provider: 'local', model: c.model });
+  }
+
+  if (c.provider === 'gguf') {
+    const model = new GgufChatModel({
+      modelPath: c.modelPath!,
+      ...(c.temperature !== undefined ? { temperature: c.temperature } : {}),
+      ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
+      ...(c.topP !== undefined ? { topP: c.topP } : {}),
+      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      ...(c.threads !== undefined ? { threads: c.threads } : {}),
+    });
+    return playground(model, c.system, { stop }, { provider: 'gguf', model: c.model });
   }
 
   const apiKey =

@@ -38,9 +38,23 @@ export const serveCommand: CommandSpec = {
       placeholder: 'name',
       description: 'accept this Host header too (repeatable)',
     },
+    gguf: {
+      type: 'string',
+      placeholder: 'file',
+      description: 'also serve this GGUF model with llama.cpp (needs node-llama-cpp; env FIRTH_GGUF_MODEL)',
+    },
+    threads: {
+      type: 'string',
+      placeholder: 'n',
+      description: "the GGUF model's CPU threads (env FIRTH_GGUF_THREADS; default: every core)",
+    },
     quiet: { type: 'boolean', description: 'no request log' },
   },
-  examples: ['firth serve --port 8787', 'curl http://127.0.0.1:8787/v1/models'],
+  examples: [
+    'firth serve --port 8787',
+    'curl http://127.0.0.1:8787/v1/models',
+    'firth serve --gguf ~/models/qwen2.5-0.5b-instruct-q8_0.gguf',
+  ],
   async run(_parsed, raw) {
     const { parseCli, serve } = await serverModule();
     let options: ReturnType<ServerModule['parseCli']>;

@@ -1,8 +1,8 @@
 /**
  * Firth Chat Model: an AI sub-node (`ai_languageModel`) that gives n8n's own chains and agents
  * (Basic LLM Chain, AI Agent, …) a chat model — Firth's in-process TinyStories model (offline, no
- * key), Groq, Ollama or any OpenAI-compatible server such as the Firth server — with the LLM
- * playground's parameters (course: "groq Playground", "Local LLM i.e. Ollama").
+ * key), Groq, Ollama, any OpenAI-compatible server such as the Firth server, or the user's own GGUF
+ * model file run by llama.cpp in n8n's process — with the LLM playground's parameters (course: "groq Playground", "Local LLM i.e. Ollama").
  *
  * Thin adapter: @firth/llm's createChatModel builds the LangChain chat model (and checks every
  * parameter); this node reads the parameters and credentials, and records each call as a run.
@@ -34,7 +34,7 @@ export class LmChatFirth implements INodeType {
     version: 1,
     subtitle: '={{ $parameter["provider"] + ($parameter["model"] ? ": " + $parameter["model"] : "") }}',
     description:
-      'Chat model for n8n chains and agents: local Firth model, Groq, Ollama or OpenAI-compatible. Lesson: Introduction to Large Language Models',
+      'Chat model for n8n chains and agents: local Firth model, Groq, Ollama, OpenAI-compatible or a GGUF file (llama.cpp). Lesson: Introduction to Large Language Models',
     defaults: { name: 'Firth Chat Model' },
     inputs: [],
     outputs: [NodeConnectionTypes.AiLanguageModel],

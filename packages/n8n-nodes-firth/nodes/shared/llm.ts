@@ -20,6 +20,7 @@ import {
   describeError,
   firthServerFromEnv,
   LlmError,
+  NODE_LLAMA_CPP_VERSION,
   type Provider,
 } from '@firth/llm';
 import { clipMessage } from '@firth/numeric';
@@ -78,6 +79,11 @@ export const providerProperties: INodeProperties[] = [
         description:
           'Any /v1/chat/completions server: firth-server, llama.cpp, vLLM… (Firth Local Server credential, default http://127.0.0.1:8787)',
       },
+      {
+        name: 'GGUF File (llama.cpp)',
+        value: 'gguf',
+        description: `Your own model file, run offline in n8n's process by llama.cpp (needs npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION} where n8n loads community nodes)`,
+      },
     ],
     default: 'local',
   },
@@ -106,7 +112,18 @@ export const providerProperties: INodeProperties[] = [
     default: '',
     placeholder: 'provider default',
     description:
-      "Empty: the provider's default (local: tinystories-260k, Groq: meta-llama/llama-4-scout-17b-16e-instruct, Ollama: llama3.2, OpenAI-compatible: tinystories-260k)",
+      "Empty: the provider's default (local: tinystories-260k, Groq: meta-llama/llama-4-scout-17b-16e-instruct, Ollama: llama3.2, OpenAI-compatible: tinystories-260k, GGUF: the file's name)",
+  },
+  {
+    displayName: 'GGUF Model File',
+    name: 'ggufPath',
+    type: 'string',
+    default: '',
+    required: true,
+    placeholder: '/models/qwen2.5-0.5b-instruct-q8_0.gguf',
+    displayOptions: { show: { provider: ['gguf'] } },
+    description:
+      "Path of a .gguf model file on the machine n8n runs on; its chat template comes from the file (a file without one gets a plain 'User / Assistant' transcript). Empty: FIRTH_GGUF_MODEL.",
   },
   {
     displayName: 'Ollama URL',
@@ -322,6 +339,10 @@ export async function readChatConfig(ctx: Context, i: number, system?: string): 
       secrets,
     };
   }
+  if (requestedProvider === 'gguf') {
+    const modelPath = String(ctx.getNodeParameter('ggufPath', i, '') ?? '').trim();
+    return { config: { ...config, ...(modelPath ? { modelPath } : {}) }, requestedProvider, secrets };
+  }
   if (requestedProvider === 'ollama') {
     const baseUrl = String(ctx.getNodeParameter('ollamaBaseUrl', i, '') ?? '').trim();
     return { config: { ...config, ...(baseUrl ? { baseUrl } : {}) }, requestedProvider, secrets };
@@ -361,6 +382,13 @@ export function llmError(
   let message = clipMessage(describeError(error, secrets));
   if (localServerUrl && error instanceof LlmError && error.kind === 'connection')
     message = `The Firth local server at ${localServerUrl} is not reachable: bash scripts/start.sh starts it (or point FIRTH_SERVER_URL or a Firth Local Server API credential at one). ${message}`;
+  // n8n loads community nodes from its nodes folder: node-llama-cpp must be installed beside them
+  if (
+    error instanceof LlmError &&
+    error.provider === 'gguf' &&
+    /needs the optional package node-llama-cpp/.test(message)
+  )
+    message = `${message} — in n8n's community-nodes folder (cd ~/.n8n/nodes && npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}), then restart n8n`;
   const wrapped = new NodeOperationError(node, message, { itemIndex: i });
   wrapped.message = message;
   return wrapped;
