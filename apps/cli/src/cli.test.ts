@@ -474,6 +474,11 @@ describe('firth tokenize / rag / serve', () => {
     expect(text.stdout).toBe(
       'Refunds are paid within 14 days of receiving the parcel. [1]\n\nSources:\n[1] returns.md — Returns\n',
     );
+    // indexed as the RAG nodes index: the heading path with the text ('shipping' is only a heading)
+    // and Porter stems, saved in the index file
+    expect(JSON.parse(readFileSync(join(work, 'index.json'), 'utf8')).analyzer).toBe('english');
+    const heading = await firth(['rag', 'ask', 'How does shipping work?', '--index', 'index.json', '--json']);
+    expect(JSON.parse(heading.stdout).answer).toBe('Parcels leave the Leipzig warehouse every weekday. [1]');
     const notes = await firth(['rag', 'ask', 'What is GloVe?', '--json']); // the shipped course notes
     expect(JSON.parse(notes.stdout).sources[0].source).toBe('glove.md');
   });

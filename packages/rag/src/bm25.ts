@@ -205,8 +205,12 @@ export class BM25 {
       throw new ValidationError('stopWords must be true, false or an array of strings', 'stopWords');
   }
 
-  /** Indexes the corpus (replacing any earlier one). */
-  fit(corpus: (string | Document)[]): this {
+  /**
+   * Indexes the corpus (replacing any earlier one). `indexText` chooses what is tokenised for a
+   * Document (e.g. its heading path with its text, `sectionText`); the Document itself is what
+   * `search` returns and `toJSON` keeps. @default its pageContent
+   */
+  fit(corpus: (string | Document)[], options: { indexText?: (doc: Document) => string } = {}): this {
     if (!Array.isArray(corpus)) throw new ValidationError('BM25.fit: corpus must be an array', 'corpus');
     corpus.forEach((d, i) => {
       if (typeof d !== 'string' && typeof (d as Document | null)?.pageContent !== 'string')
@@ -220,7 +224,10 @@ export class BM25 {
     this.docLengths = [];
     this.postings = new Map();
     this.documents.forEach((doc, i) => {
-      const tokens = tokenize(doc.pageContent, this.tokenizeOptions);
+      const text = options.indexText ? options.indexText(doc) : doc.pageContent;
+      if (typeof text !== 'string')
+        throw new ValidationError(`BM25.fit: indexText gave no text for corpus[${i}]`, `corpus[${i}]`);
+      const tokens = tokenize(text, this.tokenizeOptions);
       this.docLengths.push(tokens.length);
       const tf = new Map<string, number>();
       for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);

@@ -16,7 +16,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import type { Document, DocumentInterface } from '@langchain/core/documents';
-import { type BM25Analyzer, DEFAULT_ANALYZER } from './bm25.js';
+import { BM25, type BM25Analyzer, DEFAULT_ANALYZER } from './bm25.js';
 import { BM25Retriever } from './bm25-retriever.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
 import { FileLoader, type SourceMetadata, SUPPORTED_EXTENSIONS } from './loaders.js';
@@ -86,20 +86,32 @@ export const sectionText = (d: DocumentInterface): string => `${d.metadata.secti
 /**
  * BM25 set up for questions over documents: stop words and question words dropped, each passage
  * indexed with its heading path (`sectionText`), the `DEFAULT_ANALYZER` ('english': Porter stems)
- * unless `options.analyzer` says otherwise. The course notes, the RAG nodes' keyword search and
- * the unseen-documents evaluation all retrieve through it.
+ * unless `options.analyzer` says otherwise. The course notes, the RAG nodes' keyword search, the
+ * unseen-documents evaluation and `firth rag index` all retrieve through it.
  */
 export function questionRetriever(
   docs: DocumentInterface[],
   k = 4,
   options: { analyzer?: BM25Analyzer } = {},
 ): BM25Retriever {
-  return BM25Retriever.fromDocuments(docs, {
-    k,
-    analyzer: options.analyzer ?? DEFAULT_ANALYZER,
+  return BM25Retriever.fromDocuments(docs, { k, ...questionBm25Options(options.analyzer) });
+}
+
+/**
+ * The same index as `questionRetriever`, as a bare `BM25` whose `toJSON()` snapshot can be saved
+ * and read back (`BM25.fromJSON`): what `firth rag index` writes.
+ */
+export function questionIndex(docs: DocumentInterface[], options: { analyzer?: BM25Analyzer } = {}): BM25 {
+  const { indexText, ...bm25 } = questionBm25Options(options.analyzer);
+  return new BM25(bm25).fit(docs as Document[], { indexText });
+}
+
+function questionBm25Options(analyzer: BM25Analyzer | undefined) {
+  return {
+    analyzer: analyzer ?? DEFAULT_ANALYZER,
     stopWords: QUESTION_STOP_WORDS,
     indexText: sectionText,
-  });
+  };
 }
 
 /** A BM25 retriever over the course notes (stop words and question words dropped). */

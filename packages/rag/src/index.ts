@@ -17,6 +17,7 @@ export {
   courseNotesRetriever,
   loadCourseNotes,
   loadFolder,
+  questionIndex,
   questionRetriever,
   resolveStoreFile,
   sectionText,

@@ -5,14 +5,17 @@ import type { BM25, RagOutput } from '@firth/rag';
 import { CliError, type CommandSpec, UsageError } from '../args.js';
 import { existingFile, existingFolder, printResult, requireOut } from '../io.js';
 
-/** Loads, splits and indexes a folder with BM25 (stop and question words dropped). */
+/**
+ * Loads, splits and indexes a folder as the RAG nodes and the course notes do (@firth/rag's
+ * questionIndex: stop and question words dropped, heading paths indexed, Porter stems).
+ */
 async function indexFolder(folder: string, chunkSize: number): Promise<BM25> {
-  const { BM25, loadFolder, QUESTION_STOP_WORDS } = await import('@firth/rag');
+  const { loadFolder, questionIndex } = await import('@firth/rag');
   const docs = await loadFolder(existingFolder(folder, 'folder'), {
     chunkSize,
     chunkOverlap: Math.min(200, Math.floor(chunkSize / 5)),
   });
-  return new BM25({ stopWords: QUESTION_STOP_WORDS }).fit(docs);
+  return questionIndex(docs);
 }
 
 const CHUNK_SIZE = {
