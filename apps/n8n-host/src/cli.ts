@@ -11,6 +11,7 @@
  * FIRTH_N8N_USER_FOLDER (default <repo>/.n8n-user), FIRTH_N8N_EMAIL, FIRTH_N8N_PASSWORD,
  * FIRTH_SERVER_PORT (default 8787), FIRTH_SERVER_KEY (the server then wants it; the imported
  * credentials carry it), FIRTH_SERVER=off (no model server; the credentials still point at the port),
+ * FIRTH_GGUF_MODEL / FIRTH_GGUF_THREADS (a GGUF model file the server also serves, by llama.cpp),
  * FIRTH_PGVECTOR=off (no PGlite: the committed postgres credential keeps its placeholder).
  *
  * Beside them, for workflows/embeddings-into-pgvector.json (n8n's own Postgres PGVector Store):

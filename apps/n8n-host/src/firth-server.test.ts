@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { llama2cToGguf, loadLlama2c, loadLlama2cTokenizer } from '@firth/transformers';
 import { describe, expect, it } from 'vitest';
 import {
   applyCredentialOverrides,
   DEFAULT_FIRTH_SERVER_URL,
   firthServerPort,
+  ggufThreads,
   readCredentialFiles,
   startFirthServer,
 } from './firth-server.js';
@@ -128,6 +132,42 @@ describe('startFirthServer', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("serves the user's GGUF model (FIRTH_GGUF_MODEL) beside tinystories-260k, on both APIs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-host-gguf-'));
+    const path = join(dir, 'my-model.gguf');
+    writeFileSync(path, llama2cToGguf(await loadLlama2c(), loadLlama2cTokenizer(), { type: 'q8_0' }));
+    const server = await startFirthServer({ port: 0, gguf: path, threads: 1 });
+    try {
+      const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(['tinystories-260k', 'my-model']));
+      const reply = await fetch(`${server.url}/api/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'my-model',
+          prompt: 'Once upon a time',
+          stream: false,
+          options: { num_predict: 8, temperature: 0 },
+        }),
+      });
+      expect(reply.status).toBe(200);
+      const body = (await reply.json()) as { model: string; response: string; eval_count: number };
+      expect(body.model).toBe('my-model');
+      expect(body.eval_count).toBeGreaterThan(0);
+      expect(body.response.trim().length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(startFirthServer({ port: 0, gguf: join(dir, 'gone.gguf') })).rejects.toThrow(/gone\.gguf/);
+  });
+
+  it('reads FIRTH_GGUF_THREADS', () => {
+    expect(ggufThreads(undefined)).toBeUndefined();
+    expect(ggufThreads('2')).toBe(2);
+    expect(() => ggufThreads('0')).toThrow(/FIRTH_GGUF_THREADS must be a whole number from 1, not 0/);
   });
 
   it('reads FIRTH_SERVER_PORT', () => {

@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFirthServer, type FirthServer } from '@firth/server';
+import { createFirthServer, type FirthServer, ggufChatModel, tinyStories260k } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
 import { n8nCli } from './headless.js';
 
@@ -26,15 +26,32 @@ export function firthServerPort(value: string | undefined): number {
   return port;
 }
 
+/** `FIRTH_GGUF_THREADS` (the GGUF model's CPU threads) as a number; unset → undefined (every core). */
+export function ggufThreads(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (!/^[1-9]\d{0,3}$/.test(value))
+    throw new Error(`FIRTH_GGUF_THREADS must be a whole number from 1, not ${value}`);
+  return Number(value);
+}
+
 /**
  * Starts @firth/server on `127.0.0.1:port` (0 = any free port). Fails with a clear message when the
- * port is taken. `apiKey` makes every request need `Authorization: Bearer <apiKey>`.
+ * port is taken. `apiKey` makes every request need `Authorization: Bearer <apiKey>`. `gguf` (a
+ * model file; `firth-n8n start` reads FIRTH_GGUF_MODEL and FIRTH_GGUF_THREADS) is served beside
+ * the shipped model by llama.cpp, so n8n's OpenAI and Ollama chat-model nodes reach the user's
+ * own model through the committed credentials; it is loaded before the port opens.
  *
  *   const server = await startFirthServer({ port: 8787 }); // server.url === 'http://127.0.0.1:8787'
  *   await server.close();
  */
 export async function startFirthServer(
-  options: { port: number; apiKey?: string; log?: (line: string) => void } = { port: 8787 },
+  options: {
+    port: number;
+    apiKey?: string;
+    log?: (line: string) => void;
+    gguf?: string;
+    threads?: number;
+  } = { port: 8787 },
 ): Promise<FirthServer> {
   if (options.port !== 0) {
     await assertPortFree(options.port).catch(() => {
@@ -45,7 +62,11 @@ export async function startFirthServer(
       );
     });
   }
+  const gguf = options.gguf
+    ? await ggufChatModel(options.gguf, options.threads ? { threads: options.threads } : {})
+    : undefined;
   return createFirthServer({
+    ...(gguf ? { models: { chat: [tinyStories260k, gguf] } } : {}),
     host: LOOPBACK,
     port: options.port,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FirthServer } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
-import { firthServerPort, startFirthServer } from './firth-server.js';
+import { firthServerPort, ggufThreads, startFirthServer } from './firth-server.js';
 import { type PgliteServer, startPgliteServer } from './pglite-server.js';
 import { ownerAccount, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
@@ -75,8 +75,15 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
   // The model server first: the workflows' credentials point at it, and a taken port fails fast.
   let server: FirthServer | undefined;
   if (!serverOff) {
-    server = await startFirthServer({ port: serverPort, ...(serverKey ? { apiKey: serverKey } : {}) });
+    const gguf = process.env['FIRTH_GGUF_MODEL'] || undefined;
+    const threads = ggufThreads(process.env['FIRTH_GGUF_THREADS']);
+    server = await startFirthServer({
+      port: serverPort,
+      ...(serverKey ? { apiKey: serverKey } : {}),
+      ...(gguf ? { gguf, ...(threads ? { threads } : {}) } : {}),
+    });
     say(`Firth model server on ${server.url} (OpenAI API ${server.url}/v1, Ollama API ${server.url}/api)`);
+    if (gguf) say(`GGUF model ${gguf} served by llama.cpp beside tinystories-260k (FIRTH_GGUF_MODEL)`);
   } else {
     say('FIRTH_SERVER=off: not starting the Firth model server');
   }

@@ -13,6 +13,7 @@ export {
   bertTiny,
   type ChatTokenizer,
   defaultRegistry,
+  ggufChatModel,
   type LocalChatModel,
   type LocalEmbeddingModel,
   type ModelRegistry,
