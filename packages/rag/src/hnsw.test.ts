@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, ValidationError } from '@firth/numeric';
+import { Document, type DocumentInterface } from '@langchain/core/documents';
+import { Embeddings } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
 import { score, TopK } from './exact-search.js';
 import { HnswIndex } from './hnsw.js';
+import { FirthMemoryVectorStore } from './memory-store.js';
+import { FirthSqliteVectorStore } from './sqlite-store.js';
 
 /** mulberry32 → N(0, 1) by Box–Muller: reproducible data. */
 function gaussians(seed: number) {
@@ -203,5 +207,106 @@ describe('HnswIndex', () => {
     }
     expect(index.size).toBe(1);
     expect(new HnswIndex({ dim: 3 }).search([1, 0, 0], 3)).toEqual([]);
+  });
+});
+
+describe("vector stores with { index: 'hnsw' }", () => {
+  /** Queries arrive as vectors here; the embeddings are never asked for text. */
+  class VectorEmbeddings extends Embeddings {
+    constructor() {
+      super({});
+    }
+    async embedDocuments(texts: string[]): Promise<number[][]> {
+      return texts.map((t) => JSON.parse(t) as number[]);
+    }
+    async embedQuery(text: string): Promise<number[]> {
+      return text.startsWith('[') ? (JSON.parse(text) as number[]) : new Array(32).fill(0); // open's dimension probe
+    }
+  }
+  const e = new VectorEmbeddings();
+  const data = rows.slice(0, 1500).map((r) => Array.from(r.subarray(0, 32)));
+  const docs = data.map(
+    (_, i) => new Document({ pageContent: `doc ${i}`, metadata: { i, even: i % 2 === 0 } }),
+  );
+  const ids = data.map((_, i) => `id-${i}`);
+  const probes = queries.slice(0, 30).map((q) => Array.from(q.subarray(0, 32)));
+  const overlap = (a: [DocumentInterface, number][], b: [DocumentInterface, number][]) =>
+    a.filter(([d]) => b.some(([x]) => x.id === d.id)).length / b.length;
+
+  it('memory store: HNSW results agree with exact, honour deletes and filters; load rebuilds the index', async () => {
+    const exactStore = new FirthMemoryVectorStore(e);
+    const annStore = new FirthMemoryVectorStore(e, { index: 'hnsw', hnsw: { M: 12, efConstruction: 64 } });
+    await exactStore.addVectors(data, docs, { ids });
+    await annStore.addVectors(data, docs, { ids });
+    expect(annStore.ann?.size).toBe(1500);
+    let agree = 0;
+    for (const q of probes)
+      agree += overlap(
+        await annStore.similaritySearchVectorWithScore(q, 10),
+        await exactStore.similaritySearchVectorWithScore(q, 10),
+      );
+    expect(agree / probes.length).toBeGreaterThanOrEqual(0.95);
+    const evens = await annStore.similaritySearchVectorWithScore(probes[0]!, 5, { even: true });
+    expect(evens.map(([d]) => d.metadata.even)).toEqual([true, true, true, true, true]);
+    const top = await annStore.similaritySearchVectorWithScore(probes[1]!, 3);
+    await annStore.delete({ ids: top.map(([d]) => d.id!) });
+    const after = await annStore.similaritySearchVectorWithScore(probes[1]!, 10);
+    for (const [d] of after) expect(top.map(([t]) => t.id)).not.toContain(d.id);
+    const again = FirthMemoryVectorStore.fromSnapshot(annStore.toSnapshot(), e, 'snap', { index: 'hnsw' });
+    expect(again.ann?.size).toBe(1497);
+    expect(await again.similaritySearchVectorWithScore(probes[1]!, 10)).toEqual(after);
+    expect(() => new FirthMemoryVectorStore(e, { index: 'HNSW' as never })).toThrow(
+      /index must be 'exact' or 'hnsw'/,
+    );
+  });
+
+  it('sqlite store: the index persists beside the database, is reused on reopen, repaired when stale or corrupt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-hnsw-store-'));
+    const path = join(dir, 'store.db');
+    const args = { path, embeddings: e, index: 'hnsw' as const, hnsw: { M: 12, efConstruction: 64 } };
+    try {
+      const store = await FirthSqliteVectorStore.open(args);
+      await store.addVectors(data.slice(0, 1000), docs.slice(0, 1000), { ids: ids.slice(0, 1000) });
+      await store.delete({ ids: ['id-0', 'id-1'] });
+      const before = await Promise.all(probes.map((q) => store.similaritySearchVectorWithScore(q, 10)));
+      store.close();
+      const file = readFileSync(`${path}.hnsw`);
+      expect(HnswIndex.fromBytes(file).size).toBe(998);
+
+      // reopened: the persisted index is used as it is (not rewritten) and gives the same results
+      const reopened = await FirthSqliteVectorStore.open(args);
+      expect(readFileSync(`${path}.hnsw`)).toEqual(file);
+      const exactStore = new FirthMemoryVectorStore(e);
+      await exactStore.addVectors(data.slice(2, 1000), docs.slice(2, 1000), { ids: ids.slice(2, 1000) });
+      let agree = 0;
+      for (const [i, q] of probes.entries()) {
+        const got = await reopened.similaritySearchVectorWithScore(q, 10);
+        expect(got).toEqual(before[i]);
+        agree += overlap(got, await exactStore.similaritySearchVectorWithScore(q, 10));
+      }
+      expect(agree / probes.length).toBeGreaterThanOrEqual(0.95);
+      reopened.close();
+
+      // written without the index: the file is stale; opening with it adds the new rows
+      const plain = await FirthSqliteVectorStore.open({ path, embeddings: e });
+      await plain.addVectors(data.slice(1000), docs.slice(1000), { ids: ids.slice(1000) });
+      await plain.delete({ ids: ['id-2'] });
+      plain.close();
+      const synced = await FirthSqliteVectorStore.open(args);
+      expect(synced.ann?.size).toBe(1497);
+      const hit = await synced.similaritySearchVectorWithScore(data[1200]!, 1);
+      expect(hit[0]![0].id).toBe('id-1200');
+      synced.close();
+      expect(HnswIndex.load(`${path}.hnsw`).size).toBe(1497);
+
+      // a corrupt index file is rebuilt from the rows, not trusted and not fatal
+      writeFileSync(`${path}.hnsw`, file.subarray(0, 100));
+      const rebuilt = await FirthSqliteVectorStore.open(args);
+      expect(rebuilt.ann?.size).toBe(1497);
+      expect((await rebuilt.similaritySearchVectorWithScore(data[1300]!, 1))[0]![0].id).toBe('id-1300');
+      rebuilt.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

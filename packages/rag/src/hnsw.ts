@@ -74,6 +74,22 @@ export interface HnswOptions {
   capacity?: number;
 }
 
+/** How a vector store searches: every row ('exact', the default) or through an HnswIndex. */
+export const INDEX_KINDS = ['exact', 'hnsw'] as const;
+export type IndexKind = (typeof INDEX_KINDS)[number];
+
+/** The HNSW parameters a store passes through (dim and metric are the store's). */
+export type HnswParameters = Pick<HnswOptions, 'M' | 'efConstruction' | 'efSearch' | 'seed'>;
+
+/** `value` as an IndexKind, or a ValidationError naming the valid ones. */
+export function checkIndexKind(value: unknown, name = 'index'): IndexKind {
+  if ((INDEX_KINDS as readonly unknown[]).includes(value)) return value as IndexKind;
+  throw new ValidationError(
+    `${name} must be 'exact' or 'hnsw', got ${JSON.stringify(value) ?? String(value)}`,
+    name,
+  );
+}
+
 export interface HnswSearchOptions {
   /** Candidates kept on layer 0 for this query. @default the index's efSearch (at least k) */
   efSearch?: number;
@@ -284,6 +300,19 @@ export class HnswIndex {
   vector(id: string): Float32Array | undefined {
     const node = this.nodes.get(id);
     return node === undefined ? undefined : this.vectors.slice(node * this.dim, (node + 1) * this.dim);
+  }
+
+  /**
+   * True when `id` is held with exactly this vector (as stored: normalised for 'cosine') — how a
+   * store finds index entries its file changed behind the index's back.
+   */
+  holds(id: string, vector: ArrayLike<number>): boolean {
+    const node = this.nodes.get(id);
+    if (node === undefined) return false;
+    this.put(vector, this.query, 0, `vector for ${JSON.stringify(id)}`);
+    const at = node * this.dim;
+    for (let j = 0; j < this.dim; j++) if (this.vectors[at + j] !== this.query[j]) return false;
+    return true;
   }
 
   /** `vector` checked (length, finite) into `out` at `at`, normalised for 'cosine'. */
