@@ -82,6 +82,18 @@ export {
   questionKind,
   tightSpan,
 } from './extractive.js';
+// 4b. An approximate nearest-neighbour index (HNSW) for the stores' { index: 'hnsw' }.
+export {
+  checkIndexKind,
+  HNSW_FORMAT,
+  type HnswHit,
+  HnswIndex,
+  type HnswOptions,
+  type HnswParameters,
+  type HnswSearchOptions,
+  INDEX_KINDS,
+  type IndexKind,
+} from './hnsw.js';
 // 5. Hybrid retrieval: reciprocal rank fusion of BM25 and vectors, as a LangChain retriever.
 export {
   DEFAULT_FETCH_K,

@@ -13,7 +13,15 @@
  * embeddings)` reads it back (format below); `toSnapshot()` / `fromSnapshot(bytes, embeddings)` are
  * the same bytes without a file (a browser keeps them where it likes; save and load need Node and
  * find node:fs when called, so the class bundles for a browser); for a store that is written row by row and survives a
- * crash mid-insert, use `FirthSqliteVectorStore`. Left out: approximate indexes (HNSW, IVF).
+ * crash mid-insert, use `FirthSqliteVectorStore`.
+ *
+ * `{ index: 'hnsw' }` adds an approximate index (`hnsw.ts`), kept in step with every add and
+ * delete (deletes are tombstones; the index is compacted when they outnumber the live rows): a
+ * query then reads ~efSearch × M0 rows instead of all. Exact stays the default: a snapshot holds
+ * no index (`load(path, embeddings, { index: 'hnsw' })` rebuilds it), an HNSW insert costs ~2–5 ms
+ * at 384 dimensions, and exact search is below 10 ms up to ~20k rows (eval/ann/results.md). A
+ * filtered query searches the graph for accepted rows and falls back to the exact scan when it
+ * finds fewer than k.
  *
  * Snapshot file:  'FIRTHVS1' (8 bytes) | header length h (uint32 LE) | header JSON (h bytes, UTF-8:
  * format, similarity, dimension, count, nextId, documents) | zero padding to a multiple of 4 |
@@ -49,6 +57,7 @@ import {
   textsToDocuments,
   toRow,
 } from './exact-search.js';
+import { checkIndexKind, HnswIndex, type HnswParameters, type IndexKind } from './hnsw.js';
 
 export { type MetadataFilter, type MmrOptions, SIMILARITIES, type Similarity };
 
@@ -86,6 +95,10 @@ type SnapshotHeader = NonNullable<(typeof SNAPSHOT_HEADER)['_type']>;
 export interface FirthMemoryVectorStoreArgs {
   /** How a query is compared with each row. @default 'cosine' — what sentence embeddings are trained for */
   similarity?: Similarity;
+  /** 'exact' scans every row; 'hnsw' searches an approximate index (see above). @default 'exact' */
+  index?: IndexKind;
+  /** The HNSW index's parameters. @default { M: 16, efConstruction: 200, efSearch: 64 } */
+  hnsw?: HnswParameters;
 }
 
 export class FirthMemoryVectorStore extends VectorStore {
@@ -105,11 +118,25 @@ export class FirthMemoryVectorStore extends VectorStore {
   private positions = new Map<string, number>();
   /** The snapshot file this store was loaded from, named in its errors. */
   loadedFrom: string | undefined;
+  readonly index: IndexKind;
+  private readonly hnswParameters: HnswParameters;
+  /** The approximate index ('hnsw'), made once the dimension is known; its ids are the store's. */
+  ann: HnswIndex | undefined;
 
   constructor(embeddings: EmbeddingsInterface, args: FirthMemoryVectorStoreArgs = {}) {
     super(embeddings, args);
     this.similarity =
       args.similarity === undefined ? 'cosine' : checkSimilarity(args.similarity, 'similarity');
+    this.index = checkIndexKind(args.index ?? 'exact');
+    this.hnswParameters = { ...args.hnsw };
+    // checks the parameters now, not on the first insert
+    if (this.index === 'hnsw') new HnswIndex({ dim: 1, ...this.hnswParameters, capacity: 1 });
+  }
+
+  /** The HNSW index of this store's rows (made on first use). */
+  private annIndex(dimension: number): HnswIndex {
+    this.ann ??= new HnswIndex({ ...this.hnswParameters, dim: dimension, metric: this.similarity });
+    return this.ann;
   }
 
   _vectorstoreType(): string {
@@ -142,6 +169,7 @@ export class FirthMemoryVectorStore extends VectorStore {
       this.norms[at] = norm(row);
       this.documents[at] = document;
       this.ids[at] = id;
+      if (this.index === 'hnsw') this.annIndex(dimension!).add(id, row);
     });
     return ids;
   }
@@ -166,6 +194,13 @@ export class FirthMemoryVectorStore extends VectorStore {
     const qNorm = norm(q);
     const top = new TopK<number>(k, this.similarity);
     if (k < 1) return top.items;
+    if (this.ann && k < this.rows.length) {
+      const accept = filter
+        ? (id: string) => matches(this.documents[this.positions.get(id)!]!, filter)
+        : undefined;
+      const hits = this.ann.search(q, k, { filter: accept });
+      if (hits.length === k) return hits.map(({ id, score }) => [this.positions.get(id)!, score]);
+    }
     for (let i = 0; i < this.rows.length; i++) {
       if (!matches(this.documents[i]!, filter)) continue;
       top.offer(i, score(this.similarity, q, qNorm, this.rows[i]!, this.norms[i]!));
@@ -216,6 +251,10 @@ export class FirthMemoryVectorStore extends VectorStore {
     this.documents = keep.map((i) => this.documents[i]!);
     this.ids = keep.map((i) => this.ids[i]!);
     this.positions = new Map(this.ids.map((id, i) => [id, i]));
+    if (this.ann) {
+      for (const id of drop) this.ann.remove(id);
+      if (this.ann.tombstones > this.ann.size) this.ann = this.ann.compact();
+    }
   }
 
   /**
@@ -297,7 +336,11 @@ export class FirthMemoryVectorStore extends VectorStore {
    * making vectors of another length is caught on the first query or insert ("…: query vector has
    * 3 dimensions but this store holds 2-dimensional …").
    */
-  static async load(path: string, embeddings: EmbeddingsInterface): Promise<FirthMemoryVectorStore> {
+  static async load(
+    path: string,
+    embeddings: EmbeddingsInterface,
+    args: Omit<FirthMemoryVectorStoreArgs, 'similarity'> = {},
+  ): Promise<FirthMemoryVectorStore> {
     const { readFileSync } = nodeBuiltin<typeof fs>(
       'fs',
       'FirthMemoryVectorStore.load(path)',
@@ -312,17 +355,19 @@ export class FirthMemoryVectorStore extends VectorStore {
         path,
       );
     }
-    return FirthMemoryVectorStore.fromSnapshot(bytes, embeddings, path);
+    return FirthMemoryVectorStore.fromSnapshot(bytes, embeddings, path, args);
   }
 
   /**
    * A store from the bytes `toSnapshot` (or `save`) wrote, checked as `load` checks a file; `path`
-   * names them in errors and in later query errors.
+   * names them in errors and in later query errors; `args.index: 'hnsw'` builds the index over
+   * the loaded rows.
    */
   static fromSnapshot(
     bytes: Uint8Array,
     embeddings: EmbeddingsInterface,
     path = 'snapshot',
+    args: Omit<FirthMemoryVectorStoreArgs, 'similarity'> = {},
   ): FirthMemoryVectorStore {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const bad = (where: string, problem: string) => new FormatError(path, where, problem);
@@ -352,7 +397,7 @@ export class FirthMemoryVectorStore extends VectorStore {
         '',
         `${bytes.length < expected ? 'is truncated' : 'has trailing bytes'}: ${bytes.length} bytes, expected ${expected}`,
       );
-    const store = new FirthMemoryVectorStore(embeddings, { similarity: header.similarity });
+    const store = new FirthMemoryVectorStore(embeddings, { ...args, similarity: header.similarity });
     store.dimension = header.dimension ?? undefined;
     store.nextId = header.nextId;
     for (let r = 0; r < count; r++) {
@@ -369,6 +414,7 @@ export class FirthMemoryVectorStore extends VectorStore {
       store.norms.push(norm(row));
       store.documents.push(new Document({ pageContent, metadata, id }));
       store.ids.push(id);
+      if (store.index === 'hnsw') store.annIndex(d).add(id, row);
     }
     store.positions = seen;
     store.loadedFrom = path;

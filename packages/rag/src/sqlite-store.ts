@@ -20,7 +20,16 @@
  * object). Whatever fails is a `FormatError` naming the file and the row, never a bare
  * SyntaxError or SQLite error; a refused file is left as it was. Only a path that does not exist
  * becomes a new store — an empty (0-byte) file is refused, not silently made into one.
- * Left out: an approximate index (every query reads every row), concurrent writers.
+ * Left out: concurrent writers.
+ *
+ * `{ index: 'hnsw' }` searches an approximate index (`hnsw.ts`) instead of reading every row. It
+ * lives in memory, keyed by the rows' seq, kept in step with every addVectors and delete, and is
+ * written after each of them to `<path>.hnsw` beside the database (temporary file, then renamed).
+ * On open the file is read and reconciled with the table — every row read once: seqs missing from
+ * the index are added, entries whose row is gone are removed, entries whose vector differs are
+ * replaced — so a missing, stale (written before a crash, or by a process that did not use the
+ * index) or corrupt index file is repaired or rebuilt, never trusted. A filtered query, or k at
+ * least the row count, uses the exact scan.
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -50,6 +59,7 @@ import {
   textsToDocuments,
   toRow,
 } from './exact-search.js';
+import { checkIndexKind, HnswIndex, type HnswParameters, type IndexKind } from './hnsw.js';
 
 /** A row's metadata column: JSON text of an object. */
 const METADATA = shape.record(shape.any());
@@ -69,6 +79,10 @@ export interface FirthSqliteVectorStoreArgs {
   similarity?: Similarity;
   /** Embedding length expected; a store holding another is refused on open. @default unchecked until the first vector */
   dimension?: number;
+  /** 'exact' reads every row per query; 'hnsw' searches an index persisted in `<path>.hnsw` (see above). @default 'exact' */
+  index?: IndexKind;
+  /** The HNSW index's parameters (used when it is built). @default { M: 16, efConstruction: 200, efSearch: 64 } */
+  hnsw?: HnswParameters;
 }
 
 interface Row {
@@ -148,6 +162,15 @@ export class FirthSqliteVectorStore extends VectorStore {
   /** Embedding length; fixed by the first row ever added, and stored. */
   dimension: number | undefined;
   private readonly db: DatabaseSync;
+  readonly index: IndexKind;
+  private readonly hnswParameters: HnswParameters;
+  /** The approximate index ('hnsw'), ids = String(seq); undefined until the store holds a vector. */
+  ann: HnswIndex | undefined;
+
+  /** Where the 'hnsw' index is kept. */
+  get indexPath(): string {
+    return `${this.path}.hnsw`;
+  }
 
   /** Opens (or creates) the store at `args.path`; throws, leaving the file as it was, if it is not one. */
   constructor(args: FirthSqliteVectorStoreArgs) {
@@ -165,6 +188,9 @@ export class FirthSqliteVectorStore extends VectorStore {
         `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(args.dimension)}`,
         'dimension',
       );
+    this.index = checkIndexKind(args.index ?? 'exact');
+    this.hnswParameters = { ...args.hnsw };
+    if (this.index === 'hnsw') new HnswIndex({ dim: 1, ...this.hnswParameters, capacity: 1 });
     const { DatabaseSync } = loadNodeSqlite();
     this.path = path;
     if (!FirthSqliteVectorStore.checkFile(path)) FirthSqliteVectorStore.create(path, similarity ?? 'cosine');
@@ -195,10 +221,62 @@ export class FirthSqliteVectorStore extends VectorStore {
         );
       this.similarity = meta.similarity;
       this.guard(() => this.db.exec('PRAGMA journal_mode = WAL'));
+      if (this.index === 'hnsw' && this.dimension !== undefined) this.openIndex();
     } catch (error) {
       db.close();
       throw error;
     }
+  }
+
+  private newIndex(dimension: number): HnswIndex {
+    return new HnswIndex({ ...this.hnswParameters, dim: dimension, metric: this.similarity });
+  }
+
+  /**
+   * Reads `<path>.hnsw` (or starts an empty index when it is missing, unreadable or for another
+   * dimension/similarity) and reconciles it with the table; writes it back if anything changed.
+   */
+  private openIndex(): void {
+    const dimension = this.dimension!;
+    let ann: HnswIndex | undefined;
+    try {
+      statSync(this.indexPath);
+      ann = HnswIndex.load(this.indexPath);
+      if (ann.dim !== dimension || ann.metric !== this.similarity) ann = undefined;
+    } catch {
+      ann = undefined; // missing or not a valid index: rebuilt from the rows below
+    }
+    let changed = ann === undefined;
+    let index = ann ?? this.newIndex(dimension);
+    const live = new Set<string>();
+    this.guard(() => {
+      for (const r of this.db.prepare('SELECT seq, vector, norm FROM docs ORDER BY seq').iterate()) {
+        const row = this.readRow(r);
+        const id = String(row.seq);
+        live.add(id);
+        if (!index.holds(id, row.vector)) {
+          index.add(id, row.vector);
+          changed = true;
+        }
+      }
+    });
+    for (const id of index.ids())
+      if (!live.has(id)) {
+        index.remove(id);
+        changed = true;
+      }
+    if (index.tombstones > index.size) index = index.compact();
+    this.ann = index;
+    if (changed) index.save(this.indexPath);
+  }
+
+  /** Seqs of the given ids (those stored). */
+  private seqsOf(ids: string[]): number[] {
+    const get = this.db.prepare('SELECT seq FROM docs WHERE id = ?');
+    return ids.flatMap((id) => {
+      const r = get.get(id);
+      return r ? [Number(r.seq)] : [];
+    });
   }
 
   /**
@@ -399,6 +477,13 @@ export class FirthSqliteVectorStore extends VectorStore {
       });
     });
     this.dimension = dimension;
+    if (this.index === 'hnsw' && dimension !== undefined) {
+      this.ann ??= this.newIndex(dimension);
+      const ann = this.ann;
+      const seqs = this.guard(() => this.seqsOf(ids));
+      seqs.forEach((seq, i) => void ann.add(String(seq), rows[i]!));
+      ann.save(this.indexPath);
+    }
     return ids;
   }
 
@@ -475,6 +560,20 @@ export class FirthSqliteVectorStore extends VectorStore {
     if (this.dimension === undefined) return [];
     const q = toRow(query, this.dimension, 'query vector');
     const qNorm = norm(q);
+    if (this.ann && !filter && k >= 1 && k < this.ann.size) {
+      const hits = this.ann.search(q, k);
+      const get = this.db.prepare('SELECT seq, vector, norm FROM docs WHERE seq = ?');
+      return this.guard(() =>
+        hits.map(({ id, score }) => {
+          const r = get.get(Number(id));
+          if (!r)
+            throw new ValidationError(
+              `${this.indexPath}: row ${id} is gone from ${this.path} (changed by another process?)`,
+            );
+          return [this.readRow(r), score];
+        }),
+      );
+    }
     const top = new TopK<Row>(k, this.similarity);
     // documents are only built for the filter; the top k are read again by seq afterwards
     const columns = filter ? 'seq, id, content, metadata, vector, norm' : 'seq, vector, norm';
@@ -536,12 +635,18 @@ export class FirthSqliteVectorStore extends VectorStore {
   override async delete(params: { ids: string[] }): Promise<void> {
     if (!Array.isArray(params?.ids) || !params.ids.every((id) => typeof id === 'string'))
       throw new ValidationError('delete: ids must be an array of strings', 'ids');
+    const seqs = this.ann ? this.guard(() => this.seqsOf(params.ids)) : [];
     this.guard(() => {
       const del = this.db.prepare('DELETE FROM docs WHERE id = ?');
       this.transaction(() => {
         for (const id of params.ids) del.run(id);
       });
     });
+    if (this.ann) {
+      for (const seq of seqs) this.ann.remove(String(seq));
+      if (this.ann.tombstones > this.ann.size) this.ann = this.ann.compact();
+      this.ann.save(this.indexPath);
+    }
   }
 
   /** Runs `work` in one write transaction: committed whole, or rolled back on any error. */

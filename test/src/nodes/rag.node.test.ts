@@ -12,6 +12,7 @@ import {
   DEFAULT_ANALYZER,
   DEFAULT_HYBRID_WEIGHTS,
   DEFAULT_RRF_K,
+  HnswIndex,
   HybridRetriever,
 } from '@firth/rag';
 import { InMemoryChatMessageHistory } from '@langchain/core/chat_history';
@@ -394,6 +395,37 @@ describe('Firth Vector Store', () => {
     expect(hits).toHaveLength(2);
     expect(hits[0]!.json.document).toMatchObject({ metadata: { id: 'cardiac' } });
     expect(hits[0]!.json.score).toBeGreaterThan(hits[1]!.json.score);
+  });
+
+  it('Index: HNSW keeps <file>.hnsw beside the store, in step with inserts, and searches like Exact', async () => {
+    const index = new VectorStoreFirth().description.properties.find((p) => p.name === 'index')!;
+    expect(index.default).toBe('exact');
+    expect((index.options as { value: string }[]).map((o) => o.value)).toEqual(['exact', 'hnsw']);
+    const path = join(mkdtempSync(join(tmpdir(), 'firth-store-')), 'lesson.sqlite');
+    await store(docs, { operation: 'insert', storeFile: path, index: 'hnsw' });
+    expect(HnswIndex.load(`${path}.hnsw`).size).toBe(3);
+    const search = (mode: string) =>
+      store([{ query: 'a cardiac illness' }], {
+        operation: 'search',
+        storeFile: path,
+        query: 'a cardiac illness',
+        topK: 2,
+        index: mode,
+      });
+    const [approximate, exact] = [await search('hnsw'), await search('exact')];
+    expect(approximate.map((o) => o.json.document.metadata.id)).toEqual([
+      'cardiac',
+      exact[1]!.json.document.metadata.id,
+    ]);
+    expect(approximate[0]!.json.score).toBeCloseTo(exact[0]!.json.score, 5);
+    const bad = await store([{ query: 'x' }], {
+      operation: 'search',
+      storeFile: path,
+      query: 'x',
+      index: 'ivf',
+    }).catch((e) => e);
+    expect(bad).toBeInstanceOf(NodeOperationError);
+    expect(bad.message).toMatch(/index must be 'exact' or 'hnsw', got "ivf"/);
   });
 
   it('refuses, per item and named, an item without text and a store built with another embedding', async () => {

@@ -5,6 +5,10 @@
  * Offline, no server — for one machine. Users who outgrow it keep the same Embedding sub-node and
  * move to n8n's own vector-store nodes (PGVector, Qdrant, …).
  *
+ * Index: Exact compares the query with every stored vector; HNSW keeps an approximate
+ * nearest-neighbour index beside the file (<file>.hnsw), updated on every insert and repaired
+ * on open if stale — for stores of tens of thousands of chunks and more.
+ *
  * Thin adapter over @firth/rag's FirthSqliteVectorStore and RecursiveCharacterSplitter.
  */
 import { FirthEmbeddings } from '@firth/langchain';
@@ -74,6 +78,26 @@ export class VectorStoreFirth implements INodeType {
           'The SQLite file of the store (created when missing): absolute, or relative to ~/.n8n/firth',
       },
       {
+        displayName: 'Index',
+        name: 'index',
+        type: 'options',
+        options: [
+          {
+            name: 'Exact',
+            value: 'exact',
+            description: 'Compare the query with every stored vector: exact, fine up to ~20,000 chunks',
+          },
+          {
+            name: 'HNSW',
+            value: 'hnsw',
+            description:
+              'An approximate nearest-neighbour index (HNSW) kept beside the store file (its name + .hnsw): ~95–99 % of the exact top results, milliseconds on a million chunks',
+          },
+        ],
+        default: 'exact',
+        description: 'How the store finds the nearest documents',
+      },
+      {
         displayName: 'Text Field',
         name: 'textField',
         type: 'string',
@@ -120,9 +144,14 @@ export class VectorStoreFirth implements INodeType {
     const stores = new Map<string, FirthSqliteVectorStore>();
     const storeFor = async (i: number) => {
       const path = storePath(this.getNodeParameter('storeFile', i) as string);
+      const index = this.getNodeParameter('index', i, 'exact') as 'exact' | 'hnsw';
       let store = stores.get(path);
+      if (store && store.index !== index) {
+        store.close();
+        store = undefined;
+      }
       if (!store) {
-        store = await FirthSqliteVectorStore.open({ path, embeddings });
+        store = await FirthSqliteVectorStore.open({ path, embeddings, index });
         stores.set(path, store);
       }
       return { path, store };
