@@ -46,6 +46,7 @@
  */
 import type * as fs from 'node:fs';
 import { FormatError, nodeBuiltin, ValidationError } from '@firth/numeric';
+import { writeFileAtomic } from './atomic-file.js';
 import { checkK, checkSimilarity, MAX_DIMENSION, type Similarity } from './exact-search.js';
 
 /** Bumped when the file layout changes; a file of another version is refused rather than misread. */
@@ -866,28 +867,12 @@ export class HnswIndex {
 
   /** Writes the index file: to a temporary file first, flushed, then renamed over `path`. */
   save(path: string): void {
-    const bytes = this.toBytes();
-    const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeBuiltin<typeof fs>(
-      'fs',
+    writeFileAtomic(
+      path,
+      this.toBytes(),
       'HnswIndex.save(path)',
       'in a browser keep index.toBytes() instead',
     );
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-    try {
-      const fd = openSync(tmp, 'w');
-      try {
-        let done = 0;
-        while (done < bytes.length)
-          done += writeSync(fd, bytes, done, Math.min(1 << 30, bytes.length - done));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
-    } catch (error) {
-      rmSync(tmp, { force: true });
-      throw error;
-    }
   }
 
   /** Reads an index file written by `save`; a FormatError naming `path` when it is not one. */

@@ -38,6 +38,7 @@ import { checkJson, FormatError, nodeBuiltin, parseJson, shape, ValidationError 
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { type MaxMarginalRelevanceSearchOptions, VectorStore } from '@langchain/core/vectorstores';
+import { writeFileAtomic } from './atomic-file.js';
 import {
   batchDimension,
   checkAddVectors,
@@ -264,26 +265,12 @@ export class FirthMemoryVectorStore extends VectorStore {
    *   await store.save('index.firthvs'); const again = await FirthMemoryVectorStore.load('index.firthvs', embeddings);
    */
   async save(path: string): Promise<void> {
-    const out = this.toSnapshot(path);
-    const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeBuiltin<typeof fs>(
-      'fs',
+    writeFileAtomic(
+      path,
+      this.toSnapshot(path),
       'FirthMemoryVectorStore.save(path)',
       'in a browser keep store.toSnapshot() instead',
     );
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-    try {
-      const fd = openSync(tmp, 'w');
-      try {
-        writeSync(fd, out);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
-    } catch (error) {
-      rmSync(tmp, { force: true });
-      throw error;
-    }
   }
 
   /**
