@@ -35,7 +35,8 @@ const EFC = Number(arg('efc', '100'));
 const EFS = arg('efs', '16,32,64,128').split(',').map(Number);
 const DIM = 384;
 const K = 10;
-const CLUSTERS = 1000;
+const CLUSTERS = Number(arg('clusters', '1000'));
+const SHRINK = arg('shrink', 'nearest') as 'nearest' | 'heuristic';
 const SUB = 16;
 
 function rng(seed: number) {
@@ -78,9 +79,18 @@ function row(i: number, out: Float32Array): Float32Array {
 
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-log(`data=${DATA} N=${TARGET} dim=${DIM} queries=${Q} M=${M} efConstruction=${EFC}`);
+log(
+  `shrink=${SHRINK} clusters=${CLUSTERS} data=${DATA} N=${TARGET} dim=${DIM} queries=${Q} M=${M} efConstruction=${EFC}`,
+);
 
-const index = new HnswIndex({ dim: DIM, metric: 'cosine', M, efConstruction: EFC, capacity: TARGET });
+const index = new HnswIndex({
+  dim: DIM,
+  metric: 'cosine',
+  M,
+  efConstruction: EFC,
+  capacity: TARGET,
+  shrink: SHRINK,
+});
 const buf = new Float32Array(DIM);
 let peakHeap = 0;
 const t0 = performance.now();

@@ -157,6 +157,23 @@ describe('HnswIndex', () => {
     }
   });
 
+  it("shrink: 'heuristic' re-selects full lists by Algorithm 4; the choice travels in the file", () => {
+    const index = new HnswIndex({ dim: DIM, M: 8, efConstruction: 48, shrink: 'heuristic' });
+    const some = rows.slice(0, 1000);
+    some.forEach((r, i) => void index.add(String(i), r));
+    const again = HnswIndex.fromBytes(index.toBytes());
+    expect(again.shrink).toBe('heuristic');
+    let found = 0;
+    for (const q of queries.slice(0, 30)) {
+      const truth = new Set(exact(some, q, 10, 'cosine').map(([i]) => String(i)));
+      for (const hit of again.search(q, 10)) if (truth.has(hit.id)) found++;
+    }
+    expect(found / 300).toBeGreaterThanOrEqual(0.95);
+    expect(() => new HnswIndex({ dim: 2, shrink: 'closest' as never })).toThrow(
+      /shrink must be 'nearest' or 'heuristic'/,
+    );
+  });
+
   it('refuses truncated, corrupt or foreign files with a FormatError', () => {
     const index = new HnswIndex({ dim: 8, M: 4 });
     for (let i = 0; i < 50; i++)

@@ -37,7 +37,7 @@
  *   0 'FIRTHHNS' | 8 format | 12 dim | 16 metric (0 cosine, 1 dot, 2 l2) | 20 M | 24 efConstruction |
  *   28 efSearch | 32 count (nodes, tombstones included) | 36 entry point (−1: empty) | 40 top layer |
  *   44 generator state | 48 live count | 52 id bytes | 56 checksum (FNV-1a over the 32-bit words
- *   after the header) | 60 zero
+ *   after the header) | 60 shrink (0 nearest, 1 heuristic)
  *   64: count × dim float32 vectors | count × (1 + M0) int32 layer-0 links | count uint8 layers
  *   (padded to 4) | count uint8 tombstones (padded) | Σ layer(i) × (1 + M) int32 upper links |
  *   count uint32 id lengths | id bytes (UTF-8, padded to 4).
@@ -71,6 +71,12 @@ export interface HnswOptions {
   efSearch?: number;
   /** Seeds the layer draws, so the same inserts build the same graph. @default 1 */
   seed?: number;
+  /**
+   * How a full neighbour list takes a new link: 'nearest' keeps the M (M0) nearest (Algorithm 3,
+   * cheaper build); 'heuristic' re-selects with Algorithm 4 (better on densely clustered data).
+   * @default 'nearest'
+   */
+  shrink?: 'nearest' | 'heuristic';
   /** Nodes to allocate room for up front (the arrays grow by doubling otherwise). @default 1024 */
   capacity?: number;
 }
@@ -80,7 +86,7 @@ export const INDEX_KINDS = ['exact', 'hnsw'] as const;
 export type IndexKind = (typeof INDEX_KINDS)[number];
 
 /** The HNSW parameters a store passes through (dim and metric are the store's). */
-export type HnswParameters = Pick<HnswOptions, 'M' | 'efConstruction' | 'efSearch' | 'seed'>;
+export type HnswParameters = Pick<HnswOptions, 'M' | 'efConstruction' | 'efSearch' | 'seed' | 'shrink'>;
 
 /** `value` as an IndexKind, or a ValidationError naming the valid ones. */
 export function checkIndexKind(value: unknown, name = 'index'): IndexKind {
@@ -231,6 +237,7 @@ export class HnswIndex {
   readonly M0: number;
   readonly efConstruction: number;
   efSearch: number;
+  readonly shrink: 'nearest' | 'heuristic';
   private readonly mL: number;
   private rng: number;
 
@@ -267,6 +274,12 @@ export class HnswIndex {
     this.efSearch = checkInt(options.efSearch ?? 64, 'efSearch', 1, 1 << 16);
     this.rng = checkInt(options.seed ?? 1, 'seed', 0, 0xffffffff);
     this.capacity = checkInt(options.capacity ?? 1024, 'capacity', 1, 1 << 30);
+    if (options.shrink !== undefined && options.shrink !== 'nearest' && options.shrink !== 'heuristic')
+      throw new ValidationError(
+        `shrink must be 'nearest' or 'heuristic', got ${String(options.shrink)}`,
+        'shrink',
+      );
+    this.shrink = options.shrink ?? 'nearest';
     this.mL = 1 / Math.log(this.M);
     this.vectors = new Float32Array(this.capacity * this.dim);
     this.links0 = new Int32Array(this.capacity * (1 + this.M0));
@@ -514,6 +527,22 @@ export class HnswIndex {
       return;
     }
     const base = node * this.dim;
+    if (this.shrink === 'heuristic') {
+      const pairs: [number, number][] = [[to, distance]];
+      for (let j = 1; j <= count; j++)
+        pairs.push([links[at + j]!, this.dist(this.vectors, base, links[at + j]!)]);
+      pairs.sort((a, b) => a[1] - b[1]);
+      const kept = this.selectNeighbors(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+        max,
+      );
+      links[at] = kept.length;
+      kept.forEach((e, j) => {
+        links[at + 1 + j] = e;
+      });
+      return;
+    }
     let worst = -1;
     let worstDist = distance;
     for (let j = 1; j <= count; j++) {
@@ -627,6 +656,7 @@ export class HnswIndex {
       M: this.M,
       efConstruction: this.efConstruction,
       efSearch: this.efSearch,
+      shrink: this.shrink,
       capacity: Math.max(1, this.size),
     });
     const d = this.dim;
@@ -691,8 +721,10 @@ export class HnswIndex {
       this.rng,
       this.size,
       L.idTotal,
+      0,
+      this.shrink === 'heuristic' ? 1 : 0,
     ];
-    header.forEach((v, i) => void view.setUint32(8 + 4 * i, v >>> 0, true));
+    header.forEach((v, i) => void view.setUint32(8 + 4 * i, v >>> 0, true)); // 56: the checksum, below
     out.set(new Uint8Array(this.vectors.buffer, 0, 4 * n * this.dim), L.vectorsAt);
     out.set(new Uint8Array(this.links0.buffer, 0, 4 * n * (1 + this.M0)), L.links0At);
     out.set(this.levels.subarray(0, n), L.levelsAt);
@@ -748,6 +780,8 @@ export class HnswIndex {
     const top = u32(40);
     const live = u32(48);
     const idTotal = u32(52);
+    const shrink = u32(60);
+    if (shrink > 1) throw bad('header', `shrink ${shrink} is not 0 (nearest) or 1 (heuristic)`);
     if (dim < 1 || dim > MAX_DIMENSION) throw bad('header', `dim ${dim} is out of range`);
     if (metric >= METRICS.length)
       throw bad('header', `metric ${metric} is not 0 (cosine), 1 (dot) or 2 (l2)`);
@@ -769,6 +803,7 @@ export class HnswIndex {
       M,
       efConstruction: efC,
       efSearch: efS,
+      shrink: shrink === 1 ? 'heuristic' : 'nearest',
       capacity: Math.max(1, n),
     });
     const vectorsAt = HEADER_BYTES;
