@@ -156,11 +156,12 @@ export class RagAnswer implements INodeType {
       const memory = hasMemory
         ? ((await this.getInputConnectionData(NodeConnectionTypes.AiMemory, i)) as ChatMemory | undefined)
         : undefined;
-      const { answer, sources, context, invalidCitations, evidence, standaloneQuestion } = await createRagChain({
-        retriever: connected ? (q) => connected.invoke(q) : (q) => search!.search(q, k),
-        llm,
-        k,
-      }).invoke({ question, chatHistory: memory ? await historyOf(memory) : undefined });
+      const { answer, sources, context, invalidCitations, evidence, standaloneQuestion } =
+        await createRagChain({
+          retriever: connected ? (q) => connected.invoke(q) : (q) => search!.search(q, k),
+          llm,
+          k,
+        }).invoke({ question, chatHistory: memory ? await historyOf(memory) : undefined });
       await memory?.saveContext({ input: question }, { output: answer });
       // n8n names a node's tool variant `<name>Tool`; the agent reads one text, not fields
       if (this.getNode().type.endsWith('Tool'))
