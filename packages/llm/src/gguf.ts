@@ -40,7 +40,7 @@ let library: Promise<NodeLlamaCpp> | undefined;
 /**
  * node-llama-cpp, imported on first use; without it, an LlmError naming the exact install command.
  */
-export function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
+function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
   library ??= importOptional(() => import('node-llama-cpp'), 'node-llama-cpp', FEATURE).catch(
     (error: unknown) => {
       library = undefined;
@@ -91,14 +91,50 @@ export interface GgufModelOptions {
   threads?: number;
 }
 
-/** A GGUF file loaded into llama.cpp (CPU). */
-export class GgufModel {
+/**
+ * A GGUF model file loaded by llama.cpp (`loadGgufModel`). An interface, so that the package's
+ * type declarations name none of node-llama-cpp's types: a project without that optional package
+ * still type-checks against @firth/llm.
+ */
+export interface GgufModel {
+  /** The file's absolute path. */
+  readonly path: string;
+  /** 'gguf': the file's own chat template; 'plain': it has none, a plain transcript is used. */
+  readonly template: 'gguf' | 'plain';
+  /** general.name from the metadata, else the file name. */
+  readonly name: string;
+  /** general.architecture, e.g. 'llama'. */
+  readonly architecture: string;
+  /** Weights in the file (the product of each tensor's dimensions, summed). */
+  readonly parameterCount: number;
+  /** The weights' storage type, as Ollama names it: 'F32', 'Q8_0', … */
+  readonly quantization: string;
+  /** Tokens a prompt and its answer may have together. */
+  readonly contextLength: number;
+  /** The raw tokens of a text (no BOS). */
+  tokenize(text: string): number[];
+  /** The text of tokens. */
+  detokenize(tokens: readonly number[]): string;
+  /** Greedy (argmax) tokens from BOS alone: what the equality test compares with Firth's engine. */
+  greedyFromBos(n: number): Promise<number[]>;
+  /** Tokens of the prompt the chat template makes of these messages. */
+  promptTokens(messages: ChatMessage[]): number;
+  /** The prompt text the chat template makes of these messages. */
+  renderPrompt(messages: ChatMessage[]): string;
+  /** One answer to the conversation. */
+  chat(messages: ChatMessage[], options?: GgufGenerateOptions): Promise<GgufTurn>;
+  /** The answer piece by piece; the generator's return value is the whole turn. */
+  stream(messages: ChatMessage[], options?: GgufGenerateOptions): AsyncGenerator<string, GgufTurn>;
+}
+
+/** A GGUF file loaded into llama.cpp (CPU): node-llama-cpp's model, context and chat wrapper. */
+class LlamaCppModel implements GgufModel {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** The file's absolute path. */
     readonly path: string,
-    readonly llama: LlamaModel,
+    private readonly llama: LlamaModel,
     private readonly sequence: LlamaContextSequence,
     private readonly wrapper: ChatWrapper,
     /** 'gguf': the file's own chat template; 'plain': it has none, a plain transcript is used. */
@@ -139,6 +175,10 @@ export class GgufModel {
   /** Tokens a prompt and its answer may have together. */
   get contextLength(): number {
     return this.sequence.context.contextSize;
+  }
+
+  detokenize(tokens: readonly number[]): string {
+    return this.llama.detokenize(tokens as never);
   }
 
   /** The raw tokens of a text (no BOS). */
@@ -343,5 +383,5 @@ async function openGguf(file: string, options: GgufModelOptions): Promise<GgufMo
   const wrapper = hasTemplate
     ? lib.resolveChatWrapper(model)
     : new lib.GeneralChatWrapper({ userMessageTitle: 'User', modelResponseTitle: 'Assistant' });
-  return new GgufModel(file, model, context.getSequence(), wrapper, hasTemplate ? 'gguf' : 'plain', lib);
+  return new LlamaCppModel(file, model, context.getSequence(), wrapper, hasTemplate ? 'gguf' : 'plain', lib);
 }

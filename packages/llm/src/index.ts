@@ -36,10 +36,9 @@ export {
 // ── The user's own model, offline: any GGUF file through llama.cpp (optional peer node-llama-cpp)
 export {
   type GgufGenerateOptions,
-  GgufModel,
+  type GgufModel,
   type GgufModelOptions,
   type GgufTurn,
-  importNodeLlamaCpp,
   loadGgufModel,
   NODE_LLAMA_CPP_VERSION,
 } from './gguf.js';
