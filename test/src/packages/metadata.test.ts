@@ -69,12 +69,29 @@ const walk = (dir: string): string[] =>
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
 
-/** The run-time sources of a package: src/**.ts without tests, test support and benchmarks. */
+/**
+ * The run-time sources of a package: src/**.ts without tests, test support and benchmarks, and
+ * without the scripts its tsconfig.build.json leaves out of the build by name (evaluations such as
+ * rag's src/unseen-eval.ts, which are not shipped).
+ */
 const sourcesOf = (dir: string): string[] => {
   const src = join(repoRoot, dir, 'src');
   if (!existsSync(src)) return [];
+  const buildConfig = join(repoRoot, dir, 'tsconfig.build.json');
+  const notBuilt = new Set(
+    (existsSync(buildConfig)
+      ? ((JSON.parse(readFileSync(buildConfig, 'utf8')) as { exclude?: string[] }).exclude ?? [])
+      : []
+    )
+      .filter((pattern) => !pattern.includes('*'))
+      .map((file) => join(repoRoot, dir, file)),
+  );
   return walk(src).filter(
-    (f) => /\.(ts|mts)$/.test(f) && !/\.d\.ts$/.test(f) && !/\.(test|bench|test-support)\.ts$/.test(f),
+    (f) =>
+      /\.(ts|mts)$/.test(f) &&
+      !/\.d\.ts$/.test(f) &&
+      !/\.(test|bench|test-support)\.ts$/.test(f) &&
+      !notBuilt.has(f),
   );
 };
 
