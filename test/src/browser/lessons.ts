@@ -339,13 +339,15 @@ export const lessons: Record<string, Lesson> = {
   },
 
   'agent-course-assistant.json': {
-    // the AI Agent's answer as the canvas shows it, then the same question through "Open chat"
+    // the agent's replies to the two turns as the canvas shows them (the follow-up "How is it
+    // computed?" answered with the formula), then the first question through "Open chat"
     looks: [
       {
-        node: 'AI Agent',
+        node: 'Replies',
         columns: {
           output: [
             (t) => expectProseWithSources(t, /attention/i, /attention\.md|Attention and self-attention/),
+            (t) => expectProseWithSources(t, /softmax/, /attention\.md|Attention and self-attention/),
           ],
         },
       },
