@@ -4,6 +4,8 @@
  * both assert the same values on the same JSON.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadTinyShakespeare } from '@firth/datasets';
 import { answerAnalogy, documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
 import { FirthEmbeddings } from '@firth/langchain';
@@ -774,27 +776,71 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
 
   'agent-course-assistant.json': async (run) => {
     // n8n's AI Agent with the Firth Chat Model (no Groq credential: the Groq client on the Firth
-    // server) and three Firth nodes as tools; run from the manual trigger (the Chat Trigger beside it
-    // is what the editor's "Open chat" runs). The server's tool policy picks Course_notes (the tool
-    // sharing the most words with the request) with the request as its question; Firth RAG Answer,
-    // as a tool, answers in one field: the answer in prose, each sentence citing its passage, then
-    // the numbered sources. n8n hands the agent that item as JSON; the server's next turn relays its
-    // one text, which becomes the agent's answer — a sentence with sources, not JSON.
-    const request = 'What does the course say about attention?';
+    // server), three Firth nodes as tools and n8n's Simple Memory; run from the manual trigger (the
+    // Chat Trigger beside it is what the editor's "Open chat" runs) with two turns of one session.
+    // The server's tool policy picks Course_notes (the tool sharing the most words with the question)
+    // with the question as its argument; Firth RAG Answer, as a tool, answers in one field: the answer
+    // in prose, each sentence citing its passage, then the numbered sources. n8n hands the agent that
+    // item as JSON; the server's next turn relays its one text, which becomes the agent's answer — a
+    // sentence with sources, not JSON. Turn 2, "How is it computed?", reaches the server with turn 1
+    // from the memory, and the server reads it as the standalone "How is attention computed?"
+    // (@firth/numeric's condenseOffline, as lesson 20's rewrite): Course_notes is called with that,
+    // and answers with the formula. Alone, the follow-up shares no word with any tool: no tool call.
+    // One turn at a time (Loop Over Items, batch 1): n8n's agent asks the model for every item of a
+    // run before any tool answers, so two items of one run would not see each other in the memory.
+    const turns = [
+      ['What does the course say about attention?', 'What does the course say about attention?'],
+      ['How is it computed?', 'How is attention computed?'],
+    ] as const;
+    const replies = run.json('Replies').map((r) => r.output as string);
+    expect(replies).toHaveLength(2);
+    for (const [i, [asked, question]] of turns.entries()) {
+      const core = await askCourseNotes(question);
+      const reply = answerWithSources(core);
+      expect(core.sources[0]!.source, asked).toBe('attention.md');
+      expect(replies[i], asked).toBe(reply);
+      expect(reply, asked).toMatch(/^[A-Z][^[]+\. \[\d\]/); // opens with a sentence and its citation
+      expect(reply, asked).toMatch(/\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > /);
+    }
+    // the follow-up's answer is the one for the standalone question: it has the formula
+    expect(replies[1]).toMatch(/softmax\(QKᵀ \/ √d_k\)·V/);
+    // the agent's last run (turn 2): one call of Course_notes, with the standalone question; n8n
+    // hands the agent the tool's item as JSON and the server relays its one text as the answer
     const [agent] = run.json('AI Agent');
     const steps = agent?.intermediateSteps as {
       action: { tool: string; toolInput: Record<string, unknown> };
       observation: string;
     }[];
     expect(steps.map((s) => s.action.tool)).toEqual(['Course_notes']);
-    expect(steps[0]!.action.toolInput.question).toBe(request);
-    const core = await askCourseNotes(request);
-    const reply = answerWithSources(core);
-    expect(JSON.parse(steps[0]!.observation)).toEqual([{ response: reply }]);
-    expect(core.sources[0]!.source).toBe('attention.md');
-    expect(agent?.output).toBe(reply);
-    expect(reply).toMatch(/^[A-Z][^[]+\. \[\d\]/); // opens with a sentence and its citation
-    expect(reply).toMatch(/\n\nSources:\n- \[\d\] attention\.md — Attention and self-attention > /);
+    expect(steps[0]!.action.toolInput.question).toBe('How is attention computed?');
+    expect(JSON.parse(steps[0]!.observation)).toEqual([{ response: replies[1] }]);
+    expect(agent?.output).toBe(replies[1]);
+    // the memory was read before each of the agent's model calls (two a turn: the tool call, then the
+    // answer); the agent saves a turn with its tool messages through the history itself (addMessages,
+    // not saveContext), which the memory does not report: that turn 2 read turn 1 is the rewrite above
+    const memory = run.aiOutputs('Simple Memory', 'ai_memory');
+    expect(memory.map((m) => m.action)).toEqual(Array(4).fill('loadMemoryVariables'));
+    // without the history, the server would not have called a tool for the follow-up
+    const { url, apiKey } = firthServerOf('agent-course-assistant.json');
+    const workflow = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../workflows/agent-course-assistant.json'), 'utf8'),
+    ) as {
+      nodes: { name: string; parameters: { toolDescription?: string } }[];
+    };
+    const tools = workflow.nodes
+      .filter((n) => n.parameters.toolDescription !== undefined)
+      .map((n) => ({
+        type: 'function',
+        function: { name: n.name, description: n.parameters.toolDescription },
+      }));
+    expect(tools.map((t) => t.function.name)).toEqual(['Course_notes', 'Sentiment', 'Tokenizer']);
+    const alone = (await postJson(`${url}/v1/chat/completions`, apiKey, {
+      model: 'tinystories-260k',
+      max_tokens: 1,
+      tools,
+      messages: [{ role: 'user', content: 'How is it computed?' }],
+    })) as { choices: { message: { tool_calls?: unknown[] } }[] };
+    expect(alone.choices[0]!.message.tool_calls).toBeUndefined();
   },
 
   'groq-chat.json': async (run) => {

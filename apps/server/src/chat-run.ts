@@ -24,6 +24,7 @@ import {
   jsonStringPiece,
   type OutputFormat,
   promptFor,
+  toolQuestion,
   toolResultsSinceLastUser,
 } from './chat-template.js';
 import { HttpError } from './http.js';
@@ -83,6 +84,19 @@ function maxPromptChars(
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * This turn's tool call, or null when the turn is answered in text (tool-policy.ts): the tool and its
+ * arguments are read from the standalone question, a follow-up rewritten with the earlier turns
+ * (chat-template.ts' `toolQuestion`).
+ */
+function toolCallOf(job: ChatJob) {
+  if (job.toolChoice === 'none' || job.tools.length === 0 || hasToolResultsSinceLastUser(job.messages))
+    return null;
+  const question = toolQuestion(job.messages);
+  const tool = chooseTool(job.tools, job.toolChoice, question, false);
+  return tool ? toolCallFor(tool, question, job.messages.length, job.valueBudget) : null;
+}
+
 /** Starts a turn; resolves once the first token exists (or rejects with the caller's error). */
 export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>> {
   if (job.model.engine === 'gguf') return startGgufChat(job, job.model);
@@ -102,9 +116,8 @@ export async function startChat(job: ChatJob): Promise<AsyncGenerator<ChatEvent>
     );
   const promptIds = prompt === '' && tokenizer.bos !== undefined ? [tokenizer.bos] : tokenizer.encode(prompt);
 
-  const tool = chooseTool(job.tools, job.toolChoice, prompt, hasToolResultsSinceLastUser(job.messages));
-  if (tool) {
-    const call = toolCallFor(tool, prompt, job.messages.length, job.valueBudget);
+  const call = toolCallOf(job);
+  if (call) {
     return (async function* () {
       yield { type: 'tool_call', call };
       yield {
@@ -207,10 +220,8 @@ async function startGgufChat(job: ChatJob, entry: GgufLocalChatModel): Promise<A
       'messages',
       'context_length_exceeded',
     );
-  const prompt = promptFor(job.messages);
-  const tool = chooseTool(job.tools, job.toolChoice, prompt, hasToolResultsSinceLastUser(job.messages));
-  if (tool) {
-    const call = toolCallFor(tool, prompt, job.messages.length, job.valueBudget);
+  const call = toolCallOf(job);
+  if (call) {
     return (async function* (): AsyncGenerator<ChatEvent> {
       yield { type: 'tool_call', call };
       const promptMs = performance.now() - t0 - loadMs;

@@ -11,6 +11,12 @@
  * model (they are still validated). No user message, or an empty one, starts a story from scratch
  * (the prompt is the BOS token alone). Content given as parts keeps its text parts, joined by "\n".
  *
+ * Earlier turns ARE read for one thing: a follow-up. Before the tool policy picks a tool and fills
+ * its arguments, the last user message is made standalone from the earlier user and assistant turns
+ * (`toolQuestion`: @firth/numeric's condenseOffline, the rewrite @firth/rag's condenseQuestion uses
+ * offline), so after "What is BERT?" an agent's "How is it pretrained?" calls its tool with "How is
+ * BERT pretrained?". The story model's prompt stays the last user message as written.
+ *
  * JSON output (`response_format: { type: 'json_object' }`, Ollama's `format: 'json'`): a story
  * model cannot be constrained to a grammar here, so the generated text is wrapped, deterministically,
  * as `{"text": "<generated text>"}` — always valid JSON, also when streamed piece by piece (each
@@ -18,6 +24,7 @@
  * With a JSON schema (`json_schema`, Ollama's `format: {…}`) the object is built from the schema
  * (tool-policy.ts' `valueForSchema`) with the generated text in its string fields.
  */
+import { type ChatTurn, condenseOffline } from '@firth/numeric';
 import { type JsonSchema, type ValueBudget, valueForSchema } from './tool-policy.js';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
@@ -41,8 +48,38 @@ export function promptFor(messages: readonly ChatMessage[]): string {
   return '';
 }
 
-/** The last user message's text, for the tool policy ('' when there is none). */
+/** The last user message's text ('' when there is none). */
 export const lastUserText = promptFor;
+
+/** Turns read before a follow-up (as @firth/rag's condense step reads 10 messages). */
+const FOLLOW_UP_TURNS = 10;
+/** Characters of a turn read for a follow-up: a bound on the rewrite's work (a follow-up is short). */
+const FOLLOW_UP_CHARS = 1000;
+
+/**
+ * What the tool policy reads: the last user message made standalone from the earlier user and
+ * assistant turns (the last 10 with text; system, developer and tool messages skipped, each turn
+ * read up to its first 1,000 characters). A self-contained question, a first question, or a last
+ * message longer than 1,000 characters is the last user message unchanged; no user message → ''.
+ *
+ *   toolQuestion([user 'What is BERT?', assistant '…', user 'How is it pretrained?'])
+ *   // 'How is BERT pretrained?'
+ */
+export function toolQuestion(messages: readonly ChatMessage[]): string {
+  let last = -1;
+  for (let i = messages.length - 1; i >= 0 && last < 0; i--) if (messages[i]!.role === 'user') last = i;
+  if (last < 0) return '';
+  const question = messages[last]!.content;
+  if (question.trim() === '' || question.length > FOLLOW_UP_CHARS) return question;
+  const turns: ChatTurn[] = [];
+  for (const m of messages.slice(0, last)) {
+    const content = m.content.trim();
+    if ((m.role === 'user' || m.role === 'assistant') && content !== '')
+      turns.push({ role: m.role, content: content.slice(0, FOLLOW_UP_CHARS) });
+  }
+  if (turns.length === 0) return question;
+  return condenseOffline(turns.slice(-FOLLOW_UP_TURNS), question.trim());
+}
 
 /** The contents of the tool results after the last user message, in order ([] when there are none). */
 export function toolResultsSinceLastUser(messages: readonly ChatMessage[]): string[] {

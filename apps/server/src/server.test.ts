@@ -244,6 +244,70 @@ describe('OpenAI-compatible API', () => {
     expect(fromN8n.choices[0].message.content).toBe(answer);
   });
 
+  test('tools: a follow-up is called with the standalone question (earlier turns read)', async () => {
+    // as n8n's AI Agent with memory sends it: the course-notes tool, the previous turn, the follow-up
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'Course_notes',
+          description:
+            'Answers what the course says about a question (BERT, GPT, attention…) from the course notes',
+          parameters: {
+            type: 'object',
+            properties: { question: { type: 'string' } },
+            required: ['question'],
+          },
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'Tokenizer',
+          description: 'Splits a text into tokens',
+          parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+        },
+      },
+    ];
+    const turn1 = [
+      { role: 'system', content: 'You are the course assistant.' },
+      { role: 'user', content: 'What is BERT?' },
+      { role: 'assistant', content: 'BERT is an encoder-only transformer. [1]' },
+    ];
+    const ask = async (question: string) =>
+      (
+        (await (
+          await post('/v1/chat/completions', {
+            model: MODEL,
+            tools,
+            tool_choice: 'required',
+            messages: [...turn1, { role: 'user', content: question }],
+          })
+        ).json()) as any
+      ).choices[0].message.tool_calls[0].function;
+    expect(await ask('How is it pretrained?')).toEqual({
+      name: 'Course_notes',
+      arguments: JSON.stringify({ question: 'How is BERT pretrained?' }),
+    });
+    // a self-contained question is passed on as written
+    expect(await ask('What does the course say about attention?')).toEqual({
+      name: 'Course_notes',
+      arguments: JSON.stringify({ question: 'What does the course say about attention?' }),
+    });
+    // Ollama's /api/chat reads the same question
+    const ollama = (await (
+      await post('/api/chat', {
+        model: MODEL,
+        stream: false,
+        tools,
+        messages: [...turn1, { role: 'user', content: 'How is it pretrained?' }],
+      })
+    ).json()) as any;
+    expect(ollama.message.tool_calls).toEqual([
+      { function: { name: 'Course_notes', arguments: { question: 'How is BERT pretrained?' } } },
+    ]);
+  });
+
   test('tools stream as one tool_calls delta', async () => {
     const r = await post('/v1/chat/completions', {
       model: MODEL,

@@ -3,7 +3,7 @@
  * schemas are refused. No server, no model.
  */
 import { describe, expect, test } from 'vitest';
-import { hasToolResultsSinceLastUser, promptFor } from './chat-template.js';
+import { type ChatMessage, hasToolResultsSinceLastUser, promptFor, toolQuestion } from './chat-template.js';
 import { HttpError } from './http.js';
 import {
   chooseTool,
@@ -47,6 +47,45 @@ describe('chat template', () => {
         { role: 'user', content: 'x' },
       ]),
     ).toBe(false);
+  });
+});
+
+describe('the question the tool policy reads: a follow-up made standalone', () => {
+  const user = (content: string): ChatMessage => ({ role: 'user', content });
+  const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });
+  const bert = [user('What is BERT?'), assistant('BERT is an encoder-only transformer. [1]')];
+  test.each([
+    // a follow-up: the subject of the earlier question replaces the pronoun
+    [[...bert, user('How is it pretrained?')], 'How is BERT pretrained?'],
+    [[...bert, user('What about GPT?')], 'What is GPT?'],
+    // system, tool and empty (tool-calling) assistant messages are skipped
+    [
+      [
+        { role: 'system', content: 'You are the course assistant of Introduction to Large Language Models.' },
+        user('What is BERT?'),
+        assistant(''),
+        { role: 'tool', content: '[{"response":"GloVe counts co-occurrences. [1]"}]' },
+        assistant('BERT is an encoder-only transformer. [1]'),
+        user('How is it pretrained?'),
+      ] as ChatMessage[],
+      'How is BERT pretrained?',
+    ],
+    // a self-contained question, a first question: as written
+    [
+      [...bert, user('What does the course say about attention?')],
+      'What does the course say about attention?',
+    ],
+    [[user('How is it pretrained?')], 'How is it pretrained?'],
+    [[{ role: 'system', content: 'Be brief.' }], ''],
+    // tool results after the last user message do not change it
+    [[...bert, user('How is it pretrained?'), { role: 'tool', content: '1' }], 'How is BERT pretrained?'],
+  ])('%j → %s', (messages, question) => {
+    expect(toolQuestion(messages as ChatMessage[])).toBe(question);
+  });
+
+  test('a last message over 1,000 characters is read as written (a bound on the work)', () => {
+    const long = `How is it pretrained?${' really'.repeat(200)}`;
+    expect(toolQuestion([...bert, user(long)])).toBe(long);
   });
 });
 

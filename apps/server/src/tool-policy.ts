@@ -9,14 +9,19 @@
  *   3. `tool_choice` names a function → that one.
  *   4. Exactly one tool → that one (`auto` or `required`).
  *   5. Several → the one whose name and description share the most words (3+ letters, any case)
- *      with the last user message; ties → the first listed. With `auto` and no shared word → none;
+ *      with the question; ties → the first listed. With `auto` and no shared word → none;
  *      with `required` → the first tool.
  *
- * Its arguments come from its JSON schema and the last user message (`valueForSchema`):
- *   `const` or `default` if given; an `enum` → the first value that appears in the message, else
- *   the first value; string → the message (cut to `maxLength`); number/integer → the numbers of the
- *   message in order (the first numeric field gets the first number, …; none left → `minimum` or
- *   0; clamped to [minimum, maximum]); boolean → true when the message says "true" or "yes";
+ * The question is the last user message made standalone from the earlier turns (chat-template.ts'
+ * `toolQuestion`): earlier user and assistant messages are read for a follow-up, so after "What is
+ * BERT?" the question "How is it pretrained?" is read as "How is BERT pretrained?"; a self-contained
+ * question is read as it is.
+ *
+ * Its arguments come from its JSON schema and the question (`valueForSchema`):
+ *   `const` or `default` if given; an `enum` → the first value that appears in the question, else
+ *   the first value; string → the question (cut to `maxLength`); number/integer → the numbers of the
+ *   question in order (the first numeric field gets the first number, …; none left → `minimum` or
+ *   0; clamped to [minimum, maximum]); boolean → true when the question says "true" or "yes";
  *   array → one item; object → its required properties, each once (all of them when it lists
  *   none); `anyOf`/`oneOf` → the first branch. One call per turn: the local model makes no
  *   parallel calls. The walk is bounded (valueForSchema's budget): each node is visited once, and

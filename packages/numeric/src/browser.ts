@@ -5,6 +5,8 @@
  */
 
 export * from './file-format.js';
+// A follow-up question made standalone from the conversation before it (no model; issue 16).
+export { type ChatTurn, condenseOffline, subjectOf } from './follow-up.js';
 export { fma, glibcLog } from './glibc-log.js';
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 // Node's fs for the few methods that read files on classes a browser uses too (Node only at call time).

@@ -339,10 +339,12 @@ export const lessons: Record<string, Lesson> = {
   },
 
   'agent-course-assistant.json': {
-    // the AI Agent's answer as the canvas shows it, then the same question through "Open chat"
+    // the agent's reply as the canvas shows it after "Open chat" (the chat runs the workflow again
+    // through Replies, one turn, and the canvas shows that run; the manual run's two turns, the
+    // follow-up answered with the formula, are pinned by tier 3), then the question through the chat
     looks: [
       {
-        node: 'AI Agent',
+        node: 'Replies',
         columns: {
           output: [
             (t) => expectProseWithSources(t, /attention/i, /attention\.md|Attention and self-attention/),
