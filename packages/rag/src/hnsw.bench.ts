@@ -6,12 +6,13 @@
  *
  *   node … src/hnsw.bench.ts --n 100000 --queries 1000 [--data mixture|uniform] [--M 16] [--efc 100]
  *     [--shrink nearest|heuristic] [--clusters 1000] [--ef 16,32,64,128] [--budget-s S]
- *     [--save FILE] [--load FILE] [--truth FILE]
+ *     [--save FILE [--checkpoint 100000]] [--load FILE [--resume]] [--truth FILE]
  *
  * --save FILE writes the built index (HnswIndex.save) before the ground truth is computed;
  * --load FILE skips the build and loads that file instead (pass the same --n, --data and --clusters
  * as the build: they define the data and the queries), so an efSearch sweep (--ef) can be re-run
- * without rebuilding. --truth FILE caches the exact top 10 (JSON): read when it exists and matches
+ * without rebuilding. --checkpoint K also saves every K inserts; --load FILE --resume goes on
+ * inserting from the loaded index's size up to --n (a long build that was stopped). --truth FILE caches the exact top 10 (JSON): read when it exists and matches
  * the run's data, N and query count, written otherwise. Build time is reported as wall seconds
  * and as CPU seconds of this process (process.cpuUsage, user + system), since the machine is shared.
  *
@@ -45,6 +46,10 @@ const EFC = Number(arg('efc', '100'));
 const EFS = arg('ef', arg('efs', '16,32,64,128')).split(',').map(Number);
 const SAVE = arg('save', '');
 const LOAD = arg('load', '');
+/** With --load: go on inserting rows index.size … N − 1 (a build interrupted after a checkpoint). */
+const RESUME = process.argv.includes('--resume');
+/** With --save: also save every this many inserts (0: only at the end). */
+const CHECKPOINT = Number(arg('checkpoint', '0'));
 const TRUTH = arg('truth', '');
 const DIM = 384;
 const K = 10;
@@ -108,6 +113,7 @@ let index: HnswIndex;
 let N = TARGET;
 let buildS = Number.NaN;
 let buildCpuS = Number.NaN;
+let resumed = 0;
 if (LOAD) {
   const tl = performance.now();
   index = HnswIndex.load(LOAD);
@@ -116,7 +122,12 @@ if (LOAD) {
     `loaded ${LOAD} (${mb(statSync(LOAD).size)} MiB) in ${((performance.now() - tl) / 1000).toFixed(1)} s: ${N} vectors, M=${index.M}, efConstruction=${index.efConstruction}, shrink=${index.shrink}; peak RSS ${peakRss()} MiB`,
   );
   if (index.dim !== DIM) throw new Error(`${LOAD}: dim ${index.dim}, the benchmark's data is ${DIM}-d`);
-} else {
+  if (RESUME) {
+    if (N > TARGET) throw new Error(`${LOAD} holds ${N} vectors, more than --n ${TARGET}`);
+    resumed = N;
+    log(`  resuming the build at row ${N} of ${TARGET}`);
+  }
+} else
   index = new HnswIndex({
     dim: DIM,
     metric: 'cosine',
@@ -125,9 +136,11 @@ if (LOAD) {
     capacity: TARGET,
     shrink: SHRINK,
   });
+if (!LOAD || RESUME) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  for (let i = 0; i < TARGET; i++) {
+  N = TARGET;
+  for (let i = resumed; i < TARGET; i++) {
     if ((i & 1023) === 0 && performance.now() - t0 > 1000 * BUDGET_S) {
       N = i;
       log(`  budget of ${BUDGET_S} s spent: stopping at ${N} of ${TARGET} vectors (a partial build)`);
@@ -138,8 +151,16 @@ if (LOAD) {
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
       const s = (performance.now() - t0) / 1000;
       const c = cpuS(c0);
+      const done = i + 1 - resumed;
       log(
-        `  ${i + 1} added, ${s.toFixed(0)} s wall (${((1000 * s) / (i + 1)).toFixed(2)} ms/insert), ${c.toFixed(0)} s CPU (${((1000 * c) / (i + 1)).toFixed(2)} ms/insert), peak RSS ${peakRss()} MiB`,
+        `  ${i + 1} added, ${s.toFixed(0)} s wall (${((1000 * s) / done).toFixed(2)} ms/insert), ${c.toFixed(0)} s CPU (${((1000 * c) / done).toFixed(2)} ms/insert), peak RSS ${peakRss()} MiB`,
+      );
+    }
+    if (SAVE && CHECKPOINT > 0 && (i + 1) % CHECKPOINT === 0 && i + 1 < TARGET) {
+      const ts = performance.now();
+      index.save(SAVE);
+      log(
+        `  checkpoint: ${i + 1} vectors saved to ${SAVE} in ${((performance.now() - ts) / 1000).toFixed(1)} s`,
       );
     }
   }
@@ -148,7 +169,7 @@ if (LOAD) {
   const mem = process.memoryUsage();
   peakHeap = Math.max(peakHeap, mem.heapUsed);
   log(
-    `build ${buildS.toFixed(1)} s wall, ${buildCpuS.toFixed(1)} s CPU; index file ${mb(index.byteLength())} MiB; RSS ${mb(mem.rss)} MiB, heap ${mb(peakHeap)} MiB, array buffers ${mb(mem.arrayBuffers)} MiB, peak RSS ${peakRss()} MiB`,
+    `build ${buildS.toFixed(1)} s wall, ${buildCpuS.toFixed(1)} s CPU${resumed ? ` (rows ${resumed}…${N - 1}, resumed)` : ''}; index file ${mb(index.byteLength())} MiB; RSS ${mb(mem.rss)} MiB, heap ${mb(peakHeap)} MiB, array buffers ${mb(mem.arrayBuffers)} MiB, peak RSS ${peakRss()} MiB`,
   );
   if (SAVE) {
     const ts = performance.now();
@@ -219,9 +240,9 @@ console.log(
   [
     '',
     `data ${DATA}, ${N} of ${TARGET} vectors built, ${Q} queries`,
-    LOAD
+    LOAD && !RESUME
       ? `index loaded from ${LOAD}: M=${index.M}, efConstruction=${index.efConstruction}, shrink=${index.shrink}`
-      : `build ${buildS.toFixed(1)} s wall (${((1000 * buildS) / N).toFixed(2)} ms/insert), ${buildCpuS.toFixed(1)} s CPU (${((1000 * buildCpuS) / N).toFixed(2)} ms/insert), M=${M}, efConstruction=${EFC}, shrink=${SHRINK}`,
+      : `build ${buildS.toFixed(1)} s wall (${((1000 * buildS) / (N - resumed)).toFixed(2)} ms/insert), ${buildCpuS.toFixed(1)} s CPU (${((1000 * buildCpuS) / (N - resumed)).toFixed(2)} ms/insert)${resumed ? `, rows ${resumed}… only (resumed)` : ''}, M=${index.M}, efConstruction=${index.efConstruction}, shrink=${index.shrink}`,
     `index file ${mb(index.byteLength())} MiB, peak RSS ${peakRss()} MiB, peak heap ${mb(peakHeap)} MiB`,
     `exact search ${Number.isNaN(exactMs) ? '(ground truth read from file)' : `${exactMs.toFixed(1)} ms/query`}`,
     ...lines,
