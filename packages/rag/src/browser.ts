@@ -85,6 +85,7 @@ export {
 // 4b. An approximate nearest-neighbour index (HNSW) for the stores' { index: 'hnsw' }.
 export {
   checkIndexKind,
+  HNSW_DEFAULTS,
   HNSW_FORMAT,
   type HnswHit,
   HnswIndex,

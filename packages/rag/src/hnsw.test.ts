@@ -6,7 +6,7 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
 import { score, TopK } from './exact-search.js';
-import { HnswIndex } from './hnsw.js';
+import { HNSW_DEFAULTS, HnswIndex } from './hnsw.js';
 import { FirthMemoryVectorStore } from './memory-store.js';
 import { FirthSqliteVectorStore } from './sqlite-store.js';
 
@@ -155,6 +155,17 @@ describe('HnswIndex', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("defaults are the configuration measured at 1M × 384 (eval/ann/results.md): M 16, efConstruction 100, efSearch 256, shrink 'heuristic'", () => {
+    const index = new HnswIndex({ dim: DIM });
+    expect({
+      M: index.M,
+      efConstruction: index.efConstruction,
+      efSearch: index.efSearch,
+      shrink: index.shrink,
+    }).toEqual(HNSW_DEFAULTS);
+    expect(HNSW_DEFAULTS).toEqual({ M: 16, efConstruction: 100, efSearch: 256, shrink: 'heuristic' });
   });
 
   it("shrink: 'heuristic' re-selects full lists by Algorithm 4; the choice travels in the file", () => {

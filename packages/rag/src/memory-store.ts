@@ -98,7 +98,7 @@ export interface FirthMemoryVectorStoreArgs {
   similarity?: Similarity;
   /** 'exact' scans every row; 'hnsw' searches an approximate index (see above). @default 'exact' */
   index?: IndexKind;
-  /** The HNSW index's parameters. @default { M: 16, efConstruction: 200, efSearch: 64 } */
+  /** The HNSW index's parameters. @default HNSW_DEFAULTS: { M: 16, efConstruction: 100, efSearch: 256, shrink: 'heuristic' } */
   hnsw?: HnswParameters;
 }
 

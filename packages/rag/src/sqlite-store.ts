@@ -81,7 +81,7 @@ export interface FirthSqliteVectorStoreArgs {
   dimension?: number;
   /** 'exact' reads every row per query; 'hnsw' searches an index persisted in `<path>.hnsw` (see above). @default 'exact' */
   index?: IndexKind;
-  /** The HNSW index's parameters (used when it is built). @default { M: 16, efConstruction: 200, efSearch: 64 } */
+  /** The HNSW index's parameters (used when it is built). @default HNSW_DEFAULTS: { M: 16, efConstruction: 100, efSearch: 256, shrink: 'heuristic' } */
   hnsw?: HnswParameters;
 }
 
