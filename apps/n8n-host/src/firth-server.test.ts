@@ -8,7 +8,6 @@ import {
   applyCredentialOverrides,
   DEFAULT_FIRTH_SERVER_URL,
   firthServerPort,
-  ggufThreads,
   readCredentialFiles,
   startFirthServer,
 } from './firth-server.js';
@@ -162,12 +161,6 @@ describe('startFirthServer', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     await expect(startFirthServer({ port: 0, gguf: join(dir, 'gone.gguf') })).rejects.toThrow(/gone\.gguf/);
-  });
-
-  it('reads FIRTH_GGUF_THREADS', () => {
-    expect(ggufThreads(undefined)).toBeUndefined();
-    expect(ggufThreads('2')).toBe(2);
-    expect(() => ggufThreads('0')).toThrow(/FIRTH_GGUF_THREADS must be a whole number from 1, not 0/);
   });
 
   it('reads FIRTH_SERVER_PORT', () => {

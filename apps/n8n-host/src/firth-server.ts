@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFirthServer, type FirthServer, ggufChatModel, tinyStories260k } from '@firth/server';
+import { createFirthServer, type FirthServer, ggufChatModel, withGguf } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
 import { n8nCli } from './headless.js';
 
@@ -24,14 +24,6 @@ export function firthServerPort(value: string | undefined): number {
   if (!/^\d+$/.test(text) || port < 1 || port > 65535)
     throw new Error(`FIRTH_SERVER_PORT must be a port number 1–65535, not ${value}`);
   return port;
-}
-
-/** `FIRTH_GGUF_THREADS` (the GGUF model's CPU threads) as a number; unset → undefined (every core). */
-export function ggufThreads(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  if (!/^[1-9]\d{0,3}$/.test(value))
-    throw new Error(`FIRTH_GGUF_THREADS must be a whole number from 1, not ${value}`);
-  return Number(value);
 }
 
 /**
@@ -66,7 +58,7 @@ export async function startFirthServer(
     ? await ggufChatModel(options.gguf, options.threads ? { threads: options.threads } : {})
     : undefined;
   return createFirthServer({
-    ...(gguf ? { models: { chat: [tinyStories260k, gguf] } } : {}),
+    ...(gguf ? { models: withGguf(gguf) } : {}),
     host: LOOPBACK,
     port: options.port,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

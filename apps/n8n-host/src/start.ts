@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FirthServer } from '@firth/server';
+import { type FirthServer, ggufThreads } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
-import { firthServerPort, ggufThreads, startFirthServer } from './firth-server.js';
+import { firthServerPort, startFirthServer } from './firth-server.js';
 import { type PgliteServer, startPgliteServer } from './pglite-server.js';
 import { ownerAccount, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
@@ -76,7 +76,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
   let server: FirthServer | undefined;
   if (!serverOff) {
     const gguf = process.env['FIRTH_GGUF_MODEL'] || undefined;
-    const threads = ggufThreads(process.env['FIRTH_GGUF_THREADS']);
+    const threads = ggufThreads(process.env['FIRTH_GGUF_THREADS'] || undefined, 'FIRTH_GGUF_THREADS');
     server = await startFirthServer({
       port: serverPort,
       ...(serverKey ? { apiKey: serverKey } : {}),

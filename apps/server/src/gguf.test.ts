@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ggufConversation } from './chat-run.js';
 import { parseCli } from './cli.js';
 import { ggufChatModel, parameterSize, tinyStories260k } from './registry.js';
+import { ggufThreads } from './serve.js';
 import { createFirthServer, type FirthServer } from './server.js';
 
 // node-llama-cpp is a devDependency here: without it these tests fail (they never skip)
@@ -190,6 +191,14 @@ describe('GGUF on the command line and in the conversation', () => {
     });
     expect(() => parseCli(['--threads', '2'], {})).toThrow(/--threads is for a --gguf model/);
     expect(() => parseCli(['--gguf', 'a.gguf', '--threads', '0'], {})).toThrow(/--threads must be/);
+    // the environment's value is named as such (firth-n8n start reads it with the same ggufThreads)
+    expect(() => parseCli(['--gguf', 'a.gguf'], { FIRTH_GGUF_THREADS: '0' })).toThrow(
+      'FIRTH_GGUF_THREADS must be a whole number from 1, got "0"',
+    );
+    expect([ggufThreads(undefined), ggufThreads('2')]).toEqual([undefined, 2]);
+    expect(() => parseCli(['--gguf', 'a.gguf', '--threads', ''], {})).toThrow(
+      '--threads must be a whole number from 1, got ""',
+    );
     expect(parseCli([], {})).not.toHaveProperty('gguf');
   });
 

@@ -18,9 +18,10 @@ export {
   type LocalEmbeddingModel,
   type ModelRegistry,
   tinyStories260k,
+  withGguf,
 } from './registry.js';
 // ── The command line's options and start (serve.ts): `firth-server` and `firth serve`
-export { type CliOptions, parseCli, SERVER_USAGE, serve } from './serve.js';
+export { type CliOptions, ggufThreads, parseCli, SERVER_USAGE, serve } from './serve.js';
 // ── The server and its options (server.ts)
 export { createFirthServer, type FirthServer, type FirthServerOptions, isLoopback } from './server.js';
 export { chooseTool, numbersIn, type ToolSpec, valueForSchema } from './tool-policy.js';

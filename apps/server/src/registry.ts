@@ -147,6 +147,11 @@ export async function ggufChatModel(
   };
 }
 
+/** The chat models served with a user's GGUF model: the shipped story model, then the file's. */
+export const withGguf = (gguf: GgufLocalChatModel): Pick<ModelRegistry, 'chat'> => ({
+  chat: [tinyStories260k, gguf],
+});
+
 export const defaultRegistry = (): ModelRegistry => ({ chat: [tinyStories260k], embeddings: [bertTiny] });
 
 /** A model by the name a client gave; Ollama clients may add the tag ':latest'. */

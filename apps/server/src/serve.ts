@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseHost } from './access.js';
-import { ggufChatModel, tinyStories260k } from './registry.js';
+import { ggufChatModel, withGguf } from './registry.js';
 import { createFirthServer, type FirthServer, isLoopback } from './server.js';
 
 export interface CliOptions {
@@ -53,10 +53,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       throw new Error(`--allow-host must be a host name or host:port (or '*'), got "${name}"`);
   const apiKey = values.key ?? (env.FIRTH_SERVER_KEY || undefined);
   const gguf = values.gguf ?? (env.FIRTH_GGUF_MODEL || undefined);
-  const threadsText = values.threads ?? (env.FIRTH_GGUF_THREADS || undefined);
-  if (threadsText !== undefined && !/^[1-9]\d{0,3}$/.test(threadsText))
-    throw new Error(`--threads must be a whole number from 1, got "${threadsText}"`);
-  if (threadsText !== undefined && gguf === undefined) throw new Error('--threads is for a --gguf model');
+  const threads = ggufThreads(
+    values.threads ?? (env.FIRTH_GGUF_THREADS || undefined),
+    values.threads !== undefined ? '--threads' : 'FIRTH_GGUF_THREADS',
+  );
+  if (threads !== undefined && gguf === undefined) throw new Error('--threads is for a --gguf model');
   return {
     host,
     port,
@@ -65,8 +66,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     allowedHosts,
     quiet: values.quiet ?? false,
     ...(gguf !== undefined ? { gguf } : {}),
-    ...(threadsText !== undefined ? { threads: Number(threadsText) } : {}),
+    ...(threads !== undefined ? { threads } : {}),
   };
+}
+
+/**
+ * A GGUF model's CPU threads as given (`--threads`, FIRTH_GGUF_THREADS): a whole number from 1;
+ * absent → undefined (llama.cpp's default, every core). `name` names it in the error.
+ */
+export function ggufThreads(text: string | undefined, name = '--threads'): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9]\d{0,3}$/.test(text)) throw new Error(`${name} must be a whole number from 1, got "${text}"`);
+  return Number(text);
 }
 
 /** The usage line of `firth-server` (parseCli throws it for --help). */
@@ -82,7 +93,7 @@ export async function serve(o: CliOptions): Promise<FirthServer> {
   // a GGUF file is loaded before the server listens: a bad path fails here, not on the first request
   const gguf = o.gguf ? await ggufChatModel(o.gguf, o.threads ? { threads: o.threads } : {}) : undefined;
   const server = await createFirthServer({
-    ...(gguf ? { models: { chat: [tinyStories260k, gguf] } } : {}),
+    ...(gguf ? { models: withGguf(gguf) } : {}),
     host: o.host,
     port: o.port,
     apiKey: o.apiKey,
