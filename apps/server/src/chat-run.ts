@@ -31,6 +31,7 @@ import { HttpError } from './http.js';
 import type { ChatTokenizer, GgufLocalChatModel, LocalChatModel } from './registry.js';
 import {
   chooseTool,
+  mayCallTool,
   type ToolCall,
   type ToolChoice,
   type ToolSpec,
@@ -90,8 +91,8 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * (chat-template.ts' `toolQuestion`).
  */
 function toolCallOf(job: ChatJob) {
-  if (job.toolChoice === 'none' || job.tools.length === 0 || hasToolResultsSinceLastUser(job.messages))
-    return null;
+  // checked before the question is condensed: most turns offer no tool
+  if (!mayCallTool(job.tools, job.toolChoice, hasToolResultsSinceLastUser(job.messages))) return null;
   const question = toolQuestion(job.messages);
   const tool = chooseTool(job.tools, job.toolChoice, question, false);
   return tool ? toolCallFor(tool, question, job.messages.length, job.valueBudget) : null;

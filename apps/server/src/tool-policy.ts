@@ -196,6 +196,15 @@ const words = (text: string) =>
       .filter((w) => w.length >= 3),
   );
 
+/** Whether this turn may call a tool at all: tools offered, not 'none', no tool results to answer yet. */
+export function mayCallTool(
+  tools: readonly ToolSpec[],
+  choice: ToolChoice,
+  toolResultsSinceUser: boolean,
+): boolean {
+  return choice !== 'none' && tools.length > 0 && !toolResultsSinceUser;
+}
+
 /** Rules 1–5 above: the tool to call, or null to answer in text. */
 export function chooseTool(
   tools: readonly ToolSpec[],
@@ -203,7 +212,7 @@ export function chooseTool(
   userText: string,
   toolResultsSinceUser: boolean,
 ): ToolSpec | null {
-  if (choice === 'none' || tools.length === 0 || toolResultsSinceUser) return null;
+  if (!mayCallTool(tools, choice, toolResultsSinceUser)) return null;
   if (typeof choice === 'object') return tools.find((t) => t.name === choice.name) ?? null;
   if (tools.length === 1) return tools[0]!;
   const asked = words(userText);
