@@ -1,7 +1,7 @@
 // What every package's scripts/build-wasm.mjs does: assemble a src/*.wat (WebAssembly text) with
 // wabt into src/*-wasm.ts — the module's bytes as base64, so that the package needs neither wabt nor
 // a build step at run time — or, with --check, exit 1 when that file is stale (each package's test
-// runs the check). wabt is a devDependency of @firth/neural; other packages load it from there.
+// runs the check). wabt is a devDependency of @firth/tensor; other packages load it from there.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,13 +11,13 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * @param {object} o
- * @param {string} o.pkg         the package folder under packages/ (e.g. 'neural')
- * @param {string} o.wat         the .wat file under src/ (e.g. 'matmul.wat')
+ * @param {string} o.pkg         the package folder under packages/ (e.g. 'tensor')
+ * @param {string} o.wat         the .wat file under src/ (e.g. 'matmul-f64.wat')
  * @param {string} o.exportName  the base64 constant's name
  * @param {Record<string, boolean>} [o.features]  wabt features @default { simd: true }
  */
 export async function buildWasm({ pkg, wat, exportName, features = { simd: true } }) {
-  const createWabt = createRequire(join(repoRoot, 'packages', 'neural', 'package.json'))('wabt');
+  const createWabt = createRequire(join(repoRoot, 'packages', 'tensor', 'package.json'))('wabt');
   const src = join(repoRoot, 'packages', pkg, 'src');
   const out = wat.replace(/\.wat$/, '-wasm.ts');
   const wabt = await createWabt();

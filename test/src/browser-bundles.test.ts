@@ -32,7 +32,7 @@ import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const testDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['numeric', 'plot', 'neural', 'transformers', 'embeddings', 'rag'] as const;
+const PACKAGES = ['numeric', 'tensor', 'plot', 'neural', 'transformers', 'embeddings', 'rag'] as const;
 
 /** Bundles `contents` (TypeScript importing @firth/*) for a browser page. */
 async function bundle(contents: string, conditions: string[], external: string[] = []) {

@@ -31,8 +31,8 @@ import {
   uniqueLabels,
   ValidationError,
 } from '@firth/numeric';
+import { matmulF64, matmulF64NT, matmulF64TN } from '@firth/tensor';
 import { binaryLogLoss, logLoss, pairwiseSum, r2Score, squaredLoss } from './losses.js';
-import { matmul, matmulNT, matmulTN } from './matmul.js';
 import {
   type MLPActivation,
   type MLPLabel,
@@ -224,7 +224,7 @@ abstract class BaseMLP {
       const W = this.W![l]!;
       const b = this.b![l]!;
       // Z = A W + b   (n, fanIn) @ (fanIn, fanOut) + (fanOut) -> (n, fanOut)
-      const Z = matmul(A, W, n, fanIn, fanOut);
+      const Z = matmulF64(A, W, n, fanIn, fanOut);
       for (let i = 0; i < n * fanOut; i += fanOut) for (let j = 0; j < fanOut; j++) Z[i + j]! += b[j]!;
       activate(l + 1 === L ? this.outActivation : this.options.activation, Z, fanOut);
       acts.push(Z);
@@ -259,7 +259,7 @@ abstract class BaseMLP {
       const [fanIn, fanOut] = [this.units[l]!, this.units[l + 1]!];
       const A = acts[l]!;
       // ∂W_l = (A_lᵀ δ_l + α W_l) / n   (fanIn, n) @ (n, fanOut) -> (fanIn, fanOut)
-      const gW = matmulTN(A, delta, n, fanIn, fanOut);
+      const gW = matmulF64TN(A, delta, n, fanIn, fanOut);
       const Wl = W[l]!;
       for (let i = 0; i < gW.length; i++) gW[i] = (gW[i]! + alpha * Wl[i]!) / n;
       // ∂b_l = mean over rows of δ_l   (fanOut); NumPy sums a single column pairwise
@@ -273,7 +273,7 @@ abstract class BaseMLP {
       interceptGrads[l] = gb;
       if (l === 0) break;
       // δ_{l−1} = (δ_l W_lᵀ) ⊙ f'(A_l)   (n, fanOut) @ (fanOut, fanIn) -> (n, fanIn)
-      const prev = matmulNT(delta, Wl, n, fanOut, fanIn);
+      const prev = matmulF64NT(delta, Wl, n, fanOut, fanIn);
       derivative(activation, A, prev);
       delta = prev;
     }

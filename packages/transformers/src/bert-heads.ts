@@ -19,7 +19,9 @@
  */
 import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
 import {
+  AdamW,
   add,
+  clipGradNorm,
   crossEntropy,
   dropout as dropoutOf,
   embedding,
@@ -29,10 +31,9 @@ import {
   sliceLast,
   type Tensor,
   transposeLast,
-} from './autograd.js';
+} from '@firth/tensor';
 import { type BertBatch, type BertModel, collate, gatherRows, linear } from './bert-model.js';
 import { warmupCosine } from './nn.js';
-import { AdamW, clipGradNorm } from './optim.js';
 import type { BertEncoding, WordPieceTokenizer } from './tokenizers/wordpiece.js';
 
 /** Training progress: `loss` is the batch loss, `metrics.lr` the rate, plus any evaluation. */

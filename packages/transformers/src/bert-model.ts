@@ -38,7 +38,7 @@ import {
   Tensor,
   tanhOp,
   transposeLast,
-} from './autograd.js';
+} from '@firth/tensor';
 import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import {
   type CheckpointOptions,

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadLeeCorpus, loadSst2 } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
+import { crossEntropy, matmul, reshape, Tensor } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
-import { crossEntropy, matmul, reshape, Tensor } from './autograd.js';
 import { Bert } from './bert.js';
 import {
   BertForPreTraining,

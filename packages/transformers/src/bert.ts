@@ -18,8 +18,8 @@
  * steps: masked LM, NSP, classification), relative position embeddings, dropout (inference).
  */
 import { ValidationError } from '@firth/numeric';
+import { erf } from '@firth/tensor';
 import { type Matrix, scaledDotProductAttention, transpose } from './attention.js';
-import { erf } from './autograd.js';
 import { bertConfigFromHf } from './bert-model.js';
 import { linear } from './gpt2.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';

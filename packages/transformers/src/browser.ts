@@ -9,24 +9,14 @@
  */
 // ── Attention: softmax(QKᵀ/√d_k)V with causal/padding masks and its backward; multi-head and grouped-query (attention.ts)
 //   scaledDotProductAttention(X, X, X).weights // 6×6 for "YOUR CAT IS A LOVELY CAT", rows sum to 1
-export {
-  type AttentionOptions,
-  type AttentionResult,
-  type Matrix,
-  type MultiHeadOptions,
-  type MultiHeadWeights,
-  matmul,
-  multiHeadAttention,
-  type SelfAttentionLessonOptions,
-  scaledDotProductAttention,
-  scaledDotProductAttentionBackward,
-  selfAttentionLesson,
-  transpose,
-} from './attention.js';
+
 // ── Training: a float32 tensor autograd engine (reference path) and AdamW (autograd.ts, optim.ts)
 //   const loss = crossEntropy(matmul(x, W), y); loss.backward(); new AdamW([W]).step()
 export {
+  AdamW,
+  type AdamWOptions,
   add,
+  clipGradNorm,
   crossEntropy,
   dropout,
   embedding,
@@ -44,7 +34,21 @@ export {
   Tensor,
   tanhOp,
   transposeLast,
-} from './autograd.js';
+} from '@firth/tensor';
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  type Matrix,
+  type MultiHeadOptions,
+  type MultiHeadWeights,
+  matmul,
+  multiHeadAttention,
+  type SelfAttentionLessonOptions,
+  scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
+  selfAttentionLesson,
+  transpose,
+} from './attention.js';
 // ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
 export {
   activations,
@@ -122,7 +126,6 @@ export {
   rmsNorm,
   rmsNormBackward,
 } from './normalization.js';
-export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
 // ── Checkpoint files: safetensors (layout checked: no gap, overlap, repeat or stray byte), NaN/Inf refused
 //   unless { allowNonFinite: true } — the same option on every loader (CheckpointOptions)

@@ -26,7 +26,7 @@ import {
   shape,
   ValidationError,
 } from '@firth/numeric';
-import { add, crossEntropy, embedding, matmul, type Tensor } from './autograd.js';
+import { AdamW, add, clipGradNorm, crossEntropy, embedding, matmul, type Tensor } from '@firth/tensor';
 import {
   type Norm,
   norm,
@@ -36,7 +36,6 @@ import {
   transformerBlock,
   warmupCosine,
 } from './nn.js';
-import { AdamW, clipGradNorm } from './optim.js';
 import {
   type CheckpointOptions,
   readSafetensors,

@@ -15,7 +15,7 @@ import {
   swapAxes12,
   Tensor,
   transposeLast,
-} from './autograd.js';
+} from '@firth/tensor';
 
 /**
  * A checkpoint's values for parameter `name` of `shape`; throws (naming the file) when the

@@ -22,7 +22,7 @@
  * Left out: padding (every sequence in a batch has the same length), beam search, weight tying.
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { add, crossEntropy, embedding, matmul, type Tensor } from './autograd.js';
+import { AdamW, add, clipGradNorm, crossEntropy, embedding, matmul, type Tensor } from '@firth/tensor';
 import {
   type AttentionWeights,
   feedForward,
@@ -34,7 +34,6 @@ import {
   transformerBlock,
   warmupCosine,
 } from './nn.js';
-import { AdamW, clipGradNorm } from './optim.js';
 
 export interface Seq2SeqConfig {
   /** Tokens, including the start token. */

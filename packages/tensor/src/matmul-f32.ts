@@ -1,7 +1,7 @@
 /**
  * Float32 matrix products for the autograd engine (autograd.ts): C = A B (forward), C = Aᵀ B
  * (weight gradients) and C = A Bᵀ (gradients sent back to the input), row-major Float32Arrays —
- * the float32 counterpart of @firth/neural's float64 matmul.ts.
+ * the float32 counterpart of matmul-f64.ts.
  *
  * Two implementations: the reference path in plain JavaScript below, and a fast path in WebAssembly
  * SIMD (matmul-f32.wat, assembled into matmul-f32-wasm.ts by scripts/build-wasm.mjs) that sums four

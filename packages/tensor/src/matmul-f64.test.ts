@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
-import { jsKernels, type MatmulKernels, matmulBackend, wasmKernels } from './matmul.js';
+import { jsKernelsF64, type MatmulF64Kernels, matmulF64Backend, wasmKernelsF64 } from './matmul-f64.js';
 
 /** The textbook triple loops: each sum from 0.0, terms in index order. */
-const textbook: MatmulKernels = {
+const textbook: MatmulF64Kernels = {
   matmul(A, B, n, m, p) {
     const C = new Float64Array(n * p);
     for (let i = 0; i < n; i++)
@@ -63,7 +63,7 @@ function expectSameBits(actual: Float64Array, expected: Float64Array): void {
 }
 
 /** All three products of random operands of one shape, by `kernels` and by the textbook loops. */
-function compareShape(kernels: MatmulKernels, rs: RandomState, n: number, m: number, p: number): void {
+function compareShape(kernels: MatmulF64Kernels, rs: RandomState, n: number, m: number, p: number): void {
   const A = matrix(rs, n * m);
   const B = matrix(rs, m * p);
   const D = matrix(rs, n * p);
@@ -79,13 +79,13 @@ const SMALL = [1, 2, 3, 4, 5, 7, 8, 9];
 
 describe('matmul kernels', () => {
   it('the wasm path is available in Node and used by default (FIRTH_MATMUL=js forces JavaScript)', () => {
-    expect(wasmKernels).not.toBeNull();
-    expect(matmulBackend).toBe(process.env.FIRTH_MATMUL === 'js' ? 'js' : 'wasm');
+    expect(wasmKernelsF64).not.toBeNull();
+    expect(matmulF64Backend).toBe(process.env.FIRTH_MATMUL === 'js' ? 'js' : 'wasm');
   });
 
   for (const [name, kernels] of [
-    ['JavaScript', jsKernels],
-    ['wasm SIMD', wasmKernels!],
+    ['JavaScript', jsKernelsF64],
+    ['wasm SIMD', wasmKernelsF64!],
   ] as const) {
     it(`${name}: bit-identical to the textbook loops on every small shape (1…9, odd and even)`, () => {
       const rs = new RandomState(0);
@@ -125,9 +125,9 @@ describe('matmul kernels', () => {
         if (rs.randomSample() < 0.3)
           M[Math.floor(rs.randomSample() * M.length)] = special[t % special.length]!;
       const pairs: [Float64Array, Float64Array][] = [
-        [wasmKernels!.matmul(A, B, n, m, p), jsKernels.matmul(A, B, n, m, p)],
-        [wasmKernels!.matmulTN(A, D, n, m, p), jsKernels.matmulTN(A, D, n, m, p)],
-        [wasmKernels!.matmulNT(D, B, n, p, m), jsKernels.matmulNT(D, B, n, p, m)],
+        [wasmKernelsF64!.matmul(A, B, n, m, p), jsKernelsF64.matmul(A, B, n, m, p)],
+        [wasmKernelsF64!.matmulTN(A, D, n, m, p), jsKernelsF64.matmulTN(A, D, n, m, p)],
+        [wasmKernelsF64!.matmulNT(D, B, n, p, m), jsKernelsF64.matmulNT(D, B, n, p, m)],
       ];
       for (const [w, j] of pairs) {
         expect(w.length).toBe(j.length);
@@ -142,25 +142,25 @@ describe('matmul kernels', () => {
     const A = matrix(rs, 6);
     const B = matrix(rs, 6);
     const [a, b] = [A.slice(), B.slice()];
-    const C1 = wasmKernels!.matmul(A, B, 2, 3, 2);
-    const C2 = wasmKernels!.matmul(A, B, 2, 3, 2);
+    const C1 = wasmKernelsF64!.matmul(A, B, 2, 3, 2);
+    const C2 = wasmKernelsF64!.matmul(A, B, 2, 3, 2);
     expect(C1).not.toBe(C2);
     expectSameBits(C1, C2);
     expectSameBits(A, a);
     expectSameBits(B, b);
     // 3 × 16 MB of operands: more than the memory holds at first
-    compareShape(wasmKernels!, rs, 700, 1500, 3);
+    compareShape(wasmKernelsF64!, rs, 700, 1500, 3);
     // views into a larger buffer (subarrays) are read at their offset
     const big = matrix(rs, 40);
     expectSameBits(
-      wasmKernels!.matmul(big.subarray(10, 16), B, 2, 3, 2),
+      wasmKernelsF64!.matmul(big.subarray(10, 16), B, 2, 3, 2),
       textbook.matmul(big.subarray(10, 16), B, 2, 3, 2),
     );
   });
 
   it('empty shapes give zero-filled or empty results', () => {
     const A = new Float64Array(0);
-    for (const k of [jsKernels, wasmKernels!]) {
+    for (const k of [jsKernelsF64, wasmKernelsF64!]) {
       expect(k.matmul(A, A, 2, 0, 3)).toEqual(new Float64Array(6));
       expect(k.matmul(A, A, 0, 4, 3)).toEqual(new Float64Array(0));
       expect(k.matmulTN(A, A, 0, 2, 3)).toEqual(new Float64Array(6));
@@ -168,7 +168,7 @@ describe('matmul kernels', () => {
     }
   });
 
-  it('the committed matmul-wasm.ts is what scripts/build-wasm.mjs assembles from matmul.wat now', () => {
+  it('every committed src/*-wasm.ts is what scripts/build-wasm.mjs assembles from its .wat now', () => {
     const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'build-wasm.mjs');
     // exits 1 with a message when they differ
     expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();

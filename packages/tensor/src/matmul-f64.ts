@@ -1,18 +1,18 @@
 /**
- * Matrix products for the MLP (mlp.ts): C = A B (forward), C = Aᵀ B (weight gradients) and
+ * Float64 matrix products (the MLP of @firth/neural trains on them): C = A B (forward), C = Aᵀ B (weight gradients) and
  * C = A Bᵀ (backpropagated deltas), row-major float64.
  *
  * Two implementations with bit-identical results: the reference path in plain JavaScript below, and
- * a fast path in WebAssembly SIMD (matmul.wat, assembled into matmul-wasm.ts by
+ * a fast path in WebAssembly SIMD (matmul-f64.wat, assembled into matmul-f64-wasm.ts by
  * scripts/build-wasm.mjs). Both sum every output element in index order from 0.0, exactly as the
- * textbook triple loop does; matmul.test.ts proves they agree bit for bit. The wasm path is used
+ * textbook triple loop does; matmul-f64.test.ts proves they agree bit for bit. The wasm path is used
  * when the runtime has WebAssembly SIMD (Node ≥ 16.4, current browsers), the JavaScript one
  * otherwise; FIRTH_MATMUL=js in the environment forces JavaScript.
  */
-import { MATMUL_WASM_BASE64 } from './matmul-wasm.js';
+import { MATMUL_F64_WASM_BASE64 } from './matmul-f64-wasm.js';
 
 /** The three products, as both paths implement them. */
-export interface MatmulKernels {
+export interface MatmulF64Kernels {
   /** C = A B: A (n, m), B (m, p) -> C (n, p). */
   matmul(A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array;
   /** C = Aᵀ B: A (n, m), B (n, p) -> C (m, p). */
@@ -217,9 +217,13 @@ function matmulNTJs(A: Float64Array, B: Float64Array, n: number, p: number, m: n
 }
 
 /** The reference path. */
-export const jsKernels: MatmulKernels = { matmul: matmulJs, matmulTN: matmulTNJs, matmulNT: matmulNTJs };
+export const jsKernelsF64: MatmulF64Kernels = {
+  matmul: matmulJs,
+  matmulTN: matmulTNJs,
+  matmulNT: matmulNTJs,
+};
 
-/** matmul.wat's exports: addresses and strides in bytes, sizes in elements. */
+/** matmul-f64.wat's exports: addresses and strides in bytes, sizes in elements. */
 interface WasmExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   matmul(a: number, b: number, c: number, n: number, m: number, p: number): void;
@@ -234,7 +238,7 @@ const WASM_MAX_BYTES = 2 ** 30;
  * The fast path: copy the operands into the module's memory (A, then B, then C, then the scratch),
  * run the kernel, copy C out. The copies cost O(nm + mp + np) against the product's O(nmp).
  */
-function wasmKernelsFrom(ex: WasmExports): MatmulKernels {
+function wasmKernelsFrom(ex: WasmExports): MatmulF64Kernels {
   let heap = new Float64Array(ex.memory.buffer);
   /** The memory as doubles, grown to hold at least `doubles`. */
   const reserve = (doubles: number): Float64Array => {
@@ -286,12 +290,12 @@ interface WebAssemblyApi {
 }
 
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
-export const wasmKernels: MatmulKernels | null = (() => {
+export const wasmKernelsF64: MatmulF64Kernels | null = (() => {
   // the global WebAssembly, typed here: the package compiles without the DOM library
   const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (wasm === undefined) return null;
   try {
-    const bytes = Uint8Array.from(atob(MATMUL_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    const bytes = Uint8Array.from(atob(MATMUL_F64_WASM_BASE64), (ch) => ch.charCodeAt(0));
     // synchronous: the module is ~1 KB, under browsers' 4 KB limit for compiling on the main thread
     const instance = new wasm.Instance(new wasm.Module(bytes));
     return wasmKernelsFrom(instance.exports as unknown as WasmExports);
@@ -300,14 +304,14 @@ export const wasmKernels: MatmulKernels | null = (() => {
   }
 })();
 
-/** Which path `matmul`, `matmulTN` and `matmulNT` take: 'wasm' when available unless FIRTH_MATMUL=js. */
-export const matmulBackend: 'wasm' | 'js' =
-  wasmKernels !== null && globalThis.process?.env?.FIRTH_MATMUL !== 'js' ? 'wasm' : 'js';
-const kernels = matmulBackend === 'wasm' ? wasmKernels! : jsKernels;
+/** Which path `matmulF64`, `matmulF64TN` and `matmulF64NT` take: 'wasm' when available unless FIRTH_MATMUL=js. */
+export const matmulF64Backend: 'wasm' | 'js' =
+  wasmKernelsF64 !== null && globalThis.process?.env?.FIRTH_MATMUL !== 'js' ? 'wasm' : 'js';
+const kernels = matmulF64Backend === 'wasm' ? wasmKernelsF64! : jsKernelsF64;
 
 /** C = A B: A (n, m), B (m, p) -> C (n, p); C[i,j] = Σ_k A[i,k] B[k,j], k ascending from 0.0. */
-export const matmul: MatmulKernels['matmul'] = kernels.matmul;
+export const matmulF64: MatmulF64Kernels['matmul'] = kernels.matmul;
 /** C = Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] = Σ_i A[i,k] B[i,j], i ascending from 0.0. */
-export const matmulTN: MatmulKernels['matmulTN'] = kernels.matmulTN;
+export const matmulF64TN: MatmulF64Kernels['matmulTN'] = kernels.matmulTN;
 /** C = A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] = Σ_j A[i,j] B[k,j], j ascending from 0.0. */
-export const matmulNT: MatmulKernels['matmulNT'] = kernels.matmulNT;
+export const matmulF64NT: MatmulF64Kernels['matmulNT'] = kernels.matmulNT;

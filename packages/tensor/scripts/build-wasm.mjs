@@ -1,0 +1,7 @@
+// Assembles the WebAssembly SIMD kernels in src/*.wat into src/*-wasm.ts (see scripts/lib/build-wasm.mjs).
+//   pnpm build:wasm                         (in packages/tensor) writes every src/*-wasm.ts
+//   node scripts/build-wasm.mjs --check     exits 1 when one is stale (the kernels' tests run it)
+import { buildWasm } from '../../../scripts/lib/build-wasm.mjs';
+
+await buildWasm({ pkg: 'tensor', wat: 'matmul-f64.wat', exportName: 'MATMUL_F64_WASM_BASE64' });
+await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
