@@ -91,15 +91,15 @@ export class Tensor {
   }
 }
 
-/** The gradient buffer of t (created on first use), or null when nothing upstream needs it. */
-function gradOf(t: Tensor): Float32Array | null {
+/** The gradient buffer of t (created on first use), or null when nothing upstream needs it. For ops written in other files of this package. */
+export function gradOf(t: Tensor): Float32Array | null {
   if (!t.requiresGrad && !t.backwardFn) return null;
   t.grad ??= new Float32Array(t.size);
   return t.grad;
 }
 
-/** The result of an op: it needs a gradient when any input does. */
-function result(
+/** The result of an op: it needs a gradient when any input does. For ops written in other files of this package (not exported from the package). */
+export function result(
   data: Float32Array,
   shape: number[],
   parents: Tensor[],
