@@ -1,6 +1,6 @@
 /**
  * Tools over @firth/llm (course: "Prompt Engineering", "Tokenizer Playground"). They live here,
- * not in @firth/langchain, because @firth/llm depends on @firth/langchain.
+ * with the agent's other tools over core packages (the course-notes tools over @firth/rag).
  *   - `prompt_template`: a template with {variables}, a few-shot prompt or a chat conversation,
  *     optionally written in a chat template (ChatML, Llama 2). Plain substitution, no code runs.
  *   - `tokenizer_playground`: one text cut by several tokenizers side by side (Firth's and GPT-4o's).

@@ -1,4 +1,5 @@
-import { FirthEmbeddings, wordVectorTools } from '@firth/langchain';
+import { wordVectorTools } from '@firth/langchain';
+import { FirthEmbeddings } from '@firth/rag';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { extractArguments } from './extract-arguments.js';

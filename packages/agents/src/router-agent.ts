@@ -24,9 +24,14 @@
  *   //   explanation: 'I trained the perceptron on the AND gate: weights [0.2, 0.1], bias -0.2, it classifies all 4 rows correctly.' }
  */
 
-import { FirthUseEmbeddings } from '@firth/langchain';
 import { ValidationError } from '@firth/numeric';
-import { type ChatHistoryMessage, condenseQuestion, QUESTION_STOP_WORDS, tokenize } from '@firth/rag';
+import {
+  type ChatHistoryMessage,
+  condenseQuestion,
+  FirthUseEmbeddings,
+  QUESTION_STOP_WORDS,
+  tokenize,
+} from '@firth/rag';
 import type { BaseChatMessageHistory } from '@langchain/core/chat_history';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
@@ -38,7 +43,7 @@ import { agentTools } from './tools.js';
 
 /**
  * The default embeddings and the threshold calibrated for them: Universal Sentence Encoder Lite
- * (512-d sentence vectors trained so that cosine tracks meaning; offline, @firth/langchain's
+ * (512-d sentence vectors trained so that cosine tracks meaning; offline, @firth/rag's
  * FirthUseEmbeddings). Change the router's default here, and only here — and recalibrate the
  * threshold with router-agent.test.ts (GloVe SIF, `new FirthEmbeddings({ pooling: 'sif' })`, also
  * works but its cosines sit at 0.7–0.9 for any two texts: a threshold near 0.9 is needed).

@@ -1,28 +1,30 @@
 /**
- * @firth/langchain — Firth's models as LangChain.js tools (and, as they land, Embeddings,
- * VectorStores, Retrievers and chat models). Thin adapters over the core packages.
+ * @firth/langchain — Firth's models as LangChain.js tools, with Firth's LangChain chat model and
+ * Embeddings (from @firth/llm and @firth/rag) in the same entry. Thin adapters over the core
+ * packages: core never imports this package (test/src/packages/layers.test.ts).
  */
 
 // A chat model over Firth's local transformer (llama2.c TinyStories): invoke, stream, stop, usage.
+// It lives in @firth/llm (beside the other chat models) and is re-exported here.
 export {
   FirthChatModel,
   type FirthChatModelCallOptions,
   type FirthChatModelFields,
-} from './chat-models/firth-chat-model.js';
+} from '@firth/llm';
 // Embeddings for any LangChain vector store, offline: from Firth's tiny BERT (contextual token
-// vectors, mean-pooled or [CLS], 128 dimensions) and from Firth's word vectors.
+// vectors, mean-pooled or [CLS], 128 dimensions), from Firth's word vectors, and from Universal
+// Sentence Encoder Lite (Google's pretrained sentence encoder, 512 dimensions). They live in
+// @firth/rag (beside the vector stores) and are re-exported here.
 export {
   FirthBertEmbeddings,
   type FirthBertEmbeddingsParams,
-} from './embeddings/firth-bert-embeddings.js';
-export { FirthEmbeddings, type FirthEmbeddingsParams } from './embeddings/firth-embeddings.js';
-// …and from Universal Sentence Encoder Lite (Google's pretrained sentence encoder, 512 dimensions).
-export {
+  FirthEmbeddings,
+  type FirthEmbeddingsParams,
   FirthUseEmbeddings,
   type FirthUseEmbeddingsParams,
   type SentenceEncoder,
   type UseLiteLoadOptions,
-} from './embeddings/firth-use-embeddings.js';
+} from '@firth/rag';
 // Tools an agent can call: each is `tool(fn, { name, description, schema })`, and the plain
 // function behind it is exported too.
 export {

@@ -6,10 +6,7 @@
 import { MAX_TEXT_LENGTH, ValidationError } from '@firth/numeric';
 import { HumanMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { FirthChatModel } from './chat-models/firth-chat-model.js';
-import { FirthBertEmbeddings } from './embeddings/firth-bert-embeddings.js';
-import { FirthEmbeddings } from './embeddings/firth-embeddings.js';
-import { FirthUseEmbeddings } from './embeddings/firth-use-embeddings.js';
+import { FirthBertEmbeddings, FirthChatModel, FirthEmbeddings, FirthUseEmbeddings } from './index.js';
 
 const huge = 'word '.repeat(2_000_000); // 10 MB
 const refusal = `has ${huge.length} characters; at most ${MAX_TEXT_LENGTH} are accepted`;

@@ -33,6 +33,12 @@ export {
   retryAfterMs,
   toLlmError,
 } from './errors.js';
+// ── Firth's own local model as a LangChain chat model: llama2.c TinyStories, or a char-GPT checkpoint
+export {
+  FirthChatModel,
+  type FirthChatModelCallOptions,
+  type FirthChatModelFields,
+} from './firth-chat-model.js';
 // ── The user's own model, offline: any GGUF file through llama.cpp (optional peer node-llama-cpp)
 export {
   type GgufGenerateOptions,

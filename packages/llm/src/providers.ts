@@ -13,12 +13,11 @@
  * "Please set the GROQ_API_KEY environment variable." is the error without one, `max_tokens=2048`
  * is `maxTokens`, `stop=None` is `stop` unset, `completion.choices[0].message.content` is `text`.
  *
- * Thin adapter: LangChain's ChatGroq / ChatOllama / ChatOpenAI and @firth/langchain's FirthChatModel
+ * Thin adapter: LangChain's ChatGroq / ChatOllama / ChatOpenAI and ./firth-chat-model.ts's FirthChatModel
  * do the work; this file maps the playground's parameters onto them, gives each the same retrying,
  * redacting `fetch` (./retry.ts) and turns every failure into an `LlmError` (./errors.ts).
  */
 
-import { FirthChatModel } from '@firth/langchain';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import {
@@ -35,6 +34,7 @@ import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
 import { type ChatConfig, type Provider, validateChatConfig } from './config.js';
 import { type ErrorContext, LlmError, toLlmError } from './errors.js';
+import { FirthChatModel } from './firth-chat-model.js';
 import { GgufChatModel } from './gguf-chat-model.js';
 import { retryingFetch } from './retry.js';
 

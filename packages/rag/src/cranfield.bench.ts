@@ -26,7 +26,7 @@
  * FIRTH_BENCH_SKIP ("quality" or "speed"). Timings on a shared machine are noisy; the load
  * average is printed with them.
  */
-import { FirthBertEmbeddings, FirthEmbeddings, FirthUseEmbeddings } from '@firth/langchain';
+
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import {
@@ -39,6 +39,9 @@ import {
 } from '../../../scripts/bench/peer.js';
 import { BM25 } from './bm25.js';
 import { cranfieldBenchmark } from './cranfield.js';
+import { FirthBertEmbeddings } from './firth-bert-embeddings.js';
+import { FirthEmbeddings } from './firth-embeddings.js';
+import { FirthUseEmbeddings } from './firth-use-embeddings.js';
 import { reciprocalRankFusion } from './hybrid.js';
 import { FirthMemoryVectorStore } from './memory-store.js';
 import { type Evaluation, evaluateRetrieval, type Id } from './metrics.js';

@@ -1,8 +1,9 @@
-import { FirthEmbeddings, FirthUseEmbeddings } from '@firth/langchain';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
 import { BM25 } from './bm25.js';
 import { cranfieldBenchmark, cranfieldGain, cranfieldSplit } from './cranfield.js';
+import { FirthEmbeddings } from './firth-embeddings.js';
+import { FirthUseEmbeddings } from './firth-use-embeddings.js';
 import { FirthMemoryVectorStore } from './memory-store.js';
 import { evaluateRetrieval } from './metrics.js';
 

@@ -25,6 +25,17 @@ export {
 } from './course-notes.js';
 // 6. Measuring retrieval: recall@k, MRR, nDCG@10; the Cranfield benchmark.
 export { type CranfieldBenchmark, cranfieldBenchmark, cranfieldGain, cranfieldSplit } from './cranfield.js';
+// 4c. Embeddings for any LangChain vector store, offline: Firth's word vectors (GloVe by default),
+//     tiny BERT (contextual, 128 dimensions), Universal Sentence Encoder Lite (512 dimensions,
+//     through @firth/deep, an optional peer imported on the first embedding).
+export { FirthBertEmbeddings, type FirthBertEmbeddingsParams } from './firth-bert-embeddings.js';
+export { FirthEmbeddings, type FirthEmbeddingsParams } from './firth-embeddings.js';
+export {
+  FirthUseEmbeddings,
+  type FirthUseEmbeddingsParams,
+  type SentenceEncoder,
+  type UseLiteLoadOptions,
+} from './firth-use-embeddings.js';
 // 1. Loaders: text, Markdown (sections), HTML, JSON → Documents; files confined to a root folder,
 //    within size limits (MAX_FILE_BYTES; MAX_TEXT_LENGTH from @firth/numeric; folder entries, depth).
 export {

@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FirthEmbeddings } from '@firth/langchain';
 import { FormatError, ValidationError } from '@firth/numeric';
 import { Document } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
+import { FirthEmbeddings } from './firth-embeddings.js';
 import { FirthMemoryVectorStore, MEMORY_STORE_FORMAT } from './memory-store.js';
 
 /** Texts name their vectors: 'x:1,0' embeds as [1, 0]. */

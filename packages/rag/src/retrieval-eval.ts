@@ -24,7 +24,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FirthUseEmbeddings } from '@firth/langchain';
 import type { DocumentInterface } from '@langchain/core/documents';
 import { Embeddings } from '@langchain/core/embeddings';
 import { loadAverage, table } from '../../../scripts/bench/peer.js';
@@ -32,6 +31,7 @@ import { BM25, type BM25Analyzer, DEFAULT_ANALYZER } from './bm25.js';
 import { questionRetriever } from './course-notes.js';
 import { cranfieldBenchmark, cranfieldSplit } from './cranfield.js';
 import { QUESTION_STOP_WORDS } from './extractive.js';
+import { FirthUseEmbeddings } from './firth-use-embeddings.js';
 import {
   DEFAULT_FETCH_K,
   DEFAULT_HYBRID_WEIGHTS,

@@ -15,8 +15,9 @@
  *   pooled = tanh(e[CLS] Wp + bp)                                  the sentence vector of [CLS]
  *
  * The heads (masked LM + next-sentence prediction, sequence/token classification, question
- * answering) live in bert-heads.ts and register their weights in the same store, under the names
- * Hugging Face gives them (`cls.predictions.*`, `classifier.*`, `qa_outputs.*`).
+ * answering) live one task per file (bert-heads.ts lists them) and register their weights in the
+ * same store, under the names Hugging Face gives them (`cls.predictions.*`, `classifier.*`,
+ * `qa_outputs.*`).
  *
  * Linear weights are kept (in × out) so every product is x W; Hugging Face's nn.Linear stores
  * (out × in), so saving and loading transpose them. Embedding tables are (rows × H) in both.

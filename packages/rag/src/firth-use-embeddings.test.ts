@@ -1,7 +1,6 @@
-import type { TextSampler, UniversalSentenceEncoderLite, UseLiteOptions } from '@firth/deep';
+import type { UniversalSentenceEncoderLite, UseLiteOptions } from '@firth/deep';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CharSampler } from '../tools/text-generator.js';
 import { FirthUseEmbeddings, type SentenceEncoder, type UseLiteLoadOptions } from './firth-use-embeddings.js';
 
 const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
@@ -51,7 +50,6 @@ describe('FirthUseEmbeddings', () => {
     expectTypeOf<UseLiteOptions>().toExtend<UseLiteLoadOptions>();
     expectTypeOf<UseLiteLoadOptions>().toExtend<UseLiteOptions>();
     expectTypeOf<UniversalSentenceEncoderLite>().toExtend<SentenceEncoder>();
-    expectTypeOf<TextSampler>().toExtend<CharSampler>();
     expect(new FirthUseEmbeddings({ backend: { backend: 'cpu' } })).toBeInstanceOf(FirthUseEmbeddings);
   });
 });
