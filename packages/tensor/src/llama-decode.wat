@@ -200,7 +200,8 @@
     (local $hb i32) (local $t i32) (local $i i32) (local $k1 i32) (local $k2 i32) (local $k3 i32)
     (local $a i32) (local $attEnd i32) (local $qv v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $m v128) (local $max f32)
-    (local $sum v128) (local $e v128) (local $acc v128) (local $vt i32) (local $tot f32)
+    (local $sum v128) (local $e v128) (local $acc v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $vt i32) (local $kvb4 i32)
     (local.set $hb (i32.shl (local.get $hs) (i32.const 2)))
     ;; scores, four positions at a time (the last block may run past pos: those lanes are masked)
     (local.set $a (local.get $att))
@@ -263,19 +264,46 @@
       (br_if $exps (i32.lt_u (local.get $t) (local.get $a))))
     (local.set $sum (call $hsum4 (local.get $sum) (local.get $sum) (local.get $sum) (local.get $sum)))
     (local.set $sum (f32x4.splat (f32x4.extract_lane 0 (local.get $sum))))
-    ;; out = Σ_t a_t v_t / Σ_t a_t, four dimensions at a time
+    ;; out = Σ_t a_t v_t / Σ_t a_t, four dimensions at a time; positions four at a time into four
+    ;; sums (independent chains of adds), then the rest one at a time
+    (local.set $kvb4 (i32.shl (local.get $kvb) (i32.const 2)))
     (local.set $i (i32.const 0))
     (loop $outs
       (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $acc1 (v128.const i32x4 0 0 0 0))
+      (local.set $acc2 (v128.const i32x4 0 0 0 0))
+      (local.set $acc3 (v128.const i32x4 0 0 0 0))
       (local.set $t (local.get $att))
       (local.set $vt (i32.add (local.get $v) (local.get $i)))
-      (loop $positions
-        (local.set $acc (f32x4.add (local.get $acc)
-          (f32x4.mul (v128.load32_splat (local.get $t)) (v128.load (local.get $vt)))))
-        (local.set $vt (i32.add (local.get $vt) (local.get $kvb)))
-        (local.set $t (i32.add (local.get $t) (i32.const 4)))
-        (br_if $positions (i32.lt_u (local.get $t) (local.get $attEnd))))
-      (v128.store (i32.add (local.get $out) (local.get $i)) (f32x4.div (local.get $acc) (local.get $sum)))
+      (block $rest
+        (loop $positions4
+          (br_if $rest (i32.gt_u (i32.add (local.get $t) (i32.const 16)) (local.get $attEnd)))
+          (local.set $k1 (i32.add (local.get $vt) (local.get $kvb)))
+          (local.set $k2 (i32.add (local.get $k1) (local.get $kvb)))
+          (local.set $k3 (i32.add (local.get $k2) (local.get $kvb)))
+          (local.set $acc (f32x4.add (local.get $acc)
+            (f32x4.mul (v128.load32_splat (local.get $t)) (v128.load (local.get $vt)))))
+          (local.set $acc1 (f32x4.add (local.get $acc1)
+            (f32x4.mul (v128.load32_splat offset=4 (local.get $t)) (v128.load (local.get $k1)))))
+          (local.set $acc2 (f32x4.add (local.get $acc2)
+            (f32x4.mul (v128.load32_splat offset=8 (local.get $t)) (v128.load (local.get $k2)))))
+          (local.set $acc3 (f32x4.add (local.get $acc3)
+            (f32x4.mul (v128.load32_splat offset=12 (local.get $t)) (v128.load (local.get $k3)))))
+          (local.set $vt (i32.add (local.get $vt) (local.get $kvb4)))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (br $positions4)))
+      (block $summed
+        (loop $positions
+          (br_if $summed (i32.ge_u (local.get $t) (local.get $attEnd)))
+          (local.set $acc (f32x4.add (local.get $acc)
+            (f32x4.mul (v128.load32_splat (local.get $t)) (v128.load (local.get $vt)))))
+          (local.set $vt (i32.add (local.get $vt) (local.get $kvb)))
+          (local.set $t (i32.add (local.get $t) (i32.const 4)))
+          (br $positions)))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.div
+          (f32x4.add (f32x4.add (local.get $acc) (local.get $acc1)) (f32x4.add (local.get $acc2) (local.get $acc3)))
+          (local.get $sum)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $outs (i32.lt_u (local.get $i) (local.get $hb)))))
 
