@@ -70,27 +70,30 @@ const runC = ((): { binary: string; tmp: string } | string => {
   }
   return { binary, tmp };
 })();
-/** One run.c generation: its `achieved tok/s` and the text it printed. */
-function runCOnce(binary: string): { tps: number; text: string } {
+/**
+ * One run.c generation: its `achieved tok/s`, and the text it printed when `keepText` (otherwise its
+ * stdout goes to /dev/null: run.c flushes every token, and a pipe would slow the timed runs).
+ */
+function runCOnce(binary: string, keepText: boolean): { tps: number; text: string } {
   // -t 0: greedy; -n STEPS: STEPS forward passes from BOS, each printing the token it picks
   const r = spawnSync(binary, [MODEL, '-z', TOKENIZER, '-t', '0', '-n', String(STEPS)], {
     encoding: 'utf8',
+    stdio: ['ignore', keepText ? 'pipe' : 'ignore', 'pipe'],
   });
   const m = /achieved tok\/s: ([\d.]+)/.exec(r.stderr ?? '');
   if (r.status !== 0 || !m) throw new Error(`run.c exited ${r.status}: ${r.stderr?.trim()}`);
-  return { tps: Number(m[1]), text: r.stdout };
+  return { tps: Number(m[1]), text: r.stdout ?? '' };
 }
 
 // warm-up: V8 compiles the hot loops, the page cache holds the model
 greedy('wasm');
 greedy('js');
-if (typeof runC !== 'string') runCOnce(runC.binary);
+const runCText = typeof runC === 'string' ? '' : runCOnce(runC.binary, true).text;
 const wasmMs: number[] = [];
 const jsMs: number[] = [];
 const runCTps: number[] = [];
 let ids: number[] = [];
 let jsIds: number[] = [];
-let runCText = '';
 for (let r = 0; r < ROUNDS; r++) {
   const w = timed('wasm');
   wasmMs.push(w.ms);
@@ -99,9 +102,7 @@ for (let r = 0; r < ROUNDS; r++) {
   jsMs.push(j.ms);
   jsIds = j.ids;
   if (typeof runC !== 'string') {
-    const c = runCOnce(runC.binary);
-    runCTps.push(c.tps);
-    runCText = c.text;
+    runCTps.push(runCOnce(runC.binary, false).tps);
   }
 }
 const loadAfterFirthAndRunC = loadAverage();
