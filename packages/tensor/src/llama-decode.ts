@@ -11,6 +11,7 @@
  * The JavaScript reference of the same forward pass, and the checks of token and position, are
  * Llama2c's (packages/transformers/src/llama2c.ts); its tests compare the two paths' logits.
  */
+import { ValidationError } from '@firth/numeric';
 import { LLAMA_DECODE_WASM_BASE64 } from './llama-decode-wasm.js';
 
 /** The shape of a Llama model (as llama2.c's `Config`; names as Llama2cConfig's). */
@@ -51,8 +52,21 @@ export interface LlamaDecodeSequence {
 }
 
 export interface LlamaDecoder {
-  /** A fresh sequence. Its memory is reused once the sequence is garbage-collected. */
+  /**
+   * A fresh sequence. Any number may be alive: the most recently used keep their caches in wasm
+   * memory (LlamaDecodeOptions.maxResident), the others in JavaScript arrays until they run again.
+   */
   start(): LlamaDecodeSequence;
+}
+
+export interface LlamaDecodeOptions {
+  /** RoPE's base: θ_j = ropeTheta^(−2j/headSize) (llama2.c: 10000). */
+  ropeTheta?: number;
+  /**
+   * Sequences whose caches stay in wasm memory at once (default: as many as fit in 256 MiB, at
+   * least 1). Past that, starting or running another one moves the least recently used cache out.
+   */
+  maxResident?: number;
 }
 
 interface DecodeExports {
@@ -88,6 +102,8 @@ const PAGE = 65536;
 const HEADER_BYTES = 128;
 /** Bytes of a state block's pointer header (10 i32s, padded to 16-byte alignment). */
 const STATE_HEADER_BYTES = 48;
+/** Wasm memory for resident sequences' state blocks, by default. */
+const RESIDENT_BYTES = 256 * 2 ** 20;
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -95,13 +111,13 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
  * A wasm decoder holding a copy of `weights`, or null where it cannot run: no WebAssembly SIMD in
  * this runtime, a width (dim, hiddenDim, head size) that is not a multiple of 4, or a model whose
  * weights and one sequence's cache pass 2 GiB. The caller then runs its JavaScript path.
- * `ropeTheta`: RoPE's base (llama2.c: 10000).
  */
 export function llamaDecoderF32(
   config: LlamaDecodeConfig,
   weights: LlamaDecodeWeights,
-  ropeTheta = 10000,
+  options: LlamaDecodeOptions = {},
 ): LlamaDecoder | null {
+  const ropeTheta = options.ropeTheta ?? 10000;
   const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (decodeModule === null || wasm === undefined) return null;
   const { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen } = config;
@@ -141,6 +157,14 @@ export function llamaDecoderF32(
   const cacheBytes = align16((nLayers * seqLen + 3) * kvDim * 4);
   const stateBytes = STATE_HEADER_BYTES + sizes.reduce((s, n) => s + align16(n * 4), 0) + 2 * cacheBytes;
   if (modelEnd + stateBytes > MAX_BYTES) return null;
+  if (
+    options.maxResident !== undefined &&
+    !(Number.isInteger(options.maxResident) && options.maxResident >= 1)
+  )
+    throw new ValidationError(
+      `maxResident must be a whole number ≥ 1, got ${options.maxResident}`,
+      'maxResident',
+    );
 
   const instance = new wasm.Instance(decodeModule);
   const ex = instance.exports as unknown as DecodeExports;
@@ -173,51 +197,95 @@ export function llamaDecoderF32(
     }
   }
 
-  // state blocks after the model; a collected sequence's block goes back on the free list
-  const free: number[] = [];
-  let next = modelEnd;
-  const registry =
-    typeof FinalizationRegistry === 'function'
-      ? new FinalizationRegistry<number>((block) => free.push(block))
-      : null;
-  const newBlock = (): number => {
-    const reused = free.pop();
-    if (reused !== undefined) return reused;
-    if (next + stateBytes > MAX_BYTES)
-      throw new RangeError(
-        `the decoder's memory is full: ${Math.floor((next - modelEnd) / stateBytes)} sequences are alive`,
-      );
-    const block = next;
-    next += stateBytes;
-    grow(next);
-    const ptr = new Int32Array(ex.memory.buffer, block, 10);
-    let p = block + STATE_HEADER_BYTES;
-    sizes.forEach((n, i) => {
-      ptr[i] = p;
-      p += align16(n * 4);
-    });
-    ptr[8] = p;
-    ptr[9] = p + cacheBytes;
-    return block;
+  // State blocks after the model, one per resident sequence, at most maxResident of them: a
+  // sequence that needs a block when none is free takes the least recently used one, whose cache
+  // (the positions it filled) moves to a Float32Array until that sequence runs again. The memory
+  // stays bounded however many sequences are started, and nothing waits on garbage collection.
+  const slots: { block: number; cache: number; owner: Sequence }[] = [];
+  const maxSlots = Math.max(
+    1,
+    Math.min(
+      options.maxResident ?? Math.floor(RESIDENT_BYTES / stateBytes),
+      Math.floor((MAX_BYTES - modelEnd) / stateBytes),
+    ),
+  );
+  let clock = 0;
+  /** Floats of one layer's key (or value) cache: seqLen positions. */
+  const layerFloats = seqLen * kvDim;
+  /** Copies `filled` positions of every layer's keys and values out of (`save`) or into a block. */
+  const moveCache = (cache: number, filled: number, saved: Float32Array, save: boolean) => {
+    const heap = new Float32Array(ex.memory.buffer);
+    const n = filled * kvDim;
+    for (let kv = 0; kv < 2; kv++)
+      for (let l = 0; l < nLayers; l++) {
+        const inWasm = (cache + kv * cacheBytes) / 4 + l * layerFloats;
+        const inJs = (kv * nLayers + l) * n;
+        if (save) saved.set(heap.subarray(inWasm, inWasm + n), inJs);
+        else heap.set(saved.subarray(inJs, inJs + n), inWasm);
+      }
+  };
+  const acquire = (seq: Sequence) => {
+    let slot: (typeof slots)[number];
+    if (slots.length < maxSlots) {
+      const block = modelEnd + slots.length * stateBytes;
+      grow(block + stateBytes);
+      const ptr = new Int32Array(ex.memory.buffer, block, 10);
+      let p = block + STATE_HEADER_BYTES;
+      sizes.forEach((n, i) => {
+        ptr[i] = p;
+        p += align16(n * 4);
+      });
+      ptr[8] = p;
+      ptr[9] = p + cacheBytes;
+      slot = { block, cache: p, owner: seq };
+      slots.push(slot);
+    } else {
+      slot = slots.reduce((a, b) => (b.owner.lastUse < a.owner.lastUse ? b : a));
+      const evicted = slot.owner;
+      evicted.slot = null;
+      if (evicted.filled > 0) {
+        evicted.saved = new Float32Array(2 * nLayers * evicted.filled * kvDim);
+        moveCache(slot.cache, evicted.filled, evicted.saved, true);
+      }
+      slot.owner = seq;
+    }
+    if (seq.saved !== null) {
+      moveCache(slot.cache, seq.filled, seq.saved, false);
+      seq.saved = null;
+    }
+    seq.slot = slot;
+    return slot;
+  };
+  /** The logits of each block, as views (remade when growing the memory detached them). */
+  let views: Float32Array[] = [];
+  const logitsOf = (slot: (typeof slots)[number]): Float32Array => {
+    if (views[0]?.buffer !== ex.memory.buffer) views = [];
+    const index = (slot.block - modelEnd) / stateBytes;
+    views[index] ??= new Float32Array(
+      ex.memory.buffer,
+      new Int32Array(ex.memory.buffer, slot.block, 10)[7]!,
+      vocabSize,
+    );
+    return views[index]!;
   };
 
+  class Sequence implements LlamaDecodeSequence {
+    slot: (typeof slots)[number] | null = null;
+    /** Positions written to the cache. */
+    filled = 0;
+    lastUse = 0;
+    /** The cache while another sequence holds the block. */
+    saved: Float32Array | null = null;
+    forward(token: number, pos: number, logits: Float32Array): void {
+      const slot = this.slot ?? acquire(this);
+      this.lastUse = ++clock;
+      ex.forward(slot.block, token, pos);
+      if (pos >= this.filled) this.filled = pos + 1;
+      logits.set(logitsOf(slot));
+    }
+  }
+
   return {
-    start() {
-      const block = newBlock();
-      // the block is given back when this handle (which forward holds) is collected
-      const handle = { block };
-      const logitsAt = new Int32Array(ex.memory.buffer, block, 10)[7]!;
-      let out = new Float32Array(ex.memory.buffer, logitsAt, vocabSize);
-      const sequence: LlamaDecodeSequence = {
-        forward(token, pos, logits) {
-          ex.forward(handle.block, token, pos);
-          // growing the memory (another sequence started) detaches the old view
-          if (out.buffer !== ex.memory.buffer) out = new Float32Array(ex.memory.buffer, logitsAt, vocabSize);
-          logits.set(out);
-        },
-      };
-      registry?.register(handle, block);
-      return sequence;
-    },
+    start: () => new Sequence(),
   };
 }
