@@ -63,8 +63,8 @@ export interface LlamaDecodeOptions {
   /** RoPE's base: θ_j = ropeTheta^(−2j/headSize) (llama2.c: 10000). */
   ropeTheta?: number;
   /**
-   * Sequences whose caches stay in wasm memory at once (default: as many as fit in 256 MiB, at
-   * least 1). Past that, starting or running another one moves the least recently used cache out.
+   * Sequences whose caches stay in wasm memory at once (default: as many as fit in 64 MiB, at
+   * least 4; stories260K: 101). Past that, starting or running another one moves the least recently used cache out.
    */
   maxResident?: number;
 }
@@ -102,8 +102,8 @@ const PAGE = 65536;
 const HEADER_BYTES = 128;
 /** Bytes of a state block's pointer header (10 i32s, padded to 16-byte alignment). */
 const STATE_HEADER_BYTES = 48;
-/** Wasm memory for resident sequences' state blocks, by default. */
-const RESIDENT_BYTES = 256 * 2 ** 20;
+/** Wasm memory for resident sequences' state blocks, by default (at least 4 blocks). */
+const RESIDENT_BYTES = 64 * 2 ** 20;
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -205,7 +205,7 @@ export function llamaDecoderF32(
   const maxSlots = Math.max(
     1,
     Math.min(
-      options.maxResident ?? Math.floor(RESIDENT_BYTES / stateBytes),
+      options.maxResident ?? Math.max(4, Math.floor(RESIDENT_BYTES / stateBytes)),
       Math.floor((MAX_BYTES - modelEnd) / stateBytes),
     ),
   );
