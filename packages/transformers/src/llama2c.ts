@@ -23,9 +23,12 @@
  *   x += W2 · (SiLU(W1·xb) ⊙ (W3·xb))              SwiGLU feed-forward, SiLU(a) = a·σ(a)
  * and after the last layer: logits = E · (RMSNorm(x) ⊙ g_final), E the token embedding (tied).
  *
- * Arithmetic: weights and activations are float32 arrays as in run.c; every dot product is summed
- * in float64 (JavaScript numbers) and rounded once when stored, so the logits agree with a float32
- * implementation to ~1e-5.
+ * Two forward passes compute this (`start({ backend })`): 'wasm', the default, runs each token in one
+ * call to @firth/tensor's WebAssembly SIMD decoder (llama-decode.wat; weights and KV cache in wasm
+ * memory, float32 sums four lanes wide); 'js', the reference below, keeps weights and activations in
+ * float32 arrays as run.c does but sums every dot product in float64 (JavaScript numbers), rounded
+ * once when stored. They agree to float32 rounding (llama2c.test.ts), and both with the NumPy
+ * reference to 1e-4.
  *
  * Left out: the llama2.c "version 1/2" exports (only the legacy format the shipped model uses),
  * quantised (int8) checkpoints, batching several sequences through one call.
@@ -278,7 +281,8 @@ export class Llama2c {
   /**
    * The forward pass `start()` runs: 'wasm' where the runtime has WebAssembly SIMD and the model's
    * widths (dim, hidden_dim, head size) are multiples of 4, unless FIRTH_MATMUL=js is set; 'js'
-   * otherwise. The wasm decoder keeps its own copy of the weights (built on first use).
+   * otherwise. The wasm decoder keeps its own copy of the weights, made on first use: changes to
+   * `weights` after that reach only the 'js' path.
    */
   get backend(): Llama2cBackend {
     if (globalThis.process?.env?.FIRTH_MATMUL === 'js') return 'js';
