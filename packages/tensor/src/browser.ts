@@ -29,6 +29,15 @@ export {
   tanhOp,
   transposeLast,
 } from './autograd.js';
+// ── Cached decoding of a Llama-architecture model, one token per call, in WebAssembly SIMD
+export {
+  type LlamaDecodeConfig,
+  type LlamaDecoder,
+  type LlamaDecodeSequence,
+  type LlamaDecodeWeights,
+  llamaDecoderF32,
+  llamaDecodeWasmAvailable,
+} from './llama-decode.js';
 // ── Float32 products for autograd, all transposes and batched forms, WebAssembly SIMD + JS reference
 export {
   jsKernelsF32,

@@ -94,6 +94,93 @@ describe('llama2.c stories260K', () => {
   });
 });
 
+describe('llama2.c forward passes: the wasm decoder (llama-decode.wat) against the JavaScript reference', () => {
+  it('the same logits to float32 rounding at every one of 300 positions, and the same greedy tokens', async () => {
+    const model = await loadLlama2c();
+    expect(model.backend).toBe('wasm');
+    const wasm = model.start({ backend: 'wasm' });
+    const js = model.start({ backend: 'js' });
+    let lw = wasm.step(1);
+    let lj = js.step(1);
+    let worst = 0;
+    for (let n = 0; n < 300; n++) {
+      let scale = 0;
+      for (let i = 0; i < 512; i++) {
+        worst = Math.max(worst, Math.abs(lw[i]! - lj[i]!));
+        scale = Math.max(scale, Math.abs(lj[i]!));
+      }
+      // float32 sums in four lanes vs float64 sums: ~1e-6 of the largest logit, through 5 layers
+      expect(worst, `position ${n}`).toBeLessThan(5e-6 * scale + 1e-5);
+      const next = argmax(lj);
+      expect(argmax(lw), `position ${n}`).toBe(next);
+      lw = wasm.step(next);
+      lj = js.step(next);
+    }
+    expect(worst).toBeGreaterThan(0); // two different summations, not one path run twice
+    expect(wasm.position).toBe(301);
+  });
+
+  it('FIRTH_MATMUL=js makes the reference the default; a model the decoder cannot run falls back to it', () => {
+    const config = {
+      dim: 12,
+      hiddenDim: 8,
+      nLayers: 1,
+      nHeads: 2, // heads of 6: not a multiple of 4
+      nKvHeads: 1,
+      vocabSize: 5,
+      seqLen: 4,
+      sharedClassifier: true,
+    };
+    const { dim, hiddenDim, vocabSize } = config;
+    const rng = new RandomState(3);
+    const t = (n: number) => Float32Array.from({ length: n }, () => rng.normal(0, 0.3));
+    const emb = t(vocabSize * dim);
+    const odd = new Llama2c(config, {
+      tokenEmbedding: emb,
+      rmsAtt: t(dim),
+      wq: t(dim * dim),
+      wk: t(6 * dim),
+      wv: t(6 * dim),
+      wo: t(dim * dim),
+      rmsFfn: t(dim),
+      w1: t(hiddenDim * dim),
+      w2: t(dim * hiddenDim),
+      w3: t(hiddenDim * dim),
+      rmsFinal: t(dim),
+      wcls: emb,
+    });
+    expect(odd.backend).toBe('js');
+    expect(odd.start().step(2)).toHaveLength(5);
+    expect(() => odd.start({ backend: 'wasm' })).toThrow(
+      'the wasm decoder cannot run this model here (no WebAssembly SIMD, or a width that is not a multiple of 4)',
+    );
+    const before = process.env.FIRTH_MATMUL;
+    process.env.FIRTH_MATMUL = 'js';
+    try {
+      const { config: c, weights } = parseLlama2cCheckpoint(
+        readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin')),
+      );
+      expect(new Llama2c(c, weights).backend).toBe('js');
+    } finally {
+      if (before === undefined) delete process.env.FIRTH_MATMUL;
+      else process.env.FIRTH_MATMUL = before;
+    }
+  });
+
+  it('many sequences alive at once each get their own cache; the JS and wasm runs mix freely', async () => {
+    const model = await loadLlama2c();
+    const first = [...model.start({ backend: 'js' }).step(1)];
+    const runs = Array.from({ length: 40 }, (_, i) => model.start({ backend: i % 2 ? 'js' : 'wasm' }));
+    for (const [i, r] of runs.entries()) r.step(1 + (i % 7));
+    // after the others' steps (and the memory growing under them), a fresh wasm run still starts clean
+    const fresh = model.start({ backend: 'wasm' }).step(1);
+    for (let i = 0; i < 512; i++) expect(Math.abs(fresh[i]! - first[i]!)).toBeLessThan(1e-5);
+    const again = runs[0]!.step(403);
+    expect(again).toHaveLength(512);
+    expect(runs[0]!.position).toBe(2);
+  });
+});
+
 describe('llama2.c checkpoints — bad input', () => {
   const bytes = readFileSync(dataPath('models/tinyllamas-stories260K/stories260K.bin'));
   it('a truncated file, a header that is not a config, a token outside the vocabulary, a full sequence', async () => {

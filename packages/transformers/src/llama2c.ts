@@ -23,14 +23,18 @@
  *   x += W2 · (SiLU(W1·xb) ⊙ (W3·xb))              SwiGLU feed-forward, SiLU(a) = a·σ(a)
  * and after the last layer: logits = E · (RMSNorm(x) ⊙ g_final), E the token embedding (tied).
  *
- * Arithmetic: weights and activations are float32 arrays as in run.c; every dot product is summed
- * in float64 (JavaScript numbers) and rounded once when stored, so the logits agree with a float32
- * implementation to ~1e-5.
+ * Two forward passes compute this (`start({ backend })`): 'wasm', the default, runs each token in one
+ * call to @firth/tensor's WebAssembly SIMD decoder (llama-decode.wat; weights and KV cache in wasm
+ * memory, float32 sums four lanes wide); 'js', the reference below, keeps weights and activations in
+ * float32 arrays as run.c does but sums every dot product in float64 (JavaScript numbers), rounded
+ * once when stored. They agree to float32 rounding (llama2c.test.ts), and both with the NumPy
+ * reference to 1e-4.
  *
  * Left out: the llama2.c "version 1/2" exports (only the legacy format the shipped model uses),
  * quantised (int8) checkpoints, batching several sequences through one call.
  */
 import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
+import { type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
@@ -222,6 +226,13 @@ function rmsnorm(out: Float32Array, x: Float32Array, g: Float32Array, gOffset: n
   for (let i = 0; i < n; i++) out[i] = g[gOffset + i]! * (x[i]! * scale);
 }
 
+/**
+ * Which forward pass a sequence runs: 'wasm', the WebAssembly SIMD decoder of @firth/tensor
+ * (llama-decode.wat: weights and cache in wasm memory, float32 sums), or 'js', the reference loops in
+ * this file (float64 sums). Both give the same logits to float32 rounding (llama2c.test.ts).
+ */
+export type Llama2cBackend = 'wasm' | 'js';
+
 /** One sequence being generated: the key/value cache of every layer and the next position. */
 export interface Llama2cRun {
   /** Feeds `token` at the next position; returns the logits of the token after it. */
@@ -233,6 +244,8 @@ export interface Llama2cRun {
 export class Llama2c {
   readonly headSize: number;
   readonly kvDim: number;
+  /** The wasm decoder (built on the first wasm sequence; null: it cannot run this model here). */
+  #decoder: LlamaDecoder | null | undefined;
 
   constructor(
     readonly config: Llama2cConfig,
@@ -265,8 +278,67 @@ export class Llama2c {
     return this.config.seqLen;
   }
 
-  /** A fresh sequence (empty cache). Runs are independent: several can be alive at once. */
-  start(): Llama2cRun {
+  /**
+   * The forward pass `start()` runs: 'wasm' where the runtime has WebAssembly SIMD and the model's
+   * widths (dim, hidden_dim, head size) are multiples of 4, unless FIRTH_MATMUL=js is set; 'js'
+   * otherwise. The wasm decoder keeps its own copy of the weights, made on first use: changes to
+   * `weights` after that reach only the 'js' path.
+   */
+  get backend(): Llama2cBackend {
+    if (globalThis.process?.env?.FIRTH_MATMUL === 'js') return 'js';
+    this.#decoder ??= llamaDecoderF32(this.config, this.weights);
+    return this.#decoder === null ? 'js' : 'wasm';
+  }
+
+  /**
+   * A fresh sequence (empty cache). Runs are independent: several can be alive at once.
+   * `backend` picks the forward pass (default: `this.backend`); 'wasm' where it cannot run is a
+   * ValidationError.
+   */
+  start(options: { backend?: Llama2cBackend } = {}): Llama2cRun {
+    const backend = options.backend ?? this.backend;
+    if (backend === 'wasm') {
+      this.#decoder ??= llamaDecoderF32(this.config, this.weights);
+      if (this.#decoder === null)
+        throw new ValidationError(
+          'the wasm decoder cannot run this model here (no WebAssembly SIMD, or a width that is not a multiple of 4)',
+          'backend',
+        );
+      return this.#wasmRun(this.#decoder);
+    }
+    if (backend !== 'js')
+      throw new ValidationError(`backend must be 'wasm' or 'js', got ${String(backend)}`, 'backend');
+    return this.#jsRun();
+  }
+
+  /** The checks both paths make before a step. */
+  #check(token: number, pos: number): void {
+    const { vocabSize, seqLen } = this.config;
+    if (!Number.isInteger(token) || token < 0 || token >= vocabSize)
+      throw new ValidationError(`token ${token} is outside the vocabulary [0, ${vocabSize})`, 'token');
+    if (pos >= seqLen)
+      throw new ValidationError(`the sequence is full: the model knows ${seqLen} positions`, 'position');
+  }
+
+  #wasmRun(decoder: LlamaDecoder): Llama2cRun {
+    const sequence = decoder.start();
+    const logits = new Float32Array(this.config.vocabSize);
+    let pos = 0;
+    return {
+      step: (token: number): Float32Array => {
+        this.#check(token, pos);
+        sequence.forward(token, pos, logits);
+        pos++;
+        return logits;
+      },
+      get position() {
+        return pos;
+      },
+    };
+  }
+
+  /** The reference forward pass: run.c's loops in JavaScript, dot products summed in float64. */
+  #jsRun(): Llama2cRun {
     const { dim, hiddenDim, nLayers, nHeads, nKvHeads, seqLen, vocabSize } = this.config;
     const { headSize, kvDim } = this;
     const w = this.weights;
@@ -286,10 +358,7 @@ export class Llama2c {
     let pos = 0;
 
     const step = (token: number): Float32Array => {
-      if (!Number.isInteger(token) || token < 0 || token >= vocabSize)
-        throw new ValidationError(`token ${token} is outside the vocabulary [0, ${vocabSize})`, 'token');
-      if (pos >= seqLen)
-        throw new ValidationError(`the sequence is full: the model knows ${seqLen} positions`, 'position');
+      this.#check(token, pos);
       // x = E[token]
       x.set(w.tokenEmbedding.subarray(token * dim, (token + 1) * dim));
       for (let l = 0; l < nLayers; l++) {
