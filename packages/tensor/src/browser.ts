@@ -29,6 +29,15 @@ export {
   tanhOp,
   transposeLast,
 } from './autograd.js';
+// ── The one training loop: AdamW, warm-up + cosine schedule, clipping, evaluation, progress, early stop, checkpoints
+export {
+  type EarlyStopping,
+  type FitLoopOptions,
+  type FitProgress,
+  type FitResult,
+  fit,
+  warmupCosine,
+} from './fit.js';
 // ── Cached decoding of a Llama-architecture model, one token per call, in WebAssembly SIMD
 export {
   type LlamaDecodeConfig,

@@ -1,13 +1,12 @@
 /**
  * How every BERT head trains and reads its inputs (the heads: bert-heads.ts): the fit options and
- * progress events, the one loop (AdamW with no decay on biases and norms, linear warm-up then
- * cosine decay, gradient clipping at 1, progress events, early stop), seeded batching (grouped by
+ * progress events, the loop's settings for BERT (@firth/tensor's one `fit`: AdamW with no decay on
+ * biases and norms, linear warm-up then cosine decay, clipping at 1, progress events, early stop), seeded batching (grouped by
  * length on request), the tokenizer and argument checks, and argmax / softmax over a row of logits.
  */
-import { type ProgressEvent, RandomState, ValidationError } from '@firth/numeric';
-import { AdamW, clipGradNorm, type Tensor } from '@firth/tensor';
+import { type ProgressEvent, type RandomState, ValidationError } from '@firth/numeric';
+import { fit, type Tensor } from '@firth/tensor';
 import type { BertModel } from './bert-model.js';
-import { warmupCosine } from './nn.js';
 import type { WordPieceTokenizer } from './tokenizers/wordpiece.js';
 
 /** Training progress: `loss` is the batch loss, `metrics.lr` the rate, plus any evaluation. */
@@ -45,50 +44,20 @@ export function train(
   options: BertFitOptions & { evaluate?: (step: number) => Record<string, number>; evalEvery?: number },
   epochs = 1,
 ): number[] {
-  const lr = options.lr ?? 1e-3;
-  const warmup = Math.max(1, Math.round((options.warmupRatio ?? 0.1) * steps));
-  const params = bert.parameters(prefixes);
-  const opt = new AdamW(
-    params.filter((p) => p.shape.length >= 2),
-    { lr, weightDecay: options.weightDecay ?? 0.01 },
-  );
-  const optPlain = new AdamW(
-    params.filter((p) => p.shape.length < 2),
-    { lr, weightDecay: 0 },
-  );
-  const rng = new RandomState(options.seed ?? 1);
-  const curve: number[] = [];
-  const t0 = performance.now();
-  const emit = (phase: BertProgress['phase'], step: number, loss: number, metrics: Record<string, number>) =>
-    options.onProgress?.({
-      phase,
-      epoch: Math.min(epochs, Math.floor((step * epochs) / Math.max(1, steps)) + (phase === 'end' ? 0 : 1)),
-      epochs,
-      step,
-      steps,
-      loss,
-      metrics,
-      elapsedMs: performance.now() - t0,
-    });
-  let done = 0;
-  let rate = lr;
-  for (let step = 0; step < steps; step++) {
-    rate = warmupCosine(step, steps, lr, warmup, 0);
-    for (const p of params) p.grad = null;
-    const L = lossAt(step, rng);
-    L.backward();
-    clipGradNorm(params, 1);
-    opt.step(rate);
-    optPlain.step(rate);
-    curve.push(L.item());
-    done = step + 1;
-    emit('step', done, L.item(), { lr: rate });
-    if (options.evaluate && options.evalEvery && done % options.evalEvery === 0 && done < steps)
-      emit('eval', done, L.item(), { lr: rate, ...options.evaluate(done) });
-    if (options.shouldStop?.()) break;
-  }
-  emit('end', done, curve.at(-1) ?? Number.NaN, { lr: rate, ...(options.evaluate?.(done) ?? {}) });
-  return curve;
+  return fit({
+    params: bert.parameters(prefixes),
+    steps,
+    lossAt,
+    lr: options.lr ?? 1e-3,
+    warmup: Math.max(1, Math.round((options.warmupRatio ?? 0.1) * steps)),
+    weightDecay: options.weightDecay ?? 0.01,
+    seed: options.seed ?? 1,
+    evaluate: options.evaluate,
+    evalEvery: options.evalEvery,
+    onProgress: options.onProgress,
+    shouldStop: options.shouldStop,
+    epochs,
+  }).curve;
 }
 
 export const idOf = (tokenizer: WordPieceTokenizer, token: string): number => {

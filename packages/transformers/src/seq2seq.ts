@@ -22,7 +22,7 @@
  * Left out: padding (every sequence in a batch has the same length), beam search, weight tying.
  */
 import { RandomState, ValidationError } from '@firth/numeric';
-import { AdamW, add, clipGradNorm, crossEntropy, embedding, matmul, type Tensor } from '@firth/tensor';
+import { add, crossEntropy, embedding, fit as fitLoop, matmul, type Tensor } from '@firth/tensor';
 import {
   type AttentionWeights,
   feedForward,
@@ -32,7 +32,6 @@ import {
   ParameterStore,
   type TransformerBlock,
   transformerBlock,
-  warmupCosine,
 } from './nn.js';
 
 export interface Seq2SeqConfig {
@@ -183,23 +182,23 @@ export class Seq2SeqTransformer {
   /** Trains on pairs drawn from `task` with AdamW, a linear warm-up and cosine decay. */
   fit(task: PairSampler, options: FitOptions = {}): this {
     const { steps = 1000, batchSize = 32, lengths = [this.config.maxLen], lr = 3e-3, onStep } = options;
-    const rng = new RandomState(this.config.seed + 1);
-    const opt = new AdamW(this.params, { lr, weightDecay: 0.01 });
-    const warmup = Math.max(1, Math.floor(steps / 20));
-    for (let step = 0; step < steps; step++) {
-      const length = lengths[rng.randint(lengths.length)]!;
-      const pairs = Array.from({ length: batchSize }, () => task(rng, length));
-      opt.zeroGrad();
-      const L = this.loss(
-        pairs.map((p) => p.src),
-        pairs.map((p) => p.tgt),
-      );
-      L.backward();
-      clipGradNorm(this.params, 1);
-      opt.step(warmupCosine(step, steps, lr, warmup));
-      this.lossCurve.push(L.item());
-      onStep?.(step, L.item());
-    }
+    fitLoop({
+      params: this.params,
+      steps,
+      lr,
+      decay: () => true,
+      seed: new RandomState(this.config.seed + 1),
+      curve: this.lossCurve,
+      lossAt: (_step, rng) => {
+        const length = lengths[rng.randint(lengths.length)]!;
+        const pairs = Array.from({ length: batchSize }, () => task(rng, length));
+        return this.loss(
+          pairs.map((p) => p.src),
+          pairs.map((p) => p.tgt),
+        );
+      },
+      onProgress: onStep && ((e) => e.phase === 'step' && onStep(e.step - 1, e.loss)),
+    });
     return this;
   }
 
