@@ -1,8 +1,8 @@
 import { RandomState } from '@firth/numeric';
 import { layerNorm, matmul, scale, softmax, Tensor, transposeLast } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
-import { scaledDotProductAttention } from './attention.js';
-import { layerNorm as layerNormRef } from './normalization.js';
+import { scaledDotProductAttention } from './reference/attention.js';
+import { layerNorm as layerNormRef } from './reference/normalization.js';
 
 const rng = new RandomState(11);
 const randn = (shape: number[], grad = true) => Tensor.randn(shape, rng, 1, grad);

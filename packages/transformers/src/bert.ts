@@ -19,11 +19,11 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { erf } from '@firth/tensor';
-import { type Matrix, scaledDotProductAttention, transpose } from './attention.js';
 import { bertConfigFromHf } from './bert-model.js';
 import { linear } from './gpt2.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
-import { layerNorm } from './normalization.js';
+import { type Matrix, scaledDotProductAttention, transpose } from './reference/attention.js';
+import { layerNorm } from './reference/normalization.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** BERT's GELU, exact form: ½ x (1 + erf(x/√2)). */

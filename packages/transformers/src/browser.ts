@@ -35,28 +35,6 @@ export {
   tanhOp,
   transposeLast,
 } from '@firth/tensor';
-export {
-  type AttentionOptions,
-  type AttentionResult,
-  type Matrix,
-  type MultiHeadOptions,
-  type MultiHeadWeights,
-  matmul,
-  multiHeadAttention,
-  type SelfAttentionLessonOptions,
-  scaledDotProductAttention,
-  scaledDotProductAttentionBackward,
-  selfAttentionLesson,
-  transpose,
-} from './attention.js';
-// ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
-export {
-  activations,
-  type FeedForwardKind,
-  type FeedForwardWeights,
-  feedForward,
-  feedForwardBackward,
-} from './feed-forward.js';
 // float16 bits ↔ numbers (safetensors' and GGUF's F16, Q8_0 scales)
 export { f16ToNumber, numberToF16 } from './float16.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
@@ -120,13 +98,49 @@ export {
   warmupCosine,
 } from './nn.js';
 export {
+  type AttentionOptions,
+  type AttentionResult,
+  type Matrix,
+  type MultiHeadOptions,
+  type MultiHeadWeights,
+  matmul,
+  multiHeadAttention,
+  type SelfAttentionLessonOptions,
+  scaledDotProductAttention,
+  scaledDotProductAttentionBackward,
+  selfAttentionLesson,
+  transpose,
+} from './reference/attention.js';
+// ── Transformer block pieces with backward passes: LayerNorm/RMSNorm, FFN (ReLU, GELU, SwiGLU), positions
+export {
+  activations,
+  type FeedForwardKind,
+  type FeedForwardWeights,
+  feedForward,
+  feedForwardBackward,
+} from './reference/feed-forward.js';
+export {
   layerNorm,
   layerNormBackward,
   type NormGradients,
   rmsNorm,
   rmsNormBackward,
-} from './normalization.js';
-export { addPositions, applyRope, applyRopeBackward, sinusoidalEncoding } from './positional-encoding.js';
+} from './reference/normalization.js';
+export {
+  addPositions,
+  applyRope,
+  applyRopeBackward,
+  sinusoidalEncoding,
+} from './reference/positional-encoding.js';
+// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
+export {
+  type DecoderLayerWeights,
+  decoderLayer,
+  type EncoderLayerWeights,
+  encoderLayer,
+  type LayerOptions,
+  type NormWeights,
+} from './reference/transformer-layers.js';
 // ── Checkpoint files: safetensors (layout checked: no gap, overlap, repeat or stray byte), NaN/Inf refused
 //   unless { allowNonFinite: true } — the same option on every loader (CheckpointOptions)
 export {
@@ -150,12 +164,3 @@ export {
 // ── Tokenizers: char, byte-level BPE (GPT-2), WordPiece (BERT), llama2.c's SentencePiece BPE; HF tokenizer.json
 //   (await loadLlama2cTokenizer()).encode('Once upon a time') // [1, 403, 407, 261, 378]
 export * from './tokenizers/index.js';
-// ── Encoder and decoder layers (post- or pre-norm), forward, with their attention weights (transformer-layers.ts)
-export {
-  type DecoderLayerWeights,
-  decoderLayer,
-  type EncoderLayerWeights,
-  encoderLayer,
-  type LayerOptions,
-  type NormWeights,
-} from './transformer-layers.js';

@@ -18,10 +18,10 @@
  * Left out: past key/values (each step recomputes the sequence), dropout (inference).
  */
 import { FormatError, shape, ValidationError } from '@firth/numeric';
-import { type Matrix, matmul, scaledDotProductAttention, transpose } from './attention.js';
-import { activations } from './feed-forward.js';
 import { configSize, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
-import { layerNorm } from './normalization.js';
+import { type Matrix, matmul, scaledDotProductAttention, transpose } from './reference/attention.js';
+import { activations } from './reference/feed-forward.js';
+import { layerNorm } from './reference/normalization.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The fields of a Hugging Face GPT-2 config.json that Firth reads (other fields may be there). */

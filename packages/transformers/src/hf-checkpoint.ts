@@ -21,7 +21,7 @@ import {
   shape,
   ValidationError,
 } from '@firth/numeric';
-import type { Matrix } from './attention.js';
+import type { Matrix } from './reference/attention.js';
 import { type CheckpointOptions, readSafetensors, type Tensor } from './safetensors.js';
 
 export interface HfCheckpoint {
