@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@firth/numeric';
+import { createF64Workspace } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
 import { MLPClassifier, type MLPLabel, type MLPOptions, MLPRegressor } from './mlp.js';
 
@@ -129,6 +130,59 @@ describe('MLP against scikit-learn 1.2.1', () => {
       expect(worst, `${c.name}: max |difference| ${worst}`).toBeLessThanOrEqual(TOL);
     });
   }
+});
+
+describe('MLP: the fast path (mlp-kernels.ts WasmTrainer) against the JavaScript reference', () => {
+  /** `run()` on the reference path (FIRTH_MATMUL=js) or the fast one. */
+  const onPath = <T>(path: 'js' | 'wasm', run: () => T): T => {
+    const before = process.env.FIRTH_MATMUL;
+    if (path === 'js') process.env.FIRTH_MATMUL = 'js';
+    else delete process.env.FIRTH_MATMUL;
+    try {
+      return run();
+    } finally {
+      if (before === undefined) delete process.env.FIRTH_MATMUL;
+      else process.env.FIRTH_MATMUL = before;
+    }
+  };
+  const replayOn = (path: 'js' | 'wasm', c: Case) => onPath(path, () => replay(c).model);
+
+  it('the fast path is there to compare (WebAssembly SIMD in Node)', () => {
+    expect(createF64Workspace(16)).not.toBeNull();
+  });
+
+  for (const c of fixture.cases) {
+    // tanh is the one operation the two paths compute differently (Math.tanh vs the wasm kernel's,
+    // within 3 ulp): those cases agree to the fixtures' tolerance, all others bit for bit
+    const tanh = c.options.activation === 'tanh';
+    it(`${c.name}: ${tanh ? `within ${TOL}` : 'bit-identical'}`, () => {
+      const fast = replayOn('wasm', c);
+      const ref = replayOn('js', c);
+      expect(fast.nIter).toBe(ref.nIter);
+      if (tanh) {
+        expect(maxDiff(fast.coefs, ref.coefs)).toBeLessThanOrEqual(TOL);
+        expect(maxDiff(fast.intercepts, ref.intercepts)).toBeLessThanOrEqual(TOL);
+        expect(maxDiff(fast.lossCurve, ref.lossCurve)).toBeLessThanOrEqual(TOL);
+      } else {
+        expect(fast.coefs).toEqual(ref.coefs);
+        expect(fast.intercepts).toEqual(ref.intercepts);
+        expect(fast.lossCurve).toEqual(ref.lossCurve);
+        expect(fast.validationScores).toEqual(ref.validationScores);
+      }
+    });
+  }
+
+  it("partialFit continues the optimizer's moments across calls on both paths", () => {
+    const X = Array.from({ length: 30 }, (_, i) => [Math.sin(i), Math.cos(i * 0.7), i / 30]);
+    const y = X.map((x) => x[0]! - 2 * x[2]!);
+    const run = (path: 'js' | 'wasm') =>
+      onPath(path, () => {
+        const m = new MLPRegressor({ hiddenLayerSizes: [5], solver: 'adam', randomState: 3, batchSize: 7 });
+        for (let k = 0; k < 3; k++) m.partialFit(X, y);
+        return m;
+      });
+    expect(run('wasm').coefs).toEqual(run('js').coefs);
+  });
 });
 
 describe('MLP toJSON / fromJSON', () => {

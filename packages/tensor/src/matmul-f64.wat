@@ -232,4 +232,313 @@
         (br $rowsB)))
     (call $gemm
       (local.get $a) (i32.shl (local.get $p) (i32.const 3)) (i32.const 8) (local.get $t) (local.get $c)
-      (local.get $n) (local.get $p) (local.get $m))))
+      (local.get $n) (local.get $p) (local.get $m)))
+
+  ;; ==========================================================================================
+  ;; Elementwise kernels of the MLP's training step (mlp.ts in @firth/neural keeps its data in this
+  ;; module's memory and calls them between the products). Each performs, per element, the same
+  ;; IEEE operations in the same order as the JavaScript reference loops it replaces, so the results
+  ;; are bit-identical to them — except tanh, which JavaScript takes from Math.tanh and this module
+  ;; computes itself ($tanh2 below, within 3 ulp of it). Two lanes of an f64x2 are two elements.
+  ;; ==========================================================================================
+
+;; tanh of both lanes, with no branch:  tanh|x| = E / (E + 2),  E = e^(2|x|) − 1 (expm1), the sign
+  ;; copied from x. E: 2|x| (clamped to 44, where the quotient is 1 already) = k·ln2 + r with
+  ;; k = floor(2|x| / ln2), 0 <= r < ln2 — ln2 split in a 25-bit head, so k·ln2hi is exact, and a
+  ;; tail — then e^r − 1 = r + r²·Q(r), Q the Taylor series of (e^r − 1 − r)/r² to r^17/17! (the
+  ;; next term is < 1e-17 of r there), and E = 2^k·(e^r − 1) + (2^k − 1), two terms >= 0 (no
+  ;; cancellation), 2^k built from its exponent bits (k = 0 near zero, where E = e^r − 1 keeps full
+  ;; relative precision). Within 3 ulp of Math.tanh (matmul-f64.test.ts measures it); ±0 -> ±0,
+  ;; ±∞ -> ±1, NaN -> NaN.
+  (func $tanh2 (param $x v128) (result v128)
+    (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $s v128) (local $e v128)
+    (local $r2 v128) (local $r4 v128) (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
+    (local $p4 v128) (local $p5 v128) (local $p6 v128) (local $p7 v128)
+    (local.set $y (f64x2.min (f64x2.abs (local.get $x)) (v128.const f64x2 22 22)))
+    (local.set $y (f64x2.add (local.get $y) (local.get $y)))
+    (local.set $k (f64x2.floor (f64x2.mul (local.get $y) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $r
+      (f64x2.sub
+        (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471526622772 0.6931471526622772)))
+        (f64x2.mul (local.get $k) (v128.const f64x2 2.7897668087737545e-8 2.7897668087737545e-8))))
+    ;; Q(r) = Σ_i r^i/(i+2)!, i = 0..15, by Estrin's scheme (pairs, then pairs of pairs: a short
+    ;; dependency chain where Horner's would be 15 multiply-adds long)
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $p0 (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (f64x2.splat (f64.const 0.16666666666666666)) (local.get $r))))
+    (local.set $p1 (f64x2.add (f64x2.splat (f64.const 0.041666666666666664)) (f64x2.mul (f64x2.splat (f64.const 0.008333333333333333)) (local.get $r))))
+    (local.set $p2 (f64x2.add (f64x2.splat (f64.const 0.001388888888888889)) (f64x2.mul (f64x2.splat (f64.const 0.0001984126984126984)) (local.get $r))))
+    (local.set $p3 (f64x2.add (f64x2.splat (f64.const 2.48015873015873e-05)) (f64x2.mul (f64x2.splat (f64.const 2.7557319223985893e-06)) (local.get $r))))
+    (local.set $p4 (f64x2.add (f64x2.splat (f64.const 2.755731922398589e-07)) (f64x2.mul (f64x2.splat (f64.const 2.505210838544172e-08)) (local.get $r))))
+    (local.set $p5 (f64x2.add (f64x2.splat (f64.const 2.08767569878681e-09)) (f64x2.mul (f64x2.splat (f64.const 1.6059043836821613e-10)) (local.get $r))))
+    (local.set $p6 (f64x2.add (f64x2.splat (f64.const 1.1470745597729725e-11)) (f64x2.mul (f64x2.splat (f64.const 7.647163731819816e-13)) (local.get $r))))
+    (local.set $p7 (f64x2.add (f64x2.splat (f64.const 4.779477332387385e-14)) (f64x2.mul (f64x2.splat (f64.const 2.8114572543455206e-15)) (local.get $r))))
+    (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $r2) (local.get $p1))))
+    (local.set $p2 (f64x2.add (local.get $p2) (f64x2.mul (local.get $r2) (local.get $p3))))
+    (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $r2) (local.get $p5))))
+    (local.set $p6 (f64x2.add (local.get $p6) (f64x2.mul (local.get $r2) (local.get $p7))))
+    (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $r4) (local.get $p2))))
+    (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $r4) (local.get $p6))))
+    (local.set $q (f64x2.add (local.get $p0) (f64x2.mul (f64x2.mul (local.get $r4) (local.get $r4)) (local.get $p4))))
+    ;; s = 2^k: the exponent field k + 1023 (k <= 64)
+    (local.set $s
+      (i64x2.shl
+        (i64x2.add
+          (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
+          (v128.const i64x2 1023 1023))
+        (i32.const 52)))
+    ;; E = s·(r + r²·Q) + (s − 1)
+    (local.set $e
+      (f64x2.add
+        (f64x2.mul (local.get $s)
+          (f64x2.add (local.get $r) (f64x2.mul (f64x2.mul (local.get $r) (local.get $r)) (local.get $q))))
+        (f64x2.sub (local.get $s) (v128.const f64x2 1 1))))
+    ;; tanh = E / (E + 2), with x's sign bit
+    (v128.bitselect
+      (local.get $x)
+      (f64x2.div (local.get $e) (f64x2.add (local.get $e) (v128.const f64x2 2 2)))
+      (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+
+  ;; tanh(x) of one double, as $tanh2 computes it (for the test against Math.tanh).
+  (func (export "tanh") (param $x f64) (result f64)
+    (f64x2.extract_lane 0 (call $tanh2 (f64x2.splat (local.get $x)))))
+
+  ;; Z[i,j] = act(Z[i,j] + b[j]) for an (n, p) matrix at z and p biases at b.
+  ;; act: 0 identity, 1 ReLU (z <= 0 -> +0, as `if (z <= 0) z = 0`; NaN stays), 2 tanh.
+  (func (export "biasAct") (param $z i32) (param $b i32) (param $n i32) (param $p i32) (param $act i32)
+    (local $j i32) (local $bj i32) (local $v v128) (local $s f64) (local $end i32)
+    (local.set $end (i32.add (local.get $z) (i32.shl (i32.mul (local.get $n) (local.get $p)) (i32.const 3))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (local.set $bj (local.get $b))
+        ;; two columns at a time
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $p)))
+            (local.set $v (f64x2.add (v128.load (local.get $z)) (v128.load (local.get $bj))))
+            (if (i32.eq (local.get $act) (i32.const 1))
+              (then (local.set $v (v128.andnot (local.get $v) (f64x2.le (local.get $v) (v128.const f64x2 0 0))))))
+            (if (i32.eq (local.get $act) (i32.const 2)) (then (local.set $v (call $tanh2 (local.get $v)))))
+            (v128.store (local.get $z) (local.get $v))
+            (local.set $z (i32.add (local.get $z) (i32.const 16)))
+            (local.set $bj (i32.add (local.get $bj) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $pairs)))
+        ;; an odd last column
+        (if (i32.lt_u (local.get $j) (local.get $p))
+          (then
+            (local.set $s (f64.add (f64.load (local.get $z)) (f64.load (local.get $bj))))
+            (if (i32.eq (local.get $act) (i32.const 1))
+              (then (if (f64.le (local.get $s) (f64.const 0)) (then (local.set $s (f64.const 0))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $s (f64x2.extract_lane 0 (call $tanh2 (f64x2.splat (local.get $s)))))))
+            (f64.store (local.get $z) (local.get $s))
+            (local.set $z (i32.add (local.get $z) (i32.const 8)))))
+        (br $row))))
+
+  ;; d[i] <- d[i] · f'(z[i]) written with a = f(z) at a, len elements:
+  ;; act 1 ReLU: d = 0 where a == 0 (+0);  2 tanh: d = d · (1 − a·a);  3 logistic: d = d · a, then d = d · (1 − a).
+  (func (export "actDeriv") (param $a i32) (param $d i32) (param $len i32) (param $act i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $s f64) (local $t f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $x (v128.load (local.get $a)))
+        (local.set $y (v128.load (local.get $d)))
+        (if (i32.eq (local.get $act) (i32.const 1))
+          (then (local.set $y (v128.andnot (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 0 0))))))
+        (if (i32.eq (local.get $act) (i32.const 2))
+          (then
+            (local.set $y
+              (f64x2.mul (local.get $y)
+                (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $x) (local.get $x)))))))
+        (if (i32.eq (local.get $act) (i32.const 3))
+          (then
+            (local.set $y (f64x2.mul (local.get $y) (local.get $x)))
+            (local.set $y (f64x2.mul (local.get $y) (f64x2.sub (v128.const f64x2 1 1) (local.get $x))))))
+        (v128.store (local.get $d) (local.get $y))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $s (f64.load (local.get $a)))
+        (local.set $t (f64.load (local.get $d)))
+        (if (i32.eq (local.get $act) (i32.const 1))
+          (then (if (f64.eq (local.get $s) (f64.const 0)) (then (local.set $t (f64.const 0))))))
+        (if (i32.eq (local.get $act) (i32.const 2))
+          (then (local.set $t (f64.mul (local.get $t) (f64.sub (f64.const 1) (f64.mul (local.get $s) (local.get $s)))))))
+        (if (i32.eq (local.get $act) (i32.const 3))
+          (then
+            (local.set $t (f64.mul (local.get $t) (local.get $s)))
+            (local.set $t (f64.mul (local.get $t) (f64.sub (f64.const 1) (local.get $s))))))
+        (f64.store (local.get $d) (local.get $t)))))
+
+  ;; out[j] = (Σ_i d[i,j]) / n for an (n, p) matrix at d: each sum from 0.0, rows i ascending.
+  (func (export "colMean") (param $d i32) (param $out i32) (param $n i32) (param $p i32)
+    (local $j i32) (local $i i32) (local $src i32) (local $rb i32) (local $s v128) (local $t f64)
+    (local $nn f64)
+    (local.set $rb (i32.shl (local.get $p) (i32.const 3)))
+    (local.set $nn (f64.convert_i32_u (local.get $n)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $p)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $src (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $i (local.get $n))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.eqz (local.get $i)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rb)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+          (f64x2.div (local.get $s) (f64x2.splat (local.get $nn))))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $j) (local.get $p))
+      (then
+        (local.set $t (f64.const 0))
+        (local.set $src (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $i (local.get $n))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.eqz (local.get $i)))
+            (local.set $t (f64.add (local.get $t) (f64.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $rb)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $rows)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+          (f64.div (local.get $t) (local.get $nn))))))
+
+  ;; g[i] = (g[i] + alpha · w[i]) / n   (the weight gradient with its L2 term), len elements.
+  (func (export "gradL2") (param $g i32) (param $w i32) (param $len i32) (param $alpha f64) (param $n f64)
+    (local $end i32) (local $va v128) (local $vn v128)
+    (local.set $va (f64x2.splat (local.get $alpha)))
+    (local.set $vn (f64x2.splat (local.get $n)))
+    (local.set $end (i32.add (local.get $g) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+        (v128.store (local.get $g)
+          (f64x2.div
+            (f64x2.add (v128.load (local.get $g)) (f64x2.mul (local.get $va) (v128.load (local.get $w))))
+            (local.get $vn)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (f64.store (local.get $g)
+          (f64.div
+            (f64.add (f64.load (local.get $g)) (f64.mul (local.get $alpha) (f64.load (local.get $w))))
+            (local.get $n))))))
+
+  ;; Σ w[i]·w[i], left to right from 0.0 (the loss's L2 term), len elements.
+  (func (export "sumSquares") (param $w i32) (param $len i32) (result f64)
+    (local $s f64) (local $end i32)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $len) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $w)) (f64.load (local.get $w)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (br $each)))
+    (local.get $s))
+
+  ;; SGD with momentum (optimizers.ts SGDOptimizer.update), len elements:
+  ;;   v <- mu·v − eta·g;  theta <- theta + (mu·v − eta·g)  (nesterov ≠ 0)  or  theta <- theta + v
+  (func (export "sgdStep")
+    (param $theta i32) (param $v i32) (param $g i32) (param $len i32) (param $mu f64) (param $eta f64)
+    (param $nesterov i32)
+    (local $end i32) (local $vmu v128) (local $veta v128) (local $x v128) (local $gg v128) (local $s f64)
+    (local.set $vmu (f64x2.splat (local.get $mu)))
+    (local.set $veta (f64x2.splat (local.get $eta)))
+    (local.set $end (i32.add (local.get $theta) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $theta) (local.get $end)))
+        (local.set $gg (f64x2.mul (local.get $veta) (v128.load (local.get $g))))
+        (local.set $x (f64x2.sub (f64x2.mul (local.get $vmu) (v128.load (local.get $v))) (local.get $gg)))
+        (v128.store (local.get $v) (local.get $x))
+        (if (local.get $nesterov)
+          (then (local.set $x (f64x2.sub (f64x2.mul (local.get $vmu) (local.get $x)) (local.get $gg)))))
+        (v128.store (local.get $theta) (f64x2.add (v128.load (local.get $theta)) (local.get $x)))
+        (local.set $theta (i32.add (local.get $theta) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $s
+          (f64.sub (f64.mul (local.get $mu) (f64.load (local.get $v))) (f64.mul (local.get $eta) (f64.load (local.get $g)))))
+        (f64.store (local.get $v) (local.get $s))
+        (if (local.get $nesterov)
+          (then
+            (local.set $s
+              (f64.sub (f64.mul (local.get $mu) (local.get $s)) (f64.mul (local.get $eta) (f64.load (local.get $g)))))))
+        (f64.store (local.get $theta) (f64.add (f64.load (local.get $theta)) (local.get $s))))))
+
+  ;; Adam (optimizers.ts AdamOptimizer.update), len elements, c1 = 1 − b1 and c2 = 1 − b2 as computed there:
+  ;;   m <- b1·m + c1·g;  v <- b2·v + c2·(g·g);  theta <- theta + (−eta·m) / (sqrt(v) + eps)
+  (func (export "adamStep")
+    (param $theta i32) (param $m i32) (param $v i32) (param $g i32) (param $len i32)
+    (param $b1 f64) (param $c1 f64) (param $b2 f64) (param $c2 f64) (param $eta f64) (param $eps f64)
+    (local $end i32) (local $gg v128) (local $mm v128) (local $vv v128)
+    (local $s f64) (local $sm f64) (local $sv f64)
+    (local.set $end (i32.add (local.get $theta) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $theta) (local.get $end)))
+        (local.set $gg (v128.load (local.get $g)))
+        (local.set $mm
+          (f64x2.add (f64x2.mul (f64x2.splat (local.get $b1)) (v128.load (local.get $m)))
+            (f64x2.mul (f64x2.splat (local.get $c1)) (local.get $gg))))
+        (local.set $vv
+          (f64x2.add (f64x2.mul (f64x2.splat (local.get $b2)) (v128.load (local.get $v)))
+            (f64x2.mul (f64x2.splat (local.get $c2)) (f64x2.mul (local.get $gg) (local.get $gg)))))
+        (v128.store (local.get $m) (local.get $mm))
+        (v128.store (local.get $v) (local.get $vv))
+        (v128.store (local.get $theta)
+          (f64x2.add (v128.load (local.get $theta))
+            (f64x2.div (f64x2.mul (f64x2.splat (f64.neg (local.get $eta))) (local.get $mm))
+              (f64x2.add (f64x2.sqrt (local.get $vv)) (f64x2.splat (local.get $eps))))))
+        (local.set $theta (i32.add (local.get $theta) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $s (f64.load (local.get $g)))
+        (local.set $sm
+          (f64.add (f64.mul (local.get $b1) (f64.load (local.get $m))) (f64.mul (local.get $c1) (local.get $s))))
+        (local.set $sv
+          (f64.add (f64.mul (local.get $b2) (f64.load (local.get $v)))
+            (f64.mul (local.get $c2) (f64.mul (local.get $s) (local.get $s)))))
+        (f64.store (local.get $m) (local.get $sm))
+        (f64.store (local.get $v) (local.get $sv))
+        (f64.store (local.get $theta)
+          (f64.add (f64.load (local.get $theta))
+            (f64.div (f64.mul (f64.neg (local.get $eta)) (local.get $sm))
+              (f64.add (f64.sqrt (local.get $sv)) (local.get $eps))))))))
+
+  ;; d[i] = out[i] − y[i], len elements (the output layer's delta).
+  (func (export "sub") (param $out i32) (param $y i32) (param $d i32) (param $len i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $d) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+        (v128.store (local.get $d) (f64x2.sub (v128.load (local.get $out)) (v128.load (local.get $y))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then (f64.store (local.get $d) (f64.sub (f64.load (local.get $out)) (f64.load (local.get $y))))))))
+
