@@ -101,7 +101,7 @@ export class WasmTrainer {
     doubles += units.reduce((s, u) => s + batchSize * u, 0);
     doubles += Math.max(...model.W.map((w) => w.length));
     doubles += 2 * (8 + 4 * L * (2 + nState)); // alignment padding, ≤ 1 double per array
-    const ws = createF64Workspace(doubles);
+    const ws = createF64Workspace(doubles, { fused: true });
     return ws === null ? null : new WasmTrainer(ws, model, X, Y, batchSize, opt);
   }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@firth/numeric';
-import { createF64Workspace } from '@firth/tensor';
+import { createF64Workspace, fusedF64Available } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
 import { MLPClassifier, type MLPLabel, type MLPOptions, MLPRegressor } from './mlp.js';
 
@@ -152,17 +152,22 @@ describe('MLP: the fast path (mlp-kernels.ts WasmTrainer) against the JavaScript
   });
 
   for (const c of fixture.cases) {
-    // tanh is the one operation the two paths compute differently (Math.tanh vs the wasm kernel's,
-    // within 3 ulp): those cases agree to the fixtures' tolerance, all others bit for bit
-    const tanh = c.options.activation === 'tanh';
-    it(`${c.name}: ${tanh ? `within ${TOL}` : 'bit-identical'}`, () => {
+    // Two operations differ between the paths: tanh (Math.tanh vs the wasm kernel's, within 4 ulp)
+    // and, where the runtime has relaxed SIMD (Node 24), the products' fused multiply-adds (one
+    // rounding per term, as OpenBLAS under scikit-learn). Those agree to the fixtures' tolerance;
+    // without either (Node 20, no tanh) the two paths are bit-identical.
+    const exact = c.options.activation !== 'tanh' && !fusedF64Available;
+    it(`${c.name}: ${exact ? 'bit-identical' : `within ${TOL}`}`, () => {
       const fast = replayOn('wasm', c);
       const ref = replayOn('js', c);
       expect(fast.nIter).toBe(ref.nIter);
-      if (tanh) {
+      if (!exact) {
         expect(maxDiff(fast.coefs, ref.coefs)).toBeLessThanOrEqual(TOL);
         expect(maxDiff(fast.intercepts, ref.intercepts)).toBeLessThanOrEqual(TOL);
         expect(maxDiff(fast.lossCurve, ref.lossCurve)).toBeLessThanOrEqual(TOL);
+        expect(fast.validationScores === null).toBe(ref.validationScores === null);
+        if (ref.validationScores)
+          expect(maxDiff(fast.validationScores, ref.validationScores)).toBeLessThanOrEqual(TOL);
       } else {
         expect(fast.coefs).toEqual(ref.coefs);
         expect(fast.intercepts).toEqual(ref.intercepts);
@@ -181,7 +186,17 @@ describe('MLP: the fast path (mlp-kernels.ts WasmTrainer) against the JavaScript
         for (let k = 0; k < 3; k++) m.partialFit(X, y);
         return m;
       });
-    expect(run('wasm').coefs).toEqual(run('js').coefs);
+    const [fast, ref] = [run('wasm'), run('js')];
+    if (fusedF64Available) expect(maxDiff(fast.coefs, ref.coefs)).toBeLessThanOrEqual(TOL);
+    else expect(fast.coefs).toEqual(ref.coefs);
+    // the moments carried over: a fresh optimizer on the third call (fromJSON drops them) lands elsewhere
+    const fresh = onPath('wasm', () => {
+      const m = new MLPRegressor({ hiddenLayerSizes: [5], solver: 'adam', randomState: 3, batchSize: 7 });
+      m.partialFit(X, y);
+      m.partialFit(X, y);
+      return MLPRegressor.fromJSON(m.toJSON()).partialFit(X, y);
+    });
+    expect(maxDiff(fresh.coefs, fast.coefs)).toBeGreaterThan(1e-6);
   });
 });
 

@@ -49,6 +49,7 @@ export {
 export {
   createF64Workspace,
   type F64Workspace,
+  fusedF64Available,
   jsKernelsF64,
   type MatmulF64Kernels,
   matmulF64,

@@ -9,6 +9,7 @@
  * when the runtime has WebAssembly SIMD (Node ≥ 16.4, current browsers), the JavaScript one
  * otherwise; FIRTH_MATMUL=js in the environment forces JavaScript.
  */
+import { MATMUL_F64_FMA_WASM_BASE64 } from './matmul-f64-fma-wasm.js';
 import { MATMUL_F64_WASM_BASE64 } from './matmul-f64-wasm.js';
 
 /** The three products, as both paths implement them. */
@@ -286,7 +287,7 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF64Kernels {
 /** The part of the WebAssembly API used here. */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
+  Instance: new (module: object, imports?: object) => { exports: object };
 }
 
 /** The compiled module, or null where WebAssembly SIMD is missing (the module then fails to compile). */
@@ -302,6 +303,20 @@ const compiled: { wasm: WebAssemblyApi; module: object } | null = (() => {
     return null;
   }
 })();
+
+/** matmul-f64-fma.wat compiled, or null where relaxed SIMD is missing (Node 20: the module does not validate). */
+const compiledFma: object | null = (() => {
+  if (compiled === null) return null;
+  try {
+    const bytes = Uint8Array.from(atob(MATMUL_F64_FMA_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    return new compiled.wasm.Module(bytes);
+  } catch {
+    return null;
+  }
+})();
+
+/** Whether fused products (`createF64Workspace(n, { fused: true })`) are available here. */
+export const fusedF64Available: boolean = compiledFma !== null;
 
 /** A fresh instance of the module (its own memory), or null without WebAssembly SIMD. */
 function instantiate(): WasmExports | null {
@@ -357,6 +372,9 @@ const ACT = { identity: 0, relu: 1, tanh: 2, logistic: 3 } as const;
  * order, so results are bit-identical to that loop — except `tanh`, within 2 ulp of Math.tanh.
  */
 export interface F64Workspace {
+  /** Whether the products fuse each multiply-add (relaxed SIMD): then they are not bit-identical to
+   * matmulF64* but round once per term, as OpenBLAS does. */
+  readonly fused: boolean;
   /** A zeroed region of `length` doubles (16-byte aligned). Throws past the size reserved. */
   alloc(length: number): Float64Array;
   /** C = A B: A (n, m), B (m, p) -> C (n, p), as matmulF64. */
@@ -417,33 +435,42 @@ export const wasmTanh: ((x: number) => number) | null = (() => {
 /**
  * A workspace of `doubles` doubles in a new instance of matmul-f64.wat, or null where WebAssembly
  * SIMD is missing, FIRTH_MATMUL=js is set, or the size passes 2^30 bytes (callers then take their
- * JavaScript path).
+ * JavaScript path). `fused`: the products come from matmul-f64-fma.wat (fused multiply-adds) where
+ * the runtime has relaxed SIMD (`fusedF64Available`), else they stay exact.
  */
-export function createF64Workspace(doubles: number): F64Workspace | null {
+export function createF64Workspace(doubles: number, options: { fused?: boolean } = {}): F64Workspace | null {
   if (matmulF64Backend !== 'wasm' || globalThis.process?.env?.FIRTH_MATMUL === 'js') return null;
   if (doubles * 8 > WASM_MAX_BYTES) return null;
   const ex = instantiate() as WorkspaceExports | null;
   if (ex === null) return null;
-  const bytes = doubles * 8 + 64;
+  const bytes = doubles * 8 + 576;
   const missing = bytes - ex.memory.buffer.byteLength;
   if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
+  // the fused products share the instance's memory (they import it)
+  let products: Pick<WasmExports, 'matmul' | 'matmulTN' | 'matmulNT'> = ex;
+  if (options.fused && compiledFma !== null && compiled !== null) {
+    products = new compiled.wasm.Instance(compiledFma, { env: { memory: ex.memory } })
+      .exports as unknown as WasmExports;
+  }
   const memory = ex.memory.buffer;
-  let next = 0;
+  // bytes 0–511 hold the kernels' constants (matmul-f64.wat)
+  let next = 64;
   /** The byte address of a view made by alloc. */
   const at = (x: Float64Array): number => {
     if (x.buffer !== memory) throw new RangeError('F64Workspace: the array is not one of this workspace');
     return x.byteOffset;
   };
   return {
+    fused: products !== ex,
     alloc(length) {
       const start = next;
       next += (length + 1) & ~1; // keep 16-byte alignment
-      if (next > doubles + 8) throw new RangeError(`F64Workspace: ${doubles} doubles reserved, all used`);
+      if (next > doubles + 72) throw new RangeError(`F64Workspace: ${doubles} doubles reserved, all used`);
       return new Float64Array(memory, start * 8, length);
     },
-    matmul: (A, B, C, n, m, p) => ex.matmul(at(A), at(B), at(C), n, m, p),
-    matmulTN: (A, B, C, n, m, p) => ex.matmulTN(at(A), at(B), at(C), n, m, p),
-    matmulNT: (A, B, C, n, p, m, scratch) => ex.matmulNT(at(A), at(B), at(C), at(scratch), n, p, m),
+    matmul: (A, B, C, n, m, p) => products.matmul(at(A), at(B), at(C), n, m, p),
+    matmulTN: (A, B, C, n, m, p) => products.matmulTN(at(A), at(B), at(C), n, m, p),
+    matmulNT: (A, B, C, n, p, m, scratch) => products.matmulNT(at(A), at(B), at(C), at(scratch), n, p, m),
     biasAct: (Z, b, n, p, act) => ex.biasAct(at(Z), at(b), n, p, ACT[act]),
     actDeriv: (A, D, len, act) => ex.actDeriv(at(A), at(D), len, ACT[act]),
     colMean: (D, out, n, p) => ex.colMean(at(D), at(out), n, p),

@@ -15,6 +15,13 @@
   ;; The operands live here; matmul.ts copies them in, grows the memory when needed, copies C out.
   (memory (export "memory") 1)
 
+  ;; tanh's constants, each twice (one v128 = both lanes), at addresses 0–399: the sixteen Taylor
+  ;; coefficients 1/(i+2)! at 16·i, then log2(e) 256, ln2 head 272, ln2 tail 288, 22 304, 2^52 320,
+  ;; 1023 − bits(2^52) as i64 336, 1.0 352, 2.0 368, the sign bit 384. Loaded as memory operands (one
+  ;; instruction each, where a v128 constant in the code takes three). The workspaces allocate from
+  ;; byte 512 on; the by-value products above never call tanh and may overwrite them in their instance.
+  (data (i32.const 0) "\00\00\00\00\00\00\e0\3f\00\00\00\00\00\00\e0\3f\55\55\55\55\55\55\c5\3f\55\55\55\55\55\55\c5\3f\55\55\55\55\55\55\a5\3f\55\55\55\55\55\55\a5\3f\11\11\11\11\11\11\81\3f\11\11\11\11\11\11\81\3f\17\6c\c1\16\6c\c1\56\3f\17\6c\c1\16\6c\c1\56\3f\1a\a0\01\1a\a0\01\2a\3f\1a\a0\01\1a\a0\01\2a\3f\1a\a0\01\1a\a0\01\fa\3e\1a\a0\01\1a\a0\01\fa\3e\34\c7\56\a5\e3\1d\c7\3e\34\c7\56\a5\e3\1d\c7\3e\5c\9f\78\b7\4f\7e\92\3e\5c\9f\78\b7\4f\7e\92\3e\e4\44\f5\67\45\e6\5a\3e\e4\44\f5\67\45\e6\5a\3e\98\d8\f8\ef\d8\ee\21\3e\98\d8\f8\ef\d8\ee\21\3e\09\6d\a8\13\46\12\e6\3d\09\6d\a8\13\46\12\e6\3d\9d\7c\c0\a8\74\39\a9\3d\9d\7c\c0\a8\74\39\a9\3d\1f\b8\33\e7\f3\e7\6a\3d\1f\b8\33\e7\f3\e7\6a\3d\1f\b8\33\e7\f3\e7\2a\3d\1f\b8\33\e7\f3\e7\2a\3d\4a\ad\30\70\c7\52\e9\3c\4a\ad\30\70\c7\52\e9\3c\fe\82\2b\65\47\15\f7\3f\fe\82\2b\65\47\15\f7\3f\00\00\00\f0\42\2e\e6\3f\00\00\00\f0\42\2e\e6\3f\79\f2\6a\de\73\f4\5d\3e\79\f2\6a\de\73\f4\5d\3e\00\00\00\00\00\00\36\40\00\00\00\00\00\00\36\40\00\00\00\00\00\00\30\43\00\00\00\00\00\00\30\43\ff\03\00\00\00\00\d0\bc\ff\03\00\00\00\00\d0\bc\00\00\00\00\00\00\f0\3f\00\00\00\00\00\00\f0\3f\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\80")
+
   ;; ------------------------------------------------------------------------------------------
   ;; Micro-kernels: one tile of C, every sum held in registers over the whole reduction.
   ;;   a      address of a(0,0), the tile's first A entry
@@ -254,25 +261,26 @@
     (local $y v128) (local $k v128) (local $r v128) (local $q v128) (local $s v128) (local $e v128)
     (local $r2 v128) (local $r4 v128) (local $p0 v128) (local $p1 v128) (local $p2 v128) (local $p3 v128)
     (local $p4 v128) (local $p5 v128) (local $p6 v128) (local $p7 v128)
-    (local.set $y (f64x2.min (f64x2.abs (local.get $x)) (v128.const f64x2 22 22)))
+    ;; pmin(a, 22) = 22 < a ? 22 : a (keeps NaN)
+    (local.set $y (f64x2.pmin (f64x2.abs (local.get $x)) (v128.load offset=304 (i32.const 0))))
     (local.set $y (f64x2.add (local.get $y) (local.get $y)))
-    (local.set $k (f64x2.floor (f64x2.mul (local.get $y) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $k (f64x2.floor (f64x2.mul (local.get $y) (v128.load offset=256 (i32.const 0)))))
     (local.set $r
       (f64x2.sub
-        (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471526622772 0.6931471526622772)))
-        (f64x2.mul (local.get $k) (v128.const f64x2 2.7897668087737545e-8 2.7897668087737545e-8))))
+        (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.load offset=272 (i32.const 0))))
+        (f64x2.mul (local.get $k) (v128.load offset=288 (i32.const 0)))))
     ;; Q(r) = Σ_i r^i/(i+2)!, i = 0..15, by Estrin's scheme (pairs, then pairs of pairs: a short
     ;; dependency chain where Horner's would be 15 multiply-adds long)
     (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
     (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-    (local.set $p0 (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (f64x2.splat (f64.const 0.16666666666666666)) (local.get $r))))
-    (local.set $p1 (f64x2.add (f64x2.splat (f64.const 0.041666666666666664)) (f64x2.mul (f64x2.splat (f64.const 0.008333333333333333)) (local.get $r))))
-    (local.set $p2 (f64x2.add (f64x2.splat (f64.const 0.001388888888888889)) (f64x2.mul (f64x2.splat (f64.const 0.0001984126984126984)) (local.get $r))))
-    (local.set $p3 (f64x2.add (f64x2.splat (f64.const 2.48015873015873e-05)) (f64x2.mul (f64x2.splat (f64.const 2.7557319223985893e-06)) (local.get $r))))
-    (local.set $p4 (f64x2.add (f64x2.splat (f64.const 2.755731922398589e-07)) (f64x2.mul (f64x2.splat (f64.const 2.505210838544172e-08)) (local.get $r))))
-    (local.set $p5 (f64x2.add (f64x2.splat (f64.const 2.08767569878681e-09)) (f64x2.mul (f64x2.splat (f64.const 1.6059043836821613e-10)) (local.get $r))))
-    (local.set $p6 (f64x2.add (f64x2.splat (f64.const 1.1470745597729725e-11)) (f64x2.mul (f64x2.splat (f64.const 7.647163731819816e-13)) (local.get $r))))
-    (local.set $p7 (f64x2.add (f64x2.splat (f64.const 4.779477332387385e-14)) (f64x2.mul (f64x2.splat (f64.const 2.8114572543455206e-15)) (local.get $r))))
+    (local.set $p0 (f64x2.add (v128.load offset=0 (i32.const 0)) (f64x2.mul (v128.load offset=16 (i32.const 0)) (local.get $r))))
+    (local.set $p1 (f64x2.add (v128.load offset=32 (i32.const 0)) (f64x2.mul (v128.load offset=48 (i32.const 0)) (local.get $r))))
+    (local.set $p2 (f64x2.add (v128.load offset=64 (i32.const 0)) (f64x2.mul (v128.load offset=80 (i32.const 0)) (local.get $r))))
+    (local.set $p3 (f64x2.add (v128.load offset=96 (i32.const 0)) (f64x2.mul (v128.load offset=112 (i32.const 0)) (local.get $r))))
+    (local.set $p4 (f64x2.add (v128.load offset=128 (i32.const 0)) (f64x2.mul (v128.load offset=144 (i32.const 0)) (local.get $r))))
+    (local.set $p5 (f64x2.add (v128.load offset=160 (i32.const 0)) (f64x2.mul (v128.load offset=176 (i32.const 0)) (local.get $r))))
+    (local.set $p6 (f64x2.add (v128.load offset=192 (i32.const 0)) (f64x2.mul (v128.load offset=208 (i32.const 0)) (local.get $r))))
+    (local.set $p7 (f64x2.add (v128.load offset=224 (i32.const 0)) (f64x2.mul (v128.load offset=240 (i32.const 0)) (local.get $r))))
     (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $r2) (local.get $p1))))
     (local.set $p2 (f64x2.add (local.get $p2) (f64x2.mul (local.get $r2) (local.get $p3))))
     (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $r2) (local.get $p5))))
@@ -280,24 +288,25 @@
     (local.set $p0 (f64x2.add (local.get $p0) (f64x2.mul (local.get $r4) (local.get $p2))))
     (local.set $p4 (f64x2.add (local.get $p4) (f64x2.mul (local.get $r4) (local.get $p6))))
     (local.set $q (f64x2.add (local.get $p0) (f64x2.mul (f64x2.mul (local.get $r4) (local.get $r4)) (local.get $p4))))
-    ;; s = 2^k: the exponent field k + 1023 (k <= 64)
+    ;; s = 2^k: k + 2^52 holds the integer k (0 <= k <= 64) in its low mantissa bits; move it into
+    ;; the exponent field as k + 1023
     (local.set $s
       (i64x2.shl
         (i64x2.add
-          (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k)))
-          (v128.const i64x2 1023 1023))
+          (f64x2.add (local.get $k) (v128.load offset=320 (i32.const 0)))
+          (v128.load offset=336 (i32.const 0)))
         (i32.const 52)))
     ;; E = s·(r + r²·Q) + (s − 1)
     (local.set $e
       (f64x2.add
         (f64x2.mul (local.get $s)
           (f64x2.add (local.get $r) (f64x2.mul (f64x2.mul (local.get $r) (local.get $r)) (local.get $q))))
-        (f64x2.sub (local.get $s) (v128.const f64x2 1 1))))
+        (f64x2.sub (local.get $s) (v128.load offset=352 (i32.const 0)))))
     ;; tanh = E / (E + 2), with x's sign bit
     (v128.bitselect
       (local.get $x)
-      (f64x2.div (local.get $e) (f64x2.add (local.get $e) (v128.const f64x2 2 2)))
-      (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+      (f64x2.div (local.get $e) (f64x2.add (local.get $e) (v128.load offset=368 (i32.const 0))))
+      (v128.load offset=384 (i32.const 0))))
 
   ;; tanh(x) of one double, as $tanh2 computes it (for the test against Math.tanh).
   (func (export "tanh") (param $x f64) (result f64)
