@@ -70,7 +70,8 @@ export class WasmTrainer {
   readonly W: Float64Array[];
   readonly b: Float64Array[];
   private readonly ws: F64Workspace;
-  private readonly heap: Float64Array;
+  /** The mini-batch's row numbers (for gatherRows). */
+  private readonly rows: Int32Array;
   private readonly X: Float64Array;
   private readonly Y: Float64Array;
   private readonly acts: Float64Array[];
@@ -99,7 +100,7 @@ export class WasmTrainer {
     let doubles =
       X.length + Y.length + paramSize * (2 + nState) + batchSize * units[L]! + 2 * batchSize * widest;
     doubles += units.reduce((s, u) => s + batchSize * u, 0);
-    doubles += Math.max(...model.W.map((w) => w.length));
+    doubles += Math.max(...model.W.map((w) => w.length)) + batchSize / 2;
     doubles += 2 * (8 + 4 * L * (2 + nState)); // alignment padding, ≤ 1 double per array
     const ws = createF64Workspace(doubles, { fused: true });
     return ws === null ? null : new WasmTrainer(ws, model, X, Y, batchSize, opt);
@@ -120,7 +121,6 @@ export class WasmTrainer {
       return v;
     };
     this.X = copy(X);
-    this.heap = new Float64Array(this.X.buffer);
     this.Y = copy(Y);
     this.W = model.W.map(copy);
     this.b = model.b.map(copy);
@@ -132,6 +132,7 @@ export class WasmTrainer {
     const widest = Math.max(...units.slice(1));
     this.deltas = [ws.alloc(batchSize * widest), ws.alloc(batchSize * widest)];
     this.scratch = ws.alloc(Math.max(...model.W.map((w) => w.length)));
+    this.rows = ws.allocInt32(batchSize);
     if (opt instanceof SGDOptimizer) {
       opt.velocities = opt.velocities.map(copy);
       this.state = [opt.velocities];
@@ -145,21 +146,16 @@ export class WasmTrainer {
   /** One mini-batch of rows `idx`: forward, loss, backward, optimizer step; returns the batch's loss. */
   step(idx: number[]): number {
     const { units, activation, outActivation, alpha, lossName } = this.model;
-    const { ws, heap, acts, W, b, gW, gb } = this;
+    const { ws, acts, W, b, gW, gb } = this;
     const L = W.length;
     const n = idx.length;
     const nFeatures = units[0]!;
     const nOut = units[L]!;
-    // the batch's rows of X and Y (heap indices are in doubles)
-    const x0 = this.X.byteOffset / 8;
-    const y0 = this.Y.byteOffset / 8;
-    const xb = acts[0]!.byteOffset / 8;
-    const yb = this.Yb.byteOffset / 8;
-    for (let i = 0; i < n; i++) {
-      const r = idx[i]!;
-      heap.copyWithin(xb + i * nFeatures, x0 + r * nFeatures, x0 + r * nFeatures + nFeatures);
-      heap.copyWithin(yb + i * nOut, y0 + r * nOut, y0 + r * nOut + nOut);
-    }
+    // the batch's rows of X and Y
+    const rows = n === this.rows.length ? this.rows : this.rows.subarray(0, n);
+    rows.set(idx);
+    ws.gatherRows(this.X, rows, acts[0]!, nFeatures);
+    ws.gatherRows(this.Y, rows, this.Yb, nOut);
     // forward: A_{l+1} = f(A_l W_l + b_l)
     for (let l = 0; l < L; l++) {
       const [fanIn, fanOut] = [units[l]!, units[l + 1]!];

@@ -362,6 +362,25 @@ describe("F64Workspace: the MLP's training step in place, against the JavaScript
     }
   });
 
+  it('gatherRows copies the rows named, in order, repeats allowed', () => {
+    const { ws, rs, put } = setup();
+    for (const cols of [1, 3, 4]) {
+      const src = put(matrix(rs, 6 * cols));
+      const order = [5, 0, 2, 2, 4];
+      const rows = ws.allocInt32(order.length);
+      rows.set(order);
+      const dst = ws.alloc(order.length * cols);
+      ws.gatherRows(src, rows, dst, cols);
+      expectSameBits(
+        dst,
+        Float64Array.from(order.flatMap((r) => Array.from(src.subarray(r * cols, r * cols + cols)))),
+      );
+    }
+    expect(() => ws.gatherRows(ws.alloc(2), new Int32Array(1), ws.alloc(2), 2)).toThrow(
+      /not one of this workspace/,
+    );
+  });
+
   it("sgdStep and adamStep: bit-identical to optimizers.ts's update loops", () => {
     const { ws, rs, put } = setup();
     for (const len of [1, 7, 12]) {

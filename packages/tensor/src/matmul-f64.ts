@@ -340,6 +340,7 @@ interface WorkspaceExports extends WasmExports {
   biasAct(z: number, b: number, n: number, p: number, act: number): void;
   actDeriv(a: number, d: number, len: number, act: number): void;
   colMean(d: number, out: number, n: number, p: number): void;
+  gatherRows(src: number, ix: number, dst: number, rows: number, cols: number): void;
   gradL2(g: number, w: number, len: number, alpha: number, n: number): void;
   sumSquares(w: number, len: number): number;
   sgdStep(theta: number, v: number, g: number, len: number, mu: number, eta: number, nesterov: number): void;
@@ -398,6 +399,10 @@ export interface F64Workspace {
   actDeriv(A: Float64Array, D: Float64Array, len: number, act: 'relu' | 'tanh' | 'logistic'): void;
   /** out[j] = (Σ_i D[i,j]) / n on (n, p), each sum from 0.0 over i ascending. */
   colMean(D: Float64Array, out: Float64Array, n: number, p: number): void;
+  /** Row i of dst = row rows[i] of src, for i < rows.length; both have `cols` columns. */
+  gatherRows(src: Float64Array, rows: Int32Array, dst: Float64Array, cols: number): void;
+  /** A zeroed region of `length` 32-bit integers (for gatherRows' row numbers). */
+  allocInt32(length: number): Int32Array;
   /** G[i] = (G[i] + alpha · W[i]) / n over G's length. */
   gradL2(G: Float64Array, W: Float64Array, alpha: number, n: number): void;
   /** Σ W[i]·W[i] from 0.0, left to right. */
@@ -467,6 +472,15 @@ export function createF64Workspace(doubles: number, options: { fused?: boolean }
       next += (length + 1) & ~1; // keep 16-byte alignment
       if (next > doubles + 72) throw new RangeError(`F64Workspace: ${doubles} doubles reserved, all used`);
       return new Float64Array(memory, start * 8, length);
+    },
+    allocInt32(length) {
+      const d = this.alloc(Math.ceil(length / 2));
+      return new Int32Array(memory, d.byteOffset, length);
+    },
+    gatherRows(src, rows, dst, cols) {
+      if (rows.buffer !== memory)
+        throw new RangeError('F64Workspace: the array is not one of this workspace');
+      ex.gatherRows(at(src), rows.byteOffset, at(dst), rows.length, cols);
     },
     matmul: (A, B, C, n, m, p) => products.matmul(at(A), at(B), at(C), n, m, p),
     matmulTN: (A, B, C, n, m, p) => products.matmulTN(at(A), at(B), at(C), n, m, p),

@@ -386,43 +386,64 @@
             (local.set $t (f64.mul (local.get $t) (f64.sub (f64.const 1) (local.get $s))))))
         (f64.store (local.get $d) (local.get $t)))))
 
-  ;; out[j] = (Σ_i d[i,j]) / n for an (n, p) matrix at d: each sum from 0.0, rows i ascending.
+  ;; out[j] = (Σ_i d[i,j]) / n for an (n, p) matrix at d: each sum from 0.0, rows i ascending —
+  ;; accumulated row by row in out (two columns a lane pair), so that the p sums advance together
+  ;; instead of one long chain of dependent additions per column.
   (func (export "colMean") (param $d i32) (param $out i32) (param $n i32) (param $p i32)
-    (local $j i32) (local $i i32) (local $src i32) (local $rb i32) (local $s v128) (local $t f64)
-    (local $nn f64)
-    (local.set $rb (i32.shl (local.get $p) (i32.const 3)))
+    (local $j i32) (local $i i32) (local $o i32) (local $end i32) (local $pairsEnd i32) (local $nn f64)
     (local.set $nn (f64.convert_i32_u (local.get $n)))
-    (block $pairsDone
-      (loop $pairs
-        (br_if $pairsDone (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $p)))
-        (local.set $s (v128.const f64x2 0 0))
-        (local.set $src (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3))))
-        (local.set $i (local.get $n))
-        (block $rowsDone
-          (loop $rows
-            (br_if $rowsDone (i32.eqz (local.get $i)))
-            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $src))))
-            (local.set $src (i32.add (local.get $src) (local.get $rb)))
-            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-            (br $rows)))
-        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
-          (f64x2.div (local.get $s) (f64x2.splat (local.get $nn))))
-        (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $pairs)))
-    (if (i32.lt_u (local.get $j) (local.get $p))
-      (then
-        (local.set $t (f64.const 0))
-        (local.set $src (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3))))
-        (local.set $i (local.get $n))
-        (block $rowsDone
-          (loop $rows
-            (br_if $rowsDone (i32.eqz (local.get $i)))
-            (local.set $t (f64.add (local.get $t) (f64.load (local.get $src))))
-            (local.set $src (i32.add (local.get $src) (local.get $rb)))
-            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-            (br $rows)))
-        (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
-          (f64.div (local.get $t) (local.get $nn))))))
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 3))))
+    (local.set $pairsEnd (i32.add (local.get $out) (i32.shl (i32.and (local.get $p) (i32.const -2)) (i32.const 3))))
+    ;; out = 0.0
+    (local.set $o (local.get $out))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $o) (local.get $end)))
+        (f64.store (local.get $o) (f64.const 0))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (br $zero)))
+    ;; out += row i, for i = 0 … n−1 (d walks the rows contiguously)
+    (local.set $i (local.get $n))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.eqz (local.get $i)))
+        (local.set $o (local.get $out))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.ge_u (local.get $o) (local.get $pairsEnd)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (v128.load (local.get $d))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $o) (local.get $end))
+          (then
+            (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.load (local.get $d))))
+            (local.set $d (i32.add (local.get $d) (i32.const 8)))))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $rows)))
+    ;; out /= n
+    (local.set $o (local.get $out))
+    (block $divided
+      (loop $divide
+        (br_if $divided (i32.ge_u (local.get $o) (local.get $end)))
+        (f64.store (local.get $o) (f64.div (f64.load (local.get $o)) (local.get $nn)))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (br $divide))))
+
+  ;; dst row i = src row idx[i] for i < rows: idx holds i32 row numbers at ix, rows of `cols`
+  ;; doubles (the mini-batch's rows of X or Y, copied as they are).
+  (func (export "gatherRows") (param $src i32) (param $ix i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $rb i32) (local $s i32) (local $e i32)
+    (local.set $rb (i32.shl (local.get $cols) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (i32.load (local.get $ix)) (local.get $rb))))
+        (memory.copy (local.get $dst) (local.get $s) (local.get $rb))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
+        (local.set $ix (i32.add (local.get $ix) (i32.const 4)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 
   ;; g[i] = (g[i] + alpha · w[i]) / n   (the weight gradient with its L2 term), len elements.
   (func (export "gradL2") (param $g i32) (param $w i32) (param $len i32) (param $alpha f64) (param $n f64)
