@@ -149,7 +149,7 @@ abstract class BaseMLP {
     this.nOutputs = nOut;
     const rng = checkRandomState(o.randomState);
     if (firstPass) this.initialize(Xc[0]!.length, rng);
-    this.fitStochastic(Float64Array.from(Xc.flat()), n, Y, rng, incremental);
+    this.fitStochastic(flatten(Xc), n, Y, rng, incremental);
     if (![...this.W!, ...this.b!].every((p) => p.every(Number.isFinite))) {
       throw new RangeError(
         'Solver produced non-finite parameter weights. The input data may contain large values and need to be preprocessed.',
@@ -425,7 +425,7 @@ abstract class BaseMLP {
     if (this.W === null)
       throw new ValidationError(`this ${this.constructor.name} is not fitted yet; call fit() first`, 'model');
     const Xc = checkMatrix(X, 'X', { nFeatures: this.units[0] });
-    const acts = this.forward(Float64Array.from(Xc.flat()), Xc.length);
+    const acts = this.forward(flatten(Xc), Xc.length);
     return { out: acts[acts.length - 1]!, n: Xc.length };
   }
 
@@ -500,6 +500,17 @@ abstract class BaseMLP {
       throw fail('outActivation', "'identity', 'logistic' or 'softmax'");
     this.outActivation = j.outActivation!;
   }
+}
+
+/** The rows of a checked matrix, row-major in one Float64Array (without `flat()`'s boxed array). */
+function flatten(M: readonly (readonly number[])[]): Float64Array {
+  const cols = M[0]?.length ?? 0;
+  const out = new Float64Array(M.length * cols);
+  for (let i = 0; i < M.length; i++) {
+    const row = M[i]!;
+    for (let j = 0; j < cols; j++) out[i * cols + j] = row[j]!;
+  }
+  return out;
 }
 
 /** Rows `idx` of an (n, cols) row-major matrix. */
