@@ -17,7 +17,8 @@
  * and = 2. Firth's MLP runs on one thread at either count (its products are too small per mini-batch
  * for worker threads to pay: see mlp-kernels.ts), so the 2-thread ratio compares Firth's one
  * thread with scikit-learn's two. The order is sklearn(1), Firth, sklearn(2), each with the load
- * average printed beside it. Only `fit` is timed on either side (not Python's start-up or imports).
+ * average printed beside it; the CPU seconds per fit at 1 thread are printed too (on a shared
+ * machine they swing less with the load than the wall time). Only `fit` is timed on either side (not Python's start-up or imports).
  * Both sides fit the same doubles from the same seed and run exactly maxIter epochs (tol 0, no early
  * stop), so their final losses agree to ~1e-12 (sums in another order) — printed as a check that
  * the work is the same. Without Python or scikit-learn it prints Firth's times and "scikit-learn not
@@ -82,20 +83,26 @@ const reps = Math.max(1, Number(process.env.FIRTH_BENCH_REPS ?? 3) || 3);
 
 interface Side {
   times: number[];
+  /** CPU seconds of the process per fit (user + system; with 2 BLAS threads, both threads' sum). */
+  cpu: number[];
   loss: number;
   nIter: number;
 }
 
 function runFirth(c: Case): Side {
   const times: number[] = [];
+  const cpu: number[] = [];
   let model: InstanceType<typeof MLPClassifier> | InstanceType<typeof MLPRegressor> | null = null;
   for (let r = 0; r < reps; r++) {
     model = c.estimator === 'MLPClassifier' ? new MLPClassifier(c.options) : new MLPRegressor(c.options);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     model.fit(c.X, c.y);
     times.push((performance.now() - t0) / 1000);
+    const c1 = process.cpuUsage(c0);
+    cpu.push((c1.user + c1.system) / 1e6);
   }
-  return { times, loss: model!.loss, nIter: model!.nIter };
+  return { times, cpu, loss: model!.loss, nIter: model!.nIter };
 }
 
 // Reads the cases, fits each `reps` times with the same options (snake_case), prints JSON results.
@@ -117,11 +124,12 @@ out = []
 for c in spec["cases"]:
     X = np.array(c["X"], dtype=np.float64); y = np.array(c["y"])
     opts = {SNAKE.get(k, k): (tuple(v) if isinstance(v, list) else v) for k, v in c["options"].items()}
-    times = []
+    times = []; cpu = []
     for _ in range(spec["reps"]):
         m = (MLPClassifier if c["estimator"] == "MLPClassifier" else MLPRegressor)(**opts)
-        t0 = time.perf_counter(); m.fit(X, y); times.append(time.perf_counter() - t0)
-    out.append({"times": times, "loss": float(m.loss_), "nIter": int(m.n_iter_)})
+        c0 = time.process_time(); t0 = time.perf_counter(); m.fit(X, y)
+        times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
+    out.append({"times": times, "cpu": cpu, "loss": float(m.loss_), "nIter": int(m.n_iter_)})
 print(json.dumps({"version": sklearn.__version__, "numpy": np.__version__, "cases": out}))
 `;
 
@@ -165,6 +173,10 @@ for (const [i, c] of cases.entries()) {
   );
   console.log(
     `  ratio firth/sklearn: 1 thread ${ratio1.toFixed(2)}, 2 threads ${ratio2.toFixed(2)} (goal ≤ ${GOAL})`,
+  );
+  // on a shared machine the wall time swings with the load; CPU seconds at 1 thread less so
+  console.log(
+    `  CPU seconds, 1 thread: Firth ${fmt(median(f.cpu))}, sklearn ${fmt(median(a.cpu))} — ratio ${(median(f.cpu) / median(a.cpu)).toFixed(2)}`,
   );
 }
 if (typeof sk1 === 'string' || typeof sk2 === 'string') {
