@@ -326,6 +326,7 @@ abstract class BaseMLP {
       this.W = trainer.W;
       this.b = trainer.b;
     }
+    this.bestParams = null;
     try {
       this.epochs(X, n, Y, rng, incremental, batchSize, trainer, params, val);
     } finally {
