@@ -332,9 +332,11 @@ abstract class BaseMLP {
     } finally {
       if (trainer) ({ W: this.W, b: this.b } = trainer.finish());
     }
-    if (val && this.bestParams) {
-      this.W = this.bestParams.W;
-      this.b = this.bestParams.b;
+    // set by epochs() (TypeScript keeps the `null` assigned above: read it through the declared type)
+    const best = this.bestParams as BaseMLP['bestParams'];
+    if (val && best) {
+      this.W = best.W;
+      this.b = best.b;
     }
     this.bestParams = null;
   }
