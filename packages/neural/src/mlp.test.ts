@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@firth/numeric';
+import { createF64Workspace, fusedF64Available } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
 import { MLPClassifier, type MLPLabel, type MLPOptions, MLPRegressor } from './mlp.js';
 
@@ -129,6 +130,77 @@ describe('MLP against scikit-learn 1.2.1', () => {
       expect(worst, `${c.name}: max |difference| ${worst}`).toBeLessThanOrEqual(TOL);
     });
   }
+});
+
+describe('MLP: the fast path (mlp-kernels.ts WasmTrainer) against the JavaScript reference', () => {
+  /** `run()` on the reference path (FIRTH_MATMUL=js) or the fast one. */
+  const onPath = <T>(path: 'js' | 'wasm', run: () => T): T => {
+    const before = process.env.FIRTH_MATMUL;
+    if (path === 'js') process.env.FIRTH_MATMUL = 'js';
+    else delete process.env.FIRTH_MATMUL;
+    try {
+      return run();
+    } finally {
+      if (before === undefined) delete process.env.FIRTH_MATMUL;
+      else process.env.FIRTH_MATMUL = before;
+    }
+  };
+  const replayOn = (path: 'js' | 'wasm', c: Case) => onPath(path, () => replay(c).model);
+
+  it('the fast path is there to compare (WebAssembly SIMD in Node), and fit takes it', () => {
+    expect(createF64Workspace(16)).not.toBeNull();
+    // tanh differs in its last bits between the paths: equal weights would mean fit never left JavaScript
+    const c = fixture.cases.find((k) => k.name === 'regressor tanh sgd, batch 7')!;
+    expect(replayOn('wasm', c).coefs).not.toEqual(replayOn('js', c).coefs);
+  });
+
+  for (const c of fixture.cases) {
+    // Two operations differ between the paths: tanh (Math.tanh vs the wasm kernel's, within 4 ulp)
+    // and, where the runtime has relaxed SIMD (Node 24), the products' fused multiply-adds (one
+    // rounding per term, as OpenBLAS under scikit-learn). Those agree to the fixtures' tolerance;
+    // without either (Node 20, no tanh) the two paths are bit-identical.
+    const exact = c.options.activation !== 'tanh' && !fusedF64Available;
+    it(`${c.name}: ${exact ? 'bit-identical' : `within ${TOL}`}`, () => {
+      const fast = replayOn('wasm', c);
+      const ref = replayOn('js', c);
+      expect(fast.nIter).toBe(ref.nIter);
+      if (!exact) {
+        expect(maxDiff(fast.coefs, ref.coefs)).toBeLessThanOrEqual(TOL);
+        expect(maxDiff(fast.intercepts, ref.intercepts)).toBeLessThanOrEqual(TOL);
+        expect(maxDiff(fast.lossCurve, ref.lossCurve)).toBeLessThanOrEqual(TOL);
+        expect(fast.validationScores === null).toBe(ref.validationScores === null);
+        if (ref.validationScores)
+          expect(maxDiff(fast.validationScores, ref.validationScores)).toBeLessThanOrEqual(TOL);
+      } else {
+        expect(fast.coefs).toEqual(ref.coefs);
+        expect(fast.intercepts).toEqual(ref.intercepts);
+        expect(fast.lossCurve).toEqual(ref.lossCurve);
+        expect(fast.validationScores).toEqual(ref.validationScores);
+      }
+    });
+  }
+
+  it("partialFit continues the optimizer's moments across calls on both paths", () => {
+    const X = Array.from({ length: 30 }, (_, i) => [Math.sin(i), Math.cos(i * 0.7), i / 30]);
+    const y = X.map((x) => x[0]! - 2 * x[2]!);
+    const run = (path: 'js' | 'wasm') =>
+      onPath(path, () => {
+        const m = new MLPRegressor({ hiddenLayerSizes: [5], solver: 'adam', randomState: 3, batchSize: 7 });
+        for (let k = 0; k < 3; k++) m.partialFit(X, y);
+        return m;
+      });
+    const [fast, ref] = [run('wasm'), run('js')];
+    if (fusedF64Available) expect(maxDiff(fast.coefs, ref.coefs)).toBeLessThanOrEqual(TOL);
+    else expect(fast.coefs).toEqual(ref.coefs);
+    // the moments carried over: a fresh optimizer on the third call (fromJSON drops them) lands elsewhere
+    const fresh = onPath('wasm', () => {
+      const m = new MLPRegressor({ hiddenLayerSizes: [5], solver: 'adam', randomState: 3, batchSize: 7 });
+      m.partialFit(X, y);
+      m.partialFit(X, y);
+      return MLPRegressor.fromJSON(m.toJSON()).partialFit(X, y);
+    });
+    expect(maxDiff(fresh.coefs, fast.coefs)).toBeGreaterThan(1e-6);
+  });
 });
 
 describe('MLP toJSON / fromJSON', () => {

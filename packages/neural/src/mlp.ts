@@ -33,8 +33,8 @@ import {
 } from '@firth/numeric';
 import { matmulF64, matmulF64NT, matmulF64TN } from '@firth/tensor';
 import { binaryLogLoss, logLoss, pairwiseSum, r2Score, squaredLoss } from './losses.js';
+import { activate, derivative, WasmTrainer } from './mlp-kernels.js';
 import {
-  type MLPActivation,
   type MLPLabel,
   type MLPOptions,
   type MLPOutActivation,
@@ -80,39 +80,6 @@ function classLabels(y: readonly MLPLabel[], name: string): MLPLabel[] {
     );
   }
   return labels;
-}
-
-/** Hidden activations in place on a row-major array, as sklearn's ACTIVATIONS. */
-function activate(kind: MLPActivation | MLPOutActivation, z: Float64Array, cols: number): void {
-  if (kind === 'tanh') for (let i = 0; i < z.length; i++) z[i] = Math.tanh(z[i]!);
-  // σ(z) = 1 / (1 + e^−z)   (scipy's expit)
-  else if (kind === 'logistic') for (let i = 0; i < z.length; i++) z[i] = 1 / (1 + Math.exp(-z[i]!));
-  // ReLU: max(z, 0), written as a comparison because V8's Math.max on doubles is ~4× slower here; the
-  // same doubles: z <= 0 (negative, −0 or +0) -> +0, z > 0 and NaN stay (np.maximum keeps NaN too)
-  else if (kind === 'relu') {
-    for (let i = 0; i < z.length; i++) if (z[i]! <= 0) z[i] = 0;
-  } else if (kind === 'softmax') {
-    for (let r = 0; r < z.length; r += cols) {
-      // softmax(z)_c = e^(z_c − max z) / Σ_c' e^(z_c' − max z)   per row
-      let max = z[r]!;
-      for (let c = 1; c < cols; c++) max = Math.max(max, z[r + c]!);
-      for (let c = 0; c < cols; c++) z[r + c] = Math.exp(z[r + c]! - max);
-      const sum = pairwiseSum(z, r, cols);
-      for (let c = 0; c < cols; c++) z[r + c]! /= sum;
-    }
-  }
-}
-
-/** δ <- δ ⊙ f'(z), written with the activation's output a = f(z), as sklearn's DERIVATIVES. */
-function derivative(kind: MLPActivation, a: Float64Array, delta: Float64Array): void {
-  if (kind === 'tanh')
-    for (let i = 0; i < a.length; i++) delta[i]! *= 1 - a[i]! ** 2; // 1 − a²
-  else if (kind === 'logistic') {
-    for (let i = 0; i < a.length; i++) {
-      delta[i]! *= a[i]!; // a · (1 − a)
-      delta[i]! *= 1 - a[i]!;
-    }
-  } else if (kind === 'relu') for (let i = 0; i < a.length; i++) if (a[i] === 0) delta[i] = 0; // 1[a > 0]
 }
 
 /** The shared machinery of sklearn's `BaseMultilayerPerceptron`. */
@@ -182,7 +149,7 @@ abstract class BaseMLP {
     this.nOutputs = nOut;
     const rng = checkRandomState(o.randomState);
     if (firstPass) this.initialize(Xc[0]!.length, rng);
-    this.fitStochastic(Float64Array.from(Xc.flat()), n, Y, rng, incremental);
+    this.fitStochastic(flatten(Xc), n, Y, rng, incremental);
     if (![...this.W!, ...this.b!].every((p) => p.every(Number.isFinite))) {
       throw new RangeError(
         'Solver produced non-finite parameter weights. The input data may contain large values and need to be preprocessed.',
@@ -338,8 +305,62 @@ abstract class BaseMLP {
     }
     // batch_size = min(200, n) for 'auto', else clipped to [1, n]
     const batchSize = o.batchSize === 'auto' ? Math.min(200, n) : Math.min(Math.max(o.batchSize, 1), n);
+    // the fast path (mlp-kernels.ts): data, parameters and the optimizer's moments in one wasm
+    // workspace; null without WebAssembly SIMD or with FIRTH_MATMUL=js (then the reference below)
+    const trainer = WasmTrainer.create(
+      {
+        units: this.units,
+        W: this.W!,
+        b: this.b!,
+        activation: o.activation,
+        outActivation: this.outActivation,
+        alpha: o.alpha,
+        lossName: this.lossName,
+      },
+      X,
+      Y,
+      batchSize,
+      opt,
+    );
+    if (trainer) {
+      this.W = trainer.W;
+      this.b = trainer.b;
+    }
+    this.bestParams = null;
+    try {
+      this.epochs(X, n, Y, rng, incremental, batchSize, trainer, params, val);
+    } finally {
+      if (trainer) ({ W: this.W, b: this.b } = trainer.finish());
+    }
+    // set by epochs() (TypeScript keeps the `null` assigned above: read it through the declared type)
+    const best = this.bestParams as BaseMLP['bestParams'];
+    if (val && best) {
+      this.W = best.W;
+      this.b = best.b;
+    }
+    this.bestParams = null;
+  }
+
+  /** Parameters at the best validation score so far (early stopping), copies. */
+  private bestParams: { W: Float64Array[]; b: Float64Array[] } | null = null;
+
+  /** The epochs of `_fit_stochastic`: shuffle, mini-batch steps (fast path or reference), stopping rules. */
+  private epochs(
+    X: Float64Array,
+    n: number,
+    Y: Float64Array,
+    rng: RandomState,
+    incremental: boolean,
+    batchSize: number,
+    trainer: WasmTrainer | null,
+    params: Float64Array[],
+    val: { X: Float64Array; n: number; Y: Float64Array } | null,
+  ): void {
+    const o = this.options;
+    const opt = this.optimizer!;
+    const nFeatures = this.units[0]!;
+    const nOut = this.nOutputs;
     let sampleIdx = Array.from({ length: n }, (_, i) => i);
-    let best: { W: Float64Array[]; b: Float64Array[] } | null = null;
     const started = performance.now();
     const steps = Math.ceil(n / batchSize);
     const epochs = incremental ? 1 : o.maxIter;
@@ -356,13 +377,14 @@ abstract class BaseMLP {
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(start + batchSize, n); // gen_batches
         const idx = sampleIdx.slice(start, end);
-        const { loss, grads } = this.backprop(
-          takeRows(X, idx, nFeatures),
-          end - start,
-          takeRows(Y, idx, nOut),
-        );
+        let loss: number;
+        if (trainer) loss = trainer.step(idx);
+        else {
+          const r = this.backprop(takeRows(X, idx, nFeatures), end - start, takeRows(Y, idx, nOut));
+          loss = r.loss;
+          opt.update(params, r.grads);
+        }
         accumulatedLoss += loss * (end - start);
-        opt.update(params, grads);
         if (this.progress) emit('step', it + 1, start / batchSize + 1, loss);
       }
       this.nIter += 1;
@@ -378,7 +400,7 @@ abstract class BaseMLP {
         else this.noImprovementCount = 0;
         if (score > this.bestValidationScore!) {
           this.bestValidationScore = score;
-          best = { W: this.W!.map((w) => w.slice()), b: this.b!.map((b) => b.slice()) };
+          this.bestParams = { W: this.W!.map((w) => w.slice()), b: this.b!.map((b) => b.slice()) };
         }
       } else {
         if (this.bestLoss === null) {
@@ -399,10 +421,6 @@ abstract class BaseMLP {
       if (incremental) break;
     }
     if (this.progress) emit('end', this.lossCurve.length, steps, this.loss);
-    if (val && best) {
-      this.W = best.W;
-      this.b = best.b;
-    }
   }
 
   /** The output layer A_L for X: (n, nOutputs) row-major. */
@@ -410,7 +428,7 @@ abstract class BaseMLP {
     if (this.W === null)
       throw new ValidationError(`this ${this.constructor.name} is not fitted yet; call fit() first`, 'model');
     const Xc = checkMatrix(X, 'X', { nFeatures: this.units[0] });
-    const acts = this.forward(Float64Array.from(Xc.flat()), Xc.length);
+    const acts = this.forward(flatten(Xc), Xc.length);
     return { out: acts[acts.length - 1]!, n: Xc.length };
   }
 
@@ -485,6 +503,17 @@ abstract class BaseMLP {
       throw fail('outActivation', "'identity', 'logistic' or 'softmax'");
     this.outActivation = j.outActivation!;
   }
+}
+
+/** The rows of a checked matrix, row-major in one Float64Array (without `flat()`'s boxed array). */
+function flatten(M: readonly (readonly number[])[]): Float64Array {
+  const cols = M[0]?.length ?? 0;
+  const out = new Float64Array(M.length * cols);
+  for (let i = 0; i < M.length; i++) {
+    const row = M[i]!;
+    for (let j = 0; j < cols; j++) out[i * cols + j] = row[j]!;
+  }
+  return out;
 }
 
 /** Rows `idx` of an (n, cols) row-major matrix. */

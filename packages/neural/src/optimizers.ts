@@ -33,7 +33,8 @@ export type LearningRateSchedule = 'constant' | 'invscaling' | 'adaptive';
  */
 export class SGDOptimizer implements Optimizer {
   learningRate: number;
-  private velocities: Float64Array[];
+  /** The velocity of each parameter (a fast path may move them into its own memory and back). */
+  velocities: Float64Array[];
 
   constructor(
     shapes: number[],
@@ -86,8 +87,9 @@ export class SGDOptimizer implements Optimizer {
 export class AdamOptimizer implements Optimizer {
   learningRate: number;
   private t = 0;
-  private ms: Float64Array[];
-  private vs: Float64Array[];
+  /** First and second moments of each parameter (a fast path may move them into its own memory and back). */
+  ms: Float64Array[];
+  vs: Float64Array[];
 
   constructor(
     shapes: number[],
@@ -101,12 +103,17 @@ export class AdamOptimizer implements Optimizer {
     this.vs = shapes.map((size) => new Float64Array(size));
   }
 
-  update(params: Float64Array[], grads: Float64Array[]): void {
+  /** Counts one more step and returns its step size η_t = η0 · sqrt(1 − β2^t) / (1 − β1^t). */
+  nextStepSize(): number {
     this.t += 1;
-    const { beta1: b1, beta2: b2, epsilon: eps } = this;
-    // η_t = η0 · sqrt(1 − β2^t) / (1 − β1^t)
+    const { beta1: b1, beta2: b2 } = this;
     this.learningRate = (this.learningRateInit * Math.sqrt(1 - b2 ** this.t)) / (1 - b1 ** this.t);
-    const eta = this.learningRate;
+    return this.learningRate;
+  }
+
+  update(params: Float64Array[], grads: Float64Array[]): void {
+    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const eta = this.nextStepSize();
     params.forEach((theta, p) => {
       const m = this.ms[p]!;
       const v = this.vs[p]!;

@@ -4,5 +4,11 @@
 import { buildWasm } from '../../../scripts/lib/build-wasm.mjs';
 
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f64.wat', exportName: 'MATMUL_F64_WASM_BASE64' });
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'matmul-f64-fma.wat',
+  exportName: 'MATMUL_F64_FMA_WASM_BASE64',
+  features: { simd: true, relaxed_simd: true },
+});
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'llama-decode.wat', exportName: 'LLAMA_DECODE_WASM_BASE64' });

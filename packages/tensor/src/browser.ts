@@ -65,13 +65,18 @@ export {
 } from './matmul-f32.js';
 // ── Float64 products, bit-identical to the textbook loop (the scikit-learn-equal MLP trains on them)
 export {
+  createF64Workspace,
+  type F64Workspace,
+  fusedF64Available,
   jsKernelsF64,
   type MatmulF64Kernels,
   matmulF64,
   matmulF64Backend,
   matmulF64NT,
   matmulF64TN,
+  type WorkspaceActivation,
   wasmKernelsF64,
+  wasmTanh,
 } from './matmul-f64.js';
 // ── Optimisation: AdamW with decoupled weight decay, global-norm gradient clipping
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
