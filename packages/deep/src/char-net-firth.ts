@@ -1,8 +1,8 @@
 /**
  * The char-RNN network on Firth's engine (@firth/tensor): an embedding lookup, per layer one product
- * for the input half of every step (xp = x·Wx + b over the whole window) and one fused op for the
- * recurrence (rnnSequence / lstmSequence / gruSequence: forward along time, backpropagation through
- * time backward), the output product, cross-entropy; AdamW without decay (= Adam, with TF.js' ε of
+ * for the input half of every step (xp = x·Wx over the whole window) and one fused op for the
+ * recurrence with the bias b inside (rnnSequence / lstmSequence / gruSequence: forward along time,
+ * backpropagation through time backward), the output product, cross-entropy; AdamW without decay (= Adam, with TF.js' ε of
  * 1e-7, so both engines take the same steps) after global-norm clipping.
  */
 import * as ft from '@firth/tensor';
@@ -49,15 +49,15 @@ export function firthCharNet(config: CharNetConfig, w: CharNetWeights): CharNet<
     let x = ft.embedding(E, ids);
     const finals: State[] = [];
     for (const [l, { Wx, Wh, b, bhn }] of layers.entries()) {
-      // the input half of every step at once: xp = x·Wx + b   (T·B, G·H)
-      const xp = ft.add(ft.matmul(x, Wx), b);
+      // the input half of every step at once: xp = x·Wx   (T·B, G·H); the op adds b
+      const xp = ft.matmul(x, Wx);
       const { h, c } = states[l]!;
       const out =
         cell === 'lstm'
-          ? ft.lstmSequence(xp, Wh, h, c!)
+          ? ft.lstmSequence(xp, Wh, h, c!, b)
           : cell === 'gru'
-            ? ft.gruSequence(xp, Wh, bhn!, h)
-            : ft.rnnSequence(xp, Wh, h);
+            ? ft.gruSequence(xp, Wh, bhn!, h, b)
+            : ft.rnnSequence(xp, Wh, h, b);
       finals.push({ h: out.h, ...(out.c && { c: out.c }) });
       x = out.hs; // layer l's h_1..h_T are layer l+1's inputs
     }

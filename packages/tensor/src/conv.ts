@@ -14,6 +14,7 @@
  * axisGeometry turns 'same' / 'valid' into these numbers).
  */
 import { ValidationError } from '@firth/numeric';
+import { activations } from './activations.js';
 import { gradOf, result, type Tensor } from './autograd.js';
 import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
 
@@ -216,8 +217,8 @@ export function pool2d(X: Tensor, kind: 'max' | 'avg', size: number, options: Wi
 /** The logistic sigmoid σ(x) = 1 / (1 + e^−x). d: dX = dY ⊙ σ(x)(1 − σ(x)) (σ kept from the forward pass) */
 export function sigmoid(X: Tensor): Tensor {
   const x = X.data;
-  const Y = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) Y[i] = 1 / (1 + Math.exp(-x[i]!));
+  const Y = x.slice();
+  activations.sigmoid(Y); // WebAssembly SIMD (activations.ts)
   return result(Y, X.shape, [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;

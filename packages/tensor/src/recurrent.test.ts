@@ -76,6 +76,12 @@ describe('fused recurrent layers: forward equals the step-by-step ops, gradients
     for (const [i, v] of want.data.entries()) expect(hs.data[i]).toBeCloseTo(v, 5);
     expect(Array.from(h.data)).toEqual(Array.from(hs.data.subarray((T - 1) * B * H)));
     checkGradients('rnn', [xp, Wh, h0], () => rnnSequence(xp, Wh, h0).hs);
+    // the bias inside the op is xp + b
+    const b = randn([H]);
+    expect(Array.from(rnnSequence(xp, Wh, h0, b).hs.data)).toEqual(
+      Array.from(rnnSequence(add(xp, b), Wh, h0).hs.data),
+    );
+    checkGradients('rnn b', [xp, Wh, h0, b], () => rnnSequence(xp, Wh, h0, b).hs);
   });
 
   it('lstmSequence (also through c0)', () => {
@@ -86,6 +92,11 @@ describe('fused recurrent layers: forward equals the step-by-step ops, gradients
     for (const [i, v] of want.data.entries()) expect(hs.data[i]).toBeCloseTo(v, 5);
     expect(c!.shape).toEqual([B, H]);
     checkGradients('lstm', [xp, Wh, h0, c0], () => lstmSequence(xp, Wh, h0, c0).hs);
+    const b = randn([4 * H]);
+    expect(Array.from(lstmSequence(xp, Wh, h0, c0, b).hs.data)).toEqual(
+      Array.from(lstmSequence(add(xp, b), Wh, h0, c0).hs.data),
+    );
+    checkGradients('lstm b', [xp, b], () => lstmSequence(xp, Wh, h0, c0, b).hs);
   });
 
   it('gruSequence (also through b_hn)', () => {
@@ -95,6 +106,11 @@ describe('fused recurrent layers: forward equals the step-by-step ops, gradients
     const want = reference('gru', xp, Wh, h0, c0, bhn);
     for (const [i, v] of want.data.entries()) expect(hs.data[i]).toBeCloseTo(v, 5);
     checkGradients('gru', [xp, Wh, bhn, h0], () => gruSequence(xp, Wh, bhn, h0).hs);
+    const b = randn([3 * H]);
+    expect(Array.from(gruSequence(xp, Wh, bhn, h0, b).hs.data)).toEqual(
+      Array.from(gruSequence(add(xp, b), Wh, bhn, h0).hs.data),
+    );
+    checkGradients('gru b', [xp, b], () => gruSequence(xp, Wh, bhn, h0, b).hs);
   });
 
   it('rejects shapes that do not fit', () => {

@@ -3,10 +3,12 @@
  * and backpropagation through time backward — what the char-RNN lessons (@firth/deep) train on.
  *
  * Each op takes the input half of the gate pre-activations for every step at once,
- *   xp = x·Wx + b   (T·B, G·H), time-major: row t·B + b is sequence b at time t
- * (one big product, made with autograd's matmul + add before the op — what cuDNN does too), the
+ *   xp = x·Wx   (T·B, G·H), time-major: row t·B + b is sequence b at time t
+ * (one big product, autograd's matmul before the op — what cuDNN does too), an optional bias b
+ * (G·H) added inside the op (saving a pass and a buffer each way; db = Σ_rows dz), the
  * recurrent weights Wh (H, G·H) and the initial state, and loops over time: per step one float32
- * product h_{t−1}·Wh (B, H)·(H, G·H) in matmul-f32.ts, then the gates elementwise. Backward walks the
+ * product h_{t−1}·Wh (B, H)·(H, G·H) in matmul-f32.ts, then the gates elementwise (σ and tanh of a
+ * whole step's block at once in WebAssembly SIMD, activations.ts). Backward walks the
  * steps in reverse with one product per step (dh_{t−1} = dz_t Whᵀ) and makes dWh = Σ_t h_{t−1}ᵀ dz_t
  * as ONE product over all steps at the end. Gate layouts (the same as @firth/deep's tf cells):
  *   RNN  G = 1:  h_t = tanh(z),  z = xp_t + h_{t−1}Wh
@@ -19,6 +21,7 @@
  * what carries over to the next chunk of text when sampling or evaluating.
  */
 import { ValidationError } from '@firth/numeric';
+import { activations } from './activations.js';
 import { gradOf, result, Tensor } from './autograd.js';
 import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
 
@@ -30,15 +33,6 @@ export interface RecurrentOutput {
   /** The LSTM's c_T (B, H), no gradient. */
   c?: Tensor;
 }
-
-const sigm = (v: number) => 1 / (1 + Math.exp(-v));
-/** tanh in float64 with one Math.exp (faster than Math.tanh); ±1 beyond |u| > 20. */
-const tanh = (u: number): number => {
-  if (u > 20) return 1;
-  if (u < -20) return -1;
-  const e = Math.exp(2 * u);
-  return (e - 1) / (e + 1);
-};
 
 function sizes(op: string, xp: Tensor, Wh: Tensor, h0: Tensor, G: number) {
   if (Wh.shape.length !== 2 || Wh.shape[1] !== G * Wh.shape[0]!)
@@ -56,6 +50,28 @@ function sizes(op: string, xp: Tensor, Wh: Tensor, h0: Tensor, G: number) {
   return { H, B, GH, T: xp.size / (B * GH) };
 }
 
+/** z (rows, GH) = xp's rows from `o` plus the bias b (or a plain copy without one). */
+function inputHalf(z: Float32Array, xp: Float32Array, o: number, GH: number, b: Float32Array | null): void {
+  if (!b) {
+    z.set(xp.subarray(o, o + z.length));
+    return;
+  }
+  for (let r = 0; r < z.length; r += GH) for (let j = 0; j < GH; j++) z[r + j] = xp[o + r + j]! + b[j]!;
+}
+
+/** db += Σ over the rows of dZ (rows, GH). */
+function biasGrad(b: Tensor | undefined, dZ: Float32Array, GH: number): void {
+  const db = b ? gradOf(b) : null;
+  if (!db) return;
+  for (let r = 0; r < dZ.length; r += GH) for (let j = 0; j < GH; j++) db[j]! += dZ[r + j]!;
+}
+
+function checkBias(op: string, b: Tensor | undefined, GH: number): Float32Array | null {
+  if (b === undefined) return null;
+  if (b.size !== GH) throw new ValidationError(`${op}: b must hold ${GH} values, got ${b.size}`, 'b');
+  return b.data;
+}
+
 /** Adds src into dst (both the same length). */
 function addInto(dst: Float32Array | null, src: Float32Array): void {
   if (dst) for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
@@ -69,19 +85,20 @@ const state = (buf: Float32Array, t: number, B: number, H: number) =>
  * Vanilla (Elman) RNN over a sequence: h_t = tanh(xp_t + h_{t−1}Wh).
  *   d: dz_t = dh_t ⊙ (1 − h_t²);  dh_{t−1} += dz_t Whᵀ;  dWh = Σ h_{t−1}ᵀ dz_t;  dxp_t = dz_t
  */
-export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor): RecurrentOutput {
+export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
   const { H, B, T } = sizes('rnnSequence', xp, Wh, h0, 1);
+  const bias = checkBias('rnnSequence', b, H);
   const BH = B * H;
   const Hs = new Float32Array((T + 1) * BH); // h_0 … h_T
   Hs.set(h0.data);
   const w = Wh.data;
   for (let t = 0; t < T; t++) {
     const z = Hs.subarray((t + 1) * BH, (t + 2) * BH);
-    z.set(xp.data.subarray(t * BH, (t + 1) * BH));
+    inputHalf(z, xp.data, t * BH, H, bias);
     matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, H, z, true);
-    for (let k = 0; k < BH; k++) z[k] = tanh(z[k]!);
+    activations.tanh(z);
   }
-  const hs = result(Hs.subarray(BH), [T * B, H], [xp, Wh, h0], (out) => {
+  const hs = result(Hs.subarray(BH), [T * B, H], b ? [xp, Wh, h0, b] : [xp, Wh, h0], (out) => {
     const dHs = out.grad!;
     const dZ = new Float32Array(T * BH);
     const dh = new Float32Array(BH);
@@ -96,6 +113,7 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor): RecurrentOutput
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, H, dWh, true);
     addInto(gradOf(xp), dZ);
+    biasGrad(b, dZ, H);
     addInto(gradOf(h0), dh);
   });
   return { hs, h: state(Hs, T, B, H) };
@@ -107,8 +125,9 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor): RecurrentOutput
  *   d: dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙o⊙(1 − tanh²c_t);  dz_i = dc_t⊙g⊙i(1−i),  dz_f = dc_t⊙c_{t−1}⊙f(1−f),
  *      dz_g = dc_t⊙i⊙(1−g²),  dz_o = dh_t⊙tanh(c_t)⊙o(1−o);  dh_{t−1} += dz Whᵀ;  dWh = Σ h_{t−1}ᵀ dz
  */
-export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): RecurrentOutput {
+export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?: Tensor): RecurrentOutput {
   const { H, B, GH, T } = sizes('lstmSequence', xp, Wh, h0, 4);
+  const bias = checkBias('lstmSequence', b, GH);
   if (c0.size !== B * H)
     throw new ValidationError(
       `lstmSequence: c0 must be (${B}, ${H}), got shape ${JSON.stringify(c0.shape)}`,
@@ -124,29 +143,25 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): Re
   const w = Wh.data;
   for (let t = 0; t < T; t++) {
     const z = A.subarray(t * B * GH, (t + 1) * B * GH);
-    z.set(xp.data.subarray(t * B * GH, (t + 1) * B * GH));
+    inputHalf(z, xp.data, t * B * GH, GH, bias);
     matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, z, true);
+    activations.lstmGates(z, B, H); // z now holds i, f, g, o
+    const s0 = t * BH;
     for (let b = 0; b < B; b++) {
       const o = b * GH;
-      const s = t * BH + b * H;
-      for (let j = 0; j < H; j++) {
-        const i = sigm(z[o + j]!);
-        const f = sigm(z[o + H + j]!);
-        const g = tanh(z[o + 2 * H + j]!);
-        const og = sigm(z[o + 3 * H + j]!);
-        z[o + j] = i;
-        z[o + H + j] = f;
-        z[o + 2 * H + j] = g;
-        z[o + 3 * H + j] = og;
-        const c = f * Cs[s + j]! + i * g;
-        Cs[s + BH + j] = c;
-        const tc = tanh(c);
-        TC[s + j] = tc;
-        Hs[s + BH + j] = og * tc;
-      }
+      const s = s0 + b * H;
+      // c_t = f ⊙ c_{t−1} + i ⊙ g
+      for (let j = 0; j < H; j++) Cs[s + BH + j] = z[o + H + j]! * Cs[s + j]! + z[o + j]! * z[o + 2 * H + j]!;
     }
+    const tc = TC.subarray(s0, s0 + BH);
+    tc.set(Cs.subarray(s0 + BH, s0 + 2 * BH));
+    activations.tanh(tc);
+    // h_t = o ⊙ tanh(c_t)
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < H; j++) Hs[s0 + BH + b * H + j] = z[b * GH + 3 * H + j]! * tc[b * H + j]!;
   }
-  const hs = result(Hs.subarray(BH), [T * B, H], [xp, Wh, h0, c0], (out) => {
+  const parents = b ? [xp, Wh, h0, c0, b] : [xp, Wh, h0, c0];
+  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
     const dHs = out.grad!;
     const dZ = new Float32Array(T * B * GH);
     const dh = new Float32Array(BH);
@@ -176,6 +191,7 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): Re
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, GH, dWh, true);
     addInto(gradOf(xp), dZ);
+    biasGrad(b, dZ, GH);
     addInto(gradOf(h0), dh);
     addInto(gradOf(c0), dc);
   });
@@ -190,8 +206,12 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor): Re
  *      dr = da⊙(hn + b_hn);  dxp = [dr⊙r(1−r) | dz⊙z(1−z) | da],  dhp = [same | same | da⊙r],
  *      db_hn = Σ da⊙r;  dh_{t−1} = dh⊙z + dhp Whᵀ;  dWh = Σ h_{t−1}ᵀ dhp
  */
-export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor): RecurrentOutput {
+export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
   const { H, B, GH, T } = sizes('gruSequence', xp, Wh, h0, 3);
+  const bias = checkBias('gruSequence', b, GH);
+  // the input half with its bias, xb = xp + b
+  const xb = bias ? new Float32Array(xp.size) : xp.data;
+  if (bias) inputHalf(xb, xp.data, 0, GH, bias);
   if (bhn.size !== H)
     throw new ValidationError(`gruSequence: bhn must hold ${H} values, got ${bhn.size}`, 'bhn');
   const BH = B * H;
@@ -206,24 +226,36 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor): Re
   for (let t = 0; t < T; t++) {
     const hp = HP.subarray(t * B * GH, (t + 1) * B * GH);
     matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, hp);
+    const s0 = t * BH;
+    // r = σ(xr + hr), z = σ(xz + hz)
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * GH;
       const ol = b * GH;
-      const s = t * BH + b * H;
+      const s = s0 + b * H;
       for (let j = 0; j < H; j++) {
-        const r = sigm(xp.data[o + j]! + hp[ol + j]!);
-        const z = sigm(xp.data[o + H + j]! + hp[ol + H + j]!);
-        const hnb = hp[ol + 2 * H + j]! + bn[j]!;
-        hp[ol + 2 * H + j] = hnb;
-        const n = tanh(xp.data[o + 2 * H + j]! + r * hnb);
-        R[s + j] = r;
-        Z[s + j] = z;
-        N[s + j] = n;
-        Hs[s + BH + j] = n + z * (Hs[s + j]! - n);
+        R[s + j] = xb[o + j]! + hp[ol + j]!;
+        Z[s + j] = xb[o + H + j]! + hp[ol + H + j]!;
       }
     }
+    activations.sigmoid(R.subarray(s0, s0 + BH));
+    activations.sigmoid(Z.subarray(s0, s0 + BH));
+    // n = tanh(xn + r ⊙ (hn + b_hn))
+    for (let b = 0; b < B; b++) {
+      const o = (t * B + b) * GH;
+      const ol = b * GH;
+      const s = s0 + b * H;
+      for (let j = 0; j < H; j++) {
+        const hnb = hp[ol + 2 * H + j]! + bn[j]!;
+        hp[ol + 2 * H + j] = hnb;
+        N[s + j] = xb[o + 2 * H + j]! + R[s + j]! * hnb;
+      }
+    }
+    activations.tanh(N.subarray(s0, s0 + BH));
+    // h_t = n + z ⊙ (h_{t−1} − n)
+    for (let k = s0; k < s0 + BH; k++) Hs[k + BH] = N[k]! + Z[k]! * (Hs[k]! - N[k]!);
   }
-  const hs = result(Hs.subarray(BH), [T * B, H], [xp, Wh, bhn, h0], (out) => {
+  const parents = b ? [xp, Wh, bhn, h0, b] : [xp, Wh, bhn, h0];
+  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
     const dHs = out.grad!;
     const dX = new Float32Array(T * B * GH);
     const dP = new Float32Array(T * B * GH);
@@ -257,6 +289,7 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor): Re
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dP, T * B, H, GH, dWh, true);
     addInto(gradOf(xp), dX);
+    biasGrad(b, dX, GH);
     addInto(gradOf(bhn), dbn);
     addInto(gradOf(h0), dh);
   });
