@@ -10,6 +10,8 @@
  * network unrolled over the window with a zero initial state (truncated backpropagation through
  * time: gradients flow back at most seqLength steps), cross-entropy of every next character,
  * Adam, and gradients clipped to a global norm (the remedy for exploding gradients).
+ * The network runs on Firth's engine (char-net-firth.ts: fused recurrent ops of @firth/tensor) or on
+ * TensorFlow.js (char-net-tfjs.ts); backend.ts's chooseEngine picks (the `engine` option).
  * Left out: carrying the state across batches during training, dropout, learning-rate schedules.
  *
  *   const lm = new CharLanguageModel({ cell: 'lstm', hiddenSize: 64 });

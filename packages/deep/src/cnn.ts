@@ -1,6 +1,8 @@
 /**
- * A small convolutional neural network on TensorFlow.js ops — no `tf.layers`, so every layer's
- * math is on the page: `tf.conv2d`, `tf.maxPool` / `tf.avgPool`, a reshape, `tf.matMul`.
+ * A small convolutional neural network written op by op — no `tf.layers`, so every layer's math is
+ * on the page: conv2d, max / average pooling, a reshape, a matrix product. It trains on Firth's
+ * engine (@firth/tensor: im2col convolution on the WebAssembly SIMD products) or on TensorFlow.js
+ * (`tf.conv2d`, `tf.maxPool`, `tf.matMul`); backend.ts's chooseEngine picks (the `engine` option).
  *
  * Lesson: "Convolutional Neural Networks" (Introduction to Large Language Models): convolutional
  * layers (filters scanning the image: local connectivity, parameter sharing), pooling layers
@@ -335,7 +337,7 @@ function tfjsNet(plan: Planned[], weights: Weights, [h, w]: [number, number], K:
 }
 
 /**
- * A convolutional image classifier with scikit-learn's estimator contract (async: TF.js runs it).
+ * A convolutional image classifier with scikit-learn's estimator contract (async: TF.js may run it).
  *
  *   const cnn = new CNNClassifier({ epochs: 12, seed: 0 });
  *   await cnn.fit(digits.images.map((im) => im.map((r) => r.map((v) => v / 16))), digits.target);
