@@ -296,8 +296,11 @@ export function firthForward(x: ft.Tensor, plan: Planned[], params: ft.Tensor[])
     const [B = 0, H = 0, W = 0] = a.shape;
     if (l.type === 'conv') {
       const padding = pads(H, W, l.kernelSize, l.stride, l.padding);
-      const z = ft.conv2d(a, params[p] as ft.Tensor, { stride: l.stride, padding });
-      a = act(ft.add(z, params[p + 1] as ft.Tensor), l.activation);
+      // bias (and ReLU) fused into the convolution: one pass instead of three
+      const relu = l.activation === 'relu';
+      const bias = params[p + 1] as ft.Tensor;
+      const z = ft.conv2d(a, params[p] as ft.Tensor, { stride: l.stride, padding, bias, relu });
+      a = relu ? z : act(z, l.activation);
       p += 2;
     } else if (l.type === 'maxPool' || l.type === 'avgPool') {
       const padding = pads(H, W, l.size, l.stride, l.padding);

@@ -30,7 +30,7 @@ export {
   transposeLast,
 } from './autograd.js';
 // ── Convolution (im2col on the float32 products), pooling, sigmoid (conv.ts)
-export { conv2d, pool2d, sigmoid, type WindowOptions } from './conv.js';
+export { type ConvOptions, conv2d, pool2d, sigmoid, type WindowOptions } from './conv.js';
 // ── Float32 products for autograd, all transposes and batched forms, WebAssembly SIMD + JS reference
 export {
   jsKernelsF32,

@@ -1,6 +1,6 @@
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
-import { add, matmul, reshape, Tensor } from './autograd.js';
+import { add, matmul, relu, reshape, Tensor } from './autograd.js';
 import { conv2d, pool2d, sigmoid } from './conv.js';
 import { checkGradients } from './test-gradients.js';
 
@@ -70,6 +70,20 @@ describe('conv2d (im2col + float32 products)', () => {
     );
   });
 
+  it('bias and ReLU fused in: the same as add + relu, gradients by central differences', () => {
+    const X = randn([2, 5, 5, 2]);
+    const K = randn([3, 3, 2, 3]);
+    const b = randn([3]);
+    const fused = conv2d(X, K, { padding: [1, 1, 1, 1], bias: b, relu: true });
+    const apart = relu(add(conv2d(X, K, { padding: [1, 1, 1, 1] }), b));
+    expect(Array.from(fused.data)).toEqual(Array.from(apart.data));
+    checkGradients('conv2d+b', [X, K, b], () => conv2d(X, K, { stride: 2, bias: b }));
+    checkGradients('conv2d+b+relu', [X, K, b], () =>
+      conv2d(X, K, { padding: [1, 1, 1, 1], bias: b, relu: true }),
+    );
+    expect(() => conv2d(X, K, { bias: randn([2]) })).toThrow(/bias must hold 3 values, got 2/);
+  });
+
   it('rejects mismatched channels and windows larger than the input', () => {
     expect(() => conv2d(randn([1, 4, 4, 2]), randn([3, 3, 1, 1]))).toThrow(
       /2 channels, the kernel expects 1/,
@@ -90,7 +104,12 @@ describe('pool2d and sigmoid', () => {
   it.each(['max', 'avg'] as const)(
     '%s pooling gradients by central differences (strided, padded)',
     (kind) => {
-      const X = randn([2, 5, 4, 3]);
+      // distinct values 0.05 apart: no near-ties for a max to switch on within the differences' ±h
+      const X = Tensor.from(
+        new RandomState(9).permutation(120).map((v) => (v - 60) * 0.05),
+        [2, 5, 4, 3],
+        true,
+      );
       checkGradients(kind, [X], () => pool2d(X, kind, 2, { padding: [0, 1, 0, 0] }));
       checkGradients(`${kind} stride 1`, [X], () => pool2d(X, kind, 3, { stride: 1 }));
     },

@@ -72,12 +72,21 @@ function geometry(
   return { B, H, W, C, Ho, Wo, s, top, left };
 }
 
+export interface ConvOptions extends WindowOptions {
+  /** A bias per output channel (Cout), added inside the op. */
+  bias?: Tensor;
+  /** Apply ReLU inside the op (after the bias). @default false */
+  relu?: boolean;
+}
+
 /**
  * 2-D convolution (cross-correlation, as every framework): X (B, H, W, Cin), K (kh, kw, Cin, Cout)
  *   Y[n,i,j,co] = Σ_{a,b,ci} Xpad[n, i·s+a, j·s+b, ci] · K[a,b,ci,co]      → (B, H', W', Cout)
  *   d: dK = colsᵀ dY,  dX = col2im(dY Kᵀ)
+ * With `bias` and `relu`, Y = max(0, conv + b), fused (one pass and one buffer instead of three):
+ *   d: dZ = dY ⊙ [Y > 0],  db = Σ dZ, and dK, dX from dZ.
  */
-export function conv2d(X: Tensor, K: Tensor, options: WindowOptions = {}): Tensor {
+export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor {
   if (K.shape.length !== 4)
     throw new ValidationError(
       `conv2d: kernel must be (kh, kw, Cin, Cout), got shape ${JSON.stringify(K.shape)}`,
@@ -110,8 +119,26 @@ export function conv2d(X: Tensor, K: Tensor, options: WindowOptions = {}): Tenso
         }
       }
   const Y = matmulF32(cols, K.data, N, KK, cout);
-  return result(Y, [B, Ho, Wo, cout], [X, K], (out) => {
-    const dY = out.grad!;
+  const { bias, relu = false } = options;
+  if (bias !== undefined && bias.size !== cout)
+    throw new ValidationError(`conv2d: bias must hold ${cout} values, got ${bias.size}`, 'bias');
+  if (bias || relu) {
+    const bv = bias?.data;
+    for (let r = 0; r < Y.length; r += cout)
+      for (let c = 0; c < cout; c++) {
+        const v = Y[r + c]! + (bv ? bv[c]! : 0);
+        Y[r + c] = relu && v < 0 ? 0 : v;
+      }
+  }
+  const parents = bias ? [X, K, bias] : [X, K];
+  return result(Y, [B, Ho, Wo, cout], parents, (out) => {
+    let dY = out.grad!;
+    if (relu) {
+      dY = dY.slice();
+      for (let i = 0; i < dY.length; i++) if (Y[i]! <= 0) dY[i] = 0;
+    }
+    const db = bias ? gradOf(bias) : null;
+    if (db) for (let r = 0; r < dY.length; r += cout) for (let c = 0; c < cout; c++) db[c]! += dY[r + c]!;
     const dK = gradOf(K);
     const dX = gradOf(X);
     if (dK) matmulF32TN(cols, dY, N, KK, cout, dK, true);
