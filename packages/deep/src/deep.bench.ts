@@ -19,7 +19,10 @@
  * TF.js column's backend).
  *
  * Firth's step times are the gaps between `onProgress` step events of an ordinary `fit` (so they
- * include making the batch and reading the loss back), after a warm-up (the CNN's first epoch,
+ * include making the batch and reading the loss back) — wall time, and the process's CPU time
+ * (process.cpuUsage: every thread, V8's garbage collector's included; PyTorch's time.process_time at
+ * 1 thread is its counterpart), printed in a second table since wall times on a shared machine
+ * include other processes' turns, after a warm-up (the CNN's first epoch,
  * the char models' first 5 steps: the wasm heap grows then). PyTorch's are `perf_counter` around
  * the same work: make the batch, forward, loss, backward, (clip,) Adam step, `loss.item()`.
  * PyTorch runs twice, in separate processes: 1 thread (`torch.set_num_threads(1)`,
@@ -55,6 +58,8 @@ const CELLS: CellType[] = ['lstm', 'gru', 'rnn'];
 /** ms per step and the loss over the timed steps, one side, one model. */
 interface Timing {
   ms: number[];
+  /** CPU time per step (ms): user + system of the whole process, all its threads. */
+  cpu: number[];
   loss: number;
 }
 
@@ -66,17 +71,22 @@ const cnnSteps = Math.floor(images.length / CNN.batchSize); // full batches in a
 /** Step times: the gap before each `step` event of the wanted steps (event → previous event). */
 function stepTimer(keep: (e: ProgressEvent) => boolean) {
   const ms: number[] = [];
+  const cpu: number[] = [];
   const losses: number[] = [];
   let last = 0;
+  let lastCpu = process.cpuUsage();
   return {
     onProgress: (e: ProgressEvent) => {
+      const used = process.cpuUsage(lastCpu);
       if (e.phase === 'step' && keep(e)) {
         ms.push(e.elapsedMs - last);
+        cpu.push((used.user + used.system) / 1000);
         losses.push(e.loss);
       }
       last = e.elapsedMs;
+      lastCpu = process.cpuUsage();
     },
-    result: (): Timing => ({ ms, loss: losses.reduce((a, b) => a + b, 0) / losses.length }),
+    result: (): Timing => ({ ms, cpu, loss: losses.reduce((a, b) => a + b, 0) / losses.length }),
   };
 }
 
@@ -112,10 +122,11 @@ torch.manual_seed(0)
 
 def timed(step, warmup, steps):
     for _ in range(warmup): step()
-    ms, losses = [], []
+    ms, cpu, losses = [], [], []
     for _ in range(steps):
-        t0 = time.perf_counter(); losses.append(step()); ms.append((time.perf_counter() - t0) * 1000)
-    return {"ms": ms, "loss": sum(losses) / len(losses)}
+        t0 = time.perf_counter(); c0 = time.process_time(); losses.append(step())
+        ms.append((time.perf_counter() - t0) * 1000); cpu.append((time.process_time() - c0) * 1000)
+    return {"ms": ms, "cpu": cpu, "loss": sum(losses) / len(losses)}
 
 out = {"version": torch.__version__}
 c = spec["cnn"]
@@ -232,6 +243,21 @@ for (const m of MODELS) {
   summary.push(
     `${m.name}: Firth engine ${fm.toFixed(1)} ms/step (TF.js ${backend} ${tm.toFixed(1)}) vs PyTorch ${best.toFixed(1)} ms/step (faster of 1/2 threads): ratio ${(fm / best).toFixed(2)}`,
   );
+}
+if (peer) {
+  // CPU time per step at 1 thread: on a shared machine, wall time counts other processes' turns too
+  console.log(
+    `\nCPU time per step, 1 thread (process CPU ms, medians — less sensitive to the load than wall time)\n${col('model', 30)} ${col('Firth', 8)} ${col(`tfjs ${backend}`, 10)} ${col('torch 1T', 9)} F/1T`,
+  );
+  for (const m of MODELS) {
+    const fc = median(firth[m.key]!.cpu);
+    const tc = median(tfjs[m.key]!.cpu);
+    const pc = median(peer.torch1[m.key]!.cpu);
+    console.log(`${col(m.name, 30)} ${f1(fc)}  ${f1(tc)}    ${f1(pc)}  ${f2(fc / pc)}`);
+    summary.push(
+      `${m.name}: CPU time per step at 1 thread, Firth engine ${fc.toFixed(1)} ms vs PyTorch ${pc.toFixed(1)} ms: ratio ${(fc / pc).toFixed(2)}`,
+    );
+  }
 }
 console.log('');
 if (peer) console.log(`PyTorch ${peer.torch1.version}; ratio = Firth engine / PyTorch (> 1: Firth slower)`);
