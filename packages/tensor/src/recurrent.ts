@@ -23,7 +23,7 @@
 import { ValidationError } from '@firth/numeric';
 import { activations } from './activations.js';
 import { gradOf, result, Tensor } from './autograd.js';
-import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
+import { matmulF32, matmulF32TN } from './matmul-f32.js';
 
 export interface RecurrentOutput {
   /** h_1 … h_T, time-major (T·B, H). */
@@ -72,6 +72,18 @@ function checkBias(op: string, b: Tensor | undefined, GH: number): Float32Array 
   return b.data;
 }
 
+/**
+ * Whᵀ (G·H, H), made once per backward pass: every step's dh_{t−1} = dz_t Whᵀ is then a plain
+ * product, not one that transposes Wh again at each of the T steps.
+ */
+function transposed(Wh: Tensor): Float32Array {
+  const [r, c] = Wh.shape as [number, number];
+  const w = Wh.data;
+  const out = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = w[i * c + j]!;
+  return out;
+}
+
 /** Adds src into dst (both the same length). */
 function addInto(dst: Float32Array | null, src: Float32Array): void {
   if (dst) for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
@@ -100,6 +112,7 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): Rec
   }
   const hs = result(Hs.subarray(BH), [T * B, H], b ? [xp, Wh, h0, b] : [xp, Wh, h0], (out) => {
     const dHs = out.grad!;
+    const wT = transposed(Wh);
     const dZ = new Float32Array(T * BH);
     const dh = new Float32Array(BH);
     for (let t = T - 1; t >= 0; t--) {
@@ -108,7 +121,7 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): Rec
         const h = Hs[o + BH + k]!;
         dZ[o + k] = (dHs[o + k]! + dh[k]!) * (1 - h * h);
       }
-      matmulF32NT(dZ.subarray(o, o + BH), w, B, H, H, dh);
+      matmulF32(dZ.subarray(o, o + BH), wT, B, H, H, dh);
     }
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, H, dWh, true);
@@ -163,6 +176,7 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
   const parents = b ? [xp, Wh, h0, c0, b] : [xp, Wh, h0, c0];
   const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
     const dHs = out.grad!;
+    const wT = transposed(Wh);
     const dZ = new Float32Array(T * B * GH);
     const dh = new Float32Array(BH);
     const dc = new Float32Array(BH);
@@ -186,7 +200,7 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
           dc[k] = dct * f;
         }
       }
-      matmulF32NT(dZ.subarray(t * B * GH, (t + 1) * B * GH), w, B, GH, H, dh);
+      matmulF32(dZ.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh);
     }
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, GH, dWh, true);
@@ -257,6 +271,7 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
   const parents = b ? [xp, Wh, bhn, h0, b] : [xp, Wh, bhn, h0];
   const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
     const dHs = out.grad!;
+    const wT = transposed(Wh);
     const dX = new Float32Array(T * B * GH);
     const dP = new Float32Array(T * B * GH);
     const dh = new Float32Array(BH);
@@ -284,7 +299,7 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
           dh[k] = dht * z; // the direct path; the one through Wh is added below
         }
       }
-      matmulF32NT(dP.subarray(t * B * GH, (t + 1) * B * GH), w, B, GH, H, dh, true);
+      matmulF32(dP.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh, true);
     }
     const dWh = gradOf(Wh);
     if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dP, T * B, H, GH, dWh, true);
