@@ -26,8 +26,8 @@
  * the char models' first 5 steps: the wasm heap grows then). PyTorch's are `perf_counter` around
  * the same work: make the batch, forward, loss, backward, (clip,) Adam step, `loss.item()`.
  * PyTorch runs twice, in separate processes: 1 thread (`torch.set_num_threads(1)`,
- * `OPENBLAS_NUM_THREADS=1`; Firth's engine and TF.js' wasm backend run on one thread — these
- * products are too small for Firth's engine to split across workers) and with OpenBLAS on 2
+ * `OPENBLAS_NUM_THREADS=1`; Firth's engine and TF.js' wasm backend run on one thread — Firth's
+ * engine has no worker threads for these ops) and with OpenBLAS on 2
  * threads (`OPENBLAS_NUM_THREADS=2`; torch's own pool stays at 1 — 2 + 2 threads oversubscribe a
  * 2-core machine, see shared/notes/tfjs.md). The summary compares with the faster of the two.
  * The weights start differently on the Firth and PyTorch sides (same shapes and initialiser
