@@ -223,9 +223,9 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
 export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
   const { H, B, GH, T } = sizes('gruSequence', xp, Wh, h0, 3);
   const bias = checkBias('gruSequence', b, GH);
-  // the input half with its bias, xb = xp + b
-  const xb = bias ? new Float32Array(xp.size) : xp.data;
-  if (bias) inputHalf(xb, xp.data, 0, GH, bias);
+  // the input half xp + b (rounded to float32, as a stored sum would be), b read per gate (zeros without one)
+  const x = xp.data;
+  const bv = bias ?? new Float32Array(GH);
   if (bhn.size !== H)
     throw new ValidationError(`gruSequence: bhn must hold ${H} values, got ${bhn.size}`, 'bhn');
   const BH = B * H;
@@ -247,8 +247,8 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
       const ol = b * GH;
       const s = s0 + b * H;
       for (let j = 0; j < H; j++) {
-        R[s + j] = xb[o + j]! + hp[ol + j]!;
-        Z[s + j] = xb[o + H + j]! + hp[ol + H + j]!;
+        R[s + j] = Math.fround(x[o + j]! + bv[j]!) + hp[ol + j]!;
+        Z[s + j] = Math.fround(x[o + H + j]! + bv[H + j]!) + hp[ol + H + j]!;
       }
     }
     activations.sigmoid(R.subarray(s0, s0 + BH));
@@ -261,7 +261,7 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
       for (let j = 0; j < H; j++) {
         const hnb = hp[ol + 2 * H + j]! + bn[j]!;
         hp[ol + 2 * H + j] = hnb;
-        N[s + j] = xb[o + 2 * H + j]! + R[s + j]! * hnb;
+        N[s + j] = Math.fround(x[o + 2 * H + j]! + bv[2 * H + j]!) + R[s + j]! * hnb;
       }
     }
     activations.tanh(N.subarray(s0, s0 + BH));
