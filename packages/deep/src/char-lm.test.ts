@@ -188,6 +188,9 @@ describe('CharLanguageModel: bad input', () => {
     expect(() => new CharLanguageModel({ cell: 'transformer' as never })).toThrow(
       /unknown cell type "transformer"/,
     );
+    expect(() => new CharLanguageModel({ engine: 'gpu' as never })).toThrow(
+      'engine must be one of firth, tfjs or auto, got "gpu"',
+    );
     expect(() => new CharLanguageModel({ learningRate: -1 })).toThrow(
       /learningRate must be a positive number, got -1/,
     );

@@ -293,6 +293,7 @@ describe('CNNClassifier: bad input names the problem', () => {
     [{ learningRate: -1 }, 'learningRate must be a finite number > 0, got -1'],
     [{ validationFraction: 1 }, 'validationFraction must be a number in [0, 1), got 1'],
     [{ seed: -3 }, 'seed must be an integer in [0, 2^32), got -3'],
+    [{ engine: 'gpu' }, 'engine must be one of firth, tfjs or auto, got "gpu"'],
     [{ layers: [{ type: 'conv' }] }, 'layers[0].filters must be an integer ≥ 1, got nothing (undefined)'],
     [
       { layers: [{ type: 'conv', filters: 2, padding: 'full' }] },
