@@ -1,5 +1,34 @@
-import { describe, expect, it } from 'vitest';
-import { initBackend, tf } from './backend.js';
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chooseEngine, initBackend, tf } from './backend.js';
+
+describe('chooseEngine: which engine trains the CNN and char-RNN models', () => {
+  const saved = process.env.FIRTH_DEEP_ENGINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.FIRTH_DEEP_ENGINE;
+    else process.env.FIRTH_DEEP_ENGINE = saved;
+  });
+
+  it('an explicit choice, else FIRTH_DEEP_ENGINE, else tfjs when tfjs-node is installed, else firth', () => {
+    delete process.env.FIRTH_DEEP_ENGINE;
+    let tfjsNode = true;
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    } catch {
+      tfjsNode = false;
+    }
+    expect(chooseEngine()).toBe(tfjsNode ? 'tfjs' : 'firth');
+    expect(chooseEngine('auto')).toBe(chooseEngine());
+    process.env.FIRTH_DEEP_ENGINE = 'tfjs';
+    expect(chooseEngine()).toBe('tfjs');
+    expect(chooseEngine('firth')).toBe('firth');
+    process.env.FIRTH_DEEP_ENGINE = 'torch';
+    expect(() => chooseEngine()).toThrow('FIRTH_DEEP_ENGINE must be one of firth, tfjs, got "torch"');
+    expect(() => chooseEngine('gpu' as never)).toThrow(
+      'engine must be one of firth, tfjs or auto, got "gpu"',
+    );
+  });
+});
 
 describe('backend', () => {
   it('picks wasm here (no tfjs-node), leaves no process-wide rethrowing handlers', async () => {

@@ -1,5 +1,13 @@
 /**
- * The one place that decides where TensorFlow.js runs. Everything else in @firth/deep imports `tf`
+ * The one place that decides which engine trains @firth/deep's CNN and char-RNN models, and where
+ * TensorFlow.js runs when it is the one.
+ *
+ * Engine (`chooseEngine`): the option `engine` of CNNClassifier / CharLanguageModel, else
+ * `FIRTH_DEEP_ENGINE=firth|tfjs`, else `tfjs` when @tensorflow/tfjs-node is installed (native
+ * libtensorflow: the user installed it to be used), else `firth` — @firth/tensor, Firth's own engine
+ * (WebAssembly SIMD products, fused conv / recurrent ops). Pretrained TF.js models (USE-lite) always
+ * run on TF.js; the ml5 char-LSTM runs in plain Float32 math.
+ * Everything else in @firth/deep imports `tf`
  * from here and is backend-agnostic.
  *
  * Order, when nothing is asked for (measured in ../shared/notes/tfjs.md):
@@ -17,11 +25,52 @@
  *   the fast XNNPACK path. A test checks it against the cpu backend.
  */
 import { dirname, resolve } from 'node:path';
+import { ValidationError } from '@firth/numeric';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { findAbove, requireHere } from './locate.js';
 
 export { tf };
+
+/** Which engine trains the CNN and char-RNN models: Firth's own (@firth/tensor) or TensorFlow.js. */
+export type DeepEngine = 'firth' | 'tfjs';
+export const DEEP_ENGINES: readonly DeepEngine[] = ['firth', 'tfjs'];
+
+/** Whether @tensorflow/tfjs-node can be loaded from here (resolving it loads nothing). */
+function tfjsNodeInstalled(): boolean {
+  try {
+    requireHere.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The engine for a model: `requested` unless 'auto' / undefined, else FIRTH_DEEP_ENGINE, else 'tfjs'
+ * when @tensorflow/tfjs-node is installed, else 'firth'.
+ *
+ *   chooseEngine() // 'firth' on a machine without tfjs-node
+ */
+export function chooseEngine(requested?: DeepEngine | 'auto'): DeepEngine {
+  const want = requested ?? 'auto';
+  if (want !== 'auto' && !DEEP_ENGINES.includes(want))
+    throw new ValidationError(
+      `engine must be one of ${DEEP_ENGINES.join(', ')} or auto, got ${JSON.stringify(want)}`,
+      'engine',
+    );
+  if (want !== 'auto') return want;
+  const env = process.env.FIRTH_DEEP_ENGINE;
+  if (env !== undefined && env !== '') {
+    if (!DEEP_ENGINES.includes(env as DeepEngine))
+      throw new ValidationError(
+        `FIRTH_DEEP_ENGINE must be one of ${DEEP_ENGINES.join(', ')}, got ${JSON.stringify(env)}`,
+        'engine',
+      );
+    return env as DeepEngine;
+  }
+  return tfjsNodeInstalled() ? 'tfjs' : 'firth';
+}
 
 /** A backend Firth knows how to pick. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

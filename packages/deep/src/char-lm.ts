@@ -10,6 +10,8 @@
  * network unrolled over the window with a zero initial state (truncated backpropagation through
  * time: gradients flow back at most seqLength steps), cross-entropy of every next character,
  * Adam, and gradients clipped to a global norm (the remedy for exploding gradients).
+ * The network runs on Firth's engine (char-net-firth.ts: fused recurrent ops of @firth/tensor) or on
+ * TensorFlow.js (char-net-tfjs.ts); backend.ts's chooseEngine picks (the `engine` option).
  * Left out: carrying the state across batches during training, dropout, learning-rate schedules.
  *
  *   const lm = new CharLanguageModel({ cell: 'lstm', hiddenSize: 64 });
@@ -18,16 +20,11 @@
  */
 import type { ProgressCallback } from '@firth/neural';
 import { RandomState, ValidationError } from '@firth/numeric';
-import { initBackend, tf } from './backend.js';
-import {
-  type CellJSON,
-  type CellState,
-  type CellType,
-  cellFromJSON,
-  checkCellType,
-  createCell,
-  type RecurrentCell,
-} from './rnn.js';
+import { chooseEngine, type DeepEngine, initBackend } from './backend.js';
+import { type CharNet, type CharNetWeights, initialWeights } from './char-net.js';
+import { firthCharNet } from './char-net-firth.js';
+import { tfjsCharNet } from './char-net-tfjs.js';
+import { type CellJSON, type CellType, checkCellJSON, checkCellType } from './rnn.js';
 import {
   checkEvaluateText,
   checkSampleOptions,
@@ -57,7 +54,15 @@ export interface CharLanguageModelOptions {
   clipNorm?: number;
   /** Seed for weights and window sampling. @default 0 — every run gives the same model */
   seed?: number;
+  /**
+   * Which engine trains and runs the network (not saved: a model trained on one runs on the other).
+   * @default 'auto' — FIRTH_DEEP_ENGINE, else 'tfjs' when @tensorflow/tfjs-node is installed, else 'firth' (backend.ts)
+   */
+  engine?: DeepEngine | 'auto';
 }
+
+/** The options a model keeps (and saves): all but the engine. */
+export type CharLanguageModelSettings = Required<Omit<CharLanguageModelOptions, 'engine'>>;
 
 export interface CharLanguageModelFitOptions {
   /** Adam updates to make (one random batch each). */
@@ -74,22 +79,13 @@ export interface CharLanguageModelFitOptions {
 export interface CharLanguageModelJSON {
   kind: 'CharLanguageModel';
   version: 1;
-  options: Required<CharLanguageModelOptions>;
+  options: CharLanguageModelSettings;
   vocab: string[];
   embedding: number[][];
   cells: CellJSON[];
   Wy: number[][];
   by: number[];
   lossCurve: number[];
-}
-
-type States = CellState[];
-
-/** A trainable variable holding `t` (which it takes over). */
-function toVariable(t: tf.Tensor): tf.Variable {
-  const v = tf.variable(t, true);
-  t.dispose();
-  return v;
 }
 
 function positiveInt(value: unknown, name: string): number {
@@ -121,7 +117,7 @@ function checkFiniteWeights(value: unknown, path: string): void {
 }
 
 export class CharLanguageModel implements TextSampler {
-  readonly options: Readonly<Required<CharLanguageModelOptions>>;
+  readonly options: Readonly<CharLanguageModelSettings>;
   /** Characters, sorted by code point; id = index. Empty until `fit`. */
   vocab: string[] = [];
   /** Training loss (nats per character) of each step's batch. */
@@ -132,14 +128,12 @@ export class CharLanguageModel implements TextSampler {
   nIter = 0;
 
   private index = new Map<string, number>();
-  /** Weights read by `fromJSON`, made into variables by `ready()`. */
+  /** Weights read by `fromJSON`, put on the engine by `ready()`. */
   private pending: CharLanguageModelJSON | undefined;
-  /** E (V, Emb): row i is character i's vector, looked up as onehot(i)·E. */
-  private embedding: tf.Variable | undefined;
-  private cells: RecurrentCell[] = [];
-  /** Output layer: logits = h·Wy + by, Wy (H, V), by (V). */
-  private Wy: tf.Variable | undefined;
-  private by: tf.Variable | undefined;
+  /** The network on its engine (after fit, or the first use after fromJSON). */
+  private net: CharNet | undefined;
+  /** The engine that trains and runs the network: 'firth' (@firth/tensor) or 'tfjs' (backend.ts decides). */
+  readonly engine: DeepEngine;
 
   constructor(options: CharLanguageModelOptions = {}) {
     const o = {
@@ -161,23 +155,25 @@ export class CharLanguageModel implements TextSampler {
     if (!Number.isInteger(o.seed))
       throw new ValidationError(`seed must be an integer, got ${o.seed}`, 'seed');
     this.options = Object.freeze(o);
+    this.engine = chooseEngine(options.engine);
   }
 
   /** Whether `fit` (or `fromJSON`) has made the weights. */
   get fitted(): boolean {
-    return this.embedding !== undefined || this.pending !== undefined;
+    return this.net !== undefined || this.pending !== undefined;
   }
 
-  /** Starts the backend and turns weights read by `fromJSON` into tf.Variables. */
+  private makeNet(weights: CharNetWeights): CharNet {
+    return (this.engine === 'firth' ? firthCharNet : tfjsCharNet)(this.options, weights) as CharNet;
+  }
+
+  /** Starts TF.js when it is the engine, and puts weights read by `fromJSON` on the engine. */
   private async ready(): Promise<void> {
-    await initBackend();
+    if (this.engine === 'tfjs') await initBackend();
     const json = this.pending;
     if (!json) return;
     this.pending = undefined;
-    this.cells = json.cells.map((c) => cellFromJSON(c));
-    this.embedding = toVariable(tf.tensor2d(json.embedding));
-    this.Wy = toVariable(tf.tensor2d(json.Wy));
-    this.by = toVariable(tf.tensor1d(json.by));
+    this.net = this.makeNet(json);
   }
 
   /**
@@ -202,7 +198,7 @@ export class CharLanguageModel implements TextSampler {
     }
     const steps = positiveInt(fitOptions?.steps, 'steps');
     const evalEvery = positiveInt(fitOptions.evalEvery ?? Math.max(1, Math.floor(steps / 10)), 'evalEvery');
-    await initBackend();
+    if (this.engine === 'tfjs') await initBackend();
 
     this.disposeWeights();
     this.pending = undefined;
@@ -217,12 +213,11 @@ export class CharLanguageModel implements TextSampler {
     const ids = chars.map((c) => this.index.get(c) as number);
 
     const rng = new RandomState(seed);
-    this.initWeights(rng);
+    const net = this.makeNet(initialWeights(this.options, this.vocab.length, rng));
+    this.net = net;
     this.lossCurve = [];
     this.valLossCurve = [];
     this.nIter = 0;
-    const vars = this.variables();
-    const optimizer = tf.train.adam(this.options.learningRate);
     const started = Date.now();
     try {
       for (let step = 1; step <= steps; step++) {
@@ -236,21 +231,7 @@ export class CharLanguageModel implements TextSampler {
             y[t * B + b] = ids[start + t + 1] as number;
           }
         }
-        const lossTensor = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => {
-            const { logits } = this.forward(x, B, this.zeroStates(B));
-            return this.crossEntropy(logits, y);
-          }, vars);
-          // ‖g‖ = sqrt(Σ_params Σ g²);  g ← g · clipNorm / max(‖g‖, clipNorm)   (global-norm clipping)
-          const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-          const scale = tf.div(this.options.clipNorm, tf.maximum(norm, this.options.clipNorm));
-          optimizer.applyGradients(
-            Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })),
-          );
-          return value;
-        });
-        const loss = (await lossTensor.data())[0] as number;
-        lossTensor.dispose();
+        const loss = await net.trainStep(x, y, B);
         this.lossCurve.push(loss);
         this.nIter = step;
         let metrics: Record<string, number> | undefined;
@@ -271,7 +252,7 @@ export class CharLanguageModel implements TextSampler {
         });
       }
     } finally {
-      optimizer.dispose();
+      net.endTraining();
     }
     const mean = this.lossCurve.reduce((a, b) => a + b, 0) / this.lossCurve.length;
     const last = this.valLossCurve.at(-1);
@@ -325,7 +306,7 @@ export class CharLanguageModel implements TextSampler {
         logits = next.logits;
       }
     } finally {
-      tf.dispose(states as unknown as tf.Tensor[]);
+      this.net!.disposeStates(states);
     }
     return out.join('');
   }
@@ -335,7 +316,7 @@ export class CharLanguageModel implements TextSampler {
     this.checkFitted();
     await this.ready();
     const { logits, states } = this.prime(checkSampleOptions({ prompt, length: 0 }).prompt);
-    tf.dispose(states as unknown as tf.Tensor[]);
+    this.net!.disposeStates(states);
     const p = softmaxWithTemperature(logits, 1);
     return Object.fromEntries(this.vocab.map((c, i) => [c, p[i] as number]));
   }
@@ -348,10 +329,7 @@ export class CharLanguageModel implements TextSampler {
       version: 1,
       options: { ...this.options },
       vocab: [...this.vocab],
-      embedding: (this.embedding as tf.Variable).arraySync() as number[][],
-      cells: this.cells.map((c) => c.toJSON()),
-      Wy: (this.Wy as tf.Variable).arraySync() as number[][],
-      by: (this.by as tf.Variable).arraySync() as number[],
+      ...this.net!.weights(),
       lossCurve: [...this.lossCurve],
     };
   }
@@ -360,11 +338,11 @@ export class CharLanguageModel implements TextSampler {
    * A model from `toJSON()`'s output. The weights become tensors on first use (after the backend
    * has started), so this stays synchronous.
    */
-  static fromJSON(json: CharLanguageModelJSON): CharLanguageModel {
+  static fromJSON(json: CharLanguageModelJSON, engine: DeepEngine | 'auto' = 'auto'): CharLanguageModel {
     if (json?.kind !== 'CharLanguageModel') {
       throw new ValidationError(`not a CharLanguageModel JSON (kind ${JSON.stringify(json?.kind)})`, 'kind');
     }
-    const lm = new CharLanguageModel(json.options);
+    const lm = new CharLanguageModel({ ...json.options, engine });
     const { cell, hiddenSize: H, numLayers, embeddingSize } = lm.options;
     if (!Array.isArray(json.vocab) || json.vocab.length === 0)
       throw new ValidationError('vocab must be a non-empty array', 'vocab');
@@ -386,6 +364,7 @@ export class CharLanguageModel implements TextSampler {
           `cells[${l}]`,
         );
       }
+      checkCellJSON(c); // the weights' shapes
     });
     const seen = new Set<string>();
     json.vocab.forEach((c, i) => {
@@ -410,7 +389,7 @@ export class CharLanguageModel implements TextSampler {
     return lm;
   }
 
-  /** Frees the weights (tf memory). */
+  /** Frees the weights (tf memory on TF.js). */
   dispose(): void {
     this.disposeWeights();
     this.pending = undefined;
@@ -418,106 +397,47 @@ export class CharLanguageModel implements TextSampler {
 
   // ---- the network ----------------------------------------------------------------------------
 
-  private initWeights(rng: RandomState): void {
-    const { cell, hiddenSize: H, numLayers, embeddingSize: E } = this.options;
-    const V = this.vocab.length;
-    // E ~ N(0, 1), as torch.nn.Embedding
-    this.embedding = toVariable(tf.tensor2d(rng.standardNormalArray(V * E), [V, E]));
-    this.cells = Array.from({ length: numLayers }, (_, l) => createCell(cell, l === 0 ? E : H, H, rng));
-    const k = 1 / Math.sqrt(H);
-    this.Wy = toVariable(tf.tensor2d(rng.uniformArray(-k, k, H * V), [H, V]));
-    this.by = toVariable(tf.zeros([V]));
-  }
-
-  private variables(): tf.Variable[] {
-    return [this.embedding, ...this.cells.flatMap((c) => c.variables()), this.Wy, this.by] as tf.Variable[];
-  }
-
-  private zeroStates(batch: number): States {
-    return this.cells.map((c) => c.initialState(batch));
-  }
-
-  /**
-   * Runs the network over T·B time-major character ids from `states`.
-   * Returns logits (T·B, V) and the states after the last step.
-   */
-  private forward(ids: number[], B: number, states: States): { logits: tf.Tensor2D; states: States } {
-    const V = this.vocab.length;
-    const T = ids.length / B;
-    // x = onehot(ids)·E   (T·B, V) @ (V, Emb) -> (T·B, Emb)   (a matmul: tf.gather's gradient fails on wasm)
-    const onehot = tf.oneHot(tf.tensor1d(ids, 'int32'), V).cast('float32') as tf.Tensor2D;
-    let layerInput: tf.Tensor2D = tf.matMul(onehot, this.embedding as tf.Variable);
-    const finals: States = [];
-    this.cells.forEach((cell, l) => {
-      // the input half of every step at once: xp = x·Wx + b   (T·B, G·H), then T slices of (B, G·H)
-      const xp = T === 1 ? [cell.projectInput(layerInput)] : tf.split(cell.projectInput(layerInput), T, 0);
-      let state = states[l] as CellState;
-      const hs: tf.Tensor2D[] = [];
-      for (const xt of xp) {
-        // state_t = cell(x_t, state_{t−1})   — the same weights at every step
-        state = cell.stepProjected(xt as tf.Tensor2D, state);
-        hs.push(state.h);
-      }
-      finals.push(state);
-      // layer l's outputs h_1..h_T are layer l+1's inputs   (T·B, H)
-      layerInput = hs.length === 1 ? (hs[0] as tf.Tensor2D) : tf.concat(hs, 0);
-    });
-    // logits = h·Wy + by   (T·B, H) @ (H, V) + (V) -> (T·B, V)
-    const logits = tf.add(
-      tf.matMul(layerInput, this.Wy as tf.Variable),
-      this.by as tf.Variable,
-    ) as tf.Tensor2D;
-    return { logits, states: finals };
-  }
-
-  /** Sum or mean over rows of −log softmax(logits)[target]: the cross-entropy of each next character. */
-  private crossEntropy(logits: tf.Tensor2D, targets: number[], reduce: 'mean' | 'sum' = 'mean'): tf.Scalar {
-    const onehot = tf.oneHot(tf.tensor1d(targets, 'int32'), this.vocab.length).cast('float32');
-    // −Σ_v y_v log p_v per row, p = softmax(logits)   (N, V) -> (N)
-    const nll = tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1));
-    return reduce === 'mean' ? tf.mean(nll) : tf.sum(nll);
-  }
-
   /** Mean next-character cross-entropy over `ids`, batch 1, state carried chunk to chunk. */
   private meanCrossEntropy(ids: number[]): number {
+    const net = this.net!;
+    const V = this.vocab.length;
     const chunk = 256;
-    let states = tf.tidy(() => this.zeroStates(1));
+    let states = net.zeroStates(1);
     let total = 0;
     try {
       for (let s = 0; s + 1 < ids.length; s += chunk) {
         const end = Math.min(s + chunk, ids.length - 1);
-        const out = tf.tidy(() => {
-          const f = this.forward(ids.slice(s, end), 1, states);
-          return { sum: this.crossEntropy(f.logits, ids.slice(s + 1, end + 1), 'sum'), states: f.states };
-        });
-        tf.dispose(states as unknown as tf.Tensor[]);
+        const out = net.run(ids.slice(s, end), 1, states);
+        net.disposeStates(states);
         states = out.states;
-        total += out.sum.dataSync()[0] as number;
-        out.sum.dispose();
+        // −log softmax(z)[next] = log Σ e^(z − max) + max − z[next]   (float64)
+        for (let r = 0; r < end - s; r++) {
+          const o = r * V;
+          let max = Number.NEGATIVE_INFINITY;
+          for (let v = 0; v < V; v++) max = Math.max(max, out.logits[o + v]!);
+          let sum = 0;
+          for (let v = 0; v < V; v++) sum += Math.exp(out.logits[o + v]! - max);
+          total += Math.log(sum) + max - out.logits[o + (ids[s + r + 1] as number)]!;
+        }
       }
     } finally {
-      tf.dispose(states as unknown as tf.Tensor[]);
+      net.disposeStates(states);
     }
     return total / (ids.length - 1);
   }
 
   /** Feeds the prompt (or the start character) and returns the next logits and the states. */
-  private prime(prompt: string): { logits: Float32Array; states: States } {
+  private prime(prompt: string): { logits: Float32Array; states: unknown } {
     const ids = prompt.length > 0 ? this.encode(prompt, 'prompt') : [this.startId()];
-    const zero = tf.tidy(() => this.zeroStates(1));
-    return this.advance(ids, zero);
+    return this.advance(ids, this.net!.zeroStates(1));
   }
 
-  /** Runs `ids` (batch 1) from `states` (disposing them); returns the last logits and the new states. */
-  private advance(ids: number[], states: States): { logits: Float32Array; states: States } {
-    const out = tf.tidy(() => {
-      const f = this.forward(ids, 1, states);
-      return { last: f.logits.slice([ids.length - 1, 0], [1, -1]), states: f.states };
-    });
-    tf.dispose(states as unknown as tf.Tensor[]);
-    const logits = out.last.dataSync() as Float32Array;
-    out.last.dispose();
-    return { logits, states: out.states };
+  /** Runs `ids` (batch 1) from `states` (freeing them); returns the last logits and the new states. */
+  private advance(ids: number[], states: unknown): { logits: Float32Array; states: unknown } {
+    const out = this.net!.run(ids, 1, states);
+    this.net!.disposeStates(states);
+    const V = this.vocab.length;
+    return { logits: out.logits.slice((ids.length - 1) * V, ids.length * V), states: out.states };
   }
 
   /** Where a prompt-less sample starts: after a newline, like the beginning of a speech. */
@@ -539,9 +459,7 @@ export class CharLanguageModel implements TextSampler {
   }
 
   private disposeWeights(): void {
-    tf.dispose([this.embedding, this.Wy, this.by].filter((v): v is tf.Variable => v !== undefined));
-    for (const c of this.cells) c.dispose();
-    this.embedding = this.Wy = this.by = undefined;
-    this.cells = [];
+    this.net?.dispose();
+    this.net = undefined;
   }
 }

@@ -15,6 +15,7 @@
  */
 import { axisGeometry, type Padding } from '@firth/neural';
 import { ValidationError } from '@firth/numeric';
+import * as ft from '@firth/tensor';
 import { tf } from './backend.js';
 
 export type CNNActivation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
@@ -274,6 +275,46 @@ export function forward(x: tf.Tensor4D, plan: Planned[], params: tf.Tensor[]): t
     }
   }
   return a as tf.Tensor2D;
+}
+
+/**
+ * The same layers on Firth's engine (@firth/tensor): conv2d (im2col on the float32 products),
+ * pool2d, matmul, with @firth/neural's axisGeometry turning 'same' / 'valid' / p into the zeros on
+ * each side. logits = the layers applied in turn   x (B, H, W, 1) → (B, nClasses)
+ */
+export function firthForward(x: ft.Tensor, plan: Planned[], params: ft.Tensor[]): ft.Tensor {
+  const act = (z: ft.Tensor, f: CNNActivation) =>
+    f === 'relu' ? ft.relu(z) : f === 'tanh' ? ft.tanhOp(z) : f === 'sigmoid' ? ft.sigmoid(z) : z;
+  const pads = (H: number, W: number, k: number, s: number, p: Padding) => {
+    const r = axisGeometry(H, k, s, p);
+    const c = axisGeometry(W, k, s, p);
+    return [r.padBefore, r.padAfter, c.padBefore, c.padAfter] as [number, number, number, number];
+  };
+  let a = x;
+  let p = 0;
+  for (const { spec: l } of plan) {
+    const [B = 0, H = 0, W = 0] = a.shape;
+    if (l.type === 'conv') {
+      const padding = pads(H, W, l.kernelSize, l.stride, l.padding);
+      // bias (and ReLU) fused into the convolution: one pass instead of three
+      const relu = l.activation === 'relu';
+      const bias = params[p + 1] as ft.Tensor;
+      const z = ft.conv2d(a, params[p] as ft.Tensor, { stride: l.stride, padding, bias, relu });
+      a = relu ? z : act(z, l.activation);
+      p += 2;
+    } else if (l.type === 'maxPool' || l.type === 'avgPool') {
+      const padding = pads(H, W, l.size, l.stride, l.padding);
+      a = ft.pool2d(a, l.type === 'maxPool' ? 'max' : 'avg', l.size, { stride: l.stride, padding });
+    } else {
+      // flatten: (B, H, W, C) → (B, H·W·C); a dense layer after maps flattens them first
+      if (a.shape.length !== 2) a = ft.reshape(a, [B, a.size / B]);
+      if (l.type === 'dense') {
+        a = act(ft.add(ft.matmul(a, params[p] as ft.Tensor), params[p + 1] as ft.Tensor), l.activation);
+        p += 2;
+      }
+    }
+  }
+  return a;
 }
 
 // ---------------------------------------------------------------------------------------------

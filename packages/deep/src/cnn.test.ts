@@ -180,6 +180,13 @@ describe('CNNClassifier on the digits', () => {
     expect(copy.summary()).toEqual(cnn.summary());
     expect(JSON.stringify(copy.toJSON())).toBe(json);
     copy.dispose();
+    // the saved model runs on the other engine too, to float32 rounding
+    const other = CNNClassifier.fromJSON(json, cnn.engine === 'firth' ? 'tfjs' : 'firth');
+    const c = await other.predictProba(few);
+    for (const [i, row] of a.entries()) {
+      for (const [k, p] of row.entries()) expect(Math.abs(p - (c[i]?.[k] as number))).toBeLessThan(1e-5);
+    }
+    other.dispose();
   });
 
   it('rejects images of another size and non-2-D images, naming the shapes', async () => {
@@ -209,8 +216,13 @@ describe('CNNClassifier: training mechanics', () => {
     batchSize: 16,
   } as const;
 
-  it('leaks no tensors: the count is flat across steps and only the weights remain after fit', async () => {
-    const cnn = new CNNClassifier({ ...small, layers: [...small.layers], validationFraction: 0.2 });
+  it('on TF.js, leaks no tensors: the count is flat across steps and only the weights remain after fit', async () => {
+    const cnn = new CNNClassifier({
+      ...small,
+      layers: [...small.layers],
+      validationFraction: 0.2,
+      engine: 'tfjs',
+    });
     const before = tf.memory().numTensors;
     const perStep: number[] = [];
     const events: string[] = [];
@@ -249,13 +261,13 @@ describe('CNNClassifier: training mechanics', () => {
     for (const m of [a, b, c]) m.dispose();
   });
 
-  it('gives the same model on the cpu backend, up to float32 rounding', async () => {
+  it("Firth's engine gives the same model as TF.js (its cpu backend), up to float32 rounding", async () => {
     const options = { ...small, layers: [...small.layers], epochs: 1, seed: 7 };
-    const here = await new CNNClassifier(options).fit(X, y);
+    const here = await new CNNClassifier({ ...options, engine: 'firth' }).fit(X, y);
     const backend = tf.getBackend();
     await tf.setBackend('cpu');
     try {
-      const cpu = await new CNNClassifier(options).fit(X, y);
+      const cpu = await new CNNClassifier({ ...options, engine: 'tfjs' }).fit(X, y);
       expect(Math.abs((cpu.lossCurve[0] as number) - (here.lossCurve[0] as number))).toBeLessThan(1e-4);
       const [p, q] = [cpu.toJSON().params, here.toJSON().params];
       for (const [i, { values }] of p.entries()) {
@@ -281,6 +293,7 @@ describe('CNNClassifier: bad input names the problem', () => {
     [{ learningRate: -1 }, 'learningRate must be a finite number > 0, got -1'],
     [{ validationFraction: 1 }, 'validationFraction must be a number in [0, 1), got 1'],
     [{ seed: -3 }, 'seed must be an integer in [0, 2^32), got -3'],
+    [{ engine: 'gpu' }, 'engine must be one of firth, tfjs or auto, got "gpu"'],
     [{ layers: [{ type: 'conv' }] }, 'layers[0].filters must be an integer ≥ 1, got nothing (undefined)'],
     [
       { layers: [{ type: 'conv', filters: 2, padding: 'full' }] },

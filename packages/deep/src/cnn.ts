@@ -1,6 +1,8 @@
 /**
- * A small convolutional neural network on TensorFlow.js ops — no `tf.layers`, so every layer's
- * math is on the page: `tf.conv2d`, `tf.maxPool` / `tf.avgPool`, a reshape, `tf.matMul`.
+ * A small convolutional neural network written op by op — no `tf.layers`, so every layer's math is
+ * on the page: conv2d, max / average pooling, a reshape, a matrix product. It trains on Firth's
+ * engine (@firth/tensor: im2col convolution on the WebAssembly SIMD products) or on TensorFlow.js
+ * (`tf.conv2d`, `tf.maxPool`, `tf.matMul`); backend.ts's chooseEngine picks (the `engine` option).
  *
  * Lesson: "Convolutional Neural Networks" (Introduction to Large Language Models): convolutional
  * layers (filters scanning the image: local connectivity, parameter sharing), pooling layers
@@ -31,11 +33,13 @@ import {
   uniqueLabels,
   ValidationError,
 } from '@firth/numeric';
-import { initBackend, tf } from './backend.js';
+import * as ft from '@firth/tensor';
+import { chooseEngine, type DeepEngine, initBackend, tf } from './backend.js';
 import {
   DEFAULT_CNN_LAYERS,
   describeLayer,
   describeValue,
+  firthForward,
   forward,
   type LayerSpec,
   type Planned,
@@ -60,6 +64,11 @@ export interface CNNOptions {
   seed?: number;
   /** Share of images held out (stratified) to report valLoss / valAccuracy. @default 0 — none */
   validationFraction?: number;
+  /**
+   * Which engine trains and predicts (not saved: a model trained on one runs on the other).
+   * @default 'auto' — FIRTH_DEEP_ENGINE, else 'tfjs' when @tensorflow/tfjs-node is installed, else 'firth' (backend.ts)
+   */
+  engine?: DeepEngine | 'auto';
 }
 
 interface Resolved {
@@ -174,6 +183,33 @@ function checkImages(
 // The estimator
 // ---------------------------------------------------------------------------------------------
 
+/** Row-wise softmax of (rows, K) logits, in float64 (the max subtracted). */
+function softmaxRows(z: Float32Array, K: number): Float32Array {
+  const p = new Float32Array(z.length);
+  for (let o = 0; o < z.length; o += K) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) max = Math.max(max, z[o + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(z[o + k]! - max);
+    for (let k = 0; k < K; k++) p[o + k] = Math.exp(z[o + k]! - max) / sum;
+  }
+  return p;
+}
+
+/** Row-wise log softmax of (rows, K) logits: z − max − log Σ e^(z − max). */
+function logSoftmaxRows(z: Float32Array, K: number): Float64Array {
+  const out = new Float64Array(z.length);
+  for (let o = 0; o < z.length; o += K) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) max = Math.max(max, z[o + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(z[o + k]! - max);
+    const lse = max + Math.log(sum);
+    for (let k = 0; k < K; k++) out[o + k] = z[o + k]! - lse;
+  }
+  return out;
+}
+
 /** Glorot-uniform: U(±sqrt(6 / (fanIn + fanOut))), fan = receptive field × channels (Keras' default). */
 function glorotUniform(shape: number[], rng: RandomState): Float32Array {
   const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
@@ -191,8 +227,117 @@ function glorotUniform(shape: number[], rng: RandomState): Float32Array {
 
 const PREDICT_BATCH = 256;
 
+/** Weights as plain arrays, in layer order (kernels as (kh, kw, in, out)). */
+type Weights = { shape: number[]; values: Float32Array }[];
+
 /**
- * A convolutional image classifier with scikit-learn's estimator contract (async: TF.js runs it).
+ * The network on one engine: the weights, the logits of a batch, and Adam steps. cnn.ts's loop
+ * (batches, shuffles, validation, progress) is the same for both.
+ */
+interface CnnNet {
+  /** logits (rows, K) of `rows` images packed in xs (rows · H · W). */
+  logits(xs: Float32Array, rows: number): Float32Array;
+  /** One Adam step on a batch: the mean cross-entropy before it and how many argmax hits. */
+  step(xs: Float32Array, yIndex: number[]): { loss: number; hits: number };
+  /** Ends training: frees the optimizer's state. */
+  endTraining(): void;
+  weights(): Weights;
+  dispose(): void;
+}
+
+const argmax = (row: ArrayLike<number>, o: number, K: number) => {
+  let best = 0;
+  for (let k = 1; k < K; k++) if (row[o + k]! > row[o + best]!) best = k;
+  return best;
+};
+
+/** On Firth's engine (@firth/tensor): Adam is AdamW without decay and with tf's ε = 1e-7. */
+function firthNet(
+  plan: Planned[],
+  weights: Weights,
+  [h, w]: [number, number],
+  K: number,
+  lr: number,
+): CnnNet {
+  const params = weights.map(({ shape, values }) => new ft.Tensor(values.slice(), shape, true));
+  let adam: ft.AdamW | null = null;
+  return {
+    logits: (xs, rows) => firthForward(new ft.Tensor(xs, [rows, h, w, 1]), plan, params).data,
+    step: (xs, yIndex) => {
+      adam ??= new ft.AdamW(params, { lr, eps: 1e-7, weightDecay: 0 });
+      const rows = yIndex.length;
+      const z = firthForward(new ft.Tensor(xs, [rows, h, w, 1]), plan, params);
+      // loss = −(1/B) Σ_n log softmax(z_n)[y_n]
+      const loss = ft.crossEntropy(z, yIndex);
+      let hits = 0;
+      for (let n = 0; n < rows; n++) if (argmax(z.data, n * K, K) === yIndex[n]) hits++;
+      adam.zeroGrad();
+      loss.backward();
+      adam.step();
+      return { loss: loss.item(), hits };
+    },
+    endTraining: () => {
+      adam = null;
+    },
+    weights: () => params.map((p) => ({ shape: p.shape.slice(), values: p.data.slice() })),
+    dispose: () => {},
+  };
+}
+
+/** On TensorFlow.js (tfjs-node when installed, else its wasm backend): the weights as tf variables. */
+function tfjsNet(plan: Planned[], weights: Weights, [h, w]: [number, number], K: number, lr: number): CnnNet {
+  const vars = weights.map(({ shape, values }) => {
+    const t = tf.tensor(values, shape);
+    const v = tf.variable(t);
+    t.dispose();
+    return v;
+  });
+  let optimizer: tf.Optimizer | null = null;
+  return {
+    logits: (xs, rows) => {
+      const z = tf.tidy(() => forward(tf.tensor4d(xs, [rows, h, w, 1]), plan, vars));
+      const values = z.dataSync() as Float32Array;
+      z.dispose();
+      return values;
+    },
+    step: (xs, yIndex) => {
+      optimizer ??= tf.train.adam(lr);
+      const rows = yIndex.length;
+      const ys = new Float32Array(rows * K); // one-hot built here: tf.oneHot float32 is wrong on wasm
+      for (const [b, k] of yIndex.entries()) ys[b * K + k] = 1;
+      const x = tf.tensor4d(xs, [rows, h, w, 1]);
+      const Y = tf.tensor2d(ys, [rows, K]);
+      let correct: tf.Tensor | undefined;
+      const lossT = optimizer.minimize(
+        () => {
+          const logits = forward(x, plan, vars);
+          // loss = −(1/B) Σ_n Σ_k Y[n,k] · log softmax(z)[n,k]      (B, K) → ()
+          const loss = tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(logits)), 1)));
+          // how many argmax predictions hit (kept out of the tidy; not part of the gradient)
+          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(Y, 1)), 'float32')));
+          return loss as tf.Scalar;
+        },
+        true,
+        vars,
+      ) as tf.Scalar;
+      const loss = lossT.dataSync()[0] as number;
+      const hits = (correct as tf.Tensor).dataSync()[0] as number;
+      tf.dispose([x, Y, lossT, correct as tf.Tensor]);
+      return { loss, hits };
+    },
+    endTraining: () => {
+      optimizer?.dispose();
+      optimizer = null;
+    },
+    weights: () => vars.map((v) => ({ shape: v.shape.slice(), values: v.dataSync() as Float32Array })),
+    dispose: () => {
+      for (const v of vars) v.dispose();
+    },
+  };
+}
+
+/**
+ * A convolutional image classifier with scikit-learn's estimator contract (async: TF.js may run it).
  *
  *   const cnn = new CNNClassifier({ epochs: 12, seed: 0 });
  *   await cnn.fit(digits.images.map((im) => im.map((r) => r.map((v) => v / 16))), digits.target);
@@ -201,6 +346,8 @@ const PREDICT_BATCH = 256;
  */
 export class CNNClassifier {
   readonly options: Readonly<Resolved>;
+  /** The engine that trains and predicts: 'firth' (@firth/tensor) or 'tfjs' (backend.ts decides). */
+  readonly engine: DeepEngine;
   /** The class labels, sorted (np.unique order); predictions are drawn from these. */
   classes: CNNLabel[] = [];
   /** Height and width of the training images; predict needs the same. */
@@ -214,13 +361,19 @@ export class CNNClassifier {
   /** Epochs run. */
   nIter = 0;
   private plan: Planned[] = [];
-  /** Kernels and biases as tf variables, in layer order. */
-  private vars: tf.Variable[] = [];
-  /** Weights waiting for the backend (after fromJSON, before the first predict). */
-  private pending: { shape: number[]; values: Float32Array }[] | null = null;
+  /** The network on its engine (after fit, or the first predict after fromJSON). */
+  private net: CnnNet | null = null;
+  /** Weights waiting for the engine (after fromJSON, before the first predict). */
+  private pending: Weights | null = null;
 
   constructor(options: CNNOptions = {}) {
     this.options = resolveOptions(options);
+    this.engine = chooseEngine(options.engine);
+  }
+
+  private makeNet(weights: Weights): CnnNet {
+    const make = this.engine === 'firth' ? firthNet : tfjsNet;
+    return make(this.plan, weights, this.imageShape!, this.classes.length, this.options.learningRate);
   }
 
   /**
@@ -238,24 +391,23 @@ export class CNNClassifier {
       );
     const { layers, epochs, batchSize, learningRate, seed, validationFraction } = this.options;
     const plan = planLayers(layers, h, w, classes.length);
-    await initBackend();
+    if (this.engine === 'tfjs') await initBackend();
     this.dispose();
     this.classes = classes;
     this.imageShape = [h, w];
     this.plan = plan;
     const index = new Map(classes.map((c, k) => [c, k]));
     const yIndex = y.map((v) => index.get(v) as number);
-    const K = classes.length;
     const rng = new RandomState(seed);
     // weights first, then the split, then the shuffles: one stream of draws, one seed
     const shapes = plan.flatMap((p) => p.paramShapes);
-    this.vars = shapes.map((shape) => {
-      const values = shape.length === 1 ? new Float32Array(shape[0] as number) : glorotUniform(shape, rng);
-      const t = tf.tensor(values, shape);
-      const v = tf.variable(t);
-      t.dispose();
-      return v;
-    });
+    const net = this.makeNet(
+      shapes.map((shape) => ({
+        shape,
+        values: shape.length === 1 ? new Float32Array(shape[0] as number) : glorotUniform(shape, rng),
+      })),
+    );
+    this.net = net;
     let train = Array.from({ length: n }, (_, i) => i);
     let held: number[] = [];
     if (validationFraction > 0) {
@@ -265,19 +417,14 @@ export class CNNClassifier {
     const pixels = h * w;
     const batch = (rows: number[]) => {
       const xs = new Float32Array(rows.length * pixels);
-      const ys = new Float32Array(rows.length * K); // one-hot built here: tf.oneHot float32 is wrong on wasm
-      rows.forEach((r, b) => {
-        xs.set(data.subarray(r * pixels, (r + 1) * pixels), b * pixels);
-        ys[b * K + (yIndex[r] as number)] = 1;
-      });
-      return { x: tf.tensor4d(xs, [rows.length, h, w, 1]), y: tf.tensor2d(ys, [rows.length, K]) };
+      for (const [b, r] of rows.entries()) xs.set(data.subarray(r * pixels, (r + 1) * pixels), b * pixels);
+      return xs;
     };
 
     this.lossCurve = [];
     this.valLossCurve = [];
     this.validationScores = [];
     this.nIter = 0;
-    const optimizer = tf.train.adam(learningRate);
     const steps = Math.ceil(train.length / batchSize);
     const start = performance.now();
     const emit = fitOptions.onProgress ?? (() => {});
@@ -289,23 +436,10 @@ export class CNNClassifier {
         let correctSum = 0;
         for (let step = 1; step <= steps; step++) {
           const rows = order.slice((step - 1) * batchSize, step * batchSize);
-          const { x, y: Y } = batch(rows);
-          let correct: tf.Tensor | undefined;
-          const lossT = optimizer.minimize(
-            () => {
-              const logits = forward(x, plan, this.vars);
-              // loss = −(1/B) Σ_n Σ_k Y[n,k] · log softmax(z)[n,k]      (B, K) → ()
-              const loss = tf.neg(tf.mean(tf.sum(tf.mul(Y, tf.logSoftmax(logits)), 1)));
-              // how many argmax predictions hit (kept out of the tidy; not part of the gradient)
-              correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(Y, 1)), 'float32')));
-              return loss as tf.Scalar;
-            },
-            true,
-            this.vars,
-          ) as tf.Scalar;
-          const loss = lossT.dataSync()[0] as number;
-          const hits = (correct as tf.Tensor).dataSync()[0] as number;
-          tf.dispose([x, Y, lossT, correct as tf.Tensor]);
+          const { loss, hits } = net.step(
+            batch(rows),
+            rows.map((r) => yIndex[r] as number),
+          );
           if (!Number.isFinite(loss))
             throw new Error(
               `the loss became ${loss} at epoch ${epoch}, step ${step}; lower learningRate (now ${learningRate})`,
@@ -349,7 +483,7 @@ export class CNNClassifier {
         });
       }
     } finally {
-      optimizer.dispose();
+      net.endTraining();
     }
     emit({
       phase: 'end',
@@ -374,18 +508,9 @@ export class CNNClassifier {
     const out: number[][] = [];
     for (let start = 0; start < n; start += PREDICT_BATCH) {
       const rows = Math.min(PREDICT_BATCH, n - start);
-      const probs = tf.tidy(() => {
-        const x = tf.tensor4d(data.subarray(start * pixels, (start + rows) * pixels), [
-          rows,
-          shape[0],
-          shape[1],
-          1,
-        ]);
-        // p = softmax(z)   (B, K)
-        return tf.softmax(forward(x, this.plan, this.vars));
-      });
-      const values = probs.dataSync();
-      probs.dispose();
+      // p = softmax(z)   (B, K)
+      const z = this.net!.logits(data.slice(start * pixels, (start + rows) * pixels), rows);
+      const values = softmaxRows(z, K);
       for (let i = 0; i < rows; i++) out.push(Array.from(values.subarray(i * K, (i + 1) * K)));
     }
     return out;
@@ -428,13 +553,9 @@ export class CNNClassifier {
       const idx = yIndex.slice(start, start + PREDICT_BATCH);
       const xs = new Float32Array(rows.length * h * w);
       for (const [b, r] of rows.entries()) xs.set(r, b * h * w);
-      const logp = tf.tidy(() =>
-        tf.logSoftmax(forward(tf.tensor4d(xs, [rows.length, h, w, 1]), this.plan, this.vars)),
-      );
-      const values = logp.dataSync();
-      logp.dispose();
+      const logp = logSoftmaxRows(this.net!.logits(xs, rows.length), K);
       idx.forEach((k, b) => {
-        const row = values.subarray(b * K, (b + 1) * K);
+        const row = logp.subarray(b * K, (b + 1) * K);
         lossSum -= row[k] as number;
         if (row.indexOf(Math.max(...row)) === k) hits++;
       });
@@ -447,24 +568,20 @@ export class CNNClassifier {
     return this.imageShape;
   }
 
-  /** Turns weights loaded by fromJSON into tf variables once the backend is up. */
+  /** Puts weights loaded by fromJSON on the engine (starting TF.js first when it is the engine). */
   private async ready(): Promise<void> {
-    await initBackend();
+    if (this.engine === 'tfjs') await initBackend();
     if (!this.pending) return;
-    this.vars = this.pending.map(({ shape, values }) => {
-      const t = tf.tensor(values, shape);
-      const v = tf.variable(t);
-      t.dispose();
-      return v;
-    });
+    this.net = this.makeNet(this.pending);
     this.pending = null;
   }
 
   toJSON(): CNNJSON {
     const [h, w] = this.trainedShape('toJSON');
-    const params = this.pending
-      ? this.pending.map(({ shape, values }) => ({ shape, values: Array.from(values) }))
-      : this.vars.map((v) => ({ shape: v.shape.slice(), values: Array.from(v.dataSync()) }));
+    const params = (this.pending ?? this.net?.weights() ?? []).map(({ shape, values }) => ({
+      shape,
+      values: Array.from(values),
+    }));
     return {
       type: 'firth.CNNClassifier',
       version: 1,
@@ -480,11 +597,11 @@ export class CNNClassifier {
   }
 
   /** Rebuilds a trained model from `toJSON()` output (or its JSON string), checking every field. */
-  static fromJSON(json: CNNJSON | string): CNNClassifier {
+  static fromJSON(json: CNNJSON | string, engine: DeepEngine | 'auto' = 'auto'): CNNClassifier {
     const m = checkModelJSON<CNNJSON>(json, 'firth.CNNClassifier');
     if (m.version !== 1)
       throw new ValidationError(`model.version must be 1, got ${describeValue(m.version)}`, 'model.version');
-    const model = new CNNClassifier((m.options ?? {}) as CNNOptions);
+    const model = new CNNClassifier({ ...((m.options ?? {}) as CNNOptions), engine });
     if (!Array.isArray(m.classes))
       throw new ValidationError('model.classes must be an array of labels', 'model.classes');
     const classes = checkLabels(m.classes, m.classes.length, 'model.classes');
@@ -542,7 +659,7 @@ export class CNNClassifier {
 
   /** Frees the weights' tensors (the model then needs fit or fromJSON again to predict). */
   dispose(): void {
-    for (const v of this.vars) v.dispose();
-    this.vars = [];
+    this.net?.dispose();
+    this.net = null;
   }
 }

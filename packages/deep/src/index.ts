@@ -1,12 +1,17 @@
 /**
- * @firth/deep — deep networks from the course on TensorFlow.js (wasm backend by default).
+ * @firth/deep — deep networks from the course: the CNN and char-RNNs train on Firth's engine
+ * (@firth/tensor) unless TF.js is chosen; pretrained TF.js models run on TensorFlow.js.
  */
 
-// Where TensorFlow.js runs: tfjs-node when installed, else wasm, else cpu. One place decides.
+// Which engine trains the CNN / char-RNNs (chooseEngine), and where TensorFlow.js runs: tfjs-node
+// when installed, else wasm, else cpu. One place decides.
 export {
   BACKEND_NAMES,
   type BackendName,
   type BackendOptions,
+  chooseEngine,
+  DEEP_ENGINES,
+  type DeepEngine,
   findWasmDir,
   initBackend,
   tf,
@@ -17,9 +22,10 @@ export {
   type CharLanguageModelFitOptions,
   type CharLanguageModelJSON,
   type CharLanguageModelOptions,
+  type CharLanguageModelSettings,
 } from './char-lm.js';
-// A convolutional network written with tf ops (conv → pool → dense), sklearn-style: CNNClassifier
-// (≥ 97 % on the 8×8 digits), plus its layers as functions — convLayer equals @firth/neural conv2d
+// A convolutional network (conv → pool → dense), sklearn-style, on Firth's engine (firthForward) or
+// tf ops: CNNClassifier (≥ 97 % on the 8×8 digits), plus its layers as functions — convLayer equals @firth/neural conv2d
 // on the course's figure, and carries its own kernel gradient (wasm lacks Conv2DBackpropFilter).
 export {
   CNNClassifier,
@@ -38,6 +44,7 @@ export {
   type DenseLayerSpec,
   denseLayer,
   type FlattenLayerSpec,
+  firthForward,
   type LayerSpec,
   type PoolLayerSpec,
   poolLayer,
@@ -56,6 +63,7 @@ export {
   checkCellType,
   createCell,
   GRUCell,
+  initialCellWeights,
   LSTMCell,
   type RecurrentCell,
   RNNCell,

@@ -205,17 +205,16 @@ export class GRUCell extends BaseCell {
 }
 
 /**
- * A fresh cell with seeded weights.
- *
- *   const cell = createCell('lstm', 32, 128, new RandomState(0));
- *   tf.tidy(() => cell.step(tf.zeros([1, 32]), cell.initialState(1)).h.shape) // [1, 128]
+ * A cell's starting weights as plain arrays, drawn from `rng` (Wx, then Wh): PyTorch's U(±1/√H),
+ * biases 0 but the LSTM forget gate's 1. Both engines start from these (createCell, and the
+ * @firth/tensor char-LM in char-lm-firth.ts), so a seed gives the same model on either.
  */
-export function createCell(
+export function initialCellWeights(
   type: CellType,
   inputSize: number,
   hiddenSize: number,
   rng: RandomState,
-): RecurrentCell {
+): CellWeights {
   checkCellType(type);
   checkSize(inputSize, 'inputSize');
   checkSize(hiddenSize, 'hiddenSize');
@@ -232,11 +231,26 @@ export function createCell(
     (weights.b as number[]).fill(1, H, 2 * H);
   }
   if (type === 'gru') weights.bhn = new Array<number>(H).fill(0);
-  return buildCell(type, inputSize, hiddenSize, weights);
+  return weights;
 }
 
-/** A cell from `cell.toJSON()`. */
-export function cellFromJSON(json: CellJSON): RecurrentCell {
+/**
+ * A fresh cell with seeded weights.
+ *
+ *   const cell = createCell('lstm', 32, 128, new RandomState(0));
+ *   tf.tidy(() => cell.step(tf.zeros([1, 32]), cell.initialState(1)).h.shape) // [1, 128]
+ */
+export function createCell(
+  type: CellType,
+  inputSize: number,
+  hiddenSize: number,
+  rng: RandomState,
+): RecurrentCell {
+  return buildCell(type, inputSize, hiddenSize, initialCellWeights(type, inputSize, hiddenSize, rng));
+}
+
+/** Checks a serialised cell's type, sizes and weight shapes (not yet its values); returns it typed. */
+export function checkCellJSON(json: CellJSON): CellJSON {
   const type = checkCellType(json?.type);
   const inputSize = checkSize(json.inputSize, 'inputSize');
   const H = checkSize(json.hiddenSize, 'hiddenSize');
@@ -252,7 +266,13 @@ export function cellFromJSON(json: CellJSON): RecurrentCell {
     if (!ok)
       throw new ValidationError(`${type} cell weight ${name} must have shape [${shape.join(', ')}]`, name);
   }
-  return buildCell(type, inputSize, H, json.weights);
+  return json;
+}
+
+/** A cell from `cell.toJSON()`. */
+export function cellFromJSON(json: CellJSON): RecurrentCell {
+  const { type, inputSize, hiddenSize, weights } = checkCellJSON(json);
+  return buildCell(type, inputSize, hiddenSize, weights);
 }
 
 function buildCell(

@@ -29,6 +29,8 @@ export {
   tanhOp,
   transposeLast,
 } from './autograd.js';
+// ── Convolution (im2col on the float32 products), pooling, sigmoid (conv.ts)
+export { type ConvOptions, conv2d, pool2d, sigmoid, type WindowOptions } from './conv.js';
 // ── The one training loop: AdamW, warm-up + cosine schedule, clipping, evaluation, progress, early stop, checkpoints
 export {
   type EarlyStopping,
@@ -80,3 +82,5 @@ export {
 } from './matmul-f64.js';
 // ── Optimisation: AdamW with decoupled weight decay, global-norm gradient clipping
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
+// ── Recurrent layers as fused ops: RNN / LSTM / GRU over a whole sequence, BPTT backward (recurrent.ts)
+export { gruSequence, lstmSequence, type RecurrentOutput, rnnSequence } from './recurrent.js';
