@@ -3,7 +3,7 @@
  * Train an RNN / LSTM / GRU on text (tiny Shakespeare ships with Firth, or the items' text) and
  * sample from it, or sample from the pretrained ml5 char-LSTM shipped with Firth.
  *
- * Thin adapter (STYLE.md): @firth/deep does the work on TensorFlow.js (wasm backend by default).
+ * Thin adapter (STYLE.md): @firth/deep does the work — training on @firth/tensor (TensorFlow.js for the pretrained ml5 char-LSTM, or when @tensorflow/tfjs-node is installed).
  */
 import { loadTinyShakespeare } from '@firth/datasets';
 import {
