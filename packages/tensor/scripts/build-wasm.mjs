@@ -5,3 +5,4 @@ import { buildWasm } from '../../../scripts/lib/build-wasm.mjs';
 
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f64.wat', exportName: 'MATMUL_F64_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
+await buildWasm({ pkg: 'tensor', wat: 'elementwise-f32.wat', exportName: 'ELEMENTWISE_F32_WASM_BASE64' });

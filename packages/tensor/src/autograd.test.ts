@@ -10,6 +10,7 @@ import {
   geluErfOp,
   layerNorm,
   matmul,
+  matmulNT,
   relu,
   reshape,
   scale,
@@ -116,6 +117,46 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('swapAxes12', [Y], () => swapAxes12(Y));
     const E = randn([5, 3]);
     checkGradients('embedding', [E], () => embedding(E, [4, 1, 1, 0], [2, 2]));
+  });
+
+  it('matmulNT (batched and shared right side), softmax with a scale', () => {
+    const A = randn([2, 3, 4]);
+    const B = randn([2, 5, 4]);
+    checkGradients('matmulNT batched', [A, B], () => matmulNT(A, B));
+    const W = randn([5, 4]);
+    checkGradients('matmulNT shared', [A, W], () => matmulNT(A, W));
+    // the same values as matmul with the transpose made explicitly
+    const ref = matmul(A, transposeLast(B));
+    const nt = matmulNT(A, B).data;
+    for (let i = 0; i < nt.length; i++) expect(nt[i]).toBeCloseTo(ref.data[i]!, 5);
+    const S = randn([2, 4, 4]);
+    checkGradients('causal softmax, scale 0.5', [S], () => softmax(S, { causal: true, scale: 0.5 }));
+    const plain = softmax(scale(S, 0.5), { causal: true });
+    const fused = softmax(S, { causal: true, scale: 0.5 }).data;
+    for (let i = 0; i < fused.length; i++) expect(fused[i]).toBeCloseTo(plain.data[i]!, 6);
+    expect(() => softmax(S, { scale: 0 })).toThrow('softmax: scale must be a finite number > 0, got 0');
+  });
+
+  it('gradients handed over, not aliased wrongly: x + x, a reshaped leaf, a leaf used twice, an unused leaf', () => {
+    const X = randn([2, 3]);
+    const W = randn([3, 3]);
+    const unused = randn([2]);
+    checkGradients('x + x', [X], () => add(X, X));
+    checkGradients('reshape of a leaf, used twice', [X, W], () =>
+      add(matmul(reshape(X, [3, 2]), reshape(X, [2, 3])), matmul(W, W)),
+    );
+    // the residual pattern: y = x + f(x), z = y + g(y)
+    checkGradients('residuals', [X, W], () => {
+      const y = add(X, matmul(X, W));
+      return add(y, gelu(matmul(y, W)));
+    });
+    const L = matmul(reshape(X, [1, 6]), reshape(X, [6, 1]));
+    X.grad = null;
+    unused.grad = null;
+    L.backward();
+    // d(Σx²)/dx = 2x
+    for (let i = 0; i < X.size; i++) expect(X.grad![i]).toBeCloseTo(2 * X.data[i]!, 5);
+    expect(unused.grad).toBe(null);
   });
 
   it('crossEntropy: value and gradient', () => {

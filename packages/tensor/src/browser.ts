@@ -19,6 +19,7 @@ export {
   geluErfOp,
   layerNorm,
   matmul,
+  matmulNT,
   relu,
   reshape,
   scale,
@@ -29,6 +30,13 @@ export {
   tanhOp,
   transposeLast,
 } from './autograd.js';
+// ── Fused float32 elementwise kernels (GELU, softmax, LayerNorm, AdamW, bias), WebAssembly SIMD + JS reference
+export {
+  type ElementwiseF32Kernels,
+  elementwiseF32,
+  jsElementwiseF32,
+  wasmElementwiseF32,
+} from './elementwise-f32.js';
 // ── Float32 products for autograd, all transposes and batched forms, WebAssembly SIMD + JS reference
 export {
   jsKernelsF32,

@@ -4,18 +4,7 @@
  * stack — multi-head attention, the GELU feed-forward network, LayerNorm.
  */
 import type { RandomState } from '@firth/numeric';
-import {
-  add,
-  gelu,
-  layerNorm,
-  matmul,
-  reshape,
-  scale,
-  softmax,
-  swapAxes12,
-  Tensor,
-  transposeLast,
-} from '@firth/tensor';
+import { add, gelu, layerNorm, matmul, matmulNT, reshape, softmax, swapAxes12, Tensor } from '@firth/tensor';
 
 /**
  * A checkpoint's values for parameter `name` of `shape`; throws (naming the file) when the
@@ -148,8 +137,8 @@ export function multiHeadAttention(
   const q = heads(matmul(x, a.wq), Tq);
   const k = heads(matmul(kv, a.wk), Tk);
   const v = heads(matmul(kv, a.wv), Tk);
-  // (B, h, Tq, hd) @ (B, h, hd, Tk) → (B, h, Tq, Tk)
-  const weights = softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { causal });
+  // (B, h, Tq, hd) @ (B, h, Tk, hd)ᵀ → (B, h, Tq, Tk), scaled by 1/√hd inside the softmax
+  const weights = softmax(matmulNT(q, k), { causal, scale: 1 / Math.sqrt(hd) });
   const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }
