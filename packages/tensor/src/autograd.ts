@@ -288,15 +288,14 @@ export const relu = (X: Tensor) =>
 /**
  * GELU, GPT-2's tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
  *   d: dX = dY ⊙ (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²)),  t = tanh(√(2/π)(x + 0.044715x³))
- * t is kept (float32) from the forward pass for the backward one; both run in elementwise-f32.ts.
+ * The backward pass computes t again (cheaper than keeping it); both run in elementwise-f32.ts.
  */
 export function gelu(X: Tensor): Tensor {
   const Y = new Float32Array(X.size);
-  const T = new Float32Array(X.size);
-  ew.geluForward(X.data, Y, T);
+  ew.geluForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
-    const dX = gradOf(X);
-    if (dX) ew.geluBackward(X.data, T, out.grad!, dX);
+    const [dX, acc] = gradSlot(X);
+    if (dX) ew.geluBackward(X.data, out.grad!, dX, acc);
   });
 }
 
@@ -325,8 +324,8 @@ export function softmax(
     const Y = new Float32Array(X.size);
     ew.softmaxForward(X.data, Y, null, rows, c, T, causal, s);
     return result(Y, X.shape, [X], (out) => {
-      const dX = gradOf(X);
-      if (dX) ew.softmaxBackward(Y, out.grad!, dX, rows, c, T, causal, s);
+      const [dX, acc] = gradSlot(X);
+      if (dX) ew.softmaxBackward(Y, out.grad!, dX, rows, c, T, causal, s, acc);
     });
   }
   const B = X.shape[0]!;
@@ -388,7 +387,8 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   const Y = new Float32Array(X.size);
   ew.layerNormForward(X.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, gamma, beta], (out) => {
-    ew.layerNormBackward(out.grad!, gamma.data, xhat, inv, gradOf(X), gradOf(gamma), gradOf(beta), d);
+    const [dX, acc] = gradSlot(X);
+    ew.layerNormBackward(out.grad!, gamma.data, xhat, inv, dX, gradOf(gamma), gradOf(beta), d, acc);
   });
 }
 

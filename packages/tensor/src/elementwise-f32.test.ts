@@ -38,18 +38,19 @@ describe.skipIf(wasmElementwiseF32 === null)(
         if (n > 4) x.set([30, -30, 8, -8, 1e-5], 0);
         const out = (k: ElementwiseF32Kernels) => {
           const y = new Float32Array(n);
-          const t = new Float32Array(n);
-          k.geluForward(x, y, t);
+          k.geluForward(x, y);
           const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
           const dx = Float32Array.from({ length: n }, (_, i) => Math.cos(i)); // added to
-          k.geluBackward(x, t, g, dx);
-          return { y, t, dx };
+          k.geluBackward(x, g, dx, true);
+          const dxNew = new Float32Array(n).fill(Number.NaN); // written
+          k.geluBackward(x, g, dxNew, false);
+          return { y, dx, dxNew };
         };
         const a = out(wasm);
         const b = out(js);
         expectClose(a.y, b.y, 2e-6, `gelu y, n ${n}`);
-        expectClose(a.t, b.t, 2e-6, `gelu tanh, n ${n}`);
         expectClose(a.dx, b.dx, 4e-6, `gelu dx, n ${n}`);
+        expectClose(a.dxNew, b.dxNew, 4e-6, `gelu dx written, n ${n}`);
       }
     });
 
@@ -70,8 +71,10 @@ describe.skipIf(wasmElementwiseF32 === null)(
           k.softmaxForward(x, y, stats, rows, c, T, causal, s);
           const dy = randn(rows * c);
           const dx = new Float32Array(rows * c).fill(0.5);
-          k.softmaxBackward(y, dy, dx, rows, c, T, causal, s);
-          return { y, stats, dx, dy };
+          k.softmaxBackward(y, dy, dx, rows, c, T, causal, s, true);
+          const dxNew = new Float32Array(rows * c).fill(Number.NaN);
+          k.softmaxBackward(y, dy, dxNew, rows, c, T, causal, s, false);
+          return { y, stats, dx, dxNew, dy };
         };
         const a = run(wasm);
         const b = run(js);
@@ -80,8 +83,15 @@ describe.skipIf(wasmElementwiseF32 === null)(
         expectClose(a.stats, b.stats, 1e-5, `softmax stats ${what}`);
         // the backward pass from the same y and dy
         const dxJs = new Float32Array(rows * c).fill(0.5);
-        js.softmaxBackward(a.y, a.dy, dxJs, rows, c, T, causal, s);
+        js.softmaxBackward(a.y, a.dy, dxJs, rows, c, T, causal, s, true);
         expectClose(a.dx, dxJs, 1e-5, `softmax dx ${what}`);
+        // written: the added result less what dx held
+        expectClose(
+          a.dxNew,
+          dxJs.map((v) => v - 0.5),
+          1e-5,
+          `softmax dx written ${what}`,
+        );
         for (let r = 0; r < rows; r++) {
           const limit = causal ? (r % T) + 1 : c;
           let sum = 0;
@@ -113,12 +123,14 @@ describe.skipIf(wasmElementwiseF32 === null)(
           const dx = new Float32Array(rows * d).fill(1);
           const dg = new Float32Array(d).fill(-1);
           const db = new Float32Array(d);
-          k.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d);
-          return { y, xhat, inv, dx, dg, db };
+          k.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, true);
+          const dxNew = new Float32Array(rows * d).fill(Number.NaN);
+          k.layerNormBackward(dy, g, xhat, inv, dxNew, null, null, d, false);
+          return { y, xhat, inv, dx, dxNew, dg, db };
         };
         const a = run(wasm);
         const r = run(js);
-        for (const key of ['y', 'xhat', 'inv', 'dx', 'dg', 'db'] as const)
+        for (const key of ['y', 'xhat', 'inv', 'dx', 'dxNew', 'dg', 'db'] as const)
           expectClose(a[key], r[key], 1e-5, `layerNorm ${key} ${rows}×${d}`);
       }
     });

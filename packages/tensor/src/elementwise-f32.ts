@@ -12,16 +12,17 @@
  *
  * Each wasm call copies its operands into the module's memory and its results out: O(size) next
  * to the O(size) work, and still several times faster than the JavaScript loops.
- * Backward kernels add into their gradient arrays (dx += …), as autograd's backward passes do.
+ * Backward kernels add into their gradient arrays (dx += …) or, with acc false, write them: autograd
+ * writes a gradient that has none yet instead of adding to zeros (and copying those zeros in).
  */
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
 import { matmulF32Backend } from './matmul-f32.js';
 
 export interface ElementwiseF32Kernels {
-  /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)) kept for the backward pass. */
-  geluForward(x: Float32Array, y: Float32Array, t: Float32Array): void;
-  /** dx += dy ⊙ GELU'(x), from x and the t of the forward pass. */
-  geluBackward(x: Float32Array, t: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
+  geluForward(x: Float32Array, y: Float32Array): void;
+  /** dx (+)= dy ⊙ GELU'(x) (t computed again from x). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
   /**
    * y = softmax(s·x) of each row of (rows × c); causal: row r sees columns 0..(r mod T), the rest 0.
    * stats (2 per row, or null): the row's max of x and Σ e^(s(x − max)).
@@ -36,7 +37,7 @@ export interface ElementwiseF32Kernels {
     causal: boolean,
     s: number,
   ): void;
-  /** dx += s · y ⊙ (dy − Σ dy ⊙ y), over each row's visible columns. */
+  /** dx (+)= s · y ⊙ (dy − Σ dy ⊙ y), over each row's visible columns (written: 0 in the others). */
   softmaxBackward(
     y: Float32Array,
     dy: Float32Array,
@@ -46,6 +47,7 @@ export interface ElementwiseF32Kernels {
     T: number,
     causal: boolean,
     s: number,
+    acc: boolean,
   ): void;
   /** x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept. */
   layerNormForward(
@@ -58,7 +60,10 @@ export interface ElementwiseF32Kernels {
     d: number,
     eps: number,
   ): void;
-  /** dx += (1/σ̂)(gg − mean(gg) − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂;  db += Σ dy (null: not wanted). */
+  /**
+   * dx (+)= (1/σ̂)(gg − mean(gg) − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂;  db += Σ dy
+   * (null: not wanted; accDx false writes dx).
+   */
   layerNormBackward(
     dy: Float32Array,
     g: Float32Array,
@@ -68,6 +73,7 @@ export interface ElementwiseF32Kernels {
     dg: Float32Array | null,
     db: Float32Array | null,
     d: number,
+    accDx: boolean,
   ): void;
   /** c = a + b, b (nb values) repeated over a's rows. */
   addRows(a: Float32Array, b: Float32Array, c: Float32Array): void;
@@ -101,19 +107,18 @@ export const tanh = (u: number): number => {
 
 /** The reference path: plain JavaScript loops. */
 export const jsElementwiseF32: ElementwiseF32Kernels = {
-  geluForward(x, y, t) {
+  geluForward(x, y) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      y[i] = 0.5 * v * (1 + tanh(K * (v + 0.044715 * v * v * v)));
+    }
+  },
+  geluBackward(x, dy, dx, acc) {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       const th = tanh(K * (v + 0.044715 * v * v * v));
-      t[i] = th;
-      y[i] = 0.5 * v * (1 + th);
-    }
-  },
-  geluBackward(x, t, dy, dx) {
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]!;
-      const th = t[i]!;
-      dx[i]! += dy[i]! * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * K * (1 + 3 * 0.044715 * v * v));
+      const d = dy[i]! * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * K * (1 + 3 * 0.044715 * v * v));
+      dx[i] = acc ? dx[i]! + d : d;
     }
   },
   softmaxForward(x, y, stats, rows, c, T, causal, s) {
@@ -136,7 +141,8 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
       }
     }
   },
-  softmaxBackward(y, dy, dx, rows, c, T, causal, s) {
+  softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc) {
+    if (!acc) dx.fill(0, 0, rows * c);
     for (let r = 0; r < rows; r++) {
       const o = r * c;
       const limit = causal ? (r % T) + 1 : c;
@@ -163,8 +169,9 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
       }
     }
   },
-  layerNormBackward(dy, g, xhat, inv, dx, dg, db, d) {
+  layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
     const rows = dy.length / d;
+    if (dx && !accDx) dx.fill(0, 0, dy.length);
     for (let r = 0; r < rows; r++) {
       const o = r * d;
       let meanG = 0;
@@ -204,8 +211,8 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
 /** The exports of elementwise-f32.wat (addresses in bytes). */
 interface WasmExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  geluForward(x: number, y: number, t: number, n: number): void;
-  geluBackward(x: number, t: number, dy: number, dx: number, n: number): void;
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
   softmaxForward(
     x: number,
     y: number,
@@ -225,6 +232,7 @@ interface WasmExports {
     T: number,
     causal: number,
     s: number,
+    acc: number,
   ): void;
   layerNormForward(
     x: number,
@@ -247,6 +255,7 @@ interface WasmExports {
     db: number,
     rows: number,
     d: number,
+    acc: number,
   ): void;
   adamw(
     p: number,
@@ -303,21 +312,20 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
     dst.set(h.subarray(at / 4, at / 4 + dst.length));
   const js = jsElementwiseF32;
   return {
-    geluForward(x, y, t) {
+    geluForward(x, y) {
       const n = x.length;
-      const p = place([n, n, n], [x]);
-      if (!p) return js.geluForward(x, y, t);
-      const [a, b, c] = p.at as [number, number, number];
-      ex.geluForward(a, b, c, Math.ceil(n / 4) * 4);
+      const p = place([n, n], [x]);
+      if (!p) return js.geluForward(x, y);
+      const [a, b] = p.at as [number, number];
+      ex.geluForward(a, b, Math.ceil(n / 4) * 4);
       out(p.h, b, y);
-      out(p.h, c, t);
     },
-    geluBackward(x, t, dy, dx) {
+    geluBackward(x, dy, dx, acc) {
       const n = x.length;
-      const p = place([n, n, n, n], [x, t, dy, dx]);
-      if (!p) return js.geluBackward(x, t, dy, dx);
-      const [a, b, c, d] = p.at as [number, number, number, number];
-      ex.geluBackward(a, b, c, d, Math.ceil(n / 4) * 4);
+      const p = place([n, n, n], [x, dy, acc ? dx : null]);
+      if (!p) return js.geluBackward(x, dy, dx, acc);
+      const [a, b, d] = p.at as [number, number, number];
+      ex.geluBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
       out(p.h, d, dx);
     },
     softmaxForward(x, y, stats, rows, c, T, causal, s) {
@@ -329,12 +337,12 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       out(p.h, b, y);
       if (stats) out(p.h, st, stats);
     },
-    softmaxBackward(y, dy, dx, rows, c, T, causal, s) {
+    softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc) {
       const n = rows * c;
-      const p = place([n, n, n], [y, dy, dx]);
-      if (!p) return js.softmaxBackward(y, dy, dx, rows, c, T, causal, s);
+      const p = place([n, n, n], [y, dy, acc ? dx : null]);
+      if (!p) return js.softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc);
       const [a, b, d] = p.at as [number, number, number];
-      ex.softmaxBackward(a, b, d, rows, c, T, causal ? 1 : 0, s);
+      ex.softmaxBackward(a, b, d, rows, c, T, causal ? 1 : 0, s, acc ? 1 : 0);
       out(p.h, d, dx);
     },
     layerNormForward(x, g, b, y, xhat, inv, d, eps) {
@@ -348,15 +356,15 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       out(p.h, axh, xhat);
       out(p.h, ainv, inv);
     },
-    layerNormBackward(dy, g, xhat, inv, dx, dg, db, d) {
+    layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
       const n = dy.length;
       const rows = n / d;
       const zeros = new Float32Array(d);
       const p = place(
         [n, d, n, rows, n, d, d],
-        [dy, g, xhat, inv, dx ?? new Float32Array(n), dg ?? zeros, db ?? zeros],
+        [dy, g, xhat, inv, accDx ? dx : null, dg ?? zeros, db ?? zeros],
       );
-      if (!p) return js.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d);
+      if (!p) return js.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx);
       const [ady, ag, axh, ainv, adx, adg, adb] = p.at as [
         number,
         number,
@@ -366,7 +374,7 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
         number,
         number,
       ];
-      ex.layerNormBackward(ady, ag, axh, ainv, adx, adg, adb, rows, d);
+      ex.layerNormBackward(ady, ag, axh, ainv, adx, adg, adb, rows, d, accDx && dx ? 1 : 0);
       if (dx) out(p.h, adx, dx);
       if (dg) out(p.h, adg, dg);
       if (db) out(p.h, adb, db);

@@ -109,46 +109,45 @@
 
   ;; ---------------------------------------------------------------------------------------------
   ;; GELU (tanh form), over n floats (n a multiple of 4):
-  ;;   t = tanh(√(2/π)(x + 0.044715x³)),  y = ½x(1 + t)           (t kept for the backward pass)
-  ;;   dx += dy (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²))
+  ;;   t = tanh(√(2/π)(x + 0.044715x³)),  y = ½x(1 + t)
+  ;;   dx (+)= dy (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²))   (t computed again; acc = 0 writes dx)
   ;; ---------------------------------------------------------------------------------------------
-  (func (export "geluForward") (param $x i32) (param $y i32) (param $t i32) (param $n i32)
+  (func $geluTanh (param $v v128) (result v128)
+    ;; tanh(√(2/π) x (1 + 0.044715 x²))
+    (call $tanh
+      (f32x4.mul
+        (f32x4.mul (local.get $v) (v128.const f32x4 0.7978845608 0.7978845608 0.7978845608 0.7978845608))
+        (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
+          (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
+            (f32x4.mul (local.get $v) (local.get $v)))))))
+
+  (func (export "geluForward") (param $x i32) (param $y i32) (param $n i32)
     (local $v v128) (local $th v128) (local $end i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $i
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
         (local.set $v (v128.load (local.get $x)))
-        ;; √(2/π) x (1 + 0.044715 x²)
-        (local.set $th
-          (call $tanh
-            (f32x4.mul
-              (f32x4.mul (local.get $v) (v128.const f32x4 0.7978845608 0.7978845608 0.7978845608 0.7978845608))
-              (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
-                (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
-                  (f32x4.mul (local.get $v) (local.get $v)))))))
-        (v128.store (local.get $t) (local.get $th))
+        (local.set $th (call $geluTanh (local.get $v)))
         (v128.store (local.get $y)
           (f32x4.mul
             (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $v))
             (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0) (local.get $th))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
-        (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (br $i))))
 
-  (func (export "geluBackward") (param $x i32) (param $t i32) (param $dy i32) (param $dx i32) (param $n i32)
-    (local $v v128) (local $th v128) (local $half v128) (local $end i32)
+  (func (export "geluBackward") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $acc i32)
+    (local $v v128) (local $th v128) (local $half v128) (local $end i32) (local $g v128)
     (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $i
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
         (local.set $v (v128.load (local.get $x)))
-        (local.set $th (v128.load (local.get $t)))
+        (local.set $th (call $geluTanh (local.get $v)))
         ;; ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)
-        (v128.store (local.get $dx)
-          (f32x4.add (v128.load (local.get $dx))
+        (local.set $g
             (f32x4.mul (v128.load (local.get $dy))
               (f32x4.add
                 (f32x4.mul (local.get $half) (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0) (local.get $th)))
@@ -160,9 +159,10 @@
                     (v128.const f32x4 0.7978845608 0.7978845608 0.7978845608 0.7978845608)
                     (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
                       (f32x4.mul (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
-                        (f32x4.mul (local.get $v) (local.get $v))))))))))
+                        (f32x4.mul (local.get $v) (local.get $v)))))))))
+        (if (local.get $acc) (then (local.set $g (f32x4.add (local.get $g) (v128.load (local.get $dx))))))
+        (v128.store (local.get $dx) (local.get $g))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (local.set $t (i32.add (local.get $t) (i32.const 16)))
         (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
         (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
         (br $i))))
@@ -171,7 +171,7 @@
   ;; Softmax of every row of (rows × c), of scale·x, with each row's (max, Σ e) in stats; `causal` (≠ 0): row r sees columns
   ;; 0..(r mod T), the rest are 0 (a decoder's attention scores, T × T blocks).
   ;;   y = e^(s(x − max)) / Σ e^(s(x − max))      (s > 0)
-  ;;   dx += s · y (dy − Σ dy y)
+  ;;   dx (+)= s · y (dy − Σ dy y)      (acc = 0 writes dx: every column, 0 where masked)
   ;; ---------------------------------------------------------------------------------------------
   (func (export "softmaxForward")
     (param $x i32) (param $y i32) (param $stats i32) (param $rows i32) (param $c i32) (param $T i32)
@@ -253,7 +253,7 @@
 
   (func (export "softmaxBackward")
     (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32) (param $c i32) (param $T i32)
-    (param $causal i32) (param $s f32)
+    (param $causal i32) (param $s f32) (param $acc i32)
     (local $r i32) (local $j i32) (local $lim i32) (local $lim4 i32) (local $o i32) (local $p i32)
     (local $dv v128) (local $dot f32) (local $dotv v128) (local $sc v128)
     (local.set $sc (f32x4.splat (local.get $s)))
@@ -290,7 +290,10 @@
           (br_if $d3 (i32.ge_u (local.get $j) (local.get $lim4)))
           (local.set $p (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))))
           (v128.store (i32.add (local.get $dx) (local.get $p))
-            (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $p)))
+            (f32x4.add
+              (if (result v128) (local.get $acc)
+                (then (v128.load (i32.add (local.get $dx) (local.get $p))))
+                (else (v128.const f32x4 0 0 0 0)))
               (f32x4.mul (local.get $sc)
                 (f32x4.mul (v128.load (i32.add (local.get $y) (local.get $p)))
                   (f32x4.sub (v128.load (i32.add (local.get $dy) (local.get $p))) (local.get $dotv))))))
@@ -300,19 +303,32 @@
           (br_if $d4 (i32.ge_u (local.get $j) (local.get $lim)))
           (local.set $p (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))))
           (f32.store (i32.add (local.get $dx) (local.get $p))
-            (f32.add (f32.load (i32.add (local.get $dx) (local.get $p)))
+            (f32.add
+              (if (result f32) (local.get $acc)
+                (then (f32.load (i32.add (local.get $dx) (local.get $p))))
+                (else (f32.const 0)))
               (f32.mul (local.get $s)
                 (f32.mul (f32.load (i32.add (local.get $y) (local.get $p)))
                   (f32.sub (f32.load (i32.add (local.get $dy) (local.get $p))) (local.get $dot))))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $l4)))
+        ;; written, not added: the masked columns get 0
+        (if (i32.eqz (local.get $acc))
+          (then
+            (block $d5 (loop $l5
+              (br_if $d5 (i32.ge_u (local.get $j) (local.get $c)))
+              (f32.store (i32.add (local.get $dx) (i32.add (local.get $o) (i32.shl (local.get $j) (i32.const 2))))
+                (f32.const 0))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $l5)))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl))))
 
   ;; ---------------------------------------------------------------------------------------------
   ;; LayerNorm of every row of (rows × d) with gain g and bias b (d floats each):
   ;;   x̂ = (x − mean) / √(var + eps),  y = g x̂ + b                  (x̂ and 1/σ̂ kept)
-  ;;   backward, gg = dy ⊙ g:  dx += (1/σ̂)(gg − mean(gg) − x̂ mean(gg ⊙ x̂));  dg += dy ⊙ x̂;  db += dy
+  ;;   backward, gg = dy ⊙ g:  dx (+)= (1/σ̂)(gg − mean(gg) − x̂ mean(gg ⊙ x̂));  dg += dy ⊙ x̂;  db += dy
+  ;;   (acc = 0 writes dx)
   ;; ---------------------------------------------------------------------------------------------
   (func (export "layerNormForward")
     (param $x i32) (param $g i32) (param $b i32) (param $y i32) (param $xh i32) (param $inv i32)
@@ -398,7 +414,7 @@
 
   (func (export "layerNormBackward")
     (param $dy i32) (param $g i32) (param $xh i32) (param $inv i32) (param $dx i32) (param $dg i32)
-    (param $db i32) (param $rows i32) (param $d i32)
+    (param $db i32) (param $rows i32) (param $d i32) (param $acc i32)
     (local $r i32) (local $j i32) (local $d4 i32) (local $o i32) (local $p i32) (local $q i32)
     (local $mg v128) (local $mgx v128) (local $gg v128) (local $dyv v128) (local $xv v128)
     (local $sg f32) (local $sgx f32) (local $gs f32) (local $dys f32) (local $xs f32) (local $ir f32)
@@ -457,7 +473,10 @@
           (local.set $gg (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $p)))
             (v128.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))))
           (v128.store (i32.add (local.get $dx) (local.get $p))
-            (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $p)))
+            (f32x4.add
+              (if (result v128) (local.get $acc)
+                (then (v128.load (i32.add (local.get $dx) (local.get $p))))
+                (else (v128.const f32x4 0 0 0 0)))
               (f32x4.mul (f32x4.splat (local.get $ir))
                 (f32x4.sub (f32x4.sub (local.get $gg) (local.get $mg))
                   (f32x4.mul (v128.load (i32.add (local.get $xh) (local.get $p))) (local.get $mgx))))))
@@ -469,7 +488,10 @@
           (local.set $gs (f32.mul (f32.load (i32.add (local.get $dy) (local.get $p)))
             (f32.load (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))))
           (f32.store (i32.add (local.get $dx) (local.get $p))
-            (f32.add (f32.load (i32.add (local.get $dx) (local.get $p)))
+            (f32.add
+              (if (result f32) (local.get $acc)
+                (then (f32.load (i32.add (local.get $dx) (local.get $p))))
+                (else (f32.const 0)))
               (f32.mul (local.get $ir)
                 (f32.sub (f32.sub (local.get $gs) (local.get $sg))
                   (f32.mul (f32.load (i32.add (local.get $xh) (local.get $p))) (local.get $sgx))))))
