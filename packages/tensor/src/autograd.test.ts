@@ -2,6 +2,7 @@ import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import {
   add,
+  concatLast,
   crossEntropy,
   dropout,
   embedding,
@@ -16,6 +17,7 @@ import {
   scale,
   sliceLast,
   softmax,
+  splitHeads,
   swapAxes12,
   Tensor,
   tanhOp,
@@ -135,6 +137,25 @@ describe('autograd: every op against finite differences', () => {
     const fused = softmax(S, { causal: true, scale: 0.5 }).data;
     for (let i = 0; i < fused.length; i++) expect(fused[i]).toBeCloseTo(plain.data[i]!, 6);
     expect(() => softmax(S, { scale: 0 })).toThrow('softmax: scale must be a finite number > 0, got 0');
+  });
+
+  it('concatLast and splitHeads (one fused q, k, v projection split into heads)', () => {
+    const A = randn([3, 2]);
+    const B = randn([3, 4]);
+    checkGradients('concatLast', [A, B], () => concatLast([A, B]));
+    expect(Array.from(concatLast([A, B]).data.subarray(6, 12))).toEqual([
+      A.data[2],
+      A.data[3],
+      ...Array.from(B.data.subarray(4, 8)),
+    ]);
+    // X (B 2, T 3, 3 parts × d 4), 2 heads of 2: part 1 is the same as slicing it and swapping axes
+    const X = randn([2, 3, 12]);
+    checkGradients('splitHeads', [X], () => splitHeads(X, 2, 1, 3));
+    const ref = swapAxes12(reshape(sliceLast(X, 4, 4), [2, 3, 2, 2]));
+    expect(splitHeads(X, 2, 1, 3).shape).toEqual([2, 2, 3, 2]);
+    expect(Array.from(splitHeads(X, 2, 1, 3).data)).toEqual(Array.from(ref.data));
+    expect(() => splitHeads(X, 5, 0, 3)).toThrow(/splitHeads: part 0 of 3, 5 heads/);
+    expect(() => concatLast([A, randn([2, 2])])).toThrow(/concatLast/);
   });
 
   it('gradients handed over, not aliased wrongly: x + x, a reshaped leaf, a leaf used twice, an unused leaf', () => {

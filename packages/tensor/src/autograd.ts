@@ -479,6 +479,79 @@ export function swapAxes12(X: Tensor): Tensor {
   });
 }
 
+/**
+ * Concatenation along the last axis: (…, c₀), (…, c₁), … → (…, Σcᵢ) — e.g. attention's Wq, Wk, Wv
+ * side by side, so that one product makes q, k and v. d: each input gets its slice back.
+ */
+export function concatLast(parts: Tensor[]): Tensor {
+  if (parts.length === 0) throw new ValidationError('concatLast: no tensors given', 'parts');
+  const lead = parts[0]!.shape.slice(0, -1);
+  for (const t of parts)
+    if (t.shape.length !== lead.length + 1 || t.shape.slice(0, -1).join() !== lead.join())
+      throw new ValidationError(
+        `concatLast: ${JSON.stringify(t.shape)} does not match ${JSON.stringify(parts[0]!.shape)} before the last axis`,
+        'parts',
+      );
+  const widths = parts.map((t) => t.shape.at(-1)!);
+  const c = widths.reduce((a, b) => a + b, 0);
+  const rows = parts[0]!.size / widths[0]!;
+  const Y = new Float32Array(rows * c);
+  for (let k = 0, o = 0; k < parts.length; o += widths[k]!, k++) {
+    const w = widths[k]!;
+    const x = parts[k]!.data;
+    for (let r = 0; r < rows; r++) Y.set(x.subarray(r * w, (r + 1) * w), r * c + o);
+  }
+  return result(Y, [...lead, c], parts, (out) => {
+    const dY = out.grad!;
+    for (let k = 0, o = 0; k < parts.length; o += widths[k]!, k++) {
+      const dX = gradOf(parts[k]!);
+      if (!dX) continue;
+      const w = widths[k]!;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < w; j++) dX[r * w + j]! += dY[r * c + o + j]!;
+    }
+  });
+}
+
+/**
+ * Heads of one part of X (B, T, parts·d): columns [part·d, (part + 1)·d) split into nHeads heads,
+ * (B, nHeads, T, d/nHeads) — q, k or v from one fused projection, in one copy (no slice, reshape and
+ * swapAxes12). d: written back into that part's columns of dX.
+ */
+export function splitHeads(X: Tensor, nHeads: number, part = 0, parts = 1): Tensor {
+  const [B, T, width] = X.shape as [number, number, number];
+  const d = width / parts;
+  if (X.shape.length !== 3 || !Number.isInteger(d) || d % nHeads || part < 0 || part >= parts)
+    throw new ValidationError(
+      `splitHeads: part ${part} of ${parts}, ${nHeads} heads do not divide shape ${JSON.stringify(X.shape)}`,
+      'shape',
+    );
+  const hd = d / nHeads;
+  const x = X.data;
+  const Y = new Float32Array(B * T * d);
+  // the hd values of (b, t, head h) sit at (b·T + t)·width + part·d + h·hd in X, ((b·H + h)·T + t)·hd in Y
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++) {
+      const src = (b * T + t) * width + part * d;
+      for (let h = 0; h < nHeads; h++) {
+        const dst = ((b * nHeads + h) * T + t) * hd;
+        Y.set(x.subarray(src + h * hd, src + (h + 1) * hd), dst);
+      }
+    }
+  return result(Y, [B, nHeads, T, hd], [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    const dY = out.grad!;
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const src = (b * T + t) * width + part * d;
+        for (let h = 0; h < nHeads; h++) {
+          const dst = ((b * nHeads + h) * T + t) * hd;
+          for (let i = 0; i < hd; i++) dX[src + h * hd + i]! += dY[dst + i]!;
+        }
+      }
+  });
+}
+
 /** Transpose of the last two axes. d: transposed back. */
 export function transposeLast(X: Tensor): Tensor {
   const [batch, r, c] = lastTwo(X);

@@ -11,6 +11,7 @@
 // ── Autograd: float32 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
 export {
   add,
+  concatLast,
   crossEntropy,
   dropout,
   embedding,
@@ -25,6 +26,7 @@ export {
   scale,
   sliceLast,
   softmax,
+  splitHeads,
   swapAxes12,
   Tensor,
   tanhOp,
