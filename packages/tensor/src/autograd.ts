@@ -534,7 +534,8 @@ export function splitHeads(X: Tensor, nHeads: number, part = 0, parts = 1): Tens
       const src = (b * T + t) * width + part * d;
       for (let h = 0; h < nHeads; h++) {
         const dst = ((b * nHeads + h) * T + t) * hd;
-        Y.set(x.subarray(src + h * hd, src + (h + 1) * hd), dst);
+        const from = src + h * hd;
+        for (let i = 0; i < hd; i++) Y[dst + i] = x[from + i]!; // (a loop: a subarray per head is slower)
       }
     }
   return result(Y, [B, nHeads, T, hd], [X], (out) => {
