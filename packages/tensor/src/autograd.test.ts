@@ -10,6 +10,7 @@ import {
   gelu,
   geluErfOp,
   layerNorm,
+  linear,
   matmul,
   matmulNT,
   relu,
@@ -71,6 +72,11 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('matmul+add', [A, W, b], () => scale(add(matmul(A, W), b), 0.5));
     const B = randn([2, 4, 2]);
     checkGradients('batched matmul', [A, B], () => matmul(A, B));
+    checkGradients('linear', [A, W, b], () => linear(A, W, b));
+    const ref = add(matmul(A, W), b).data;
+    const lin = linear(A, W, b).data;
+    for (let i = 0; i < lin.length; i++) expect(lin[i]).toBeCloseTo(ref[i]!, 5);
+    expect(() => linear(A, W, randn([4]))).toThrow(/linear: \[2,3,4\] @ \[4,5\] \+ \[4\] do not fit/);
   });
 
   it("BERT's pieces: exact GELU, tanh, padding-key softmax, dropout, last-axis slices", () => {

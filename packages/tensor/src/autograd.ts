@@ -24,6 +24,7 @@ import { elementwiseF32 as ew, tanh } from './elementwise-f32.js';
 import {
   matmulF32,
   matmulF32Batch,
+  matmulF32Bias,
   matmulF32NT,
   matmulF32NTBatch,
   matmulF32TN,
@@ -199,6 +200,32 @@ export function matmul(A: Tensor, B: Tensor): Tensor {
     // per matrix: dA_s += dC_s B_sᵀ, dB_s += A_sᵀ dC_s — each a batched product (one wasm call)
     if (dA) matmulF32NTBatch(dC, B.data, batch, n, p, m, dA, accA);
     if (dB) matmulF32TNBatch(A.data, dC, batch, n, m, p, dB, accB);
+  });
+}
+
+/**
+ * A linear layer X W + b: X (…, m), W (m, p), b (p) → (…, p), the bias added inside the product
+ * (matmulF32Bias: no separate add and no copy of the product for it).
+ *   dX = dY Wᵀ,   dW = Xᵀ dY,   db = Σ dY over the rows
+ */
+export function linear(X: Tensor, W: Tensor, b: Tensor): Tensor {
+  const m = X.shape.at(-1)!;
+  if (W.shape.length !== 2 || W.shape[0] !== m || b.size !== W.shape[1])
+    throw new ValidationError(
+      `linear: ${JSON.stringify(X.shape)} @ ${JSON.stringify(W.shape)} + ${JSON.stringify(b.shape)} do not fit`,
+      'shape',
+    );
+  const p = W.shape[1]!;
+  const rows = X.size / m;
+  const C = matmulF32Bias(X.data, W.data, b.data, rows, m, p);
+  return result(C, [...X.shape.slice(0, -1), p], [X, W, b], (out) => {
+    const dY = out.grad!;
+    const [dX, accX] = gradSlot(X);
+    const [dW, accW] = gradSlot(W);
+    if (dX) matmulF32NT(dY, W.data, rows, p, m, dX, accX);
+    if (dW) matmulF32TN(X.data, dY, rows, m, p, dW, accW);
+    const db = gradOf(b);
+    if (db) ew.colSum(dY, db);
   });
 }
 
