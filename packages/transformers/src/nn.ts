@@ -9,6 +9,7 @@ import {
   concatLast,
   gelu,
   layerNorm,
+  linear,
   matmul,
   matmulNT,
   reshape,
@@ -125,9 +126,9 @@ export function transformerBlock(x: Tensor, b: TransformerBlock, nHeads: number,
   return add(y, feedForward(norm(y, b.ln2), b.ffn));
 }
 
-/** FFN(x) = GELU(x W1 + b1) W2 + b2 */
+/** FFN(x) = GELU(x W1 + b1) W2 + b2, each product with its bias in one call (linear) */
 export const feedForward = (x: Tensor, f: FeedForwardWeights): Tensor =>
-  add(matmul(gelu(add(matmul(x, f.w1), f.b1)), f.w2), f.b2);
+  linear(gelu(linear(x, f.w1, f.b1)), f.w2, f.b2);
 
 /**
  * Multi-head attention of queries from x (B, Tq, d) over keys/values from kv (B, Tk, d):
