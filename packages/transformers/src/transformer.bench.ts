@@ -1,7 +1,8 @@
 /**
  * Benchmark (not a test): one training step of a character-level GPT — Firth (gpt.ts on the
  * autograd engine with WebAssembly SIMD products) against PyTorch (Debian's python3-torch) with
- * the same model and optimiser, at the same thread count (1: Firth trains on one thread), measured
+ * the same model and optimiser, at the same thread count (1: Firth trains on one thread;
+ * FIRTH_BENCH_THREADS=2 gives PyTorch two against Firth's one), measured
  * in the same run; plus generation speed.
  *
  *   pnpm bench:transformer          (from the repository root)
@@ -21,6 +22,11 @@ const CONFIG = { nLayer: 4, nEmbd: 128, nHead: 4, blockSize: 64, batchSize: 32 }
 const WARMUP = 2;
 const TIMED = Number(process.env.FIRTH_BENCH_TIMED ?? 5);
 const GOAL = 1.5;
+/**
+ * PyTorch's thread count (FIRTH_BENCH_THREADS, default 1). Firth's step runs on one thread (its
+ * products have no worker threads yet), so at 2 the ratio is Firth's 1 thread against PyTorch's 2.
+ */
+const THREADS = Number(process.env.FIRTH_BENCH_THREADS ?? 1);
 const loadBefore = loadAverage();
 
 const text = loadTinyShakespeare();
@@ -99,12 +105,12 @@ const torch = runPython<{ ms: number[]; cpu: number[]; version: string; params: 
     config: CONFIG,
     vocab: tok.vocabSize,
     batch: CONFIG.batchSize,
-    threads: 1,
+    threads: THREADS,
     warmup: WARMUP,
     timed: TIMED,
     data: Array.from(data.slice(0, 50_000)),
   },
-  { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+  { OMP_NUM_THREADS: `${THREADS}`, MKL_NUM_THREADS: `${THREADS}`, OPENBLAS_NUM_THREADS: `${THREADS}` },
 );
 
 // generation: 100 new characters, temperature 0.8 (each step re-reads the context: no KV cache)
@@ -112,7 +118,9 @@ const t0 = performance.now();
 const g = await generate(gpt, tok, 'ROMEO:', { temperature: 0.8, maxNewTokens: 100, seed: 1 });
 const genTps = (g.completionTokens * 1000) / (performance.now() - t0);
 
-console.log(`GPT training step: ${JSON.stringify(CONFIG)}, vocab ${tok.vocabSize}, 1 thread`);
+console.log(
+  `GPT training step: ${JSON.stringify(CONFIG)}, vocab ${tok.vocabSize}; Firth 1 thread, PyTorch ${THREADS}`,
+);
 console.log(`before Firth: ${loadBefore}; between: ${loadBetween}; after PyTorch: ${loadAverage()}`);
 console.log(
   `Firth        ${firthStep.toFixed(0)} ms/step  (${gpt.parameterCount} parameters; steps ${stepMs.map((t) => t.toFixed(0)).join(' ')})`,
