@@ -12,6 +12,7 @@
  * (forward, backward, update; FIRTH_BENCH_TIMED, default 5). Goal: Firth ≤ 1.5× PyTorch's step time.
  * The machine may be shared: the load average is printed before Firth's steps, between and after.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { loadTinyShakespeare } from '@firth/datasets';
 import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
 import { generate } from './generation.js';
@@ -136,6 +137,11 @@ else {
   console.log(
     `Firth/PyTorch step time ${ratio.toFixed(2)}× (goal ≤ ${GOAL}: ${ratio <= GOAL ? 'met' : 'NOT met'})`,
   );
+  const [load1] = loadavg();
+  if (load1! > availableParallelism() - THREADS)
+    console.log(
+      `(the machine is busy: load ${load1!.toFixed(1)} on ${availableParallelism()} cores — wall times and ratios are not reliable; the CPU times below hold better at 1 thread)`,
+    );
   // CPU time (the process's user + system): what a step costs when others share the cores;
   // Firth's includes V8's background GC threads
   console.log(
