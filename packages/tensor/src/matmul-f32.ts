@@ -452,7 +452,7 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
       const c = b + align4(m * p);
       const w = c + align4(n * p);
       const end = w + packFloats(p);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBias(A, B, bias, n, m, p, C);
+      if (n === 0 || end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBias(A, B, bias, n, m, p, C);
       const h = load(A, B, C, [n * m, m * p, n * p], b, c, false, end);
       // C starts as the bias in every row (one row set, then doubled by copyWithin), the product adds to it
       h.set(bias.subarray(0, p), c);
