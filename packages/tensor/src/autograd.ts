@@ -105,7 +105,13 @@ export class Tensor {
   }
 }
 
-/** The gradient buffer of t (created on first use), or null when nothing upstream needs it. For ops written in other files of this package. */
+/**
+ * The gradient buffer of t (created on first use), or null when nothing upstream needs it — what an
+ * op's backward pass adds its input's gradient into. For ops written in other files of this package:
+ * reach an input's gradient only through gradOf (t.grad may still be null: gradients are made when
+ * the first one arrives), and only add into it (it may be the very buffer of another tensor's
+ * gradient, handed over by add or reshape).
+ */
 export function gradOf(t: Tensor): Float32Array | null {
   if (!t.requiresGrad && !t.backwardFn) return null;
   t.grad ??= new Float32Array(t.size);
