@@ -13,3 +13,4 @@ await buildWasm({
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'llama-decode.wat', exportName: 'LLAMA_DECODE_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'activations.wat', exportName: 'ACTIVATIONS_WASM_BASE64' });
+await buildWasm({ pkg: 'tensor', wat: 'elementwise-f32.wat', exportName: 'ELEMENTWISE_F32_WASM_BASE64' });

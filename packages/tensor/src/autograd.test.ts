@@ -2,6 +2,7 @@ import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import {
   add,
+  concatLast,
   crossEntropy,
   dropout,
   embedding,
@@ -9,12 +10,15 @@ import {
   gelu,
   geluErfOp,
   layerNorm,
+  linear,
   matmul,
+  matmulNT,
   relu,
   reshape,
   scale,
   sliceLast,
   softmax,
+  splitHeads,
   swapAxes12,
   Tensor,
   tanhOp,
@@ -68,6 +72,11 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('matmul+add', [A, W, b], () => scale(add(matmul(A, W), b), 0.5));
     const B = randn([2, 4, 2]);
     checkGradients('batched matmul', [A, B], () => matmul(A, B));
+    checkGradients('linear', [A, W, b], () => linear(A, W, b));
+    const ref = add(matmul(A, W), b).data;
+    const lin = linear(A, W, b).data;
+    for (let i = 0; i < lin.length; i++) expect(lin[i]).toBeCloseTo(ref[i]!, 5);
+    expect(() => linear(A, W, randn([4]))).toThrow(/linear: \[2,3,4\] @ \[4,5\] \+ \[4\] do not fit/);
   });
 
   it("BERT's pieces: exact GELU, tanh, padding-key softmax, dropout, last-axis slices", () => {
@@ -116,6 +125,65 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('swapAxes12', [Y], () => swapAxes12(Y));
     const E = randn([5, 3]);
     checkGradients('embedding', [E], () => embedding(E, [4, 1, 1, 0], [2, 2]));
+  });
+
+  it('matmulNT (batched and shared right side), softmax with a scale', () => {
+    const A = randn([2, 3, 4]);
+    const B = randn([2, 5, 4]);
+    checkGradients('matmulNT batched', [A, B], () => matmulNT(A, B));
+    const W = randn([5, 4]);
+    checkGradients('matmulNT shared', [A, W], () => matmulNT(A, W));
+    // the same values as matmul with the transpose made explicitly
+    const ref = matmul(A, transposeLast(B));
+    const nt = matmulNT(A, B).data;
+    for (let i = 0; i < nt.length; i++) expect(nt[i]).toBeCloseTo(ref.data[i]!, 5);
+    const S = randn([2, 4, 4]);
+    checkGradients('causal softmax, scale 0.5', [S], () => softmax(S, { causal: true, scale: 0.5 }));
+    const plain = softmax(scale(S, 0.5), { causal: true });
+    const fused = softmax(S, { causal: true, scale: 0.5 }).data;
+    for (let i = 0; i < fused.length; i++) expect(fused[i]).toBeCloseTo(plain.data[i]!, 6);
+    expect(() => softmax(S, { scale: 0 })).toThrow('softmax: scale must be a finite number > 0, got 0');
+  });
+
+  it('concatLast and splitHeads (one fused q, k, v projection split into heads)', () => {
+    const A = randn([3, 2]);
+    const B = randn([3, 4]);
+    checkGradients('concatLast', [A, B], () => concatLast([A, B]));
+    expect(Array.from(concatLast([A, B]).data.subarray(6, 12))).toEqual([
+      A.data[2],
+      A.data[3],
+      ...Array.from(B.data.subarray(4, 8)),
+    ]);
+    // X (B 2, T 3, 3 parts × d 4), 2 heads of 2: part 1 is the same as slicing it and swapping axes
+    const X = randn([2, 3, 12]);
+    checkGradients('splitHeads', [X], () => splitHeads(X, 2, 1, 3));
+    const ref = swapAxes12(reshape(sliceLast(X, 4, 4), [2, 3, 2, 2]));
+    expect(splitHeads(X, 2, 1, 3).shape).toEqual([2, 2, 3, 2]);
+    expect(Array.from(splitHeads(X, 2, 1, 3).data)).toEqual(Array.from(ref.data));
+    expect(() => splitHeads(X, 5, 0, 3)).toThrow(/splitHeads: part 0 of 3, 5 heads/);
+    expect(() => concatLast([A, randn([2, 2])])).toThrow(/concatLast/);
+  });
+
+  it('gradients handed over, not aliased wrongly: x + x, a reshaped leaf, a leaf used twice, an unused leaf', () => {
+    const X = randn([2, 3]);
+    const W = randn([3, 3]);
+    const unused = randn([2]);
+    checkGradients('x + x', [X], () => add(X, X));
+    checkGradients('reshape of a leaf, used twice', [X, W], () =>
+      add(matmul(reshape(X, [3, 2]), reshape(X, [2, 3])), matmul(W, W)),
+    );
+    // the residual pattern: y = x + f(x), z = y + g(y)
+    checkGradients('residuals', [X, W], () => {
+      const y = add(X, matmul(X, W));
+      return add(y, gelu(matmul(y, W)));
+    });
+    const L = matmul(reshape(X, [1, 6]), reshape(X, [6, 1]));
+    X.grad = null;
+    unused.grad = null;
+    L.backward();
+    // d(Σx²)/dx = 2x
+    for (let i = 0; i < X.size; i++) expect(X.grad![i]).toBeCloseTo(2 * X.data[i]!, 5);
+    expect(unused.grad).toBe(null);
   });
 
   it('crossEntropy: value and gradient', () => {

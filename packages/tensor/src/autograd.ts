@@ -10,14 +10,21 @@
  *
  * Tensors are row-major Float32Arrays with a shape. Operations here work on the last two axes and
  * treat leading axes as a batch; each one's gradient rule is written beside it. Matrix products run
- * in WebAssembly SIMD (matmul-f32.ts, with a plain JavaScript reference); the other ops are simple
- * loops. Every rule is checked against finite differences in autograd.test.ts.
+ * in WebAssembly SIMD (matmul-f32.ts), and so do GELU, softmax, LayerNorm, cross-entropy and bias
+ * adds (elementwise-f32.ts) — each with a plain JavaScript reference path; the rest are simple loops.
+ * Every rule is checked against finite differences in autograd.test.ts.
+ *
+ * Gradient buffers are made when the first gradient arrives: an op whose input has none yet may
+ * hand it a new array (or, for add and reshape, its own output's gradient) instead of adding into
+ * zeros — the backward passes of a transformer step mostly write each gradient once.
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
+import { elementwiseF32 as ew, tanh } from './elementwise-f32.js';
 import {
   matmulF32,
   matmulF32Batch,
+  matmulF32Bias,
   matmulF32NT,
   matmulF32NTBatch,
   matmulF32TN,
@@ -84,18 +91,59 @@ export class Tensor {
       order.push(t);
     };
     visit(this);
-    for (const t of order)
-      if (t.grad === null && (t.requiresGrad || t.backwardFn)) t.grad = new Float32Array(t.size);
-    this.grad![0] = 1;
-    for (let i = order.length - 1; i >= 0; i--) order[i]!.backwardFn?.();
+    this.grad ??= new Float32Array(1);
+    this.grad[0] = 1;
+    // gradients are made when the first one arrives (gradOf, or an op handing over a new array);
+    // a node nothing reached gets zeros before it runs, and so does a leaf at the end
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      if (!t.backwardFn) continue;
+      t.grad ??= new Float32Array(t.size);
+      t.backwardFn();
+    }
+    for (const t of order) if (t.requiresGrad) t.grad ??= new Float32Array(t.size);
   }
 }
 
-/** The gradient buffer of t (created on first use), or null when nothing upstream needs it. For ops written in other files of this package. */
+/**
+ * The gradient buffer of t (created on first use), or null when nothing upstream needs it — what an
+ * op's backward pass adds its input's gradient into. For ops written in other files of this package:
+ * reach an input's gradient only through gradOf (t.grad may still be null: gradients are made when
+ * the first one arrives), and only add into it (it may be the very buffer of another tensor's
+ * gradient, handed over by add or reshape).
+ */
 export function gradOf(t: Tensor): Float32Array | null {
   if (!t.requiresGrad && !t.backwardFn) return null;
   t.grad ??= new Float32Array(t.size);
   return t.grad;
+}
+
+/** Whether gradients flow to t (it is a parameter, or made by an op from one). */
+const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.backwardFn !== null;
+
+/**
+ * t's gradient buffer, made now when missing, and whether it held a gradient already (false: a
+ * product may write it instead of adding to zeros); null when t needs none.
+ */
+function gradSlot(t: Tensor): [Float32Array | null, boolean] {
+  if (!needsGrad(t)) return [null, false];
+  if (t.grad !== null) return [t.grad, true];
+  t.grad = new Float32Array(t.size);
+  return [t.grad, false];
+}
+
+/**
+ * Gives t the gradient g when it has none yet (g becomes t's buffer: the caller must not change it
+ * afterwards), or adds g to the one it has. Returns false when t needs no gradient.
+ */
+function sendGrad(t: Tensor, g: Float32Array): boolean {
+  if (!needsGrad(t)) return false;
+  if (t.grad === null) t.grad = g;
+  else {
+    const d = t.grad;
+    for (let i = 0; i < d.length; i++) d[i]! += g[i]!;
+  }
+  return true;
 }
 
 /** The result of an op: it needs a gradient when any input does. For ops written in other files of this package (not exported from the package). */
@@ -146,17 +194,81 @@ export function matmul(A: Tensor, B: Tensor): Tensor {
   else matmulF32Batch(A.data, B.data, batch, n, m, p, C);
   return result(C, [...A.shape.slice(0, -1), p], [A, B], (out) => {
     const dC = out.grad!;
-    const dA = gradOf(A);
-    const dB = gradOf(B);
+    // a gradient not made yet is written by the product (no zeros to add to)
+    const [dA, accA] = gradSlot(A);
+    const [dB, accB] = gradSlot(B); // after A's: A and B may be one tensor
     if (shared) {
       // dA (batch·n × m) += dC (batch·n × p) Bᵀ;  dB (m × p) += Aᵀ dC, the batch summed by the product
-      if (dA) matmulF32NT(dC, B.data, batch * n, p, m, dA, true);
-      if (dB) matmulF32TN(A.data, dC, batch * n, m, p, dB, true);
+      if (dA) matmulF32NT(dC, B.data, batch * n, p, m, dA, accA);
+      if (dB) matmulF32TN(A.data, dC, batch * n, m, p, dB, accB);
       return;
     }
     // per matrix: dA_s += dC_s B_sᵀ, dB_s += A_sᵀ dC_s — each a batched product (one wasm call)
-    if (dA) matmulF32NTBatch(dC, B.data, batch, n, p, m, dA, true);
-    if (dB) matmulF32TNBatch(A.data, dC, batch, n, m, p, dB, true);
+    if (dA) matmulF32NTBatch(dC, B.data, batch, n, p, m, dA, accA);
+    if (dB) matmulF32TNBatch(A.data, dC, batch, n, m, p, dB, accB);
+  });
+}
+
+/**
+ * A linear layer X W + b: X (…, m), W (m, p), b (p) → (…, p), the bias added inside the product
+ * (matmulF32Bias: no separate add and no copy of the product for it).
+ *   dX = dY Wᵀ,   dW = Xᵀ dY,   db = Σ dY over the rows
+ */
+export function linear(X: Tensor, W: Tensor, b: Tensor): Tensor {
+  const m = X.shape.at(-1)!;
+  if (W.shape.length !== 2 || W.shape[0] !== m || b.size !== W.shape[1])
+    throw new ValidationError(
+      `linear: ${JSON.stringify(X.shape)} @ ${JSON.stringify(W.shape)} + ${JSON.stringify(b.shape)} do not fit`,
+      'shape',
+    );
+  const p = W.shape[1]!;
+  const rows = X.size / m;
+  const C = matmulF32Bias(X.data, W.data, b.data, rows, m, p);
+  return result(C, [...X.shape.slice(0, -1), p], [X, W, b], (out) => {
+    const dY = out.grad!;
+    const [dX, accX] = gradSlot(X);
+    const [dW, accW] = gradSlot(W);
+    if (dX) matmulF32NT(dY, W.data, rows, p, m, dX, accX);
+    if (dW) matmulF32TN(X.data, dY, rows, m, p, dW, accW);
+    const db = gradOf(b);
+    if (db) ew.colSum(dY, db);
+  });
+}
+
+/**
+ * A @ Bᵀ over the last two axes: A (…, n, p), B (…, m, p) with A's batch, or B (m, p) shared —
+ * attention's scores q kᵀ without materialising kᵀ.
+ *   dA = dC B,   dB = dCᵀ A (summed over the batch when B is shared)
+ */
+export function matmulNT(A: Tensor, B: Tensor): Tensor {
+  const [batch, n, p] = lastTwo(A);
+  const [bBatch, m, p2] = lastTwo(B);
+  if (p !== p2)
+    throw new ValidationError(
+      `matmulNT: ${JSON.stringify(A.shape)} @ ${JSON.stringify(B.shape)}ᵀ — inner sizes ${p} and ${p2} differ`,
+      'shape',
+    );
+  if (bBatch !== 1 && bBatch !== batch)
+    throw new ValidationError(
+      `matmulNT: batch of ${JSON.stringify(B.shape)} does not match ${JSON.stringify(A.shape)}`,
+      'shape',
+    );
+  const shared = bBatch === 1;
+  const C = new Float32Array(batch * n * m);
+  if (shared) matmulF32NT(A.data, B.data, batch * n, p, m, C);
+  else matmulF32NTBatch(A.data, B.data, batch, n, p, m, C);
+  return result(C, [...A.shape.slice(0, -1), m], [A, B], (out) => {
+    const dC = out.grad!;
+    const [dA, accA] = gradSlot(A);
+    const [dB, accB] = gradSlot(B); // after A's: A and B may be one tensor
+    if (shared) {
+      // dA (batch·n × p) += dC (batch·n × m) B;  dB (m × p) += dCᵀ A
+      if (dA) matmulF32(dC, B.data, batch * n, m, p, dA, accA);
+      if (dB) matmulF32TN(dC, A.data, batch * n, m, p, dB, accB);
+      return;
+    }
+    if (dA) matmulF32Batch(dC, B.data, batch, n, m, p, dA, accA);
+    if (dB) matmulF32TNBatch(dC, A.data, batch, n, m, p, dB, accB);
   });
 }
 
@@ -171,19 +283,16 @@ export function add(A: Tensor, B: Tensor): Tensor {
       `add: ${JSON.stringify(B.shape)} does not broadcast to ${JSON.stringify(A.shape)}`,
       'shape',
     );
-  const size = A.size;
-  const nb = B.size;
-  const a = A.data;
-  const b = B.data;
-  const C = new Float32Array(size);
-  // B repeats every nb values: walk A in blocks of nb (no modulo per element)
-  for (let o = 0; o < size; o += nb) for (let j = 0; j < nb; j++) C[o + j] = a[o + j]! + b[j]!;
+  const C = new Float32Array(A.size);
+  ew.addRows(A.data, B.data, C);
   return result(C, A.shape, [A, B], (out) => {
     const dC = out.grad!;
-    const dA = gradOf(A);
-    const dB = gradOf(B);
-    if (dA) for (let i = 0; i < size; i++) dA[i]! += dC[i]!;
-    if (dB) for (let o = 0; o < size; o += nb) for (let j = 0; j < nb; j++) dB[j]! += dC[o + j]!;
+    // dA = dC: A takes dC itself when it has no gradient yet (dC is not read after this)
+    const aTook = A.grad === null && A !== B && sendGrad(A, dC);
+    if (!aTook) gradOf(A) && sendGrad(A, dC);
+    if (!needsGrad(B)) return;
+    if (B.size === A.size) sendGrad(B, aTook && B.grad === null ? dC.slice() : dC);
+    else ew.colSum(dC, gradOf(B)!);
   });
 }
 
@@ -209,41 +318,17 @@ export const relu = (X: Tensor) =>
     (x) => (x > 0 ? 1 : 0),
   );
 
-const K = Math.sqrt(2 / Math.PI);
-
-/** tanh(u) = (e²ᵘ − 1)/(e²ᵘ + 1) in float64 (one Math.exp, faster than Math.tanh); ±1 beyond |u| > 20. */
-const tanh = (u: number): number => {
-  if (u > 20) return 1;
-  if (u < -20) return -1;
-  const e = Math.exp(2 * u);
-  return (e - 1) / (e + 1);
-};
-
 /**
  * GELU, GPT-2's tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
  *   d: dX = dY ⊙ (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²)),  t = tanh(√(2/π)(x + 0.044715x³))
- * t is kept (float64) from the forward pass for the backward one.
+ * The backward pass computes t again (cheaper than keeping it); both run in elementwise-f32.ts.
  */
 export function gelu(X: Tensor): Tensor {
-  const x = X.data;
-  const size = x.length;
-  const Y = new Float32Array(size);
-  const T = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    const v = x[i]!;
-    const t = tanh(K * (v + 0.044715 * v * v * v));
-    T[i] = t;
-    Y[i] = 0.5 * v * (1 + t);
-  }
+  const Y = new Float32Array(X.size);
+  ew.geluForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
-    const dX = gradOf(X);
-    if (!dX) return;
-    const dY = out.grad!;
-    for (let i = 0; i < size; i++) {
-      const v = x[i]!;
-      const t = T[i]!;
-      dX[i]! += dY[i]! * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * K * (1 + 3 * 0.044715 * v * v));
-    }
+    const [dX, acc] = gradSlot(X);
+    if (dX) ew.geluBackward(X.data, out.grad!, dX, acc);
   });
 }
 
@@ -252,14 +337,30 @@ export function gelu(X: Tensor): Tensor {
  *   causal — row i of each (T × T) block sees columns 0..i (a decoder);
  *   keyMask — (B × Tk) with 0 for padding keys, for X of shape (B, …, Tq, Tk): those columns get
  *   weight exactly 0 (BERT's attention_mask). A row with every key masked is all zeros.
- * d: dX = Y ⊙ (dY − Σ dY ⊙ Y)  (masked columns have Y = 0, so their gradient is 0)
+ * `scale` s > 0 makes it softmax(s·X) (attention's 1/√d_head, fused).
+ * d: dX = s · Y ⊙ (dY − Σ dY ⊙ Y)  (masked columns have Y = 0, so their gradient is 0)
+ * Without a keyMask both passes run in elementwise-f32.ts.
  */
-export function softmax(X: Tensor, options: { causal?: boolean; keyMask?: ArrayLike<number> } = {}): Tensor {
+export function softmax(
+  X: Tensor,
+  options: { causal?: boolean; keyMask?: ArrayLike<number>; scale?: number } = {},
+): Tensor {
   const c = X.shape.at(-1)!;
   const rows = X.size / c;
   const T = X.shape.at(-2) ?? 1;
   const causal = options.causal === true;
   const keyMask = options.keyMask;
+  const s = options.scale ?? 1;
+  if (!(s > 0 && Number.isFinite(s)))
+    throw new ValidationError(`softmax: scale must be a finite number > 0, got ${s}`, 'scale');
+  if (keyMask === undefined) {
+    const Y = new Float32Array(X.size);
+    ew.softmaxForward(X.data, Y, null, rows, c, T, causal, s);
+    return result(Y, X.shape, [X], (out) => {
+      const [dX, acc] = gradSlot(X);
+      if (dX) ew.softmaxBackward(Y, out.grad!, dX, rows, c, T, causal, s, acc);
+    });
+  }
   const B = X.shape[0]!;
   if (keyMask !== undefined && (X.shape.length < 3 || keyMask.length !== B * c))
     throw new ValidationError(
@@ -280,7 +381,7 @@ export function softmax(X: Tensor, options: { causal?: boolean; keyMask?: ArrayL
     let sum = 0;
     for (let j = 0; j < limit; j++) {
       if (!keep(j)) continue;
-      const e = Math.exp(x[o + j]! - max);
+      const e = Math.exp(s * (x[o + j]! - max));
       Y[o + j] = e;
       sum += e;
     }
@@ -296,7 +397,7 @@ export function softmax(X: Tensor, options: { causal?: boolean; keyMask?: ArrayL
       const limit = causal ? (r % T) + 1 : c;
       let dot = 0;
       for (let j = 0; j < limit; j++) dot += dY[o + j]! * Y[o + j]!;
-      for (let j = 0; j < limit; j++) dX[o + j]! += Y[o + j]! * (dY[o + j]! - dot);
+      for (let j = 0; j < limit; j++) dX[o + j]! += s * Y[o + j]! * (dY[o + j]! - dot);
     }
   });
 }
@@ -304,6 +405,7 @@ export function softmax(X: Tensor, options: { causal?: boolean; keyMask?: ArrayL
 /**
  * LayerNorm over the last axis with gain γ and bias β (shape [d]).
  *   dx = (1/σ̂)(g − mean(g) − x̂·mean(g ⊙ x̂)), g = dy ⊙ γ;  dγ = Σ dy ⊙ x̂;  dβ = Σ dy
+ * Both passes run in elementwise-f32.ts.
  */
 export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   const d = X.shape.at(-1)!;
@@ -314,48 +416,12 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
     );
   const rows = X.size / d;
   const xhat = new Float32Array(X.size);
-  const inv = new Float64Array(rows);
+  const inv = new Float32Array(rows);
   const Y = new Float32Array(X.size);
-  const x = X.data;
-  const gam = gamma.data;
-  const bet = beta.data;
-  for (let r = 0; r < rows; r++) {
-    const o = r * d;
-    let mu = 0;
-    for (let j = 0; j < d; j++) mu += x[o + j]!;
-    mu /= d;
-    let v = 0;
-    for (let j = 0; j < d; j++) v += (x[o + j]! - mu) ** 2;
-    const ir = 1 / Math.sqrt(v / d + eps);
-    inv[r] = ir;
-    for (let j = 0; j < d; j++) {
-      const xh = Math.fround((x[o + j]! - mu) * ir); // xhat is stored as float32
-      xhat[o + j] = xh;
-      Y[o + j] = gam[j]! * xh + bet[j]!;
-    }
-  }
+  ew.layerNormForward(X.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, gamma, beta], (out) => {
-    const dY = out.grad!;
-    const dX = gradOf(X);
-    const dG = gradOf(gamma);
-    const dB = gradOf(beta);
-    for (let r = 0; r < rows; r++) {
-      const o = r * d;
-      let meanG = 0;
-      let meanGX = 0;
-      for (let j = 0; j < d; j++) {
-        const g = dY[o + j]! * gam[j]!;
-        meanG += g;
-        meanGX += g * xhat[o + j]!;
-      }
-      if (dG) for (let j = 0; j < d; j++) dG[j]! += dY[o + j]! * xhat[o + j]!;
-      if (dB) for (let j = 0; j < d; j++) dB[j]! += dY[o + j]!;
-      meanG /= d;
-      meanGX /= d;
-      const ir = inv[r]!;
-      if (dX)
-        for (let j = 0; j < d; j++) dX[o + j]! += ir * (dY[o + j]! * gam[j]! - meanG - xhat[o + j]! * meanGX);
-    }
+    const [dX, acc] = gradSlot(X);
+    ew.layerNormBackward(out.grad!, gamma.data, xhat, inv, dX, gradOf(gamma), gradOf(beta), d, acc);
   });
 }
 
@@ -386,37 +452,34 @@ export function crossEntropy(logits: Tensor, targets: ArrayLike<number>): Tensor
   const N = logits.size / C;
   if (targets.length !== N)
     throw new ValidationError(`crossEntropy: ${N} rows of logits but ${targets.length} targets`, 'targets');
-  const P = new Float32Array(logits.size);
-  let loss = 0;
   for (let n = 0; n < N; n++) {
-    const o = n * C;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < C; j++) max = Math.max(max, logits.data[o + j]!);
-    let sum = 0;
-    for (let j = 0; j < C; j++) sum += Math.exp(logits.data[o + j]! - max);
     const y = targets[n]!;
     if (!Number.isInteger(y) || y < 0 || y >= C)
       throw new ValidationError(`crossEntropy: target ${y} at ${n} is not a class in [0, ${C})`, 'targets');
-    loss -= logits.data[o + y]! - max - Math.log(sum);
-    for (let j = 0; j < C; j++) P[o + j] = Math.exp(logits.data[o + j]! - max) / sum;
   }
+  // P = softmax(z) per row, with each row's max and Σ e^(z − max): −log P[y] = max + log Σ − z[y]
+  const P = new Float32Array(logits.size);
+  const stats = new Float32Array(2 * N);
+  ew.softmaxForward(logits.data, P, stats, N, C, 1, false, 1);
+  let loss = 0;
+  for (let n = 0; n < N; n++)
+    loss += stats[2 * n]! + Math.log(stats[2 * n + 1]!) - logits.data[n * C + targets[n]!]!;
   return result(Float32Array.of(loss / N), [1], [logits], (out) => {
-    const dZ = gradOf(logits);
-    if (!dZ) return;
+    if (!needsGrad(logits)) return;
     const g = out.grad![0]! / N;
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < C; j++) dZ[n * C + j]! += g * P[n * C + j]!;
-      dZ[n * C + targets[n]!]! -= g;
-    }
+    // dz = g (P − onehot(y)), handed over when the logits have no gradient yet
+    const dZ = new Float32Array(P.length);
+    for (let i = 0; i < P.length; i++) dZ[i] = g * P[i]!;
+    for (let n = 0; n < N; n++) dZ[n * C + targets[n]!]! -= g;
+    sendGrad(logits, dZ);
   });
 }
 
 /** Reinterprets the data with another shape (same size). d: reshaped back. */
 export function reshape(X: Tensor, shape: number[]): Tensor {
+  // the gradient is handed over (or added) as it is: the same values in the same order
   return result(X.data, shape, [X], (out) => {
-    const dX = gradOf(X);
-    const dY = out.grad!;
-    if (dX) for (let i = 0, size = X.size; i < size; i++) dX[i]! += dY[i]!;
+    sendGrad(X, out.grad!);
   });
 }
 
@@ -446,6 +509,80 @@ export function swapAxes12(X: Tensor): Tensor {
           const dst = ((b * H + h) * T + t) * D;
           for (let i = 0; i < D; i++) dX[src + i]! += dY[dst + i]!;
         }
+  });
+}
+
+/**
+ * Concatenation along the last axis: (…, c₀), (…, c₁), … → (…, Σcᵢ) — e.g. attention's Wq, Wk, Wv
+ * side by side, so that one product makes q, k and v. d: each input gets its slice back.
+ */
+export function concatLast(parts: Tensor[]): Tensor {
+  if (parts.length === 0) throw new ValidationError('concatLast: no tensors given', 'parts');
+  const lead = parts[0]!.shape.slice(0, -1);
+  for (const t of parts)
+    if (t.shape.length !== lead.length + 1 || t.shape.slice(0, -1).join() !== lead.join())
+      throw new ValidationError(
+        `concatLast: ${JSON.stringify(t.shape)} does not match ${JSON.stringify(parts[0]!.shape)} before the last axis`,
+        'parts',
+      );
+  const widths = parts.map((t) => t.shape.at(-1)!);
+  const c = widths.reduce((a, b) => a + b, 0);
+  const rows = parts[0]!.size / widths[0]!;
+  const Y = new Float32Array(rows * c);
+  for (let k = 0, o = 0; k < parts.length; o += widths[k]!, k++) {
+    const w = widths[k]!;
+    const x = parts[k]!.data;
+    for (let r = 0; r < rows; r++) Y.set(x.subarray(r * w, (r + 1) * w), r * c + o);
+  }
+  return result(Y, [...lead, c], parts, (out) => {
+    const dY = out.grad!;
+    for (let k = 0, o = 0; k < parts.length; o += widths[k]!, k++) {
+      const dX = gradOf(parts[k]!);
+      if (!dX) continue;
+      const w = widths[k]!;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < w; j++) dX[r * w + j]! += dY[r * c + o + j]!;
+    }
+  });
+}
+
+/**
+ * Heads of one part of X (B, T, parts·d): columns [part·d, (part + 1)·d) split into nHeads heads,
+ * (B, nHeads, T, d/nHeads) — q, k or v from one fused projection, in one copy (no slice, reshape and
+ * swapAxes12). d: written back into that part's columns of dX.
+ */
+export function splitHeads(X: Tensor, nHeads: number, part = 0, parts = 1): Tensor {
+  const [B, T, width] = X.shape as [number, number, number];
+  const d = width / parts;
+  if (X.shape.length !== 3 || !Number.isInteger(d) || d % nHeads || part < 0 || part >= parts)
+    throw new ValidationError(
+      `splitHeads: part ${part} of ${parts}, ${nHeads} heads do not divide shape ${JSON.stringify(X.shape)}`,
+      'shape',
+    );
+  const hd = d / nHeads;
+  const x = X.data;
+  const Y = new Float32Array(B * T * d);
+  // the hd values of (b, t, head h) sit at (b·T + t)·width + part·d + h·hd in X, ((b·H + h)·T + t)·hd in Y
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++) {
+      const src = (b * T + t) * width + part * d;
+      for (let h = 0; h < nHeads; h++) {
+        const dst = ((b * nHeads + h) * T + t) * hd;
+        const from = src + h * hd;
+        for (let i = 0; i < hd; i++) Y[dst + i] = x[from + i]!; // (a loop: a subarray per head is slower)
+      }
+    }
+  return result(Y, [B, nHeads, T, hd], [X], (out) => {
+    const dX = gradOf(X);
+    if (!dX) return;
+    const dY = out.grad!;
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const src = (b * T + t) * width + part * d;
+        for (let h = 0; h < nHeads; h++) {
+          const dst = ((b * nHeads + h) * T + t) * hd;
+          for (let i = 0; i < hd; i++) dX[src + h * hd + i]! += dY[dst + i]!;
+        }
+      }
   });
 }
 

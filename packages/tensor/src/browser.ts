@@ -11,6 +11,7 @@
 // ── Autograd: float32 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
 export {
   add,
+  concatLast,
   crossEntropy,
   dropout,
   embedding,
@@ -18,12 +19,15 @@ export {
   gelu,
   geluErfOp,
   layerNorm,
+  linear,
   matmul,
+  matmulNT,
   relu,
   reshape,
   scale,
   sliceLast,
   softmax,
+  splitHeads,
   swapAxes12,
   Tensor,
   tanhOp,
@@ -31,6 +35,13 @@ export {
 } from './autograd.js';
 // ── Convolution (im2col on the float32 products), pooling, sigmoid (conv.ts)
 export { type ConvOptions, conv2d, pool2d, sigmoid, type WindowOptions } from './conv.js';
+// ── Fused float32 elementwise kernels (GELU, softmax, LayerNorm, AdamW, bias), WebAssembly SIMD + JS reference
+export {
+  type ElementwiseF32Kernels,
+  elementwiseF32,
+  jsElementwiseF32,
+  wasmElementwiseF32,
+} from './elementwise-f32.js';
 // ── The one training loop: AdamW, warm-up + cosine schedule, clipping, evaluation, progress, early stop, checkpoints
 export {
   type EarlyStopping,
@@ -56,6 +67,7 @@ export {
   matmulF32,
   matmulF32Backend,
   matmulF32Batch,
+  matmulF32Bias,
   matmulF32Js,
   matmulF32NT,
   matmulF32NTBatch,

@@ -8,8 +8,12 @@
  *   node --import ../../scripts/bench/ts-hooks.mjs --conditions=firth-source \
  *     --experimental-transform-types --disable-warning=ExperimentalWarning src/matmul-f32.bench.ts
  * Environment: FIRTH_BENCH_REPS (timed runs per path and shape, default 7).
+ * First it measures this machine's WebAssembly SIMD peak (simdPeak) and prints each product's share
+ * of it — the roofline — and whether relaxed SIMD's fused multiply-add would raise that peak.
  */
+import { createRequire } from 'node:module';
 import { RandomState } from '@firth/numeric';
+import { loadAverage } from '../../../scripts/bench/peer.js';
 import { jsKernelsF32, type MatmulF32Kernels, wasmKernelsF32 } from './matmul-f32.js';
 
 type Variant = 'matmul' | 'matmulTN' | 'matmulNT';
@@ -78,6 +82,60 @@ function time(kernels: MatmulF32Kernels, c: Case, A: Float32Array, B: Float32Arr
   return median(times);
 }
 
+/**
+ * The WebAssembly SIMD peak of this machine: a loop of 12 independent f32x4 multiply-adds (no
+ * loads), assembled here with wabt — with f32x4.mul + f32x4.add (what matmul-f32.wat uses) and with
+ * relaxed SIMD's fused f32x4.relaxed_madd (null where the runtime lacks relaxed SIMD). Best of 7.
+ */
+async function simdPeak(): Promise<{ plain: number; relaxed: number | null }> {
+  const wabt = await createRequire(import.meta.url)('wabt')();
+  const acc = 12;
+  const module = (relaxed: boolean): string => {
+    const sums = Array.from({ length: acc }, (_, i) => `(local $s${i} v128)`).join(' ');
+    const body = Array.from({ length: acc }, (_, i) =>
+      relaxed
+        ? `(local.set $s${i} (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $s${i})))`
+        : `(local.set $s${i} (f32x4.add (local.get $s${i}) (f32x4.mul (local.get $x) (local.get $y))))`,
+    ).join(' ');
+    const total = Array.from({ length: acc }, (_, i) => `(local.get $s${i})`).reduce(
+      (a, b) => `(f32x4.add ${a} ${b})`,
+    );
+    return `(module (func (export "run") (param $n i32) (result f32) ${sums} (local $x v128) (local $y v128)
+      (local.set $x (f32x4.splat (f32.const 1.0000001))) (local.set $y (f32x4.splat (f32.const 0.9999999)))
+      (loop $l ${body} (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (f32x4.extract_lane 0 ${total})))`;
+  };
+  const gflops = (relaxed: boolean): number | null => {
+    const features = { simd: true, relaxed_simd: relaxed };
+    let run: (n: number) => number;
+    try {
+      const m = wabt.parseWat('peak.wat', module(relaxed), features);
+      const bytes: Uint8Array = m.toBinary({}).buffer;
+      const wasm = (
+        globalThis as unknown as {
+          WebAssembly: {
+            Module: new (bytes: Uint8Array) => object;
+            Instance: new (module: object) => { exports: { run: (n: number) => number } };
+          };
+        }
+      ).WebAssembly;
+      run = new wasm.Instance(new wasm.Module(bytes)).exports.run;
+    } catch {
+      return null; // relaxed SIMD not compiled by this runtime
+    }
+    const n = 10_000_000;
+    run(100_000);
+    let best = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 7; r++) {
+      const t0 = performance.now();
+      run(n);
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return (n * acc * 8) / best / 1e9; // 4 lanes × (multiply + add) per accumulator
+  };
+  return { plain: gflops(false)!, relaxed: gflops(true) };
+}
+
 if (wasmKernelsF32 === null) {
   console.log('WebAssembly SIMD not available: only the JavaScript path exists here');
   process.exit(0);
@@ -85,8 +143,14 @@ if (wasmKernelsF32 === null) {
 const rs = new RandomState(0);
 const random = (size: number) => Float32Array.from({ length: size }, () => 2 * rs.randomSample() - 1);
 
+const peak = await simdPeak();
+console.log(`${loadAverage()}`);
+console.log(
+  `WebAssembly SIMD peak (12 independent f32x4 multiply-adds, best of 7): mul + add ${peak.plain.toFixed(1)} GFLOP/s, ` +
+    `relaxed_madd ${peak.relaxed === null ? 'not available' : `${peak.relaxed.toFixed(1)} GFLOP/s`}`,
+);
 console.log(`float32 matmul, median of ${reps} runs; GFLOP/s = 2·n·m·p / time`);
-console.log(`${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio`);
+console.log(`${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio  wasm/peak`);
 let totalJs = 0;
 let totalWasm = 0;
 for (const c of cases) {
@@ -100,9 +164,15 @@ for (const c of cases) {
   totalJs += tJs;
   totalWasm += tWasm;
   const g = (t: number) => (flops / t / 1e9).toFixed(2).padStart(8);
-  console.log(`${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1)}×`);
+  const ofPeak = ((100 * flops) / tWasm / 1e9 / peak.plain).toFixed(0);
+  console.log(
+    `${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1).padStart(4)}×  ${ofPeak.padStart(5)} %`,
+  );
 }
+const allFlops = cases.reduce((s, c) => s + 2 * c.dims[0] * c.dims[1] * c.dims[2], 0);
 console.log(
   `all nine products: JS ${(totalJs * 1000).toFixed(0)} ms, wasm ${(totalWasm * 1000).toFixed(0)} ms, ` +
-    `${(totalJs / totalWasm).toFixed(1)}× faster`,
+    `${(totalJs / totalWasm).toFixed(1)}× faster; wasm ${(allFlops / totalWasm / 1e9).toFixed(1)} GFLOP/s = ` +
+    `${((100 * allFlops) / totalWasm / 1e9 / peak.plain).toFixed(0)} % of the mul + add peak`,
 );
+console.log(loadAverage());

@@ -6,6 +6,7 @@ import {
   matmulF32,
   matmulF32Backend,
   matmulF32Batch,
+  matmulF32Bias,
   matmulF32Js,
   matmulF32NT,
   matmulF32NTBatch,
@@ -90,6 +91,15 @@ describe('matmul-f32 — the worked 2×2 examples', () => {
     matmulF32(A, B, 2, 2, 2, out, true);
     expect([...out]).toEqual([38, 44, 86, 100]);
   });
+  it('A B + bias: the worked example, and a bias too short is an error', () => {
+    const A = new Float32Array([1, 2, 3, 4]);
+    const B = new Float32Array([5, 6, 7, 8]);
+    expect([...matmulF32Bias(A, B, new Float32Array([1, -1]), 2, 2, 2)]).toEqual([20, 21, 44, 49]);
+    expect(() => matmulF32Bias(A, B, new Float32Array([1]), 2, 2, 2)).toThrow(
+      'matmulF32Bias: the bias needs 2 values, got 1',
+    );
+  });
+
   it('rejects operands too short for the shape', () => {
     expect(() => matmulF32(A, B, 2, 3, 2)).toThrow(/needs 6 values of A/);
     expect(() => matmulF32(A, B, 2, 2, 2, new Float32Array(3))).toThrow(/out holds 3/);
@@ -124,6 +134,30 @@ for (const [name, k] of paths) {
         const got = new Float32Array(n * p).fill(Number.NaN);
         kernels.matmul(A, B, n, m, p, got, false);
         expect(maxRelError(got, C, scale), `${n}×${m} @ ${m}×${p}`).toBeLessThan(1e-5);
+      }
+    });
+
+    it('C = A B + bias (a linear layer) on the same shapes', () => {
+      const rs = new RandomState(12);
+      for (const [n, m, p] of cases) {
+        const A = randomF32(rs, n * m);
+        const B = randomF32(rs, m * p);
+        const bias = randomF32(rs, p);
+        const { C, scale } = reference(
+          (i, kk) => A[i * m + kk]!,
+          (kk, j) => B[kk * p + j]!,
+          n,
+          m,
+          p,
+        );
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < p; j++) {
+            C[i * p + j]! += bias[j]!;
+            scale[i * p + j]! += Math.abs(bias[j]!);
+          }
+        const got = new Float32Array(n * p).fill(Number.NaN);
+        kernels.matmulBias(A, B, bias, n, m, p, got);
+        expect(maxRelError(got, C, scale), `${n}×${m} @ ${m}×${p} + bias`).toBeLessThan(1e-5);
       }
     });
 

@@ -34,6 +34,16 @@ export interface MatmulF32Kernels {
     C: Float32Array,
     acc: boolean,
   ): void;
+  /** C = A B + bias: A (n, m), B (m, p), bias (p) added to every row -> C (n, p) — a linear layer. */
+  matmulBias(
+    A: Float32Array,
+    B: Float32Array,
+    bias: Float32Array,
+    n: number,
+    m: number,
+    p: number,
+    C: Float32Array,
+  ): void;
   /** C (+)= Aᵀ B: A (n, m), B (n, p) -> C (m, p). */
   matmulTN(
     A: Float32Array,
@@ -306,6 +316,10 @@ export const jsKernelsF32: MatmulF32Kernels = {
     if (!acc) C.fill(0, 0, n * p);
     addMatmulJs(A, B, n, m, p, C);
   },
+  matmulBias(A, B, bias, n, m, p, C) {
+    for (let i = 0; i < n; i++) C.set(bias.subarray(0, p), i * p);
+    addMatmulJs(A, B, n, m, p, C);
+  },
   matmulTN(A, B, n, m, p, C, acc) {
     if (!acc) C.fill(0, 0, m * p);
     addMatmulTNJs(A, B, n, m, p, C);
@@ -431,6 +445,20 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
       if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmul(A, B, n, m, p, C, acc);
       const h = load(A, B, C, [n * m, m * p, n * p], b, c, acc, end);
       ex.matmul(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0);
+      C.set(h.subarray(c, c + n * p));
+    },
+    matmulBias(A, B, bias, n, m, p, C) {
+      const b = align4(n * m);
+      const c = b + align4(m * p);
+      const w = c + align4(n * p);
+      const end = w + packFloats(p);
+      if (n === 0 || end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBias(A, B, bias, n, m, p, C);
+      const h = load(A, B, C, [n * m, m * p, n * p], b, c, false, end);
+      // C starts as the bias in every row (one row set, then doubled by copyWithin), the product adds to it
+      h.set(bias.subarray(0, p), c);
+      for (let filled = p; filled < n * p; filled *= 2)
+        h.copyWithin(c + filled, c, c + Math.min(filled, n * p - filled));
+      ex.matmul(0, b * 4, c * 4, w * 4, n, m, p, 1);
       C.set(h.subarray(c, c + n * p));
     },
     matmulTN(A, B, n, m, p, C, acc) {
@@ -627,6 +655,29 @@ export const matmulF32TNBatch: BatchedProduct = batchedProduct('matmulF32TNBatch
 
 /** `batch` products C_s = A_s B_sᵀ: A batch (n, p), B batch (m, p) -> C batch (n, m). */
 export const matmulF32NTBatch: BatchedProduct = batchedProduct('matmulF32NTBatch', 'matmulNT');
+
+/**
+ * C = A B + bias: A (n, m), B (m, p), bias (p values) added to every row of the product — a linear
+ * layer in one call (the bias is laid into C in wasm memory and the product added to it).
+ *
+ *   matmulF32Bias(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), new Float32Array([1, -1]), 2, 2, 2)
+ *   // Float32Array [20, 21, 44, 49]
+ */
+export function matmulF32Bias(
+  A: Float32Array,
+  B: Float32Array,
+  bias: Float32Array,
+  n: number,
+  m: number,
+  p: number,
+  out?: Float32Array,
+): Float32Array {
+  const C = prepare('matmulF32Bias', A, n * m, B, m * p, n * p, out, false);
+  if (bias.length < p)
+    throw new ValidationError(`matmulF32Bias: the bias needs ${p} values, got ${bias.length}`, 'bias');
+  kernels.matmulBias(A, B, bias, n, m, p, C);
+  return C;
+}
 
 /** matmulF32 on the JavaScript path, whatever the backend (the reference the tests compare with). */
 export const matmulF32Js: Product = product('matmulF32Js', 'matmul', jsKernelsF32);

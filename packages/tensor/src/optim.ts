@@ -3,9 +3,11 @@
  *
  *   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
  *   θ ← θ − lr·(m̂ / (√v̂ + ε) + λθ),   m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)        (decoupled weight decay λ)
+ * The update runs in elementwise-f32.ts (WebAssembly SIMD, or its JavaScript reference).
  */
 import { ValidationError } from '@firth/numeric';
 import type { Tensor } from './autograd.js';
+import { elementwiseF32 } from './elementwise-f32.js';
 
 export interface AdamWOptions {
   /** @default 1e-3 */
@@ -49,13 +51,7 @@ export class AdamW {
     for (const [k, p] of this.params.entries()) {
       const g = p.grad;
       if (!g) continue;
-      const m = this.m[k]!;
-      const v = this.v[k]!;
-      for (let i = 0; i < p.size; i++) {
-        m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
-        v[i] = beta2 * v[i]! + (1 - beta2) * g[i]! * g[i]!;
-        p.data[i]! -= lr * (m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps) + weightDecay * p.data[i]!);
-      }
+      elementwiseF32.adamw(p.data, g, this.m[k]!, this.v[k]!, lr, beta1, beta2, eps, weightDecay, c1, c2);
     }
   }
 
@@ -67,9 +63,15 @@ export class AdamW {
 /** Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the norm before. */
 export function clipGradNorm(params: Tensor[], maxNorm: number): number {
   let ss = 0;
-  for (const p of params) if (p.grad) for (const g of p.grad) ss += g * g;
+  for (const p of params) {
+    const g = p.grad;
+    if (g) for (let i = 0; i < g.length; i++) ss += g[i]! * g[i]!;
+  }
   const norm = Math.sqrt(ss);
   if (norm > maxNorm)
-    for (const p of params) if (p.grad) for (let i = 0; i < p.size; i++) p.grad[i]! *= maxNorm / norm;
+    for (const p of params) {
+      const g = p.grad;
+      if (g) for (let i = 0; i < g.length; i++) g[i]! *= maxNorm / norm;
+    }
   return norm;
 }

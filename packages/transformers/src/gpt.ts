@@ -15,8 +15,10 @@
  * warm-up then cosine decay, gradient-norm clipping at 1, progress events, optional validation.
  * Checkpoints: safetensors with the config (and, when given, the tokenizer) in its metadata.
  *
- * Generation reads a key/value cache (start()). Speed: the engine's plain loops make this fit small configs (tests, lessons); the issue's 4-layer
- * 128-wide config needs the fast kernels still to come. Left out: dropout, weight tying, mixed precision.
+ * Generation reads a key/value cache (start()). Speed: the products and the elementwise ops (GELU,
+ * softmax, LayerNorm, cross-entropy, AdamW) run in WebAssembly SIMD (@firth/tensor) on one thread;
+ * `pnpm bench:transformer` times a step of the 4-layer 128-wide config beside PyTorch. Left out:
+ * dropout, weight tying, mixed precision.
  */
 import {
   FormatError,

@@ -6,15 +6,17 @@
 import type { RandomState } from '@firth/numeric';
 import {
   add,
+  concatLast,
   gelu,
   layerNorm,
+  linear,
   matmul,
+  matmulNT,
   reshape,
-  scale,
   softmax,
+  splitHeads,
   swapAxes12,
   Tensor,
-  transposeLast,
 } from '@firth/tensor';
 
 /**
@@ -124,14 +126,15 @@ export function transformerBlock(x: Tensor, b: TransformerBlock, nHeads: number,
   return add(y, feedForward(norm(y, b.ln2), b.ffn));
 }
 
-/** FFN(x) = GELU(x W1 + b1) W2 + b2 */
+/** FFN(x) = GELU(x W1 + b1) W2 + b2, each product with its bias in one call (linear) */
 export const feedForward = (x: Tensor, f: FeedForwardWeights): Tensor =>
-  add(matmul(gelu(add(matmul(x, f.w1), f.b1)), f.w2), f.b2);
+  linear(gelu(linear(x, f.w1, f.b1)), f.w2, f.b2);
 
 /**
  * Multi-head attention of queries from x (B, Tq, d) over keys/values from kv (B, Tk, d):
  *   per head: softmax(q kᵀ / √d_head [+ causal mask]) v;  heads concatenated, then Wo.
- * Returns the output and the weights (B, h, Tq, Tk).
+ * Returns the output and the weights (B, h, Tq, Tk). Self-attention (kv === x) makes q, k and v
+ * with one product (x [Wq Wk Wv]).
  */
 export function multiHeadAttention(
   x: Tensor,
@@ -141,15 +144,21 @@ export function multiHeadAttention(
   causal: boolean,
 ): { out: Tensor; weights: Tensor } {
   const [B, Tq, d] = x.shape as [number, number, number];
-  const Tk = kv.shape[1]!;
   const hd = d / nHeads;
-  // (B, T, d) → (B, h, T, hd)
-  const heads = (t: Tensor, T: number) => swapAxes12(reshape(t, [B, T, nHeads, hd]));
-  const q = heads(matmul(x, a.wq), Tq);
-  const k = heads(matmul(kv, a.wk), Tk);
-  const v = heads(matmul(kv, a.wv), Tk);
-  // (B, h, Tq, hd) @ (B, h, hd, Tk) → (B, h, Tq, Tk)
-  const weights = softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { causal });
+  let q: Tensor;
+  let k: Tensor;
+  let v: Tensor;
+  if (x === kv) {
+    // self-attention: one product x [Wq Wk Wv] (B, T, 3d), each third split into heads (B, h, T, hd)
+    const qkv = matmul(x, concatLast([a.wq, a.wk, a.wv]));
+    [q, k, v] = [0, 1, 2].map((part) => splitHeads(qkv, nHeads, part, 3)) as [Tensor, Tensor, Tensor];
+  } else {
+    q = splitHeads(matmul(x, a.wq), nHeads);
+    k = splitHeads(matmul(kv, a.wk), nHeads);
+    v = splitHeads(matmul(kv, a.wv), nHeads);
+  }
+  // (B, h, Tq, hd) @ (B, h, Tk, hd)ᵀ → (B, h, Tq, Tk), scaled by 1/√hd inside the softmax
+  const weights = softmax(matmulNT(q, k), { causal, scale: 1 / Math.sqrt(hd) });
   const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }

@@ -1,0 +1,430 @@
+/**
+ * Fused float32 elementwise and normalisation kernels for the autograd engine (autograd.ts): GELU
+ * (tanh form), softmax over rows (causal or not, with a scale), LayerNorm, cross-entropy's softmax,
+ * AdamW, bias add and its column sums — forward and backward.
+ *
+ * Two implementations with one interface: the reference path in plain JavaScript below (float64
+ * arithmetic, rounded to float32 when stored), and the fast path in WebAssembly SIMD
+ * (elementwise-f32.wat, assembled into elementwise-f32-wasm.ts by scripts/build-wasm.mjs), all in
+ * float32 with polynomial exp and tanh. They agree to float32 rounding (elementwise-f32.test.ts
+ * compares them on many shapes). The wasm path is taken where the runtime has WebAssembly SIMD,
+ * unless FIRTH_MATMUL=js (the one switch that puts every kernel of this package on JavaScript).
+ *
+ * Each wasm call copies its operands into the module's memory and its results out: O(size) next
+ * to the O(size) work, and still several times faster than the JavaScript loops.
+ * Backward kernels add into their gradient arrays (dx += …) or, with acc false, write them: autograd
+ * writes a gradient that has none yet instead of adding to zeros (and copying those zeros in).
+ */
+import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
+import { matmulF32Backend } from './matmul-f32.js';
+
+export interface ElementwiseF32Kernels {
+  /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
+  geluForward(x: Float32Array, y: Float32Array): void;
+  /** dx (+)= dy ⊙ GELU'(x) (t computed again from x). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
+  /**
+   * y = softmax(s·x) of each row of (rows × c); causal: row r sees columns 0..(r mod T), the rest 0.
+   * stats (2 per row, or null): the row's max of x and Σ e^(s(x − max)).
+   */
+  softmaxForward(
+    x: Float32Array,
+    y: Float32Array,
+    stats: Float32Array | null,
+    rows: number,
+    c: number,
+    T: number,
+    causal: boolean,
+    s: number,
+  ): void;
+  /** dx (+)= s · y ⊙ (dy − Σ dy ⊙ y), over each row's visible columns (written: 0 in the others). */
+  softmaxBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    rows: number,
+    c: number,
+    T: number,
+    causal: boolean,
+    s: number,
+    acc: boolean,
+  ): void;
+  /** x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept. */
+  layerNormForward(
+    x: Float32Array,
+    g: Float32Array,
+    b: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    inv: Float32Array,
+    d: number,
+    eps: number,
+  ): void;
+  /**
+   * dx (+)= (1/σ̂)(gg − mean(gg) − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂;  db += Σ dy
+   * (null: not wanted; accDx false writes dx).
+   */
+  layerNormBackward(
+    dy: Float32Array,
+    g: Float32Array,
+    xhat: Float32Array,
+    inv: Float32Array,
+    dx: Float32Array | null,
+    dg: Float32Array | null,
+    db: Float32Array | null,
+    d: number,
+    accDx: boolean,
+  ): void;
+  /** c = a + b, b (nb values) repeated over a's rows. */
+  addRows(a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /** db += Σ over rows of dc (rows of b's length). */
+  colSum(dc: Float32Array, db: Float32Array): void;
+  /** One AdamW update of p (m, v its moments), c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ. */
+  adamw(
+    p: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    c1: number,
+    c2: number,
+  ): void;
+}
+
+const K = Math.sqrt(2 / Math.PI);
+
+/** tanh(u) = (e²ᵘ − 1)/(e²ᵘ + 1) in float64 (one Math.exp, faster than Math.tanh); ±1 beyond |u| > 20. */
+export const tanh = (u: number): number => {
+  if (u > 20) return 1;
+  if (u < -20) return -1;
+  const e = Math.exp(2 * u);
+  return (e - 1) / (e + 1);
+};
+
+/** The reference path: plain JavaScript loops. */
+export const jsElementwiseF32: ElementwiseF32Kernels = {
+  geluForward(x, y) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      y[i] = 0.5 * v * (1 + tanh(K * (v + 0.044715 * v * v * v)));
+    }
+  },
+  geluBackward(x, dy, dx, acc) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const th = tanh(K * (v + 0.044715 * v * v * v));
+      const d = dy[i]! * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * K * (1 + 3 * 0.044715 * v * v));
+      dx[i] = acc ? dx[i]! + d : d;
+    }
+  },
+  softmaxForward(x, y, stats, rows, c, T, causal, s) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * c;
+      const limit = causal ? (r % T) + 1 : c;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < limit; j++) max = Math.max(max, x[o + j]!);
+      let sum = 0;
+      for (let j = 0; j < limit; j++) {
+        const e = Math.exp(s * (x[o + j]! - max));
+        y[o + j] = e;
+        sum += e;
+      }
+      for (let j = 0; j < limit; j++) y[o + j]! /= sum;
+      for (let j = limit; j < c; j++) y[o + j] = 0;
+      if (stats) {
+        stats[2 * r] = max;
+        stats[2 * r + 1] = sum;
+      }
+    }
+  },
+  softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc) {
+    if (!acc) dx.fill(0, 0, rows * c);
+    for (let r = 0; r < rows; r++) {
+      const o = r * c;
+      const limit = causal ? (r % T) + 1 : c;
+      let dot = 0;
+      for (let j = 0; j < limit; j++) dot += dy[o + j]! * y[o + j]!;
+      for (let j = 0; j < limit; j++) dx[o + j]! += s * y[o + j]! * (dy[o + j]! - dot);
+    }
+  },
+  layerNormForward(x, g, b, y, xhat, inv, d, eps) {
+    const rows = x.length / d;
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let mu = 0;
+      for (let j = 0; j < d; j++) mu += x[o + j]!;
+      mu /= d;
+      let v = 0;
+      for (let j = 0; j < d; j++) v += (x[o + j]! - mu) ** 2;
+      const ir = 1 / Math.sqrt(v / d + eps);
+      inv[r] = ir;
+      for (let j = 0; j < d; j++) {
+        const xh = Math.fround((x[o + j]! - mu) * ir); // x̂ is stored as float32
+        xhat[o + j] = xh;
+        y[o + j] = g[j]! * xh + b[j]!;
+      }
+    }
+  },
+  layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
+    const rows = dy.length / d;
+    if (dx && !accDx) dx.fill(0, 0, dy.length);
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let meanG = 0;
+      let meanGX = 0;
+      for (let j = 0; j < d; j++) {
+        const gg = dy[o + j]! * g[j]!;
+        meanG += gg;
+        meanGX += gg * xhat[o + j]!;
+      }
+      if (dg) for (let j = 0; j < d; j++) dg[j]! += dy[o + j]! * xhat[o + j]!;
+      if (db) for (let j = 0; j < d; j++) db[j]! += dy[o + j]!;
+      meanG /= d;
+      meanGX /= d;
+      const ir = inv[r]!;
+      if (dx)
+        for (let j = 0; j < d; j++) dx[o + j]! += ir * (dy[o + j]! * g[j]! - meanG - xhat[o + j]! * meanGX);
+    }
+  },
+  addRows(a, b, c) {
+    const nb = b.length;
+    // b repeats every nb values: walk a in blocks of nb (no modulo per element)
+    for (let o = 0; o < a.length; o += nb) for (let j = 0; j < nb; j++) c[o + j] = a[o + j]! + b[j]!;
+  },
+  colSum(dc, db) {
+    const nb = db.length;
+    for (let o = 0; o < dc.length; o += nb) for (let j = 0; j < nb; j++) db[j]! += dc[o + j]!;
+  },
+  adamw(p, g, m, v, lr, beta1, beta2, eps, weightDecay, c1, c2) {
+    for (let i = 0; i < p.length; i++) {
+      m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
+      v[i] = beta2 * v[i]! + (1 - beta2) * g[i]! * g[i]!;
+      p[i]! -= lr * (m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps) + weightDecay * p[i]!);
+    }
+  },
+};
+
+/** The exports of elementwise-f32.wat (addresses in bytes). */
+interface WasmExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
+  softmaxForward(
+    x: number,
+    y: number,
+    stats: number,
+    rows: number,
+    c: number,
+    T: number,
+    causal: number,
+    s: number,
+  ): void;
+  softmaxBackward(
+    y: number,
+    dy: number,
+    dx: number,
+    rows: number,
+    c: number,
+    T: number,
+    causal: number,
+    s: number,
+    acc: number,
+  ): void;
+  layerNormForward(
+    x: number,
+    g: number,
+    b: number,
+    y: number,
+    xh: number,
+    inv: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  layerNormBackward(
+    dy: number,
+    g: number,
+    xh: number,
+    inv: number,
+    dx: number,
+    dg: number,
+    db: number,
+    rows: number,
+    d: number,
+    acc: number,
+  ): void;
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    wd: number,
+    c1: number,
+    c2: number,
+  ): void;
+  addRows(a: number, b: number, c: number, rows: number, nb: number): void;
+  colSum(dc: number, db: number, rows: number, nb: number): void;
+}
+
+/** Above this many bytes of operands a call stays in JavaScript (wasm32 addresses are 32-bit). */
+const WASM_MAX_BYTES = 2 ** 30;
+
+/**
+ * The fast path over one module instance. Each call lays its arrays out one after another in the
+ * module's memory (16-byte aligned, padded to whole f32x4 vectors), copies the inputs in, runs the
+ * kernel and copies the outputs out. The memory grows to the largest call seen and stays that size.
+ */
+function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
+  let heap = new Float32Array(ex.memory.buffer);
+  /**
+   * Regions of the given sizes (floats); copies `inputs[i]` (when not null) into region i. Returns
+   * the byte addresses and the heap view, or null when the call is too large for wasm32.
+   */
+  const place = (
+    sizes: number[],
+    inputs: (Float32Array | null)[],
+  ): { at: number[]; h: Float32Array } | null => {
+    const at: number[] = [];
+    let end = 0;
+    for (const s of sizes) {
+      at.push(end);
+      end += Math.ceil(s / 4) * 4;
+    }
+    if (end * 4 > WASM_MAX_BYTES) return null;
+    const missing = end * 4 - ex.memory.buffer.byteLength;
+    if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
+    if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
+    inputs.forEach((a, i) => {
+      if (a) heap.set(a, at[i]!);
+    });
+    return { at: at.map((f) => f * 4), h: heap };
+  };
+  const out = (h: Float32Array, at: number, dst: Float32Array) =>
+    dst.set(h.subarray(at / 4, at / 4 + dst.length));
+  const js = jsElementwiseF32;
+  return {
+    geluForward(x, y) {
+      const n = x.length;
+      const p = place([n, n], [x]);
+      if (!p) return js.geluForward(x, y);
+      const [a, b] = p.at as [number, number];
+      ex.geluForward(a, b, Math.ceil(n / 4) * 4);
+      out(p.h, b, y);
+    },
+    geluBackward(x, dy, dx, acc) {
+      const n = x.length;
+      const p = place([n, n, n], [x, dy, acc ? dx : null]);
+      if (!p) return js.geluBackward(x, dy, dx, acc);
+      const [a, b, d] = p.at as [number, number, number];
+      ex.geluBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
+      out(p.h, d, dx);
+    },
+    softmaxForward(x, y, stats, rows, c, T, causal, s) {
+      const n = rows * c;
+      const p = place([n, n, 2 * rows], [x]);
+      if (!p) return js.softmaxForward(x, y, stats, rows, c, T, causal, s);
+      const [a, b, st] = p.at as [number, number, number];
+      ex.softmaxForward(a, b, st, rows, c, T, causal ? 1 : 0, s);
+      out(p.h, b, y);
+      if (stats) out(p.h, st, stats);
+    },
+    softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc) {
+      const n = rows * c;
+      const p = place([n, n, n], [y, dy, acc ? dx : null]);
+      if (!p) return js.softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc);
+      const [a, b, d] = p.at as [number, number, number];
+      ex.softmaxBackward(a, b, d, rows, c, T, causal ? 1 : 0, s, acc ? 1 : 0);
+      out(p.h, d, dx);
+    },
+    layerNormForward(x, g, b, y, xhat, inv, d, eps) {
+      const n = x.length;
+      const rows = n / d;
+      const p = place([n, d, d, n, n, rows], [x, g, b]);
+      if (!p) return js.layerNormForward(x, g, b, y, xhat, inv, d, eps);
+      const [ax, ag, ab, ay, axh, ainv] = p.at as [number, number, number, number, number, number];
+      ex.layerNormForward(ax, ag, ab, ay, axh, ainv, rows, d, eps);
+      out(p.h, ay, y);
+      out(p.h, axh, xhat);
+      out(p.h, ainv, inv);
+    },
+    layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
+      const n = dy.length;
+      const rows = n / d;
+      const zeros = new Float32Array(d);
+      const p = place(
+        [n, d, n, rows, n, d, d],
+        [dy, g, xhat, inv, accDx ? dx : null, dg ?? zeros, db ?? zeros],
+      );
+      if (!p) return js.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx);
+      const [ady, ag, axh, ainv, adx, adg, adb] = p.at as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      ex.layerNormBackward(ady, ag, axh, ainv, adx, adg, adb, rows, d, accDx && dx ? 1 : 0);
+      if (dx) out(p.h, adx, dx);
+      if (dg) out(p.h, adg, dg);
+      if (db) out(p.h, adb, db);
+    },
+    addRows(a, b, c) {
+      const p = place([a.length, b.length, a.length], [a, b]);
+      if (!p) return js.addRows(a, b, c);
+      const [aa, ab, ac] = p.at as [number, number, number];
+      ex.addRows(aa, ab, ac, a.length / b.length, b.length);
+      out(p.h, ac, c);
+    },
+    colSum(dc, db) {
+      const p = place([dc.length, db.length], [dc, db]);
+      if (!p) return js.colSum(dc, db);
+      const [ac, ab] = p.at as [number, number];
+      ex.colSum(ac, ab, dc.length / db.length, db.length);
+      out(p.h, ab, db);
+    },
+    adamw(pa, g, m, v, lr, beta1, beta2, eps, weightDecay, c1, c2) {
+      const n = pa.length;
+      const p = place([n, n, n, n], [pa, g, m, v]);
+      if (!p) return js.adamw(pa, g, m, v, lr, beta1, beta2, eps, weightDecay, c1, c2);
+      const [ap, ag, am, av] = p.at as [number, number, number, number];
+      ex.adamw(ap, ag, am, av, Math.ceil(n / 4) * 4, lr, beta1, beta2, eps, weightDecay, c1, c2);
+      out(p.h, ap, pa);
+      out(p.h, am, m);
+      out(p.h, av, v);
+    },
+  };
+}
+
+/** The part of the WebAssembly API used here. */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: object };
+}
+
+/** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
+export const wasmElementwiseF32: ElementwiseF32Kernels | null = (() => {
+  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wasm === undefined) return null;
+  try {
+    const bytes = Uint8Array.from(atob(ELEMENTWISE_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    const instance = new wasm.Instance(new wasm.Module(bytes));
+    return wasmKernelsFrom(instance.exports as unknown as WasmExports);
+  } catch {
+    return null;
+  }
+})();
+
+/** The kernels autograd.ts and optim.ts use: wasm when matmul-f32.ts chose wasm (and this module compiled), JavaScript otherwise. */
+export const elementwiseF32: ElementwiseF32Kernels =
+  matmulF32Backend === 'wasm' && wasmElementwiseF32 !== null ? wasmElementwiseF32 : jsElementwiseF32;
