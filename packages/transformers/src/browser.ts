@@ -12,6 +12,7 @@
 
 // ── Training: a float32 tensor autograd engine (reference path) and AdamW (autograd.ts, optim.ts)
 //   const loss = crossEntropy(matmul(x, W), y); loss.backward(); new AdamW([W]).step()
+// the learning-rate schedule of @firth/tensor's one training loop
 export {
   AdamW,
   type AdamWOptions,
@@ -34,6 +35,7 @@ export {
   Tensor,
   tanhOp,
   transposeLast,
+  warmupCosine,
 } from '@firth/tensor';
 // float16 bits ↔ numbers (safetensors' and GGUF's F16, Q8_0 scales)
 export { f16ToNumber, numberToF16 } from './float16.js';
@@ -95,7 +97,6 @@ export {
   ParameterStore,
   type TransformerBlock,
   transformerBlock,
-  warmupCosine,
 } from './nn.js';
 export {
   type AttentionOptions,

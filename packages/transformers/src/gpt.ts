@@ -28,7 +28,15 @@ import {
   shape,
   ValidationError,
 } from '@firth/numeric';
-import { AdamW, add, clipGradNorm, crossEntropy, embedding, matmul, type Tensor } from '@firth/tensor';
+import {
+  add,
+  crossEntropy,
+  type EarlyStopping,
+  embedding,
+  fit as fitLoop,
+  matmul,
+  type Tensor,
+} from '@firth/tensor';
 import {
   type Norm,
   norm,
@@ -36,7 +44,6 @@ import {
   ParameterStore,
   type TransformerBlock,
   transformerBlock,
-  warmupCosine,
 } from './nn.js';
 import {
   type CheckpointOptions,
@@ -95,6 +102,10 @@ export interface GptFitOptions {
   onProgress?: (event: GptProgress) => void;
   /** Checked after every step: true ends training early (e.g. a time budget). */
   shouldStop?: () => boolean;
+  /** Stop when the validation loss (`metric: 'valLoss'`) stops improving; needs `valTokens`. */
+  earlyStopping?: EarlyStopping;
+  /** Called every `every` steps and at the end with the step reached (e.g. `gpt.save(…)`). */
+  checkpoint?: { every: number; save: (step: number) => void };
 }
 
 /**
@@ -200,59 +211,41 @@ export class GPT {
     const steps = options.steps ?? 1000;
     const batchSize = options.batchSize ?? 32;
     const lr = options.lr ?? 1e-3;
-    const minLr = options.minLr ?? lr / 10;
-    const warmup = options.warmup ?? Math.max(1, Math.floor(steps / 20));
-    const evalEvery = options.evalEvery ?? 100;
     for (const t of Array.from(tokens))
       if (!Number.isInteger(t) || t < 0 || t >= this.config.vocabSize)
         throw new ValidationError(
           `token ${t} is outside the vocabulary [0, ${this.config.vocabSize})`,
           'tokens',
         );
-    // weight decay on matrices only (nanoGPT): embeddings and weights, not biases or norms
-    const decayed = this.store.list.filter((p) => p.shape.length >= 2);
-    const plain = this.store.list.filter((p) => p.shape.length < 2);
-    const opt = new AdamW(decayed, { lr, weightDecay: options.weightDecay ?? 0.1, beta2: 0.99 });
-    const optPlain = new AdamW(plain, { lr, weightDecay: 0, beta2: 0.99 });
-    const rng = new RandomState(options.seed ?? 1);
-    const t0 = performance.now();
-    const emit = (phase: GptProgress['phase'], step: number, loss: number, rate: number, valLoss?: number) =>
-      options.onProgress?.({
-        phase,
-        epoch: 1,
-        epochs: 1,
-        step,
-        steps,
-        loss,
-        metrics: valLoss === undefined ? { lr: rate } : { lr: rate, valLoss },
-        elapsedMs: performance.now() - t0,
-      });
-    const validate = (step: number, rate: number) => {
-      if (!options.valTokens) return;
-      const v = this.estimateLoss(options.valTokens, options.evalBatches ?? 4, batchSize);
-      this.valLossCurve.push({ step, loss: v });
-      emit('eval', step, this.lossCurve.at(-1) ?? Number.NaN, rate, v);
-    };
-    let rate = lr;
-    let done = 0;
-    for (let step = 0; step < steps; step++) {
-      rate = warmupCosine(step, steps, lr, warmup, minLr);
-      const { x, y } = this.batch(tokens, batchSize, rng);
-      opt.zeroGrad();
-      optPlain.zeroGrad();
-      const L = this.loss(x, y);
-      L.backward();
-      clipGradNorm(this.store.list, 1);
-      opt.step(rate);
-      optPlain.step(rate);
-      this.lossCurve.push(L.item());
-      done = step + 1;
-      emit('step', done, L.item(), rate);
-      if ((step + 1) % evalEvery === 0 && step + 1 < steps) validate(step + 1, rate);
-      if (options.shouldStop?.()) break;
-    }
-    if (this.valLossCurve.at(-1)?.step !== done) validate(done, rate);
-    emit('end', done, this.lossCurve.at(-1) ?? Number.NaN, rate, this.valLossCurve.at(-1)?.loss);
+    const { valTokens } = options;
+    // @firth/tensor's one loop; weight decay on matrices only (nanoGPT): embeddings and weights
+    fitLoop({
+      params: this.store.list,
+      steps,
+      lr,
+      minLr: options.minLr ?? lr / 10,
+      warmup: options.warmup,
+      weightDecay: options.weightDecay ?? 0.1,
+      beta2: 0.99,
+      seed: options.seed ?? 1,
+      curve: this.lossCurve,
+      lossAt: (_step, rng) => {
+        const { x, y } = this.batch(tokens, batchSize, rng);
+        return this.loss(x, y);
+      },
+      evalEvery: options.evalEvery ?? 100,
+      evaluate:
+        valTokens &&
+        ((step) => {
+          const valLoss = this.estimateLoss(valTokens, options.evalBatches ?? 4, batchSize);
+          this.valLossCurve.push({ step, loss: valLoss });
+          return { valLoss };
+        }),
+      earlyStopping: options.earlyStopping,
+      checkpoint: options.checkpoint,
+      onProgress: options.onProgress,
+      shouldStop: options.shouldStop,
+    });
     return this;
   }
 

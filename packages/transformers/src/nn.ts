@@ -162,10 +162,3 @@ export function multiHeadAttention(
   const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }
-
-/** Learning rate at `step`: linear warm-up to `lr`, then cosine decay to `minLr` at `steps`. */
-export function warmupCosine(step: number, steps: number, lr: number, warmup: number, minLr = 0): number {
-  if (step < warmup) return (lr * (step + 1)) / warmup;
-  const progress = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
-  return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * progress));
-}
