@@ -2,7 +2,7 @@ import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { add, matmul, relu, reshape, Tensor } from './autograd.js';
 import { conv2d, pool2d, sigmoid } from './conv.js';
-import { checkGradients } from './test-gradients.js';
+import { checkGradients } from './gradients.test-support.js';
 
 const rng = new RandomState(21);
 const randn = (shape: number[], grad = true) => Tensor.randn(shape, rng, 1, grad);

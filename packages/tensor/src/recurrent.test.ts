@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { add, matmul, reshape, sliceLast, Tensor, tanhOp } from './autograd.js';
 import { sigmoid } from './conv.js';
 import { gruSequence, lstmSequence, rnnSequence } from './recurrent.js';
-import { checkGradients } from './test-gradients.js';
+import { checkGradients } from './gradients.test-support.js';
 
 const rng = new RandomState(8);
 const randn = (shape: number[], std = 0.5) => Tensor.randn(shape, rng, std, true);
