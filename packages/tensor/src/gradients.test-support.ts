@@ -1,4 +1,4 @@
-// Test helper (not built into dist: tsconfig.build.json leaves out src/**/test-*.ts).
+// Test helper (not built into dist: tsconfig.build.json leaves out src/**/*.test-support.ts).
 import { RandomState } from '@firth/numeric';
 import { expect } from 'vitest';
 import { matmul, reshape, Tensor } from './autograd.js';
