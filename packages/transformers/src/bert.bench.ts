@@ -3,7 +3,7 @@
  * `BertModel` on @firth/tensor, `encode(batch, { grad: false })` + `pool`: no backward closures)
  * against the same forward written in plain PyTorch (Debian's python3-torch, `torch.inference_mode`),
  * reading the same weights (the model.safetensors Firth writes), in the same run, at 1 and 2
- * threads (torch.set_num_threads + OPENBLAS/OMP/MKL_NUM_THREADS; Firth's engine runs on one
+ * threads (torch.set_num_threads + OPENBLAS/OMP/MKL_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE; Firth's engine runs on one
  * thread whatever the count: it has no worker threads for products yet).
  *
  *   pnpm --filter @firth/transformers bench:bert
@@ -157,7 +157,9 @@ try {
           warmup: WARMUP,
           timed: TIMED,
         },
-        { OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n },
+        // PASSIVE: idle OpenMP threads sleep instead of spinning, which on this shared machine
+        // starves the other thread (2-thread runs were slower than 1-thread ones without it)
+        { OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, OMP_WAIT_POLICY: 'PASSIVE' },
       );
       if (typeof torch === 'string') {
         rows.push([name, n, firth.toFixed(1), `PyTorch not available: ${torch}`, '', '', loadAverage()]);
