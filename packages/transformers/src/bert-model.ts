@@ -576,8 +576,13 @@ export class BertModel {
     const config = bertConfigFromHf(hfConfig, files.config ?? 'config.json');
     const named = new Map<string, SafeTensor>();
     for (const [raw, t] of tensors) {
-      // the decoder is tied to the word embeddings; position_ids is a buffer
-      if (raw === 'cls.predictions.decoder.weight' || raw.endsWith('position_ids')) continue;
+      // the decoder is tied to the word embeddings; position_ids and token_type_ids are buffers
+      if (
+        raw === 'cls.predictions.decoder.weight' ||
+        raw.endsWith('position_ids') ||
+        raw.endsWith('embeddings.token_type_ids')
+      )
+        continue;
       const key = /^(embeddings|encoder|pooler)\./.test(raw) ? `bert.${raw}` : raw;
       if (named.has(key))
         throw new FormatError(file, `tensor "${raw}"`, `is there twice, with and without the "bert." prefix`);

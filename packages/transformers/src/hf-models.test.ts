@@ -160,6 +160,35 @@ describe('checkpoints — bad input', () => {
     await expect(Bert.load('/nonexistent')).rejects.toThrow(/cannot read \/nonexistent\/config\.json/);
   });
 
+  it('integer buffers HF may save beside the weights (position_ids, token_type_ids) are skipped by both loaders', async () => {
+    const dir = copy('hf-tiny-bert');
+    const bytes = readFileSync(join(dir, 'model.safetensors'));
+    const n = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+    const data = bytes.subarray(8 + n);
+    // two I32 buffers of 16 positions, appended after the weights
+    const extra = Buffer.alloc(2 * 16 * 4);
+    for (let i = 0; i < 16; i++) extra.writeInt32LE(i, 4 * i);
+    header['bert.embeddings.position_ids'] = {
+      dtype: 'I32',
+      shape: [1, 16],
+      data_offsets: [data.length, data.length + 64],
+    };
+    header['bert.embeddings.token_type_ids'] = {
+      dtype: 'I32',
+      shape: [1, 16],
+      data_offsets: [data.length + 64, data.length + 128],
+    };
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(join(dir, 'model.safetensors'), Buffer.concat([len, json, data, extra]));
+    const ids = [2, 5, 7, 3];
+    const withBuffers = (await Bert.load(dir)).forward({ inputIds: ids });
+    expect(withBuffers).toEqual((await Bert.load(join(fixtures, 'hf-tiny-bert'))).forward({ inputIds: ids }));
+    expect((await BertModel.load(dir)).tensors.has('bert.embeddings.token_type_ids')).toBe(false);
+  });
+
   /** A copy of a fixture folder with config.json edited. */
   const withConfig = (
     name: string,
