@@ -1,7 +1,9 @@
 /**
  * BERT, trainable — the course's "BERT" (encoder-only, bidirectional) on Firth's autograd engine,
  * with Hugging Face's parameter names so that what is trained here saves as a `BertModel` folder
- * (config.json + model.safetensors + vocab.txt) that bert.ts, or `transformers`, reads back.
+ * (config.json + model.safetensors + vocab.txt) that `BertModel.load`, or `transformers`, reads back.
+ * `BertModel.load` is also how Hugging Face BERT folders are run: `encode(batch, { grad: false })`
+ * is the inference path (bert.ts's `Bert` is a deprecated one-sequence facade over it).
  *
  *   const bert = new BertModel({ vocabSize: tok.vocabSize, hiddenSize: 128, numHiddenLayers: 2 });
  *   const h = bert.encode(collate([tok.encodePlus('he went to the bank')]));   // (B, T, H)
@@ -146,6 +148,21 @@ export const gatherRows = (h: Tensor, rows: number[]): Tensor => {
   const H = h.shape.at(-1)!;
   return embedding(reshape(h, [h.size / H, H]), rows);
 };
+
+/** The same tensor, sharing its values, as a constant: ops on it record no backward closure. */
+const constant = (t: Tensor): Tensor => new Tensor(t.data, t.shape);
+/** An object of parameters (one level of nesting: Dense, Norm) read through constants. */
+function frozen<T extends object>(o: T): T {
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [
+      k,
+      v instanceof Tensor
+        ? constant(v)
+        : Object.fromEntries(Object.entries(v as object).map(([j, t]) => [j, constant(t as Tensor)])),
+    ]),
+  ) as T;
+}
+const same = <T>(o: T): T => o;
 
 /** A 2-D weight is a linear layer's (transposed on save/load) unless it is an embedding table. */
 const isLinearWeight = (name: string, shape: number[]) =>
@@ -416,17 +433,20 @@ export class BertModel {
 
   /**
    * The contextual vectors (B, T, H) of a padded batch — BertModel's `last_hidden_state`. With
-   * `train`, dropout is on (seeded by `rng`); padding keys never receive attention.
+   * `train`, dropout is on (seeded by `rng`); padding keys never receive attention. With
+   * `grad: false` (inference: no backward pass will follow) the parameters are read through
+   * views that need no gradient, so no op records a backward closure or keeps its inputs.
    */
-  encode(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}): Tensor {
+  encode(batch: BertBatch, options: { train?: boolean; rng?: RandomState; grad?: boolean } = {}): Tensor {
     const [B, T] = this.check(batch);
     const c = this.config;
+    const w = options.grad === false ? frozen : same;
     const H = c.hiddenSize;
     const nh = c.numAttentionHeads;
     const hd = H / nh;
     const rng = options.rng ?? this.rng;
     const drop = (x: Tensor, p: number) => (options.train && p > 0 ? dropout(x, p, rng) : x);
-    const e = this.embeddings();
+    const e = w(this.embeddings());
     let x = add(
       add(
         embedding(e.word, batch.inputIds.flat(), [B, T]),
@@ -443,7 +463,7 @@ export class BertModel {
     // (B, T, H) → (B, h, T, d_head)
     const heads = (t: Tensor) => swapAxes12(reshape(t, [B, T, nh, hd]));
     for (let i = 0; i < c.numHiddenLayers; i++) {
-      const L = this.layer(i);
+      const L = w(this.layer(i));
       const q = heads(linear(x, L.q));
       const k = heads(linear(x, L.k));
       const v = heads(linear(x, L.v));
@@ -459,8 +479,8 @@ export class BertModel {
     return x;
   }
 
-  /** tanh(h[CLS] Wp + bp) for each sequence: (B, H) — BertModel's `pooler_output`. */
-  pool(hidden: Tensor): Tensor {
+  /** tanh(h[CLS] Wp + bp) for each sequence: (B, H) — BertModel's `pooler_output` (`grad` as encode's). */
+  pool(hidden: Tensor, options: { grad?: boolean } = {}): Tensor {
     const [B, T] = hidden.shape as [number, number, number];
     return tanhOp(
       linear(
@@ -468,7 +488,7 @@ export class BertModel {
           hidden,
           Array.from({ length: B }, (_, b) => b * T),
         ),
-        this.pooler(),
+        (options.grad === false ? frozen : same)(this.pooler()),
       ),
     );
   }
@@ -483,7 +503,7 @@ export class BertModel {
     pair?: string,
   ): { tokens: string[]; vectors: number[][] } {
     const enc = tokenizer.encodePlus(text, pair, { maxLength: this.config.maxPositionEmbeddings });
-    const h = this.encode(collate([enc]));
+    const h = this.encode(collate([enc]), { grad: false });
     const H = this.config.hiddenSize;
     return {
       tokens: enc.tokens,
@@ -530,7 +550,7 @@ export class BertModel {
 
   /**
    * A Hugging Face folder: config.json, model.safetensors and, with a tokenizer, vocab.txt —
-   * `BertForPreTraining.from_pretrained(folder)` (and bert.ts's `Bert.load`) read it.
+   * `BertForPreTraining.from_pretrained(folder)` (and reference/bert.ts's float64 oracle) read it.
    */
   async save(folder: string, tokenizer?: WordPieceTokenizer, extraConfig: Record<string, unknown> = {}) {
     await writeFile(
@@ -556,8 +576,13 @@ export class BertModel {
     const config = bertConfigFromHf(hfConfig, files.config ?? 'config.json');
     const named = new Map<string, SafeTensor>();
     for (const [raw, t] of tensors) {
-      // the decoder is tied to the word embeddings; position_ids is a buffer
-      if (raw === 'cls.predictions.decoder.weight' || raw.endsWith('position_ids')) continue;
+      // the decoder is tied to the word embeddings; position_ids and token_type_ids are buffers
+      if (
+        raw === 'cls.predictions.decoder.weight' ||
+        raw.endsWith('position_ids') ||
+        raw.endsWith('embeddings.token_type_ids')
+      )
+        continue;
       const key = /^(embeddings|encoder|pooler)\./.test(raw) ? `bert.${raw}` : raw;
       if (named.has(key))
         throw new FormatError(file, `tensor "${raw}"`, `is there twice, with and without the "bert." prefix`);

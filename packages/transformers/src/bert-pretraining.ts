@@ -257,7 +257,7 @@ export class BertForPreTraining {
       const part = examples.slice(s, s + 32);
       const batch = collate(part.map((e) => e.encoding));
       const T = batch.inputIds[0]!.length;
-      const h = this.bert.encode(batch);
+      const h = this.bert.encode(batch, { grad: false });
       const labels = part.flatMap((e) => e.maskedLabels);
       const logits = this.mlmLogits(
         gatherRows(
@@ -271,7 +271,7 @@ export class BertForPreTraining {
         if (argmax(logits.data.subarray(n * V, (n + 1) * V)) === y) right++;
       });
       total += labels.length;
-      const nspLogits = linear(this.bert.pool(h), this.heads().nsp);
+      const nspLogits = linear(this.bert.pool(h, { grad: false }), this.heads().nsp);
       part.forEach((e, b) => {
         if (e.nextSentenceLabel < 0) return;
         nspTotal++;
@@ -298,7 +298,7 @@ export class BertForPreTraining {
     const positions = enc.ids.flatMap((id, t) => (id === maskId ? [t] : []));
     if (positions.length === 0)
       throw new ValidationError(`the text has no [MASK] token: ${JSON.stringify(text.slice(0, 80))}`, 'text');
-    const h = this.bert.encode(collate([enc]));
+    const h = this.bert.encode(collate([enc]), { grad: false });
     const logits = this.mlmLogits(gatherRows(h, positions));
     const V = this.bert.config.vocabSize;
     const special = new Set(this.tokenizer.specialTokens);

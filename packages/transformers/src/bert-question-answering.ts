@@ -39,8 +39,8 @@ export class BertForQuestionAnswering {
     return this.bert.dense('qa_outputs', this.bert.config.hiddenSize, 2);
   }
 
-  /** Start and end logits, each (B, T). */
-  logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}) {
+  /** Start and end logits, each (B, T); `grad: false` as BertModel.encode's (inference). */
+  logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState; grad?: boolean } = {}) {
     const se = linear(this.bert.encode(batch, options), this.head()); // (B, T, 2)
     const [B, T] = se.shape as [number, number, number];
     return {
@@ -108,7 +108,7 @@ export class BertForQuestionAnswering {
   answer(question: string, context: string, options: { maxAnswerLength?: number } = {}): QaAnswer {
     const maxLen = positive(options.maxAnswerLength ?? 15, 'maxAnswerLength');
     const enc = this.encode(question, context, this.bert.config.maxPositionEmbeddings);
-    const { start, end } = this.logits(collate([enc]));
+    const { start, end } = this.logits(collate([enc]), { grad: false });
     const ctx = enc.ids.flatMap((_, t) => (enc.tokenTypeIds[t] === 1 && t < enc.ids.length - 1 ? [t] : []));
     const ps = softmaxRow(ctx.map((t) => start.data[t]!));
     const pe = softmaxRow(ctx.map((t) => end.data[t]!));

@@ -18,8 +18,9 @@ export interface TextClassification {
 
 /** A label for a whole text from the pooled [CLS] vector (BertForSequenceClassification). */
 export class BertForSequenceClassification extends BertLabelHead {
-  logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}): Tensor {
-    const pooled = this.bert.pool(this.bert.encode(batch, options));
+  /** The logits (B, labels); `grad: false` (inference) runs the encoder without recording a backward pass. */
+  logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState; grad?: boolean } = {}): Tensor {
+    const pooled = this.bert.pool(this.bert.encode(batch, options), options);
     const p = this.bert.config.hiddenDropoutProb;
     const x = options.train && p > 0 && options.rng ? dropoutOf(pooled, p, options.rng) : pooled;
     return linear(x, this.head());
@@ -105,7 +106,7 @@ export class BertForSequenceClassification extends BertLabelHead {
     const order = [...encodings.keys()].sort((a, b) => encodings[a]!.ids.length - encodings[b]!.ids.length);
     for (let s = 0; s < order.length; s += 64) {
       const part = order.slice(s, s + 64);
-      const logits = this.logits(collate(part.map((i) => encodings[i]!)));
+      const logits = this.logits(collate(part.map((i) => encodings[i]!)), { grad: false });
       part.forEach((i, b) => {
         const p = softmaxRow(logits.data.subarray(b * C, (b + 1) * C));
         const k = argmax(p);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataPath, loadSst2 } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maskTokens } from './bert-heads.js';
 import { loadTinyBert } from './bert-tiny.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
@@ -37,6 +37,31 @@ describe('the shipped tiny BERT, pretrained here and fine-tuned on SST-2', () =>
     expect(pos!.label).toBe('positive');
     expect(neg!.label).toBe('negative');
   }, 120_000);
+
+  it('prediction (classify, fill-mask) runs the encoder without recording a backward pass, with the same numbers', async () => {
+    const { classifier, pretrainer, tokenizer } = await loadTinyBert();
+    // two models: the SST-2 fine-tune and the pretrained encoder
+    const spies = [vi.spyOn(classifier.bert, 'encode'), vi.spyOn(pretrainer.bert, 'encode')];
+    try {
+      const [p] = classifier.predict(['a charming , funny and moving film .']);
+      pretrainer.fillMask('it is a [MASK] film .');
+      for (const encode of spies) {
+        expect(encode.mock.calls.map((c) => c[1])).toEqual([{ grad: false }]);
+        expect((encode.mock.results[0]!.value as { backwardFn: unknown }).backwardFn).toBeNull();
+      }
+      // the same probability as the forward pass that records a graph (training's)
+      const enc = tokenizer.encodePlus('a charming , funny and moving film .', undefined, { maxLength: 64 });
+      const withGrad = classifier.logits({
+        inputIds: [enc.ids],
+        tokenTypeIds: [enc.tokenTypeIds],
+        attentionMask: [enc.attentionMask],
+      });
+      const [a, b] = withGrad.data;
+      expect(p!.scores.positive).toBeCloseTo(Math.exp(b!) / (Math.exp(a!) + Math.exp(b!)), 6);
+    } finally {
+      for (const encode of spies) encode.mockRestore();
+    }
+  });
 
   it('the pretrained model predicts masked words of SST-2 dev sentences better than word frequency alone', async () => {
     const { pretrainer, tokenizer } = await loadTinyBert();

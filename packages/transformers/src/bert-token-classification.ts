@@ -47,7 +47,10 @@ export class BertForTokenClassification extends BertLabelHead {
     return { enc, firstPiece };
   }
 
-  private logits(batch: BertBatch, options: { train?: boolean; rng?: RandomState } = {}): Tensor {
+  private logits(
+    batch: BertBatch,
+    options: { train?: boolean; rng?: RandomState; grad?: boolean } = {},
+  ): Tensor {
     const h = this.bert.encode(batch, options);
     const p = this.bert.config.hiddenDropoutProb;
     return linear(options.train && p > 0 && options.rng ? dropoutOf(h, p, options.rng) : h, this.head());
@@ -109,7 +112,7 @@ export class BertForTokenClassification extends BertLabelHead {
     const words = text.split(/\s+/).filter((w) => w.length > 0);
     if (words.length === 0) throw new ValidationError('the text is empty', 'text');
     const { enc, firstPiece } = this.encodeWords(words, this.bert.config.maxPositionEmbeddings);
-    const logits = this.logits(collate([enc]));
+    const logits = this.logits(collate([enc]), { grad: false });
     const C = this.labels.length;
     const ignore = new Set(options.ignoreLabels ?? ['O']);
     return firstPiece.flatMap((t, w) => {

@@ -6,7 +6,6 @@ import { loadLeeCorpus, loadSst2 } from '@firth/datasets';
 import { RandomState } from '@firth/numeric';
 import { crossEntropy, matmul, reshape, Tensor } from '@firth/tensor';
 import { describe, expect, it } from 'vitest';
-import { Bert } from './bert.js';
 import {
   BertForPreTraining,
   BertForQuestionAnswering,
@@ -16,6 +15,7 @@ import {
   PretrainingCorpus,
 } from './bert-heads.js';
 import { BertModel, collate } from './bert-model.js';
+import { ReferenceBert } from './reference/bert.js';
 import { WordPieceTokenizer } from './tokenizers/wordpiece.js';
 import { bankCosine, cosine, MONEY_BANK, RIVER_BANK, wordVector } from './train-bert.js';
 
@@ -26,7 +26,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const tokenizerFor = (text: string, size: number) =>
   new WordPieceTokenizer().train(text, size, { scoring: 'frequency' });
 
-describe('BertModel (trainable): the same network as the reference bert.ts and PyTorch', () => {
+describe('BertModel (trainable): the same network as the float64 reference (reference/bert.ts) and PyTorch', () => {
   it('loads the tiny PyTorch BertModel and matches its last hidden state and pooler to 1e-4', async () => {
     const bert = await BertModel.load(join(fixtures, 'hf-tiny-bert'));
     const ref = JSON.parse(readFileSync(join(fixtures, 'hf-tiny-bert', 'reference.json'), 'utf8'));
@@ -68,7 +68,7 @@ describe('BertModel (trainable): the same network as the reference bert.ts and P
     });
     const dir = mkdtempSync(join(tmpdir(), 'firth-bert-'));
     await bert.save(dir, tok);
-    const ref = await Bert.load(dir);
+    const ref = await ReferenceBert.load(dir);
     const enc = tok.encodePlus('the fire moved towards the town', 'residents left their homes');
     const h = bert.encode(collate([enc]));
     const out = ref.forward({

@@ -1,80 +1,39 @@
 /**
- * BERT (Devlin et al. 2018) — the course's "BERT": an encoder-only transformer, forward pass over
- * Hugging Face checkpoints (`BertModel`, or `BertFor…` with the `bert.` prefix: config.json +
- * model.safetensors), giving contextual embeddings and the pooled [CLS] vector.
+ * `Bert` — the forward pass of a Hugging Face BERT folder (`BertModel`, or `BertFor…` with the
+ * `bert.` prefix: config.json + model.safetensors) one sequence at a time, giving contextual
+ * embeddings and the pooled [CLS] vector.
  *
  *   const bert = await Bert.load('fixtures/hf-tiny-bert');
  *   bert.forward({ inputIds, tokenTypeIds, attentionMask }).lastHiddenState  // (T × hidden)
  *
- *   e = LN(word[ids] + position[0..T) + tokenType[types])
- *   per layer (post-norm):
- *     q, k, v = e Wqᵀ + bq, …                                   nn.Linear: x Wᵀ + b, W (out × in)
- *     a = LN(e + concat_heads(softmax(q kᵀ/√d_head, padding keys masked) v) Woᵀ + bo)
- *     e = LN(a + GELU(a W1ᵀ + b1) W2ᵀ + b2)                      GELU(x) = ½x(1 + erf(x/√2))
- *   pooled = tanh(e[CLS] Wpᵀ + bp)
- *
- * Padding keys get weight exactly 0 (HF adds −10000 or the float minimum: the same to 1e-4).
- * The reference implementation (plain arrays, float64). Left out: training heads (next issue
- * steps: masked LM, NSP, classification), relative position embeddings, dropout (inference).
+ * @deprecated A thin facade kept for its API: the checkpoint loads into bert-model.ts's
+ * `BertModel` — the one BERT, the class that trains — and `forward` runs its float32 forward
+ * pass without gradients (`encode(batch, { grad: false })`, then `pool`). New code uses
+ * `BertModel.load(folder)` directly, which also keeps the heads saved beside the encoder. Only
+ * the encoder's tensors are read here; a checkpoint without a pooler gives `poolerOutput: null`.
+ * The readable float64 version of the same forward pass, the oracle the tests compare against, is
+ * reference/bert.ts.
  */
 import { ValidationError } from '@firth/numeric';
-import { erf } from '@firth/tensor';
-import { bertConfigFromHf } from './bert-model.js';
-import { linear } from './gpt2.js';
+import { BertModel, bertConfigFromHf } from './bert-model.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
-import { type Matrix, scaledDotProductAttention, transpose } from './reference/attention.js';
-import { layerNorm } from './reference/normalization.js';
-import type { CheckpointOptions } from './safetensors.js';
+import type { Matrix } from './reference/attention.js';
+import type { BertConfig, BertInput } from './reference/bert.js';
+import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
 
-/** BERT's GELU, exact form: ½ x (1 + erf(x/√2)). */
-export const geluErf = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+export { type BertConfig, type BertInput, geluErf } from './reference/bert.js';
 
-export interface BertConfig {
-  vocabSize: number;
-  hiddenSize: number;
-  numHiddenLayers: number;
-  numAttentionHeads: number;
-  intermediateSize: number;
-  maxPositionEmbeddings: number;
-  typeVocabSize: number;
-  layerNormEps: number;
-}
-
-interface Layer {
-  q: [Matrix, number[]];
-  k: [Matrix, number[]];
-  v: [Matrix, number[]];
-  o: [Matrix, number[]];
-  ln1: [number[], number[]];
-  up: [Matrix, number[]];
-  down: [Matrix, number[]];
-  ln2: [number[], number[]];
-}
-
-export interface BertInput {
-  inputIds: number[];
-  /** Segment A = 0, B = 1. @default all 0 */
-  tokenTypeIds?: number[];
-  /** 1 = token, 0 = padding. @default all 1 */
-  attentionMask?: number[];
-}
-
+/** @deprecated Use `BertModel.load` (see the file's note). */
 export class Bert {
+  readonly config: BertConfig;
+
   private constructor(
-    readonly config: BertConfig,
-    private readonly emb: { word: Matrix; position: Matrix; type: Matrix; ln: [number[], number[]] },
-    private readonly layers: Layer[],
-    private readonly pooler: [Matrix, number[]] | null,
-  ) {}
-
-  /** A Hugging Face BERT folder; NaN/Infinity weights are refused unless `allowNonFinite`. */
-  static async load(folder: string, options: CheckpointOptions = {}): Promise<Bert> {
-    return Bert.fromCheckpoint(await readHfCheckpoint(folder, ['bert.', ''], options));
-  }
-
-  static fromCheckpoint(ckpt: HfCheckpoint): Bert {
-    const c = bertConfigFromHf(ckpt.config, ckpt.configFile);
-    const config: BertConfig = {
+    /** The model the checkpoint was loaded into. */
+    readonly model: BertModel,
+    private readonly hasPooler: boolean,
+  ) {
+    const c = model.config;
+    this.config = {
       vocabSize: c.vocabSize,
       hiddenSize: c.hiddenSize,
       numHiddenLayers: c.numHiddenLayers,
@@ -84,56 +43,41 @@ export class Bert {
       typeVocabSize: c.typeVocabSize,
       layerNormEps: c.layerNormEps,
     };
-    const H = config.hiddenSize;
-    const I = config.intermediateSize;
-    // nn.Linear keeps W as (out × in): transpose once so that every product is x W
-    const dense = (p: string, out: number, inp: number): [Matrix, number[]] => [
-      transpose(ckpt.matrix(`${p}.weight`, [out, inp])),
-      ckpt.vector(`${p}.bias`, out),
-    ];
-    const ln = (p: string): [number[], number[]] => [
-      ckpt.vector(`${p}.weight`, H),
-      ckpt.vector(`${p}.bias`, H),
-    ];
-    const layers = Array.from({ length: config.numHiddenLayers }, (_, i): Layer => {
-      const p = `encoder.layer.${i}`;
-      return {
-        q: dense(`${p}.attention.self.query`, H, H),
-        k: dense(`${p}.attention.self.key`, H, H),
-        v: dense(`${p}.attention.self.value`, H, H),
-        o: dense(`${p}.attention.output.dense`, H, H),
-        ln1: ln(`${p}.attention.output.LayerNorm`),
-        up: dense(`${p}.intermediate.dense`, I, H),
-        down: dense(`${p}.output.dense`, H, I),
-        ln2: ln(`${p}.output.LayerNorm`),
-      };
+  }
+
+  /** A Hugging Face BERT folder; NaN/Infinity weights are refused unless `allowNonFinite`. */
+  static async load(folder: string, options: CheckpointOptions = {}): Promise<Bert> {
+    return Bert.fromCheckpoint(await readHfCheckpoint(folder, ['bert.', ''], options));
+  }
+
+  /** The encoder of a checkpoint read with the prefixes `['bert.', '']`. */
+  static fromCheckpoint(ckpt: HfCheckpoint): Bert {
+    // the encoder's tensors only (heads beside it are not read), "bert.…" first as before
+    const encoder = new Map<string, SafeTensor>();
+    for (const [name, t] of ckpt.tensors) {
+      const key = name.replace(/^bert\./, '');
+      if (/^(embeddings|encoder|pooler)\./.test(key) && (name !== key || !encoder.has(key)))
+        encoder.set(key, t);
+    }
+    // a pooler is all there or absent: both halves checked, with the prefixes' error messages
+    const hasPooler = encoder.has('pooler.dense.weight');
+    if (hasPooler) {
+      const H = bertConfigFromHf(ckpt.config, ckpt.configFile).hiddenSize;
+      ckpt.tensor('pooler.dense.weight', [H, H]);
+      ckpt.tensor('pooler.dense.bias', [H]);
+    }
+    const model = BertModel.fromTensors(ckpt.config, encoder, {
+      config: ckpt.configFile,
+      weights: ckpt.weightsFile,
     });
-    const hasPooler = [...ckpt.tensors.keys()].some((k) => k.endsWith('pooler.dense.weight'));
-    return new Bert(
-      config,
-      {
-        word: ckpt.matrix('embeddings.word_embeddings.weight', [config.vocabSize, H]),
-        position: ckpt.matrix('embeddings.position_embeddings.weight', [config.maxPositionEmbeddings, H]),
-        type: ckpt.matrix('embeddings.token_type_embeddings.weight', [config.typeVocabSize, H]),
-        ln: ln('embeddings.LayerNorm'),
-      },
-      layers,
-      hasPooler ? dense('pooler.dense', H, H) : null,
-    );
+    return new Bert(model, hasPooler);
   }
 
   /** Contextual vectors for every token (lastHiddenState) and the pooled [CLS] vector. */
   forward(input: BertInput): { lastHiddenState: Matrix; poolerOutput: number[] | null } {
     const { inputIds } = input;
     const T = inputIds.length;
-    const {
-      vocabSize,
-      maxPositionEmbeddings,
-      typeVocabSize,
-      numAttentionHeads: nh,
-      hiddenSize: H,
-      layerNormEps: eps,
-    } = this.config;
+    const { vocabSize, maxPositionEmbeddings, typeVocabSize, hiddenSize: H } = this.config;
     if (T === 0) throw new ValidationError('inputIds is empty', 'inputIds');
     if (T > maxPositionEmbeddings)
       throw new ValidationError(
@@ -159,45 +103,19 @@ export class Bert {
           `tokenTypeIds[${i}] = ${t} is not a segment id below ${typeVocabSize}`,
           `tokenTypeIds[${i}]`,
         );
-    const e = this.emb;
-    let h = layerNorm(
-      inputIds.map((t, pos) => e.word[t]!.map((v, j) => v + e.position[pos]![j]! + e.type[types[pos]!]![j]!)),
-      e.ln[0],
-      e.ln[1],
-      eps,
+    const h = this.model.encode(
+      {
+        inputIds: [inputIds],
+        tokenTypeIds: [types],
+        // any non-zero entry is a token, as before
+        attentionMask: [mask.map((m) => (m !== 0 ? 1 : 0))],
+      },
+      { grad: false },
     );
-    const keyPadding = mask.map((m) => m !== 0);
-    const hd = H / nh;
-    const cols = (m: Matrix, k: number) => m.map((r) => r.slice(k * hd, (k + 1) * hd));
-    for (const L of this.layers) {
-      const [q, k, v] = [L.q, L.k, L.v].map(([W, b]) => linear(h, W, b)) as [Matrix, Matrix, Matrix];
-      const heads = Array.from(
-        { length: nh },
-        (_, j) => scaledDotProductAttention(cols(q, j), cols(k, j), cols(v, j), { keyPadding }).output,
-      );
-      const context = h.map((_, i) => heads.flatMap((o) => o[i]!));
-      const attnOut = linear(context, L.o[0], L.o[1]);
-      const a = layerNorm(
-        h.map((r, i) => r.map((x, j) => x + attnOut[i]![j]!)),
-        L.ln1[0],
-        L.ln1[1],
-        eps,
-      );
-      const ffn = linear(
-        linear(a, L.up[0], L.up[1]).map((r) => r.map(geluErf)),
-        L.down[0],
-        L.down[1],
-      );
-      h = layerNorm(
-        a.map((r, i) => r.map((x, j) => x + ffn[i]![j]!)),
-        L.ln2[0],
-        L.ln2[1],
-        eps,
-      );
-    }
-    const poolerOutput = this.pooler
-      ? linear([h[0]!], this.pooler[0], this.pooler[1])[0]!.map(Math.tanh)
-      : null;
-    return { lastHiddenState: h, poolerOutput };
+    const lastHiddenState = Array.from({ length: T }, (_, t) =>
+      Array.from(h.data.subarray(t * H, (t + 1) * H)),
+    );
+    const poolerOutput = this.hasPooler ? Array.from(this.model.pool(h, { grad: false }).data) : null;
+    return { lastHiddenState, poolerOutput };
   }
 }

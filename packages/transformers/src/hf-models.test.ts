@@ -8,6 +8,7 @@ import { Bert } from './bert.js';
 import { BertModel } from './bert-model.js';
 import { argmax, generate } from './generation.js';
 import { Gpt2 } from './gpt2.js';
+import { ReferenceBert } from './reference/bert.js';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from './safetensors.js';
 
 /** Written by fixtures/generate_hf_tiny.py: tiny random models in PyTorch with HF's parameter names. */
@@ -44,6 +45,57 @@ describe('Hugging Face checkpoints: Firth forward passes = PyTorch (tiny random 
       expect(maxDiff(out.lastHiddenState, ref.last_hidden_state[b]), `batch ${b} hidden`).toBeLessThan(1e-4);
       expect(maxDiff([out.poolerOutput!], [ref.pooler_output[b]]), `batch ${b} pooler`).toBeLessThan(1e-4);
     }
+  });
+
+  it('BERT, the float64 reference (the oracle): the same outputs to 1e-4', async () => {
+    const ref64 = await ReferenceBert.load(join(fixtures, 'hf-tiny-bert'));
+    const ref = reference('hf-tiny-bert');
+    for (const [b, ids] of (ref.input_ids as number[][]).entries()) {
+      const out = ref64.forward({
+        inputIds: ids,
+        tokenTypeIds: ref.token_type_ids[b],
+        attentionMask: ref.attention_mask[b],
+      });
+      expect(maxDiff(out.lastHiddenState, ref.last_hidden_state[b]), `batch ${b} hidden`).toBeLessThan(1e-4);
+      expect(maxDiff([out.poolerOutput!], [ref.pooler_output[b]]), `batch ${b} pooler`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('Bert is a facade over BertModel: the same numbers as encode/pool without gradients, which record no backward pass', async () => {
+    const bert = await Bert.load(join(fixtures, 'hf-tiny-bert'));
+    expect(bert.model).toBeInstanceOf(BertModel);
+    const ref = reference('hf-tiny-bert');
+    const batch = {
+      inputIds: [ref.input_ids[1] as number[]],
+      tokenTypeIds: [ref.token_type_ids[1] as number[]],
+      attentionMask: [ref.attention_mask[1] as number[]],
+    };
+    const h = bert.model.encode(batch, { grad: false });
+    const pooled = bert.model.pool(h, { grad: false });
+    expect(h.backwardFn).toBeNull();
+    expect(h.parents).toEqual([]);
+    expect(pooled.backwardFn).toBeNull();
+    const out = bert.forward({
+      inputIds: batch.inputIds[0]!,
+      tokenTypeIds: batch.tokenTypeIds[0],
+      attentionMask: batch.attentionMask[0],
+    });
+    expect(out.lastHiddenState.flat()).toEqual(Array.from(h.data));
+    expect(out.poolerOutput).toEqual(Array.from(pooled.data));
+    // with gradients (the default, for training) the same values, and a graph to run backward on
+    const withGrad = bert.model.encode(batch);
+    expect(Array.from(withGrad.data)).toEqual(Array.from(h.data));
+    expect(withGrad.backwardFn).not.toBeNull();
+    // a checkpoint without a pooler: no pooled vector (BertModel starts one at random for training)
+    const dir = mkdtempSync(join(tmpdir(), 'firth-hf-'));
+    cpSync(join(fixtures, 'hf-tiny-bert'), dir, { recursive: true });
+    const tensors = readSafetensors(readFileSync(join(dir, 'model.safetensors')));
+    tensors.delete('bert.pooler.dense.weight');
+    tensors.delete('bert.pooler.dense.bias');
+    writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(tensors as never));
+    const noPooler = await Bert.load(dir);
+    expect(noPooler.forward({ inputIds: [2, 5, 3] }).poolerOutput).toBeNull();
+    expect(noPooler.model.newlyInitialized()).toEqual(['bert.pooler.dense.weight', 'bert.pooler.dense.bias']);
   });
 
   it('GPT-2 generates through the CausalLM contract: greedy = argmax of the reference logits', async () => {
@@ -106,6 +158,35 @@ describe('checkpoints — bad input', () => {
     writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(tensors as never));
     await expect(Bert.load(dir)).rejects.toThrow(/has no tensor "pooler\.dense\.bias"/);
     await expect(Bert.load('/nonexistent')).rejects.toThrow(/cannot read \/nonexistent\/config\.json/);
+  });
+
+  it('integer buffers HF may save beside the weights (position_ids, token_type_ids) are skipped by both loaders', async () => {
+    const dir = copy('hf-tiny-bert');
+    const bytes = readFileSync(join(dir, 'model.safetensors'));
+    const n = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+    const data = bytes.subarray(8 + n);
+    // two I32 buffers of 16 positions, appended after the weights
+    const extra = Buffer.alloc(2 * 16 * 4);
+    for (let i = 0; i < 16; i++) extra.writeInt32LE(i, 4 * i);
+    header['bert.embeddings.position_ids'] = {
+      dtype: 'I32',
+      shape: [1, 16],
+      data_offsets: [data.length, data.length + 64],
+    };
+    header['bert.embeddings.token_type_ids'] = {
+      dtype: 'I32',
+      shape: [1, 16],
+      data_offsets: [data.length + 64, data.length + 128],
+    };
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(join(dir, 'model.safetensors'), Buffer.concat([len, json, data, extra]));
+    const ids = [2, 5, 7, 3];
+    const withBuffers = (await Bert.load(dir)).forward({ inputIds: ids });
+    expect(withBuffers).toEqual((await Bert.load(join(fixtures, 'hf-tiny-bert'))).forward({ inputIds: ids }));
+    expect((await BertModel.load(dir)).tensors.has('bert.embeddings.token_type_ids')).toBe(false);
   });
 
   /** A copy of a fixture folder with config.json edited. */

@@ -8,7 +8,8 @@
 // ── Everything that needs no file system: tokenizers, attention, autograd, GPT, llama2.c from bytes,
 //    generation (browser.ts)
 
-// ── Hugging Face checkpoints (config.json + model.safetensors): BERT and GPT-2 forward passes (bert.ts, gpt2.ts)
+// ── Hugging Face checkpoints (config.json + model.safetensors): GPT-2's forward pass (gpt2.ts);
+//   Bert (bert.ts, deprecated): a one-sequence facade over BertModel.load
 //   (await Gpt2.load('models/gpt2')).forward([15496, 995]).logits
 export { Bert, type BertConfig, type BertInput, geluErf } from './bert.js';
 // ── BERT, trainable (bert-model.ts, bert-heads.ts): HF names, save/load, pretraining and fine-tuning heads
