@@ -20,7 +20,10 @@
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
-import { elementwiseF32 as ew, tanh } from './elementwise-f32.js';
+import { erf, elementwiseF32 as ew, tanh } from './elementwise-f32.js';
+
+export { erf };
+
 import {
   matmulF32,
   matmulF32Batch,
@@ -615,55 +618,18 @@ export function scale(X: Tensor, s: number): Tensor {
   });
 }
 
-/** erf(x) to |error| < 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), in float64. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
 /**
  * GELU, BERT's exact form: x Φ(x) = ½x(1 + erf(x/√2)).
  *   d: dX = dY ⊙ (Φ(x) + x φ(x)),  φ(x) = e^(−x²/2)/√(2π)
- * Φ(x) is kept from the forward pass for the backward one (one erf per value).
+ * Both passes run in elementwise-f32.ts (WebAssembly SIMD, or its JavaScript reference); the backward
+ * one computes Φ again from x.
  */
 export function geluErfOp(X: Tensor): Tensor {
-  const x = X.data;
-  const size = x.length;
-  const Y = new Float32Array(size);
-  const Phi = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const v = x[i]!;
-    const p = 0.5 * (1 + erf(v * Math.SQRT1_2));
-    Phi[i] = p;
-    Y[i] = v * p;
-  }
+  const Y = new Float32Array(X.size);
+  ew.geluErfForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
-    const dX = gradOf(X);
-    if (!dX) return;
-    const dY = out.grad!;
-    const c = 1 / Math.sqrt(2 * Math.PI);
-    for (let i = 0; i < size; i++) {
-      const v = x[i]!;
-      dX[i]! += dY[i]! * (Phi[i]! + v * c * Math.exp(-0.5 * v * v));
-    }
+    const [dX, acc] = gradSlot(X);
+    if (dX) ew.geluErfBackward(X.data, out.grad!, dX, acc);
   });
 }
 

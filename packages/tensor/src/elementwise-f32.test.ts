@@ -54,6 +54,32 @@ describe.skipIf(wasmElementwiseF32 === null)(
       }
     });
 
+    it('GELU (erf form) forward and backward: tails, |x| up to 30, the sign change of erf at 0', () => {
+      for (const n of [1, 3, 4, 7, 64, 1001]) {
+        const x = randn(n, 3);
+        if (n > 6) x.set([30, -30, 8, -8, 1e-5, -1e-5, 0], 0);
+        const out = (k: ElementwiseF32Kernels) => {
+          const y = new Float32Array(n);
+          k.geluErfForward(x, y);
+          const g = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+          const dx = Float32Array.from({ length: n }, (_, i) => Math.cos(i)); // added to
+          k.geluErfBackward(x, g, dx, true);
+          const dxNew = new Float32Array(n).fill(Number.NaN); // written
+          k.geluErfBackward(x, g, dxNew, false);
+          return { y, dx, dxNew };
+        };
+        const a = out(wasm);
+        const b = out(js);
+        expectClose(a.y, b.y, 4e-6, `geluErf y, n ${n}`);
+        expectClose(a.dx, b.dx, 4e-6, `geluErf dx, n ${n}`);
+        expectClose(a.dxNew, b.dxNew, 4e-6, `geluErf dx written, n ${n}`);
+      }
+      // the textbook values: GELU(1) = Φ(1) = 0.841345, GELU(−1) = −0.158655, GELU(0) = 0
+      const y = new Float32Array(4);
+      wasm.geluErfForward(Float32Array.from([1, -1, 0, 2]), y);
+      expect(Array.from(y, (v) => Number(v.toFixed(5)))).toEqual([0.84134, -0.15866, 0, 1.9545]);
+    });
+
     it('softmax rows, plain and causal, with a scale; masked columns exactly 0; stats (max, Σ)', () => {
       for (const [rows, c, causal, s] of [
         [5, 7, false, 1],

@@ -23,6 +23,10 @@ export interface ElementwiseF32Kernels {
   geluForward(x: Float32Array, y: Float32Array): void;
   /** dx (+)= dy ⊙ GELU'(x) (t computed again from x). */
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
+  /** y = x Φ(x) = ½x(1 + erf(x/√2)) — BERT's exact GELU. */
+  geluErfForward(x: Float32Array, y: Float32Array): void;
+  /** dx (+)= dy ⊙ (Φ(x) + x φ(x)), φ the standard normal density. */
+  geluErfBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
   /**
    * y = softmax(s·x) of each row of (rows × c); causal: row r sees columns 0..(r mod T), the rest 0.
    * stats (2 per row, or null): the row's max of x and Σ e^(s(x − max)).
@@ -97,6 +101,30 @@ export interface ElementwiseF32Kernels {
 
 const K = Math.sqrt(2 / Math.PI);
 
+/** erf(x) to |error| < 1.2e-7 (Numerical Recipes' erfc, Chebyshev fit), in float64. */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
 /** tanh(u) = (e²ᵘ − 1)/(e²ᵘ + 1) in float64 (one Math.exp, faster than Math.tanh); ±1 beyond |u| > 20. */
 export const tanh = (u: number): number => {
   if (u > 20) return 1;
@@ -118,6 +146,20 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
       const v = x[i]!;
       const th = tanh(K * (v + 0.044715 * v * v * v));
       const d = dy[i]! * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * K * (1 + 3 * 0.044715 * v * v));
+      dx[i] = acc ? dx[i]! + d : d;
+    }
+  },
+  geluErfForward(x, y) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      y[i] = v * (0.5 * (1 + erf(v * Math.SQRT1_2)));
+    }
+  },
+  geluErfBackward(x, dy, dx, acc) {
+    const c = 1 / Math.sqrt(2 * Math.PI);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const d = dy[i]! * (0.5 * (1 + erf(v * Math.SQRT1_2)) + v * c * Math.exp(-0.5 * v * v));
       dx[i] = acc ? dx[i]! + d : d;
     }
   },
@@ -213,6 +255,8 @@ interface WasmExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   geluForward(x: number, y: number, n: number): void;
   geluBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
+  geluErfForward(x: number, y: number, n: number): void;
+  geluErfBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
   softmaxForward(
     x: number,
     y: number,
@@ -326,6 +370,22 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       if (!p) return js.geluBackward(x, dy, dx, acc);
       const [a, b, d] = p.at as [number, number, number];
       ex.geluBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
+      out(p.h, d, dx);
+    },
+    geluErfForward(x, y) {
+      const n = x.length;
+      const p = place([n, n], [x]);
+      if (!p) return js.geluErfForward(x, y);
+      const [a, b] = p.at as [number, number];
+      ex.geluErfForward(a, b, Math.ceil(n / 4) * 4);
+      out(p.h, b, y);
+    },
+    geluErfBackward(x, dy, dx, acc) {
+      const n = x.length;
+      const p = place([n, n, n], [x, dy, acc ? dx : null]);
+      if (!p) return js.geluErfBackward(x, dy, dx, acc);
+      const [a, b, d] = p.at as [number, number, number];
+      ex.geluErfBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
       out(p.h, d, dx);
     },
     softmaxForward(x, y, stats, rows, c, T, causal, s) {

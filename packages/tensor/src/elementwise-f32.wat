@@ -1,6 +1,6 @@
 ;; Fused float32 elementwise and normalisation kernels for the autograd engine (autograd.ts) in
 ;; WebAssembly SIMD — the fast path of the JavaScript kernels in elementwise-f32.ts: GELU (tanh form),
-;; LayerNorm, softmax over rows (optionally causal, with a scale), cross-entropy's softmax, AdamW,
+;; GELU (erf form, BERT's), LayerNorm, softmax over rows (optionally causal, with a scale), cross-entropy's softmax, AdamW,
 ;; bias add and its column sums.
 ;;
 ;; Row-major float32 in the exported memory; addresses in bytes, counts in elements. The element
@@ -160,6 +160,72 @@
                     (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
                       (f32x4.mul (v128.const f32x4 0.134145 0.134145 0.134145 0.134145)
                         (f32x4.mul (local.get $v) (local.get $v)))))))))
+        (if (local.get $acc) (then (local.set $g (f32x4.add (local.get $g) (v128.load (local.get $dx))))))
+        (v128.store (local.get $dx) (local.get $g))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $i))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; GELU, BERT's exact form, over n floats (n a multiple of 4):  y = x Φ(x),  Φ(x) = ½(1 + erf(x/√2))
+  ;;   dx (+)= dy (Φ(x) + x e^(−x²/2)/√(2π))   (acc = 0 writes dx)
+  ;; erf from Numerical Recipes' erfc (|error| < 1.2e-7): z = |u|, t = 1/(1 + z/2),
+  ;;   erfc(z) = t·exp(−z² + P(t)) with P of degree 9 — autograd.ts's `erf`, here in float32.
+  ;; ---------------------------------------------------------------------------------------------
+  (func $phi (param $v v128) (result v128)
+    (local $u v128) (local $z v128) (local $t v128) (local $p v128) (local $r v128)
+    (local.set $u (f32x4.mul (local.get $v) (v128.const f32x4 0.70710678 0.70710678 0.70710678 0.70710678)))
+    (local.set $z (f32x4.abs (local.get $u)))
+    (local.set $t
+      (f32x4.div (v128.const f32x4 1.0 1.0 1.0 1.0)
+        (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0) (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $z)))))
+    (local.set $p (v128.const f32x4 0.17087277 0.17087277 0.17087277 0.17087277))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 -0.82215223 -0.82215223 -0.82215223 -0.82215223)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 1.48851587 1.48851587 1.48851587 1.48851587)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 -1.13520398 -1.13520398 -1.13520398 -1.13520398)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 0.27886807 0.27886807 0.27886807 0.27886807)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 -0.18628806 -0.18628806 -0.18628806 -0.18628806)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 0.09678418 0.09678418 0.09678418 0.09678418)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 0.37409196 0.37409196 0.37409196 0.37409196)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 1.00002368 1.00002368 1.00002368 1.00002368)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 -1.26551223 -1.26551223 -1.26551223 -1.26551223)))
+    ;; r = erfc(z) = t e^(−z² + P(t))
+    (local.set $r
+      (f32x4.mul (local.get $t)
+        (call $exp (f32x4.sub (local.get $p) (f32x4.mul (local.get $z) (local.get $z))))))
+    ;; Φ = ½(1 + erf(u)): erf(u) = 1 − r for u ≥ 0, r − 1 below — so Φ = 1 − r/2, or r/2
+    (v128.bitselect
+      (f32x4.sub (v128.const f32x4 1.0 1.0 1.0 1.0) (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $r)))
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (local.get $r))
+      (f32x4.ge (local.get $u) (v128.const f32x4 0.0 0.0 0.0 0.0))))
+
+  (func (export "geluErfForward") (param $x i32) (param $y i32) (param $n i32)
+    (local $v v128) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $i
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $y) (f32x4.mul (local.get $v) (call $phi (local.get $v))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $i))))
+
+  (func (export "geluErfBackward") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $acc i32)
+    (local $v v128) (local $g v128) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $i
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        ;; dy (Φ + x φ),  φ = e^(−x²/2)/√(2π)
+        (local.set $g
+          (f32x4.mul (v128.load (local.get $dy))
+            (f32x4.add (call $phi (local.get $v))
+              (f32x4.mul
+                (f32x4.mul (local.get $v) (v128.const f32x4 0.39894228 0.39894228 0.39894228 0.39894228))
+                (call $exp (f32x4.mul (v128.const f32x4 -0.5 -0.5 -0.5 -0.5) (f32x4.mul (local.get $v) (local.get $v))))))))
         (if (local.get $acc) (then (local.set $g (f32x4.add (local.get $g) (v128.load (local.get $dx))))))
         (v128.store (local.get $dx) (local.get $g))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
