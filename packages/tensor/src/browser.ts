@@ -9,6 +9,15 @@
  *   new AdamW([W], { lr: 1e-3 }).step();
  */
 // ── Autograd: float32 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
+
+// ── Attention, once: the fused training op and the cached decoding step (attention.ts)
+export {
+  type AttentionOptions,
+  attendCached,
+  attention,
+  attentionWithWeights,
+  type CachedAttentionHeads,
+} from './attention.js';
 export {
   add,
   concatLast,

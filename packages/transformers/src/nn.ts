@@ -6,14 +6,13 @@
 import type { RandomState } from '@firth/numeric';
 import {
   add,
+  attentionWithWeights,
   concatLast,
   gelu,
   layerNorm,
   linear,
   matmul,
-  matmulNT,
   reshape,
-  softmax,
   splitHeads,
   swapAxes12,
   Tensor,
@@ -133,8 +132,9 @@ export const feedForward = (x: Tensor, f: FeedForwardWeights): Tensor =>
 /**
  * Multi-head attention of queries from x (B, Tq, d) over keys/values from kv (B, Tk, d):
  *   per head: softmax(q kᵀ / √d_head [+ causal mask]) v;  heads concatenated, then Wo.
- * Returns the output and the weights (B, h, Tq, Tk). Self-attention (kv === x) makes q, k and v
- * with one product (x [Wq Wk Wv]).
+ * Returns the output and the weights (B, h, Tq, Tk), read-only (the seq2seq lesson shows them).
+ * Self-attention (kv === x) makes q, k and v with one product (x [Wq Wk Wv]); the attention itself
+ * is @firth/tensor's fused op (one op, its weights kept once for the backward pass).
  */
 export function multiHeadAttention(
   x: Tensor,
@@ -157,8 +157,8 @@ export function multiHeadAttention(
     k = splitHeads(matmul(kv, a.wk), nHeads);
     v = splitHeads(matmul(kv, a.wv), nHeads);
   }
-  // (B, h, Tq, hd) @ (B, h, Tk, hd)ᵀ → (B, h, Tq, Tk), scaled by 1/√hd inside the softmax
-  const weights = softmax(matmulNT(q, k), { causal, scale: 1 / Math.sqrt(hd) });
-  const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
+  // softmax(q kᵀ/√hd [+ causal mask]) v per head: (B, h, Tq, hd)
+  const { out, weights } = attentionWithWeights(q, k, v, { causal, scale: 1 / Math.sqrt(hd) });
+  const ctx = swapAxes12(out); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }

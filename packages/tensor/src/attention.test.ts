@@ -1,0 +1,106 @@
+import { RandomState } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import { attendCached, attention, attentionWithWeights } from './attention.js';
+import { dropout, matmul, matmulNT, softmax, Tensor } from './autograd.js';
+import { checkGradients } from './gradients.test-support.js';
+
+const rng = new RandomState(7);
+const randn = (shape: number[], grad = true) => Tensor.randn(shape, rng, 1, grad);
+const worst = (a: Float32Array, b: Float32Array) =>
+  a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
+
+describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
+  it('gives the numbers of the ops it fuses (matmulNT, softmax, matmul), causal or with a key mask', () => {
+    const [q, k, v] = [randn([2, 3, 5, 4]), randn([2, 3, 5, 4]), randn([2, 3, 5, 6])];
+    const keyMask = [1, 1, 0, 1, 0, 1, 1, 1, 1, 0];
+    for (const options of [{ causal: true }, { keyMask }, { causal: true, keyMask, scale: 0.3 }]) {
+      const s = options.scale ?? 0.5;
+      const { out, weights } = attentionWithWeights(q, k, v, { ...options, scale: s });
+      const W = softmax(matmulNT(q, k), { ...options, scale: s });
+      expect(worst(weights.data, W.data)).toBeLessThan(1e-6);
+      expect(worst(out.data, matmul(W, v).data)).toBeLessThan(1e-5);
+      expect(out.shape).toEqual([2, 3, 5, 6]);
+    }
+  });
+
+  it('sends gradients to q, k and v (central differences): causal, masked, cross-attention, one tensor as all three', () => {
+    const [q, k, v] = [randn([2, 2, 4, 3]), randn([2, 2, 4, 3]), randn([2, 2, 4, 5])];
+    checkGradients('causal', [q, k, v], () => attention(q, k, v, { causal: true }));
+    const keyMask = [1, 0, 1, 1, 0, 0, 0, 0]; // the second sequence sees no key: zero rows
+    checkGradients('keyMask', [q, k, v], () => attention(q, k, v, { keyMask, scale: 0.7 }));
+    const [kc, vc] = [randn([2, 2, 6, 3]), randn([2, 2, 6, 2])];
+    checkGradients('cross', [q, kc, vc], () => attention(q, kc, vc));
+    const x = randn([1, 2, 4, 3]);
+    checkGradients('self', [x], () => attention(x, x, x, { causal: true }));
+  });
+
+  it('dropout on the weights: the same mask as dropout() on softmax, and its gradients', () => {
+    const [q, k, v] = [randn([1, 2, 4, 3]), randn([1, 2, 4, 3]), randn([1, 2, 4, 3])];
+    const fused = attention(q, k, v, { dropout: { p: 0.3, rng: new RandomState(1) } });
+    const W = dropout(softmax(matmulNT(q, k), { scale: 1 / Math.sqrt(3) }), 0.3, new RandomState(1));
+    expect(worst(fused.data, matmul(W, v).data)).toBeLessThan(1e-5);
+    checkGradients('dropout', [q, k, v], () =>
+      attention(q, k, v, { causal: true, dropout: { p: 0.3, rng: new RandomState(2) } }),
+    );
+  });
+
+  it('rejects shapes that do not fit, with clear errors', () => {
+    const q = randn([1, 2, 4, 3]);
+    expect(() => attention(q, randn([1, 2, 4, 2]), randn([1, 2, 4, 3]))).toThrow(/needs q's width 3/);
+    expect(() => attention(q, randn([1, 1, 4, 3]), randn([1, 1, 4, 3]))).toThrow(/same leading axes/);
+    expect(() => attention(q, randn([1, 2, 5, 3]), randn([1, 2, 5, 3]), { causal: true })).toThrow(
+      /causal needs as many queries as keys/,
+    );
+    expect(() => attention(q, q, q, { keyMask: [1, 1] })).toThrow(/keyMask needs 1 × 4 entries/);
+  });
+});
+
+describe('attendCached: one query row against key/value caches', () => {
+  it("equals the op's last causal row, grouped-query heads reading their shared kv head", () => {
+    const [nHeads, nKvHeads, hd, T] = [4, 2, 3, 5];
+    const q = randn([1, nHeads, T, hd], false);
+    const kv = [randn([1, nKvHeads, T, hd], false), randn([1, nKvHeads, T, hd], false)];
+    // the op on kv heads repeated per query head; the caches laid out (position, nKvHeads·hd)
+    const repeat = (t: Tensor) =>
+      Tensor.from(
+        Array.from({ length: nHeads }, (_, h) => [
+          ...t.data.subarray(Math.floor(h / 2) * T * hd, (Math.floor(h / 2) + 1) * T * hd),
+        ]).flat(),
+        [1, nHeads, T, hd],
+      );
+    const full = attention(q, repeat(kv[0]!), repeat(kv[1]!), { causal: true });
+    const cache = (t: Tensor) => {
+      const c = new Float32Array(T * nKvHeads * hd);
+      for (let g = 0; g < nKvHeads; g++)
+        for (let s = 0; s < T; s++)
+          for (let i = 0; i < hd; i++) c[(s * nKvHeads + g) * hd + i] = t.data[(g * T + s) * hd + i]!;
+      return c;
+    };
+    const [keys, values] = [cache(kv[0]!), cache(kv[1]!)];
+    for (let t = 0; t < T; t++) {
+      const row = new Float32Array(nHeads * hd);
+      for (let h = 0; h < nHeads; h++)
+        row.set(q.data.subarray((h * T + t) * hd, (h * T + t + 1) * hd), h * hd);
+      const out = attendCached(
+        row,
+        keys,
+        values,
+        t + 1,
+        { nHeads, nKvHeads, headSize: hd },
+        new Float32Array(nHeads * hd),
+      );
+      for (let h = 0; h < nHeads; h++)
+        for (let i = 0; i < hd; i++) expect(out[h * hd + i]).toBeCloseTo(full.data[(h * T + t) * hd + i]!, 5);
+    }
+    expect(() =>
+      attendCached(
+        new Float32Array(12),
+        keys,
+        values,
+        T + 1,
+        { nHeads, nKvHeads, headSize: hd },
+        new Float32Array(12),
+      ),
+    ).toThrow(/caches of 6 × 6/);
+  });
+});
