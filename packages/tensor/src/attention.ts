@@ -34,9 +34,15 @@ export interface AttentionOptions {
   dropout?: { p: number; rng: RandomState };
 }
 
-/** Scratch for the backward pass (dP and dS), grown to the largest call and reused. */
+/**
+ * Scratch for the backward pass (dP and dS, both written before they are read): reused by every call
+ * up to SCRATCH_MAX floats each (16 MiB), made afresh for larger ones so that one long-context batch
+ * does not hold its memory for good.
+ */
+const SCRATCH_MAX = 1 << 22;
 let scratch = new Float32Array(0);
 const scratchOf = (n: number): [Float32Array, Float32Array] => {
+  if (n > SCRATCH_MAX) return [new Float32Array(n), new Float32Array(n)];
   if (scratch.length < 2 * n) scratch = new Float32Array(2 * n);
   return [scratch.subarray(0, n), scratch.subarray(n, 2 * n)];
 };
