@@ -1,7 +1,13 @@
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
-import { attendCached, attention, attentionWithWeights } from './attention.js';
-import { dropout, matmul, matmulNT, softmax, Tensor } from './autograd.js';
+import {
+  attendCached,
+  attention,
+  attentionFusedAvailable,
+  attentionWithWeights,
+  selfAttentionWithWeights,
+} from './attention.js';
+import { dropout, matmul, matmulNT, reshape, softmax, Tensor } from './autograd.js';
 import { checkGradients } from './gradients.test-support.js';
 
 const rng = new RandomState(7);
@@ -42,6 +48,64 @@ describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
     checkGradients('dropout', [q, k, v], () =>
       attention(q, k, v, { causal: true, dropout: { p: 0.3, rng: new RandomState(2) } }),
     );
+  });
+
+  it("the fused wasm kernels (attention-f32.wat) give the products path's outputs, weights and gradients", () => {
+    expect(attentionFusedAvailable).toBe(process.env.FIRTH_MATMUL !== 'js');
+    const grads = (path: 'fused' | 'products', ts: Tensor[], f: (path: 'fused' | 'products') => Tensor) => {
+      for (const t of ts) t.grad = null;
+      const o = f(path);
+      matmul(reshape(o, [1, o.size]), reshape(G(o.size), [o.size, 1])).backward();
+      return [o.data, ...ts.map((t) => t.grad!.slice())];
+    };
+    const G = (n: number) => Tensor.randn([n, 1], new RandomState(3), 1);
+    // causal self-attention, 16- and 32-wide heads; cross-attention (12 keys for 8 queries); x as q, k and v
+    const cases: [string, Tensor[], (path: 'fused' | 'products') => Tensor][] = [];
+    for (const d of [16, 32]) {
+      const [q, k, v] = [randn([2, 3, 8, d]), randn([2, 3, 8, d]), randn([2, 3, 8, d])];
+      cases.push([`causal d=${d}`, [q, k, v], (path) => attention(q, k, v, { causal: true, path })]);
+    }
+    const [q, kc, vc] = [randn([2, 2, 8, 16]), randn([2, 2, 12, 16]), randn([2, 2, 12, 16])];
+    cases.push(['cross', [q, kc, vc], (path) => attention(q, kc, vc, { scale: 0.3, path })]);
+    const x = randn([1, 2, 8, 16]);
+    cases.push(['self', [x], (path) => attention(x, x, x, { causal: true, path })]);
+    for (const [name, ts, f] of cases) {
+      const a = grads('fused', ts, f);
+      const b = grads('products', ts, f);
+      for (let i = 0; i < a.length; i++) expect(worst(a[i]!, b[i]!), `${name} ${i}`).toBeLessThan(2e-5);
+      const w = (path: 'fused' | 'products') =>
+        attentionWithWeights(ts[0]!, ts[1] ?? ts[0]!, ts[2] ?? ts[0]!, { causal: name !== 'cross', path })
+          .weights.data;
+      expect(worst(w('fused'), w('products')), name).toBeLessThan(1e-6);
+    }
+    const [qg, kg, vg] = [randn([1, 2, 4, 16]), randn([1, 2, 4, 16]), randn([1, 2, 4, 16])];
+    checkGradients('fused', [qg, kg, vg], () => attention(qg, kg, vg, { causal: true }));
+  });
+
+  it('selfAttention on packed q | k | v rows equals splitHeads + attention + swapAxes12, fused or not', () => {
+    for (const [T, causal] of [
+      [8, true],
+      [8, false],
+      [6, true], // T not a multiple of 4: the composition
+    ] as const) {
+      const qkv = randn([2, T, 3 * 32]); // 2 heads of 16
+      const run = (path: 'fused' | 'products') => {
+        qkv.grad = null;
+        const { out, weights } = selfAttentionWithWeights(qkv, 2, { causal, path });
+        matmul(
+          reshape(out, [1, out.size]),
+          reshape(Tensor.randn([out.size, 1], new RandomState(4)), [out.size, 1]),
+        ).backward();
+        expect(out.shape).toEqual([2, T, 32]);
+        return [out.data, weights.data, qkv.grad!.slice()];
+      };
+      const [a, b] = [run('fused'), run('products')];
+      for (let i = 0; i < 3; i++)
+        expect(worst(a[i]!, b[i]!), `T=${T} causal=${causal} ${i}`).toBeLessThan(2e-5);
+    }
+    const small = randn([1, 4, 3 * 16]);
+    checkGradients('packed', [small], () => selfAttentionWithWeights(small, 1, { causal: true }).out);
+    expect(() => selfAttentionWithWeights(randn([1, 4, 10]), 2)).toThrow(/do not divide shape/);
   });
 
   it('rejects shapes that do not fit, with clear errors', () => {

@@ -15,8 +15,10 @@ export {
   type AttentionOptions,
   attendCached,
   attention,
+  attentionFusedAvailable,
   attentionWithWeights,
   type CachedAttentionHeads,
+  selfAttentionWithWeights,
 } from './attention.js';
 export {
   add,

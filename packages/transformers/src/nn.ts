@@ -13,6 +13,7 @@ import {
   linear,
   matmul,
   reshape,
+  selfAttentionWithWeights,
   splitHeads,
   swapAxes12,
   Tensor,
@@ -145,20 +146,18 @@ export function multiHeadAttention(
 ): { out: Tensor; weights: Tensor } {
   const [B, Tq, d] = x.shape as [number, number, number];
   const hd = d / nHeads;
-  let q: Tensor;
-  let k: Tensor;
-  let v: Tensor;
+  const options = { causal, scale: 1 / Math.sqrt(hd) };
   if (x === kv) {
-    // self-attention: one product x [Wq Wk Wv] (B, T, 3d), each third split into heads (B, h, T, hd)
-    const qkv = matmul(x, concatLast([a.wq, a.wk, a.wv]));
-    [q, k, v] = [0, 1, 2].map((part) => splitHeads(qkv, nHeads, part, 3)) as [Tensor, Tensor, Tensor];
-  } else {
-    q = splitHeads(matmul(x, a.wq), nHeads);
-    k = splitHeads(matmul(kv, a.wk), nHeads);
-    v = splitHeads(matmul(kv, a.wv), nHeads);
+    // self-attention: one product x [Wq Wk Wv] (B, T, 3d); the heads read from it and written side
+    // by side (B, T, d) inside the op
+    const self = selfAttentionWithWeights(matmul(x, concatLast([a.wq, a.wk, a.wv])), nHeads, options);
+    return { out: matmul(self.out, a.wo), weights: self.weights };
   }
+  const q = splitHeads(matmul(x, a.wq), nHeads);
+  const k = splitHeads(matmul(kv, a.wk), nHeads);
+  const v = splitHeads(matmul(kv, a.wv), nHeads);
   // softmax(q kᵀ/√hd [+ causal mask]) v per head: (B, h, Tq, hd)
-  const { out, weights } = attentionWithWeights(q, k, v, { causal, scale: 1 / Math.sqrt(hd) });
+  const { out, weights } = attentionWithWeights(q, k, v, options);
   const ctx = swapAxes12(out); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }
