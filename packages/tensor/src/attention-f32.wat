@@ -8,8 +8,10 @@
 ;; Row-major float32 in the exported memory; addresses in bytes, sizes and strides in elements.
 ;; Element (b, h, t, c) of q (and dq) is at q + 4·(b·qB + h·qH + t·qT + c); k, v, dk, dv use the
 ;; strides kB, kH, kT; o and dO use oB, oH, oT — so the heads may sit in (B, h, T, d) tensors or side
-;; by side in (B, T, h·d) rows. P is (B, h, Tq, Tk), contiguous. Needs Tk a multiple of 4 and d of
-;; 16 (attention.ts uses its JavaScript path otherwise).
+;; by side in (B, T, h·d) rows. P is (B, h, Tq, Tk), contiguous. An optional key mask (B × Tk
+;; floats, 0 for padding keys; address 0: none) zeroes those keys' weights; the backward pass needs
+;; no mask (the kept weights are 0 there). Needs Tk a multiple of 4 and d of 16 (attention.ts takes
+;; its batched-products path otherwise).
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt, feature simd) into src/attention-f32-wasm.ts.
 (module
@@ -161,12 +163,18 @@
 
   ;; the row p[0, T) of scores becomes softmax over its first lim entries; the rest 0 (n = lim
   ;; rounded up to 4, ≤ T)
-  (func $softmaxRow (param $p i32) (param $lim i32) (param $n i32) (param $T i32)
+  ;; mask (when not 0): T floats, 0 for keys no query sees — their weights are 0, and a row that
+  ;; sees no key is all zeros
+  (func $softmaxRow (param $p i32) (param $lim i32) (param $n i32) (param $T i32) (param $mask i32)
     (local $j i32) (local $m f32) (local $mv v128) (local $sv v128) (local $e v128) (local $inv v128)
+    (local $sum f32)
     (local.set $m (f32.const -inf))
     (block $d1 (loop $l1
       (br_if $d1 (i32.ge_u (local.get $j) (local.get $lim)))
-      (local.set $m (f32.max (local.get $m) (f32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))))
+      (if (i32.or (i32.eqz (local.get $mask))
+            (f32.ne (f32.load (i32.add (local.get $mask) (i32.shl (local.get $j) (i32.const 2)))) (f32.const 0)))
+        (then
+          (local.set $m (f32.max (local.get $m) (f32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $l1)))
     (local.set $mv (f32x4.splat (local.get $m)))
@@ -181,11 +189,19 @@
           (i32x4.lt_s
             (i32x4.add (i32x4.splat (local.get $j)) (v128.const i32x4 0 1 2 3))
             (i32x4.splat (local.get $lim)))))
+      (if (local.get $mask)
+        (then
+          (local.set $e (v128.and (local.get $e)
+            (f32x4.ne (v128.load (i32.add (local.get $mask) (i32.shl (local.get $j) (i32.const 2))))
+              (v128.const f32x4 0 0 0 0))))))
       (v128.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
       (local.set $sv (f32x4.add (local.get $sv) (local.get $e)))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))
       (br $l2)))
-    (local.set $inv (f32x4.splat (f32.div (f32.const 1) (call $hsum (local.get $sv)))))
+    ;; every key masked: the sum is 0 and the row stays 0
+    (local.set $sum (call $hsum (local.get $sv)))
+    (local.set $inv (f32x4.splat (select (f32.div (f32.const 1) (local.get $sum)) (f32.const 0)
+      (f32.gt (local.get $sum) (f32.const 0)))))
     (local.set $j (i32.const 0))
     (block $d3 (loop $l3
       (br_if $d3 (i32.ge_u (local.get $j) (local.get $n)))
@@ -206,8 +222,8 @@
     (param $qB i32) (param $qH i32) (param $qT i32)
     (param $kB i32) (param $kH i32) (param $kT i32)
     (param $oB i32) (param $oH i32) (param $oT i32)
-    (param $causal i32) (param $s f32)
-    (local $b i32) (local $h i32) (local $i i32) (local $lim i32) (local $n i32)
+    (param $causal i32) (param $s f32) (param $mask i32)
+    (local $b i32) (local $h i32) (local $i i32) (local $lim i32) (local $n i32) (local $mrow i32)
     (local $qh i32) (local $kh i32) (local $vh i32) (local $oh i32) (local $ph i32) (local $prow i32)
     (block $bd (loop $bl
       (br_if $bd (i32.ge_u (local.get $b) (local.get $B)))
@@ -221,6 +237,10 @@
         (local.set $ph (i32.add (local.get $p)
           (i32.shl (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $h)) (i32.mul (local.get $Tq) (local.get $Tk))) (i32.const 2))))
         (call $transpose (local.get $kt) (local.get $kh) (local.get $Tk) (i32.shl (local.get $kT) (i32.const 2)) (local.get $d))
+        ;; sequence b's key mask (B × Tk), or 0
+        (local.set $mrow (select
+          (i32.add (local.get $mask) (i32.shl (i32.mul (local.get $b) (local.get $Tk)) (i32.const 2)))
+          (i32.const 0) (local.get $mask)))
         (local.set $i (i32.const 0))
         (block $id (loop $il
           (br_if $id (i32.ge_u (local.get $i) (local.get $Tq)))
@@ -230,7 +250,7 @@
           (call $rowScores (local.get $prow)
             (i32.add (local.get $qh) (i32.shl (i32.mul (local.get $i) (local.get $qT)) (i32.const 2)))
             (local.get $kt) (local.get $Tk) (local.get $d) (local.get $n) (local.get $s))
-          (call $softmaxRow (local.get $prow) (local.get $lim) (local.get $n) (local.get $Tk))
+          (call $softmaxRow (local.get $prow) (local.get $lim) (local.get $n) (local.get $Tk) (local.get $mrow))
           (call $combine
             (i32.add (local.get $oh) (i32.shl (i32.mul (local.get $i) (local.get $oT)) (i32.const 2)))
             (local.get $prow) (i32.const 4) (local.get $vh) (i32.shl (local.get $kT) (i32.const 2))

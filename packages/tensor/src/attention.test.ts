@@ -69,13 +69,25 @@ describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
     cases.push(['cross', [q, kc, vc], (path) => attention(q, kc, vc, { scale: 0.3, path })]);
     const x = randn([1, 2, 8, 16]);
     cases.push(['self', [x], (path) => attention(x, x, x, { causal: true, path })]);
+    // padding keys (BERT): the second sequence sees 4 of 8 keys, the third none (zero rows)
+    const keyMask = [...[1, 1, 1, 1, 1, 1, 1, 1], ...[1, 0, 1, 1, 0, 0, 1, 0], ...Array(8).fill(0)];
+    const [qm, km, vm] = [randn([3, 2, 8, 16]), randn([3, 2, 8, 16]), randn([3, 2, 8, 16])];
+    cases.push(['keyMask', [qm, km, vm], (path) => attention(qm, km, vm, { keyMask, path })]);
+    cases.push([
+      'keyMask causal',
+      [qm, km, vm],
+      (path) => attention(qm, km, vm, { keyMask, causal: true, path }),
+    ]);
     for (const [name, ts, f] of cases) {
       const a = grads('fused', ts, f);
       const b = grads('products', ts, f);
       for (let i = 0; i < a.length; i++) expect(worst(a[i]!, b[i]!), `${name} ${i}`).toBeLessThan(2e-5);
+      const options = {
+        causal: name !== 'cross' && name !== 'keyMask',
+        keyMask: name.startsWith('keyMask') ? keyMask : undefined,
+      };
       const w = (path: 'fused' | 'products') =>
-        attentionWithWeights(ts[0]!, ts[1] ?? ts[0]!, ts[2] ?? ts[0]!, { causal: name !== 'cross', path })
-          .weights.data;
+        attentionWithWeights(ts[0]!, ts[1] ?? ts[0]!, ts[2] ?? ts[0]!, { ...options, path }).weights.data;
       expect(worst(w('fused'), w('products')), name).toBeLessThan(1e-6);
     }
     const [qg, kg, vg] = [randn([1, 2, 4, 16]), randn([1, 2, 4, 16]), randn([1, 2, 4, 16])];
@@ -89,9 +101,11 @@ describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
       [6, true], // T not a multiple of 4: the composition
     ] as const) {
       const qkv = randn([2, T, 3 * 32]); // 2 heads of 16
+      // without causal: the second sequence sees keys 1 only
+      const keyMask = causal ? undefined : [...Array(T).fill(1), 0, 1, ...Array(T - 2).fill(0)];
       const run = (path: 'fused' | 'products') => {
         qkv.grad = null;
-        const { out, weights } = selfAttentionWithWeights(qkv, 2, { causal, path });
+        const { out, weights } = selfAttentionWithWeights(qkv, 2, { causal, keyMask, path });
         matmul(
           reshape(out, [1, out.size]),
           reshape(Tensor.randn([out.size, 1], new RandomState(4)), [out.size, 1]),

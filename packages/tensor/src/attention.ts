@@ -35,7 +35,7 @@ export interface AttentionOptions {
   dropout?: { p: number; rng: RandomState };
   /**
    * 'fused': attention-f32.wat's kernels, one call each way (taken where wasm runs the products,
-   * without keyMask or dropout, with Tk a multiple of 4 and d of 16); 'products': the batched
+   * without dropout, with Tk a multiple of 4 and d of 16); 'products': the batched
    * products and softmax kernels (the path the fused one is tested against). @default 'fused'
    */
   path?: 'fused' | 'products';
@@ -160,11 +160,15 @@ function fusedKernels(ex: AttentionWasmExports) {
       s: number,
       O: Float32Array,
       P: Float32Array,
+      mask: Float32Array | null,
     ): boolean {
       const D = H * d;
-      const at = place([qkv.length, O.length, P.length, d * T], [qkv]);
+      const at = place(
+        [qkv.length, O.length, P.length, d * T, mask?.length ?? 0],
+        [qkv, null, null, null, mask],
+      );
       if (!at) return false;
-      const [x, o, p, kt] = at.map((f) => f * 4) as [number, number, number, number];
+      const [x, o, p, kt, m] = at.map((f) => f * 4) as [number, number, number, number, number];
       const str = [T * 3 * D, d, 3 * D];
       ex.forward(
         x,
@@ -185,6 +189,7 @@ function fusedKernels(ex: AttentionWasmExports) {
         D,
         causal ? 1 : 0,
         s,
+        mask ? m : 0, // never 0 when given: qkv comes first
       );
       O.set(heap.subarray(o / 4, o / 4 + O.length));
       P.set(heap.subarray(p / 4, p / 4 + P.length));
@@ -248,8 +253,12 @@ function fusedKernels(ex: AttentionWasmExports) {
       s: number,
       O: Float32Array,
       P: Float32Array,
+      mask: Float32Array | null,
     ): boolean {
-      const at = place([q.length, k.length, v.length, O.length, P.length, L.d * L.Tk], [q, k, v]);
+      const at = place(
+        [q.length, k.length, v.length, O.length, P.length, L.d * L.Tk, mask?.length ?? 0],
+        [q, k, v, null, null, null, mask],
+      );
       if (!at) return false;
       ex.forward(
         at[0]! * 4,
@@ -261,6 +270,7 @@ function fusedKernels(ex: AttentionWasmExports) {
         ...dims(L),
         causal ? 1 : 0,
         s,
+        mask ? at[6]! * 4 : 0, // never 0 when given: q comes first
       );
       O.set(heap.subarray(at[3]!, at[3]! + O.length));
       P.set(heap.subarray(at[4]!, at[4]! + P.length));
@@ -426,29 +436,23 @@ export function attentionWithWeights(
   const heads = lead.reduce((a, b) => a * b, 1); // B·h products
   const rows = heads * Tq;
   const dropping = dropout !== undefined && dropout.p > 0;
-  if (
-    fused &&
-    options.path !== 'products' &&
-    keyMask === undefined &&
-    !dropping &&
-    Tk % 4 === 0 &&
-    d % 16 === 0 &&
-    dv === d
-  ) {
-    // one fused call each way (attention-f32.wat); every head a batch entry of contiguous (T × d)
+  if (fused && options.path !== 'products' && !dropping && Tk % 4 === 0 && d % 16 === 0 && dv === d) {
+    // one fused call each way (attention-f32.wat); (B, H) heads of contiguous (T × d) matrices
+    const H = heads / B;
     const L: HeadLayout = {
-      B: heads,
-      H: 1,
+      B,
+      H,
       Tq,
       Tk,
       d,
-      q: [Tq * d, 0, d],
-      k: [Tk * d, 0, d],
-      o: [Tq * d, 0, d],
+      q: [H * Tq * d, Tq * d, d],
+      k: [H * Tk * d, Tk * d, d],
+      o: [H * Tq * d, Tq * d, d],
     };
     const P = new Float32Array(heads * Tq * Tk);
     const O = new Float32Array(heads * Tq * d);
-    if (fused.forward(q.data, k.data, v.data, L, causal, s, O, P)) {
+    const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
+    if (fused.forward(q.data, k.data, v.data, L, causal, s, O, P, mask)) {
       const out = result(O, [...lead, Tq, d], [q, k, v], (o) => {
         // slots taken and filled in this order (q, k, v may be one tensor)
         const grads = [gradSlot(q), gradSlot(k), gradSlot(v)];
@@ -505,7 +509,10 @@ export function selfAttentionWithWeights(
     );
   const causal = options.causal === true;
   const s = options.scale ?? 1 / Math.sqrt(d);
-  const plain = options.keyMask === undefined && !(options.dropout && options.dropout.p > 0);
+  const { keyMask } = options;
+  // (a keyMask of another length goes to attentionWithWeights, which says so)
+  const plain =
+    (keyMask === undefined || keyMask.length === B * T) && !(options.dropout && options.dropout.p > 0);
   if (
     fused &&
     options.path !== 'products' &&
@@ -519,7 +526,8 @@ export function selfAttentionWithWeights(
   ) {
     const P = new Float32Array(B * nHeads * T * T);
     const O = new Float32Array(B * T * D);
-    if (fused.forwardPacked(qkv.data, B, nHeads, T, d, causal, s, O, P)) {
+    const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
+    if (fused.forwardPacked(qkv.data, B, nHeads, T, d, causal, s, O, P, mask)) {
       const out = result(O, [B, T, D], [qkv], (o) => {
         const [g, acc] = gradSlot(qkv);
         if (g && !fused.backwardPacked(qkv.data, o.grad!, P, B, nHeads, T, d, causal, s, g, acc))
