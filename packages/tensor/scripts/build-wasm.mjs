@@ -14,3 +14,4 @@ await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_
 await buildWasm({ pkg: 'tensor', wat: 'llama-decode.wat', exportName: 'LLAMA_DECODE_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'activations.wat', exportName: 'ACTIVATIONS_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'elementwise-f32.wat', exportName: 'ELEMENTWISE_F32_WASM_BASE64' });
+await buildWasm({ pkg: 'tensor', wat: 'attention-f32.wat', exportName: 'ATTENTION_F32_WASM_BASE64' });

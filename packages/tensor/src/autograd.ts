@@ -126,9 +126,11 @@ const needsGrad = (t: Tensor): boolean => t.requiresGrad || t.backwardFn !== nul
 
 /**
  * t's gradient buffer, made now when missing, and whether it held a gradient already (false: a
- * product may write it instead of adding to zeros); null when t needs none.
+ * product may write it instead of adding to zeros); null when t needs none. For ops in other files
+ * of this package (not exported from the package): take each input's slot just before writing it,
+ * in order, so that an input passed twice is added to the second time.
  */
-function gradSlot(t: Tensor): [Float32Array | null, boolean] {
+export function gradSlot(t: Tensor): [Float32Array | null, boolean] {
   if (!needsGrad(t)) return [null, false];
   if (t.grad !== null) return [t.grad, true];
   t.grad = new Float32Array(t.size);
@@ -647,28 +649,37 @@ export const tanhOp = (X: Tensor) =>
 export function dropout(X: Tensor, p: number, rng: RandomState): Tensor {
   if (!(p >= 0 && p < 1)) throw new ValidationError(`dropout: p must be in [0, 1), got ${p}`, 'p');
   if (p === 0) return X;
-  const keep = 1 / (1 - p);
-  const M = new Float32Array(X.size);
+  const M = dropoutMask(X.size, p, rng);
   const Y = new Float32Array(X.size);
-  // the mask's bits come from a fast 32-bit generator (mulberry32) seeded by `rng`: one draw from
-  // the Mersenne Twister per call instead of one per value
-  let state = rng.randint(2 ** 31) >>> 0;
-  const threshold = p * 2 ** 32;
-  for (let i = 0; i < X.size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = (t ^ (t >>> 14)) >>> 0;
-    M[i] = u < threshold ? 0 : keep;
-    Y[i] = X.data[i]! * M[i]!;
-  }
+  for (let i = 0; i < X.size; i++) Y[i] = X.data[i]! * M[i]!;
   return result(Y, X.shape, [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;
     const dY = out.grad!;
     for (let i = 0; i < X.size; i++) dX[i]! += dY[i]! * M[i]!;
   });
+}
+
+/**
+ * Inverted dropout's multipliers: n values, each 0 with probability p, 1/(1 − p) otherwise. The bits
+ * come from a fast 32-bit generator (mulberry32) seeded by `rng`: one draw from the Mersenne Twister
+ * per call instead of one per value. (For ops in other files of this package, e.g. attention's
+ * dropout on its weights.)
+ */
+export function dropoutMask(n: number, p: number, rng: RandomState): Float32Array {
+  const keep = 1 / (1 - p);
+  const M = new Float32Array(n);
+  let state = rng.randint(2 ** 31) >>> 0;
+  const threshold = p * 2 ** 32;
+  for (let i = 0; i < n; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = (t ^ (t >>> 14)) >>> 0;
+    M[i] = u < threshold ? 0 : keep;
+  }
+  return M;
 }
 
 /** The last-axis slice [start, start + n) of every row: (…, c) → (…, n). d: scattered back. */

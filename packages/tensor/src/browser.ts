@@ -9,6 +9,17 @@
  *   new AdamW([W], { lr: 1e-3 }).step();
  */
 // ── Autograd: float32 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
+
+// ── Attention, once: the fused training op and the cached decoding step (attention.ts)
+export {
+  type AttentionOptions,
+  attendCached,
+  attention,
+  attentionFusedAvailable,
+  attentionWithWeights,
+  type CachedAttentionHeads,
+  selfAttentionWithWeights,
+} from './attention.js';
 export {
   add,
   concatLast,

@@ -30,6 +30,7 @@ import {
 } from '@firth/numeric';
 import {
   add,
+  attendCached,
   crossEntropy,
   type EarlyStopping,
   embedding,
@@ -275,6 +276,8 @@ export class GPT {
     const L = this.blocks.length;
     const K = Array.from({ length: L }, () => new Float32Array(blockSize * d));
     const Vc = Array.from({ length: L }, () => new Float32Array(blockSize * d));
+    const ctx = new Float32Array(d);
+    const scores = new Float32Array(blockSize);
     let pos = 0;
     // x (d) W (d × n) → (n), with an optional bias
     const vecMat = (x: Float32Array, W: Tensor, bias?: Tensor): Float32Array => {
@@ -306,22 +309,8 @@ export class GPT {
         const q = vecMat(h, b.attn.wq);
         K[l]!.set(vecMat(h, b.attn.wk), pos * d);
         Vc[l]!.set(vecMat(h, b.attn.wv), pos * d);
-        const ctx = new Float32Array(d);
-        for (let k = 0; k < nHead; k++) {
-          const o = k * hd;
-          const w = new Float64Array(pos + 1);
-          let max = Number.NEGATIVE_INFINITY;
-          for (let s = 0; s <= pos; s++) {
-            let dot = 0;
-            for (let i = 0; i < hd; i++) dot += q[o + i]! * K[l]![s * d + o + i]!;
-            w[s] = dot / Math.sqrt(hd);
-            max = Math.max(max, w[s]!);
-          }
-          let sum = 0;
-          for (let s = 0; s <= pos; s++) sum += w[s] = Math.exp(w[s]! - max);
-          for (let s = 0; s <= pos; s++)
-            for (let i = 0; i < hd; i++) ctx[o + i]! += (w[s]! / sum) * Vc[l]![s * d + o + i]!;
-        }
+        // q attends to the cached positions 0..pos of every head (@firth/tensor's attendCached)
+        attendCached(q, K[l]!, Vc[l]!, pos + 1, { nHeads: nHead, headSize: hd }, ctx, scores);
         const a = vecMat(ctx, b.attn.wo);
         for (let j = 0; j < d; j++) x[j]! += a[j]!;
         const f = vecMat(vecMat(ln(x, b.ln2), b.ffn.w1, b.ffn.b1).map(gelu), b.ffn.w2, b.ffn.b2);

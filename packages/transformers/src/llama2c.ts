@@ -34,7 +34,7 @@
  * quantised (int8) checkpoints, batching several sequences through one call.
  */
 import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
-import { type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
+import { attendCached, type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
@@ -354,7 +354,6 @@ export class Llama2c {
     // the KV cache: (layer, position, kvDim)
     const keyCache = new Float32Array(nLayers * seqLen * kvDim);
     const valueCache = new Float32Array(nLayers * seqLen * kvDim);
-    const kvMul = nHeads / nKvHeads;
     let pos = 0;
 
     const step = (token: number): Float32Array => {
@@ -385,33 +384,17 @@ export class Llama2c {
             keyCache[kAt + i + 1] = k0 * sin + k1 * cos;
           }
         }
-        // each query head attends over positions 0..pos of its kv head
-        const scale = 1 / Math.sqrt(headSize);
-        for (let h = 0; h < nHeads; h++) {
-          const qh = h * headSize;
-          const kvh = Math.floor(h / kvMul) * headSize;
-          // scores_t = q_h · k_t / √headSize
-          let max = Number.NEGATIVE_INFINITY;
-          for (let t = 0; t <= pos; t++) {
-            const kt = (l * seqLen + t) * kvDim + kvh;
-            let s = 0;
-            for (let i = 0; i < headSize; i++) s += q[qh + i]! * keyCache[kt + i]!;
-            att[t] = s * scale;
-            if (att[t]! > max) max = att[t]!;
-          }
-          // a = softmax(scores) (max subtracted for stability)
-          let sum = 0;
-          for (let t = 0; t <= pos; t++) {
-            att[t] = Math.exp(att[t]! - max);
-            sum += att[t]!;
-          }
-          // out_h = Σ_t a_t v_t
-          for (let i = 0; i < headSize; i++) {
-            let s = 0;
-            for (let t = 0; t <= pos; t++) s += att[t]! * valueCache[(l * seqLen + t) * kvDim + kvh + i]!;
-            xb[qh + i] = s / sum;
-          }
-        }
+        // each query head attends over positions 0..pos of its kv head (@firth/tensor's attendCached)
+        const layer = l * seqLen * kvDim;
+        attendCached(
+          q,
+          keyCache.subarray(layer, layer + (pos + 1) * kvDim),
+          valueCache.subarray(layer, layer + (pos + 1) * kvDim),
+          pos + 1,
+          { nHeads, nKvHeads, headSize },
+          xb,
+          att,
+        );
         // x += Wo · concat(out_h)
         matvec(xb2, w.wo, l * dim * dim, xb, dim, dim);
         for (let i = 0; i < dim; i++) x[i]! += xb2[i]!;

@@ -6,14 +6,14 @@
 import type { RandomState } from '@firth/numeric';
 import {
   add,
+  attentionWithWeights,
   concatLast,
   gelu,
   layerNorm,
   linear,
   matmul,
-  matmulNT,
   reshape,
-  softmax,
+  selfAttentionWithWeights,
   splitHeads,
   swapAxes12,
   Tensor,
@@ -133,8 +133,9 @@ export const feedForward = (x: Tensor, f: FeedForwardWeights): Tensor =>
 /**
  * Multi-head attention of queries from x (B, Tq, d) over keys/values from kv (B, Tk, d):
  *   per head: softmax(q kᵀ / √d_head [+ causal mask]) v;  heads concatenated, then Wo.
- * Returns the output and the weights (B, h, Tq, Tk). Self-attention (kv === x) makes q, k and v
- * with one product (x [Wq Wk Wv]).
+ * Returns the output and the weights (B, h, Tq, Tk), read-only (the seq2seq lesson shows them).
+ * Self-attention (kv === x) makes q, k and v with one product (x [Wq Wk Wv]); the attention itself
+ * is @firth/tensor's fused op (one op, its weights kept once for the backward pass).
  */
 export function multiHeadAttention(
   x: Tensor,
@@ -145,20 +146,18 @@ export function multiHeadAttention(
 ): { out: Tensor; weights: Tensor } {
   const [B, Tq, d] = x.shape as [number, number, number];
   const hd = d / nHeads;
-  let q: Tensor;
-  let k: Tensor;
-  let v: Tensor;
+  const options = { causal, scale: 1 / Math.sqrt(hd) };
   if (x === kv) {
-    // self-attention: one product x [Wq Wk Wv] (B, T, 3d), each third split into heads (B, h, T, hd)
-    const qkv = matmul(x, concatLast([a.wq, a.wk, a.wv]));
-    [q, k, v] = [0, 1, 2].map((part) => splitHeads(qkv, nHeads, part, 3)) as [Tensor, Tensor, Tensor];
-  } else {
-    q = splitHeads(matmul(x, a.wq), nHeads);
-    k = splitHeads(matmul(kv, a.wk), nHeads);
-    v = splitHeads(matmul(kv, a.wv), nHeads);
+    // self-attention: one product x [Wq Wk Wv] (B, T, 3d); the heads read from it and written side
+    // by side (B, T, d) inside the op
+    const self = selfAttentionWithWeights(matmul(x, concatLast([a.wq, a.wk, a.wv])), nHeads, options);
+    return { out: matmul(self.out, a.wo), weights: self.weights };
   }
-  // (B, h, Tq, hd) @ (B, h, Tk, hd)ᵀ → (B, h, Tq, Tk), scaled by 1/√hd inside the softmax
-  const weights = softmax(matmulNT(q, k), { causal, scale: 1 / Math.sqrt(hd) });
-  const ctx = swapAxes12(matmul(weights, v)); // (B, Tq, h, hd)
+  const q = splitHeads(matmul(x, a.wq), nHeads);
+  const k = splitHeads(matmul(kv, a.wk), nHeads);
+  const v = splitHeads(matmul(kv, a.wv), nHeads);
+  // softmax(q kᵀ/√hd [+ causal mask]) v per head: (B, h, Tq, hd)
+  const { out, weights } = attentionWithWeights(q, k, v, options);
+  const ctx = swapAxes12(out); // (B, Tq, h, hd)
   return { out: matmul(reshape(ctx, [B, Tq, d]), a.wo), weights };
 }
