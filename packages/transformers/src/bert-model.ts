@@ -29,18 +29,16 @@ import { join } from 'node:path';
 import { checkJson, FormatError, RandomState, shape, ValidationError } from '@firth/numeric';
 import {
   add,
+  concatLast,
   dropout,
   embedding,
   geluErfOp,
   layerNorm,
-  matmul,
+  linear as linearOp,
   reshape,
-  scale,
-  softmax,
-  swapAxes12,
+  selfAttentionWithWeights,
   Tensor,
   tanhOp,
-  transposeLast,
 } from '@firth/tensor';
 import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import {
@@ -141,7 +139,7 @@ export function collate(encodings: readonly BertEncoding[], padId = 0): BertBatc
 export const definedOnly = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-export const linear = (x: Tensor, d: Dense): Tensor => add(matmul(x, d.w), d.b);
+export const linear = (x: Tensor, d: Dense): Tensor => linearOp(x, d.w, d.b);
 
 /** Rows `rows` of a (B, T, H) tensor as (rows.length, H) — e.g. the [CLS] rows or masked positions. */
 export const gatherRows = (h: Tensor, rows: number[]): Tensor => {
@@ -441,9 +439,8 @@ export class BertModel {
     const [B, T] = this.check(batch);
     const c = this.config;
     const w = options.grad === false ? frozen : same;
-    const H = c.hiddenSize;
+    const _H = c.hiddenSize;
     const nh = c.numAttentionHeads;
-    const hd = H / nh;
     const rng = options.rng ?? this.rng;
     const drop = (x: Tensor, p: number) => (options.train && p > 0 ? dropout(x, p, rng) : x);
     const e = w(this.embeddings());
@@ -460,18 +457,15 @@ export class BertModel {
     );
     x = drop(this.layerNorm(x, e.ln), c.hiddenDropoutProb);
     const keyMask = batch.attentionMask.flat();
-    // (B, T, H) → (B, h, T, d_head)
-    const heads = (t: Tensor) => swapAxes12(reshape(t, [B, T, nh, hd]));
+    const pDrop = options.train ? c.attentionProbsDropoutProb : 0;
     for (let i = 0; i < c.numHiddenLayers; i++) {
       const L = w(this.layer(i));
-      const q = heads(linear(x, L.q));
-      const k = heads(linear(x, L.k));
-      const v = heads(linear(x, L.v));
-      const A = drop(
-        softmax(scale(matmul(q, transposeLast(k)), 1 / Math.sqrt(hd)), { keyMask }),
-        c.attentionProbsDropoutProb,
-      );
-      const ctx = reshape(swapAxes12(matmul(A, v)), [B, T, H]);
+      // q, k and v from one product x [Wq Wk Wv]; @firth/tensor's one attention reads the heads in place
+      const qkv = linearOp(x, concatLast([L.q.w, L.k.w, L.v.w]), concatLast([L.q.b, L.k.b, L.v.b]));
+      const { out: ctx } = selfAttentionWithWeights(qkv, nh, {
+        keyMask,
+        dropout: pDrop > 0 ? { p: pDrop, rng } : undefined,
+      });
       const a = this.layerNorm(add(x, drop(linear(ctx, L.o), c.hiddenDropoutProb)), L.ln1);
       const f = linear(geluErfOp(linear(a, L.up)), L.down);
       x = this.layerNorm(add(a, drop(f, c.hiddenDropoutProb)), L.ln2);
