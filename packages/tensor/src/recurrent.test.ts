@@ -2,8 +2,8 @@ import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import { add, matmul, reshape, sliceLast, Tensor, tanhOp } from './autograd.js';
 import { sigmoid } from './conv.js';
-import { checkGradients } from './gradients.test-support.js';
 import { gruSequence, lstmSequence, rnnSequence } from './recurrent.js';
+import { checkGradients } from './gradients.test-support.js';
 
 const rng = new RandomState(8);
 const randn = (shape: number[], std = 0.5) => Tensor.randn(shape, rng, std, true);
