@@ -160,7 +160,7 @@ function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
 
 /** A worker: instantiates the shared module over the shared memory, then claims bands at every product. */
 const WORKER_SOURCE = `
-const { workerData } = require('worker_threads');
+const { workerData } = process.getBuiltinModule('worker_threads');
 const { module, memory, control, thread } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
