@@ -26,8 +26,10 @@ import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
 
 /**
- * Multiply-adds (n·m·p) from which a product is cut into bands, measured on the GPT's shapes
- * (matmul-f32.bench.ts at 2 threads): below it the hand-off costs more than the second thread gains.
+ * Multiply-adds (n·m·p) from which a product is cut into bands. matmul-f32.bench.ts's sweep of square
+ * products at 2 threads (on a shared 2-core machine, load 3–6): at 2^21 and below the second thread
+ * never won (the hand-off costs ~5–20 µs; 128³ took 98–111 µs on one thread, 119–129 µs on two), at
+ * 2^24 it did (1.0–1.5×). Every product of the GPT step (≥ 2^24) is above it.
  */
 export const THREADED_MIN_PRODUCT = 1 << 21;
 

@@ -71,19 +71,34 @@ const median = (xs: number[]): number => {
   return s[s.length >> 1]!;
 };
 
+/** CPU seconds (all threads of the process) and wall seconds spent in the timed runs, per kernel set. */
+const spent = new Map<MatmulF32Kernels, { cpu: number; wall: number }>();
+
 /** Median seconds of one product (one untimed warm-up run first). */
 function time(kernels: MatmulF32Kernels, c: Case, A: Float32Array, B: Float32Array, C: Float32Array): number {
   const [d0, d1, d2] = c.dims;
   const run = () => kernels[c.variant](A, B, d0, d1, d2, C, false);
   run();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     run();
     times.push((performance.now() - t0) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const s = spent.get(kernels) ?? { cpu: 0, wall: 0 };
+  s.cpu += (cpu.user + cpu.system) / 1e6;
+  s.wall += times.reduce((a, b) => a + b, 0);
+  spent.set(kernels, s);
   return median(times);
 }
+
+/** Cores a kernel set kept busy on average while timed (CPU time / wall time): ~threads when the machine lets it. */
+const coresUsed = (kernels: MatmulF32Kernels): string => {
+  const s = spent.get(kernels);
+  return s === undefined ? '?' : (s.cpu / s.wall).toFixed(2);
+};
 
 /**
  * The WebAssembly SIMD peak of this machine: a loop of 12 independent f32x4 multiply-adds (no
@@ -192,7 +207,8 @@ console.log(
 );
 console.log(
   `on ${threads} threads: ${(totalThreaded * 1000).toFixed(0)} ms, ${(allFlops / totalThreaded / 1e9).toFixed(1)} GFLOP/s, ` +
-    `${(totalWasm / totalThreaded).toFixed(2)}× one thread (${loadAverage()})`,
+    `${(totalWasm / totalThreaded).toFixed(2)}× one thread; cores busy (CPU/wall) ${coresUsed(wasmKernelsF32)} ` +
+    `at 1 thread, ${threaded === null ? '-' : coresUsed(threaded)} at ${threads} (${loadAverage()})`,
 );
 
 // where threads start to pay: square products n×n @ n×n, one thread against `threads`
