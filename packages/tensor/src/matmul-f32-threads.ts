@@ -238,7 +238,8 @@ export function threadedKernelsF32(
         name: `firth-tensor-${thread}`,
         workerData: { module, memory, control, thread },
       });
-      // a worker that dies mid-band would leave the caller waiting: count it as failed
+      // a band that throws is caught in the worker (claimBands) and reported through FAILED; an
+      // 'error' event could only be delivered after the product, to this thread's event loop
       worker.on('error', () => Atomics.store(ctl, FAILED, 1));
       worker.unref();
       workers.push(worker);
@@ -277,18 +278,22 @@ export function threadedKernelsF32(
     Atomics.store(ctl, CLAIM, 0);
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
+    let error: unknown;
     try {
       claimBands(ex, ctl, 0);
-      for (let d = Atomics.load(ctl, DONE); d < nb; d = Atomics.load(ctl, DONE)) {
-        // a worker that died never finishes its band: look at FAILED every second
-        if (Atomics.wait(ctl, DONE, d, 1000) === 'timed-out' && Atomics.load(ctl, FAILED) === 1) break;
-      }
-    } finally {
-      Atomics.store(ctl, CLAIM, CLOSED);
+    } catch (e) {
+      error = e;
     }
-    if (Atomics.load(ctl, FAILED) === 1) {
+    // no more claims; then wait for every band claimed (all of them, unless this thread threw) to
+    // finish, so that no worker still writes the heap when the next product is copied in
+    const claimed = Math.min(Atomics.exchange(ctl, CLAIM, CLOSED), nb);
+    for (let d = Atomics.load(ctl, DONE); d < claimed; d = Atomics.load(ctl, DONE))
+      Atomics.wait(ctl, DONE, d);
+    if (error !== undefined || Atomics.load(ctl, FAILED) === 1) {
       void kernels.close();
-      throw new Error('matmul-f32-threads: a worker thread failed; its workers were stopped');
+      throw (
+        error ?? new Error('matmul-f32-threads: a band failed in a worker thread; the workers were stopped')
+      );
     }
   };
 
