@@ -76,6 +76,8 @@ describe('matmul-f32-threads: equal to the one-thread wasm kernels bit for bit',
         expect(sameBits(C1, Ct), `matmulBias ${n}×${m}×${p}`).toBe(true);
       }
       expect(pool.started).toBe(pool.threads - 1);
+      expect(pool.bands.total).toBeGreaterThan(0);
+      expect(pool.bands.byWorkers).toBeLessThanOrEqual(pool.bands.total);
     },
   );
 

@@ -39,6 +39,8 @@ export interface ThreadedMatmulF32 extends MatmulF32Kernels {
   readonly threads: number;
   /** Worker threads started so far (0 until the first large product). */
   readonly started: number;
+  /** Bands cut so far, and how many of them the workers computed (the rest: the calling thread). */
+  readonly bands: { total: number; byWorkers: number };
   /** Stops the workers; a later large product starts them again. */
   close(): Promise<void>;
 }
@@ -106,7 +108,8 @@ const TOTAL = 6; // rows, columns or matrices in all
 const SCRATCH = 7; // byte address of thread 0's scratch
 const SCRATCH_BYTES = 8; // scratch bytes per thread
 const FAILED = 9; // 1 when a band threw in a worker
-const ARGS = 10; // 11 arguments, see runBand
+const BY_WORKERS = 10; // bands computed by the workers since the pool was made
+const ARGS = 11; // 11 arguments, see runBand
 const CONTROL_INTS = ARGS + 11;
 /** CLAIM between products: far above any band count, so a late worker claims nothing. */
 const CLOSED = 1 << 30;
@@ -127,7 +130,7 @@ function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number):
   const lo = i * band;
   const count = Math.min(band, ctl[6]! - lo);
   const w = ctl[7]! + thread * ctl[8]!;
-  const g = (k: number): number => ctl[10 + k]!;
+  const g = (k: number): number => ctl[11 + k]!;
   // args: a ar ak b c rows len cols rb acc — or for batches: a b c sa sb sc d0 d1 d2 acc tBytes
   if (kind === 0)
     ex.gemm(g(0) + lo * g(1), g(1), g(2), g(3), g(4) + lo * g(8), count, g(6), g(7), g(8), g(9), w);
@@ -151,6 +154,7 @@ function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
     if (i >= n) return;
     try {
       runBand(ex, ctl, i, thread);
+      if (thread !== 0) Atomics.add(ctl, 10, 1);
     } catch (e) {
       Atomics.store(ctl, 9, 1);
       if (thread === 0) throw e;
@@ -229,6 +233,7 @@ export function threadedKernelsF32(
   ctl[CLAIM] = CLOSED;
   let workers: NodeWorker[] = [];
   let heap = new Float32Array(memory.buffer);
+  let bandsTotal = 0;
 
   const start = (): void => {
     if (workers.length > 0) return;
@@ -266,6 +271,7 @@ export function threadedKernelsF32(
   ) => {
     start();
     const nb = Math.ceil(total / band);
+    bandsTotal += nb;
     ctl[KIND] = kind;
     ctl[BAND] = band;
     ctl[TOTAL] = total;
@@ -332,6 +338,9 @@ export function threadedKernelsF32(
     threads,
     get started() {
       return workers.length;
+    },
+    get bands() {
+      return { total: bandsTotal, byWorkers: Atomics.load(ctl, BY_WORKERS) };
     },
     async close() {
       const stopping = workers;

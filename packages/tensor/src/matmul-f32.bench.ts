@@ -210,6 +210,13 @@ console.log(
     `${(totalWasm / totalThreaded).toFixed(2)}× one thread; cores busy (CPU/wall) ${coresUsed(wasmKernelsF32)} ` +
     `at 1 thread, ${threaded === null ? '-' : coresUsed(threaded)} at ${threads} (${loadAverage()})`,
 );
+if (threaded !== null) {
+  const { total, byWorkers } = threaded.bands;
+  console.log(
+    `bands computed by the ${threads - 1} worker(s): ${byWorkers} of ${total} (${((100 * byWorkers) / total).toFixed(0)} %; ` +
+      `${((100 * (threads - 1)) / threads).toFixed(0)} % when every thread gets a core)`,
+  );
+}
 
 // where threads start to pay: square products n×n @ n×n, one thread against `threads`
 if (threaded !== null) {
