@@ -164,7 +164,11 @@ function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
   }
 }
 
-/** A worker: instantiates the shared module over the shared memory, then claims bands at every product. */
+/**
+ * A worker: instantiates the shared module over the shared memory, then claims bands at every
+ * product. The two functions travel as source text and are called by their own `.name` (a minifier
+ * may rename them). A worker that fails to start claims nothing: the caller computes every band.
+ */
 const WORKER_SOURCE = `
 const { workerData } = process.getBuiltinModule('worker_threads');
 const { module, memory, control, thread } = workerData;
@@ -176,7 +180,7 @@ let seen = Atomics.load(ctl, 0);
 for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
-  claimBands(ex, ctl, thread);
+  ${claimBands.name}(ex, ctl, thread);
 }
 `;
 
