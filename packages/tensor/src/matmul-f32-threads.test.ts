@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RandomState, ValidationError } from '@firth/numeric';
@@ -198,7 +199,8 @@ describe('tensorThreads: the one thread count', () => {
 
 describe('worker threads never keep a process alive', () => {
   // the child runs the TypeScript sources directly: Node with module.registerHooks and type transforms (≥ 22.15)
-  const canRunTs = (process.features as { typescript?: string }).typescript !== undefined;
+  const canRunTs =
+    (process.features as { typescript?: string }).typescript !== undefined && 'registerHooks' in nodeModule;
   it.runIf(canRunTs && wasmKernelsF32 !== null)(
     'a process that ran threaded products exits by itself',
     () => {
