@@ -297,8 +297,13 @@ export function threadedKernelsF32(
     // no more claims; then wait for every band claimed (all of them, unless this thread threw) to
     // finish, so that no worker still writes the heap when the next product is copied in
     const claimed = Math.min(Atomics.exchange(ctl, CLAIM, CLOSED), nb);
-    for (let d = Atomics.load(ctl, DONE); d < claimed; d = Atomics.load(ctl, DONE))
-      Atomics.wait(ctl, DONE, d);
+    for (let d = Atomics.load(ctl, DONE); d < claimed; d = Atomics.load(ctl, DONE)) {
+      try {
+        Atomics.wait(ctl, DONE, d);
+      } catch {
+        // a thread that may not block (e.g. an Electron renderer's main thread): spin instead
+      }
+    }
     if (error !== undefined || Atomics.load(ctl, FAILED) === 1) {
       void kernels.close();
       throw (

@@ -22,7 +22,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 
-/** The default's cap: beyond a few threads the GPT-sized products stop gaining (and cores are shared). */
+/** The default's cap: a product is cut into at most 2 bands a thread, and GPT-sized ones have a few thousand rows. */
 export const MAX_DEFAULT_THREADS = 8;
 
 let chosen: number | undefined;
