@@ -98,22 +98,20 @@ interface SharedExports {
 }
 
 // The control block, an Int32Array over its own SharedArrayBuffer: these indices, then ARGS.
-// Work is counted in units — rows, columns or matrices of the product.
 const GEN = 0; // bumped for every product: the workers wait on it
-const CLAIM = 1; // units handed out so far (CLOSED between products)
-const DONE = 2; // units finished
-const THREADS = 3;
+const CLAIM = 1; // the next band to claim (CLOSED between products)
+const DONE = 2; // bands finished
+const NBANDS = 3;
 const KIND = 4; // ROWS, COLS, BATCH_NN, BATCH_TN, BATCH_NT
-const UNIT = 5; // the smallest band, in units
-const TOTAL = 6; // units in all
+const BAND = 5; // rows, columns or matrices per band
+const TOTAL = 6; // rows, columns or matrices in all
 const SCRATCH = 7; // byte address of thread 0's scratch
 const SCRATCH_BYTES = 8; // scratch bytes per thread
 const FAILED = 9; // 1 when a band threw in a worker
 const BY_WORKERS = 10; // bands computed by the workers since the pool was made
 const ARGS = 11; // 11 arguments, see runBand
-const BANDS = ARGS + 11; // bands cut since the pool was made
-const CONTROL_INTS = BANDS + 1;
-/** CLAIM between products: far above any product's units, so a late worker claims nothing. */
+const CONTROL_INTS = ARGS + 11;
+/** CLAIM between products: far above any band count, so a late worker claims nothing. */
 const CLOSED = 1 << 30;
 
 const ROWS = 0;
@@ -123,11 +121,14 @@ const BATCH_TN = 3;
 const BATCH_NT = 4;
 
 /**
- * Computes `count` units from `lo` on of the published product on thread `thread`. Shared by the
- * caller and the workers, which receive its source (so it may use nothing outside itself).
+ * Computes band i of the published product on thread `thread`. Shared by the caller and the workers,
+ * which receive its source (so it may use nothing outside itself).
  */
-function runBand(ex: SharedExports, ctl: Int32Array, lo: number, count: number, thread: number): void {
+function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number): void {
   const kind = ctl[4]!;
+  const band = ctl[5]!;
+  const lo = i * band;
+  const count = Math.min(band, ctl[6]! - lo);
   const w = ctl[7]! + thread * ctl[8]!;
   const g = (k: number): number => ctl[11 + k]!;
   // args: a ar ak b c rows len cols rb acc — or for batches: a b c sa sb sc d0 d1 d2 acc tBytes
@@ -145,32 +146,20 @@ function runBand(ex: SharedExports, ctl: Int32Array, lo: number, count: number, 
   }
 }
 
-/**
- * Claims and computes bands until none is left (every thread runs this). Guided, as OpenMP's
- * schedule(guided): each band is 1/(2·threads) of what is left, at least UNIT, so the first bands
- * are large (few repackings of B) and the last small (a thread that is late holds little up). A
- * band is claimed by compare-and-swap on CLAIM and then clipped to TOTAL read after the swap: a
- * thread that sized it on the previous product's figures still takes only units of this one.
- */
+/** Claims and computes bands until none is left (every thread runs this). */
 function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
   for (;;) {
-    const pos = Atomics.load(ctl, 1);
-    const left = Atomics.load(ctl, 6) - pos;
-    if (left <= 0) return;
-    const unit = ctl[5]!;
-    const want = Math.max(unit, Math.ceil(left / (2 * ctl[3]!) / unit) * unit);
-    if (Atomics.compareExchange(ctl, 1, pos, pos + want) !== pos) continue;
-    const total = Atomics.load(ctl, 6);
-    const count = Math.min(want, total - pos);
+    const i = Atomics.add(ctl, 1, 1);
+    const n = Atomics.load(ctl, 3);
+    if (i >= n) return;
     try {
-      runBand(ex, ctl, pos, count, thread);
-      Atomics.add(ctl, 22, 1);
+      runBand(ex, ctl, i, thread);
       if (thread !== 0) Atomics.add(ctl, 10, 1);
     } catch (e) {
       Atomics.store(ctl, 9, 1);
       if (thread === 0) throw e;
     } finally {
-      if (Atomics.add(ctl, 2, count) + count === total) Atomics.notify(ctl, 2);
+      if (Atomics.add(ctl, 2, 1) + 1 === n) Atomics.notify(ctl, 2);
     }
   }
 }
@@ -248,6 +237,7 @@ export function threadedKernelsF32(
   ctl[CLAIM] = CLOSED;
   let workers: NodeWorker[] = [];
   let heap = new Float32Array(memory.buffer);
+  let bandsTotal = 0;
 
   const start = (): void => {
     if (workers.length > 0) return;
@@ -274,24 +264,26 @@ export function threadedKernelsF32(
     return heap;
   };
 
-  /** Publishes a product of `total` units (rows, columns or matrices), bands of at least `unit`; computes it; waits. */
+  /** Publishes a product of `total` rows/columns/matrices in bands of `band`, computes it, waits. */
   const run = (
     kind: number,
     total: number,
-    unit: number,
+    band: number,
     scratch: number,
     scratchBytes: number,
     args: number[],
   ) => {
     start();
-    ctl[THREADS] = threads;
+    const nb = Math.ceil(total / band);
+    bandsTotal += nb;
     ctl[KIND] = kind;
-    ctl[UNIT] = unit;
+    ctl[BAND] = band;
+    ctl[TOTAL] = total;
     ctl[SCRATCH] = scratch;
     ctl[SCRATCH_BYTES] = scratchBytes;
     ctl[FAILED] = 0;
     for (let k = 0; k < args.length; k++) ctl[ARGS + k] = args[k]!;
-    Atomics.store(ctl, TOTAL, total);
+    Atomics.store(ctl, NBANDS, nb);
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, CLAIM, 0);
     Atomics.add(ctl, GEN, 1);
@@ -302,9 +294,9 @@ export function threadedKernelsF32(
     } catch (e) {
       error = e;
     }
-    // no more claims; then wait for every unit claimed (all of them, unless this thread threw) to
+    // no more claims; then wait for every band claimed (all of them, unless this thread threw) to
     // finish, so that no worker still writes the heap when the next product is copied in
-    const claimed = Math.min(Atomics.exchange(ctl, CLAIM, CLOSED), total);
+    const claimed = Math.min(Atomics.exchange(ctl, CLAIM, CLOSED), nb);
     for (let d = Atomics.load(ctl, DONE); d < claimed; d = Atomics.load(ctl, DONE)) {
       try {
         Atomics.wait(ctl, DONE, d);
@@ -320,12 +312,9 @@ export function threadedKernelsF32(
     }
   };
 
-  /**
-   * The smallest band: `base` units (a multiple of the micro-kernel's 4 rows or 8 columns), or more
-   * when the product is large — at most about 8 bands a thread, each repacking its panels.
-   */
-  const unitOf = (total: number, base: number): number =>
-    Math.max(base, Math.ceil(total / (8 * threads) / base) * base);
+  /** Band size: about two bands per thread (so a stalled thread costs little), a multiple of `unit`. */
+  const bandOf = (total: number, unit: number): number =>
+    Math.max(unit, Math.ceil(total / (2 * threads) / unit) * unit);
 
   /**
    * C (+)= a·B on the threads: a(r,k) at a + r·ar + k·ak, B (len, cols) at b, C (rows, cols) at c,
@@ -344,10 +333,11 @@ export function threadedKernelsF32(
     free: number,
   ): void => {
     const byRows = rows >= cols;
-    const per = packFloats(cols) * 4;
+    const band = byRows ? bandOf(rows, 4) : bandOf(cols, 8);
+    const per = packFloats(byRows ? cols : band) * 4;
     reserve(free + threads * (per / 4));
     const args = [a * 4, ar, ak, b * 4, c * 4, rows, len, cols, cols * 4, acc ? 1 : 0];
-    run(byRows ? ROWS : COLS, byRows ? rows : cols, unitOf(byRows ? rows : cols, 16), free * 4, per, args);
+    run(byRows ? ROWS : COLS, byRows ? rows : cols, band, free * 4, per, args);
   };
 
   /** Whether a product of this many multiply-adds (and floats) goes to the threads. */
@@ -359,7 +349,7 @@ export function threadedKernelsF32(
       return workers.length;
     },
     get bands() {
-      return { total: Atomics.load(ctl, BANDS), byWorkers: Atomics.load(ctl, BY_WORKERS) };
+      return { total: bandsTotal, byWorkers: Atomics.load(ctl, BY_WORKERS) };
     },
     async close() {
       const stopping = workers;
@@ -435,7 +425,7 @@ export function threadedKernelsF32(
       h.set(B.subarray(0, batch * sb), b);
       if (acc) h.set(C.subarray(0, batch * sc), c);
       const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_NN, batch, unitOf(batch, 1), free * 4, per * 4, args);
+      run(BATCH_NN, batch, bandOf(batch, 1), free * 4, per * 4, args);
       C.set(heap.subarray(c, c + batch * sc));
     },
     matmulTNBatch(A, B, batch, n, m, p, C, acc) {
@@ -451,7 +441,7 @@ export function threadedKernelsF32(
       h.set(B.subarray(0, batch * sb), b);
       if (acc) h.set(C.subarray(0, batch * sc), c);
       const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_TN, batch, unitOf(batch, 1), free * 4, per * 4, args);
+      run(BATCH_TN, batch, bandOf(batch, 1), free * 4, per * 4, args);
       C.set(heap.subarray(c, c + batch * sc));
     },
     matmulNTBatch(A, B, batch, n, p, m, C, acc) {
@@ -469,7 +459,7 @@ export function threadedKernelsF32(
       h.set(B.subarray(0, batch * sb), b);
       if (acc) h.set(C.subarray(0, batch * sc), c);
       const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, p, m, acc ? 1 : 0, tFloats * 4];
-      run(BATCH_NT, batch, unitOf(batch, 1), free * 4, per * 4, args);
+      run(BATCH_NT, batch, bandOf(batch, 1), free * 4, per * 4, args);
       C.set(heap.subarray(c, c + batch * sc));
     },
   };

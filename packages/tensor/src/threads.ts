@@ -22,7 +22,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 
-/** The default's cap: GPT-sized products have a few thousand rows, cut into bands of at least 16. */
+/** The default's cap: a product is cut into at most 2 bands a thread, and GPT-sized ones have a few thousand rows. */
 export const MAX_DEFAULT_THREADS = 8;
 
 let chosen: number | undefined;
