@@ -89,7 +89,12 @@ export interface Word2VecOptions {
   minAlpha?: number;
   /** Passes over the corpus. @default 5 */
   epochs?: number;
-  /** Training threads (worker_threads, Hogwild). @default 3 — gensim's default */
+  /**
+   * Training threads (worker_threads, Hogwild). @default 3 — gensim's default. Unlike @firth/tensor's
+   * thread count (`tensorThreads()`: FIRTH_THREADS, else the cores), this default does not follow
+   * the machine: Hogwild's vectors change with the number of threads, so a fixed default keeps a
+   * model the same wherever it is trained, as gensim's does.
+   */
   workers?: number;
   /** Seeds the initial vectors and every job's random numbers. @default 1 — gensim's default */
   seed?: number;

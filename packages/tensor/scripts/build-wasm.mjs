@@ -11,6 +11,20 @@ await buildWasm({
   features: { simd: true, relaxed_simd: true },
 });
 await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
+// the same code over an imported shared memory, for the worker threads of matmul-f32-threads.ts
+// (16384 pages = 1 GiB, the most matmul-f32.ts hands to wasm)
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'matmul-f32.wat',
+  exportName: 'MATMUL_F32_SHARED_WASM_BASE64',
+  out: 'matmul-f32-shared-wasm.ts',
+  features: { simd: true, threads: true },
+  edit: (text) => {
+    const own = '(memory (export "memory") 1)';
+    if (!text.includes(own)) throw new Error(`matmul-f32.wat: no \`${own}\` to make shared`);
+    return text.replace(own, '(import "env" "memory" (memory 1 16384 shared))');
+  },
+});
 await buildWasm({ pkg: 'tensor', wat: 'llama-decode.wat', exportName: 'LLAMA_DECODE_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'activations.wat', exportName: 'ACTIVATIONS_WASM_BASE64' });
 await buildWasm({ pkg: 'tensor', wat: 'elementwise-f32.wat', exportName: 'ELEMENTWISE_F32_WASM_BASE64' });

@@ -7,7 +7,9 @@
  * Run (from packages/transformers):
  *   node --import ../../scripts/bench/ts-hooks.mjs --conditions=firth-source \
  *     --experimental-transform-types --disable-warning=ExperimentalWarning src/matmul-f32.bench.ts
- * Environment: FIRTH_BENCH_REPS (timed runs per path and shape, default 7).
+ * Environment: FIRTH_BENCH_REPS (timed runs per path and shape, default 7); FIRTH_BENCH_THREADS
+ * (default 2): the wasm products are also timed on that many threads (matmul-f32-threads.ts), and
+ * a sweep of square products shows where cutting them into bands starts to pay (THREADED_MIN_PRODUCT).
  * First it measures this machine's WebAssembly SIMD peak (simdPeak) and prints each product's share
  * of it — the roofline — and whether relaxed SIMD's fused multiply-add would raise that peak.
  */
@@ -15,6 +17,7 @@ import { createRequire } from 'node:module';
 import { RandomState } from '@firth/numeric';
 import { loadAverage } from '../../../scripts/bench/peer.js';
 import { jsKernelsF32, type MatmulF32Kernels, wasmKernelsF32 } from './matmul-f32.js';
+import { threadedKernelsF32 } from './matmul-f32-threads.js';
 
 type Variant = 'matmul' | 'matmulTN' | 'matmulNT';
 
@@ -68,19 +71,34 @@ const median = (xs: number[]): number => {
   return s[s.length >> 1]!;
 };
 
+/** CPU seconds (all threads of the process) and wall seconds spent in the timed runs, per kernel set. */
+const spent = new Map<MatmulF32Kernels, { cpu: number; wall: number }>();
+
 /** Median seconds of one product (one untimed warm-up run first). */
 function time(kernels: MatmulF32Kernels, c: Case, A: Float32Array, B: Float32Array, C: Float32Array): number {
   const [d0, d1, d2] = c.dims;
   const run = () => kernels[c.variant](A, B, d0, d1, d2, C, false);
   run();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     run();
     times.push((performance.now() - t0) / 1000);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const s = spent.get(kernels) ?? { cpu: 0, wall: 0 };
+  s.cpu += (cpu.user + cpu.system) / 1e6;
+  s.wall += times.reduce((a, b) => a + b, 0);
+  spent.set(kernels, s);
   return median(times);
 }
+
+/** Cores a kernel set kept busy on average while timed (CPU time / wall time): ~threads when the machine lets it. */
+const coresUsed = (kernels: MatmulF32Kernels): string => {
+  const s = spent.get(kernels);
+  return s === undefined ? '?' : (s.cpu / s.wall).toFixed(2);
+};
 
 /**
  * The WebAssembly SIMD peak of this machine: a loop of 12 independent f32x4 multiply-adds (no
@@ -149,10 +167,19 @@ console.log(
   `WebAssembly SIMD peak (12 independent f32x4 multiply-adds, best of 7): mul + add ${peak.plain.toFixed(1)} GFLOP/s, ` +
     `relaxed_madd ${peak.relaxed === null ? 'not available' : `${peak.relaxed.toFixed(1)} GFLOP/s`}`,
 );
-console.log(`float32 matmul, median of ${reps} runs; GFLOP/s = 2·n·m·p / time`);
-console.log(`${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio  wasm/peak`);
+const threads = Number(process.env.FIRTH_BENCH_THREADS ?? 2);
+// every product on the threads (minProduct 0), the pool started before timing
+const threaded = threads > 1 ? threadedKernelsF32(threads, wasmKernelsF32, 0) : null;
+const tLabel = `wasm×${threads}`;
+console.log(
+  `float32 matmul, median of ${reps} runs; GFLOP/s = 2·n·m·p / time; ${tLabel}: ${threads} threads`,
+);
+console.log(
+  `${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio  wasm/peak ${tLabel.padStart(8)}  speed-up`,
+);
 let totalJs = 0;
 let totalWasm = 0;
+let totalThreaded = 0;
 for (const c of cases) {
   const [sa, sb, sc] = c.sizes;
   const A = random(sa);
@@ -161,12 +188,15 @@ for (const c of cases) {
   const flops = 2 * c.dims[0] * c.dims[1] * c.dims[2];
   const tJs = time(jsKernelsF32, c, A, B, C);
   const tWasm = time(wasmKernelsF32, c, A, B, C);
+  const tThreaded = threaded === null ? tWasm : time(threaded, c, A, B, C);
   totalJs += tJs;
   totalWasm += tWasm;
+  totalThreaded += tThreaded;
   const g = (t: number) => (flops / t / 1e9).toFixed(2).padStart(8);
   const ofPeak = ((100 * flops) / tWasm / 1e9 / peak.plain).toFixed(0);
   console.log(
-    `${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1).padStart(4)}×  ${ofPeak.padStart(5)} %`,
+    `${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1).padStart(4)}×  ${ofPeak.padStart(5)} % ` +
+      `${g(tThreaded)}  ${(tWasm / tThreaded).toFixed(2).padStart(6)}×`,
   );
 }
 const allFlops = cases.reduce((s, c) => s + 2 * c.dims[0] * c.dims[1] * c.dims[2], 0);
@@ -175,4 +205,34 @@ console.log(
     `${(totalJs / totalWasm).toFixed(1)}× faster; wasm ${(allFlops / totalWasm / 1e9).toFixed(1)} GFLOP/s = ` +
     `${((100 * allFlops) / totalWasm / 1e9 / peak.plain).toFixed(0)} % of the mul + add peak`,
 );
+console.log(
+  `on ${threads} threads: ${(totalThreaded * 1000).toFixed(0)} ms, ${(allFlops / totalThreaded / 1e9).toFixed(1)} GFLOP/s, ` +
+    `${(totalWasm / totalThreaded).toFixed(2)}× one thread; cores busy (CPU/wall) ${coresUsed(wasmKernelsF32)} ` +
+    `at 1 thread, ${threaded === null ? '-' : coresUsed(threaded)} at ${threads} (${loadAverage()})`,
+);
+if (threaded !== null) {
+  const { total, byWorkers } = threaded.bands;
+  console.log(
+    `bands computed by the ${threads - 1} worker(s): ${byWorkers} of ${total} (${((100 * byWorkers) / total).toFixed(0)} %; ` +
+      `${((100 * (threads - 1)) / threads).toFixed(0)} % when every thread gets a core)`,
+  );
+}
+
+// where threads start to pay: square products n×n @ n×n, one thread against `threads`
+if (threaded !== null) {
+  console.log(`square products n³ multiply-adds: one thread vs ${threads} (median of ${reps})`);
+  for (const n of [48, 64, 96, 128, 160, 192, 256]) {
+    const c = nn(`${n}`, n, n, n);
+    const [A, B, C] = [random(n * n), random(n * n), new Float32Array(n * n)];
+    const t1 = time(wasmKernelsF32, c, A, B, C);
+    const tT = time(threaded, c, A, B, C);
+    console.log(
+      `  n ${String(n).padStart(4)}  n³ 2^${Math.log2(n ** 3)
+        .toFixed(1)
+        .padStart(4)}  ` +
+        `1 thread ${(t1 * 1e6).toFixed(0).padStart(6)} µs  ${threads} threads ${(tT * 1e6).toFixed(0).padStart(6)} µs  ${(t1 / tT).toFixed(2)}×`,
+    );
+  }
+  await threaded.close();
+}
 console.log(loadAverage());

@@ -10,7 +10,9 @@
  * operation, so they agree to float32 rounding (~1e-6 of Σ|a·b|), not bit for bit;
  * matmul-f32.test.ts checks that on many shapes. The wasm path is used when the runtime has
  * WebAssembly SIMD (Node ≥ 16.4, current browsers), the JavaScript one otherwise;
- * FIRTH_MATMUL=js in the environment forces JavaScript.
+ * FIRTH_MATMUL=js in the environment forces JavaScript. With more than one thread (threads.ts'
+ * `tensorThreads()`, Node only) large wasm products run on worker threads (matmul-f32-threads.ts),
+ * with the same results bit for bit.
  *
  * Every product takes an optional `out` (written and returned; it must not overlap A or B) and a
  * flag `accumulate`: true adds the product to what `out` holds (C += A B), as backward passes add
@@ -20,7 +22,9 @@
  *   // Float32Array [19, 22, 43, 50]
  */
 import { ValidationError } from '@firth/numeric';
+import { type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
+import { tensorThreads } from './threads.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF32Kernels {
@@ -543,7 +547,45 @@ export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
 /** Which path `matmulF32`, `matmulF32TN` and `matmulF32NT` take: 'wasm' when available unless FIRTH_MATMUL=js. */
 export const matmulF32Backend: 'wasm' | 'js' =
   wasmKernelsF32 !== null && globalThis.process?.env?.FIRTH_MATMUL !== 'js' ? 'wasm' : 'js';
-const kernels = matmulF32Backend === 'wasm' ? wasmKernelsF32! : jsKernelsF32;
+const oneThread = matmulF32Backend === 'wasm' ? wasmKernelsF32! : jsKernelsF32;
+
+/** The worker pool for `tensorThreads()` threads (null: one thread, or no worker threads here). */
+let pool: ThreadedMatmulF32 | null = null;
+/** The thread count `pool` was made for (0: none yet). */
+let poolThreads = 0;
+
+/**
+ * The kernels of this call: on the wasm path with `tensorThreads()` > 1 (threads.ts) the threaded
+ * ones of matmul-f32-threads.ts — equal bit for bit, large products cut into bands over worker
+ * threads, small ones left to `oneThread` — else `oneThread`. A new thread count replaces the pool.
+ */
+function current(): MatmulF32Kernels {
+  if (matmulF32Backend !== 'wasm') return oneThread;
+  const threads = tensorThreads();
+  if (threads === 1) return oneThread;
+  if (threads !== poolThreads) {
+    void pool?.close();
+    pool = threadedKernelsF32(threads, oneThread);
+    poolThreads = threads;
+  }
+  return pool ?? oneThread;
+}
+
+/** Worker threads the products run on now, besides the caller (0 until a large product with `tensorThreads()` > 1). */
+export function matmulF32Workers(): number {
+  return pool?.started ?? 0;
+}
+
+/** Every product through `current()`. */
+const kernels: MatmulF32Kernels = {
+  matmul: (A, B, n, m, p, C, acc) => current().matmul(A, B, n, m, p, C, acc),
+  matmulBias: (A, B, bias, n, m, p, C) => current().matmulBias(A, B, bias, n, m, p, C),
+  matmulTN: (A, B, n, m, p, C, acc) => current().matmulTN(A, B, n, m, p, C, acc),
+  matmulNT: (A, B, n, p, m, C, acc) => current().matmulNT(A, B, n, p, m, C, acc),
+  matmulBatch: (A, B, batch, n, m, p, C, acc) => current().matmulBatch(A, B, batch, n, m, p, C, acc),
+  matmulTNBatch: (A, B, batch, n, m, p, C, acc) => current().matmulTNBatch(A, B, batch, n, m, p, C, acc),
+  matmulNTBatch: (A, B, batch, n, p, m, C, acc) => current().matmulNTBatch(A, B, batch, n, p, m, C, acc),
+};
 
 /** Checks the operands' lengths and returns `out` (or a new array of `size` zeros). */
 function prepare(

@@ -172,7 +172,8 @@
         (br $j1))))
 
   ;; C (+)= a · B   with a(r,k) at a + r·ar + k·ak:  (rows, len) @ (len, cols) -> (rows, cols)
-  ;; B and C are dense row-major (cols entries a row); w is scratch for the packed panels
+  ;; B and C are row-major with rows rb bytes apart (4·cols when dense; more when they are a band of
+  ;; columns of wider matrices, as the threaded products cut them); w is scratch for the packed panels
   ;; (16·len + 4·len·cols bytes). Blocks of 4 rows × 8 columns, then the leftover columns of those
   ;; 4 rows, then the leftover rows one at a time.
   ;;
@@ -183,10 +184,9 @@
   ;; cache sets, and Aᵀ's columns are m floats apart.
   (func $gemmPanel
     (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
-    (param $rows i32) (param $len i32) (param $cols i32) (param $acc i32) (param $w i32)
-    (local $rb i32) (local $r i32) (local $j i32) (local $row i32) (local $ra i32) (local $rc i32)
+    (param $rows i32) (param $len i32) (param $cols i32) (param $rb i32) (param $acc i32) (param $w i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $ra i32) (local $rc i32)
     (local $pb i32) (local $cols8 i32) (local $k i32) (local $src i32) (local $dst i32) (local $panel i32)
-    (local.set $rb (i32.shl (local.get $cols) (i32.const 2))) ;; bytes per row of B and C
     (local.set $cols8 (i32.and (local.get $cols) (i32.const -8)))
     (local.set $pb (i32.add (local.get $w) (i32.shl (local.get $len) (i32.const 4))))
     (local.set $panel (i32.shl (local.get $len) (i32.const 5))) ;; bytes per packed B panel
@@ -277,15 +277,27 @@
   (func $gemm
     (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $len i32) (param $cols i32) (param $acc i32) (param $w i32)
+    (call $gemmStrided
+      (local.get $a) (local.get $ar) (local.get $ak) (local.get $b) (local.get $c)
+      (local.get $rows) (local.get $len) (local.get $cols) (i32.shl (local.get $cols) (i32.const 2))
+      (local.get $acc) (local.get $w)))
+
+  ;; $gemm on a block of rows and columns of wider B and C (rows rb bytes apart): what one thread
+  ;; computes of a product cut into bands (matmul-f32-threads.ts). Each element of C is still summed
+  ;; over k in ascending order, in the same 256-k blocks, so a band equals the same rows and
+  ;; columns of the whole product bit for bit.
+  (func $gemmStrided (export "gemm")
+    (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
+    (param $rows i32) (param $len i32) (param $cols i32) (param $rb i32) (param $acc i32) (param $w i32)
     (local $kc i32)
     (loop $blocks
       (local.set $kc (select (i32.const 256) (local.get $len) (i32.gt_u (local.get $len) (i32.const 256))))
       (call $gemmPanel
         (local.get $a) (local.get $ar) (local.get $ak) (local.get $b) (local.get $c)
-        (local.get $rows) (local.get $kc) (local.get $cols) (local.get $acc) (local.get $w))
+        (local.get $rows) (local.get $kc) (local.get $cols) (local.get $rb) (local.get $acc) (local.get $w))
       ;; next block: k += kc
       (local.set $a (i32.add (local.get $a) (i32.mul (local.get $kc) (local.get $ak))))
-      (local.set $b (i32.add (local.get $b) (i32.mul (local.get $kc) (i32.shl (local.get $cols) (i32.const 2)))))
+      (local.set $b (i32.add (local.get $b) (i32.mul (local.get $kc) (local.get $rb))))
       (local.set $acc (i32.const 1))
       (br_if $blocks (local.tee $len (i32.sub (local.get $len) (local.get $kc))))))
 
@@ -309,7 +321,7 @@
       (local.get $m) (local.get $n) (local.get $p) (local.get $acc) (local.get $w)))
 
   ;; Bᵀ: t[j,k] = B[k,j] for B (m, p) at b, t (p, m) at t — walk B row by row, write down the columns of t.
-  (func $transpose (param $b i32) (param $t i32) (param $m i32) (param $p i32)
+  (func $transpose (export "transpose") (param $b i32) (param $t i32) (param $m i32) (param $p i32)
     (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rt i32)
     (local.set $rt (i32.shl (local.get $m) (i32.const 2))) ;; bytes per row of Bᵀ
     (local.set $src (local.get $b))

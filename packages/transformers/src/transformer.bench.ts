@@ -1,9 +1,9 @@
 /**
  * Benchmark (not a test): one training step of a character-level GPT — Firth (gpt.ts on the
  * autograd engine with WebAssembly SIMD products) against PyTorch (Debian's python3-torch) with
- * the same model and optimiser, at the same thread count (1: Firth trains on one thread;
- * FIRTH_BENCH_THREADS=2 gives PyTorch two against Firth's one), measured
- * in the same run; plus generation speed.
+ * the same model and optimiser, at the same thread count (FIRTH_BENCH_THREADS, default 1: both
+ * sides one thread; 2: PyTorch's intra-op threads, Firth's setTensorThreads(2) — its large products
+ * on a worker thread besides the caller), measured in the same run; plus generation speed.
  *
  *   pnpm bench:transformer          (from the repository root)
  *
@@ -14,6 +14,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadTinyShakespeare } from '@firth/datasets';
+import { matmulF32Workers, setTensorThreads } from '@firth/tensor';
 import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
 import { generate } from './generation.js';
 import { GPT } from './gpt.js';
@@ -24,10 +25,12 @@ const WARMUP = 2;
 const TIMED = Number(process.env.FIRTH_BENCH_TIMED ?? 5);
 const GOAL = 1.5;
 /**
- * PyTorch's thread count (FIRTH_BENCH_THREADS, default 1). Firth's step runs on one thread (its
- * products have no worker threads yet), so at 2 the ratio is Firth's 1 thread against PyTorch's 2.
+ * The thread count of both sides (FIRTH_BENCH_THREADS, default 1): torch.set_num_threads and
+ * @firth/tensor's setTensorThreads (the products above THREADED_MIN_PRODUCT go to worker threads;
+ * the elementwise work stays on the calling thread).
  */
 const THREADS = Number(process.env.FIRTH_BENCH_THREADS ?? 1);
+setTensorThreads(THREADS);
 const loadBefore = loadAverage();
 
 const text = loadTinyShakespeare();
@@ -120,7 +123,8 @@ const g = await generate(gpt, tok, 'ROMEO:', { temperature: 0.8, maxNewTokens: 1
 const genTps = (g.completionTokens * 1000) / (performance.now() - t0);
 
 console.log(
-  `GPT training step: ${JSON.stringify(CONFIG)}, vocab ${tok.vocabSize}; Firth 1 thread, PyTorch ${THREADS}`,
+  `GPT training step: ${JSON.stringify(CONFIG)}, vocab ${tok.vocabSize}; Firth ${THREADS} thread(s) ` +
+    `(${matmulF32Workers()} product worker(s) started), PyTorch ${THREADS}`,
 );
 console.log(`before Firth: ${loadBefore}; between: ${loadBetween}; after PyTorch: ${loadAverage()}`);
 console.log(

@@ -1,0 +1,467 @@
+/**
+ * The float32 products of matmul-f32.ts on several threads, still synchronous: the calling thread
+ * and `threads − 1` Node worker threads share one WebAssembly memory (matmul-f32.wat assembled over
+ * an imported shared memory, matmul-f32-shared-wasm.ts). A product copies its operands in, as the
+ * one-thread path does, cuts C into bands and publishes them; every thread — the caller included —
+ * claims bands with an atomic counter until none is left, and the caller then waits in
+ * `Atomics.wait` (allowed on Node's main thread) for the bands still running. A busy or slow worker
+ * therefore never holds the caller up for more than the band it took: on a loaded machine the
+ * caller simply computes most bands itself.
+ *
+ * Bands: a 2-D product is cut along the longer side of C — blocks of rows, or blocks of columns
+ * (multiples of 8, the micro-kernel's width; matmul-f32.wat's exported `gemm` takes the row stride
+ * of B and C apart from the band's width); a batched product is cut into runs of whole matrices.
+ * Every element of C is still the sum over k in ascending order, in the same 256-k blocks, of the
+ * same float32 operations, so the result equals the one-thread kernel's bit for bit
+ * (matmul-f32-threads.test.ts checks every form the autograd uses). Products of fewer than
+ * `minProduct` multiply-adds (n·m·p, times the batch) stay on the calling thread: handing off costs
+ * tens of microseconds.
+ *
+ * The workers start at the first large product, are unref'd (they never keep a process alive) and
+ * are stopped by `close()`. Node only: where `process.getBuiltinModule('worker_threads')` or shared
+ * WebAssembly memory is missing, `threadedKernelsF32` returns null.
+ */
+import type { MatmulF32Kernels } from './matmul-f32.js';
+import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
+import { nodeBuiltinOrUndefined } from './threads.js';
+
+/**
+ * Multiply-adds (n·m·p) from which a product is cut into bands. matmul-f32.bench.ts's sweep of square
+ * products at 2 threads (on a shared 2-core machine, load 3–6): at 2^21 and below the second thread
+ * never won (the hand-off costs ~5–20 µs; 128³ took 98–111 µs on one thread, 119–129 µs on two), at
+ * 2^24 it did (1.0–1.5×). Every product of the GPT step (≥ 2^24) is above it.
+ */
+export const THREADED_MIN_PRODUCT = 1 << 21;
+
+/** The products on several threads, with the worker pool they run on. */
+export interface ThreadedMatmulF32 extends MatmulF32Kernels {
+  /** Threads a large product runs on, the caller's included. */
+  readonly threads: number;
+  /** Worker threads started so far (0 until the first large product). */
+  readonly started: number;
+  /** Bands cut so far, and how many of them the workers computed (the rest: the calling thread). */
+  readonly bands: { total: number; byWorkers: number };
+  /** Stops the workers; a later large product starts them again. */
+  close(): Promise<void>;
+}
+
+/** The shared module's exports (addresses in bytes). */
+interface SharedExports {
+  gemm(
+    a: number,
+    ar: number,
+    ak: number,
+    b: number,
+    c: number,
+    rows: number,
+    len: number,
+    cols: number,
+    rb: number,
+    acc: number,
+    w: number,
+  ): void;
+  transpose(b: number, t: number, m: number, p: number): void;
+  matmulBatch(
+    a: number,
+    b: number,
+    c: number,
+    w: number,
+    n: number,
+    m: number,
+    p: number,
+    acc: number,
+    batch: number,
+  ): void;
+  matmulTNBatch(
+    a: number,
+    b: number,
+    c: number,
+    w: number,
+    n: number,
+    m: number,
+    p: number,
+    acc: number,
+    batch: number,
+  ): void;
+  matmulNTBatch(
+    a: number,
+    b: number,
+    c: number,
+    t: number,
+    w: number,
+    n: number,
+    p: number,
+    m: number,
+    acc: number,
+    batch: number,
+  ): void;
+}
+
+// The control block, an Int32Array over its own SharedArrayBuffer: these indices, then ARGS.
+const GEN = 0; // bumped for every product: the workers wait on it
+const CLAIM = 1; // the next band to claim (CLOSED between products)
+const DONE = 2; // bands finished
+const NBANDS = 3;
+const KIND = 4; // ROWS, COLS, BATCH_NN, BATCH_TN, BATCH_NT
+const BAND = 5; // rows, columns or matrices per band
+const TOTAL = 6; // rows, columns or matrices in all
+const SCRATCH = 7; // byte address of thread 0's scratch
+const SCRATCH_BYTES = 8; // scratch bytes per thread
+const FAILED = 9; // 1 when a band threw in a worker
+const BY_WORKERS = 10; // bands computed by the workers since the pool was made
+const ARGS = 11; // 11 arguments, see runBand
+const CONTROL_INTS = ARGS + 11;
+/** CLAIM between products: far above any band count, so a late worker claims nothing. */
+const CLOSED = 1 << 30;
+
+const ROWS = 0;
+const COLS = 1;
+const BATCH_NN = 2;
+const BATCH_TN = 3;
+const BATCH_NT = 4;
+
+/**
+ * Computes band i of the published product on thread `thread`. Shared by the caller and the workers,
+ * which receive its source (so it may use nothing outside itself).
+ */
+function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number): void {
+  const kind = ctl[4]!;
+  const band = ctl[5]!;
+  const lo = i * band;
+  const count = Math.min(band, ctl[6]! - lo);
+  const w = ctl[7]! + thread * ctl[8]!;
+  const g = (k: number): number => ctl[11 + k]!;
+  // args: a ar ak b c rows len cols rb acc — or for batches: a b c sa sb sc d0 d1 d2 acc tBytes
+  if (kind === 0)
+    ex.gemm(g(0) + lo * g(1), g(1), g(2), g(3), g(4) + lo * g(8), count, g(6), g(7), g(8), g(9), w);
+  else if (kind === 1)
+    ex.gemm(g(0), g(1), g(2), g(3) + 4 * lo, g(4) + 4 * lo, g(5), g(6), count, g(8), g(9), w);
+  else {
+    const a = g(0) + lo * g(3);
+    const b = g(1) + lo * g(4);
+    const c = g(2) + lo * g(5);
+    if (kind === 2) ex.matmulBatch(a, b, c, w, g(6), g(7), g(8), g(9), count);
+    else if (kind === 3) ex.matmulTNBatch(a, b, c, w, g(6), g(7), g(8), g(9), count);
+    else ex.matmulNTBatch(a, b, c, w, w + g(10), g(6), g(7), g(8), g(9), count);
+  }
+}
+
+/** Claims and computes bands until none is left (every thread runs this). */
+function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
+  for (;;) {
+    const i = Atomics.add(ctl, 1, 1);
+    const n = Atomics.load(ctl, 3);
+    if (i >= n) return;
+    try {
+      runBand(ex, ctl, i, thread);
+      if (thread !== 0) Atomics.add(ctl, 10, 1);
+    } catch (e) {
+      Atomics.store(ctl, 9, 1);
+      if (thread === 0) throw e;
+    } finally {
+      if (Atomics.add(ctl, 2, 1) + 1 === n) Atomics.notify(ctl, 2);
+    }
+  }
+}
+
+/**
+ * A worker: instantiates the shared module over the shared memory, then claims bands at every
+ * product. The two functions travel as source text and are called by their own `.name` (a minifier
+ * may rename them). A worker that fails to start claims nothing: the caller computes every band.
+ */
+const WORKER_SOURCE = `
+const { workerData } = process.getBuiltinModule('worker_threads');
+const { module, memory, control, thread } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control);
+${runBand.toString()}
+${claimBands.toString()}
+let seen = Atomics.load(ctl, 0);
+for (;;) {
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  ${claimBands.name}(ex, ctl, thread);
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (e: Error) => void): void;
+}
+type WorkerConstructor = new (
+  source: string,
+  options: { eval: true; workerData: object; name?: string },
+) => NodeWorker;
+
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (descriptor: {
+    initial: number;
+    maximum: number;
+    shared: boolean;
+  }) => { readonly buffer: ArrayBufferLike; grow(pages: number): number };
+}
+
+/** Above this many bytes the products stay on one thread (the shared memory's maximum, 16384 pages). */
+const MAX_BYTES = 2 ** 30;
+const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
+/** Floats of packing scratch for `cols` columns, as matmul-f32.ts reserves. */
+const packFloats = (cols: number): number => 256 * (cols + 4);
+
+/**
+ * The products on `threads` threads (≥ 2), falling back to `single` (the one-thread wasm kernels)
+ * below `minProduct` multiply-adds; null where Node's worker threads or shared wasm memory are missing.
+ */
+export function threadedKernelsF32(
+  threads: number,
+  single: MatmulF32Kernels,
+  minProduct = THREADED_MIN_PRODUCT,
+): ThreadedMatmulF32 | null {
+  const wt = nodeBuiltinOrUndefined<{ Worker: WorkerConstructor }>('worker_threads');
+  const WA = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wt === undefined || WA === undefined || typeof SharedArrayBuffer === 'undefined') return null;
+  let module: object;
+  let memory: InstanceType<WebAssemblyApi['Memory']>;
+  let ex: SharedExports;
+  try {
+    module = new WA.Module(Uint8Array.from(atob(MATMUL_F32_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0)));
+    memory = new WA.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
+    ex = new WA.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
+  } catch {
+    return null;
+  }
+  const control = new SharedArrayBuffer(CONTROL_INTS * 4);
+  const ctl = new Int32Array(control);
+  ctl[CLAIM] = CLOSED;
+  let workers: NodeWorker[] = [];
+  let heap = new Float32Array(memory.buffer);
+  let bandsTotal = 0;
+
+  const start = (): void => {
+    if (workers.length > 0) return;
+    for (let thread = 1; thread < threads; thread++) {
+      const worker = new wt.Worker(WORKER_SOURCE, {
+        eval: true,
+        name: `firth-tensor-${thread}`,
+        workerData: { module, memory, control, thread },
+      });
+      // a band that throws is caught in the worker (claimBands) and reported through FAILED; an
+      // 'error' event could only be delivered after the product, to this thread's event loop
+      worker.on('error', () => Atomics.store(ctl, FAILED, 1));
+      worker.unref();
+      workers.push(worker);
+    }
+  };
+
+  /** The shared memory as floats, grown to hold at least `floats`. */
+  const reserve = (floats: number): Float32Array => {
+    const missing = floats * 4 - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    // a shared buffer is not detached by growing: a new view sees the new length
+    if (heap.length * 4 < memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
+    return heap;
+  };
+
+  /** Publishes a product of `total` rows/columns/matrices in bands of `band`, computes it, waits. */
+  const run = (
+    kind: number,
+    total: number,
+    band: number,
+    scratch: number,
+    scratchBytes: number,
+    args: number[],
+  ) => {
+    start();
+    const nb = Math.ceil(total / band);
+    bandsTotal += nb;
+    ctl[KIND] = kind;
+    ctl[BAND] = band;
+    ctl[TOTAL] = total;
+    ctl[SCRATCH] = scratch;
+    ctl[SCRATCH_BYTES] = scratchBytes;
+    ctl[FAILED] = 0;
+    for (let k = 0; k < args.length; k++) ctl[ARGS + k] = args[k]!;
+    Atomics.store(ctl, NBANDS, nb);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, CLAIM, 0);
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    let error: unknown;
+    try {
+      claimBands(ex, ctl, 0);
+    } catch (e) {
+      error = e;
+    }
+    // no more claims; then wait for every band claimed (all of them, unless this thread threw) to
+    // finish, so that no worker still writes the heap when the next product is copied in
+    const claimed = Math.min(Atomics.exchange(ctl, CLAIM, CLOSED), nb);
+    for (let d = Atomics.load(ctl, DONE); d < claimed; d = Atomics.load(ctl, DONE)) {
+      try {
+        Atomics.wait(ctl, DONE, d);
+      } catch {
+        // a thread that may not block (e.g. an Electron renderer's main thread): spin instead
+      }
+    }
+    if (error !== undefined || Atomics.load(ctl, FAILED) === 1) {
+      void kernels.close();
+      throw (
+        error ?? new Error('matmul-f32-threads: a band failed in a worker thread; the workers were stopped')
+      );
+    }
+  };
+
+  /** Band size: about two bands per thread (so a stalled thread costs little), a multiple of `unit`. */
+  const bandOf = (total: number, unit: number): number =>
+    Math.max(unit, Math.ceil(total / (2 * threads) / unit) * unit);
+
+  /**
+   * C (+)= a·B on the threads: a(r,k) at a + r·ar + k·ak, B (len, cols) at b, C (rows, cols) at c,
+   * all in the heap already; scratch from `free` on.
+   */
+  const gemm = (
+    a: number,
+    ar: number,
+    ak: number,
+    b: number,
+    c: number,
+    rows: number,
+    len: number,
+    cols: number,
+    acc: boolean,
+    free: number,
+  ): void => {
+    const byRows = rows >= cols;
+    const band = byRows ? bandOf(rows, 4) : bandOf(cols, 8);
+    const per = packFloats(byRows ? cols : band) * 4;
+    reserve(free + threads * (per / 4));
+    const args = [a * 4, ar, ak, b * 4, c * 4, rows, len, cols, cols * 4, acc ? 1 : 0];
+    run(byRows ? ROWS : COLS, byRows ? rows : cols, band, free * 4, per, args);
+  };
+
+  /** Whether a product of this many multiply-adds (and floats) goes to the threads. */
+  const large = (madds: number, floats: number): boolean => madds >= minProduct && floats * 4 <= MAX_BYTES;
+
+  const kernels: ThreadedMatmulF32 = {
+    threads,
+    get started() {
+      return workers.length;
+    },
+    get bands() {
+      return { total: bandsTotal, byWorkers: Atomics.load(ctl, BY_WORKERS) };
+    },
+    async close() {
+      const stopping = workers;
+      workers = [];
+      await Promise.all(stopping.map((w) => w.terminate()));
+    },
+    matmul(A, B, n, m, p, C, acc) {
+      const b = align4(n * m);
+      const c = b + align4(m * p);
+      const free = c + align4(n * p);
+      if (!large(n * m * p, free + threads * packFloats(p))) return single.matmul(A, B, n, m, p, C, acc);
+      const h = reserve(free);
+      h.set(A.subarray(0, n * m), 0);
+      h.set(B.subarray(0, m * p), b);
+      if (acc) h.set(C.subarray(0, n * p), c);
+      gemm(0, m * 4, 4, b, c, n, m, p, acc, free);
+      C.set(heap.subarray(c, c + n * p));
+    },
+    matmulBias(A, B, bias, n, m, p, C) {
+      const b = align4(n * m);
+      const c = b + align4(m * p);
+      const free = c + align4(n * p);
+      if (n === 0 || !large(n * m * p, free + threads * packFloats(p)))
+        return single.matmulBias(A, B, bias, n, m, p, C);
+      const h = reserve(free);
+      h.set(A.subarray(0, n * m), 0);
+      h.set(B.subarray(0, m * p), b);
+      // C starts as the bias in every row, as in matmul-f32.ts; the product adds to it
+      h.set(bias.subarray(0, p), c);
+      for (let filled = p; filled < n * p; filled *= 2)
+        h.copyWithin(c + filled, c, c + Math.min(filled, n * p - filled));
+      gemm(0, m * 4, 4, b, c, n, m, p, true, free);
+      C.set(heap.subarray(c, c + n * p));
+    },
+    matmulTN(A, B, n, m, p, C, acc) {
+      const b = align4(n * m);
+      const c = b + align4(n * p);
+      const free = c + align4(m * p);
+      if (!large(n * m * p, free + threads * packFloats(p))) return single.matmulTN(A, B, n, m, p, C, acc);
+      const h = reserve(free);
+      h.set(A.subarray(0, n * m), 0);
+      h.set(B.subarray(0, n * p), b);
+      if (acc) h.set(C.subarray(0, m * p), c);
+      // the rows of C are the columns of A: rows 4 bytes apart, the reduction m·4
+      gemm(0, 4, m * 4, b, c, m, n, p, acc, free);
+      C.set(heap.subarray(c, c + m * p));
+    },
+    matmulNT(A, B, n, p, m, C, acc) {
+      const b = align4(n * p);
+      const c = b + align4(m * p);
+      const t = c + align4(n * m);
+      const free = t + align4(m * p);
+      if (!large(n * m * p, free + threads * packFloats(m))) return single.matmulNT(A, B, n, p, m, C, acc);
+      const h = reserve(free);
+      h.set(A.subarray(0, n * p), 0);
+      h.set(B.subarray(0, m * p), b);
+      if (acc) h.set(C.subarray(0, n * m), c);
+      // Bᵀ (p, m) once, on this thread, then C = A·Bᵀ as the plain product (as matmul-f32.wat's matmulNT)
+      ex.transpose(b * 4, t * 4, m, p);
+      gemm(0, p * 4, 4, t, c, n, p, m, acc, free);
+      C.set(heap.subarray(c, c + n * m));
+    },
+    matmulBatch(A, B, batch, n, m, p, C, acc) {
+      const [sa, sb, sc] = [n * m, m * p, n * p];
+      const b = align4(batch * sa);
+      const c = b + align4(batch * sb);
+      const free = c + align4(batch * sc);
+      const per = packFloats(p);
+      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+        return single.matmulBatch(A, B, batch, n, m, p, C, acc);
+      const h = reserve(free + threads * per);
+      h.set(A.subarray(0, batch * sa), 0);
+      h.set(B.subarray(0, batch * sb), b);
+      if (acc) h.set(C.subarray(0, batch * sc), c);
+      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
+      run(BATCH_NN, batch, bandOf(batch, 1), free * 4, per * 4, args);
+      C.set(heap.subarray(c, c + batch * sc));
+    },
+    matmulTNBatch(A, B, batch, n, m, p, C, acc) {
+      const [sa, sb, sc] = [n * m, n * p, m * p];
+      const b = align4(batch * sa);
+      const c = b + align4(batch * sb);
+      const free = c + align4(batch * sc);
+      const per = packFloats(p);
+      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+        return single.matmulTNBatch(A, B, batch, n, m, p, C, acc);
+      const h = reserve(free + threads * per);
+      h.set(A.subarray(0, batch * sa), 0);
+      h.set(B.subarray(0, batch * sb), b);
+      if (acc) h.set(C.subarray(0, batch * sc), c);
+      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
+      run(BATCH_TN, batch, bandOf(batch, 1), free * 4, per * 4, args);
+      C.set(heap.subarray(c, c + batch * sc));
+    },
+    matmulNTBatch(A, B, batch, n, p, m, C, acc) {
+      const [sa, sb, sc] = [n * p, m * p, n * m];
+      const b = align4(batch * sa);
+      const c = b + align4(batch * sb);
+      const free = c + align4(batch * sc);
+      // per thread: room for one Bᵀ (p, m), then the packing scratch
+      const tFloats = align4(m * p);
+      const per = tFloats + packFloats(m);
+      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+        return single.matmulNTBatch(A, B, batch, n, p, m, C, acc);
+      const h = reserve(free + threads * per);
+      h.set(A.subarray(0, batch * sa), 0);
+      h.set(B.subarray(0, batch * sb), b);
+      if (acc) h.set(C.subarray(0, batch * sc), c);
+      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, p, m, acc ? 1 : 0, tFloats * 4];
+      run(BATCH_NT, batch, bandOf(batch, 1), free * 4, per * 4, args);
+      C.set(heap.subarray(c, c + batch * sc));
+    },
+  };
+  return kernels;
+}
