@@ -8,6 +8,7 @@ import { crossEntropy, linear, matmul, matmulNT, reshape, splitHeads, Tensor } f
 import {
   type MatmulF32Kernels,
   matmulF32,
+  matmulF32Backend,
   matmulF32NTBatch,
   matmulF32Workers,
   wasmKernelsF32,
@@ -158,7 +159,7 @@ describe('tensorThreads: the one thread count', () => {
     expect(() => setTensorThreads(1.5)).toThrow(/a whole number ≥ 1, got 1.5/);
   });
 
-  it.runIf(wasmKernelsF32 !== null)(
+  it.runIf(matmulF32Backend === 'wasm')(
     'the autograd products (linear, matmul, matmulNT, batched per head; forward and backward) are the same at 1 and 2 threads, and 2 use the workers',
     () => {
       // shapes above THREADED_MIN_PRODUCT: 256 rows × 128 × 256, attention 8 heads of 128 × 32 × 128
@@ -201,7 +202,7 @@ describe('worker threads never keep a process alive', () => {
   // the child runs the TypeScript sources directly: Node with module.registerHooks and type transforms (≥ 22.15)
   const canRunTs =
     (process.features as { typescript?: string }).typescript !== undefined && 'registerHooks' in nodeModule;
-  it.runIf(canRunTs && wasmKernelsF32 !== null)(
+  it.runIf(canRunTs && matmulF32Backend === 'wasm')(
     'a process that ran threaded products exits by itself',
     () => {
       const script = [

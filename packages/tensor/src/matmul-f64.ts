@@ -11,6 +11,7 @@
  */
 import { MATMUL_F64_FMA_WASM_BASE64 } from './matmul-f64-fma-wasm.js';
 import { MATMUL_F64_WASM_BASE64 } from './matmul-f64-wasm.js';
+import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF64Kernels {
@@ -22,200 +23,22 @@ export interface MatmulF64Kernels {
   matmulNT(A: Float64Array, B: Float64Array, n: number, p: number, m: number): Float64Array;
 }
 
-/*
- * The reference path, plain JavaScript. Each output element is summed term by term in index order
- * from 0.0 — the same additions as the textbook triple loop, so the results are bit-identical to
- * it — but the loops run along contiguous rows and keep four sums in flight (JS has no SIMD or FMA:
- * this ordering is what makes the difference, ~4× over the column-strided loops).
- */
-
-/** C = A B: A (n, m), B (m, p) -> C (n, p); C[i,j] = Σ_k A[i,k] B[k,j], k ascending. */
-function matmulJs(A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array {
+/* The reference path: matmul-js.ts's loops into a zeroed C — the textbook triple loop's sums, bit for bit. */
+const matmulJs = (A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array => {
   const C = new Float64Array(n * p);
-  let i = 0;
-  // i-k-j order, two rows i at a time (each B load serves both), k unrolled by 4:
-  // ((C + a0 b0) + a1 b1) + … still adds the k terms in order
-  for (; i + 2 <= n; i += 2) {
-    const a = i * m;
-    const e = a + m;
-    const c = i * p;
-    const d = c + p;
-    let k = 0;
-    for (; k + 4 <= m; k += 4) {
-      const a0 = A[a + k]!;
-      const a1 = A[a + k + 1]!;
-      const a2 = A[a + k + 2]!;
-      const a3 = A[a + k + 3]!;
-      const e0 = A[e + k]!;
-      const e1 = A[e + k + 1]!;
-      const e2 = A[e + k + 2]!;
-      const e3 = A[e + k + 3]!;
-      const b0 = k * p;
-      const b1 = b0 + p;
-      const b2 = b1 + p;
-      const b3 = b2 + p;
-      for (let j = 0; j < p; j++) {
-        const w0 = B[b0 + j]!;
-        const w1 = B[b1 + j]!;
-        const w2 = B[b2 + j]!;
-        const w3 = B[b3 + j]!;
-        C[c + j] = C[c + j]! + a0 * w0 + a1 * w1 + a2 * w2 + a3 * w3;
-        C[d + j] = C[d + j]! + e0 * w0 + e1 * w1 + e2 * w2 + e3 * w3;
-      }
-    }
-    for (; k < m; k++) {
-      const ak = A[a + k]!;
-      const ek = A[e + k]!;
-      const b0 = k * p;
-      for (let j = 0; j < p; j++) {
-        const w = B[b0 + j]!;
-        C[c + j]! += ak * w;
-        C[d + j]! += ek * w;
-      }
-    }
-  }
-  for (; i < n; i++) {
-    const a = i * m;
-    const c = i * p;
-    for (let k = 0; k < m; k++) {
-      const ak = A[a + k]!;
-      const b0 = k * p;
-      for (let j = 0; j < p; j++) C[c + j]! += ak * B[b0 + j]!;
-    }
-  }
+  addMatmulJs(A, B, n, m, p, C);
   return C;
-}
-
-/** C = Aᵀ B: A (n, m), B (n, p) -> C (m, p); C[k,j] = Σ_i A[i,k] B[i,j], i ascending. */
-function matmulTNJs(A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array {
+};
+const matmulTNJs = (A: Float64Array, B: Float64Array, n: number, m: number, p: number): Float64Array => {
   const C = new Float64Array(m * p);
-  let i = 0;
-  // four rows i at a time, two output rows k at a time (each B load serves both)
-  for (; i + 4 <= n; i += 4) {
-    const a0 = i * m;
-    const a1 = a0 + m;
-    const a2 = a1 + m;
-    const a3 = a2 + m;
-    const b0 = i * p;
-    const b1 = b0 + p;
-    const b2 = b1 + p;
-    const b3 = b2 + p;
-    let k = 0;
-    for (; k + 2 <= m; k += 2) {
-      const x0 = A[a0 + k]!;
-      const x1 = A[a1 + k]!;
-      const x2 = A[a2 + k]!;
-      const x3 = A[a3 + k]!;
-      const y0 = A[a0 + k + 1]!;
-      const y1 = A[a1 + k + 1]!;
-      const y2 = A[a2 + k + 1]!;
-      const y3 = A[a3 + k + 1]!;
-      const c = k * p;
-      const d = c + p;
-      for (let j = 0; j < p; j++) {
-        const v0 = B[b0 + j]!;
-        const v1 = B[b1 + j]!;
-        const v2 = B[b2 + j]!;
-        const v3 = B[b3 + j]!;
-        C[c + j] = C[c + j]! + x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
-        C[d + j] = C[d + j]! + y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
-      }
-    }
-    for (; k < m; k++) {
-      const x0 = A[a0 + k]!;
-      const x1 = A[a1 + k]!;
-      const x2 = A[a2 + k]!;
-      const x3 = A[a3 + k]!;
-      const c = k * p;
-      for (let j = 0; j < p; j++)
-        C[c + j] = C[c + j]! + x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
-    }
-  }
-  for (; i < n; i++) {
-    const a = i * m;
-    const b = i * p;
-    for (let k = 0; k < m; k++) {
-      const x = A[a + k]!;
-      const c = k * p;
-      for (let j = 0; j < p; j++) C[c + j]! += x * B[b + j]!;
-    }
-  }
+  addMatmulTNJs(A, B, n, m, p, C);
   return C;
-}
-
-/** C = A Bᵀ: A (n, p), B (m, p) -> C (n, m); C[i,k] = Σ_j A[i,j] B[k,j], j ascending. */
-function matmulNTJs(A: Float64Array, B: Float64Array, n: number, p: number, m: number): Float64Array {
+};
+const matmulNTJs = (A: Float64Array, B: Float64Array, n: number, p: number, m: number): Float64Array => {
   const C = new Float64Array(n * m);
-  let i = 0;
-  // row-by-row dot products, two rows i × four rows k at once: eight independent sums
-  for (; i + 2 <= n; i += 2) {
-    const a = i * p;
-    const e = a + p;
-    const c = i * m;
-    const d = c + m;
-    let k = 0;
-    for (; k + 4 <= m; k += 4) {
-      const b0 = k * p;
-      const b1 = b0 + p;
-      const b2 = b1 + p;
-      const b3 = b2 + p;
-      let s0 = 0.0;
-      let s1 = 0.0;
-      let s2 = 0.0;
-      let s3 = 0.0;
-      let t0 = 0.0;
-      let t1 = 0.0;
-      let t2 = 0.0;
-      let t3 = 0.0;
-      for (let j = 0; j < p; j++) {
-        const x = A[a + j]!;
-        const y = A[e + j]!;
-        const w0 = B[b0 + j]!;
-        const w1 = B[b1 + j]!;
-        const w2 = B[b2 + j]!;
-        const w3 = B[b3 + j]!;
-        s0 += x * w0;
-        s1 += x * w1;
-        s2 += x * w2;
-        s3 += x * w3;
-        t0 += y * w0;
-        t1 += y * w1;
-        t2 += y * w2;
-        t3 += y * w3;
-      }
-      C[c + k] = s0;
-      C[c + k + 1] = s1;
-      C[c + k + 2] = s2;
-      C[c + k + 3] = s3;
-      C[d + k] = t0;
-      C[d + k + 1] = t1;
-      C[d + k + 2] = t2;
-      C[d + k + 3] = t3;
-    }
-    for (; k < m; k++) {
-      const b0 = k * p;
-      let s = 0.0;
-      let t = 0.0;
-      for (let j = 0; j < p; j++) {
-        s += A[a + j]! * B[b0 + j]!;
-        t += A[e + j]! * B[b0 + j]!;
-      }
-      C[c + k] = s;
-      C[d + k] = t;
-    }
-  }
-  for (; i < n; i++) {
-    const a = i * p;
-    const c = i * m;
-    for (let k = 0; k < m; k++) {
-      const b0 = k * p;
-      let s = 0.0;
-      for (let j = 0; j < p; j++) s += A[a + j]! * B[b0 + j]!;
-      C[c + k] = s;
-    }
-  }
+  addMatmulNTJs(A, B, n, p, m, C);
   return C;
-}
+};
 
 /** The reference path. */
 export const jsKernelsF64: MatmulF64Kernels = {
