@@ -9,6 +9,7 @@
  *   sigmoidF32(z) // z ≈ [0.5, 0.8808]
  */
 import { ACTIVATIONS_WASM_BASE64 } from './activations-wasm.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 /** σ(x) = 1 / (1 + e^−x) in float64. */
 export const sigmoidJs = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -53,12 +54,6 @@ interface WasmExports {
   lstmGates(p: number, rows: number, H: number): void;
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-}
-
 function wasmKernelsFrom(ex: WasmExports): ActivationKernels {
   /** The memory as floats, grown to hold at least n (growing detaches the old buffer). */
   const memory = (n: number) => {
@@ -81,15 +76,8 @@ function wasmKernelsFrom(ex: WasmExports): ActivationKernels {
 
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
 export const wasmActivations: ActivationKernels | null = (() => {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const bytes = Uint8Array.from(atob(ACTIVATIONS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    return wasmKernelsFrom(instance.exports as unknown as WasmExports);
-  } catch {
-    return null;
-  }
+  const ex = instantiateWasm<WasmExports>(compileWasm(ACTIVATIONS_WASM_BASE64));
+  return ex === null ? null : wasmKernelsFrom(ex);
 })();
 
 /** The kernels in use: wasm when available unless FIRTH_MATMUL=js (the switch the products use too). */

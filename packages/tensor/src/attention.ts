@@ -23,6 +23,7 @@ import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
 import { dropoutMask, gradSlot, reshape, result, splitHeads, swapAxes12, Tensor } from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
 import { matmulF32Backend, matmulF32Batch, matmulF32NTBatch, matmulF32TNBatch } from './matmul-f32.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 export interface AttentionOptions {
   /** Query i sees keys 0..i (a decoder); needs as many queries as keys. */
@@ -331,23 +332,11 @@ function fusedKernels(ex: AttentionWasmExports) {
   };
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-}
-
 /** attention-f32.wat's kernels where the products run in wasm (and the module compiles), else null. */
 const fused = (() => {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined || matmulF32Backend !== 'wasm') return null;
-  try {
-    const bytes = Uint8Array.from(atob(ATTENTION_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    return fusedKernels(instance.exports as unknown as AttentionWasmExports);
-  } catch {
-    return null;
-  }
+  if (matmulF32Backend !== 'wasm') return null;
+  const ex = instantiateWasm<AttentionWasmExports>(compileWasm(ATTENTION_F32_WASM_BASE64));
+  return ex === null ? null : fusedKernels(ex);
 })();
 
 /** Whether attention runs its fused wasm kernels (attention-f32.wat) where the shapes allow. */

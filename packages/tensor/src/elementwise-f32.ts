@@ -17,6 +17,7 @@
  */
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
 import { matmulF32Backend } from './matmul-f32.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 export interface ElementwiseF32Kernels {
   /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
@@ -466,23 +467,10 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
   };
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-}
-
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
 export const wasmElementwiseF32: ElementwiseF32Kernels | null = (() => {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const bytes = Uint8Array.from(atob(ELEMENTWISE_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    return wasmKernelsFrom(instance.exports as unknown as WasmExports);
-  } catch {
-    return null;
-  }
+  const ex = instantiateWasm<WasmExports>(compileWasm(ELEMENTWISE_F32_WASM_BASE64));
+  return ex === null ? null : wasmKernelsFrom(ex);
 })();
 
 /** The kernels autograd.ts and optim.ts use: wasm when matmul-f32.ts chose wasm (and this module compiled), JavaScript otherwise. */

@@ -13,6 +13,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { LLAMA_DECODE_WASM_BASE64 } from './llama-decode-wasm.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 /** The shape of a Llama model (as llama2.c's `Config`; names as Llama2cConfig's). */
 export interface LlamaDecodeConfig {
@@ -74,24 +75,8 @@ interface DecodeExports {
   forward(state: number, token: number, pos: number): void;
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-}
-
 /** Compiled once (null: no WebAssembly, or no SIMD); each decoder instantiates it with its own memory. */
-const decodeModule: object | null = (() => {
-  // the global WebAssembly, typed here: the package compiles without the DOM library
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    // synchronous: the module is ~3 KB, under browsers' 4 KB limit for compiling on the main thread
-    return new wasm.Module(Uint8Array.from(atob(LLAMA_DECODE_WASM_BASE64), (ch) => ch.charCodeAt(0)));
-  } catch {
-    return null;
-  }
-})();
+const decodeModule: object | null = compileWasm(LLAMA_DECODE_WASM_BASE64);
 
 /** Whether this runtime runs the wasm decoder (WebAssembly with SIMD). */
 export const llamaDecodeWasmAvailable: boolean = decodeModule !== null;
@@ -119,8 +104,7 @@ export function llamaDecoderF32(
   options: LlamaDecodeOptions = {},
 ): LlamaDecoder | null {
   const ropeTheta = options.ropeTheta ?? 10000;
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (decodeModule === null || wasm === undefined) return null;
+  if (decodeModule === null) return null;
   const { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen } = config;
   const headSize = dim / nHeads;
   const kvDim = headSize * nKvHeads;
@@ -167,8 +151,9 @@ export function llamaDecoderF32(
       'maxResident',
     );
 
-  const instance = new wasm.Instance(decodeModule);
-  const ex = instance.exports as unknown as DecodeExports;
+  const instance = instantiateWasm<DecodeExports>(decodeModule);
+  if (instance === null) return null;
+  const ex: DecodeExports = instance;
   const grow = (bytes: number) => {
     const missing = bytes - ex.memory.buffer.byteLength;
     if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE));

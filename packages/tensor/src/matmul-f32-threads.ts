@@ -24,6 +24,7 @@
 import type { MatmulF32Kernels } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
+import { type WebAssemblyApi, webAssembly } from './wasm.js';
 
 /**
  * Multiply-adds (n·m·p) from which a product is cut into bands. matmul-f32.bench.ts's sweep of square
@@ -194,16 +195,6 @@ type WorkerConstructor = new (
   options: { eval: true; workerData: object; name?: string },
 ) => NodeWorker;
 
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: {
-    initial: number;
-    maximum: number;
-    shared: boolean;
-  }) => { readonly buffer: ArrayBufferLike; grow(pages: number): number };
-}
-
 /** Above this many bytes the products stay on one thread (the shared memory's maximum, 16384 pages). */
 const MAX_BYTES = 2 ** 30;
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
@@ -220,7 +211,7 @@ export function threadedKernelsF32(
   minProduct = THREADED_MIN_PRODUCT,
 ): ThreadedMatmulF32 | null {
   const wt = nodeBuiltinOrUndefined<{ Worker: WorkerConstructor }>('worker_threads');
-  const WA = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const WA = webAssembly;
   if (wt === undefined || WA === undefined || typeof SharedArrayBuffer === 'undefined') return null;
   let module: object;
   let memory: InstanceType<WebAssemblyApi['Memory']>;

@@ -26,6 +26,7 @@ import { type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF32Kernels {
@@ -316,25 +317,10 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
   };
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-}
-
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
 export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
-  // the global WebAssembly, typed here: the package compiles without the DOM library
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const bytes = Uint8Array.from(atob(MATMUL_F32_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    // synchronous: the module is ~2 KB, under browsers' 4 KB limit for compiling on the main thread
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    return wasmKernelsFrom(instance.exports as unknown as WasmExports);
-  } catch {
-    return null;
-  }
+  const ex = instantiateWasm<WasmExports>(compileWasm(MATMUL_F32_WASM_BASE64));
+  return ex === null ? null : wasmKernelsFrom(ex);
 })();
 
 /** Which path `matmulF32`, `matmulF32TN` and `matmulF32NT` take: 'wasm' when available unless FIRTH_MATMUL=js. */

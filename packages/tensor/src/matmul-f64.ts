@@ -12,6 +12,7 @@
 import { MATMUL_F64_FMA_WASM_BASE64 } from './matmul-f64-fma-wasm.js';
 import { MATMUL_F64_WASM_BASE64 } from './matmul-f64-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
+import { compileWasm, instantiateWasm } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF64Kernels {
@@ -107,48 +108,18 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF64Kernels {
   };
 }
 
-/** The part of the WebAssembly API used here. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports?: object) => { exports: object };
-}
-
 /** The compiled module, or null where WebAssembly SIMD is missing (the module then fails to compile). */
-const compiled: { wasm: WebAssemblyApi; module: object } | null = (() => {
-  // the global WebAssembly, typed here: the package compiles without the DOM library
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const bytes = Uint8Array.from(atob(MATMUL_F64_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    // synchronous: the module is ~4 KB, at browsers' limit for compiling on the main thread
-    return { wasm, module: new wasm.Module(bytes) };
-  } catch {
-    return null;
-  }
-})();
+const compiled: object | null = compileWasm(MATMUL_F64_WASM_BASE64);
 
 /** matmul-f64-fma.wat compiled, or null where relaxed SIMD is missing (Node 20: the module does not validate). */
-const compiledFma: object | null = (() => {
-  if (compiled === null) return null;
-  try {
-    const bytes = Uint8Array.from(atob(MATMUL_F64_FMA_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    return new compiled.wasm.Module(bytes);
-  } catch {
-    return null;
-  }
-})();
+const compiledFma: object | null = compiled === null ? null : compileWasm(MATMUL_F64_FMA_WASM_BASE64);
 
 /** Whether fused products (`createF64Workspace(n, { fused: true })`) are available here. */
 export const fusedF64Available: boolean = compiledFma !== null;
 
 /** A fresh instance of the module (its own memory), or null without WebAssembly SIMD. */
 function instantiate(): WasmExports | null {
-  if (compiled === null) return null;
-  try {
-    return new compiled.wasm.Instance(compiled.module).exports as unknown as WasmExports;
-  } catch {
-    return null;
-  }
+  return instantiateWasm<WasmExports>(compiled);
 }
 
 /** The wasm path, or null where WebAssembly SIMD is missing. */
@@ -276,10 +247,8 @@ export function createF64Workspace(doubles: number, options: { fused?: boolean }
   if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
   // the fused products share the instance's memory (they import it)
   let products: Pick<WasmExports, 'matmul' | 'matmulTN' | 'matmulNT'> = ex;
-  if (options.fused && compiledFma !== null && compiled !== null) {
-    products = new compiled.wasm.Instance(compiledFma, { env: { memory: ex.memory } })
-      .exports as unknown as WasmExports;
-  }
+  if (options.fused)
+    products = instantiateWasm<WasmExports>(compiledFma, { env: { memory: ex.memory } }) ?? ex;
   const memory = ex.memory.buffer;
   // bytes 0–511 hold the kernels' constants (matmul-f64.wat)
   let next = 64;

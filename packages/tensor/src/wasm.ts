@@ -1,0 +1,41 @@
+/**
+ * Loading the package's WebAssembly kernels: each `*-wasm.ts` holds a module's bytes as base64
+ * (scripts/build-wasm.mjs), compiled synchronously here — every module is a few KB, within
+ * browsers' limit for compiling on the main thread. A module that does not compile (no WebAssembly,
+ * or a runtime without SIMD or relaxed SIMD) gives null, and its caller takes the JavaScript path.
+ */
+
+/** The part of the WebAssembly API the kernels use, typed here: the package compiles without the DOM library. */
+export interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports?: object) => { exports: object };
+  Memory: new (descriptor: {
+    initial: number;
+    maximum: number;
+    shared: boolean;
+  }) => { readonly buffer: ArrayBufferLike; grow(pages: number): number };
+}
+
+/** The global WebAssembly, or undefined where the runtime has none. */
+export const webAssembly: WebAssemblyApi | undefined = (globalThis as { WebAssembly?: WebAssemblyApi })
+  .WebAssembly;
+
+/** The module whose bytes `base64` holds, or null where it does not compile here. */
+export function compileWasm(base64: string): object | null {
+  if (webAssembly === undefined) return null;
+  try {
+    return new webAssembly.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+/** The exports of a new instance (its own memory) of a compiled module, or null where instantiating fails. */
+export function instantiateWasm<Exports>(module: object | null, imports?: object): Exports | null {
+  if (module === null || webAssembly === undefined) return null;
+  try {
+    return new webAssembly.Instance(module, imports).exports as Exports;
+  } catch {
+    return null;
+  }
+}
