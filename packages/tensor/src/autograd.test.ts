@@ -24,45 +24,11 @@ import {
   tanhOp,
   transposeLast,
 } from './autograd.js';
+import { checkGradients } from './gradients.test-support.js';
 import { AdamW, clipGradNorm } from './optim.js';
 
 const rng = new RandomState(11);
 const randn = (shape: number[], grad = true) => Tensor.randn(shape, rng, 1, grad);
-
-/**
- * For L = Σ G ⊙ f(params) (G fixed random), compares every parameter's autograd gradient with
- * central differences. float32 storage: h = 2e-3 (smaller drowns in rounding) and a 3e-3 tolerance
- * relative to the scale.
- */
-function checkGradients(name: string, params: Tensor[], f: () => Tensor) {
-  const out = f();
-  const G = Tensor.randn(out.shape, new RandomState(5), 1);
-  const loss = () => {
-    const y = f();
-    let s = 0;
-    for (let i = 0; i < y.size; i++) s += y.data[i]! * G.data[i]!;
-    return s;
-  };
-  for (const p of params) p.grad = null;
-  const y = f();
-  // backward from L = Σ G ⊙ y: seed y's gradient with G through a dot product op
-  const L = matmul(reshape(y, [1, y.size]), reshape(G, [y.size, 1]));
-  L.backward();
-  const h = 2e-3;
-  for (const [k, p] of params.entries())
-    for (let i = 0; i < p.size; i++) {
-      const orig = p.data[i]!;
-      p.data[i] = orig + h;
-      const up = loss();
-      p.data[i] = orig - h;
-      const down = loss();
-      p.data[i] = orig;
-      const numeric = (up - down) / (2 * h);
-      expect(Math.abs(numeric - p.grad![i]!), `${name}: param ${k}[${i}]`).toBeLessThan(
-        2e-3 * Math.max(1, Math.abs(numeric)),
-      );
-    }
-}
 
 describe('autograd: every op against finite differences', () => {
   it('matmul (shared and batched right side), add (bias broadcast), scale', () => {
