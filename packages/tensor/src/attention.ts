@@ -23,7 +23,7 @@ import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
 import { dropoutMask, gradSlot, reshape, result, splitHeads, swapAxes12, Tensor } from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
 import { matmulF32Backend, matmulF32Batch, matmulF32NTBatch, matmulF32TNBatch } from './matmul-f32.js';
-import { compileWasm, instantiateWasm } from './wasm.js';
+import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 export interface AttentionOptions {
   /** Query i sees keys 0..i (a decoder); needs as many queries as keys. */
@@ -119,9 +119,6 @@ interface AttentionWasmExports {
     ...rest: number[]
   ): void;
 }
-
-/** Above this many bytes a call stays on the product kernels (wasm32 addresses are 32-bit). */
-const WASM_MAX_BYTES = 2 ** 30;
 
 /**
  * The fused kernels of attention-f32.wat over one module instance: each call lays its arrays out in

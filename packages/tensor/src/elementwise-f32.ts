@@ -17,7 +17,7 @@
  */
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
 import { matmulF32Backend } from './matmul-f32.js';
-import { compileWasm, instantiateWasm } from './wasm.js';
+import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 export interface ElementwiseF32Kernels {
   /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
@@ -319,9 +319,6 @@ interface WasmExports {
   addRows(a: number, b: number, c: number, rows: number, nb: number): void;
   colSum(dc: number, db: number, rows: number, nb: number): void;
 }
-
-/** Above this many bytes of operands a call stays in JavaScript (wasm32 addresses are 32-bit). */
-const WASM_MAX_BYTES = 2 ** 30;
 
 /**
  * The fast path over one module instance. Each call lays its arrays out one after another in the

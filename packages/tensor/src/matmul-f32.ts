@@ -26,7 +26,7 @@ import { type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';
-import { compileWasm, instantiateWasm } from './wasm.js';
+import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF32Kernels {
@@ -191,9 +191,6 @@ interface WasmExports {
     batch: number,
   ): void;
 }
-
-/** Above this many bytes of operands the products stay in JavaScript (wasm32 addresses are 32-bit). */
-const WASM_MAX_BYTES = 2 ** 30;
 
 /** The next multiple of 4 floats: every region starts on a 16-byte boundary, as f32x4 loads prefer. */
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;

@@ -12,7 +12,7 @@
 import { MATMUL_F64_FMA_WASM_BASE64 } from './matmul-f64-fma-wasm.js';
 import { MATMUL_F64_WASM_BASE64 } from './matmul-f64-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
-import { compileWasm, instantiateWasm } from './wasm.js';
+import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF64Kernels {
@@ -55,9 +55,6 @@ interface WasmExports {
   matmulTN(a: number, b: number, c: number, n: number, m: number, p: number): void;
   matmulNT(a: number, b: number, c: number, t: number, n: number, p: number, m: number): void;
 }
-
-/** Above this many bytes of operands the products stay in JavaScript (wasm32 addresses are 32-bit). */
-const WASM_MAX_BYTES = 2 ** 30;
 
 /**
  * The fast path: copy the operands into the module's memory (A, then B, then C, then the scratch),

@@ -39,3 +39,9 @@ export function instantiateWasm<Exports>(module: object | null, imports?: object
     return null;
   }
 }
+
+/**
+ * Above this many bytes of operands a call does not go to wasm (wasm32 addresses are 32-bit): the
+ * kernels fall back to JavaScript or to a path that splits the work.
+ */
+export const WASM_MAX_BYTES = 2 ** 30;
