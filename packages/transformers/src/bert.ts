@@ -1,24 +1,7 @@
-/**
- * `Bert` — the forward pass of a Hugging Face BERT folder (`BertModel`, or `BertFor…` with the
- * `bert.` prefix: config.json + model.safetensors) one sequence at a time, giving contextual
- * embeddings and the pooled [CLS] vector.
- *
- *   const bert = await Bert.load('fixtures/hf-tiny-bert');
- *   bert.forward({ inputIds, tokenTypeIds, attentionMask }).lastHiddenState  // (T × hidden)
- *
- * @deprecated A thin facade kept for its API: the checkpoint loads into bert-model.ts's
- * `BertModel` — the one BERT, the class that trains — and `forward` runs its float32 forward
- * pass without gradients (`encode(batch, { grad: false })`, then `pool`). New code uses
- * `BertModel.load(folder)` directly, which also keeps the heads saved beside the encoder. Only
- * the encoder's tensors are read here; a checkpoint without a pooler gives `poolerOutput: null`.
- * The readable float64 version of the same forward pass, the oracle the tests compare against, is
- * reference/bert.ts.
- */
-import { ValidationError } from '@firth/numeric';
 import { BertModel, bertConfigFromHf } from './bert-model.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import type { Matrix } from './reference/attention.js';
-import type { BertConfig, BertInput } from './reference/bert.js';
+import { type BertConfig, type BertInput, checkBertInput } from './reference/bert.js';
 import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
 
 export { type BertConfig, type BertInput, geluErf } from './reference/bert.js';
@@ -77,32 +60,8 @@ export class Bert {
   forward(input: BertInput): { lastHiddenState: Matrix; poolerOutput: number[] | null } {
     const { inputIds } = input;
     const T = inputIds.length;
-    const { vocabSize, maxPositionEmbeddings, typeVocabSize, hiddenSize: H } = this.config;
-    if (T === 0) throw new ValidationError('inputIds is empty', 'inputIds');
-    if (T > maxPositionEmbeddings)
-      throw new ValidationError(
-        `${T} tokens, but the model has ${maxPositionEmbeddings} positions`,
-        'inputIds',
-      );
-    const types = input.tokenTypeIds ?? new Array<number>(T).fill(0);
-    const mask = input.attentionMask ?? new Array<number>(T).fill(1);
-    if (types.length !== T || mask.length !== T)
-      throw new ValidationError(
-        `tokenTypeIds and attentionMask must have ${T} entries like inputIds`,
-        'attentionMask',
-      );
-    for (const [i, t] of inputIds.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
-        throw new ValidationError(
-          `inputIds[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
-          `inputIds[${i}]`,
-        );
-    for (const [i, t] of types.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= typeVocabSize)
-        throw new ValidationError(
-          `tokenTypeIds[${i}] = ${t} is not a segment id below ${typeVocabSize}`,
-          `tokenTypeIds[${i}]`,
-        );
+    const { hiddenSize: H } = this.config;
+    const { types, mask } = checkBertInput(input, this.config);
     const h = this.model.encode(
       {
         inputIds: [inputIds],

@@ -60,6 +60,46 @@ export interface BertInput {
   attentionMask?: number[];
 }
 
+/**
+ * An input's checks, shared by this reference and `Bert` (the Hugging Face facade over BertModel):
+ * ids inside the vocabulary, no more tokens than positions, segment ids and mask as long as the ids.
+ * Returns the segment ids and mask, defaulted to zeros and ones.
+ */
+export function checkBertInput(
+  input: BertInput,
+  config: Pick<BertConfig, 'vocabSize' | 'maxPositionEmbeddings' | 'typeVocabSize'>,
+): { types: number[]; mask: number[] } {
+  const { inputIds } = input;
+  const T = inputIds.length;
+  const { vocabSize, maxPositionEmbeddings, typeVocabSize } = config;
+  if (T === 0) throw new ValidationError('inputIds is empty', 'inputIds');
+  if (T > maxPositionEmbeddings)
+    throw new ValidationError(
+      `${T} tokens, but the model has ${maxPositionEmbeddings} positions`,
+      'inputIds',
+    );
+  const types = input.tokenTypeIds ?? new Array<number>(T).fill(0);
+  const mask = input.attentionMask ?? new Array<number>(T).fill(1);
+  if (types.length !== T || mask.length !== T)
+    throw new ValidationError(
+      `tokenTypeIds and attentionMask must have ${T} entries like inputIds`,
+      'attentionMask',
+    );
+  for (const [i, t] of inputIds.entries())
+    if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
+      throw new ValidationError(
+        `inputIds[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
+        `inputIds[${i}]`,
+      );
+  for (const [i, t] of types.entries())
+    if (!Number.isInteger(t) || t < 0 || t >= typeVocabSize)
+      throw new ValidationError(
+        `tokenTypeIds[${i}] = ${t} is not a segment id below ${typeVocabSize}`,
+        `tokenTypeIds[${i}]`,
+      );
+  return { types, mask };
+}
+
 export class ReferenceBert {
   private constructor(
     readonly config: BertConfig,
@@ -126,40 +166,8 @@ export class ReferenceBert {
   /** Contextual vectors for every token (lastHiddenState) and the pooled [CLS] vector. */
   forward(input: BertInput): { lastHiddenState: Matrix; poolerOutput: number[] | null } {
     const { inputIds } = input;
-    const T = inputIds.length;
-    const {
-      vocabSize,
-      maxPositionEmbeddings,
-      typeVocabSize,
-      numAttentionHeads: nh,
-      hiddenSize: H,
-      layerNormEps: eps,
-    } = this.config;
-    if (T === 0) throw new ValidationError('inputIds is empty', 'inputIds');
-    if (T > maxPositionEmbeddings)
-      throw new ValidationError(
-        `${T} tokens, but the model has ${maxPositionEmbeddings} positions`,
-        'inputIds',
-      );
-    const types = input.tokenTypeIds ?? new Array<number>(T).fill(0);
-    const mask = input.attentionMask ?? new Array<number>(T).fill(1);
-    if (types.length !== T || mask.length !== T)
-      throw new ValidationError(
-        `tokenTypeIds and attentionMask must have ${T} entries like inputIds`,
-        'attentionMask',
-      );
-    for (const [i, t] of inputIds.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
-        throw new ValidationError(
-          `inputIds[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
-          `inputIds[${i}]`,
-        );
-    for (const [i, t] of types.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= typeVocabSize)
-        throw new ValidationError(
-          `tokenTypeIds[${i}] = ${t} is not a segment id below ${typeVocabSize}`,
-          `tokenTypeIds[${i}]`,
-        );
+    const { numAttentionHeads: nh, hiddenSize: H, layerNormEps: eps } = this.config;
+    const { types, mask } = checkBertInput(input, this.config);
     const e = this.emb;
     let h = layerNorm(
       inputIds.map((t, pos) => e.word[t]!.map((v, j) => v + e.position[pos]![j]! + e.type[types[pos]!]![j]!)),
