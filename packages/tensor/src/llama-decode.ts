@@ -17,12 +17,17 @@ import { compileWasm, instantiateWasm } from './wasm.js';
 
 /** The shape of a Llama model (as llama2.c's `Config`; names as Llama2cConfig's). */
 export interface LlamaDecodeConfig {
+  /** Width of the residual stream (d_model). */
   dim: number;
+  /** Width of the SwiGLU feed-forward layer. */
   hiddenDim: number;
   nLayers: number;
+  /** Query heads. */
   nHeads: number;
+  /** Key/value heads (< nHeads: grouped-query attention). */
   nKvHeads: number;
   vocabSize: number;
+  /** Longest sequence (positions) the model was trained on. */
   seqLen: number;
 }
 

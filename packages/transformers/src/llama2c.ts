@@ -34,23 +34,11 @@
  * quantised (int8) checkpoints, batching several sequences through one call.
  */
 import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
-import { attendCached, type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
+import { attendCached, type LlamaDecodeConfig, type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
-export interface Llama2cConfig {
-  /** Width of the residual stream (d_model). */
-  dim: number;
-  /** Width of the SwiGLU feed-forward layer. */
-  hiddenDim: number;
-  nLayers: number;
-  /** Query heads. */
-  nHeads: number;
-  /** Key/value heads (< nHeads: grouped-query attention). */
-  nKvHeads: number;
-  vocabSize: number;
-  /** Longest sequence (positions) the model was trained on. */
-  seqLen: number;
+export interface Llama2cConfig extends LlamaDecodeConfig {
   /** The output layer reuses the token embedding (the checkpoint stores vocabSize > 0). */
   sharedClassifier: boolean;
 }
