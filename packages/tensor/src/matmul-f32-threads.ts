@@ -21,7 +21,7 @@
  * are stopped by `close()`. Node only: where `process.getBuiltinModule('worker_threads')` or shared
  * WebAssembly memory is missing, `threadedKernelsF32` returns null.
  */
-import type { MatmulF32Kernels } from './matmul-f32.js';
+import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
 import { type WebAssemblyApi, webAssembly } from './wasm.js';
@@ -46,57 +46,11 @@ export interface ThreadedMatmulF32 extends MatmulF32Kernels {
   close(): Promise<void>;
 }
 
-/** The shared module's exports (addresses in bytes). */
-interface SharedExports {
-  gemm(
-    a: number,
-    ar: number,
-    ak: number,
-    b: number,
-    c: number,
-    rows: number,
-    len: number,
-    cols: number,
-    rb: number,
-    acc: number,
-    w: number,
-  ): void;
-  transpose(b: number, t: number, m: number, p: number): void;
-  matmulBatch(
-    a: number,
-    b: number,
-    c: number,
-    w: number,
-    n: number,
-    m: number,
-    p: number,
-    acc: number,
-    batch: number,
-  ): void;
-  matmulTNBatch(
-    a: number,
-    b: number,
-    c: number,
-    w: number,
-    n: number,
-    m: number,
-    p: number,
-    acc: number,
-    batch: number,
-  ): void;
-  matmulNTBatch(
-    a: number,
-    b: number,
-    c: number,
-    t: number,
-    w: number,
-    n: number,
-    p: number,
-    m: number,
-    acc: number,
-    batch: number,
-  ): void;
-}
+/** The shared module's exports (addresses in bytes): matmul-f32.wat assembled over a shared memory. */
+type SharedExports = Pick<
+  MatmulF32WasmExports,
+  'gemm' | 'transpose' | 'matmulBatch' | 'matmulTNBatch' | 'matmulNTBatch'
+>;
 
 // The control block, an Int32Array over its own SharedArrayBuffer: these indices, then ARGS.
 const GEN = 0; // bumped for every product: the workers wait on it

@@ -141,8 +141,22 @@ export const jsKernelsF32: MatmulF32Kernels = {
 };
 
 /** matmul-f32.wat's exports: addresses in bytes, sizes in elements, acc 0 or 1. */
-interface WasmExports {
+export interface MatmulF32WasmExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  gemm(
+    a: number,
+    ar: number,
+    ak: number,
+    b: number,
+    c: number,
+    rows: number,
+    len: number,
+    cols: number,
+    rb: number,
+    acc: number,
+    w: number,
+  ): void;
+  transpose(b: number, t: number, m: number, p: number): void;
   matmul(a: number, b: number, c: number, w: number, n: number, m: number, p: number, acc: number): void;
   matmulTN(a: number, b: number, c: number, w: number, n: number, m: number, p: number, acc: number): void;
   matmulNT(
@@ -204,7 +218,7 @@ const packFloats = (cols: number): number => 256 * (cols + 4);
  * accumulating), runs the kernel and copies C out. The copies cost O(nm + mp + np) against the
  * product's O(nmp). The memory grows to the largest product seen and stays that size.
  */
-function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
+function wasmKernelsFrom(ex: MatmulF32WasmExports): MatmulF32Kernels {
   let heap = new Float32Array(ex.memory.buffer);
   /** The memory as floats, grown to hold at least `floats`. */
   const reserve = (floats: number): Float32Array => {
@@ -316,7 +330,7 @@ function wasmKernelsFrom(ex: WasmExports): MatmulF32Kernels {
 
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
 export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
-  const ex = instantiateWasm<WasmExports>(compileWasm(MATMUL_F32_WASM_BASE64));
+  const ex = instantiateWasm<MatmulF32WasmExports>(compileWasm(MATMUL_F32_WASM_BASE64));
   return ex === null ? null : wasmKernelsFrom(ex);
 })();
 
