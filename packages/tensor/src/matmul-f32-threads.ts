@@ -122,9 +122,12 @@ function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
 /**
  * A worker: instantiates the shared module over the shared memory, then claims bands at every
  * product. The two functions travel as source text and are called by their own `.name` (a minifier
- * may rename them). A worker that fails to start claims nothing: the caller computes every band.
+ * may rename them). A bundler's `keepNames` (esbuild's, as n8n-nodes-firth's bundle uses) wraps
+ * functions inside them in `__name(f, "name")`: the worker defines that helper as the identity. A
+ * worker that fails to start claims nothing: the caller computes every band.
  */
 const WORKER_SOURCE = `
+var __name = (f) => f;
 const { workerData } = process.getBuiltinModule('worker_threads');
 const { module, memory, control, thread } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;

@@ -1,0 +1,65 @@
+/**
+ * @firth/tensor's worker threads survive bundling: the workers receive the band functions as source
+ * text, so whatever a bundler writes into those functions must run in a bare worker. n8n-nodes-firth
+ * bundles the core packages' TypeScript sources with esbuild (`keepNames`, which wraps inner
+ * functions in `__name(…)`, and minified syntax); a program bundled that way runs a large product on 2 threads, its workers
+ * compute bands, and the result equals one thread's.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const testDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(join(tmpdir(), 'firth-threads-bundle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const PROGRAM = `
+import { matmulF32, matmulF32Workers, setTensorThreads } from '@firth/tensor';
+const n = 384;
+const A = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+setTensorThreads(1);
+const one = matmulF32(A, A, n, n, n);
+setTensorThreads(2);
+let same = true;
+let error = null;
+try {
+  // many products, so that the worker surely computes bands (a band failing there throws here)
+  for (let r = 0; r < 40 && same; r++) {
+    const two = matmulF32(A, A, n, n, n);
+    for (let i = 0; i < one.length && same; i++) same = Object.is(one[i], two[i]);
+  }
+} catch (e) {
+  error = String(e);
+}
+console.log(JSON.stringify({ same, error, workers: matmulF32Workers() }));
+`;
+
+describe('@firth/tensor threads in a bundle', () => {
+  for (const options of [
+    { name: "n8n-nodes-firth's settings (keepNames, minified syntax)", keepNames: true, minify: false },
+    { name: 'fully minified', keepNames: false, minify: true },
+  ])
+    it(`${options.name}: 2 threads give one thread's product, with a worker`, async () => {
+      const out = join(work, `${options.keepNames ? 'keep' : 'min'}.cjs`);
+      await esbuild.build({
+        stdin: { contents: PROGRAM, resolveDir: testDir, loader: 'ts', sourcefile: 'program.ts' },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        keepNames: options.keepNames,
+        minifySyntax: true,
+        minify: options.minify,
+        // the TypeScript sources, as n8n-nodes-firth's build.mjs bundles them
+        conditions: ['firth-source'],
+        outfile: out,
+        logLevel: 'silent',
+      });
+      const result = JSON.parse(execFileSync(process.execPath, [out], { encoding: 'utf8', timeout: 60_000 }));
+      expect(result).toEqual({ same: true, error: null, workers: 1 });
+    });
+});
