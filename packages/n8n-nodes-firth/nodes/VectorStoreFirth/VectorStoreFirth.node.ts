@@ -158,8 +158,8 @@ export class VectorStoreFirth implements INodeType {
     };
     try {
       return await mapItems(this, async (i, { json }) => {
-        const { path, store } = await storeFor(i);
         if (operation === 'insert') {
+          // the item is checked before the store opens (and its embeddings load): a bad item fails fast
           const field = this.getNodeParameter('textField', i) as string;
           const text = json[field];
           if (typeof text !== 'string' || text.trim() === '')
@@ -168,6 +168,7 @@ export class VectorStoreFirth implements INodeType {
               `Item has no text in field "${field}" (set Text Field to the field holding the document)`,
               { itemIndex: i },
             );
+          const { path, store } = await storeFor(i);
           const metadata: IDataObject = { ...json };
           delete metadata[field];
           const chunkSize = this.getNodeParameter('chunkSize', i, 0) as number;
@@ -190,6 +191,7 @@ export class VectorStoreFirth implements INodeType {
             },
           );
         const k = this.getNodeParameter('topK', i, 4) as number;
+        const { store } = await storeFor(i);
         return (await store.similaritySearchWithScore(query, k)).map(([doc, score]) => ({
           json: { query, document: documentJson(doc), score },
           pairedItem: { item: i },
