@@ -3,8 +3,8 @@
  * `BertModel` on @firth/tensor, `encode(batch, { grad: false })` + `pool`: no backward closures)
  * against the same forward written in plain PyTorch (Debian's python3-torch, `torch.inference_mode`),
  * reading the same weights (the model.safetensors Firth writes), in the same run, at 1 and 2
- * threads (torch.set_num_threads + OPENBLAS/OMP/MKL_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE; Firth's engine runs on one
- * thread whatever the count: it has no worker threads for products yet).
+ * threads (torch.set_num_threads + OPENBLAS/OMP/MKL_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE; Firth:
+ * @firth/tensor's setTensorThreads — its large products go to worker threads).
  *
  *   pnpm --filter @firth/transformers bench:bert
  *
@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSst2 } from '@firth/datasets';
+import { setTensorThreads } from '@firth/tensor';
 import { loadAverage, median, runPython, table } from '../../../scripts/bench/peer.js';
 import { type BertBatch, BertModel } from './bert-model.js';
 import { loadTinyBert } from './bert-tiny.js';
@@ -137,6 +138,7 @@ try {
       new Uint8Array(pooled.data.buffer, pooled.data.byteOffset, pooled.data.byteLength),
     );
     for (const threads of [1, 2]) {
+      setTensorThreads(threads);
       const firth = timeFirth(bert);
       const n = String(threads);
       const torch = runPython<{
