@@ -23,7 +23,7 @@ import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
 import { dropoutMask, gradSlot, reshape, result, splitHeads, swapAxes12, Tensor } from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
 import { matmulF32Backend, matmulF32Batch, matmulF32NTBatch, matmulF32TNBatch } from './matmul-f32.js';
-import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
+import { compileWasm, floatRegions, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 export interface AttentionOptions {
   /** Query i sees keys 0..i (a decoder); needs as many queries as keys. */
@@ -125,22 +125,15 @@ interface AttentionWasmExports {
  * the module's memory, copies the inputs in, runs, and copies the results out (null: too large).
  */
 function fusedKernels(ex: AttentionWasmExports) {
-  let heap = new Float32Array(ex.memory.buffer);
+  const regions = floatRegions(ex.memory);
+  /** The view of the memory that the last place() left current. */
+  let heap: Float32Array<ArrayBufferLike> = new Float32Array(ex.memory.buffer);
+  /** Lays out and fills the call's regions (floatRegions); their offsets in floats, or null. */
   const place = (sizes: number[], inputs: (Float32Array | null)[]): number[] | null => {
-    const at: number[] = [];
-    let end = 0;
-    for (const n of sizes) {
-      at.push(end);
-      end += Math.ceil(n / 4) * 4;
-    }
-    if (end * 4 > WASM_MAX_BYTES) return null;
-    const missing = end * 4 - ex.memory.buffer.byteLength;
-    if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
-    if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
-    inputs.forEach((a, i) => {
-      if (a) heap.set(a, at[i]!);
-    });
-    return at;
+    const r = regions(sizes, inputs);
+    if (!r) return null;
+    heap = r.heap;
+    return r.at;
   };
   const dims = (L: HeadLayout) => [L.B, L.H, L.Tq, L.Tk, L.d, ...L.q, ...L.k, ...L.o];
   return {

@@ -17,7 +17,7 @@
  */
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
 import { matmulF32Backend } from './matmul-f32.js';
-import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
+import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
 
 export interface ElementwiseF32Kernels {
   /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
@@ -326,7 +326,7 @@ interface WasmExports {
  * kernel and copies the outputs out. The memory grows to the largest call seen and stays that size.
  */
 function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
-  let heap = new Float32Array(ex.memory.buffer);
+  const regions = floatRegions(ex.memory);
   /**
    * Regions of the given sizes (floats); copies `inputs[i]` (when not null) into region i. Returns
    * the byte addresses and the heap view, or null when the call is too large for wasm32.
@@ -335,57 +335,37 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
     sizes: number[],
     inputs: (Float32Array | null)[],
   ): { at: number[]; h: Float32Array } | null => {
-    const at: number[] = [];
-    let end = 0;
-    for (const s of sizes) {
-      at.push(end);
-      end += Math.ceil(s / 4) * 4;
-    }
-    if (end * 4 > WASM_MAX_BYTES) return null;
-    const missing = end * 4 - ex.memory.buffer.byteLength;
-    if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
-    if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
-    inputs.forEach((a, i) => {
-      if (a) heap.set(a, at[i]!);
-    });
-    return { at: at.map((f) => f * 4), h: heap };
+    const r = regions(sizes, inputs);
+    return r && { at: r.at.map((f) => f * 4), h: r.heap };
   };
   const out = (h: Float32Array, at: number, dst: Float32Array) =>
     dst.set(h.subarray(at / 4, at / 4 + dst.length));
   const js = jsElementwiseF32;
+  /** An elementwise forward kernel y = f(x) over whole f32x4 vectors (the regions are padded). */
+  const forward = (name: 'geluForward' | 'geluErfForward') => (x: Float32Array, y: Float32Array) => {
+    const n = x.length;
+    const p = place([n, n], [x]);
+    if (!p) return js[name](x, y);
+    const [a, b] = p.at as [number, number];
+    ex[name](a, b, Math.ceil(n / 4) * 4);
+    out(p.h, b, y);
+  };
+  /** Its backward kernel dx (+)= dy ⊙ f'(x). */
+  const backward =
+    (name: 'geluBackward' | 'geluErfBackward') =>
+    (x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean) => {
+      const n = x.length;
+      const p = place([n, n, n], [x, dy, acc ? dx : null]);
+      if (!p) return js[name](x, dy, dx, acc);
+      const [a, b, d] = p.at as [number, number, number];
+      ex[name](a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
+      out(p.h, d, dx);
+    };
   return {
-    geluForward(x, y) {
-      const n = x.length;
-      const p = place([n, n], [x]);
-      if (!p) return js.geluForward(x, y);
-      const [a, b] = p.at as [number, number];
-      ex.geluForward(a, b, Math.ceil(n / 4) * 4);
-      out(p.h, b, y);
-    },
-    geluBackward(x, dy, dx, acc) {
-      const n = x.length;
-      const p = place([n, n, n], [x, dy, acc ? dx : null]);
-      if (!p) return js.geluBackward(x, dy, dx, acc);
-      const [a, b, d] = p.at as [number, number, number];
-      ex.geluBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
-      out(p.h, d, dx);
-    },
-    geluErfForward(x, y) {
-      const n = x.length;
-      const p = place([n, n], [x]);
-      if (!p) return js.geluErfForward(x, y);
-      const [a, b] = p.at as [number, number];
-      ex.geluErfForward(a, b, Math.ceil(n / 4) * 4);
-      out(p.h, b, y);
-    },
-    geluErfBackward(x, dy, dx, acc) {
-      const n = x.length;
-      const p = place([n, n, n], [x, dy, acc ? dx : null]);
-      if (!p) return js.geluErfBackward(x, dy, dx, acc);
-      const [a, b, d] = p.at as [number, number, number];
-      ex.geluErfBackward(a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
-      out(p.h, d, dx);
-    },
+    geluForward: forward('geluForward'),
+    geluBackward: backward('geluBackward'),
+    geluErfForward: forward('geluErfForward'),
+    geluErfBackward: backward('geluErfBackward'),
     softmaxForward(x, y, stats, rows, c, T, causal, s) {
       const n = rows * c;
       const p = place([n, n, 2 * rows], [x]);

@@ -45,3 +45,33 @@ export function instantiateWasm<Exports>(module: object | null, imports?: object
  * kernels fall back to JavaScript or to a path that splits the work.
  */
 export const WASM_MAX_BYTES = 2 ** 30;
+
+/**
+ * Float32 regions in a module's memory, laid out afresh by each call: region i starts where region
+ * i − 1 ends, padded to whole f32x4 vectors (16-byte aligned), the first at 0. The returned function
+ * grows the memory to fit, copies `inputs[i]` (when not null) into region i, and gives the regions'
+ * offsets in floats with the current view of the memory (growing detaches the old one) — or null
+ * when the call is too large for wasm32 (WASM_MAX_BYTES).
+ */
+export function floatRegions(memory: {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}): (sizes: number[], inputs: (Float32Array | null)[]) => { at: number[]; heap: Float32Array } | null {
+  let heap = new Float32Array(memory.buffer);
+  return (sizes, inputs) => {
+    const at: number[] = [];
+    let end = 0;
+    for (const n of sizes) {
+      at.push(end);
+      end += Math.ceil(n / 4) * 4;
+    }
+    if (end * 4 > WASM_MAX_BYTES) return null;
+    const missing = end * 4 - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+    inputs.forEach((a, i) => {
+      if (a) heap.set(a, at[i]!);
+    });
+    return { at, heap };
+  };
+}
