@@ -8,11 +8,10 @@
  *
  * Reads the repository only; builds nothing.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/node-types.js';
+import { moduleReferences, packageOf, walk, workspace } from './workspace.js';
 
 /**
  * The intended stack, bottom first. A package may use only the packages above it in this list.
@@ -40,78 +39,17 @@ const place = new Map<string, { rank: number; layer: string }>(
   ),
 );
 
-interface Manifest {
-  name: string;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-}
-
-const workspace = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(join(repoRoot, group))
-    .map((name) => `${group}/${name}`)
-    .filter((dir) => existsSync(join(repoRoot, dir, 'package.json')))
-    .map((dir) => ({
-      dir,
-      json: JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Manifest,
-    })),
-);
 const dirOf = new Map(workspace.map((p) => [p.json.name, join(repoRoot, p.dir)]));
 
-const SKIP = new Set(['node_modules', 'dist', '.turbo', 'coverage']);
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (SKIP.has(f)) return [];
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
 /** Every TypeScript and JavaScript file of a package, tests, benchmarks and scripts included. */
 const filesOf = (dir: string): string[] =>
   walk(join(repoRoot, dir)).filter(
     (f) => /\.(ts|mts|cts|tsx|js|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f),
   );
 
-/** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
-const packageOf = (specifier: string): string => {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
-};
-
 /** Every module specifier a file names: import/export from, import(), import type, require(). */
-export function specifiersOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
-  const visit = (node: ts.Node) => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
-      node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)
-    )
-      out.push(node.moduleSpecifier.text);
-    else if (
-      ts.isCallExpression(node) &&
-      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require')) &&
-      node.arguments[0] &&
-      ts.isStringLiteralLike(node.arguments[0])
-    )
-      out.push(node.arguments[0].text);
-    else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    )
-      out.push(node.argument.literal.text);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      const e = node.moduleReference.expression;
-      if (ts.isStringLiteral(e)) out.push(e.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return out;
-}
+export const specifiersOf = (file: string, text?: string): string[] =>
+  moduleReferences(file, text).map((r) => r.specifier);
 
 /** The workspace package a specifier reaches from `file`, if any (bare name or relative path into it). */
 function workspacePackageOf(file: string, specifier: string): string | undefined {

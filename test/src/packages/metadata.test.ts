@@ -14,42 +14,15 @@
  * Reads the repository only; builds nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../harness/node-types.js';
+import { type Manifest, moduleReferences, packageOf, walk, workspace } from './workspace.js';
 
 const REPOSITORY = 'https://github.com/firth-dev/firth';
 
-interface Manifest {
-  name: string;
-  private?: boolean;
-  description?: string;
-  license?: string;
-  author?: unknown;
-  keywords?: string[];
-  homepage?: string;
-  bugs?: { url?: string };
-  repository?: { type?: string; url?: string; directory?: string };
-  publishConfig?: { access?: string };
-  engines?: { node?: string };
-  files?: string[];
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-}
-
-const workspace = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(join(repoRoot, group))
-    .map((name) => `${group}/${name}`)
-    .filter((dir) => existsSync(join(repoRoot, dir, 'package.json')))
-    .map((dir) => ({
-      dir,
-      json: JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Manifest,
-    })),
-);
 const published = workspace.filter((p) => !p.json.private);
 
 /**
@@ -62,12 +35,6 @@ const READ_BY_PATH: Record<string, string[]> = {
 };
 /** Bundled packages: their dependencies are what the bundle leaves out (checked by n8n-package.test.ts). */
 const BUNDLED = new Set(['n8n-nodes-firth']);
-
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
 
 /**
  * The run-time sources of a package: src/**.ts without tests, test support and benchmarks, and
@@ -95,12 +62,6 @@ const sourcesOf = (dir: string): string[] => {
   );
 };
 
-/** `@scope/name/sub/path` → `@scope/name`; `name/sub` → `name`. */
-const packageOf = (specifier: string): string => {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
-};
-
 interface ImportSite {
   pkg: string;
   file: string;
@@ -108,48 +69,21 @@ interface ImportSite {
   eager: boolean;
 }
 
-/** Every bare package a source file imports (static, dynamic, type-only, re-exports). */
+/** Every bare package a source file imports (static, dynamic, type-only, re-exports; not require). */
 function importsOf(file: string): ImportSite[] {
-  const text = readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const sites: ImportSite[] = [];
-  const add = (specifier: string, eager: boolean) => {
-    if (specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) return;
-    sites.push({ pkg: packageOf(specifier), file: relative(repoRoot, file), eager });
-  };
-  const visit = (node: ts.Node) => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
-      node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)
-    ) {
-      const typeOnly = ts.isImportDeclaration(node)
-        ? node.importClause?.isTypeOnly === true ||
-          (node.importClause !== undefined &&
-            node.importClause.name === undefined &&
-            node.importClause.namedBindings !== undefined &&
-            ts.isNamedImports(node.importClause.namedBindings) &&
-            node.importClause.namedBindings.elements.every((e) => e.isTypeOnly))
-        : node.isTypeOnly;
-      add(node.moduleSpecifier.text, !typeOnly);
-    } else if (
-      ts.isCallExpression(node) &&
-      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-      node.arguments[0] &&
-      ts.isStringLiteral(node.arguments[0])
-    ) {
-      add(node.arguments[0].text, false);
-    } else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    ) {
-      add(node.argument.literal.text, false);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return sites;
+  return moduleReferences(file)
+    .filter(
+      ({ specifier, kind }) =>
+        kind !== 'require' &&
+        !specifier.startsWith('.') &&
+        !specifier.startsWith('/') &&
+        !isBuiltin(specifier),
+    )
+    .map(({ specifier, kind }) => ({
+      pkg: packageOf(specifier),
+      file: relative(repoRoot, file),
+      eager: kind === 'static',
+    }));
 }
 
 describe('published packages carry their metadata', () => {
