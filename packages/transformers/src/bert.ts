@@ -1,7 +1,7 @@
 import { BertModel, bertConfigFromHf } from './bert-model.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import type { Matrix } from './reference/attention.js';
-import { type BertConfig, type BertInput, checkBertInput } from './reference/bert.js';
+import { type BertConfig, type BertInput, bertConfigOf, checkBertInput } from './reference/bert.js';
 import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
 
 export { type BertConfig, type BertInput, geluErf } from './reference/bert.js';
@@ -15,17 +15,7 @@ export class Bert {
     readonly model: BertModel,
     private readonly hasPooler: boolean,
   ) {
-    const c = model.config;
-    this.config = {
-      vocabSize: c.vocabSize,
-      hiddenSize: c.hiddenSize,
-      numHiddenLayers: c.numHiddenLayers,
-      numAttentionHeads: c.numAttentionHeads,
-      intermediateSize: c.intermediateSize,
-      maxPositionEmbeddings: c.maxPositionEmbeddings,
-      typeVocabSize: c.typeVocabSize,
-      layerNormEps: c.layerNormEps,
-    };
+    this.config = bertConfigOf(model.config);
   }
 
   /** A Hugging Face BERT folder; NaN/Infinity weights are refused unless `allowNonFinite`. */

@@ -41,6 +41,18 @@ export interface BertConfig {
   layerNormEps: number;
 }
 
+/** The fields of a BertModel configuration (or any wider object) that Bert and this reference expose, and only those. */
+export const bertConfigOf = (c: BertConfig): BertConfig => ({
+  vocabSize: c.vocabSize,
+  hiddenSize: c.hiddenSize,
+  numHiddenLayers: c.numHiddenLayers,
+  numAttentionHeads: c.numAttentionHeads,
+  intermediateSize: c.intermediateSize,
+  maxPositionEmbeddings: c.maxPositionEmbeddings,
+  typeVocabSize: c.typeVocabSize,
+  layerNormEps: c.layerNormEps,
+});
+
 interface Layer {
   q: [Matrix, number[]];
   k: [Matrix, number[]];
@@ -115,16 +127,7 @@ export class ReferenceBert {
 
   static fromCheckpoint(ckpt: HfCheckpoint): ReferenceBert {
     const c = bertConfigFromHf(ckpt.config, ckpt.configFile);
-    const config: BertConfig = {
-      vocabSize: c.vocabSize,
-      hiddenSize: c.hiddenSize,
-      numHiddenLayers: c.numHiddenLayers,
-      numAttentionHeads: c.numAttentionHeads,
-      intermediateSize: c.intermediateSize,
-      maxPositionEmbeddings: c.maxPositionEmbeddings,
-      typeVocabSize: c.typeVocabSize,
-      layerNormEps: c.layerNormEps,
-    };
+    const config = bertConfigOf(c);
     const H = config.hiddenSize;
     const I = config.intermediateSize;
     // nn.Linear keeps W as (out × in): transpose once so that every product is x W
