@@ -15,6 +15,7 @@ import {
   matmulNT,
   relu,
   reshape,
+  rmsNorm,
   scale,
   sliceLast,
   softmax,
@@ -77,7 +78,7 @@ describe('autograd: every op against finite differences', () => {
     expect(() => dropout(big, 1, new RandomState(3))).toThrow(/p must be in \[0, 1\)/);
   });
 
-  it('relu, gelu, softmax (plain and causal), layerNorm, transposes, embedding', () => {
+  it('relu, gelu, softmax (plain and causal), layerNorm, rmsNorm, transposes, embedding', () => {
     const X = randn([2, 3, 3]);
     checkGradients('gelu', [X], () => gelu(X));
     checkGradients('relu', [X], () => relu(X));
@@ -86,6 +87,8 @@ describe('autograd: every op against finite differences', () => {
     const g = randn([3]);
     const bb = randn([3]);
     checkGradients('layerNorm', [X, g, bb], () => layerNorm(X, g, bb));
+    checkGradients('rmsNorm', [X, g], () => rmsNorm(X, g));
+    expect(() => rmsNorm(X, randn([4]))).toThrow(/rmsNorm: γ needs 3 values, got 4/);
     checkGradients('transposeLast', [X], () => transposeLast(X));
     const Y = randn([2, 3, 2, 2]);
     checkGradients('swapAxes12', [Y], () => swapAxes12(Y));

@@ -430,6 +430,26 @@ export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): T
   });
 }
 
+/**
+ * RMSNorm over the last axis with gain γ (shape [d]), no centring and no bias (Zhang & Sennrich
+ * 2019; LLaMA and llama2.c):  y = γ ⊙ x / √(mean(x²) + eps).
+ *   dx = (1/σ̂)(g − x̂·mean(g ⊙ x̂)), g = dy ⊙ γ;  dγ = Σ dy ⊙ x̂
+ * Both passes run in elementwise-f32.ts. eps defaults to llama2.c's 1e-5.
+ */
+export function rmsNorm(X: Tensor, gamma: Tensor, eps = 1e-5): Tensor {
+  const d = X.shape.at(-1)!;
+  if (gamma.size !== d) throw new ValidationError(`rmsNorm: γ needs ${d} values, got ${gamma.size}`, 'gamma');
+  if (!(eps >= 0)) throw new ValidationError(`rmsNorm: eps must be a number ≥ 0, got ${eps}`, 'eps');
+  const xhat = new Float32Array(X.size);
+  const inv = new Float32Array(X.size / d);
+  const Y = new Float32Array(X.size);
+  ew.rmsNormForward(X.data, gamma.data, Y, xhat, inv, d, eps);
+  return result(Y, X.shape, [X, gamma], (out) => {
+    const [dX, acc] = gradSlot(X);
+    ew.rmsNormBackward(out.grad!, gamma.data, xhat, inv, dX, gradOf(gamma), d, acc);
+  });
+}
+
 /** Rows of a table: E[ids] → (…ids, d). d: dE[id] += dY row (scatter-add). */
 export function embedding(E: Tensor, ids: ArrayLike<number>, shape: number[] = [ids.length]): Tensor {
   const [V, d] = E.shape as [number, number];

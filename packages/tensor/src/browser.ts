@@ -35,6 +35,7 @@ export {
   matmulNT,
   relu,
   reshape,
+  rmsNorm,
   scale,
   sliceLast,
   softmax,

@@ -161,6 +161,38 @@ describe.skipIf(wasmElementwiseF32 === null)(
       }
     });
 
+    it('RMSNorm forward and backward, rows of 3, 8, 13 and 128', () => {
+      for (const [rows, d] of [
+        [4, 3],
+        [2, 8],
+        [5, 13],
+        [33, 128],
+      ] as [number, number][]) {
+        const x = randn(rows * d, 2);
+        const g = randn(d);
+        const dy = randn(rows * d);
+        const run = (k: ElementwiseF32Kernels) => {
+          const y = new Float32Array(rows * d);
+          const xhat = new Float32Array(rows * d);
+          const inv = new Float32Array(rows);
+          k.rmsNormForward(x, g, y, xhat, inv, d, 1e-5);
+          const dx = new Float32Array(rows * d).fill(1);
+          const dg = new Float32Array(d).fill(-1);
+          k.rmsNormBackward(dy, g, xhat, inv, dx, dg, d, true);
+          const dxNew = new Float32Array(rows * d).fill(Number.NaN);
+          k.rmsNormBackward(dy, g, xhat, inv, dxNew, null, d, false);
+          return { y, xhat, inv, dx, dxNew, dg };
+        };
+        const a = run(wasm);
+        const r = run(js);
+        for (const key of ['y', 'xhat', 'inv', 'dx', 'dxNew', 'dg'] as const)
+          expectClose(a[key], r[key], 1e-5, `rmsNorm ${key} ${rows}×${d}`);
+        // the definition, in float64: y = g x / √(mean(x²) + eps), row 0
+        const ms = Array.from(x.subarray(0, d)).reduce((s, v) => s + v * v, 0) / d;
+        for (let j = 0; j < d; j++) expect(a.y[j]).toBeCloseTo((g[j]! * x[j]!) / Math.sqrt(ms + 1e-5), 5);
+      }
+    });
+
     it('bias add and column sums, rows of 5 and 128', () => {
       for (const [rows, nb] of [
         [7, 5],

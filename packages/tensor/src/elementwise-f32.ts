@@ -1,6 +1,6 @@
 /**
  * Fused float32 elementwise and normalisation kernels for the autograd engine (autograd.ts): GELU
- * (tanh form), softmax over rows (causal or not, with a scale), LayerNorm, cross-entropy's softmax,
+ * (tanh form), softmax over rows (causal or not, with a scale), LayerNorm, RMSNorm, cross-entropy's softmax,
  * AdamW, bias add and its column sums — forward and backward.
  *
  * Two implementations with one interface: the reference path in plain JavaScript below (float64
@@ -77,6 +77,27 @@ export interface ElementwiseF32Kernels {
     dx: Float32Array | null,
     dg: Float32Array | null,
     db: Float32Array | null,
+    d: number,
+    accDx: boolean,
+  ): void;
+  /** RMSNorm: 1/σ̂ = 1/√(mean(x²) + eps) (inv, one per row), x̂ = x/σ̂, y = g ⊙ x̂ per row of d; x̂ kept. */
+  rmsNormForward(
+    x: Float32Array,
+    g: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array,
+    inv: Float32Array,
+    d: number,
+    eps: number,
+  ): void;
+  /** dx (+)= (1/σ̂)(gg − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂ (null: not wanted; accDx false writes dx). */
+  rmsNormBackward(
+    dy: Float32Array,
+    g: Float32Array,
+    xhat: Float32Array,
+    inv: Float32Array,
+    dx: Float32Array | null,
+    dg: Float32Array | null,
     d: number,
     accDx: boolean,
   ): void;
@@ -233,6 +254,34 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
         for (let j = 0; j < d; j++) dx[o + j]! += ir * (dy[o + j]! * g[j]! - meanG - xhat[o + j]! * meanGX);
     }
   },
+  rmsNormForward(x, g, y, xhat, inv, d, eps) {
+    const rows = x.length / d;
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let ss = 0;
+      for (let j = 0; j < d; j++) ss += x[o + j]! ** 2;
+      const ir = 1 / Math.sqrt(ss / d + eps);
+      inv[r] = ir;
+      for (let j = 0; j < d; j++) {
+        const xh = Math.fround(x[o + j]! * ir); // x̂ is stored as float32
+        xhat[o + j] = xh;
+        y[o + j] = g[j]! * xh;
+      }
+    }
+  },
+  rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx) {
+    const rows = dy.length / d;
+    if (dx && !accDx) dx.fill(0, 0, dy.length);
+    for (let r = 0; r < rows; r++) {
+      const o = r * d;
+      let meanGX = 0;
+      for (let j = 0; j < d; j++) meanGX += dy[o + j]! * g[j]! * xhat[o + j]!;
+      if (dg) for (let j = 0; j < d; j++) dg[j]! += dy[o + j]! * xhat[o + j]!;
+      meanGX /= d;
+      const ir = inv[r]!;
+      if (dx) for (let j = 0; j < d; j++) dx[o + j]! += ir * (dy[o + j]! * g[j]! - xhat[o + j]! * meanGX);
+    }
+  },
   addRows(a, b, c) {
     const nb = b.length;
     // b repeats every nb values: walk a in blocks of nb (no modulo per element)
@@ -298,6 +347,27 @@ interface WasmExports {
     dx: number,
     dg: number,
     db: number,
+    rows: number,
+    d: number,
+    acc: number,
+  ): void;
+  rmsNormForward(
+    x: number,
+    g: number,
+    y: number,
+    xh: number,
+    inv: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  rmsNormBackward(
+    dy: number,
+    g: number,
+    xh: number,
+    inv: number,
+    dx: number,
+    dg: number,
     rows: number,
     d: number,
     acc: number,
@@ -416,6 +486,30 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       if (dx) out(p.h, adx, dx);
       if (dg) out(p.h, adg, dg);
       if (db) out(p.h, adb, db);
+    },
+    rmsNormForward(x, g, y, xhat, inv, d, eps) {
+      const n = x.length;
+      const rows = n / d;
+      const p = place([n, d, n, n, rows], [x, g]);
+      if (!p) return js.rmsNormForward(x, g, y, xhat, inv, d, eps);
+      const [ax, ag, ay, axh, ainv] = p.at as [number, number, number, number, number];
+      ex.rmsNormForward(ax, ag, ay, axh, ainv, rows, d, eps);
+      out(p.h, ay, y);
+      out(p.h, axh, xhat);
+      out(p.h, ainv, inv);
+    },
+    rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx) {
+      const n = dy.length;
+      const rows = n / d;
+      const p = place(
+        [n, d, n, rows, n, d],
+        [dy, g, xhat, inv, accDx ? dx : null, dg ?? new Float32Array(d)],
+      );
+      if (!p) return js.rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx);
+      const [ady, ag, axh, ainv, adx, adg] = p.at as [number, number, number, number, number, number];
+      ex.rmsNormBackward(ady, ag, axh, ainv, adx, adg, rows, d, accDx && dx ? 1 : 0);
+      if (dx) out(p.h, adx, dx);
+      if (dg) out(p.h, adg, dg);
     },
     addRows(a, b, c) {
       const p = place([a.length, b.length, a.length], [a, b]);
