@@ -42,11 +42,7 @@ export interface HfCheckpoint {
   vector(name: string, length: number): number[];
 }
 
-/**
- * A size field of config.json: a whole number ≥ 1 and ≤ `max` (far above any real model's, low
- * enough that a corrupt value is named here rather than met as a failed allocation).
- */
-export const configSize = (max = 1 << 24) => shape.integer({ min: 1, max });
+export { configSize } from './hf-config.js';
 
 /** Reads a file of a model folder; a missing or unreadable file is a ValidationError naming it. */
 export const readModelFile = (path: string): Promise<Uint8Array> =>
