@@ -212,6 +212,10 @@ export class GPT {
   get parameterCount(): number {
     return this.store.count;
   }
+  /** The parameters by name (tokenEmbedding, h.0.attention.wq, …), the tensors that train. */
+  get tensors(): ReadonlyMap<string, Tensor> {
+    return this.store.tensors;
+  }
   get vocabSize(): number {
     return this.config.vocabSize;
   }
