@@ -42,7 +42,7 @@ import {
   fit as fitLoop,
   matmul,
   matmulNT,
-  type Tensor,
+  Tensor,
 } from '@firth/tensor';
 import type { HfCheckpoint } from './hf-checkpoint.js';
 import { configSize } from './hf-config.js';
@@ -173,6 +173,14 @@ export interface GptFitOptions {
  */
 export type GptProgress = ProgressEvent<'step' | 'eval' | 'end'>;
 
+/** Parameters (a tensor, or an object of them, nested) read through views that need no gradient. */
+function frozen<T>(o: T): T {
+  if (o instanceof Tensor) return new Tensor(o.data, o.shape) as T;
+  if (typeof o !== 'object' || o === null) return o;
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, frozen(v)])) as T;
+}
+const same = <T>(o: T): T => o;
+
 export class GPT {
   readonly config: GptResolvedConfig;
   readonly lossCurve: number[] = [];
@@ -221,31 +229,39 @@ export class GPT {
   }
 
   /** Logits (B, T, vocab) for a batch of equal-length token rows (T ≤ blockSize). */
-  forward(batch: number[][]): Tensor {
-    return this.forwardWithHidden(batch).logits;
+  forward(batch: number[][], options: { grad?: boolean } = {}): Tensor {
+    return this.forwardWithHidden(batch, options).logits;
   }
 
   /**
    * The logits (B, T, vocab) and the final hidden states LN_f(x) (B, T, nEmbd) they are read from
-   * (Hugging Face's `last_hidden_state`).
+   * (Hugging Face's `last_hidden_state`). With `grad: false` (inference: no backward pass will
+   * follow) the parameters are read through views that need no gradient, so no op records a
+   * backward closure or keeps its inputs; the numbers are the same.
    */
-  forwardWithHidden(batch: number[][]): { logits: Tensor; lastHiddenState: Tensor } {
+  forwardWithHidden(
+    batch: number[][],
+    options: { grad?: boolean } = {},
+  ): { logits: Tensor; lastHiddenState: Tensor } {
     const B = batch.length;
     const T = batch[0]?.length ?? 0;
     if (T === 0 || T > this.config.blockSize)
       throw new ValidationError(`sequences must have 1..${this.config.blockSize} tokens, got ${T}`, 'tokens');
+    const w = options.grad === false ? frozen : same;
+    const tokenEmb = w(this.tokenEmb);
+    const wOut = this.wOut && w(this.wOut);
     let x = add(
-      embedding(this.tokenEmb, batch.flat(), [B, T]),
+      embedding(tokenEmb, batch.flat(), [B, T]),
       embedding(
-        this.posEmb,
+        w(this.posEmb),
         Array.from({ length: T }, (_, t) => t),
         [T],
       ),
     );
-    for (const b of this.blocks) x = transformerBlock(x, b, this.config.nHead, true);
-    const h = norm(x, this.lnF);
+    for (const b of this.blocks) x = transformerBlock(x, w(b), this.config.nHead, true);
+    const h = norm(x, w(this.lnF));
     // tied: h Eᵀ, the gradient of both uses flowing into the one embedding tensor
-    return { logits: this.wOut ? matmul(h, this.wOut) : matmulNT(h, this.tokenEmb), lastHiddenState: h };
+    return { logits: wOut ? matmul(h, wOut) : matmulNT(h, tokenEmb), lastHiddenState: h };
   }
 
   /** Mean next-token cross-entropy of windows x → y (y is x shifted by one). */
@@ -282,7 +298,7 @@ export class GPT {
     let sum = 0;
     for (let i = 0; i < batches; i++) {
       const { x, y } = this.batch(tokens, batchSize, rng);
-      sum += this.loss(x, y).item();
+      sum += crossEntropy(this.forward(x, { grad: false }), y.flat()).item();
     }
     return sum / batches;
   }
@@ -347,7 +363,7 @@ export class GPT {
         step: (token: number) => {
           ids.push(token);
           const window = ids.slice(-blockSize);
-          const logits = this.forward([window]);
+          const logits = this.forward([window], { grad: false });
           return logits.data.slice((window.length - 1) * V, window.length * V);
         },
       };

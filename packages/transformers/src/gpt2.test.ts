@@ -151,6 +151,20 @@ describe('GPT-2 on the GPT class that trains (GPT.fromHuggingFace)', () => {
     expect(gpt.tensors.has('output')).toBe(false);
   });
 
+  it('grad: false (inference) records no backward pass and gives the same numbers; the facade reads it', async () => {
+    const gpt2 = await Gpt2.load(folder);
+    const ids = reference.input_ids[0]!;
+    const inference = gpt2.model.forwardWithHidden([ids], { grad: false });
+    const training = gpt2.model.forwardWithHidden([ids]);
+    expect(inference.logits.backwardFn).toBeNull();
+    expect(inference.logits.parents).toEqual([]);
+    expect(inference.lastHiddenState.backwardFn).toBeNull();
+    expect(training.logits.backwardFn).not.toBeNull();
+    expect(Array.from(inference.logits.data)).toEqual(Array.from(training.logits.data));
+    expect(gpt2.forward(ids).logits.flat()).toEqual(Array.from(inference.logits.data));
+    expect(gpt2.forward(ids).lastHiddenState.flat()).toEqual(Array.from(inference.lastHiddenState.data));
+  });
+
   it('a GPT-2 GPT checkpoints to safetensors and back: the options and the logits', async () => {
     const gpt = await loadGpt2(folder);
     const back = GPT.fromSafetensors(gpt.toSafetensors(), 'gpt2.safetensors');

@@ -83,7 +83,7 @@ export class Gpt2 {
           `ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
           `ids[${i}]`,
         );
-    const { logits, lastHiddenState } = this.model.forwardWithHidden([ids]);
+    const { logits, lastHiddenState } = this.model.forwardWithHidden([ids], { grad: false });
     const rows = (data: Float32Array, width: number) =>
       ids.map((_, t) => Array.from(data.subarray(t * width, (t + 1) * width)));
     return { logits: rows(logits.data, vocabSize), lastHiddenState: rows(lastHiddenState.data, nEmbd) };
