@@ -125,6 +125,13 @@ export interface GptConfig {
   nEmbd?: number;
   /** Seeds the initial weights. @default 0 */
   seed?: number;
+}
+
+/**
+ * GPT-2's architecture options, beside GptConfig's sizes; absent, the model is the char-GPT (and
+ * its config and checkpoints do not name them).
+ */
+export interface GptArchitecture {
   /** Biases on the attention products (q, k, v and the output: GPT-2's c_attn and c_proj). @default false */
   bias?: boolean;
   /** The output layer is the token embedding: logits = LN_f(x) Eᵀ (GPT-2). @default false */
@@ -132,10 +139,6 @@ export interface GptConfig {
   /** LayerNorm's ε. @default 1e-5 */
   layerNormEps?: number;
 }
-
-/** The config a GPT keeps: the sizes always, GPT-2's options only where they were given. */
-export type GptResolvedConfig = Required<Omit<GptConfig, 'bias' | 'tiedOutput' | 'layerNormEps'>> &
-  Pick<GptConfig, 'bias' | 'tiedOutput' | 'layerNormEps'>;
 
 export interface GptFitOptions {
   /** @default 1000 */
@@ -182,7 +185,8 @@ function frozen<T>(o: T): T {
 const same = <T>(o: T): T => o;
 
 export class GPT {
-  readonly config: GptResolvedConfig;
+  /** The sizes (defaults filled in) and the architecture options that were given. */
+  readonly config: Required<GptConfig> & GptArchitecture;
   readonly lossCurve: number[] = [];
   readonly valLossCurve: { step: number; loss: number }[] = [];
   private readonly store: ParameterStore;
@@ -194,7 +198,7 @@ export class GPT {
   private readonly wOut: Tensor | null;
 
   /** `weights`: a checkpoint's values for each parameter (fromSafetensors); random otherwise. */
-  constructor(config: GptConfig, weights?: ParameterSource) {
+  constructor(config: GptConfig & GptArchitecture, weights?: ParameterSource) {
     this.config = { ...GPT_DEFAULTS, ...config };
     const { vocabSize, blockSize, nLayer, nHead, nEmbd, layerNormEps } = this.config;
     for (const [k, v] of Object.entries({ vocabSize, blockSize, nLayer, nHead, nEmbd }))
