@@ -211,7 +211,8 @@ export class GPT {
         `layerNormEps must be a number in [0, 1], got ${layerNormEps}`,
         'layerNormEps',
       );
-    const p = new ParameterStore(new RandomState(this.config.seed), weights);
+    // a checkpoint gives every parameter, and nothing draws after them: no random values drawn
+    const p = new ParameterStore(new RandomState(this.config.seed), weights, { drawLoaded: !weights });
     this.store = p;
     this.tokenEmb = p.weight('tokenEmbedding', [vocabSize, nEmbd]);
     this.posEmb = p.weight('positionEmbedding', [blockSize, nEmbd]);

@@ -210,6 +210,22 @@ describe('GPT-2 on the GPT class that trains (GPT.fromHuggingFace)', () => {
     );
   });
 
+  it('a loaded parameter draws no random values with drawLoaded: false (a whole checkpoint), and does by default', () => {
+    const values = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const next = (drawLoaded?: boolean) => {
+      const rng = new RandomState(9);
+      const store = new ParameterStore(rng, () => values, { drawLoaded });
+      const w = store.weight('w', [2, 3]);
+      expect(Array.from(w.data)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(w.requiresGrad).toBe(true);
+      expect(w.data).not.toBe(values);
+      return rng.randomSample();
+    };
+    const fresh = new RandomState(9).randomSample();
+    expect(next(false)).toBe(fresh);
+    expect(next()).not.toBe(fresh);
+  });
+
   it('the one attention with biases: the cross-attention path (kv ≠ x) = the fused self-attention path', () => {
     const store = new ParameterStore(new RandomState(1));
     const a = store.attention('a', 8, { bias: true });

@@ -29,16 +29,25 @@ export type ParameterSource = (name: string, shape: number[]) => Float32Array;
  * Creates parameters (N(0, 0.02²) weights as GPT-2, γ = 1, β = 0) and remembers them, named.
  * With a `source` (a checkpoint being loaded) each parameter takes the source's values, asked for
  * before it is allocated: a config cannot make the model allocate more than the checkpoint holds.
+ * A loaded parameter still draws its random values (so the draws after it stay the same) unless
+ * `drawLoaded: false` — for a model whose every parameter is loaded, where nothing draws after it
+ * (GPT-2's 124M draws would take seconds).
  */
 export class ParameterStore {
   readonly tensors = new Map<string, Tensor>();
   constructor(
     private readonly rng: RandomState,
     private readonly source?: ParameterSource,
+    private readonly options: { drawLoaded?: boolean } = {},
   ) {}
 
   private put(name: string, shape: number[], create: () => Tensor): Tensor {
     const loaded = this.source?.(name, shape);
+    if (loaded && this.options.drawLoaded === false) {
+      const t = new Tensor(Float32Array.from(loaded), shape, true);
+      this.tensors.set(name, t);
+      return t;
+    }
     // created (and the seed drawn) even when loaded, so the draws after it stay the same
     const t = create();
     if (loaded) t.data.set(loaded);
