@@ -6,7 +6,7 @@
  *   ckpt.checkConfig(shape.object({ n_embd: configSize() }))   // FormatError naming the field
  *
  * config.json must be a JSON object naming no key twice; each architecture checks the fields it
- * reads with a shape (gpt2.ts, bert-model.ts), so a bad value is a FormatError with the file and
+ * reads with a shape (gpt.ts for GPT-2, bert-model.ts), so a bad value is a FormatError with the file and
  * its JSON path (`…/config.json: $.hidden_size must be an integer ≥ 1 and ≤ 65536, got -1`). The
  * tensors are read by readSafetensors (layout checked, NaN/Infinity refused unless allowed).
  */
