@@ -77,7 +77,13 @@ export {
 } from './gguf.js';
 export { ggufToLlama2c, type LlamaGgufOptions, llama2cToGguf } from './gguf-llama.js';
 // ── GPT, decoder-only, trainable (character level on tiny Shakespeare); safetensors checkpoints (gpt.ts)
-export { GPT, type GptConfig, type GptFitOptions, type GptProgress } from './gpt.js';
+export {
+  GPT,
+  type GptArchitecture,
+  type GptConfig,
+  type GptFitOptions,
+  type GptProgress,
+} from './gpt.js';
 // ── llama2.c: RMSNorm, RoPE, grouped-query attention, SwiGLU, KV cache; the shipped TinyStories 260K model (llama2c.ts)
 //   Llama2c.fromBytes(bytes).start().step(1) // logits after BOS (Node: loadLlama2c() reads the shipped model)
 export {

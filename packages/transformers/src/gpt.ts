@@ -15,10 +15,15 @@
  * warm-up then cosine decay, gradient-norm clipping at 1, progress events, optional validation.
  * Checkpoints: safetensors with the config (and, when given, the tokenizer) in its metadata.
  *
+ * The same class runs Hugging Face GPT-2 (`GPT.fromHuggingFace`, gpt2.ts's `loadGpt2`): its options
+ * `bias` (biases on the attention products, c_attn / c_proj), `tiedOutput` (logits = LN_f(x) Eᵀ,
+ * the output layer is the token embedding, one tensor trained through both uses) and `layerNormEps`;
+ * blockSize is GPT-2's n_positions. Without them the model is the char-GPT above, unchanged.
+ *
  * Generation reads a key/value cache (start()). Speed: the products and the elementwise ops (GELU,
  * softmax, LayerNorm, cross-entropy, AdamW) run in WebAssembly SIMD (@firth/tensor) on one thread;
  * `pnpm bench:transformer` times a step of the 4-layer 128-wide config beside PyTorch. Left out:
- * dropout, weight tying, mixed precision.
+ * dropout, mixed precision.
  */
 import {
   FormatError,
@@ -36,8 +41,11 @@ import {
   embedding,
   fit as fitLoop,
   matmul,
-  type Tensor,
+  matmulNT,
+  Tensor,
 } from '@firth/tensor';
+import type { HfCheckpoint } from './hf-checkpoint.js';
+import { configSize } from './hf-config.js';
 import {
   type Norm,
   norm,
@@ -63,7 +71,47 @@ const gptCheckpointConfig = shape.object({
   nHead: shape.optional(shape.integer({ min: 1, max: 1 << 16 })),
   nEmbd: shape.optional(shape.integer({ min: 1, max: 1 << 16 })),
   seed: shape.optional(shape.integer()),
+  bias: shape.optional(shape.boolean()),
+  tiedOutput: shape.optional(shape.boolean()),
+  layerNormEps: shape.optional(shape.number({ min: 0, max: 1 })),
 });
+
+/** The fields of a Hugging Face GPT-2 config.json that Firth reads (other fields may be there). */
+const hfGpt2Config = shape.object({
+  model_type: shape.optional(shape.literal('gpt2')),
+  activation_function: shape.optional(shape.literal('gelu_new')),
+  vocab_size: configSize(),
+  n_positions: configSize(1 << 20),
+  n_embd: configSize(1 << 16),
+  n_layer: configSize(1024),
+  n_head: configSize(1 << 16),
+  layer_norm_epsilon: shape.optional(shape.number({ min: 0, max: 1 })),
+});
+
+/** A Hugging Face GPT-2 model's configuration, as Firth names it. */
+export interface Gpt2Config {
+  vocabSize: number;
+  nPositions: number;
+  nEmbd: number;
+  nLayer: number;
+  nHead: number;
+  layerNormEpsilon: number;
+}
+
+/** config.json of a GPT-2 checkpoint, checked (FormatError naming the file and the JSON path). */
+export function gpt2ConfigFromHf(ckpt: Pick<HfCheckpoint, 'checkConfig' | 'configFile'>): Gpt2Config {
+  const c = ckpt.checkConfig(hfGpt2Config);
+  if (c.n_embd % c.n_head)
+    throw new FormatError(ckpt.configFile, '$.n_head', `must divide n_embd ${c.n_embd}, got ${c.n_head}`);
+  return {
+    vocabSize: c.vocab_size,
+    nPositions: c.n_positions,
+    nEmbd: c.n_embd,
+    nLayer: c.n_layer,
+    nHead: c.n_head,
+    layerNormEpsilon: c.layer_norm_epsilon ?? 1e-5,
+  };
+}
 
 export interface GptConfig {
   vocabSize: number;
@@ -77,6 +125,19 @@ export interface GptConfig {
   nEmbd?: number;
   /** Seeds the initial weights. @default 0 */
   seed?: number;
+}
+
+/**
+ * GPT-2's architecture options, beside GptConfig's sizes; absent, the model is the char-GPT (and
+ * its config and checkpoints do not name them).
+ */
+export interface GptArchitecture {
+  /** Biases on the attention products (q, k, v and the output: GPT-2's c_attn and c_proj). @default false */
+  bias?: boolean;
+  /** The output layer is the token embedding: logits = LN_f(x) Eᵀ (GPT-2). @default false */
+  tiedOutput?: boolean;
+  /** LayerNorm's ε. @default 1e-5 */
+  layerNormEps?: number;
 }
 
 export interface GptFitOptions {
@@ -115,8 +176,17 @@ export interface GptFitOptions {
  */
 export type GptProgress = ProgressEvent<'step' | 'eval' | 'end'>;
 
+/** Parameters (a tensor, or an object of them, nested) read through views that need no gradient. */
+function frozen<T>(o: T): T {
+  if (o instanceof Tensor) return new Tensor(o.data, o.shape) as T;
+  if (typeof o !== 'object' || o === null) return o;
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, frozen(v)])) as T;
+}
+const same = <T>(o: T): T => o;
+
 export class GPT {
-  readonly config: Required<GptConfig>;
+  /** The sizes (defaults filled in) and the architecture options that were given. */
+  readonly config: Required<GptConfig> & GptArchitecture;
   readonly lossCurve: number[] = [];
   readonly valLossCurve: { step: number; loss: number }[] = [];
   private readonly store: ParameterStore;
@@ -124,49 +194,79 @@ export class GPT {
   private readonly posEmb: Tensor;
   private readonly blocks: TransformerBlock[];
   private readonly lnF: Norm;
-  private readonly wOut: Tensor;
+  /** The output layer (nEmbd × vocab); null when it is tied to the token embedding. */
+  private readonly wOut: Tensor | null;
 
   /** `weights`: a checkpoint's values for each parameter (fromSafetensors); random otherwise. */
-  constructor(config: GptConfig, weights?: ParameterSource) {
+  constructor(config: GptConfig & GptArchitecture, weights?: ParameterSource) {
     this.config = { ...GPT_DEFAULTS, ...config };
-    const { vocabSize, blockSize, nLayer, nHead, nEmbd } = this.config;
+    const { vocabSize, blockSize, nLayer, nHead, nEmbd, layerNormEps } = this.config;
     for (const [k, v] of Object.entries({ vocabSize, blockSize, nLayer, nHead, nEmbd }))
       if (!Number.isInteger(v) || v < 1)
         throw new ValidationError(`${k} must be a positive integer, got ${v}`, k);
     if (nEmbd % nHead)
       throw new ValidationError(`nEmbd ${nEmbd} is not a multiple of nHead ${nHead}`, 'nHead');
-    const p = new ParameterStore(new RandomState(this.config.seed), weights);
+    if (layerNormEps !== undefined && !(layerNormEps >= 0 && layerNormEps <= 1))
+      throw new ValidationError(
+        `layerNormEps must be a number in [0, 1], got ${layerNormEps}`,
+        'layerNormEps',
+      );
+    // a checkpoint gives every parameter, and nothing draws after them: no random values drawn
+    const p = new ParameterStore(new RandomState(this.config.seed), weights, { drawLoaded: !weights });
     this.store = p;
     this.tokenEmb = p.weight('tokenEmbedding', [vocabSize, nEmbd]);
     this.posEmb = p.weight('positionEmbedding', [blockSize, nEmbd]);
-    this.blocks = Array.from({ length: nLayer }, (_, i) => p.block(`h.${i}`, nEmbd, 4 * nEmbd));
-    this.lnF = p.norm('lnF', nEmbd);
-    this.wOut = p.weight('output', [nEmbd, vocabSize]);
+    const options = { bias: this.config.bias, eps: layerNormEps };
+    this.blocks = Array.from({ length: nLayer }, (_, i) => p.block(`h.${i}`, nEmbd, 4 * nEmbd, options));
+    this.lnF = p.norm('lnF', nEmbd, layerNormEps);
+    this.wOut = this.config.tiedOutput ? null : p.weight('output', [nEmbd, vocabSize]);
   }
 
   get parameterCount(): number {
     return this.store.count;
+  }
+  /** The parameters by name (tokenEmbedding, h.0.attention.wq, …), the tensors that train. */
+  get tensors(): ReadonlyMap<string, Tensor> {
+    return this.store.tensors;
   }
   get vocabSize(): number {
     return this.config.vocabSize;
   }
 
   /** Logits (B, T, vocab) for a batch of equal-length token rows (T ≤ blockSize). */
-  forward(batch: number[][]): Tensor {
+  forward(batch: number[][], options: { grad?: boolean } = {}): Tensor {
+    return this.forwardWithHidden(batch, options).logits;
+  }
+
+  /**
+   * The logits (B, T, vocab) and the final hidden states LN_f(x) (B, T, nEmbd) they are read from
+   * (Hugging Face's `last_hidden_state`). With `grad: false` (inference: no backward pass will
+   * follow) the parameters are read through views that need no gradient, so no op records a
+   * backward closure or keeps its inputs; the numbers are the same.
+   */
+  forwardWithHidden(
+    batch: number[][],
+    options: { grad?: boolean } = {},
+  ): { logits: Tensor; lastHiddenState: Tensor } {
     const B = batch.length;
     const T = batch[0]?.length ?? 0;
     if (T === 0 || T > this.config.blockSize)
       throw new ValidationError(`sequences must have 1..${this.config.blockSize} tokens, got ${T}`, 'tokens');
+    const w = options.grad === false ? frozen : same;
+    const tokenEmb = w(this.tokenEmb);
+    const wOut = this.wOut && w(this.wOut);
     let x = add(
-      embedding(this.tokenEmb, batch.flat(), [B, T]),
+      embedding(tokenEmb, batch.flat(), [B, T]),
       embedding(
-        this.posEmb,
+        w(this.posEmb),
         Array.from({ length: T }, (_, t) => t),
         [T],
       ),
     );
-    for (const b of this.blocks) x = transformerBlock(x, b, this.config.nHead, true);
-    return matmul(norm(x, this.lnF), this.wOut);
+    for (const b of this.blocks) x = transformerBlock(x, w(b), this.config.nHead, true);
+    const h = norm(x, w(this.lnF));
+    // tied: h Eᵀ, the gradient of both uses flowing into the one embedding tensor
+    return { logits: wOut ? matmul(h, wOut) : matmulNT(h, tokenEmb), lastHiddenState: h };
   }
 
   /** Mean next-token cross-entropy of windows x → y (y is x shifted by one). */
@@ -203,7 +303,7 @@ export class GPT {
     let sum = 0;
     for (let i = 0; i < batches; i++) {
       const { x, y } = this.batch(tokens, batchSize, rng);
-      sum += this.loss(x, y).item();
+      sum += crossEntropy(this.forward(x, { grad: false }), y.flat()).item();
     }
     return sum / batches;
   }
@@ -253,7 +353,7 @@ export class GPT {
   /**
    * A sequence for generate(), with a key/value cache: each step runs only the new token through
    * the blocks, its query attending to the cached keys and values of every earlier position
-   *   per block: k_t, v_t = LN₁(x_t) Wk, LN₁(x_t) Wv appended to the cache;
+   *   per block: k_t, v_t = LN₁(x_t) Wk (+ bk), LN₁(x_t) Wv (+ bv) appended to the cache;
    *   a_t = Σ_s softmax_s(q_t·k_s/√d_head) v_s  (s ≤ t: causal by construction)
    * — O(T) per token instead of re-reading the whole window. The positions end at blockSize: past
    * it, each step refills the cache from the last blockSize tokens (the window slides, as forward()
@@ -268,7 +368,7 @@ export class GPT {
         step: (token: number) => {
           ids.push(token);
           const window = ids.slice(-blockSize);
-          const logits = this.forward([window]);
+          const logits = this.forward([window], { grad: false });
           return logits.data.slice((window.length - 1) * V, window.length * V);
         },
       };
@@ -291,13 +391,14 @@ export class GPT {
       }
       return y;
     };
+    const eps = this.config.layerNormEps ?? 1e-5;
     const ln = (x: Float32Array, n: Norm): Float32Array => {
       let mu = 0;
       for (const v of x) mu += v;
       mu /= x.length;
       let v2 = 0;
       for (const v of x) v2 += (v - mu) ** 2;
-      const inv = 1 / Math.sqrt(v2 / x.length + 1e-5);
+      const inv = 1 / Math.sqrt(v2 / x.length + eps);
       return x.map((v, j) => n.g.data[j]! * Math.fround((v - mu) * inv) + n.b.data[j]!);
     };
     const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
@@ -306,18 +407,29 @@ export class GPT {
       for (let j = 0; j < d; j++) x[j]! += this.posEmb.data[pos * d + j]!;
       for (const [l, b] of this.blocks.entries()) {
         const h = ln(x, b.ln1);
-        const q = vecMat(h, b.attn.wq);
-        K[l]!.set(vecMat(h, b.attn.wk), pos * d);
-        Vc[l]!.set(vecMat(h, b.attn.wv), pos * d);
+        const { attn } = b;
+        const q = vecMat(h, attn.wq, attn.bq);
+        K[l]!.set(vecMat(h, attn.wk, attn.bk), pos * d);
+        Vc[l]!.set(vecMat(h, attn.wv, attn.bv), pos * d);
         // q attends to the cached positions 0..pos of every head (@firth/tensor's attendCached)
         attendCached(q, K[l]!, Vc[l]!, pos + 1, { nHeads: nHead, headSize: hd }, ctx, scores);
-        const a = vecMat(ctx, b.attn.wo);
+        const a = vecMat(ctx, attn.wo, attn.bo);
         for (let j = 0; j < d; j++) x[j]! += a[j]!;
         const f = vecMat(vecMat(ln(x, b.ln2), b.ffn.w1, b.ffn.b1).map(gelu), b.ffn.w2, b.ffn.b2);
         for (let j = 0; j < d; j++) x[j]! += f[j]!;
       }
       pos++;
-      return vecMat(ln(x, this.lnF), this.wOut);
+      const h = ln(x, this.lnF);
+      if (this.wOut) return vecMat(h, this.wOut);
+      // tied output: logit v = h · E[v]
+      const E = this.tokenEmb.data;
+      const logits = new Float32Array(V);
+      for (let v = 0; v < V; v++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += h[j]! * E[v * d + j]!;
+        logits[v] = s;
+      }
+      return logits;
     };
     return {
       step: (token: number) => {
@@ -367,6 +479,65 @@ export class GPT {
         'is not a Firth GPT checkpoint (no config in the safetensors metadata)',
       );
     return metadata;
+  }
+
+  /**
+   * A Hugging Face GPT-2 checkpoint (`GPT2LMHeadModel` or `GPT2Model`, read with the prefixes
+   * `['transformer.', '']`: gpt2.ts's `loadGpt2` reads a folder) as a GPT that runs and trains:
+   * config.json checked (gpt2ConfigFromHf), every tensor's shape checked before it is used.
+   * HF's Conv1D keeps W as (in × out), as GPT does: c_attn (d × 3d) holds Wq | Wk | Wv side by side;
+   * the output layer is tied to wte (lm_head.weight, when saved, is that same tensor and not read).
+   */
+  static fromHuggingFace(ckpt: HfCheckpoint): GPT {
+    const c = gpt2ConfigFromHf(ckpt);
+    const { nEmbd: d, nLayer } = c;
+    const weights = new Map<string, Float32Array>();
+    // c_attn (d × 3d) into three d × d matrices, its bias (3d) into three
+    const columns = (w: Float32Array, from: number) => {
+      const out = new Float32Array(d * d);
+      for (let i = 0; i < d; i++) out.set(w.subarray(i * 3 * d + from, i * 3 * d + from + d), i * d);
+      return out;
+    };
+    const norm = (to: string, from: string) => {
+      weights.set(`${to}.weight`, ckpt.tensor(`${from}.weight`, [d]));
+      weights.set(`${to}.bias`, ckpt.tensor(`${from}.bias`, [d]));
+    };
+    // read in the order the float64 reference reads them, so a mismatch names the same tensor
+    for (let i = 0; i < nLayer; i++) {
+      const p = `h.${i}`;
+      const a = `${p}.attention`;
+      norm(`${p}.ln1`, `${p}.ln_1`);
+      const w = ckpt.tensor(`${p}.attn.c_attn.weight`, [d, 3 * d]);
+      const b = ckpt.tensor(`${p}.attn.c_attn.bias`, [3 * d]);
+      for (const [k, name] of ['q', 'k', 'v'].entries()) {
+        weights.set(`${a}.w${name}`, columns(w, k * d));
+        weights.set(`${a}.b${name}`, b.subarray(k * d, (k + 1) * d));
+      }
+      weights.set(`${a}.wo`, ckpt.tensor(`${p}.attn.c_proj.weight`, [d, d]));
+      weights.set(`${a}.bo`, ckpt.tensor(`${p}.attn.c_proj.bias`, [d]));
+      norm(`${p}.ln2`, `${p}.ln_2`);
+      weights.set(`${p}.ffn.w1`, ckpt.tensor(`${p}.mlp.c_fc.weight`, [d, 4 * d]));
+      weights.set(`${p}.ffn.b1`, ckpt.tensor(`${p}.mlp.c_fc.bias`, [4 * d]));
+      weights.set(`${p}.ffn.w2`, ckpt.tensor(`${p}.mlp.c_proj.weight`, [4 * d, d]));
+      weights.set(`${p}.ffn.b2`, ckpt.tensor(`${p}.mlp.c_proj.bias`, [d]));
+    }
+    weights.set('tokenEmbedding', ckpt.tensor('wte.weight', [c.vocabSize, d]));
+    weights.set('positionEmbedding', ckpt.tensor('wpe.weight', [c.nPositions, d]));
+    norm('lnF', 'ln_f');
+    return new GPT(
+      {
+        vocabSize: c.vocabSize,
+        blockSize: c.nPositions,
+        nLayer,
+        nHead: c.nHead,
+        nEmbd: d,
+        bias: true,
+        tiedOutput: true,
+        layerNormEps: c.layerNormEpsilon,
+      },
+      // every parameter of this config was read (and its shape checked) above
+      (name) => weights.get(name)!,
+    );
   }
 
   /**

@@ -1,122 +1,60 @@
 /**
- * GPT-2 (Radford et al. 2019) — the course's "GPT": a decoder-only transformer, forward pass over
- * Hugging Face checkpoints (`GPT2LMHeadModel`: config.json + model.safetensors).
+ * GPT-2 (Radford et al. 2019) from a Hugging Face folder (`GPT2LMHeadModel`: config.json +
+ * model.safetensors), run and trained by gpt.ts's `GPT` — the same class as the char-GPT, with
+ * GPT-2's options (attention biases, the output tied to wte, its LayerNorm ε, n_positions):
  *
- *   const gpt2 = await Gpt2.load('fixtures/hf-tiny-gpt2');
- *   gpt2.forward([15496, 995]).logits   // (T × vocab)
+ *   const gpt = await loadGpt2('fixtures/hf-tiny-gpt2');   // a GPT
+ *   gpt.forward([[15496, 995]])                             // logits (1, T, vocab), float32
+ *   gpt.fit(tokens, { steps: 100, lr: 1e-4 })               // fine-tuning
+ *   await generate(gpt, tokenizer, 'Hello')                 // cached decoding (start())
  *
- *   h = wte[ids] + wpe[0..T)                                   token + learned position embeddings
- *   per block (pre-norm):
- *     q | k | v = LN₁(h) W_attn + b_attn                       HF's Conv1D: x W + b, W (in × out)
- *     h += concat_heads(softmax(q kᵀ/√d_head + causal) v) W_proj + b_proj
- *     h += GELU_tanh(LN₂(h) W_fc + b_fc) W_mlp + b_mlp
- *   logits = LN_f(h) wteᵀ                                       the output layer is tied to wte
- *
- * The reference implementation (plain arrays, float64): right for checking against PyTorch and for
- * small models; the full 124M GPT-2 runs but slowly. `start()` makes it a CausalLM for
- * generation.ts (with a byte-level BPE tokenizer loaded from the folder's tokenizer.json).
- * Left out: past key/values (each step recomputes the sequence), dropout (inference).
+ * `Gpt2` is the older one-sequence API over it (number[][] in, number[][] out), kept for its users.
+ * The float64 lesson version, the oracle the tests compare GPT against, is reference/gpt2.ts.
  */
-import { FormatError, shape, ValidationError } from '@firth/numeric';
-import { configSize, type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
-import { type Matrix, matmul, scaledDotProductAttention, transpose } from './reference/attention.js';
-import { activations } from './reference/feed-forward.js';
-import { layerNorm } from './reference/normalization.js';
+import { ValidationError } from '@firth/numeric';
+import { GPT, type Gpt2Config } from './gpt.js';
+import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+import type { Matrix } from './reference/attention.js';
 import type { CheckpointOptions } from './safetensors.js';
 
-/** The fields of a Hugging Face GPT-2 config.json that Firth reads (other fields may be there). */
-const hfGpt2Config = shape.object({
-  model_type: shape.optional(shape.literal('gpt2')),
-  activation_function: shape.optional(shape.literal('gelu_new')),
-  vocab_size: configSize(),
-  n_positions: configSize(1 << 20),
-  n_embd: configSize(1 << 16),
-  n_layer: configSize(1024),
-  n_head: configSize(1 << 16),
-  layer_norm_epsilon: shape.optional(shape.number({ min: 0, max: 1 })),
-});
+export type { Gpt2Config } from './gpt.js';
+export { linear } from './reference/gpt2.js';
 
-export interface Gpt2Config {
-  vocabSize: number;
-  nPositions: number;
-  nEmbd: number;
-  nLayer: number;
-  nHead: number;
-  layerNormEpsilon: number;
+/**
+ * A Hugging Face GPT-2 folder as a GPT (GPT.fromHuggingFace); tensors named with or without
+ * `transformer.`. NaN/Infinity weights are refused unless `allowNonFinite`.
+ */
+export async function loadGpt2(folder: string, options: CheckpointOptions = {}): Promise<GPT> {
+  return GPT.fromHuggingFace(await readHfCheckpoint(folder, ['transformer.', ''], options));
 }
 
-interface Block {
-  ln1: [number[], number[]];
-  attnW: Matrix;
-  attnB: number[];
-  projW: Matrix;
-  projB: number[];
-  ln2: [number[], number[]];
-  fcW: Matrix;
-  fcB: number[];
-  mlpW: Matrix;
-  mlpB: number[];
-}
-
-/** x W + b (row vectors). */
-export function linear(x: Matrix, W: Matrix, b?: number[]): Matrix {
-  const y = matmul(x, W);
-  return b ? y.map((r) => r.map((v, j) => v + b[j]!)) : y;
-}
-
+/** @deprecated Use `loadGpt2` (a `GPT`: forward, fit, start) — see the file's note. */
 export class Gpt2 {
+  readonly config: Gpt2Config;
+
   private constructor(
-    readonly config: Gpt2Config,
-    private readonly wte: Matrix,
-    private readonly wpe: Matrix,
-    private readonly blocks: Block[],
-    private readonly lnF: [number[], number[]],
-  ) {}
+    /** The model the checkpoint was loaded into. */
+    readonly model: GPT,
+  ) {
+    const c = model.config;
+    this.config = {
+      vocabSize: c.vocabSize,
+      nPositions: c.blockSize,
+      nEmbd: c.nEmbd,
+      nLayer: c.nLayer,
+      nHead: c.nHead,
+      layerNormEpsilon: c.layerNormEps ?? 1e-5,
+    };
+  }
 
   /** A Hugging Face GPT-2 folder; NaN/Infinity weights are refused unless `allowNonFinite`. */
   static async load(folder: string, options: CheckpointOptions = {}): Promise<Gpt2> {
-    return Gpt2.fromCheckpoint(await readHfCheckpoint(folder, ['transformer.', ''], options));
+    return new Gpt2(await loadGpt2(folder, options));
   }
 
+  /** A checkpoint read with the prefixes `['transformer.', '']`. */
   static fromCheckpoint(ckpt: HfCheckpoint): Gpt2 {
-    const c = ckpt.checkConfig(hfGpt2Config);
-    if (c.n_embd % c.n_head)
-      throw new FormatError(ckpt.configFile, '$.n_head', `must divide n_embd ${c.n_embd}, got ${c.n_head}`);
-    const config: Gpt2Config = {
-      vocabSize: c.vocab_size,
-      nPositions: c.n_positions,
-      nEmbd: c.n_embd,
-      nLayer: c.n_layer,
-      nHead: c.n_head,
-      layerNormEpsilon: c.layer_norm_epsilon ?? 1e-5,
-    };
-    const { nEmbd: d, nLayer } = config;
-    const ln = (p: string): [number[], number[]] => [
-      ckpt.vector(`${p}.weight`, d),
-      ckpt.vector(`${p}.bias`, d),
-    ];
-    const blocks = Array.from({ length: nLayer }, (_, i): Block => {
-      const p = `h.${i}`;
-      return {
-        ln1: ln(`${p}.ln_1`),
-        attnW: ckpt.matrix(`${p}.attn.c_attn.weight`, [d, 3 * d]),
-        attnB: ckpt.vector(`${p}.attn.c_attn.bias`, 3 * d),
-        projW: ckpt.matrix(`${p}.attn.c_proj.weight`, [d, d]),
-        projB: ckpt.vector(`${p}.attn.c_proj.bias`, d),
-        ln2: ln(`${p}.ln_2`),
-        fcW: ckpt.matrix(`${p}.mlp.c_fc.weight`, [d, 4 * d]),
-        fcB: ckpt.vector(`${p}.mlp.c_fc.bias`, 4 * d),
-        mlpW: ckpt.matrix(`${p}.mlp.c_proj.weight`, [4 * d, d]),
-        mlpB: ckpt.vector(`${p}.mlp.c_proj.bias`, d),
-      };
-    });
-    return new Gpt2(
-      config,
-      ckpt.matrix('wte.weight', [config.vocabSize, d]),
-      ckpt.matrix('wpe.weight', [config.nPositions, d]),
-      blocks,
-      ln('ln_f'),
-    );
+    return new Gpt2(GPT.fromHuggingFace(ckpt));
   }
 
   get vocabSize(): number {
@@ -128,24 +66,14 @@ export class Gpt2 {
     return this.config.nPositions;
   }
 
-  /**
-   * A sequence for `generate` (the CausalLM contract): each step runs the whole sequence so far
-   * again and returns the last position's logits — no key/value cache, O(T²) per step, fine for
-   * the reference path and short texts.
-   */
+  /** A sequence for `generate` (the CausalLM contract), with GPT's key/value cache. */
   start(): { step(token: number): Float32Array } {
-    const ids: number[] = [];
-    return {
-      step: (token: number) => {
-        ids.push(token);
-        return Float32Array.from(this.forward(ids).logits.at(-1)!);
-      },
-    };
+    return this.model.start();
   }
 
   /** Logits for every position of one sequence, and the final hidden states (after LN_f). */
   forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix } {
-    const { vocabSize, nPositions, nEmbd: d, nHead, layerNormEpsilon: eps } = this.config;
+    const { vocabSize, nPositions, nEmbd } = this.config;
     if (ids.length === 0) throw new ValidationError('ids is empty', 'ids');
     if (ids.length > nPositions)
       throw new ValidationError(`${ids.length} tokens, but the model has ${nPositions} positions`, 'ids');
@@ -155,28 +83,9 @@ export class Gpt2 {
           `ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
           `ids[${i}]`,
         );
-    const hd = d / nHead;
-    let h = ids.map((t, pos) => this.wte[t]!.map((v, j) => v + this.wpe[pos]![j]!));
-    for (const b of this.blocks) {
-      const qkv = linear(layerNorm(h, b.ln1[0], b.ln1[1], eps), b.attnW, b.attnB);
-      const cols = (m: Matrix, from: number) => m.map((r) => r.slice(from, from + hd));
-      const heads = Array.from(
-        { length: nHead },
-        (_, k) =>
-          scaledDotProductAttention(cols(qkv, k * hd), cols(qkv, d + k * hd), cols(qkv, 2 * d + k * hd), {
-            mask: 'causal',
-          }).output,
-      );
-      const merged = h.map((_, i) => heads.flatMap((o) => o[i]!));
-      const attn = linear(merged, b.projW, b.projB);
-      h = h.map((r, i) => r.map((v, j) => v + attn[i]![j]!));
-      const m = linear(layerNorm(h, b.ln2[0], b.ln2[1], eps), b.fcW, b.fcB).map((r) =>
-        r.map(activations.gelu),
-      );
-      const mlp = linear(m, b.mlpW, b.mlpB);
-      h = h.map((r, i) => r.map((v, j) => v + mlp[i]![j]!));
-    }
-    const lastHiddenState = layerNorm(h, this.lnF[0], this.lnF[1], eps);
-    return { logits: matmul(lastHiddenState, transpose(this.wte)), lastHiddenState };
+    const { logits, lastHiddenState } = this.model.forwardWithHidden([ids], { grad: false });
+    const rows = (data: Float32Array, width: number) =>
+      ids.map((_, t) => Array.from(data.subarray(t * width, (t + 1) * width)));
+    return { logits: rows(logits.data, vocabSize), lastHiddenState: rows(lastHiddenState.data, nEmbd) };
   }
 }

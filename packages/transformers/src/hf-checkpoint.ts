@@ -6,7 +6,7 @@
  *   ckpt.checkConfig(shape.object({ n_embd: configSize() }))   // FormatError naming the field
  *
  * config.json must be a JSON object naming no key twice; each architecture checks the fields it
- * reads with a shape (gpt2.ts, bert-model.ts), so a bad value is a FormatError with the file and
+ * reads with a shape (gpt.ts for GPT-2, bert-model.ts), so a bad value is a FormatError with the file and
  * its JSON path (`…/config.json: $.hidden_size must be an integer ≥ 1 and ≤ 65536, got -1`). The
  * tensors are read by readSafetensors (layout checked, NaN/Infinity refused unless allowed).
  */
@@ -42,11 +42,7 @@ export interface HfCheckpoint {
   vector(name: string, length: number): number[];
 }
 
-/**
- * A size field of config.json: a whole number ≥ 1 and ≤ `max` (far above any real model's, low
- * enough that a corrupt value is named here rather than met as a failed allocation).
- */
-export const configSize = (max = 1 << 24) => shape.integer({ min: 1, max });
+export { configSize } from './hf-config.js';
 
 /** Reads a file of a model folder; a missing or unreadable file is a ValidationError naming it. */
 export const readModelFile = (path: string): Promise<Uint8Array> =>

@@ -8,9 +8,10 @@
 // ── Everything that needs no file system: tokenizers, attention, autograd, GPT, llama2.c from bytes,
 //    generation (browser.ts)
 
-// ── Hugging Face checkpoints (config.json + model.safetensors): GPT-2's forward pass (gpt2.ts);
+// ── Hugging Face checkpoints (config.json + model.safetensors): GPT-2 as a GPT that runs and trains
+//   (gpt2.ts: loadGpt2; Gpt2, deprecated: its one-sequence facade);
 //   Bert (bert.ts, deprecated): a one-sequence facade over BertModel.load
-//   (await Gpt2.load('models/gpt2')).forward([15496, 995]).logits
+//   (await loadGpt2('models/gpt2')).forward([[15496, 995]])  // logits (1, 2, 50257)
 export { Bert, type BertConfig, type BertInput, geluErf } from './bert.js';
 // ── BERT, trainable (bert-model.ts, bert-heads.ts): HF names, save/load, pretraining and fine-tuning heads
 //   new BertForSequenceClassification(new BertModel({ vocabSize }), tokenizer, ['negative', 'positive']).fit(texts, labels)
@@ -35,7 +36,7 @@ export {
 export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors } from './bert-model.js';
 export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny.js';
 export * from './browser.js';
-export { Gpt2, type Gpt2Config, linear } from './gpt2.js';
+export { Gpt2, type Gpt2Config, linear, loadGpt2 } from './gpt2.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS

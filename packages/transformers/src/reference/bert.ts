@@ -21,10 +21,10 @@
 import { ValidationError } from '@firth/numeric';
 import { erf } from '@firth/tensor';
 import { bertConfigFromHf } from '../bert-model.js';
-import { linear } from '../gpt2.js';
 import { type HfCheckpoint, readHfCheckpoint } from '../hf-checkpoint.js';
 import type { CheckpointOptions } from '../safetensors.js';
 import { type Matrix, scaledDotProductAttention, transpose } from './attention.js';
+import { linear } from './gpt2.js';
 import { layerNorm } from './normalization.js';
 
 /** BERT's GELU, exact form: ½ x (1 + erf(x/√2)). */
