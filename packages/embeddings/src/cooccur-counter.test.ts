@@ -1,0 +1,168 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ValidationError } from '@firth/numeric';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CooccurrenceCounter, type CooccurrenceEntries, cooccurrenceMemoryPlan } from './cooccur-counter.js';
+import { cooccurrenceMatrixSparse } from './cooccurrence.js';
+import { GloVe } from './glove.js';
+import { simplePreprocess } from './tokenizer.js';
+import { Vocabulary } from './vocabulary.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LEE = readFileSync(join(here, '..', '..', 'datasets', 'data', 'lee', 'lee_background.cor'), 'utf8')
+  .split('\n')
+  .map((line) => simplePreprocess(line))
+  .filter((s) => s.length > 0);
+const VOCAB = Vocabulary.fromSentences(LEE, { minCount: 5 });
+
+/** 0.0002 GB: a dense table of the pairs with (i + 1)(j + 1) ≤ 1,524 and an overflow buffer of 3,802 keys. */
+const TINY = 0.0002;
+
+const scratch = mkdtempSync(join(tmpdir(), 'firth-cooccur-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function count(window: number, symmetric: boolean, memory: number, tempDir = scratch) {
+  const counter = new CooccurrenceCounter(VOCAB.size, { window, symmetric, memory, tempDir });
+  for (const s of LEE) {
+    const ids = s.flatMap((w) => (VOCAB.index.has(w) ? [VOCAB.index.get(w)!] : []));
+    counter.addSentence(ids);
+  }
+  const runs = counter.runs;
+  const tempPath = counter.tempPath;
+  const entries = counter.finish();
+  return { counter, entries, runs, tempPath };
+}
+
+/** The readable reference: one Map per row (cooccurrence.ts), as CSR; and the number of terms per cell. */
+function reference(window: number, symmetric: boolean) {
+  const options = { window, symmetric, vocabulary: VOCAB.words };
+  const weighted = cooccurrenceMatrixSparse(LEE, { ...options, distanceWeighting: true }).matrix;
+  const terms = cooccurrenceMatrixSparse(LEE, { ...options, distanceWeighting: false }).matrix;
+  const rows: number[] = [];
+  for (let i = 0; i + 1 < weighted.indptr.length; i++)
+    for (let k = weighted.indptr[i]!; k < weighted.indptr[i + 1]!; k++) rows.push(i);
+  return { rows, cols: weighted.indices, values: weighted.data, terms: terms.data };
+}
+
+function expectEqualCounts(
+  X: CooccurrenceEntries,
+  ref: ReturnType<typeof reference>,
+  maxProduct: number,
+): void {
+  expect(X.values.length).toBe(ref.values.length);
+  expect([...X.rows]).toEqual(ref.rows);
+  expect([...X.cols]).toEqual(ref.cols);
+  let dense = 0;
+  let overflow = 0;
+  for (let k = 0; k < ref.values.length; k++) {
+    const [i, j, x, want] = [X.rows[k]!, X.cols[k]!, X.values[k]!, ref.values[k]!];
+    if ((i + 1) * (j + 1) <= maxProduct) {
+      // a dense cell gets the same additions in the same order: bit-for-bit equal
+      if (x !== want) expect({ i, j, x }).toEqual({ i, j, x: want });
+      dense++;
+    } else {
+      // an overflow cell sums the same n positive terms 1/d grouped by run and distance: the
+      // rounding error of a sum of n positive terms in any order is ≤ (n − 1)·2^−53·Σ, so two
+      // orders differ by at most 2(n − 1)·2^−53 relative
+      const n = ref.terms[k]!;
+      if (Math.abs(x - want) > 2 * (n - 1) * 2 ** -53 * want) expect({ i, j, x }).toEqual({ i, j, x: want });
+      overflow++;
+    }
+  }
+  expect(dense).toBeGreaterThan(1000);
+  expect(overflow).toBeGreaterThan(1000);
+}
+
+describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
+  for (const symmetric of [true, false]) {
+    it(`equals the Map-based count on the Lee corpus after spilling runs to disk (symmetric = ${symmetric})`, () => {
+      const { counter, entries, runs, tempPath } = count(5, symmetric, TINY);
+      expect(runs).toBeGreaterThan(5); // several sorted runs were written and merged
+      expect(tempPath).not.toBeNull();
+      expect(existsSync(tempPath!)).toBe(false); // finish removed the run files and their directory
+      expect(readdirSync(scratch)).toEqual([]);
+      expectEqualCounts(entries, reference(5, symmetric), counter.maxProduct);
+    });
+  }
+
+  it('with room for everything writes no file, and counts the same', () => {
+    const { counter, entries, runs, tempPath } = count(3, true, 1);
+    expect(runs).toBe(0);
+    expect(tempPath).toBeNull();
+    // at 1 GB every Lee pair is dense ((i + 1)(j + 1) ≤ V² ≪ maxProduct): bit-for-bit the reference
+    expect(counter.maxProduct).toBeGreaterThan(VOCAB.size ** 2);
+    const ref = reference(3, true);
+    expect([...entries.values]).toEqual(ref.values);
+    expect([...entries.cols]).toEqual(ref.cols);
+  });
+
+  it('sizes the dense table and overflow buffer as cooccur.c -memory does', () => {
+    // cooccur.c -memory 4 prints "max product: 13752509", "overflow length: 38028356" (16-byte
+    // records), and -memory 0.0002 "max product: 1524", "overflow length: 1901"; here the same
+    // bytes hold twice as many 8-byte keys
+    expect(cooccurrenceMemoryPlan(4, 10)).toEqual({ maxProduct: 13_752_509, overflowLength: 2 * 38_028_356 });
+    expect(cooccurrenceMemoryPlan(TINY, 5)).toEqual({ maxProduct: 1524, overflowLength: 2 * 1901 });
+    // a budget too small for one position's pairs still leaves room for them
+    expect(cooccurrenceMemoryPlan(1e-9, 10).overflowLength).toBe(8 * 10 + 64);
+  });
+
+  it('rejects bad options and use after finish', () => {
+    expect(() => new CooccurrenceCounter(10, { window: 2, memory: 0 })).toThrow(
+      /memory must be a number of GB > 0/,
+    );
+    expect(() => new CooccurrenceCounter(10, { window: 2, memory: Number.NaN })).toThrow(ValidationError);
+    expect(() => new CooccurrenceCounter(10, { window: 0 })).toThrow(/window/);
+    expect(() => new CooccurrenceCounter(0, { window: 2 })).toThrow(/vocabSize/);
+    expect(() => new CooccurrenceCounter(10, { window: 2, tempDir: '' })).toThrow(/tempDir/);
+    expect(() => new CooccurrenceCounter(2 ** 26, { window: 200, memory: 0.001 })).toThrow(/too large/);
+    const c = new CooccurrenceCounter(3, { window: 2 });
+    c.addSentence([0, 1, 2]);
+    expect(c.finish().values.length).toBe(6);
+    expect(() => c.addSentence([0, 1])).toThrow(/finished/);
+    expect(() => c.finish()).toThrow(/finished/);
+  });
+});
+
+describe('GloVe with a memory budget', () => {
+  const options = { vectorSize: 8, window: 5, minCount: 5, xMax: 10, epochs: 1 };
+
+  it('counts the same with a budget that forces runs on disk, and leaves no temporary files', async () => {
+    const tempDir = mkdtempSync(join(scratch, 'glove-'));
+    const small = new GloVe(LEE, { ...options, memory: TINY, tempDir });
+    const roomy = new GloVe(LEE, options);
+    const [a, b] = [small.cooccurrences!, roomy.cooccurrences!];
+    expect([...a.rows]).toEqual([...b.rows]);
+    expect([...a.cols]).toEqual([...b.cols]);
+    for (let k = 0; k < a.values.length; k++) expect(a.values[k]).toBeCloseTo(b.values[k]!, 12);
+    expect(readdirSync(tempDir)).toEqual([]);
+  });
+
+  it('removes the temporary files when the corpus fails while streaming', async () => {
+    const tempDir = mkdtempSync(join(scratch, 'glove-error-'));
+    const model = await new GloVe({ ...options, memory: TINY, tempDir }).buildVocab(LEE);
+    let reads = 0;
+    const failing = () => ({
+      *[Symbol.iterator]() {
+        reads++;
+        for (let k = 0; k < LEE.length; k++) {
+          if (k === 250) throw new Error('disk unplugged');
+          yield LEE[k]!.join(' ');
+        }
+      },
+    });
+    await expect(model.train(failing)).rejects.toThrow(/disk unplugged/);
+    expect(reads).toBe(1);
+    expect(readdirSync(tempDir)).toEqual([]);
+  });
+
+  it.each([0, -1, Number.POSITIVE_INFINITY, '2'])('rejects memory %j', (memory) => {
+    expect(() => new GloVe({ memory: memory as number })).toThrow(ValidationError);
+    expect(() => new GloVe({ memory: memory as number })).toThrow(/memory must be a number of GB > 0/);
+  });
+
+  it('rejects an empty tempDir', () => {
+    expect(() => new GloVe({ tempDir: '' })).toThrow(/tempDir/);
+  });
+});

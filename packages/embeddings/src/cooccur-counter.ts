@@ -1,0 +1,598 @@
+/**
+ * Co-occurrence counting in bounded memory, the design of Stanford GloVe's cooccur.c: GloVe's step 2,
+ * X_ij = Σ over occurrences of word i of 1/d for each word j at distance d ≤ window, for corpora
+ * whose non-zero X_ij do not fit in memory as JavaScript objects.
+ *
+ *   const counter = new CooccurrenceCounter(vocab.size, { window: 10, memory: 1 });
+ *   counter.addSentence(ids)          // vocabulary indices, most frequent word = 0, OOV removed
+ *   const X = counter.finish()        // { rows, cols, values } sorted by row then column
+ *   counter.runs                      // sorted overflow runs that were written to disk
+ *
+ * Word indices are frequency ranks (Vocabulary sorts most frequent first), and by Zipf's law the
+ * frequent pairs are the dense part of X:
+ *   1. a dense Float64Array holds every cell with (i + 1)(j + 1) ≤ maxProduct — row i keeps its
+ *      first min(V, ⌊maxProduct / (i + 1)⌋) columns (cooccur.c's `bigram_table` and `lookup`);
+ *   2. any other pair goes to an overflow buffer as one float64 key ((i·V + j)·window + d − 1);
+ *      when the buffer is full it is sorted (native numeric sort), equal pairs are summed, and the
+ *      run is written to a file in a temporary directory (cooccur.c's `overflow_NNNN.bin`);
+ *   3. `finish` merges the dense table and the runs (a k-way heap merge, summing equal pairs) into
+ *      one stream sorted by row then column; the temporary files are removed, also on error.
+ * `memory` is cooccur.c's `-memory` in GB: rlimit = 0.85·memory·2^30 / 16, maxProduct = n with
+ * n(ln n + 0.1544) = rlimit (the dense table then has at most rlimit cells, 8 bytes each), and the
+ * overflow buffer gets rlimit/6 × 16 bytes (cooccur.c's `overflow_length` records of 16 bytes; here
+ * a key is 8 bytes, so the same bytes hold twice the pairs). Like cooccur.c's, the limit is soft.
+ *
+ * Counting conventions are those of cooccurrence.ts and the GloVe class: windows stop at sentence
+ * ends (one `addSentence` call each), out-of-vocabulary words are removed before windowing, and
+ * with `symmetric: false` only the words to the left of word i are its context. Dense cells receive
+ * the same additions in the same order as a plain sparse-row count, so they are bit-for-bit equal;
+ * an overflow cell sums its 1/d terms grouped by run and by distance, so it may differ from the
+ * corpus-order sum in the last bits (relative error ≲ 1e-15 · number of terms).
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError } from '@firth/numeric';
+
+/** The co-occurrence matrix as coordinate lists, sorted by row then column (only X_ij > 0). */
+export interface CooccurrenceEntries {
+  rows: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+}
+
+export interface CooccurrenceCounterOptions {
+  /** Context words counted on each side (only the left when not symmetric). */
+  window: number;
+  /** Count context on both sides (X symmetric). @default true — cooccur.c's default */
+  symmetric?: boolean;
+  /** Soft memory limit in GB for the dense table and the overflow buffer (cooccur.c's `-memory`). @default 4 — cooccur.c's */
+  memory?: number;
+  /** Where the temporary run files go (a fresh sub-directory, removed by finish/dispose). @default os.tmpdir() */
+  tempDir?: string;
+}
+
+/** cooccur.c's `-memory` heuristic: the dense table's maxProduct and the overflow buffer's size in keys. */
+export function cooccurrenceMemoryPlan(
+  memory: number,
+  window: number,
+): { maxProduct: number; overflowLength: number } {
+  checkMemory(memory);
+  // rlimit = 0.85 · memory / sizeof(CREC): 16-byte records
+  const rlimit = (0.85 * memory * 1073741824) / 16;
+  // the dense table of maxProduct n holds Σ_{r=1..n} n/r ≈ n(ln n + γ − …) cells: solve n(ln n + 0.1544313298) = rlimit
+  let n = 1e5;
+  for (let it = 0; it < 200 && Math.abs(rlimit - n * (Math.log(n) + 0.1544313298)) > 1e-3; it++)
+    n = rlimit / (Math.log(n) + 0.1544313298);
+  // cooccur.c's overflow_length = rlimit/6 records of 16 bytes = twice as many 8-byte keys; at least
+  // room for a few positions' pairs
+  return {
+    maxProduct: Math.max(1, Math.floor(n)),
+    overflowLength: Math.max(2 * Math.floor(Math.floor(rlimit) / 6), 8 * window + 64),
+  };
+}
+
+function checkMemory(memory: unknown): void {
+  if (typeof memory !== 'number' || !Number.isFinite(memory) || memory <= 0)
+    throw new ValidationError(`memory must be a number of GB > 0, got ${JSON.stringify(memory)}`, 'memory');
+}
+
+/**
+ * A sorted stream of (pair key = i·V + j, value) records read block by block: the dense table, the
+ * in-memory overflow buffer, or a run file. `rec` holds `len` interleaved (key, value) pairs.
+ */
+abstract class Source {
+  rec: Float64Array;
+  len = 0;
+  pos = 0;
+  constructor(block: number) {
+    this.rec = new Float64Array(2 * block);
+  }
+  /** Fills `rec` with the next block; returns its length (0 when exhausted). */
+  abstract refill(): number;
+}
+
+/** The dense table's non-zero cells in row-major order. */
+class DenseSource extends Source {
+  private row = 0;
+  private col = 0;
+  constructor(
+    block: number,
+    private readonly table: Float64Array,
+    private readonly rowStart: Float64Array,
+    private readonly rowLen: Int32Array,
+    private readonly V: number,
+  ) {
+    super(block);
+  }
+  refill(): number {
+    const { rec, table, rowStart, rowLen, V } = this;
+    const cap = rec.length >> 1;
+    let n = 0;
+    let i = this.row;
+    let j = this.col;
+    while (i < V && n < cap) {
+      const start = rowStart[i]!;
+      const len = rowLen[i]!;
+      while (j < len && n < cap) {
+        const x = table[start + j]!;
+        if (x !== 0) {
+          rec[2 * n] = i * V + j;
+          rec[2 * n + 1] = x;
+          n++;
+        }
+        j++;
+      }
+      if (j >= len) {
+        i++;
+        j = 0;
+      }
+    }
+    this.row = i;
+    this.col = j;
+    this.len = n;
+    this.pos = 0;
+    return n;
+  }
+}
+
+/** The sorted overflow keys ((i·V + j)·window + d − 1), equal pairs summed on the fly. */
+class BufferSource extends Source {
+  private at = 0;
+  constructor(
+    block: number,
+    private readonly keys: Float64Array,
+    private readonly window: number,
+    private readonly inverse: Float64Array,
+  ) {
+    super(block);
+  }
+  refill(): number {
+    const { rec, keys, window: W, inverse } = this;
+    const cap = rec.length >> 1;
+    const end = keys.length;
+    let n = 0;
+    let k = this.at;
+    while (k < end && n < cap) {
+      // key = pair·W + (d − 1): the pair, and its weight 1/d
+      const key = keys[k]!;
+      const pair = Math.floor(key / W);
+      let sum = inverse[key - pair * W]!;
+      k++;
+      const last = pair * W + W; // keys of the same pair are < (pair + 1)·W
+      while (k < end && keys[k]! < last) sum += inverse[keys[k++]! - pair * W]!;
+      rec[2 * n] = pair;
+      rec[2 * n + 1] = sum;
+      n++;
+    }
+    this.at = k;
+    this.len = n;
+    this.pos = 0;
+    return n;
+  }
+}
+
+/** A run file of (key, value) float64 pairs, read block by block (opened per block: no descriptor limit). */
+class FileSource extends Source {
+  private offset = 0;
+  constructor(
+    block: number,
+    private readonly path: string,
+  ) {
+    super(block);
+  }
+  refill(): number {
+    const bytes = new Uint8Array(this.rec.buffer);
+    const fd = openSync(this.path, 'r');
+    let got = 0;
+    try {
+      while (got < bytes.length) {
+        const r = readSync(fd, bytes, got, bytes.length - got, this.offset + got);
+        if (r === 0) break;
+        got += r;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.offset += got;
+    this.len = got >> 4;
+    this.pos = 0;
+    return this.len;
+  }
+}
+
+/**
+ * k-way merge of sorted sources, summing equal keys; ties between sources are taken in source
+ * order (earlier runs first, as the corpus came). Calls emit(key, value) once per distinct key, in order.
+ */
+function mergeSources(sources: Source[], emit: (key: number, value: number) => void): void {
+  const heap: number[] = [];
+  const head = new Float64Array(sources.length);
+  const less = (a: number, b: number) => head[a]! < head[b]! || (head[a] === head[b] && a < b);
+  const siftDown = (p0: number) => {
+    let p = p0;
+    const size = heap.length;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= size) return;
+      const c = l + 1 < size && less(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!less(heap[c]!, heap[p]!)) return;
+      const t = heap[c]!;
+      heap[c] = heap[p]!;
+      heap[p] = t;
+      p = c;
+    }
+  };
+  sources.forEach((s, k) => {
+    if (s.refill() > 0) {
+      head[k] = s.rec[0]!;
+      heap.push(k);
+    }
+  });
+  for (let p = (heap.length >> 1) - 1; p >= 0; p--) siftDown(p);
+  let lastKey = -1;
+  let acc = 0;
+  while (heap.length > 0) {
+    const k = heap[0]!;
+    const s = sources[k]!;
+    // drain this source while it stays the minimum (runs of keys below the next source's head)
+    const rec = s.rec;
+    const other =
+      heap.length > 1 ? Math.min(head[heap[1]!]!, heap.length > 2 ? head[heap[2]!]! : Infinity) : Infinity;
+    let p = s.pos;
+    let key = rec[2 * p]!;
+    for (;;) {
+      const value = rec[2 * p + 1]!;
+      if (key === lastKey) acc += value;
+      else {
+        if (lastKey >= 0) emit(lastKey, acc);
+        lastKey = key;
+        acc = value;
+      }
+      p++;
+      if (p === s.len) {
+        if (s.refill() === 0) {
+          heap[0] = heap[heap.length - 1]!;
+          heap.pop();
+          p = -1;
+        } else p = 0;
+        break;
+      }
+      key = rec[2 * p]!;
+      // an equal key in another source with a lower index must come first: stop at ≥ other
+      if (key >= other) break;
+    }
+    if (p >= 0) {
+      s.pos = p;
+      head[k] = rec[2 * p]!;
+    }
+    siftDown(0);
+  }
+  if (lastKey >= 0) emit(lastKey, acc);
+}
+
+/**
+ * cooccur.c in TypeScript: a dense table for frequent pairs and sorted overflow runs on disk,
+ * merged by `finish`. Use once: addSentence for every sentence, then finish (or dispose).
+ */
+export class CooccurrenceCounter {
+  readonly vocabSize: number;
+  readonly window: number;
+  readonly symmetric: boolean;
+  /** Cells with (i + 1)(j + 1) ≤ maxProduct are counted in the dense table. */
+  readonly maxProduct: number;
+  /** Overflow keys held in memory before a run is sorted and written to disk. */
+  readonly overflowLength: number;
+  private readonly tempRoot: string;
+  private dense: Float64Array | null;
+  private readonly rowStart: Float64Array;
+  private readonly rowLen: Int32Array;
+  private buffer: Float64Array | null;
+  private fill = 0;
+  private threshold: number;
+  private readonly inverse: Float64Array;
+  private dir: string | null = null;
+  private readonly runFiles: string[] = [];
+  private done = false;
+
+  constructor(vocabSize: number, options: CooccurrenceCounterOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new ValidationError('options must be an object', 'options');
+    const { window, symmetric = true, memory = 4, tempDir = tmpdir() } = options;
+    if (!Number.isInteger(vocabSize) || vocabSize < 1)
+      throw new ValidationError(
+        `vocabSize must be an integer ≥ 1, got ${JSON.stringify(vocabSize)}`,
+        'vocabSize',
+      );
+    if (!Number.isInteger(window) || window < 1)
+      throw new ValidationError(`window must be an integer ≥ 1, got ${JSON.stringify(window)}`, 'window');
+    if (typeof symmetric !== 'boolean')
+      throw new ValidationError(
+        `symmetric must be true or false, got ${JSON.stringify(symmetric)}`,
+        'symmetric',
+      );
+    if (typeof tempDir !== 'string' || tempDir === '')
+      throw new ValidationError(
+        `tempDir must be a directory path, got ${JSON.stringify(tempDir)}`,
+        'tempDir',
+      );
+    const plan = cooccurrenceMemoryPlan(memory, window);
+    const V = vocabSize;
+    // a key (i·V + j)·window + d − 1 must be an exact float64 integer
+    if (V * V * window >= 2 ** 53)
+      throw new ValidationError(
+        `vocabulary of ${V} words × window ${window} is too large to count (V²·window must be < 2^53)`,
+        'vocabSize',
+      );
+    this.vocabSize = V;
+    this.window = window;
+    this.symmetric = symmetric;
+    this.maxProduct = plan.maxProduct;
+    this.overflowLength = plan.overflowLength;
+    this.tempRoot = tempDir;
+    // cooccur.c's lookup: row i (rank i + 1) keeps columns j < min(V, ⌊maxProduct / (i + 1)⌋)
+    this.rowStart = new Float64Array(V + 1);
+    this.rowLen = new Int32Array(V);
+    for (let i = 0; i < V; i++) {
+      this.rowLen[i] = Math.min(V, Math.floor(this.maxProduct / (i + 1)));
+      this.rowStart[i + 1] = this.rowStart[i]! + this.rowLen[i]!;
+    }
+    this.dense = new Float64Array(this.rowStart[V]!);
+    // the buffer grows by doubling up to overflowLength, so a small corpus allocates little
+    this.buffer = new Float64Array(Math.min(this.overflowLength, 1 << 16));
+    // one position adds at most 2·window keys (cooccur.c's overflow_threshold)
+    this.threshold = this.buffer.length - 2 * window;
+    this.inverse = new Float64Array(window);
+    for (let d = 1; d <= window; d++) this.inverse[d - 1] = 1 / d;
+  }
+
+  /** Sorted overflow runs written to disk so far. */
+  get runs(): number {
+    return this.runFiles.length;
+  }
+
+  /** The temporary directory of the runs, or null when none was needed (or after finish/dispose). */
+  get tempPath(): string | null {
+    return this.dir;
+  }
+
+  /**
+   * Adds one sentence of vocabulary indices (OOV words already removed): for position t and
+   * d = 1..window with t − d ≥ 0, the left neighbour c = s[t − d] is context of w = s[t] with weight
+   * 1/d; when symmetric, w is also context of c (which covers right neighbours).
+   */
+  addSentence(ids: ArrayLike<number>, length: number = ids.length): void {
+    const dense = this.dense;
+    let buf = this.buffer;
+    if (!dense || !buf || this.done)
+      throw new ValidationError('the counter has finished: make a new one', 'counter');
+    const { window: W, symmetric, rowStart, rowLen, vocabSize: V, inverse } = this;
+    let fill = this.fill;
+    let threshold = this.threshold;
+    for (let t = 0; t < length; t++) {
+      if (fill > threshold) {
+        this.fill = fill;
+        if (buf.length < this.overflowLength) this.grow();
+        else this.spill();
+        buf = this.buffer!;
+        threshold = this.threshold;
+        fill = this.fill;
+      }
+      const w = ids[t]!;
+      const lo = t > W ? t - W : 0;
+      for (let k = t - 1; k >= lo; k--) {
+        const c = ids[k]!;
+        const d = t - k;
+        if (c < rowLen[w]!) {
+          // (w + 1)(c + 1) ≤ maxProduct, for (c, w) as well: X[w][c] += 1/d, X[c][w] += 1/d
+          const x = inverse[d - 1]!;
+          dense[rowStart[w]! + c]! += x;
+          if (symmetric) dense[rowStart[c]! + w]! += x;
+        } else {
+          buf[fill++] = (w * V + c) * W + d - 1;
+          if (symmetric) buf[fill++] = (c * V + w) * W + d - 1;
+        }
+      }
+    }
+    this.fill = fill;
+  }
+
+  private block(sources: number): number {
+    // read buffers share the overflow buffer's budget: 16 bytes a record, 512 … 32,768 records each
+    return Math.max(512, Math.min(32_768, Math.floor((this.overflowLength * 8) / (16 * sources))));
+  }
+
+  /** Doubles the overflow buffer (at most overflowLength keys). */
+  private grow(): void {
+    const old = this.buffer!;
+    const buf = new Float64Array(Math.min(this.overflowLength, 2 * old.length));
+    buf.set(old.subarray(0, this.fill));
+    this.buffer = buf;
+    this.threshold = buf.length - 2 * this.window;
+  }
+
+  /** Sorts the overflow buffer, sums equal pairs and writes them as the next run file. */
+  private spill(): void {
+    const keys = this.buffer!.subarray(0, this.fill);
+    keys.sort();
+    this.dir ??= mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
+    const path = join(this.dir, `run-${String(this.runFiles.length).padStart(4, '0')}.bin`);
+    const source = new BufferSource(32_768, keys, this.window, this.inverse);
+    const fd = openSync(path, 'w');
+    try {
+      this.runFiles.push(path);
+      for (let n = source.refill(); n > 0; n = source.refill()) writeAll(fd, source.rec, 2 * n);
+    } finally {
+      closeSync(fd);
+    }
+    this.fill = 0;
+  }
+
+  /**
+   * Merges the dense table and the runs: calls emit(i, j, X_ij) for every non-zero cell, sorted by
+   * row then column. Runs stay on disk until finish/dispose.
+   */
+  private merge(emit: (i: number, j: number, value: number) => void): void {
+    const V = this.vocabSize;
+    const sources: Source[] = [];
+    if (this.runFiles.length > 0) {
+      if (this.fill > 0) this.spill();
+      this.buffer = null;
+    } else {
+      const keys = this.buffer!.subarray(0, this.fill);
+      keys.sort();
+      sources.push(new BufferSource(this.block(2), keys, this.window, this.inverse));
+    }
+    const block = this.block(this.runFiles.length + 2);
+    sources.unshift(new DenseSource(block, this.dense!, this.rowStart, this.rowLen, V));
+    for (const path of this.runFiles) sources.push(new FileSource(block, path));
+    mergeSources(sources, (key, value) => {
+      const i = Math.floor(key / V);
+      emit(i, key - i * V, value);
+    });
+  }
+
+  /**
+   * Merges everything into coordinate lists sorted by row then column and removes the temporary
+   * files. Without runs on disk the merge happens in memory; with runs, the merged stream is written
+   * to one file (cooccur.c's 16-byte records: int32 i, int32 j, float64 X_ij), the dense table is
+   * freed, and the file is read into the typed arrays.
+   */
+  finish(): CooccurrenceEntries {
+    this.checkOpen();
+    try {
+      if (this.runFiles.length === 0) {
+        const chunks: CooccurrenceEntries[] = [];
+        let out = newChunk(1 << 16);
+        let n = 0;
+        this.merge((i, j, x) => {
+          if (n === out.values.length) {
+            chunks.push(out);
+            out = newChunk(out.values.length * 2);
+            n = 0;
+          }
+          out.rows[n] = i;
+          out.cols[n] = j;
+          out.values[n++] = x;
+        });
+        chunks.push({
+          rows: out.rows.subarray(0, n),
+          cols: out.cols.subarray(0, n),
+          values: out.values.subarray(0, n),
+        });
+        return concatChunks(chunks);
+      }
+      const path = this.mergeToFile();
+      return readEntries(path);
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** Writes the merged stream to `merged.bin` in the temporary directory (frees the dense table). */
+  private mergeToFile(): string {
+    this.dir ??= mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
+    const path = join(this.dir, 'merged.bin');
+    const records = 32_768;
+    const bytes = new ArrayBuffer(16 * records);
+    const i32 = new Int32Array(bytes);
+    const f64 = new Float64Array(bytes);
+    const fd = openSync(path, 'w');
+    let n = 0;
+    try {
+      this.merge((i, j, x) => {
+        if (n === records) {
+          writeAll(fd, f64, 2 * n);
+          n = 0;
+        }
+        i32[4 * n] = i;
+        i32[4 * n + 1] = j;
+        f64[2 * n + 1] = x;
+        n++;
+      });
+      writeAll(fd, f64, 2 * n);
+    } finally {
+      closeSync(fd);
+    }
+    this.dense = null;
+    return path;
+  }
+
+  /** Removes the temporary files and frees the tables; safe to call more than once. */
+  dispose(): void {
+    this.done = true;
+    this.dense = null;
+    this.buffer = null;
+    if (this.dir !== null) {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.dir = null;
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.done || !this.dense)
+      throw new ValidationError('the counter has finished: make a new one', 'counter');
+  }
+}
+
+function newChunk(size: number): CooccurrenceEntries {
+  return { rows: new Int32Array(size), cols: new Int32Array(size), values: new Float64Array(size) };
+}
+
+function concatChunks(chunks: CooccurrenceEntries[]): CooccurrenceEntries {
+  if (chunks.length === 1)
+    return {
+      rows: chunks[0]!.rows.slice(),
+      cols: chunks[0]!.cols.slice(),
+      values: chunks[0]!.values.slice(),
+    };
+  const total = chunks.reduce((s, c) => s + c.values.length, 0);
+  const out = newChunk(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.rows.set(c.rows, at);
+    out.cols.set(c.cols, at);
+    out.values.set(c.values, at);
+    at += c.values.length;
+  }
+  return out;
+}
+
+/** Reads a file of 16-byte records (int32 i, int32 j, float64 X_ij) into coordinate lists. */
+function readEntries(path: string): CooccurrenceEntries {
+  const total = statSync(path).size / 16;
+  const out = newChunk(total);
+  const records = 32_768;
+  const bytes = new ArrayBuffer(16 * records);
+  const u8 = new Uint8Array(bytes);
+  const i32 = new Int32Array(bytes);
+  const f64 = new Float64Array(bytes);
+  const fd = openSync(path, 'r');
+  try {
+    for (let at = 0; at < total; ) {
+      const want = Math.min(records, total - at) * 16;
+      let got = 0;
+      while (got < want) {
+        const r = readSync(fd, u8, got, want - got, null);
+        if (r === 0) throw new Error(`unexpected end of ${path}`);
+        got += r;
+      }
+      const n = want / 16;
+      for (let k = 0; k < n; k++) {
+        out.rows[at + k] = i32[4 * k]!;
+        out.cols[at + k] = i32[4 * k + 1]!;
+        out.values[at + k] = f64[2 * k + 1]!;
+      }
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function writeAll(fd: number, data: Float64Array, count: number): void {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, count * 8);
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
