@@ -4,7 +4,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '@firth/numeric';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CooccurrenceCounter, type CooccurrenceEntries, cooccurrenceMemoryPlan } from './cooccur-counter.js';
+import {
+  CooccurrenceCounter,
+  type CooccurrenceEntries,
+  cooccurrenceMemoryPlan,
+  radixSortPairs,
+} from './cooccur-counter.js';
 import { cooccurrenceMatrixSparse } from './cooccurrence.js';
 import { GloVe } from './glove.js';
 import { simplePreprocess } from './tokenizer.js';
@@ -17,7 +22,7 @@ const LEE = readFileSync(join(here, '..', '..', 'datasets', 'data', 'lee', 'lee_
   .filter((s) => s.length > 0);
 const VOCAB = Vocabulary.fromSentences(LEE, { minCount: 5 });
 
-/** 0.0002 GB: a dense table of the pairs with (i + 1)(j + 1) ≤ 1,524 and an overflow buffer of 3,802 keys. */
+/** 0.0002 GB: a dense table of the pairs with (i + 1)(j + 1) ≤ 1,524 and an overflow buffer of 1,901 records. */
 const TINY = 0.0002;
 
 const scratch = mkdtempSync(join(tmpdir(), 'firth-cooccur-test-'));
@@ -100,12 +105,11 @@ describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
 
   it('sizes the dense table and overflow buffer as cooccur.c -memory does', () => {
     // cooccur.c -memory 4 prints "max product: 13752509", "overflow length: 38028356" (16-byte
-    // records), and -memory 0.0002 "max product: 1524", "overflow length: 1901"; here the same
-    // bytes hold twice as many 8-byte keys
-    expect(cooccurrenceMemoryPlan(4, 10)).toEqual({ maxProduct: 13_752_509, overflowLength: 2 * 38_028_356 });
-    expect(cooccurrenceMemoryPlan(TINY, 5)).toEqual({ maxProduct: 1524, overflowLength: 2 * 1901 });
+    // records), and -memory 0.0002 "max product: 1524", "overflow length: 1901"
+    expect(cooccurrenceMemoryPlan(4, 10)).toEqual({ maxProduct: 13_752_509, overflowLength: 38_028_356 });
+    expect(cooccurrenceMemoryPlan(TINY, 5)).toEqual({ maxProduct: 1524, overflowLength: 1901 });
     // a budget too small for one position's pairs still leaves room for them
-    expect(cooccurrenceMemoryPlan(1e-9, 10).overflowLength).toBe(8 * 10 + 64);
+    expect(cooccurrenceMemoryPlan(1e-9, 10).overflowLength).toBe(4 * 10 + 64);
   });
 
   it('rejects bad options and use after finish', () => {
@@ -122,6 +126,30 @@ describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
     expect(c.finish().values.length).toBe(6);
     expect(() => c.addSentence([0, 1])).toThrow(/finished/);
     expect(() => c.finish()).toThrow(/finished/);
+  });
+});
+
+describe('radixSortPairs', () => {
+  it.each([
+    [1, 1, 10],
+    [5, 9, 1000],
+    [17, 20, 20_000], // 37 bits: passes straddle the hi/lo boundary
+    [26, 32, 5000],
+  ])('sorts by hi then lo (%i + %i bits, %i records) as a comparison sort does', (hiBits, loBits, n) => {
+    let state = 12345;
+    const rand = (bits: number) => {
+      // xorshift32, then the top `bits` bits (small ranges repeat values: ties)
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return bits === 0 ? 0 : (state >>> 0) >>> (32 - bits);
+    };
+    const hi = Uint32Array.from({ length: n }, () => rand(hiBits));
+    const lo = Uint32Array.from({ length: n }, () => rand(loBits));
+    const want = [...hi].map((h, k) => [h, lo[k]!]).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    const [sHi, sLo] = radixSortPairs(hi, lo, n, new Uint32Array(n), new Uint32Array(n), hiBits, loBits);
+    expect([...sHi.subarray(0, n)]).toEqual(want.map((p) => p[0]));
+    expect([...sLo.subarray(0, n)]).toEqual(want.map((p) => p[1]));
   });
 });
 

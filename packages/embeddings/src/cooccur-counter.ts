@@ -12,15 +12,15 @@
  * frequent pairs are the dense part of X:
  *   1. a dense Float64Array holds every cell with (i + 1)(j + 1) ≤ maxProduct — row i keeps its
  *      first min(V, ⌊maxProduct / (i + 1)⌋) columns (cooccur.c's `bigram_table` and `lookup`);
- *   2. any other pair goes to an overflow buffer as one float64 key ((i·V + j)·window + d − 1);
- *      when the buffer is full it is sorted (native numeric sort), equal pairs are summed, and the
- *      run is written to a file in a temporary directory (cooccur.c's `overflow_NNNN.bin`);
+ *   2. any other pair goes to an overflow buffer as a record (i, j·window + d − 1) of two uint32;
+ *      when the buffer is full it is sorted (an LSD radix sort, O(n)), equal pairs are summed, and
+ *      the run is written to a file in a temporary directory (cooccur.c's `overflow_NNNN.bin`);
  *   3. `finish` merges the dense table and the runs (a k-way heap merge, summing equal pairs) into
  *      one stream sorted by row then column; the temporary files are removed, also on error.
  * `memory` is cooccur.c's `-memory` in GB: rlimit = 0.85·memory·2^30 / 16, maxProduct = n with
  * n(ln n + 0.1544) = rlimit (the dense table then has at most rlimit cells, 8 bytes each), and the
- * overflow buffer gets rlimit/6 × 16 bytes (cooccur.c's `overflow_length` records of 16 bytes; here
- * a key is 8 bytes, so the same bytes hold twice the pairs). Like cooccur.c's, the limit is soft.
+ * overflow buffer holds rlimit/6 records of 16 bytes (cooccur.c's `overflow_length`; here 8 bytes
+ * of record and 8 of radix-sort scratch). Like cooccur.c's, the limit is soft.
  *
  * Counting conventions are those of cooccurrence.ts and the GloVe class: windows stop at sentence
  * ends (one `addSentence` call each), out-of-vocabulary words are removed before windowing, and
@@ -52,7 +52,7 @@ export interface CooccurrenceCounterOptions {
   tempDir?: string;
 }
 
-/** cooccur.c's `-memory` heuristic: the dense table's maxProduct and the overflow buffer's size in keys. */
+/** cooccur.c's `-memory` heuristic: the dense table's maxProduct and the overflow buffer's size in records. */
 export function cooccurrenceMemoryPlan(
   memory: number,
   window: number,
@@ -64,11 +64,10 @@ export function cooccurrenceMemoryPlan(
   let n = 1e5;
   for (let it = 0; it < 200 && Math.abs(rlimit - n * (Math.log(n) + 0.1544313298)) > 1e-3; it++)
     n = rlimit / (Math.log(n) + 0.1544313298);
-  // cooccur.c's overflow_length = rlimit/6 records of 16 bytes = twice as many 8-byte keys; at least
-  // room for a few positions' pairs
+  // cooccur.c's overflow_length: rlimit/6 records of 16 bytes; at least room for a few positions' pairs
   return {
     maxProduct: Math.max(1, Math.floor(n)),
-    overflowLength: Math.max(2 * Math.floor(Math.floor(rlimit) / 6), 8 * window + 64),
+    overflowLength: Math.max(Math.floor(Math.floor(rlimit) / 6), 4 * window + 64),
   };
 }
 
@@ -136,32 +135,35 @@ class DenseSource extends Source {
   }
 }
 
-/** The sorted overflow keys ((i·V + j)·window + d − 1), equal pairs summed on the fly. */
+/** The sorted overflow records (row i, j·window + d − 1), equal pairs summed on the fly. */
 class BufferSource extends Source {
   private at = 0;
   constructor(
     block: number,
-    private readonly keys: Float64Array,
+    private readonly hi: Uint32Array,
+    private readonly lo: Uint32Array,
+    private readonly V: number,
     private readonly window: number,
     private readonly inverse: Float64Array,
   ) {
     super(block);
   }
   refill(): number {
-    const { rec, keys, window: W, inverse } = this;
+    const { rec, hi, lo, V, window: W, inverse } = this;
     const cap = rec.length >> 1;
-    const end = keys.length;
+    const end = hi.length;
     let n = 0;
     let k = this.at;
     while (k < end && n < cap) {
-      // key = pair·W + (d − 1): the pair, and its weight 1/d
-      const key = keys[k]!;
-      const pair = Math.floor(key / W);
-      let sum = inverse[key - pair * W]!;
+      // lo = j·W + (d − 1): the column j, and the weight 1/d
+      const i = hi[k]!;
+      const j = Math.floor(lo[k]! / W);
+      const base = j * W;
+      let sum = inverse[lo[k]! - base]!;
       k++;
-      const last = pair * W + W; // keys of the same pair are < (pair + 1)·W
-      while (k < end && keys[k]! < last) sum += inverse[keys[k++]! - pair * W]!;
-      rec[2 * n] = pair;
+      // records of the same pair are adjacent: same row, lo < (j + 1)·W
+      while (k < end && hi[k] === i && lo[k]! < base + W) sum += inverse[lo[k++]! - base]!;
+      rec[2 * n] = i * V + j;
       rec[2 * n + 1] = sum;
       n++;
     }
@@ -170,6 +172,75 @@ class BufferSource extends Source {
     this.pos = 0;
     return n;
   }
+}
+
+/** Bits needed to write every integer below `n`. */
+function bitsBelow(n: number): number {
+  let b = 0;
+  while (2 ** b < n) b++;
+  return b;
+}
+
+/**
+ * Sorts n records (hi, lo) by hi then lo: an LSD radix sort of the (hiBits + loBits)-bit key hi·2^loBits + lo
+ * in passes of ≤ 12 bits, stable, O(n) per pass, moving the records between (hi, lo) and the scratch
+ * arrays. Returns the arrays that hold the sorted records (their first n entries).
+ */
+export function radixSortPairs(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  n: number,
+  scratchHi: Uint32Array,
+  scratchLo: Uint32Array,
+  hiBits: number,
+  loBits: number,
+): [Uint32Array, Uint32Array] {
+  const bits = Math.max(1, hiBits + loBits);
+  const passes = Math.ceil(bits / 12);
+  const r = Math.ceil(bits / passes);
+  const mask = (1 << r) - 1;
+  const count = new Int32Array(1 << r);
+  let [aHi, aLo, bHi, bLo] = [hi, lo, scratchHi, scratchLo];
+  for (let p = 0; p < passes; p++) {
+    const shift = p * r;
+    const kind = shift >= loBits ? 2 : shift + r <= loBits ? 0 : 1;
+    const hs = shift - loBits;
+    const up = loBits - shift;
+    count.fill(0);
+    // histogram of the digit, then its starting offsets
+    if (kind === 0) for (let k = 0; k < n; k++) count[(aLo[k]! >>> shift) & mask]!++;
+    else if (kind === 2) for (let k = 0; k < n; k++) count[(aHi[k]! >>> hs) & mask]!++;
+    else for (let k = 0; k < n; k++) count[((aLo[k]! >>> shift) | (aHi[k]! << up)) & mask]!++;
+    let sum = 0;
+    let skip = false;
+    for (let d = 0; d <= mask; d++) {
+      const c = count[d]!;
+      if (c === n) skip = true; // every record has this digit: the pass would copy them in order
+      count[d] = sum;
+      sum += c;
+    }
+    if (skip) continue;
+    if (kind === 0)
+      for (let k = 0; k < n; k++) {
+        const at = count[(aLo[k]! >>> shift) & mask]!++;
+        bHi[at] = aHi[k]!;
+        bLo[at] = aLo[k]!;
+      }
+    else if (kind === 2)
+      for (let k = 0; k < n; k++) {
+        const at = count[(aHi[k]! >>> hs) & mask]!++;
+        bHi[at] = aHi[k]!;
+        bLo[at] = aLo[k]!;
+      }
+    else
+      for (let k = 0; k < n; k++) {
+        const at = count[((aLo[k]! >>> shift) | (aHi[k]! << up)) & mask]!++;
+        bHi[at] = aHi[k]!;
+        bLo[at] = aLo[k]!;
+      }
+    [aHi, aLo, bHi, bLo] = [bHi, bLo, aHi, aLo];
+  }
+  return [aHi, aLo];
 }
 
 /** A run file of (key, value) float64 pairs, read block by block (opened per block: no descriptor limit). */
@@ -287,7 +358,10 @@ export class CooccurrenceCounter {
   private dense: Float64Array | null;
   private readonly rowStart: Float64Array;
   private readonly rowLen: Int32Array;
-  private buffer: Float64Array | null;
+  /** The overflow records (row, column·window + d − 1) and the radix sort's scratch: 16 bytes a record. */
+  private buffer: { hi: Uint32Array; lo: Uint32Array; scratchHi: Uint32Array; scratchLo: Uint32Array } | null;
+  private readonly hiBits: number;
+  private readonly loBits: number;
   private fill = 0;
   private threshold: number;
   private readonly inverse: Float64Array;
@@ -318,10 +392,10 @@ export class CooccurrenceCounter {
       );
     const plan = cooccurrenceMemoryPlan(memory, window);
     const V = vocabSize;
-    // a key (i·V + j)·window + d − 1 must be an exact float64 integer
-    if (V * V * window >= 2 ** 53)
+    // an overflow record keeps j·window + d − 1 in 32 bits
+    if (V * window > 2 ** 32)
       throw new ValidationError(
-        `vocabulary of ${V} words × window ${window} is too large to count (V²·window must be < 2^53)`,
+        `vocabulary of ${V} words × window ${window} is too large to count (V·window must be ≤ 2^32)`,
         'vocabSize',
       );
     this.vocabSize = V;
@@ -339,9 +413,11 @@ export class CooccurrenceCounter {
     }
     this.dense = new Float64Array(this.rowStart[V]!);
     // the buffer grows by doubling up to overflowLength, so a small corpus allocates little
-    this.buffer = new Float64Array(Math.min(this.overflowLength, 1 << 16));
-    // one position adds at most 2·window keys (cooccur.c's overflow_threshold)
-    this.threshold = this.buffer.length - 2 * window;
+    this.buffer = overflowBuffer(Math.min(this.overflowLength, 1 << 16));
+    // one position adds at most 2·window records (cooccur.c's overflow_threshold)
+    this.threshold = this.buffer.hi.length - 2 * window;
+    this.hiBits = bitsBelow(V);
+    this.loBits = bitsBelow(V * window);
     this.inverse = new Float64Array(window);
     for (let d = 1; d <= window; d++) this.inverse[d - 1] = 1 / d;
   }
@@ -363,34 +439,41 @@ export class CooccurrenceCounter {
    */
   addSentence(ids: ArrayLike<number>, length: number = ids.length): void {
     const dense = this.dense;
-    let buf = this.buffer;
-    if (!dense || !buf || this.done)
+    if (!dense || !this.buffer || this.done)
       throw new ValidationError('the counter has finished: make a new one', 'counter');
-    const { window: W, symmetric, rowStart, rowLen, vocabSize: V, inverse } = this;
+    let { hi, lo: low } = this.buffer;
+    const { window: W, symmetric, rowStart, rowLen, inverse } = this;
     let fill = this.fill;
     let threshold = this.threshold;
     for (let t = 0; t < length; t++) {
       if (fill > threshold) {
         this.fill = fill;
-        if (buf.length < this.overflowLength) this.grow();
+        if (hi.length < this.overflowLength) this.grow();
         else this.spill();
-        buf = this.buffer!;
+        ({ hi, lo: low } = this.buffer!);
         threshold = this.threshold;
         fill = this.fill;
       }
       const w = ids[t]!;
+      const lenW = rowLen[w]!;
+      const startW = rowStart[w]!;
       const lo = t > W ? t - W : 0;
       for (let k = t - 1; k >= lo; k--) {
         const c = ids[k]!;
         const d = t - k;
-        if (c < rowLen[w]!) {
+        if (c < lenW) {
           // (w + 1)(c + 1) ≤ maxProduct, for (c, w) as well: X[w][c] += 1/d, X[c][w] += 1/d
           const x = inverse[d - 1]!;
-          dense[rowStart[w]! + c]! += x;
+          dense[startW + c]! += x;
           if (symmetric) dense[rowStart[c]! + w]! += x;
         } else {
-          buf[fill++] = (w * V + c) * W + d - 1;
-          if (symmetric) buf[fill++] = (c * V + w) * W + d - 1;
+          // a record (i, j·W + d − 1) for X[i][j] += 1/d
+          hi[fill] = w;
+          low[fill++] = c * W + d - 1;
+          if (symmetric) {
+            hi[fill] = c;
+            low[fill++] = w * W + d - 1;
+          }
         }
       }
     }
@@ -399,25 +482,33 @@ export class CooccurrenceCounter {
 
   private block(sources: number): number {
     // read buffers share the overflow buffer's budget: 16 bytes a record, 512 … 32,768 records each
-    return Math.max(512, Math.min(32_768, Math.floor((this.overflowLength * 8) / (16 * sources))));
+    return Math.max(512, Math.min(32_768, Math.floor(this.overflowLength / sources)));
   }
 
-  /** Doubles the overflow buffer (at most overflowLength keys). */
+  /** Doubles the overflow buffer (at most overflowLength records). */
   private grow(): void {
     const old = this.buffer!;
-    const buf = new Float64Array(Math.min(this.overflowLength, 2 * old.length));
-    buf.set(old.subarray(0, this.fill));
+    const buf = overflowBuffer(Math.min(this.overflowLength, 2 * old.hi.length));
+    buf.hi.set(old.hi.subarray(0, this.fill));
+    buf.lo.set(old.lo.subarray(0, this.fill));
     this.buffer = buf;
-    this.threshold = buf.length - 2 * this.window;
+    this.threshold = buf.hi.length - 2 * this.window;
+  }
+
+  /** The overflow buffer sorted by pair, as a source that sums equal pairs. */
+  private sortedBuffer(block: number): BufferSource {
+    const { hi, lo, scratchHi, scratchLo } = this.buffer!;
+    const n = this.fill;
+    const [sHi, sLo] = radixSortPairs(hi, lo, n, scratchHi, scratchLo, this.hiBits, this.loBits);
+    const { vocabSize: V, window: W, inverse } = this;
+    return new BufferSource(block, sHi.subarray(0, n), sLo.subarray(0, n), V, W, inverse);
   }
 
   /** Sorts the overflow buffer, sums equal pairs and writes them as the next run file. */
   private spill(): void {
-    const keys = this.buffer!.subarray(0, this.fill);
-    keys.sort();
     this.dir ??= mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
     const path = join(this.dir, `run-${String(this.runFiles.length).padStart(4, '0')}.bin`);
-    const source = new BufferSource(32_768, keys, this.window, this.inverse);
+    const source = this.sortedBuffer(32_768);
     const fd = openSync(path, 'w');
     try {
       this.runFiles.push(path);
@@ -439,9 +530,7 @@ export class CooccurrenceCounter {
       if (this.fill > 0) this.spill();
       this.buffer = null;
     } else {
-      const keys = this.buffer!.subarray(0, this.fill);
-      keys.sort();
-      sources.push(new BufferSource(this.block(2), keys, this.window, this.inverse));
+      sources.push(this.sortedBuffer(this.block(2)));
     }
     const block = this.block(this.runFiles.length + 2);
     sources.unshift(new DenseSource(block, this.dense!, this.rowStart, this.rowLen, V));
@@ -533,6 +622,15 @@ export class CooccurrenceCounter {
     if (this.done || !this.dense)
       throw new ValidationError('the counter has finished: make a new one', 'counter');
   }
+}
+
+function overflowBuffer(size: number) {
+  return {
+    hi: new Uint32Array(size),
+    lo: new Uint32Array(size),
+    scratchHi: new Uint32Array(size),
+    scratchLo: new Uint32Array(size),
+  };
 }
 
 function newChunk(size: number): CooccurrenceEntries {
