@@ -12,6 +12,7 @@
  * frequent pairs are the dense part of X:
  *   1. a dense Float64Array holds every cell with (i + 1)(j + 1) ≤ maxProduct — row i keeps its
  *      first min(V, ⌊maxProduct / (i + 1)⌋) columns (cooccur.c's `bigram_table` and `lookup`);
+ *      when symmetric only the upper triangle (X = Xᵀ), so half the table and one update a pair;
  *   2. any other pair goes to an overflow buffer as a record (i, j·window + d − 1) of two uint32;
  *      when the buffer is full it is sorted (an LSD radix sort, O(n)), equal pairs are summed, and
  *      the run is written to a file in a temporary directory (cooccur.c's `overflow_NNNN.bin`);
@@ -91,30 +92,34 @@ abstract class Source {
   abstract refill(): number;
 }
 
-/** The dense table's non-zero cells in row-major order. */
+/**
+ * The dense table's non-zero cells in row-major order. Cell (i, j) is table[rowBase[i] + j]; when
+ * symmetric only j ≥ i is stored, and (i, j < i) is read from (j, i).
+ */
 class DenseSource extends Source {
   private row = 0;
   private col = 0;
   constructor(
     block: number,
     private readonly table: Float64Array,
-    private readonly rowStart: Float64Array,
+    private readonly rowBase: Float64Array,
     private readonly rowLen: Int32Array,
     private readonly V: number,
+    private readonly symmetric: boolean,
   ) {
     super(block);
   }
   refill(): number {
-    const { rec, table, rowStart, rowLen, V } = this;
+    const { rec, table, rowBase, rowLen, V, symmetric } = this;
     const cap = rec.length >> 1;
     let n = 0;
     let i = this.row;
     let j = this.col;
     while (i < V && n < cap) {
-      const start = rowStart[i]!;
+      const start = rowBase[i]!;
       const len = rowLen[i]!;
       while (j < len && n < cap) {
-        const x = table[start + j]!;
+        const x = symmetric && j < i ? table[rowBase[j]! + i]! : table[start + j]!;
         if (x !== 0) {
           rec[2 * n] = i * V + j;
           rec[2 * n + 1] = x;
@@ -274,9 +279,12 @@ class FileSource extends Source {
 
 /**
  * k-way merge of sorted sources, summing equal keys; ties between sources are taken in source
- * order (earlier runs first, as the corpus came). Calls emit(key, value) once per distinct key, in order.
+ * order (earlier runs first, as the corpus came). Writes each distinct key and its sum to `out`
+ * (interleaved, in order) and calls flush(n) whenever it holds n = out.length / 2 records, and at the end.
  */
-function mergeSources(sources: Source[], emit: (key: number, value: number) => void): void {
+function mergeSources(sources: Source[], out: Float64Array, flush: (n: number) => void): void {
+  const cap = out.length >> 1;
+  let n = 0;
   const heap: number[] = [];
   const head = new Float64Array(sources.length);
   const less = (a: number, b: number) => head[a]! < head[b]! || (head[a] === head[b] && a < b);
@@ -316,7 +324,14 @@ function mergeSources(sources: Source[], emit: (key: number, value: number) => v
       const value = rec[2 * p + 1]!;
       if (key === lastKey) acc += value;
       else {
-        if (lastKey >= 0) emit(lastKey, acc);
+        if (lastKey >= 0) {
+          out[2 * n] = lastKey;
+          out[2 * n + 1] = acc;
+          if (++n === cap) {
+            flush(n);
+            n = 0;
+          }
+        }
         lastKey = key;
         acc = value;
       }
@@ -339,7 +354,12 @@ function mergeSources(sources: Source[], emit: (key: number, value: number) => v
     }
     siftDown(0);
   }
-  if (lastKey >= 0) emit(lastKey, acc);
+  if (lastKey >= 0) {
+    out[2 * n] = lastKey;
+    out[2 * n + 1] = acc;
+    n++;
+  }
+  flush(n);
 }
 
 /**
@@ -356,7 +376,8 @@ export class CooccurrenceCounter {
   readonly overflowLength: number;
   private readonly tempRoot: string;
   private dense: Float64Array | null;
-  private readonly rowStart: Float64Array;
+  /** Cell (i, j) of the dense table is dense[rowBase[i] + j] (when symmetric, for j ≥ i only). */
+  private readonly rowBase: Float64Array;
   private readonly rowLen: Int32Array;
   /** The overflow records (row, column·window + d − 1) and the radix sort's scratch: 16 bytes a record. */
   private buffer: { hi: Uint32Array; lo: Uint32Array; scratchHi: Uint32Array; scratchLo: Uint32Array } | null;
@@ -405,13 +426,18 @@ export class CooccurrenceCounter {
     this.overflowLength = plan.overflowLength;
     this.tempRoot = tempDir;
     // cooccur.c's lookup: row i (rank i + 1) keeps columns j < min(V, ⌊maxProduct / (i + 1)⌋)
-    this.rowStart = new Float64Array(V + 1);
+    // When symmetric, X = Xᵀ cell by cell (every window adds 1/d to X[w][c] and to X[c][w], in the
+    // same order), so only the upper triangle j ≥ i is stored: half the table, one update a pair.
+    this.rowBase = new Float64Array(V);
     this.rowLen = new Int32Array(V);
+    let cells = 0;
     for (let i = 0; i < V; i++) {
-      this.rowLen[i] = Math.min(V, Math.floor(this.maxProduct / (i + 1)));
-      this.rowStart[i + 1] = this.rowStart[i]! + this.rowLen[i]!;
+      const len = Math.min(V, Math.floor(this.maxProduct / (i + 1)));
+      this.rowLen[i] = len;
+      this.rowBase[i] = symmetric ? cells - i : cells;
+      cells += symmetric ? Math.max(0, len - i) : len;
     }
-    this.dense = new Float64Array(this.rowStart[V]!);
+    this.dense = new Float64Array(cells);
     // the buffer grows by doubling up to overflowLength, so a small corpus allocates little
     this.buffer = overflowBuffer(Math.min(this.overflowLength, 1 << 16));
     // one position adds at most 2·window records (cooccur.c's overflow_threshold)
@@ -442,7 +468,7 @@ export class CooccurrenceCounter {
     if (!dense || !this.buffer || this.done)
       throw new ValidationError('the counter has finished: make a new one', 'counter');
     let { hi, lo: low } = this.buffer;
-    const { window: W, symmetric, rowStart, rowLen, inverse } = this;
+    const { window: W, symmetric, rowBase, rowLen, inverse } = this;
     let fill = this.fill;
     let threshold = this.threshold;
     for (let t = 0; t < length; t++) {
@@ -456,16 +482,22 @@ export class CooccurrenceCounter {
       }
       const w = ids[t]!;
       const lenW = rowLen[w]!;
-      const startW = rowStart[w]!;
+      const baseW = rowBase[w]!;
       const lo = t > W ? t - W : 0;
       for (let k = t - 1; k >= lo; k--) {
         const c = ids[k]!;
         const d = t - k;
         if (c < lenW) {
-          // (w + 1)(c + 1) ≤ maxProduct, for (c, w) as well: X[w][c] += 1/d, X[c][w] += 1/d
+          // (w + 1)(c + 1) ≤ maxProduct, for (c, w) as well: X[w][c] += 1/d (and X[c][w] += 1/d)
           const x = inverse[d - 1]!;
-          dense[startW + c]! += x;
-          if (symmetric) dense[rowStart[c]! + w]! += x;
+          if (!symmetric || c > w) dense[baseW + c]! += x;
+          else if (c < w)
+            dense[rowBase[c]! + w]! += x; // the one cell of X[w][c] and X[c][w]
+          else {
+            // X[w][w] gets both additions
+            dense[baseW + c]! += x;
+            dense[baseW + c]! += x;
+          }
         } else {
           // a record (i, j·W + d − 1) for X[i][j] += 1/d
           hi[fill] = w;
@@ -520,10 +552,10 @@ export class CooccurrenceCounter {
   }
 
   /**
-   * Merges the dense table and the runs: calls emit(i, j, X_ij) for every non-zero cell, sorted by
-   * row then column. Runs stay on disk until finish/dispose.
+   * Merges the dense table and the runs: calls flush(chunk) with the next non-zero cells, sorted by
+   * row then column (the chunk's arrays are reused). Runs stay on disk until finish/dispose.
    */
-  private merge(emit: (i: number, j: number, value: number) => void): void {
+  private merge(flush: (chunk: CooccurrenceEntries, n: number) => void): void {
     const V = this.vocabSize;
     const sources: Source[] = [];
     if (this.runFiles.length > 0) {
@@ -533,11 +565,22 @@ export class CooccurrenceCounter {
       sources.push(this.sortedBuffer(this.block(2)));
     }
     const block = this.block(this.runFiles.length + 2);
-    sources.unshift(new DenseSource(block, this.dense!, this.rowStart, this.rowLen, V));
+    sources.unshift(new DenseSource(block, this.dense!, this.rowBase, this.rowLen, V, this.symmetric));
     for (const path of this.runFiles) sources.push(new FileSource(block, path));
-    mergeSources(sources, (key, value) => {
-      const i = Math.floor(key / V);
-      emit(i, key - i * V, value);
+    const records = 32_768;
+    const out = new Float64Array(2 * records);
+    const chunk = newChunk(records);
+    mergeSources(sources, out, (n) => {
+      const { rows, cols, values } = chunk;
+      for (let k = 0; k < n; k++) {
+        // key = i·V + j
+        const key = out[2 * k]!;
+        const i = Math.floor(key / V);
+        rows[k] = i;
+        cols[k] = key - i * V;
+        values[k] = out[2 * k + 1]!;
+      }
+      flush(chunk, n);
     });
   }
 
@@ -552,22 +595,8 @@ export class CooccurrenceCounter {
     try {
       if (this.runFiles.length === 0) {
         const chunks: CooccurrenceEntries[] = [];
-        let out = newChunk(1 << 16);
-        let n = 0;
-        this.merge((i, j, x) => {
-          if (n === out.values.length) {
-            chunks.push(out);
-            out = newChunk(out.values.length * 2);
-            n = 0;
-          }
-          out.rows[n] = i;
-          out.cols[n] = j;
-          out.values[n++] = x;
-        });
-        chunks.push({
-          rows: out.rows.subarray(0, n),
-          cols: out.cols.subarray(0, n),
-          values: out.values.subarray(0, n),
+        this.merge(({ rows, cols, values }, n) => {
+          chunks.push({ rows: rows.slice(0, n), cols: cols.slice(0, n), values: values.slice(0, n) });
         });
         return concatChunks(chunks);
       }
@@ -587,19 +616,15 @@ export class CooccurrenceCounter {
     const i32 = new Int32Array(bytes);
     const f64 = new Float64Array(bytes);
     const fd = openSync(path, 'w');
-    let n = 0;
     try {
-      this.merge((i, j, x) => {
-        if (n === records) {
-          writeAll(fd, f64, 2 * n);
-          n = 0;
+      this.merge(({ rows, cols, values }, n) => {
+        for (let k = 0; k < n; k++) {
+          i32[4 * k] = rows[k]!;
+          i32[4 * k + 1] = cols[k]!;
+          f64[2 * k + 1] = values[k]!;
         }
-        i32[4 * n] = i;
-        i32[4 * n + 1] = j;
-        f64[2 * n + 1] = x;
-        n++;
+        writeAll(fd, f64, 2 * n);
       });
-      writeAll(fd, f64, 2 * n);
     } finally {
       closeSync(fd);
     }
@@ -638,12 +663,7 @@ function newChunk(size: number): CooccurrenceEntries {
 }
 
 function concatChunks(chunks: CooccurrenceEntries[]): CooccurrenceEntries {
-  if (chunks.length === 1)
-    return {
-      rows: chunks[0]!.rows.slice(),
-      cols: chunks[0]!.cols.slice(),
-      values: chunks[0]!.values.slice(),
-    };
+  if (chunks.length === 1) return chunks[0]!;
   const total = chunks.reduce((s, c) => s + c.values.length, 0);
   const out = newChunk(total);
   let at = 0;
