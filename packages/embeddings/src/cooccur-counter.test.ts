@@ -103,6 +103,39 @@ describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
     expect([...entries.cols]).toEqual(ref.cols);
   });
 
+  it('finishToFile writes the same entries as cooccur.c records, read whole or in chunks, then removed', () => {
+    const counter = new CooccurrenceCounter(VOCAB.size, { window: 5, memory: TINY, tempDir: scratch });
+    for (const s of LEE)
+      counter.addSentence(s.flatMap((w) => (VOCAB.index.has(w) ? [VOCAB.index.get(w)!] : [])));
+    expect(counter.runs).toBeGreaterThan(5);
+    const file = counter.finishToFile();
+    const want = count(5, true, TINY).entries;
+    expect(file.length).toBe(want.values.length);
+    // the runs are gone, only the merged file is left: 16 bytes a record
+    expect(readdirSync(dirname(file.path))).toEqual(['merged.bin']);
+    const bytes = readFileSync(file.path);
+    expect(bytes.length).toBe(16 * want.values.length);
+    const k = 1234;
+    expect([
+      bytes.readInt32LE(16 * k),
+      bytes.readInt32LE(16 * k + 4),
+      bytes.readDoubleLE(16 * k + 8),
+    ]).toEqual([want.rows[k], want.cols[k], want.values[k]]);
+    expect(file.read()).toEqual(want);
+    const chunks = [...file.chunks(50_000)];
+    expect(chunks.map((c) => c.values.length)).toEqual([
+      50_000,
+      50_000,
+      50_000,
+      want.values.length - 150_000,
+    ]);
+    expect(chunks.flatMap((c) => [...c.cols])).toEqual([...want.cols]);
+    expect(Float64Array.from(chunks.flatMap((c) => [...c.values]))).toEqual(want.values);
+    file.dispose();
+    expect(existsSync(file.path)).toBe(false);
+    expect(readdirSync(scratch)).toEqual([]);
+  });
+
   it('sizes the dense table and overflow buffer as cooccur.c -memory does', () => {
     // cooccur.c -memory 4 prints "max product: 13752509", "overflow length: 38028356" (16-byte
     // records), and -memory 0.0002 "max product: 1524", "overflow length: 1901"

@@ -587,8 +587,7 @@ export class CooccurrenceCounter {
   /**
    * Merges everything into coordinate lists sorted by row then column and removes the temporary
    * files. Without runs on disk the merge happens in memory; with runs, the merged stream is written
-   * to one file (cooccur.c's 16-byte records: int32 i, int32 j, float64 X_ij), the dense table is
-   * freed, and the file is read into the typed arrays.
+   * to one file (`finishToFile`), the dense table is freed, and the file is read into typed arrays.
    */
   finish(): CooccurrenceEntries {
     this.checkOpen();
@@ -600,8 +599,29 @@ export class CooccurrenceCounter {
         });
         return concatChunks(chunks);
       }
+      const file = this.finishToFile();
+      try {
+        return file.read();
+      } finally {
+        file.dispose();
+      }
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /**
+   * Merges everything into one file of sorted records (see CooccurrenceFile) and removes the runs
+   * and the tables; the file is the caller's to read and dispose.
+   */
+  finishToFile(): CooccurrenceFile {
+    this.checkOpen();
+    try {
       const path = this.mergeToFile();
-      return readEntries(path);
+      for (const run of this.runFiles) rmSync(run, { force: true });
+      const file = new CooccurrenceFile(path, this.dir);
+      this.dir = null; // the file owns the directory now
+      return file;
     } finally {
       this.dispose();
     }
@@ -676,37 +696,99 @@ function concatChunks(chunks: CooccurrenceEntries[]): CooccurrenceEntries {
   return out;
 }
 
-/** Reads a file of 16-byte records (int32 i, int32 j, float64 X_ij) into coordinate lists. */
-function readEntries(path: string): CooccurrenceEntries {
-  const total = statSync(path).size / 16;
-  const out = newChunk(total);
-  const records = 32_768;
-  const bytes = new ArrayBuffer(16 * records);
-  const u8 = new Uint8Array(bytes);
-  const i32 = new Int32Array(bytes);
-  const f64 = new Float64Array(bytes);
-  const fd = openSync(path, 'r');
-  try {
-    for (let at = 0; at < total; ) {
-      const want = Math.min(records, total - at) * 16;
+/**
+ * The merged co-occurrences on disk, sorted by row then column, in cooccur.c's record layout: 16
+ * bytes each, int32 i, int32 j, float64 X_ij (little-endian here, 0-based indices where
+ * cooccur.c's are 1-based). For a training step that streams the entries instead of holding them.
+ */
+export class CooccurrenceFile {
+  /** Number of records (non-zero X_ij). */
+  readonly length: number;
+  constructor(
+    readonly path: string,
+    private dir: string | null,
+  ) {
+    this.length = statSync(path).size / 16;
+  }
+
+  /** The records in order, `size` at a time (fresh arrays each chunk). */
+  *chunks(size = 65_536): Generator<CooccurrenceEntries> {
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValidationError(`size must be an integer ≥ 1, got ${JSON.stringify(size)}`, 'size');
+    const reader = new RecordReader(this.path, Math.min(size, 32_768));
+    try {
+      for (let at = 0; at < this.length; ) {
+        const n = Math.min(size, this.length - at);
+        const chunk = newChunk(n);
+        reader.read(chunk, 0, n);
+        at += n;
+        yield chunk;
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** All records as coordinate lists. */
+  read(): CooccurrenceEntries {
+    const out = newChunk(this.length);
+    const reader = new RecordReader(this.path, 32_768);
+    try {
+      reader.read(out, 0, this.length);
+    } finally {
+      reader.close();
+    }
+    return out;
+  }
+
+  /** Removes the file and its temporary directory; safe to call more than once. */
+  dispose(): void {
+    if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+/** Reads 16-byte records (int32 i, int32 j, float64 X_ij) in order through a staging buffer. */
+class RecordReader {
+  private readonly fd: number;
+  private readonly u8: Uint8Array;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  constructor(
+    private readonly path: string,
+    records: number,
+  ) {
+    const bytes = new ArrayBuffer(16 * records);
+    this.u8 = new Uint8Array(bytes);
+    this.i32 = new Int32Array(bytes);
+    this.f64 = new Float64Array(bytes);
+    this.fd = openSync(path, 'r');
+  }
+  /** The next n records into out[at .. at + n). */
+  read(out: CooccurrenceEntries, at: number, n: number): void {
+    const { u8, i32, f64 } = this;
+    const records = f64.length >> 1;
+    for (let done = 0; done < n; ) {
+      const want = Math.min(records, n - done) * 16;
       let got = 0;
       while (got < want) {
-        const r = readSync(fd, u8, got, want - got, null);
-        if (r === 0) throw new Error(`unexpected end of ${path}`);
+        const r = readSync(this.fd, u8, got, want - got, null);
+        if (r === 0) throw new Error(`unexpected end of ${this.path}`);
         got += r;
       }
-      const n = want / 16;
-      for (let k = 0; k < n; k++) {
-        out.rows[at + k] = i32[4 * k]!;
-        out.cols[at + k] = i32[4 * k + 1]!;
-        out.values[at + k] = f64[2 * k + 1]!;
+      const m = want / 16;
+      const base = at + done;
+      for (let k = 0; k < m; k++) {
+        out.rows[base + k] = i32[4 * k]!;
+        out.cols[base + k] = i32[4 * k + 1]!;
+        out.values[base + k] = f64[2 * k + 1]!;
       }
-      at += n;
+      done += m;
     }
-  } finally {
-    closeSync(fd);
   }
-  return out;
+  close(): void {
+    closeSync(this.fd);
+  }
 }
 
 function writeAll(fd: number, data: Float64Array, count: number): void {

@@ -15,6 +15,7 @@ export * from './browser.js';
 export {
   CooccurrenceCounter,
   type CooccurrenceCounterOptions,
+  CooccurrenceFile,
   cooccurrenceMemoryPlan,
 } from './cooccur-counter.js';
 // ── Corpora, streamed: string[][], files (gensim LineSentence, .gz), iterables of lines (corpus.ts) ──
