@@ -94,11 +94,18 @@ abstract class Source {
 
 /**
  * The dense table's non-zero cells in row-major order. Cell (i, j) is table[rowBase[i] + j]; when
- * symmetric only j ≥ i is stored, and (i, j < i) is read from (j, i).
+ * symmetric only j ≥ i is stored, and (i, j < i) is read from (j, i): for a block of rows at a time
+ * those cells are gathered into `lower` by contiguous reads of the rows j (a blocked transpose),
+ * rather than one cache miss per cell.
  */
 class DenseSource extends Source {
   private row = 0;
   private col = 0;
+  private readonly lower: Float64Array;
+  /** Rows [blockStart, blockEnd) have their cells j < i in lower[(i − blockStart)·stride + j]. */
+  private blockStart = 0;
+  private blockEnd = 0;
+  private stride = 0;
   constructor(
     block: number,
     private readonly table: Float64Array,
@@ -108,9 +115,31 @@ class DenseSource extends Source {
     private readonly symmetric: boolean,
   ) {
     super(block);
+    this.lower = new Float64Array(symmetric ? Math.max(1 << 20, V) : 0);
   }
+
+  /** Gathers the cells (i, j < i) of rows i0, i0 + 1, … into `lower`. */
+  private gather(i0: number): void {
+    const { table, rowBase, rowLen, V, lower } = this;
+    // row i0 has the longest lower part of the block: j < min(i0, rowLen[i0]) … and later rows
+    // up to i − 1, bounded by rowLen[i] ≤ rowLen[i0]
+    const stride = Math.max(1, rowLen[i0]!);
+    const rows = Math.max(1, Math.min(V - i0, Math.floor(lower.length / stride)));
+    const i1 = i0 + rows;
+    const jEnd = Math.min(i1 - 1, stride);
+    for (let j = 0; j < jEnd; j++) {
+      // T(j, i) for i in [max(i0, j + 1), min(i1, rowLen[j])): contiguous in row j
+      const base = rowBase[j]!;
+      const end = Math.min(i1, rowLen[j]!);
+      for (let i = Math.max(i0, j + 1); i < end; i++) lower[(i - i0) * stride + j] = table[base + i]!;
+    }
+    this.blockStart = i0;
+    this.blockEnd = i1;
+    this.stride = stride;
+  }
+
   refill(): number {
-    const { rec, table, rowBase, rowLen, V, symmetric } = this;
+    const { rec, table, rowBase, rowLen, V, symmetric, lower } = this;
     const cap = rec.length >> 1;
     let n = 0;
     let i = this.row;
@@ -118,8 +147,23 @@ class DenseSource extends Source {
     while (i < V && n < cap) {
       const start = rowBase[i]!;
       const len = rowLen[i]!;
+      if (symmetric && j < i && j < len) {
+        if (i >= this.blockEnd) this.gather(i);
+        const at = (i - this.blockStart) * this.stride;
+        const end = Math.min(i, len);
+        while (j < end && n < cap) {
+          const x = lower[at + j]!;
+          if (x !== 0) {
+            rec[2 * n] = i * V + j;
+            rec[2 * n + 1] = x;
+            n++;
+          }
+          j++;
+        }
+        if (n === cap) break;
+      }
       while (j < len && n < cap) {
-        const x = symmetric && j < i ? table[rowBase[j]! + i]! : table[start + j]!;
+        const x = table[start + j]!;
         if (x !== 0) {
           rec[2 * n] = i * V + j;
           rec[2 * n + 1] = x;
