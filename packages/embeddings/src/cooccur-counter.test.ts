@@ -223,7 +223,17 @@ describe('GloVe with a memory budget', () => {
     expect(() => new GloVe({ memory: memory as number })).toThrow(/memory must be a number of GB > 0/);
   });
 
-  it('rejects an empty tempDir', () => {
+  it('rejects an empty tempDir, and says so when the directory cannot be used', async () => {
     expect(() => new GloVe({ tempDir: '' })).toThrow(/tempDir/);
+    const model = await new GloVe({
+      ...options,
+      memory: TINY,
+      tempDir: join(scratch, 'missing', 'dir'),
+    }).buildVocab(LEE);
+    const error = await model.train(LEE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(
+      /cannot create a temporary directory for co-occurrence runs in .*missing/,
+    );
   });
 });

@@ -582,7 +582,7 @@ export class CooccurrenceCounter {
 
   /** Sorts the overflow buffer, sums equal pairs and writes them as the next run file. */
   private spill(): void {
-    this.dir ??= mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
+    this.dir ??= this.makeTempDir();
     const path = join(this.dir, `run-${String(this.runFiles.length).padStart(4, '0')}.bin`);
     const source = this.sortedBuffer(32_768);
     const fd = openSync(path, 'w');
@@ -673,7 +673,7 @@ export class CooccurrenceCounter {
 
   /** Writes the merged stream to `merged.bin` in the temporary directory (frees the dense table). */
   private mergeToFile(): string {
-    this.dir ??= mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
+    this.dir ??= this.makeTempDir();
     const path = join(this.dir, 'merged.bin');
     const records = 32_768;
     const bytes = new ArrayBuffer(16 * records);
@@ -704,6 +704,17 @@ export class CooccurrenceCounter {
     if (this.dir !== null) {
       rmSync(this.dir, { recursive: true, force: true });
       this.dir = null;
+    }
+  }
+
+  private makeTempDir(): string {
+    try {
+      return mkdtempSync(join(this.tempRoot, 'firth-cooccur-'));
+    } catch (e) {
+      throw new ValidationError(
+        `cannot create a temporary directory for co-occurrence runs in ${JSON.stringify(this.tempRoot)}: ${(e as Error).message}`,
+        'tempDir',
+      );
     }
   }
 
