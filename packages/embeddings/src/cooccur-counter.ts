@@ -424,7 +424,9 @@ export class CooccurrenceCounter {
   private readonly rowBase: Float64Array;
   private readonly rowLen: Int32Array;
   /** The overflow records (row, column·window + d − 1) and the radix sort's scratch: 16 bytes a record. */
-  private buffer: { hi: Uint32Array; lo: Uint32Array; scratchHi: Uint32Array; scratchLo: Uint32Array } | null;
+  private buffer: { hi: Uint32Array; lo: Uint32Array } | null;
+  /** The radix sort's scratch, allocated at the first sort (the buffer and it stay within 16 bytes a record). */
+  private scratch: { hi: Uint32Array; lo: Uint32Array } | null = null;
   private readonly hiBits: number;
   private readonly loBits: number;
   private fill = 0;
@@ -565,6 +567,7 @@ export class CooccurrenceCounter {
   private grow(): void {
     const old = this.buffer!;
     const buf = overflowBuffer(Math.min(this.overflowLength, 2 * old.hi.length));
+    // while both live: 8 bytes a record of each, within the 16 bytes a record of the full buffer
     buf.hi.set(old.hi.subarray(0, this.fill));
     buf.lo.set(old.lo.subarray(0, this.fill));
     this.buffer = buf;
@@ -573,9 +576,10 @@ export class CooccurrenceCounter {
 
   /** The overflow buffer sorted by pair, as a source that sums equal pairs. */
   private sortedBuffer(block: number): BufferSource {
-    const { hi, lo, scratchHi, scratchLo } = this.buffer!;
+    const { hi, lo } = this.buffer!;
     const n = this.fill;
-    const [sHi, sLo] = radixSortPairs(hi, lo, n, scratchHi, scratchLo, this.hiBits, this.loBits);
+    if (!this.scratch || this.scratch.hi.length < n) this.scratch = overflowBuffer(hi.length);
+    const [sHi, sLo] = radixSortPairs(hi, lo, n, this.scratch.hi, this.scratch.lo, this.hiBits, this.loBits);
     const { vocabSize: V, window: W, inverse } = this;
     return new BufferSource(block, sHi.subarray(0, n), sLo.subarray(0, n), V, W, inverse);
   }
@@ -605,6 +609,7 @@ export class CooccurrenceCounter {
     if (this.runFiles.length > 0) {
       if (this.fill > 0) this.spill();
       this.buffer = null;
+      this.scratch = null;
     } else {
       sources.push(this.sortedBuffer(this.block(2)));
     }
@@ -630,13 +635,15 @@ export class CooccurrenceCounter {
 
   /**
    * Merges everything into coordinate lists sorted by row then column and removes the temporary
-   * files. Without runs on disk the merge happens in memory; with runs, the merged stream is written
-   * to one file (`finishToFile`), the dense table is freed, and the file is read into typed arrays.
+   * files. A small count is merged in memory; otherwise the merged stream is written to one file
+   * (`finishToFile`), the tables are freed, and the file is read into typed arrays.
    */
   finish(): CooccurrenceEntries {
     this.checkOpen();
     try {
-      if (this.runFiles.length === 0) {
+      // small counts merge in memory (chunks, then one copy); larger ones go through one file, so
+      // the tables are freed before the entries are allocated
+      if (this.runFiles.length === 0 && this.fill + this.dense!.length <= IN_MEMORY_MERGE) {
         const chunks: CooccurrenceEntries[] = [];
         this.merge(({ rows, cols, values }, n) => {
           chunks.push({ rows: rows.slice(0, n), cols: cols.slice(0, n), values: values.slice(0, n) });
@@ -693,6 +700,8 @@ export class CooccurrenceCounter {
       closeSync(fd);
     }
     this.dense = null;
+    this.buffer = null;
+    this.scratch = null;
     return path;
   }
 
@@ -701,6 +710,7 @@ export class CooccurrenceCounter {
     this.done = true;
     this.dense = null;
     this.buffer = null;
+    this.scratch = null;
     if (this.dir !== null) {
       rmSync(this.dir, { recursive: true, force: true });
       this.dir = null;
@@ -724,13 +734,11 @@ export class CooccurrenceCounter {
   }
 }
 
+/** Cells (dense table + overflow records) up to which `finish` merges without a file. */
+const IN_MEMORY_MERGE = 1 << 22;
+
 function overflowBuffer(size: number) {
-  return {
-    hi: new Uint32Array(size),
-    lo: new Uint32Array(size),
-    scratchHi: new Uint32Array(size),
-    scratchLo: new Uint32Array(size),
-  };
+  return { hi: new Uint32Array(size), lo: new Uint32Array(size) };
 }
 
 function newChunk(size: number): CooccurrenceEntries {
