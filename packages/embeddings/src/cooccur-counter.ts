@@ -600,10 +600,11 @@ export class CooccurrenceCounter {
   }
 
   /**
-   * Merges the dense table and the runs: calls flush(chunk) with the next non-zero cells, sorted by
-   * row then column (the chunk's arrays are reused). Runs stay on disk until finish/dispose.
+   * Merges the dense table and the runs: calls flush(i32, f64, n) with the next n non-zero cells,
+   * sorted by row then column, as cooccur.c's 16-byte records in one reused buffer (record k:
+   * i = i32[4k], j = i32[4k + 1], X_ij = f64[2k + 1]). Runs stay on disk until finish/dispose.
    */
-  private merge(flush: (chunk: CooccurrenceEntries, n: number) => void): void {
+  private merge(flush: (i32: Int32Array, f64: Float64Array, n: number) => void): void {
     const V = this.vocabSize;
     const sources: Source[] = [];
     if (this.runFiles.length > 0) {
@@ -618,18 +619,16 @@ export class CooccurrenceCounter {
     for (const path of this.runFiles) sources.push(new FileSource(block, path));
     const records = 32_768;
     const out = new Float64Array(2 * records);
-    const chunk = newChunk(records);
+    const i32 = new Int32Array(out.buffer);
     mergeSources(sources, out, (n) => {
-      const { rows, cols, values } = chunk;
       for (let k = 0; k < n; k++) {
-        // key = i·V + j
+        // the key i·V + j becomes int32 i, j in its own 8 bytes
         const key = out[2 * k]!;
         const i = Math.floor(key / V);
-        rows[k] = i;
-        cols[k] = key - i * V;
-        values[k] = out[2 * k + 1]!;
+        i32[4 * k] = i;
+        i32[4 * k + 1] = key - i * V;
       }
-      flush(chunk, n);
+      flush(i32, out, n);
     });
   }
 
@@ -645,8 +644,14 @@ export class CooccurrenceCounter {
       // the tables are freed before the entries are allocated
       if (this.runFiles.length === 0 && this.fill + this.dense!.length <= IN_MEMORY_MERGE) {
         const chunks: CooccurrenceEntries[] = [];
-        this.merge(({ rows, cols, values }, n) => {
-          chunks.push({ rows: rows.slice(0, n), cols: cols.slice(0, n), values: values.slice(0, n) });
+        this.merge((i32, f64, n) => {
+          const chunk = newChunk(n);
+          for (let k = 0; k < n; k++) {
+            chunk.rows[k] = i32[4 * k]!;
+            chunk.cols[k] = i32[4 * k + 1]!;
+            chunk.values[k] = f64[2 * k + 1]!;
+          }
+          chunks.push(chunk);
         });
         return concatChunks(chunks);
       }
@@ -682,20 +687,9 @@ export class CooccurrenceCounter {
   private mergeToFile(): string {
     this.dir ??= this.makeTempDir();
     const path = join(this.dir, 'merged.bin');
-    const records = 32_768;
-    const bytes = new ArrayBuffer(16 * records);
-    const i32 = new Int32Array(bytes);
-    const f64 = new Float64Array(bytes);
     const fd = openSync(path, 'w');
     try {
-      this.merge(({ rows, cols, values }, n) => {
-        for (let k = 0; k < n; k++) {
-          i32[4 * k] = rows[k]!;
-          i32[4 * k + 1] = cols[k]!;
-          f64[2 * k + 1] = values[k]!;
-        }
-        writeAll(fd, f64, 2 * n);
-      });
+      this.merge((_, f64, n) => writeAll(fd, f64, 2 * n));
     } finally {
       closeSync(fd);
     }
