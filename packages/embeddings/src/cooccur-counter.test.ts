@@ -154,6 +154,11 @@ describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
     expect(() => new CooccurrenceCounter(0, { window: 2 })).toThrow(/vocabSize/);
     expect(() => new CooccurrenceCounter(10, { window: 2, tempDir: '' })).toThrow(/tempDir/);
     expect(() => new CooccurrenceCounter(2 ** 26, { window: 200, memory: 0.001 })).toThrow(/too large/);
+    const bad = new CooccurrenceCounter(3, { window: 2 });
+    expect(() => bad.addSentence([0, 3])).toThrow(/ids\[1\] must be a vocabulary index in \[0, 3\), got 3/);
+    expect(() => bad.addSentence([1.5])).toThrow(ValidationError);
+    expect(() => bad.addSentence([-1])).toThrow(ValidationError);
+    bad.dispose();
     const c = new CooccurrenceCounter(3, { window: 2 });
     c.addSentence([0, 1, 2]);
     expect(c.finish().values.length).toBe(6);

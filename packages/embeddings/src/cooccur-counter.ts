@@ -514,7 +514,7 @@ export class CooccurrenceCounter {
     if (!dense || !this.buffer || this.done)
       throw new ValidationError('the counter has finished: make a new one', 'counter');
     let { hi, lo: low } = this.buffer;
-    const { window: W, symmetric, rowBase, rowLen, inverse } = this;
+    const { window: W, symmetric, rowBase, rowLen, inverse, vocabSize: V } = this;
     let fill = this.fill;
     let threshold = this.threshold;
     for (let t = 0; t < length; t++) {
@@ -527,6 +527,14 @@ export class CooccurrenceCounter {
         fill = this.fill;
       }
       const w = ids[t]!;
+      // every context word was checked as a word at its own position
+      if (!(w >= 0 && w < V && (w | 0) === w)) {
+        this.fill = fill;
+        throw new ValidationError(
+          `ids[${t}] must be a vocabulary index in [0, ${V}), got ${JSON.stringify(w)}`,
+          `ids[${t}]`,
+        );
+      }
       const lenW = rowLen[w]!;
       const baseW = rowBase[w]!;
       const lo = t > W ? t - W : 0;
