@@ -22,8 +22,9 @@
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
  *
  * Window conventions are those of cooccurrence.ts (tests prove the counts agree with
- * `cooccurrenceMatrixSparse`, also when the counter spills to disk): windows stop at sentence ends, out-of-vocabulary words are removed
- * first, and with `symmetric: false` only the words to the left of word i are its context.
+ * `cooccurrenceMatrixSparse`, also when the counter spills to disk): windows stop at sentence
+ * ends, out-of-vocabulary words are removed first, and with `symmetric: false` only the words to
+ * the left of word i are its context.
  *
  * Deliberate differences and omissions: the entries are reshuffled every epoch with a seeded
  * RandomState (glove.c reads one file shuffled once by shuffle.c); one thread (glove.c runs Hogwild
