@@ -14,23 +14,27 @@
  * The pipeline:
  *   1. vocabulary: words with count ≥ minCount, most frequent first (vocab_count);
  *   2. co-occurrences X_ij = Σ over occurrences of word i of 1/d for each word j at distance
- *      d ≤ window (cooccur.c), accumulated in sparse rows while the corpus streams by;
+ *      d ≤ window (cooccur.c), counted while the corpus streams by in bounded memory
+ *      (cooccur-counter.ts: a dense table for frequent pairs, sorted overflow runs in temporary
+ *      files merged at the end; the `memory` option is cooccur.c's `-memory`);
  *   3. minimise J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)²,
  *      f(x) = min(1, (x / xMax)^α), by AdaGrad over the non-zero entries in a random order (glove.c);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
  *
- * Window conventions are those of cooccurrence.ts (a test proves the counts agree with
- * `cooccurrenceMatrixSparse`): windows stop at sentence ends, out-of-vocabulary words are removed
- * first, and with `symmetric: false` only the words to the left of word i are its context.
+ * Window conventions are those of cooccurrence.ts (tests prove the counts agree with
+ * `cooccurrenceMatrixSparse`, also when the counter spills to disk): windows stop at sentence
+ * ends, out-of-vocabulary words are removed first, and with `symmetric: false` only the words to
+ * the left of word i are its context.
  *
  * Deliberate differences and omissions: the entries are reshuffled every epoch with a seeded
  * RandomState (glove.c reads one file shuffled once by shuffle.c); one thread (glove.c runs Hogwild
  * threads); initial values come from Firth's MT19937 rather than glibc's `rand()`; left out are the
  * later glove.c's gradient clipping (`-grad-clip`), the `<unk>` vector, vocab_count's random
- * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here) and cooccur.c's
- * memory-bounded overflow files (the sparse rows live in memory: O(non-zero entries)).
+ * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here). The merged entries are
+ * then held in memory as typed arrays (16 bytes an entry) for training.
  */
 import { checkJson, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
+import { CooccurrenceCounter, type CooccurrenceEntries } from './cooccur-counter.js';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
@@ -64,6 +68,14 @@ export interface GloVeOptions {
   symmetric?: boolean;
   /** Seeds the initial parameters and every epoch's shuffle. @default 1 */
   seed?: number;
+  /**
+   * Soft limit in GB for counting co-occurrences (cooccur.c's `-memory`): the dense table of frequent
+   * pairs and the overflow buffer that is sorted and written to temporary files when full.
+   * @default 4 — cooccur.c's
+   */
+  memory?: number;
+  /** Directory for the temporary co-occurrence files (removed afterwards). @default null — os.tmpdir() */
+  tempDir?: string | null;
 }
 
 export interface GloVeTrainOptions {
@@ -79,17 +91,12 @@ export interface GloVeTrainOptions {
  */
 export type GloVeProgress = ProgressEvent;
 
-/** The co-occurrence matrix as coordinate lists, sorted by row then column (only X_ij > 0). */
-export interface CooccurrenceEntries {
-  rows: Int32Array;
-  cols: Int32Array;
-  values: Float64Array;
-}
+export type { CooccurrenceEntries } from './cooccur-counter.js';
 
 /** Updates between two `step` progress events. */
 export const STEP_ENTRIES = 65_536;
 
-type Options = Required<GloVeOptions> & { maxVocabSize: number | null };
+type Options = Required<GloVeOptions> & { maxVocabSize: number | null; tempDir: string | null };
 
 function checkOptions(o: GloVeOptions): Options {
   if (typeof o !== 'object' || o === null) throw new ValidationError('options must be an object', 'options');
@@ -104,6 +111,8 @@ function checkOptions(o: GloVeOptions): Options {
     epochs: o.epochs ?? 25,
     symmetric: o.symmetric ?? true,
     seed: o.seed ?? 1,
+    memory: o.memory ?? 4,
+    tempDir: o.tempDir ?? null,
   };
   const int = (name: keyof Options, v: unknown, min: number) => {
     if (!Number.isInteger(v) || (v as number) < min)
@@ -121,6 +130,16 @@ function checkOptions(o: GloVeOptions): Options {
       throw new ValidationError(`${k} must be a number > 0, got ${JSON.stringify(opts[k])}`, k);
   if (typeof opts.alpha !== 'number' || !Number.isFinite(opts.alpha) || opts.alpha < 0)
     throw new ValidationError(`alpha must be a number ≥ 0, got ${JSON.stringify(opts.alpha)}`, 'alpha');
+  if (typeof opts.memory !== 'number' || !Number.isFinite(opts.memory) || opts.memory <= 0)
+    throw new ValidationError(
+      `memory must be a number of GB > 0, got ${JSON.stringify(opts.memory)}`,
+      'memory',
+    );
+  if (opts.tempDir !== null && (typeof opts.tempDir !== 'string' || opts.tempDir === ''))
+    throw new ValidationError(
+      `tempDir must be a directory path or null, got ${JSON.stringify(opts.tempDir)}`,
+      'tempDir',
+    );
   if (typeof opts.symmetric !== 'boolean')
     throw new ValidationError(
       `symmetric must be true or false, got ${JSON.stringify(opts.symmetric)}`,
@@ -129,64 +148,30 @@ function checkOptions(o: GloVeOptions): Options {
   return opts;
 }
 
-/**
- * cooccur.c, streamed: each sentence adds its pairs to sparse rows (one Map per word, so no V×V
- * array and no single Map past V8's 2^24-entry limit). For position t and d = 1..window with
- * t − d ≥ 0, the left neighbour c = s[t − d] is context of w = s[t] with weight 1/d; when
- * symmetric, w is also context of c (which covers right neighbours).
- */
-class CooccurrenceCounter {
-  private readonly rowMaps: (Map<number, number> | undefined)[];
-  constructor(
-    private readonly vocab: Vocabulary,
-    private readonly window: number,
-    private readonly symmetric: boolean,
-  ) {
-    this.rowMaps = new Array(vocab.size);
-  }
-
-  private add(i: number, j: number, weight: number): void {
-    let row = this.rowMaps[i];
-    if (row === undefined) this.rowMaps[i] = row = new Map();
-    // X[i][j] += weight
-    row.set(j, (row.get(j) ?? 0) + weight);
-  }
-
-  addSentence(sentence: readonly string[]): void {
-    const ids: number[] = [];
-    for (const w of sentence) {
-      const i = this.vocab.index.get(w);
-      if (i !== undefined) ids.push(i); // out-of-vocabulary words are removed before windowing
+/** Vocabulary indices of a sentence's in-vocabulary words (OOV removed before windowing), in `scratch`. */
+class SentenceIds {
+  ids = new Int32Array(1024);
+  constructor(private readonly index: Map<string, number>) {}
+  /** Fills `ids` and returns how many words were kept. */
+  of(sentence: readonly string[]): number {
+    if (sentence.length > this.ids.length) this.ids = new Int32Array(2 * sentence.length);
+    const { ids, index } = this;
+    let n = 0;
+    for (let t = 0; t < sentence.length; t++) {
+      const i = index.get(sentence[t]!);
+      if (i !== undefined) ids[n++] = i;
     }
-    for (let t = 0; t < ids.length; t++) {
-      for (let d = 1; d <= this.window && t - d >= 0; d++) {
-        // weight = 1/d: a context word d positions away counts 1/d
-        this.add(ids[t]!, ids[t - d]!, 1 / d);
-        if (this.symmetric) this.add(ids[t - d]!, ids[t]!, 1 / d);
-      }
-    }
+    return n;
   }
+}
 
-  finish(): CooccurrenceEntries {
-    let nnz = 0;
-    for (const row of this.rowMaps) nnz += row?.size ?? 0;
-    if (nnz === 0)
-      throw new ValidationError(
-        'no co-occurrences: no sentence has two in-vocabulary words (lower minCount or use longer sentences)',
-        'corpus',
-      );
-    const out = { rows: new Int32Array(nnz), cols: new Int32Array(nnz), values: new Float64Array(nnz) };
-    let k = 0;
-    this.rowMaps.forEach((row, i) => {
-      if (!row) return;
-      for (const j of [...row.keys()].sort((a, b) => a - b)) {
-        out.rows[k] = i;
-        out.cols[k] = j;
-        out.values[k++] = row.get(j)!;
-      }
-    });
-    return out;
-  }
+function checkCounted(entries: CooccurrenceEntries): CooccurrenceEntries {
+  if (entries.values.length === 0)
+    throw new ValidationError(
+      'no co-occurrences: no sentence has two in-vocabulary words (lower minCount or use longer sentences)',
+      'corpus',
+    );
+  return entries;
 }
 
 /** What glove.c trains: W, W̃, b, b̃ and AdaGrad's accumulators (fields of a GloVe model). */
@@ -310,8 +295,13 @@ export class GloVe implements GloVeParameters {
       const corpus = corpusOrOptions as readonly (readonly string[])[];
       this.initVocab(Vocabulary.fromSentences(corpus, { minCount: this.options.minCount }));
       const counter = this.counter();
-      for (const s of corpus) counter.addSentence(s);
-      this.cooccurrences = counter.finish();
+      try {
+        const ids = new SentenceIds(this.vocabulary!.index);
+        for (const s of corpus) counter.addSentence(ids.ids, ids.of(s));
+        this.cooccurrences = checkCounted(counter.finish());
+      } finally {
+        counter.dispose();
+      }
       this.runEpochs(this.options.epochs, undefined);
     }
   }
@@ -379,7 +369,13 @@ export class GloVe implements GloVeParameters {
   private counter(): CooccurrenceCounter {
     if (!this.vocabulary)
       throw new ValidationError('call buildVocab(corpus) before train(corpus)', 'vocabulary');
-    return new CooccurrenceCounter(this.vocabulary, this.options.window, this.options.symmetric);
+    const { window, symmetric, memory, tempDir } = this.options;
+    return new CooccurrenceCounter(this.vocabulary.size, {
+      window,
+      symmetric,
+      memory,
+      ...(tempDir === null ? {} : { tempDir }),
+    });
   }
 
   /**
@@ -391,17 +387,22 @@ export class GloVe implements GloVeParameters {
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new ValidationError(`epochs must be an integer ≥ 1, got ${JSON.stringify(epochs)}`, 'epochs');
     const counter = this.counter();
-    let seen = 0;
-    for await (const s of sentences(corpus)) {
-      counter.addSentence(s);
-      seen++;
+    try {
+      const ids = new SentenceIds(this.vocabulary!.index);
+      let seen = 0;
+      for await (const s of sentences(corpus)) {
+        counter.addSentence(ids.ids, ids.of(s));
+        seen++;
+      }
+      if (seen === 0)
+        throw new ValidationError(
+          'the corpus yielded no sentences when read again for training: pass a file path, an array, or a function returning a fresh iterable',
+          'corpus',
+        );
+      this.cooccurrences = checkCounted(counter.finish());
+    } finally {
+      counter.dispose();
     }
-    if (seen === 0)
-      throw new ValidationError(
-        'the corpus yielded no sentences when read again for training: pass a file path, an array, or a function returning a fresh iterable',
-        'corpus',
-      );
-    this.cooccurrences = counter.finish();
     this.runEpochs(epochs, options.onProgress);
     return this;
   }

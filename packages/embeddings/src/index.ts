@@ -9,6 +9,15 @@
 // ── Everything that needs no file system: vectorizers, KeyedVectors, document similarity,
 //    vector files from their contents (browser.ts)
 export * from './browser.js';
+// ── GloVe: weighted least squares on log co-occurrences, AdaGrad as Stanford's glove.c (glove.ts) ──
+//   new GloVe(sentences, { vectorSize: 50, minCount: 1 }).wv.mostSimilar('data')
+//   await GloVe.create('lee_background.cor', { xMax: 10 })  // files and other streamed corpora
+export {
+  CooccurrenceCounter,
+  type CooccurrenceCounterOptions,
+  CooccurrenceFile,
+  cooccurrenceMemoryPlan,
+} from './cooccur-counter.js';
 // ── Corpora, streamed: string[][], files (gensim LineSentence, .gz), iterables of lines (corpus.ts) ──
 //   for await (const s of sentences('text8.txt.gz')) …  // 10,000-word pseudo-sentences
 export {
@@ -23,9 +32,6 @@ export {
 // ── Benchmark files scored as gensim scores them: questions-words, WordSim-353, SimLex (evaluation.ts)
 //   evaluateWordAnalogies(kv, 'questions-words.txt').score
 export { evaluateWordAnalogies, evaluateWordPairs } from './evaluation.js';
-// ── GloVe: weighted least squares on log co-occurrences, AdaGrad as Stanford's glove.c (glove.ts) ──
-//   new GloVe(sentences, { vectorSize: 50, minCount: 1 }).wv.mostSimilar('data')
-//   await GloVe.create('lee_background.cor', { xMax: 10 })  // files and other streamed corpora
 export {
   type CooccurrenceEntries,
   GloVe,
