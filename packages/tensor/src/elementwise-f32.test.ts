@@ -149,6 +149,44 @@ describe.skipIf(wasmElementwiseF32 === null)(
       }
     });
 
+    it('add + LayerNorm in one call: the JS reference, and bit for bit addRows then layerNormForward; x̂ optional', () => {
+      for (const [rows, d] of [
+        [4, 3],
+        [5, 13],
+        [33, 128],
+      ] as [number, number][]) {
+        const a = randn(rows * d, 2);
+        const r = randn(rows * d);
+        const g = randn(d);
+        const b = randn(d);
+        const fused = (k: ElementwiseF32Kernels) => {
+          const y = new Float32Array(rows * d);
+          const xhat = new Float32Array(rows * d);
+          const inv = new Float32Array(rows);
+          k.addLayerNormForward(a, r, g, b, y, xhat, inv, d, 1e-5);
+          return { y, xhat, inv };
+        };
+        const apart = (k: ElementwiseF32Kernels) => {
+          const s = new Float32Array(rows * d);
+          k.addRows(a, r, s);
+          const y = new Float32Array(rows * d);
+          const xhat = new Float32Array(rows * d);
+          const inv = new Float32Array(rows);
+          k.layerNormForward(s, g, b, y, xhat, inv, d, 1e-5);
+          return { y, xhat, inv };
+        };
+        for (const k of [wasm, js]) {
+          const [f, p] = [fused(k), apart(k)];
+          for (const key of ['y', 'xhat', 'inv'] as const) expect(f[key]).toEqual(p[key]);
+          // without x̂ and 1/σ̂ (inference): the same y
+          const y = new Float32Array(rows * d);
+          k.addLayerNormForward(a, r, g, b, y, null, null, d, 1e-5);
+          expect(y).toEqual(f.y);
+        }
+        expectClose(fused(wasm).y, fused(js).y, 1e-5, `addLayerNorm y ${rows}×${d}`);
+      }
+    });
+
     it('LayerNorm forward and backward, rows of 3, 8, 13 and 128', () => {
       for (const [rows, d] of [
         [4, 3],

@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { checkJson, FormatError, RandomState, shape, ValidationError } from '@firth/numeric';
 import {
   add,
+  addLayerNorm,
   concatLast,
   dropout,
   embedding,
@@ -350,6 +351,10 @@ export class BertModel {
   layerNorm(x: Tensor, n: Norm): Tensor {
     return layerNorm(x, n.g, n.b, this.config.layerNormEps);
   }
+  /** LN(x + r): the residual add and its LayerNorm in one op (@firth/tensor's addLayerNorm). */
+  addLayerNorm(x: Tensor, r: Tensor, n: Norm): Tensor {
+    return addLayerNorm(x, r, n.g, n.b, this.config.layerNormEps);
+  }
 
   private embeddings() {
     const { vocabSize: V, hiddenSize: H, maxPositionEmbeddings: P, typeVocabSize } = this.config;
@@ -466,9 +471,9 @@ export class BertModel {
         keyMask,
         dropout: pDrop > 0 ? { p: pDrop, rng } : undefined,
       });
-      const a = this.layerNorm(add(x, drop(linear(ctx, L.o), c.hiddenDropoutProb)), L.ln1);
+      const a = this.addLayerNorm(x, drop(linear(ctx, L.o), c.hiddenDropoutProb), L.ln1);
       const f = linear(geluErfOp(linear(a, L.up)), L.down);
-      x = this.layerNorm(add(a, drop(f, c.hiddenDropoutProb)), L.ln2);
+      x = this.addLayerNorm(a, drop(f, c.hiddenDropoutProb), L.ln2);
     }
     return x;
   }
