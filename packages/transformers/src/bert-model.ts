@@ -449,18 +449,17 @@ export class BertModel {
     const rng = options.rng ?? this.rng;
     const drop = (x: Tensor, p: number) => (options.train && p > 0 ? dropout(x, p, rng) : x);
     const e = w(this.embeddings());
-    let x = add(
-      add(
-        embedding(e.word, batch.inputIds.flat(), [B, T]),
-        embedding(
-          e.position,
-          Array.from({ length: T }, (_, t) => t),
-          [T],
-        ),
+    // LN(word + position + type): the last add fused with the LayerNorm
+    const wordAndPosition = add(
+      embedding(e.word, batch.inputIds.flat(), [B, T]),
+      embedding(
+        e.position,
+        Array.from({ length: T }, (_, t) => t),
+        [T],
       ),
-      embedding(e.type, batch.tokenTypeIds.flat(), [B, T]),
     );
-    x = drop(this.layerNorm(x, e.ln), c.hiddenDropoutProb);
+    const typeEmb = embedding(e.type, batch.tokenTypeIds.flat(), [B, T]);
+    let x = drop(this.addLayerNorm(wordAndPosition, typeEmb, e.ln), c.hiddenDropoutProb);
     const keyMask = batch.attentionMask.flat();
     const pDrop = options.train ? c.attentionProbsDropoutProb : 0;
     for (let i = 0; i < c.numHiddenLayers; i++) {
