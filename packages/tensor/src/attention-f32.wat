@@ -17,12 +17,13 @@
 (module
   (memory (export "memory") 1)
 
-  ;; exp(x), four lanes: Cephes' expf, as elementwise-f32.wat (x clamped to [-87.3, 88])
+  ;; exp(x), four lanes: Cephes' expf, as elementwise-f32.wat (x clamped to [-87.3, 88]; pmin/pmax
+  ;; and the 2^n from fx's bits as there, for speed)
   (func $exp (param $x v128) (result v128)
     (local $fx v128) (local $z v128) (local $y v128)
     (local.set $x
-      (f32x4.min
-        (f32x4.max (local.get $x) (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654))
+      (f32x4.pmin
+        (f32x4.pmax (local.get $x) (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654))
         (v128.const f32x4 88.0 88.0 88.0 88.0)))
     (local.set $fx
       (f32x4.nearest
@@ -49,9 +50,10 @@
       (f32x4.add
         (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $x))
         (v128.const f32x4 1.0 1.0 1.0 1.0)))
+    ;; × 2^n: fx + 2^23 + 127 holds n + 127 in its low mantissa bits; << 23 makes them the float 2^n
     (f32x4.mul (local.get $y)
       (i32x4.shl
-        (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127))
+        (f32x4.add (local.get $fx) (v128.const f32x4 8388735.0 8388735.0 8388735.0 8388735.0))
         (i32.const 23))))
 
   (func $hsum (param $v v128) (result f32)

@@ -2,6 +2,7 @@ import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
 import {
   add,
+  addLayerNorm,
   concatLast,
   crossEntropy,
   dropout,
@@ -94,6 +95,31 @@ describe('autograd: every op against finite differences', () => {
     checkGradients('swapAxes12', [Y], () => swapAxes12(Y));
     const E = randn([5, 3]);
     checkGradients('embedding', [E], () => embedding(E, [4, 1, 1, 0], [2, 2]));
+  });
+
+  it('addLayerNorm: LN(x + r) — gradients, equal bit for bit to layerNorm(add(x, r)), x + x, and inference', () => {
+    const rng = new RandomState(11);
+    const X = Tensor.randn([2, 3, 8], rng, 1, true);
+    const R = Tensor.randn([2, 3, 8], rng, 1, true);
+    const g = Tensor.randn([8], rng, 1, true);
+    const bb = Tensor.randn([8], rng, 1, true);
+    checkGradients('addLayerNorm', [X, R, g, bb], () => addLayerNorm(X, R, g, bb));
+    checkGradients('addLayerNorm x + x', [X, g, bb], () => addLayerNorm(X, X, g, bb));
+    // the values and every gradient equal to the two ops' bit for bit
+    const G = Tensor.randn([2, 3, 8], rng, 1);
+    const grads = (f: () => Tensor) => {
+      for (const p of [X, R, g, bb]) p.grad = null;
+      const y = f();
+      matmul(reshape(y, [1, y.size]), reshape(G, [y.size, 1])).backward();
+      return [y.data, ...[X, R, g, bb].map((p) => p.grad!)].map((a) => Array.from(a));
+    };
+    expect(grads(() => addLayerNorm(X, R, g, bb))).toEqual(grads(() => layerNorm(add(X, R), g, bb)));
+    // no gradient wanted: the same values, no backward pass recorded
+    const frozen = (t: Tensor) => new Tensor(t.data, t.shape);
+    const y = addLayerNorm(frozen(X), frozen(R), frozen(g), frozen(bb));
+    expect(y.backwardFn).toBeNull();
+    expect(Array.from(y.data)).toEqual(Array.from(layerNorm(add(X, R), g, bb).data));
+    expect(() => addLayerNorm(X, Tensor.zeros([2, 3, 4]), g, bb)).toThrow(/differ/);
   });
 
   it('matmulNT (batched and shared right side), softmax with a scale', () => {

@@ -410,19 +410,18 @@ export function softmax(
 /**
  * LayerNorm over the last axis with gain γ and bias β (shape [d]).
  *   dx = (1/σ̂)(g − mean(g) − x̂·mean(g ⊙ x̂)), g = dy ⊙ γ;  dγ = Σ dy ⊙ x̂;  dβ = Σ dy
- * Both passes run in elementwise-f32.ts.
+ * Both passes run in elementwise-f32.ts. When no input needs a gradient (inference), x̂ and 1/σ̂
+ * are not kept.
  */
 export function layerNorm(X: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  const d = X.shape.at(-1)!;
-  if (gamma.size !== d || beta.size !== d)
-    throw new ValidationError(
-      `layerNorm: γ and β need ${d} values, got ${gamma.size} and ${beta.size}`,
-      'gamma',
-    );
-  const rows = X.size / d;
+  const [d, rows] = layerNormShape('layerNorm', X, gamma, beta);
+  const Y = new Float32Array(X.size);
+  if (![X, gamma, beta].some(needsGrad)) {
+    ew.layerNormForward(X.data, gamma.data, beta.data, Y, null, null, d, eps);
+    return new Tensor(Y, X.shape);
+  }
   const xhat = new Float32Array(X.size);
   const inv = new Float32Array(rows);
-  const Y = new Float32Array(X.size);
   ew.layerNormForward(X.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, gamma, beta], (out) => {
     const [dX, acc] = gradSlot(X);
@@ -447,6 +446,47 @@ export function rmsNorm(X: Tensor, gamma: Tensor, eps = 1e-5): Tensor {
   return result(Y, X.shape, [X, gamma], (out) => {
     const [dX, acc] = gradSlot(X);
     ew.rmsNormBackward(out.grad!, gamma.data, xhat, inv, dX, gradOf(gamma), d, acc);
+  });
+}
+
+/** The last axis d and the row count of X, γ and β checked (d values each). */
+function layerNormShape(op: string, X: Tensor, gamma: Tensor, beta: Tensor): [number, number] {
+  const d = X.shape.at(-1)!;
+  if (gamma.size !== d || beta.size !== d)
+    throw new ValidationError(`${op}: γ and β need ${d} values, got ${gamma.size} and ${beta.size}`, 'gamma');
+  return [d, X.size / d];
+}
+
+/**
+ * LayerNorm(X + R) — a post-norm block's residual add and its LayerNorm (BERT's) in one op, equal
+ * bit for bit to layerNorm(add(X, R), γ, β): the sum is made and normalised inside the kernels'
+ * memory (elementwise-f32.ts addLayerNormForward), without being copied out and back in.
+ *   d: dS from LayerNorm's backward pass, then dX = dR = dS
+ */
+export function addLayerNorm(X: Tensor, R: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
+  if (R.shape.join() !== X.shape.join())
+    throw new ValidationError(
+      `addLayerNorm: ${JSON.stringify(R.shape)} and ${JSON.stringify(X.shape)} differ`,
+      'shape',
+    );
+  const [d, rows] = layerNormShape('addLayerNorm', X, gamma, beta);
+  const Y = new Float32Array(X.size);
+  if (![X, R, gamma, beta].some(needsGrad)) {
+    ew.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, null, null, d, eps);
+    return new Tensor(Y, X.shape);
+  }
+  const xhat = new Float32Array(X.size);
+  const inv = new Float32Array(rows);
+  ew.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
+  return result(Y, X.shape, [X, R, gamma, beta], (out) => {
+    const wantS = needsGrad(X) || needsGrad(R);
+    const dS = wantS ? new Float32Array(X.size) : null;
+    ew.layerNormBackward(out.grad!, gamma.data, xhat, inv, dS, gradOf(gamma), gradOf(beta), d, false);
+    if (!dS) return;
+    // dX = dS (handed over when X has no gradient yet), dR = dS (a copy when X took it)
+    const xTook = X.grad === null && X !== R && sendGrad(X, dS);
+    if (!xTook) needsGrad(X) && sendGrad(X, dS);
+    if (needsGrad(R)) sendGrad(R, xTook && R.grad === null ? dS.slice() : dS);
   });
 }
 

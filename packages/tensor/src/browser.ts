@@ -22,6 +22,7 @@ export {
 } from './attention.js';
 export {
   add,
+  addLayerNorm,
   concatLast,
   crossEntropy,
   dropout,

@@ -80,6 +80,25 @@ describe.skipIf(wasmElementwiseF32 === null)(
       expect(Array.from(y, (v) => Number(v.toFixed(5)))).toEqual([0.84134, -0.15866, 0, 1.9545]);
     });
 
+    it('GELU (erf form): the rational erf within 1e-6 of the reference on a fine grid, across the clamp at |x/√2| = 4', () => {
+      // every 1/1024 from −8 to 8: the widest errors of erf ≈ xP(x²)/Q(x²) sit near |x/√2| ≈ 3.3,
+      // and the clamp at ±4 (x ≈ ±5.657) must join erf = ±1 without a step
+      const x = Float32Array.from({ length: 16 * 1024 + 1 }, (_, i) => -8 + i / 1024);
+      const a = new Float32Array(x.length);
+      const b = new Float32Array(x.length);
+      wasm.geluErfForward(x, a);
+      js.geluErfForward(x, b);
+      expectClose(a, b, 1e-6, 'geluErf y on the grid');
+      const g = new Float32Array(x.length).fill(1);
+      const da = new Float32Array(x.length);
+      const db = new Float32Array(x.length);
+      wasm.geluErfBackward(x, g, da, false);
+      js.geluErfBackward(x, g, db, false);
+      expectClose(da, db, 2e-6, 'geluErf dx on the grid');
+      // and monotone across the clamp: GELU is increasing for x > 0
+      for (let i = 8 * 1024 + 1; i < x.length; i++) expect(a[i]!).toBeGreaterThanOrEqual(a[i - 1]!);
+    });
+
     it('softmax rows, plain and causal, with a scale; masked columns exactly 0; stats (max, Σ)', () => {
       for (const [rows, c, causal, s] of [
         [5, 7, false, 1],
@@ -127,6 +146,44 @@ describe.skipIf(wasmElementwiseF32 === null)(
           }
           expect(sum).toBeCloseTo(1, 5);
         }
+      }
+    });
+
+    it('add + LayerNorm in one call: the JS reference, and bit for bit addRows then layerNormForward; x̂ optional', () => {
+      for (const [rows, d] of [
+        [4, 3],
+        [5, 13],
+        [33, 128],
+      ] as [number, number][]) {
+        const a = randn(rows * d, 2);
+        const r = randn(rows * d);
+        const g = randn(d);
+        const b = randn(d);
+        const fused = (k: ElementwiseF32Kernels) => {
+          const y = new Float32Array(rows * d);
+          const xhat = new Float32Array(rows * d);
+          const inv = new Float32Array(rows);
+          k.addLayerNormForward(a, r, g, b, y, xhat, inv, d, 1e-5);
+          return { y, xhat, inv };
+        };
+        const apart = (k: ElementwiseF32Kernels) => {
+          const s = new Float32Array(rows * d);
+          k.addRows(a, r, s);
+          const y = new Float32Array(rows * d);
+          const xhat = new Float32Array(rows * d);
+          const inv = new Float32Array(rows);
+          k.layerNormForward(s, g, b, y, xhat, inv, d, 1e-5);
+          return { y, xhat, inv };
+        };
+        for (const k of [wasm, js]) {
+          const [f, p] = [fused(k), apart(k)];
+          for (const key of ['y', 'xhat', 'inv'] as const) expect(f[key]).toEqual(p[key]);
+          // without x̂ and 1/σ̂ (inference): the same y
+          const y = new Float32Array(rows * d);
+          k.addLayerNormForward(a, r, g, b, y, null, null, d, 1e-5);
+          expect(y).toEqual(f.y);
+        }
+        expectClose(fused(wasm).y, fused(js).y, 1e-5, `addLayerNorm y ${rows}×${d}`);
       }
     });
 

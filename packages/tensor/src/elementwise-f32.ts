@@ -54,14 +54,33 @@ export interface ElementwiseF32Kernels {
     s: number,
     acc: boolean,
   ): void;
-  /** x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept. */
+  /**
+   * x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept
+   * for the backward pass — or, null, not (inference).
+   */
   layerNormForward(
     x: Float32Array,
     g: Float32Array,
     b: Float32Array,
     y: Float32Array,
-    xhat: Float32Array,
-    inv: Float32Array,
+    xhat: Float32Array | null,
+    inv: Float32Array | null,
+    d: number,
+    eps: number,
+  ): void;
+  /**
+   * LayerNorm of a + r (the residual add before a post-norm, as BERT's): s = a + r in float32, then
+   * layerNormForward(s, …) — equal bit for bit to addRows then layerNormForward, without s leaving
+   * the kernels' memory.
+   */
+  addLayerNormForward(
+    a: Float32Array,
+    r: Float32Array,
+    g: Float32Array,
+    b: Float32Array,
+    y: Float32Array,
+    xhat: Float32Array | null,
+    inv: Float32Array | null,
     d: number,
     eps: number,
   ): void;
@@ -225,13 +244,18 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
       let v = 0;
       for (let j = 0; j < d; j++) v += (x[o + j]! - mu) ** 2;
       const ir = 1 / Math.sqrt(v / d + eps);
-      inv[r] = ir;
+      if (inv) inv[r] = ir;
       for (let j = 0; j < d; j++) {
         const xh = Math.fround((x[o + j]! - mu) * ir); // x̂ is stored as float32
-        xhat[o + j] = xh;
+        if (xhat) xhat[o + j] = xh;
         y[o + j] = g[j]! * xh + b[j]!;
       }
     }
+  },
+  addLayerNormForward(a, r, g, bias, y, xhat, inv, d, eps) {
+    const sum = new Float32Array(a.length);
+    jsElementwiseF32.addRows(a, r, sum);
+    jsElementwiseF32.layerNormForward(sum, g, bias, y, xhat, inv, d, eps);
   },
   layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
     const rows = dy.length / d;
@@ -461,8 +485,30 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       const [ax, ag, ab, ay, axh, ainv] = p.at as [number, number, number, number, number, number];
       ex.layerNormForward(ax, ag, ab, ay, axh, ainv, rows, d, eps);
       out(p.h, ay, y);
-      out(p.h, axh, xhat);
-      out(p.h, ainv, inv);
+      if (xhat) out(p.h, axh, xhat);
+      if (inv) out(p.h, ainv, inv);
+    },
+    addLayerNormForward(a, r, g, b, y, xhat, inv, d, eps) {
+      const n = a.length;
+      const rows = n / d;
+      // the sum s stays here: addRows writes it, layerNormForward reads it
+      const p = place([n, n, d, d, n, n, n, rows], [a, r, g, b]);
+      if (!p) return js.addLayerNormForward(a, r, g, b, y, xhat, inv, d, eps);
+      const [aa, ar, ag, ab, as, ay, axh, ainv] = p.at as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      ex.addRows(aa, ar, as, 1, n);
+      ex.layerNormForward(as, ag, ab, ay, axh, ainv, rows, d, eps);
+      out(p.h, ay, y);
+      if (xhat) out(p.h, axh, xhat);
+      if (inv) out(p.h, ainv, inv);
     },
     layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
       const n = dy.length;

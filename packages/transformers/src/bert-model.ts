@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { checkJson, FormatError, RandomState, shape, ValidationError } from '@firth/numeric';
 import {
   add,
+  addLayerNorm,
   concatLast,
   dropout,
   embedding,
@@ -350,6 +351,10 @@ export class BertModel {
   layerNorm(x: Tensor, n: Norm): Tensor {
     return layerNorm(x, n.g, n.b, this.config.layerNormEps);
   }
+  /** LN(x + r): the residual add and its LayerNorm in one op (@firth/tensor's addLayerNorm). */
+  addLayerNorm(x: Tensor, r: Tensor, n: Norm): Tensor {
+    return addLayerNorm(x, r, n.g, n.b, this.config.layerNormEps);
+  }
 
   private embeddings() {
     const { vocabSize: V, hiddenSize: H, maxPositionEmbeddings: P, typeVocabSize } = this.config;
@@ -444,18 +449,17 @@ export class BertModel {
     const rng = options.rng ?? this.rng;
     const drop = (x: Tensor, p: number) => (options.train && p > 0 ? dropout(x, p, rng) : x);
     const e = w(this.embeddings());
-    let x = add(
-      add(
-        embedding(e.word, batch.inputIds.flat(), [B, T]),
-        embedding(
-          e.position,
-          Array.from({ length: T }, (_, t) => t),
-          [T],
-        ),
+    // LN(word + position + type): the last add fused with the LayerNorm
+    const wordAndPosition = add(
+      embedding(e.word, batch.inputIds.flat(), [B, T]),
+      embedding(
+        e.position,
+        Array.from({ length: T }, (_, t) => t),
+        [T],
       ),
-      embedding(e.type, batch.tokenTypeIds.flat(), [B, T]),
     );
-    x = drop(this.layerNorm(x, e.ln), c.hiddenDropoutProb);
+    const typeEmb = embedding(e.type, batch.tokenTypeIds.flat(), [B, T]);
+    let x = drop(this.addLayerNorm(wordAndPosition, typeEmb, e.ln), c.hiddenDropoutProb);
     const keyMask = batch.attentionMask.flat();
     const pDrop = options.train ? c.attentionProbsDropoutProb : 0;
     for (let i = 0; i < c.numHiddenLayers; i++) {
@@ -466,9 +470,9 @@ export class BertModel {
         keyMask,
         dropout: pDrop > 0 ? { p: pDrop, rng } : undefined,
       });
-      const a = this.layerNorm(add(x, drop(linear(ctx, L.o), c.hiddenDropoutProb)), L.ln1);
+      const a = this.addLayerNorm(x, drop(linear(ctx, L.o), c.hiddenDropoutProb), L.ln1);
       const f = linear(geluErfOp(linear(a, L.up)), L.down);
-      x = this.layerNorm(add(a, drop(f, c.hiddenDropoutProb)), L.ln2);
+      x = this.addLayerNorm(a, drop(f, c.hiddenDropoutProb), L.ln2);
     }
     return x;
   }
