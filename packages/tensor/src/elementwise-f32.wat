@@ -17,6 +17,7 @@
   (memory (export "memory") 1)
 
   ;; e^x ($exp) and tanh ($tanh) over four lanes: src/exp-tanh-f32.wat, shared with activations.wat
+  ;; and llama-decode.wat
   ;; #include "exp-tanh-f32.wat"
 
   ;; exp of one float (the row tails): lane 0 of $exp

@@ -1,12 +1,15 @@
   ;; ---------------------------------------------------------------------------------------------
   ;; e^x and tanh over four float32 lanes: the one implementation that elementwise-f32.wat (GELU,
-  ;; softmax, cross-entropy) and activations.wat (the recurrent gates: σ, tanh) are assembled with —
-  ;; scripts/build-wasm.mjs splices this file in where a module's text says `;; #include`.
+  ;; softmax, cross-entropy), activations.wat (the recurrent gates: σ, tanh) and llama-decode.wat
+  ;; (attention's softmax, SiLU) are assembled with — scripts/build-wasm.mjs splices this file in
+  ;; where a module's text says `;; #include`.
   ;;
   ;; e^x: x = n ln2 + r (|r| ≤ ln2/2; ln2 split in two parts so r is exact to float32),
   ;; e^r = 1 + r + r²·y(r) with y Cephes expf's degree-5 minimax polynomial, times 2^n built in the
-  ;; exponent bits. x is clamped to [−87.33654, 88] first, so n + 127 stays in 1..254 (a normal
-  ;; float; below the clamp e^x comes out near 2^−126 — callers need only "≈ 0" there).
+  ;; exponent bits: n, a whole number, added to 1.5·2^23 + 127 leaves n + 127 in the low mantissa
+  ;; bits, shifted into place (cheaper than i32x4.trunc_sat_f32x4_s, several x86 instructions).
+  ;; x is clamped to [−87.33654, 88] first, so n + 127 stays in 1..254; x below −87.33654 gives 0
+  ;; (−∞ included), x above 88 gives e^88, NaN stays NaN.
   ;; tanh: the same reduction and polynomial give t = e^(−2|x|) − 1 = 2^n (r + r² y) + (2^n − 1)
   ;; without cancellation (n = 0 near x = 0), then tanh x = sign(x) · −t / (t + 2), t ∈ (−1, 0].
   ;; $tanh repeats the reduction inline: a shared function returning (r + r²y, 2^n) measured 5–10%
@@ -17,11 +20,12 @@
   ;; relative on [−1e-3, 1e-3] — float32's own rounding (6e-8) and a little. (They replaced
   ;; activations.wat's degree-6 Taylor e^x, relative error 2.5e-7, whose tanh 1 − 2/(e^2x + 1) lost
   ;; all relative precision near 0 — 1.7 at x ≈ 1e-5 — and elementwise-f32.wat's rational tanh,
-  ;; 3.9e-7 absolute near |x| = 5.8.)
+  ;; 3.9e-7 absolute near |x| = 5.8; llama-decode.wat had a third copy of the Cephes e^x.)
   ;; ---------------------------------------------------------------------------------------------
   ;; e^x, four lanes
   (func $exp (param $x v128) (result v128)
-    (local $fx v128) (local $y v128)
+    (local $in v128) (local $fx v128) (local $y v128)
+    (local.set $in (local.get $x))
     (local.set $x
       (f32x4.pmin
         (f32x4.pmax (local.get $x) (f32x4.splat (f32.const -87.33654)))
@@ -46,14 +50,17 @@
       (f32x4.splat (f32.const 1.6666665459e-1))))
     (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
       (f32x4.splat (f32.const 5.0000001201e-1))))
-    ;; 2^n (1 + r + r² y), 2^n = (n + 127) << 23
-    (f32x4.mul
-      (i32x4.shl
-        (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127))
-        (i32.const 23))
-      (f32x4.add
-        (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $x) (local.get $x))) (local.get $x))
-        (f32x4.splat (f32.const 1.0)))))
+    ;; 2^n (1 + r + r² y), then 0 where x was below the range
+    (v128.bitselect
+      (v128.const f32x4 0 0 0 0)
+      (f32x4.mul
+        (i32x4.shl
+          (f32x4.add (local.get $fx) (f32x4.splat (f32.const 12583039)))
+          (i32.const 23))
+        (f32x4.add
+          (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $x) (local.get $x))) (local.get $x))
+          (f32x4.splat (f32.const 1.0))))
+      (f32x4.lt (local.get $in) (f32x4.splat (f32.const -87.33654)))))
 
   ;; tanh(x), four lanes
   (func $tanh (param $x v128) (result v128)
@@ -81,10 +88,7 @@
       (f32x4.splat (f32.const 1.6666665459e-1))))
     (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
       (f32x4.splat (f32.const 5.0000001201e-1))))
-    (local.set $pow
-      (i32x4.shl
-        (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127))
-        (i32.const 23)))
+    (local.set $pow (i32x4.shl (f32x4.add (local.get $fx) (f32x4.splat (f32.const 12583039))) (i32.const 23)))
     ;; t = e^(−2|x|) − 1 = 2^n (r + r² y) + (2^n − 1)
     (local.set $t
       (f32x4.add
