@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chooseEngine } from './backend.js';
 import {
   gradientNormsByTimeStep,
   vanishingGradientSvg,
@@ -30,6 +31,20 @@ describe('vanishing gradient (course: "the influence of early inputs fades over 
     expect(svg).toContain('vanilla RNN');
   });
 
+  it('runs on the engine chooseEngine picks, and both engines give the same norms', async () => {
+    // 'firth' here (no tfjs-node); FIRTH_DEEP_ENGINE may force either
+    const picked = chooseEngine();
+    for (const cell of ['rnn', 'lstm', 'gru'] as const) {
+      const auto = await gradientNormsByTimeStep({ cell, timeSteps: 30, seed: 4 });
+      const firth = await gradientNormsByTimeStep({ cell, timeSteps: 30, seed: 4, engine: 'firth' });
+      const tfjs = await gradientNormsByTimeStep({ cell, timeSteps: 30, seed: 4, engine: 'tfjs' });
+      expect(auto).toEqual(picked === 'firth' ? firth : tfjs);
+      // float32 on both, summed in different orders: equal to ~1e-5 relative, at every step
+      for (let t = 0; t < 30; t++)
+        expect(Math.abs(firth[t]! / tfjs[t]! - 1), `${cell} t=${t}`).toBeLessThan(1e-4);
+    }
+  });
+
   it('holds across seeds, and is reproducible for a seed', async () => {
     for (const seed of [1, 2]) {
       const rnn = await gradientNormsByTimeStep({ cell: 'rnn', seed });
@@ -48,6 +63,9 @@ describe('vanishing gradient (course: "the influence of early inputs fades over 
     );
     await expect(gradientNormsByTimeStep({ cell: 'transformer' as never })).rejects.toThrow(
       /unknown cell type "transformer"/,
+    );
+    await expect(gradientNormsByTimeStep({ engine: 'torch' as never })).rejects.toThrow(
+      /engine must be one of firth, tfjs or auto/,
     );
     expect(() => vanishingGradientSvg([{ timeStep: 1, rnn: 0, lstm: 1 }])).toThrow(/rows\[0\]\.rnn/);
   });

@@ -11,14 +11,20 @@
  * gate f_k (≈ σ(1) ≈ 0.73 at init with forget bias 1, → 1 once it learns to remember): the
  * gradient decays far more slowly.
  *
- * How ∂L/∂h_t is taken with tf.grads: a zero tensor δ_t is added to every h_t (h_t ← h_t + δ_t);
- * then ∂L/∂δ_t = ∂L/∂h_t, and one backward pass gives all T of them. For the LSTM this is the
+ * How ∂L/∂h_t is taken: a zero tensor δ_t is added to every h_t (h_t ← h_t + δ_t); then
+ * ∂L/∂δ_t = ∂L/∂h_t, and one backward pass gives all T of them. For the LSTM this is the
  * gradient reaching h_t (c_t gets its own); what flows back through c_t reaches h_{t−1} via the gates.
+ * It runs on the engine backend.ts's chooseEngine picks (as the CNN and char-RNN do): on Firth's
+ * (@firth/tensor) the cell is unrolled one fused step per call (rnnSequence / lstmSequence /
+ * gruSequence over one step; the LSTM's c_t chained through the op's `cs`, which carries the
+ * gradient), on TF.js with tf.grads over its cells (rnn.ts). Both start from the same weights and
+ * inputs for a seed.
  */
 import { RandomState, ValidationError } from '@firth/numeric';
 import { Chart, PALETTE } from '@firth/plot';
-import { initBackend, tf } from './backend.js';
-import { type CellState, type CellType, checkCellType, createCell } from './rnn.js';
+import * as ft from '@firth/tensor';
+import { chooseEngine, type DeepEngine, initBackend, tf } from './backend.js';
+import { type CellState, type CellType, checkCellType, createCell, initialCellWeights } from './rnn.js';
 
 export interface GradientNormOptions {
   /** @default 'rnn' */
@@ -31,6 +37,8 @@ export interface GradientNormOptions {
   inputSize?: number;
   /** Seed for the weights and the inputs. @default 0 */
   seed?: number;
+  /** Which engine runs it (backend.ts's chooseEngine): 'firth', 'tfjs' or 'auto'. @default 'auto' */
+  engine?: DeepEngine | 'auto';
 }
 
 function positiveInt(value: unknown, name: string): number {
@@ -53,8 +61,9 @@ export async function gradientNormsByTimeStep(options: GradientNormOptions = {})
   const D = positiveInt(options.inputSize ?? 8, 'inputSize');
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValidationError(`seed must be an integer, got ${seed}`, 'seed');
-  await initBackend();
   const rng = new RandomState(seed);
+  if (chooseEngine(options.engine) === 'firth') return firthGradientNorms(cellType, T, H, D, rng);
+  await initBackend();
   const cell = createCell(cellType, D, H, rng);
   try {
     const norms = tf.tidy(() => {
@@ -81,6 +90,39 @@ export async function gradientNormsByTimeStep(options: GradientNormOptions = {})
   } finally {
     cell.dispose();
   }
+}
+
+/**
+ * ‖∂L/∂h_t‖ on Firth's engine: the weights drawn as createCell draws them, then x_t ~ N(0, 1), one
+ * fused step per call with h_t + δ_t (and the LSTM's c_t) chained into the next, L = Σ h_T.
+ */
+function firthGradientNorms(cellType: CellType, T: number, H: number, D: number, rng: RandomState): number[] {
+  const w = initialCellWeights(cellType, D, H, rng);
+  const GH = (w.b as number[]).length;
+  const tensor = (values: number[] | number[][], shape: number[]) =>
+    new ft.Tensor(Float32Array.from((values as number[][]).flat()), shape);
+  const Wx = tensor(w.Wx!, [D, GH]);
+  const Wh = tensor(w.Wh!, [H, GH]);
+  const b = tensor(w.b!, [GH]);
+  const bhn = w.bhn ? tensor(w.bhn, [H]) : null;
+  // x_t ~ N(0, 1)   T × (1, D), drawn after the weights (as on TF.js)
+  const xs = Array.from({ length: T }, () => tensor(rng.standardNormalArray(D), [1, D]));
+  const deltas = Array.from({ length: T }, () => ft.Tensor.zeros([1, H], true));
+  let h = ft.Tensor.zeros([1, H]);
+  let c = ft.Tensor.zeros([1, H]);
+  for (let t = 0; t < T; t++) {
+    const xp = ft.matmul(xs[t]!, Wx); // the step's input half   (1, G·H)
+    if (cellType === 'lstm') {
+      const out = ft.lstmSequence(xp, Wh, h, c, b);
+      h = out.hs;
+      c = out.cs!;
+    } else h = (cellType === 'gru' ? ft.gruSequence(xp, Wh, bhn!, h, b) : ft.rnnSequence(xp, Wh, h, b)).hs;
+    // h_t + δ_t (δ_t = 0): its gradient is ∂L/∂h_t
+    h = ft.add(h, deltas[t]!);
+  }
+  // L = Σ_j h_T[j] = h_T · 1
+  ft.matmul(h, new ft.Tensor(new Float32Array(H).fill(1), [H, 1])).backward();
+  return deltas.map((d) => Math.hypot(...d.grad!));
 }
 
 /** One row of the table: the gradient norm reaching step `timeStep` (1-based) in each cell. */

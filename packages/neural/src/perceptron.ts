@@ -17,6 +17,9 @@
  *
  * Deliberately left out: shuffling, stopping tolerances and multi-class one-vs-rest — that is
  * scikit-learn's variant, see `SklearnPerceptron` (sklearn-perceptron.ts). Labels are 0 and 1 only.
+ * The arithmetic is plain float64 loops, not @firth/tensor's products: the rule is online, one
+ * sample at a time, and one w·x per row measured faster than packing the rows for a product kernel
+ * (the measurements are in sklearn-perceptron.ts's header).
  */
 import {
   checkFinite,

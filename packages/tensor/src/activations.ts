@@ -1,8 +1,9 @@
 /**
  * The logistic sigmoid and tanh in place over float32 arrays — the gate activations of the fused
  * recurrent layers (recurrent.ts), where e^x is most of the forward pass. The fast path is a
- * WebAssembly SIMD kernel (activations.wat: e^x as 2^k · a degree-6 polynomial, four values at once,
- * relative error < 2e-7 — float32's own precision); the JavaScript reference uses Math.exp in float64.
+ * WebAssembly SIMD kernel (activations.wat, four values at once, with the e^x and tanh of
+ * exp-tanh-f32.wat that elementwise-f32.wat's GELU and softmax share: relative error < 2e-7 — float32's
+ * own precision); the JavaScript reference uses Math.exp in float64.
  * activations.test.ts compares the two.
  *
  *   const z = Float32Array.of(0, 2);

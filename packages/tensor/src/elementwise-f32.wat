@@ -8,99 +8,22 @@
 ;; to a multiple of four floats. The row kernels (softmax, LayerNorm, cross-entropy, bias) take any
 ;; row length: f32x4 over the first multiple of four, a scalar tail after it.
 ;;
-;; exp, tanh and erf are approximations in float32 (Cephes' expf; Eigen's rational tanh and erf),
-;; within a few float32 ulps of Math.exp / Math.tanh and 4.2e-7 of erf — elementwise-f32.test.ts
-;; checks them and every kernel against the JavaScript path.
+;; exp and tanh (exp-tanh-f32.wat, spliced in by scripts/build-wasm.mjs) are float32 approximations
+;; within a few float32 ulps of Math.exp / Math.tanh, and erf is Eigen's rational approximation,
+;; within 4.2e-7 of erf — elementwise-f32.test.ts checks them and every kernel against the
+;; JavaScript path.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt, feature simd) into src/elementwise-f32-wasm.ts.
 (module
   (memory (export "memory") 1)
 
-  ;; ---------------------------------------------------------------------------------------------
-  ;; exp(x), four lanes: x = n ln2 + r (|r| ≤ ln2/2, ln2 split in two for exactness), e^r from a
-  ;; degree-7 polynomial (Cephes expf), 2^n built in the exponent bits. x is clamped to [-87.3, 88]:
-  ;; below, the result is a normal float near 2^-126 (the callers only need "≈ 0" there).
-  ;; Speed (same results bit for bit): the clamps use pmin/pmax (one instruction each; f32x4.min/max's
-  ;; NaN and ±0 rules cost V8 several, and a NaN x stays NaN either way), and n + 127 is read from the
-  ;; bits of fx + (2^23 + 127) — exact for the whole numbers |fx| ≤ 127 that the clamp allows, where
-  ;; i32x4.trunc_sat is a long sequence on x64. The constants become globals at assembly
-  ;; (scripts/build-wasm.mjs).
-  ;; ---------------------------------------------------------------------------------------------
-  (func $exp (param $x v128) (result v128)
-    (local $fx v128) (local $z v128) (local $y v128)
-    (local.set $x
-      (f32x4.pmin
-        (f32x4.pmax (local.get $x) (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654))
-        (v128.const f32x4 88.0 88.0 88.0 88.0)))
-    (local.set $fx
-      (f32x4.nearest
-        (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
-    (local.set $x
-      (f32x4.sub (local.get $x)
-        (f32x4.mul (local.get $fx) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-    (local.set $x
-      (f32x4.add (local.get $x)
-        (f32x4.mul (local.get $fx) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
-    (local.set $z (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $y (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
-      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
-      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
-      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
-      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $x))
-      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    ;; e^r = 1 + r + r² y
-    (local.set $y
-      (f32x4.add
-        (f32x4.add (f32x4.mul (local.get $y) (local.get $z)) (local.get $x))
-        (v128.const f32x4 1.0 1.0 1.0 1.0)))
-    ;; × 2^n: fx + 2^23 + 127 holds n + 127 in its low mantissa bits; << 23 makes them the float 2^n
-    (f32x4.mul (local.get $y)
-      (i32x4.shl
-        (f32x4.add (local.get $fx) (v128.const f32x4 8388735.0 8388735.0 8388735.0 8388735.0))
-        (i32.const 23))))
+  ;; e^x ($exp) and tanh ($tanh) over four lanes: src/exp-tanh-f32.wat, shared with activations.wat
+  ;; and llama-decode.wat
+  ;; #include "exp-tanh-f32.wat"
 
   ;; exp of one float (the row tails): lane 0 of $exp
   (func $expScalar (param $x f32) (result f32)
     (f32x4.extract_lane 0 (call $exp (f32x4.splat (local.get $x)))))
-
-  ;; ---------------------------------------------------------------------------------------------
-  ;; tanh(x), four lanes: Eigen's rational approximation p(x)/q(x) (odd degree 13 over even degree
-  ;; 6), x clamped to ±7.9053, where tanh is 1 to float32 precision.
-  ;; ---------------------------------------------------------------------------------------------
-  (func $tanh (param $x v128) (result v128)
-    (local $x2 v128) (local $p v128) (local $q v128)
-    (local.set $x
-      (f32x4.pmin
-        (f32x4.pmax (local.get $x) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805))
-        (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)))
-    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $p (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2))
-      (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
-    (local.set $p (f32x4.mul (local.get $p) (local.get $x)))
-    (local.set $q (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
-    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2))
-      (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
-    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2))
-      (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
-    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2))
-      (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
-    (f32x4.div (local.get $p) (local.get $q)))
 
   (func $hsum (param $v v128) (result f32)
     (f32.add

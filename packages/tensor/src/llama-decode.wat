@@ -37,49 +37,9 @@
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $ab) (local.get $cd))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $ab) (local.get $cd))))
 
-  ;; e^x in each lane (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2^n
-  ;; put in the exponent bits). x < −87.34 gives 0 (−∞ included), x > 88 gives e^88, NaN stays NaN.
-  (func $exp4 (param $x v128) (result v128)
-    (local $c v128) (local $n v128) (local $r v128) (local $p v128)
-    (local.set $c
-      (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -87.3365 -87.3365 -87.3365 -87.3365))
-        (v128.const f32x4 88 88 88 88)))
-    (local.set $n
-      (f32x4.nearest (f32x4.mul (local.get $c)
-        (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
-    ;; r = x − n·ln2 in two steps (ln2 = 0.693359375 − 2.12194440e-4, the first part exact in float32)
-    (local.set $r
-      (f32x4.sub (local.get $c)
-        (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
-    (local.set $r
-      (f32x4.add (local.get $r)
-        (f32x4.mul (local.get $n) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
-    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
-      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    ;; p = p·r² + r + 1
-    (local.set $p
-      (f32x4.add
-        (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
-        (v128.const f32x4 1 1 1 1)))
-    ;; · 2^n, then 0 where x was below the range
-    (v128.bitselect
-      (v128.const f32x4 0 0 0 0)
-      ;; 2^n as bits (n + 127) << 23: n, a whole number in [−126, 127], added to 1.5·2^23 + 127 leaves
-      ;; n + 127 in the low mantissa bits (cheaper than i32x4.trunc_sat_f32x4_s, several x86 instructions)
-      (f32x4.mul (local.get $p)
-        (i32x4.shl
-          (f32x4.add (local.get $n) (v128.const f32x4 12583039 12583039 12583039 12583039))
-          (i32.const 23)))
-      (f32x4.lt (local.get $x) (v128.const f32x4 -87.3365 -87.3365 -87.3365 -87.3365))))
+  ;; e^x ($exp, four lanes; 0 below −87.34, −∞ included) and tanh: src/exp-tanh-f32.wat, shared with
+  ;; elementwise-f32.wat and activations.wat
+  ;; #include "exp-tanh-f32.wat"
 
   ;; out[r] = Σ_c W[r, c] · x[c] for row-major W (rows × cols), cols a multiple of 4; four rows at a
   ;; time, each summed in one f32x4 (lane j holds the columns ≡ j mod 4), the lanes added at the end
@@ -260,7 +220,7 @@
     ;; a_t = exp(att_t − max), and their sum
     (local.set $t (local.get $att))
     (loop $exps
-      (local.set $e (call $exp4 (f32x4.sub (v128.load (local.get $t)) (local.get $m))))
+      (local.set $e (call $exp (f32x4.sub (v128.load (local.get $t)) (local.get $m))))
       (v128.store (local.get $t) (local.get $e))
       (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
       (local.set $t (i32.add (local.get $t) (i32.const 16)))
@@ -319,7 +279,7 @@
       (v128.store (i32.add (local.get $h) (local.get $i))
         (f32x4.mul
           (f32x4.div (local.get $a)
-            (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp4 (f32x4.neg (local.get $a)))))
+            (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp (f32x4.neg (local.get $a)))))
           (v128.load (i32.add (local.get $h2) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $each (i32.lt_u (local.get $i) (local.get $nb)))))

@@ -99,6 +99,46 @@ describe('fused recurrent layers: forward equals the step-by-step ops, gradients
     checkGradients('lstm b', [xp, b], () => lstmSequence(xp, Wh, h0, c0, b).hs);
   });
 
+  it('lstmSequence: the cell states cs = c_1 … c_T carry a gradient too, alone and beside hs', () => {
+    const xp = randn([T * B, 4 * H]);
+    const Wh = randn([H, 4 * H]);
+    const b = randn([4 * H]);
+    const { cs, c } = lstmSequence(xp, Wh, h0, c0, b);
+    expect(cs!.shape).toEqual([T * B, H]);
+    expect(Array.from(c!.data)).toEqual(Array.from(cs!.data.subarray((T - 1) * B * H)));
+    // c_1 from the formula: f ⊙ c0 + i ⊙ g, z = xp_1 + b + h0·Wh
+    const z = add(
+      add(reshape(sliceLast(reshape(xp, [1, xp.size]), 0, B * 4 * H), [B, 4 * H]), b),
+      matmul(h0, Wh),
+    );
+    const gate = (k: number, f: (v: number) => number) => (r: number, j: number) =>
+      f(z.data[r * 4 * H + k * H + j]!);
+    const sig = (v: number) => 1 / (1 + Math.exp(-v));
+    for (let r = 0; r < B; r++)
+      for (let j = 0; j < H; j++) {
+        const want = gate(1, sig)(r, j) * c0.data[r * H + j]! + gate(0, sig)(r, j) * gate(2, Math.tanh)(r, j);
+        expect(cs!.data[r * H + j]).toBeCloseTo(want, 5);
+      }
+    checkGradients('lstm cs', [xp, Wh, h0, c0, b], () => lstmSequence(xp, Wh, h0, c0, b).cs!);
+    checkGradients('lstm hs + cs', [xp, Wh, h0, c0, b], () => {
+      const out = lstmSequence(xp, Wh, h0, c0, b);
+      return add(out.hs, out.cs!);
+    });
+    // unrolled one step per call, chaining hs → h0 and cs → c0: the same gradients as one call
+    const unrolled = () => {
+      let h = h0;
+      let cc = c0;
+      for (let t = 0; t < T; t++) {
+        const xt = reshape(sliceLast(reshape(xp, [1, xp.size]), t * B * 4 * H, B * 4 * H), [B, 4 * H]);
+        const out = lstmSequence(xt, Wh, h, cc, b);
+        h = out.hs;
+        cc = out.cs!;
+      }
+      return h;
+    };
+    checkGradients('lstm unrolled', [xp, Wh, h0, c0], unrolled);
+  });
+
   it('gruSequence (also through b_hn)', () => {
     const xp = randn([T * B, 3 * H]);
     const Wh = randn([H, 3 * H]);

@@ -18,7 +18,8 @@
  * Every gradient is checked against central differences in recurrent.test.ts.
  *
  * The final state (h_T, and the LSTM's c_T) is returned as plain tensors, without a gradient: it is
- * what carries over to the next chunk of text when sampling or evaluating.
+ * what carries over to the next chunk of text when sampling or evaluating (a gradient there would tie
+ * every chunk's graph to the next). hs, and the LSTM's cs, carry the gradient.
  */
 import { ValidationError } from '@firth/numeric';
 import { activations } from './activations.js';
@@ -32,6 +33,12 @@ export interface RecurrentOutput {
   h: Tensor;
   /** The LSTM's c_T (B, H), no gradient. */
   c?: Tensor;
+  /**
+   * The LSTM's c_1 … c_T, time-major (T·B, H), with a gradient: what a caller that unrolls the
+   * sequence itself chains into the next call's c0 (as it chains hs into h0) — the vanishing-gradient
+   * lesson does, one step per call.
+   */
+  cs?: Tensor;
 }
 
 function sizes(op: string, xp: Tensor, Wh: Tensor, h0: Tensor, G: number) {
@@ -135,7 +142,7 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): Rec
 /**
  * LSTM over a sequence, gates [i | f | g | o] in xp and Wh:
  *   z = xp_t + h_{t−1}Wh;  i, f, o = σ(·), g = tanh(·);  c_t = f⊙c_{t−1} + i⊙g;  h_t = o⊙tanh(c_t)
- *   d: dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙o⊙(1 − tanh²c_t);  dz_i = dc_t⊙g⊙i(1−i),  dz_f = dc_t⊙c_{t−1}⊙f(1−f),
+ *   d: dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙o⊙(1 − tanh²c_t) (+ the gradient reaching cs at t);  dz_i = dc_t⊙g⊙i(1−i),  dz_f = dc_t⊙c_{t−1}⊙f(1−f),
  *      dz_g = dc_t⊙i⊙(1−g²),  dz_o = dh_t⊙tanh(c_t)⊙o(1−o);  dh_{t−1} += dz Whᵀ;  dWh = Σ h_{t−1}ᵀ dz
  */
 export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?: Tensor): RecurrentOutput {
@@ -174,8 +181,9 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
       for (let j = 0; j < H; j++) Hs[s0 + BH + b * H + j] = z[b * GH + 3 * H + j]! * tc[b * H + j]!;
   }
   const parents = b ? [xp, Wh, h0, c0, b] : [xp, Wh, h0, c0];
-  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
-    const dHs = out.grad!;
+  // Backpropagation through time from gradients reaching the hs (dHs) or the cs (dCs): hs and cs
+  // are two outputs, each runs it with its own (the gradients add up: the pass is linear in them).
+  const bptt = (dHs: Float32Array | null, dCs: Float32Array | null) => {
     const wT = transposed(Wh);
     const dZ = new Float32Array(T * B * GH);
     const dh = new Float32Array(BH);
@@ -191,8 +199,8 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
           const g = A[o + 2 * H + j]!;
           const og = A[o + 3 * H + j]!;
           const tc = TC[s + j]!;
-          const dht = dHs[s + j]! + dh[k]!;
-          const dct = dc[k]! + dht * og * (1 - tc * tc);
+          const dht = (dHs ? dHs[s + j]! : 0) + dh[k]!;
+          const dct = dc[k]! + (dCs ? dCs[s + j]! : 0) + dht * og * (1 - tc * tc);
           dZ[o + j] = dct * g * i * (1 - i);
           dZ[o + H + j] = dct * Cs[s + j]! * f * (1 - f);
           dZ[o + 2 * H + j] = dct * i * (1 - g * g);
@@ -208,8 +216,10 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
     biasGrad(b, dZ, GH);
     addInto(gradOf(h0), dh);
     addInto(gradOf(c0), dc);
-  });
-  return { hs, h: state(Hs, T, B, H), c: state(Cs, T, B, H) };
+  };
+  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => bptt(out.grad!, null));
+  const cs = result(Cs.subarray(BH), [T * B, H], parents, (out) => bptt(null, out.grad!));
+  return { hs, h: state(Hs, T, B, H), c: state(Cs, T, B, H), cs };
 }
 
 /**
