@@ -56,8 +56,18 @@ await buildWasm({
     return text.replace(own, '(import "env" "memory" (memory 1 16384 shared))');
   },
 });
-await buildWasm({ pkg: 'tensor', wat: 'llama-decode.wat', exportName: 'LLAMA_DECODE_WASM_BASE64' });
-await buildWasm({ pkg: 'tensor', wat: 'activations.wat', exportName: 'ACTIVATIONS_WASM_BASE64' });
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'llama-decode.wat',
+  exportName: 'LLAMA_DECODE_WASM_BASE64',
+  edit: vectorConstantsAsGlobals,
+});
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'activations.wat',
+  exportName: 'ACTIVATIONS_WASM_BASE64',
+  edit: vectorConstantsAsGlobals,
+});
 await buildWasm({
   pkg: 'tensor',
   wat: 'elementwise-f32.wat',
