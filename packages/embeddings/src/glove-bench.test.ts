@@ -13,6 +13,7 @@ import {
   ratio,
   rewrapChunk,
   stageTable,
+  verdict,
 } from './glove.bench.js';
 
 describe('parseArgs', () => {
@@ -153,6 +154,20 @@ describe('the table', () => {
     expect(lines[5]).toMatch(/^peak RSS\s+1\.50 GB\s+900 MB\s*$/);
     // Firth alone (no C tool)
     expect(stageTable(['vocabulary'], null, firth).split('\n')[2]).toMatch(/^vocabulary\s+—\s+2\.00 s/);
+  });
+
+  it('judges the end-to-end ratios at equal threads only, and warns when the machine is overloaded', () => {
+    const c = { wall: 60, cpu: 100, rss: null };
+    const f = { wall: 50, cpu: 125, rss: null };
+    expect(verdict(c, f, null, 1.5, 2)).toBe(
+      'end to end C/Firth 1.20× wall met, 0.80× CPU NOT met (goal ≥ 1.0 at equal threads)',
+    );
+    expect(verdict(c, f, 2, 1.5, 2)).toBe(
+      'end to end C/Firth 1.20× wall, 0.80× CPU (not judged: Firth trained on 1 thread, C on 2)',
+    );
+    expect(verdict({ ...c, cpu: null }, f, null, 5.1, 2)).toBe(
+      'end to end C/Firth 1.20× wall met (goal ≥ 1.0 at equal threads; load 5.1 > 2 cores: wall times are unreliable, prefer CPU)',
+    );
   });
 
   it('formats ratios and sizes, — when a figure is missing', () => {

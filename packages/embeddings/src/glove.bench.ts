@@ -49,7 +49,7 @@ import {
   readFileSync,
   rmSync,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGunzip } from 'node:zlib';
@@ -228,6 +228,36 @@ export function stageTable(
   };
   rows.push(['peak RSS', formatBytes(peak(c)), formatBytes(peak(firth)), '', '']);
   return table(['stage', 'C: wall (cpu)', 'Firth: wall (cpu)', 'C/Firth wall', 'C/Firth cpu'], rows);
+}
+
+/**
+ * The end-to-end line: C/Firth total wall and CPU ratios against the goal (≥ 1.0 at equal threads;
+ * `unequalThreads`: C's thread count when Firth trained on one thread, then no verdict), with a
+ * warning when the 1-minute load exceeds the cores (wall times then measure the queue as much as the
+ * tools: the CPU ratio is the steadier figure).
+ */
+export function verdict(
+  c: Stage,
+  firth: Stage,
+  unequalThreads: number | null,
+  load1: number,
+  cores: number,
+): string {
+  const judge = (r: number) => (unequalThreads !== null ? '' : r >= 1 ? ' met' : ' NOT met');
+  const wall = c.wall / firth.wall;
+  const parts = [`${wall.toFixed(2)}× wall${judge(wall)}`];
+  if (c.cpu !== null && firth.cpu !== null && firth.cpu > 0) {
+    const cpu = c.cpu / firth.cpu;
+    parts.push(`${cpu.toFixed(2)}× CPU${judge(cpu)}`);
+  }
+  const notes = [
+    unequalThreads !== null
+      ? `not judged: Firth trained on 1 thread, C on ${unequalThreads}`
+      : 'goal ≥ 1.0 at equal threads',
+  ];
+  if (load1 > cores)
+    notes.push(`load ${load1.toFixed(1)} > ${cores} cores: wall times are unreliable, prefer CPU`);
+  return `end to end C/Firth ${parts.join(', ')} (${notes.join('; ')})`;
 }
 
 /** The iteration counts at which glove.c must save: every gcd of the list (then unused ones are ignored). */
@@ -721,11 +751,17 @@ async function main(args: BenchArgs): Promise<void> {
         console.log(
           `(Firth recounted co-occurrences for ${f.recountSeconds.toFixed(1)} s at its later train calls: not in its total)`,
         );
-      console.log(`C steps: ${loadAfterC}; Firth: ${loadAfterFirth}`);
+      console.log(`${cStages ? `C steps: ${loadAfterC}; ` : ''}Firth: ${loadAfterFirth}`);
       if (cStages && f.stages.total) {
-        const r2 = cStages.total!.wall / f.stages.total.wall;
+        const equal = f.threadsOption || threads === 1;
         console.log(
-          `end to end C/Firth ${r2.toFixed(2)}× wall (goal ≥ 1.0 at equal threads: ${f.threadsOption || threads === 1 ? (r2 >= 1 ? 'met' : 'NOT met') : `not judged, Firth trained on 1 thread and C on ${threads}`})${cStages.total!.cpu && f.stages.total.cpu ? `, ${(cStages.total!.cpu / f.stages.total.cpu).toFixed(2)}× CPU` : ''}`,
+          verdict(
+            cStages.total!,
+            f.stages.total,
+            equal ? null : threads,
+            loadavg()[0]!,
+            availableParallelism(),
+          ),
         );
       }
       evalVectors = { threads, c: cStages ? cVectors : null, firth: f.vectors };
