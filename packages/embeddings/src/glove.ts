@@ -33,9 +33,18 @@
  * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here). The merged entries are
  * then held in memory as typed arrays (16 bytes an entry) for training.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkJson, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
-import { CooccurrenceCounter, type CooccurrenceEntries } from './cooccur-counter.js';
+import { tensorThreads } from '@firth/tensor';
+import { CooccurrenceCounter, type CooccurrenceEntries, type CooccurrenceFile } from './cooccur-counter.js';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
+import {
+  checkGloveThreads,
+  GloVeTrainer,
+  shuffleChunkRecords,
+  shuffleCooccurrenceFile,
+} from './glove-train.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
   atPath,
@@ -76,6 +85,13 @@ export interface GloVeOptions {
   memory?: number;
   /** Directory for the temporary co-occurrence files (removed afterwards). @default null — os.tmpdir() */
   tempDir?: string | null;
+  /**
+   * Training threads (Hogwild over shared memory, as glove.c's `-threads`). With more than one the
+   * result changes from run to run; with 1 it is reproducible for a seed. @default null — @firth/tensor's
+   * `tensorThreads()` (FIRTH_THREADS, else the cores), but 1 thread per MIN_ENTRIES_PER_THREAD entries
+   * at most, so small corpora train reproducibly on one thread
+   */
+  threads?: number | null;
 }
 
 export interface GloVeTrainOptions {
@@ -96,7 +112,20 @@ export type { CooccurrenceEntries } from './cooccur-counter.js';
 /** Updates between two `step` progress events. */
 export const STEP_ENTRIES = 65_536;
 
-type Options = Required<GloVeOptions> & { maxVocabSize: number | null; tempDir: string | null };
+/** With `threads: null`, one thread per this many co-occurrence entries at most. */
+export const MIN_ENTRIES_PER_THREAD = 1_000_000;
+
+/** Entries up to which `cooccurrences` keeps the sorted entries in memory after training. */
+export const KEEP_ENTRIES = 1 << 22;
+
+/** Records read from the shuffled file at once while training (16 MB). */
+const READ_BLOCK = 1 << 20;
+
+type Options = Required<GloVeOptions> & {
+  maxVocabSize: number | null;
+  tempDir: string | null;
+  threads: number | null;
+};
 
 function checkOptions(o: GloVeOptions): Options {
   if (typeof o !== 'object' || o === null) throw new ValidationError('options must be an object', 'options');
@@ -113,7 +142,9 @@ function checkOptions(o: GloVeOptions): Options {
     seed: o.seed ?? 1,
     memory: o.memory ?? 4,
     tempDir: o.tempDir ?? null,
+    threads: o.threads ?? null,
   };
+  if (opts.threads !== null) checkGloveThreads(opts.threads);
   const int = (name: keyof Options, v: unknown, min: number) => {
     if (!Number.isInteger(v) || (v as number) < min)
       throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`, name);
@@ -165,13 +196,12 @@ class SentenceIds {
   }
 }
 
-function checkCounted(entries: CooccurrenceEntries): CooccurrenceEntries {
-  if (entries.values.length === 0)
+function checkCounted(file: CooccurrenceFile): void {
+  if (file.length === 0)
     throw new ValidationError(
       'no co-occurrences: no sentence has two in-vocabulary words (lower minCount or use longer sentences)',
       'corpus',
     );
-  return entries;
 }
 
 /** What glove.c trains: W, W̃, b, b̃ and AdaGrad's accumulators (fields of a GloVe model). */
@@ -262,8 +292,13 @@ export class GloVe implements GloVeParameters {
   readonly options: Options;
   /** The words and their counts (after buildVocab). */
   vocabulary: Vocabulary | null = null;
-  /** X, the non-zero co-occurrences of the last `train` call's corpus. */
+  /**
+   * X, the non-zero co-occurrences of the last `train` call's corpus, sorted by row then column —
+   * kept only up to KEEP_ENTRIES entries (null above: training streams them from disk).
+   */
   cooccurrences: CooccurrenceEntries | null = null;
+  /** How many non-zero co-occurrences the last `train` call counted. */
+  cooccurrenceCount = 0;
   /** W, the word vectors (V × vectorSize, row-major); glove.c's W[0 .. V). */
   wordVectors: Float64Array = new Float64Array(0);
   /** W̃, the context vectors (V × vectorSize); glove.c's W[V .. 2V). */
@@ -295,14 +330,15 @@ export class GloVe implements GloVeParameters {
       const corpus = corpusOrOptions as readonly (readonly string[])[];
       this.initVocab(Vocabulary.fromSentences(corpus, { minCount: this.options.minCount }));
       const counter = this.counter();
+      let file: CooccurrenceFile;
       try {
         const ids = new SentenceIds(this.vocabulary!.index);
         for (const s of corpus) counter.addSentence(ids.ids, ids.of(s));
-        this.cooccurrences = checkCounted(counter.finish());
+        file = counter.finishToFile();
       } finally {
         counter.dispose();
       }
-      this.runEpochs(this.options.epochs, undefined);
+      this.trainOnFile(file, this.options.epochs, undefined);
     }
   }
 
@@ -341,6 +377,7 @@ export class GloVe implements GloVeParameters {
     const V = vocab.size;
     this.vocabulary = vocab;
     this.cooccurrences = null;
+    this.cooccurrenceCount = 0;
     this.wordVectors = new Float64Array(V * D);
     this.contextVectors = new Float64Array(V * D);
     this.wordBiases = new Float64Array(V);
@@ -387,6 +424,7 @@ export class GloVe implements GloVeParameters {
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new ValidationError(`epochs must be an integer ≥ 1, got ${JSON.stringify(epochs)}`, 'epochs');
     const counter = this.counter();
+    let file: CooccurrenceFile;
     try {
       const ids = new SentenceIds(this.vocabulary!.index);
       let seen = 0;
@@ -399,11 +437,11 @@ export class GloVe implements GloVeParameters {
           'the corpus yielded no sentences when read again for training: pass a file path, an array, or a function returning a fresh iterable',
           'corpus',
         );
-      this.cooccurrences = checkCounted(counter.finish());
+      file = counter.finishToFile();
     } finally {
       counter.dispose();
     }
-    this.runEpochs(epochs, options.onProgress);
+    this.trainOnFile(file, epochs, options.onProgress);
     return this;
   }
 
@@ -429,14 +467,60 @@ export class GloVe implements GloVeParameters {
     return J;
   }
 
-  private runEpochs(epochs: number, onProgress: GloVeTrainOptions['onProgress']): void {
-    const X = this.cooccurrences!;
-    const { vectorSize: D, learningRate: eta, seed } = this.options;
-    const nnz = X.values.length;
-    // per entry, once: log X_ij and f(X_ij)
-    const logX = X.values.map(Math.log);
-    const fX = X.values.map((x) => this.weight(x));
-    const order = Array.from({ length: nnz }, (_, k) => k);
+  /**
+   * shuffle.c, then glove.c: the sorted entries of `file` are shuffled once into a file beside it
+   * (in chunks of the `memory` budget, glove-train.ts), and every epoch streams that file through
+   * glove.wat's kernel on `threads` threads. The files are removed afterwards.
+   */
+  private trainOnFile(
+    file: CooccurrenceFile,
+    epochs: number,
+    onProgress: GloVeTrainOptions['onProgress'],
+  ): void {
+    const shuffled = join(file.path, '..', 'shuffled.bin');
+    try {
+      checkCounted(file);
+      const nnz = file.length;
+      this.cooccurrenceCount = nnz;
+      this.cooccurrences = nnz <= KEEP_ENTRIES ? file.read() : null;
+      const { vectorSize, learningRate, xMax, alpha, seed, memory } = this.options;
+      // one order for all of this call's epochs, seeded by (seed, epochs trained so far): resumable
+      shuffleCooccurrenceFile(file.path, shuffled, shuffleChunkRecords(memory), [
+        seed,
+        this.lossCurve.length,
+      ]);
+      rmSync(file.path, { force: true });
+      const threads =
+        this.options.threads ??
+        Math.min(tensorThreads(), Math.max(1, Math.floor(nnz / MIN_ENTRIES_PER_THREAD)));
+      const trainer = new GloVeTrainer(this, {
+        vectorSize,
+        learningRate,
+        xMax,
+        alpha,
+        threads,
+        stepRecords: STEP_ENTRIES,
+        blockRecords: Math.min(READ_BLOCK, Math.ceil(nnz / STEP_ENTRIES) * STEP_ENTRIES),
+      });
+      try {
+        this.runEpochs(trainer, shuffled, nnz, epochs, threads, onProgress);
+      } finally {
+        trainer.close();
+      }
+    } finally {
+      file.dispose();
+    }
+    this.refreshKeyedVectors();
+  }
+
+  private runEpochs(
+    trainer: GloVeTrainer,
+    shuffled: string,
+    nnz: number,
+    epochs: number,
+    threads: number,
+    onProgress: GloVeTrainOptions['onProgress'],
+  ): void {
     const steps = Math.ceil(nnz / STEP_ENTRIES);
     const t0 = performance.now();
     const emit = (phase: GloVeProgress['phase'], epoch: number, step: number, loss: number) =>
@@ -447,35 +531,28 @@ export class GloVe implements GloVeParameters {
         step,
         steps,
         loss,
-        metrics: { entries: nnz },
+        metrics: { entries: nnz, threads },
         elapsedMs: performance.now() - t0,
       });
     for (let e = 0; e < epochs; e++) {
-      // a fresh order every epoch, seeded by (seed, epochs trained so far): reproducible, resumable
-      new RandomState([seed, this.lossCurve.length]).shuffle(order);
-      let epochLoss = 0;
-      let stepLoss = 0;
-      for (let n = 0; n < nnz; n++) {
-        const k = order[n]!;
-        stepLoss += gloveStep(this, D, X.rows[k]!, X.cols[k]!, logX[k]!, fX[k]!, eta);
-        if ((n + 1) % STEP_ENTRIES === 0 || n + 1 === nnz) {
-          const size = n % STEP_ENTRIES;
-          epochLoss += stepLoss;
-          emit('step', e + 1, Math.ceil((n + 1) / STEP_ENTRIES), stepLoss / (size + 1));
-          stepLoss = 0;
-        }
-      }
-      if (!Number.isFinite(epochLoss))
+      let step = 0;
+      const epochLoss = trainer.epoch(shuffled, (records, cost) => {
+        step++;
+        if (onProgress) emit('step', e + 1, step, cost / records);
+      });
+      if (!Number.isFinite(epochLoss)) {
+        trainer.sync();
         throw new ValidationError(
           `training diverged (loss ${epochLoss}) in epoch ${e + 1}: lower learningRate`,
           'learningRate',
         );
+      }
       this.lossCurve.push(epochLoss / nnz);
       emit('epoch', e + 1, steps, epochLoss / nnz);
     }
+    trainer.sync();
     this.trainSeconds = (performance.now() - t0) / 1000;
     emit('end', epochs, steps, this.lossCurve.at(-1)!);
-    this.refreshKeyedVectors();
   }
 
   /** wv = W + W̃ (glove.c's `-model 2`): both tables learn the same thing from the symmetric X. */
