@@ -187,6 +187,7 @@ const DONE = 3; // pieces finished
 const FAILED = 4; // 1 when a worker's piece threw
 const FIRST = 5; // byte address of the step's first record
 const COUNT = 6; // records in the step
+const BY_WORKERS = 7; // pieces trained by worker threads so far
 const CLOSED = 1 << 30;
 
 /**
@@ -208,6 +209,7 @@ function claimPieces(
       const from = p * piece;
       const n = Math.min(piece, Atomics.load(ctl, 6) - from);
       costs[p] = k.train(Atomics.load(ctl, 5) + 16 * from, n);
+      if (thread !== 0) Atomics.add(ctl, 7, 1);
     } catch (e) {
       Atomics.store(ctl, 4, 1);
       if (thread === 0) throw e;
@@ -422,6 +424,11 @@ export class GloVeTrainer {
         sum += this.step(this.recAt + 16 * s, Math.min(this.stepRecords, n - s));
     }
     return sum;
+  }
+
+  /** Pieces of PIECE records that worker threads (not the calling thread) have trained. */
+  get workerPieces(): number {
+    return Atomics.load(this.ctl, BY_WORKERS);
   }
 
   /** Copies the parameters back into the tables. */

@@ -8,7 +8,7 @@
  *   // Lee background corpus, each line through simplePreprocess (glove.test.ts)
  *   const model = new GloVe(lee, { vectorSize: 32, window: 5, xMax: 10, epochs: 10 });
  *   model.wv.mostSimilar('arafat', 3) // [['mr', 0.89], ['leader', 0.86], ['has', 0.81]]
- *   model.lossCurve                   // [0.1576, 0.1372, 0.1155, …, 0.0844]  mean J per entry
+ *   model.lossCurve                   // [0.1576, 0.1375, 0.1157, …, 0.0843]  mean J per entry
  *   await GloVe.create('corpus.txt.gz', options)  // streamed: files, iterables of lines
  *
  * The pipeline:
@@ -17,8 +17,10 @@
  *      d ≤ window (cooccur.c), counted while the corpus streams by in bounded memory
  *      (cooccur-counter.ts: a dense table for frequent pairs, sorted overflow runs in temporary
  *      files merged at the end; the `memory` option is cooccur.c's `-memory`);
- *   3. minimise J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)²,
- *      f(x) = min(1, (x / xMax)^α), by AdaGrad over the non-zero entries in a random order (glove.c);
+ *   3. shuffle the entries on disk in chunks of the `memory` budget (shuffle.c), then minimise
+ *      J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)², f(x) = min(1, (x / xMax)^α), by
+ *      AdaGrad over the shuffled entries streamed from that file every epoch (glove.c): glove.wat's
+ *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
  *
  * Window conventions are those of cooccurrence.ts (tests prove the counts agree with
@@ -26,12 +28,14 @@
  * ends, out-of-vocabulary words are removed first, and with `symmetric: false` only the words to
  * the left of word i are its context.
  *
- * Deliberate differences and omissions: the entries are reshuffled every epoch with a seeded
- * RandomState (glove.c reads one file shuffled once by shuffle.c); one thread (glove.c runs Hogwild
- * threads); initial values come from Firth's MT19937 rather than glibc's `rand()`; left out are the
- * later glove.c's gradient clipping (`-grad-clip`), the `<unk>` vector, vocab_count's random
- * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here). The merged entries are
- * then held in memory as typed arrays (16 bytes an entry) for training.
+ * Deliberate differences and omissions: the shuffle draws from a seeded RandomState (seeded by
+ * the seed and the epochs trained before, so each `train` call has its own order, the same for all
+ * of its epochs, as glove.c reads shuffle.c's one file) and initial values from Firth's MT19937
+ * rather than glibc's `rand()`; with `threads: 1` training is reproducible for a seed, with more
+ * it changes from run to run (Hogwild); left out are the later glove.c's gradient clipping
+ * (`-grad-clip`), the `<unk>` vector, vocab_count's random tie-breaking at the `maxVocabSize` cut
+ * (ties keep first-seen order here). The sorted entries stay in memory (`cooccurrences`) only up
+ * to KEEP_ENTRIES; training itself holds one 16 MB block of them at a time.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

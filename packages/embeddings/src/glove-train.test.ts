@@ -1,0 +1,184 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RandomState, ValidationError } from '@firth/numeric';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GloVe, type GloVeOptions, type GloVeParameters, gloveStep } from './glove.js';
+import { GloVeTrainer, shuffleCooccurrenceFile } from './glove-train.js';
+import { simplePreprocess } from './tokenizer.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LEE = readFileSync(join(here, '..', '..', 'datasets', 'data', 'lee', 'lee_background.cor'), 'utf8')
+  .split('\n')
+  .map((line) => simplePreprocess(line))
+  .filter((s) => s.length > 0);
+
+const work = mkdtempSync(join(tmpdir(), 'firth-glove-train-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** n records (int32 i, int32 j, float64 X) over V words, as cooccur.c writes them. */
+function records(n: number, V: number, rs: RandomState): Uint8Array {
+  const buf = new ArrayBuffer(16 * n);
+  const i32 = new Int32Array(buf);
+  const f64 = new Float64Array(buf);
+  for (let k = 0; k < n; k++) {
+    i32[4 * k] = rs.randint(0, V);
+    i32[4 * k + 1] = rs.randint(0, V);
+    // counts from 1/window (0.1) to far above xMax (the f = 1 branch)
+    f64[2 * k + 1] = 0.1 + rs.randomSample() * 30;
+  }
+  return new Uint8Array(buf);
+}
+
+function parameters(V: number, D: number, rs: RandomState): GloVeParameters {
+  const u = (n: number) => Float64Array.from({ length: n }, () => (rs.randomSample() - 0.5) / D);
+  const one = (n: number) => new Float64Array(n).fill(1);
+  return {
+    wordVectors: u(V * D),
+    contextVectors: u(V * D),
+    wordBiases: u(V),
+    contextBiases: u(V),
+    gradsqWords: one(V * D),
+    gradsqContexts: one(V * D),
+    gradsqWordBiases: one(V),
+    gradsqContextBiases: one(V),
+  };
+}
+
+const copy = (p: GloVeParameters): GloVeParameters =>
+  Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (v as Float64Array).slice()])) as never;
+
+function maxAbsDiff(a: GloVeParameters, b: GloVeParameters): number {
+  let m = 0;
+  for (const k of Object.keys(a) as (keyof GloVeParameters)[])
+    for (let q = 0; q < a[k].length; q++) m = Math.max(m, Math.abs(a[k][q]! - b[k][q]!));
+  return m;
+}
+
+describe('glove.wat — the kernel against gloveStep', () => {
+  // D = 7 (odd: the kernel pads rows to 8), 40 words, 20,000 updates over 3 steps of 8,192
+  const V = 40;
+  const D = 7;
+  const xMax = 10;
+  const alpha = 0.75;
+  const eta = 0.05;
+  const recs = records(20_000, V, new RandomState(3));
+
+  function reference(p: GloVeParameters): number {
+    const i32 = new Int32Array(recs.buffer);
+    const f64 = new Float64Array(recs.buffer);
+    let cost = 0;
+    for (let k = 0; k < recs.length / 16; k++) {
+      const x = f64[2 * k + 1]!;
+      const f = x > xMax ? 1 : (x / xMax) ** alpha;
+      cost += gloveStep(p, D, i32[4 * k]!, i32[4 * k + 1]!, Math.log(x), f, eta);
+    }
+    return cost;
+  }
+
+  const options = { vectorSize: D, learningRate: eta, xMax, alpha, stepRecords: 8192, blockRecords: 16_384 };
+
+  it('1 thread: the same parameters and cost as the JS loop, to float64 rounding (1e-12)', () => {
+    const start = parameters(V, D, new RandomState(5));
+    const js = copy(start);
+    const jsCost = reference(js);
+    const wasm = copy(start);
+    const trainer = new GloVeTrainer(wasm, { ...options, threads: 1 });
+    const cost = trainer.trainRecords(recs);
+    trainer.close();
+    // the SIMD dot product adds lane sums in another order: a few ulps per update, compounded
+    // over 20,000 updates of 40 rows; parameters are O(0.1–1)
+    expect(maxAbsDiff(js, wasm)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(js, start)).toBeGreaterThan(1e-3); // training moved them
+    expect(Math.abs(cost - jsCost) / jsCost).toBeLessThan(1e-12);
+  });
+
+  it('2 threads (Hogwild on 40 shared rows): every record trained once, cost close to 1 thread', () => {
+    const start = parameters(V, D, new RandomState(5));
+    const one = copy(start);
+    const t1 = new GloVeTrainer(one, { ...options, threads: 1 });
+    const two = copy(start);
+    const t2 = new GloVeTrainer(two, { ...options, threads: 2 });
+    const c1 = t1.trainRecords(recs);
+    const c2 = t2.trainRecords(recs);
+    expect(Math.abs(c2 - c1) / c1).toBeLessThan(0.05);
+    // more passes until the worker has taken part (it starts while the first passes run)
+    let passes = 1;
+    for (; passes < 20 && t2.workerPieces === 0; passes++) {
+      t1.trainRecords(recs);
+      t2.trainRecords(recs);
+    }
+    expect(t2.workerPieces).toBeGreaterThan(0);
+    t1.close();
+    t2.close();
+    // the accumulated squares count every update: Σ Gb − V = Σ g² over all records, either way
+    const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
+    expect(sum(two.gradsqWordBiases) / sum(one.gradsqWordBiases)).toBeCloseTo(1, 1);
+    expect(maxAbsDiff(one, two)).toBeLessThan(0.05);
+  });
+});
+
+describe('shuffleCooccurrenceFile (shuffle.c on disk)', () => {
+  const n = 10_000;
+  const recs = records(n, 100, new RandomState(7));
+  const input = join(work, 'sorted.bin');
+  writeFileSync(input, recs);
+  const key = (u8: Uint8Array) => {
+    const i32 = new Int32Array(u8.buffer, u8.byteOffset, u8.length / 4);
+    return Array.from({ length: u8.length / 16 }, (_, k) =>
+      [i32[4 * k], i32[4 * k + 1], i32[4 * k + 2], i32[4 * k + 3]].join(','),
+    );
+  };
+  const original = key(recs);
+
+  it.each([
+    ['in one chunk', n],
+    ['in 7 chunks merged by shuffled slices', 1500],
+  ])('%s: a permutation of the records, reproducible for a seed; the runs are removed', (_, chunk) => {
+    const out = join(work, `shuffled-${chunk}.bin`);
+    shuffleCooccurrenceFile(input, out, chunk, 1);
+    const a = key(readFileSync(out));
+    expect([...a].sort()).toEqual([...original].sort());
+    // far from the input order: fewer than 1% of records stay in place
+    expect(a.filter((r, k) => r === original[k]).length).toBeLessThan(n / 100);
+    shuffleCooccurrenceFile(input, `${out}.again`, chunk, 1);
+    expect(key(readFileSync(`${out}.again`))).toEqual(a);
+    shuffleCooccurrenceFile(input, `${out}.seed2`, chunk, 2);
+    expect(key(readFileSync(`${out}.seed2`))).not.toEqual(a);
+    expect(readdirSync(work).filter((f) => f.includes('.run'))).toEqual([]);
+  });
+});
+
+describe('GloVe with threads (Lee background corpus)', () => {
+  const options: GloVeOptions = { vectorSize: 32, window: 5, minCount: 5, xMax: 10, epochs: 10 };
+
+  it('2 Hogwild threads reach the loss of 1 thread within 3 %, and the vectors make sense', async () => {
+    const dir = mkdtempSync(join(work, 'temp-'));
+    const one = await GloVe.create(LEE, { ...options, threads: 1, tempDir: dir });
+    const two = await GloVe.create(LEE, { ...options, threads: 2, tempDir: dir });
+    expect(two.lossCurve).toHaveLength(10);
+    expect(Math.abs(two.lossCurve.at(-1)! - one.lossCurve.at(-1)!) / one.lossCurve.at(-1)!).toBeLessThan(
+      0.03,
+    );
+    const sim = (a: string, b: string) => two.wv.similarity(a, b);
+    expect(sim('arafat', 'yasser')).toBeGreaterThan(sim('arafat', 'workers') + 0.3);
+    expect(sim('two', 'three')).toBeGreaterThan(sim('two', 'qantas') + 0.3);
+    // the co-occurrence runs and the shuffled file are gone
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('threads: 1 is reproducible for a seed', () => {
+    const small = LEE.slice(0, 60);
+    const a = new GloVe(small, { ...options, epochs: 3, threads: 1 });
+    const b = new GloVe(small, { ...options, epochs: 3, threads: 1 });
+    expect(a.wv.vectors).toEqual(b.wv.vectors);
+    expect(a.lossCurve).toEqual(b.lossCurve);
+  });
+
+  it.each([0, 1.5, -2, 65, '2', Number.NaN])('refuses threads %j with a ValidationError', (threads) => {
+    const make = () => new GloVe({ threads: threads as number });
+    expect(make).toThrow(ValidationError);
+    expect(make).toThrow(/threads must be a whole number from 1 to 64/);
+  });
+});
