@@ -176,6 +176,20 @@ describe('GloVe with threads (Lee background corpus)', () => {
     expect(a.lossCurve).toEqual(b.lossCurve);
   });
 
+  it('trains on sentences longer than the 1,024-word id buffer (it grows before use)', async () => {
+    // one 3,000-word sentence over 30 words (a text8-style corpus is one line)
+    const long = Array.from({ length: 3000 }, (_, k) => `w${(k * 7) % 30}`);
+    const inMemory = new GloVe([long], { vectorSize: 4, window: 2, minCount: 1, epochs: 1, threads: 1 });
+    const streamed = await GloVe.create([long.join(' ')], {
+      vectorSize: 4,
+      window: 2,
+      minCount: 1,
+      epochs: 1,
+    });
+    expect(inMemory.cooccurrenceCount).toBe(30 * 4); // each word meets the words 7 and 14 ids away on each side
+    expect(streamed.cooccurrenceCount).toBe(inMemory.cooccurrenceCount);
+  });
+
   it.each([0, 1.5, -2, 65, '2', Number.NaN])('refuses threads %j with a ValidationError', (threads) => {
     const make = () => new GloVe({ threads: threads as number });
     expect(make).toThrow(ValidationError);

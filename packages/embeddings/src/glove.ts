@@ -337,7 +337,10 @@ export class GloVe implements GloVeParameters {
       let file: CooccurrenceFile;
       try {
         const ids = new SentenceIds(this.vocabulary!.index);
-        for (const s of corpus) counter.addSentence(ids.ids, ids.of(s));
+        for (const s of corpus) {
+          const n = ids.of(s); // may replace ids.ids with a longer array: call it first
+          counter.addSentence(ids.ids, n);
+        }
         file = counter.finishToFile();
       } finally {
         counter.dispose();
@@ -433,7 +436,8 @@ export class GloVe implements GloVeParameters {
       const ids = new SentenceIds(this.vocabulary!.index);
       let seen = 0;
       for await (const s of sentences(corpus)) {
-        counter.addSentence(ids.ids, ids.of(s));
+        const n = ids.of(s); // may replace ids.ids with a longer array: call it first
+        counter.addSentence(ids.ids, n);
         seen++;
       }
       if (seen === 0)
