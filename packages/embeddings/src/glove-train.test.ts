@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'firth-glove-train-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** n records (int32 i, int32 j, float64 X) over V words, as cooccur.c writes them. */
-function records(n: number, V: number, rs: RandomState): Uint8Array {
+function records(n: number, V: number, rs: RandomState): Int32Array {
   const buf = new ArrayBuffer(16 * n);
   const i32 = new Int32Array(buf);
   const f64 = new Float64Array(buf);
@@ -28,7 +28,7 @@ function records(n: number, V: number, rs: RandomState): Uint8Array {
     // counts from 1/window (0.1) to far above xMax (the f = 1 branch)
     f64[2 * k + 1] = 0.1 + rs.randomSample() * 30;
   }
-  return new Uint8Array(buf);
+  return i32;
 }
 
 function parameters(V: number, D: number, rs: RandomState): GloVeParameters {
@@ -66,10 +66,10 @@ describe('glove.wat — the kernel against gloveStep', () => {
   const recs = records(20_000, V, new RandomState(3));
 
   function reference(p: GloVeParameters): number {
-    const i32 = new Int32Array(recs.buffer);
+    const i32 = recs;
     const f64 = new Float64Array(recs.buffer);
     let cost = 0;
-    for (let k = 0; k < recs.length / 16; k++) {
+    for (let k = 0; k < recs.length / 4; k++) {
       const x = f64[2 * k + 1]!;
       const f = x > xMax ? 1 : (x / xMax) ** alpha;
       cost += gloveStep(p, D, i32[4 * k]!, i32[4 * k + 1]!, Math.log(x), f, eta);
@@ -123,31 +123,42 @@ describe('shuffleCooccurrenceFile (shuffle.c on disk)', () => {
   const n = 10_000;
   const recs = records(n, 100, new RandomState(7));
   const input = join(work, 'sorted.bin');
-  writeFileSync(input, recs);
+  writeFileSync(input, new Uint8Array(recs.buffer));
+  const weighting = { xMax: 10, alpha: 0.75 };
+  // an input record as the training record it becomes: i, j, log X, f(X)
+  const f64 = new Float64Array(recs.buffer);
+  const original = Array.from({ length: n }, (_, k) => {
+    const x = f64[2 * k + 1]!;
+    return [recs[4 * k], recs[4 * k + 1], Math.log(x), x > 10 ? 1 : (x / 10) ** 0.75].join(',');
+  });
   const key = (u8: Uint8Array) => {
-    const i32 = new Int32Array(u8.buffer, u8.byteOffset, u8.length / 4);
-    return Array.from({ length: u8.length / 16 }, (_, k) =>
-      [i32[4 * k], i32[4 * k + 1], i32[4 * k + 2], i32[4 * k + 3]].join(','),
+    const b = u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.length);
+    const i32 = new Int32Array(b);
+    const g = new Float64Array(b);
+    return Array.from({ length: u8.length / 24 }, (_, k) =>
+      [i32[6 * k], i32[6 * k + 1], g[3 * k + 1], g[3 * k + 2]].join(','),
     );
   };
-  const original = key(recs);
 
   it.each([
     ['in one chunk', n],
     ['in 7 chunks merged by shuffled slices', 1500],
-  ])('%s: a permutation of the records, reproducible for a seed; the runs are removed', (_, chunk) => {
-    const out = join(work, `shuffled-${chunk}.bin`);
-    shuffleCooccurrenceFile(input, out, chunk, 1);
-    const a = key(readFileSync(out));
-    expect([...a].sort()).toEqual([...original].sort());
-    // far from the input order: fewer than 1% of records stay in place
-    expect(a.filter((r, k) => r === original[k]).length).toBeLessThan(n / 100);
-    shuffleCooccurrenceFile(input, `${out}.again`, chunk, 1);
-    expect(key(readFileSync(`${out}.again`))).toEqual(a);
-    shuffleCooccurrenceFile(input, `${out}.seed2`, chunk, 2);
-    expect(key(readFileSync(`${out}.seed2`))).not.toEqual(a);
-    expect(readdirSync(work).filter((f) => f.includes('.run'))).toEqual([]);
-  });
+  ])(
+    '%s: a permutation of the records (as i, j, log X, f), reproducible for a seed; runs removed',
+    (_, chunk) => {
+      const out = join(work, `shuffled-${chunk}.bin`);
+      shuffleCooccurrenceFile(input, out, chunk, 1, weighting);
+      const a = key(readFileSync(out));
+      expect([...a].sort()).toEqual([...original].sort());
+      // far from the input order: fewer than 1% of records stay in place
+      expect(a.filter((r, k) => r === original[k]).length).toBeLessThan(n / 100);
+      shuffleCooccurrenceFile(input, `${out}.again`, chunk, 1, weighting);
+      expect(key(readFileSync(`${out}.again`))).toEqual(a);
+      shuffleCooccurrenceFile(input, `${out}.seed2`, chunk, 2, weighting);
+      expect(key(readFileSync(`${out}.seed2`))).not.toEqual(a);
+      expect(readdirSync(work).filter((f) => f.includes('.run'))).toEqual([]);
+    },
+  );
 });
 
 describe('GloVe with threads (Lee background corpus)', () => {

@@ -6,6 +6,9 @@
  *    seeded RandomState) and written to a temporary run; the runs are then merged by taking an
  *    equal slice of every run, shuffling the slice and appending it to the shuffled file (one run:
  *    that run is the file). Every epoch reads that one order, as glove.c reads shuffle.c's output.
+ *    The shuffled file holds training records of 24 bytes — int32 i, int32 j, float64 log X_ij,
+ *    float64 f(X_ij) — computed once here rather than in every epoch (glove.c computes them per
+ *    update; WebAssembly has no log or pow, and the host's cost a third of the kernel's time).
  * 2. `GloVeTrainer`: glove.wat's kernel over one shared WebAssembly memory holding W, W̃, b, b̃ and
  *    their AdaGrad sums (float64, as glove.c's `real`). The shuffled file is read block by block
  *    straight into that memory; each step of STEP_ENTRIES records is cut into small pieces that the
@@ -69,16 +72,64 @@ function writeFully(fd: number, u8: Uint8Array, bytes: number): void {
   for (let done = 0; done < bytes; ) done += writeSync(fd, u8, done, bytes - done);
 }
 
+/** GloVe's weighting f(x) = 1 for x > xMax, else (x / xMax)^α (GloVe.weight). */
+export interface GloVeWeighting {
+  xMax: number;
+  alpha: number;
+}
+
+/** Bytes of a training record: int32 i, int32 j, float64 log X_ij, float64 f(X_ij). */
+export const TRAINING_RECORD = 24;
+
 /**
- * Writes the records of `input` (16 bytes each) in a random order to `output`, in chunks of at most
- * `chunkRecords` records (shuffle.c): shuffled runs `output.run<k>`, then merged by shuffled equal
- * slices. The runs are removed; `input` is left as it was.
+ * Converts n cooccur.c records (16 bytes: int32 i, int32 j, float64 X) from `rec` (an Int32Array
+ * view, 16-byte aligned) into training records at out[at …).
+ */
+export function toTrainingRecords(
+  rec: Int32Array,
+  from: number,
+  n: number,
+  out: ArrayBuffer | SharedArrayBuffer,
+  at: number,
+  { xMax, alpha }: GloVeWeighting,
+): void {
+  const src = new Float64Array(rec.buffer, rec.byteOffset + 16 * from, 2 * n);
+  const o32 = new Int32Array(out, at, 6 * n);
+  const o64 = new Float64Array(out, at, 3 * n);
+  for (let k = 0; k < n; k++) {
+    const x = src[2 * k + 1]!;
+    o32[6 * k] = rec[4 * (from + k)]!;
+    o32[6 * k + 1] = rec[4 * (from + k) + 1]!;
+    o64[3 * k + 1] = Math.log(x);
+    o64[3 * k + 2] = x > xMax ? 1 : (x / xMax) ** alpha;
+  }
+}
+
+const CONVERT_BLOCK = 65_536;
+
+/** Writes n cooccur.c records of `rec` as training records, a block at a time. */
+function writeTraining(fd: number, rec: Int32Array, n: number, w: GloVeWeighting): void {
+  const out = new ArrayBuffer(TRAINING_RECORD * Math.min(n, CONVERT_BLOCK));
+  const u8 = new Uint8Array(out);
+  for (let at = 0; at < n; at += CONVERT_BLOCK) {
+    const m = Math.min(CONVERT_BLOCK, n - at);
+    toTrainingRecords(rec, at, m, out, 0, w);
+    writeFully(fd, u8, TRAINING_RECORD * m);
+  }
+}
+
+/**
+ * Writes the records of `input` (cooccur.c's, 16 bytes each) in a random order to `output` as
+ * training records (TRAINING_RECORD bytes: i, j, log X, f(X)), in chunks of at most `chunkRecords`
+ * records (shuffle.c): shuffled runs `output.run<k>`, then merged by shuffled equal slices. The
+ * runs are removed; `input` is left as it was.
  */
 export function shuffleCooccurrenceFile(
   input: string,
   output: string,
   chunkRecords: number,
   seed: number | number[],
+  weighting: GloVeWeighting,
 ): void {
   const total = statSync(input).size / 16;
   const size = Math.max(1, Math.min(total, chunkRecords));
@@ -92,11 +143,13 @@ export function shuffleCooccurrenceFile(
       const n = Math.min(size, total - at);
       readFully(inFd, u8, 16 * n, input);
       shuffleRecords(buf, n, rs);
-      const run = total <= size ? output : `${output}.run${runs.length}`;
+      const one = total <= size;
+      const run = one ? output : `${output}.run${runs.length}`;
       runs.push(run);
       const fd = openSync(run, 'w');
       try {
-        writeFully(fd, u8, 16 * n);
+        if (one) writeTraining(fd, buf, n, weighting);
+        else writeFully(fd, u8, 16 * n);
       } finally {
         closeSync(fd);
       }
@@ -122,7 +175,7 @@ export function shuffleCooccurrenceFile(
       }
       if (n === 0) break;
       shuffleRecords(buf, n, rs);
-      writeFully(outFd, u8, 16 * n);
+      writeTraining(outFd, buf, n, weighting);
     }
   } finally {
     closeSync(outFd);
@@ -208,7 +261,7 @@ function claimPieces(
     try {
       const from = p * piece;
       const n = Math.min(piece, Atomics.load(ctl, 6) - from);
-      costs[p] = k.train(Atomics.load(ctl, 5) + 16 * from, n);
+      costs[p] = k.train(Atomics.load(ctl, 5) + 24 * from, n);
       if (thread !== 0) Atomics.add(ctl, 7, 1);
     } catch (e) {
       Atomics.store(ctl, 4, 1);
@@ -228,7 +281,7 @@ const WORKER_SOURCE = `
 var __name = (f) => f;
 const { workerData } = process.getBuiltinModule('worker_threads');
 const { module, memory, init, costsAt, maxPieces, piece, thread } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory, log: Math.log, pow: Math.pow } }).exports;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 k.init(...init);
 const ctl = new Int32Array(memory.buffer, 0, 16);
 const costs = new Float64Array(memory.buffer, costsAt, maxPieces);
@@ -285,7 +338,7 @@ export class GloVeTrainer {
       gradsqWordBiases: alloc(8 * V),
       gradsqContextBiases: alloc(8 * V),
     };
-    this.recAt = alloc(16 * this.blockRecords);
+    this.recAt = alloc(TRAINING_RECORD * this.blockRecords);
     if (top > 2 ** 32 - 65536)
       throw new ValidationError(
         `GloVe's parameters (${V} words × ${n}) do not fit WebAssembly's 4 GB memory: lower vectorSize or maxVocabSize`,
@@ -313,11 +366,9 @@ export class GloVeTrainer {
       at.gradsqWordBiases,
       at.gradsqContextBiases,
       o.learningRate,
-      o.xMax,
-      o.alpha,
     ];
     const module = gloveModule();
-    const env = { memory: this.memory, log: Math.log, pow: Math.pow };
+    const env = { memory: this.memory };
     this.kernel = new WA.Instance(module, { env }).exports as unknown as GloveExports;
     this.kernel.init(...init);
     for (let thread = 1; thread < o.threads; thread++) {
@@ -387,21 +438,21 @@ export class GloVeTrainer {
   }
 
   /**
-   * One pass over the records of `path` (16 bytes each, in the file's order); `onStep(records, cost)`
-   * after every step. Returns the summed cost.
+   * One pass over the training records of `path` (shuffleCooccurrenceFile's, in the file's order);
+   * `onStep(records, cost)` after every step. Returns the summed cost.
    */
   epoch(path: string, onStep: (records: number, cost: number) => void): number {
-    const total = statSync(path).size / 16;
+    const total = statSync(path).size / TRAINING_RECORD;
     const fd = openSync(path, 'r');
     let sum = 0;
     try {
-      const u8 = new Uint8Array(this.memory.buffer, this.recAt, 16 * this.blockRecords);
+      const u8 = new Uint8Array(this.memory.buffer, this.recAt, TRAINING_RECORD * this.blockRecords);
       for (let at = 0; at < total; at += this.blockRecords) {
         const n = Math.min(this.blockRecords, total - at);
-        readFully(fd, u8, 16 * n, path);
+        readFully(fd, u8, TRAINING_RECORD * n, path);
         for (let s = 0; s < n; s += this.stepRecords) {
           const m = Math.min(this.stepRecords, n - s);
-          const cost = this.step(this.recAt + 16 * s, m);
+          const cost = this.step(this.recAt + TRAINING_RECORD * s, m);
           sum += cost;
           onStep(m, cost);
         }
@@ -412,16 +463,18 @@ export class GloVeTrainer {
     return sum;
   }
 
-  /** Trains on records held in memory (cooccur.c's layout: int32 i, int32 j, float64 X), in order. */
-  trainRecords(records: Uint8Array): number {
-    const total = records.length / 16;
-    const u8 = new Uint8Array(this.memory.buffer, this.recAt, 16 * this.blockRecords);
+  /**
+   * Trains on records held in memory, in order: cooccur.c's (int32 i, int32 j, float64 X; the
+   * Int32Array's buffer 8-byte aligned), weighted with the trainer's xMax and α.
+   */
+  trainRecords(records: Int32Array): number {
+    const total = records.length / 4;
     let sum = 0;
     for (let at = 0; at < total; at += this.blockRecords) {
       const n = Math.min(this.blockRecords, total - at);
-      u8.set(records.subarray(16 * at, 16 * (at + n)));
+      toTrainingRecords(records, at, n, this.memory.buffer, this.recAt, this.o);
       for (let s = 0; s < n; s += this.stepRecords)
-        sum += this.step(this.recAt + 16 * s, Math.min(this.stepRecords, n - s));
+        sum += this.step(this.recAt + TRAINING_RECORD * s, Math.min(this.stepRecords, n - s));
     }
     return sum;
   }

@@ -493,10 +493,8 @@ export class GloVe implements GloVeParameters {
       this.cooccurrences = nnz <= KEEP_ENTRIES ? file.read() : null;
       const { vectorSize, learningRate, xMax, alpha, seed, memory } = this.options;
       // one order for all of this call's epochs, seeded by (seed, epochs trained so far): resumable
-      shuffleCooccurrenceFile(file.path, shuffled, shuffleChunkRecords(memory), [
-        seed,
-        this.lossCurve.length,
-      ]);
+      const order = [seed, this.lossCurve.length];
+      shuffleCooccurrenceFile(file.path, shuffled, shuffleChunkRecords(memory), order, { xMax, alpha });
       rmSync(file.path, { force: true });
       const threads =
         this.options.threads ??

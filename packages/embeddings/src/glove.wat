@@ -2,9 +2,12 @@
 ;; co-occurrence records, the fast path of glove.ts (`gloveStep` there is the same update in plain
 ;; TypeScript; glove-train.test.ts checks they agree).
 ;;
-;; Records are cooccur.c's 16 bytes: int32 i, int32 j, float64 X_ij (0-based indices). For each:
+;; Records are 24 bytes: int32 i, int32 j, float64 log X_ij, float64 f(X_ij) (0-based indices;
+;; glove-train.ts computes log and f = 1 for x > xMax, else (x / xMax)^α, once, when it shuffles
+;; cooccur.c's records: WebAssembly has neither log nor pow, and calling the host's for every
+;; update of every epoch cost a third of the time). For each record:
 ;;   diff  = w_iᵀw̃_j + b_i + b̃_j − log X_ij
-;;   fdiff = f(X_ij)·diff,  f(x) = 1 for x > xMax, else (x / xMax)^α
+;;   fdiff = f(X_ij)·diff
 ;;   cost += fdiff·diff
 ;;   g = η·fdiff;  with AdaGrad's sums G (starting at 1):
 ;;     w_i −= g·w̃_j / √G_i,  w̃_j −= g·w_i / √G̃_j,  G_i += (g·w̃_j)²,  G̃_j += (g·w_i)²   (both from
@@ -16,13 +19,10 @@
 ;;
 ;; The parameters live in a shared memory: several workers call `train` at once on different
 ;; records and update the same rows without locks (Hogwild, as glove.c's threads do).
-;; log and pow come from the host (Math.log, Math.pow): WebAssembly has neither.
 ;;
 ;; Assembled by scripts/build-wasm.mjs (wabt, features simd + threads) into src/glove-wasm.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
-  (import "env" "log" (func $log (param f64) (result f64)))
-  (import "env" "pow" (func $pow (param f64 f64) (result f64)))
 
   ;; configuration, set once per instance by init
   (global $D (mut i32) (i32.const 0))       ;; values per row (even)
@@ -35,13 +35,11 @@
   (global $Gb (mut i32) (i32.const 0))      ;; of b
   (global $Gbt (mut i32) (i32.const 0))     ;; of b̃
   (global $eta (mut f64) (f64.const 0))
-  (global $xMax (mut f64) (f64.const 0))
-  (global $alpha (mut f64) (f64.const 0))
 
   (func (export "init")
     (param $D i32) (param $W i32) (param $Wt i32) (param $b i32) (param $bt i32)
     (param $G i32) (param $Gt i32) (param $Gb i32) (param $Gbt i32)
-    (param $eta f64) (param $xMax f64) (param $alpha f64)
+    (param $eta f64)
     (global.set $D (local.get $D))
     (global.set $W (local.get $W))
     (global.set $Wt (local.get $Wt))
@@ -51,25 +49,22 @@
     (global.set $Gt (local.get $Gt))
     (global.set $Gb (local.get $Gb))
     (global.set $Gbt (local.get $Gbt))
-    (global.set $eta (local.get $eta))
-    (global.set $xMax (local.get $xMax))
-    (global.set $alpha (local.get $alpha)))
+    (global.set $eta (local.get $eta)))
 
   ;; Trains on the n records at byte address rec, in order; returns Σ f(X_ij)·diff² (before each update).
   (func (export "train") (param $rec i32) (param $n i32) (result f64)
-    (local $end i32) (local $i i32) (local $j i32) (local $x f64)
+    (local $end i32) (local $i i32) (local $j i32)
     (local $l1 i32) (local $l2 i32) (local $o i32) (local $rowBytes i32)
     (local $acc v128) (local $w v128) (local $wt v128) (local $gw v128) (local $gwt v128) (local $gv v128)
     (local $diff f64) (local $f f64) (local $fdiff f64) (local $g f64) (local $cost f64)
     (local $pb i32) (local $pbt i32) (local $pgb i32) (local $pgbt i32)
     (local.set $rowBytes (i32.shl (global.get $D) (i32.const 3)))
-    (local.set $end (i32.add (local.get $rec) (i32.shl (local.get $n) (i32.const 4))))
+    (local.set $end (i32.add (local.get $rec) (i32.mul (local.get $n) (i32.const 24))))
     (block $done
       (loop $records
         (br_if $done (i32.ge_u (local.get $rec) (local.get $end)))
         (local.set $i (i32.load (local.get $rec)))
         (local.set $j (i32.load offset=4 (local.get $rec)))
-        (local.set $x (f64.load offset=8 (local.get $rec)))
         (local.set $l1 (i32.mul (local.get $i) (local.get $rowBytes)))
         (local.set $l2 (i32.mul (local.get $j) (local.get $rowBytes)))
         ;; w_iᵀ w̃_j, two lanes at a time
@@ -92,11 +87,8 @@
             (f64.add
               (f64.add (f64.load (local.get $pb)) (f64.load (local.get $pbt)))
               (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-            (call $log (local.get $x))))
-        (local.set $f
-          (if (result f64) (f64.gt (local.get $x) (global.get $xMax))
-            (then (f64.const 1))
-            (else (call $pow (f64.div (local.get $x) (global.get $xMax)) (global.get $alpha)))))
+            (f64.load offset=8 (local.get $rec))))
+        (local.set $f (f64.load offset=16 (local.get $rec)))
         (local.set $fdiff (f64.mul (local.get $f) (local.get $diff)))
         (local.set $cost (f64.add (local.get $cost) (f64.mul (local.get $fdiff) (local.get $diff))))
         (local.set $g (f64.mul (global.get $eta) (local.get $fdiff)))
@@ -133,7 +125,7 @@
           (f64.add (f64.load (local.get $pgb)) (f64.mul (local.get $g) (local.get $g))))
         (f64.store (local.get $pgbt)
           (f64.add (f64.load (local.get $pgbt)) (f64.mul (local.get $g) (local.get $g))))
-        (local.set $rec (i32.add (local.get $rec) (i32.const 16)))
+        (local.set $rec (i32.add (local.get $rec) (i32.const 24)))
         (br $records)))
     (local.get $cost))
 )
