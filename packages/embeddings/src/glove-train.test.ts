@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,6 +58,15 @@ function maxAbsDiff(a: GloVeParameters, b: GloVeParameters): number {
 }
 
 describe('glove.wat — the kernel against gloveStep', () => {
+  it('src/glove-wasm.ts is what scripts/build-wasm.mjs assembles from src/glove.wat now', () => {
+    const r = spawnSync(process.execPath, [join(here, '..', 'scripts', 'build-wasm.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('src/glove-wasm.ts is up to date');
+    expect(r.status).toBe(0);
+  });
+
   // D = 7 (odd: the kernel pads rows to 8), 40 words, 20,000 updates over 3 steps of 8,192
   const V = 40;
   const D = 7;
