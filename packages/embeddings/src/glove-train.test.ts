@@ -185,8 +185,29 @@ describe('GloVe with threads (Lee background corpus)', () => {
     const sim = (a: string, b: string) => two.wv.similarity(a, b);
     expect(sim('arafat', 'yasser')).toBeGreaterThan(sim('arafat', 'workers') + 0.3);
     expect(sim('two', 'three')).toBeGreaterThan(sim('two', 'qantas') + 0.3);
+    // each stage timed (the bench reports them)
+    for (const m of [one, two]) {
+      expect(m.countSeconds).toBeGreaterThan(0);
+      expect(m.shuffleSeconds).toBeGreaterThan(0);
+      expect(m.trainSeconds).toBeGreaterThan(0);
+      expect(m.cooccurrenceCount).toBe(184_012);
+    }
     // the co-occurrence runs and the shuffled file are gone
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("onEpoch sees the vectors of each epoch: those of epoch 2 are a 2-epoch model's", async () => {
+    const small = LEE.slice(0, 60);
+    const o = { ...options, epochs: 3, threads: 1 };
+    const seen: Float32Array[] = [];
+    const m = await new GloVe(o).buildVocab(small);
+    await m.train(small, { onEpoch: (_, model) => seen.push(model.wv.vectors.slice()) });
+    expect(seen).toHaveLength(3);
+    const two = await new GloVe({ ...o, epochs: 2 }).buildVocab(small);
+    await two.train(small);
+    expect(seen[1]).toEqual(two.wv.vectors);
+    expect(seen[2]).toEqual(m.wv.vectors);
+    expect(seen[2]).not.toEqual(seen[1]);
   });
 
   it('threads: 1 is reproducible for a seed', () => {

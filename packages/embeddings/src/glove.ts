@@ -103,6 +103,12 @@ export interface GloVeTrainOptions {
   epochs?: number;
   /** Called every STEP_ENTRIES updates (`step`), after every epoch and once at the end. */
   onProgress?: (event: GloVeProgress) => void;
+  /**
+   * Called after every epoch (1-based, counted within this call) with the model's parameters and
+   * `wv` brought up to date from the training memory (a copy of the tables each time): e.g. to score
+   * the vectors after 5 and 15 epochs of one run.
+   */
+  onEpoch?: (epoch: number, model: GloVe) => void;
 }
 
 /**
@@ -317,8 +323,12 @@ export class GloVe implements GloVeParameters {
   gradsqContextBiases: Float64Array = new Float64Array(0);
   /** Mean J per co-occurrence entry, one entry per epoch trained (glove.c prints half of it as "cost"). */
   readonly lossCurve: number[] = [];
-  /** Seconds the last `train` call took. */
+  /** Seconds the last `train` call's epochs took (AdaGrad only). */
   trainSeconds = 0;
+  /** Seconds the last `train` call spent counting co-occurrences (cooccur.c's stage, merge included). */
+  countSeconds = 0;
+  /** Seconds the last `train` call spent shuffling them on disk (shuffle.c's stage). */
+  shuffleSeconds = 0;
   private kv: KeyedVectors | null = null;
 
   /**
@@ -333,6 +343,7 @@ export class GloVe implements GloVeParameters {
     if (hasCorpus) {
       const corpus = corpusOrOptions as readonly (readonly string[])[];
       this.initVocab(Vocabulary.fromSentences(corpus, { minCount: this.options.minCount }));
+      const counting = performance.now();
       const counter = this.counter();
       let file: CooccurrenceFile;
       try {
@@ -345,7 +356,8 @@ export class GloVe implements GloVeParameters {
       } finally {
         counter.dispose();
       }
-      this.trainOnFile(file, this.options.epochs, undefined);
+      this.countSeconds = (performance.now() - counting) / 1000;
+      this.trainOnFile(file, this.options.epochs, {});
     }
   }
 
@@ -430,6 +442,7 @@ export class GloVe implements GloVeParameters {
     const epochs = options.epochs ?? this.options.epochs;
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new ValidationError(`epochs must be an integer ≥ 1, got ${JSON.stringify(epochs)}`, 'epochs');
+    const counting = performance.now();
     const counter = this.counter();
     let file: CooccurrenceFile;
     try {
@@ -449,7 +462,8 @@ export class GloVe implements GloVeParameters {
     } finally {
       counter.dispose();
     }
-    this.trainOnFile(file, epochs, options.onProgress);
+    this.countSeconds = (performance.now() - counting) / 1000;
+    this.trainOnFile(file, epochs, options);
     return this;
   }
 
@@ -461,7 +475,13 @@ export class GloVe implements GloVeParameters {
 
   /** The objective J = Σ_ij f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² at the current parameters. */
   objective(entries: CooccurrenceEntries | null = this.cooccurrences): number {
-    if (!entries) throw new ValidationError('no co-occurrences yet: call train first', 'cooccurrences');
+    if (!entries)
+      throw new ValidationError(
+        this.cooccurrenceCount > KEEP_ENTRIES
+          ? `the ${this.cooccurrenceCount} co-occurrences were not kept in memory (more than ${KEEP_ENTRIES}): pass them`
+          : 'no co-occurrences yet: call train first',
+        'cooccurrences',
+      );
     const D = this.options.vectorSize;
     let J = 0;
     for (let k = 0; k < entries.values.length; k++) {
@@ -483,7 +503,7 @@ export class GloVe implements GloVeParameters {
   private trainOnFile(
     file: CooccurrenceFile,
     epochs: number,
-    onProgress: GloVeTrainOptions['onProgress'],
+    { onProgress, onEpoch }: GloVeTrainOptions,
   ): void {
     const shuffled = join(file.path, '..', 'shuffled.bin');
     try {
@@ -494,8 +514,10 @@ export class GloVe implements GloVeParameters {
       const { vectorSize, learningRate, xMax, alpha, seed, memory } = this.options;
       // one order for all of this call's epochs, seeded by (seed, epochs trained so far): resumable
       const order = [seed, this.lossCurve.length];
+      const shuffling = performance.now();
       shuffleCooccurrenceFile(file.path, shuffled, shuffleChunkRecords(memory), order, { xMax, alpha });
       rmSync(file.path, { force: true });
+      this.shuffleSeconds = (performance.now() - shuffling) / 1000;
       const threads =
         this.options.threads ??
         Math.min(tensorThreads(), Math.max(1, Math.floor(nnz / MIN_ENTRIES_PER_THREAD)));
@@ -509,7 +531,7 @@ export class GloVe implements GloVeParameters {
         blockRecords: Math.min(READ_BLOCK, Math.ceil(nnz / STEP_ENTRIES) * STEP_ENTRIES),
       });
       try {
-        this.runEpochs(trainer, shuffled, nnz, epochs, threads, onProgress);
+        this.runEpochs(trainer, shuffled, nnz, epochs, threads, onProgress, onEpoch);
       } finally {
         trainer.close();
       }
@@ -526,6 +548,7 @@ export class GloVe implements GloVeParameters {
     epochs: number,
     threads: number,
     onProgress: GloVeTrainOptions['onProgress'],
+    onEpoch: GloVeTrainOptions['onEpoch'],
   ): void {
     const steps = Math.ceil(nnz / STEP_ENTRIES);
     const t0 = performance.now();
@@ -555,6 +578,11 @@ export class GloVe implements GloVeParameters {
       }
       this.lossCurve.push(epochLoss / nnz);
       emit('epoch', e + 1, steps, epochLoss / nnz);
+      if (onEpoch) {
+        trainer.sync();
+        this.refreshKeyedVectors();
+        onEpoch(e + 1, this);
+      }
     }
     trainer.sync();
     this.trainSeconds = (performance.now() - t0) / 1000;
