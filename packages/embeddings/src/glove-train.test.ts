@@ -210,6 +210,33 @@ describe('GloVe with threads (Lee background corpus)', () => {
     expect(seen[2]).not.toEqual(seen[1]);
   });
 
+  it('memory bounds the shuffle: a tiny budget shuffles in many runs, trains as well, leaves no file', async () => {
+    const dir = mkdtempSync(join(work, 'temp-'));
+    const small = LEE.slice(0, 120);
+    const o = { ...options, epochs: 5, threads: 1, tempDir: dir };
+    const roomy = await GloVe.create(small, o);
+    // 1e-4 GB: chunks of 6,375 records (0.95 · memory / 16 bytes), so about 10 runs merged
+    const tight = await GloVe.create(small, { ...o, memory: 1e-4 });
+    expect(tight.cooccurrenceCount).toBe(roomy.cooccurrenceCount);
+    expect(tight.cooccurrenceCount).toBeGreaterThan(5 * 6375);
+    expect(tight.lossCurve).not.toEqual(roomy.lossCurve); // another order
+    expect(Math.abs(tight.lossCurve.at(-1)! / roomy.lossCurve.at(-1)! - 1)).toBeLessThan(0.03);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('threads: null follows tensorThreads() but keeps a small corpus (< 1M entries a thread) on 1 thread', async () => {
+    const seen = new Set<unknown>();
+    await GloVe.create(LEE.slice(0, 60), {
+      ...options,
+      epochs: 1,
+    }).then((m) => m.train(LEE.slice(0, 60), { onProgress: (e) => seen.add(e.metrics?.threads) }));
+    expect([...seen]).toEqual([1]);
+    const two = new Set<unknown>();
+    const m = await new GloVe({ ...options, epochs: 1, threads: 2 }).buildVocab(LEE.slice(0, 60));
+    await m.train(LEE.slice(0, 60), { onProgress: (e) => two.add(e.metrics?.threads) });
+    expect([...two]).toEqual([2]);
+  });
+
   it('threads: 1 is reproducible for a seed', () => {
     const small = LEE.slice(0, 60);
     const a = new GloVe(small, { ...options, epochs: 3, threads: 1 });
