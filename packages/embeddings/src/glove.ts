@@ -8,7 +8,7 @@
  *   // Lee background corpus, each line through simplePreprocess (glove.test.ts)
  *   const model = new GloVe(lee, { vectorSize: 32, window: 5, xMax: 10, epochs: 10 });
  *   model.wv.mostSimilar('arafat', 3) // [['mr', 0.89], ['leader', 0.86], ['has', 0.81]]
- *   model.lossCurve                   // [0.1576, 0.1372, 0.1155, …, 0.0844]  mean J per entry
+ *   model.lossCurve                   // [0.1576, 0.1375, 0.1157, …, 0.0843]  mean J per entry
  *   await GloVe.create('corpus.txt.gz', options)  // streamed: files, iterables of lines
  *
  * The pipeline:
@@ -17,8 +17,10 @@
  *      d ≤ window (cooccur.c), counted while the corpus streams by in bounded memory
  *      (cooccur-counter.ts: a dense table for frequent pairs, sorted overflow runs in temporary
  *      files merged at the end; the `memory` option is cooccur.c's `-memory`);
- *   3. minimise J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)²,
- *      f(x) = min(1, (x / xMax)^α), by AdaGrad over the non-zero entries in a random order (glove.c);
+ *   3. shuffle the entries on disk in chunks of the `memory` budget (shuffle.c), then minimise
+ *      J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)², f(x) = min(1, (x / xMax)^α), by
+ *      AdaGrad over the shuffled entries streamed from that file every epoch (glove.c): glove.wat's
+ *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
  *
  * Window conventions are those of cooccurrence.ts (tests prove the counts agree with
@@ -26,16 +28,27 @@
  * ends, out-of-vocabulary words are removed first, and with `symmetric: false` only the words to
  * the left of word i are its context.
  *
- * Deliberate differences and omissions: the entries are reshuffled every epoch with a seeded
- * RandomState (glove.c reads one file shuffled once by shuffle.c); one thread (glove.c runs Hogwild
- * threads); initial values come from Firth's MT19937 rather than glibc's `rand()`; left out are the
- * later glove.c's gradient clipping (`-grad-clip`), the `<unk>` vector, vocab_count's random
- * tie-breaking at the `maxVocabSize` cut (ties keep first-seen order here). The merged entries are
- * then held in memory as typed arrays (16 bytes an entry) for training.
+ * Deliberate differences and omissions: the shuffle draws from a seeded RandomState (seeded by
+ * the seed and the epochs trained before, so each `train` call has its own order, the same for all
+ * of its epochs, as glove.c reads shuffle.c's one file) and initial values from Firth's MT19937
+ * rather than glibc's `rand()`; with `threads: 1` training is reproducible for a seed, with more
+ * it changes from run to run (Hogwild); left out are the later glove.c's gradient clipping
+ * (`-grad-clip`), the `<unk>` vector, vocab_count's random tie-breaking at the `maxVocabSize` cut
+ * (ties keep first-seen order here). The sorted entries stay in memory (`cooccurrences`) only up
+ * to KEEP_ENTRIES; training itself holds one 16 MB block of them at a time.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkJson, type ProgressEvent, RandomState, shape, ValidationError } from '@firth/numeric';
-import { CooccurrenceCounter, type CooccurrenceEntries } from './cooccur-counter.js';
+import { tensorThreads } from '@firth/tensor';
+import { CooccurrenceCounter, type CooccurrenceEntries, type CooccurrenceFile } from './cooccur-counter.js';
 import { type Corpus, checkRestartable, checkSyncCorpus, sentences } from './corpus.js';
+import {
+  checkGloveThreads,
+  GloVeTrainer,
+  shuffleChunkRecords,
+  shuffleCooccurrenceFile,
+} from './glove-train.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
   atPath,
@@ -76,6 +89,13 @@ export interface GloVeOptions {
   memory?: number;
   /** Directory for the temporary co-occurrence files (removed afterwards). @default null — os.tmpdir() */
   tempDir?: string | null;
+  /**
+   * Training threads (Hogwild over shared memory, as glove.c's `-threads`). With more than one the
+   * result changes from run to run; with 1 it is reproducible for a seed. @default null — @firth/tensor's
+   * `tensorThreads()` (FIRTH_THREADS, else the cores), but 1 thread per MIN_ENTRIES_PER_THREAD entries
+   * at most, so small corpora train reproducibly on one thread
+   */
+  threads?: number | null;
 }
 
 export interface GloVeTrainOptions {
@@ -83,6 +103,12 @@ export interface GloVeTrainOptions {
   epochs?: number;
   /** Called every STEP_ENTRIES updates (`step`), after every epoch and once at the end. */
   onProgress?: (event: GloVeProgress) => void;
+  /**
+   * Called after every epoch (1-based, counted within this call) with the model's parameters and
+   * `wv` brought up to date from the training memory (a copy of the tables each time): e.g. to score
+   * the vectors after 5 and 15 epochs of one run.
+   */
+  onEpoch?: (epoch: number, model: GloVe) => void;
 }
 
 /**
@@ -96,7 +122,20 @@ export type { CooccurrenceEntries } from './cooccur-counter.js';
 /** Updates between two `step` progress events. */
 export const STEP_ENTRIES = 65_536;
 
-type Options = Required<GloVeOptions> & { maxVocabSize: number | null; tempDir: string | null };
+/** With `threads: null`, one thread per this many co-occurrence entries at most. */
+export const MIN_ENTRIES_PER_THREAD = 1_000_000;
+
+/** Entries up to which `cooccurrences` keeps the sorted entries in memory after training. */
+export const KEEP_ENTRIES = 1 << 22;
+
+/** Records read from the shuffled file at once while training (16 MB). */
+const READ_BLOCK = 1 << 20;
+
+type Options = Required<GloVeOptions> & {
+  maxVocabSize: number | null;
+  tempDir: string | null;
+  threads: number | null;
+};
 
 function checkOptions(o: GloVeOptions): Options {
   if (typeof o !== 'object' || o === null) throw new ValidationError('options must be an object', 'options');
@@ -113,7 +152,9 @@ function checkOptions(o: GloVeOptions): Options {
     seed: o.seed ?? 1,
     memory: o.memory ?? 4,
     tempDir: o.tempDir ?? null,
+    threads: o.threads ?? null,
   };
+  if (opts.threads !== null) checkGloveThreads(opts.threads);
   const int = (name: keyof Options, v: unknown, min: number) => {
     if (!Number.isInteger(v) || (v as number) < min)
       throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`, name);
@@ -165,13 +206,12 @@ class SentenceIds {
   }
 }
 
-function checkCounted(entries: CooccurrenceEntries): CooccurrenceEntries {
-  if (entries.values.length === 0)
+function checkCounted(file: CooccurrenceFile): void {
+  if (file.length === 0)
     throw new ValidationError(
       'no co-occurrences: no sentence has two in-vocabulary words (lower minCount or use longer sentences)',
       'corpus',
     );
-  return entries;
 }
 
 /** What glove.c trains: W, W̃, b, b̃ and AdaGrad's accumulators (fields of a GloVe model). */
@@ -262,8 +302,13 @@ export class GloVe implements GloVeParameters {
   readonly options: Options;
   /** The words and their counts (after buildVocab). */
   vocabulary: Vocabulary | null = null;
-  /** X, the non-zero co-occurrences of the last `train` call's corpus. */
+  /**
+   * X, the non-zero co-occurrences of the last `train` call's corpus, sorted by row then column —
+   * kept only up to KEEP_ENTRIES entries (null above: training streams them from disk).
+   */
   cooccurrences: CooccurrenceEntries | null = null;
+  /** How many non-zero co-occurrences the last `train` call counted. */
+  cooccurrenceCount = 0;
   /** W, the word vectors (V × vectorSize, row-major); glove.c's W[0 .. V). */
   wordVectors: Float64Array = new Float64Array(0);
   /** W̃, the context vectors (V × vectorSize); glove.c's W[V .. 2V). */
@@ -278,8 +323,12 @@ export class GloVe implements GloVeParameters {
   gradsqContextBiases: Float64Array = new Float64Array(0);
   /** Mean J per co-occurrence entry, one entry per epoch trained (glove.c prints half of it as "cost"). */
   readonly lossCurve: number[] = [];
-  /** Seconds the last `train` call took. */
+  /** Seconds the last `train` call's epochs took (AdaGrad only). */
   trainSeconds = 0;
+  /** Seconds the last `train` call spent counting co-occurrences (cooccur.c's stage, merge included). */
+  countSeconds = 0;
+  /** Seconds the last `train` call spent shuffling them on disk (shuffle.c's stage). */
+  shuffleSeconds = 0;
   private kv: KeyedVectors | null = null;
 
   /**
@@ -294,15 +343,21 @@ export class GloVe implements GloVeParameters {
     if (hasCorpus) {
       const corpus = corpusOrOptions as readonly (readonly string[])[];
       this.initVocab(Vocabulary.fromSentences(corpus, { minCount: this.options.minCount }));
+      const counting = performance.now();
       const counter = this.counter();
+      let file: CooccurrenceFile;
       try {
         const ids = new SentenceIds(this.vocabulary!.index);
-        for (const s of corpus) counter.addSentence(ids.ids, ids.of(s));
-        this.cooccurrences = checkCounted(counter.finish());
+        for (const s of corpus) {
+          const n = ids.of(s); // may replace ids.ids with a longer array: call it first
+          counter.addSentence(ids.ids, n);
+        }
+        file = counter.finishToFile();
       } finally {
         counter.dispose();
       }
-      this.runEpochs(this.options.epochs, undefined);
+      this.countSeconds = (performance.now() - counting) / 1000;
+      this.trainOnFile(file, this.options.epochs, {});
     }
   }
 
@@ -341,6 +396,7 @@ export class GloVe implements GloVeParameters {
     const V = vocab.size;
     this.vocabulary = vocab;
     this.cooccurrences = null;
+    this.cooccurrenceCount = 0;
     this.wordVectors = new Float64Array(V * D);
     this.contextVectors = new Float64Array(V * D);
     this.wordBiases = new Float64Array(V);
@@ -386,12 +442,15 @@ export class GloVe implements GloVeParameters {
     const epochs = options.epochs ?? this.options.epochs;
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new ValidationError(`epochs must be an integer ≥ 1, got ${JSON.stringify(epochs)}`, 'epochs');
+    const counting = performance.now();
     const counter = this.counter();
+    let file: CooccurrenceFile;
     try {
       const ids = new SentenceIds(this.vocabulary!.index);
       let seen = 0;
       for await (const s of sentences(corpus)) {
-        counter.addSentence(ids.ids, ids.of(s));
+        const n = ids.of(s); // may replace ids.ids with a longer array: call it first
+        counter.addSentence(ids.ids, n);
         seen++;
       }
       if (seen === 0)
@@ -399,11 +458,12 @@ export class GloVe implements GloVeParameters {
           'the corpus yielded no sentences when read again for training: pass a file path, an array, or a function returning a fresh iterable',
           'corpus',
         );
-      this.cooccurrences = checkCounted(counter.finish());
+      file = counter.finishToFile();
     } finally {
       counter.dispose();
     }
-    this.runEpochs(epochs, options.onProgress);
+    this.countSeconds = (performance.now() - counting) / 1000;
+    this.trainOnFile(file, epochs, options);
     return this;
   }
 
@@ -415,7 +475,13 @@ export class GloVe implements GloVeParameters {
 
   /** The objective J = Σ_ij f(X_ij)(w_iᵀw̃_j + b_i + b̃_j − log X_ij)² at the current parameters. */
   objective(entries: CooccurrenceEntries | null = this.cooccurrences): number {
-    if (!entries) throw new ValidationError('no co-occurrences yet: call train first', 'cooccurrences');
+    if (!entries)
+      throw new ValidationError(
+        this.cooccurrenceCount > KEEP_ENTRIES
+          ? `the ${this.cooccurrenceCount} co-occurrences were not kept in memory (more than ${KEEP_ENTRIES}): pass them`
+          : 'no co-occurrences yet: call train first',
+        'cooccurrences',
+      );
     const D = this.options.vectorSize;
     let J = 0;
     for (let k = 0; k < entries.values.length; k++) {
@@ -429,14 +495,61 @@ export class GloVe implements GloVeParameters {
     return J;
   }
 
-  private runEpochs(epochs: number, onProgress: GloVeTrainOptions['onProgress']): void {
-    const X = this.cooccurrences!;
-    const { vectorSize: D, learningRate: eta, seed } = this.options;
-    const nnz = X.values.length;
-    // per entry, once: log X_ij and f(X_ij)
-    const logX = X.values.map(Math.log);
-    const fX = X.values.map((x) => this.weight(x));
-    const order = Array.from({ length: nnz }, (_, k) => k);
+  /**
+   * shuffle.c, then glove.c: the sorted entries of `file` are shuffled once into a file beside it
+   * (in chunks of the `memory` budget, glove-train.ts), and every epoch streams that file through
+   * glove.wat's kernel on `threads` threads. The files are removed afterwards.
+   */
+  private trainOnFile(
+    file: CooccurrenceFile,
+    epochs: number,
+    { onProgress, onEpoch }: GloVeTrainOptions,
+  ): void {
+    const shuffled = join(file.path, '..', 'shuffled.bin');
+    try {
+      checkCounted(file);
+      const nnz = file.length;
+      this.cooccurrenceCount = nnz;
+      this.cooccurrences = nnz <= KEEP_ENTRIES ? file.read() : null;
+      const { vectorSize, learningRate, xMax, alpha, seed, memory } = this.options;
+      // one order for all of this call's epochs, seeded by (seed, epochs trained so far): resumable
+      const order = [seed, this.lossCurve.length];
+      const shuffling = performance.now();
+      shuffleCooccurrenceFile(file.path, shuffled, shuffleChunkRecords(memory), order, { xMax, alpha });
+      rmSync(file.path, { force: true });
+      this.shuffleSeconds = (performance.now() - shuffling) / 1000;
+      const threads =
+        this.options.threads ??
+        Math.min(tensorThreads(), Math.max(1, Math.floor(nnz / MIN_ENTRIES_PER_THREAD)));
+      const trainer = new GloVeTrainer(this, {
+        vectorSize,
+        learningRate,
+        xMax,
+        alpha,
+        threads,
+        stepRecords: STEP_ENTRIES,
+        blockRecords: Math.min(READ_BLOCK, Math.ceil(nnz / STEP_ENTRIES) * STEP_ENTRIES),
+      });
+      try {
+        this.runEpochs(trainer, shuffled, nnz, epochs, threads, onProgress, onEpoch);
+      } finally {
+        trainer.close();
+      }
+    } finally {
+      file.dispose();
+    }
+    this.refreshKeyedVectors();
+  }
+
+  private runEpochs(
+    trainer: GloVeTrainer,
+    shuffled: string,
+    nnz: number,
+    epochs: number,
+    threads: number,
+    onProgress: GloVeTrainOptions['onProgress'],
+    onEpoch: GloVeTrainOptions['onEpoch'],
+  ): void {
     const steps = Math.ceil(nnz / STEP_ENTRIES);
     const t0 = performance.now();
     const emit = (phase: GloVeProgress['phase'], epoch: number, step: number, loss: number) =>
@@ -447,35 +560,33 @@ export class GloVe implements GloVeParameters {
         step,
         steps,
         loss,
-        metrics: { entries: nnz },
+        metrics: { entries: nnz, threads },
         elapsedMs: performance.now() - t0,
       });
     for (let e = 0; e < epochs; e++) {
-      // a fresh order every epoch, seeded by (seed, epochs trained so far): reproducible, resumable
-      new RandomState([seed, this.lossCurve.length]).shuffle(order);
-      let epochLoss = 0;
-      let stepLoss = 0;
-      for (let n = 0; n < nnz; n++) {
-        const k = order[n]!;
-        stepLoss += gloveStep(this, D, X.rows[k]!, X.cols[k]!, logX[k]!, fX[k]!, eta);
-        if ((n + 1) % STEP_ENTRIES === 0 || n + 1 === nnz) {
-          const size = n % STEP_ENTRIES;
-          epochLoss += stepLoss;
-          emit('step', e + 1, Math.ceil((n + 1) / STEP_ENTRIES), stepLoss / (size + 1));
-          stepLoss = 0;
-        }
-      }
-      if (!Number.isFinite(epochLoss))
+      let step = 0;
+      const epochLoss = trainer.epoch(shuffled, (records, cost) => {
+        step++;
+        if (onProgress) emit('step', e + 1, step, cost / records);
+      });
+      if (!Number.isFinite(epochLoss)) {
+        trainer.sync();
         throw new ValidationError(
           `training diverged (loss ${epochLoss}) in epoch ${e + 1}: lower learningRate`,
           'learningRate',
         );
+      }
       this.lossCurve.push(epochLoss / nnz);
       emit('epoch', e + 1, steps, epochLoss / nnz);
+      if (onEpoch) {
+        trainer.sync();
+        this.refreshKeyedVectors();
+        onEpoch(e + 1, this);
+      }
     }
+    trainer.sync();
     this.trainSeconds = (performance.now() - t0) / 1000;
     emit('end', epochs, steps, this.lossCurve.at(-1)!);
-    this.refreshKeyedVectors();
   }
 
   /** wv = W + W̃ (glove.c's `-model 2`): both tables learn the same thing from the symmetric X. */

@@ -64,7 +64,7 @@ export const gloveTrain: CommandSpec = {
     bar.done();
     const summary = {
       ...(await saveTrainedVectors(model.wv, out)),
-      cooccurrences: model.cooccurrences?.values.length ?? 0,
+      cooccurrences: model.cooccurrenceCount,
       epochs: options.epochs,
       lossCurve: model.lossCurve,
       seconds: bar.elapsed(),
