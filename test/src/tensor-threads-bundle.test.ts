@@ -2,8 +2,8 @@
  * @firth/tensor's worker threads survive bundling: the workers receive the band functions as source
  * text, so whatever a bundler writes into those functions must run in a bare worker. n8n-nodes-firth
  * bundles the core packages' TypeScript sources with esbuild (`keepNames`, which wraps inner
- * functions in `__name(…)`, and minified syntax); a program bundled that way runs a large product, a large attention and a GELU
- * (forward and backward) on 2 threads, its workers compute bands, and the results equal one thread's.
+ * functions in `__name(…)`, and minified syntax); a program bundled that way runs a large product and a large attention (forward
+ * and backward) on 2 threads, its workers compute bands, and the results equal one thread's.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'firth-threads-bundle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const PROGRAM = `
-import { attention, gelu, matmul, matmulF32, matmulF32Workers, reshape, setTensorThreads, Tensor } from '@firth/tensor';
+import { attention, matmul, matmulF32, matmulF32Workers, reshape, setTensorThreads, Tensor } from '@firth/tensor';
 const n = 384;
 const A = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
 setTensorThreads(1);
@@ -32,13 +32,13 @@ try {
     const two = matmulF32(A, A, n, n, n);
     for (let i = 0; i < one.length && same; i++) same = Object.is(one[i], two[i]);
   }
-  // the fused attention (bands of sequences) and GELU (bands of vectors) on the pool too, both ways
+  // the fused attention on the pool too (bands of sequences), forward and backward
   const x = new Tensor(A.slice(0, 8 * 2 * 64 * 32), [8, 2, 64, 32], true);
   const g = new Tensor(Float32Array.from({ length: x.size }, (_, i) => (i % 5) - 2), [x.size, 1]);
   const both = (threads) => {
     setTensorThreads(threads);
     x.grad = null;
-    const o = gelu(attention(x, x, x, { causal: true }));
+    const o = attention(x, x, x, { causal: true });
     matmul(reshape(o, [1, o.size]), g).backward();
     return [o.data, x.grad];
   };

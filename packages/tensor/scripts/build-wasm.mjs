@@ -70,28 +70,21 @@ await buildWasm({
   exportName: 'ATTENTION_F32_WASM_BASE64',
   edit: vectorConstantsAsGlobals,
 });
-/**
- * A module's text over the imported shared memory of matmul-f32-threads.ts' pool (its workers run
- * bands of attention and of GELU there): its own memory becomes the import, placed first (a module's
- * imports precede its globals), and its vector constants become globals as above.
- */
-const overSharedMemory = (wat) => (text) => {
-  const own = '(memory (export "memory") 1)';
-  if (!text.includes(own)) throw new Error(`${wat}: no \`${own}\` to make shared`);
-  return vectorConstantsAsGlobals(text.replace(own, '')).replace(
-    /^\(module\b.*$/m,
-    (line) => `${line}\n  (import "env" "memory" (memory 1 16384 shared))`,
-  );
-};
-for (const [wat, exportName, out] of [
-  ['attention-f32.wat', 'ATTENTION_F32_SHARED_WASM_BASE64', 'attention-f32-shared-wasm.ts'],
-  ['elementwise-f32.wat', 'ELEMENTWISE_F32_SHARED_WASM_BASE64', 'elementwise-f32-shared-wasm.ts'],
-])
-  await buildWasm({
-    pkg: 'tensor',
-    wat,
-    exportName,
-    out,
-    features: { simd: true, threads: true },
-    edit: overSharedMemory(wat),
-  });
+// the same code over the imported shared memory of matmul-f32-threads.ts' pool (its workers run the
+// attention of a band of sequences)
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'attention-f32.wat',
+  exportName: 'ATTENTION_F32_SHARED_WASM_BASE64',
+  out: 'attention-f32-shared-wasm.ts',
+  features: { simd: true, threads: true },
+  edit: (text) => {
+    const own = '(memory (export "memory") 1)';
+    if (!text.includes(own)) throw new Error(`attention-f32.wat: no \`${own}\` to make shared`);
+    // the import first: a module's imports precede its globals
+    return vectorConstantsAsGlobals(text.replace(own, '')).replace(
+      /^\(module\b.*$/m,
+      (line) => `${line}\n  (import "env" "memory" (memory 1 16384 shared))`,
+    );
+  },
+});

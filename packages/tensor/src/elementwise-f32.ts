@@ -16,8 +16,7 @@
  * writes a gradient that has none yet instead of adding to zeros (and copying those zeros in).
  */
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
-import { matmulF32Backend, matmulF32Pool } from './matmul-f32.js';
-import type { SharedElementwiseF32 } from './matmul-f32-threads.js';
+import { matmulF32Backend } from './matmul-f32.js';
 import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
 
 export interface ElementwiseF32Kernels {
@@ -591,37 +590,6 @@ export const wasmElementwiseF32: ElementwiseF32Kernels | null = (() => {
   return ex === null ? null : wasmKernelsFrom(ex);
 })();
 
-/** The kernels over each worker pool's shared memory (matmul-f32-threads.ts), made once a pool. */
-const onPool = new WeakMap<SharedElementwiseF32, ElementwiseF32Kernels>();
-
-/**
- * The wasm kernels of this call for GELU: with `tensorThreads()` > 1 (threads.ts) those over the
- * products' worker pool, which cut a large GELU into bands of vectors on the threads (equal bit for
- * bit to one thread), else the one-thread ones.
- */
-function geluKernels(): ElementwiseF32Kernels {
-  const shared = matmulF32Pool()?.elementwise;
-  if (!shared) return wasmElementwiseF32!;
-  let kernels = onPool.get(shared);
-  if (!kernels) {
-    kernels = wasmKernelsFrom(shared as unknown as WasmExports);
-    onPool.set(shared, kernels);
-  }
-  return kernels;
-}
-
-/**
- * The kernels autograd.ts and optim.ts use: wasm when matmul-f32.ts chose wasm (and this module
- * compiled), JavaScript otherwise; on the wasm path GELU (forward and backward, tanh and erf: the
- * heaviest elementwise work of a GPT or BERT step) runs on the worker threads when there are several.
- */
+/** The kernels autograd.ts and optim.ts use: wasm when matmul-f32.ts chose wasm (and this module compiled), JavaScript otherwise. */
 export const elementwiseF32: ElementwiseF32Kernels =
-  matmulF32Backend === 'wasm' && wasmElementwiseF32 !== null
-    ? {
-        ...wasmElementwiseF32,
-        geluForward: (x, y) => geluKernels().geluForward(x, y),
-        geluBackward: (x, dy, dx, acc) => geluKernels().geluBackward(x, dy, dx, acc),
-        geluErfForward: (x, y) => geluKernels().geluErfForward(x, y),
-        geluErfBackward: (x, dy, dx, acc) => geluKernels().geluErfBackward(x, dy, dx, acc),
-      }
-    : jsElementwiseF32;
+  matmulF32Backend === 'wasm' && wasmElementwiseF32 !== null ? wasmElementwiseF32 : jsElementwiseF32;

@@ -23,7 +23,6 @@
  */
 
 import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
-import { ELEMENTWISE_F32_SHARED_WASM_BASE64 } from './elementwise-f32-shared-wasm.js';
 import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
@@ -51,31 +50,10 @@ export interface SharedAttentionF32 {
   backward(args: number[], end: number): void;
 }
 
-/**
- * Floats from which GELU (forward or backward, tanh or erf) is cut into bands. The GPT step's and
- * BERT's GELUs (B·T·4·d_model ≈ 2^20 floats) are far above it; a 2^16-float GELU takes ~0.1 ms on
- * one thread, where handing off (tens of µs) would eat most of the gain.
- */
-export const THREADED_MIN_ELEMENTS = 1 << 16;
-
-/**
- * elementwise-f32.wat's exports over the pool's shared memory, with `memory` the shared memory and
- * the four GELU kernels cut into bands of whole f32x4 vectors on the threads (each value is computed
- * by the same operations wherever it runs, so equal bit for bit); the other kernels run on the
- * calling thread. elementwise-f32.ts builds its kernels on it, as on its own instance.
- */
-export interface SharedElementwiseF32 {
-  readonly memory: { readonly buffer: ArrayBufferLike; grow(pages: number): number };
-  /** elementwise-f32.wat's kernels, by their export names */
-  readonly [kernel: string]: unknown;
-}
-
 /** The products on several threads, with the worker pool they run on. */
 export interface ThreadedMatmulF32 extends MatmulF32Kernels {
   /** The fused attention kernels on the same threads (null where its module failed to load). */
   readonly attention: SharedAttentionF32 | null;
-  /** The elementwise kernels over the shared memory, GELU on the threads (null: failed to load). */
-  readonly elementwise: SharedElementwiseF32 | null;
   /** Threads a large product runs on, the caller's included. */
   readonly threads: number;
   /** Worker threads started so far (0 until the first large product). */
@@ -90,14 +68,6 @@ export interface ThreadedMatmulF32 extends MatmulF32Kernels {
 interface SharedAttentionExports {
   forward(...args: number[]): void;
   backward(...args: number[]): void;
-}
-
-/** The GELU kernels of elementwise-f32.wat (addresses in bytes, n a multiple of 4). */
-interface SharedGeluExports {
-  geluForward(x: number, y: number, n: number): void;
-  geluErfForward(x: number, y: number, n: number): void;
-  geluBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
-  geluErfBackward(x: number, dy: number, dx: number, n: number, acc: number): void;
 }
 
 /** The shared module's exports (addresses in bytes): matmul-f32.wat assembled over a shared memory. */
@@ -130,8 +100,6 @@ const BATCH_TN = 3;
 const BATCH_NT = 4;
 const ATTENTION_FORWARD = 5;
 const ATTENTION_BACKWARD = 6;
-const GELU_FORWARD = 7;
-const GELU_BACKWARD = 8;
 
 /**
  * Computes band i of the published product on thread `thread`. Shared by the caller and the workers,
@@ -140,7 +108,6 @@ const GELU_BACKWARD = 8;
 function runBand(
   ex: SharedExports,
   att: SharedAttentionExports | null,
-  ew: SharedGeluExports | null,
   ctl: Int32Array,
   i: number,
   thread: number,
@@ -152,15 +119,7 @@ function runBand(
   const w = ctl[7]! + thread * ctl[8]!;
   const g = (k: number): number => ctl[11 + k]!;
   // args: a ar ak b c rows len cols rb acc — or for batches: a b c sa sb sc d0 d1 d2 acc tBytes
-  if (kind >= 7) {
-    // GELU over floats lo … lo + count − 1 (band and total multiples of 4); args: erf? x y | x dy dx acc
-    const o = 4 * lo;
-    if (kind === 7) {
-      if (g(0) === 1) ew!.geluErfForward(g(1) + o, g(2) + o, count);
-      else ew!.geluForward(g(1) + o, g(2) + o, count);
-    } else if (g(0) === 1) ew!.geluErfBackward(g(1) + o, g(2) + o, g(3) + o, count, g(4));
-    else ew!.geluBackward(g(1) + o, g(2) + o, g(3) + o, count, g(4));
-  } else if (kind >= 5) {
+  if (kind >= 5) {
     // attention over sequences lo … lo + count − 1: the kernel's arguments with the addresses moved
     // to sequence lo, B = count, and this thread's scratch (args: see attention-f32.wat; s as f32 bits)
     const args: number[] = [];
@@ -218,7 +177,6 @@ function runBand(
 function claimBands(
   ex: SharedExports,
   att: SharedAttentionExports | null,
-  ew: SharedGeluExports | null,
   ctl: Int32Array,
   thread: number,
 ): void {
@@ -227,7 +185,7 @@ function claimBands(
     const n = Atomics.load(ctl, 3);
     if (i >= n) return;
     try {
-      runBand(ex, att, ew, ctl, i, thread);
+      runBand(ex, att, ctl, i, thread);
       if (thread !== 0) Atomics.add(ctl, 10, 1);
     } catch (e) {
       Atomics.store(ctl, 9, 1);
@@ -248,10 +206,9 @@ function claimBands(
 const WORKER_SOURCE = `
 var __name = (f) => f;
 const { workerData } = process.getBuiltinModule('worker_threads');
-const { module, attentionModule, elementwiseModule, memory, control, thread } = workerData;
+const { module, attentionModule, memory, control, thread } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const att = attentionModule === null ? null : new WebAssembly.Instance(attentionModule, { env: { memory } }).exports;
-const ew = elementwiseModule === null ? null : new WebAssembly.Instance(elementwiseModule, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 ${runBand.toString()}
 ${claimBands.toString()}
@@ -259,7 +216,7 @@ let seen = Atomics.load(ctl, 0);
 for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
-  ${claimBands.name}(ex, att, ew, ctl, thread);
+  ${claimBands.name}(ex, att, ctl, thread);
 }
 `;
 
@@ -287,7 +244,6 @@ export function threadedKernelsF32(
   threads: number,
   single: MatmulF32Kernels,
   minProduct = THREADED_MIN_PRODUCT,
-  minElements = THREADED_MIN_ELEMENTS,
 ): ThreadedMatmulF32 | null {
   const wt = nodeBuiltinOrUndefined<{ Worker: WorkerConstructor }>('worker_threads');
   const WA = webAssembly;
@@ -312,17 +268,6 @@ export function threadedKernelsF32(
   } catch {
     attentionModule = null;
   }
-  let elementwiseModule: object | null = null;
-  type ElementwiseExports = SharedGeluExports & Record<string, (...args: number[]) => void>;
-  let ew: ElementwiseExports | null = null;
-  try {
-    elementwiseModule = new WA.Module(
-      Uint8Array.from(atob(ELEMENTWISE_F32_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0)),
-    );
-    ew = new WA.Instance(elementwiseModule, { env: { memory } }).exports as unknown as ElementwiseExports;
-  } catch {
-    elementwiseModule = null;
-  }
   const control = new SharedArrayBuffer(CONTROL_INTS * 4);
   const ctl = new Int32Array(control);
   ctl[CLAIM] = CLOSED;
@@ -336,7 +281,7 @@ export function threadedKernelsF32(
       const worker = new wt.Worker(WORKER_SOURCE, {
         eval: true,
         name: `firth-tensor-${thread}`,
-        workerData: { module, attentionModule, elementwiseModule, memory, control, thread },
+        workerData: { module, attentionModule, memory, control, thread },
       });
       // a band that throws is caught in the worker (claimBands) and reported through FAILED; an
       // 'error' event could only be delivered after the product, to this thread's event loop
@@ -381,7 +326,7 @@ export function threadedKernelsF32(
     Atomics.notify(ctl, GEN);
     let error: unknown;
     try {
-      claimBands(ex, att, ew, ctl, 0);
+      claimBands(ex, att, ctl, 0);
     } catch (e) {
       error = e;
     }
@@ -458,32 +403,8 @@ export function threadedKernelsF32(
     run(kind, B!, bandOf(B!, 1), free * 4, per * 4, bits);
   };
 
-  /** GELU forward (kind 7) or backward (8) over n floats (a multiple of 4), in bands of vectors. */
-  const gelu = (kind: number, args: number[], n: number): void => {
-    run(kind, n, bandOf(n, 4), 0, 0, args);
-  };
-
   const kernels: ThreadedMatmulF32 = {
     threads,
-    elementwise:
-      ew === null
-        ? null
-        : ({
-            ...ew,
-            memory,
-            geluForward: (x: number, y: number, n: number) =>
-              n < minElements ? ew!.geluForward(x, y, n) : gelu(GELU_FORWARD, [0, x, y], n),
-            geluErfForward: (x: number, y: number, n: number) =>
-              n < minElements ? ew!.geluErfForward(x, y, n) : gelu(GELU_FORWARD, [1, x, y], n),
-            geluBackward: (x: number, dy: number, dx: number, n: number, acc: number) =>
-              n < minElements
-                ? ew!.geluBackward(x, dy, dx, n, acc)
-                : gelu(GELU_BACKWARD, [0, x, dy, dx, acc], n),
-            geluErfBackward: (x: number, dy: number, dx: number, n: number, acc: number) =>
-              n < minElements
-                ? ew!.geluErfBackward(x, dy, dx, n, acc)
-                : gelu(GELU_BACKWARD, [1, x, dy, dx, acc], n),
-          } as SharedElementwiseF32),
     attention:
       att === null
         ? null

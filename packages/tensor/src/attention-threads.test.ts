@@ -1,10 +1,9 @@
 import { RandomState } from '@firth/numeric';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attention, attentionFusedAvailable, selfAttentionWithWeights } from './attention.js';
-import { add, gelu, geluErfOp, matmul, reshape, Tensor } from './autograd.js';
-import { wasmElementwiseF32 } from './elementwise-f32.js';
+import { matmul, reshape, Tensor } from './autograd.js';
 import { matmulF32Pool } from './matmul-f32.js';
-import { THREADED_MIN_ELEMENTS, THREADED_MIN_PRODUCT } from './matmul-f32-threads.js';
+import { THREADED_MIN_PRODUCT } from './matmul-f32-threads.js';
 import { setTensorThreads } from './threads.js';
 
 /** True when every float is the same bits (-0 and +0 differ, NaN equals NaN). */
@@ -85,35 +84,4 @@ describe('attention on the worker pool (bands of sequences): equal to one thread
     const one = run([q1, k1, v1], () => attention(q1, k1, v1, { causal: true }));
     for (let i = 0; i < one.length; i++) expect(sameBits(one[i]!, many[i]!)).toBe(true);
   });
-});
-
-describe('GELU on the worker pool (bands of vectors): equal to one thread bit for bit', () => {
-  it.runIf(wasmElementwiseF32 !== null).each([2, 3])(
-    '%i threads: tanh and erf forms, forward and backward (written and accumulated)',
-    (threads) => {
-      // a length that is not a multiple of 4 (the padded tail), above THREADED_MIN_ELEMENTS; and a small one
-      for (const n of [3 * THREADED_MIN_ELEMENTS + 5, 1000]) {
-        const x = Tensor.randn([n], new RandomState(n), 2, true);
-        for (const [name, f] of [
-          ['gelu', gelu],
-          ['geluErf', geluErfOp],
-        ] as const) {
-          // f(x) + f(x): the second backward pass accumulates into x's gradient
-          setTensorThreads(1);
-          const one = run([x], () => f(x));
-          const oneAcc = run([x], () => add(f(x), f(x)));
-          setTensorThreads(threads);
-          const before = bands();
-          const many = run([x], () => f(x));
-          const manyAcc = run([x], () => add(f(x), f(x)));
-          if (n >= THREADED_MIN_ELEMENTS) expect(bands() - before, name).toBeGreaterThanOrEqual(6);
-          else expect(bands(), name).toBe(before);
-          for (let i = 0; i < one.length; i++) {
-            expect(sameBits(one[i]!, many[i]!), `${name} ${n} ${i}`).toBe(true);
-            expect(sameBits(oneAcc[i]!, manyAcc[i]!), `${name} ${n} acc ${i}`).toBe(true);
-          }
-        }
-      }
-    },
-  );
 });
