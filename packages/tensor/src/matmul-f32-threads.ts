@@ -17,6 +17,12 @@
  * `minProduct` multiply-adds (n·m·p, times the batch) stay on the calling thread: handing off costs
  * tens of microseconds.
  *
+ * The fused attention (attention-f32.wat, also assembled over the shared memory: attention.ts hands
+ * its calls here when there are several threads) is cut into bands of whole sequences b: every (b, h)
+ * head is computed by one thread with the one-thread code, each thread with its own transposition and
+ * dS scratch, so it too equals one thread bit for bit (attention-threads.test.ts). Calls of one
+ * sequence, or under `minProduct` multiply-adds, run on the calling thread over the shared memory.
+ *
  * The workers start at the first large product, are unref'd (they never keep a process alive) and
  * are stopped by `close()`. Node only: where `process.getBuiltinModule('worker_threads')` or shared
  * WebAssembly memory is missing, `threadedKernelsF32` returns null.
