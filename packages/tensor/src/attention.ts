@@ -128,8 +128,9 @@ interface AttentionWasmExports {
 }
 
 /**
- * The fused kernels of attention-f32.wat over one module instance: each call lays its arrays out in
- * the module's memory, copies the inputs in, runs, and copies the results out (null: too large).
+ * The fused kernels of attention-f32.wat over one module instance, or over the worker pool's shared
+ * memory (matmul-f32-threads.ts, which cuts a call into bands of sequences): each call lays its
+ * arrays out in the memory, copies the inputs in, runs, and copies the results out (null: too large).
  */
 function fusedKernels(ex: SharedAttentionF32) {
   const regions = floatRegions(ex.memory);
