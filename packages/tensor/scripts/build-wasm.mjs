@@ -80,3 +80,21 @@ await buildWasm({
   exportName: 'ATTENTION_F32_WASM_BASE64',
   edit: vectorConstantsAsGlobals,
 });
+// the same code over the imported shared memory of matmul-f32-threads.ts' pool (its workers run the
+// attention of a band of sequences)
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'attention-f32.wat',
+  exportName: 'ATTENTION_F32_SHARED_WASM_BASE64',
+  out: 'attention-f32-shared-wasm.ts',
+  features: { simd: true, threads: true },
+  edit: (text) => {
+    const own = '(memory (export "memory") 1)';
+    if (!text.includes(own)) throw new Error(`attention-f32.wat: no \`${own}\` to make shared`);
+    // the import first: a module's imports precede its globals
+    return vectorConstantsAsGlobals(text.replace(own, '')).replace(
+      /^\(module\b.*$/m,
+      (line) => `${line}\n  (import "env" "memory" (memory 1 16384 shared))`,
+    );
+  },
+});

@@ -22,7 +22,14 @@ import { ValidationError } from '@firth/numeric';
 import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
 import { dropoutMask, gradSlot, reshape, result, splitHeads, swapAxes12, Tensor } from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
-import { matmulF32Backend, matmulF32Batch, matmulF32NTBatch, matmulF32TNBatch } from './matmul-f32.js';
+import {
+  matmulF32Backend,
+  matmulF32Batch,
+  matmulF32NTBatch,
+  matmulF32Pool,
+  matmulF32TNBatch,
+} from './matmul-f32.js';
+import type { SharedAttentionF32 } from './matmul-f32-threads.js';
 import { compileWasm, floatRegions, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
 
 export interface AttentionOptions {
@@ -121,18 +128,22 @@ interface AttentionWasmExports {
 }
 
 /**
- * The fused kernels of attention-f32.wat over one module instance: each call lays its arrays out in
- * the module's memory, copies the inputs in, runs, and copies the results out (null: too large).
+ * The fused kernels of attention-f32.wat over one module instance, or over the worker pool's shared
+ * memory (matmul-f32-threads.ts, which cuts a call into bands of sequences): each call lays its
+ * arrays out in the memory, copies the inputs in, runs, and copies the results out (null: too large).
  */
-function fusedKernels(ex: AttentionWasmExports) {
+function fusedKernels(ex: SharedAttentionF32) {
   const regions = floatRegions(ex.memory);
   /** The view of the memory that the last place() left current. */
   let heap: Float32Array<ArrayBufferLike> = new Float32Array(ex.memory.buffer);
+  /** The byte address after the last place()'s regions (threads' scratch may start there). */
+  let end = 0;
   /** Lays out and fills the call's regions (floatRegions); their offsets in floats, or null. */
   const place = (sizes: number[], inputs: (Float32Array | null)[]): number[] | null => {
     const r = regions(sizes, inputs);
     if (!r) return null;
     heap = r.heap;
+    end = 4 * (r.at[r.at.length - 1]! + Math.ceil(sizes[sizes.length - 1]! / 4) * 4);
     return r.at;
   };
   const dims = (L: HeadLayout) => [L.B, L.H, L.Tq, L.Tk, L.d, ...L.q, ...L.k, ...L.o];
@@ -162,25 +173,28 @@ function fusedKernels(ex: AttentionWasmExports) {
       const [x, o, p, kt, m] = at.map((f) => f * 4) as [number, number, number, number, number];
       const str = [T * 3 * D, d, 3 * D];
       ex.forward(
-        x,
-        x + 4 * D,
-        x + 8 * D,
-        o,
-        p,
-        kt,
-        B,
-        H,
-        T,
-        T,
-        d,
-        ...str,
-        ...str,
-        T * D,
-        d,
-        D,
-        causal ? 1 : 0,
-        s,
-        mask ? m : 0, // never 0 when given: qkv comes first
+        [
+          x,
+          x + 4 * D,
+          x + 8 * D,
+          o,
+          p,
+          kt,
+          B,
+          H,
+          T,
+          T,
+          d,
+          ...str,
+          ...str,
+          T * D,
+          d,
+          D,
+          causal ? 1 : 0,
+          s,
+          mask ? m : 0, // never 0 when given: qkv comes first
+        ],
+        end,
       );
       O.set(heap.subarray(o / 4, o / 4 + O.length));
       P.set(heap.subarray(p / 4, p / 4 + P.length));
@@ -206,28 +220,31 @@ function fusedKernels(ex: AttentionWasmExports) {
       const [x, o, p, g, vt, ds] = at.map((f) => f * 4) as [number, number, number, number, number, number];
       const str = [T * 3 * D, d, 3 * D];
       ex.backward(
-        x,
-        x + 4 * D,
-        x + 8 * D,
-        o,
-        p,
-        g,
-        g + 4 * D,
-        g + 8 * D,
-        vt,
-        ds,
-        B,
-        H,
-        T,
-        T,
-        d,
-        ...str,
-        ...str,
-        T * D,
-        d,
-        D,
-        causal ? 1 : 0,
-        s,
+        [
+          x,
+          x + 4 * D,
+          x + 8 * D,
+          o,
+          p,
+          g,
+          g + 4 * D,
+          g + 8 * D,
+          vt,
+          ds,
+          B,
+          H,
+          T,
+          T,
+          d,
+          ...str,
+          ...str,
+          T * D,
+          d,
+          D,
+          causal ? 1 : 0,
+          s,
+        ],
+        end,
       );
       const from = heap.subarray(g / 4, g / 4 + dqkv.length);
       if (!acc) dqkv.set(from);
@@ -252,16 +269,19 @@ function fusedKernels(ex: AttentionWasmExports) {
       );
       if (!at) return false;
       ex.forward(
-        at[0]! * 4,
-        at[1]! * 4,
-        at[2]! * 4,
-        at[3]! * 4,
-        at[4]! * 4,
-        at[5]! * 4,
-        ...dims(L),
-        causal ? 1 : 0,
-        s,
-        mask ? at[6]! * 4 : 0, // never 0 when given: q comes first
+        [
+          at[0]! * 4,
+          at[1]! * 4,
+          at[2]! * 4,
+          at[3]! * 4,
+          at[4]! * 4,
+          at[5]! * 4,
+          ...dims(L),
+          causal ? 1 : 0,
+          s,
+          mask ? at[6]! * 4 : 0, // never 0 when given: q comes first
+        ],
+        end,
       );
       O.set(heap.subarray(at[3]!, at[3]! + O.length));
       P.set(heap.subarray(at[4]!, at[4]! + P.length));
@@ -297,19 +317,8 @@ function fusedKernels(ex: AttentionWasmExports) {
       if (!at) return false;
       const a = at.map((f) => f * 4);
       ex.backward(
-        a[0]!,
-        a[1]!,
-        a[2]!,
-        a[3]!,
-        a[4]!,
-        a[5]!,
-        a[6]!,
-        a[7]!,
-        a[8]!,
-        a[9]!,
-        ...dims(L),
-        causal ? 1 : 0,
-        s,
+        [a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, ...dims(L), causal ? 1 : 0, s],
+        end,
       );
       grads.forEach(([g, acc], i) => {
         if (!g) return;
@@ -322,15 +331,40 @@ function fusedKernels(ex: AttentionWasmExports) {
   };
 }
 
-/** attention-f32.wat's kernels where the products run in wasm (and the module compiles), else null. */
-const fused = (() => {
+/** attention-f32.wat's kernels on one thread where the products run in wasm (and the module compiles), else null. */
+const fusedOne = (() => {
   if (matmulF32Backend !== 'wasm') return null;
   const ex = instantiateWasm<AttentionWasmExports>(compileWasm(ATTENTION_F32_WASM_BASE64));
-  return ex === null ? null : fusedKernels(ex);
+  return ex === null
+    ? null
+    : fusedKernels({
+        memory: ex.memory,
+        forward: (args) => ex.forward(...(args as Parameters<AttentionWasmExports['forward']>)),
+        backward: (args) => ex.backward(...(args as Parameters<AttentionWasmExports['backward']>)),
+      });
 })();
 
+/** The fused kernels over each worker pool's shared memory (matmul-f32-threads.ts), made once a pool. */
+const fusedOnPool = new WeakMap<SharedAttentionF32, ReturnType<typeof fusedKernels>>();
+
+/**
+ * The fused kernels of this call: with `tensorThreads()` > 1 (threads.ts) those over the products'
+ * worker pool, which cut a large call into bands of whole sequences (equal bit for bit to one
+ * thread), else the one-thread ones; null where they do not run.
+ */
+function fusedNow(): ReturnType<typeof fusedKernels> | null {
+  const shared = fusedOne === null ? null : matmulF32Pool()?.attention;
+  if (!shared) return fusedOne;
+  let kernels = fusedOnPool.get(shared);
+  if (!kernels) {
+    kernels = fusedKernels(shared);
+    fusedOnPool.set(shared, kernels);
+  }
+  return kernels;
+}
+
 /** Whether attention runs its fused wasm kernels (attention-f32.wat) where the shapes allow. */
-export const attentionFusedAvailable = fused !== null;
+export const attentionFusedAvailable = fusedOne !== null;
 
 /**
  * The backward pass on the batched products and the softmax kernels: P the weights, Pd = P ⊙ M
@@ -415,6 +449,7 @@ export function attentionWithWeights(
   const heads = lead.reduce((a, b) => a * b, 1); // B·h products
   const rows = heads * Tq;
   const dropping = dropout !== undefined && dropout.p > 0;
+  const fused = fusedNow();
   if (fused && options.path !== 'products' && !dropping && Tk % 4 === 0 && d % 16 === 0 && dv === d) {
     // one fused call each way (attention-f32.wat); (B, H) heads of contiguous (T × d) matrices
     const H = heads / B;
@@ -492,6 +527,7 @@ export function selfAttentionWithWeights(
   // (a keyMask of another length goes to attentionWithWeights, which says so)
   const plain =
     (keyMask === undefined || keyMask.length === B * T) && !(options.dropout && options.dropout.p > 0);
+  const fused = fusedNow();
   if (
     fused &&
     options.path !== 'products' &&

@@ -17,10 +17,18 @@
  * `minProduct` multiply-adds (n·m·p, times the batch) stay on the calling thread: handing off costs
  * tens of microseconds.
  *
+ * The fused attention (attention-f32.wat, also assembled over the shared memory: attention.ts hands
+ * its calls here when there are several threads) is cut into bands of whole sequences b: every (b, h)
+ * head is computed by one thread with the one-thread code, each thread with its own transposition and
+ * dS scratch, so it too equals one thread bit for bit (attention-threads.test.ts). Calls of one
+ * sequence, or under `minProduct` multiply-adds, run on the calling thread over the shared memory.
+ *
  * The workers start at the first large product, are unref'd (they never keep a process alive) and
  * are stopped by `close()`. Node only: where `process.getBuiltinModule('worker_threads')` or shared
  * WebAssembly memory is missing, `threadedKernelsF32` returns null.
  */
+
+import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
 import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
@@ -34,8 +42,24 @@ import { type WebAssemblyApi, webAssembly } from './wasm.js';
  */
 export const THREADED_MIN_PRODUCT = 1 << 21;
 
+/**
+ * attention-f32.wat's `forward` and `backward` over the pool's shared memory, cut into bands of whole
+ * sequences (b): each takes the kernel's own arguments (addresses in bytes) plus `end`, the byte
+ * address from which the memory is free for each thread's scratch (their kt, vt, ds arguments are
+ * replaced by per-thread scratch there). Every (b, h) head is computed by one thread with the same
+ * operations as on one thread, so the results are equal bit for bit.
+ */
+export interface SharedAttentionF32 {
+  /** The shared memory the arguments' addresses point into (grown by the caller as needed). */
+  readonly memory: { readonly buffer: ArrayBufferLike; grow(pages: number): number };
+  forward(args: number[], end: number): void;
+  backward(args: number[], end: number): void;
+}
+
 /** The products on several threads, with the worker pool they run on. */
 export interface ThreadedMatmulF32 extends MatmulF32Kernels {
+  /** The fused attention kernels on the same threads (null where its module failed to load). */
+  readonly attention: SharedAttentionF32 | null;
   /** Threads a large product runs on, the caller's included. */
   readonly threads: number;
   /** Worker threads started so far (0 until the first large product). */
@@ -44,6 +68,12 @@ export interface ThreadedMatmulF32 extends MatmulF32Kernels {
   readonly bands: { total: number; byWorkers: number };
   /** Stops the workers; a later large product starts them again. */
   close(): Promise<void>;
+}
+
+/** attention-f32.wat's exports over the shared memory (its forward: 23 arguments, backward: 26). */
+interface SharedAttentionExports {
+  forward(...args: number[]): void;
+  backward(...args: number[]): void;
 }
 
 /** The shared module's exports (addresses in bytes): matmul-f32.wat assembled over a shared memory. */
@@ -64,8 +94,8 @@ const SCRATCH = 7; // byte address of thread 0's scratch
 const SCRATCH_BYTES = 8; // scratch bytes per thread
 const FAILED = 9; // 1 when a band threw in a worker
 const BY_WORKERS = 10; // bands computed by the workers since the pool was made
-const ARGS = 11; // 11 arguments, see runBand
-const CONTROL_INTS = ARGS + 11;
+const ARGS = 11; // up to 26 arguments, see runBand
+const CONTROL_INTS = ARGS + 26;
 /** CLAIM between products: far above any band count, so a late worker claims nothing. */
 const CLOSED = 1 << 30;
 
@@ -74,12 +104,20 @@ const COLS = 1;
 const BATCH_NN = 2;
 const BATCH_TN = 3;
 const BATCH_NT = 4;
+const ATTENTION_FORWARD = 5;
+const ATTENTION_BACKWARD = 6;
 
 /**
  * Computes band i of the published product on thread `thread`. Shared by the caller and the workers,
  * which receive its source (so it may use nothing outside itself).
  */
-function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number): void {
+function runBand(
+  ex: SharedExports,
+  att: SharedAttentionExports | null,
+  ctl: Int32Array,
+  i: number,
+  thread: number,
+): void {
   const kind = ctl[4]!;
   const band = ctl[5]!;
   const lo = i * band;
@@ -87,7 +125,47 @@ function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number):
   const w = ctl[7]! + thread * ctl[8]!;
   const g = (k: number): number => ctl[11 + k]!;
   // args: a ar ak b c rows len cols rb acc — or for batches: a b c sa sb sc d0 d1 d2 acc tBytes
-  if (kind === 0)
+  if (kind >= 5) {
+    // attention over sequences lo … lo + count − 1: the kernel's arguments with the addresses moved
+    // to sequence lo, B = count, and this thread's scratch (args: see attention-f32.wat; s as f32 bits)
+    const args: number[] = [];
+    for (let k = 0; k < (kind === 5 ? 23 : 26); k++) args.push(g(k));
+    const [qB, kB, oB] = kind === 5 ? [g(11), g(14), g(17)] : [g(15), g(18), g(21)];
+    const at = kind === 5 ? 7 : 11; // H, Tq, Tk from here
+    const pB = 4 * g(at) * g(at + 1) * g(at + 2); // P: H·Tq·Tk floats a sequence, as bytes
+    const shift = (k: number, stride: number) => {
+      args[k] = args[k]! + 4 * lo * stride;
+    };
+    const scale = new Float32Array(new Int32Array([kind === 5 ? g(21) : g(25)]).buffer)[0]!;
+    if (kind === 5) {
+      // q k v o p kt B H Tq Tk d qB qH qT kB kH kT oB oH oT causal s mask
+      shift(0, qB);
+      shift(1, kB);
+      shift(2, kB);
+      shift(3, oB);
+      args[4] = args[4]! + lo * pB;
+      args[5] = w;
+      args[6] = count;
+      args[21] = scale;
+      if (args[22] !== 0) shift(22, g(9));
+      att!.forward(...args);
+    } else {
+      // q k v dO p dq dk dv vt ds B H Tq Tk d qB qH qT kB kH kT oB oH oT causal s
+      shift(0, qB);
+      shift(1, kB);
+      shift(2, kB);
+      shift(3, oB);
+      args[4] = args[4]! + lo * pB;
+      shift(5, qB);
+      shift(6, kB);
+      shift(7, kB);
+      args[8] = w;
+      args[9] = w + 16 * Math.ceil((g(14) * g(13)) / 4); // after vt (d × Tk floats): ds (Tq × Tk)
+      args[10] = count;
+      args[25] = scale;
+      att!.backward(...args);
+    }
+  } else if (kind === 0)
     ex.gemm(g(0) + lo * g(1), g(1), g(2), g(3), g(4) + lo * g(8), count, g(6), g(7), g(8), g(9), w);
   else if (kind === 1)
     ex.gemm(g(0), g(1), g(2), g(3) + 4 * lo, g(4) + 4 * lo, g(5), g(6), count, g(8), g(9), w);
@@ -102,13 +180,18 @@ function runBand(ex: SharedExports, ctl: Int32Array, i: number, thread: number):
 }
 
 /** Claims and computes bands until none is left (every thread runs this). */
-function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
+function claimBands(
+  ex: SharedExports,
+  att: SharedAttentionExports | null,
+  ctl: Int32Array,
+  thread: number,
+): void {
   for (;;) {
     const i = Atomics.add(ctl, 1, 1);
     const n = Atomics.load(ctl, 3);
     if (i >= n) return;
     try {
-      runBand(ex, ctl, i, thread);
+      runBand(ex, att, ctl, i, thread);
       if (thread !== 0) Atomics.add(ctl, 10, 1);
     } catch (e) {
       Atomics.store(ctl, 9, 1);
@@ -129,8 +212,9 @@ function claimBands(ex: SharedExports, ctl: Int32Array, thread: number): void {
 const WORKER_SOURCE = `
 var __name = (f) => f;
 const { workerData } = process.getBuiltinModule('worker_threads');
-const { module, memory, control, thread } = workerData;
+const { module, attentionModule, memory, control, thread } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const att = attentionModule === null ? null : new WebAssembly.Instance(attentionModule, { env: { memory } }).exports;
 const ctl = new Int32Array(control);
 ${runBand.toString()}
 ${claimBands.toString()}
@@ -138,7 +222,7 @@ let seen = Atomics.load(ctl, 0);
 for (;;) {
   Atomics.wait(ctl, 0, seen);
   seen = Atomics.load(ctl, 0);
-  ${claimBands.name}(ex, ctl, thread);
+  ${claimBands.name}(ex, att, ctl, thread);
 }
 `;
 
@@ -180,6 +264,16 @@ export function threadedKernelsF32(
   } catch {
     return null;
   }
+  let attentionModule: object | null = null;
+  let att: SharedAttentionExports | null = null;
+  try {
+    attentionModule = new WA.Module(
+      Uint8Array.from(atob(ATTENTION_F32_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0)),
+    );
+    att = new WA.Instance(attentionModule, { env: { memory } }).exports as unknown as SharedAttentionExports;
+  } catch {
+    attentionModule = null;
+  }
   const control = new SharedArrayBuffer(CONTROL_INTS * 4);
   const ctl = new Int32Array(control);
   ctl[CLAIM] = CLOSED;
@@ -193,7 +287,7 @@ export function threadedKernelsF32(
       const worker = new wt.Worker(WORKER_SOURCE, {
         eval: true,
         name: `firth-tensor-${thread}`,
-        workerData: { module, memory, control, thread },
+        workerData: { module, attentionModule, memory, control, thread },
       });
       // a band that throws is caught in the worker (claimBands) and reported through FAILED; an
       // 'error' event could only be delivered after the product, to this thread's event loop
@@ -238,7 +332,7 @@ export function threadedKernelsF32(
     Atomics.notify(ctl, GEN);
     let error: unknown;
     try {
-      claimBands(ex, ctl, 0);
+      claimBands(ex, att, ctl, 0);
     } catch (e) {
       error = e;
     }
@@ -291,8 +385,40 @@ export function threadedKernelsF32(
   /** Whether a product of this many multiply-adds (and floats) goes to the threads. */
   const large = (madds: number, floats: number): boolean => madds >= minProduct && floats * 4 <= MAX_BYTES;
 
+  /**
+   * Attention forward (kind 5) or backward (6) of B sequences: in bands of whole sequences on the
+   * threads, or on this thread alone where it does not pay (fewer than 2 sequences, or fewer
+   * multiply-adds than minProduct); per-thread scratch from byte `end` on.
+   */
+  const attention = (kind: number, args: number[], end: number): void => {
+    const [B, H, Tq, Tk, d] = kind === ATTENTION_FORWARD ? args.slice(6, 11) : args.slice(10, 15);
+    // forward: q kᵀ and P v; backward: four such products
+    const madds = (kind === ATTENTION_FORWARD ? 2 : 4) * B! * H! * Tq! * Tk! * d!;
+    // per thread: kt or vt (d × Tk), and for the backward pass ds (Tq × Tk)
+    const per = align4(d! * Tk!) + (kind === ATTENTION_BACKWARD ? align4(Tq! * Tk!) : 0);
+    const free = align4(Math.ceil(end / 4));
+    if (B! < 2 || madds < minProduct || (free + threads * per) * 4 > MAX_BYTES) {
+      if (kind === ATTENTION_FORWARD) att!.forward(...args);
+      else att!.backward(...args);
+      return;
+    }
+    reserve(free + threads * per);
+    const sAt = kind === ATTENTION_FORWARD ? 21 : 25;
+    const bits = [...args];
+    bits[sAt] = new Int32Array(new Float32Array([args[sAt]!]).buffer)[0]!;
+    run(kind, B!, bandOf(B!, 1), free * 4, per * 4, bits);
+  };
+
   const kernels: ThreadedMatmulF32 = {
     threads,
+    attention:
+      att === null
+        ? null
+        : {
+            memory,
+            forward: (args, end) => attention(ATTENTION_FORWARD, args, end),
+            backward: (args, end) => attention(ATTENTION_BACKWARD, args, end),
+          },
     get started() {
       return workers.length;
     },

@@ -361,6 +361,15 @@ function current(): MatmulF32Kernels {
   return pool ?? oneThread;
 }
 
+/**
+ * The worker pool of this call's thread count (null: one thread, or no worker threads here): the
+ * fused attention runs its large calls on it too (attention.ts).
+ */
+export function matmulF32Pool(): ThreadedMatmulF32 | null {
+  const k = current();
+  return k === oneThread ? null : (k as ThreadedMatmulF32);
+}
+
 /** Worker threads the products run on now, besides the caller (0 until a large product with `tensorThreads()` > 1). */
 export function matmulF32Workers(): number {
   return pool?.started ?? 0;

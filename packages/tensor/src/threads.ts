@@ -1,6 +1,6 @@
 /**
- * The one place that decides how many threads @firth/tensor's large operations use (today the
- * float32 products, matmul-f32-threads.ts). In order:
+ * The one place that decides how many threads @firth/tensor's large operations use (the float32
+ * products and the fused attention, matmul-f32-threads.ts). In order:
  *
  *   1. `setTensorThreads(n)` — set in code (n ≥ 1; `setTensorThreads(undefined)` returns to the
  *      default below, read again);
@@ -9,8 +9,8 @@
  *   4. 1 where there are no Node worker threads (browsers: the products are synchronous, and a
  *      browser's main thread may not block in `Atomics.wait` for its workers).
  *
- * One thread means the products never leave the calling thread. With more, a product big enough
- * to repay the hand-off (matmul-f32-threads.ts) is cut into bands computed by that many threads —
+ * One thread means the products never leave the calling thread. With more, a product or an attention
+ * call big enough to repay the hand-off (matmul-f32-threads.ts) is cut into bands computed by that many threads —
  * the caller and `tensorThreads() − 1` worker threads — with results equal bit for bit to one
  * thread's.
  *

@@ -4,7 +4,7 @@
  * against the same forward written in plain PyTorch (Debian's python3-torch, `torch.inference_mode`),
  * reading the same weights (the model.safetensors Firth writes), in the same run, at 1 and 2
  * threads (torch.set_num_threads + OPENBLAS/OMP/MKL_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE; Firth:
- * @firth/tensor's setTensorThreads — its large products go to worker threads).
+ * @firth/tensor's setTensorThreads — its large products and attention go to worker threads).
  *
  *   pnpm --filter @firth/transformers bench:bert
  *

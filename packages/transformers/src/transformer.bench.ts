@@ -26,8 +26,8 @@ const TIMED = Number(process.env.FIRTH_BENCH_TIMED ?? 5);
 const GOAL = 1.5;
 /**
  * The thread count of both sides (FIRTH_BENCH_THREADS, default 1): torch.set_num_threads and
- * @firth/tensor's setTensorThreads (the products above THREADED_MIN_PRODUCT go to worker threads;
- * the elementwise work stays on the calling thread).
+ * @firth/tensor's setTensorThreads (the products and the fused attention above THREADED_MIN_PRODUCT
+ * go to worker threads; the elementwise work stays on the calling thread).
  */
 const THREADS = Number(process.env.FIRTH_BENCH_THREADS ?? 1);
 setTensorThreads(THREADS);
