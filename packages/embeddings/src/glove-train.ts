@@ -18,10 +18,13 @@
  *    stays synchronous. A piece's cost lands in its own slot and the slots are summed in order, so
  *    the reported loss does not depend on which thread ran a piece.
  */
+
 import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { RandomState, ValidationError } from '@firth/numeric';
+import type { GloVeParameters } from './glove.js';
 import { GLOVE_WASM_BASE64 } from './glove-wasm.js';
+import { instantiate, type SharedWasmMemory, sharedMemory, wasmModuleOnce } from './shared-wasm.js';
 
 /** Records per claimed piece of a step (Hogwild's unit of work). */
 const PIECE = 4096;
@@ -186,17 +189,6 @@ export function shuffleCooccurrenceFile(
 
 // ── the Hogwild trainer ──────────────────────────────────────────────────────────────────────
 
-/** The float64 tables a trainer copies in and out (GloVe's fields; see glove.ts). */
-export interface GloVeTables {
-  wordVectors: Float64Array;
-  contextVectors: Float64Array;
-  wordBiases: Float64Array;
-  contextBiases: Float64Array;
-  gradsqWords: Float64Array;
-  gradsqContexts: Float64Array;
-  gradsqWordBiases: Float64Array;
-  gradsqContextBiases: Float64Array;
-}
 
 export interface GloVeTrainerOptions {
   vectorSize: number;
@@ -211,21 +203,7 @@ export interface GloVeTrainerOptions {
   blockRecords: number;
 }
 
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const WA = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-let compiled: object | null = null;
-function gloveModule(): object {
-  compiled ??= new WA.Module(Buffer.from(GLOVE_WASM_BASE64, 'base64'));
-  return compiled;
-}
+const gloveModule = wasmModuleOnce(GLOVE_WASM_BASE64);
 
 interface GloveExports {
   init(...args: number[]): void;
@@ -297,11 +275,11 @@ for (;;) {
 
 /** Trains GloVe parameters on shuffled record files with glove.wat, on `threads` threads. */
 export class GloVeTrainer {
-  private readonly memory: WasmMemory;
+  private readonly memory: SharedWasmMemory;
   private readonly kernel: GloveExports;
   private readonly D: number;
   private readonly V: number;
-  private readonly at: Record<keyof GloVeTables, number>;
+  private readonly at: Record<keyof GloVeParameters, number>;
   private readonly recAt: number;
   private readonly ctl: Int32Array;
   private readonly costs: Float64Array;
@@ -310,7 +288,7 @@ export class GloVeTrainer {
   private workers: Worker[] = [];
 
   constructor(
-    private readonly tables: GloVeTables,
+    private readonly tables: GloVeParameters,
     private readonly o: GloVeTrainerOptions,
   ) {
     const n = o.vectorSize;
@@ -345,7 +323,7 @@ export class GloVeTrainer {
         'vectorSize',
       );
     const pages = Math.ceil(top / 65536);
-    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    this.memory = sharedMemory(pages);
     this.at = at;
     this.ctl = new Int32Array(this.memory.buffer, 0, 16);
     this.costs = new Float64Array(this.memory.buffer, costsAt, maxPieces);
@@ -369,7 +347,7 @@ export class GloVeTrainer {
     ];
     const module = gloveModule();
     const env = { memory: this.memory };
-    this.kernel = new WA.Instance(module, { env }).exports as unknown as GloveExports;
+    this.kernel = instantiate<GloveExports>(module, { env });
     this.kernel.init(...init);
     for (let thread = 1; thread < o.threads; thread++) {
       const worker = new Worker(WORKER_SOURCE, {
@@ -388,7 +366,7 @@ export class GloVeTrainer {
     const { D, V } = this;
     const n = this.o.vectorSize;
     const buf = this.memory.buffer;
-    for (const name of Object.keys(this.at) as (keyof GloVeTables)[]) {
+    for (const name of Object.keys(this.at) as (keyof GloVeParameters)[]) {
       const arr = this.tables[name];
       const rows = arr.length === V;
       const mem = new Float64Array(buf, this.at[name], rows ? V : V * D);

@@ -12,7 +12,9 @@
  * Huffman offsets/lengths/codes/points, syn0, syn1neg, syn1, then per worker a job buffer and a
  * scratch area. Rows are padded to a multiple of 4 floats with zeros (which stay zero).
  */
+
 import { Worker } from 'node:worker_threads';
+import { instantiate, type SharedWasmMemory, sharedMemory, wasmModuleOnce } from './shared-wasm.js';
 import {
   EXP_TABLE_SIZE,
   type Job,
@@ -42,22 +44,7 @@ export function bucketIndex(cumTable: Uint32Array): Uint32Array {
   return out;
 }
 
-/** The part of the WebAssembly API used here, typed: the package compiles without the DOM library. */
-interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const WA = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-let compiled: object | null = null;
-function wasmModule(): object {
-  compiled ??= new WA.Module(Buffer.from(WORD2VEC_WASM_BASE64, 'base64'));
-  return compiled;
-}
+const wasmModule = wasmModuleOnce(WORD2VEC_WASM_BASE64);
 
 interface KernelExports {
   init(cfg: number): void;
@@ -115,7 +102,7 @@ interface Slot {
 }
 
 export class WasmTrainer {
-  private readonly memory: WasmMemory;
+  private readonly memory: SharedWasmMemory;
   private readonly kernel: KernelExports;
   private readonly D: number;
   private readonly at: { syn0: number; syn1neg: number; syn1: number; cfg: number; slots: number[] };
@@ -161,7 +148,7 @@ export class WasmTrainer {
     this.slotBytes = 2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 16;
     const slots = Array.from({ length: workerCount }, () => alloc(this.slotBytes));
     const pages = Math.ceil(top / 65536) + 1;
-    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    this.memory = sharedMemory(pages);
     const buf = this.memory.buffer;
     new Float32Array(buf, expTab, EXP_TABLE_SIZE).set(tables.exp);
     new Float32Array(buf, logTab, EXP_TABLE_SIZE).set(tables.log);
@@ -211,8 +198,7 @@ export class WasmTrainer {
     if (state.syn1) this.copyRows(state.syn1, syn1, 'in');
 
     const module = wasmModule();
-    this.kernel = new WA.Instance(module, { env: { memory: this.memory } })
-      .exports as unknown as KernelExports;
+    this.kernel = instantiate<KernelExports>(module, { env: { memory: this.memory } });
     this.kernel.init(cfg);
     if (nWorkers > 1) {
       for (let w = 0; w < nWorkers; w++) {
