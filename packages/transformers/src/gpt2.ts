@@ -11,10 +11,10 @@
  * `Gpt2` is the older one-sequence API over it (number[][] in, number[][] out), kept for its users.
  * The float64 lesson version, the oracle the tests compare GPT against, is reference/gpt2.ts.
  */
-import { ValidationError } from '@firth/numeric';
 import { GPT, type Gpt2Config } from './gpt.js';
 import { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 import type { Matrix } from './reference/attention.js';
+import { checkGpt2Ids } from './reference/gpt2.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 export type { Gpt2Config } from './gpt.js';
@@ -73,16 +73,8 @@ export class Gpt2 {
 
   /** Logits for every position of one sequence, and the final hidden states (after LN_f). */
   forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix } {
-    const { vocabSize, nPositions, nEmbd } = this.config;
-    if (ids.length === 0) throw new ValidationError('ids is empty', 'ids');
-    if (ids.length > nPositions)
-      throw new ValidationError(`${ids.length} tokens, but the model has ${nPositions} positions`, 'ids');
-    for (const [i, t] of ids.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
-        throw new ValidationError(
-          `ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
-          `ids[${i}]`,
-        );
+    const { vocabSize, nEmbd } = this.config;
+    checkGpt2Ids(ids, this.config);
     const { logits, lastHiddenState } = this.model.forwardWithHidden([ids], { grad: false });
     const rows = (data: Float32Array, width: number) =>
       ids.map((_, t) => Array.from(data.subarray(t * width, (t + 1) * width)));

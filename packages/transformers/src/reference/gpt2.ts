@@ -45,6 +45,17 @@ export function linear(x: Matrix, W: Matrix, b?: number[]): Matrix {
   return b ? y.map((r) => r.map((v, j) => v + b[j]!)) : y;
 }
 
+/** One sequence's token ids checked against a GPT-2 config: 1..nPositions ids, each in [0, vocabSize). */
+export function checkGpt2Ids(ids: number[], config: { vocabSize: number; nPositions: number }): void {
+  const { vocabSize, nPositions } = config;
+  if (ids.length === 0) throw new ValidationError('ids is empty', 'ids');
+  if (ids.length > nPositions)
+    throw new ValidationError(`${ids.length} tokens, but the model has ${nPositions} positions`, 'ids');
+  for (const [i, t] of ids.entries())
+    if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
+      throw new ValidationError(`ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`, `ids[${i}]`);
+}
+
 export class ReferenceGpt2 {
   private constructor(
     readonly config: Gpt2Config,
@@ -117,16 +128,8 @@ export class ReferenceGpt2 {
 
   /** Logits for every position of one sequence, and the final hidden states (after LN_f). */
   forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix } {
-    const { vocabSize, nPositions, nEmbd: d, nHead, layerNormEpsilon: eps } = this.config;
-    if (ids.length === 0) throw new ValidationError('ids is empty', 'ids');
-    if (ids.length > nPositions)
-      throw new ValidationError(`${ids.length} tokens, but the model has ${nPositions} positions`, 'ids');
-    for (const [i, t] of ids.entries())
-      if (!Number.isInteger(t) || t < 0 || t >= vocabSize)
-        throw new ValidationError(
-          `ids[${i}] = ${t} is outside the vocabulary [0, ${vocabSize})`,
-          `ids[${i}]`,
-        );
+    const { nEmbd: d, nHead, layerNormEpsilon: eps } = this.config;
+    checkGpt2Ids(ids, this.config);
     const hd = d / nHead;
     let h = ids.map((t, pos) => this.wte[t]!.map((v, j) => v + this.wpe[pos]![j]!));
     for (const b of this.blocks) {
