@@ -9,6 +9,7 @@ import {
   type CooccurrenceEntries,
   cooccurrenceMemoryPlan,
   radixSortPairs,
+  releaseBuffer,
 } from './cooccur-counter.js';
 import { cooccurrenceMatrixSparse } from './cooccurrence.js';
 import { GloVe } from './glove.js';
@@ -101,6 +102,47 @@ describe('CooccurrenceCounter — cooccur.c in bounded memory', () => {
     const ref = reference(3, true);
     expect([...entries.values]).toEqual(ref.values);
     expect([...entries.cols]).toEqual(ref.cols);
+  });
+
+  it('finishToFile frees the dense table and overflow buffers there and then, before the next stage allocates', () => {
+    const counter = new CooccurrenceCounter(VOCAB.size, { window: 5, memory: TINY, tempDir: scratch });
+    type Pair = { hi: Uint32Array; lo: Uint32Array } | null;
+    const inside = counter as unknown as { dense: Float64Array | null; buffer: Pair; scratch: Pair };
+    for (const s of LEE)
+      counter.addSentence(s.flatMap((w) => (VOCAB.index.has(w) ? [VOCAB.index.get(w)!] : [])));
+    expect(counter.runs).toBeGreaterThan(0); // so the radix sort's scratch exists too
+    const held = [
+      inside.dense!,
+      inside.buffer!.hi,
+      inside.buffer!.lo,
+      inside.scratch!.hi,
+      inside.scratch!.lo,
+    ];
+    expect(held.every((a) => a.length > 0)).toBe(true);
+    const file = counter.finishToFile();
+    try {
+      expect(file.length).toBeGreaterThan(0);
+      expect([inside.dense, inside.buffer, inside.scratch]).toEqual([null, null, null]);
+      // where ArrayBuffer.prototype.transfer exists (Node ≥ 21) their memory is gone, not left to the GC
+      if (typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function')
+        for (const a of held) expect(a.buffer.byteLength).toBe(0);
+    } finally {
+      file.dispose();
+    }
+  });
+
+  it('releaseBuffer empties an array and every view of its buffer, and leaves shared memory alone', () => {
+    const a = new Float64Array(1000).fill(1);
+    const view = new Uint8Array(a.buffer, 8, 16);
+    releaseBuffer(a);
+    releaseBuffer(a); // twice is fine
+    releaseBuffer(null);
+    if (typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function') {
+      expect([a.length, view.length, a.buffer.byteLength]).toEqual([0, 0, 0]);
+    } else expect(a.length).toBe(1000); // Node 20: left to the garbage collector
+    const shared = new Float64Array(new SharedArrayBuffer(64));
+    releaseBuffer(shared);
+    expect(shared.length).toBe(8);
   });
 
   it('finishToFile writes the same entries as cooccur.c records, read whole or in chunks, then removed', () => {

@@ -72,6 +72,20 @@ export function cooccurrenceMemoryPlan(
   };
 }
 
+/**
+ * Frees the memory of a typed array's ArrayBuffer now rather than at some later garbage collection:
+ * detaches the buffer with `ArrayBuffer.prototype.transfer(0)` (Node ≥ 21), so that a stage's big
+ * tables are gone before the next stage allocates its own (GloVe's peak memory is the largest
+ * stage, not the sum of two). The array and every other view of its buffer are empty afterwards.
+ * On Node 20 (no `transfer`) and for shared memory it does nothing: the collector frees it later.
+ */
+export function releaseBuffer(view: ArrayBufferView | null | undefined): void {
+  const buffer = view?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | undefined;
+  if (!buffer || typeof buffer.transfer !== 'function' || buffer.byteLength === 0) return;
+  if (typeof SharedArrayBuffer !== 'undefined' && (buffer as unknown) instanceof SharedArrayBuffer) return;
+  buffer.transfer(0);
+}
+
 function checkMemory(memory: unknown): void {
   if (typeof memory !== 'number' || !Number.isFinite(memory) || memory <= 0)
     throw new ValidationError(`memory must be a number of GB > 0, got ${JSON.stringify(memory)}`, 'memory');
@@ -578,6 +592,8 @@ export class CooccurrenceCounter {
     // while both live: 8 bytes a record of each, within the 16 bytes a record of the full buffer
     buf.hi.set(old.hi.subarray(0, this.fill));
     buf.lo.set(old.lo.subarray(0, this.fill));
+    releaseBuffer(old.hi);
+    releaseBuffer(old.lo);
     this.buffer = buf;
     this.threshold = buf.hi.length - 2 * this.window;
   }
@@ -617,8 +633,8 @@ export class CooccurrenceCounter {
     const sources: Source[] = [];
     if (this.runFiles.length > 0) {
       if (this.fill > 0) this.spill();
-      this.buffer = null;
-      this.scratch = null;
+      // the runs hold every overflow record now: free the buffer before the merge reads them
+      this.releaseOverflow();
     } else {
       sources.push(this.sortedBuffer(this.block(2)));
     }
@@ -701,22 +717,35 @@ export class CooccurrenceCounter {
     } finally {
       closeSync(fd);
     }
-    this.dense = null;
-    this.buffer = null;
-    this.scratch = null;
+    this.releaseTables();
     return path;
   }
 
   /** Removes the temporary files and frees the tables; safe to call more than once. */
   dispose(): void {
     this.done = true;
-    this.dense = null;
-    this.buffer = null;
-    this.scratch = null;
+    this.releaseTables();
     if (this.dir !== null) {
       rmSync(this.dir, { recursive: true, force: true });
       this.dir = null;
     }
+  }
+
+  /** Frees the overflow buffer and the radix sort's scratch now (releaseBuffer), not at the next GC. */
+  private releaseOverflow(): void {
+    for (const b of [this.buffer, this.scratch]) {
+      releaseBuffer(b?.hi);
+      releaseBuffer(b?.lo);
+    }
+    this.buffer = null;
+    this.scratch = null;
+  }
+
+  /** Frees the dense table and the overflow buffers: nothing of the counter outlives finishing. */
+  private releaseTables(): void {
+    releaseBuffer(this.dense);
+    this.dense = null;
+    this.releaseOverflow();
   }
 
   private makeTempDir(): string {

@@ -169,6 +169,26 @@ describe('shuffleCooccurrenceFile (shuffle.c on disk)', () => {
       expect(readdirSync(work).filter((f) => f.includes('.run'))).toEqual([]);
     },
   );
+
+  it.runIf(typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function')(
+    'frees its chunk when done (releaseBuffer), so training does not allocate beside it',
+    () => {
+      const proto = ArrayBuffer.prototype as ArrayBuffer & { transfer(length?: number): ArrayBuffer };
+      const transfer = proto.transfer;
+      const freed: number[] = [];
+      proto.transfer = function (this: ArrayBuffer, length?: number) {
+        freed.push(this.byteLength);
+        return transfer.call(this, length);
+      };
+      try {
+        shuffleCooccurrenceFile(input, join(work, 'shuffled-freed.bin'), 4000, 1, weighting);
+      } finally {
+        proto.transfer = transfer;
+      }
+      // the one chunk of 4,000 records of 16 bytes
+      expect(freed).toEqual([16 * 4000]);
+    },
+  );
 });
 
 describe('GloVe with threads (Lee background corpus)', () => {

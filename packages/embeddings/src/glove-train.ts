@@ -22,6 +22,7 @@
 import { closeSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { RandomState, ValidationError } from '@firth/numeric';
+import { releaseBuffer } from './cooccur-counter.js';
 import type { GloVeParameters } from './glove.js';
 import { GLOVE_WASM_BASE64 } from './glove-wasm.js';
 import { instantiate, type SharedWasmMemory, sharedMemory, wasmModuleOnce } from './shared-wasm.js';
@@ -137,6 +138,23 @@ export function shuffleCooccurrenceFile(
   const total = statSync(input).size / 16;
   const size = Math.max(1, Math.min(total, chunkRecords));
   const buf = new Int32Array(4 * size);
+  try {
+    shuffleInChunks(input, output, total, size, buf, seed, weighting);
+  } finally {
+    // the chunk is the shuffle's whole memory: free it before training allocates its tables
+    releaseBuffer(buf);
+  }
+}
+
+function shuffleInChunks(
+  input: string,
+  output: string,
+  total: number,
+  size: number,
+  buf: Int32Array,
+  seed: number | number[],
+  weighting: GloVeWeighting,
+): void {
   const u8 = new Uint8Array(buf.buffer);
   const rs = new RandomState(seed);
   const runs: string[] = [];
@@ -188,7 +206,6 @@ export function shuffleCooccurrenceFile(
 }
 
 // ── the Hogwild trainer ──────────────────────────────────────────────────────────────────────
-
 
 export interface GloVeTrainerOptions {
   vectorSize: number;
