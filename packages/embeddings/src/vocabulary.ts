@@ -134,30 +134,52 @@ export class Vocabulary {
     corpusCount: number,
     options: VocabularyOptions = {},
   ): Vocabulary {
+    return Vocabulary.fromWordCounts(
+      [...raw.keys()],
+      [...raw.values()],
+      raw.size,
+      totalWords,
+      corpusCount,
+      options,
+    );
+  }
+
+  /** `fromCounts` for the first `n` words and counts of two parallel arrays (first-seen order). */
+  private static fromWordCounts(
+    words: readonly string[],
+    counts: ArrayLike<number>,
+    n: number,
+    totalWords: number,
+    corpusCount: number,
+    options: VocabularyOptions,
+  ): Vocabulary {
     const opts = checkVocabularyOptions(options);
     let minCount = opts.minCount;
     if (opts.maxFinalVocab !== null) {
       // gensim: effective min count = count of the (maxFinalVocab+1)-th most frequent word + 1
-      const sorted = [...raw.values()].sort((a, b) => b - a);
-      if (opts.maxFinalVocab < sorted.length) minCount = Math.max(minCount, sorted[opts.maxFinalVocab]! + 1);
+      const sorted = Float64Array.from({ length: n }, (_, k) => counts[k]!)
+        .sort()
+        .reverse();
+      if (opts.maxFinalVocab < n) minCount = Math.max(minCount, sorted[opts.maxFinalVocab]! + 1);
     }
-    const kept: [string, number][] = [];
+    const kept: number[] = [];
     let maxCount = 0;
-    for (const [w, c] of raw) {
-      if (c >= minCount) kept.push([w, c]);
+    for (let k = 0; k < n; k++) {
+      const c = counts[k]!;
+      if (c >= minCount) kept.push(k);
       if (c > maxCount) maxCount = c;
     }
     if (kept.length === 0) {
       throw new ValidationError(
-        `no word left after minCount ${minCount}: the corpus has ${raw.size} distinct words and the most frequent occurs ${maxCount} times`,
+        `no word left after minCount ${minCount}: the corpus has ${n} distinct words and the most frequent occurs ${maxCount} times`,
         'minCount',
       );
     }
     // Array.prototype.sort is stable: equal counts keep first-seen order
-    kept.sort((a, b) => b[1] - a[1]);
+    kept.sort((a, b) => counts[b]! - counts[a]!);
     return new Vocabulary(
-      kept.map(([w]) => w),
-      kept.map(([, c]) => c),
+      kept.map((k) => words[k]!),
+      kept.map((k) => counts[k]!),
       totalWords,
       corpusCount,
       opts,
@@ -343,30 +365,66 @@ function checkVocabularyOptions(o: VocabularyOptions): Required<VocabularyOption
   return opts;
 }
 
-/** gensim's `_scan_vocab`: word counts in first-seen order, pruned when maxVocabSize is exceeded. */
+/**
+ * gensim's `_scan_vocab`: word counts in first-seen order, pruned when maxVocabSize is exceeded.
+ * One Map lookup a word: the Map gives a word's first-seen id (a Map keeps insertion order, like
+ * gensim's dict), the count lives in a typed array at that id; only a new word is inserted.
+ */
 class WordCounter {
-  /** A Map keeps insertion (first-seen) order, like gensim's dict. */
-  readonly raw = new Map<string, number>();
+  private ids = new Map<string, number>();
+  /** id → word and id → count, for the first `ids.size` ids. */
+  private words: string[] = [];
+  private counts = new Float64Array(1024);
   totalWords = 0;
   corpusCount = 0;
   private minReduce = 1;
   constructor(private readonly maxVocabSize: number | null) {}
 
   add(sentence: readonly string[]): void {
-    const raw = this.raw;
-    for (const w of sentence) raw.set(w, (raw.get(w) ?? 0) + 1);
+    const { ids, words } = this;
+    let counts = this.counts;
+    for (let t = 0; t < sentence.length; t++) {
+      const w = sentence[t]!;
+      const id = ids.get(w);
+      if (id !== undefined) counts[id]!++;
+      else {
+        const next = words.length;
+        if (next === counts.length) {
+          const grown = new Float64Array(2 * counts.length);
+          grown.set(counts);
+          this.counts = counts = grown;
+        }
+        ids.set(w, next);
+        words.push(w);
+        counts[next] = 1;
+      }
+    }
     this.totalWords += sentence.length;
     this.corpusCount++;
     // prune_vocab: drop words seen fewer than minReduce times, then raise the bar
-    if (this.maxVocabSize !== null && raw.size > this.maxVocabSize) {
-      for (const [w, c] of raw) if (c < this.minReduce) raw.delete(w);
-      this.minReduce++;
+    if (this.maxVocabSize !== null && ids.size > this.maxVocabSize) this.prune();
+  }
+
+  /** Keeps the words seen at least minReduce times, in first-seen order, with new ids 0, 1, … */
+  private prune(): void {
+    const { words, counts, minReduce } = this;
+    const ids = new Map<string, number>();
+    let n = 0;
+    for (let k = 0; k < words.length; k++) {
+      if (counts[k]! < minReduce) continue;
+      ids.set(words[k]!, n);
+      words[n] = words[k]!;
+      counts[n++] = counts[k]!;
     }
+    words.length = n;
+    this.ids = ids;
+    this.minReduce++;
   }
 
   finish(opts: Required<VocabularyOptions>): Vocabulary {
     if (this.totalWords === 0)
       throw new ValidationError('the corpus is empty: no words to build a vocabulary from', 'corpus');
-    return Vocabulary.fromCounts(this.raw, this.totalWords, this.corpusCount, opts);
+    const n = this.words.length;
+    return Vocabulary['fromWordCounts'](this.words, this.counts, n, this.totalWords, this.corpusCount, opts);
   }
 }
