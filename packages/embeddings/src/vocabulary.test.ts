@@ -101,6 +101,18 @@ describe('Vocabulary', () => {
     // after s1: 3 > 2 → drop count < 1 (none), minReduce 2; after s2: {x:3,y:1,z:1,w:1} → drop < 2 → {x}
     expect(pruned.words).toEqual(['x']);
     expect(pruned.counts).toEqual([4]);
+    // a pruned word seen again starts from 0 and counts as first seen then (after the survivors),
+    // and the survivors keep their counts: after s2 {c:1, a:3, b:3, d:1} → drop < 2 → {a:3, b:3};
+    // s3 brings c back: {a:4, b:3, c:3}, nothing below 3 — ties b, c in (new) first-seen order
+    const again = await Vocabulary.build(
+      [
+        ['c', 'a', 'b'],
+        ['a', 'b', 'b', 'd', 'a'],
+        ['c', 'c', 'c', 'a'],
+      ],
+      { minCount: 1, maxVocabSize: 2 },
+    );
+    expect([again.words, again.counts, again.totalWords]).toEqual([['a', 'b', 'c'], [4, 3, 3], 12]);
   });
 
   it('errors: empty corpus, nothing left after minCount, bad options', async () => {
