@@ -130,7 +130,7 @@ describe('rewrapChunk', () => {
 });
 
 describe('the table', () => {
-  it('prints C beside Firth with the C/Firth ratios and the peak RSS of each side', () => {
+  it("prints C beside Firth with the C/Firth ratios, each stage's RSS and the peak RSS of each side", () => {
     const c = {
       vocabulary: { wall: 1, cpu: 0.9, rss: 5e6 },
       training: { wall: 30, cpu: 58, rss: 1.5e9 },
@@ -142,15 +142,15 @@ describe('the table', () => {
     };
     const lines = stageTable(['vocabulary', 'training', 'extra'], c, firth).split('\n');
     expect(lines[0]).toMatch(
-      /^stage\s+C: wall \(cpu\)\s+Firth: wall \(cpu\)\s+C\/Firth wall\s+C\/Firth cpu$/,
+      /^stage\s+C: wall \(cpu\)\s+Firth: wall \(cpu\)\s+C\/Firth wall\s+C\/Firth cpu\s+C RSS\s+Firth RSS so far$/,
     );
     expect(lines[2]).toMatch(
-      /^vocabulary\s+1\.00 s \(cpu 0\.90\)\s+2\.00 s \(cpu 1\.80\)\s+0\.50×\s+0\.50×$/,
+      /^vocabulary\s+1\.00 s \(cpu 0\.90\)\s+2\.00 s \(cpu 1\.80\)\s+0\.50×\s+0\.50×\s+5 MB\s+200 MB$/,
     );
     expect(lines[3]).toMatch(
-      /^training\s+30\.00 s \(cpu 58\.00\)\s+20\.00 s \(cpu 40\.00\)\s+1\.50×\s+1\.45×$/,
+      /^training\s+30\.00 s \(cpu 58\.00\)\s+20\.00 s \(cpu 40\.00\)\s+1\.50×\s+1\.45×\s+1\.50 GB\s+900 MB$/,
     );
-    expect(lines[4]).toMatch(/^extra\s+—\s+3\.00 s\s+—\s+—$/);
+    expect(lines[4]).toMatch(/^extra\s+—\s+3\.00 s\s+—\s+—\s*$/);
     expect(lines[5]).toMatch(/^peak RSS\s+1\.50 GB\s+900 MB\s*$/);
     // Firth alone (no C tool)
     expect(stageTable(['vocabulary'], null, firth).split('\n')[2]).toMatch(/^vocabulary\s+—\s+2\.00 s/);

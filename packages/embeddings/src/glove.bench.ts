@@ -209,7 +209,8 @@ export function ratio(c: number | null | undefined, firth: number | null | undef
 
 /**
  * The side-by-side table: one row per stage name (in `order`), C and Firth wall (cpu), the wall and
- * CPU ratios C/Firth, then a peak-memory row.
+ * CPU ratios C/Firth, each side's peak RSS at the stage (C: that step's process; Firth: its one
+ * process's peak so far, at the stage's end), then a peak-memory row.
  */
 export function stageTable(
   order: readonly string[],
@@ -219,15 +220,34 @@ export function stageTable(
   const rows = order.map((name) => {
     const cs = c?.[name];
     const fs = firth[name];
-    return [name, formatStage(cs), formatStage(fs), ratio(cs?.wall, fs?.wall), ratio(cs?.cpu, fs?.cpu)];
+    return [
+      name,
+      formatStage(cs),
+      formatStage(fs),
+      ratio(cs?.wall, fs?.wall),
+      ratio(cs?.cpu, fs?.cpu),
+      cs?.rss ? formatBytes(cs.rss) : '',
+      fs?.rss ? formatBytes(fs.rss) : '',
+    ];
   });
   const peak = (r: Record<string, Stage> | null) => {
     if (!r) return null;
     const xs = Object.values(r).flatMap((s) => (s.rss === null ? [] : [s.rss]));
     return xs.length ? Math.max(...xs) : null;
   };
-  rows.push(['peak RSS', formatBytes(peak(c)), formatBytes(peak(firth)), '', '']);
-  return table(['stage', 'C: wall (cpu)', 'Firth: wall (cpu)', 'C/Firth wall', 'C/Firth cpu'], rows);
+  rows.push(['peak RSS', formatBytes(peak(c)), formatBytes(peak(firth)), '', '', '', '']);
+  return table(
+    [
+      'stage',
+      'C: wall (cpu)',
+      'Firth: wall (cpu)',
+      'C/Firth wall',
+      'C/Firth cpu',
+      'C RSS',
+      'Firth RSS so far',
+    ],
+    rows,
+  );
 }
 
 /**
