@@ -22,6 +22,10 @@
  *      AdaGrad over the shuffled entries streamed from that file every epoch (glove.c): glove.wat's
  *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
+ * Each stage frees its big buffers as it ends (cooccur-counter.ts's `releaseBuffer`, on Node ≥ 21;
+ * on Node 20 the garbage collector frees them later), so the peak memory is the largest stage's, not
+ * the sum of two: counting's dense table and overflow buffer are gone before the shuffle allocates
+ * its chunk, the chunk before training allocates its shared memory.
  *
  * Window conventions are those of cooccurrence.ts (tests prove the counts agree with
  * `cooccurrenceMatrixSparse`, also when the counter spills to disk): windows stop at sentence
