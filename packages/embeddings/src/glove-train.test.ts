@@ -113,6 +113,10 @@ describe('glove.wat — the kernel against gloveStep', () => {
     const c1 = t1.trainRecords(recs);
     const c2 = t2.trainRecords(recs);
     expect(Math.abs(c2 - c1) / c1).toBeLessThan(0.05);
+    // after one pass each: the same training, up to Hogwild's interleaving
+    t1.sync();
+    t2.sync();
+    expect(maxAbsDiff(one, two)).toBeLessThan(0.05);
     // more passes until the worker has taken part (it starts while the first passes run)
     const until = performance.now() + 10_000; // a worker may take a while to start on a loaded machine
     while (t2.workerPieces === 0 && performance.now() < until) {
@@ -125,7 +129,9 @@ describe('glove.wat — the kernel against gloveStep', () => {
     // the accumulated squares count every update: Σ Gb − V = Σ g² over all records, either way
     const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
     expect(sum(two.gradsqWordBiases) / sum(one.gradsqWordBiases)).toBeCloseTo(1, 1);
-    expect(maxAbsDiff(one, two)).toBeLessThan(0.05);
+    // after the extra passes (as many as the worker took to start: more on a loaded machine) the
+    // two runs have drifted further apart, but a lost or torn write would show as far more
+    expect(maxAbsDiff(one, two)).toBeLessThan(0.5);
   });
 });
 
