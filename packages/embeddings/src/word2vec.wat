@@ -262,36 +262,72 @@
   ;; when the rows are distinct (l1 does not change here, each update touches its own row only) —
   ;; the caller checks that, and has terms over a repeated row done one after the other.
   (func $terms (param $n i32) (param $l1 i32) (param $alpha f32) (param $batch i32)
-    (local $i i32) (local $f f32) (local $u i32) (local $label f32)
-    (if (local.get $batch)
+    (local $i i32) (local $k i32) (local $f f32) (local $u i32) (local $label f32)
+    (if (i32.eqz (local.get $batch))
       (then
-        (local.set $i (i32.const 0))
-        (block $dDone
-          (loop $d
-            (br_if $dDone (i32.ge_u (local.get $i) (local.get $n)))
-            (f32.store (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))
-              (call $dot (local.get $l1)
-                (i32.and (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))) (i32.const -16))))
+        ;; term after term
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (block $next
+              (local.set $u (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $label (f32.convert_i32_u (i32.and (local.get $u) (i32.const 1))))
+              (local.set $u (i32.and (local.get $u) (i32.const -16)))
+              (local.set $f (call $dot (local.get $l1) (local.get $u)))
+              (br_if $next (f32.le (local.get $f) (f32.const -6)))
+              (br_if $next (f32.ge (local.get $f) (f32.const 6)))
+              (call $update (call $grad (local.get $f) (local.get $label) (local.get $alpha)) (local.get $l1) (local.get $u)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $d)))))
-    (local.set $i (i32.const 0))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (block $next
-          (local.set $u (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
-          (local.set $label (f32.convert_i32_u (i32.and (local.get $u) (i32.const 1))))
-          (local.set $u (i32.and (local.get $u) (i32.const -16)))
-          (local.set $f (if (result f32) (local.get $batch)
-            (then (f32.load (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))))
-            (else (call $dot (local.get $l1) (local.get $u)))))
-          (br_if $next (f32.le (local.get $f) (f32.const -6)))
-          (br_if $next (f32.ge (local.get $f) (f32.const 6)))
-          (call $update
-            (call $grad (local.get $f) (local.get $label) (local.get $alpha))
-            (local.get $l1) (local.get $u)))
+            (br $l)))
+        (return)))
+    ;; 1. the dot products
+    (block $dDone
+      (loop $d
+        (br_if $dDone (i32.ge_u (local.get $i) (local.get $n)))
+        (f32.store (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))
+          (call $dot (local.get $l1)
+            (i32.and (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))) (i32.const -16))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l))))
+        (br $d)))
+    ;; 2. the gradients of the terms inside (−6, 6), compacted in place: $fs[k] = g, $ts[k] = row
+    (local.set $i (i32.const 0))
+    (block $gDone
+      (loop $gl
+        (br_if $gDone (i32.ge_u (local.get $i) (local.get $n)))
+        (block $skip
+          (local.set $u (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $f (f32.load (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))))
+          (br_if $skip (f32.le (local.get $f) (f32.const -6)))
+          (br_if $skip (f32.ge (local.get $f) (f32.const 6)))
+          (f32.store (i32.add (global.get $fs) (i32.shl (local.get $k) (i32.const 2)))
+            (call $grad (local.get $f) (f32.convert_i32_u (i32.and (local.get $u) (i32.const 1))) (local.get $alpha)))
+          (i32.store (i32.add (global.get $ts) (i32.shl (local.get $k) (i32.const 2))) (i32.and (local.get $u) (i32.const -16)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $gl)))
+    (if (local.get $k) (then (call $updateAll (local.get $k) (local.get $l1)))))
+
+  ;; the updates of $k terms (gradients $fs[0..k), rows $ts[0..k)) in one pass over the columns:
+  ;;   for each 4 floats: work += g_j·u_j and u_j += g_j·l1 for j = 0, 1, …, k − 1
+  ;; work and l1 are loaded once per 4 floats rather than once per term; per lane the same
+  ;; operations in the same order as $update term after term (the same numbers)
+  (func $updateAll (param $k i32) (param $l1 i32)
+    (local $c i32) (local $j i32) (local $w v128) (local $x v128) (local $a v128) (local $g v128) (local $u i32)
+    (loop $cols
+      (local.set $w (v128.load (i32.add (global.get $work) (local.get $c))))
+      (local.set $x (v128.load (i32.add (local.get $l1) (local.get $c))))
+      (local.set $j (i32.const 0))
+      (loop $rows
+        (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $a (v128.load (local.get $u)))
+        (local.set $w (f32x4.relaxed_madd (local.get $g) (local.get $a) (local.get $w)))
+        (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x) (local.get $a)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
+      (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br_if $cols (i32.lt_u (local.get $c) (global.get $rowBytes)))))
 
   ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
   ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0
