@@ -308,26 +308,50 @@
     (if (local.get $k) (then (call $updateAll (local.get $k) (local.get $l1)))))
 
   ;; the updates of $k terms (gradients $fs[0..k), rows $ts[0..k)) in one pass over the columns:
-  ;;   for each 4 floats: work += g_j·u_j and u_j += g_j·l1 for j = 0, 1, …, k − 1
-  ;; work and l1 are loaded once per 4 floats rather than once per term; per lane the same
+  ;;   for each 8 floats (then the last 4): work += g_j·u_j and u_j += g_j·l1 for j = 0, 1, …, k − 1
+  ;; work and l1 are loaded once per 8 floats rather than once per term; per lane the same
   ;; operations in the same order as $update term after term (the same numbers)
   (func $updateAll (param $k i32) (param $l1 i32)
-    (local $c i32) (local $j i32) (local $w v128) (local $x v128) (local $a v128) (local $g v128) (local $u i32)
-    (loop $cols
-      (local.set $w (v128.load (i32.add (global.get $work) (local.get $c))))
-      (local.set $x (v128.load (i32.add (local.get $l1) (local.get $c))))
-      (local.set $j (i32.const 0))
-      (loop $rows
-        (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
-        (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
-        (local.set $a (v128.load (local.get $u)))
-        (local.set $w (f32x4.relaxed_madd (local.get $g) (local.get $a) (local.get $w)))
-        (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x) (local.get $a)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
-      (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (br_if $cols (i32.lt_u (local.get $c) (global.get $rowBytes)))))
+    (local $c i32) (local $j i32) (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
+    (local $a0 v128) (local $a1 v128) (local $g v128) (local $u i32) (local $end8 i32)
+    (local.set $end8 (i32.and (global.get $rowBytes) (i32.const -32)))
+    (block $pairsDone
+      (loop $cols
+        (br_if $pairsDone (i32.ge_u (local.get $c) (local.get $end8)))
+        (local.set $w0 (v128.load (i32.add (global.get $work) (local.get $c))))
+        (local.set $w1 (v128.load offset=16 (i32.add (global.get $work) (local.get $c))))
+        (local.set $x0 (v128.load (i32.add (local.get $l1) (local.get $c))))
+        (local.set $x1 (v128.load offset=16 (i32.add (local.get $l1) (local.get $c))))
+        (local.set $j (i32.const 0))
+        (loop $rows
+          (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $a0 (v128.load (local.get $u)))
+          (local.set $a1 (v128.load offset=16 (local.get $u)))
+          (local.set $w0 (f32x4.relaxed_madd (local.get $g) (local.get $a0) (local.get $w0)))
+          (local.set $w1 (f32x4.relaxed_madd (local.get $g) (local.get $a1) (local.get $w1)))
+          (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x0) (local.get $a0)))
+          (v128.store offset=16 (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x1) (local.get $a1)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
+        (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w0))
+        (v128.store offset=16 (i32.add (global.get $work) (local.get $c)) (local.get $w1))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (br $cols)))
+    (if (i32.lt_u (local.get $c) (global.get $rowBytes))
+      (then
+        (local.set $w0 (v128.load (i32.add (global.get $work) (local.get $c))))
+        (local.set $x0 (v128.load (i32.add (local.get $l1) (local.get $c))))
+        (local.set $j (i32.const 0))
+        (loop $rows
+          (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $a0 (v128.load (local.get $u)))
+          (local.set $w0 (f32x4.relaxed_madd (local.get $g) (local.get $a0) (local.get $w0)))
+          (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x0) (local.get $a0)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
+        (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w0)))))
 
   ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
   ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0
