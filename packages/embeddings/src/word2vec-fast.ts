@@ -7,6 +7,9 @@
  * every job is fixed when the job is cut, from the count of words handed out so far (gensim's
  * job producer), so it decays linearly over all words of all epochs whichever worker runs it.
  *
+ * Two builds of word2vec.wat: fused multiply-adds (relaxed SIMD) where the runtime compiles them,
+ * plain SIMD otherwise (chosen once, at load: `fusedKernelAvailable`).
+ *
  * Memory layout (byte addresses, 16-aligned): σ and log σ tables, config, cum_table, sample_int,
  * the noise-word search index (bucketIndex),
  * Huffman offsets/lengths/codes/points, syn0, syn1neg, syn1, then per worker a job buffer and a
