@@ -7,6 +7,9 @@
  * every job is fixed when the job is cut, from the count of words handed out so far (gensim's
  * job producer), so it decays linearly over all words of all epochs whichever worker runs it.
  *
+ * Two builds of word2vec.wat: fused multiply-adds (relaxed SIMD) where the runtime compiles them,
+ * plain SIMD otherwise (chosen once, at load: `fusedKernelAvailable`).
+ *
  * Memory layout (byte addresses, 16-aligned): σ and log σ tables, config, cum_table, sample_int,
  * the noise-word search index (bucketIndex),
  * Huffman offsets/lengths/codes/points, syn0, syn1neg, syn1, then per worker a job buffer and a
@@ -15,6 +18,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { instantiate, type SharedWasmMemory, sharedMemory, wasmModuleOnce } from './shared-wasm.js';
+import { WORD2VEC_FMA_WASM_BASE64 } from './word2vec-fma-wasm.js';
 import {
   EXP_TABLE_SIZE,
   type Job,
@@ -25,6 +29,8 @@ import {
 import { WORD2VEC_WASM_BASE64 } from './word2vec-wasm.js';
 
 const MAX_JOB_WORDS = 10_000;
+/** Logistic terms word2vec.wat computes in one batch (its $fs, $ts). */
+const MAX_TERMS = 64;
 
 /** Buckets of the negative-sampling search index: draws are < 2^31, bucket = draw >> 15. */
 const NEG_BUCKETS = 1 << 16;
@@ -44,7 +50,36 @@ export function bucketIndex(cumTable: Uint32Array): Uint32Array {
   return out;
 }
 
-const wasmModule = wasmModuleOnce(WORD2VEC_WASM_BASE64);
+const plainModule = wasmModuleOnce(WORD2VEC_WASM_BASE64);
+const fusedModule = wasmModuleOnce(WORD2VEC_FMA_WASM_BASE64);
+
+/**
+ * word2vec.wat assembled with fused multiply-adds (relaxed SIMD's f32x4.relaxed_madd: one rounding
+ * per a·b + c, an FMA instruction where the CPU has one), or null where the runtime lacks relaxed
+ * SIMD (Node 20: the module does not compile) — then the plain-SIMD module, the same code with each
+ * multiply-add unfused, trains instead.
+ */
+function fusedOrNull(): object | null {
+  try {
+    return fusedModule();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether training uses the fused (relaxed SIMD) kernel here. */
+export const fusedKernelAvailable: boolean = fusedOrNull() !== null;
+
+let preferFused = true;
+/**
+ * Chooses the kernel of the trainers made from now on: fused where available (the default) or the
+ * plain-SIMD one everywhere (so that tests check both on a runtime that has both).
+ */
+export function useFusedKernel(on: boolean): void {
+  preferFused = on;
+}
+
+const wasmModule = (): object => (preferFused && fusedKernelAvailable ? fusedModule() : plainModule());
 
 interface KernelExports {
   init(cfg: number): void;
@@ -144,8 +179,10 @@ export class WasmTrainer {
     const syn1neg = state.syn1neg ? alloc(V * rowBytes) : 0;
     const syn1 = state.syn1 ? alloc(V * rowBytes) : 0;
     const workerCount = Math.max(1, nWorkers);
-    // per slot: the job (words + sentence ends) and scratch (work, neu1, 3 × (words + 1) ints)
-    this.slotBytes = 2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 16;
+    // per slot: the job (words + sentence ends) and scratch (work, neu1, 3 × (words + 1) ints, then
+    // MAX_TERMS floats and MAX_TERMS ints for one batch of logistic terms)
+    this.slotBytes =
+      2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 2 * MAX_TERMS * 4 + 16;
     const slots = Array.from({ length: workerCount }, () => alloc(this.slotBytes));
     const pages = Math.ceil(top / 65536) + 1;
     this.memory = sharedMemory(pages);

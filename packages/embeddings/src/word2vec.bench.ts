@@ -2,15 +2,17 @@
  * Benchmark: Word2Vec skip-gram and CBOW, one epoch on the text8-style corpus, trained by Firth
  * and by gensim 4.2 (Debian's python3-gensim, `/usr/bin/python3`) in the same run. Prints words/s
  * for both and their ratio, then analogy accuracy (questions-words.txt, restrict_vocab 30000),
- * WordSim-353 and SimLex-999 Spearman ρ for both. Goal: Firth ≥ 1.0× gensim's words/s, analogy
+ * WordSim-353 and SimLex-999 Spearman ρ for both. Goal: Firth ≥ 1.5× gensim's words/s, analogy
  * accuracy within one point.
  *
  * Run:  pnpm bench:word2vec                 (repo root or packages/embeddings)
  * Settings (both sides): vector size 100, window 5, negative 5, no hs, sample 1e-3, min count 5,
- * 2 workers, 1 epoch, alpha 0.025 → 0.0001, seed 1. Only training is timed (not the vocabulary
+ * 2 workers, 1 epoch, alpha 0.025 → 0.0001, seed 1. Modes: sg (skip-gram) and cbow with negative
+ * sampling; sg-hs and cbow-hs with hierarchical softmax instead (hs 1, negative 0, both sides). Only training is timed (not the vocabulary
  * scan, not Python's start-up); words/s = corpus words ÷ training seconds, as gensim reports it.
  * Environment: FIRTH_TEXT8 (corpus path; default ../shared/data/enwiki2015_text8style.txt.gz from
- * the repo root), FIRTH_BENCH_MODES (default "sg,cbow"), FIRTH_BENCH_REPS (trainings per side,
+ * the repo root), FIRTH_BENCH_MODES (default "sg,cbow"; also sg-hs, cbow-hs), FIRTH_BENCH_WORKERS
+ * (default 2; both sides), FIRTH_BENCH_REPS (trainings per side,
  * alternating Firth and gensim; the fastest of each side is compared, default 1), FIRTH_BENCH_PYTHON.
  * On a shared machine throughput varies by up to ~2× from run to run: compare within one run.
  * Without the corpus it says so and exits 0; without gensim it prints Firth's numbers only.
@@ -33,10 +35,17 @@ const files = {
   simlex: join(evalDir, 'simlex999.txt'),
 };
 const reps = Math.max(1, Number(process.env.FIRTH_BENCH_REPS ?? 1) || 1);
-const modes = (process.env.FIRTH_BENCH_MODES ?? 'sg,cbow').split(',').map((s) => s.trim()) as (
-  | 'sg'
-  | 'cbow'
-)[];
+const MODES = {
+  sg: { name: 'skip-gram, negative sampling', sg: 1, hs: 0, negative: 5 },
+  cbow: { name: 'CBOW, negative sampling', sg: 0, hs: 0, negative: 5 },
+  'sg-hs': { name: 'skip-gram, hierarchical softmax', sg: 1, hs: 1, negative: 0 },
+  'cbow-hs': { name: 'CBOW, hierarchical softmax', sg: 0, hs: 1, negative: 0 },
+} as const;
+type Mode = keyof typeof MODES;
+const modes = (process.env.FIRTH_BENCH_MODES ?? 'sg,cbow').split(',').map((s) => s.trim()) as Mode[];
+for (const m of modes)
+  if (!(m in MODES)) throw new Error(`FIRTH_BENCH_MODES: unknown mode ${m} (one of ${Object.keys(MODES)})`);
+const workers = Math.max(1, Number(process.env.FIRTH_BENCH_WORKERS ?? 2) || 2);
 const SETTINGS = {
   vectorSize: 100,
   window: 5,
@@ -44,7 +53,7 @@ const SETTINGS = {
   hs: 0,
   sample: 1e-3,
   minCount: 5,
-  workers: 2,
+  workers,
   epochs: 1,
   seed: 1,
 } as const;
@@ -73,9 +82,10 @@ function splitAccuracy(sections: { section: string; correct: number; incorrect: 
   return { semantic: sum((s) => !s.startsWith('gram')), syntactic: sum((s) => s.startsWith('gram')) };
 }
 
-async function runFirth(sg: 0 | 1): Promise<Result> {
+async function runFirth(mode: Mode): Promise<Result> {
+  const { sg, hs, negative } = MODES[mode];
   // gensim trains with compute_loss=False by default: Firth likewise skips the loss here
-  const model = new Word2Vec({ ...SETTINGS, sg, computeLoss: false });
+  const model = new Word2Vec({ ...SETTINGS, sg, hs, negative, computeLoss: false });
   const t0 = performance.now();
   await model.buildVocab(corpus);
   const vocabSeconds = (performance.now() - t0) / 1000;
@@ -146,16 +156,22 @@ if (!existsSync(corpus)) {
 }
 console.log(`Word2Vec, 1 epoch on ${corpus}`);
 console.log(`settings ${JSON.stringify(SETTINGS)}; ${loadAverage()}`);
+const summary: string[] = [];
 for (const mode of modes) {
-  const sg = mode === 'sg' ? 1 : 0;
-  console.log(`\n${mode === 'sg' ? 'skip-gram' : 'CBOW'}`);
+  const { sg, hs, negative } = MODES[mode];
+  console.log(`\n${MODES[mode].name} (sg ${sg}, hs ${hs}, negative ${negative})`);
   let firth: Result | null = null;
   let gensim: (Result & { version: string }) | string | null = null;
   for (let r = 0; r < reps; r++) {
-    const f = await runFirth(sg);
+    const f = await runFirth(mode);
     console.log(row('Firth', f));
     if (!firth || f.wordsPerSecond > firth.wordsPerSecond) firth = f;
-    const g = runPython<Result & { version: string }>(PY, { settings: SETTINGS, sg, corpus, ...files });
+    const g = runPython<Result & { version: string }>(PY, {
+      settings: { ...SETTINGS, hs, negative },
+      sg,
+      corpus,
+      ...files,
+    });
     if (typeof g === 'string') {
       gensim = g;
       break;
@@ -169,8 +185,14 @@ for (const mode of modes) {
   }
   const ratio = firth.wordsPerSecond / gensim.wordsPerSecond;
   const gap = 100 * (firth.analogy - gensim.analogy);
-  console.log(
-    `${reps > 1 ? `fastest of ${reps}: ` : ''}Firth/gensim words/s ${ratio.toFixed(2)}× (goal ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}); ` +
-      `analogy ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within 1: ${gap >= -1 ? 'met' : 'NOT met'}); ${loadAverage()}`,
+  const line =
+    `${reps > 1 ? `fastest of ${reps}: ` : ''}Firth/gensim words/s ${ratio.toFixed(2)}× (goal ≥ 1.5: ${ratio >= 1.5 ? 'met' : 'NOT met'}); ` +
+    `analogy ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points (goal within 1: ${gap >= -1 ? 'met' : 'NOT met'}); ${loadAverage()}`;
+  console.log(line);
+  summary.push(
+    `${mode.padEnd(8)} ${workers} workers  Firth ${Math.round(firth.wordsPerSecond / 1000)}k  gensim ${Math.round(gensim.wordsPerSecond / 1000)}k words/s  ` +
+      `${ratio.toFixed(2)}×  analogy ${pct(firth.analogy)} / ${pct(gensim.analogy)}  WS353 ${firth.wordsim.toFixed(3)} / ${gensim.wordsim.toFixed(3)}  ` +
+      `SimLex ${firth.simlex.toFixed(3)} / ${gensim.simlex.toFixed(3)}`,
   );
 }
+if (summary.length > 0) console.log(`\nsummary (Firth / gensim):\n${summary.join('\n')}\n${loadAverage()}`);

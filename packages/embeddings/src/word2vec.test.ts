@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { simplePreprocess } from './tokenizer.js';
 import { Word2Vec, type Word2VecOptions, type Word2VecProgress } from './word2vec.js';
+import { fusedKernelAvailable, useFusedKernel } from './word2vec-fast.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LEE = readFileSync(join(here, '..', '..', 'datasets', 'data', 'lee', 'lee_background.cor'), 'utf8')
@@ -63,31 +64,41 @@ describe('Word2Vec — the course', () => {
 describe('Word2Vec — reference and fast path', () => {
   // 80 Lee articles, 2 epochs: small enough for the plain TypeScript path
   const small = LEE.slice(0, 80);
-  for (const [sg, hs] of [
-    [0, 0],
-    [1, 0],
-    [0, 1],
-    [1, 1],
-  ] as const) {
-    it(`agree with workers = 1 (sg ${sg}, hs ${hs}): same random draws, vectors within float32 rounding`, () => {
-      const opts: Word2VecOptions = {
-        vectorSize: 24,
-        minCount: 2,
-        sg,
-        hs,
-        negative: hs ? 0 : 5,
-        epochs: 2,
-        workers: 1,
-      };
-      const fast = new Word2Vec(small, { ...opts, engine: 'wasm' });
-      const ref = new Word2Vec(small, { ...opts, engine: 'reference' });
-      expect(fast.effectiveWords).toBe(ref.effectiveWords); // identical subsampling draws
-      expect(maxAbsDiff(fast.inputVectors, ref.inputVectors)).toBeLessThan(1e-4);
-      const out = hs ? [fast.hsVectors!, ref.hsVectors!] : [fast.outputVectors!, ref.outputVectors!];
-      expect(maxAbsDiff(out[0]!, out[1]!)).toBeLessThan(1e-4);
-      for (const [i, l] of fast.lossCurve.entries()) expect(l).toBeCloseTo(ref.lossCurve[i]!, 5);
-    });
-  }
+  // the fused kernel (relaxed SIMD: one rounding per multiply-add) where this runtime has it, and the
+  // plain-SIMD one (Node 20's) always
+  const kernels = fusedKernelAvailable ? [true, false] : [false];
+  for (const fused of kernels)
+    for (const [sg, hs] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ] as const) {
+      it(`agree with workers = 1 (sg ${sg}, hs ${hs}, ${fused ? 'fused' : 'plain'} SIMD): same random draws, vectors within float32 rounding`, () => {
+        const opts: Word2VecOptions = {
+          vectorSize: 24,
+          minCount: 2,
+          sg,
+          hs,
+          negative: hs ? 0 : 5,
+          epochs: 2,
+          workers: 1,
+        };
+        useFusedKernel(fused);
+        let fast: Word2Vec;
+        try {
+          fast = new Word2Vec(small, { ...opts, engine: 'wasm' });
+        } finally {
+          useFusedKernel(true);
+        }
+        const ref = new Word2Vec(small, { ...opts, engine: 'reference' });
+        expect(fast.effectiveWords).toBe(ref.effectiveWords); // identical subsampling draws
+        expect(maxAbsDiff(fast.inputVectors, ref.inputVectors)).toBeLessThan(1e-4);
+        const out = hs ? [fast.hsVectors!, ref.hsVectors!] : [fast.outputVectors!, ref.outputVectors!];
+        expect(maxAbsDiff(out[0]!, out[1]!)).toBeLessThan(1e-4);
+        for (const [i, l] of fast.lossCurve.entries()) expect(l).toBeCloseTo(ref.lossCurve[i]!, 5);
+      });
+    }
 
   it('word2vec-wasm.ts is what word2vec.wat assembles to', () => {
     const r = spawnSync(process.execPath, [join(here, '..', 'scripts', 'build-wasm.mjs'), '--check'], {

@@ -27,8 +27,9 @@
  * Two paths compute the same updates: the REFERENCE path (word2vec-reference.ts: plain loops over
  * Float32Arrays, one thread) and the FAST path (word2vec-fast.ts running word2vec.wat: WebAssembly
  * SIMD, `workers` threads over shared memory). They draw identical random numbers (same subsampling,
- * windows and noise words) and differ only in float32 rounding (SIMD sums in another order): with
- * workers = 1 their vectors agree within 1e-4 after 2 epochs (word2vec.test.ts), not bit for bit.
+ * windows and noise words) and differ only in float32 rounding (SIMD sums in another order, and
+ * fused multiply-adds where the runtime has relaxed SIMD — Node 24, not Node 20): with workers = 1
+ * their vectors agree within 1e-4 after 2 epochs (word2vec.test.ts, both kernels), not bit for bit.
  *
  * Left out: gensim's `corpus_file` mode, `build_vocab(update=True)` (new words after training),
  * `trim_rule`, `null_word` and word locks. `computeLoss` defaults to true (gensim: false) so

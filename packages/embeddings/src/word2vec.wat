@@ -11,7 +11,11 @@
 ;; Vectors are float32 rows of D floats, D a multiple of 4 (word2vec-fast.ts pads vectorSize with
 ;; zeros, which stay zero), so every dot/axpy is a loop of f32x4 operations.
 ;;
-;; Assembled by scripts/build-wasm.mjs (wabt, features simd + threads) into src/word2vec-wasm.ts.
+;; Every multiply-add is written f32x4.relaxed_madd (a·b + c): scripts/build-wasm.mjs assembles this
+;; file twice — as written (features simd + relaxed simd + threads) into src/word2vec-fma-wasm.ts,
+;; fused where the CPU has FMA (one rounding per multiply-add), and with each
+;; (f32x4.relaxed_madd a b c) rewritten (f32x4.add (f32x4.mul a b) c) into src/word2vec-wasm.ts,
+;; plain SIMD for runtimes without relaxed SIMD (Node 20). word2vec-fast.ts picks one at load.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -45,6 +49,8 @@
   (global $rnd (mut i64) (i64.const 0))      ;; gensim's next_random (48-bit LCG)
   (global $work (mut i32) (i32.const 0))     ;; D floats: accumulated error for the input vector(s)
   (global $neu1 (mut i32) (i32.const 0))     ;; D floats: CBOW's mean context vector
+  (global $fs (mut i32) (i32.const 0))       ;; MAX_TERMS f32: the dot products of one batch of terms
+  (global $ts (mut i32) (i32.const 0))       ;; MAX_TERMS i32: the rows (byte addresses) of those terms
   (global $loss (mut f64) (f64.const 0))     ;; Σ −log σ(±u·v) over this job's terms
   (global $terms (mut f64) (f64.const 0))    ;; number of those terms
 
@@ -88,25 +94,34 @@
         (i64.const 281474976710655)))
     (local.get $r))
 
-  ;; u·v over one row (D floats): two f32x4 sums, then the lanes ((l0 + l1) + (l2 + l3))
+  ;; u·v over one row (D floats): four f32x4 sums (four independent chains of multiply-adds, so
+  ;; that each waits less on the previous one's latency), then ((s0 + s1) + (s2 + s3)) and the lanes
+  ;; ((l0 + l1) + (l2 + l3))
   (func $dot (param $a i32) (param $b i32) (result f32)
-    (local $end i32) (local $s0 v128) (local $s1 v128)
+    (local $end i32) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $end (i32.add (local.get $a) (global.get $rowBytes)))
-    (block $tail
+    (block $quads
       (loop $l
-        (br_if $tail (i32.gt_u (i32.add (local.get $a) (i32.const 32)) (local.get $end)))
-        (local.set $s0 (f32x4.add (local.get $s0)
-          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
-        (local.set $s1 (f32x4.add (local.get $s1)
-          (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 32)))
-        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br_if $quads (i32.gt_u (i32.add (local.get $a) (i32.const 64)) (local.get $end)))
+        (local.set $s0 (f32x4.relaxed_madd (v128.load (local.get $a)) (v128.load (local.get $b)) (local.get $s0)))
+        (local.set $s1
+          (f32x4.relaxed_madd (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)) (local.get $s1)))
+        (local.set $s2
+          (f32x4.relaxed_madd (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b)) (local.get $s2)))
+        (local.set $s3
+          (f32x4.relaxed_madd (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b)) (local.get $s3)))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
         (br $l)))
-    (if (i32.lt_u (local.get $a) (local.get $end))
-      (then
-        (local.set $s0 (f32x4.add (local.get $s0)
-          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))))
-    (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
+    ;; the last 0–3 vectors of 4 floats
+    (block $tail
+      (loop $t
+        (br_if $tail (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $s0 (f32x4.relaxed_madd (v128.load (local.get $a)) (v128.load (local.get $b)) (local.get $s0)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $t)))
+    (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1)) (f32x4.add (local.get $s2) (local.get $s3))))
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
       (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
@@ -119,17 +134,15 @@
     (block $tail
       (loop $l
         (br_if $tail (i32.gt_u (i32.add (local.get $x) (i32.const 32)) (local.get $end)))
-        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
-          (f32x4.mul (local.get $gv) (v128.load (local.get $x)))))
-        (v128.store offset=16 (local.get $y) (f32x4.add (v128.load offset=16 (local.get $y))
-          (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $x)))))
+        (v128.store (local.get $y) (f32x4.relaxed_madd (local.get $gv) (v128.load (local.get $x)) (v128.load (local.get $y))))
+        (v128.store offset=16 (local.get $y)
+          (f32x4.relaxed_madd (local.get $gv) (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y))))
         (local.set $x (i32.add (local.get $x) (i32.const 32)))
         (local.set $y (i32.add (local.get $y) (i32.const 32)))
         (br $l)))
     (if (i32.lt_u (local.get $x) (local.get $end))
       (then
-        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y))
-          (f32x4.mul (local.get $gv) (v128.load (local.get $x))))))))
+        (v128.store (local.get $y) (f32x4.relaxed_madd (local.get $gv) (v128.load (local.get $x)) (v128.load (local.get $y)))))))
 
   ;; the two updates of one logistic term, fused into one pass over the rows:
   ;;   work += g·u  (with u before its update)      u += g·h
@@ -143,12 +156,12 @@
         (br_if $tail (i32.gt_u (i32.add (local.get $h) (i32.const 32)) (local.get $end)))
         (local.set $a (v128.load (local.get $u)))
         (local.set $b (v128.load offset=16 (local.get $u)))
-        (v128.store (local.get $w) (f32x4.add (v128.load (local.get $w)) (f32x4.mul (local.get $gv) (local.get $a))))
+        (v128.store (local.get $w) (f32x4.relaxed_madd (local.get $gv) (local.get $a) (v128.load (local.get $w))))
         (v128.store offset=16 (local.get $w)
-          (f32x4.add (v128.load offset=16 (local.get $w)) (f32x4.mul (local.get $gv) (local.get $b))))
-        (v128.store (local.get $u) (f32x4.add (local.get $a) (f32x4.mul (local.get $gv) (v128.load (local.get $h)))))
+          (f32x4.relaxed_madd (local.get $gv) (local.get $b) (v128.load offset=16 (local.get $w))))
+        (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $gv) (v128.load (local.get $h)) (local.get $a)))
         (v128.store offset=16 (local.get $u)
-          (f32x4.add (local.get $b) (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $h)))))
+          (f32x4.relaxed_madd (local.get $gv) (v128.load offset=16 (local.get $h)) (local.get $b)))
         (local.set $h (i32.add (local.get $h) (i32.const 32)))
         (local.set $u (i32.add (local.get $u) (i32.const 32)))
         (local.set $w (i32.add (local.get $w) (i32.const 32)))
@@ -156,8 +169,8 @@
     (if (i32.lt_u (local.get $h) (local.get $end))
       (then
         (local.set $a (v128.load (local.get $u)))
-        (v128.store (local.get $w) (f32x4.add (v128.load (local.get $w)) (f32x4.mul (local.get $gv) (local.get $a))))
-        (v128.store (local.get $u) (f32x4.add (local.get $a) (f32x4.mul (local.get $gv) (v128.load (local.get $h))))))))
+        (v128.store (local.get $w) (f32x4.relaxed_madd (local.get $gv) (local.get $a) (v128.load (local.get $w))))
+        (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $gv) (v128.load (local.get $h)) (local.get $a))))))
 
   ;; x *= s over one row
   (func $scale (param $x i32) (param $s f32)
@@ -240,54 +253,174 @@
     (if (i64.ge_s (local.get $r) (local.get $m)) (then (local.set $r (i64.sub (local.get $r) (local.get $m)))))
     (i32.wrap_i64 (local.get $r)))
 
+  ;; The terms of one word against the input row $l1 (skip-gram: a syn0 row; CBOW: neu1): $ts[0..n)
+  ;; holds each term's output row (a byte address, a multiple of 16) plus its label (0 or 1):
+  ;;   f = l1·u;  unless |f| ≥ 6:  g = (label − σ(f))·alpha;  work += g·u;  u += g·l1
+  ;; The dot products come first, all of them, then the updates: the rows are random rows of a
+  ;; table larger than the caches, and dots in a row (independent of each other) wait for their
+  ;; cache misses together rather than one after the other. The same numbers as term after term
+  ;; when the rows are distinct (l1 does not change here, each update touches its own row only) —
+  ;; the caller checks that, and has terms over a repeated row done one after the other.
+  (func $terms (param $n i32) (param $l1 i32) (param $alpha f32) (param $batch i32)
+    (local $i i32) (local $k i32) (local $f f32) (local $u i32) (local $label f32)
+    (if (i32.eqz (local.get $batch))
+      (then
+        ;; term after term
+        (block $done
+          (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (block $next
+              (local.set $u (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $label (f32.convert_i32_u (i32.and (local.get $u) (i32.const 1))))
+              (local.set $u (i32.and (local.get $u) (i32.const -16)))
+              (local.set $f (call $dot (local.get $l1) (local.get $u)))
+              (br_if $next (f32.le (local.get $f) (f32.const -6)))
+              (br_if $next (f32.ge (local.get $f) (f32.const 6)))
+              (call $update (call $grad (local.get $f) (local.get $label) (local.get $alpha)) (local.get $l1) (local.get $u)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+        (return)))
+    ;; 1. the dot products
+    (block $dDone
+      (loop $d
+        (br_if $dDone (i32.ge_u (local.get $i) (local.get $n)))
+        (f32.store (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))
+          (call $dot (local.get $l1)
+            (i32.and (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))) (i32.const -16))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $d)))
+    ;; 2. the gradients of the terms inside (−6, 6), compacted in place: $fs[k] = g, $ts[k] = row
+    (local.set $i (i32.const 0))
+    (block $gDone
+      (loop $gl
+        (br_if $gDone (i32.ge_u (local.get $i) (local.get $n)))
+        (block $skip
+          (local.set $u (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $f (f32.load (i32.add (global.get $fs) (i32.shl (local.get $i) (i32.const 2)))))
+          (br_if $skip (f32.le (local.get $f) (f32.const -6)))
+          (br_if $skip (f32.ge (local.get $f) (f32.const 6)))
+          (f32.store (i32.add (global.get $fs) (i32.shl (local.get $k) (i32.const 2)))
+            (call $grad (local.get $f) (f32.convert_i32_u (i32.and (local.get $u) (i32.const 1))) (local.get $alpha)))
+          (i32.store (i32.add (global.get $ts) (i32.shl (local.get $k) (i32.const 2))) (i32.and (local.get $u) (i32.const -16)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $gl)))
+    (if (local.get $k) (then (call $updateAll (local.get $k) (local.get $l1)))))
+
+  ;; the updates of $k terms (gradients $fs[0..k), rows $ts[0..k)) in one pass over the columns:
+  ;;   for each 8 floats (then the last 4): work += g_j·u_j and u_j += g_j·l1 for j = 0, 1, …, k − 1
+  ;; work and l1 are loaded once per 8 floats rather than once per term; per lane the same
+  ;; operations in the same order as $update term after term (the same numbers)
+  (func $updateAll (param $k i32) (param $l1 i32)
+    (local $c i32) (local $j i32) (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
+    (local $a0 v128) (local $a1 v128) (local $g v128) (local $u i32) (local $end8 i32)
+    (local.set $end8 (i32.and (global.get $rowBytes) (i32.const -32)))
+    (block $pairsDone
+      (loop $cols
+        (br_if $pairsDone (i32.ge_u (local.get $c) (local.get $end8)))
+        (local.set $w0 (v128.load (i32.add (global.get $work) (local.get $c))))
+        (local.set $w1 (v128.load offset=16 (i32.add (global.get $work) (local.get $c))))
+        (local.set $x0 (v128.load (i32.add (local.get $l1) (local.get $c))))
+        (local.set $x1 (v128.load offset=16 (i32.add (local.get $l1) (local.get $c))))
+        (local.set $j (i32.const 0))
+        (loop $rows
+          (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $a0 (v128.load (local.get $u)))
+          (local.set $a1 (v128.load offset=16 (local.get $u)))
+          (local.set $w0 (f32x4.relaxed_madd (local.get $g) (local.get $a0) (local.get $w0)))
+          (local.set $w1 (f32x4.relaxed_madd (local.get $g) (local.get $a1) (local.get $w1)))
+          (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x0) (local.get $a0)))
+          (v128.store offset=16 (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x1) (local.get $a1)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
+        (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w0))
+        (v128.store offset=16 (i32.add (global.get $work) (local.get $c)) (local.get $w1))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (br $cols)))
+    (if (i32.lt_u (local.get $c) (global.get $rowBytes))
+      (then
+        (local.set $w0 (v128.load (i32.add (global.get $work) (local.get $c))))
+        (local.set $x0 (v128.load (i32.add (local.get $l1) (local.get $c))))
+        (local.set $j (i32.const 0))
+        (loop $rows
+          (local.set $g (v128.load32_splat (i32.add (global.get $fs) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $u (i32.add (local.get $c) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $a0 (v128.load (local.get $u)))
+          (local.set $w0 (f32x4.relaxed_madd (local.get $g) (local.get $a0) (local.get $w0)))
+          (v128.store (local.get $u) (f32x4.relaxed_madd (local.get $g) (local.get $x0) (local.get $a0)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
+        (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w0)))))
+
   ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
-  ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0.
-  ;; work += g·syn1neg[t];  syn1neg[t] += g·l1
+  ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0
+  ;; (a draw equal to `word` is skipped). All draws first (they do not depend on the updates), then
+  ;; the terms, batched unless a noise word was drawn twice.
   (func $negSample (param $word i32) (param $l1 i32) (param $alpha f32)
-    (local $d i32) (local $t i32) (local $l2 i32) (local $f f32) (local $g f32) (local $label f32) (local $x i32)
+    (local $d i32) (local $t i32) (local $n i32) (local $x i32) (local $i i32) (local $batch i32)
+    (i32.store (global.get $ts)
+      (i32.add (i32.add (global.get $syn1neg) (i32.mul (local.get $word) (global.get $rowBytes))) (i32.const 1)))
+    (local.set $n (i32.const 1))
+    (local.set $batch (i32.const 1))
+    (local.set $d (i32.const 1))
     (block $done
       (loop $l
         (br_if $done (i32.gt_u (local.get $d) (global.get $negative)))
         (block $next
-          (if (i32.eqz (local.get $d))
-            (then (local.set $t (local.get $word)) (local.set $label (f32.const 1)))
-            (else
-              ;; x = (next_random >> 16) mod cum_table[-1]; then step the generator
-              (local.set $x (call $modTotal (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16)))))
-              (drop (call $rand32))
-              (local.set $t (call $bisect (local.get $x)))
-              (br_if $next (i32.eq (local.get $t) (local.get $word)))
-              (local.set $label (f32.const 0))))
-          (local.set $l2 (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
-          (local.set $f (call $dot (local.get $l1) (local.get $l2)))
-          (br_if $next (f32.le (local.get $f) (f32.const -6)))
-          (br_if $next (f32.ge (local.get $f) (f32.const 6)))
-          (local.set $g (call $grad (local.get $f) (local.get $label) (local.get $alpha)))
-          (call $update (local.get $g) (local.get $l1) (local.get $l2)))
+          ;; x = (next_random >> 16) mod cum_table[-1]; then step the generator
+          (local.set $x (call $modTotal (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16)))))
+          (drop (call $rand32))
+          (local.set $t (call $bisect (local.get $x)))
+          (br_if $next (i32.eq (local.get $t) (local.get $word)))
+          (local.set $t (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
+          ;; a full batch (negative ≥ 64) goes first
+          (if (i32.eq (local.get $n) (i32.const 64))
+            (then
+              (call $terms (local.get $n) (local.get $l1) (local.get $alpha) (local.get $batch))
+              (local.set $n (i32.const 0))
+              (local.set $batch (i32.const 1))))
+          ;; a repeated noise word: its second term must see the first one's update (the word's own
+          ;; entry carries label 1 in its low bit and never matches)
+          (local.set $i (i32.const 0))
+          (block $seen
+            (loop $s
+              (br_if $seen (i32.ge_u (local.get $i) (local.get $n)))
+              (if (i32.eq (local.get $t) (i32.load (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))))
+                (then (local.set $batch (i32.const 0))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $s)))
+          (i32.store (i32.add (global.get $ts) (i32.shl (local.get $n) (i32.const 2))) (local.get $t))
+          (local.set $n (i32.add (local.get $n) (i32.const 1))))
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $l))))
+        (br $l)))
+    (call $terms (local.get $n) (local.get $l1) (local.get $alpha) (local.get $batch)))
 
   ;; hierarchical softmax: one logistic term per inner node on `word`'s Huffman path, label 1 − code
+  ;; (the inner nodes of one path are distinct: always batched), in pieces of at most MAX_TERMS (64)
   (func $hsPath (param $word i32) (param $l1 i32) (param $alpha f32)
-    (local $b i32) (local $n i32) (local $off i32) (local $l2 i32) (local $f f32) (local $g f32)
+    (local $b i32) (local $n i32) (local $off i32) (local $m i32) (local $i i32) (local $at i32)
     (local.set $off (i32.load (i32.add (global.get $codeOff) (i32.shl (local.get $word) (i32.const 2)))))
     (local.set $n (i32.load (i32.add (global.get $codeLen) (i32.shl (local.get $word) (i32.const 2)))))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $b) (local.get $n)))
-        (block $next
-          (local.set $l2 (i32.add (global.get $syn1) (i32.mul
-            (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $off) (local.get $b)) (i32.const 2))))
-            (global.get $rowBytes))))
-          (local.set $f (call $dot (local.get $l1) (local.get $l2)))
-          (br_if $next (f32.le (local.get $f) (f32.const -6)))
-          (br_if $next (f32.ge (local.get $f) (f32.const 6)))
-          (local.set $g (call $grad (local.get $f)
-            (f32.convert_i32_u (i32.sub (i32.const 1)
-              (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $off) (local.get $b))))))
-            (local.get $alpha)))
-          (call $update (local.get $g) (local.get $l1) (local.get $l2)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (local.set $m (i32.sub (local.get $n) (local.get $b)))
+        (if (i32.gt_u (local.get $m) (i32.const 64)) (then (local.set $m (i32.const 64))))
+        (local.set $i (i32.const 0))
+        (block $pDone
+          (loop $p
+            (br_if $pDone (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $at (i32.add (local.get $off) (i32.add (local.get $b) (local.get $i))))
+            (i32.store (i32.add (global.get $ts) (i32.shl (local.get $i) (i32.const 2)))
+              (i32.add
+                (i32.add (global.get $syn1)
+                  (i32.mul (global.get $rowBytes) (i32.load (i32.add (global.get $points) (i32.shl (local.get $at) (i32.const 2))))))
+                (i32.sub (i32.const 1) (i32.load8_u (i32.add (global.get $codes) (local.get $at))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $p)))
+        (call $terms (local.get $m) (local.get $l1) (local.get $alpha) (i32.const 1))
+        (local.set $b (i32.add (local.get $b) (local.get $m)))
         (br $l))))
 
   ;; CBOW input: neu1 = Σ syn0[eff[m]] for m in [j, k), m ≠ i; divided by the count when cbowMean.
@@ -350,6 +483,8 @@
     (local.set $eff (i32.add (global.get $neu1) (global.get $rowBytes)))
     (local.set $effEnd (i32.add (local.get $eff) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
     (local.set $reduced (i32.add (local.get $effEnd) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
+    (global.set $fs (i32.add (local.get $reduced) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
+    (global.set $ts (i32.add (global.get $fs) (i32.const 256)))
     (local.set $ends (i32.add (local.get $job) (i32.shl (local.get $nWords) (i32.const 2))))
 
     ;; 1. subsampling: keep word w iff sample_int[w] ≥ random_int32 (every word draws when sample > 0)
