@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GPT } from './gpt.js';
-import { parseTrainArgs, readCharGptCheckpoint, trainCharGpt } from './train-char-gpt.js';
+import { formatElapsed, parseTrainArgs, readCharGptCheckpoint, trainCharGpt } from './train-char-gpt.js';
 
 describe('trainCharGpt (the train script) on a tiny config', () => {
   it('trains, validates on the last 10 %, keeps the best checkpoint and samples', async () => {
@@ -71,5 +71,12 @@ describe('trainCharGpt (the train script) on a tiny config', () => {
     });
     expect(() => parseTrainArgs(['--steps', 'many'])).toThrow('--steps must be a number, got "many"');
     expect(() => parseTrainArgs(['--epochs', '3'])).toThrow(/unknown option --epochs/);
+    // the elapsed time is rounded before it is split: 119.6 s is 2m00s, not 1m60s
+    expect([59.4, 59.6, 119.6, 3 * 60 + 20.2].map(formatElapsed)).toEqual([
+      '0m59s',
+      '1m00s',
+      '2m00s',
+      '3m20s',
+    ]);
   });
 });

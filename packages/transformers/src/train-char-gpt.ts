@@ -11,8 +11,10 @@
  *
  * Default config (the issue's benchmark model): 4 layers, d_model 128, 4 heads, context 64,
  * batch 32, AdamW lr 1e-3 with warm-up and cosine decay, 1900 steps, a 20-minute budget. Measured
- * here (one thread): validation loss 2.03 after 6 minutes, under 2.0 from step ~700 (7 minutes),
- * best 1.780 after 1900 steps in 19m32s (nanoGPT's comparable CPU run: ~1.9).
+ * here on @firth/tensor (2 threads, quiet machine): validation loss 1.989 at step 700 after 3m20s
+ * (the first engine, one thread: under 2.0 from step ~700 after 7 minutes), 1.830 at step 1387 after
+ * 7 minutes; the whole 1900 steps took 19m32s on the first engine, best 1.780 (nanoGPT's comparable
+ * CPU run: ~1.9).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -25,7 +27,7 @@ import type { CheckpointOptions } from './safetensors.js';
 import { CharTokenizer, type CharTokenizerJSON } from './tokenizers/char.js';
 
 export interface TrainCharGptOptions extends Omit<GptConfig, 'vocabSize'> {
-  /** @default 1900 — about 20 minutes on this project's 2-core machine (0.61 s per step) */
+  /** @default 1900 — about 10 minutes on this project's 2-core machine (~0.3 s per step at 2 threads) */
   steps?: number;
   /** @default 32 */
   batchSize?: number;
@@ -191,10 +193,15 @@ export function parseTrainArgs(argv: string[]): TrainCharGptOptions {
   return o as TrainCharGptOptions;
 }
 
+/** Seconds as the command prints them, e.g. 119.6 → "2m00s" (rounded first: never "1m60s"). */
+export function formatElapsed(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
 async function main() {
   const options = parseTrainArgs(process.argv.slice(2));
   const out = options.out ?? 'checkpoints/gpt-shakespeare.safetensors';
-  const fmt = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   console.log(`training a character-level GPT on tiny Shakespeare; best checkpoint → ${out}`);
   const r = await trainCharGpt({
     ...options,
@@ -202,12 +209,12 @@ async function main() {
     onProgress: (e) => {
       if (e.phase === 'eval')
         console.log(
-          `step ${e.step}/${e.steps}  train ${e.loss.toFixed(3)}  val ${e.metrics?.valLoss?.toFixed(3)}  lr ${e.metrics?.lr?.toExponential(2)}  ${fmt(e.elapsedMs / 1000)}`,
+          `step ${e.step}/${e.steps}  train ${e.loss.toFixed(3)}  val ${e.metrics?.valLoss?.toFixed(3)}  lr ${e.metrics?.lr?.toExponential(2)}  ${formatElapsed(e.elapsedMs / 1000)}`,
         );
     },
   });
   console.log(
-    `done: ${r.steps} steps in ${fmt(r.seconds)}, ${r.model.parameterCount} parameters; best validation loss ${r.bestValLoss.toFixed(3)}`,
+    `done: ${r.steps} steps in ${formatElapsed(r.seconds)}, ${r.model.parameterCount} parameters; best validation loss ${r.bestValLoss.toFixed(3)}`,
   );
   console.log(`sample:\n${r.sample}`);
 }
