@@ -489,8 +489,8 @@ async function runC(
 
 /**
  * Words a line of the plain corpus holds: both tools stop windows at a newline (cooccur.c) or a
- * line's end (Firth), so both see the same sentences. Firth's GloVe in this tree fails on a sentence
- * over 1,024 words (glove.ts passes `ids.ids` before `ids.of(s)` grows it): lines stay below that.
+ * line's end (Firth), so both see the same sentences (a one-line corpus would otherwise be cut
+ * into Firth's 10,000-word sentences while cooccur.c's windows run on across those cuts).
  */
 export const LINE_WORDS = 1000;
 

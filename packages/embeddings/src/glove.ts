@@ -193,12 +193,12 @@ function checkOptions(o: GloVeOptions): Options {
   return opts;
 }
 
-/** Vocabulary indices of a sentence's in-vocabulary words (OOV removed before windowing), in `scratch`. */
+/** Vocabulary indices of a sentence's in-vocabulary words (OOV removed before windowing), in one reused buffer. */
 class SentenceIds {
-  ids = new Int32Array(1024);
+  private ids = new Int32Array(1024);
   constructor(private readonly index: Map<string, number>) {}
-  /** Fills `ids` and returns how many words were kept. */
-  of(sentence: readonly string[]): number {
+  /** The sentence's ids, a view of the buffer (grown first when the sentence is longer): valid until the next call. */
+  of(sentence: readonly string[]): Int32Array {
     if (sentence.length > this.ids.length) this.ids = new Int32Array(2 * sentence.length);
     const { ids, index } = this;
     let n = 0;
@@ -206,7 +206,7 @@ class SentenceIds {
       const i = index.get(sentence[t]!);
       if (i !== undefined) ids[n++] = i;
     }
-    return n;
+    return ids.subarray(0, n);
   }
 }
 
@@ -353,8 +353,7 @@ export class GloVe implements GloVeParameters {
       try {
         const ids = new SentenceIds(this.vocabulary!.index);
         for (const s of corpus) {
-          const n = ids.of(s); // may replace ids.ids with a longer array: call it first
-          counter.addSentence(ids.ids, n);
+          counter.addSentence(ids.of(s));
         }
         file = counter.finishToFile();
       } finally {
@@ -453,8 +452,7 @@ export class GloVe implements GloVeParameters {
       const ids = new SentenceIds(this.vocabulary!.index);
       let seen = 0;
       for await (const s of sentences(corpus)) {
-        const n = ids.of(s); // may replace ids.ids with a longer array: call it first
-        counter.addSentence(ids.ids, n);
+        counter.addSentence(ids.of(s));
         seen++;
       }
       if (seen === 0)
