@@ -17,6 +17,7 @@
  */
 
 import { Worker } from 'node:worker_threads';
+import { compileWasm } from '@firth/tensor';
 import { instantiate, type SharedWasmMemory, sharedMemory, wasmModuleOnce } from './shared-wasm.js';
 import { WORD2VEC_FMA_WASM_BASE64 } from './word2vec-fma-wasm.js';
 import {
@@ -51,7 +52,6 @@ export function bucketIndex(cumTable: Uint32Array): Uint32Array {
 }
 
 const plainModule = wasmModuleOnce(WORD2VEC_WASM_BASE64);
-const fusedModule = wasmModuleOnce(WORD2VEC_FMA_WASM_BASE64);
 
 /**
  * word2vec.wat assembled with fused multiply-adds (relaxed SIMD's f32x4.relaxed_madd: one rounding
@@ -59,16 +59,10 @@ const fusedModule = wasmModuleOnce(WORD2VEC_FMA_WASM_BASE64);
  * SIMD (Node 20: the module does not compile) — then the plain-SIMD module, the same code with each
  * multiply-add unfused, trains instead.
  */
-function fusedOrNull(): object | null {
-  try {
-    return fusedModule();
-  } catch {
-    return null;
-  }
-}
+const fusedModule: object | null = compileWasm(WORD2VEC_FMA_WASM_BASE64);
 
 /** Whether training uses the fused (relaxed SIMD) kernel here. */
-export const fusedKernelAvailable: boolean = fusedOrNull() !== null;
+export const fusedKernelAvailable: boolean = fusedModule !== null;
 
 let preferFused = true;
 /**
@@ -79,7 +73,7 @@ export function useFusedKernel(on: boolean): void {
   preferFused = on;
 }
 
-const wasmModule = (): object => (preferFused && fusedKernelAvailable ? fusedModule() : plainModule());
+const wasmModule = (): object => (preferFused && fusedModule !== null ? fusedModule : plainModule());
 
 interface KernelExports {
   init(cfg: number): void;

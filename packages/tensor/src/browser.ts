@@ -109,3 +109,5 @@ export {
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 // ── Recurrent layers as fused ops: RNN / LSTM / GRU over a whole sequence, BPTT backward (recurrent.ts)
 export { gruSequence, lstmSequence, type RecurrentOutput, rnnSequence } from './recurrent.js';
+// ── The one wasm loader: a module from its base64 bytes, or null where it does not compile here (wasm.ts)
+export { compileWasm } from './wasm.js';
