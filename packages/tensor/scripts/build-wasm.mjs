@@ -98,3 +98,19 @@ await buildWasm({
     );
   },
 });
+// the peak measurement (simd-peak.ts): as written, f32x4.mul + f32x4.add, and fused
+await buildWasm({ pkg: 'tensor', wat: 'simd-peak.wat', exportName: 'SIMD_PEAK_WASM_BASE64' });
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'simd-peak.wat',
+  exportName: 'SIMD_PEAK_FMA_WASM_BASE64',
+  out: 'simd-peak-fma-wasm.ts',
+  features: { simd: true, relaxed_simd: true },
+  edit: (text) => {
+    const unfused =
+      /\(f32x4\.add \(local\.get (\$s\d+)\) \(f32x4\.mul \(local\.get \$x\) \(local\.get \$y\)\)\)/g;
+    const fused = text.replace(unfused, '(f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $1))');
+    if (fused === text) throw new Error('simd-peak.wat: no multiply-add to fuse');
+    return fused;
+  },
+});

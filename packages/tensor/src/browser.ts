@@ -109,5 +109,7 @@ export {
 export { AdamW, type AdamWOptions, clipGradNorm } from './optim.js';
 // ── Recurrent layers as fused ops: RNN / LSTM / GRU over a whole sequence, BPTT backward (recurrent.ts)
 export { gruSequence, lstmSequence, type RecurrentOutput, rnnSequence } from './recurrent.js';
+// ── The roofline's ceiling: WebAssembly SIMD's float32 GFLOP/s on this machine (simd-peak.ts)
+export { measureSimdPeak, type SimdPeak, type SimdPeakOptions } from './simd-peak.js';
 // ── The one wasm loader: a module from its base64 bytes, or null where it does not compile here (wasm.ts)
 export { compileWasm } from './wasm.js';

@@ -10,14 +10,14 @@
  * Environment: FIRTH_BENCH_REPS (timed runs per path and shape, default 7); FIRTH_BENCH_THREADS
  * (default 2): the wasm products are also timed on that many threads (matmul-f32-threads.ts), and
  * a sweep of square products shows where cutting them into bands starts to pay (THREADED_MIN_PRODUCT).
- * First it measures this machine's WebAssembly SIMD peak (simdPeak) and prints each product's share
+ * First it measures this machine's WebAssembly SIMD peak (@firth/tensor's measureSimdPeak) and prints each product's share
  * of it — the roofline — and whether relaxed SIMD's fused multiply-add would raise that peak.
  */
-import { createRequire } from 'node:module';
 import { RandomState } from '@firth/numeric';
 import { loadAverage } from '../../../scripts/bench/peer.js';
 import { jsKernelsF32, type MatmulF32Kernels, wasmKernelsF32 } from './matmul-f32.js';
 import { threadedKernelsF32 } from './matmul-f32-threads.js';
+import { measureSimdPeak } from './simd-peak.js';
 
 type Variant = 'matmul' | 'matmulTN' | 'matmulNT';
 
@@ -100,60 +100,6 @@ const coresUsed = (kernels: MatmulF32Kernels): string => {
   return s === undefined ? '?' : (s.cpu / s.wall).toFixed(2);
 };
 
-/**
- * The WebAssembly SIMD peak of this machine: a loop of 12 independent f32x4 multiply-adds (no
- * loads), assembled here with wabt — with f32x4.mul + f32x4.add (what matmul-f32.wat uses) and with
- * relaxed SIMD's fused f32x4.relaxed_madd (null where the runtime lacks relaxed SIMD). Best of 7.
- */
-async function simdPeak(): Promise<{ plain: number; relaxed: number | null }> {
-  const wabt = await createRequire(import.meta.url)('wabt')();
-  const acc = 12;
-  const module = (relaxed: boolean): string => {
-    const sums = Array.from({ length: acc }, (_, i) => `(local $s${i} v128)`).join(' ');
-    const body = Array.from({ length: acc }, (_, i) =>
-      relaxed
-        ? `(local.set $s${i} (f32x4.relaxed_madd (local.get $x) (local.get $y) (local.get $s${i})))`
-        : `(local.set $s${i} (f32x4.add (local.get $s${i}) (f32x4.mul (local.get $x) (local.get $y))))`,
-    ).join(' ');
-    const total = Array.from({ length: acc }, (_, i) => `(local.get $s${i})`).reduce(
-      (a, b) => `(f32x4.add ${a} ${b})`,
-    );
-    return `(module (func (export "run") (param $n i32) (result f32) ${sums} (local $x v128) (local $y v128)
-      (local.set $x (f32x4.splat (f32.const 1.0000001))) (local.set $y (f32x4.splat (f32.const 0.9999999)))
-      (loop $l ${body} (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-      (f32x4.extract_lane 0 ${total})))`;
-  };
-  const gflops = (relaxed: boolean): number | null => {
-    const features = { simd: true, relaxed_simd: relaxed };
-    let run: (n: number) => number;
-    try {
-      const m = wabt.parseWat('peak.wat', module(relaxed), features);
-      const bytes: Uint8Array = m.toBinary({}).buffer;
-      const wasm = (
-        globalThis as unknown as {
-          WebAssembly: {
-            Module: new (bytes: Uint8Array) => object;
-            Instance: new (module: object) => { exports: { run: (n: number) => number } };
-          };
-        }
-      ).WebAssembly;
-      run = new wasm.Instance(new wasm.Module(bytes)).exports.run;
-    } catch {
-      return null; // relaxed SIMD not compiled by this runtime
-    }
-    const n = 10_000_000;
-    run(100_000);
-    let best = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < 7; r++) {
-      const t0 = performance.now();
-      run(n);
-      best = Math.min(best, (performance.now() - t0) / 1000);
-    }
-    return (n * acc * 8) / best / 1e9; // 4 lanes × (multiply + add) per accumulator
-  };
-  return { plain: gflops(false)!, relaxed: gflops(true) };
-}
-
 if (wasmKernelsF32 === null) {
   console.log('WebAssembly SIMD not available: only the JavaScript path exists here');
   process.exit(0);
@@ -161,7 +107,8 @@ if (wasmKernelsF32 === null) {
 const rs = new RandomState(0);
 const random = (size: number) => Float32Array.from({ length: size }, () => 2 * rs.randomSample() - 1);
 
-const peak = await simdPeak();
+const measured = measureSimdPeak();
+const peak = { plain: measured.plain!, relaxed: measured.fused };
 console.log(`${loadAverage()}`);
 console.log(
   `WebAssembly SIMD peak (12 independent f32x4 multiply-adds, best of 7): mul + add ${peak.plain.toFixed(1)} GFLOP/s, ` +

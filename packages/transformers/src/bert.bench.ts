@@ -18,8 +18,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSst2 } from '@firth/datasets';
-import { setTensorThreads } from '@firth/tensor';
+import { measureSimdPeak, setTensorThreads } from '@firth/tensor';
+import { ENGINE_PARTS, type FloorInput, printFloor } from '../../../scripts/bench/floor.js';
 import { loadAverage, median, runPython, table } from '../../../scripts/bench/peer.js';
+import { profileByCategory } from '../../../scripts/bench/profile.js';
 import { type BertBatch, BertModel } from './bert-model.js';
 import { loadTinyBert } from './bert-tiny.js';
 
@@ -114,7 +116,14 @@ with torch.inference_mode():
         if i >= spec["warmup"]: ms.append((time.perf_counter() - t0) * 1000)
 fh = torch.from_numpy(np.fromfile(spec["firthHidden"], dtype=np.float32)).view(B, L, H)
 fp = torch.from_numpy(np.fromfile(spec["firthPooled"], dtype=np.float32)).view(B, H)
-print(json.dumps({"ms": ms, "version": torch.__version__, "threads": torch.get_num_threads(),
+# where its time goes: the products' share of the operators' own time over 3 forwards
+from torch.profiler import profile, ProfilerActivity
+with torch.inference_mode(), profile(activities=[ProfilerActivity.CPU]) as prof:
+    for _ in range(3): bert()
+ops = prof.key_averages()
+products = sum(e.self_cpu_time_total for e in ops if e.key in ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm"))
+productShare = products / sum(e.self_cpu_time_total for e in ops)
+print(json.dumps({"ms": ms, "version": torch.__version__, "threads": torch.get_num_threads(), "productShare": productShare,
   "hiddenDiff": (fh - h).abs().max().item(), "pooledDiff": (fp - pooled).abs().max().item()}))
 `;
 
@@ -123,6 +132,8 @@ console.log(
     `median of ${TIMED} after ${WARMUP} warm-up`,
 );
 const rows: string[][] = [];
+const floors: FloorInput[] = [];
+const PROFILED = 5;
 const dir = mkdtempSync(join(tmpdir(), 'firth-bert-bench-'));
 try {
   for (const [name, bert] of models) {
@@ -147,6 +158,7 @@ try {
         threads: number;
         hiddenDiff: number;
         pooledDiff: number;
+        productShare: number;
       }>(
         PY,
         {
@@ -168,6 +180,25 @@ try {
         continue;
       }
       const ref = median(torch.ms);
+      if (threads === 1) {
+        // the floor: the forward's products (flops from the shapes) at WebAssembly SIMD's peak
+        const { hiddenSize: H, intermediateSize: I, numHiddenLayers: L } = bert.config;
+        const parts = await profileByCategory(() => {
+          for (let i = 0; i < PROFILED; i++) forward(bert);
+        }, ENGINE_PARTS);
+        floors.push({
+          what: `${name} forward`,
+          // per layer q, k, v, out (H → H) and the feed-forward (H → I → H); the pooler (H → H) on B rows
+          denseFlops: L * 2 * SENTENCES * T * (4 * H * H + 2 * H * I) + 2 * SENTENCES * H * H,
+          // q·kᵀ and a·v over the whole T×T, every layer
+          attentionFlops: L * 2 * 2 * SENTENCES * T * T * H,
+          firth: { stepMs: firth, parts, steps: PROFILED },
+          peer: { name: 'PyTorch', stepMs: ref, productShare: torch.productShare },
+          peak: measureSimdPeak(),
+          threads: 1,
+          goal: 2,
+        });
+      }
       rows.push([
         name,
         `${threads} (torch ${torch.threads})`,
@@ -189,3 +220,4 @@ console.log(
   ),
 );
 console.log('goal (issue 17): Firth ≤ 2× PyTorch at the same thread count');
+for (const f of floors) printFloor(f);

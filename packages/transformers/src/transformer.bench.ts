@@ -14,8 +14,10 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadTinyShakespeare } from '@firth/datasets';
-import { matmulF32Workers, setTensorThreads } from '@firth/tensor';
+import { matmulF32Workers, measureSimdPeak, setTensorThreads } from '@firth/tensor';
+import { ENGINE_PARTS, printFloor, type StepProfile } from '../../../scripts/bench/floor.js';
 import { loadAverage, median, runPython } from '../../../scripts/bench/peer.js';
+import { profileByCategory } from '../../../scripts/bench/profile.js';
 import { generate } from './generation.js';
 import { GPT } from './gpt.js';
 import { CharTokenizer } from './tokenizers/char.js';
@@ -59,6 +61,12 @@ gpt.fit(data, {
 });
 const firthStep = median(stepMs);
 const firthCpu = median(stepCpuMs);
+// where the time goes: PROFILED more steps under V8's sampling profiler, charged to the engine's parts
+const PROFILED = 5;
+const firthParts = await profileByCategory(
+  () => gpt.fit(data, { steps: PROFILED, batchSize: CONFIG.batchSize, lr: 1e-3 }),
+  ENGINE_PARTS,
+);
 const loadBetween = loadAverage();
 
 const PY = `
@@ -101,9 +109,28 @@ for step in range(spec["warmup"] + spec["timed"]):
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
     if step >= spec["warmup"]:
         ms.append((time.perf_counter() - t0) * 1000); cpu.append((time.process_time() - c0) * 1000)
-print(json.dumps({"ms": ms, "cpu": cpu, "version": torch.__version__, "params": sum(p.numel() for p in m.parameters())}))
+# where its time goes: the products' share of the operators' own time over PROFILED steps
+from torch.profiler import profile, ProfilerActivity
+def step():
+    ix = torch.randint(len(data) - T - 1, (spec["batch"],))
+    x = torch.stack([data[i:i + T] for i in ix]); y = torch.stack([data[i + 1:i + T + 1] for i in ix])
+    loss = F.cross_entropy(m(x).view(-1, V), y.view(-1))
+    opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
+with profile(activities=[ProfilerActivity.CPU]) as prof:
+    for _ in range(spec["profiled"]): step()
+ops = prof.key_averages()
+products = sum(e.self_cpu_time_total for e in ops if e.key in ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm"))
+every = sum(e.self_cpu_time_total for e in ops)
+print(json.dumps({"ms": ms, "cpu": cpu, "version": torch.__version__, "params": sum(p.numel() for p in m.parameters()),
+                  "productShare": products / every}))
 `;
-const torch = runPython<{ ms: number[]; cpu: number[]; version: string; params: number }>(
+const torch = runPython<{
+  ms: number[];
+  cpu: number[];
+  version: string;
+  params: number;
+  productShare: number;
+}>(
   PY,
   {
     config: CONFIG,
@@ -112,6 +139,7 @@ const torch = runPython<{ ms: number[]; cpu: number[]; version: string; params: 
     threads: THREADS,
     warmup: WARMUP,
     timed: TIMED,
+    profiled: 3,
     data: Array.from(data.slice(0, 50_000)),
   },
   { OMP_NUM_THREADS: `${THREADS}`, MKL_NUM_THREADS: `${THREADS}`, OPENBLAS_NUM_THREADS: `${THREADS}` },
@@ -153,3 +181,26 @@ else {
   );
 }
 console.log(`generation (GPT above, no KV cache): ${genTps.toFixed(0)} tokens/s`);
+
+// the floor: the step's products (their flops counted from the shapes) at WebAssembly SIMD's peak
+const { nLayer: L, nEmbd: d, blockSize: T, batchSize: B } = CONFIG;
+const rows = B * T;
+// forward: per block q/k/v (d → 3d), out (d → d), MLP up (d → 4d) and down (4d → d): 2·rows·12d²;
+// attention q·kᵀ and a·v over whole T×T (as PyTorch computes them): 2 · 2·B·T²·d; the output head
+// 2·rows·d·V. Backward: twice the forward (the input's and the weight's gradient of each product).
+const denseFlops = 3 * (L * 2 * rows * 12 * d * d + 2 * rows * d * tok.vocabSize);
+const attentionFlops = 3 * L * 2 * 2 * B * T * T * d;
+const profileFirth: StepProfile = { stepMs: firthStep, parts: firthParts, steps: PROFILED };
+printFloor({
+  what: 'GPT training step',
+  denseFlops,
+  attentionFlops,
+  firth: profileFirth,
+  peer:
+    typeof torch === 'string'
+      ? null
+      : { name: 'PyTorch', stepMs: median(torch.ms), productShare: torch.productShare },
+  peak: measureSimdPeak(),
+  threads: THREADS,
+  goal: GOAL,
+});
