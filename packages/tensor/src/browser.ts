@@ -66,6 +66,9 @@ export {
 } from './fit.js';
 // ── Cached decoding of a Llama-architecture model, one token per call, in WebAssembly SIMD
 export {
+  type GptDecodeConfig,
+  type GptDecodeWeights,
+  gptDecoderF32,
   type LlamaDecodeConfig,
   type LlamaDecoder,
   type LlamaDecodeSequence,

@@ -39,16 +39,8 @@
   ;; GELU (tanh form), over n floats (n a multiple of 4):
   ;;   t = tanh(√(2/π)(x + 0.044715x³)),  y = ½x(1 + t)
   ;;   dx (+)= dy (½(1 + t) + ½x(1 − t²)√(2/π)(1 + 3·0.044715x²))   (t computed again; acc = 0 writes dx)
+  ;;   t is $geluTanh (exp-tanh-f32.wat, shared with llama-decode.wat's GPT forward)
   ;; ---------------------------------------------------------------------------------------------
-  (func $geluTanh (param $v v128) (result v128)
-    ;; tanh(√(2/π) x (1 + 0.044715 x²))
-    (call $tanh
-      (f32x4.mul
-        (f32x4.mul (local.get $v) (v128.const f32x4 0.7978845608 0.7978845608 0.7978845608 0.7978845608))
-        (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
-          (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
-            (f32x4.mul (local.get $v) (local.get $v)))))))
-
   (func (export "geluForward") (param $x i32) (param $y i32) (param $n i32)
     (local $v v128) (local $th v128) (local $end i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))

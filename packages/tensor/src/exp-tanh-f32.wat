@@ -1,5 +1,5 @@
   ;; ---------------------------------------------------------------------------------------------
-  ;; e^x and tanh over four float32 lanes: the one implementation that elementwise-f32.wat (GELU,
+  ;; e^x and tanh (and GELU's tanh term) over four float32 lanes: the one implementation that elementwise-f32.wat (GELU,
   ;; softmax, cross-entropy), activations.wat (the recurrent gates: σ, tanh) and llama-decode.wat
   ;; (attention's softmax, SiLU) are assembled with — scripts/build-wasm.mjs splices this file in
   ;; where a module's text says `;; #include`.
@@ -99,3 +99,13 @@
     (v128.or
       (f32x4.div (f32x4.sub (v128.const i32x4 0 0 0 0) (local.get $t)) (f32x4.add (local.get $t) (f32x4.splat (f32.const 2.0))))
       (local.get $s)))
+
+  ;; GELU's (tanh form) t = tanh(√(2/π)(x + 0.044715x³)), four lanes: y = ½x(1 + t)
+  (func $geluTanh (param $v v128) (result v128)
+    ;; tanh(√(2/π) x (1 + 0.044715 x²))
+    (call $tanh
+      (f32x4.mul
+        (f32x4.mul (local.get $v) (v128.const f32x4 0.7978845608 0.7978845608 0.7978845608 0.7978845608))
+        (f32x4.add (v128.const f32x4 1.0 1.0 1.0 1.0)
+          (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
+            (f32x4.mul (local.get $v) (local.get $v)))))))

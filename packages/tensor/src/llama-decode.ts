@@ -1,15 +1,19 @@
 /**
- * Cached decoding of a Llama-architecture transformer (llama2.c's `run.c`) in WebAssembly SIMD:
- * llama-decode.wat runs a whole per-token forward pass in one call, with the weights and each
- * sequence's key/value cache in its memory. This file lays that memory out: the model (its shape,
- * the weights copied in once, a RoPE cos/sin table) and one state block per live sequence.
+ * Cached decoding in WebAssembly SIMD, for the two decoder architectures Firth runs: Llama
+ * (llama2.c's `run.c`: RMSNorm, RoPE, grouped-query attention, SwiGLU) and GPT (GPT-2's: LayerNorm,
+ * learned positions, GELU, biases). llama-decode.wat runs a whole per-token forward pass in one call
+ * (`forward`, `forward_gpt`; the matrix-vector products and the cached attention are the same
+ * functions), with the weights and each sequence's key/value cache in its memory. This file lays
+ * that memory out: the model (its shape, the weights copied in once, for Llama a RoPE cos/sin table)
+ * and one state block per live sequence.
  *
- *   const decoder = llamaDecoderF32(config, weights);   // null where it cannot run (see there)
+ *   const decoder = llamaDecoderF32(config, weights);   // or gptDecoderF32; null where it cannot run
  *   const seq = decoder.start();
  *   seq.forward(1, 0, logits);                          // token 1 at position 0 → logits (vocab)
  *
- * The JavaScript reference of the same forward pass, and the checks of token and position, are
- * Llama2c's (packages/transformers/src/llama2c.ts); its tests compare the two paths' logits.
+ * The JavaScript references of the same forward passes, and the checks of token and position, are
+ * the models' (packages/transformers: Llama2c in llama2c.ts, GPT's start() in gpt.ts); their tests
+ * compare the two paths' logits.
  */
 import { ValidationError } from '@firth/numeric';
 import { LLAMA_DECODE_WASM_BASE64 } from './llama-decode-wasm.js';
@@ -78,6 +82,7 @@ export interface LlamaDecodeOptions {
 interface DecodeExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   forward(state: number, token: number, pos: number): void;
+  forward_gpt(state: number, token: number, pos: number): void;
 }
 
 /** Compiled once (null: no WebAssembly, or no SIMD); each decoder instantiates it with its own memory. */
@@ -89,7 +94,7 @@ export const llamaDecodeWasmAvailable: boolean = decodeModule !== null;
 /** The decoder's memory stays below this (wasm32 addresses; the kernel computes them in i32). */
 const MAX_BYTES = 2 ** 31;
 const PAGE = 65536;
-/** Bytes of the model header at address 0 (22 i32 fields, see llama-decode.wat's forward). */
+/** Bytes of the model header at address 0 (up to 32 fields, see llama-decode.wat's forward and forward_gpt). */
 const HEADER_BYTES = 128;
 /** Bytes of a state block's pointer header (10 i32s, padded to 16-byte alignment). */
 const STATE_HEADER_BYTES = 48;
@@ -109,13 +114,10 @@ export function llamaDecoderF32(
   options: LlamaDecodeOptions = {},
 ): LlamaDecoder | null {
   const ropeTheta = options.ropeTheta ?? 10000;
-  if (decodeModule === null) return null;
   const { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen } = config;
   const headSize = dim / nHeads;
-  const kvDim = headSize * nKvHeads;
   if (dim % 4 !== 0 || hiddenDim % 4 !== 0 || !Number.isInteger(headSize) || headSize % 4 !== 0) return null;
-  // the model: header, tensors (wcls only when not the embedding), RoPE tables
-  const tensors = [
+  const names = [
     'tokenEmbedding',
     'rmsAtt',
     'wq',
@@ -129,36 +131,197 @@ export function llamaDecoderF32(
     'rmsFinal',
     'wcls',
   ] as const;
+  // RoPE at position p, pair j of a head: θ = p · ropeTheta^(−2j/headSize);
+  // cos row [c0 c0 c1 c1 …], sin row [−s0 s0 −s1 s1 …]
+  const rope = (sin: boolean) => (table: Float32Array) => {
+    for (let p = 0; p < seqLen; p++)
+      for (let j = 0; j < headSize / 2; j++) {
+        const theta = p * ropeTheta ** (-(2 * j) / headSize);
+        const o = p * headSize + 2 * j;
+        table[o] = sin ? -Math.sin(theta) : Math.cos(theta);
+        table[o + 1] = sin ? Math.sin(theta) : Math.cos(theta);
+      }
+  };
+  return residentDecoder(
+    {
+      forward: 'forward',
+      fields: [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen, headSize],
+      tensors: names.map((name, i) => [8 + i, weights[name]]),
+      tables: [
+        { field: 20, floats: seqLen * headSize, fill: rope(false) },
+        { field: 21, floats: seqLen * headSize, fill: rope(true) },
+      ],
+      sizes: [dim, dim, dim, hiddenDim, hiddenDim, dim, seqLen + 3, vocabSize],
+      nLayers,
+      seqLen,
+      kvDim: headSize * nKvHeads,
+      vocabSize,
+    },
+    options.maxResident,
+  );
+}
+
+/** The shape of a GPT model (GPT-2's architecture; names as LlamaDecodeConfig's where they mean the same). */
+export interface GptDecodeConfig {
+  /** Width of the residual stream (d_model). */
+  dim: number;
+  /** Width of the feed-forward layer (4 · dim in GPT-2). */
+  hiddenDim: number;
+  nLayers: number;
+  nHeads: number;
+  vocabSize: number;
+  /** Positions the model has embeddings for (the context length). */
+  seqLen: number;
+  /** LayerNorm's ε. @default 1e-5 */
+  layerNormEps?: number;
+}
+
+/**
+ * Its float32 tensors, matrices row-major [out, in] (the transposes of x·W's W), each per-layer one
+ * stacked over the layers (layer 0 first). Absent biases are zeros; `wcls` is `tokenEmbedding`
+ * when the output is tied.
+ */
+export interface GptDecodeWeights {
+  /** (vocabSize, dim) */
+  tokenEmbedding: Float32Array;
+  /** (seqLen, dim) */
+  positionEmbedding: Float32Array;
+  /** LayerNorm before attention: gain and bias, (nLayers, dim) each. */
+  ln1Gain: Float32Array;
+  ln1Bias: Float32Array;
+  /** (nLayers, dim, dim) each, and their biases (nLayers, dim). */
+  wq: Float32Array;
+  bq: Float32Array;
+  wk: Float32Array;
+  bk: Float32Array;
+  wv: Float32Array;
+  bv: Float32Array;
+  wo: Float32Array;
+  bo: Float32Array;
+  ln2Gain: Float32Array;
+  ln2Bias: Float32Array;
+  /** (nLayers, hiddenDim, dim) and (nLayers, hiddenDim) */
+  w1: Float32Array;
+  b1: Float32Array;
+  /** (nLayers, dim, hiddenDim) and (nLayers, dim) */
+  w2: Float32Array;
+  b2: Float32Array;
+  /** Final LayerNorm, (dim) each. */
+  lnFGain: Float32Array;
+  lnFBias: Float32Array;
+  /** (vocabSize, dim) */
+  wcls: Float32Array;
+}
+
+/**
+ * A wasm decoder for a GPT model holding a copy of `weights` (llama-decode.wat's forward_gpt), or
+ * null where it cannot run (as llamaDecoderF32: no WebAssembly SIMD, dim, hiddenDim or the head size
+ * not a multiple of 4, past 2 GiB). A tensor of the wrong length is a ValidationError naming it.
+ */
+export function gptDecoderF32(
+  config: GptDecodeConfig,
+  weights: GptDecodeWeights,
+  options: Pick<LlamaDecodeOptions, 'maxResident'> = {},
+): LlamaDecoder | null {
+  const { dim, hiddenDim, nLayers, nHeads, vocabSize, seqLen } = config;
+  const headSize = dim / nHeads;
+  const expected: [keyof GptDecodeWeights, number][] = [
+    ['tokenEmbedding', vocabSize * dim],
+    ['positionEmbedding', seqLen * dim],
+    ['ln1Gain', nLayers * dim],
+    ['ln1Bias', nLayers * dim],
+    ['wq', nLayers * dim * dim],
+    ['bq', nLayers * dim],
+    ['wk', nLayers * dim * dim],
+    ['bk', nLayers * dim],
+    ['wv', nLayers * dim * dim],
+    ['bv', nLayers * dim],
+    ['wo', nLayers * dim * dim],
+    ['bo', nLayers * dim],
+    ['ln2Gain', nLayers * dim],
+    ['ln2Bias', nLayers * dim],
+    ['w1', nLayers * hiddenDim * dim],
+    ['b1', nLayers * hiddenDim],
+    ['w2', nLayers * dim * hiddenDim],
+    ['b2', nLayers * dim],
+    ['lnFGain', dim],
+    ['lnFBias', dim],
+    ['wcls', vocabSize * dim],
+  ];
+  for (const [name, n] of expected)
+    if (weights[name]?.length !== n)
+      throw new ValidationError(
+        `gptDecoderF32: ${name} must hold ${n} floats for this config, got ${weights[name]?.length ?? 'none'}`,
+        name,
+      );
+  if (dim % 4 !== 0 || hiddenDim % 4 !== 0 || !Number.isInteger(headSize) || headSize % 4 !== 0) return null;
+  return residentDecoder(
+    {
+      forward: 'forward_gpt',
+      fields: [dim, hiddenDim, nLayers, nHeads, vocabSize, seqLen, headSize],
+      floatFields: [[7, config.layerNormEps ?? 1e-5]],
+      tensors: expected.map(([name], i) => [8 + i, weights[name]]),
+      tables: [],
+      sizes: [dim, dim, dim, hiddenDim, 0, dim, seqLen + 3, vocabSize],
+      nLayers,
+      seqLen,
+      kvDim: dim,
+      vocabSize,
+    },
+    options.maxResident,
+  );
+}
+
+/** What a model puts in the decoder's memory, and the shape of one sequence's state. */
+interface ModelLayout {
+  /** The module's per-token export. */
+  forward: 'forward' | 'forward_gpt';
+  /** i32 header fields from address 0. */
+  fields: number[];
+  /** f32 header fields: [field index, value]. */
+  floatFields?: [number, number][];
+  /** Tensors copied in after the header (one copy of a tensor named twice), their addresses in these fields. */
+  tensors: [number, Float32Array][];
+  /** Float tables made here (e.g. RoPE's), after the tensors, their addresses in these fields. */
+  tables: { field: number; floats: number; fill(table: Float32Array): void }[];
+  /** Floats of a sequence's buffers x, xb, xb2, hb, hb2, q, att, logits (the state block's first 8 pointers). */
+  sizes: number[];
+  nLayers: number;
+  seqLen: number;
+  /** Floats of one position's keys (or values) in one layer. */
+  kvDim: number;
+  vocabSize: number;
+}
+
+/** The model copied into a new instance's memory, and sequences whose caches live in it (see start()). */
+function residentDecoder(layout: ModelLayout, maxResident: number | undefined): LlamaDecoder | null {
+  if (decodeModule === null) return null;
+  const { nLayers, seqLen, kvDim, vocabSize, sizes } = layout;
   const at = new Map<Float32Array, number>();
   let end = HEADER_BYTES;
-  for (const name of tensors) {
-    const t = weights[name];
+  for (const [, t] of layout.tensors) {
     if (at.has(t)) continue;
     at.set(t, end);
     end = align16(end + t.byteLength);
   }
-  const ropeBytes = seqLen * headSize * 4;
-  const cosAt = end;
-  const sinAt = cosAt + ropeBytes;
-  const modelEnd = align16(sinAt + ropeBytes);
-  // one sequence: x, xb, xb2, q (dim), hb, hb2 (hidden), att (seqLen + 3), logits, the two caches
-  // (each with 3 spare positions: the score loop reads keys four positions at a time)
-  const sizes = [dim, dim, dim, hiddenDim, hiddenDim, dim, seqLen + 3, vocabSize];
+  const tableAt = layout.tables.map((t) => {
+    const byte = end;
+    end = align16(end + t.floats * 4);
+    return byte;
+  });
+  const modelEnd = end;
+  // one sequence: its buffers, then the two caches (each with 3 spare positions: the score loop
+  // reads keys four positions at a time)
   const cacheBytes = align16((nLayers * seqLen + 3) * kvDim * 4);
   const stateBytes = STATE_HEADER_BYTES + sizes.reduce((s, n) => s + align16(n * 4), 0) + 2 * cacheBytes;
   if (modelEnd + stateBytes > MAX_BYTES) return null;
-  if (
-    options.maxResident !== undefined &&
-    !(Number.isInteger(options.maxResident) && options.maxResident >= 1)
-  )
-    throw new ValidationError(
-      `maxResident must be a whole number ≥ 1, got ${options.maxResident}`,
-      'maxResident',
-    );
+  if (maxResident !== undefined && !(Number.isInteger(maxResident) && maxResident >= 1))
+    throw new ValidationError(`maxResident must be a whole number ≥ 1, got ${maxResident}`, 'maxResident');
 
   const instance = instantiateWasm<DecodeExports>(decodeModule);
   if (instance === null) return null;
   const ex: DecodeExports = instance;
+  const forward = ex[layout.forward];
   const grow = (bytes: number) => {
     const missing = bytes - ex.memory.buffer.byteLength;
     if (missing > 0) ex.memory.grow(Math.ceil(missing / PAGE));
@@ -166,27 +329,15 @@ export function llamaDecoderF32(
   grow(modelEnd);
   const heap = new Float32Array(ex.memory.buffer);
   const header = new Int32Array(ex.memory.buffer, 0, HEADER_BYTES / 4);
-  header.set([dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen, headSize]);
-  tensors.forEach((name, i) => {
-    header[8 + i] = at.get(weights[name])!;
-  });
-  header[20] = cosAt;
-  header[21] = sinAt;
+  header.set(layout.fields);
+  const headerFloats = new Float32Array(ex.memory.buffer, 0, HEADER_BYTES / 4);
+  for (const [field, value] of layout.floatFields ?? []) headerFloats[field] = value;
+  for (const [field, t] of layout.tensors) header[field] = at.get(t)!;
   for (const [t, byte] of at) heap.set(t, byte / 4);
-  // RoPE at position p, pair j of a head: θ = p · ropeTheta^(−2j/headSize);
-  // cos row [c0 c0 c1 c1 …], sin row [−s0 s0 −s1 s1 …]
-  for (let p = 0; p < seqLen; p++) {
-    for (let j = 0; j < headSize / 2; j++) {
-      const theta = p * ropeTheta ** (-(2 * j) / headSize);
-      const c = Math.cos(theta);
-      const s = Math.sin(theta);
-      const o = p * headSize + 2 * j;
-      heap[cosAt / 4 + o] = c;
-      heap[cosAt / 4 + o + 1] = c;
-      heap[sinAt / 4 + o] = -s;
-      heap[sinAt / 4 + o + 1] = s;
-    }
-  }
+  layout.tables.forEach((t, i) => {
+    header[t.field] = tableAt[i]!;
+    t.fill(heap.subarray(tableAt[i]! / 4, tableAt[i]! / 4 + t.floats));
+  });
 
   // State blocks after the model, one per resident sequence, at most maxResident of them: a
   // sequence that needs a block when none is free takes the least recently used one, whose cache
@@ -196,7 +347,7 @@ export function llamaDecoderF32(
   const maxSlots = Math.max(
     1,
     Math.min(
-      options.maxResident ?? Math.max(4, Math.floor(RESIDENT_BYTES / stateBytes)),
+      maxResident ?? Math.max(4, Math.floor(RESIDENT_BYTES / stateBytes)),
       Math.floor((MAX_BYTES - modelEnd) / stateBytes),
     ),
   );
@@ -270,7 +421,7 @@ export function llamaDecoderF32(
     forward(token: number, pos: number, logits: Float32Array): void {
       const slot = this.slot ?? acquire(this);
       this.lastUse = ++clock;
-      ex.forward(slot.block, token, pos);
+      forward(slot.block, token, pos);
       if (pos >= this.filled) this.filled = pos + 1;
       logits.set(logitsOf(slot));
     }

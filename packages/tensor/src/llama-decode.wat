@@ -388,4 +388,177 @@
     ;; logits = Wcls · (RMSNorm(x) ⊙ g_final)
     (call $rmsnorm (local.get $xb) (local.get $x) (i32.load offset=72 (i32.const 0)) (local.get $dim))
     (call $matvec (local.get $logits) (i32.load offset=76 (i32.const 0)) (local.get $xb)
+      (local.get $vocab) (local.get $dim)))
+  ;; ── GPT (GPT-2's architecture: pre-LayerNorm blocks, learned positions, GELU feed-forward, biases) ──
+
+  ;; out = (x − mean) / √(var + eps) ⊙ g + b, n (a multiple of 4) floats; mean and variance summed in
+  ;; four lanes, the variance from x − mean (two passes, as the reference)
+  (func $layernorm (param $out i32) (param $x i32) (param $g i32) (param $b i32) (param $n i32) (param $eps f32)
+    (local $i i32) (local $nb i32) (local $v v128) (local $sum v128) (local $mean v128) (local $scale v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (loop $sum
+      (local.set $sum (f32x4.add (local.get $sum) (v128.load (i32.add (local.get $x) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $sum (i32.lt_u (local.get $i) (local.get $nb))))
+    (local.set $mean
+      (f32x4.splat
+        (f32.div
+          (f32x4.extract_lane 0 (call $hsum4 (local.get $sum) (local.get $sum) (local.get $sum) (local.get $sum)))
+          (f32.convert_i32_u (local.get $n)))))
+    (local.set $sum (v128.const i32x4 0 0 0 0))
+    (local.set $i (i32.const 0))
+    (loop $squares
+      (local.set $v (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $i))) (local.get $mean)))
+      (local.set $sum (f32x4.add (local.get $sum) (f32x4.mul (local.get $v) (local.get $v))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $squares (i32.lt_u (local.get $i) (local.get $nb))))
+    (local.set $scale
+      (f32x4.splat
+        (f32.div (f32.const 1)
+          (f32.sqrt
+            (f32.add
+              (f32.div
+                (f32x4.extract_lane 0 (call $hsum4 (local.get $sum) (local.get $sum) (local.get $sum) (local.get $sum)))
+                (f32.convert_i32_u (local.get $n)))
+              (local.get $eps))))))
+    (local.set $i (i32.const 0))
+    (loop $scale
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $i)))
+            (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $i))) (local.get $mean))
+              (local.get $scale)))
+          (v128.load (i32.add (local.get $b) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $scale (i32.lt_u (local.get $i) (local.get $nb)))))
+
+  ;; h = ½h(1 + tanh(√(2/π)(h + 0.044715h³))) (GELU, tanh form), n (a multiple of 4) floats
+  (func $gelu (param $h i32) (param $n i32)
+    (local $i i32) (local $nb i32) (local $v v128)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+    (loop $each
+      (local.set $v (v128.load (i32.add (local.get $h) (local.get $i))))
+      (v128.store (i32.add (local.get $h) (local.get $i))
+        (f32x4.mul (f32x4.mul (local.get $v) (v128.const f32x4 0.5 0.5 0.5 0.5))
+          (f32x4.add (v128.const f32x4 1 1 1 1) (call $geluTanh (local.get $v)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $each (i32.lt_u (local.get $i) (local.get $nb)))))
+
+  ;; out = W · x + b: $matvec, then the bias (rows a multiple of 4)
+  (func $affine (param $out i32) (param $w i32) (param $b i32) (param $x i32) (param $rows i32) (param $cols i32)
+    (call $matvec (local.get $out) (local.get $w) (local.get $x) (local.get $rows) (local.get $cols))
+    (call $addTo (local.get $out) (local.get $b) (local.get $rows)))
+
+  ;; GPT's per-token forward pass, as $forward's: `token` at `pos` into the sequence at `s` (the same
+  ;; state block: x, xb, xb2, hb, hb2 (unused), q, att, logits, key cache, value cache).
+  ;; The model at address 0, i32 fields: dim, hidden, layers, heads, vocab, seqLen, headSize, then
+  ;; eps (f32), then the addresses of tokenEmbedding, positionEmbedding, and per layer (stacked over
+  ;; the layers) ln1 g, ln1 b, wq, bq, wk, bk, wv, bv, wo, bo, ln2 g, ln2 b, w1, b1, w2, b2, then
+  ;; lnF g, lnF b, the output matrix (vocab × dim; the token embedding when tied). Matrices [out, in];
+  ;; absent biases are zeros.
+  ;;   per block: xb = LN₁(x); q, k, v = Wq xb + bq, …; xb = attention; x += Wo xb + bo;
+  ;;              xb = LN₂(x); hb = GELU(W1 xb + b1); x += W2 hb + b2
+  (func (export "forward_gpt") (param $s i32) (param $token i32) (param $pos i32)
+    (local $dim i32) (local $hidden i32) (local $layers i32) (local $heads i32) (local $vocab i32)
+    (local $seqLen i32) (local $hs i32) (local $eps f32)
+    (local $x i32) (local $xb i32) (local $xb2 i32) (local $hb i32) (local $q i32)
+    (local $att i32) (local $logits i32) (local $kc i32) (local $vc i32)
+    (local $l i32) (local $h i32) (local $dimB i32) (local $hidB i32) (local $layerKv i32)
+    (local $kAt i32) (local $vAt i32) (local $scale f32) (local $dd i32) (local $hd i32)
+    (local $hsB i32) (local $i i32) (local $e i32) (local $p i32)
+    (local.set $dim (i32.load offset=0 (i32.const 0)))
+    (local.set $hidden (i32.load offset=4 (i32.const 0)))
+    (local.set $layers (i32.load offset=8 (i32.const 0)))
+    (local.set $heads (i32.load offset=12 (i32.const 0)))
+    (local.set $vocab (i32.load offset=16 (i32.const 0)))
+    (local.set $seqLen (i32.load offset=20 (i32.const 0)))
+    (local.set $hs (i32.load offset=24 (i32.const 0)))
+    (local.set $eps (f32.load offset=28 (i32.const 0)))
+    (local.set $x (i32.load offset=0 (local.get $s)))
+    (local.set $xb (i32.load offset=4 (local.get $s)))
+    (local.set $xb2 (i32.load offset=8 (local.get $s)))
+    (local.set $hb (i32.load offset=12 (local.get $s)))
+    (local.set $q (i32.load offset=20 (local.get $s)))
+    (local.set $att (i32.load offset=24 (local.get $s)))
+    (local.set $logits (i32.load offset=28 (local.get $s)))
+    (local.set $kc (i32.load offset=32 (local.get $s)))
+    (local.set $vc (i32.load offset=36 (local.get $s)))
+    (local.set $dimB (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $hidB (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $hsB (i32.shl (local.get $hs) (i32.const 2)))
+    ;; bytes of one layer's (dim × dim) and (hidden × dim) matrix, and of its cache
+    (local.set $dd (i32.mul (local.get $dimB) (local.get $dim)))
+    (local.set $hd (i32.mul (local.get $hidB) (local.get $dim)))
+    (local.set $layerKv (i32.mul (local.get $dimB) (local.get $seqLen)))
+    (local.set $scale (f32.div (f32.const 1) (f32.sqrt (f32.convert_i32_u (local.get $hs)))))
+    ;; x = E[token] + P[pos]
+    (local.set $e (i32.add (i32.load offset=32 (i32.const 0)) (i32.mul (local.get $token) (local.get $dimB))))
+    (local.set $p (i32.add (i32.load offset=36 (i32.const 0)) (i32.mul (local.get $pos) (local.get $dimB))))
+    (loop $embed
+      (v128.store (i32.add (local.get $x) (local.get $i))
+        (f32x4.add (v128.load (i32.add (local.get $e) (local.get $i)))
+          (v128.load (i32.add (local.get $p) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $embed (i32.lt_u (local.get $i) (local.get $dimB))))
+    (loop $layer
+      ;; ── attention ──
+      (call $layernorm (local.get $xb) (local.get $x)
+        (i32.add (i32.load offset=40 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (i32.add (i32.load offset=44 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $dim) (local.get $eps))
+      (local.set $kAt (i32.add (local.get $kc)
+        (i32.add (i32.mul (local.get $l) (local.get $layerKv)) (i32.mul (local.get $pos) (local.get $dimB)))))
+      (local.set $vAt (i32.add (local.get $vc)
+        (i32.add (i32.mul (local.get $l) (local.get $layerKv)) (i32.mul (local.get $pos) (local.get $dimB)))))
+      (call $affine (local.get $q)
+        (i32.add (i32.load offset=48 (i32.const 0)) (i32.mul (local.get $l) (local.get $dd)))
+        (i32.add (i32.load offset=52 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $xb) (local.get $dim) (local.get $dim))
+      (call $affine (local.get $kAt)
+        (i32.add (i32.load offset=56 (i32.const 0)) (i32.mul (local.get $l) (local.get $dd)))
+        (i32.add (i32.load offset=60 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $xb) (local.get $dim) (local.get $dim))
+      (call $affine (local.get $vAt)
+        (i32.add (i32.load offset=64 (i32.const 0)) (i32.mul (local.get $l) (local.get $dd)))
+        (i32.add (i32.load offset=68 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $xb) (local.get $dim) (local.get $dim))
+      (local.set $h (i32.const 0))
+      (loop $head
+        (call $attendHead
+          (i32.add (local.get $q) (i32.mul (local.get $h) (local.get $hsB)))
+          (i32.add (i32.add (local.get $kc) (i32.mul (local.get $l) (local.get $layerKv)))
+            (i32.mul (local.get $h) (local.get $hsB)))
+          (i32.add (i32.add (local.get $vc) (i32.mul (local.get $l) (local.get $layerKv)))
+            (i32.mul (local.get $h) (local.get $hsB)))
+          (local.get $dimB) (local.get $pos) (local.get $hs) (local.get $scale) (local.get $att)
+          (i32.add (local.get $xb) (i32.mul (local.get $h) (local.get $hsB))))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br_if $head (i32.lt_u (local.get $h) (local.get $heads))))
+      ;; x += Wo · concat(heads) + bo
+      (call $affine (local.get $xb2)
+        (i32.add (i32.load offset=72 (i32.const 0)) (i32.mul (local.get $l) (local.get $dd)))
+        (i32.add (i32.load offset=76 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $xb) (local.get $dim) (local.get $dim))
+      (call $addTo (local.get $x) (local.get $xb2) (local.get $dim))
+      ;; ── feed-forward: x += W2 · GELU(W1 · LN₂(x) + b1) + b2 ──
+      (call $layernorm (local.get $xb) (local.get $x)
+        (i32.add (i32.load offset=80 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (i32.add (i32.load offset=84 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $dim) (local.get $eps))
+      (call $affine (local.get $hb)
+        (i32.add (i32.load offset=88 (i32.const 0)) (i32.mul (local.get $l) (local.get $hd)))
+        (i32.add (i32.load offset=92 (i32.const 0)) (i32.mul (local.get $l) (local.get $hidB)))
+        (local.get $xb) (local.get $hidden) (local.get $dim))
+      (call $gelu (local.get $hb) (local.get $hidden))
+      (call $affine (local.get $xb)
+        (i32.add (i32.load offset=96 (i32.const 0)) (i32.mul (local.get $l) (local.get $hd)))
+        (i32.add (i32.load offset=100 (i32.const 0)) (i32.mul (local.get $l) (local.get $dimB)))
+        (local.get $hb) (local.get $dim) (local.get $hidden))
+      (call $addTo (local.get $x) (local.get $xb) (local.get $dim))
+      (local.set $l (i32.add (local.get $l) (i32.const 1)))
+      (br_if $layer (i32.lt_u (local.get $l) (local.get $layers))))
+    ;; logits = Wout · LN_f(x)
+    (call $layernorm (local.get $xb) (local.get $x) (i32.load offset=104 (i32.const 0))
+      (i32.load offset=108 (i32.const 0)) (local.get $dim) (local.get $eps))
+    (call $matvec (local.get $logits) (i32.load offset=112 (i32.const 0)) (local.get $xb)
       (local.get $vocab) (local.get $dim))))

@@ -66,18 +66,57 @@ describe('character-level GPT on tiny Shakespeare (a tiny config that trains in 
     expect(a.text).toHaveLength(40);
   });
 
-  it('the key/value cache gives the logits of re-reading the window, past the context length too', () => {
-    const cached = gpt.start();
-    const plain = gpt.start({ cache: false });
-    const ids = tok.encode(text.slice(5000, 5000 + 48)); // 48 tokens: 16 past blockSize 32
+  /** Largest |Δ| between two runs' logits over the same tokens. */
+  const worstGap = (
+    a: { step(t: number): Float32Array },
+    b: { step(t: number): Float32Array },
+    ids: number[],
+  ): number => {
     let worst = 0;
     for (const t of ids) {
-      const a = cached.step(t);
-      const b = plain.step(t);
-      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      const x = a.step(t);
+      const y = b.step(t);
+      expect(x).toHaveLength(y.length);
+      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
     }
-    expect(worst).toBeLessThan(1e-4);
+    return worst;
+  };
+
+  it('the key/value cache gives the logits of re-reading the window, past the context length too — on both backends', () => {
+    const ids = tok.encode(text.slice(5000, 5000 + 48)); // 48 tokens: 16 past blockSize 32
+    expect(gpt.backend).toBe('wasm');
+    expect(worstGap(gpt.start(), gpt.start({ cache: false }), ids)).toBeLessThan(1e-4);
+    expect(worstGap(gpt.start({ backend: 'js' }), gpt.start({ cache: false }), ids)).toBeLessThan(1e-4);
+    const cached = gpt.start({ backend: 'wasm' });
     expect(() => cached.step(65)).toThrow(/token 65 is outside the vocabulary/);
+    expect(() => gpt.start({ backend: 'gpu' as 'js' })).toThrow("backend must be 'wasm' or 'js', got gpu");
+  });
+
+  it('the wasm decoder follows training: after fit() start() reads the new weights', () => {
+    const model = new GPT({
+      vocabSize: tok.vocabSize,
+      nLayer: 1,
+      nEmbd: 16,
+      nHead: 2,
+      blockSize: 8,
+      seed: 3,
+    });
+    const ids = tok.encode(text.slice(100, 112));
+    const before = model.start().step(ids[0]!);
+    model.fit(tok.encode(text.slice(0, 2000)), { steps: 2, batchSize: 4, lr: 1e-2 });
+    const after = model.start();
+    expect(worstGap(after, model.start({ cache: false }), ids)).toBeLessThan(1e-4);
+    // and training did move the logits (a stale copy would have matched `before`)
+    const again = model.start().step(ids[0]!);
+    expect(Math.max(...again.map((v, i) => Math.abs(v - before[i]!)))).toBeGreaterThan(1e-3);
+  });
+
+  it('a width the wasm decoder cannot take runs on the JavaScript path, and asking for wasm names why', () => {
+    const odd = new GPT({ vocabSize: tok.vocabSize, nLayer: 1, nEmbd: 6, nHead: 2, blockSize: 8, seed: 3 });
+    expect(odd.backend).toBe('js');
+    const ids = tok.encode(text.slice(0, 10));
+    expect(worstGap(odd.start(), odd.start({ cache: false }), ids)).toBeLessThan(1e-4);
+    expect(() => odd.start({ backend: 'wasm' })).toThrow(/the wasm decoder cannot run this model here/);
   });
 
   it('bad configurations are named', () => {

@@ -40,6 +40,9 @@ import {
   type EarlyStopping,
   embedding,
   fit as fitLoop,
+  type GptDecodeWeights,
+  gptDecoderF32,
+  type LlamaDecoder,
   matmul,
   matmulNT,
   Tensor,
@@ -196,6 +199,8 @@ export class GPT {
   private readonly lnF: Norm;
   /** The output layer (nEmbd × vocab); null when it is tied to the token embedding. */
   private readonly wOut: Tensor | null;
+  /** start()'s wasm decoder, with its copy of the weights: made on first use, dropped by fit(). */
+  #decoder: LlamaDecoder | null | undefined;
 
   /** `weights`: a checkpoint's values for each parameter (fromSafetensors); random otherwise. */
   constructor(config: GptConfig & GptArchitecture, weights?: ParameterSource) {
@@ -319,6 +324,9 @@ export class GPT {
           'tokens',
         );
     const { valTokens } = options;
+    // the weights change from here on: start() makes its decoder afresh (at each step, since a
+    // progress callback may generate between steps)
+    this.#decoder = undefined;
     // @firth/tensor's one loop; weight decay on matrices only (nanoGPT): embeddings and weights
     fitLoop({
       params: this.store.list,
@@ -331,6 +339,7 @@ export class GPT {
       seed: options.seed ?? 1,
       curve: this.lossCurve,
       lossAt: (_step, rng) => {
+        this.#decoder = undefined;
         const { x, y } = this.batch(tokens, batchSize, rng);
         return this.loss(x, y);
       },
@@ -344,10 +353,99 @@ export class GPT {
         }),
       earlyStopping: options.earlyStopping,
       checkpoint: options.checkpoint,
-      onProgress: options.onProgress,
+      onProgress:
+        options.onProgress &&
+        ((e) => {
+          this.#decoder = undefined;
+          options.onProgress!(e);
+        }),
       shouldStop: options.shouldStop,
     });
+    this.#decoder = undefined;
     return this;
+  }
+
+  /**
+   * The forward pass start() runs with its cache: 'wasm' (@firth/tensor's gptDecoderF32: a whole
+   * token's pass in one WebAssembly SIMD call) where the runtime has WebAssembly SIMD and nEmbd and
+   * the head size are multiples of 4, unless FIRTH_MATMUL=js is set; 'js' (the loops below, its
+   * reference) otherwise. The decoder keeps its own copy of the weights, made at the first start()
+   * after construction or fit(): weights changed by hand after that reach only `backend: 'js'`.
+   */
+  get backend(): 'wasm' | 'js' {
+    if (globalThis.process?.env?.FIRTH_MATMUL === 'js') return 'js';
+    this.#decoder ??= gptDecoderF32(this.#decodeConfig(), this.#decodeWeights());
+    return this.#decoder === null ? 'js' : 'wasm';
+  }
+
+  #decodeConfig() {
+    const { nEmbd, nLayer, nHead, vocabSize, blockSize, layerNormEps } = this.config;
+    return {
+      dim: nEmbd,
+      hiddenDim: 4 * nEmbd,
+      nLayers: nLayer,
+      nHeads: nHead,
+      vocabSize,
+      seqLen: blockSize,
+      layerNormEps,
+    };
+  }
+
+  /** The weights as the decoder reads them: matrices [out, in] (x W's W transposed), stacked over the blocks. */
+  #decodeWeights(): GptDecodeWeights {
+    const blocks = this.blocks;
+    const stack = (part: (b: TransformerBlock) => Tensor | undefined, n: number): Float32Array => {
+      const out = new Float32Array(blocks.length * n);
+      blocks.forEach((b, l) => {
+        const t = part(b);
+        if (t) out.set(t.data, l * n);
+      });
+      return out;
+    };
+    // W (rows × cols, x W) → Wᵀ (cols × rows), for each block
+    const stackT = (part: (b: TransformerBlock) => Tensor): Float32Array => {
+      const [rows, cols] = part(blocks[0]!).shape as [number, number];
+      const out = new Float32Array(blocks.length * rows * cols);
+      blocks.forEach((b, l) => {
+        const w = part(b).data;
+        const o = l * rows * cols;
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) out[o + j * rows + i] = w[i * cols + j]!;
+      });
+      return out;
+    };
+    const d = this.config.nEmbd;
+    const h = 4 * d;
+    const V = this.config.vocabSize;
+    let wcls = this.tokenEmb.data;
+    if (this.wOut) {
+      wcls = new Float32Array(V * d);
+      const w = this.wOut.data;
+      for (let i = 0; i < d; i++) for (let v = 0; v < V; v++) wcls[v * d + i] = w[i * V + v]!;
+    }
+    return {
+      tokenEmbedding: this.tokenEmb.data,
+      positionEmbedding: this.posEmb.data,
+      ln1Gain: stack((b) => b.ln1.g, d),
+      ln1Bias: stack((b) => b.ln1.b, d),
+      wq: stackT((b) => b.attn.wq),
+      bq: stack((b) => b.attn.bq, d),
+      wk: stackT((b) => b.attn.wk),
+      bk: stack((b) => b.attn.bk, d),
+      wv: stackT((b) => b.attn.wv),
+      bv: stack((b) => b.attn.bv, d),
+      wo: stackT((b) => b.attn.wo),
+      bo: stack((b) => b.attn.bo, d),
+      ln2Gain: stack((b) => b.ln2.g, d),
+      ln2Bias: stack((b) => b.ln2.b, d),
+      w1: stackT((b) => b.ffn.w1),
+      b1: stack((b) => b.ffn.b1, h),
+      w2: stackT((b) => b.ffn.w2),
+      b2: stack((b) => b.ffn.b2, d),
+      lnFGain: this.lnF.g.data,
+      lnFBias: this.lnF.b.data,
+      wcls,
+    };
   }
 
   /**
@@ -359,10 +457,40 @@ export class GPT {
    * it, each step refills the cache from the last blockSize tokens (the window slides, as forward()
    * would).
    * `cache: false` re-reads the window every step (the reference the cache is tested against).
+   * `backend` picks the cached pass (default: `this.backend`): 'wasm' where it cannot run is a
+   * ValidationError; the two agree to float32 rounding (gpt.test.ts).
    */
-  start(options: { cache?: boolean } = {}): { step(token: number): Float32Array } {
+  start(options: { cache?: boolean; backend?: 'wasm' | 'js' } = {}): { step(token: number): Float32Array } {
     const ids: number[] = [];
     const { blockSize, nEmbd: d, nHead, vocabSize: V } = this.config;
+    const { backend } = options;
+    if (backend !== undefined && backend !== 'wasm' && backend !== 'js')
+      throw new ValidationError(`backend must be 'wasm' or 'js', got ${String(backend)}`, 'backend');
+    if (options.cache !== false && backend !== 'js' && (backend === 'wasm' || this.backend === 'wasm')) {
+      this.#decoder ??= gptDecoderF32(this.#decodeConfig(), this.#decodeWeights());
+      if (this.#decoder === null)
+        throw new ValidationError(
+          'the wasm decoder cannot run this model here (no WebAssembly SIMD, or nEmbd or its head size not a multiple of 4)',
+          'backend',
+        );
+      const seq = this.#decoder.start();
+      const logits = new Float32Array(V);
+      let at = 0;
+      return {
+        step: (token: number) => {
+          if (!Number.isInteger(token) || token < 0 || token >= V)
+            throw new ValidationError(`token ${token} is outside the vocabulary [0, ${V})`, 'token');
+          ids.push(token);
+          if (at < blockSize) seq.forward(token, at++, logits);
+          else {
+            // the context is full: refill the cache from the last blockSize tokens (this one included)
+            at = 0;
+            for (const t of ids.slice(-blockSize)) seq.forward(t, at++, logits);
+          }
+          return logits.slice();
+        },
+      };
+    }
     if (options.cache === false)
       return {
         step: (token: number) => {
