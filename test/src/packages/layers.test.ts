@@ -27,7 +27,7 @@ import { moduleReferences, packageOf, walk, workspace } from './workspace.js';
 export const STACK = [
   { layer: 'core', packages: ['@firth/numeric', '@firth/tensor', '@firth/plot', '@firth/datasets'] },
   { layer: 'core', packages: ['@firth/neural', '@firth/deep', '@firth/embeddings', '@firth/transformers'] },
-  { layer: 'core', packages: ['@firth/llm', '@firth/rag'] },
+  { layer: 'core', packages: ['@firth/llm', '@firth/rag', '@firth/pipelines'] },
   { layer: 'adapter', packages: ['@firth/langchain', 'n8n-nodes-firth'] },
   { layer: 'application', packages: ['@firth/server', '@firth/agents', '@firth/n8n-host', '@firth/cli'] },
 ] as const;

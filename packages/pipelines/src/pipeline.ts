@@ -1,0 +1,354 @@
+/**
+ * `pipeline(task, model?)` in transformers.js's shape: an async factory that loads a model once and
+ * returns an async function with Hugging Face's inputs and outputs for that task.
+ *
+ *   const classify = await pipeline('sentiment-analysis');
+ *   await classify('I love this!')            // [{ label: 'positive', score: 0.9… }]
+ *   await classify(['good', 'bad'])           // one { label, score } per text
+ *   const unmask = await pipeline('fill-mask');
+ *   await unmask('he went to the [MASK] .')   // [{ score, token, token_str, sequence }, …] (top 5)
+ *
+ * `model`: a Hugging Face folder (config.json, model.safetensors, tokenizer files, as
+ * `save_pretrained` writes them) of an architecture Firth reads for that task; omitted, the task's
+ * default (tasks.ts). Options use Hugging Face's names (top_k, max_new_tokens, do_sample, …).
+ */
+import { ValidationError } from '@firth/numeric';
+import {
+  type BertForPreTraining,
+  type BertForSequenceClassification,
+  type BertModel,
+  type CausalLM,
+  type GenerationTokenizer,
+  generate,
+  loadBertForPreTraining,
+  loadHfTokenizer,
+  loadLlama2c,
+  loadLlama2cTokenizer,
+  loadTinyBert,
+  type WordPieceTokenizer,
+} from '@firth/transformers';
+import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+
+/** The model a pipeline runs. */
+export interface PipelineModel {
+  /** The default's id, or the folder given. */
+  id: string;
+  /** Whether it is the task's default. */
+  isDefault: boolean;
+  parameters: number;
+  /** The default's measured quality (see the README); absent for a user's model. */
+  quality?: string;
+}
+
+/** What every loaded pipeline carries beside being callable. */
+export interface PipelineInfo {
+  readonly task: string;
+  readonly model: PipelineModel;
+}
+
+/** A loaded pipeline: call it with the task's input and options. */
+export interface Pipeline<In, Options, Out> extends PipelineInfo {
+  (input: In, options?: Options): Promise<Out>;
+}
+
+export interface ClassificationLabel {
+  label: string;
+  score: number;
+}
+export interface TextClassificationOptions {
+  /** Labels per text, best first; null: all of them. @default 1 */
+  top_k?: number | null;
+}
+/**
+ * Hugging Face's shapes: one text → its top_k labels as a list; several texts → with top_k 1 one
+ * label per text, otherwise one list per text.
+ */
+export interface TextClassificationPipeline extends PipelineInfo {
+  (input: string, options?: TextClassificationOptions): Promise<ClassificationLabel[]>;
+  (
+    input: string[],
+    options?: TextClassificationOptions,
+  ): Promise<ClassificationLabel[] | ClassificationLabel[][]>;
+}
+
+export interface FillMaskResult {
+  score: number;
+  token: number;
+  token_str: string;
+  sequence: string;
+}
+export interface FillMaskOptions {
+  /** Guesses per mask. @default 5 */
+  top_k?: number;
+}
+/** One mask → its guesses; several masks in a text → one list per mask (Hugging Face's shapes). */
+export type FillMaskPipeline = Pipeline<string, FillMaskOptions, FillMaskResult[] | FillMaskResult[][]>;
+
+export interface FeatureExtractionOptions {
+  /** 'none': every token's vector; 'mean': their mean (padding excluded); 'cls': the first token's. @default 'none' */
+  pooling?: 'none' | 'mean' | 'cls';
+  /** Scale each returned vector to length 1. @default false */
+  normalize?: boolean;
+}
+/** Per text (a batch of one for a single text): [tokens][hidden] with pooling 'none', else [hidden]. */
+export type FeatureExtractionPipeline = Pipeline<
+  string | string[],
+  FeatureExtractionOptions,
+  number[][][] | number[][]
+>;
+
+export interface TextGenerationOptions {
+  /** @default 50 */
+  max_new_tokens?: number;
+  /** false: greedy (the most likely token each step). @default false */
+  do_sample?: boolean;
+  /** With do_sample. @default 1 */
+  temperature?: number;
+  /** With do_sample: sample among the k most likely (0: all). @default 50 */
+  top_k?: number;
+  /** With do_sample: nucleus sampling. @default 1 */
+  top_p?: number;
+  /** > 1 penalises tokens already present. @default 1 */
+  repetition_penalty?: number;
+  /** The prompt at the start of generated_text. @default true */
+  return_full_text?: boolean;
+  /** Stop at any of these strings (Firth's; OpenAI's `stop`). */
+  stop?: string[];
+  /** Seeds the sampler: the same seed, the same text (Firth's). @default 0 */
+  seed?: number;
+}
+export interface GeneratedText {
+  generated_text: string;
+}
+/** One prompt → [{ generated_text }]; several → one such list per prompt. */
+export interface TextGenerationPipeline extends PipelineInfo {
+  (input: string, options?: TextGenerationOptions): Promise<GeneratedText[]>;
+  (input: string[], options?: TextGenerationOptions): Promise<GeneratedText[][]>;
+}
+
+export function pipeline(
+  task: 'text-classification' | 'sentiment-analysis',
+  model?: string,
+): Promise<TextClassificationPipeline>;
+export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPipeline>;
+export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
+export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
+export function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>>;
+/**
+ * Loads the model of `task` (a name of the course's table: aliases and translation_xx_to_yy
+ * resolve as in Hugging Face) — `model` a Hugging Face folder, or the task's default — and returns
+ * the pipeline. A task this version does not run, or a model it cannot read for that task, is a
+ * ValidationError saying so.
+ */
+export async function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>> {
+  const resolved = resolveTask(task);
+  const info = taskInfo(task);
+  if (!info.available) throw new ValidationError(`pipeline: "${task}" is ${info.unavailable}`, 'task');
+  if (model !== undefined && (typeof model !== 'string' || model.trim() === ''))
+    throw new ValidationError('pipeline: model must be a folder path (or omitted for the default)', 'model');
+  const make = BUILDERS[resolved.task]!;
+  return (await make(model)) as unknown as Pipeline<never, never, unknown>;
+}
+
+/** A pipeline function with its task and model attached. */
+function withInfo<F extends (...args: never[]) => unknown>(
+  fn: F,
+  task: string,
+  model: PipelineModel,
+): F & { task: string; model: PipelineModel } {
+  return Object.assign(fn, { task, model: Object.freeze(model) });
+}
+
+function defaultModel(task: string, parameters: number): PipelineModel {
+  const d = SUPPORTED_TASKS[task]!.defaultModel!;
+  return { id: d.id, isDefault: true, parameters, quality: d.quality };
+}
+
+const countParameters = (bert: BertModel): number =>
+  [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
+
+const texts = (input: unknown, what: string): string[] => {
+  const list = Array.isArray(input) ? input : [input];
+  if (list.length === 0) throw new ValidationError(`${what}: no text given`, 'input');
+  list.forEach((t, i) => {
+    if (typeof t !== 'string' || t.trim() === '')
+      throw new ValidationError(
+        `${what}: input ${i} must be a non-empty string, got ${JSON.stringify(t)}`,
+        'input',
+      );
+  });
+  return list as string[];
+};
+
+const wholeNumber = (v: unknown, name: string, min: number): number => {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v >= min))
+    throw new ValidationError(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`, name);
+  return v;
+};
+
+const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
+  async 'text-classification'(model) {
+    if (model !== undefined)
+      throw new ValidationError(
+        'pipeline: text-classification reads only its default model in this version (a Hugging Face BertForSequenceClassification folder is not read yet)',
+        'model',
+      );
+    const { classifier } = await loadTinyBert();
+    return withInfo(
+      async (input: string | string[], options: TextClassificationOptions = {}) =>
+        classify(classifier, input, options),
+      'text-classification',
+      defaultModel('text-classification', countParameters(classifier.bert)),
+    );
+  },
+
+  async 'fill-mask'(model) {
+    const pretrainer =
+      model === undefined ? (await loadTinyBert()).pretrainer : await loadBertForPreTraining(model);
+    return withInfo(
+      async (input: string, options: FillMaskOptions = {}) => fillMask(pretrainer, input, options),
+      'fill-mask',
+      model === undefined
+        ? defaultModel('fill-mask', countParameters(pretrainer.bert))
+        : { id: model, isDefault: false, parameters: countParameters(pretrainer.bert) },
+    );
+  },
+
+  async 'feature-extraction'(model) {
+    let bert: BertModel;
+    let tokenizer: WordPieceTokenizer;
+    if (model === undefined) ({ bert, tokenizer } = await loadTinyBert());
+    else {
+      const { BertModel } = await import('@firth/transformers');
+      bert = await BertModel.load(model);
+      const tok = await loadHfTokenizer(model);
+      if (!('encodePlus' in tok))
+        throw new ValidationError(
+          `pipeline: ${model} has a byte-level BPE tokenizer; feature-extraction reads BERT folders (WordPiece)`,
+          'model',
+        );
+      tokenizer = tok;
+    }
+    return withInfo(
+      async (input: string | string[], options: FeatureExtractionOptions = {}) =>
+        extractFeatures(bert, tokenizer, input, options),
+      'feature-extraction',
+      model === undefined
+        ? defaultModel('feature-extraction', countParameters(bert))
+        : { id: model, isDefault: false, parameters: countParameters(bert) },
+    );
+  },
+
+  async 'text-generation'(model) {
+    if (model !== undefined)
+      throw new ValidationError(
+        'pipeline: text-generation reads only its default model in this version (a Hugging Face GPT-2 folder is not read yet)',
+        'model',
+      );
+    const lm: CausalLM = await loadLlama2c();
+    // its encode starts with BOS, as llama2.c's run.c
+    const tokenizer: GenerationTokenizer = await loadLlama2cTokenizer();
+    const parameters = [
+      ...new Set(Object.values((lm as Awaited<ReturnType<typeof loadLlama2c>>).weights)),
+    ].reduce((s, w) => s + w.length, 0);
+    return withInfo(
+      async (input: string | string[], options: TextGenerationOptions = {}) => {
+        const prompts = texts(input, 'text-generation');
+        const out: GeneratedText[][] = [];
+        for (const prompt of prompts) {
+          const r = await generate(lm, tokenizer, prompt, generationOptions(options));
+          out.push([{ generated_text: (options.return_full_text ?? true) ? prompt + r.text : r.text }]);
+        }
+        return Array.isArray(input) ? out : out[0]!;
+      },
+      'text-generation',
+      defaultModel('text-generation', parameters),
+    );
+  },
+};
+
+function classify(
+  classifier: BertForSequenceClassification,
+  input: string | string[],
+  options: TextClassificationOptions,
+): ClassificationLabel[] | ClassificationLabel[][] {
+  const list = texts(input, 'text-classification');
+  const all = options.top_k === null;
+  const k = all ? classifier.labels.length : wholeNumber(options.top_k ?? 1, 'top_k', 1);
+  const ranked = classifier.predict(list).map((p) =>
+    Object.entries(p.scores)
+      .map(([label, score]) => ({ label, score }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k),
+  );
+  if (!Array.isArray(input)) return ranked[0]!;
+  return k === 1 && !all ? ranked.map((r) => r[0]!) : ranked;
+}
+
+function fillMask(
+  pretrainer: BertForPreTraining,
+  input: string,
+  options: FillMaskOptions,
+): FillMaskResult[] | FillMaskResult[][] {
+  const [text] = texts(input, 'fill-mask');
+  if (Array.isArray(input)) throw new ValidationError('fill-mask: one text at a time', 'input');
+  const topK = wholeNumber(options.top_k ?? 5, 'top_k', 1);
+  const predictions = pretrainer.fillMask(text!, { topK });
+  const masks = Math.max(...predictions.map((p) => p.maskIndex)) + 1;
+  const byMask = Array.from({ length: masks }, (_, m) =>
+    predictions
+      .filter((p) => p.maskIndex === m)
+      .map(({ score, token, token_str, sequence }) => ({ score, token, token_str, sequence })),
+  );
+  return masks === 1 ? byMask[0]! : byMask;
+}
+
+function extractFeatures(
+  bert: BertModel,
+  tokenizer: WordPieceTokenizer,
+  input: string | string[],
+  options: FeatureExtractionOptions,
+): number[][][] | number[][] {
+  const list = texts(input, 'feature-extraction');
+  const pooling = options.pooling ?? 'none';
+  if (!['none', 'mean', 'cls'].includes(pooling))
+    throw new ValidationError(
+      `pooling must be 'none', 'mean' or 'cls', got ${JSON.stringify(pooling)}`,
+      'pooling',
+    );
+  const H = bert.config.hiddenSize;
+  const unit = (v: number[]) => {
+    if (!options.normalize) return v;
+    const n = Math.hypot(...v);
+    return n > 0 ? v.map((x) => x / n) : v;
+  };
+  return list.map((text) => {
+    const enc = tokenizer.encodePlus(text, undefined, { maxLength: bert.config.maxPositionEmbeddings });
+    const h = bert.encode(
+      { inputIds: [enc.ids], tokenTypeIds: [enc.tokenTypeIds], attentionMask: [enc.attentionMask] },
+      { grad: false },
+    ).data;
+    const T = enc.ids.length;
+    const row = (t: number) => Array.from(h.subarray(t * H, (t + 1) * H));
+    if (pooling === 'cls') return unit(row(0));
+    if (pooling === 'mean') {
+      const mean = new Array<number>(H).fill(0);
+      for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) mean[j]! += h[t * H + j]! / T;
+      return unit(mean);
+    }
+    return Array.from({ length: T }, (_, t) => unit(row(t)));
+  }) as number[][][] | number[][];
+}
+
+function generationOptions(o: TextGenerationOptions) {
+  const sample = o.do_sample ?? false;
+  return {
+    maxNewTokens: wholeNumber(o.max_new_tokens ?? 50, 'max_new_tokens', 1),
+    temperature: sample ? (o.temperature ?? 1) : 0,
+    topK: sample ? (o.top_k ?? 50) : 0,
+    topP: sample ? (o.top_p ?? 1) : 1,
+    repetitionPenalty: o.repetition_penalty ?? 1,
+    stop: o.stop,
+    seed: o.seed ?? 0,
+  };
+}
