@@ -99,7 +99,10 @@ export class Tensor<A extends Floats = Float32Array> {
     requiresGrad = false,
     dtype: D = 'float32' as D,
   ): Tensor<ArrayOf<D>> {
-    const data = zerosOf(checkDType(dtype), shape.reduce((a, b) => a * b, 1)) as ArrayOf<D>;
+    const data = zerosOf(
+      checkDType(dtype),
+      shape.reduce((a, b) => a * b, 1),
+    ) as ArrayOf<D>;
     return new Tensor(data, shape, requiresGrad);
   }
 
@@ -109,7 +112,9 @@ export class Tensor<A extends Floats = Float32Array> {
     requiresGrad = false,
     dtype: D = 'float32' as D,
   ): Tensor<ArrayOf<D>> {
-    const data = (checkDType(dtype) === 'float64' ? Float64Array.from(values) : Float32Array.from(values)) as ArrayOf<D>;
+    const data = (
+      checkDType(dtype) === 'float64' ? Float64Array.from(values) : Float32Array.from(values)
+    ) as ArrayOf<D>;
     return new Tensor(data, shape, requiresGrad);
   }
 
@@ -253,6 +258,19 @@ export function dtypeOf(op: string, ...ts: Tensor<Floats>[]): DType {
   return dtype;
 }
 
+/**
+ * For ops that run on float32 only (conv.ts, recurrent.ts: their fused kernels have no float64
+ * form): a ValidationError naming the op when any tensor given is float64.
+ */
+export function float32Only(op: string, ...ts: (Tensor<Floats> | undefined)[]): void {
+  for (const t of ts)
+    if (t !== undefined && t.dtype !== 'float32')
+      throw new ValidationError(
+        `${op}: float64 tensors are not supported (it runs on float32 only) — convert with .to('float32')`,
+        'dtype',
+      );
+}
+
 /** The elementwise kernels for a dtype: float32's (wasm or JavaScript), or the JavaScript ones in double precision. */
 const kernelsOf = (dtype: DType): ElementwiseKernels<Floats> =>
   // (the float32 kernels only ever get float32 arrays: every op checks its inputs' dtypes first)
@@ -330,12 +348,63 @@ export const products64: Products = {
 
 /** The products' signatures over either array type (each op gives one dtype: checked first). */
 interface Products {
-  matmul(A: Floats, B: Floats, d0: number, d1: number, d2: number, out?: Floats, accumulate?: boolean): Floats;
-  matmulNT(A: Floats, B: Floats, d0: number, d1: number, d2: number, out?: Floats, accumulate?: boolean): Floats;
-  matmulTN(A: Floats, B: Floats, d0: number, d1: number, d2: number, out?: Floats, accumulate?: boolean): Floats;
-  matmulBatch(A: Floats, B: Floats, batch: number, d0: number, d1: number, d2: number, out?: Floats, acc?: boolean): Floats;
-  matmulNTBatch(A: Floats, B: Floats, batch: number, d0: number, d1: number, d2: number, out?: Floats, acc?: boolean): Floats;
-  matmulTNBatch(A: Floats, B: Floats, batch: number, d0: number, d1: number, d2: number, out?: Floats, acc?: boolean): Floats;
+  matmul(
+    A: Floats,
+    B: Floats,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    accumulate?: boolean,
+  ): Floats;
+  matmulNT(
+    A: Floats,
+    B: Floats,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    accumulate?: boolean,
+  ): Floats;
+  matmulTN(
+    A: Floats,
+    B: Floats,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    accumulate?: boolean,
+  ): Floats;
+  matmulBatch(
+    A: Floats,
+    B: Floats,
+    batch: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    acc?: boolean,
+  ): Floats;
+  matmulNTBatch(
+    A: Floats,
+    B: Floats,
+    batch: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    acc?: boolean,
+  ): Floats;
+  matmulTNBatch(
+    A: Floats,
+    B: Floats,
+    batch: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    acc?: boolean,
+  ): Floats;
 }
 const products32: Products = {
   matmul: matmulF32,
@@ -415,7 +484,15 @@ export function linear<T extends Floats>(X: Tensor<T>, W: Tensor<T>, b: Tensor<T
   const p = W.shape[1]!;
   const rows = X.size / m;
   let C: T;
-  if (dtype === 'float32') C = matmulF32Bias(X.data as Float32Array, W.data as Float32Array, b.data as Float32Array, rows, m, p) as T;
+  if (dtype === 'float32')
+    C = matmulF32Bias(
+      X.data as Float32Array,
+      W.data as Float32Array,
+      b.data as Float32Array,
+      rows,
+      m,
+      p,
+    ) as T;
   else {
     // float64: the product, then the bias added to each row
     C = P.matmul(X.data, W.data, rows, m, p) as T;
@@ -496,7 +573,11 @@ export function add<T extends Floats>(A: Tensor<T>, B: Tensor<T>): Tensor<T> {
 }
 
 /** Elementwise f with derivative f' (of the input). d: dX = dY ⊙ f'(x) */
-function unary<T extends Floats>(X: Tensor<T>, f: (x: number) => number, df: (x: number) => number): Tensor<T> {
+function unary<T extends Floats>(
+  X: Tensor<T>,
+  f: (x: number) => number,
+  df: (x: number) => number,
+): Tensor<T> {
   const x = X.data;
   const size = x.length;
   // a plain loop: TypedArray.prototype.map calls f through a builtin, several times slower
@@ -653,7 +734,12 @@ export function rmsNorm<T extends Floats>(X: Tensor<T>, gamma: Tensor<T>, eps = 
 }
 
 /** The last axis d and the row count of X, γ and β checked (d values each). */
-function layerNormShape(op: string, X: Tensor<Floats>, gamma: Tensor<Floats>, beta: Tensor<Floats>): [number, number] {
+function layerNormShape(
+  op: string,
+  X: Tensor<Floats>,
+  gamma: Tensor<Floats>,
+  beta: Tensor<Floats>,
+): [number, number] {
   const d = X.shape.at(-1)!;
   if (gamma.size !== d || beta.size !== d)
     throw new ValidationError(`${op}: γ and β need ${d} values, got ${gamma.size} and ${beta.size}`, 'gamma');

@@ -15,7 +15,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { activations } from './activations.js';
-import { gradOf, result, type Tensor } from './autograd.js';
+import { float32Only, gradOf, result, type Tensor } from './autograd.js';
 import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
 
 export interface WindowOptions {
@@ -87,6 +87,7 @@ export interface ConvOptions extends WindowOptions {
  *   d: dZ = dY ⊙ [Y > 0],  db = Σ dZ, and dK, dX from dZ.
  */
 export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor {
+  float32Only('conv2d', X, K, options.bias);
   if (K.shape.length !== 4)
     throw new ValidationError(
       `conv2d: kernel must be (kh, kw, Cin, Cout), got shape ${JSON.stringify(K.shape)}`,
@@ -170,6 +171,7 @@ export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor 
  *   avg: Y = the mean of the window's in-image values;  d: dY / count to each of them
  */
 export function pool2d(X: Tensor, kind: 'max' | 'avg', size: number, options: WindowOptions = {}): Tensor {
+  float32Only('pool2d', X);
   if (!Number.isInteger(size) || size < 1)
     throw new ValidationError(`pool2d: size must be an integer ≥ 1, got ${size}`, 'size');
   if (kind !== 'max' && kind !== 'avg')
@@ -243,6 +245,7 @@ export function pool2d(X: Tensor, kind: 'max' | 'avg', size: number, options: Wi
 
 /** The logistic sigmoid σ(x) = 1 / (1 + e^−x). d: dX = dY ⊙ σ(x)(1 − σ(x)) (σ kept from the forward pass) */
 export function sigmoid(X: Tensor): Tensor {
+  float32Only('sigmoid', X);
   const x = X.data;
   const Y = x.slice();
   activations.sigmoid(Y); // WebAssembly SIMD (activations.ts)

@@ -67,16 +67,7 @@ export interface ElementwiseKernels<F extends Floats> {
    * x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept
    * for the backward pass — or, null, not (inference).
    */
-  layerNormForward(
-    x: F,
-    g: F,
-    b: F,
-    y: F,
-    xhat: F | null,
-    inv: F | null,
-    d: number,
-    eps: number,
-  ): void;
+  layerNormForward(x: F, g: F, b: F, y: F, xhat: F | null, inv: F | null, d: number, eps: number): void;
   /**
    * LayerNorm of a + r (the residual add before a post-norm, as BERT's): s = a + r in float32, then
    * layerNormForward(s, …) — equal bit for bit to addRows then layerNormForward, without s leaving
@@ -109,26 +100,9 @@ export interface ElementwiseKernels<F extends Floats> {
     accDx: boolean,
   ): void;
   /** RMSNorm: 1/σ̂ = 1/√(mean(x²) + eps) (inv, one per row), x̂ = x/σ̂, y = g ⊙ x̂ per row of d; x̂ kept. */
-  rmsNormForward(
-    x: F,
-    g: F,
-    y: F,
-    xhat: F,
-    inv: F,
-    d: number,
-    eps: number,
-  ): void;
+  rmsNormForward(x: F, g: F, y: F, xhat: F, inv: F, d: number, eps: number): void;
   /** dx (+)= (1/σ̂)(gg − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂ (null: not wanted; accDx false writes dx). */
-  rmsNormBackward(
-    dy: F,
-    g: F,
-    xhat: F,
-    inv: F,
-    dx: F | null,
-    dg: F | null,
-    d: number,
-    accDx: boolean,
-  ): void;
+  rmsNormBackward(dy: F, g: F, xhat: F, inv: F, dx: F | null, dg: F | null, d: number, accDx: boolean): void;
   /** c = a + b, b (nb values) repeated over a's rows. */
   addRows(a: F, b: F, c: F): void;
   /** db += Σ over rows of dc (rows of b's length). */

@@ -23,7 +23,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { activations } from './activations.js';
-import { gradOf, result, Tensor } from './autograd.js';
+import { float32Only, gradOf, result, Tensor } from './autograd.js';
 import { matmulF32, matmulF32TN } from './matmul-f32.js';
 
 export interface RecurrentOutput {
@@ -105,6 +105,7 @@ const state = (buf: Float32Array, t: number, B: number, H: number) =>
  *   d: dz_t = dh_t ⊙ (1 − h_t²);  dh_{t−1} += dz_t Whᵀ;  dWh = Σ h_{t−1}ᵀ dz_t;  dxp_t = dz_t
  */
 export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
+  float32Only('rnnSequence', xp, Wh, h0, b);
   const { H, B, T } = sizes('rnnSequence', xp, Wh, h0, 1);
   const bias = checkBias('rnnSequence', b, H);
   const BH = B * H;
@@ -146,6 +147,7 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): Rec
  *      dz_g = dc_t⊙i⊙(1−g²),  dz_o = dh_t⊙tanh(c_t)⊙o(1−o);  dh_{t−1} += dz Whᵀ;  dWh = Σ h_{t−1}ᵀ dz
  */
 export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?: Tensor): RecurrentOutput {
+  float32Only('lstmSequence', xp, Wh, h0, c0, b);
   const { H, B, GH, T } = sizes('lstmSequence', xp, Wh, h0, 4);
   const bias = checkBias('lstmSequence', b, GH);
   if (c0.size !== B * H)
@@ -231,6 +233,7 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
  *      db_hn = Σ da⊙r;  dh_{t−1} = dh⊙z + dhp Whᵀ;  dWh = Σ h_{t−1}ᵀ dhp
  */
 export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
+  float32Only('gruSequence', xp, Wh, bhn, h0, b);
   const { H, B, GH, T } = sizes('gruSequence', xp, Wh, h0, 3);
   const bias = checkBias('gruSequence', b, GH);
   // the input half xp + b (rounded to float32, as a stored sum would be), b read per gate (zeros without one)
