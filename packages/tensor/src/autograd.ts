@@ -70,8 +70,9 @@ let nextId = 0;
 /**
  * A row-major array with a shape: float32 (Tensor, i.e. Tensor<Float32Array>) or float64
  * (Tensor<Float64Array>, made with dtype 'float64'). The dtype follows the data array.
+ * (Exported as `Tensor`, whose constructor type gives a Float32Array's tensor the type Tensor.)
  */
-export class Tensor<A extends Floats = Float32Array> {
+class TensorImpl<A extends Floats = Float32Array> {
   readonly id = nextId++;
   grad: A | null = null;
   /** Sends this tensor's gradient to its parents (set by the op that made it). */
@@ -126,7 +127,7 @@ export class Tensor<A extends Floats = Float32Array> {
     requiresGrad = false,
     dtype: D = 'float32' as D,
   ): Tensor<ArrayOf<D>> {
-    const t = Tensor.zeros(shape, requiresGrad, dtype);
+    const t = TensorImpl.zeros(shape, requiresGrad, dtype);
     for (let i = 0; i < t.data.length; i++) t.data[i] = std * rng.standardNormal();
     return t;
   }
@@ -184,6 +185,26 @@ export class Tensor<A extends Floats = Float32Array> {
     for (const t of order) if (t.requiresGrad) t.grad ??= like(t, t.size);
   }
 }
+
+/**
+ * Tensor's constructor: `new Tensor(data, shape, requiresGrad?)` is a Tensor (float32) for any
+ * Float32Array, a Tensor<Float64Array> for a Float64Array.
+ */
+export interface TensorConstructor {
+  new (data: Float32Array, shape: number[], requiresGrad?: boolean): Tensor<Float32Array>;
+  new (data: Float64Array, shape: number[], requiresGrad?: boolean): Tensor<Float64Array>;
+  new <A extends Floats>(data: A, shape: number[], requiresGrad?: boolean): Tensor<A>;
+  /** (as a generic class's: `x instanceof Tensor` makes x a Tensor<any>, as before) */
+  // biome-ignore lint/suspicious/noExplicitAny: what TypeScript gives a generic class's prototype
+  readonly prototype: Tensor<any>;
+  zeros: typeof TensorImpl.zeros;
+  from: typeof TensorImpl.from;
+  randn: typeof TensorImpl.randn;
+}
+
+/** A float32 tensor (Tensor) or a float64 one (Tensor<Float64Array>); see TensorImpl. */
+export type Tensor<A extends Floats = Float32Array> = TensorImpl<A>;
+export const Tensor = TensorImpl as unknown as TensorConstructor;
 
 /**
  * The gradient buffer of t (created on first use), or null when nothing upstream needs it — what an
