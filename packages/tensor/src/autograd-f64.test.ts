@@ -183,6 +183,26 @@ const cases: Case[] = [
     f: ([X]) => dropout(X!, 0.3, new RandomState(3)),
   },
   {
+    name: 'conv2d (stride 2, padding, bias, relu)',
+    shapes: [[2, 5, 5, 2], [3, 3, 2, 3], [3]],
+    f: ([X, K, b]) => conv2d(X!, K!, { stride: 2, padding: [1, 1, 0, 1], bias: b!, relu: true }),
+  },
+  {
+    name: 'conv2d (plain)',
+    shapes: [
+      [1, 4, 4, 1],
+      [2, 2, 1, 2],
+    ],
+    f: ([X, K]) => conv2d(X!, K!),
+  },
+  { name: 'pool2d max', shapes: [[2, 4, 4, 2]], f: ([X]) => pool2d(X!, 'max', 2) },
+  {
+    name: 'pool2d avg (padded windows)',
+    shapes: [[1, 5, 5, 2]],
+    f: ([X]) => pool2d(X!, 'avg', 3, { stride: 2, padding: [1, 1, 1, 1] }),
+  },
+  { name: 'sigmoid', shapes: [[2, 3, 3]], f: ([X]) => sigmoid(X!) },
+  {
     name: 'attention (causal)',
     shapes: [
       [1, 2, 4, 3],
@@ -292,16 +312,16 @@ describe('autograd in float64', () => {
     );
   });
 
-  it('conv and recurrent ops (float32 only) refuse float64 by name', () => {
+  it('the recurrent sequences (float32 kernels only) refuse float64 by name; conv2d refuses mixed dtypes', () => {
     const rng = new RandomState(1);
-    const X = Tensor.randn([1, 4, 4, 1], rng, 1, false, 'float64') as unknown as Tensor;
-    const K = Tensor.randn([2, 2, 1, 1], rng);
-    expect(() => conv2d(X, K)).toThrow(/conv2d: float64 tensors are not supported/);
-    expect(() => pool2d(X, 'max', 2)).toThrow(/pool2d: float64/);
-    expect(() => sigmoid(X)).toThrow(/sigmoid: float64/);
+    const X = Tensor.randn([1, 4, 4, 1], rng, 1, false, 'float64') as T;
+    const K = Tensor.randn([2, 2, 1, 1], rng) as T;
+    expect(() => conv2d(X, K)).toThrow(/conv2d: mixed dtypes float64 and float32/);
     const xp = Tensor.randn([2, 1, 3], rng, 1, false, 'float64') as unknown as Tensor;
     const h0 = Tensor.zeros([1, 3]);
-    expect(() => rnnSequence(xp, Tensor.zeros([3, 3]), h0)).toThrow(/rnnSequence: float64/);
+    expect(() => rnnSequence(xp, Tensor.zeros([3, 3]), h0)).toThrow(
+      /rnnSequence: float64 tensors are not supported \(it runs on float32 only\)/,
+    );
     expect(() => lstmSequence(xp, Tensor.zeros([3, 12]), h0, h0)).toThrow(/lstmSequence: float64/);
     expect(() => gruSequence(xp, Tensor.zeros([3, 9]), Tensor.zeros([3]), h0)).toThrow(
       /gruSequence: float64/,

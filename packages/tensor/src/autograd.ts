@@ -56,8 +56,8 @@ export type ArrayOf<D extends DType> = D extends 'float64' ? Float64Array : Floa
 const zerosOf = (dtype: DType, n: number): Floats =>
   dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 
-/** A zeroed array of n values of t's dtype. */
-const like = <A extends Floats>(t: Tensor<A>, n: number): A => zerosOf(t.dtype, n) as A;
+/** A zeroed array of n values of t's dtype (for ops here and in other files of this package). */
+export const like = <A extends Floats>(t: Tensor<A>, n: number): A => zerosOf(t.dtype, n) as A;
 
 const checkDType = (dtype: unknown): DType => {
   if (dtype !== 'float32' && dtype !== 'float64')
@@ -280,7 +280,7 @@ export function dtypeOf(op: string, ...ts: Tensor<Floats>[]): DType {
 }
 
 /**
- * For ops that run on float32 only (conv.ts, recurrent.ts: their fused kernels have no float64
+ * For ops that run on float32 only (recurrent.ts: its fused sequence kernels have no float64
  * form): a ValidationError naming the op when any tensor given is float64.
  */
 export function float32Only(op: string, ...ts: (Tensor<Floats> | undefined)[]): void {
