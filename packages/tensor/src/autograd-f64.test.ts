@@ -203,6 +203,24 @@ const cases: Case[] = [
   },
   { name: 'sigmoid', shapes: [[2, 3, 3]], f: ([X]) => sigmoid(X!) },
   {
+    name: 'rnnSequence (bias)',
+    shapes: [[6, 3], [3, 3], [2, 3], [3]],
+    f: ([xp, Wh, h0, b]) => rnnSequence(xp!, Wh!, h0!, b!).hs,
+  },
+  {
+    name: 'lstmSequence (hs and cs, bias)',
+    shapes: [[6, 12], [3, 12], [2, 3], [2, 3], [12]],
+    f: ([xp, Wh, h0, c0, b]) => {
+      const { hs, cs } = lstmSequence(xp!, Wh!, h0!, c0!, b!);
+      return concatLast([hs, cs!]);
+    },
+  },
+  {
+    name: 'gruSequence (bias)',
+    shapes: [[6, 9], [3, 9], [3], [2, 3], [9]],
+    f: ([xp, Wh, bhn, h0, b]) => gruSequence(xp!, Wh!, bhn!, h0!, b!).hs,
+  },
+  {
     name: 'attention (causal)',
     shapes: [
       [1, 2, 4, 3],
@@ -312,20 +330,20 @@ describe('autograd in float64', () => {
     );
   });
 
-  it('the recurrent sequences (float32 kernels only) refuse float64 by name; conv2d refuses mixed dtypes', () => {
+  it('conv2d and the recurrent sequences refuse mixed dtypes by name', () => {
     const rng = new RandomState(1);
     const X = Tensor.randn([1, 4, 4, 1], rng, 1, false, 'float64') as T;
     const K = Tensor.randn([2, 2, 1, 1], rng) as T;
     expect(() => conv2d(X, K)).toThrow(/conv2d: mixed dtypes float64 and float32/);
-    const xp = Tensor.randn([2, 1, 3], rng, 1, false, 'float64') as unknown as Tensor;
-    const h0 = Tensor.zeros([1, 3]);
-    expect(() => rnnSequence(xp, Tensor.zeros([3, 3]), h0)).toThrow(
-      /rnnSequence: float64 tensors are not supported \(it runs on float32 only\)/,
+    const xp = Tensor.randn([2, 3], rng, 1, false, 'float64') as T;
+    const h0 = Tensor.zeros([1, 3]) as T;
+    expect(() => rnnSequence(xp, Tensor.zeros([3, 3], false, 'float64'), h0)).toThrow(
+      /rnnSequence: mixed dtypes float64 and float32/,
     );
-    expect(() => lstmSequence(xp, Tensor.zeros([3, 12]), h0, h0)).toThrow(/lstmSequence: float64/);
-    expect(() => gruSequence(xp, Tensor.zeros([3, 9]), Tensor.zeros([3]), h0)).toThrow(
-      /gruSequence: float64/,
-    );
+    const W12 = Tensor.zeros([3, 12], false, 'float64');
+    expect(() => lstmSequence(xp, W12, h0, h0)).toThrow(/lstmSequence: mixed dtypes/);
+    const W9 = Tensor.zeros([3, 9], false, 'float64');
+    expect(() => gruSequence(xp, W9, Tensor.zeros([3]) as T, h0)).toThrow(/gruSequence: mixed dtypes/);
   });
 
   it('AdamW and clipGradNorm in float64 equal a hand-computed step', () => {

@@ -279,19 +279,6 @@ export function dtypeOf(op: string, ...ts: Tensor<Floats>[]): DType {
   return dtype;
 }
 
-/**
- * For ops that run on float32 only (recurrent.ts: its fused sequence kernels have no float64
- * form): a ValidationError naming the op when any tensor given is float64.
- */
-export function float32Only(op: string, ...ts: (Tensor<Floats> | undefined)[]): void {
-  for (const t of ts)
-    if (t !== undefined && t.dtype !== 'float32')
-      throw new ValidationError(
-        `${op}: float64 tensors are not supported (it runs on float32 only) — convert with .to('float32')`,
-        'dtype',
-      );
-}
-
 /** The elementwise kernels for a dtype: float32's (wasm or JavaScript), or the JavaScript ones in double precision. */
 const kernelsOf = (dtype: DType): ElementwiseKernels<Floats> =>
   // (the float32 kernels only ever get float32 arrays: every op checks its inputs' dtypes first)
