@@ -8,9 +8,10 @@
  *   const loss = crossEntropy(matmul(x, W), targets);   // scalar tensor
  *   loss.backward();                                     // W.grad: ∂loss/∂W, shape [4, 3]
  *
- * Tensors are row-major Float32Arrays with a shape — or, with dtype 'float64', Float64Arrays: every op
- * here runs on both (the float64 products in matmul-f64.ts, the elementwise kernels' JavaScript
- * reference path in double precision, stored unrounded); an op given both dtypes throws. Operations here work on the last two axes and
+ * Tensors are row-major Float32Arrays with a shape — or, with dtype 'float64', Float64Arrays: every
+ * op here runs on both (float64's products in matmul-f64.ts, its elementwise kernels the JavaScript
+ * reference path in double precision, stored unrounded; autograd-f64.test.ts checks each); an op
+ * given both dtypes throws, and `t.to(dtype)` converts. Operations here work on the last two axes and
  * treat leading axes as a batch; each one's gradient rule is written beside it. Matrix products run
  * in WebAssembly SIMD (matmul-f32.ts), and so do GELU, softmax, LayerNorm, cross-entropy and bias
  * adds (elementwise-f32.ts) — each with a plain JavaScript reference path; the rest are simple loops.
@@ -284,136 +285,86 @@ const kernelsOf = (dtype: DType): ElementwiseKernels<Floats> =>
   // (the float32 kernels only ever get float32 arrays: every op checks its inputs' dtypes first)
   dtype === 'float64' ? jsElementwise : (ew as ElementwiseKernels<Floats>);
 
-/** A product with matmul-f32.ts's signature: C (+)= op(A) op(B), three sizes as the f32 product takes them. */
-type Product64 = (
-  A: Float64Array,
-  B: Float64Array,
-  d0: number,
-  d1: number,
-  d2: number,
-  out?: Float64Array,
-  accumulate?: boolean,
-) => Float64Array;
-type Batched64 = (
-  A: Float64Array,
-  B: Float64Array,
-  batch: number,
-  d0: number,
-  d1: number,
-  d2: number,
-  out?: Float64Array,
-  accumulate?: boolean,
-) => Float64Array;
-/** Sizes of A, B and C of each product from its three sizes (as matmul-f32.ts's). */
-const SIZES64 = {
-  mm: (x: number, y: number, z: number) => [x * y, y * z, x * z],
-  tn: (x: number, y: number, z: number) => [x * y, x * z, y * z],
-  nt: (x: number, y: number, z: number) => [x * y, z * y, x * z],
-} as const;
-/** The float64 product `k` (matmul-f64.ts: wasm or JavaScript), writing or adding into `out`. */
+/**
+ * A product as matmul-f32.ts's: C (+)= op(A) op(B) from three sizes, into `out` (added to it with
+ * `accumulate`) or a new array. Declared as a method: float32's and float64's products both fit.
+ */
+type Product = {
+  p(A: Floats, B: Floats, d0: number, d1: number, d2: number, out?: Floats, accumulate?: boolean): Floats;
+}['p'];
+/** Its batched form (as matmulF32Batch's): `batch` products of matrices laid one after another. */
+type Batched = {
+  p(
+    A: Floats,
+    B: Floats,
+    batch: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Floats,
+    accumulate?: boolean,
+  ): Floats;
+}['p'];
+/** The products the ops use, with matmul-f32.ts's signatures. */
+interface Products {
+  matmul: Product;
+  matmulNT: Product;
+  matmulTN: Product;
+  matmulBatch: Batched;
+  matmulNTBatch: Batched;
+  matmulTNBatch: Batched;
+}
+
+/** The float64 product `k` (matmul-f64.ts: wasm, or its JavaScript reference), written or added into `out`. */
 const product64 =
-  (k: typeof matmulF64): Product64 =>
-  (A, B, d0, d1, d2, out, accumulate = false) => {
+  (k: typeof matmulF64) =>
+  (
+    A: Float64Array,
+    B: Float64Array,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Float64Array,
+    accumulate = false,
+  ) => {
     const R = k(A, B, d0, d1, d2);
     if (!out) return R;
     if (accumulate) for (let i = 0; i < R.length; i++) out[i]! += R[i]!;
     else out.set(R);
     return out;
   };
-/** Its batched form: one product per matrix, on subarrays. */
+/** Its batched form: one product per matrix, on subarrays; `sizes` gives A's, B's and C's from the three sizes. */
 const batched64 =
-  (p: Product64, sizes: (x: number, y: number, z: number) => readonly number[]): Batched64 =>
-  (A, B, batch, d0, d1, d2, out, accumulate = false) => {
-    const [a, b, c] = sizes(d0, d1, d2) as [number, number, number];
+  (p: ReturnType<typeof product64>, sizes: (x: number, y: number, z: number) => [number, number, number]) =>
+  (
+    A: Float64Array,
+    B: Float64Array,
+    batch: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    out?: Float64Array,
+    accumulate = false,
+  ) => {
+    const [a, b, c] = sizes(d0, d1, d2);
     const C = out ?? new Float64Array(batch * c);
-    for (let s = 0; s < batch; s++)
-      p(
-        A.subarray(s * a, (s + 1) * a),
-        B.subarray(s * b, (s + 1) * b),
-        d0,
-        d1,
-        d2,
-        C.subarray(s * c, (s + 1) * c),
-        accumulate,
-      );
+    const part = (X: Float64Array, size: number, s: number) => X.subarray(s * size, (s + 1) * size);
+    for (let s = 0; s < batch; s++) p(part(A, a, s), part(B, b, s), d0, d1, d2, part(C, c, s), accumulate);
     return C;
   };
 const mm64 = product64(matmulF64);
 const nt64 = product64(matmulF64NT);
 const tn64 = product64(matmulF64TN);
-/**
- * The float64 products autograd's ops use (for matmul, matmulNT, linear and attention): the same
- * signatures as matmul-f32.ts's, run by matmul-f64.ts (wasm, or its JavaScript reference).
- */
-export const products64: Products = {
+/** float64: matmul-f64.ts's products (sizes as matmul-f32.ts's: A B, A Bᵀ, Aᵀ B). */
+const products64: Products = {
   matmul: mm64,
   matmulNT: nt64,
   matmulTN: tn64,
-  matmulBatch: batched64(mm64, SIZES64.mm),
-  matmulNTBatch: batched64(nt64, SIZES64.nt),
-  matmulTNBatch: batched64(tn64, SIZES64.tn),
+  matmulBatch: batched64(mm64, (n, m, p) => [n * m, m * p, n * p]),
+  matmulNTBatch: batched64(nt64, (n, p, m) => [n * p, m * p, n * m]),
+  matmulTNBatch: batched64(tn64, (n, m, p) => [n * m, n * p, m * p]),
 };
-
-/** The products' signatures over either array type (each op gives one dtype: checked first). */
-interface Products {
-  matmul(
-    A: Floats,
-    B: Floats,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    accumulate?: boolean,
-  ): Floats;
-  matmulNT(
-    A: Floats,
-    B: Floats,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    accumulate?: boolean,
-  ): Floats;
-  matmulTN(
-    A: Floats,
-    B: Floats,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    accumulate?: boolean,
-  ): Floats;
-  matmulBatch(
-    A: Floats,
-    B: Floats,
-    batch: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    acc?: boolean,
-  ): Floats;
-  matmulNTBatch(
-    A: Floats,
-    B: Floats,
-    batch: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    acc?: boolean,
-  ): Floats;
-  matmulTNBatch(
-    A: Floats,
-    B: Floats,
-    batch: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    out?: Floats,
-    acc?: boolean,
-  ): Floats;
-}
+/** float32: matmul-f32.ts's (WebAssembly SIMD, threads for large ones, or the JavaScript reference). */
 const products32: Products = {
   matmul: matmulF32,
   matmulNT: matmulF32NT,
