@@ -277,6 +277,13 @@ describe('autograd in float64', () => {
     expect(w32.grad).toBeInstanceOf(Float32Array);
     expect(w64.grad).toBeInstanceOf(Float64Array);
     expect(Array.from(w32.grad!)).toEqual(Array.from(w64.grad!, Math.fround));
+    // and back: a float64 leaf used in float32 gets the float32 gradient, as float64
+    const v64 = Tensor.randn([3, 2], new RandomState(1), 1, true, 'float64');
+    const v32 = v64.to('float32');
+    expect(Array.from(v32.data)).toEqual(Array.from(v64.data, Math.fround));
+    crossEntropy(matmul(x.to('float32'), v32), [0, 1, 1, 0]).backward();
+    expect(v64.grad).toBeInstanceOf(Float64Array);
+    expect(Array.from(v64.grad!)).toEqual(Array.from(v32.grad!));
   });
 
   for (const c of cases)
