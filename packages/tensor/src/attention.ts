@@ -16,11 +16,29 @@
  *   dV = Pᵀ dO,   dP = dO Vᵀ,   dS = s · P ⊙ (dP − Σ_j dP ⊙ P),   dQ = dS K,   dK = dSᵀ Q
  * With dropout on the weights (BERT's attention_probs_dropout) the product uses P ⊙ M and dP is
  * multiplied by M before the softmax's backward.
+ *
+ * Float64 tensors (dtype 'float64') take neither kernel: their attention is autograd's own ops in
+ * double precision — matmulNT, softmax (with the masks and scale), dropout, matmul — whose
+ * gradients are the ones above.
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
 import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
-import { dropoutMask, gradSlot, reshape, result, splitHeads, swapAxes12, Tensor } from './autograd.js';
+import {
+  dropoutMask,
+  dropout as dropoutOp,
+  dtypeOf,
+  type Floats,
+  gradSlot,
+  matmul,
+  matmulNT,
+  reshape,
+  result,
+  softmax,
+  splitHeads,
+  swapAxes12,
+  Tensor,
+} from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
 import {
   matmulF32Backend,
@@ -406,14 +424,15 @@ function productsBackward(
  * with the same leading axes (B, h): → (…, Tq, dv), and the weights P (…, Tq, Tk) it kept. The
  * weights tensor shares the op's array: read it, do not change it.
  */
-export function attentionWithWeights(
-  q: Tensor,
-  k: Tensor,
-  v: Tensor,
+export function attentionWithWeights<T extends Floats>(
+  q: Tensor<T>,
+  k: Tensor<T>,
+  v: Tensor<T>,
   options: AttentionOptions = {},
-): { out: Tensor; weights: Tensor } {
+): { out: Tensor<T>; weights: Tensor<T> } {
+  const dtype = dtypeOf('attention', q, k, v);
   const lead = q.shape.slice(0, -2);
-  const same = (t: Tensor) =>
+  const same = (t: Tensor<Floats>) =>
     t.shape.length === q.shape.length && t.shape.slice(0, -2).join() === lead.join();
   if (q.shape.length < 3 || !same(k) || !same(v))
     throw new ValidationError(
@@ -422,7 +441,7 @@ export function attentionWithWeights(
     );
   const [Tq, d] = q.shape.slice(-2) as [number, number];
   const [Tk, dk] = k.shape.slice(-2) as [number, number];
-  const [Tv, dv] = v.shape.slice(-2) as [number, number];
+  const Tv = v.shape.at(-2)!;
   if (dk !== d || Tv !== Tk)
     throw new ValidationError(
       `attention: k ${JSON.stringify(k.shape)} needs q's width ${d} and v ${JSON.stringify(v.shape)} one row per key`,
@@ -446,6 +465,37 @@ export function attentionWithWeights(
     );
   if (dropout !== undefined && !(dropout.p >= 0 && dropout.p < 1))
     throw new ValidationError(`attention: dropout p must be in [0, 1), got ${dropout.p}`, 'dropout');
+  if (dtype === 'float64') {
+    // float64: autograd's ops in double precision (the same function and gradients)
+    const weights = softmax(matmulNT(q, k), {
+      causal,
+      scale: s,
+      ...(keyMask === undefined ? {} : { keyMask }),
+    });
+    const kept = dropout && dropout.p > 0 ? dropoutOp(weights, dropout.p, dropout.rng) : weights;
+    return { out: matmul(kept, v), weights: new Tensor(weights.data, weights.shape) };
+  }
+  return attention32(q as Tensor, k as Tensor, v as Tensor, lead, causal, s, options) as {
+    out: Tensor<T>;
+    weights: Tensor<T>;
+  };
+}
+
+/** attentionWithWeights on float32 tensors (checked): the fused kernels or the products. */
+function attention32(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  lead: number[],
+  causal: boolean,
+  s: number,
+  options: AttentionOptions,
+): { out: Tensor; weights: Tensor } {
+  const [Tq, d] = q.shape.slice(-2) as [number, number];
+  const Tk = k.shape.at(-2)!;
+  const dv = v.shape.at(-1)!;
+  const { keyMask, dropout } = options;
+  const B = lead[0]!;
   const heads = lead.reduce((a, b) => a * b, 1); // B·h products
   const rows = heads * Tq;
   const dropping = dropout !== undefined && dropout.p > 0;
@@ -498,8 +548,12 @@ export function attentionWithWeights(
  * softmax(q kᵀ·scale + masks) v in one op: q (B, h, Tq, d), k (B, h, Tk, d), v (B, h, Tk, dv) →
  * (B, h, Tq, dv); differentiable in q, k and v. See attentionWithWeights for the weights too.
  */
-export const attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor =>
-  attentionWithWeights(q, k, v, options).out;
+export const attention = <T extends Floats>(
+  q: Tensor<T>,
+  k: Tensor<T>,
+  v: Tensor<T>,
+  options: AttentionOptions = {},
+): Tensor<T> => attentionWithWeights(q, k, v, options).out;
 
 /**
  * Self-attention from one projection: qkv (B, T, 3·d_model) holds q, k and v side by side (x [Wq Wk
@@ -508,11 +562,11 @@ export const attention = (q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
  * are read and written in place in wasm memory: no copies to split them or merge them back. Else
  * the same as splitHeads, attentionWithWeights and swapAxes12.
  */
-export function selfAttentionWithWeights(
-  qkv: Tensor,
+export function selfAttentionWithWeights<T extends Floats>(
+  qkv: Tensor<T>,
   nHeads: number,
   options: AttentionOptions = {},
-): { out: Tensor; weights: Tensor } {
+): { out: Tensor<T>; weights: Tensor<T> } {
   const [B, T, width] = qkv.shape as [number, number, number];
   const D = width / 3;
   const d = D / nHeads;
@@ -527,9 +581,12 @@ export function selfAttentionWithWeights(
   // (a keyMask of another length goes to attentionWithWeights, which says so)
   const plain =
     (keyMask === undefined || keyMask.length === B * T) && !(options.dropout && options.dropout.p > 0);
-  const fused = fusedNow();
+  // float64 takes the ops below (splitHeads, attentionWithWeights' float64 path, swapAxes12)
+  const x = qkv.dtype === 'float32' ? (qkv as Tensor<Floats> as Tensor) : null;
+  const fused = x ? fusedNow() : null;
   if (
     fused &&
+    x &&
     options.path !== 'products' &&
     plain &&
     T % 4 === 0 &&
@@ -542,16 +599,20 @@ export function selfAttentionWithWeights(
     const P = new Float32Array(B * nHeads * T * T);
     const O = new Float32Array(B * T * D);
     const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
-    if (fused.forwardPacked(qkv.data, B, nHeads, T, d, causal, s, O, P, mask)) {
-      const out = result(O, [B, T, D], [qkv], (o) => {
-        const [g, acc] = gradSlot(qkv);
-        if (g && !fused.backwardPacked(qkv.data, o.grad!, P, B, nHeads, T, d, causal, s, g, acc))
+    if (fused.forwardPacked(x.data, B, nHeads, T, d, causal, s, O, P, mask)) {
+      const out = result(O, [B, T, D], [x], (o) => {
+        const [g, acc] = gradSlot(x);
+        if (g && !fused.backwardPacked(x.data, o.grad!, P, B, nHeads, T, d, causal, s, g, acc))
           throw new ValidationError('selfAttention: the backward pass does not fit wasm32 memory', 'shape');
       });
-      return { out, weights: new Tensor(P, [B, nHeads, T, T]) };
+      return { out, weights: new Tensor(P, [B, nHeads, T, T]) } as { out: Tensor<T>; weights: Tensor<T> };
     }
   }
-  const [q, k, v] = [0, 1, 2].map((part) => splitHeads(qkv, nHeads, part, 3)) as [Tensor, Tensor, Tensor];
+  const [q, k, v] = [0, 1, 2].map((part) => splitHeads(qkv, nHeads, part, 3)) as [
+    Tensor<T>,
+    Tensor<T>,
+    Tensor<T>,
+  ];
   const { out, weights } = attentionWithWeights(q, k, v, options);
   return { out: reshape(swapAxes12(out), [B, T, D]), weights };
 }

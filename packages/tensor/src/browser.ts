@@ -8,7 +8,7 @@
  *   loss.backward();                        // W.grad
  *   new AdamW([W], { lr: 1e-3 }).step();
  */
-// ── Autograd: float32 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
+// ── Autograd: float32 and float64 tensors, reverse-mode differentiation, the ops the models use (autograd.ts)
 
 // ── Attention, once: the fused training op and the cached decoding step (attention.ts)
 export {
@@ -21,13 +21,16 @@ export {
   selfAttentionWithWeights,
 } from './attention.js';
 export {
+  type ArrayOf,
   add,
   addLayerNorm,
   concatLast,
   crossEntropy,
+  type DType,
   dropout,
   embedding,
   erf,
+  type Floats,
   gelu,
   geluErfOp,
   layerNorm,

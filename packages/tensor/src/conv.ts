@@ -1,10 +1,10 @@
 /**
- * Convolution and pooling on float32 tensors (NHWC: batch, height, width, channels), with their
+ * Convolution and pooling on float32 (or float64) tensors (NHWC: batch, height, width, channels), with their
  * gradients — what the CNN lesson (@firth/deep) trains on. Also the logistic sigmoid.
  *
  * conv2d is im2col: every filter position's patch becomes one row of a matrix (B·H'·W', kh·kw·Cin),
  * so the convolution is one float32 product with the kernel seen as (kh·kw·Cin, Cout) — the product
- * runs in matmul-f32.ts (WebAssembly SIMD). Its gradients are two more products and a scatter
+ * runs in matmul-f32.ts (WebAssembly SIMD; float64 tensors: matmul-f64.ts). Its gradients are two more products and a scatter
  * (col2im):
  *   Y = cols K            dK = colsᵀ dY            dcols = dY Kᵀ → dX (each patch added back)
  * Pooling keeps, for max, the position of each window's maximum (its gradient goes there alone) and,
@@ -14,9 +14,8 @@
  * axisGeometry turns 'same' / 'valid' into these numbers).
  */
 import { ValidationError } from '@firth/numeric';
-import { activations } from './activations.js';
-import { gradOf, result, type Tensor } from './autograd.js';
-import { matmulF32, matmulF32NT, matmulF32TN } from './matmul-f32.js';
+import { activations, sigmoidJs } from './activations.js';
+import { dtypeOf, type Floats, gradOf, like, productsOf, result, type Tensor } from './autograd.js';
 
 export interface WindowOptions {
   /** Step between window positions. @default 1 for conv2d, the window size for pooling */
@@ -38,7 +37,7 @@ interface Geometry {
 }
 
 function geometry(
-  X: Tensor,
+  X: Tensor<Floats>,
   kh: number,
   kw: number,
   o: WindowOptions,
@@ -72,9 +71,9 @@ function geometry(
   return { B, H, W, C, Ho, Wo, s, top, left };
 }
 
-export interface ConvOptions extends WindowOptions {
+export interface ConvOptions<A extends Floats = Float32Array> extends WindowOptions {
   /** A bias per output channel (Cout), added inside the op. */
-  bias?: Tensor;
+  bias?: Tensor<A>;
   /** Apply ReLU inside the op (after the bias). @default false */
   relu?: boolean;
 }
@@ -86,7 +85,13 @@ export interface ConvOptions extends WindowOptions {
  * With `bias` and `relu`, Y = max(0, conv + b), fused (one pass and one buffer instead of three):
  *   d: dZ = dY ⊙ [Y > 0],  db = Σ dZ, and dK, dX from dZ.
  */
-export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor {
+export function conv2d<T extends Floats>(
+  X: Tensor<T>,
+  K: Tensor<T>,
+  options: ConvOptions<T> = {},
+): Tensor<T> {
+  // float64 tensors: the same loops in double precision, the products matmul-f64.ts's
+  const P = productsOf(dtypeOf('conv2d', X, K, ...(options.bias ? [options.bias] : [])));
   if (K.shape.length !== 4)
     throw new ValidationError(
       `conv2d: kernel must be (kh, kw, Cin, Cout), got shape ${JSON.stringify(K.shape)}`,
@@ -101,7 +106,7 @@ export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor 
   const KK = kh * kw * C;
   const x = X.data;
   // im2col: row (n, i, j) holds the patch in (a, b, ci) order — K's layout seen as (kh·kw·Cin, Cout)
-  const cols = new Float32Array(N * KK);
+  const cols = like(X, N * KK);
   for (let n = 0, r = 0; n < B; n++)
     for (let i = 0; i < Ho; i++)
       for (let j = 0; j < Wo; j++, r++) {
@@ -118,7 +123,7 @@ export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor 
           }
         }
       }
-  const Y = matmulF32(cols, K.data, N, KK, cout);
+  const Y = P.matmul(cols, K.data, N, KK, cout) as T;
   const { bias, relu = false } = options;
   if (bias !== undefined && bias.size !== cout)
     throw new ValidationError(`conv2d: bias must hold ${cout} values, got ${bias.size}`, 'bias');
@@ -134,16 +139,16 @@ export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor 
   return result(Y, [B, Ho, Wo, cout], parents, (out) => {
     let dY = out.grad!;
     if (relu) {
-      dY = dY.slice();
+      dY = dY.slice() as T;
       for (let i = 0; i < dY.length; i++) if (Y[i]! <= 0) dY[i] = 0;
     }
     const db = bias ? gradOf(bias) : null;
     if (db) for (let r = 0; r < dY.length; r += cout) for (let c = 0; c < cout; c++) db[c]! += dY[r + c]!;
     const dK = gradOf(K);
     const dX = gradOf(X);
-    if (dK) matmulF32TN(cols, dY, N, KK, cout, dK, true);
+    if (dK) P.matmulTN(cols, dY, N, KK, cout, dK, true);
     if (!dX) return;
-    const dcols = matmulF32NT(dY, K.data, N, cout, KK);
+    const dcols = P.matmulNT(dY, K.data, N, cout, KK);
     // col2im: each patch's gradient added back where the patch came from
     for (let n = 0, r = 0; n < B; n++)
       for (let i = 0; i < Ho; i++)
@@ -169,17 +174,22 @@ export function conv2d(X: Tensor, K: Tensor, options: ConvOptions = {}): Tensor 
  *   max: Y = the window's largest in-image value;   d: dY goes to that one position
  *   avg: Y = the mean of the window's in-image values;  d: dY / count to each of them
  */
-export function pool2d(X: Tensor, kind: 'max' | 'avg', size: number, options: WindowOptions = {}): Tensor {
+export function pool2d<T extends Floats>(
+  X: Tensor<T>,
+  kind: 'max' | 'avg',
+  size: number,
+  options: WindowOptions = {},
+): Tensor<T> {
   if (!Number.isInteger(size) || size < 1)
     throw new ValidationError(`pool2d: size must be an integer ≥ 1, got ${size}`, 'size');
   if (kind !== 'max' && kind !== 'avg')
     throw new ValidationError(`pool2d: kind must be 'max' or 'avg', got ${String(kind)}`, 'kind');
   const { B, H, W, C, Ho, Wo, s, top, left } = geometry(X, size, size, options, size, 'pool2d');
   const x = X.data;
-  const Y = new Float32Array(B * Ho * Wo * C);
+  const Y = like(X, B * Ho * Wo * C);
   // max: the flat index of each output's source; avg: 1 / (in-image cells) per output position
   const from = kind === 'max' ? new Int32Array(Y.length) : null;
-  const inv = kind === 'avg' ? new Float32Array(B * Ho * Wo) : null;
+  const inv = kind === 'avg' ? like(X, B * Ho * Wo) : null;
   const window = (i: number, j: number) => {
     const y0 = Math.max(i * s - top, 0);
     const y1 = Math.min(i * s - top + size, H);
@@ -242,10 +252,12 @@ export function pool2d(X: Tensor, kind: 'max' | 'avg', size: number, options: Wi
 }
 
 /** The logistic sigmoid σ(x) = 1 / (1 + e^−x). d: dX = dY ⊙ σ(x)(1 − σ(x)) (σ kept from the forward pass) */
-export function sigmoid(X: Tensor): Tensor {
+export function sigmoid<T extends Floats>(X: Tensor<T>): Tensor<T> {
   const x = X.data;
-  const Y = x.slice();
-  activations.sigmoid(Y); // WebAssembly SIMD (activations.ts)
+  const Y = x.slice() as T;
+  if (Y instanceof Float32Array)
+    activations.sigmoid(Y); // WebAssembly SIMD (activations.ts)
+  else for (let i = 0; i < Y.length; i++) Y[i] = sigmoidJs(Y[i]!); // float64: in double precision
   return result(Y, X.shape, [X], (out) => {
     const dX = gradOf(X);
     if (!dX) return;

@@ -19,23 +19,32 @@ import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
 import { matmulF32Backend } from './matmul-f32.js';
 import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
 
-export interface ElementwiseF32Kernels {
+/** The arrays the JavaScript reference path works on: float32 (rounded when stored) or float64. */
+export type Floats = Float32Array | Float64Array;
+
+/**
+ * The kernels over arrays of type A: float32 (both paths) or, on the JavaScript path only, float64
+ * (autograd's float64 tensors: the same loops in double precision, stored without rounding).
+ */
+export type ElementwiseF32Kernels = ElementwiseKernels<Float32Array>;
+
+export interface ElementwiseKernels<F extends Floats> {
   /** y = ½x(1 + t), t = tanh(√(2/π)(x + 0.044715x³)). */
-  geluForward(x: Float32Array, y: Float32Array): void;
+  geluForward(x: F, y: F): void;
   /** dx (+)= dy ⊙ GELU'(x) (t computed again from x). */
-  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
+  geluBackward(x: F, dy: F, dx: F, acc: boolean): void;
   /** y = x Φ(x) = ½x(1 + erf(x/√2)) — BERT's exact GELU. */
-  geluErfForward(x: Float32Array, y: Float32Array): void;
+  geluErfForward(x: F, y: F): void;
   /** dx (+)= dy ⊙ (Φ(x) + x φ(x)), φ the standard normal density. */
-  geluErfBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean): void;
+  geluErfBackward(x: F, dy: F, dx: F, acc: boolean): void;
   /**
    * y = softmax(s·x) of each row of (rows × c); causal: row r sees columns 0..(r mod T), the rest 0.
    * stats (2 per row, or null): the row's max of x and Σ e^(s(x − max)).
    */
   softmaxForward(
-    x: Float32Array,
-    y: Float32Array,
-    stats: Float32Array | null,
+    x: F,
+    y: F,
+    stats: F | null,
     rows: number,
     c: number,
     T: number,
@@ -44,9 +53,9 @@ export interface ElementwiseF32Kernels {
   ): void;
   /** dx (+)= s · y ⊙ (dy − Σ dy ⊙ y), over each row's visible columns (written: 0 in the others). */
   softmaxBackward(
-    y: Float32Array,
-    dy: Float32Array,
-    dx: Float32Array,
+    y: F,
+    dy: F,
+    dx: F,
     rows: number,
     c: number,
     T: number,
@@ -58,29 +67,20 @@ export interface ElementwiseF32Kernels {
    * x̂ = (x − mean)/√(var + eps), y = g ⊙ x̂ + b per row of d; x̂ and 1/σ̂ (inv, one per row) kept
    * for the backward pass — or, null, not (inference).
    */
-  layerNormForward(
-    x: Float32Array,
-    g: Float32Array,
-    b: Float32Array,
-    y: Float32Array,
-    xhat: Float32Array | null,
-    inv: Float32Array | null,
-    d: number,
-    eps: number,
-  ): void;
+  layerNormForward(x: F, g: F, b: F, y: F, xhat: F | null, inv: F | null, d: number, eps: number): void;
   /**
    * LayerNorm of a + r (the residual add before a post-norm, as BERT's): s = a + r in float32, then
    * layerNormForward(s, …) — equal bit for bit to addRows then layerNormForward, without s leaving
    * the kernels' memory.
    */
   addLayerNormForward(
-    a: Float32Array,
-    r: Float32Array,
-    g: Float32Array,
-    b: Float32Array,
-    y: Float32Array,
-    xhat: Float32Array | null,
-    inv: Float32Array | null,
+    a: F,
+    r: F,
+    g: F,
+    b: F,
+    y: F,
+    xhat: F | null,
+    inv: F | null,
     d: number,
     eps: number,
   ): void;
@@ -89,47 +89,30 @@ export interface ElementwiseF32Kernels {
    * (null: not wanted; accDx false writes dx).
    */
   layerNormBackward(
-    dy: Float32Array,
-    g: Float32Array,
-    xhat: Float32Array,
-    inv: Float32Array,
-    dx: Float32Array | null,
-    dg: Float32Array | null,
-    db: Float32Array | null,
+    dy: F,
+    g: F,
+    xhat: F,
+    inv: F,
+    dx: F | null,
+    dg: F | null,
+    db: F | null,
     d: number,
     accDx: boolean,
   ): void;
   /** RMSNorm: 1/σ̂ = 1/√(mean(x²) + eps) (inv, one per row), x̂ = x/σ̂, y = g ⊙ x̂ per row of d; x̂ kept. */
-  rmsNormForward(
-    x: Float32Array,
-    g: Float32Array,
-    y: Float32Array,
-    xhat: Float32Array,
-    inv: Float32Array,
-    d: number,
-    eps: number,
-  ): void;
+  rmsNormForward(x: F, g: F, y: F, xhat: F, inv: F, d: number, eps: number): void;
   /** dx (+)= (1/σ̂)(gg − x̂ mean(gg ⊙ x̂)), gg = dy ⊙ g;  dg += Σ dy ⊙ x̂ (null: not wanted; accDx false writes dx). */
-  rmsNormBackward(
-    dy: Float32Array,
-    g: Float32Array,
-    xhat: Float32Array,
-    inv: Float32Array,
-    dx: Float32Array | null,
-    dg: Float32Array | null,
-    d: number,
-    accDx: boolean,
-  ): void;
+  rmsNormBackward(dy: F, g: F, xhat: F, inv: F, dx: F | null, dg: F | null, d: number, accDx: boolean): void;
   /** c = a + b, b (nb values) repeated over a's rows. */
-  addRows(a: Float32Array, b: Float32Array, c: Float32Array): void;
+  addRows(a: F, b: F, c: F): void;
   /** db += Σ over rows of dc (rows of b's length). */
-  colSum(dc: Float32Array, db: Float32Array): void;
+  colSum(dc: F, db: F): void;
   /** One AdamW update of p (m, v its moments), c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ. */
   adamw(
-    p: Float32Array,
-    g: Float32Array,
-    m: Float32Array,
-    v: Float32Array,
+    p: F,
+    g: F,
+    m: F,
+    v: F,
     lr: number,
     beta1: number,
     beta2: number,
@@ -174,8 +157,11 @@ export const tanh = (u: number): number => {
   return (e - 1) / (e + 1);
 };
 
-/** The reference path: plain JavaScript loops. */
-export const jsElementwiseF32: ElementwiseF32Kernels = {
+/**
+ * The reference path: plain JavaScript loops in float64 arithmetic, for float32 arrays (each value
+ * rounded when stored, as the wasm path stores it) and float64 ones (autograd's float64 tensors).
+ */
+export const jsElementwise: ElementwiseKernels<Floats> = {
   geluForward(x, y) {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
@@ -236,6 +222,7 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
   },
   layerNormForward(x, g, b, y, xhat, inv, d, eps) {
     const rows = x.length / d;
+    const f64 = y instanceof Float64Array; // float32 rounds x̂ before y is made from it
     for (let r = 0; r < rows; r++) {
       const o = r * d;
       let mu = 0;
@@ -245,17 +232,24 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
       for (let j = 0; j < d; j++) v += (x[o + j]! - mu) ** 2;
       const ir = 1 / Math.sqrt(v / d + eps);
       if (inv) inv[r] = ir;
-      for (let j = 0; j < d; j++) {
-        const xh = Math.fround((x[o + j]! - mu) * ir); // x̂ is stored as float32
-        if (xhat) xhat[o + j] = xh;
-        y[o + j] = g[j]! * xh + b[j]!;
-      }
+      if (f64)
+        for (let j = 0; j < d; j++) {
+          const xh = (x[o + j]! - mu) * ir;
+          if (xhat) xhat[o + j] = xh;
+          y[o + j] = g[j]! * xh + b[j]!;
+        }
+      else
+        for (let j = 0; j < d; j++) {
+          const xh = Math.fround((x[o + j]! - mu) * ir); // x̂ is stored as float32
+          if (xhat) xhat[o + j] = xh;
+          y[o + j] = g[j]! * xh + b[j]!;
+        }
     }
   },
   addLayerNormForward(a, r, g, bias, y, xhat, inv, d, eps) {
-    const sum = new Float32Array(a.length);
-    jsElementwiseF32.addRows(a, r, sum);
-    jsElementwiseF32.layerNormForward(sum, g, bias, y, xhat, inv, d, eps);
+    const sum = a instanceof Float64Array ? new Float64Array(a.length) : new Float32Array(a.length);
+    jsElementwise.addRows(a, r, sum);
+    jsElementwise.layerNormForward(sum, g, bias, y, xhat, inv, d, eps);
   },
   layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
     const rows = dy.length / d;
@@ -280,17 +274,25 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
   },
   rmsNormForward(x, g, y, xhat, inv, d, eps) {
     const rows = x.length / d;
+    const f64 = y instanceof Float64Array; // float32 rounds x̂ before y is made from it
     for (let r = 0; r < rows; r++) {
       const o = r * d;
       let ss = 0;
       for (let j = 0; j < d; j++) ss += x[o + j]! ** 2;
       const ir = 1 / Math.sqrt(ss / d + eps);
       inv[r] = ir;
-      for (let j = 0; j < d; j++) {
-        const xh = Math.fround(x[o + j]! * ir); // x̂ is stored as float32
-        xhat[o + j] = xh;
-        y[o + j] = g[j]! * xh;
-      }
+      if (f64)
+        for (let j = 0; j < d; j++) {
+          const xh = x[o + j]! * ir;
+          xhat[o + j] = xh;
+          y[o + j] = g[j]! * xh;
+        }
+      else
+        for (let j = 0; j < d; j++) {
+          const xh = Math.fround(x[o + j]! * ir); // x̂ is stored as float32
+          xhat[o + j] = xh;
+          y[o + j] = g[j]! * xh;
+        }
     }
   },
   rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx) {
@@ -323,6 +325,9 @@ export const jsElementwiseF32: ElementwiseF32Kernels = {
     }
   },
 };
+
+/** The reference path on float32 arrays (what the wasm path is tested against). */
+export const jsElementwiseF32: ElementwiseF32Kernels = jsElementwise;
 
 /** The exports of elementwise-f32.wat (addresses in bytes). */
 interface WasmExports {

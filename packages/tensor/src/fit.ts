@@ -19,7 +19,7 @@
  */
 import type { ProgressEvent } from '@firth/numeric';
 import { RandomState, ValidationError } from '@firth/numeric';
-import type { Tensor } from './autograd.js';
+import type { Floats, Tensor } from './autograd.js';
 import { AdamW, clipGradNorm } from './optim.js';
 
 /** Learning rate at `step`: linear warm-up to `lr`, then cosine decay to `minLr` at `steps`. */
@@ -43,13 +43,16 @@ export interface EarlyStopping {
   mode?: 'min' | 'max';
 }
 
+/** A parameter filter (declared as a method: a filter written for float32 tensors is accepted too). */
+type ParamFilter = { filter(p: Tensor<Floats>): boolean }['filter'];
+
 export interface FitLoopOptions {
-  /** The parameters trained (each `requiresGrad`). */
-  params: Tensor[];
+  /** The parameters trained (each `requiresGrad`), float32 or float64 (AdamW keeps moments of each one's dtype). */
+  params: Tensor<Floats>[];
   /** Updates to make. */
   steps: number;
   /** The batch loss at `step` (a scalar tensor); `rng` is the loop's seeded generator. */
-  lossAt: (step: number, rng: RandomState) => Tensor;
+  lossAt: (step: number, rng: RandomState) => Tensor<Floats>;
   /** Peak learning rate. @default 1e-3 */
   lr?: number | undefined;
   /** The rate cosine decay ends at. @default 0 */
@@ -63,7 +66,7 @@ export interface FitLoopOptions {
   /** @default 0.999 */
   beta2?: number | undefined;
   /** Which parameters get weight decay. @default matrices (2 or more axes), not biases or norms */
-  decay?: ((p: Tensor) => boolean) | undefined;
+  decay?: ParamFilter | undefined;
   /** Clip gradients to this global L2 norm; 0 turns clipping off. @default 1 */
   clipNorm?: number | undefined;
   /** The generator handed to `lossAt` (or a seed for one). @default 1 */
@@ -115,7 +118,7 @@ export function fit(o: FitLoopOptions): FitResult {
   if (o.earlyStopping && !o.evaluate)
     throw new ValidationError('earlyStopping needs evaluate (the metric it watches)', 'earlyStopping');
   if (o.checkpoint) positiveInt(o.checkpoint.every, 'checkpoint.every', 1);
-  const isDecayed = o.decay ?? ((p: Tensor) => p.shape.length >= 2);
+  const isDecayed = o.decay ?? ((p: Tensor<Floats>) => p.shape.length >= 2);
   const betas = { beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999 };
   const opt = new AdamW(params.filter(isDecayed), { lr, weightDecay: o.weightDecay ?? 0.01, ...betas });
   const optPlain = new AdamW(

@@ -3,11 +3,12 @@
  *
  *   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²
  *   θ ← θ − lr·(m̂ / (√v̂ + ε) + λθ),   m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)        (decoupled weight decay λ)
- * The update runs in elementwise-f32.ts (WebAssembly SIMD, or its JavaScript reference).
+ * The update runs in elementwise-f32.ts (WebAssembly SIMD, or its JavaScript reference); a float64
+ * parameter keeps float64 moments and is updated by the JavaScript reference in double precision.
  */
 import { ValidationError } from '@firth/numeric';
 import type { Tensor } from './autograd.js';
-import { elementwiseF32 } from './elementwise-f32.js';
+import { elementwiseF32, type Floats, jsElementwise } from './elementwise-f32.js';
 
 export interface AdamWOptions {
   /** @default 1e-3 */
@@ -23,14 +24,14 @@ export interface AdamWOptions {
 }
 
 export class AdamW {
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
+  private readonly m: Floats[];
+  private readonly v: Floats[];
   private t = 0;
   readonly lr: number;
   private readonly o: Required<AdamWOptions>;
 
   constructor(
-    readonly params: Tensor[],
+    readonly params: Tensor<Floats>[],
     options: AdamWOptions = {},
   ) {
     this.o = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, ...options };
@@ -38,8 +39,10 @@ export class AdamW {
       if (!Number.isFinite(v) || v < 0)
         throw new ValidationError(`AdamW: ${k} must be a number ≥ 0, got ${v}`, k);
     this.lr = this.o.lr;
-    this.m = params.map((p) => new Float32Array(p.size));
-    this.v = params.map((p) => new Float32Array(p.size));
+    const zeros = (p: Tensor<Floats>) =>
+      p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
+    this.m = params.map(zeros);
+    this.v = params.map(zeros);
   }
 
   /** One update from the current gradients (a parameter without one is skipped); `lr` overrides the rate. */
@@ -51,7 +54,21 @@ export class AdamW {
     for (const [k, p] of this.params.entries()) {
       const g = p.grad;
       if (!g) continue;
-      elementwiseF32.adamw(p.data, g, this.m[k]!, this.v[k]!, lr, beta1, beta2, eps, weightDecay, c1, c2);
+      if (p.data instanceof Float32Array)
+        elementwiseF32.adamw(
+          p.data,
+          g as Float32Array,
+          this.m[k] as Float32Array,
+          this.v[k] as Float32Array,
+          lr,
+          beta1,
+          beta2,
+          eps,
+          weightDecay,
+          c1,
+          c2,
+        );
+      else jsElementwise.adamw(p.data, g, this.m[k]!, this.v[k]!, lr, beta1, beta2, eps, weightDecay, c1, c2);
     }
   }
 
@@ -61,7 +78,7 @@ export class AdamW {
 }
 
 /** Scales all gradients so that their global L2 norm is at most `maxNorm`; returns the norm before. */
-export function clipGradNorm(params: Tensor[], maxNorm: number): number {
+export function clipGradNorm(params: Tensor<Floats>[], maxNorm: number): number {
   let ss = 0;
   for (const p of params) {
     const g = p.grad;

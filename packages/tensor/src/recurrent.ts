@@ -17,31 +17,46 @@
  *        n = tanh(xn + r⊙(hn + b_hn)),  h_t = (1 − z)⊙n + z⊙h_{t−1}     ([hr | hz | hn] = h_{t−1}Wh)
  * Every gradient is checked against central differences in recurrent.test.ts.
  *
+ * Float64 tensors run the same loops in double precision: the products matmul-f64.ts's, σ and tanh
+ * activations.ts's JavaScript reference (Math.exp in float64), nothing rounded to float32.
+ *
  * The final state (h_T, and the LSTM's c_T) is returned as plain tensors, without a gradient: it is
  * what carries over to the next chunk of text when sampling or evaluating (a gradient there would tie
  * every chunk's graph to the next). hs, and the LSTM's cs, carry the gradient.
  */
 import { ValidationError } from '@firth/numeric';
-import { activations } from './activations.js';
-import { gradOf, result, Tensor } from './autograd.js';
-import { matmulF32, matmulF32TN } from './matmul-f32.js';
+import { activations, jsActivations } from './activations.js';
+import { type DType, dtypeOf, type Floats, gradOf, like, productsOf, result, Tensor } from './autograd.js';
 
-export interface RecurrentOutput {
+export interface RecurrentOutput<A extends Floats = Float32Array> {
   /** h_1 … h_T, time-major (T·B, H). */
-  hs: Tensor;
+  hs: Tensor<A>;
   /** h_T (B, H), no gradient. */
-  h: Tensor;
+  h: Tensor<A>;
   /** The LSTM's c_T (B, H), no gradient. */
-  c?: Tensor;
+  c?: Tensor<A>;
   /**
    * The LSTM's c_1 … c_T, time-major (T·B, H), with a gradient: what a caller that unrolls the
    * sequence itself chains into the next call's c0 (as it chains hs into h0) — the vanishing-gradient
    * lesson does, one step per call.
    */
-  cs?: Tensor;
+  cs?: Tensor<A>;
 }
 
-function sizes(op: string, xp: Tensor, Wh: Tensor, h0: Tensor, G: number) {
+/** σ and tanh in place, as activations.ts's kernels, over either array type. */
+interface Gates {
+  sigmoid(x: Floats): void;
+  tanh(x: Floats): void;
+  lstmGates(z: Floats, rows: number, H: number): void;
+}
+/**
+ * The gate activations for a dtype: activations.ts's (wasm or JavaScript) for float32, its
+ * JavaScript loops for float64 (they read and write plain indices: in double precision there).
+ */
+const gatesOf = (dtype: DType): Gates =>
+  (dtype === 'float64' ? jsActivations : activations) as unknown as Gates;
+
+function sizes(op: string, xp: Tensor<Floats>, Wh: Tensor<Floats>, h0: Tensor<Floats>, G: number) {
   if (Wh.shape.length !== 2 || Wh.shape[1] !== G * Wh.shape[0]!)
     throw new ValidationError(`${op}: Wh must be (H, ${G}·H), got shape ${JSON.stringify(Wh.shape)}`, 'Wh');
   const H = Wh.shape[0]!;
@@ -58,7 +73,7 @@ function sizes(op: string, xp: Tensor, Wh: Tensor, h0: Tensor, G: number) {
 }
 
 /** z (rows, GH) = xp's rows from `o` plus the bias b (or a plain copy without one). */
-function inputHalf(z: Float32Array, xp: Float32Array, o: number, GH: number, b: Float32Array | null): void {
+function inputHalf<A extends Floats>(z: A, xp: A, o: number, GH: number, b: A | null): void {
   if (!b) {
     z.set(xp.subarray(o, o + z.length));
     return;
@@ -67,13 +82,13 @@ function inputHalf(z: Float32Array, xp: Float32Array, o: number, GH: number, b: 
 }
 
 /** db += Σ over the rows of dZ (rows, GH). */
-function biasGrad(b: Tensor | undefined, dZ: Float32Array, GH: number): void {
+function biasGrad<A extends Floats>(b: Tensor<A> | undefined, dZ: A, GH: number): void {
   const db = b ? gradOf(b) : null;
   if (!db) return;
   for (let r = 0; r < dZ.length; r += GH) for (let j = 0; j < GH; j++) db[j]! += dZ[r + j]!;
 }
 
-function checkBias(op: string, b: Tensor | undefined, GH: number): Float32Array | null {
+function checkBias<A extends Floats>(op: string, b: Tensor<A> | undefined, GH: number): A | null {
   if (b === undefined) return null;
   if (b.size !== GH) throw new ValidationError(`${op}: b must hold ${GH} values, got ${b.size}`, 'b');
   return b.data;
@@ -83,55 +98,63 @@ function checkBias(op: string, b: Tensor | undefined, GH: number): Float32Array 
  * Whᵀ (G·H, H), made once per backward pass: every step's dh_{t−1} = dz_t Whᵀ is then a plain
  * product, not one that transposes Wh again at each of the T steps.
  */
-function transposed(Wh: Tensor): Float32Array {
+function transposed<A extends Floats>(Wh: Tensor<A>): A {
   const [r, c] = Wh.shape as [number, number];
   const w = Wh.data;
-  const out = new Float32Array(r * c);
+  const out = like(Wh, r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = w[i * c + j]!;
   return out;
 }
 
 /** Adds src into dst (both the same length). */
-function addInto(dst: Float32Array | null, src: Float32Array): void {
+function addInto(dst: Floats | null, src: Floats): void {
   if (dst) for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
 }
 
 /** The final h (and c) as gradient-free tensors, copied out of the op's buffers. */
-const state = (buf: Float32Array, t: number, B: number, H: number) =>
-  new Tensor(buf.slice(t * B * H, (t + 1) * B * H), [B, H]);
+const state = <A extends Floats>(buf: A, t: number, B: number, H: number): Tensor<A> =>
+  new Tensor(buf.slice(t * B * H, (t + 1) * B * H) as A, [B, H]);
 
 /**
  * Vanilla (Elman) RNN over a sequence: h_t = tanh(xp_t + h_{t−1}Wh).
  *   d: dz_t = dh_t ⊙ (1 − h_t²);  dh_{t−1} += dz_t Whᵀ;  dWh = Σ h_{t−1}ᵀ dz_t;  dxp_t = dz_t
  */
-export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
+export function rnnSequence<T extends Floats>(
+  xp: Tensor<T>,
+  Wh: Tensor<T>,
+  h0: Tensor<T>,
+  b?: Tensor<T>,
+): RecurrentOutput<T> {
+  const dtype = dtypeOf('rnnSequence', xp, Wh, h0, ...(b ? [b] : []));
+  const P = productsOf(dtype);
+  const act = gatesOf(dtype);
   const { H, B, T } = sizes('rnnSequence', xp, Wh, h0, 1);
   const bias = checkBias('rnnSequence', b, H);
   const BH = B * H;
-  const Hs = new Float32Array((T + 1) * BH); // h_0 … h_T
+  const Hs = like(xp, (T + 1) * BH); // h_0 … h_T
   Hs.set(h0.data);
   const w = Wh.data;
   for (let t = 0; t < T; t++) {
     const z = Hs.subarray((t + 1) * BH, (t + 2) * BH);
     inputHalf(z, xp.data, t * BH, H, bias);
-    matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, H, z, true);
-    activations.tanh(z);
+    P.matmul(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, H, z, true);
+    act.tanh(z);
   }
-  const hs = result(Hs.subarray(BH), [T * B, H], b ? [xp, Wh, h0, b] : [xp, Wh, h0], (out) => {
+  const hs = result(Hs.subarray(BH) as T, [T * B, H], b ? [xp, Wh, h0, b] : [xp, Wh, h0], (out) => {
     const dHs = out.grad!;
     const wT = transposed(Wh);
-    const dZ = new Float32Array(T * BH);
-    const dh = new Float32Array(BH);
+    const dZ = like(xp, T * BH);
+    const dh = like(xp, BH);
     for (let t = T - 1; t >= 0; t--) {
       const o = t * BH;
       for (let k = 0; k < BH; k++) {
         const h = Hs[o + BH + k]!;
         dZ[o + k] = (dHs[o + k]! + dh[k]!) * (1 - h * h);
       }
-      matmulF32(dZ.subarray(o, o + BH), wT, B, H, H, dh);
+      P.matmul(dZ.subarray(o, o + BH), wT, B, H, H, dh);
     }
     const dWh = gradOf(Wh);
-    if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, H, dWh, true);
+    if (dWh) P.matmulTN(Hs.subarray(0, T * BH), dZ, T * B, H, H, dWh, true);
     addInto(gradOf(xp), dZ);
     biasGrad(b, dZ, H);
     addInto(gradOf(h0), dh);
@@ -145,7 +168,16 @@ export function rnnSequence(xp: Tensor, Wh: Tensor, h0: Tensor, b?: Tensor): Rec
  *   d: dc_t = dc_{t+1}⊙f_{t+1} + dh_t⊙o⊙(1 − tanh²c_t) (+ the gradient reaching cs at t);  dz_i = dc_t⊙g⊙i(1−i),  dz_f = dc_t⊙c_{t−1}⊙f(1−f),
  *      dz_g = dc_t⊙i⊙(1−g²),  dz_o = dh_t⊙tanh(c_t)⊙o(1−o);  dh_{t−1} += dz Whᵀ;  dWh = Σ h_{t−1}ᵀ dz
  */
-export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?: Tensor): RecurrentOutput {
+export function lstmSequence<T extends Floats>(
+  xp: Tensor<T>,
+  Wh: Tensor<T>,
+  h0: Tensor<T>,
+  c0: Tensor<T>,
+  b?: Tensor<T>,
+): RecurrentOutput<T> {
+  const dtype = dtypeOf('lstmSequence', xp, Wh, h0, c0, ...(b ? [b] : []));
+  const P = productsOf(dtype);
+  const act = gatesOf(dtype);
   const { H, B, GH, T } = sizes('lstmSequence', xp, Wh, h0, 4);
   const bias = checkBias('lstmSequence', b, GH);
   if (c0.size !== B * H)
@@ -154,18 +186,18 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
       'c0',
     );
   const BH = B * H;
-  const Hs = new Float32Array((T + 1) * BH);
-  const Cs = new Float32Array((T + 1) * BH);
+  const Hs = like(xp, (T + 1) * BH);
+  const Cs = like(xp, (T + 1) * BH);
   Hs.set(h0.data);
   Cs.set(c0.data);
-  const A = new Float32Array(T * B * GH); // the activated gates i, f, g, o of every step
-  const TC = new Float32Array(T * BH); // tanh(c_t)
+  const A = like(xp, T * B * GH); // the activated gates i, f, g, o of every step
+  const TC = like(xp, T * BH); // tanh(c_t)
   const w = Wh.data;
   for (let t = 0; t < T; t++) {
     const z = A.subarray(t * B * GH, (t + 1) * B * GH);
     inputHalf(z, xp.data, t * B * GH, GH, bias);
-    matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, z, true);
-    activations.lstmGates(z, B, H); // z now holds i, f, g, o
+    P.matmul(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, z, true);
+    act.lstmGates(z, B, H); // z now holds i, f, g, o
     const s0 = t * BH;
     for (let b = 0; b < B; b++) {
       const o = b * GH;
@@ -175,7 +207,7 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
     }
     const tc = TC.subarray(s0, s0 + BH);
     tc.set(Cs.subarray(s0 + BH, s0 + 2 * BH));
-    activations.tanh(tc);
+    act.tanh(tc);
     // h_t = o ⊙ tanh(c_t)
     for (let b = 0; b < B; b++)
       for (let j = 0; j < H; j++) Hs[s0 + BH + b * H + j] = z[b * GH + 3 * H + j]! * tc[b * H + j]!;
@@ -183,11 +215,11 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
   const parents = b ? [xp, Wh, h0, c0, b] : [xp, Wh, h0, c0];
   // Backpropagation through time from gradients reaching the hs (dHs) or the cs (dCs): hs and cs
   // are two outputs, each runs it with its own (the gradients add up: the pass is linear in them).
-  const bptt = (dHs: Float32Array | null, dCs: Float32Array | null) => {
+  const bptt = (dHs: T | null, dCs: T | null) => {
     const wT = transposed(Wh);
-    const dZ = new Float32Array(T * B * GH);
-    const dh = new Float32Array(BH);
-    const dc = new Float32Array(BH);
+    const dZ = like(xp, T * B * GH);
+    const dh = like(xp, BH);
+    const dc = like(xp, BH);
     for (let t = T - 1; t >= 0; t--) {
       for (let b = 0; b < B; b++) {
         const o = (t * B + b) * GH;
@@ -208,17 +240,17 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
           dc[k] = dct * f;
         }
       }
-      matmulF32(dZ.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh);
+      P.matmul(dZ.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh);
     }
     const dWh = gradOf(Wh);
-    if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dZ, T * B, H, GH, dWh, true);
+    if (dWh) P.matmulTN(Hs.subarray(0, T * BH), dZ, T * B, H, GH, dWh, true);
     addInto(gradOf(xp), dZ);
     biasGrad(b, dZ, GH);
     addInto(gradOf(h0), dh);
     addInto(gradOf(c0), dc);
   };
-  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => bptt(out.grad!, null));
-  const cs = result(Cs.subarray(BH), [T * B, H], parents, (out) => bptt(null, out.grad!));
+  const hs = result(Hs.subarray(BH) as T, [T * B, H], parents, (out) => bptt(out.grad!, null));
+  const cs = result(Cs.subarray(BH) as T, [T * B, H], parents, (out) => bptt(null, out.grad!));
   return { hs, h: state(Hs, T, B, H), c: state(Cs, T, B, H), cs };
 }
 
@@ -230,39 +262,56 @@ export function lstmSequence(xp: Tensor, Wh: Tensor, h0: Tensor, c0: Tensor, b?:
  *      dr = da⊙(hn + b_hn);  dxp = [dr⊙r(1−r) | dz⊙z(1−z) | da],  dhp = [same | same | da⊙r],
  *      db_hn = Σ da⊙r;  dh_{t−1} = dh⊙z + dhp Whᵀ;  dWh = Σ h_{t−1}ᵀ dhp
  */
-export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?: Tensor): RecurrentOutput {
+export function gruSequence<T extends Floats>(
+  xp: Tensor<T>,
+  Wh: Tensor<T>,
+  bhn: Tensor<T>,
+  h0: Tensor<T>,
+  b?: Tensor<T>,
+): RecurrentOutput<T> {
+  const dtype = dtypeOf('gruSequence', xp, Wh, bhn, h0, ...(b ? [b] : []));
+  const P = productsOf(dtype);
+  const act = gatesOf(dtype);
+  const f64 = dtype === 'float64';
   const { H, B, GH, T } = sizes('gruSequence', xp, Wh, h0, 3);
   const bias = checkBias('gruSequence', b, GH);
-  // the input half xp + b (rounded to float32, as a stored sum would be), b read per gate (zeros without one)
+  // the input half xp + b (rounded to float32, as a stored sum would be; float64: not rounded), b
+  // read per gate (zeros without one)
   const x = xp.data;
-  const bv = bias ?? new Float32Array(GH);
+  const bv = bias ?? like(xp, GH);
   if (bhn.size !== H)
     throw new ValidationError(`gruSequence: bhn must hold ${H} values, got ${bhn.size}`, 'bhn');
   const BH = B * H;
-  const Hs = new Float32Array((T + 1) * BH);
+  const Hs = like(xp, (T + 1) * BH);
   Hs.set(h0.data);
-  const HP = new Float32Array(T * B * GH); // h_{t−1}Wh, its n third turned into hn + b_hn
-  const R = new Float32Array(T * BH);
-  const Z = new Float32Array(T * BH);
-  const N = new Float32Array(T * BH);
+  const HP = like(xp, T * B * GH); // h_{t−1}Wh, its n third turned into hn + b_hn
+  const R = like(xp, T * BH);
+  const Z = like(xp, T * BH);
+  const N = like(xp, T * BH);
   const w = Wh.data;
   const bn = bhn.data;
   for (let t = 0; t < T; t++) {
     const hp = HP.subarray(t * B * GH, (t + 1) * B * GH);
-    matmulF32(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, hp);
+    P.matmul(Hs.subarray(t * BH, (t + 1) * BH), w, B, H, GH, hp);
     const s0 = t * BH;
     // r = σ(xr + hr), z = σ(xz + hz)
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * GH;
       const ol = b * GH;
       const s = s0 + b * H;
-      for (let j = 0; j < H; j++) {
-        R[s + j] = Math.fround(x[o + j]! + bv[j]!) + hp[ol + j]!;
-        Z[s + j] = Math.fround(x[o + H + j]! + bv[H + j]!) + hp[ol + H + j]!;
-      }
+      if (f64)
+        for (let j = 0; j < H; j++) {
+          R[s + j] = x[o + j]! + bv[j]! + hp[ol + j]!;
+          Z[s + j] = x[o + H + j]! + bv[H + j]! + hp[ol + H + j]!;
+        }
+      else
+        for (let j = 0; j < H; j++) {
+          R[s + j] = Math.fround(x[o + j]! + bv[j]!) + hp[ol + j]!;
+          Z[s + j] = Math.fround(x[o + H + j]! + bv[H + j]!) + hp[ol + H + j]!;
+        }
     }
-    activations.sigmoid(R.subarray(s0, s0 + BH));
-    activations.sigmoid(Z.subarray(s0, s0 + BH));
+    act.sigmoid(R.subarray(s0, s0 + BH));
+    act.sigmoid(Z.subarray(s0, s0 + BH));
     // n = tanh(xn + r ⊙ (hn + b_hn))
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * GH;
@@ -271,21 +320,22 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
       for (let j = 0; j < H; j++) {
         const hnb = hp[ol + 2 * H + j]! + bn[j]!;
         hp[ol + 2 * H + j] = hnb;
-        N[s + j] = Math.fround(x[o + 2 * H + j]! + bv[2 * H + j]!) + R[s + j]! * hnb;
+        const xn = x[o + 2 * H + j]! + bv[2 * H + j]!;
+        N[s + j] = (f64 ? xn : Math.fround(xn)) + R[s + j]! * hnb;
       }
     }
-    activations.tanh(N.subarray(s0, s0 + BH));
+    act.tanh(N.subarray(s0, s0 + BH));
     // h_t = n + z ⊙ (h_{t−1} − n)
     for (let k = s0; k < s0 + BH; k++) Hs[k + BH] = N[k]! + Z[k]! * (Hs[k]! - N[k]!);
   }
   const parents = b ? [xp, Wh, bhn, h0, b] : [xp, Wh, bhn, h0];
-  const hs = result(Hs.subarray(BH), [T * B, H], parents, (out) => {
+  const hs = result(Hs.subarray(BH) as T, [T * B, H], parents, (out) => {
     const dHs = out.grad!;
     const wT = transposed(Wh);
-    const dX = new Float32Array(T * B * GH);
-    const dP = new Float32Array(T * B * GH);
-    const dh = new Float32Array(BH);
-    const dbn = new Float32Array(H);
+    const dX = like(xp, T * B * GH);
+    const dP = like(xp, T * B * GH);
+    const dh = like(xp, BH);
+    const dbn = like(xp, H);
     for (let t = T - 1; t >= 0; t--) {
       for (let b = 0; b < B; b++) {
         const o = (t * B + b) * GH;
@@ -309,10 +359,10 @@ export function gruSequence(xp: Tensor, Wh: Tensor, bhn: Tensor, h0: Tensor, b?:
           dh[k] = dht * z; // the direct path; the one through Wh is added below
         }
       }
-      matmulF32(dP.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh, true);
+      P.matmul(dP.subarray(t * B * GH, (t + 1) * B * GH), wT, B, GH, H, dh, true);
     }
     const dWh = gradOf(Wh);
-    if (dWh) matmulF32TN(Hs.subarray(0, T * BH), dP, T * B, H, GH, dWh, true);
+    if (dWh) P.matmulTN(Hs.subarray(0, T * BH), dP, T * B, H, GH, dWh, true);
     addInto(gradOf(xp), dX);
     biasGrad(b, dX, GH);
     addInto(gradOf(bhn), dbn);
