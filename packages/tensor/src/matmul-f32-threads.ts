@@ -30,6 +30,7 @@
 
 import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
 import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
+import { MATMUL_F32_SHARED_FMA_WASM_BASE64 } from './matmul-f32-shared-fma-wasm.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
 import { type WebAssemblyApi, webAssembly } from './wasm.js';
@@ -245,11 +246,14 @@ const packFloats = (cols: number): number => 256 * (cols + 4);
 /**
  * The products on `threads` threads (≥ 2), falling back to `single` (the one-thread wasm kernels)
  * below `minProduct` multiply-adds; null where Node's worker threads or shared wasm memory are missing.
+ * `fused`: the threads run the fused (relaxed-SIMD) module where it compiles, as `single` must then
+ * do too for the two to agree bit for bit (matmul-f32.ts passes `matmulF32Fused`); false: the plain one.
  */
 export function threadedKernelsF32(
   threads: number,
   single: MatmulF32Kernels,
   minProduct = THREADED_MIN_PRODUCT,
+  fused = true,
 ): ThreadedMatmulF32 | null {
   const wt = nodeBuiltinOrUndefined<{ Worker: WorkerConstructor }>('worker_threads');
   const WA = webAssembly;
@@ -257,8 +261,14 @@ export function threadedKernelsF32(
   let module: object;
   let memory: InstanceType<WebAssemblyApi['Memory']>;
   let ex: SharedExports;
+  const bytes = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
   try {
-    module = new WA.Module(Uint8Array.from(atob(MATMUL_F32_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0)));
+    // the fused module where relaxed SIMD compiles (as matmul-f32.ts chooses), else the plain one
+    try {
+      module = new WA.Module(bytes(fused ? MATMUL_F32_SHARED_FMA_WASM_BASE64 : MATMUL_F32_SHARED_WASM_BASE64));
+    } catch {
+      module = new WA.Module(bytes(MATMUL_F32_SHARED_WASM_BASE64));
+    }
     memory = new WA.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
     ex = new WA.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
   } catch {

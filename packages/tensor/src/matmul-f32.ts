@@ -22,7 +22,8 @@
  *   // Float32Array [19, 22, 43, 50]
  */
 import { ValidationError } from '@firth/numeric';
-import { type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
+import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
+import { MATMUL_F32_FMA_WASM_BASE64 } from './matmul-f32-fma-wasm.js';
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';
@@ -328,8 +329,30 @@ function wasmKernelsFrom(ex: MatmulF32WasmExports): MatmulF32Kernels {
   };
 }
 
-/** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
+/**
+ * matmul-f32.wat with fused multiply-adds (relaxed SIMD's f32x4.relaxed_madd: one rounding a term,
+ * about twice the multiply-adds a cycle), or null where the runtime lacks relaxed SIMD (Node 20:
+ * the module does not compile).
+ */
+const compiledFma: object | null = compileWasm(MATMUL_F32_FMA_WASM_BASE64);
+
+/**
+ * Whether the wasm products fuse their multiply-adds (the relaxed-SIMD module compiled here); else
+ * they round after every multiply and every add. Either way every term is added in index order.
+ */
+export const matmulF32Fused: boolean = compiledFma !== null;
+
+/** The wasm path — the fused module where it compiles, else the plain one — or null where WebAssembly SIMD is missing. */
 export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
+  const ex = instantiateWasm<MatmulF32WasmExports>(compiledFma ?? compileWasm(MATMUL_F32_WASM_BASE64));
+  return ex === null ? null : wasmKernelsFrom(ex);
+})();
+
+/**
+ * The plain-SIMD kernels (unfused multiply-adds) whatever the runtime — what Node 20 runs; for the
+ * tests and the benchmark, which compare the two modules. Null without WebAssembly SIMD.
+ */
+export const wasmKernelsF32Plain: MatmulF32Kernels | null = (() => {
   const ex = instantiateWasm<MatmulF32WasmExports>(compileWasm(MATMUL_F32_WASM_BASE64));
   return ex === null ? null : wasmKernelsFrom(ex);
 })();
@@ -355,7 +378,7 @@ function current(): MatmulF32Kernels {
   if (threads === 1) return oneThread;
   if (threads !== poolThreads) {
     void pool?.close();
-    pool = threadedKernelsF32(threads, oneThread);
+    pool = threadedKernelsF32(threads, oneThread, THREADED_MIN_PRODUCT, matmulF32Fused);
     poolThreads = threads;
   }
   return pool ?? oneThread;

@@ -32,7 +32,8 @@
   ;;   pa  4 rows of A, k-major: a(0,k) a(1,k) a(2,k) a(3,k) at pa + 16k
   ;;   pb  8 columns of B, k-major: B[k, j..j+7] at pb + 32k
   ;; eight f32x4 sums (s<r><half>), two B loads and four broadcasts of A per k — eleven vectors,
-  ;; which fit the sixteen SIMD registers of x86-64 without spilling
+  ;; which fit the sixteen SIMD registers of x86-64 without spilling. (V8 unrolls this loop itself and
+  ;; hoists the broadcasts' addresses; unrolling it here made it slower.)
   (func $tile4x8
     (param $pa i32) (param $pb i32) (param $c i32) (param $cr i32) (param $len i32) (param $acc i32)
     (local $c1 i32) (local $c2 i32) (local $c3 i32)
@@ -56,22 +57,21 @@
     (block $done
       (br_if $done (i32.eqz (local.get $len)))
       (loop $k
-        ;; (w0 | w1) = B[k, j..j+7]
         (local.set $w0 (v128.load (local.get $pb)))
         (local.set $w1 (v128.load offset=16 (local.get $pb)))
-        ;; s_r += a(r,k) · B[k, j..j+7]: broadcast a(r,k) to the four lanes, multiply, then add
+        ;; s_r += a(r,k) · B[k, j..j+7]: a(r,k) broadcast to the four lanes
         (local.set $x (v128.load32_splat (local.get $pa)))
-        (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x) (local.get $w0))))
-        (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $s00 (f32x4.relaxed_madd (local.get $x) (local.get $w0) (local.get $s00)))
+        (local.set $s01 (f32x4.relaxed_madd (local.get $x) (local.get $w1) (local.get $s01)))
         (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
-        (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x) (local.get $w0))))
-        (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $s10 (f32x4.relaxed_madd (local.get $x) (local.get $w0) (local.get $s10)))
+        (local.set $s11 (f32x4.relaxed_madd (local.get $x) (local.get $w1) (local.get $s11)))
         (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
-        (local.set $s20 (f32x4.add (local.get $s20) (f32x4.mul (local.get $x) (local.get $w0))))
-        (local.set $s21 (f32x4.add (local.get $s21) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $s20 (f32x4.relaxed_madd (local.get $x) (local.get $w0) (local.get $s20)))
+        (local.set $s21 (f32x4.relaxed_madd (local.get $x) (local.get $w1) (local.get $s21)))
         (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
-        (local.set $s30 (f32x4.add (local.get $s30) (f32x4.mul (local.get $x) (local.get $w0))))
-        (local.set $s31 (f32x4.add (local.get $s31) (f32x4.mul (local.get $x) (local.get $w1))))
+        (local.set $s30 (f32x4.relaxed_madd (local.get $x) (local.get $w0) (local.get $s30)))
+        (local.set $s31 (f32x4.relaxed_madd (local.get $x) (local.get $w1) (local.get $s31)))
         ;; k += 1
         (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
         (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
@@ -98,8 +98,8 @@
       (br_if $done (i32.eqz (local.get $len)))
       (loop $k
         (local.set $x (v128.load32_splat (local.get $a)))
-        (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $x) (v128.load (local.get $b)))))
-        (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+        (local.set $s0 (f32x4.relaxed_madd (local.get $x) (v128.load (local.get $b)) (local.get $s0)))
+        (local.set $s1 (f32x4.relaxed_madd (local.get $x) (v128.load offset=16 (local.get $b)) (local.get $s1)))
         (local.set $a (i32.add (local.get $a) (local.get $ak)))
         (local.set $b (i32.add (local.get $b) (local.get $br)))
         (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
@@ -115,25 +115,27 @@
       (br_if $done (i32.eqz (local.get $len)))
       (loop $k
         (local.set $s
-          (f32x4.add (local.get $s) (f32x4.mul (v128.load32_splat (local.get $a)) (v128.load (local.get $b)))))
+          (f32x4.relaxed_madd (v128.load32_splat (local.get $a)) (v128.load (local.get $b)) (local.get $s)))
         (local.set $a (i32.add (local.get $a) (local.get $ak)))
         (local.set $b (i32.add (local.get $b) (local.get $br)))
         (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
     (v128.store (local.get $c) (local.get $s)))
 
-  ;; 1 row × 1 column, scalar: C[0,j] (+)= Σ_k a(0,k) · B[k,j]   (the last 1–3 columns)
+;; 1 row × 1 column: C[0,j] (+)= Σ_k a(0,k) · B[k,j]   (the last 1–3 columns), in lane 0 of an f32x4 so
+  ;; that its multiply-adds are the same operation as the vector tiles' (fused in the relaxed module)
   (func $tile1x1
     (param $a i32) (param $ak i32) (param $b i32) (param $br i32) (param $c i32) (param $len i32) (param $acc i32)
-    (local $s f32)
-    (if (local.get $acc) (then (local.set $s (f32.load (local.get $c)))))
+    (local $s v128)
+    (if (local.get $acc) (then (local.set $s (v128.load32_zero (local.get $c)))))
     (block $done
       (br_if $done (i32.eqz (local.get $len)))
       (loop $k
-        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+        (local.set $s
+          (f32x4.relaxed_madd (v128.load32_zero (local.get $a)) (v128.load32_zero (local.get $b)) (local.get $s)))
         (local.set $a (i32.add (local.get $a) (local.get $ak)))
         (local.set $b (i32.add (local.get $b) (local.get $br)))
         (br_if $k (local.tee $len (i32.sub (local.get $len) (i32.const 1))))))
-    (f32.store (local.get $c) (local.get $s)))
+    (v128.store32_lane 0 (local.get $c) (local.get $s)))
 
   ;; One row of C from column j on: 8-column tiles, then a 4-column tile, then single columns.
   (func $rowFrom
@@ -282,14 +284,36 @@
       (local.get $rows) (local.get $len) (local.get $cols) (i32.shl (local.get $cols) (i32.const 2))
       (local.get $acc) (local.get $w)))
 
-  ;; $gemm on a block of rows and columns of wider B and C (rows rb bytes apart): what one thread
-  ;; computes of a product cut into bands (matmul-f32-threads.ts). Each element of C is still summed
-  ;; over k in ascending order, in the same 256-k blocks, so a band equals the same rows and
-  ;; columns of the whole product bit for bit.
+;; $gemm on a block of rows and columns of wider B and C (rows rb bytes apart): what one thread
+  ;; computes of a product cut into bands (matmul-f32-threads.ts). The columns go in chunks of at most
+  ;; 256 when the reduction is longer than 128 k (each chunk's packed panels, 256 k × 256 columns =
+  ;; 256 KB, then stay in the 1 MB L2 cache of a current x86 core while every row block passes over
+  ;; them; 384 or 512 columns did not); within a chunk the reduction goes in blocks of at most 256 k.
+  ;; Each element of C is still summed over k in ascending order with the same float32 operations
+  ;; (a block after the first reloads the sum from C, exactly), whatever the blocking, so a band
+  ;; equals the same rows and columns of the whole product bit for bit.
   (func $gemmStrided (export "gemm")
     (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $len i32) (param $cols i32) (param $rb i32) (param $acc i32) (param $w i32)
+    (local $nc i32) (local $chunk i32)
+    (local.set $nc
+      (select (i32.const 256) (local.get $cols) (i32.gt_u (local.get $len) (i32.const 128))))
+    (loop $chunks
+      (local.set $chunk (select (local.get $nc) (local.get $cols) (i32.gt_u (local.get $cols) (local.get $nc))))
+      (call $gemmBlocks
+        (local.get $a) (local.get $ar) (local.get $ak) (local.get $b) (local.get $c)
+        (local.get $rows) (local.get $len) (local.get $chunk) (local.get $rb) (local.get $acc) (local.get $w))
+      ;; next chunk: columns += chunk
+      (local.set $b (i32.add (local.get $b) (i32.shl (local.get $chunk) (i32.const 2))))
+      (local.set $c (i32.add (local.get $c) (i32.shl (local.get $chunk) (i32.const 2))))
+      (br_if $chunks (local.tee $cols (i32.sub (local.get $cols) (local.get $chunk))))))
+
+  ;; The reduction of $gemmStrided in blocks of at most 256 k; blocks after the first add to C (acc = 1).
+  (func $gemmBlocks
+    (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
+    (param $rows i32) (param $len i32) (param $cols i32) (param $rb i32) (param $acc i32) (param $w i32)
     (local $kc i32)
+    ;; (len = 0 still passes once: C = 0, or C unchanged when accumulating)
     (loop $blocks
       (local.set $kc (select (i32.const 256) (local.get $len) (i32.gt_u (local.get $len) (i32.const 256))))
       (call $gemmPanel
@@ -320,22 +344,73 @@
       (local.get $a) (i32.const 4) (i32.shl (local.get $m) (i32.const 2)) (local.get $b) (local.get $c)
       (local.get $m) (local.get $n) (local.get $p) (local.get $acc) (local.get $w)))
 
-  ;; Bᵀ: t[j,k] = B[k,j] for B (m, p) at b, t (p, m) at t — walk B row by row, write down the columns of t.
+;; Bᵀ: t[j,k] = B[k,j] for B (m, p) at b, t (p, m) at t. Blocks of 4 × 4 (four rows of B loaded as
+  ;; f32x4, transposed with shuffles, stored as four rows of t), then the last m mod 4 rows and
+  ;; p mod 4 columns one float at a time.
   (func $transpose (export "transpose") (param $b i32) (param $t i32) (param $m i32) (param $p i32)
-    (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rt i32)
+    (local $k i32) (local $j i32) (local $src i32) (local $dst i32) (local $rt i32) (local $rb i32)
+    (local $m4 i32) (local $p4 i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $u0 v128) (local $u1 v128)
+    (local $u2 v128) (local $u3 v128)
     (local.set $rt (i32.shl (local.get $m) (i32.const 2))) ;; bytes per row of Bᵀ
-    (local.set $src (local.get $b))
-    (block $doneK
-      (loop $rowsB
-        (br_if $doneK (i32.ge_u (local.get $k) (local.get $m)))
+    (local.set $rb (i32.shl (local.get $p) (i32.const 2))) ;; bytes per row of B
+    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+    (local.set $p4 (i32.and (local.get $p) (i32.const -4)))
+    (block $doneK4
+      (loop $rows4
+        (br_if $doneK4 (i32.ge_u (local.get $k) (local.get $m4)))
+        (local.set $src (i32.add (local.get $b) (i32.mul (local.get $k) (local.get $rb))))
         (local.set $dst (i32.add (local.get $t) (i32.shl (local.get $k) (i32.const 2))))
         (local.set $j (i32.const 0))
+        (block $doneJ4
+          (loop $cols4
+            (br_if $doneJ4 (i32.ge_u (local.get $j) (local.get $p4)))
+            ;; r_q = B[k+q, j..j+3]
+            (local.set $r0 (v128.load (local.get $src)))
+            (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $rb))))
+            (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $rb) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $rb) (i32.const 3)))))
+            ;; u0 = r0[0] r1[0] r0[1] r1[1], u1 = r0[2] r1[2] r0[3] r1[3]; u2, u3 the same of r2, r3
+            (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $u1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $u2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $u3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            ;; t[j+q, k..k+3] = B[k..k+3, j+q]
+            (v128.store (local.get $dst)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u2)))
+            (v128.store (i32.add (local.get $dst) (local.get $rt))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u2)))
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $rt) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u1) (local.get $u3)))
+            (v128.store (i32.add (local.get $dst) (i32.mul (local.get $rt) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u1) (local.get $u3)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $rt) (i32.const 2))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $cols4)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $rows4)))
+    ;; the last p mod 4 columns of the rows above (k < m4), then every column of the last rows
+    (call $transposeScalar (local.get $b) (local.get $t) (local.get $m) (local.get $p) (i32.const 0)
+      (local.get $m4) (local.get $p4))
+    (call $transposeScalar (local.get $b) (local.get $t) (local.get $m) (local.get $p) (local.get $m4)
+      (local.get $m) (i32.const 0)))
+
+  ;; t[j,k] = B[k,j] for k0 <= k < k1, j0 <= j < p, one float at a time (the edges of $transpose)
+  (func $transposeScalar
+    (param $b i32) (param $t i32) (param $m i32) (param $p i32) (param $k i32) (param $k1 i32) (param $j0 i32)
+    (local $j i32)
+    (block $doneK
+      (loop $rowsB
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $k1)))
+        (local.set $j (local.get $j0))
         (block $doneJ
           (loop $colsB
             (br_if $doneJ (i32.ge_u (local.get $j) (local.get $p)))
-            (f32.store (local.get $dst) (f32.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (i32.const 4)))
-            (local.set $dst (i32.add (local.get $dst) (local.get $rt)))
+            (f32.store
+              (i32.add (local.get $t) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $m)) (local.get $k)) (i32.const 2)))
+              (f32.load
+                (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $p)) (local.get $j)) (i32.const 2)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $colsB)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
