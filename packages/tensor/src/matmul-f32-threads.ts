@@ -265,7 +265,9 @@ export function threadedKernelsF32(
   try {
     // the fused module where relaxed SIMD compiles (as matmul-f32.ts chooses), else the plain one
     try {
-      module = new WA.Module(bytes(fused ? MATMUL_F32_SHARED_FMA_WASM_BASE64 : MATMUL_F32_SHARED_WASM_BASE64));
+      module = new WA.Module(
+        bytes(fused ? MATMUL_F32_SHARED_FMA_WASM_BASE64 : MATMUL_F32_SHARED_WASM_BASE64),
+      );
     } catch {
       module = new WA.Module(bytes(MATMUL_F32_SHARED_WASM_BASE64));
     }

@@ -7,6 +7,7 @@ import {
   matmulF32Backend,
   matmulF32Batch,
   matmulF32Bias,
+  matmulF32Fused,
   matmulF32Js,
   matmulF32NT,
   matmulF32NTBatch,
@@ -15,6 +16,7 @@ import {
   matmulF32TNBatch,
   matmulF32TNJs,
   wasmKernelsF32,
+  wasmKernelsF32Plain,
 } from './matmul-f32.js';
 
 /** Uniform(−1, 1) float32 values from a seeded generator. */
@@ -69,6 +71,8 @@ function shapes(count: number, seed: number): [number, number, number][] {
 const paths: [string, MatmulF32Kernels | null][] = [
   ['js', jsKernelsF32],
   ['wasm', wasmKernelsF32],
+  // the unfused module: what Node 20 runs (on Node 20 the same as 'wasm')
+  ['wasm plain SIMD', wasmKernelsF32Plain],
 ];
 
 describe('matmul-f32 — the worked 2×2 examples', () => {
@@ -312,6 +316,103 @@ describe('matmul-f32 — wasm agrees with the JavaScript reference', () => {
         false,
       );
       expect([...small]).toEqual([19, 22, 43, 50]);
+    },
+  );
+});
+
+describe('matmul-f32 — the two wasm modules (fused multiply-adds where relaxed SIMD compiles, plain SIMD)', () => {
+  const both: [string, MatmulF32Kernels | null][] = [
+    ['default wasm', wasmKernelsF32],
+    ['plain SIMD', wasmKernelsF32Plain],
+  ];
+
+  it.skipIf(wasmKernelsF32 === null)(
+    'the default module fuses exactly when matmulF32Fused says so, the plain one never: c + a·b with a·b inexact in float32',
+    () => {
+      // a = b = 1 + 2^-12: a·b = 1 + 2^-11 + 2^-24 needs 25 bits, rounds to 1 + 2^-11 (a tie, to even);
+      // c = −(1 + 2^-11): fused, c + a·b = 2^-24 exactly; unfused, 0. A 5 × 13 C (+)= A B with every
+      // entry so and a reduction of 1 passes every tile: 4×8 rows 0–3, then 1×8, 1×4 and single columns
+      const [n, p] = [5, 13];
+      const a = 1 + 2 ** -12;
+      const A = new Float32Array(n).fill(a);
+      const B = new Float32Array(p).fill(a);
+      for (const [name, k] of both) {
+        const C = new Float32Array(n * p).fill(-(1 + 2 ** -11));
+        k!.matmul(A, B, n, 1, p, C, true);
+        const fused = name === 'default wasm' && matmulF32Fused;
+        expect(new Set(C), name).toEqual(new Set([fused ? 2 ** -24 : 0]));
+      }
+    },
+  );
+
+  // column chunks (more than 256 columns with a reduction over 128 k), reduction blocks (over 256
+  // k), rows and columns not multiples of the 4 × 8 tile, skinny and tiny shapes; all three
+  // variants, written and accumulated, against the JavaScript reference
+  const SHAPES: [number, number, number][] = [
+    [9, 129, 523],
+    [6, 300, 263],
+    [13, 257, 257],
+    [2, 700, 9],
+    [130, 3, 600],
+    [1, 1, 300],
+    [3, 2, 1],
+    [257, 129, 5],
+  ];
+  for (const [name, k] of both)
+    it.skipIf(k === null)(`${name}: long reductions, wide outputs, odd sizes; C = and C +=`, () => {
+      const rs = new RandomState(33);
+      const kernels = k!;
+      for (const [n, m, p] of SHAPES) {
+        const cases: [
+          'matmul' | 'matmulTN' | 'matmulNT',
+          Float32Array,
+          Float32Array,
+          (A: Float32Array, B: Float32Array) => Float32Array,
+          number,
+        ][] = [
+          ['matmul', randomF32(rs, n * m), randomF32(rs, m * p), (A, B) => matmulF32Js(A, B, n, m, p), n * p],
+          [
+            'matmulTN',
+            randomF32(rs, n * m),
+            randomF32(rs, n * p),
+            (A, B) => matmulF32TNJs(A, B, n, m, p),
+            m * p,
+          ],
+          [
+            'matmulNT',
+            randomF32(rs, n * m),
+            randomF32(rs, p * m),
+            (A, B) => matmulF32NTJs(A, B, n, m, p),
+            n * p,
+          ],
+        ];
+        for (const [v, A, B, js, size] of cases) {
+          const scale = js(A.map(Math.abs), B.map(Math.abs));
+          const want = js(A, B);
+          const C = new Float32Array(size).fill(Number.NaN);
+          kernels[v](A, B, n, m, p, C, false);
+          expect(maxRelError(C, want, scale), `${v} ${n}×${m}×${p}`).toBeLessThan(1e-5);
+          // C += the product, onto a start of 1s
+          const start = Float32Array.from({ length: size }, () => 1);
+          kernels[v](A, B, n, m, p, start, true);
+          const more = want.map((x) => x + 1);
+          const scale1 = scale.map((x) => x + 1);
+          expect(maxRelError(start, more, scale1), `${v} ${n}×${m}×${p} accumulate`).toBeLessThan(1e-5);
+        }
+      }
+    });
+
+  it.skipIf(wasmKernelsF32 === null)(
+    'a reduction of length 0 writes zeros, or leaves C as it is when accumulating',
+    () => {
+      for (const [name, k] of both) {
+        const C = new Float32Array(6 * 10).fill(7);
+        k!.matmul(new Float32Array(0), new Float32Array(0), 6, 0, 10, C, false);
+        expect(new Set(C), name).toEqual(new Set([0]));
+        C.fill(7);
+        k!.matmulNT(new Float32Array(0), new Float32Array(0), 6, 0, 10, C, true);
+        expect(new Set(C), name).toEqual(new Set([7]));
+      }
     },
   );
 });

@@ -4,12 +4,14 @@
  * the float32 counterpart of matmul-f64.ts.
  *
  * Two implementations: the reference path in plain JavaScript below, and a fast path in WebAssembly
- * SIMD (matmul-f32.wat, assembled into matmul-f32-wasm.ts by scripts/build-wasm.mjs) that sums four
- * output columns per f32x4 in float32. Both add the terms of every output element in index order,
- * but JavaScript rounds its partial sums to float32 only when it stores them and wasm after every
- * operation, so they agree to float32 rounding (~1e-6 of Σ|a·b|), not bit for bit;
- * matmul-f32.test.ts checks that on many shapes. The wasm path is used when the runtime has
- * WebAssembly SIMD (Node ≥ 16.4, current browsers), the JavaScript one otherwise;
+ * SIMD (matmul-f32.wat) that sums four output columns per f32x4 in float32 — with fused
+ * multiply-adds (relaxed SIMD, matmul-f32-fma-wasm.ts) where the runtime compiles them (Node ≥ 22,
+ * current browsers; `matmulF32Fused`), else with a multiply and an add (matmul-f32-wasm.ts, Node 20).
+ * Both paths add the terms of every output element in index order, but JavaScript rounds its partial
+ * sums to float32 only when it stores them and wasm at every operation, so they agree to float32
+ * rounding (~1e-6 of Σ|a·b|), not bit for bit; matmul-f32.test.ts checks that on many shapes for
+ * both modules. The wasm path is used when the runtime has WebAssembly SIMD (Node ≥ 16.4, current
+ * browsers), the JavaScript one otherwise;
  * FIRTH_MATMUL=js in the environment forces JavaScript. With more than one thread (threads.ts'
  * `tensorThreads()`, Node only) large wasm products run on worker threads (matmul-f32-threads.ts),
  * with the same results bit for bit.
@@ -22,8 +24,8 @@
  *   // Float32Array [19, 22, 43, 50]
  */
 import { ValidationError } from '@firth/numeric';
-import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
 import { MATMUL_F32_FMA_WASM_BASE64 } from './matmul-f32-fma-wasm.js';
+import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';

@@ -4,15 +4,24 @@
 ;; All matrices are row-major float32 in the exported linear memory; addresses and strides are in
 ;; bytes. Vectorisation is over the output columns j: the four lanes of an f32x4 hold four output
 ;; elements C[r,j..j+3], each with its own sum over k in ascending order, so every element is summed
-;; as the textbook loop sums it, in float32 (round to nearest even after every mul and every add —
-;; wasm SIMD has no fused multiply-add). The JavaScript path keeps its partial sums in float64
-;; between stores, so the two agree to float32 rounding, not bit for bit (matmul-f32.test.ts).
+;; as the textbook loop sums it, in float32. Every term is added by one `f32x4.relaxed_madd` (also
+;; the single columns, in lane 0): scripts/build-wasm.mjs assembles this text twice — as it is
+;; (relaxed SIMD: one fused multiply-add, one rounding a term; matmul-f32-fma-wasm.ts) and with each
+;; relaxed_madd unfused into f32x4.mul + f32x4.add (round after the multiply and after the add, as
+;; plain SIMD must; matmul-f32-wasm.ts, what Node 20 runs). matmul-f32.ts takes the first where it
+;; compiles. Either way every element gets the same operations whichever tile computes it, so the
+;; threaded products equal one thread's bit for bit. The JavaScript path keeps its partial sums in
+;; float64 between stores, so the two agree to float32 rounding, not bit for bit (matmul-f32.test.ts).
+;; (On AMD Zen 4 the fused module ran the micro-kernel ~10 % faster: the same flops a cycle — Zen
+;; multiplies and adds on separate pipes — in fewer instructions.)
 ;;
 ;; Every kernel takes a flag `acc`: 0 writes C = A·B, 1 adds to what C holds (C += A·B), which the
 ;; backward passes use to add into existing gradients and the reduction blocking below uses to
 ;; continue a sum.
 ;;
-;; Assembled by scripts/build-wasm.mjs (wabt, feature simd) into src/matmul-f32-wasm.ts.
+;; Assembled by scripts/build-wasm.mjs (wabt, features simd and relaxed_simd) into
+;; src/matmul-f32-fma-wasm.ts and src/matmul-f32-wasm.ts, and over a shared memory into their
+;; -shared- twins for matmul-f32-threads.ts.
 (module
   ;; The operands live here; matmul-f32.ts copies them in, grows the memory when needed, copies C out.
   (memory (export "memory") 1)
@@ -272,10 +281,8 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows1))))
 
-  ;; The same product with the reduction cut into blocks of at most 256 k: each block's packed
-  ;; panels of B (256 · cols floats, 384 KB at cols = 384) stay in cache while every row block of
-  ;; C passes over them; blocks after the first add to C (acc = 1). w: scratch of
-  ;; 4 · 256 · (cols + 4) bytes.
+  ;; The same product over dense B and C, blocked as $gemmStrided blocks it. w: scratch of
+  ;; 4 · 256 · (cols + 4) bytes (a 4-row panel of A and the packed panels of B for one block).
   (func $gemm
     (param $a i32) (param $ar i32) (param $ak i32) (param $b i32) (param $c i32)
     (param $rows i32) (param $len i32) (param $cols i32) (param $acc i32) (param $w i32)
@@ -284,7 +291,7 @@
       (local.get $rows) (local.get $len) (local.get $cols) (i32.shl (local.get $cols) (i32.const 2))
       (local.get $acc) (local.get $w)))
 
-;; $gemm on a block of rows and columns of wider B and C (rows rb bytes apart): what one thread
+  ;; $gemm on a block of rows and columns of wider B and C (rows rb bytes apart): what one thread
   ;; computes of a product cut into bands (matmul-f32-threads.ts). The columns go in chunks of at most
   ;; 256 when the reduction is longer than 128 k (each chunk's packed panels, 256 k × 256 columns =
   ;; 256 KB, then stay in the 1 MB L2 cache of a current x86 core while every row block passes over
