@@ -182,6 +182,66 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $j1))))
 
+  ;; Packs 4 rows of A k-major: a(q,k) (at src + q·ar + k·ak) to dst + 16k + 4q for q < 4, k < len.
+  ;; Rows of A (ak = 4: A B and A Bᵀ): 4 k at a time, 4 × 4 blocks transposed with shuffles as in
+  ;; $transpose; columns of A (ar = 4: Aᵀ B): a(0..3, k) are side by side, one f32x4 a k; else (and
+  ;; the last len mod 4 k of rows) one float at a time.
+  (func $packA4 (param $src i32) (param $ar i32) (param $ak i32) (param $dst i32) (param $len i32)
+    (local $k i32) (local $len4 i32) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $u0 v128) (local $u1 v128) (local $u2 v128) (local $u3 v128)
+    (if (i32.eq (local.get $ar) (i32.const 4))
+      (then
+        (block $doneT
+          (loop $colsT
+            (br_if $doneT (i32.ge_u (local.get $k) (local.get $len)))
+            (v128.store (local.get $dst) (v128.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $ak)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $colsT)))
+        (return)))
+    (if (i32.eq (local.get $ak) (i32.const 4))
+      (then
+        (local.set $len4 (i32.and (local.get $len) (i32.const -4)))
+        (block $doneN
+          (loop $rowsN
+            (br_if $doneN (i32.ge_u (local.get $k) (local.get $len4)))
+            ;; r_q = a(q, k..k+3)
+            (local.set $r0 (v128.load (local.get $src)))
+            (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $ar))))
+            (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $ar) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $ar) (i32.const 3)))))
+            (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $u1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $u2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $u3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            ;; a(0..3, k+t) at dst + 16t
+            (v128.store (local.get $dst)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u2)))
+            (v128.store offset=16 (local.get $dst)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u2)))
+            (v128.store offset=32 (local.get $dst)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u1) (local.get $u3)))
+            (v128.store offset=48 (local.get $dst)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u1) (local.get $u3)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $rowsN)))))
+    (block $done
+      (loop $k1
+        (br_if $done (i32.ge_u (local.get $k) (local.get $len)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $ar))))
+        (f32.store offset=8 (local.get $dst)
+          (f32.load (i32.add (local.get $src) (i32.shl (local.get $ar) (i32.const 1)))))
+        (f32.store offset=12 (local.get $dst)
+          (f32.load (i32.add (local.get $src) (i32.mul (local.get $ar) (i32.const 3)))))
+        (local.set $src (i32.add (local.get $src) (local.get $ak)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $k1))))
+
   ;; C (+)= a · B   with a(r,k) at a + r·ar + k·ak:  (rows, len) @ (len, cols) -> (rows, cols)
   ;; B and C are row-major with rows rb bytes apart (4·cols when dense; more when they are a band of
   ;; columns of wider matrices, as the threaded products cut them); w is scratch for the packed panels
@@ -229,22 +289,7 @@
         (local.set $ra (i32.add (local.get $a) (i32.mul (local.get $r) (local.get $ar))))
         (local.set $rc (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $rb))))
         ;; pack A: a(r+q, k) at w + 16k + 4q
-        (local.set $src (local.get $ra))
-        (local.set $dst (local.get $w))
-        (local.set $k (i32.const 0))
-        (block $donePackA
-          (loop $packA
-            (br_if $donePackA (i32.ge_u (local.get $k) (local.get $len)))
-            (f32.store (local.get $dst) (f32.load (local.get $src)))
-            (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $ar))))
-            (f32.store offset=8 (local.get $dst)
-              (f32.load (i32.add (local.get $src) (i32.shl (local.get $ar) (i32.const 1)))))
-            (f32.store offset=12 (local.get $dst)
-              (f32.load (i32.add (local.get $src) (i32.mul (local.get $ar) (i32.const 3)))))
-            (local.set $src (i32.add (local.get $src) (local.get $ak)))
-            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $packA)))
+        (call $packA4 (local.get $ra) (local.get $ar) (local.get $ak) (local.get $w) (local.get $len))
         (local.set $j (i32.const 0))
         (block $doneCols8
           (loop $cols8
