@@ -43,9 +43,15 @@ await buildWasm({
 });
 // matmul-f32.wat is written with relaxed SIMD's fused f32x4.relaxed_madd: assembled as it is into
 // matmul-f32-fma-wasm.ts (used where the runtime has relaxed SIMD: Node 24, current browsers) and,
-// with every relaxed_madd unfused (unfuseMadd), into matmul-f32-wasm.ts (Node 20); each also over an
+// with every relaxed_madd unfused (unfuseMadd) and 4-row tiles, into matmul-f32-wasm.ts (Node 20); each also over an
 // imported shared memory for the worker threads of matmul-f32-threads.ts (16384 pages = 1 GiB, the
 // most matmul-f32.ts hands to wasm)
+// the plain module tiles 4 rows at a time (matmul-f32.wat's $tileRows: 6 rows of unfused sums spill)
+const plainMatmulF32 = (text) => {
+  const six = '(global $tileRows i32 (i32.const 6))';
+  if (!text.includes(six)) throw new Error(`matmul-f32.wat: no \`${six}\` to set to 4`);
+  return unfuseMadd(text).replace(six, '(global $tileRows i32 (i32.const 4))');
+};
 const sharedMatmulF32 = (text) => {
   const own = '(memory (export "memory") 1)';
   if (!text.includes(own)) throw new Error(`matmul-f32.wat: no \`${own}\` to make shared`);
@@ -62,7 +68,7 @@ await buildWasm({
   pkg: 'tensor',
   wat: 'matmul-f32.wat',
   exportName: 'MATMUL_F32_WASM_BASE64',
-  edit: unfuseMadd,
+  edit: plainMatmulF32,
 });
 await buildWasm({
   pkg: 'tensor',
@@ -78,7 +84,7 @@ await buildWasm({
   exportName: 'MATMUL_F32_SHARED_WASM_BASE64',
   out: 'matmul-f32-shared-wasm.ts',
   features: { simd: true, threads: true },
-  edit: (text) => sharedMatmulF32(unfuseMadd(text)),
+  edit: (text) => sharedMatmulF32(plainMatmulF32(text)),
 });
 await buildWasm({
   pkg: 'tensor',

@@ -241,7 +241,7 @@ type WorkerConstructor = new (
 const MAX_BYTES = 2 ** 30;
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
 /** Floats of packing scratch for `cols` columns, as matmul-f32.ts reserves. */
-const packFloats = (cols: number): number => 256 * (cols + 4);
+const packFloats = (cols: number): number => 256 * (cols + 8);
 
 /**
  * The products on `threads` threads (≥ 2), falling back to `single` (the one-thread wasm kernels)

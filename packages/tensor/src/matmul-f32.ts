@@ -212,8 +212,8 @@ export interface MatmulF32WasmExports {
 /** The next multiple of 4 floats: every region starts on a 16-byte boundary, as f32x4 loads prefer. */
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
 
-/** Floats of scratch the kernels pack their panels into: 256 k × (cols + 4), see matmul-f32.wat's $gemm. */
-const packFloats = (cols: number): number => 256 * (cols + 4);
+/** Floats of scratch the kernels pack their panels into: 256 k × (cols + 8), see matmul-f32.wat's $gemm. */
+const packFloats = (cols: number): number => 256 * (cols + 8);
 
 /**
  * The fast path: one module instance whose memory holds, one after the other, A, B, C, the scratch
