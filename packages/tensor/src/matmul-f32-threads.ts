@@ -8,11 +8,12 @@
  * therefore never holds the caller up for more than the band it took: on a loaded machine the
  * caller simply computes most bands itself.
  *
- * Bands: a 2-D product is cut along the longer side of C — blocks of rows, or blocks of columns
- * (multiples of 8, the micro-kernel's width; matmul-f32.wat's exported `gemm` takes the row stride
- * of B and C apart from the band's width); a batched product is cut into runs of whole matrices.
- * Every element of C is still the sum over k in ascending order, in the same 256-k blocks, of the
- * same float32 operations, so the result equals the one-thread kernel's bit for bit
+ * Bands: a 2-D product is cut along the longer side of C — blocks of rows (multiples of 12: whole
+ * micro-kernel tiles of 6 or 4 rows), or blocks of columns (multiples of 8, the micro-kernel's
+ * width; matmul-f32.wat's exported `gemm` takes the row stride of B and C apart from the band's
+ * width); a batched product is cut into runs of whole matrices. Every element of C is still the sum
+ * over k in ascending order of the same float32 operations, whichever tile computes it and however
+ * the reduction is blocked, so the result equals the one-thread kernel's bit for bit
  * (matmul-f32-threads.test.ts checks every form the autograd uses). Products of fewer than
  * `minProduct` multiply-adds (n·m·p, times the batch) stay on the calling thread: handing off costs
  * tens of microseconds.
@@ -387,7 +388,8 @@ export function threadedKernelsF32(
     free: number,
   ): void => {
     const byRows = rows >= cols;
-    const band = byRows ? bandOf(rows, 4) : bandOf(cols, 8);
+    // rows in multiples of 12 (whole 6- and 4-row tiles of matmul-f32.wat), columns of 8 (its width)
+    const band = byRows ? bandOf(rows, 12) : bandOf(cols, 8);
     const per = packFloats(byRows ? cols : band) * 4;
     reserve(free + threads * (per / 4));
     const args = [a * 4, ar, ak, b * 4, c * 4, rows, len, cols, cols * 4, acc ? 1 : 0];
