@@ -18,6 +18,7 @@ import {
   wasmKernelsF32,
   wasmKernelsF32Plain,
 } from './matmul-f32.js';
+import { webAssembly } from './wasm.js';
 
 /** Uniform(−1, 1) float32 values from a seeded generator. */
 const randomF32 = (rs: RandomState, size: number): Float32Array =>
@@ -326,22 +327,56 @@ describe('matmul-f32 — the two wasm modules (fused multiply-adds where relaxed
     ['plain SIMD', wasmKernelsF32Plain],
   ];
 
+  /**
+   * a·b + c by one f32x4.relaxed_madd on this machine — fused or not is the runtime's choice (V8
+   * fuses where the CPU has FMA) — or null where relaxed SIMD does not compile. The module (89
+   * bytes, assembled by wabt from `(v128.store (i32.const 0) (f32x4.relaxed_madd (v128.load
+   * (i32.const 16)) (v128.load (i32.const 32)) (v128.load (i32.const 48))))`, exported "f", memory "m").
+   */
+  function relaxedMadd(a: number, b: number, c: number): number | null {
+    const hex =
+      '0061736d01000000010401600000030201000503010001070902016d0200016600000a1f011d0041004110fd0004004120fd0004004130fd000400fd8502fd0b04000b';
+    let ex: { m: { buffer: ArrayBuffer }; f: () => void };
+    try {
+      const bytes = Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
+      ex = new webAssembly!.Instance(new webAssembly!.Module(bytes)).exports as typeof ex;
+    } catch {
+      return null;
+    }
+    const h = new Float32Array(ex.m.buffer, 0, 16);
+    h.fill(a, 4, 8);
+    h.fill(b, 8, 12);
+    h.fill(c, 12, 16);
+    ex.f();
+    return h[0]!;
+  }
+
+  it.skipIf(wasmKernelsF32 === null)('matmulF32Fused: exactly where relaxed SIMD compiles', () => {
+    expect(matmulF32Fused).toBe(relaxedMadd(1, 1, 1) !== null);
+  });
+
   it.skipIf(wasmKernelsF32 === null)(
-    'the default module fuses exactly when matmulF32Fused says so, the plain one never: c + a·b with a·b inexact in float32',
+    'every tile of the default module multiply-adds as relaxed_madd does here, the plain module never fuses: c + a·b with a·b inexact in float32',
     () => {
       // a = b = 1 + 2^-12: a·b = 1 + 2^-11 + 2^-24 needs 25 bits, rounds to 1 + 2^-11 (a tie, to even);
-      // c = −(1 + 2^-11): fused, c + a·b = 2^-24 exactly; unfused, 0. A 5 × 13 C (+)= A B with every
-      // entry so and a reduction of 1 passes every tile: 4×8 rows 0–3, then 1×8, 1×4 and single columns
-      const [n, p] = [5, 13];
+      // c = −(1 + 2^-11): fused, c + a·b = 2^-24 exactly; unfused, 0. C (+)= A B with every entry so
+      // and a reduction of 1, 11 × 13 and 9 × 13, passes every tile: rows in blocks of 6 + 4 + 1 and
+      // 6 + 2 + 1 (the fused module) or 4 + 4 + 2 + 1 and 4 + 4 + 1 (plain); columns 8 + 4 + 1
       const a = 1 + 2 ** -12;
-      const A = new Float32Array(n).fill(a);
-      const B = new Float32Array(p).fill(a);
-      for (const [name, k] of both) {
-        const C = new Float32Array(n * p).fill(-(1 + 2 ** -11));
-        k!.matmul(A, B, n, 1, p, C, true);
-        const fused = name === 'default wasm' && matmulF32Fused;
-        expect(new Set(C), name).toEqual(new Set([fused ? 2 ** -24 : 0]));
+      // (where the CPU fuses relaxed_madd, as x86-64 with FMA and ARM64 do: 2^-24)
+      const here = relaxedMadd(a, a, -(1 + 2 ** -11));
+      for (const n of [11, 9]) {
+        const p = 13;
+        const A = new Float32Array(n).fill(a);
+        const B = new Float32Array(p).fill(a);
+        for (const [name, k] of both) {
+          const C = new Float32Array(n * p).fill(-(1 + 2 ** -11));
+          k!.matmul(A, B, n, 1, p, C, true);
+          const want = name === 'default wasm' && matmulF32Fused ? here : 0;
+          expect(new Set(C), `${name} ${n} rows`).toEqual(new Set([want]));
+        }
       }
+      if (matmulF32Fused) expect([0, 2 ** -24]).toContain(here);
     },
   );
 
