@@ -332,9 +332,9 @@ function wasmKernelsFrom(ex: MatmulF32WasmExports): MatmulF32Kernels {
 }
 
 /**
- * matmul-f32.wat with fused multiply-adds (relaxed SIMD's f32x4.relaxed_madd: one rounding a term,
- * about twice the multiply-adds a cycle), or null where the runtime lacks relaxed SIMD (Node 20:
- * the module does not compile).
+ * matmul-f32.wat with fused multiply-adds (relaxed SIMD's f32x4.relaxed_madd: one instruction and
+ * one rounding a term instead of two, and 6-row tiles where the plain module has 4 — ~15 % faster
+ * on AMD Zen 4), or null where the runtime lacks relaxed SIMD (Node 20: the module does not compile).
  */
 const compiledFma: object | null = compileWasm(MATMUL_F32_FMA_WASM_BASE64);
 
