@@ -51,8 +51,9 @@ const SHAPES: Dims[] = [
   [260, 33, 12],
   [2, 3, 200],
   [9, 0, 11],
-  // bands of columns over chunks of 256 columns (a reduction longer than 128), and of rows
-  [6, 260, 530],
+  // bands of columns of a product whose one-thread kernel cuts its columns in chunks of 1024 (a
+  // reduction longer than 128), and of rows
+  [6, 260, 1100],
   [300, 140, 270],
 ];
 

@@ -380,10 +380,12 @@ describe('matmul-f32 — the two wasm modules (fused multiply-adds where relaxed
     },
   );
 
-  // column chunks (more than 256 columns with a reduction over 128 k), reduction blocks (over 256
-  // k), rows and columns not multiples of the 4 × 8 tile, skinny and tiny shapes; all three
-  // variants, written and accumulated, against the JavaScript reference
+  // column chunks (more than 1024 columns with a reduction over 128 k: A Bᵀ of [5, 130, 1100], Aᵀ B
+  // of [131, 3, 1030]), reduction blocks (over 256 k), rows and columns not multiples of the tiles,
+  // skinny and tiny shapes; all three variants, written and accumulated, against the JavaScript reference
   const SHAPES: [number, number, number][] = [
+    [5, 130, 1100],
+    [131, 3, 1030],
     [9, 129, 523],
     [6, 300, 263],
     [13, 257, 257],
