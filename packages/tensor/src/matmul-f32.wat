@@ -12,8 +12,11 @@
 ;; compiles. Either way every element gets the same operations whichever tile computes it, so the
 ;; threaded products equal one thread's bit for bit. The JavaScript path keeps its partial sums in
 ;; float64 between stores, so the two agree to float32 rounding, not bit for bit (matmul-f32.test.ts).
-;; (On AMD Zen 4 the fused module ran the micro-kernel ~10 % faster: the same flops a cycle — Zen
-;; multiplies and adds on separate pipes — in fewer instructions.)
+;; (On AMD Zen 4 the fused module runs ~15 % faster: the same flops a cycle — Zen multiplies and
+;; adds on separate pipes — in fewer instructions, and 6-row tiles where the plain module's spill.
+;; Its 6 × 8 micro-kernel alone reached 55–56 GFLOP/s, ~97 % of the 12-accumulator mul + add peak
+;; that matmul-f32.bench.ts measures; whole products 80–93 % of it, the rest is packing, tile edges,
+;; cache misses and matmul-f32.ts' copies in and out of this memory.)
 ;;
 ;; Every kernel takes a flag `acc`: 0 writes C = A·B, 1 adds to what C holds (C += A·B), which the
 ;; backward passes use to add into existing gradients and the reduction blocking below uses to
