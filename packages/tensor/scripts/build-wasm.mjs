@@ -1,7 +1,7 @@
 // Assembles the WebAssembly SIMD kernels in src/*.wat into src/*-wasm.ts (see scripts/lib/build-wasm.mjs).
 //   pnpm build:wasm                         (in packages/tensor) writes every src/*-wasm.ts
 //   node scripts/build-wasm.mjs --check     exits 1 when one is stale (the kernels' tests run it)
-import { buildWasm } from '../../../scripts/lib/build-wasm.mjs';
+import { buildWasm, unfuseMadd } from '../../../scripts/lib/build-wasm.mjs';
 
 /**
  * Moves every distinct non-zero `(v128.const …)` of a module into an immutable global and reads it
@@ -41,20 +41,50 @@ await buildWasm({
   exportName: 'MATMUL_F64_FMA_WASM_BASE64',
   features: { simd: true, relaxed_simd: true },
 });
-await buildWasm({ pkg: 'tensor', wat: 'matmul-f32.wat', exportName: 'MATMUL_F32_WASM_BASE64' });
-// the same code over an imported shared memory, for the worker threads of matmul-f32-threads.ts
-// (16384 pages = 1 GiB, the most matmul-f32.ts hands to wasm)
+// matmul-f32.wat is written with relaxed SIMD's fused f32x4.relaxed_madd: assembled as it is into
+// matmul-f32-fma-wasm.ts (used where the runtime has relaxed SIMD: Node 24, current browsers) and,
+// with every relaxed_madd unfused (unfuseMadd) and 4-row tiles, into matmul-f32-wasm.ts (Node 20); each also over an
+// imported shared memory for the worker threads of matmul-f32-threads.ts (16384 pages = 1 GiB, the
+// most matmul-f32.ts hands to wasm)
+// the plain module tiles 4 rows at a time (matmul-f32.wat's $tileRows: 6 rows of unfused sums spill)
+const plainMatmulF32 = (text) => {
+  const six = '(global $tileRows i32 (i32.const 6))';
+  if (!text.includes(six)) throw new Error(`matmul-f32.wat: no \`${six}\` to set to 4`);
+  return unfuseMadd(text).replace(six, '(global $tileRows i32 (i32.const 4))');
+};
+const sharedMatmulF32 = (text) => {
+  const own = '(memory (export "memory") 1)';
+  if (!text.includes(own)) throw new Error(`matmul-f32.wat: no \`${own}\` to make shared`);
+  return text.replace(own, '(import "env" "memory" (memory 1 16384 shared))');
+};
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'matmul-f32.wat',
+  exportName: 'MATMUL_F32_FMA_WASM_BASE64',
+  out: 'matmul-f32-fma-wasm.ts',
+  features: { simd: true, relaxed_simd: true },
+});
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'matmul-f32.wat',
+  exportName: 'MATMUL_F32_WASM_BASE64',
+  edit: plainMatmulF32,
+});
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'matmul-f32.wat',
+  exportName: 'MATMUL_F32_SHARED_FMA_WASM_BASE64',
+  out: 'matmul-f32-shared-fma-wasm.ts',
+  features: { simd: true, relaxed_simd: true, threads: true },
+  edit: sharedMatmulF32,
+});
 await buildWasm({
   pkg: 'tensor',
   wat: 'matmul-f32.wat',
   exportName: 'MATMUL_F32_SHARED_WASM_BASE64',
   out: 'matmul-f32-shared-wasm.ts',
   features: { simd: true, threads: true },
-  edit: (text) => {
-    const own = '(memory (export "memory") 1)';
-    if (!text.includes(own)) throw new Error(`matmul-f32.wat: no \`${own}\` to make shared`);
-    return text.replace(own, '(import "env" "memory" (memory 1 16384 shared))');
-  },
+  edit: (text) => sharedMatmulF32(plainMatmulF32(text)),
 });
 await buildWasm({
   pkg: 'tensor',

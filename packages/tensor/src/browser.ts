@@ -87,6 +87,7 @@ export {
   matmulF32Backend,
   matmulF32Batch,
   matmulF32Bias,
+  matmulF32Fused,
   matmulF32Js,
   matmulF32NT,
   matmulF32NTBatch,
@@ -95,6 +96,7 @@ export {
   matmulF32TNBatch,
   matmulF32TNJs,
   wasmKernelsF32,
+  wasmKernelsF32Plain,
 } from './matmul-f32.js';
 // ── Float64 products, bit-identical to the textbook loop (the scikit-learn-equal MLP trains on them)
 export {

@@ -12,6 +12,7 @@ import {
   matmulF32NTBatch,
   matmulF32Workers,
   wasmKernelsF32,
+  wasmKernelsF32Plain,
 } from './matmul-f32.js';
 import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
 import { setTensorThreads, tensorThreads } from './threads.js';
@@ -31,8 +32,11 @@ function sameBits(x: Float32Array, y: Float32Array): boolean {
 const single = wasmKernelsF32 as MatmulF32Kernels;
 // every product on the threads (minProduct 0), with 2 and 3 threads (3: more bands than cores here)
 const pools: ThreadedMatmulF32[] = [2, 3].map((t) => threadedKernelsF32(t, single, 0)!);
+// the plain-SIMD (unfused) module on both sides, as Node 20 runs it
+const plainSingle = wasmKernelsF32Plain as MatmulF32Kernels;
+const plainPool = threadedKernelsF32(2, plainSingle, 0, false)!;
 afterAll(async () => {
-  await Promise.all(pools.map((p) => p.close()));
+  await Promise.all([...pools, plainPool].map((p) => p.close()));
 });
 
 type Dims = [number, number, number];
@@ -47,41 +51,47 @@ const SHAPES: Dims[] = [
   [260, 33, 12],
   [2, 3, 200],
   [9, 0, 11],
+  // bands of columns of a product whose one-thread kernel cuts its columns in chunks of 1024 (a
+  // reduction longer than 128), and of rows
+  [6, 260, 1100],
+  [300, 140, 270],
 ];
 
 describe('matmul-f32-threads: equal to the one-thread wasm kernels bit for bit', () => {
-  it.runIf(wasmKernelsF32 !== null).each(pools.map((p) => [p.threads, p] as const))(
-    '%i threads: C = A B, Aᵀ B, A Bᵀ, with and without accumulating, and A B + bias',
-    (_, pool) => {
-      for (const [n, m, p] of SHAPES) {
-        const cases: ['matmul' | 'matmulTN' | 'matmulNT', number, number, number][] = [
-          ['matmul', n * m, m * p, n * p],
-          ['matmulTN', n * m, n * p, m * p],
-          ['matmulNT', n * m, p * m, n * p],
-        ];
-        for (const [v, sa, sb, sc] of cases) {
-          const A = random(sa);
-          const B = random(sb);
-          for (const acc of [false, true]) {
-            const start = random(sc);
-            const C1 = start.slice();
-            const Ct = start.slice();
-            single[v](A, B, n, m, p, C1, acc);
-            pool[v](A, B, n, m, p, Ct, acc);
-            expect(sameBits(C1, Ct), `${v} ${n}×${m}×${p} acc ${acc}`).toBe(true);
-          }
+  it
+    .runIf(wasmKernelsF32 !== null)
+    .each([
+      ...pools.map((p) => [`${p.threads} threads`, p, single] as const),
+      ['2 threads, plain SIMD module', plainPool, plainSingle] as const,
+    ])('%s: C = A B, Aᵀ B, A Bᵀ, with and without accumulating, and A B + bias', (_, pool, single) => {
+    for (const [n, m, p] of SHAPES) {
+      const cases: ['matmul' | 'matmulTN' | 'matmulNT', number, number, number][] = [
+        ['matmul', n * m, m * p, n * p],
+        ['matmulTN', n * m, n * p, m * p],
+        ['matmulNT', n * m, p * m, n * p],
+      ];
+      for (const [v, sa, sb, sc] of cases) {
+        const A = random(sa);
+        const B = random(sb);
+        for (const acc of [false, true]) {
+          const start = random(sc);
+          const C1 = start.slice();
+          const Ct = start.slice();
+          single[v](A, B, n, m, p, C1, acc);
+          pool[v](A, B, n, m, p, Ct, acc);
+          expect(sameBits(C1, Ct), `${v} ${n}×${m}×${p} acc ${acc}`).toBe(true);
         }
-        const [A, B, bias] = [random(n * m), random(m * p), random(p)];
-        const [C1, Ct] = [new Float32Array(n * p), new Float32Array(n * p)];
-        single.matmulBias(A, B, bias, n, m, p, C1);
-        pool.matmulBias(A, B, bias, n, m, p, Ct);
-        expect(sameBits(C1, Ct), `matmulBias ${n}×${m}×${p}`).toBe(true);
       }
-      expect(pool.started).toBe(pool.threads - 1);
-      expect(pool.bands.total).toBeGreaterThan(0);
-      expect(pool.bands.byWorkers).toBeLessThanOrEqual(pool.bands.total);
-    },
-  );
+      const [A, B, bias] = [random(n * m), random(m * p), random(p)];
+      const [C1, Ct] = [new Float32Array(n * p), new Float32Array(n * p)];
+      single.matmulBias(A, B, bias, n, m, p, C1);
+      pool.matmulBias(A, B, bias, n, m, p, Ct);
+      expect(sameBits(C1, Ct), `matmulBias ${n}×${m}×${p}`).toBe(true);
+    }
+    expect(pool.started).toBe(pool.threads - 1);
+    expect(pool.bands.total).toBeGreaterThan(0);
+    expect(pool.bands.byWorkers).toBeLessThanOrEqual(pool.bands.total);
+  });
 
   it.runIf(wasmKernelsF32 !== null).each(pools.map((p) => [p.threads, p] as const))(
     '%i threads: the batched products (attention per head), with and without accumulating',

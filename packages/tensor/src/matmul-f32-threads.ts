@@ -8,11 +8,12 @@
  * therefore never holds the caller up for more than the band it took: on a loaded machine the
  * caller simply computes most bands itself.
  *
- * Bands: a 2-D product is cut along the longer side of C — blocks of rows, or blocks of columns
- * (multiples of 8, the micro-kernel's width; matmul-f32.wat's exported `gemm` takes the row stride
- * of B and C apart from the band's width); a batched product is cut into runs of whole matrices.
- * Every element of C is still the sum over k in ascending order, in the same 256-k blocks, of the
- * same float32 operations, so the result equals the one-thread kernel's bit for bit
+ * Bands: a 2-D product is cut along the longer side of C — blocks of rows (multiples of 12: whole
+ * micro-kernel tiles of 6 or 4 rows), or blocks of columns (multiples of 8, the micro-kernel's
+ * width; matmul-f32.wat's exported `gemm` takes the row stride of B and C apart from the band's
+ * width); a batched product is cut into runs of whole matrices. Every element of C is still the sum
+ * over k in ascending order of the same float32 operations, whichever tile computes it and however
+ * the reduction is blocked, so the result equals the one-thread kernel's bit for bit
  * (matmul-f32-threads.test.ts checks every form the autograd uses). Products of fewer than
  * `minProduct` multiply-adds (n·m·p, times the batch) stay on the calling thread: handing off costs
  * tens of microseconds.
@@ -30,6 +31,7 @@
 
 import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
 import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
+import { MATMUL_F32_SHARED_FMA_WASM_BASE64 } from './matmul-f32-shared-fma-wasm.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
 import { type WebAssemblyApi, webAssembly } from './wasm.js';
@@ -240,16 +242,19 @@ type WorkerConstructor = new (
 const MAX_BYTES = 2 ** 30;
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
 /** Floats of packing scratch for `cols` columns, as matmul-f32.ts reserves. */
-const packFloats = (cols: number): number => 256 * (cols + 4);
+const packFloats = (cols: number): number => 256 * (cols + 8);
 
 /**
  * The products on `threads` threads (≥ 2), falling back to `single` (the one-thread wasm kernels)
  * below `minProduct` multiply-adds; null where Node's worker threads or shared wasm memory are missing.
+ * `fused`: the threads run the fused (relaxed-SIMD) module where it compiles, as `single` must then
+ * do too for the two to agree bit for bit (matmul-f32.ts passes `matmulF32Fused`); false: the plain one.
  */
 export function threadedKernelsF32(
   threads: number,
   single: MatmulF32Kernels,
   minProduct = THREADED_MIN_PRODUCT,
+  fused = true,
 ): ThreadedMatmulF32 | null {
   const wt = nodeBuiltinOrUndefined<{ Worker: WorkerConstructor }>('worker_threads');
   const WA = webAssembly;
@@ -257,8 +262,16 @@ export function threadedKernelsF32(
   let module: object;
   let memory: InstanceType<WebAssemblyApi['Memory']>;
   let ex: SharedExports;
+  const bytes = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
   try {
-    module = new WA.Module(Uint8Array.from(atob(MATMUL_F32_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0)));
+    // the fused module where relaxed SIMD compiles (as matmul-f32.ts chooses), else the plain one
+    try {
+      module = new WA.Module(
+        bytes(fused ? MATMUL_F32_SHARED_FMA_WASM_BASE64 : MATMUL_F32_SHARED_WASM_BASE64),
+      );
+    } catch {
+      module = new WA.Module(bytes(MATMUL_F32_SHARED_WASM_BASE64));
+    }
     memory = new WA.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
     ex = new WA.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
   } catch {
@@ -375,7 +388,8 @@ export function threadedKernelsF32(
     free: number,
   ): void => {
     const byRows = rows >= cols;
-    const band = byRows ? bandOf(rows, 4) : bandOf(cols, 8);
+    // rows in multiples of 12 (whole 6- and 4-row tiles of matmul-f32.wat), columns of 8 (its width)
+    const band = byRows ? bandOf(rows, 12) : bandOf(cols, 8);
     const per = packFloats(byRows ? cols : band) * 4;
     reserve(free + threads * (per / 4));
     const args = [a * 4, ar, ak, b * 4, c * 4, rows, len, cols, cols * 4, acc ? 1 : 0];

@@ -11,11 +11,20 @@
  * (default 2): the wasm products are also timed on that many threads (matmul-f32-threads.ts), and
  * a sweep of square products shows where cutting them into bands starts to pay (THREADED_MIN_PRODUCT).
  * First it measures this machine's WebAssembly SIMD peak (@firth/tensor's measureSimdPeak) and prints each product's share
- * of it — the roofline — and whether relaxed SIMD's fused multiply-add would raise that peak.
+ * of it — the roofline — and whether relaxed SIMD's fused multiply-add would raise that peak. The
+ * wasm column is the module matmul-f32.ts runs here (fused multiply-adds where relaxed SIMD
+ * compiles), `plain` the plain-SIMD module Node 20 runs. Then the forward products of BERT (A W +
+ * bias, hidden 128 and 256) on both modules.
  */
 import { RandomState } from '@firth/numeric';
 import { loadAverage } from '../../../scripts/bench/peer.js';
-import { jsKernelsF32, type MatmulF32Kernels, wasmKernelsF32 } from './matmul-f32.js';
+import {
+  jsKernelsF32,
+  type MatmulF32Kernels,
+  matmulF32Fused,
+  wasmKernelsF32,
+  wasmKernelsF32Plain,
+} from './matmul-f32.js';
 import { threadedKernelsF32 } from './matmul-f32-threads.js';
 import { measureSimdPeak } from './simd-peak.js';
 
@@ -122,11 +131,16 @@ console.log(
   `float32 matmul, median of ${reps} runs; GFLOP/s = 2·n·m·p / time; ${tLabel}: ${threads} threads`,
 );
 console.log(
-  `${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio  wasm/peak ${tLabel.padStart(8)}  speed-up`,
+  `wasm: the ${matmulF32Fused ? 'fused (relaxed SIMD)' : 'plain SIMD'} module; plain: the plain-SIMD module (Node 20's)`,
+);
+console.log(
+  `${'product'.padEnd(42)} ${'JS'.padStart(8)} ${'wasm'.padStart(8)}  ratio  wasm/peak ${'plain'.padStart(8)} plain/peak ${tLabel.padStart(8)}  speed-up`,
 );
 let totalJs = 0;
 let totalWasm = 0;
 let totalThreaded = 0;
+let totalPlain = 0;
+const plain = wasmKernelsF32Plain!;
 for (const c of cases) {
   const [sa, sb, sc] = c.sizes;
   const A = random(sa);
@@ -135,14 +149,17 @@ for (const c of cases) {
   const flops = 2 * c.dims[0] * c.dims[1] * c.dims[2];
   const tJs = time(jsKernelsF32, c, A, B, C);
   const tWasm = time(wasmKernelsF32, c, A, B, C);
+  const tPlain = time(plain, c, A, B, C);
+  totalPlain += tPlain;
   const tThreaded = threaded === null ? tWasm : time(threaded, c, A, B, C);
   totalJs += tJs;
   totalWasm += tWasm;
   totalThreaded += tThreaded;
   const g = (t: number) => (flops / t / 1e9).toFixed(2).padStart(8);
-  const ofPeak = ((100 * flops) / tWasm / 1e9 / peak.plain).toFixed(0);
+  const ofPeak = (t: number) => ((100 * flops) / t / 1e9 / peak.plain).toFixed(0).padStart(5);
   console.log(
-    `${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1).padStart(4)}×  ${ofPeak.padStart(5)} % ` +
+    `${c.name.padEnd(42)} ${g(tJs)} ${g(tWasm)}  ${(tJs / tWasm).toFixed(1).padStart(4)}×  ${ofPeak(tWasm)} % ` +
+      `${g(tPlain)}  ${ofPeak(tPlain)} % ` +
       `${g(tThreaded)}  ${(tWasm / tThreaded).toFixed(2).padStart(6)}×`,
   );
 }
@@ -150,8 +167,34 @@ const allFlops = cases.reduce((s, c) => s + 2 * c.dims[0] * c.dims[1] * c.dims[2
 console.log(
   `all nine products: JS ${(totalJs * 1000).toFixed(0)} ms, wasm ${(totalWasm * 1000).toFixed(0)} ms, ` +
     `${(totalJs / totalWasm).toFixed(1)}× faster; wasm ${(allFlops / totalWasm / 1e9).toFixed(1)} GFLOP/s = ` +
-    `${((100 * allFlops) / totalWasm / 1e9 / peak.plain).toFixed(0)} % of the mul + add peak`,
+    `${((100 * allFlops) / totalWasm / 1e9 / peak.plain).toFixed(0)} % of the mul + add peak; plain module ` +
+    `${(allFlops / totalPlain / 1e9).toFixed(1)} GFLOP/s = ${((100 * allFlops) / totalPlain / 1e9 / peak.plain).toFixed(0)} %`,
 );
+
+// BERT's forward products: X W + bias (2048 tokens, hidden 128 and 256, the MLP 4× wider)
+console.log(`BERT forward, A W + bias, median of ${reps} runs: GFLOP/s and share of the mul + add peak`);
+for (const [n, m, p] of [
+  [T, 128, 384],
+  [T, 128, 128],
+  [T, 128, 512],
+  [T, 512, 128],
+  [T, 256, 768],
+  [T, 256, 256],
+  [T, 256, 1024],
+  [T, 1024, 256],
+] as const) {
+  const [A, B, bias, C] = [random(n * m), random(m * p), random(p), new Float32Array(n * p)];
+  const flops = 2 * n * m * p;
+  const c = nn(`${n}×${m} @ ${m}×${p} + bias`, n, m, p);
+  const biasCase = (k: MatmulF32Kernels): MatmulF32Kernels => ({
+    ...k,
+    matmul: () => k.matmulBias(A, B, bias, n, m, p, C),
+  });
+  const [tW, tP] = [time(biasCase(wasmKernelsF32), c, A, B, C), time(biasCase(plain), c, A, B, C)];
+  const cell = (t: number) =>
+    `${(flops / t / 1e9).toFixed(2).padStart(8)} ${((100 * flops) / t / 1e9 / peak.plain).toFixed(0).padStart(4)} %`;
+  console.log(`  ${c.name.padEnd(40)} wasm ${cell(tW)}   plain ${cell(tP)}`);
+}
 console.log(
   `on ${threads} threads: ${(totalThreaded * 1000).toFixed(0)} ms, ${(allFlops / totalThreaded / 1e9).toFixed(1)} GFLOP/s, ` +
     `${(totalWasm / totalThreaded).toFixed(2)}× one thread; cores busy (CPU/wall) ${coresUsed(wasmKernelsF32)} ` +

@@ -7,6 +7,7 @@ import {
   matmulF32Backend,
   matmulF32Batch,
   matmulF32Bias,
+  matmulF32Fused,
   matmulF32Js,
   matmulF32NT,
   matmulF32NTBatch,
@@ -15,7 +16,9 @@ import {
   matmulF32TNBatch,
   matmulF32TNJs,
   wasmKernelsF32,
+  wasmKernelsF32Plain,
 } from './matmul-f32.js';
+import { webAssembly } from './wasm.js';
 
 /** Uniform(−1, 1) float32 values from a seeded generator. */
 const randomF32 = (rs: RandomState, size: number): Float32Array =>
@@ -69,6 +72,8 @@ function shapes(count: number, seed: number): [number, number, number][] {
 const paths: [string, MatmulF32Kernels | null][] = [
   ['js', jsKernelsF32],
   ['wasm', wasmKernelsF32],
+  // the unfused module: what Node 20 runs (on Node 20 the same as 'wasm')
+  ['wasm plain SIMD', wasmKernelsF32Plain],
 ];
 
 describe('matmul-f32 — the worked 2×2 examples', () => {
@@ -312,6 +317,139 @@ describe('matmul-f32 — wasm agrees with the JavaScript reference', () => {
         false,
       );
       expect([...small]).toEqual([19, 22, 43, 50]);
+    },
+  );
+});
+
+describe('matmul-f32 — the two wasm modules (fused multiply-adds where relaxed SIMD compiles, plain SIMD)', () => {
+  const both: [string, MatmulF32Kernels | null][] = [
+    ['default wasm', wasmKernelsF32],
+    ['plain SIMD', wasmKernelsF32Plain],
+  ];
+
+  /**
+   * a·b + c by one f32x4.relaxed_madd on this machine — fused or not is the runtime's choice (V8
+   * fuses where the CPU has FMA) — or null where relaxed SIMD does not compile. The module (89
+   * bytes, assembled by wabt from `(v128.store (i32.const 0) (f32x4.relaxed_madd (v128.load
+   * (i32.const 16)) (v128.load (i32.const 32)) (v128.load (i32.const 48))))`, exported "f", memory "m").
+   */
+  function relaxedMadd(a: number, b: number, c: number): number | null {
+    const hex =
+      '0061736d01000000010401600000030201000503010001070902016d0200016600000a1f011d0041004110fd0004004120fd0004004130fd000400fd8502fd0b04000b';
+    let ex: { m: { buffer: ArrayBuffer }; f: () => void };
+    try {
+      const bytes = Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
+      ex = new webAssembly!.Instance(new webAssembly!.Module(bytes)).exports as typeof ex;
+    } catch {
+      return null;
+    }
+    const h = new Float32Array(ex.m.buffer, 0, 16);
+    h.fill(a, 4, 8);
+    h.fill(b, 8, 12);
+    h.fill(c, 12, 16);
+    ex.f();
+    return h[0]!;
+  }
+
+  it.skipIf(wasmKernelsF32 === null)('matmulF32Fused: exactly where relaxed SIMD compiles', () => {
+    expect(matmulF32Fused).toBe(relaxedMadd(1, 1, 1) !== null);
+  });
+
+  it.skipIf(wasmKernelsF32 === null)(
+    'every tile of the default module multiply-adds as relaxed_madd does here, the plain module never fuses: c + a·b with a·b inexact in float32',
+    () => {
+      // a = b = 1 + 2^-12: a·b = 1 + 2^-11 + 2^-24 needs 25 bits, rounds to 1 + 2^-11 (a tie, to even);
+      // c = −(1 + 2^-11): fused, c + a·b = 2^-24 exactly; unfused, 0. C (+)= A B with every entry so
+      // and a reduction of 1, 11 × 13 and 9 × 13, passes every tile: rows in blocks of 6 + 4 + 1 and
+      // 6 + 2 + 1 (the fused module) or 4 + 4 + 2 + 1 and 4 + 4 + 1 (plain); columns 8 + 4 + 1
+      const a = 1 + 2 ** -12;
+      // (where the CPU fuses relaxed_madd, as x86-64 with FMA and ARM64 do: 2^-24)
+      const here = relaxedMadd(a, a, -(1 + 2 ** -11));
+      for (const n of [11, 9]) {
+        const p = 13;
+        const A = new Float32Array(n).fill(a);
+        const B = new Float32Array(p).fill(a);
+        for (const [name, k] of both) {
+          const C = new Float32Array(n * p).fill(-(1 + 2 ** -11));
+          k!.matmul(A, B, n, 1, p, C, true);
+          const want = name === 'default wasm' && matmulF32Fused ? here : 0;
+          expect(new Set(C), `${name} ${n} rows`).toEqual(new Set([want]));
+        }
+      }
+      if (matmulF32Fused) expect([0, 2 ** -24]).toContain(here);
+    },
+  );
+
+  // column chunks (more than 1024 columns with a reduction over 128 k: A Bᵀ of [5, 130, 1100], Aᵀ B
+  // of [131, 3, 1030]), reduction blocks (over 256 k), rows and columns not multiples of the tiles,
+  // skinny and tiny shapes; all three variants, written and accumulated, against the JavaScript reference
+  const SHAPES: [number, number, number][] = [
+    [5, 130, 1100],
+    [131, 3, 1030],
+    [9, 129, 523],
+    [6, 300, 263],
+    [13, 257, 257],
+    [2, 700, 9],
+    [130, 3, 600],
+    [1, 1, 300],
+    [3, 2, 1],
+    [257, 129, 5],
+  ];
+  for (const [name, k] of both)
+    it.skipIf(k === null)(`${name}: long reductions, wide outputs, odd sizes; C = and C +=`, () => {
+      const rs = new RandomState(33);
+      const kernels = k!;
+      for (const [n, m, p] of SHAPES) {
+        const cases: [
+          'matmul' | 'matmulTN' | 'matmulNT',
+          Float32Array,
+          Float32Array,
+          (A: Float32Array, B: Float32Array) => Float32Array,
+          number,
+        ][] = [
+          ['matmul', randomF32(rs, n * m), randomF32(rs, m * p), (A, B) => matmulF32Js(A, B, n, m, p), n * p],
+          [
+            'matmulTN',
+            randomF32(rs, n * m),
+            randomF32(rs, n * p),
+            (A, B) => matmulF32TNJs(A, B, n, m, p),
+            m * p,
+          ],
+          [
+            'matmulNT',
+            randomF32(rs, n * m),
+            randomF32(rs, p * m),
+            (A, B) => matmulF32NTJs(A, B, n, m, p),
+            n * p,
+          ],
+        ];
+        for (const [v, A, B, js, size] of cases) {
+          const scale = js(A.map(Math.abs), B.map(Math.abs));
+          const want = js(A, B);
+          const C = new Float32Array(size).fill(Number.NaN);
+          kernels[v](A, B, n, m, p, C, false);
+          expect(maxRelError(C, want, scale), `${v} ${n}×${m}×${p}`).toBeLessThan(1e-5);
+          // C += the product, onto a start of 1s
+          const start = Float32Array.from({ length: size }, () => 1);
+          kernels[v](A, B, n, m, p, start, true);
+          const more = want.map((x) => x + 1);
+          const scale1 = scale.map((x) => x + 1);
+          expect(maxRelError(start, more, scale1), `${v} ${n}×${m}×${p} accumulate`).toBeLessThan(1e-5);
+        }
+      }
+    });
+
+  it.skipIf(wasmKernelsF32 === null)(
+    'a reduction of length 0 writes zeros, or leaves C as it is when accumulating',
+    () => {
+      for (const [name, k] of both) {
+        const C = new Float32Array(6 * 10).fill(7);
+        k!.matmul(new Float32Array(0), new Float32Array(0), 6, 0, 10, C, false);
+        expect(new Set(C), name).toEqual(new Set([0]));
+        C.fill(7);
+        k!.matmulNT(new Float32Array(0), new Float32Array(0), 6, 0, 10, C, true);
+        expect(new Set(C), name).toEqual(new Set([7]));
+      }
     },
   );
 });
