@@ -24,19 +24,32 @@ describe('parseArgs', () => {
       threads: [1, 2],
       prefix: null,
       memory: 4,
+      seed: 1,
       help: false,
     });
   });
 
   it('reads flags, with a space or =, and the corpus from an argument or FIRTH_CORPUS', () => {
     expect(
-      parseArgs(['--iterations', '15,5', '--threads=2', '--prefix', '1000000', '--memory', '0.5', 'c.txt']),
+      parseArgs([
+        '--iterations',
+        '15,5',
+        '--threads=2',
+        '--prefix',
+        '1000000',
+        '--memory',
+        '0.5',
+        '--seed',
+        '3',
+        'c.txt',
+      ]),
     ).toEqual({
       corpus: 'c.txt',
       iterations: [5, 15],
       threads: [2],
       prefix: 1000000,
       memory: 0.5,
+      seed: 3,
       help: false,
     });
     expect(parseArgs([], { FIRTH_CORPUS: '/d/x.gz' }).corpus).toBe('/d/x.gz');
@@ -50,6 +63,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--prefix'])).toThrow(/--prefix needs a value/);
     expect(() => parseArgs(['--prefix', '1,2'])).toThrow(/one number of words/);
     expect(() => parseArgs(['--memory', '-1'])).toThrow(/--memory takes a number of GB > 0/);
+    expect(() => parseArgs(['--seed', '0'])).toThrow(/--seed takes positive integers/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option --fast/);
     expect(() => parseArgs(['a.txt', 'b.txt'])).toThrow(/one corpus only/);
   });

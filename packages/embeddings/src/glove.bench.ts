@@ -68,6 +68,8 @@ export interface BenchArgs {
   prefix: number | null;
   /** GB for co-occurrence counting and shuffling (cooccur / shuffle `-memory`, Firth's `memory`). */
   memory: number;
+  /** Both tools' random seed (glove -seed, Firth's `seed`): run several to see the spread. */
+  seed: number;
   help: boolean;
 }
 
@@ -76,7 +78,8 @@ export const USAGE = `pnpm bench:glove [corpus] [--prefix N] [--iterations 1 | 5
   --prefix N     only the corpus's first N words (a quick run)
   --iterations   training iterations; a list (5,15) reports accuracy after each (default 1)
   --threads      thread counts for training, each measured (default 1,2)
-  --memory GB    co-occurrence memory budget, both tools (default 4)`;
+  --memory GB    co-occurrence memory budget, both tools (default 4)
+  --seed N       both tools' random seed (default 1): accuracy differs from seed to seed`;
 
 function positiveInts(flag: string, text: string | undefined): number[] {
   if (text === undefined || text === '') throw new Error(`${flag} needs a value\n${USAGE}`);
@@ -95,6 +98,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     threads: [1, 2],
     prefix: null,
     memory: 4,
+    seed: 1,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -119,6 +123,10 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       if (v === undefined || v === '' || !Number.isFinite(gb) || gb <= 0)
         throw new Error(`--memory takes a number of GB > 0, got ${JSON.stringify(v)}`);
       args.memory = gb;
+    } else if (flag === '--seed') {
+      const xs = positiveInts(flag, value());
+      if (xs.length !== 1) throw new Error(`--seed takes one number, got ${xs.length}`);
+      args.seed = xs[0]!;
     } else if (flag.startsWith('-')) throw new Error(`unknown option ${flag}\n${USAGE}`);
     else if (args.corpus !== null && args.corpus !== env.FIRTH_CORPUS)
       throw new Error(`one corpus only, got ${JSON.stringify(args.corpus)} and ${JSON.stringify(a)}`);
@@ -329,7 +337,7 @@ async function firthChild(spec: ChildSpec): Promise<ChildResult> {
   const rss = () => process.resourceUsage().maxRSS * 1024;
   const now = () => performance.now() / 1000;
   const options = {
-    ...SETTINGS,
+    ...spec.settings,
     epochs: spec.iterations.at(-1)!,
     memory: spec.memory,
     tempDir: spec.tempDir,
@@ -591,7 +599,7 @@ async function main(args: BenchArgs): Promise<void> {
       `GloVe: Firth vs the Stanford C tool on ${corpusSource}${args.prefix ? ` (first ${words} words)` : ` (${words} words)`}`,
     );
     console.log(
-      `settings: min count ${SETTINGS.minCount}, window ${SETTINGS.window}, ${SETTINGS.vectorSize} dimensions, x_max ${SETTINGS.xMax}, α ${SETTINGS.alpha}, η ${SETTINGS.learningRate}, memory ${args.memory} GB, iterations ${args.iterations.join(',')}, threads ${args.threads.join(',')}; ${loadAverage()}`,
+      `settings: min count ${SETTINGS.minCount}, window ${SETTINGS.window}, ${SETTINGS.vectorSize} dimensions, x_max ${SETTINGS.xMax}, α ${SETTINGS.alpha}, η ${SETTINGS.learningRate}, memory ${args.memory} GB, iterations ${args.iterations.join(',')}, threads ${args.threads.join(',')}, seed ${args.seed}; ${loadAverage()}`,
     );
 
     // the C tool: build, then vocab_count, cooccur, shuffle once
@@ -829,6 +837,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     console.error((e as Error).message);
     process.exit(2);
   }
+  SETTINGS.seed = args.seed;
   if (args.help) console.log(USAGE);
   else await main(args);
 }
