@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sentences } from './corpus.js';
 import { CUM_TABLE_DOMAIN, Vocabulary } from './vocabulary.js';
 
 /** The course's toy corpus ("Learn Embeddings From Scratch"). */
@@ -131,5 +132,42 @@ describe('Vocabulary', () => {
     expect(w.words).toEqual(v.words);
     expect([...w.cumTable]).toEqual([...v.cumTable]);
     expect(w.codes.map((c) => [...c])).toEqual(v.codes.map((c) => [...c]));
+  });
+});
+
+describe('Vocabulary.buildEncoded', () => {
+  // an empty sentence, words below minCount (→ −1), a sentence longer than 10,000 words
+  const long = Array.from({ length: 10_007 }, (_, i) => ['a', 'b', 'c', `rare${i % 3}`][i % 4]!);
+  const corpus = [['a', 'b', 'x'], [], long, ['c', 'y', 'a']];
+
+  it("records every word's vocabulary index (−1 outside) and each sentence's end, as streamed", async () => {
+    const { vocabulary, encoded } = await Vocabulary.buildEncoded(corpus, { minCount: 3 });
+    expect(vocabulary.words).toEqual((await Vocabulary.build(corpus, { minCount: 3 })).words);
+    const want: number[] = [];
+    const ends: number[] = [];
+    for await (const s of sentences(corpus)) {
+      for (const w of s) want.push(vocabulary.index.get(w) ?? -1);
+      ends.push(want.length);
+    }
+    expect(encoded).not.toBeNull();
+    expect([...encoded!.ids]).toEqual(want);
+    expect([...encoded!.sentenceEnds]).toEqual(ends);
+    expect(encoded!.sentenceCount).toBe(4);
+    expect(want).toContain(-1); // x, y
+    expect(encoded!.sentenceEnds[1]).toBe(encoded!.sentenceEnds[0]); // the empty sentence
+  });
+
+  it('gives up (null) past maxTokens words, and when maxVocabSize pruned the counts', async () => {
+    const total = 3 + 10_007 + 3;
+    expect((await Vocabulary.buildEncoded(corpus, { minCount: 3 }, total)).encoded!.ids).toHaveLength(total);
+    const over = await Vocabulary.buildEncoded(corpus, { minCount: 3 }, total - 1);
+    expect(over.encoded).toBeNull();
+    expect(over.vocabulary.totalWords).toBe(total);
+    const pruned = await Vocabulary.buildEncoded([['a', 'b', 'c', 'd'], ['a', 'e', 'f'], ['a']], {
+      minCount: 1,
+      maxVocabSize: 3,
+    });
+    expect(pruned.encoded).toBeNull();
+    expect(pruned.vocabulary.words[0]).toBe('a');
   });
 });

@@ -112,6 +112,24 @@ export class Vocabulary {
     return counter.finish(opts);
   }
 
+  /**
+   * `build`, and the corpus as this vocabulary's word indexes from the same pass (`EncodedCorpus`),
+   * so that training reads ids instead of decompressing, decoding and splitting the text again.
+   * The encoding is null when the corpus has more than `maxTokens` words (it would take 4 bytes a
+   * word) or when `maxVocabSize` pruned words during the scan (their first-seen ids change).
+   */
+  static async buildEncoded(
+    corpus: Corpus,
+    options: VocabularyOptions = {},
+    maxTokens: number = MAX_ENCODED_TOKENS,
+  ): Promise<{ vocabulary: Vocabulary; encoded: EncodedCorpus | null }> {
+    const opts = checkVocabularyOptions(options);
+    const counter = new WordCounter(opts.maxVocabSize, maxTokens);
+    for await (const sentence of sentences(corpus)) counter.add(sentence);
+    const vocabulary = counter.finish(opts);
+    return { vocabulary, encoded: counter.encoded(vocabulary) };
+  }
+
   /** `build` for sentences already in memory, synchronously. */
   static fromSentences(corpus: readonly (readonly string[])[], options: VocabularyOptions = {}): Vocabulary {
     const opts = checkVocabularyOptions(options);
@@ -365,6 +383,45 @@ function checkVocabularyOptions(o: VocabularyOptions): Required<VocabularyOption
   return opts;
 }
 
+/** The most words `Vocabulary.buildEncoded` encodes (256 MiB of ids); a larger corpus is streamed. */
+export const MAX_ENCODED_TOKENS = 2 ** 26;
+
+/**
+ * A corpus as word indexes of a vocabulary, sentence by sentence, in corpus order: `ids[i]` is the
+ * index of the corpus's i-th word, −1 for a word outside the vocabulary (it still counts as a
+ * corpus word); sentence s is `ids[sentenceEnds[s − 1] .. sentenceEnds[s])` (from 0 for s = 0).
+ * What `sentences(corpus)` streams, looked up once.
+ */
+export class EncodedCorpus {
+  constructor(
+    readonly ids: Int32Array,
+    readonly sentenceEnds: Int32Array,
+  ) {}
+
+  get sentenceCount(): number {
+    return this.sentenceEnds.length;
+  }
+}
+
+/** Appends int32s to a growing buffer (doubling), up to a bound. */
+class IntBuffer {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  constructor(private readonly max: number) {}
+
+  /** Room for `n` more values; false past the bound. */
+  reserve(n: number): boolean {
+    const need = this.length + n;
+    if (need > this.max) return false;
+    if (need > this.data.length) {
+      const grown = new Int32Array(Math.min(this.max, Math.max(need, 2 * this.data.length)));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    return true;
+  }
+}
+
 /**
  * gensim's `_scan_vocab`: word counts in first-seen order, pruned when maxVocabSize is exceeded.
  * One Map lookup a word: the Map gives a word's first-seen id (a Map keeps insertion order, like
@@ -378,31 +435,75 @@ class WordCounter {
   totalWords = 0;
   corpusCount = 0;
   private minReduce = 1;
-  constructor(private readonly maxVocabSize: number | null) {}
+  /** With `maxTokens`: every word's first-seen id, and each sentence's end (null once given up). */
+  private tokens: IntBuffer | null = null;
+  private ends: IntBuffer | null = null;
+
+  constructor(
+    private readonly maxVocabSize: number | null,
+    maxTokens?: number,
+  ) {
+    if (maxTokens !== undefined) {
+      this.tokens = new IntBuffer(maxTokens);
+      // one sentence a word at most, plus the empty sentences of a string[][] corpus
+      this.ends = new IntBuffer(2 ** 31 - 1);
+    }
+  }
 
   add(sentence: readonly string[]): void {
     const { ids, words } = this;
     let counts = this.counts;
+    let out: Int32Array | null = null;
+    let at = 0;
+    if (this.tokens !== null) {
+      if (this.tokens.reserve(sentence.length) && this.ends!.reserve(1)) {
+        out = this.tokens.data;
+        at = this.tokens.length;
+      } else this.tokens = this.ends = null;
+    }
     for (let t = 0; t < sentence.length; t++) {
       const w = sentence[t]!;
-      const id = ids.get(w);
+      let id = ids.get(w);
       if (id !== undefined) counts[id]!++;
       else {
-        const next = words.length;
-        if (next === counts.length) {
+        id = words.length;
+        if (id === counts.length) {
           const grown = new Float64Array(2 * counts.length);
           grown.set(counts);
           this.counts = counts = grown;
         }
-        ids.set(w, next);
+        ids.set(w, id);
         words.push(w);
-        counts[next] = 1;
+        counts[id] = 1;
       }
+      if (out !== null) out[at + t] = id;
+    }
+    if (out !== null) {
+      this.tokens!.length += sentence.length;
+      this.ends!.data[this.ends!.length++] = this.tokens!.length;
     }
     this.totalWords += sentence.length;
     this.corpusCount++;
     // prune_vocab: drop words seen fewer than minReduce times, then raise the bar
-    if (this.maxVocabSize !== null && ids.size > this.maxVocabSize) this.prune();
+    if (this.maxVocabSize !== null && ids.size > this.maxVocabSize) {
+      this.prune();
+      this.tokens = this.ends = null; // the recorded ids are the old ones
+    }
+  }
+
+  /** The recorded corpus as `vocabulary`'s indexes (null when nothing was recorded or it was given up). */
+  encoded(vocabulary: Vocabulary): EncodedCorpus | null {
+    if (this.tokens === null || this.ends === null) return null;
+    const n = this.words.length;
+    const toIndex = new Int32Array(n);
+    for (let k = 0; k < n; k++) toIndex[k] = vocabulary.index.get(this.words[k]!) ?? -1;
+    const { data, length } = this.tokens;
+    // up to half of a doubled buffer is spare: copy out rather than hold it
+    const ids = data.length > 1.25 * length ? data.slice(0, length) : data.subarray(0, length);
+    for (let i = 0; i < ids.length; i++) ids[i] = toIndex[ids[i]!]!;
+    const ends = this.ends.data.slice(0, this.ends.length);
+    this.tokens = this.ends = null;
+    return new EncodedCorpus(ids, ends);
   }
 
   /** Keeps the words seen at least minReduce times, in first-seen order, with new ids 0, 1, … */

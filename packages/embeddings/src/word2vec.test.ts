@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { simplePreprocess } from './tokenizer.js';
-import { Word2Vec, type Word2VecOptions, type Word2VecProgress } from './word2vec.js';
+import { Vocabulary } from './vocabulary.js';
+import { JobBuilder, Word2Vec, type Word2VecOptions, type Word2VecProgress } from './word2vec.js';
 import { fusedKernelAvailable, useFusedKernel } from './word2vec-fast.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -194,6 +195,50 @@ describe('Word2Vec — streamed corpora', () => {
     await expect(Word2Vec.create(lines(), opts)).rejects.toThrow(
       /the corpus is a one-shot iterator \(a generator object\), but training reads it 3 times/,
     );
+  });
+});
+
+describe('Word2Vec — training from the ids of the vocabulary scan', () => {
+  it('JobBuilder cuts the same jobs from words and from ids (long and empty sentences, unknown words)', () => {
+    const long = Array.from({ length: 23_456 }, (_, i) => ['a', 'b', 'c', 'zz'][i % 4]!);
+    const corpus = [['a', 'b'], [], long, ['c', 'q', 'a'], long.slice(0, 9_999), ['b']];
+    const vocab = Vocabulary.fromSentences([['a', 'a', 'a', 'b', 'b', 'c']], { minCount: 1 });
+    const alpha = (e: number, p: number) => 0.025 - 0.02 * (e + p);
+    const fromWords = new JobBuilder(vocab, 0, alpha, 50_000, 7);
+    const fromIds = new JobBuilder(vocab, 0, alpha, 50_000, 7);
+    const a = corpus.flatMap((s) => fromWords.add(s)).concat(fromWords.flush());
+    const b = corpus
+      .flatMap((s) =>
+        fromIds.addIds(
+          Int32Array.from(s, (w) => vocab.index.get(w) ?? -1),
+          0,
+          s.length,
+        ),
+      )
+      .concat(fromIds.flush());
+    expect(b).toEqual(a);
+    // 10,000-word pieces; a sentence that does not fit closes the job
+    expect(a.map((j) => j.rawWords)).toEqual([2, 10_000, 10_000, 3_456 + 3, 9_999 + 1]);
+    expect(a.reduce((n, j) => n + j.rawWords, 0)).toBe(2 + 23_456 + 3 + 9_999 + 1);
+    expect(a[0]!.sentenceEnds).toEqual(Int32Array.from([2, 2])); // ['a', 'b'] and the empty one
+    expect(a[3]!.words).not.toContain(-1); // 'zz' and 'q' are dropped
+  });
+
+  it('a file changed between buildVocab and train is read again, not trained from the old ids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-w2v-'));
+    const file = join(dir, 'lee.txt');
+    const text = `${LEE.slice(0, 40)
+      .map((s) => s.join(' '))
+      .join('\n')}\n`;
+    writeFileSync(file, text);
+    const opts: Word2VecOptions = { vectorSize: 8, minCount: 2, epochs: 1, workers: 1 };
+    const same = await new Word2Vec(opts).buildVocab(file);
+    await same.train(file);
+    expect(same.rawWords).toBe(same.vocabulary!.totalWords);
+    const changed = await new Word2Vec(opts).buildVocab(file);
+    writeFileSync(file, `${text}${text}`);
+    await changed.train(file);
+    expect(changed.rawWords).toBe(2 * changed.vocabulary!.totalWords);
   });
 });
 

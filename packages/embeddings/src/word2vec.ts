@@ -41,6 +41,8 @@
  * is reproducible (with workers = 1) but not bit-identical to gensim's. A sentence longer than
  * 10,000 words is split into 10,000-word pieces (gensim truncates it).
  */
+
+import { statSync } from 'node:fs';
 import {
   checkJson,
   FormatError,
@@ -49,7 +51,14 @@ import {
   shape,
   ValidationError,
 } from '@firth/numeric';
-import { type Corpus, checkRestartable, checkSyncCorpus, MAX_SENTENCE_LENGTH, sentences } from './corpus.js';
+import {
+  type Corpus,
+  checkRestartable,
+  checkSyncCorpus,
+  LineSentence,
+  MAX_SENTENCE_LENGTH,
+  sentences,
+} from './corpus.js';
 import { KeyedVectors } from './keyed-vectors.js';
 import {
   atPath,
@@ -59,7 +68,7 @@ import {
   type FromJSONOptions,
   jsonInput,
 } from './model-json.js';
-import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
+import { type EncodedCorpus, Vocabulary, type VocabularyJSON } from './vocabulary.js';
 import { WasmTrainer } from './word2vec-fast.js';
 import { type Job, type JobResult, ReferenceTrainer, type TrainState } from './word2vec-reference.js';
 
@@ -195,14 +204,17 @@ function jobSeed(seed: number, epoch: number, job: number): { seedHi: number; se
 /**
  * Cuts sentences into jobs of at most 10,000 corpus words, as gensim's `_job_producer` does: a
  * sentence that does not fit closes the job. Out-of-vocabulary words are dropped here (they still
- * count as corpus words for the learning rate).
+ * count as corpus words for the learning rate). Sentences come as words (`add`) or as vocabulary
+ * indexes with −1 outside the vocabulary (`addIds`, from an `EncodedCorpus`): the same jobs.
  */
-class JobBuilder {
-  private words: number[] = [];
+export class JobBuilder {
+  private readonly words = new Int32Array(MAX_SENTENCE_LENGTH);
+  private nWords = 0;
   private ends: number[] = [];
   private raw = 0;
   private pushedWords = 0;
   private jobNo = 0;
+  private readonly ids = new Int32Array(MAX_SENTENCE_LENGTH);
 
   constructor(
     private readonly vocab: Vocabulary,
@@ -214,19 +226,41 @@ class JobBuilder {
 
   add(sentence: readonly string[]): Job[] {
     const out: Job[] = [];
-    for (let start = 0; start < sentence.length || start === 0; start += MAX_SENTENCE_LENGTH) {
-      const piece =
-        sentence.length > MAX_SENTENCE_LENGTH ? sentence.slice(start, start + MAX_SENTENCE_LENGTH) : sentence;
-      if (this.raw + piece.length > MAX_SENTENCE_LENGTH && this.raw > 0) out.push(this.cut());
-      for (const w of piece) {
-        const i = this.vocab.index.get(w);
-        if (i !== undefined) this.words.push(i);
-      }
-      this.ends.push(this.words.length);
-      this.raw += piece.length;
-      if (sentence.length <= MAX_SENTENCE_LENGTH) break;
-    }
+    const { index } = this.vocab;
+    let start = 0;
+    do {
+      const end = Math.min(sentence.length, start + MAX_SENTENCE_LENGTH);
+      for (let t = start; t < end; t++) this.ids[t - start] = index.get(sentence[t]!) ?? -1;
+      this.piece(this.ids, 0, end - start, out);
+      start = end;
+    } while (start < sentence.length);
     return out;
+  }
+
+  /** The sentence `ids[from .. to)` (vocabulary indexes, −1 outside). */
+  addIds(ids: Int32Array, from: number, to: number): Job[] {
+    const out: Job[] = [];
+    let start = from;
+    do {
+      const end = Math.min(to, start + MAX_SENTENCE_LENGTH);
+      this.piece(ids, start, end, out);
+      start = end;
+    } while (start < to);
+    return out;
+  }
+
+  /** One piece of ≤ 10,000 words: closes the job first when the piece does not fit. */
+  private piece(ids: Int32Array, from: number, to: number, out: Job[]): void {
+    if (this.raw + (to - from) > MAX_SENTENCE_LENGTH && this.raw > 0) out.push(this.cut());
+    const { words } = this;
+    let n = this.nWords;
+    for (let t = from; t < to; t++) {
+      const w = ids[t]!;
+      if (w >= 0) words[n++] = w;
+    }
+    this.nWords = n;
+    this.ends.push(n);
+    this.raw += to - from;
   }
 
   flush(): Job[] {
@@ -235,17 +269,32 @@ class JobBuilder {
 
   private cut(): Job {
     const job: Job = {
-      words: Int32Array.from(this.words),
+      words: this.words.slice(0, this.nWords),
       sentenceEnds: Int32Array.from(this.ends),
       alpha: this.alphaAt(this.epoch, this.pushedWords / this.totalWords),
       ...jobSeed(this.seed, this.epoch, this.jobNo++),
       rawWords: this.raw,
     };
     this.pushedWords += this.raw;
-    this.words = [];
+    this.nWords = 0;
     this.ends = [];
     this.raw = 0;
     return job;
+  }
+}
+
+/**
+ * What identifies a file corpus's content between buildVocab and train: its path, size and
+ * modification time (null for other corpora, which are not encoded).
+ */
+function fileStamp(corpus: Corpus): string | null {
+  const path = typeof corpus === 'string' ? corpus : corpus instanceof LineSentence ? corpus.path : null;
+  if (path === null) return null;
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return null;
   }
 }
 
@@ -289,6 +338,13 @@ export class Word2Vec {
   /** Seconds the last `train` call took. */
   trainSeconds = 0;
   private kv: KeyedVectors | null = null;
+  /**
+   * A file corpus as word indexes, recorded by buildVocab (4 bytes a word, up to
+   * MAX_ENCODED_TOKENS words) for the next train on the same corpus (the same path string or
+   * LineSentence object, the file unchanged): training then reads ids rather than decompressing,
+   * decoding and splitting the text once per epoch. Released when that training ends.
+   */
+  private encoded: { corpus: Corpus; stamp: string; data: EncodedCorpus } | null = null;
 
   /**
    * `new Word2Vec(options)` stores the options; `new Word2Vec(sentences, options)` with an
@@ -341,14 +397,29 @@ export class Word2Vec {
 
   /** Scans the corpus once: counts, minCount, sampling and noise tables, Huffman tree; random initial vectors. */
   async buildVocab(corpus: Corpus): Promise<this> {
-    this.initVocab(await Vocabulary.build(corpus, this.vocabOptions()));
+    const stamp = fileStamp(corpus);
+    if (stamp === null) {
+      this.initVocab(await Vocabulary.build(corpus, this.vocabOptions()));
+      return this;
+    }
+    const { vocabulary, encoded } = await Vocabulary.buildEncoded(corpus, this.vocabOptions());
+    this.initVocab(vocabulary);
+    // the file changed while it was read: its ids may not be what a fresh read gives
+    if (encoded !== null && fileStamp(corpus) === stamp) this.encoded = { corpus, stamp, data: encoded };
     return this;
+  }
+
+  /** The encoding buildVocab recorded, when it is `corpus`'s and the file is unchanged since. */
+  private encodedFor(corpus: Corpus): EncodedCorpus | null {
+    const e = this.encoded;
+    return e !== null && e.corpus === corpus && fileStamp(corpus) === e.stamp ? e.data : null;
   }
 
   private initVocab(vocab: Vocabulary): void {
     const { vectorSize, seed, negative, hs } = this.options;
     const V = vocab.size;
     this.vocabulary = vocab;
+    this.encoded = null;
     // gensim 4's prep_vectors: uniform in [−1, 1) / vectorSize; output tables start at zero
     const rs = new RandomState(seed);
     this.inputVectors = new Float32Array(V * vectorSize);
@@ -406,17 +477,28 @@ export class Word2Vec {
       this.options.engine === 'wasm'
         ? new WasmTrainer(state, useWorkers ? this.options.workers : 1, progress.onJob)
         : new ReferenceTrainer(state, progress.onJob);
+    const encoded = this.encodedFor(corpus);
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         progress.startEpoch(epoch);
         const builder = this.jobBuilder(epoch, epochs);
-        for await (const sentence of sentences(corpus))
-          for (const job of builder.add(sentence)) await trainer.submit(job);
+        if (encoded !== null) {
+          const { ids, sentenceEnds } = encoded;
+          let from = 0;
+          for (let s = 0; s < sentenceEnds.length; s++) {
+            const to = sentenceEnds[s]!;
+            for (const job of builder.addIds(ids, from, to)) await trainer.submit(job);
+            from = to;
+          }
+        } else
+          for await (const sentence of sentences(corpus))
+            for (const job of builder.add(sentence)) await trainer.submit(job);
         for (const job of builder.flush()) await trainer.submit(job);
         await trainer.drain();
         this.lossCurve.push(progress.endEpoch());
       }
     } finally {
+      this.encoded = null;
       await trainer.close();
     }
     this.finish(progress);
