@@ -34,6 +34,7 @@ import {
 
 export { erf };
 
+import { allocF32, arenaTrack } from './engine.js';
 import {
   matmulF32,
   matmulF32Batch,
@@ -54,8 +55,9 @@ export type DType = 'float32' | 'float64';
 export type ArrayOf<D extends DType> = D extends 'float64' ? Float64Array : Float32Array;
 
 /** A zeroed array of n values of the dtype. */
+/** float32: allocF32 (inside an arenaScope a view of the engine memory, engine.ts). */
 const zerosOf = (dtype: DType, n: number): Floats =>
-  dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  dtype === 'float64' ? new Float64Array(n) : allocF32(n);
 
 /** A zeroed array of n values of t's dtype (for ops here and in other files of this package). */
 export const like = <A extends Floats>(t: Tensor<A>, n: number): A => zerosOf(t.dtype, n) as A;
@@ -173,18 +175,28 @@ class TensorImpl<A extends Floats = Float32Array> {
       order.push(t);
     };
     visit(this);
-    this.grad ??= like(this, 1);
-    this.grad[0] = 1;
+    if (this.grad === null) newGrad(this, like(this, 1));
+    this.grad![0] = 1;
     // gradients are made when the first one arrives (gradOf, or an op handing over a new array);
     // a node nothing reached gets zeros before it runs, and so does a leaf at the end
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       if (!t.backwardFn) continue;
-      t.grad ??= like(t, t.size);
+      if (t.grad === null) newGrad(t, like(t, t.size));
       t.backwardFn();
     }
-    for (const t of order) if (t.requiresGrad) t.grad ??= like(t, t.size);
+    for (const t of order) if (t.requiresGrad && t.grad === null) newGrad(t, like(t, t.size));
   }
+}
+
+/**
+ * Gives t its first gradient buffer g; inside an arenaScope (engine.ts) t is remembered, so that the
+ * scope's end takes back a gradient it allocated (t.grad = null) — a tensor made before the scope
+ * (a parameter) never keeps a buffer the arena hands out again.
+ */
+function newGrad<A extends Floats>(t: Tensor<A>, g: A): void {
+  t.grad = g;
+  arenaTrack(t);
 }
 
 /**
@@ -216,8 +228,8 @@ export const Tensor = TensorImpl as unknown as TensorConstructor;
  */
 export function gradOf<A extends Floats>(t: Tensor<A>): A | null {
   if (!t.requiresGrad && !t.backwardFn) return null;
-  t.grad ??= like(t, t.size);
-  return t.grad;
+  if (t.grad === null) newGrad(t, like(t, t.size));
+  return t.grad!;
 }
 
 /** Whether gradients flow to t (it is a parameter, or made by an op from one). */
@@ -232,8 +244,8 @@ const needsGrad = (t: Tensor<Floats>): boolean => t.requiresGrad || t.backwardFn
 export function gradSlot<A extends Floats>(t: Tensor<A>): [A | null, boolean] {
   if (!needsGrad(t)) return [null, false];
   if (t.grad !== null) return [t.grad, true];
-  t.grad = like(t, t.size);
-  return [t.grad, false];
+  newGrad(t, like(t, t.size));
+  return [t.grad!, false];
 }
 
 /**
@@ -242,7 +254,7 @@ export function gradSlot<A extends Floats>(t: Tensor<A>): [A | null, boolean] {
  */
 function sendGrad<A extends Floats>(t: Tensor<A>, g: A): boolean {
   if (!needsGrad(t)) return false;
-  if (t.grad === null) t.grad = g;
+  if (t.grad === null) newGrad(t, g);
   else {
     const d = t.grad;
     for (let i = 0; i < d.length; i++) d[i]! += g[i]!;
@@ -451,6 +463,7 @@ export function linear<T extends Floats>(X: Tensor<T>, W: Tensor<T>, b: Tensor<T
       rows,
       m,
       p,
+      allocF32(rows * p),
     ) as T;
   else {
     // float64: the product, then the bias added to each row
