@@ -1,8 +1,10 @@
 /**
  * The float32 products of matmul-f32.ts on several threads, still synchronous: the calling thread
  * and `threads − 1` Node worker threads share one WebAssembly memory (matmul-f32.wat assembled over
- * an imported shared memory, matmul-f32-shared-wasm.ts). A product copies its operands in, as the
- * one-thread path does, cuts C into bands and publishes them; every thread — the caller included —
+ * an imported shared memory, matmul-f32-shared-wasm.ts) — the engine memory of engine.ts where there
+ * is one, so that arena tensors are read by address and C written in place, else the pool's own. A
+ * product copies in the operands that are not views of that memory (wasm.ts' floatRegions), cuts C
+ * into bands and publishes them; every thread — the caller included —
  * claims bands with an atomic counter until none is left, and the caller then waits in
  * `Atomics.wait` (allowed on Node's main thread) for the bands still running. A busy or slow worker
  * therefore never holds the caller up for more than the band it took: on a loaded machine the
