@@ -549,8 +549,8 @@ function attention32(
       k: [H * Tk * d, Tk * d, d],
       o: [H * Tq * d, Tq * d, d],
     };
-    const P = allocF32(heads * Tq * Tk);
-    const O = allocF32(heads * Tq * d);
+    const P = allocF32(heads * Tq * Tk, false);
+    const O = allocF32(heads * Tq * d, false);
     const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
     if (fused.forward(q.data, k.data, v.data, L, causal, s, O, P, mask)) {
       const out = result(O, [...lead, Tq, d], [q, k, v], (o) => {
@@ -563,17 +563,17 @@ function attention32(
     }
   }
   // P = softmax(q kᵀ·s): the scores are written into P and turned into weights in place
-  const P = matmulF32NTBatch(q.data, k.data, heads, Tq, d, Tk, allocF32(heads * Tq * Tk));
+  const P = matmulF32NTBatch(q.data, k.data, heads, Tq, d, Tk, allocF32(heads * Tq * Tk, false));
   if (keyMask === undefined) ew.softmaxForward(P, P, null, rows, Tk, Tq, causal, s);
   else maskedSoftmax(P, rows, Tk, Tq, causal, s, keyMask, rows / B);
   // with dropout the product (and dV) use P ⊙ M; the softmax's backward uses P
   const M = dropout && dropout.p > 0 ? dropoutMask(P.length, dropout.p, dropout.rng) : null;
   let Pd = P;
   if (M) {
-    Pd = allocF32(P.length);
+    Pd = allocF32(P.length, false);
     for (let i = 0; i < P.length; i++) Pd[i] = P[i]! * M[i]!;
   }
-  const O = matmulF32Batch(Pd, v.data, heads, Tq, Tk, dv, allocF32(heads * Tq * dv));
+  const O = matmulF32Batch(Pd, v.data, heads, Tq, Tk, dv, allocF32(heads * Tq * dv, false));
   const out = result(O, [...lead, Tq, dv], [q, k, v], (o) =>
     productsBackward(q, k, v, o.grad!, P, Pd, M, heads, Tq, Tk, d, dv, causal, s),
   );
@@ -632,8 +632,8 @@ export function selfAttentionWithWeights<T extends Floats>(
     // the backward call's arrays fit wasm32 too
     4 * (3 * qkv.size + B * T * D + B * nHeads * T * T + d * T + T * T) < WASM_MAX_BYTES - 4096
   ) {
-    const P = allocF32(B * nHeads * T * T);
-    const O = allocF32(B * T * D);
+    const P = allocF32(B * nHeads * T * T, false);
+    const O = allocF32(B * T * D, false);
     const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
     if (fused.forwardPacked(x.data, B, nHeads, T, d, causal, s, O, P, mask)) {
       const out = result(O, [B, T, D], [x], (o) => {

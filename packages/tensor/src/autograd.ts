@@ -59,6 +59,13 @@ export type ArrayOf<D extends DType> = D extends 'float64' ? Float64Array : Floa
 const zerosOf = (dtype: DType, n: number): Floats =>
   dtype === 'float64' ? new Float64Array(n) : allocF32(n);
 
+/**
+ * n values of t's dtype for an op's output that its kernel writes whole before anything reads it:
+ * inside an arenaScope not zeroed first (allocF32(n, false)); else as `like`.
+ */
+export const written = <A extends Floats>(t: Tensor<A>, n: number): A =>
+  (t.dtype === 'float64' ? new Float64Array(n) : allocF32(n, false)) as A;
+
 /** A zeroed array of n values of t's dtype (for ops here and in other files of this package). */
 export const like = <A extends Floats>(t: Tensor<A>, n: number): A => zerosOf(t.dtype, n) as A;
 
@@ -417,7 +424,7 @@ export function matmul<T extends Floats>(A: Tensor<T>, B: Tensor<T>): Tensor<T> 
       'shape',
     );
   const shared = bBatch === 1;
-  const C = like(A, batch * n * p);
+  const C = written(A, batch * n * p);
   if (shared) P.matmul(A.data, B.data, batch * n, m, p, C);
   else P.matmulBatch(A.data, B.data, batch, n, m, p, C);
   return result(C, [...A.shape.slice(0, -1), p], [A, B], (out) => {
@@ -463,7 +470,7 @@ export function linear<T extends Floats>(X: Tensor<T>, W: Tensor<T>, b: Tensor<T
       rows,
       m,
       p,
-      allocF32(rows * p),
+      allocF32(rows * p, false),
     ) as T;
   else {
     // float64: the product, then the bias added to each row
@@ -501,7 +508,7 @@ export function matmulNT<T extends Floats>(A: Tensor<T>, B: Tensor<T>): Tensor<T
       'shape',
     );
   const shared = bBatch === 1;
-  const C = like(A, batch * n * m);
+  const C = written(A, batch * n * m);
   if (shared) P.matmulNT(A.data, B.data, batch * n, p, m, C);
   else P.matmulNTBatch(A.data, B.data, batch, n, p, m, C);
   return result(C, [...A.shape.slice(0, -1), m], [A, B], (out) => {
@@ -577,7 +584,7 @@ export const relu = <T extends Floats>(X: Tensor<T>): Tensor<T> =>
  */
 export function gelu<T extends Floats>(X: Tensor<T>): Tensor<T> {
   const k = kernelsOf(X.dtype);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   k.geluForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
     const [dX, acc] = gradSlot(X);
@@ -670,13 +677,13 @@ export function layerNorm<T extends Floats>(
 ): Tensor<T> {
   const k = kernelsOf(dtypeOf('layerNorm', X, gamma, beta));
   const [d, rows] = layerNormShape('layerNorm', X, gamma, beta);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   if (![X, gamma, beta].some(needsGrad)) {
     k.layerNormForward(X.data, gamma.data, beta.data, Y, null, null, d, eps);
     return new Tensor(Y, X.shape);
   }
-  const xhat = like(X, X.size);
-  const inv = like(X, rows);
+  const xhat = written(X, X.size);
+  const inv = written(X, rows);
   k.layerNormForward(X.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, gamma, beta], (out) => {
     const [dX, acc] = gradSlot(X);
@@ -738,13 +745,13 @@ export function addLayerNorm<T extends Floats>(
       'shape',
     );
   const [d, rows] = layerNormShape('addLayerNorm', X, gamma, beta);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   if (![X, R, gamma, beta].some(needsGrad)) {
     k.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, null, null, d, eps);
     return new Tensor(Y, X.shape);
   }
-  const xhat = like(X, X.size);
-  const inv = like(X, rows);
+  const xhat = written(X, X.size);
+  const inv = written(X, rows);
   k.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, R, gamma, beta], (out) => {
     const wantS = needsGrad(X) || needsGrad(R);
@@ -964,7 +971,7 @@ export function scale<T extends Floats>(X: Tensor<T>, s: number): Tensor<T> {
  */
 export function geluErfOp<T extends Floats>(X: Tensor<T>): Tensor<T> {
   const k = kernelsOf(X.dtype);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   k.geluErfForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
     const [dX, acc] = gradSlot(X);

@@ -104,9 +104,11 @@ export function engineBase(): number {
 /**
  * n zeroed floats: inside an `arenaScope` (with an engine memory), a view bump-allocated in the engine
  * memory, 16-byte aligned and padded to whole f32x4 vectors (kernels may write the padding);
- * otherwise, or when the arena is full, a new Float32Array.
+ * otherwise, or when the arena is full, a new Float32Array. `zero` false: in the arena, not zeroed
+ * (what the memory last held, NaN under FIRTH_ARENA_POISON) — only for an output a kernel writes
+ * whole before anything reads it.
  */
-export function allocF32(n: number): Float32Array {
+export function allocF32(n: number, zero = true): Float32Array {
   if (depth === 0 || engineMemory === null) return new Float32Array(n);
   const at = top;
   const end = at + Math.ceil(n / 4) * 16;
@@ -114,7 +116,7 @@ export function allocF32(n: number): Float32Array {
   top = end;
   allocations++;
   const h = engineHeap();
-  h.fill(0, at / 4, end / 4);
+  if (zero) h.fill(0, at / 4, end / 4);
   return new Float32Array(h.buffer, at, n);
 }
 
