@@ -2,8 +2,8 @@ import { RandomState } from '@firth/numeric';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selfAttentionWithWeights } from './attention.js';
 import { crossEntropy, gelu, layerNorm, linear, Tensor } from './autograd.js';
-import { allocF32, arenaEnabled, arenaScope, arenaStats, engineOffset } from './engine.js';
-import { matmulF32, matmulF32Backend, matmulF32NT, matmulF32TN } from './matmul-f32.js';
+import { allocF32, arenaEnabled, arenaScope, arenaStats, engineOffset, setArenaLimit } from './engine.js';
+import { matmulF32, matmulF32Backend, matmulF32Bias, matmulF32NT, matmulF32TN } from './matmul-f32.js';
 import { setTensorThreads } from './threads.js';
 
 const env = globalThis.process?.env ?? {};
@@ -93,6 +93,25 @@ describe('the engine arena (arenaScope)', () => {
       expect(arenaStats().top).toBe(top0);
     },
   );
+
+  it.runIf(on)('a full arena hands out plain arrays; the kernels still compute with them', () => {
+    arenaScope(() => {
+      const before = setArenaLimit(arenaStats().top + 64);
+      try {
+        const a = allocF32(16); // 64 bytes: fits
+        const b = allocF32(16); // beyond the limit: a plain array
+        expect(engineOffset(a)).toBeGreaterThanOrEqual(0);
+        expect(engineOffset(b)).toBe(-1);
+        const x = new Tensor(randn(12, 10), [3, 4]);
+        const w = new Tensor(randn(8, 11), [4, 2]);
+        const y = linear(x, w, new Tensor(new Float32Array([1, -1]), [2]));
+        expect(engineOffset(y.data)).toBe(-1);
+        expect(y.data).toEqual(matmulF32Bias(x.data, w.data, new Float32Array([1, -1]), 3, 4, 2));
+      } finally {
+        setArenaLimit(before);
+      }
+    });
+  });
 
   it.runIf(on)('passes arena operands by address and writes results in place (no copies)', () => {
     const [n, m, p] = [24, 40, 36];

@@ -89,6 +89,19 @@ export function engineOffset(a: Float32Array): number {
   return buffers.has(a.buffer) ? a.byteOffset : -1;
 }
 
+/**
+ * The most bytes the arena takes (half the memory): beyond it allocF32 gives plain arrays, so that the
+ * kernels keep room above the arena for the operands they copy in and their scratch.
+ */
+let arenaLimit = ENGINE_MAX_BYTES / 2;
+
+/** Sets the arena's limit in bytes (for the tests: a full arena without allocating half a GiB); returns the previous one. */
+export function setArenaLimit(bytes: number): number {
+  const before = arenaLimit;
+  arenaLimit = bytes;
+  return before;
+}
+
 /** Bytes in use by the arena: kernel calls lay out their own regions from here (16-byte aligned). */
 let top = 0;
 /** Nesting depth of arenaScope (0: no scope, allocF32 is new Float32Array). */
@@ -104,7 +117,7 @@ export function engineBase(): number {
 /**
  * n zeroed floats: inside an `arenaScope` (with an engine memory), a view bump-allocated in the engine
  * memory, 16-byte aligned and padded to whole f32x4 vectors (kernels may write the padding);
- * otherwise, or when the arena is full, a new Float32Array. `zero` false: in the arena, not zeroed
+ * otherwise, or when the arena is full (half the engine memory), a new Float32Array. `zero` false: in the arena, not zeroed
  * (what the memory last held, NaN under FIRTH_ARENA_POISON) — only for an output a kernel writes
  * whole before anything reads it.
  */
@@ -112,7 +125,7 @@ export function allocF32(n: number, zero = true): Float32Array {
   if (depth === 0 || engineMemory === null) return new Float32Array(n);
   const at = top;
   const end = at + Math.ceil(n / 4) * 16;
-  if (!engineReserve(end)) return new Float32Array(n);
+  if (end > arenaLimit || !engineReserve(end)) return new Float32Array(n);
   top = end;
   allocations++;
   const h = engineHeap();
