@@ -52,6 +52,16 @@ const plainMatmulF32 = (text) => {
   if (!text.includes(six)) throw new Error(`matmul-f32.wat: no \`${six}\` to set to 4`);
   return unfuseMadd(text).replace(six, '(global $tileRows i32 (i32.const 4))');
 };
+/** A module's own memory replaced by the imported shared one (its vector constants as globals). */
+const sharedImport = (wat, text) => {
+  const own = '(memory (export "memory") 1)';
+  if (!text.includes(own)) throw new Error(`${wat}: no \`${own}\` to make shared`);
+  // the import first: a module's imports precede its globals
+  return vectorConstantsAsGlobals(text.replace(own, '')).replace(
+    /^\(module\b.*$/m,
+    (line) => `${line}\n  (import "env" "memory" (memory 1 16384 shared))`,
+  );
+};
 const sharedMatmulF32 = (text) => {
   const own = '(memory (export "memory") 1)';
   if (!text.includes(own)) throw new Error(`matmul-f32.wat: no \`${own}\` to make shared`);
@@ -104,6 +114,16 @@ await buildWasm({
   exportName: 'ELEMENTWISE_F32_WASM_BASE64',
   edit: vectorConstantsAsGlobals,
 });
+// the same code over the engine's imported shared memory (engine.ts: one memory for every float32
+// kernel, the arena's tensors passed by address)
+await buildWasm({
+  pkg: 'tensor',
+  wat: 'elementwise-f32.wat',
+  exportName: 'ELEMENTWISE_F32_SHARED_WASM_BASE64',
+  out: 'elementwise-f32-shared-wasm.ts',
+  features: { simd: true, threads: true },
+  edit: (text) => sharedImport('elementwise-f32.wat', text),
+});
 await buildWasm({
   pkg: 'tensor',
   wat: 'attention-f32.wat',
@@ -111,22 +131,14 @@ await buildWasm({
   edit: vectorConstantsAsGlobals,
 });
 // the same code over the imported shared memory of matmul-f32-threads.ts' pool (its workers run the
-// attention of a band of sequences)
+// attention of a band of sequences) and of engine.ts
 await buildWasm({
   pkg: 'tensor',
   wat: 'attention-f32.wat',
   exportName: 'ATTENTION_F32_SHARED_WASM_BASE64',
   out: 'attention-f32-shared-wasm.ts',
   features: { simd: true, threads: true },
-  edit: (text) => {
-    const own = '(memory (export "memory") 1)';
-    if (!text.includes(own)) throw new Error(`attention-f32.wat: no \`${own}\` to make shared`);
-    // the import first: a module's imports precede its globals
-    return vectorConstantsAsGlobals(text.replace(own, '')).replace(
-      /^\(module\b.*$/m,
-      (line) => `${line}\n  (import "env" "memory" (memory 1 16384 shared))`,
-    );
-  },
+  edit: (text) => sharedImport('attention-f32.wat', text),
 });
 // the peak measurement (simd-peak.ts): as written, f32x4.mul + f32x4.add, and fused
 await buildWasm({ pkg: 'tensor', wat: 'simd-peak.wat', exportName: 'SIMD_PEAK_WASM_BASE64' });

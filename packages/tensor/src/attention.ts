@@ -23,6 +23,7 @@
  */
 import type { RandomState } from '@firth/numeric';
 import { ValidationError } from '@firth/numeric';
+import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
 import { ATTENTION_F32_WASM_BASE64 } from './attention-f32-wasm.js';
 import {
   dropoutMask,
@@ -40,6 +41,7 @@ import {
   Tensor,
 } from './autograd.js';
 import { elementwiseF32 as ew } from './elementwise-f32.js';
+import { allocF32, engineMemory } from './engine.js';
 import {
   matmulF32Backend,
   matmulF32Batch,
@@ -48,7 +50,7 @@ import {
   matmulF32TNBatch,
 } from './matmul-f32.js';
 import type { SharedAttentionF32 } from './matmul-f32-threads.js';
-import { compileWasm, floatRegions, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
+import { compileWasm, floatRegions, instantiateWasm, type Regions, WASM_MAX_BYTES } from './wasm.js';
 
 export interface AttentionOptions {
   /** Query i sees keys 0..i (a decoder); needs as many queries as keys. */
@@ -151,19 +153,32 @@ interface AttentionWasmExports {
  * arrays out in the memory, copies the inputs in, runs, and copies the results out (null: too large).
  */
 function fusedKernels(ex: SharedAttentionF32) {
-  const regions = floatRegions(ex.memory);
+  // over the engine memory (engine.ts), the arena's tensors are read by address and written in place
+  const regions = floatRegions(ex.memory === engineMemory ? null : ex.memory);
   /** The view of the memory that the last place() left current. */
   let heap: Float32Array<ArrayBufferLike> = new Float32Array(ex.memory.buffer);
   /** The byte address after the last place()'s regions (threads' scratch may start there). */
   let end = 0;
-  /** Lays out and fills the call's regions (floatRegions); their offsets in floats, or null. */
-  const place = (sizes: number[], inputs: (Float32Array | null)[]): number[] | null => {
-    const r = regions(sizes, inputs);
+  /** The last place()'s regions. */
+  let last: Regions | null = null;
+  /**
+   * Lays out and fills the call's regions (floatRegions: outputs[i], the array region i is copied
+   * to, written in place where it is an engine view); their offsets in floats, or null.
+   */
+  const place = (
+    sizes: number[],
+    inputs: (Float32Array | null)[],
+    outputs?: (Float32Array | null)[],
+  ): number[] | null => {
+    const r = regions(sizes, inputs, outputs);
     if (!r) return null;
+    last = r;
     heap = r.heap;
-    end = 4 * (r.at[r.at.length - 1]! + Math.ceil(sizes[sizes.length - 1]! / 4) * 4);
-    return r.at;
+    end = r.end;
+    return r.at.map((b) => b / 4);
   };
+  /** Copies region i of the last place() into dst (nothing when written in place). */
+  const out = (i: number, dst: Float32Array) => last!.out(i, dst);
   const dims = (L: HeadLayout) => [L.B, L.H, L.Tq, L.Tk, L.d, ...L.q, ...L.k, ...L.o];
   return {
     /**
@@ -186,6 +201,7 @@ function fusedKernels(ex: SharedAttentionF32) {
       const at = place(
         [qkv.length, O.length, P.length, d * T, mask?.length ?? 0],
         [qkv, null, null, null, mask],
+        [null, O, P],
       );
       if (!at) return false;
       const [x, o, p, kt, m] = at.map((f) => f * 4) as [number, number, number, number, number];
@@ -214,8 +230,8 @@ function fusedKernels(ex: SharedAttentionF32) {
         ],
         end,
       );
-      O.set(heap.subarray(o / 4, o / 4 + O.length));
-      P.set(heap.subarray(p / 4, p / 4 + P.length));
+      out(1, O);
+      out(2, P);
       return true;
     },
     /** dqkv (written, or added to with acc) from dO (B, T, H·d) and the kept P; false when too large. */
@@ -233,7 +249,11 @@ function fusedKernels(ex: SharedAttentionF32) {
       acc: boolean,
     ): boolean {
       const D = H * d;
-      const at = place([qkv.length, dO.length, P.length, qkv.length, d * T, T * T], [qkv, dO, P]);
+      const at = place(
+        [qkv.length, dO.length, P.length, qkv.length, d * T, T * T],
+        [qkv, dO, P],
+        [null, null, null, acc ? null : dqkv],
+      );
       if (!at) return false;
       const [x, o, p, g, vt, ds] = at.map((f) => f * 4) as [number, number, number, number, number, number];
       const str = [T * 3 * D, d, 3 * D];
@@ -265,7 +285,7 @@ function fusedKernels(ex: SharedAttentionF32) {
         end,
       );
       const from = heap.subarray(g / 4, g / 4 + dqkv.length);
-      if (!acc) dqkv.set(from);
+      if (!acc) out(3, dqkv);
       else for (let j = 0; j < dqkv.length; j++) dqkv[j]! += from[j]!;
       return true;
     },
@@ -284,6 +304,7 @@ function fusedKernels(ex: SharedAttentionF32) {
       const at = place(
         [q.length, k.length, v.length, O.length, P.length, L.d * L.Tk, mask?.length ?? 0],
         [q, k, v, null, null, null, mask],
+        [null, null, null, O, P],
       );
       if (!at) return false;
       ex.forward(
@@ -301,8 +322,8 @@ function fusedKernels(ex: SharedAttentionF32) {
         ],
         end,
       );
-      O.set(heap.subarray(at[3]!, at[3]! + O.length));
-      P.set(heap.subarray(at[4]!, at[4]! + P.length));
+      out(3, O);
+      out(4, P);
       return true;
     },
     /** dq, dk, dv (each written or, with its flag, added to; null: not wanted); false when too large. */
@@ -331,6 +352,15 @@ function fusedKernels(ex: SharedAttentionF32) {
           L.Tq * L.Tk,
         ],
         [q, k, v, dO, P],
+        // a gradient written in place where it is written whole and no other slot is the same array
+        [
+          null,
+          null,
+          null,
+          null,
+          null,
+          ...grads.map(([g, acc]) => (g && !acc && grads.filter(([h]) => h === g).length === 1 ? g : null)),
+        ],
       );
       if (!at) return false;
       const a = at.map((f) => f * 4);
@@ -341,7 +371,7 @@ function fusedKernels(ex: SharedAttentionF32) {
       grads.forEach(([g, acc], i) => {
         if (!g) return;
         const from = heap.subarray(at[5 + i]!, at[5 + i]! + g.length);
-        if (!acc) g.set(from);
+        if (!acc) out(5 + i, g);
         else for (let j = 0; j < g.length; j++) g[j]! += from[j]!;
       });
       return true;
@@ -352,11 +382,17 @@ function fusedKernels(ex: SharedAttentionF32) {
 /** attention-f32.wat's kernels on one thread where the products run in wasm (and the module compiles), else null. */
 const fusedOne = (() => {
   if (matmulF32Backend !== 'wasm') return null;
-  const ex = instantiateWasm<AttentionWasmExports>(compileWasm(ATTENTION_F32_WASM_BASE64));
+  // over the engine memory where there is one (the shared twin), else its own
+  const ex =
+    (engineMemory &&
+      instantiateWasm<AttentionWasmExports>(compileWasm(ATTENTION_F32_SHARED_WASM_BASE64), {
+        env: { memory: engineMemory },
+      })) ||
+    instantiateWasm<AttentionWasmExports>(compileWasm(ATTENTION_F32_WASM_BASE64));
   return ex === null
     ? null
     : fusedKernels({
-        memory: ex.memory,
+        memory: ex.memory ?? engineMemory!,
         forward: (args) => ex.forward(...(args as Parameters<AttentionWasmExports['forward']>)),
         backward: (args) => ex.backward(...(args as Parameters<AttentionWasmExports['backward']>)),
       });
@@ -513,8 +549,8 @@ function attention32(
       k: [H * Tk * d, Tk * d, d],
       o: [H * Tq * d, Tq * d, d],
     };
-    const P = new Float32Array(heads * Tq * Tk);
-    const O = new Float32Array(heads * Tq * d);
+    const P = allocF32(heads * Tq * Tk, false);
+    const O = allocF32(heads * Tq * d, false);
     const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
     if (fused.forward(q.data, k.data, v.data, L, causal, s, O, P, mask)) {
       const out = result(O, [...lead, Tq, d], [q, k, v], (o) => {
@@ -527,17 +563,17 @@ function attention32(
     }
   }
   // P = softmax(q kᵀ·s): the scores are written into P and turned into weights in place
-  const P = matmulF32NTBatch(q.data, k.data, heads, Tq, d, Tk);
+  const P = matmulF32NTBatch(q.data, k.data, heads, Tq, d, Tk, allocF32(heads * Tq * Tk, false));
   if (keyMask === undefined) ew.softmaxForward(P, P, null, rows, Tk, Tq, causal, s);
   else maskedSoftmax(P, rows, Tk, Tq, causal, s, keyMask, rows / B);
   // with dropout the product (and dV) use P ⊙ M; the softmax's backward uses P
   const M = dropout && dropout.p > 0 ? dropoutMask(P.length, dropout.p, dropout.rng) : null;
   let Pd = P;
   if (M) {
-    Pd = new Float32Array(P.length);
+    Pd = allocF32(P.length, false);
     for (let i = 0; i < P.length; i++) Pd[i] = P[i]! * M[i]!;
   }
-  const O = matmulF32Batch(Pd, v.data, heads, Tq, Tk, dv);
+  const O = matmulF32Batch(Pd, v.data, heads, Tq, Tk, dv, allocF32(heads * Tq * dv, false));
   const out = result(O, [...lead, Tq, dv], [q, k, v], (o) =>
     productsBackward(q, k, v, o.grad!, P, Pd, M, heads, Tq, Tk, d, dv, causal, s),
   );
@@ -596,8 +632,8 @@ export function selfAttentionWithWeights<T extends Floats>(
     // the backward call's arrays fit wasm32 too
     4 * (3 * qkv.size + B * T * D + B * nHeads * T * T + d * T + T * T) < WASM_MAX_BYTES - 4096
   ) {
-    const P = new Float32Array(B * nHeads * T * T);
-    const O = new Float32Array(B * T * D);
+    const P = allocF32(B * nHeads * T * T, false);
+    const O = allocF32(B * T * D, false);
     const mask = keyMask === undefined ? null : Float32Array.from(keyMask);
     if (fused.forwardPacked(x.data, B, nHeads, T, d, causal, s, O, P, mask)) {
       const out = result(O, [B, T, D], [x], (o) => {

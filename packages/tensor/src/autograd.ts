@@ -34,6 +34,7 @@ import {
 
 export { erf };
 
+import { allocF32, arenaTrack } from './engine.js';
 import {
   matmulF32,
   matmulF32Batch,
@@ -54,8 +55,16 @@ export type DType = 'float32' | 'float64';
 export type ArrayOf<D extends DType> = D extends 'float64' ? Float64Array : Float32Array;
 
 /** A zeroed array of n values of the dtype. */
+/** float32: allocF32 (inside an arenaScope a view of the engine memory, engine.ts). */
 const zerosOf = (dtype: DType, n: number): Floats =>
-  dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  dtype === 'float64' ? new Float64Array(n) : allocF32(n);
+
+/**
+ * n values of t's dtype for an op's output that its kernel writes whole before anything reads it:
+ * inside an arenaScope not zeroed first (allocF32(n, false)); else as `like`.
+ */
+export const written = <A extends Floats>(t: Tensor<A>, n: number): A =>
+  (t.dtype === 'float64' ? new Float64Array(n) : allocF32(n, false)) as A;
 
 /** A zeroed array of n values of t's dtype (for ops here and in other files of this package). */
 export const like = <A extends Floats>(t: Tensor<A>, n: number): A => zerosOf(t.dtype, n) as A;
@@ -173,18 +182,28 @@ class TensorImpl<A extends Floats = Float32Array> {
       order.push(t);
     };
     visit(this);
-    this.grad ??= like(this, 1);
-    this.grad[0] = 1;
+    if (this.grad === null) newGrad(this, like(this, 1));
+    this.grad![0] = 1;
     // gradients are made when the first one arrives (gradOf, or an op handing over a new array);
     // a node nothing reached gets zeros before it runs, and so does a leaf at the end
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;
       if (!t.backwardFn) continue;
-      t.grad ??= like(t, t.size);
+      if (t.grad === null) newGrad(t, like(t, t.size));
       t.backwardFn();
     }
-    for (const t of order) if (t.requiresGrad) t.grad ??= like(t, t.size);
+    for (const t of order) if (t.requiresGrad && t.grad === null) newGrad(t, like(t, t.size));
   }
+}
+
+/**
+ * Gives t its first gradient buffer g; inside an arenaScope (engine.ts) t is remembered, so that the
+ * scope's end takes back a gradient it allocated (t.grad = null) — a tensor made before the scope
+ * (a parameter) never keeps a buffer the arena hands out again.
+ */
+function newGrad<A extends Floats>(t: Tensor<A>, g: A): void {
+  t.grad = g;
+  arenaTrack(t);
 }
 
 /**
@@ -216,8 +235,8 @@ export const Tensor = TensorImpl as unknown as TensorConstructor;
  */
 export function gradOf<A extends Floats>(t: Tensor<A>): A | null {
   if (!t.requiresGrad && !t.backwardFn) return null;
-  t.grad ??= like(t, t.size);
-  return t.grad;
+  if (t.grad === null) newGrad(t, like(t, t.size));
+  return t.grad!;
 }
 
 /** Whether gradients flow to t (it is a parameter, or made by an op from one). */
@@ -232,8 +251,8 @@ const needsGrad = (t: Tensor<Floats>): boolean => t.requiresGrad || t.backwardFn
 export function gradSlot<A extends Floats>(t: Tensor<A>): [A | null, boolean] {
   if (!needsGrad(t)) return [null, false];
   if (t.grad !== null) return [t.grad, true];
-  t.grad = like(t, t.size);
-  return [t.grad, false];
+  newGrad(t, like(t, t.size));
+  return [t.grad!, false];
 }
 
 /**
@@ -242,7 +261,7 @@ export function gradSlot<A extends Floats>(t: Tensor<A>): [A | null, boolean] {
  */
 function sendGrad<A extends Floats>(t: Tensor<A>, g: A): boolean {
   if (!needsGrad(t)) return false;
-  if (t.grad === null) t.grad = g;
+  if (t.grad === null) newGrad(t, g);
   else {
     const d = t.grad;
     for (let i = 0; i < d.length; i++) d[i]! += g[i]!;
@@ -405,7 +424,7 @@ export function matmul<T extends Floats>(A: Tensor<T>, B: Tensor<T>): Tensor<T> 
       'shape',
     );
   const shared = bBatch === 1;
-  const C = like(A, batch * n * p);
+  const C = written(A, batch * n * p);
   if (shared) P.matmul(A.data, B.data, batch * n, m, p, C);
   else P.matmulBatch(A.data, B.data, batch, n, m, p, C);
   return result(C, [...A.shape.slice(0, -1), p], [A, B], (out) => {
@@ -451,6 +470,7 @@ export function linear<T extends Floats>(X: Tensor<T>, W: Tensor<T>, b: Tensor<T
       rows,
       m,
       p,
+      allocF32(rows * p, false),
     ) as T;
   else {
     // float64: the product, then the bias added to each row
@@ -488,7 +508,7 @@ export function matmulNT<T extends Floats>(A: Tensor<T>, B: Tensor<T>): Tensor<T
       'shape',
     );
   const shared = bBatch === 1;
-  const C = like(A, batch * n * m);
+  const C = written(A, batch * n * m);
   if (shared) P.matmulNT(A.data, B.data, batch * n, p, m, C);
   else P.matmulNTBatch(A.data, B.data, batch, n, p, m, C);
   return result(C, [...A.shape.slice(0, -1), m], [A, B], (out) => {
@@ -564,7 +584,7 @@ export const relu = <T extends Floats>(X: Tensor<T>): Tensor<T> =>
  */
 export function gelu<T extends Floats>(X: Tensor<T>): Tensor<T> {
   const k = kernelsOf(X.dtype);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   k.geluForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
     const [dX, acc] = gradSlot(X);
@@ -657,13 +677,13 @@ export function layerNorm<T extends Floats>(
 ): Tensor<T> {
   const k = kernelsOf(dtypeOf('layerNorm', X, gamma, beta));
   const [d, rows] = layerNormShape('layerNorm', X, gamma, beta);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   if (![X, gamma, beta].some(needsGrad)) {
     k.layerNormForward(X.data, gamma.data, beta.data, Y, null, null, d, eps);
     return new Tensor(Y, X.shape);
   }
-  const xhat = like(X, X.size);
-  const inv = like(X, rows);
+  const xhat = written(X, X.size);
+  const inv = written(X, rows);
   k.layerNormForward(X.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, gamma, beta], (out) => {
     const [dX, acc] = gradSlot(X);
@@ -725,13 +745,13 @@ export function addLayerNorm<T extends Floats>(
       'shape',
     );
   const [d, rows] = layerNormShape('addLayerNorm', X, gamma, beta);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   if (![X, R, gamma, beta].some(needsGrad)) {
     k.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, null, null, d, eps);
     return new Tensor(Y, X.shape);
   }
-  const xhat = like(X, X.size);
-  const inv = like(X, rows);
+  const xhat = written(X, X.size);
+  const inv = written(X, rows);
   k.addLayerNormForward(X.data, R.data, gamma.data, beta.data, Y, xhat, inv, d, eps);
   return result(Y, X.shape, [X, R, gamma, beta], (out) => {
     const wantS = needsGrad(X) || needsGrad(R);
@@ -951,7 +971,7 @@ export function scale<T extends Floats>(X: Tensor<T>, s: number): Tensor<T> {
  */
 export function geluErfOp<T extends Floats>(X: Tensor<T>): Tensor<T> {
   const k = kernelsOf(X.dtype);
-  const Y = like(X, X.size);
+  const Y = written(X, X.size);
   k.geluErfForward(X.data, Y);
   return result(Y, X.shape, [X], (out) => {
     const [dX, acc] = gradSlot(X);

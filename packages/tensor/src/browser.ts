@@ -58,6 +58,7 @@ export {
   jsElementwiseF32,
   wasmElementwiseF32,
 } from './elementwise-f32.js';
+export { arenaEnabled, arenaScope } from './engine.js';
 // ── The one training loop: AdamW, warm-up + cosine schedule, clipping, evaluation, progress, early stop, checkpoints
 export {
   type EarlyStopping,

@@ -10,14 +10,16 @@
  * compares them on many shapes). The wasm path is taken where the runtime has WebAssembly SIMD,
  * unless FIRTH_MATMUL=js (the one switch that puts every kernel of this package on JavaScript).
  *
- * Each wasm call copies its operands into the module's memory and its results out: O(size) next
- * to the O(size) work, and still several times faster than the JavaScript loops.
+ * Over the engine memory (engine.ts) the arena's tensors are passed by address and written in place;
+ * other operands are copied into the memory and results out: O(size) next to the O(size) work.
  * Backward kernels add into their gradient arrays (dx += …) or, with acc false, write them: autograd
  * writes a gradient that has none yet instead of adding to zeros (and copying those zeros in).
  */
+import { ELEMENTWISE_F32_SHARED_WASM_BASE64 } from './elementwise-f32-shared-wasm.js';
 import { ELEMENTWISE_F32_WASM_BASE64 } from './elementwise-f32-wasm.js';
+import { engineMemory } from './engine.js';
 import { matmulF32Backend } from './matmul-f32.js';
-import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
+import { COPY, compileWasm, floatRegions, instantiateWasm } from './wasm.js';
 
 /** The arrays the JavaScript reference path works on: float32 (rounded when stored) or float64. */
 export type Floats = Float32Array | Float64Array;
@@ -420,45 +422,46 @@ interface WasmExports {
 }
 
 /**
- * The fast path over one module instance. Each call lays its arrays out one after another in the
- * module's memory (16-byte aligned, padded to whole f32x4 vectors), copies the inputs in, runs the
- * kernel and copies the outputs out. The memory grows to the largest call seen and stays that size.
+ * The fast path over one module instance: over the engine memory (engine.ts; `engine` true), where
+ * operands that are engine views (the arena's tensors) are passed by address and results written
+ * into engine views in place, the rest copied in and out above the arena's top; or over the module's
+ * own memory (no shared memory here, or FIRTH_ARENA=off), where each call lays its arrays out one
+ * after another from 0 (16-byte aligned, padded to whole f32x4 vectors), copies the inputs in, runs
+ * the kernel and copies the outputs out. The memory grows to the largest call seen.
  */
-function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
-  const regions = floatRegions(ex.memory);
+function wasmKernelsFrom(ex: WasmExports, engine: boolean): ElementwiseF32Kernels {
+  const regions = floatRegions(engine ? null : ex.memory);
   /**
-   * Regions of the given sizes (floats); copies `inputs[i]` (when not null) into region i. Returns
-   * the byte addresses and the heap view, or null when the call is too large for wasm32.
+   * Regions of the given sizes (floats): inputs[i] copied in (or passed by address), outputs[i] the
+   * array the kernel's region i goes to (written in place where it may be). Null: too large for wasm32.
    */
-  const place = (
-    sizes: number[],
-    inputs: (Float32Array | null)[],
-  ): { at: number[]; h: Float32Array } | null => {
-    const r = regions(sizes, inputs);
-    return r && { at: r.at.map((f) => f * 4), h: r.heap };
-  };
-  const out = (h: Float32Array, at: number, dst: Float32Array) =>
-    dst.set(h.subarray(at / 4, at / 4 + dst.length));
+  const place = (sizes: number[], inputs: (Float32Array | null)[], outputs?: (Float32Array | null)[]) =>
+    regions(sizes, inputs, outputs);
+  /**
+   * The destination of a kernel that writes whole f32x4 vectors (n rounded up): in place only when
+   * n is a multiple of 4 (else the padding would overwrite what follows it); COPY forces a region.
+   */
+  const padded = (dst: Float32Array, n: number): Float32Array => (n % 4 === 0 ? dst : COPY);
   const js = jsElementwiseF32;
   /** An elementwise forward kernel y = f(x) over whole f32x4 vectors (the regions are padded). */
   const forward = (name: 'geluForward' | 'geluErfForward') => (x: Float32Array, y: Float32Array) => {
     const n = x.length;
-    const p = place([n, n], [x]);
+    const p = place([n, n], [x], [null, padded(y, n)]);
     if (!p) return js[name](x, y);
     const [a, b] = p.at as [number, number];
     ex[name](a, b, Math.ceil(n / 4) * 4);
-    out(p.h, b, y);
+    p.out(1, y);
   };
   /** Its backward kernel dx (+)= dy ⊙ f'(x). */
   const backward =
     (name: 'geluBackward' | 'geluErfBackward') =>
     (x: Float32Array, dy: Float32Array, dx: Float32Array, acc: boolean) => {
       const n = x.length;
-      const p = place([n, n, n], [x, dy, acc ? dx : null]);
+      const p = place([n, n, n], [x, dy, acc ? dx : null], [null, null, padded(dx, n)]);
       if (!p) return js[name](x, dy, dx, acc);
       const [a, b, d] = p.at as [number, number, number];
       ex[name](a, b, d, Math.ceil(n / 4) * 4, acc ? 1 : 0);
-      out(p.h, d, dx);
+      p.out(2, dx);
     };
   return {
     geluForward: forward('geluForward'),
@@ -467,37 +470,41 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
     geluErfBackward: backward('geluErfBackward'),
     softmaxForward(x, y, stats, rows, c, T, causal, s) {
       const n = rows * c;
-      const p = place([n, n, 2 * rows], [x]);
+      const p = place([n, n, 2 * rows], [x], [null, y, stats]);
       if (!p) return js.softmaxForward(x, y, stats, rows, c, T, causal, s);
       const [a, b, st] = p.at as [number, number, number];
       ex.softmaxForward(a, b, st, rows, c, T, causal ? 1 : 0, s);
-      out(p.h, b, y);
-      if (stats) out(p.h, st, stats);
+      p.out(1, y);
+      if (stats) p.out(2, stats);
     },
     softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc) {
       const n = rows * c;
-      const p = place([n, n, n], [y, dy, acc ? dx : null]);
+      const p = place([n, n, n], [y, dy, acc ? dx : null], [null, null, dx]);
       if (!p) return js.softmaxBackward(y, dy, dx, rows, c, T, causal, s, acc);
       const [a, b, d] = p.at as [number, number, number];
       ex.softmaxBackward(a, b, d, rows, c, T, causal ? 1 : 0, s, acc ? 1 : 0);
-      out(p.h, d, dx);
+      p.out(2, dx);
     },
     layerNormForward(x, g, b, y, xhat, inv, d, eps) {
       const n = x.length;
       const rows = n / d;
-      const p = place([n, d, d, n, n, rows], [x, g, b]);
+      const p = place([n, d, d, n, n, rows], [x, g, b], [null, null, null, y, xhat, inv]);
       if (!p) return js.layerNormForward(x, g, b, y, xhat, inv, d, eps);
       const [ax, ag, ab, ay, axh, ainv] = p.at as [number, number, number, number, number, number];
       ex.layerNormForward(ax, ag, ab, ay, axh, ainv, rows, d, eps);
-      out(p.h, ay, y);
-      if (xhat) out(p.h, axh, xhat);
-      if (inv) out(p.h, ainv, inv);
+      p.out(3, y);
+      if (xhat) p.out(4, xhat);
+      if (inv) p.out(5, inv);
     },
     addLayerNormForward(a, r, g, b, y, xhat, inv, d, eps) {
       const n = a.length;
       const rows = n / d;
       // the sum s stays here: addRows writes it, layerNormForward reads it
-      const p = place([n, n, d, d, n, n, n, rows], [a, r, g, b]);
+      const p = place(
+        [n, n, d, d, n, n, n, rows],
+        [a, r, g, b],
+        [null, null, null, null, null, y, xhat, inv],
+      );
       if (!p) return js.addLayerNormForward(a, r, g, b, y, xhat, inv, d, eps);
       const [aa, ar, ag, ab, as, ay, axh, ainv] = p.at as [
         number,
@@ -511,9 +518,9 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       ];
       ex.addRows(aa, ar, as, 1, n);
       ex.layerNormForward(as, ag, ab, ay, axh, ainv, rows, d, eps);
-      out(p.h, ay, y);
-      if (xhat) out(p.h, axh, xhat);
-      if (inv) out(p.h, ainv, inv);
+      p.out(5, y);
+      if (xhat) p.out(6, xhat);
+      if (inv) p.out(7, inv);
     },
     layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx) {
       const n = dy.length;
@@ -522,6 +529,7 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
       const p = place(
         [n, d, n, rows, n, d, d],
         [dy, g, xhat, inv, accDx ? dx : null, dg ?? zeros, db ?? zeros],
+        [null, null, null, null, dx, dg ?? zeros, db ?? zeros],
       );
       if (!p) return js.layerNormBackward(dy, g, xhat, inv, dx, dg, db, d, accDx);
       const [ady, ag, axh, ainv, adx, adg, adb] = p.at as [
@@ -534,65 +542,74 @@ function wasmKernelsFrom(ex: WasmExports): ElementwiseF32Kernels {
         number,
       ];
       ex.layerNormBackward(ady, ag, axh, ainv, adx, adg, adb, rows, d, accDx && dx ? 1 : 0);
-      if (dx) out(p.h, adx, dx);
-      if (dg) out(p.h, adg, dg);
-      if (db) out(p.h, adb, db);
+      if (dx) p.out(4, dx);
+      if (dg) p.out(5, dg);
+      if (db) p.out(6, db);
     },
     rmsNormForward(x, g, y, xhat, inv, d, eps) {
       const n = x.length;
       const rows = n / d;
-      const p = place([n, d, n, n, rows], [x, g]);
+      const p = place([n, d, n, n, rows], [x, g], [null, null, y, xhat, inv]);
       if (!p) return js.rmsNormForward(x, g, y, xhat, inv, d, eps);
       const [ax, ag, ay, axh, ainv] = p.at as [number, number, number, number, number];
       ex.rmsNormForward(ax, ag, ay, axh, ainv, rows, d, eps);
-      out(p.h, ay, y);
-      out(p.h, axh, xhat);
-      out(p.h, ainv, inv);
+      p.out(2, y);
+      p.out(3, xhat);
+      p.out(4, inv);
     },
     rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx) {
       const n = dy.length;
       const rows = n / d;
+      const dgIn = dg ?? new Float32Array(d);
       const p = place(
         [n, d, n, rows, n, d],
-        [dy, g, xhat, inv, accDx ? dx : null, dg ?? new Float32Array(d)],
+        [dy, g, xhat, inv, accDx ? dx : null, dgIn],
+        [null, null, null, null, dx, dgIn],
       );
       if (!p) return js.rmsNormBackward(dy, g, xhat, inv, dx, dg, d, accDx);
       const [ady, ag, axh, ainv, adx, adg] = p.at as [number, number, number, number, number, number];
       ex.rmsNormBackward(ady, ag, axh, ainv, adx, adg, rows, d, accDx && dx ? 1 : 0);
-      if (dx) out(p.h, adx, dx);
-      if (dg) out(p.h, adg, dg);
+      if (dx) p.out(4, dx);
+      if (dg) p.out(5, dg);
     },
     addRows(a, b, c) {
-      const p = place([a.length, b.length, a.length], [a, b]);
+      const p = place([a.length, b.length, a.length], [a, b], [null, null, c]);
       if (!p) return js.addRows(a, b, c);
       const [aa, ab, ac] = p.at as [number, number, number];
       ex.addRows(aa, ab, ac, a.length / b.length, b.length);
-      out(p.h, ac, c);
+      p.out(2, c);
     },
     colSum(dc, db) {
-      const p = place([dc.length, db.length], [dc, db]);
+      const p = place([dc.length, db.length], [dc, db], [null, db]);
       if (!p) return js.colSum(dc, db);
       const [ac, ab] = p.at as [number, number];
       ex.colSum(ac, ab, dc.length / db.length, db.length);
-      out(p.h, ab, db);
+      p.out(1, db);
     },
     adamw(pa, g, m, v, lr, beta1, beta2, eps, weightDecay, c1, c2) {
       const n = pa.length;
-      const p = place([n, n, n, n], [pa, g, m, v]);
+      const p = place([n, n, n, n], [pa, g, m, v], [padded(pa, n), null, padded(m, n), padded(v, n)]);
       if (!p) return js.adamw(pa, g, m, v, lr, beta1, beta2, eps, weightDecay, c1, c2);
       const [ap, ag, am, av] = p.at as [number, number, number, number];
       ex.adamw(ap, ag, am, av, Math.ceil(n / 4) * 4, lr, beta1, beta2, eps, weightDecay, c1, c2);
-      out(p.h, ap, pa);
-      out(p.h, am, m);
-      out(p.h, av, v);
+      p.out(0, pa);
+      p.out(2, m);
+      p.out(3, v);
     },
   };
 }
 
 /** The wasm path, or null where WebAssembly SIMD is missing (the module then fails to compile). */
 export const wasmElementwiseF32: ElementwiseF32Kernels | null = (() => {
+  // over the engine memory where there is one (the shared twin, the arena's tensors by address)
+  const shared =
+    engineMemory &&
+    instantiateWasm<WasmExports>(compileWasm(ELEMENTWISE_F32_SHARED_WASM_BASE64), {
+      env: { memory: engineMemory },
+    });
+  if (shared) return wasmKernelsFrom(shared, true);
   const ex = instantiateWasm<WasmExports>(compileWasm(ELEMENTWISE_F32_WASM_BASE64));
-  return ex === null ? null : wasmKernelsFrom(ex);
+  return ex === null ? null : wasmKernelsFrom(ex, false);
 })();
 
 /** The kernels autograd.ts and optim.ts use: wasm when matmul-f32.ts chose wasm (and this module compiled), JavaScript otherwise. */

@@ -16,10 +16,16 @@
  * One step: gradients cleared, loss = lossAt(step, rng), backward, clip, AdamW at the scheduled
  * rate. Every step adds its loss to `curve`; evaluations run every `evalEvery` steps and once at
  * the end (unless the last one was at that step).
+ *
+ * Each step runs inside an `arenaScope` (engine.ts): its float32 tensors and gradients live in the
+ * engine memory the kernels work in, and are released when the step ends — `lossAt` and the 'step'
+ * progress event may use them; what must outlive the step (a tensor kept by the model) is made
+ * outside lossAt, or copied. The gradients are cleared (null) at the step's end.
  */
 import type { ProgressEvent } from '@firth/numeric';
 import { RandomState, ValidationError } from '@firth/numeric';
 import type { Floats, Tensor } from './autograd.js';
+import { arenaScope } from './engine.js';
 import { AdamW, clipGradNorm } from './optim.js';
 
 /** Learning rate at `step`: linear warm-up to `lr`, then cosine decay to `minLr` at `steps`. */
@@ -170,15 +176,22 @@ export function fit(o: FitLoopOptions): FitResult {
     rate = warmupCosine(step, steps, lr, warmup, o.minLr ?? 0);
     opt.zeroGrad();
     optPlain.zeroGrad();
-    const L = o.lossAt(step, rng);
-    L.backward();
-    if (clipNorm > 0) clipGradNorm(params, clipNorm);
-    opt.step(rate);
-    optPlain.step(rate);
-    const loss = L.item();
-    curve.push(loss);
-    done = step + 1;
-    emit('step', done, loss, { lr: rate });
+    // the step's tensors and gradients live in the arena (engine.ts), released when it ends: only
+    // the loss leaves it, and the gradients it allocated are taken back (grad = null) — after the
+    // step's progress event, which still sees them
+    arenaScope(() => {
+      const L = o.lossAt(step, rng);
+      L.backward();
+      if (clipNorm > 0) clipGradNorm(params, clipNorm);
+      opt.step(rate);
+      optPlain.step(rate);
+      const loss = L.item();
+      curve.push(loss);
+      done = step + 1;
+      emit('step', done, loss, { lr: rate });
+      opt.zeroGrad();
+      optPlain.zeroGrad();
+    });
     if (o.checkpoint && done % o.checkpoint.every === 0 && done < steps) o.checkpoint.save(done);
     if (evalEvery > 0 && done % evalEvery === 0 && done < steps && evaluateAt(done, rate)) {
       stopped = 'early-stopping';

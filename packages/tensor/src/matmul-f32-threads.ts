@@ -1,8 +1,10 @@
 /**
  * The float32 products of matmul-f32.ts on several threads, still synchronous: the calling thread
  * and `threads − 1` Node worker threads share one WebAssembly memory (matmul-f32.wat assembled over
- * an imported shared memory, matmul-f32-shared-wasm.ts). A product copies its operands in, as the
- * one-thread path does, cuts C into bands and publishes them; every thread — the caller included —
+ * an imported shared memory, matmul-f32-shared-wasm.ts) — the engine memory of engine.ts where there
+ * is one, so that arena tensors are read by address and C written in place, else the pool's own. A
+ * product copies in the operands that are not views of that memory (wasm.ts' floatRegions), cuts C
+ * into bands and publishes them; every thread — the caller included —
  * claims bands with an atomic counter until none is left, and the caller then waits in
  * `Atomics.wait` (allowed on Node's main thread) for the bands still running. A busy or slow worker
  * therefore never holds the caller up for more than the band it took: on a loaded machine the
@@ -30,11 +32,12 @@
  */
 
 import { ATTENTION_F32_SHARED_WASM_BASE64 } from './attention-f32-shared-wasm.js';
+import { engineBase, engineMemory, engineReserve } from './engine.js';
 import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_FMA_WASM_BASE64 } from './matmul-f32-shared-fma-wasm.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
-import { type WebAssemblyApi, webAssembly } from './wasm.js';
+import { floatRegions, type WebAssemblyApi, webAssembly } from './wasm.js';
 
 /**
  * Multiply-adds (n·m·p) from which a product is cut into bands. matmul-f32.bench.ts's sweep of square
@@ -272,7 +275,8 @@ export function threadedKernelsF32(
     } catch {
       module = new WA.Module(bytes(MATMUL_F32_SHARED_WASM_BASE64));
     }
-    memory = new WA.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
+    // the engine memory where there is one (engine.ts: the arena's tensors by address), else its own
+    memory = engineMemory ?? new WA.Memory({ initial: 1, maximum: MAX_BYTES / 65536, shared: true });
     ex = new WA.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
   } catch {
     return null;
@@ -291,7 +295,6 @@ export function threadedKernelsF32(
   const ctl = new Int32Array(control);
   ctl[CLAIM] = CLOSED;
   let workers: NodeWorker[] = [];
-  let heap = new Float32Array(memory.buffer);
   let bandsTotal = 0;
 
   const start = (): void => {
@@ -310,14 +313,38 @@ export function threadedKernelsF32(
     }
   };
 
-  /** The shared memory as floats, grown to hold at least `floats`. */
-  const reserve = (floats: number): Float32Array => {
-    const missing = floats * 4 - memory.buffer.byteLength;
+  /** Grows the shared memory to hold at least `bytes`; false beyond its maximum. */
+  const reserveBytes = (bytes: number): boolean => {
+    if (memory === engineMemory) return engineReserve(bytes);
+    if (bytes > MAX_BYTES) return false;
+    const missing = bytes - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
-    // a shared buffer is not detached by growing: a new view sees the new length
-    if (heap.length * 4 < memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
-    return heap;
+    return true;
   };
+  /** The shared memory grown to hold at least `floats` (scratch the kernels write). */
+  const reserve = (floats: number): void => {
+    if (!reserveBytes(floats * 4)) throw new RangeError('matmul-f32-threads: the shared memory is full');
+  };
+  /**
+   * The operands' regions (wasm.ts' floatRegions): over the engine memory, engine views by address and
+   * C in place, the rest above the arena's top; over the pool's own memory, copies from 0 on.
+   */
+  const regions = floatRegions(memory === engineMemory ? null : memory);
+  const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
+  const sum = (sizes: number[]) => sizes.reduce((x, y) => x + y, 0) + engineBase() / 4;
+  const load = (
+    A: Float32Array,
+    B: Float32Array,
+    C: Float32Array,
+    sizes: [number, number, number],
+    acc: boolean,
+    extra: number[],
+  ) =>
+    regions(
+      [...sizes, ...extra],
+      [first(A, sizes[0]), first(B, sizes[1]), acc ? first(C, sizes[2]) : null],
+      [null, null, first(C, sizes[2])],
+    );
 
   /** Publishes a product of `total` rows/columns/matrices in bands of `band`, computes it, waits. */
   const run = (
@@ -445,110 +472,99 @@ export function threadedKernelsF32(
       await Promise.all(stopping.map((w) => w.terminate()));
     },
     matmul(A, B, n, m, p, C, acc) {
-      const b = align4(n * m);
-      const c = b + align4(m * p);
-      const free = c + align4(n * p);
-      if (!large(n * m * p, free + threads * packFloats(p))) return single.matmul(A, B, n, m, p, C, acc);
-      const h = reserve(free);
-      h.set(A.subarray(0, n * m), 0);
-      h.set(B.subarray(0, m * p), b);
-      if (acc) h.set(C.subarray(0, n * p), c);
-      gemm(0, m * 4, 4, b, c, n, m, p, acc, free);
-      C.set(heap.subarray(c, c + n * p));
+      const sizes: [number, number, number] = [n * m, m * p, n * p];
+      if (!large(n * m * p, sum(sizes) + threads * packFloats(p)))
+        return single.matmul(A, B, n, m, p, C, acc);
+      const r = load(A, B, C, sizes, acc, []);
+      if (!r) return single.matmul(A, B, n, m, p, C, acc);
+      const [a, b, c] = r.at.map((x) => x / 4) as [number, number, number];
+      gemm(a, m * 4, 4, b, c, n, m, p, acc, r.end / 4);
+      r.out(2, first(C, n * p));
     },
     matmulBias(A, B, bias, n, m, p, C) {
-      const b = align4(n * m);
-      const c = b + align4(m * p);
-      const free = c + align4(n * p);
-      if (n === 0 || !large(n * m * p, free + threads * packFloats(p)))
+      const sizes: [number, number, number] = [n * m, m * p, n * p];
+      if (n === 0 || !large(n * m * p, sum(sizes) + threads * packFloats(p)))
         return single.matmulBias(A, B, bias, n, m, p, C);
-      const h = reserve(free);
-      h.set(A.subarray(0, n * m), 0);
-      h.set(B.subarray(0, m * p), b);
+      const r = load(A, B, C, sizes, false, []);
+      if (!r) return single.matmulBias(A, B, bias, n, m, p, C);
+      const [a, b, c] = r.at.map((x) => x / 4) as [number, number, number];
       // C starts as the bias in every row, as in matmul-f32.ts; the product adds to it
+      const h = r.heap;
       h.set(bias.subarray(0, p), c);
       for (let filled = p; filled < n * p; filled *= 2)
         h.copyWithin(c + filled, c, c + Math.min(filled, n * p - filled));
-      gemm(0, m * 4, 4, b, c, n, m, p, true, free);
-      C.set(heap.subarray(c, c + n * p));
+      gemm(a, m * 4, 4, b, c, n, m, p, true, r.end / 4);
+      r.out(2, first(C, n * p));
     },
     matmulTN(A, B, n, m, p, C, acc) {
-      const b = align4(n * m);
-      const c = b + align4(n * p);
-      const free = c + align4(m * p);
-      if (!large(n * m * p, free + threads * packFloats(p))) return single.matmulTN(A, B, n, m, p, C, acc);
-      const h = reserve(free);
-      h.set(A.subarray(0, n * m), 0);
-      h.set(B.subarray(0, n * p), b);
-      if (acc) h.set(C.subarray(0, m * p), c);
+      const sizes: [number, number, number] = [n * m, n * p, m * p];
+      if (!large(n * m * p, sum(sizes) + threads * packFloats(p)))
+        return single.matmulTN(A, B, n, m, p, C, acc);
+      const r = load(A, B, C, sizes, acc, []);
+      if (!r) return single.matmulTN(A, B, n, m, p, C, acc);
+      const [a, b, c] = r.at.map((x) => x / 4) as [number, number, number];
       // the rows of C are the columns of A: rows 4 bytes apart, the reduction m·4
-      gemm(0, 4, m * 4, b, c, m, n, p, acc, free);
-      C.set(heap.subarray(c, c + m * p));
+      gemm(a, 4, m * 4, b, c, m, n, p, acc, r.end / 4);
+      r.out(2, first(C, m * p));
     },
     matmulNT(A, B, n, p, m, C, acc) {
-      const b = align4(n * p);
-      const c = b + align4(m * p);
-      const t = c + align4(n * m);
-      const free = t + align4(m * p);
-      if (!large(n * m * p, free + threads * packFloats(m))) return single.matmulNT(A, B, n, p, m, C, acc);
-      const h = reserve(free);
-      h.set(A.subarray(0, n * p), 0);
-      h.set(B.subarray(0, m * p), b);
-      if (acc) h.set(C.subarray(0, n * m), c);
+      const sizes: [number, number, number] = [n * p, m * p, n * m];
+      if (!large(n * m * p, sum(sizes) + m * p + threads * packFloats(m)))
+        return single.matmulNT(A, B, n, p, m, C, acc);
+      const r = load(A, B, C, sizes, acc, [m * p]);
+      if (!r) return single.matmulNT(A, B, n, p, m, C, acc);
+      const [a, b, c, t] = r.at.map((x) => x / 4) as [number, number, number, number];
       // Bᵀ (p, m) once, on this thread, then C = A·Bᵀ as the plain product (as matmul-f32.wat's matmulNT)
       ex.transpose(b * 4, t * 4, m, p);
-      gemm(0, p * 4, 4, t, c, n, p, m, acc, free);
-      C.set(heap.subarray(c, c + n * m));
+      gemm(a, p * 4, 4, t, c, n, p, m, acc, r.end / 4);
+      r.out(2, first(C, n * m));
     },
     matmulBatch(A, B, batch, n, m, p, C, acc) {
       const [sa, sb, sc] = [n * m, m * p, n * p];
-      const b = align4(batch * sa);
-      const c = b + align4(batch * sb);
-      const free = c + align4(batch * sc);
+      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
       const per = packFloats(p);
-      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
         return single.matmulBatch(A, B, batch, n, m, p, C, acc);
-      const h = reserve(free + threads * per);
-      h.set(A.subarray(0, batch * sa), 0);
-      h.set(B.subarray(0, batch * sb), b);
-      if (acc) h.set(C.subarray(0, batch * sc), c);
-      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_NN, batch, bandOf(batch, 1), free * 4, per * 4, args);
-      C.set(heap.subarray(c, c + batch * sc));
+      const r = load(A, B, C, sizes, acc, []);
+      const free = r && align4(r.end / 4);
+      if (!r || !reserveBytes((free! + threads * per) * 4))
+        return single.matmulBatch(A, B, batch, n, m, p, C, acc);
+      const [a, b, c] = r.at;
+      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
+      run(BATCH_NN, batch, bandOf(batch, 1), free! * 4, per * 4, args);
+      r.out(2, first(C, batch * sc));
     },
     matmulTNBatch(A, B, batch, n, m, p, C, acc) {
       const [sa, sb, sc] = [n * m, n * p, m * p];
-      const b = align4(batch * sa);
-      const c = b + align4(batch * sb);
-      const free = c + align4(batch * sc);
+      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
       const per = packFloats(p);
-      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
         return single.matmulTNBatch(A, B, batch, n, m, p, C, acc);
-      const h = reserve(free + threads * per);
-      h.set(A.subarray(0, batch * sa), 0);
-      h.set(B.subarray(0, batch * sb), b);
-      if (acc) h.set(C.subarray(0, batch * sc), c);
-      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_TN, batch, bandOf(batch, 1), free * 4, per * 4, args);
-      C.set(heap.subarray(c, c + batch * sc));
+      const r = load(A, B, C, sizes, acc, []);
+      const free = r && align4(r.end / 4);
+      if (!r || !reserveBytes((free! + threads * per) * 4))
+        return single.matmulTNBatch(A, B, batch, n, m, p, C, acc);
+      const [a, b, c] = r.at;
+      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
+      run(BATCH_TN, batch, bandOf(batch, 1), free! * 4, per * 4, args);
+      r.out(2, first(C, batch * sc));
     },
     matmulNTBatch(A, B, batch, n, p, m, C, acc) {
       const [sa, sb, sc] = [n * p, m * p, n * m];
-      const b = align4(batch * sa);
-      const c = b + align4(batch * sb);
-      const free = c + align4(batch * sc);
+      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
       // per thread: room for one Bᵀ (p, m), then the packing scratch
       const tFloats = align4(m * p);
       const per = tFloats + packFloats(m);
-      if (batch < 2 || !large(batch * n * m * p, free + threads * per))
+      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
         return single.matmulNTBatch(A, B, batch, n, p, m, C, acc);
-      const h = reserve(free + threads * per);
-      h.set(A.subarray(0, batch * sa), 0);
-      h.set(B.subarray(0, batch * sb), b);
-      if (acc) h.set(C.subarray(0, batch * sc), c);
-      const args = [0, b * 4, c * 4, sa * 4, sb * 4, sc * 4, n, p, m, acc ? 1 : 0, tFloats * 4];
-      run(BATCH_NT, batch, bandOf(batch, 1), free * 4, per * 4, args);
-      C.set(heap.subarray(c, c + batch * sc));
+      const r = load(A, B, C, sizes, acc, []);
+      const free = r && align4(r.end / 4);
+      if (!r || !reserveBytes((free! + threads * per) * 4))
+        return single.matmulNTBatch(A, B, batch, n, p, m, C, acc);
+      const [a, b, c] = r.at;
+      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, p, m, acc ? 1 : 0, tFloats * 4];
+      run(BATCH_NT, batch, bandOf(batch, 1), free! * 4, per * 4, args);
+      r.out(2, first(C, batch * sc));
     },
   };
   return kernels;

@@ -24,12 +24,15 @@
  *   // Float32Array [19, 22, 43, 50]
  */
 import { ValidationError } from '@firth/numeric';
+import { engineMemory } from './engine.js';
 import { MATMUL_F32_FMA_WASM_BASE64 } from './matmul-f32-fma-wasm.js';
+import { MATMUL_F32_SHARED_FMA_WASM_BASE64 } from './matmul-f32-shared-fma-wasm.js';
+import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from './matmul-f32-threads.js';
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';
-import { compileWasm, instantiateWasm, WASM_MAX_BYTES } from './wasm.js';
+import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF32Kernels {
@@ -209,124 +212,97 @@ export interface MatmulF32WasmExports {
   ): void;
 }
 
-/** The next multiple of 4 floats: every region starts on a 16-byte boundary, as f32x4 loads prefer. */
-const align4 = (floats: number): number => Math.ceil(floats / 4) * 4;
-
 /** Floats of scratch the kernels pack their panels into: 256 k × (cols + 8), see matmul-f32.wat's $gemm. */
 const packFloats = (cols: number): number => 256 * (cols + 8);
 
 /**
- * The fast path: one module instance whose memory holds, one after the other, A, B, C, the scratch
- * for Bᵀ (matmulNT) and the packed panels; each product copies its operands in (and C, when
- * accumulating), runs the kernel and copies C out. The copies cost O(nm + mp + np) against the
- * product's O(nmp). The memory grows to the largest product seen and stays that size.
+ * The fast path over one module instance: over the engine memory (engine.ts; `engine` true) an
+ * operand that is an engine view (the arena's tensors) is passed by address and C written in place
+ * when it is one; every other operand is copied into the memory above the arena's top (C too, when
+ * accumulating), and C copied out. Over the module's own memory (no shared memory here, or
+ * FIRTH_ARENA=off) every operand is copied in from 0 on and C out. The copies cost O(nm + mp + np)
+ * against the product's O(nmp). After the operands: the scratch for Bᵀ (matmulNT) and the packed
+ * panels. The memory grows to the largest product seen and stays that size.
  */
-function wasmKernelsFrom(ex: MatmulF32WasmExports): MatmulF32Kernels {
-  let heap = new Float32Array(ex.memory.buffer);
-  /** The memory as floats, grown to hold at least `floats`. */
-  const reserve = (floats: number): Float32Array => {
-    const missing = floats * 4 - ex.memory.buffer.byteLength;
-    if (missing > 0) ex.memory.grow(Math.ceil(missing / 65536));
-    // growing detaches the old buffer
-    if (heap.buffer !== ex.memory.buffer) heap = new Float32Array(ex.memory.buffer);
-    return heap;
-  };
-  /** Copies A in at 0, B at b and, when accumulating, C at c (sizes in floats); returns the heap. */
+function wasmKernelsFrom(ex: MatmulF32WasmExports, engine: boolean): MatmulF32Kernels {
+  const regions = floatRegions(engine ? null : ex.memory);
+  /** The first `size` floats of x (x itself when that is all of it). */
+  const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
+  /**
+   * Regions for A, B and C (`sizes` floats; C's input only when accumulating), then `extra` floats of
+   * scratch each; null when too large for wasm32.
+   */
   const load = (
     A: Float32Array,
     B: Float32Array,
     C: Float32Array,
     sizes: [number, number, number],
-    b: number,
-    c: number,
     acc: boolean,
-    end: number,
-  ): Float32Array => {
-    const h = reserve(end);
-    h.set(A.subarray(0, sizes[0]), 0);
-    h.set(B.subarray(0, sizes[1]), b);
-    if (acc) h.set(C.subarray(0, sizes[2]), c);
-    return h;
-  };
+    extra: number[],
+  ) =>
+    regions(
+      [...sizes, ...extra],
+      [first(A, sizes[0]), first(B, sizes[1]), acc ? first(C, sizes[2]) : null],
+      [null, null, first(C, sizes[2])],
+    );
   return {
     matmul(A, B, n, m, p, C, acc) {
-      const b = align4(n * m);
-      const c = b + align4(m * p);
-      const w = c + align4(n * p);
-      const end = w + packFloats(p);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmul(A, B, n, m, p, C, acc);
-      const h = load(A, B, C, [n * m, m * p, n * p], b, c, acc, end);
-      ex.matmul(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0);
-      C.set(h.subarray(c, c + n * p));
+      const r = load(A, B, C, [n * m, m * p, n * p], acc, [packFloats(p)]);
+      if (!r) return jsKernelsF32.matmul(A, B, n, m, p, C, acc);
+      const [a, b, c, w] = r.at as [number, number, number, number];
+      ex.matmul(a, b, c, w, n, m, p, acc ? 1 : 0);
+      r.out(2, first(C, n * p));
     },
     matmulBias(A, B, bias, n, m, p, C) {
-      const b = align4(n * m);
-      const c = b + align4(m * p);
-      const w = c + align4(n * p);
-      const end = w + packFloats(p);
-      if (n === 0 || end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBias(A, B, bias, n, m, p, C);
-      const h = load(A, B, C, [n * m, m * p, n * p], b, c, false, end);
+      const r = n === 0 ? null : load(A, B, C, [n * m, m * p, n * p], false, [packFloats(p)]);
+      if (!r) return jsKernelsF32.matmulBias(A, B, bias, n, m, p, C);
+      const [a, b, c, w] = r.at as [number, number, number, number];
       // C starts as the bias in every row (one row set, then doubled by copyWithin), the product adds to it
-      h.set(bias.subarray(0, p), c);
+      const h = r.heap;
+      const c4 = c / 4;
+      h.set(bias.subarray(0, p), c4);
       for (let filled = p; filled < n * p; filled *= 2)
-        h.copyWithin(c + filled, c, c + Math.min(filled, n * p - filled));
-      ex.matmul(0, b * 4, c * 4, w * 4, n, m, p, 1);
-      C.set(h.subarray(c, c + n * p));
+        h.copyWithin(c4 + filled, c4, c4 + Math.min(filled, n * p - filled));
+      ex.matmul(a, b, c, w, n, m, p, 1);
+      r.out(2, first(C, n * p));
     },
     matmulTN(A, B, n, m, p, C, acc) {
-      const b = align4(n * m);
-      const c = b + align4(n * p);
-      const w = c + align4(m * p);
-      const end = w + packFloats(p);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulTN(A, B, n, m, p, C, acc);
-      const h = load(A, B, C, [n * m, n * p, m * p], b, c, acc, end);
-      ex.matmulTN(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0);
-      C.set(h.subarray(c, c + m * p));
+      const r = load(A, B, C, [n * m, n * p, m * p], acc, [packFloats(p)]);
+      if (!r) return jsKernelsF32.matmulTN(A, B, n, m, p, C, acc);
+      const [a, b, c, w] = r.at as [number, number, number, number];
+      ex.matmulTN(a, b, c, w, n, m, p, acc ? 1 : 0);
+      r.out(2, first(C, m * p));
     },
     matmulNT(A, B, n, p, m, C, acc) {
       // t: room for Bᵀ (p, m)
-      const b = align4(n * p);
-      const c = b + align4(m * p);
-      const t = c + align4(n * m);
-      const w = t + align4(m * p);
-      const end = w + packFloats(m);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulNT(A, B, n, p, m, C, acc);
-      const h = load(A, B, C, [n * p, m * p, n * m], b, c, acc, end);
-      ex.matmulNT(0, b * 4, c * 4, t * 4, w * 4, n, p, m, acc ? 1 : 0);
-      C.set(h.subarray(c, c + n * m));
+      const r = load(A, B, C, [n * p, m * p, n * m], acc, [m * p, packFloats(m)]);
+      if (!r) return jsKernelsF32.matmulNT(A, B, n, p, m, C, acc);
+      const [a, b, c, t, w] = r.at as [number, number, number, number, number];
+      ex.matmulNT(a, b, c, t, w, n, p, m, acc ? 1 : 0);
+      r.out(2, first(C, n * m));
     },
-    // the batched products: every operand copied in once (the matrices stay back to back), one call
+    // the batched products: the matrices stay back to back, one call
     matmulBatch(A, B, batch, n, m, p, C, acc) {
-      const b = align4(batch * n * m);
-      const c = b + align4(batch * m * p);
-      const w = c + align4(batch * n * p);
-      const end = w + packFloats(p);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulBatch(A, B, batch, n, m, p, C, acc);
-      const h = load(A, B, C, [batch * n * m, batch * m * p, batch * n * p], b, c, acc, end);
-      ex.matmulBatch(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0, batch);
-      C.set(h.subarray(c, c + batch * n * p));
+      const r = load(A, B, C, [batch * n * m, batch * m * p, batch * n * p], acc, [packFloats(p)]);
+      if (!r) return jsKernelsF32.matmulBatch(A, B, batch, n, m, p, C, acc);
+      const [a, b, c, w] = r.at as [number, number, number, number];
+      ex.matmulBatch(a, b, c, w, n, m, p, acc ? 1 : 0, batch);
+      r.out(2, first(C, batch * n * p));
     },
     matmulTNBatch(A, B, batch, n, m, p, C, acc) {
-      const b = align4(batch * n * m);
-      const c = b + align4(batch * n * p);
-      const w = c + align4(batch * m * p);
-      const end = w + packFloats(p);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulTNBatch(A, B, batch, n, m, p, C, acc);
-      const h = load(A, B, C, [batch * n * m, batch * n * p, batch * m * p], b, c, acc, end);
-      ex.matmulTNBatch(0, b * 4, c * 4, w * 4, n, m, p, acc ? 1 : 0, batch);
-      C.set(h.subarray(c, c + batch * m * p));
+      const r = load(A, B, C, [batch * n * m, batch * n * p, batch * m * p], acc, [packFloats(p)]);
+      if (!r) return jsKernelsF32.matmulTNBatch(A, B, batch, n, m, p, C, acc);
+      const [a, b, c, w] = r.at as [number, number, number, number];
+      ex.matmulTNBatch(a, b, c, w, n, m, p, acc ? 1 : 0, batch);
+      r.out(2, first(C, batch * m * p));
     },
     matmulNTBatch(A, B, batch, n, p, m, C, acc) {
       // t: room for one Bᵀ (p, m), reused by every matrix of the batch
-      const b = align4(batch * n * p);
-      const c = b + align4(batch * m * p);
-      const t = c + align4(batch * n * m);
-      const w = t + align4(m * p);
-      const end = w + packFloats(m);
-      if (end * 4 > WASM_MAX_BYTES) return jsKernelsF32.matmulNTBatch(A, B, batch, n, p, m, C, acc);
-      const h = load(A, B, C, [batch * n * p, batch * m * p, batch * n * m], b, c, acc, end);
-      ex.matmulNTBatch(0, b * 4, c * 4, t * 4, w * 4, n, p, m, acc ? 1 : 0, batch);
-      C.set(h.subarray(c, c + batch * n * m));
+      const r = load(A, B, C, [batch * n * p, batch * m * p, batch * n * m], acc, [m * p, packFloats(m)]);
+      if (!r) return jsKernelsF32.matmulNTBatch(A, B, batch, n, p, m, C, acc);
+      const [a, b, c, t, w] = r.at as [number, number, number, number, number];
+      ex.matmulNTBatch(a, b, c, t, w, n, p, m, acc ? 1 : 0, batch);
+      r.out(2, first(C, batch * n * m));
     },
   };
 }
@@ -346,8 +322,17 @@ export const matmulF32Fused: boolean = compiledFma !== null;
 
 /** The wasm path — the fused module where it compiles, else the plain one — or null where WebAssembly SIMD is missing. */
 export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
+  // over the engine memory where there is one (the shared twin of the same module)
+  const shared =
+    engineMemory &&
+    instantiateWasm<MatmulF32WasmExports>(
+      (compiledFma && compileWasm(MATMUL_F32_SHARED_FMA_WASM_BASE64)) ??
+        compileWasm(MATMUL_F32_SHARED_WASM_BASE64),
+      { env: { memory: engineMemory } },
+    );
+  if (shared) return wasmKernelsFrom(shared, true);
   const ex = instantiateWasm<MatmulF32WasmExports>(compiledFma ?? compileWasm(MATMUL_F32_WASM_BASE64));
-  return ex === null ? null : wasmKernelsFrom(ex);
+  return ex === null ? null : wasmKernelsFrom(ex, false);
 })();
 
 /**
@@ -355,8 +340,14 @@ export const wasmKernelsF32: MatmulF32Kernels | null = (() => {
  * tests and the benchmark, which compare the two modules. Null without WebAssembly SIMD.
  */
 export const wasmKernelsF32Plain: MatmulF32Kernels | null = (() => {
+  const shared =
+    engineMemory &&
+    instantiateWasm<MatmulF32WasmExports>(compileWasm(MATMUL_F32_SHARED_WASM_BASE64), {
+      env: { memory: engineMemory },
+    });
+  if (shared) return wasmKernelsFrom(shared, true);
   const ex = instantiateWasm<MatmulF32WasmExports>(compileWasm(MATMUL_F32_WASM_BASE64));
-  return ex === null ? null : wasmKernelsFrom(ex);
+  return ex === null ? null : wasmKernelsFrom(ex, false);
 })();
 
 /** Which path `matmulF32`, `matmulF32TN` and `matmulF32NT` take: 'wasm' when available unless FIRTH_MATMUL=js. */

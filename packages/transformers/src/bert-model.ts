@@ -30,6 +30,7 @@ import { checkJson, FormatError, RandomState, shape, ValidationError } from '@fi
 import {
   add,
   addLayerNorm,
+  arenaScope,
   concatLast,
   dropout,
   embedding,
@@ -162,6 +163,8 @@ function frozen<T extends object>(o: T): T {
   ) as T;
 }
 const same = <T>(o: T): T => o;
+/** A tensor made inside an arenaScope, copied out of the arena (its values in a new array). */
+const copyOut = (t: Tensor): Tensor => new Tensor(t.data.slice(), t.shape);
 
 /** A 2-D weight is a linear layer's (transposed on save/load) unless it is an embedding table. */
 const isLinearWeight = (name: string, shape: number[]) =>
@@ -441,6 +444,16 @@ export class BertModel {
    * views that need no gradient, so no op records a backward closure or keeps its inputs.
    */
   encode(batch: BertBatch, options: { train?: boolean; rng?: RandomState; grad?: boolean } = {}): Tensor {
+    // inference: every intermediate tensor in @firth/tensor's arena (the kernels' own memory, no
+    // copies in and out), released at the end; only the result is copied out
+    if (options.grad === false) return arenaScope(() => copyOut(this.encodeWith(batch, options)));
+    return this.encodeWith(batch, options);
+  }
+
+  private encodeWith(
+    batch: BertBatch,
+    options: { train?: boolean; rng?: RandomState; grad?: boolean },
+  ): Tensor {
     const [B, T] = this.check(batch);
     const c = this.config;
     const w = options.grad === false ? frozen : same;
@@ -479,6 +492,11 @@ export class BertModel {
 
   /** tanh(h[CLS] Wp + bp) for each sequence: (B, H) — BertModel's `pooler_output` (`grad` as encode's). */
   pool(hidden: Tensor, options: { grad?: boolean } = {}): Tensor {
+    if (options.grad === false) return arenaScope(() => copyOut(this.poolWith(hidden, frozen)));
+    return this.poolWith(hidden, same);
+  }
+
+  private poolWith(hidden: Tensor, w: <T extends object>(o: T) => T): Tensor {
     const [B, T] = hidden.shape as [number, number, number];
     return tanhOp(
       linear(
@@ -486,7 +504,7 @@ export class BertModel {
           hidden,
           Array.from({ length: B }, (_, b) => b * T),
         ),
-        (options.grad === false ? frozen : same)(this.pooler()),
+        w(this.pooler()),
       ),
     );
   }

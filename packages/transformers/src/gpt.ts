@@ -35,6 +35,7 @@ import {
 } from '@firth/numeric';
 import {
   add,
+  arenaScope,
   attendCached,
   crossEntropy,
   type EarlyStopping,
@@ -186,6 +187,8 @@ function frozen<T>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, frozen(v)])) as T;
 }
 const same = <T>(o: T): T => o;
+/** A tensor made inside an arenaScope, copied out of the arena (its values in a new array). */
+const copyOut = (t: Tensor): Tensor => new Tensor(t.data.slice(), t.shape);
 
 export class GPT {
   /** The sizes (defaults filled in) and the architecture options that were given. */
@@ -252,6 +255,20 @@ export class GPT {
   forwardWithHidden(
     batch: number[][],
     options: { grad?: boolean } = {},
+  ): { logits: Tensor; lastHiddenState: Tensor } {
+    // inference: every intermediate tensor in @firth/tensor's arena (the kernels' own memory, no
+    // copies in and out), released at the end; only the results are copied out
+    if (options.grad === false)
+      return arenaScope(() => {
+        const { logits, lastHiddenState } = this.forwardWith(batch, options);
+        return { logits: copyOut(logits), lastHiddenState: copyOut(lastHiddenState) };
+      });
+    return this.forwardWith(batch, options);
+  }
+
+  private forwardWith(
+    batch: number[][],
+    options: { grad?: boolean },
   ): { logits: Tensor; lastHiddenState: Tensor } {
     const B = batch.length;
     const T = batch[0]?.length ?? 0;
