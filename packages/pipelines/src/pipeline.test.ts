@@ -158,7 +158,9 @@ describe('text-generation', () => {
 describe('models this version does not read', () => {
   it('are refused by name, not guessed', async () => {
     await expect(pipeline('text-generation', '/some/gpt2')).rejects.toThrow(/reads only its default model/);
-    await expect(pipeline('sentiment-analysis', '/some/bert')).rejects.toThrow(/reads only its default model/);
+    await expect(pipeline('sentiment-analysis', '/some/bert')).rejects.toThrow(
+      /reads only its default model/,
+    );
     await expect(pipeline('fill-mask', '  ')).rejects.toThrow(/model must be a folder path/);
   });
 });
