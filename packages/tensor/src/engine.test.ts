@@ -89,6 +89,9 @@ describe('the engine arena (arenaScope)', () => {
         expect(arenaStats().top).toBe(mark);
         expect(arenaStats().depth).toBe(1);
         expect(outer.every((v) => v === 1)).toBe(true); // the outer scope's view is intact
+        // an async fn is refused: its tensors would outlive the scope at its first await
+        expect(() => arenaScope(async () => allocF32(10))).toThrow('arenaScope takes a synchronous function');
+        expect(arenaStats().top).toBe(mark);
       });
       expect(arenaStats().top).toBe(top0);
     },

@@ -20,6 +20,8 @@
  * cross-origin isolation, no WebAssembly) or FIRTH_ARENA=off, there is no engine memory: every
  * kernel module keeps its own memory and `arenaScope` just calls its function.
  */
+import { ValidationError } from '@firth/numeric';
+
 /** The global WebAssembly's Memory (read here, not from wasm.ts, which imports this module). */
 const WasmMemory = (
   globalThis as {
@@ -146,7 +148,14 @@ export function arenaScope<R>(fn: () => R): R {
   const trackedMark = tracked.length;
   depth++;
   try {
-    return fn();
+    const result = fn();
+    // an async fn would go on using its tensors after the scope released them
+    if (typeof (result as { then?: unknown } | null)?.then === 'function')
+      throw new ValidationError(
+        'arenaScope takes a synchronous function: the tensors an async one made would be released at its first await',
+        'fn',
+      );
+    return result;
   } finally {
     depth--;
     // gradients the scope allocated are taken back from the tensors holding them
