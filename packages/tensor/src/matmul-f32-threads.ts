@@ -37,7 +37,7 @@ import type { MatmulF32Kernels, MatmulF32WasmExports } from './matmul-f32.js';
 import { MATMUL_F32_SHARED_FMA_WASM_BASE64 } from './matmul-f32-shared-fma-wasm.js';
 import { MATMUL_F32_SHARED_WASM_BASE64 } from './matmul-f32-shared-wasm.js';
 import { nodeBuiltinOrUndefined } from './threads.js';
-import { floatRegions, type WebAssemblyApi, webAssembly } from './wasm.js';
+import { floatRegions, productRegions, type WebAssemblyApi, webAssembly } from './wasm.js';
 
 /**
  * Multiply-adds (n·m·p) from which a product is cut into bands. matmul-f32.bench.ts's sweep of square
@@ -330,21 +330,9 @@ export function threadedKernelsF32(
    * C in place, the rest above the arena's top; over the pool's own memory, copies from 0 on.
    */
   const regions = floatRegions(memory === engineMemory ? null : memory);
-  const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
   const sum = (sizes: number[]) => sizes.reduce((x, y) => x + y, 0) + engineBase() / 4;
-  const load = (
-    A: Float32Array,
-    B: Float32Array,
-    C: Float32Array,
-    sizes: [number, number, number],
-    acc: boolean,
-    extra: number[],
-  ) =>
-    regions(
-      [...sizes, ...extra],
-      [first(A, sizes[0]), first(B, sizes[1]), acc ? first(C, sizes[2]) : null],
-      [null, null, first(C, sizes[2])],
-    );
+  const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
+  const load = productRegions(regions);
 
   /** Publishes a product of `total` rows/columns/matrices in bands of `band`, computes it, waits. */
   const run = (

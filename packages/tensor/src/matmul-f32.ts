@@ -32,7 +32,7 @@ import { THREADED_MIN_PRODUCT, type ThreadedMatmulF32, threadedKernelsF32 } from
 import { MATMUL_F32_WASM_BASE64 } from './matmul-f32-wasm.js';
 import { addMatmulJs, addMatmulNTJs, addMatmulTNJs } from './matmul-js.js';
 import { tensorThreads } from './threads.js';
-import { compileWasm, floatRegions, instantiateWasm } from './wasm.js';
+import { compileWasm, floatRegions, instantiateWasm, productRegions } from './wasm.js';
 
 /** The three products, as both paths implement them. */
 export interface MatmulF32Kernels {
@@ -228,23 +228,8 @@ function wasmKernelsFrom(ex: MatmulF32WasmExports, engine: boolean): MatmulF32Ke
   const regions = floatRegions(engine ? null : ex.memory);
   /** The first `size` floats of x (x itself when that is all of it). */
   const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
-  /**
-   * Regions for A, B and C (`sizes` floats; C's input only when accumulating), then `extra` floats of
-   * scratch each; null when too large for wasm32.
-   */
-  const load = (
-    A: Float32Array,
-    B: Float32Array,
-    C: Float32Array,
-    sizes: [number, number, number],
-    acc: boolean,
-    extra: number[],
-  ) =>
-    regions(
-      [...sizes, ...extra],
-      [first(A, sizes[0]), first(B, sizes[1]), acc ? first(C, sizes[2]) : null],
-      [null, null, first(C, sizes[2])],
-    );
+  /** A product's regions (wasm.ts's productRegions); null when too large for wasm32. */
+  const load = productRegions(regions);
   return {
     matmul(A, B, n, m, p, C, acc) {
       const r = load(A, B, C, [n * m, m * p, n * p], acc, [packFloats(p)]);

@@ -155,3 +155,28 @@ function engineRegions(
     },
   };
 }
+
+/**
+ * The regions of a product C (+)= A·B in `regions` (a floatRegions function): A and B copied in
+ * (or passed by address), C copied in only when accumulating, C written back (or in place), then
+ * `extra` floats of scratch each — what matmul-f32.ts and matmul-f32-threads.ts lay out for every
+ * product. `sizes`: the floats of A, B and C used (the arrays may be longer).
+ */
+export function productRegions(
+  regions: ReturnType<typeof floatRegions>,
+): (
+  A: Float32Array,
+  B: Float32Array,
+  C: Float32Array,
+  sizes: [number, number, number],
+  acc: boolean,
+  extra: number[],
+) => Regions | null {
+  const first = (x: Float32Array, size: number) => (x.length === size ? x : x.subarray(0, size));
+  return (A, B, C, sizes, acc, extra) =>
+    regions(
+      [...sizes, ...extra],
+      [first(A, sizes[0]), first(B, sizes[1]), acc ? first(C, sizes[2]) : null],
+      [null, null, first(C, sizes[2])],
+    );
+}
