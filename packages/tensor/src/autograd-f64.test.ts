@@ -30,48 +30,20 @@ import {
 } from './autograd.js';
 import { conv2d, pool2d, sigmoid } from './conv.js';
 import { fit, warmupCosine } from './fit.js';
+import { checkGradients } from './gradients.test-support.js';
 import { AdamW, clipGradNorm } from './optim.js';
 import { gruSequence, lstmSequence, rnnSequence } from './recurrent.js';
 
 type T = Tensor<Floats>;
 
 /**
- * For L = Σ G ⊙ f(params) (G fixed random), every float64 parameter's autograd gradient against
- * central differences with h = 1e-5: truncation ~h² and rounding ~1e-16/h leave ~1e-10, so the
- * tolerance is 1e-8 relative (every op but geluErf passes 1e-9) — a float32 kernel anywhere on the
- * way (rounding ~1e-7 per value, ~1e-2 after dividing by 2h) could not pass it.
+ * Float64 gradients against central differences (gradients.test-support.ts) with h = 1e-5:
+ * truncation ~h² and rounding ~1e-16/h leave ~1e-10, so the tolerance is 1e-8 relative (every op
+ * but geluErf passes 1e-9) — a float32 kernel anywhere on the way (rounding ~1e-7 per value, ~1e-2
+ * after dividing by 2h) could not pass it. The output and every gradient must be float64.
  */
-function checkGradients64(name: string, params: T[], f: () => T, tol = 1e-8): void {
-  const y0 = f();
-  expect(y0.dtype, `${name}: output dtype`).toBe('float64');
-  expect(y0.data).toBeInstanceOf(Float64Array);
-  const G = Tensor.randn(y0.shape, new RandomState(5), 1, false, 'float64');
-  const loss = () => {
-    const y = f();
-    let s = 0;
-    for (let i = 0; i < y.size; i++) s += y.data[i]! * G.data[i]!;
-    return s;
-  };
-  for (const p of params) p.grad = null;
-  const y = f();
-  matmul(reshape(y, [1, y.size]), reshape(G, [y.size, 1])).backward();
-  const h = 1e-5;
-  for (const [k, p] of params.entries()) {
-    expect(p.grad, `${name}: param ${k} grad dtype`).toBeInstanceOf(Float64Array);
-    for (let i = 0; i < p.size; i++) {
-      const orig = p.data[i]!;
-      p.data[i] = orig + h;
-      const up = loss();
-      p.data[i] = orig - h;
-      const down = loss();
-      p.data[i] = orig;
-      const numeric = (up - down) / (2 * h);
-      expect(Math.abs(numeric - p.grad![i]!), `${name}: param ${k}[${i}]`).toBeLessThan(
-        tol * Math.max(1, Math.abs(numeric)),
-      );
-    }
-  }
-}
+const checkGradients64 = (name: string, params: T[], f: () => T, tol = 1e-8): void =>
+  checkGradients(name, params, f, { dtype: 'float64', h: 1e-5, tol });
 
 /** f's float32 and float64 values from the same inputs (the float32 ones exactly converted): equal to float32 precision. */
 function sameAsFloat32(name: string, inputs32: Tensor[], f: (xs: T[]) => T, tol = 2e-5): void {
