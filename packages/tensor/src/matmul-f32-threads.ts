@@ -438,6 +438,31 @@ export function threadedKernelsF32(
     run(kind, B!, bandOf(B!, 1), free * 4, per * 4, bits);
   };
 
+  /**
+   * A·B or Aᵀ·B for each matrix of a batch, the matrices in bands on the pool (`sizes`: one A's, B's
+   * and C's floats); below the threshold, or without the room, the one-thread kernel.
+   */
+  const batchOnPool =
+    (
+      name: 'matmulBatch' | 'matmulTNBatch',
+      kind: typeof BATCH_NN | typeof BATCH_TN,
+      sizesOf: (n: number, m: number, p: number) => [number, number, number],
+    ): MatmulF32Kernels['matmulBatch'] =>
+    (A, B, batch, n, m, p, C, acc) => {
+      const [sa, sb, sc] = sizesOf(n, m, p);
+      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
+      const per = packFloats(p);
+      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
+        return single[name](A, B, batch, n, m, p, C, acc);
+      const r = load(A, B, C, sizes, acc, []);
+      const free = r && align4(r.end / 4);
+      if (!r || !reserveBytes((free! + threads * per) * 4)) return single[name](A, B, batch, n, m, p, C, acc);
+      const [a, b, c] = r.at;
+      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
+      run(kind, batch, bandOf(batch, 1), free! * 4, per * 4, args);
+      r.out(2, first(C, batch * sc));
+    };
+
   const kernels: ThreadedMatmulF32 = {
     threads,
     attention:
@@ -507,36 +532,8 @@ export function threadedKernelsF32(
       gemm(a, p * 4, 4, t, c, n, p, m, acc, r.end / 4);
       r.out(2, first(C, n * m));
     },
-    matmulBatch(A, B, batch, n, m, p, C, acc) {
-      const [sa, sb, sc] = [n * m, m * p, n * p];
-      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
-      const per = packFloats(p);
-      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
-        return single.matmulBatch(A, B, batch, n, m, p, C, acc);
-      const r = load(A, B, C, sizes, acc, []);
-      const free = r && align4(r.end / 4);
-      if (!r || !reserveBytes((free! + threads * per) * 4))
-        return single.matmulBatch(A, B, batch, n, m, p, C, acc);
-      const [a, b, c] = r.at;
-      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_NN, batch, bandOf(batch, 1), free! * 4, per * 4, args);
-      r.out(2, first(C, batch * sc));
-    },
-    matmulTNBatch(A, B, batch, n, m, p, C, acc) {
-      const [sa, sb, sc] = [n * m, n * p, m * p];
-      const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
-      const per = packFloats(p);
-      if (batch < 2 || !large(batch * n * m * p, sum(sizes) + threads * per))
-        return single.matmulTNBatch(A, B, batch, n, m, p, C, acc);
-      const r = load(A, B, C, sizes, acc, []);
-      const free = r && align4(r.end / 4);
-      if (!r || !reserveBytes((free! + threads * per) * 4))
-        return single.matmulTNBatch(A, B, batch, n, m, p, C, acc);
-      const [a, b, c] = r.at;
-      const args = [a!, b!, c!, sa * 4, sb * 4, sc * 4, n, m, p, acc ? 1 : 0, 0];
-      run(BATCH_TN, batch, bandOf(batch, 1), free! * 4, per * 4, args);
-      r.out(2, first(C, batch * sc));
-    },
+    matmulBatch: batchOnPool('matmulBatch', BATCH_NN, (n, m, p) => [n * m, m * p, n * p]),
+    matmulTNBatch: batchOnPool('matmulTNBatch', BATCH_TN, (n, m, p) => [n * m, n * p, m * p]),
     matmulNTBatch(A, B, batch, n, p, m, C, acc) {
       const [sa, sb, sc] = [n * p, m * p, n * m];
       const sizes: [number, number, number] = [batch * sa, batch * sb, batch * sc];
