@@ -16,7 +16,7 @@ import { ValidationError } from '@firth/numeric';
 import {
   type BertForPreTraining,
   type BertForSequenceClassification,
-  type BertModel,
+  BertModel,
   type CausalLM,
   type GenerationTokenizer,
   generate,
@@ -164,6 +164,7 @@ function defaultModel(task: string, parameters: number): PipelineModel {
   return { id: d.id, isDefault: true, parameters, quality: d.quality };
 }
 
+/** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
 const countParameters = (bert: BertModel): number =>
   [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
 
@@ -219,7 +220,6 @@ const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
     let tokenizer: WordPieceTokenizer;
     if (model === undefined) ({ bert, tokenizer } = await loadTinyBert());
     else {
-      const { BertModel } = await import('@firth/transformers');
       bert = await BertModel.load(model);
       const tok = await loadHfTokenizer(model);
       if (!('encodePlus' in tok))
@@ -245,12 +245,12 @@ const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
         'pipeline: text-generation reads only its default model in this version (a Hugging Face GPT-2 folder is not read yet)',
         'model',
       );
-    const lm: CausalLM = await loadLlama2c();
+    const llama = await loadLlama2c();
+    const lm: CausalLM = llama;
     // its encode starts with BOS, as llama2.c's run.c
     const tokenizer: GenerationTokenizer = await loadLlama2cTokenizer();
-    const parameters = [
-      ...new Set(Object.values((lm as Awaited<ReturnType<typeof loadLlama2c>>).weights)),
-    ].reduce((s, w) => s + w.length, 0);
+    // each tensor once (a tied classifier is the token embedding)
+    const parameters = [...new Set(Object.values(llama.weights))].reduce((s, w) => s + w.length, 0);
     return withInfo(
       async (input: string | string[], options: TextGenerationOptions = {}) => {
         const prompts = texts(input, 'text-generation');
