@@ -483,6 +483,28 @@ export class GPT {
     const { backend } = options;
     if (backend !== undefined && backend !== 'wasm' && backend !== 'js')
       throw new ValidationError(`backend must be 'wasm' or 'js', got ${String(backend)}`, 'backend');
+    /**
+     * Steps over a cached forward pass (token at position → logits): positions 0, 1, …; when the
+     * context is full, the cache is refilled from the last blockSize tokens (this one included).
+     */
+    const cachedSteps = (forwardAt: (token: number, pos: number) => Float32Array, reused: boolean) => {
+      let at = 0;
+      return {
+        step: (token: number) => {
+          if (!Number.isInteger(token) || token < 0 || token >= V)
+            throw new ValidationError(`token ${token} is outside the vocabulary [0, ${V})`, 'token');
+          ids.push(token);
+          let logits: Float32Array;
+          if (at < blockSize) logits = forwardAt(token, at++);
+          else {
+            at = 0;
+            logits = new Float32Array();
+            for (const t of ids.slice(-blockSize)) logits = forwardAt(t, at++);
+          }
+          return reused ? logits.slice() : logits;
+        },
+      };
+    };
     if (options.cache !== false && backend !== 'js' && (backend === 'wasm' || this.backend === 'wasm')) {
       this.#decoder ??= gptDecoderF32(this.#decodeConfig(), this.#decodeWeights());
       if (this.#decoder === null)
@@ -492,21 +514,11 @@ export class GPT {
         );
       const seq = this.#decoder.start();
       const logits = new Float32Array(V);
-      let at = 0;
-      return {
-        step: (token: number) => {
-          if (!Number.isInteger(token) || token < 0 || token >= V)
-            throw new ValidationError(`token ${token} is outside the vocabulary [0, ${V})`, 'token');
-          ids.push(token);
-          if (at < blockSize) seq.forward(token, at++, logits);
-          else {
-            // the context is full: refill the cache from the last blockSize tokens (this one included)
-            at = 0;
-            for (const t of ids.slice(-blockSize)) seq.forward(t, at++, logits);
-          }
-          return logits.slice();
-        },
-      };
+      // the decoder writes its one logits buffer: each step's result is a copy
+      return cachedSteps((token, pos) => {
+        seq.forward(token, pos, logits);
+        return logits;
+      }, true);
     }
     if (options.cache === false)
       return {
@@ -523,7 +535,6 @@ export class GPT {
     const Vc = Array.from({ length: L }, () => new Float32Array(blockSize * d));
     const ctx = new Float32Array(d);
     const scores = new Float32Array(blockSize);
-    let pos = 0;
     // x (d) W (d × n) → (n), with an optional bias
     const vecMat = (x: Float32Array, W: Tensor, bias?: Tensor): Float32Array => {
       const n = W.shape[1]!;
@@ -547,7 +558,7 @@ export class GPT {
       return x.map((v, j) => n.g.data[j]! * Math.fround((v - mu) * inv) + n.b.data[j]!);
     };
     const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
-    const run = (token: number): Float32Array => {
+    const run = (token: number, pos: number): Float32Array => {
       const x = Float32Array.from(this.tokenEmb.data.subarray(token * d, (token + 1) * d));
       for (let j = 0; j < d; j++) x[j]! += this.posEmb.data[pos * d + j]!;
       for (const [l, b] of this.blocks.entries()) {
@@ -563,7 +574,6 @@ export class GPT {
         const f = vecMat(vecMat(ln(x, b.ln2), b.ffn.w1, b.ffn.b1).map(gelu), b.ffn.w2, b.ffn.b2);
         for (let j = 0; j < d; j++) x[j]! += f[j]!;
       }
-      pos++;
       const h = ln(x, this.lnF);
       if (this.wOut) return vecMat(h, this.wOut);
       // tied output: logit v = h · E[v]
@@ -576,19 +586,7 @@ export class GPT {
       }
       return logits;
     };
-    return {
-      step: (token: number) => {
-        if (!Number.isInteger(token) || token < 0 || token >= V)
-          throw new ValidationError(`token ${token} is outside the vocabulary [0, ${V})`, 'token');
-        ids.push(token);
-        if (pos < blockSize) return run(token);
-        // the context is full: refill the cache from the last blockSize tokens (this one included)
-        pos = 0;
-        let logits: Float32Array = new Float32Array();
-        for (const t of ids.slice(-blockSize)) logits = run(t);
-        return logits;
-      },
-    };
+    return cachedSteps(run, false);
   }
 
   /**
