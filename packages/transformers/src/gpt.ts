@@ -419,27 +419,25 @@ export class GPT {
       });
       return out;
     };
-    // W (rows × cols, x W) → Wᵀ (cols × rows), for each block
+    // W (rows × cols, x W) → Wᵀ (cols × rows), written into out at offset o
+    const transposeInto = (W: Tensor, out: Float32Array, o = 0): Float32Array => {
+      const [rows, cols] = W.shape as [number, number];
+      const w = W.data;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[o + j * rows + i] = w[i * cols + j]!;
+      return out;
+    };
+    // each block's Wᵀ, one after another
     const stackT = (part: (b: TransformerBlock) => Tensor): Float32Array => {
-      const [rows, cols] = part(blocks[0]!).shape as [number, number];
-      const out = new Float32Array(blocks.length * rows * cols);
-      blocks.forEach((b, l) => {
-        const w = part(b).data;
-        const o = l * rows * cols;
-        for (let i = 0; i < rows; i++)
-          for (let j = 0; j < cols; j++) out[o + j * rows + i] = w[i * cols + j]!;
-      });
+      const size = part(blocks[0]!).size;
+      const out = new Float32Array(blocks.length * size);
+      blocks.forEach((b, l) => transposeInto(part(b), out, l * size));
       return out;
     };
     const d = this.config.nEmbd;
     const h = 4 * d;
     const V = this.config.vocabSize;
-    let wcls = this.tokenEmb.data;
-    if (this.wOut) {
-      wcls = new Float32Array(V * d);
-      const w = this.wOut.data;
-      for (let i = 0; i < d; i++) for (let v = 0; v < V; v++) wcls[v * d + i] = w[i * V + v]!;
-    }
+    // the output layer (d × V) as [out, in]; tied: the token embedding, already (V × d)
+    const wcls = this.wOut ? transposeInto(this.wOut, new Float32Array(V * d)) : this.tokenEmb.data;
     return {
       tokenEmbedding: this.tokenEmb.data,
       positionEmbedding: this.posEmb.data,
