@@ -430,7 +430,9 @@ export class GPT {
     const stackT = (part: (b: TransformerBlock) => Tensor): Float32Array => {
       const size = part(blocks[0]!).size;
       const out = new Float32Array(blocks.length * size);
-      blocks.forEach((b, l) => transposeInto(part(b), out, l * size));
+      blocks.forEach((b, l) => {
+        transposeInto(part(b), out, l * size);
+      });
       return out;
     };
     const d = this.config.nEmbd;
