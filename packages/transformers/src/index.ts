@@ -38,9 +38,30 @@ export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny
 export * from './browser.js';
 export { Gpt2, type Gpt2Config, linear, loadGpt2 } from './gpt2.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+// ── Hugging Face encoder–decoders (hf-seq2seq.ts, seq2seq-generate.ts): T5, BART, Marian folders and
+//   HF's greedy / beam-search generation over token ids (a tokenizer encodes and decodes around it)
+//   generateSeq2Seq(await loadSeq2Seq('models/t5-small'), ids, { numBeams: 4 }).sequences[0]
+export {
+  BartForConditionalGeneration,
+  type DecoderRun,
+  type EncoderDecoderLM,
+  loadSeq2Seq,
+  marianSinusoidalPositions,
+  relativePositionBucket,
+  type Seq2SeqArchitecture,
+  type Seq2SeqGenerationConfig,
+  seq2seqForward,
+  T5ForConditionalGeneration,
+} from './hf-seq2seq.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export { loadLlama2c } from './llama2c-file.js';
+export {
+  bannedNgramTokens,
+  generateSeq2Seq,
+  type Seq2SeqGenerateOptions,
+  type Seq2SeqGeneration,
+} from './seq2seq-generate.js';
 // ── Tokenizers from disk: a Hugging Face folder, llama2.c's tok512.bin, the shipped ones
 //   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
 export { loadHfTokenizer } from './tokenizers/hf-folder.js';

@@ -4,7 +4,7 @@
  * plain arrays, float64, forward and backward side by side, small shapes. It is what the lessons,
  * the heatmaps and the gradient checks run on.
  *
- *   Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V
+ *   Attention(Q, K, V) = softmax(Q Kᵀ / √d_k [+ bias]) V
  *
  *   const X = …six 512-d rows for "YOUR CAT IS A LOVELY CAT"…
  *   const { weights } = scaledDotProductAttention(X, X, X);  // 6×6, every row sums to 1
@@ -32,6 +32,8 @@ export interface AttentionOptions {
   keyPadding?: boolean[];
   /** Multiplies the scores. @default 1/√d_k */
   scale?: number;
+  /** Tq × Tk values added to the scaled scores before the softmax (T5's relative position bias). */
+  bias?: Matrix;
 }
 
 export interface AttentionResult {
@@ -39,7 +41,7 @@ export interface AttentionResult {
   output: Matrix;
   /** softmax of the masked scores: Tq × Tk, rows sum to 1 */
   weights: Matrix;
-  /** Q Kᵀ · scale before masking: Tq × Tk */
+  /** Q Kᵀ · scale (+ bias) before masking: Tq × Tk */
   scores: Matrix;
 }
 
@@ -114,8 +116,13 @@ export function scaledDotProductAttention(
   if (Tv !== Tk) throw new ValidationError(`K has ${Tk} rows but V has ${Tv}: one value per key`, 'V');
   const scale = options.scale ?? 1 / Math.sqrt(dk);
   const ok = allowed(Tq, Tk, options);
-  // scores = Q Kᵀ · scale   (Tq × d_k) @ (d_k × Tk) → (Tq × Tk)
-  const scores = matmulT(Q, K).map((row) => row.map((s) => s * scale));
+  const { bias } = options;
+  if (bias && (bias.length !== Tq || bias.some((r) => r.length !== Tk)))
+    throw new ValidationError(`bias must be ${Tq} × ${Tk}`, 'bias');
+  // scores = Q Kᵀ · scale (+ bias)   (Tq × d_k) @ (d_k × Tk) → (Tq × Tk)
+  const scores = matmulT(Q, K).map((row, i) =>
+    bias ? row.map((s, j) => s * scale + bias[i]![j]!) : row.map((s) => s * scale),
+  );
   // weights = softmax over the allowed keys (the max is subtracted first: exp never overflows)
   const weights = scores.map((row, i) => {
     const seen = row.filter((_, j) => ok[i]![j]);

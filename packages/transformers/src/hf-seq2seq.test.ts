@@ -1,0 +1,297 @@
+/**
+ * Hugging Face encoder–decoders (T5, T5 v1.1-style gated, BART, Marian) against the PyTorch modules
+ * of fixtures/generate_hf_seq2seq.py: encoder states and decoder logits to 1e-4, and HF's greedy and
+ * beam search giving the same token ids (and beam scores to 1e-4).
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FormatError, ValidationError } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import {
+  BartForConditionalGeneration,
+  loadSeq2Seq,
+  marianSinusoidalPositions,
+  relativePositionBucket,
+  seq2seqForward,
+  T5ForConditionalGeneration,
+} from './hf-seq2seq.js';
+import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { bannedNgramTokens, generateSeq2Seq, type Seq2SeqGenerateOptions } from './seq2seq-generate.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+
+interface Reference {
+  input_ids: number[][];
+  decoder_input_ids: number[][];
+  encoder_last_hidden_state: number[][][];
+  logits: number[][][];
+  generations: {
+    input_ids: number[];
+    options: Record<string, unknown>;
+    sequences: number[][];
+    sequences_scores?: number[];
+  }[];
+}
+const reference = (name: string): Reference =>
+  JSON.parse(readFileSync(join(fixtures, name, 'reference.json'), 'utf8'));
+
+const maxDiff = (a: number[][], b: number[][]) => {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (const [i, row] of a.entries()) {
+    expect(row.length).toBe(b[i]!.length);
+    for (const [j, v] of row.entries()) m = Math.max(m, Math.abs(v - b[i]![j]!));
+  }
+  return m;
+};
+
+/** HF generate()'s keyword names → Firth's options. */
+const toOptions = (o: Record<string, unknown>): Seq2SeqGenerateOptions => {
+  const names: Record<string, keyof Seq2SeqGenerateOptions> = {
+    max_new_tokens: 'maxNewTokens',
+    num_beams: 'numBeams',
+    length_penalty: 'lengthPenalty',
+    early_stopping: 'earlyStopping',
+    no_repeat_ngram_size: 'noRepeatNgramSize',
+    num_return_sequences: 'numReturnSequences',
+    min_length: 'minLength',
+  };
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => {
+      if (!names[k]) throw new Error(`unmapped option ${k}`);
+      return [names[k], v];
+    }),
+  );
+};
+
+const MODELS = [
+  ['hf-tiny-t5', T5ForConditionalGeneration, 't5'],
+  ['hf-tiny-t5-gated', T5ForConditionalGeneration, 't5'],
+  ['hf-tiny-bart', BartForConditionalGeneration, 'bart'],
+  ['hf-tiny-marian', BartForConditionalGeneration, 'marian'],
+] as const;
+
+describe.each(MODELS)('%s equals its PyTorch reference', (name, cls, architecture) => {
+  it('encoder states and decoder logits (cached decoding, one position a step) to 1e-4', async () => {
+    const model = await loadSeq2Seq(join(fixtures, name));
+    expect(model).toBeInstanceOf(cls);
+    expect(model.architecture).toBe(architecture);
+    const ref = reference(name);
+    for (const [n, ids] of ref.input_ids.entries()) {
+      const out = seq2seqForward(model, ids, ref.decoder_input_ids[n]!);
+      expect(
+        maxDiff(out.encoderLastHiddenState, ref.encoder_last_hidden_state[n]!),
+        `encoder ${n}`,
+      ).toBeLessThan(1e-4);
+      expect(maxDiff(out.logits, ref.logits[n]!), `logits ${n}`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('greedy and beam search: the same ids as HF’s algorithms in PyTorch, beam scores to 1e-4', async () => {
+    const model = await loadSeq2Seq(join(fixtures, name));
+    const ref = reference(name);
+    expect(ref.generations.length).toBe(14);
+    for (const g of ref.generations) {
+      const got = generateSeq2Seq(model, g.input_ids, toOptions(g.options));
+      const label = `${JSON.stringify(g.input_ids)} ${JSON.stringify(g.options)}`;
+      expect(got.sequences, label).toEqual(g.sequences);
+      if (g.sequences_scores) {
+        expect(got.sequencesScores!.length).toBe(g.sequences_scores.length);
+        for (const [i, s] of g.sequences_scores.entries())
+          expect(Math.abs(got.sequencesScores![i]! - s), label).toBeLessThan(1e-4);
+      } else expect(got.sequencesScores).toBeUndefined();
+    }
+  });
+});
+
+describe('encoder–decoder pieces', () => {
+  it('generation defaults come from config.json (BART forces bos and eos, Marian bans its pad token)', async () => {
+    const bart = await loadSeq2Seq(join(fixtures, 'hf-tiny-bart'));
+    expect(bart.generationConfig).toMatchObject({
+      decoderStartTokenId: 2,
+      eosTokenId: [2],
+      forcedBosTokenId: 0,
+      forcedEosTokenId: 2,
+    });
+    const marian = await loadSeq2Seq(join(fixtures, 'hf-tiny-marian'));
+    expect(marian.generationConfig).toMatchObject({ decoderStartTokenId: 25, badWordsIds: [[25]] });
+    // forced BOS: the first generated token is 0 whatever the model prefers; turned off, it is not forced
+    const ids = [0, 5, 9, 3, 2];
+    expect(generateSeq2Seq(bart, ids, { maxNewTokens: 3 }).sequences[0]!.slice(0, 2)).toEqual([2, 0]);
+    const free = generateSeq2Seq(bart, ids, {
+      maxNewTokens: 3,
+      forcedBosTokenId: null,
+      forcedEosTokenId: null,
+    });
+    const firstLogits = bart.startDecoder(bart.encode(ids)).step(2);
+    expect(free.sequences[0]![1]).toBe(firstLogits.indexOf(Math.max(...firstLogits)));
+    // max_new_tokens counts after the decoder start; forced eos takes the last slot
+    expect(generateSeq2Seq(bart, ids, { maxNewTokens: 3 }).sequences[0]!.length).toBeLessThanOrEqual(4);
+    expect(generateSeq2Seq(bart, ids, { maxNewTokens: 3 }).sequences[0]!.at(-1)).toBe(2);
+  });
+
+  it('generation_config.json overrides config.json, as HF reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-s2s-'));
+    cpSync(join(fixtures, 'hf-tiny-bart'), dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'generation_config.json'),
+      JSON.stringify({ num_beams: 3, forced_bos_token_id: null, max_length: 6, no_repeat_ngram_size: 2 }),
+    );
+    const model = await loadSeq2Seq(dir);
+    expect(model.generationConfig).toMatchObject({ numBeams: 3, maxLength: 6, noRepeatNgramSize: 2 });
+    expect(model.generationConfig.forcedBosTokenId).toBe(0); // null in the file: config.json's applies
+    const out = generateSeq2Seq(model, [0, 7, 14, 2]);
+    expect(out.sequencesScores).toHaveLength(1);
+    expect(out.sequences[0]!.length).toBeLessThanOrEqual(6);
+  });
+
+  it('T5 relative position buckets: exact near, logarithmic far, capped; past-only in the decoder', () => {
+    // 32 buckets, max distance 128 (T5's defaults): bidirectional halves, 8 exact per side
+    expect(
+      [0, -1, -7, -8, -12, -16, -127, -500].map((r) => relativePositionBucket(r, true, 32, 128)),
+    ).toEqual([0, 1, 7, 8, 9, 10, 15, 15]);
+    expect([1, 7, 8, 16, 128].map((r) => relativePositionBucket(r, true, 32, 128))).toEqual([
+      17, 23, 24, 26, 31,
+    ]);
+    // the decoder sees only the past: a later key is bucket 0
+    expect([3, 0, -3, -16, -20].map((r) => relativePositionBucket(r, false, 32, 128))).toEqual([
+      0, 0, 3, 16, 17,
+    ]);
+  });
+
+  it('Marian sinusoids: sin of the even angles in the first half, cos of the odd in the second', () => {
+    const p = marianSinusoidalPositions(3, 4);
+    expect(p[0]).toEqual([0, 0, 1, 1]);
+    expect(p[2]![0]).toBeCloseTo(Math.sin(2), 6);
+    expect(p[2]![1]).toBeCloseTo(Math.sin(2 / 100), 6);
+    expect(p[2]![3]).toBeCloseTo(Math.cos(2 / 100), 6);
+  });
+
+  it('no_repeat_ngram_size bans the token that would repeat an n-gram', () => {
+    expect(bannedNgramTokens([5, 6, 7, 5, 6], 3)).toEqual([7]);
+    expect(bannedNgramTokens([5, 6, 5], 2)).toEqual([6]);
+    expect(bannedNgramTokens([5], 3)).toEqual([]);
+  });
+
+  it('a beam run that forks keeps its own cache (the cached logits equal a fresh run)', async () => {
+    const model = await loadSeq2Seq(join(fixtures, 'hf-tiny-t5'));
+    const enc = model.encode([5, 9, 3, 1]);
+    const a = model.startDecoder(enc);
+    a.step(0);
+    a.step(7);
+    const b = a.fork();
+    const la = a.step(3);
+    const lb = b.step(11);
+    expect(a.length).toBe(3);
+    expect(b.length).toBe(3);
+    const fresh = seq2seqForward(model, [5, 9, 3, 1], [0, 7, 11]).logits[2]!;
+    expect(maxDiff([lb], [fresh])).toBeLessThan(1e-12);
+    expect(maxDiff([la], [lb])).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('encoder–decoder checkpoints — bad input', () => {
+  const copy = (name: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-s2s-'));
+    cpSync(join(fixtures, name), dir, { recursive: true });
+    return dir;
+  };
+  const editConfig = (dir: string, edit: (c: Record<string, unknown>) => void) => {
+    const c = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    edit(c);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(c));
+  };
+  const dropTensor = (dir: string, name: string) => {
+    const tensors = readSafetensors(readFileSync(join(dir, 'model.safetensors')));
+    expect(tensors.delete(name)).toBe(true);
+    writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(tensors as never));
+  };
+
+  it('a missing tensor is a FormatError naming model.safetensors and the tensor', async () => {
+    for (const [name, tensor] of [
+      ['hf-tiny-t5', 'decoder.block.1.layer.1.EncDecAttention.k.weight'],
+      ['hf-tiny-t5-gated', 'lm_head.weight'],
+      ['hf-tiny-bart', 'model.decoder.layernorm_embedding.bias'],
+      ['hf-tiny-marian', 'model.encoder.layers.1.fc2.weight'],
+    ] as const) {
+      const dir = copy(name);
+      dropTensor(dir, tensor);
+      const err = await loadSeq2Seq(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FormatError);
+      expect((err as Error).message).toContain(join(dir, 'model.safetensors'));
+      expect((err as Error).message).toContain(`"${tensor}"`);
+    }
+  });
+
+  it('a bad config field is a FormatError naming config.json and the field', async () => {
+    const cases: [string, (c: Record<string, unknown>) => void, RegExp][] = [
+      ['hf-tiny-t5', (c) => (c.d_model = -4), /config\.json: \$\.d_model must be an integer ≥ 1/],
+      [
+        'hf-tiny-t5',
+        (c) => (c.feed_forward_proj = 'gated-mish'),
+        /config\.json: \$\.feed_forward_proj names an activation/,
+      ],
+      [
+        'hf-tiny-t5',
+        (c) => (c.feed_forward_proj = 'relu-gated'),
+        /config\.json: \$\.feed_forward_proj must be ACT or gated-ACT/,
+      ],
+      [
+        'hf-tiny-t5',
+        (c) => (c.eos_token_id = 99),
+        /config\.json: \$\.eos_token_id must be a token id below vocab_size 24/,
+      ],
+      ['hf-tiny-bart', (c) => delete c.encoder_ffn_dim, /config\.json: \$\.encoder_ffn_dim is missing/],
+      [
+        'hf-tiny-bart',
+        (c) => (c.normalize_before = true),
+        /config\.json: \$\.normalize_before must be one of false/,
+      ],
+      [
+        'hf-tiny-bart',
+        (c) => (c.decoder_attention_heads = 3),
+        /config\.json: \$\.decoder_attention_heads must divide d_model 16/,
+      ],
+      [
+        'hf-tiny-marian',
+        (c) => (c.activation_function = 'mish'),
+        /config\.json: \$\.activation_function names an activation/,
+      ],
+      [
+        'hf-tiny-marian',
+        (c) => (c.model_type = 'pegasus'),
+        /config\.json: \$\.model_type must name an encoder–decoder/,
+      ],
+    ];
+    for (const [name, edit, message] of cases) {
+      const dir = copy(name);
+      editConfig(dir, edit);
+      const err = await loadSeq2Seq(dir).catch((e: unknown) => e);
+      expect(err, String(message)).toBeInstanceOf(FormatError);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).toContain(join(dir, 'config.json'));
+    }
+    // a config whose sizes disagree with the weights: the tensor named, with both shapes
+    const dir = copy('hf-tiny-bart');
+    editConfig(dir, (c) => (c.decoder_ffn_dim = 21));
+    await expect(loadSeq2Seq(dir)).rejects.toThrow(
+      /"model\.decoder\.layers\.0\.fc1\.weight" has shape \[20,16\], but config\.json implies \[21,16\]/,
+    );
+  });
+
+  it('bad ids and options are ValidationErrors naming them', async () => {
+    const model = await loadSeq2Seq(join(fixtures, 'hf-tiny-t5'));
+    expect(() => model.encode([])).toThrow(ValidationError);
+    expect(() => model.encode([3, 24])).toThrow(/input_ids\[1\] = 24 is outside the vocabulary \[0, 24\)/);
+    expect(() => generateSeq2Seq(model, [3, 1], { numBeams: 2, numReturnSequences: 3 })).toThrow(
+      /numReturnSequences \(3\) must be ≤ numBeams \(2\)/,
+    );
+    expect(() => generateSeq2Seq(model, [3, 1], { maxNewTokens: 0 })).toThrow(
+      /maxNewTokens must be an integer ≥ 1/,
+    );
+    expect(() => generateSeq2Seq(model, [3, 1], { forcedBosTokenId: 40 })).toThrow(
+      /forcedBosTokenId must be a token id/,
+    );
+  });
+});

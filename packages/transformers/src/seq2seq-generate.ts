@@ -1,0 +1,319 @@
+/**
+ * Encoder–decoder generation as Hugging Face's `generate()` does it, for any EncoderDecoderLM
+ * (hf-seq2seq.ts: T5, BART, Marian): the encoder runs once, the decoder one token at a time with its
+ * key/value cache, starting from decoder_start_token_id.
+ *
+ *   const model = await loadSeq2Seq('models/bart-large-cnn');
+ *   generateSeq2Seq(model, inputIds, { numBeams: 4, lengthPenalty: 2, maxNewTokens: 60 })
+ *   // { sequences: [[2, 0, …, 2]], sequencesScores: [-0.41] }   (ids; a tokenizer decodes them)
+ *
+ * Options default to the model's generationConfig (config.json / generation_config.json), then to
+ * HF's defaults (max_length 20, one beam, length_penalty 1, early_stopping false).
+ *
+ * Logits processors, in HF's order, on each hypothesis (its tokens include the decoder start):
+ *   no_repeat_ngram_size n: a token that would repeat an n-gram of the hypothesis → −∞
+ *   bad_words_ids: the last token of a banned sequence whose other tokens end the hypothesis → −∞
+ *   min_length / min_new_tokens: eos → −∞ while the hypothesis is shorter
+ *   forced_bos_token_id: at length 1 every other token → −∞ (that one → 0)
+ *   forced_eos_token_id: at length max_length − 1 likewise for eos
+ * Greedy (num_beams 1): the argmax of the processed logits (the first on ties) until eos or max_length.
+ * Beam search (HF's BeamSearchScorer): scores are log-softmax + processors + the beam's sum; the
+ *   best max(2, 1 + #eos)·num_beams continuations across beams are taken in order: an eos among
+ *   the first num_beams closes the hypothesis (score = sum / generated_length^length_penalty,
+ *   generated_length counting the eos, not the decoder start), the others fill the num_beams open
+ *   beams. Done when num_beams hypotheses are closed and early_stopping is true, or (false) the best
+ *   open beam cannot beat the worst closed one even now, or ("never") even at max_length. At
+ *   max_length the open beams close too; the best num_return_sequences are returned, each with an
+ *   eos appended when shorter than max_length.
+ */
+import { ValidationError } from '@firth/numeric';
+import type { DecoderRun, EncoderDecoderLM } from './hf-seq2seq.js';
+
+export interface Seq2SeqGenerateOptions {
+  /** Tokens to generate after the decoder start (wins over maxLength). */
+  maxNewTokens?: number;
+  /** Most decoder tokens, the decoder start included. @default model's, else 20 */
+  maxLength?: number;
+  /** eos is banned while the sequence (start included) is shorter. @default 0 */
+  minLength?: number;
+  /** eos is banned until this many tokens are generated. @default 0 */
+  minNewTokens?: number;
+  /** 1 = greedy. @default model's, else 1 */
+  numBeams?: number;
+  /** Beam scores are divided by length^lengthPenalty (> 0 favours longer). @default 1 */
+  lengthPenalty?: number;
+  /** @default false */
+  earlyStopping?: boolean | 'never';
+  /** @default 0 (off) */
+  noRepeatNgramSize?: number;
+  /** Sequences returned (≤ numBeams). @default 1 */
+  numReturnSequences?: number;
+  decoderStartTokenId?: number;
+  eosTokenId?: number | number[];
+  /** null turns the model's default off. */
+  forcedBosTokenId?: number | null;
+  /** null turns the model's default off. */
+  forcedEosTokenId?: number | null;
+  badWordsIds?: number[][];
+}
+
+export interface Seq2SeqGeneration {
+  /** Decoder token ids, the decoder start first (as HF's generate returns them). */
+  sequences: number[][];
+  /** Beam search only: each sequence's length-penalised log-probability. */
+  sequencesScores?: number[];
+}
+
+interface Resolved {
+  start: number;
+  eos: number[];
+  maxLength: number;
+  minLength: number;
+  minNewTokens: number;
+  numBeams: number;
+  lengthPenalty: number;
+  earlyStopping: boolean | 'never';
+  noRepeat: number;
+  numReturn: number;
+  forcedBos: number | null;
+  forcedEos: number | null;
+  badWords: number[][];
+}
+
+const positiveInt = (v: number | undefined, name: string, min = 1): number | undefined => {
+  if (v !== undefined && !(Number.isInteger(v) && v >= min))
+    throw new ValidationError(`${name} must be an integer ≥ ${min}, got ${v}`, name);
+  return v;
+};
+
+function resolve(model: EncoderDecoderLM, o: Seq2SeqGenerateOptions): Resolved {
+  const g = model.generationConfig;
+  const V = model.vocabSize;
+  const tokenOk = (t: number | null | undefined, name: string) => {
+    if (t != null && !(Number.isInteger(t) && t >= 0 && t < V))
+      throw new ValidationError(`${name} must be a token id in [0, ${V}), got ${t}`, name);
+  };
+  const maxNew =
+    positiveInt(o.maxNewTokens, 'maxNewTokens') ?? (o.maxLength === undefined ? g.maxNewTokens : undefined);
+  const maxLength =
+    maxNew !== undefined ? 1 + maxNew : (positiveInt(o.maxLength, 'maxLength', 2) ?? g.maxLength ?? 20);
+  const numBeams = positiveInt(o.numBeams, 'numBeams') ?? g.numBeams ?? 1;
+  const numReturn = positiveInt(o.numReturnSequences, 'numReturnSequences') ?? 1;
+  if (numReturn > numBeams)
+    throw new ValidationError(
+      `numReturnSequences (${numReturn}) must be ≤ numBeams (${numBeams})`,
+      'numReturnSequences',
+    );
+  const lengthPenalty = o.lengthPenalty ?? g.lengthPenalty ?? 1;
+  if (!Number.isFinite(lengthPenalty))
+    throw new ValidationError(`lengthPenalty must be a finite number, got ${lengthPenalty}`, 'lengthPenalty');
+  const earlyStopping = o.earlyStopping ?? g.earlyStopping ?? false;
+  if (earlyStopping !== true && earlyStopping !== false && earlyStopping !== 'never')
+    throw new ValidationError(
+      `earlyStopping must be true, false or "never", got ${earlyStopping}`,
+      'earlyStopping',
+    );
+  const eosOpt = o.eosTokenId ?? g.eosTokenId;
+  const eos = Array.isArray(eosOpt) ? eosOpt : [eosOpt];
+  for (const e of eos) tokenOk(e, 'eosTokenId');
+  const start = o.decoderStartTokenId ?? g.decoderStartTokenId;
+  tokenOk(start, 'decoderStartTokenId');
+  const forcedBos = o.forcedBosTokenId === undefined ? (g.forcedBosTokenId ?? null) : o.forcedBosTokenId;
+  const forcedEos = o.forcedEosTokenId === undefined ? (g.forcedEosTokenId ?? null) : o.forcedEosTokenId;
+  tokenOk(forcedBos, 'forcedBosTokenId');
+  tokenOk(forcedEos, 'forcedEosTokenId');
+  const badWords = o.badWordsIds ?? g.badWordsIds ?? [];
+  for (const bw of badWords) {
+    if (!Array.isArray(bw) || bw.length === 0)
+      throw new ValidationError('badWordsIds must be non-empty arrays of token ids', 'badWordsIds');
+    for (const t of bw) tokenOk(t, 'badWordsIds');
+  }
+  return {
+    start,
+    eos,
+    maxLength,
+    minLength: positiveInt(o.minLength, 'minLength', 0) ?? g.minLength ?? 0,
+    minNewTokens: positiveInt(o.minNewTokens, 'minNewTokens', 0) ?? 0,
+    numBeams,
+    lengthPenalty,
+    earlyStopping,
+    noRepeat: positiveInt(o.noRepeatNgramSize, 'noRepeatNgramSize', 0) ?? g.noRepeatNgramSize ?? 0,
+    numReturn,
+    forcedBos,
+    forcedEos,
+    badWords,
+  };
+}
+
+/** Tokens that would complete an n-gram already in `tokens` (HF's NoRepeatNGramLogitsProcessor). */
+export function bannedNgramTokens(tokens: readonly number[], n: number): number[] {
+  if (n <= 0 || tokens.length + 1 < n) return [];
+  const start = tokens.length - n + 1;
+  const banned: number[] = [];
+  for (let i = 0; i + n <= tokens.length; i++) {
+    let same = true;
+    for (let j = 0; j < n - 1 && same; j++) same = tokens[i + j] === tokens[start + j];
+    if (same) banned.push(tokens[i + n - 1]!);
+  }
+  return banned;
+}
+
+/** HF's logits processors on one hypothesis' scores (in place). */
+function processScores(scores: number[], tokens: readonly number[], r: Resolved): number[] {
+  const len = tokens.length;
+  for (const t of bannedNgramTokens(tokens, r.noRepeat)) scores[t] = Number.NEGATIVE_INFINITY;
+  for (const bw of r.badWords) {
+    const prefix = bw.slice(0, -1);
+    if (prefix.length <= len && prefix.every((t, i) => tokens[len - prefix.length + i] === t))
+      scores[bw.at(-1)!] = Number.NEGATIVE_INFINITY;
+  }
+  if (len < r.minLength || len - 1 < r.minNewTokens)
+    for (const e of r.eos) scores[e] = Number.NEGATIVE_INFINITY;
+  const force = (t: number) => {
+    scores.fill(Number.NEGATIVE_INFINITY);
+    scores[t] = 0;
+  };
+  if (r.forcedBos !== null && len === 1) force(r.forcedBos);
+  if (r.forcedEos !== null && len === r.maxLength - 1) force(r.forcedEos);
+  return scores;
+}
+
+function logSoftmax(z: number[]): number[] {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of z) if (v > max) max = v;
+  let sum = 0;
+  for (const v of z) sum += Math.exp(v - max);
+  const lse = max + Math.log(sum);
+  return z.map((v) => v - lse);
+}
+
+/** Descending by value (−∞ last, no NaN from −∞ − −∞). */
+const desc = (a: number, b: number): number => (a === b ? 0 : a > b ? -1 : 1);
+
+function argmax(z: number[]): number {
+  let best = 0;
+  for (let i = 1; i < z.length; i++) if (z[i]! > z[best]!) best = i;
+  return best;
+}
+
+/**
+ * Generates decoder token ids for one input sequence (encoder token ids, as the tokenizer writes
+ * them, eos included): greedy, or beam search with numBeams > 1. See the file's note.
+ */
+export function generateSeq2Seq(
+  model: EncoderDecoderLM,
+  inputIds: number[],
+  options: Seq2SeqGenerateOptions = {},
+): Seq2SeqGeneration {
+  const r = resolve(model, options);
+  const enc = model.encode(inputIds);
+  const run = model.startDecoder(enc);
+  return r.numBeams === 1 ? greedy(run, r) : beamSearch(run, r);
+}
+
+function greedy(run: DecoderRun, r: Resolved): Seq2SeqGeneration {
+  const tokens = [r.start];
+  let logits = run.step(r.start);
+  while (tokens.length < r.maxLength) {
+    const t = argmax(processScores(logits.slice(), tokens, r));
+    tokens.push(t);
+    if (r.eos.includes(t) || tokens.length >= r.maxLength) break;
+    logits = run.step(t);
+  }
+  return { sequences: [tokens] };
+}
+
+/** HF's BeamHypotheses: the best `n` closed hypotheses and the worst score among them. */
+class Hypotheses {
+  readonly beams: { score: number; tokens: number[] }[] = [];
+  worst = 1e9;
+  constructor(
+    private readonly r: Resolved,
+    private readonly n: number,
+  ) {}
+
+  add(tokens: number[], sumLogprobs: number, generatedLength: number): void {
+    const score = sumLogprobs / generatedLength ** this.r.lengthPenalty;
+    if (this.beams.length < this.n || score > this.worst) {
+      this.beams.push({ score, tokens });
+      if (this.beams.length > this.n) {
+        const ranked = this.beams
+          .map((b, i) => [b.score, i] as const)
+          .sort((a, b) => desc(b[0], a[0]) || a[1] - b[1]);
+        this.beams.splice(ranked[0]![1], 1);
+        this.worst = ranked[1]![0];
+      } else this.worst = Math.min(score, this.worst);
+    }
+  }
+
+  isDone(bestSumLogprobs: number, curLen: number, promptLen: number): boolean {
+    if (this.beams.length < this.n) return false;
+    const { earlyStopping, lengthPenalty, maxLength } = this.r;
+    if (earlyStopping === true) return true;
+    const length =
+      earlyStopping === 'never' && lengthPenalty > 0 ? maxLength - promptLen : curLen - promptLen;
+    return this.worst >= bestSumLogprobs / length ** lengthPenalty;
+  }
+}
+
+interface Beam {
+  tokens: number[];
+  run: DecoderRun;
+  logits: number[];
+  score: number;
+}
+
+function beamSearch(run0: DecoderRun, r: Resolved): Seq2SeqGeneration {
+  const nb = r.numBeams;
+  const promptLen = 1;
+  const hyps = new Hypotheses(r, nb);
+  const logits0 = run0.step(r.start);
+  // every beam starts as the decoder start; only the first counts at first (the others −1e9)
+  let beams: Beam[] = Array.from({ length: nb }, (_, i) => ({
+    tokens: [r.start],
+    run: i === 0 ? run0 : run0.fork(),
+    logits: logits0,
+    score: i === 0 ? 0 : -1e9,
+  }));
+  const keep = Math.max(2, 1 + r.eos.length) * nb;
+  let done = false;
+  for (;;) {
+    // the best `keep` (score, beam, token) over all beams, best first (ties: lower beam, lower token)
+    const candidates: [number, number, number][] = [];
+    for (const [bi, b] of beams.entries()) {
+      const scores = processScores(logSoftmax(b.logits), b.tokens, r);
+      const row: [number, number, number][] = scores.map((s, t) => [s + b.score, bi, t]);
+      row.sort((a, c) => desc(a[0], c[0]) || a[2] - c[2]);
+      candidates.push(...row.slice(0, keep));
+    }
+    candidates.sort((a, c) => desc(a[0], c[0]) || a[1] - c[1] || a[2] - c[2]);
+    const top = candidates.slice(0, keep);
+    const curLen = beams[0]!.tokens.length + 1;
+    const next: { from: Beam; token: number; score: number }[] = [];
+    for (const [rank, [score, bi, token]] of top.entries()) {
+      const from = beams[bi]!;
+      if (r.eos.includes(token)) {
+        if (rank >= nb) continue;
+        hyps.add(from.tokens.slice(), score, curLen - promptLen);
+      } else next.push({ from, token, score });
+      if (next.length === nb) break;
+    }
+    done ||= hyps.isDone(top[0]![0], curLen, promptLen);
+    const stop = done || curLen >= r.maxLength;
+    beams = next.map(({ from, token, score }) => {
+      const tokens = [...from.tokens, token];
+      if (stop) return { tokens, run: from.run, logits: [], score };
+      const run = from.run.fork();
+      return { tokens, run, logits: run.step(token), score };
+    });
+    if (stop) break;
+  }
+  if (!done) for (const b of beams) hyps.add(b.tokens, b.score, b.tokens.length - promptLen);
+  // HF sorts ascending (stably) and pops from the end: among equal scores the later one first
+  const ranked = [...hyps.beams].sort((a, b) => desc(b.score, a.score)).reverse();
+  const best = ranked.slice(0, r.numReturn);
+  return {
+    sequences: best.map((h) => (h.tokens.length < r.maxLength ? [...h.tokens, r.eos[0]!] : h.tokens)),
+    sequencesScores: best.map((h) => h.score),
+  };
+}
