@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { checkJson, FormatError, parseJson, type ShapeType, shape, ValidationError } from '@firth/numeric';
 import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
 import { configSize } from './hf-config.js';
-import { type Matrix, matmul, scaledDotProductAttention, transpose } from './reference/attention.js';
+import { type Matrix, scaledDotProductAttention } from './reference/attention.js';
 import { geluErf } from './reference/bert.js';
 import { activations } from './reference/feed-forward.js';
 import { layerNorm, rmsNorm } from './reference/normalization.js';
@@ -77,17 +77,45 @@ export interface EncoderDecoderLM {
 
 // ───────────────────────────────────────────────────────────── shared pieces
 
-const dot = (a: number[], b: number[]) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
 const addRows = (a: Matrix, b: Matrix): Matrix => a.map((r, i) => r.map((v, j) => v + b[i]![j]!));
-/** x W (+ b) with W kept (in × out). */
-const affine = (x: Matrix, w: Matrix, b?: number[]): Matrix => {
-  const y = matmul(x, w);
-  return b ? y.map((r) => r.map((v, j) => v + b[j]!)) : y;
-};
+
+/**
+ * An nn.Linear as Hugging Face stores it: weight (out × in) row-major float32, bias (out) or none;
+ * y = x Wᵀ + b, summed in float64. Kept as the checkpoint's arrays (no copy, no transpose): a large
+ * checkpoint costs its own size in memory, and each output is one contiguous dot product.
+ */
+interface Linear {
+  w: Float32Array;
+  b: Float32Array | null;
+  out: number;
+  inp: number;
+}
+
+const loadLinear = (ckpt: HfCheckpoint, name: string, out: number, inp: number, bias = false): Linear => ({
+  w: ckpt.tensor(`${name}.weight`, [out, inp]),
+  b: bias ? ckpt.tensor(`${name}.bias`, [out]) : null,
+  out,
+  inp,
+});
+
+/** x Wᵀ + b for each row of x. */
+function linear(x: Matrix, l: Linear): Matrix {
+  const { w, b, out, inp } = l;
+  return x.map((row) => {
+    const y = new Array<number>(out);
+    for (let o = 0; o < out; o++) {
+      let s = b ? b[o]! : 0;
+      const off = o * inp;
+      for (let i = 0; i < inp; i++) s += w[off + i]! * row[i]!;
+      y[o] = s;
+    }
+    return y;
+  });
+}
+
+/** Row t of an embedding table kept as a Linear (vocab × d). */
+const embeddingRow = (table: Linear, t: number): number[] =>
+  Array.from(table.w.subarray(t * table.inp, (t + 1) * table.inp));
 
 /**
  * Multi-head attention of query rows over key/value rows already projected (T × nHeads·headSize),
@@ -224,10 +252,6 @@ function checkIds(ids: number[], vocabSize: number, name: string): void {
       );
 }
 
-/** A (out × in) nn.Linear weight of the checkpoint, kept (in × out) so that every product is x W. */
-const linearWeight = (ckpt: HfCheckpoint, name: string, out: number, inp: number): Matrix =>
-  transpose(ckpt.matrix(name, [out, inp]));
-
 /** The first of `names` the checkpoint holds (tied weights are saved under one of their names). */
 function firstTensor(ckpt: HfCheckpoint, names: string[]): string {
   const found = names.find((n) => ckpt.tensors.has(n));
@@ -256,10 +280,10 @@ const t5ConfigShape = shape.object({
 });
 
 interface T5Attention {
-  q: Matrix;
-  k: Matrix;
-  v: Matrix;
-  o: Matrix;
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  o: Linear;
 }
 interface T5Block {
   selfLn: number[];
@@ -268,10 +292,10 @@ interface T5Block {
   cross?: T5Attention;
   ffLn: number[];
   /** wi, or wi_0 (gated) */
-  wi: Matrix;
+  wi: Linear;
   /** wi_1, gated only */
-  wiGate?: Matrix;
-  wo: Matrix;
+  wiGate?: Linear;
+  wo: Linear;
 }
 
 /**
@@ -306,8 +330,8 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
   private constructor(
     readonly config: ShapeType<typeof t5ConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
-    private readonly shared: Matrix,
-    private readonly lmHead: Matrix | null,
+    private readonly shared: Linear,
+    private readonly lmHead: Linear | null,
     private readonly encoderBlocks: T5Block[],
     private readonly decoderBlocks: T5Block[],
     private readonly encoderBias: Matrix,
@@ -339,10 +363,10 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     const inner = c.num_heads * c.d_kv;
     const nb = c.relative_attention_num_buckets ?? 32;
     const attention = (p: string): T5Attention => ({
-      q: linearWeight(ckpt, `${p}.q.weight`, inner, d),
-      k: linearWeight(ckpt, `${p}.k.weight`, inner, d),
-      v: linearWeight(ckpt, `${p}.v.weight`, inner, d),
-      o: linearWeight(ckpt, `${p}.o.weight`, d, inner),
+      q: loadLinear(ckpt, `${p}.q`, inner, d),
+      k: loadLinear(ckpt, `${p}.k`, inner, d),
+      v: loadLinear(ckpt, `${p}.v`, inner, d),
+      o: loadLinear(ckpt, `${p}.o`, d, inner),
     });
     const block = (stack: string, i: number, decoder: boolean): T5Block => {
       const p = `${stack}.block.${i}.layer`;
@@ -351,10 +375,10 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
         selfLn: ckpt.vector(`${p}.0.layer_norm.weight`, d),
         self: attention(`${p}.0.SelfAttention`),
         ffLn: ckpt.vector(`${ff}.layer_norm.weight`, d),
-        wi: linearWeight(ckpt, `${ff}.DenseReluDense.${gated ? 'wi_0' : 'wi'}.weight`, c.d_ff, d),
-        wo: linearWeight(ckpt, `${ff}.DenseReluDense.wo.weight`, d, c.d_ff),
+        wi: loadLinear(ckpt, `${ff}.DenseReluDense.${gated ? 'wi_0' : 'wi'}`, c.d_ff, d),
+        wo: loadLinear(ckpt, `${ff}.DenseReluDense.wo`, d, c.d_ff),
       };
-      if (gated) b.wiGate = linearWeight(ckpt, `${ff}.DenseReluDense.wi_1.weight`, c.d_ff, d);
+      if (gated) b.wiGate = loadLinear(ckpt, `${ff}.DenseReluDense.wi_1`, c.d_ff, d);
       if (decoder) {
         b.crossLn = ckpt.vector(`${p}.1.layer_norm.weight`, d);
         b.cross = attention(`${p}.1.EncDecAttention`);
@@ -371,8 +395,8 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     return new T5ForConditionalGeneration(
       c,
       generationConfig(c, extra, file, c.vocab_size),
-      ckpt.matrix(sharedName, [c.vocab_size, d]),
-      tied ? null : ckpt.matrix('lm_head.weight', [c.vocab_size, d]),
+      { w: ckpt.tensor(sharedName, [c.vocab_size, d]), b: null, out: c.vocab_size, inp: d },
+      tied ? null : loadLinear(ckpt, 'lm_head', c.vocab_size, d),
       Array.from({ length: c.num_layers }, (_, i) => block('encoder', i, false)),
       Array.from({ length: nDec }, (_, i) => block('decoder', i, true)),
       ckpt.matrix('encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', [nb, c.num_heads]),
@@ -411,18 +435,18 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
 
   private feedForward(x: Matrix, b: T5Block): Matrix {
     const n = rmsNorm(x, b.ffLn, this.eps);
-    let h = matmul(n, b.wi).map((r) => r.map(this.act));
+    let h = linear(n, b.wi).map((r) => r.map(this.act));
     if (b.wiGate) {
-      const g = matmul(n, b.wiGate);
+      const g = linear(n, b.wiGate);
       h = h.map((r, i) => r.map((v, j) => v * g[i]![j]!));
     }
-    return addRows(x, matmul(h, b.wo));
+    return addRows(x, linear(h, b.wo));
   }
 
   encode(inputIds: number[]): Matrix {
     const { num_heads: nh, d_kv: hd } = this.config;
     checkIds(inputIds, this.vocabSize, 'input_ids');
-    let x: Matrix = inputIds.map((t) => this.shared[t]!.slice());
+    let x: Matrix = inputIds.map((t) => embeddingRow(this.shared, t));
     const positions = inputIds.map((_, i) => i);
     const bias = Array.from({ length: nh }, (_, h) =>
       this.positionBias(this.encoderBias, h, positions, inputIds.length, true),
@@ -430,15 +454,15 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     for (const b of this.encoderBlocks) {
       const n = rmsNorm(x, b.selfLn, this.eps);
       const ctx = attendHeads(
-        matmul(n, b.self.q),
-        matmul(n, b.self.k),
-        matmul(n, b.self.v),
+        linear(n, b.self.q),
+        linear(n, b.self.k),
+        linear(n, b.self.v),
         nh,
         hd,
         1,
         (h) => bias[h]!,
       );
-      x = addRows(x, matmul(ctx, b.self.o));
+      x = addRows(x, linear(ctx, b.self.o));
       x = this.feedForward(x, b);
     }
     return rmsNorm(x, this.encoderFinal, this.eps);
@@ -447,8 +471,8 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
   startDecoder(encoderStates: Matrix): DecoderRun {
     const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
     const cross = this.decoderBlocks.map((b) => ({
-      k: matmul(encoderStates, b.cross!.k),
-      v: matmul(encoderStates, b.cross!.v),
+      k: linear(encoderStates, b.cross!.k),
+      v: linear(encoderStates, b.cross!.v),
     }));
     const run = (keys: Matrix[], values: Matrix[]): DecoderRun => ({
       get length() {
@@ -462,26 +486,25 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
       step: (token: number) => {
         checkIds([token], this.vocabSize, 'token');
         const pos = keys[0]!.length;
-        let x: Matrix = [this.shared[token]!.slice()];
+        let x: Matrix = [embeddingRow(this.shared, token)];
         for (const [l, b] of this.decoderBlocks.entries()) {
           const n = rmsNorm(x, b.selfLn, this.eps);
-          keys[l]!.push(matmul(n, b.self.k)[0]!);
-          values[l]!.push(matmul(n, b.self.v)[0]!);
-          const ctx = attendHeads(matmul(n, b.self.q), keys[l]!, values[l]!, nh, hd, 1, (h) =>
+          keys[l]!.push(linear(n, b.self.k)[0]!);
+          values[l]!.push(linear(n, b.self.v)[0]!);
+          const ctx = attendHeads(linear(n, b.self.q), keys[l]!, values[l]!, nh, hd, 1, (h) =>
             this.positionBias(this.decoderBias, h, [pos], pos + 1, false),
           );
-          x = addRows(x, matmul(ctx, b.self.o));
+          x = addRows(x, linear(ctx, b.self.o));
           const m = rmsNorm(x, b.crossLn!, this.eps);
-          const cctx = attendHeads(matmul(m, b.cross!.q), cross[l]!.k, cross[l]!.v, nh, hd, 1);
-          x = addRows(x, matmul(cctx, b.cross!.o));
+          const cctx = attendHeads(linear(m, b.cross!.q), cross[l]!.k, cross[l]!.v, nh, hd, 1);
+          x = addRows(x, linear(cctx, b.cross!.o));
           x = this.feedForward(x, b);
         }
         const h = rmsNorm(x, this.decoderFinal, this.eps)[0]!;
-        if (this.lmHead) return this.lmHead.map((w) => dot(h, w));
+        if (this.lmHead) return linear([h], this.lmHead)[0]!;
         // tied: rescale by d_model^−½ before the shared embedding (Mesh TensorFlow's convention)
         const s = d ** -0.5;
-        const hs = h.map((v) => v * s);
-        return this.shared.map((w) => dot(hs, w));
+        return linear([h.map((v) => v * s)], this.shared)[0]!;
       },
     });
     return run(
@@ -514,14 +537,10 @@ const bartConfigShape = shape.object({
 });
 
 interface BartAttention {
-  q: Matrix;
-  qb: number[];
-  k: Matrix;
-  kb: number[];
-  v: Matrix;
-  vb: number[];
-  o: Matrix;
-  ob: number[];
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  o: Linear;
 }
 type LayerNormWeights = [number[], number[]];
 interface BartLayer {
@@ -529,10 +548,8 @@ interface BartLayer {
   selfLn: LayerNormWeights;
   cross?: BartAttention;
   crossLn?: LayerNormWeights;
-  fc1: Matrix;
-  fc1b: number[];
-  fc2: Matrix;
-  fc2b: number[];
+  fc1: Linear;
+  fc2: Linear;
   finalLn: LayerNormWeights;
 }
 
@@ -553,9 +570,9 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     readonly architecture: 'bart' | 'marian',
     readonly config: ShapeType<typeof bartConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
-    private readonly shared: Matrix,
-    private readonly lmHead: Matrix,
-    private readonly finalLogitsBias: number[] | null,
+    private readonly shared: Linear,
+    /** The output layer: the shared embedding (or lm_head) and final_logits_bias. */
+    private readonly lmHead: Linear,
     private readonly encoderPositions: Matrix,
     private readonly decoderPositions: Matrix,
     private readonly encoderLnEmbedding: LayerNormWeights | null,
@@ -587,14 +604,10 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     const d = c.d_model;
     const ln = (p: string): LayerNormWeights => [ckpt.vector(`${p}.weight`, d), ckpt.vector(`${p}.bias`, d)];
     const attention = (p: string): BartAttention => ({
-      q: linearWeight(ckpt, `${p}.q_proj.weight`, d, d),
-      qb: ckpt.vector(`${p}.q_proj.bias`, d),
-      k: linearWeight(ckpt, `${p}.k_proj.weight`, d, d),
-      kb: ckpt.vector(`${p}.k_proj.bias`, d),
-      v: linearWeight(ckpt, `${p}.v_proj.weight`, d, d),
-      vb: ckpt.vector(`${p}.v_proj.bias`, d),
-      o: linearWeight(ckpt, `${p}.out_proj.weight`, d, d),
-      ob: ckpt.vector(`${p}.out_proj.bias`, d),
+      q: loadLinear(ckpt, `${p}.q_proj`, d, d, true),
+      k: loadLinear(ckpt, `${p}.k_proj`, d, d, true),
+      v: loadLinear(ckpt, `${p}.v_proj`, d, d, true),
+      o: loadLinear(ckpt, `${p}.out_proj`, d, d, true),
     });
     const layer = (stack: 'encoder' | 'decoder', i: number): BartLayer => {
       const p = `model.${stack}.layers.${i}`;
@@ -602,10 +615,8 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
       const l: BartLayer = {
         self: attention(`${p}.self_attn`),
         selfLn: ln(`${p}.self_attn_layer_norm`),
-        fc1: linearWeight(ckpt, `${p}.fc1.weight`, ffn, d),
-        fc1b: ckpt.vector(`${p}.fc1.bias`, ffn),
-        fc2: linearWeight(ckpt, `${p}.fc2.weight`, d, ffn),
-        fc2b: ckpt.vector(`${p}.fc2.bias`, d),
+        fc1: loadLinear(ckpt, `${p}.fc1`, ffn, d, true),
+        fc2: loadLinear(ckpt, `${p}.fc2`, d, ffn, true),
         finalLn: ln(`${p}.final_layer_norm`),
       };
       if (stack === 'decoder') {
@@ -615,19 +626,18 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
       return l;
     };
     const V = c.vocab_size;
-    const shared = ckpt.matrix(
-      firstTensor(ckpt, [
-        'model.shared.weight',
-        'model.encoder.embed_tokens.weight',
-        'model.decoder.embed_tokens.weight',
-      ]),
-      [V, d],
-    );
+    const sharedName = firstTensor(ckpt, [
+      'model.shared.weight',
+      'model.encoder.embed_tokens.weight',
+      'model.decoder.embed_tokens.weight',
+    ]);
+    const shared: Linear = { w: ckpt.tensor(sharedName, [V, d]), b: null, out: V, inp: d };
     const tied = c.tie_word_embeddings ?? true;
-    const lmHead = tied ? shared : ckpt.matrix('lm_head.weight', [V, d]);
-    const finalLogitsBias = ckpt.tensors.has('final_logits_bias')
-      ? Array.from(ckpt.tensor('final_logits_bias', [1, V]))
-      : null;
+    // final_logits_bias is a buffer HF saves; a checkpoint without it has zeros (as HF loads it)
+    const lmHead: Linear = {
+      ...(tied ? shared : loadLinear(ckpt, 'lm_head', V, d)),
+      b: ckpt.tensors.has('final_logits_bias') ? ckpt.tensor('final_logits_bias', [1, V]) : null,
+    };
     const P = c.max_position_embeddings;
     const positions = (stack: string) =>
       marian
@@ -639,7 +649,6 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
       generationConfig(c, extra, file, V),
       shared,
       lmHead,
-      finalLogitsBias,
       positions('encoder'),
       positions('decoder'),
       marian ? null : ln('model.encoder.layernorm_embedding'),
@@ -661,13 +670,15 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
         `${from + ids.length} positions, but the model has max_position_embeddings ${positions.length}`,
         'ids',
       );
-    const x = ids.map((t, i) => this.shared[t]!.map((v, j) => v * scale + positions[from + i]![j]!));
+    const x = ids.map((t, i) =>
+      embeddingRow(this.shared, t).map((v, j) => v * scale + positions[from + i]![j]!),
+    );
     return ln ? layerNorm(x, ln[0], ln[1]) : x;
   }
 
   private feedForward(x: Matrix, l: BartLayer): Matrix {
-    const h = affine(x, l.fc1, l.fc1b).map((r) => r.map(this.act));
-    return layerNorm(addRows(x, affine(h, l.fc2, l.fc2b)), l.finalLn[0], l.finalLn[1]);
+    const h = linear(x, l.fc1).map((r) => r.map(this.act));
+    return layerNorm(addRows(x, linear(h, l.fc2)), l.finalLn[0], l.finalLn[1]);
   }
 
   encode(inputIds: number[]): Matrix {
@@ -677,15 +688,8 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     let x = this.embed(inputIds, this.encoderPositions, 0, this.encoderLnEmbedding);
     for (const l of this.encoderLayers) {
       const a = l.self;
-      const ctx = attendHeads(
-        affine(x, a.q, a.qb),
-        affine(x, a.k, a.kb),
-        affine(x, a.v, a.vb),
-        nh,
-        hd,
-        hd ** -0.5,
-      );
-      x = layerNorm(addRows(x, affine(ctx, a.o, a.ob)), l.selfLn[0], l.selfLn[1]);
+      const ctx = attendHeads(linear(x, a.q), linear(x, a.k), linear(x, a.v), nh, hd, hd ** -0.5);
+      x = layerNorm(addRows(x, linear(ctx, a.o)), l.selfLn[0], l.selfLn[1]);
       x = this.feedForward(x, l);
     }
     return x;
@@ -695,8 +699,8 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     const nh = this.config.decoder_attention_heads;
     const hd = this.config.d_model / nh;
     const cross = this.decoderLayers.map((l) => ({
-      k: affine(encoderStates, l.cross!.k, l.cross!.kb),
-      v: affine(encoderStates, l.cross!.v, l.cross!.vb),
+      k: linear(encoderStates, l.cross!.k),
+      v: linear(encoderStates, l.cross!.v),
     }));
     const run = (keys: Matrix[], values: Matrix[]): DecoderRun => ({
       get length() {
@@ -712,19 +716,18 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
         let x = this.embed([token], this.decoderPositions, keys[0]!.length, this.decoderLnEmbedding);
         for (const [i, l] of this.decoderLayers.entries()) {
           const a = l.self;
-          keys[i]!.push(affine(x, a.k, a.kb)[0]!);
-          values[i]!.push(affine(x, a.v, a.vb)[0]!);
+          keys[i]!.push(linear(x, a.k)[0]!);
+          values[i]!.push(linear(x, a.v)[0]!);
           // the cache holds only past positions and this one: no mask needed
-          const ctx = attendHeads(affine(x, a.q, a.qb), keys[i]!, values[i]!, nh, hd, hd ** -0.5);
-          x = layerNorm(addRows(x, affine(ctx, a.o, a.ob)), l.selfLn[0], l.selfLn[1]);
+          const ctx = attendHeads(linear(x, a.q), keys[i]!, values[i]!, nh, hd, hd ** -0.5);
+          x = layerNorm(addRows(x, linear(ctx, a.o)), l.selfLn[0], l.selfLn[1]);
           const b = l.cross!;
-          const cctx = attendHeads(affine(x, b.q, b.qb), cross[i]!.k, cross[i]!.v, nh, hd, hd ** -0.5);
-          x = layerNorm(addRows(x, affine(cctx, b.o, b.ob)), l.crossLn![0], l.crossLn![1]);
+          const cctx = attendHeads(linear(x, b.q), cross[i]!.k, cross[i]!.v, nh, hd, hd ** -0.5);
+          x = layerNorm(addRows(x, linear(cctx, b.o)), l.crossLn![0], l.crossLn![1]);
           x = this.feedForward(x, l);
         }
         const h = x[0]!;
-        const bias = this.finalLogitsBias;
-        return this.lmHead.map((w, v) => dot(h, w) + (bias ? bias[v]! : 0));
+        return linear([h], this.lmHead)[0]!;
       },
     });
     return run(

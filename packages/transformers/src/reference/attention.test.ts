@@ -126,6 +126,25 @@ describe('scaled dot-product attention', () => {
     }
   });
 
+  it('an additive score bias (T5’s relative positions) shifts the scores before the softmax', () => {
+    const I = [
+      [1, 0],
+      [0, 1],
+    ];
+    const bias = [
+      [0, 2],
+      [-1, 0],
+    ];
+    const { scores, weights } = scaledDotProductAttention(I, I, I, { scale: 1, bias });
+    expect(scores).toEqual([
+      [1, 2],
+      [-1, 1],
+    ]);
+    // row 0: softmax([1, 2])
+    expect(weights[0]![1]).toBeCloseTo(Math.E / (1 + Math.E), 14);
+    expect(() => scaledDotProductAttention(I, I, I, { bias: [[0, 0]] })).toThrow('bias must be 2 × 2');
+  });
+
   it('bad input is named', () => {
     const X = [
       [1, 2],
