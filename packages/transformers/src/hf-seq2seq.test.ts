@@ -17,7 +17,13 @@ import {
   T5ForConditionalGeneration,
 } from './hf-seq2seq.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-import { bannedNgramTokens, generateSeq2Seq, type Seq2SeqGenerateOptions } from './seq2seq-generate.js';
+import {
+  bannedNgramTokens,
+  generateSeq2Seq,
+  generateSeq2SeqText,
+  type Seq2SeqGenerateOptions,
+  seq2seqTaskOptions,
+} from './seq2seq-generate.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 
@@ -144,6 +150,70 @@ describe('encoder–decoder pieces', () => {
     const out = generateSeq2Seq(model, [0, 7, 14, 2]);
     expect(out.sequencesScores).toHaveLength(1);
     expect(out.sequences[0]!.length).toBeLessThanOrEqual(6);
+  });
+
+  it('text in, text out: a task’s prefix and settings from task_specific_params, special tokens not decoded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-s2s-'));
+    cpSync(join(fixtures, 'hf-tiny-t5'), dir, { recursive: true });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    config.task_specific_params = {
+      summarization: {
+        prefix: 'summarize: ',
+        num_beams: 4,
+        length_penalty: 0.5,
+        max_length: 8,
+        min_length: 4,
+      },
+      translation_en_to_fr: { prefix: 'translate English to French: ', num_beams: 2, max_length: 6 },
+    };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const model = await loadSeq2Seq(dir);
+    expect(seq2seqTaskOptions(model, 'translation')).toEqual({
+      task: 'translation_en_to_fr',
+      prefix: 'translate English to French: ',
+      options: { numBeams: 2, maxLength: 6 },
+    });
+    expect(seq2seqTaskOptions(model, 'text2text-generation')).toBeNull();
+    // a toy tokenizer: one id per letter (a = 2 …), eos (19) appended as a T5 tokenizer does
+    const seen: string[] = [];
+    const tok = {
+      encode: (t: string) => {
+        seen.push(t);
+        return [...t.replace(/[^a-z]/g, '')].map((ch) => 2 + ((ch.charCodeAt(0) - 97) % 17)).concat(19);
+      },
+      decode: (ids: readonly number[]) => ids.map((i) => `<${i}>`).join(''),
+    };
+    const out = generateSeq2SeqText(model, tok, 'the cat sat', {
+      task: 'summarization',
+      numReturnSequences: 2,
+    });
+    expect(seen).toEqual(['summarize: the cat sat']);
+    const direct = generateSeq2Seq(model, tok.encode('summarize: the cat sat'), {
+      numBeams: 4,
+      lengthPenalty: 0.5,
+      maxLength: 8,
+      minLength: 4,
+      numReturnSequences: 2,
+    });
+    expect(out.map((o) => o.ids)).toEqual(direct.sequences);
+    expect(out.map((o) => o.score)).toEqual(direct.sequencesScores);
+    // the decoder start (0 = pad) and eos (19) are special: not decoded
+    for (const o of out)
+      expect(o.text).toBe(
+        o.ids
+          .filter((i) => i !== 0 && i !== 19)
+          .map((i) => `<${i}>`)
+          .join(''),
+      );
+    // the caller's options win over the task's; maxNewTokens over its max_length
+    const greedy = generateSeq2SeqText(model, tok, 'the cat sat', {
+      task: 'summarization',
+      numBeams: 1,
+      maxNewTokens: 2,
+    });
+    expect(greedy).toHaveLength(1);
+    expect(greedy[0]!.ids).toHaveLength(3);
+    expect(greedy[0]!.score).toBeUndefined();
   });
 
   it('T5 relative position buckets: exact near, logarithmic far, capped; past-only in the decoder', () => {

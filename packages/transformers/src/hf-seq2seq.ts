@@ -53,6 +53,29 @@ export interface Seq2SeqGenerationConfig {
   lengthPenalty?: number;
   earlyStopping?: boolean | 'never';
   noRepeatNgramSize?: number;
+  bosTokenId?: number;
+  /** config.json's `prefix`: text put before every input (T5's task prefixes live per task). */
+  prefix?: string;
+  /**
+   * config.json's `task_specific_params`, per task name (`summarization`, `translation_en_to_fr`):
+   * the prefix and the generation settings HF's pipelines apply for that task.
+   */
+  taskSpecificParams?: Record<string, Seq2SeqTaskParams>;
+}
+
+/** One task's settings from task_specific_params (HF names turned into Firth's). */
+export interface Seq2SeqTaskParams {
+  prefix?: string;
+  maxLength?: number;
+  maxNewTokens?: number;
+  minLength?: number;
+  numBeams?: number;
+  lengthPenalty?: number;
+  earlyStopping?: boolean | 'never';
+  noRepeatNgramSize?: number;
+  forcedBosTokenId?: number;
+  forcedEosTokenId?: number;
+  decoderStartTokenId?: number;
 }
 
 /** One decoding run over fixed encoder states, with its key/value cache. */
@@ -184,6 +207,9 @@ const generationFields = {
   no_repeat_ngram_size: shape.optional(shape.nullable(shape.integer({ min: 0 }))),
 };
 const generationShape = shape.object(generationFields);
+const taskParamsShape = shape.record(
+  shape.object({ prefix: shape.optional(shape.string()), ...generationFields }),
+);
 type GenerationFields = ShapeType<typeof generationShape>;
 
 /**
@@ -228,6 +254,43 @@ function generationConfig(
   set('lengthPenalty', pick('length_penalty'));
   set('earlyStopping', pick('early_stopping'));
   set('noRepeatNgramSize', pick('no_repeat_ngram_size'));
+  set('bosTokenId', pick('bos_token_id'));
+  return g;
+}
+
+/** The optional settings of a task's entry in task_specific_params, in Firth's names. */
+function taskParams(f: GenerationFields & { prefix?: string | undefined }): Seq2SeqTaskParams {
+  const t: Seq2SeqTaskParams = {};
+  const set = <K extends keyof Seq2SeqTaskParams>(k: K, v: Seq2SeqTaskParams[K] | null | undefined) => {
+    if (v != null) t[k] = v;
+  };
+  set('prefix', f.prefix);
+  set('maxLength', f.max_length);
+  set('maxNewTokens', f.max_new_tokens);
+  set('minLength', f.min_length);
+  set('numBeams', f.num_beams);
+  set('lengthPenalty', f.length_penalty);
+  set('earlyStopping', f.early_stopping);
+  set('noRepeatNgramSize', f.no_repeat_ngram_size);
+  set('forcedBosTokenId', f.forced_bos_token_id);
+  set('forcedEosTokenId', f.forced_eos_token_id);
+  set('decoderStartTokenId', f.decoder_start_token_id);
+  return t;
+}
+
+/** config.json's `prefix` and `task_specific_params`, checked, added to the generation defaults. */
+function withTasks(g: Seq2SeqGenerationConfig, ckpt: HfCheckpoint): Seq2SeqGenerationConfig {
+  const c = ckpt.checkConfig(
+    shape.object({
+      prefix: shape.optional(shape.nullable(shape.string())),
+      task_specific_params: shape.optional(shape.nullable(taskParamsShape)),
+    }),
+  );
+  if (c.prefix != null) g.prefix = c.prefix;
+  if (c.task_specific_params != null)
+    g.taskSpecificParams = Object.fromEntries(
+      Object.entries(c.task_specific_params).map(([task, f]) => [task, taskParams(f)]),
+    );
   return g;
 }
 
@@ -394,7 +457,7 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     ]);
     return new T5ForConditionalGeneration(
       c,
-      generationConfig(c, extra, file, c.vocab_size),
+      withTasks(generationConfig(c, extra, file, c.vocab_size), ckpt),
       { w: ckpt.tensor(sharedName, [c.vocab_size, d]), b: null, out: c.vocab_size, inp: d },
       tied ? null : loadLinear(ckpt, 'lm_head', c.vocab_size, d),
       Array.from({ length: c.num_layers }, (_, i) => block('encoder', i, false)),
@@ -646,7 +709,7 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     return new BartForConditionalGeneration(
       marian ? 'marian' : 'bart',
       c,
-      generationConfig(c, extra, file, V),
+      withTasks(generationConfig(c, extra, file, V), ckpt),
       shared,
       lmHead,
       positions('encoder'),

@@ -50,6 +50,7 @@ export {
   relativePositionBucket,
   type Seq2SeqArchitecture,
   type Seq2SeqGenerationConfig,
+  type Seq2SeqTaskParams,
   seq2seqForward,
   T5ForConditionalGeneration,
 } from './hf-seq2seq.js';
@@ -59,8 +60,12 @@ export { loadLlama2c } from './llama2c-file.js';
 export {
   bannedNgramTokens,
   generateSeq2Seq,
+  generateSeq2SeqText,
   type Seq2SeqGenerateOptions,
   type Seq2SeqGeneration,
+  type Seq2SeqText,
+  type Seq2SeqTextOptions,
+  seq2seqTaskOptions,
 } from './seq2seq-generate.js';
 // ── Tokenizers from disk: a Hugging Face folder, llama2.c's tok512.bin, the shipped ones
 //   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]

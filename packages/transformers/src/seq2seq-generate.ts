@@ -27,6 +27,7 @@
  *   eos appended when shorter than max_length.
  */
 import { ValidationError } from '@firth/numeric';
+import type { GenerationTokenizer } from './generation.js';
 import type { DecoderRun, EncoderDecoderLM } from './hf-seq2seq.js';
 
 export interface Seq2SeqGenerateOptions {
@@ -316,4 +317,81 @@ function beamSearch(run0: DecoderRun, r: Resolved): Seq2SeqGeneration {
     sequences: best.map((h) => (h.tokens.length < r.maxLength ? [...h.tokens, r.eos[0]!] : h.tokens)),
     sequencesScores: best.map((h) => h.score),
   };
+}
+
+export interface Seq2SeqTextOptions extends Seq2SeqGenerateOptions {
+  /**
+   * A task named in the model's task_specific_params (`summarization`, `translation_en_to_fr`;
+   * `translation` takes the first translation_* entry, as HF's pipeline factory): its prefix and
+   * settings apply, under the options given here.
+   */
+  task?: string;
+  /** Text put before the input. @default the task's prefix, else config.json's prefix, else '' */
+  prefix?: string;
+}
+
+export interface Seq2SeqText {
+  /** The decoded sequence, special tokens (decoder start, bos, pad, eos) left out. */
+  text: string;
+  /** The sequence's token ids as generated (decoder start first). */
+  ids: number[];
+  /** Beam search: the sequence's length-penalised log-probability. */
+  score?: number;
+}
+
+/**
+ * The prefix and generation options HF's text2text / summarization / translation pipelines apply
+ * for `task` on this model (config.json's task_specific_params and prefix); null when the model
+ * names no such task.
+ */
+export function seq2seqTaskOptions(
+  model: EncoderDecoderLM,
+  task: string,
+): { task: string; prefix: string; options: Seq2SeqGenerateOptions } | null {
+  const tasks = model.generationConfig.taskSpecificParams ?? {};
+  const key =
+    task in tasks
+      ? task
+      : task === 'translation'
+        ? Object.keys(tasks).find((k) => k.startsWith('translation_'))
+        : undefined;
+  if (key === undefined) return null;
+  const { prefix, ...options } = tasks[key]!;
+  return { task: key, prefix: prefix ?? model.generationConfig.prefix ?? '', options };
+}
+
+/**
+ * Text in, texts out: `tokenizer.encode(prefix + text)` (the tokenizer adds the eos the encoder
+ * expects, as HF's do), generateSeq2Seq, and each sequence decoded without its special tokens.
+ * One result per returned sequence (numReturnSequences), best first.
+ */
+export function generateSeq2SeqText(
+  model: EncoderDecoderLM,
+  tokenizer: GenerationTokenizer,
+  text: string,
+  options: Seq2SeqTextOptions = {},
+): Seq2SeqText[] {
+  if (typeof text !== 'string') throw new ValidationError('text must be a string', 'text');
+  const { task, prefix, ...rest } = options;
+  const fromTask = task === undefined ? null : seq2seqTaskOptions(model, task);
+  const merged: Seq2SeqGenerateOptions = { ...(fromTask?.options ?? {}), ...rest };
+  // HF's max_new_tokens wins over max_length: a caller's maxNewTokens overrides the task's maxLength
+  if (rest.maxNewTokens !== undefined && rest.maxLength === undefined) delete merged.maxLength;
+  const before = prefix ?? fromTask?.prefix ?? model.generationConfig.prefix ?? '';
+  const ids = tokenizer.encode(before + text);
+  const out = generateSeq2Seq(model, ids, merged);
+  const g = model.generationConfig;
+  const special = new Set(
+    [
+      options.decoderStartTokenId ?? g.decoderStartTokenId,
+      g.padTokenId,
+      g.bosTokenId,
+      ...g.eosTokenId,
+    ].filter((t): t is number => t !== undefined),
+  );
+  return out.sequences.map((seq, i) => {
+    const r: Seq2SeqText = { text: tokenizer.decode(seq.filter((t) => !special.has(t))), ids: seq };
+    if (out.sequencesScores) r.score = out.sequencesScores[i]!;
+    return r;
+  });
 }
