@@ -191,6 +191,25 @@ function logSoftmax(z: number[]): number[] {
 /** Descending by value (−∞ last, no NaN from −∞ − −∞). */
 const desc = (a: number, b: number): number => (a === b ? 0 : a > b ? -1 : 1);
 
+/**
+ * The indices of the k largest values, largest first (ties: lower index first), in one pass that
+ * keeps a sorted list of k — a vocabulary of 32k is not sorted at every step.
+ */
+function topIndices(z: number[], k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < z.length; i++) {
+    const v = z[i]!;
+    if (top.length === k && !(v > z[top[k - 1]!]!)) continue;
+    let j = top.length === k ? k - 1 : top.length;
+    while (j > 0 && v > z[top[j - 1]!]!) {
+      if (j < k) top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = i;
+  }
+  return top;
+}
+
 function argmax(z: number[]): number {
   let best = 0;
   for (let i = 1; i < z.length; i++) if (z[i]! > z[best]!) best = i;
@@ -283,9 +302,7 @@ function beamSearch(run0: DecoderRun, r: Resolved): Seq2SeqGeneration {
     const candidates: [number, number, number][] = [];
     for (const [bi, b] of beams.entries()) {
       const scores = processScores(logSoftmax(b.logits), b.tokens, r);
-      const row: [number, number, number][] = scores.map((s, t) => [s + b.score, bi, t]);
-      row.sort((a, c) => desc(a[0], c[0]) || a[2] - c[2]);
-      candidates.push(...row.slice(0, keep));
+      for (const t of topIndices(scores, keep)) candidates.push([scores[t]! + b.score, bi, t]);
     }
     candidates.sort((a, c) => desc(a[0], c[0]) || a[1] - c[1] || a[2] - c[2]);
     const top = candidates.slice(0, keep);
