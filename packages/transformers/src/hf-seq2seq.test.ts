@@ -312,6 +312,16 @@ describe('encoder–decoder checkpoints — bad input', () => {
         (c) => (c.eos_token_id = 99),
         /config\.json: \$\.eos_token_id must be a token id below vocab_size 24/,
       ],
+      [
+        'hf-tiny-t5',
+        (c) => (c.relative_attention_num_buckets = 2),
+        /config\.json: \$\.relative_attention_num_buckets must be ≥ 4, got 2/,
+      ],
+      [
+        'hf-tiny-t5',
+        (c) => (c.relative_attention_max_distance = 3),
+        /config\.json: \$\.relative_attention_max_distance must be ≥ relative_attention_num_buckets \/ 2 = 4, got 3/,
+      ],
       ['hf-tiny-bart', (c) => delete c.encoder_ffn_dim, /config\.json: \$\.encoder_ffn_dim is missing/],
       [
         'hf-tiny-bart',

@@ -425,6 +425,16 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     const d = c.d_model;
     const inner = c.num_heads * c.d_kv;
     const nb = c.relative_attention_num_buckets ?? 32;
+    const md = c.relative_attention_max_distance ?? 128;
+    // the encoder's buckets split in two, each half exact up to a quarter: at least one exact bucket,
+    // and the logarithmic range must start below max_distance
+    if (nb < 4) throw new FormatError(file, '$.relative_attention_num_buckets', `must be ≥ 4, got ${nb}`);
+    if (md < Math.floor(nb / 2))
+      throw new FormatError(
+        file,
+        '$.relative_attention_max_distance',
+        `must be ≥ relative_attention_num_buckets / 2 = ${Math.floor(nb / 2)}, got ${md}`,
+      );
     const attention = (p: string): T5Attention => ({
       q: loadLinear(ckpt, `${p}.q`, inner, d),
       k: loadLinear(ckpt, `${p}.k`, inner, d),
