@@ -38,6 +38,9 @@ export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny
 export * from './browser.js';
 export { Gpt2, type Gpt2Config, linear, loadGpt2 } from './gpt2.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
+// ── Users' Hugging Face checkpoints (save_pretrained folders): Llama-family as a CausalLM (hf-llama.ts)
+//   await generate(await loadLlama('models/TinyLlama'), tokenizer, 'Hello', { temperature: 0 })
+export { type LlamaLoadOptions, llamaConfigFromHf, llamaFromHf, loadLlama } from './hf-llama.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export { loadLlama2c } from './llama2c-file.js';
