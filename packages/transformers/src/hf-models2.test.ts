@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generate } from './generation.js';
+import { type EncoderHead, HfEncoder } from './hf-encoders.js';
 import { loadLlama } from './hf-llama.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
@@ -39,6 +40,50 @@ function edited(
   }
   return dir;
 }
+
+const HEADS: Record<string, EncoderHead> = {
+  base: 'base',
+  seqcls: 'sequence-classification',
+  tokcls: 'token-classification',
+  qa: 'question-answering',
+  mlm: 'masked-lm',
+};
+/** reference.json's output names → EncoderOutput's. */
+const OUTPUTS = {
+  last_hidden_state: 'lastHiddenState',
+  pooler_output: 'poolerOutput',
+  logits: 'logits',
+  start_logits: 'startLogits',
+  end_logits: 'endLogits',
+} as const;
+
+describe('encoders (DistilBERT, RoBERTa, BERT heads) from Hugging Face folders = PyTorch', () => {
+  const cases = [
+    ...['base', 'seqcls', 'tokcls', 'qa', 'mlm'].flatMap((h) => [`distilbert-${h}`, `roberta-${h}`]),
+    ...['seqcls', 'tokcls', 'qa', 'mlm'].map((h) => `bert-${h}`),
+  ];
+  for (const name of cases) {
+    it(`${name}: every output to 1e-4, padding included`, async () => {
+      const model = await HfEncoder.load(folder(name));
+      const [arch, head] = name.split('-') as [string, string];
+      expect(model.architecture).toBe(arch);
+      expect(model.head).toBe(HEADS[head]);
+      const ref = reference(name);
+      const out = model.forward({
+        inputIds: ref.input_ids,
+        attentionMask: ref.attention_mask,
+        tokenTypeIds: ref.token_type_ids,
+      });
+      const compared = Object.entries(OUTPUTS).filter(([k]) => k in ref);
+      expect(compared.length).toBeGreaterThanOrEqual(name === 'distilbert-base' ? 1 : 2);
+      for (const [k, ours] of compared) expect(maxDiff(out[ours], ref[k]), `${name} ${k}`).toBeLessThan(1e-4);
+      if (head === 'seqcls' || head === 'tokcls')
+        expect(model.labels).toEqual(
+          Object.values(JSON.parse(readFileSync(join(folder(name), 'config.json'), 'utf8')).id2label),
+        );
+    });
+  }
+});
 
 describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', () => {
   for (const [name, backend] of [
