@@ -3,10 +3,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  BertForQuestionAnswering,
+  BertForSequenceClassification,
+  BertForTokenClassification,
+} from './bert-heads.js';
 import { generate } from './generation.js';
+import { loadHfModel } from './hf-auto.js';
 import { type EncoderHead, HfEncoder } from './hf-encoders.js';
 import { loadLlama } from './hf-llama.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
+import { loadHfTokenizer } from './tokenizers/hf-folder.js';
+import type { WordPieceTokenizer } from './tokenizers/wordpiece.js';
 
 /** Written by fixtures/generate_hf_tiny2.py: tiny random PyTorch modules with HF's parameter names. */
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -141,6 +149,144 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
     ).rejects.toThrow(/has no tensor "model\.layers\.1\.mlp\.up_proj\.weight"/);
     await expect(loadLlama(folder('llama-gqa'), { maxContext: 33 })).rejects.toThrow(
       /config\.json: \$\.max_position_embeddings is 32: maxContext must be an integer in \[1, 32\], got 33/,
+    );
+  });
+});
+
+describe("BERT's task heads (Firth's trainable classes) from Hugging Face folders", () => {
+  it('BertForQuestionAnswering / ForTokenClassification / ForSequenceClassification take the loaded heads, not new random ones', async () => {
+    for (const name of ['bert-qa', 'bert-tokcls', 'bert-seqcls']) {
+      const enc = await HfEncoder.load(folder(name));
+      const tok = (await loadHfTokenizer(folder(name))) as WordPieceTokenizer;
+      const ref = reference(name);
+      const batch = {
+        inputIds: ref.input_ids,
+        tokenTypeIds: ref.token_type_ids,
+        attentionMask: ref.attention_mask,
+      };
+      if (name === 'bert-qa') {
+        const qa = new BertForQuestionAnswering(enc.bert, tok);
+        const { start, end } = qa.logits(batch, { grad: false });
+        const rows = (t: { data: Float32Array }) =>
+          [0, 1].map((b) => Array.from(t.data.subarray(b * 8, b * 8 + 8)));
+        expect(maxDiff(rows(start), ref.start_logits)).toBeLessThan(1e-4);
+        expect(maxDiff(rows(end), ref.end_logits)).toBeLessThan(1e-4);
+        const a = qa.answer('where do pandas live', 'pandas live in the bamboo forest of china');
+        expect('pandas live in the bamboo forest of china'.slice(a.start, a.end)).toBe(a.answer);
+      } else if (name === 'bert-tokcls') {
+        const tagger = new BertForTokenClassification(enc.bert, tok, enc.labels);
+        const tags = tagger.predict('pandas live in china', { ignoreLabels: [] });
+        expect(tags.map((t) => t.word)).toEqual(['pandas', 'live', 'in', 'china']);
+        expect(tags.every((t) => enc.labels.includes(t.entity))).toBe(true);
+      } else {
+        const clf = new BertForSequenceClassification(enc.bert, tok, enc.labels);
+        const logits = clf.logits(batch, { grad: false });
+        expect(
+          maxDiff(
+            [0, 1].map((b) => Array.from(logits.data.subarray(b * 3, b * 3 + 3))),
+            ref.logits,
+          ),
+        ).toBeLessThan(1e-4);
+      }
+      // every parameter the head reads came from the folder (HF saves no pooler beside QA and token heads)
+      expect(enc.bert.newlyInitialized(), name).toEqual(
+        name === 'bert-seqcls' ? [] : ['bert.pooler.dense.weight', 'bert.pooler.dense.bias'],
+      );
+    }
+  });
+});
+
+describe('loadHfModel: the class from config.json', () => {
+  it('picks the encoder head or the causal LM the folder holds, and checks the task against it', async () => {
+    const qa = await loadHfModel(folder('roberta-qa'), { task: 'question-answering' });
+    expect(qa).toMatchObject({ kind: 'encoder', architecture: 'roberta', head: 'question-answering' });
+    const fill = await loadHfModel(folder('distilbert-mlm'));
+    expect(fill).toMatchObject({ kind: 'encoder', architecture: 'distilbert', head: 'masked-lm' });
+    // feature extraction reads any encoder's hidden states (its head is left out)
+    const fe = await loadHfModel(folder('distilbert-seqcls'), { task: 'feature-extraction' });
+    expect(fe).toMatchObject({ kind: 'encoder', head: 'base' });
+    if (fe.kind !== 'encoder') throw new Error('an encoder');
+    const ref = reference('distilbert-seqcls');
+    const h = fe.model.forward({ inputIds: ref.input_ids, attentionMask: ref.attention_mask });
+    expect(maxDiff(h.lastHiddenState, ref.last_hidden_state)).toBeLessThan(1e-4);
+    expect(h.logits).toBeUndefined();
+    const gen = await loadHfModel(folder('llama-gqa'), { task: 'text-generation' });
+    expect(gen).toMatchObject({ kind: 'causal-lm', architecture: 'llama' });
+    const gpt2 = await loadHfModel(join(fixtures, 'hf-tiny-gpt2'));
+    expect(gpt2).toMatchObject({ kind: 'causal-lm', architecture: 'gpt2' });
+    await expect(loadHfModel(folder('roberta-mlm'), { task: 'ner' })).rejects.toThrow(
+      /hf-tiny2-roberta-mlm holds RobertaForMaskedLM \(config\.json\); task "ner" needs a RobertaForTokenClassification checkpoint/,
+    );
+    await expect(loadHfModel(folder('llama-gqa'), { task: 'fill-mask' })).rejects.toThrow(
+      /holds LlamaForCausalLM \(config\.json\); task "fill-mask" needs an encoder/,
+    );
+    await expect(loadHfModel(folder('bert-qa'), { task: 'text-generation' })).rejects.toThrow(
+      /task "text-generation" needs a causal language model/,
+    );
+    await expect(loadHfModel(folder('bert-qa'), { task: 'translation' })).rejects.toThrow(
+      /task "translation": a model folder serves feature-extraction, /,
+    );
+    await expect(
+      loadHfModel(
+        edited('bert-qa', (c) => ({ ...c, model_type: 't5', architectures: ['T5ForConditionalGeneration'] })),
+      ),
+    ).rejects.toThrow(
+      /config\.json: \$\.model_type is "t5"; Firth reads bert, distilbert, roberta, llama and gpt2 folders/,
+    );
+  });
+});
+
+describe('encoder folders — bad input', () => {
+  it('FormatError naming the file and the field (config.json) or the tensor under its own name (model.safetensors)', async () => {
+    await expect(HfEncoder.load(edited('distilbert-qa', (c) => ({ ...c, n_heads: 3 })))).rejects.toThrow(
+      /config\.json: \$\.n_heads must divide dim 16, got 3$/,
+    );
+    await expect(
+      HfEncoder.load(edited('distilbert-qa', (c) => ({ ...c, activation: 'relu' }))),
+    ).rejects.toThrow(/config\.json: \$\.activation must be one of "gelu", got the string "relu"$/);
+    await expect(
+      HfEncoder.load(edited('roberta-base', (c) => ({ ...c, position_embedding_type: 'relative_key' }))),
+    ).rejects.toThrow(/config\.json: \$\.position_embedding_type must be one of "absolute"/);
+    await expect(
+      HfEncoder.load(edited('roberta-qa', (c) => ({ ...c, max_position_embeddings: 2 }))),
+    ).rejects.toThrow(/config\.json: \$\.max_position_embeddings must leave rows after padding_idx 1/);
+    await expect(
+      HfEncoder.load(
+        edited('distilbert-seqcls', (c) => ({ ...c, architectures: ['DistilBertForMultipleChoice'] })),
+      ),
+    ).rejects.toThrow(
+      /config\.json: \$\.architectures\[0\] is "DistilBertForMultipleChoice"; Firth reads DistilBertModel, /,
+    );
+    await expect(
+      HfEncoder.load(edited('roberta-seqcls', (c) => ({ ...c, id2label: { 0: 'A', 2: 'C' } }))),
+    ).rejects.toThrow(/config\.json: \$\.id2label must name labels "0" … "1", one each/);
+    // id2label with 2 labels, a classifier with 3 rows
+    await expect(
+      HfEncoder.load(edited('roberta-seqcls', (c) => ({ ...c, id2label: { 0: 'NEG', 1: 'POS' } }))),
+    ).rejects.toThrow(
+      /model\.safetensors: tensor "classifier\.out_proj\.weight" has shape \[3,16\], but config\.json implies \[2,16\]/,
+    );
+    await expect(
+      HfEncoder.load(
+        edited('distilbert-mlm', undefined, (t) =>
+          t.delete('distilbert.transformer.layer.1.ffn.lin2.weight'),
+        ),
+      ),
+    ).rejects.toThrow(
+      /model\.safetensors: has no tensor "distilbert\.transformer\.layer\.1\.ffn\.lin2\.weight"/,
+    );
+    await expect(
+      HfEncoder.load(edited('roberta-mlm', undefined, (t) => t.delete('lm_head.layer_norm.bias'))),
+    ).rejects.toThrow(
+      /has no tensor "lm_head\.layer_norm\.bias" \(config\.json implies \[16\]; RobertaForMaskedLM reads it\)/,
+    );
+    // RoBERTa's positions start at padding_idx + 1: 18 rows hold 16 tokens
+    const roberta = await HfEncoder.load(folder('roberta-base'));
+    expect(() => roberta.forward({ inputIds: [new Array(17).fill(5)] })).toThrow(
+      'sequences of 17 tokens, but the model has 16 positions (truncate them)',
+    );
+    expect(() => roberta.forward({ inputIds: [[0, 40, 2]] })).toThrow(
+      'inputIds[0][1] = 40 is outside [0, 40)',
     );
   });
 });
