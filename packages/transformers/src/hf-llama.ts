@@ -24,10 +24,12 @@
  * `maxContext` bounds the positions a sequence may use (the key/value cache is allocated for them):
  * by default max_position_embeddings, at most 4096.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { checkJson, FormatError, shape } from '@firth/numeric';
 import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import { Llama2c, type Llama2cConfig, type Llama2cWeights } from './llama2c.js';
-import type { CheckpointOptions } from './safetensors.js';
+import { type CheckpointOptions, writeSafetensors } from './safetensors.js';
 
 /** The fields of a Hugging Face Llama config.json that Firth reads (other fields may be there). */
 const hfLlamaConfig = shape.object({
@@ -115,16 +117,24 @@ function checkLlama(json: unknown, file: string) {
 
 /**
  * HF's q/k rows (per head: the first half of the dimensions paired with the second, rotate_half)
- * in llama2.c's layout (adjacent pairs): out row h·d + 2i + half = in row h·d + half·d/2 + i.
+ * in llama2.c's layout (adjacent pairs): out row h·d + 2i + s = in row h·d + s·d/2 + i — or, with
+ * `toHf`, back.
  */
-export function hfRopeRowsToInterleaved(w: Float32Array, nHeads: number, headSize: number, cols: number) {
+export function hfRopeRowsToInterleaved(
+  w: Float32Array,
+  nHeads: number,
+  headSize: number,
+  cols: number,
+  toHf = false,
+): Float32Array {
   const out = new Float32Array(w.length);
   const half = headSize / 2;
   for (let h = 0; h < nHeads; h++)
     for (let i = 0; i < half; i++)
       for (let s = 0; s < 2; s++) {
-        const from = (h * headSize + s * half + i) * cols;
-        const to = (h * headSize + 2 * i + s) * cols;
+        const hf = (h * headSize + s * half + i) * cols;
+        const pairs = (h * headSize + 2 * i + s) * cols;
+        const [from, to] = toHf ? [pairs, hf] : [hf, pairs];
         out.set(w.subarray(from, from + cols), to);
       }
   return out;
@@ -178,4 +188,65 @@ export function llamaFromHf(
 export async function loadLlama(folder: string, options: LlamaLoadOptions = {}): Promise<Llama2c> {
   const ckpt = await readHfCheckpoint(folder, [''], options);
   return llamaFromHf(ckpt.config, ckpt.tensor, { config: ckpt.configFile }, options);
+}
+
+/**
+ * A Llama2c model (llama2.c's, a GGUF's) as a Hugging Face LlamaForCausalLM folder: config.json
+ * and model.safetensors under HF's names, q/k rows in HF's rotate_half layout — what
+ * `LlamaForCausalLM.from_pretrained(folder)`, and loadLlama, read back.
+ */
+export async function saveLlama(model: Llama2c, folder: string): Promise<void> {
+  const { dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize, seqLen } = model.config;
+  const { headSize, kvDim } = model;
+  const w = model.weights;
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  const put = (name: string, shape: number[], data: Float32Array) => tensors.set(name, { shape, data });
+  put('model.embed_tokens.weight', [vocabSize, dim], w.tokenEmbedding);
+  for (let l = 0; l < nLayers; l++) {
+    const at = (t: Float32Array, n: number) => t.subarray(l * n, (l + 1) * n);
+    const p = `model.layers.${l}`;
+    put(`${p}.input_layernorm.weight`, [dim], at(w.rmsAtt, dim));
+    put(
+      `${p}.self_attn.q_proj.weight`,
+      [dim, dim],
+      hfRopeRowsToInterleaved(at(w.wq, dim * dim), nHeads, headSize, dim, true),
+    );
+    put(
+      `${p}.self_attn.k_proj.weight`,
+      [kvDim, dim],
+      hfRopeRowsToInterleaved(at(w.wk, kvDim * dim), nKvHeads, headSize, dim, true),
+    );
+    put(`${p}.self_attn.v_proj.weight`, [kvDim, dim], at(w.wv, kvDim * dim));
+    put(`${p}.self_attn.o_proj.weight`, [dim, dim], at(w.wo, dim * dim));
+    put(`${p}.post_attention_layernorm.weight`, [dim], at(w.rmsFfn, dim));
+    put(`${p}.mlp.gate_proj.weight`, [hiddenDim, dim], at(w.w1, hiddenDim * dim));
+    put(`${p}.mlp.down_proj.weight`, [dim, hiddenDim], at(w.w2, dim * hiddenDim));
+    put(`${p}.mlp.up_proj.weight`, [hiddenDim, dim], at(w.w3, hiddenDim * dim));
+  }
+  put('model.norm.weight', [dim], w.rmsFinal);
+  const tied = model.config.sharedClassifier;
+  if (!tied) put('lm_head.weight', [vocabSize, dim], w.wcls);
+  const config = {
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    vocab_size: vocabSize,
+    hidden_size: dim,
+    intermediate_size: hiddenDim,
+    num_hidden_layers: nLayers,
+    num_attention_heads: nHeads,
+    num_key_value_heads: nKvHeads,
+    hidden_act: 'silu',
+    max_position_embeddings: seqLen,
+    rms_norm_eps: model.config.rmsNormEps ?? 1e-5,
+    rope_theta: model.config.ropeTheta ?? 10000,
+    rope_scaling: null,
+    attention_bias: false,
+    mlp_bias: false,
+    tie_word_embeddings: tied,
+    bos_token_id: 1,
+    eos_token_id: 2,
+    torch_dtype: 'float32',
+  };
+  await writeFile(join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeFile(join(folder, 'model.safetensors'), writeSafetensors(tensors, { format: 'pt' }));
 }

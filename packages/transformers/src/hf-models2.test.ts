@@ -11,7 +11,8 @@ import {
 import { generate } from './generation.js';
 import { loadHfModel } from './hf-auto.js';
 import { type EncoderHead, HfEncoder } from './hf-encoders.js';
-import { loadLlama } from './hf-llama.js';
+import { hfRopeRowsToInterleaved, loadLlama, saveLlama } from './hf-llama.js';
+import { loadLlama2c } from './llama2c-file.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { loadHfTokenizer } from './tokenizers/hf-folder.js';
 import type { WordPieceTokenizer } from './tokenizers/wordpiece.js';
@@ -118,6 +119,30 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
       expect(out.tokens).toEqual(ref.greedy_ids);
     });
   }
+
+  it('the shipped TinyStories model saved as an HF folder (rotate_half q/k rows) and loaded back: the same logits and text', async () => {
+    const stories = await loadLlama2c();
+    const dir = mkdtempSync(join(tmpdir(), 'firth-hf2-'));
+    await saveLlama(stories, dir);
+    const back = await loadLlama(dir);
+    expect(back.config).toMatchObject({ ...stories.config, ropeTheta: 10000, rmsNormEps: 1e-5 });
+    // the permutation is its own inverse's inverse: the weights come back bit for bit
+    for (const k of ['wq', 'wk', 'wv', 'w1', 'rmsFinal'] as const)
+      expect(back.weights[k]).toEqual(stories.weights[k]);
+    const a = stories.start({ backend: 'js' });
+    const b = back.start({ backend: 'js' });
+    for (const t of [1, 403, 407, 261, 378]) expect(Array.from(b.step(t))).toEqual(Array.from(a.step(t)));
+    // the RoPE layout matters: the same file read without the permutation would differ
+    const q = stories.weights.wq.subarray(0, 64 * 64);
+    expect(hfRopeRowsToInterleaved(q, 8, 8, 64, true)).not.toEqual(q);
+  });
+
+  it('a model with RMSNorm ε ≠ 1e-5 runs the JS pass; asking for wasm says why', async () => {
+    const untied = await loadLlama(folder('llama-untied'));
+    expect(() => untied.start({ backend: 'wasm' })).toThrow(
+      "the wasm decoder computes RMSNorm with ε = 1e-5, this model's is 0.000001",
+    );
+  });
 
   it('malformed folders: FormatError naming the file and the field or tensor', async () => {
     await expect(loadLlama(edited('llama-gqa', (c) => ({ ...c, hidden_act: 'gelu' })))).rejects.toThrow(

@@ -53,7 +53,14 @@ export {
   encoderHeadOf,
   HfEncoder,
 } from './hf-encoders.js';
-export { type LlamaLoadOptions, llamaConfigFromHf, llamaFromHf, loadLlama } from './hf-llama.js';
+export {
+  hfRopeRowsToInterleaved,
+  type LlamaLoadOptions,
+  llamaConfigFromHf,
+  llamaFromHf,
+  loadLlama,
+  saveLlama,
+} from './hf-llama.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export { loadLlama2c } from './llama2c-file.js';
