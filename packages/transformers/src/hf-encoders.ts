@@ -22,15 +22,15 @@
  *                                              vocab_projector.bias                .bias
  *
  *   const model = await HfEncoder.load('models/distilbert-sst2');      // DistilBertForSequenceClassification
- *   model.forward({ inputIds: [[101, 1045, 2293, 2023, 102]] }).logits  // [[-4.2, 4.5]]
- *   model.labels                                                        // ['NEGATIVE', 'POSITIVE']
+ *   model.forward({ inputIds: [[101, 1045, 2293, 2023, 102]] }).logits  // (1, labels): one row of logits
+ *   model.labels                                                        // config.json's id2label, by id
  *
  * Every tensor is checked, under the file's own name, against the shape config.json implies,
  * before anything is built; a bad field or tensor is a FormatError naming the file and the field
  * (`…/config.json: $.n_heads must divide dim 16, got 3`, `…/model.safetensors: has no tensor
  * "distilbert.transformer.layer.1.ffn.lin2.weight"`).
  */
-import { checkJson, FormatError, type ShapeType, shape, ValidationError } from '@firth/numeric';
+import { checkJson, FormatError, shape, ValidationError } from '@firth/numeric';
 import { linear, relu, reshape, sliceLast, Tensor } from '@firth/tensor';
 import { type BertBatch, BertModel, bertConfigFromHf, gatherRows } from './bert-model.js';
 import { maskedLmLogits } from './bert-pretraining.js';
@@ -261,7 +261,7 @@ function plan(json: Record<string, unknown>, arch: EncoderArchitecture, file: st
   }
   // BERT and RoBERTa: the same fields (bertConfigFromHf checks them, model_type included)
   const c = bertConfigFromHf(json, file, arch);
-  const extra: ShapeType<typeof hfLabelsConfig> = checkJson(json, hfLabelsConfig, file);
+  const extra = checkJson(json, hfLabelsConfig, file);
   const padTokenId = extra.pad_token_id ?? (arch === 'roberta' ? 1 : 0);
   if (arch === 'roberta' && padTokenId + 2 > c.maxPositionEmbeddings)
     throw new FormatError(
