@@ -2,12 +2,14 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataPath } from '@firth/datasets';
 import { describe, expect, it } from 'vitest';
 import {
   BertForQuestionAnswering,
   BertForSequenceClassification,
   BertForTokenClassification,
 } from './bert-heads.js';
+import { loadTinyBert } from './bert-tiny.js';
 import { generate } from './generation.js';
 import { loadHfModel } from './hf-auto.js';
 import { type EncoderHead, HfEncoder } from './hf-encoders.js';
@@ -239,6 +241,21 @@ describe('loadHfModel: the class from config.json', () => {
     expect(gen).toMatchObject({ kind: 'causal-lm', architecture: 'llama' });
     const gpt2 = await loadHfModel(join(fixtures, 'hf-tiny-gpt2'));
     expect(gpt2).toMatchObject({ kind: 'causal-lm', architecture: 'gpt2' });
+    // Firth's own shipped sentiment folder (BertModel.save) is a user folder like any other
+    const sst2 = await loadHfModel(dataPath('models/bert-tiny-sst2'), { task: 'sentiment-analysis' });
+    if (sst2.kind !== 'encoder') throw new Error('an encoder');
+    expect(sst2.model.labels).toEqual(['negative', 'positive']);
+    const { classifier } = await loadTinyBert();
+    const tok = (await loadHfTokenizer(dataPath('models/bert-tiny-sst2'))) as WordPieceTokenizer;
+    for (const text of ['a charming and moving film', 'dull , lifeless and far too long']) {
+      const enc = tok.encodePlus(text);
+      const p = sst2.model.forward({ inputIds: [enc.ids], tokenTypeIds: [enc.tokenTypeIds] })
+        .logits as number[][];
+      const [want] = classifier.predict([text]);
+      const z = p[0]!;
+      const pos = 1 / (1 + Math.exp(z[0]! - z[1]!));
+      expect(pos).toBeCloseTo(want!.scores.positive!, 5);
+    }
     await expect(loadHfModel(folder('roberta-mlm'), { task: 'ner' })).rejects.toThrow(
       /hf-tiny2-roberta-mlm holds RobertaForMaskedLM \(config\.json\); task "ner" needs a RobertaForTokenClassification checkpoint/,
     );
