@@ -332,3 +332,51 @@ describe('encoder folders — bad input', () => {
     );
   });
 });
+
+describe('sharded checkpoints (model.safetensors.index.json)', () => {
+  /** hf-tiny2-llama-gqa split as save_pretrained splits a large model: layers in two shards and an index. */
+  function sharded(edit?: (index: { weight_map: Record<string, string> }) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), 'firth-hf2-'));
+    cpSync(join(folder('llama-gqa'), 'config.json'), join(dir, 'config.json'));
+    const all = readSafetensors(readFileSync(join(folder('llama-gqa'), 'model.safetensors')));
+    const shards = [new Map(), new Map()] as Map<string, unknown>[];
+    const index = { metadata: { total_size: 0 }, weight_map: {} as Record<string, string> };
+    for (const [name, t] of all) {
+      const k = name.startsWith('model.layers.1.') || name === 'model.norm.weight' ? 1 : 0;
+      shards[k]!.set(name, t);
+      index.weight_map[name] = `model-0000${k + 1}-of-00002.safetensors`;
+    }
+    shards.forEach((m, k) => {
+      writeFileSync(join(dir, `model-0000${k + 1}-of-00002.safetensors`), writeSafetensors(m as never));
+    });
+    edit?.(index);
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify(index));
+    return dir;
+  }
+
+  it('every shard the index names is read: the same logits as the single file', async () => {
+    const whole = (await loadLlama(folder('llama-gqa'))).start({ backend: 'js' });
+    const split = (await loadLlama(sharded())).start({ backend: 'js' });
+    for (const t of [1, 5, 9]) expect(Array.from(split.step(t))).toEqual(Array.from(whole.step(t)));
+  });
+
+  it('an index naming the wrong shard, a missing shard, pytorch_model.bin alone', async () => {
+    await expect(
+      loadLlama(sharded((i) => (i.weight_map['model.norm.weight'] = 'model-00001-of-00002.safetensors'))),
+    ).rejects.toThrow(
+      /model\.safetensors\.index\.json: \$\.weight_map\["model\.norm\.weight"\] names model-00001-of-00002\.safetensors, which has no such tensor/,
+    );
+    await expect(
+      loadLlama(sharded((i) => (i.weight_map['model.norm.weight'] = 'model-00003-of-00002.safetensors'))),
+    ).rejects.toThrow(/cannot read .*model-00003-of-00002\.safetensors: ENOENT/);
+    await expect(
+      loadLlama(sharded((i) => (i.weight_map['model.norm.weight'] = '../elsewhere.safetensors'))),
+    ).rejects.toThrow(/must name a file in the folder, got "\.\.\/elsewhere\.safetensors"/);
+    const bin = mkdtempSync(join(tmpdir(), 'firth-hf2-'));
+    cpSync(join(folder('llama-gqa'), 'config.json'), join(bin, 'config.json'));
+    writeFileSync(join(bin, 'pytorch_model.bin'), 'not read');
+    await expect(loadLlama(bin)).rejects.toThrow(
+      /holds pytorch_model\.bin but no model\.safetensors: Firth reads safetensors/,
+    );
+  });
+});
