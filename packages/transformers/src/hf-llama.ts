@@ -18,7 +18,8 @@
  *     are unchanged.
  *   - rope_theta and rms_norm_eps are read (Llama2c's ropeTheta, rmsNormEps).
  * Refused with a FormatError naming config.json and the field: hidden_act other than "silu",
- * rope_scaling (Llama 3.1's long-context scaling is not computed), attention or MLP biases, a
+ * rope_scaling / rope_parameters other than the default rope (Llama 3.1's long-context scaling
+ * is not computed), attention or MLP biases, a
  * head_dim other than hidden_size / num_attention_heads, heads that do not divide as GQA needs.
  *
  * `maxContext` bounds the positions a sequence may use (the key/value cache is allocated for them):
@@ -48,6 +49,15 @@ const hfLlamaConfig = shape.object({
   attention_bias: shape.optional(shape.literal(false)),
   mlp_bias: shape.optional(shape.literal(false)),
   tie_word_embeddings: shape.optional(shape.boolean()),
+  // newer transformers releases write RoPE's settings as one object
+  rope_parameters: shape.optional(
+    shape.nullable(
+      shape.object({
+        rope_type: shape.optional(shape.literal('default')),
+        rope_theta: shape.optional(shape.number({ min: 1 })),
+      }),
+    ),
+  ),
 });
 
 /** The longest context allocated by default (the key/value cache holds every position). */
@@ -95,7 +105,7 @@ export function llamaConfigFromHf(json: unknown, file = 'config.json', options: 
     seqLen,
     // LlamaConfig's default is untied
     sharedClassifier: cfg.tie_word_embeddings ?? false,
-    ropeTheta: cfg.rope_theta ?? 10000,
+    ropeTheta: cfg.rope_parameters?.rope_theta ?? cfg.rope_theta ?? 10000,
     rmsNormEps: cfg.rms_norm_eps ?? 1e-6,
   };
   return config;
@@ -105,8 +115,13 @@ function checkLlama(json: unknown, file: string) {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new FormatError(file, '$', 'must be a JSON object');
   const o = json as Record<string, unknown>;
-  // HF writes rope_scaling: null when there is none; anything else is a scaling Firth does not compute
-  if (o.rope_scaling !== undefined && o.rope_scaling !== null)
+  // HF writes rope_scaling: null (or { rope_type: "default" }) when there is none; anything else is
+  // a scaling Firth does not compute
+  const scaling = o.rope_scaling as Record<string, unknown> | null | undefined;
+  const plain = (r: Record<string, unknown>) =>
+    Object.keys(r).every((k) => k === 'rope_type' || k === 'type' || k === 'rope_theta') &&
+    (r.rope_type ?? r.type ?? 'default') === 'default';
+  if (scaling !== undefined && scaling !== null && !(typeof scaling === 'object' && plain(scaling)))
     throw new FormatError(
       file,
       '$.rope_scaling',

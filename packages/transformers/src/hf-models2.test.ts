@@ -139,6 +139,38 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
     expect(hfRopeRowsToInterleaved(q, 8, 8, 64, true)).not.toEqual(q);
   });
 
+  it("RoPE's base from rope_theta or from newer configs' rope_parameters; rope_scaling { rope_type: 'default' } is no scaling", async () => {
+    const ref = reference('llama-untied');
+    const ids = ref.input_ids[0] as number[];
+    for (const edit of [
+      ({ rope_theta, ...c }: Record<string, unknown>) => ({
+        ...c,
+        rope_parameters: { rope_type: 'default', rope_theta },
+      }),
+      (c: Record<string, unknown>) => ({ ...c, rope_scaling: { rope_type: 'default' } }),
+    ]) {
+      const llama = await loadLlama(edited('llama-untied', edit));
+      expect(llama.config.ropeTheta).toBe(500000);
+      const run = llama.start();
+      expect(
+        maxDiff(
+          ids.map((t) => Array.from(run.step(t))),
+          ref.logits[0],
+        ),
+      ).toBeLessThan(1e-4);
+    }
+    // without either, HF's default base (10000): the logits move
+    const plain = await loadLlama(edited('llama-untied', ({ rope_theta, ...c }) => c));
+    expect(plain.config.ropeTheta).toBe(10000);
+    const run = plain.start();
+    expect(
+      maxDiff(
+        ids.map((t) => Array.from(run.step(t))),
+        ref.logits[0],
+      ),
+    ).toBeGreaterThan(1e-3);
+  });
+
   it('a model with RMSNorm ε ≠ 1e-5 runs the JS pass; asking for wasm says why', async () => {
     const untied = await loadLlama(folder('llama-untied'));
     expect(() => untied.start({ backend: 'wasm' })).toThrow(
@@ -154,6 +186,16 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
       loadLlama(edited('llama-gqa', (c) => ({ ...c, rope_scaling: { type: 'llama3', factor: 8 } }))),
     ).rejects.toThrow(
       /config\.json: \$\.rope_scaling is \{"type":"llama3","factor":8\}: RoPE scaling is not computed/,
+    );
+    await expect(
+      loadLlama(
+        edited('llama-gqa', (c) => ({
+          ...c,
+          rope_parameters: { rope_type: 'yarn', rope_theta: 10000, factor: 4 },
+        })),
+      ),
+    ).rejects.toThrow(
+      /config\.json: \$\.rope_parameters\.rope_type must be one of "default", got the string "yarn"/,
     );
     await expect(loadLlama(edited('llama-gqa', (c) => ({ ...c, num_key_value_heads: 3 })))).rejects.toThrow(
       /config\.json: \$\.num_key_value_heads must divide num_attention_heads 2, got 3$/,
