@@ -159,7 +159,8 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
         ),
       ).toBeLessThan(1e-4);
     }
-    // without either, HF's default base (10000): the logits move
+    // without either, HF's default base (10000): the logits move past the 1e-4 the tests allow
+    // (by 3.9e-4 over 7 positions of this tiny model)
     const plain = await loadLlama(edited('llama-untied', ({ rope_theta, ...c }) => c));
     expect(plain.config.ropeTheta).toBe(10000);
     const run = plain.start();
@@ -168,7 +169,7 @@ describe('Llama-family (LlamaForCausalLM) from Hugging Face folders = PyTorch', 
         ids.map((t) => Array.from(run.step(t))),
         ref.logits[0],
       ),
-    ).toBeGreaterThan(1e-3);
+    ).toBeGreaterThan(3e-4);
   });
 
   it('a model with RMSNorm ε ≠ 1e-5 runs the JS pass; asking for wasm says why', async () => {
