@@ -80,6 +80,11 @@ export interface BertBatch {
   inputIds: number[][];
   tokenTypeIds: number[][];
   attentionMask: number[][];
+  /**
+   * Each token's row of the position table; absent: 0, 1, …, T−1 (BERT). RoBERTa's count from
+   * padding_idx + 1 and give padding padding_idx (hf-encoders.ts computes them).
+   */
+  positionIds?: number[][];
 }
 
 /**
@@ -177,29 +182,38 @@ function transposed(data: Float32Array, rows: number, cols: number): Float32Arra
   return out;
 }
 
-/** The fields of a Hugging Face BERT config.json that Firth reads (other fields may be there). */
-const hfBertConfig = shape.object({
-  model_type: shape.optional(shape.literal('bert')),
-  hidden_act: shape.optional(shape.literal('gelu')),
-  vocab_size: configSize(),
-  hidden_size: configSize(1 << 16),
-  num_hidden_layers: configSize(1024),
-  num_attention_heads: configSize(1 << 16),
-  intermediate_size: configSize(1 << 20),
-  max_position_embeddings: configSize(1 << 20),
-  type_vocab_size: shape.optional(configSize(1 << 16)),
-  hidden_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
-  attention_probs_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
-  layer_norm_eps: shape.optional(shape.number({ min: 0, max: 1 })),
-  firth_seed: shape.optional(shape.integer()),
-});
+/**
+ * The fields of a Hugging Face BERT config.json that Firth reads (other fields may be there);
+ * RoBERTa's config.json has the same fields (model_type "roberta").
+ */
+const hfBertConfig = (modelType: 'bert' | 'roberta') =>
+  shape.object({
+    model_type: shape.optional(shape.literal(modelType)),
+    hidden_act: shape.optional(shape.literal('gelu')),
+    position_embedding_type: shape.optional(shape.literal('absolute')),
+    vocab_size: configSize(),
+    hidden_size: configSize(1 << 16),
+    num_hidden_layers: configSize(1024),
+    num_attention_heads: configSize(1 << 16),
+    intermediate_size: configSize(1 << 20),
+    max_position_embeddings: configSize(1 << 20),
+    type_vocab_size: shape.optional(configSize(1 << 16)),
+    hidden_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
+    attention_probs_dropout_prob: shape.optional(shape.number({ min: 0, max: 1 })),
+    layer_norm_eps: shape.optional(shape.number({ min: 0, max: 1 })),
+    firth_seed: shape.optional(shape.integer()),
+  });
 
 /**
  * A Hugging Face BERT config.json (parsed) → the model's config, every field Firth reads checked:
  * FormatError naming `file` and the field (`config.json: $.hidden_act must be one of "gelu", …`).
  */
-export function bertConfigFromHf(json: unknown, file = 'config.json'): Required<BertModelConfig> {
-  const c = checkJson(json, hfBertConfig, file);
+export function bertConfigFromHf(
+  json: unknown,
+  file = 'config.json',
+  modelType: 'bert' | 'roberta' = 'bert',
+): Required<BertModelConfig> {
+  const c = checkJson(json, hfBertConfig(modelType), file);
   if (c.hidden_size % c.num_attention_heads)
     throw new FormatError(
       file,
@@ -424,6 +438,7 @@ export class BertModel {
       );
     const rows = (name: keyof BertBatch, limit: number) => {
       const m = batch[name];
+      if (m === undefined) return;
       if (m.length !== B || m.some((r) => r.length !== T))
         throw new ValidationError(`${name} must be ${B} rows of ${T} values like inputIds`, name);
       for (const [b, r] of m.entries())
@@ -434,6 +449,7 @@ export class BertModel {
     rows('inputIds', V);
     rows('tokenTypeIds', typeVocabSize);
     rows('attentionMask', 2);
+    rows('positionIds', P);
     return [B, T];
   }
 
@@ -465,11 +481,13 @@ export class BertModel {
     // LN(word + position + type): the last add fused with the LayerNorm
     const wordAndPosition = add(
       embedding(e.word, batch.inputIds.flat(), [B, T]),
-      embedding(
-        e.position,
-        Array.from({ length: T }, (_, t) => t),
-        [T],
-      ),
+      batch.positionIds
+        ? embedding(e.position, batch.positionIds.flat(), [B, T])
+        : embedding(
+            e.position,
+            Array.from({ length: T }, (_, t) => t),
+            [T],
+          ),
     );
     const typeEmb = embedding(e.type, batch.tokenTypeIds.flat(), [B, T]);
     let x = drop(this.addLayerNorm(wordAndPosition, typeEmb, e.ln), c.hiddenDropoutProb);

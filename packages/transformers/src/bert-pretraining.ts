@@ -157,6 +157,18 @@ export interface FillMaskPrediction {
   maskIndex: number;
 }
 
+/**
+ * The masked-LM head over hidden vectors h (…, H): LN(GELU(h Wt + bt)) Eᵀ + b, E the word
+ * embeddings (tied) — BERT's `cls.predictions`, and RoBERTa's `lm_head` and DistilBERT's
+ * vocab_transform / vocab_layer_norm / vocab_projector, which hf-encoders.ts loads under its names.
+ */
+export function maskedLmLogits(bert: BertModel, h: Tensor): Tensor {
+  const { hiddenSize: H, vocabSize: V } = bert.config;
+  const transform = bert.dense('cls.predictions.transform.dense', H, H);
+  const t = bert.layerNorm(geluErfOp(linear(h, transform)), bert.norm('cls.predictions.transform.LayerNorm'));
+  return add(matmul(t, transposeLast(bert.wordEmbeddings)), bert.param('cls.predictions.bias', [V], 'zeros'));
+}
+
 /** Masked LM + NSP heads over a BertModel (Hugging Face's BertForPreTraining). */
 export class BertForPreTraining {
   readonly lossCurve: number[] = [];
@@ -181,9 +193,8 @@ export class BertForPreTraining {
 
   /** Vocabulary logits (N, V) for the hidden vectors (N, H) of chosen positions. */
   mlmLogits(h: Tensor): Tensor {
-    const hd = this.heads();
-    const t = this.bert.layerNorm(geluErfOp(linear(h, hd.transform)), hd.ln);
-    return add(matmul(t, transposeLast(this.bert.wordEmbeddings)), hd.bias);
+    this.heads();
+    return maskedLmLogits(this.bert, h);
   }
 
   /** Masked-LM and NSP losses of a batch of examples (each a mean cross-entropy). */

@@ -9,8 +9,14 @@
  * reads with a shape (gpt.ts for GPT-2, bert-model.ts), so a bad value is a FormatError with the file and
  * its JSON path (`…/config.json: $.hidden_size must be an integer ≥ 1 and ≤ 65536, got -1`). The
  * tensors are read by readSafetensors (layout checked, NaN/Infinity refused unless allowed).
+ *
+ * A checkpoint `save_pretrained` split into shards (model.safetensors.index.json, whose weight_map
+ * names each tensor's file, model-00001-of-0000N.safetensors …) is read whole: every shard the
+ * index names, each tensor found in the shard the index says (FormatError naming the index
+ * otherwise). A folder with only pytorch_model.bin (a pickle, which Firth does not unpickle) is
+ * refused with the way out (save_pretrained's safe_serialization=True).
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   checkJson,
@@ -28,7 +34,7 @@ export interface HfCheckpoint {
   folder: string;
   /** The path of config.json, for messages. */
   configFile: string;
-  /** The path of model.safetensors, for messages. */
+  /** The path of model.safetensors (or of model.safetensors.index.json for shards), for messages. */
   weightsFile: string;
   config: Record<string, unknown>;
   tensors: Map<string, Tensor>;
@@ -56,13 +62,14 @@ export async function readHfCheckpoint(
   options: CheckpointOptions = {},
 ): Promise<HfCheckpoint> {
   const configFile = join(folder, 'config.json');
-  const weightsFile = join(folder, 'model.safetensors');
   const config = checkJson(
     parseJson(await readModelFile(configFile), configFile, { uniqueKeys: true }),
     shape.record(shape.any()),
     configFile,
   );
-  const tensors = readSafetensors(await readModelFile(weightsFile), weightsFile, options);
+  const weights = await readWeights(folder, options);
+  const { tensors } = weights;
+  const weightsFile = weights.file;
   const tensor = (name: string, shape: number[]) => {
     for (const p of prefixes) {
       const t = tensors.get(p + name);
@@ -97,4 +104,71 @@ export async function readHfCheckpoint(
     },
     vector: (name, n) => Array.from(tensor(name, [n])),
   };
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+const hfIndex = shape.object({
+  metadata: shape.optional(shape.any()),
+  weight_map: shape.record(shape.string({ nonEmpty: true })),
+});
+
+/**
+ * A folder's tensors: model.safetensors, or — when only the index is there — every shard it names.
+ * `file` is the path messages name (the weights file, or the index).
+ */
+export async function readWeights(
+  folder: string,
+  options: CheckpointOptions = {},
+): Promise<{ tensors: Map<string, Tensor>; file: string }> {
+  const single = join(folder, 'model.safetensors');
+  const indexFile = join(folder, 'model.safetensors.index.json');
+  if (!(await exists(single))) {
+    if (await exists(indexFile)) return readShards(folder, indexFile, options);
+    if (await exists(join(folder, 'pytorch_model.bin')))
+      throw new ValidationError(
+        `${folder} holds pytorch_model.bin but no model.safetensors: Firth reads safetensors (save with model.save_pretrained(folder, safe_serialization=True))`,
+        single,
+      );
+  }
+  return { tensors: readSafetensors(await readModelFile(single), single, options), file: single };
+}
+
+async function readShards(folder: string, indexFile: string, options: CheckpointOptions) {
+  const index = checkJson(
+    parseJson(await readModelFile(indexFile), indexFile, { uniqueKeys: true }),
+    hfIndex,
+    indexFile,
+  );
+  const byShard = new Map<string, string[]>();
+  for (const [name, shard] of Object.entries(index.weight_map)) {
+    if (shard.includes('/') || shard.includes('\\') || shard.startsWith('.'))
+      throw new FormatError(
+        indexFile,
+        `$.weight_map[${JSON.stringify(name)}]`,
+        `must name a file in the folder, got ${JSON.stringify(shard)}`,
+      );
+    byShard.set(shard, [...(byShard.get(shard) ?? []), name]);
+  }
+  if (byShard.size === 0) throw new FormatError(indexFile, '$.weight_map', 'names no tensor');
+  const tensors = new Map<string, Tensor>();
+  for (const [shard, names] of byShard) {
+    const path = join(folder, shard);
+    const part = readSafetensors(await readModelFile(path), path, options);
+    for (const name of names) {
+      const t = part.get(name);
+      if (t === undefined)
+        throw new FormatError(
+          indexFile,
+          `$.weight_map[${JSON.stringify(name)}]`,
+          `names ${shard}, which has no such tensor`,
+        );
+      tensors.set(name, t);
+    }
+  }
+  return { tensors, file: indexFile };
 }

@@ -37,6 +37,12 @@ export { type BertBatch, BertModel, type BertModelConfig, collate, poolVectors }
 export { loadBertForPreTraining, loadTinyBert, type TinyBert } from './bert-tiny.js';
 export * from './browser.js';
 export { Gpt2, type Gpt2Config, linear, loadGpt2 } from './gpt2.js';
+// ── Users' Hugging Face checkpoints (save_pretrained folders): loadHfModel picks the class from
+//   config.json (hf-auto.ts); BERT / DistilBERT / RoBERTa and their task heads (hf-encoders.ts);
+//   Llama-family as a CausalLM (hf-llama.ts)
+//   const m = await loadHfModel('models/distilbert-sst2', { task: 'sentiment-analysis' })
+//   await generate(await loadLlama('models/TinyLlama'), tokenizer, 'Hello', { temperature: 0 })
+export { HF_MODEL_TASKS, type HfModel, type HfModelOptions, loadHfModel } from './hf-auto.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 // ── Hugging Face encoder–decoders (hf-seq2seq.ts, seq2seq-generate.ts): T5, BART, Marian folders and
 //   HF's greedy / beam-search generation over token ids (a tokenizer encodes and decodes around it)
@@ -54,6 +60,23 @@ export {
   seq2seqForward,
   T5ForConditionalGeneration,
 } from './hf-seq2seq.js';
+export {
+  type EncoderArchitecture,
+  type EncoderHead,
+  type EncoderInput,
+  type EncoderOutput,
+  encoderArchitectureOf,
+  encoderHeadOf,
+  HfEncoder,
+} from './hf-encoders.js';
+export {
+  hfRopeRowsToInterleaved,
+  type LlamaLoadOptions,
+  llamaConfigFromHf,
+  llamaFromHf,
+  loadLlama,
+  saveLlama,
+} from './hf-llama.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export { loadLlama2c } from './llama2c-file.js';

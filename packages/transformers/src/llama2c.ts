@@ -10,10 +10,11 @@
  *   run.step(1)                                 // BOS → Float32Array(512) logits of the next token
  *
  * What each layer computes for the token at position `pos` (x: the residual stream, dim floats):
- *   xb = RMSNorm(x) ⊙ g_att                       RMSNorm(x) = x / √(mean(x²) + 1e-5)
+ *   xb = RMSNorm(x) ⊙ g_att                       RMSNorm(x) = x / √(mean(x²) + ε), ε = 1e-5
  *   q = Wq·xb, k = Wk·xb, v = Wv·xb               q: dim, k/v: kvDim = nKvHeads · headSize
  *   q, k ← RoPE(q, k, pos)                         rotate each pair (2i, 2i+1) of a head by pos·θ_i,
  *                                                  θ_i = 10000^(−2i/headSize)
+ *                                                  (ε and the base 10000: rmsNormEps, ropeTheta)
  *   cache k, v at pos
  *   head h (query) reads kv head h / (nHeads / nKvHeads)      grouped-query attention (GQA)
  *   a_t = softmax_t(q_h · k_t / √headSize), t = 0..pos         causal: only past positions exist
@@ -41,6 +42,10 @@ import type { CheckpointOptions } from './safetensors.js';
 export interface Llama2cConfig extends LlamaDecodeConfig {
   /** The output layer reuses the token embedding (the checkpoint stores vocabSize > 0). */
   sharedClassifier: boolean;
+  /** RoPE's base θ (Hugging Face's `rope_theta`; Llama 3: 500000). @default 10000, llama2.c's */
+  ropeTheta?: number;
+  /** RMSNorm's ε (Hugging Face's `rms_norm_eps`). @default 1e-5, llama2.c's */
+  rmsNormEps?: number;
 }
 
 /** The checkpoint's tensors, row-major [out, in] like run.c's `TransformerWeights`. */
@@ -205,12 +210,12 @@ function matvec(
   }
 }
 
-/** out = x / √(mean(x²) + 1e-5) ⊙ g */
-function rmsnorm(out: Float32Array, x: Float32Array, g: Float32Array, gOffset: number) {
+/** out = x / √(mean(x²) + ε) ⊙ g */
+function rmsnorm(out: Float32Array, x: Float32Array, g: Float32Array, gOffset: number, eps: number) {
   const n = x.length;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += x[i]! * x[i]!;
-  const scale = 1 / Math.sqrt(ss / n + 1e-5);
+  const scale = 1 / Math.sqrt(ss / n + eps);
   for (let i = 0; i < n; i++) out[i] = g[gOffset + i]! * (x[i]! * scale);
 }
 
@@ -274,8 +279,14 @@ export class Llama2c {
    */
   get backend(): Llama2cBackend {
     if (globalThis.process?.env?.FIRTH_MATMUL === 'js') return 'js';
-    this.#decoder ??= llamaDecoderF32(this.config, this.weights);
-    return this.#decoder === null ? 'js' : 'wasm';
+    return this.#wasmDecoder() === null ? 'js' : 'wasm';
+  }
+
+  /** The wasm decoder, or null where it cannot run this model (its RMSNorm's ε is llama2.c's 1e-5). */
+  #wasmDecoder(): LlamaDecoder | null {
+    if ((this.config.rmsNormEps ?? 1e-5) !== 1e-5) return null;
+    this.#decoder ??= llamaDecoderF32(this.config, this.weights, { ropeTheta: this.config.ropeTheta });
+    return this.#decoder;
   }
 
   /**
@@ -286,13 +297,15 @@ export class Llama2c {
   start(options: { backend?: Llama2cBackend } = {}): Llama2cRun {
     const backend = options.backend ?? this.backend;
     if (backend === 'wasm') {
-      this.#decoder ??= llamaDecoderF32(this.config, this.weights);
-      if (this.#decoder === null)
+      const decoder = this.#wasmDecoder();
+      if (decoder === null)
         throw new ValidationError(
-          'the wasm decoder cannot run this model here (no WebAssembly SIMD, or a width that is not a multiple of 4)',
+          (this.config.rmsNormEps ?? 1e-5) !== 1e-5
+            ? `the wasm decoder computes RMSNorm with ε = 1e-5, this model's is ${this.config.rmsNormEps}`
+            : 'the wasm decoder cannot run this model here (no WebAssembly SIMD, or a width that is not a multiple of 4)',
           'backend',
         );
-      return this.#wasmRun(this.#decoder);
+      return this.#wasmRun(decoder);
     }
     if (backend !== 'js')
       throw new ValidationError(`backend must be 'wasm' or 'js', got ${String(backend)}`, 'backend');
@@ -329,6 +342,8 @@ export class Llama2c {
   #jsRun(): Llama2cRun {
     const { dim, hiddenDim, nLayers, nHeads, nKvHeads, seqLen, vocabSize } = this.config;
     const { headSize, kvDim } = this;
+    const ropeTheta = this.config.ropeTheta ?? 10000;
+    const eps = this.config.rmsNormEps ?? 1e-5;
     const w = this.weights;
     // activations, reused at every step (run.c's RunState)
     const x = new Float32Array(dim);
@@ -350,15 +365,15 @@ export class Llama2c {
       x.set(w.tokenEmbedding.subarray(token * dim, (token + 1) * dim));
       for (let l = 0; l < nLayers; l++) {
         // ── attention ──────────────────────────────────────────────────────────────────────────
-        rmsnorm(xb, x, w.rmsAtt, l * dim);
+        rmsnorm(xb, x, w.rmsAtt, l * dim, eps);
         const kAt = (l * seqLen + pos) * kvDim;
         // q = Wq·xb (dim), k = Wk·xb and v = Wv·xb written straight into the cache (kvDim)
         matvec(q, w.wq, l * dim * dim, xb, dim, dim);
         matvec(keyCache.subarray(kAt, kAt + kvDim), w.wk, l * kvDim * dim, xb, kvDim, dim);
         matvec(valueCache.subarray(kAt, kAt + kvDim), w.wv, l * kvDim * dim, xb, kvDim, dim);
-        // RoPE: rotate pair (i, i+1) by pos·θ, θ = 10000^(−(i mod headSize)/headSize)
+        // RoPE: rotate pair (i, i+1) by pos·θ, θ = ropeTheta^(−(i mod headSize)/headSize)
         for (let i = 0; i < dim; i += 2) {
-          const theta = pos * 10000 ** (-(i % headSize) / headSize);
+          const theta = pos * ropeTheta ** (-(i % headSize) / headSize);
           const cos = Math.cos(theta);
           const sin = Math.sin(theta);
           const q0 = q[i]!;
@@ -387,7 +402,7 @@ export class Llama2c {
         matvec(xb2, w.wo, l * dim * dim, xb, dim, dim);
         for (let i = 0; i < dim; i++) x[i]! += xb2[i]!;
         // ── feed-forward (SwiGLU) ──────────────────────────────────────────────────────────────
-        rmsnorm(xb, x, w.rmsFfn, l * dim);
+        rmsnorm(xb, x, w.rmsFfn, l * dim, eps);
         matvec(hb, w.w1, l * hiddenDim * dim, xb, hiddenDim, dim);
         matvec(hb2, w.w3, l * hiddenDim * dim, xb, hiddenDim, dim);
         // h = SiLU(W1·xb) ⊙ (W3·xb), SiLU(a) = a·σ(a)
@@ -399,7 +414,7 @@ export class Llama2c {
         for (let i = 0; i < dim; i++) x[i]! += xb[i]!;
       }
       // logits = Wcls · (RMSNorm(x) ⊙ g_final)
-      rmsnorm(xb, x, w.rmsFinal, 0);
+      rmsnorm(xb, x, w.rmsFinal, 0, eps);
       matvec(logits, w.wcls, 0, xb, vocabSize, dim);
       pos++;
       return logits;
