@@ -28,6 +28,7 @@ import {
   type WordPieceTokenizer,
 } from '@firth/transformers';
 import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {
@@ -133,6 +134,10 @@ export function pipeline(
 export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPipeline>;
 export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
+export function pipeline(
+  task: 'token-classification' | 'ner',
+  model?: string,
+): Promise<TokenClassificationPipeline>;
 export function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>>;
 /**
  * Loads the model of `task` (a name of the course's table: aliases and translation_xx_to_yy
@@ -151,7 +156,7 @@ export async function pipeline(task: string, model?: string): Promise<Pipeline<n
 }
 
 /** A pipeline function with its task and model attached. */
-function withInfo<F extends (...args: never[]) => unknown>(
+export function withInfo<F extends (...args: never[]) => unknown>(
   fn: F,
   task: string,
   model: PipelineModel,
@@ -159,16 +164,16 @@ function withInfo<F extends (...args: never[]) => unknown>(
   return Object.assign(fn, { task, model: Object.freeze(model) });
 }
 
-function defaultModel(task: string, parameters: number): PipelineModel {
+export function defaultModel(task: string, parameters: number): PipelineModel {
   const d = SUPPORTED_TASKS[task]!.defaultModel!;
   return { id: d.id, isDefault: true, parameters, quality: d.quality };
 }
 
 /** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
-const countParameters = (bert: BertModel): number =>
+export const countParameters = (bert: BertModel): number =>
   [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
 
-const texts = (input: unknown, what: string): string[] => {
+export const texts = (input: unknown, what: string): string[] => {
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0) throw new ValidationError(`${what}: no text given`, 'input');
   list.forEach((t, i) => {
@@ -181,13 +186,14 @@ const texts = (input: unknown, what: string): string[] => {
   return list as string[];
 };
 
-const wholeNumber = (v: unknown, name: string, min: number): number => {
+export const wholeNumber = (v: unknown, name: string, min: number): number => {
   if (!(typeof v === 'number' && Number.isInteger(v) && v >= min))
     throw new ValidationError(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`, name);
   return v;
 };
 
 const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
+  'token-classification': tokenClassificationPipeline,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(
