@@ -27,6 +27,7 @@ import {
   loadTinyBert,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
 import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 
@@ -134,6 +135,7 @@ export function pipeline(
 export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPipeline>;
 export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
+export function pipeline(task: 'question-answering', model?: string): Promise<QuestionAnsweringPipeline>;
 export function pipeline(
   task: 'token-classification' | 'ner',
   model?: string,
@@ -194,6 +196,7 @@ export const wholeNumber = (v: unknown, name: string, min: number): number => {
 
 const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
   'token-classification': tokenClassificationPipeline,
+  'question-answering': questionAnsweringPipeline,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { loadLeeCorpus } from '@firth/datasets';
+import { ValidationError } from '@firth/numeric';
+import { describe, expect, it } from 'vitest';
+import { answerF1, exactMatch, normalizeAnswer } from './metrics.js';
+import { pipeline } from './pipeline.js';
+import { answerType, sentenceRanges } from './qa-rules.js';
+import type { QaAnswer } from './question-answering.js';
+
+/** eval/qa-lee.tsv: doc, question, answer; docs 0-24 dev, 25-49 held-out. */
+function loadQaSet() {
+  const docs = loadLeeCorpus('test');
+  return readFileSync(new URL('../eval/qa-lee.tsv', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [doc, question, answer] = l.split('\t') as [string, string, string];
+      return { doc: Number(doc), question, answer, context: docs[Number(doc)]! };
+    });
+}
+
+describe("SQuAD's answer normalisation and scores", () => {
+  it('lower-cases, drops punctuation and articles, collapses spaces; EM and token F1 take the best gold', () => {
+    expect(normalizeAnswer('The  U.S. "smoking gun," ')).toBe('us smoking gun');
+    expect(normalizeAnswer('an Apple a day')).toBe('apple day');
+    expect(exactMatch('the Guardian', ['Guardian'])).toBe(1);
+    expect(exactMatch('Guardian newspaper', ['Guardian'])).toBe(0);
+    // precision 1/2, recall 1 → 2/3; the best of two golds
+    expect(answerF1('northern Iraq', ['Iraq'])).toBeCloseTo(2 / 3, 12);
+    expect(answerF1('northern Iraq', ['Iraq', 'northern Iraq'])).toBe(1);
+    expect(answerF1('up to 150', ['150'])).toBeCloseTo(0.5, 12); // 'up to 150' → 3 tokens, 1 shared
+    expect(answerF1('a the', ['Iraq'])).toBe(0);
+    // tokens are counted with multiplicity
+    expect(answerF1('gun gun', ['gun'])).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('question-answering (default: retrieval + answer types)', () => {
+  const context =
+    'Giant pandas live in the mountains of central China. They eat bamboo for about 14 hours a day. ' +
+    'The panda expert George Schaller studied them in Sichuan province in 1980.';
+
+  it("answers in Hugging Face's shapes: { answer, score, start, end }, top_k lists, batches, every call form", async () => {
+    const qa = await pipeline('question-answering');
+    expect(qa.task).toBe('question-answering');
+    expect(qa.model).toMatchObject({ id: 'firth-qa-rules', isDefault: true });
+    const where = (await qa('Where do pandas live?', context)) as QaAnswer;
+    expect(Object.keys(where).sort()).toEqual(['answer', 'end', 'score', 'start']);
+    expect(where.answer).toBe('China');
+    expect(context.slice(where.start, where.end)).toBe(where.answer);
+    expect(where.score).toBeGreaterThan(0.5);
+    expect(await qa({ question: 'Where do pandas live?', context })).toEqual(where);
+    const who = (await qa('Who studied the pandas?', context)) as QaAnswer;
+    expect(who.answer).toBe('George Schaller');
+    const howLong = (await qa('How many hours a day do pandas eat bamboo?', context)) as QaAnswer;
+    expect(howLong.answer).toBe('about 14 hours');
+    const when = (await qa('When did Schaller study them?', context)) as QaAnswer;
+    expect(when.answer).toBe('1980');
+    const three = (await qa('Where do pandas live?', context, { top_k: 3 })) as QaAnswer[];
+    expect(three).toHaveLength(3);
+    expect(three[0]).toEqual(where);
+    expect(three[0]!.score).toBeGreaterThanOrEqual(three[1]!.score);
+    expect(three[1]!.score).toBeGreaterThanOrEqual(three[2]!.score);
+    expect(three.reduce((s, a) => s + a.score, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    const batch = (await qa([
+      { question: 'Where do pandas live?', context },
+      { question: 'Who studied the pandas?', context },
+    ])) as QaAnswer[];
+    expect(batch).toEqual([where, who]);
+    // max_answer_len drops longer spans
+    const short = (await qa('Who studied the pandas?', context, { max_answer_len: 1 })) as QaAnswer;
+    expect(short.answer).not.toBe('George Schaller');
+  });
+
+  it('handle_impossible_answer lets the empty answer win when nothing in the context fits', async () => {
+    const qa = await pipeline('question-answering');
+    const unrelated = 'The committee met on a rainy afternoon and adjourned without a vote.';
+    const none = (await qa('Who won the football final?', unrelated, {
+      handle_impossible_answer: true,
+    })) as QaAnswer;
+    expect(none).toMatchObject({ answer: '', start: 0, end: 0 });
+    expect(none.score).toBeGreaterThan(0.5);
+    // without it, some span is given, however unlikely
+    const forced = (await qa('Who won the football final?', unrelated)) as QaAnswer | QaAnswer[];
+    expect(Array.isArray(forced) ? forced : [forced]).not.toContainEqual(
+      expect.objectContaining({ answer: '' }),
+    );
+    // a likely answer still beats the empty one
+    const where = (await qa('Where do pandas live?', context, {
+      handle_impossible_answer: true,
+    })) as QaAnswer;
+    expect(where.answer).toBe('China');
+  });
+
+  it('refuses bad input with a ValidationError naming the option', async () => {
+    const qa = await pipeline('question-answering');
+    await expect(qa('Where?', context, { top_k: 0 })).rejects.toMatchObject({ path: 'top_k' });
+    await expect(qa('Where?', context, { max_answer_len: 1.5 })).rejects.toMatchObject({
+      path: 'max_answer_len',
+    });
+    await expect(qa('Where?', context, { doc_stride: 400 })).rejects.toThrow(
+      /doc_stride \(400\) must be less than max_seq_len \(384\)/,
+    );
+    await expect(
+      qa('Where?', context, { handle_impossible_answer: 'yes' as unknown as boolean }),
+    ).rejects.toMatchObject({ path: 'handle_impossible_answer' });
+    await expect(qa('', context)).rejects.toMatchObject({ path: 'question' });
+    await expect(qa({ question: 'Where?', context: ' ' })).rejects.toMatchObject({ path: 'context' });
+    await expect(qa([])).rejects.toThrow(ValidationError);
+    await expect(pipeline('question-answering', '/some/bert')).rejects.toThrow(
+      /reads only its default model/,
+    );
+  });
+
+  it('reads questions for their answer type and contexts as sentences', () => {
+    expect(answerType('How old is Tim?')).toBe('NUM');
+    expect(answerType('When will the book be published?')).toBe('DATE');
+    expect(answerType('Who is the chief executive?')).toBe('PER');
+    expect(answerType('Which province remained on high alert?')).toBe('LOC');
+    expect(answerType('Which newspaper did they talk to?')).toBe('ORG');
+    expect(answerType('What is the codename of the taskforce?')).toBe('ANY');
+    const text = 'Mr. Smith met U.S. officials. They left on Sept. 6 at noon! Then it rained.';
+    expect(sentenceRanges(text).map(([s, e]) => text.slice(s, e))).toEqual([
+      'Mr. Smith met U.S. officials.',
+      'They left on Sept. 6 at noon!',
+      'Then it rained.',
+    ]);
+  });
+
+  it('scores exact match ≥ 0.70 and F1 ≥ 0.80 on the 43 held-out Lee questions (README: 0.744 / 0.832)', async () => {
+    const qa = await pipeline('question-answering');
+    const score = async (set: ReturnType<typeof loadQaSet>) => {
+      for (const q of set) expect(q.context).toContain(q.answer);
+      const answers = (await qa(set.map(({ question, context }) => ({ question, context })))) as QaAnswer[];
+      return {
+        em: answers.reduce((s, a, i) => s + exactMatch(a.answer, [set[i]!.answer]), 0) / set.length,
+        f1: answers.reduce((s, a, i) => s + answerF1(a.answer, [set[i]!.answer]), 0) / set.length,
+      };
+    };
+    const dev = loadQaSet().filter((q) => q.doc < 25);
+    const heldOut = loadQaSet().filter((q) => q.doc >= 25);
+    expect([dev.length, heldOut.length]).toEqual([50, 43]);
+    // the dev questions the rules were tuned on
+    const d = await score(dev);
+    expect(d.em).toBeCloseTo(0.8, 3);
+    expect(d.f1).toBeCloseTo(0.877, 3);
+    const { em, f1 } = await score(heldOut);
+    expect(em).toBeCloseTo(0.744, 3);
+    expect(f1).toBeCloseTo(0.832, 3);
+    expect(em).toBeGreaterThanOrEqual(0.7);
+    expect(f1).toBeGreaterThanOrEqual(0.8);
+  });
+});
