@@ -27,6 +27,7 @@ import {
   loadTinyBert,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { type ConversationalPipeline, conversationalPipeline } from './conversational.js';
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
 import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
@@ -136,6 +137,7 @@ export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPip
 export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
 export function pipeline(task: 'question-answering', model?: string): Promise<QuestionAnsweringPipeline>;
+export function pipeline(task: 'conversational', model?: string): Promise<ConversationalPipeline>;
 export function pipeline(
   task: 'token-classification' | 'ner',
   model?: string,
@@ -197,6 +199,7 @@ export const wholeNumber = (v: unknown, name: string, min: number): number => {
 const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
   'token-classification': tokenClassificationPipeline,
   'question-answering': questionAnsweringPipeline,
+  conversational: conversationalPipeline,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(
@@ -349,7 +352,7 @@ function extractFeatures(
   }) as number[][][] | number[][];
 }
 
-function generationOptions(o: TextGenerationOptions) {
+export function generationOptions(o: TextGenerationOptions) {
   const sample = o.do_sample ?? false;
   return {
     maxNewTokens: wholeNumber(o.max_new_tokens ?? 50, 'max_new_tokens', 1),

@@ -90,6 +90,17 @@ export const SUPPORTED_TASKS: Readonly<Record<string, TaskInfo>> = {
       quality: 'contextual vectors of a 2-layer model: good for the lessons, weak as sentence embeddings',
     },
   },
+  conversational: {
+    task: 'conversational',
+    available: true,
+    defaultModel: {
+      id: 'tinyllamas-stories260K',
+      description:
+        "llama2.c's stories260K (the text-generation default): a 260K-parameter TinyStories Llama with no chat template — the reply continues the last user message as a children's story",
+      quality:
+        'can: continue a story the user starts, in fluent TinyStories English; cannot: follow instructions, answer questions, know facts, or use earlier turns',
+    },
+  },
   'question-answering': {
     task: 'question-answering',
     available: true,
