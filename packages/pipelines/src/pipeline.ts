@@ -28,8 +28,14 @@ import {
   type WordPieceTokenizer,
 } from '@firth/transformers';
 import { type ConversationalPipeline, conversationalPipeline } from './conversational.js';
+import {
+  encoderDecoderPipeline,
+  type SummarizationPipeline,
+  type Text2TextGenerationPipeline,
+  type TranslationPipeline,
+} from './encoder-decoder.js';
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
-import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 
 /** The model a pipeline runs. */
@@ -138,6 +144,12 @@ export function pipeline(task: 'feature-extraction', model?: string): Promise<Fe
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
 export function pipeline(task: 'question-answering', model?: string): Promise<QuestionAnsweringPipeline>;
 export function pipeline(task: 'conversational', model?: string): Promise<ConversationalPipeline>;
+export function pipeline(task: 'text2text-generation', model: string): Promise<Text2TextGenerationPipeline>;
+export function pipeline(
+  task: 'translation' | `translation_${string}_to_${string}`,
+  model: string,
+): Promise<TranslationPipeline>;
+export function pipeline(task: 'summarization', model: string): Promise<SummarizationPipeline>;
 export function pipeline(
   task: 'token-classification' | 'ner',
   model?: string,
@@ -156,7 +168,7 @@ export async function pipeline(task: string, model?: string): Promise<Pipeline<n
   if (model !== undefined && (typeof model !== 'string' || model.trim() === ''))
     throw new ValidationError('pipeline: model must be a folder path (or omitted for the default)', 'model');
   const make = BUILDERS[resolved.task]!;
-  return (await make(model)) as unknown as Pipeline<never, never, unknown>;
+  return (await make(model, resolved)) as unknown as Pipeline<never, never, unknown>;
 }
 
 /** A pipeline function with its task and model attached. */
@@ -196,7 +208,10 @@ export const wholeNumber = (v: unknown, name: string, min: number): number => {
   return v;
 };
 
-const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
+const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) => Promise<unknown>> = {
+  'text2text-generation': (model, { name }) => encoderDecoderPipeline('text2text-generation', name, model),
+  translation: (model, { name }) => encoderDecoderPipeline('translation', name, model),
+  summarization: (model, { name }) => encoderDecoderPipeline('summarization', name, model),
   'token-classification': tokenClassificationPipeline,
   'question-answering': questionAnsweringPipeline,
   conversational: conversationalPipeline,

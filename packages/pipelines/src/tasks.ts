@@ -50,11 +50,23 @@ export interface TaskInfo {
   available: boolean;
   /** For an available task, its default model; for one that is not, why not. */
   defaultModel?: DefaultModel;
+  /** An available task with no offline default: why, and that a user's model folder is the path. */
+  noDefault?: string;
   unavailable?: string;
 }
 
 const NOT_YET =
   'not in this version of @firth/pipelines: Firth has no model for it yet (the pipeline table is being built task by task)';
+
+/** What the tasks say when no model folder is given. */
+export const NO_DEFAULT: Record<'text2text-generation' | 'translation' | 'summarization', string> = {
+  'text2text-generation':
+    'has no offline default: text-to-text generation needs a trained encoder–decoder (T5 is 60M parameters and more, trained on a large corpus), which this machine cannot train',
+  translation:
+    'has no offline default that reaches a useful level: a translator is tens of millions of parameters trained on millions of sentence pairs, which this machine can neither hold offline nor train',
+  summarization:
+    'has no offline abstractive default that reaches a useful level: an abstractive summariser (BART, T5) is tens of millions of parameters trained on hundreds of thousands of articles, which this machine cannot train',
+};
 
 /**
  * The tasks this version runs, with their default models. The others of the course's table are
@@ -90,6 +102,13 @@ export const SUPPORTED_TASKS: Readonly<Record<string, TaskInfo>> = {
       quality: 'contextual vectors of a 2-layer model: good for the lessons, weak as sentence embeddings',
     },
   },
+  'text2text-generation': {
+    task: 'text2text-generation',
+    available: true,
+    noDefault: NO_DEFAULT['text2text-generation'],
+  },
+  translation: { task: 'translation', available: true, noDefault: NO_DEFAULT.translation },
+  summarization: { task: 'summarization', available: true, noDefault: NO_DEFAULT.summarization },
   conversational: {
     task: 'conversational',
     available: true,
