@@ -229,12 +229,55 @@ const known = (w: string) =>
   PERSON_TITLES.has(w) ||
   isAcronym(w);
 
-/** BERT's basic tokenizer on one word: punctuation characters are tokens of their own. */
-function basicTokens(w: Word): Word[] {
-  const out: Word[] = [];
-  for (const m of w.text.matchAll(/[\p{P}\p{S}]|[^\p{P}\p{S}]+/gu))
-    out.push({ text: m[0], start: w.start + m.index, end: w.start + m.index + m[0].length });
-  return out;
+/** A WordPiece token with its place in the text. */
+export interface OffsetPiece {
+  /** The piece as the vocabulary writes it ('##ing'), or [UNK]. */
+  piece: string;
+  id: number;
+  /** Its characters in the text (a piece of a word whose normalised length differs gets the whole word's). */
+  start: number;
+  end: number;
+  /** A continuing piece of a word. */
+  is_subword: boolean;
+  /** The characters of its word as BERT's basic tokenizer splits words (punctuation on its own). */
+  wordStart: number;
+  wordEnd: number;
+}
+
+/**
+ * The WordPiece tokens of the words (from `words`), with character offsets: BERT's basic tokenizer
+ * splits punctuation off each word, WordPiece splits the rest; the pieces' lengths give their
+ * offsets. One list per word.
+ */
+export function wordPieces(tokenizer: WordPieceTokenizer, ws: readonly Word[]): OffsetPiece[][] {
+  const unk = tokenizer.tokenToId(tokenizer.unkToken) ?? 0;
+  return ws.map((w) => {
+    const out: OffsetPiece[] = [];
+    for (const m of w.text.matchAll(/[\p{P}\p{S}]|[^\p{P}\p{S}]+/gu)) {
+      const start = w.start + m.index;
+      const end = start + m[0].length;
+      const pieces = tokenizer.tokenize(m[0]);
+      const lengths = pieces.map((p) => (p.startsWith('##') ? p.length - 2 : p.length));
+      const aligned =
+        !pieces.includes(tokenizer.unkToken) && lengths.reduce((a, n) => a + n, 0) === end - start;
+      let at = start;
+      pieces.forEach((piece, k) => {
+        const from = aligned ? at : start;
+        const to = aligned ? at + lengths[k]! : end;
+        at = to;
+        out.push({
+          piece,
+          id: tokenizer.tokenToId(piece) ?? unk,
+          start: from,
+          end: to,
+          is_subword: k > 0,
+          wordStart: start,
+          wordEnd: end,
+        });
+      });
+    }
+    return out;
+  });
 }
 
 /**
@@ -270,33 +313,20 @@ export class RuleNerTagger implements TokenClassifier {
       const k = this.labels.indexOf(tag);
       return this.labels.map((_, j) => (j === k ? confidence : (1 - confidence) / (C - 1)));
     };
-    ws.forEach((w, wi) => {
+    wordPieces(this.tokenizer, ws).forEach((pieces, wi) => {
       const l = label[wi];
-      let first = true;
-      for (const b of basicTokens(w)) {
-        const pieces = this.tokenizer.tokenize(b.text);
-        const lengths = pieces.map((p) => (p.startsWith('##') ? p.length - 2 : p.length));
-        const aligned =
-          !pieces.includes(this.tokenizer.unkToken) && lengths.reduce((s, n) => s + n, 0) === b.text.length;
-        const parts = aligned
-          ? pieces.map((_, k) => {
-              const at = b.start + lengths.slice(0, k).reduce((s, n) => s + n, 0);
-              return { start: at, end: at + lengths[k]! };
-            })
-          : [{ start: b.start, end: b.end }];
-        parts.forEach((p, k) => {
-          const tag = l === undefined ? 'O' : first ? l.tag : `I-${l.tag.slice(2)}`;
-          out.push({
-            word: (k > 0 ? '##' : '') + text.slice(p.start, p.end),
-            scores: scoresFor(tag, l === undefined ? 0.98 : l.confidence),
-            start: p.start,
-            end: p.end,
-            index: out.length + 1,
-            is_subword: k > 0,
-          });
-          first = false;
+      pieces.forEach((p, k) => {
+        const tag = l === undefined ? 'O' : k === 0 ? l.tag : `I-${l.tag.slice(2)}`;
+        out.push({
+          // an unknown word is its own text (Hugging Face's pipeline); pieces as the text writes them
+          word: (p.is_subword ? '##' : '') + text.slice(p.start, p.end),
+          scores: scoresFor(tag, l === undefined ? 0.98 : l.confidence),
+          start: p.start,
+          end: p.end,
+          index: out.length + 1,
+          is_subword: p.is_subword,
         });
-      }
+      });
     });
     return out;
   }

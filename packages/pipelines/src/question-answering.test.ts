@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { loadLeeCorpus } from '@firth/datasets';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPath, loadLeeCorpus } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
+import { BertForQuestionAnswering, BertModel, collate, WordPieceTokenizer } from '@firth/transformers';
 import { describe, expect, it } from 'vitest';
+import { loadBertQa } from './bert-qa.js';
 import { answerF1, exactMatch, normalizeAnswer } from './metrics.js';
 import { pipeline } from './pipeline.js';
 import { answerType, sentenceRanges } from './qa-rules.js';
@@ -108,7 +112,7 @@ describe('question-answering (default: retrieval + answer types)', () => {
     await expect(qa({ question: 'Where?', context: ' ' })).rejects.toMatchObject({ path: 'context' });
     await expect(qa([])).rejects.toThrow(ValidationError);
     await expect(pipeline('question-answering', '/some/bert')).rejects.toThrow(
-      /reads only its default model/,
+      /cannot read \/some\/bert\/config\.json/,
     );
   });
 
@@ -149,5 +153,82 @@ describe('question-answering (default: retrieval + answer types)', () => {
     expect(f1).toBeCloseTo(0.832, 3);
     expect(em).toBeGreaterThanOrEqual(0.7);
     expect(f1).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe("question-answering from a user's BertForQuestionAnswering folder, as Hugging Face's pipeline runs it", () => {
+  const context = 'The panda expert George Schaller studied giant pandas in Sichuan province in 1980.';
+  const question = 'Who studied pandas?';
+  let folder: string;
+
+  it('reads the folder (a BERT without qa_outputs is refused) and answers with spans of the context', async () => {
+    // the shipped tiny BERT with a question-answering head (its weights drawn from the model's seed), saved as HF saves it
+    const source = dataPath('models/bert-tiny');
+    const bert = await BertModel.load(source);
+    const tokenizer = WordPieceTokenizer.fromVocabTxt(readFileSync(join(source, 'vocab.txt'), 'utf8'));
+    new BertForQuestionAnswering(bert, tokenizer);
+    folder = mkdtempSync(join(tmpdir(), 'firth-bert-qa-'));
+    await bert.save(folder, tokenizer, { architectures: ['BertForQuestionAnswering'] });
+    await expect(pipeline('question-answering', source)).rejects.toThrow(
+      /has no tensor "qa_outputs\.(weight|bias)".*not a question-answering model/,
+    );
+
+    const qa = await pipeline('question-answering', folder);
+    expect(qa.model).toMatchObject({ id: folder, isDefault: false });
+    const [best, second] = (await qa(question, context, { top_k: 2 })) as QaAnswer[];
+    for (const a of [best!, second!]) {
+      expect(context.slice(a.start, a.end)).toBe(a.answer);
+      // whole words (align_to_words)
+      expect(a.start === 0 || context[a.start - 1] === ' ').toBe(true);
+      expect(a.end === context.length || /[ .]/.test(context[a.end]!)).toBe(true);
+    }
+    expect(best!.score).toBeGreaterThanOrEqual(second!.score);
+
+    // the same numbers worked out here: one window is [CLS] question [SEP] context [SEP] as encodePlus
+    // writes it; softmax over context and [CLS]; the best span's p_start · p_end
+    const model = await loadBertQa(folder);
+    const enc = model.tokenizer.encodePlus(question, context);
+    const [w] = model.windows(question, context, {
+      topK: 1,
+      maxAnswerLen: 15,
+      docStride: 128,
+      maxSeqLen: 384,
+      maxQuestionLen: 64,
+    });
+    expect(w!.ids).toEqual(enc.ids);
+    expect(w!.tokenTypeIds).toEqual(enc.tokenTypeIds);
+    const { start, end } = model.qa.logits(collate([enc]), { grad: false });
+    const ctx = enc.ids.flatMap((_, t) => (enc.tokenTypeIds[t] === 1 && t < enc.ids.length - 1 ? [t] : []));
+    const softmax = (t: number[], xs: Float32Array) => {
+      const z = t.reduce((s, k) => s + Math.exp(xs[k]!), 0);
+      return (k: number) => Math.exp(xs[k]!) / z;
+    };
+    const ps = softmax([0, ...ctx], start.data);
+    const pe = softmax([0, ...ctx], end.data);
+    let top = 0;
+    for (const i of ctx) for (const j of ctx) if (j >= i && j < i + 15) top = Math.max(top, ps(i) * pe(j));
+    expect(best!.score).toBeCloseTo(top, 6);
+    const none = (await qa(question, context, { handle_impossible_answer: true, top_k: 1000 })) as QaAnswer[];
+    expect(none.find((a) => a.answer === '')!.score).toBeCloseTo(ps(0) * pe(0), 6);
+  });
+
+  it('reads a context longer than the model in windows that share doc_stride tokens', async () => {
+    const model = await loadBertQa(folder);
+    const long = loadLeeCorpus('test')[0]!;
+    const o = { topK: 1, maxAnswerLen: 15, docStride: 16, maxSeqLen: 384, maxQuestionLen: 64 };
+    const windows = model.windows('Who was appointed interim leader?', long, o);
+    expect(windows.length).toBeGreaterThan(3);
+    for (const w of windows) expect(w.ids.length).toBeLessThanOrEqual(64); // the tiny BERT's positions
+    const parts = windows.map((w) => w.context.filter((p) => p !== null));
+    for (let k = 1; k < parts.length; k++) expect(parts[k]!.slice(0, 16)).toEqual(parts[k - 1]!.slice(-16));
+    // every piece of the context is in some window, in order
+    expect(parts[parts.length - 1]!.at(-1)!.end).toBe(long.trimEnd().length);
+    const qa = await pipeline('question-answering', folder);
+    const a = (await qa('Who was appointed interim leader?', long, { doc_stride: 16 })) as QaAnswer;
+    expect(long.slice(a.start, a.end)).toBe(a.answer);
+    // a question that leaves the context no room
+    await expect(
+      qa('Who was appointed interim leader of the party?', long, { max_seq_len: 8, doc_stride: 2 }),
+    ).rejects.toMatchObject({ path: 'max_question_len' });
   });
 });

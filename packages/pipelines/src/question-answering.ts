@@ -14,8 +14,16 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { loadTinyBert } from '@firth/transformers';
+import { loadBertQa } from './bert-qa.js';
 import { RuleNerTagger } from './ner-tagger.js';
-import { defaultModel, type PipelineInfo, wholeNumber, withInfo } from './pipeline.js';
+import {
+  countParameters,
+  defaultModel,
+  type PipelineInfo,
+  type PipelineModel,
+  wholeNumber,
+  withInfo,
+} from './pipeline.js';
 import { RuleQa } from './qa-rules.js';
 
 export interface QaAnswer {
@@ -48,6 +56,8 @@ export interface QaInput {
 
 /** What a model gets from the pipeline. */
 export interface QaModelOptions {
+  /** Answers wanted (a model may return more; the pipeline keeps the best). */
+  topK: number;
   maxAnswerLen: number;
   docStride: number;
   maxSeqLen: number;
@@ -70,7 +80,7 @@ export interface QuestionAnsweringPipeline extends PipelineInfo {
   (input: QaInput[], options?: QuestionAnsweringOptions): Promise<(QaAnswer | QaAnswer[])[]>;
 }
 
-function checkOptions(o: QuestionAnsweringOptions): { topK: number; impossible: boolean } & QaModelOptions {
+function checkOptions(o: QuestionAnsweringOptions): { impossible: boolean } & QaModelOptions {
   if (typeof o !== 'object' || o === null)
     throw new ValidationError('question-answering: options must be an object', 'options');
   const impossible = o.handle_impossible_answer ?? false;
@@ -142,19 +152,24 @@ export function answerQuestions(
   return Array.isArray(input) ? out : out[0]!;
 }
 
-/** The question-answering pipeline; the default is RuleQa (qa-rules.ts). */
+/** The question-answering pipeline: a user's BertForQuestionAnswering folder (bert-qa.ts), or the default RuleQa (qa-rules.ts). */
 export async function questionAnsweringPipeline(model?: string): Promise<QuestionAnsweringPipeline> {
-  if (model !== undefined)
-    throw new ValidationError(
-      'pipeline: question-answering reads only its default model in this version (a Hugging Face BertForQuestionAnswering folder is not read yet)',
-      'model',
-    );
-  const { tokenizer } = await loadTinyBert();
-  const qa = new RuleQa(new RuleNerTagger(tokenizer));
+  let qa: QaModel;
+  let info: PipelineModel;
+  if (model !== undefined) {
+    const bertQa = await loadBertQa(model);
+    qa = bertQa;
+    info = { id: model, isDefault: false, parameters: countParameters(bertQa.qa.bert) };
+  } else {
+    const { tokenizer } = await loadTinyBert();
+    qa = new RuleQa(new RuleNerTagger(tokenizer));
+    // rules and word lists: no parameters learnt
+    info = defaultModel('question-answering', 0);
+  }
   return withInfo(
     async (input: unknown, context?: unknown, options?: QuestionAnsweringOptions) =>
       answerQuestions(qa, input, context, options),
     'question-answering',
-    defaultModel('question-answering', 0),
+    info,
   ) as unknown as QuestionAnsweringPipeline;
 }
