@@ -30,10 +30,19 @@ const softmax = (xs: number[]) => {
   return e.map((x) => x / z);
 };
 
-export class BertQa implements QaModel {
+/** Start and end logits of one window (an encoder with a question-answering head). */
+export type QaLogits = (window: { ids: number[]; tokenTypeIds: number[] }) => {
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+};
+
+/** Hugging Face's question-answering on any WordPiece encoder with start / end logits. */
+export class WordPieceQa implements QaModel {
   constructor(
-    readonly qa: BertForQuestionAnswering,
     readonly tokenizer: WordPieceTokenizer,
+    /** The model's positions (a window is never longer). */
+    readonly maxPositions: number,
+    readonly logits: QaLogits,
   ) {}
 
   /** The windows of a question and a context: token ids, and which context piece each position holds. */
@@ -42,7 +51,7 @@ export class BertQa implements QaModel {
     const id = (t: string) => tok.tokenToId(t)!;
     const q = tok.encode(question, undefined, { addSpecialTokens: false }).slice(0, o.maxQuestionLen);
     const pieces = wordPieces(tok, words(context)).flat();
-    const maxLen = Math.min(o.maxSeqLen, this.qa.bert.config.maxPositionEmbeddings);
+    const maxLen = Math.min(o.maxSeqLen, this.maxPositions);
     const room = maxLen - q.length - 3;
     if (room < 1)
       throw new ValidationError(
@@ -68,16 +77,10 @@ export class BertQa implements QaModel {
     const found: QaAnswer[] = [];
     for (const w of this.windows(question, context, o)) {
       const T = w.ids.length;
-      const enc = {
-        ids: w.ids,
-        tokens: w.ids.map((i) => this.tokenizer.idToToken(i)!),
-        tokenTypeIds: w.tokenTypeIds,
-        attentionMask: w.ids.map(() => 1),
-      };
-      const { start, end } = this.qa.logits(collate([enc]), { grad: false });
+      const { start, end } = this.logits(w);
       const allowed = (t: number) => t === 0 || w.context[t] !== null;
-      const ps = softmax(Array.from({ length: T }, (_, t) => (allowed(t) ? start.data[t]! : -10000)));
-      const pe = softmax(Array.from({ length: T }, (_, t) => (allowed(t) ? end.data[t]! : -10000)));
+      const ps = softmax(Array.from({ length: T }, (_, t) => (allowed(t) ? start[t]! : -10000)));
+      const pe = softmax(Array.from({ length: T }, (_, t) => (allowed(t) ? end[t]! : -10000)));
       nullScore = Math.min(nullScore, ps[0]! * pe[0]!);
       ps[0] = 0;
       pe[0] = 0;
@@ -101,7 +104,7 @@ export class BertQa implements QaModel {
  * A Hugging Face BertForQuestionAnswering folder: the encoder and qa_outputs read from the
  * checkpoint (a folder without qa_outputs is a FormatError), the WordPiece tokenizer from its files.
  */
-export async function loadBertQa(folder: string): Promise<BertQa> {
+export async function loadBertQa(folder: string): Promise<WordPieceQa & { qa: BertForQuestionAnswering }> {
   const bert = await BertModel.load(folder);
   const tokenizer = await loadHfTokenizer(folder);
   if (!('encodePlus' in tokenizer))
@@ -117,5 +120,15 @@ export async function loadBertQa(folder: string): Promise<BertQa> {
       '',
       `has no tensor "${fresh[0]}"${fresh.length > 1 ? ` (nor ${fresh.length - 1} more)` : ''}: it is not a question-answering model (BertForQuestionAnswering)`,
     );
-  return new BertQa(qa, tokenizer);
+  const logits: QaLogits = ({ ids, tokenTypeIds }) => {
+    const enc = {
+      ids,
+      tokens: ids.map((i) => tokenizer.idToToken(i)!),
+      tokenTypeIds,
+      attentionMask: ids.map(() => 1),
+    };
+    const { start, end } = qa.logits(collate([enc]), { grad: false });
+    return { start: start.data, end: end.data };
+  };
+  return Object.assign(new WordPieceQa(tokenizer, bert.config.maxPositionEmbeddings, logits), { qa });
 }

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
-import { loadTinyBert } from '@firth/transformers';
+import { BertForTokenClassification, BertModel, loadTinyBert, WordPieceTokenizer } from '@firth/transformers';
 import { describe, expect, it } from 'vitest';
 import { type EntitySpan, entityScores } from './metrics.js';
 import { RuleNerTagger } from './ner-tagger.js';
@@ -157,7 +160,7 @@ describe('ner pipeline (default: the rule tagger on WordPiece tokens)', () => {
     });
     await expect(ner('  ')).rejects.toThrow(ValidationError);
     await expect(ner([])).rejects.toThrow(/no text given/);
-    await expect(pipeline('ner', '/some/bert')).rejects.toThrow(/reads only its default model/);
+    await expect(pipeline('ner', '/some/bert')).rejects.toThrow(/cannot read \/some\/bert\/config\.json/);
   });
 
   it('finds the entities of the held-out hand-labelled Lee sentences: F1 ≥ 0.80 (README: 0.835)', async () => {
@@ -184,5 +187,47 @@ describe('ner pipeline (default: the rule tagger on WordPiece tokens)', () => {
       dev.map((s) => s.gold),
     );
     expect(devScores.f1).toBeGreaterThan(scores.f1);
+  });
+});
+
+describe("token-classification from a user's BertForTokenClassification folder", () => {
+  it("gives every WordPiece token the head's softmax, id2label's names, and aggregates as Hugging Face", async () => {
+    const source = dataPath('models/bert-tiny');
+    const bert = await BertModel.load(source);
+    const tokenizer = WordPieceTokenizer.fromVocabTxt(readFileSync(join(source, 'vocab.txt'), 'utf8'));
+    const labels = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC'];
+    const head = new BertForTokenClassification(bert, tokenizer, labels);
+    const folder = mkdtempSync(join(tmpdir(), 'firth-bert-ner-'));
+    await bert.save(folder, tokenizer, {
+      architectures: ['BertForTokenClassification'],
+      id2label: Object.fromEntries(labels.map((l, i) => [i, l])),
+    });
+    const ner = await pipeline('ner', folder);
+    expect(ner.model).toMatchObject({ id: folder, isDefault: false });
+    const text = 'the river bank near the old mill';
+    const tokens = (await ner(text, { ignore_labels: [] })) as TokenEntity[];
+    expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, k) => k + 1));
+    for (const t of tokens) {
+      expect(labels).toContain(t.entity);
+      expect(text.slice(t.start, t.end)).toBe(t.word.replace(/^##/, ''));
+    }
+    // each word's first piece: the same label and probability as the head's own word-level predict
+    const firsts = tokens.filter((t) => !t.word.startsWith('##'));
+    const words = head.predict(text, { ignoreLabels: [] });
+    expect(firsts.map((t) => t.entity)).toEqual(words.map((w) => w.entity));
+    firsts.forEach((t, k) => expect(t.score).toBeCloseTo(words[k]!.score, 5));
+    // the aggregations run on it as on any model
+    const groups = (await ner(text, { aggregation_strategy: 'first', ignore_labels: [] })) as EntityGroup[];
+    expect(groups.map((g) => g.word).join(' ')).toBe(text);
+
+    // a BERT folder without the classifier, or without id2label, is refused naming what is missing
+    await expect(pipeline('ner', source)).rejects.toThrow(/id2label is needed/);
+    const noHead = mkdtempSync(join(tmpdir(), 'firth-bert-ner-'));
+    await (await BertModel.load(source)).save(noHead, tokenizer, { id2label: { 0: 'O', 1: 'B-PER' } });
+    await expect(pipeline('ner', noHead)).rejects.toThrow(
+      /has no tensor "classifier\.(weight|bias)".*not a token-classification model/,
+    );
+    writeFileSync(join(noHead, 'config.json'), '{"id2label": {"0": "O", "1": 7}}');
+    await expect(pipeline('ner', noHead)).rejects.toThrow(/id2label must name labels 0 … 1/);
   });
 });

@@ -12,8 +12,15 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { loadTinyBert } from '@firth/transformers';
+import { loadBertTokenClassifier } from './bert-ner.js';
 import { RuleNerTagger } from './ner-tagger.js';
-import { defaultModel, type PipelineInfo, withInfo } from './pipeline.js';
+import {
+  countParameters,
+  defaultModel,
+  type PipelineInfo,
+  type PipelineModel,
+  withInfo,
+} from './pipeline.js';
 
 export type AggregationStrategy = 'none' | 'simple' | 'first' | 'average' | 'max';
 export const AGGREGATION_STRATEGIES: readonly AggregationStrategy[] = [
@@ -235,22 +242,25 @@ export interface TokenClassificationPipeline extends PipelineInfo {
 }
 
 /**
- * The token-classification pipeline: the default is the rule tagger (ner-tagger.ts) on the tiny
- * BERT's WordPiece tokens; a model folder is not read for this task yet.
+ * The token-classification pipeline: a user's BertForTokenClassification folder (bert-ner.ts), or
+ * the default rule tagger (ner-tagger.ts) on the tiny BERT's WordPiece tokens.
  */
 export async function tokenClassificationPipeline(model?: string): Promise<TokenClassificationPipeline> {
-  if (model !== undefined)
-    throw new ValidationError(
-      'pipeline: token-classification reads only its default model in this version (a Hugging Face BertForTokenClassification folder is not read yet)',
-      'model',
-    );
-  const { tokenizer } = await loadTinyBert();
-  const tagger = new RuleNerTagger(tokenizer);
+  let classifier: TokenClassifier;
+  let info: PipelineModel;
+  if (model !== undefined) {
+    const bert = await loadBertTokenClassifier(model);
+    classifier = bert;
+    info = { id: model, isDefault: false, parameters: countParameters(bert.tagger.bert) };
+  } else {
+    classifier = new RuleNerTagger((await loadTinyBert()).tokenizer);
+    // a tagger of rules: no parameters learnt
+    info = defaultModel('token-classification', 0);
+  }
   return withInfo(
     async (input: string | string[], options: TokenClassificationOptions = {}) =>
-      classifyTokens(tagger, input, options),
+      classifyTokens(classifier, input, options),
     'token-classification',
-    // a tagger of rules: no parameters learnt
-    defaultModel('token-classification', 0),
+    info,
   ) as TokenClassificationPipeline;
 }
