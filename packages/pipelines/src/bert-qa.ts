@@ -10,7 +10,7 @@
  *            softmax over each; the no-answer score is p_start([CLS]) · p_end([CLS]) (its least over
  *            the windows), then [CLS] is set to 0;
  *   spans    i ≤ j < i + max_answer_len over context tokens, scored p_start(i) · p_end(j), the best
- *            top_k of each window; offsets widened to whole words (align_to_words).
+ *            top_k of each window; offsets widened to whole words (align_to_words, default true).
  */
 import { FormatError, ValidationError } from '@firth/numeric';
 import {
@@ -91,8 +91,8 @@ export class WordPieceQa implements QaModel {
             if (w.context[j]) spans.push({ i, j, score: ps[i]! * pe[j]! });
       spans.sort((a, b) => b.score - a.score);
       for (const { i, j, score } of spans.slice(0, o.topK)) {
-        const s = w.context[i]!.wordStart;
-        const e = w.context[j]!.wordEnd;
+        const s = o.alignToWords ? w.context[i]!.wordStart : w.context[i]!.start;
+        const e = o.alignToWords ? w.context[j]!.wordEnd : w.context[j]!.end;
         found.push({ answer: context.slice(s, e), score, start: s, end: e });
       }
     }

@@ -183,6 +183,14 @@ describe("question-answering from a user's BertForQuestionAnswering folder, as H
       expect(a.end === context.length || /[ .]/.test(context[a.end]!)).toBe(true);
     }
     expect(best!.score).toBeGreaterThanOrEqual(second!.score);
+    // align_to_words: false keeps the pieces' own offsets: inside the word-aligned span
+    const pieces = (await qa(question, context, { top_k: 2, align_to_words: false })) as QaAnswer[];
+    expect(pieces.map((a) => a.score)).toEqual([best!.score, second!.score]);
+    expect(pieces[0]!.start).toBeGreaterThanOrEqual(best!.start);
+    expect(pieces[0]!.end).toBeLessThanOrEqual(best!.end);
+    await expect(qa(question, context, { align_to_words: 1 as unknown as boolean })).rejects.toMatchObject({
+      path: 'align_to_words',
+    });
 
     // the same numbers worked out here: one window is [CLS] question [SEP] context [SEP] as encodePlus
     // writes it; softmax over context and [CLS]; the best span's p_start · p_end
@@ -194,6 +202,7 @@ describe("question-answering from a user's BertForQuestionAnswering folder, as H
       docStride: 128,
       maxSeqLen: 384,
       maxQuestionLen: 64,
+      alignToWords: true,
     });
     expect(w!.ids).toEqual(enc.ids);
     expect(w!.tokenTypeIds).toEqual(enc.tokenTypeIds);
@@ -215,7 +224,14 @@ describe("question-answering from a user's BertForQuestionAnswering folder, as H
   it('reads a context longer than the model in windows that share doc_stride tokens', async () => {
     const model = await loadBertQa(folder);
     const long = loadLeeCorpus('test')[0]!;
-    const o = { topK: 1, maxAnswerLen: 15, docStride: 16, maxSeqLen: 384, maxQuestionLen: 64 };
+    const o = {
+      topK: 1,
+      maxAnswerLen: 15,
+      docStride: 16,
+      maxSeqLen: 384,
+      maxQuestionLen: 64,
+      alignToWords: true,
+    };
     const windows = model.windows('Who was appointed interim leader?', long, o);
     expect(windows.length).toBeGreaterThan(3);
     for (const w of windows) expect(w.ids.length).toBeLessThanOrEqual(64); // the tiny BERT's positions

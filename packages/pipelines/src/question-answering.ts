@@ -47,6 +47,8 @@ export interface QuestionAnsweringOptions {
   max_seq_len?: number;
   /** Longest question, in tokens. @default 64 */
   max_question_len?: number;
+  /** Widen a span of tokens to whole words. @default true */
+  align_to_words?: boolean;
 }
 
 export interface QaInput {
@@ -62,6 +64,7 @@ export interface QaModelOptions {
   docStride: number;
   maxSeqLen: number;
   maxQuestionLen: number;
+  alignToWords: boolean;
 }
 
 /** A question-answering model: its candidate spans with scores, and the score of no answer. */
@@ -83,12 +86,14 @@ export interface QuestionAnsweringPipeline extends PipelineInfo {
 function checkOptions(o: QuestionAnsweringOptions): { impossible: boolean } & QaModelOptions {
   if (typeof o !== 'object' || o === null)
     throw new ValidationError('question-answering: options must be an object', 'options');
-  const impossible = o.handle_impossible_answer ?? false;
-  if (typeof impossible !== 'boolean')
-    throw new ValidationError(
-      `handle_impossible_answer must be true or false, got ${JSON.stringify(impossible)}`,
-      'handle_impossible_answer',
-    );
+  const flag = (name: 'handle_impossible_answer' | 'align_to_words', fallback: boolean) => {
+    const v = o[name] ?? fallback;
+    if (typeof v !== 'boolean')
+      throw new ValidationError(`${name} must be true or false, got ${JSON.stringify(v)}`, name);
+    return v;
+  };
+  const impossible = flag('handle_impossible_answer', false);
+  const alignToWords = flag('align_to_words', true);
   const maxSeqLen = wholeNumber(o.max_seq_len ?? 384, 'max_seq_len', 8);
   const docStride = wholeNumber(o.doc_stride ?? 128, 'doc_stride', 0);
   const maxQuestionLen = wholeNumber(o.max_question_len ?? 64, 'max_question_len', 1);
@@ -104,6 +109,7 @@ function checkOptions(o: QuestionAnsweringOptions): { impossible: boolean } & Qa
     docStride,
     maxSeqLen,
     maxQuestionLen,
+    alignToWords,
   };
 }
 
