@@ -5,13 +5,18 @@ import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import { reversalTask, Seq2SeqTransformer } from '@firth/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Seq2SeqTextModel, seq2seqRequest, seq2seqTask } from './encoder-decoder.js';
+import {
+  encoderDecoderPipeline,
+  type Seq2SeqTextModel,
+  seq2seqRequest,
+  seq2seqTask,
+} from './encoder-decoder.js';
 import { pipeline } from './pipeline.js';
 import { taskInfo } from './tasks.js';
 
 describe('text2text-generation, translation, summarization: no offline default, a model folder is the path', () => {
   it('without a folder, say why there is no default and what to give instead', async () => {
-    for (const task of ['translation', 'translation_en_to_fr', 'summarization', 'text2text-generation']) {
+    for (const task of ['translation', 'translation_en_to_fr', 'text2text-generation']) {
       const err = await pipeline(task).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as ValidationError).path).toBe('model');
@@ -23,6 +28,10 @@ describe('text2text-generation, translation, summarization: no offline default, 
       expect(taskInfo(task).noDefault).toMatch(/this machine/);
     }
     expect(taskInfo('translation_de_to_en').noDefault).toMatch(/translator/);
+    // summarization's abstractive path (a model folder) says the same of itself
+    await expect(encoderDecoderPipeline('summarization', 'summarization', undefined)).rejects.toThrow(
+      /summarization has no offline abstractive default that reaches a useful level.*T5, BART or Marian folder/,
+    );
   });
 
   it('reads the folder’s config.json: a missing file, a model that is not an encoder–decoder, one this build cannot run', async () => {

@@ -191,7 +191,7 @@ export interface Seq2SeqPipeline<K extends OutputKey, O> extends PipelineInfo {
 }
 export type Text2TextGenerationPipeline = Seq2SeqPipeline<'generated_text', Seq2SeqPipelineOptions>;
 export type TranslationPipeline = Seq2SeqPipeline<'translation_text', TranslationOptions>;
-export type SummarizationPipeline = Seq2SeqPipeline<'summary_text', Seq2SeqPipelineOptions>;
+export type AbstractiveSummarizationPipeline = Seq2SeqPipeline<'summary_text', Seq2SeqPipelineOptions>;
 
 /**
  * A task of an encoder–decoder on `model`: `name` is the task as the user gave it

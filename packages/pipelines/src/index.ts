@@ -15,13 +15,13 @@ export {
   type ConversationInput,
 } from './conversational.js';
 export {
+  type AbstractiveSummarizationPipeline,
   ENCODER_DECODERS,
   loadEncoderDecoder,
   type Seq2SeqPipeline,
   type Seq2SeqPipelineOptions,
   type Seq2SeqRequest,
   type Seq2SeqTextModel,
-  type SummarizationPipeline,
   seq2seqRequest,
   type Text2TextGenerationPipeline,
   type TranslationOptions,

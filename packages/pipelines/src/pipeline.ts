@@ -29,8 +29,8 @@ import {
 } from '@firth/transformers';
 import { type ConversationalPipeline, conversationalPipeline } from './conversational.js';
 import {
+  type AbstractiveSummarizationPipeline,
   encoderDecoderPipeline,
-  type SummarizationPipeline,
   type Text2TextGenerationPipeline,
   type TranslationPipeline,
 } from './encoder-decoder.js';
@@ -149,7 +149,7 @@ export function pipeline(
   task: 'translation' | `translation_${string}_to_${string}`,
   model: string,
 ): Promise<TranslationPipeline>;
-export function pipeline(task: 'summarization', model: string): Promise<SummarizationPipeline>;
+export function pipeline(task: 'summarization', model: string): Promise<AbstractiveSummarizationPipeline>;
 export function pipeline(
   task: 'token-classification' | 'ner',
   model?: string,
