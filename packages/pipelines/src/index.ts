@@ -6,6 +6,36 @@
  *   const classify = await pipeline('sentiment-analysis');
  *   await classify('I love this!')   // [{ label: 'positive', score: 0.9… }]
  */
+
+export {
+  type ChatMessage,
+  type ChatRole,
+  Conversation,
+  type ConversationalPipeline,
+  type ConversationInput,
+} from './conversational.js';
+export {
+  type AbstractiveSummarizationPipeline,
+  ENCODER_DECODERS,
+  loadEncoderDecoder,
+  type Seq2SeqPipeline,
+  type Seq2SeqPipelineOptions,
+  type Seq2SeqRequest,
+  type Seq2SeqTextModel,
+  seq2seqRequest,
+  type Text2TextGenerationPipeline,
+  type TranslationOptions,
+  type TranslationPipeline,
+} from './encoder-decoder.js';
+export {
+  answerF1,
+  type EntityScores,
+  type EntitySpan,
+  entityScores,
+  exactMatch,
+  normalizeAnswer,
+} from './metrics.js';
+export { type EntityType, NER_LABELS, RuleNerTagger } from './ner-tagger.js';
 export {
   type ClassificationLabel,
   type FeatureExtractionOptions,
@@ -23,10 +53,21 @@ export {
   type TextGenerationOptions,
   type TextGenerationPipeline,
 } from './pipeline.js';
+export { answerType, RuleQa } from './qa-rules.js';
+export {
+  answerQuestions,
+  type QaAnswer,
+  type QaInput,
+  type QaModel,
+  type QaModelOptions,
+  type QuestionAnsweringOptions,
+  type QuestionAnsweringPipeline,
+} from './question-answering.js';
 export {
   COURSE_TASKS,
   type CourseTask,
   type DefaultModel,
+  NO_DEFAULT,
   type ResolvedTask,
   resolveTask,
   SUPPORTED_TASKS,
@@ -34,3 +75,15 @@ export {
   type TaskInfo,
   taskInfo,
 } from './tasks.js';
+export {
+  AGGREGATION_STRATEGIES,
+  type AggregationStrategy,
+  aggregateTokens,
+  type EntityGroup,
+  joinWordPieces,
+  type PreEntity,
+  type TokenClassificationOptions,
+  type TokenClassificationPipeline,
+  type TokenClassifier,
+  type TokenEntity,
+} from './token-classification.js';

@@ -27,7 +27,16 @@ import {
   loadTinyBert,
   type WordPieceTokenizer,
 } from '@firth/transformers';
-import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { type ConversationalPipeline, conversationalPipeline } from './conversational.js';
+import {
+  type AbstractiveSummarizationPipeline,
+  encoderDecoderPipeline,
+  type Text2TextGenerationPipeline,
+  type TranslationPipeline,
+} from './encoder-decoder.js';
+import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
+import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {
@@ -133,6 +142,18 @@ export function pipeline(
 export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPipeline>;
 export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
+export function pipeline(task: 'question-answering', model?: string): Promise<QuestionAnsweringPipeline>;
+export function pipeline(task: 'conversational', model?: string): Promise<ConversationalPipeline>;
+export function pipeline(task: 'text2text-generation', model: string): Promise<Text2TextGenerationPipeline>;
+export function pipeline(
+  task: 'translation' | `translation_${string}_to_${string}`,
+  model: string,
+): Promise<TranslationPipeline>;
+export function pipeline(task: 'summarization', model: string): Promise<AbstractiveSummarizationPipeline>;
+export function pipeline(
+  task: 'token-classification' | 'ner',
+  model?: string,
+): Promise<TokenClassificationPipeline>;
 export function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>>;
 /**
  * Loads the model of `task` (a name of the course's table: aliases and translation_xx_to_yy
@@ -147,11 +168,11 @@ export async function pipeline(task: string, model?: string): Promise<Pipeline<n
   if (model !== undefined && (typeof model !== 'string' || model.trim() === ''))
     throw new ValidationError('pipeline: model must be a folder path (or omitted for the default)', 'model');
   const make = BUILDERS[resolved.task]!;
-  return (await make(model)) as unknown as Pipeline<never, never, unknown>;
+  return (await make(model, resolved)) as unknown as Pipeline<never, never, unknown>;
 }
 
 /** A pipeline function with its task and model attached. */
-function withInfo<F extends (...args: never[]) => unknown>(
+export function withInfo<F extends (...args: never[]) => unknown>(
   fn: F,
   task: string,
   model: PipelineModel,
@@ -159,16 +180,16 @@ function withInfo<F extends (...args: never[]) => unknown>(
   return Object.assign(fn, { task, model: Object.freeze(model) });
 }
 
-function defaultModel(task: string, parameters: number): PipelineModel {
+export function defaultModel(task: string, parameters: number): PipelineModel {
   const d = SUPPORTED_TASKS[task]!.defaultModel!;
   return { id: d.id, isDefault: true, parameters, quality: d.quality };
 }
 
 /** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
-const countParameters = (bert: BertModel): number =>
+export const countParameters = (bert: BertModel): number =>
   [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
 
-const texts = (input: unknown, what: string): string[] => {
+export const texts = (input: unknown, what: string): string[] => {
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0) throw new ValidationError(`${what}: no text given`, 'input');
   list.forEach((t, i) => {
@@ -181,13 +202,19 @@ const texts = (input: unknown, what: string): string[] => {
   return list as string[];
 };
 
-const wholeNumber = (v: unknown, name: string, min: number): number => {
+export const wholeNumber = (v: unknown, name: string, min: number): number => {
   if (!(typeof v === 'number' && Number.isInteger(v) && v >= min))
     throw new ValidationError(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(v)}`, name);
   return v;
 };
 
-const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
+const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) => Promise<unknown>> = {
+  'text2text-generation': (model, { name }) => encoderDecoderPipeline('text2text-generation', name, model),
+  translation: (model, { name }) => encoderDecoderPipeline('translation', name, model),
+  summarization: (model, { name }) => encoderDecoderPipeline('summarization', name, model),
+  'token-classification': tokenClassificationPipeline,
+  'question-answering': questionAnsweringPipeline,
+  conversational: conversationalPipeline,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(
@@ -340,7 +367,7 @@ function extractFeatures(
   }) as number[][][] | number[][];
 }
 
-function generationOptions(o: TextGenerationOptions) {
+export function generationOptions(o: TextGenerationOptions) {
   const sample = o.do_sample ?? false;
   return {
     maxNewTokens: wholeNumber(o.max_new_tokens ?? 50, 'max_new_tokens', 1),

@@ -50,11 +50,23 @@ export interface TaskInfo {
   available: boolean;
   /** For an available task, its default model; for one that is not, why not. */
   defaultModel?: DefaultModel;
+  /** An available task with no offline default: why, and that a user's model folder is the path. */
+  noDefault?: string;
   unavailable?: string;
 }
 
 const NOT_YET =
   'not in this version of @firth/pipelines: Firth has no model for it yet (the pipeline table is being built task by task)';
+
+/** What the tasks say when no model folder is given. */
+export const NO_DEFAULT: Record<'text2text-generation' | 'translation' | 'summarization', string> = {
+  'text2text-generation':
+    'has no offline default: text-to-text generation needs a trained encoder–decoder (T5 is 60M parameters and more, trained on a large corpus), which this machine cannot train',
+  translation:
+    'has no offline default that reaches a useful level: a translator is tens of millions of parameters trained on millions of sentence pairs, which this machine can neither hold offline nor train',
+  summarization:
+    'has no offline abstractive default that reaches a useful level: an abstractive summariser (BART, T5) is tens of millions of parameters trained on hundreds of thousands of articles, which this machine cannot train',
+};
 
 /**
  * The tasks this version runs, with their default models. The others of the course's table are
@@ -88,6 +100,46 @@ export const SUPPORTED_TASKS: Readonly<Record<string, TaskInfo>> = {
       description:
         "Firth's tiny BERT's last hidden states (128 numbers per token), or their mean with pooling: 'mean'",
       quality: 'contextual vectors of a 2-layer model: good for the lessons, weak as sentence embeddings',
+    },
+  },
+  'text2text-generation': {
+    task: 'text2text-generation',
+    available: true,
+    noDefault: NO_DEFAULT['text2text-generation'],
+  },
+  translation: { task: 'translation', available: true, noDefault: NO_DEFAULT.translation },
+  summarization: { task: 'summarization', available: true, noDefault: NO_DEFAULT.summarization },
+  conversational: {
+    task: 'conversational',
+    available: true,
+    defaultModel: {
+      id: 'tinyllamas-stories260K',
+      description:
+        "llama2.c's stories260K (the text-generation default): a 260K-parameter TinyStories Llama with no chat template — the reply continues the last user message as a children's story",
+      quality:
+        'can: continue a story the user starts, in fluent TinyStories English; cannot: follow instructions, answer questions, know facts, or use earlier turns',
+    },
+  },
+  'question-answering': {
+    task: 'question-answering',
+    available: true,
+    defaultModel: {
+      id: 'firth-qa-rules',
+      description:
+        "retrieval + answer types: the question's wh-word and head noun give the answer's type, the context's sentences are ranked by the question's words, and the NER tagger's, number and date spans of that type near those words are the candidates",
+      quality:
+        'exact match 0.744, F1 0.832 (SQuAD normalisation) on 43 held-out factoid questions on Lee corpus articles (dev: 0.800 / 0.877 on 50)',
+    },
+  },
+  'token-classification': {
+    task: 'token-classification',
+    available: true,
+    defaultModel: {
+      id: 'firth-ner-rules',
+      description:
+        "a capitalisation + word-list + context tagger (PER, ORG, LOC, MISC) on the tiny BERT's WordPiece tokens, B-/I- labels with each rule's confidence as the score",
+      quality:
+        "entity F1 0.835 (precision 0.815, recall 0.857) on 30 held-out hand-labelled Lee corpus sentences (77 entities; aggregation_strategy 'simple', exact span and type)",
     },
   },
   'text-generation': {
