@@ -27,7 +27,11 @@ import {
   loadTinyBert,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sentence-similarity.js';
+import { buildSummarization, type SummarizationPipeline } from './summarization.js';
+import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
 import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { buildZeroShotClassification, type ZeroShotClassificationPipeline } from './zero-shot.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {
@@ -38,6 +42,8 @@ export interface PipelineModel {
   parameters: number;
   /** The default's measured quality (see the README); absent for a user's model. */
   quality?: string;
+  /** What the default is and does (e.g. that a summary is extractive); absent for a user's model. */
+  description?: string;
 }
 
 /** What every loaded pipeline carries beside being callable. */
@@ -133,6 +139,16 @@ export function pipeline(
 export function pipeline(task: 'fill-mask', model?: string): Promise<FillMaskPipeline>;
 export function pipeline(task: 'feature-extraction', model?: string): Promise<FeatureExtractionPipeline>;
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
+export function pipeline(
+  task: 'zero-shot-classification',
+  model?: string,
+): Promise<ZeroShotClassificationPipeline>;
+export function pipeline(task: 'sentence-similarity', model?: string): Promise<SentenceSimilarityPipeline>;
+export function pipeline(task: 'summarization', model?: string): Promise<SummarizationPipeline>;
+export function pipeline(
+  task: 'table-question-answering',
+  model?: string,
+): Promise<TableQuestionAnsweringPipeline>;
 export function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>>;
 /**
  * Loads the model of `task` (a name of the course's table: aliases and translation_xx_to_yy
@@ -140,7 +156,7 @@ export function pipeline(task: string, model?: string): Promise<Pipeline<never, 
  * the pipeline. A task this version does not run, or a model it cannot read for that task, is a
  * ValidationError saying so.
  */
-export async function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>> {
+export async function pipeline(task: string, model?: string): Promise<unknown> {
   const resolved = resolveTask(task);
   const info = taskInfo(task);
   if (!info.available) throw new ValidationError(`pipeline: "${task}" is ${info.unavailable}`, 'task');
@@ -151,7 +167,7 @@ export async function pipeline(task: string, model?: string): Promise<Pipeline<n
 }
 
 /** A pipeline function with its task and model attached. */
-function withInfo<F extends (...args: never[]) => unknown>(
+export function withInfo<F extends (...args: never[]) => unknown>(
   fn: F,
   task: string,
   model: PipelineModel,
@@ -159,16 +175,16 @@ function withInfo<F extends (...args: never[]) => unknown>(
   return Object.assign(fn, { task, model: Object.freeze(model) });
 }
 
-function defaultModel(task: string, parameters: number): PipelineModel {
+export function defaultModel(task: string, parameters: number): PipelineModel {
   const d = SUPPORTED_TASKS[task]!.defaultModel!;
-  return { id: d.id, isDefault: true, parameters, quality: d.quality };
+  return { id: d.id, isDefault: true, parameters, quality: d.quality, description: d.description };
 }
 
 /** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
 const countParameters = (bert: BertModel): number =>
   [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
 
-const texts = (input: unknown, what: string): string[] => {
+export const texts = (input: unknown, what: string): string[] => {
   const list = Array.isArray(input) ? input : [input];
   if (list.length === 0) throw new ValidationError(`${what}: no text given`, 'input');
   list.forEach((t, i) => {
@@ -188,6 +204,10 @@ const wholeNumber = (v: unknown, name: string, min: number): number => {
 };
 
 const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
+  'zero-shot-classification': buildZeroShotClassification,
+  'sentence-similarity': buildSentenceSimilarity,
+  summarization: buildSummarization,
+  'table-question-answering': buildTableQuestionAnswering,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(
