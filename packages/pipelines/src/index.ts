@@ -23,6 +23,24 @@ export {
   type TextGenerationOptions,
   type TextGenerationPipeline,
 } from './pipeline.js';
+export { type Rouge, type RougeScore, rouge } from './rouge.js';
+export type {
+  SentenceSimilarityInput,
+  SentenceSimilarityPipeline,
+} from './sentence-similarity.js';
+export {
+  type SummarizationOptions,
+  type SummarizationPipeline,
+  type Summary,
+  splitSentences,
+} from './summarization.js';
+export type {
+  Table,
+  TableAggregator,
+  TableAnswer,
+  TableQuestionAnsweringInput,
+  TableQuestionAnsweringPipeline,
+} from './table-qa.js';
 export {
   COURSE_TASKS,
   type CourseTask,
@@ -34,3 +52,8 @@ export {
   type TaskInfo,
   taskInfo,
 } from './tasks.js';
+export type {
+  ZeroShotClassificationPipeline,
+  ZeroShotOptions,
+  ZeroShotOutput,
+} from './zero-shot.js';

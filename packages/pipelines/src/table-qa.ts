@@ -13,8 +13,8 @@
  *   left out, plurals folded) occur in the question, or words with a GloVe vector close to a
  *   header word (cosine ≥ WORD_MATCH), or words whose meaning points at it ("old" → age, "far" →
  *   distance, "where" → venue/place/city, "largest" → diameter/size/area);
- * - rows: a cell whose words all occur in the question ("George Clooney", "gas giant") keeps its
- *   rows (several cells of one column: either; of several columns: all); a comparison
+ * - rows: a cell whose words all occur in the question ("George Clooney", "gas giant"; a list in a
+ *   cell, "Rust, Python and NodeJS", item by item) keeps its rows (several cells of one column: either; of several columns: all); a comparison
  *   ("more than 20 moons", "older than 50", "no moons", "made a loss") keeps the rows whose
  *   number passes it;
  * - superlatives ("most", "highest", "oldest", "fewest", …) keep the row with the largest or
@@ -82,7 +82,7 @@ export function stem(word: string): string {
   const w = word.toLowerCase().replace(/['’]s$/, '');
   if (IRREGULAR[w]) return IRREGULAR[w];
   if (/^\d/.test(w)) return w;
-  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 4 && /[^aeiouv]ies$/.test(w)) return `${w.slice(0, -3)}y`;
   if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) return w.slice(0, -2);
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us')) return w.slice(0, -1);
   return w;
@@ -262,10 +262,14 @@ export function parseQuestion(columns: Column[], query: string, kv?: KeyedVector
     if (c.numeric) continue;
     const hit = new Set<number>();
     c.cells.forEach((cell, r) => {
-      const cw = words(cell)
-        .map(stem)
-        .filter((w) => !STOP.has(w));
-      if (cw.length > 0 && cw.every((w) => qset.has(w)) && !cw.every((w) => c.words.includes(w))) hit.add(r);
+      // a list in a cell ("Rust, Python and NodeJS") is matched item by item
+      for (const item of cell.split(/,|;|\/|\band\b/)) {
+        const cw = words(item)
+          .map(stem)
+          .filter((w) => !STOP.has(w));
+        if (cw.length > 0 && cw.every((w) => qset.has(w)) && !cw.every((w) => c.words.includes(w)))
+          hit.add(r);
+      }
     });
     if (hit.size > 0 && hit.size < rowCount) {
       rows = rows.filter((r) => hit.has(r));

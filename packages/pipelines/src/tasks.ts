@@ -86,7 +86,8 @@ const SENTENCE_TASKS: Record<string, TaskInfo> = {
       id: 'extractive-use-lite',
       description:
         "EXTRACTIVE, not abstractive: the text's own sentences, ranked by closeness to the text's centroid (USE-lite vectors) with a lead bonus — an abstractive model cannot be trained to a useful level here",
-      quality: 'QUALITY_SU',
+      quality:
+        'ROUGE-1 / 2 / L F1 0.538 / 0.352 / 0.499 against hand-written one-sentence summaries of 10 held-out Lee-corpus articles (the lead sentence alone: 0.603 / 0.422 / 0.578 — on short news the first sentence is the better summary)',
     },
   },
   'table-question-answering': {
@@ -96,7 +97,8 @@ const SENTENCE_TASKS: Record<string, TaskInfo> = {
       id: 'rules-glove',
       description:
         'a rule-based semantic parser (columns and cells matched by words and GloVe vectors; SUM / AVERAGE / COUNT / NONE, comparisons, superlatives) — no TAPAS model',
-      quality: 'QUALITY_TQ',
+      quality:
+        "24 of 24 held-out questions right (denotation: aggregator and answer) over 4 hand-written tables, 24 of 24 on the dev half — questions written by the rules' author: an upper bound for questions phrased otherwise",
     },
   },
 };
