@@ -10,7 +10,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UniversalSentenceEncoderLite } from '@firth/deep';
 
 /** What the tasks need of a sentence encoder. */
 export interface SentenceEncoder {
@@ -28,6 +27,8 @@ let loaded: Promise<SentenceEncoder> | undefined;
 export function loadSentenceEncoder(): Promise<SentenceEncoder> {
   if (!loaded) {
     loaded = (async () => {
+      // imported here, not at the top: TensorFlow.js (under @firth/deep) loads only when a task needs it
+      const { UniversalSentenceEncoderLite } = await import('@firth/deep');
       const use = await UniversalSentenceEncoderLite.load();
       const manifest = JSON.parse(await readFile(join(use.modelDir, 'model.json'), 'utf8')) as {
         weightsManifest: { weights: { shape: number[] }[] }[];
