@@ -181,7 +181,7 @@ export function defaultModel(task: string, parameters: number): PipelineModel {
 }
 
 /** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
-const countParameters = (bert: BertModel): number =>
+export const countParameters = (bert: BertModel): number =>
   [...bert.tensors.values()].reduce((s, t) => s + t.size, 0);
 
 export const texts = (input: unknown, what: string): string[] => {
@@ -323,7 +323,7 @@ function fillMask(
   return masks === 1 ? byMask[0]! : byMask;
 }
 
-function extractFeatures(
+export function extractFeatures(
   bert: BertModel,
   tokenizer: WordPieceTokenizer,
   input: string | string[],

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPath } from '@firth/datasets';
 import { embedTexts, loadPretrained } from '@firth/embeddings';
 import { ValidationError } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +35,24 @@ describe('sentence-similarity', () => {
     expect(two[1]).toHaveLength(1);
   });
 
+  it("reads a user's BERT folder (sentence-transformers' mean pooling): the cosine of feature-extraction's mean vectors", async () => {
+    const folder = dataPath('models/bert-tiny');
+    const similarity = await pipeline('sentence-similarity', folder);
+    expect(similarity.model).toMatchObject({ id: folder, isDefault: false });
+    expect(similarity.model.parameters).toBeGreaterThan(100_000);
+    const input = {
+      source_sentence: 'the cat sat on the mat .',
+      sentences: ['a cat sat .', 'stocks fell sharply .'],
+    };
+    const scores = await similarity(input);
+    const extract = await pipeline('feature-extraction', folder);
+    const [s, a, b] = (await extract([input.source_sentence, ...input.sentences], {
+      pooling: 'mean',
+    })) as number[][];
+    expect(scores[0]).toBeCloseTo(cosine(s!, a!), 6);
+    expect(scores[1]).toBeCloseTo(cosine(s!, b!), 6);
+  });
+
   it('refuses bad input with a ValidationError naming the field', async () => {
     const similarity = await pipeline('sentence-similarity');
     const path = async (input: unknown) => {
@@ -58,9 +80,8 @@ describe('sentence-similarity', () => {
       expect.stringMatching(/input 1/),
     ]);
     expect(await path([])).toEqual(['input', expect.stringMatching(/no input/)]);
-    await expect(pipeline('sentence-similarity', '/some/all-MiniLM-L6-v2')).rejects.toThrow(
-      /reads only its default/,
-    );
+    const empty = mkdtempSync(join(tmpdir(), 'firth-similarity-'));
+    await expect(pipeline('sentence-similarity', empty)).rejects.toThrow(/config\.json|vocab\.txt/);
   });
 
   it("measures as the README says: Spearman's ρ with hand scores on the similarity set's held-out half", async () => {

@@ -1,14 +1,26 @@
 /**
  * sentence-similarity: Hugging Face's task shape (the Inference API's) — `{ source_sentence,
  * sentences }` → one score per sentence, the cosine of its embedding with the source sentence's —
- * with Universal Sentence Encoder Lite as the default embedder.
+ * with Universal Sentence Encoder Lite as the default embedder, or a user's BERT folder (as
+ * sentence-transformers saves a BERT model, e.g. all-MiniLM-L6-v2: config.json, model.safetensors,
+ * vocab.txt / tokenizer.json) embedding a sentence as the mean of its last hidden states over all
+ * its tokens, sentence-transformers' mean pooling.
  *
  *   const similarity = await pipeline('sentence-similarity');
  *   await similarity({ source_sentence: 'A kitten is resting on the couch.', sentences: ['The cat is sleeping on the sofa.', 'Shares fell sharply.'] })
  *   // [0.7…, 0.0…]
  */
 import { ValidationError } from '@firth/numeric';
-import { defaultModel, type Pipeline, texts, withInfo } from './pipeline.js';
+import { BertModel, loadHfTokenizer } from '@firth/transformers';
+import {
+  countParameters,
+  defaultModel,
+  extractFeatures,
+  type Pipeline,
+  type PipelineModel,
+  texts,
+  withInfo,
+} from './pipeline.js';
 import { cosine, loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
 export interface SentenceSimilarityInput {
@@ -68,17 +80,31 @@ export async function sentenceSimilarity(
   return Array.isArray(input) ? out : out[0]!;
 }
 
-/** pipeline('sentence-similarity'): USE-lite by default; a model folder is not read yet. */
-export async function buildSentenceSimilarity(model?: string): Promise<SentenceSimilarityPipeline> {
-  if (model !== undefined)
+/** A BERT folder as a sentence encoder: the mean of the last hidden states (sentence-transformers' mean pooling). */
+async function bertFolderEncoder(folder: string): Promise<SentenceEncoder> {
+  const bert = await BertModel.load(folder);
+  const tokenizer = await loadHfTokenizer(folder);
+  if (!('encodePlus' in tokenizer))
     throw new ValidationError(
-      'pipeline: sentence-similarity reads only its default model in this version (a sentence-transformers folder is not read yet)',
+      `pipeline: ${folder} has a byte-level BPE tokenizer; sentence-similarity reads BERT folders (WordPiece)`,
       'model',
     );
-  const encoder = await loadSentenceEncoder();
+  return {
+    parameters: countParameters(bert),
+    embed: async (list) => extractFeatures(bert, tokenizer, [...list], { pooling: 'mean' }) as number[][],
+  };
+}
+
+/** pipeline('sentence-similarity'): USE-lite by default, or a BERT folder (mean pooling). */
+export async function buildSentenceSimilarity(model?: string): Promise<SentenceSimilarityPipeline> {
+  const encoder = model === undefined ? await loadSentenceEncoder() : await bertFolderEncoder(model);
+  const info: PipelineModel =
+    model === undefined
+      ? defaultModel('sentence-similarity', encoder.parameters)
+      : { id: model, isDefault: false, parameters: encoder.parameters };
   return withInfo(
     (input: SentenceSimilarityInput | SentenceSimilarityInput[]) => sentenceSimilarity(encoder, input),
     'sentence-similarity',
-    defaultModel('sentence-similarity', encoder.parameters),
+    info,
   ) as unknown as SentenceSimilarityPipeline;
 }
