@@ -338,7 +338,7 @@ export function parseQuestion(columns: Column[], query: string, kv?: KeyedVector
   const free = (c: Column) => !used.has(c.index);
   let ranking: Column | undefined;
   if (superlative && aggregator === 'NONE') {
-    const after = q.indexOf(superlative) + superlative.length;
+    const after = (new RegExp(`\\b${superlative}\\b`).exec(q)?.index ?? 0) + superlative.length;
     ranking =
       nearest(after, true) ??
       columns.find(
