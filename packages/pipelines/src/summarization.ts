@@ -38,8 +38,11 @@ export interface Summary {
 export interface SummarizationPipeline extends Pick<Pipeline<never, never, never>, 'task' | 'model'> {
   (input: string, options?: SummarizationOptions): Promise<Summary[]>;
   (input: string[], options?: SummarizationOptions): Promise<Summary[]>;
-  /** 'extractive': the summary's sentences are the text's own. */
-  readonly method: 'extractive';
+  /**
+   * 'extractive' (the default): the summary's sentences are the text's own; 'abstractive': written
+   * anew by an encoder–decoder (a user's BART / T5 folder, when this package reads one).
+   */
+  readonly method: 'extractive' | 'abstractive';
 }
 
 /** The lead bonus of the first sentence (position p gets LEAD_WEIGHT / (1 + p)); chosen on the dev half. */

@@ -81,6 +81,17 @@ describe('table-question-answering', () => {
     });
     expect(out).toHaveLength(2);
     expect(out.map((a) => a.answer)).toEqual(['36542', 'Tokenizers']);
+    // a list of { table, query } inputs: one result each
+    const many = await tqa([
+      { table: repositories, query: 'Which repository has the fewest stars?' },
+      {
+        table: { City: ['Perth', 'Hobart'], Rain: ['730', '616'] },
+        query: ['Which city has the most rain?', 'What is the total rain?'],
+      },
+    ]);
+    expect(many).toHaveLength(2);
+    expect((many[0] as TableAnswer).answer).toBe('Tokenizers');
+    expect((many[1] as TableAnswer[]).map((a) => a.answer)).toEqual(['Perth', 'SUM > 730, 616']);
   });
 
   it('reads numbers and folds plurals as documented', () => {
@@ -115,6 +126,10 @@ describe('table-question-answering', () => {
     expect(await path({ table: repositories, query: '' })).toMatch(/^query: /);
     expect(await path({ table: repositories, query: [] })).toMatch(/^query: .*empty list/);
     expect(await path('a question')).toMatch(/^input: /);
+    expect(await path([])).toMatch(/^input: .*no input/);
+    expect(await path([[{ table: repositories, query: 'x?' }]])).toMatch(
+      /^input: .*holds \{ table, query \}/,
+    );
     await expect(pipeline('table-question-answering', '/models/tapas-base')).rejects.toThrow(
       /reads only its default \(rule-based\) model/,
     );

@@ -51,11 +51,15 @@ export interface TableAnswer {
   value?: number;
 }
 
-/** One query → one answer; a list of queries → one answer each. */
+/**
+ * One query → one answer; a list of queries over one table → one answer each; a list of
+ * { table, query } inputs → one result each (Hugging Face's shapes).
+ */
 export interface TableQuestionAnsweringPipeline
   extends Pick<Pipeline<never, never, never>, 'task' | 'model'> {
   (input: { table: Table; query: string }): Promise<TableAnswer>;
   (input: { table: Table; query: string[] }): Promise<TableAnswer[]>;
+  (input: TableQuestionAnsweringInput[]): Promise<(TableAnswer | TableAnswer[])[]>;
 }
 
 /** A question word and a header word this close in GloVe (cosine) name the same thing. */
@@ -418,12 +422,23 @@ export function answerTableQuestion(table: Table, query: string, kv?: KeyedVecto
   return out;
 }
 
-/** One input or a list of queries over one table. */
+/** One input (one query or a list of queries over its table), or a list of inputs. */
 export function tableQuestionAnswering(
-  input: TableQuestionAnsweringInput,
+  input: TableQuestionAnsweringInput | TableQuestionAnsweringInput[],
   kv?: KeyedVectors,
-): TableAnswer | TableAnswer[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
+): TableAnswer | TableAnswer[] | (TableAnswer | TableAnswer[])[] {
+  if (Array.isArray(input)) {
+    if (input.length === 0) throw new ValidationError('table-question-answering: no input given', 'input');
+    return input.map((one) => {
+      if (Array.isArray(one))
+        throw new ValidationError(
+          'table-question-answering: a list of inputs holds { table, query } objects',
+          'input',
+        );
+      return tableQuestionAnswering(one, kv) as TableAnswer | TableAnswer[];
+    });
+  }
+  if (typeof input !== 'object' || input === null)
     throw new ValidationError(
       `table-question-answering: input must be { table, query }, got ${JSON.stringify(input)}`,
       'input',
@@ -446,7 +461,8 @@ export async function buildTableQuestionAnswering(model?: string): Promise<Table
     );
   const kv = await loadPretrained('glove-6b-100d-top20k');
   return withInfo(
-    async (input: TableQuestionAnsweringInput) => tableQuestionAnswering(input, kv),
+    async (input: TableQuestionAnsweringInput | TableQuestionAnsweringInput[]) =>
+      tableQuestionAnswering(input, kv),
     'table-question-answering',
     defaultModel('table-question-answering', kv.length * kv.vectorSize),
   ) as unknown as TableQuestionAnsweringPipeline;
