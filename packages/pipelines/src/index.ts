@@ -63,6 +63,24 @@ export {
   type QuestionAnsweringOptions,
   type QuestionAnsweringPipeline,
 } from './question-answering.js';
+export { type Rouge, type RougeScore, rouge } from './rouge.js';
+export type {
+  SentenceSimilarityInput,
+  SentenceSimilarityPipeline,
+} from './sentence-similarity.js';
+export {
+  type SummarizationOptions,
+  type SummarizationPipeline,
+  type Summary,
+  splitSentences,
+} from './summarization.js';
+export type {
+  Table,
+  TableAggregator,
+  TableAnswer,
+  TableQuestionAnsweringInput,
+  TableQuestionAnsweringPipeline,
+} from './table-qa.js';
 export {
   COURSE_TASKS,
   type CourseTask,
@@ -87,3 +105,8 @@ export {
   type TokenClassifier,
   type TokenEntity,
 } from './token-classification.js';
+export type {
+  ZeroShotClassificationPipeline,
+  ZeroShotOptions,
+  ZeroShotOutput,
+} from './zero-shot.js';

@@ -37,6 +37,10 @@ import {
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
 import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
+import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sentence-similarity.js';
+import { buildSummarization, type SummarizationPipeline } from './summarization.js';
+import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
+import { buildZeroShotClassification, type ZeroShotClassificationPipeline } from './zero-shot.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {
@@ -47,6 +51,8 @@ export interface PipelineModel {
   parameters: number;
   /** The default's measured quality (see the README); absent for a user's model. */
   quality?: string;
+  /** What the default is and does (e.g. that a summary is extractive); absent for a user's model. */
+  description?: string;
 }
 
 /** What every loaded pipeline carries beside being callable. */
@@ -149,11 +155,21 @@ export function pipeline(
   task: 'translation' | `translation_${string}_to_${string}`,
   model: string,
 ): Promise<TranslationPipeline>;
-export function pipeline(task: 'summarization', model: string): Promise<AbstractiveSummarizationPipeline>;
 export function pipeline(
   task: 'token-classification' | 'ner',
   model?: string,
 ): Promise<TokenClassificationPipeline>;
+export function pipeline(
+  task: 'zero-shot-classification',
+  model?: string,
+): Promise<ZeroShotClassificationPipeline>;
+export function pipeline(task: 'sentence-similarity', model?: string): Promise<SentenceSimilarityPipeline>;
+export function pipeline(task: 'summarization'): Promise<SummarizationPipeline>;
+export function pipeline(task: 'summarization', model: string): Promise<AbstractiveSummarizationPipeline>;
+export function pipeline(
+  task: 'table-question-answering',
+  model?: string,
+): Promise<TableQuestionAnsweringPipeline>;
 export function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>>;
 /**
  * Loads the model of `task` (a name of the course's table: aliases and translation_xx_to_yy
@@ -161,7 +177,7 @@ export function pipeline(task: string, model?: string): Promise<Pipeline<never, 
  * the pipeline. A task this version does not run, or a model it cannot read for that task, is a
  * ValidationError saying so.
  */
-export async function pipeline(task: string, model?: string): Promise<Pipeline<never, never, unknown>> {
+export async function pipeline(task: string, model?: string): Promise<unknown> {
   const resolved = resolveTask(task);
   const info = taskInfo(task);
   if (!info.available) throw new ValidationError(`pipeline: "${task}" is ${info.unavailable}`, 'task');
@@ -182,7 +198,7 @@ export function withInfo<F extends (...args: never[]) => unknown>(
 
 export function defaultModel(task: string, parameters: number): PipelineModel {
   const d = SUPPORTED_TASKS[task]!.defaultModel!;
-  return { id: d.id, isDefault: true, parameters, quality: d.quality };
+  return { id: d.id, isDefault: true, parameters, quality: d.quality, description: d.description };
 }
 
 /** Every tensor of the model, its task heads included (BertModel.parameterCount counts the encoder only). */
@@ -211,10 +227,14 @@ export const wholeNumber = (v: unknown, name: string, min: number): number => {
 const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) => Promise<unknown>> = {
   'text2text-generation': (model, { name }) => encoderDecoderPipeline('text2text-generation', name, model),
   translation: (model, { name }) => encoderDecoderPipeline('translation', name, model),
-  summarization: (model, { name }) => encoderDecoderPipeline('summarization', name, model),
+  summarization: (model, { name }) =>
+    model === undefined ? buildSummarization() : encoderDecoderPipeline('summarization', name, model),
   'token-classification': tokenClassificationPipeline,
   'question-answering': questionAnsweringPipeline,
   conversational: conversationalPipeline,
+  'zero-shot-classification': buildZeroShotClassification,
+  'sentence-similarity': buildSentenceSimilarity,
+  'table-question-answering': buildTableQuestionAnswering,
   async 'text-classification'(model) {
     if (model !== undefined)
       throw new ValidationError(
@@ -330,7 +350,7 @@ function fillMask(
   return masks === 1 ? byMask[0]! : byMask;
 }
 
-function extractFeatures(
+export function extractFeatures(
   bert: BertModel,
   tokenizer: WordPieceTokenizer,
   input: string | string[],
