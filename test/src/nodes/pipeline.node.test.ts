@@ -115,7 +115,7 @@ describe('Firth Pipeline node', () => {
     expect(vector).toHaveLength(128);
     expect(Math.hypot(...vector!)).toBeCloseTo(1, 6);
     // every option is shown only for the tasks that take it
-    const options = node.description.properties.find((p) => p.name === 'options')!.options as {
+    const options = node.description.properties.find((p) => p.name === 'options')!.options as unknown as {
       name: string;
       displayOptions: { show: { '/task': string[] } };
     }[];
@@ -130,7 +130,10 @@ describe('Firth Pipeline node', () => {
       [{ text: { a: 1 } }, /^Text must be text, got object$/],
       [{ task: 'fill-mask', text: 'no mask here' }, /\[MASK\]/],
       [{ options: { top_k: 0 } }, /top_k must be a whole number ≥ 1/],
-      [{ task: 'fill-mask', text: 'the [MASK] .', model: '/no/such/folder' }, /^cannot read \/no\/such\/folder\/vocab\.txt: no such file or folder$/],
+      [
+        { task: 'fill-mask', text: 'the [MASK] .', model: '/no/such/folder' },
+        /^cannot read \/no\/such\/folder\/vocab\.txt: no such file or folder$/,
+      ],
       [{ task: 'translation', sourceLanguage: 'english' }, /^Source Language must be a language code/],
     ];
     for (const [bad, message] of cases) {
