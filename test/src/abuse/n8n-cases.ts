@@ -79,6 +79,7 @@ export const MUST_REFUSE = [
   'TransformerGenerate prompt',
   'Generate prompt',
   'Sentiment text',
+  'PipelineFirth text',
   'ContextualEmbeddings word',
   'ContextualEmbeddings sentenceA',
   'ContextualEmbeddings sentenceB',

@@ -135,6 +135,7 @@ describe('Firth Pipeline node', () => {
         /^cannot read \/no\/such\/folder\/vocab\.txt: no such file or folder$/,
       ],
       [{ task: 'translation', sourceLanguage: 'english' }, /^Source Language must be a language code/],
+      [{ model: 'x'.repeat(5000) }, /^Model has 5000 characters; at most 4096 are accepted/],
     ];
     for (const [bad, message] of cases) {
       // item 0 takes the defaults (sentiment of "I love this!"), item 1 the bad parameters

@@ -365,7 +365,9 @@ export class PipelineFirth implements INodeType {
         const modelParameter = this.getNodeParameter('model', i, '');
         if (typeof modelParameter !== 'string')
           throw new UserError(`Model must be a folder path, got ${typeof modelParameter}`);
-        const model = modelParameter.trim() === '' ? undefined : modelParameter.trim();
+        // a folder path: at most PATH_MAX characters
+        const model =
+          modelParameter.trim() === '' ? undefined : checkTextLength(modelParameter.trim(), 'Model', 4096);
         // the task and model first: a task that does not run yet says so whatever its inputs
         const pipe = await load(task, model);
         const inputs = readInputs(this, i, chosen);
