@@ -8,6 +8,7 @@ import {
   pipelineTaskShape,
   pipelineTool,
   pipelineTools,
+  TASK_SHAPES,
 } from './pipeline.js';
 
 // pipeline() as it is, counted: a tool loads its pipeline once
@@ -123,5 +124,13 @@ describe('pipelineTool', () => {
     expect(pipelineArguments('translation_en_to_fr', { text: 'This is amazing.' })).toEqual([
       'This is amazing.',
     ]);
+  });
+
+  it("bounds every input an agent may send (a table's columns included)", () => {
+    const { table, query } = TASK_SHAPES['table-question-answering']!.inputs;
+    const columns = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, k) => [`c${k}`, ['x']]));
+    expect(table!.safeParse(columns(100)).success).toBe(true);
+    expect(table!.safeParse(columns(101)).success).toBe(false);
+    expect(query!.safeParse('x'.repeat(20_001)).success).toBe(false);
   });
 });

@@ -21,6 +21,9 @@ import { pipeline, resolveTask, SUPPORTED_TASKS, taskInfo } from '@firth/pipelin
 import { type DynamicStructuredTool, tool } from '@langchain/core/tools';
 import { z } from 'zod/v3';
 
+/** Columns of a table an agent may hand to table question answering. */
+const MAX_COLUMNS = 100;
+
 const text = z
   .string()
   .max(20_000)
@@ -157,7 +160,12 @@ export const TASK_SHAPES: Readonly<Record<string, PipelineTaskShape>> = {
   },
   'table-question-answering': {
     inputs: {
-      table: z.record(z.array(z.string().max(1000)).max(1000)).describe('The table: column name → its cells'),
+      table: Object.assign(
+        z
+          .record(z.array(z.string().max(1000)).max(1000))
+          .refine((t) => Object.keys(t).length <= MAX_COLUMNS, `at most ${MAX_COLUMNS} columns`),
+        { maxEntries: MAX_COLUMNS },
+      ).describe('The table: column name → its cells'),
       query: text.describe('The question about the table'),
     },
     args: (x) => [{ table: x.table, query: x.query }],
