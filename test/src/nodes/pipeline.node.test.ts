@@ -9,8 +9,21 @@ import { expectRoundedBeside } from '../harness/rounded.js';
 // pipeline() as it is, counted: the node loads one pipeline per (task, model) per execution
 vi.mock('@firth/pipelines', async (importOriginal) => {
   const original = await importOriginal<typeof import('@firth/pipelines')>();
-  return { ...original, pipeline: vi.fn(original.pipeline) };
+  // each loaded pipeline records the arguments it is called with
+  const pipeline = async (...load: Parameters<typeof original.pipeline>) => {
+    const pipe = await original.pipeline(...load);
+    const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
+    return Object.assign(
+      (...args: unknown[]) => {
+        calls.push(args);
+        return call(...args);
+      },
+      { task: pipe.task, model: pipe.model },
+    );
+  };
+  return { ...original, pipeline: vi.fn(pipeline) };
 });
+const calls: unknown[][] = [];
 const loads = vi.mocked(pipeline);
 beforeEach(() => {
   loads.mockClear();
@@ -114,6 +127,11 @@ describe('Firth Pipeline node', () => {
     const [vector] = features!.json.result as number[][];
     expect(vector).toHaveLength(128);
     expect(Math.hypot(...vector!)).toBeCloseTo(1, 6);
+    // an option set for another task (n8n keeps it when the task changes) is not passed
+    calls.length = 0;
+    const [both] = await run([{}], { options: { top_k: 2, pooling: 'mean', max_new_tokens: 3 } });
+    expect(calls).toEqual([['I love this!', { top_k: 2 }]]);
+    expect(both!.json.result).toHaveLength(2);
     // every option is shown only for the tasks that take it
     const options = node.description.properties.find((p) => p.name === 'options')!.options as unknown as {
       name: string;

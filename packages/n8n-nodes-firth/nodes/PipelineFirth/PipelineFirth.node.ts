@@ -371,7 +371,7 @@ export class PipelineFirth implements INodeType {
         // the task and model first: a task that does not run yet says so whatever its inputs
         const pipe = await load(task, model);
         const inputs = readInputs(this, i, chosen);
-        const options = this.getNodeParameter('options', i, {}) as IDataObject;
+        const options = optionsFor(chosen, this.getNodeParameter('options', i, {}) as IDataObject);
         const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
         const result = await call(...pipelineArguments(task, inputs), options);
         return {
@@ -391,6 +391,15 @@ export class PipelineFirth implements INodeType {
       (error, i) => failure(this, error, i),
     );
   }
+}
+
+/**
+ * The options the task takes, of those set: one set for another task (n8n keeps a collection's
+ * values when the task changes) is not passed.
+ */
+function optionsFor(task: string, set: IDataObject): IDataObject {
+  const taken = new Set(TASK_OPTIONS.filter((o) => o.tasks.includes(task)).map((o) => o.field.name));
+  return Object.fromEntries(Object.entries(set).filter(([name]) => taken.has(name)));
 }
 
 /** translation_<source>_to_<target> from the two language fields (Hugging Face's task name). */
