@@ -80,6 +80,7 @@ export const MUST_REFUSE = [
   'Generate prompt',
   'Sentiment text',
   'PipelineFirth text',
+  'PipelineFirth model',
   'ContextualEmbeddings word',
   'ContextualEmbeddings sentenceA',
   'ContextualEmbeddings sentenceB',
