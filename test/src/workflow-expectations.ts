@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTinyShakespeare } from '@firth/datasets';
 import { answerAnalogy, documentSimilarity, loadPretrained, Word2Vec } from '@firth/embeddings';
-import { FirthEmbeddings } from '@firth/langchain';
+import { FirthEmbeddings, type PipelineInputs, pipelineArguments } from '@firth/langchain';
 // @firth/llm is not a dependency of the test package: the core's own source, for the LLM workflows
 import { compareTokenizers } from '@firth/llm';
+import { pipeline, taskInfo } from '@firth/pipelines';
 import { pngSize } from '@firth/plot';
 import {
   answerWithSources,
@@ -656,6 +657,95 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     const scores = review?.scores as Record<string, number>;
     expect(scores.negative! + scores.positive!).toBeCloseTo(1, 9);
     expectClose(review, classifier.predict(['a charming and moving film'])[0]);
+  },
+
+  'pipelines-tour.json': async (run) => {
+    // The course's pipeline table ("Other Huggingface Pipelines", "Basic Model Usage") through the
+    // Firth Pipeline node: every result equal to @firth/pipelines' own for the same input, from the
+    // task's default model. A task this version does not run yet carries taskInfo's reason as the
+    // item's error (On Error: Continue); once it runs, its result is checked the same way.
+    const defaultOf = (task: string) => {
+      const d = taskInfo(task).defaultModel!;
+      return { id: d.id, isDefault: true, quality: d.quality };
+    };
+    const classify = await pipeline('sentiment-analysis');
+    const [love] = run.json('Sentiment: I love this!');
+    expect(love).toMatchObject({ task: 'sentiment-analysis', text: 'I love this!' });
+    expectClose(love?.result, await classify('I love this!'));
+    // the course's answer, POSITIVE (this model's labels are lower case)
+    expect((love!.result as { label: string }[]).map((r) => r.label)).toEqual(['positive']);
+    expect(love?.model).toMatchObject(defaultOf('sentiment-analysis'));
+    // "Basic Model Usage": the three texts, one item each, as the course's batch classifies them
+    const texts = [
+      'This tutorial is amazing!',
+      "I'm having trouble understanding this.",
+      'The weather is terrible today.',
+    ];
+    const each = run.json('Sentiment of each text');
+    expect(each.map((e) => e.text)).toEqual(texts);
+    const batch = (await classify(texts)) as { label: string; score: number }[];
+    expectClose(
+      each.map((e) => (e.result as unknown[])[0]),
+      batch,
+    );
+    expect(batch.map((r) => r.label)).toEqual(['positive', 'negative', 'negative']);
+    // fill-mask and greedy text generation: the pipelines' own outputs
+    const [fill] = run.json('Fill mask');
+    expectClose(
+      fill?.result,
+      await (await pipeline('fill-mask'))('he went to the [MASK] to deposit money .', { top_k: 3 }),
+    );
+    expect(fill?.result as unknown[]).toHaveLength(3);
+    const [story] = run.json('Text generation: Once upon a time');
+    const generated = await (await pipeline('text-generation'))('Once upon a time', { max_new_tokens: 20 });
+    expect(story?.result).toEqual(generated);
+    expect(generated[0]!.generated_text.startsWith('Once upon a time')).toBe(true);
+    expect(story?.model).toMatchObject(defaultOf('text-generation'));
+    // the tasks of the table that may not run yet: taskInfo's reason, or the pipeline's result
+    const GENAI = run.json('Summarization')[0]?.text as string | undefined;
+    const pending: [node: string, task: string, inputs: PipelineInputs, shape: (result: unknown) => void][] =
+      [
+        [
+          'Summarization',
+          'summarization',
+          { text: GENAI },
+          (r) => expect((r as { summary_text: string }[])[0]!.summary_text.trim()).not.toBe(''),
+        ],
+        [
+          'Translation: This is amazing. → French',
+          'translation_en_to_fr',
+          { text: 'This is amazing.' },
+          (r) => expect((r as { translation_text: string }[])[0]!.translation_text.trim()).not.toBe(''),
+        ],
+        [
+          'Question answering: Where do pandas live?',
+          'question-answering',
+          {
+            question: 'Where do pandas live?',
+            context: 'Pandas are native to China and prefer bamboo forests.',
+          },
+          (r) => {
+            const a = (Array.isArray(r) ? r[0] : r) as { answer: string; start: number; end: number };
+            expect(a.answer).toBe(
+              'Pandas are native to China and prefer bamboo forests.'.slice(a.start, a.end),
+            );
+          },
+        ],
+      ];
+    for (const [node, task, inputs, shape] of pending) {
+      const [item] = run.json(node);
+      const info = taskInfo(task);
+      if (!info.available) {
+        expect(item?.result, node).toBeUndefined();
+        expect(item?.error, node).toBe(`pipeline: "${task}" is ${info.unavailable}`);
+        continue;
+      }
+      expect(item?.error, node).toBeUndefined();
+      const pipe = (await pipeline(task)) as unknown as (...args: unknown[]) => Promise<unknown>;
+      expectClose(item?.result, await pipe(...pipelineArguments(task, inputs), {}), node);
+      shape(item?.result);
+      expect(item?.model, node).toMatchObject({ isDefault: true, id: info.defaultModel!.id });
+    }
   },
 
   'rag-course-notes.json': async (run) => {

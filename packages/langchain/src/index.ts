@@ -54,6 +54,18 @@ export {
   perceptronTool,
   trainPerceptron,
 } from './tools/perceptron.js';
+// The course's Hugging Face pipeline table (@firth/pipelines): a tool per task.
+export {
+  type PipelineInputs,
+  type PipelineTaskShape,
+  type PipelineToolOptions,
+  pipelineArguments,
+  pipelineDescription,
+  pipelineTaskShape,
+  pipelineTool,
+  pipelineTools,
+  TASK_SHAPES,
+} from './tools/pipeline.js';
 export {
   type CharRnnToolInput,
   type CharSampler,

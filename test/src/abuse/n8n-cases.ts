@@ -79,6 +79,8 @@ export const MUST_REFUSE = [
   'TransformerGenerate prompt',
   'Generate prompt',
   'Sentiment text',
+  'PipelineFirth text',
+  'PipelineFirth model',
   'ContextualEmbeddings word',
   'ContextualEmbeddings sentenceA',
   'ContextualEmbeddings sentenceB',

@@ -286,6 +286,25 @@ export const lessons: Record<string, Lesson> = {
     ],
   },
 
+  'pipelines-tour.json': {
+    looks: [
+      // pipeline("sentiment-analysis")("I love this!"): the course's POSITIVE
+      {
+        node: 'Sentiment: I love this!',
+        columns: { result: [(t) => expect(leavesOf(t, 'label')).toEqual(['positive'])] },
+      },
+      // "Basic Model Usage": the three texts, one row each
+      {
+        node: 'Sentiment of each text',
+        columns: {
+          result: ['positive', 'negative', 'negative'].map(
+            (label) => (t: string) => expect(leavesOf(t, 'label')).toEqual([label]),
+          ),
+        },
+      },
+    ],
+  },
+
   'rag-course-notes.json': {
     looks: [
       {

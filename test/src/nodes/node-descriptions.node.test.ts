@@ -125,8 +125,8 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('the nodes of package.json n8n.nodes', () => {
-  it('are the 24 node folders, each with its codex file', () => {
-    expect(nodes).toHaveLength(24);
+  it('are the 25 node folders, each with its codex file', () => {
+    expect(nodes).toHaveLength(25);
     for (const { folder, description, codex } of nodes) {
       expect(codex.node, folder).toBe(`n8n-nodes-firth.${description.name}`);
       // one source: n8n reads X.node.json only when the description has no codex
