@@ -740,6 +740,13 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
         expect(item?.error, node).toBe(`pipeline: "${task}" is ${info.unavailable}`);
         continue;
       }
+      if (!info.defaultModel) {
+        // no offline default (translation): the item carries the pipeline's own refusal, which says why
+        expect(item?.result, node).toBeUndefined();
+        await expect(pipeline(task)).rejects.toThrow(item?.error as string);
+        expect(item?.error, node).toContain(info.noDefault!);
+        continue;
+      }
       expect(item?.error, node).toBeUndefined();
       const pipe = (await pipeline(task)) as unknown as (...args: unknown[]) => Promise<unknown>;
       expectClose(item?.result, await pipe(...pipelineArguments(task, inputs), {}), node);

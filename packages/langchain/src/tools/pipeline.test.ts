@@ -89,7 +89,11 @@ describe('pipelineTool', () => {
   it('every task of the table: the ones that run get a tool described by taskInfo, the others are refused with its reason', () => {
     for (const task of COURSE_TASKS) {
       const info = taskInfo(task);
-      if (info.available) {
+      if (info.available && !info.defaultModel) {
+        // no offline default (translation, text2text): a tool needs a model folder, and says why
+        expect(() => pipelineTool(task)).toThrow(info.noDefault!);
+        expect(pipelineTool(task, { model: '/models/t5-small' }).description).toContain('/models/t5-small');
+      } else if (info.available) {
         const tool = pipelineTool(task);
         expect(tool.description).toBe(pipelineDescription(task));
         expect(tool.description).toContain(info.defaultModel!.quality);
@@ -106,7 +110,9 @@ describe('pipelineTool', () => {
   });
 
   it('pipelineTools(): one tool per task this version runs', () => {
-    const available = Object.keys(SUPPORTED_TASKS).filter((t) => taskInfo(t).available);
+    const available = Object.keys(SUPPORTED_TASKS).filter(
+      (t) => taskInfo(t).available && taskInfo(t).defaultModel !== undefined,
+    );
     expect(available.length).toBeGreaterThanOrEqual(4);
     expect(pipelineTools().map((t) => t.name)).toEqual(
       available.map((t) => `pipeline_${t.replace(/-/g, '_')}`),

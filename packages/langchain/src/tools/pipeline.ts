@@ -199,7 +199,8 @@ export function pipelineDescription(task: string, model?: string): string {
   const what = `Hugging Face's "${task}" pipeline`;
   if (!info.available) return `${what}: ${info.unavailable}`;
   if (model !== undefined) return `${what} on the model in ${model}.`;
-  const d = info.defaultModel!;
+  const d = info.defaultModel;
+  if (!d) return `${what}: it ${info.noDefault}.`;
   return `${what} on ${d.id}: ${d.description}. Quality: ${d.quality}.`;
 }
 
@@ -219,6 +220,11 @@ export interface PipelineToolOptions {
 export function pipelineTool(task: string, options: PipelineToolOptions = {}): DynamicStructuredTool {
   const info = taskInfo(task);
   if (!info.available) throw new ValidationError(`pipelineTool: "${task}" is ${info.unavailable}`, 'task');
+  if (!info.defaultModel && options.model === undefined)
+    throw new ValidationError(
+      `pipelineTool: "${task}" ${info.noDefault}; give options.model, a model folder`,
+      'model',
+    );
   const shape = pipelineTaskShape(task);
   const schema = z.object({ ...shape.inputs, ...shape.options });
   const optionNames = Object.keys(shape.options);
@@ -246,6 +252,6 @@ export function pipelineTool(task: string, options: PipelineToolOptions = {}): D
 /** One tool per task this version of @firth/pipelines runs, each with its default model. */
 export function pipelineTools(): DynamicStructuredTool[] {
   return Object.keys(SUPPORTED_TASKS)
-    .filter((task) => taskInfo(task).available)
+    .filter((task) => taskInfo(task).available && taskInfo(task).defaultModel !== undefined)
     .map((task) => pipelineTool(task));
 }

@@ -41,9 +41,11 @@ const taskOption = (task: string) => {
   return {
     name: task,
     value: task,
-    description: info.available
-      ? `Default model: ${d!.id} — ${d!.quality}`
-      : `Not available yet: ${info.unavailable}`,
+    description: !info.available
+      ? `Not available yet: ${info.unavailable}`
+      : d
+        ? `Default model: ${d.id} — ${d.quality}`
+        : `No default model: it ${info.noDefault}. Give a model folder.`,
   };
 };
 
