@@ -11,11 +11,13 @@
  *   models/bert: vocab.txt line 7 repeats the piece "the" of line 3
  *   models/gpt2: tokenizer.json $.model.merges[12] = "Ġ t": both pieces and their concatenation must be in the vocabulary
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeUtf8, ValidationError } from '@firth/numeric';
 import type { ByteLevelBPETokenizer } from './bpe.js';
+import { AUTO_TOKENIZER_FILES, type AutoTokenizerFiles, autoTokenizerFromFiles } from './hf-auto.js';
 import { type HfTokenizerFiles, hfTokenizerFromFiles } from './hf-files.js';
+import type { HfTokenizer } from './hf-tokenizer.js';
 import type { WordPieceTokenizer } from './wordpiece.js';
 
 /** A file's text (strict UTF-8), or undefined when the folder does not have it. */
@@ -42,3 +44,35 @@ export async function loadHfTokenizer(folder: string): Promise<WordPieceTokenize
   }
   return hfTokenizerFromFiles(files, folder);
 }
+
+/**
+ * The tokenizer of a Hugging Face folder as the general pipeline (hf-tokenizer.ts), for every model
+ * the folder may hold — Unigram (T5, ALBERT, XLNet, Marian), BPE (GPT-2, RoBERTa, BART, Llama,
+ * Mistral, Qwen), WordPiece — with tokenizer_config.json's special tokens and chat template:
+ *
+ *   const tok = await loadAutoTokenizer('models/flan-t5-small');
+ *   tok.encode('translate English to German: Hello') // ids ending in </s>
+ *   tok.applyChatTemplate(messages, { add_generation_prompt: true })
+ *
+ * Reads the files `autoTokenizerFromFiles` (hf-auto.ts) chooses among; a missing file is skipped,
+ * an unreadable one is a ValidationError naming it.
+ */
+export async function loadAutoTokenizer(folder: string): Promise<HfTokenizer> {
+  const files: AutoTokenizerFiles = {};
+  for (const file of AUTO_TOKENIZER_FILES) {
+    // A SentencePiece model is only looked for to be refused with advice: its bytes are not needed.
+    if (file.endsWith('.model')) {
+      if (files['tokenizer.json'] === undefined && (await exists(join(folder, file)))) files[file] = '';
+      continue;
+    }
+    const text = await readIf(folder, file);
+    if (text !== undefined) files[file] = text;
+  }
+  return autoTokenizerFromFiles(files, folder);
+}
+
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
