@@ -90,16 +90,24 @@ export function renderChatTemplate(
   });
   const { chat_template: wanted, add_generation_prompt, tools, documents, ...kwargs } = options;
   const templates = chatTemplates(source);
-  let where = '$.chat_template';
+  const jinjaFile = file.endsWith('.jinja');
+  let where = jinjaFile ? '' : '$.chat_template';
   let text: string | undefined;
   if (wanted !== undefined && templates.has(wanted)) {
     text = templates.get(wanted);
     where = `$.chat_template (${JSON.stringify(wanted)})`;
-  } else if (wanted !== undefined) {
-    text = wanted;
-    where = 'options.chat_template';
-  } else if (tools !== undefined && templates.has('tool_use')) text = templates.get('tool_use');
-  else text = templates.get('default');
+  } else if (wanted !== undefined) text = wanted;
+  else if (tools !== undefined && templates.has('tool_use')) {
+    text = templates.get('tool_use');
+    where = '$.chat_template ("tool_use")';
+  } else text = templates.get('default');
+  // what messages call the template: its file and place, or the option that supplied it
+  const label =
+    wanted !== undefined && !templates.has(wanted)
+      ? 'options.chat_template'
+      : where
+        ? `${file} ${where}`
+        : file;
   if (text === undefined)
     throw new ValidationError(
       templates.size === 0
@@ -131,6 +139,6 @@ export function renderChatTemplate(
       ...(documents === undefined ? {} : { documents }),
     });
   } catch (e) {
-    throw new ValidationError(`${file} ${where} failed to render: ${(e as Error).message}`, 'messages');
+    throw new ValidationError(`${label} failed to render: ${(e as Error).message}`, 'messages');
   }
 }

@@ -230,7 +230,7 @@ describe('malformed files: a FormatError naming the folder, the file and the fie
         !(path[0] === 'model' && path[1] === 'vocab' && typeof path[2] === 'number' && path[2] > 3)
       )
         paths.push(path);
-      if (Array.isArray(v)) v.slice(0, 6).forEach((x, i) => walk(x, [...path, i]));
+      if (Array.isArray(v)) for (const [i, x] of v.slice(0, 6).entries()) walk(x, [...path, i]);
       else if (typeof v === 'object' && v !== null)
         for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
     };
