@@ -87,12 +87,7 @@ export function readNormalizer(json: unknown, at: At): Normalizer | null {
     case 'Strip': {
       const left = getBool(o, 'strip_left', at, true);
       const right = getBool(o, 'strip_right', at, true);
-      return (text) => {
-        let t = text;
-        if (left) t = t.replace(/^\p{White_Space}+/u, '');
-        if (right) t = t.replace(/\p{White_Space}+$/u, '');
-        return t;
-      };
+      return (text) => stripWhiteSpace(text, left, right);
     }
     case 'StripAccents':
       return (text) => text.replace(/\p{M}/gu, '');
@@ -136,6 +131,21 @@ export function readNormalizer(json: unknown, at: At): Normalizer | null {
   }
 }
 
+const WHITE = /^\p{White_Space}$/u;
+
+/**
+ * `text` without Unicode White_Space at the start and/or end — by walking in from the ends: the
+ * regex /\p{White_Space}+$/ retries at every space of a long run and takes minutes on 1 MB.
+ */
+export function stripWhiteSpace(text: string, left: boolean, right: boolean): string {
+  let start = 0;
+  let end = text.length;
+  // White_Space characters are all in the BMP: one UTF-16 unit each
+  if (left) while (start < end && WHITE.test(text[start]!)) start++;
+  if (right) while (end > start && WHITE.test(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 /** SentencePiece's nmt rules: drop some control characters, turn others into a space. */
 function nmt(text: string): string {
   let out = '';
@@ -168,6 +178,8 @@ function nmt(text: string): string {
 }
 
 const utf8 = new TextEncoder();
+/** Room for the UTF-8 of a grapheme under 6 UTF-16 units (≤ 3 bytes each). */
+const keyBuffer = new Uint8Array(24);
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 let graphemes: Intl.Segmenter | undefined;
 
@@ -184,6 +196,8 @@ let graphemes: Intl.Segmenter | undefined;
 export class PrecompiledCharsMap {
   private readonly trie: Uint32Array;
   private readonly normalized: Uint8Array;
+  /** Graphemes seen before → their normalization (text repeats its characters). */
+  private readonly memo = new Map<string, string>();
 
   constructor(bytes: Uint8Array, at: At) {
     if (bytes.length < 4)
@@ -214,11 +228,18 @@ export class PrecompiledCharsMap {
 
   /** The replacement of the shortest prefix of `key` that the trie holds, or undefined. */
   transform(key: string): string | undefined {
+    return key.length < keyBuffer.length / 3
+      ? this.transformBytes(keyBuffer, utf8.encodeInto(key, keyBuffer).written)
+      : this.transformBytes(utf8.encode(key), Number.POSITIVE_INFINITY);
+  }
+
+  private transformBytes(bytes: Uint8Array, length: number): string | undefined {
     const t = this.trie;
     const unit = (p: number) => (p < t.length ? t[p]! : 0);
     const offset = (u: number) => (u >>> 10) << ((u & (1 << 9)) >>> 6);
     let pos = offset(unit(0));
-    for (const c of utf8.encode(key)) {
+    for (let i = 0; i < length && i < bytes.length; i++) {
+      const c = bytes[i]!;
       if (c === 0) break;
       pos ^= c;
       const u = unit(pos);
@@ -240,14 +261,23 @@ export class PrecompiledCharsMap {
     graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
     let out = '';
     for (const { segment } of graphemes.segment(text)) {
-      if (utf8.encode(segment).length < 6) {
-        const whole = this.transform(segment);
-        if (whole !== undefined) {
-          out += whole;
-          continue;
-        }
+      const known = this.memo.get(segment);
+      if (known !== undefined) {
+        out += known;
+        continue;
       }
-      for (const c of segment) out += this.transform(c) ?? c;
+      let normalized: string | undefined;
+      // the whole grapheme when its UTF-8 is under 6 bytes (≥ 6 UTF-16 units are ≥ 6 bytes)
+      if (segment.length < 6) {
+        const written = utf8.encodeInto(segment, keyBuffer).written;
+        if (written < 6) normalized = this.transformBytes(keyBuffer, written);
+      }
+      if (normalized === undefined) {
+        normalized = '';
+        for (const c of segment) normalized += this.transform(c) ?? c;
+      }
+      if (segment.length <= 8 && this.memo.size < 50_000) this.memo.set(segment, normalized);
+      out += normalized;
     }
     return out;
   }

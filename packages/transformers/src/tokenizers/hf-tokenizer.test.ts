@@ -59,6 +59,15 @@ describe('T5-style Unigram folder (Precompiled + Strip + Replace, Metaspace, "$A
     expect(() => t5.encode('a', { maxLength: 0 })).toThrow(ValidationError);
   });
 
+  it('is linear in long runs of spaces and long words (Strip does not backtrack)', () => {
+    const t = performance.now();
+    // Strip(right) with /\s+$/ retried at each of the 300,000 spaces took minutes
+    expect(t5.tokenize(`Hello${' '.repeat(300_000)}world`)).toEqual(['▁Hello', '▁world']);
+    // ▁ab, then a + b for each other "ab" (the vocabulary has no "ab"), then </s>
+    expect(t5.encode('ab'.repeat(200_000))).toHaveLength(1 + 2 * 199_999 + 1);
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
+
   it('refuses ids outside the vocabulary', () => {
     expect(() => t5.decode([5, 999])).toThrow('ids[1] = 999 is not an id of this vocabulary (0..41)');
   });

@@ -27,7 +27,17 @@
 import { parseJson } from '@firth/numeric';
 import { checkText, type Tokenizer, ValidationError } from './base.js';
 import { type ChatMessage, type ChatTemplateOptions, renderChatTemplate } from './chat-template.js';
-import { type At, asArray, asInteger, asObject, asString, child, fail, getBool } from './hf-json.js';
+import {
+  type At,
+  asArray,
+  asInteger,
+  asObject,
+  asString,
+  child,
+  escapeRegExp,
+  fail,
+  getBool,
+} from './hf-json.js';
 import { type HfModel, readModel } from './hf-models.js';
 import { type Normalizer, readNormalizer } from './hf-normalizers.js';
 import {
@@ -98,6 +108,21 @@ const SPECIAL_TOKEN_NAMES = [
 const isWordChar = (c: string | undefined) => c !== undefined && /^[\p{L}\p{N}_]$/u.test(c);
 const isSpace = (c: string | undefined) => c !== undefined && /^\p{White_Space}$/u.test(c);
 
+/** Added tokens found by one regex: the alternatives longest first, so the longest wins at a position. */
+interface AddedMatcher {
+  byContent: Map<string, HfAddedToken>;
+  re: RegExp;
+}
+
+function addedMatcher(tokens: readonly HfAddedToken[]): AddedMatcher | null {
+  if (tokens.length === 0) return null;
+  const sorted = [...tokens].sort((a, b) => b.content.length - a.content.length);
+  return {
+    byContent: new Map(sorted.map((t) => [t.content, t])),
+    re: new RegExp(sorted.map((t) => escapeRegExp(t.content)).join('|'), 'gu'),
+  };
+}
+
 /** A stretch of text: ordinary (`id` undefined) or one added token. */
 interface Segment {
   text: string;
@@ -109,15 +134,11 @@ interface Segment {
  * Cuts `text` at the added tokens it contains (leftmost match, longest at equal start), with
  * their lstrip / rstrip / single_word rules, as the Rust library's `AddedVocabulary::find_matches`.
  */
-function splitAdded(text: string, tokens: readonly HfAddedToken[], atStart: boolean): Segment[] {
-  if (tokens.length === 0 || text.length === 0) return text ? [{ text, atStart }] : [];
+function splitAdded(text: string, matcher: AddedMatcher | null, atStart: boolean): Segment[] {
+  if (matcher === null || text.length === 0) return text ? [{ text, atStart }] : [];
   const out: Segment[] = [];
-  const sorted = [...tokens].sort((a, b) => b.content.length - a.content.length);
-  const byContent = new Map(sorted.map((t) => [t.content, t]));
-  const re = new RegExp(
-    sorted.map((t) => t.content.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'),
-    'gu',
-  );
+  const { byContent, re } = matcher;
+  re.lastIndex = 0;
   let last = 0;
   for (const m of text.matchAll(re)) {
     const token = byContent.get(m[0])!;
@@ -133,7 +154,6 @@ function splitAdded(text: string, tokens: readonly HfAddedToken[], atStart: bool
     if (start > last) out.push({ text: text.slice(last, start), atStart: atStart && last === 0 });
     out.push({ text: text.slice(start, end), id: token.id, atStart: false });
     last = end;
-    re.lastIndex = end;
   }
   if (last < text.length) out.push({ text: text.slice(last), atStart: atStart && last === 0 });
   return out;
@@ -150,8 +170,8 @@ export class HfTokenizer implements Tokenizer {
   private readonly decoder: Decoder | null;
   private readonly addedById = new Map<number, HfAddedToken>();
   private readonly addedByContent = new Map<string, HfAddedToken>();
-  private readonly rawAdded: HfAddedToken[];
-  private readonly normalizedAdded: HfAddedToken[];
+  private readonly rawAdded: AddedMatcher | null;
+  private readonly normalizedAdded: AddedMatcher | null;
 
   private constructor(json: Record<string, unknown>, at: At, config: Record<string, unknown>) {
     this.config = config;
@@ -190,12 +210,14 @@ export class HfTokenizer implements Tokenizer {
       this.addedByContent.set(token.content, token);
       return token;
     });
-    this.rawAdded = this.addedTokens.filter((t) => !t.normalized);
+    this.rawAdded = addedMatcher(this.addedTokens.filter((t) => !t.normalized));
     const norm = this.normalizer;
-    this.normalizedAdded = this.addedTokens
-      .filter((t) => t.normalized)
-      .map((t) => ({ ...t, content: norm ? norm(t.content) : t.content }))
-      .filter((t) => t.content !== '');
+    this.normalizedAdded = addedMatcher(
+      this.addedTokens
+        .filter((t) => t.normalized)
+        .map((t) => ({ ...t, content: norm ? norm(t.content) : t.content }))
+        .filter((t) => t.content !== ''),
+    );
   }
 
   /**

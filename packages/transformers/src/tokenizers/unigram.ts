@@ -17,7 +17,8 @@
  *
  * tokenizer.json: `"model": { "type": "Unigram", "unk_id": 2, "vocab": [["<pad>", 0.0], …],
  * "byte_fallback": false }` — the vocabulary is an array of [piece, score]; the index is the id.
- * Cost: O(n · L) per word, L = the longest piece (in UTF-16 units).
+ * Cost: O(n · L) per word, L = the longest piece matching at a position (a trie walk stops at the
+ * first character no piece continues with).
  */
 import { ValidationError } from './base.js';
 import {
@@ -38,26 +39,41 @@ export const UNK_PENALTY = 10;
 const utf8 = new TextEncoder();
 const hex = (b: number) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
 
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  /** The id of the piece ending here, or −1. */
+  id: number;
+}
+
 export class UnigramModel {
   readonly pieces: ReadonlyArray<readonly [string, number]>;
   readonly unkId: number | null;
   readonly byteFallback: boolean;
   private readonly ids = new Map<string, number>();
-  private readonly maxLength: number;
+  /** The pieces as a trie over UTF-16 units: the pieces starting at a position, shortest first. */
+  private readonly trie: TrieNode = { next: new Map(), id: -1 };
   private readonly minScore: number;
 
   constructor(pieces: ReadonlyArray<readonly [string, number]>, unkId: number | null, byteFallback = false) {
     this.pieces = pieces;
     this.unkId = unkId;
     this.byteFallback = byteFallback;
-    let maxLength = 0;
     let minScore = Number.POSITIVE_INFINITY;
     pieces.forEach(([p, score], id) => {
       if (!this.ids.has(p)) this.ids.set(p, id);
-      maxLength = Math.max(maxLength, p.length);
+      let node = this.trie;
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        let child = node.next.get(c);
+        if (child === undefined) {
+          child = { next: new Map(), id: -1 };
+          node.next.set(c, child);
+        }
+        node = child;
+      }
+      if (node.id === -1) node.id = id;
       minScore = Math.min(minScore, score);
     });
-    this.maxLength = maxLength;
     this.minScore = minScore;
   }
 
@@ -118,11 +134,13 @@ export class UnigramModel {
     for (let start = 0; start < n; ) {
       const charLength = (word.codePointAt(start) ?? 0) > 0xffff ? 2 : 1;
       let single = false;
-      for (let len = 1; len <= this.maxLength && start + len <= n; len++) {
-        const piece = this.ids.get(word.slice(start, start + len));
-        if (piece === undefined) continue;
-        offer(start, start + len, this.pieces[piece]![1], piece);
-        if (len === charLength) single = true;
+      let node: TrieNode | undefined = this.trie;
+      for (let end = start; end < n; ) {
+        node = node.next.get(word.charCodeAt(end++));
+        if (node === undefined) break;
+        if (node.id === -1) continue;
+        offer(start, end, this.pieces[node.id]![1], node.id);
+        if (end - start === charLength) single = true;
       }
       if (!single) {
         if (this.unkId === null)
