@@ -215,6 +215,24 @@ export function cleanUpTokenization(s: string): string {
     .replaceAll(" 're", "'re");
 }
 
+/**
+ * 🤗 Transformers' `clean_up_tokenization` (what `decode(…, clean_up_tokenization_spaces=True)` runs
+ * on the decoded text): the WordPiece cleanup without its " do not" rule.
+ */
+export function cleanUpTokenizationSpaces(s: string): string {
+  return s
+    .replaceAll(' .', '.')
+    .replaceAll(' ?', '?')
+    .replaceAll(' !', '!')
+    .replaceAll(' ,', ',')
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
+}
+
 /** A `decoder` step of tokenizer.json (`null` → none). */
 export function readDecoder(json: unknown, at: At): Decoder | null {
   if (json === null || json === undefined) return null;

@@ -68,6 +68,12 @@ describe('T5-style Unigram folder (Precompiled + Strip + Replace, Metaspace, "$A
     expect(performance.now() - t).toBeLessThan(5000);
   });
 
+  it('clean_up_tokenization_spaces: the config’s default, or the option', () => {
+    const ids = t5.encode('Hello .', { addSpecialTokens: false });
+    expect(t5.decode(ids)).toBe('Hello .');
+    expect(t5.decode(ids, { cleanUpTokenizationSpaces: true })).toBe('Hello.');
+  });
+
   it('refuses ids outside the vocabulary', () => {
     expect(() => t5.decode([5, 999])).toThrow('ids[1] = 999 is not an id of this vocabulary (0..41)');
   });
@@ -192,6 +198,8 @@ describe('Llama-3-style BPE (Split regex + ByteLevel, ignore_merges) and Mistral
     // ignore_merges: "ĠHi" is in the vocabulary (without merges leading to it) and taken whole
     expect(llama.tokenize('Hi Hi')).toEqual(['Hi', 'ĠHi']);
     expect(llama.encode('Hi')[0]).toBe(llama.tokenToId('<|begin_of_text|>'));
+    // its tokenizer_config.json sets clean_up_tokenization_spaces: true
+    expect(llama.decode(llama.encode('Hi .', { addSpecialTokens: false }))).toBe('Hi.');
   });
 
   it('Zephyr: "▁" normalizer, bytes for characters outside the vocabulary, decoder strips the first space', () => {

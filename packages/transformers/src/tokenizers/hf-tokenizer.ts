@@ -41,7 +41,7 @@ import {
 import { type HfModel, readModel } from './hf-models.js';
 import { type Normalizer, readNormalizer } from './hf-normalizers.js';
 import {
-  cleanUpTokenization,
+  cleanUpTokenizationSpaces,
   concat,
   type Decoder,
   type Encoded,
@@ -345,7 +345,7 @@ export class HfTokenizer implements Tokenizer {
     });
     const text = this.decoder ? this.decoder(tokens).join('') : tokens.join(' ');
     const cleanUp = options.cleanUpTokenizationSpaces ?? this.config.clean_up_tokenization_spaces === true;
-    return cleanUp ? cleanUpTokenization(text) : text;
+    return cleanUp ? cleanUpTokenizationSpaces(text) : text;
   }
 
   idToToken(id: number): string | undefined {
