@@ -9,17 +9,20 @@
  *                                the space before it) when tokenizer_config.json's tokenizer_class
  *                                says so or the vocabulary has <s> </s> <pad> <mask>; else GPT-2
  *   vocab.txt                    BERT's WordPiece ([CLS] … [SEP]; do_lower_case)
+ *   spiece.model / tokenizer.model   a Unigram SentencePiece model (T5, ALBERT, XLNet) as 🤗's
+ *                                SpmConverter turns it into tokenizer.json (sentencepiece-model.ts)
  *   chat_template.jinja          the chat template, when tokenizer_config.json has none
  *
  * No file system here (a browser passes what it fetched); `loadAutoTokenizer(folder)` in
  * hf-folder.ts reads a folder. Errors name the folder and the file:
  *   models/t5: tokenizer.json $.normalizer.normalizers[0].precompiled_charsmap is not base64
- * A SentencePiece `.model` file alone (spiece.model, tokenizer.model) is refused with the advice to
- * save the tokenizer with its tokenizer.json.
+ * Refused with advice: XLM-R's sentencepiece.bpe.model (fairseq ids) and Marian's source.spm +
+ * vocab.json without tokenizer.json.
  */
 import { decodeUtf8, FormatError, parseJson, ValidationError } from '@firth/numeric';
 import { ByteLevelBPETokenizer } from './bpe.js';
 import { HfTokenizer } from './hf-tokenizer.js';
+import { sentencePieceToTokenizerJSON } from './sentencepiece-model.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /** The files of a Hugging Face folder that describe its tokenizer, as text or bytes. */
@@ -31,10 +34,12 @@ export interface AutoTokenizerFiles {
   'vocab.json'?: string | Uint8Array;
   'merges.txt'?: string | Uint8Array;
   'vocab.txt'?: string | Uint8Array;
-  /** Present only to be refused with advice: a SentencePiece model without tokenizer.json. */
-  'spiece.model'?: string | Uint8Array;
-  'tokenizer.model'?: string | Uint8Array;
-  'sentencepiece.bpe.model'?: string | Uint8Array;
+  /** A Unigram SentencePiece model (T5, ALBERT, XLNet), read when there is no tokenizer.json. */
+  'spiece.model'?: Uint8Array;
+  'tokenizer.model'?: Uint8Array;
+  /** Present only to be refused with advice: fairseq-numbered (XLM-R) and Marian SentencePiece files. */
+  'sentencepiece.bpe.model'?: Uint8Array;
+  'source.spm'?: Uint8Array;
 }
 
 export const AUTO_TOKENIZER_FILES: ReadonlyArray<keyof AutoTokenizerFiles> = [
@@ -48,7 +53,16 @@ export const AUTO_TOKENIZER_FILES: ReadonlyArray<keyof AutoTokenizerFiles> = [
   'spiece.model',
   'tokenizer.model',
   'sentencepiece.bpe.model',
+  'source.spm',
 ];
+
+/** The files read as bytes rather than text. */
+export const BINARY_TOKENIZER_FILES: ReadonlySet<keyof AutoTokenizerFiles> = new Set([
+  'spiece.model',
+  'tokenizer.model',
+  'sentencepiece.bpe.model',
+  'source.spm',
+]);
 
 /** Runs `load`; a FormatError about `file` is reported as "<folder>: <file> <where> …". */
 function inFolder<T>(folder: string, load: () => T): T {
@@ -73,7 +87,12 @@ const tokenText = (v: unknown): string | undefined =>
 export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'tokenizer'): HfTokenizer {
   if (typeof files !== 'object' || files === null)
     throw new ValidationError('files must be an object of file name → text or bytes', 'files');
-  const text = (file: keyof AutoTokenizerFiles): string | null => {
+  const text = (
+    file: Exclude<
+      keyof AutoTokenizerFiles,
+      'spiece.model' | 'tokenizer.model' | 'sentencepiece.bpe.model' | 'source.spm'
+    >,
+  ): string | null => {
     const content = files[file];
     if (content === undefined || content === null) return null;
     if (typeof content === 'string') return content;
@@ -115,6 +134,11 @@ export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'toke
         file: 'vocab.json + merges.txt',
       }),
     );
+  if (vocabJson !== null && files['source.spm'] != null)
+    throw new ValidationError(
+      `${folder}: has Marian's source.spm + vocab.json; this library does not read Marian's SentencePiece pair yet (a folder with tokenizer.json loads)`,
+      'tokenizer',
+    );
   if (vocabJson !== null || merges !== null)
     throw new FormatError(
       folder,
@@ -133,16 +157,23 @@ export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'toke
       });
       return HfTokenizer.fromJSON(JSON.parse(JSON.stringify(wp.toJSON())), { config, file: 'vocab.txt' });
     });
-  const spm = (['spiece.model', 'tokenizer.model', 'sentencepiece.bpe.model'] as const).find(
-    (f) => files[f] != null,
-  );
+  for (const spm of ['spiece.model', 'tokenizer.model'] as const) {
+    const bytes = files[spm];
+    if (bytes == null) continue;
+    if (!(bytes instanceof Uint8Array))
+      throw new ValidationError(`files['${spm}'] must be the file's bytes (a Uint8Array)`, spm);
+    return inFolder(folder, () =>
+      HfTokenizer.fromJSON(sentencePieceToTokenizerJSON(bytes, config, spm), { config, file: spm }),
+    );
+  }
+  const spm = (['sentencepiece.bpe.model', 'source.spm'] as const).find((f) => files[f] != null);
   if (spm !== undefined)
     throw new ValidationError(
-      `${folder}: has ${spm} but no tokenizer.json; this library reads SentencePiece models through tokenizer.json (save one with AutoTokenizer.from_pretrained(folder).save_pretrained(folder) in 🤗 Transformers)`,
+      `${folder}: has ${spm} but no tokenizer.json; this library reads that SentencePiece layout through tokenizer.json (save one with AutoTokenizer.from_pretrained(folder).save_pretrained(folder) in 🤗 Transformers)`,
       'tokenizer',
     );
   throw new ValidationError(
-    `${folder}: no tokenizer files (tokenizer.json, vocab.json + merges.txt, or vocab.txt)`,
+    `${folder}: no tokenizer files (tokenizer.json, vocab.json + merges.txt, vocab.txt, or spiece.model)`,
     'tokenizer',
   );
 }

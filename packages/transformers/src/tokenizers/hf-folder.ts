@@ -11,11 +11,16 @@
  *   models/bert: vocab.txt line 7 repeats the piece "the" of line 3
  *   models/gpt2: tokenizer.json $.model.merges[12] = "Ġ t": both pieces and their concatenation must be in the vocabulary
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeUtf8, ValidationError } from '@firth/numeric';
 import type { ByteLevelBPETokenizer } from './bpe.js';
-import { AUTO_TOKENIZER_FILES, type AutoTokenizerFiles, autoTokenizerFromFiles } from './hf-auto.js';
+import {
+  AUTO_TOKENIZER_FILES,
+  type AutoTokenizerFiles,
+  autoTokenizerFromFiles,
+  BINARY_TOKENIZER_FILES,
+} from './hf-auto.js';
 import { type HfTokenizerFiles, hfTokenizerFromFiles } from './hf-files.js';
 import type { HfTokenizer } from './hf-tokenizer.js';
 import type { WordPieceTokenizer } from './wordpiece.js';
@@ -60,19 +65,18 @@ export async function loadHfTokenizer(folder: string): Promise<WordPieceTokenize
 export async function loadAutoTokenizer(folder: string): Promise<HfTokenizer> {
   const files: AutoTokenizerFiles = {};
   for (const file of AUTO_TOKENIZER_FILES) {
-    // A SentencePiece model is only looked for to be refused with advice: its bytes are not needed.
-    if (file.endsWith('.model')) {
-      if (files['tokenizer.json'] === undefined && (await exists(join(folder, file)))) files[file] = '';
+    if (BINARY_TOKENIZER_FILES.has(file)) {
+      // SentencePiece models are read only when there is no tokenizer.json
+      if (files['tokenizer.json'] !== undefined) continue;
+      const bytes = await readFile(join(folder, file)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, file);
+      });
+      if (bytes !== undefined) (files as Record<string, Uint8Array>)[file] = new Uint8Array(bytes);
       continue;
     }
-    const text = await readIf(folder, file);
-    if (text !== undefined) files[file] = text;
+    const text = await readIf(folder, file as 'tokenizer.json');
+    if (text !== undefined) (files as Record<string, string>)[file] = text;
   }
   return autoTokenizerFromFiles(files, folder);
 }
-
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );

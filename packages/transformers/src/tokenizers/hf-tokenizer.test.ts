@@ -44,11 +44,12 @@ describe('T5-style Unigram folder (Precompiled + Strip + Replace, Metaspace, "$A
   it('keeps added tokens whole, fuses unknown text into <unk>, and skips specials on request', () => {
     const e = t5.encodePlus('xyz Hello<extra_id_0> world</s>');
     expect(e.tokens).toEqual(['▁', 'xyz', '▁Hello', '<extra_id_0>', '▁world', '</s>', '</s>']);
-    expect(e.ids).toEqual([3, 2, 5, 40, 15, 1, 1]);
+    expect(e.ids).toEqual([3, 2, 5, 41, 15, 1, 1]);
     expect(t5.decode(e.ids)).toBe('<unk> Hello<extra_id_0> world</s></s>');
     expect(t5.decode(e.ids, { skipSpecialTokens: true })).toBe(' Hello world');
-    expect(t5.tokenToId('<extra_id_1>')).toBe(41);
-    expect(t5.idToToken(41)).toBe('<extra_id_1>');
+    // the sentinels count down after the pieces, as in t5-small (<extra_id_0> = 32099)
+    expect(t5.tokenToId('<extra_id_1>')).toBe(40);
+    expect(t5.idToToken(41)).toBe('<extra_id_0>');
     expect(t5.vocabSize).toBe(42);
     expect(t5.specialToken('eos_token')).toBe('</s>');
   });
@@ -273,11 +274,14 @@ describe('malformed files: a FormatError naming the folder, the file and the fie
     );
   });
 
-  it('a folder without tokenizer files, or only a SentencePiece model, is refused with advice', async () => {
+  it('a folder without tokenizer files, or with a SentencePiece layout it does not read, is refused with advice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firth-auto-tok-'));
     await expect(loadAutoTokenizer(dir)).rejects.toThrow(/no tokenizer files/);
+    writeFileSync(join(dir, 'sentencepiece.bpe.model'), 'x');
+    await expect(loadAutoTokenizer(dir)).rejects.toThrow(/has sentencepiece.bpe.model but no tokenizer.json/);
+    // a spiece.model is read, and a broken one named
     writeFileSync(join(dir, 'spiece.model'), 'x');
-    await expect(loadAutoTokenizer(dir)).rejects.toThrow(/has spiece.model but no tokenizer.json/);
+    await expect(loadAutoTokenizer(dir)).rejects.toThrow(new RegExp(`^${dir}: spiece.model .*varint`));
   });
 
   it('HfTokenizer.fromJSON reads the object or its text', () => {
