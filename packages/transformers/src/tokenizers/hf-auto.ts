@@ -16,13 +16,13 @@
  * No file system here (a browser passes what it fetched); `loadAutoTokenizer(folder)` in
  * hf-folder.ts reads a folder. Errors name the folder and the file:
  *   models/t5: tokenizer.json $.normalizer.normalizers[0].precompiled_charsmap is not base64
- * Refused with advice: XLM-R's sentencepiece.bpe.model (fairseq ids) and Marian's source.spm +
- * vocab.json without tokenizer.json.
+ *   source.spm + vocab.json      Marian (Helsinki-NLP/opus-mt-*): SentencePiece pieces numbered by vocab.json
+ * Refused with advice: XLM-R's sentencepiece.bpe.model (fairseq ids).
  */
 import { decodeUtf8, FormatError, parseJson, ValidationError } from '@firth/numeric';
 import { ByteLevelBPETokenizer } from './bpe.js';
 import { HfTokenizer } from './hf-tokenizer.js';
-import { sentencePieceToTokenizerJSON } from './sentencepiece-model.js';
+import { marianTokenizerParts, sentencePieceToTokenizerJSON } from './sentencepiece-model.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /** The files of a Hugging Face folder that describe its tokenizer, as text or bytes. */
@@ -37,9 +37,10 @@ export interface AutoTokenizerFiles {
   /** A Unigram SentencePiece model (T5, ALBERT, XLNet), read when there is no tokenizer.json. */
   'spiece.model'?: Uint8Array;
   'tokenizer.model'?: Uint8Array;
-  /** Present only to be refused with advice: fairseq-numbered (XLM-R) and Marian SentencePiece files. */
-  'sentencepiece.bpe.model'?: Uint8Array;
+  /** Marian's source-language SentencePiece model (with vocab.json). */
   'source.spm'?: Uint8Array;
+  /** Present only to be refused with advice: fairseq-numbered (XLM-R) SentencePiece files. */
+  'sentencepiece.bpe.model'?: Uint8Array;
 }
 
 export const AUTO_TOKENIZER_FILES: ReadonlyArray<keyof AutoTokenizerFiles> = [
@@ -134,11 +135,15 @@ export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'toke
         file: 'vocab.json + merges.txt',
       }),
     );
-  if (vocabJson !== null && files['source.spm'] != null)
-    throw new ValidationError(
-      `${folder}: has Marian's source.spm + vocab.json; this library does not read Marian's SentencePiece pair yet (a folder with tokenizer.json loads)`,
-      'tokenizer',
-    );
+  const sourceSpm = files['source.spm'];
+  if (vocabJson !== null && sourceSpm != null) {
+    if (!(sourceSpm instanceof Uint8Array))
+      throw new ValidationError("files['source.spm'] must be the file's bytes (a Uint8Array)", 'source.spm');
+    return inFolder(folder, () => {
+      const { json, model } = marianTokenizerParts(sourceSpm, vocabJson, config);
+      return HfTokenizer.fromJSON(json, { config, file: 'source.spm', model });
+    });
+  }
   if (vocabJson !== null || merges !== null)
     throw new FormatError(
       folder,
@@ -167,6 +172,7 @@ export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'toke
     );
   }
   const spm = (['sentencepiece.bpe.model', 'source.spm'] as const).find((f) => files[f] != null);
+  // (source.spm without vocab.json lands here too)
   if (spm !== undefined)
     throw new ValidationError(
       `${folder}: has ${spm} but no tokenizer.json; this library reads that SentencePiece layout through tokenizer.json (save one with AutoTokenizer.from_pretrained(folder).save_pretrained(folder) in 🤗 Transformers)`,

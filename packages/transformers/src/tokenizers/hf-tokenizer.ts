@@ -173,9 +173,14 @@ export class HfTokenizer implements Tokenizer {
   private readonly rawAdded: AddedMatcher | null;
   private readonly normalizedAdded: AddedMatcher | null;
 
-  private constructor(json: Record<string, unknown>, at: At, config: Record<string, unknown>) {
+  private constructor(
+    json: Record<string, unknown>,
+    at: At,
+    config: Record<string, unknown>,
+    model?: HfModel,
+  ) {
     this.config = config;
-    this.model = readModel(json.model, child(at, 'model'));
+    this.model = model ?? readModel(json.model, child(at, 'model'));
     this.normalizer = readNormalizer(json.normalizer, child(at, 'normalizer'));
     this.preTokenizer = readPreTokenizer(json.pre_tokenizer, child(at, 'pre_tokenizer'));
     this.postProcessor = readPostProcessor(json.post_processor, child(at, 'post_processor'));
@@ -222,18 +227,20 @@ export class HfTokenizer implements Tokenizer {
 
   /**
    * Reads a `tokenizer.json` (its text or the parsed object). `config` is the folder's
-   * tokenizer_config.json, kept for chat templates and decode defaults. Errors name `file`.
+   * tokenizer_config.json, kept for chat templates and decode defaults. `model` replaces the
+   * file's `model` step (Marian: SentencePiece pieces numbered by vocab.json). Errors name `file`.
    */
   static fromJSON(
     json: string | Record<string, unknown>,
-    options: { file?: string; config?: Record<string, unknown> } = {},
+    options: { file?: string; config?: Record<string, unknown>; model?: HfModel } = {},
   ): HfTokenizer {
     const file = options.file ?? 'tokenizer.json';
     const parsed = typeof json === 'string' ? parseJson(json, file) : json;
     const at: At = { file, path: '$' };
     const o = asObject(parsed, at);
-    if (o.model === undefined || o.model === null) fail(at, 'has no "model" object');
-    return new HfTokenizer(o, at, options.config ?? {});
+    if (options.model === undefined && (o.model === undefined || o.model === null))
+      fail(at, 'has no "model" object');
+    return new HfTokenizer(o, at, options.config ?? {}, options.model);
   }
 
   get vocabSize(): number {

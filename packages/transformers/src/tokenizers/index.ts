@@ -106,6 +106,12 @@ export {
   SentencePieceBPETokenizer,
   type SentencePieceEncodeOptions,
 } from './sentencepiece-bpe.js';
+export {
+  marianTokenizerParts,
+  readSentencePieceModel,
+  type SentencePieceModel,
+  sentencePieceToTokenizerJSON,
+} from './sentencepiece-model.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,

@@ -63,6 +63,29 @@ describe('a SentencePiece spiece.model (protobuf ModelProto), as 🤗 SpmConvert
     );
     expect(() =>
       autoTokenizerFromFiles({ 'source.spm': spiece, 'vocab.json': '{}' }, 'models/opus-mt'),
-    ).toThrow("models/opus-mt: has Marian's source.spm + vocab.json");
+    ).toThrow('models/opus-mt: vocab.json $ has no id for the unknown token <unk>');
+  });
+});
+
+describe('Marian (Helsinki-NLP/opus-mt-*): source.spm segments, vocab.json numbers', async () => {
+  const marian = await loadAutoTokenizer(fixture('hf-tok-marian'));
+
+  it('encodes with the SentencePiece pieces and vocab.json ids, then </s>', () => {
+    expect(marian.encodePlus('This is amazing.')).toMatchObject({
+      tokens: ['▁This', '▁is', '▁amazing', '.', '</s>'],
+      ids: [8, 9, 10, 7, 0],
+    });
+    // "▁xyzzy" is a piece of source.spm but not in vocab.json: <unk>
+    expect(marian.encodePlus('xyzzy')).toMatchObject({ tokens: ['▁xyzzy', '</s>'], ids: [1, 0] });
+    // a language token is kept whole
+    expect(marian.encode('>>fr<< This')).toEqual([2, 8, 0]);
+    expect(marian.encode('This', { pair: 'is' })).toEqual([8, 9, 0]);
+  });
+
+  it('decodes target-language ids as SentencePiece joins pieces', () => {
+    expect(marian.decode([3, 4, 5, 6, 7, 0], { skipSpecialTokens: true })).toBe("C'est incroyable.");
+    expect(marian.decode(marian.encode('This is amazing.'))).toBe('This is amazing.</s>');
+    expect(marian.vocabSize).toBe(15);
+    expect(marian.tokenToId('<pad>')).toBe(14);
   });
 });

@@ -18,7 +18,10 @@
  * 3 add_dummy_prefix}. A BPE / WORD / CHAR model (Llama's tokenizer.model is BPE) is refused with a
  * FormatError: those folders ship tokenizer.json. Every problem names the file and the field.
  */
-import { FormatError } from '@firth/numeric';
+import { FormatError, parseJson } from '@firth/numeric';
+import { asInteger, asObject, child, fail } from './hf-json.js';
+import type { HfModel } from './hf-models.js';
+import { UnigramModel } from './unigram.js';
 
 /** SentencePiece's piece types. */
 const NORMAL = 1;
@@ -248,4 +251,82 @@ export function sentencePieceToTokenizerJSON(
     decoder: metaspace,
     model: { type: 'Unigram', unk_id: unkId < 0 ? null : unkId, vocab, byte_fallback: m.byteFallback },
   };
+}
+
+/**
+ * Marian's slow-tokenizer files (🤗 `MarianTokenizer`; Helsinki-NLP/opus-mt-*): `source.spm`
+ * segments the text, and each piece takes its id from `vocab.json` (a piece vocab.json lacks is
+ * `<unk>`); "$A </s>"; decoding joins the pieces as SentencePiece does (target.spm's pieces are
+ * the same "▁" pieces). Language tokens such as `>>fr<<` in vocab.json are kept whole.
+ * Returns a tokenizer.json-shaped object (normalizer, Metaspace, post-processor, decoder, added
+ * tokens) and the model to put in place of its `model` step.
+ */
+export function marianTokenizerParts(
+  sourceSpm: Uint8Array,
+  vocabJson: string,
+  config: Record<string, unknown> = {},
+): { json: Record<string, unknown>; model: HfModel } {
+  const json = sentencePieceToTokenizerJSON(
+    sourceSpm,
+    { ...config, tokenizer_class: 'Marian' },
+    'source.spm',
+  );
+  const at = { file: 'vocab.json', path: '$' };
+  const vocab = asObject(parseJson(vocabJson, 'vocab.json'), at);
+  const ids = new Map<string, number>();
+  const pieces: string[] = [];
+  for (const [piece, id] of Object.entries(vocab)) {
+    const i = asInteger(id, child(at, JSON.stringify(piece)));
+    if (!ids.has(piece)) ids.set(piece, i);
+    pieces[i] ??= piece;
+  }
+  const name = (key: string, def: string) => {
+    const v = config[key];
+    return typeof v === 'string'
+      ? v
+      : typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string'
+        ? (v as { content: string }).content
+        : def;
+  };
+  const unk = ids.get(name('unk_token', '<unk>'));
+  const eos = ids.get(name('eos_token', '</s>'));
+  if (unk === undefined) fail(at, `has no id for the unknown token ${name('unk_token', '<unk>')}`);
+  if (eos === undefined) fail(at, `has no id for the end-of-sentence token ${name('eos_token', '</s>')}`);
+  const spm = json.model as { unk_id: number | null; vocab: Array<[string, number]>; byte_fallback: boolean };
+  const unigram = new UnigramModel(spm.vocab, spm.unk_id, spm.byte_fallback);
+  const model: HfModel = {
+    type: 'Unigram',
+    size: pieces.length,
+    tokenize: (word) => {
+      const { tokens } = unigram.tokenizeWithPieces(word);
+      return { ids: tokens.map((t) => ids.get(t) ?? unk!), tokens };
+    },
+    idToToken: (id) => (Number.isInteger(id) ? pieces[id] : undefined),
+    tokenToId: (token) => ids.get(token),
+  };
+  const specials = [name('eos_token', '</s>'), name('unk_token', '<unk>'), name('pad_token', '<pad>')];
+  json.added_tokens = [...ids]
+    .filter(([t]) => specials.includes(t) || /^>>.+<<$/.test(t))
+    .map(([content, id]) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: specials.includes(content),
+    }));
+  const eosToken = name('eos_token', '</s>');
+  json.post_processor = {
+    type: 'TemplateProcessing',
+    single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eosToken, type_id: 0 } }],
+    pair: [
+      { Sequence: { id: 'A', type_id: 0 } },
+      { Sequence: { id: 'B', type_id: 0 } },
+      { SpecialToken: { id: eosToken, type_id: 0 } },
+    ],
+    special_tokens: { [eosToken]: { id: eosToken, ids: [eos], tokens: [eosToken] } },
+  };
+  delete json.model;
+  return { json, model };
 }
