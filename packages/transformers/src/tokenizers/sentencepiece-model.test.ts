@@ -45,6 +45,37 @@ describe('a SentencePiece spiece.model (protobuf ModelProto), as 🤗 SpmConvert
     expect(slow.decode(ids, { skipSpecialTokens: true })).toBe('Hello final world');
   });
 
+  it("ALBERT: [CLS] $A [SEP] and AlbertConverter's normalizers (quotes, accents, case)", () => {
+    const vocab = [
+      ['<pad>', 0, 3],
+      ['<unk>', 0, 2],
+      ['[CLS]', 0, 3],
+      ['[SEP]', 0, 3],
+      ['▁', -2, 1],
+      ['▁"', -3, 1],
+      ['▁cafe', -4, 1],
+    ] as const;
+    // a ModelProto written by hand: field 1 pieces {1 piece, 2 score (float32), 3 type}
+    const enc = new TextEncoder();
+    const bytes: number[] = [];
+    for (const [piece, score, type] of vocab) {
+      const p = enc.encode(piece);
+      const f = new Uint8Array(new Float32Array([score]).buffer);
+      const msg = [0x0a, p.length, ...p, 0x15, ...f, 0x18, type];
+      bytes.push(0x0a, msg.length, ...msg);
+    }
+    const albert = autoTokenizerFromFiles({
+      'spiece.model': Uint8Array.from(bytes),
+      'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'AlbertTokenizer' }),
+    });
+    // `` → ", É → e (NFKD + StripAccents), lowercase: ▁" ▁cafe
+    expect(albert.encodePlus('``  CAFÉ')).toMatchObject({
+      tokens: ['[CLS]', '▁"', '▁cafe', '[SEP]'],
+      ids: [2, 5, 6, 3],
+    });
+    expect(albert.encodePlus('cafe', { pair: 'cafe' }).tokenTypeIds).toEqual([0, 0, 0, 1, 1]);
+  });
+
   it('a broken or non-Unigram model is a FormatError naming the file and the field', () => {
     expect(() => readSentencePieceModel(spiece.subarray(0, 100))).toThrow(FormatError);
     expect(() => readSentencePieceModel(spiece.subarray(0, 100))).toThrow(

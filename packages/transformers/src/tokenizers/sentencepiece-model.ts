@@ -5,7 +5,9 @@
  * model is a list of (piece, log-probability, type) plus normalization rules**, which is exactly a
  * Unigram tokenizer.json with a Precompiled normalizer and the Metaspace pre-tokenizer:
  *
- *   normalizer      Sequence[Precompiled(charsmap), Strip(right), Replace(" {2,}" → "▁")]
+ *   normalizer      Sequence[Precompiled(charsmap), Strip(right), Replace(" {2,}" → "▁")]; ALBERT's
+ *                   (AlbertConverter): `` '' → ", NFKD + StripAccents unless keep_accents,
+ *                   Lowercase if do_lower_case, the charsmap, Replace(" {2,}" → " ")
  *   pre_tokenizer   Metaspace("▁", prepend_scheme "always" when add_dummy_prefix, else "never")
  *   model           Unigram(pieces with their scores, unk_id = the UNKNOWN piece, byte_fallback)
  *   added_tokens    the CONTROL / UNKNOWN pieces (special) and USER_DEFINED ones
@@ -152,6 +154,26 @@ const base64 = (bytes: Uint8Array): string => {
   return btoa(s);
 };
 
+const precompiled = (m: SentencePieceModel) =>
+  m.precompiledCharsmap ? [{ type: 'Precompiled', precompiled_charsmap: base64(m.precompiledCharsmap) }] : [];
+
+/** SpmConverter.normalizer: the charsmap, then strip the end and fold runs of spaces into "▁". */
+const spmNormalizers = (m: SentencePieceModel) => [
+  ...precompiled(m),
+  { type: 'Strip', strip_left: false, strip_right: true },
+  { type: 'Replace', pattern: { Regex: ' {2,}' }, content: '▁' },
+];
+
+/** AlbertConverter.normalizer: `` and '' → ", accents (unless keep_accents), lowercase (do_lower_case). */
+const albertNormalizers = (m: SentencePieceModel, config: Record<string, unknown>) => [
+  { type: 'Replace', pattern: { String: '``' }, content: '"' },
+  { type: 'Replace', pattern: { String: "''" }, content: '"' },
+  ...(config.keep_accents === true ? [] : [{ type: 'NFKD' }, { type: 'StripAccents' }]),
+  ...(config.do_lower_case === false ? [] : [{ type: 'Lowercase' }]),
+  ...precompiled(m),
+  { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+];
+
 const MODEL_TYPES: Record<number, string> = { 1: 'UNIGRAM', 2: 'BPE', 3: 'WORD', 4: 'CHAR' };
 
 /**
@@ -238,13 +260,7 @@ export function sentencePieceToTokenizerJSON(
     added_tokens: added,
     normalizer: {
       type: 'Sequence',
-      normalizers: [
-        ...(m.precompiledCharsmap
-          ? [{ type: 'Precompiled', precompiled_charsmap: base64(m.precompiledCharsmap) }]
-          : []),
-        { type: 'Strip', strip_left: false, strip_right: true },
-        { type: 'Replace', pattern: { Regex: ' {2,}' }, content: '▁' },
-      ],
+      normalizers: /^Albert/.test(cls) ? albertNormalizers(m, config) : spmNormalizers(m),
     },
     pre_tokenizer: metaspace,
     post_processor: postProcessor,
