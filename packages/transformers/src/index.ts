@@ -92,7 +92,9 @@ export {
 } from './seq2seq-generate.js';
 // ── Tokenizers from disk: a Hugging Face folder, llama2.c's tok512.bin, the shipped ones
 //   loadLlama2cTokenizer().encode('Once upon a time') // [1, 403, 407, 261, 378]
-export { loadHfTokenizer } from './tokenizers/hf-folder.js';
+// ── Any Hugging Face folder's tokenizer as the tokenizer.json pipeline (Unigram T5/ALBERT, RoBERTa's
+//    byte-level BPE, …) with its chat template: (await loadAutoTokenizer('models/t5-small')).encode('Hi')
+export { loadAutoTokenizer, loadHfTokenizer } from './tokenizers/hf-folder.js';
 export { loadLlama2cTokenizer } from './tokenizers/sentencepiece-file.js';
 export {
   SHIPPED_TOKENIZERS,

@@ -18,7 +18,16 @@ import {
 import { Document } from '@langchain/core/documents';
 import { describe, expect, test } from 'vitest';
 import { type InputKind, LIMIT, makeInput, measure, ratio } from './timing.ts';
-import { basicBpe, byteLevelBpe, charWithUnk, llama2c, useLite, wordPiece } from './tokenizers.ts';
+import {
+  basicBpe,
+  byteLevelBpe,
+  charWithUnk,
+  llama2c,
+  robertaHf,
+  t5Hf,
+  useLite,
+  wordPiece,
+} from './tokenizers.ts';
 
 const corpus = loadTinyShakespeare().slice(0, 200_000);
 const recursive = new RecursiveCharacterSplitter({ chunkSize: 1000, chunkOverlap: 200 });
@@ -65,6 +74,16 @@ const CASES: Array<[string, (text: string) => unknown, InputKind[]]> = [
     'WordPiece encodePlus pair, maxLength 512',
     (t) => wordPiece.encodePlus(t, t, { maxLength: 512 }),
     ['english', 'CJK', 'many short words'],
+  ],
+  [
+    'tokenizer.json RoBERTa (byte-level BPE) encode',
+    (t) => robertaHf.encode(t),
+    ['english', 'one word "aaaa…"', 'CJK', 'a whitespace run'],
+  ],
+  [
+    'tokenizer.json T5 (Unigram, Precompiled, Strip) encode',
+    (t) => t5Hf.encode(t),
+    ['english', 'one word "aaaa…"', 'random code points', 'a whitespace run'],
   ],
   ['char encode (with <unk>)', (t) => charWithUnk.encode(t), ['english', 'random code points']],
   [

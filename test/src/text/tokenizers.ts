@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadTinyShakespeare } from '@firth/datasets';
 import { findUseLiteDir, UnigramTokenizer, type VocabularyEntry } from '@firth/deep';
 import {
+  autoTokenizerFromFiles,
   BasicBPETokenizer,
   ByteLevelBPETokenizer,
   CharTokenizer,
@@ -42,6 +43,17 @@ const useLiteVocab = JSON.parse(
   readFileSync(join(findUseLiteDir(), 'vocab.json'), 'utf8'),
 ) as VocabularyEntry[];
 export const useLite = new UnigramTokenizer(useLiteVocab);
+/** Hugging Face folders run by the tokenizer.json pipeline (packages/transformers/fixtures). */
+const hfFolder = (name: string) => {
+  const dir = new URL(`../../../packages/transformers/fixtures/${name}/`, import.meta.url);
+  const read = (file: string) => readFileSync(new URL(file, dir), 'utf8');
+  return autoTokenizerFromFiles(
+    { 'tokenizer.json': read('tokenizer.json'), 'tokenizer_config.json': read('tokenizer_config.json') },
+    name,
+  );
+};
+export const robertaHf = hfFolder('hf-tok-roberta');
+export const t5Hf = hfFolder('hf-tok-t5');
 
 export const TOKENIZERS: TokenizerCase[] = [
   {
@@ -81,6 +93,22 @@ export const TOKENIZERS: TokenizerCase[] = [
     vocabSize: charWithUnk.vocabSize,
     roundTrip: {
       none: 'characters outside the training text come back as <unk> (on its alphabet it round-trips)',
+    },
+  },
+  {
+    name: 'RoBERTa byte-level BPE (tokenizer.json pipeline)',
+    encode: (x) => robertaHf.encode(x, { addSpecialTokens: false }),
+    decode: (ids) => robertaHf.decode(ids),
+    vocabSize: robertaHf.vocabSize,
+    roundTrip: wellFormed,
+  },
+  {
+    name: 'T5 Unigram (tokenizer.json pipeline: Precompiled, Metaspace)',
+    encode: (x) => t5Hf.encode(x),
+    decode: (ids) => t5Hf.decode(ids),
+    vocabSize: t5Hf.vocabSize,
+    roundTrip: {
+      none: 'the charsmap and whitespace folding normalize first; characters without a piece are <unk>',
     },
   },
   {

@@ -15,7 +15,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeUtf8, ValidationError } from '@firth/numeric';
 import type { ByteLevelBPETokenizer } from './bpe.js';
+import {
+  AUTO_TOKENIZER_FILES,
+  type AutoTokenizerFiles,
+  autoTokenizerFromFiles,
+  BINARY_TOKENIZER_FILES,
+} from './hf-auto.js';
 import { type HfTokenizerFiles, hfTokenizerFromFiles } from './hf-files.js';
+import type { HfTokenizer } from './hf-tokenizer.js';
 import type { WordPieceTokenizer } from './wordpiece.js';
 
 /** A file's text (strict UTF-8), or undefined when the folder does not have it. */
@@ -41,4 +48,35 @@ export async function loadHfTokenizer(folder: string): Promise<WordPieceTokenize
     if (text !== undefined) files[file] = text;
   }
   return hfTokenizerFromFiles(files, folder);
+}
+
+/**
+ * The tokenizer of a Hugging Face folder as the general pipeline (hf-tokenizer.ts), for every model
+ * the folder may hold — Unigram (T5, ALBERT, XLNet, Marian), BPE (GPT-2, RoBERTa, BART, Llama,
+ * Mistral, Qwen), WordPiece — with tokenizer_config.json's special tokens and chat template:
+ *
+ *   const tok = await loadAutoTokenizer('models/flan-t5-small');
+ *   tok.encode('translate English to German: Hello') // ids ending in </s>
+ *   tok.applyChatTemplate(messages, { add_generation_prompt: true })
+ *
+ * Reads the files `autoTokenizerFromFiles` (hf-auto.ts) chooses among; a missing file is skipped,
+ * an unreadable one is a ValidationError naming it.
+ */
+export async function loadAutoTokenizer(folder: string): Promise<HfTokenizer> {
+  const files: AutoTokenizerFiles = {};
+  for (const file of AUTO_TOKENIZER_FILES) {
+    if (BINARY_TOKENIZER_FILES.has(file)) {
+      // SentencePiece models are read only when there is no tokenizer.json
+      if (files['tokenizer.json'] !== undefined) continue;
+      const bytes = await readFile(join(folder, file)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return undefined;
+        throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, file);
+      });
+      if (bytes !== undefined) (files as Record<string, Uint8Array>)[file] = new Uint8Array(bytes);
+      continue;
+    }
+    const text = await readIf(folder, file as 'tokenizer.json');
+    if (text !== undefined) (files as Record<string, string>)[file] = text;
+  }
+  return autoTokenizerFromFiles(files, folder);
 }

@@ -51,9 +51,49 @@ export {
 // ── Character-level, "Let's build GPT" (char.ts) ────────────────────────────────────────────────
 //   new CharTokenizer().train('hello world').encode('hell') // [3, 2, 4, 4]
 export { CharTokenizer, type CharTokenizerJSON, type CharTokenizerOptions } from './char.js';
+export {
+  type ChatMessage,
+  type ChatTemplateOptions,
+  type ChatTemplateSource,
+  chatTemplates,
+  renderChatTemplate,
+} from './chat-template.js';
+// ── Hugging Face tokenizer.json as the Rust `tokenizers` pipeline: added tokens → normalizer →
+//    pre-tokenizer → model (Unigram, BPE, WordPiece, WordLevel) → post-processor; decoder
+//    (hf-tokenizer.ts and its steps), a folder's files (hf-auto.ts), chat templates (chat-template.ts)
+//   HfTokenizer.fromJSON(t5Json).tokenize('Hello world') // ['▁Hello', '▁world']
+//   autoTokenizerFromFiles({ 'vocab.json': v, 'merges.txt': m }).encode('Hi') // [0, …, 2]: <s> … </s>
+export {
+  AUTO_TOKENIZER_FILES,
+  type AutoTokenizerFiles,
+  autoTokenizerFromFiles,
+} from './hf-auto.js';
 // ── A Hugging Face model folder's tokenizer from its files' contents (tokenizer.json, vocab.txt,
 //    vocab.json + merges.txt) — `loadHfTokenizer(folder)` reads them from disk (hf-folder.ts, Node)
 export { type HfTokenizerFiles, hfTokenizerFromFiles } from './hf-files.js';
+export { type HfModel, readModel } from './hf-models.js';
+export { type Normalizer, PrecompiledCharsMap, readNormalizer } from './hf-normalizers.js';
+export {
+  type Decoder,
+  type Encoded,
+  type PostProcessor,
+  readDecoder,
+  readPostProcessor,
+} from './hf-post.js';
+export {
+  type PreTokenizer,
+  readPreTokenizer,
+  type SplitBehavior,
+  splitByMatches,
+  type Word,
+} from './hf-pre-tokenizers.js';
+export {
+  type HfAddedToken,
+  type HfDecodeOptions,
+  type HfEncodeOptions,
+  type HfEncoding,
+  HfTokenizer,
+} from './hf-tokenizer.js';
 // ── The merge loop of every BPE variant, with a priority queue (merge-queue.ts) ─────────────────
 export { type MergeRules, mergeSymbols } from './merge-queue.js';
 // ── llama2.c's SentencePiece BPE, tok512.bin's bytes (sentencepiece-bpe.ts) ────────────────────
@@ -66,6 +106,12 @@ export {
   SentencePieceBPETokenizer,
   type SentencePieceEncodeOptions,
 } from './sentencepiece-bpe.js';
+export {
+  marianTokenizerParts,
+  readSentencePieceModel,
+  type SentencePieceModel,
+  sentencePieceToTokenizerJSON,
+} from './sentencepiece-model.js';
 // ── Hugging Face tokenizer.json shapes (tokenizer-json.ts) ──────────────────────────────────────
 export {
   type AddedTokenJSON,
@@ -74,6 +120,7 @@ export {
   type TokenizerJSON,
   tokenizerVocabulary,
 } from './tokenizer-json.js';
+export { UNK_PENALTY, UnigramModel } from './unigram.js';
 // ── BERT WordPiece (wordpiece.ts) ───────────────────────────────────────────────────────────────
 //   tok.tokenize('unaffable') // ['un', '##aff', '##able']
 export {
