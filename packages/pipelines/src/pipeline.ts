@@ -3,7 +3,7 @@
  * returns an async function with Hugging Face's inputs and outputs for that task.
  *
  *   const classify = await pipeline('sentiment-analysis');
- *   await classify('I love this!')            // [{ label: 'positive', score: 0.9… }]
+ *   await classify('I love this!')            // [{ label: 'POSITIVE', score: 0.9… }]
  *   await classify(['good', 'bad'])           // one { label, score } per text
  *   const unmask = await pipeline('fill-mask');
  *   await unmask('he went to the [MASK] .')   // [{ score, token, token_str, sequence }, …] (top 5)
@@ -27,6 +27,7 @@ import {
   loadTinyBert,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { loadSentimentDefault } from './sentiment.js';
 import { resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 
 /** The model a pipeline runs. */
@@ -194,12 +195,12 @@ const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
         'pipeline: text-classification reads only its default model in this version (a Hugging Face BertForSequenceClassification folder is not read yet)',
         'model',
       );
-    const { classifier } = await loadTinyBert();
+    const sentiment = await loadSentimentDefault();
     return withInfo(
       async (input: string | string[], options: TextClassificationOptions = {}) =>
-        classify(classifier, input, options),
+        classify(sentiment, input, options),
       'text-classification',
-      defaultModel('text-classification', countParameters(classifier.bert)),
+      defaultModel('text-classification', sentiment.parameters),
     );
   },
 
@@ -268,7 +269,7 @@ const BUILDERS: Record<string, (model?: string) => Promise<unknown>> = {
 };
 
 function classify(
-  classifier: BertForSequenceClassification,
+  classifier: Pick<BertForSequenceClassification, 'labels' | 'predict'>,
   input: string | string[],
   options: TextClassificationOptions,
 ): ClassificationLabel[] | ClassificationLabel[][] {
