@@ -4,7 +4,7 @@
  * Face's task names, inputs, options and outputs.
  *
  *   const classify = await pipeline('sentiment-analysis');
- *   await classify('I love this!')   // [{ label: 'positive', score: 0.9… }]
+ *   await classify('I love this!')   // [{ label: 'POSITIVE', score: 0.9… }]
  */
 export {
   type ClassificationLabel,
@@ -23,6 +23,14 @@ export {
   type TextGenerationOptions,
   type TextGenerationPipeline,
 } from './pipeline.js';
+export {
+  loadSentimentDefault,
+  markNegation,
+  NgramLogisticRegression,
+  type SentimentEnsemble,
+  type SentimentPrediction,
+  sstTokenize,
+} from './sentiment.js';
 export {
   COURSE_TASKS,
   type CourseTask,
