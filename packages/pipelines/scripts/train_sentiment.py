@@ -89,8 +89,8 @@ def ngrams(tokens, n_max):
 class NgramModel:
     """Binary n-gram presence -> logistic regression; logit = bias + sum of the present n-grams' weights."""
 
-    def __init__(self, n_max=2, C=1.0, nb=True, negation=True):
-        self.n_max, self.C, self.nb, self.negation = n_max, C, nb, negation
+    def __init__(self, n_max=2, C=1.0, nb=True, negation=True, penalty='l2'):
+        self.n_max, self.C, self.nb, self.negation, self.penalty = n_max, C, nb, negation, penalty
 
     def fit(self, texts, labels, sample_weight=None):
         grams = [ngrams(features(t, self.negation), self.n_max) for t in texts]
@@ -104,7 +104,7 @@ class NgramModel:
             r = np.log(p / p.sum()) - np.log(q / q.sum())
         else:
             r = np.ones(len(vocab))
-        lr = LogisticRegression(C=self.C, solver='liblinear', max_iter=5000)
+        lr = LogisticRegression(penalty=self.penalty, C=self.C, solver='liblinear', max_iter=5000, random_state=0)
         lr.fit(X @ sparse.diags(r), y, sample_weight=sample_weight)
         self.weights = lr.coef_.ravel() * r
         self.bias = float(lr.intercept_[0])
@@ -218,8 +218,10 @@ def cv_stack_accuracy(zb, zn, y, folds=5):
 
 PROXY_EPOCHS = 1
 
-# Chosen on the validation split with --tune (see the README of models/sst2-ngrams).
-N_MAX, C, NB, NEGATION = 2, 1.0, True, True
+# Chosen on the validation split with --tune (see the README of models/sst2-ngrams). L1 (C 3) rather
+# than L2 (C 1): the same stacked validation accuracy with 12,883 instead of 84,213 weights, so the
+# file (87 KB instead of 0.7 MB) fits the n8n package's 20 MB budget.
+N_MAX, C, NB, NEGATION, PENALTY = 2, 3.0, True, True, 'l1'
 
 
 def main():
@@ -244,21 +246,24 @@ def main():
     if args.tune:
         grid = [(n, nb, c, False) for n in (1, 2, 3) for nb in (False, True) for c in (0.3, 1.0, 3.0)]
         grid += [(2, True, 0.3, True), (2, True, 1.0, True), (3, True, 1.0, True)]
-        for n_max, nb, c, negation in grid:
-            zn = NgramModel(n_max, c, nb, negation).fit(rest_t, rest_y).logits(val_t)
-            print(f'n-grams 1..{n_max} nb {nb} C {c} negation {negation}: val {((zn > 0) == val_y).mean():.4f}; '
+        grid = [(*g, 'l2') for g in grid] + [(2, True, c, True, 'l1') for c in (0.3, 1.0, 3.0)]
+        for n_max, nb, c, negation, penalty in grid:
+            model = NgramModel(n_max, c, nb, negation, penalty).fit(rest_t, rest_y)
+            zn = model.logits(val_t)
+            print(f'n-grams 1..{n_max} nb {nb} C {c} negation {negation} {penalty} '
+                  f'({int((model.weights != 0).sum())} weights): val {((zn > 0) == val_y).mean():.4f}; '
                   f'+ BERT, sum of log-odds {((zb + zn > 0) == val_y).mean():.4f}, '
                   f'stacked (5-fold on val) {cv_stack_accuracy(zb, zn, val_y):.4f}', flush=True)
         return
-    zn = NgramModel(N_MAX, C, NB, NEGATION).fit(rest_t, rest_y).logits(val_t)
+    zn = NgramModel(N_MAX, C, NB, NEGATION, PENALTY).fit(rest_t, rest_y).logits(val_t)
     a, b, c = stack(zb, zn, val_y)
     val_acc = float(((a * zb + b * zn + c > 0) == val_y).mean())
     print(f'chosen n-grams val {((zn > 0) == val_y).mean():.4f}; ensemble a={a:.4f} b={b:.4f} c={c:.4f}: '
           f'val {val_acc:.4f} (5-fold {cv_stack_accuracy(zb, zn, val_y):.4f})')
     train = load('train')
-    final = NgramModel(N_MAX, C, NB, NEGATION).fit([' '.join(t) for t, _ in train], [l for _, l in train])
+    final = NgramModel(N_MAX, C, NB, NEGATION, PENALTY).fit([' '.join(t) for t, _ in train], [l for _, l in train])
     os.makedirs(OUT, exist_ok=True)
-    kept = [(g, final.weights[i]) for g, i in final.index.items() if abs(final.weights[i]) >= 1e-4]
+    kept = [(g, final.weights[i]) for g, i in final.index.items() if final.weights[i] != 0]
     kept.sort()
     with gzip.GzipFile(os.path.join(OUT, 'ngrams.tsv.gz'), 'wb', mtime=0) as f:
         f.write(''.join(f'{g}\t{w:.5g}\n' for g, w in kept).encode('utf8'))
@@ -267,7 +272,7 @@ def main():
         'id2label': {'0': 'NEGATIVE', '1': 'POSITIVE'},
         'bert': 'bert-tiny-sst2',
         'ngrams': {'file': 'ngrams.tsv.gz', 'n_max': N_MAX, 'bias': round(final.bias, 6), 'count': len(kept),
-                   'C': C, 'nb_scaling': NB, 'negation': NEGATION},
+                   'C': C, 'penalty': PENALTY, 'nb_scaling': NB, 'negation': NEGATION},
         'ensemble': {'bert': round(a, 6), 'ngrams': round(b, 6), 'bias': round(c, 6)},
         'validation': {'split': 'sst2_split.py (seed 18, 688 sentences)', 'accuracy': round(val_acc, 4)},
     }
