@@ -41,6 +41,8 @@ export const RUNTIME_FILES = [
     'models/tinyllamas-stories260K',
     'models/bert-tiny',
     'models/bert-tiny-sst2',
+    // the n-gram half of @firth/pipelines' sentiment-analysis default (with bert-tiny-sst2)
+    'models/sst2-ngrams',
     // The course notes: the default knowledge base of Firth Retriever and Firth RAG Answer, found
     // by @firth/rag's courseNotesDir as dist/firth-data/docs/concepts.
     'docs/concepts',

@@ -672,8 +672,8 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
     const [love] = run.json('Sentiment: I love this!');
     expect(love).toMatchObject({ task: 'sentiment-analysis', text: 'I love this!' });
     expectClose(love?.result, await classify('I love this!'));
-    // the course's answer, POSITIVE (this model's labels are lower case)
-    expect((love!.result as { label: string }[]).map((r) => r.label)).toEqual(['positive']);
+    // the course's answer, POSITIVE
+    expect((love!.result as { label: string }[]).map((r) => r.label)).toEqual(['POSITIVE']);
     expect(love?.model).toMatchObject(defaultOf('sentiment-analysis'));
     // "Basic Model Usage": the three texts, one item each, as the course's batch classifies them
     const texts = [
@@ -688,7 +688,7 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
       each.map((e) => (e.result as unknown[])[0]),
       batch,
     );
-    expect(batch.map((r) => r.label)).toEqual(['positive', 'negative', 'negative']);
+    expect(batch.map((r) => r.label)).toEqual(['POSITIVE', 'NEGATIVE', 'NEGATIVE']);
     // fill-mask and greedy text generation: the pipelines' own outputs
     const [fill] = run.json('Fill mask');
     expectClose(

@@ -4,7 +4,7 @@
  * Face's task names, inputs, options and outputs.
  *
  *   const classify = await pipeline('sentiment-analysis');
- *   await classify('I love this!')   // [{ label: 'positive', score: 0.9… }]
+ *   await classify('I love this!')   // [{ label: 'POSITIVE', score: 0.9… }]
  */
 
 export {
@@ -81,6 +81,14 @@ export type {
   TableQuestionAnsweringInput,
   TableQuestionAnsweringPipeline,
 } from './table-qa.js';
+export {
+  loadSentimentDefault,
+  markNegation,
+  NgramLogisticRegression,
+  type SentimentEnsemble,
+  type SentimentPrediction,
+  sstTokenize,
+} from './sentiment.js';
 export {
   COURSE_TASKS,
   type CourseTask,

@@ -6,6 +6,7 @@ import { ValidationError } from '@firth/numeric';
 import { generate, loadLlama2c, loadLlama2cTokenizer, loadTinyBert } from '@firth/transformers';
 import { describe, expect, it } from 'vitest';
 import { pipeline } from './pipeline.js';
+import { loadSentimentDefault } from './sentiment.js';
 import { COURSE_TASKS, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
 
 describe('task names', () => {
@@ -40,9 +41,11 @@ describe('text-classification (sentiment-analysis)', () => {
   it("gives the shipped SST-2 model's labels and scores, in Hugging Face's shapes", async () => {
     const classify = await pipeline('sentiment-analysis');
     expect(classify.task).toBe('text-classification');
-    expect(classify.model).toMatchObject({ id: 'bert-tiny-sst2', isDefault: true });
-    expect(classify.model.parameters).toBeGreaterThan(100_000);
-    const { classifier } = await loadTinyBert();
+    expect(classify.model).toMatchObject({ id: 'bert-tiny-sst2+sst2-ngrams', isDefault: true });
+    const classifier = await loadSentimentDefault();
+    expect(classify.model.parameters).toBe(classifier.parameters);
+    // transformers.js's default (distilbert-base-uncased-finetuned-sst-2-english) says POSITIVE / NEGATIVE
+    expect(classifier.labels).toEqual(['NEGATIVE', 'POSITIVE']);
     const [core] = classifier.predict(['I love this!']);
     // one text → a list of its top_k (1) labels
     expect(await classify('I love this!')).toEqual([
@@ -68,9 +71,9 @@ describe('text-classification (sentiment-analysis)', () => {
     const classify = await pipeline('text-classification');
     const dev = loadSst2('dev').slice(0, 200);
     const out = (await classify(dev.map((e) => e.sentence))) as { label: string }[];
-    const right = out.filter((r, i) => r.label === (dev[i]!.label === 1 ? 'positive' : 'negative')).length;
-    // the README's 80.96 % is on all 872; on these 200 the pipeline must be well above chance
-    expect(right / dev.length).toBeGreaterThan(0.7);
+    const right = out.filter((r, i) => r.label === (dev[i]!.label === 1 ? 'POSITIVE' : 'NEGATIVE')).length;
+    // the README's 83.83 % is on all 872 (sentiment.test.ts recomputes it); on these 200 well above chance
+    expect(right / dev.length).toBeGreaterThan(0.75);
   });
 });
 

@@ -3,7 +3,7 @@
  * returns an async function with Hugging Face's inputs and outputs for that task.
  *
  *   const classify = await pipeline('sentiment-analysis');
- *   await classify('I love this!')            // [{ label: 'positive', score: 0.9… }]
+ *   await classify('I love this!')            // [{ label: 'POSITIVE', score: 0.9… }]
  *   await classify(['good', 'bad'])           // one { label, score } per text
  *   const unmask = await pipeline('fill-mask');
  *   await unmask('he went to the [MASK] .')   // [{ score, token, token_str, sequence }, …] (top 5)
@@ -41,6 +41,7 @@ import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sent
 import { buildSummarization, type SummarizationPipeline } from './summarization.js';
 import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
 import { buildZeroShotClassification, type ZeroShotClassificationPipeline } from './zero-shot.js';
+import { loadSentimentDefault } from './sentiment.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {
@@ -241,12 +242,12 @@ const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) =
         'pipeline: text-classification reads only its default model in this version (a Hugging Face BertForSequenceClassification folder is not read yet)',
         'model',
       );
-    const { classifier } = await loadTinyBert();
+    const sentiment = await loadSentimentDefault();
     return withInfo(
       async (input: string | string[], options: TextClassificationOptions = {}) =>
-        classify(classifier, input, options),
+        classify(sentiment, input, options),
       'text-classification',
-      defaultModel('text-classification', countParameters(classifier.bert)),
+      defaultModel('text-classification', sentiment.parameters),
     );
   },
 
@@ -315,7 +316,7 @@ const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) =
 };
 
 function classify(
-  classifier: BertForSequenceClassification,
+  classifier: Pick<BertForSequenceClassification, 'labels' | 'predict'>,
   input: string | string[],
   options: TextClassificationOptions,
 ): ClassificationLabel[] | ClassificationLabel[][] {

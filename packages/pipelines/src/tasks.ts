@@ -124,10 +124,11 @@ export const SUPPORTED_TASKS: Readonly<Record<string, TaskInfo>> = {
     task: 'text-classification',
     available: true,
     defaultModel: {
-      id: 'bert-tiny-sst2',
+      id: 'bert-tiny-sst2+sst2-ngrams',
       description:
-        "Firth's tiny BERT (2 layers × 128, WordPiece 4,000) fine-tuned on SST-2: NEGATIVE / POSITIVE",
-      quality: '80.96 % accuracy on SST-2 dev (872 sentences)',
+        "Firth's tiny BERT (2 layers × 128, WordPiece 4,000) fine-tuned on SST-2, stacked with a negation-marked, NB-weighted word-bigram logistic regression on SST-2's phrases: NEGATIVE / POSITIVE",
+      quality:
+        '83.83 % accuracy on SST-2 dev (872 sentences; fastText 81.7 %, the BERT alone 80.96 %), 83.58 % on the labelled test (1,821)',
     },
   },
   'fill-mask': {

@@ -6,7 +6,7 @@
  *
  *   const sentiment = pipelineTool('sentiment-analysis');
  *   JSON.parse(await sentiment.invoke({ text: 'I love this!' })).result
- *   // [{ label: 'positive', score: 0.9… }]
+ *   // [{ label: 'POSITIVE', score: 0.9… }]
  *
  * Generic over the task list: a task's inputs and options are one entry of TASK_SHAPES (tasks
  * without an entry take one text and no options), so a task @firth/pipelines starts to run needs
