@@ -181,4 +181,50 @@ describe('attendCached: one query row against key/value caches', () => {
       ),
     ).toThrow(/caches of 6 × 6/);
   });
+
+  it('adds a bias per head and position to the scaled scores (T5): softmax(q·k·s + b) by hand, −∞ hides a key', () => {
+    const [nHeads, hd, T] = [2, 3, 4];
+    const q = randn([nHeads * hd], false).data;
+    const keys = randn([T, nHeads * hd], false).data;
+    const values = randn([T, nHeads * hd], false).data;
+    const bias = Float32Array.from({ length: nHeads * T }, (_, i) => ((i * 7) % 5) - 2);
+    const heads = { nHeads, headSize: hd, scale: 0.5, bias };
+    const out = attendCached(q, keys, values, T, heads, new Float32Array(nHeads * hd));
+    for (let h = 0; h < nHeads; h++) {
+      const s = Array.from({ length: T }, (_, t) => {
+        let dot = 0;
+        for (let i = 0; i < hd; i++) dot += q[h * hd + i]! * keys[t * nHeads * hd + h * hd + i]!;
+        return dot * 0.5 + bias[h * T + t]!;
+      });
+      const e = s.map((v) => Math.exp(v - Math.max(...s)));
+      const z = e.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < hd; i++) {
+        const want = e.reduce((a, w, t) => a + (w / z) * values[t * nHeads * hd + h * hd + i]!, 0);
+        expect(out[h * hd + i]).toBeCloseTo(want, 5);
+      }
+    }
+    // −∞ on the last position: the same as a cache one shorter (without bias on the rest)
+    const hide = new Float32Array(nHeads * T);
+    for (let h = 0; h < nHeads; h++) hide[h * T + T - 1] = Number.NEGATIVE_INFINITY;
+    const hidden = attendCached(
+      q,
+      keys,
+      values,
+      T,
+      { nHeads, headSize: hd, bias: hide },
+      new Float32Array(6),
+    );
+    const shorter = attendCached(q, keys, values, T - 1, { nHeads, headSize: hd }, new Float32Array(6));
+    for (let i = 0; i < 6; i++) expect(hidden[i]).toBeCloseTo(shorter[i]!, 6);
+    expect(() =>
+      attendCached(
+        q,
+        keys,
+        values,
+        T,
+        { nHeads, headSize: hd, bias: new Float32Array(3) },
+        new Float32Array(6),
+      ),
+    ).toThrow(/a bias of 2 × 4/);
+  });
 });

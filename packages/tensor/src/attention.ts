@@ -662,6 +662,11 @@ export interface CachedAttentionHeads {
   headSize: number;
   /** @default 1/√headSize */
   scale?: number;
+  /**
+   * Added to the scaled scores before the softmax, head h's for position t at bias[h · length + t]
+   * (T5's relative position bias; −∞ hides a position). At least nHeads · length values.
+   */
+  bias?: ArrayLike<number>;
 }
 
 /**
@@ -681,7 +686,7 @@ export function attendCached(
   out: Float32Array,
   scratch?: Float32Array,
 ): Float32Array {
-  const { nHeads, headSize } = heads;
+  const { nHeads, headSize, bias } = heads;
   const nKvHeads = heads.nKvHeads ?? nHeads;
   const kvDim = nKvHeads * headSize;
   if (
@@ -691,10 +696,11 @@ export function attendCached(
     q.length < nHeads * headSize ||
     out.length < nHeads * headSize ||
     keys.length < length * kvDim ||
-    values.length < length * kvDim
+    values.length < length * kvDim ||
+    (bias !== undefined && bias.length < nHeads * length)
   )
     throw new ValidationError(
-      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values and caches of ${length} × ${kvDim}`,
+      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values, caches of ${length} × ${kvDim}${bias === undefined ? '' : ` and a bias of ${nHeads} × ${length}`}`,
       'shape',
     );
   const scale = heads.scale ?? 1 / Math.sqrt(headSize);
@@ -703,13 +709,14 @@ export function attendCached(
   for (let h = 0; h < nHeads; h++) {
     const qh = h * headSize;
     const kvh = Math.floor(h / kvMul) * headSize;
-    // scores_t = q_h · k_t · scale
+    // scores_t = q_h · k_t · scale (+ bias_h,t)
     let max = Number.NEGATIVE_INFINITY;
+    const bh = h * length;
     for (let t = 0; t < length; t++) {
       const kt = t * kvDim + kvh;
       let s = 0;
       for (let i = 0; i < headSize; i++) s += q[qh + i]! * keys[kt + i]!;
-      att[t] = s * scale;
+      att[t] = bias === undefined ? s * scale : s * scale + bias[bh + t]!;
       if (att[t]! > max) max = att[t]!;
     }
     // a = softmax(scores) (max subtracted for stability)
