@@ -43,6 +43,7 @@ export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 //   generateSeq2Seq(await loadSeq2Seq('models/t5-small'), ids, { numBeams: 4 }).sequences[0]
 export {
   BartForConditionalGeneration,
+  type DecoderBatch,
   type DecoderRun,
   type EncoderDecoderLM,
   loadSeq2Seq,
@@ -60,6 +61,7 @@ export { loadLlama2c } from './llama2c-file.js';
 export {
   bannedNgramTokens,
   generateSeq2Seq,
+  generateSeq2SeqBatch,
   generateSeq2SeqText,
   type Seq2SeqGenerateOptions,
   type Seq2SeqGeneration,

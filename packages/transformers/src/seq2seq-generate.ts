@@ -1,7 +1,9 @@
 /**
  * Encoder–decoder generation as Hugging Face's `generate()` does it, for any EncoderDecoderLM
  * (hf-seq2seq.ts: T5, BART, Marian): the encoder runs once, the decoder one token at a time with its
- * key/value cache, starting from decoder_start_token_id.
+ * key/value cache, starting from decoder_start_token_id. Every step is one DecoderBatch step: the
+ * beams of beam search, and with generateSeq2SeqBatch every unfinished input's rows, go through the
+ * weights together (a finished sequence's rows are dropped; each result is the input's own).
  *
  *   const model = await loadSeq2Seq('models/bart-large-cnn');
  *   generateSeq2Seq(model, inputIds, { numBeams: 4, lengthPenalty: 2, maxNewTokens: 60 })
