@@ -22,6 +22,7 @@ import {
   generateSeq2Seq,
   generateSeq2SeqBatch,
   generateSeq2SeqText,
+  generateSeq2SeqTexts,
   type Seq2SeqGenerateOptions,
   seq2seqTaskOptions,
 } from './seq2seq-generate.js';
@@ -278,6 +279,16 @@ describe('encoder–decoder pieces', () => {
     expect(greedy).toHaveLength(1);
     expect(greedy[0]!.ids).toHaveLength(3);
     expect(greedy[0]!.score).toBeUndefined();
+    // several texts padded into one batch: each one's results as alone
+    const texts = ['the cat sat', 'a dog', 'birds fly south in winter'];
+    for (const o of [
+      { task: 'summarization', numReturnSequences: 2 },
+      { task: 'translation', numBeams: 1 },
+    ]) {
+      const batch = generateSeq2SeqTexts(model, tok, texts, o);
+      expect(batch).toEqual(texts.map((t) => generateSeq2SeqText(model, tok, t, o)));
+    }
+    expect(() => generateSeq2SeqTexts(model, tok, [])).toThrow(/texts must be a non-empty array of strings/);
   });
 
   it('T5 relative position buckets: exact near, logarithmic far, capped; past-only in the decoder', () => {

@@ -63,6 +63,7 @@ export {
   generateSeq2Seq,
   generateSeq2SeqBatch,
   generateSeq2SeqText,
+  generateSeq2SeqTexts,
   type Seq2SeqGenerateOptions,
   type Seq2SeqGeneration,
   type Seq2SeqText,

@@ -447,14 +447,40 @@ export function generateSeq2SeqText(
   options: Seq2SeqTextOptions = {},
 ): Seq2SeqText[] {
   if (typeof text !== 'string') throw new ValidationError('text must be a string', 'text');
+  const { before, merged, decoded } = textSetup(model, tokenizer, options);
+  return decoded(generateSeq2Seq(model, tokenizer.encode(before + text), merged));
+}
+
+/**
+ * generateSeq2SeqText for several texts at once: tokenized, padded into one batch
+ * (generateSeq2SeqBatch), every decoder step one pass for all of them. One list of results per
+ * text, each equal to generateSeq2SeqText on that text alone.
+ */
+export function generateSeq2SeqTexts(
+  model: EncoderDecoderLM,
+  tokenizer: GenerationTokenizer,
+  texts: string[],
+  options: Seq2SeqTextOptions = {},
+): Seq2SeqText[][] {
+  if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string'))
+    throw new ValidationError('texts must be a non-empty array of strings', 'texts');
+  const { before, merged, decoded } = textSetup(model, tokenizer, options);
+  const ids = texts.map((t) => tokenizer.encode(before + t));
+  return generateSeq2SeqBatch(model, ids, merged).map(decoded);
+}
+
+/** The prefix, the merged generation options and the decoding of generateSeq2SeqText(s). */
+function textSetup(
+  model: EncoderDecoderLM,
+  tokenizer: GenerationTokenizer,
+  options: Seq2SeqTextOptions,
+): { before: string; merged: Seq2SeqGenerateOptions; decoded: (out: Seq2SeqGeneration) => Seq2SeqText[] } {
   const { task, prefix, ...rest } = options;
   const fromTask = task === undefined ? null : seq2seqTaskOptions(model, task);
   const merged: Seq2SeqGenerateOptions = { ...(fromTask?.options ?? {}), ...rest };
   // HF's max_new_tokens wins over max_length: a caller's maxNewTokens overrides the task's maxLength
   if (rest.maxNewTokens !== undefined && rest.maxLength === undefined) delete merged.maxLength;
   const before = prefix ?? fromTask?.prefix ?? model.generationConfig.prefix ?? '';
-  const ids = tokenizer.encode(before + text);
-  const out = generateSeq2Seq(model, ids, merged);
   const g = model.generationConfig;
   const special = new Set(
     [
@@ -464,9 +490,11 @@ export function generateSeq2SeqText(
       ...g.eosTokenId,
     ].filter((t): t is number => t !== undefined),
   );
-  return out.sequences.map((seq, i) => {
-    const r: Seq2SeqText = { text: tokenizer.decode(seq.filter((t) => !special.has(t))), ids: seq };
-    if (out.sequencesScores) r.score = out.sequencesScores[i]!;
-    return r;
-  });
+  const decoded = (out: Seq2SeqGeneration) =>
+    out.sequences.map((seq, i) => {
+      const r: Seq2SeqText = { text: tokenizer.decode(seq.filter((t) => !special.has(t))), ids: seq };
+      if (out.sequencesScores) r.score = out.sequencesScores[i]!;
+      return r;
+    });
+  return { before, merged, decoded };
 }
