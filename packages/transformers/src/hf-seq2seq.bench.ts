@@ -202,6 +202,8 @@ for (const [name, make] of Object.entries(MODELS)) {
     const load = ms(t0);
     const ids = Array.from({ length: 20 }, (_, i) => 5 + ((i * 7919) % 1000));
     const encode = best(5, () => model.encode(ids));
+    const long = Array.from({ length: 512 }, (_, i) => 5 + ((i * 7919) % 1000));
+    const encodeLong = best(2, () => model.encode(long));
     // eos banned until the last token: every step runs; forced eos off (it would end BART early)
     const fixed = { maxNewTokens: tokens, minNewTokens: tokens, forcedEosTokenId: null };
     const greedy = best(3, () => generateSeq2Seq(model, ids, fixed));
@@ -210,7 +212,7 @@ for (const [name, make] of Object.entries(MODELS)) {
     const perBeamStep = (beam - encode) / tokens;
     console.log(
       `${name} (${(params / 1e6).toFixed(1)}M parameters): load ${(load / 1000).toFixed(2)} s, ` +
-        `encode 20 tokens ${encode.toFixed(0)} ms, greedy ${(1000 / perToken).toFixed(1)} tokens/s ` +
+        `encode 20 tokens ${encode.toFixed(0)} ms (512: ${encodeLong.toFixed(0)} ms), greedy ${(1000 / perToken).toFixed(1)} tokens/s ` +
         `(${perToken.toFixed(1)} ms/token), 4-beam step ${perBeamStep.toFixed(0)} ms`,
     );
     const batch = [20, 8, 13, 17].map((n, b) => ids.slice(0, n).map((t) => t + b));

@@ -44,11 +44,15 @@ import {
   addLayerNorm,
   arenaScope,
   attendCached,
+  attention,
   layerNorm,
   linear as linearBias,
   matmul,
+  reshape,
   rmsNorm,
   scale as scaleOp,
+  splitHeads,
+  swapAxes12,
   Tensor,
 } from '@firth/tensor';
 import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
@@ -459,10 +463,10 @@ function padBatch(
 }
 
 /**
- * Multi-head attention of each query row over its sequence's token positions: q (B·T × width) of
- * B sequences of T rows, k and v likewise; keys where the mask is 0 are left out. `bias(i, kept)`
- * gives query i's score bias (heads × kept keys, T5) or null. Returns the heads side by side
- * (B·T × width), before the output product.
+ * Multi-head self-attention of B sequences of T rows: q, k, v (B·T × heads·headSize) through
+ * @firth/tensor's attention op (the fused wasm kernels where they apply; with T5's `bias`, heads ×
+ * T × T, its products path), padding keys (mask 0) never attended. Returns the heads side by side
+ * (B·T × heads·headSize), before the output product.
  */
 function encoderAttention(
   q: Tensor,
@@ -474,38 +478,16 @@ function encoderAttention(
   nHeads: number,
   headSize: number,
   scale: number,
-  bias: ((query: number, kept: number[]) => Float32Array) | null,
+  bias: Float32Array | null,
 ): Tensor {
   const width = nHeads * headSize;
-  const out = new Float32Array(B * T * width);
-  const scratch = new Float32Array(T);
-  for (let b = 0; b < B; b++) {
-    const kept: number[] = [];
-    for (let t = 0; t < T; t++) if (mask[b * T + t] !== 0) kept.push(t);
-    // the sequence's keys and values at its token positions, contiguous
-    const gather = (src: Float32Array) => {
-      const g = new Float32Array(kept.length * width);
-      for (const [j, t] of kept.entries())
-        g.set(src.subarray((b * T + t) * width, (b * T + t + 1) * width), j * width);
-      return g;
-    };
-    const K = gather(k.data);
-    const V = gather(v.data);
-    for (let i = 0; i < T; i++) {
-      const r = (b * T + i) * width;
-      const heads = { nHeads, headSize, scale, ...(bias ? { bias: bias(i, kept) } : {}) };
-      attendCached(
-        q.data.subarray(r, r + width),
-        K,
-        V,
-        kept.length,
-        heads,
-        out.subarray(r, r + width),
-        scratch,
-      );
-    }
-  }
-  return new Tensor(out, [B * T, width]);
+  const heads = (x: Tensor) => splitHeads(reshape(x, [B, T, width]), nHeads);
+  const out = attention(heads(q), heads(k), heads(v), {
+    scale,
+    ...(mask.includes(0) ? { keyMask: mask } : {}),
+    ...(bias ? { bias } : {}),
+  });
+  return reshape(swapAxes12(out), [B * T, width]);
 }
 
 /**
@@ -920,17 +902,13 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
     return arenaScope(() => {
       let x = new Tensor(this.shared.lookup(ids), [B * T, d]);
-      // the bias of query i over its sequence's token positions: the same in every block
-      const biases = new Map<string, Float32Array>();
-      const bias = (i: number, kept: number[]) => {
-        const key = `${i}:${kept.join()}`;
-        let b = biases.get(key);
-        if (!b) {
-          b = this.positionBias(this.encoderBias, i, kept, true);
-          biases.set(key, b);
-        }
-        return b;
-      };
+      // each head's bias for query i over key j (T × T): the same in every block and sequence
+      const positions = Array.from({ length: T }, (_, t) => t);
+      const bias = new Float32Array(nh * T * T);
+      for (let i = 0; i < T; i++) {
+        const row = this.positionBias(this.encoderBias, i, positions, true);
+        for (let h = 0; h < nh; h++) bias.set(row.subarray(h * T, (h + 1) * T), (h * T + i) * T);
+      }
       for (const b of this.encoderBlocks) {
         const n = rmsNorm(x, b.selfLn, this.eps);
         const a = b.self;
