@@ -4,9 +4,10 @@
  * writes (config.json + model.safetensors, HF's parameter names; generation_config.json read when
  * present), run in float32 on @firth/tensor's engine: every linear layer a wasm SIMD product
  * (threads for the large ones) over weights laid out once at load (in × out), the norms its
- * elementwise kernels, intermediate tensors in its arena (released after each pass), and every
- * attention — encoder, decoder self-attention over its key/value cache, cross-attention — its one
- * cached-attention routine (`attendCached`, T5's relative position bias added to the scores).
+ * elementwise kernels, intermediate tensors in its arena (released after each pass); the encoder's
+ * self-attention is its attention op (padding as the key mask, T5's relative position bias added to
+ * the scores), the decoder's self-attention over its key/value cache and cross-attention its
+ * cached-attention step (`attendCached`, with the same bias).
  * Generation is seq2seq-generate.ts (greedy and beam search, as HF).
  *
  *   const model = await loadSeq2Seq('models/t5-small');        // T5, BART or Marian, by config.json
