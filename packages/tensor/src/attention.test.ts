@@ -133,6 +133,58 @@ describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
   });
 });
 
+describe('attention with a score bias (T5’s relative positions)', () => {
+  it('equals softmax(q kᵀ·s + bias) v row by row (attendCached with the same bias), float32 and float64, with a key mask', () => {
+    const [B, h, T, d] = [2, 2, 5, 4];
+    const [q, k, v] = [randn([B, h, T, d]), randn([B, h, T, d]), randn([B, h, T, d])];
+    const bias = Float32Array.from({ length: h * T * T }, (_, i) => Math.sin(i) * 2);
+    const keyMask = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0];
+    const out = attention(q, k, v, { bias, scale: 0.7, keyMask });
+    const [q64, k64, v64] = [q, k, v].map((t) => new Tensor(Float64Array.from(t.data), t.shape, true));
+    const out64 = attention(q64!, k64!, v64!, { bias, scale: 0.7, keyMask });
+    for (let b = 0; b < B; b++)
+      for (let hh = 0; hh < h; hh++) {
+        const at = (b * h + hh) * T * d;
+        const n = b === 0 ? T : 3; // the second sequence's last two keys are padding
+        for (let i = 0; i < T; i++) {
+          const row = attendCached(
+            q.data.subarray(at + i * d, at + (i + 1) * d),
+            k.data.subarray(at, at + n * d),
+            v.data.subarray(at, at + n * d),
+            n,
+            {
+              nHeads: 1,
+              headSize: d,
+              scale: 0.7,
+              bias: bias.subarray((hh * T + i) * T, (hh * T + i) * T + n),
+            },
+            new Float32Array(d),
+          );
+          for (let j = 0; j < d; j++) {
+            expect(out.data[at + i * d + j]).toBeCloseTo(row[j]!, 5);
+            expect(out64.data[at + i * d + j]).toBeCloseTo(row[j]!, 5);
+          }
+        }
+      }
+    // the bias is a constant: the gradients of q, k and v (float32 products path) are float64
+    // autograd's (matmulNT, softmax, matmul) through the same biased scores
+    const G = Array.from({ length: out.size }, (_, i) => Math.cos(i));
+    const gOut = new Tensor(Float32Array.from(G), [G.length, 1]);
+    const gOut64 = new Tensor(Float64Array.from(G), [G.length, 1]);
+    matmul(reshape(out, [1, out.size]), gOut).backward();
+    matmul(reshape(out64, [1, out64.size]), gOut64).backward();
+    for (const [a, b] of [
+      [q, q64],
+      [k, k64],
+      [v, v64],
+    ] as const)
+      expect(worst(a.grad!, Float32Array.from(b!.grad!))).toBeLessThan(1e-4);
+    expect(() => attention(q, k, v, { bias: new Float32Array(7) })).toThrow(
+      /bias needs 50 \(heads × 5 × 5\) or 100 values, got 7/,
+    );
+  });
+});
+
 describe('attendCached: one query row against key/value caches', () => {
   it("equals the op's last causal row, grouped-query heads reading their shared kv head", () => {
     const [nHeads, nKvHeads, hd, T] = [4, 2, 3, 5];
@@ -180,5 +232,51 @@ describe('attendCached: one query row against key/value caches', () => {
         new Float32Array(12),
       ),
     ).toThrow(/caches of 6 × 6/);
+  });
+
+  it('adds a bias per head and position to the scaled scores (T5): softmax(q·k·s + b) by hand, −∞ hides a key', () => {
+    const [nHeads, hd, T] = [2, 3, 4];
+    const q = randn([nHeads * hd], false).data;
+    const keys = randn([T, nHeads * hd], false).data;
+    const values = randn([T, nHeads * hd], false).data;
+    const bias = Float32Array.from({ length: nHeads * T }, (_, i) => ((i * 7) % 5) - 2);
+    const heads = { nHeads, headSize: hd, scale: 0.5, bias };
+    const out = attendCached(q, keys, values, T, heads, new Float32Array(nHeads * hd));
+    for (let h = 0; h < nHeads; h++) {
+      const s = Array.from({ length: T }, (_, t) => {
+        let dot = 0;
+        for (let i = 0; i < hd; i++) dot += q[h * hd + i]! * keys[t * nHeads * hd + h * hd + i]!;
+        return dot * 0.5 + bias[h * T + t]!;
+      });
+      const e = s.map((v) => Math.exp(v - Math.max(...s)));
+      const z = e.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < hd; i++) {
+        const want = e.reduce((a, w, t) => a + (w / z) * values[t * nHeads * hd + h * hd + i]!, 0);
+        expect(out[h * hd + i]).toBeCloseTo(want, 5);
+      }
+    }
+    // −∞ on the last position: the same as a cache one shorter (without bias on the rest)
+    const hide = new Float32Array(nHeads * T);
+    for (let h = 0; h < nHeads; h++) hide[h * T + T - 1] = Number.NEGATIVE_INFINITY;
+    const hidden = attendCached(
+      q,
+      keys,
+      values,
+      T,
+      { nHeads, headSize: hd, bias: hide },
+      new Float32Array(6),
+    );
+    const shorter = attendCached(q, keys, values, T - 1, { nHeads, headSize: hd }, new Float32Array(6));
+    for (let i = 0; i < 6; i++) expect(hidden[i]).toBeCloseTo(shorter[i]!, 6);
+    expect(() =>
+      attendCached(
+        q,
+        keys,
+        values,
+        T,
+        { nHeads, headSize: hd, bias: new Float32Array(3) },
+        new Float32Array(6),
+      ),
+    ).toThrow(/a bias of 2 × 4/);
   });
 });

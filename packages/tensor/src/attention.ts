@@ -59,6 +59,12 @@ export interface AttentionOptions {
   keyMask?: ArrayLike<number>;
   /** The scores' factor s. @default 1/√d */
   scale?: number;
+  /**
+   * Added to the scaled scores before the softmax (T5's relative position bias; a constant — no
+   * gradient flows into it): h·Tq·Tk values (head, query, key), the same for every sequence, or
+   * B·h·Tq·Tk. Taken by the products path (not the fused kernels).
+   */
+  bias?: ArrayLike<number>;
   /** Inverted dropout on the weights (training only): each weight zeroed with probability p. */
   dropout?: { p: number; rng: RandomState };
   /**
@@ -81,6 +87,15 @@ const scratchOf = (n: number): [Float32Array, Float32Array] => {
   if (scratch.length < 2 * n) scratch = new Float32Array(2 * n);
   return [scratch.subarray(0, n), scratch.subarray(n, 2 * n)];
 };
+
+/**
+ * scores += bias / s, in place: the softmax takes s·scores, so the bias is added after the scaling.
+ * A bias shorter than the scores (one sequence's) is repeated over the sequences.
+ */
+function addBias(scores: Floats, bias: ArrayLike<number>, s: number): void {
+  const n = bias.length;
+  for (let i = 0; i < scores.length; i++) scores[i]! += bias[i % n]! / s;
+}
 
 /** softmax(s·x) of each row with a key mask (and causal): the rows of sequence b use keyMask[b·c …]. */
 function maskedSoftmax(
@@ -499,11 +514,23 @@ export function attentionWithWeights<T extends Floats>(
       `attention: keyMask needs ${B} × ${Tk} entries for keys of shape ${JSON.stringify(k.shape)}, got ${keyMask.length}`,
       'keyMask',
     );
+  const perSequence = (lead.slice(1).reduce((a, b) => a * b, 1) || 1) * Tq * Tk;
+  if (
+    options.bias !== undefined &&
+    options.bias.length !== perSequence &&
+    options.bias.length !== B * perSequence
+  )
+    throw new ValidationError(
+      `attention: bias needs ${perSequence} (heads × ${Tq} × ${Tk}) or ${B * perSequence} values, got ${options.bias.length}`,
+      'bias',
+    );
   if (dropout !== undefined && !(dropout.p >= 0 && dropout.p < 1))
     throw new ValidationError(`attention: dropout p must be in [0, 1), got ${dropout.p}`, 'dropout');
   if (dtype === 'float64') {
     // float64: autograd's ops in double precision (the same function and gradients)
-    const weights = softmax(matmulNT(q, k), {
+    const scores = matmulNT(q, k);
+    if (options.bias !== undefined) addBias(scores.data, options.bias, s);
+    const weights = softmax(scores, {
       causal,
       scale: s,
       ...(keyMask === undefined ? {} : { keyMask }),
@@ -536,7 +563,15 @@ function attention32(
   const rows = heads * Tq;
   const dropping = dropout !== undefined && dropout.p > 0;
   const fused = fusedNow();
-  if (fused && options.path !== 'products' && !dropping && Tk % 4 === 0 && d % 16 === 0 && dv === d) {
+  if (
+    fused &&
+    options.path !== 'products' &&
+    options.bias === undefined &&
+    !dropping &&
+    Tk % 4 === 0 &&
+    d % 16 === 0 &&
+    dv === d
+  ) {
     // one fused call each way (attention-f32.wat); (B, H) heads of contiguous (T × d) matrices
     const H = heads / B;
     const L: HeadLayout = {
@@ -564,6 +599,7 @@ function attention32(
   }
   // P = softmax(q kᵀ·s): the scores are written into P and turned into weights in place
   const P = matmulF32NTBatch(q.data, k.data, heads, Tq, d, Tk, allocF32(heads * Tq * Tk, false));
+  if (options.bias !== undefined) addBias(P, options.bias, s);
   if (keyMask === undefined) ew.softmaxForward(P, P, null, rows, Tk, Tq, causal, s);
   else maskedSoftmax(P, rows, Tk, Tq, causal, s, keyMask, rows / B);
   // with dropout the product (and dV) use P ⊙ M; the softmax's backward uses P
@@ -616,7 +652,9 @@ export function selfAttentionWithWeights<T extends Floats>(
   const { keyMask } = options;
   // (a keyMask of another length goes to attentionWithWeights, which says so)
   const plain =
-    (keyMask === undefined || keyMask.length === B * T) && !(options.dropout && options.dropout.p > 0);
+    (keyMask === undefined || keyMask.length === B * T) &&
+    !(options.dropout && options.dropout.p > 0) &&
+    options.bias === undefined;
   // float64 takes the ops below (splitHeads, attentionWithWeights' float64 path, swapAxes12)
   const x = qkv.dtype === 'float32' ? (qkv as Tensor<Floats> as Tensor) : null;
   const fused = x ? fusedNow() : null;
@@ -662,6 +700,11 @@ export interface CachedAttentionHeads {
   headSize: number;
   /** @default 1/√headSize */
   scale?: number;
+  /**
+   * Added to the scaled scores before the softmax, head h's for position t at bias[h · length + t]
+   * (T5's relative position bias; −∞ hides a position). At least nHeads · length values.
+   */
+  bias?: ArrayLike<number>;
 }
 
 /**
@@ -681,7 +724,7 @@ export function attendCached(
   out: Float32Array,
   scratch?: Float32Array,
 ): Float32Array {
-  const { nHeads, headSize } = heads;
+  const { nHeads, headSize, bias } = heads;
   const nKvHeads = heads.nKvHeads ?? nHeads;
   const kvDim = nKvHeads * headSize;
   if (
@@ -691,10 +734,11 @@ export function attendCached(
     q.length < nHeads * headSize ||
     out.length < nHeads * headSize ||
     keys.length < length * kvDim ||
-    values.length < length * kvDim
+    values.length < length * kvDim ||
+    (bias !== undefined && bias.length < nHeads * length)
   )
     throw new ValidationError(
-      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values and caches of ${length} × ${kvDim}`,
+      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values, caches of ${length} × ${kvDim}${bias === undefined ? '' : ` and a bias of ${nHeads} × ${length}`}`,
       'shape',
     );
   const scale = heads.scale ?? 1 / Math.sqrt(headSize);
@@ -703,13 +747,14 @@ export function attendCached(
   for (let h = 0; h < nHeads; h++) {
     const qh = h * headSize;
     const kvh = Math.floor(h / kvMul) * headSize;
-    // scores_t = q_h · k_t · scale
+    // scores_t = q_h · k_t · scale (+ bias_h,t)
     let max = Number.NEGATIVE_INFINITY;
+    const bh = h * length;
     for (let t = 0; t < length; t++) {
       const kt = t * kvDim + kvh;
       let s = 0;
       for (let i = 0; i < headSize; i++) s += q[qh + i]! * keys[kt + i]!;
-      att[t] = s * scale;
+      att[t] = bias === undefined ? s * scale : s * scale + bias[bh + t]!;
       if (att[t]! > max) max = att[t]!;
     }
     // a = softmax(scores) (max subtracted for stability)

@@ -20,7 +20,9 @@ import { readSafetensors, writeSafetensors } from './safetensors.js';
 import {
   bannedNgramTokens,
   generateSeq2Seq,
+  generateSeq2SeqBatch,
   generateSeq2SeqText,
+  generateSeq2SeqTexts,
   type Seq2SeqGenerateOptions,
   seq2seqTaskOptions,
 } from './seq2seq-generate.js';
@@ -107,6 +109,69 @@ describe.each(MODELS)('%s equals its PyTorch reference', (name, cls, architectur
         for (const [i, s] of g.sequences_scores.entries())
           expect(Math.abs(got.sequencesScores![i]! - s), label).toBeLessThan(1e-4);
       } else expect(got.sequencesScores).toBeUndefined();
+    }
+  });
+});
+
+describe.each(MODELS)('%s: a padded batch gives each sequence’s own results', (name) => {
+  it('encoder states and decoder logits of both inputs padded together equal PyTorch’s unpadded ones to 1e-4', async () => {
+    const model = await loadSeq2Seq(join(fixtures, name));
+    const ref = reference(name);
+    const [long, short] = ref.input_ids as [number[], number[]];
+    expect(short.length).toBeLessThan(long.length);
+    // ragged rows: padded here on the right with the pad token; and rows padded with another token
+    // (3) under an explicit mask — the mask, not the token, must hide the padding
+    const T = long.length;
+    const padded = [long, [...short, ...new Array<number>(T - short.length).fill(3)]];
+    const mask = padded.map((row, b) => row.map((_, t) => (t < ref.input_ids[b]!.length ? 1 : 0)));
+    for (const states of [model.encodeBatch([long, short]), model.encodeBatch(padded, mask)]) {
+      expect(states.map((s) => s.length)).toEqual([T, T]);
+      for (const [b, ids] of ref.input_ids.entries())
+        expect(
+          maxDiff(states[b]!.slice(0, ids.length), ref.encoder_last_hidden_state[b]!),
+          `encoder ${b}`,
+        ).toBeLessThan(1e-4);
+      // the decoder rows of both sequences stepped together, each over its own token positions
+      const batch = model.startDecoderBatch(states, mask);
+      const [u0, u1] = ref.decoder_input_ids as [number[], number[]];
+      const logits: number[][][] = [[], []];
+      for (let i = 0; i < u0.length; i++) {
+        const rows = i < u1.length ? [0, 1] : [0];
+        const out = batch.step(
+          rows.map((b) => ref.decoder_input_ids[b]![i]!),
+          i === 0 ? undefined : rows,
+        );
+        for (const [r, b] of rows.entries()) logits[b]!.push(out[r]!);
+      }
+      expect(maxDiff(logits[0]!, ref.logits[0]!)).toBeLessThan(1e-4);
+      expect(maxDiff(logits[1]!, ref.logits[1]!)).toBeLessThan(1e-4);
+    }
+    // without the mask the padding is read as tokens: the short sequence's states change
+    const unmasked = model.encodeBatch(
+      padded,
+      padded.map((row) => row.map(() => 1)),
+    );
+    expect(maxDiff(unmasked[1]!.slice(0, short.length), ref.encoder_last_hidden_state[1]!)).toBeGreaterThan(
+      1e-3,
+    );
+  });
+
+  it('generateSeq2SeqBatch: both inputs at once give PyTorch’s ids for each, greedy and beam search', async () => {
+    const model = await loadSeq2Seq(join(fixtures, name));
+    const ref = reference(name);
+    const options = [...new Set(ref.generations.map((g) => JSON.stringify(g.options)))];
+    for (const o of options) {
+      const gens = ref.input_ids.map(
+        (ids) =>
+          ref.generations.find((g) => JSON.stringify(g.options) === o && g.input_ids.join() === ids.join())!,
+      );
+      const got = generateSeq2SeqBatch(model, ref.input_ids, toOptions(JSON.parse(o)));
+      for (const [b, g] of gens.entries()) {
+        expect(got[b]!.sequences, `${b} ${o}`).toEqual(g.sequences);
+        if (g.sequences_scores)
+          for (const [i, s] of g.sequences_scores.entries())
+            expect(Math.abs(got[b]!.sequencesScores![i]! - s)).toBeLessThan(1e-4);
+      }
     }
   });
 });
@@ -214,6 +279,23 @@ describe('encoder–decoder pieces', () => {
     expect(greedy).toHaveLength(1);
     expect(greedy[0]!.ids).toHaveLength(3);
     expect(greedy[0]!.score).toBeUndefined();
+    // several texts padded into one batch: each one's results as alone
+    const texts = ['the cat sat', 'a dog', 'birds fly south in winter'];
+    for (const o of [
+      { task: 'summarization', numReturnSequences: 2 },
+      { task: 'translation', numBeams: 1 },
+    ]) {
+      const batch = generateSeq2SeqTexts(model, tok, texts, o);
+      const alone = texts.map((t) => generateSeq2SeqText(model, tok, t, o));
+      // the same ids and texts; scores to float32 rounding (the padded rows' softmax skips the padding)
+      expect(batch.map((r) => r.map(({ text, ids }) => ({ text, ids })))).toEqual(
+        alone.map((r) => r.map(({ text, ids }) => ({ text, ids }))),
+      );
+      for (const [i, r] of batch.entries())
+        for (const [j, x] of r.entries())
+          expect(Math.abs((x.score ?? 0) - (alone[i]![j]!.score ?? 0))).toBeLessThan(1e-5);
+    }
+    expect(() => generateSeq2SeqTexts(model, tok, [])).toThrow(/texts must be a non-empty array of strings/);
   });
 
   it('T5 relative position buckets: exact near, logarithmic far, capped; past-only in the decoder', () => {
@@ -258,6 +340,32 @@ describe('encoder–decoder pieces', () => {
     const fresh = seq2seqForward(model, [5, 9, 3, 1], [0, 7, 11]).logits[2]!;
     expect(maxDiff([lb], [fresh])).toBeLessThan(1e-12);
     expect(maxDiff([la], [lb])).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('decoder rows stepped together', () => {
+  it('a row that continues keeps its cache, a second continuation copies it, a dropped row is gone', async () => {
+    const model = await loadSeq2Seq(join(fixtures, 'hf-tiny-bart'));
+    const ids = [0, 5, 9, 3, 2];
+    const fresh = (dec: number[]) => seq2seqForward(model, ids, dec).logits.at(-1)!;
+    const batch = model.startDecoderBatch([model.encode(ids)]);
+    batch.step([2]);
+    // one row becomes three: the first takes the cache, the two others are copies
+    let out = batch.step([0, 7, 11], [0, 0, 0]);
+    expect(batch.rows).toBe(3);
+    expect(maxDiff([out[0]!], [fresh([2, 0])])).toBeLessThan(1e-6);
+    expect(maxDiff([out[1]!], [fresh([2, 7])])).toBeLessThan(1e-6);
+    expect(maxDiff([out[2]!], [fresh([2, 11])])).toBeLessThan(1e-6);
+    // rows swapped, one dropped: each still reads its own history
+    out = batch.step([4, 6], [2, 0]);
+    expect(batch.rows).toBe(2);
+    expect(maxDiff([out[0]!], [fresh([2, 11, 4])])).toBeLessThan(1e-6);
+    expect(maxDiff([out[1]!], [fresh([2, 0, 6])])).toBeLessThan(1e-6);
+    // the same rows again (no from): they go on
+    out = batch.step([8, 8]);
+    expect(maxDiff([out[1]!], [fresh([2, 0, 6, 8])])).toBeLessThan(1e-6);
+    expect(() => batch.step([1, 1], [0, 2])).toThrow(/from must name rows of the last step, 0\.\.1/);
+    expect(() => batch.step([1])).toThrow(/one token a row \(2\)/);
   });
 });
 
@@ -364,6 +472,35 @@ describe('encoder–decoder checkpoints — bad input', () => {
     const model = await loadSeq2Seq(join(fixtures, 'hf-tiny-t5'));
     expect(() => model.encode([])).toThrow(ValidationError);
     expect(() => model.encode([3, 24])).toThrow(/input_ids\[1\] = 24 is outside the vocabulary \[0, 24\)/);
+    expect(() => model.encodeBatch([])).toThrow(ValidationError);
+    expect(() => model.encodeBatch([[3, 1], [4]], [[1, 1], [1]])).toThrow(
+      /every row of input_ids and attention_mask must have 2 values/,
+    );
+    expect(() =>
+      model.encodeBatch(
+        [
+          [3, 1],
+          [4, 0],
+        ],
+        [
+          [1, 1],
+          [0, 0],
+        ],
+      ),
+    ).toThrow(/attention_mask\[1\] hides every token/);
+    expect(() =>
+      model.encodeBatch(
+        [
+          [3, 1],
+          [4, 0],
+        ],
+        [
+          [1, 1],
+          [1, 2],
+        ],
+      ),
+    ).toThrow(/attention_mask\[1\] must hold 0s and 1s/);
+    expect(() => model.startDecoder(model.encode([3, 1]), [1])).toThrow(/one value per row \(2\)/);
     expect(() => generateSeq2Seq(model, [3, 1], { numBeams: 2, numReturnSequences: 3 })).toThrow(
       /numReturnSequences \(3\) must be ≤ numBeams \(2\)/,
     );

@@ -2,13 +2,27 @@
  * Hugging Face encoder–decoder checkpoints — T5 (`T5ForConditionalGeneration`), BART
  * (`BartForConditionalGeneration`) and Marian (`MarianMTModel`) — from the folders `save_pretrained`
  * writes (config.json + model.safetensors, HF's parameter names; generation_config.json read when
- * present), run in float64 on the reference blocks (reference/: the one attention, LayerNorm,
- * RMSNorm, the activations). Generation is seq2seq-generate.ts (greedy and beam search, as HF).
+ * present), run in float32 on @firth/tensor's engine: every linear layer a wasm SIMD product
+ * (threads for the large ones) over weights laid out once at load (in × out), the norms its
+ * elementwise kernels, intermediate tensors in its arena (released after each pass); the encoder's
+ * self-attention is its attention op (padding as the key mask, T5's relative position bias added to
+ * the scores), the decoder's self-attention over its key/value cache and cross-attention its
+ * cached-attention step (`attendCached`, with the same bias).
+ * Generation is seq2seq-generate.ts (greedy and beam search, as HF).
  *
  *   const model = await loadSeq2Seq('models/t5-small');        // T5, BART or Marian, by config.json
  *   const enc = model.encode([13959, 1566, 12, 2379, 10, 8774, 1]);   // encoder states (T × d_model)
  *   const run = model.startDecoder(enc);                       // cached decoding: one position a step
  *   run.step(model.generationConfig.decoderStartTokenId)      // logits of the first output token
+ *
+ * Batches, as HF pads them: `encodeBatch(ids, attentionMask?)` (ragged rows are padded on the right
+ * with the pad token, to the longest) gives each sequence's states padded to the longest; a padding
+ * key is never attended (encoder self-attention, decoder cross-attention), so every sequence's
+ * states and logits are those of its unpadded run. `startDecoderBatch` steps several decoder rows in
+ * one pass of the weights — a batch's sequences, or beam search's beams — each row with its own
+ * key/value cache; a step names the row each new row continues (a beam that goes on takes its
+ * parent's cache as it is; only a second continuation of one parent copies it), so a step costs
+ * what changed, not a copy of every cache.
  *
  * T5 (Raffel et al. 2020): pre-norm blocks with RMS LayerNorm (no mean, no bias), no biases anywhere,
  *   scores q kᵀ (no 1/√d) + a learned bias per head and relative-position bucket (block 0's table,
@@ -26,16 +40,30 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkJson, FormatError, parseJson, type ShapeType, shape, ValidationError } from '@firth/numeric';
+import {
+  add,
+  addLayerNorm,
+  arenaScope,
+  attendCached,
+  attention,
+  layerNorm,
+  linear as linearBias,
+  matmul,
+  reshape,
+  rmsNorm,
+  scale as scaleOp,
+  splitHeads,
+  swapAxes12,
+  Tensor,
+} from '@firth/tensor';
 import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
 import { configSize } from './hf-config.js';
-import { type Matrix, scaledDotProductAttention } from './reference/attention.js';
+import type { Matrix } from './reference/attention.js';
 import { geluErf } from './reference/bert.js';
 import { activations } from './reference/feed-forward.js';
-import { layerNorm, rmsNorm } from './reference/normalization.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 export type Seq2SeqArchitecture = 't5' | 'bart' | 'marian';
-
 /** Generation defaults from config.json and generation_config.json (HF's field meanings). */
 export interface Seq2SeqGenerationConfig {
   decoderStartTokenId: number;
@@ -88,6 +116,22 @@ export interface DecoderRun {
   readonly length: number;
 }
 
+/**
+ * Decoder rows stepped together in one pass of the weights (a batch's sequences, beam search's
+ * beams), each with its own key/value cache and its sequence's encoder states.
+ */
+export interface DecoderBatch {
+  /**
+   * Feeds tokens[i] to row i and returns each row's logits for the token after it. Without `from`
+   * the rows are those of the last step (at first: one per sequence given to startDecoderBatch);
+   * with it, row i continues row from[i] of the last step — rows may be repeated (a beam that
+   * splits: its cache is copied for the second continuation on) or left out (a finished sequence).
+   */
+  step(tokens: number[], from?: number[]): number[][];
+  /** Rows of the last step. */
+  readonly rows: number;
+}
+
 /** What seq2seq-generate.ts needs from a model: encode once, decode one token at a time. */
 export interface EncoderDecoderLM {
   readonly architecture: Seq2SeqArchitecture;
@@ -95,74 +139,399 @@ export interface EncoderDecoderLM {
   readonly generationConfig: Seq2SeqGenerationConfig;
   /** The encoder's last hidden state for one sequence of input ids (T × d_model). */
   encode(inputIds: number[]): Matrix;
-  startDecoder(encoderStates: Matrix): DecoderRun;
+  /**
+   * The encoder over a batch: rows of equal length with their attention mask (1 = token, 0 =
+   * padding), or ragged rows, padded here on the right with the pad token. Each sequence's states
+   * (T × d_model, T the longest); at a token position they equal its unpadded encode().
+   */
+  encodeBatch(inputIds: number[][], attentionMask?: number[][]): Matrix[];
+  /** A decoding run over encoder states (with the mask of their padding, from encodeBatch). */
+  startDecoder(encoderStates: Matrix, attentionMask?: number[]): DecoderRun;
+  /** Decoder rows over several sequences' encoder states, one row each at first. */
+  startDecoderBatch(encoderStates: Matrix[], attentionMasks?: number[][]): DecoderBatch;
 }
 
 // ───────────────────────────────────────────────────────────── shared pieces
 
-const addRows = (a: Matrix, b: Matrix): Matrix => a.map((r, i) => r.map((v, j) => v + b[i]![j]!));
+/** The transpose of a row-major (rows × cols) matrix, in 32 × 32 tiles (a weight laid out once at load). */
+function transposed(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const B = 32;
+  for (let i0 = 0; i0 < rows; i0 += B)
+    for (let j0 = 0; j0 < cols; j0 += B) {
+      const iEnd = Math.min(i0 + B, rows);
+      const jEnd = Math.min(j0 + B, cols);
+      for (let i = i0; i < iEnd; i++)
+        for (let j = j0, src = i * cols + j0; j < jEnd; j++, src++) out[j * rows + i] = data[src]!;
+    }
+  return out;
+}
 
 /**
- * An nn.Linear as Hugging Face stores it: weight (out × in) row-major float32, bias (out) or none;
- * y = x Wᵀ + b, summed in float64. Kept as the checkpoint's arrays (no copy, no transpose): a large
- * checkpoint costs its own size in memory, and each output is one contiguous dot product.
+ * An nn.Linear as Hugging Face stores it, weight (out × in) and bias (out) or none, laid out once
+ * as the engine's products take it: y = x W + b with W (in × out).
  */
 interface Linear {
-  w: Float32Array;
-  b: Float32Array | null;
-  out: number;
-  inp: number;
+  w: Tensor;
+  b: Tensor | null;
 }
 
-const loadLinear = (ckpt: HfCheckpoint, name: string, out: number, inp: number, bias = false): Linear => ({
-  w: ckpt.tensor(`${name}.weight`, [out, inp]),
-  b: bias ? ckpt.tensor(`${name}.bias`, [out]) : null,
-  out,
-  inp,
+const linearOf = (weight: Float32Array, out: number, inp: number, bias: Float32Array | null): Linear => ({
+  w: new Tensor(transposed(weight, out, inp), [inp, out]),
+  b: bias && new Tensor(bias, [out]),
 });
 
-/** x Wᵀ + b for each row of x. */
-function linear(x: Matrix, l: Linear): Matrix {
-  const { w, b, out, inp } = l;
-  return x.map((row) => {
-    const y = new Array<number>(out);
-    for (let o = 0; o < out; o++) {
-      let s = b ? b[o]! : 0;
-      const off = o * inp;
-      for (let i = 0; i < inp; i++) s += w[off + i]! * row[i]!;
-      y[o] = s;
-    }
-    return y;
-  });
+const loadLinear = (ckpt: HfCheckpoint, name: string, out: number, inp: number, bias = false): Linear =>
+  linearOf(
+    ckpt.tensor(`${name}.weight`, [out, inp]),
+    out,
+    inp,
+    bias ? ckpt.tensor(`${name}.bias`, [out]) : null,
+  );
+
+/** x W (+ b) for each row of x (n × in) → (n × out). */
+const linear = (x: Tensor, l: Linear): Tensor => (l.b ? linearBias(x, l.w, l.b) : matmul(x, l.w));
+
+/** A vector of the checkpoint as a constant tensor. */
+const vectorOf = (ckpt: HfCheckpoint, name: string, n: number): Tensor =>
+  new Tensor(ckpt.tensor(name, [n]), [n]);
+
+/** f applied to every value of an inference tensor, in place (its array is the pass's own). */
+function mapInPlace(t: Tensor, f: (x: number) => number): Tensor {
+  const a = t.data;
+  for (let i = 0; i < a.length; i++) a[i] = f(a[i]!);
+  return t;
 }
 
-/** Row t of an embedding table kept as a Linear (vocab × d). */
-const embeddingRow = (table: Linear, t: number): number[] =>
-  Array.from(table.w.subarray(t * table.inp, (t + 1) * table.inp));
+/** act(a) ⊙ g in place in a (T5's gated feed-forward). */
+function gateInPlace(a: Tensor, g: Tensor, act: (x: number) => number): Tensor {
+  const x = a.data;
+  const y = g.data;
+  for (let i = 0; i < x.length; i++) x[i] = act(x[i]!) * y[i]!;
+  return a;
+}
+
+/** A (rows × cols) Matrix of a flat float32 array (copied out of the arena). */
+function toMatrix(a: Float32Array, rows: number, cols: number, from = 0): Matrix {
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from(a.subarray(from + i * cols, from + (i + 1) * cols)),
+  );
+}
 
 /**
- * Multi-head attention of query rows over key/value rows already projected (T × nHeads·headSize),
- * head by head through the one attention (reference/attention.ts); `bias(h)` is head h's additive
- * score bias (T5). Returns the heads side by side (Tq × nHeads·headSize), before the output product.
+ * The token embedding: the checkpoint's (vocab × d) table, or — when it is also the tied output
+ * layer — only that layer's (d × vocab) layout, read a column at a time (one copy of the largest
+ * tensor, not two).
  */
-function attendHeads(
-  Q: Matrix,
-  K: Matrix,
-  V: Matrix,
+class Embedding {
+  constructor(
+    private readonly rows: Float32Array | null,
+    private readonly columns: Tensor | null,
+    readonly vocab: number,
+    readonly d: number,
+  ) {}
+
+  /** Rows of `ids`, each times `scale`, into a new (n × d) array. */
+  lookup(ids: readonly number[], scale = 1): Float32Array {
+    const { d, vocab } = this;
+    const out = new Float32Array(ids.length * d);
+    for (const [i, t] of ids.entries()) {
+      if (this.rows) for (let j = 0; j < d; j++) out[i * d + j] = this.rows[t * d + j]! * scale;
+      else {
+        const c = this.columns!.data;
+        for (let j = 0; j < d; j++) out[i * d + j] = c[j * vocab + t]! * scale;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * One sequence's encoder states as the decoder reads them: only its token positions (padding keys
+ * are never attended), and each decoder layer's cross-attention keys and values of them, made once.
+ */
+interface CrossMemory {
+  length: number;
+  k: Float32Array[];
+  v: Float32Array[];
+}
+
+/**
+ * One decoder row's self-attention cache: each layer's keys and values (a row of `width` floats
+ * per position), grown by doubling.
+ */
+class SelfCache {
+  length = 0;
+  constructor(
+    readonly memory: CrossMemory,
+    readonly width: number,
+    public k: Float32Array[],
+    public v: Float32Array[],
+  ) {}
+
+  static empty(memory: CrossMemory, layers: number, width: number): SelfCache {
+    const make = () => Array.from({ length: layers }, () => new Float32Array(8 * width));
+    return new SelfCache(memory, width, make(), make());
+  }
+
+  /** Room for one more position. */
+  reserve(): void {
+    if ((this.length + 1) * this.width <= this.k[0]!.length) return;
+    const grow = (a: Float32Array) => {
+      const b = new Float32Array(a.length * 2);
+      b.set(a.subarray(0, this.length * this.width));
+      return b;
+    };
+    this.k = this.k.map(grow);
+    this.v = this.v.map(grow);
+  }
+
+  /** An independent copy of the positions filled so far. */
+  copy(): SelfCache {
+    const n = this.length * this.width;
+    const cap = Math.max(8, this.length * 2) * this.width;
+    const dup = (a: Float32Array) => {
+      const b = new Float32Array(cap);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    const c = new SelfCache(this.memory, this.width, this.k.map(dup), this.v.map(dup));
+    c.length = this.length;
+    return c;
+  }
+}
+
+/** What the two architectures implement: encoder over flat padded rows, one decoder step over rows. */
+abstract class EngineEncoderDecoder {
+  abstract readonly vocabSize: number;
+  abstract readonly generationConfig: Seq2SeqGenerationConfig;
+  protected abstract readonly dModel: number;
+  protected abstract readonly nDecoderLayers: number;
+  /** Width of a key (or value) row: heads × head size. */
+  protected abstract readonly kvWidth: number;
+  /** The encoder over B rows of T ids (flat) with their mask → B·T × d_model states (float32). */
+  protected abstract encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array;
+  /** Each decoder layer's cross-attention keys and values of n encoder rows (n × d_model). */
+  protected abstract crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] };
+  /** Feeds tokens[i] to rows[i] (appending to its cache) → n × vocab logits. */
+  protected abstract stepRows(rows: SelfCache[], tokens: number[]): Float32Array;
+
+  encode(inputIds: number[]): Matrix {
+    checkIds(inputIds, this.vocabSize, 'input_ids');
+    const out = this.encodeRows(
+      inputIds,
+      inputIds.map(() => 1),
+      1,
+      inputIds.length,
+    );
+    return toMatrix(out, inputIds.length, this.dModel);
+  }
+
+  encodeBatch(inputIds: number[][], attentionMask?: number[][]): Matrix[] {
+    const { ids, mask, T } = padBatch(
+      inputIds,
+      attentionMask,
+      this.vocabSize,
+      this.generationConfig.padTokenId ?? 0,
+    );
+    const out = this.encodeRows(ids.flat(), mask.flat(), ids.length, T);
+    return ids.map((_, b) => toMatrix(out, T, this.dModel, b * T * this.dModel));
+  }
+
+  /** The token positions of encoder states (by the mask) and their cross-attention keys and values. */
+  private memory(states: Matrix, mask: number[] | undefined, name: string): CrossMemory {
+    const d = this.dModel;
+    if (!Array.isArray(states) || states.length === 0 || states.some((r) => r?.length !== d))
+      throw new ValidationError(`${name} must be a non-empty matrix of rows of d_model = ${d} values`, name);
+    if (mask !== undefined && (!Array.isArray(mask) || mask.length !== states.length))
+      throw new ValidationError(
+        `the attention mask of ${name} must have one value per row (${states.length})`,
+        name,
+      );
+    const kept = states.filter((_, i) => mask === undefined || mask[i] !== 0);
+    if (kept.length === 0)
+      throw new ValidationError(`${name}: the attention mask hides every position`, name);
+    const flat = new Float32Array(kept.length * d);
+    for (const [i, r] of kept.entries()) flat.set(r, i * d);
+    const kv = arenaScope(() => this.crossKeysValues(new Tensor(flat, [kept.length, d])));
+    return { length: kept.length, ...kv };
+  }
+
+  /** Logits rows copied out as number arrays. */
+  private split(logits: Float32Array, n: number): number[][] {
+    const V = this.vocabSize;
+    return Array.from({ length: n }, (_, i) => Array.from(logits.subarray(i * V, (i + 1) * V)));
+  }
+
+  private checkedStep(rows: SelfCache[], tokens: number[]): number[][] {
+    if (!Array.isArray(tokens) || tokens.length !== rows.length)
+      throw new ValidationError(
+        `step needs one token a row (${rows.length}), got ${tokens?.length}`,
+        'tokens',
+      );
+    checkIds(tokens, this.vocabSize, 'token');
+    const logits = arenaScope(() => this.stepRows(rows, tokens).slice());
+    return this.split(logits, rows.length);
+  }
+
+  startDecoder(encoderStates: Matrix, attentionMask?: number[]): DecoderRun {
+    const memory = this.memory(encoderStates, attentionMask, 'encoderStates');
+    const run = (cache: SelfCache): DecoderRun => ({
+      get length() {
+        return cache.length;
+      },
+      fork: () => run(cache.copy()),
+      step: (token: number) => this.checkedStep([cache], [token])[0]!,
+    });
+    return run(SelfCache.empty(memory, this.nDecoderLayers, this.kvWidth));
+  }
+
+  startDecoderBatch(encoderStates: Matrix[], attentionMasks?: number[][]): DecoderBatch {
+    if (!Array.isArray(encoderStates) || encoderStates.length === 0)
+      throw new ValidationError('encoderStates must be a non-empty array of matrices', 'encoderStates');
+    if (attentionMasks !== undefined && attentionMasks.length !== encoderStates.length)
+      throw new ValidationError(
+        `attentionMasks must have one mask a sequence (${encoderStates.length}), got ${attentionMasks.length}`,
+        'attentionMasks',
+      );
+    let rows = encoderStates.map((s, i) =>
+      SelfCache.empty(
+        this.memory(s, attentionMasks?.[i], `encoderStates[${i}]`),
+        this.nDecoderLayers,
+        this.kvWidth,
+      ),
+    );
+    return {
+      get rows() {
+        return rows.length;
+      },
+      step: (tokens: number[], from?: number[]) => {
+        if (from !== undefined) {
+          if (!Array.isArray(from) || from.some((f) => !Number.isInteger(f) || f < 0 || f >= rows.length))
+            throw new ValidationError(`from must name rows of the last step, 0..${rows.length - 1}`, 'from');
+          // a row that goes on takes its parent's cache as it is; a second continuation copies it
+          const taken = new Set<number>();
+          rows = from.map((f) => {
+            if (taken.has(f)) return rows[f]!.copy();
+            taken.add(f);
+            return rows[f]!;
+          });
+        }
+        return this.checkedStep(rows, tokens);
+      },
+    };
+  }
+}
+
+/**
+ * A batch of id rows padded to the longest: rows with their mask as given (checked), or ragged rows
+ * padded on the right with `pad` (mask 0 there).
+ */
+function padBatch(
+  inputIds: number[][],
+  attentionMask: number[][] | undefined,
+  vocabSize: number,
+  pad: number,
+): { ids: number[][]; mask: number[][]; T: number } {
+  if (!Array.isArray(inputIds) || inputIds.length === 0)
+    throw new ValidationError('input_ids must be a non-empty array of rows of token ids', 'input_ids');
+  for (const [b, row] of inputIds.entries()) checkIds(row, vocabSize, `input_ids[${b}]`);
+  const T = Math.max(...inputIds.map((r) => r.length));
+  if (attentionMask === undefined)
+    return {
+      ids: inputIds.map((r) => [...r, ...new Array<number>(T - r.length).fill(pad)]),
+      mask: inputIds.map((r) => [...r.map(() => 1), ...new Array<number>(T - r.length).fill(0)]),
+      T,
+    };
+  if (!Array.isArray(attentionMask) || attentionMask.length !== inputIds.length)
+    throw new ValidationError(
+      `attention_mask must have one row per sequence (${inputIds.length})`,
+      'attention_mask',
+    );
+  for (const [b, row] of inputIds.entries()) {
+    const m = attentionMask[b];
+    if (row.length !== T || !Array.isArray(m) || m.length !== T)
+      throw new ValidationError(
+        `with an attention mask every row of input_ids and attention_mask must have ${T} values (row ${b})`,
+        `attention_mask[${b}]`,
+      );
+    if (m.some((v) => v !== 0 && v !== 1))
+      throw new ValidationError(`attention_mask[${b}] must hold 0s and 1s`, `attention_mask[${b}]`);
+    if (!m.includes(1))
+      throw new ValidationError(`attention_mask[${b}] hides every token`, `attention_mask[${b}]`);
+  }
+  return { ids: inputIds, mask: attentionMask, T };
+}
+
+/**
+ * Multi-head self-attention of B sequences of T rows: q, k, v (B·T × heads·headSize) through
+ * @firth/tensor's attention op (the fused wasm kernels where they apply; with T5's `bias`, heads ×
+ * T × T, its products path), padding keys (mask 0) never attended. Returns the heads side by side
+ * (B·T × heads·headSize), before the output product.
+ */
+function encoderAttention(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  mask: number[],
+  B: number,
+  T: number,
   nHeads: number,
   headSize: number,
   scale: number,
-  bias?: (h: number) => Matrix,
-): Matrix {
-  const cols = (m: Matrix, h: number) => m.map((r) => r.slice(h * headSize, (h + 1) * headSize));
-  const heads = Array.from({ length: nHeads }, (_, h) => {
-    const b = bias?.(h);
-    return scaledDotProductAttention(cols(Q, h), cols(K, h), cols(V, h), {
-      scale,
-      ...(b ? { bias: b } : {}),
-    }).output;
+  bias: Float32Array | null,
+): Tensor {
+  const width = nHeads * headSize;
+  const heads = (x: Tensor) => splitHeads(reshape(x, [B, T, width]), nHeads);
+  const out = attention(heads(q), heads(k), heads(v), {
+    scale,
+    ...(mask.includes(0) ? { keyMask: mask } : {}),
+    ...(bias ? { bias } : {}),
   });
-  return Q.map((_, i) => heads.flatMap((o) => o[i]!));
+  return reshape(swapAxes12(out), [B * T, width]);
+}
+
+/**
+ * Each decoder row's query (n × width) over its own cache (self-attention, the new position already
+ * appended) or its sequence's encoder memory (cross-attention). `bias(length)`: T5's, or null.
+ */
+function decoderAttention(
+  q: Tensor,
+  rows: SelfCache[],
+  layer: number,
+  cross: boolean,
+  nHeads: number,
+  headSize: number,
+  scale: number,
+  bias: ((length: number) => Float32Array) | null,
+): Tensor {
+  const width = nHeads * headSize;
+  const out = new Float32Array(rows.length * width);
+  for (const [i, row] of rows.entries()) {
+    const keys = cross ? row.memory.k[layer]! : row.k[layer]!;
+    const values = cross ? row.memory.v[layer]! : row.v[layer]!;
+    const length = cross ? row.memory.length : row.length + 1;
+    const heads = { nHeads, headSize, scale, ...(bias ? { bias: bias(length) } : {}) };
+    attendCached(
+      q.data.subarray(i * width, (i + 1) * width),
+      keys,
+      values,
+      length,
+      heads,
+      out.subarray(i * width, (i + 1) * width),
+    );
+  }
+  return new Tensor(out, [rows.length, width]);
+}
+
+/** Appends each row's new key and value (rows of k and v, n × width) to its cache at its length. */
+function appendKeysValues(rows: SelfCache[], layer: number, k: Tensor, v: Tensor): void {
+  for (const [i, row] of rows.entries()) {
+    if (layer === 0) row.reserve();
+    const w = row.width;
+    row.k[layer]!.set(k.data.subarray(i * w, (i + 1) * w), row.length * w);
+    row.v[layer]!.set(v.data.subarray(i * w, (i + 1) * w), row.length * w);
+  }
 }
 
 /** An activation by HF's name (ACT2FN): `gelu` is the exact erf form, `gelu_new` the tanh form. */
@@ -349,11 +718,11 @@ interface T5Attention {
   o: Linear;
 }
 interface T5Block {
-  selfLn: number[];
+  selfLn: Tensor;
   self: T5Attention;
-  crossLn?: number[];
+  crossLn?: Tensor;
   cross?: T5Attention;
-  ffLn: number[];
+  ffLn: Tensor;
   /** wi, or wi_0 (gated) */
   wi: Linear;
   /** wi_1, gated only */
@@ -388,21 +757,32 @@ export function relativePositionBucket(
   return buckets + Math.min(large, n - 1);
 }
 
-export class T5ForConditionalGeneration implements EncoderDecoderLM {
+export class T5ForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
   readonly architecture = 't5' as const;
+  protected readonly dModel: number;
+  protected readonly nDecoderLayers: number;
+  protected readonly kvWidth: number;
   private constructor(
     readonly config: ShapeType<typeof t5ConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
-    private readonly shared: Linear,
-    private readonly lmHead: Linear | null,
+    private readonly shared: Embedding,
+    /** The output layer: lm_head, or the shared embedding when tied (its d × vocab layout). */
+    private readonly lmHead: Linear,
+    private readonly tied: boolean,
     private readonly encoderBlocks: T5Block[],
     private readonly decoderBlocks: T5Block[],
-    private readonly encoderBias: Matrix,
-    private readonly decoderBias: Matrix,
-    private readonly encoderFinal: number[],
-    private readonly decoderFinal: number[],
+    /** relative_attention_bias tables (buckets × heads). */
+    private readonly encoderBias: Float32Array,
+    private readonly decoderBias: Float32Array,
+    private readonly encoderFinal: Tensor,
+    private readonly decoderFinal: Tensor,
     private readonly act: (x: number) => number,
-  ) {}
+  ) {
+    super();
+    this.dModel = config.d_model;
+    this.nDecoderLayers = decoderBlocks.length;
+    this.kvWidth = config.num_heads * config.d_kv;
+  }
 
   static fromCheckpoint(
     ckpt: HfCheckpoint,
@@ -445,37 +825,41 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
       const p = `${stack}.block.${i}.layer`;
       const ff = `${p}.${decoder ? 2 : 1}`;
       const b: T5Block = {
-        selfLn: ckpt.vector(`${p}.0.layer_norm.weight`, d),
+        selfLn: vectorOf(ckpt, `${p}.0.layer_norm.weight`, d),
         self: attention(`${p}.0.SelfAttention`),
-        ffLn: ckpt.vector(`${ff}.layer_norm.weight`, d),
+        ffLn: vectorOf(ckpt, `${ff}.layer_norm.weight`, d),
         wi: loadLinear(ckpt, `${ff}.DenseReluDense.${gated ? 'wi_0' : 'wi'}`, c.d_ff, d),
         wo: loadLinear(ckpt, `${ff}.DenseReluDense.wo`, d, c.d_ff),
       };
       if (gated) b.wiGate = loadLinear(ckpt, `${ff}.DenseReluDense.wi_1`, c.d_ff, d);
       if (decoder) {
-        b.crossLn = ckpt.vector(`${p}.1.layer_norm.weight`, d);
+        b.crossLn = vectorOf(ckpt, `${p}.1.layer_norm.weight`, d);
         b.cross = attention(`${p}.1.EncDecAttention`);
       }
       return b;
     };
     const nDec = c.num_decoder_layers ?? c.num_layers;
     const tied = c.tie_word_embeddings ?? true;
+    const V = c.vocab_size;
     const sharedName = firstTensor(ckpt, [
       'shared.weight',
       'encoder.embed_tokens.weight',
       'decoder.embed_tokens.weight',
     ]);
+    const table = ckpt.tensor(sharedName, [V, d]);
+    const lmHead = tied ? linearOf(table, V, d, null) : loadLinear(ckpt, 'lm_head', V, d);
     return new T5ForConditionalGeneration(
       c,
-      withTasks(generationConfig(c, extra, file, c.vocab_size), ckpt),
-      { w: ckpt.tensor(sharedName, [c.vocab_size, d]), b: null, out: c.vocab_size, inp: d },
-      tied ? null : loadLinear(ckpt, 'lm_head', c.vocab_size, d),
+      withTasks(generationConfig(c, extra, file, V), ckpt),
+      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
+      lmHead,
+      tied,
       Array.from({ length: c.num_layers }, (_, i) => block('encoder', i, false)),
       Array.from({ length: nDec }, (_, i) => block('decoder', i, true)),
-      ckpt.matrix('encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', [nb, c.num_heads]),
-      ckpt.matrix('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', [nb, c.num_heads]),
-      ckpt.vector('encoder.final_layer_norm.weight', d),
-      ckpt.vector('decoder.final_layer_norm.weight', d),
+      ckpt.tensor('encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', [nb, c.num_heads]),
+      ckpt.tensor('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight', [nb, c.num_heads]),
+      vectorOf(ckpt, 'encoder.final_layer_norm.weight', d),
+      vectorOf(ckpt, 'decoder.final_layer_norm.weight', d),
       act,
     );
   }
@@ -488,102 +872,101 @@ export class T5ForConditionalGeneration implements EncoderDecoderLM {
     return this.config.layer_norm_epsilon ?? 1e-6;
   }
 
-  /** Head h's bias for queries at `queries` over keys 0..nKeys−1 (the table's bucket of key − query). */
+  /** Each head's bias (heads × keys) for a query at `query` over keys at `keys`: the table's bucket of key − query. */
   private positionBias(
-    table: Matrix,
-    h: number,
-    queries: number[],
-    nKeys: number,
+    table: Float32Array,
+    query: number,
+    keys: readonly number[],
     bidirectional: boolean,
-  ): Matrix {
+  ): Float32Array {
+    const nh = this.config.num_heads;
     const nb = this.config.relative_attention_num_buckets ?? 32;
     const md = this.config.relative_attention_max_distance ?? 128;
-    return queries.map((q) =>
-      Array.from(
-        { length: nKeys },
-        (_, k) => table[relativePositionBucket(k - q, bidirectional, nb, md)]![h]!,
-      ),
-    );
-  }
-
-  private feedForward(x: Matrix, b: T5Block): Matrix {
-    const n = rmsNorm(x, b.ffLn, this.eps);
-    let h = linear(n, b.wi).map((r) => r.map(this.act));
-    if (b.wiGate) {
-      const g = linear(n, b.wiGate);
-      h = h.map((r, i) => r.map((v, j) => v * g[i]![j]!));
+    const n = keys.length;
+    const out = new Float32Array(nh * n);
+    for (let j = 0; j < n; j++) {
+      const row = relativePositionBucket(keys[j]! - query, bidirectional, nb, md) * nh;
+      for (let h = 0; h < nh; h++) out[h * n + j] = table[row + h]!;
     }
-    return addRows(x, linear(h, b.wo));
+    return out;
   }
 
-  encode(inputIds: number[]): Matrix {
-    const { num_heads: nh, d_kv: hd } = this.config;
-    checkIds(inputIds, this.vocabSize, 'input_ids');
-    let x: Matrix = inputIds.map((t) => embeddingRow(this.shared, t));
-    const positions = inputIds.map((_, i) => i);
-    const bias = Array.from({ length: nh }, (_, h) =>
-      this.positionBias(this.encoderBias, h, positions, inputIds.length, true),
-    );
-    for (const b of this.encoderBlocks) {
+  private feedForward(x: Tensor, b: T5Block): Tensor {
+    const n = rmsNorm(x, b.ffLn, this.eps);
+    const h = b.wiGate
+      ? gateInPlace(linear(n, b.wi), linear(n, b.wiGate), this.act)
+      : mapInPlace(linear(n, b.wi), this.act);
+    return add(x, linear(h, b.wo));
+  }
+
+  protected encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array {
+    const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
+    return arenaScope(() => {
+      let x = new Tensor(this.shared.lookup(ids), [B * T, d]);
+      // each head's bias for query i over key j (T × T): the same in every block and sequence
+      const positions = Array.from({ length: T }, (_, t) => t);
+      const bias = new Float32Array(nh * T * T);
+      for (let i = 0; i < T; i++) {
+        const row = this.positionBias(this.encoderBias, i, positions, true);
+        for (let h = 0; h < nh; h++) bias.set(row.subarray(h * T, (h + 1) * T), (h * T + i) * T);
+      }
+      for (const b of this.encoderBlocks) {
+        const n = rmsNorm(x, b.selfLn, this.eps);
+        const a = b.self;
+        const ctx = encoderAttention(
+          linear(n, a.q),
+          linear(n, a.k),
+          linear(n, a.v),
+          mask,
+          B,
+          T,
+          nh,
+          hd,
+          1,
+          bias,
+        );
+        x = add(x, linear(ctx, a.o));
+        x = this.feedForward(x, b);
+      }
+      return rmsNorm(x, this.encoderFinal, this.eps).data.slice();
+    });
+  }
+
+  protected crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] } {
+    return {
+      k: this.decoderBlocks.map((b) => linear(states, b.cross!.k).data.slice()),
+      v: this.decoderBlocks.map((b) => linear(states, b.cross!.v).data.slice()),
+    };
+  }
+
+  protected stepRows(rows: SelfCache[], tokens: number[]): Float32Array {
+    const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
+    let x = new Tensor(this.shared.lookup(tokens), [rows.length, d]);
+    // query at position p over keys 0..p (past-only buckets)
+    const memo = new Map<number, Float32Array>();
+    const selfBias = (length: number) => {
+      let b = memo.get(length);
+      if (!b) {
+        const keys = Array.from({ length }, (_, t) => t);
+        b = this.positionBias(this.decoderBias, length - 1, keys, false);
+        memo.set(length, b);
+      }
+      return b;
+    };
+    for (const [l, b] of this.decoderBlocks.entries()) {
       const n = rmsNorm(x, b.selfLn, this.eps);
-      const ctx = attendHeads(
-        linear(n, b.self.q),
-        linear(n, b.self.k),
-        linear(n, b.self.v),
-        nh,
-        hd,
-        1,
-        (h) => bias[h]!,
-      );
-      x = addRows(x, linear(ctx, b.self.o));
+      appendKeysValues(rows, l, linear(n, b.self.k), linear(n, b.self.v));
+      const ctx = decoderAttention(linear(n, b.self.q), rows, l, false, nh, hd, 1, selfBias);
+      x = add(x, linear(ctx, b.self.o));
+      const m = rmsNorm(x, b.crossLn!, this.eps);
+      const cctx = decoderAttention(linear(m, b.cross!.q), rows, l, true, nh, hd, 1, null);
+      x = add(x, linear(cctx, b.cross!.o));
       x = this.feedForward(x, b);
     }
-    return rmsNorm(x, this.encoderFinal, this.eps);
-  }
-
-  startDecoder(encoderStates: Matrix): DecoderRun {
-    const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
-    const cross = this.decoderBlocks.map((b) => ({
-      k: linear(encoderStates, b.cross!.k),
-      v: linear(encoderStates, b.cross!.v),
-    }));
-    const run = (keys: Matrix[], values: Matrix[]): DecoderRun => ({
-      get length() {
-        return keys[0]!.length;
-      },
-      fork: () =>
-        run(
-          keys.map((k) => k.slice()),
-          values.map((v) => v.slice()),
-        ),
-      step: (token: number) => {
-        checkIds([token], this.vocabSize, 'token');
-        const pos = keys[0]!.length;
-        let x: Matrix = [embeddingRow(this.shared, token)];
-        for (const [l, b] of this.decoderBlocks.entries()) {
-          const n = rmsNorm(x, b.selfLn, this.eps);
-          keys[l]!.push(linear(n, b.self.k)[0]!);
-          values[l]!.push(linear(n, b.self.v)[0]!);
-          const ctx = attendHeads(linear(n, b.self.q), keys[l]!, values[l]!, nh, hd, 1, (h) =>
-            this.positionBias(this.decoderBias, h, [pos], pos + 1, false),
-          );
-          x = addRows(x, linear(ctx, b.self.o));
-          const m = rmsNorm(x, b.crossLn!, this.eps);
-          const cctx = attendHeads(linear(m, b.cross!.q), cross[l]!.k, cross[l]!.v, nh, hd, 1);
-          x = addRows(x, linear(cctx, b.cross!.o));
-          x = this.feedForward(x, b);
-        }
-        const h = rmsNorm(x, this.decoderFinal, this.eps)[0]!;
-        if (this.lmHead) return linear([h], this.lmHead)[0]!;
-        // tied: rescale by d_model^−½ before the shared embedding (Mesh TensorFlow's convention)
-        const s = d ** -0.5;
-        return linear([h.map((v) => v * s)], this.shared)[0]!;
-      },
-    });
-    return run(
-      this.decoderBlocks.map(() => []),
-      this.decoderBlocks.map(() => []),
-    );
+    for (const row of rows) row.length++;
+    const h = rmsNorm(x, this.decoderFinal, this.eps);
+    // tied: rescale by d_model^−½ before the shared embedding (Mesh TensorFlow's convention)
+    return linear(this.tied ? scaleOp(h, d ** -0.5) : h, this.lmHead).data;
   }
 }
 
@@ -615,7 +998,7 @@ interface BartAttention {
   v: Linear;
   o: Linear;
 }
-type LayerNormWeights = [number[], number[]];
+type LayerNormWeights = [Tensor, Tensor];
 interface BartLayer {
   self: BartAttention;
   selfLn: LayerNormWeights;
@@ -638,22 +1021,31 @@ export function marianSinusoidalPositions(nPositions: number, d: number): Matrix
   });
 }
 
-export class BartForConditionalGeneration implements EncoderDecoderLM {
+export class BartForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
+  protected readonly dModel: number;
+  protected readonly nDecoderLayers: number;
+  protected readonly kvWidth: number;
   private constructor(
     readonly architecture: 'bart' | 'marian',
     readonly config: ShapeType<typeof bartConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
-    private readonly shared: Linear,
+    private readonly shared: Embedding,
     /** The output layer: the shared embedding (or lm_head) and final_logits_bias. */
     private readonly lmHead: Linear,
-    private readonly encoderPositions: Matrix,
-    private readonly decoderPositions: Matrix,
+    /** Position tables (positions × d_model). */
+    private readonly encoderPositions: Float32Array,
+    private readonly decoderPositions: Float32Array,
     private readonly encoderLnEmbedding: LayerNormWeights | null,
     private readonly decoderLnEmbedding: LayerNormWeights | null,
     private readonly encoderLayers: BartLayer[],
     private readonly decoderLayers: BartLayer[],
     private readonly act: (x: number) => number,
-  ) {}
+  ) {
+    super();
+    this.dModel = config.d_model;
+    this.nDecoderLayers = decoderLayers.length;
+    this.kvWidth = config.d_model;
+  }
 
   static fromCheckpoint(
     ckpt: HfCheckpoint,
@@ -675,7 +1067,10 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
       if (c.d_model % h) throw new FormatError(file, `$.${k}`, `must divide d_model ${c.d_model}, got ${h}`);
     const act = activation(c.activation_function ?? 'gelu', file, '$.activation_function');
     const d = c.d_model;
-    const ln = (p: string): LayerNormWeights => [ckpt.vector(`${p}.weight`, d), ckpt.vector(`${p}.bias`, d)];
+    const ln = (p: string): LayerNormWeights => [
+      vectorOf(ckpt, `${p}.weight`, d),
+      vectorOf(ckpt, `${p}.bias`, d),
+    ];
     const attention = (p: string): BartAttention => ({
       q: loadLinear(ckpt, `${p}.q_proj`, d, d, true),
       k: loadLinear(ckpt, `${p}.k_proj`, d, d, true),
@@ -704,23 +1099,23 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
       'model.encoder.embed_tokens.weight',
       'model.decoder.embed_tokens.weight',
     ]);
-    const shared: Linear = { w: ckpt.tensor(sharedName, [V, d]), b: null, out: V, inp: d };
+    const table = ckpt.tensor(sharedName, [V, d]);
     const tied = c.tie_word_embeddings ?? true;
     // final_logits_bias is a buffer HF saves; a checkpoint without it has zeros (as HF loads it)
-    const lmHead: Linear = {
-      ...(tied ? shared : loadLinear(ckpt, 'lm_head', V, d)),
-      b: ckpt.tensors.has('final_logits_bias') ? ckpt.tensor('final_logits_bias', [1, V]) : null,
-    };
+    const finalBias = ckpt.tensors.has('final_logits_bias')
+      ? ckpt.tensor('final_logits_bias', [1, V])
+      : new Float32Array(V);
+    const lmHead = linearOf(tied ? table : ckpt.tensor('lm_head.weight', [V, d]), V, d, finalBias);
     const P = c.max_position_embeddings;
     const positions = (stack: string) =>
       marian
-        ? marianSinusoidalPositions(P, d)
-        : ckpt.matrix(`model.${stack}.embed_positions.weight`, [P + 2, d]).slice(2);
+        ? Float32Array.from(marianSinusoidalPositions(P, d).flat())
+        : ckpt.tensor(`model.${stack}.embed_positions.weight`, [P + 2, d]).subarray(2 * d);
     return new BartForConditionalGeneration(
       marian ? 'marian' : 'bart',
       c,
       withTasks(generationConfig(c, extra, file, V), ckpt),
-      shared,
+      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
       lmHead,
       positions('encoder'),
       positions('decoder'),
@@ -736,77 +1131,85 @@ export class BartForConditionalGeneration implements EncoderDecoderLM {
     return this.config.vocab_size;
   }
 
-  private embed(ids: number[], positions: Matrix, from: number, ln: LayerNormWeights | null): Matrix {
-    const scale = this.config.scale_embedding ? Math.sqrt(this.config.d_model) : 1;
-    if (from + ids.length > positions.length)
+  /** Token embeddings (× √d_model when scale_embedding) + each one's position, then layernorm_embedding. */
+  private embed(ids: number[], positions: Float32Array, at: number[], ln: LayerNormWeights | null): Tensor {
+    const d = this.config.d_model;
+    const P = this.config.max_position_embeddings;
+    const last = Math.max(...at);
+    if (last >= P)
       throw new ValidationError(
-        `${from + ids.length} positions, but the model has max_position_embeddings ${positions.length}`,
+        `${last + 1} positions, but the model has max_position_embeddings ${P}`,
         'ids',
       );
-    const x = ids.map((t, i) =>
-      embeddingRow(this.shared, t).map((v, j) => v * scale + positions[from + i]![j]!),
-    );
-    return ln ? layerNorm(x, ln[0], ln[1]) : x;
+    const x = this.shared.lookup(ids, this.config.scale_embedding ? Math.sqrt(d) : 1);
+    for (const [i, p] of at.entries()) for (let j = 0; j < d; j++) x[i * d + j]! += positions[p * d + j]!;
+    const t = new Tensor(x, [ids.length, d]);
+    return ln ? layerNorm(t, ln[0], ln[1]) : t;
   }
 
-  private feedForward(x: Matrix, l: BartLayer): Matrix {
-    const h = linear(x, l.fc1).map((r) => r.map(this.act));
-    return layerNorm(addRows(x, linear(h, l.fc2)), l.finalLn[0], l.finalLn[1]);
+  private feedForward(x: Tensor, l: BartLayer): Tensor {
+    const h = mapInPlace(linear(x, l.fc1), this.act);
+    return addLayerNorm(x, linear(h, l.fc2), l.finalLn[0], l.finalLn[1]);
   }
 
-  encode(inputIds: number[]): Matrix {
-    checkIds(inputIds, this.vocabSize, 'input_ids');
+  protected encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array {
     const nh = this.config.encoder_attention_heads;
     const hd = this.config.d_model / nh;
-    let x = this.embed(inputIds, this.encoderPositions, 0, this.encoderLnEmbedding);
-    for (const l of this.encoderLayers) {
-      const a = l.self;
-      const ctx = attendHeads(linear(x, a.q), linear(x, a.k), linear(x, a.v), nh, hd, hd ** -0.5);
-      x = layerNorm(addRows(x, linear(ctx, a.o)), l.selfLn[0], l.selfLn[1]);
-      x = this.feedForward(x, l);
-    }
-    return x;
+    return arenaScope(() => {
+      // positions count from each row's start, padding included (as HF's)
+      const at = ids.map((_, i) => i % T);
+      let x = this.embed(ids, this.encoderPositions, at, this.encoderLnEmbedding);
+      for (const l of this.encoderLayers) {
+        const a = l.self;
+        const ctx = encoderAttention(
+          linear(x, a.q),
+          linear(x, a.k),
+          linear(x, a.v),
+          mask,
+          B,
+          T,
+          nh,
+          hd,
+          hd ** -0.5,
+          null,
+        );
+        x = addLayerNorm(x, linear(ctx, a.o), l.selfLn[0], l.selfLn[1]);
+        x = this.feedForward(x, l);
+      }
+      return x.data.slice();
+    });
   }
 
-  startDecoder(encoderStates: Matrix): DecoderRun {
+  protected crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] } {
+    return {
+      k: this.decoderLayers.map((l) => linear(states, l.cross!.k).data.slice()),
+      v: this.decoderLayers.map((l) => linear(states, l.cross!.v).data.slice()),
+    };
+  }
+
+  protected stepRows(rows: SelfCache[], tokens: number[]): Float32Array {
     const nh = this.config.decoder_attention_heads;
     const hd = this.config.d_model / nh;
-    const cross = this.decoderLayers.map((l) => ({
-      k: linear(encoderStates, l.cross!.k),
-      v: linear(encoderStates, l.cross!.v),
-    }));
-    const run = (keys: Matrix[], values: Matrix[]): DecoderRun => ({
-      get length() {
-        return keys[0]!.length;
-      },
-      fork: () =>
-        run(
-          keys.map((k) => k.slice()),
-          values.map((v) => v.slice()),
-        ),
-      step: (token: number) => {
-        checkIds([token], this.vocabSize, 'token');
-        let x = this.embed([token], this.decoderPositions, keys[0]!.length, this.decoderLnEmbedding);
-        for (const [i, l] of this.decoderLayers.entries()) {
-          const a = l.self;
-          keys[i]!.push(linear(x, a.k)[0]!);
-          values[i]!.push(linear(x, a.v)[0]!);
-          // the cache holds only past positions and this one: no mask needed
-          const ctx = attendHeads(linear(x, a.q), keys[i]!, values[i]!, nh, hd, hd ** -0.5);
-          x = layerNorm(addRows(x, linear(ctx, a.o)), l.selfLn[0], l.selfLn[1]);
-          const b = l.cross!;
-          const cctx = attendHeads(linear(x, b.q), cross[i]!.k, cross[i]!.v, nh, hd, hd ** -0.5);
-          x = layerNorm(addRows(x, linear(cctx, b.o)), l.crossLn![0], l.crossLn![1]);
-          x = this.feedForward(x, l);
-        }
-        const h = x[0]!;
-        return linear([h], this.lmHead)[0]!;
-      },
-    });
-    return run(
-      this.decoderLayers.map(() => []),
-      this.decoderLayers.map(() => []),
+    const s = hd ** -0.5;
+    let x = this.embed(
+      tokens,
+      this.decoderPositions,
+      rows.map((r) => r.length),
+      this.decoderLnEmbedding,
     );
+    for (const [i, l] of this.decoderLayers.entries()) {
+      const a = l.self;
+      appendKeysValues(rows, i, linear(x, a.k), linear(x, a.v));
+      // the cache holds only past positions and this one: no mask needed
+      const ctx = decoderAttention(linear(x, a.q), rows, i, false, nh, hd, s, null);
+      x = addLayerNorm(x, linear(ctx, a.o), l.selfLn[0], l.selfLn[1]);
+      const b = l.cross!;
+      const cctx = decoderAttention(linear(x, b.q), rows, i, true, nh, hd, s, null);
+      x = addLayerNorm(x, linear(cctx, b.o), l.crossLn![0], l.crossLn![1]);
+      x = this.feedForward(x, l);
+    }
+    for (const row of rows) row.length++;
+    return linear(x, this.lmHead).data;
   }
 }
 

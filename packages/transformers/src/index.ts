@@ -49,6 +49,7 @@ export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
 //   generateSeq2Seq(await loadSeq2Seq('models/t5-small'), ids, { numBeams: 4 }).sequences[0]
 export {
   BartForConditionalGeneration,
+  type DecoderBatch,
   type DecoderRun,
   type EncoderDecoderLM,
   loadSeq2Seq,
@@ -83,7 +84,9 @@ export { loadLlama2c } from './llama2c-file.js';
 export {
   bannedNgramTokens,
   generateSeq2Seq,
+  generateSeq2SeqBatch,
   generateSeq2SeqText,
+  generateSeq2SeqTexts,
   type Seq2SeqGenerateOptions,
   type Seq2SeqGeneration,
   type Seq2SeqText,

@@ -1,7 +1,9 @@
 /**
  * Encoder–decoder generation as Hugging Face's `generate()` does it, for any EncoderDecoderLM
  * (hf-seq2seq.ts: T5, BART, Marian): the encoder runs once, the decoder one token at a time with its
- * key/value cache, starting from decoder_start_token_id.
+ * key/value cache, starting from decoder_start_token_id. Every step is one DecoderBatch step: the
+ * beams of beam search, and with generateSeq2SeqBatch every unfinished input's rows, go through the
+ * weights together (a finished sequence's rows are dropped; each result is the input's own).
  *
  *   const model = await loadSeq2Seq('models/bart-large-cnn');
  *   generateSeq2Seq(model, inputIds, { numBeams: 4, lengthPenalty: 2, maxNewTokens: 60 })
@@ -28,7 +30,7 @@
  */
 import { ValidationError } from '@firth/numeric';
 import type { GenerationTokenizer } from './generation.js';
-import type { DecoderRun, EncoderDecoderLM } from './hf-seq2seq.js';
+import type { DecoderBatch, EncoderDecoderLM } from './hf-seq2seq.js';
 
 export interface Seq2SeqGenerateOptions {
   /** Tokens to generate after the decoder start (wins over maxLength). */
@@ -227,20 +229,57 @@ export function generateSeq2Seq(
 ): Seq2SeqGeneration {
   const r = resolve(model, options);
   const enc = model.encode(inputIds);
-  const run = model.startDecoder(enc);
-  return r.numBeams === 1 ? greedy(run, r) : beamSearch(run, r);
+  return decode(model.startDecoderBatch([enc]), 1, r)[0]!;
 }
 
-function greedy(run: DecoderRun, r: Resolved): Seq2SeqGeneration {
-  const tokens = [r.start];
-  let logits = run.step(r.start);
-  while (tokens.length < r.maxLength) {
-    const t = argmax(processScores(logits.slice(), tokens, r));
-    tokens.push(t);
-    if (r.eos.includes(t) || tokens.length >= r.maxLength) break;
-    logits = run.step(t);
+/**
+ * generateSeq2Seq for several inputs at once, as HF's generate on a padded batch: the encoder runs
+ * over the inputs padded to the longest (ragged rows are padded here; or rows of equal length with
+ * their `attentionMask`), and every decoder step runs the rows of all unfinished sequences (their
+ * beams, with beam search) in one pass of the weights. Each result equals generateSeq2Seq on that
+ * input alone.
+ */
+export function generateSeq2SeqBatch(
+  model: EncoderDecoderLM,
+  inputIds: number[][],
+  options: Seq2SeqGenerateOptions = {},
+  attentionMask?: number[][],
+): Seq2SeqGeneration[] {
+  const r = resolve(model, options);
+  const states = model.encodeBatch(inputIds, attentionMask);
+  const masks = attentionMask ?? states.map((s, b) => s.map((_, t) => (t < inputIds[b]!.length ? 1 : 0)));
+  return decode(model.startDecoderBatch(states, masks), states.length, r);
+}
+
+/** Greedy or beam search for the `n` sequences of a decoder batch (one row each at first). */
+function decode(batch: DecoderBatch, n: number, r: Resolved): Seq2SeqGeneration[] {
+  return r.numBeams === 1 ? greedy(batch, n, r) : beamSearch(batch, n, r);
+}
+
+function greedy(batch: DecoderBatch, n: number, r: Resolved): Seq2SeqGeneration[] {
+  const seqs = Array.from({ length: n }, () => [r.start]);
+  // the row of each unfinished sequence, in row order
+  let alive = seqs.map((_, i) => i);
+  let logits = batch.step(alive.map(() => r.start));
+  while (alive.length > 0) {
+    const next: number[] = [];
+    const from: number[] = [];
+    const tokens: number[] = [];
+    for (const [row, s] of alive.entries()) {
+      const seq = seqs[s]!;
+      if (seq.length >= r.maxLength) continue;
+      const t = argmax(processScores(logits[row]!, seq, r));
+      seq.push(t);
+      if (r.eos.includes(t) || seq.length >= r.maxLength) continue;
+      next.push(s);
+      from.push(row);
+      tokens.push(t);
+    }
+    if (next.length === 0) break;
+    logits = batch.step(tokens, from);
+    alive = next;
   }
-  return { sequences: [tokens] };
+  return seqs.map((s) => ({ sequences: [s] }));
 }
 
 /** HF's BeamHypotheses: the best `n` closed hypotheses and the worst score among them. */
@@ -276,64 +315,83 @@ class Hypotheses {
   }
 }
 
+/** A beam: its tokens, the decoder row holding its cache and logits, its summed log-probability. */
 interface Beam {
   tokens: number[];
-  run: DecoderRun;
-  logits: number[];
+  row: number;
   score: number;
 }
 
-function beamSearch(run0: DecoderRun, r: Resolved): Seq2SeqGeneration {
+/** One input's beam search: its open beams and closed hypotheses. */
+interface BeamInput {
+  beams: Beam[];
+  hyps: Hypotheses;
+  done: boolean;
+  stopped: boolean;
+}
+
+function beamSearch(batch: DecoderBatch, n: number, r: Resolved): Seq2SeqGeneration[] {
   const nb = r.numBeams;
   const promptLen = 1;
-  const hyps = new Hypotheses(r, nb);
-  const logits0 = run0.step(r.start);
-  // every beam starts as the decoder start; only the first counts at first (the others −1e9)
-  let beams: Beam[] = Array.from({ length: nb }, (_, i) => ({
-    tokens: [r.start],
-    run: i === 0 ? run0 : run0.fork(),
-    logits: logits0,
-    score: i === 0 ? 0 : -1e9,
+  let logits = batch.step(Array.from({ length: n }, () => r.start));
+  // every beam starts as the decoder start (sharing its row); only the first counts at first (the others −1e9)
+  const inputs: BeamInput[] = Array.from({ length: n }, (_, s) => ({
+    beams: Array.from({ length: nb }, (_, i) => ({ tokens: [r.start], row: s, score: i === 0 ? 0 : -1e9 })),
+    hyps: new Hypotheses(r, nb),
+    done: false,
+    stopped: false,
   }));
   const keep = Math.max(2, 1 + r.eos.length) * nb;
-  let done = false;
   for (;;) {
-    // the best `keep` (score, beam, token) over all beams, best first (ties: lower beam, lower token)
-    const candidates: [number, number, number][] = [];
-    for (const [bi, b] of beams.entries()) {
-      const scores = processScores(logSoftmax(b.logits), b.tokens, r);
-      for (const t of topIndices(scores, keep)) candidates.push([scores[t]! + b.score, bi, t]);
+    const from: number[] = [];
+    const tokens: number[] = [];
+    for (const input of inputs) {
+      if (input.stopped) continue;
+      const { beams, hyps } = input;
+      // the best `keep` (score, beam, token) over all beams, best first (ties: lower beam, lower token)
+      const candidates: [number, number, number][] = [];
+      for (const [bi, b] of beams.entries()) {
+        const scores = processScores(logSoftmax(logits[b.row]!), b.tokens, r);
+        for (const t of topIndices(scores, keep)) candidates.push([scores[t]! + b.score, bi, t]);
+      }
+      candidates.sort((a, c) => desc(a[0], c[0]) || a[1] - c[1] || a[2] - c[2]);
+      const top = candidates.slice(0, keep);
+      const curLen = beams[0]!.tokens.length + 1;
+      const next: Beam[] = [];
+      for (const [rank, [score, bi, token]] of top.entries()) {
+        const parent = beams[bi]!;
+        if (r.eos.includes(token)) {
+          if (rank >= nb) continue;
+          hyps.add(parent.tokens.slice(), score, curLen - promptLen);
+        } else next.push({ tokens: [...parent.tokens, token], row: parent.row, score });
+        if (next.length === nb) break;
+      }
+      input.done ||= hyps.isDone(top[0]![0], curLen, promptLen);
+      input.beams = next;
+      if (input.done || curLen >= r.maxLength) {
+        input.stopped = true;
+        continue;
+      }
+      // each open beam becomes a row of the next step, continuing its parent's row
+      for (const b of next) {
+        from.push(b.row);
+        tokens.push(b.tokens.at(-1)!);
+        b.row = from.length - 1;
+      }
     }
-    candidates.sort((a, c) => desc(a[0], c[0]) || a[1] - c[1] || a[2] - c[2]);
-    const top = candidates.slice(0, keep);
-    const curLen = beams[0]!.tokens.length + 1;
-    const next: { from: Beam; token: number; score: number }[] = [];
-    for (const [rank, [score, bi, token]] of top.entries()) {
-      const from = beams[bi]!;
-      if (r.eos.includes(token)) {
-        if (rank >= nb) continue;
-        hyps.add(from.tokens.slice(), score, curLen - promptLen);
-      } else next.push({ from, token, score });
-      if (next.length === nb) break;
-    }
-    done ||= hyps.isDone(top[0]![0], curLen, promptLen);
-    const stop = done || curLen >= r.maxLength;
-    beams = next.map(({ from, token, score }) => {
-      const tokens = [...from.tokens, token];
-      if (stop) return { tokens, run: from.run, logits: [], score };
-      const run = from.run.fork();
-      return { tokens, run, logits: run.step(token), score };
-    });
-    if (stop) break;
+    if (from.length === 0) break;
+    logits = batch.step(tokens, from);
   }
-  if (!done) for (const b of beams) hyps.add(b.tokens, b.score, b.tokens.length - promptLen);
-  // HF sorts ascending (stably) and pops from the end: among equal scores the later one first
-  const ranked = [...hyps.beams].sort((a, b) => desc(b.score, a.score)).reverse();
-  const best = ranked.slice(0, r.numReturn);
-  return {
-    sequences: best.map((h) => (h.tokens.length < r.maxLength ? [...h.tokens, r.eos[0]!] : h.tokens)),
-    sequencesScores: best.map((h) => h.score),
-  };
+  return inputs.map(({ beams, hyps, done }) => {
+    if (!done) for (const b of beams) hyps.add(b.tokens, b.score, b.tokens.length - promptLen);
+    // HF sorts ascending (stably) and pops from the end: among equal scores the later one first
+    const ranked = [...hyps.beams].sort((a, b) => desc(b.score, a.score)).reverse();
+    const best = ranked.slice(0, r.numReturn);
+    return {
+      sequences: best.map((h) => (h.tokens.length < r.maxLength ? [...h.tokens, r.eos[0]!] : h.tokens)),
+      sequencesScores: best.map((h) => h.score),
+    };
+  });
 }
 
 export interface Seq2SeqTextOptions extends Seq2SeqGenerateOptions {
@@ -389,14 +447,40 @@ export function generateSeq2SeqText(
   options: Seq2SeqTextOptions = {},
 ): Seq2SeqText[] {
   if (typeof text !== 'string') throw new ValidationError('text must be a string', 'text');
+  const { before, merged, decoded } = textSetup(model, tokenizer, options);
+  return decoded(generateSeq2Seq(model, tokenizer.encode(before + text), merged));
+}
+
+/**
+ * generateSeq2SeqText for several texts at once: tokenized, padded into one batch
+ * (generateSeq2SeqBatch), every decoder step one pass for all of them. One list of results per
+ * text, each equal to generateSeq2SeqText on that text alone.
+ */
+export function generateSeq2SeqTexts(
+  model: EncoderDecoderLM,
+  tokenizer: GenerationTokenizer,
+  texts: string[],
+  options: Seq2SeqTextOptions = {},
+): Seq2SeqText[][] {
+  if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string'))
+    throw new ValidationError('texts must be a non-empty array of strings', 'texts');
+  const { before, merged, decoded } = textSetup(model, tokenizer, options);
+  const ids = texts.map((t) => tokenizer.encode(before + t));
+  return generateSeq2SeqBatch(model, ids, merged).map(decoded);
+}
+
+/** The prefix, the merged generation options and the decoding of generateSeq2SeqText(s). */
+function textSetup(
+  model: EncoderDecoderLM,
+  tokenizer: GenerationTokenizer,
+  options: Seq2SeqTextOptions,
+): { before: string; merged: Seq2SeqGenerateOptions; decoded: (out: Seq2SeqGeneration) => Seq2SeqText[] } {
   const { task, prefix, ...rest } = options;
   const fromTask = task === undefined ? null : seq2seqTaskOptions(model, task);
   const merged: Seq2SeqGenerateOptions = { ...(fromTask?.options ?? {}), ...rest };
   // HF's max_new_tokens wins over max_length: a caller's maxNewTokens overrides the task's maxLength
   if (rest.maxNewTokens !== undefined && rest.maxLength === undefined) delete merged.maxLength;
   const before = prefix ?? fromTask?.prefix ?? model.generationConfig.prefix ?? '';
-  const ids = tokenizer.encode(before + text);
-  const out = generateSeq2Seq(model, ids, merged);
   const g = model.generationConfig;
   const special = new Set(
     [
@@ -406,9 +490,11 @@ export function generateSeq2SeqText(
       ...g.eosTokenId,
     ].filter((t): t is number => t !== undefined),
   );
-  return out.sequences.map((seq, i) => {
-    const r: Seq2SeqText = { text: tokenizer.decode(seq.filter((t) => !special.has(t))), ids: seq };
-    if (out.sequencesScores) r.score = out.sequencesScores[i]!;
-    return r;
-  });
+  const decoded = (out: Seq2SeqGeneration) =>
+    out.sequences.map((seq, i) => {
+      const r: Seq2SeqText = { text: tokenizer.decode(seq.filter((t) => !special.has(t))), ids: seq };
+      if (out.sequencesScores) r.score = out.sequencesScores[i]!;
+      return r;
+    });
+  return { before, merged, decoded };
 }
