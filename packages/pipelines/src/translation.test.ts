@@ -104,6 +104,9 @@ describe('the translation default: an English–French lexicon and phrase table'
     const translate = await pipeline('translation_en_to_fr');
     await expect(translate('')).rejects.toThrow(ValidationError);
     await expect(translate('Hi', { src_lang: 'fr', tgt_lang: 'en' })).rejects.toThrow(/contradict/);
+    await expect(translate('Hi', { num_beams: 4 } as never)).rejects.toThrow(
+      /takes only src_lang \/ tgt_lang, not num_beams/,
+    );
   });
 
   it('takes its nouns, adjectives and verbs from the 700 most frequent Wikipedia words or the dev half only', () => {

@@ -36,6 +36,12 @@ export interface LexiconTranslationPipeline extends PipelineInfo {
 function pair(task: ResolvedTask, o: LexiconTranslationOptions): { from: string; to: string } {
   if (typeof o !== 'object' || o === null)
     throw new ValidationError('translation: options must be an object', 'options');
+  const other = Object.keys(o).filter((k) => k !== 'src_lang' && k !== 'tgt_lang');
+  if (other.length > 0)
+    throw new ValidationError(
+      `translation: the lexicon default takes only src_lang / tgt_lang, not ${other.join(', ')} (generation options need a Marian or T5 folder)`,
+      other[0]!,
+    );
   const { src_lang: src, tgt_lang: tgt } = o;
   if (task.translation) {
     if (
