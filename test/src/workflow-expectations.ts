@@ -715,7 +715,13 @@ export const expectations: Record<string, (run: WorkflowValues) => void | Promis
           'Translation: This is amazing. → French',
           'translation_en_to_fr',
           { text: 'This is amazing.' },
-          (r) => expect((r as { translation_text: string }[])[0]!.translation_text.trim()).not.toBe(''),
+          // the lexicon default (a gloss, not a neural translator): the course's sentence, pinned
+          (r) =>
+            expect((r as { translation_text: string }[])[0]).toEqual({
+              translation_text: "C'est incroyable.",
+              method: 'lexicon',
+              unknown_words: [],
+            }),
         ],
         [
           'Question answering: Where do pandas live?',

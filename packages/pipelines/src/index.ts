@@ -28,6 +28,13 @@ export {
   type TranslationPipeline,
 } from './encoder-decoder.js';
 export {
+  checkLexiconPair,
+  LEXICON_PAIRS,
+  Lexicon,
+  type LexiconTranslation,
+  lexiconTranslate,
+} from './lexicon-translator.js';
+export {
   answerF1,
   type EntityScores,
   type EntitySpan,
@@ -101,6 +108,7 @@ export {
   type TaskInfo,
   taskInfo,
 } from './tasks.js';
+export { TEXT2TEXT_PREFIXES, type Text2TextDefaultPipeline, type Text2TextResult } from './text2text.js';
 export {
   AGGREGATION_STRATEGIES,
   type AggregationStrategy,
@@ -113,6 +121,8 @@ export {
   type TokenClassifier,
   type TokenEntity,
 } from './token-classification.js';
+export type { LexiconTranslationOptions, LexiconTranslationPipeline } from './translation.js';
+export { bleu, chrF } from './translation-metrics.js';
 export type {
   ZeroShotClassificationPipeline,
   ZeroShotOptions,

@@ -35,11 +35,13 @@ import {
   type TranslationPipeline,
 } from './encoder-decoder.js';
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
-import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
-import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sentence-similarity.js';
 import { buildSummarization, type SummarizationPipeline } from './summarization.js';
 import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
+import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { buildText2Text, type Text2TextDefaultPipeline } from './text2text.js';
+import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
+import { buildLexiconTranslation, type LexiconTranslationPipeline } from './translation.js';
 import { buildZeroShotClassification, type ZeroShotClassificationPipeline } from './zero-shot.js';
 import { loadSentimentDefault } from './sentiment.js';
 
@@ -151,7 +153,11 @@ export function pipeline(task: 'feature-extraction', model?: string): Promise<Fe
 export function pipeline(task: 'text-generation', model?: string): Promise<TextGenerationPipeline>;
 export function pipeline(task: 'question-answering', model?: string): Promise<QuestionAnsweringPipeline>;
 export function pipeline(task: 'conversational', model?: string): Promise<ConversationalPipeline>;
+export function pipeline(task: 'text2text-generation'): Promise<Text2TextDefaultPipeline>;
 export function pipeline(task: 'text2text-generation', model: string): Promise<Text2TextGenerationPipeline>;
+export function pipeline(
+  task: 'translation' | `translation_${string}_to_${string}`,
+): Promise<LexiconTranslationPipeline>;
 export function pipeline(
   task: 'translation' | `translation_${string}_to_${string}`,
   model: string,
@@ -226,8 +232,13 @@ export const wholeNumber = (v: unknown, name: string, min: number): number => {
 };
 
 const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) => Promise<unknown>> = {
-  'text2text-generation': (model, { name }) => encoderDecoderPipeline('text2text-generation', name, model),
-  translation: (model, { name }) => encoderDecoderPipeline('translation', name, model),
+  // no folder: the offline defaults (T5's prefixes over Firth's defaults; the en/fr lexicon)
+  'text2text-generation': (model, { name }) =>
+    model === undefined ? buildText2Text() : encoderDecoderPipeline('text2text-generation', name, model),
+  translation: (model, task) =>
+    model === undefined
+      ? buildLexiconTranslation(task)
+      : encoderDecoderPipeline('translation', task.name, model),
   summarization: (model, { name }) =>
     model === undefined ? buildSummarization() : encoderDecoderPipeline('summarization', name, model),
   'token-classification': tokenClassificationPipeline,

@@ -79,6 +79,22 @@ describe('pipelineTool', () => {
     );
   });
 
+  it("translation and text2text-generation run their offline defaults: the pipeline's own output", async () => {
+    const translate = await parse(pipelineTool('translation_en_to_fr').invoke({ text: 'This is amazing.' }));
+    expect(translate.result).toEqual(await (await pipeline('translation_en_to_fr'))('This is amazing.'));
+    expect(translate.model).toMatchObject({ id: 'firth-lexicon-en-fr', isDefault: true });
+    const t2t = await parse(
+      pipelineTool('text2text-generation').invoke({ text: 'translate English to French: This is amazing.' }),
+    );
+    expect(t2t.result).toEqual([
+      { generated_text: "C'est incroyable.", task: 'translation_en_to_fr', model: 'firth-lexicon-en-fr' },
+    ]);
+    // options the lexicon cannot honour are refused, not ignored
+    await expect(
+      pipelineTool('translation_en_to_fr').invoke({ text: 'This is amazing.', max_new_tokens: 4 }),
+    ).rejects.toThrow(/takes only src_lang/);
+  });
+
   it("refuses bad arguments by its schema, and the pipeline's own refusals come through", async () => {
     const tool = pipelineTool('text-classification');
     await expect(tool.invoke({ text: '   ' })).rejects.toThrow(/must not be empty/);
