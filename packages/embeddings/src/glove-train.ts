@@ -210,6 +210,7 @@ function shuffleInChunks(
 export interface GloVeTrainerOptions {
   vectorSize: number;
   learningRate: number;
+  biasLearningRate: number;
   xMax: number;
   alpha: number;
   /** Threads training at once (the calling thread included). */
@@ -361,6 +362,7 @@ export class GloVeTrainer {
       at.gradsqWordBiases,
       at.gradsqContextBiases,
       o.learningRate,
+      o.biasLearningRate,
     ];
     const module = gloveModule();
     const env = { memory: this.memory };

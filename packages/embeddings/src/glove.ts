@@ -20,7 +20,10 @@
  *   3. shuffle the entries on disk in chunks of the `memory` budget (shuffle.c), then minimise
  *      J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)², f(x) = min(1, (x / xMax)^α), by
  *      AdaGrad over the shuffled entries streamed from that file every epoch (glove.c): glove.wat's
- *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts);
+ *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts); the vectors
+ *      step at rate η (`learningRate`), the biases at `biasLearningRate` (1, as glove.c since 2020;
+ *      η in the paper and GloVe 1.2 — at 5 iterations on 17M words the paper's rate left WordSim-353
+ *      and SimLex-999 1.2–2.2 points below the C tool, glove.c's rate within 0.2);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
  * Each stage frees its big buffers as it ends (cooccur-counter.ts's `releaseBuffer`, on Node ≥ 21;
  * on Node 20 the garbage collector frees them later), so the peak memory is the largest stage's, not
@@ -77,8 +80,16 @@ export interface GloVeOptions {
   xMax?: number;
   /** Exponent of the weighting function f(x) = (x / xMax)^α. @default 0.75 — the paper; better than α = 1 */
   alpha?: number;
-  /** AdaGrad's initial learning rate η. @default 0.05 — the paper and glove.c's `eta` */
+  /** AdaGrad's initial learning rate η of the vectors. @default 0.05 — the paper and glove.c's `eta` */
   learningRate?: number;
+  /**
+   * AdaGrad's initial learning rate of the biases. glove.c (since the 2020 rewrite that added
+   * `-grad-clip`) scales only the vectors' steps by η: its biases step by f·diff / √G and G sums
+   * (f·diff)², a rate of 1. Set it to `learningRate` for the update of the paper and GloVe 1.2
+   * (η on the biases too), which learns the biases more slowly in the first epochs.
+   * @default 1 — the Stanford tool's current update
+   */
+  biasLearningRate?: number;
   /** Passes over the co-occurrence entries. @default 25 — glove.c's `num_iter` (the paper: 50 below 300 dims) */
   epochs?: number;
   /** Count context on both sides of a word (X symmetric). @default true — cooccur.c's default */
@@ -151,6 +162,7 @@ function checkOptions(o: GloVeOptions): Options {
     xMax: o.xMax ?? 100,
     alpha: o.alpha ?? 0.75,
     learningRate: o.learningRate ?? 0.05,
+    biasLearningRate: o.biasLearningRate ?? 1,
     epochs: o.epochs ?? 25,
     symmetric: o.symmetric ?? true,
     seed: o.seed ?? 1,
@@ -170,7 +182,7 @@ function checkOptions(o: GloVeOptions): Options {
   int('epochs', opts.epochs, 1);
   int('seed', opts.seed, 0);
   if (opts.seed > 0xffffffff) throw new ValidationError(`seed must be < 2^32, got ${opts.seed}`, 'seed');
-  for (const k of ['xMax', 'learningRate'] as const)
+  for (const k of ['xMax', 'learningRate', 'biasLearningRate'] as const)
     if (typeof opts[k] !== 'number' || !Number.isFinite(opts[k]) || opts[k] <= 0)
       throw new ValidationError(`${k} must be a number > 0, got ${JSON.stringify(opts[k])}`, k);
   if (typeof opts.alpha !== 'number' || !Number.isFinite(opts.alpha) || opts.alpha < 0)
@@ -231,11 +243,12 @@ export interface GloVeParameters {
 }
 
 /**
- * One AdaGrad update on one co-occurrence entry (i, j), exactly glove.c's inner loop; returns the
- * entry's J_ij = f(X_ij)·diff² measured before the update.
+ * One AdaGrad update on one co-occurrence entry (i, j), exactly glove.c's inner loop (without its
+ * `-grad-clip`); returns the entry's J_ij = f(X_ij)·diff² measured before the update. `eta` scales
+ * the vectors' steps and `biasEta` the biases' (glove.c: η and 1; the paper: η and η).
  *
  *   // w_b = [0.1, 0.2], w̃_a = [0.3, −0.1], b_b = 0.05, b̃_a = −0.02, X_ba = 1 (glove.test.ts)
- *   gloveStep(model, 2, 1, 0, Math.log(1), model.weight(1), 0.05) // 0.0000506 = (1/100)^0.75 · 0.04²
+ *   gloveStep(model, 2, 1, 0, Math.log(1), model.weight(1), 0.05, 1) // 0.0000506 = (1/100)^0.75 · 0.04²
  */
 export function gloveStep(
   p: GloVeParameters,
@@ -245,6 +258,7 @@ export function gloveStep(
   logX: number,
   f: number,
   eta: number,
+  biasEta: number,
 ): number {
   const D = vectorSize;
   const { wordVectors: W, contextVectors: Wt, gradsqWords: G, gradsqContexts: Gt } = p;
@@ -256,7 +270,8 @@ export function gloveStep(
   // gradients of ½ J_ij (glove.c folds the 2 into η):
   //   ∂/∂w_i = f·diff·w̃_j,  ∂/∂w̃_j = f·diff·w_i,  ∂/∂b_i = ∂/∂b̃_j = f·diff
   const fdiff = f * diff;
-  // AdaGrad as glove.c: with g = η·∂, θ -= g / √G, then G += g²   (G starts at 1, so step 1 is plain SGD)
+  // AdaGrad as glove.c: with g = η·∂, θ -= g / √G, then G += g²   (G starts at 1, so step 1 is plain SGD;
+  // the biases' g is biasEta·∂)
   const g = eta * fdiff;
   for (let d = 0; d < D; d++) {
     const gW = g * Wt[l2 + d]!;
@@ -266,10 +281,11 @@ export function gloveStep(
     G[l1 + d]! += gW * gW;
     Gt[l2 + d]! += gWt * gWt;
   }
-  p.wordBiases[i]! -= g / Math.sqrt(p.gradsqWordBiases[i]!);
-  p.contextBiases[j]! -= g / Math.sqrt(p.gradsqContextBiases[j]!);
-  p.gradsqWordBiases[i]! += g * g;
-  p.gradsqContextBiases[j]! += g * g;
+  const gb = biasEta * fdiff;
+  p.wordBiases[i]! -= gb / Math.sqrt(p.gradsqWordBiases[i]!);
+  p.contextBiases[j]! -= gb / Math.sqrt(p.gradsqContextBiases[j]!);
+  p.gradsqWordBiases[i]! += gb * gb;
+  p.gradsqContextBiases[j]! += gb * gb;
   // J_ij = f(X_ij) · diff²
   return fdiff * diff;
 }
@@ -513,7 +529,7 @@ export class GloVe implements GloVeParameters {
       const nnz = file.length;
       this.cooccurrenceCount = nnz;
       this.cooccurrences = nnz <= KEEP_ENTRIES ? file.read() : null;
-      const { vectorSize, learningRate, xMax, alpha, seed, memory } = this.options;
+      const { vectorSize, learningRate, biasLearningRate, xMax, alpha, seed, memory } = this.options;
       // one order for all of this call's epochs, seeded by (seed, epochs trained so far): resumable
       const order = [seed, this.lossCurve.length];
       const shuffling = performance.now();
@@ -526,6 +542,7 @@ export class GloVe implements GloVeParameters {
       const trainer = new GloVeTrainer(this, {
         vectorSize,
         learningRate,
+        biasLearningRate,
         xMax,
         alpha,
         threads,

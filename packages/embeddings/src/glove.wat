@@ -9,9 +9,10 @@
 ;;   diff  = w_iᵀw̃_j + b_i + b̃_j − log X_ij
 ;;   fdiff = f(X_ij)·diff
 ;;   cost += fdiff·diff
-;;   g = η·fdiff;  with AdaGrad's sums G (starting at 1):
+;;   g = η·fdiff, gb = η_b·fdiff;  with AdaGrad's sums G (starting at 1):
 ;;     w_i −= g·w̃_j / √G_i,  w̃_j −= g·w_i / √G̃_j,  G_i += (g·w̃_j)²,  G̃_j += (g·w_i)²   (both from
-;;     the values before the update), b_i −= g / √Gb_i, b̃_j −= g / √Gb̃_j, Gb_i += g², Gb̃_j += g².
+;;     the values before the update), b_i −= gb / √Gb_i, b̃_j −= gb / √Gb̃_j, Gb_i += gb², Gb̃_j += gb²
+;;     (glove.c: η_b = 1, its biases' steps are not scaled by η; the paper: η_b = η).
 ;; Rows are float64 (glove.c's `real` = double) of D values, D even (glove-train.ts pads vectorSize
 ;; with zeros whose gradients are zero and whose G stays 1), so every loop is f64x2 operations. The
 ;; dot product sums two lanes then adds them: another order than gloveStep's, so the two agree to
@@ -35,11 +36,12 @@
   (global $Gb (mut i32) (i32.const 0))      ;; of b
   (global $Gbt (mut i32) (i32.const 0))     ;; of b̃
   (global $eta (mut f64) (f64.const 0))
+  (global $etaB (mut f64) (f64.const 0))    ;; the biases' rate
 
   (func (export "init")
     (param $D i32) (param $W i32) (param $Wt i32) (param $b i32) (param $bt i32)
     (param $G i32) (param $Gt i32) (param $Gb i32) (param $Gbt i32)
-    (param $eta f64)
+    (param $eta f64) (param $etaB f64)
     (global.set $D (local.get $D))
     (global.set $W (local.get $W))
     (global.set $Wt (local.get $Wt))
@@ -49,7 +51,8 @@
     (global.set $Gt (local.get $Gt))
     (global.set $Gb (local.get $Gb))
     (global.set $Gbt (local.get $Gbt))
-    (global.set $eta (local.get $eta)))
+    (global.set $eta (local.get $eta))
+    (global.set $etaB (local.get $etaB)))
 
   ;; Trains on the n records at byte address rec, in order; returns Σ f(X_ij)·diff² (before each update).
   (func (export "train") (param $rec i32) (param $n i32) (result f64)
@@ -120,6 +123,7 @@
             (f64x2.add (local.get $gst) (f64x2.mul (local.get $gwt) (local.get $gwt))))
           (local.set $o (i32.add (local.get $o) (i32.const 16)))
           (br $upd)))
+        (local.set $g (f64.mul (global.get $etaB) (local.get $fdiff)))
         (f64.store (local.get $pb)
           (f64.sub (f64.load (local.get $pb)) (f64.div (local.get $g) (f64.sqrt (f64.load (local.get $pgb))))))
         (f64.store (local.get $pbt)
