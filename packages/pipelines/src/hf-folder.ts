@@ -1,0 +1,85 @@
+/**
+ * A user's Hugging Face folder (config.json, model.safetensors, tokenizer files, as
+ * `save_pretrained` writes them) as the pipelines read it: the model by @firth/transformers'
+ * loadHfModel (its class from config.json, checked to compute the task), the tokenizer by
+ * loadAutoTokenizer (tokenizer.json, vocab.json + merges.txt, vocab.txt or SentencePiece files, with
+ * tokenizer_config.json), and the two checked to agree on the vocabulary.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FormatError, parseJson, ValidationError } from '@firth/numeric';
+import {
+  type HfModel,
+  type HfTokenizer,
+  loadAutoTokenizer,
+  loadHfModel,
+  readSafetensorsHeader,
+} from '@firth/transformers';
+import type { PipelineModel } from './pipeline.js';
+
+export interface HfFolder {
+  model: HfModel;
+  tokenizer: HfTokenizer;
+  info: PipelineModel;
+}
+
+/** The model of `folder` for `task` (HF_MODEL_TASKS) and its tokenizer. */
+export async function loadHfFolder(folder: string, task: string): Promise<HfFolder> {
+  const model = await loadHfModel(folder, { task });
+  const tokenizer = await loadAutoTokenizer(folder);
+  const vocab = Number(model.config.vocab_size);
+  checkVocabulary(folder, tokenizer, vocab);
+  return {
+    model,
+    tokenizer,
+    info: { id: folder, isDefault: false, parameters: await countParameters(folder) },
+  };
+}
+
+/** A tokenizer that writes ids the model has no embedding for is refused, naming both files. */
+export function checkVocabulary(folder: string, tokenizer: HfTokenizer, modelVocab: number): void {
+  if (Number.isInteger(modelVocab) && tokenizer.vocabSize > modelVocab)
+    throw new FormatError(
+      join(folder, 'config.json'),
+      '$.vocab_size',
+      `is ${modelVocab}, but the folder's tokenizer has ${tokenizer.vocabSize} tokens: the tokenizer is not this model's`,
+    );
+}
+
+/**
+ * The numbers in the folder's weights: the shapes in model.safetensors' header (or in each shard
+ * of model.safetensors.index.json), the data itself not parsed.
+ */
+export async function countParameters(folder: string): Promise<number> {
+  const read = (file: string) =>
+    readFile(join(folder, file)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, 'model');
+    });
+  const count = async (file: string) => {
+    const bytes = await read(file);
+    if (bytes === undefined) throw new ValidationError(`cannot read ${join(folder, file)}: ENOENT`, 'model');
+    return readSafetensorsHeader(new Uint8Array(bytes), join(folder, file)).tensors.reduce(
+      (s, t) => s + t.count,
+      0,
+    );
+  };
+  const index = await read('model.safetensors.index.json');
+  if (index === undefined) return count('model.safetensors');
+  const indexFile = join(folder, 'model.safetensors.index.json');
+  const { weight_map: map } = parseJson(index, indexFile) as { weight_map?: Record<string, unknown> };
+  if (typeof map !== 'object' || map === null)
+    throw new FormatError(indexFile, '$.weight_map', 'must map tensor names to shard files');
+  let total = 0;
+  for (const shard of new Set(Object.values(map).map(String))) total += await count(shard);
+  return total;
+}
+
+/** Softmax of a row of logits. */
+export const softmax = (xs: ArrayLike<number>): number[] => {
+  const a = Array.from(xs);
+  const top = Math.max(...a);
+  const e = a.map((x) => Math.exp(x - top));
+  const z = e.reduce((s, x) => s + x, 0);
+  return e.map((x) => x / z);
+};
