@@ -9,6 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FormatError, parseJson, ValidationError } from '@firth/numeric';
 import {
+  type CausalLM,
+  type EncoderOutput,
+  type HfEncoder,
+  type HfEncoding,
   type HfModel,
   type HfTokenizer,
   loadAutoTokenizer,
@@ -73,6 +77,80 @@ export async function countParameters(folder: string): Promise<number> {
   let total = 0;
   for (const shard of new Set(Object.values(map).map(String))) total += await count(shard);
   return total;
+}
+
+/** A folder whose model is an encoder (BERT, DistilBERT, RoBERTa) with the head `task` needs. */
+export interface EncoderFolder {
+  encoder: HfEncoder;
+  tokenizer: HfTokenizer;
+  info: PipelineModel;
+  /** config.json, parsed. */
+  config: Record<string, unknown>;
+}
+
+/** loadHfFolder for an encoder task (loadHfModel refuses a folder whose class does not compute it). */
+export async function loadEncoderFolder(folder: string, task: string): Promise<EncoderFolder> {
+  const { model, tokenizer, info } = await loadHfFolder(folder, task);
+  if (model.kind !== 'encoder')
+    throw new ValidationError(
+      `pipeline: ${folder} holds a ${model.architecture} language model; ${task} needs an encoder (BERT, DistilBERT, RoBERTa)`,
+      'model',
+    );
+  return { encoder: model.model, tokenizer, info, config: model.config };
+}
+
+/** The most tokens the encoder reads (RoBERTa's positions start after its padding id). */
+export const encoderMaxTokens = (e: HfEncoder): number =>
+  e.config.maxPositionEmbeddings - (e.architecture === 'roberta' ? e.padTokenId + 1 : 0);
+
+/** A text (and its pair) as the tokenizer encodes it for the model, cut to the model's positions (HF's truncation). */
+export const encodeForEncoder = (
+  e: HfEncoder,
+  tokenizer: HfTokenizer,
+  text: string,
+  pair?: string,
+): HfEncoding =>
+  tokenizer.encodePlus(text, { ...(pair === undefined ? {} : { pair }), maxLength: encoderMaxTokens(e) });
+
+/** The encoder's forward pass on one encoding. */
+export const runEncoder = (e: HfEncoder, enc: HfEncoding): EncoderOutput =>
+  e.forward({ inputIds: [enc.ids], tokenTypeIds: [enc.tokenTypeIds], attentionMask: [enc.attentionMask] });
+
+/** A folder whose model is a causal LM (GPT-2, Llama), with its tokenizer as generation reads it. */
+export interface CausalFolder {
+  lm: CausalLM;
+  tokenizer: HfTokenizer;
+  /**
+   * encode: the tokenizer's, with its special tokens (Llama's <s>; GPT-2 adds none);
+   * decode: special tokens left out. eos: config.json's eos_token_id (generation stops at it).
+   */
+  generation: { encode(text: string): number[]; decode(ids: readonly number[]): string; eos?: number };
+  /** config.json's end tokens (generation stops at any). */
+  stopTokens: number[];
+  info: PipelineModel;
+}
+
+/** loadHfFolder for text generation (loadHfModel refuses a folder that is not a causal LM). */
+export async function loadCausalFolder(folder: string, task: string): Promise<CausalFolder> {
+  const { model, tokenizer, info } = await loadHfFolder(folder, 'text-generation');
+  if (model.kind !== 'causal-lm')
+    throw new ValidationError(
+      `pipeline: ${folder} holds an encoder; ${task} needs a causal language model (GPT-2, Llama)`,
+      'model',
+    );
+  const eos = model.config.eos_token_id;
+  const stopTokens = (Array.isArray(eos) ? eos : [eos]).filter((t): t is number => Number.isInteger(t));
+  return {
+    lm: model.model,
+    tokenizer,
+    generation: {
+      encode: (text) => tokenizer.encode(text),
+      decode: (ids) => tokenizer.decode(ids, { skipSpecialTokens: true }),
+      ...(stopTokens.length ? { eos: stopTokens[0]! } : {}),
+    },
+    stopTokens,
+    info,
+  };
 }
 
 /** Softmax of a row of logits. */

@@ -1,0 +1,307 @@
+/**
+ * pipeline(task, folder) on users' Hugging Face folders: the tiny BERT / DistilBERT / RoBERTa /
+ * Llama / GPT-2 checkpoints of @firth/transformers' fixtures (PyTorch's outputs in reference.json)
+ * with tokenizers of their vocabulary; each pipeline's numbers checked against PyTorch's.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FormatError, ValidationError } from '@firth/numeric';
+import { generate, loadAutoTokenizer, loadGpt2, loadHfModel, loadLlama } from '@firth/transformers';
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from './conversational.js';
+import {
+  byteLevelTokenizer,
+  fixture,
+  hfFolder,
+  reference,
+  wordLevelTokenizer,
+} from './hf-folders.test-support.js';
+import { type ClassificationLabel, type FillMaskResult, pipeline } from './pipeline.js';
+
+const softmax = (xs: number[]) => {
+  const m = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / z);
+};
+
+interface EncoderReference {
+  input_ids: number[][];
+  last_hidden_state: number[][][];
+  logits?: number[][] | number[][][];
+}
+
+const BERT_SPECIALS = { 0: '[PAD]', 1: '[UNK]', 2: '[CLS]', 3: '[SEP]' };
+const ROBERTA_SPECIALS = { 0: '<s>', 1: '<pad>', 2: '</s>' };
+const specialsOf = (name: string) => (name.includes('roberta') ? ROBERTA_SPECIALS : BERT_SPECIALS);
+
+/**
+ * The fixture with a WordLevel tokenizer of its 40 ids and no post-processor, so that the text
+ * `decode(reference.input_ids[0])` encodes to exactly the ids PyTorch ran on.
+ */
+function encoderFolder(
+  name: string,
+  extra: Record<number, string> = {},
+  config: Record<string, unknown> = {},
+) {
+  const specials = { ...specialsOf(name), ...extra };
+  const unk: [number, string] = name.includes('roberta') ? [3, '<unk>'] : [1, '[UNK]'];
+  const files: Record<string, string | Record<string, unknown>> = {
+    'tokenizer.json': wordLevelTokenizer(40, specials, unk),
+  };
+  const mask = Object.values(extra).find((t) => /mask/i.test(t));
+  if (mask) files['tokenizer_config.json'] = { mask_token: mask };
+  const folder = hfFolder(name, files, config);
+  const ref = reference<EncoderReference>(name);
+  return { folder, ref, ids: ref.input_ids[0]! };
+}
+
+/**
+ * PyTorch's outputs for the fixture's first row — except BERT's, whose reference ran with token
+ * types [0 0 0 0 1 1 0 0] that no text encodes to: for BERT the same checkpoint's forward pass on
+ * the text's ids (HfEncoder, checked against PyTorch in @firth/transformers' hf-models2.test.ts).
+ */
+async function expected(name: string, folder: string, ids: number[]) {
+  const ref = reference<EncoderReference>(name);
+  if (!name.startsWith('hf-tiny2-bert-'))
+    return {
+      hidden: ref.last_hidden_state[0]!,
+      logits: ref.logits?.[0] as number[] | number[][] | undefined,
+    };
+  const m = await loadHfModel(folder);
+  if (m.kind !== 'encoder') throw new Error('not an encoder');
+  const out = m.model.forward({ inputIds: [ids] });
+  return { hidden: out.lastHiddenState[0]!, logits: out.logits?.[0] };
+}
+
+const textOf = async (folder: string, ids: number[]) => {
+  const tok = await loadAutoTokenizer(folder);
+  const text = tok.decode(ids);
+  expect(tok.encode(text)).toEqual(ids);
+  return text;
+};
+
+describe("text-classification on a user's BERT, DistilBERT or RoBERTa …ForSequenceClassification", () => {
+  for (const arch of ['bert', 'distilbert', 'roberta'])
+    it(`${arch}: the softmax of PyTorch's logits, labels from id2label, HF's shapes`, async () => {
+      const name = `hf-tiny2-${arch}-seqcls`;
+      const { folder, ids } = encoderFolder(name, {}, { id2label: { 0: 'sad', 1: 'calm', 2: 'happy' } });
+      const text = await textOf(folder, ids);
+      const classify = await pipeline('sentiment-analysis', folder);
+      expect(classify.task).toBe('text-classification');
+      expect(classify.model).toMatchObject({ id: folder, isDefault: false });
+      const want = softmax((await expected(name, folder, ids)).logits as number[]);
+      const all = (await classify(text, { top_k: null })) as ClassificationLabel[];
+      expect(all.map((l) => l.label).sort()).toEqual(['calm', 'happy', 'sad']);
+      for (const { label, score } of all)
+        expect(score).toBeCloseTo(want[['sad', 'calm', 'happy'].indexOf(label)]!, 4);
+      expect(all[0]!.score).toBeGreaterThanOrEqual(all[1]!.score);
+      // one text → [best]; a batch with top_k 1 → one label each
+      expect(await classify(text)).toEqual([all[0]]);
+      expect(await classify([text, text])).toEqual([all[0], all[0]]);
+      expect(await classify([text], { top_k: 2 })).toEqual([all.slice(0, 2)]);
+    });
+
+  it('one label or multi_label_classification: a sigmoid per label (HF’s function_to_apply)', async () => {
+    const { folder, ids } = encoderFolder(
+      'hf-tiny2-roberta-seqcls',
+      {},
+      {
+        problem_type: 'multi_label_classification',
+      },
+    );
+    const text = await textOf(folder, ids);
+    const classify = await pipeline('text-classification', folder);
+    const all = (await classify(text, { top_k: null })) as ClassificationLabel[];
+    const logits = (await expected('hf-tiny2-roberta-seqcls', folder, ids)).logits as number[];
+    for (const { label, score } of all)
+      expect(score).toBeCloseTo(1 / (1 + Math.exp(-logits[Number(label.slice(6))]!)), 4);
+  });
+
+  it("the shipped SST-2 BERT read as a user's folder (vocab.txt) says positive to a positive sentence", async () => {
+    const { dataPath } = await import('@firth/datasets');
+    const classify = await pipeline('sentiment-analysis', dataPath('models/bert-tiny-sst2'));
+    const [best] = await classify('a wonderful , moving and beautifully made film');
+    expect(best!.label).toBe('positive');
+    expect(classify.model.parameters).toBeGreaterThan(500_000);
+  });
+});
+
+describe("fill-mask on a user's …ForMaskedLM", () => {
+  for (const [arch, maskAt] of [
+    ['bert', 3],
+    ['distilbert', 3],
+    ['roberta', 3],
+  ] as const)
+    it(`${arch}: top_k tokens by the softmax of PyTorch's logits at each mask`, async () => {
+      const name = `hf-tiny2-${arch}-mlm`;
+      const ref = reference<EncoderReference>(name);
+      const maskId = ref.input_ids[0]![maskAt]!;
+      const mask = arch === 'roberta' ? '<mask>' : '[MASK]';
+      const { folder, ids } = encoderFolder(name, { [maskId]: mask });
+      const text = await textOf(folder, ids);
+      const unmask = await pipeline('fill-mask', folder);
+      const positions = ids.flatMap((id, t) => (id === maskId ? [t] : []));
+      const logits = (await expected(name, folder, ids)).logits as number[][];
+      const out = (await unmask(text, { top_k: 3 })) as FillMaskResult[] | FillMaskResult[][];
+      const perMask = (positions.length === 1 ? [out] : out) as FillMaskResult[][];
+      expect(perMask).toHaveLength(positions.length);
+      const tok = await loadAutoTokenizer(folder);
+      positions.forEach((t, m) => {
+        const p = softmax(logits[t]!);
+        const best = p
+          .map((score, token) => ({ score, token }))
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 3);
+        expect(perMask[m]!.map((r) => r.token)).toEqual(best.map((b) => b.token));
+        perMask[m]!.forEach((r, k) => {
+          expect(r.score).toBeCloseTo(best[k]!.score, 5);
+          expect(r.token_str).toBe(tok.decode([r.token]));
+          const filled = ids.slice();
+          filled[t] = r.token;
+          expect(r.sequence).toBe(tok.decode(filled, { skipSpecialTokens: true }));
+        });
+      });
+      await expect(unmask('no mask here')).rejects.toThrow(ValidationError);
+    });
+});
+
+describe("feature-extraction on any user's encoder folder (its head not read)", () => {
+  for (const name of ['hf-tiny2-distilbert-base', 'hf-tiny2-roberta-base', 'hf-tiny2-bert-seqcls'])
+    it(`${name}: PyTorch's last hidden states, and their mean`, async () => {
+      const { folder, ids } = encoderFolder(name);
+      const text = await textOf(folder, ids);
+      const extract = await pipeline('feature-extraction', folder);
+      const [h] = (await extract(text)) as number[][][];
+      const { hidden } = await expected(name, folder, ids);
+      expect(h).toHaveLength(hidden.length);
+      for (const [t, row] of h!.entries())
+        for (const [j, x] of row.entries()) expect(x).toBeCloseTo(hidden[t]![j]!, 4);
+      const [mean] = (await extract([text], { pooling: 'mean' })) as number[][];
+      for (const [j, x] of mean!.entries())
+        expect(x).toBeCloseTo(hidden.reduce((s, r) => s + r[j]!, 0) / hidden.length, 4);
+    });
+});
+
+interface LlamaReference {
+  prompt: number[];
+  greedy_ids: number[];
+}
+
+const llamaFolder = (files: Record<string, string | Record<string, unknown>> = {}) =>
+  hfFolder('hf-tiny2-llama-gqa', {
+    'tokenizer.json': byteLevelTokenizer(40, { 0: '<unk>', 1: '<s>', 2: '</s>' }, { before: ['<s>'] }),
+    ...files,
+  });
+
+describe("text-generation on a user's Llama or GPT-2 folder", () => {
+  it("Llama: greedy continues the prompt with PyTorch's greedy ids", async () => {
+    const folder = llamaFolder();
+    const { prompt, greedy_ids: greedy } = reference<LlamaReference>('hf-tiny2-llama-gqa');
+    const tok = await loadAutoTokenizer(folder);
+    const text = tok.decode(prompt, { skipSpecialTokens: true });
+    expect(tok.encode(text)).toEqual(prompt);
+    const gen = await pipeline('text-generation', folder);
+    expect(gen.model).toMatchObject({ id: folder, isDefault: false });
+    const [out] = await gen(text, { max_new_tokens: greedy.length });
+    expect(out!.generated_text).toBe(text + tok.decode(greedy));
+    expect(await gen(text, { max_new_tokens: greedy.length, return_full_text: false })).toEqual([
+      { generated_text: tok.decode(greedy) },
+    ]);
+  });
+
+  it('GPT-2: as @firth/transformers’ generate on the same model and tokenizer, sampling seeded', async () => {
+    const folder = hfFolder('hf-tiny-gpt2', {
+      'tokenizer.json': byteLevelTokenizer(50, { 0: '<|endoftext|>' }),
+    });
+    const gen = await pipeline('text-generation', folder);
+    const tok = await loadAutoTokenizer(folder);
+    const lm = await loadGpt2(folder);
+    const options = { max_new_tokens: 6, do_sample: true, temperature: 0.9, seed: 3 };
+    const direct = await generate(
+      lm,
+      { encode: (t) => tok.encode(t), decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }) },
+      'the cat',
+      {
+        maxNewTokens: 6,
+        temperature: 0.9,
+        topK: 50,
+        topP: 1,
+        repetitionPenalty: 1,
+        seed: 3,
+        stopTokens: [0],
+      },
+    );
+    expect(await gen(['the cat'], options)).toEqual([[{ generated_text: `the cat${direct.text}` }]]);
+    expect(gen.model.parameters).toBe(lm.parameterCount);
+  });
+});
+
+describe("conversational on a user's chat model (a folder with a chat template)", () => {
+  // short: the tiny Llama's context is 32 tokens
+  const TEMPLATE =
+    "{{ bos_token }}{% for m in messages %}{{ m['role'][0] }} {{ m['content'] }}{{ eos_token }}{% endfor %}{% if add_generation_prompt %}a{% endif %}";
+
+  it('renders the conversation with the template, generates until </s>, appends the reply', async () => {
+    const folder = llamaFolder({
+      'tokenizer_config.json': { bos_token: '<s>', eos_token: '</s>', chat_template: TEMPLATE },
+    });
+    const chat = await pipeline('conversational', folder);
+    const c = (await chat([{ role: 'user', content: 'hi' }], { max_new_tokens: 4 })) as Conversation;
+    expect(c.messages).toHaveLength(2);
+    expect(c.messages[1]!.role).toBe('assistant');
+    // the same by hand: the rendered prompt's ids (no special tokens added: the template wrote <s>)
+    const tok = await loadAutoTokenizer(folder);
+    const rendered = tok.applyChatTemplate([{ role: 'user', content: 'hi' }], {
+      add_generation_prompt: true,
+    });
+    expect(rendered).toBe('<s>u hi</s>a');
+    const lm = await loadLlama(folder);
+    const direct = await generate(
+      lm,
+      {
+        encode: (t) => tok.encode(t, { addSpecialTokens: false }),
+        decode: (ids) => tok.decode(ids, { skipSpecialTokens: true }),
+      },
+      rendered,
+      { maxNewTokens: 4, temperature: 0, stopTokens: [2] },
+    );
+    expect(c.messages[1]!.content).toBe(direct.text.trim());
+    // a later turn sees the whole conversation
+    c.addMessage({ role: 'user', content: 'ok' });
+    const c2 = (await chat(c, { max_new_tokens: 2 })) as Conversation;
+    expect(c2.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('a folder without a chat template is refused, naming the files', async () => {
+    await expect(pipeline('conversational', llamaFolder())).rejects.toThrow(
+      /has no chat template \(tokenizer_config\.json's chat_template, or chat_template\.jinja\)/,
+    );
+  });
+});
+
+describe('bad folders', () => {
+  it('are refused with the file or the class named', async () => {
+    // no tokenizer
+    await expect(pipeline('text-classification', fixture('hf-tiny2-distilbert-seqcls'))).rejects.toThrow(
+      /no tokenizer files/,
+    );
+    // a class that does not compute the task
+    const tokcls = encoderFolder('hf-tiny2-bert-tokcls').folder;
+    const e = await pipeline('text-classification', tokcls).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(String(e)).toMatch(/BertForTokenClassification.*needs a BertForSequenceClassification/);
+    await expect(pipeline('text-generation', tokcls)).rejects.toThrow(/needs a causal language model/);
+    await expect(pipeline('fill-mask', llamaFolder())).rejects.toThrow(/LlamaForCausalLM/);
+    // a broken config.json
+    const broken = mkdtempSync(join(tmpdir(), 'firth-bad-'));
+    writeFileSync(join(broken, 'config.json'), '{"model_type": "bert",');
+    const f = await pipeline('feature-extraction', broken).catch((x: unknown) => x);
+    expect(f).toBeInstanceOf(FormatError);
+    expect(String(f)).toMatch(/config\.json/);
+    // an architecture Firth does not read
+    writeFileSync(join(broken, 'config.json'), '{"model_type": "xlnet"}');
+    await expect(pipeline('feature-extraction', broken)).rejects.toThrow(/config\.json.*model_type.*xlnet/);
+  });
+});
