@@ -111,7 +111,7 @@ const MERGES: [string, string][] = [
 export function byteLevelTokenizer(
   size: number,
   specials: Specials,
-  around: { before?: string[]; after?: string[] } = {},
+  around: { before?: string[]; after?: string[]; post?: Record<string, unknown> } = {},
 ): Record<string, unknown> {
   const pieces = [...'abcdefghijklmnopqrstuvwxyz', 'Ġ'];
   const merges: string[] = [];
@@ -134,7 +134,8 @@ export function byteLevelTokenizer(
     added_tokens: addedTokens(specials),
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: before.length + after.length ? template(specials, before, after) : byteLevel,
+    post_processor:
+      around.post ?? (before.length + after.length ? template(specials, before, after) : byteLevel),
     decoder: byteLevel,
     model: { type: 'BPE', dropout: null, unk_token: null, vocab, merges },
   };

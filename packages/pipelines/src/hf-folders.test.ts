@@ -305,3 +305,80 @@ describe('bad folders', () => {
     await expect(pipeline('feature-extraction', broken)).rejects.toThrow(/config\.json.*model_type.*xlnet/);
   });
 });
+
+describe("zero-shot-classification on a user's NLI folder (HF's algorithm)", () => {
+  /** The tiny RoBERTa classifier as an NLI model: its 3 labels named as MNLI's, a RoBERTa byte-level tokenizer. */
+  const nliFolder = (id2label: Record<number, string>) =>
+    hfFolder(
+      'hf-tiny2-roberta-seqcls',
+      {
+        'tokenizer.json': byteLevelTokenizer(
+          40,
+          { 0: '<s>', 1: '<pad>', 2: '</s>', 3: '<unk>' },
+          {
+            post: {
+              type: 'RobertaProcessing',
+              sep: ['</s>', 2],
+              cls: ['<s>', 0],
+              trim_offsets: true,
+              add_prefix_space: false,
+            },
+          },
+        ),
+      },
+      { id2label },
+    );
+
+  it('premise = text, hypothesis = the template filled; entailment softmax across labels, or entailment vs contradiction per label', async () => {
+    const folder = nliFolder({ 0: 'CONTRADICTION', 1: 'NEUTRAL', 2: 'ENTAILMENT' });
+    const classify = await pipeline('zero-shot-classification', folder);
+    expect(classify.model).toMatchObject({ id: folder, isDefault: false });
+    const text = 'the cat sat';
+    const labels = ['cat', 'sat', 'on'];
+    // the logits by hand: each pair through the model, <s> premise </s></s> hypothesis </s>
+    const tok = await loadAutoTokenizer(folder);
+    const m = await loadHfModel(folder);
+    if (m.kind !== 'encoder') throw new Error('not an encoder');
+    const logits = labels.map((l) => {
+      const enc = tok.encodePlus(text, { pair: l });
+      expect(enc.ids.length).toBeLessThanOrEqual(16); // the model's positions: nothing cut
+      expect(enc.ids[0]).toBe(0);
+      expect(enc.ids.filter((i) => i === 2)).toHaveLength(3);
+      return (m.model.forward({ inputIds: [enc.ids] }).logits as number[][])[0]!;
+    });
+    const entail = logits.map((r) => r[2]!);
+    const ranking = labels.map((_, k) => k).sort((a, b) => entail[b]! - entail[a]!);
+    const out = await classify(text, labels, { hypothesis_template: '{}' });
+    expect(out.sequence).toBe(text);
+    expect(out.labels).toEqual(ranking.map((k) => labels[k]));
+    const z = entail.reduce((s, x) => s + Math.exp(x), 0);
+    for (const [i, s] of out.scores.entries()) expect(s).toBeCloseTo(Math.exp(entail[ranking[i]!]!) / z, 6);
+    expect(out.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    // multi_label: sigmoid(entailment − contradiction) per label, contradiction = label 0
+    const multi = await classify([text], labels, { hypothesis_template: '{}', multi_label: true });
+    const expectedMulti = logits.map((r) => 1 / (1 + Math.exp(r[0]! - r[2]!)));
+    for (const [i, l] of multi[0]!.labels.entries())
+      expect(multi[0]!.scores[i]).toBeCloseTo(expectedMulti[labels.indexOf(l)]!, 6);
+    // one label alone is scored on its own (HF)
+    const one = await classify(text, 'cat', { hypothesis_template: '{}' });
+    expect(one.scores[0]).toBeCloseTo(expectedMulti[0]!, 6);
+  });
+
+  it('entailment as label 0: contradiction is the last label (HF); no entailment label: refused', async () => {
+    const folder = nliFolder({ 0: 'entailment', 1: 'neutral', 2: 'contradiction' });
+    const classify = await pipeline('zero-shot-classification', folder);
+    const tok = await loadAutoTokenizer(folder);
+    const m = await loadHfModel(folder);
+    if (m.kind !== 'encoder') throw new Error('not an encoder');
+    const ids = tok.encode('the cat', { pair: 'sat' });
+    expect(ids.length).toBeLessThanOrEqual(16);
+    const r = (m.model.forward({ inputIds: [ids] }).logits as number[][])[0]!;
+    const one = await classify('the cat', ['sat'], { hypothesis_template: '{}' });
+    expect(one.scores[0]).toBeCloseTo(1 / (1 + Math.exp(r[2]! - r[0]!)), 6);
+    await expect(
+      pipeline('zero-shot-classification', nliFolder({ 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' })),
+    ).rejects.toThrow(
+      /is not an NLI model: config\.json's id2label \(LABEL_0, LABEL_1, LABEL_2\) names no entailment label/,
+    );
+  });
+});
