@@ -161,3 +161,123 @@ export const softmax = (xs: ArrayLike<number>): number[] => {
   const z = e.reduce((s, x) => s + x, 0);
   return e.map((x) => x / z);
 };
+
+/** A piece of text as a tokenizer's token, with where it is in the text. */
+export interface TextPiece {
+  /** The token as the vocabulary writes it ('Ġcat', '##ing', '▁the'). */
+  piece: string;
+  id: number;
+  /** Its characters in the text; a piece whose written length does not add up gets its whole part's. */
+  start: number;
+  end: number;
+  /** A continuing piece of a word (within a part: not its first piece). */
+  is_subword: boolean;
+  /** The word it belongs to: a run of letters / digits, or one punctuation mark or symbol (BERT's and GPT-2's pre-tokenizers split there). */
+  wordStart: number;
+  wordEnd: number;
+}
+
+/**
+ * A text's tokens with character offsets, for any HfTokenizer: the text is split where BERT's and
+ * byte-level BPE's pre-tokenizers split it (whitespace; punctuation on its own), each part encoded
+ * alone — with the space before it when it follows whitespace, so byte-level BPE writes 'Ġ' as on
+ * the whole text — and each piece's characters counted from its written form without its
+ * continuation or space marker ('##', 'Ġ', '▁'). Ids are the whole text's as the tokenizer
+ * writes them for whitespace-separated words; a part whose pieces' lengths do not add up to it
+ * (normalisation, bytes of a non-ASCII character) gives each piece the whole part's offsets.
+ */
+export function piecesWithOffsets(tokenizer: HfTokenizer, text: string): TextPiece[] {
+  const out: TextPiece[] = [];
+  for (const chunk of text.matchAll(/\S+/gu)) {
+    let first = true;
+    for (const m of chunk[0].matchAll(/[\p{P}\p{S}]|[^\p{P}\p{S}]+/gu)) {
+      const start = chunk.index + m.index;
+      const end = start + m[0].length;
+      const space = first && chunk.index > 0 ? ' ' : '';
+      first = false;
+      const enc = tokenizer.encodePlus(space + m[0], { addSpecialTokens: false });
+      const lengths = enc.tokens.map((t, k) => {
+        let s = t.replace(/^##/, '');
+        if (k === 0) s = s.replace(/^[Ġ▁ ]/u, '');
+        return [...s].length === s.length ? s.length : -1;
+      });
+      const aligned = lengths.every((n) => n >= 0) && lengths.reduce((a, n) => a + n, 0) === end - start;
+      let at = start;
+      enc.ids.forEach((id, k) => {
+        const from = aligned ? at : start;
+        const to = aligned ? at + lengths[k]! : end;
+        at = to;
+        out.push({
+          piece: enc.tokens[k]!,
+          id,
+          start: from,
+          end: to,
+          is_subword: k > 0,
+          wordStart: start,
+          wordEnd: end,
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * How the tokenizer's post-processor frames one text, or a pair: the special tokens before, between
+ * and after, and each part's token type — read off encodePlus on one-token texts, so [CLS] A [SEP]
+ * B [SEP] (BERT), <s> A </s></s> B </s> (RoBERTa) or none at all come out as the tokenizer writes them.
+ */
+export function frameOf(tokenizer: HfTokenizer, pair: boolean) {
+  const probe = 'a';
+  const enc = pair ? tokenizer.encodePlus(probe, { pair: probe }) : tokenizer.encodePlus(probe);
+  const n = tokenizer.encodePlus(probe, { addSpecialTokens: false }).ids.length;
+  const plain = enc.specialTokensMask.flatMap((s, t) => (s === 0 ? [t] : []));
+  const a0 = plain[0] ?? 0;
+  const b0 = pair ? plain[n]! : enc.ids.length;
+  const slice = (from: number, to: number) => ({
+    ids: enc.ids.slice(from, to),
+    types: enc.tokenTypeIds.slice(from, to),
+  });
+  const before = slice(0, a0);
+  const between = slice(a0 + n, b0);
+  const after = slice(pair ? b0 + n : a0 + n, enc.ids.length);
+  const typeA = enc.tokenTypeIds[a0] ?? 0;
+  const typeB = pair ? (enc.tokenTypeIds[b0] ?? 1) : 0;
+  return {
+    /** Special tokens the frame adds around one or two texts. */
+    specials: before.ids.length + after.ids.length + (pair ? between.ids.length : 0),
+    build(a: number[], b?: number[]) {
+      const ids = [...before.ids, ...a, ...(b ? [...between.ids, ...b] : []), ...after.ids];
+      const tokenTypeIds = [
+        ...before.types,
+        ...a.map(() => typeA),
+        ...(b ? [...between.types, ...b.map(() => typeB)] : []),
+        ...after.types,
+      ];
+      return {
+        ids,
+        tokenTypeIds,
+        aAt: before.ids.length,
+        bAt: b ? before.ids.length + a.length + between.ids.length : -1,
+      };
+    },
+  };
+}
+
+/** The encoders read through HfEncoder alone (a BERT folder has BertModel's own loaders as well). */
+export const NON_BERT_ENCODERS: readonly string[] = ['distilbert', 'roberta'];
+
+/**
+ * config.json's model_type, or undefined when the file cannot be read or parsed (the loader that
+ * follows reports that, naming the file).
+ */
+export async function folderModelType(folder: string): Promise<string | undefined> {
+  try {
+    const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as {
+      model_type?: unknown;
+    };
+    return typeof config.model_type === 'string' ? config.model_type : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@
  * Llama / GPT-2 checkpoints of @firth/transformers' fixtures (PyTorch's outputs in reference.json)
  * with tokenizers of their vocabulary; each pipeline's numbers checked against PyTorch's.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, ValidationError } from '@firth/numeric';
@@ -18,6 +18,8 @@ import {
   wordLevelTokenizer,
 } from './hf-folders.test-support.js';
 import { type ClassificationLabel, type FillMaskResult, pipeline } from './pipeline.js';
+import type { QaAnswer } from './question-answering.js';
+import type { EntityGroup, TokenEntity } from './token-classification.js';
 
 const softmax = (xs: number[]) => {
   const m = Math.max(...xs);
@@ -381,4 +383,112 @@ describe("zero-shot-classification on a user's NLI folder (HF's algorithm)", () 
       /is not an NLI model: config\.json's id2label \(LABEL_0, LABEL_1, LABEL_2\) names no entailment label/,
     );
   });
+});
+
+const BERT_VOCAB = readFileSync(join(fixture('hf-tiny2-bert-qa'), 'vocab.txt'), 'utf8');
+const robertaTokenizer = () =>
+  byteLevelTokenizer(
+    40,
+    { 0: '<s>', 1: '<pad>', 2: '</s>', 3: '<unk>' },
+    {
+      post: {
+        type: 'RobertaProcessing',
+        sep: ['</s>', 2],
+        cls: ['<s>', 0],
+        trim_offsets: true,
+        add_prefix_space: false,
+      },
+    },
+  );
+/** DistilBERT with BERT's vocab.txt (WordPiece), RoBERTa with a byte-level BPE tokenizer.json. */
+const withTokenizer = (name: string, config: Record<string, unknown> = {}) =>
+  hfFolder(
+    name,
+    name.includes('roberta') ? { 'tokenizer.json': robertaTokenizer() } : { 'vocab.txt': BERT_VOCAB },
+    config,
+  );
+
+describe("question-answering on a user's DistilBERT or RoBERTa …ForQuestionAnswering (any tokenizer)", () => {
+  for (const [arch, question, context] of [
+    ['distilbert', 'where do pandas live', 'pandas live in the forest in china'],
+    ['roberta', 'cat', 'the cat sat on'],
+  ] as const)
+    it(`${arch}: HF's window, softmax over the context and the classifier token, the best span's offsets`, async () => {
+      const folder = withTokenizer(`hf-tiny2-${arch}-qa`);
+      const qa = await pipeline('question-answering', folder);
+      expect(qa.model).toMatchObject({ id: folder, isDefault: false });
+      const top = (await qa(question, context, { top_k: 3 })) as QaAnswer[];
+      expect(top).toHaveLength(3);
+      for (const a of top) expect(context.slice(a.start, a.end)).toBe(a.answer);
+      // by hand: the window is the tokenizer's pair encoding; p_start · p_end over context tokens
+      const tok = await loadAutoTokenizer(folder);
+      const enc = tok.encodePlus(question, { pair: context });
+      const m = await loadHfModel(folder);
+      if (m.kind !== 'encoder') throw new Error('not an encoder');
+      const out = m.model.forward({ inputIds: [enc.ids], tokenTypeIds: [enc.tokenTypeIds] });
+      const q = tok.encode(question, { addSpecialTokens: false }).length;
+      const specialsBetween = arch === 'roberta' ? 2 : 1;
+      const first = 1 + q + specialsBetween;
+      const ctx = Array.from({ length: enc.ids.length - 1 - first }, (_, k) => first + k);
+      const sm = (xs: number[]) => {
+        const z = [0, ...ctx].reduce((s, k) => s + Math.exp(xs[k]!), 0);
+        return (k: number) => Math.exp(xs[k]!) / z;
+      };
+      const ps = sm(out.startLogits![0]!);
+      const pe = sm(out.endLogits![0]!);
+      const spans = ctx.flatMap((i) => ctx.filter((j) => j >= i && j < i + 15).map((j) => ps(i) * pe(j)));
+      spans.sort((a, b) => b - a);
+      expect(top.map((a) => a.score)).toEqual(spans.slice(0, 3).map((s) => expect.closeTo(s, 6)));
+      const withNull = (await qa(question, context, {
+        handle_impossible_answer: true,
+        top_k: 100,
+      })) as QaAnswer[];
+      expect(withNull.find((a) => a.answer === '')!.score).toBeCloseTo(ps(0) * pe(0), 6);
+    });
+
+  it('a context longer than the model: windows sharing doc_stride tokens, answers in the context', async () => {
+    const folder = withTokenizer('hf-tiny2-roberta-qa');
+    const qa = await pipeline('question-answering', folder);
+    const context = 'the cat sat on the mat the cat sat on the hat';
+    const a = (await qa('cat', context, { doc_stride: 2 })) as QaAnswer;
+    expect(context.slice(a.start, a.end)).toBe(a.answer);
+    expect(a.answer).not.toBe('');
+  });
+});
+
+describe("token-classification on a user's DistilBERT or RoBERTa …ForTokenClassification (any tokenizer)", () => {
+  const labels = { 0: 'O', 1: 'B-PER', 2: 'I-PER', 3: 'B-LOC', 4: 'I-LOC' };
+  for (const [arch, text] of [
+    ['distilbert', 'pandas live in the forest in china'],
+    ['roberta', 'the cat sat on the mat'],
+  ] as const)
+    it(`${arch}: each token's softmax at its position, offsets, HF's aggregations`, async () => {
+      const folder = withTokenizer(`hf-tiny2-${arch}-tokcls`, { id2label: labels });
+      const ner = await pipeline('ner', folder);
+      expect(ner.model).toMatchObject({ id: folder, isDefault: false });
+      const tokens = (await ner(text, { ignore_labels: [] })) as TokenEntity[];
+      const tok = await loadAutoTokenizer(folder);
+      const enc = tok.encodePlus(text);
+      // the tokens are the tokenizer's own on the whole text, at their positions after <s> / [CLS]
+      expect(tokens.map((t) => t.index)).toEqual(tokens.map((_, k) => k + 1));
+      expect(tokens.map((t) => t.word)).toEqual(enc.tokens.slice(1, -1));
+      const m = await loadHfModel(folder);
+      if (m.kind !== 'encoder') throw new Error('not an encoder');
+      const logits = m.model.forward({ inputIds: [enc.ids] }).logits as number[][][];
+      for (const t of tokens) {
+        const p = softmax(logits[0]![t.index]!);
+        const best = p.indexOf(Math.max(...p));
+        expect(t.entity).toBe(Object.values(labels)[best]);
+        expect(t.score).toBeCloseTo(p[best]!, 6);
+        expect(text.slice(t.start, t.end)).toBe(t.word.replace(/^(##|Ġ)/, ''));
+      }
+      const groups = (await ner(text, { aggregation_strategy: 'first', ignore_labels: [] })) as EntityGroup[];
+      // every word once, in order (a lone 'Ġ' token, RoBERTa's space before a word it has no merge for, spans nothing)
+      expect(
+        groups
+          .map((g) => text.slice(g.start, g.end))
+          .filter((w) => w !== '')
+          .join(' '),
+      ).toBe(text);
+    });
 });
