@@ -492,3 +492,27 @@ describe("token-classification on a user's DistilBERT or RoBERTa …ForTokenClas
       ).toBe(text);
     });
 });
+
+describe("sentence-similarity on a user's DistilBERT or RoBERTa folder", () => {
+  for (const name of ['hf-tiny2-distilbert-base', 'hf-tiny2-roberta-base'])
+    it(`${name}: the cosine of the mean last hidden states (feature-extraction's mean)`, async () => {
+      const folder = withTokenizer(name);
+      const similarity = await pipeline('sentence-similarity', folder);
+      const extract = await pipeline('feature-extraction', folder);
+      const source = name.includes('roberta') ? 'the cat sat' : 'pandas live in the forest';
+      const others = name.includes('roberta')
+        ? ['the cat', 'on the mat']
+        : ['pandas eat bamboo', 'paris is a city'];
+      const scores = (await similarity({ source_sentence: source, sentences: others })) as number[];
+      const [s, ...o] = (await extract([source, ...others], {
+        pooling: 'mean',
+        normalize: true,
+      })) as number[][];
+      expect(scores).toHaveLength(2);
+      for (const [k, v] of o.entries())
+        expect(scores[k]).toBeCloseTo(
+          v.reduce((acc, x, j) => acc + x * s![j]!, 0),
+          6,
+        );
+    });
+});
