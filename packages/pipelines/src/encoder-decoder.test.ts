@@ -22,6 +22,7 @@ import {
   hfFolder,
   reference,
   seq2seqFolder,
+  t5Tokenizer,
   wordLevelTokenizer,
 } from './hf-folders.test-support.js';
 import { pipeline } from './pipeline.js';
@@ -235,5 +236,34 @@ describe("users' T5, BART and Marian folders (tiny PyTorch-checked models with a
     expect(await summarize(text, { max_new_tokens: 2 })).toEqual([
       { summary_text: direct(text, { task: 'summarization', maxNewTokens: 2 })[0] },
     ]);
+  });
+
+  it('a T5 folder with a T5-style tokenizer (Unigram, Metaspace, … </s>): the prefix and the eos the encoder expects', async () => {
+    const folder = hfFolder(
+      'hf-tiny-t5',
+      { 'tokenizer.json': t5Tokenizer(24, { 0: '<pad>', 19: '</s>' }, 23) },
+      { task_specific_params: { translation_en_to_fr: { prefix: 'a dog ran ', num_beams: 2 } } },
+    );
+    const tokenizer = await loadAutoTokenizer(folder);
+    const ids = tokenizer.encode('a dog ran the cat sat');
+    expect(ids.at(-1)).toBe(19);
+    expect(tokenizer.decode(ids, { skipSpecialTokens: true })).toBe('a dog ran the cat sat');
+    // the prefix is there: without it the input, and so the beams, differ
+    expect(ids).not.toEqual(tokenizer.encode('the cat sat'));
+    const lm = await loadSeq2Seq(folder);
+    const translate = await pipeline('translation_en_to_fr', folder);
+    const out = await translate('the cat sat', { num_return_sequences: 2 });
+    expect(out).toEqual(
+      generateSeq2SeqText(lm, tokenizer, 'the cat sat', {
+        task: 'translation_en_to_fr',
+        numReturnSequences: 2,
+      }).map((r) => ({ translation_text: r.text })),
+    );
+    expect(out).toHaveLength(2);
+    // num_return_sequences checked against the beams the model will run: its task's 2 above, 1 here
+    const text2text = await pipeline('text2text-generation', folder);
+    await expect(text2text('the cat sat', { num_return_sequences: 2 })).rejects.toThrow(
+      /numReturnSequences \(2\) must be ≤ numBeams \(1\)/,
+    );
   });
 });

@@ -133,9 +133,11 @@ export function seq2seqRequest(task: string, o: TranslationOptions = {}): Seq2Se
     r.noRepeatNgramSize = wholeNumber(o.no_repeat_ngram_size, 'no_repeat_ngram_size', 0);
   if (o.num_return_sequences !== undefined) {
     r.numReturnSequences = wholeNumber(o.num_return_sequences, 'num_return_sequences', 1);
-    if (r.numReturnSequences > (r.numBeams ?? 1))
+    // without num_beams here, the model's (task_specific_params, generation_config.json) applies:
+    // generateSeq2Seq checks it then
+    if (r.numBeams !== undefined && r.numReturnSequences > r.numBeams)
       throw new ValidationError(
-        `num_return_sequences (${r.numReturnSequences}) must be at most num_beams (${r.numBeams ?? 1})`,
+        `num_return_sequences (${r.numReturnSequences}) must be at most num_beams (${r.numBeams})`,
         'num_return_sequences',
       );
   }

@@ -177,3 +177,33 @@ export const seq2seqFolder = (name: 'hf-tiny-t5' | 'hf-tiny-bart' | 'hf-tiny-mar
   }[name];
   return hfFolder(name, { 'tokenizer.json': tokenizer }, patch);
 };
+
+/**
+ * A T5-style tokenizer.json of `size` ids: Unigram pieces ('▁' + a word, and the letters for what
+ * no word covers), Metaspace pre-tokenizer and decoder, and '… </s>' as T5's post-processor adds it.
+ */
+export function t5Tokenizer(size: number, specials: Specials, unkId: number): Record<string, unknown> {
+  const letters = [...'abcdefghijklmnopqrstuvwxyz'];
+  const free = size - Object.keys(specials).length - 1;
+  const words = WORDS.slice(0, Math.max(0, free - letters.length - 1));
+  const pieces = ['▁', ...words.map((w) => `▁${w}`), ...letters].slice(0, free);
+  let next = 0;
+  const vocab: [string, number][] = [];
+  for (let id = 0; id < size; id++)
+    vocab.push(
+      id === unkId ? ['<unk>', 0] : specials[id] ? [specials[id]!, 0] : [pieces[next]!, -1 - next++ / 10],
+    );
+  const eos = Object.values(specials).find((t) => t === '</s>')!;
+  const metaspace = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: addedTokens(specials),
+    normalizer: null,
+    pre_tokenizer: metaspace,
+    post_processor: template(specials, [], [eos]),
+    decoder: metaspace,
+    model: { type: 'Unigram', unk_id: unkId, vocab, byte_fallback: false },
+  };
+}
