@@ -377,6 +377,15 @@ describe("zero-shot-classification on a user's NLI folder (HF's algorithm)", () 
     const r = (m.model.forward({ inputIds: [ids] }).logits as number[][])[0]!;
     const one = await classify('the cat', ['sat'], { hypothesis_template: '{}' });
     expect(one.scores[0]).toBeCloseTo(1 / (1 + Math.exp(r[2]! - r[0]!)), 6);
+    // a text longer than the model's 16 positions: the premise is cut, the hypothesis kept (only_first)
+    const long = 'the cat sat on the mat the cat sat on the mat';
+    const p = tok.encode(long, { addSpecialTokens: false });
+    expect(p.length).toBeGreaterThan(12);
+    const h = tok.encode('sat', { addSpecialTokens: false });
+    const cut = [0, ...p.slice(0, 16 - 4 - h.length), 2, 2, ...h, 2];
+    const rc = (m.model.forward({ inputIds: [cut] }).logits as number[][])[0]!;
+    const [cutScore] = (await classify(long, ['sat'], { hypothesis_template: '{}' })).scores;
+    expect(cutScore).toBeCloseTo(1 / (1 + Math.exp(rc[2]! - rc[0]!)), 6);
     await expect(
       pipeline('zero-shot-classification', nliFolder({ 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' })),
     ).rejects.toThrow(

@@ -18,7 +18,7 @@
  *   // { sequence: 'Australia has …', labels: ['sport', 'politics', 'business'], scores: [0.7…, …] }
  */
 import { ValidationError } from '@firth/numeric';
-import { encodeForEncoder, loadEncoderFolder, runEncoder } from './hf-folder.js';
+import { encoderMaxTokens, frameOf, loadEncoderFolder, runEncoder } from './hf-folder.js';
 import { defaultModel, type Pipeline, texts, withInfo } from './pipeline.js';
 import { cosine, loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
@@ -145,7 +145,8 @@ function request(input: string | string[], labels: unknown, options: ZeroShotOpt
 /**
  * Hugging Face's ZeroShotClassificationPipeline on a user's NLI model (…ForSequenceClassification
  * whose id2label names an entailment label, e.g. BART-MNLI, RoBERTa-MNLI): each (premise = the
- * text, hypothesis = the template filled with a label) pair through the model; single-label: a
+ * text, cut to fit — HF's truncation 'only_first' —, hypothesis = the template filled with a
+ * label) pair through the model; single-label: a
  * softmax of the entailment logits across the labels; multi_label (or one label): per label, a
  * softmax over [contradiction, entailment] — contradiction being label 0, or the last label when
  * entailment is 0, as HF takes it.
@@ -159,8 +160,28 @@ export async function nliZeroShotClassification(folder: string): Promise<ZeroSho
       'model',
     );
   const contradiction = entailment === 0 ? encoder.labels.length - 1 : 0;
-  const logits = (premise: string, hypothesis: string) =>
-    (runEncoder(encoder, encodeForEncoder(encoder, tokenizer, premise, hypothesis)).logits as number[][])[0]!;
+  // HF's truncation 'only_first': the premise is cut, never the hypothesis
+  const frame = frameOf(tokenizer, true);
+  const room = encoderMaxTokens(encoder) - frame.specials;
+  const logits = (premise: string, hypothesis: string) => {
+    const h = tokenizer.encode(hypothesis, { addSpecialTokens: false });
+    if (h.length >= room)
+      throw new ValidationError(
+        `zero-shot-classification: the hypothesis ${JSON.stringify(hypothesis)} takes ${h.length} of the model's ${room} positions, leaving none for the text`,
+        'hypothesis_template',
+      );
+    const p = tokenizer.encode(premise, { addSpecialTokens: false }).slice(0, room - h.length);
+    const { ids, tokenTypeIds } = frame.build(p, h);
+    return (
+      runEncoder(encoder, {
+        ids,
+        tokenTypeIds,
+        attentionMask: ids.map(() => 1),
+        tokens: [],
+        specialTokensMask: [],
+      }).logits as number[][]
+    )[0]!;
+  };
   return withInfo(
     async (input: string | string[], labels: string | string[], options: ZeroShotOptions = {}) => {
       const { sequences, candidates, hypotheses, multi } = request(input, labels, options);
