@@ -15,6 +15,7 @@ import {
   fixture,
   hfFolder,
   reference,
+  seq2seqFolder,
   wordLevelTokenizer,
 } from './hf-folders.test-support.js';
 import { type ClassificationLabel, type FillMaskResult, pipeline } from './pipeline.js';
@@ -302,6 +303,21 @@ describe('bad folders', () => {
     const f = await pipeline('feature-extraction', broken).catch((x: unknown) => x);
     expect(f).toBeInstanceOf(FormatError);
     expect(String(f)).toMatch(/config\.json/);
+    // a broken tokenizer.json, a truncated model.safetensors: FormatErrors naming the file
+    const badTok = hfFolder('hf-tiny2-roberta-seqcls', {
+      'tokenizer.json': '{"model": {"type": "BPE", "vocab": 3}}',
+    });
+    const t = await pipeline('text-classification', badTok).catch((x: unknown) => x);
+    expect(t).toBeInstanceOf(FormatError);
+    expect(String(t)).toMatch(/tokenizer\.json/);
+    const badWeights = seq2seqFolder('hf-tiny-bart');
+    writeFileSync(
+      join(badWeights, 'model.safetensors'),
+      readFileSync(join(badWeights, 'model.safetensors')).subarray(0, 200),
+    );
+    const w = await pipeline('summarization', badWeights).catch((x: unknown) => x);
+    expect(w).toBeInstanceOf(FormatError);
+    expect(String(w)).toMatch(/model\.safetensors/);
     // an architecture Firth does not read
     writeFileSync(join(broken, 'config.json'), '{"model_type": "xlnet"}');
     await expect(pipeline('feature-extraction', broken)).rejects.toThrow(/config\.json.*model_type.*xlnet/);
