@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
@@ -265,5 +265,27 @@ describe("users' T5, BART and Marian folders (tiny PyTorch-checked models with a
     await expect(text2text('the cat sat', { num_return_sequences: 2 })).rejects.toThrow(
       /numReturnSequences \(2\) must be ≤ numBeams \(1\)/,
     );
+  });
+
+  it("Marian's own tokenizer files (source.spm + vocab.json + tokenizer_config.json): the course's 'This is amazing.'", async () => {
+    // the tokenizer fixture's pieces, renumbered by a vocab.json of the tiny model's 26 ids (<pad> last, as Marian's)
+    const source = fixture('hf-tok-marian');
+    const vocab = JSON.parse(readFileSync(join(source, 'vocab.json'), 'utf8')) as Record<string, number>;
+    delete vocab['<pad>'];
+    for (let id = Object.keys(vocab).length; id < 25; id++) vocab[`▁w${id}`] = id;
+    vocab['<pad>'] = 25;
+    const folder = hfFolder('hf-tiny-marian', {
+      'vocab.json': JSON.stringify(vocab),
+      'tokenizer_config.json': readFileSync(join(source, 'tokenizer_config.json'), 'utf8'),
+    });
+    copyFileSync(join(source, 'source.spm'), join(folder, 'source.spm'));
+    const tokenizer = await loadAutoTokenizer(folder);
+    expect(tokenizer.tokenize('This is amazing.')).toEqual(['▁This', '▁is', '▁amazing', '.']);
+    expect(tokenizer.encode('This is amazing.')).toEqual([8, 9, 10, 7, 0]);
+    const translate = await pipeline('translation_en_to_fr', folder);
+    const lm = await loadSeq2Seq(folder);
+    expect(await translate('This is amazing.', { num_beams: 3 })).toEqual([
+      { translation_text: generateSeq2SeqText(lm, tokenizer, 'This is amazing.', { numBeams: 3 })[0]!.text },
+    ]);
   });
 });
