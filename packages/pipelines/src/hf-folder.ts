@@ -5,7 +5,7 @@
  * loadAutoTokenizer (tokenizer.json, vocab.json + merges.txt, vocab.txt or SentencePiece files, with
  * tokenizer_config.json), and the two checked to agree on the vocabulary.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FormatError, parseJson, ValidationError } from '@firth/numeric';
 import {
@@ -17,7 +17,6 @@ import {
   type HfTokenizer,
   loadAutoTokenizer,
   loadHfModel,
-  readSafetensorsHeader,
 } from '@firth/transformers';
 import type { PipelineModel } from './pipeline.js';
 
@@ -52,23 +51,43 @@ export function checkVocabulary(folder: string, tokenizer: HfTokenizer, modelVoc
 
 /**
  * The numbers in the folder's weights: the shapes in model.safetensors' header (or in each shard
- * of model.safetensors.index.json), the data itself not parsed.
+ * of model.safetensors.index.json) — only the header is read; the loader has checked the file.
  */
 export async function countParameters(folder: string): Promise<number> {
-  const read = (file: string) =>
-    readFile(join(folder, file)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw new ValidationError(`cannot read ${join(folder, file)}: ${e.code ?? e.message}`, 'model');
-    });
   const count = async (file: string) => {
-    const bytes = await read(file);
-    if (bytes === undefined) throw new ValidationError(`cannot read ${join(folder, file)}: ENOENT`, 'model');
-    return readSafetensorsHeader(new Uint8Array(bytes), join(folder, file)).tensors.reduce(
-      (s, t) => s + t.count,
-      0,
-    );
+    const path = join(folder, file);
+    const fail = (e: NodeJS.ErrnoException) => {
+      throw new ValidationError(`cannot read ${path}: ${e.code ?? e.message}`, 'model');
+    };
+    const handle = await open(path, 'r').catch(fail);
+    try {
+      const size = new Uint8Array(8);
+      await handle.read(size, 0, 8, 0);
+      const n = Number(new DataView(size.buffer).getBigUint64(0, true));
+      if (!(n > 0 && n <= MAX_HEADER)) throw new FormatError(path, 'header', `has an impossible length ${n}`);
+      const header = new Uint8Array(n);
+      await handle.read(header, 0, n, 8);
+      const entries = parseJson(header, path) as Record<string, { shape?: unknown }>;
+      let total = 0;
+      for (const [name, t] of Object.entries(entries)) {
+        if (name === '__metadata__') continue;
+        if (!Array.isArray(t?.shape)) throw new FormatError(path, `tensor "${name}"`, 'has no shape');
+        total += (t.shape as number[]).reduce((p, d) => p * d, 1);
+      }
+      return total;
+    } finally {
+      await handle.close();
+    }
   };
-  const index = await read('model.safetensors.index.json');
+  const index = await readFile(join(folder, 'model.safetensors.index.json')).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw new ValidationError(
+        `cannot read ${join(folder, 'model.safetensors.index.json')}: ${e.code ?? e.message}`,
+        'model',
+      );
+    },
+  );
   if (index === undefined) return count('model.safetensors');
   const indexFile = join(folder, 'model.safetensors.index.json');
   const { weight_map: map } = parseJson(index, indexFile) as { weight_map?: Record<string, unknown> };
@@ -78,6 +97,9 @@ export async function countParameters(folder: string): Promise<number> {
   for (const shard of new Set(Object.values(map).map(String))) total += await count(shard);
   return total;
 }
+
+/** safetensors' own limit on a header (100 MB). */
+const MAX_HEADER = 100_000_000;
 
 /** A folder whose model is an encoder (BERT, DistilBERT, RoBERTa) with the head `task` needs. */
 export interface EncoderFolder {
