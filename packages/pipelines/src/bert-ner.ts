@@ -14,6 +14,7 @@ import {
   loadHfTokenizer,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { encoderMaxTokens, frameOf, loadEncoderFolder, piecesWithOffsets, runEncoder } from './hf-folder.js';
 import { wordPieces, words } from './ner-tagger.js';
 import type { PreEntity, TokenClassifier } from './token-classification.js';
 
@@ -123,4 +124,51 @@ export async function loadBertTokenClassifier(
       tagger,
     },
   );
+}
+
+/**
+ * A user's DistilBERT, RoBERTa or BERT …ForTokenClassification folder with any tokenizer it holds,
+ * as Hugging Face's TokenClassificationPipeline reads it: the text framed as the post-processor
+ * frames one text (cut to the model's positions), a softmax per token over id2label's labels, each
+ * token's offsets (piecesWithOffsets) and `word` as the vocabulary writes it (an unknown token as
+ * the text does); is_subword as HF decides it for a fast tokenizer — a WordPiece piece whose
+ * written length differs from its text's ('##ing'), else a token that starts right after a
+ * character that is not a space.
+ */
+export async function loadEncoderTokenClassifier(
+  folder: string,
+): Promise<TokenClassifier & { labels: readonly string[]; parameters: number }> {
+  const { encoder, tokenizer, info } = await loadEncoderFolder(folder, 'token-classification');
+  const frame = frameOf(tokenizer, false);
+  const wordPiece = tokenizer.model.type === 'WordPiece';
+  const unk = tokenizer.specialToken('unk_token');
+  const max = encoderMaxTokens(encoder) - frame.specials;
+  return {
+    labels: encoder.labels,
+    parameters: info.parameters,
+    tokens(text: string): PreEntity[] {
+      const pieces = piecesWithOffsets(tokenizer, text).slice(0, Math.max(0, max));
+      const f = frame.build(pieces.map((p) => p.id));
+      const rows = runEncoder(encoder, {
+        ids: f.ids,
+        tokenTypeIds: f.tokenTypeIds,
+        attentionMask: f.ids.map(() => 1),
+        tokens: [],
+        specialTokensMask: [],
+      }).logits as number[][][];
+      return pieces.map((p, k) => {
+        const ref = text.slice(p.start, p.end);
+        return {
+          word: p.piece === unk ? ref : p.piece,
+          scores: softmax(rows[0]![f.aAt + k]!),
+          start: p.start,
+          end: p.end,
+          index: f.aAt + k,
+          is_subword: wordPiece
+            ? p.piece !== unk && p.piece.length !== ref.length
+            : p.start > 0 && !text.slice(p.start - 1, p.start + 1).includes(' '),
+        };
+      });
+    },
+  };
 }

@@ -20,6 +20,7 @@ import {
   loadHfTokenizer,
   type WordPieceTokenizer,
 } from '@firth/transformers';
+import { encoderMaxTokens, frameOf, loadEncoderFolder, piecesWithOffsets, runEncoder } from './hf-folder.js';
 import { type OffsetPiece, wordPieces, words } from './ner-tagger.js';
 import type { QaAnswer, QaModel, QaModelOptions } from './question-answering.js';
 
@@ -36,10 +37,41 @@ export type QaLogits = (window: { ids: number[]; tokenTypeIds: number[] }) => {
   end: ArrayLike<number>;
 };
 
-/** Hugging Face's question-answering on any WordPiece encoder with start / end logits. */
-export class WordPieceQa implements QaModel {
+/**
+ * How an encoder's tokenizer writes a question-answering window: the question's ids, the context's
+ * pieces with offsets, and a window [specials] question [specials] context part [specials].
+ */
+export interface QaTokenization {
+  question(question: string): number[];
+  pieces(context: string): OffsetPiece[];
+  /**
+   * The window's ids and token types, and the position of the part's first piece; position 0 holds
+   * the classifier token (the no-answer score's).
+   */
+  frame(question: number[], part: number[]): { ids: number[]; tokenTypeIds: number[]; contextAt: number };
+  /** The special tokens a window adds (3 for BERT's [CLS] q [SEP] c [SEP], 4 for RoBERTa's). */
+  specials: number;
+}
+
+/** The WordPiece tokenizer's windows: [CLS] question [SEP] context part [SEP], types 0 … 0 1 … 1. */
+export function wordPieceTokenization(tok: WordPieceTokenizer): QaTokenization {
+  const id = (t: string) => tok.tokenToId(t)!;
+  return {
+    question: (q) => tok.encode(q, undefined, { addSpecialTokens: false }),
+    pieces: (context) => wordPieces(tok, words(context)).flat(),
+    frame: (q, part) => ({
+      ids: [id('[CLS]'), ...q, id('[SEP]'), ...part, id('[SEP]')],
+      tokenTypeIds: [...Array(q.length + 2).fill(0), ...Array(part.length + 1).fill(1)],
+      contextAt: q.length + 2,
+    }),
+    specials: 3,
+  };
+}
+
+/** Hugging Face's question-answering on any encoder with start / end logits and a QaTokenization. */
+export class EncoderQa implements QaModel {
   constructor(
-    readonly tokenizer: WordPieceTokenizer,
+    readonly tokenization: QaTokenization,
     /** The model's positions (a window is never longer). */
     readonly maxPositions: number,
     readonly logits: QaLogits,
@@ -47,12 +79,11 @@ export class WordPieceQa implements QaModel {
 
   /** The windows of a question and a context: token ids, and which context piece each position holds. */
   windows(question: string, context: string, o: QaModelOptions) {
-    const tok = this.tokenizer;
-    const id = (t: string) => tok.tokenToId(t)!;
-    const q = tok.encode(question, undefined, { addSpecialTokens: false }).slice(0, o.maxQuestionLen);
-    const pieces = wordPieces(tok, words(context)).flat();
+    const tok = this.tokenization;
+    const q = tok.question(question).slice(0, o.maxQuestionLen);
+    const pieces = tok.pieces(context);
     const maxLen = Math.min(o.maxSeqLen, this.maxPositions);
-    const room = maxLen - q.length - 3;
+    const room = maxLen - q.length - tok.specials;
     if (room < 1)
       throw new ValidationError(
         `question-answering: the question takes ${q.length} of the model's ${maxLen} positions, leaving none for the context (max_question_len cuts it)`,
@@ -62,11 +93,13 @@ export class WordPieceQa implements QaModel {
     const out: { ids: number[]; tokenTypeIds: number[]; context: (OffsetPiece | null)[] }[] = [];
     for (let from = 0; ; from += step) {
       const part = pieces.slice(from, from + room);
-      out.push({
-        ids: [id('[CLS]'), ...q, id('[SEP]'), ...part.map((p) => p.id), id('[SEP]')],
-        tokenTypeIds: [...Array(q.length + 2).fill(0), ...Array(part.length + 1).fill(1)],
-        context: [...Array(q.length + 2).fill(null), ...part, null],
-      });
+      const { ids, tokenTypeIds, contextAt } = tok.frame(
+        q,
+        part.map((p) => p.id),
+      );
+      const context: (OffsetPiece | null)[] = ids.map(() => null);
+      for (const [k, p] of part.entries()) context[contextAt + k] = p;
+      out.push({ ids, tokenTypeIds, context });
       if (from + room >= pieces.length) break;
     }
     return out;
@@ -97,6 +130,17 @@ export class WordPieceQa implements QaModel {
       }
     }
     return { answers: found, nullScore };
+  }
+}
+
+/** Hugging Face's question-answering on a WordPiece encoder (BERT's [CLS] q [SEP] c [SEP]). */
+export class WordPieceQa extends EncoderQa {
+  constructor(
+    readonly tokenizer: WordPieceTokenizer,
+    maxPositions: number,
+    logits: QaLogits,
+  ) {
+    super(wordPieceTokenization(tokenizer), maxPositions, logits);
   }
 }
 
@@ -131,4 +175,37 @@ export async function loadBertQa(folder: string): Promise<WordPieceQa & { qa: Be
     return { start: start.data, end: end.data };
   };
   return Object.assign(new WordPieceQa(tokenizer, bert.config.maxPositionEmbeddings, logits), { qa });
+}
+
+/**
+ * A user's DistilBERT, RoBERTa or BERT …ForQuestionAnswering folder with any tokenizer the folder
+ * holds (tokenizer.json, vocab.json + merges.txt, vocab.txt): windows framed as its post-processor
+ * frames a pair (<s> q </s></s> c </s> for RoBERTa), the context's pieces with offsets
+ * (piecesWithOffsets), the logits from the checkpoint's qa_outputs.
+ */
+export async function loadEncoderQa(folder: string): Promise<EncoderQa & { parameters: number }> {
+  const { encoder, tokenizer, info } = await loadEncoderFolder(folder, 'question-answering');
+  const frame = frameOf(tokenizer, true);
+  const tokenization: QaTokenization = {
+    question: (q) => tokenizer.encode(q, { addSpecialTokens: false }),
+    pieces: (context) => piecesWithOffsets(tokenizer, context),
+    frame: (q, part) => {
+      const f = frame.build(q, part);
+      return { ids: f.ids, tokenTypeIds: f.tokenTypeIds, contextAt: f.bAt };
+    },
+    specials: frame.specials,
+  };
+  const logits: QaLogits = ({ ids, tokenTypeIds }) => {
+    const out = runEncoder(encoder, {
+      ids,
+      tokenTypeIds,
+      attentionMask: ids.map(() => 1),
+      tokens: [],
+      specialTokensMask: [],
+    });
+    return { start: out.startLogits![0]!, end: out.endLogits![0]! };
+  };
+  return Object.assign(new EncoderQa(tokenization, encoderMaxTokens(encoder), logits), {
+    parameters: info.parameters,
+  });
 }

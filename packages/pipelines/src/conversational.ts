@@ -24,6 +24,7 @@ import {
   loadLlama2c,
   loadLlama2cTokenizer,
 } from '@firth/transformers';
+import { type CausalFolder, loadCausalFolder } from './hf-folder.js';
 import {
   defaultModel,
   generationOptions,
@@ -144,11 +145,19 @@ export async function reply(
 }
 
 export async function conversationalPipeline(model?: string): Promise<ConversationalPipeline> {
-  if (model !== undefined)
-    throw new ValidationError(
-      'pipeline: conversational reads only its default model in this version (a chat model folder with a chat template is not read yet)',
-      'model',
-    );
+  if (model !== undefined) {
+    const folder = await loadCausalFolder(model, 'conversational');
+    if (folder.tokenizer.config.chat_template == null)
+      throw new ValidationError(
+        `pipeline: ${model} has no chat template (tokenizer_config.json's chat_template, or chat_template.jinja): conversational renders the conversation with it; use text-generation for a model without one`,
+        'model',
+      );
+    return withInfo(
+      async (input: unknown, options: TextGenerationOptions = {}) => chatReply(folder, input, options),
+      'conversational',
+      folder.info,
+    ) as unknown as ConversationalPipeline;
+  }
   const llama = await loadLlama2c();
   const tokenizer = await loadLlama2cTokenizer();
   const parameters = [...new Set(Object.values(llama.weights))].reduce((s, w) => s + w.length, 0);
@@ -157,4 +166,35 @@ export async function conversationalPipeline(model?: string): Promise<Conversati
     'conversational',
     defaultModel('conversational', parameters),
   ) as unknown as ConversationalPipeline;
+}
+
+/**
+ * A chat model's reply, as Hugging Face's ConversationalPipeline: the whole conversation rendered
+ * with the folder's chat template (add_generation_prompt), encoded without adding special tokens
+ * (the template wrote them), generated until the model's end token, the reply appended.
+ */
+export async function chatReply(
+  folder: CausalFolder,
+  input: unknown,
+  options: TextGenerationOptions = {},
+): Promise<Conversation | Conversation[]> {
+  const { list, batch } = conversations(input);
+  const settings = { ...generationOptions(options), stopTokens: folder.stopTokens };
+  const { tokenizer } = folder;
+  const rendered = {
+    encode: (text: string) => tokenizer.encode(text, { addSpecialTokens: false }),
+    decode: folder.generation.decode,
+  };
+  for (const [i, c] of list.entries()) {
+    if (c.new_user_input === undefined || c.new_user_input.trim() === '')
+      throw new ValidationError(
+        `conversational: ${batch ? `conversation ${i}` : 'the conversation'} must end with a non-empty user message (there is nothing new to answer)`,
+        'messages',
+      );
+    const messages = c.messages.map((m) => ({ role: m.role, content: m.content }));
+    const prompt = tokenizer.applyChatTemplate(messages, { add_generation_prompt: true });
+    const r = await generate(folder.lm, rendered, prompt, settings);
+    c.addMessage({ role: 'assistant', content: r.text.trim() });
+  }
+  return batch ? list : list[0]!;
 }

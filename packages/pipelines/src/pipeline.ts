@@ -16,12 +16,10 @@ import { ValidationError } from '@firth/numeric';
 import {
   type BertForPreTraining,
   type BertForSequenceClassification,
-  BertModel,
+  type BertModel,
   type CausalLM,
   type GenerationTokenizer,
   generate,
-  loadBertForPreTraining,
-  loadHfTokenizer,
   loadLlama2c,
   loadLlama2cTokenizer,
   loadTinyBert,
@@ -34,11 +32,20 @@ import {
   type Text2TextGenerationPipeline,
   type TranslationPipeline,
 } from './encoder-decoder.js';
+import {
+  type EncoderFolder,
+  encodeForEncoder,
+  loadCausalFolder,
+  loadEncoderFolder,
+  runEncoder,
+  softmax,
+} from './hf-folder.js';
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
 import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sentence-similarity.js';
 import { buildSummarization, type SummarizationPipeline } from './summarization.js';
 import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
 import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
+import { folderTextClassification } from './text-classification-folder.js';
 import { buildText2Text, type Text2TextDefaultPipeline } from './text2text.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 import { buildLexiconTranslation, type LexiconTranslationPipeline } from './translation.js';
@@ -248,11 +255,7 @@ const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) =
   'sentence-similarity': buildSentenceSimilarity,
   'table-question-answering': buildTableQuestionAnswering,
   async 'text-classification'(model) {
-    if (model !== undefined)
-      throw new ValidationError(
-        'pipeline: text-classification reads only its default model in this version (a Hugging Face BertForSequenceClassification folder is not read yet)',
-        'model',
-      );
+    if (model !== undefined) return folderTextClassification(model);
     const sentiment = await loadSentimentDefault();
     return withInfo(
       async (input: string | string[], options: TextClassificationOptions = {}) =>
@@ -263,65 +266,77 @@ const BUILDERS: Record<string, (model: string | undefined, task: ResolvedTask) =
   },
 
   async 'fill-mask'(model) {
-    const pretrainer =
-      model === undefined ? (await loadTinyBert()).pretrainer : await loadBertForPreTraining(model);
+    if (model !== undefined) {
+      const folder = await loadEncoderFolder(model, 'fill-mask');
+      return withInfo(
+        async (input: string, options: FillMaskOptions = {}) => folderFillMask(folder, input, options),
+        'fill-mask',
+        folder.info,
+      );
+    }
+    const { pretrainer } = await loadTinyBert();
     return withInfo(
       async (input: string, options: FillMaskOptions = {}) => fillMask(pretrainer, input, options),
       'fill-mask',
-      model === undefined
-        ? defaultModel('fill-mask', countParameters(pretrainer.bert))
-        : { id: model, isDefault: false, parameters: countParameters(pretrainer.bert) },
+      defaultModel('fill-mask', countParameters(pretrainer.bert)),
     );
   },
 
   async 'feature-extraction'(model) {
-    let bert: BertModel;
-    let tokenizer: WordPieceTokenizer;
-    if (model === undefined) ({ bert, tokenizer } = await loadTinyBert());
-    else {
-      bert = await BertModel.load(model);
-      const tok = await loadHfTokenizer(model);
-      if (!('encodePlus' in tok))
-        throw new ValidationError(
-          `pipeline: ${model} has a byte-level BPE tokenizer; feature-extraction reads BERT folders (WordPiece)`,
-          'model',
-        );
-      tokenizer = tok;
+    if (model !== undefined) {
+      const { encoder, tokenizer, info } = await loadEncoderFolder(model, 'feature-extraction');
+      return withInfo(
+        async (input: string | string[], options: FeatureExtractionOptions = {}) =>
+          texts(input, 'feature-extraction').map((text) =>
+            pool(
+              runEncoder(encoder, encodeForEncoder(encoder, tokenizer, text)).lastHiddenState[0]!,
+              options,
+            ),
+          ) as number[][][] | number[][],
+        'feature-extraction',
+        info,
+      );
     }
+    const { bert, tokenizer } = await loadTinyBert();
     return withInfo(
       async (input: string | string[], options: FeatureExtractionOptions = {}) =>
         extractFeatures(bert, tokenizer, input, options),
       'feature-extraction',
-      model === undefined
-        ? defaultModel('feature-extraction', countParameters(bert))
-        : { id: model, isDefault: false, parameters: countParameters(bert) },
+      defaultModel('feature-extraction', countParameters(bert)),
     );
   },
 
   async 'text-generation'(model) {
-    if (model !== undefined)
-      throw new ValidationError(
-        'pipeline: text-generation reads only its default model in this version (a Hugging Face GPT-2 folder is not read yet)',
-        'model',
-      );
-    const llama = await loadLlama2c();
-    const lm: CausalLM = llama;
-    // its encode starts with BOS, as llama2.c's run.c
-    const tokenizer: GenerationTokenizer = await loadLlama2cTokenizer();
-    // each tensor once (a tied classifier is the token embedding)
-    const parameters = [...new Set(Object.values(llama.weights))].reduce((s, w) => s + w.length, 0);
+    let lm: CausalLM;
+    let tokenizer: GenerationTokenizer;
+    let info: PipelineModel;
+    let stopTokens: number[] | undefined;
+    if (model !== undefined) {
+      const folder = await loadCausalFolder(model, 'text-generation');
+      ({ lm, info, stopTokens } = folder);
+      tokenizer = folder.generation;
+    } else {
+      const llama = await loadLlama2c();
+      lm = llama;
+      // its encode starts with BOS, as llama2.c's run.c
+      tokenizer = await loadLlama2cTokenizer();
+      // each tensor once (a tied classifier is the token embedding)
+      const parameters = [...new Set(Object.values(llama.weights))].reduce((s, w) => s + w.length, 0);
+      info = defaultModel('text-generation', parameters);
+    }
     return withInfo(
       async (input: string | string[], options: TextGenerationOptions = {}) => {
         const prompts = texts(input, 'text-generation');
+        const settings = { ...generationOptions(options), ...(stopTokens ? { stopTokens } : {}) };
         const out: GeneratedText[][] = [];
         for (const prompt of prompts) {
-          const r = await generate(lm, tokenizer, prompt, generationOptions(options));
+          const r = await generate(lm, tokenizer, prompt, settings);
           out.push([{ generated_text: (options.return_full_text ?? true) ? prompt + r.text : r.text }]);
         }
         return Array.isArray(input) ? out : out[0]!;
       },
       'text-generation',
-      defaultModel('text-generation', parameters),
+      info,
     );
   },
 };
@@ -369,34 +384,85 @@ export function extractFeatures(
   options: FeatureExtractionOptions,
 ): number[][][] | number[][] {
   const list = texts(input, 'feature-extraction');
-  const pooling = options.pooling ?? 'none';
-  if (!['none', 'mean', 'cls'].includes(pooling))
-    throw new ValidationError(
-      `pooling must be 'none', 'mean' or 'cls', got ${JSON.stringify(pooling)}`,
-      'pooling',
-    );
   const H = bert.config.hiddenSize;
-  const unit = (v: number[]) => {
-    if (!options.normalize) return v;
-    const n = Math.hypot(...v);
-    return n > 0 ? v.map((x) => x / n) : v;
-  };
   return list.map((text) => {
     const enc = tokenizer.encodePlus(text, undefined, { maxLength: bert.config.maxPositionEmbeddings });
     const h = bert.encode(
       { inputIds: [enc.ids], tokenTypeIds: [enc.tokenTypeIds], attentionMask: [enc.attentionMask] },
       { grad: false },
     ).data;
-    const T = enc.ids.length;
-    const row = (t: number) => Array.from(h.subarray(t * H, (t + 1) * H));
-    if (pooling === 'cls') return unit(row(0));
-    if (pooling === 'mean') {
-      const mean = new Array<number>(H).fill(0);
-      for (let t = 0; t < T; t++) for (let j = 0; j < H; j++) mean[j]! += h[t * H + j]! / T;
-      return unit(mean);
-    }
-    return Array.from({ length: T }, (_, t) => unit(row(t)));
+    const rows = Array.from({ length: enc.ids.length }, (_, t) => Array.from(h.subarray(t * H, (t + 1) * H)));
+    return pool(rows, options);
   }) as number[][][] | number[][];
+}
+
+/** One text's hidden states (tokens × hidden) pooled and normalised as the options say. */
+export function pool(rows: number[][], options: FeatureExtractionOptions): number[][] | number[] {
+  const pooling = options.pooling ?? 'none';
+  if (!['none', 'mean', 'cls'].includes(pooling))
+    throw new ValidationError(
+      `pooling must be 'none', 'mean' or 'cls', got ${JSON.stringify(pooling)}`,
+      'pooling',
+    );
+  const unit = (v: number[]) => {
+    if (!options.normalize) return v;
+    const n = Math.hypot(...v);
+    return n > 0 ? v.map((x) => x / n) : v;
+  };
+  if (pooling === 'cls') return unit(rows[0]!);
+  if (pooling === 'mean') {
+    const T = rows.length;
+    const mean = new Array<number>(rows[0]!.length).fill(0);
+    for (const row of rows) for (let j = 0; j < row.length; j++) mean[j]! += row[j]! / T;
+    return unit(mean);
+  }
+  return rows.map(unit);
+}
+
+/**
+ * Hugging Face's FillMaskPipeline on an encoder with a masked-LM head: each position holding the
+ * tokenizer's mask token gets a softmax over the vocabulary, its top_k tokens, and per token the
+ * text with that mask filled (the other masks and special tokens left out of the decoded sequence).
+ */
+function folderFillMask(
+  { encoder, tokenizer }: EncoderFolder,
+  input: string,
+  options: FillMaskOptions,
+): FillMaskResult[] | FillMaskResult[][] {
+  const [text] = texts(input, 'fill-mask');
+  if (Array.isArray(input)) throw new ValidationError('fill-mask: one text at a time', 'input');
+  const topK = wholeNumber(options.top_k ?? 5, 'top_k', 1);
+  const maskToken =
+    tokenizer.specialToken('mask_token') ??
+    ['[MASK]', '<mask>'].find((t) => tokenizer.tokenToId(t) !== undefined);
+  const maskId = maskToken === undefined ? undefined : tokenizer.tokenToId(maskToken);
+  if (maskId === undefined)
+    throw new ValidationError(
+      "fill-mask: the folder's tokenizer has no mask token (tokenizer_config.json mask_token)",
+      'model',
+    );
+  const enc = encodeForEncoder(encoder, tokenizer, text!);
+  const positions = enc.ids.flatMap((id, t) => (id === maskId ? [t] : []));
+  if (positions.length === 0)
+    throw new ValidationError(`fill-mask: no ${maskToken} token in ${JSON.stringify(text)}`, 'input');
+  const logits = runEncoder(encoder, enc).logits as number[][][];
+  const byMask = positions.map((t) =>
+    softmax(logits[0]![t]!)
+      .map((score, token) => ({ score, token }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, Math.min(topK, tokenizer.vocabSize))
+      .map(({ score, token }) => {
+        const ids = enc.ids.slice();
+        ids[t] = token;
+        return {
+          score,
+          token,
+          token_str: tokenizer.decode([token]),
+          sequence: tokenizer.decode(ids, { skipSpecialTokens: true }),
+        };
+      }),
+  );
+  return byMask.length === 1 ? byMask[0]! : byMask;
 }
 
 export function generationOptions(o: TextGenerationOptions) {

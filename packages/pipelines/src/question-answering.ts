@@ -14,7 +14,8 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { loadTinyBert } from '@firth/transformers';
-import { loadBertQa } from './bert-qa.js';
+import { loadBertQa, loadEncoderQa } from './bert-qa.js';
+import { folderModelType, NON_BERT_ENCODERS } from './hf-folder.js';
 import { RuleNerTagger } from './ner-tagger.js';
 import {
   countParameters,
@@ -158,14 +159,23 @@ export function answerQuestions(
   return Array.isArray(input) ? out : out[0]!;
 }
 
-/** The question-answering pipeline: a user's BertForQuestionAnswering folder (bert-qa.ts), or the default RuleQa (qa-rules.ts). */
+/**
+ * The question-answering pipeline: a user's BertForQuestionAnswering folder (bert-qa.ts, WordPiece),
+ * a DistilBERT / RoBERTa …ForQuestionAnswering folder with any tokenizer (loadEncoderQa), or the
+ * default RuleQa (qa-rules.ts).
+ */
 export async function questionAnsweringPipeline(model?: string): Promise<QuestionAnsweringPipeline> {
   let qa: QaModel;
   let info: PipelineModel;
-  if (model !== undefined) {
+  if (model !== undefined && !NON_BERT_ENCODERS.includes(String(await folderModelType(model)))) {
     const bertQa = await loadBertQa(model);
     qa = bertQa;
     info = { id: model, isDefault: false, parameters: countParameters(bertQa.qa.bert) };
+  } else if (model !== undefined) {
+    // DistilBERT, RoBERTa: HfEncoder with the folder's own tokenizer
+    const encoderQa = await loadEncoderQa(model);
+    qa = encoderQa;
+    info = { id: model, isDefault: false, parameters: encoderQa.parameters };
   } else {
     const { tokenizer } = await loadTinyBert();
     qa = new RuleQa(new RuleNerTagger(tokenizer));

@@ -1,9 +1,9 @@
 /**
  * sentence-similarity: Hugging Face's task shape (the Inference API's) — `{ source_sentence,
  * sentences }` → one score per sentence, the cosine of its embedding with the source sentence's —
- * with Universal Sentence Encoder Lite as the default embedder, or a user's BERT folder (as
- * sentence-transformers saves a BERT model, e.g. all-MiniLM-L6-v2: config.json, model.safetensors,
- * vocab.txt / tokenizer.json) embedding a sentence as the mean of its last hidden states over all
+ * with Universal Sentence Encoder Lite as the default embedder, or a user's BERT, DistilBERT or
+ * RoBERTa folder (as sentence-transformers saves one, e.g. all-MiniLM-L6-v2: config.json,
+ * model.safetensors, vocab.txt / tokenizer.json / vocab.json + merges.txt) embedding a sentence as the mean of its last hidden states over all
  * its tokens, sentence-transformers' mean pooling.
  *
  *   const similarity = await pipeline('sentence-similarity');
@@ -11,16 +11,8 @@
  *   // [0.7…, 0.0…]
  */
 import { ValidationError } from '@firth/numeric';
-import { BertModel, loadHfTokenizer } from '@firth/transformers';
-import {
-  countParameters,
-  defaultModel,
-  extractFeatures,
-  type Pipeline,
-  type PipelineModel,
-  texts,
-  withInfo,
-} from './pipeline.js';
+import { encodeForEncoder, loadEncoderFolder, runEncoder } from './hf-folder.js';
+import { defaultModel, type Pipeline, type PipelineModel, pool, texts, withInfo } from './pipeline.js';
 import { cosine, loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
 export interface SentenceSimilarityInput {
@@ -80,24 +72,27 @@ export async function sentenceSimilarity(
   return Array.isArray(input) ? out : out[0]!;
 }
 
-/** A BERT folder as a sentence encoder: the mean of the last hidden states (sentence-transformers' mean pooling). */
-async function bertFolderEncoder(folder: string): Promise<SentenceEncoder> {
-  const bert = await BertModel.load(folder);
-  const tokenizer = await loadHfTokenizer(folder);
-  if (!('encodePlus' in tokenizer))
-    throw new ValidationError(
-      `pipeline: ${folder} has a byte-level BPE tokenizer; sentence-similarity reads BERT folders (WordPiece)`,
-      'model',
-    );
+/**
+ * A BERT, DistilBERT or RoBERTa folder as a sentence encoder: the mean of the last hidden states
+ * over the tokens the folder's tokenizer writes (sentence-transformers' mean pooling).
+ */
+async function encoderFolderEncoder(folder: string): Promise<SentenceEncoder> {
+  const { encoder, tokenizer, info } = await loadEncoderFolder(folder, 'sentence-similarity');
   return {
-    parameters: countParameters(bert),
-    embed: async (list) => extractFeatures(bert, tokenizer, [...list], { pooling: 'mean' }) as number[][],
+    parameters: info.parameters,
+    embed: async (list) =>
+      list.map(
+        (text) =>
+          pool(runEncoder(encoder, encodeForEncoder(encoder, tokenizer, text)).lastHiddenState[0]!, {
+            pooling: 'mean',
+          }) as number[],
+      ),
   };
 }
 
-/** pipeline('sentence-similarity'): USE-lite by default, or a BERT folder (mean pooling). */
+/** pipeline('sentence-similarity'): USE-lite by default, or a BERT / DistilBERT / RoBERTa folder (mean pooling). */
 export async function buildSentenceSimilarity(model?: string): Promise<SentenceSimilarityPipeline> {
-  const encoder = model === undefined ? await loadSentenceEncoder() : await bertFolderEncoder(model);
+  const encoder = model === undefined ? await loadSentenceEncoder() : await encoderFolderEncoder(model);
   const info: PipelineModel =
     model === undefined
       ? defaultModel('sentence-similarity', encoder.parameters)

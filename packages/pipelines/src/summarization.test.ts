@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readEvalSet, type Split } from './eval-sets.test-support.js';
 import { pipeline } from './pipeline.js';
 import { lcsLength, rouge, rougeN, rougeTokens } from './rouge.js';
-import { splitSentences, summaryTokens } from './summarization.js';
+import { buildSummarization, splitSentences, summaryTokens } from './summarization.js';
 
 interface SummarySet {
   items: { text: string; summary: string; split: Split }[];
@@ -92,7 +92,7 @@ describe('summarization', () => {
     expect(batch[1]).toEqual(out[0]);
   });
 
-  it('refuses bad options, each naming the option, and a folder without a model', async () => {
+  it('refuses bad options, each naming the option; a model folder is the abstractive path', async () => {
     const summarize = await pipeline('summarization');
     const path = async (p: Promise<unknown>) =>
       p.then(
@@ -105,9 +105,12 @@ describe('summarization', () => {
     expect(await path(summarize('A text. Another.', { max_length: 10, min_length: 20 }))).toBe('min_length');
     expect(await path(summarize(['ok', '  ']))).toBe('input');
     expect(await path(pipeline('summarization', '/models/bart-large-cnn'))).toBe('model');
-    // a folder goes to the abstractive path (encoder-decoder.ts), which names the file it lacks
+    // a folder is the abstractive path (encoder-decoder.ts): an unreadable one is named
     await expect(pipeline('summarization', '/models/bart-large-cnn')).rejects.toThrow(
-      /bart-large-cnn\/config\.json/,
+      /cannot read \/models\/bart-large-cnn\/config\.json/,
+    );
+    await expect(buildSummarization('/models/bart-large-cnn')).rejects.toThrow(
+      /read by pipeline\('summarization', folder\)/,
     );
   });
 

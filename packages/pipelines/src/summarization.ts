@@ -142,14 +142,14 @@ export async function summarize(
   });
 }
 
-/** pipeline('summarization'): the extractive default; a BART/T5 folder is refused in this version. */
+/**
+ * pipeline('summarization'): the extractive default. A BART / T5 / Marian folder is the abstractive
+ * path, which pipeline() sends to encoder-decoder.ts; this builder makes the default only.
+ */
 export async function buildSummarization(model?: string): Promise<SummarizationPipeline> {
-  // The hook for encoder–decoder folders: read the BART / T5 folder here, generate with
-  // max_length / min_length counted in the model's tokens, and return the same shape with
-  // method 'abstractive' and { id: folder, isDefault: false } as its model.
   if (model !== undefined)
     throw new ValidationError(
-      'pipeline: summarization reads only its default (extractive) model in this version; a Hugging Face BART or T5 folder (abstractive) is not read yet',
+      "buildSummarization builds the extractive default; a Hugging Face BART, T5 or Marian folder (abstractive) is read by pipeline('summarization', folder)",
       'model',
     );
   const encoder = await loadSentenceEncoder();

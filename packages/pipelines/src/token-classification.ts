@@ -12,7 +12,8 @@
  */
 import { ValidationError } from '@firth/numeric';
 import { loadTinyBert } from '@firth/transformers';
-import { loadBertTokenClassifier } from './bert-ner.js';
+import { loadBertTokenClassifier, loadEncoderTokenClassifier } from './bert-ner.js';
+import { folderModelType, NON_BERT_ENCODERS } from './hf-folder.js';
 import { RuleNerTagger } from './ner-tagger.js';
 import {
   countParameters,
@@ -242,16 +243,22 @@ export interface TokenClassificationPipeline extends PipelineInfo {
 }
 
 /**
- * The token-classification pipeline: a user's BertForTokenClassification folder (bert-ner.ts), or
+ * The token-classification pipeline: a user's BertForTokenClassification folder (bert-ner.ts), a
+ * DistilBERT / RoBERTa …ForTokenClassification folder with any tokenizer (loadEncoderTokenClassifier), or
  * the default rule tagger (ner-tagger.ts) on the tiny BERT's WordPiece tokens.
  */
 export async function tokenClassificationPipeline(model?: string): Promise<TokenClassificationPipeline> {
   let classifier: TokenClassifier;
   let info: PipelineModel;
-  if (model !== undefined) {
+  if (model !== undefined && !NON_BERT_ENCODERS.includes(String(await folderModelType(model)))) {
     const bert = await loadBertTokenClassifier(model);
     classifier = bert;
     info = { id: model, isDefault: false, parameters: countParameters(bert.tagger.bert) };
+  } else if (model !== undefined) {
+    // DistilBERT, RoBERTa: HfEncoder with the folder's own tokenizer
+    const tagger = await loadEncoderTokenClassifier(model);
+    classifier = tagger;
+    info = { id: model, isDefault: false, parameters: tagger.parameters };
   } else {
     classifier = new RuleNerTagger((await loadTinyBert()).tokenizer);
     // a tagger of rules: no parameters learnt

@@ -5,8 +5,9 @@
  * template ("This example is {}."), the text and each hypothesis are embedded with Universal
  * Sentence Encoder Lite, and a label's evidence is the cosine of the text with its hypothesis.
  *
- * Hugging Face's NLI pipeline scores a label by "the text entails the hypothesis"; here the
- * entailment logit is replaced by `SIMILARITY_SCALE × cosine`:
+ * A user's NLI folder runs Hugging Face's algorithm itself (nliZeroShotClassification). Hugging
+ * Face's NLI pipeline scores a label by "the text entails the hypothesis"; the default replaces the
+ * entailment logit by `SIMILARITY_SCALE × cosine`:
  * - single-label (default): a softmax over the labels, so the scores sum to 1;
  * - `multi_label: true` (and, as in Hugging Face, a single candidate label): each label on its
  *   own, `sigmoid(SIMILARITY_SCALE × (cosine − MULTI_LABEL_THRESHOLD))`, so several labels may be
@@ -17,6 +18,7 @@
  *   // { sequence: 'Australia has …', labels: ['sport', 'politics', 'business'], scores: [0.7…, …] }
  */
 import { ValidationError } from '@firth/numeric';
+import { encoderMaxTokens, frameOf, loadEncoderFolder, runEncoder } from './hf-folder.js';
 import { defaultModel, type Pipeline, texts, withInfo } from './pipeline.js';
 import { cosine, loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
@@ -108,17 +110,7 @@ export async function zeroShotClassify(
   labels: unknown,
   options: ZeroShotOptions = {},
 ): Promise<ZeroShotOutput | ZeroShotOutput[]> {
-  const sequences = texts(input, 'zero-shot-classification');
-  const candidates = candidateLabels(labels);
-  const template = hypothesisTemplate(options.hypothesis_template ?? DEFAULT_HYPOTHESIS_TEMPLATE);
-  if (options.multi_label !== undefined && typeof options.multi_label !== 'boolean')
-    throw new ValidationError(
-      `zero-shot-classification: multi_label must be true or false, got ${JSON.stringify(options.multi_label)}`,
-      'multi_label',
-    );
-  // Hugging Face: one label alone is always scored on its own
-  const multi = options.multi_label === true || candidates.length === 1;
-  const hypotheses = candidates.map((l) => template.replaceAll('{}', l));
+  const { sequences, candidates, hypotheses, multi } = request(input, labels, options);
   const vectors = await encoder.embed([...hypotheses, ...sequences]);
   const H = vectors.slice(0, candidates.length);
   const out = sequences.map((sequence, i) => {
@@ -133,13 +125,84 @@ export async function zeroShotClassify(
   return Array.isArray(input) ? out : out[0]!;
 }
 
-/** pipeline('zero-shot-classification'): USE-lite by default; a model folder is not read yet. */
-export async function buildZeroShotClassification(model?: string): Promise<ZeroShotClassificationPipeline> {
-  if (model !== undefined)
+/**
+ * The options every path checks alike: the texts, the candidate labels, the template filled with
+ * each, and whether labels are scored on their own (multi_label, or one label alone, as HF).
+ */
+function request(input: string | string[], labels: unknown, options: ZeroShotOptions) {
+  const sequences = texts(input, 'zero-shot-classification');
+  const candidates = candidateLabels(labels);
+  const template = hypothesisTemplate(options.hypothesis_template ?? DEFAULT_HYPOTHESIS_TEMPLATE);
+  if (options.multi_label !== undefined && typeof options.multi_label !== 'boolean')
     throw new ValidationError(
-      'pipeline: zero-shot-classification reads only its default model in this version (an NLI model folder, e.g. BART-MNLI, is not read yet)',
+      `zero-shot-classification: multi_label must be true or false, got ${JSON.stringify(options.multi_label)}`,
+      'multi_label',
+    );
+  const multi = options.multi_label === true || candidates.length === 1;
+  return { sequences, candidates, hypotheses: candidates.map((l) => template.replaceAll('{}', l)), multi };
+}
+
+/**
+ * Hugging Face's ZeroShotClassificationPipeline on a user's NLI model (…ForSequenceClassification
+ * whose id2label names an entailment label, e.g. BART-MNLI, RoBERTa-MNLI): each (premise = the
+ * text, cut to fit — HF's truncation 'only_first' —, hypothesis = the template filled with a
+ * label) pair through the model; single-label: a
+ * softmax of the entailment logits across the labels; multi_label (or one label): per label, a
+ * softmax over [contradiction, entailment] — contradiction being label 0, or the last label when
+ * entailment is 0, as HF takes it.
+ */
+export async function nliZeroShotClassification(folder: string): Promise<ZeroShotClassificationPipeline> {
+  const { encoder, tokenizer, info } = await loadEncoderFolder(folder, 'zero-shot-classification');
+  const entailment = encoder.labels.findIndex((l) => l.toLowerCase().startsWith('entail'));
+  if (entailment < 0)
+    throw new ValidationError(
+      `pipeline: ${folder} is not an NLI model: config.json's id2label (${encoder.labels.join(', ')}) names no entailment label, which zero-shot-classification scores`,
       'model',
     );
+  const contradiction = entailment === 0 ? encoder.labels.length - 1 : 0;
+  // HF's truncation 'only_first': the premise is cut, never the hypothesis
+  const frame = frameOf(tokenizer, true);
+  const room = encoderMaxTokens(encoder) - frame.specials;
+  const logits = (premise: string, hypothesis: string) => {
+    const h = tokenizer.encode(hypothesis, { addSpecialTokens: false });
+    if (h.length >= room)
+      throw new ValidationError(
+        `zero-shot-classification: the hypothesis ${JSON.stringify(hypothesis)} takes ${h.length} of the model's ${room} positions, leaving none for the text`,
+        'hypothesis_template',
+      );
+    const p = tokenizer.encode(premise, { addSpecialTokens: false }).slice(0, room - h.length);
+    const { ids, tokenTypeIds } = frame.build(p, h);
+    return (
+      runEncoder(encoder, {
+        ids,
+        tokenTypeIds,
+        attentionMask: ids.map(() => 1),
+        tokens: [],
+        specialTokensMask: [],
+      }).logits as number[][]
+    )[0]!;
+  };
+  return withInfo(
+    async (input: string | string[], labels: string | string[], options: ZeroShotOptions = {}) => {
+      const { sequences, candidates, hypotheses, multi } = request(input, labels, options);
+      const out = sequences.map((sequence) => {
+        const rows = hypotheses.map((h) => logits(sequence, h));
+        const scores = multi
+          ? rows.map((r) => softmax([r[contradiction]!, r[entailment]!])[1]!)
+          : softmax(rows.map((r) => r[entailment]!));
+        const order = scores.map((_, k) => k).sort((a, b) => scores[b]! - scores[a]!);
+        return { sequence, labels: order.map((k) => candidates[k]!), scores: order.map((k) => scores[k]!) };
+      });
+      return Array.isArray(input) ? out : out[0]!;
+    },
+    'zero-shot-classification',
+    info,
+  ) as unknown as ZeroShotClassificationPipeline;
+}
+
+/** pipeline('zero-shot-classification'): USE-lite by default, or a user's NLI folder. */
+export async function buildZeroShotClassification(model?: string): Promise<ZeroShotClassificationPipeline> {
+  if (model !== undefined) return nliZeroShotClassification(model);
   const encoder = await loadSentenceEncoder();
   return withInfo(
     (input: string | string[], labels: string | string[], options?: ZeroShotOptions) =>

@@ -150,7 +150,7 @@ describe('Firth Pipeline node', () => {
       [{ options: { top_k: 0 } }, /top_k must be a whole number ≥ 1/],
       [
         { task: 'fill-mask', text: 'the [MASK] .', model: '/no/such/folder' },
-        /^cannot read \/no\/such\/folder\/vocab\.txt: no such file or folder$/,
+        /^cannot read \/no\/such\/folder\/config\.json: no such file or folder$/,
       ],
       [{ task: 'translation', sourceLanguage: 'english' }, /^Source Language must be a language code/],
       [{ model: 'x'.repeat(5000) }, /^Model has 5000 characters; at most 4096 are accepted/],
