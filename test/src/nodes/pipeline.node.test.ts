@@ -61,7 +61,7 @@ describe('Firth Pipeline node', () => {
     const { json } = out!;
     expect(json).toMatchObject({ id: 1, task: 'sentiment-analysis', text: 'I love this!' });
     expect(json.result).toEqual(await classify('I love this!'));
-    expect(json.result[0].label).toMatch(/^(positive|negative)$/);
+    expect(json.result[0].label).toMatch(/^(POSITIVE|NEGATIVE)$/);
     const info = taskInfo('sentiment-analysis').defaultModel!;
     expect(json.model).toEqual({
       id: info.id,
@@ -166,7 +166,7 @@ describe('Firth Pipeline node', () => {
       expect((error as NodeOperationError).context.itemIndex).toBe(1);
       const out = await run([{ id: 0 }, { id: 1 }], merged, true);
       expect(out[0]!.json.error).toBeUndefined();
-      expect(out[0]!.json.result[0].label).toMatch(/^(positive|negative)$/);
+      expect(out[0]!.json.result[0].label).toMatch(/^(POSITIVE|NEGATIVE)$/);
       expect(out[1]!.json).toMatchObject({ id: 1 });
       expect(out[1]!.json.error).toMatch(message);
     }
