@@ -35,6 +35,7 @@ import {
   Vocabulary,
 } from './base.js';
 import { type BertBasicOptions, bertBasicTokenize, bertNormalize, bertPreTokenize } from './bert-basic.js';
+import { cleanUpTokenizationSpaces } from './hf-post.js';
 import {
   parseTokenizerJSON,
   specialAddedTokens,
@@ -350,17 +351,7 @@ export class WordPieceTokenizer implements TrainableTokenizer {
       if (t.startsWith(this.prefix)) out += t.slice(this.prefix.length);
       else out += out ? ` ${t}` : t;
     }
-    return out
-      .replaceAll(' .', '.')
-      .replaceAll(' ?', '?')
-      .replaceAll(' !', '!')
-      .replaceAll(' ,', ',')
-      .replaceAll(" ' ", "'")
-      .replaceAll(" n't", "n't")
-      .replaceAll(" 'm", "'m")
-      .replaceAll(" 's", "'s")
-      .replaceAll(" 've", "'ve")
-      .replaceAll(" 're", "'re");
+    return cleanUpTokenizationSpaces(out);
   }
 
   idToToken(id: number): string | undefined {
