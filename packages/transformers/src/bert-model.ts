@@ -42,7 +42,7 @@ import {
   Tensor,
   tanhOp,
 } from '@firth/tensor';
-import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
+import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import {
   type CheckpointOptions,
   readSafetensors,
@@ -322,15 +322,8 @@ export class BertModel {
         `has no tensor "${name}" (config.json implies ${JSON.stringify(stored)})`,
       );
     }
-    if (t.shape.join() !== stored.join())
-      throw new FormatError(
-        file,
-        `tensor "${name}"`,
-        `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(stored)}`,
-      );
-    if (!(t.data instanceof Float32Array))
-      throw new FormatError(file, `tensor "${name}"`, `is ${t.dtype}, not a float`);
-    return linear ? transposed(t.data, stored[0]!, stored[1]!) : t.data;
+    const data = checkedTensor(file, name, t, stored);
+    return linear ? transposed(data, stored[0]!, stored[1]!) : data;
   }
 
   // ── parameters: created on first use (N(0, 0.02²) as BERT, γ = 1, β = 0), found afterwards

@@ -73,16 +73,7 @@ export async function readHfCheckpoint(
   const tensor = (name: string, shape: number[]) => {
     for (const p of prefixes) {
       const t = tensors.get(p + name);
-      if (!t) continue;
-      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-        throw new FormatError(
-          weightsFile,
-          `tensor "${p + name}"`,
-          `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(shape)}`,
-        );
-      if (!(t.data instanceof Float32Array))
-        throw new FormatError(weightsFile, `tensor "${p + name}"`, `is ${t.dtype}, expected floats`);
-      return t.data;
+      if (t) return checkedTensor(weightsFile, p + name, t, shape);
     }
     throw new FormatError(
       weightsFile,
@@ -104,6 +95,22 @@ export async function readHfCheckpoint(
     },
     vector: (name, n) => Array.from(tensor(name, [n])),
   };
+}
+
+/**
+ * The float data of tensor `name` of `file`, checked to have the `shape` config.json implies
+ * (FormatError naming the file and tensor otherwise).
+ */
+export function checkedTensor(file: string, name: string, t: Tensor, shape: readonly number[]): Float32Array {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+    throw new FormatError(
+      file,
+      `tensor "${name}"`,
+      `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(shape)}`,
+    );
+  if (!(t.data instanceof Float32Array))
+    throw new FormatError(file, `tensor "${name}"`, `is ${t.dtype}, not a float`);
+  return t.data;
 }
 
 const exists = (path: string) =>

@@ -34,7 +34,7 @@ import { checkJson, FormatError, shape, ValidationError } from '@firth/numeric';
 import { linear, relu, reshape, sliceLast, Tensor } from '@firth/tensor';
 import { type BertBatch, BertModel, bertConfigFromHf, gatherRows } from './bert-model.js';
 import { maskedLmLogits } from './bert-pretraining.js';
-import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
+import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
 
 export type EncoderArchitecture = 'bert' | 'distilbert' | 'roberta';
@@ -371,14 +371,7 @@ export class HfEncoder {
         );
       }
       const t = tensors.get(found)!;
-      if (t.shape.join() !== s.join())
-        throw new FormatError(
-          weightsFile,
-          `tensor "${found}"`,
-          `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(s)}`,
-        );
-      if (!(t.data instanceof Float32Array))
-        throw new FormatError(weightsFile, `tensor "${found}"`, `is ${t.dtype}, not a float`);
+      checkedTensor(weightsFile, found, t, s);
       named.set(bert, t);
     }
     // DistilBERT has no segments: one zero row adds nothing
