@@ -64,23 +64,17 @@ import { activations } from './reference/feed-forward.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 export type Seq2SeqArchitecture = 't5' | 'bart' | 'marian';
-/** Generation defaults from config.json and generation_config.json (HF's field meanings). */
-export interface Seq2SeqGenerationConfig {
+/**
+ * Generation defaults from config.json and generation_config.json (HF's field meanings): the
+ * settings a task may set (Seq2SeqTaskParams) and the ones only the model has.
+ */
+export interface Seq2SeqGenerationConfig extends Seq2SeqTaskParams {
   decoderStartTokenId: number;
   /** Ends a sequence (HF allows several). */
   eosTokenId: number[];
   padTokenId?: number;
-  forcedBosTokenId?: number;
-  forcedEosTokenId?: number;
   /** Single-token bad words (Marian bans its pad token). */
   badWordsIds?: number[][];
-  maxLength?: number;
-  maxNewTokens?: number;
-  minLength?: number;
-  numBeams?: number;
-  lengthPenalty?: number;
-  earlyStopping?: boolean | 'never';
-  noRepeatNgramSize?: number;
   bosTokenId?: number;
   /** config.json's `prefix`: text put before every input (T5's task prefixes live per task). */
   prefix?: string;
@@ -600,6 +594,27 @@ const taskParamsShape = shape.record(
 );
 type GenerationFields = ShapeType<typeof generationShape>;
 
+/** The generation settings a task may set too: Firth's name, HF's. */
+const TASK_SETTINGS = [
+  ['maxLength', 'max_length'],
+  ['maxNewTokens', 'max_new_tokens'],
+  ['minLength', 'min_length'],
+  ['numBeams', 'num_beams'],
+  ['lengthPenalty', 'length_penalty'],
+  ['earlyStopping', 'early_stopping'],
+  ['noRepeatNgramSize', 'no_repeat_ngram_size'],
+  ['forcedBosTokenId', 'forced_bos_token_id'],
+  ['forcedEosTokenId', 'forced_eos_token_id'],
+] as const satisfies readonly (readonly [keyof Seq2SeqTaskParams, keyof GenerationFields])[];
+
+/** The settings `get` has (by HF's name; null or undefined: not set) into `to`, by Firth's. */
+function setTaskSettings(to: Seq2SeqTaskParams, get: (hf: keyof GenerationFields) => unknown): void {
+  for (const [name, hf] of TASK_SETTINGS) {
+    const v = get(hf);
+    if (v != null) (to as Record<string, unknown>)[name] = v;
+  }
+}
+
 /**
  * The generation defaults as HF takes them: generation_config.json's fields over config.json's.
  */
@@ -632,17 +647,9 @@ function generationConfig(
     if (v !== undefined) g[k] = v;
   };
   set('padTokenId', pick('pad_token_id'));
-  set('forcedBosTokenId', pick('forced_bos_token_id'));
-  set('forcedEosTokenId', pick('forced_eos_token_id'));
   set('badWordsIds', pick('bad_words_ids'));
-  set('maxLength', pick('max_length'));
-  set('maxNewTokens', pick('max_new_tokens'));
-  set('minLength', pick('min_length'));
-  set('numBeams', pick('num_beams'));
-  set('lengthPenalty', pick('length_penalty'));
-  set('earlyStopping', pick('early_stopping'));
-  set('noRepeatNgramSize', pick('no_repeat_ngram_size'));
   set('bosTokenId', pick('bos_token_id'));
+  setTaskSettings(g, pick);
   return g;
 }
 
@@ -653,16 +660,8 @@ function taskParams(f: GenerationFields & { prefix?: string | undefined }): Seq2
     if (v != null) t[k] = v;
   };
   set('prefix', f.prefix);
-  set('maxLength', f.max_length);
-  set('maxNewTokens', f.max_new_tokens);
-  set('minLength', f.min_length);
-  set('numBeams', f.num_beams);
-  set('lengthPenalty', f.length_penalty);
-  set('earlyStopping', f.early_stopping);
-  set('noRepeatNgramSize', f.no_repeat_ngram_size);
-  set('forcedBosTokenId', f.forced_bos_token_id);
-  set('forcedEosTokenId', f.forced_eos_token_id);
   set('decoderStartTokenId', f.decoder_start_token_id);
+  setTaskSettings(t, (hf) => f[hf]);
   return t;
 }
 
