@@ -31,6 +31,7 @@ import {
 } from 'n8n-workflow';
 import { textOf } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
+import { parseJsonText } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
 import { withRounded } from '../shared/rounded';
 
@@ -452,20 +453,11 @@ function textInput(ctx: IExecuteFunctions, i: number): string | string[] {
 
 /** A table: column name → cells (JSON text or the object itself). */
 function tableOf(value: unknown): Record<string, string[]> {
-  const table = typeof value === 'string' ? parseJson(checkTextLength(value, 'Table')) : value;
+  const table = typeof value === 'string' ? parseJsonText(checkTextLength(value, 'Table')) : value;
   if (table instanceof Error) throw new UserError(`Table is not valid JSON: ${table.message}`);
   if (table === null || typeof table !== 'object' || Array.isArray(table))
     throw new UserError('Table must be an object of columns, e.g. {"City": ["Paris", "Lyon"]}');
   return table as Record<string, string[]>;
-}
-
-/** The value of a JSON text, or the error that says why it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
 }
 
 /** The inputs as the item shows them. */
