@@ -26,6 +26,7 @@ import {
 } from './hf-json.js';
 import { type MergeRules, mergeSymbols } from './merge-queue.js';
 import { UnigramModel } from './unigram.js';
+import { wordPieceMatch } from './wordpiece.js';
 
 export interface ModelTokens {
   ids: number[];
@@ -214,23 +215,12 @@ class WordPieceModel extends TableModel {
   }
 
   protected ids(word: string): number[] {
-    const chars = Array.from(word);
-    if (chars.length === 0) return [];
-    if (chars.length > this.maxChars) return [this.unk];
-    const out: number[] = [];
-    for (let start = 0; start < chars.length; ) {
-      let found: number | undefined;
-      let end = Math.min(chars.length, start + this.longest);
-      for (; end > start; end--) {
-        const sub = (start > 0 ? this.prefix : '') + chars.slice(start, end).join('');
-        found = this.table.ids.get(sub);
-        if (found !== undefined) break;
-      }
-      if (found === undefined) return [this.unk];
-      out.push(found);
-      start = end;
-    }
-    return out;
+    const match = wordPieceMatch(word, (piece) => this.table.ids.get(piece), {
+      prefix: this.prefix,
+      longest: this.longest,
+      maxChars: this.maxChars,
+    });
+    return match ?? [this.unk];
   }
 }
 
