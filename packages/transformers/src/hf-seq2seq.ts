@@ -702,6 +702,30 @@ function checkIds(ids: number[], vocabSize: number, name: string): void {
       );
 }
 
+/**
+ * The token embedding and the output layer: the shared table (the first of `prefix` + shared,
+ * encoder or decoder embed_tokens that the checkpoint holds), and as output the table itself when
+ * tied, else lm_head; `bias()`, read after the table, added to the logits (BART's final_logits_bias).
+ */
+function embeddingAndHead(
+  ckpt: HfCheckpoint,
+  prefix: string,
+  V: number,
+  d: number,
+  tied: boolean,
+  bias: () => Float32Array | null,
+): { shared: Embedding; lmHead: Linear } {
+  const sharedName = firstTensor(ckpt, [
+    `${prefix}shared.weight`,
+    `${prefix}encoder.embed_tokens.weight`,
+    `${prefix}decoder.embed_tokens.weight`,
+  ]);
+  const table = ckpt.tensor(sharedName, [V, d]);
+  const b = bias();
+  const lmHead = linearOf(tied ? table : ckpt.tensor('lm_head.weight', [V, d]), V, d, b);
+  return { shared: tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d), lmHead };
+}
+
 /** The first of `names` the checkpoint holds (tied weights are saved under one of their names). */
 function firstTensor(ckpt: HfCheckpoint, names: string[]): string {
   const found = names.find((n) => ckpt.tensors.has(n));
@@ -853,17 +877,11 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     const nDec = c.num_decoder_layers ?? c.num_layers;
     const tied = c.tie_word_embeddings ?? true;
     const V = c.vocab_size;
-    const sharedName = firstTensor(ckpt, [
-      'shared.weight',
-      'encoder.embed_tokens.weight',
-      'decoder.embed_tokens.weight',
-    ]);
-    const table = ckpt.tensor(sharedName, [V, d]);
-    const lmHead = tied ? linearOf(table, V, d, null) : loadLinear(ckpt, 'lm_head', V, d);
+    const { shared, lmHead } = embeddingAndHead(ckpt, '', V, d, tied, () => null);
     return new T5ForConditionalGeneration(
       c,
       withTasks(generationConfig(c, extra, file, V), ckpt),
-      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
+      shared,
       lmHead,
       tied,
       Array.from({ length: c.num_layers }, (_, i) => block('encoder', i, false)),
@@ -1082,18 +1100,11 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       return l;
     };
     const V = c.vocab_size;
-    const sharedName = firstTensor(ckpt, [
-      'model.shared.weight',
-      'model.encoder.embed_tokens.weight',
-      'model.decoder.embed_tokens.weight',
-    ]);
-    const table = ckpt.tensor(sharedName, [V, d]);
     const tied = c.tie_word_embeddings ?? true;
     // final_logits_bias is a buffer HF saves; a checkpoint without it has zeros (as HF loads it)
-    const finalBias = ckpt.tensors.has('final_logits_bias')
-      ? ckpt.tensor('final_logits_bias', [1, V])
-      : new Float32Array(V);
-    const lmHead = linearOf(tied ? table : ckpt.tensor('lm_head.weight', [V, d]), V, d, finalBias);
+    const { shared, lmHead } = embeddingAndHead(ckpt, 'model.', V, d, tied, () =>
+      ckpt.tensors.has('final_logits_bias') ? ckpt.tensor('final_logits_bias', [1, V]) : new Float32Array(V),
+    );
     const P = c.max_position_embeddings;
     const positions = (stack: string) =>
       marian
@@ -1103,7 +1114,7 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       marian ? 'marian' : 'bart',
       c,
       withTasks(generationConfig(c, extra, file, V), ckpt),
-      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
+      shared,
       lmHead,
       positions('encoder'),
       positions('decoder'),
