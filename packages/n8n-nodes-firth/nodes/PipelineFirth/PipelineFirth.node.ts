@@ -8,14 +8,14 @@
  * Generic over @firth/pipelines' task list: every name of COURSE_TASKS is offered, described by
  * taskInfo (a task that does not run yet fails its items with taskInfo's reason, and runs once it
  * lands); a task's inputs are the fields below (text by default; OTHER_INPUTS says which tasks read
- * other fields) and become the pipeline's arguments by @firth/langchain's pipelineArguments; its
+ * other fields) and become the pipeline's arguments by @firth/langchain's callPipeline; its
  * options are the entries of TASK_OPTIONS shown for it (add a task's options there). Pipelines are
  * loaded once per execution, one per (task, model).
  *
  * Thin adapter (STYLE.md): @firth/pipelines' pipeline() does the work.
  */
 
-import { type PipelineInputs, pipelineArguments } from '@firth/langchain';
+import { callPipeline, type PipelineInputs } from '@firth/langchain';
 import { checkTextLength } from '@firth/numeric';
 import { COURSE_TASKS, type PipelineModel, pipeline, taskInfo } from '@firth/pipelines';
 import {
@@ -375,8 +375,7 @@ export class PipelineFirth implements INodeType {
         const pipe = await load(task, model);
         const inputs = readInputs(this, i, chosen);
         const options = optionsFor(chosen, this.getNodeParameter('options', i, {}) as IDataObject);
-        const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
-        const result = await call(...pipelineArguments(task, inputs), options);
+        const result = await callPipeline(pipe, task, inputs, options);
         return {
           json: withRounded(
             {
