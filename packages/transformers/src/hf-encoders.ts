@@ -32,7 +32,7 @@
  */
 import { checkJson, FormatError, shape, ValidationError } from '@firth/numeric';
 import { linear, relu, reshape, sliceLast, Tensor } from '@firth/tensor';
-import { type BertBatch, BertModel, bertConfigFromHf, gatherRows } from './bert-model.js';
+import { type BertBatch, BertModel, bertConfigFromHf, bertHfFields, gatherRows } from './bert-model.js';
 import { maskedLmLogits } from './bert-pretraining.js';
 import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
@@ -269,19 +269,7 @@ function plan(json: Record<string, unknown>, arch: EncoderArchitecture, file: st
       '$.max_position_embeddings',
       `must leave rows after padding_idx ${padTokenId} (RoBERTa's positions start at ${padTokenId + 1}), got ${c.maxPositionEmbeddings}`,
     );
-  const bertConfig = {
-    vocab_size: c.vocabSize,
-    hidden_size: c.hiddenSize,
-    num_hidden_layers: c.numHiddenLayers,
-    num_attention_heads: c.numAttentionHeads,
-    intermediate_size: c.intermediateSize,
-    max_position_embeddings: c.maxPositionEmbeddings,
-    type_vocab_size: c.typeVocabSize,
-    hidden_dropout_prob: c.hiddenDropoutProb,
-    attention_probs_dropout_prob: c.attentionProbsDropoutProb,
-    layer_norm_eps: c.layerNormEps,
-  };
-  return { bertConfig, padTokenId };
+  return { bertConfig: bertHfFields(c), padTokenId };
 }
 
 /**
