@@ -56,17 +56,25 @@ export const readModelFile = (path: string): Promise<Uint8Array> =>
     throw new ValidationError(`cannot read ${path}: ${e.code ?? e.message}`, path);
   });
 
-export async function readHfCheckpoint(
+/** A folder's config.json: a JSON object naming no key twice (FormatError naming the file otherwise). */
+export async function readConfigJson(
   folder: string,
-  prefixes: string[] = [''],
-  options: CheckpointOptions = {},
-): Promise<HfCheckpoint> {
+): Promise<{ configFile: string; config: Record<string, unknown> }> {
   const configFile = join(folder, 'config.json');
   const config = checkJson(
     parseJson(await readModelFile(configFile), configFile, { uniqueKeys: true }),
     shape.record(shape.any()),
     configFile,
   );
+  return { configFile, config };
+}
+
+export async function readHfCheckpoint(
+  folder: string,
+  prefixes: string[] = [''],
+  options: CheckpointOptions = {},
+): Promise<HfCheckpoint> {
+  const { configFile, config } = await readConfigJson(folder);
   const weights = await readWeights(folder, options);
   const { tensors } = weights;
   const weightsFile = weights.file;
