@@ -299,11 +299,14 @@ class SelfCache {
 abstract class EngineEncoderDecoder {
   abstract readonly vocabSize: number;
   abstract readonly generationConfig: Seq2SeqGenerationConfig;
-  protected abstract readonly dModel: number;
-  /** Each decoder layer's cross-attention weights. */
-  protected abstract readonly crossAttentions: AttentionWeights[];
-  /** Width of a key (or value) row: heads × head size. */
-  protected abstract readonly kvWidth: number;
+  constructor(
+    protected readonly dModel: number,
+    /** Width of a key (or value) row: heads × head size. */
+    protected readonly kvWidth: number,
+    /** Each decoder layer's cross-attention weights. */
+    protected readonly crossAttentions: AttentionWeights[],
+  ) {}
+
   /** The encoder over B rows of T ids (flat) with their mask → B·T × d_model states (float32). */
   protected abstract encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array;
   /** Feeds tokens[i] to rows[i] (appending to its cache) → n × vocab logits. */
@@ -795,9 +798,6 @@ export function relativePositionBucket(
 
 export class T5ForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
   readonly architecture = 't5' as const;
-  protected readonly dModel: number;
-  protected readonly crossAttentions: AttentionWeights[];
-  protected readonly kvWidth: number;
   private constructor(
     readonly config: ShapeType<typeof t5ConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
@@ -814,10 +814,11 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     private readonly decoderFinal: Tensor,
     private readonly act: (x: number) => number,
   ) {
-    super();
-    this.dModel = config.d_model;
-    this.crossAttentions = decoderBlocks.map((b) => b.cross!);
-    this.kvWidth = config.num_heads * config.d_kv;
+    super(
+      config.d_model,
+      config.num_heads * config.d_kv,
+      decoderBlocks.map((b) => b.cross!),
+    );
   }
 
   static fromCheckpoint(
@@ -1028,9 +1029,6 @@ export function marianSinusoidalPositions(nPositions: number, d: number): Matrix
 }
 
 export class BartForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
-  protected readonly dModel: number;
-  protected readonly crossAttentions: AttentionWeights[];
-  protected readonly kvWidth: number;
   private constructor(
     readonly architecture: 'bart' | 'marian',
     readonly config: ShapeType<typeof bartConfigShape>,
@@ -1047,10 +1045,11 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
     private readonly decoderLayers: BartLayer[],
     private readonly act: (x: number) => number,
   ) {
-    super();
-    this.dModel = config.d_model;
-    this.crossAttentions = decoderLayers.map((l) => l.cross!);
-    this.kvWidth = config.d_model;
+    super(
+      config.d_model,
+      config.d_model,
+      decoderLayers.map((l) => l.cross!),
+    );
   }
 
   static fromCheckpoint(
