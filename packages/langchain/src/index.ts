@@ -56,6 +56,7 @@ export {
 } from './tools/perceptron.js';
 // The course's Hugging Face pipeline table (@firth/pipelines): a tool per task.
 export {
+  callPipeline,
   type PipelineInputs,
   type PipelineTaskShape,
   type PipelineToolOptions,

@@ -42,7 +42,7 @@ import {
   Tensor,
   tanhOp,
 } from '@firth/tensor';
-import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
+import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import {
   type CheckpointOptions,
   readSafetensors,
@@ -237,6 +237,22 @@ export function bertConfigFromHf(
   };
 }
 
+/** The reverse of bertConfigFromHf: a config's sizes and rates under config.json's names. */
+export function bertHfFields(c: Required<BertModelConfig>) {
+  return {
+    vocab_size: c.vocabSize,
+    hidden_size: c.hiddenSize,
+    num_hidden_layers: c.numHiddenLayers,
+    num_attention_heads: c.numAttentionHeads,
+    intermediate_size: c.intermediateSize,
+    max_position_embeddings: c.maxPositionEmbeddings,
+    type_vocab_size: c.typeVocabSize,
+    hidden_dropout_prob: c.hiddenDropoutProb,
+    attention_probs_dropout_prob: c.attentionProbsDropoutProb,
+    layer_norm_eps: c.layerNormEps,
+  };
+}
+
 /** A checkpoint's tensors under BertModel's names (`bert.` added where missing), and its file. */
 export interface BertCheckpointTensors {
   tensors: Map<string, SafeTensor>;
@@ -322,15 +338,8 @@ export class BertModel {
         `has no tensor "${name}" (config.json implies ${JSON.stringify(stored)})`,
       );
     }
-    if (t.shape.join() !== stored.join())
-      throw new FormatError(
-        file,
-        `tensor "${name}"`,
-        `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(stored)}`,
-      );
-    if (!(t.data instanceof Float32Array))
-      throw new FormatError(file, `tensor "${name}"`, `is ${t.dtype}, not a float`);
-    return linear ? transposed(t.data, stored[0]!, stored[1]!) : t.data;
+    const data = checkedTensor(file, name, t, stored);
+    return linear ? transposed(data, stored[0]!, stored[1]!) : data;
   }
 
   // ── parameters: created on first use (N(0, 0.02²) as BERT, γ = 1, β = 0), found afterwards
@@ -548,20 +557,15 @@ export class BertModel {
   /** config.json as Hugging Face writes it for BertModel. */
   hfConfig(): Record<string, unknown> {
     const c = this.config;
+    const { hidden_dropout_prob, attention_probs_dropout_prob, layer_norm_eps, ...sizes } = bertHfFields(c);
     return {
       architectures: ['BertForPreTraining'],
       model_type: 'bert',
-      vocab_size: c.vocabSize,
-      hidden_size: c.hiddenSize,
-      num_hidden_layers: c.numHiddenLayers,
-      num_attention_heads: c.numAttentionHeads,
-      intermediate_size: c.intermediateSize,
-      max_position_embeddings: c.maxPositionEmbeddings,
-      type_vocab_size: c.typeVocabSize,
+      ...sizes,
       hidden_act: 'gelu',
-      hidden_dropout_prob: c.hiddenDropoutProb,
-      attention_probs_dropout_prob: c.attentionProbsDropoutProb,
-      layer_norm_eps: c.layerNormEps,
+      hidden_dropout_prob,
+      attention_probs_dropout_prob,
+      layer_norm_eps,
       initializer_range: 0.02,
       pad_token_id: 0,
       firth_seed: c.seed,

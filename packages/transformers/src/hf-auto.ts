@@ -24,11 +24,10 @@
  * what the task needs. The tokenizer is loaded separately (loadHfTokenizer).
  */
 
-import { join } from 'node:path';
-import { checkJson, FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
+import { FormatError, ValidationError } from '@firth/numeric';
 import type { GPT } from './gpt.js';
 import { loadGpt2 } from './gpt2.js';
-import { readModelFile } from './hf-checkpoint.js';
+import { readConfigJson } from './hf-checkpoint.js';
 import {
   type EncoderArchitecture,
   type EncoderHead,
@@ -84,12 +83,7 @@ export interface HfModelOptions extends LlamaLoadOptions {
  * ValidationError: a `task` the folder's class does not compute.
  */
 export async function loadHfModel(folder: string, options: HfModelOptions = {}): Promise<HfModel> {
-  const configFile = join(folder, 'config.json');
-  const config = checkJson(
-    parseJson(await readModelFile(configFile), configFile, { uniqueKeys: true }),
-    shape.record(shape.any()),
-    configFile,
-  );
+  const { configFile, config } = await readConfigJson(folder);
   const { task } = options;
   const wants = task === undefined ? undefined : TASK_HEADS[task];
   if (task !== undefined && wants === undefined)

@@ -56,33 +56,32 @@ export const readModelFile = (path: string): Promise<Uint8Array> =>
     throw new ValidationError(`cannot read ${path}: ${e.code ?? e.message}`, path);
   });
 
-export async function readHfCheckpoint(
+/** A folder's config.json: a JSON object naming no key twice (FormatError naming the file otherwise). */
+export async function readConfigJson(
   folder: string,
-  prefixes: string[] = [''],
-  options: CheckpointOptions = {},
-): Promise<HfCheckpoint> {
+): Promise<{ configFile: string; config: Record<string, unknown> }> {
   const configFile = join(folder, 'config.json');
   const config = checkJson(
     parseJson(await readModelFile(configFile), configFile, { uniqueKeys: true }),
     shape.record(shape.any()),
     configFile,
   );
+  return { configFile, config };
+}
+
+export async function readHfCheckpoint(
+  folder: string,
+  prefixes: string[] = [''],
+  options: CheckpointOptions = {},
+): Promise<HfCheckpoint> {
+  const { configFile, config } = await readConfigJson(folder);
   const weights = await readWeights(folder, options);
   const { tensors } = weights;
   const weightsFile = weights.file;
   const tensor = (name: string, shape: number[]) => {
     for (const p of prefixes) {
       const t = tensors.get(p + name);
-      if (!t) continue;
-      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-        throw new FormatError(
-          weightsFile,
-          `tensor "${p + name}"`,
-          `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(shape)}`,
-        );
-      if (!(t.data instanceof Float32Array))
-        throw new FormatError(weightsFile, `tensor "${p + name}"`, `is ${t.dtype}, expected floats`);
-      return t.data;
+      if (t) return checkedTensor(weightsFile, p + name, t, shape);
     }
     throw new FormatError(
       weightsFile,
@@ -104,6 +103,22 @@ export async function readHfCheckpoint(
     },
     vector: (name, n) => Array.from(tensor(name, [n])),
   };
+}
+
+/**
+ * The float data of tensor `name` of `file`, checked to have the `shape` config.json implies
+ * (FormatError naming the file and tensor otherwise).
+ */
+export function checkedTensor(file: string, name: string, t: Tensor, shape: readonly number[]): Float32Array {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+    throw new FormatError(
+      file,
+      `tensor "${name}"`,
+      `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(shape)}`,
+    );
+  if (!(t.data instanceof Float32Array))
+    throw new FormatError(file, `tensor "${name}"`, `is ${t.dtype}, not a float`);
+  return t.data;
 }
 
 const exists = (path: string) =>

@@ -32,9 +32,9 @@
  */
 import { checkJson, FormatError, shape, ValidationError } from '@firth/numeric';
 import { linear, relu, reshape, sliceLast, Tensor } from '@firth/tensor';
-import { type BertBatch, BertModel, bertConfigFromHf, gatherRows } from './bert-model.js';
+import { type BertBatch, BertModel, bertConfigFromHf, bertHfFields, gatherRows } from './bert-model.js';
 import { maskedLmLogits } from './bert-pretraining.js';
-import { configSize, readHfCheckpoint } from './hf-checkpoint.js';
+import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import type { CheckpointOptions, Tensor as SafeTensor } from './safetensors.js';
 
 export type EncoderArchitecture = 'bert' | 'distilbert' | 'roberta';
@@ -269,19 +269,7 @@ function plan(json: Record<string, unknown>, arch: EncoderArchitecture, file: st
       '$.max_position_embeddings',
       `must leave rows after padding_idx ${padTokenId} (RoBERTa's positions start at ${padTokenId + 1}), got ${c.maxPositionEmbeddings}`,
     );
-  const bertConfig = {
-    vocab_size: c.vocabSize,
-    hidden_size: c.hiddenSize,
-    num_hidden_layers: c.numHiddenLayers,
-    num_attention_heads: c.numAttentionHeads,
-    intermediate_size: c.intermediateSize,
-    max_position_embeddings: c.maxPositionEmbeddings,
-    type_vocab_size: c.typeVocabSize,
-    hidden_dropout_prob: c.hiddenDropoutProb,
-    attention_probs_dropout_prob: c.attentionProbsDropoutProb,
-    layer_norm_eps: c.layerNormEps,
-  };
-  return { bertConfig, padTokenId };
+  return { bertConfig: bertHfFields(c), padTokenId };
 }
 
 /**
@@ -371,14 +359,7 @@ export class HfEncoder {
         );
       }
       const t = tensors.get(found)!;
-      if (t.shape.join() !== s.join())
-        throw new FormatError(
-          weightsFile,
-          `tensor "${found}"`,
-          `has shape ${JSON.stringify(t.shape)}, but config.json implies ${JSON.stringify(s)}`,
-        );
-      if (!(t.data instanceof Float32Array))
-        throw new FormatError(weightsFile, `tensor "${found}"`, `is ${t.dtype}, not a float`);
+      checkedTensor(weightsFile, found, t, s);
       named.set(bert, t);
     }
     // DistilBERT has no segments: one zero row adds nothing

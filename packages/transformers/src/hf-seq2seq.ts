@@ -64,23 +64,17 @@ import { activations } from './reference/feed-forward.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 export type Seq2SeqArchitecture = 't5' | 'bart' | 'marian';
-/** Generation defaults from config.json and generation_config.json (HF's field meanings). */
-export interface Seq2SeqGenerationConfig {
+/**
+ * Generation defaults from config.json and generation_config.json (HF's field meanings): the
+ * settings a task may set (Seq2SeqTaskParams) and the ones only the model has.
+ */
+export interface Seq2SeqGenerationConfig extends Seq2SeqTaskParams {
   decoderStartTokenId: number;
   /** Ends a sequence (HF allows several). */
   eosTokenId: number[];
   padTokenId?: number;
-  forcedBosTokenId?: number;
-  forcedEosTokenId?: number;
   /** Single-token bad words (Marian bans its pad token). */
   badWordsIds?: number[][];
-  maxLength?: number;
-  maxNewTokens?: number;
-  minLength?: number;
-  numBeams?: number;
-  lengthPenalty?: number;
-  earlyStopping?: boolean | 'never';
-  noRepeatNgramSize?: number;
   bosTokenId?: number;
   /** config.json's `prefix`: text put before every input (T5's task prefixes live per task). */
   prefix?: string;
@@ -305,14 +299,16 @@ class SelfCache {
 abstract class EngineEncoderDecoder {
   abstract readonly vocabSize: number;
   abstract readonly generationConfig: Seq2SeqGenerationConfig;
-  protected abstract readonly dModel: number;
-  protected abstract readonly nDecoderLayers: number;
-  /** Width of a key (or value) row: heads × head size. */
-  protected abstract readonly kvWidth: number;
+  constructor(
+    protected readonly dModel: number,
+    /** Width of a key (or value) row: heads × head size. */
+    protected readonly kvWidth: number,
+    /** Each decoder layer's cross-attention weights. */
+    protected readonly crossAttentions: AttentionWeights[],
+  ) {}
+
   /** The encoder over B rows of T ids (flat) with their mask → B·T × d_model states (float32). */
   protected abstract encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array;
-  /** Each decoder layer's cross-attention keys and values of n encoder rows (n × d_model). */
-  protected abstract crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] };
   /** Feeds tokens[i] to rows[i] (appending to its cache) → n × vocab logits. */
   protected abstract stepRows(rows: SelfCache[], tokens: number[]): Float32Array;
 
@@ -353,7 +349,14 @@ abstract class EngineEncoderDecoder {
       throw new ValidationError(`${name}: the attention mask hides every position`, name);
     const flat = new Float32Array(kept.length * d);
     for (const [i, r] of kept.entries()) flat.set(r, i * d);
-    const kv = arenaScope(() => this.crossKeysValues(new Tensor(flat, [kept.length, d])));
+    // each decoder layer's cross-attention keys and values of the kept rows
+    const kv = arenaScope(() => {
+      const x = new Tensor(flat, [kept.length, d]);
+      return {
+        k: this.crossAttentions.map((a) => linear(x, a.k).data.slice()),
+        v: this.crossAttentions.map((a) => linear(x, a.v).data.slice()),
+      };
+    });
     return { length: kept.length, ...kv };
   }
 
@@ -383,7 +386,7 @@ abstract class EngineEncoderDecoder {
       fork: () => run(cache.copy()),
       step: (token: number) => this.checkedStep([cache], [token])[0]!,
     });
-    return run(SelfCache.empty(memory, this.nDecoderLayers, this.kvWidth));
+    return run(SelfCache.empty(memory, this.crossAttentions.length, this.kvWidth));
   }
 
   startDecoderBatch(encoderStates: Matrix[], attentionMasks?: number[][]): DecoderBatch {
@@ -397,7 +400,7 @@ abstract class EngineEncoderDecoder {
     let rows = encoderStates.map((s, i) =>
       SelfCache.empty(
         this.memory(s, attentionMasks?.[i], `encoderStates[${i}]`),
-        this.nDecoderLayers,
+        this.crossAttentions.length,
         this.kvWidth,
       ),
     );
@@ -463,48 +466,61 @@ function padBatch(
   return { ids: inputIds, mask: attentionMask, T };
 }
 
+/** One attention's products (HF: q, k, v, o or q_proj … out_proj), each in × out. */
+interface AttentionWeights {
+  q: Linear;
+  k: Linear;
+  v: Linear;
+  o: Linear;
+}
+/** Heads, head size and the scale of q kᵀ (T5: 1; BART: 1/√head size). */
+interface Heads {
+  nHeads: number;
+  headSize: number;
+  scale: number;
+}
+
 /**
- * Multi-head self-attention of B sequences of T rows: q, k, v (B·T × heads·headSize) through
- * @firth/tensor's attention op (the fused wasm kernels where they apply; with T5's `bias`, heads ×
- * T × T, its products path), padding keys (mask 0) never attended. Returns the heads side by side
- * (B·T × heads·headSize), before the output product.
+ * Multi-head self-attention of B sequences of T rows x (B·T × d_model) with weights `a`: q, k, v
+ * through @firth/tensor's attention op (the fused wasm kernels where they apply; with T5's `bias`,
+ * heads × T × T, its products path), padding keys (mask 0) never attended; the heads side by side
+ * through the output product (B·T × d_model).
  */
 function encoderAttention(
-  q: Tensor,
-  k: Tensor,
-  v: Tensor,
+  x: Tensor,
+  a: AttentionWeights,
   mask: number[],
   B: number,
   T: number,
-  nHeads: number,
-  headSize: number,
-  scale: number,
+  { nHeads, headSize, scale }: Heads,
   bias: Float32Array | null,
 ): Tensor {
   const width = nHeads * headSize;
-  const heads = (x: Tensor) => splitHeads(reshape(x, [B, T, width]), nHeads);
-  const out = attention(heads(q), heads(k), heads(v), {
+  const heads = (p: Linear) => splitHeads(reshape(linear(x, p), [B, T, width]), nHeads);
+  const out = attention(heads(a.q), heads(a.k), heads(a.v), {
     scale,
     ...(mask.includes(0) ? { keyMask: mask } : {}),
     ...(bias ? { bias } : {}),
   });
-  return reshape(swapAxes12(out), [B * T, width]);
+  return linear(reshape(swapAxes12(out), [B * T, width]), a.o);
 }
 
 /**
- * Each decoder row's query (n × width) over its own cache (self-attention, the new position already
- * appended) or its sequence's encoder memory (cross-attention). `bias(length)`: T5's, or null.
+ * Each decoder row's query (x: n × d_model, weights `a`) over its own cache (self-attention: the new
+ * key and value appended first) or its sequence's encoder memory (cross-attention), through the
+ * output product. `bias(length)`: T5's, or null.
  */
 function decoderAttention(
-  q: Tensor,
+  x: Tensor,
+  a: AttentionWeights,
   rows: SelfCache[],
   layer: number,
   cross: boolean,
-  nHeads: number,
-  headSize: number,
-  scale: number,
+  { nHeads, headSize, scale }: Heads,
   bias: ((length: number) => Float32Array) | null,
 ): Tensor {
+  if (!cross) appendKeysValues(rows, layer, linear(x, a.k), linear(x, a.v));
+  const q = linear(x, a.q);
   const width = nHeads * headSize;
   const out = new Float32Array(rows.length * width);
   for (const [i, row] of rows.entries()) {
@@ -521,7 +537,7 @@ function decoderAttention(
       out.subarray(i * width, (i + 1) * width),
     );
   }
-  return new Tensor(out, [rows.length, width]);
+  return linear(new Tensor(out, [rows.length, width]), a.o);
 }
 
 /** Appends each row's new key and value (rows of k and v, n × width) to its cache at its length. */
@@ -581,6 +597,27 @@ const taskParamsShape = shape.record(
 );
 type GenerationFields = ShapeType<typeof generationShape>;
 
+/** The generation settings a task may set too: Firth's name, HF's. */
+const TASK_SETTINGS = [
+  ['maxLength', 'max_length'],
+  ['maxNewTokens', 'max_new_tokens'],
+  ['minLength', 'min_length'],
+  ['numBeams', 'num_beams'],
+  ['lengthPenalty', 'length_penalty'],
+  ['earlyStopping', 'early_stopping'],
+  ['noRepeatNgramSize', 'no_repeat_ngram_size'],
+  ['forcedBosTokenId', 'forced_bos_token_id'],
+  ['forcedEosTokenId', 'forced_eos_token_id'],
+] as const satisfies readonly (readonly [keyof Seq2SeqTaskParams, keyof GenerationFields])[];
+
+/** The settings `get` has (by HF's name; null or undefined: not set) into `to`, by Firth's. */
+function setTaskSettings(to: Seq2SeqTaskParams, get: (hf: keyof GenerationFields) => unknown): void {
+  for (const [name, hf] of TASK_SETTINGS) {
+    const v = get(hf);
+    if (v != null) (to as Record<string, unknown>)[name] = v;
+  }
+}
+
 /**
  * The generation defaults as HF takes them: generation_config.json's fields over config.json's.
  */
@@ -613,17 +650,9 @@ function generationConfig(
     if (v !== undefined) g[k] = v;
   };
   set('padTokenId', pick('pad_token_id'));
-  set('forcedBosTokenId', pick('forced_bos_token_id'));
-  set('forcedEosTokenId', pick('forced_eos_token_id'));
   set('badWordsIds', pick('bad_words_ids'));
-  set('maxLength', pick('max_length'));
-  set('maxNewTokens', pick('max_new_tokens'));
-  set('minLength', pick('min_length'));
-  set('numBeams', pick('num_beams'));
-  set('lengthPenalty', pick('length_penalty'));
-  set('earlyStopping', pick('early_stopping'));
-  set('noRepeatNgramSize', pick('no_repeat_ngram_size'));
   set('bosTokenId', pick('bos_token_id'));
+  setTaskSettings(g, pick);
   return g;
 }
 
@@ -634,16 +663,8 @@ function taskParams(f: GenerationFields & { prefix?: string | undefined }): Seq2
     if (v != null) t[k] = v;
   };
   set('prefix', f.prefix);
-  set('maxLength', f.max_length);
-  set('maxNewTokens', f.max_new_tokens);
-  set('minLength', f.min_length);
-  set('numBeams', f.num_beams);
-  set('lengthPenalty', f.length_penalty);
-  set('earlyStopping', f.early_stopping);
-  set('noRepeatNgramSize', f.no_repeat_ngram_size);
-  set('forcedBosTokenId', f.forced_bos_token_id);
-  set('forcedEosTokenId', f.forced_eos_token_id);
   set('decoderStartTokenId', f.decoder_start_token_id);
+  setTaskSettings(t, (hf) => f[hf]);
   return t;
 }
 
@@ -684,6 +705,30 @@ function checkIds(ids: number[], vocabSize: number, name: string): void {
       );
 }
 
+/**
+ * The token embedding and the output layer: the shared table (the first of `prefix` + shared,
+ * encoder or decoder embed_tokens that the checkpoint holds), and as output the table itself when
+ * tied, else lm_head; `bias()`, read after the table, added to the logits (BART's final_logits_bias).
+ */
+function embeddingAndHead(
+  ckpt: HfCheckpoint,
+  prefix: string,
+  V: number,
+  d: number,
+  tied: boolean,
+  bias: () => Float32Array | null,
+): { shared: Embedding; lmHead: Linear } {
+  const sharedName = firstTensor(ckpt, [
+    `${prefix}shared.weight`,
+    `${prefix}encoder.embed_tokens.weight`,
+    `${prefix}decoder.embed_tokens.weight`,
+  ]);
+  const table = ckpt.tensor(sharedName, [V, d]);
+  const b = bias();
+  const lmHead = linearOf(tied ? table : ckpt.tensor('lm_head.weight', [V, d]), V, d, b);
+  return { shared: tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d), lmHead };
+}
+
 /** The first of `names` the checkpoint holds (tied weights are saved under one of their names). */
 function firstTensor(ckpt: HfCheckpoint, names: string[]): string {
   const found = names.find((n) => ckpt.tensors.has(n));
@@ -711,17 +756,11 @@ const t5ConfigShape = shape.object({
   ...generationFields,
 });
 
-interface T5Attention {
-  q: Linear;
-  k: Linear;
-  v: Linear;
-  o: Linear;
-}
 interface T5Block {
   selfLn: Tensor;
-  self: T5Attention;
+  self: AttentionWeights;
   crossLn?: Tensor;
-  cross?: T5Attention;
+  cross?: AttentionWeights;
   ffLn: Tensor;
   /** wi, or wi_0 (gated) */
   wi: Linear;
@@ -759,9 +798,6 @@ export function relativePositionBucket(
 
 export class T5ForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
   readonly architecture = 't5' as const;
-  protected readonly dModel: number;
-  protected readonly nDecoderLayers: number;
-  protected readonly kvWidth: number;
   private constructor(
     readonly config: ShapeType<typeof t5ConfigShape>,
     readonly generationConfig: Seq2SeqGenerationConfig,
@@ -778,10 +814,11 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     private readonly decoderFinal: Tensor,
     private readonly act: (x: number) => number,
   ) {
-    super();
-    this.dModel = config.d_model;
-    this.nDecoderLayers = decoderBlocks.length;
-    this.kvWidth = config.num_heads * config.d_kv;
+    super(
+      config.d_model,
+      config.num_heads * config.d_kv,
+      decoderBlocks.map((b) => b.cross!),
+    );
   }
 
   static fromCheckpoint(
@@ -815,7 +852,7 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
         '$.relative_attention_max_distance',
         `must be ≥ relative_attention_num_buckets / 2 = ${Math.floor(nb / 2)}, got ${md}`,
       );
-    const attention = (p: string): T5Attention => ({
+    const attention = (p: string): AttentionWeights => ({
       q: loadLinear(ckpt, `${p}.q`, inner, d),
       k: loadLinear(ckpt, `${p}.k`, inner, d),
       v: loadLinear(ckpt, `${p}.v`, inner, d),
@@ -841,17 +878,11 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     const nDec = c.num_decoder_layers ?? c.num_layers;
     const tied = c.tie_word_embeddings ?? true;
     const V = c.vocab_size;
-    const sharedName = firstTensor(ckpt, [
-      'shared.weight',
-      'encoder.embed_tokens.weight',
-      'decoder.embed_tokens.weight',
-    ]);
-    const table = ckpt.tensor(sharedName, [V, d]);
-    const lmHead = tied ? linearOf(table, V, d, null) : loadLinear(ckpt, 'lm_head', V, d);
+    const { shared, lmHead } = embeddingAndHead(ckpt, '', V, d, tied, () => null);
     return new T5ForConditionalGeneration(
       c,
       withTasks(generationConfig(c, extra, file, V), ckpt),
-      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
+      shared,
       lmHead,
       tied,
       Array.from({ length: c.num_layers }, (_, i) => block('encoder', i, false)),
@@ -866,6 +897,11 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
 
   get vocabSize(): number {
     return this.config.vocab_size;
+  }
+
+  /** T5's scores: q kᵀ, no 1/√d. */
+  private get heads(): Heads {
+    return { nHeads: this.config.num_heads, headSize: this.config.d_kv, scale: 1 };
   }
 
   private get eps(): number {
@@ -900,7 +936,7 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
   }
 
   protected encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array {
-    const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
+    const { num_heads: nh, d_model: d } = this.config;
     return arenaScope(() => {
       let x = new Tensor(this.shared.lookup(ids), [B * T, d]);
       // each head's bias for query i over key j (T × T): the same in every block and sequence
@@ -912,35 +948,15 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
       }
       for (const b of this.encoderBlocks) {
         const n = rmsNorm(x, b.selfLn, this.eps);
-        const a = b.self;
-        const ctx = encoderAttention(
-          linear(n, a.q),
-          linear(n, a.k),
-          linear(n, a.v),
-          mask,
-          B,
-          T,
-          nh,
-          hd,
-          1,
-          bias,
-        );
-        x = add(x, linear(ctx, a.o));
+        x = add(x, encoderAttention(n, b.self, mask, B, T, this.heads, bias));
         x = this.feedForward(x, b);
       }
       return rmsNorm(x, this.encoderFinal, this.eps).data.slice();
     });
   }
 
-  protected crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] } {
-    return {
-      k: this.decoderBlocks.map((b) => linear(states, b.cross!.k).data.slice()),
-      v: this.decoderBlocks.map((b) => linear(states, b.cross!.v).data.slice()),
-    };
-  }
-
   protected stepRows(rows: SelfCache[], tokens: number[]): Float32Array {
-    const { num_heads: nh, d_kv: hd, d_model: d } = this.config;
+    const d = this.config.d_model;
     let x = new Tensor(this.shared.lookup(tokens), [rows.length, d]);
     // query at position p over keys 0..p (past-only buckets)
     const memo = new Map<number, Float32Array>();
@@ -955,12 +971,9 @@ export class T5ForConditionalGeneration extends EngineEncoderDecoder implements 
     };
     for (const [l, b] of this.decoderBlocks.entries()) {
       const n = rmsNorm(x, b.selfLn, this.eps);
-      appendKeysValues(rows, l, linear(n, b.self.k), linear(n, b.self.v));
-      const ctx = decoderAttention(linear(n, b.self.q), rows, l, false, nh, hd, 1, selfBias);
-      x = add(x, linear(ctx, b.self.o));
+      x = add(x, decoderAttention(n, b.self, rows, l, false, this.heads, selfBias));
       const m = rmsNorm(x, b.crossLn!, this.eps);
-      const cctx = decoderAttention(linear(m, b.cross!.q), rows, l, true, nh, hd, 1, null);
-      x = add(x, linear(cctx, b.cross!.o));
+      x = add(x, decoderAttention(m, b.cross!, rows, l, true, this.heads, null));
       x = this.feedForward(x, b);
     }
     for (const row of rows) row.length++;
@@ -992,17 +1005,11 @@ const bartConfigShape = shape.object({
   ...generationFields,
 });
 
-interface BartAttention {
-  q: Linear;
-  k: Linear;
-  v: Linear;
-  o: Linear;
-}
 type LayerNormWeights = [Tensor, Tensor];
 interface BartLayer {
-  self: BartAttention;
+  self: AttentionWeights;
   selfLn: LayerNormWeights;
-  cross?: BartAttention;
+  cross?: AttentionWeights;
   crossLn?: LayerNormWeights;
   fc1: Linear;
   fc2: Linear;
@@ -1022,9 +1029,6 @@ export function marianSinusoidalPositions(nPositions: number, d: number): Matrix
 }
 
 export class BartForConditionalGeneration extends EngineEncoderDecoder implements EncoderDecoderLM {
-  protected readonly dModel: number;
-  protected readonly nDecoderLayers: number;
-  protected readonly kvWidth: number;
   private constructor(
     readonly architecture: 'bart' | 'marian',
     readonly config: ShapeType<typeof bartConfigShape>,
@@ -1041,10 +1045,11 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
     private readonly decoderLayers: BartLayer[],
     private readonly act: (x: number) => number,
   ) {
-    super();
-    this.dModel = config.d_model;
-    this.nDecoderLayers = decoderLayers.length;
-    this.kvWidth = config.d_model;
+    super(
+      config.d_model,
+      config.d_model,
+      decoderLayers.map((l) => l.cross!),
+    );
   }
 
   static fromCheckpoint(
@@ -1071,7 +1076,7 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       vectorOf(ckpt, `${p}.weight`, d),
       vectorOf(ckpt, `${p}.bias`, d),
     ];
-    const attention = (p: string): BartAttention => ({
+    const attention = (p: string): AttentionWeights => ({
       q: loadLinear(ckpt, `${p}.q_proj`, d, d, true),
       k: loadLinear(ckpt, `${p}.k_proj`, d, d, true),
       v: loadLinear(ckpt, `${p}.v_proj`, d, d, true),
@@ -1094,18 +1099,11 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       return l;
     };
     const V = c.vocab_size;
-    const sharedName = firstTensor(ckpt, [
-      'model.shared.weight',
-      'model.encoder.embed_tokens.weight',
-      'model.decoder.embed_tokens.weight',
-    ]);
-    const table = ckpt.tensor(sharedName, [V, d]);
     const tied = c.tie_word_embeddings ?? true;
     // final_logits_bias is a buffer HF saves; a checkpoint without it has zeros (as HF loads it)
-    const finalBias = ckpt.tensors.has('final_logits_bias')
-      ? ckpt.tensor('final_logits_bias', [1, V])
-      : new Float32Array(V);
-    const lmHead = linearOf(tied ? table : ckpt.tensor('lm_head.weight', [V, d]), V, d, finalBias);
+    const { shared, lmHead } = embeddingAndHead(ckpt, 'model.', V, d, tied, () =>
+      ckpt.tensors.has('final_logits_bias') ? ckpt.tensor('final_logits_bias', [1, V]) : new Float32Array(V),
+    );
     const P = c.max_position_embeddings;
     const positions = (stack: string) =>
       marian
@@ -1115,7 +1113,7 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       marian ? 'marian' : 'bart',
       c,
       withTasks(generationConfig(c, extra, file, V), ckpt),
-      tied ? new Embedding(null, lmHead.w, V, d) : new Embedding(table, null, V, d),
+      shared,
       lmHead,
       positions('encoder'),
       positions('decoder'),
@@ -1147,50 +1145,34 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
     return ln ? layerNorm(t, ln[0], ln[1]) : t;
   }
 
+  /** q kᵀ/√head size; the encoder's and the decoder's heads. */
+  private heads(nHeads: number): Heads {
+    const headSize = this.config.d_model / nHeads;
+    return { nHeads, headSize, scale: headSize ** -0.5 };
+  }
+
   private feedForward(x: Tensor, l: BartLayer): Tensor {
     const h = mapInPlace(linear(x, l.fc1), this.act);
     return addLayerNorm(x, linear(h, l.fc2), l.finalLn[0], l.finalLn[1]);
   }
 
   protected encodeRows(ids: number[], mask: number[], B: number, T: number): Float32Array {
-    const nh = this.config.encoder_attention_heads;
-    const hd = this.config.d_model / nh;
+    const heads = this.heads(this.config.encoder_attention_heads);
     return arenaScope(() => {
       // positions count from each row's start, padding included (as HF's)
       const at = ids.map((_, i) => i % T);
       let x = this.embed(ids, this.encoderPositions, at, this.encoderLnEmbedding);
       for (const l of this.encoderLayers) {
-        const a = l.self;
-        const ctx = encoderAttention(
-          linear(x, a.q),
-          linear(x, a.k),
-          linear(x, a.v),
-          mask,
-          B,
-          T,
-          nh,
-          hd,
-          hd ** -0.5,
-          null,
-        );
-        x = addLayerNorm(x, linear(ctx, a.o), l.selfLn[0], l.selfLn[1]);
+        const a = encoderAttention(x, l.self, mask, B, T, heads, null);
+        x = addLayerNorm(x, a, l.selfLn[0], l.selfLn[1]);
         x = this.feedForward(x, l);
       }
       return x.data.slice();
     });
   }
 
-  protected crossKeysValues(states: Tensor): { k: Float32Array[]; v: Float32Array[] } {
-    return {
-      k: this.decoderLayers.map((l) => linear(states, l.cross!.k).data.slice()),
-      v: this.decoderLayers.map((l) => linear(states, l.cross!.v).data.slice()),
-    };
-  }
-
   protected stepRows(rows: SelfCache[], tokens: number[]): Float32Array {
-    const nh = this.config.decoder_attention_heads;
-    const hd = this.config.d_model / nh;
-    const s = hd ** -0.5;
+    const heads = this.heads(this.config.decoder_attention_heads);
     let x = this.embed(
       tokens,
       this.decoderPositions,
@@ -1198,14 +1180,11 @@ export class BartForConditionalGeneration extends EngineEncoderDecoder implement
       this.decoderLnEmbedding,
     );
     for (const [i, l] of this.decoderLayers.entries()) {
-      const a = l.self;
-      appendKeysValues(rows, i, linear(x, a.k), linear(x, a.v));
       // the cache holds only past positions and this one: no mask needed
-      const ctx = decoderAttention(linear(x, a.q), rows, i, false, nh, hd, s, null);
-      x = addLayerNorm(x, linear(ctx, a.o), l.selfLn[0], l.selfLn[1]);
-      const b = l.cross!;
-      const cctx = decoderAttention(linear(x, b.q), rows, i, true, nh, hd, s, null);
-      x = addLayerNorm(x, linear(cctx, b.o), l.crossLn![0], l.crossLn![1]);
+      const a = decoderAttention(x, l.self, rows, i, false, heads, null);
+      x = addLayerNorm(x, a, l.selfLn[0], l.selfLn[1]);
+      const c = decoderAttention(x, l.cross!, rows, i, true, heads, null);
+      x = addLayerNorm(x, c, l.crossLn![0], l.crossLn![1]);
       x = this.feedForward(x, l);
     }
     for (const row of rows) row.length++;

@@ -29,7 +29,7 @@
  *   eos appended when shorter than max_length.
  */
 import { ValidationError } from '@firth/numeric';
-import type { GenerationTokenizer } from './generation.js';
+import { argmax, type GenerationTokenizer } from './generation.js';
 import type { DecoderBatch, EncoderDecoderLM } from './hf-seq2seq.js';
 
 export interface Seq2SeqGenerateOptions {
@@ -210,12 +210,6 @@ function topIndices(z: number[], k: number): number[] {
     top[j] = i;
   }
   return top;
-}
-
-function argmax(z: number[]): number {
-  let best = 0;
-  for (let i = 1; i < z.length; i++) if (z[i]! > z[best]!) best = i;
-  return best;
 }
 
 /**

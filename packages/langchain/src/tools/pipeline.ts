@@ -193,6 +193,17 @@ export function pipelineArguments(task: string, inputs: PipelineInputs): unknown
   return pipelineTaskShape(task).args(inputs);
 }
 
+/** Runs a loaded pipeline of `task` on named inputs: the task's arguments, then the options. */
+export function callPipeline(
+  pipe: Awaited<ReturnType<typeof pipeline>>,
+  task: string,
+  inputs: PipelineInputs,
+  options: Record<string, unknown>,
+): Promise<unknown> {
+  const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
+  return call(...pipelineArguments(task, inputs), options);
+}
+
 /** What a task's tool does, from taskInfo: the default model, its description and measured quality. */
 export function pipelineDescription(task: string, model?: string): string {
   const info = taskInfo(task);
@@ -235,11 +246,10 @@ export function pipelineTool(task: string, options: PipelineToolOptions = {}): D
       throw error;
     });
     const pipe = await loaded;
-    const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
     const callOptions = Object.fromEntries(
       optionNames.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]),
     );
-    const result = await call(...shape.args(input as PipelineInputs), callOptions);
+    const result = await callPipeline(pipe, task, input as PipelineInputs, callOptions);
     return { task, model: pipe.model, result };
   };
   return tool(async (input) => JSON.stringify(await run(input as Record<string, unknown>)), {

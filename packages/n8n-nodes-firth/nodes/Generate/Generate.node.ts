@@ -33,25 +33,17 @@ import {
   readChatConfig,
   SERVED_BY_LOCAL_SERVER,
 } from '../shared/llm';
+import { parseJsonText } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
 
 const ROLES = ['system', 'user', 'assistant'];
-
-/** JSON text parsed, or undefined when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The Messages parameter: a list of { role, content } (or its JSON text). */
 function readMessages(value: unknown): ChatMessage[] {
   let list: unknown = value;
   if (typeof value === 'string') {
-    list = parseJson(value);
-    if (list === undefined)
+    list = parseJsonText(value);
+    if (list instanceof Error)
       throw new UserError('Messages is not valid JSON: expected [{ "role": "user", "content": "…" }, …]');
   }
   if (
@@ -76,8 +68,8 @@ function readTools(value: unknown): IDataObject[] | undefined {
   if (value === undefined || value === '' || value === null) return undefined;
   let tools: unknown = value;
   if (typeof value === 'string') {
-    tools = parseJson(value);
-    if (tools === undefined)
+    tools = parseJsonText(value);
+    if (tools instanceof Error)
       throw new UserError('Tools is not valid JSON: expected a list of OpenAI function definitions');
   }
   if (!Array.isArray(tools)) throw new UserError('Tools must be a list of OpenAI function definitions');

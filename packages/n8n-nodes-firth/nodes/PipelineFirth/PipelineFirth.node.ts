@@ -8,14 +8,14 @@
  * Generic over @firth/pipelines' task list: every name of COURSE_TASKS is offered, described by
  * taskInfo (a task that does not run yet fails its items with taskInfo's reason, and runs once it
  * lands); a task's inputs are the fields below (text by default; OTHER_INPUTS says which tasks read
- * other fields) and become the pipeline's arguments by @firth/langchain's pipelineArguments; its
+ * other fields) and become the pipeline's arguments by @firth/langchain's callPipeline; its
  * options are the entries of TASK_OPTIONS shown for it (add a task's options there). Pipelines are
  * loaded once per execution, one per (task, model).
  *
  * Thin adapter (STYLE.md): @firth/pipelines' pipeline() does the work.
  */
 
-import { type PipelineInputs, pipelineArguments } from '@firth/langchain';
+import { callPipeline, type PipelineInputs } from '@firth/langchain';
 import { checkTextLength } from '@firth/numeric';
 import { COURSE_TASKS, type PipelineModel, pipeline, taskInfo } from '@firth/pipelines';
 import {
@@ -31,6 +31,7 @@ import {
 } from 'n8n-workflow';
 import { textOf } from '../shared/bert';
 import { toErrorMessage } from '../shared/dataset';
+import { parseJsonText } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
 import { withRounded } from '../shared/rounded';
 
@@ -374,8 +375,7 @@ export class PipelineFirth implements INodeType {
         const pipe = await load(task, model);
         const inputs = readInputs(this, i, chosen);
         const options = optionsFor(chosen, this.getNodeParameter('options', i, {}) as IDataObject);
-        const call = pipe as unknown as (...args: unknown[]) => Promise<unknown>;
-        const result = await call(...pipelineArguments(task, inputs), options);
+        const result = await callPipeline(pipe, task, inputs, options);
         return {
           json: withRounded(
             {
@@ -452,20 +452,11 @@ function textInput(ctx: IExecuteFunctions, i: number): string | string[] {
 
 /** A table: column name → cells (JSON text or the object itself). */
 function tableOf(value: unknown): Record<string, string[]> {
-  const table = typeof value === 'string' ? parseJson(checkTextLength(value, 'Table')) : value;
+  const table = typeof value === 'string' ? parseJsonText(checkTextLength(value, 'Table')) : value;
   if (table instanceof Error) throw new UserError(`Table is not valid JSON: ${table.message}`);
   if (table === null || typeof table !== 'object' || Array.isArray(table))
     throw new UserError('Table must be an object of columns, e.g. {"City": ["Paris", "Lyon"]}');
   return table as Record<string, string[]>;
-}
-
-/** The value of a JSON text, or the error that says why it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
 }
 
 /** The inputs as the item shows them. */

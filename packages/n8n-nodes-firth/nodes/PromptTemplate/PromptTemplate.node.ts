@@ -28,24 +28,16 @@ import {
   NodeConnectionTypes,
   UserError,
 } from 'n8n-workflow';
+import { parseJsonText } from '../shared/parameters';
 import { mapItems } from '../shared/per-item';
-
-/** JSON text parsed, or undefined when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A JSON parameter: the value itself (from an expression) or its JSON text; must be a list of objects. */
 function readExamples(value: unknown, label: string): IDataObject[] {
   let list: unknown = value;
   if (typeof value === 'string') {
     if (value.trim() === '') return [];
-    list = parseJson(value);
-    if (list === undefined) throw new UserError(`${label} is not valid JSON: expected a list of objects`);
+    list = parseJsonText(value);
+    if (list instanceof Error) throw new UserError(`${label} is not valid JSON: expected a list of objects`);
   }
   if (!Array.isArray(list) || !list.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))
     throw new UserError(`${label} must be a list of objects`);

@@ -31,17 +31,18 @@ export function parseModelParameter(value: unknown, producer: string): unknown {
   }
   if (value.trim() === '')
     throw new UserError(`Model is empty: connect it to the "model" output of a ${producer} step`);
-  const parsed = tryParseJson(value);
-  if (parsed === undefined)
+  const parsed = parseJsonText(value);
+  if (parsed instanceof Error)
     throw new UserError(`Model is not valid JSON: expected the "model" output of a ${producer} step`);
   return parsed;
 }
 
-function tryParseJson(text: string): unknown {
+/** The value of a JSON text, or the error that says why it is not JSON (JSON has no Error values). */
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

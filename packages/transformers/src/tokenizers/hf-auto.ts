@@ -19,8 +19,9 @@
  *   source.spm + vocab.json      Marian (Helsinki-NLP/opus-mt-*): SentencePiece pieces numbered by vocab.json
  * Refused with advice: XLM-R's sentencepiece.bpe.model (fairseq ids).
  */
-import { decodeUtf8, FormatError, parseJson, ValidationError } from '@firth/numeric';
+import { FormatError, parseJson, ValidationError } from '@firth/numeric';
 import { ByteLevelBPETokenizer } from './bpe.js';
+import { fileText } from './hf-files.js';
 import { HfTokenizer } from './hf-tokenizer.js';
 import { marianTokenizerParts, sentencePieceToTokenizerJSON } from './sentencepiece-model.js';
 import { WordPieceTokenizer } from './wordpiece.js';
@@ -93,13 +94,7 @@ export function autoTokenizerFromFiles(files: AutoTokenizerFiles, folder = 'toke
       keyof AutoTokenizerFiles,
       'spiece.model' | 'tokenizer.model' | 'sentencepiece.bpe.model' | 'source.spm'
     >,
-  ): string | null => {
-    const content = files[file];
-    if (content === undefined || content === null) return null;
-    if (typeof content === 'string') return content;
-    if (content instanceof Uint8Array) return decodeUtf8(content, folder, file);
-    throw new ValidationError(`files['${file}'] must be a string or a Uint8Array`, file);
-  };
+  ): string | null => fileText(files, folder, file);
   const readObject = (file: 'tokenizer_config.json' | 'special_tokens_map.json'): Record<string, unknown> => {
     const t = text(file);
     if (t === null) return {};

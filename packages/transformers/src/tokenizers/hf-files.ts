@@ -22,6 +22,18 @@ import { ByteLevelBPETokenizer } from './bpe.js';
 import { WordPieceTokenizer } from './wordpiece.js';
 
 /** The files of a Hugging Face model folder that hold a tokenizer, as text or bytes. */
+/**
+ * File `file` of a folder given as `files` (name → text or bytes): its text (bytes decoded as
+ * UTF-8), or null when it is not there; any other value is a ValidationError.
+ */
+export function fileText<T extends object>(files: T, folder: string, file: keyof T & string): string | null {
+  const content: unknown = files[file];
+  if (content === undefined || content === null) return null;
+  if (typeof content === 'string') return content;
+  if (content instanceof Uint8Array) return decodeUtf8(content, folder, file);
+  throw new ValidationError(`files['${file}'] must be a string or a Uint8Array`, file);
+}
+
 export interface HfTokenizerFiles {
   'tokenizer.json'?: string | Uint8Array;
   'vocab.txt'?: string | Uint8Array;
@@ -54,13 +66,7 @@ export function hfTokenizerFromFiles(
 ): WordPieceTokenizer | ByteLevelBPETokenizer {
   if (typeof files !== 'object' || files === null)
     throw new ValidationError('files must be an object of file name → text or bytes', 'files');
-  const text = (file: keyof HfTokenizerFiles): string | null => {
-    const content = files[file];
-    if (content === undefined || content === null) return null;
-    if (typeof content === 'string') return content;
-    if (content instanceof Uint8Array) return decodeUtf8(content, folder, file);
-    throw new ValidationError(`files['${file}'] must be a string or a Uint8Array`, file);
-  };
+  const text = (file: keyof HfTokenizerFiles) => fileText(files, folder, file);
   const json = text('tokenizer.json');
   if (json !== null)
     return inFolder(folder, 'tokenizer.json', () => {

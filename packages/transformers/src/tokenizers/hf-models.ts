@@ -26,6 +26,7 @@ import {
 } from './hf-json.js';
 import { type MergeRules, mergeSymbols } from './merge-queue.js';
 import { UnigramModel } from './unigram.js';
+import { wordPieceMatch } from './wordpiece.js';
 
 export interface ModelTokens {
   ids: number[];
@@ -71,9 +72,33 @@ class PieceTable {
   }
 }
 
-class BpeModel implements HfModel {
+/** A model over a `{ piece: id }` vocabulary: a word's ids (`ids`), shown with their pieces. */
+abstract class TableModel implements HfModel {
+  abstract readonly type: string;
+  constructor(protected readonly table: PieceTable) {}
+
+  get size(): number {
+    return this.table.pieces.length;
+  }
+
+  tokenize(word: string): ModelTokens {
+    const ids = this.ids(word);
+    return { ids, tokens: ids.map((id) => this.table.pieces[id]!) };
+  }
+
+  protected abstract ids(word: string): number[];
+
+  idToToken(id: number): string | undefined {
+    return Number.isInteger(id) ? this.table.pieces[id] : undefined;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.table.ids.get(token);
+  }
+}
+
+class BpeModel extends TableModel {
   readonly type = 'BPE';
-  private readonly table: PieceTable;
   private readonly ranks = new Map<number, number>();
   private readonly merged: number[] = [];
   private readonly unk: number | null;
@@ -92,7 +117,7 @@ class BpeModel implements HfModel {
         child(at, 'dropout'),
         `is ${JSON.stringify(dropout)}; BPE dropout (random merges) is for training and is not run here`,
       );
-    this.table = new PieceTable(o.vocab, child(at, 'vocab'));
+    super(new PieceTable(o.vocab, child(at, 'vocab')));
     const unk = getString(o, 'unk_token', at, '');
     this.unk = unk === '' ? null : this.table.require(unk, child(at, 'unk_token'));
     this.fuseUnk = getBool(o, 'fuse_unk', at, false);
@@ -130,16 +155,7 @@ class BpeModel implements HfModel {
     };
   }
 
-  get size(): number {
-    return this.table.pieces.length;
-  }
-
-  tokenize(word: string): ModelTokens {
-    const ids = this.ids(word);
-    return { ids, tokens: ids.map((id) => this.table.pieces[id]!) };
-  }
-
-  private ids(word: string): number[] {
+  protected ids(word: string): number[] {
     if (word.length === 0) return [];
     const cached = this.cache.get(word);
     if (cached) return cached;
@@ -176,26 +192,17 @@ class BpeModel implements HfModel {
     if (word.length <= 64 && this.cache.size < 100_000) this.cache.set(word, ids);
     return ids;
   }
-
-  idToToken(id: number): string | undefined {
-    return Number.isInteger(id) ? this.table.pieces[id] : undefined;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.table.ids.get(token);
-  }
 }
 
-class WordPieceModel implements HfModel {
+class WordPieceModel extends TableModel {
   readonly type = 'WordPiece';
-  private readonly table: PieceTable;
   private readonly unk: number;
   private readonly prefix: string;
   private readonly maxChars: number;
   private readonly longest: number;
 
   constructor(o: JsonObject, at: At) {
-    this.table = new PieceTable(o.vocab, child(at, 'vocab'));
+    super(new PieceTable(o.vocab, child(at, 'vocab')));
     this.unk = this.table.require(getString(o, 'unk_token', at, '[UNK]'), child(at, 'unk_token'));
     this.prefix = getString(o, 'continuing_subword_prefix', at, '##');
     this.maxChars =
@@ -207,75 +214,34 @@ class WordPieceModel implements HfModel {
     this.longest = longest;
   }
 
-  get size(): number {
-    return this.table.pieces.length;
-  }
-
-  tokenize(word: string): ModelTokens {
-    const ids = this.ids(word);
-    return { ids, tokens: ids.map((id) => this.table.pieces[id]!) };
-  }
-
-  private ids(word: string): number[] {
-    const chars = Array.from(word);
-    if (chars.length === 0) return [];
-    if (chars.length > this.maxChars) return [this.unk];
-    const out: number[] = [];
-    for (let start = 0; start < chars.length; ) {
-      let found: number | undefined;
-      let end = Math.min(chars.length, start + this.longest);
-      for (; end > start; end--) {
-        const sub = (start > 0 ? this.prefix : '') + chars.slice(start, end).join('');
-        found = this.table.ids.get(sub);
-        if (found !== undefined) break;
-      }
-      if (found === undefined) return [this.unk];
-      out.push(found);
-      start = end;
-    }
-    return out;
-  }
-
-  idToToken(id: number): string | undefined {
-    return Number.isInteger(id) ? this.table.pieces[id] : undefined;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.table.ids.get(token);
+  protected ids(word: string): number[] {
+    const match = wordPieceMatch(word, (piece) => this.table.ids.get(piece), {
+      prefix: this.prefix,
+      longest: this.longest,
+      maxChars: this.maxChars,
+    });
+    return match ?? [this.unk];
   }
 }
 
-class WordLevelModel implements HfModel {
+class WordLevelModel extends TableModel {
   readonly type = 'WordLevel';
-  private readonly table: PieceTable;
   private readonly unk: number | null;
 
   constructor(o: JsonObject, at: At) {
-    this.table = new PieceTable(o.vocab, child(at, 'vocab'));
+    super(new PieceTable(o.vocab, child(at, 'vocab')));
     const unk = getString(o, 'unk_token', at, '');
     this.unk = unk === '' ? null : this.table.require(unk, child(at, 'unk_token'));
   }
 
-  get size(): number {
-    return this.table.pieces.length;
-  }
-
-  tokenize(word: string): ModelTokens {
+  protected ids(word: string): number[] {
     const id = this.table.ids.get(word) ?? this.unk;
     if (id === null)
       throw new ValidationError(
         `${JSON.stringify(word)} is not in the WordLevel vocabulary, which has no unk_token`,
         'text',
       );
-    return { ids: [id], tokens: [this.table.pieces[id]!] };
-  }
-
-  idToToken(id: number): string | undefined {
-    return Number.isInteger(id) ? this.table.pieces[id] : undefined;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.table.ids.get(token);
+    return [id];
   }
 }
 

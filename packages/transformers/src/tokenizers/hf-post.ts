@@ -199,39 +199,35 @@ const utf8 = new TextEncoder();
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * Hugging Face's cleanup rules, in the Rust library's order: spaces before punctuation and
+ * contractions removed. 🤗 Transformers' `clean_up_tokenization` has all but " do not".
+ */
+const CLEANUP_RULES: readonly (readonly [string, string])[] = [
+  [' .', '.'],
+  [' ?', '?'],
+  [' !', '!'],
+  [' ,', ','],
+  [" ' ", "'"],
+  [" n't", "n't"],
+  [" 'm", "'m"],
+  [' do not', " don't"],
+  [" 's", "'s"],
+  [" 've", "'ve"],
+  [" 're", "'re"],
+];
+const SPACES_RULES = CLEANUP_RULES.filter(([from]) => from !== ' do not');
+const cleanUp = (s: string, rules: typeof CLEANUP_RULES) =>
+  rules.reduce((t, [from, to]) => t.replaceAll(from, to), s);
+
 /** WordPiece's `cleanup`: spaces before punctuation and contractions removed (Rust `cleanup`). */
-export function cleanUpTokenization(s: string): string {
-  return s
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
-}
+export const cleanUpTokenization = (s: string): string => cleanUp(s, CLEANUP_RULES);
 
 /**
  * 🤗 Transformers' `clean_up_tokenization` (what `decode(…, clean_up_tokenization_spaces=True)` runs
  * on the decoded text): the WordPiece cleanup without its " do not" rule.
  */
-export function cleanUpTokenizationSpaces(s: string): string {
-  return s
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
-}
+export const cleanUpTokenizationSpaces = (s: string): string => cleanUp(s, SPACES_RULES);
 
 /** A `decoder` step of tokenizer.json (`null` → none). */
 export function readDecoder(json: unknown, at: At): Decoder | null {

@@ -23,6 +23,7 @@
 import { FormatError, parseJson } from '@firth/numeric';
 import { asInteger, asObject, child, fail } from './hf-json.js';
 import type { HfModel } from './hf-models.js';
+import { addedToken } from './tokenizer-json.js';
 import { UnigramModel } from './unigram.js';
 
 /** SentencePiece's piece types. */
@@ -196,17 +197,7 @@ export function sentencePieceToTokenizerJSON(
   const unkId = m.pieces.findIndex((p) => p.type === UNKNOWN);
   const added = m.pieces.flatMap((p, id) =>
     p.type === CONTROL || p.type === UNKNOWN || p.type === USER_DEFINED
-      ? [
-          {
-            id,
-            content: p.piece,
-            single_word: false,
-            lstrip: false,
-            rstrip: false,
-            normalized: false,
-            special: p.type !== USER_DEFINED,
-          },
-        ]
+      ? [addedToken(p.piece, id, p.type !== USER_DEFINED)]
       : [],
   );
   const cls = typeof config.tokenizer_class === 'string' ? config.tokenizer_class : '';
@@ -216,15 +207,7 @@ export function sentencePieceToTokenizerJSON(
       typeof config.extra_ids === 'number' && Number.isInteger(config.extra_ids) ? config.extra_ids : 100;
     for (let i = extra - 1; i >= 0; i--) {
       const content = `<extra_id_${i}>`;
-      added.push({
-        id: vocab.length,
-        content,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special: true,
-      });
+      added.push(addedToken(content, vocab.length));
       vocab.push([content, 0]);
     }
   }

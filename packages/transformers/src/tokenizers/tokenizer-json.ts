@@ -58,17 +58,14 @@ export interface TokenizerJSON {
   model: StepJSON & { vocab: Record<string, number> };
 }
 
+/** An `added_tokens` entry, never normalized, never split; a special token unless `special` is false. */
+export function addedToken(content: string, id: number, special = true): AddedTokenJSON {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special };
+}
+
 /** `added_tokens` entries for special tokens (never normalized, never split). */
 export function specialAddedTokens(specials: ReadonlyArray<readonly [string, number]>): AddedTokenJSON[] {
-  return specials.map(([content, id]) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
+  return specials.map(([content, id]) => addedToken(content, id));
 }
 
 const flag = shape.optional(shape.nullable(shape.boolean()));

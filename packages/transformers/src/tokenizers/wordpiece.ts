@@ -35,6 +35,7 @@ import {
   Vocabulary,
 } from './base.js';
 import { type BertBasicOptions, bertBasicTokenize, bertNormalize, bertPreTokenize } from './bert-basic.js';
+import { cleanUpTokenizationSpaces } from './hf-post.js';
 import {
   parseTokenizerJSON,
   specialAddedTokens,
@@ -79,6 +80,43 @@ export interface BertEncoding {
   tokenTypeIds: number[];
   /** 1 for real tokens, 0 for padding. */
   attentionMask: number[];
+}
+
+/**
+ * Greedy longest-match-first (BERT's WordpieceTokenizer) of one word: from `start`, take the longest
+ * prefix in the vocabulary (`find` gives its id or piece; `prefix`, "##", before it unless at the
+ * word's start), then continue after it. undefined — the whole word is unknown — when some position
+ * matches nothing or the word has more than `maxChars` code points. No piece is longer than the
+ * vocabulary's `longest` (code points), so only that many lengths are tried at each position.
+ */
+export function wordPieceMatch<T>(
+  word: string,
+  find: (piece: string) => T | undefined,
+  { prefix, longest, maxChars }: { prefix: string; longest: number; maxChars: number },
+): T[] | undefined {
+  // at[k] = UTF-16 offset of the k-th code point; at[chars] = word.length
+  // (counting stops past maxChars: a 1 MB word costs nothing more)
+  const at: number[] = [];
+  for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) {
+    if (at.length === maxChars) return undefined;
+    at.push(i);
+  }
+  const chars = at.length;
+  at.push(word.length);
+  const pieces: T[] = [];
+  let start = 0;
+  while (start < chars) {
+    let end = Math.min(chars, start + longest);
+    let found: T | undefined;
+    for (; end > start; end--) {
+      found = find((start > 0 ? prefix : '') + word.slice(at[start], at[end]));
+      if (found !== undefined) break;
+    }
+    if (found === undefined) return undefined;
+    pieces.push(found);
+    start = end;
+  }
+  return pieces;
 }
 
 export class WordPieceTokenizer implements TrainableTokenizer {
@@ -222,40 +260,18 @@ export class WordPieceTokenizer implements TrainableTokenizer {
     return out;
   }
 
-  /**
-   * Greedy longest-match-first (BERT's WordpieceTokenizer): from `start`, take the longest
-   * prefix in the vocabulary ("##"-prefixed unless at the word's start), then continue after it.
-   * If some position matches nothing, the whole word is [UNK]. No piece is longer than the longest
-   * in the vocabulary, so only that many lengths are tried at each position.
-   */
+  /** One word's pieces (wordPieceMatch), or [UNK]. */
   private wordPiece(word: string): string[] {
-    // at[k] = UTF-16 offset of the k-th code point; at[chars] = word.length
-    // (counting stops past maxInputCharsPerWord: a 1 MB word costs nothing more)
-    const at: number[] = [];
-    for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) {
-      if (at.length === this.maxInputCharsPerWord) return [this.unkToken];
-      at.push(i);
-    }
-    const chars = at.length;
-    at.push(word.length);
-    const longest = this.longestPiece();
-    const pieces: string[] = [];
-    let start = 0;
-    while (start < chars) {
-      let end = Math.min(chars, start + longest);
-      let found: string | undefined;
-      for (; end > start; end--) {
-        const sub = (start > 0 ? this.prefix : '') + word.slice(at[start], at[end]);
-        if (this.vocab.idOf(sub) !== undefined) {
-          found = sub;
-          break;
-        }
-      }
-      if (found === undefined) return [this.unkToken];
-      pieces.push(found);
-      start = end;
-    }
-    return pieces;
+    const found = wordPieceMatch(
+      word,
+      (piece) => (this.vocab.idOf(piece) !== undefined ? piece : undefined),
+      {
+        prefix: this.prefix,
+        longest: this.longestPiece(),
+        maxChars: this.maxInputCharsPerWord,
+      },
+    );
+    return found ?? [this.unkToken];
   }
 
   /** Code points of the longest piece (an upper bound on what one match can take). */
@@ -350,17 +366,7 @@ export class WordPieceTokenizer implements TrainableTokenizer {
       if (t.startsWith(this.prefix)) out += t.slice(this.prefix.length);
       else out += out ? ` ${t}` : t;
     }
-    return out
-      .replaceAll(' .', '.')
-      .replaceAll(' ?', '?')
-      .replaceAll(' !', '!')
-      .replaceAll(' ,', ',')
-      .replaceAll(" ' ", "'")
-      .replaceAll(" n't", "n't")
-      .replaceAll(" 'm", "'m")
-      .replaceAll(" 's", "'s")
-      .replaceAll(" 've", "'ve")
-      .replaceAll(" 're", "'re");
+    return cleanUpTokenizationSpaces(out);
   }
 
   idToToken(id: number): string | undefined {
