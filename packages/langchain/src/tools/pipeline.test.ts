@@ -33,7 +33,7 @@ describe('pipelineTool', () => {
     const out = await parse(tool.invoke({ text: 'I love this!' }));
     const classify = await pipeline('sentiment-analysis');
     expect(out.result).toEqual(await classify('I love this!'));
-    expect(out.result[0].label).toMatch(/^(positive|negative)$/);
+    expect(out.result[0].label).toMatch(/^(POSITIVE|NEGATIVE)$/);
     expect(out.model).toEqual(classify.model);
     expect(out.model).toMatchObject({ id: info.id, isDefault: true, quality: info.quality });
     // top_k by Hugging Face's name: both labels, best first
