@@ -44,23 +44,6 @@ export { Gpt2, type Gpt2Config, linear, loadGpt2 } from './gpt2.js';
 //   await generate(await loadLlama('models/TinyLlama'), tokenizer, 'Hello', { temperature: 0 })
 export { HF_MODEL_TASKS, type HfModel, type HfModelOptions, loadHfModel } from './hf-auto.js';
 export { type HfCheckpoint, readHfCheckpoint } from './hf-checkpoint.js';
-// ── Hugging Face encoder–decoders (hf-seq2seq.ts, seq2seq-generate.ts): T5, BART, Marian folders and
-//   HF's greedy / beam-search generation over token ids (a tokenizer encodes and decodes around it)
-//   generateSeq2Seq(await loadSeq2Seq('models/t5-small'), ids, { numBeams: 4 }).sequences[0]
-export {
-  BartForConditionalGeneration,
-  type DecoderBatch,
-  type DecoderRun,
-  type EncoderDecoderLM,
-  loadSeq2Seq,
-  marianSinusoidalPositions,
-  relativePositionBucket,
-  type Seq2SeqArchitecture,
-  type Seq2SeqGenerationConfig,
-  type Seq2SeqTaskParams,
-  seq2seqForward,
-  T5ForConditionalGeneration,
-} from './hf-seq2seq.js';
 export {
   type EncoderArchitecture,
   type EncoderHead,
@@ -78,6 +61,23 @@ export {
   loadLlama,
   saveLlama,
 } from './hf-llama.js';
+// ── Hugging Face encoder–decoders (hf-seq2seq.ts, seq2seq-generate.ts): T5, BART, Marian folders and
+//   HF's greedy / beam-search generation over token ids (a tokenizer encodes and decodes around it)
+//   generateSeq2Seq(await loadSeq2Seq('models/t5-small'), ids, { numBeams: 4 }).sequences[0]
+export {
+  BartForConditionalGeneration,
+  type DecoderBatch,
+  type DecoderRun,
+  type EncoderDecoderLM,
+  loadSeq2Seq,
+  marianSinusoidalPositions,
+  relativePositionBucket,
+  type Seq2SeqArchitecture,
+  type Seq2SeqGenerationConfig,
+  type Seq2SeqTaskParams,
+  seq2seqForward,
+  T5ForConditionalGeneration,
+} from './hf-seq2seq.js';
 // ── llama2.c: the shipped TinyStories 260K model from disk (llama2c-file.ts)
 //   const model = await loadLlama2c(); model.start().step(1) // logits after BOS
 export { loadLlama2c } from './llama2c-file.js';
