@@ -76,6 +76,14 @@ export type {
   SentenceSimilarityPipeline,
 } from './sentence-similarity.js';
 export {
+  loadSentimentDefault,
+  markNegation,
+  NgramLogisticRegression,
+  type SentimentEnsemble,
+  type SentimentPrediction,
+  sstTokenize,
+} from './sentiment.js';
+export {
   type SummarizationOptions,
   type SummarizationPipeline,
   type Summary,
@@ -88,14 +96,6 @@ export type {
   TableQuestionAnsweringInput,
   TableQuestionAnsweringPipeline,
 } from './table-qa.js';
-export {
-  loadSentimentDefault,
-  markNegation,
-  NgramLogisticRegression,
-  type SentimentEnsemble,
-  type SentimentPrediction,
-  sstTokenize,
-} from './sentiment.js';
 export {
   COURSE_TASKS,
   type CourseTask,

@@ -42,6 +42,7 @@ import {
 } from './hf-folder.js';
 import { type QuestionAnsweringPipeline, questionAnsweringPipeline } from './question-answering.js';
 import { buildSentenceSimilarity, type SentenceSimilarityPipeline } from './sentence-similarity.js';
+import { loadSentimentDefault } from './sentiment.js';
 import { buildSummarization, type SummarizationPipeline } from './summarization.js';
 import { buildTableQuestionAnswering, type TableQuestionAnsweringPipeline } from './table-qa.js';
 import { type ResolvedTask, resolveTask, SUPPORTED_TASKS, taskInfo } from './tasks.js';
@@ -50,7 +51,6 @@ import { buildText2Text, type Text2TextDefaultPipeline } from './text2text.js';
 import { type TokenClassificationPipeline, tokenClassificationPipeline } from './token-classification.js';
 import { buildLexiconTranslation, type LexiconTranslationPipeline } from './translation.js';
 import { buildZeroShotClassification, type ZeroShotClassificationPipeline } from './zero-shot.js';
-import { loadSentimentDefault } from './sentiment.js';
 
 /** The model a pipeline runs. */
 export interface PipelineModel {

@@ -215,7 +215,7 @@ describe("token-classification from a user's BertForTokenClassification folder",
     const firsts = tokens.filter((t) => !t.word.startsWith('##'));
     const words = head.predict(text, { ignoreLabels: [] });
     expect(firsts.map((t) => t.entity)).toEqual(words.map((w) => w.entity));
-    firsts.forEach((t, k) => expect(t.score).toBeCloseTo(words[k]!.score, 5));
+    for (const [k, t] of firsts.entries()) expect(t.score).toBeCloseTo(words[k]!.score, 5);
     // the aggregations run on it as on any model
     const groups = (await ner(text, { aggregation_strategy: 'first', ignore_labels: [] })) as EntityGroup[];
     expect(groups.map((g) => g.word).join(' ')).toBe(text);
