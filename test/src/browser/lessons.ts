@@ -291,13 +291,13 @@ export const lessons: Record<string, Lesson> = {
       // pipeline("sentiment-analysis")("I love this!"): the course's POSITIVE
       {
         node: 'Sentiment: I love this!',
-        columns: { result: [(t) => expect(leavesOf(t, 'label')).toEqual(['positive'])] },
+        columns: { result: [(t) => expect(leavesOf(t, 'label')).toEqual(['POSITIVE'])] },
       },
       // "Basic Model Usage": the three texts, one row each
       {
         node: 'Sentiment of each text',
         columns: {
-          result: ['positive', 'negative', 'negative'].map(
+          result: ['POSITIVE', 'NEGATIVE', 'NEGATIVE'].map(
             (label) => (t: string) => expect(leavesOf(t, 'label')).toEqual([label]),
           ),
         },
