@@ -45,15 +45,5 @@ export function loadSentenceEncoder(): Promise<SentenceEncoder> {
   return loaded;
 }
 
-/** The cosine of two vectors (0 when either is all zeros). */
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
+/** The cosine of two vectors (0 when either is all zeros): @firth/embeddings' `cosineOf`. */
+export { cosineOf as cosine } from '@firth/embeddings';
