@@ -21,7 +21,7 @@
  *      J = Σ_{X_ij > 0} f(X_ij) (w_iᵀw̃_j + b_i + b̃_j − log X_ij)², f(x) = min(1, (x / xMax)^α), by
  *      AdaGrad over the shuffled entries streamed from that file every epoch (glove.c): glove.wat's
  *      f64x2 kernel on `threads` Hogwild threads over one shared memory (glove-train.ts); the vectors
- *      step at rate η (`learningRate`), the biases at `biasLearningRate` (1, as glove.c since 2020;
+ *      step at rate η (`learningRate`), the biases at `biasLearningRate` (1, as the current glove.c;
  *      η in the paper and GloVe 1.2 — at 5 iterations on 17M words the paper's rate left WordSim-353
  *      and SimLex-999 1.2–2.2 points below the C tool, glove.c's rate within 0.2);
  *   4. the word vector of word i is w_i + w̃_i (glove.c's default output, `-model 2`).
@@ -83,7 +83,7 @@ export interface GloVeOptions {
   /** AdaGrad's initial learning rate η of the vectors. @default 0.05 — the paper and glove.c's `eta` */
   learningRate?: number;
   /**
-   * AdaGrad's initial learning rate of the biases. glove.c (since the 2020 rewrite that added
+   * AdaGrad's initial learning rate of the biases. glove.c (its current source, the one with
    * `-grad-clip`) scales only the vectors' steps by η: its biases step by f·diff / √G and G sums
    * (f·diff)², a rate of 1. Set it to `learningRate` for the update of the paper and GloVe 1.2
    * (η on the biases too), which learns the biases more slowly in the first epochs.
