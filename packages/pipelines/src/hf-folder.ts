@@ -18,6 +18,7 @@ import {
   loadAutoTokenizer,
   loadHfModel,
 } from '@firth/transformers';
+import { type OffsetPiece, placePieces } from './ner-tagger.js';
 import type { PipelineModel } from './pipeline.js';
 
 export interface HfFolder {
@@ -185,19 +186,7 @@ export const softmax = (xs: ArrayLike<number>): number[] => {
 };
 
 /** A piece of text as a tokenizer's token, with where it is in the text. */
-export interface TextPiece {
-  /** The token as the vocabulary writes it ('Ġcat', '##ing', '▁the'). */
-  piece: string;
-  id: number;
-  /** Its characters in the text; a piece whose written length does not add up gets its whole part's. */
-  start: number;
-  end: number;
-  /** A continuing piece of a word (within a part: not its first piece). */
-  is_subword: boolean;
-  /** The word it belongs to: a run of letters / digits, or one punctuation mark or symbol (BERT's and GPT-2's pre-tokenizers split there). */
-  wordStart: number;
-  wordEnd: number;
-}
+export type TextPiece = OffsetPiece;
 
 /**
  * A text's tokens with character offsets, for any HfTokenizer: the text is split where BERT's and
@@ -223,22 +212,14 @@ export function piecesWithOffsets(tokenizer: HfTokenizer, text: string): TextPie
         if (k === 0) s = s.replace(/^[Ġ▁ ]/u, '');
         return [...s].length === s.length ? s.length : -1;
       });
-      const aligned = lengths.every((n) => n >= 0) && lengths.reduce((a, n) => a + n, 0) === end - start;
-      let at = start;
-      enc.ids.forEach((id, k) => {
-        const from = aligned ? at : start;
-        const to = aligned ? at + lengths[k]! : end;
-        at = to;
-        out.push({
-          piece: enc.tokens[k]!,
-          id,
-          start: from,
-          end: to,
-          is_subword: k > 0,
-          wordStart: start,
-          wordEnd: end,
-        });
-      });
+      out.push(
+        ...placePieces(
+          enc.ids.map((id, k) => ({ piece: enc.tokens[k]!, id })),
+          lengths,
+          start,
+          end,
+        ),
+      );
     }
   }
   return out;

@@ -229,19 +229,39 @@ const known = (w: string) =>
   PERSON_TITLES.has(w) ||
   isAcronym(w);
 
-/** A WordPiece token with its place in the text. */
+/** A tokenizer's token with its place in the text. */
 export interface OffsetPiece {
-  /** The piece as the vocabulary writes it ('##ing'), or [UNK]. */
+  /** The piece as the vocabulary writes it ('##ing', 'Ġcat', '▁the'), or the unknown token. */
   piece: string;
   id: number;
-  /** Its characters in the text (a piece of a word whose normalised length differs gets the whole word's). */
+  /** Its characters in the text (a piece of a part whose pieces' lengths do not add up gets the whole part's). */
   start: number;
   end: number;
-  /** A continuing piece of a word. */
+  /** A continuing piece of a word (within a part: not its first piece). */
   is_subword: boolean;
   /** The characters of its word as BERT's basic tokenizer splits words (punctuation on its own). */
   wordStart: number;
   wordEnd: number;
+}
+
+/**
+ * The pieces of the text part [start, end), each placed by its length in characters, one after
+ * the other; when the lengths do not add up to the part (`aligned` false), each gets the whole part.
+ */
+export function placePieces(
+  pieces: readonly { piece: string; id: number }[],
+  lengths: readonly number[],
+  start: number,
+  end: number,
+): OffsetPiece[] {
+  const aligned = lengths.every((n) => n >= 0) && lengths.reduce((a, n) => a + n, 0) === end - start;
+  let at = start;
+  return pieces.map(({ piece, id }, k) => {
+    const from = aligned ? at : start;
+    const to = aligned ? at + lengths[k]! : end;
+    at = to;
+    return { piece, id, start: from, end: to, is_subword: k > 0, wordStart: start, wordEnd: end };
+  });
 }
 
 /**
@@ -257,24 +277,12 @@ export function wordPieces(tokenizer: WordPieceTokenizer, ws: readonly Word[]): 
       const start = w.start + m.index;
       const end = start + m[0].length;
       const pieces = tokenizer.tokenize(m[0]);
-      const lengths = pieces.map((p) => (p.startsWith('##') ? p.length - 2 : p.length));
-      const aligned =
-        !pieces.includes(tokenizer.unkToken) && lengths.reduce((a, n) => a + n, 0) === end - start;
-      let at = start;
-      pieces.forEach((piece, k) => {
-        const from = aligned ? at : start;
-        const to = aligned ? at + lengths[k]! : end;
-        at = to;
-        out.push({
-          piece,
-          id: tokenizer.tokenToId(piece) ?? unk,
-          start: from,
-          end: to,
-          is_subword: k > 0,
-          wordStart: start,
-          wordEnd: end,
-        });
-      });
+      // the unknown token's length says nothing of the characters it stands for
+      const lengths = pieces.map((p) =>
+        p === tokenizer.unkToken ? -1 : p.startsWith('##') ? p.length - 2 : p.length,
+      );
+      const ids = pieces.map((piece) => ({ piece, id: tokenizer.tokenToId(piece) ?? unk }));
+      out.push(...placePieces(ids, lengths, start, end));
     }
     return out;
   });
