@@ -32,6 +32,8 @@ import { WORD2VEC_WASM_BASE64 } from './word2vec-wasm.js';
 const MAX_JOB_WORDS = 10_000;
 /** Logistic terms word2vec.wat computes in one batch (its $fs, $ts). */
 const MAX_TERMS = 64;
+/** Rows of each table every worker keeps its own copy of, merged at the end of each job (word2vec.wat, $hot). */
+const HOT_ROWS = 256;
 
 /** Buckets of the negative-sampling search index: draws are < 2^31, bucket = draw >> 15. */
 const NEG_BUCKETS = 1 << 16;
@@ -113,9 +115,10 @@ function runJob(k: KernelExports, mem: ArrayBufferLike, at: number, scratch: num
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, cfg, jobAt, scratch } = workerData;
+const { module, memory, cfg, jobAt, scratch, hotAt, hot } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 k.init(cfg);
+if (hot > 0) k.init_hot(hotAt, hot);
 parentPort.on('message', (job) => {
   const i32 = new Int32Array(memory.buffer, jobAt, job.words.length + job.sentenceEnds.length);
   i32.set(job.words);
@@ -134,6 +137,11 @@ export class WasmTrainer {
   private readonly memory: SharedWasmMemory;
   private readonly kernel: KernelExports;
   private readonly D: number;
+  /**
+   * Floats from one row to the next: D rounded up to 16, and the tables start on 64-byte boundaries,
+   * so that every row has cache lines of its own (workers writing neighbouring rows do not share one).
+   */
+  private readonly stride: number;
   private readonly at: { syn0: number; syn1neg: number; syn1: number; cfg: number; slots: number[] };
   private readonly slotBytes: number;
   private readonly workers: Slot[] = [];
@@ -149,9 +157,11 @@ export class WasmTrainer {
     const V = vocab.size;
     const D = Math.ceil(vectorSize / 4) * 4;
     this.D = D;
-    const rowBytes = D * 4;
+    this.stride = Math.ceil(D / 16) * 16;
+    const rowBytes = this.stride * 4;
     let top = 0;
-    const alloc = (bytes: number) => {
+    const alloc = (bytes: number, align = 16) => {
+      top = Math.ceil(top / align) * align;
       const a = top;
       top += Math.ceil(bytes / 16) * 16;
       return a;
@@ -169,15 +179,20 @@ export class WasmTrainer {
     const codeLen = alloc(V * 4);
     const codes = alloc(totalCode);
     const points = alloc(totalCode * 4);
-    const syn0 = alloc(V * rowBytes);
-    const syn1neg = state.syn1neg ? alloc(V * rowBytes) : 0;
-    const syn1 = state.syn1 ? alloc(V * rowBytes) : 0;
+    const syn0 = alloc(V * rowBytes, 64);
+    const syn1neg = state.syn1neg ? alloc(V * rowBytes, 64) : 0;
+    const syn1 = state.syn1 ? alloc(V * rowBytes, 64) : 0;
     const workerCount = Math.max(1, nWorkers);
     // per slot: the job (words + sentence ends) and scratch (work, neu1, 3 × (words + 1) ints, then
     // MAX_TERMS floats and MAX_TERMS ints for one batch of logistic terms)
     this.slotBytes =
       2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 2 * MAX_TERMS * 4 + 16;
     const slots = Array.from({ length: workerCount }, () => alloc(this.slotBytes));
+    // per worker (when there are several): its copies of the hot rows (word2vec.wat, init_hot)
+    // FIRTH_W2V_HOT=n sets their number (0: every row shared, as before; for benchmarks and tests)
+    const envHot = Number(process.env['FIRTH_W2V_HOT'] ?? HOT_ROWS);
+    const hot = nWorkers > 1 && Number.isInteger(envHot) && envHot > 0 ? Math.min(V, envHot) : 0;
+    const hotAreas = slots.map(() => (hot > 0 ? alloc(6 * hot * rowBytes, 64) : 0));
     const pages = Math.ceil(top / 65536) + 1;
     this.memory = sharedMemory(pages);
     const buf = this.memory.buffer;
@@ -200,7 +215,7 @@ export class WasmTrainer {
         o += codeLens[w]!;
       }
     }
-    new Int32Array(buf, cfg, 21).set([
+    new Int32Array(buf, cfg, 22).set([
       D,
       syn0,
       syn1neg,
@@ -222,6 +237,7 @@ export class WasmTrainer {
       state.sample ? 1 : 0,
       buckets,
       state.computeLoss ? 1 : 0,
+      rowBytes,
     ]);
     this.at = { syn0, syn1neg, syn1, cfg, slots };
     this.copyRows(state.syn0, syn0, 'in');
@@ -242,6 +258,8 @@ export class WasmTrainer {
             cfg,
             jobAt: slot,
             scratch: slot + 2 * MAX_JOB_WORDS * 4 + 16,
+            hotAt: hotAreas[w],
+            hot,
           },
         });
         const s: Slot = { worker, pending: [] };
@@ -255,10 +273,10 @@ export class WasmTrainer {
   private copyRows(arr: Float32Array, addr: number, dir: 'in' | 'out'): void {
     const { vectorSize: n } = this.state;
     const V = this.state.vocab.size;
-    const mem = new Float32Array(this.memory.buffer, addr, V * this.D);
+    const mem = new Float32Array(this.memory.buffer, addr, V * this.stride);
     for (let w = 0; w < V; w++) {
-      if (dir === 'in') mem.set(arr.subarray(w * n, w * n + n), w * this.D);
-      else arr.set(mem.subarray(w * this.D, w * this.D + n), w * n);
+      if (dir === 'in') mem.set(arr.subarray(w * n, w * n + n), w * this.stride);
+      else arr.set(mem.subarray(w * this.stride, w * this.stride + n), w * n);
     }
   }
 
