@@ -136,7 +136,6 @@ interface Slot {
 export class WasmTrainer {
   private readonly memory: SharedWasmMemory;
   private readonly kernel: KernelExports;
-  private readonly D: number;
   /**
    * Floats from one row to the next: D rounded up to 16, and the tables start on 64-byte boundaries,
    * so that every row has cache lines of its own (workers writing neighbouring rows do not share one).
@@ -156,7 +155,6 @@ export class WasmTrainer {
     const { vocab, vectorSize } = state;
     const V = vocab.size;
     const D = Math.ceil(vectorSize / 4) * 4;
-    this.D = D;
     this.stride = Math.ceil(D / 16) * 16;
     const rowBytes = this.stride * 4;
     let top = 0;
