@@ -6,6 +6,7 @@
  *   const model = await loadLlama2c();   // stories260K: dim 64, 5 layers, 8 heads, 4 kv heads
  */
 import { dataPath } from '@firth/datasets';
+import { trackModelLoad } from '@firth/numeric';
 import { readModelFile } from './hf-checkpoint.js';
 import { Llama2c } from './llama2c.js';
 import type { CheckpointOptions } from './safetensors.js';
@@ -16,5 +17,6 @@ import type { CheckpointOptions } from './safetensors.js';
  */
 export async function loadLlama2c(path?: string, options: CheckpointOptions = {}): Promise<Llama2c> {
   const file = path ?? dataPath('models/tinyllamas-stories260K/stories260K.bin');
-  return Llama2c.fromBytes(await readModelFile(file), file, options);
+  const loading = readModelFile(file).then((bytes) => Llama2c.fromBytes(bytes, file, options));
+  return path === undefined ? trackModelLoad('tinystories-260k', loading) : loading;
 }
