@@ -136,14 +136,20 @@ console.log(process.pid);`,
     writeFileSync(join(dir, '999999999.json'), '{ half a');
 
     const reports = readMemoryReports(dir, [process.pid, 1]);
-    expect(reports.map((r) => r.pid)).toEqual([1, Math.min(process.pid, childPid), Math.max(process.pid, childPid)]);
+    expect(reports.map((r) => r.pid)).toEqual([
+      1,
+      Math.min(process.pid, childPid),
+      Math.max(process.pid, childPid),
+    ]);
     const self = reports.find((r) => r.pid === process.pid)!;
     expect(self.alive).toBe(true);
     expect(residentBytes(process.pid)).toBeGreaterThan(10 * 2 ** 20); // Linux /proc
     expect(self.rssNowBytes).toBeGreaterThan(10 * 2 ** 20);
     const other = reports.find((r) => r.pid === childPid)!;
     expect(other.alive).toBe(false);
-    expect(other.models).toEqual([expect.objectContaining({ name: 'child-model', bytes: 2 ** 20, loads: 1 })]);
+    expect(other.models).toEqual([
+      expect.objectContaining({ name: 'child-model', bytes: 2 ** 20, loads: 1 }),
+    ]);
     expect(other.rssNowBytes).toBe(other.rssBytes);
     const init = reports.find((r) => r.pid === 1)!;
     expect(init.models).toEqual([]);
@@ -151,7 +157,10 @@ console.log(process.pid);`,
     const text = formatMemoryReports(reports);
     expect(text.split('\n')).toHaveLength(3);
     expect(text).toMatch(
-      new RegExp(`^pid ${childPid}( \\(.*\\))? \\[exited\\]: RSS \\d+\\.\\d MiB \\(\\d+\\.\\d MiB at last model load\\); models 1\\.0 MiB: child-model 1\\.0 MiB \\(1 load, \\d+ ms\\)$`, 'm'),
+      new RegExp(
+        `^pid ${childPid}( \\(.*\\))? \\[exited\\]: RSS \\d+\\.\\d MiB \\(\\d+\\.\\d MiB at last model load\\); models 1\\.0 MiB: child-model 1\\.0 MiB \\(1 load, \\d+ ms\\)$`,
+        'm',
+      ),
     );
     expect(text).toMatch(/^pid 1: RSS [\d.]+ MiB now; no Firth model loaded$/m);
   });

@@ -85,7 +85,10 @@ export function weightBytes(value: unknown): number {
       buffers.add(v.buffer);
       continue;
     }
-    if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+    if (
+      v instanceof ArrayBuffer ||
+      (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)
+    ) {
       buffers.add(v);
       continue;
     }
@@ -165,7 +168,9 @@ type NodeProcess = {
 };
 
 const nodeProcess = (): NodeProcess | undefined =>
-  (globalThis as { process?: NodeProcess }).process?.memoryUsage ? (globalThis as { process: NodeProcess }).process : undefined;
+  (globalThis as { process?: NodeProcess }).process?.memoryUsage
+    ? (globalThis as { process: NodeProcess }).process
+    : undefined;
 
 /** 'n8n worker --concurrency=5' for `node …/bin/n8n worker --concurrency=5`. */
 const roleOf = (argv: string[]): string => {

@@ -90,7 +90,10 @@ export function formatMemoryReports(reports: readonly ProcessMemoryReport[]): st
         r.models.length === 0
           ? 'no Firth model loaded'
           : `models ${mib(r.modelBytes)}: ${r.models
-              .map((m) => `${m.name} ${mib(m.bytes)} (${m.loads} load${m.loads === 1 ? '' : 's'}, ${m.loadMs} ms)`)
+              .map(
+                (m) =>
+                  `${m.name} ${mib(m.bytes)} (${m.loads} load${m.loads === 1 ? '' : 's'}, ${m.loadMs} ms)`,
+              )
               .join(', ')}`;
       return `${who}: ${rss}; ${models}`;
     })

@@ -35,7 +35,11 @@ afterEach(() => {
 const source = new URL('./sqlite-store.ts', import.meta.url).href;
 
 /** Runs `script` (an .mjs text) as a child process over the sources; resolves with its stdout lines. */
-function runChild(name: string, script: string, args: string[]): { proc: ChildProcess; done: Promise<string[]> } {
+function runChild(
+  name: string,
+  script: string,
+  args: string[],
+): { proc: ChildProcess; done: Promise<string[]> } {
   const file = join(dir, name);
   writeFileSync(file, script);
   const proc = spawn(process.execPath, onSources(file, ...args), { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -133,7 +137,10 @@ describe('FirthSqliteVectorStore shared by several processes', () => {
     );
     await Promise.all(
       children.map(
-        (c) => new Promise<void>((resolve) => c.proc.stdout!.on('data', (d) => String(d).includes('ready') && resolve())),
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.proc.stdout!.on('data', (d) => String(d).includes('ready') && resolve()),
+          ),
       ),
     );
     for (const c of children) c.proc.stdin!.write('go\n');
@@ -143,9 +150,9 @@ describe('FirthSqliteVectorStore shared by several processes', () => {
     for (const r of reports) expect(r.problems, `writer ${r.w}`).toEqual([]);
     // the writers overlapped: some search saw another writer's rows before that writer finished
     const finalCount = WRITERS * BATCHES * BATCH + SHARED;
-    expect(
-      reports.some((r) => r.counts.some((n, b) => n > (b + 1) * BATCH + SHARED && n < finalCount)),
-    ).toBe(true);
+    expect(reports.some((r) => r.counts.some((n, b) => n > (b + 1) * BATCH + SHARED && n < finalCount))).toBe(
+      true,
+    );
 
     const store = new FirthSqliteVectorStore({ path, embeddings: noEmbeddings });
     expect(store.count()).toBe(finalCount);
@@ -191,12 +198,16 @@ process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); console.log('r
 `,
       [path],
     );
-    await new Promise<void>((resolve) => holder.proc.stdout!.on('data', (d) => String(d).includes('locked') && resolve()));
+    await new Promise<void>((resolve) =>
+      holder.proc.stdout!.on('data', (d) => String(d).includes('locked') && resolve()),
+    );
 
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = performance.now();
-    const attempt = store.addVectors([[0, 1]], [new Document({ pageContent: 'second' })], { ids: ['second'] });
+    const attempt = store.addVectors([[0, 1]], [new Document({ pageContent: 'second' })], {
+      ids: ['second'],
+    });
     await expect(attempt).rejects.toThrow(StoreBusyError);
     const waited = performance.now() - started;
     clearInterval(timer);
@@ -227,9 +238,9 @@ process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); console.log('r
 
   it('refuses a busyTimeout that is not a whole number of milliseconds', () => {
     for (const busyTimeout of [-1, 1.5, Number.NaN, 2 ** 31])
-      expect(() => new FirthSqliteVectorStore({ path: join(dir, 'x.db'), embeddings: noEmbeddings, busyTimeout })).toThrow(
-        /^busyTimeout must be a whole number of milliseconds from 0 to 2147483647, got /,
-      );
+      expect(
+        () => new FirthSqliteVectorStore({ path: join(dir, 'x.db'), embeddings: noEmbeddings, busyTimeout }),
+      ).toThrow(/^busyTimeout must be a whole number of milliseconds from 0 to 2147483647, got /);
   });
 
   it("one process's view follows what another wrote: the dimension, new, replaced and deleted rows (HNSW too)", async () => {
