@@ -59,14 +59,20 @@ const DATA_PORTS = new Set([5432, 6379, 6333, 6334]);
 const environmentOf = (s: Service): Record<string, string> =>
   Array.isArray(s.environment)
     ? Object.fromEntries(
-        s.environment.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]),
+        s.environment.map(
+          (e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string],
+        ),
       )
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 const commandOf = (s: Service) => (Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? ''));
 
 /** A port entry's host address and published/target ports, short or long syntax. */
-function portOf(p: NonNullable<Service['ports']>[number]): { hostIp: string; published: string; target: number } {
+function portOf(p: NonNullable<Service['ports']>[number]): {
+  hostIp: string;
+  published: string;
+  target: number;
+} {
   if (typeof p === 'object')
     return { hostIp: p.host_ip ?? '0.0.0.0', published: String(p.published ?? ''), target: Number(p.target) };
   const parts = String(p).split('/')[0]!.split(':');
@@ -92,19 +98,27 @@ function composeProblems(compose: Compose, version = n8nVersion): string[] {
   }
   for (const [name, image] of Object.entries(DATA_SERVICES))
     if (!services[name]) problems.push(`no "${name}" service`);
-    else if (!image.test(services[name].image ?? '')) problems.push(`${name}: image ${services[name].image} is not ${image}`);
+    else if (!image.test(services[name].image ?? ''))
+      problems.push(`${name}: image ${services[name].image} is not ${image}`);
   if (!Object.values(services).some((s) => VECTOR_DATABASES.test(s.image ?? '')))
     problems.push('no external vector database service (Qdrant, or Postgres with pgvector)');
 
   const keys = new Set<string>();
   for (const [name, s] of n8n) {
     const env = environmentOf(s);
-    if (!s.image?.endsWith(`:${version}`)) problems.push(`${name}: image ${s.image} is not tagged ${version}`);
+    if (!s.image?.endsWith(`:${version}`))
+      problems.push(`${name}: image ${s.image} is not tagged ${version}`);
     if (s.build && s.build.args?.N8N_VERSION !== version)
       problems.push(`${name}: build arg N8N_VERSION is ${s.build.args?.N8N_VERSION}, not ${version}`);
-    if (env.EXECUTIONS_MODE !== 'queue') problems.push(`${name}: EXECUTIONS_MODE is ${env.EXECUTIONS_MODE}, not queue`);
+    if (env.EXECUTIONS_MODE !== 'queue')
+      problems.push(`${name}: EXECUTIONS_MODE is ${env.EXECUTIONS_MODE}, not queue`);
     if (env.DB_TYPE !== 'postgresdb') problems.push(`${name}: DB_TYPE is ${env.DB_TYPE}, not postgresdb`);
-    for (const v of ['DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_PASSWORD', 'QUEUE_BULL_REDIS_HOST', 'QUEUE_BULL_REDIS_PASSWORD'])
+    for (const v of [
+      'DB_POSTGRESDB_HOST',
+      'DB_POSTGRESDB_PASSWORD',
+      'QUEUE_BULL_REDIS_HOST',
+      'QUEUE_BULL_REDIS_PASSWORD',
+    ])
       if (!env[v]) problems.push(`${name}: ${v} is not set`);
     if (!QUEUE_BINARY_MODES.includes(env.N8N_DEFAULT_BINARY_DATA_MODE ?? ''))
       problems.push(
@@ -116,16 +130,24 @@ function composeProblems(compose: Compose, version = n8nVersion): string[] {
       keys.add(key);
       // from the environment, required, never a default written in the file
       if (!/^\$\{N8N_ENCRYPTION_KEY:\?[^}]*\}$/.test(key))
-        problems.push(`${name}: N8N_ENCRYPTION_KEY must be \${N8N_ENCRYPTION_KEY:?…} (required, no default), got ${key}`);
+        problems.push(
+          `${name}: N8N_ENCRYPTION_KEY must be \${N8N_ENCRYPTION_KEY:?…} (required, no default), got ${key}`,
+        );
     }
-    if (env[MEMORY_REPORT_DIR_ENV] === undefined) problems.push(`${name}: ${MEMORY_REPORT_DIR_ENV} is not set`);
+    if (env[MEMORY_REPORT_DIR_ENV] === undefined)
+      problems.push(`${name}: ${MEMORY_REPORT_DIR_ENV} is not set`);
     const check = [s.healthcheck?.test ?? ''].flat().join(' ');
-    if (s.healthcheck?.disable || !check.includes('/healthz')) problems.push(`${name}: no /healthz health check`);
+    if (s.healthcheck?.disable || !check.includes('/healthz'))
+      problems.push(`${name}: no /healthz health check`);
     if (name === 'worker') {
-      if (env.QUEUE_HEALTH_CHECK_ACTIVE !== 'true') problems.push('worker: QUEUE_HEALTH_CHECK_ACTIVE is not true');
+      if (env.QUEUE_HEALTH_CHECK_ACTIVE !== 'true')
+        problems.push('worker: QUEUE_HEALTH_CHECK_ACTIVE is not true');
       if (!check.includes(`:${env.QUEUE_HEALTH_CHECK_PORT}/`))
-        problems.push(`worker: the health check does not ask QUEUE_HEALTH_CHECK_PORT (${env.QUEUE_HEALTH_CHECK_PORT})`);
-      if ((s.ports ?? []).length > 0) problems.push('worker: publishes a port (workers take jobs from Redis)');
+        problems.push(
+          `worker: the health check does not ask QUEUE_HEALTH_CHECK_PORT (${env.QUEUE_HEALTH_CHECK_PORT})`,
+        );
+      if ((s.ports ?? []).length > 0)
+        problems.push('worker: publishes a port (workers take jobs from Redis)');
     }
   }
   if (keys.size > 1) problems.push(`the n8n services use different encryption keys: ${[...keys].join(', ')}`);
@@ -136,7 +158,8 @@ function composeProblems(compose: Compose, version = n8nVersion): string[] {
       const { hostIp, target } = portOf(p);
       const isData = name in DATA_SERVICES || VECTOR_DATABASES.test(s.image ?? '') || DATA_PORTS.has(target);
       if (isData && hostIp !== '127.0.0.1') problems.push(`${name}: publishes ${target} on ${hostIp}`);
-      else if (hostIp !== '127.0.0.1') problems.push(`${name}: publishes ${target} on ${hostIp}, not 127.0.0.1 (a proxy in front)`);
+      else if (hostIp !== '127.0.0.1')
+        problems.push(`${name}: publishes ${target} on ${hostIp}, not 127.0.0.1 (a proxy in front)`);
     }
   }
   return problems;
@@ -147,13 +170,26 @@ describe('deploy/queue-mode/compose.yaml', () => {
 
   it('has the roles and services, each right (composeProblems finds nothing)', () => {
     expect(composeProblems(compose)).toEqual([]);
-    expect(Object.keys(compose.services).sort()).toEqual(['main', 'postgres', 'qdrant', 'redis', 'webhook', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'main',
+      'postgres',
+      'qdrant',
+      'redis',
+      'webhook',
+      'worker',
+    ]);
     expect(compose.services.worker!.deploy?.replicas).toBeDefined();
   });
 
   it('every n8n service gets the same shared settings (one key, one database, one queue)', () => {
     const envs = Object.keys(N8N_ROLES).map((role) => environmentOf(compose.services[role]!));
-    for (const v of ['N8N_ENCRYPTION_KEY', 'DB_POSTGRESDB_HOST', 'DB_POSTGRESDB_DATABASE', 'QUEUE_BULL_REDIS_HOST', 'N8N_DEFAULT_BINARY_DATA_MODE'])
+    for (const v of [
+      'N8N_ENCRYPTION_KEY',
+      'DB_POSTGRESDB_HOST',
+      'DB_POSTGRESDB_DATABASE',
+      'QUEUE_BULL_REDIS_HOST',
+      'N8N_DEFAULT_BINARY_DATA_MODE',
+    ])
       expect(new Set(envs.map((e) => e[v])).size, v).toBe(1);
   });
 
@@ -188,7 +224,11 @@ describe('deploy/queue-mode/compose.yaml', () => {
       Object.keys(N8N_ROLES).flatMap((role) => Object.keys(environmentOf(compose.services[role]!))),
     );
     const unknown = [...names].filter(
-      (v) => !v.startsWith('FIRTH_') && !sources.includes(`'${v}'`) && !sources.includes(`"${v}"`) && !sources.includes(`.${v}`),
+      (v) =>
+        !v.startsWith('FIRTH_') &&
+        !sources.includes(`'${v}'`) &&
+        !sources.includes(`"${v}"`) &&
+        !sources.includes(`.${v}`),
     );
     expect(unknown).toEqual([]);
   });
@@ -202,43 +242,70 @@ describe('deploy/queue-mode/compose.yaml', () => {
     const env = (c: Compose, service: string) => c.services[service]!.environment as Record<string, string>;
     expect(broken((c) => delete c.services.worker)).toContain('no "worker" service');
     expect(broken((c) => delete c.services.redis)).toContain('no "redis" service');
-    expect(broken((c) => delete c.services.qdrant)).toContain(
-      'no external vector database service (Qdrant, or Postgres with pgvector)',
-    );
-    expect(broken((c) => void (c.services.worker!.command = 'start'))).toContain(
-      'worker: command must be "worker", got "start"',
-    );
-    expect(broken((c) => void (env(c, 'worker').EXECUTIONS_MODE = 'regular'))).toContain(
-      'worker: EXECUTIONS_MODE is regular, not queue',
-    );
-    expect(broken((c) => void (env(c, 'webhook').N8N_ENCRYPTION_KEY = '${OTHER_KEY:?x}'))).toEqual(
+    expect(
+      broken((c) => {
+        delete c.services.qdrant;
+        c.services.postgres!.image = 'postgres:16.6'; // no pgvector either
+      }),
+    ).toContain('no external vector database service (Qdrant, or Postgres with pgvector)');
+    expect(
+      broken((c) => {
+        c.services.worker!.command = 'start';
+      }),
+    ).toContain('worker: command must be "worker", got "start"');
+    expect(
+      broken((c) => {
+        env(c, 'worker').EXECUTIONS_MODE = 'regular';
+      }),
+    ).toContain('worker: EXECUTIONS_MODE is regular, not queue');
+    expect(
+      broken((c) => {
+        env(c, 'webhook').N8N_ENCRYPTION_KEY = ['${', 'OTHER_KEY:?x}'].join('');
+      }),
+    ).toEqual(
       expect.arrayContaining([expect.stringMatching(/^the n8n services use different encryption keys/)]),
     );
-    expect(broken((c) => void (env(c, 'main').N8N_ENCRYPTION_KEY = 'abc123'))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^main: N8N_ENCRYPTION_KEY must be/)]),
-    );
+    expect(
+      broken((c) => {
+        env(c, 'main').N8N_ENCRYPTION_KEY = 'abc123';
+      }),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^main: N8N_ENCRYPTION_KEY must be/)]));
     expect(broken((c) => delete env(c, 'worker').N8N_ENCRYPTION_KEY)).toContain(
       'worker: N8N_ENCRYPTION_KEY is not set',
     );
-    expect(broken((c) => void (env(c, 'worker').N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem'))).toContain(
-      'worker: N8N_DEFAULT_BINARY_DATA_MODE is filesystem; queue mode needs database or s3',
-    );
-    expect(broken((c) => void (c.services.main!.image = 'firth-n8n:2.40.0'))).toContain(
-      `main: image firth-n8n:2.40.0 is not tagged ${n8nVersion}`,
-    );
-    expect(broken((c) => void (c.services.redis!.ports = ['6379:6379']))).toContain('redis: publishes 6379 on 0.0.0.0');
-    expect(broken((c) => void (c.services.postgres!.ports = [{ target: 5432, published: 5432 }]))).toContain(
-      'postgres: publishes 5432 on 0.0.0.0',
-    );
-    expect(broken((c) => void (c.services.main!.ports = ['5678:5678']))).toContain(
-      'main: publishes 5678 on 0.0.0.0, not 127.0.0.1 (a proxy in front)',
-    );
+    expect(
+      broken((c) => {
+        env(c, 'worker').N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
+      }),
+    ).toContain('worker: N8N_DEFAULT_BINARY_DATA_MODE is filesystem; queue mode needs database or s3');
+    expect(
+      broken((c) => {
+        c.services.main!.image = 'firth-n8n:2.40.0';
+      }),
+    ).toContain(`main: image firth-n8n:2.40.0 is not tagged ${n8nVersion}`);
+    expect(
+      broken((c) => {
+        c.services.redis!.ports = ['6379:6379'];
+      }),
+    ).toContain('redis: publishes 6379 on 0.0.0.0');
+    expect(
+      broken((c) => {
+        c.services.postgres!.ports = [{ target: 5432, published: 5432 }];
+      }),
+    ).toContain('postgres: publishes 5432 on 0.0.0.0');
+    expect(
+      broken((c) => {
+        c.services.main!.ports = ['5678:5678'];
+      }),
+    ).toContain('main: publishes 5678 on 0.0.0.0, not 127.0.0.1 (a proxy in front)');
     expect(broken((c) => delete c.services.worker!.healthcheck)).toEqual(
       expect.arrayContaining(['worker: no /healthz health check', 'worker: no health check']),
     );
-    expect(broken((c) => void (env(c, 'worker').QUEUE_HEALTH_CHECK_ACTIVE = 'false'))).toContain(
-      'worker: QUEUE_HEALTH_CHECK_ACTIVE is not true',
-    );
+    expect(
+      broken((c) => {
+        env(c, 'worker').QUEUE_HEALTH_CHECK_ACTIVE = 'false';
+      }),
+    ).toContain('worker: QUEUE_HEALTH_CHECK_ACTIVE is not true');
     // and the YAML itself: a file that no longer parses fails here, not silently
     expect(() => load(`${composeText}\n  bad: [unclosed`)).toThrow();
   });

@@ -30,15 +30,18 @@ import { fakeContext } from './harness/fake-context.js';
 
 const RUNS = Number(process.env.FIRTH_BENCH_RUNS ?? 200);
 
-type Node = { description: { properties: { name: string; default: unknown }[] }; execute(this: IExecuteFunctions): Promise<unknown> };
+type Node = {
+  description: { properties: { name: string; default: unknown }[] };
+  execute(this: IExecuteFunctions): Promise<unknown>;
+};
 
 /** One execution of `node` on `items`, as n8n calls it; nothing connected to its AI inputs. */
 async function execute(node: Node, items: object[], parameters: Record<string, unknown>): Promise<unknown[]> {
   const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
-  const ctx = fakeContext({ items: items as never, parameters: { ...defaults, ...parameters } }) as unknown as Record<
-    string,
-    unknown
-  >;
+  const ctx = fakeContext({
+    items: items as never,
+    parameters: { ...defaults, ...parameters },
+  }) as unknown as Record<string, unknown>;
   ctx.getNodeInputs = () => [{ type: 'main' }];
   ctx.getInputConnectionData = async () => undefined;
   const [out] = (await node.execute.call(ctx as unknown as IExecuteFunctions)) as unknown[][];
@@ -67,17 +70,30 @@ async function measure(name: string, once: (i: number) => Promise<unknown>) {
 const dir = mkdtempSync(join(tmpdir(), 'firth-node-cost-'));
 const storeFile = join(dir, 'store.sqlite');
 try {
-  console.log(`Node ${process.versions.node}, ${RUNS} timed executions per node, one item each, one process\n`);
-  const sentences = ['a charming and moving film', 'a dull , tedious mess', 'not bad at all', 'the plot never holds'];
+  console.log(
+    `Node ${process.versions.node}, ${RUNS} timed executions per node, one item each, one process\n`,
+  );
+  const sentences = [
+    'a charming and moving film',
+    'a dull , tedious mess',
+    'not bad at all',
+    'the plot never holds',
+  ];
   await measure('Sentiment (BERT + n-grams)', (i) =>
     execute(new Sentiment(), [{ text: sentences[(i + 4) % 4] }], { text: sentences[(i + 4) % 4] }),
   );
   // the store filled to 1,000 documents first (untimed), then one insert per execution
   const vectorStore = new VectorStoreFirth();
-  const filler = Array.from({ length: 1000 }, (_, i) => ({ text: `document ${i} about ${sentences[i % 4]}`, n: i }));
+  const filler = Array.from({ length: 1000 }, (_, i) => ({
+    text: `document ${i} about ${sentences[i % 4]}`,
+    n: i,
+  }));
   await execute(vectorStore, filler, { operation: 'insert', storeFile });
   await measure('Vector Store insert (GloVe, SQLite)', (i) =>
-    execute(vectorStore, [{ text: `new text ${i} on ${sentences[(i + 4) % 4]}` }], { operation: 'insert', storeFile }),
+    execute(vectorStore, [{ text: `new text ${i} on ${sentences[(i + 4) % 4]}` }], {
+      operation: 'insert',
+      storeFile,
+    }),
   );
   await measure('Vector Store search (top 4 of ~1k)', (i) =>
     execute(vectorStore, [{ query: sentences[(i + 4) % 4] }], {

@@ -98,7 +98,9 @@ export function loadPretrained(name: PretrainedName, options: PretrainedOptions 
   let model = cache.get(key);
   if (!model) {
     model = trackModelLoad(
-      options.path === undefined && options.limit === undefined ? name : `${name} (${path}${options.limit === undefined ? '' : `, first ${options.limit}`})`,
+      options.path === undefined && options.limit === undefined
+        ? name
+        : `${name} (${path}${options.limit === undefined ? '' : `, first ${options.limit}`})`,
       loadVectors(path, { ...load, ...(options.limit !== undefined ? { limit: options.limit } : {}) }),
     );
     cache.set(key, model);

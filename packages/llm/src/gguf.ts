@@ -353,12 +353,14 @@ export function loadGgufModel(path: string, options: GgufModelOptions = {}): Pro
   let model = loaded.get(key);
   if (!model) {
     // its size: the file's (llama.cpp maps the weights from it, outside the JavaScript heap)
-    model = trackModelLoad(`gguf ${basename(file)}`, openGguf(file, options), () => statSync(file).size).catch(
-      (error: unknown) => {
-        loaded.delete(key);
-        throw error;
-      },
-    );
+    model = trackModelLoad(
+      `gguf ${basename(file)}`,
+      openGguf(file, options),
+      () => statSync(file).size,
+    ).catch((error: unknown) => {
+      loaded.delete(key);
+      throw error;
+    });
     loaded.set(key, model);
   }
   return model;

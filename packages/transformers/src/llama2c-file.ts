@@ -11,12 +11,24 @@ import { readModelFile } from './hf-checkpoint.js';
 import { Llama2c } from './llama2c.js';
 import type { CheckpointOptions } from './safetensors.js';
 
+let shipped: Promise<Llama2c> | undefined;
+
 /**
- * The shipped TinyStories model, or a llama2.c checkpoint at `path` (checked as parseLlama2cCheckpoint
- * says; NaN/Infinity weights refused unless `allowNonFinite`).
+ * The shipped TinyStories model — read once per process and shared by every caller (the n8n nodes,
+ * FirthChatModel, the pipelines: runs are independent, see `Llama2c.start`) — or a llama2.c
+ * checkpoint at `path`, read on each call (checked as parseLlama2cCheckpoint says; NaN/Infinity
+ * weights refused unless `allowNonFinite`).
  */
-export async function loadLlama2c(path?: string, options: CheckpointOptions = {}): Promise<Llama2c> {
-  const file = path ?? dataPath('models/tinyllamas-stories260K/stories260K.bin');
-  const loading = readModelFile(file).then((bytes) => Llama2c.fromBytes(bytes, file, options));
-  return path === undefined ? trackModelLoad('tinystories-260k', loading) : loading;
+export function loadLlama2c(path?: string, options: CheckpointOptions = {}): Promise<Llama2c> {
+  const read = (file: string) => readModelFile(file).then((bytes) => Llama2c.fromBytes(bytes, file, options));
+  if (path !== undefined || Object.keys(options).length > 0)
+    return read(path ?? dataPath('models/tinyllamas-stories260K/stories260K.bin'));
+  shipped ??= trackModelLoad(
+    'tinystories-260k',
+    Promise.resolve().then(() => read(dataPath('models/tinyllamas-stories260K/stories260K.bin'))),
+  ).catch((error: unknown) => {
+    shipped = undefined; // a failed read is tried again on the next call
+    throw error;
+  });
+  return shipped;
 }
