@@ -2,7 +2,8 @@
  * What one execution of a Firth node costs inside one worker process — the ceiling on a queue-mode
  * worker's executions per second, before n8n's own share (reading the job from Redis, writing the
  * execution to Postgres). The nodes of the queue tier's workflows, each on one item, called as n8n
- * calls them (execute() with the node's parameters), one after the other in one process:
+ * calls them (execute() with the node's parameters), one after the other in one process, from the
+ * built package (dist/, what an n8n worker requires):
  *
  *   - Sentiment (BERT + n-gram ensemble), one sentence;
  *   - Firth Vector Store, Insert: one text embedded with GloVe (Embeddings Firth's default) into a
@@ -19,14 +20,21 @@
  * FIRTH_BENCH_RUNS (default 200) sets the timed executions per node.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMemoryReports, processMemory } from '@firth/numeric';
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { RagAnswer } from '../../packages/n8n-nodes-firth/nodes/RagAnswer/RagAnswer.node.js';
-import { Sentiment } from '../../packages/n8n-nodes-firth/nodes/Sentiment/Sentiment.node.js';
-import { VectorStoreFirth } from '../../packages/n8n-nodes-firth/nodes/VectorStoreFirth/VectorStoreFirth.node.js';
-import { fakeContext } from './harness/fake-context.js';
+import { repoRoot } from './harness/node-types.js';
+
+/** A node class from the built package (dist/: what an n8n worker requires). */
+const require = createRequire(import.meta.url);
+const built = <T>(name: string): T =>
+  require(join(repoRoot, `packages/n8n-nodes-firth/dist/nodes/${name}/${name}.node.js`))[name] as T;
+type NodeClass = new () => Node;
+const Sentiment = built<NodeClass>('Sentiment');
+const VectorStoreFirth = built<NodeClass>('VectorStoreFirth');
+const RagAnswer = built<NodeClass>('RagAnswer');
 
 const RUNS = Number(process.env.FIRTH_BENCH_RUNS ?? 200);
 
@@ -37,13 +45,26 @@ type Node = {
 
 /** One execution of `node` on `items`, as n8n calls it; nothing connected to its AI inputs. */
 async function execute(node: Node, items: object[], parameters: Record<string, unknown>): Promise<unknown[]> {
-  const defaults = Object.fromEntries(node.description.properties.map((p) => [p.name, p.default]));
-  const ctx = fakeContext({
-    items: items as never,
-    parameters: { ...defaults, ...parameters },
-  }) as unknown as Record<string, unknown>;
-  ctx.getNodeInputs = () => [{ type: 'main' }];
-  ctx.getInputConnectionData = async () => undefined;
+  const params: Record<string, unknown> = {
+    ...Object.fromEntries(node.description.properties.map((p) => [p.name, p.default])),
+    ...parameters,
+  };
+  const ctx = {
+    getInputData: () => items.map((json) => ({ json })),
+    getNode: () => ({
+      id: 'n',
+      name: 'Node',
+      type: 'n8n-nodes-firth.node',
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: {},
+    }),
+    getNodeParameter: (name: string, _i: number, fallback?: unknown) => params[name] ?? fallback,
+    continueOnFail: () => false,
+    getNodeInputs: () => [{ type: 'main' }],
+    getInputConnectionData: async () => undefined,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  };
   const [out] = (await node.execute.call(ctx as unknown as IExecuteFunctions)) as unknown[][];
   if (!out?.length) throw new Error('no output');
   return out;
