@@ -34,7 +34,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseJson, ValidationError } from '@firth/numeric';
+import { parseJson, trackModelLoad, ValidationError } from '@firth/numeric';
 import { type BackendOptions, initBackend, tf } from './backend.js';
 import { moduleDir, requireHere } from './locate.js';
 import { RESERVED_IDS, UnigramTokenizer, type VocabularyEntry } from './use-lite-tokenizer.js';
@@ -142,13 +142,29 @@ export class UniversalSentenceEncoderLite {
    *   const use = await UniversalSentenceEncoderLite.load();
    *   await use.embed(['I love this movie', 'This film is great']) // two 512-d vectors, cosine ≈ 0.85
    */
-  static async load(options: UseLiteOptions = {}): Promise<UniversalSentenceEncoderLite> {
+  static load(options: UseLiteOptions = {}): Promise<UniversalSentenceEncoderLite> {
+    let weightBytes = 0;
+    return trackModelLoad(
+      options.modelDir === undefined ? 'use-lite' : `use-lite (${options.modelDir})`,
+      UniversalSentenceEncoderLite.build(options, (bytes) => {
+        weightBytes = bytes;
+      }),
+      () => weightBytes,
+    );
+  }
+
+  /** `load`'s work; `sized` gets the bytes of the weights read. */
+  private static async build(
+    options: UseLiteOptions,
+    sized: (bytes: number) => void,
+  ): Promise<UniversalSentenceEncoderLite> {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ValidationError(`USE-lite: batchSize must be a positive integer, got ${batchSize}`);
     }
     const dir = findUseLiteDir(options.modelDir);
     const { artifacts, vocab } = await readModelFiles(dir);
+    sized((artifacts.weightData as ArrayBuffer).byteLength);
     await initBackend(options.backend);
     let model: tf.GraphModel;
     try {

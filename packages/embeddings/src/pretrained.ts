@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dataPath } from '@firth/datasets';
-import { ValidationError } from '@firth/numeric';
+import { trackModelLoad, ValidationError } from '@firth/numeric';
 import type { KeyedVectors } from './keyed-vectors.js';
 import { type LoadVectorsOptions, loadVectors } from './vector-formats.js';
 
@@ -97,7 +97,12 @@ export function loadPretrained(name: PretrainedName, options: PretrainedOptions 
   const key = JSON.stringify([name, path, options.limit ?? null]);
   let model = cache.get(key);
   if (!model) {
-    model = loadVectors(path, { ...load, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+    model = trackModelLoad(
+      options.path === undefined && options.limit === undefined
+        ? name
+        : `${name} (${path}${options.limit === undefined ? '' : `, first ${options.limit}`})`,
+      loadVectors(path, { ...load, ...(options.limit !== undefined ? { limit: options.limit } : {}) }),
+    );
     cache.set(key, model);
     model.catch(() => cache.delete(key)); // a failed load is retried next time
   }

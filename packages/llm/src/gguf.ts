@@ -20,8 +20,9 @@
  * One model file is loaded once per process (loadGgufModel caches by path); turns on one model run
  * one at a time (one llama.cpp context sequence), in the order they were asked.
  */
-import { resolve } from 'node:path';
-import { importOptional, MissingOptionalPackageError } from '@firth/numeric';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { importOptional, MissingOptionalPackageError, trackModelLoad } from '@firth/numeric';
 import { LlmError } from './errors.js';
 import type { ChatMessage } from './prompts.js';
 
@@ -351,7 +352,12 @@ export function loadGgufModel(path: string, options: GgufModelOptions = {}): Pro
   const key = `${file}\0${options.contextSize ?? ''}\0${options.threads ?? ''}`;
   let model = loaded.get(key);
   if (!model) {
-    model = openGguf(file, options).catch((error: unknown) => {
+    // its size: the file's (llama.cpp maps the weights from it, outside the JavaScript heap)
+    model = trackModelLoad(
+      `gguf ${basename(file)}`,
+      openGguf(file, options),
+      () => statSync(file).size,
+    ).catch((error: unknown) => {
       loaded.delete(key);
       throw error;
     });

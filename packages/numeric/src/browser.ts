@@ -8,6 +8,17 @@ export * from './file-format.js';
 // A follow-up question made standalone from the conversation before it (no model; issue 16).
 export { type ChatTurn, condenseOffline, subjectOf } from './follow-up.js';
 export { fma, glibcLog } from './glibc-log.js';
+// Which pretrained models this process loaded (each loader reports), their sizes, and its memory.
+export {
+  type LoadedModel,
+  loadedModels,
+  MEMORY_REPORT_DIR_ENV,
+  type ProcessMemory,
+  processMemory,
+  trackModelLoad,
+  weightBytes,
+  writeMemoryReport,
+} from './loaded-models.js';
 export { approximateMode, stratifiedShuffleSplit } from './model-selection.js';
 // Node's fs for the few methods that read files on classes a browser uses too (Node only at call time).
 export { nodeBuiltin } from './node-builtin.js';

@@ -12,3 +12,10 @@
 export * from './browser.js';
 // Files shipped beside the code, found from the running module's folder (Node only).
 export { findAbove, foldersUp, moduleDirOf } from './locate.js';
+// Memory per process read from outside: the reports processes write (FIRTH_MEMORY_REPORT_DIR), RSS from /proc.
+export {
+  formatMemoryReports,
+  type ProcessMemoryReport,
+  readMemoryReports,
+  residentBytes,
+} from './memory-report.js';

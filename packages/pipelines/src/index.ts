@@ -71,6 +71,8 @@ export {
   type QuestionAnsweringPipeline,
 } from './question-answering.js';
 export { type Rouge, type RougeScore, rouge } from './rouge.js';
+// USE-lite, read once per process and shared (the n8n Embeddings node uses the same copy).
+export { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 export type {
   SentenceSimilarityInput,
   SentenceSimilarityPipeline,

@@ -62,8 +62,11 @@ export {
   type PdfTextItem,
 } from './pdf.js';
 // 4b. The same exact store persisted in one SQLite file (node:sqlite; WAL; survives a kill mid-insert).
+// Several processes may share one file (writers take turns, up to busyTimeout; StoreBusyError).
 export {
+  DEFAULT_BUSY_TIMEOUT_MS,
   FirthSqliteVectorStore,
   type FirthSqliteVectorStoreArgs,
   SQLITE_STORE_FORMAT,
+  StoreBusyError,
 } from './sqlite-store.js';

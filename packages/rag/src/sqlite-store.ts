@@ -20,7 +20,17 @@
  * object). Whatever fails is a `FormatError` naming the file and the row, never a bare
  * SyntaxError or SQLite error; a refused file is left as it was. Only a path that does not exist
  * becomes a new store — an empty (0-byte) file is refused, not silently made into one.
- * Left out: concurrent writers.
+ *
+ * Several processes may open one file at once (n8n workers on one machine): readers run
+ * concurrently (WAL: a reader never waits for a writer), writers take turns. Every write is one
+ * `BEGIN IMMEDIATE` transaction — the file's write lock is taken before anything is read, so two
+ * writers never interleave and a batch is committed whole or not at all; every search reads one
+ * snapshot (a read transaction), so a row written, replaced or deleted by another process
+ * meanwhile never tears a result. A writer that finds the lock taken waits: SQLite's
+ * `busy_timeout` for a short slice, then an asynchronous pause (the event loop keeps running),
+ * again and again until `busyTimeout` ms have passed; then a `StoreBusyError` names the file and
+ * the timeout. What a process keeps in memory — the dimension, the HNSW index — is brought up to
+ * date from the file (`PRAGMA data_version`) whenever another connection has written to it.
  *
  * `{ index: 'hnsw' }` searches an approximate index (`hnsw.ts`) instead of reading every row. It
  * lives in memory, keyed by the rows' seq, kept in step with every addVectors and delete, and is
@@ -29,11 +39,15 @@
  * the index are added, entries whose row is gone are removed, entries whose vector differs are
  * replaced — so a missing, stale (written before a crash, or by a process that did not use the
  * index) or corrupt index file is repaired or rebuilt, never trusted. A filtered query, or k at
- * least the row count, uses the exact scan.
+ * least the row count, uses the exact scan. When another process has written, the same
+ * reconciliation runs (every row read once) before the next search or write: the index stays exact
+ * about which rows exist, at the price of a table scan per foreign write — many machines or many
+ * writers want a server (PGVector, Qdrant), see docs/queue-mode.md.
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, linkSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FormatError, parseJson, shape, ValidationError } from '@firth/numeric';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -83,7 +97,45 @@ export interface FirthSqliteVectorStoreArgs {
   index?: IndexKind;
   /** The HNSW index's parameters (used when it is built). @default HNSW_DEFAULTS: { M: 16, efConstruction: 100, efSearch: 256, shrink: 'heuristic' } */
   hnsw?: HnswParameters;
+  /**
+   * How long a write (or an open) waits for another process holding the file's write lock before
+   * it fails with a `StoreBusyError`, in milliseconds. @default DEFAULT_BUSY_TIMEOUT_MS (5000)
+   */
+  busyTimeout?: number;
 }
+
+/** How long a writer waits for another process's write lock by default, in milliseconds. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The longest SQLite's own busy handler may wait at once, in milliseconds: it sleeps in the calling
+ * thread, so a longer wait is taken as asynchronous pauses between tries instead, leaving the
+ * event loop (other executions of an n8n worker, its queue heartbeats) running.
+ */
+const BUSY_SLICE_MS = 50;
+
+/**
+ * Another process kept the store's write lock for longer than `busyTimeout`: the write was not
+ * made (nothing of it is in the file) and may be tried again.
+ */
+export class StoreBusyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly timeoutMs: number,
+    readonly operation: string,
+  ) {
+    super(
+      `${path}: ${operation} gave up after waiting ${timeoutMs} ms (busyTimeout) for another process's write lock on the store; nothing was written. Try again, raise busyTimeout, or — for many concurrent writers or several machines — use a vector database server (PGVector, Qdrant)`,
+    );
+    this.name = 'StoreBusyError';
+  }
+}
+
+/** SQLite's SQLITE_BUSY (any extended code): the lock is held by another connection. */
+const isBusy = (error: unknown): boolean => {
+  const e = error as { code?: string; errcode?: number };
+  return e?.code === 'ERR_SQLITE_ERROR' && ((e.errcode ?? 0) & 0xff) === 5;
+};
 
 interface Row {
   seq: number;
@@ -166,6 +218,10 @@ export class FirthSqliteVectorStore extends VectorStore {
   private readonly hnswParameters: HnswParameters;
   /** The approximate index ('hnsw'), ids = String(seq); undefined until the store holds a vector. */
   ann: HnswIndex | undefined;
+  /** How long a write waits for another process's write lock, in milliseconds. */
+  readonly busyTimeout: number;
+  /** `PRAGMA data_version` when this connection last brought its dimension and index up to date. */
+  private dataVersion = -1;
 
   /** Where the 'hnsw' index is kept. */
   get indexPath(): string {
@@ -188,6 +244,13 @@ export class FirthSqliteVectorStore extends VectorStore {
         `dimension must be an integer from 1 to ${MAX_DIMENSION}, got ${String(args.dimension)}`,
         'dimension',
       );
+    const busyTimeout = args.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!(Number.isInteger(busyTimeout) && busyTimeout >= 0 && busyTimeout <= 2 ** 31 - 1))
+      throw new ValidationError(
+        `busyTimeout must be a whole number of milliseconds from 0 to ${2 ** 31 - 1}, got ${String(args.busyTimeout)}`,
+        'busyTimeout',
+      );
+    this.busyTimeout = busyTimeout;
     this.index = checkIndexKind(args.index ?? 'exact');
     this.hnswParameters = { ...args.hnsw };
     if (this.index === 'hnsw') new HnswIndex({ dim: 1, ...this.hnswParameters, capacity: 1 });
@@ -199,9 +262,22 @@ export class FirthSqliteVectorStore extends VectorStore {
     try {
       db = new DatabaseSync(path);
       this.db = db;
-      meta = this.guard(() => this.readMeta());
+      // opening waits in SQLite's busy handler (a writer holds the lock for milliseconds; a reader
+      // of a WAL file waits only while another process recovers or converts it)
+      db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
+      meta = this.guard(() => {
+        db!.exec('BEGIN');
+        try {
+          const read = this.readMeta();
+          this.dataVersion = this.readDataVersion();
+          return read;
+        } finally {
+          db!.exec('COMMIT');
+        }
+      });
     } catch (error) {
       db?.close();
+      if (isBusy(error)) throw new StoreBusyError(path, busyTimeout, 'opening the store');
       throw error instanceof ValidationError
         ? error
         : new ValidationError(
@@ -220,12 +296,87 @@ export class FirthSqliteVectorStore extends VectorStore {
           `${path} was built for '${meta.similarity}' similarity, not '${similarity}'`,
         );
       this.similarity = meta.similarity;
-      this.guard(() => this.db.exec('PRAGMA journal_mode = WAL'));
+      // a store made by this class is in WAL mode already (create); switching takes every lock
+      if (this.guard(() => db!.prepare('PRAGMA journal_mode').get()?.journal_mode) !== 'wal')
+        this.guard(() => this.db.exec('PRAGMA journal_mode = WAL'));
       if (this.index === 'hnsw' && this.dimension !== undefined) this.openIndex();
+      db.exec(`PRAGMA busy_timeout = ${Math.min(busyTimeout, BUSY_SLICE_MS)}`);
     } catch (error) {
       db.close();
+      if (isBusy(error)) throw new StoreBusyError(path, busyTimeout, 'opening the store');
       throw error;
     }
+  }
+
+  /** This connection's `PRAGMA data_version`: changes whenever another connection commits. */
+  private readDataVersion(): number {
+    return Number(this.db.prepare('PRAGMA data_version').get()?.data_version);
+  }
+
+  /**
+   * Inside a transaction: when another connection has written since this one last looked, re-reads
+   * the dimension (another process may have stored the first vector) and reconciles the HNSW index
+   * with the table (rows added, replaced or deleted elsewhere).
+   */
+  private sync(): void {
+    this.db.prepare('SELECT 1 FROM meta LIMIT 1').get(); // the read snapshot starts here
+    const version = this.readDataVersion();
+    if (version === this.dataVersion) return;
+    if (this.dimension === undefined) {
+      const d = this.db.prepare("SELECT value FROM meta WHERE key = 'dimension'").get()?.value;
+      if (d !== undefined) this.dimension = this.checkDimensionText(d);
+    }
+    if (this.index === 'hnsw' && this.dimension !== undefined) {
+      const index = this.ann ?? this.newIndex(this.dimension);
+      this.reconcile(index);
+      this.ann = index.tombstones > index.size ? index.compact() : index;
+    }
+    this.dataVersion = version;
+  }
+
+  /** A meta "dimension" value, checked: an integer from 1 to MAX_DIMENSION, else a FormatError. */
+  private checkDimensionText(d: unknown): number {
+    if (!(typeof d === 'string' && /^[1-9]\d{0,8}$/.test(d) && Number(d) <= MAX_DIMENSION))
+      throw new FormatError(
+        this.path,
+        'meta "dimension"',
+        `must be an integer from 1 to ${MAX_DIMENSION}, got ${JSON.stringify(d)}`,
+      );
+    return Number(d);
+  }
+
+  /**
+   * Runs `attempt` (one transaction) until it is not refused for another process's lock, or until
+   * `busyTimeout` ms have passed: then a StoreBusyError. Between tries it pauses asynchronously,
+   * a little longer each time (with jitter, so waiting writers do not retry in step).
+   */
+  private async retryBusy<T>(operation: string, attempt: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeout;
+    for (let tries = 0; ; tries++) {
+      try {
+        return attempt();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new StoreBusyError(this.path, this.busyTimeout, operation);
+        await sleep(Math.min(left, Math.random() * Math.min(100, 2 ** tries)));
+      }
+    }
+  }
+
+  /** Runs `work` on one read snapshot of the file (a read transaction), this connection synced first. */
+  private snapshot<T>(work: () => T): Promise<T> {
+    return this.retryBusy('searching the store', () =>
+      this.guard(() => {
+        this.db.exec('BEGIN');
+        try {
+          this.sync();
+          return work();
+        } finally {
+          if (this.db.isTransaction) this.db.exec('COMMIT');
+        }
+      }),
+    );
   }
 
   private newIndex(dimension: number): HnswIndex {
@@ -246,28 +397,35 @@ export class FirthSqliteVectorStore extends VectorStore {
     } catch {
       ann = undefined; // missing or not a valid index: rebuilt from the rows below
     }
-    let changed = ann === undefined;
     let index = ann ?? this.newIndex(dimension);
+    const changed = this.guard(() => this.reconcile(index)) || ann === undefined;
+    if (index.tombstones > index.size) index = index.compact();
+    this.ann = index;
+    if (changed) index.save(this.indexPath);
+  }
+
+  /**
+   * Brings `index` in step with the table, every row read once: rows it lacks are added, entries
+   * whose row is gone removed, entries whose vector differs replaced. True when anything changed.
+   */
+  private reconcile(index: HnswIndex): boolean {
+    let changed = false;
     const live = new Set<string>();
-    this.guard(() => {
-      for (const r of this.db.prepare('SELECT seq, vector, norm FROM docs ORDER BY seq').iterate()) {
-        const row = this.readRow(r);
-        const id = String(row.seq);
-        live.add(id);
-        if (!index.holds(id, row.vector)) {
-          index.add(id, row.vector);
-          changed = true;
-        }
+    for (const r of this.db.prepare('SELECT seq, vector, norm FROM docs ORDER BY seq').iterate()) {
+      const row = this.readRow(r);
+      const id = String(row.seq);
+      live.add(id);
+      if (!index.holds(id, row.vector)) {
+        index.add(id, row.vector);
+        changed = true;
       }
-    });
+    }
     for (const id of index.ids())
       if (!live.has(id)) {
         index.remove(id);
         changed = true;
       }
-    if (index.tombstones > index.size) index = index.compact();
-    this.ann = index;
-    if (changed) index.save(this.indexPath);
+    return changed;
   }
 
   /** Seqs of the given ids (those stored). */
@@ -425,14 +583,10 @@ export class FirthSqliteVectorStore extends VectorStore {
         `must be one of ${SIMILARITIES.map((x) => `'${x}'`).join(', ')}, got ${JSON.stringify(similarity)}`,
       );
     const d = meta.get('dimension');
-    if (d !== undefined && !(/^[1-9]\d{0,8}$/.test(d) && Number(d) <= MAX_DIMENSION))
-      throw bad(
-        'meta "dimension"',
-        `must be an integer from 1 to ${MAX_DIMENSION}, got ${JSON.stringify(d)}`,
-      );
+    const dimension = d === undefined ? undefined : this.checkDimensionText(d);
     if (d === undefined && this.db.prepare('SELECT 1 FROM docs LIMIT 1').get())
       throw bad('meta', 'has no "dimension" row, but the store holds rows');
-    return { similarity, dimension: d === undefined ? undefined : Number(d) };
+    return { similarity, dimension };
   }
 
   private setMeta(values: Record<string, string>): void {
@@ -451,36 +605,44 @@ export class FirthSqliteVectorStore extends VectorStore {
     return this.guard(() => Number(this.db.prepare('SELECT count(*) AS n FROM docs').get()?.n));
   }
 
-  /** Adds the rows in one transaction: all of them or, on any error, none. An existing id is replaced. */
+  /**
+   * Adds the rows in one transaction: all of them or, on any error, none. An existing id is
+   * replaced. Waits up to `busyTimeout` ms for another process's write lock (then StoreBusyError).
+   */
   async addVectors(
     vectors: number[][],
     documents: DocumentInterface[],
     options?: { ids?: string[] },
   ): Promise<string[]> {
     checkAddVectors(vectors, documents, options?.ids);
-    const dimension = batchDimension(this.dimension, vectors);
-    const rows = vectors.map((v, i) => toRow(v, dimension, `vector ${i}`));
+    // checked before the lock is taken; checked again in the transaction against what the file holds
+    const rows = vectors.map((v, i) => toRow(v, batchDimension(this.dimension, vectors), `vector ${i}`));
     const metadata = documents.map((d, i) => metadataJson(d.metadata, `document ${i}`));
     const ids = documents.map((d, i) => options?.ids?.[i] ?? d.id ?? randomUUID());
-    this.guard(() => {
-      const insert = this.db.prepare(
-        `INSERT INTO docs (id, content, metadata, vector, norm) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata,
-           vector = excluded.vector, norm = excluded.norm`,
-      );
-      this.transaction(() => {
-        if (this.dimension === undefined && dimension !== undefined)
-          this.setMeta({ dimension: String(dimension) });
-        rows.forEach((row, i) => {
-          insert.run(ids[i]!, documents[i]!.pageContent, metadata[i]!, toBlob(row), norm(row));
-        });
-      });
-    });
+    const { dimension, seqs } = await this.retryBusy('adding documents', () =>
+      this.guard(() =>
+        this.transaction(() => {
+          // another process may have stored the first vector, of another length, since the check above
+          const dimension = batchDimension(this.dimension, vectors);
+          if (rows.length > 0 && rows[0]!.length !== dimension) toRow(vectors[0]!, dimension, 'vector 0'); // throws
+          if (this.dimension === undefined && dimension !== undefined)
+            this.setMeta({ dimension: String(dimension) });
+          const insert = this.db.prepare(
+            `INSERT INTO docs (id, content, metadata, vector, norm) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata,
+               vector = excluded.vector, norm = excluded.norm`,
+          );
+          rows.forEach((row, i) => {
+            insert.run(ids[i]!, documents[i]!.pageContent, metadata[i]!, toBlob(row), norm(row));
+          });
+          return { dimension, seqs: this.index === 'hnsw' ? this.seqsOf(ids) : [] };
+        }),
+      ),
+    );
     this.dimension = dimension;
     if (this.index === 'hnsw' && dimension !== undefined) {
       this.ann ??= this.newIndex(dimension);
       const ann = this.ann;
-      const seqs = this.guard(() => this.seqsOf(ids));
       seqs.forEach((seq, i) => void ann.add(String(seq), rows[i]!));
       ann.save(this.indexPath);
     }
@@ -554,9 +716,11 @@ export class FirthSqliteVectorStore extends VectorStore {
     return new Document({ pageContent: r.content, metadata: metadata as Record<string, unknown>, id: r.id });
   }
 
-  /** The k nearest rows passing the filter, nearest first: one exact scan over the file. */
+  /**
+   * The k nearest rows passing the filter, nearest first: one exact scan over the file (or the
+   * HNSW index). Called inside `snapshot`, so the rows and the documents read after are one state.
+   */
   private nearest(query: number[], k: number, filter?: MetadataFilter): [Row, number][] {
-    checkK(k, 'k');
     if (this.dimension === undefined) return [];
     const q = toRow(query, this.dimension, 'query vector');
     const qNorm = norm(q);
@@ -604,24 +768,31 @@ export class FirthSqliteVectorStore extends VectorStore {
     k: number,
     filter?: MetadataFilter,
   ): Promise<[Document, number][]> {
-    const hits = this.nearest(query, k, filter);
-    const docs = this.documentsBySeq(hits.map(([r]) => r.seq));
-    return hits.map(([, s], i) => [docs[i]!, s]);
+    checkK(k, 'k');
+    return this.snapshot(() => {
+      const hits = this.nearest(query, k, filter);
+      const docs = this.documentsBySeq(hits.map(([r]) => r.seq));
+      return hits.map(([, s], i): [Document, number] => [docs[i]!, s]);
+    });
   }
 
   /** Maximal marginal relevance over the `fetchK` nearest, as in `FirthMemoryVectorStore`. */
   async maxMarginalRelevanceSearchByVector(query: number[], options: MmrOptions = {}): Promise<Document[]> {
     const lambda = checkLambda(options.lambda ?? 0.5);
-    const candidates = this.nearest(query, options.fetchK ?? 20, options.filter).map(([r]) => r);
-    if (candidates.length === 0) return [];
-    const picked = mmrSelect(
-      toRow(query, this.dimension, 'query vector'),
-      candidates.map((r) => r.vector),
-      candidates.map((r) => r.norm),
-      options.k ?? 4,
-      lambda,
-    );
-    return this.documentsBySeq(picked.map((c) => candidates[c]!.seq));
+    const fetchK = options.fetchK ?? 20;
+    checkK(fetchK, 'k');
+    return this.snapshot(() => {
+      const candidates = this.nearest(query, fetchK, options.filter).map(([r]) => r);
+      if (candidates.length === 0) return [];
+      const picked = mmrSelect(
+        toRow(query, this.dimension, 'query vector'),
+        candidates.map((r) => r.vector),
+        candidates.map((r) => r.norm),
+        options.k ?? 4,
+        lambda,
+      );
+      return this.documentsBySeq(picked.map((c) => candidates[c]!.seq));
+    });
   }
 
   override async maxMarginalRelevanceSearch(
@@ -631,17 +802,20 @@ export class FirthSqliteVectorStore extends VectorStore {
     return this.maxMarginalRelevanceSearchByVector(await this.embeddings.embedQuery(query), options);
   }
 
-  /** Removes Documents by id, in one transaction. */
+  /** Removes Documents by id, in one transaction (waiting for another process's lock as addVectors). */
   override async delete(params: { ids: string[] }): Promise<void> {
     if (!Array.isArray(params?.ids) || !params.ids.every((id) => typeof id === 'string'))
       throw new ValidationError('delete: ids must be an array of strings', 'ids');
-    const seqs = this.ann ? this.guard(() => this.seqsOf(params.ids)) : [];
-    this.guard(() => {
-      const del = this.db.prepare('DELETE FROM docs WHERE id = ?');
-      this.transaction(() => {
-        for (const id of params.ids) del.run(id);
-      });
-    });
+    const seqs = await this.retryBusy('deleting documents', () =>
+      this.guard(() =>
+        this.transaction(() => {
+          const seqs = this.ann ? this.seqsOf(params.ids) : [];
+          const del = this.db.prepare('DELETE FROM docs WHERE id = ?');
+          for (const id of params.ids) del.run(id);
+          return seqs;
+        }),
+      ),
+    );
     if (this.ann) {
       for (const seq of seqs) this.ann.remove(String(seq));
       if (this.ann.tombstones > this.ann.size) this.ann = this.ann.compact();
@@ -649,12 +823,18 @@ export class FirthSqliteVectorStore extends VectorStore {
     }
   }
 
-  /** Runs `work` in one write transaction: committed whole, or rolled back on any error. */
-  private transaction(work: () => void): void {
+  /**
+   * Runs `work` in one write transaction: the file's write lock taken first (BEGIN IMMEDIATE), this
+   * connection brought up to date with what others wrote, then committed whole, or rolled back on
+   * any error.
+   */
+  private transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      work();
+      this.sync();
+      const result = work();
       this.db.exec('COMMIT');
+      return result;
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;

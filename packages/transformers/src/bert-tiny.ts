@@ -14,7 +14,7 @@
  */
 import { join } from 'node:path';
 import { dataPath } from '@firth/datasets';
-import { decodeUtf8, FormatError, shape } from '@firth/numeric';
+import { decodeUtf8, FormatError, shape, trackModelLoad } from '@firth/numeric';
 import { BertForPreTraining, BertForSequenceClassification } from './bert-heads.js';
 import { BertModel } from './bert-model.js';
 import { type HfCheckpoint, readHfCheckpoint, readModelFile } from './hf-checkpoint.js';
@@ -112,7 +112,7 @@ export function loadTinyBert(
     return { bert, tokenizer, pretrainer, classifier };
   };
   if (folders.pretrained || folders.sst2) return load();
-  cached ??= load().catch((error) => {
+  cached ??= trackModelLoad('bert-tiny', load()).catch((error) => {
     cached = null;
     throw error;
   });

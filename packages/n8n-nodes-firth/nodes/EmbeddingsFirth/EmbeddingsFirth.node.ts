@@ -10,11 +10,11 @@
  * it is picked.
  *
  * Thin adapter: `embedTexts` from @firth/embeddings, BertModel.embed from @firth/transformers,
- * UniversalSentenceEncoderLite from @firth/deep; the object handed to n8n has LangChain's
+ * USE-lite through @firth/pipelines' loadSentenceEncoder; the object handed to n8n has LangChain's
  * Embeddings shape (`embedDocuments`, `embedQuery`).
  */
-import { UniversalSentenceEncoderLite } from '@firth/deep';
 import { embedTexts, type KeyedVectors, type Pooling } from '@firth/embeddings';
+import { loadSentenceEncoder, type SentenceEncoder } from '@firth/pipelines';
 import { poolVectors } from '@firth/transformers';
 import {
   type IDataObject,
@@ -54,16 +54,16 @@ const SOURCES = [
   },
 ];
 
-let useLite: Promise<UniversalSentenceEncoderLite> | undefined;
-/** The USE-lite model, read once per process (a failed read is tried again next time). */
-function universalSentenceEncoder(): Promise<UniversalSentenceEncoderLite> {
-  useLite ??= UniversalSentenceEncoderLite.load().catch((error: unknown) => {
-    useLite = undefined;
+/**
+ * The USE-lite model: @firth/pipelines' one copy per process, shared with the Pipeline node's
+ * sentence-similarity (a failed read is tried again next time).
+ */
+function universalSentenceEncoder(): Promise<SentenceEncoder> {
+  return loadSentenceEncoder().catch((error: unknown) => {
     throw new UserError(
       `Could not read Universal Sentence Encoder Lite: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
-  return useLite;
 }
 
 /**
