@@ -48,7 +48,14 @@ export async function n8nCli(userFolder: string, args: readonly string[], option
  * 01 newest, so the list reads in course order from 01 (see course.ts) on every start, including
  * a user folder imported before. Returns what was imported, in course order.
  */
-export async function importWorkflows(userFolder: string, dir: string): Promise<WorkflowFile[]> {
+export async function importWorkflows(
+  userFolder: string,
+  dir: string,
+  options: N8nEnvOptions & {
+    /** 'fromJson': activate each workflow whose JSON says `"active": true` (n8n allows it in queue mode only). */
+    activeState?: 'fromJson';
+  } = {},
+): Promise<WorkflowFile[]> {
   const workflows = inCourseOrder(readWorkflowFiles(dir));
   if (workflows.length === 0) return workflows;
   const tmp = mkdtempSync(join(tmpdir(), 'firth-workflows-'));
@@ -60,7 +67,12 @@ export async function importWorkflows(userFolder: string, dir: string): Promise<
       updatedAt: new Date(now - i * 10).toISOString(),
     }));
     writeFileSync(file, JSON.stringify(stamped));
-    await n8nCli(userFolder, ['import:workflow', `--input=${file}`]);
+    const { activeState, ...envOptions } = options;
+    await n8nCli(
+      userFolder,
+      ['import:workflow', `--input=${file}`, ...(activeState ? [`--activeState=${activeState}`] : [])],
+      envOptions,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -64,6 +64,32 @@ export { firthLogLines } from './log.js';
 export { PGLITE_CREDENTIAL_NAME, type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
+// n8n's queue mode: PostgreSQL and Redis as child processes, n8n main + workers (start --queue).
+export {
+  processesInGroups,
+  type QueueCompanions,
+  type QueueStack,
+  type QueueStackOptions,
+  type QueueWorker,
+  queueSecrets,
+  recordInstalledPackageInPostgres,
+  rssOf,
+  startQueueMode,
+  startQueueStack,
+  workerCountOf,
+} from './queue.js';
+export {
+  findPostgres,
+  findQueueServices,
+  findRedis,
+  type PostgresConnection,
+  type PostgresServer,
+  psql,
+  type RedisServer,
+  type ServiceProcess,
+  startPostgres,
+  startRedis,
+} from './services.js';
 // Running the n8n binary.
 export { n8nBin } from './process.js';
 // A running `n8n start` and a logged-in REST session.
@@ -78,4 +104,4 @@ export {
   startN8n,
 } from './server.js';
 // `firth-n8n start` / `firth n8n`: n8n with Firth, in the foreground; where start.sh installed n8n.
-export { installedN8nBin, repoRoot, startFirthN8n } from './start.js';
+export { type Companions, installedN8nBin, repoRoot, startCompanions, startFirthN8n } from './start.js';
