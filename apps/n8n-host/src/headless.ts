@@ -16,6 +16,8 @@ import { n8nCommand, run, runChecked } from './process.js';
 export interface WorkflowFile {
   id: string;
   name: string;
+  /** `true`: the workflow is meant to run as soon as it is imported (queue.ts activates it). */
+  active?: boolean;
   nodes: { name: string; type: string; parameters?: Record<string, unknown> }[];
 }
 
@@ -51,10 +53,7 @@ export async function n8nCli(userFolder: string, args: readonly string[], option
 export async function importWorkflows(
   userFolder: string,
   dir: string,
-  options: N8nEnvOptions & {
-    /** 'fromJson': activate each workflow whose JSON says `"active": true` (n8n allows it in queue mode only). */
-    activeState?: 'fromJson';
-  } = {},
+  options: N8nEnvOptions = {},
 ): Promise<WorkflowFile[]> {
   const workflows = inCourseOrder(readWorkflowFiles(dir));
   if (workflows.length === 0) return workflows;
@@ -67,12 +66,7 @@ export async function importWorkflows(
       updatedAt: new Date(now - i * 10).toISOString(),
     }));
     writeFileSync(file, JSON.stringify(stamped));
-    const { activeState, ...envOptions } = options;
-    await n8nCli(
-      userFolder,
-      ['import:workflow', `--input=${file}`, ...(activeState ? [`--activeState=${activeState}`] : [])],
-      envOptions,
-    );
+    await n8nCli(userFolder, ['import:workflow', `--input=${file}`], options);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -64,6 +64,8 @@ export { firthLogLines } from './log.js';
 export { PGLITE_CREDENTIAL_NAME, type PgliteServer, startPgliteServer } from './pglite-server.js';
 // What `firth-n8n start` does before starting n8n.
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
+// Running the n8n binary.
+export { n8nBin } from './process.js';
 // n8n's queue mode: PostgreSQL and Redis as child processes, n8n main + workers (start --queue).
 export {
   processesInGroups,
@@ -78,6 +80,17 @@ export {
   startQueueStack,
   workerCountOf,
 } from './queue.js';
+// A running `n8n start` and a logged-in REST session.
+export {
+  login,
+  type N8nHandle,
+  type OwnerAccount,
+  type RestSession,
+  type StartOptions,
+  setupOwner,
+  spawnN8n,
+  startN8n,
+} from './server.js';
 export {
   findPostgres,
   findQueueServices,
@@ -90,18 +103,5 @@ export {
   startPostgres,
   startRedis,
 } from './services.js';
-// Running the n8n binary.
-export { n8nBin } from './process.js';
-// A running `n8n start` and a logged-in REST session.
-export {
-  login,
-  type N8nHandle,
-  type OwnerAccount,
-  type RestSession,
-  type StartOptions,
-  setupOwner,
-  spawnN8n,
-  startN8n,
-} from './server.js';
 // `firth-n8n start` / `firth n8n`: n8n with Firth, in the foreground; where start.sh installed n8n.
 export { type Companions, installedN8nBin, repoRoot, startCompanions, startFirthN8n } from './start.js';

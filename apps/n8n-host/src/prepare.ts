@@ -24,11 +24,10 @@ export interface PrepareOptions {
   /** Folder of importable workflow JSON files (`workflows/`), imported inactive. @default none */
   workflowsDir?: string;
   /**
-   * More folders of workflows, imported after `workflowsDir` and activated where their JSON says
-   * `"active": true` — webhooks that answer at once (n8n allows it in queue mode only: `env`
-   * must say EXECUTIONS_MODE=queue). @default none
+   * More folders of workflows, imported after `workflowsDir` (inactive too: n8n activates a
+   * workflow once it runs — queue.ts activates those whose JSON says `"active": true`). @default none
    */
-  activeWorkflowsDirs?: string[];
+  moreWorkflowsDirs?: string[];
   /**
    * Folder of credential JSON files imported before the workflows (`workflows/credentials/`: the
    * Firth server's, placeholder key only). @default none
@@ -63,7 +62,7 @@ export async function prepareUserFolder({
   userFolder,
   packageDir,
   workflowsDir,
-  activeWorkflowsDirs = [],
+  moreWorkflowsDirs = [],
   credentialsDir,
   credentialOverrides,
   env,
@@ -79,8 +78,7 @@ export async function prepareUserFolder({
       ? await importCredentials(userFolder, credentialsDir, credentialOverrides, options)
       : [];
     const workflows = workflowsDir ? await importWorkflows(userFolder, workflowsDir, options) : [];
-    for (const dir of activeWorkflowsDirs)
-      workflows.push(...(await importWorkflows(userFolder, dir, { ...options, activeState: 'fromJson' })));
+    for (const dir of moreWorkflowsDirs) workflows.push(...(await importWorkflows(userFolder, dir, options)));
     // The imports above ran n8n on the folder, so its database exists, migrated.
     const registered = recordPackage
       ? await describeCommunityPackage(installed)

@@ -23,11 +23,7 @@ export interface RunOptions {
 }
 
 /** Runs `command args` to completion and collects its output; rejects only if it cannot be spawned. */
-export function run(
-  command: string,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<RunResult> {
+export function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -42,10 +38,10 @@ export function run(
     }
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
     child.on('error', reject);

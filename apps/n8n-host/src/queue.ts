@@ -44,6 +44,7 @@ import type { RegisteredPackage } from './community-package.js';
 import { communityNodesDir } from './community-package.js';
 import { encryptionKey, freePort, LOOPBACK, n8nDir } from './env.js';
 import type { CredentialOverrides } from './firth-server.js';
+import type { WorkflowFile } from './headless.js';
 import { ownerAccount, type Prepared, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
 import { type N8nHandle, setupOwner, spawnN8n } from './server.js';
@@ -164,7 +165,10 @@ export function queueSecrets(stateDir: string): { postgres: string; redis: strin
     if (typeof stored.postgres === 'string' && typeof stored.redis === 'string')
       return { postgres: stored.postgres, redis: stored.redis };
   }
-  const secrets = { postgres: randomBytes(18).toString('base64url'), redis: randomBytes(18).toString('base64url') };
+  const secrets = {
+    postgres: randomBytes(18).toString('base64url'),
+    redis: randomBytes(18).toString('base64url'),
+  };
   mkdirSync(stateDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -273,7 +277,10 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
   const groups = new Set<number>();
   const toStop: (() => Promise<unknown>)[] = []; // in reverse start order
   const stopAll = async () => {
-    while (toStop.length > 0) await toStop.pop()?.().catch(() => {});
+    while (toStop.length > 0)
+      await toStop
+        .pop()?.()
+        .catch(() => {});
   };
   // Each step of the start races the abort signal (Ctrl-C during the start).
   const aborted = new Promise<never>((_, reject) => {
@@ -295,7 +302,11 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     toStop.push(() => postgres.stop());
     await step(Promise.resolve());
     log(`PostgreSQL ${postgres.bindir} on ${postgres.host}:${postgres.port} (cluster ${postgres.dataDir})`);
-    const redis: RedisServer = await startRedis({ dir: join(stateDir, 'redis'), password: secrets.redis, say: log });
+    const redis: RedisServer = await startRedis({
+      dir: join(stateDir, 'redis'),
+      password: secrets.redis,
+      say: log,
+    });
     groups.add(redis.pid);
     toStop.push(() => redis.stop());
     log(`Redis on ${redis.host}:${redis.port}`);
@@ -309,16 +320,18 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     const env = queueEnv(postgres, redis, key, companions, options.env ?? {});
     const root = repoRoot();
     log('installing n8n-nodes-firth and importing credentials and workflows into PostgreSQL ...');
-    const prepared = await step(prepareUserFolder({
-      userFolder: mainFolder,
-      packageDir: options.packageDir ?? join(root, 'packages', 'n8n-nodes-firth'),
-      ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
-      activeWorkflowsDirs: options.activeWorkflowsDirs ?? [],
-      ...(options.credentialsDir ? { credentialsDir: options.credentialsDir } : {}),
-      credentialOverrides: companions.credentialOverrides satisfies CredentialOverrides,
-      env,
-      recordPackage: (pkg) => recordInstalledPackageInPostgres(postgres, pkg),
-    }));
+    const prepared = await step(
+      prepareUserFolder({
+        userFolder: mainFolder,
+        packageDir: options.packageDir ?? join(root, 'packages', 'n8n-nodes-firth'),
+        ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
+        moreWorkflowsDirs: options.activeWorkflowsDirs ?? [],
+        ...(options.credentialsDir ? { credentialsDir: options.credentialsDir } : {}),
+        credentialOverrides: companions.credentialOverrides satisfies CredentialOverrides,
+        env,
+        recordPackage: (pkg) => recordInstalledPackageInPostgres(postgres, pkg),
+      }),
+    );
 
     const port = options.port === 0 ? await freePort() : (options.port ?? 5678);
     const spawnMain = () => spawnN8n(mainFolder, { port, env });
@@ -362,10 +375,22 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     };
     const started = [];
     for (let i = 0; i < workerCount; i++) started.push(await spawnWorker());
-    log(`starting n8n main on ${LOOPBACK}:${port} and ${workerCount} worker(s) (logs in ${stateDir}/*/n8n.log) ...`);
+    log(
+      `starting n8n main on ${LOOPBACK}:${port} and ${workerCount} worker(s) (logs in ${stateDir}/*/n8n.log) ...`,
+    );
     await step(Promise.all([main.ready, ...started.map((w) => w.ready)]));
     const owner = ownerAccount(mainFolder);
-    await step(setupOwner(main.baseUrl, owner));
+    const session = await step(setupOwner(main.baseUrl, owner));
+    // Activated through main's REST API, as the editor's toggle does: main has the community
+    // package loaded to validate them, and registers their webhooks (the import left them inactive).
+    const active = prepared.workflows.filter((w) => w.active === true);
+    for (const workflow of active) {
+      const { data } = await step(
+        session.get<{ data: { versionId: string } }>(`/rest/workflows/${workflow.id}`),
+      );
+      await step(session.post(`/rest/workflows/${workflow.id}/activate`, { versionId: data.versionId }));
+    }
+    await step(webhooksRegistered(main.baseUrl, active));
 
     const stack: QueueStack = {
       url: main.baseUrl,
@@ -381,7 +406,10 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
       companions,
       async killWorker(index, signal = 'SIGKILL') {
         const worker = workers.find((w) => w.index === index);
-        if (!worker) throw new Error(`no worker ${index} is running (running: ${workers.map((w) => w.index).join(', ')})`);
+        if (!worker)
+          throw new Error(
+            `no worker ${index} is running (running: ${workers.map((w) => w.index).join(', ')})`,
+          );
         worker.handle.kill(signal);
         const code = await worker.handle.exited;
         worker.handle.kill('SIGKILL'); // its task runner, if the signal left it
@@ -414,9 +442,40 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
   }
 }
 
+/**
+ * Waits (30 s at most) until main routes the POST webhooks of `workflows`: n8n registers an activated
+ * workflow's webhooks a moment after the activation answers. A GET to a POST-only webhook answers
+ * "not registered for GET requests" once it is registered (and "not registered" before), without
+ * running anything.
+ */
+async function webhooksRegistered(baseUrl: string, workflows: readonly WorkflowFile[]): Promise<void> {
+  const paths = workflows.flatMap((w) =>
+    w.nodes
+      .filter(
+        (n) =>
+          n.type === 'n8n-nodes-base.webhook' &&
+          typeof n.parameters?.['path'] === 'string' &&
+          typeof n.parameters?.['httpMethod'] === 'string' &&
+          n.parameters['httpMethod'] !== 'GET',
+      )
+      .map((n) => String(n.parameters?.['path'])),
+  );
+  const deadline = Date.now() + 30_000;
+  for (const path of paths) {
+    while (true) {
+      const response = await fetch(`${baseUrl}/webhook/${path}`, { signal: AbortSignal.timeout(5_000) });
+      if (/not registered for GET/.test(await response.text())) break;
+      if (Date.now() > deadline)
+        throw new Error(`n8n did not register the webhook ${path} within 30 s of activating it`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /** `--workers=N` or FIRTH_WORKERS, default 2. */
 export function workerCountOf(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
-  const text = args.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? env['FIRTH_WORKERS'] ?? '2';
+  const text =
+    args.find((a) => a.startsWith('--workers='))?.slice('--workers='.length) ?? env['FIRTH_WORKERS'] ?? '2';
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 64)
     throw new Error(`the number of workers (--workers / FIRTH_WORKERS) must be 1–64, not ${text}`);
@@ -434,7 +493,8 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
   const portFlag = args.find((a) => a.startsWith('--port='))?.slice('--port='.length);
   const portText = portFlag ?? process.env['N8N_PORT'] ?? '5678';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new Error(`N8N_PORT must be a port number, not ${portText}`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    throw new Error(`N8N_PORT must be a port number, not ${portText}`);
   const workers = workerCountOf(args);
   const stateDir = resolve(process.env['FIRTH_QUEUE_DIR'] || join(root, '.n8n-queue'));
   const t0 = Date.now();
@@ -484,7 +544,8 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
     '',
     `main      pid ${stack.main.pid}, RSS ${MiB(rssOf(stack.main.pid))}  (log ${stack.main.logFile})`,
     ...stack.workers.map(
-      (w) => `worker ${w.index}  pid ${w.pid}, RSS ${MiB(w.rss())}  (log ${w.logFile}, health ${w.healthUrl}/healthz/readiness)`,
+      (w) =>
+        `worker ${w.index}  pid ${w.pid}, RSS ${MiB(w.rss())}  (log ${w.logFile}, health ${w.healthUrl}/healthz/readiness)`,
     ),
     `PostgreSQL: ${postgres.host}:${postgres.port}, database ${postgres.database}, user ${postgres.user} (password in ${join(stateDir, 'secrets.json')})`,
     `Redis:      ${redis.host}:${redis.port} (password in ${join(stateDir, 'secrets.json')})`,

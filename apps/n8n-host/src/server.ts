@@ -156,6 +156,8 @@ export interface RestSession {
   created: boolean;
   /** GET a path (`/rest/workflows`, `/types/nodes.json`) and parse the JSON; throws on non-2xx. */
   get<T = unknown>(path: string): Promise<T>;
+  /** POST JSON to a path (`/rest/workflows/<id>/activate`) and parse the answer; throws on non-2xx. */
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
 }
 
 /**
@@ -209,6 +211,15 @@ function session(baseUrl: string, cookie: string, created: boolean): RestSession
     async get<T>(path: string) {
       const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
       if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    async post<T>(path: string, body: unknown) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     },
   };

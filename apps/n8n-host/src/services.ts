@@ -231,7 +231,13 @@ async function stopLeftover(pid: number, signal: NodeJS.Signals, say: (line: str
 function spawnService(
   command: string,
   args: readonly string[],
-  options: { logFile: string; stopSignal: NodeJS.Signals; uid?: number; gid?: number; env?: NodeJS.ProcessEnv },
+  options: {
+    logFile: string;
+    stopSignal: NodeJS.Signals;
+    uid?: number;
+    gid?: number;
+    env?: NodeJS.ProcessEnv;
+  },
 ): ServiceProcess {
   const log = openSync(options.logFile, 'a');
   const child = spawn(command, args, {
@@ -295,11 +301,15 @@ async function waitFor(
   const deadline = Date.now() + timeoutMs;
   while (true) {
     if (exitCode !== undefined)
-      throw new Error(`${what} exited with ${exitCode} before it was ready. ${service.logFile}:\n${tail(readLog(service.logFile))}`);
+      throw new Error(
+        `${what} exited with ${exitCode} before it was ready. ${service.logFile}:\n${tail(readLog(service.logFile))}`,
+      );
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
       await service.stop(5_000);
-      throw new Error(`${what} was not ready after ${timeoutMs} ms. ${service.logFile}:\n${tail(readLog(service.logFile))}`);
+      throw new Error(
+        `${what} was not ready after ${timeoutMs} ms. ${service.logFile}:\n${tail(readLog(service.logFile))}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -335,7 +345,8 @@ export async function psql(
     env: { ...process.env, PGPASSWORD: connection.password, PGCONNECT_TIMEOUT: '5', PGAPPNAME: 'firth' },
     input: sql,
   });
-  if (result.code !== 0) throw new Error(`psql on ${connection.host}:${connection.port}: ${result.stderr.trim()}`);
+  if (result.code !== 0)
+    throw new Error(`psql on ${connection.host}:${connection.port}: ${result.stderr.trim()}`);
   return result.stdout.trimEnd();
 }
 
@@ -362,7 +373,9 @@ export async function startPostgres(options: {
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
   const user = 'firth';
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    say(`initdb: a new PostgreSQL cluster in ${dataDir}${owner ? ` (owned by ${owner.name}: PostgreSQL refuses root)` : ''}`);
+    say(
+      `initdb: a new PostgreSQL cluster in ${dataDir}${owner ? ` (owned by ${owner.name}: PostgreSQL refuses root)` : ''}`,
+    );
     const secret = mkdtempSync(join(tmpdir(), 'firth-pg-'));
     try {
       const pwfile = join(secret, 'pw');
@@ -373,10 +386,20 @@ export async function startPostgres(options: {
       }
       const init = await run(
         join(bindir, 'initdb'),
-        ['-D', dataDir, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
+        [
+          '-D',
+          dataDir,
+          '-U',
+          user,
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
         { cwd: '/', env, ...as },
       );
-      if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${tail(init.stdout + init.stderr)}`);
+      if (init.code !== 0)
+        throw new Error(`initdb failed (exit ${init.code}):\n${tail(init.stdout + init.stderr)}`);
     } finally {
       rmSync(secret, { recursive: true, force: true });
     }
@@ -389,7 +412,16 @@ export async function startPostgres(options: {
   const port = await freePort();
   const service = spawnService(
     join(bindir, 'postgres'),
-    ['-D', dataDir, '-p', String(port), '-c', `listen_addresses=${LOOPBACK}`, '-c', 'unix_socket_directories='],
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      `listen_addresses=${LOOPBACK}`,
+      '-c',
+      'unix_socket_directories=',
+    ],
     // SIGINT: PostgreSQL's "fast" shutdown (SIGTERM would wait for n8n's pooled connections)
     { logFile, stopSignal: 'SIGINT', env, ...as },
   );
@@ -403,7 +435,11 @@ export async function startPostgres(options: {
   };
   await waitFor('PostgreSQL', service, async () => (await psql(connection, 'SELECT 1')) === '1', 60_000);
   const database = options.database ?? 'n8n';
-  if ((await psql(connection, `SELECT 1 FROM pg_database WHERE datname = :'db'`, { vars: { db: database } })) !== '1')
+  if (
+    (await psql(connection, `SELECT 1 FROM pg_database WHERE datname = :'db'`, {
+      vars: { db: database },
+    })) !== '1'
+  )
     await psql(connection, `CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   return { ...connection, ...service, database, dataDir };
 }
@@ -464,7 +500,8 @@ export async function startRedis(options: {
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     if (pid > 0 && aliveAs(pid, 'redis')) await stopLeftover(pid, 'SIGTERM', say, 'a Redis');
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(options.password)) throw new Error('the Redis password must be [A-Za-z0-9_-]+');
+  if (!/^[A-Za-z0-9_-]+$/.test(options.password))
+    throw new Error('the Redis password must be [A-Za-z0-9_-]+');
   const port = await freePort();
   const conf = join(dir, 'redis.conf');
   // The password lives in a 0600 file, not on a command line every user can read in `ps`.
@@ -490,7 +527,10 @@ export async function startRedis(options: {
   await waitFor(
     'Redis',
     service,
-    async () => /\+PONG/.test(await redisSay(port, [`AUTH ${options.password}`, 'PING'], /\+PONG|-ERR|-WRONGPASS|-NOAUTH/)),
+    async () =>
+      /\+PONG/.test(
+        await redisSay(port, [`AUTH ${options.password}`, 'PING'], /\+PONG|-ERR|-WRONGPASS|-NOAUTH/),
+      ),
     30_000,
   );
   return { ...service, host: LOOPBACK, port, password: options.password };

@@ -164,7 +164,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
   const t0 = Date.now();
   const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   const companions = await startCompanions({ n8nPort: port });
-  const { serverUrl, serverKey } = companions;
+  const { serverUrl } = companions;
   let server = companions.server;
   let postgres = companions.postgres;
   const closeServer = async () => {

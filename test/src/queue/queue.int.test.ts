@@ -25,9 +25,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { callPipeline } from '@firth/langchain';
 import {
   type FirthServer,
   findQueueServices,
@@ -38,7 +39,6 @@ import {
   startFirthServer,
   startQueueStack,
 } from '@firth/n8n-host';
-import { callPipeline } from '@firth/langchain';
 import { pipeline } from '@firth/pipelines';
 import { askCourseNotes } from '@firth/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +89,11 @@ function requests(phase: string, n: number): Request[] {
   return Array.from({ length: n }, (_, k) => {
     const kind = KINDS[k % KINDS.length]!;
     const pool = kind === 'rag' ? QUESTIONS : kind === 'chat' ? PROMPTS : TEXTS;
-    return { id: `q${phase}-${String(k).padStart(4, '0')}-${run}`, kind, input: pool[Math.floor(k / 4) % pool.length]! };
+    return {
+      id: `q${phase}-${String(k).padStart(4, '0')}-${run}`,
+      kind,
+      input: pool[Math.floor(k / 4) % pool.length]!,
+    };
   });
 }
 
@@ -98,7 +102,8 @@ const ID_PATTERN = 'q[a-d]-[0-9]{4}-[0-9a-f]{6}';
 
 /** Numbers equal to 1e-6 (relative), everything else equal. */
 function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => close(x, b[i]));
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     const ka = Object.keys(a).sort();
@@ -151,7 +156,13 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
         close({ ...(json as object), id: undefined }, { ...(want as object), id: undefined });
       return { request, status: response.status, body: json, correct, ms: Date.now() - started };
     } catch (error) {
-      return { request, status: 0, error: String((error as Error).cause ?? error), correct: false, ms: Date.now() - started };
+      return {
+        request,
+        status: 0,
+        error: String((error as Error).cause ?? error),
+        correct: false,
+        ms: Date.now() - started,
+      };
     }
   };
 
@@ -182,7 +193,9 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
       const open = rows.filter((r) => ['new', 'running', 'waiting', 'unknown'].includes(r.status));
       if (open.length === 0) return rows;
       if (Date.now() > deadline)
-        throw new Error(`${open.length} executions still open after ${timeoutMs} ms: ${open.map((r) => `${r.id}:${r.status}`).join(', ')}`);
+        throw new Error(
+          `${open.length} executions still open after ${timeoutMs} ms: ${open.map((r) => `${r.id}:${r.status}`).join(', ')}`,
+        );
       await new Promise((r) => setTimeout(r, 1_000));
     }
   };
@@ -197,7 +210,9 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const start = Date.now();
     const outcomes = await Promise.all(batch.map(execute));
     const seconds = (Date.now() - start) / 1000;
-    expect(outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body])).toEqual([]);
+    expect(
+      outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body]),
+    ).toEqual([]);
     return n / seconds;
   };
 
@@ -206,6 +221,8 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     if (staleBuild(firthNodesPackageDir))
       execFileSync(process.execPath, ['build.mjs'], { cwd: firthNodesPackageDir, stdio: 'inherit' });
     stateDir = mkdtempSync(join(tmpdir(), 'firth-queue-'));
+    // mkdtemp makes it 0700: as root, the postgres user could not reach its cluster in it
+    chmodSync(stateDir, 0o755);
     apiKey = `firth-queue-${randomBytes(9).toString('base64url')}`;
     server = await startFirthServer({ port: 0, apiKey });
     const started = Date.now();
@@ -235,9 +252,20 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const extract = await pipeline('feature-extraction');
     for (const text of TEXTS) {
       const sentiment = await callPipeline(classify, 'sentiment-analysis', { text }, {});
-      expected.set(`sentiment:${text}`, { result: JSON.parse(JSON.stringify(sentiment)), model: classify.model.id });
-      const vector = await callPipeline(extract, 'feature-extraction', { text }, { pooling: 'mean', normalize: true });
-      expected.set(`embedding:${text}`, { result: JSON.parse(JSON.stringify(vector)), model: extract.model.id });
+      expected.set(`sentiment:${text}`, {
+        result: JSON.parse(JSON.stringify(sentiment)),
+        model: classify.model.id,
+      });
+      const vector = await callPipeline(
+        extract,
+        'feature-extraction',
+        { text },
+        { pooling: 'mean', normalize: true },
+      );
+      expected.set(`embedding:${text}`, {
+        result: JSON.parse(JSON.stringify(vector)),
+        model: extract.model.id,
+      });
     }
     for (const question of QUESTIONS) {
       const core = await askCourseNotes(question, { k: 4 });
@@ -277,17 +305,23 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const start = Date.now();
     const outcomes = await Promise.all(batch.map(execute));
     const seconds = (Date.now() - start) / 1000;
-    expect(outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body])).toEqual([]);
+    expect(
+      outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body]),
+    ).toEqual([]);
     const rows = await settled(before);
     const executions = byRequest(rows);
     for (const { id } of batch) {
-      expect(executions.get(id)?.map((e) => e.status), id).toEqual(['success']);
+      expect(
+        executions.get(id)?.map((e) => e.status),
+        id,
+      ).toEqual(['success']);
     }
     expect(rows).toHaveLength(300); // nothing else ran: one execution per request
     report.push(
       `a: 300 executions in ${seconds.toFixed(1)} s (${(300 / seconds).toFixed(1)}/s, 2 workers, cold), all success, once each`,
     );
-    for (const w of stack!.workers) report.push(`  worker ${w.index} (pid ${w.pid}) RSS ${(w.rss() / 2 ** 20).toFixed(0)} MiB`);
+    for (const w of stack!.workers)
+      report.push(`  worker ${w.index} (pid ${w.pid}) RSS ${(w.rss() / 2 ** 20).toFixed(0)} MiB`);
   });
 
   let twoWorkers = 0;
@@ -320,7 +354,11 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
       const found = executions.get(o.request.id) ?? [];
       expect(found, `${o.request.id}: exactly one execution`).toHaveLength(1);
       if (o.correct) expect(found[0]!.status, o.request.id).toBe('success');
-      else expect(visible.has(found[0]!.status), `${o.request.id} failed (${o.status}) but its execution is ${found[0]!.status}`).toBe(true);
+      else
+        expect(
+          visible.has(found[0]!.status),
+          `${o.request.id} failed (${o.status}) but its execution is ${found[0]!.status}`,
+        ).toBe(true);
     }
     // the executions the killed worker had started and not finished, by its own event log
     const eventLog = join(killed.folder, '.n8n', 'n8nEventLog-worker.log');
@@ -353,7 +391,8 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     report.push(
       `d: 1 worker ${one.toFixed(1)} executions/s; 2 workers ${twoWorkers.toFixed(1)}/s: ratio ${(twoWorkers / one).toFixed(2)} (benchmark, not asserted)`,
     );
-    for (const w of stack!.workers) report.push(`  worker ${w.index} (pid ${w.pid}) RSS ${(w.rss() / 2 ** 20).toFixed(0)} MiB`);
+    for (const w of stack!.workers)
+      report.push(`  worker ${w.index} (pid ${w.pid}) RSS ${(w.rss() / 2 ** 20).toFixed(0)} MiB`);
   });
 
   it('c. the main instance killed and restarted with executions queued: every one finishes, once, success', async () => {
@@ -372,7 +411,11 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const outcomes = await pending;
     const rows = await settled(before);
     const executions = byRequest(rows);
-    for (const { id } of batch) expect(executions.get(id)?.map((e) => e.status), id).toEqual(['success']);
+    for (const { id } of batch)
+      expect(
+        executions.get(id)?.map((e) => e.status),
+        id,
+      ).toEqual(['success']);
     expect(rows).toHaveLength(100);
     // the new main answers webhooks
     const after = await Promise.all(requests('c', 4).map(execute));
