@@ -288,7 +288,8 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
         }),
       });
       const served = (await response.json()) as { choices: { message: { content: string } }[] };
-      expected.set(`chat:${prompt}`, { text: served.choices[0]!.message.content });
+      // n8n's Basic LLM Chain trims the model's text (its responseFormatter: `response.trim()`)
+      expected.set(`chat:${prompt}`, { text: served.choices[0]!.message.content.trim() });
     }
   });
 
@@ -350,16 +351,30 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const rows = await settled(before);
     const executions = byRequest(rows);
     const visible = new Set(['error', 'crashed']);
+    // A request answered right: its id in exactly one execution, success. A request that failed:
+    // its execution error or crashed — found by its id where n8n kept the webhook's data, else among
+    // the executions n8n stored with the error alone (a job that stalled on the killed worker keeps
+    // no run data), which must number exactly the failed requests left over.
+    const unmatched: Outcome[] = [];
     for (const o of outcomes) {
       const found = executions.get(o.request.id) ?? [];
-      expect(found, `${o.request.id}: exactly one execution`).toHaveLength(1);
-      if (o.correct) expect(found[0]!.status, o.request.id).toBe('success');
-      else
+      expect(found.length, `${o.request.id}: at most one execution`).toBeLessThanOrEqual(1);
+      if (o.correct)
+        expect(
+          found.map((e) => e.status),
+          o.request.id,
+        ).toEqual(['success']);
+      else if (found.length === 1)
         expect(
           visible.has(found[0]!.status),
           `${o.request.id} failed (${o.status}) but its execution is ${found[0]!.status}`,
         ).toBe(true);
+      else unmatched.push(o);
     }
+    const anonymous = rows.filter((r) => r.ids.length === 0);
+    expect(anonymous.map((r) => r.status).filter((s) => !visible.has(s))).toEqual([]);
+    expect(anonymous).toHaveLength(unmatched.length);
+    expect(rows).toHaveLength(batch.length); // one execution per request: none missing, none extra
     // the executions the killed worker had started and not finished, by its own event log
     const eventLog = join(killed.folder, '.n8n', 'n8nEventLog-worker.log');
     const started = new Set<string>();
@@ -378,9 +393,12 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     const crashed = inFlight.filter((e) => visible.has(statusOf.get(e) ?? '')).length;
     expect(moved + crashed).toBe(inFlight.length);
     const failed = outcomes.filter((o) => !o.correct);
+    const answers = [
+      ...new Set(failed.map((o) => (o.status === 0 ? `no answer (${o.error})` : `HTTP ${o.status}`))),
+    ];
     report.push(
       `b: 150 requests, worker ${killed.index} SIGKILLed after 30 answers: ${outcomes.length - failed.length} answered right, ${failed.length} failed visibly ` +
-        `(${rows.filter((r) => r.status === 'crashed').length} crashed, ${rows.filter((r) => r.status === 'error').length} error in n8n's list); ` +
+        `(${answers.join(', ')}; ${rows.filter((r) => r.status === 'crashed').length} crashed, ${rows.filter((r) => r.status === 'error').length} error in n8n's list, ${anonymous.length} of them stored without the request's data); ` +
         `the killed worker had ${inFlight.length} executions in flight: ${moved} finished on the other worker, ${crashed} marked failed`,
     );
   });
