@@ -375,19 +375,22 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     expect(anonymous.map((r) => r.status).filter((s) => !visible.has(s))).toEqual([]);
     expect(anonymous).toHaveLength(unmatched.length);
     expect(rows).toHaveLength(batch.length); // one execution per request: none missing, none extra
-    // the executions the killed worker had started and not finished, by its own event log
+    // the executions the killed worker had taken off the queue and not finished, by its own event
+    // log (n8n.queue.job.dequeued / .completed / .failed, each with its executionId)
     const eventLog = join(killed.folder, '.n8n', 'n8nEventLog-worker.log');
     const started = new Set<string>();
     const finished = new Set<string>();
     if (existsSync(eventLog)) {
       for (const line of readFileSync(eventLog, 'utf8').split('\n')) {
-        const event = /"eventName":"(n8n\.workflow\.(?:started|success|failed))"/.exec(line)?.[1];
+        const event = /"eventName":"n8n\.queue\.job\.(dequeued|completed|failed)"/.exec(line)?.[1];
         const execution = /"executionId":"?(\d+)/.exec(line)?.[1];
         if (!event || !execution) continue;
-        (event === 'n8n.workflow.started' ? started : finished).add(execution);
+        (event === 'dequeued' ? started : finished).add(execution);
       }
     }
-    const inFlight = [...started].filter((e) => !finished.has(e) && Number(e) > before).map(Number);
+    expect(started.size, `${eventLog} names the jobs the worker took`).toBeGreaterThan(0);
+    const taken = [...started].filter((e) => Number(e) > before);
+    const inFlight = taken.filter((e) => !finished.has(e)).map(Number);
     const statusOf = new Map(rows.map((r) => [r.id, r.status]));
     const moved = inFlight.filter((e) => statusOf.get(e) === 'success').length;
     const crashed = inFlight.filter((e) => visible.has(statusOf.get(e) ?? '')).length;
@@ -399,7 +402,7 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     report.push(
       `b: 150 requests, worker ${killed.index} SIGKILLed after 30 answers: ${outcomes.length - failed.length} answered right, ${failed.length} failed visibly ` +
         `(${answers.join(', ')}; ${rows.filter((r) => r.status === 'crashed').length} crashed, ${rows.filter((r) => r.status === 'error').length} error in n8n's list, ${anonymous.length} of them stored without the request's data); ` +
-        `the killed worker had ${inFlight.length} executions in flight: ${moved} finished on the other worker, ${crashed} marked failed`,
+        `the killed worker had taken ${taken.length} of them, ${inFlight.length} in flight when killed: ${moved} finished on the other worker, ${crashed} marked failed`,
     );
   });
 
