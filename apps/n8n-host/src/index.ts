@@ -78,6 +78,7 @@ export {
   rssOf,
   startQueueMode,
   startQueueStack,
+  stillAlive,
   workerCountOf,
 } from './queue.js';
 // A running `n8n start` and a logged-in REST session.

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processesInGroups, queueSecrets, rssOf, workerCountOf } from './queue.js';
+import { processesInGroups, queueSecrets, rssOf, stillAlive, workerCountOf } from './queue.js';
 import { findPostgres, findQueueServices, findRedis } from './services.js';
 
 describe('workerCountOf: --workers=N, else FIRTH_WORKERS, else 2', () => {
@@ -34,17 +34,25 @@ describe('queueSecrets: generated once, kept private', () => {
 });
 
 describe('processesInGroups and rssOf: what the stack leaves behind, and its memory', () => {
-  it('finds a detached child by its process group until it is gone', async () => {
-    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+  it('finds a detached child, and its own child in a session of its own, until they are gone', async () => {
+    // the grandchild calls setsid, as PostgreSQL's backends do: found as a descendant, not by group
+    const child = spawn('sh', ['-c', 'setsid sleep 30 & sleep 30'], { detached: true, stdio: 'ignore' });
     const pid = child.pid!;
     const exited = new Promise((resolve) => child.on('exit', resolve));
+    let found: number[] = [];
     try {
-      expect(processesInGroups([pid])).toEqual([pid]);
+      for (let i = 0; i < 50 && found.length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        found = processesInGroups([pid]);
+      }
+      expect(found).toContain(pid);
+      expect(found).toHaveLength(3); // sh, its sleep, the setsid'd sleep
       expect(rssOf(pid)).toBeGreaterThan(0);
     } finally {
-      process.kill(-pid, 'SIGKILL');
+      for (const p of found) process.kill(p, 'SIGKILL');
     }
     await exited;
+    expect(stillAlive(found)).toEqual([]);
     expect(processesInGroups([pid])).toEqual([]);
     expect(rssOf(pid)).toBe(0);
   });

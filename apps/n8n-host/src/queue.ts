@@ -139,22 +139,49 @@ export function rssOf(pid: number): number {
   }
 }
 
-/** The processes alive in any of these process groups (pids), from /proc. */
-export function processesInGroups(groups: readonly number[]): number[] {
-  const wanted = new Set(groups);
-  const found: number[] = [];
+/** Every live process from /proc: pid, parent, process group (zombies left out). */
+function processTable(): { pid: number; ppid: number; pgrp: number }[] {
+  const table: { pid: number; ppid: number; pgrp: number }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       // /proc/<pid>/stat: pid (comm) state ppid pgrp …; comm may hold spaces and parentheses
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z' && wanted.has(Number(fields[2]))) found.push(Number(entry));
+      if (fields[0] !== 'Z')
+        table.push({ pid: Number(entry), ppid: Number(fields[1]), pgrp: Number(fields[2]) });
     } catch {
       // Gone meanwhile.
     }
   }
-  return found;
+  return table;
+}
+
+/**
+ * The live processes in these process groups and every descendant of their leaders (pids): what a
+ * stack started. PostgreSQL's backends are not in the postmaster's group (each is a session of its
+ * own), so groups alone would miss them.
+ */
+export function processesInGroups(groups: readonly number[]): number[] {
+  const table = processTable();
+  const found = new Set(table.filter((p) => groups.includes(p.pgrp)).map((p) => p.pid));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of table) {
+      if (!found.has(p.pid) && (found.has(p.ppid) || groups.includes(p.ppid))) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Which of these pids are still alive (not zombies). */
+export function stillAlive(pids: readonly number[]): number[] {
+  const alive = new Set(processTable().map((p) => p.pid));
+  return pids.filter((pid) => alive.has(pid));
 }
 
 /** `<state>/secrets.json`: PostgreSQL's and Redis' passwords, generated once (mode 0600). */
