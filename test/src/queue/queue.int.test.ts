@@ -21,7 +21,7 @@
  *
  * Skipped, with the reason, when PostgreSQL or Redis is not installed and could not be
  * (scripts/lib/queue-services.sh; FIRTH_QUEUE_SKIP). Run: `cd test && FIRTH_TEST_TIER=int npx
- * vitest run src/queue` with FIRTH_N8N_BIN exported. ~4 min on 2 cores.
+ * vitest run src/queue` with FIRTH_N8N_BIN exported. 2.5–4 min on 2 cores.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -434,6 +434,7 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
       await new Promise((r) => setTimeout(r, 200));
     }
     const open = (await executionsAfter(before)).filter((r) => r.status !== 'success').length;
+    expect(open, 'executions still queued or running when main goes').toBeGreaterThan(0);
     await stack!.restartMain('SIGKILL');
     const outcomes = await pending;
     const rows = await settled(before);
