@@ -65,5 +65,7 @@ for (const p of problems) console.log(`[firth] ${p}`);
 // scripts/lib/chromium.sh: no Chromium here (and none could be installed), so its tests were skipped
 if (process.env.FIRTH_BROWSER_SKIP)
   console.log(`[firth] browser tier skipped: ${process.env.FIRTH_BROWSER_SKIP}`);
+// scripts/lib/queue-services.sh: no PostgreSQL / Redis here (none could be installed): queue tier skipped
+if (process.env.FIRTH_QUEUE_SKIP) console.log(`[firth] queue tier skipped: ${process.env.FIRTH_QUEUE_SKIP}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -6,12 +6,14 @@
 # real n8n (tier 3), the browser tier (n8n's editor in Chromium, test/src/browser) and the package
 # tier (the packed tarballs installed with npm outside the workspace, every README block run as ESM
 # and CommonJS, type-checked under zod 3 and 4 and, where marked, in Chromium: test/src/packages;
-# part of `test:int`). Ends with "N passed, N failed".
+# part of `test:int`) and the queue tier (n8n main + workers on PostgreSQL and Redis, Debian's, installed
+# with apt-get when missing and allowed: test/src/queue). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/toolchain.sh
 source scripts/lib/n8n-runtime.sh
 source scripts/lib/chromium.sh
+source scripts/lib/queue-services.sh
 
 setup_failed() {
   echo "[firth] set-up failed: $1" >&2
@@ -22,6 +24,8 @@ firth_ensure_toolchain || setup_failed "installing Node 24 and pnpm"
 firth_install_and_build || setup_failed "pnpm install --frozen-lockfile / build"
 firth_ensure_n8n || setup_failed "installing the pinned n8n"
 firth_ensure_chromium # never fails: without Chromium the browser tier is skipped, with the reason
+# without PostgreSQL and Redis (none could be installed) the queue tier is skipped, with the reason
+firth_ensure_queue_services || true
 
 rm -rf packages/*/.reports apps/*/.reports test/.reports .turbo/runs
 biome_status=0

@@ -45,6 +45,11 @@ export interface N8nEnvOptions {
    * e.g. `scripts/start.sh` running while the integration test executes workflows.
    */
   runnersBrokerPort?: number;
+  /**
+   * More environment, over the headless settings: queue mode's database, Redis and EXECUTIONS_MODE
+   * (queue.ts). @default none — the folder's SQLite database, one process
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -84,6 +89,7 @@ export async function n8nEnv(
     N8N_RUNNERS_MODE: 'internal',
     N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK,
     N8N_RUNNERS_BROKER_PORT: String(options.runnersBrokerPort ?? (await freePort())),
+    ...options.env,
     ...extra,
   };
 }

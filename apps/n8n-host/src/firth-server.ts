@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFirthServer, type FirthServer, ggufChatModel, withGguf } from '@firth/server';
-import { assertPortFree, LOOPBACK } from './env.js';
+import { assertPortFree, LOOPBACK, type N8nEnvOptions } from './env.js';
 import { n8nCli } from './headless.js';
 
 /** Where the committed workflows and credentials expect the server. */
@@ -148,6 +148,7 @@ export async function importCredentials(
   userFolder: string,
   dir: string,
   overrides: CredentialOverrides = {},
+  options: N8nEnvOptions = {},
 ): Promise<{ id: string; name: string; type: string }[]> {
   const credentials = applyCredentialOverrides(readCredentialFiles(dir), overrides);
   if (credentials.length === 0) return [];
@@ -155,7 +156,7 @@ export async function importCredentials(
   try {
     const file = join(tmp, 'credentials.json');
     writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-    await n8nCli(userFolder, ['import:credentials', `--input=${file}`]);
+    await n8nCli(userFolder, ['import:credentials', `--input=${file}`], options);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

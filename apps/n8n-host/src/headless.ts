@@ -16,6 +16,8 @@ import { n8nCommand, run, runChecked } from './process.js';
 export interface WorkflowFile {
   id: string;
   name: string;
+  /** `true`: the workflow is meant to run as soon as it is imported (queue.ts activates it). */
+  active?: boolean;
   nodes: { name: string; type: string; parameters?: Record<string, unknown> }[];
 }
 
@@ -48,7 +50,11 @@ export async function n8nCli(userFolder: string, args: readonly string[], option
  * 01 newest, so the list reads in course order from 01 (see course.ts) on every start, including
  * a user folder imported before. Returns what was imported, in course order.
  */
-export async function importWorkflows(userFolder: string, dir: string): Promise<WorkflowFile[]> {
+export async function importWorkflows(
+  userFolder: string,
+  dir: string,
+  options: N8nEnvOptions = {},
+): Promise<WorkflowFile[]> {
   const workflows = inCourseOrder(readWorkflowFiles(dir));
   if (workflows.length === 0) return workflows;
   const tmp = mkdtempSync(join(tmpdir(), 'firth-workflows-'));
@@ -60,7 +66,7 @@ export async function importWorkflows(userFolder: string, dir: string): Promise<
       updatedAt: new Date(now - i * 10).toISOString(),
     }));
     writeFileSync(file, JSON.stringify(stamped));
-    await n8nCli(userFolder, ['import:workflow', `--input=${file}`]);
+    await n8nCli(userFolder, ['import:workflow', `--input=${file}`], options);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -66,6 +66,21 @@ export { PGLITE_CREDENTIAL_NAME, type PgliteServer, startPgliteServer } from './
 export { ownerAccount, ownerFile, type Prepared, type PrepareOptions, prepareUserFolder } from './prepare.js';
 // Running the n8n binary.
 export { n8nBin } from './process.js';
+// n8n's queue mode: PostgreSQL and Redis as child processes, n8n main + workers (start --queue).
+export {
+  processesInGroups,
+  type QueueCompanions,
+  type QueueStack,
+  type QueueStackOptions,
+  type QueueWorker,
+  queueSecrets,
+  recordInstalledPackageInPostgres,
+  rssOf,
+  startQueueMode,
+  startQueueStack,
+  stillAlive,
+  workerCountOf,
+} from './queue.js';
 // A running `n8n start` and a logged-in REST session.
 export {
   login,
@@ -77,5 +92,17 @@ export {
   spawnN8n,
   startN8n,
 } from './server.js';
+export {
+  findPostgres,
+  findQueueServices,
+  findRedis,
+  type PostgresConnection,
+  type PostgresServer,
+  psql,
+  type RedisServer,
+  type ServiceProcess,
+  startPostgres,
+  startRedis,
+} from './services.js';
 // `firth-n8n start` / `firth n8n`: n8n with Firth, in the foreground; where start.sh installed n8n.
-export { installedN8nBin, repoRoot, startFirthN8n } from './start.js';
+export { type Companions, installedN8nBin, repoRoot, startCompanions, startFirthN8n } from './start.js';

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  describeCommunityPackage,
   installCommunityPackage,
   installedVersion,
   packCommunityPackage,
@@ -20,8 +21,13 @@ export interface PrepareOptions {
   userFolder: string;
   /** The community package's folder, built (`packages/n8n-nodes-firth`). */
   packageDir: string;
-  /** Folder of importable workflow JSON files (`workflows/`). */
-  workflowsDir: string;
+  /** Folder of importable workflow JSON files (`workflows/`), imported inactive. @default none */
+  workflowsDir?: string;
+  /**
+   * More folders of workflows, imported after `workflowsDir` (inactive too: n8n activates a
+   * workflow once it runs — queue.ts activates those whose JSON says `"active": true`). @default none
+   */
+  moreWorkflowsDirs?: string[];
   /**
    * Folder of credential JSON files imported before the workflows (`workflows/credentials/`: the
    * Firth server's, placeholder key only). @default none
@@ -29,6 +35,13 @@ export interface PrepareOptions {
   credentialsDir?: string;
   /** Where the imported credentials point instead (another port, a key). @default as the files say */
   credentialOverrides?: CredentialOverrides;
+  /**
+   * More environment for every n8n command run on the folder: queue mode's Postgres and Redis
+   * (queue.ts). @default none — the folder's own SQLite database
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Records the package in n8n's database. @default recordInstalledPackage: the folder's SQLite database */
+  recordPackage?: (pkg: RegisteredPackage) => Promise<void> | void;
 }
 
 export interface Prepared {
@@ -49,20 +62,28 @@ export async function prepareUserFolder({
   userFolder,
   packageDir,
   workflowsDir,
+  moreWorkflowsDirs = [],
   credentialsDir,
   credentialOverrides,
+  env,
+  recordPackage,
 }: PrepareOptions): Promise<Prepared> {
   mkdirSync(userFolder, { recursive: true });
   const tarball = await packCommunityPackage(packageDir);
+  const options = env ? { env } : {};
   try {
     const installed = await installCommunityPackage(userFolder, tarball);
     // Credentials first: the workflows refer to them by id.
     const credentials = credentialsDir
-      ? await importCredentials(userFolder, credentialsDir, credentialOverrides)
+      ? await importCredentials(userFolder, credentialsDir, credentialOverrides, options)
       : [];
-    const workflows = await importWorkflows(userFolder, workflowsDir);
+    const workflows = workflowsDir ? await importWorkflows(userFolder, workflowsDir, options) : [];
+    for (const dir of moreWorkflowsDirs) workflows.push(...(await importWorkflows(userFolder, dir, options)));
     // The imports above ran n8n on the folder, so its database exists, migrated.
-    const registered = await registerCommunityPackage(userFolder, installed);
+    const registered = recordPackage
+      ? await describeCommunityPackage(installed)
+      : await registerCommunityPackage(userFolder, installed);
+    if (recordPackage) await recordPackage(registered);
     return { package: installedVersion(installed), registered, workflows, credentials };
   } finally {
     rmSync(dirname(tarball), { recursive: true, force: true });

@@ -17,6 +17,14 @@ export interface StartOptions {
   logFile?: string;
   /** How long to wait for `/healthz/readiness`. @default 180 s — ~25 s on 2 cores, cold disks are slower */
   readyTimeoutMs?: number;
+  /**
+   * The n8n command line. @default ['start']. Queue mode's workers: ['worker', '--concurrency=10'],
+   * with `port` the worker's health-check port (QUEUE_HEALTH_CHECK_PORT in `env`), where
+   * `/healthz/readiness` answers once its database and Redis are connected.
+   */
+  args?: readonly string[];
+  /** More environment over the headless settings (queue mode: Postgres, Redis). @default none */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface N8nHandle {
@@ -28,6 +36,8 @@ export interface N8nHandle {
   exited: Promise<number>;
   /** SIGTERM to n8n's process group, SIGKILL after `graceMs`; resolves once it has exited. */
   stop(graceMs?: number): Promise<number>;
+  /** Sends `signal` to n8n's process group (n8n and its task runner), e.g. SIGKILL for a crash. */
+  kill(signal: NodeJS.Signals): void;
 }
 
 /**
@@ -53,11 +63,11 @@ export async function spawnN8n(
 ): Promise<N8nHandle & { ready: Promise<void> }> {
   const port = options.port ?? 5678;
   await assertPortFree(port);
-  const env = await n8nEnv(userFolder, { port });
+  const env = await n8nEnv(userFolder, { port, ...(options.env ? { env: options.env } : {}) });
   const logFile = options.logFile ?? join(userFolder, 'n8n.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const log = openSync(logFile, 'a');
-  const [command, argv] = n8nCommand(['start'], env);
+  const [command, argv] = n8nCommand(options.args ?? ['start'], env);
   const child = spawn(command, argv, { env, detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
@@ -91,6 +101,7 @@ export async function spawnN8n(
       killGroup('SIGKILL');
       return code;
     },
+    kill: killGroup,
   };
 
   const timeoutMs = options.readyTimeoutMs ?? 180_000;
@@ -145,6 +156,8 @@ export interface RestSession {
   created: boolean;
   /** GET a path (`/rest/workflows`, `/types/nodes.json`) and parse the JSON; throws on non-2xx. */
   get<T = unknown>(path: string): Promise<T>;
+  /** POST JSON to a path (`/rest/workflows/<id>/activate`) and parse the answer; throws on non-2xx. */
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
 }
 
 /**
@@ -198,6 +211,15 @@ function session(baseUrl: string, cookie: string, created: boolean): RestSession
     async get<T>(path: string) {
       const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
       if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    async post<T>(path: string, body: unknown) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     },
   };

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FirthServer, ggufThreads } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
-import { firthServerPort, startFirthServer } from './firth-server.js';
+import { type CredentialOverrides, firthServerPort, startFirthServer } from './firth-server.js';
 import { type PgliteServer, startPgliteServer } from './pglite-server.js';
 import { ownerAccount, prepareUserFolder } from './prepare.js';
 import { n8nBin } from './process.js';
@@ -53,30 +53,40 @@ export function installedN8nBin(root = repoRoot(), env: NodeJS.ProcessEnv = proc
   return existsSync(join(dir, '.firth-complete')) && existsSync(bin) ? bin : undefined;
 }
 
-/**
- * Runs n8n with Firth until a signal (then exits the process) or until n8n exits on its own
- * (resolves with an exit code). `--port=N` in `args` (or N8N_PORT) picks n8n's port.
- */
-export async function startFirthN8n(args: string[] = []): Promise<number> {
-  const root = repoRoot();
-  n8nBin(); // Fail before any work when the pinned n8n is not there.
-  const portFlag = args.find((a) => a.startsWith('--port='))?.slice('--port='.length);
-  const port = parsePort(portFlag ?? process.env['N8N_PORT']);
-  await assertPortFree(port);
-  const userFolder = resolve(process.env['FIRTH_N8N_USER_FOLDER'] || join(root, '.n8n-user'));
-  const serverPort = firthServerPort(process.env['FIRTH_SERVER_PORT']);
-  const serverKey = process.env['FIRTH_SERVER_KEY'] || undefined;
-  const serverOff = /^(off|0|false|no)$/i.test(process.env['FIRTH_SERVER'] ?? '');
-  if (!serverOff && serverPort === port)
-    throw new Error(`FIRTH_SERVER_PORT and N8N_PORT are both ${port}: pick two ports`);
+/** Firth's model server and PGlite beside n8n, and where the imported credentials point. */
+export interface Companions {
+  server?: FirthServer;
+  postgres?: PgliteServer;
+  /** Where the Firth nodes and the credentials reach the model server (also when it is off). */
+  serverUrl: string;
+  serverKey?: string;
+  credentialOverrides: CredentialOverrides;
+  /** What `start` prints about them. */
+  lines(): string[];
+  /** Stops both (each at most once). */
+  close(): Promise<void>;
+}
 
-  const t0 = Date.now();
-  const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+/**
+ * The model server (FIRTH_SERVER_PORT, FIRTH_SERVER_KEY, FIRTH_SERVER=off, FIRTH_GGUF_MODEL) and
+ * PGlite for the PGVector workflow (FIRTH_PGVECTOR=off), as `start` runs them beside n8n: once,
+ * whatever runs the workflows (one n8n, or queue mode's workers). Logs what it started.
+ */
+export async function startCompanions(
+  options: { n8nPort?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Companions> {
+  const env = options.env ?? process.env;
+  const serverPort = firthServerPort(env['FIRTH_SERVER_PORT']);
+  const serverKey = env['FIRTH_SERVER_KEY'] || undefined;
+  const serverOff = /^(off|0|false|no)$/i.test(env['FIRTH_SERVER'] ?? '');
+  if (!serverOff && serverPort === options.n8nPort)
+    throw new Error(`FIRTH_SERVER_PORT and N8N_PORT are both ${serverPort}: pick two ports`);
+
   // The model server first: the workflows' credentials point at it, and a taken port fails fast.
   let server: FirthServer | undefined;
   if (!serverOff) {
-    const gguf = process.env['FIRTH_GGUF_MODEL'] || undefined;
-    const threads = ggufThreads(process.env['FIRTH_GGUF_THREADS'] || undefined, 'FIRTH_GGUF_THREADS');
+    const gguf = env['FIRTH_GGUF_MODEL'] || undefined;
+    const threads = ggufThreads(env['FIRTH_GGUF_THREADS'] || undefined, 'FIRTH_GGUF_THREADS');
     server = await startFirthServer({
       port: serverPort,
       ...(serverKey ? { apiKey: serverKey } : {}),
@@ -89,36 +99,79 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
   }
   const serverUrl = server?.url ?? `http://${LOOPBACK}:${serverPort}`;
   let postgres: PgliteServer | undefined;
-  const closeServer = async () => {
+  const close = async () => {
     const s = server;
     const pg = postgres;
     server = undefined;
     postgres = undefined;
     await Promise.all([s?.close().catch(() => {}), pg?.close().catch(() => {})]);
   };
-  if (!/^(off|0|false|no)$/i.test(process.env['FIRTH_PGVECTOR'] ?? '')) {
+  if (!/^(off|0|false|no)$/i.test(env['FIRTH_PGVECTOR'] ?? '')) {
     try {
       postgres = await startPgliteServer({ port: 0 });
       say(
         `PGlite (Postgres with pgvector, in memory) on ${postgres.host}:${postgres.port} for the PGVector workflow`,
       );
     } catch (error) {
-      await closeServer();
+      await close();
       throw error;
     }
   }
-  const pgOverride = postgres
-    ? {
-        postgres: {
-          host: postgres.host,
-          port: postgres.port,
-          user: postgres.user,
-          password: postgres.password,
-          database: postgres.database,
-          name: postgres.name,
-        },
-      }
-    : {};
+  const started = { server, postgres };
+  return {
+    ...started,
+    serverUrl,
+    ...(serverKey ? { serverKey } : {}),
+    credentialOverrides: {
+      firthServerUrl: serverUrl,
+      ...(serverKey ? { firthServerKey: serverKey } : {}),
+      ...(postgres
+        ? {
+            postgres: {
+              host: postgres.host,
+              port: postgres.port,
+              user: postgres.user,
+              password: postgres.password,
+              database: postgres.database,
+              name: postgres.name,
+            },
+          }
+        : {}),
+    },
+    lines: () => [
+      started.server
+        ? `Firth model server: ${started.server.url}  (OpenAI API ${started.server.url}/v1, Ollama API ${started.server.url}/api${serverKey ? ', key from FIRTH_SERVER_KEY' : ', no key'})`
+        : `Firth model server: off (FIRTH_SERVER=off); the credentials point at ${serverUrl}`,
+      started.postgres
+        ? `PGlite (Postgres + pgvector, in memory): ${started.postgres.host}:${started.postgres.port}, for the PGVector workflow`
+        : 'PGlite: off (FIRTH_PGVECTOR=off)',
+    ],
+    close,
+  };
+}
+
+/**
+ * Runs n8n with Firth until a signal (then exits the process) or until n8n exits on its own
+ * (resolves with an exit code). `--port=N` in `args` (or N8N_PORT) picks n8n's port.
+ */
+export async function startFirthN8n(args: string[] = []): Promise<number> {
+  const root = repoRoot();
+  n8nBin(); // Fail before any work when the pinned n8n is not there.
+  const portFlag = args.find((a) => a.startsWith('--port='))?.slice('--port='.length);
+  const port = parsePort(portFlag ?? process.env['N8N_PORT']);
+  await assertPortFree(port);
+  const userFolder = resolve(process.env['FIRTH_N8N_USER_FOLDER'] || join(root, '.n8n-user'));
+  const t0 = Date.now();
+  const seconds = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  const companions = await startCompanions({ n8nPort: port });
+  const { serverUrl } = companions;
+  let server = companions.server;
+  let postgres = companions.postgres;
+  const closeServer = async () => {
+    server = undefined;
+    postgres = undefined;
+    await companions.close();
+  };
 
   let n8n: Awaited<ReturnType<typeof spawnN8n>>;
   let prepared: Awaited<ReturnType<typeof prepareUserFolder>>;
@@ -130,11 +183,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
       packageDir: join(root, 'packages', 'n8n-nodes-firth'),
       workflowsDir: join(root, 'workflows'),
       credentialsDir: join(root, 'workflows', 'credentials'),
-      credentialOverrides: {
-        firthServerUrl: serverUrl,
-        ...(serverKey ? { firthServerKey: serverKey } : {}),
-        ...pgOverride,
-      },
+      credentialOverrides: companions.credentialOverrides,
     });
     say(
       `installed ${prepared.package.name}@${prepared.package.version} (${prepared.registered.nodes.length} nodes, listed in Settings → Community nodes), imported ${prepared.credentials.length} credentials and ${prepared.workflows.length} workflows (${seconds()})`,
@@ -181,12 +230,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
     `  email:    ${owner.email}`,
     `  password: ${owner.generated ? owner.password : '(from FIRTH_N8N_PASSWORD)'}`,
     '',
-    server
-      ? `Firth model server: ${server.url}  (OpenAI API ${server.url}/v1, Ollama API ${server.url}/api${serverKey ? ', key from FIRTH_SERVER_KEY' : ', no key'})`
-      : `Firth model server: off (FIRTH_SERVER=off); the credentials point at ${serverUrl}`,
-    postgres
-      ? `PGlite (Postgres + pgvector, in memory): ${postgres.host}:${postgres.port}, for the PGVector workflow`
-      : 'PGlite: off (FIRTH_PGVECTOR=off)',
+    ...companions.lines(),
     ...prepared.credentials.map((c) => `  credential "${c.name}" (${c.type})`),
     '',
     'Workflows, the course in order (each sticky note names the next lesson):',
