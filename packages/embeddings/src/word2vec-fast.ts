@@ -115,10 +115,10 @@ function runJob(k: KernelExports, mem: ArrayBufferLike, at: number, scratch: num
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, cfg, jobAt, scratch, hotAt, hot } = workerData;
+const { module, memory, cfg, jobAt, scratch, hotAt, hot, syncWords } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 k.init(cfg);
-if (hot > 0) k.init_hot(hotAt, hot);
+if (hot > 0) k.init_hot(hotAt, hot, syncWords);
 parentPort.on('message', (job) => {
   const i32 = new Int32Array(memory.buffer, jobAt, job.words.length + job.sentenceEnds.length);
   i32.set(job.words);
@@ -191,6 +191,8 @@ export class WasmTrainer {
     const envHot = Number(process.env['FIRTH_W2V_HOT'] ?? HOT_ROWS);
     const hot = nWorkers > 1 && Number.isInteger(envHot) && envHot > 0 ? Math.min(V, envHot) : 0;
     const hotAreas = slots.map(() => (hot > 0 ? alloc(6 * hot * rowBytes, 64) : 0));
+    // and how often they merge them: about 500 times an epoch, every 1,000 to 10,000 trained words
+    const syncWords = Math.min(MAX_JOB_WORDS, Math.max(1000, Math.floor(vocab.totalWords / 500)));
     const pages = Math.ceil(top / 65536) + 1;
     this.memory = sharedMemory(pages);
     const buf = this.memory.buffer;
@@ -258,6 +260,7 @@ export class WasmTrainer {
             scratch: slot + 2 * MAX_JOB_WORDS * 4 + 16,
             hotAt: hotAreas[w],
             hot,
+            syncWords,
           },
         });
         const s: Slot = { worker, pending: [] };

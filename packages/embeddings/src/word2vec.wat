@@ -61,6 +61,7 @@
   ;; the most used rows are used by every job. Measured, skip-gram with negative sampling on 17M
   ;; words: one worker 52 s, two workers sharing all rows 43 s, two separate processes 58–64 s each.
   (global $hot (mut i32) (i32.const 0))
+  (global $syncWords (mut i32) (i32.const 0)) ;; trained words between two merges (see train_job)
   (global $hsHot (mut i32) (i32.const 0))     ;; hot inner nodes: min(hot, V − 1)
   (global $hsHot0 (mut i32) (i32.const 0))    ;; the first of them: V − 1 − hsHot (no inner node when none)
   (global $priv0 (mut i32) (i32.const 0))     ;; this worker's copies: syn0, syn1neg, syn1 (hot rows each)
@@ -109,9 +110,12 @@
     (global.set $hsHot0 (i32.sub (global.get $V) (i32.const 1))))
 
   ;; This worker's copies of the hot rows (see $hot): `hot` rows per table at $at (3 · 2 · hot · stride
-  ;; bytes: the copies of syn0, syn1neg, syn1, then their bases). hot = 0: every row is shared.
-  (func (export "init_hot") (param $at i32) (param $hot i32)
+  ;; bytes: the copies of syn0, syn1neg, syn1, then their bases), merged after every sentence that
+  ;; takes the words trained since the last merge to $syncWords or more, and at the job's end.
+  ;; hot = 0: every row is shared.
+  (func (export "init_hot") (param $at i32) (param $hot i32) (param $syncWords i32)
     (local $tbl i32)
+    (global.set $syncWords (local.get $syncWords))
     (if (i32.gt_u (local.get $hot) (global.get $V)) (then (local.set $hot (global.get $V))))
     (global.set $hot (local.get $hot))
     (global.set $hsHot (local.get $hot))
@@ -684,12 +688,12 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $iLoop)))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
-        ;; the hot rows meet the shared ones every ~1,000 trained words (after the sentence that
-        ;; passes 1,000), not only at the job's end: a job is up to 10,000 words, and on a small
-        ;; corpus a few jobs make an epoch (Lee, 60k words: the final loss 1–2 % higher when
-        ;; merged once per job)
+        ;; the hot rows meet the shared ones every $syncWords trained words (word2vec-fast.ts: 1,000
+        ;; on a small corpus, where a few jobs make an epoch — Lee, 60k words: the final loss 1–2 %
+        ;; higher when merged once per job, within 0.3 % every 1,000 words; up to once per job on a
+        ;; large one, where a merge every 1,000 words cost CBOW 10–25 % of its speed)
         (local.set $since (i32.add (local.get $since) (i32.sub (local.get $end) (local.get $start))))
-        (if (i32.and (i32.ne (global.get $hot) (i32.const 0)) (i32.ge_u (local.get $since) (i32.const 1000)))
+        (if (i32.and (i32.ne (global.get $hot) (i32.const 0)) (i32.ge_u (local.get $since) (global.get $syncWords)))
           (then
             (call $hotEnd)
             (call $hotStart)
