@@ -40,6 +40,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatMemoryReports, type ProcessMemoryReport, readMemoryReports } from '@firth/numeric';
 import type { RegisteredPackage } from './community-package.js';
 import { communityNodesDir } from './community-package.js';
 import { encryptionKey, freePort, LOOPBACK, n8nDir } from './env.js';
@@ -125,6 +126,12 @@ export interface QueueStack {
   restartMain(signal?: NodeJS.Signals): Promise<void>;
   /** Process groups this stack started (n8n's, the workers', PostgreSQL's, Redis'). */
   processGroups(): number[];
+  /**
+   * Memory per n8n process: main's and each worker's RSS now, and the Firth models each loaded (name,
+   * weight bytes, how many loads, load time), from the reports the processes write to
+   * `<state>/memory` (FIRTH_MEMORY_REPORT_DIR; @firth/numeric's trackModelLoad) after each model load.
+   */
+  memory(): ProcessMemoryReport[];
   /** Stops everything: workers and main, then Redis and PostgreSQL, then the model server. */
   stop(): Promise<void>;
 }
@@ -344,7 +351,12 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 
     const mainFolder = join(stateDir, 'main');
     const key = encryptionKey(mainFolder);
-    const env = queueEnv(postgres, redis, key, companions, options.env ?? {});
+    const memoryDir = join(stateDir, 'memory');
+    rmSync(memoryDir, { recursive: true, force: true }); // the last start's processes are gone
+    const env = queueEnv(postgres, redis, key, companions, {
+      FIRTH_MEMORY_REPORT_DIR: memoryDir,
+      ...options.env,
+    });
     const root = repoRoot();
     log('installing n8n-nodes-firth and importing credentials and workflows into PostgreSQL ...');
     const prepared = await step(
@@ -460,6 +472,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
         await main.ready;
       },
       processGroups: () => [...groups],
+      memory: () => readMemoryReports(memoryDir, [main.pid, ...workers.map((w) => w.pid)]),
       stop: stopAll,
     };
     return stack;
@@ -532,6 +545,7 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    if (stack) process.stdout.write(`\nmemory at the end:\n${formatMemoryReports(stack.memory())}\n`);
     say(`${signal}: stopping n8n main, the workers, Redis, PostgreSQL and the model server ...`);
     if (stack) void stack.stop().then(() => process.exit(0));
     else abort.abort(); // startQueueStack stops what it started, then rejects: exit below
@@ -582,10 +596,14 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
     'Webhooks, active (each execution runs on a worker):',
     ...(webhooks.length > 0 ? webhooks : ['  (none in workflows/queue/)']),
     '',
+    `Memory per process and the Firth models each loaded (once per process, on first use): \`kill -USR2 ${process.pid}\`; printed again at the end.`,
     `Ctrl-C stops n8n main, the ${workers} worker(s), Redis, PostgreSQL and the model server.`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
+  process.on('SIGUSR2', () => {
+    if (stack && !stopping) process.stdout.write(`${formatMemoryReports(stack.memory())}\n`);
+  });
   for (const worker of [...stack.workers]) {
     void worker.handle.exited.then((code) => {
       if (!stopping) say(`worker ${worker.index} exited with code ${code}; see ${worker.logFile}`);

@@ -40,6 +40,7 @@ import {
   startQueueStack,
   stillAlive,
 } from '@firth/n8n-host';
+import { formatMemoryReports } from '@firth/numeric';
 import { pipeline } from '@firth/pipelines';
 import { askCourseNotes } from '@firth/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -325,8 +326,23 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     report.push(
       `a: 300 executions in ${seconds.toFixed(1)} s (${(300 / seconds).toFixed(1)}/s, 2 workers, cold), all success, once each`,
     );
-    for (const w of stack!.workers)
-      report.push(`  worker ${w.index} (pid ${w.pid}) RSS ${(w.rss() / 2 ** 20).toFixed(0)} MiB`);
+    // memory per worker, and each Firth model loaded once per worker, on first use
+    const workerPids = new Set(stack!.workers.map((w) => w.pid));
+    const workerReports = stack!.memory().filter((r) => workerPids.has(r.pid));
+    expect(workerReports).toHaveLength(2);
+    for (const r of workerReports) {
+      expect(r.alive).toBe(true);
+      expect(r.rssNowBytes).toBeGreaterThan(0);
+      expect(r.models.map((m) => [m.name, m.loads])).toEqual(r.models.map((m) => [m.name, 1]));
+    }
+    // 300 executions over 2 workers: each ran sentiment (BERT) at least once
+    expect(workerReports.every((r) => r.models.length > 0)).toBe(true);
+    report.push(
+      '  memory after phase a:',
+      ...formatMemoryReports(stack!.memory())
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
   });
 
   let twoWorkers = 0;
