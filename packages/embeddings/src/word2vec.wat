@@ -58,8 +58,11 @@
   ;; starts from the shared rows (copied into $priv and $base), updates its copies, and at its end
   ;; adds what it changed (priv − base) to the shared rows, one worker at a time. Two workers
   ;; writing the same rows of a shared table pass their cache lines back and forth at every update;
-  ;; the most used rows are used by every job. Measured, skip-gram with negative sampling on 17M
-  ;; words: one worker 52 s, two workers sharing all rows 43 s, two separate processes 58–64 s each.
+  ;; the most used rows are used by every job (with hierarchical softmax, the root's rows by every
+  ;; word). Measured on 17M words, 2 workers, against gensim in the same runs: hierarchical softmax
+  ;; sharing every row 1.09–1.41× gensim, with the copies 1.58–2.30× (skip-gram and CBOW, 2–3 runs
+  ;; each); skip-gram with negative sampling 35–56 s sharing every row (5 runs), 29–58 s with the
+  ;; copies (9 runs) — there the spread of this 2-core VM from run to run is larger than the change.
   (global $hot (mut i32) (i32.const 0))
   (global $syncWords (mut i32) (i32.const 0)) ;; trained words between two merges (see train_job)
   (global $hsHot (mut i32) (i32.const 0))     ;; hot inner nodes: min(hot, V − 1)
@@ -691,7 +694,7 @@
         ;; the hot rows meet the shared ones every $syncWords trained words (word2vec-fast.ts: 1,000
         ;; on a small corpus, where a few jobs make an epoch — Lee, 60k words: the final loss 1–2 %
         ;; higher when merged once per job, within 0.3 % every 1,000 words; up to once per job on a
-        ;; large one, where a merge every 1,000 words cost CBOW 10–25 % of its speed)
+        ;; large one: a merge copies 2 × 256 rows per table, and CBOW trains 1,000 words in ~1 ms)
         (local.set $since (i32.add (local.get $since) (i32.sub (local.get $end) (local.get $start))))
         (if (i32.and (i32.ne (global.get $hot) (i32.const 0)) (i32.ge_u (local.get $since) (global.get $syncWords)))
           (then
