@@ -210,16 +210,18 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
     for (const row of rows) for (const id of row.ids) map.set(id, [...(map.get(id) ?? []), row]);
     return map;
   };
-  const throughput = async (n: number) => {
-    const batch = requests('d', n);
+  /** Sends n requests at once; every one must be answered right. Resolves with the batch and the seconds it took. */
+  const allAnswered = async (phase: string, n: number) => {
+    const batch = requests(phase, n);
     const start = Date.now();
     const outcomes = await Promise.all(batch.map(execute));
     const seconds = (Date.now() - start) / 1000;
     expect(
       outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body]),
     ).toEqual([]);
-    return n / seconds;
+    return { batch, seconds };
   };
+  const throughput = async (n: number) => n / (await allAnswered('d', n)).seconds;
 
   beforeAll(async () => {
     n8nBin(); // no silent skip once PostgreSQL and Redis are there: the tier needs the real n8n
@@ -307,13 +309,7 @@ describe.skipIf(skip !== undefined)("Firth on n8n's queue mode (queue tier)", ()
 
   it('a. 300 concurrent webhook executions: each answered right, each recorded once in PostgreSQL, success', async () => {
     const before = await lastExecutionId();
-    const batch = requests('a', 300);
-    const start = Date.now();
-    const outcomes = await Promise.all(batch.map(execute));
-    const seconds = (Date.now() - start) / 1000;
-    expect(
-      outcomes.filter((o) => !o.correct).map((o) => [o.request.id, o.status, o.error ?? o.body]),
-    ).toEqual([]);
+    const { batch, seconds } = await allAnswered('a', 300);
     const rows = await settled(before);
     const executions = byRequest(rows);
     for (const { id } of batch) {
