@@ -32,7 +32,7 @@ import { WORD2VEC_WASM_BASE64 } from './word2vec-wasm.js';
 const MAX_JOB_WORDS = 10_000;
 /** Logistic terms word2vec.wat computes in one batch (its $fs, $ts). */
 const MAX_TERMS = 64;
-/** Rows of each table every worker keeps its own copy of, merged at the end of each job (word2vec.wat, $hot). */
+/** Rows of each table every worker keeps its own copy of, merged into the shared rows about 500 times an epoch (word2vec.wat, $hot). */
 const HOT_ROWS = 256;
 
 /** Buckets of the negative-sampling search index: draws are < 2^31, bucket = draw >> 15. */
