@@ -29,7 +29,10 @@ export const STACK = [
   { layer: 'core', packages: ['@firth/neural', '@firth/deep', '@firth/embeddings', '@firth/transformers'] },
   { layer: 'core', packages: ['@firth/llm', '@firth/rag', '@firth/pipelines'] },
   { layer: 'adapter', packages: ['@firth/langchain', 'n8n-nodes-firth'] },
-  { layer: 'application', packages: ['@firth/server', '@firth/agents', '@firth/n8n-host', '@firth/cli'] },
+  {
+    layer: 'application',
+    packages: ['@firth/server', '@firth/agents', '@firth/playground', '@firth/n8n-host', '@firth/cli'],
+  },
 ] as const;
 
 /** Each package's place: its index in the flattened STACK, and its layer. */

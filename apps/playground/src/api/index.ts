@@ -1,0 +1,6 @@
+/** Every panel's routes and data files, in one table the server serves. */
+import type { ApiRoute, DataFile } from './types.js';
+
+export const ROUTES: ApiRoute[] = [];
+
+export const DATA_FILES: DataFile[] = [];

@@ -1,0 +1,16 @@
+/**
+ * The playground's panels, in the order of the tabs. Each is one file in this folder: its
+ * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
+ */
+import type { ComponentType } from 'preact';
+
+export interface PanelSpec {
+  /** In the URL: `#/<id>`. */
+  id: string;
+  title: string;
+  /** One line under the title. */
+  summary: string;
+  component: ComponentType;
+}
+
+export const PANELS: PanelSpec[] = [];
