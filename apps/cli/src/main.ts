@@ -16,6 +16,7 @@ import { generateCommand } from './commands/generate.js';
 import { gloveTrain } from './commands/glove.js';
 import { gptTrain } from './commands/gpt.js';
 import { n8nCommand } from './commands/n8n.js';
+import { playgroundCommand } from './commands/playground.js';
 import { ragAsk, ragIndex } from './commands/rag.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenizeCommand } from './commands/tokenize.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ragIndex,
   ragAsk,
   serveCommand,
+  playgroundCommand,
   n8nCommand,
 ];
 

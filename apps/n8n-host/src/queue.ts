@@ -63,7 +63,7 @@ const say = (line: string) => process.stderr.write(`[firth-n8n] ${line}\n`);
 
 /** What runs beside n8n and where the credentials point: start.ts' Companions, or a test's own server. */
 export type QueueCompanions = Pick<Companions, 'serverUrl' | 'serverKey' | 'credentialOverrides' | 'close'> &
-  Partial<Pick<Companions, 'lines'>>;
+  Partial<Pick<Companions, 'lines' | 'playgroundLine'>>;
 
 export interface QueueStackOptions {
   /** The state folder (created; reused on the next start). */
@@ -582,6 +582,7 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
     `n8n is running in queue mode (${((Date.now() - t0) / 1000).toFixed(1)} s): ${stack.url}`,
     `  email:    ${owner.email}`,
     `  password: ${owner.generated ? owner.password : '(from FIRTH_N8N_PASSWORD)'}`,
+    ...(companions.playgroundLine ? [companions.playgroundLine] : []),
     '',
     `main      pid ${stack.main.pid}, RSS ${MiB(rssOf(stack.main.pid))}  (log ${stack.main.logFile})`,
     ...stack.workers.map(
@@ -597,7 +598,7 @@ export async function startQueueMode(args: readonly string[]): Promise<number> {
     ...(webhooks.length > 0 ? webhooks : ['  (none in workflows/queue/)']),
     '',
     `Memory per process and the Firth models each loaded (once per process, on first use): \`kill -USR2 ${process.pid}\`; printed again at the end.`,
-    `Ctrl-C stops n8n main, the ${workers} worker(s), Redis, PostgreSQL and the model server.`,
+    `Ctrl-C stops n8n main, the ${workers} worker(s), Redis, PostgreSQL, the model server and the playground.`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

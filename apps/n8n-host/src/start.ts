@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPlaygroundServer, DEFAULT_PLAYGROUND_PORT, type PlaygroundServer } from '@firth/playground';
 import { type FirthServer, ggufThreads } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
 import { type CredentialOverrides, firthServerPort, startFirthServer } from './firth-server.js';
@@ -57,14 +58,27 @@ export function installedN8nBin(root = repoRoot(), env: NodeJS.ProcessEnv = proc
 export interface Companions {
   server?: FirthServer;
   postgres?: PgliteServer;
+  /** The course playground (apps/playground), on FIRTH_PLAYGROUND_PORT; off with FIRTH_PLAYGROUND=off. */
+  playground?: PlaygroundServer;
+  /** The line `start` prints right under n8n's URL: where the playground is, or that it is off. */
+  playgroundLine: string;
   /** Where the Firth nodes and the credentials reach the model server (also when it is off). */
   serverUrl: string;
   serverKey?: string;
   credentialOverrides: CredentialOverrides;
   /** What `start` prints about them. */
   lines(): string[];
-  /** Stops both (each at most once). */
+  /** Stops them all (each at most once). */
   close(): Promise<void>;
+}
+
+/** `FIRTH_PLAYGROUND_PORT` (default 8790) as a port number; throws a message for the user otherwise. */
+export function playgroundPort(value: string | undefined): number {
+  const text = value || String(DEFAULT_PLAYGROUND_PORT);
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new Error(`FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not ${value}`);
+  return port;
 }
 
 /**
@@ -99,13 +113,35 @@ export async function startCompanions(
   }
   const serverUrl = server?.url ?? `http://${LOOPBACK}:${serverPort}`;
   let postgres: PgliteServer | undefined;
+  let playground: PlaygroundServer | undefined;
   const close = async () => {
     const s = server;
     const pg = postgres;
+    const pl = playground;
     server = undefined;
     postgres = undefined;
-    await Promise.all([s?.close().catch(() => {}), pg?.close().catch(() => {})]);
+    playground = undefined;
+    await Promise.all([s?.close().catch(() => {}), pg?.close().catch(() => {}), pl?.close().catch(() => {})]);
   };
+  const playgroundOff = /^(off|0|false|no)$/i.test(env['FIRTH_PLAYGROUND'] ?? '');
+  if (!playgroundOff) {
+    try {
+      const port = playgroundPort(env['FIRTH_PLAYGROUND_PORT']);
+      if (port === options.n8nPort || (!serverOff && port === serverPort))
+        throw new Error(`FIRTH_PLAYGROUND_PORT ${port} is taken by n8n or the model server: pick another`);
+      playground = await createPlaygroundServer({
+        port,
+        firthServerUrl: serverUrl,
+        ...(serverKey ? { firthServerKey: serverKey } : {}),
+      });
+      say(`course playground on ${playground.url}`);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  } else {
+    say('FIRTH_PLAYGROUND=off: not starting the course playground');
+  }
   if (!/^(off|0|false|no)$/i.test(env['FIRTH_PGVECTOR'] ?? '')) {
     try {
       postgres = await startPgliteServer({ port: 0 });
@@ -117,9 +153,12 @@ export async function startCompanions(
       throw error;
     }
   }
-  const started = { server, postgres };
+  const started = { server, postgres, playground };
   return {
     ...started,
+    playgroundLine: started.playground
+      ? `Course playground: ${started.playground.url}  (LLM, tokenizer, inside the transformer, embedding projector, neural network)`
+      : 'Course playground: off (FIRTH_PLAYGROUND=off)',
     serverUrl,
     ...(serverKey ? { serverKey } : {}),
     credentialOverrides: {
@@ -229,6 +268,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
     `n8n is running (${seconds()}): ${n8n.baseUrl}`,
     `  email:    ${owner.email}`,
     `  password: ${owner.generated ? owner.password : '(from FIRTH_N8N_PASSWORD)'}`,
+    companions.playgroundLine,
     '',
     ...companions.lines(),
     ...prepared.credentials.map((c) => `  credential "${c.name}" (${c.type})`),
@@ -240,7 +280,11 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
     ),
     ...(prepared.workflows.length === 0 ? ['  (none in workflows/)'] : []),
     '',
-    `Ctrl-C stops n8n${[server ? 'the model server' : '', postgres ? 'PGlite' : '']
+    `Ctrl-C stops n8n${[
+      server ? 'the model server' : '',
+      postgres ? 'PGlite' : '',
+      companions.playground ? 'the playground' : '',
+    ]
       .filter(Boolean)
       .map((x) => `, ${x}`)
       .join('')}.`,

@@ -1,0 +1,78 @@
+/** `firth playground`: the course playground (@firth/playground) on 127.0.0.1, as `start` runs it beside n8n. */
+import { CliError, type CommandSpec, UsageError } from '../args.js';
+
+export const playgroundCommand: CommandSpec = {
+  name: 'playground',
+  summary:
+    'Serve the course playground: LLM, tokenizer, inside the transformer, embedding projector, neural network.',
+  description:
+    'A web page on 127.0.0.1 (default port 8790): the Groq-style LLM playground, the tokenizer\n' +
+    'playground, next-token probabilities and attention maps, word vectors in 2-D/3-D, and the\n' +
+    'perceptron and MLP trained live. Prints its URL; Ctrl-C stops it. Runs inside a clone of the\n' +
+    'Firth repository (it needs @firth/playground). Environment: FIRTH_PLAYGROUND_PORT,\n' +
+    'FIRTH_SERVER_URL and FIRTH_SERVER_KEY (a Firth model server for the LLM panel), GROQ_API_KEY.',
+  json: false,
+  options: {
+    port: {
+      type: 'integer',
+      min: 0,
+      placeholder: 'n',
+      description: 'port (default: $FIRTH_PLAYGROUND_PORT, else 8790; 0: any free one)',
+    },
+    host: {
+      type: 'string',
+      placeholder: 'address',
+      default: '127.0.0.1',
+      description: 'address to listen on',
+    },
+    'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host' },
+    'server-url': {
+      type: 'string',
+      placeholder: 'url',
+      description: 'a Firth model server whose models the LLM panel offers (default: $FIRTH_SERVER_URL)',
+    },
+    quiet: { type: 'boolean', description: 'no request log' },
+  },
+  examples: ['firth playground', 'firth playground --port 0 --server-url http://127.0.0.1:8787'],
+  async run({ options }) {
+    let playground: typeof import('@firth/playground');
+    try {
+      playground = await import('@firth/playground');
+    } catch (e) {
+      const { isMissingPackage } = await import('@firth/numeric');
+      if (isMissingPackage(e, '@firth/playground'))
+        throw new CliError(
+          'firth playground runs inside a clone of the Firth repository (it needs @firth/playground, built by `bash scripts/start.sh`)',
+        );
+      throw e;
+    }
+    const env = process.env;
+    let port = options.port as number | undefined;
+    if (port === undefined && env['FIRTH_PLAYGROUND_PORT']) {
+      port = Number(env['FIRTH_PLAYGROUND_PORT']);
+      if (!/^\d+$/.test(env['FIRTH_PLAYGROUND_PORT']) || port > 65535)
+        throw new UsageError(
+          `FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not ${env['FIRTH_PLAYGROUND_PORT']}`,
+        );
+    }
+    const serverUrl = (options['server-url'] as string | undefined) ?? env['FIRTH_SERVER_URL'];
+    let server: Awaited<ReturnType<typeof playground.createPlaygroundServer>>;
+    try {
+      server = await playground.createPlaygroundServer({
+        port: port ?? playground.DEFAULT_PLAYGROUND_PORT,
+        host: options.host as string,
+        ...(options['allow-remote'] ? { allowRemote: true } : {}),
+        ...(serverUrl ? { firthServerUrl: serverUrl } : {}),
+        ...(env['FIRTH_SERVER_KEY'] ? { firthServerKey: env['FIRTH_SERVER_KEY'] } : {}),
+        ...(options.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
+      });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    process.stdout.write(`Firth playground: ${server.url}\n`);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return undefined; // keeps running until Ctrl-C
+  },
+};
