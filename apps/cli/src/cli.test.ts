@@ -501,6 +501,25 @@ describe('firth tokenize / rag / serve', () => {
     expect((await run.done).code).toBe(0);
   });
 
+  it('playground on a free port prints its URL, serves the page on 127.0.0.1, stops on SIGTERM', async () => {
+    const run = start(['playground', '--port', '0', '--quiet']);
+    const base = await new Promise<string>((resolve) =>
+      run.child.stdout!.on('data', () => {
+        const m = /^Firth playground: (\S+)\n/.exec(run.stdout());
+        if (m) resolve(m[1]!);
+      }),
+    );
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const page = await fetch(base);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Firth playground</title>');
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+    const remote = await firth(['playground', '--port', '0', '--host', '0.0.0.0']);
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toContain('host 0.0.0.0 needs allowRemote (--allow-remote)');
+  });
+
   it('serve --gguf FILE --threads 1 serves the GGUF model beside the shipped ones (llama.cpp)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'firth-cli-gguf-'));
     const file = join(dir, 'stories260K-q8_0.gguf');
