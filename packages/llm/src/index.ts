@@ -89,4 +89,5 @@ export {
   type PlaygroundTokenizerName,
   type TokenizerView,
   tokenizeWith,
+  visibleToken,
 } from './tokenizer-playground.js';

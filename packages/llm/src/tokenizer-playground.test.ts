@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compareTokenizers, PLAYGROUND_TOKENIZERS, tokenizeWith } from './tokenizer-playground.js';
+import {
+  compareTokenizers,
+  PLAYGROUND_TOKENIZERS,
+  tokenizeWith,
+  visibleToken,
+} from './tokenizer-playground.js';
 
 describe('tokenizer playground', () => {
   it('"Once upon a time": TinyStories\' SentencePiece and GPT-4o side by side', async () => {
@@ -10,6 +15,7 @@ describe('tokenizer playground', () => {
       ids: [403, 407, 261, 378],
       count: 4,
       charsPerToken: 4,
+      shown: ['·Once', '·upon', '·a', '·time'],
     });
     // o200k_base, as OpenAI's tokenizer page shows it
     expect(gpt).toEqual({
@@ -18,6 +24,7 @@ describe('tokenizer playground', () => {
       ids: [18049, 7557, 261, 1058],
       count: 4,
       charsPerToken: 4,
+      shown: ['Once', '·upon', '·a', '·time'],
     });
   });
 
@@ -34,6 +41,28 @@ describe('tokenizer playground', () => {
     // GPT-4o splits the robot emoji's four bytes over two tokens: shown as bytes, not '\uFFFD'
     expect(byName['gpt-4o']!.tokens.slice(-2)).toEqual([' <0xF0><0x9F><0xA4>', '<0x96>']);
     for (const v of views) expect(v.ids).toHaveLength(v.count);
+    expect(byName['char-shakespeare']!.shown).toEqual([]);
+  });
+
+  it('shown: whitespace visible, byte-level BPE pieces as the text of their bytes', async () => {
+    expect(visibleToken(' went')).toBe('·went');
+    expect(visibleToken('\n\t \r\n')).toBe('↵→·␍↵');
+    expect(visibleToken('··')).toBe('··');
+    const byName = Object.fromEntries(
+      (await compareTokenizers('Hello\n  world naïve')).map((v) => [v.name, v]),
+    );
+    // GPT-4o: the newline and the lone space are tokens of their own
+    expect(byName['gpt-4o']!.tokens.slice(0, 4)).toEqual(['Hello', '\n', ' ', ' world']);
+    expect(byName['gpt-4o']!.shown.slice(0, 4)).toEqual(['Hello', '↵', '·', '·world']);
+    // tiny Shakespeare's byte-level BPE: 'Ċ' is the newline byte, 'Ġ' the space; 'ï' is two bytes
+    // that the 512-id vocabulary keeps apart, so each reads as a byte
+    const bpe = byName['bpe-shakespeare']!;
+    expect(bpe.tokens.slice(0, 5)).toEqual(['He', 'll', 'o', 'Ċ', 'Ġ']);
+    expect(bpe.shown.slice(0, 5)).toEqual(['He', 'll', 'o', '↵', '·']);
+    expect(bpe.shown.join('')).toBe('Hello↵··world·na<0xC3><0xAF>ve');
+    // SentencePiece's byte-fallback pieces stay as the vocabulary names them
+    expect(byName['llama2c-tinystories']!.shown).toContain('<0x0A>');
+    for (const v of Object.values(byName)) expect(v.shown).toHaveLength(v.count);
   });
 
   it('empty text and bad names', async () => {
@@ -43,6 +72,7 @@ describe('tokenizer playground', () => {
       ids: [],
       count: 0,
       charsPerToken: 0,
+      shown: [],
     });
     await expect(tokenizeWith('gpt-5' as never, 'x')).rejects.toThrow(/unknown tokenizer "gpt-5"/);
   });

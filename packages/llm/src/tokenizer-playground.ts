@@ -5,9 +5,9 @@
  *
  *   await compareTokenizers('Once upon a time', ['llama2c-tinystories', 'gpt-4o'])
  *   // [{ name: 'llama2c-tinystories', tokens: [' Once', ' upon', ' a', ' time'], ids: [403, 407, 261, 378],
- *   //    count: 4, charsPerToken: 4 },
+ *   //    count: 4, charsPerToken: 4, shown: ['·Once', '·upon', '·a', '·time'] },
  *   //  { name: 'gpt-4o', tokens: ['Once', ' upon', ' a', ' time'], ids: [18049, 7557, 261, 1058],
- *   //    count: 4, charsPerToken: 4 }]
+ *   //    count: 4, charsPerToken: 4, shown: ['Once', '·upon', '·a', '·time'] }]
  *
  * A tokenizer trained on a small vocabulary cuts text into more, shorter pieces (tiny Shakespeare's
  * 65 characters: one token per character); GPT-4o's 200k-token vocabulary keeps common words whole.
@@ -19,6 +19,8 @@
 
 import { importOptional } from '@firth/numeric';
 import {
+  ByteLevelBPETokenizer,
+  bytesToUnicode,
   MAX_TEXT_LENGTH,
   SHIPPED_TOKENIZERS,
   type ShippedTokenizerName,
@@ -39,8 +41,39 @@ export interface TokenizerView {
   count: number;
   /** Characters (code points) per token, 2 decimals; 0 for an empty text. */
   charsPerToken: number;
+  /**
+   * Each token as the playground shows it (`visibleToken`): spaces as ·, newlines as ↵, tabs as →,
+   * and a byte-level BPE token ('Ġw') as the text its bytes spell ('·w').
+   */
+  shown: string[];
   /** Why this tokenizer could not cut the text (e.g. a character outside its vocabulary). */
   error?: string;
+}
+
+const VISIBLE: Record<string, string> = { ' ': '·', '\n': '↵', '\t': '→', '\r': '␍' };
+
+/**
+ * A token with its whitespace made visible, as tokenizer playgrounds (tiktokenizer) show it:
+ * a space is ·, a newline ↵, a tab →, a carriage return ␍; everything else stays.
+ *
+ *   visibleToken(' went') // '·went'
+ *   visibleToken('\n\n')  // '↵↵'
+ */
+export function visibleToken(token: string): string {
+  return token.replace(/[ \n\t\r]/g, (c) => VISIBLE[c]!);
+}
+
+const BYTE_OF_CHAR = new Map(bytesToUnicode().map((c, b) => [c, b]));
+
+/** A byte-level BPE token ('Ġw', GPT-2's printable stand-ins for bytes) as the text of its bytes (' w'). */
+function byteLevelText(token: string): string {
+  const bytes: number[] = [];
+  for (const c of token) {
+    const b = BYTE_OF_CHAR.get(c);
+    if (b === undefined) return token; // a special token such as '<|endoftext|>'
+    bytes.push(b);
+  }
+  return bytesAsText(bytes);
 }
 
 type Gpt4o = {
@@ -67,7 +100,21 @@ async function loadGpt4o(): Promise<Gpt4o> {
   return gpt4o;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// fatal: a cut character reads as its bytes; ignoreBOM: a U+FEFF token is text, not a mark to drop
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes as text; bytes that are not whole UTF-8 characters read as <0xF0> like llama2.c's byte tokens. */
+function bytesAsText(bytes: readonly number[]): string {
+  try {
+    return utf8.decode(new Uint8Array(bytes));
+  } catch {
+    return bytes
+      .map((b) =>
+        b < 0x80 ? String.fromCharCode(b) : `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`,
+      )
+      .join('');
+  }
+}
 
 /**
  * A GPT-4o token as text. (Not `decode([id])`: gpt-tokenizer 4.0.0 decodes through one shared
@@ -76,16 +123,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 function gpt4oTokenText(entry: string | number[] | undefined, id: number): string {
   if (entry === undefined) return `<|${id}|>`;
-  if (typeof entry === 'string') return entry;
-  try {
-    return utf8.decode(new Uint8Array(entry));
-  } catch {
-    return entry
-      .map((b) =>
-        b < 0x80 ? String.fromCharCode(b) : `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`,
-      )
-      .join('');
-  }
+  return typeof entry === 'string' ? entry : bytesAsText(entry);
 }
 
 const perToken = (chars: number, count: number) =>
@@ -110,24 +148,37 @@ export async function tokenizeWith(name: PlaygroundTokenizerName, text: string):
       const tok = await loadGpt4o();
       // no special tokens: '<|endoftext|>' in the text is text here, as in the OpenAI tokenizer page
       const ids = tok.encode(text, { disallowedSpecial: new Set() });
+      const tokens = ids.map((id) => gpt4oTokenText(tok.ranks[id], id));
       return {
         name,
-        tokens: ids.map((id) => gpt4oTokenText(tok.ranks[id], id)),
+        tokens,
         ids,
         count: ids.length,
         charsPerToken: perToken(chars, ids.length),
+        shown: tokens.map(visibleToken),
       };
     }
-    const view = tokenizeForDisplay(shippedTokenizer(name as ShippedTokenizerName), text);
+    const tokenizer = shippedTokenizer(name as ShippedTokenizerName);
+    const view = tokenizeForDisplay(tokenizer, text);
+    const byteLevel = tokenizer instanceof ByteLevelBPETokenizer;
     return {
       name,
       tokens: view.tokens,
       ids: view.ids,
       count: view.count,
       charsPerToken: perToken(chars, view.count),
+      shown: view.tokens.map((t) => visibleToken(byteLevel ? byteLevelText(t) : t)),
     };
   } catch (error) {
-    return { name, tokens: [], ids: [], count: 0, charsPerToken: 0, error: (error as Error).message };
+    return {
+      name,
+      tokens: [],
+      ids: [],
+      count: 0,
+      charsPerToken: 0,
+      shown: [],
+      error: (error as Error).message,
+    };
   }
 }
 

@@ -3,6 +3,7 @@
  * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
  */
 import type { ComponentType } from 'preact';
+import { tokenizerPanel } from './tokenizer.js';
 
 export interface PanelSpec {
   /** In the URL: `#/<id>`. */
@@ -13,4 +14,4 @@ export interface PanelSpec {
   component: ComponentType;
 }
 
-export const PANELS: PanelSpec[] = [];
+export const PANELS: PanelSpec[] = [tokenizerPanel];
