@@ -3,6 +3,7 @@
  * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
  */
 import type { ComponentType } from 'preact';
+import { NetworkPanel } from './network.js';
 
 export interface PanelSpec {
   /** In the URL: `#/<id>`. */
@@ -13,4 +14,11 @@ export interface PanelSpec {
   component: ComponentType;
 }
 
-export const PANELS: PanelSpec[] = [];
+export const PANELS: PanelSpec[] = [
+  {
+    id: 'network',
+    title: 'Neural-network playground',
+    summary: 'The perceptron learning AND step by step, then an MLP learning XOR, circles or spirals live.',
+    component: NetworkPanel,
+  },
+];
