@@ -45,8 +45,16 @@ export {
   type Padding,
   type Pool2dOptions,
 } from './convolution.js';
-// Pictures of what a linear classifier learned.
-export { boundarySegment, type DecisionBoundaryOptions, decisionBoundarySvg } from './decision-boundary.js';
+// Pictures of what a classifier learned: a linear one's boundary line, any one's probability surface.
+export {
+  boundarySegment,
+  type DecisionBoundaryOptions,
+  type DecisionSurface,
+  type DecisionSurfaceOptions,
+  decisionBoundarySvg,
+  decisionSurface,
+  paddedDomain,
+} from './decision-boundary.js';
 // scikit-learn's MLPClassifier / MLPRegressor (adam, sgd) with their losses and optimizers,
 // numerically identical to sklearn 1.2.1.
 export { binaryLogLoss, logLoss, pairwiseSum, r2Score, squaredLoss } from './losses.js';
@@ -74,3 +82,13 @@ export {
 } from './progress.js';
 // scikit-learn's Perceptron (SGD with the perceptron loss), numerically identical to sklearn 1.2.1.
 export * from './sklearn-perceptron.js';
+// Two-feature data sets to watch a classifier learn: logic gates, circles (scikit-learn's), spirals.
+export {
+  type CirclesOptions,
+  type Dataset2D,
+  type LogicGateName,
+  logicGate,
+  makeCircles,
+  makeSpirals,
+  type SpiralsOptions,
+} from './toy-datasets.js';

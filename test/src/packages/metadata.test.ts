@@ -55,7 +55,7 @@ const sourcesOf = (dir: string): string[] => {
   );
   return walk(src).filter(
     (f) =>
-      /\.(ts|mts)$/.test(f) &&
+      /\.(ts|mts|tsx)$/.test(f) &&
       !/\.d\.ts$/.test(f) &&
       !/\.(test|bench|test-support)\.ts$/.test(f) &&
       !notBuilt.has(f),

@@ -3,6 +3,7 @@
  * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
  */
 import type { ComponentType } from 'preact';
+import { NetworkPanel } from './network.js';
 import { tokenizerPanel } from './tokenizer.js';
 
 export interface PanelSpec {
@@ -14,4 +15,12 @@ export interface PanelSpec {
   component: ComponentType;
 }
 
-export const PANELS: PanelSpec[] = [tokenizerPanel];
+export const PANELS: PanelSpec[] = [
+  tokenizerPanel,
+  {
+    id: 'network',
+    title: 'Neural-network playground',
+    summary: 'The perceptron learning AND step by step, then an MLP learning XOR, circles or spirals live.',
+    component: NetworkPanel,
+  },
+];
