@@ -1,6 +1,7 @@
 /** Every panel's routes and data files, in one table the server serves. */
+import { projectorData } from './projector.js';
 import type { ApiRoute, DataFile } from './types.js';
 
 export const ROUTES: ApiRoute[] = [];
 
-export const DATA_FILES: DataFile[] = [];
+export const DATA_FILES: DataFile[] = [...projectorData];
