@@ -85,10 +85,24 @@ describe.skipIf(skipReason)('playground: embedding projector', () => {
     )) as number;
     expect(loadMs).toBeGreaterThan(0);
     expect(loadMs).toBeLessThan(2000);
+    // what the page shows while GloVe comes: open it again (same context), watching the status
+    await s.context.addInitScript(`
+      globalThis.__progress = [];
+      new MutationObserver(() => {
+        const p = document.querySelector('.projector-status progress');
+        if (p) globalThis.__progress.push(p.parentElement.textContent + ' [' + p.value + '/' + p.max + ']');
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    `);
+    await s.page.reload();
     const status = s.page.locator('.projector-status');
     await status
       .getByText('GloVe 6B 100d, the 20,000 most frequent words: 20,000 words × 100 dimensions')
       .waitFor();
+    const seen = (await s.page.evaluate('globalThis.__progress')) as string[];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(
+      seen.some((t) => /^Downloading GloVe 6B 100d \(20,000 words\)(…|: [\d.]+ MB of 17\.2 MB) \[/.test(t)),
+    ).toBe(true);
     // the page's explained variance equals the core's PCA of the same 1,000 rows
     const fit = pca({ data: glove.vectors, rows: 1000, cols: 100 }, 3);
     const shares = Array.from(
