@@ -3,7 +3,8 @@
  * file system or worker threads — one-hot, bag-of-words and TF-IDF (scikit-learn's vectorizers),
  * co-occurrence counts, word tokenizers, gensim's KeyedVectors queries (mostSimilar, similarity,
  * doesntMatch, analogies) on vectors you give or parse from a file's contents (parseVectors), and
- * document similarity. `@firth/embeddings` resolves here under the `browser` condition;
+ * document similarity, PCA (2-D/3-D projections of word vectors), the course's fake 3-D vectors.
+ * `@firth/embeddings` resolves here under the `browser` condition;
  * `@firth/embeddings/browser` names it. Training (Word2Vec, GloVe: corpora from files, worker
  * threads), the shipped vectors, vector files on disk and benchmark files are in the Node entry.
  * KeyedVectors' evaluateWordAnalogies / evaluateWordPairs read a file and so need Node.
@@ -29,6 +30,9 @@ export {
   cooccurrenceMatrix,
   cooccurrenceMatrixSparse,
 } from './cooccurrence.js';
+// ── The course's fake 3-D word vectors ("Experimenting with Fake Embeddings") (course-vectors.ts) ──
+//   KeyedVectors.fromObject(FAKE_WORD_VECTORS).similarity('king', 'queen') // 0.9995995…
+export { FAKE_WORD_VECTORS } from './course-vectors.js';
 // ── Document vectors: mean (spaCy's doc.similarity) and SIF pooling (document-similarity.ts) ────
 export {
   cosineOf,
@@ -75,6 +79,9 @@ export {
 } from './keyed-vectors.js';
 // ── NumPy's argsort tie order, which decides CountVectorizer's maxFeatures (numpy-argsort.ts) ──
 export { numpyArgsort } from './numpy-argsort.js';
+// ── PCA = scikit-learn 1.2.1's PCA(svd_solver='full'), signs included: word vectors in 2-D/3-D (pca.ts)
+//   pca({ data: kv.vectors, rows: kv.length, cols: kv.vectorSize }, 3).projected // 20,000 × 3 in ~0.1 s
+export { type PcaInput, type PcaResult, pca, symmetricEigen } from './pca.js';
 // ── TF-IDF = scikit-learn 1.2.1's TfidfVectorizer (tfidf.ts) ───────────────────────────────────
 export { TfidfVectorizer, type TfidfVectorizerJSON, type TfidfVectorizerOptions } from './tfidf.js';
 // ── Word tokenizers: scikit-learn's analyzer, gensim's simple_preprocess (tokenizer.ts) ────────

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dataPath } from '@firth/datasets';
 import { ValidationError } from '@firth/numeric';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_WORD_VECTORS } from './course-vectors.js';
 import { answerAnalogy, averageRanks, pearson, spearman } from './evaluation.js';
 import { KeyError, KeyedVectors, topK } from './keyed-vectors.js';
 import { loadVectors } from './vector-formats.js';
@@ -35,13 +36,8 @@ function expectSims(actual: [string, number][], expected: [string, number][]) {
 }
 
 describe('the course: "Experimenting with Fake Embeddings" (3-D)', () => {
-  const kv = KeyedVectors.fromObject({
-    king: [0.8, 0.65, 0.1],
-    queen: [0.78, 0.66, 0.12],
-    man: [0.9, 0.1, 0.1],
-    woman: [0.88, 0.12, 0.12],
-    apple: [0.1, 0.8, 0.9],
-  });
+  // the seed's "# Fake word vectors (3D for simplicity)" cell, kept once in course-vectors.ts
+  const kv = KeyedVectors.fromObject(FAKE_WORD_VECTORS);
 
   it('prints the cosine similarities sklearn prints', () => {
     // Similarity(king, queen): 0.9995995…  Similarity(man, woman): 0.9993998…  Similarity(king, apple): 0.5514092…

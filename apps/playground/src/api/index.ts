@@ -1,7 +1,8 @@
 /** Every panel's routes and data files, in one table the server serves. */
+import { projectorData } from './projector.js';
 import { tokenizerRoutes } from './tokenizer.js';
 import type { ApiRoute, DataFile } from './types.js';
 
 export const ROUTES: ApiRoute[] = [...tokenizerRoutes];
 
-export const DATA_FILES: DataFile[] = [];
+export const DATA_FILES: DataFile[] = [...projectorData];

@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from 'preact';
 import { NetworkPanel } from './network.js';
+import { ProjectorPanel } from './projector.js';
 import { tokenizerPanel } from './tokenizer.js';
 
 export interface PanelSpec {
@@ -17,6 +18,13 @@ export interface PanelSpec {
 
 export const PANELS: PanelSpec[] = [
   tokenizerPanel,
+  {
+    id: 'projector',
+    title: 'Embedding projector',
+    summary:
+      "Word vectors in 2-D or 3-D by PCA: GloVe, the course's fake 3-D vectors or your own file, with nearest neighbours and analogies.",
+    component: ProjectorPanel,
+  },
   {
     id: 'network',
     title: 'Neural-network playground',
