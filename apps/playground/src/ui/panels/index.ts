@@ -3,6 +3,7 @@
  * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
  */
 import type { ComponentType } from 'preact';
+import { TransformerPanel } from './transformer.js';
 
 export interface PanelSpec {
   /** In the URL: `#/<id>`. */
@@ -13,4 +14,12 @@ export interface PanelSpec {
   component: ComponentType;
 }
 
-export const PANELS: PanelSpec[] = [];
+export const PANELS: PanelSpec[] = [
+  {
+    id: 'transformer',
+    title: 'Inside the transformer',
+    summary:
+      'Attention per layer and head, and the next-token distribution with temperature, top-k and top-p.',
+    component: TransformerPanel,
+  },
+];
