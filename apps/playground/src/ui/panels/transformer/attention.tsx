@@ -182,13 +182,13 @@ export function AttentionView() {
             </p>
           ) : null}
           {/* one tab stop for the whole grid (arrow keys move the cell), not one per cell */}
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a keyboard widget (role application): it must take focus */}
           <div
             class="heatmap"
             role="application"
             aria-roledescription="heatmap"
             aria-label="Heatmap cells: arrow keys move between them, the weight is read out below"
             aria-describedby="attention-readout"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a keyboard widget (role application) must take focus
             tabIndex={0}
             onKeyDown={onKey}
             onMouseMove={onMouse}
