@@ -133,6 +133,56 @@ describe('attention: softmax(q kᵀ·s + masks) v as one op', () => {
   });
 });
 
+describe('attendCached: the weights it used', () => {
+  it('hands back each head’s softmax row, the causal weights of attentionWithWeights (grouped-query heads too)', () => {
+    const [T, d, nHeads, nKvHeads] = [5, 4, 4, 2];
+    // q (1, nHeads, T, d); k, v (1, nKvHeads, T, d): query head h reads kv head ⌊h / 2⌋
+    const q = randn([1, nHeads, T, d], false);
+    const kv = randn([1, nKvHeads, T, d], false);
+    const wide = (t: Tensor) =>
+      new Tensor(
+        Float32Array.from({ length: nHeads * T * d }, (_, i) => {
+          const h = Math.floor(i / (T * d));
+          return t.data[Math.floor(h / 2) * T * d + (i % (T * d))]!;
+        }),
+        [1, nHeads, T, d],
+      );
+    const { weights } = attentionWithWeights(q, wide(kv), wide(kv), { causal: true });
+    // the caches hold positions as rows of nKvHeads · d; the query of position i as a row of nHeads · d
+    const cache = new Float32Array(T * nKvHeads * d);
+    for (let t = 0; t < T; t++)
+      for (let h = 0; h < nKvHeads; h++)
+        cache.set(kv.data.subarray((h * T + t) * d, (h * T + t + 1) * d), (t * nKvHeads + h) * d);
+    for (let i = 0; i < T; i++) {
+      const row = new Float32Array(nHeads * d);
+      for (let h = 0; h < nHeads; h++) row.set(q.data.subarray((h * T + i) * d, (h * T + i + 1) * d), h * d);
+      const got = new Float32Array(nHeads * (i + 1));
+      attendCached(
+        row,
+        cache,
+        cache,
+        i + 1,
+        { nHeads, nKvHeads, headSize: d, weights: got },
+        new Float32Array(nHeads * d),
+      );
+      for (let h = 0; h < nHeads; h++) {
+        const want = weights.data.subarray((h * T + i) * T, (h * T + i) * T + i + 1);
+        expect(worst(got.subarray(h * (i + 1), (h + 1) * (i + 1)), want)).toBeLessThan(1e-6);
+      }
+    }
+    expect(() =>
+      attendCached(
+        q.data,
+        cache,
+        cache,
+        2,
+        { nHeads, nKvHeads, headSize: d, weights: new Float32Array(3) },
+        new Float32Array(16),
+      ),
+    ).toThrow(/weights of 4 × 2/);
+  });
+});
+
 describe('attention with a score bias (T5’s relative positions)', () => {
   it('equals softmax(q kᵀ·s + bias) v row by row (attendCached with the same bias), float32 and float64, with a key mask', () => {
     const [B, h, T, d] = [2, 2, 5, 4];

@@ -705,6 +705,11 @@ export interface CachedAttentionHeads {
    * (T5's relative position bias; −∞ hides a position). At least nHeads · length values.
    */
   bias?: ArrayLike<number>;
+  /**
+   * When given, receives the attention weights softmax_t(…) the step used, head h's for position t
+   * at weights[h · length + t] (what a lesson's attention map shows). At least nHeads · length values.
+   */
+  weights?: Float32Array;
 }
 
 /**
@@ -735,10 +740,11 @@ export function attendCached(
     out.length < nHeads * headSize ||
     keys.length < length * kvDim ||
     values.length < length * kvDim ||
-    (bias !== undefined && bias.length < nHeads * length)
+    (bias !== undefined && bias.length < nHeads * length) ||
+    (heads.weights !== undefined && heads.weights.length < nHeads * length)
   )
     throw new ValidationError(
-      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values, caches of ${length} × ${kvDim}${bias === undefined ? '' : ` and a bias of ${nHeads} × ${length}`}`,
+      `attendCached: ${nHeads} query heads over ${nKvHeads} kv heads of ${headSize} need q and out of ${nHeads * headSize} values, caches of ${length} × ${kvDim}${bias === undefined ? '' : ` and a bias of ${nHeads} × ${length}`}${heads.weights === undefined ? '' : ` and weights of ${nHeads} × ${length}`}`,
       'shape',
     );
   const scale = heads.scale ?? 1 / Math.sqrt(headSize);
@@ -769,6 +775,7 @@ export function attendCached(
       for (let t = 0, at = kvh + i; t < length; t++, at += kvDim) s += att[t]! * values[at]!;
       out[qh + i] = s / sum;
     }
+    if (heads.weights) for (let t = 0; t < length; t++) heads.weights[bh + t] = att[t]! / sum;
   }
   return out;
 }

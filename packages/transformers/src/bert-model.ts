@@ -42,6 +42,7 @@ import {
   Tensor,
   tanhOp,
 } from '@firth/tensor';
+import { type AttentionMaps, headsOf } from './attention-maps.js';
 import { checkedTensor, configSize, readHfCheckpoint } from './hf-checkpoint.js';
 import {
   type CheckpointOptions,
@@ -475,9 +476,34 @@ export class BertModel {
     return this.encodeWith(batch, options);
   }
 
+  /**
+   * The attention maps of a batch of one sequence (attention-maps.ts): maps[layer][head][i][j], the
+   * weight token i gave token j (rows sum to 1; a padding key gets 0) — the weights of the encoder's
+   * attention op in encode's own pass (inference), Hugging Face's `output_attentions`.
+   *
+   *   const { bert, tokenizer } = await loadTinyBert();
+   *   const maps = bert.attentionMaps(collate([tokenizer.encodePlus('he went to the bank')]));
+   *   maps[0][1][0];   // layer 1, head 2: what [CLS] looks at, one weight per token
+   */
+  attentionMaps(batch: BertBatch): AttentionMaps {
+    const [B, T] = this.check(batch);
+    if (B !== 1)
+      throw new ValidationError(`attention maps are for one sequence, got a batch of ${B}`, 'inputIds');
+    const maps: AttentionMaps = [];
+    const nh = this.config.numAttentionHeads;
+    arenaScope(() =>
+      this.encodeWith(batch, {
+        grad: false,
+        // the weights live in the arena until the scope ends: copied out here
+        onAttention: (w) => maps.push(headsOf(w.data, nh, T)),
+      }),
+    );
+    return maps;
+  }
+
   private encodeWith(
     batch: BertBatch,
-    options: { train?: boolean; rng?: RandomState; grad?: boolean },
+    options: { train?: boolean; rng?: RandomState; grad?: boolean; onAttention?: (weights: Tensor) => void },
   ): Tensor {
     const [B, T] = this.check(batch);
     const c = this.config;
@@ -506,10 +532,11 @@ export class BertModel {
       const L = w(this.layer(i));
       // q, k and v from one product x [Wq Wk Wv]; @firth/tensor's one attention reads the heads in place
       const qkv = linearOp(x, concatLast([L.q.w, L.k.w, L.v.w]), concatLast([L.q.b, L.k.b, L.v.b]));
-      const { out: ctx } = selfAttentionWithWeights(qkv, nh, {
+      const { out: ctx, weights } = selfAttentionWithWeights(qkv, nh, {
         keyMask,
         dropout: pDrop > 0 ? { p: pDrop, rng } : undefined,
       });
+      options.onAttention?.(weights);
       const a = this.addLayerNorm(x, drop(linear(ctx, L.o), c.hiddenDropoutProb), L.ln1);
       const f = linear(geluErfOp(linear(a, L.up)), L.down);
       x = this.addLayerNorm(a, drop(f, c.hiddenDropoutProb), L.ln2);

@@ -37,6 +37,9 @@ export {
   transposeLast,
   warmupCosine,
 } from '@firth/tensor';
+// ── Attention maps of a real model, per layer and head: gpt.attentionMaps(ids), llama.attentionMaps(ids),
+//    bert.attentionMaps(batch) — maps[layer][head][i][j], rows sum to 1 (attention-maps.ts)
+export type { AttentionMaps } from './attention-maps.js';
 // float16 bits ↔ numbers (safetensors' and GGUF's F16, Q8_0 scales)
 export { f16ToNumber, numberToF16 } from './float16.js';
 // ── Text generation: greedy, temperature, top-k, top-p, repetition penalty, stop, seed, streaming (generation.ts)
@@ -50,6 +53,8 @@ export {
   type GenerationResult,
   type GenerationTokenizer,
   generate,
+  type NextTokenDistribution,
+  nextTokenDistribution,
   sampleNext,
   streamGenerate,
 } from './generation.js';

@@ -1,6 +1,6 @@
 import { RandomState } from '@firth/numeric';
 import { describe, expect, it } from 'vitest';
-import { type CausalLM, generate, sampleNext, streamGenerate } from './generation.js';
+import { type CausalLM, generate, nextTokenDistribution, sampleNext, streamGenerate } from './generation.js';
 
 /** A toy tokenizer: one character per token; token 5 is the end token. */
 const CHARS = ['a', 'b', 'c', '.', ' '];
@@ -144,5 +144,57 @@ describe('sampleNext', () => {
     for (let i = 0; i < 2000; i++)
       seen.add(sampleNext(z, { temperature: 1, topK: 0, topP: 0.85, repetitionPenalty: 1 }, new Set(), rng));
     expect([...seen].sort()).toEqual([0, 1]);
+  });
+});
+
+describe('nextTokenDistribution', () => {
+  const z = Float32Array.from([3, 2, 1, 0, 2]);
+  const softmax = (v: number[]) => {
+    const e = v.map((x) => Math.exp(x - Math.max(...v)));
+    const s = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / s);
+  };
+
+  it('is softmax(z / T) with top-k and top-p off; the cut tokens get 0 and the rest are renormalised', () => {
+    const all = softmax([...z].map((v) => v / 0.7));
+    const d = nextTokenDistribution(z, { temperature: 0.7 });
+    expect([...d.probs].map((p, i) => p - all[i]!).every((e) => Math.abs(e) < 1e-12)).toBe(true);
+    expect(d.kept).toEqual([0, 1, 4, 2, 3]); // ties (tokens 1 and 4) in id order
+    // top-k 2: the k-th value (2) is shared by tokens 1 and 4, so three are kept
+    const k = nextTokenDistribution(z, { topK: 2 });
+    const kept = softmax([3, 2, 2]);
+    expect(k.kept).toEqual([0, 1, 4]);
+    expect(k.probs[0]).toBeCloseTo(kept[0]!, 12);
+    expect(k.probs[4]).toBeCloseTo(kept[2]!, 12);
+    expect(k.probs[2]).toBe(0);
+    expect(k.unfiltered[2]).toBeCloseTo(softmax([...z])[2]!, 12);
+    // top-p 0.5: token 0 alone (p ≈ 0.53) reaches it
+    const p = nextTokenDistribution(z, { topP: 0.5 });
+    expect(p.kept).toEqual([0]);
+    expect([...p.probs]).toEqual([1, 0, 0, 0, 0]);
+    // T = 0: one-hot at the argmax
+    expect(nextTokenDistribution(z, { temperature: 0 }).kept).toEqual([0]);
+  });
+
+  it('sampleNext draws from exactly it: 20,000 draws match each probability within 0.01', () => {
+    for (const o of [
+      { temperature: 1.3, topK: 3, topP: 1, repetitionPenalty: 1 },
+      { temperature: 0.8, topK: 0, topP: 0.9, repetitionPenalty: 1.5 },
+    ]) {
+      const seen = new Set([0]);
+      const d = nextTokenDistribution(z, o, seen);
+      const rng = new RandomState(3);
+      const counts = new Array(z.length).fill(0);
+      const n = 20000;
+      for (let i = 0; i < n; i++) counts[sampleNext(z, o, seen, rng)]!++;
+      for (let t = 0; t < z.length; t++)
+        expect(Math.abs(counts[t]! / n - d.probs[t]!), `${JSON.stringify(o)} token ${t}`).toBeLessThan(0.01);
+      expect(d.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('checks its options as generate does', () => {
+    expect(() => nextTokenDistribution(z, { topP: 0 })).toThrow(/topP must be a number in \(0, 1\]/);
+    expect(() => nextTokenDistribution(z, { temperature: -1 })).toThrow(/temperature/);
   });
 });

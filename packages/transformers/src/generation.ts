@@ -134,23 +134,26 @@ export function argmax(z: ArrayLike<number>): number {
   return best;
 }
 
+type SamplingOptions = Pick<Checked, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty'>;
+
 /**
- * The next token from logits `z` by steps 1–6 above. `seen` holds the tokens the repetition
- * penalty applies to; `rng` is consulted once per sampled (non-greedy) token.
+ * Steps 1–5 above on logits `z`: `greedy` (T = 0: the argmax), or the unnormalised probabilities
+ * `w` (exp(z/T − max), 0 where top-k cut), the tokens `order` kept by top-p, most likely first (ties:
+ * lower id first; every token when top-p is off), and their mass Σ w over `order`. sampleNext draws from it; nextTokenDistribution
+ * shows it — one computation for both.
  */
-export function sampleNext(
-  logits: Float32Array,
-  options: Pick<Checked, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty'>,
+function filterLogits(
+  logits: ArrayLike<number>,
+  options: SamplingOptions,
   seen: ReadonlySet<number>,
-  rng: RandomState,
-): number {
+): { greedy: number } | { w: Float64Array; order: number[]; mass: number } {
   const z = Float64Array.from(logits);
   // 1. repetition penalty
   if (options.repetitionPenalty !== 1)
     for (const t of seen)
       z[t] = z[t]! > 0 ? z[t]! / options.repetitionPenalty : z[t]! * options.repetitionPenalty;
   // 2. greedy, or temperature
-  if (options.temperature === 0) return argmax(z);
+  if (options.temperature === 0) return { greedy: argmax(z) };
   for (let i = 0; i < z.length; i++) z[i] = z[i]! / options.temperature;
   // 3. top-k: drop everything below the k-th largest value
   if (options.topK > 0 && options.topK < z.length) {
@@ -175,14 +178,82 @@ export function sampleNext(
     order = order.slice(0, keep);
     mass = cum;
   }
+  return { w: z, order, mass };
+}
+
+/**
+ * The next token from logits `z` by steps 1–6 above. `seen` holds the tokens the repetition
+ * penalty applies to; `rng` is consulted once per sampled (non-greedy) token.
+ */
+export function sampleNext(
+  logits: Float32Array,
+  options: SamplingOptions,
+  seen: ReadonlySet<number>,
+  rng: RandomState,
+): number {
+  const f = filterLogits(logits, options, seen);
+  if ('greedy' in f) return f.greedy;
   // 6. u ~ U[0, 1): the first token whose cumulative probability exceeds u
-  const u = rng.randomSample() * mass;
+  const { w, order } = f;
+  const u = rng.randomSample() * f.mass;
   let cum = 0;
   for (const t of order) {
-    cum += z[t]!;
+    cum += w[t]!;
     if (u < cum) return t;
   }
   return order[order.length - 1]!;
+}
+
+/** The distribution the next token is drawn from (nextTokenDistribution). */
+export interface NextTokenDistribution {
+  /**
+   * Each token's probability after the repetition penalty, temperature, top-k and top-p,
+   * renormalised over the tokens kept (0 for a token cut; one-hot at T = 0): what sampleNext draws.
+   */
+  probs: Float64Array;
+  /** softmax(z / T) after the repetition penalty, before top-k and top-p (T = 0: softmax(z)). */
+  unfiltered: Float64Array;
+  /** The tokens kept, most likely first (ties: lower id first). */
+  kept: number[];
+}
+
+/**
+ * What `sampleNext` (and so generate) would draw the next token from, for logits `z`, with the
+ * options checked as generate checks them (defaults: temperature 1, top-k 0, top-p 1, no penalty).
+ * The same computation as sampleNext's (steps 1–5 above), so a chart of it shows exactly the
+ * probabilities sampling uses.
+ *
+ *   const d = nextTokenDistribution(Float32Array.of(2, 1, 0), { temperature: 1, topK: 2 });
+ *   d.unfiltered // [0.665, 0.245, 0.090]
+ *   d.probs      // [0.731, 0.269, 0]     — token 2 cut by top-k, the rest renormalised
+ *   d.kept       // [0, 1]
+ */
+export function nextTokenDistribution(
+  logits: ArrayLike<number>,
+  options: Pick<GenerateOptions, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty'> = {},
+  seen: ReadonlySet<number> = new Set(),
+): NextTokenDistribution {
+  const o = check(options, []);
+  const n = logits.length;
+  const f = filterLogits(logits, o, seen);
+  const probs = new Float64Array(n);
+  let kept: number[];
+  if ('greedy' in f) {
+    probs[f.greedy] = 1;
+    kept = [f.greedy];
+  } else {
+    // (without top-p the order holds every token: those top-k cut have weight 0)
+    kept = f.order.filter((t) => f.w[t]! > 0);
+    for (const t of kept) probs[t] = f.w[t]! / f.mass;
+  }
+  // the same steps with top-k and top-p off: the distribution before they cut
+  const all = filterLogits(
+    logits,
+    { ...o, temperature: o.temperature === 0 ? 1 : o.temperature, topK: 0, topP: 1 },
+    seen,
+  ) as { w: Float64Array; mass: number };
+  const unfiltered = all.w.map((v) => v / all.mass);
+  return { probs, unfiltered, kept };
 }
 
 /** Longest suffix of `text` that is a proper prefix of some stop sequence (held back while streaming). */

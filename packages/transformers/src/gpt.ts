@@ -48,6 +48,7 @@ import {
   matmulNT,
   Tensor,
 } from '@firth/tensor';
+import { type AttentionMaps, headsOf } from './attention-maps.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
 import { configSize } from './hf-config.js';
 import {
@@ -266,9 +267,31 @@ export class GPT {
     return this.forwardWith(batch, options);
   }
 
+  /**
+   * The attention maps of one sequence of 1..blockSize tokens (attention-maps.ts):
+   * maps[layer][head][i][j], the weight position i gave position j (0 for j > i: causal) — the
+   * weights of the attention op in the forward pass itself (inference, no gradients).
+   *
+   *   const { model, tokenizer } = readCharGptCheckpoint(bytes);
+   *   const maps = model.attentionMaps(tokenizer.encode('ROMEO:'));
+   *   maps[1][3][5];   // block 2, head 4: what ':' looks at, 6 weights summing to 1
+   */
+  attentionMaps(tokenIds: readonly number[]): AttentionMaps {
+    const T = tokenIds.length;
+    const maps: AttentionMaps = [];
+    arenaScope(() =>
+      this.forwardWith([[...tokenIds]], {
+        grad: false,
+        // the weights live in the arena until the scope ends: copied out here
+        onAttention: (w) => maps.push(headsOf(w.data, this.config.nHead, T)),
+      }),
+    );
+    return maps;
+  }
+
   private forwardWith(
     batch: number[][],
-    options: { grad?: boolean },
+    options: { grad?: boolean; onAttention?: (weights: Tensor) => void },
   ): { logits: Tensor; lastHiddenState: Tensor } {
     const B = batch.length;
     const T = batch[0]?.length ?? 0;
@@ -285,7 +308,7 @@ export class GPT {
         [T],
       ),
     );
-    for (const b of this.blocks) x = transformerBlock(x, w(b), this.config.nHead, true);
+    for (const b of this.blocks) x = transformerBlock(x, w(b), this.config.nHead, true, options.onAttention);
     const h = norm(x, w(this.lnF));
     // tied: h Eᵀ, the gradient of both uses flowing into the one embedding tensor
     return { logits: wOut ? matmul(h, wOut) : matmulNT(h, tokenEmb), lastHiddenState: h };

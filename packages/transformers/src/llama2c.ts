@@ -36,6 +36,7 @@
  */
 import { checkFiniteValues, FormatError, ValidationError } from '@firth/numeric';
 import { attendCached, type LlamaDecodeConfig, type LlamaDecoder, llamaDecoderF32 } from '@firth/tensor';
+import type { AttentionMaps } from './attention-maps.js';
 import type { CheckpointOptions } from './safetensors.js';
 
 /** The 7 int32s at the start of a llama2.c checkpoint. */
@@ -338,8 +339,38 @@ export class Llama2c {
     };
   }
 
-  /** The reference forward pass: run.c's loops in JavaScript, dot products summed in float64. */
-  #jsRun(): Llama2cRun {
+  /**
+   * The attention maps of one sequence (attention-maps.ts): maps[layer][head][i][j], the weight
+   * position i's query gave position j (0 for j > i: causal). Read off the 'js' forward pass token
+   * by token — each step's softmax in attendCached, the same numbers that weigh its values.
+   *
+   *   const tok = loadLlama2cTokenizer();
+   *   const maps = (await loadLlama2c()).attentionMaps(tok.encode('Once upon a time'));
+   *   maps.length;          // 5 layers
+   *   maps[0].length;       // 8 heads (query heads; two share each of the 4 kv heads)
+   *   maps[0][0][1];        // [w(1→0), w(1→1), 0, 0, 0], w(1→0) + w(1→1) = 1
+   */
+  attentionMaps(tokenIds: readonly number[]): AttentionMaps {
+    const T = tokenIds.length;
+    if (T === 0) throw new ValidationError('no tokens: attention needs at least one', 'tokenIds');
+    const { nLayers, nHeads } = this.config;
+    const maps: AttentionMaps = Array.from({ length: nLayers }, () =>
+      Array.from({ length: nHeads }, () => Array.from({ length: T }, () => new Array<number>(T).fill(0))),
+    );
+    const run = this.#jsRun((layer, pos, weights) => {
+      for (let h = 0; h < nHeads; h++)
+        for (let t = 0; t <= pos; t++) maps[layer]![h]![pos]![t] = weights[h * (pos + 1) + t]!;
+    });
+    for (const token of tokenIds) run.step(token);
+    return maps;
+  }
+
+  /**
+   * The reference forward pass: run.c's loops in JavaScript, dot products summed in float64.
+   * `onAttention` (attentionMaps) receives each layer's weights at each position: head h's over
+   * positions 0..pos at weights[h · (pos + 1) + t].
+   */
+  #jsRun(onAttention?: (layer: number, pos: number, weights: Float32Array) => void): Llama2cRun {
     const { dim, hiddenDim, nLayers, nHeads, nKvHeads, seqLen, vocabSize } = this.config;
     const { headSize, kvDim } = this;
     const ropeTheta = this.config.ropeTheta ?? 10000;
@@ -354,6 +385,7 @@ export class Llama2c {
     const q = new Float32Array(dim);
     const att = new Float32Array(seqLen);
     const logits = new Float32Array(vocabSize);
+    const weights = onAttention ? new Float32Array(nHeads * seqLen) : undefined;
     // the KV cache: (layer, position, kvDim)
     const keyCache = new Float32Array(nLayers * seqLen * kvDim);
     const valueCache = new Float32Array(nLayers * seqLen * kvDim);
@@ -394,10 +426,11 @@ export class Llama2c {
           keyCache.subarray(layer, layer + (pos + 1) * kvDim),
           valueCache.subarray(layer, layer + (pos + 1) * kvDim),
           pos + 1,
-          { nHeads, nKvHeads, headSize },
+          { nHeads, nKvHeads, headSize, ...(weights ? { weights } : {}) },
           xb,
           att,
         );
+        if (weights) onAttention!(l, pos, weights);
         // x += Wo · concat(out_h)
         matvec(xb2, w.wo, l * dim * dim, xb, dim, dim);
         for (let i = 0; i < dim; i++) x[i]! += xb2[i]!;

@@ -165,11 +165,19 @@ function attentionBiases(a: AttentionWeights): [Tensor, Tensor, Tensor, Tensor] 
 
 /**
  * One pre-norm block (GPT-2): x ← x + SelfAttention(LN₁(x)); x ← x + FFN(LN₂(x)). `causal` for a
- * decoder (GPT), not for an encoder.
+ * decoder (GPT), not for an encoder. `onAttention` is shown the attention weights (B, h, T, T).
  */
-export function transformerBlock(x: Tensor, b: TransformerBlock, nHeads: number, causal: boolean): Tensor {
+export function transformerBlock(
+  x: Tensor,
+  b: TransformerBlock,
+  nHeads: number,
+  causal: boolean,
+  onAttention?: (weights: Tensor) => void,
+): Tensor {
   const h = norm(x, b.ln1);
-  const y = add(x, multiHeadAttention(h, h, b.attn, nHeads, causal).out);
+  const attention = multiHeadAttention(h, h, b.attn, nHeads, causal);
+  onAttention?.(attention.weights);
+  const y = add(x, attention.out);
   return add(y, feedForward(norm(y, b.ln2), b.ffn));
 }
 

@@ -166,8 +166,15 @@ export class ReferenceBert {
     );
   }
 
-  /** Contextual vectors for every token (lastHiddenState) and the pooled [CLS] vector. */
-  forward(input: BertInput): { lastHiddenState: Matrix; poolerOutput: number[] | null } {
+  /**
+   * Contextual vectors for every token (lastHiddenState), the pooled [CLS] vector, and each layer's
+   * attention weights, attentions[layer][head] (T × T; Hugging Face's `output_attentions`).
+   */
+  forward(input: BertInput): {
+    lastHiddenState: Matrix;
+    poolerOutput: number[] | null;
+    attentions: Matrix[][];
+  } {
     const { inputIds } = input;
     const { numAttentionHeads: nh, hiddenSize: H, layerNormEps: eps } = this.config;
     const { types, mask } = checkBertInput(input, this.config);
@@ -181,13 +188,14 @@ export class ReferenceBert {
     const keyPadding = mask.map((m) => m !== 0);
     const hd = H / nh;
     const cols = (m: Matrix, k: number) => m.map((r) => r.slice(k * hd, (k + 1) * hd));
+    const attentions: Matrix[][] = [];
     for (const L of this.layers) {
       const [q, k, v] = [L.q, L.k, L.v].map(([W, b]) => linear(h, W, b)) as [Matrix, Matrix, Matrix];
-      const heads = Array.from(
-        { length: nh },
-        (_, j) => scaledDotProductAttention(cols(q, j), cols(k, j), cols(v, j), { keyPadding }).output,
+      const heads = Array.from({ length: nh }, (_, j) =>
+        scaledDotProductAttention(cols(q, j), cols(k, j), cols(v, j), { keyPadding }),
       );
-      const context = h.map((_, i) => heads.flatMap((o) => o[i]!));
+      attentions.push(heads.map((o) => o.weights));
+      const context = h.map((_, i) => heads.flatMap((o) => o.output[i]!));
       const attnOut = linear(context, L.o[0], L.o[1]);
       const a = layerNorm(
         h.map((r, i) => r.map((x, j) => x + attnOut[i]![j]!)),
@@ -210,6 +218,6 @@ export class ReferenceBert {
     const poolerOutput = this.pooler
       ? linear([h[0]!], this.pooler[0], this.pooler[1])[0]!.map(Math.tanh)
       : null;
-    return { lastHiddenState: h, poolerOutput };
+    return { lastHiddenState: h, poolerOutput, attentions };
   }
 }

@@ -126,23 +126,26 @@ export class ReferenceGpt2 {
     };
   }
 
-  /** Logits for every position of one sequence, and the final hidden states (after LN_f). */
-  forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix } {
+  /**
+   * Logits for every position of one sequence, the final hidden states (after LN_f), and each
+   * block's attention weights, attentions[layer][head] (T × T, zero above the diagonal).
+   */
+  forward(ids: number[]): { logits: Matrix; lastHiddenState: Matrix; attentions: Matrix[][] } {
     const { nEmbd: d, nHead, layerNormEpsilon: eps } = this.config;
     checkGpt2Ids(ids, this.config);
     const hd = d / nHead;
     let h = ids.map((t, pos) => this.wte[t]!.map((v, j) => v + this.wpe[pos]![j]!));
+    const attentions: Matrix[][] = [];
     for (const b of this.blocks) {
       const qkv = linear(layerNorm(h, b.ln1[0], b.ln1[1], eps), b.attnW, b.attnB);
       const cols = (m: Matrix, from: number) => m.map((r) => r.slice(from, from + hd));
-      const heads = Array.from(
-        { length: nHead },
-        (_, k) =>
-          scaledDotProductAttention(cols(qkv, k * hd), cols(qkv, d + k * hd), cols(qkv, 2 * d + k * hd), {
-            mask: 'causal',
-          }).output,
+      const heads = Array.from({ length: nHead }, (_, k) =>
+        scaledDotProductAttention(cols(qkv, k * hd), cols(qkv, d + k * hd), cols(qkv, 2 * d + k * hd), {
+          mask: 'causal',
+        }),
       );
-      const merged = h.map((_, i) => heads.flatMap((o) => o[i]!));
+      attentions.push(heads.map((o) => o.weights));
+      const merged = h.map((_, i) => heads.flatMap((o) => o.output[i]!));
       const attn = linear(merged, b.projW, b.projB);
       h = h.map((r, i) => r.map((v, j) => v + attn[i]![j]!));
       const m = linear(layerNorm(h, b.ln2[0], b.ln2[1], eps), b.fcW, b.fcB).map((r) =>
@@ -152,6 +155,6 @@ export class ReferenceGpt2 {
       h = h.map((r, i) => r.map((v, j) => v + mlp[i]![j]!));
     }
     const lastHiddenState = layerNorm(h, this.lnF[0], this.lnF[1], eps);
-    return { logits: matmul(lastHiddenState, transpose(this.wte)), lastHiddenState };
+    return { logits: matmul(lastHiddenState, transpose(this.wte)), lastHiddenState, attentions };
   }
 }

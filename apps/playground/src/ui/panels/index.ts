@@ -6,6 +6,7 @@ import type { ComponentType } from 'preact';
 import { NetworkPanel } from './network.js';
 import { ProjectorPanel } from './projector.js';
 import { tokenizerPanel } from './tokenizer.js';
+import { TransformerPanel } from './transformer.js';
 
 export interface PanelSpec {
   /** In the URL: `#/<id>`. */
@@ -18,6 +19,13 @@ export interface PanelSpec {
 
 export const PANELS: PanelSpec[] = [
   tokenizerPanel,
+  {
+    id: 'transformer',
+    title: 'Inside the transformer',
+    summary:
+      'Attention per layer and head, and the next-token distribution with temperature, top-k and top-p.',
+    component: TransformerPanel,
+  },
   {
     id: 'projector',
     title: 'Embedding projector',
