@@ -49,6 +49,13 @@ export {
   NODE_LLAMA_CPP_VERSION,
 } from './gguf.js';
 export { GgufChatModel, type GgufChatModelFields, toGgufMessages } from './gguf-chat-model.js';
+// ── The playground's "view code": the same call as groq-sdk / openai, Python, LangChain.js and Firth
+export {
+  type PlaygroundCodeOptions,
+  type PlaygroundSnippet,
+  type PlaygroundSnippetId,
+  playgroundCode,
+} from './playground-code.js';
 // ── Prompt engineering: templates, few-shot, system prompts, chat templates, structured output
 export {
   applyChatTemplate,

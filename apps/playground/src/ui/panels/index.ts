@@ -3,6 +3,7 @@
  * component, its id (the page's `#/<id>`), its tab title and a one-line summary.
  */
 import type { ComponentType } from 'preact';
+import { LlmPanel } from './llm.js';
 import { NetworkPanel } from './network.js';
 import { ProjectorPanel } from './projector.js';
 import { tokenizerPanel } from './tokenizer.js';
@@ -18,6 +19,13 @@ export interface PanelSpec {
 }
 
 export const PANELS: PanelSpec[] = [
+  {
+    id: 'llm',
+    title: 'LLM playground',
+    summary:
+      "Groq's playground, on your models: a system and a user message, every parameter, a streamed answer with its token usage and speed, and the same call as code.",
+    component: LlmPanel,
+  },
   tokenizerPanel,
   {
     id: 'transformer',
