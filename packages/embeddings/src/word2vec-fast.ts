@@ -182,10 +182,9 @@ export class WasmTrainer {
     const syn1 = state.syn1 ? alloc(V * rowBytes, 64) : 0;
     const workerCount = Math.max(1, nWorkers);
     // per slot: the job (words + sentence ends) and scratch (work, neu1, 3 × (words + 1) ints, then
-    // MAX_TERMS floats and MAX_TERMS ints for one batch of logistic terms, MAX_TERMS ints for the
-    // next batch's noise words)
+    // MAX_TERMS floats and MAX_TERMS ints for one batch of logistic terms)
     this.slotBytes =
-      2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 3 * MAX_TERMS * 4 + 16;
+      2 * MAX_JOB_WORDS * 4 + 16 + 2 * rowBytes + 3 * (MAX_JOB_WORDS + 1) * 4 + 2 * MAX_TERMS * 4 + 16;
     const slots = Array.from({ length: workerCount }, () => alloc(this.slotBytes));
     // per worker (when there are several): its copies of the hot rows (word2vec.wat, init_hot)
     // FIRTH_W2V_HOT=n sets their number (0: every row shared, as before; for benchmarks and tests)

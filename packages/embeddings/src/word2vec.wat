@@ -80,9 +80,6 @@
   (global $ts (mut i32) (i32.const 0))       ;; MAX_TERMS i32: the rows (byte addresses) of those terms
   (global $loss (mut f64) (f64.const 0))     ;; Σ −log σ(±u·v) over this job's terms
   (global $terms (mut f64) (f64.const 0))    ;; number of those terms
-  (global $pre (mut i32) (i32.const 0))      ;; MAX_TERMS i32: the next call's noise words, drawn one call ahead
-  (global $preN (mut i32) (i32.const 0))     ;; how many are there (0: none drawn yet in this job)
-  (global $sink (mut i32) (i32.const 0))     ;; what the touches read (kept, so no load is dropped)
 
   (func (export "init") (param $cfg i32)
     (global.set $D (i32.load offset=0 (local.get $cfg)))
@@ -467,58 +464,25 @@
           (br_if $rows (i32.lt_u (local.get $j) (local.get $k))))
         (v128.store (i32.add (global.get $work) (local.get $c)) (local.get $w0)))))
 
-  ;; The next call's `negative` noise words, drawn now (x = (next_random >> 16) mod cum_table[-1],
-  ;; then step the generator: gensim's order), and one read of each 64-byte line of their rows, so
-  ;; the cache misses on those random rows overlap this call's arithmetic instead of stalling the
-  ;; next one's dot products (wasm has no prefetch instruction; a plain load is the nearest thing).
-  ;; The draws are the same, in the same order: nothing else draws in phase 3, and the set drawn
-  ;; after a job's last call is never used.
-  (func $drawAhead
-    (local $d i32) (local $t i32) (local $r i32) (local $c i32) (local $acc i32)
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $d) (global.get $negative)))
-        (local.set $t (call $bisect (call $modTotal (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16))))))
-        (drop (call $rand32))
-        (i32.store (i32.add (global.get $pre) (i32.shl (local.get $d) (i32.const 2))) (local.get $t))
-        (local.set $r (call $negRow (local.get $t)))
-        (local.set $c (i32.const 0))
-        (loop $touch
-          (local.set $acc (i32.xor (local.get $acc) (i32.load (i32.add (local.get $r) (local.get $c)))))
-          (local.set $c (i32.add (local.get $c) (i32.const 64)))
-          (br_if $touch (i32.lt_u (local.get $c) (global.get $rowBytes))))
-        (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $l)))
-    (global.set $sink (i32.xor (global.get $sink) (local.get $acc)))
-    (global.set $preN (global.get $negative)))
-
   ;; negative sampling against the row at $l1 (syn0 row for skip-gram, neu1 for CBOW):
   ;; target `word` with label 1, then `negative` draws from the unigram^0.75 table with label 0
   ;; (a draw equal to `word` is skipped). All draws first (they do not depend on the updates), then
-  ;; the terms, batched unless a noise word was drawn twice. Up to 63 noise words the draws are
-  ;; made one call ahead ($drawAhead).
+  ;; the terms, batched unless a noise word was drawn twice.
   (func $negSample (param $word i32) (param $l1 i32) (param $alpha f32)
     (local $d i32) (local $t i32) (local $n i32) (local $x i32) (local $i i32) (local $batch i32)
-    (local $ahead i32)
     (i32.store (global.get $ts)
       (i32.add (call $negRow (local.get $word)) (i32.const 1)))
     (local.set $n (i32.const 1))
     (local.set $batch (i32.const 1))
-    (local.set $ahead (i32.lt_u (global.get $negative) (i32.const 64)))
-    (if (i32.and (local.get $ahead) (i32.eqz (global.get $preN))) (then (call $drawAhead)))
     (local.set $d (i32.const 1))
     (block $done
       (loop $l
         (br_if $done (i32.gt_u (local.get $d) (global.get $negative)))
         (block $next
-          (if (local.get $ahead)
-            (then
-              (local.set $t (i32.load (i32.add (global.get $pre) (i32.shl (i32.sub (local.get $d) (i32.const 1)) (i32.const 2))))))
-            (else
-              ;; x = (next_random >> 16) mod cum_table[-1]; then step the generator
-              (local.set $x (call $modTotal (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16)))))
-              (drop (call $rand32))
-              (local.set $t (call $bisect (local.get $x)))))
+          ;; x = (next_random >> 16) mod cum_table[-1]; then step the generator
+          (local.set $x (call $modTotal (i32.wrap_i64 (i64.shr_u (global.get $rnd) (i64.const 16)))))
+          (drop (call $rand32))
+          (local.set $t (call $bisect (local.get $x)))
           (br_if $next (i32.eq (local.get $t) (local.get $word)))
           (local.set $t (call $negRow (local.get $t)))
           ;; a full batch (negative ≥ 64) goes first
@@ -541,7 +505,6 @@
           (local.set $n (i32.add (local.get $n) (i32.const 1))))
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
         (br $l)))
-    (if (local.get $ahead) (then (call $drawAhead)))
     (call $terms (local.get $n) (local.get $l1) (local.get $alpha) (local.get $batch)))
 
   ;; hierarchical softmax: one logistic term per inner node on `word`'s Huffman path, label 1 − code,
@@ -635,8 +598,6 @@
     (local.set $reduced (i32.add (local.get $effEnd) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
     (global.set $fs (i32.add (local.get $reduced) (i32.shl (i32.add (local.get $nWords) (i32.const 1)) (i32.const 2))))
     (global.set $ts (i32.add (global.get $fs) (i32.const 256)))
-    (global.set $pre (i32.add (global.get $ts) (i32.const 256)))
-    (global.set $preN (i32.const 0))
     (local.set $ends (i32.add (local.get $job) (i32.shl (local.get $nWords) (i32.const 2))))
     (if (global.get $hot) (then (call $hotStart)))
 
