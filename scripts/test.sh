@@ -7,7 +7,8 @@
 # tier (the packed tarballs installed with npm outside the workspace, every README block run as ESM
 # and CommonJS, type-checked under zod 3 and 4 and, where marked, in Chromium: test/src/packages;
 # part of `test:int`) and the queue tier (n8n main + workers on PostgreSQL and Redis, Debian's, installed
-# with apt-get when missing and allowed: test/src/queue). Ends with "N passed, N failed".
+# with apt-get when missing and allowed: test/src/queue) and the playground tier (the course playground's
+# five panels in Chromium, axe-core, screenshots: test/src/playground). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/toolchain.sh
