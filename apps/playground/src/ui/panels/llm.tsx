@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getJson, postJson, streamEvents } from '../api.js';
+import { Alert, NumberSlider } from '../components.js';
 
 type Source = 'local' | 'firth-server' | 'groq' | 'ollama' | 'openai-compatible' | 'gguf';
 type KeyState = 'page' | 'environment' | 'none';
@@ -244,7 +245,7 @@ export function LlmPanel() {
 
   return (
     <div class="llm">
-      {loadError ? <p class="error">{loadError}</p> : null}
+      <Alert live={false}>{loadError}</Alert>
       <div class="llm-grid">
         <div class="llm-main">
           <div class="row">
@@ -324,9 +325,7 @@ export function LlmPanel() {
               </label>
             ) : null}
           </div>
-          {source === 'firth-server' && sources?.firthServer?.error ? (
-            <p class="error">{sources.firthServer.error}</p>
-          ) : null}
+          {source === 'firth-server' ? <Alert live={false}>{sources?.firthServer?.error}</Alert> : null}
           {source === 'groq' || source === 'openai-compatible' ? (
             <div class="row llm-key">
               <label>
@@ -418,11 +417,7 @@ export function LlmPanel() {
           <p class="llm-status" role="status" data-finished={finished}>
             {status}
           </p>
-          {error ? (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <Alert>{error}</Alert>
           <h3 id="llm-reply-title">Assistant</h3>
           <section
             class="llm-reply card"
@@ -474,7 +469,7 @@ export function LlmPanel() {
                   </label>
                 ))}
               </fieldset>
-              {codeError ? <p class="error">{codeError}</p> : null}
+              <Alert live={false}>{codeError}</Alert>
               {snippet ? (
                 <pre class="llm-code-text">
                   <code>{snippet.code}</code>
@@ -486,28 +481,15 @@ export function LlmPanel() {
 
         <fieldset class="llm-params">
           <legend>Parameters</legend>
-          <label>
-            Temperature
-            <input
-              type="number"
-              min={0}
-              max={2}
-              step={0.01}
-              value={temperature}
-              onInput={(e) => setTemperature(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            <span class="visually-hidden">Temperature slider</span>
-            <input
-              type="range"
-              min={0}
-              max={2}
-              step={0.01}
-              value={temperature || '1'}
-              onInput={(e) => setTemperature(e.currentTarget.value)}
-            />
-          </label>
+          <NumberSlider
+            label="Temperature"
+            min={0}
+            max={2}
+            step={0.01}
+            value={temperature}
+            empty="1"
+            onInput={setTemperature}
+          />
           <label>
             Max Completion Tokens
             <input
@@ -533,28 +515,15 @@ export function LlmPanel() {
           </label>
           <details open>
             <summary>Advanced</summary>
-            <label>
-              Top P
-              <input
-                type="number"
-                min={0}
-                max={1}
-                step={0.01}
-                value={topP}
-                onInput={(e) => setTopP(e.currentTarget.value)}
-              />
-            </label>
-            <label>
-              <span class="visually-hidden">Top P slider</span>
-              <input
-                type="range"
-                min={0}
-                max={1}
-                step={0.01}
-                value={topP || '1'}
-                onInput={(e) => setTopP(e.currentTarget.value)}
-              />
-            </label>
+            <NumberSlider
+              label="Top P"
+              min={0}
+              max={1}
+              step={0.01}
+              value={topP}
+              empty="1"
+              onInput={setTopP}
+            />
             <label>
               Seed
               <input

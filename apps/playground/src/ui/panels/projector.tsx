@@ -8,12 +8,19 @@
  */
 import { type KeyedVectors, type PcaResult, parseVectors, pca } from '@firth/embeddings';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Alert } from '../components.js';
 import { courseVectors, fetchBytes, megabytes, type Progress, readVectorsFile } from './projector/load.js';
 import { type Arrow, DEFAULT_ROTATION, type Mark, type Rotation, Scatter } from './projector/scatter.js';
 
 const GLOVE_URL = '/data/glove-6B-100d-top20k.txt';
 const NEIGHBOURS = 10;
 const ANALOGY_ANSWERS = 5;
+/** The analogy's three words a − b + c, each with its box's label. */
+const TERMS = [
+  ['a', 'A'],
+  ['b', 'minus B'],
+  ['c', 'plus C'],
+] as const;
 
 type SetId = 'glove' | 'course' | 'file';
 
@@ -42,6 +49,31 @@ const fmt = (v: number) => v.toFixed(4);
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 /** A stored float32 as the number it was written as (0.65, not 0.6499999761581421). */
 const short = (v: number) => String(Number(v.toPrecision(7)));
+
+/** Words ranked by cosine similarity (mostSimilar's answer), as a table: #, word, cosine. */
+function RankTable(props: { class: string; caption: string; words: [string, number][] }) {
+  return (
+    <table class={props.class}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">word</th>
+          <th scope="col">cosine</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.words.map(([w, s], i) => (
+          <tr key={w}>
+            <td>{i + 1}</td>
+            <td class="projector-word">{w}</td>
+            <td>{fmt(s)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function ProjectorPanel() {
   const [sets, setSets] = useState<Partial<Record<SetId, VectorSet>>>(() => ({
@@ -284,11 +316,7 @@ export function ProjectorPanel() {
           or drop a vectors file here
         </div>
       </div>
-      {fileError ? (
-        <p class="error" role="alert">
-          {fileError}
-        </p>
-      ) : null}
+      <Alert>{fileError}</Alert>
       <div class="row">
         <label>
           Words shown (the most frequent N)
@@ -324,16 +352,12 @@ export function ProjectorPanel() {
         </label>
       </div>
       {kv && !shownOk ? (
-        <p class="error" role="alert">
+        <Alert>
           Words shown must be a whole number from 2 to {kv.length.toLocaleString('en')}; showing{' '}
           {n.toLocaleString('en')}.
-        </p>
+        </Alert>
       ) : null}
-      {!labelsOk ? (
-        <p class="error" role="alert">
-          Labels must be a whole number from 0 to 500.
-        </p>
-      ) : null}
+      {!labelsOk ? <Alert>Labels must be a whole number from 0 to 500.</Alert> : null}
 
       <div role="status" class="projector-status">
         {current === 'glove' && progress ? (
@@ -353,16 +377,8 @@ export function ProjectorPanel() {
           </p>
         ) : null}
       </div>
-      {current === 'glove' && loadError ? (
-        <p class="error" role="alert">
-          {loadError}
-        </p>
-      ) : null}
-      {fit && 'error' in fit ? (
-        <p class="error" role="alert">
-          These vectors cannot be projected: {fit.error}
-        </p>
-      ) : null}
+      {current === 'glove' ? <Alert>{loadError}</Alert> : null}
+      {fit && 'error' in fit ? <Alert>These vectors cannot be projected: {fit.error}</Alert> : null}
 
       {kv && result ? (
         <div class="row">
@@ -398,69 +414,33 @@ export function ProjectorPanel() {
                 <input value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
               </label>
               <button type="submit">Find neighbours</button>
-              {searchError ? (
-                <p class="error" role="alert">
-                  {searchError}
-                </p>
-              ) : null}
+              <Alert>{searchError}</Alert>
               {neighbours ? (
-                <table class="projector-neighbours">
-                  <caption>
-                    The {NEIGHBOURS} nearest words to "{neighbours.word}" (cosine similarity)
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">#</th>
-                      <th scope="col">word</th>
-                      <th scope="col">cosine</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {neighbours.similar.map(([w, s], i) => (
-                      <tr key={w}>
-                        <td>{i + 1}</td>
-                        <td class="projector-word">{w}</td>
-                        <td>{fmt(s)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <RankTable
+                  class="projector-neighbours"
+                  caption={`The ${NEIGHBOURS} nearest words to "${neighbours.word}" (cosine similarity)`}
+                  words={neighbours.similar}
+                />
               ) : null}
             </form>
             <form class="card" onSubmit={solve}>
               <h3>Analogy: A − B + C</h3>
               <div class="row projector-terms">
-                <label>
-                  A
-                  <input
-                    size={9}
-                    value={terms.a}
-                    onInput={(e) => setTerms({ ...terms, a: (e.currentTarget as HTMLInputElement).value })}
-                  />
-                </label>
-                <label>
-                  minus B
-                  <input
-                    size={9}
-                    value={terms.b}
-                    onInput={(e) => setTerms({ ...terms, b: (e.currentTarget as HTMLInputElement).value })}
-                  />
-                </label>
-                <label>
-                  plus C
-                  <input
-                    size={9}
-                    value={terms.c}
-                    onInput={(e) => setTerms({ ...terms, c: (e.currentTarget as HTMLInputElement).value })}
-                  />
-                </label>
+                {TERMS.map(([term, label]) => (
+                  <label key={term}>
+                    {label}
+                    <input
+                      size={9}
+                      value={terms[term]}
+                      onInput={(e) =>
+                        setTerms({ ...terms, [term]: (e.currentTarget as HTMLInputElement).value })
+                      }
+                    />
+                  </label>
+                ))}
               </div>
               <button type="submit">Solve</button>
-              {analogyError ? (
-                <p class="error" role="alert">
-                  {analogyError}
-                </p>
-              ) : null}
+              <Alert>{analogyError}</Alert>
               {analogy ? (
                 <>
                   <p class="projector-answer">
@@ -468,25 +448,11 @@ export function ProjectorPanel() {
                     <strong data-answer>{analogy.answers[0]![0]}</strong> ({fmt(analogy.answers[0]![1])}); the
                     arrows show {analogy.a} → {analogy.b} and {analogy.c} → {analogy.answers[0]![0]}.
                   </p>
-                  <table class="projector-analogy">
-                    <caption>The {ANALOGY_ANSWERS} best answers</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">#</th>
-                        <th scope="col">word</th>
-                        <th scope="col">cosine</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {analogy.answers.map(([w, s], i) => (
-                        <tr key={w}>
-                          <td>{i + 1}</td>
-                          <td class="projector-word">{w}</td>
-                          <td>{fmt(s)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <RankTable
+                    class="projector-analogy"
+                    caption={`The ${ANALOGY_ANSWERS} best answers`}
+                    words={analogy.answers}
+                  />
                 </>
               ) : null}
             </form>

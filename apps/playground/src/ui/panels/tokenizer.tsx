@@ -12,6 +12,7 @@ import type { PlaygroundTokenizerName, TokenizerView } from '@firth/llm';
 import { checkTextLength } from '@firth/numeric';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, postJson } from '../api.js';
+import { Alert } from '../components.js';
 import type { PanelSpec } from './index.js';
 
 /** The course's BERT example sentence ("sentence = "He went to the bank to deposit money.""). */
@@ -169,11 +170,7 @@ function TokenizerPlayground() {
           onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
         />
       </label>
-      {loadError ? (
-        <p class="error" role="alert">
-          {loadError}
-        </p>
-      ) : null}
+      <Alert>{loadError}</Alert>
       {names ? (
         <div class="row tok-controls">
           <fieldset>
@@ -223,11 +220,7 @@ function TokenizerPlayground() {
           {problem.message}
         </p>
       ) : null}
-      {!problem && !busy && answer?.error ? (
-        <p class="error" role="alert">
-          {answer.error}
-        </p>
-      ) : null}
+      {!problem && !busy ? <Alert>{answer?.error}</Alert> : null}
       <div class={`tok-cards${busy ? ' tok-busy' : ''}`} aria-busy={busy}>
         {views.map((view) => (
           <TokenizerCard key={view.name} view={view} showIds={showIds} />

@@ -18,6 +18,7 @@ import {
 } from '@firth/neural';
 import { roundTo } from '@firth/numeric';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Alert, TextField } from '../../components.js';
 import { parseLayers, parseNumber } from './fields.js';
 import { SurfaceCanvas } from './surface-canvas.js';
 
@@ -180,6 +181,8 @@ export function MlpPlayground() {
       : `The ${data.y.length} training points before training: class 0 blue, class 1 vermillion.`
     : '';
 
+  // AND and XOR are four fixed points: no size, noise or seed to set
+  const fixed = s.dataset === 'and' || s.dataset === 'xor';
   return (
     <section class="card network-mlp" aria-labelledby="network-mlp-title">
       <h3 id="network-mlp-title">Multi-layer perceptron: watch it learn</h3>
@@ -197,39 +200,17 @@ export function MlpPlayground() {
             <option value="spirals">Spirals</option>
           </select>
         </label>
-        <label>
-          Points
-          <input
-            size={5}
-            value={s.points}
-            disabled={s.dataset === 'and' || s.dataset === 'xor'}
-            onInput={set('points')}
-          />
-        </label>
-        <label>
-          Noise
-          <input
-            size={5}
-            value={s.noise}
-            disabled={s.dataset === 'and' || s.dataset === 'xor'}
-            onInput={set('noise')}
-          />
-        </label>
-        <label>
-          Data seed
-          <input
-            size={5}
-            value={s.dataSeed}
-            disabled={s.dataset === 'and' || s.dataset === 'xor'}
-            onInput={set('dataSeed')}
-          />
-        </label>
+        <TextField label="Points" size={5} value={s.points} disabled={fixed} onInput={set('points')} />
+        <TextField label="Noise" size={5} value={s.noise} disabled={fixed} onInput={set('noise')} />
+        <TextField label="Data seed" size={5} value={s.dataSeed} disabled={fixed} onInput={set('dataSeed')} />
       </div>
       <div class="row">
-        <label>
-          Hidden layers (units per layer)
-          <input size={10} value={s.hidden} onInput={set('hidden')} />
-        </label>
+        <TextField
+          label="Hidden layers (units per layer)"
+          size={10}
+          value={s.hidden}
+          onInput={set('hidden')}
+        />
         <label>
           Activation
           <select value={s.activation} onChange={set('activation')}>
@@ -246,14 +227,8 @@ export function MlpPlayground() {
             <option value="sgd">sgd</option>
           </select>
         </label>
-        <label>
-          Learning rate
-          <input size={6} value={s.learningRate} onInput={set('learningRate')} />
-        </label>
-        <label>
-          Weights seed
-          <input size={5} value={s.seed} onInput={set('seed')} />
-        </label>
+        <TextField label="Learning rate" size={6} value={s.learningRate} onInput={set('learningRate')} />
+        <TextField label="Weights seed" size={5} value={s.seed} onInput={set('seed')} />
       </div>
       <div class="row network-buttons">
         <button
@@ -282,11 +257,7 @@ export function MlpPlayground() {
           Reset
         </button>
       </div>
-      {shownError ? (
-        <p class="error" role="alert">
-          {shownError}
-        </p>
-      ) : null}
+      <Alert>{shownError}</Alert>
       <dl class="network-stats" aria-live={playing ? 'off' : 'polite'}>
         <div>
           <dt>Epoch</dt>

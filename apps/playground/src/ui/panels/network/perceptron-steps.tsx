@@ -15,6 +15,7 @@ import {
 } from '@firth/neural';
 import { roundTo } from '@firth/numeric';
 import { useMemo, useState } from 'preact/hooks';
+import { Alert, TextField } from '../../components.js';
 import { parseNumber } from './fields.js';
 
 /** The course's starting point: η = 0.1, w = [0.3, −0.1] ("randomly assigned"), b = 0.2. */
@@ -107,22 +108,15 @@ export function PerceptronSteps() {
             <option value="xor">XOR</option>
           </select>
         </label>
-        <label>
-          Learning rate η
-          <input size={6} value={fields.learningRate} onInput={edit('learningRate')} />
-        </label>
-        <label>
-          Initial w1
-          <input size={6} value={fields.w1} onInput={edit('w1')} />
-        </label>
-        <label>
-          Initial w2
-          <input size={6} value={fields.w2} onInput={edit('w2')} />
-        </label>
-        <label>
-          Initial bias b
-          <input size={6} value={fields.bias} onInput={edit('bias')} />
-        </label>
+        <TextField
+          label="Learning rate η"
+          size={6}
+          value={fields.learningRate}
+          onInput={edit('learningRate')}
+        />
+        <TextField label="Initial w1" size={6} value={fields.w1} onInput={edit('w1')} />
+        <TextField label="Initial w2" size={6} value={fields.w2} onInput={edit('w2')} />
+        <TextField label="Initial bias b" size={6} value={fields.bias} onInput={edit('bias')} />
       </div>
       <div class="row network-buttons">
         <button
@@ -144,9 +138,7 @@ export function PerceptronSteps() {
         </button>
       </div>
       {'error' in trained ? (
-        <p class="error" role="alert">
-          {trained.error}
-        </p>
+        <Alert>{trained.error}</Alert>
       ) : (
         <p id="network-perceptron-status" aria-live="polite">
           {status}

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { postJson } from '../../api.js';
+import { Alert } from '../../components.js';
 
 export type AttentionModel = 'lesson' | 'char-gpt' | 'tinystories' | 'bert';
 
@@ -141,11 +142,7 @@ export function AttentionView() {
           Show attention
         </button>
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert>{error}</Alert>
       {answer && matrix ? (
         <div aria-busy={busy} data-model={answer.model}>
           <div class="row">

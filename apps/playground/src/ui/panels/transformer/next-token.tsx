@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { postJson } from '../../api.js';
+import { Alert, Knob } from '../../components.js';
 
 type CausalModel = 'tinystories' | 'char-gpt';
 
@@ -98,6 +99,7 @@ export function NextTokenView() {
   const candidates = answer?.candidates ?? [];
   const rowH = 22;
   const labelW = 110;
+  const topKText = topK === 0 ? 'off' : String(topK);
   return (
     <section class="card transformer-next" aria-labelledby="next-title">
       <h3 id="next-title">Next-token probabilities</h3>
@@ -118,49 +120,34 @@ export function NextTokenView() {
         </label>
       </div>
       <div class="row">
-        <div class="knob">
-          <label>
-            Temperature
-            <input
-              type="range"
-              min={0}
-              max={2}
-              step={0.05}
-              value={temperature}
-              onInput={(e) => setTemperature(Number((e.target as HTMLInputElement).value))}
-            />
-          </label>
-          <output>{temperature.toFixed(2)}</output>
-        </div>
-        <div class="knob">
-          <label>
-            Top-k
-            <input
-              type="range"
-              min={0}
-              max={40}
-              step={1}
-              value={topK}
-              aria-valuetext={topK === 0 ? 'off' : String(topK)}
-              onInput={(e) => setTopK(Number((e.target as HTMLInputElement).value))}
-            />
-          </label>
-          <output>{topK === 0 ? 'off' : topK}</output>
-        </div>
-        <div class="knob">
-          <label>
-            Top-p
-            <input
-              type="range"
-              min={0.05}
-              max={1}
-              step={0.05}
-              value={topP}
-              onInput={(e) => setTopP(Number((e.target as HTMLInputElement).value))}
-            />
-          </label>
-          <output>{topP.toFixed(2)}</output>
-        </div>
+        <Knob
+          label="Temperature"
+          min={0}
+          max={2}
+          step={0.05}
+          value={temperature}
+          shown={temperature.toFixed(2)}
+          onInput={setTemperature}
+        />
+        <Knob
+          label="Top-k"
+          min={0}
+          max={40}
+          step={1}
+          value={topK}
+          shown={topKText}
+          valueText={topKText}
+          onInput={setTopK}
+        />
+        <Knob
+          label="Top-p"
+          min={0.05}
+          max={1}
+          step={0.05}
+          value={topP}
+          shown={topP.toFixed(2)}
+          onInput={setTopP}
+        />
         <label>
           Seed
           <input
@@ -178,11 +165,7 @@ export function NextTokenView() {
       <p class="readout" aria-live="polite">
         {sampled}
       </p>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert>{error}</Alert>
       {answer ? (
         <div aria-busy={busy}>
           <p class="note">
