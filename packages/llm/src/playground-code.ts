@@ -256,25 +256,18 @@ function langChain(c: Call): PlaygroundSnippet {
   let cls: string;
   let fields: [string, unknown][];
   let callOptions: [string, unknown][];
-  if (c.provider === 'groq') {
-    [pkg, cls] = ['@langchain/groq', 'ChatGroq'];
+  if (c.provider === 'groq' || c.provider === 'openai-compatible') {
+    // both take OpenAI's parameter names, with seed and JSON mode as call options
+    const groq = c.provider === 'groq';
+    [pkg, cls] = groq ? ['@langchain/groq', 'ChatGroq'] : ['@langchain/openai', 'ChatOpenAI'];
+    const connection: [string, unknown][] = groq
+      ? [['apiKey', key]]
+      : [
+          ['apiKey', c.keyEnv ? raw(`process.env.${c.keyEnv} ?? 'not-needed'`) : 'not-needed'],
+          ['configuration', raw(`{ baseURL: ${ts(c.baseUrl)} }`)],
+        ];
     fields = [
-      ['apiKey', key],
-      ['model', c.model],
-      ['temperature', c.temperature],
-      ['maxTokens', c.maxTokens],
-      ['topP', c.topP],
-      ['stop', c.stop],
-    ];
-    callOptions = [
-      ['seed', c.seed],
-      ['response_format', c.jsonMode ? { type: 'json_object' } : undefined],
-    ];
-  } else if (c.provider === 'openai-compatible') {
-    [pkg, cls] = ['@langchain/openai', 'ChatOpenAI'];
-    fields = [
-      ['apiKey', c.keyEnv ? raw(`process.env.${c.keyEnv} ?? 'not-needed'`) : 'not-needed'],
-      ['configuration', raw(`{ baseURL: ${ts(c.baseUrl)} }`)],
+      ...connection,
       ['model', c.model],
       ['temperature', c.temperature],
       ['maxTokens', c.maxTokens],
@@ -297,22 +290,19 @@ function langChain(c: Call): PlaygroundSnippet {
       ['format', c.jsonMode ? 'json' : undefined],
     ];
     callOptions = [['stop', c.stop]];
-  } else if (c.provider === 'local') {
-    // Firth's TinyStories model is itself a LangChain chat model
-    [pkg, cls] = ['@firth/llm', 'FirthChatModel'];
-    fields = [
-      ['model', c.model],
-      ['temperature', c.temperature],
-      ['maxTokens', c.maxTokens],
-      ['topP', c.topP],
-      ['seed', c.seed],
-    ];
-    callOptions = [['stop', c.stop]];
   } else {
-    [pkg, cls] = ['@firth/llm', 'GgufChatModel'];
+    // Firth's own models (TinyStories in this process, a GGUF file through llama.cpp) are
+    // themselves LangChain chat models
+    const local = c.provider === 'local';
+    [pkg, cls] = ['@firth/llm', local ? 'FirthChatModel' : 'GgufChatModel'];
+    const model: [string, unknown][] = local
+      ? [['model', c.model]]
+      : [
+          ['modelPath', c.modelPath],
+          ['threads', c.threads],
+        ];
     fields = [
-      ['modelPath', c.modelPath],
-      ['threads', c.threads],
+      ...model,
       ['temperature', c.temperature],
       ['maxTokens', c.maxTokens],
       ['topP', c.topP],
