@@ -2,6 +2,30 @@
 import { statSync } from 'node:fs';
 import { CliError, UsageError } from './args.js';
 
+/**
+ * A package only a clone of the Firth repository has (the playground, the n8n host), imported when
+ * its command runs; when that package itself is missing, a CliError with `message` (a broken
+ * install fails with its own error).
+ *
+ *   const host = await importOptionalPeer(() => import('@firth/n8n-host'), '@firth/n8n-host', 'firth n8n runs inside a clone …');
+ *
+ * `load` is a literal `import('…')` so the package's metadata test sees the dependency.
+ */
+export async function importOptionalPeer<T>(
+  load: () => Promise<T>,
+  packageName: string,
+  message: string,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    // @firth/numeric loaded only here: the other commands start without it
+    const { isMissingPackage } = await import('@firth/numeric');
+    if (isMissingPackage(e, packageName)) throw new CliError(message);
+    throw e;
+  }
+}
+
 /** `path` if it is a readable file; else a CliError naming it and what it was for. */
 export function existingFile(path: string, what: string): string {
   let isFile = false;

@@ -1,5 +1,6 @@
 /** `firth n8n`: what scripts/start.sh does after the install — n8n with Firth (@firth/n8n-host). */
 import { CliError, type CommandSpec } from '../args.js';
+import { importOptionalPeer } from '../io.js';
 
 export const n8nCommand: CommandSpec = {
   name: 'n8n',
@@ -20,18 +21,11 @@ export const n8nCommand: CommandSpec = {
   },
   examples: ['firth n8n --port 5678'],
   async run({ options }) {
-    let host: typeof import('@firth/n8n-host');
-    try {
-      host = await import('@firth/n8n-host');
-    } catch (e) {
-      // only @firth/n8n-host itself missing; a broken install fails with its own error
-      const { isMissingPackage } = await import('@firth/numeric');
-      if (isMissingPackage(e, '@firth/n8n-host'))
-        throw new CliError(
-          'firth n8n runs inside a clone of the Firth repository (it needs @firth/n8n-host and the workflows)',
-        );
-      throw e;
-    }
+    const host = await importOptionalPeer(
+      () => import('@firth/n8n-host'),
+      '@firth/n8n-host',
+      'firth n8n runs inside a clone of the Firth repository (it needs @firth/n8n-host and the workflows)',
+    );
     const bin = host.installedN8nBin();
     if (!bin)
       throw new CliError(

@@ -1,5 +1,6 @@
 /** `firth playground`: the course playground (@firth/playground) on 127.0.0.1, as `start` runs it beside n8n. */
 import { CliError, type CommandSpec, UsageError } from '../args.js';
+import { importOptionalPeer } from '../io.js';
 
 export const playgroundCommand: CommandSpec = {
   name: 'playground',
@@ -35,17 +36,11 @@ export const playgroundCommand: CommandSpec = {
   },
   examples: ['firth playground', 'firth playground --port 0 --server-url http://127.0.0.1:8787'],
   async run({ options }) {
-    let playground: typeof import('@firth/playground');
-    try {
-      playground = await import('@firth/playground');
-    } catch (e) {
-      const { isMissingPackage } = await import('@firth/numeric');
-      if (isMissingPackage(e, '@firth/playground'))
-        throw new CliError(
-          'firth playground runs inside a clone of the Firth repository (it needs @firth/playground, built by `bash scripts/start.sh`)',
-        );
-      throw e;
-    }
+    const playground = await importOptionalPeer(
+      () => import('@firth/playground'),
+      '@firth/playground',
+      'firth playground runs inside a clone of the Firth repository (it needs @firth/playground, built by `bash scripts/start.sh`)',
+    );
     const env = process.env;
     let port = options.port as number | undefined;
     if (port === undefined && env['FIRTH_PLAYGROUND_PORT']) {
