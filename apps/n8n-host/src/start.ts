@@ -242,7 +242,7 @@ export async function startFirthN8n(args: string[] = []): Promise<number> {
     if (stopping) return;
     stopping = true;
     say(
-      `${signal}: stopping n8n${server ? ' and the Firth model server' : ''}${postgres ? ' and PGlite' : ''} ...`,
+      `${signal}: stopping n8n${server ? ' and the Firth model server' : ''}${postgres ? ' and PGlite' : ''}${companions.playground ? ' and the playground' : ''} ...`,
     );
     void Promise.all([n8n.stop(), closeServer()]).then(() => process.exit(0));
   };
