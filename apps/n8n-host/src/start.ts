@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPlaygroundServer, DEFAULT_PLAYGROUND_PORT, type PlaygroundServer } from '@firth/playground';
+import { createPlaygroundServer, type PlaygroundServer, playgroundPort } from '@firth/playground';
 import { type FirthServer, ggufThreads } from '@firth/server';
 import { assertPortFree, LOOPBACK } from './env.js';
 import { type CredentialOverrides, firthServerPort, startFirthServer } from './firth-server.js';
@@ -72,14 +72,8 @@ export interface Companions {
   close(): Promise<void>;
 }
 
-/** `FIRTH_PLAYGROUND_PORT` (default 8790) as a port number; throws a message for the user otherwise. */
-export function playgroundPort(value: string | undefined): number {
-  const text = value || String(DEFAULT_PLAYGROUND_PORT);
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535)
-    throw new Error(`FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not ${value}`);
-  return port;
-}
+// FIRTH_PLAYGROUND_PORT as a port number (default 8790), the same rule as the command lines'
+export { playgroundPort };
 
 /**
  * The model server (FIRTH_SERVER_PORT, FIRTH_SERVER_KEY, FIRTH_SERVER=off, FIRTH_GGUF_MODEL) and

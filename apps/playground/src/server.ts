@@ -14,7 +14,16 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '@firth/numeric';
-import { checkHost, checkOrigin, HttpError, hostRules, isLoopback, readJsonBody } from '@firth/server';
+import {
+  checkHost,
+  checkOrigin,
+  type HostRules,
+  HttpError,
+  hostRules,
+  isLoopback,
+  readJsonBody,
+  sendJson,
+} from '@firth/server';
 import { DATA_FILES, ROUTES } from './api/index.js';
 import type { ApiRoute, PlaygroundContext } from './api/types.js';
 
@@ -61,15 +70,7 @@ export function defaultPublicDir(): string {
   );
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  res.end(text);
-}
+const noStore = { 'Cache-Control': 'no-store' };
 
 function queryBody(url: URL): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -92,7 +93,8 @@ export async function createPlaygroundServer(options: PlaygroundOptions = {}): P
     ...(options.firthServerUrl ? { firthServerUrl: options.firthServerUrl } : {}),
     ...(options.firthServerKey ? { firthServerKey: options.firthServerKey } : {}),
   };
-  let rules = hostRules(options.port ?? DEFAULT_PLAYGROUND_PORT, host);
+  // set once the port is known (0 asks for any free one); requests come only after that
+  let rules: HostRules;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://playground');
@@ -141,7 +143,7 @@ export async function createPlaygroundServer(options: PlaygroundOptions = {}): P
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const answer = await route.handle({ body, signal: abort.signal, req, res, context });
-    if (answer !== undefined) sendJson(res, 200, answer);
+    if (answer !== undefined) sendJson(res, 200, answer, noStore);
   };
 
   const server: Server = createServer((req, res) => {
@@ -160,7 +162,7 @@ export async function createPlaygroundServer(options: PlaygroundOptions = {}): P
         if (!res.writableEnded) res.end(`event: error\ndata: ${JSON.stringify({ error: message })}\n\n`);
         return;
       }
-      sendJson(res, status, { error: message });
+      sendJson(res, status, { error: message }, noStore);
     });
   });
   server.requestTimeout = 0; // streams may run long; bodies have their own limit

@@ -7,11 +7,11 @@
  */
 
 // ── The HTTP pieces other Firth servers reuse (the playground): Host/Origin checks, bounded JSON
-//    bodies, back-pressured streaming (access.ts, http.ts)
+//    bodies, JSON answers (access.ts, http.ts)
 export { checkHost, checkOrigin, type HostRules, hostRules } from './access.js';
 // ── How a chat becomes a prompt, and the tool-call policy (chat-template.ts, tool-policy.ts)
 export { type ChatMessage, type OutputFormat, promptFor } from './chat-template.js';
-export { HttpError, quote, readJsonBody, writeChunk } from './http.js';
+export { HttpError, readJsonBody, sendJson } from './http.js';
 // ── The models it serves and how to add one (registry.ts)
 export {
   bertTiny,

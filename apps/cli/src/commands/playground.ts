@@ -41,33 +41,24 @@ export const playgroundCommand: CommandSpec = {
       '@firth/playground',
       'firth playground runs inside a clone of the Firth repository (it needs @firth/playground, built by `bash scripts/start.sh`)',
     );
-    const env = process.env;
     let port = options.port as number | undefined;
-    if (port === undefined && env['FIRTH_PLAYGROUND_PORT']) {
-      port = Number(env['FIRTH_PLAYGROUND_PORT']);
-      if (!/^\d+$/.test(env['FIRTH_PLAYGROUND_PORT']) || port > 65535)
-        throw new UsageError(
-          `FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not ${env['FIRTH_PLAYGROUND_PORT']}`,
-        );
-    }
-    const serverUrl = (options['server-url'] as string | undefined) ?? env['FIRTH_SERVER_URL'];
-    let server: Awaited<ReturnType<typeof playground.createPlaygroundServer>>;
     try {
-      server = await playground.createPlaygroundServer({
-        port: port ?? playground.DEFAULT_PLAYGROUND_PORT,
+      port ??= playground.playgroundPort(process.env['FIRTH_PLAYGROUND_PORT']);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const serverUrl = options['server-url'] as string | undefined;
+    try {
+      await playground.servePlayground({
+        port,
         host: options.host as string,
         ...(options['allow-remote'] ? { allowRemote: true } : {}),
         ...(serverUrl ? { firthServerUrl: serverUrl } : {}),
-        ...(env['FIRTH_SERVER_KEY'] ? { firthServerKey: env['FIRTH_SERVER_KEY'] } : {}),
-        ...(options.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
+        ...(options.quiet ? { quiet: true } : {}),
       });
     } catch (e) {
       throw new CliError((e as Error).message);
     }
-    process.stdout.write(`Firth playground: ${server.url}\n`);
-    const stop = () => void server.close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     return undefined; // keeps running until Ctrl-C
   },
 };
