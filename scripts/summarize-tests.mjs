@@ -1,9 +1,10 @@
 // Adds up the vitest JSON reports of every package (`.reports/unit.json`, `.reports/int.json`) and
-// the turbo run summary, and prints the suite's closing line: `N passed, N failed`.
+// the turbo run summary, and prints the suite's closing line: `N passed, N failed`, with each failed
+// test named above it (file, name, the first line of its message).
 // A test file that failed to load counts as one failure; so does a failed non-test task (lint,
 // typecheck, build), named above the line. Exit code: 0 only when nothing failed.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const upstreamStatus = Number(process.argv[2] ?? 0);
@@ -29,6 +30,13 @@ function readReports(dir) {
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     for (const t of r.testResults ?? []) {
       const assertions = t.assertionResults ?? [];
+      for (const a of assertions.filter((x) => x.status === 'failed')) {
+        // named above the closing line, so that the tail of a CI log says what failed and why
+        const why = (a.failureMessages?.[0] ?? '').split('\n').find((l) => l.trim()) ?? '';
+        problems.push(
+          `test failed: ${relative(root, t.name)} > ${a.fullName ?? a.title}${why ? ` — ${why.trim().slice(0, 300)}` : ''}`,
+        );
+      }
       if (t.status === 'failed' && !assertions.some((a) => a.status === 'failed')) {
         failed += 1;
         problems.push(

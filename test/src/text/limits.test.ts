@@ -65,15 +65,21 @@ const ENTRY_POINTS: Array<[string, (text: string) => unknown]> = [
 
 describe(`texts longer than MAX_TEXT_LENGTH (${MAX_TEXT_LENGTH} UTF-16 units) are refused at once`, () => {
   test.each(ENTRY_POINTS)('%s', (_name, call) => {
-    const t0 = performance.now();
+    // the fastest of three refusals: one alone on a busy 2-core CI machine can wait on the
+    // scheduler or a GC for longer than the check itself takes
     let error: unknown;
-    try {
-      call(tooLong);
-    } catch (e) {
-      error = e;
+    let ms = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      try {
+        call(tooLong);
+        error = undefined;
+      } catch (e) {
+        error = e;
+      }
+      ms = Math.min(ms, performance.now() - t0);
+      expect(error).toBeInstanceOf(ValidationError);
     }
-    const ms = performance.now() - t0;
-    expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(
       `has ${MAX_TEXT_LENGTH + 1} characters; at most ${MAX_TEXT_LENGTH} are accepted`,
     );

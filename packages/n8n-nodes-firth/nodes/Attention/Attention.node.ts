@@ -6,7 +6,7 @@
  * Thin adapter (STYLE.md): @firth/transformers' selfAttentionLesson does the work; @firth/plot draws.
  */
 import { loadPretrained } from '@firth/embeddings';
-import { roundTo } from '@firth/numeric';
+import { checkTextLength, roundTo } from '@firth/numeric';
 import { heatmapSvg } from '@firth/plot';
 import { selfAttentionLesson } from '@firth/transformers';
 import {
@@ -106,7 +106,8 @@ export class Attention implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return mapItems(this, async (i, item) => {
-      const text = String(this.getNodeParameter('text', i) ?? '');
+      // the length first: counting the words of a 10 MB text would be work before the refusal
+      const text = checkTextLength(String(this.getNodeParameter('text', i) ?? ''), 'Text');
       const words = text.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
       if (words.length === 0) throw new UserError('Text has no words');
       if (words.length > 64) throw new UserError(`Text has ${words.length} words; the node shows at most 64`);

@@ -8,7 +8,7 @@
  * Thin adapter (STYLE.md): @firth/transformers' shipped tiny BERT, wordVector, cosine and
  * BertModel.embed do the work.
  */
-import { ValidationError } from '@firth/numeric';
+import { quote, ValidationError } from '@firth/numeric';
 import { cosine, poolVectors, wordVector } from '@firth/transformers';
 import {
   type IDataObject,
@@ -127,7 +127,7 @@ export class ContextualEmbeddings implements INodeType {
         const sentenceA = textOf(this.getNodeParameter('sentenceA', i), 'Sentence A');
         const sentenceB = textOf(this.getNodeParameter('sentenceB', i), 'Sentence B');
         const vectorOf = (sentence: string, label: string) => {
-          if (tokenizer.tokenize(word).length === 0) throw new UserError(`Word "${word}" has no tokens`);
+          if (tokenizer.tokenize(word).length === 0) throw new UserError(`Word ${quote(word)} has no tokens`);
           try {
             return wordVector(bert, tokenizer, sentence, word);
           } catch (error) {
@@ -137,7 +137,7 @@ export class ContextualEmbeddings implements INodeType {
             throw new NodeOperationError(
               this.getNode(),
               error instanceof ValidationError
-                ? `Word "${word}" is not in ${label} (${JSON.stringify(sentence)})${truncated}`
+                ? `Word ${quote(word)} is not in ${label} (${quote(sentence, 200)})${truncated}`
                 : (error as Error),
               { itemIndex: i },
             );

@@ -12,6 +12,7 @@
  * Thin adapter over @firth/rag's FirthSqliteVectorStore and RecursiveCharacterSplitter.
  */
 import { FirthEmbeddings } from '@firth/langchain';
+import { quote } from '@firth/numeric';
 import { FirthSqliteVectorStore, RecursiveCharacterSplitter } from '@firth/rag';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -165,7 +166,7 @@ export class VectorStoreFirth implements INodeType {
           if (typeof text !== 'string' || text.trim() === '')
             throw new NodeOperationError(
               node,
-              `Item has no text in field "${field}" (set Text Field to the field holding the document)`,
+              `Item has no text in field ${quote(field)} (set Text Field to the field holding the document)`,
               { itemIndex: i },
             );
           const { path, store } = await storeFor(i);
