@@ -251,32 +251,39 @@ export class HfTokenizer implements Tokenizer {
 
   /** The ids and pieces of one text, without special tokens from the post-processor. */
   private encodeText(text: string): Encoded {
-    const out: Encoded = { ids: [], tokens: [], typeIds: [], special: [] };
-    const push = (id: number, token: string, special: boolean) => {
-      out.ids.push(id);
-      out.tokens.push(token);
-      out.typeIds.push(0);
-      out.special.push(special);
-    };
+    // ids and pieces are gathered; the token types (all 0) and special flags (none: an added
+    // token in the text is not a post-processor's special token) are filled once at the end
+    const ids: number[] = [];
+    const tokens: string[] = [];
     for (const seg of splitAdded(text, this.rawAdded, true)) {
       if (seg.id !== undefined) {
-        push(seg.id, seg.text, false);
+        ids.push(seg.id);
+        tokens.push(seg.text);
         continue;
       }
       const normalized = this.normalizer ? this.normalizer(seg.text) : seg.text;
       for (const part of splitAdded(normalized, this.normalizedAdded, seg.atStart)) {
         if (part.id !== undefined) {
-          push(part.id, part.text, false);
+          ids.push(part.id);
+          tokens.push(part.text);
           continue;
         }
         const words: Word[] = [{ text: part.text, atStart: part.atStart }];
         for (const w of this.preTokenizer ? this.preTokenizer(words) : words) {
-          const { ids, tokens } = this.model.tokenize(w.text);
-          for (let i = 0; i < ids.length; i++) push(ids[i]!, tokens[i]!, false);
+          const piece = this.model.tokenize(w.text);
+          for (let i = 0; i < piece.ids.length; i++) {
+            ids.push(piece.ids[i]!);
+            tokens.push(piece.tokens[i]!);
+          }
         }
       }
     }
-    return out;
+    return {
+      ids,
+      tokens,
+      typeIds: new Array<number>(ids.length).fill(0),
+      special: new Array<boolean>(ids.length).fill(false),
+    };
   }
 
   /** Ids, pieces, token types, attention mask — what a model's forward pass reads. */
