@@ -153,11 +153,19 @@ export function npmCacheDir(): string {
   return process.env['FIRTH_NPM_CACHE'] ?? join(homedir(), '.cache', 'firth', 'npm-cache');
 }
 
+/**
+ * npm's network settings, which reach the registry as the user's own npm would: scripts/lib/
+ * toolchain.sh exports the system npm's `cafile` (a machine behind a TLS-inspecting proxy has it in
+ * /usr/etc/npmrc, which Node 24's npm does not read), and a proxy or mirror may come the same way.
+ */
+const NPM_NETWORK = /^npm_config_(cafile|ca|registry|proxy|https_proxy|noproxy|strict_ssl)$/i;
+
 /** The environment for npm and for the blocks: no Firth, vitest or Node option leaks in. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(FIRTH_|VITEST|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|TEST$|npm_|PNPM_|TURBO_)/.test(k)) continue;
+    const leak = /^(FIRTH_|VITEST|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|TEST$|npm_|PNPM_|TURBO_)/.test(k);
+    if (leak && !NPM_NETWORK.test(k)) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
