@@ -241,13 +241,36 @@ describe.skipIf(skipReason !== undefined)('the LLM playground panel (browser tie
     const whole = await chat(serverConfig({ ...long, streaming: true }), USER);
     expect(whole.usage.completionTokens).toBeGreaterThan(200); // long enough to stop halfway
 
-    await s.page.getByRole('button', { name: 'Submit' }).click();
-    await s.page.locator('#llm-reply', { hasText: /./ }).waitFor();
-    await s.page.getByRole('button', { name: 'Stop', exact: true }).click();
-    await status()
-      .filter({ hasText: /^Stopped/ })
-      .waitFor();
+    // The answer must still be arriving when Stop is pressed: the model writes 480 tokens in well
+    // under a second, so on a busy machine the stream could end between the first token and the
+    // click (then the run is Done, not Stopped). Chromium's own network throttling paces the
+    // page's download to 2 KB/s: about 80 bytes a token event, a 20-second stream.
+    const cdp = await s.page.context().newCDPSession(s.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: 2048,
+      uploadThroughput: -1,
+    });
+    try {
+      await s.page.getByRole('button', { name: 'Submit' }).click();
+      await s.page.locator('#llm-reply', { hasText: /./ }).waitFor();
+      await s.page.getByRole('button', { name: 'Stop', exact: true }).click();
+      await status()
+        .filter({ hasText: /^Stopped/ })
+        .waitFor();
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+      await cdp.detach();
+    }
     const stopped = (await reply()) ?? '';
+    console.log(`stopped at ${stopped.length} of ${whole.text.length} characters`);
     expect(stopped.length).toBeGreaterThan(0);
     expect(stopped.length).toBeLessThan(whole.text.length);
     expect(whole.text.startsWith(stopped)).toBe(true);
