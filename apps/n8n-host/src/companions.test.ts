@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { playgroundPort, startCompanions } from './start.js';
+import { startCompanions } from './start.js';
 
 // What `start` runs beside n8n: here only the playground (the model server and PGlite off)
 const base = { FIRTH_SERVER: 'off', FIRTH_PGVECTOR: 'off' };
@@ -28,10 +28,9 @@ describe('start runs the course playground beside n8n', () => {
   });
 
   it("refuses a port that is not a number, or n8n's", async () => {
-    expect(() => playgroundPort('80a')).toThrow(
-      'FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not 80a',
-    );
-    expect(playgroundPort(undefined)).toBe(8790);
+    await expect(
+      startCompanions({ n8nPort: 5678, env: { ...base, FIRTH_PLAYGROUND_PORT: '80a' } }),
+    ).rejects.toThrow('FIRTH_PLAYGROUND_PORT must be a port number 0–65535, not 80a');
     await expect(
       startCompanions({ n8nPort: 5678, env: { ...base, FIRTH_PLAYGROUND_PORT: '5678' } }),
     ).rejects.toThrow('FIRTH_PLAYGROUND_PORT 5678 is taken by n8n or the model server');

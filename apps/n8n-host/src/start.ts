@@ -72,9 +72,6 @@ export interface Companions {
   close(): Promise<void>;
 }
 
-// FIRTH_PLAYGROUND_PORT as a port number (default 8790), the same rule as the command lines'
-export { playgroundPort };
-
 /**
  * The model server (FIRTH_SERVER_PORT, FIRTH_SERVER_KEY, FIRTH_SERVER=off, FIRTH_GGUF_MODEL) and
  * PGlite for the PGVector workflow (FIRTH_PGVECTOR=off), as `start` runs them beside n8n: once,
